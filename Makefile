@@ -1,0 +1,22 @@
+# The quick start: `make up` (install, migrate, seed the demo, serve) and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+.PHONY: install up test lint
+install: $(VENV)/.installed
+
+up: $(VENV)/.installed
+	$(VENV)/bin/unionhub up
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+test: lint
+	$(PY) -m pytest

@@ -1,0 +1,151 @@
+"""Test fixtures: the same tests on SQLite + fakeredis (default) and on PostgreSQL + Redis
+(when DATABASE_URL / REDIS_URL are set, as .ci/run does).
+
+The schema is built by the real migrations once per session; each test starts from empty
+tables and an empty Redis database.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+# Test settings before anything reads them. Argon2 at a lower cost keeps the suite quick;
+# production uses the OWASP minimum (settings.py).
+os.environ.setdefault("UNIONHUB_ENV", "test")
+os.environ.setdefault("UNIONHUB_ARGON2_MEMORY_KIB", "1024")
+os.environ.setdefault("UNIONHUB_ARGON2_TIME_COST", "1")
+os.environ.setdefault("UNIONHUB_SLOW_OPERATION_THRESHOLD_MS", "100000")
+if not os.environ.get("DATABASE_URL"):
+    _tmp = tempfile.mkdtemp(prefix="unionhub-test-")
+    os.environ["DATABASE_URL"] = f"sqlite://{_tmp}/test.sqlite3"
+
+import httpx
+import pytest
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
+    InMemorySpanExporter,
+)
+from tortoise import Tortoise
+
+from tests.factories import Factory
+from unionhub import cache, db
+from unionhub.app import create_app
+from unionhub.observability import tracing
+from unionhub.settings import get_settings
+
+SPAN_EXPORTER = InMemorySpanExporter()
+
+
+async def _reset_database() -> None:
+    """Drop everything so the migrations run from nothing, as on a new deployment."""
+    await db.init_db()
+    connection = db.conn()
+    if db.is_postgres():
+        await connection.execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    else:
+        rows = await connection.execute_query_dict(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        )
+        for row in rows:
+            await connection.execute_script(f'DROP TABLE IF EXISTS "{row["name"]}"')
+    await db.close_db()
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def database() -> AsyncIterator[None]:
+    settings = get_settings()
+    tracing.setup_tracing("unionhub-test", settings.slow_operation_threshold_ms,
+                          settings.slow_operations_kept)
+    tracing.add_span_processor(SimpleSpanProcessor(SPAN_EXPORTER))
+    await _reset_database()
+    await db.migrate()
+    await db.close_db()
+    await db.init_db()
+    yield
+    await db.close_db()
+    await cache.close_redis()
+
+
+def _tables() -> list[str]:
+    return [m._meta.db_table for app in Tortoise.apps.values() for m in app.values()]
+
+
+@pytest.fixture(autouse=True)
+async def clean(database: None) -> AsyncIterator[None]:
+    connection = db.conn()
+    tables = _tables()
+    if db.is_postgres():
+        await connection.execute_script(
+            f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"
+        )
+    else:
+        await connection.execute_script("PRAGMA foreign_keys = OFF")
+        for table in tables:
+            await connection.execute_script(f'DELETE FROM "{table}"')
+        await connection.execute_script("PRAGMA foreign_keys = ON")
+    await cache.get_redis().flushdb()
+    SPAN_EXPORTER.clear()
+    yield
+
+
+@pytest.fixture(scope="session")
+def app() -> Any:
+    return create_app(manage_connections=False)
+
+
+@dataclass
+class GraphQLResult:
+    status: int
+    body: dict[str, Any]
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.body.get("data") or {}
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return self.body.get("errors") or []
+
+    def error_codes(self) -> list[str]:
+        return [e.get("extensions", {}).get("code") for e in self.errors]
+
+
+class GraphQLClient:
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def __call__(self, query: str, variables: dict[str, Any] | None = None,
+                       token: str | None = None, operation_name: str | None = None,
+                       ) -> GraphQLResult:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        body: dict[str, Any] = {"query": query, "variables": variables or {}}
+        if operation_name:
+            body["operationName"] = operation_name
+        response = await self.http.post("/graphql", json=body, headers=headers)
+        return GraphQLResult(response.status_code, response.json())
+
+
+@pytest.fixture
+async def http(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+@pytest.fixture
+def gql(http: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(http)
+
+
+@pytest.fixture
+def spans() -> InMemorySpanExporter:
+    return SPAN_EXPORTER
+
+
+@pytest.fixture
+async def factory(gql: GraphQLClient) -> Factory:
+    return Factory(gql)

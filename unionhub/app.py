@@ -1,0 +1,94 @@
+"""The ASGI application: GraphQL on Starlette, health and readiness, tracing middleware."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from unionhub import cache, db
+from unionhub.observability.tracing import setup_tracing
+from unionhub.schema.builder import build_schema
+from unionhub.schema.context import Context, context_for_authorization
+from unionhub.settings import Settings, get_settings
+
+
+class UnionHubGraphQL(GraphQL):
+    async def get_context(self, request: Any, response: Any = None) -> Context:
+        return context_for_authorization(request.headers.get("authorization"), request, response)
+
+
+async def health(_: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+async def ready(_: Request) -> JSONResponse:
+    checks: dict[str, str] = {}
+    for name, probe in (("database", db.ping), ("redis", cache.ping)):
+        try:
+            await probe()
+            checks[name] = "ok"
+        except Exception as exc:  # readiness reports any failure; it never raises
+            checks[name] = f"unavailable ({type(exc).__name__})"
+    ok = all(v == "ok" for v in checks.values())
+    return JSONResponse({"status": "ok" if ok else "unavailable", **checks},
+                        status_code=200 if ok else 503)
+
+
+def _strip_query_string(span: Any, scope: dict[str, Any]) -> None:
+    # GET /graphql?query=... may carry personal data in the URL: keep only the path in spans.
+    if span and span.is_recording():
+        path = scope.get("path", "")
+        for attribute in ("http.url", "url.full", "http.target"):
+            span.set_attribute(attribute, path)
+        span.set_attribute("url.query", "")
+
+
+def create_app(subgraph: str | None = None, settings: Settings | None = None,
+               manage_connections: bool = True) -> Any:
+    settings = settings or get_settings()
+    service = settings.service_name + (f"-{subgraph}" if subgraph else "")
+    setup_tracing(service, settings.slow_operation_threshold_ms, settings.slow_operations_kept)
+    schema = build_schema(subgraph)
+    graphql_app = UnionHubGraphQL(
+        schema, graphql_ide=None if settings.is_production else "graphiql",
+        allow_queries_via_get=not settings.is_production,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        if manage_connections:
+            await db.init_db(settings)
+        try:
+            yield
+        finally:
+            if manage_connections:
+                await db.close_db()
+                await cache.close_redis()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            Route("/health", health),
+            Route("/ready", ready),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.schema = schema
+    return OpenTelemetryMiddleware(
+        app, exclude_spans=["receive", "send"], server_request_hook=_strip_query_string
+    )
+
+
+def create_subgraph_app() -> Any:
+    """uvicorn factory for `unionhub serve --subgraph X` (the CLI sets UNIONHUB_SUBGRAPH)."""
+    import os
+
+    return create_app(subgraph=os.environ["UNIONHUB_SUBGRAPH"])

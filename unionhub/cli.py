@@ -1,0 +1,129 @@
+"""`unionhub`: migrate, seed, serve, print SDL, and `up` (the quick start's all-in-one)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import sys
+from collections.abc import Awaitable, Callable
+
+from unionhub.domains import DOMAINS
+
+
+def _run(coro_factory: Callable[[], Awaitable[None]], *, connect: bool = True) -> None:
+    from unionhub import cache, db
+
+    async def main() -> None:
+        if connect:
+            await db.init_db()
+        try:
+            await coro_factory()
+        finally:
+            # Always close: an open aiosqlite thread would keep the process from exiting.
+            await db.close_db()
+            await cache.close_redis()
+
+    asyncio.run(main())
+
+
+async def _migrate() -> None:
+    from unionhub import db
+
+    await db.migrate()
+    print("migrations applied")
+
+
+async def _makemigrations() -> None:
+    from tortoise.cli.cli import CLIContext, makemigrations
+
+    await makemigrations(CLIContext(config="unionhub.db.TORTOISE_ORM", config_file=None),
+                         (), False, None)
+
+
+async def _seed(demo: bool, members: int) -> None:
+    from tqdm import tqdm
+
+    from unionhub.identity import seed as identity_seed
+    from unionhub.identity.models import Union, UnionLevel
+
+    if demo:
+        if await identity_seed.Member.filter(
+            phone_bidx=identity_seed.phone_index("13900000001")
+        ).exists():
+            print("demo data already present; skipping")
+        else:
+            tree = await identity_seed.seed_demo()
+            for domain in DOMAINS[1:]:
+                module = importlib.import_module(f"unionhub.{domain}.seed")
+                await module.seed_demo(tree)
+            print("demo data seeded")
+    if members:
+        unions = await Union.filter(level=UnionLevel.GRASSROOTS, is_holding_pool=False)
+        if not unions:
+            unions = [(await identity_seed.seed_tree()).all_grassroots[0]]
+        with tqdm(total=members, unit="member", desc="seeding") as bar:
+            done = await identity_seed.seed_members(members, unions, progress=bar.update)
+        print(f"{done} members added")
+
+
+def _serve(subgraph: str | None, host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    if subgraph is None:
+        factory = "unionhub.app:create_app"
+    else:
+        import os
+
+        os.environ["UNIONHUB_SUBGRAPH"] = subgraph
+        factory = "unionhub.app:create_subgraph_app"
+    # No access log: it costs ~40 µs a request and would log URLs (STACK-NOTES).
+    uvicorn.run(factory, factory=True, host=host, port=port, workers=workers, access_log=False)
+
+
+def _sdl(subgraph: str | None) -> None:
+    from unionhub.schema.builder import build_schema
+
+    print(build_schema(subgraph).as_str())
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="unionhub", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply database migrations")
+    sub.add_parser("makemigrations", help="write migrations for model changes (development)")
+    seed = sub.add_parser("seed", help="seed demo or synthetic data")
+    seed.add_argument("--demo", action="store_true", help="the demo data of CONTRACT.md")
+    seed.add_argument("--members", type=int, default=0, help="add N synthetic members")
+    for name in ("serve", "up"):
+        p = sub.add_parser(name, help="serve GraphQL" if name == "serve"
+                           else "migrate, seed the demo data if absent, and serve")
+        p.add_argument("--subgraph", choices=DOMAINS, default=None)
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8000)
+        p.add_argument("--workers", type=int, default=1)
+    sdl = sub.add_parser("sdl", help="print the schema (a subgraph's SDL with --subgraph)")
+    sdl.add_argument("--subgraph", choices=DOMAINS, default=None)
+    args = parser.parse_args(argv)
+
+    if args.command == "migrate":
+        _run(_migrate, connect=False)
+    elif args.command == "makemigrations":
+        _run(_makemigrations, connect=False)
+    elif args.command == "seed":
+        if not (args.demo or args.members):
+            parser.error("seed needs --demo and/or --members N")
+        _run(lambda: _seed(args.demo, args.members))
+    elif args.command == "sdl":
+        _sdl(args.subgraph)
+    elif args.command == "up":
+        _run(_migrate, connect=False)
+        _run(lambda: _seed(True, 0))
+        print(f"serving GraphQL at http://{args.host}:{args.port}/graphql")
+        _serve(args.subgraph, args.host, args.port, args.workers)
+    elif args.command == "serve":
+        _serve(args.subgraph, args.host, args.port, args.workers)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,78 @@
+"""Database set-up: Tortoise ORM over PostgreSQL (asyncpg) or SQLite (aiosqlite)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from unionhub.domains import DOMAINS, migrations_module, models_module
+from unionhub.settings import Settings, get_settings
+
+
+def tortoise_config(settings: Settings | None = None) -> dict[str, Any]:
+    settings = settings or get_settings()
+    url = settings.database_url
+    if url.startswith("sqlite://"):
+        path = url.removeprefix("sqlite://")
+        if path not in (":memory:", "") and os.path.dirname(path):
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+        connection: Any = {
+            "engine": "tortoise.backends.sqlite",
+            # WAL lets readers run beside the single writer; busy_timeout waits instead of failing.
+            "credentials": {"file_path": path, "journal_mode": "WAL", "busy_timeout": 10000},
+        }
+    else:
+        connection = url
+        if "maxsize" not in url:
+            connection = f"{url}{'&' if '?' in url else '?'}maxsize={settings.db_pool_max}"
+    return {
+        "connections": {"default": connection},
+        "apps": {
+            domain: {
+                "models": [models_module(domain)],
+                "migrations": migrations_module(domain),
+                "default_connection": "default",
+            }
+            for domain in DOMAINS
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def init_db(settings: Settings | None = None) -> None:
+    # The global fallback lets request tasks (and test tasks) see the context set up here.
+    await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
+
+
+async def close_db() -> None:
+    await Tortoise.close_connections()
+
+
+async def migrate(settings: Settings | None = None) -> None:
+    """Apply every pending migration with Tortoise's own migration executor."""
+    from tortoise.migrations.api import migrate as run_migrations
+
+    await run_migrations(config=tortoise_config(settings))
+
+
+def conn() -> BaseDBAsyncClient:
+    return connections.get("default")
+
+
+def is_postgres() -> bool:
+    return conn().capabilities.dialect == "postgres"
+
+
+async def ping() -> None:
+    await conn().execute_query("SELECT 1")
+
+
+def __getattr__(name: str) -> Any:
+    # `tortoise makemigrations` (configured in pyproject's [tool.tortoise]) reads this.
+    if name == "TORTOISE_ORM":
+        return tortoise_config()
+    raise AttributeError(name)

@@ -1,0 +1,163 @@
+"""Accounts: register, sign in, rotate refresh tokens, verify real-name identity."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from unionhub.clock import today_shanghai, utcnow
+from unionhub.errors import Conflict, InvalidCredentials, NotFound, ValidationFailed
+from unionhub.identity import audit
+from unionhub.identity.crypto import blind_index, encrypt
+from unionhub.identity.lookup import invalidate_member
+from unionhub.identity.models import Member, RefreshToken, Union
+from unionhub.identity.orgs import ensure_holding_pool
+from unionhub.identity.passwords import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    verify_password,
+)
+from unionhub.identity.realname import parse_id_number, validate_name, validate_phone
+from unionhub.identity.tokens import issue_access_token
+from unionhub.settings import get_settings
+
+
+@dataclass(frozen=True)
+class Session:
+    member: Member
+    access_token: str
+    refresh_token: str
+
+
+def phone_index(phone: str) -> str:
+    return blind_index(phone, "phone")
+
+
+def id_number_index(id_number: str) -> str:
+    return blind_index(id_number, "id_number")
+
+
+def _check_password(password: str) -> None:
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            f"password must be {MIN_PASSWORD_LENGTH}–{MAX_PASSWORD_LENGTH} characters",
+            field="password", code="PASSWORD_LENGTH",
+        )
+
+
+async def register(phone: str, password: str) -> Session:
+    phone = validate_phone(phone)
+    _check_password(password)
+    bidx = phone_index(phone)
+    if await Member.exists(phone_bidx=bidx):
+        raise Conflict("this phone number is already registered", field="phone",
+                       code="PHONE_TAKEN")
+    pool = await ensure_holding_pool()
+    password_hash = await hash_password(password)
+    try:
+        member = await Member.create(
+            phone_enc=encrypt(phone, "phone"), phone_bidx=bidx, password_hash=password_hash,
+            display_name=f"会员{phone[-4:]}", union=pool,
+        )
+    except IntegrityError:  # a concurrent registration of the same phone won the race
+        raise Conflict("this phone number is already registered", field="phone",
+                       code="PHONE_TAKEN") from None
+    member.union = pool
+    return await _start_session(member, family=None)
+
+
+async def login(phone: str, password: str) -> Session:
+    """Same error, and the same argon2 work, whether the phone is unknown or the password wrong."""
+    member = None
+    try:
+        member = await Member.get_or_none(phone_bidx=phone_index(validate_phone(phone)))
+    except ValidationFailed:
+        pass
+    ok = await verify_password(member.password_hash if member else None, password)
+    if not ok or member is None:
+        raise InvalidCredentials("phone or password is wrong")
+    await member.fetch_related("cadre_org")
+    return await _start_session(member, family=None)
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def _start_session(member: Member, family: str | None) -> Session:
+    settings = get_settings()
+    token = secrets.token_urlsafe(32)
+    await RefreshToken.create(
+        member=member, family=family or secrets.token_hex(16), token_hash=_hash_token(token),
+        expires_at=utcnow() + timedelta(seconds=settings.refresh_token_ttl_seconds),
+    )
+    cadre_org: Union | None = None
+    if member.cadre_org_id is not None:
+        cadre_org = await Union.get(id=member.cadre_org_id)
+    access = issue_access_token(
+        member.id, member.role, cadre_org.id if cadre_org else None,
+        cadre_org.path if cadre_org else None,
+    )
+    return Session(member=member, access_token=access, refresh_token=token)
+
+
+async def refresh(refresh_token: str) -> Session:
+    """Rotate: the presented token is spent and a new one of the same family issued. A token
+    presented twice means it was stolen (or replayed): the whole family is revoked."""
+    now = utcnow()
+    row = await RefreshToken.get_or_none(token_hash=_hash_token(refresh_token))
+    if row is None:
+        raise InvalidCredentials("refresh token is invalid", code="TOKEN_INVALID")
+    if row.revoked_at is not None:
+        raise InvalidCredentials("refresh token was revoked", code="TOKEN_REVOKED")
+    if row.expires_at <= now:
+        raise InvalidCredentials("refresh token expired", code="TOKEN_EXPIRED")
+    # Spend it with a conditional update: of two concurrent uses, exactly one succeeds.
+    spent = await RefreshToken.filter(id=row.id, used_at=None, revoked_at=None).update(used_at=now)
+    if spent != 1:
+        await RefreshToken.filter(family=row.family, revoked_at=None).update(revoked_at=now)
+        await audit.record("auth.refresh_token.reused", actor_id=row.member_id,
+                           subject_type="member", subject_id=row.member_id)
+        raise InvalidCredentials("refresh token was already used; sign in again",
+                               code="TOKEN_REUSED")
+    member = await Member.get(id=row.member_id)
+    return await _start_session(member, family=row.family)
+
+
+async def revoke_all_sessions(member_id: int) -> None:
+    await RefreshToken.filter(member_id=member_id, revoked_at=None).update(revoked_at=utcnow())
+
+
+async def verify_identity(member_id: int, name: str, id_number: str,
+                          now: datetime | None = None) -> Member:
+    """Record the member's legal name and resident ID number after checking both."""
+    legal_name = validate_name(name)
+    resident = parse_id_number(id_number, today_shanghai(now))
+    bidx = id_number_index(resident.number)
+    async with in_transaction():
+        member = await Member.select_for_update().get_or_none(id=member_id)
+        if member is None:
+            raise NotFound("member not found")
+        if member.verified_at is not None:
+            raise Conflict("identity is already verified", code="ALREADY_VERIFIED")
+        if await Member.filter(id_number_bidx=bidx).exclude(id=member_id).exists():
+            raise Conflict("this ID number belongs to another account", field="idNumber",
+                           code="ID_NUMBER_TAKEN")
+        member.name_enc = encrypt(legal_name, "name")
+        member.id_number_enc = encrypt(resident.number, "id_number")
+        member.id_number_bidx = bidx
+        member.verified_at = now or utcnow()
+        try:
+            await member.save(update_fields=["name_enc", "id_number_enc", "id_number_bidx",
+                                             "verified_at", "updated_at"])
+        except IntegrityError:
+            raise Conflict("this ID number belongs to another account", field="idNumber",
+                           code="ID_NUMBER_TAKEN") from None
+    await invalidate_member(member_id)
+    return member

@@ -1,0 +1,28 @@
+"""The append-only audit log: who read or changed what, when, under which trace.
+
+Rows hold ids and codes only, never the personal data itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from unionhub.identity.models import AuditLog
+from unionhub.observability.context import current_trace_id
+
+
+async def record(action: str, *, actor_id: int | None, subject_type: str, subject_id: str | int,
+                 detail: dict[str, Any] | None = None) -> None:
+    await AuditLog.create(
+        action=action, actor_id=actor_id, subject_type=subject_type, subject_id=str(subject_id),
+        trace_id=current_trace_id(), detail=detail or {},
+    )
+
+
+async def entries(*, action: str | None = None, subject_id: str | None = None,
+                  limit: int = 100) -> list[AuditLog]:
+    qs = AuditLog.all()
+    if action:
+        qs = qs.filter(action=action)
+    if subject_id:
+        qs = qs.filter(subject_id=subject_id)
+    return await qs.order_by("-id").limit(limit)

@@ -1,0 +1,122 @@
+"""The union tree: five levels, GB/T 2260 region codes, join codes, subtree queries."""
+
+from __future__ import annotations
+
+import re
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from unionhub.errors import NotFound, ValidationFailed
+from unionhub.identity.codes import credit_code_warnings, new_join_code
+from unionhub.identity.models import LEVEL_DEPTH, Union, UnionLevel
+
+_REGION_RE = re.compile(r"^\d{6}$")
+HOLDING_POOL_NAME = "新就业形态劳动者入会服务池"
+
+
+def _check_region(level: UnionLevel, region_code: str, parent: Union | None) -> None:
+    if not _REGION_RE.match(region_code):
+        raise ValidationFailed("region code must be 6 digits (GB/T 2260)", field="regionCode",
+                               code="REGION_CODE_FORMAT")
+    if level == UnionLevel.PROVINCE and not region_code.endswith("0000"):
+        raise ValidationFailed("a province's region code ends in 0000", field="regionCode",
+                               code="REGION_CODE_LEVEL")
+    if level == UnionLevel.CITY and not region_code.endswith("00"):
+        raise ValidationFailed("a city's region code ends in 00", field="regionCode",
+                               code="REGION_CODE_LEVEL")
+    if parent is not None and parent.level != UnionLevel.NATIONAL:
+        # A child lies inside its parent's region: the parent's significant digits are a prefix.
+        significant = parent.region_code.rstrip("0") or parent.region_code
+        if len(significant) % 2:
+            significant += "0"
+        if not region_code.startswith(significant):
+            raise ValidationFailed("region code lies outside the parent union's region",
+                                   field="regionCode", code="REGION_CODE_OUTSIDE_PARENT")
+
+
+async def create_union(*, name: str, level: UnionLevel, region_code: str,
+                       parent_id: int | None = None, credit_code: str | None = None,
+                       auto_approve: bool = False, is_holding_pool: bool = False,
+                       ) -> tuple[Union, list[str]]:
+    """Create an org under its parent. Returns the union and any warnings (credit code)."""
+    name = name.strip()
+    if not 2 <= len(name) <= 100:
+        raise ValidationFailed("name must be 2–100 characters", field="name", code="NAME_FORMAT")
+    parent = None
+    if parent_id is not None:
+        parent = await Union.get_or_none(id=parent_id)
+        if parent is None:
+            raise NotFound("parent union not found", field="parentId")
+        if not is_holding_pool and LEVEL_DEPTH[level] != LEVEL_DEPTH[parent.level] + 1:
+            raise ValidationFailed("a union sits one level below its parent", field="level",
+                                   code="LEVEL_MISMATCH")
+    _check_region(level, region_code, parent)
+    warnings: list[str] = []
+    if credit_code:
+        credit_code = credit_code.strip().upper()
+        warnings = credit_code_warnings(credit_code)
+    async with in_transaction():
+        union = await Union.create(
+            name=name, level=level, parent=parent, region_code=region_code,
+            credit_code=credit_code, auto_approve=auto_approve, is_holding_pool=is_holding_pool,
+        )
+        union.path = f"{parent.path if parent else '/'}{union.id}/"
+        fields = ["path"]
+        if level == UnionLevel.GRASSROOTS and not is_holding_pool:
+            union.join_code = await _unused_join_code()
+            fields.append("join_code")
+        await union.save(update_fields=fields)
+    return union, warnings
+
+
+async def _unused_join_code() -> str:
+    for _ in range(10):
+        code = new_join_code()
+        if not await Union.exists(join_code=code):
+            return code
+    raise IntegrityError("could not draw an unused join code")
+
+
+async def get_union(union_id: int) -> Union:
+    union = await Union.get_or_none(id=union_id)
+    if union is None:
+        raise NotFound("union not found", field="unionId")
+    return union
+
+
+async def union_by_join_code(join_code: str) -> Union:
+    union = await Union.get_or_none(join_code=join_code.strip().upper())
+    if union is None or union.level != UnionLevel.GRASSROOTS:
+        raise NotFound("no union has this join code", field="joinCode", code="UNKNOWN_JOIN_CODE")
+    return union
+
+
+async def children(parent_id: int | None) -> list[Union]:
+    if parent_id is None:
+        return await Union.filter(parent_id=None).order_by("id")
+    return await Union.filter(parent_id=parent_id).order_by("id")
+
+
+def subtree(union: Union):
+    """Every union at or below `union`: one prefix scan over the indexed path."""
+    return Union.filter(path__startswith=union.path)
+
+
+async def unions_by_ids(ids: list[int]) -> dict[int, Union]:
+    return {u.id: u for u in await Union.filter(id__in=ids)}
+
+
+async def ensure_holding_pool() -> Union:
+    """The pool where workers without a grassroots union wait (with online benefits) until a
+    union takes them in. It sits under the first province, so the province's cadres see it."""
+    pool = await Union.filter(is_holding_pool=True).order_by("id").first()
+    if pool:
+        return pool
+    province = await Union.filter(level=UnionLevel.PROVINCE).order_by("id").first()
+    pool, _ = await create_union(
+        name=HOLDING_POOL_NAME, level=UnionLevel.GRASSROOTS,
+        region_code=province.region_code if province else "100000",
+        parent_id=province.id if province else None, is_holding_pool=True,
+    )
+    return pool

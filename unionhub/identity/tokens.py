@@ -1,0 +1,57 @@
+"""Access tokens (short-lived signed JWTs) and their decoding into a Principal."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import jwt
+
+from unionhub.errors import NotAuthenticated
+from unionhub.identity.access import GUEST, Principal
+from unionhub.identity.models import Role
+from unionhub.settings import get_settings
+
+_ALGORITHM = "HS256"
+_AUDIENCE = "unionhub"
+
+
+def issue_access_token(member_id: int, role: Role, scope_org_id: int | None,
+                       scope_path: str | None) -> str:
+    settings = get_settings()
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "sub": str(member_id), "role": role.value, "iat": now,
+        "exp": now + settings.access_token_ttl_seconds, "aud": _AUDIENCE, "typ": "access",
+    }
+    if scope_path:
+        claims["org"] = scope_org_id
+        claims["scope"] = scope_path
+    return jwt.encode(claims, settings.jwt_secret, algorithm=_ALGORITHM)
+
+
+def principal_from_token(token: str) -> Principal:
+    try:
+        claims = jwt.decode(
+            token, get_settings().jwt_secret, algorithms=[_ALGORITHM], audience=_AUDIENCE,
+            options={"require": ["exp", "sub", "aud"]},
+        )
+    except jwt.ExpiredSignatureError:
+        raise NotAuthenticated("access token expired", code="TOKEN_EXPIRED") from None
+    except jwt.PyJWTError:
+        raise NotAuthenticated("access token is invalid", code="TOKEN_INVALID") from None
+    if claims.get("typ") != "access":
+        raise NotAuthenticated("access token is invalid", code="TOKEN_INVALID")
+    return Principal(
+        member_id=int(claims["sub"]), role=Role(claims["role"]),
+        scope_path=claims.get("scope"), scope_org_id=claims.get("org"),
+    )
+
+
+def principal_from_header(authorization: str | None) -> Principal:
+    if not authorization:
+        return GUEST
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise NotAuthenticated("Authorization must be 'Bearer <accessToken>'", code="TOKEN_INVALID")
+    return principal_from_token(token.strip())

@@ -1,0 +1,229 @@
+"""Identity's root resolvers: read arguments, call the domain, shape the payload."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from unionhub.errors import NotFound, ValidationFailed
+from unionhub.identity import accounts, audit, membership, orgs
+from unionhub.identity.access import path_in_scope, require_authenticated, require_scope
+from unionhub.identity.lookup import get_record, get_record_by_card
+from unionhub.identity.models import JoinApplication as JoinApplicationRow
+from unionhub.identity.models import Member as MemberRow
+from unionhub.identity.models import ReviewStatus, UnionLevel
+from unionhub.identity.realname import validate_phone
+from unionhub.observability.tracing import slow_operation_recorder, traced
+from unionhub.schema.entities import member_entity, union_entity
+from unionhub.schema.errors import payload
+from unionhub.schema.identity_types import (
+    AuditEntry,
+    AuthPayload,
+    JoinApplication,
+    JoinApplicationPayload,
+    MemberCard,
+    MemberCardPayload,
+    MemberPayload,
+    SlowOperation,
+    Transfer,
+    TransferPayload,
+    UnionPayload,
+)
+from unionhub.schema.relay import Connection, connection, keyset_page
+
+
+def _id(value: str, field: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound("no such id", field=field) from None
+
+
+# --- queries -------------------------------------------------------------------------------
+
+@traced("resolve me")
+async def me(info: strawberry.Info):
+    member_id = require_authenticated(info.context.principal)
+    rec = await info.context.members.load(member_id)
+    return member_entity(info, member_id, rec) if rec else None
+
+
+@traced("resolve member")
+async def member(info: strawberry.Info, id: strawberry.ID | None = None,
+                 card_no: str | None = None):
+    """The hot lookup: self, or a cadre whose scope holds the member. Outside that: null (the
+    caller learns nothing about whether the member exists)."""
+    principal = info.context.principal
+    require_authenticated(principal)
+    if (id is None) == (card_no is None):
+        raise ValidationFailed("give exactly one of id and cardNo", code="ONE_KEY_REQUIRED")
+    if id is not None:
+        try:
+            rec = await info.context.members.load(int(id))
+        except ValueError:
+            return None
+    else:
+        rec = await get_record_by_card(card_no.strip())
+    if rec is None:
+        return None
+    if rec.id != principal.member_id and not path_in_scope(principal, rec.union_path):
+        return None
+    return member_entity(info, rec.id, rec)
+
+
+async def members(info: strawberry.Info, union_id: strawberry.ID, search: str | None = None,
+                  first: int | None = None, after: str | None = None) -> Connection:
+    union = await orgs.get_union(_id(union_id, "unionId"))
+    require_scope(info.context.principal, union.path)
+    qs = MemberRow.filter(union__path__startswith=union.path)
+    if search:
+        qs = _member_search(qs, search.strip())
+    rows, page = await keyset_page(qs.select_related("union"), first, after)
+    from unionhub.identity.lookup import build_record, load_records_from_db
+
+    cards = await load_records_from_db([r.id for r in rows]) if rows else {}
+    nodes = [member_entity(info, r.id, cards.get(r.id) or build_record(r, None)) for r in rows]
+    return connection(nodes, [r.id for r in rows], page)
+
+
+def _member_search(qs, term: str):
+    """Exact matches through blind indexes (phone, ID number), card numbers, or display names."""
+    from unionhub.identity.accounts import id_number_index, phone_index
+
+    try:
+        return qs.filter(phone_bidx=phone_index(validate_phone(term)))
+    except ValidationFailed:
+        pass
+    if len(term) == 18 and term[:17].isdigit():
+        return qs.filter(id_number_bidx=id_number_index(term.upper()))
+    if term.isdigit() and 16 <= len(term) <= 19:
+        return qs.filter(cards__number=term)
+    return qs.filter(display_name__icontains=term)
+
+
+async def union(info: strawberry.Info, id: strawberry.ID):
+    try:
+        row = await info.context.unions.load(int(id))
+    except ValueError:
+        return None
+    return union_entity(info, row.id, row) if row else None
+
+
+async def unions(info: strawberry.Info, parent_id: strawberry.ID | None = None):
+    rows = await orgs.children(_id(parent_id, "parentId") if parent_id is not None else None)
+    return [union_entity(info, r.id, r) for r in rows]
+
+
+async def join_applications(info: strawberry.Info, union_id: strawberry.ID,
+                            status: ReviewStatus | None = ReviewStatus.PENDING,
+                            ) -> list[JoinApplication]:
+    union_row = await orgs.get_union(_id(union_id, "unionId"))
+    require_scope(info.context.principal, union_row.path)
+    qs = JoinApplicationRow.filter(union__path__startswith=union_row.path)
+    if status:
+        qs = qs.filter(status=status)
+    return [JoinApplication.of(a) for a in await qs.order_by("created_at").limit(200)]
+
+
+async def slow_operations(info: strawberry.Info, since: datetime | None = None,
+                          first: int | None = 50) -> list[SlowOperation]:
+    records = await slow_operation_recorder().slowest(
+        since=since.timestamp() if since else None, first=min(first or 50, 200)
+    )
+    return [SlowOperation.of(r) for r in records]
+
+
+async def audit_log(info: strawberry.Info, action: str | None = None,
+                    subject_id: str | None = None, first: int | None = 100) -> list[AuditEntry]:
+    rows = await audit.entries(action=action, subject_id=subject_id, limit=min(first or 100, 500))
+    return [AuditEntry(id=strawberry.ID(str(r.id)), at=r.at,
+                       actor_id=strawberry.ID(str(r.actor_id)) if r.actor_id else None,
+                       action=r.action, subject_type=r.subject_type, subject_id=r.subject_id,
+                       trace_id=r.trace_id) for r in rows]
+
+
+# --- mutations -----------------------------------------------------------------------------
+
+def _session(info: strawberry.Info):
+    return lambda s: {"access_token": s.access_token, "refresh_token": s.refresh_token,
+                      "member": member_entity(info, s.member.id)}
+
+
+async def register(info: strawberry.Info, phone: str, password: str) -> AuthPayload:
+    return await payload(AuthPayload, accounts.register(phone, password), _session(info))
+
+
+async def login(info: strawberry.Info, phone: str, password: str) -> AuthPayload:
+    return await payload(AuthPayload, accounts.login(phone, password), _session(info))
+
+
+async def refresh_token(info: strawberry.Info, refresh_token: str) -> AuthPayload:
+    return await payload(AuthPayload, accounts.refresh(refresh_token), _session(info))
+
+
+async def verify_identity(info: strawberry.Info, name: str, id_number: str) -> MemberPayload:
+    member_id = require_authenticated(info.context.principal)
+
+    async def work():
+        await accounts.verify_identity(member_id, name, id_number)
+        return await get_record(member_id)
+
+    return await payload(MemberPayload, work(),
+                         lambda rec: {"member": member_entity(info, member_id, rec)})
+
+
+async def apply_to_join(info: strawberry.Info, join_code: str) -> JoinApplicationPayload:
+    member_id = require_authenticated(info.context.principal)
+    return await payload(JoinApplicationPayload, membership.apply_to_join(member_id, join_code),
+                         lambda a: {"application": JoinApplication.of(a)})
+
+
+async def review_join_application(info: strawberry.Info, application_id: strawberry.ID,
+                                  approve: bool, reason: str | None) -> JoinApplicationPayload:
+    work = membership.review_join_application(
+        info.context.principal, _id(application_id, "applicationId"), approve, reason
+    )
+    return await payload(JoinApplicationPayload, work,
+                         lambda a: {"application": JoinApplication.of(a)})
+
+
+async def request_transfer(info: strawberry.Info, to_union_id: strawberry.ID,
+                           reason: str | None) -> TransferPayload:
+    member_id = require_authenticated(info.context.principal)
+    work = membership.request_transfer(member_id, _id(to_union_id, "toUnionId"), reason)
+    return await payload(TransferPayload, work, lambda t: {"transfer": Transfer.of(t)})
+
+
+async def review_transfer(info: strawberry.Info, transfer_id: strawberry.ID, approve: bool,
+                          reason: str | None) -> TransferPayload:
+    work = membership.review_transfer(
+        info.context.principal, _id(transfer_id, "transferId"), approve, reason
+    )
+    return await payload(TransferPayload, work, lambda t: {"transfer": Transfer.of(t)})
+
+
+async def report_card_lost(info: strawberry.Info, reissue: bool) -> MemberCardPayload:
+    member_id = require_authenticated(info.context.principal)
+
+    def shape(card):
+        return {"card": MemberCard(number=card.number, status=card.status,
+                                   issued_at=card.issued_at) if card else None}
+
+    return await payload(MemberCardPayload, membership.report_card_lost(member_id, reissue), shape)
+
+
+async def create_union(info: strawberry.Info, name: str, level: UnionLevel, region_code: str,
+                       parent_id: strawberry.ID, credit_code: str | None,
+                       auto_approve: bool) -> UnionPayload:
+    async def work():
+        parent = await orgs.get_union(_id(parent_id, "parentId"))
+        require_scope(info.context.principal, parent.path)
+        return await orgs.create_union(name=name, level=level, region_code=region_code,
+                                       parent_id=parent.id, credit_code=credit_code,
+                                       auto_approve=auto_approve)
+
+    return await payload(UnionPayload, work(), lambda r: {
+        "union": union_entity(info, r[0].id, r[0]), "warnings": r[1]})
+
+

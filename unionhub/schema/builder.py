@@ -1,0 +1,79 @@
+"""The one schema builder: the whole platform (every domain) or a single subgraph.
+
+Each domain module `unionhub.schema.<domain>` exposes `PART`, a SchemaPart with its root-field
+mixins, its fields for the shared entities and any types reachable only lazily. The builder
+assembles the entities and roots from the active parts; nothing is written twice.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+
+from unionhub.domains import DOMAINS
+from unionhub.observability.graphql_extension import OperationTracing
+from unionhub.schema import entities
+from unionhub.schema.errors import is_expected, log_unexpected
+
+FEDERATION_VERSION = "2.9"  # the highest both composers accept (STACK-NOTES)
+
+
+@dataclass(frozen=True)
+class SchemaPart:
+    query: type | None = None
+    mutation: type | None = None
+    member_fields: type | None = None
+    union_fields: type | None = None
+    types: tuple[type, ...] = ()
+
+
+class UnionHubSchema(strawberry.federation.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        # Strawberry logs every error with a traceback; denials and user errors are expected.
+        log_unexpected(errors)
+
+
+def _parts(domains: tuple[str, ...]) -> list[SchemaPart]:
+    return [importlib.import_module(f"unionhub.schema.{d}").PART for d in domains]
+
+
+def _entity(name: str, mixins: list[type]) -> type:
+    cls = type(name, (*mixins, entities.EntityBase), {"__module__": entities.__name__})
+    built = strawberry.federation.type(keys=["id"], name=name)(cls)
+    setattr(entities, name, built)
+    return built
+
+
+def _root(name: str, mixins: list[type]) -> type | None:
+    if not mixins:
+        return None
+    return strawberry.type(type(name, tuple(mixins), {}), name=name)
+
+
+def build_schema(subgraph: str | None = None) -> UnionHubSchema:
+    if subgraph is not None and subgraph not in DOMAINS:
+        raise ValueError(f"unknown subgraph {subgraph!r}; choose from {', '.join(DOMAINS)}")
+    parts = _parts(DOMAINS if subgraph is None else (subgraph,))
+    member = _entity("Member", [p.member_fields for p in parts if p.member_fields])
+    union = _entity("Union", [p.union_fields for p in parts if p.union_fields])
+    query = _root("Query", [p.query for p in parts if p.query])
+    mutation = _root("Mutation", [p.mutation for p in parts if p.mutation])
+    extra = [t for p in parts for t in p.types]
+    return UnionHubSchema(
+        query=query,
+        mutation=mutation,
+        types=[member, union, *extra],
+        federation_version=FEDERATION_VERSION,
+        extensions=[
+            OperationTracing,
+            lambda: ParserCache(maxsize=1024),
+            lambda: ValidationCache(maxsize=1024),
+            lambda: MaskErrors(should_mask_error=lambda e: not is_expected(e),
+                               error_message="Internal server error"),
+        ],
+    )

@@ -1,0 +1,63 @@
+"""The per-request GraphQL context: who is calling, and request-scoped DataLoaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from unionhub.errors import NotAuthenticated
+from unionhub.identity.access import GUEST, Principal
+from unionhub.identity.lookup import MemberRecord, get_records
+from unionhub.identity.models import Union
+from unionhub.identity.orgs import unions_by_ids
+from unionhub.identity.tokens import principal_from_header
+
+
+async def _load_members(ids: list[int]) -> list[MemberRecord | None]:
+    found = await get_records(list(ids))
+    return [found.get(i) for i in ids]
+
+
+async def _load_unions(ids: list[int]) -> list[Union | None]:
+    found = await unions_by_ids(list(ids))
+    return [found.get(i) for i in ids]
+
+
+@dataclass
+class Context:
+    principal: Principal = GUEST
+    # Why the Authorization header was not accepted, if it was not: fields that need a
+    # signed-in caller answer with this instead of a bare UNAUTHENTICATED.
+    auth_error: NotAuthenticated | None = None
+    request: Any = None
+    response: Any = None
+    loaders: dict[str, DataLoader] = field(default_factory=dict)
+
+    def loader(self, name: str, load_fn) -> DataLoader:
+        if name not in self.loaders:
+            self.loaders[name] = DataLoader(load_fn=load_fn)
+        return self.loaders[name]
+
+    @property
+    def members(self) -> DataLoader[int, MemberRecord | None]:
+        return self.loader("members", _load_members)
+
+    @property
+    def unions(self) -> DataLoader[int, Union | None]:
+        return self.loader("unions", _load_unions)
+
+    async def caller_record(self) -> MemberRecord | None:
+        if self.principal.member_id is None:
+            return None
+        return await self.members.load(self.principal.member_id)
+
+
+def context_for_authorization(authorization: str | None, request: Any = None,
+                              response: Any = None) -> Context:
+    try:
+        principal = principal_from_header(authorization)
+        return Context(principal=principal, request=request, response=response)
+    except NotAuthenticated as exc:
+        return Context(principal=GUEST, auth_error=exc, request=request, response=response)

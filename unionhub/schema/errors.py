@@ -1,0 +1,53 @@
+"""User errors in mutation payloads, and the rule for which errors reach the logs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import strawberry
+from graphql import GraphQLError
+
+from unionhub.errors import AccessDenied, DomainError, NotAuthenticated
+
+log = logging.getLogger("unionhub.graphql")
+T = TypeVar("T")
+P = TypeVar("P")
+
+
+@strawberry.type
+class UserError:
+    code: str
+    field: str | None
+    message: str
+
+    @classmethod
+    def of(cls, error: DomainError) -> UserError:
+        return cls(code=error.code, field=error.field, message=error.message)
+
+
+async def payload(make: Callable[..., P], work: Awaitable[T],
+                  shape: Callable[[T], dict]) -> P:
+    """Run a domain call for a mutation: its result shaped into the payload, or its domain
+    error as a `UserError`. Access denials stay GraphQL errors (FORBIDDEN/UNAUTHENTICATED)."""
+    try:
+        result = await work
+    except (AccessDenied, NotAuthenticated):
+        raise
+    except DomainError as error:
+        return make(errors=[UserError.of(error)])
+    return make(errors=[], **shape(result))
+
+
+def is_expected(error: GraphQLError) -> bool:
+    """Validation errors, denials and domain errors are the client's business, not the log's."""
+    original = error.original_error
+    return original is None or isinstance(original, DomainError | GraphQLError)
+
+
+def log_unexpected(errors: list[GraphQLError]) -> None:
+    for error in errors:
+        if not is_expected(error):
+            # The exception and its traceback, but never the variables (personal data).
+            log.error("unexpected error at %s", error.path, exc_info=error.original_error)

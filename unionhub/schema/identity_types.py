@@ -1,0 +1,277 @@
+"""GraphQL types of the identity subgraph: Member and Union fields, cards, applications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from unionhub.identity import audit
+from unionhub.identity.access import Tier, path_in_scope, sees_personal_data
+from unionhub.identity.lookup import MemberRecord
+from unionhub.identity.models import CardStatus, ReviewStatus, UnionLevel
+from unionhub.identity.models import Union as UnionRow
+from unionhub.observability.slow_operations import SlowOperationRecord
+from unionhub.schema.entities import (
+    MemberRef,
+    UnionRef,
+    member_entity,
+    union_entity,
+    with_member,
+    with_union,
+)
+from unionhub.schema.errors import UserError
+from unionhub.schema.permissions import gql_field
+
+TierEnum = strawberry.enum(Tier, name="Tier")
+UnionLevelEnum = strawberry.enum(UnionLevel, name="UnionLevel")
+CardStatusEnum = strawberry.enum(CardStatus, name="CardStatus")
+ReviewStatusEnum = strawberry.enum(ReviewStatus, name="ReviewStatus")
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@strawberry.type
+class MemberCard:
+    number: str
+    status: CardStatusEnum
+    issued_at: datetime
+
+
+def _sees(info: strawberry.Info, rec: MemberRecord) -> bool:
+    return sees_personal_data(info.context.principal, rec.id, rec.union_path)
+
+
+@strawberry.type
+class IdentityMemberFields:
+    """Identity's fields of Member. Personal fields are masked, not nulled, below the rule."""
+
+    @classmethod
+    async def resolve_reference(cls, info: strawberry.Info, id: strawberry.ID):
+        rec = await info.context.members.load(int(id))
+        return None if rec is None else cls(id=id, rec=rec)
+
+    @gql_field()
+    def display_name(self, info: strawberry.Info) -> str:
+        return with_member(self, info, lambda r: r.display_name)
+
+    @gql_field()
+    def tier(self, info: strawberry.Info) -> TierEnum:
+        return with_member(self, info, lambda r: Tier(r.tier))
+
+    @gql_field()
+    def union(self, info: strawberry.Info) -> UnionRef:
+        return with_member(self, info, lambda r: union_entity(info, r.union_id))
+
+    @gql_field()
+    def joined_at(self, info: strawberry.Info) -> datetime | None:
+        return with_member(self, info, lambda r: _when(r.joined_at))
+
+    @gql_field(tier=Tier.MEMBER, description="The member and cadres in scope only; else null.")
+    def card(self, info: strawberry.Info) -> MemberCard | None:
+        def read(r: MemberRecord) -> MemberCard | None:
+            if r.card_number is None or not _sees(info, r):
+                return None
+            return MemberCard(number=r.card_number, status=CardStatus(r.card_status),
+                              issued_at=_when(r.card_issued_at))
+        return with_member(self, info, read)
+
+    @gql_field(tier=Tier.MEMBER, description="Legal name; masked (张*三) unless self or cadre in scope.")
+    def name(self, info: strawberry.Info) -> str | None:
+        return with_member(self, info, lambda r: r.legal_name() if _sees(info, r) else r.name_masked)
+
+    @gql_field(tier=Tier.MEMBER, description="Masked (138****5678) unless self or cadre in scope.")
+    def phone(self, info: strawberry.Info) -> str:
+        return with_member(self, info, lambda r: r.phone() if _sees(info, r) else r.phone_masked)
+
+    @gql_field(tier=Tier.MEMBER,
+               description="Masked (110***********1234) unless self or cadre in scope; unmasked reads are audited.")
+    async def id_number(self, info: strawberry.Info) -> str | None:
+        rec: MemberRecord = self.rec or await info.context.members.load(int(self.id))
+        if rec is None or rec.id_number_enc is None:
+            return None
+        if not _sees(info, rec):
+            return rec.id_number_masked
+        await audit.record("member.id_number.read", actor_id=info.context.principal.member_id,
+                           subject_type="member", subject_id=rec.id)
+        return rec.id_number()
+
+
+@strawberry.type
+class IdentityUnionFields:
+    @classmethod
+    async def resolve_reference(cls, info: strawberry.Info, id: strawberry.ID):
+        row = await info.context.unions.load(int(id))
+        return None if row is None else cls(id=id, rec=row)
+
+    @gql_field()
+    def name(self, info: strawberry.Info) -> str:
+        return with_union(self, info, lambda u: u.name)
+
+    @gql_field()
+    def level(self, info: strawberry.Info) -> UnionLevelEnum:
+        return with_union(self, info, lambda u: u.level)
+
+    @gql_field()
+    def region_code(self, info: strawberry.Info) -> str:
+        return with_union(self, info, lambda u: u.region_code)
+
+    @gql_field()
+    def is_holding_pool(self, info: strawberry.Info) -> bool:
+        return with_union(self, info, lambda u: u.is_holding_pool)
+
+    @gql_field()
+    def parent(self, info: strawberry.Info) -> UnionRef | None:
+        return with_union(
+            self, info, lambda u: union_entity(info, u.parent_id) if u.parent_id else None
+        )
+
+    @gql_field()
+    async def children(self, info: strawberry.Info) -> list[UnionRef]:
+        rows = await UnionRow.filter(parent_id=int(self.id)).order_by("id")
+        return [union_entity(info, u.id, u) for u in rows]
+
+    @gql_field(tier=Tier.CADRE, description="For cadres whose scope holds the union; else null.")
+    def join_code(self, info: strawberry.Info) -> str | None:
+        return with_union(
+            self, info,
+            lambda u: u.join_code if path_in_scope(info.context.principal, u.path) else None,
+        )
+
+    @gql_field(tier=Tier.CADRE)
+    def auto_approve(self, info: strawberry.Info) -> bool:
+        return with_union(self, info, lambda u: u.auto_approve)
+
+
+@strawberry.type
+class JoinApplication:
+    id: strawberry.ID
+    status: ReviewStatusEnum
+    reason: str | None
+    created_at: datetime
+    due_at: datetime
+    reviewed_at: datetime | None
+    member_id: strawberry.Private[int]
+    union_id: strawberry.Private[int]
+
+    @strawberry.field
+    def member(self, info: strawberry.Info) -> MemberRef:
+        return member_entity(info, self.member_id)
+
+    @strawberry.field
+    def union(self, info: strawberry.Info) -> UnionRef:
+        return union_entity(info, self.union_id)
+
+    @classmethod
+    def of(cls, row) -> JoinApplication:
+        return cls(id=strawberry.ID(str(row.id)), status=row.status, reason=row.reason,
+                   created_at=row.created_at, due_at=row.due_at, reviewed_at=row.reviewed_at,
+                   member_id=row.member_id, union_id=row.union_id)
+
+
+@strawberry.type
+class Transfer:
+    id: strawberry.ID
+    status: ReviewStatusEnum
+    reason: str | None
+    created_at: datetime
+    reviewed_at: datetime | None
+    member_id: strawberry.Private[int]
+    from_union_id: strawberry.Private[int]
+    to_union_id: strawberry.Private[int]
+
+    @strawberry.field
+    def member(self, info: strawberry.Info) -> MemberRef:
+        return member_entity(info, self.member_id)
+
+    @strawberry.field
+    def from_union(self, info: strawberry.Info) -> UnionRef:
+        return union_entity(info, self.from_union_id)
+
+    @strawberry.field
+    def to_union(self, info: strawberry.Info) -> UnionRef:
+        return union_entity(info, self.to_union_id)
+
+    @classmethod
+    def of(cls, row) -> Transfer:
+        return cls(id=strawberry.ID(str(row.id)), status=row.status, reason=row.reason,
+                   created_at=row.created_at, reviewed_at=row.reviewed_at,
+                   member_id=row.member_id, from_union_id=row.from_union_id,
+                   to_union_id=row.to_union_id)
+
+
+@strawberry.type
+class AuthPayload:
+    access_token: str | None = None
+    refresh_token: str | None = None
+    member: MemberRef | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class MemberPayload:
+    member: MemberRef | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class JoinApplicationPayload:
+    application: JoinApplication | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class TransferPayload:
+    transfer: Transfer | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class MemberCardPayload:
+    card: MemberCard | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class UnionPayload:
+    union: UnionRef | None = None
+    warnings: list[str] = strawberry.field(default_factory=list)
+    errors: list[UserError]
+
+
+@strawberry.type
+class SlowSpan:
+    name: str
+    duration_ms: float
+
+
+@strawberry.type
+class SlowOperation:
+    trace_id: str
+    operation_name: str
+    duration_ms: float
+    at: datetime
+    slowest_spans: list[SlowSpan]
+
+    @classmethod
+    def of(cls, r: SlowOperationRecord) -> SlowOperation:
+        from datetime import UTC
+
+        return cls(trace_id=r.trace_id, operation_name=r.operation_name,
+                   duration_ms=r.duration_ms, at=datetime.fromtimestamp(r.at, UTC),
+                   slowest_spans=[SlowSpan(name=s.name, duration_ms=s.duration_ms)
+                                  for s in r.slowest_spans])
+
+
+@strawberry.type
+class AuditEntry:
+    id: strawberry.ID
+    at: datetime
+    actor_id: strawberry.ID | None
+    action: str
+    subject_type: str
+    subject_id: str
+    trace_id: str | None
+
