@@ -1,0 +1,56 @@
+"""Background and scheduled work.
+
+Each domain may expose `PERIODIC_JOBS` in `unionhub/<domain>/jobs.py`: a list of
+`PeriodicJob`s, each an idempotent async function safe to run twice and on several processes
+at once (they settle rows with conditional updates, never by trusting that they run alone).
+`unionhub worker` runs them on arq (Redis-backed) as cron jobs; in the embedded mode (no
+REDIS_URL) the app runs them in-process on a timer instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from unionhub.domains import DOMAINS
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    run: Callable[[], Awaitable[object]]
+    every_seconds: int
+
+
+def periodic_jobs() -> list[PeriodicJob]:
+    jobs: list[PeriodicJob] = []
+    for domain in DOMAINS:
+        try:
+            module = importlib.import_module(f"unionhub.{domain}.jobs")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"unionhub.{domain}.jobs":
+                raise
+            continue
+        jobs.extend(module.PERIODIC_JOBS)
+    return jobs
+
+
+async def run_in_process(stop: asyncio.Event) -> None:
+    """The embedded scheduler: every job on its interval until `stop` is set."""
+
+    async def loop(job: PeriodicJob) -> None:
+        while not stop.is_set():
+            try:
+                await job.run()
+            except Exception:  # a failing job must not stop the others; it runs again later
+                log.exception("periodic job %s failed", job.name)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=job.every_seconds)
+
+    await asyncio.gather(*(loop(job) for job in periodic_jobs()))
