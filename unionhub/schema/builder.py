@@ -13,12 +13,21 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 
 from unionhub.domains import DOMAINS
 from unionhub.observability.graphql_extension import OperationTracing
 from unionhub.schema import entities
 from unionhub.schema.errors import is_expected, log_unexpected
+from unionhub.schema.limits import Limits, StripSuggestions, with_limits
 
 FEDERATION_VERSION = "2.9"  # the highest both composers accept (STACK-NOTES)
 
@@ -55,7 +64,25 @@ def _root(name: str, mixins: list[type]) -> type | None:
     return strawberry.type(type(name, tuple(mixins), {}), name=name)
 
 
-def build_schema(subgraph: str | None = None) -> UnionHubSchema:
+def _extensions(limits: Limits, production: bool) -> list[Any]:
+    extensions: list[Any] = [
+        OperationTracing,
+        lambda: ParserCache(maxsize=1024),
+        lambda: ValidationCache(maxsize=1024),
+        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        with_limits(limits),
+        lambda: MaskErrors(should_mask_error=lambda e: not is_expected(e),
+                           error_message="Internal server error"),
+    ]
+    if production:
+        extensions += [DisableIntrospection, StripSuggestions]
+    return extensions
+
+
+def build_schema(subgraph: str | None = None, limits: Limits | None = None,
+                 production: bool = False) -> UnionHubSchema:
     if subgraph is not None and subgraph not in DOMAINS:
         raise ValueError(f"unknown subgraph {subgraph!r}; choose from {', '.join(DOMAINS)}")
     parts = _parts(DOMAINS if subgraph is None else (subgraph,))
@@ -69,11 +96,5 @@ def build_schema(subgraph: str | None = None) -> UnionHubSchema:
         mutation=mutation,
         types=[member, union, *extra],
         federation_version=FEDERATION_VERSION,
-        extensions=[
-            OperationTracing,
-            lambda: ParserCache(maxsize=1024),
-            lambda: ValidationCache(maxsize=1024),
-            lambda: MaskErrors(should_mask_error=lambda e: not is_expected(e),
-                               error_message="Internal server error"),
-        ],
+        extensions=_extensions(limits or Limits(), production),
     )

@@ -1,0 +1,107 @@
+"""Operation limits: each just under passes validation, just over is refused with its code."""
+
+from __future__ import annotations
+
+import pytest
+
+from unionhub.schema.builder import build_schema
+from unionhub.schema.context import Context
+from unionhub.schema.limits import Limits
+
+LIMITS = Limits(max_cost=500, max_root_fields=3, max_depth=6, max_aliases=3, max_tokens=200,
+                default_list_size=20)
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return build_schema(limits=LIMITS)
+
+
+@pytest.fixture(scope="module")
+def production_schema():
+    return build_schema(limits=LIMITS, production=True)
+
+
+async def run(schema, query: str, variables: dict | None = None):
+    return await schema.execute(query, variable_values=variables, context_value=Context())
+
+
+def codes(result) -> list[str | None]:
+    return [(e.extensions or {}).get("code") for e in result.errors or []]
+
+
+def limit_codes(result) -> set[str]:
+    limit = {"COST_LIMIT_EXCEEDED", "ROOT_FIELDS_LIMIT_EXCEEDED"}
+    return {c for c in codes(result) if c in limit} | {
+        "VALIDATION" for e in result.errors or [] if e.original_error is None
+    }
+
+
+async def test_cost_just_under_and_over_with_variables(schema, factory):
+    await factory.tree()
+    query = "query($n: Int) { members(unionId: 1, first: $n) { edges { node { union { name } } } } }"
+    # cost = n * (1 + edges(1 + node(1 + union 1))) = 4n
+    under = await run(schema, query, {"n": 125})
+    assert "COST_LIMIT_EXCEEDED" not in codes(under)
+    assert under.extensions["cost"] == 500
+    over = await run(schema, query, {"n": 126})
+    assert codes(over) == ["COST_LIMIT_EXCEEDED"]
+    assert over.errors[0].extensions["cost"] == 504
+    assert over.data is None
+
+
+async def test_nested_lists_multiply_and_fragments_cannot_hide_cost(schema):
+    query = """
+      query { unions { ...Kids } }
+      fragment Kids on Union { children { children { name } } }
+    """
+    # unions 20 * (1 + children 20 * (1 + children 20 * 1)) = 20 * (1 + 20 * 21) = 8420
+    result = await run(schema, query)
+    assert codes(result) == ["COST_LIMIT_EXCEEDED"]
+    assert result.errors[0].extensions["cost"] == 8420
+
+
+async def test_root_fields(schema):
+    under = await run(schema, "{ a: unions { id } b: unions { id } c: unions { id } }")
+    assert "ROOT_FIELDS_LIMIT_EXCEEDED" not in codes(under)
+    hidden = await run(schema, "{ unions { id } ...More } "
+                               "fragment More on Query { me { id } slowOperations { traceId } union(id: 1) { id } }")
+    assert codes(hidden) == ["ROOT_FIELDS_LIMIT_EXCEEDED"]  # fragments count where spread
+    four = await run(schema, "{ unions { id } union(id: 1) { id } me { id } slowOperations { traceId } }")
+    assert codes(four) == ["ROOT_FIELDS_LIMIT_EXCEEDED"]
+
+
+async def test_depth(schema):
+    def nested(parents: int) -> str:  # depth = 1 + parents
+        return "{ unions { " + "parent { " * parents + "id" + " }" * parents + " } }"
+
+    under = await run(schema, nested(5))
+    assert not [e for e in under.errors or [] if "depth" in e.message]
+    over = await run(schema, nested(6))
+    assert any("exceeds maximum operation depth" in e.message for e in over.errors)
+
+
+async def test_aliases(schema):
+    under = await run(schema, "{ a: unions { id } b: unions { id } c: unions { id } }")
+    assert not [e for e in under.errors or [] if "aliases" in e.message]
+    over = await run(schema, "{ a: unions { x: id } b: unions { id } c: unions { id } }")
+    assert any("aliases" in e.message for e in over.errors)
+
+
+async def test_tokens(schema):
+    ids = " ".join(["id"] * 90)
+    under = await run(schema, "{ unions { " + ids + " } }")
+    assert not [e for e in under.errors or [] if "token" in e.message.lower()]
+    over = await run(schema, "{ unions { " + " ".join(["id"] * 200) + " } }")
+    assert any("token" in e.message.lower() for e in over.errors)
+
+
+async def test_suggestions_and_introspection_off_in_production(schema, production_schema):
+    dev = await run(schema, "{ unoins { id } }")
+    assert "Did you mean" in dev.errors[0].message
+    prod = await run(production_schema, "{ unoins { id } }")
+    assert "Did you mean" not in prod.errors[0].message
+    assert "unoins" in prod.errors[0].message
+    introspection = await run(production_schema, "{ __schema { types { name } } }")
+    assert introspection.errors and introspection.data is None
+    assert (await run(schema, "{ __schema { queryType { name } } }")).errors is None
