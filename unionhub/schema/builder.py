@@ -28,6 +28,7 @@ from unionhub.observability.graphql_extension import OperationTracing
 from unionhub.schema import entities
 from unionhub.schema.errors import is_expected, log_unexpected
 from unionhub.schema.limits import Limits, StripSuggestions, with_limits
+from unionhub.schema.persisted import persisted_operations
 
 FEDERATION_VERSION = "2.9"  # the highest both composers accept (STACK-NOTES)
 
@@ -64,9 +65,11 @@ def _root(name: str, mixins: list[type]) -> type | None:
     return strawberry.type(type(name, tuple(mixins), {}), name=name)
 
 
-def _extensions(limits: Limits, production: bool) -> list[Any]:
+def _extensions(limits: Limits, production: bool, manifest: dict[str, str],
+                safelist_only: bool) -> list[Any]:
     extensions: list[Any] = [
         OperationTracing,
+        persisted_operations(manifest, safelist_only),
         lambda: ParserCache(maxsize=1024),
         lambda: ValidationCache(maxsize=1024),
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
@@ -82,7 +85,8 @@ def _extensions(limits: Limits, production: bool) -> list[Any]:
 
 
 def build_schema(subgraph: str | None = None, limits: Limits | None = None,
-                 production: bool = False) -> UnionHubSchema:
+                 production: bool = False, manifest: dict[str, str] | None = None,
+                 safelist_only: bool = False) -> UnionHubSchema:
     if subgraph is not None and subgraph not in DOMAINS:
         raise ValueError(f"unknown subgraph {subgraph!r}; choose from {', '.join(DOMAINS)}")
     parts = _parts(DOMAINS if subgraph is None else (subgraph,))
@@ -96,5 +100,5 @@ def build_schema(subgraph: str | None = None, limits: Limits | None = None,
         mutation=mutation,
         types=[member, union, *extra],
         federation_version=FEDERATION_VERSION,
-        extensions=_extensions(limits or Limits(), production),
+        extensions=_extensions(limits or Limits(), production, manifest or {}, safelist_only),
     )

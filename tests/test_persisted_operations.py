@@ -1,0 +1,76 @@
+"""Persisted operations: manifest (safelist) lookups and automatic persisted queries (APQ)."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from unionhub.app import UnionHubGraphQL
+from unionhub.schema.builder import build_schema
+from unionhub.schema.persisted import add_to_manifest, load_manifest, operation_hash
+
+REGISTERED = "query Roots { unions { name } }"
+OTHER = "query Other { unions { id } }"
+
+
+def client_for(schema) -> httpx.AsyncClient:
+    app = Starlette(routes=[Route("/graphql", UnionHubGraphQL(schema), methods=["GET", "POST"])])
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+
+
+def persisted(digest: str) -> dict:
+    return {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+
+
+@pytest.fixture
+def manifest(tmp_path):
+    path = tmp_path / "operations.json"
+    add_to_manifest(path, [REGISTERED])
+    return load_manifest(path)
+
+
+async def test_manifest_operation_runs_by_hash(factory, manifest):
+    await factory.tree()
+    async with client_for(build_schema(manifest=manifest)) as http:
+        body = (await http.post("/graphql", json={"extensions": persisted(operation_hash(REGISTERED))})).json()
+    assert body["data"]["unions"][0]["name"] == "陕西省总工会"
+
+
+async def test_apq_miss_then_register_then_hit(factory, manifest):
+    await factory.tree()
+    digest = operation_hash(OTHER)
+    async with client_for(build_schema(manifest=manifest)) as http:
+        miss = (await http.post("/graphql", json={"extensions": persisted(digest)})).json()
+        assert miss["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+        full = (await http.post("/graphql", json={"query": OTHER, "extensions": persisted(digest)})).json()
+        assert "errors" not in full
+        hit = (await http.post("/graphql", json={"extensions": persisted(digest)})).json()
+        assert hit["data"] == full["data"]
+        wrong = (await http.post("/graphql", json={"query": REGISTERED, "extensions": persisted(digest)})).json()
+        assert wrong["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_HASH_MISMATCH"
+
+
+async def test_safelist_refuses_unregistered_text(factory, manifest):
+    await factory.tree()
+    async with client_for(build_schema(manifest=manifest, safelist_only=True)) as http:
+        refused = (await http.post("/graphql", json={"query": OTHER})).json()
+        assert refused["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_REQUIRED"
+        assert refused.get("data") is None
+        apq = (await http.post("/graphql", json={"query": OTHER,
+                                                 "extensions": persisted(operation_hash(OTHER))})).json()
+        assert apq["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_REQUIRED"
+        allowed = (await http.post("/graphql", json={"query": REGISTERED})).json()
+        assert allowed["data"]["unions"]
+        by_hash = (await http.post("/graphql", json={"extensions": persisted(operation_hash(REGISTERED))})).json()
+        assert by_hash["data"] == allowed["data"]
+
+
+def test_manifest_rejects_a_tampered_entry(tmp_path):
+    path = tmp_path / "operations.json"
+    path.write_text(json.dumps({operation_hash(REGISTERED): "query X { me { id } }"}))
+    with pytest.raises(ValueError, match="does not match"):
+        load_manifest(path)

@@ -1,0 +1,97 @@
+"""Persisted operations: a build-time manifest (safelist) and automatic persisted queries.
+
+Front-end builds register their operations in a manifest (sha256 of the text → text). A
+request may then send only `extensions.persistedQuery.sha256Hash`. Automatic persisted queries
+(Apollo's APQ protocol) cache any other operation by hash in Redis: a miss answers
+PERSISTED_QUERY_NOT_FOUND and the client resends the text, so Redis holds nothing that
+matters. In safelist mode only manifest operations run, whatever text a caller sends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from unionhub.cache import get_redis, safe
+
+_APQ_KEY = "apq:v1:{}"
+APQ_TTL_SECONDS = 7 * 24 * 3600
+
+
+def operation_hash(query: str) -> str:
+    return hashlib.sha256(query.encode()).hexdigest()
+
+
+def load_manifest(path: str | Path | None) -> dict[str, str]:
+    if not path or not Path(path).exists():
+        return {}
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    manifest = {}
+    for digest, query in data.items():
+        if operation_hash(query) != digest:
+            raise ValueError(f"persisted operation {digest[:12]}… does not match its text")
+        manifest[digest] = query
+    return manifest
+
+
+def add_to_manifest(path: str | Path, queries: list[str]) -> list[str]:
+    manifest = load_manifest(path)
+    digests = []
+    for query in queries:
+        digest = operation_hash(query)
+        manifest[digest] = query
+        digests.append(digest)
+    Path(path).write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True),
+                          encoding="utf-8")
+    return digests
+
+
+def _error(code: str, message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code})
+
+
+class PersistedOperations(SchemaExtension):
+    manifest: ClassVar[dict[str, str]] = {}
+    safelist_only: ClassVar[bool] = False
+
+    async def on_operation(self) -> AsyncIterator[None]:
+        ctx = self.execution_context
+        persisted = (ctx.operation_extensions or {}).get("persistedQuery")
+        if persisted is not None:
+            await self._resolve(persisted)
+        elif self.safelist_only and (not ctx.query or operation_hash(ctx.query) not in self.manifest):
+            raise _error("PERSISTED_QUERY_REQUIRED",
+                         "this server runs only registered operations")
+        yield
+
+    async def _resolve(self, persisted: Any) -> None:
+        ctx = self.execution_context
+        digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+        if not isinstance(digest, str) or persisted.get("version", 1) != 1:
+            raise _error("PERSISTED_QUERY_INVALID", "persistedQuery needs version 1 and sha256Hash")
+        if ctx.query:
+            if operation_hash(ctx.query) != digest:
+                raise _error("PERSISTED_QUERY_HASH_MISMATCH", "the query does not match its hash")
+            if digest in self.manifest:
+                return
+            if self.safelist_only:
+                raise _error("PERSISTED_QUERY_REQUIRED", "this server runs only registered operations")
+            await safe(get_redis().set(_APQ_KEY.format(digest), ctx.query, ex=APQ_TTL_SECONDS), None)
+            return
+        query = self.manifest.get(digest)
+        if query is None and not self.safelist_only:
+            query = await safe(get_redis().get(_APQ_KEY.format(digest)), None)
+        if query is None:
+            raise _error("PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
+        ctx.query = query
+
+
+def persisted_operations(manifest: dict[str, str], safelist_only: bool) -> type[PersistedOperations]:
+    return type("PersistedOperations", (PersistedOperations,),
+                {"manifest": manifest, "safelist_only": safelist_only})
