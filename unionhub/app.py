@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
@@ -13,10 +14,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
-from unionhub import cache, db
+from unionhub import cache, db, jobs
+from unionhub.edge import edge
 from unionhub.observability.tracing import setup_tracing
 from unionhub.schema.builder import build_schema
 from unionhub.schema.context import Context, context_for_authorization
+from unionhub.schema.limits import Limits
+from unionhub.schema.persisted import load_manifest
 from unionhub.settings import Settings, get_settings
 
 
@@ -56,7 +60,11 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
     settings = settings or get_settings()
     service = settings.service_name + (f"-{subgraph}" if subgraph else "")
     setup_tracing(service, settings.slow_operation_threshold_ms, settings.slow_operations_kept)
-    schema = build_schema(subgraph)
+    schema = build_schema(
+        subgraph, production=settings.is_production, limits=limits_from(settings),
+        manifest=load_manifest(settings.persisted_operations_file),
+        safelist_only=settings.persisted_operations_only,
+    )
     graphql_app = UnionHubGraphQL(
         schema, graphql_ide=None if settings.is_production else "graphiql",
         allow_queries_via_get=not settings.is_production,
@@ -66,9 +74,16 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         if manage_connections:
             await db.init_db(settings)
+        # Embedded mode (no REDIS_URL, so no `unionhub worker`): periodic jobs run in-process.
+        stop = asyncio.Event()
+        scheduler = (asyncio.create_task(jobs.run_in_process(stop))
+                     if manage_connections and not settings.redis_url else None)
         try:
             yield
         finally:
+            stop.set()
+            if scheduler is not None:
+                await scheduler
             if manage_connections:
                 await db.close_db()
                 await cache.close_redis()
@@ -82,9 +97,17 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
         lifespan=lifespan,
     )
     app.state.schema = schema
+    guarded = edge(app, production=settings.is_production,
+                   max_body_bytes=settings.max_body_bytes, cors_origins=settings.cors_origins)
     return OpenTelemetryMiddleware(
-        app, exclude_spans=["receive", "send"], server_request_hook=_strip_query_string
+        guarded, exclude_spans=["receive", "send"], server_request_hook=_strip_query_string
     )
+
+
+def limits_from(settings: Settings) -> Limits:
+    return Limits(max_cost=settings.max_query_cost, max_root_fields=settings.max_root_fields,
+                  max_depth=settings.max_query_depth, max_aliases=settings.max_query_aliases,
+                  max_tokens=settings.max_query_tokens)
 
 
 def create_subgraph_app() -> Any:

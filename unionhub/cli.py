@@ -1,4 +1,5 @@
-"""`unionhub`: migrate, seed, serve, print SDL, and `up` (the quick start's all-in-one)."""
+"""`unionhub`: migrate, seed, serve, print SDL, run the job worker, and `up` (the quick start's
+all-in-one)."""
 
 from __future__ import annotations
 
@@ -102,6 +103,7 @@ def main(argv: list[str] | None = None) -> None:
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=8000)
         p.add_argument("--workers", type=int, default=1)
+    sub.add_parser("worker", help="run the periodic jobs on arq (needs REDIS_URL)")
     sdl = sub.add_parser("sdl", help="print the schema (a subgraph's SDL with --subgraph)")
     sdl.add_argument("--subgraph", choices=DOMAINS, default=None)
     args = parser.parse_args(argv)
@@ -116,6 +118,14 @@ def main(argv: list[str] | None = None) -> None:
         _run(lambda: _seed(args.demo, args.members))
     elif args.command == "sdl":
         _sdl(args.subgraph)
+    elif args.command == "worker":
+        from unionhub.worker import main as run_worker
+        from unionhub.worker import worker_settings
+
+        if not worker_settings()["cron_jobs"]:  # arq refuses to start with nothing registered
+            print("no periodic jobs registered; nothing to run")
+            return
+        run_worker()
     elif args.command == "up":
         _run(_migrate, connect=False)
         _run(lambda: _seed(True, 0))

@@ -6,10 +6,11 @@ default is marked `DEV_` and the settings refuse to load in production while one
 
 from __future__ import annotations
 
+import base64
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Development-only secrets: public, in the repository, never acceptable in production.
@@ -17,12 +18,14 @@ DEV_JWT_SECRET = "DEV-ONLY-jwt-secret-do-not-use-in-production"  # noqa: S105
 DEV_DATA_KEY = "REVWLU9OTFktZGF0YS1rZXktMzItYnl0ZXMtbG9uZyE="  # base64 of 32 bytes
 DEV_BLIND_INDEX_KEY = "DEV-ONLY-blind-index-key-do-not-use-in-production"
 DEV_STRIPE_WEBHOOK_SECRET = "whsec_DEV_ONLY_do_not_use_in_production"  # noqa: S105
+DEV_STRIPE_API_KEY = "sk_test_DEV_ONLY"
 
 _DEV_SECRETS = {
     "jwt_secret": DEV_JWT_SECRET,
     "data_key": DEV_DATA_KEY,
     "blind_index_key": DEV_BLIND_INDEX_KEY,
     "stripe_webhook_secret": DEV_STRIPE_WEBHOOK_SECRET,
+    "stripe_api_key": DEV_STRIPE_API_KEY,
 }
 
 
@@ -59,11 +62,39 @@ class Settings(BaseSettings):
     slow_operation_threshold_ms: float = 500.0
     slow_operations_kept: int = 200
 
-    stripe_api_key: str = "sk_test_DEV_ONLY"
+    stripe_api_key: str = DEV_STRIPE_API_KEY
     stripe_api_base: str | None = None
     stripe_webhook_secret: str = DEV_STRIPE_WEBHOOK_SECRET
 
     service_name: str = "unionhub"
+
+    # The GraphQL edge (issue 7): operation limits, persisted operations, HTTP limits.
+    max_query_cost: int = 5000
+    max_query_depth: int = 12
+    max_query_aliases: int = 15
+    max_query_tokens: int = 2000
+    max_root_fields: int = 10
+    max_body_bytes: int = 1024 * 1024
+    cors_origins: list[str] = Field(default_factory=list)  # JSON list, e.g. '["https://app.example"]'
+    persisted_operations_file: str | None = None  # manifest written by `unionhub operations add`
+    persisted_operations_only: bool = False  # safelist: run registered operations only
+    # Sign-in abuse: failed logins per phone (then locked out for the window), attempts per IP.
+    login_failures_per_phone: int = 5
+    login_attempts_per_ip: int = 30
+    register_attempts_per_ip: int = 10
+    rate_limit_window_seconds: int = 900
+
+    @field_validator("data_key")
+    @classmethod
+    def _data_key_is_32_bytes(cls, value: str) -> str:
+        # Checked at start-up, not at the first encryption of a phone number.
+        try:
+            key = base64.b64decode(value, validate=True)
+        except ValueError:
+            key = b""
+        if len(key) != 32:
+            raise ValueError("UNIONHUB_DATA_KEY must be the base64 of 32 bytes (AES-256-GCM)")
+        return value
 
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self) -> Settings:

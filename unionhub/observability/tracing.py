@@ -16,7 +16,7 @@ from typing import ParamSpec, TypeVar
 from opentelemetry import trace
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 
 from unionhub.observability.slow_operations import SlowOperationRecorder
 
@@ -33,24 +33,38 @@ def setup_tracing(service_name: str, slow_threshold_ms: float, slow_kept: int) -
     global _provider, _recorder
     if _provider is not None:
         return _provider
-    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: service_name}))
-    _recorder = SlowOperationRecorder(threshold_ms=slow_threshold_ms, kept=slow_kept)
-    provider.add_span_processor(_recorder)
-    if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get(
-        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
-    ):
-        provider.add_span_processor(BatchSpanProcessor(_otlp_exporter()))
+    provider, _recorder = build_provider(service_name, slow_threshold_ms, slow_kept)
     trace.set_tracer_provider(provider)
     _instrument_libraries()
     _provider = provider
     return provider
 
 
-def _otlp_exporter():
-    protocol = os.environ.get(
-        "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", os.environ.get("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
-    )
-    if protocol.startswith("http"):
+def build_provider(service_name: str, slow_threshold_ms: float, slow_kept: int,
+                   ) -> tuple[TracerProvider, SlowOperationRecorder]:
+    """A provider with the slow-operation recorder, plus OTLP export when the environment asks
+    for it. Not installed globally: `setup_tracing` does that once per process."""
+    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: service_name}))
+    recorder = SlowOperationRecorder(threshold_ms=slow_threshold_ms, kept=slow_kept)
+    provider.add_span_processor(recorder)
+    exporter = otlp_exporter_from_env()
+    if exporter is not None:
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+    return provider, recorder
+
+
+def otlp_exporter_from_env() -> SpanExporter | None:
+    """The OTLP exporter the standard variables ask for, or None when no endpoint is set (or
+    OTEL_TRACES_EXPORTER=none). gRPC by default; `http/protobuf` selects the HTTP exporter.
+    The exporter reads its endpoint, headers and timeout from the same variables itself."""
+    env = os.environ
+    if env.get("OTEL_TRACES_EXPORTER", "").strip().lower() == "none":
+        return None
+    if not (env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_ENDPOINT")):
+        return None
+    protocol = env.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") or env.get(
+        "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
+    if protocol.strip().lower().startswith("http"):
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
     else:
         from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter

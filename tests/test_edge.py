@@ -1,0 +1,96 @@
+"""The HTTP edge: body size, CSRF prevention, security headers, CORS, masking, batching."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from unionhub.app import create_app
+from unionhub.identity.lookup import invalidate_member
+from unionhub.identity.models import Member
+from unionhub.settings import Settings
+
+QUERY = "query Roots { unions { name } }"
+
+
+@pytest.fixture(scope="module")
+def small_app():
+    return create_app(settings=Settings(max_body_bytes=2000,
+                                        cors_origins=["https://app.union.example"]),
+                      manage_connections=False)
+
+
+@pytest.fixture
+async def edge_http(small_app):
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=small_app),
+                                 base_url="http://test") as client:
+        yield client
+
+
+async def test_body_over_the_limit_is_refused(edge_http, factory):
+    await factory.tree()
+    ok = await edge_http.post("/graphql", json={"query": QUERY})
+    assert ok.status_code == 200
+    big = await edge_http.post("/graphql", json={"query": QUERY + " " * 2100})
+    assert big.status_code == 413
+    assert big.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+async def test_simple_requests_need_a_preflight_header(http, factory):
+    await factory.tree()
+    forged_get = await http.get("/graphql", params={"query": QUERY})
+    assert forged_get.status_code == 400
+    assert forged_get.json()["errors"][0]["extensions"]["code"] == "CSRF_PREVENTED"
+    allowed_get = await http.get("/graphql", params={"query": QUERY},
+                                 headers={"X-UnionHub-Request": "1"})
+    assert allowed_get.status_code == 200 and allowed_get.json()["data"]["unions"]
+    form_post = await http.post("/graphql", content=f'{{"query": "{QUERY}"}}',
+                                headers={"content-type": "text/plain"})
+    assert form_post.status_code == 400
+    graphiql = await http.get("/graphql", headers={"accept": "text/html"})
+    assert graphiql.status_code == 200 and "graphiql" in graphiql.text.lower()
+
+
+async def test_no_mutations_over_get(http):
+    mutation = 'mutation { login(input: {phone: "13900000002", password: "x"}) { errors { code } } }'
+    response = await http.get("/graphql", params={"query": mutation},
+                              headers={"X-UnionHub-Request": "1"})
+    assert response.status_code == 400
+    assert "mutation" in response.text.lower()
+
+
+async def test_security_headers(http):
+    response = await http.get("/health")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["referrer-policy"] == "no-referrer"
+
+
+async def test_cors_allow_list(edge_http):
+    allowed = await edge_http.options("/graphql", headers={
+        "origin": "https://app.union.example", "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type,authorization"})
+    assert allowed.headers.get("access-control-allow-origin") == "https://app.union.example"
+    other = await edge_http.options("/graphql", headers={
+        "origin": "https://evil.example", "access-control-request-method": "POST"})
+    assert "access-control-allow-origin" not in other.headers
+
+
+async def test_unexpected_errors_are_masked_with_the_trace_id(gql, factory):
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.province)
+    member = await factory.account()
+    # A ciphertext that no longer decrypts (corruption, a wrong key): an unexpected error.
+    await Member.filter(id=member.member.id).update(phone_enc="v1:QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB")
+    await invalidate_member(member.member.id)
+    result = await gql("query Lookup($id: ID!) { member(id: $id) { id phone } }",
+                       {"id": member.id}, token=cadre.token)
+    assert [e["message"] for e in result.errors] == ["Internal server error"]
+    text = str(result.body)
+    assert "Traceback" not in text and "InvalidTag" not in text and "QUFB" not in text
+    assert len(result.body["extensions"]["traceId"]) == 32
+
+
+async def test_batched_requests_are_refused(http):
+    response = await http.post("/graphql", json=[{"query": QUERY}, {"query": QUERY}])
+    assert response.status_code == 400

@@ -1,0 +1,77 @@
+"""The printed schema is committed: the platform schema and each subgraph's SDL (as
+`unionhub sdl [--subgraph X]` prints it) live in unionhub/schema/snapshots/, so every API change
+shows up in review as a schema diff. Regenerate after an intended change with
+
+    UNIONHUB_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_schema_snapshot.py
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from unionhub.domains import DOMAINS
+from unionhub.schema.builder import FEDERATION_VERSION, build_schema
+
+SNAPSHOTS = Path(__file__).resolve().parents[1] / "unionhub" / "schema" / "snapshots"
+UPDATE = os.environ.get("UNIONHUB_UPDATE_SNAPSHOTS") == "1"
+REGENERATE = "UNIONHUB_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_schema_snapshot.py"
+
+
+def printed(subgraph: str | None) -> str:
+    """Exactly what `unionhub sdl` prints (print() adds the final newline)."""
+    return build_schema(subgraph).as_str() + "\n"
+
+
+def snapshot_path(subgraph: str | None) -> Path:
+    return SNAPSHOTS / f"{subgraph or 'platform'}.graphql"
+
+
+@pytest.mark.parametrize("subgraph", [None, *DOMAINS], ids=["platform", *DOMAINS])
+def test_schema_matches_its_snapshot(subgraph):
+    path = snapshot_path(subgraph)
+    current = printed(subgraph)
+    if UPDATE:
+        path.write_text(current, encoding="utf-8")
+    assert path.exists(), f"no snapshot {path.name}; create it with:\n    {REGENERATE}"
+    committed = path.read_text(encoding="utf-8")
+    if committed != current:
+        diff = "".join(difflib.unified_diff(
+            committed.splitlines(keepends=True), current.splitlines(keepends=True),
+            fromfile=f"{path.name} (committed)", tofile=f"{path.name} (code)", n=2))
+        pytest.fail(f"the schema differs from {path.relative_to(SNAPSHOTS.parents[2])}.\n"
+                    f"If the change is intended, regenerate and commit the snapshot:\n"
+                    f"    {REGENERATE}\n\n{diff}", pytrace=False)
+
+
+def test_no_stale_snapshots():
+    expected = {snapshot_path(s).name for s in (None, *DOMAINS)}
+    present = {p.name for p in SNAPSHOTS.glob("*.graphql")}
+    assert present - expected == set(), "snapshots of no schema: delete them"
+    assert expected - present == set(), f"missing snapshots; create them with:\n    {REGENERATE}"
+
+
+@pytest.mark.parametrize("subgraph", DOMAINS)
+def test_subgraphs_are_federation_2_and_declare_their_entities(subgraph):
+    sdl = printed(subgraph)
+    link = re.search(r'schema @link\(url: "https://specs\.apollo\.dev/federation/v([\d.]+)"', sdl)
+    assert link and link.group(1) == FEDERATION_VERSION == "2.9"
+    # Every subgraph serves the shared entities, keyed by id, so a router can join them.
+    assert re.search(r'^type Member @key\(fields: "id"\)', sdl, re.M)
+    assert re.search(r'^type Union @key\(fields: "id"\)', sdl, re.M)
+    assert "_entities(representations: [_Any!]!): [_Entity]!" in sdl
+    assert "_service: _Service!" in sdl
+
+
+def test_identity_sdl_carries_the_tier_directives():
+    sdl = printed("identity")
+    assert "@authenticated" in sdl and "@requiresScopes" in sdl
+    assert re.search(r"^  me: Member @authenticated$", sdl, re.M)
+    assert re.search(r'slowOperations\(.*\): \[SlowOperation!\]! @authenticated '
+                     r'@requiresScopes\(scopes: \[\["tier:operator"\]\]\)', sdl)
+    # Public fields carry no directive.
+    assert re.search(r"^  unions\(parentId: ID = null\): \[Union!\]!$", sdl, re.M)

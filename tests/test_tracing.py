@@ -1,0 +1,331 @@
+"""Tracing, read back through the SDK's in-memory exporter: one trace per request with the HTTP,
+operation, resolver, database and Redis spans; no personal data or secret in any span; OTLP
+export chosen from the standard variables; the slowest operations kept for operators."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.trace import SpanKind
+
+from unionhub.observability import tracing
+
+PHONE = "13812345678"
+PASSWORD = "long-enough-1"
+ID_NUMBER = "11010519491231002X"
+
+REGISTER = """mutation Register($input: RegisterInput!) {
+  register(input: $input) { accessToken refreshToken errors { code } } }"""
+LOGIN = """mutation Login($input: LoginInput!) {
+  login(input: $input) { accessToken refreshToken errors { code } } }"""
+REFRESH = """mutation Refresh($input: RefreshTokenInput!) {
+  refreshToken(input: $input) { accessToken refreshToken errors { code } } }"""
+VERIFY = """mutation Verify($input: VerifyIdentityInput!) {
+  verifyIdentity(input: $input) { member { id } errors { code } } }"""
+JOIN = """mutation Join($input: ApplyToJoinInput!) {
+  applyToJoin(input: $input) { application { status } errors { code } } }"""
+ME = "query Me { me { id card { number } } }"
+BY_CARD = """query MemberByCard($cardNo: String!) {
+  member(cardNo: $cardNo) { id displayName tier phone name idNumber joinedAt
+    card { number status } union { id name level regionCode } } }"""
+SEARCH = "query Search($u: ID!, $s: String) { members(unionId: $u, search: $s) { edges { node { id } } } }"
+SLOW = """query Slow { slowOperations { traceId operationName durationMs at
+  slowestSpans { name durationMs } } }"""
+
+
+async def _verified_member(gql, tree) -> dict[str, str]:
+    """A member who registered, verified and joined through the API; returns the secrets used."""
+    reg = await gql(REGISTER, {"input": {"phone": PHONE, "password": PASSWORD}})
+    assert reg.data["register"]["errors"] == []
+    access = reg.data["register"]["accessToken"]
+    ver = await gql(VERIFY, {"input": {"name": "张三丰", "idNumber": ID_NUMBER}}, token=access)
+    assert ver.data["verifyIdentity"]["errors"] == []
+    join = await gql(JOIN, {"input": {"joinCode": tree.grassroots["A"][1].join_code}},
+                     token=access)
+    assert join.data["applyToJoin"]["application"]["status"] == "APPROVED"
+    me = await gql(ME, token=access)
+    return {"access": access, "refresh": reg.data["register"]["refreshToken"],
+            "card": me.data["me"]["card"]["number"], "id": me.data["me"]["id"]}
+
+
+def _by_trace(spans: list[ReadableSpan], trace_id: str) -> list[ReadableSpan]:
+    return [s for s in spans if format(s.context.trace_id, "032x") == trace_id]
+
+
+def _is_db(span: ReadableSpan) -> bool:
+    return span.kind == SpanKind.CLIENT and (span.attributes or {}).get("db.system") not in (
+        None, "redis")
+
+
+def _is_redis(span: ReadableSpan) -> bool:
+    return span.kind == SpanKind.CLIENT and (span.attributes or {}).get("db.system") == "redis"
+
+
+async def test_a_lookup_is_one_trace_from_http_to_database_and_redis(gql, factory, spans):
+    tree = await factory.tree()
+    member = await _verified_member(gql, tree)
+    cadre = await factory.cadre(tree.counties["A"])
+    spans.clear()
+
+    result = await gql(BY_CARD, {"cardNo": member["card"]}, token=cadre.token)
+    assert result.errors == []
+    assert result.data["member"]["id"] == member["id"]
+    trace_id = result.body["extensions"]["traceId"]
+    finished = spans.get_finished_spans()
+    assert {format(s.context.trace_id, "032x") for s in finished} == {trace_id}
+    by_id = {s.context.span_id: s for s in finished}
+
+    server = [s for s in finished if s.kind == SpanKind.SERVER]
+    assert [s.name for s in server] == ["POST /graphql"]
+    assert server[0].parent is None and server[0].attributes["http.status_code"] == 200
+    (operation,) = [s for s in finished if s.name == "query MemberByCard"]
+    assert operation.attributes["graphql.operation.name"] == "MemberByCard"
+    assert operation.attributes["graphql.operation.type"] == "query"
+    (resolver,) = [s for s in finished if s.name == "resolve member"]
+    db_spans = [s for s in finished if _is_db(s)]
+    redis_spans = [s for s in finished if _is_redis(s)]
+    assert db_spans, "a cold lookup reads the database"
+    assert redis_spans, "the lookup reads through the Redis cache"
+    assert {s.attributes["db.system"] for s in db_spans} <= {"sqlite", "postgresql"}
+
+    def ancestors(span: ReadableSpan) -> Iterator[ReadableSpan]:
+        while span.parent is not None:
+            span = by_id[span.parent.span_id]
+            yield span
+
+    # One tree: every span hangs under the operation, which hangs under the HTTP server span.
+    assert list(ancestors(operation)) == [server[0]]
+    assert operation in ancestors(resolver)
+    for span in [*db_spans, *redis_spans]:
+        assert operation in ancestors(span), span.name
+    # The card lookup (cache miss, then the database, then filling the cache) is the resolver's.
+    assert any(resolver in ancestors(s) for s in db_spans)
+    assert any(resolver in ancestors(s) for s in redis_spans)
+
+    # No per-field spans: 13 fields were selected, but only the three named spans exist
+    # besides database and Redis commands.
+    others = [s.name for s in finished if not (_is_db(s) or _is_redis(s))]
+    assert sorted(others) == sorted(["POST /graphql", "query MemberByCard", "resolve member"])
+
+
+async def test_the_operation_span_is_named_after_the_operation(gql, factory, spans):
+    await factory.tree()
+    first = await gql("query A { unions { id } } query B { unions { name } }",
+                      operation_name="B")
+    anonymous = await gql("{ unions { id } }")
+    names = {s.name for s in spans.get_finished_spans()
+             if (s.attributes or {}).get("unionhub.operation")}
+    assert names == {"query B", "query anonymous"}
+    assert first.body["extensions"]["traceId"] != anonymous.body["extensions"]["traceId"]
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str | bytes):
+        yield value if isinstance(value, str) else value.decode(errors="replace")
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _strings(v)
+    elif value is not None:
+        yield str(value)
+
+
+def _everything_recorded(span: ReadableSpan) -> Iterator[str]:
+    yield span.name
+    for key, value in (span.attributes or {}).items():
+        yield key
+        yield from _strings(value)
+    for event in span.events:
+        yield event.name
+        for value in (event.attributes or {}).values():
+            yield from _strings(value)
+    for link in span.links:
+        for value in (link.attributes or {}).values():
+            yield from _strings(value)
+    yield from _strings(span.resource.attributes.values())
+
+
+async def test_no_span_holds_a_phone_id_number_password_or_token(gql, http, factory, spans):
+    tree = await factory.tree()
+    member = await _verified_member(gql, tree)
+    login = await gql(LOGIN, {"input": {"phone": PHONE, "password": PASSWORD}})
+    assert login.data["login"]["errors"] == []
+    refreshed = await gql(REFRESH, {"input": {"refreshToken": login.data["login"]["refreshToken"]}})
+    assert refreshed.data["refreshToken"]["errors"] == []
+    wrong = await gql(LOGIN, {"input": {"phone": PHONE, "password": PASSWORD + "x"}})
+    assert wrong.data["login"]["errors"]
+    cadre = await factory.cadre(tree.counties["A"])
+    lookup = await gql(BY_CARD, {"cardNo": member["card"]}, token=cadre.token)
+    assert lookup.data["member"]["idNumber"] == ID_NUMBER  # unmasked, so it went through spans
+    union_id = str(tree.counties["A"].id)
+    for term in (PHONE, ID_NUMBER):
+        found = await gql(SEARCH, {"u": union_id, "s": term}, token=cadre.token)
+        assert [e["node"]["id"] for e in found.data["members"]["edges"]] == [member["id"]]
+    # The same search through GET: the query string holds the phone and must not reach spans.
+    got = await http.get("/graphql", params={
+        "query": SEARCH, "variables": json.dumps({"u": union_id, "s": PHONE})},
+        headers={"Authorization": f"Bearer {cadre.token}", "Accept": "application/json",
+                 "X-UnionHub-Request": "1"})
+    assert got.status_code == 200 and got.json()["data"]["members"]["edges"]
+
+    secrets = {
+        "phone": PHONE, "id number": ID_NUMBER, "id number (lower case)": ID_NUMBER.lower(),
+        "password": PASSWORD, "wrong password": PASSWORD + "x",
+        "registration access token": member["access"],
+        "registration refresh token": member["refresh"],
+        "login access token": login.data["login"]["accessToken"],
+        "login refresh token": login.data["login"]["refreshToken"],
+        "refreshed access token": refreshed.data["refreshToken"]["accessToken"],
+        "refreshed refresh token": refreshed.data["refreshToken"]["refreshToken"],
+        "cadre token": cadre.token,
+    }
+    # Tokens are JWTs: their signature part alone must not leak either.
+    secrets.update({f"{k} signature": v.rsplit(".", 1)[-1] for k, v in list(secrets.items())
+                    if "token" in k and "." in v})
+    finished = spans.get_finished_spans()
+    assert len(finished) > 50
+    assert any(_is_db(s) for s in finished) and any(_is_redis(s) for s in finished)
+    leaks = [(span.name, what) for span in finished for text in _everything_recorded(span)
+             for what, secret in secrets.items() if secret in text]
+    assert leaks == []
+
+
+# --- OTLP export ---------------------------------------------------------------------------
+
+_OTEL_VARS = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+              "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+              "OTEL_TRACES_EXPORTER", "OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG")
+
+
+@pytest.fixture
+def otel_env(monkeypatch):
+    for name in _OTEL_VARS:
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_no_otlp_exporter_without_an_endpoint(otel_env):
+    assert tracing.otlp_exporter_from_env() is None
+    otel_env.setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+    assert tracing.otlp_exporter_from_env() is None
+    otel_env.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9")
+    otel_env.setenv("OTEL_TRACES_EXPORTER", "none")
+    assert tracing.otlp_exporter_from_env() is None
+
+
+def test_otlp_exporter_follows_the_standard_variables(otel_env):
+    from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter as Grpc
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter as Http
+
+    # Nothing is exported in these tests: exporters connect only when they send a batch.
+    otel_env.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9")
+    grpc = tracing.otlp_exporter_from_env()
+    assert isinstance(grpc, Grpc)
+    grpc.shutdown()
+
+    otel_env.setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+    http = tracing.otlp_exporter_from_env()
+    assert isinstance(http, Http)
+    assert http._endpoint == "http://127.0.0.1:9/v1/traces"  # the SDK appends the signal path
+    http.shutdown()
+
+    otel_env.delenv("OTEL_EXPORTER_OTLP_ENDPOINT")
+    otel_env.setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://127.0.0.1:9/custom")
+    http = tracing.otlp_exporter_from_env()
+    assert isinstance(http, Http) and http._endpoint == "http://127.0.0.1:9/custom"
+    http.shutdown()
+
+
+def _processors(provider) -> list[Any]:
+    return list(provider._active_span_processor._span_processors)
+
+
+def test_the_provider_exports_over_otlp_only_when_asked(otel_env):
+    provider, recorder = tracing.build_provider("unionhub-otlp-test", 10, 5)
+    assert _processors(provider) == [recorder]
+    provider.shutdown()
+
+    otel_env.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9")
+    otel_env.setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+    provider, recorder = tracing.build_provider("unionhub-otlp-test", 10, 5)
+    processors = _processors(provider)
+    assert processors[0] is recorder and len(processors) == 2
+    assert isinstance(processors[1], BatchSpanProcessor)
+    assert provider.resource.attributes["service.name"] == "unionhub-otlp-test"
+    provider.shutdown()  # no span was started, so the batch processor has nothing to send
+
+
+def test_sampling_follows_otel_traces_sampler(otel_env):
+    otel_env.setenv("OTEL_TRACES_SAMPLER", "traceidratio")
+    otel_env.setenv("OTEL_TRACES_SAMPLER_ARG", "0.1")
+    provider, _ = tracing.build_provider("unionhub-sampler-test", 10, 5)
+    assert "TraceIdRatioBased{0.1}" in provider.sampler.get_description()
+    provider.shutdown()
+
+
+# --- slowOperations ------------------------------------------------------------------------
+
+@pytest.fixture
+def recorder(monkeypatch):
+    rec = tracing.slow_operation_recorder()
+    monkeypatch.setattr(rec, "threshold_ms", 0.0)
+    return rec
+
+
+async def test_operators_read_the_slowest_operations(gql, factory, recorder):
+    tree = await factory.tree()
+    member = await _verified_member(gql, tree)
+    cadre = await factory.cadre(tree.counties["A"])
+    lookup = await gql(BY_CARD, {"cardNo": member["card"]}, token=cadre.token)
+    trace_id = lookup.body["extensions"]["traceId"]
+    operator = await factory.operator()
+
+    result = await gql(SLOW, token=operator.token)
+    assert result.errors == []
+    records = result.data["slowOperations"]
+    (entry,) = [r for r in records if r["traceId"] == trace_id]
+    assert entry["operationName"] == "query MemberByCard"
+    assert entry["durationMs"] > 0
+    assert entry["at"].endswith("+00:00")
+    names = [s["name"] for s in entry["slowestSpans"]]
+    assert "resolve member" in names and len(names) <= 5
+    assert all(0 <= s["durationMs"] <= entry["durationMs"] for s in entry["slowestSpans"])
+    durations = [s["durationMs"] for s in entry["slowestSpans"]]
+    assert durations == sorted(durations, reverse=True)
+    # Slowest first, across every operation recorded.
+    all_durations = [r["durationMs"] for r in records]
+    assert all_durations == sorted(all_durations, reverse=True)
+    assert {r["operationName"] for r in records} >= {
+        "mutation Register", "mutation Verify", "query MemberByCard"}
+    later = await gql("query Since($t: DateTime!) { slowOperations(since: $t) { traceId } }",
+                      {"t": "2999-01-01T00:00:00+00:00"}, token=operator.token)
+    assert later.errors == [] and later.data["slowOperations"] == []
+
+
+async def test_the_slow_list_is_bounded_and_keeps_the_slowest(gql, factory, recorder,
+                                                              monkeypatch):
+    monkeypatch.setattr(recorder, "kept", 3)
+    await factory.tree()
+    for _ in range(6):
+        await gql("query Roots { unions { id name children { id } } }")
+    operator = await factory.operator()
+    records = (await gql(SLOW, token=operator.token)).data["slowOperations"]
+    assert len(records) == 3
+    assert [r["durationMs"] for r in records] == sorted((r["durationMs"] for r in records),
+                                                        reverse=True)
+    assert len({r["traceId"] for r in records}) == 3
+
+
+async def test_only_operators_read_slow_operations(gql, factory, recorder):
+    await factory.tree()
+    await gql("query Roots { unions { id } }")
+    member = await factory.account()
+    denied = await gql(SLOW, token=member.token)
+    assert denied.error_codes() == ["FORBIDDEN"] and denied.data.get("slowOperations") is None
+    cadre = await factory.cadre((await factory.tree()).province)
+    assert (await gql(SLOW, token=cadre.token)).error_codes() == ["FORBIDDEN"]
+    assert (await gql(SLOW)).error_codes() == ["UNAUTHENTICATED"]

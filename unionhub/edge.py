@@ -1,0 +1,131 @@
+"""The HTTP edge: body-size limit, CSRF prevention for simple requests, security headers.
+
+Plain ASGI middleware (no per-request allocation beyond what the check needs), so it costs
+little on the hot lookup path. CORS is Starlette's own CORSMiddleware with the allow-list
+from settings.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+# Headers a browser cannot send cross-site without a CORS preflight: a request carrying one
+# cannot be a forged "simple" request (Apollo's CSRF prevention).
+_PREFLIGHT_HEADERS = ("x-unionhub-request", "apollo-require-preflight", "x-apollo-operation-name")
+_SIMPLE_CONTENT_TYPES = ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def _reject(send: Send, status: int, code: str, message: str) -> None:
+    body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class BodySizeLimit:
+    """Refuses bodies over `max_bytes` (413), by Content-Length or while streaming."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = Headers(scope=scope).get("content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            return await _reject(send, 413, "PAYLOAD_TOO_LARGE",
+                                 f"request body over {self.max_bytes} bytes")
+        seen = 0
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _BodyTooLarge:
+            await _reject(send, 413, "PAYLOAD_TOO_LARGE", f"request body over {self.max_bytes} bytes")
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class CsrfPrevention:
+    """A GraphQL request that a browser could send cross-site without a preflight (a GET with
+    a query, or a POST with a "simple" content type) must carry a preflight header. Mutations
+    over GET are refused by the GraphQL view itself."""
+
+    def __init__(self, app: ASGIApp, path: str = "/graphql") -> None:
+        self.app = app
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == self.path and _is_simple(scope):
+            headers = Headers(scope=scope)
+            if not any(h in headers for h in _PREFLIGHT_HEADERS):
+                return await _reject(
+                    send, 400, "CSRF_PREVENTED",
+                    "send Content-Type: application/json or an X-UnionHub-Request header",
+                )
+        await self.app(scope, receive, send)
+
+
+def _is_simple(scope: Scope) -> bool:
+    method = scope["method"]
+    if method == "GET":
+        return b"query=" in scope.get("query_string", b"") or b"extensions=" in scope.get(
+            "query_string", b"")
+    if method == "POST":
+        content_type = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
+        return content_type in _SIMPLE_CONTENT_TYPES or not content_type
+    return False
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp, production: bool) -> None:
+        self.app = app
+        self.headers = [
+            (b"x-content-type-options", b"nosniff"),
+            (b"x-frame-options", b"DENY"),
+            (b"referrer-policy", b"no-referrer"),
+            (b"cross-origin-opener-policy", b"same-origin"),
+        ]
+        if production:  # GraphiQL (development only) loads scripts from a CDN
+            self.headers += [
+                (b"strict-transport-security", b"max-age=31536000; includeSubDomains"),
+                (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
+            ]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *self.headers]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def edge(app: Any, *, production: bool, max_body_bytes: int, cors_origins: list[str]) -> Any:
+    from starlette.middleware.cors import CORSMiddleware
+
+    app = CsrfPrevention(app)
+    app = BodySizeLimit(app, max_body_bytes)
+    if cors_origins:
+        app = CORSMiddleware(app, allow_origins=cors_origins, allow_methods=["GET", "POST"],
+                             allow_headers=["authorization", "content-type", *_PREFLIGHT_HEADERS],
+                             max_age=600)
+    return SecurityHeaders(app, production)
