@@ -74,3 +74,14 @@ def test_manifest_rejects_a_tampered_entry(tmp_path):
     path.write_text(json.dumps({operation_hash(REGISTERED): "query X { me { id } }"}))
     with pytest.raises(ValueError, match="does not match"):
         load_manifest(path)
+
+
+def test_cli_registers_operations(tmp_path, capsys):
+    from unionhub.cli import main
+
+    op = tmp_path / "roots.graphql"
+    op.write_text(REGISTERED + "\n")
+    manifest = tmp_path / "ops.json"
+    main(["operations", "add", str(op), "--manifest", str(manifest)])
+    assert load_manifest(manifest) == {operation_hash(REGISTERED): REGISTERED}
+    assert operation_hash(REGISTERED) in capsys.readouterr().out

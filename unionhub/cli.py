@@ -88,6 +88,21 @@ def _sdl(subgraph: str | None) -> None:
     print(build_schema(subgraph).as_str())
 
 
+def _add_operations(parser: argparse.ArgumentParser, files: list[str],
+                    manifest: str | None) -> None:
+    from pathlib import Path
+
+    from unionhub.schema.persisted import add_to_manifest
+    from unionhub.settings import get_settings
+
+    path = manifest or get_settings().persisted_operations_file
+    if not path:
+        parser.error("give --manifest or set UNIONHUB_PERSISTED_OPERATIONS_FILE")
+    queries = [Path(f).read_text(encoding="utf-8").strip() for f in files]
+    for file, digest in zip(files, add_to_manifest(path, queries), strict=True):
+        print(f"{digest}  {file}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="unionhub", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -104,6 +119,11 @@ def main(argv: list[str] | None = None) -> None:
         p.add_argument("--port", type=int, default=8000)
         p.add_argument("--workers", type=int, default=1)
     sub.add_parser("worker", help="run the periodic jobs on arq (needs REDIS_URL)")
+    ops = sub.add_parser("operations", help="register persisted operations (front-end builds)")
+    ops.add_argument("action", choices=["add"])
+    ops.add_argument("files", nargs="+", help=".graphql files, one operation each")
+    ops.add_argument("--manifest", default=None,
+                     help="manifest path (default: UNIONHUB_PERSISTED_OPERATIONS_FILE)")
     sdl = sub.add_parser("sdl", help="print the schema (a subgraph's SDL with --subgraph)")
     sdl.add_argument("--subgraph", choices=DOMAINS, default=None)
     args = parser.parse_args(argv)
@@ -116,6 +136,8 @@ def main(argv: list[str] | None = None) -> None:
         if not (args.demo or args.members):
             parser.error("seed needs --demo and/or --members N")
         _run(lambda: _seed(args.demo, args.members))
+    elif args.command == "operations":
+        _add_operations(parser, args.files, args.manifest)
     elif args.command == "sdl":
         _sdl(args.subgraph)
     elif args.command == "worker":
