@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from tortoise.exceptions import IntegrityError
-from tortoise.functions import Avg, Count
+from tortoise.functions import Count, Sum
 
 from unionhub.activities.activities import get_visible
 from unionhub.activities.enrolment import require_enrollment
@@ -134,8 +134,9 @@ async def union_ranking(activity: Activity, first: int) -> list[tuple[int, float
     """Unions by their members' mean score (ties: more participants first)."""
     rows = await (
         QuizAttempt.filter(activity_id=activity.id, submitted_at__isnull=False)
-        .annotate(mean=Avg("score"), n=Count("id")).group_by("union_id")
-        .values("union_id", "mean", "n")
+        .annotate(total=Sum("score"), n=Count("id")).group_by("union_id")
+        .values("union_id", "total", "n")
     )
-    rows.sort(key=lambda r: (-float(r["mean"]), -r["n"], r["union_id"]))
-    return [(r["union_id"], round(float(r["mean"]), 6)) for r in rows[:first]]
+    means = [(r["union_id"], round(int(r["total"]) / r["n"], 6), r["n"]) for r in rows]
+    means.sort(key=lambda m: (-m[1], -m[2], m[0]))
+    return [(union_id, mean) for union_id, mean, _ in means[:first]]
