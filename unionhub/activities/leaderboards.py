@@ -22,7 +22,7 @@ from enum import StrEnum
 from unionhub.activities.models import Activity, Enrollment, UnionTally
 from unionhub.cache import get_redis, safe
 from unionhub.clock import SHANGHAI
-from unionhub.identity.counts import member_counts
+from unionhub.identity.roster import member_counts
 
 _CHUNK = 5000
 

@@ -25,8 +25,8 @@ from unionhub.activities.models import (
 from unionhub.clock import today_shanghai
 from unionhub.errors import ValidationFailed
 from unionhub.identity.access import Principal
-from unionhub.identity.counts import member_counts
 from unionhub.identity.lookup import MemberRecord
+from unionhub.identity.roster import member_counts
 
 
 async def submit_steps(activity_id: int, principal: Principal, record: MemberRecord, day: date,
