@@ -1,0 +1,43 @@
+"""List operations make a fixed number of SQL queries however long the list (no N+1)."""
+
+from __future__ import annotations
+
+from tests.activities.helpers import create, enroll
+
+LIST = """query { activities(first: 50) { edges { node { id name enrolledCount organizer { name }
+  myEnrollment { status } } } } }"""
+MINE = """query { me { activities(first: 50) { status activity { name organizer { name } } } } }"""
+
+
+def _sql(spans) -> int:
+    return sum(1 for s in spans.get_finished_spans()
+               if any(k.startswith("db.system") and v in ("sqlite", "postgresql")
+                      for k, v in (s.attributes or {}).items()))
+
+
+async def _count(gql, spans, query, token) -> int:
+    spans.clear()
+    result = await gql(query, token=token)
+    assert result.errors == [], result.errors
+    return _sql(spans)
+
+
+async def test_activity_lists_do_not_grow_queries_with_length(gql, factory, spans):
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    member = await factory.account(tree.grassroots["A"][0])
+    organisers = [tree.counties["A"], *tree.grassroots["A"]]
+
+    async def add(n: int) -> None:
+        for i in range(n):
+            made = await create(gql, cadre, organisers[i % len(organisers)], "EVENT")
+            await enroll(gql, member, made["id"])
+
+    await add(2)
+    small = (await _count(gql, spans, LIST, member.token),
+             await _count(gql, spans, MINE, member.token))
+    await add(9)
+    large = (await _count(gql, spans, LIST, member.token),
+             await _count(gql, spans, MINE, member.token))
+    # activities + the caller's enrolments + organisers; enrolments + activities + organisers
+    assert small == large == (3, 3)
