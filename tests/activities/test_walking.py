@@ -173,3 +173,37 @@ async def test_only_walking_challenges_take_steps(gql, factory):
     refused = await _submit(gql, member, event["id"], 0, 100)
     assert refused["errors"][0]["code"] == "NOT_A_WALKING_CHALLENGE"
     assert (await gql(BOARD, {"id": event["id"], "by": "MEMBER"})).errors  # guests: not found
+
+
+async def test_redis_down_ranks_from_the_database_and_heals_after(gql, factory):
+    """Redis unreachable (a real client pointed at a closed port): submissions still succeed,
+    boards are ranked from the database, and the first read after Redis returns rebuilds."""
+    import redis.asyncio as redis_asyncio
+
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    walk = await create(gql, cadre, tree.counties["A"])
+    walkers = [await factory.account(tree.grassroots["A"][i % 2]) for i in range(3)]
+    for i, account in enumerate(walkers):
+        await enroll(gql, account, walk["id"])
+        await _submit(gql, account, walk["id"], 1, 4000 + 1000 * i)
+    variables = {"id": walk["id"], "by": "MEMBER", "first": 10}
+    assert len((await gql(BOARD, variables, token=walkers[0].token)).data["leaderboard"]) == 3
+
+    working = cache._client
+    cache._client = redis_asyncio.Redis.from_url("redis://127.0.0.1:1/0", decode_responses=True,
+                                                 socket_connect_timeout=1)
+    try:
+        stored = await _submit(gql, walkers[0], walk["id"], 0, 9000)
+        assert stored["errors"] == []
+        assert (await Activity.get(id=int(walk["id"]))).board_misses == 1
+        down = await gql(BOARD, variables, token=walkers[0].token)
+        assert down.errors == []
+        assert _board(down, "member") == await _sql_member_ranking(int(walk["id"]))
+    finally:
+        await cache._client.aclose()
+        cache._client = working
+    # Redis is back with its old board, which missed the write: the read rebuilds it.
+    healed = await gql(BOARD, variables, token=walkers[0].token)
+    assert _board(healed, "member") == await _sql_member_ranking(int(walk["id"]))
+    assert (await Activity.get(id=int(walk["id"]))).board_misses == 0

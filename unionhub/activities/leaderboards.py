@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from redis.exceptions import RedisError
+from tortoise.expressions import F
+
 from unionhub.activities.models import Activity, Enrollment, UnionTally
 from unionhub.cache import get_redis, safe
 from unionhub.clock import SHANGHAI
@@ -69,14 +72,14 @@ def union_score(counted_sum: int, participants: int, members: int, cap: int, day
 
 async def push(activity_id: int, member_id: int, member_total: int, union_id: int,
                union_points: float) -> None:
-    """Absolute values after a submission. On a Redis error the marker goes, so the next
-    read rebuilds instead of serving a board that missed this write."""
-    redis = get_redis()
-    pipe = redis.pipeline(transaction=True)
+    """Absolute values after a submission (call inside its transaction). When Redis cannot
+    take them, the miss is counted on the activity row in the same transaction, so the first
+    read after Redis is back rebuilds instead of serving a board that lacks this write."""
+    pipe = get_redis().pipeline(transaction=True)
     pipe.zadd(_key(activity_id, Board.MEMBER), {str(member_id): member_total})
     pipe.zadd(_key(activity_id, Board.UNION), {str(union_id): union_points})
     if await safe(pipe.execute(), None) is None:
-        await safe(redis.delete(_marker(activity_id)), 0)
+        await Activity.filter(id=activity_id).update(board_misses=F("board_misses") + 1)
 
 
 async def snapshot(activity: Activity) -> tuple[dict[int, float], dict[int, float]]:
@@ -118,23 +121,22 @@ async def rebuild(activity: Activity) -> None:
 
 
 async def ensure_built(activity: Activity) -> bool:
-    """True when Redis holds complete boards (rebuilding them if lost); False if Redis is down."""
-    redis = get_redis()
-    present = await safe(redis.exists(_marker(activity.id)), None)
+    """True when Redis holds complete boards (rebuilding them if lost or if they missed
+    writes); False when Redis is down, and the caller ranks from the database."""
+    present = await safe(get_redis().exists(_marker(activity.id)), None)
     if present is None:
         return False
-    if present:
+    misses = activity.board_misses
+    if present and not misses:
         return True
     try:
         await rebuild(activity)
-    except OSError:
+    except (RedisError, OSError):
         return False
-    except Exception as exc:  # redis errors: rank from the database instead
-        from redis.exceptions import RedisError
-
-        if isinstance(exc, RedisError):
-            return False
-        raise
+    if misses:
+        # Only the misses this rebuild covered: one counted meanwhile forces another rebuild.
+        await Activity.filter(id=activity.id, board_misses=misses).update(board_misses=0)
+        activity.board_misses = 0
     return True
 
 

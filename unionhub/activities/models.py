@@ -56,6 +56,8 @@ class Activity(Model):
     draw_seed = fields.CharField(max_length=64, null=True)
     draw_entrants_digest = fields.CharField(max_length=64, null=True)
     drawn_at = fields.DatetimeField(null=True)
+    # Leaderboard writes Redis missed (it was unreachable): the next read rebuilds from here.
+    board_misses = fields.IntField(default=0)
     created_by_id = fields.BigIntField()
     created_at = fields.DatetimeField(auto_now_add=True)
 

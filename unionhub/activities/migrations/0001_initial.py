@@ -33,6 +33,7 @@ class Migration(migrations.Migration):
                 ('draw_seed', fields.CharField(null=True, max_length=64)),
                 ('draw_entrants_digest', fields.CharField(null=True, max_length=64)),
                 ('drawn_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('board_misses', fields.IntField(default=0)),
                 ('created_by_id', fields.BigIntField()),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
