@@ -41,3 +41,37 @@ async def test_activity_lists_do_not_grow_queries_with_length(gql, factory, span
              await _count(gql, spans, MINE, member.token))
     # activities + the caller's enrolments + organisers; enrolments + activities + organisers
     assert small == large == (3, 3)
+
+
+BOARD = """query B($id: ID!) { leaderboard(activityId: $id, by: MEMBER, first: 50) {
+  rank score member { id displayName union { name } } } }"""
+
+
+async def test_leaderboard_members_load_in_batches(gql, factory, spans):
+    from tests.activities.test_walking import day
+
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    walk = await create(gql, cadre, tree.counties["A"])
+    viewer = await factory.account(tree.grassroots["A"][0])
+    await enroll(gql, viewer, walk["id"])
+
+    async def walkers(n: int) -> None:
+        for i in range(n):
+            account = await factory.account(tree.grassroots["A"][i % 2])
+            await enroll(gql, account, walk["id"])
+            await gql("""mutation S($id: ID!, $d: Date!) { submitSteps(input: {activityId: $id,
+                         date: $d, steps: 5000}) { errors { code } } }""",
+                      {"id": walk["id"], "d": day(0)}, token=account.token)
+
+    async def count() -> int:
+        spans.clear()
+        result = await gql(BOARD, {"id": walk["id"]}, token=viewer.token)
+        assert result.errors == []
+        return _sql(spans)
+
+    await walkers(2)
+    small = await count()
+    await walkers(10)
+    large = await count()
+    assert small == large == 2  # the activity, the members' unions (members: cached records)

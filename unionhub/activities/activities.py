@@ -16,6 +16,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from unionhub.activities import leaderboards
 from unionhub.activities.models import (
     STEP_RAW_MAX,
     Activity,
@@ -174,4 +175,6 @@ async def create_activity(principal: Principal, *, name: str, kind: ActivityKind
             ])
         await audit.record("activity.create", actor_id=principal.member_id,
                            subject_type="activity", subject_id=activity.id)
+    if kind == ActivityKind.WALKING:
+        await leaderboards.mark_complete(activity.id)
     return activity

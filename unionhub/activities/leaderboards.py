@@ -70,6 +70,11 @@ def union_score(counted_sum: int, participants: int, members: int, cap: int, day
     return round(70 * steps_part + 30 * participation, 6)
 
 
+async def mark_complete(activity_id: int) -> None:
+    """A new challenge's empty boards are complete: no rebuild needed on the first read."""
+    await safe(get_redis().set(_marker(activity_id), "1"), None)
+
+
 async def push(activity_id: int, member_id: int, member_total: int, union_id: int,
                union_points: float) -> None:
     """Absolute values after a submission (call inside its transaction). When Redis cannot
