@@ -207,3 +207,25 @@ async def test_redis_down_ranks_from_the_database_and_heals_after(gql, factory):
     healed = await gql(BOARD, variables, token=walkers[0].token)
     assert _board(healed, "member") == await _sql_member_ranking(int(walk["id"]))
     assert (await Activity.get(id=int(walk["id"]))).board_misses == 0
+
+
+async def test_periodic_reconcile_repairs_a_stale_entry(gql, factory):
+    from unionhub.activities.jobs import reconcile_leaderboards
+    from unionhub.jobs import periodic_jobs
+
+    assert "activities.reconcile_leaderboards" in {j.name for j in periodic_jobs()}
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    walk = await create(gql, cadre, tree.counties["A"])
+    walkers = [await factory.account(tree.grassroots["A"][0]) for _ in range(2)]
+    for i, account in enumerate(walkers):
+        await enroll(gql, account, walk["id"])
+        await _submit(gql, account, walk["id"], 0, 3000 + 1000 * i)
+    # An entry overwritten by a racing rebuild's older snapshot (simulated in Redis itself).
+    await cache.get_redis().zadd(f"act:{walk['id']}:lb:m", {walkers[1].id: 1})
+    variables = {"id": walk["id"], "by": "MEMBER", "first": 10}
+    stale = _board(await gql(BOARD, variables, token=walkers[0].token), "member")
+    assert stale != await _sql_member_ranking(int(walk["id"]))
+    assert await reconcile_leaderboards() == 1
+    fixed = _board(await gql(BOARD, variables, token=walkers[0].token), "member")
+    assert fixed == await _sql_member_ranking(int(walk["id"]))

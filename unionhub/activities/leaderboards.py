@@ -5,7 +5,10 @@ The database is the truth: each enrolment keeps its member's total counted steps
 submissions write the new absolute values to Redis while still holding those rows' locks, so
 writes for one member or one union reach Redis in commit order. A marker key says the boards
 are complete; when Redis lost them (flush, restart, eviction) the next read rebuilds both from
-the database, and when Redis is down reads rank straight from the database.
+the database, and when Redis is down reads rank straight from the database; writes Redis
+missed are counted on the activity row, so the first read after it returns rebuilds. One
+window remains: a write landing between a rebuild's snapshot and its RENAME is overwritten
+by the older value; the periodic reconcile job (activities/jobs.py) bounds that staleness.
 
 Union score (DOMAIN.md): 70% the members' average counted steps, 30% the participation rate,
 on a 0–100 scale: 70 × (mean total counted steps of the union's walkers ÷ the most a member
@@ -145,7 +148,7 @@ async def ensure_built(activity: Activity) -> bool:
     return True
 
 
-def _ranked(pairs: list[tuple[int, float]]) -> list[Entry]:
+def ranked(pairs: list[tuple[int, float]]) -> list[Entry]:
     """Competition ranking (1, 2, 2, 4); ties listed by id."""
     pairs = sorted(pairs, key=lambda p: (-p[1], p[0]))
     entries: list[Entry] = []
@@ -158,15 +161,15 @@ def _ranked(pairs: list[tuple[int, float]]) -> list[Entry]:
 async def top(activity: Activity, board: Board, first: int) -> list[Entry]:
     if not await ensure_built(activity):
         members, unions = await snapshot(activity)
-        return _ranked(list((members if board == Board.MEMBER else unions).items()))[:first]
+        return ranked(list((members if board == Board.MEMBER else unions).items()))[:first]
     rows = await get_redis().zrevrange(_key(activity.id, board), 0, first - 1, withscores=True)
-    return _ranked([(int(k), float(s)) for k, s in rows])
+    return ranked([(int(k), float(s)) for k, s in rows])
 
 
 async def rank_of(activity: Activity, board: Board, key: int) -> Entry | None:
     if not await ensure_built(activity):
         members, unions = await snapshot(activity)
-        for entry in _ranked(list((members if board == Board.MEMBER else unions).items())):
+        for entry in ranked(list((members if board == Board.MEMBER else unions).items())):
             if entry.key == key:
                 return entry
         return None

@@ -142,7 +142,7 @@ async def leaderboard(info: strawberry.Info, activity_id: strawberry.ID, by: Boa
     elif row.kind == ActivityKind.QUIZ and by == Board.MEMBER:
         pairs = _quiz_ranks(await quizzes.ranking(row, size))
     elif row.kind == ActivityKind.QUIZ:
-        ranked = leaderboards._ranked(await quizzes.union_ranking(row, size))
+        ranked = leaderboards.ranked(await quizzes.union_ranking(row, size))
         pairs = [(e.rank, e.score, e.key) for e in ranked]
     else:
         return []
