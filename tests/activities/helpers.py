@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from unionhub.clock import utcnow
+from unionhub.clock import today_shanghai, utcnow
 
 CREATE = """mutation Create($input: CreateActivityInput!) {
   createActivity(input: $input) {
@@ -50,3 +50,8 @@ async def enroll(gql: Any, account: Any, activity_id: str) -> dict[str, Any]:
     result = await gql(ENROLL, {"id": activity_id}, token=account.token)
     assert result.errors == [], result.errors
     return result.data["enroll"]
+
+
+def day(offset: int) -> str:
+    """The Shanghai date `offset` days before today."""
+    return (today_shanghai() - timedelta(days=offset)).isoformat()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.activities.helpers import create, enroll
+from tests.activities.helpers import create, day, enroll
 
 LIST = """query { activities(first: 50) { edges { node { id name enrolledCount organizer { name }
   myEnrollment { status } } } } }"""
@@ -48,8 +48,6 @@ BOARD = """query B($id: ID!) { leaderboard(activityId: $id, by: MEMBER, first: 5
 
 
 async def test_leaderboard_members_load_in_batches(gql, factory, spans):
-    from tests.activities.test_walking import day
-
     tree = await factory.tree()
     cadre = await factory.cadre(tree.counties["A"])
     walk = await create(gql, cadre, tree.counties["A"])

@@ -4,22 +4,16 @@ lose and the database rebuilds exactly."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 
-from tests.activities.helpers import BOARD, STEPS, create, enroll
+from tests.activities.helpers import BOARD, STEPS, create, day, enroll
 from unionhub import cache, db
 from unionhub.activities.leaderboards import window_days
 from unionhub.activities.models import Activity, Enrollment, StepRecord, UnionTally
-from unionhub.clock import today_shanghai
 
 RANK = """query Rank($id: ID!, $by: LeaderboardScope!) {
   activity(id: $id) { myRank(by: $by) { rank score member { id } union { id } }
                       myEnrollment { totalCountedSteps stepDays } mySteps { date steps countedSteps } }
 }"""
-
-
-def day(offset: int) -> str:
-    return (today_shanghai() - timedelta(days=offset)).isoformat()
 
 
 async def _submit(gql, account, activity_id, offset, steps):
