@@ -84,3 +84,29 @@ async def test_fewer_entrants_than_prizes_all_win(gql, factory):
     not_a_draw = await create(gql, cadre, tree.counties["A"], "EVENT")
     refused = await gql(DRAW, {"id": not_a_draw["id"]}, token=cadre.token)
     assert refused.data["runDraw"]["errors"][0]["code"] == "NOT_A_DRAW"
+
+
+async def test_enrolments_racing_the_draw_are_either_entrants_or_refused(gql, factory):
+    import asyncio
+
+    from tests.activities.helpers import ENROLL
+    from unionhub.activities.models import Activity
+
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    draw = await create(gql, cadre, tree.counties["A"], "BENEFIT_DRAW", winnersCount=4)
+    members = [await factory.account(tree.grassroots["A"][i % 2]) for i in range(16)]
+    for m in members[:4]:
+        await enroll(gql, m, draw["id"])
+    calls = [gql(ENROLL, {"id": draw["id"]}, token=m.token) for m in members[4:]]
+    calls.insert(6, gql(DRAW, {"id": draw["id"]}, token=cadre.token))
+    results = await asyncio.gather(*calls)
+    drawn = results[6].data["runDraw"]
+    assert drawn["errors"] == []
+    codes = {r.data["enroll"]["errors"][0]["code"] for i, r in enumerate(results)
+             if i != 6 and r.data["enroll"]["errors"]}
+    assert codes <= {"ENROLMENT_CLOSED"}
+    row = await Activity.get(id=int(draw["id"]))
+    assert row.enrolled_count == await Enrollment.filter(activity_id=row.id).count()
+    check = await gql(SHOW, {"id": draw["id"]}, token=members[0].token)
+    assert check.data["activity"]["draw"]["verified"] is True  # every enrolment was an entrant

@@ -70,3 +70,14 @@ async def test_unlimited_capacity_and_member_activities_field(gql, factory):
     looked = await gql("query P($id: ID!) { member(id: $id) { activities { status } } }",
                        {"id": member.id}, token=cadre.token)
     assert len(looked.data["member"]["activities"]) == 2
+
+
+async def test_the_database_refuses_more_enrolments_than_the_capacity(gql, factory):
+    import pytest
+    from tortoise.exceptions import IntegrityError
+
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    activity = await create(gql, cadre, tree.counties["A"], "EVENT", capacity=2)
+    with pytest.raises(IntegrityError):
+        await Activity.filter(id=int(activity["id"])).update(enrolled_count=3)

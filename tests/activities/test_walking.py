@@ -223,3 +223,17 @@ async def test_periodic_reconcile_repairs_a_stale_entry(gql, factory):
     assert await reconcile_leaderboards() == 1
     fixed = _board(await gql(BOARD, variables, token=walkers[0].token), "member")
     assert fixed == await _sql_member_ranking(int(walk["id"]))
+
+
+async def test_the_database_refuses_implausible_or_overcounted_records(gql, factory):
+    import pytest
+    from tortoise.exceptions import IntegrityError
+
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    walk = await create(gql, cadre, tree.counties["A"])
+    row = {"activity_id": int(walk["id"]), "member_id": 1, "union_id": 1, "day": day(0)}
+    with pytest.raises(IntegrityError):
+        await StepRecord.create(**row, steps=98801, counted=12000)
+    with pytest.raises(IntegrityError):
+        await StepRecord.create(**row, steps=5000, counted=6000)

@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('created_by_id', fields.BigIntField()),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'activities', 'app': 'activities', 'constraints': [CheckConstraint(check='enrolled_count >= 0', name='activity_enrolled_nonneg'), CheckConstraint(check='capacity IS NULL OR enrolled_count <= capacity', name='activity_capacity'), CheckConstraint(check='ends_at > starts_at', name='activity_window'), CheckConstraint(check='daily_step_cap > 0', name='activity_step_cap')], 'indexes': [Index(fields=['kind', 'id'])], 'pk_attr': 'id'},
+            options={'table': 'activities', 'app': 'activities', 'indexes': [Index(fields=['kind', 'id'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
                 ('counted', fields.IntField()),
                 ('submitted_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'activity_step_records', 'app': 'activities', 'unique_together': (('activity', 'member_id', 'day'),), 'constraints': [CheckConstraint(check='steps >= 0 AND steps <= 98800', name='step_plausible'), CheckConstraint(check='counted >= 0 AND counted <= steps', name='step_counted')], 'pk_attr': 'id'},
+            options={'table': 'activity_step_records', 'app': 'activities', 'unique_together': (('activity', 'member_id', 'day'),), 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -115,4 +115,12 @@ class Migration(migrations.Migration):
             options={'table': 'activity_union_tallies', 'app': 'activities', 'unique_together': (('activity', 'union_id'),), 'pk_attr': 'id', 'table_description': 'Per (activity, union) sums behind the union leaderboard, updated with the records.'},
             bases=['Model'],
         ),
+        # Tortoise 1.1.9's CreateModel does not create CHECK constraints from its options:
+        # add them explicitly (PostgreSQL: ALTER TABLE; SQLite: the table is rebuilt).
+        ops.AddConstraint(model_name='Activity', constraint=CheckConstraint(check='enrolled_count >= 0', name='activity_enrolled_nonneg')),
+        ops.AddConstraint(model_name='Activity', constraint=CheckConstraint(check='capacity IS NULL OR enrolled_count <= capacity', name='activity_capacity')),
+        ops.AddConstraint(model_name='Activity', constraint=CheckConstraint(check='ends_at > starts_at', name='activity_window')),
+        ops.AddConstraint(model_name='Activity', constraint=CheckConstraint(check='daily_step_cap > 0', name='activity_step_cap')),
+        ops.AddConstraint(model_name='StepRecord', constraint=CheckConstraint(check='steps >= 0 AND steps <= 98800', name='step_plausible')),
+        ops.AddConstraint(model_name='StepRecord', constraint=CheckConstraint(check='counted >= 0 AND counted <= steps', name='step_counted')),
     ]
