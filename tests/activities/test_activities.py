@@ -117,3 +117,14 @@ async def test_minimum_tier_and_closed_activities(gql, factory):
     assert again["errors"][0]["code"] == "ALREADY_ENROLLED"
     guest = await gql("mutation { enroll(input: {activityId: \"1\"}) { errors { code } } }")
     assert guest.error_codes() == ["UNAUTHENTICATED"]
+
+
+async def test_status_filter(gql, factory):
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    await create(gql, cadre, tree.counties["A"], "EVENT", name="进行中")
+    await create(gql, cadre, tree.counties["A"], "EVENT", name="即将开始", **window(-5, 6))
+    member = await factory.account(tree.grassroots["A"][0])
+    for status, expected in (("OPEN", ["进行中"]), ("UPCOMING", ["即将开始"]), ("ENDED", [])):
+        result = await gql(LIST, {"status": status}, token=member.token)
+        assert [e["node"]["name"] for e in result.data["activities"]["edges"]] == expected

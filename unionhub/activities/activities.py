@@ -21,6 +21,7 @@ from unionhub.activities.models import (
     STEP_RAW_MAX,
     Activity,
     ActivityKind,
+    ActivityStatus,
     MinTier,
     QuizQuestion,
 )
@@ -71,6 +72,35 @@ def is_visible(activity: Activity, principal: Principal, record: MemberRecord | 
 def visible_activities(principal: Principal, record: MemberRecord | None) -> QuerySet | None:
     q = visibility(principal, record)
     return None if q is None else Activity.filter(q)
+
+
+def status_of(activity: Activity, now: datetime | None = None) -> ActivityStatus:
+    now = now or utcnow()
+    if now < activity.starts_at:
+        return ActivityStatus.UPCOMING
+    return ActivityStatus.OPEN if now < activity.ends_at else ActivityStatus.ENDED
+
+
+def listing(principal: Principal, record: MemberRecord | None, *, within_path: str | None = None,
+            kind: ActivityKind | None = None,
+            status: ActivityStatus | None = None) -> QuerySet | None:
+    """The activities the caller may see, narrowed to those organised at or below
+    `within_path`, of a kind, in a status; None when the caller may see none."""
+    qs = visible_activities(principal, record)
+    if qs is None:
+        return None
+    if within_path is not None:
+        qs = qs.filter(scope_path__startswith=within_path)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    now = utcnow()
+    if status == ActivityStatus.UPCOMING:
+        qs = qs.filter(starts_at__gt=now)
+    elif status == ActivityStatus.OPEN:
+        qs = qs.filter(starts_at__lte=now, ends_at__gt=now)
+    elif status == ActivityStatus.ENDED:
+        qs = qs.filter(ends_at__lte=now)
+    return qs
 
 
 async def get_visible(activity_id: int, principal: Principal,

@@ -31,6 +31,12 @@ class MinTier(StrEnum):
     VERIFIED = "VERIFIED"
 
 
+class ActivityStatus(StrEnum):
+    UPCOMING = "UPCOMING"
+    OPEN = "OPEN"
+    ENDED = "ENDED"
+
+
 class EnrollmentStatus(StrEnum):
     ENROLLED = "ENROLLED"
     WON = "WON"  # a benefit draw's winner

@@ -11,16 +11,15 @@ from unionhub.activities.activities import (
     QuestionSpec,
     get_visible,
     is_visible,
-    visible_activities,
+    listing,
 )
 from unionhub.activities.activities import (
     create_activity as create_activity_rule,
 )
 from unionhub.activities.leaderboards import Board
 from unionhub.activities.models import Activity as ActivityRow
-from unionhub.activities.models import ActivityKind, MinTier, QuizAttempt
+from unionhub.activities.models import ActivityKind, ActivityStatus, MinTier, QuizAttempt
 from unionhub.activities.models import Enrollment as EnrollmentRow
-from unionhub.clock import utcnow
 from unionhub.errors import NotAuthenticated, NotFound
 from unionhub.identity import orgs
 from unionhub.identity.access import path_in_scope, require_authenticated
@@ -29,7 +28,6 @@ from unionhub.observability.tracing import traced
 from unionhub.schema.activities_types import (
     Activity,
     ActivityPayload,
-    ActivityStatus,
     Enrollment,
     EnrollmentPayload,
     LeaderboardEntry,
@@ -99,25 +97,15 @@ async def activities(info: strawberry.Info, union_id: strawberry.ID | None = Non
                      first: int | None = None, after: str | None = None) -> Connection[Activity]:
     """Activities open to the caller, newest first; `unionId` keeps those organised at or
     below that union. Guests see none: every activity is for the members in its scope."""
-    principal = info.context.principal
-    record = await info.context.caller_record()
-    qs = visible_activities(principal, record)
+    within = None
+    if union_id is not None:
+        within = (await orgs.get_union(_id(union_id, "unionId"))).path
+    qs = listing(info.context.principal, await info.context.caller_record(), within_path=within,
+                 kind=kind, status=status)
     if qs is None:
         page_size(first)
         return connection([], [], PageInfo(has_next_page=False, has_previous_page=False,
                                            start_cursor=None, end_cursor=None))
-    if union_id is not None:
-        union = await orgs.get_union(_id(union_id, "unionId"))
-        qs = qs.filter(scope_path__startswith=union.path)
-    if kind is not None:
-        qs = qs.filter(kind=kind)
-    now = utcnow()
-    if status == ActivityStatus.UPCOMING:
-        qs = qs.filter(starts_at__gt=now)
-    elif status == ActivityStatus.OPEN:
-        qs = qs.filter(starts_at__lte=now, ends_at__gt=now)
-    elif status == ActivityStatus.ENDED:
-        qs = qs.filter(ends_at__lte=now)
     rows, page = await keyset_page(qs, first, after, newest_first=True)
     return connection([Activity(row=r) for r in rows], [r.id for r in rows], page)
 

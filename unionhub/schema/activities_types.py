@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 import strawberry
 
+from unionhub.activities.activities import status_of
 from unionhub.activities.leaderboards import Board
 from unionhub.activities.models import Activity as ActivityRow
-from unionhub.activities.models import ActivityKind, EnrollmentStatus, MinTier
+from unionhub.activities.models import ActivityKind, ActivityStatus, EnrollmentStatus, MinTier
 from unionhub.activities.models import Enrollment as EnrollmentRow
 from unionhub.activities.models import QuizAttempt as QuizAttemptRow
 from unionhub.activities.models import QuizQuestion as QuizQuestionRow
 from unionhub.activities.models import StepRecord as StepRecordRow
 from unionhub.activities.quizzes import deadline
-from unionhub.clock import utcnow
 from unionhub.identity.access import Tier
 from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
 from unionhub.schema.errors import UserError
@@ -36,20 +35,7 @@ EnrollmentStatusEnum = strawberry.enum(EnrollmentStatus, name="EnrollmentStatus"
 LeaderboardScopeEnum = strawberry.enum(Board, name="LeaderboardScope")
 
 
-class ActivityStatus(StrEnum):
-    UPCOMING = "UPCOMING"
-    OPEN = "OPEN"
-    ENDED = "ENDED"
-
-
 ActivityStatusEnum = strawberry.enum(ActivityStatus, name="ActivityStatus")
-
-
-def status_of(row: ActivityRow) -> ActivityStatus:
-    now = utcnow()
-    if now < row.starts_at:
-        return ActivityStatus.UPCOMING
-    return ActivityStatus.OPEN if now < row.ends_at else ActivityStatus.ENDED
 
 
 @strawberry.type
