@@ -64,10 +64,11 @@ async def submit_steps(activity_id: int, principal: Principal, record: MemberRec
         await Enrollment.filter(id=enrollment.id).update(
             total_counted=F("total_counted") + delta, step_days=F("step_days") + int(new_day)
         )
-        await UnionTally.bulk_create(
-            [UnionTally(activity_id=activity.id, union_id=enrollment.union_id)],
-            ignore_conflicts=True,
-        )
+        if first_walk:  # the union's tally exists once any of its members has walked
+            await UnionTally.bulk_create(
+                [UnionTally(activity_id=activity.id, union_id=enrollment.union_id)],
+                ignore_conflicts=True,
+            )
         tally_q = UnionTally.filter(activity_id=activity.id, union_id=enrollment.union_id)
         await tally_q.update(counted_sum=F("counted_sum") + delta,
                              participants=F("participants") + int(first_walk))
