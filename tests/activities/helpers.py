@@ -1,0 +1,57 @@
+"""Shared GraphQL operations and builders for the activities tests."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from unionhub.clock import today_shanghai, utcnow
+
+CREATE = """mutation Create($input: CreateActivityInput!) {
+  createActivity(input: $input) {
+    activity { id name kind capacity enrolledCount minTier status organizer { id name }
+               draw { commitment seed winnersCount } }
+    errors { code field message }
+  }
+}"""
+ENROLL = """mutation Enroll($id: ID!) {
+  enroll(input: {activityId: $id}) { enrollment { id status } errors { code field } }
+}"""
+STEPS = """mutation Steps($id: ID!, $date: Date!, $steps: Int!) {
+  submitSteps(input: {activityId: $id, date: $date, steps: $steps}) {
+    record { date steps countedSteps } errors { code field }
+  }
+}"""
+BOARD = """query Board($id: ID!, $by: LeaderboardScope!, $first: Int) {
+  leaderboard(activityId: $id, by: $by, first: $first) {
+    rank score member { id } union { id }
+  }
+}"""
+
+
+def window(days_before: int = 10, days_after: int = 20) -> dict[str, str]:
+    now = utcnow()
+    return {"startsAt": (now - timedelta(days=days_before)).isoformat(),
+            "endsAt": (now + timedelta(days=days_after)).isoformat()}
+
+
+async def create(gql: Any, cadre: Any, organizer: Any, kind: str = "WALKING",
+                 **extra: Any) -> dict[str, Any]:
+    body = {"name": extra.pop("name", f"测试活动 {kind}"), "kind": kind,
+            "organizerId": str(organizer.id), **window(), **extra}
+    result = await gql(CREATE, {"input": body}, token=cadre.token)
+    assert result.errors == [], result.errors
+    payload = result.data["createActivity"]
+    assert payload["errors"] == [], payload["errors"]
+    return payload["activity"]
+
+
+async def enroll(gql: Any, account: Any, activity_id: str) -> dict[str, Any]:
+    result = await gql(ENROLL, {"id": activity_id}, token=account.token)
+    assert result.errors == [], result.errors
+    return result.data["enroll"]
+
+
+def day(offset: int) -> str:
+    """The Shanghai date `offset` days before today."""
+    return (today_shanghai() - timedelta(days=offset)).isoformat()

@@ -1,0 +1,149 @@
+"""Quizzes: the answer key stays on the server, one scored submission, ranked by score then time."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from tests.activities.helpers import BOARD, create, enroll
+from unionhub.activities.models import QuizAttempt
+from unionhub.clock import utcnow
+
+QUESTIONS = [
+    {"text": "《工会法》规定工会的基本职责是?", "options": ["维护职工合法权益", "组织生产", "发放工资"],
+     "answer": [0], "points": 40},
+    {"text": "基层工会委员会每届任期几年?", "options": ["一年", "三年至五年", "十年"], "answer": [1],
+     "points": 30},
+    {"text": "下列哪些属于工会经费来源? (多选)", "options": ["会员会费", "单位拨缴经费", "罚款"],
+     "answer": [0, 1], "points": 30},
+]
+START = """mutation Start($id: ID!) {
+  startQuiz(input: {activityId: $id}) {
+    attempt { startedAt deadline submitted questions { id position text options points } }
+    errors { code }
+  }
+}"""
+SUBMIT = """mutation Submit($id: ID!, $answers: [QuizAnswerInput!]!) {
+  submitQuizAnswers(input: {activityId: $id, answers: $answers}) {
+    result { score maxScore correctCount timeUsedMs rank } errors { code field }
+  }
+}"""
+
+
+async def _quiz(gql, factory):
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    quiz = await create(gql, cadre, tree.counties["A"], "QUIZ", questions=QUESTIONS,
+                        timeLimitSeconds=600)
+    return tree, quiz
+
+
+async def _start(gql, account, quiz_id):
+    result = await gql(START, {"id": quiz_id}, token=account.token)
+    assert result.errors == [], result.errors
+    return result.data["startQuiz"]
+
+
+def _answers(attempt, picks):
+    return [{"questionId": q["id"], "choices": c} for q, c in zip(attempt["questions"], picks,
+                                                                 strict=True)]
+
+
+async def test_scored_on_the_server_once(gql, factory):
+    tree, quiz = await _quiz(gql, factory)
+    member = await factory.account(tree.grassroots["A"][0])
+    assert (await _start(gql, member, quiz["id"]))["errors"][0]["code"] == "NOT_ENROLLED"
+    await enroll(gql, member, quiz["id"])
+    attempt = (await _start(gql, member, quiz["id"]))["attempt"]
+    assert [q["points"] for q in attempt["questions"]] == [40, 30, 30]
+    assert set(attempt["questions"][0]) == {"id", "position", "text", "options", "points"}
+    restarted = (await _start(gql, member, quiz["id"]))["attempt"]
+    assert restarted["startedAt"] == attempt["startedAt"]  # the clock is not reset
+
+    wrong_option = await gql(SUBMIT, {"id": quiz["id"], "answers": [
+        {"questionId": attempt["questions"][0]["id"], "choices": [7]}]}, token=member.token)
+    assert wrong_option.data["submitQuizAnswers"]["errors"][0]["code"] == "UNKNOWN_OPTION"
+
+    picks = [[0], [2], [1, 0]]  # right, wrong, right (order of choices does not matter)
+    results = await asyncio.gather(*(gql(SUBMIT, {"id": quiz["id"],
+                                                  "answers": _answers(attempt, picks)},
+                                         token=member.token) for _ in range(5)))
+    accepted = [r.data["submitQuizAnswers"] for r in results
+                if not r.data["submitQuizAnswers"]["errors"]]
+    assert len(accepted) == 1
+    result = accepted[0]["result"]
+    assert (result["score"], result["maxScore"], result["correctCount"]) == (70, 100, 2)
+    assert result["rank"] == 1 and 0 <= result["timeUsedMs"] < 60_000
+    refused = [r.data["submitQuizAnswers"]["errors"][0]["code"] for r in results
+               if r.data["submitQuizAnswers"]["errors"]]
+    assert set(refused) == {"ALREADY_SUBMITTED"}
+    stored = await QuizAttempt.get(member_id=member.member.id)
+    assert stored.score == 70
+
+
+async def test_ranked_by_score_then_time_used(gql, factory):
+    tree, quiz = await _quiz(gql, factory)
+    slow, fast, weak = [await factory.account(tree.grassroots["A"][0]) for _ in range(3)]
+    accounts = [slow, fast, weak]
+    attempts = {}
+    for account in accounts:
+        await enroll(gql, account, quiz["id"])
+        attempts[account.id] = (await _start(gql, account, quiz["id"]))["attempt"]
+    # The slow member started a minute earlier (the attempt row is the server's clock).
+    await QuizAttempt.filter(member_id=slow.member.id).update(
+        started_at=utcnow() - timedelta(seconds=60))
+    perfect = [[0], [1], [0, 1]]
+    for account, picks in ((fast, perfect), (slow, perfect), (weak, [[1], [1], [0]])):
+        result = await gql(SUBMIT, {"id": quiz["id"],
+                                    "answers": _answers(attempts[account.id], picks)},
+                           token=account.token)
+        assert result.data["submitQuizAnswers"]["errors"] == []
+    board = await gql(BOARD, {"id": quiz["id"], "by": "MEMBER"}, token=weak.token)
+    assert [(e["member"]["id"], e["score"], e["rank"]) for e in board.data["leaderboard"]] == [
+        (fast.id, 100, 1), (slow.id, 100, 2), (weak.id, 30, 3)]
+    mine = await gql("query R($id: ID!) { activity(id: $id) { myRank { rank } myQuizResult { score rank } } }",
+                     {"id": quiz["id"]}, token=slow.token)
+    assert mine.data["activity"] == {"myRank": {"rank": 2}, "myQuizResult": {"score": 100, "rank": 2}}
+    unions = await gql(BOARD, {"id": quiz["id"], "by": "UNION"}, token=weak.token)
+    assert unions.data["leaderboard"] == [
+        {"rank": 1, "score": round(230 / 3, 6), "member": None,
+         "union": {"id": str(tree.grassroots["A"][0].id)}}]
+
+
+async def test_late_answers_are_refused(gql, factory):
+    tree, quiz = await _quiz(gql, factory)
+    member = await factory.account(tree.grassroots["A"][0])
+    await enroll(gql, member, quiz["id"])
+    attempt = (await _start(gql, member, quiz["id"]))["attempt"]
+    await QuizAttempt.filter(member_id=member.member.id).update(
+        started_at=utcnow() - timedelta(seconds=700))
+    late = await gql(SUBMIT, {"id": quiz["id"], "answers": _answers(attempt, [[0], [1], [0]])},
+                     token=member.token)
+    assert late.data["submitQuizAnswers"]["errors"][0]["code"] == "QUIZ_TIME_UP"
+
+
+INTROSPECT = """{ __schema { types { name kind fields { name type { name kind ofType { name kind
+  ofType { name kind ofType { name } } } } } } } }"""
+
+
+async def test_no_member_facing_field_reveals_the_answer_key(gql, factory):
+    tree, quiz = await _quiz(gql, factory)
+    types = (await gql(INTROSPECT)).data["__schema"]["types"]
+    objects = {t["name"]: t for t in types if t["kind"] in ("OBJECT", "INTERFACE")}
+    # The question type shows text and options only.
+    assert {f["name"] for f in objects["QuizQuestion"]["fields"]} == {
+        "id", "position", "text", "options", "points"}
+    # Nothing anywhere in the output schema is named after answers or the key.
+    suspicious = {f"{name}.{f['name']}" for name, t in objects.items() if not name.startswith("__")
+                  for f in t["fields"] or []
+                  if any(w in f["name"].lower() for w in ("answer", "correct", "solution"))}
+    assert suspicious == {"QuizResult.correctCount", "Mutation.submitQuizAnswers"}
+    # And every member-facing read of a submitted quiz carries no per-question verdicts.
+    member = await factory.account(tree.grassroots["A"][0])
+    await enroll(gql, member, quiz["id"])
+    attempt = (await _start(gql, member, quiz["id"]))["attempt"]
+    await gql(SUBMIT, {"id": quiz["id"], "answers": _answers(attempt, [[0], [2], [0]])},
+              token=member.token)
+    again = await _start(gql, member, quiz["id"])
+    assert again["attempt"]["submitted"] is True
+    assert set(again["attempt"]["questions"][2]) == {"id", "position", "text", "options", "points"}
