@@ -77,7 +77,8 @@ def _instrument_libraries() -> None:
 
     # Redis spans carry the command name and key count only: no values, so no personal data.
     RedisInstrumentor().instrument(sanitize_query=True)
-    TortoiseORMInstrumentor().instrument()
+    # Statements only, never their parameters (they may hold personal data).
+    TortoiseORMInstrumentor().instrument(capture_parameters=False)
 
 
 def add_span_processor(processor: SpanProcessor) -> None:

@@ -15,7 +15,8 @@ DEFAULT_PAGE = 20
 MAX_PAGE = 100
 
 
-@strawberry.type
+# Value types defined by every subgraph that uses them: @shareable, or composition refuses them.
+@strawberry.federation.type(shareable=True)
 class PageInfo:
     has_next_page: bool
     has_previous_page: bool
@@ -23,13 +24,13 @@ class PageInfo:
     end_cursor: str | None
 
 
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class Edge(Generic[T]):
     node: T
     cursor: str
 
 
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: PageInfo
