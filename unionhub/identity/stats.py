@@ -12,7 +12,7 @@ from unionhub.identity.models import CardStatus
 def _placeholders(start: int, count: int) -> list[str]:
     if is_postgres():
         return [f"${i}" for i in range(start, start + count)]
-    return ["?"] * count
+    return [f"?{i}" for i in range(start, start + count)]  # numbered: a mark may repeat
 
 
 async def verified_member_counts(paths: list[str], before: datetime) -> dict[str, int]:

@@ -62,7 +62,7 @@ def period_bounds(period: str) -> tuple[datetime, datetime]:
 def _marks(count: int, start: int = 1) -> list[str]:
     if is_postgres():
         return [f"${i}" for i in range(start, start + count)]
-    return ["?"] * count
+    return [f"?{i}" for i in range(start, start + count)]  # numbered: a mark may repeat
 
 
 async def _request_figures(unions: list[Union], start: datetime, end: datetime,
