@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from unionhub.db import conn, is_postgres
-from unionhub.identity.models import CardStatus
+from unionhub.identity.models import CardStatus, Member
 
 
 def _placeholders(start: int, count: int) -> list[str]:
@@ -38,3 +38,18 @@ async def verified_member_counts(paths: list[str], before: datetime) -> dict[str
     )
     rows = await conn().execute_query_dict(sql, [*paths, CardStatus.ACTIVE.value, before])
     return {row["path"]: int(row["n"]) for row in rows}
+
+
+async def verified_member_ids(union_id: int, limit: int) -> list[int]:
+    """Up to `limit` real-name verified members of one union, oldest accounts first (demo
+    data of other domains picks its actors here)."""
+    return list(await Member.filter(union_id=union_id, verified_at__isnull=False)
+                .order_by("id").limit(limit).values_list("id", flat=True))
+
+
+async def cadre_ids(org_id: int) -> list[int]:
+    """The cadres who work at one org."""
+    from unionhub.identity.models import Role
+
+    return list(await Member.filter(cadre_org_id=org_id, role=Role.CADRE)
+                .order_by("id").values_list("id", flat=True))

@@ -39,6 +39,13 @@ async def create_item(principal: Principal, *, union_id: int, name: str,
     """A cadre of the offering org (or above it) puts an item on its subtree's menu."""
     union = await orgs.get_union(union_id)
     require_scope(principal, union.path)
+    return await add_item(union, name=name, category=category, time_limit=time_limit,
+                          unit=unit, required_fields=required_fields, description=description)
+
+
+async def add_item(union: Union, *, name: str, category: ServiceCategory, time_limit: int,
+                   unit: TimeLimitUnit, required_fields: list[str] | None = None,
+                   description: str = "") -> ServiceItem:
     required = list(required_fields or [])
     name = _check(name, time_limit, unit, required)
     return await ServiceItem.create(
