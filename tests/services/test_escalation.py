@@ -55,3 +55,22 @@ async def test_two_workers_at_once_escalate_each_request_once(gql, factory):
 
 async def test_the_job_is_registered():
     assert "services.escalate_overdue" in {job.name for job in periodic_jobs()}
+
+
+async def test_a_request_finished_after_the_scan_is_not_escalated(factory):
+    # Deterministic race: the job has picked its candidates, then a cadre completes one
+    # before the job claims it. The claim re-checks status and deadline in its UPDATE.
+    from unionhub.services.escalation import _escalate_one
+    from unionhub.services.orgpath import parent_id
+
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    member = await factory.account(tree.grassroots["A"][0])
+    item = await make_item(cadre, tree.counties["A"])
+    req = await requests.submit(principal(member), item.id, "旧", now=utcnow() - timedelta(days=20))
+    candidates = await ServiceRequest.filter(id=req.id, deadline__lt=utcnow()).values("id")
+    assert candidates == [{"id": req.id}]
+    await requests.accept(principal(cadre), req.id)
+    await requests.complete(principal(cadre), req.id, "办结")
+    assert await _escalate_one(req.id, parent_id(req.handling_path), utcnow()) is False
+    assert (await ServiceRequest.get(id=req.id)).escalated_at is None

@@ -101,3 +101,23 @@ async def test_a_new_point_shows_up_and_cadres_create_in_scope(gql, factory):
     variables["input"]["openingHours"] = [{"days": "EVERYDAY", "opens": "8", "closes": "20"}]
     bad = await gql(create, variables, token=cadre.token)
     assert bad.data["createServicePoint"]["errors"][0]["code"] == "BAD_OPENING_HOURS"
+
+
+async def test_answers_from_the_database_when_redis_is_down(gql, factory, monkeypatch):
+    import redis.asyncio as aioredis
+
+    from unionhub import cache
+
+    await _seed(await factory.tree())
+    with_redis = await gql(NEARBY, {"lat": LAT, "lon": LON, "r": 5})
+    # A real client pointed at a port where no Redis listens: every command fails.
+    down = aioredis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5,
+                                   decode_responses=True)
+    monkeypatch.setattr(cache, "_client", down)
+    without = await gql(NEARBY, {"lat": LAT, "lon": LON, "r": 5})
+    await down.aclose()
+    assert without.errors == []
+    names = [p["name"] for p in without.data["nearbyServicePoints"]]
+    assert names == [p["name"] for p in with_redis.data["nearbyServicePoints"]]
+    assert [round(p["distanceKm"], 2) for p in without.data["nearbyServicePoints"]] == \
+        [0.5, 1.2, 3.0]

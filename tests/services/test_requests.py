@@ -209,3 +209,19 @@ async def test_two_cadres_accepting_at_once_make_one_acceptance(gql, factory):
         for r in results)
     assert codes == ["INVALID_TRANSITION"] * 7 + ["OK"]
     assert await ServiceRequestEvent.filter(request_id=req.id, action="ACCEPTED").count() == 1
+
+
+async def test_rating_many_times_at_once_rates_once(gql, factory):
+    _tree, cadre, member, item = await _setup(factory)
+    req = await requests.submit(principal(member), item.id, "咨询", {"employer": "x"})
+    await requests.accept(principal(cadre), req.id)
+    await requests.complete(principal(cadre), req.id, "办结")
+    results = await asyncio.gather(*(gql(RATE, {"id": str(req.id), "n": n}, token=member.token)
+                                     for n in (1, 2, 3, 4, 5)))
+    winners = [r for r in results if not r.data["rateServiceRequest"]["errors"]]
+    assert len(winners) == 1
+    assert {r.data["rateServiceRequest"]["errors"][0]["code"] for r in results
+            if r not in winners} == {"ALREADY_RATED"}
+    row = await ServiceRequest.get(id=req.id)
+    assert row.rating == winners[0].data["rateServiceRequest"]["request"]["rating"]
+    assert await ServiceRequestEvent.filter(request_id=req.id, action="RATED").count() == 1
