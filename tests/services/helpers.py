@@ -31,7 +31,7 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
 
 
-REQUEST_FIELDS = """id status details submittedAt deadline overdue rating ratingComment resolution
+REQUEST_FIELDS = """id status details submittedAt deadline deadlineProvisional overdue rating ratingComment resolution
 rejectReason escalated fieldValues { name value } item { id name timeLimitHours }
 handledBy { id } events { action at note actor { id } }"""
 PAYLOAD = f"request {{ {REQUEST_FIELDS} }} errors {{ code field message }}"

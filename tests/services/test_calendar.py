@@ -71,3 +71,21 @@ def test_join_applications_use_the_same_calendar():
     # identity's 15-working-day answer window now skips holidays too.
     due = clock.add_working_days(at("2026-09-30 10:00"), 1)
     assert local(due) == "2026-10-08 10:00"
+
+
+async def test_deadlines_past_the_last_known_notice_are_flagged_provisional(gql, factory):
+    from tests.services.helpers import make_item, principal
+    from unionhub.services import requests
+
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    member = await factory.account(tree.grassroots["A"][0])
+    item = await make_item(cadre, tree.counties["A"], time_limit=3)
+    last = workcalendar.last_announced_year()
+    known = await requests.submit(principal(member), item.id, "d", now=at(f"{last}-11-02 10:00"))
+    beyond = await requests.submit(principal(member), item.id, "d", now=at(f"{last}-12-30 10:00"))
+    query = "query Q($id: ID!) { serviceRequest(id: $id) { deadline deadlineProvisional } }"
+    a = await gql(query, {"id": str(known.id)}, token=member.token)
+    b = await gql(query, {"id": str(beyond.id)}, token=member.token)
+    assert a.data["serviceRequest"]["deadlineProvisional"] is False
+    assert b.data["serviceRequest"]["deadlineProvisional"] is True

@@ -7,6 +7,8 @@ from datetime import datetime
 
 import strawberry
 
+from unionhub import workcalendar
+from unionhub.clock import SHANGHAI
 from unionhub.errors import AccessDenied
 from unionhub.identity.access import Tier, path_in_scope
 from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
@@ -156,6 +158,11 @@ class ServiceRequest:
     @strawberry.field
     def deadline(self) -> datetime:
         return self.row.deadline
+
+    @strawberry.field(description="True while the deadline lies in a year whose State Council "
+                                  "holiday notice is not yet known: make-up days may move it.")
+    def deadline_provisional(self) -> bool:
+        return not workcalendar.is_announced(self.row.deadline.astimezone(SHANGHAI).year)
 
     @strawberry.field(description="Open and past its deadline.")
     def overdue(self) -> bool:
