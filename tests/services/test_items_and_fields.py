@@ -99,3 +99,8 @@ def test_the_services_subgraph_builds_alone():
                  "rejectServiceRequest", "rateServiceRequest"):
         assert f"{name}(" in sdl
     assert 'type Member @key(fields: "id")' in sdl and "serviceRequests(first: Int! = 20)" in sdl
+    # Value types every subgraph defines must be shareable, or composition refuses them
+    # (checked with @theguild/federation-composition: identity + services compose).
+    for subgraph in ("identity", "services"):
+        text = build_schema(subgraph).as_str()
+        assert "type PageInfo @shareable" in text and "type UserError @shareable" in text

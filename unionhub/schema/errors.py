@@ -16,7 +16,7 @@ T = TypeVar("T")
 P = TypeVar("P")
 
 
-@strawberry.type
+@strawberry.federation.type(shareable=True)  # every subgraph's payloads carry it
 class UserError:
     code: str
     field: str | None

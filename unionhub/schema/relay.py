@@ -15,7 +15,7 @@ DEFAULT_PAGE = 20
 MAX_PAGE = 100
 
 
-@strawberry.type
+@strawberry.federation.type(shareable=True)  # every subgraph with a connection defines it
 class PageInfo:
     has_next_page: bool
     has_previous_page: bool
