@@ -118,11 +118,14 @@ class ServiceRequest(Model):
         table = "service_requests"
         indexes = (
             Index(fields=("member_id", "id")),
-            # cadre lists and the overdue filter: scope column, status, deadline
             Index(fields=("handling_union_id", "status", "deadline")),
-            # the escalation job's scan: open requests by deadline
+            # the escalation job's scan and the overdue filter: open requests by deadline
             Index(fields=("status", "deadline")),
-            *(Index(fields=(f"org_d{d}", "submitted_at")) for d in range(MAX_DEPTH)),
+            # a cadre's list of a subtree, newest first, paged by id
+            *(Index(fields=(f"org_d{d}", "id")) for d in range(MAX_DEPTH)),
+            # Scorecards read (org_dN, submitted_at) covering indexes that carry status,
+            # completed_at, deadline and rating (index-only scans): migration 0002 writes them
+            # per dialect, since Tortoise's Index cannot say INCLUDE.
         )
         constraints = (
             CheckConstraint(check="rating IS NULL OR rating BETWEEN 1 AND 5",

@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
                 ('escalated_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('escalated_to_id', fields.BigIntField(null=True)),
             ],
-            options={'table': 'service_requests', 'app': 'services', 'constraints': [CheckConstraint(check='rating IS NULL OR rating BETWEEN 1 AND 5', name='service_request_rating_range')], 'indexes': [Index(fields=['member_id', 'id']), Index(fields=['handling_union_id', 'status', 'deadline']), Index(fields=['status', 'deadline']), Index(fields=['org_d0', 'submitted_at']), Index(fields=['org_d1', 'submitted_at']), Index(fields=['org_d2', 'submitted_at']), Index(fields=['org_d3', 'submitted_at']), Index(fields=['org_d4', 'submitted_at'])], 'pk_attr': 'id'},
+            options={'table': 'service_requests', 'app': 'services', 'constraints': [CheckConstraint(check='rating IS NULL OR rating BETWEEN 1 AND 5', name='service_request_rating_range')], 'indexes': [Index(fields=['member_id', 'id']), Index(fields=['handling_union_id', 'status', 'deadline']), Index(fields=['status', 'deadline']), Index(fields=['org_d0', 'id']), Index(fields=['org_d1', 'id']), Index(fields=['org_d2', 'id']), Index(fields=['org_d3', 'id']), Index(fields=['org_d4', 'id'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
