@@ -13,11 +13,12 @@ from __future__ import annotations
 import functools
 import logging
 from datetime import UTC, date, datetime, time, timedelta
-
-import holidays
-from holidays.countries.china import ChinaStaticHolidays
+from typing import TYPE_CHECKING
 
 from unionhub.clock import SHANGHAI
+
+if TYPE_CHECKING:
+    import holidays
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,9 @@ _MAX_SCAN_DAYS = 3660  # a guard against a runaway loop on absurd input
 @functools.cache
 def last_announced_year() -> int:
     """The newest year whose State Council holiday notice the installed library carries."""
+    # Imported on first use: the holidays package takes a few hundred ms to import.
+    from holidays.countries.china import ChinaStaticHolidays
+
     return max(ChinaStaticHolidays.special_public_holidays)
 
 
@@ -43,7 +47,9 @@ def _calendar(year: int) -> holidays.HolidayBase:
     if not is_announced(year):
         log.warning("no holiday notice for %s in the installed holidays package: statutory "
                     "holidays only, no make-up working days (upgrade holidays)", year)
-    return holidays.China(years=year)
+    from holidays.countries.china import China
+
+    return China(years=year)
 
 
 def is_working_day(day: date) -> bool:
