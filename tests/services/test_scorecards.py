@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.services.helpers import make_item, principal
-from unionhub.clock import today_shanghai
+from unionhub.clock import SHANGHAI, today_shanghai
 from unionhub.identity.membership import report_card_lost
 from unionhub.services import requests
 from unionhub.services.scorecards import period_bounds
@@ -68,7 +68,8 @@ async def _fixture(factory):
     # County C (Baoji): 1 open, 1 half an hour before the month ends (Shanghai), and one
     # ten minutes into the next month, which does not count.
     await request(m_c, "c", start + 7 * day)
-    await request(m_c, "c", end - timedelta(minutes=30))
+    # (given in Shanghai time: stored as UTC, it must still fall inside the month)
+    await request(m_c, "c", (end - timedelta(minutes=30)).astimezone(SHANGHAI))
     await request(m_c, "c", end + timedelta(minutes=10))
     return tree, period, cadres
 
