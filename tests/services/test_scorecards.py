@@ -131,3 +131,17 @@ async def test_union_scorecard_field_batches(gql, factory):
     got = {c["id"]: c["scorecard"] for c in r.data["union"]["children"]}
     assert got == {str(tree.counties["A"].id): {"requestsReceived": 5, "onTimeRate": 0.6667},
                    str(tree.counties["B"].id): {"requestsReceived": 1, "onTimeRate": 1.0}}
+
+
+async def test_union_scorecard_field_is_scoped(gql, factory):
+    tree, period, cadres = await _fixture(factory)
+    query = """query U($p: String!, $u: ID!) { union(id: $u) { name scorecard(period: $p) {
+      requestsReceived } } }"""
+    variables = {"p": period, "u": str(tree.counties["A"].id)}
+    denied = await gql(query, variables, token=cadres["b"].token)
+    assert denied.error_codes() == ["FORBIDDEN"]
+    assert denied.data["union"] == {"name": tree.counties["A"].name, "scorecard": None}
+    guest = await gql(query, variables)
+    assert guest.error_codes() == ["UNAUTHENTICATED"]
+    ok = await gql(query, variables, token=cadres["xian"].token)
+    assert ok.data["union"]["scorecard"] == {"requestsReceived": 5}
