@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -17,14 +17,8 @@ def today_shanghai(now: datetime | None = None) -> date:
 
 
 def add_working_days(start: datetime, days: int) -> datetime:
-    """`days` working days after `start` (Mondays to Fridays, in Shanghai's calendar).
+    """`days` working days after `start`, at the same Shanghai wall-clock time: weekends,
+    public holidays and make-up working days from the shared calendar (unionhub.workcalendar)."""
+    from unionhub import workcalendar  # imported late: it builds on this module
 
-    Public holidays and their make-up working days are not known here yet: the services
-    domain's holiday calendar is the place for them (see docs/architecture.md)."""
-    local = start.astimezone(SHANGHAI)
-    added = 0
-    while added < days:
-        local += timedelta(days=1)
-        if local.weekday() < 5:
-            added += 1
-    return local.astimezone(UTC)
+    return workcalendar.add_working_days(start, days)

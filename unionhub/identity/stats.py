@@ -1,0 +1,55 @@
+"""Counts over identity's tables for other domains' reports (scorecards): one aggregate query,
+never rows loaded into Python."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from unionhub.db import conn, is_postgres
+from unionhub.identity.models import CardStatus, Member
+
+
+def _placeholders(start: int, count: int) -> list[str]:
+    if is_postgres():
+        return [f"${i}" for i in range(start, start + count)]
+    return [f"?{i}" for i in range(start, start + count)]  # numbered: a mark may repeat
+
+
+async def verified_member_counts(paths: list[str], before: datetime) -> dict[str, int]:
+    """For each union path, the real-name verified members with an active card anywhere in
+    that union's subtree, verified before `before` (a UTC datetime). Paths absent from the
+    answer have none. One query: each path is a prefix scan on the indexed `unions.path`."""
+    if not paths:
+        return {}
+    marks = _placeholders(1, len(paths) + 2)
+    cast = "::varchar" if is_postgres() else ""
+    values = ", ".join(f"({m}{cast})" for m in marks[:-2])
+    status_mark, before_mark = marks[-2], marks[-1]
+    # Only placeholders are interpolated; every value is bound.
+    sql = (
+        f"WITH p(path) AS (VALUES {values}) "  # noqa: S608
+        "SELECT p.path AS path, COUNT(m.id) AS n FROM p "
+        "JOIN unions u ON u.path LIKE p.path || '%' "
+        "JOIN members m ON m.union_id = u.id "
+        f"WHERE m.verified_at IS NOT NULL AND m.verified_at < {before_mark} "
+        "AND EXISTS (SELECT 1 FROM member_cards c WHERE c.member_id = m.id "
+        f"AND c.status = {status_mark}) "
+        "GROUP BY p.path"
+    )
+    rows = await conn().execute_query_dict(sql, [*paths, CardStatus.ACTIVE.value, before])
+    return {row["path"]: int(row["n"]) for row in rows}
+
+
+async def verified_member_ids(union_id: int, limit: int) -> list[int]:
+    """Up to `limit` real-name verified members of one union, oldest accounts first (demo
+    data of other domains picks its actors here)."""
+    return list(await Member.filter(union_id=union_id, verified_at__isnull=False)
+                .order_by("id").limit(limit).values_list("id", flat=True))
+
+
+async def cadre_ids(org_id: int) -> list[int]:
+    """The cadres who work at one org."""
+    from unionhub.identity.models import Role
+
+    return list(await Member.filter(cadre_org_id=org_id, role=Role.CADRE)
+                .order_by("id").values_list("id", flat=True))
