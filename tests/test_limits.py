@@ -9,7 +9,7 @@ from unionhub.schema.context import Context
 from unionhub.schema.limits import Limits
 
 LIMITS = Limits(max_cost=500, max_root_fields=3, max_depth=6, max_aliases=3, max_tokens=200,
-                default_list_size=20)
+                default_page_size=20, default_list_size=10)
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +55,10 @@ async def test_nested_lists_multiply_and_fragments_cannot_hide_cost(schema):
       query { unions { ...Kids } }
       fragment Kids on Union { children { children { name } } }
     """
-    # unions 20 * (1 + children 20 * (1 + children 20 * 1)) = 20 * (1 + 20 * 21) = 8420
+    # plain lists count 10: unions 10 * (1 + children 10 * (1 + children 10 * 1)) = 1110
     result = await run(schema, query)
     assert codes(result) == ["COST_LIMIT_EXCEEDED"]
-    assert result.errors[0].extensions["cost"] == 8420
+    assert result.errors[0].extensions["cost"] == 1110
 
 
 async def test_root_fields(schema):

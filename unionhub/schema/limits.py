@@ -37,7 +37,10 @@ class Limits:
     max_depth: int = 12
     max_aliases: int = 15
     max_tokens: int = 2000
-    default_list_size: int = 20  # a list without `first`: lists and connections default to 20
+    # A list without `first`: a connection returns a default page; a plain list (children,
+    # menus) is usually short, so a smaller estimate keeps honest nested menus affordable.
+    default_page_size: int = 20
+    default_list_size: int = 10
 
 
 def _is_list(graphql_type: Any) -> bool:
@@ -48,11 +51,12 @@ def _is_list(graphql_type: Any) -> bool:
 
 class _CostWalker:
     def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode],
-                 variables: dict[str, Any], default_list_size: int) -> None:
+                 variables: dict[str, Any], limits: Limits) -> None:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
-        self.default_list_size = default_list_size
+        self.default_list_size = limits.default_list_size
+        self.default_page_size = limits.default_page_size
 
     def size(self, node: FieldNode, returns_list: bool, returns_connection: bool) -> int:
         for argument in node.arguments or ():
@@ -61,12 +65,14 @@ class _CostWalker:
                 raw = (self.variables.get(value.name.value) if isinstance(value, VariableNode)
                        else getattr(value, "value", None))
                 try:
-                    return max(int(raw), 1) if raw is not None else self.default_list_size
+                    return max(int(raw), 1) if raw is not None else self.default_page_size
                 except (TypeError, ValueError):
-                    return self.default_list_size
+                    return self.default_page_size
         if node.name.value == "edges":  # sized by its connection's `first`
             return 1
-        return self.default_list_size if (returns_list or returns_connection) else 1
+        if returns_connection:
+            return self.default_page_size
+        return self.default_list_size if returns_list else 1
 
     def cost(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType,
              seen: frozenset[str] = frozenset()) -> int:
@@ -140,8 +146,7 @@ class OperationLimits(SchemaExtension):
                                       f"{self.limits.max_root_fields}")
                 schema = ctx.schema._schema
                 root_type = schema.get_root_type(operation.operation)
-                walker = _CostWalker(schema, fragments, ctx.variables or {},
-                                     self.limits.default_list_size)
+                walker = _CostWalker(schema, fragments, ctx.variables or {}, self.limits)
                 self._cost = walker.cost(operation.selection_set, root_type)
                 if self._cost > self.limits.max_cost:
                     raise limit_error("COST_LIMIT_EXCEEDED",
