@@ -91,6 +91,8 @@ class Member(Model):
 
     class Meta:
         table = "members"
+        # Members of a union (and of a subtree, joined through unions.path), paged by id.
+        indexes = (Index(fields=("union_id", "id")),)
 
 
 class MemberCard(Model):
