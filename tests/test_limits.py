@@ -105,3 +105,17 @@ async def test_suggestions_and_introspection_off_in_production(schema, productio
     introspection = await run(production_schema, "{ __schema { types { name } } }")
     assert introspection.errors and introspection.data is None
     assert (await run(schema, "{ __schema { queryType { name } } }")).errors is None
+
+
+async def test_identical_operations_are_validated_once(schema):
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    cache = _get_validate_cache(1024)
+    query = "query Cached { unions { id name } }"
+    await run(schema, query)
+    before = cache.cache_info()
+    await run(schema, query)
+    await run(schema, query)
+    after = cache.cache_info()
+    assert after.hits - before.hits == 2
+    assert after.misses == before.misses

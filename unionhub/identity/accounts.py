@@ -79,7 +79,9 @@ async def login(phone: str, password: str) -> Session:
         member = await Member.get_or_none(phone_bidx=phone_index(validate_phone(phone)))
     except ValidationFailed:
         pass
-    ok = await verify_password(member.password_hash if member else None, password)
+    # No account has a password longer than the limit: refuse it without hashing megabytes.
+    ok = len(password) <= MAX_PASSWORD_LENGTH and await verify_password(
+        member.password_hash if member else None, password)
     if not ok or member is None:
         raise InvalidCredentials("phone or password is wrong")
     await member.fetch_related("cadre_org")
@@ -109,25 +111,41 @@ async def _start_session(member: Member, family: str | None) -> Session:
 
 async def refresh(refresh_token: str) -> Session:
     """Rotate: the presented token is spent and a new one of the same family issued. A token
-    presented twice means it was stolen (or replayed): the whole family is revoked."""
+    presented twice means it was stolen (or replayed): the whole family is revoked.
+
+    The presented row is locked for the whole rotation, so a concurrent use of the same token
+    waits until the new token exists and then revokes it with the rest of the family: of two
+    concurrent refreshes one wins, and the reuse still ends the family, in any order."""
     now = utcnow()
-    row = await RefreshToken.get_or_none(token_hash=_hash_token(refresh_token))
-    if row is None:
-        raise InvalidCredentials("refresh token is invalid", code="TOKEN_INVALID")
-    if row.revoked_at is not None:
-        raise InvalidCredentials("refresh token was revoked", code="TOKEN_REVOKED")
-    if row.expires_at <= now:
-        raise InvalidCredentials("refresh token expired", code="TOKEN_EXPIRED")
-    # Spend it with a conditional update: of two concurrent uses, exactly one succeeds.
-    spent = await RefreshToken.filter(id=row.id, used_at=None, revoked_at=None).update(used_at=now)
-    if spent != 1:
-        await RefreshToken.filter(family=row.family, revoked_at=None).update(revoked_at=now)
+    error: InvalidCredentials | None = None
+    async with in_transaction():
+        row = await RefreshToken.select_for_update().get_or_none(
+            token_hash=_hash_token(refresh_token))
+        if row is None:
+            error = InvalidCredentials("refresh token is invalid", code="TOKEN_INVALID")
+        elif row.revoked_at is not None:
+            error = InvalidCredentials("refresh token was revoked", code="TOKEN_REVOKED")
+        elif row.used_at is not None:
+            await RefreshToken.filter(family=row.family, revoked_at=None).update(revoked_at=now)
+            error = InvalidCredentials("refresh token was already used; sign in again",
+                                       code="TOKEN_REUSED")
+        elif row.expires_at <= now:
+            error = InvalidCredentials("refresh token expired", code="TOKEN_EXPIRED")
+        else:
+            # Conditional as well as locked: SQLite has no row locks (it serialises writers).
+            spent = await RefreshToken.filter(id=row.id, used_at=None, revoked_at=None).update(
+                used_at=now)
+            if spent == 1:
+                member = await Member.get(id=row.member_id)
+                return await _start_session(member, family=row.family)
+            await RefreshToken.filter(family=row.family, revoked_at=None).update(revoked_at=now)
+            error = InvalidCredentials("refresh token was already used; sign in again",
+                                       code="TOKEN_REUSED")
+    # Raised after the commit: the family's revocation must stick.
+    if error.code == "TOKEN_REUSED":
         await audit.record("auth.refresh_token.reused", actor_id=row.member_id,
                            subject_type="member", subject_id=row.member_id)
-        raise InvalidCredentials("refresh token was already used; sign in again",
-                               code="TOKEN_REUSED")
-    member = await Member.get(id=row.member_id)
-    return await _start_session(member, family=row.family)
+    raise error
 
 
 async def revoke_all_sessions(member_id: int) -> None:

@@ -26,3 +26,17 @@ async def entries(*, action: str | None = None, subject_id: str | None = None,
     if subject_id:
         qs = qs.filter(subject_id=subject_id)
     return await qs.order_by("-id").limit(limit)
+
+
+async def record_many(action: str, *, actor_id: int | None, subject_type: str,
+                      subject_ids: list[str | int], trace_id: str | None = None) -> None:
+    """One action by one actor on many subjects, in one INSERT (e.g. a page of members whose
+    ID numbers a cadre read in one request). One row per subject id, repeats included."""
+    if not subject_ids:
+        return
+    trace_id = trace_id or current_trace_id()
+    await AuditLog.bulk_create([
+        AuditLog(action=action, actor_id=actor_id, subject_type=subject_type,
+                 subject_id=str(subject_id), trace_id=trace_id, detail={})
+        for subject_id in subject_ids
+    ])

@@ -9,7 +9,8 @@ CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O,
 _CREDIT_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 CARD_PREFIX = "621799"  # the co-brand's issuer prefix
 CARD_LENGTH = 19
-JOIN_CODE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+JOIN_CODE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a poster
+JOIN_CODE_LENGTH = 8
 
 
 def luhn_check_digit(payload: str) -> str:
@@ -37,11 +38,17 @@ def credit_code_check_char(first17: str) -> str:
     return CREDIT_CODE_CHARS[(31 - total % 31) % 31]
 
 
+def credit_code_well_formed(code: str) -> bool:
+    """18 characters of the GB 32100 set: anything else is not a credit code at all."""
+    return len(code) == 18 and all(c in CREDIT_CODE_CHARS for c in code)
+
+
 def credit_code_warnings(code: str) -> list[str]:
-    """Problems with a union's credit code. Some early codes fail the check but are legal, so
-    the caller warns and keeps the code rather than refusing it."""
+    """Problems with a well-formed credit code that do not make it unusable. Some early codes
+    fail the check but are legal, so the caller warns and keeps the code rather than
+    refusing it. (A malformed code is refused: see `credit_code_well_formed`.)"""
     code = code.strip().upper()
-    if len(code) != 18 or any(c not in CREDIT_CODE_CHARS for c in code):
+    if not credit_code_well_formed(code):
         return ["credit code must be 18 characters of the GB 32100 set"]
     warnings = []
     if credit_code_check_char(code[:17]) != code[17]:
@@ -52,4 +59,4 @@ def credit_code_warnings(code: str) -> list[str]:
 
 
 def new_join_code() -> str:
-    return "".join(secrets.choice(JOIN_CODE_CHARS) for _ in range(8))
+    return "".join(secrets.choice(JOIN_CODE_CHARS) for _ in range(JOIN_CODE_LENGTH))

@@ -2,8 +2,9 @@
 
 The cached document holds what every screen needs, with personal data still encrypted (plus
 its masked forms, which are not sensitive), so a Redis dump reveals no phone or ID number.
-Every write to a member, card or membership calls `invalidate_member`; a TTL bounds staleness
-if an invalidation is lost while Redis is unreachable.
+Every write to a member, card or membership calls `invalidate_member` after it commits; a
+write generation per member keeps a concurrent reader from caching the row it read before the
+write; a TTL bounds staleness if an invalidation is lost while Redis is unreachable.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
+
+from redis.exceptions import WatchError
 
 from unionhub.cache import get_redis, safe
 from unionhub.identity.crypto import decrypt
@@ -20,6 +24,7 @@ from unionhub.settings import get_settings
 
 _KEY = "member:v1:{}"
 _CARD_KEY = "member:card:v1:{}"
+_GEN_KEY = "member:gen:v1:{}"  # bumped by every write: guards the cache against stale fills
 
 
 @dataclass(slots=True)
@@ -74,42 +79,57 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def build_record(member: Member, card: MemberCard | None) -> MemberRecord:
-    """`member.union` must be fetched."""
-    phone = decrypt(member.phone_enc, "phone")
-    name = decrypt(member.name_enc, "name") if member.name_enc else None
-    id_number = decrypt(member.id_number_enc, "id_number") if member.id_number_enc else None
+_LIVE_CARD = (CardStatus.ACTIVE, CardStatus.FROZEN)
+# The member, its union's path and every card it ever had, in one LEFT JOIN (a member has at
+# most a few cards: one live, the rest lost or cancelled).
+_RECORD_COLUMNS = (
+    "id", "display_name", "role", "union_id", "union__path", "cadre_org_id", "joined_at",
+    "verified_at", "phone_enc", "name_enc", "id_number_enc",
+    "cards__id", "cards__number", "cards__status", "cards__issued_at",
+)
+
+
+def _record(row: dict[str, Any], card: dict[str, Any] | None) -> MemberRecord:
+    phone = decrypt(row["phone_enc"], "phone")
+    name = decrypt(row["name_enc"], "name") if row["name_enc"] else None
+    id_number = decrypt(row["id_number_enc"], "id_number") if row["id_number_enc"] else None
     return MemberRecord(
-        id=member.id, display_name=member.display_name, role=member.role.value,
-        union_id=member.union_id, union_path=member.union.path, cadre_org_id=member.cadre_org_id,
-        joined_at=_iso(member.joined_at), verified=member.verified_at is not None,
-        phone_enc=member.phone_enc, phone_masked=mask_phone(phone),
-        name_enc=member.name_enc, name_masked=mask_name(name) if name else None,
-        id_number_enc=member.id_number_enc,
+        id=row["id"], display_name=row["display_name"], role=Role(row["role"]).value,
+        union_id=row["union_id"], union_path=row["union__path"],
+        cadre_org_id=row["cadre_org_id"], joined_at=_iso(row["joined_at"]),
+        verified=row["verified_at"] is not None,
+        phone_enc=row["phone_enc"], phone_masked=mask_phone(phone),
+        name_enc=row["name_enc"], name_masked=mask_name(name) if name else None,
+        id_number_enc=row["id_number_enc"],
         id_number_masked=mask_id_number(id_number) if id_number else None,
-        card_number=card.number if card else None,
-        card_status=card.status.value if card else None,
-        card_issued_at=_iso(card.issued_at) if card else None,
+        card_number=card["cards__number"] if card else None,
+        card_status=CardStatus(card["cards__status"]).value if card else None,
+        card_issued_at=_iso(card["cards__issued_at"]) if card else None,
     )
 
 
 async def current_card(member_id: int) -> MemberCard | None:
     """The member's card: the newest one that is not cancelled or lost."""
     return (
-        await MemberCard.filter(member_id=member_id,
-                                status__in=[CardStatus.ACTIVE, CardStatus.FROZEN])
+        await MemberCard.filter(member_id=member_id, status__in=list(_LIVE_CARD))
         .order_by("-id").first()
     )
 
 
 async def load_records_from_db(member_ids: list[int]) -> dict[int, MemberRecord]:
-    members = await Member.filter(id__in=member_ids).select_related("union")
-    cards: dict[int, MemberCard] = {}
-    for card in await MemberCard.filter(
-        member_id__in=member_ids, status__in=[CardStatus.ACTIVE, CardStatus.FROZEN]
-    ).order_by("id"):
-        cards[card.member_id] = card  # newest wins
-    return {m.id: build_record(m, cards.get(m.id)) for m in members}
+    """Build the records of many members with one SQL statement, whatever their number."""
+    if not member_ids:
+        return {}
+    rows = await Member.filter(id__in=member_ids).values(*_RECORD_COLUMNS)
+    members: dict[int, dict[str, Any]] = {}
+    cards: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        members.setdefault(row["id"], row)
+        if row["cards__status"] in _LIVE_CARD:
+            newest = cards.get(row["id"])
+            if newest is None or row["cards__id"] > newest["cards__id"]:
+                cards[row["id"]] = row  # the newest live card wins
+    return {i: _record(row, cards.get(i)) for i, row in members.items()}
 
 
 async def get_records(member_ids: list[int]) -> dict[int, MemberRecord]:
@@ -121,9 +141,12 @@ async def get_records(member_ids: list[int]) -> dict[int, MemberRecord]:
     found = {i: MemberRecord.from_json(r) for i, r in zip(member_ids, raw, strict=True) if r}
     missing = [i for i in member_ids if i not in found]
     if missing:
+        # The write generations are read before the database: see `_store`.
+        generations = await safe(redis.mget([_GEN_KEY.format(i) for i in missing]), None)
         loaded = await load_records_from_db(missing)
         found.update(loaded)
-        await _store(list(loaded.values()))
+        if generations is not None:
+            await _store(list(loaded.values()), dict(zip(missing, generations, strict=True)))
     return found
 
 
@@ -131,13 +154,21 @@ async def get_record(member_id: int) -> MemberRecord | None:
     return (await get_records([member_id])).get(member_id)
 
 
+def is_card_number(value: str) -> bool:
+    """Could this be a member card number at all (16–19 ASCII digits)? Anything else finds no
+    one, without a query (the column holds at most 19 characters)."""
+    return 16 <= len(value) <= 19 and value.isascii() and value.isdigit()
+
+
 async def get_record_by_card(card_number: str) -> MemberRecord | None:
+    if not is_card_number(card_number):
+        return None
     redis = get_redis()
     member_id = await safe(redis.get(_CARD_KEY.format(card_number)), None)
     if member_id is None:
         card = await MemberCard.get_or_none(
-            number=card_number, status__in=[CardStatus.ACTIVE, CardStatus.FROZEN]
-        ).only("member_id")
+            number=card_number, status__in=list(_LIVE_CARD)
+        ).only("id", "member_id")
         if card is None:
             return None
         member_id = card.member_id
@@ -148,16 +179,39 @@ async def get_record_by_card(card_number: str) -> MemberRecord | None:
     return record if record is not None and record.card_number == card_number else None
 
 
-async def _store(records: list[MemberRecord]) -> None:
+async def _store(records: list[MemberRecord], generations: dict[int, str | None]) -> None:
+    """Cache records read from the database, unless a write to one of them happened since
+    their generations were read. Without this check a reader that fetched a row just before a
+    write commits could cache the old row after the write's invalidation, and serve it (a
+    transferred member still in the old cadre's scope) until the TTL."""
     if not records:
         return
     ttl = get_settings().member_cache_ttl_seconds
-    pipe = get_redis().pipeline(transaction=False)
-    for rec in records:
-        pipe.set(_KEY.format(rec.id), rec.to_json(), ex=ttl)
-    await safe(pipe.execute(), None)
+    gen_keys = [_GEN_KEY.format(rec.id) for rec in records]
+
+    async def store() -> None:
+        async with get_redis().pipeline(transaction=True) as pipe:
+            await pipe.watch(*gen_keys)
+            if await pipe.mget(gen_keys) != [generations.get(rec.id) for rec in records]:
+                return  # written meanwhile: the next read goes to the database again
+            pipe.multi()
+            for rec in records:
+                pipe.set(_KEY.format(rec.id), rec.to_json(), ex=ttl)
+            try:
+                await pipe.execute()
+            except WatchError:
+                pass  # a write landed between the check and the store
+
+    await safe(store(), None)
 
 
 async def invalidate_member(member_id: int, *card_numbers: str) -> None:
-    keys = [_KEY.format(member_id), *(_CARD_KEY.format(n) for n in card_numbers)]
-    await safe(get_redis().delete(*keys), 0)
+    """Call after the write commits. Bumps the member's write generation (so a concurrent
+    reader's older copy is not cached) and drops the cached record and card keys."""
+    gen_key = _GEN_KEY.format(member_id)
+    pipe = get_redis().pipeline(transaction=True)
+    pipe.incr(gen_key)
+    # The generation outlives every record cached under an older one.
+    pipe.expire(gen_key, 2 * get_settings().member_cache_ttl_seconds)
+    pipe.delete(_KEY.format(member_id), *(_CARD_KEY.format(n) for n in card_numbers))
+    await safe(pipe.execute(), None)

@@ -164,7 +164,10 @@ async def review_transfer(principal: Principal, transfer_id: int, approve: bool,
 async def report_card_lost(member_id: int, reissue: bool = True,
                            now: datetime | None = None) -> MemberCard | None:
     """Mark the current card LOST (it no longer finds the member) and, by default, reissue
-    one with a new number. Returns the new card."""
+    one with a new number. Returns the new card.
+
+    One transaction under the member's row lock: a concurrent report waits and then finds the
+    new card, and no failure can leave the member between a lost card and its replacement."""
     now = now or utcnow()
     async with in_transaction():
         await Member.select_for_update().get(id=member_id)  # serialise card changes per member
@@ -176,6 +179,6 @@ async def report_card_lost(member_id: int, reissue: bool = True,
         card.status = CardStatus.LOST
         card.status_changed_at = now
         await card.save(update_fields=["status", "status_changed_at"])
-    new_card = await _issue_card(member_id) if reissue else None
+        new_card = await _issue_card(member_id) if reissue else None
     await invalidate_member(member_id, card.number)
     return new_card

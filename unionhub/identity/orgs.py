@@ -8,7 +8,13 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from unionhub.errors import NotFound, ValidationFailed
-from unionhub.identity.codes import credit_code_warnings, new_join_code
+from unionhub.identity.codes import (
+    JOIN_CODE_CHARS,
+    JOIN_CODE_LENGTH,
+    credit_code_warnings,
+    credit_code_well_formed,
+    new_join_code,
+)
 from unionhub.identity.models import LEVEL_DEPTH, Union, UnionLevel
 
 _REGION_RE = re.compile(r"^\d{6}$")
@@ -53,8 +59,12 @@ async def create_union(*, name: str, level: UnionLevel, region_code: str,
                                    code="LEVEL_MISMATCH")
     _check_region(level, region_code, parent)
     warnings: list[str] = []
-    if credit_code:
-        credit_code = credit_code.strip().upper()
+    credit_code = (credit_code or "").strip().upper() or None
+    if credit_code is not None:
+        if not credit_code_well_formed(credit_code):
+            raise ValidationFailed(
+                "credit code must be 18 characters of the GB 32100 set (digits and capital "
+                "letters except I, O, Z, S, V)", field="creditCode", code="CREDIT_CODE_FORMAT")
         warnings = credit_code_warnings(credit_code)
     async with in_transaction():
         union = await Union.create(
@@ -86,7 +96,13 @@ async def get_union(union_id: int) -> Union:
 
 
 async def union_by_join_code(join_code: str) -> Union:
-    union = await Union.get_or_none(join_code=join_code.strip().upper())
+    code = join_code.strip().upper()
+    # Anything that cannot be a join code is unknown without asking the database (and a value
+    # longer than the column must not reach it as a server error).
+    if len(code) != JOIN_CODE_LENGTH or any(c not in JOIN_CODE_CHARS for c in code):
+        union = None
+    else:
+        union = await Union.get_or_none(join_code=code)
     if union is None or union.level != UnionLevel.GRASSROOTS:
         raise NotFound("no union has this join code", field="joinCode", code="UNKNOWN_JOIN_CODE")
     return union
@@ -113,10 +129,17 @@ async def ensure_holding_pool() -> Union:
     pool = await Union.filter(is_holding_pool=True).order_by("id").first()
     if pool:
         return pool
-    province = await Union.filter(level=UnionLevel.PROVINCE).order_by("id").first()
-    pool, _ = await create_union(
-        name=HOLDING_POOL_NAME, level=UnionLevel.GRASSROOTS,
-        region_code=province.region_code if province else "100000",
-        parent_id=province.id if province else None, is_holding_pool=True,
-    )
+    async with in_transaction():
+        # The first registrations of a new installation race here: the province's row lock
+        # lets one create the pool and the others find it (SQLite serialises transactions).
+        province = await (Union.filter(level=UnionLevel.PROVINCE).order_by("id")
+                          .select_for_update().first())
+        pool = await Union.filter(is_holding_pool=True).order_by("id").first()
+        if pool:
+            return pool
+        pool, _ = await create_union(
+            name=HOLDING_POOL_NAME, level=UnionLevel.GRASSROOTS,
+            region_code=province.region_code if province else "100000",
+            parent_id=province.id if province else None, is_holding_pool=True,
+        )
     return pool

@@ -42,10 +42,19 @@ def principal_from_token(token: str) -> Principal:
         raise NotAuthenticated("access token is invalid", code="TOKEN_INVALID") from None
     if claims.get("typ") != "access":
         raise NotAuthenticated("access token is invalid", code="TOKEN_INVALID")
-    return Principal(
-        member_id=int(claims["sub"]), role=Role(claims["role"]),
-        scope_path=claims.get("scope"), scope_org_id=claims.get("org"),
-    )
+    # A correctly signed token with claims we never issue (an old format, a key leaked to a
+    # tool) is still refused as invalid, not turned into a server error.
+    try:
+        scope_org_id, scope_path = claims.get("org"), claims.get("scope")
+        if scope_path is not None and not isinstance(scope_path, str):
+            raise TypeError("scope must be a path")
+        return Principal(
+            member_id=int(claims["sub"]), role=Role(claims["role"]),
+            scope_path=scope_path,
+            scope_org_id=int(scope_org_id) if scope_org_id is not None else None,
+        )
+    except (KeyError, TypeError, ValueError):
+        raise NotAuthenticated("access token is invalid", code="TOKEN_INVALID") from None
 
 
 def principal_from_header(authorization: str | None) -> Principal:

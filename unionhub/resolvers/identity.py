@@ -9,13 +9,18 @@ import strawberry
 from unionhub.errors import NotFound, ValidationFailed
 from unionhub.identity import accounts, audit, membership, orgs
 from unionhub.identity.access import path_in_scope, require_authenticated, require_scope
-from unionhub.identity.lookup import get_record, get_record_by_card
+from unionhub.identity.lookup import (
+    get_record,
+    get_record_by_card,
+    is_card_number,
+    load_records_from_db,
+)
 from unionhub.identity.models import JoinApplication as JoinApplicationRow
 from unionhub.identity.models import Member as MemberRow
 from unionhub.identity.models import ReviewStatus, UnionLevel
 from unionhub.identity.realname import validate_phone
 from unionhub.observability.tracing import slow_operation_recorder, traced
-from unionhub.schema.entities import member_entity, union_entity
+from unionhub.schema.entities import member_entity, parse_key, union_entity
 from unionhub.schema.errors import payload
 from unionhub.schema.identity_types import (
     AuditEntry,
@@ -34,10 +39,10 @@ from unionhub.schema.relay import Connection, connection, keyset_page
 
 
 def _id(value: str, field: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise NotFound("no such id", field=field) from None
+    key = parse_key(value)
+    if key is None:
+        raise NotFound("no such id", field=field)
+    return key
 
 
 # --- queries -------------------------------------------------------------------------------
@@ -59,10 +64,8 @@ async def member(info: strawberry.Info, id: strawberry.ID | None = None,
     if (id is None) == (card_no is None):
         raise ValidationFailed("give exactly one of id and cardNo", code="ONE_KEY_REQUIRED")
     if id is not None:
-        try:
-            rec = await info.context.members.load(int(id))
-        except ValueError:
-            return None
+        key = parse_key(id)
+        rec = await info.context.members.load(key) if key is not None else None
     else:
         rec = await get_record_by_card(card_no.strip())
     if rec is None:
@@ -74,17 +77,27 @@ async def member(info: strawberry.Info, id: strawberry.ID | None = None,
 
 async def members(info: strawberry.Info, union_id: strawberry.ID, search: str | None = None,
                   first: int | None = None, after: str | None = None) -> Connection:
-    union = await orgs.get_union(_id(union_id, "unionId"))
+    """A cadre's page of the members in a union's subtree: a fixed number of queries whatever
+    the page size (the page with its unions, then every record in one statement)."""
+    union = await _union(info, union_id)
     require_scope(info.context.principal, union.path)
     qs = MemberRow.filter(union__path__startswith=union.path)
     if search:
         qs = _member_search(qs, search.strip())
     rows, page = await keyset_page(qs.select_related("union"), first, after)
-    from unionhub.identity.lookup import build_record, load_records_from_db
+    # The members' unions came with the page: later `union { ... }` fields need no query.
+    info.context.unions.prime_many({r.union_id: r.union for r in rows})
+    records = await load_records_from_db([r.id for r in rows])
+    rows = [r for r in rows if r.id in records]  # a member deleted in between drops out
+    return connection([member_entity(info, r.id, records[r.id]) for r in rows],
+                      [r.id for r in rows], page)
 
-    cards = await load_records_from_db([r.id for r in rows]) if rows else {}
-    nodes = [member_entity(info, r.id, cards.get(r.id) or build_record(r, None)) for r in rows]
-    return connection(nodes, [r.id for r in rows], page)
+
+async def _union(info: strawberry.Info, union_id: strawberry.ID, field: str = "unionId"):
+    row = await info.context.unions.load(_id(union_id, field))
+    if row is None:
+        raise NotFound("union not found", field=field)
+    return row
 
 
 def _member_search(qs, term: str):
@@ -97,16 +110,14 @@ def _member_search(qs, term: str):
         pass
     if len(term) == 18 and term[:17].isdigit():
         return qs.filter(id_number_bidx=id_number_index(term.upper()))
-    if term.isdigit() and 16 <= len(term) <= 19:
+    if is_card_number(term):
         return qs.filter(cards__number=term)
     return qs.filter(display_name__icontains=term)
 
 
 async def union(info: strawberry.Info, id: strawberry.ID):
-    try:
-        row = await info.context.unions.load(int(id))
-    except ValueError:
-        return None
+    key = parse_key(id)
+    row = await info.context.unions.load(key) if key is not None else None
     return union_entity(info, row.id, row) if row else None
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
@@ -67,14 +68,17 @@ def _root(name: str, mixins: list[type]) -> type | None:
 
 def _extensions(limits: Limits, production: bool, manifest: dict[str, str],
                 safelist_only: bool) -> list[Any]:
+    # The depth and alias rules are built once: the validation cache keys on the rule objects,
+    # so a factory that built new rules per request would never hit (every request validated).
+    rules = [*QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
+             *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules]
     extensions: list[Any] = [
         OperationTracing,
         persisted_operations(manifest, safelist_only),
         lambda: ParserCache(maxsize=1024),
         lambda: ValidationCache(maxsize=1024),
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        lambda: AddValidationRules(rules),
         with_limits(limits),
         lambda: MaskErrors(should_mask_error=lambda e: not is_expected(e),
                            error_message="Internal server error"),

@@ -8,11 +8,15 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from unionhub.errors import NotAuthenticated
+from unionhub.identity import audit
 from unionhub.identity.access import GUEST, Principal
 from unionhub.identity.lookup import MemberRecord, get_records
 from unionhub.identity.models import Union
 from unionhub.identity.orgs import unions_by_ids
 from unionhub.identity.tokens import principal_from_header
+from unionhub.observability.context import current_trace_id
+
+ID_NUMBER_READ = "member.id_number.read"
 
 
 async def _load_members(ids: list[int]) -> list[MemberRecord | None]:
@@ -35,9 +39,11 @@ class Context:
     response: Any = None
     loaders: dict[str, DataLoader] = field(default_factory=dict)
 
-    def loader(self, name: str, load_fn) -> DataLoader:
+    def loader(self, name: str, load_fn, *, cache: bool = True) -> DataLoader:
+        """A request-scoped DataLoader. `cache=False` passes every load to the batch, repeats
+        included (for batched writes such as audit rows)."""
         if name not in self.loaders:
-            self.loaders[name] = DataLoader(load_fn=load_fn)
+            self.loaders[name] = DataLoader(load_fn=load_fn, cache=cache)
         return self.loaders[name]
 
     @property
@@ -47,6 +53,22 @@ class Context:
     @property
     def unions(self) -> DataLoader[int, Union | None]:
         return self.loader("unions", _load_unions)
+
+    @property
+    def id_number_reads(self) -> DataLoader[int, None]:
+        """Audits unmasked ID-number reads: `await ctx.id_number_reads.load(member_id)` before
+        answering. The reads of one request (a page of members) share one INSERT, each row
+        carrying the caller and the request's trace id."""
+        if "id_number_reads" not in self.loaders:
+            actor_id, trace_id = self.principal.member_id, current_trace_id()
+
+            async def write(member_ids: list[int]) -> list[None]:
+                await audit.record_many(ID_NUMBER_READ, actor_id=actor_id, subject_type="member",
+                                        subject_ids=list(member_ids), trace_id=trace_id)
+                return [None] * len(member_ids)
+
+            self.loader("id_number_reads", write, cache=False)
+        return self.loaders["id_number_reads"]
 
     async def caller_record(self) -> MemberRecord | None:
         if self.principal.member_id is None:

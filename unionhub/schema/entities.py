@@ -8,6 +8,7 @@ from the key alone (through DataLoaders), so the same code serves the platform a
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -28,6 +29,19 @@ class EntityBase:
     id: strawberry.ID
     # The loaded row or cached record, when the creator had it; else fields load by key.
     rec: strawberry.Private[Any] = None
+
+
+_MAX_KEY = 2**63 - 1  # BIGINT
+
+
+def parse_key(value: Any) -> int | None:
+    """An entity id from the API as a database key; None for anything no row can have (so a
+    malformed or overlong id finds nothing instead of failing in the database driver)."""
+    text = str(value)
+    if not (text.isascii() and text.isdigit()):
+        return None
+    key = int(text)
+    return key if 0 < key <= _MAX_KEY else None
 
 
 def _origin(info: strawberry.Info, name: str) -> type:
@@ -58,8 +72,10 @@ def with_union(entity: Any, info: strawberry.Info, read: Callable[[Any], T]) -> 
 
 
 async def _load_then(entity: Any, loader: Any, read: Callable[[Any], T], kind: str) -> T:
-    rec = await loader.load(int(entity.id))
+    key = parse_key(entity.id)
+    rec = await loader.load(key) if key is not None else None
     if rec is None:
         raise NotFound(f"{kind} not found")
     entity.rec = rec
-    return read(rec)
+    value = read(rec)
+    return await value if inspect.isawaitable(value) else value

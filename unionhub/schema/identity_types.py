@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 
 import strawberry
 
-from unionhub.identity import audit
 from unionhub.identity.access import Tier, path_in_scope, sees_personal_data
 from unionhub.identity.lookup import MemberRecord
 from unionhub.identity.models import CardStatus, ReviewStatus, UnionLevel
@@ -16,6 +16,7 @@ from unionhub.schema.entities import (
     MemberRef,
     UnionRef,
     member_entity,
+    parse_key,
     union_entity,
     with_member,
     with_union,
@@ -50,7 +51,9 @@ class IdentityMemberFields:
 
     @classmethod
     async def resolve_reference(cls, info: strawberry.Info, id: strawberry.ID):
-        rec = await info.context.members.load(int(id))
+        # Called once per representation: the DataLoader makes one batch of them all.
+        key = parse_key(id)
+        rec = await info.context.members.load(key) if key is not None else None
         return None if rec is None else cls(id=id, rec=rec)
 
     @gql_field()
@@ -88,22 +91,38 @@ class IdentityMemberFields:
 
     @gql_field(tier=Tier.MEMBER,
                description="Masked (110***********1234) unless self or cadre in scope; unmasked reads are audited.")
-    async def id_number(self, info: strawberry.Info) -> str | None:
-        rec: MemberRecord = self.rec or await info.context.members.load(int(self.id))
-        if rec is None or rec.id_number_enc is None:
-            return None
-        if not _sees(info, rec):
-            return rec.id_number_masked
-        await audit.record("member.id_number.read", actor_id=info.context.principal.member_id,
-                           subject_type="member", subject_id=rec.id)
-        return rec.id_number()
+    def id_number(self, info: strawberry.Info) -> str | None:
+        # Synchronous unless the read must be audited first (only unmasked reads are).
+        return with_member(self, info, lambda r: _id_number(info, r))
+
+
+def _id_number(info: strawberry.Info, rec: MemberRecord) -> str | Awaitable[str | None] | None:
+    if rec.id_number_enc is None:
+        return None
+    if not _sees(info, rec):
+        return rec.id_number_masked
+    return _audited_id_number(info, rec)
+
+
+async def _audited_id_number(info: strawberry.Info, rec: MemberRecord) -> str | None:
+    # The audit row is written before the number leaves: no row, no number.
+    await info.context.id_number_reads.load(rec.id)
+    return rec.id_number()
+
+
+async def _load_children(parent_ids: list[int]) -> list[list[UnionRow]]:
+    by_parent: dict[int, list[UnionRow]] = {i: [] for i in parent_ids}
+    for row in await UnionRow.filter(parent_id__in=list(set(parent_ids))).order_by("id"):
+        by_parent[row.parent_id].append(row)
+    return [by_parent[i] for i in parent_ids]
 
 
 @strawberry.type
 class IdentityUnionFields:
     @classmethod
     async def resolve_reference(cls, info: strawberry.Info, id: strawberry.ID):
-        row = await info.context.unions.load(int(id))
+        key = parse_key(id)
+        row = await info.context.unions.load(key) if key is not None else None
         return None if row is None else cls(id=id, rec=row)
 
     @gql_field()
@@ -130,7 +149,9 @@ class IdentityUnionFields:
 
     @gql_field()
     async def children(self, info: strawberry.Info) -> list[UnionRef]:
-        rows = await UnionRow.filter(parent_id=int(self.id)).order_by("id")
+        # Batched per level: `unions { children { children { name } } }` is one query a level.
+        rows = await info.context.loader("union_children", _load_children).load(int(self.id))
+        info.context.unions.prime_many({u.id: u for u in rows})
         return [union_entity(info, u.id, u) for u in rows]
 
     @gql_field(tier=Tier.CADRE, description="For cadres whose scope holds the union; else null.")
