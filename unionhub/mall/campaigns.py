@@ -215,9 +215,11 @@ async def continue_grant(campaign_id: int, *, time_budget_s: float = 30.0,
                          batch_size: int = GRANT_BATCH) -> GrantProgress:
     deadline = time.monotonic() + time_budget_s
     granted, done = 0, False
-    while not done and time.monotonic() < deadline:
+    while not done:  # at least one batch per call, then as many as the time allows
         n, done = await _grant_batch(campaign_id, batch_size)
         granted += n
+        if time.monotonic() >= deadline:
+            break
     return GrantProgress(campaign=await VoucherCampaign.get(id=campaign_id), granted=granted,
                          done=done)
 
