@@ -1,0 +1,74 @@
+"""Races on stock, vouchers and idempotency keys. On PostgreSQL these requests really run at
+once (a pool of connections); on SQLite writers take turns. The invariants hold on both."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.mall.conftest import claim, create_campaign, new_key, place, sku_stock
+from unionhub.mall import catalogue
+from unionhub.mall.models import Order, OrderItem, Sku, Voucher
+
+
+async def test_200_concurrent_orders_on_stock_50_make_exactly_50(gql, factory, mall):
+    await catalogue.restock(int(mall.sku_id), -50)  # stock 50
+    buyers = [await factory.account() for _ in range(20)]
+    results = await asyncio.gather(*(
+        place(gql, buyers[i % 20], [(mall.sku_id, 1)]) for i in range(200)))
+    placed = [r for r in results if r["errors"] == []]
+    refused = {r["errors"][0]["code"] for r in results if r["errors"]}
+    assert len(placed) == 50 and refused == {"OUT_OF_STOCK"}
+    assert (await Sku.get(id=int(mall.sku_id))).stock == 0
+    assert await Order.all().count() == 50
+    assert sum(await OrderItem.all().values_list("quantity", flat=True)) == 50
+
+
+async def test_multi_line_orders_in_opposite_orders_neither_deadlock_nor_oversell(gql, factory,
+                                                                                 mall):
+    await catalogue.restock(int(mall.sku_id), -90)
+    await catalogue.restock(int(mall.cheap_sku_id), -90)
+    buyer = await factory.account()
+    results = await asyncio.gather(*(
+        place(gql, buyer, [(mall.sku_id, 1), (mall.cheap_sku_id, 1)] if i % 2
+              else [(mall.cheap_sku_id, 1), (mall.sku_id, 1)]) for i in range(30)))
+    assert sum(r["errors"] == [] for r in results) == 10
+    assert await sku_stock(gql, mall.product_id) == {mall.sku_id: 0, mall.cheap_sku_id: 0}
+
+
+async def test_100_concurrent_orders_with_one_voucher_use_it_once(gql, factory, mall):
+    tree = await factory.tree()
+    member = await factory.account()
+    cadre = await factory.cadre(tree.province)
+    campaign = await create_campaign(gql, cadre, str(tree.province.id))
+    voucher_id = (await claim(gql, member, campaign["id"]))["voucher"]["id"]
+    results = await asyncio.gather(*(
+        place(gql, member, [(mall.sku_id, 2)], voucher_id=voucher_id) for _ in range(100)))
+    used = [r for r in results if r["errors"] == []]
+    assert len(used) == 1
+    assert {r["errors"][0]["code"] for r in results if r["errors"]} == {"VOUCHER_NOT_AVAILABLE"}
+    assert await Order.filter(voucher_id=int(voucher_id)).count() == 1
+    assert await Order.all().count() == 1
+    # The refused orders gave their stock back with their rollback.
+    assert (await Sku.get(id=int(mall.sku_id))).stock == 98
+    voucher = await Voucher.get(id=int(voucher_id))
+    assert voucher.status == "LOCKED" and voucher.order_id == int(used[0]["order"]["id"])
+
+
+async def test_same_idempotency_key_concurrently_makes_one_order(gql, factory, mall):
+    member = await factory.account()
+    key = new_key()
+    results = await asyncio.gather(*(
+        place(gql, member, [(mall.sku_id, 1)], key=key) for _ in range(20)))
+    assert all(r["errors"] == [] for r in results)
+    assert len({r["order"]["id"] for r in results}) == 1
+    assert await Order.all().count() == 1
+    assert (await Sku.get(id=int(mall.sku_id))).stock == 99
+
+
+async def test_two_buyers_for_the_last_unit(gql, factory, mall):
+    await catalogue.restock(int(mall.sku_id), -99)
+    a, b = await factory.account(), await factory.account()
+    results = await asyncio.gather(place(gql, a, [(mall.sku_id, 1)]),
+                                   place(gql, b, [(mall.sku_id, 1)]))
+    assert sorted(bool(r["errors"]) for r in results) == [False, True]
+    assert (await Sku.get(id=int(mall.sku_id))).stock == 0
