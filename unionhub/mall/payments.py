@@ -10,6 +10,7 @@ cannot move anything backwards. A payment that succeeds for an order no longer a
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -150,10 +151,13 @@ async def _pay_with_union_funds(principal: Principal, actor_id: int,
 
 # --- webhooks ------------------------------------------------------------------------------
 
-def verify_stripe_event(payload: bytes, signature: str | None) -> Any:
-    """Raises ValueError (bad JSON) or stripe.SignatureVerificationError (bad or stale)."""
-    return stripe.Webhook.construct_event(payload.decode("utf-8"), signature,
-                                          get_settings().stripe_webhook_secret, tolerance=300)
+def verify_stripe_event(payload: bytes, signature: str | None) -> dict[str, Any]:
+    """The verified event as plain JSON. Raises ValueError (bad JSON) or
+    stripe.SignatureVerificationError (bad signature, or older than 300 s: a replay)."""
+    text = payload.decode("utf-8")
+    stripe.Webhook.construct_event(text, signature, get_settings().stripe_webhook_secret,
+                                   tolerance=300)
+    return json.loads(text)
 
 
 async def handle_stripe_event(event: Any) -> str:
