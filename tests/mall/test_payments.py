@@ -186,3 +186,19 @@ async def test_a_voucher_is_spent_only_by_the_paid_order(http, gql, factory, mal
     await Order.filter(id=int(order["id"])).update(expires_at=utcnow() - timedelta(seconds=1))
     await order_rules.cancel_expired_orders()
     assert (await Voucher.get(id=int(voucher_id))).status == "AVAILABLE"
+
+
+async def test_an_order_covered_by_its_voucher_is_paid_without_the_provider(gql, factory, mall,
+                                                                            stripe_api):
+    tree = await factory.tree()
+    member = await factory.account()
+    cadre = await factory.cadre(tree.province)
+    campaign = await create_campaign(gql, cadre, str(tree.province.id), thresholdFen=0,
+                                     faceValueFen=1500)
+    voucher_id = (await claim(gql, member, campaign["id"]))["voucher"]["id"]
+    order = (await place(gql, member, [(mall.cheap_sku_id, 1)], voucher_id=voucher_id))["order"]
+    assert (order["subtotalFen"], order["discountFen"], order["payableFen"]) == (1200, 1200, 0)
+    paid = await _pay(gql, member, order["id"], "ALIPAY")
+    assert paid["order"]["status"] == "PAID" and paid["clientSecret"] is None
+    assert stripe_api.requests == []
+    assert (await Voucher.get(id=int(voucher_id))).status == "USED"

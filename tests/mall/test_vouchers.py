@@ -145,3 +145,42 @@ async def test_grant_resumes_in_batches_and_stops_at_the_budget(factory):
     final = await VoucherCampaign.get(id=campaign.id)
     assert final.issued_count == 5 and final.grant_done is True
     assert await Voucher.filter(campaign_id=campaign.id).count() == 5
+
+
+async def test_expired_and_withdrawn_vouchers_cannot_be_used(gql, factory, mall):
+    from tests.mall.conftest import place
+    from unionhub.mall.campaigns import expire_vouchers
+
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    campaign = await create_campaign(gql, cadre, str(tree.counties["A"].id), perMemberLimit=2)
+    member = await factory.account(tree.grassroots["A"][0])
+    old = (await claim(gql, member, campaign["id"]))["voucher"]["id"]
+    kept = (await claim(gql, member, campaign["id"]))["voucher"]["id"]
+    await Voucher.filter(id=int(old)).update(valid_until=datetime.now(UTC) - timedelta(seconds=1))
+    assert await expire_vouchers() == 1
+    expired = await place(gql, member, [(mall.sku_id, 3)], voucher_id=old)
+    assert expired["errors"][0]["code"] == "VOUCHER_NOT_AVAILABLE"
+    # The member transfers to county B: county A's voucher is withdrawn at its next use.
+    asked = await gql("""mutation T($i: RequestTransferInput!) { requestTransfer(input: $i) {
+      transfer { id } errors { code } } }""", {"i": {"toUnionId": str(tree.grassroots["B"][0].id)}},
+                      token=member.token)
+    receiving = await factory.cadre(tree.counties["B"])
+    reviewed = await gql("""mutation R($i: ReviewTransferInput!) { reviewTransfer(input: $i) {
+      transfer { status } errors { code } } }""", {"i": {
+        "transferId": asked.data["requestTransfer"]["transfer"]["id"], "approve": True}},
+        token=receiving.token)
+    assert reviewed.data["reviewTransfer"]["transfer"]["status"] == "APPROVED"
+    withdrawn = await place(gql, member, [(mall.sku_id, 3)], voucher_id=kept)
+    assert withdrawn["errors"][0]["code"] == "VOUCHER_WITHDRAWN"
+    assert (await Voucher.get(id=int(kept))).status == "VOID"
+    mine = await gql(MY_VOUCHERS, {}, token=member.token)
+    assert {v["status"] for v in mine.data["myVouchers"]} == {"EXPIRED", "VOID"}
+
+
+def test_the_mall_registers_its_periodic_jobs():
+    from unionhub.jobs import periodic_jobs
+
+    names = {j.name for j in periodic_jobs()}
+    assert {"mall.cancel_expired_orders", "mall.expire_vouchers",
+            "mall.continue_pending_grants", "mall.retry_pending_refunds"} <= names

@@ -166,8 +166,11 @@ async def invalidate_member(member_id: int, *card_numbers: str) -> None:
 async def verified_member_ids(path_prefix: str, after_id: int, limit: int) -> list[int]:
     """Ids of verified members with an active card in the subtree `path_prefix`, in id order
     after `after_id`: one keyset page for set-based work (a voucher grant to a whole city)."""
+    from tortoise.expressions import Subquery
+
+    active = MemberCard.filter(status=CardStatus.ACTIVE).values("member_id")
     return await (
         Member.filter(union__path__startswith=path_prefix, verified_at__isnull=False,
-                      id__gt=after_id, cards__status=CardStatus.ACTIVE)
-        .distinct().order_by("id").limit(limit).values_list("id", flat=True)
+                      id__gt=after_id, id__in=Subquery(active))
+        .order_by("id").limit(limit).values_list("id", flat=True)
     )

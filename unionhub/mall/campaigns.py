@@ -17,6 +17,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
+from unionhub.db import is_postgres
 from unionhub.errors import Conflict, NotFound, ValidationFailed
 from unionhub.identity import audit
 from unionhub.identity.access import Principal, require_scope
@@ -164,7 +165,7 @@ async def _grant_batch(campaign_id: int, batch_size: int) -> tuple[int, bool]:
     """One batch under the campaign row's lock: the cursor and the count move together, so
     two grant runs (a request and the worker) never issue a voucher twice."""
     now = utcnow()
-    async with in_transaction():
+    async with in_transaction() as tx:
         campaign = await VoucherCampaign.filter(id=campaign_id).select_for_update().first()
         room = campaign.max_vouchers - campaign.issued_count
         if room <= 0:
@@ -176,11 +177,7 @@ async def _grant_batch(campaign_id: int, batch_size: int) -> tuple[int, bool]:
         held = set(await Voucher.filter(campaign_id=campaign_id, member_id__in=ids, seq=1)
                    .values_list("member_id", flat=True))
         fresh = [i for i in ids if i not in held][:room]
-        valid_until = voucher_valid_until(campaign, now)
-        await Voucher.bulk_create([
-            Voucher(campaign_id=campaign_id, member_id=i, seq=1, issued_at=now,
-                    valid_until=valid_until) for i in fresh
-        ])
+        await _insert_vouchers(tx, campaign_id, fresh, now, voucher_valid_until(campaign, now))
         # Past the last member considered: when the budget cut the batch, stop there.
         cursor = fresh[-1] if len(fresh) == room and fresh else ids[-1]
         finished = len(fresh) == room
@@ -188,6 +185,23 @@ async def _grant_batch(campaign_id: int, batch_size: int) -> tuple[int, bool]:
             issued_count=F("issued_count") + len(fresh), grant_cursor=cursor,
             grant_done=finished)
         return len(fresh), finished
+
+
+async def _insert_vouchers(tx, campaign_id: int, member_ids: list[int], now: datetime,
+                           valid_until: datetime) -> None:
+    if not member_ids:
+        return
+    if is_postgres():
+        # One statement for the batch: the ids travel as a single array parameter.
+        await tx.execute_query(
+            "INSERT INTO mall_vouchers (campaign_id, member_id, seq, status, issued_at, valid_until)"
+            " SELECT $1, unnest($2::bigint[]), 1, 'AVAILABLE', $3, $4",
+            [campaign_id, member_ids, now, valid_until])
+        return
+    await Voucher.bulk_create([
+        Voucher(campaign_id=campaign_id, member_id=i, seq=1, issued_at=now,
+                valid_until=valid_until) for i in member_ids
+    ])
 
 
 async def grant_vouchers(principal: Principal, campaign_id: int, *, time_budget_s: float = 5.0,

@@ -21,7 +21,7 @@ from unionhub.clock import utcnow
 from unionhub.errors import AccessDenied, Conflict, InvalidTransition, NotFound, ValidationFailed
 from unionhub.identity.access import Principal, path_in_scope, require_authenticated
 from unionhub.identity.crypto import decrypt, encrypt
-from unionhub.identity.lookup import get_record
+from unionhub.identity.lookup import MemberRecord, get_record
 from unionhub.identity.orgs import get_union
 from unionhub.identity.realname import validate_phone
 from unionhub.mall.access import is_mall_manager
@@ -115,7 +115,10 @@ async def place_order(principal: Principal, *, items: list[ItemSpec], address: A
         return existing
     wanted = _merge_items(items)
     address = _check_address(address)
-    union_id, union_path = await _buyer_union(principal, member_id, for_union_id)
+    record = await get_record(member_id)
+    if record is None:
+        raise NotFound("member not found")
+    union_id, union_path = await _buyer_union(principal, record, for_union_id)
 
     skus = {s.id: s for s in await Sku.filter(id__in=list(wanted))
             .select_related("product__supplier")}
@@ -127,7 +130,7 @@ async def place_order(principal: Principal, *, items: list[ItemSpec], address: A
     subtotal = sum(s.price_fen * q for s, q in lines)
     voucher, discount = None, 0
     if voucher_id is not None:
-        voucher, discount = await _check_voucher(voucher_id, member_id, lines)
+        voucher, discount = await _check_voucher(voucher_id, member_id, record.union_path, lines)
     now = utcnow()
 
     try:
@@ -174,7 +177,7 @@ async def place_order(principal: Principal, *, items: list[ItemSpec], address: A
     return order
 
 
-async def _buyer_union(principal: Principal, member_id: int,
+async def _buyer_union(principal: Principal, record: MemberRecord,
                        for_union_id: int | None) -> tuple[int, str]:
     if for_union_id is not None:
         # 工会经费集采: a cadre buys for the members of a union in scope.
@@ -182,9 +185,6 @@ async def _buyer_union(principal: Principal, member_id: int,
         if not path_in_scope(principal, union.path):
             raise AccessDenied("this union is outside your scope")
         return union.id, union.path
-    record = await get_record(member_id)
-    if record is None:
-        raise NotFound("member not found")
     return record.union_id, record.union_path
 
 
@@ -195,7 +195,7 @@ def _eligible(voucher: Voucher, sku: Sku) -> bool:
     return campaign.category_id is None or sku.product.category_id == campaign.category_id
 
 
-async def _check_voucher(voucher_id: int, member_id: int,
+async def _check_voucher(voucher_id: int, member_id: int, member_union_path: str,
                          lines: list[tuple[Sku, int]]) -> tuple[Voucher, int]:
     voucher = await Voucher.get_or_none(id=voucher_id, member_id=member_id) \
         .select_related("campaign")
@@ -204,6 +204,12 @@ async def _check_voucher(voucher_id: int, member_id: int,
     if voucher.status != VoucherStatus.AVAILABLE:
         raise Conflict("this voucher is not available", field="voucherId",
                        code="VOUCHER_NOT_AVAILABLE")
+    if not member_union_path.startswith(voucher.campaign.org_path):
+        # The member has left the campaign's scope (a transfer): the voucher is withdrawn.
+        await Voucher.filter(id=voucher.id, status=VoucherStatus.AVAILABLE).update(
+            status=VoucherStatus.VOID)
+        raise Conflict("this voucher was withdrawn when you left the issuing union's scope",
+                       field="voucherId", code="VOUCHER_WITHDRAWN")
     if voucher.valid_until <= utcnow():
         raise Conflict("this voucher has expired", field="voucherId", code="VOUCHER_EXPIRED")
     eligible = sum(s.price_fen * q for s, q in lines if _eligible(voucher, s))

@@ -22,7 +22,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
-from unionhub.errors import AccessDenied, Conflict, InvalidTransition, NotFound, ValidationFailed
+from unionhub.errors import AccessDenied, Conflict, InvalidTransition, NotFound
 from unionhub.identity.access import Principal, path_in_scope, require_authenticated
 from unionhub.mall import orders
 from unionhub.mall.models import (
@@ -88,8 +88,7 @@ async def pay_order(principal: Principal, order_id: int, method: PaymentMethod) 
         raise NotFound("order not found", field="orderId")
     _check_payable(order)
     if order.payable_fen == 0:
-        raise ValidationFailed("nothing to pay: confirm with UNION_FUNDS or cancel",
-                               field="method", code="NOTHING_TO_PAY")
+        return await _settle_without_money(order, member_id, method)
     try:
         intent = await stripe_client().v1.payment_intents.create_async(
             params={
@@ -145,6 +144,19 @@ async def _pay_with_union_funds(principal: Principal, actor_id: int,
             order_id=order.id, method=PaymentMethod.UNION_FUNDS, provider="union_funds",
             amount_fen=order.payable_fen, status=PaymentStatus.SUCCEEDED,
             confirmed_by_id=actor_id, succeeded_at=utcnow())
+    return PaymentResult(payment=payment, order=await orders.get_order(order.id),
+                         client_secret=None)
+
+
+async def _settle_without_money(order: Order, actor_id: int, method: PaymentMethod,
+                                ) -> PaymentResult:
+    """A voucher covered the whole order: nothing to collect, so no provider is asked."""
+    async with in_transaction():
+        if not await orders.mark_paid(order, actor_id, method.value):
+            raise InvalidTransition("this order is no longer awaiting payment", field="orderId")
+        payment = await Payment.create(order_id=order.id, method=method, provider="none",
+                                       amount_fen=0, status=PaymentStatus.SUCCEEDED,
+                                       succeeded_at=utcnow())
     return PaymentResult(payment=payment, order=await orders.get_order(order.id),
                          client_secret=None)
 
