@@ -5,6 +5,11 @@
 Drops and rebuilds the database's public schema (use a scratch database), seeds the demo
 tree and N verified members under Xi'an, then times `continue_grant` over the whole city
 and a second, resumed run (which must issue nothing).
+
+Results on this machine type (PostgreSQL 15, 2 cores), 500,000 members in one city:
+  seeding 389 s; grant 69.5 s (7,200/s) on the first run; 47.0 s (10,600/s) after
+  VACUUM ANALYZE with the cursor bound repeated inside the card subquery; a second run
+  granted 0 in 0.02 s. (50,000 members: 2.8 s.)
 """
 
 from __future__ import annotations

@@ -72,3 +72,34 @@ async def test_two_buyers_for_the_last_unit(gql, factory, mall):
                                    place(gql, b, [(mall.sku_id, 1)]))
     assert sorted(bool(r["errors"]) for r in results) == [False, True]
     assert (await Sku.get(id=int(mall.sku_id))).stock == 0
+
+
+async def test_voucher_taken_between_check_and_lock_is_refused(gql, factory, mall, monkeypatch):
+    """Deterministic race (Saleor's pattern): a competing order takes the voucher right after
+    this order has checked it and before it locks it. The conditional lock refuses, and the
+    stock this order reserved comes back with its rollback."""
+    from unionhub.mall import orders
+
+    tree = await factory.tree()
+    member = await factory.account()
+    cadre = await factory.cadre(tree.province)
+    campaign = await create_campaign(gql, cadre, str(tree.province.id))
+    voucher_id = (await claim(gql, member, campaign["id"]))["voucher"]["id"]
+    original = orders._check_voucher
+    competitor: list[dict] = []
+    raced = []
+
+    async def check_then_compete(*args, **kwargs):
+        result = await original(*args, **kwargs)
+        if not raced:
+            raced.append(True)  # the competitor's own check passes straight through
+            competitor.append(await place(gql, member, [(mall.cheap_sku_id, 9)],
+                                          voucher_id=voucher_id))
+        return result
+
+    monkeypatch.setattr(orders, "_check_voucher", check_then_compete)
+    late = await place(gql, member, [(mall.sku_id, 2)], voucher_id=voucher_id)
+    assert competitor[0]["errors"] == [] and competitor[0]["order"]["discountFen"] == 2000
+    assert late["errors"][0]["code"] == "VOUCHER_NOT_AVAILABLE"
+    assert await sku_stock(gql, mall.product_id) == {mall.sku_id: 100, mall.cheap_sku_id: 91}
+    assert await Order.all().count() == 1

@@ -160,6 +160,9 @@ async def test_shipped_orders_are_refunded_by_staff_and_dashboard_refunds_apply(
               {"i": {"orderId": order["id"], "trackingNo": "SF0001"}}, token=mall.operator.token)
     by_member = await gql(REFUND, {"input": {"orderId": order["id"]}}, token=member.token)
     assert by_member.data["refundOrder"]["errors"][0]["code"] == "REFUND_NEEDS_STAFF"
+    county = await factory.cadre((await factory.tree()).counties["A"])  # sees it, may not refund
+    by_county = await gql(REFUND, {"input": {"orderId": order["id"]}}, token=county.token)
+    assert by_county.data["refundOrder"]["errors"][0]["code"] == "NOT_FOUND"
     # Refunded in Stripe's dashboard: the webhook refunds the order; goods already shipped.
     await deliver(http, stripe_api.event("charge.refunded", pi))
     assert (await Order.get(id=int(order["id"]))).status == "REFUNDED"
@@ -202,3 +205,22 @@ async def test_an_order_covered_by_its_voucher_is_paid_without_the_provider(gql,
     assert paid["order"]["status"] == "PAID" and paid["clientSecret"] is None
     assert stripe_api.requests == []
     assert (await Voucher.get(id=int(voucher_id))).status == "USED"
+
+
+async def test_the_mall_staff_refunds_a_shipped_order_through_stripe(http, gql, factory, mall,
+                                                                     stripe_api):
+    member = await factory.account()
+    order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
+    pi = (await _pay(gql, member, order["id"], "WECHAT_PAY"))["clientSecret"].split("_secret_")[0]
+    await deliver(http, stripe_api.event("payment_intent.succeeded", pi))
+    await gql("""mutation S($i: ShipOrderInput!) { shipOrder(input: $i) { errors { code } } }""",
+              {"i": {"orderId": order["id"], "trackingNo": "SF0002"}}, token=mall.operator.token)
+    staff = await gql(REFUND, {"input": {"orderId": order["id"], "reason": "退货"}},
+                      token=mall.operator.token)
+    assert staff.data["refundOrder"]["order"]["status"] == "REFUNDED"
+    assert [f["payment_intent"] for k, f, _ in stripe_api.requests if k == "refund"] == [pi]
+    assert (await sku_stock(gql, mall.product_id))[mall.sku_id] == 99  # shipped: not restocked
+    # Stripe's refund request was idempotent per payment: a retry job asks nothing new.
+    from unionhub.mall.payments import retry_pending_refunds
+
+    assert await retry_pending_refunds() == 0

@@ -168,7 +168,8 @@ async def verified_member_ids(path_prefix: str, after_id: int, limit: int) -> li
     after `after_id`: one keyset page for set-based work (a voucher grant to a whole city)."""
     from tortoise.expressions import Subquery
 
-    active = MemberCard.filter(status=CardStatus.ACTIVE).values("member_id")
+    # The bound is repeated inside the subquery so each page seeks instead of rescanning.
+    active = MemberCard.filter(status=CardStatus.ACTIVE, member_id__gt=after_id).values("member_id")
     return await (
         Member.filter(union__path__startswith=path_prefix, verified_at__isnull=False,
                       id__gt=after_id, id__in=Subquery(active))

@@ -102,6 +102,7 @@ class Sku(Model):
 
     class Meta:
         table = "mall_skus"
+        indexes = (Index(fields=("product_id",)),)
         constraints = (
             CheckConstraint(check="stock >= 0", name="mall_sku_stock_nonnegative"),
             CheckConstraint(check="price_fen > 0", name="mall_sku_price_positive"),
@@ -218,6 +219,7 @@ class OrderItem(Model):
 
     class Meta:
         table = "mall_order_items"
+        indexes = (Index(fields=("order_id",)),)
         constraints = (CheckConstraint(check="quantity > 0", name="mall_item_quantity_positive"),)
 
 
@@ -235,6 +237,7 @@ class OrderEvent(Model):
 
     class Meta:
         table = "mall_order_events"
+        indexes = (Index(fields=("order_id",)),)
 
 
 class Payment(Model):

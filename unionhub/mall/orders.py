@@ -258,11 +258,13 @@ async def _release(order: Order) -> None:
 
 
 async def _release_voucher(order: Order) -> None:
-    now = utcnow()
-    await Voucher.filter(order_id=order.id, status=VoucherStatus.LOCKED,
-                         valid_until__lte=now).update(status=VoucherStatus.EXPIRED, order_id=None)
-    await Voucher.filter(order_id=order.id, status=VoucherStatus.LOCKED).update(
-        status=VoucherStatus.AVAILABLE, order_id=None)
+    """The order's voucher back to AVAILABLE (EXPIRED if its validity ended meanwhile)."""
+    if order.voucher_id is None:
+        return
+    locked = Voucher.filter(id=order.voucher_id, order_id=order.id, status=VoucherStatus.LOCKED)
+    await locked.filter(valid_until__lte=utcnow()).update(status=VoucherStatus.EXPIRED,
+                                                          order_id=None)
+    await locked.update(status=VoucherStatus.AVAILABLE, order_id=None)
 
 
 async def cancel(order: Order, actor_id: int | None, reason: str) -> bool:
@@ -353,10 +355,10 @@ async def mark_refunded(order: Order, actor_id: int | None, kind: str = "REFUNDE
 
 
 def check_refund_allowed(principal: Principal, order: Order) -> None:
-    """The buyer may refund a paid order before it ships; the mall's operators and cadres
-    whose scope holds the order may refund it later too."""
+    """The buyer may refund a paid order before it ships; the mall's operating staff may
+    refund it later too (after a return). Other cadres only see orders, they do not refund."""
     member_id = require_authenticated(principal)
-    staff = is_mall_manager(principal) or path_in_scope(principal, order.union_path)
+    staff = is_mall_manager(principal)
     if order.member_id != member_id and not staff:
         raise NotFound("order not found", field="orderId")
     if order.status not in REFUNDABLE:

@@ -298,8 +298,9 @@ async def refund_order(principal: Principal, order_id: int, reason: str | None) 
     async with in_transaction():
         if not await orders.mark_refunded(order, principal.member_id):
             await orders._refresh_or_fail(order, "refund")
-        new_status = (PaymentStatus.REFUNDED if payment.provider == "union_funds"
-                      else PaymentStatus.REFUND_PENDING)
+        # Stripe completes its refunds asynchronously (charge.refunded); the others are done.
+        new_status = (PaymentStatus.REFUND_PENDING if payment.provider == "stripe"
+                      else PaymentStatus.REFUNDED)
         await Payment.filter(id=payment.id, status=PaymentStatus.SUCCEEDED).update(
             status=new_status)
         await OrderEvent.create(order_id=order.id, kind="REFUND_REQUESTED",

@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
                 ('to_status', fields.CharField(null=True, max_length=16)),
                 ('detail', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
             ],
-            options={'table': 'mall_order_events', 'app': 'mall', 'pk_attr': 'id'},
+            options={'table': 'mall_order_events', 'app': 'mall', 'indexes': [Index(fields=['order_id'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 ('quantity', fields.IntField()),
                 ('line_fen', fields.IntField()),
             ],
-            options={'table': 'mall_order_items', 'app': 'mall', 'constraints': [CheckConstraint(check='quantity > 0', name='mall_item_quantity_positive')], 'pk_attr': 'id'},
+            options={'table': 'mall_order_items', 'app': 'mall', 'constraints': [CheckConstraint(check='quantity > 0', name='mall_item_quantity_positive')], 'indexes': [Index(fields=['order_id'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -150,7 +150,7 @@ class Migration(migrations.Migration):
                 ('price_fen', fields.IntField()),
                 ('stock', fields.IntField(default=0)),
             ],
-            options={'table': 'mall_skus', 'app': 'mall', 'constraints': [CheckConstraint(check='stock >= 0', name='mall_sku_stock_nonnegative'), CheckConstraint(check='price_fen > 0', name='mall_sku_price_positive')], 'pk_attr': 'id'},
+            options={'table': 'mall_skus', 'app': 'mall', 'constraints': [CheckConstraint(check='stock >= 0', name='mall_sku_stock_nonnegative'), CheckConstraint(check='price_fen > 0', name='mall_sku_price_positive')], 'indexes': [Index(fields=['product_id'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
