@@ -67,6 +67,26 @@ async def _seed(demo: bool, members: int) -> None:
         print(f"{done} members added")
 
 
+async def _grant_vouchers(campaign_id: int) -> None:
+    from tqdm import tqdm
+
+    from unionhub.mall.campaigns import continue_grant
+    from unionhub.mall.models import CampaignKind, VoucherCampaign
+
+    campaign = await VoucherCampaign.get_or_none(id=campaign_id)
+    if campaign is None or campaign.kind != CampaignKind.GRANT:
+        raise SystemExit(f"campaign {campaign_id} is not a GRANT campaign")
+    await VoucherCampaign.filter(id=campaign_id).update(grant_requested=True)
+    room = campaign.max_vouchers - campaign.issued_count
+    with tqdm(total=room, unit="voucher", desc="granting") as bar:
+        done = False
+        while not done:
+            progress = await continue_grant(campaign_id, time_budget_s=1.0)
+            bar.update(progress.granted)
+            done = progress.done
+    print(f"campaign {campaign_id}: {progress.campaign.issued_count} vouchers issued")
+
+
 def _serve(subgraph: str | None, host: str, port: int, workers: int) -> None:
     import uvicorn
 
@@ -104,6 +124,9 @@ def main(argv: list[str] | None = None) -> None:
         p.add_argument("--workers", type=int, default=1)
     sdl = sub.add_parser("sdl", help="print the schema (a subgraph's SDL with --subgraph)")
     sdl.add_argument("--subgraph", choices=DOMAINS, default=None)
+    grant = sub.add_parser("grant-vouchers", help="issue a GRANT voucher campaign to its whole "
+                           "scope (resumable; the worker does the same in the background)")
+    grant.add_argument("campaign_id", type=int)
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -114,6 +137,8 @@ def main(argv: list[str] | None = None) -> None:
         if not (args.demo or args.members):
             parser.error("seed needs --demo and/or --members N")
         _run(lambda: _seed(args.demo, args.members))
+    elif args.command == "grant-vouchers":
+        _run(lambda: _grant_vouchers(args.campaign_id))
     elif args.command == "sdl":
         _sdl(args.subgraph)
     elif args.command == "up":

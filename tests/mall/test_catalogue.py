@@ -72,3 +72,21 @@ async def test_restock_never_goes_below_zero(gql, mall):
     down = await gql(q, {"input": {"skuId": mall.sku_id, "delta": -106}},
                      token=mall.operator.token)
     assert down.data["restockSku"]["errors"] == [{"code": "INSUFFICIENT_STOCK"}]
+
+
+async def test_products_page_makes_the_same_number_of_queries_for_2_or_12_products(gql, mall,
+                                                                                 spans):
+    async def count() -> tuple[int, int]:
+        spans.clear()
+        r = await gql(PRODUCTS, {"first": 50})
+        n = len(r.data["products"]["edges"])
+        return n, sum(1 for s in spans.get_finished_spans() if s.attributes.get("db.system"))
+
+    n_small, small = await count()
+    for i in range(10):
+        await gql(CREATE_PRODUCT, {"input": {
+            "supplierId": mall.supplier_id, "categoryId": mall.category_id, "name": f"木耳{i}",
+            "skus": [{"name": "a", "priceFen": 100, "stock": 1}, {"name": "b", "priceFen": 200, "stock": 1}]}},
+            token=mall.operator.token)
+    n_large, large = await count()
+    assert (n_small, n_large) == (2, 12) and small == large > 0

@@ -224,3 +224,16 @@ async def test_the_mall_staff_refunds_a_shipped_order_through_stripe(http, gql, 
     from unionhub.mall.payments import retry_pending_refunds
 
     assert await retry_pending_refunds() == 0
+
+
+async def test_a_refund_delivered_before_its_success_wins(http, gql, factory, mall, stripe_api):
+    member = await factory.account()
+    order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
+    pi = (await _pay(gql, member, order["id"], "ALIPAY"))["clientSecret"].split("_secret_")[0]
+    await deliver(http, stripe_api.event("charge.refunded", pi))
+    await deliver(http, stripe_api.event("payment_intent.succeeded", pi))
+    assert (await Payment.get(provider_ref=pi)).status == "REFUNDED"
+    assert (await Order.get(id=int(order["id"]))).status == "PENDING_PAYMENT"  # times out later
+    unknown = await deliver(http, {**stripe_api.event("payment_intent.succeeded", pi),
+                                   "type": "customer.created"})
+    assert unknown.json()["outcome"] == "ignored"

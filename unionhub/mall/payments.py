@@ -239,9 +239,10 @@ async def _on_refunded(charge: Any, to_refund: list[int]) -> None:
         return
     if not charge.get("refunded"):
         return  # a partial refund: recorded by Stripe, the order stays as it is
-    if not await Payment.filter(
-        id=payment.id, status__in=[PaymentStatus.SUCCEEDED, PaymentStatus.REFUND_PENDING],
-    ).update(status=PaymentStatus.REFUNDED):
+    # Out of order, the refund may arrive before the success it undoes: the payment is then
+    # REFUNDED already and the late success no longer moves it (nor pays the order).
+    if not await Payment.filter(id=payment.id).exclude(status=PaymentStatus.REFUNDED).update(
+            status=PaymentStatus.REFUNDED):
         return
     order = await Order.get(id=payment.order_id)
     # A refund made in Stripe's dashboard also refunds the order; a refunded late payment
