@@ -103,3 +103,21 @@ async def test_voucher_taken_between_check_and_lock_is_refused(gql, factory, mal
     assert late["errors"][0]["code"] == "VOUCHER_NOT_AVAILABLE"
     assert await sku_stock(gql, mall.product_id) == {mall.sku_id: 100, mall.cheap_sku_id: 91}
     assert await Order.all().count() == 1
+
+
+async def test_the_database_itself_refuses_negative_stock_and_overissued_budgets(gql, factory,
+                                                                                mall):
+    import pytest
+    from tortoise.exceptions import IntegrityError
+    from tortoise.expressions import F
+
+    from unionhub.mall.models import VoucherCampaign
+
+    with pytest.raises(IntegrityError):
+        await Sku.filter(id=int(mall.sku_id)).update(stock=F("stock") - 101)
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.province)
+    campaign = await create_campaign(gql, cadre, str(tree.province.id), budgetFen=4000)
+    with pytest.raises(IntegrityError):
+        await VoucherCampaign.filter(id=int(campaign["id"])).update(issued_count=3)
+    assert (await Sku.get(id=int(mall.sku_id))).stock == 100
