@@ -158,6 +158,7 @@ class StripeStandIn:
     intents: dict[str, dict] = field(default_factory=dict)
     refunds: dict[str, dict] = field(default_factory=dict)
     requests: list[tuple[str, dict, str | None]] = field(default_factory=list)
+    fail_with: int | None = None  # answer the next intent with this HTTP status
     _replay: dict[str, dict] = field(default_factory=dict)
     _n: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -168,6 +169,11 @@ class StripeStandIn:
         key = request.headers.get("Idempotency-Key")
         form = self._form(request)
         self.requests.append(("payment_intent", form, key))
+        if self.fail_with is not None:
+            status, self.fail_with = self.fail_with, None
+            return httpx.Response(status, json={"error": {
+                "type": "invalid_request_error", "code": "payment_method_unactivated",
+                "message": "The payment method type provided: alipay is invalid."}})
         if key in self._replay:
             return httpx.Response(200, json=self._replay[key])
         pi_id = f"pi_{next(self._n):08d}TEST"

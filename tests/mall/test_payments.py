@@ -237,3 +237,20 @@ async def test_a_refund_delivered_before_its_success_wins(http, gql, factory, ma
     unknown = await deliver(http, {**stripe_api.event("payment_intent.succeeded", pi),
                                    "type": "customer.created"})
     assert unknown.json()["outcome"] == "ignored"
+
+
+async def test_pay_order_refusals(gql, factory, mall, stripe_api):
+    member = await factory.account()
+    order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
+    stripe_api.fail_with = 400
+    refused = await _pay(gql, member, order["id"], "ALIPAY")
+    assert refused["errors"] == [{"code": "PAYMENT_PROVIDER_ERROR", "field": "method",
+                                  "message": "the payment provider refused the payment; try again later"}]
+    assert await Payment.all().count() == 0
+    await Order.filter(id=int(order["id"])).update(expires_at=utcnow() - timedelta(seconds=1))
+    late = await _pay(gql, member, order["id"], "ALIPAY")
+    assert late["errors"][0]["code"] == "ORDER_EXPIRED"
+    await order_rules.cancel_expired_orders()
+    cancelled = await _pay(gql, member, order["id"], "CARD")
+    assert cancelled["errors"][0] == {"code": "INVALID_TRANSITION", "field": "orderId",
+                                      "message": "cannot pay an order that is CANCELLED"}
