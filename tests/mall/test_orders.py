@@ -200,3 +200,22 @@ async def test_union_funds_need_a_cadre_in_scope(gql, factory, mall):
         "address": ADDRESS, "idempotencyKey": new_key(),
         "forUnionId": str(tree.grassroots["A"][0].id)}}, token=outsider.token)
     assert far_buy.error_codes() == ["FORBIDDEN"]
+
+
+async def test_a_category_voucher_discounts_only_that_category(gql, factory, mall):
+    tok = mall.operator.token
+    tea = (await gql("""mutation C($input: CreateCategoryInput!) { createCategory(input: $input) {
+      category { id } } }""", {"input": {"name": "茶叶"}}, token=tok)).data["createCategory"]
+    product = (await gql("""mutation P($input: CreateProductInput!) { createProduct(input: $input) {
+      product { skus { id } } } }""", {"input": {
+        "supplierId": mall.supplier_id, "categoryId": tea["category"]["id"], "name": "紫阳富硒茶",
+        "skus": [{"name": "125g", "priceFen": 12800, "stock": 10}]}}, token=tok)).data["createProduct"]
+    tea_sku = product["product"]["skus"][0]["id"]
+    member = await factory.account()
+    voucher = await _voucher(gql, factory, member, categoryId=tea["category"]["id"],
+                             faceValueFen=3000, thresholdFen=10000)
+    no_tea = await place(gql, member, [(mall.sku_id, 3)], voucher_id=voucher)
+    assert no_tea["errors"][0]["code"] == "VOUCHER_NOT_APPLICABLE"
+    with_tea = await place(gql, member, [(mall.sku_id, 1), (tea_sku, 1)], voucher_id=voucher)
+    order = with_tea["order"]
+    assert (order["subtotalFen"], order["discountFen"], order["payableFen"]) == (17800, 3000, 14800)

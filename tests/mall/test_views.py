@@ -91,3 +91,23 @@ async def test_member_vouchers_and_orders_federated_fields(gql, factory, mall):
       ... on Member { orders { id } vouchers { id } } } }""",
                        {"r": [{"__typename": "Member", "id": member.id}]}, token=outsider.token)
     assert hidden.data["_entities"] == [{"orders": None, "vouchers": None}]
+
+
+async def test_cadres_list_orders_of_their_scope(gql, factory, mall):
+    tree = await factory.tree()
+    a = await factory.account(tree.grassroots["A"][0])
+    b = await factory.account(tree.grassroots["B"][0])
+    in_a = (await place(gql, a, [(mall.sku_id, 1)]))["order"]["id"]
+    in_b = (await place(gql, b, [(mall.sku_id, 1)]))["order"]["id"]
+    q = """query L($u: ID!, $s: OrderStatus) { mallOrders(unionId: $u, status: $s) {
+      edges { node { id status } } } }"""
+    county = await factory.cadre(tree.counties["A"])
+    mine = await gql(q, {"u": str(tree.counties["A"].id)}, token=county.token)
+    assert [e["node"]["id"] for e in mine.data["mallOrders"]["edges"]] == [in_a]
+    whole = await gql(q, {"u": str(tree.province.id), "s": "PENDING_PAYMENT"},
+                      token=mall.operator.token)
+    assert [e["node"]["id"] for e in whole.data["mallOrders"]["edges"]] == [in_b, in_a]
+    paid = await gql(q, {"u": str(tree.province.id), "s": "PAID"}, token=mall.operator.token)
+    assert paid.data["mallOrders"]["edges"] == []
+    outside = await gql(q, {"u": str(tree.counties["B"].id)}, token=county.token)
+    assert outside.error_codes() == ["FORBIDDEN"]

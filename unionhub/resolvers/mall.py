@@ -7,13 +7,15 @@ from datetime import date
 import strawberry
 
 from unionhub.errors import NotFound
-from unionhub.identity.access import require_authenticated
+from unionhub.identity import orgs
+from unionhub.identity.access import require_authenticated, require_scope
 from unionhub.mall import campaigns, catalogue, orders, payments, report
 from unionhub.mall.access import require_mall_manager
 from unionhub.mall.models import (
     CampaignKind,
     Category,
     Order,
+    OrderStatus,
     PaymentMethod,
     Supplier,
     Voucher,
@@ -97,6 +99,19 @@ async def order(info: strawberry.Info, id: strawberry.ID) -> t.Order | None:
     if row is None or not orders.can_view(info.context.principal, row):
         return None
     return t.Order.of(row)
+
+
+async def mall_orders(info: strawberry.Info, union_id: strawberry.ID,
+                      status: t.OrderStatusEnum | None = None, first: int | None = None,
+                      after: str | None = None) -> Connection[t.Order]:
+    """Orders of a union's subtree for a cadre whose scope holds it (support, shipping)."""
+    union = await orgs.get_union(_id(union_id, "unionId"))
+    require_scope(info.context.principal, union.path)
+    qs = Order.filter(union_path__startswith=union.path)
+    if status is not None:
+        qs = qs.filter(status=OrderStatus(status))
+    rows, page = await keyset_page(qs, first, after, newest_first=True)
+    return connection([t.Order.of(r) for r in rows], [r.id for r in rows], page)
 
 
 async def mall_report(info: strawberry.Info, union_id: strawberry.ID, from_: date,

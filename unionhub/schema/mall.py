@@ -151,6 +151,9 @@ class MallQuery:
     my_vouchers: list[t.Voucher] = gql_field(tier=Tier.VERIFIED, resolver=r.my_vouchers)
     my_orders: Connection[t.Order] = gql_field(tier=Tier.VERIFIED, resolver=r.my_orders)
     order: t.Order | None = gql_field(tier=Tier.MEMBER, resolver=r.order)
+    mall_orders: Connection[t.Order] = gql_field(
+        tier=Tier.CADRE, resolver=r.mall_orders,
+        description="Orders of a union's subtree, newest first: cadres whose scope holds it.")
     mall_report: t.MallReport = gql_field(tier=Tier.CADRE, resolver=_mall_report)
 
 
