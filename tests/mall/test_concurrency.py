@@ -121,3 +121,31 @@ async def test_the_database_itself_refuses_negative_stock_and_overissued_budgets
     with pytest.raises(IntegrityError):
         await VoucherCampaign.filter(id=int(campaign["id"])).update(issued_count=3)
     assert (await Sku.get(id=int(mall.sku_id))).stock == 100
+
+
+async def test_refund_decides_restock_by_the_update_not_by_a_stale_read(gql, factory, mall):
+    """Deterministic race: a refund holds the order as read while PAID; the mall ships it
+    before the refund's update. The buyer's refund (before shipping only) must not happen, and
+    a staff refund must not put the shipped goods back in stock."""
+    from tortoise.transactions import in_transaction
+
+    from unionhub.mall import orders
+
+    tree = await factory.tree()
+    buyer = await factory.cadre(tree.counties["A"])
+    order = (await place(gql, buyer, [(mall.sku_id, 2)],
+                         for_union_id=str(tree.grassroots["A"][0].id)))["order"]
+    await gql("""mutation P($i: PayOrderInput!) { payOrder(input: $i) { errors { code } } }""",
+              {"i": {"orderId": order["id"], "method": "UNION_FUNDS"}}, token=buyer.token)
+    stale = await Order.get(id=int(order["id"]))
+    assert stale.status == "PAID"
+    shipped = await gql("""mutation S($i: ShipOrderInput!) { shipOrder(input: $i) {
+      order { status } } }""", {"i": {"orderId": order["id"], "trackingNo": "SF9999"}},
+                        token=mall.operator.token)
+    assert shipped.data["shipOrder"]["order"]["status"] == "SHIPPED"
+    async with in_transaction():
+        assert await orders.mark_refunded(stale, buyer.member.id, after_shipping=False) is False
+    async with in_transaction():
+        assert await orders.mark_refunded(stale, mall.operator.member.id) is True
+    assert (await Order.get(id=int(order["id"]))).status == "REFUNDED"
+    assert (await Sku.get(id=int(mall.sku_id))).stock == 98

@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NoReturn
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
@@ -240,11 +241,13 @@ async def _transition(order: Order, allowed: tuple[OrderStatus, ...], to: OrderS
     together with the change's side effects."""
     moved = await Order.filter(id=order.id, status__in=allowed).update(status=to, **changes)
     if moved:
-        await _event(order.id, kind, actor_id, order.status.value, to.value)
+        # With one allowed status the row was in exactly that one, whatever `order` says.
+        before = allowed[0] if len(allowed) == 1 else order.status
+        await _event(order.id, kind, actor_id, before.value, to.value)
     return bool(moved)
 
 
-async def _refresh_or_fail(order: Order, action: str) -> None:
+async def fail_transition(order: Order, action: str) -> NoReturn:
     current = await Order.get(id=order.id)
     raise InvalidTransition(f"cannot {action} an order that is {current.status.value}",
                             field="orderId")
@@ -283,7 +286,7 @@ async def cancel_order(principal: Principal, order_id: int) -> Order:
     if order.member_id != member_id:
         raise NotFound("order not found", field="orderId")
     if not await cancel(order, member_id, "BY_MEMBER"):
-        await _refresh_or_fail(order, "cancel")
+        await fail_transition(order, "cancel")
     return await get_order(order_id)
 
 
@@ -323,7 +326,7 @@ async def ship_order(principal: Principal, order_id: int, tracking_no: str) -> O
         moved = await _transition(order, (OrderStatus.PAID,), OrderStatus.SHIPPED, "SHIPPED",
                                   member_id, shipped_at=utcnow(), tracking_no=tracking_no)
     if not moved:
-        await _refresh_or_fail(order, "ship")
+        await fail_transition(order, "ship")
     return await get_order(order_id)
 
 
@@ -336,22 +339,28 @@ async def confirm_receipt(principal: Principal, order_id: int) -> Order:
         moved = await _transition(order, (OrderStatus.SHIPPED,), OrderStatus.COMPLETED,
                                   "COMPLETED", member_id, completed_at=utcnow())
     if not moved:
-        await _refresh_or_fail(order, "confirm receipt of")
+        await fail_transition(order, "confirm receipt of")
     return await get_order(order_id)
 
 
 REFUNDABLE = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
 
 
-async def mark_refunded(order: Order, actor_id: int | None, kind: str = "REFUNDED") -> bool:
-    """PAID/SHIPPED/COMPLETED → REFUNDED; unshipped goods go back to stock. The voucher stays
-    spent (vouchers cannot be cashed out). Call inside a transaction."""
-    if not await _transition(order, REFUNDABLE, OrderStatus.REFUNDED, kind, actor_id,
-                             refunded_at=utcnow()):
-        return False
-    if order.status == OrderStatus.PAID:
+async def mark_refunded(order: Order, actor_id: int | None, kind: str = "REFUNDED", *,
+                        after_shipping: bool = True) -> bool:
+    """PAID (or, when allowed, SHIPPED/COMPLETED) → REFUNDED. Unshipped goods go back to
+    stock, decided by which conditional update succeeded, not by a status read earlier (the
+    order may have shipped meanwhile). The voucher stays spent (vouchers cannot be cashed
+    out). Call inside a transaction."""
+    now = utcnow()
+    if await _transition(order, (OrderStatus.PAID,), OrderStatus.REFUNDED, kind, actor_id,
+                         refunded_at=now):
         await _release(order)
-    return True
+        return True
+    if not after_shipping:
+        return False
+    return await _transition(order, (OrderStatus.SHIPPED, OrderStatus.COMPLETED),
+                             OrderStatus.REFUNDED, kind, actor_id, refunded_at=now)
 
 
 def check_refund_allowed(principal: Principal, order: Order) -> None:

@@ -25,6 +25,7 @@ from unionhub.clock import utcnow
 from unionhub.errors import AccessDenied, Conflict, InvalidTransition, NotFound
 from unionhub.identity.access import Principal, path_in_scope, require_authenticated
 from unionhub.mall import orders
+from unionhub.mall.access import is_mall_manager
 from unionhub.mall.models import (
     Order,
     OrderEvent,
@@ -297,8 +298,9 @@ async def refund_order(principal: Principal, order_id: int, reason: str | None) 
         raise Conflict("the refund window of this payment method has passed", field="orderId",
                        code="REFUND_WINDOW_PASSED")
     async with in_transaction():
-        if not await orders.mark_refunded(order, principal.member_id):
-            await orders._refresh_or_fail(order, "refund")
+        if not await orders.mark_refunded(order, principal.member_id,
+                                          after_shipping=is_mall_manager(principal)):
+            await orders.fail_transition(order, "refund")
         # Stripe completes its refunds asynchronously (charge.refunded); the others are done.
         new_status = (PaymentStatus.REFUND_PENDING if payment.provider == "stripe"
                       else PaymentStatus.REFUNDED)
