@@ -254,3 +254,16 @@ async def test_pay_order_refusals(gql, factory, mall, stripe_api):
     cancelled = await _pay(gql, member, order["id"], "CARD")
     assert cancelled["errors"][0] == {"code": "INVALID_TRANSITION", "field": "orderId",
                                       "message": "cannot pay an order that is CANCELLED"}
+
+
+async def test_refund_windows_follow_the_payment_method(http, gql, factory, mall, stripe_api):
+    member = await factory.account()
+    order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
+    pi = (await _pay(gql, member, order["id"], "ALIPAY"))["clientSecret"].split("_secret_")[0]
+    await deliver(http, stripe_api.event("payment_intent.succeeded", pi))
+    await Payment.filter(provider_ref=pi).update(succeeded_at=utcnow() - timedelta(days=91))
+    late = await gql(REFUND, {"input": {"orderId": order["id"]}}, token=mall.operator.token)
+    assert late.data["refundOrder"]["errors"][0]["code"] == "REFUND_WINDOW_PASSED"
+    await Payment.filter(provider_ref=pi).update(succeeded_at=utcnow() - timedelta(days=89))
+    ok = await gql(REFUND, {"input": {"orderId": order["id"]}}, token=mall.operator.token)
+    assert ok.data["refundOrder"]["order"]["status"] == "REFUNDED"
