@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,6 +16,7 @@ from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
 from unionhub import cache, db, jobs
+from unionhub.domains import DOMAINS
 from unionhub.edge import edge
 from unionhub.observability.tracing import setup_tracing
 from unionhub.schema.builder import build_schema
@@ -55,6 +57,21 @@ def _strip_query_string(span: Any, scope: dict[str, Any]) -> None:
         span.set_attribute("url.query", "")
 
 
+def domain_routes(subgraph: str | None) -> list[Route]:
+    """HTTP routes a domain serves beside GraphQL (webhooks): `ROUTES` in
+    `unionhub/<domain>/routes.py`, mounted with the domain's subgraph or the platform."""
+    routes: list[Route] = []
+    for domain in DOMAINS if subgraph is None else (subgraph,):
+        try:
+            module = importlib.import_module(f"unionhub.{domain}.routes")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"unionhub.{domain}.routes":
+                raise
+            continue
+        routes.extend(module.ROUTES)
+    return routes
+
+
 def create_app(subgraph: str | None = None, settings: Settings | None = None,
                manage_connections: bool = True) -> Any:
     settings = settings or get_settings()
@@ -93,6 +110,7 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/health", health),
             Route("/ready", ready),
+            *domain_routes(subgraph),
         ],
         lifespan=lifespan,
     )

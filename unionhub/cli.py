@@ -68,6 +68,26 @@ async def _seed(demo: bool, members: int) -> None:
         print(f"{done} members added")
 
 
+async def _grant_vouchers(campaign_id: int) -> None:
+    from tqdm import tqdm
+
+    from unionhub.mall.campaigns import continue_grant
+    from unionhub.mall.models import CampaignKind, VoucherCampaign
+
+    campaign = await VoucherCampaign.get_or_none(id=campaign_id)
+    if campaign is None or campaign.kind != CampaignKind.GRANT:
+        raise SystemExit(f"campaign {campaign_id} is not a GRANT campaign")
+    await VoucherCampaign.filter(id=campaign_id).update(grant_requested=True)
+    room = campaign.max_vouchers - campaign.issued_count
+    with tqdm(total=room, unit="voucher", desc="granting") as bar:
+        done = False
+        while not done:
+            progress = await continue_grant(campaign_id, time_budget_s=1.0)
+            bar.update(progress.granted)
+            done = progress.done
+    print(f"campaign {campaign_id}: {progress.campaign.issued_count} vouchers issued")
+
+
 def _serve(subgraph: str | None, host: str, port: int, workers: int) -> None:
     import uvicorn
 
@@ -126,6 +146,9 @@ def main(argv: list[str] | None = None) -> None:
                      help="manifest path (default: UNIONHUB_PERSISTED_OPERATIONS_FILE)")
     sdl = sub.add_parser("sdl", help="print the schema (a subgraph's SDL with --subgraph)")
     sdl.add_argument("--subgraph", choices=DOMAINS, default=None)
+    grant = sub.add_parser("grant-vouchers", help="issue a GRANT voucher campaign to its whole "
+                           "scope (resumable; the worker does the same in the background)")
+    grant.add_argument("campaign_id", type=int)
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -138,6 +161,8 @@ def main(argv: list[str] | None = None) -> None:
         _run(lambda: _seed(args.demo, args.members))
     elif args.command == "operations":
         _add_operations(parser, args.files, args.manifest)
+    elif args.command == "grant-vouchers":
+        _run(lambda: _grant_vouchers(args.campaign_id))
     elif args.command == "sdl":
         _sdl(args.subgraph)
     elif args.command == "worker":

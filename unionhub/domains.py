@@ -5,7 +5,7 @@ Order matters: identity first, since every other domain extends its entities.
 
 from __future__ import annotations
 
-DOMAINS: tuple[str, ...] = ("identity", "services", "activities")
+DOMAINS: tuple[str, ...] = ("identity", "mall", "services", "activities")
 
 
 def models_module(domain: str) -> str:

@@ -215,3 +215,17 @@ async def invalidate_member(member_id: int, *card_numbers: str) -> None:
     pipe.expire(gen_key, 2 * get_settings().member_cache_ttl_seconds)
     pipe.delete(_KEY.format(member_id), *(_CARD_KEY.format(n) for n in card_numbers))
     await safe(pipe.execute(), None)
+
+
+async def verified_member_ids(path_prefix: str, after_id: int, limit: int) -> list[int]:
+    """Ids of verified members with an active card in the subtree `path_prefix`, in id order
+    after `after_id`: one keyset page for set-based work (a voucher grant to a whole city)."""
+    from tortoise.expressions import Subquery
+
+    # The bound is repeated inside the subquery so each page seeks instead of rescanning.
+    active = MemberCard.filter(status=CardStatus.ACTIVE, member_id__gt=after_id).values("member_id")
+    return await (
+        Member.filter(union__path__startswith=path_prefix, verified_at__isnull=False,
+                      id__gt=after_id, id__in=Subquery(active))
+        .order_by("id").limit(limit).values_list("id", flat=True)
+    )

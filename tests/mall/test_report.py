@@ -1,0 +1,68 @@
+"""mallReport: sales by supplier region and by union, voucher budget, leverage."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.mall.conftest import claim, create_campaign, place
+from unionhub.clock import today_shanghai
+
+REPORT = """query R($u: ID!, $from: Date!, $to: Date!) { mallReport(unionId: $u, from: $from, to: $to) {
+  from to salesFen orderCount voucherBudgetFen voucherIssuedFen voucherUsedFen
+  voucherOrderSalesFen leverage povertyShareLine
+  salesByRegion { regionCode regionName salesFen orderCount }
+  salesByUnion { union { id name } salesFen orderCount certifiedSalesFen povertyShare meetsPovertyLine } } }"""
+FUNDS = """mutation P($input: PayOrderInput!) { payOrder(input: $input) { order { status } errors { code } } }"""
+
+
+async def test_report_for_a_cadres_scope_and_period(gql, factory, mall):
+    tree = await factory.tree()
+    county_a = await factory.cadre(tree.counties["A"])
+    province = await factory.cadre(tree.province)
+    campaign = await create_campaign(gql, county_a, str(tree.counties["A"].id), budgetFen=100000)
+    a_member = await factory.account(tree.grassroots["A"][0])
+    b_member = await factory.account(tree.grassroots["B"][0])
+    voucher = (await claim(gql, a_member, campaign["id"]))["voucher"]["id"]
+
+    async def paid(buyer, items, voucher_id=None):
+        order = (await place(gql, buyer, items, voucher_id=voucher_id))["order"]
+        cadre = county_a if buyer is a_member else province
+        r = await gql(FUNDS, {"input": {"orderId": order["id"], "method": "UNION_FUNDS"}},
+                      token=cadre.token)
+        assert r.data["payOrder"]["order"]["status"] == "PAID"
+
+    await paid(a_member, [(mall.sku_id, 3)], voucher)            # 15000 certified, -2000
+    await paid(a_member, [(mall.plain_sku_id, 1)])               # 3000 uncertified
+    await place(gql, a_member, [(mall.sku_id, 1)])               # unpaid: not a sale
+    await paid(b_member, [(mall.cheap_sku_id, 1)])               # county B: outside A
+
+    today = today_shanghai().isoformat()
+    report = await gql(REPORT, {"u": str(tree.counties["A"].id), "from": today, "to": today},
+                       token=county_a.token)
+    assert report.errors == [], report.errors
+    r = report.data["mallReport"]
+    assert (r["salesFen"], r["orderCount"]) == (18000, 2)
+    assert r["salesByRegion"] == [
+        {"regionCode": "611026", "regionName": "陕西省商洛市柞水县", "salesFen": 15000, "orderCount": 1},
+        {"regionCode": "610113", "regionName": "陕西省西安市雁塔区", "salesFen": 3000, "orderCount": 1},
+    ]
+    union = r["salesByUnion"][0]
+    assert union["union"]["id"] == str(tree.grassroots["A"][0].id)
+    assert (union["salesFen"], union["certifiedSalesFen"]) == (18000, 15000)
+    assert abs(union["povertyShare"] - 15000 / 18000) < 1e-9 and union["meetsPovertyLine"]
+    assert (r["voucherBudgetFen"], r["voucherIssuedFen"], r["voucherUsedFen"]) == (100000, 2000, 2000)
+    assert r["voucherOrderSalesFen"] == 15000 and r["leverage"] == 7.5
+
+    whole = await gql(REPORT, {"u": str(tree.province.id), "from": today, "to": today},
+                      token=province.token)
+    assert whole.data["mallReport"]["salesFen"] == 19200
+    yesterday = (today_shanghai() - timedelta(days=1)).isoformat()
+    empty = await gql(REPORT, {"u": str(tree.counties["A"].id), "from": yesterday,
+                               "to": yesterday}, token=county_a.token)
+    assert empty.data["mallReport"]["salesFen"] == 0 and empty.data["mallReport"]["leverage"] is None
+    outside = await gql(REPORT, {"u": str(tree.counties["B"].id), "from": today, "to": today},
+                        token=county_a.token)
+    assert outside.error_codes() == ["FORBIDDEN"]
+    inverted = await gql(REPORT, {"u": str(tree.counties["A"].id), "from": today,
+                                  "to": yesterday}, token=county_a.token)
+    assert inverted.errors[0]["extensions"]["reason"] == "PERIOD_INVERTED"

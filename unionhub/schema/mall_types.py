@@ -1,0 +1,401 @@
+"""GraphQL types of the mall subgraph. Related objects load through request-scoped
+DataLoaders (`unionhub.mall.loaders`), so lists make one query per relation, not per row."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import strawberry
+
+from unionhub.identity.access import Tier, path_in_scope
+from unionhub.mall import loaders
+from unionhub.mall import models as m
+from unionhub.mall.orders import address_of
+from unionhub.mall.report import POVERTY_SHARE_LINE
+from unionhub.mall.report import MallReport as ReportData
+from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
+from unionhub.schema.errors import UserError
+from unionhub.schema.permissions import gql_field
+
+CampaignKindEnum = strawberry.enum(m.CampaignKind, name="CampaignKind")
+VoucherStatusEnum = strawberry.enum(m.VoucherStatus, name="VoucherStatus")
+OrderStatusEnum = strawberry.enum(m.OrderStatus, name="OrderStatus")
+PaymentMethodEnum = strawberry.enum(m.PaymentMethod, name="PaymentMethod")
+PaymentStatusEnum = strawberry.enum(m.PaymentStatus, name="PaymentStatus")
+
+
+def _sid(value: int) -> strawberry.ID:
+    return strawberry.ID(str(value))
+
+
+def _load(info: strawberry.Info, name: str, key: int) -> Any:
+    return info.context.loader(f"mall.{name}", getattr(loaders, name)).load(key)
+
+
+@strawberry.type
+class Category:
+    id: strawberry.ID
+    name: str
+
+    @classmethod
+    def of(cls, row: m.Category) -> Category:
+        return cls(id=_sid(row.id), name=row.name)
+
+
+@strawberry.type
+class Supplier:
+    id: strawberry.ID
+    name: str
+    region_code: str
+    region_name: str
+    certified: bool = strawberry.field(description="扶贫产品认定: a certified poverty-alleviation supplier.")
+
+    @classmethod
+    def of(cls, row: m.Supplier) -> Supplier:
+        return cls(id=_sid(row.id), name=row.name, region_code=row.region_code,
+                   region_name=row.region_name, certified=row.certified)
+
+
+@strawberry.type
+class Sku:
+    id: strawberry.ID
+    name: str
+    price_fen: int
+    stock: int
+
+    @classmethod
+    def of(cls, row: m.Sku) -> Sku:
+        return cls(id=_sid(row.id), name=row.name, price_fen=row.price_fen, stock=row.stock)
+
+
+@strawberry.type
+class Product:
+    id: strawberry.ID
+    name: str
+    description: str
+    supplier_id: strawberry.Private[int]
+    category_id: strawberry.Private[int]
+
+    @classmethod
+    def of(cls, row: m.Product) -> Product:
+        return cls(id=_sid(row.id), name=row.name, description=row.description,
+                   supplier_id=row.supplier_id, category_id=row.category_id)
+
+    @strawberry.field
+    async def supplier(self, info: strawberry.Info) -> Supplier:
+        return Supplier.of(await _load(info, "suppliers", self.supplier_id))
+
+    @strawberry.field
+    async def category(self, info: strawberry.Info) -> Category:
+        return Category.of(await _load(info, "categories", self.category_id))
+
+    @strawberry.field
+    async def skus(self, info: strawberry.Info) -> list[Sku]:
+        return [Sku.of(s) for s in await _load(info, "skus_of_product", int(self.id))]
+
+
+@strawberry.type
+class VoucherCampaign:
+    id: strawberry.ID
+    name: str
+    kind: CampaignKindEnum
+    face_value_fen: int
+    threshold_fen: int
+    per_member_limit: int
+    budget_fen: int
+    issued_count: int
+    remaining_vouchers: int
+    claim_starts_at: datetime
+    claim_ends_at: datetime
+    valid_until: datetime | None
+    valid_days: int | None
+    certified_only: bool
+    category_id: strawberry.ID | None
+    grant_done: bool
+    org_id: strawberry.Private[int]
+
+    @classmethod
+    def of(cls, row: m.VoucherCampaign) -> VoucherCampaign:
+        return cls(
+            id=_sid(row.id), name=row.name, kind=row.kind, face_value_fen=row.face_value_fen,
+            threshold_fen=row.threshold_fen, per_member_limit=row.per_member_limit,
+            budget_fen=row.budget_fen, issued_count=row.issued_count,
+            remaining_vouchers=row.max_vouchers - row.issued_count,
+            claim_starts_at=row.claim_starts_at, claim_ends_at=row.claim_ends_at,
+            valid_until=row.valid_until, valid_days=row.valid_days,
+            certified_only=row.certified_only,
+            category_id=_sid(row.category_id) if row.category_id else None,
+            grant_done=row.grant_done, org_id=row.org_id)
+
+    @strawberry.field
+    def org(self, info: strawberry.Info) -> UnionRef:
+        return union_entity(info, self.org_id)
+
+
+@strawberry.type
+class Voucher:
+    id: strawberry.ID
+    status: VoucherStatusEnum
+    issued_at: datetime
+    valid_until: datetime
+    campaign_id: strawberry.Private[int]
+
+    @classmethod
+    def of(cls, row: m.Voucher) -> Voucher:
+        return cls(id=_sid(row.id), status=row.status, issued_at=row.issued_at,
+                   valid_until=row.valid_until, campaign_id=row.campaign_id)
+
+    @strawberry.field
+    async def campaign(self, info: strawberry.Info) -> VoucherCampaign:
+        return VoucherCampaign.of(await _load(info, "campaigns", self.campaign_id))
+
+
+@strawberry.type
+class OrderItem:
+    sku_id: strawberry.ID
+    product_id: strawberry.ID
+    name: str
+    unit_price_fen: int
+    quantity: int
+    line_fen: int
+
+
+@strawberry.type
+class OrderEvent:
+    kind: str
+    at: datetime
+    from_status: str | None
+    to_status: str | None
+
+
+@strawberry.type
+class Address:
+    recipient: str
+    phone: str
+    region_code: str
+    detail: str
+
+
+@strawberry.type
+class Order:
+    id: strawberry.ID
+    status: OrderStatusEnum
+    subtotal_fen: int
+    discount_fen: int
+    payable_fen: int
+    created_at: datetime
+    expires_at: datetime
+    paid_at: datetime | None
+    shipped_at: datetime | None
+    payment_method: PaymentMethodEnum | None
+    tracking_no: str | None
+    row: strawberry.Private[m.Order]
+
+    @classmethod
+    def of(cls, row: m.Order) -> Order:
+        return cls(id=_sid(row.id), status=row.status, subtotal_fen=row.subtotal_fen,
+                   discount_fen=row.discount_fen, payable_fen=row.payable_fen,
+                   created_at=row.created_at, expires_at=row.expires_at, paid_at=row.paid_at,
+                   shipped_at=row.shipped_at, payment_method=row.payment_method,
+                   tracking_no=row.tracking_no, row=row)
+
+    @strawberry.field
+    async def voucher(self, info: strawberry.Info) -> Voucher | None:
+        if self.row.voucher_id is None:
+            return None
+        return Voucher.of(await _load(info, "vouchers", self.row.voucher_id))
+
+    @strawberry.field
+    def member(self, info: strawberry.Info) -> MemberRef:
+        return member_entity(info, self.row.member_id)
+
+    @strawberry.field(description="The union bought for: the buyer's union at order time.")
+    def union(self, info: strawberry.Info) -> UnionRef:
+        return union_entity(info, self.row.union_id)
+
+    @strawberry.field
+    async def items(self, info: strawberry.Info) -> list[OrderItem]:
+        return [OrderItem(sku_id=_sid(i.sku_id), product_id=_sid(i.product_id), name=i.name,
+                          unit_price_fen=i.unit_price_fen, quantity=i.quantity,
+                          line_fen=i.line_fen)
+                for i in await _load(info, "items_of_order", self.row.id)]
+
+    @strawberry.field(description="Every change of the order, oldest first.")
+    async def events(self, info: strawberry.Info) -> list[OrderEvent]:
+        return [OrderEvent(kind=e.kind, at=e.at, from_status=e.from_status,
+                           to_status=e.to_status)
+                for e in await _load(info, "events_of_order", self.row.id)]
+
+    @strawberry.field(description="Shown to whoever may see the order (buyer, cadres in scope).")
+    def address(self) -> Address:
+        a = address_of(self.row)
+        return Address(recipient=a.recipient, phone=a.phone, region_code=a.region_code,
+                       detail=a.detail)
+
+
+@strawberry.type
+class Payment:
+    id: strawberry.ID
+    method: PaymentMethodEnum
+    status: PaymentStatusEnum
+    amount_fen: int
+
+    @classmethod
+    def of(cls, row: m.Payment) -> Payment:
+        return cls(id=_sid(row.id), method=row.method, status=row.status,
+                   amount_fen=row.amount_fen)
+
+
+@strawberry.type
+class RegionSales:
+    region_code: str
+    region_name: str
+    sales_fen: int
+    order_count: int
+
+
+@strawberry.type
+class UnionSales:
+    sales_fen: int
+    order_count: int
+    certified_sales_fen: int
+    poverty_share: float | None = strawberry.field(
+        description="Share of sales on certified poverty-alleviation goods.")
+    meets_poverty_line: bool
+    union_id: strawberry.Private[int]
+
+    @strawberry.field
+    def union(self, info: strawberry.Info) -> UnionRef:
+        return union_entity(info, self.union_id)
+
+
+@strawberry.type
+class MallReport:
+    from_: date = strawberry.field(name="from")
+    to: date
+    sales_fen: int
+    order_count: int
+    sales_by_region: list[RegionSales]
+    sales_by_union: list[UnionSales]
+    voucher_budget_fen: int
+    voucher_issued_fen: int
+    voucher_used_fen: int
+    voucher_order_sales_fen: int
+    leverage: float | None = strawberry.field(
+        description="Sales of orders that used a voucher per yuan of voucher discount.")
+    poverty_share_line: float
+    union_id: strawberry.Private[int]
+
+    @strawberry.field
+    def union(self, info: strawberry.Info) -> UnionRef:
+        return union_entity(info, self.union_id)
+
+    @classmethod
+    def of(cls, r: ReportData) -> MallReport:
+        return cls(
+            from_=r.start, to=r.end, sales_fen=r.sales_fen, order_count=r.order_count,
+            sales_by_region=[RegionSales(region_code=x.region_code, region_name=x.region_name,
+                                         sales_fen=x.sales_fen, order_count=x.order_count)
+                             for x in r.by_region],
+            sales_by_union=[UnionSales(sales_fen=x.sales_fen, order_count=x.order_count,
+                                       certified_sales_fen=x.certified_sales_fen,
+                                       poverty_share=x.poverty_share,
+                                       meets_poverty_line=x.meets_poverty_line,
+                                       union_id=x.union_id) for x in r.by_union],
+            voucher_budget_fen=r.voucher_budget_fen, voucher_issued_fen=r.voucher_issued_fen,
+            voucher_used_fen=r.voucher_used_fen,
+            voucher_order_sales_fen=r.voucher_order_sales_fen, leverage=r.leverage,
+            poverty_share_line=POVERTY_SHARE_LINE, union_id=r.union_id)
+
+
+# --- payloads ------------------------------------------------------------------------------
+
+@strawberry.type
+class SupplierPayload:
+    supplier: Supplier | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class CategoryPayload:
+    category: Category | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class ProductPayload:
+    product: Product | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class SkuPayload:
+    sku: Sku | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class VoucherCampaignPayload:
+    campaign: VoucherCampaign | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class GrantVouchersPayload:
+    campaign: VoucherCampaign | None = None
+    granted: int = strawberry.field(default=0, description="Vouchers issued by this call.")
+    done: bool = strawberry.field(
+        default=False, description="False: the worker goes on from where this call stopped.")
+    errors: list[UserError]
+
+
+@strawberry.type
+class VoucherPayload:
+    voucher: Voucher | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class OrderPayload:
+    order: Order | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class PaymentPayload:
+    payment: Payment | None = None
+    order: Order | None = None
+    client_secret: str | None = strawberry.field(
+        default=None, description="Stripe's PaymentIntent client secret (online methods).")
+    errors: list[UserError]
+
+
+# --- the mall's fields of Member -----------------------------------------------------------
+
+async def _visible(self: Any, info: strawberry.Info) -> bool:
+    """The member, and cadres whose scope holds the member."""
+    principal = info.context.principal
+    if principal.member_id is not None and str(principal.member_id) == str(self.id):
+        return True
+    rec = self.rec or await info.context.members.load(int(self.id))
+    return rec is not None and path_in_scope(principal, rec.union_path)
+
+
+@strawberry.type
+class MallMemberFields:
+    @gql_field(tier=Tier.MEMBER, description="The member's vouchers, newest first; null unless "
+                                             "self or a cadre whose scope holds the member.")
+    async def vouchers(self, info: strawberry.Info,
+                       status: VoucherStatusEnum | None = None) -> list[Voucher] | None:
+        if not await _visible(self, info):
+            return None
+        rows = await _load(info, "vouchers_of_member", int(self.id))
+        return [Voucher.of(v) for v in rows if status is None or v.status == status]
+
+    @gql_field(tier=Tier.MEMBER, description="The member's newest orders (up to 10); null unless "
+                                             "self or a cadre whose scope holds the member.")
+    async def orders(self, info: strawberry.Info) -> list[Order] | None:
+        if not await _visible(self, info):
+            return None
+        return [Order.of(o) for o in await _load(info, "recent_orders_of_member", int(self.id))]
