@@ -19,6 +19,7 @@ from unionhub.identity.codes import luhn_check_digit
 from unionhub.identity.models import Member, MemberCard
 from unionhub.identity.seed import seed_members
 from unionhub.schema.builder import build_schema
+from unionhub.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,7 +86,8 @@ async def test_serve_one_subgraph(factory):
             await _wait_healthy(client, process)
             assert (await client.get("/ready")).json()["status"] == "ok"
             query = "query Roots { unions { name } _service { sdl } }"
-            response = await client.post("/graphql", json={"query": query})
+            response = await client.post("/graphql", json={"query": query}, headers={
+                "X-UnionHub-Router": get_settings().router_secret})
             body = response.json()
             assert response.status_code == 200, body
             assert body["data"]["unions"] == [{"name": tree.province.name}]

@@ -18,6 +18,7 @@ STRONG = {
     "UNIONHUB_BLIND_INDEX_KEY": "prod-blind-index-" + "y" * 32,
     "UNIONHUB_STRIPE_API_KEY": "sk_live_prod_key",
     "UNIONHUB_STRIPE_WEBHOOK_SECRET": "whsec_prod_secret",
+    "UNIONHUB_ROUTER_SECRET": "prod-router-secret-" + "z" * 32,
 }
 PRODUCTION = {
     "UNIONHUB_ENV": "production",

@@ -28,7 +28,8 @@ from unionhub.settings import Settings, get_settings
 
 class UnionHubGraphQL(GraphQL):
     async def get_context(self, request: Any, response: Any = None) -> Context:
-        return context_for_authorization(request.headers.get("authorization"), request, response)
+        return context_for_authorization(request.headers.get("authorization"), request, response,
+                                         request.headers.get("x-unionhub-router"))
 
 
 async def health(_: Request) -> JSONResponse:

@@ -18,6 +18,7 @@ DEV_JWT_SECRET = "DEV-ONLY-jwt-secret-do-not-use-in-production"  # noqa: S105
 DEV_DATA_KEY = "REVWLU9OTFktZGF0YS1rZXktMzItYnl0ZXMtbG9uZyE="  # base64 of 32 bytes
 DEV_BLIND_INDEX_KEY = "DEV-ONLY-blind-index-key-do-not-use-in-production"
 DEV_STRIPE_WEBHOOK_SECRET = "whsec_DEV_ONLY_do_not_use_in_production"  # noqa: S105
+DEV_ROUTER_SECRET = "DEV-ONLY-router-secret-do-not-use-in-production"  # noqa: S105
 DEV_STRIPE_API_KEY = "sk_test_DEV_ONLY"
 
 _DEV_SECRETS = {
@@ -26,6 +27,7 @@ _DEV_SECRETS = {
     "blind_index_key": DEV_BLIND_INDEX_KEY,
     "stripe_webhook_secret": DEV_STRIPE_WEBHOOK_SECRET,
     "stripe_api_key": DEV_STRIPE_API_KEY,
+    "router_secret": DEV_ROUTER_SECRET,
 }
 
 
@@ -67,6 +69,10 @@ class Settings(BaseSettings):
     stripe_webhook_secret: str = DEV_STRIPE_WEBHOOK_SECRET
 
     service_name: str = "unionhub"
+    # The federation router proves itself with this (header X-UnionHub-Router): only it may
+    # use the plumbing fields _entities and _service, which would otherwise let anyone
+    # enumerate members by id.
+    router_secret: str = DEV_ROUTER_SECRET
 
     # The GraphQL edge (issue 7): operation limits, persisted operations, HTTP limits.
     max_query_cost: int = 5000

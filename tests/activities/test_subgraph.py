@@ -6,6 +6,7 @@ import httpx
 
 from tests.activities.helpers import create, enroll
 from unionhub.app import create_app
+from unionhub.settings import get_settings
 
 ENTITIES = """query E($reps: [_Any!]!) { _entities(representations: $reps) {
   ... on Member { id activities { status activity { name } } }
@@ -23,7 +24,9 @@ async def test_entities_resolve_from_the_key_in_the_activities_subgraph(gql, fac
     app = create_app(subgraph="activities", manage_connections=False)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://test") as client:
-        sdl = (await client.post("/graphql", json={"query": "{ _service { sdl } }"})).json()
+        router = {"X-UnionHub-Router": get_settings().router_secret}
+        sdl = (await client.post("/graphql", json={"query": "{ _service { sdl } }"},
+                                 headers=router)).json()
         text = sdl["data"]["_service"]["sdl"]
         assert 'type Member @key(fields: "id")' in text and "createActivity" in text
         assert "displayName" not in text  # identity's fields are not this subgraph's
@@ -31,7 +34,7 @@ async def test_entities_resolve_from_the_key_in_the_activities_subgraph(gql, fac
                 {"__typename": "Union", "id": str(tree.counties["A"].id)}]
         response = await client.post("/graphql", json={"query": ENTITIES,
                                                        "variables": {"reps": reps}},
-                                     headers={"Authorization": f"Bearer {member.token}"})
+                                     headers={"Authorization": f"Bearer {member.token}", **router})
     body = response.json()
     assert "errors" not in body, body
     assert body["data"]["_entities"] == [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,7 @@ from unionhub.identity.models import Union
 from unionhub.identity.orgs import unions_by_ids
 from unionhub.identity.tokens import principal_from_header
 from unionhub.observability.context import current_trace_id
+from unionhub.settings import get_settings
 
 ID_NUMBER_READ = "member.id_number.read"
 
@@ -38,6 +40,7 @@ class Context:
     request: Any = None
     response: Any = None
     loaders: dict[str, DataLoader] = field(default_factory=dict)
+    is_router: bool = False  # the federation router (may use _entities and _service)
 
     def loader(self, name: str, load_fn, *, cache: bool = True) -> DataLoader:
         """A request-scoped DataLoader. `cache=False` passes every load to the batch, repeats
@@ -77,9 +80,14 @@ class Context:
 
 
 def context_for_authorization(authorization: str | None, request: Any = None,
-                              response: Any = None) -> Context:
+                              response: Any = None, router_credential: str | None = None,
+                              ) -> Context:
+    is_router = bool(router_credential) and hmac.compare_digest(
+        router_credential.encode(), get_settings().router_secret.encode())
     try:
         principal = principal_from_header(authorization)
-        return Context(principal=principal, request=request, response=response)
+        return Context(principal=principal, request=request, response=response,
+                       is_router=is_router)
     except NotAuthenticated as exc:
-        return Context(principal=GUEST, auth_error=exc, request=request, response=response)
+        return Context(principal=GUEST, auth_error=exc, request=request, response=response,
+                       is_router=is_router)

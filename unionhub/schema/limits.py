@@ -119,6 +119,23 @@ def _root_field_count(selection_set: SelectionSetNode,
     return count
 
 
+_PLUMBING = frozenset({"_entities", "_service"})
+
+
+def _selects_plumbing(selection_set: SelectionSetNode,
+                      fragments: dict[str, FragmentDefinitionNode]) -> bool:
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode) and selection.name.value in _PLUMBING:
+            return True
+        if isinstance(selection, InlineFragmentNode) and _selects_plumbing(
+                selection.selection_set, fragments):
+            return True
+        if (isinstance(selection, FragmentSpreadNode) and selection.name.value in fragments
+                and _selects_plumbing(fragments[selection.name.value].selection_set, fragments)):
+            return True
+    return False
+
+
 def limit_error(code: str, message: str, **extra: Any) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code, **extra})
 
@@ -139,6 +156,10 @@ class OperationLimits(SchemaExtension):
             operation = next((o for o in operations if ctx.operation_name is None
                               or (o.name and o.name.value == ctx.operation_name)), None)
             if operation is not None:
+                if _selects_plumbing(operation.selection_set, fragments) and not getattr(
+                        ctx.context, "is_router", False):
+                    raise limit_error("FORBIDDEN", "_entities and _service are for the "
+                                      "federation router only")
                 roots = _root_field_count(operation.selection_set, fragments)
                 if roots > self.limits.max_root_fields:
                     raise limit_error("ROOT_FIELDS_LIMIT_EXCEEDED",
