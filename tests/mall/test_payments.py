@@ -144,6 +144,11 @@ async def test_refund_order_goes_through_stripe(http, gql, factory, mall, stripe
     assert [f["payment_intent"] for k, f, _ in stripe_api.requests if k == "refund"] == [pi]
     assert (await Payment.get(provider_ref=pi)).status == "REFUND_PENDING"
     assert (await sku_stock(gql, mall.product_id))[mall.sku_id] == 100  # unshipped: restocked
+    admin = await factory.admin()
+    audit = await gql('query A { auditLog(action: "mall.order.refund") { actorId subjectType subjectId } }',
+                      token=admin.token)
+    assert audit.data["auditLog"] == [{"actorId": member.id, "subjectType": "order",
+                                       "subjectId": order["id"]}]
     await deliver(http, stripe_api.event("charge.refunded", pi))
     assert (await Payment.get(provider_ref=pi)).status == "REFUNDED"
     again = await gql(REFUND, {"input": {"orderId": order["id"]}}, token=member.token)

@@ -25,6 +25,7 @@ from unionhub.identity.passwords import (
 )
 from unionhub.identity.realname import parse_id_number, validate_name, validate_phone
 from unionhub.identity.tokens import issue_access_token
+from unionhub.ratelimit import Rule, count, ensure_allowed, reset
 from unionhub.settings import get_settings
 
 
@@ -51,7 +52,17 @@ def _check_password(password: str) -> None:
         )
 
 
-async def register(phone: str, password: str) -> Session:
+def _rules() -> tuple[Rule, Rule, Rule]:
+    s = get_settings()
+    window = s.rate_limit_window_seconds
+    return (Rule("login-phone-failures", s.login_failures_per_phone, window),
+            Rule("login-ip", s.login_attempts_per_ip, window),
+            Rule("register-ip", s.register_attempts_per_ip, window))
+
+
+async def register(phone: str, password: str, client_ip: str | None = None) -> Session:
+    if client_ip:  # counted before any hashing: argon2 is the expensive part
+        await count(_rules()[2], client_ip)
     phone = validate_phone(phone)
     _check_password(password)
     bidx = phone_index(phone)
@@ -72,8 +83,17 @@ async def register(phone: str, password: str) -> Session:
     return await _start_session(member, family=None)
 
 
-async def login(phone: str, password: str) -> Session:
-    """Same error, and the same argon2 work, whether the phone is unknown or the password wrong."""
+async def login(phone: str, password: str, client_ip: str | None = None) -> Session:
+    """Same error, and the same argon2 work, whether the phone is unknown or the password wrong.
+
+    Every attempt counts against the caller's address; failures count against the phone, which
+    is locked for the window after too many (unknown phones alike, so a lockout reveals
+    nothing). Counted per attempt, so aliases in one request do not multiply the budget."""
+    phone_rule, ip_rule, _ = _rules()
+    if client_ip:
+        await count(ip_rule, client_ip)
+    phone_key = phone.strip()
+    await ensure_allowed(phone_rule, phone_key)
     member = None
     try:
         member = await Member.get_or_none(phone_bidx=phone_index(validate_phone(phone)))
@@ -83,7 +103,9 @@ async def login(phone: str, password: str) -> Session:
     ok = len(password) <= MAX_PASSWORD_LENGTH and await verify_password(
         member.password_hash if member else None, password)
     if not ok or member is None:
+        await count(phone_rule, phone_key)
         raise InvalidCredentials("phone or password is wrong")
+    await reset(phone_rule, phone_key)
     await member.fetch_related("cadre_org")
     return await _start_session(member, family=None)
 

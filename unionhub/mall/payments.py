@@ -23,6 +23,7 @@ from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
 from unionhub.errors import AccessDenied, Conflict, InvalidTransition, NotFound
+from unionhub.identity import audit
 from unionhub.identity.access import Principal, path_in_scope, require_authenticated
 from unionhub.mall import orders
 from unionhub.mall.access import is_mall_manager
@@ -309,6 +310,10 @@ async def refund_order(principal: Principal, order_id: int, reason: str | None) 
         await OrderEvent.create(order_id=order.id, kind="REFUND_REQUESTED",
                                 actor_id=principal.member_id,
                                 detail={"reason": (reason or "")[:200]})
+        await audit.record("mall.order.refund", actor_id=principal.member_id,
+                           subject_type="order", subject_id=order.id,
+                           detail={"payment": payment.id, "method": payment.method.value,
+                                   "amount_fen": payment.amount_fen})
     if payment.provider == "stripe":
         await refund_stripe_payment(payment.id)
     return await orders.get_order(order.id)

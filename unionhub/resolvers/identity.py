@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 
 from unionhub.errors import NotFound, ValidationFailed
-from unionhub.identity import accounts, audit, membership, orgs
+from unionhub.identity import accounts, audit, membership, orgs, roles
 from unionhub.identity.access import path_in_scope, require_authenticated, require_scope
 from unionhub.identity.lookup import (
     get_record,
@@ -17,8 +17,9 @@ from unionhub.identity.lookup import (
 )
 from unionhub.identity.models import JoinApplication as JoinApplicationRow
 from unionhub.identity.models import Member as MemberRow
-from unionhub.identity.models import ReviewStatus, UnionLevel
+from unionhub.identity.models import ReviewStatus, Role, UnionLevel
 from unionhub.identity.realname import validate_phone
+from unionhub.identity.tokens import principal_from_token
 from unionhub.observability.tracing import slow_operation_recorder, traced
 from unionhub.schema.entities import member_entity, parse_key, union_entity
 from unionhub.schema.errors import payload
@@ -157,16 +158,29 @@ async def audit_log(info: strawberry.Info, action: str | None = None,
 # --- mutations -----------------------------------------------------------------------------
 
 def _session(info: strawberry.Info):
-    return lambda s: {"access_token": s.access_token, "refresh_token": s.refresh_token,
-                      "member": member_entity(info, s.member.id)}
+    def shape(session) -> dict:
+        # The payload's member is read as the member just signed in, not as the guest who asked.
+        info.context.principal = principal_from_token(session.access_token)
+        info.context.auth_error = None
+        return {"access_token": session.access_token, "refresh_token": session.refresh_token,
+                "member": member_entity(info, session.member.id)}
+
+    return shape
+
+
+def _client_ip(info: strawberry.Info) -> str | None:
+    request = info.context.request
+    return request.client.host if request is not None and request.client else None
 
 
 async def register(info: strawberry.Info, phone: str, password: str) -> AuthPayload:
-    return await payload(AuthPayload, accounts.register(phone, password), _session(info))
+    return await payload(AuthPayload, accounts.register(phone, password, _client_ip(info)),
+                         _session(info))
 
 
 async def login(info: strawberry.Info, phone: str, password: str) -> AuthPayload:
-    return await payload(AuthPayload, accounts.login(phone, password), _session(info))
+    return await payload(AuthPayload, accounts.login(phone, password, _client_ip(info)),
+                         _session(info))
 
 
 async def refresh_token(info: strawberry.Info, refresh_token: str) -> AuthPayload:
@@ -238,3 +252,21 @@ async def create_union(info: strawberry.Info, name: str, level: UnionLevel, regi
         "union": union_entity(info, r[0].id, r[0]), "warnings": r[1]})
 
 
+
+
+async def assign_role(info: strawberry.Info, member_id: strawberry.ID, role: Role,
+                      cadre_org_id: strawberry.ID | None) -> MemberPayload:
+    async def work():
+        target = parse_key(member_id)
+        if target is None:
+            raise NotFound("member not found", field="memberId")
+        org = None
+        if cadre_org_id is not None:
+            org = parse_key(cadre_org_id)
+            if org is None:
+                raise NotFound("union not found", field="cadreOrgId")
+        member = await roles.assign_role(info.context.principal, target, role, org)
+        return member.id
+
+    return await payload(MemberPayload, work(),
+                         lambda member_id: {"member": member_entity(info, member_id)})

@@ -21,10 +21,13 @@ class UserError:
     code: str
     field: str | None
     message: str
+    retry_after_seconds: int | None = strawberry.field(
+        default=None, description="With RATE_LIMITED: seconds until another attempt is allowed.")
 
     @classmethod
     def of(cls, error: DomainError) -> UserError:
-        return cls(code=error.code, field=error.field, message=error.message)
+        return cls(code=error.code, field=error.field, message=error.message,
+                   retry_after_seconds=getattr(error, "retry_after_seconds", None))
 
 
 async def payload(make: Callable[..., P], work: Awaitable[T],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from unionhub.identity.access import Tier
+from unionhub.identity.models import Role
 from unionhub.resolvers import identity as r
 from unionhub.schema.builder import SchemaPart
 from unionhub.schema.entities import MemberRef, UnionRef
@@ -77,6 +78,16 @@ class ReviewTransferInput:
 @strawberry.input
 class ReportCardLostInput:
     reissue: bool = True
+
+
+RoleEnum = strawberry.enum(Role, name="Role")
+
+
+@strawberry.input
+class AssignRoleInput:
+    member_id: strawberry.ID
+    role: RoleEnum
+    cadre_org_id: strawberry.ID | None = None
 
 
 @strawberry.input
@@ -159,6 +170,11 @@ class IdentityMutation:
                            input: CreateUnionInput) -> UnionPayload:
         return await r.create_union(info, input.name, input.level, input.region_code,
                                     input.parent_id, input.credit_code, input.auto_approve)
+
+    @gql_field(tier=Tier.ADMIN, description="Audited; the member's sessions are revoked.")
+    async def assign_role(self, info: strawberry.Info,
+                          input: AssignRoleInput) -> MemberPayload:
+        return await r.assign_role(info, input.member_id, input.role, input.cadre_org_id)
 
 
 PART = SchemaPart(

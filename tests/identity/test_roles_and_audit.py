@@ -1,0 +1,60 @@
+"""Role changes by admins, audited; the audit log is readable by ADMIN only."""
+
+from __future__ import annotations
+
+ASSIGN = """mutation A($input: AssignRoleInput!) { assignRole(input: $input) {
+  member { id tier } errors { code field } } }"""
+AUDIT = """query L($action: String) { auditLog(action: $action) { actorId action subjectType subjectId traceId } }"""
+
+
+async def test_admin_makes_a_cadre_and_the_change_is_audited(gql, factory):
+    tree = await factory.tree()
+    admin = await factory.admin()
+    member = await factory.account()
+    made = await gql(ASSIGN, {"input": {"memberId": member.id, "role": "CADRE",
+                                        "cadreOrgId": str(tree.counties["A"].id)}}, token=admin.token)
+    assert made.data["assignRole"]["errors"] == []
+    assert made.data["assignRole"]["member"]["tier"] == "CADRE"
+    entries = (await gql(AUDIT, {"action": "identity.role.change"}, token=admin.token)).data["auditLog"]
+    assert entries == [{"actorId": admin.id, "action": "identity.role.change", "subjectType": "member",
+                        "subjectId": member.id, "traceId": made.body["extensions"]["traceId"]}]
+
+
+async def test_role_changes_are_refused_with_clear_errors_and_write_nothing(gql, factory):
+    tree = await factory.tree()
+    admin = await factory.admin()
+    member = await factory.account()
+    cases = [
+        ({"memberId": member.id, "role": "CADRE"}, "CADRE_ORG_REQUIRED"),
+        ({"memberId": member.id, "role": "OPERATOR", "cadreOrgId": str(tree.province.id)},
+         "CADRE_ORG_NOT_ALLOWED"),
+        ({"memberId": admin.id, "role": "MEMBER"}, "SELF_ROLE_CHANGE"),
+        ({"memberId": "99999999", "role": "OPERATOR"}, "NOT_FOUND"),
+    ]
+    for input_, code in cases:
+        result = await gql(ASSIGN, {"input": input_}, token=admin.token)
+        assert [e["code"] for e in result.data["assignRole"]["errors"]] == [code]
+    assert (await gql(AUDIT, {"action": "identity.role.change"}, token=admin.token)).data["auditLog"] == []
+
+
+async def test_only_admins_change_roles_or_read_the_audit_log(gql, factory):
+    tree = await factory.tree()
+    member = await factory.account()
+    for caller in (await factory.cadre(tree.province), await factory.operator(), member):
+        denied = await gql(ASSIGN, {"input": {"memberId": member.id, "role": "ADMIN"}},
+                           token=caller.token)
+        assert denied.error_codes() == ["FORBIDDEN"]
+        assert (await gql(AUDIT, token=caller.token)).error_codes() == ["FORBIDDEN"]
+    assert (await gql(AUDIT)).error_codes() == ["UNAUTHENTICATED"]
+
+
+async def test_a_role_change_ends_the_members_sessions(gql, factory):
+    from tests.identity.test_accounts import LOGIN, REFRESH  # the suite's own operations
+
+    admin = await factory.admin()
+    member = await factory.account()
+    login = await gql(LOGIN, {"input": {"phone": member.phone, "password": "demo-pass-2026"}})
+    refresh_token = login.data["login"]["refreshToken"]
+    await gql(ASSIGN, {"input": {"memberId": member.id, "role": "OPERATOR"}}, token=admin.token)
+    again = await gql(REFRESH, {"input": {"refreshToken": refresh_token}})
+    assert again.data["refreshToken"]["errors"][0]["code"] == "TOKEN_REVOKED"
