@@ -34,6 +34,7 @@ from tortoise import Tortoise
 from tests.factories import Factory
 from unionhub import cache, db
 from unionhub.app import create_app
+from unionhub.identity import orgs
 from unionhub.observability import tracing
 from unionhub.settings import get_settings
 
@@ -88,6 +89,7 @@ async def clean(database: None) -> AsyncIterator[None]:
             await connection.execute_script(f'DELETE FROM "{table}"')
         await connection.execute_script("PRAGMA foreign_keys = ON")
     await cache.get_redis().flushdb()
+    orgs.clear_union_cache()  # ids restart with the emptied tables
     SPAN_EXPORTER.clear()
     yield
 

@@ -55,6 +55,9 @@ def _counting(original: Any, log: QueryCount) -> Any:
 
 @contextlib.contextmanager
 def count_queries() -> Iterator[QueryCount]:
+    from unionhub.identity.orgs import clear_union_cache
+
+    clear_union_cache()  # count the cold path: union rows are otherwise cached per process
     log = QueryCount()
     patched: list[tuple[type, str, Any]] = []
     try:

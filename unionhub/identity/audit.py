@@ -35,6 +35,10 @@ async def record_many(action: str, *, actor_id: int | None, subject_type: str,
     if not subject_ids:
         return
     trace_id = trace_id or current_trace_id()
+    if len(subject_ids) == 1:  # one INSERT, no transaction around it: the hot lookup's case
+        await AuditLog.create(action=action, actor_id=actor_id, subject_type=subject_type,
+                              subject_id=str(subject_ids[0]), trace_id=trace_id, detail={})
+        return
     await AuditLog.bulk_create([
         AuditLog(action=action, actor_id=actor_id, subject_type=subject_type,
                  subject_id=str(subject_id), trace_id=trace_id, detail={})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -119,8 +120,32 @@ def subtree(union: Union):
     return Union.filter(path__startswith=union.path)
 
 
+# Union rows change rarely (names, join codes) and never move (paths are fixed), so every
+# request need not query them: a short-lived per-process copy serves the hot lookup's
+# `union { name }`. Read-only; bounded by the number of orgs (140,000 a province).
+UNION_CACHE_TTL_SECONDS = 30.0
+_union_cache: dict[int, tuple[float, Union]] = {}
+
+
+def clear_union_cache() -> None:
+    _union_cache.clear()
+
+
 async def unions_by_ids(ids: list[int]) -> dict[int, Union]:
-    return {u.id: u for u in await Union.filter(id__in=ids)}
+    now = time.monotonic()
+    found: dict[int, Union] = {}
+    missing = []
+    for union_id in ids:
+        hit = _union_cache.get(union_id)
+        if hit is not None and hit[0] > now:
+            found[union_id] = hit[1]
+        else:
+            missing.append(union_id)
+    if missing:
+        for union in await Union.filter(id__in=missing):
+            _union_cache[union.id] = (now + UNION_CACHE_TTL_SECONDS, union)
+            found[union.id] = union
+    return found
 
 
 async def ensure_holding_pool() -> Union:
