@@ -7,6 +7,7 @@ from typing import Any
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.config_generator import expand_db_url
 
 from unionhub.domains import DOMAINS, migrations_module, models_module
 from unionhub.settings import Settings, get_settings
@@ -25,9 +26,15 @@ def tortoise_config(settings: Settings | None = None) -> dict[str, Any]:
             "credentials": {"file_path": path, "journal_mode": "WAL", "busy_timeout": 10000},
         }
     else:
-        connection = url
-        if "maxsize" not in url:
-            connection = f"{url}{'&' if '?' in url else '?'}maxsize={settings.db_pool_max}"
+        connection = expand_db_url(url)
+        credentials = connection["credentials"]
+        credentials.setdefault("maxsize", settings.db_pool_max)
+        if connection["engine"] == "tortoise.backends.asyncpg":
+            # asyncpg resets every connection it takes back (advisory unlock, CLOSE ALL, UNLISTEN,
+            # RESET ALL): a round trip after every query. We keep no session state (no LISTEN, no
+            # advisory or session settings; isolation is set inside transactions), and asyncpg
+            # still rolls back a transaction left open, so the reset is skipped.
+            credentials["reset"] = _keep_connection_as_is
     return {
         "connections": {"default": connection},
         "apps": {
@@ -41,6 +48,10 @@ def tortoise_config(settings: Settings | None = None) -> dict[str, Any]:
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+async def _keep_connection_as_is(_connection: Any) -> None:
+    return None
 
 
 async def init_db(settings: Settings | None = None) -> None:

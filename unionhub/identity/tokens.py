@@ -30,7 +30,27 @@ def issue_access_token(member_id: int, role: Role, scope_org_id: int | None,
     return jwt.encode(claims, settings.jwt_secret, algorithm=_ALGORITHM)
 
 
+# Verified tokens, so a client's repeated requests skip the signature check (hot path). An
+# entry lives until the token's own expiry or a minute, whichever is sooner; access tokens are
+# stateless, so nothing is revoked that the cache could miss. Refused tokens are never cached.
+_VERIFIED_CACHE_MAX = 10_000
+_VERIFIED_CACHE_SECONDS = 60
+_verified: dict[str, tuple[float, Principal]] = {}
+
+
 def principal_from_token(token: str) -> Principal:
+    now = time.time()
+    hit = _verified.get(token)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    principal, expires_at = _verify(token)
+    if len(_verified) >= _VERIFIED_CACHE_MAX:
+        _verified.clear()
+    _verified[token] = (min(expires_at, now + _VERIFIED_CACHE_SECONDS), principal)
+    return principal
+
+
+def _verify(token: str) -> tuple[Principal, float]:
     try:
         claims = jwt.decode(
             token, get_settings().jwt_secret, algorithms=[_ALGORITHM], audience=_AUDIENCE,
@@ -52,7 +72,7 @@ def principal_from_token(token: str) -> Principal:
             member_id=int(claims["sub"]), role=Role(claims["role"]),
             scope_path=scope_path,
             scope_org_id=int(scope_org_id) if scope_org_id is not None else None,
-        )
+        ), float(claims["exp"])
     except (KeyError, TypeError, ValueError):
         raise NotAuthenticated("access token is invalid", code="TOKEN_INVALID") from None
 
