@@ -123,6 +123,20 @@ def _add_operations(parser: argparse.ArgumentParser, files: list[str],
         print(f"{digest}  {file}")
 
 
+def _gateway(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from unionhub import gateway
+
+    urls = gateway.default_urls()
+    for item in args.subgraph_url:
+        domain, _, url = item.partition("=")
+        if domain not in urls or not url:
+            parser.error(f"--subgraph-url wants DOMAIN=URL with DOMAIN in {DOMAINS}")
+        urls[domain] = url
+    gateway.run(urls, args.host, args.port, Path(args.supergraph).resolve())
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="unionhub", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -149,6 +163,12 @@ def main(argv: list[str] | None = None) -> None:
     grant = sub.add_parser("grant-vouchers", help="issue a GRANT voucher campaign to its whole "
                            "scope (resumable; the worker does the same in the background)")
     grant.add_argument("campaign_id", type=int)
+    gw = sub.add_parser("gateway", help="compose the subgraphs and serve them through Hive Gateway")
+    gw.add_argument("--host", default="127.0.0.1")
+    gw.add_argument("--port", type=int, default=4000)
+    gw.add_argument("--subgraph-url", action="append", default=[], metavar="DOMAIN=URL",
+                    help="a subgraph's URL (default: http://127.0.0.1:8001.. in DOMAINS order)")
+    gw.add_argument("--supergraph", default="supergraph.graphql", help="where to write it")
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -180,6 +200,8 @@ def main(argv: list[str] | None = None) -> None:
         _serve(args.subgraph, args.host, args.port, args.workers)
     elif args.command == "serve":
         _serve(args.subgraph, args.host, args.port, args.workers)
+    elif args.command == "gateway":
+        _gateway(parser, args)
 
 
 if __name__ == "__main__":

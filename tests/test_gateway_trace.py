@@ -1,0 +1,66 @@
+"""One request through Hive Gateway is one trace: the gateway's spans and the subgraph
+processes' spans arrive at an OTLP receiver under the same trace id."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+
+from tests.gateway_stack import free_port, running_stack
+from tests.otlp_receiver import otlp_receiver
+
+CROSS = "{ me { displayName orders { id } activities(first: 1) { status } } }"
+
+
+async def _wait_for(predicate, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not predicate():  # noqa: ASYNC110 (spans arrive on a thread)
+        await asyncio.sleep(0.2)
+
+
+async def test_one_request_is_one_trace_across_gateway_and_subgraphs(factory, tmp_path):
+    member = await factory.account()
+    port = free_port()
+    endpoint = f"http://127.0.0.1:{port}/v1/traces"
+    subgraph_env = {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": endpoint,
+                    "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/protobuf",
+                    "OTEL_BSP_SCHEDULE_DELAY": "100"}
+    with otlp_receiver(port) as received, \
+            running_stack(tmp_path, extra_env=subgraph_env,
+                          gateway_env={"OPENTELEMETRY": endpoint}) as stack:
+        received.clear()  # start-up spans
+        http = httpx.AsyncClient(timeout=20)
+        r = await http.post(stack.gateway_url, json={"query": CROSS},
+                            headers={"Authorization": f"Bearer {member.token}"})
+        assert r.json()["data"]["me"]["displayName"]
+
+        wanted = {"hive-gateway", "unionhub-identity", "unionhub-mall", "unionhub-activities"}
+
+        def services_by_trace() -> dict[str, set[str]]:
+            by_trace: dict[str, set[str]] = {}
+            for service, trace_id, _ in list(received):
+                by_trace.setdefault(trace_id, set()).add(service)
+            return by_trace
+
+        def one_trace() -> list[str]:
+            return [t for t, services in services_by_trace().items() if wanted <= services]
+
+        await _wait_for(lambda: bool(one_trace()))
+        # The gateway started the trace (no traceparent from the client) and propagated it:
+        # identity answers `me`, mall the orders, activities the enrolments.
+        assert len(one_trace()) == 1, services_by_trace()
+        trace_id = one_trace()[0]
+        assert ("hive-gateway", trace_id, "POST /graphql") in received
+        assert ("unionhub-identity", trace_id, "query anonymous") in received
+
+        # A client's own trace context is continued: gateway and subgraphs join its trace.
+        client_trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+        r = await http.post(stack.gateway_url, json={"query": CROSS}, headers={
+            "Authorization": f"Bearer {member.token}",
+            "traceparent": f"00-{client_trace}-00f067aa0ba902b7-01"})
+        assert r.json()["data"]["me"]["displayName"]
+        await _wait_for(lambda: wanted <= services_by_trace().get(client_trace, set()))
+        assert wanted <= services_by_trace().get(client_trace, set()), services_by_trace()
+        await http.aclose()
