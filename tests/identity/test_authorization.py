@@ -28,6 +28,8 @@ ACTORS = ("guest", "member", "self", "verified_other", "cadre_a", "cadre_b", "ca
 
 UNMASKED, MASK, HIDDEN = "unmasked", "masked", "null"
 UNAUTHENTICATED, FORBIDDEN, OK = "UNAUTHENTICATED", "FORBIDDEN", "ok"
+# A payload error, not a GraphQL one: an id outside the cadre's scope reads like a missing id.
+NOT_FOUND = "NOT_FOUND"
 
 # How each caller sees the subject through each path. HIDDEN: the lookup answers null, so the
 # caller cannot even tell whether the member exists. Admins reach every member, masked (least
@@ -49,14 +51,17 @@ PERSONAL_MATRIX = {
 _CADRE_OK = {"guest": UNAUTHENTICATED, "member": FORBIDDEN, "self": FORBIDDEN,
              "verified_other": FORBIDDEN, "cadre_a": OK, "cadre_b": FORBIDDEN,
              "cadre_province": OK, "operator": FORBIDDEN, "admin": OK}
+# Reviews by id: a cadre outside the scope learns nothing about which ids exist.
+_CADRE_REVIEW = {**_CADRE_OK, "cadre_b": NOT_FOUND}
 _OPERATOR_OK = {**{a: FORBIDDEN for a in ACTORS}, "guest": UNAUTHENTICATED, "operator": OK,
                 "admin": OK}
 _ADMIN_OK = {**{a: FORBIDDEN for a in ACTORS}, "guest": UNAUTHENTICATED, "admin": OK}
 OPERATION_MATRIX = {
     "members": _CADRE_OK,
     "joinApplications": _CADRE_OK,
-    "reviewJoinApplication": _CADRE_OK,
-    "reviewTransfer": _CADRE_OK,
+    "transfers": _CADRE_OK,
+    "reviewJoinApplication": _CADRE_REVIEW,
+    "reviewTransfer": _CADRE_REVIEW,
     "createUnion": _CADRE_OK,
     "slowOperations": _OPERATOR_OK,
     "auditLog": _ADMIN_OK,
@@ -271,6 +276,10 @@ async def _run_operation(gql, world: World, pending: Pending, op: str, token: st
         r = await gql("query($u: ID!) { joinApplications(unionId: $u) { id status } }",
                       {"u": str(county_a.id)}, token=token)
         return r, lambda: [a["id"] for a in r.data["joinApplications"]] == [pending.application_id]
+    if op == "transfers":
+        r = await gql("query($u: ID!) { transfers(unionId: $u) { id status } }",
+                      {"u": str(county_a.id)}, token=token)
+        return r, lambda: [t["id"] for t in r.data["transfers"]] == [pending.transfer_id]
     if op == "reviewJoinApplication":
         r = await gql(REVIEW_JOIN,
                       {"i": {"applicationId": pending.application_id, "approve": True}}, token=token)
@@ -308,13 +317,19 @@ async def test_restricted_operation(gql, world: World, factory: Factory, actor: 
     if expected == OK:
         assert r.errors == [], r.body
         assert succeeded(), r.body
+    elif expected == NOT_FOUND:
+        assert r.errors == [], r.body
+        assert r.data[op] == {"application" if op == "reviewJoinApplication" else "transfer": None,
+                              "errors": [{"code": NOT_FOUND}]}, r.body
+        assert await _unchanged(pending), "a refused operation wrote nothing"
     else:
         assert r.error_codes() == [expected], r.body
         assert r.data == {} or all(v is None for v in r.data.values()), r.body
         assert await _unchanged(pending), "a refused operation wrote nothing"
 
 
-_SDL_SCOPE = ((_CADRE_OK, "tier:cadre"), (_OPERATOR_OK, "tier:operator"), (_ADMIN_OK, "tier:admin"))
+_SDL_SCOPE = ((_CADRE_OK, "tier:cadre"), (_CADRE_REVIEW, "tier:cadre"), (_OPERATOR_OK, "tier:operator"),
+              (_ADMIN_OK, "tier:admin"))
 
 
 def test_the_subgraph_sdl_declares_what_the_matrix_enforces():

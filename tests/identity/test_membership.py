@@ -44,7 +44,8 @@ REQUEST_TRANSFER = """mutation T($input: RequestTransferInput!) {
   }
 }"""
 REVIEW_TRANSFER = """mutation RT($input: ReviewTransferInput!) {
-  reviewTransfer(input: $input) { transfer { id status reason } errors { code field message } }
+  reviewTransfer(input: $input) {
+    transfer { id status reason reviewReason } errors { code field message } }
 }"""
 BY_CARD = "query C($c: String!) { member(cardNo: $c) { id union { id } } }"
 CREATE_UNION = """mutation CU($input: CreateUnionInput!) {
@@ -214,10 +215,13 @@ async def test_a_cadre_of_another_county_cannot_review(gql, factory):
     worker = await applicant(factory)
     application = (await apply(gql, worker, tree.grassroots["A"][0].join_code))["application"]
     outsider = await factory.cadre(tree.counties["B"])
+    # Out of scope answers exactly like an id that does not exist: no id is disclosed.
+    missing = await review(gql, outsider, str(int(application["id"]) + 1000), True)
     for approve, reason in ((True, None), (False, "不符合条件")):
         r = await review(gql, outsider, application["id"], approve, reason)
-        assert r.error_codes() == ["FORBIDDEN"]
-        assert r.data.get("reviewJoinApplication") is None
+        assert r.errors == [] and r.data == missing.data
+        assert r.data["reviewJoinApplication"]["application"] is None
+        assert codes(r.data["reviewJoinApplication"]) == [("NOT_FOUND", "applicationId")]
     listed = await gql(PENDING, {"u": str(tree.counties["A"].id)}, token=outsider.token)
     assert listed.error_codes() == ["FORBIDDEN"]
     row = await JoinApplication.get(id=int(application["id"]))
@@ -350,7 +354,9 @@ async def test_transfer_approved_by_the_receiving_union(gql, factory):
 
     # The sending county (outside the receiving scope) cannot decide.
     denied = await review_transfer(gql, sending, transfer["id"], True)
-    assert denied.error_codes() == ["FORBIDDEN"]
+    missing = await review_transfer(gql, sending, str(int(transfer["id"]) + 1000), True)
+    assert denied.errors == [] and denied.data == missing.data
+    assert codes(denied.data["reviewTransfer"]) == [("NOT_FOUND", "transferId")]
     assert (await TransferRequest.get(id=int(transfer["id"]))).status == ReviewStatus.PENDING
     assert (await Member.get(id=member.member.id)).union_id == home.id
 
@@ -401,7 +407,9 @@ async def test_a_rejected_transfer_needs_a_reason_and_leaves_the_member(gql, fac
     out = (await review_transfer(gql, receiving, transfer["id"], False, "不在本单位工作")).data[
         "reviewTransfer"]
     assert out["errors"] == [] and out["transfer"]["status"] == "REJECTED"
-    assert out["transfer"]["reason"] == "不在本单位工作"
+    # The member's own reason stays; the reviewer's is kept beside it.
+    assert out["transfer"]["reason"] == "搬家"
+    assert out["transfer"]["reviewReason"] == "不在本单位工作"
     assert (await Member.get(id=member.member.id)).union_id == home.id
     assert (await me(gql, member))["tier"] == "VERIFIED"
 

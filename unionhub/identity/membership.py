@@ -9,7 +9,7 @@ from tortoise.transactions import in_transaction
 
 from unionhub.clock import add_working_days, utcnow
 from unionhub.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
-from unionhub.identity.access import Principal, require_scope
+from unionhub.identity.access import Principal, path_in_scope
 from unionhub.identity.codes import new_card_number
 from unionhub.identity.lookup import current_card, invalidate_member
 from unionhub.identity.models import (
@@ -67,10 +67,10 @@ async def review_join_application(principal: Principal, application_id: int, app
                                code="REASON_REQUIRED")
     async with in_transaction():
         application = await JoinApplication.select_for_update().get_or_none(id=application_id)
-        if application is None:
+        union = await Union.get(id=application.union_id) if application else None
+        # Outside the cadre's scope reads exactly like a missing id: ids are not disclosed.
+        if application is None or not path_in_scope(principal, union.path):
             raise NotFound("application not found", field="applicationId")
-        union = await Union.get(id=application.union_id)
-        require_scope(principal, union.path)
         if application.status != ReviewStatus.PENDING:
             raise InvalidTransition("this application has already been reviewed")
         member = await Member.select_for_update().get(id=application.member_id)
@@ -144,14 +144,14 @@ async def review_transfer(principal: Principal, transfer_id: int, approve: bool,
                                code="REASON_REQUIRED")
     async with in_transaction():
         transfer = await TransferRequest.select_for_update().get_or_none(id=transfer_id)
-        if transfer is None:
+        to_union = await Union.get(id=transfer.to_union_id) if transfer else None
+        # Outside the cadre's scope reads exactly like a missing id: ids are not disclosed.
+        if transfer is None or not path_in_scope(principal, to_union.path):
             raise NotFound("transfer not found", field="transferId")
-        to_union = await Union.get(id=transfer.to_union_id)
-        require_scope(principal, to_union.path)
         if transfer.status != ReviewStatus.PENDING:
             raise InvalidTransition("this transfer has already been reviewed")
         transfer.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
-        transfer.reason = reason if not approve else transfer.reason
+        transfer.review_reason = None if approve else reason
         transfer.reviewed_by_id = principal.member_id
         transfer.reviewed_at = now
         await transfer.save()
@@ -159,6 +159,27 @@ async def review_transfer(principal: Principal, transfer_id: int, approve: bool,
             await Member.filter(id=transfer.member_id).update(union_id=to_union.id, updated_at=now)
     await invalidate_member(transfer.member_id)
     return transfer
+
+
+async def my_join_applications(member_id: int, limit: int = 100) -> list[JoinApplication]:
+    """The member's own applications, newest first (a rejection's reason before resubmitting)."""
+    return await JoinApplication.filter(member_id=member_id).order_by("-created_at", "-id").limit(
+        limit)
+
+
+async def my_transfers(member_id: int, limit: int = 100) -> list[TransferRequest]:
+    return await TransferRequest.filter(member_id=member_id).order_by("-created_at", "-id").limit(
+        limit)
+
+
+async def transfers_for(union: Union, status: ReviewStatus | None,
+                        incoming: bool, limit: int = 200) -> list[TransferRequest]:
+    """Transfers into (or out of) a union's subtree, oldest first: the review queue."""
+    side = "to_union" if incoming else "from_union"
+    qs = TransferRequest.filter(**{f"{side}__path__startswith": union.path})
+    if status:
+        qs = qs.filter(status=status)
+    return await qs.order_by("created_at", "id").limit(limit)
 
 
 async def report_card_lost(member_id: int, reissue: bool = True,

@@ -122,6 +122,7 @@ class JoinApplication(Model):
         "identity.Union", related_name="join_applications", on_delete=fields.RESTRICT
     )
     status = fields.CharEnumField(ReviewStatus, max_length=10, default=ReviewStatus.PENDING)
+    # The reviewer's reason for a rejection (the applicant gives none); null otherwise.
     reason = fields.CharField(max_length=500, null=True)
     reviewed_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
         "identity.Member", related_name="reviewed_applications", null=True,
@@ -150,7 +151,10 @@ class TransferRequest(Model):
         "identity.Union", related_name="transfers_in", on_delete=fields.RESTRICT
     )
     status = fields.CharEnumField(ReviewStatus, max_length=10, default=ReviewStatus.PENDING)
+    # The member's own reason for moving; kept as written whatever the review decides.
     reason = fields.CharField(max_length=500, null=True)
+    # The reviewer's reason for a rejection; null otherwise.
+    review_reason = fields.CharField(max_length=500, null=True)
     reviewed_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
         "identity.Member", related_name="reviewed_transfers", null=True,
         on_delete=fields.SET_NULL,

@@ -33,6 +33,7 @@ from unionhub.schema.identity_types import (
     MemberPayload,
     SlowOperation,
     Transfer,
+    TransferDirection,
     TransferPayload,
     UnionPayload,
 )
@@ -136,6 +137,26 @@ async def join_applications(info: strawberry.Info, union_id: strawberry.ID,
     if status:
         qs = qs.filter(status=status)
     return [JoinApplication.of(a) for a in await qs.order_by("created_at").limit(200)]
+
+
+async def transfers(info: strawberry.Info, union_id: strawberry.ID,
+                    status: ReviewStatus | None = ReviewStatus.PENDING,
+                    direction: TransferDirection = TransferDirection.IN) -> list[Transfer]:
+    union_row = await orgs.get_union(_id(union_id, "unionId"))
+    require_scope(info.context.principal, union_row.path)
+    rows = await membership.transfers_for(union_row, status,
+                                          incoming=direction == TransferDirection.IN)
+    return [Transfer.of(t) for t in rows]
+
+
+async def my_join_applications(info: strawberry.Info) -> list[JoinApplication]:
+    member_id = require_authenticated(info.context.principal)
+    return [JoinApplication.of(a) for a in await membership.my_join_applications(member_id)]
+
+
+async def my_transfers(info: strawberry.Info) -> list[Transfer]:
+    member_id = require_authenticated(info.context.principal)
+    return [Transfer.of(t) for t in await membership.my_transfers(member_id)]
 
 
 async def slow_operations(info: strawberry.Info, since: datetime | None = None,

@@ -19,6 +19,7 @@ from unionhub.schema.identity_types import (
     MemberCardPayload,
     MemberPayload,
     SlowOperation,
+    Transfer,
     TransferPayload,
     UnionLevelEnum,
     UnionPayload,
@@ -113,6 +114,13 @@ class IdentityQuery:
                                        description="Children of parentId; roots when null.")
     join_applications: list[JoinApplication] = gql_field(tier=Tier.CADRE,
                                                          resolver=r.join_applications)
+    transfers: list[Transfer] = gql_field(
+        tier=Tier.CADRE, resolver=r.transfers,
+        description="Transfers into (IN) or out of (OUT) the union's subtree, oldest first.")
+    my_join_applications: list[JoinApplication] = gql_field(
+        tier=Tier.MEMBER, resolver=r.my_join_applications, description="Newest first.")
+    my_transfers: list[Transfer] = gql_field(tier=Tier.MEMBER, resolver=r.my_transfers,
+                                             description="Newest first.")
     slow_operations: list[SlowOperation] = gql_field(tier=Tier.OPERATOR,
                                                      resolver=r.slow_operations)
     audit_log: list[AuditEntry] = gql_field(tier=Tier.ADMIN, resolver=r.audit_log)

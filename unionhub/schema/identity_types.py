@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from datetime import datetime
+from enum import StrEnum
 
 import strawberry
 
@@ -28,6 +29,12 @@ TierEnum = strawberry.enum(Tier, name="Tier")
 UnionLevelEnum = strawberry.enum(UnionLevel, name="UnionLevel")
 CardStatusEnum = strawberry.enum(CardStatus, name="CardStatus")
 ReviewStatusEnum = strawberry.enum(ReviewStatus, name="ReviewStatus")
+
+
+@strawberry.enum(name="TransferDirection")
+class TransferDirection(StrEnum):
+    IN = "IN"  # into the union's subtree: the transfers its cadres review
+    OUT = "OUT"  # out of the union's subtree
 
 
 def _when(value: str | None) -> datetime | None:
@@ -170,7 +177,8 @@ class IdentityUnionFields:
 class JoinApplication:
     id: strawberry.ID
     status: ReviewStatusEnum
-    reason: str | None
+    reason: str | None = strawberry.field(
+        description="The reviewer's reason for a rejection; null unless REJECTED.")
     created_at: datetime
     due_at: datetime
     reviewed_at: datetime | None
@@ -196,7 +204,10 @@ class JoinApplication:
 class Transfer:
     id: strawberry.ID
     status: ReviewStatusEnum
-    reason: str | None
+    reason: str | None = strawberry.field(
+        description="The member's own reason for moving, as written.")
+    review_reason: str | None = strawberry.field(
+        description="The reviewer's reason for a rejection; null unless REJECTED.")
     created_at: datetime
     reviewed_at: datetime | None
     member_id: strawberry.Private[int]
@@ -218,6 +229,7 @@ class Transfer:
     @classmethod
     def of(cls, row) -> Transfer:
         return cls(id=strawberry.ID(str(row.id)), status=row.status, reason=row.reason,
+                   review_reason=row.review_reason,
                    created_at=row.created_at, reviewed_at=row.reviewed_at,
                    member_id=row.member_id, from_union_id=row.from_union_id,
                    to_union_id=row.to_union_id)
