@@ -57,14 +57,20 @@ async def apply_to_join(member_id: int, join_code: str,
     return application
 
 
-async def review_join_application(principal: Principal, application_id: int, approve: bool,
-                                  reason: str | None = None,
-                                  now: datetime | None = None) -> JoinApplication:
-    now = now or utcnow()
+def _review_reason(approve: bool, reason: str | None) -> str | None:
+    """A reviewer's reason, trimmed; a rejection must give one."""
     reason = (reason or "").strip() or None
     if not approve and not reason:
         raise ValidationFailed("a rejection needs a reason", field="reason",
                                code="REASON_REQUIRED")
+    return reason
+
+
+async def review_join_application(principal: Principal, application_id: int, approve: bool,
+                                  reason: str | None = None,
+                                  now: datetime | None = None) -> JoinApplication:
+    now = now or utcnow()
+    reason = _review_reason(approve, reason)
     async with in_transaction():
         application = await JoinApplication.select_for_update().get_or_none(id=application_id)
         union = await Union.get(id=application.union_id) if application else None
@@ -138,10 +144,7 @@ async def review_transfer(principal: Principal, transfer_id: int, approve: bool,
                           now: datetime | None = None) -> TransferRequest:
     """The receiving union decides. Until then the member keeps every service where they are."""
     now = now or utcnow()
-    reason = (reason or "").strip() or None
-    if not approve and not reason:
-        raise ValidationFailed("a rejection needs a reason", field="reason",
-                               code="REASON_REQUIRED")
+    reason = _review_reason(approve, reason)
     async with in_transaction():
         transfer = await TransferRequest.select_for_update().get_or_none(id=transfer_id)
         to_union = await Union.get(id=transfer.to_union_id) if transfer else None
