@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import importlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -17,7 +16,7 @@ from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
 from unionhub import cache, db, jobs
-from unionhub.domains import DOMAINS
+from unionhub.domains import DOMAINS, optional_domain_modules
 from unionhub.edge import edge
 from unionhub.observability.tracing import setup_tracing
 from unionhub.schema.builder import build_schema
@@ -62,16 +61,9 @@ def _strip_query_string(span: Any, scope: dict[str, Any]) -> None:
 def domain_routes(subgraph: str | None) -> list[Route]:
     """HTTP routes a domain serves beside GraphQL (webhooks): `ROUTES` in
     `unionhub/<domain>/routes.py`, mounted with the domain's subgraph or the platform."""
-    routes: list[Route] = []
-    for domain in DOMAINS if subgraph is None else (subgraph,):
-        try:
-            module = importlib.import_module(f"unionhub.{domain}.routes")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"unionhub.{domain}.routes":
-                raise
-            continue
-        routes.extend(module.ROUTES)
-    return routes
+    domains = DOMAINS if subgraph is None else (subgraph,)
+    return [route for module in optional_domain_modules("routes", domains)
+            for route in module.ROUTES]
 
 
 def create_app(subgraph: str | None = None, settings: Settings | None = None,

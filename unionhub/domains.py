@@ -5,6 +5,10 @@ Order matters: identity first, since every other domain extends its entities.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterable, Iterator
+from types import ModuleType
+
 DOMAINS: tuple[str, ...] = ("identity", "mall", "services", "activities")
 
 
@@ -14,3 +18,16 @@ def models_module(domain: str) -> str:
 
 def migrations_module(domain: str) -> str:
     return f"unionhub.{domain}.migrations"
+
+
+def optional_domain_modules(submodule: str,
+                            domains: Iterable[str] = DOMAINS) -> Iterator[ModuleType]:
+    """Each domain's `unionhub.<domain>.<submodule>` where the domain has one (routes, jobs):
+    a missing module is skipped, an import error inside an existing one is raised."""
+    for domain in domains:
+        name = f"unionhub.{domain}.{submodule}"
+        try:
+            yield importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise

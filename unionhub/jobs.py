@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from unionhub.domains import DOMAINS
+from unionhub.domains import optional_domain_modules
 
 log = logging.getLogger(__name__)
 
@@ -29,16 +28,7 @@ class PeriodicJob:
 
 
 def periodic_jobs() -> list[PeriodicJob]:
-    jobs: list[PeriodicJob] = []
-    for domain in DOMAINS:
-        try:
-            module = importlib.import_module(f"unionhub.{domain}.jobs")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"unionhub.{domain}.jobs":
-                raise
-            continue
-        jobs.extend(module.PERIODIC_JOBS)
-    return jobs
+    return [job for module in optional_domain_modules("jobs") for job in module.PERIODIC_JOBS]
 
 
 async def run_in_process(stop: asyncio.Event) -> None:
