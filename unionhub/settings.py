@@ -68,6 +68,36 @@ class Settings(BaseSettings):
     stripe_api_base: str | None = None
     stripe_webhook_secret: str = DEV_STRIPE_WEBHOOK_SECRET
 
+    # Payment rails (issue 9): the provider that takes each online method, as JSON, e.g.
+    # UNIONHUB_PAYMENT_PROVIDERS='{"ALIPAY": "alipay", "WECHAT_PAY": "wechatpay"}'. Methods not
+    # named stay on Stripe; CARD is always Stripe. A configured provider without its keys
+    # stops the process at start-up (unionhub.mall.providers.check_configuration).
+    payment_providers: dict[str, str] = Field(default_factory=dict)
+    # Prefix of our trade numbers (out_trade_no): distinct per deployment sharing a merchant id.
+    payment_reference_prefix: str = "UH"
+    # WeChat Pay API v3 (direct merchant). Keys inline or from the files named.
+    wechatpay_mchid: str | None = None
+    wechatpay_appid: str | None = None
+    wechatpay_cert_serial_no: str | None = None  # serial of the merchant's API certificate
+    wechatpay_private_key: str | None = None  # the merchant's API private key (PEM)
+    wechatpay_private_key_file: str | None = None
+    wechatpay_apiv3_key: str | None = None  # 32 characters: decrypts notifications, certificates
+    wechatpay_notify_url: str | None = None  # https URL of /webhooks/wechatpay as WeChat sees it
+    wechatpay_cert_dir: str | None = None  # where downloaded platform certificates are kept
+    wechatpay_public_key: str | None = None  # WeChat Pay platform public key mode (PEM) ...
+    wechatpay_public_key_file: str | None = None
+    wechatpay_public_key_id: str | None = None  # ... and its id (PUB_KEY_ID_...)
+    wechatpay_api_base: str = "https://api.mch.weixin.qq.com"
+    # Alipay open platform (public-key mode, RSA2).
+    alipay_app_id: str | None = None
+    alipay_app_private_key: str | None = None  # the app's private key (PEM)
+    alipay_app_private_key_file: str | None = None
+    alipay_public_key: str | None = None  # Alipay's public key (PEM): verifies Alipay's signatures
+    alipay_public_key_file: str | None = None
+    alipay_notify_url: str | None = None  # https URL of /webhooks/alipay as Alipay sees it
+    alipay_return_url: str | None = None  # where the browser returns after a page payment
+    alipay_gateway: str = "https://openapi.alipay.com/gateway.do"
+
     service_name: str = "unionhub"
     # The federation router proves itself with this (header X-UnionHub-Router): only it may
     # use the plumbing fields _entities and _service, which would otherwise let anyone
@@ -100,6 +130,24 @@ class Settings(BaseSettings):
             key = b""
         if len(key) != 32:
             raise ValueError("UNIONHUB_DATA_KEY must be the base64 of 32 bytes (AES-256-GCM)")
+        return value
+
+    @field_validator("payment_providers")
+    @classmethod
+    def _known_rails(cls, value: dict[str, str]) -> dict[str, str]:
+        allowed = {"ALIPAY": {"stripe", "alipay"}, "WECHAT_PAY": {"stripe", "wechatpay"},
+                   "CARD": {"stripe"}}
+        for method, provider in value.items():
+            if provider not in allowed.get(method, ()):
+                choices = " or ".join(sorted(allowed.get(method, ()))) or "nothing"
+                raise ValueError(f"UNIONHUB_PAYMENT_PROVIDERS: {method} can use {choices}")
+        return value
+
+    @field_validator("payment_reference_prefix")
+    @classmethod
+    def _short_prefix(cls, value: str) -> str:
+        if not (value.isascii() and value.isalnum() and 1 <= len(value) <= 8):
+            raise ValueError("UNIONHUB_PAYMENT_REFERENCE_PREFIX must be 1-8 letters or digits")
         return value
 
     @model_validator(mode="after")
