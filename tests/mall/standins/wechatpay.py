@@ -1,0 +1,439 @@
+"""A WeChat Pay API v3 stand-in: respx routes speaking the documented formats.
+
+It checks our requests' `Authorization` (WECHATPAY2-SHA256-RSA2048: mchid, serial_no,
+nonce_str, timestamp and an RSA-SHA256 signature over "METHOD\\nURL\\ntimestamp\\nnonce\\nbody\\n"
+made with the merchant key) and answers 401 SIGN_ERROR when it is wrong; it signs its answers
+and notifications with the platform key (Wechatpay-Signature/-Timestamp/-Nonce/-Serial over
+"timestamp\\nnonce\\nbody\\n") and serves the platform certificate from GET /v3/certificates,
+AES-256-GCM encrypted with the APIv3 key. Keys are generated here, once per test session.
+
+`standin(monkeypatch)` is a plain context manager: it points the settings at the stand-in but
+does not reset the built providers (they close asynchronously); callers that go through
+`unionhub.mall.providers` call `await reset_providers()` around it (the lifecycle fixture does).
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import secrets
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
+from typing import Any
+
+import httpx
+import respx
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.x509.oid import NameOID
+
+from tests.mall.standins import Calls, Notification
+from unionhub.settings import get_settings
+
+API_BASE = "https://api.mch.weixin.qq.com"
+MCHID = "1900009191"
+APPID = "wxd678efh567hg6787"
+MERCHANT_SERIAL = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
+NOTIFY_URL = "https://mall.unionhub.test/webhooks/wechatpay"
+CHINA = timezone(timedelta(hours=8))
+SIGNATURE_TYPE = "WECHATPAY2-SHA256-RSA2048"
+
+
+def _rsa() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def pem(key: rsa.RSAPrivateKey) -> str:
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption()).decode()
+
+
+@dataclass(frozen=True)
+class Platform:
+    """A WeChat Pay platform key and its certificate (WeChat rotates them)."""
+
+    key: rsa.RSAPrivateKey
+    cert: x509.Certificate
+
+    @property
+    def serial(self) -> str:
+        return format(self.cert.serial_number, "X")
+
+    @property
+    def cert_pem(self) -> str:
+        return self.cert.public_bytes(serialization.Encoding.PEM).decode()
+
+    @property
+    def public_key_pem(self) -> str:
+        return self.key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def make_platform() -> Platform:
+    key = _rsa()
+    name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Tenpay.com"),
+                      x509.NameAttribute(NameOID.COMMON_NAME, "Tenpay.com Root CA (test)")])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=1825))
+            .sign(key, hashes.SHA256()))
+    return Platform(key, cert)
+
+
+@dataclass(frozen=True)
+class Keys:
+    merchant: rsa.RSAPrivateKey  # our API key: WeChat knows its public half
+    platform: Platform  # WeChat's signing key and certificate
+    rotated: Platform  # the certificate WeChat rotates to
+    rogue: rsa.RSAPrivateKey  # a key that is not WeChat's (forgeries) nor ours
+    apiv3_key: str
+
+    @property
+    def merchant_pem(self) -> str:
+        return pem(self.merchant)
+
+
+@lru_cache(maxsize=1)
+def session_keys() -> Keys:
+    """Generated once per session: RSA key generation is slow."""
+    return Keys(merchant=_rsa(), platform=make_platform(), rotated=make_platform(), rogue=_rsa(),
+                apiv3_key=secrets.token_hex(16))
+
+
+def _sign(key: rsa.RSAPrivateKey, message: str) -> str:
+    return base64.b64encode(key.sign(message.encode(), padding.PKCS1v15(),
+                                     hashes.SHA256())).decode()
+
+
+def aes_encrypt(apiv3_key: str, plaintext: str, associated_data: str) -> dict[str, str]:
+    nonce = secrets.token_hex(6)  # WeChat's nonces are 12 characters
+    sealed = AESGCM(apiv3_key.encode()).encrypt(nonce.encode(), plaintext.encode(),
+                                                associated_data.encode())
+    return {"algorithm": "AEAD_AES_256_GCM", "nonce": nonce, "associated_data": associated_data,
+            "ciphertext": base64.b64encode(sealed).decode()}
+
+
+def _rfc3339(dt: datetime | None = None) -> str:
+    return (dt or datetime.now(UTC)).astimezone(CHINA).isoformat(timespec="seconds")
+
+
+def _error(status: int, code: str, message: str) -> httpx.Response:
+    return httpx.Response(status, json={"code": code, "message": message})
+
+
+@dataclass
+class WeChatPayStandIn:
+    keys: Keys
+    provider: str = "wechatpay"
+    method: str = "WECHAT_PAY"
+    webhook_path: str = "/webhooks/wechatpay"
+    refunds_complete_synchronously: bool = False  # WeChat answers PROCESSING, notifies later
+    calls: Calls = field(default_factory=Calls)
+    fail_next_payment: bool = False
+    signer: Platform | None = None  # the platform key signing answers and notifications
+    served: list[Platform] = field(default_factory=list)  # certificates GET /v3/certificates lists
+    trades: dict[str, dict[str, Any]] = field(default_factory=dict)  # out_trade_no → trade
+    refunds: dict[str, dict[str, Any]] = field(default_factory=dict)  # out_refund_no → refund
+    refund_requests: list[dict[str, Any]] = field(default_factory=list)  # every refund call
+    certificate_downloads: int = 0
+    rejected_signatures: int = 0
+    sign_answers_with: rsa.RSAPrivateKey | None = None  # tests of forged answers
+    unreachable: bool = False  # the network is down
+    # Platform public key mode (WeChat's newer scheme): signatures name this id, not a serial.
+    public_key_id: str | None = None
+    _n: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def __post_init__(self) -> None:
+        self.signer = self.signer or self.keys.platform
+        self.served = self.served or [self.keys.platform]
+
+    # --- our requests ----------------------------------------------------------------------
+
+    def _authorized(self, request: httpx.Request) -> bool:
+        scheme, _, params = request.headers.get("Authorization", "").partition(" ")
+        fields = dict(item.split("=", 1) for item in params.split(",") if "=" in item)
+        fields = {k.strip(): v.strip().strip('"') for k, v in fields.items()}
+        try:
+            timestamp = int(fields.get("timestamp", ""))
+        except ValueError:
+            return False
+        if (scheme != SIGNATURE_TYPE or fields.get("mchid") != MCHID
+                or fields.get("serial_no") != MERCHANT_SERIAL or abs(time.time() - timestamp) > 300
+                or not fields.get("nonce_str")):
+            return False
+        url = request.url.raw_path.decode()
+        message = (f"{request.method}\n{url}\n{timestamp}\n{fields['nonce_str']}\n"
+                   f"{request.content.decode()}\n")
+        try:
+            self.keys.merchant.public_key().verify(
+                base64.b64decode(fields.get("signature", "")), message.encode(),
+                padding.PKCS1v15(), hashes.SHA256())
+        except Exception:
+            return False
+        return True
+
+    def _answer(self, status: int, payload: dict[str, Any]) -> httpx.Response:
+        body = json.dumps(payload, ensure_ascii=False)
+        assert self.signer is not None
+        headers = self.signed_headers(body, self.signer, key=self.sign_answers_with)
+        headers["Content-Type"] = "application/json; charset=utf-8"
+        return httpx.Response(status, content=body.encode(), headers=headers)
+
+    def signed_headers(self, body: str, platform: Platform, *, timestamp: int | None = None,
+                       key: rsa.RSAPrivateKey | None = None) -> dict[str, str]:
+        ts, nonce = str(timestamp if timestamp is not None else int(time.time())), uuid.uuid4().hex
+        return {"Wechatpay-Timestamp": ts, "Wechatpay-Nonce": nonce,
+                "Wechatpay-Signature": _sign(key or platform.key, f"{ts}\n{nonce}\n{body}\n"),
+                "Wechatpay-Serial": self.public_key_id or platform.serial,
+                "Wechatpay-Signature-Type": SIGNATURE_TYPE}
+
+    def _route(self, handler: Any) -> Any:
+        def checked(request: httpx.Request, **kw: Any) -> httpx.Response:
+            if self.unreachable:
+                raise httpx.ConnectError("api.mch.weixin.qq.com unreachable", request=request)
+            if not self._authorized(request):
+                self.rejected_signatures += 1
+                return _error(401, "SIGN_ERROR", "签名错误")
+            return handler(request, **kw)
+        return checked
+
+    def mount(self, router: respx.MockRouter) -> None:
+        router.get("/v3/certificates").mock(side_effect=self._route(self._certificates))
+        router.post("/v3/pay/transactions/native").mock(side_effect=self._route(self._native))
+        router.post("/v3/pay/transactions/jsapi").mock(side_effect=self._route(self._jsapi))
+        router.get(path__regex=r"^/v3/pay/transactions/out-trade-no/(?P<no>[^/?]+)$").mock(
+            side_effect=self._route(self._query))
+        router.post("/v3/refund/domestic/refunds").mock(side_effect=self._route(self._refund))
+        router.get(path__regex=r"^/v3/refund/domestic/refunds/(?P<no>[^/?]+)$").mock(
+            side_effect=self._route(self._query_refund))
+
+    def _certificates(self, request: httpx.Request) -> httpx.Response:
+        self.certificate_downloads += 1
+        now = datetime.now(UTC)
+        return self._answer(200, {"data": [{
+            "serial_no": p.serial, "effective_time": _rfc3339(now - timedelta(days=1)),
+            "expire_time": _rfc3339(now + timedelta(days=1825)),
+            "encrypt_certificate": aes_encrypt(self.keys.apiv3_key, p.cert_pem, "certificate"),
+        } for p in self.served]})
+
+    def _prepay(self, request: httpx.Request, *, jsapi: bool) -> httpx.Response:
+        data = json.loads(request.content)
+        self.calls.payments.append(data)
+        if self.fail_next_payment:
+            self.fail_next_payment = False
+            return _error(403, "NO_AUTH", "商户无此接口权限")
+        amount = data.get("amount") or {}
+        if (data.get("mchid") != MCHID or data.get("appid") != APPID
+                or not isinstance(amount.get("total"), int) or amount["total"] <= 0
+                or amount.get("currency", "CNY") != "CNY"
+                or not str(data.get("notify_url", "")).startswith("https://")
+                or not data.get("description") or not data.get("out_trade_no")
+                or (jsapi and not (data.get("payer") or {}).get("openid"))):
+            return _error(400, "PARAM_ERROR", "参数错误")
+        no = data["out_trade_no"]
+        trade = self.trades.get(no)
+        if trade is not None:
+            if trade["trade_state"] == "SUCCESS":
+                return _error(400, "ORDERPAID", "该订单已支付")
+            if trade["amount"]["total"] != amount["total"]:
+                return _error(400, "INVALID_REQUEST", "201 商户订单号重复")
+            return self._answer(200, trade["_prepay"])  # the same prepay for the same trade
+        n = next(self._n)
+        prepay = ({"prepay_id": f"wx{n:010d}{uuid.uuid4().hex[:20]}"} if jsapi else
+                  {"code_url": f"weixin://wxpay/bizpayurl?pr={uuid.uuid4().hex[:7]}"})
+        self.trades[no] = {
+            "appid": APPID, "mchid": MCHID, "out_trade_no": no,
+            "trade_type": "JSAPI" if jsapi else "NATIVE", "trade_state": "NOTPAY",
+            "trade_state_desc": "订单未支付", "amount": {"total": amount["total"], "currency": "CNY"},
+            "_prepay": prepay, "_openid": (data.get("payer") or {}).get("openid"),
+        }
+        return self._answer(200, prepay)
+
+    def _native(self, request: httpx.Request) -> httpx.Response:
+        return self._prepay(request, jsapi=False)
+
+    def _jsapi(self, request: httpx.Request) -> httpx.Response:
+        return self._prepay(request, jsapi=True)
+
+    def trade_view(self, no: str) -> dict[str, Any]:
+        """The trade as WeChat's query and notification show it."""
+        return {k: v for k, v in self.trades[no].items() if not k.startswith("_")}
+
+    def _query(self, request: httpx.Request, no: str) -> httpx.Response:
+        self.calls.queries.append(no)
+        if request.url.params.get("mchid") != MCHID:
+            return _error(400, "PARAM_ERROR", "mchid 与请求不符")
+        if no not in self.trades:
+            return _error(404, "ORDER_NOT_EXIST", "订单不存在")
+        return self._answer(200, self.trade_view(no))
+
+    def _refund(self, request: httpx.Request) -> httpx.Response:
+        data = json.loads(request.content)
+        self.refund_requests.append(data)
+        no, refund_no = data.get("out_trade_no"), data.get("out_refund_no")
+        amount = data.get("amount") or {}
+        if not refund_no or not str(data.get("notify_url", "https://")).startswith("https://"):
+            return _error(400, "PARAM_ERROR", "参数错误")
+        if refund_no in self.refunds:  # WeChat answers a repeated out_refund_no with the refund
+            return self._answer(200, self.refunds[refund_no])
+        trade = self.trades.get(no or "")
+        if trade is None:
+            return _error(404, "RESOURCE_NOT_EXISTS", "订单不存在")
+        if trade["trade_state"] != "SUCCESS":
+            return _error(400, "INVALID_REQUEST", "订单未支付")
+        if (amount.get("total") != trade["amount"]["total"] or amount.get("currency") != "CNY"
+                or not 0 < amount.get("refund", 0) <= amount["total"]):
+            return _error(400, "PARAM_ERROR", "退款金额与订单金额不符")
+        self.calls.refunds.append(no)
+        self.refunds[refund_no] = {
+            "refund_id": f"50000{next(self._n):012d}", "out_refund_no": refund_no,
+            "transaction_id": trade["transaction_id"], "out_trade_no": no,
+            "channel": "ORIGINAL", "user_received_account": "支付用户零钱",
+            "create_time": _rfc3339(), "status": "PROCESSING", "funds_account": "AVAILABLE",
+            "amount": {"total": amount["total"], "refund": amount["refund"],
+                       "payer_total": amount["total"], "payer_refund": amount["refund"],
+                       "settlement_refund": amount["refund"],
+                       "settlement_total": amount["total"], "discount_refund": 0,
+                       "currency": "CNY"},
+        }
+        return self._answer(200, self.refunds[refund_no])
+
+    def _query_refund(self, request: httpx.Request, no: str) -> httpx.Response:
+        if no not in self.refunds:
+            return _error(404, "RESOURCE_NOT_EXISTS", "退款单不存在")
+        return self._answer(200, self.refunds[no])
+
+    # --- the member and WeChat -------------------------------------------------------------
+
+    def ref_from_checkout(self, checkout: dict) -> str:
+        code_url = checkout.get("codeUrl")
+        assert code_url and code_url.startswith("weixin://wxpay/bizpayurl?pr="), checkout
+        assert not checkout.get("clientSecret") and not checkout.get("jsapiParams"), checkout
+        return next(no for no, t in self.trades.items() if t["_prepay"].get("code_url") == code_url)
+
+    def set_state(self, ref: str, state: str) -> None:
+        self.trades[ref]["trade_state"] = state
+        self.trades[ref]["trade_state_desc"] = {"CLOSED": "订单已关闭", "PAYERROR": "支付失败",
+                                                "REVOKED": "已撤销", "USERPAYING": "用户支付中",
+                                                "NOTPAY": "订单未支付"}.get(state, state)
+
+    def pay(self, ref: str, amount_fen: int | None = None) -> None:
+        trade = self.trades[ref]
+        total = trade["amount"]["total"] if amount_fen is None else amount_fen
+        trade.update(trade_state="SUCCESS", trade_state_desc="支付成功",
+                     transaction_id=f"42000{next(self._n):023d}", bank_type="OTHERS",
+                     success_time=_rfc3339(), payer={"openid": trade["_openid"] or
+                                                     "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},
+                     amount={"total": total, "payer_total": total, "currency": "CNY",
+                             "payer_currency": "CNY"})
+
+    def close(self, ref: str) -> None:
+        self.set_state(ref, "CLOSED")
+
+    def notification(self, event_type: str, resource: dict[str, Any], *,
+                     original_type: str, summary: str, notification_id: str | None = None,
+                     platform: Platform | None = None, timestamp: int | None = None,
+                     key: rsa.RSAPrivateKey | None = None) -> Notification:
+        """WeChat's documented notification envelope, the resource encrypted with the APIv3
+        key, signed by the platform key (or `key`) at `timestamp`."""
+        envelope = {
+            "id": notification_id or str(uuid.uuid4()), "create_time": _rfc3339(),
+            "resource_type": "encrypt-resource", "event_type": event_type, "summary": summary,
+            "resource": {"original_type": original_type, **aes_encrypt(
+                self.keys.apiv3_key, json.dumps(resource, ensure_ascii=False), original_type)},
+        }
+        body = json.dumps(envelope, ensure_ascii=False)
+        headers = self.signed_headers(body, platform or self.signer or self.keys.platform,
+                                      timestamp=timestamp, key=key)
+        headers["Content-Type"] = "application/json"
+        return Notification(headers=headers, body=body.encode())
+
+    def success_notification(self, ref: str, *, notification_id: str | None = None,
+                             timestamp: int | None = None) -> Notification:
+        trade = self.trade_view(ref)
+        assert trade["trade_state"] == "SUCCESS", "call pay() first"
+        return self.notification("TRANSACTION.SUCCESS", trade, original_type="transaction",
+                                 summary="支付成功", notification_id=notification_id,
+                                 timestamp=timestamp)
+
+    def refund_resource(self, ref: str, status: str = "SUCCESS",
+                        refund_fen: int | None = None) -> dict[str, Any]:
+        trade = self.trades[ref]
+        refund = self.refunds.get(f"{ref}R") or {
+            "refund_id": f"50000{next(self._n):012d}", "out_refund_no": f"{ref}R",
+            "transaction_id": trade.get("transaction_id"), "out_trade_no": ref}
+        total = trade["amount"]["total"]
+        refund_fen = total if refund_fen is None else refund_fen
+        return {"mchid": MCHID, "out_trade_no": ref, "transaction_id": refund["transaction_id"],
+                "out_refund_no": refund["out_refund_no"], "refund_id": refund["refund_id"],
+                "refund_status": status, "success_time": _rfc3339(),
+                "user_received_account": "支付用户零钱",
+                "amount": {"total": total, "refund": refund_fen, "payer_total": total,
+                           "payer_refund": refund_fen}}
+
+    def refund_notification(self, ref: str, *, status: str = "SUCCESS",
+                            refund_fen: int | None = None) -> Notification:
+        resource = self.refund_resource(ref, status, refund_fen)
+        if resource["out_refund_no"] in self.refunds:
+            self.refunds[resource["out_refund_no"]].update(
+                status=status, success_time=resource["success_time"])
+        summary = {"SUCCESS": "退款成功", "ABNORMAL": "退款异常", "CLOSED": "退款关闭"}[status]
+        return self.notification(f"REFUND.{status}", resource, original_type="refund",
+                                 summary=summary)
+
+    def forge(self, notification: Notification) -> Notification:
+        h = dict(notification.headers)
+        h["Wechatpay-Signature"] = _sign(
+            self.keys.rogue, f"{h['Wechatpay-Timestamp']}\n{h['Wechatpay-Nonce']}\n"
+                             f"{notification.body.decode()}\n")
+        return Notification(headers=h, body=notification.body)
+
+    def stale(self, ref: str) -> Notification | None:
+        return self.success_notification(ref, timestamp=int(time.time()) - 600)
+
+    def accepted(self, response: httpx.Response) -> bool:
+        return response.status_code in (200, 204)
+
+    def rotate(self) -> None:
+        """WeChat rotates its platform certificate: signs with the new one, lists both."""
+        self.signer = self.keys.rotated
+        self.served = [self.keys.platform, self.keys.rotated]
+
+
+def settings_for(keys: Keys, **over: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "wechatpay_mchid": MCHID, "wechatpay_appid": APPID,
+        "wechatpay_cert_serial_no": MERCHANT_SERIAL, "wechatpay_private_key": keys.merchant_pem,
+        "wechatpay_private_key_file": None, "wechatpay_apiv3_key": keys.apiv3_key,
+        "wechatpay_notify_url": NOTIFY_URL, "wechatpay_cert_dir": None,
+        "wechatpay_public_key": None, "wechatpay_public_key_file": None,
+        "wechatpay_public_key_id": None, "wechatpay_api_base": API_BASE,
+    }
+    values.update(over)
+    return values
+
+
+@contextmanager
+def standin(monkeypatch: Any, **settings_over: Any) -> Iterator[WeChatPayStandIn]:
+    """Route WECHAT_PAY to the wechatpay provider, configured with test keys, and stand in
+    for api.mch.weixin.qq.com. Does not reset built providers (see the module's doc)."""
+    keys = session_keys()
+    settings = get_settings()
+    for name, value in settings_for(keys, **settings_over).items():
+        monkeypatch.setattr(settings, name, value)
+    monkeypatch.setattr(settings, "payment_providers",
+                        {**settings.payment_providers, "WECHAT_PAY": "wechatpay"})
+    stand_in = WeChatPayStandIn(keys, public_key_id=settings.wechatpay_public_key_id)
+    with respx.mock(base_url=API_BASE, assert_all_called=False) as router:
+        stand_in.mount(router)
+        yield stand_in
