@@ -38,7 +38,8 @@ from cryptography.x509.oid import NameOID
 from tests.mall.standins import Calls, Notification
 from unionhub.settings import get_settings
 
-API_BASE = "https://api.mch.weixin.qq.com"
+# WeChat's backup domain: not the SDK's hard-coded gateway, so the setting is exercised.
+API_BASE = "https://api2.mch.weixin.qq.com"
 MCHID = "1900009191"
 APPID = "wxd678efh567hg6787"
 MERCHANT_SERIAL = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
@@ -426,7 +427,7 @@ def settings_for(keys: Keys, **over: Any) -> dict[str, Any]:
 @contextmanager
 def standin(monkeypatch: Any, **settings_over: Any) -> Iterator[WeChatPayStandIn]:
     """Route WECHAT_PAY to the wechatpay provider, configured with test keys, and stand in
-    for api.mch.weixin.qq.com. Does not reset built providers (see the module's doc)."""
+    for WeChat Pay's API. Does not reset built providers (see the module's doc)."""
     keys = session_keys()
     settings = get_settings()
     for name, value in settings_for(keys, **settings_over).items():
