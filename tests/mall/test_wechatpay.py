@@ -17,6 +17,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
+from tests.mall.conftest import PAY, place, send
 from tests.mall.standins.wechatpay import (
     APPID,
     MCHID,
@@ -29,7 +30,8 @@ from tests.mall.standins.wechatpay import (
     standin,
 )
 from unionhub.errors import ValidationFailed
-from unionhub.mall.models import Payment, PaymentMethod
+from unionhub.mall.models import Payment, PaymentMethod, ProviderEvent
+from unionhub.mall.providers import check_configuration, reset_providers
 from unionhub.mall.providers.base import (
     FactKind,
     InvalidNotification,
@@ -138,7 +140,7 @@ async def test_alipay_channels_are_not_wechat_channels(provider, wechat):
     assert PayChannel.PAGE not in provider.channels
     with pytest.raises(ValidationFailed) as err:
         await provider.create_payment(request(PayChannel.PAGE))
-    assert err.value.code == "CHANNEL_UNSUPPORTED"
+    assert err.value.code == "CHANNEL_NOT_SUPPORTED"
     assert wechat.calls.payments == []
 
 
@@ -514,14 +516,71 @@ def test_keys_from_files(tmp_path):
 
 
 def test_start_up_check_refuses_a_configured_wechatpay_without_keys():
-    providers = pytest.importorskip("unionhub.mall.providers")
-    pytest.importorskip("unionhub.mall.providers.stripe")  # CARD is always Stripe
     settings = Settings(payment_providers={"WECHAT_PAY": "wechatpay"})
     with pytest.raises(PaymentConfigurationError) as err:
-        providers.check_configuration(settings)
+        check_configuration(settings)
     assert "UNIONHUB_WECHATPAY_MCHID" in str(err.value)
     ready = Settings(payment_providers={"WECHAT_PAY": "wechatpay"},
                      **settings_for(session_keys()))
-    assert "wechatpay" in providers.check_configuration(ready)
+    assert "wechatpay" in check_configuration(ready)
     # WeChat Pay not configured: its settings are not needed
-    assert "wechatpay" not in providers.check_configuration(Settings())
+    assert "wechatpay" not in check_configuration(Settings())
+
+
+async def test_a_wrongly_paid_amount_is_refunded_in_full(provider, wechat):
+    checkout = await provider.create_payment(request(amount_fen=5000))
+    wechat.pay(checkout.provider_ref, amount_fen=100)
+    await provider.refund(payment_for(checkout.provider_ref, 5000), None)
+    assert wechat.refund_requests[0]["amount"] == {"refund": 100, "total": 100, "currency": "CNY"}
+
+
+# --- through GraphQL and the webhook route ---------------------------------------------------
+
+@pytest.fixture
+async def wired(monkeypatch) -> AsyncIterator[WeChatPayStandIn]:
+    """The stand-in behind the app's own provider registry."""
+    await reset_providers()
+    with standin(monkeypatch) as stand_in:
+        yield stand_in
+    await reset_providers()
+
+
+async def test_pay_inside_wechat_through_graphql(gql, factory, mall, wired):
+    member = await factory.account()
+    order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
+    pay = {"orderId": order["id"], "method": "WECHAT_PAY", "channel": "MINI_PROGRAM"}
+    missing = (await gql(PAY, {"input": pay}, token=member.token)).data["payOrder"]
+    assert [(e["code"], e["field"]) for e in missing["errors"]] == [
+        ("PAYER_OPENID_REQUIRED", "payerOpenId")]
+    assert wired.calls.payments == []
+    result = await gql(PAY, {"input": {**pay, "payerOpenId": OPENID}}, token=member.token)
+    checkout = result.data["payOrder"]["checkout"]
+    params = checkout["wechatPayParams"]
+    assert checkout["provider"] == "wechatpay" and checkout["codeUrl"] is None
+    assert wired.calls.payments[0]["payer"] == {"openid": OPENID}
+    assert wired.calls.payments[0]["out_trade_no"] == checkout["reference"]
+    verify_rsa(session_keys().merchant, "\n".join(
+        [params["appId"], params["timeStamp"], params["nonceStr"], params["package"]]) + "\n",
+        params["paySign"])
+
+
+async def test_the_webhook_answers_in_wechat_pay_v3_terms(http, gql, factory, mall, wired):
+    member = await factory.account()
+    order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
+    result = await gql(PAY, {"input": {"orderId": order["id"], "method": "WECHAT_PAY"}},
+                       token=member.token)
+    ref = wired.ref_from_checkout(result.data["payOrder"]["checkout"])
+    wired.pay(ref)
+    note = wired.success_notification(ref)
+    body = json.dumps(_tampered(note))
+    tampered = await send(http, wired.webhook_path,
+                          Notification(wired.signed_headers(body, session_keys().platform),
+                                       body.encode()))
+    assert tampered.status_code == 400 and tampered.json()["code"] == "FAIL"
+    taken = await send(http, wired.webhook_path, note)
+    assert taken.status_code == 204 and taken.content == b""
+    assert (await Payment.get(provider_ref=ref)).status == "SUCCEEDED"
+    # An abnormal refund is verified, kept for operators, and acknowledged.
+    abnormal = await send(http, wired.webhook_path, wired.refund_notification(ref, status="ABNORMAL"))
+    assert abnormal.status_code == 204
+    assert await ProviderEvent.filter(provider="wechatpay", type="REFUND.ABNORMAL").count() == 1

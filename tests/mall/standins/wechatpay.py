@@ -319,8 +319,11 @@ class WeChatPayStandIn:
     def ref_from_checkout(self, checkout: dict) -> str:
         code_url = checkout.get("codeUrl")
         assert code_url and code_url.startswith("weixin://wxpay/bizpayurl?pr="), checkout
-        assert not checkout.get("clientSecret") and not checkout.get("jsapiParams"), checkout
-        return next(no for no, t in self.trades.items() if t["_prepay"].get("code_url") == code_url)
+        assert not any(checkout.get(f) for f in ("clientSecret", "wechatPayParams", "payUrl",
+                                                  "orderString")), checkout
+        ref = next(no for no, t in self.trades.items() if t["_prepay"].get("code_url") == code_url)
+        assert checkout.get("reference", ref) == ref, checkout
+        return ref
 
     def set_state(self, ref: str, state: str) -> None:
         self.trades[ref]["trade_state"] = state

@@ -183,7 +183,7 @@ class WeChatPayProvider:
         pay_type = _PAY_TYPES.get(request.channel)
         if pay_type is None:
             raise ValidationFailed(f"WeChat Pay does not offer {request.channel.value}",
-                                   field="channel", code="CHANNEL_UNSUPPORTED")
+                                   field="channel", code="CHANNEL_NOT_SUPPORTED")
         in_wechat = pay_type in (WeChatPayType.JSAPI, WeChatPayType.MINIPROG)
         if in_wechat and not request.payer_openid:
             raise ValidationFailed("paying inside WeChat needs the payer's openid",
@@ -215,9 +215,13 @@ class WeChatPayProvider:
         ref = _ref(payment)
         out_refund_no = f"{ref}R"  # one refund per payment: WeChat answers a repeat with it
         pay = await self._client()
+        # WeChat refunds against the trade's own total, which is what the member paid even
+        # when it is not what the order asked (a wrong amount is refunded, never kept).
+        trade = await self._call("query", pay.query(out_trade_no=ref), missing_ok=True) or {}
+        total = int((trade.get("amount") or {}).get("total") or payment.amount_fen)
         body = await self._call("refund", pay.refund(
             out_refund_no=out_refund_no, out_trade_no=ref,
-            amount={"refund": payment.amount_fen, "total": payment.amount_fen, "currency": "CNY"},
+            amount={"refund": total, "total": total, "currency": "CNY"},
             reason=(reason or "")[:80] or None, notify_url=self._notify_url))
         assert body is not None
         return RefundResult(refund_ref=out_refund_no, completed=body.get("status") == "SUCCESS")
