@@ -16,7 +16,7 @@ from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
 from unionhub import cache, db, jobs
-from unionhub.domains import DOMAINS, optional_domain_modules
+from unionhub.domains import DOMAINS, check_domains_startup, close_domains, optional_domain_modules
 from unionhub.edge import edge
 from unionhub.observability.tracing import setup_tracing
 from unionhub.schema.builder import build_schema
@@ -69,6 +69,8 @@ def domain_routes(subgraph: str | None) -> list[Route]:
 def create_app(subgraph: str | None = None, settings: Settings | None = None,
                manage_connections: bool = True) -> Any:
     settings = settings or get_settings()
+    domains = DOMAINS if subgraph is None else (subgraph,)
+    check_domains_startup(settings, domains)
     service = settings.service_name + (f"-{subgraph}" if subgraph else "")
     setup_tracing(service, settings.slow_operation_threshold_ms, settings.slow_operations_kept)
     schema = build_schema(
@@ -99,6 +101,7 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
             stop.set()
             if scheduler is not None:
                 await scheduler
+            await close_domains(domains)
             if manage_connections:
                 await db.close_db()
                 await cache.close_redis()

@@ -31,3 +31,16 @@ def optional_domain_modules(submodule: str,
         except ModuleNotFoundError as exc:
             if exc.name != name:
                 raise
+
+
+def check_domains_startup(settings: object, domains: Iterable[str] = DOMAINS) -> None:
+    """Each domain's `startup.check(settings)`: configuration it cannot run without is
+    refused before the process serves anything."""
+    for module in optional_domain_modules("startup", domains):
+        module.check(settings)
+
+
+async def close_domains(domains: Iterable[str] = DOMAINS) -> None:
+    """Each domain's `startup.close()`: clients it opened (payment providers' HTTP)."""
+    for module in optional_domain_modules("startup", domains):
+        await module.close()

@@ -14,6 +14,7 @@ from arq.cron import CronJob
 from arq.worker import run_worker
 
 from unionhub import cache, db
+from unionhub.domains import check_domains_startup, close_domains
 from unionhub.jobs import PeriodicJob, periodic_jobs
 from unionhub.settings import get_settings
 
@@ -40,6 +41,7 @@ async def _startup(_ctx: dict[str, Any]) -> None:
 
 
 async def _shutdown(_ctx: dict[str, Any]) -> None:
+    await close_domains()
     await db.close_db()
     await cache.close_redis()
 
@@ -48,6 +50,7 @@ def worker_settings() -> dict[str, Any]:
     settings = get_settings()
     if not settings.redis_url:
         raise SystemExit("unionhub worker needs REDIS_URL; the embedded mode runs jobs in the app")
+    check_domains_startup(settings)
     return {
         "functions": [],
         "cron_jobs": [_cron(job) for job in periodic_jobs()],

@@ -1,27 +1,26 @@
-"""Mall fixtures: a small catalogue built through GraphQL by the mall's operator, and a
-Stripe stand-in (respx routes answering with Stripe's documented object shapes)."""
+"""Mall fixtures: a small catalogue built through GraphQL by the mall's operator, and the
+payment rails' stand-ins (tests/mall/standins): `stripe_api` for Stripe-specific tests,
+`rail` for tests that run over every provider."""
 
 from __future__ import annotations
 
+import importlib
 import itertools
-import json
-import time
+import pkgutil
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs
 
 import httpx
 import pytest
-import respx
-import stripe
 
-from unionhub.mall import payments
-from unionhub.settings import get_settings
-
-STRIPE_BASE = "http://stripe.test"
-WEBHOOK_SECRET = "whsec_test_unionhub_mall"
+from tests.mall import standins
+from tests.mall.standins import Notification, StandIn
+from tests.mall.standins.stripe import StripeStandIn, signed
+from tests.mall.standins.stripe import standin as stripe_standin
+from unionhub.mall.providers import reset_providers
 
 CREATE_SUPPLIER = """mutation S($input: CreateSupplierInput!) {
   createSupplier(input: $input) { supplier { id name regionCode certified } errors { code field } } }"""
@@ -41,6 +40,8 @@ PLACE = """mutation Place($input: PlaceOrderInput!) {
     errors { code field message } } }"""
 PAY = """mutation Pay($input: PayOrderInput!) {
   payOrder(input: $input) { clientSecret payment { id method status amountFen }
+    checkout { provider reference clientSecret codeUrl payUrl orderString
+      wechatPayParams { appId timeStamp nonceStr package signType paySign } }
     order { id status } errors { code field message } } }"""
 ORDER = """query O($id: ID!) { order(id: $id) { id status subtotalFen discountFen payableFen
   paymentMethod voucher { id status } items { skuId quantity lineFen } events { kind toStatus } } }"""
@@ -148,106 +149,35 @@ async def sku_stock(gql, product_id: str) -> dict[str, int]:
     return {s["id"]: s["stock"] for s in r.data["product"]["skus"]}
 
 
-# --- the Stripe stand-in -------------------------------------------------------------------
+# --- the payment rails' stand-ins ---------------------------------------------------------
 
-@dataclass
-class StripeStandIn:
-    """Answers /v1/payment_intents and /v1/refunds like Stripe (object shapes from Stripe's
-    API reference), replaying the first answer for a repeated Idempotency-Key."""
-
-    intents: dict[str, dict] = field(default_factory=dict)
-    refunds: dict[str, dict] = field(default_factory=dict)
-    requests: list[tuple[str, dict, str | None]] = field(default_factory=list)
-    fail_with: int | None = None  # answer the next intent with this HTTP status
-    _replay: dict[str, dict] = field(default_factory=dict)
-    _n: itertools.count = field(default_factory=lambda: itertools.count(1))
-
-    def _form(self, request: httpx.Request) -> dict[str, Any]:
-        return {k: v[0] for k, v in parse_qs(request.content.decode()).items()}
-
-    def create_intent(self, request: httpx.Request) -> httpx.Response:
-        key = request.headers.get("Idempotency-Key")
-        form = self._form(request)
-        self.requests.append(("payment_intent", form, key))
-        if self.fail_with is not None:
-            status, self.fail_with = self.fail_with, None
-            return httpx.Response(status, json={"error": {
-                "type": "invalid_request_error", "code": "payment_method_unactivated",
-                "message": "The payment method type provided: alipay is invalid."}})
-        if key in self._replay:
-            return httpx.Response(200, json=self._replay[key])
-        pi_id = f"pi_{next(self._n):08d}TEST"
-        types = [v for k, v in form.items() if k.startswith("payment_method_types")]
-        intent = {
-            "id": pi_id, "object": "payment_intent", "amount": int(form["amount"]),
-            "amount_received": 0, "currency": form["currency"], "status": "requires_payment_method",
-            "client_secret": f"{pi_id}_secret_{uuid.uuid4().hex[:12]}",
-            "payment_method_types": types,
-            "metadata": {k[9:-1]: v for k, v in form.items() if k.startswith("metadata[")},
-            "livemode": False, "created": int(time.time()), "last_payment_error": None,
-        }
-        self.intents[pi_id] = intent
-        self._replay[key] = intent
-        return httpx.Response(200, json=intent)
-
-    def create_refund(self, request: httpx.Request) -> httpx.Response:
-        key = request.headers.get("Idempotency-Key")
-        form = self._form(request)
-        self.requests.append(("refund", form, key))
-        if key in self._replay:
-            return httpx.Response(200, json=self._replay[key])
-        intent = self.intents[form["payment_intent"]]
-        refund = {"id": f"re_{next(self._n):08d}TEST", "object": "refund",
-                  "amount": intent["amount"], "currency": intent["currency"],
-                  "payment_intent": intent["id"], "status": "pending",
-                  "created": int(time.time()), "metadata": {}}
-        self.refunds[refund["id"]] = refund
-        self._replay[key] = refund
-        return httpx.Response(200, json=refund)
-
-    def event(self, type_: str, intent_id: str, *, event_id: str | None = None,
-              **over: Any) -> dict:
-        intent = dict(self.intents[intent_id])
-        if type_ == "payment_intent.succeeded":
-            intent.update(status="succeeded", amount_received=intent["amount"])
-        elif type_ == "payment_intent.payment_failed":
-            intent.update(status="requires_payment_method", last_payment_error={
-                "code": "card_declined", "message": "Your card was declined."})
-        if type_ == "charge.refunded":
-            obj = {"id": f"ch_{intent_id[3:]}", "object": "charge", "amount": intent["amount"],
-                   "amount_refunded": intent["amount"], "currency": intent["currency"],
-                   "payment_intent": intent_id, "refunded": True, "status": "succeeded"}
-        else:
-            obj = intent
-        obj.update(over)
-        return {"id": event_id or f"evt_{uuid.uuid4().hex[:24]}", "object": "event",
-                "api_version": "2024-06-20", "created": int(time.time()), "livemode": False,
-                "pending_webhooks": 1, "request": {"id": None, "idempotency_key": None},
-                "type": type_, "data": {"object": obj}}
+# Every stand-in module present: the lifecycle tests run over each (test_payment_lifecycle
+# also checks that every provider the registry knows has one).
+RAILS = tuple(sorted(m.name for m in pkgutil.iter_modules(standins.__path__)))
 
 
 @pytest.fixture
-def stripe_api(monkeypatch) -> StripeStandIn:
-    settings = get_settings()
-    monkeypatch.setattr(settings, "stripe_api_base", STRIPE_BASE)
-    monkeypatch.setattr(settings, "stripe_api_key", "sk_test_unionhub")
-    monkeypatch.setattr(settings, "stripe_webhook_secret", WEBHOOK_SECRET)
-    payments.reset_client()
-    standin = StripeStandIn()
-    with respx.mock(base_url=STRIPE_BASE, assert_all_called=False) as router:
-        router.post("/v1/payment_intents").mock(side_effect=standin.create_intent)
-        router.post("/v1/refunds").mock(side_effect=standin.create_refund)
-        yield standin
-    payments.reset_client()
+async def stripe_api(monkeypatch) -> AsyncIterator[StripeStandIn]:
+    await reset_providers()
+    with stripe_standin(monkeypatch) as stand_in:
+        yield stand_in
+    await reset_providers()
 
 
-def signed(event: dict, secret: str = WEBHOOK_SECRET, timestamp: int | None = None,
-           ) -> tuple[str, dict]:
-    body = json.dumps(event)
-    header = stripe.WebhookSignature.generate_signature_header(body, secret, timestamp)
-    return body, {"Stripe-Signature": header, "Content-Type": "application/json"}
+@pytest.fixture(params=RAILS)
+async def rail(request, monkeypatch) -> AsyncIterator[StandIn]:
+    """Each provider's stand-in in turn, its method routed to its provider."""
+    module = importlib.import_module(f"tests.mall.standins.{request.param}")
+    await reset_providers()
+    with module.standin(monkeypatch) as stand_in:
+        yield stand_in
+    await reset_providers()
 
 
 async def deliver(http, event: dict, **kw: Any) -> httpx.Response:
-    body, headers = signed(event, **kw)
-    return await http.post("/webhooks/stripe", content=body, headers=headers)
+    """A Stripe event, signed, to the Stripe webhook."""
+    return await send(http, "/webhooks/stripe", signed(event, **kw))
+
+
+async def send(http, path: str, notification: Notification) -> httpx.Response:
+    return await http.post(path, content=notification.body, headers=notification.headers)

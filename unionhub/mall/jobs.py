@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from unionhub.jobs import PeriodicJob
 from unionhub.mall.campaigns import continue_pending_grants, expire_vouchers
-from unionhub.mall.orders import cancel_expired_orders
-from unionhub.mall.payments import retry_pending_refunds
+from unionhub.mall.payments import cancel_expired_orders, reconcile_payments, retry_pending_refunds
 
 PERIODIC_JOBS = [
     PeriodicJob("mall.cancel_expired_orders", cancel_expired_orders, every_seconds=60),
     PeriodicJob("mall.expire_vouchers", expire_vouchers, every_seconds=600),
     PeriodicJob("mall.continue_pending_grants", continue_pending_grants, every_seconds=30),
     PeriodicJob("mall.retry_pending_refunds", retry_pending_refunds, every_seconds=300),
+    PeriodicJob("mall.reconcile_payments", reconcile_payments, every_seconds=120),
 ]

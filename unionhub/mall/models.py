@@ -245,8 +245,11 @@ class Payment(Model):
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
         "mall.Order", related_name="payments", on_delete=fields.RESTRICT)
     method = fields.CharEnumField(PaymentMethod, max_length=12)
-    provider = fields.CharField(max_length=16)  # "stripe" or "union_funds"
-    provider_ref = fields.CharField(max_length=64, null=True, unique=True)  # PaymentIntent id
+    # "stripe", "wechatpay", "alipay" (online), "union_funds", or "none" (nothing to collect)
+    provider = fields.CharField(max_length=16)
+    # The payment at the provider: Stripe's PaymentIntent id, our out_trade_no for WeChat
+    # Pay and Alipay.
+    provider_ref = fields.CharField(max_length=64, null=True, unique=True)
     amount_fen = fields.IntField()
     status = fields.CharEnumField(PaymentStatus, max_length=16,
                                   default=PaymentStatus.REQUIRES_PAYMENT)
@@ -254,6 +257,7 @@ class Payment(Model):
     refund_ref = fields.CharField(max_length=64, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     succeeded_at = fields.DatetimeField(null=True)
+    checked_at = fields.DatetimeField(null=True)  # last asked about by reconciliation
 
     class Meta:
         table = "mall_payments"

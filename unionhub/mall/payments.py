@@ -1,28 +1,29 @@
-"""Payments: Stripe PaymentIntents in CNY (alipay, wechat_pay, card) confirmed by Stripe's
-signed webhooks, and union funds (工会经费集采) confirmed by a cadre in scope.
+"""Payments, written once above the provider interface (unionhub.mall.providers): online
+methods through the provider configured for each (Stripe, WeChat Pay, Alipay), and union
+funds (工会经费集采) confirmed by a cadre in scope.
 
-Each webhook event is applied once: inserting its id into `mall_provider_events` is the
-gate, in the same transaction as the event's effects. Effects are conditional updates on the
-payment's and the order's status, so an event arriving twice (under two ids) or out of order
-cannot move anything backwards. A payment that succeeds for an order no longer awaiting it
-(cancelled after 30 minutes, or paid another way) is refunded, never lost.
+Every verified provider fact (a notification, or the answer to a status query) is applied
+once: inserting its id into `mall_provider_events` is the gate, in the same transaction as
+its effects. Effects are conditional updates on the payment's and the order's status, so a
+fact arriving twice (under two ids), or out of order, cannot move anything backwards. Money
+that arrives for an order no longer awaiting it (cancelled after 30 minutes, or paid another
+way), or in the wrong amount, is refunded, never lost. A reconciliation job asks the
+providers about payments whose notification never came.
 """
 
 from __future__ import annotations
 
-import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
-from typing import Any
 
-import stripe
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
-from unionhub.errors import AccessDenied, Conflict, InvalidTransition, NotFound
+from unionhub.errors import AccessDenied, Conflict, InvalidTransition, NotFound, ValidationFailed
 from unionhub.identity import audit
 from unionhub.identity.access import Principal, path_in_scope, require_authenticated
 from unionhub.mall import orders
@@ -36,52 +37,55 @@ from unionhub.mall.models import (
     PaymentStatus,
     ProviderEvent,
 )
+from unionhub.mall.providers import configured_names, provider_for, provider_named
+from unionhub.mall.providers.base import (
+    Checkout,
+    FactKind,
+    PayChannel,
+    PaymentFact,
+    PaymentProviderError,
+    PaymentRequest,
+    ProviderUnavailable,
+)
 from unionhub.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-STRIPE_TYPES = {
-    PaymentMethod.ALIPAY: "alipay",
-    PaymentMethod.WECHAT_PAY: "wechat_pay",
-    PaymentMethod.CARD: "card",
-}
 # Refund windows after payment: Alipay 90 days, WeChat Pay 180 days (card: Stripe's 180).
 REFUND_WINDOW = {
     PaymentMethod.ALIPAY: timedelta(days=90),
     PaymentMethod.WECHAT_PAY: timedelta(days=180),
     PaymentMethod.CARD: timedelta(days=180),
 }
+# One letter per method in our trade numbers: an order has one payment per method.
+_METHOD_CODE = {PaymentMethod.ALIPAY: "A", PaymentMethod.WECHAT_PAY: "W", PaymentMethod.CARD: "C"}
+# Reconciliation asks about open payments older than this (their notification is late) ...
+RECONCILE_AFTER = timedelta(minutes=2)
+# ... and gives up on those older than this (every rail has closed the trade by then).
+RECONCILE_WITHIN = timedelta(days=2)
+RECHECK_EVERY = timedelta(minutes=5)
 
-
-class PaymentProviderError(Conflict):
-    code = "PAYMENT_PROVIDER_ERROR"
-
-
-@lru_cache(maxsize=4)
-def _client(api_key: str, api_base: str | None) -> stripe.StripeClient:
-    return stripe.StripeClient(
-        api_key, http_client=stripe.HTTPXClient(), max_network_retries=2,
-        base_addresses={"api": api_base} if api_base else None,
-    )
-
-
-def stripe_client() -> stripe.StripeClient:
-    settings = get_settings()
-    return _client(settings.stripe_api_key, settings.stripe_api_base)
-
-
-def reset_client() -> None:
-    _client.cache_clear()
+__all__ = ["PaymentProviderError", "PaymentResult", "apply_fact", "pay_order",
+           "reconcile_payments", "refund_order", "retry_pending_refunds"]
 
 
 @dataclass
 class PaymentResult:
     payment: Payment
     order: Order
-    client_secret: str | None
+    checkout: Checkout | None  # None when no provider was asked (union funds, fully discounted)
 
 
-async def pay_order(principal: Principal, order_id: int, method: PaymentMethod) -> PaymentResult:
+def trade_number(order: Order, method: PaymentMethod) -> str:
+    """Our reference of an order's payment by one method: WeChat Pay's and Alipay's
+    out_trade_no (at most 32 of [A-Za-z0-9]), Stripe's idempotency key. Stable, so a retried
+    payOrder asks the provider for the same trade, never a second one."""
+    return f"{get_settings().payment_reference_prefix}{order.id}{_METHOD_CODE[method]}"
+
+
+async def pay_order(principal: Principal, order_id: int, method: PaymentMethod,
+                    channel: PayChannel = PayChannel.DEFAULT,
+                    payer_openid: str | None = None) -> PaymentResult:
     member_id = require_authenticated(principal)
     order = await orders.get_order(order_id)
     if method == PaymentMethod.UNION_FUNDS:
@@ -91,24 +95,31 @@ async def pay_order(principal: Principal, order_id: int, method: PaymentMethod) 
     _check_payable(order)
     if order.payable_fen == 0:
         return await _settle_without_money(order, member_id, method)
+    provider = provider_for(method)
+    _check_openid(payer_openid)
+    if channel not in provider.channels:
+        raise ValidationFailed(f"{method.value} payments here cannot use channel {channel.value}",
+                               field="channel", code="CHANNEL_NOT_SUPPORTED")
+    request = PaymentRequest(
+        order_id=order.id, method=method, channel=channel,
+        out_trade_no=trade_number(order, method), amount_fen=order.payable_fen,
+        description=f"网上职工之家消费帮扶商城订单 {order.id}", expires_at=order.expires_at,
+        payer_openid=payer_openid)
     try:
-        intent = await stripe_client().v1.payment_intents.create_async(
-            params={
-                "amount": order.payable_fen,
-                "currency": "cny",
-                "payment_method_types": [STRIPE_TYPES[method]],
-                "description": f"UnionHub mall order {order.id}",
-                "metadata": {"order_id": str(order.id), "method": method.value},
-            },
-            # Stripe replays its first answer for a key: a retried payOrder gets the same intent.
-            options={"idempotency_key": f"order-{order.id}-{order.idempotency_key}-{method.value}"},
-        )
-    except stripe.StripeError as exc:
-        log.warning("stripe refused a payment intent: %s", type(exc).__name__)
+        checkout = await provider.create_payment(request)
+    except ProviderUnavailable:
         raise PaymentProviderError("the payment provider refused the payment; try again later",
                                    field="method") from None
-    payment = await _payment_row(order, method, intent.id)
-    return PaymentResult(payment=payment, order=order, client_secret=intent.client_secret)
+    payment = await _payment_row(order, method, provider.name, checkout.provider_ref)
+    return PaymentResult(payment=payment, order=order, checkout=checkout)
+
+
+def _check_openid(value: str | None) -> None:
+    # WeChat openids are 28 characters of [A-Za-z0-9_-]; anything else is refused up front.
+    if value is not None and not (1 <= len(value) <= 64 and all(
+            c.isascii() and (c.isalnum() or c in "_-") for c in value)):
+        raise ValidationFailed("payer openid must be 1-64 letters, digits, _ or -",
+                               field="payerOpenId", code="PAYER_OPENID_FORMAT")
 
 
 def _check_payable(order: Order) -> None:
@@ -120,16 +131,18 @@ def _check_payable(order: Order) -> None:
                                 code="ORDER_EXPIRED")
 
 
-async def _payment_row(order: Order, method: PaymentMethod, ref: str) -> Payment:
+async def _payment_row(order: Order, method: PaymentMethod, provider: str, ref: str) -> Payment:
     try:
         payment, _ = await Payment.get_or_create(
             order_id=order.id, method=method,
-            defaults={"provider": "stripe", "provider_ref": ref, "amount_fen": order.payable_fen},
+            defaults={"provider": provider, "provider_ref": ref, "amount_fen": order.payable_fen,
+                      "checked_at": utcnow()},
         )
     except IntegrityError:  # a concurrent payOrder for the same order and method
         payment = await Payment.get(order_id=order.id, method=method)
     await OrderEvent.create(order_id=order.id, kind="PAYMENT_STARTED", actor_id=order.member_id,
-                            detail={"method": method.value, "payment_id": payment.id})
+                            detail={"method": method.value, "payment_id": payment.id,
+                                    "provider": provider})
     return payment
 
 
@@ -146,8 +159,7 @@ async def _pay_with_union_funds(principal: Principal, actor_id: int,
             order_id=order.id, method=PaymentMethod.UNION_FUNDS, provider="union_funds",
             amount_fen=order.payable_fen, status=PaymentStatus.SUCCEEDED,
             confirmed_by_id=actor_id, succeeded_at=utcnow())
-    return PaymentResult(payment=payment, order=await orders.get_order(order.id),
-                         client_secret=None)
+    return PaymentResult(payment=payment, order=await orders.get_order(order.id), checkout=None)
 
 
 async def _settle_without_money(order: Order, actor_id: int, method: PaymentMethod,
@@ -159,61 +171,44 @@ async def _settle_without_money(order: Order, actor_id: int, method: PaymentMeth
         payment = await Payment.create(order_id=order.id, method=method, provider="none",
                                        amount_fen=0, status=PaymentStatus.SUCCEEDED,
                                        succeeded_at=utcnow())
-    return PaymentResult(payment=payment, order=await orders.get_order(order.id),
-                         client_secret=None)
+    return PaymentResult(payment=payment, order=await orders.get_order(order.id), checkout=None)
 
 
-# --- webhooks ------------------------------------------------------------------------------
+# --- facts from the providers -------------------------------------------------------------
 
-def verify_stripe_event(payload: bytes, signature: str | None) -> dict[str, Any]:
-    """The verified event as plain JSON. Raises ValueError (bad JSON) or
-    stripe.SignatureVerificationError (bad signature, or older than 300 s: a replay)."""
-    text = payload.decode("utf-8")
-    stripe.Webhook.construct_event(text, signature, get_settings().stripe_webhook_secret,
-                                   tolerance=300)
-    return json.loads(text)
-
-
-async def handle_stripe_event(event: Any) -> str:
-    """Apply one verified event exactly once. Returns "applied", "duplicate" or "ignored"."""
-    obj = event["data"]["object"]
+async def apply_fact(provider: str, fact: PaymentFact) -> str:
+    """Apply one verified fact exactly once. Returns "applied", "duplicate", "ignored", or
+    "unknown" (a payment we have no row for yet: not recorded, so a redelivery can apply it)."""
     to_refund: list[int] = []
     try:
         async with in_transaction():
-            await ProviderEvent.create(provider="stripe", event_id=event["id"],
-                                       type=event["type"])
-            handler = _HANDLERS.get(event["type"])
-            if handler is None:
+            payment = None
+            if fact.kind is not None:
+                payment = await Payment.get_or_none(provider=provider,
+                                                    provider_ref=fact.provider_ref or "")
+                if payment is None:
+                    log.warning("%s fact %s for an unknown payment", provider, fact.event_type)
+                    return "unknown"
+            await ProviderEvent.create(provider=provider, event_id=fact.event_id[:64],
+                                       type=fact.event_type[:64])
+            if payment is None:
                 return "ignored"
-            await handler(obj, to_refund)
+            await _HANDLERS[fact.kind](payment, fact, to_refund)
     except IntegrityError:
         return "duplicate"
     for payment_id in to_refund:
-        await refund_stripe_payment(payment_id)
+        await request_refund(payment_id)
     return "applied"
 
 
-async def _payment_for(intent_id: str | None) -> Payment | None:
-    if not intent_id:
-        return None
-    payment = await Payment.get_or_none(provider="stripe", provider_ref=intent_id)
-    if payment is None:
-        log.warning("stripe event for an unknown payment intent")
-    return payment
-
-
-async def _on_succeeded(intent: Any, to_refund: list[int]) -> None:
-    payment = await _payment_for(intent["id"])
-    if payment is None:
-        return
+async def _on_succeeded(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
     moved = await Payment.filter(
         id=payment.id, status__in=[PaymentStatus.REQUIRES_PAYMENT, PaymentStatus.FAILED],
     ).update(status=PaymentStatus.SUCCEEDED, succeeded_at=utcnow())
     if not moved:
-        return  # already applied under another event id
+        return  # applied already under another id, or refunded before its success arrived
     order = await Order.get(id=payment.order_id)
-    amount_ok = (intent.get("amount_received") == payment.amount_fen
-                 and intent.get("currency") == "cny")
+    amount_ok = fact.amount_fen == payment.amount_fen and (fact.currency or "cny") == "cny"
     if amount_ok and await orders.mark_paid(order, None, payment.method.value):
         return
     # The order no longer awaits this money (cancelled, paid otherwise) or the amount is wrong:
@@ -224,70 +219,76 @@ async def _on_succeeded(intent: Any, to_refund: list[int]) -> None:
     to_refund.append(payment.id)
 
 
-async def _on_failed(intent: Any, to_refund: list[int]) -> None:
-    payment = await _payment_for(intent["id"])
-    if payment is None:
-        return
+async def _on_failed(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
     if await Payment.filter(id=payment.id, status=PaymentStatus.REQUIRES_PAYMENT).update(
             status=PaymentStatus.FAILED):
-        error = intent.get("last_payment_error") or {}
         await OrderEvent.create(order_id=payment.order_id, kind="PAYMENT_FAILED",
-                                detail={"payment_id": payment.id, "code": error.get("code")})
+                                detail={"payment_id": payment.id, "code": fact.failure_code})
 
 
-async def _on_refunded(charge: Any, to_refund: list[int]) -> None:
-    payment = await _payment_for(charge.get("payment_intent"))
-    if payment is None:
+async def _on_refunded(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
+    if not fact.full_refund:
+        # A partial refund made at the provider: recorded there; the order stays as it is.
+        await OrderEvent.create(order_id=payment.order_id, kind="PARTIAL_REFUND_AT_PROVIDER",
+                                detail={"payment_id": payment.id})
         return
-    if not charge.get("refunded"):
-        return  # a partial refund: recorded by Stripe, the order stays as it is
     # Out of order, the refund may arrive before the success it undoes: the payment is then
     # REFUNDED already and the late success no longer moves it (nor pays the order).
     if not await Payment.filter(id=payment.id).exclude(status=PaymentStatus.REFUNDED).update(
             status=PaymentStatus.REFUNDED):
         return
     order = await Order.get(id=payment.order_id)
-    # A refund made in Stripe's dashboard also refunds the order; a refunded late payment
-    # leaves its cancelled order as it is.
+    # A refund made in the provider's dashboard also refunds the order; a refunded late
+    # payment leaves its cancelled order as it is.
     if not await orders.mark_refunded(order, None, "REFUNDED_BY_PROVIDER"):
         await OrderEvent.create(order_id=order.id, kind="PAYMENT_REFUNDED",
                                 detail={"payment_id": payment.id})
 
 
-_HANDLERS = {
-    "payment_intent.succeeded": _on_succeeded,
-    "payment_intent.payment_failed": _on_failed,
-    "charge.refunded": _on_refunded,
+_HANDLERS: dict[FactKind, Callable[[Payment, PaymentFact, list[int]], Awaitable[None]]] = {
+    FactKind.SUCCEEDED: _on_succeeded,
+    FactKind.FAILED: _on_failed,
+    FactKind.REFUNDED: _on_refunded,
 }
 
 
-async def refund_stripe_payment(payment_id: int) -> bool:
-    """Ask Stripe for a full refund (idempotent per payment). The charge.refunded webhook
-    completes it; `retry_pending_refunds` asks again if Stripe could not be reached."""
+# --- refunds ------------------------------------------------------------------------------
+
+async def request_refund(payment_id: int, reason: str | None = None) -> bool:
+    """Ask the payment's provider for a full refund (idempotent per payment). A refund the
+    provider completes at once is applied now; the others by notification or reconciliation.
+    False when the provider could not be reached: `retry_pending_refunds` asks again."""
     payment = await Payment.get(id=payment_id)
-    try:
-        refund = await stripe_client().v1.refunds.create_async(
-            params={"payment_intent": payment.provider_ref,
-                    "metadata": {"order_id": str(payment.order_id)}},
-            options={"idempotency_key": f"refund-payment-{payment.id}"},
-        )
-    except stripe.StripeError as exc:
-        log.warning("stripe refund failed for payment %s: %s", payment.id, type(exc).__name__)
+    provider = provider_named(payment.provider)
+    if provider is None:
+        log.error("payment %s is due a refund from %s, which is not configured",
+                  payment.id, payment.provider)
         return False
-    await Payment.filter(id=payment.id, refund_ref__isnull=True).update(refund_ref=refund.id)
+    try:
+        result = await provider.refund(payment, reason)
+    except ProviderUnavailable:
+        log.warning("refund of payment %s not accepted by %s yet", payment.id, payment.provider)
+        return False
+    await Payment.filter(id=payment.id, refund_ref__isnull=True).update(
+        refund_ref=result.refund_ref)
+    if result.completed:
+        await apply_fact(payment.provider, PaymentFact(
+            event_id=f"refund:{result.refund_ref}", event_type="refund.completed",
+            kind=FactKind.REFUNDED, provider_ref=payment.provider_ref))
     return True
 
 
 async def retry_pending_refunds(limit: int = 100) -> int:
-    """Periodic: refunds that were due but never reached Stripe."""
-    due = await Payment.filter(provider="stripe", status=PaymentStatus.REFUND_PENDING,
-                               refund_ref__isnull=True).limit(limit).values_list("id", flat=True)
-    return sum([await refund_stripe_payment(i) for i in due])
+    """Periodic: refunds that were due but never reached their provider."""
+    due = await Payment.filter(provider__in=configured_names(),
+                               status=PaymentStatus.REFUND_PENDING, refund_ref__isnull=True,
+                               ).limit(limit).values_list("id", flat=True)
+    return sum([await request_refund(i) for i in due])
 
 
 async def refund_order(principal: Principal, order_id: int, reason: str | None) -> Order:
-    """Refund a paid order: through Stripe for online payments (completed asynchronously by
-    charge.refunded), offline for union funds."""
+    """Refund a paid order: through its provider for online payments (completed when the
+    provider says so), offline for union funds."""
     order = await orders.get_order(order_id)
     orders.check_refund_allowed(principal, order)
     payment = await Payment.filter(order_id=order.id, status=PaymentStatus.SUCCEEDED).first()
@@ -298,13 +299,12 @@ async def refund_order(principal: Principal, order_id: int, reason: str | None) 
     if window is not None and payment.succeeded_at and utcnow() - payment.succeeded_at > window:
         raise Conflict("the refund window of this payment method has passed", field="orderId",
                        code="REFUND_WINDOW_PASSED")
+    online = payment.provider not in ("union_funds", "none")
     async with in_transaction():
         if not await orders.mark_refunded(order, principal.member_id,
                                           after_shipping=is_mall_manager(principal)):
             await orders.fail_transition(order, "refund")
-        # Stripe completes its refunds asynchronously (charge.refunded); the others are done.
-        new_status = (PaymentStatus.REFUND_PENDING if payment.provider == "stripe"
-                      else PaymentStatus.REFUNDED)
+        new_status = PaymentStatus.REFUND_PENDING if online else PaymentStatus.REFUNDED
         await Payment.filter(id=payment.id, status=PaymentStatus.SUCCEEDED).update(
             status=new_status)
         await OrderEvent.create(order_id=order.id, kind="REFUND_REQUESTED",
@@ -314,6 +314,60 @@ async def refund_order(principal: Principal, order_id: int, reason: str | None) 
                            subject_type="order", subject_id=order.id,
                            detail={"payment": payment.id, "method": payment.method.value,
                                    "amount_fen": payment.amount_fen})
-    if payment.provider == "stripe":
-        await refund_stripe_payment(payment.id)
+    if online:
+        await request_refund(payment.id, (reason or "")[:80] or None)
     return await orders.get_order(order.id)
+
+
+# --- reconciliation -----------------------------------------------------------------------
+
+async def reconcile_payment(payment: Payment) -> str | None:
+    """Ask the provider where one open payment (or its pending refund) stands, and apply
+    the answer through the same gate as a notification."""
+    provider = provider_named(payment.provider)
+    if provider is None:
+        return None
+    await Payment.filter(id=payment.id).update(checked_at=utcnow())
+    try:
+        if payment.status == PaymentStatus.REFUND_PENDING:
+            fact = await provider.query_refund(payment)
+        else:
+            fact = await provider.query(payment)
+    except ProviderUnavailable:
+        log.warning("%s could not tell the status of payment %s", payment.provider, payment.id)
+        return None
+    if fact is None:
+        return None
+    return await apply_fact(payment.provider, fact)
+
+
+async def reconcile_payments(limit: int = 200) -> int:
+    """Periodic: payments still open (or refunds still pending) some minutes after they
+    started, asked about oldest-checked first, so a lost notification costs minutes, not
+    money. Covers cancelled orders too: money that came late is then refunded."""
+    now = utcnow()
+    # A pending refund without refund_ref never reached its provider: retry_pending_refunds.
+    stuck = await Payment.filter(
+        Q(status=PaymentStatus.REQUIRES_PAYMENT)
+        | Q(status=PaymentStatus.REFUND_PENDING, refund_ref__isnull=False),
+        provider__in=configured_names(),
+        created_at__lte=now - RECONCILE_AFTER, created_at__gte=now - RECONCILE_WITHIN,
+        checked_at__lte=now - RECHECK_EVERY,
+    ).order_by("checked_at").limit(limit)
+    settled = 0
+    for payment in stuck:
+        settled += await reconcile_payment(payment) == "applied"
+    return settled
+
+
+async def cancel_expired_orders(limit: int = 500) -> int:
+    """Periodic: cancel orders unpaid after the payment window (orders.cancel_expired_orders),
+    asking the provider first about any payment of theirs still open, so that money whose
+    notification is late pays its order instead of being refunded."""
+    open_payments = await Payment.filter(
+        status=PaymentStatus.REQUIRES_PAYMENT, provider__in=configured_names(),
+        order__status=OrderStatus.PENDING_PAYMENT, order__expires_at__lte=utcnow(),
+    ).limit(limit)
+    for payment in open_payments:
+        await reconcile_payment(payment)
+    return await orders.cancel_expired_orders(limit)

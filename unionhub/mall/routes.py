@@ -1,26 +1,33 @@
-"""HTTP routes of the mall outside GraphQL: Stripe's webhook."""
+"""HTTP routes of the mall outside GraphQL: the payment providers' notifications."""
 
 from __future__ import annotations
 
-import stripe
+import logging
+
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from unionhub.mall.payments import handle_stripe_event, verify_stripe_event
+from unionhub.mall.payments import apply_fact
+from unionhub.mall.providers import provider_named
+from unionhub.mall.providers.base import InvalidNotification
+
+log = logging.getLogger(__name__)
 
 
-async def stripe_webhook(request: Request) -> JSONResponse:
+async def provider_notification(request: Request) -> Response:
+    provider = provider_named(request.path_params["provider"])
+    if provider is None:  # not a rail this deployment uses
+        return JSONResponse({"error": "not found"}, status_code=404)
     body = await request.body()
     try:
-        event = verify_stripe_event(body, request.headers.get("stripe-signature"))
-    except stripe.SignatureVerificationError:
-        return JSONResponse({"error": "invalid signature"}, status_code=400)
-    except (ValueError, UnicodeDecodeError):
-        return JSONResponse({"error": "invalid payload"}, status_code=400)
-    outcome = await handle_stripe_event(event)
-    # A duplicate is answered 200 too: Stripe stops redelivering it.
-    return JSONResponse({"received": True, "outcome": outcome})
+        fact = await provider.parse_notification(request.headers, body)
+    except InvalidNotification as exc:
+        log.warning("%s notification refused: %s", provider.name, exc)
+        return provider.acknowledge(None)
+    outcome = await apply_fact(provider.name, fact)
+    # "unknown": a payment whose row is not written yet; refusing makes the rail redeliver.
+    return provider.acknowledge(None if outcome == "unknown" else outcome)
 
 
-ROUTES = [Route("/webhooks/stripe", stripe_webhook, methods=["POST"])]
+ROUTES = [Route("/webhooks/{provider}", provider_notification, methods=["POST"])]

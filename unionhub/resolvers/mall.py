@@ -21,6 +21,7 @@ from unionhub.mall.models import (
     Voucher,
     VoucherStatus,
 )
+from unionhub.mall.providers.base import PayChannel
 from unionhub.observability.tracing import traced
 from unionhub.schema import mall_types as t
 from unionhub.schema.errors import payload
@@ -197,14 +198,17 @@ async def place_order(info: strawberry.Info, items: list[orders.ItemSpec],
 
 
 @traced("resolve payOrder")
-async def pay_order(info: strawberry.Info, order_id: str,
-                    method: PaymentMethod) -> t.PaymentPayload:
+async def pay_order(info: strawberry.Info, order_id: str, method: PaymentMethod,
+                    channel: PayChannel, payer_open_id: str | None) -> t.PaymentPayload:
     async def work():
         return await payments.pay_order(info.context.principal, _id(order_id, "orderId"),
-                                        PaymentMethod(method))
+                                        PaymentMethod(method), PayChannel(channel),
+                                        payer_open_id)
     return await payload(t.PaymentPayload, work(), lambda r: {
         "payment": t.Payment.of(r.payment), "order": t.Order.of(r.order),
-        "client_secret": r.client_secret})
+        "checkout": t.PaymentCheckout.of(r.payment.provider, r.checkout) if r.checkout else None,
+        "client_secret": r.checkout.client_secret if r.checkout else None})
+
 
 
 def _order_payload(work) -> object:

@@ -109,6 +109,9 @@ class PlaceOrderInput:
 class PayOrderInput:
     order_id: strawberry.ID
     method: t.PaymentMethodEnum
+    channel: t.PaymentChannelEnum = t.PayChannel.DEFAULT
+    payer_open_id: str | None = strawberry.field(
+        default=None, description="WeChat Pay JSAPI / MINI_PROGRAM: the payer's openid.")
 
 
 @strawberry.input
@@ -212,7 +215,8 @@ class MallMutation:
 
     @gql_field(tier=Tier.VERIFIED)
     async def pay_order(self, info: strawberry.Info, input: PayOrderInput) -> t.PaymentPayload:
-        return await r.pay_order(info, input.order_id, input.method)
+        return await r.pay_order(info, input.order_id, input.method, input.channel,
+                                 input.payer_open_id)
 
     @gql_field(tier=Tier.MEMBER)
     async def cancel_order(self, info: strawberry.Info, input: CancelOrderInput) -> t.OrderPayload:

@@ -12,6 +12,7 @@ from unionhub.identity.access import Tier, path_in_scope
 from unionhub.mall import loaders
 from unionhub.mall import models as m
 from unionhub.mall.orders import address_of
+from unionhub.mall.providers.base import Checkout, PayChannel
 from unionhub.mall.report import POVERTY_SHARE_LINE
 from unionhub.mall.report import MallReport as ReportData
 from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
@@ -23,6 +24,10 @@ VoucherStatusEnum = strawberry.enum(m.VoucherStatus, name="VoucherStatus")
 OrderStatusEnum = strawberry.enum(m.OrderStatus, name="OrderStatus")
 PaymentMethodEnum = strawberry.enum(m.PaymentMethod, name="PaymentMethod")
 PaymentStatusEnum = strawberry.enum(m.PaymentStatus, name="PaymentStatus")
+PaymentChannelEnum = strawberry.enum(
+    PayChannel, name="PaymentChannel",
+    description="How the member pays: NATIVE (QR), JSAPI and MINI_PROGRAM are WeChat Pay's; "
+                "PAGE, WAP and APP are Alipay's; DEFAULT is the provider's usual way.")
 
 
 def _sid(value: int) -> strawberry.ID:
@@ -362,12 +367,48 @@ class OrderPayload:
     errors: list[UserError]
 
 
+@strawberry.type(description="wx.requestPayment's parameters, signed by the merchant.")
+class WeChatPayParams:
+    app_id: str
+    time_stamp: str
+    nonce_str: str
+    package: str
+    sign_type: str
+    pay_sign: str
+
+
+@strawberry.type(description="What the app needs to take the member to the payment rail; "
+                             "only the fields of the provider's channel are set.")
+class PaymentCheckout:
+    provider: str = strawberry.field(description="stripe, wechatpay or alipay.")
+    reference: str = strawberry.field(description="The payment's id at the provider.")
+    client_secret: str | None = strawberry.field(description="Stripe: confirm with Stripe.js.")
+    code_url: str | None = strawberry.field(description="WeChat Pay NATIVE: show as a QR code.")
+    wechat_pay_params: WeChatPayParams | None = strawberry.field(
+        description="WeChat Pay JSAPI / mini program: pass to wx.requestPayment.")
+    pay_url: str | None = strawberry.field(description="Alipay PAGE / WAP: open this URL.")
+    order_string: str | None = strawberry.field(description="Alipay APP: give to the Alipay SDK.")
+
+    @classmethod
+    def of(cls, provider: str, checkout: Checkout) -> PaymentCheckout:
+        params = checkout.jsapi_params
+        return cls(provider=provider, reference=checkout.provider_ref,
+                   client_secret=checkout.client_secret, code_url=checkout.code_url,
+                   wechat_pay_params=WeChatPayParams(
+                       app_id=params["appId"], time_stamp=params["timeStamp"],
+                       nonce_str=params["nonceStr"], package=params["package"],
+                       sign_type=params["signType"], pay_sign=params["paySign"],
+                   ) if params else None,
+                   pay_url=checkout.pay_url, order_string=checkout.order_string)
+
+
 @strawberry.type
 class PaymentPayload:
     payment: Payment | None = None
     order: Order | None = None
+    checkout: PaymentCheckout | None = None
     client_secret: str | None = strawberry.field(
-        default=None, description="Stripe's PaymentIntent client secret (online methods).")
+        default=None, description="Stripe's PaymentIntent client secret (also in checkout).")
     errors: list[UserError]
 
 
