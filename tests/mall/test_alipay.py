@@ -77,7 +77,7 @@ class Rail:
 
 
 @pytest.fixture
-async def rail(monkeypatch) -> AsyncIterator[Rail]:
+async def ali(monkeypatch) -> AsyncIterator[Rail]:
     with standin(monkeypatch) as alipay:
         provider = AlipayProvider(get_settings())
         yield Rail(provider, alipay)
@@ -96,12 +96,12 @@ def test_yuan_conversion_is_exact() -> None:
 
 # --- checkouts ------------------------------------------------------------------------------
 
-async def test_page_checkout_is_a_signed_gateway_url(rail: Rail) -> None:
+async def test_page_checkout_is_a_signed_gateway_url(ali: Rail) -> None:
     expires = datetime(2030, 5, 1, 4, 30, tzinfo=UTC)  # 12:30 in Beijing
-    checkout = await rail.checkout(123456, expires_at=expires)
+    checkout = await ali.checkout(123456, expires_at=expires)
     assert checkout.pay_url.startswith(GATEWAY + "?")
     assert checkout.order_string is None and checkout.client_secret is None
-    params = rail.alipay.checkout_params(checkout.pay_url)  # asserts the app's signature
+    params = ali.alipay.checkout_params(checkout.pay_url)  # asserts the app's signature
     biz = json.loads(params["biz_content"])
     assert params["method"] == "alipay.trade.page.pay" and params["app_id"] == APP_ID
     assert params["sign_type"] == "RSA2" and params["charset"] == "utf-8"
@@ -112,27 +112,27 @@ async def test_page_checkout_is_a_signed_gateway_url(rail: Rail) -> None:
     # The request is stamped in Beijing time, whatever the server's zone.
     stamped = datetime.strptime(params["timestamp"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=SHANGHAI)
     assert abs(stamped - utcnow()) < timedelta(minutes=1)
-    assert rail.alipay.ref_from_checkout({"payUrl": checkout.pay_url}) == checkout.provider_ref
+    assert ali.alipay.ref_from_checkout({"payUrl": checkout.pay_url}) == checkout.provider_ref
 
 
-async def test_a_tampered_pay_url_no_longer_verifies(rail: Rail) -> None:
-    checkout = await rail.checkout(5000)
+async def test_a_tampered_pay_url_no_longer_verifies(ali: Rail) -> None:
+    checkout = await ali.checkout(5000)
     tampered = checkout.pay_url.replace("50.00", "0.01")
     assert tampered != checkout.pay_url
     with pytest.raises(AssertionError, match="does not verify"):
-        rail.alipay.checkout_params(tampered)
+        ali.alipay.checkout_params(tampered)
 
 
-async def test_wap_and_app_checkouts(rail: Rail) -> None:
-    wap = await rail.checkout(1, channel=PayChannel.WAP)
-    params = rail.alipay.checkout_params(wap.pay_url)
+async def test_wap_and_app_checkouts(ali: Rail) -> None:
+    wap = await ali.checkout(1, channel=PayChannel.WAP)
+    params = ali.alipay.checkout_params(wap.pay_url)
     assert params["method"] == "alipay.trade.wap.pay"
     assert json.loads(params["biz_content"])["product_code"] == "QUICK_WAP_PAY"
     assert json.loads(params["biz_content"])["total_amount"] == "0.01"
 
-    app = await rail.checkout(5000, channel=PayChannel.APP)
+    app = await ali.checkout(5000, channel=PayChannel.APP)
     assert app.pay_url is None and app.order_string
-    params = rail.alipay.checkout_params(app.order_string)
+    params = ali.alipay.checkout_params(app.order_string)
     biz = json.loads(params["biz_content"])
     assert params["method"] == "alipay.trade.app.pay" and "return_url" not in params
     assert params["notify_url"] == NOTIFY_URL
@@ -140,29 +140,29 @@ async def test_wap_and_app_checkouts(rail: Rail) -> None:
     assert app.provider_ref == biz["out_trade_no"]
 
 
-async def test_channels_of_other_rails_are_refused(rail: Rail) -> None:
-    assert PayChannel.NATIVE not in rail.provider.channels
+async def test_channels_of_other_rails_are_refused(ali: Rail) -> None:
+    assert PayChannel.NATIVE not in ali.provider.channels
     with pytest.raises(ValueError, match="NATIVE"):
-        await rail.checkout(channel=PayChannel.NATIVE)
+        await ali.checkout(channel=PayChannel.NATIVE)
 
 
 # --- notifications --------------------------------------------------------------------------
 
-async def test_success_notification(rail: Rail) -> None:
-    ref = await rail.paid(5000)
-    notification = rail.alipay.success_notification(ref, notification_id="2024notify0001")
-    fact = await rail.parse(notification)
+async def test_success_notification(ali: Rail) -> None:
+    ref = await ali.paid(5000)
+    notification = ali.alipay.success_notification(ref, notification_id="2024notify0001")
+    fact = await ali.parse(notification)
     assert fact.kind == FactKind.SUCCEEDED and fact.event_id == "2024notify0001"
     assert fact.provider_ref == ref and fact.amount_fen == 5000 and fact.currency == "cny"
     assert fact.event_type == "TRADE_SUCCESS"
-    assert fact.detail["trade_no"] == rail.alipay.trades[ref].trade_no
+    assert fact.detail["trade_no"] == ali.alipay.trades[ref].trade_no
 
 
-async def test_the_amount_paid_is_what_alipay_signed(rail: Rail) -> None:
-    checkout = await rail.checkout(5000)
-    ref = rail.alipay.ref_from_checkout({"payUrl": checkout.pay_url})
-    rail.alipay.pay(ref, amount_fen=4999)  # the core compares it with the order
-    fact = await rail.parse(rail.alipay.success_notification(ref))
+async def test_the_amount_paid_is_what_alipay_signed(ali: Rail) -> None:
+    checkout = await ali.checkout(5000)
+    ref = ali.alipay.ref_from_checkout({"payUrl": checkout.pay_url})
+    ali.alipay.pay(ref, amount_fen=4999)  # the core compares it with the order
+    fact = await ali.parse(ali.alipay.success_notification(ref))
     assert fact.kind == FactKind.SUCCEEDED and fact.amount_fen == 4999
 
 
@@ -174,12 +174,12 @@ async def test_the_amount_paid_is_what_alipay_signed(rail: Rail) -> None:
     ("TRADE_SUCCESS", 5000, FactKind.REFUNDED, True),
     ("TRADE_CLOSED", 5000, FactKind.REFUNDED, True),  # a full refund closes the trade
 ])
-async def test_trade_status_mapping(rail: Rail, status: str, refund_fen: int | None,
+async def test_trade_status_mapping(ali: Rail, status: str, refund_fen: int | None,
                                     kind: FactKind | None, full: bool) -> None:
-    ref = await rail.paid(5000)
+    ref = await ali.paid(5000)
     if refund_fen:
-        rail.alipay.trades[ref].refunds[f"{ref}R"] = refund_fen
-    fact = await rail.parse(rail.alipay.notification(ref, trade_status=status))
+        ali.alipay.trades[ref].refunds[f"{ref}R"] = refund_fen
+    fact = await ali.parse(ali.alipay.notification(ref, trade_status=status))
     assert fact.kind == kind and fact.provider_ref == ref and fact.event_type == status
     if kind == FactKind.REFUNDED:
         assert fact.amount_fen == refund_fen and fact.full_refund is full
@@ -188,15 +188,15 @@ async def test_trade_status_mapping(rail: Rail, status: str, refund_fen: int | N
         assert fact.failure_code == "TRADE_CLOSED"
 
 
-async def test_refund_notification_of_the_stand_in(rail: Rail) -> None:
-    ref = await rail.paid(5000)
-    fact = await rail.parse(rail.alipay.refund_notification(ref))
+async def test_refund_notification_of_the_stand_in(ali: Rail) -> None:
+    ref = await ali.paid(5000)
+    fact = await ali.parse(ali.alipay.refund_notification(ref))
     assert fact.kind == FactKind.REFUNDED and fact.full_refund and fact.amount_fen == 5000
 
 
-async def test_other_notify_types_are_verified_but_not_acted_on(rail: Rail) -> None:
-    ref = await rail.paid()
-    fact = await rail.parse(rail.alipay.notification(ref, notify_type="trade_settle_sync"))
+async def test_other_notify_types_are_verified_but_not_acted_on(ali: Rail) -> None:
+    ref = await ali.paid()
+    fact = await ali.parse(ali.alipay.notification(ref, notify_type="trade_settle_sync"))
     assert fact.kind is None
 
 
@@ -231,19 +231,19 @@ REFUSALS = {
 
 
 @pytest.mark.parametrize("case", list(REFUSALS))
-async def test_refused_notifications(rail: Rail, case: str) -> None:
-    ref = await rail.paid(5000)
-    notification = REFUSALS[case](rail.alipay, ref)
+async def test_refused_notifications(ali: Rail, case: str) -> None:
+    ref = await ali.paid(5000)
+    notification = REFUSALS[case](ali.alipay, ref)
     with pytest.raises(InvalidNotification) as refused:
-        await rail.parse(notification)
+        await ali.parse(notification)
     assert ref not in str(refused.value) and "50.00" not in str(refused.value)
 
 
-async def test_a_notification_within_the_window_is_taken(rail: Rail) -> None:
+async def test_a_notification_within_the_window_is_taken(ali: Rail) -> None:
     # 30 hours: Alipay's last redelivery (about 25 h after the first) must still be taken.
-    ref = await rail.paid()
-    late = rail.alipay.notification(ref, notify_time=now_text(timedelta(hours=-30)))
-    assert (await rail.parse(late)).kind == FactKind.SUCCEEDED
+    ref = await ali.paid()
+    late = ali.alipay.notification(ref, notify_time=now_text(timedelta(hours=-30)))
+    assert (await ali.parse(late)).kind == FactKind.SUCCEEDED
 
 
 def test_signing_text_follows_the_documented_rules() -> None:
@@ -252,112 +252,112 @@ def test_signing_text_follows_the_documented_rules() -> None:
     assert signing_text(params, notification=False) == "a=x y&b=2&sign_type=RSA2"
 
 
-async def test_acknowledge(rail: Rail) -> None:
+async def test_acknowledge(ali: Rail) -> None:
     for outcome in ("applied", "duplicate", "ignored"):
-        response = rail.provider.acknowledge(outcome)
+        response = ali.provider.acknowledge(outcome)
         assert response.status_code == 200 and response.body == b"success"
-        assert rail.alipay.accepted(httpx.Response(200, content=response.body))
-    refused = rail.provider.acknowledge(None)
+        assert ali.alipay.accepted(httpx.Response(200, content=response.body))
+    refused = ali.provider.acknowledge(None)
     assert refused.status_code == 400 and refused.body == b"fail"
-    assert not rail.alipay.accepted(httpx.Response(400, content=refused.body))
+    assert not ali.alipay.accepted(httpx.Response(400, content=refused.body))
 
 
 # --- refunds and queries --------------------------------------------------------------------
 
-async def test_refund_then_repeat(rail: Rail) -> None:
-    ref = await rail.paid(5000)
-    result = await rail.provider.refund(rail.payment(ref), "库存不足")
+async def test_refund_then_repeat(ali: Rail) -> None:
+    ref = await ali.paid(5000)
+    result = await ali.provider.refund(ali.payment(ref), "库存不足")
     assert result.completed and result.refund_ref == f"{ref}R"
-    method, biz = rail.alipay.requests[-1]
+    method, biz = ali.alipay.requests[-1]
     assert method == "alipay.trade.refund"
     assert biz == {"out_trade_no": ref, "refund_amount": "50.00", "out_request_no": f"{ref}R",
                    "refund_reason": "库存不足"}
-    assert rail.alipay.trades[ref].status == "TRADE_CLOSED"
+    assert ali.alipay.trades[ref].status == "TRADE_CLOSED"
 
-    again = await rail.provider.refund(rail.payment(ref), None)  # fund_change "N"
+    again = await ali.provider.refund(ali.payment(ref), None)  # fund_change "N"
     assert again.completed and again.refund_ref == f"{ref}R"
-    assert [m for m, _ in rail.alipay.requests[-2:]] == [
+    assert [m for m, _ in ali.alipay.requests[-2:]] == [
         "alipay.trade.refund", "alipay.trade.fastpay.refund.query"]
-    assert rail.alipay.trades[ref].refunded_fen == 5000  # the money went back once
-    assert rail.alipay.calls.refunds == [ref, ref]
+    assert ali.alipay.trades[ref].refunded_fen == 5000  # the money went back once
+    assert ali.alipay.calls.refunds == [ref, ref]
 
 
-async def test_refund_refused_by_alipay_is_unavailable(rail: Rail, caplog) -> None:
-    checkout = await rail.checkout()
-    ref = rail.alipay.ref_from_checkout({"payUrl": checkout.pay_url})
-    rail.alipay.trades[ref].opened = True  # opened but unpaid
+async def test_refund_refused_by_alipay_is_unavailable(ali: Rail, caplog) -> None:
+    checkout = await ali.checkout()
+    ref = ali.alipay.ref_from_checkout({"payUrl": checkout.pay_url})
+    ali.alipay.trades[ref].opened = True  # opened but unpaid
     with caplog.at_level(logging.WARNING), pytest.raises(ProviderUnavailable):
-        await rail.provider.refund(rail.payment(ref), None)
+        await ali.provider.refund(ali.payment(ref), None)
     assert "ACQ.TRADE_STATUS_ERROR" in caplog.text and "交易状态不合法" not in caplog.text
 
 
-async def test_query(rail: Rail) -> None:
-    checkout = await rail.checkout(5000)
-    ref = rail.alipay.ref_from_checkout({"payUrl": checkout.pay_url})
-    assert await rail.provider.query(rail.payment(ref)) is None  # ACQ.TRADE_NOT_EXIST
-    rail.alipay.trades[ref].opened = True
-    assert await rail.provider.query(rail.payment(ref)) is None  # WAIT_BUYER_PAY
-    rail.alipay.pay(ref, amount_fen=4990)
-    fact = await rail.provider.query(rail.payment(ref))
+async def test_query(ali: Rail) -> None:
+    checkout = await ali.checkout(5000)
+    ref = ali.alipay.ref_from_checkout({"payUrl": checkout.pay_url})
+    assert await ali.provider.query(ali.payment(ref)) is None  # ACQ.TRADE_NOT_EXIST
+    ali.alipay.trades[ref].opened = True
+    assert await ali.provider.query(ali.payment(ref)) is None  # WAIT_BUYER_PAY
+    ali.alipay.pay(ref, amount_fen=4990)
+    fact = await ali.provider.query(ali.payment(ref))
     assert fact.kind == FactKind.SUCCEEDED and fact.amount_fen == 4990 and fact.currency == "cny"
     assert fact.event_id == query_event_id(ref, FactKind.SUCCEEDED) and fact.provider_ref == ref
-    assert rail.alipay.calls.queries == [ref, ref, ref]
+    assert ali.alipay.calls.queries == [ref, ref, ref]
 
 
-async def test_query_closed_trade(rail: Rail) -> None:
-    checkout = await rail.checkout()
-    ref = rail.alipay.ref_from_checkout({"payUrl": checkout.pay_url})
-    rail.alipay.close(ref)
-    fact = await rail.provider.query(rail.payment(ref))
+async def test_query_closed_trade(ali: Rail) -> None:
+    checkout = await ali.checkout()
+    ref = ali.alipay.ref_from_checkout({"payUrl": checkout.pay_url})
+    ali.alipay.close(ref)
+    fact = await ali.provider.query(ali.payment(ref))
     assert fact.kind == FactKind.FAILED and fact.failure_code == "TRADE_CLOSED"
     assert fact.event_id == query_event_id(ref, FactKind.FAILED)
 
 
-async def test_query_refund(rail: Rail) -> None:
-    ref = await rail.paid(5000)
-    payment = rail.payment(ref, refund_ref=f"{ref}R")
-    assert await rail.provider.query_refund(payment) is None  # no refund_status yet
-    rail.alipay.refund_notification(ref)  # the refund completes at Alipay
-    fact = await rail.provider.query_refund(payment)
+async def test_query_refund(ali: Rail) -> None:
+    ref = await ali.paid(5000)
+    payment = ali.payment(ref, refund_ref=f"{ref}R")
+    assert await ali.provider.query_refund(payment) is None  # no refund_status yet
+    ali.alipay.refund_notification(ref)  # the refund completes at Alipay
+    fact = await ali.provider.query_refund(payment)
     assert fact.kind == FactKind.REFUNDED and fact.full_refund and fact.amount_fen == 5000
     assert fact.event_id == query_event_id(ref, FactKind.REFUNDED)
-    method, biz = rail.alipay.requests[-1]
+    method, biz = ali.alipay.requests[-1]
     assert method == "alipay.trade.fastpay.refund.query"
     assert biz == {"out_trade_no": ref, "out_request_no": f"{ref}R"}
 
 
 @pytest.mark.parametrize("failure", ["signature", "http"])
-async def test_gateway_errors_are_unavailable(rail: Rail, failure: str, caplog) -> None:
-    ref = await rail.paid()
-    rail.alipay.fail_next_call = failure
+async def test_gateway_errors_are_unavailable(ali: Rail, failure: str, caplog) -> None:
+    ref = await ali.paid()
+    ali.alipay.fail_next_call = failure
     with caplog.at_level(logging.WARNING), pytest.raises(ProviderUnavailable):
-        await rail.provider.query(rail.payment(ref))
+        await ali.provider.query(ali.payment(ref))
     if failure == "signature":
         assert "isv.invalid-signature" in caplog.text and "验签" not in caplog.text
-    assert (await rail.provider.query(rail.payment(ref))).kind == FactKind.SUCCEEDED
+    assert (await ali.provider.query(ali.payment(ref))).kind == FactKind.SUCCEEDED
 
 
-async def test_network_error_is_unavailable(rail: Rail, monkeypatch) -> None:
-    ref = await rail.paid()
+async def test_network_error_is_unavailable(ali: Rail, monkeypatch) -> None:
+    ref = await ali.paid()
 
     def unreachable(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("connection refused", request=request)
 
-    monkeypatch.setattr(rail.alipay, "gateway", unreachable)
+    monkeypatch.setattr(ali.alipay, "gateway", unreachable)
     with pytest.raises(ProviderUnavailable):
-        await rail.provider.refund(rail.payment(ref), None)
+        await ali.provider.refund(ali.payment(ref), None)
 
 
-async def test_an_answer_not_signed_by_alipay_is_refused(rail: Rail, monkeypatch) -> None:
-    ref = await rail.paid()
+async def test_an_answer_not_signed_by_alipay_is_refused(ali: Rail, monkeypatch) -> None:
+    ref = await ali.paid()
     # A man in the middle: a plausible TRADE_SUCCESS answer signed with another key.
     text = json.dumps({"code": "10000", "msg": "Success", "out_trade_no": ref,
                        "trade_status": "TRADE_SUCCESS", "total_amount": "50.00"},
                       separators=(",", ":"))
     forged = f'{{"alipay_trade_query_response":{text},"sign":"{keys("forger").sign(text)}"}}'
-    monkeypatch.setattr(rail.alipay, "gateway", lambda request: httpx.Response(200, text=forged))
+    monkeypatch.setattr(ali.alipay, "gateway", lambda request: httpx.Response(200, text=forged))
     with pytest.raises(ProviderUnavailable):
-        await rail.provider.query(rail.payment(ref))
+        await ali.provider.query(ali.payment(ref))
 
 
 async def test_requests_signed_with_another_key_are_refused_by_the_gateway(monkeypatch) -> None:
