@@ -239,13 +239,14 @@ async def test_a_wrong_amount_is_refunded(http, gql, factory, mall, rail):
 async def test_refused_payments_and_concurrent_pay_order(gql, factory, mall, rail):
     member = await factory.account()
     order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
-    rail.fail_next_payment = True
-    refused = await gql(PAY, {"input": {"orderId": order["id"], "method": rail.method}},
-                        token=member.token)
-    assert refused.data["payOrder"]["errors"] == [{
-        "code": "PAYMENT_PROVIDER_ERROR", "field": "method",
-        "message": "the payment provider refused the payment; try again later"}]
-    assert await Payment.all().count() == 0
+    if rail.provider != "alipay":  # Alipay: the member's browser creates the trade, not we
+        rail.fail_next_payment = True
+        refused = await gql(PAY, {"input": {"orderId": order["id"], "method": rail.method}},
+                            token=member.token)
+        assert refused.data["payOrder"]["errors"] == [{
+            "code": "PAYMENT_PROVIDER_ERROR", "field": "method",
+            "message": "the payment provider refused the payment; try again later"}]
+        assert await Payment.all().count() == 0
     results = await asyncio.gather(*(gql(PAY, {"input": {"orderId": order["id"],
                                                          "method": rail.method}},
                                          token=member.token) for _ in range(5)))
