@@ -77,7 +77,8 @@ class Settings(BaseSettings):
     payment_reference_prefix: str = "UH"
     # WeChat Pay API v3 (direct merchant). Keys inline or from the files named.
     wechatpay_mchid: str | None = None
-    wechatpay_appid: str | None = None
+    wechatpay_appid: str | None = None  # the official account's (JSAPI, NATIVE) or the app's
+    wechatpay_miniprogram_appid: str | None = None  # MINI_PROGRAM payments, when it differs
     wechatpay_cert_serial_no: str | None = None  # serial of the merchant's API certificate
     wechatpay_private_key: str | None = None  # the merchant's API private key (PEM)
     wechatpay_private_key_file: str | None = None

@@ -128,6 +128,22 @@ async def test_jsapi_checkout_is_signed_for_wx_request_payment(provider, wechat,
     assert wechat.calls.payments[0]["payer"] == {"openid": OPENID}
 
 
+async def test_a_mini_program_pays_under_its_own_appid(monkeypatch, wechat):
+    monkeypatch.setattr(get_settings(), "wechatpay_miniprogram_appid", "wx_mini_program_01")
+    provider = WeChatPayProvider(get_settings())
+    try:
+        mini = await provider.create_payment(request(PayChannel.MINI_PROGRAM, openid=OPENID))
+        page = await provider.create_payment(request(PayChannel.JSAPI, openid=OPENID))
+    finally:
+        await provider.aclose()
+    assert [p["appid"] for p in wechat.calls.payments] == ["wx_mini_program_01", APPID]
+    assert (mini.jsapi_params["appId"], page.jsapi_params["appId"]) == ("wx_mini_program_01",
+                                                                        APPID)
+    verify_rsa(session_keys().merchant, "\n".join(
+        [mini.jsapi_params[k] for k in ("appId", "timeStamp", "nonceStr", "package")]) + "\n",
+        mini.jsapi_params["paySign"])
+
+
 @pytest.mark.parametrize("channel", [PayChannel.JSAPI, PayChannel.MINI_PROGRAM])
 async def test_jsapi_without_openid_is_refused_before_asking_wechat(provider, wechat, channel):
     with pytest.raises(ValidationFailed) as err:

@@ -39,6 +39,8 @@ class StandIn(Protocol):
     webhook_path: str  # "/webhooks/<provider>"
     calls: Calls
     fail_next_payment: bool  # answer the next create request with the provider's error
+    creates_trades: bool  # we call the rail to start a payment (not so: Alipay's page pay)
+    foreign_channel: str  # a PaymentChannel the rail does not offer
     refunds_complete_synchronously: bool  # the refund call itself says the money is back
 
     def ref_from_checkout(self, checkout: dict) -> str:

@@ -135,6 +135,8 @@ class AlipayStandIn:
     # Alipay trades are created by the member's browser, not by a call of ours: there is no
     # create request to fail, so this flag has no effect here.
     fail_next_payment: bool = False
+    creates_trades: bool = False
+    foreign_channel: str = "NATIVE"
     refunds_complete_synchronously: bool = True
     fail_next_call: str | None = None  # "signature": answer isv.invalid-signature; "http": 502
     trades: dict[str, Trade] = field(default_factory=dict)

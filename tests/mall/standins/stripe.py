@@ -32,6 +32,8 @@ class StripeStandIn:
     webhook_path: str = "/webhooks/stripe"
     refunds_complete_synchronously: bool = False
     fail_next_payment: bool = False
+    creates_trades: bool = True
+    foreign_channel: str = "NATIVE"
     calls: Calls = field(default_factory=Calls)
     intents: dict[str, dict] = field(default_factory=dict)
     refunds: dict[str, dict] = field(default_factory=dict)

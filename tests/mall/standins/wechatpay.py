@@ -42,6 +42,7 @@ from unionhub.settings import get_settings
 API_BASE = "https://api2.mch.weixin.qq.com"
 MCHID = "1900009191"
 APPID = "wxd678efh567hg6787"
+MINI_APPID = "wx_mini_program_01"
 MERCHANT_SERIAL = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
 NOTIFY_URL = "https://mall.unionhub.test/webhooks/wechatpay"
 CHINA = timezone(timedelta(hours=8))
@@ -141,6 +142,8 @@ class WeChatPayStandIn:
     refunds_complete_synchronously: bool = False  # WeChat answers PROCESSING, notifies later
     calls: Calls = field(default_factory=Calls)
     fail_next_payment: bool = False
+    creates_trades: bool = True
+    foreign_channel: str = "APP"
     signer: Platform | None = None  # the platform key signing answers and notifications
     served: list[Platform] = field(default_factory=list)  # certificates GET /v3/certificates lists
     trades: dict[str, dict[str, Any]] = field(default_factory=dict)  # out_trade_no → trade
@@ -234,7 +237,8 @@ class WeChatPayStandIn:
             self.fail_next_payment = False
             return _error(403, "NO_AUTH", "商户无此接口权限")
         amount = data.get("amount") or {}
-        if (data.get("mchid") != MCHID or data.get("appid") != APPID
+        # The appids bound to the merchant: the official account's and a mini program's.
+        if (data.get("mchid") != MCHID or data.get("appid") not in (APPID, MINI_APPID)
                 or not isinstance(amount.get("total"), int) or amount["total"] <= 0
                 or amount.get("currency", "CNY") != "CNY"
                 or not str(data.get("notify_url", "")).startswith("https://")
@@ -253,7 +257,7 @@ class WeChatPayStandIn:
         prepay = ({"prepay_id": f"wx{n:010d}{uuid.uuid4().hex[:20]}"} if jsapi else
                   {"code_url": f"weixin://wxpay/bizpayurl?pr={uuid.uuid4().hex[:7]}"})
         self.trades[no] = {
-            "appid": APPID, "mchid": MCHID, "out_trade_no": no,
+            "appid": data["appid"], "mchid": MCHID, "out_trade_no": no,
             "trade_type": "JSAPI" if jsapi else "NATIVE", "trade_state": "NOTPAY",
             "trade_state_desc": "订单未支付", "amount": {"total": amount["total"], "currency": "CNY"},
             "_prepay": prepay, "_openid": (data.get("payer") or {}).get("openid"),
@@ -416,7 +420,7 @@ class WeChatPayStandIn:
 
 def settings_for(keys: Keys, **over: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "wechatpay_mchid": MCHID, "wechatpay_appid": APPID,
+        "wechatpay_mchid": MCHID, "wechatpay_appid": APPID, "wechatpay_miniprogram_appid": None,
         "wechatpay_cert_serial_no": MERCHANT_SERIAL, "wechatpay_private_key": keys.merchant_pem,
         "wechatpay_private_key_file": None, "wechatpay_apiv3_key": keys.apiv3_key,
         "wechatpay_notify_url": NOTIFY_URL, "wechatpay_cert_dir": None,

@@ -113,6 +113,8 @@ class WeChatPayProvider:
         core._gate_way = settings.wechatpay_api_base.rstrip("/")
         self._mchid: str = settings.wechatpay_mchid or ""
         self._appid: str = settings.wechatpay_appid or ""
+        # A mini program has an appid of its own; without one, wechatpay_appid serves all.
+        self._miniprogram_appid: str = settings.wechatpay_miniprogram_appid or self._appid
         self._notify_url = notify_url
         self._apiv3_key = apiv3_key
         self._lock = asyncio.Lock()
@@ -188,8 +190,10 @@ class WeChatPayProvider:
         if in_wechat and not request.payer_openid:
             raise ValidationFailed("paying inside WeChat needs the payer's openid",
                                    field="payerOpenId", code="PAYER_OPENID_REQUIRED")
+        appid = self._miniprogram_appid if pay_type == WeChatPayType.MINIPROG else self._appid
         pay = await self._client()
         body = await self._call("payment", pay.pay(
+            appid=appid,
             description=request.description[:127], out_trade_no=request.out_trade_no,
             amount={"total": request.amount_fen, "currency": "CNY"},
             payer={"openid": request.payer_openid} if in_wechat else None,
@@ -207,9 +211,9 @@ class WeChatPayProvider:
         timestamp, nonce = str(int(time.time())), secrets.token_hex(16)
         package = f"prepay_id={prepay_id}"
         return Checkout(provider_ref=request.out_trade_no, jsapi_params={
-            "appId": self._appid, "timeStamp": timestamp, "nonceStr": nonce,
+            "appId": appid, "timeStamp": timestamp, "nonceStr": nonce,
             "package": package, "signType": "RSA",
-            "paySign": pay.sign([self._appid, timestamp, nonce, package])})
+            "paySign": pay.sign([appid, timestamp, nonce, package])})
 
     async def refund(self, payment: Payment, reason: str | None) -> RefundResult:
         ref = _ref(payment)
