@@ -329,3 +329,44 @@ async def test_only_operators_read_slow_operations(gql, factory, recorder):
     cadre = await factory.cadre((await factory.tree()).province)
     assert (await gql(SLOW, token=cadre.token)).error_codes() == ["FORBIDDEN"]
     assert (await gql(SLOW)).error_codes() == ["UNAUTHENTICATED"]
+
+
+async def test_the_http_span_continues_the_callers_trace_context(http, spans):
+    """W3C traceparent in, the same trace id out (in the span and the response); the span
+    carries the request's method and path (never the query string) and the status code."""
+    caller_trace, caller_span = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+    r = await http.post("/graphql?phone=13812345678", json={"query": "{ __typename }"}, headers={
+        "traceparent": f"00-{caller_trace}-{caller_span}-01", "user-agent": "tests/1"})
+    assert r.status_code == 200 and r.json()["extensions"]["traceId"] == caller_trace
+    (server,) = [s for s in spans.get_finished_spans() if s.kind == SpanKind.SERVER]
+    assert server.name == "POST /graphql"
+    assert format(server.context.trace_id, "032x") == caller_trace
+    assert server.parent is not None and format(server.parent.span_id, "016x") == caller_span
+    attributes = dict(server.attributes)
+    assert attributes["http.method"] == "POST" and attributes["http.status_code"] == 200
+    assert attributes["http.target"] == attributes["http.url"] == "/graphql"
+    assert attributes["url.query"] == "" and attributes["http.user_agent"] == "tests/1"
+    assert not any("13812345678" in str(v) for v in attributes.values())
+
+
+async def test_without_a_traceparent_the_http_span_starts_a_trace(http, spans):
+    r = await http.post("/graphql", json={"query": "{ __typename }"})
+    (server,) = [s for s in spans.get_finished_spans() if s.kind == SpanKind.SERVER]
+    assert server.parent is None and server.name == "POST /graphql"
+    assert format(server.context.trace_id, "032x") == r.json()["extensions"]["traceId"]
+
+
+async def test_a_warm_card_lookup_is_one_redis_round_trip(gql, factory, spans):
+    """Cache warm: the card's member id and the member's record come back in one script call
+    (EVALSHA), and nothing is read from the database."""
+    tree = await factory.tree()
+    member = await _verified_member(gql, tree)
+    cadre = await factory.cadre(tree.counties["A"])
+    query = "query C($c: String!) { member(cardNo: $c) { id phone union { name } } }"
+    first = await gql(query, {"c": member["card"]}, token=cadre.token)  # fills the cache
+    spans.clear()
+    warm = await gql(query, {"c": member["card"]}, token=cadre.token)
+    assert warm.data == first.data and warm.data["member"]["phone"] == PHONE
+    finished = spans.get_finished_spans()
+    assert [s.name for s in finished if _is_redis(s)] == ["EVALSHA"]
+    assert [s for s in finished if _is_db(s)] == []

@@ -8,7 +8,6 @@ import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
-from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -18,6 +17,7 @@ from strawberry.asgi import GraphQL
 from unionhub import cache, db, jobs
 from unionhub.domains import DOMAINS, check_domains_startup, close_domains, optional_domain_modules
 from unionhub.edge import edge
+from unionhub.observability.http_span import HttpServerSpan
 from unionhub.observability.tracing import setup_tracing
 from unionhub.schema.builder import build_schema
 from unionhub.schema.context import Context, context_for_authorization
@@ -47,15 +47,6 @@ async def ready(_: Request) -> JSONResponse:
     ok = all(v == "ok" for v in checks.values())
     return JSONResponse({"status": "ok" if ok else "unavailable", **checks},
                         status_code=200 if ok else 503)
-
-
-def _strip_query_string(span: Any, scope: dict[str, Any]) -> None:
-    # GET /graphql?query=... may carry personal data in the URL: keep only the path in spans.
-    if span and span.is_recording():
-        path = scope.get("path", "")
-        for attribute in ("http.url", "url.full", "http.target"):
-            span.set_attribute(attribute, path)
-        span.set_attribute("url.query", "")
 
 
 def domain_routes(subgraph: str | None) -> list[Route]:
@@ -118,9 +109,7 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
     app.state.schema = schema
     guarded = edge(app, production=settings.is_production,
                    max_body_bytes=settings.max_body_bytes, cors_origins=settings.cors_origins)
-    return OpenTelemetryMiddleware(
-        guarded, exclude_spans=["receive", "send"], server_request_hook=_strip_query_string
-    )
+    return HttpServerSpan(guarded)  # the HTTP server span, path only (no query string)
 
 
 def limits_from(settings: Settings) -> Limits:

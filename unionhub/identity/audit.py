@@ -1,13 +1,25 @@
 """The append-only audit log: who read or changed what, when, under which trace.
 
-Rows hold ids and codes only, never the personal data itself."""
+Rows hold ids and codes only, never the personal data itself.
+
+`record` / `record_many` write at once, in the caller's connection (and transaction, if any).
+`record_reads` is for the hot read path (unmasked ID-number reads): concurrent requests' rows
+are group-committed, several requests' rows in ONE multi-row INSERT, and each caller still
+waits for the commit of the statement holding its rows. So no read is answered before its
+audit row is durable, and an INSERT that fails fails every read in it.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 from typing import Any
 
 from unionhub.identity.models import AuditLog
 from unionhub.observability.context import current_trace_id
+
+# A batch holds at most this many rows (a page of members joins whole, whatever its size).
+GROUP_MAX_ROWS = 64
 
 
 async def record(action: str, *, actor_id: int | None, subject_type: str, subject_id: str | int,
@@ -28,19 +40,133 @@ async def entries(*, action: str | None = None, subject_id: str | None = None,
     return await qs.order_by("-id").limit(limit)
 
 
+def _rows(action: str, actor_id: int | None, subject_type: str, subject_ids: list[str | int],
+          trace_id: str | None) -> list[AuditLog]:
+    return [AuditLog(action=action, actor_id=actor_id, subject_type=subject_type,
+                     subject_id=str(subject_id), trace_id=trace_id, detail={})
+            for subject_id in subject_ids]
+
+
 async def record_many(action: str, *, actor_id: int | None, subject_type: str,
                       subject_ids: list[str | int], trace_id: str | None = None) -> None:
-    """One action by one actor on many subjects, in one INSERT (e.g. a page of members whose
-    ID numbers a cadre read in one request). One row per subject id, repeats included."""
-    if not subject_ids:
-        return
-    trace_id = trace_id or current_trace_id()
-    if len(subject_ids) == 1:  # one INSERT, no transaction around it: the hot lookup's case
-        await AuditLog.create(action=action, actor_id=actor_id, subject_type=subject_type,
-                              subject_id=str(subject_ids[0]), trace_id=trace_id, detail={})
-        return
-    await AuditLog.bulk_create([
-        AuditLog(action=action, actor_id=actor_id, subject_type=subject_type,
-                 subject_id=str(subject_id), trace_id=trace_id, detail={})
-        for subject_id in subject_ids
-    ])
+    """One action by one actor on many subjects, in one INSERT. One row per subject id,
+    repeats included; written at once in the caller's connection."""
+    if subject_ids:
+        await _insert(_rows(action, actor_id, subject_type, subject_ids,
+                            trace_id or current_trace_id()))
+
+
+async def record_reads(action: str, *, actor_id: int | None, subject_type: str,
+                       subject_ids: list[str | int], trace_id: str | None = None) -> None:
+    """Like `record_many`, group-committed with other requests' reads (see the module doc).
+    Returns once the INSERT holding these rows has committed; raises if it failed. Not for
+    use inside a transaction: the batch is written on its own connection."""
+    if subject_ids:
+        await _group().write(_rows(action, actor_id, subject_type, subject_ids,
+                                   trace_id or current_trace_id()))
+
+
+# --- one multi-row INSERT -------------------------------------------------------------------
+
+_SQL: dict[tuple[str, int], str] = {}  # (connection name, rows) -> statement
+
+
+def _insert_sql(db: Any, columns: list[str], n: int) -> str:
+    key = (db.connection_name, n)
+    sql = _SQL.get(key)
+    if sql is None:
+        executor = db.executor_class(model=AuditLog, db=db)
+        width = len(columns)
+        query = db.query_class.into(AuditLog._meta.basetable).columns(
+            *(AuditLog._meta.fields_db_projection[c] for c in columns))
+        for row in range(n):
+            query = query.insert(*(executor.parameter(row * width + i) for i in range(width)))
+        sql = _SQL[key] = str(query)
+    return sql
+
+
+async def _insert(rows: list[AuditLog]) -> None:
+    """All rows in one INSERT statement: one round trip, atomic, committed when it returns
+    (outside a transaction). Values go through the fields' own conversions, as Tortoise's."""
+    db = AuditLog._meta.db
+    columns = [c for c in AuditLog._meta.fields_db_projection
+               if not AuditLog._meta.fields_map[c].generated]
+    fields = [AuditLog._meta.fields_map[c] for c in columns]
+    values = [f.to_db_value(getattr(row, f.model_field_name), row) for row in rows for f in fields]
+    await db.execute_query(_insert_sql(db, columns, len(rows)), values)
+
+
+# --- group commit ---------------------------------------------------------------------------
+
+class _GroupCommit:
+    """Batches rows from concurrent callers. While no batch is in flight, rows added in the
+    same event-loop turn go out together at once (no added latency when idle); while one is in
+    flight, rows queue and go out in one INSERT when it ends (so batches grow with load), or
+    at once when the queue reaches GROUP_MAX_ROWS."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.rows: list[AuditLog] = []
+        self.waiters: list[asyncio.Future[None]] = []
+        self.context: contextvars.Context | None = None  # the batch's first caller's (trace)
+        self.scheduled = False
+        self.in_flight = 0
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    async def write(self, rows: list[AuditLog]) -> None:
+        waiter: asyncio.Future[None] = self.loop.create_future()
+        if not self.waiters:
+            self.context = contextvars.copy_context()
+        self.rows.extend(rows)
+        self.waiters.append(waiter)
+        if len(self.rows) >= GROUP_MAX_ROWS:
+            self._flush()
+        elif not self.scheduled and not self.in_flight:
+            self.scheduled = True
+            self.loop.call_soon(self._flush)
+        await waiter
+
+    def _flush(self) -> None:
+        self.scheduled = False
+        if not self.waiters:
+            return
+        rows, waiters, context = self.rows, self.waiters, self.context
+        self.rows, self.waiters, self.context = [], [], None
+        self.in_flight += 1
+        # Run in the first caller's context: the INSERT's span joins that request's trace.
+        task = self.loop.create_task(self._commit(rows, waiters), context=context)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _commit(self, rows: list[AuditLog], waiters: list[asyncio.Future[None]]) -> None:
+        try:
+            await _insert(rows)
+        except Exception as exc:  # every read in the batch fails with it
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_exception(exc)
+        except BaseException:  # cancelled (shutdown): so are its reads
+            for waiter in waiters:
+                waiter.cancel()
+            raise
+        else:
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+        finally:
+            self.in_flight -= 1
+            if self.waiters and not self.in_flight:
+                self._flush()  # what queued meanwhile goes out now
+
+
+_groups: dict[asyncio.AbstractEventLoop, _GroupCommit] = {}
+
+
+def _group() -> _GroupCommit:
+    loop = asyncio.get_running_loop()
+    group = _groups.get(loop)
+    if group is None:
+        for old in [old for old in _groups if old.is_closed()]:
+            del _groups[old]
+        group = _groups[loop] = _GroupCommit(loop)
+    return group

@@ -1,7 +1,7 @@
 """OpenTelemetry set-up: one TracerProvider per process.
 
-Spans: the HTTP request (ASGI middleware), the GraphQL operation (our schema extension), the
-hot-path resolvers (`traced`), every database query (Tortoise instrumentation, both backends)
+Spans: the HTTP request (`http_span.HttpServerSpan`), the GraphQL operation (our schema
+extension), the hot-path resolvers (`traced`), every database query (Tortoise instrumentation, both backends)
 and every Redis command. OTLP export switches on with the standard OTEL_EXPORTER_OTLP_*
 variables; sampling follows OTEL_TRACES_SAMPLER (the SDK reads it).
 """

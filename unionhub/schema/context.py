@@ -66,8 +66,8 @@ class Context:
             actor_id, trace_id = self.principal.member_id, current_trace_id()
 
             async def write(member_ids: list[int]) -> list[None]:
-                await audit.record_many(ID_NUMBER_READ, actor_id=actor_id, subject_type="member",
-                                        subject_ids=list(member_ids), trace_id=trace_id)
+                await audit.record_reads(ID_NUMBER_READ, actor_id=actor_id, subject_type="member",
+                                         subject_ids=list(member_ids), trace_id=trace_id)
                 return [None] * len(member_ids)
 
             self.loader("id_number_reads", write, cache=False)

@@ -8,6 +8,8 @@ union) live in `unionhub.identity.access` and are applied by the resolvers that 
 
 from __future__ import annotations
 
+import functools
+import inspect
 from typing import Any
 
 import strawberry
@@ -68,16 +70,64 @@ def permission_for(tier: Tier) -> BasePermission | None:
     return _ROLE_PERMISSIONS[tier]()
 
 
+def _guarded(fn: Any, tier: Tier) -> Any | None:
+    """`fn` with the tier checked first, inside the resolver: the same check and errors as the
+    field's PermissionExtension, without strawberry's per-call extension chain (argument
+    re-parsing, partials), which cost more than the check on the hot lookup. None where the
+    resolver does not take `info` (it is passed by keyword) or is a generator: those keep
+    the extension."""
+    target = fn.__func__ if isinstance(fn, staticmethod | classmethod) else fn
+    if not callable(target) or inspect.isasyncgenfunction(inspect.unwrap(target)):
+        return None
+    if "info" not in inspect.signature(target).parameters:
+        return None
+    if tier == Tier.VERIFIED:
+        check = _VerifiedTier().has_permission
+
+        @functools.wraps(target)
+        async def verified(*args: Any, **kwargs: Any) -> Any:
+            await check(None, kwargs["info"])
+            result = target(*args, **kwargs)
+            return await result if inspect.isawaitable(result) else result
+
+        guarded: Any = verified
+    elif inspect.iscoroutinefunction(target):
+        @functools.wraps(target)
+        async def guarded(*args: Any, **kwargs: Any) -> Any:
+            _check_role(kwargs["info"], tier)
+            return await target(*args, **kwargs)
+    else:
+        @functools.wraps(target)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            _check_role(kwargs["info"], tier)
+            return target(*args, **kwargs)
+    return staticmethod(guarded) if isinstance(fn, staticmethod) else guarded
+
+
+def _check_role(info: strawberry.Info, tier: Tier) -> None:
+    if not holds_role_tier(info.context.principal, tier):
+        raise _deny(info, tier)
+
+
 def gql_field(*, tier: Tier = Tier.GUEST, resolver: Any = None, **kwargs: Any) -> Any:
-    """A schema field with its tier: enforced here, and printed for the router."""
-    permission = permission_for(tier)
+    """A schema field with its tier: enforced here, and printed for the router. Used with
+    `resolver=` or as a decorator."""
     extensions = list(kwargs.pop("extensions", []))
     federation: dict[str, Any] = {}
-    if permission is not None:
-        extensions.insert(0, PermissionExtension([permission], use_directives=False))
+    if tier != Tier.GUEST:
         federation["authenticated"] = True
         if tier != Tier.MEMBER:
             federation["requires_scopes"] = [[scope_for(tier)]]
-    if resolver is not None:
-        kwargs["resolver"] = resolver
-    return strawberry.federation.field(extensions=extensions, **federation, **kwargs)
+
+    def build(fn: Any) -> Any:
+        field_extensions = list(extensions)
+        guarded = None if tier == Tier.GUEST or extensions else _guarded(fn, tier)
+        if guarded is not None:
+            fn = guarded
+        elif tier != Tier.GUEST:
+            field_extensions.insert(0, PermissionExtension([permission_for(tier)],
+                                                           use_directives=False))
+        return strawberry.federation.field(resolver=fn, extensions=field_extensions,
+                                           **federation, **kwargs)
+
+    return build(resolver) if resolver is not None else build

@@ -1,0 +1,117 @@
+"""Group commit of the hot path's audit rows: concurrent unmasked ID-number reads share
+multi-row INSERTs, yet every answered read has exactly its own row, and a failed INSERT fails
+every read it held."""
+
+from __future__ import annotations
+
+import asyncio
+
+from opentelemetry.trace import SpanKind
+
+from tests.factories import Factory
+from unionhub import db
+from unionhub.identity import audit
+from unionhub.identity.models import AuditLog
+
+BY_ID = "query M($id: ID!) { member(id: $id) { id idNumber } }"
+ACTION = "member.id_number.read"
+
+
+def _audit_inserts(spans) -> list:
+    return [s for s in spans.get_finished_spans() if s.kind == SpanKind.CLIENT
+            and "audit_log" in str((s.attributes or {}).get("db.statement", ""))
+            and str(s.attributes["db.statement"]).lstrip().upper().startswith("INSERT")]
+
+
+async def test_concurrent_reads_leave_one_row_each_in_fewer_inserts(gql, factory: Factory, spans):
+    tree = await factory.tree()
+    members = [await factory.account() for _ in range(6)]
+    cadre = await factory.cadre(tree.province)
+    spans.clear()
+
+    # 24 reads at once: each member read four times, by concurrent requests.
+    reads = [m for m in members for _ in range(4)]
+    results = await asyncio.gather(*(gql(BY_ID, {"id": m.id}, token=cadre.token) for m in reads))
+
+    for member, r in zip(reads, results, strict=True):
+        assert r.errors == [] and r.data["member"]["idNumber"] == member.id_number
+    rows = await AuditLog.filter(action=ACTION)
+    assert len(rows) == len(reads)
+    # Exactly one row per request, carrying that request's trace id.
+    by_trace = {row.trace_id: row for row in rows}
+    assert len(by_trace) == len(reads)
+    for member, r in zip(reads, results, strict=True):
+        row = by_trace[r.body["extensions"]["traceId"]]
+        assert (row.subject_id, row.actor_id, row.subject_type) == (
+            member.id, cadre.member.id, "member")
+    inserts = _audit_inserts(spans)
+    assert 1 <= len(inserts) < len(reads), "concurrent reads share INSERT statements"
+
+
+async def test_a_batch_never_exceeds_the_row_limit(factory: Factory, spans):
+    await factory.tree()
+    spans.clear()
+    n = audit.GROUP_MAX_ROWS * 2 + 5
+    await asyncio.gather(*(audit.record_reads(ACTION, actor_id=1, subject_type="member",
+                                              subject_ids=[i]) for i in range(n)))
+    assert sorted(int(r.subject_id) for r in await AuditLog.filter(action=ACTION)) == list(range(n))
+    inserts = _audit_inserts(spans)
+    assert 3 <= len(inserts) < n
+    # Each INSERT holds at most GROUP_MAX_ROWS rows: count the row tuples in its statement.
+    for span in inserts:
+        values = str(span.attributes["db.statement"]).split("VALUES", 1)[1]
+        assert values.count("(") <= audit.GROUP_MAX_ROWS
+
+
+async def test_a_failed_insert_fails_every_read_in_its_batch(factory: Factory, spans):
+    await factory.tree()
+
+    async def read(subject_id: int) -> None:
+        await audit.record_reads(ACTION, actor_id=1, subject_type="member",
+                                 subject_ids=[subject_id])
+
+    connection = db.conn()
+    spans.clear()
+    await connection.execute_script("ALTER TABLE audit_log RENAME TO audit_log_away")
+    try:  # the table out of reach: the batch's one INSERT fails, and with it all three reads
+        outcomes = await asyncio.gather(read(1), read(2), read(3), return_exceptions=True)
+    finally:
+        await connection.execute_script("ALTER TABLE audit_log_away RENAME TO audit_log")
+    assert all(isinstance(o, Exception) for o in outcomes), outcomes
+    assert len(_audit_inserts(spans)) == 1, "the three reads were one batch"
+    assert await AuditLog.filter(action=ACTION).count() == 0
+    # The next batch is unaffected.
+    await read(4)
+    assert [r.subject_id for r in await AuditLog.filter(action=ACTION)] == ["4"]
+
+
+async def test_a_read_whose_audit_fails_is_not_answered(gql, factory: Factory):
+    """Through the API: with the audit table out of reach, the INSERT fails, and the ID number
+    does not leave (the field is an error); the other fields still answer."""
+    tree = await factory.tree()
+    member = await factory.account()
+    cadre = await factory.cadre(tree.province)
+    connection = db.conn()
+    await connection.execute_script("ALTER TABLE audit_log RENAME TO audit_log_away")
+    try:
+        r = await gql(BY_ID, {"id": member.id}, token=cadre.token)
+    finally:
+        await connection.execute_script("ALTER TABLE audit_log_away RENAME TO audit_log")
+    assert r.data["member"] == {"id": member.id, "idNumber": None}
+    assert [e["path"] for e in r.errors] == [["member", "idNumber"]]
+    assert member.id_number not in str(r.body)
+    assert await AuditLog.filter(action=ACTION).count() == 0
+    # Back in reach: the next read is answered and audited.
+    r = await gql(BY_ID, {"id": member.id}, token=cadre.token)
+    assert r.data["member"]["idNumber"] == member.id_number
+    assert await AuditLog.filter(action=ACTION).count() == 1
+
+
+async def test_record_many_still_writes_at_once(factory: Factory):
+    await factory.tree()
+    await audit.record_many("identity.test", actor_id=7, subject_type="member",
+                            subject_ids=[1, 2, 2])
+    rows = await AuditLog.filter(action="identity.test").order_by("id")
+    assert [(r.subject_id, r.actor_id, r.detail) for r in rows] == [
+        ("1", 7, {}), ("2", 7, {}), ("2", 7, {})]
+    assert all(r.at is not None for r in rows)
