@@ -172,6 +172,17 @@ async def test_serve_refuses_an_unknown_subgraph(command):
     assert result.returncode == 2 and "invalid choice" in result.stderr
 
 
+@pytest.mark.parametrize("command", ["serve", "worker"])
+async def test_a_payment_rail_without_its_keys_stops_the_service(command):
+    env = {**os.environ, "UNIONHUB_PAYMENT_PROVIDERS": '{"WECHAT_PAY": "wechatpay"}',
+           "UNIONHUB_WECHATPAY_MCHID": "1900000109", "REDIS_URL": "redis://127.0.0.1:1/0"}
+    result = await run(command, *(["--port", "9"] if command == "serve" else []), env=env)
+    assert result.returncode == 1
+    assert result.stderr.startswith("unionhub refuses to start: WeChat Pay is configured")
+    assert "UNIONHUB_WECHATPAY_APIV3_KEY" in result.stderr and "Traceback" not in result.stderr
+    assert "1900000109" not in result.stderr  # names settings, never values
+
+
 async def test_worker_needs_redis():
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "UNIONHUB_REDIS_URL")}
     result = await run("worker", env=env)

@@ -138,6 +138,18 @@ def _gateway(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from unionhub.mall.providers.base import PaymentConfigurationError
+    from unionhub.settings import InsecureProductionSettings
+
+    try:
+        _main(argv)
+    except (PaymentConfigurationError, InsecureProductionSettings) as refused:
+        # Configuration the service cannot run with: one clear line (it names settings,
+        # never their values), no traceback.
+        raise SystemExit(f"unionhub refuses to start: {refused}") from None
+
+
+def _main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="unionhub", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="apply database migrations")
