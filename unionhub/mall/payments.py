@@ -13,6 +13,7 @@ providers about payments whose notification never came.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ RECONCILE_AFTER = timedelta(minutes=2)
 # ... and gives up on those older than this (every rail has closed the trade by then).
 RECONCILE_WITHIN = timedelta(days=2)
 RECHECK_EVERY = timedelta(minutes=5)
+RECONCILE_CONCURRENCY = 8
 
 __all__ = ["PaymentProviderError", "PaymentResult", "apply_fact", "pay_order",
            "reconcile_payments", "refund_order", "retry_pending_refunds"]
@@ -354,10 +356,19 @@ async def reconcile_payments(limit: int = 200) -> int:
         created_at__lte=now - RECONCILE_AFTER, created_at__gte=now - RECONCILE_WITHIN,
         checked_at__lte=now - RECHECK_EVERY,
     ).order_by("checked_at").limit(limit)
-    settled = 0
-    for payment in stuck:
-        settled += await reconcile_payment(payment) == "applied"
-    return settled
+    outcomes = await _reconcile_all(stuck)
+    return sum(outcome == "applied" for outcome in outcomes)
+
+
+async def _reconcile_all(stuck: list[Payment]) -> list[str | None]:
+    """A few provider queries at a time: a slow rail must not hold a job past its slot."""
+    gate = asyncio.Semaphore(RECONCILE_CONCURRENCY)
+
+    async def one(payment: Payment) -> str | None:
+        async with gate:
+            return await reconcile_payment(payment)
+
+    return await asyncio.gather(*(one(p) for p in stuck))
 
 
 async def cancel_expired_orders(limit: int = 500) -> int:
@@ -368,6 +379,5 @@ async def cancel_expired_orders(limit: int = 500) -> int:
         status=PaymentStatus.REQUIRES_PAYMENT, provider__in=configured_names(),
         order__status=OrderStatus.PENDING_PAYMENT, order__expires_at__lte=utcnow(),
     ).limit(limit)
-    for payment in open_payments:
-        await reconcile_payment(payment)
+    await _reconcile_all(open_payments)
     return await orders.cancel_expired_orders(limit)
