@@ -179,38 +179,41 @@ async def _place(principal: Principal, member_id: int, key: str, items: list[Ite
     if record is None:
         raise NotFound("member not found")
     union_id, union_path = await _buyer_union(principal, record, for_union_id)
-    lines = await _lines(wanted)
-    subtotal = sum(line.line_fen for line in lines)
-    voucher, discount = None, 0
-    if voucher_id is not None:
-        voucher, discount = await _check_voucher(voucher_id, member_id, record.union_path, lines)
     now = utcnow()
     order = Order(member_id=member_id, union_id=union_id, union_path=union_path,
-                  status=OrderStatus.PENDING_PAYMENT, subtotal_fen=subtotal,
-                  discount_fen=discount, payable_fen=subtotal - discount,
-                  voucher_id=voucher.id if voucher else None, idempotency_key=key,
+                  status=OrderStatus.PENDING_PAYMENT, voucher_id=voucher_id,
+                  idempotency_key=key,
                   address_enc=encrypt(json.dumps(address.__dict__, ensure_ascii=False),
                                       "mall_address"),
                   address_region=address.region_code, expires_at=now + PAYMENT_WINDOW,
                   created_at=now)
-    if voucher is None and len(lines) == 1 and is_postgres():
-        await _write_one_line_pg(order, lines[0])
-    else:
-        await _write(order, lines, voucher)
+    if voucher_id is None and len(wanted) == 1 and is_postgres():
+        if await _write_one_line_pg(order, *next(iter(wanted.items()))):
+            return order
+        await _lines(wanted)  # no row written: SKU_NOT_FOUND if that is why
+        raise Conflict("not enough stock", field="items", code="OUT_OF_STOCK")
+    lines = await _lines(wanted)
+    order.subtotal_fen = sum(line.line_fen for line in lines)
+    voucher, order.discount_fen = None, 0
+    if voucher_id is not None:
+        voucher, order.discount_fen = await _check_voucher(voucher_id, member_id,
+                                                           record.union_path, lines)
+    order.payable_fen = order.subtotal_fen - order.discount_fen
+    await _write(order, lines, voucher)
     return order
 
 
-async def _write_one_line_pg(order: Order, line: _Line) -> None:
+async def _write_one_line_pg(order: Order, sku_id: int, quantity: int) -> bool:
     found = await conn().execute_query_dict(sql.PLACE_ONE_LINE_PG, [
-        line.quantity, line.sku_id, order.member_id, order.union_id, order.union_path,
-        order.status.value, order.subtotal_fen, order.idempotency_key, order.address_enc,
-        order.address_region, order.expires_at, order.created_at, line.product_id,
-        line.supplier_id, line.supplier_region, line.certified, line.name, line.price_fen,
-        json.dumps({"voucher_id": None})])
+        quantity, sku_id, order.member_id, order.union_id, order.union_path,
+        order.status.value, order.idempotency_key, order.address_enc, order.address_region,
+        order.expires_at, order.created_at, json.dumps({"voucher_id": None})])
     if not found:
-        raise Conflict("not enough stock", field="items", code="OUT_OF_STOCK")
-    order.id = found[0]["id"]
+        return False
+    order.id, order.subtotal_fen = found[0]["id"], found[0]["subtotal_fen"]
+    order.discount_fen, order.payable_fen = 0, order.subtotal_fen
     order._saved_in_db = True
+    return True
 
 
 async def _write(order: Order, lines: list[_Line], voucher: Voucher | None) -> None:
