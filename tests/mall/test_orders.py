@@ -70,6 +70,7 @@ async def test_bad_input_writes_nothing(gql, factory, mall):
         ([(mall.cheap_sku_id, 5), (mall.sku_id, 41)], None, "OUT_OF_STOCK"),
         ([(mall.sku_id, 0)], None, "QUANTITY_OUT_OF_RANGE"),
         ([("999999", 1)], None, "SKU_NOT_FOUND"),
+        ([("99999999999999999999", 1)], None, "SKU_NOT_FOUND"),  # beyond any bigint
         ([(mall.sku_id, 3)], theirs, "VOUCHER_NOT_FOUND"),
         ([], None, "ITEM_COUNT"),
     ]

@@ -50,6 +50,7 @@ MAX_LINES = 20
 MAX_QUANTITY = 99
 _KEY_RE = re.compile(r"^[A-Za-z0-9_\-:.]{8,64}$")
 _REGION_RE = re.compile(r"^\d{6}$")
+_MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,8 @@ def _merge_items(items: list[ItemSpec]) -> dict[int, int]:
     if any(q > MAX_QUANTITY for q in merged.values()):
         raise ValidationFailed(f"quantity must be 1–{MAX_QUANTITY}", field="items.quantity",
                                code="QUANTITY_OUT_OF_RANGE")
+    if any(not 0 < i <= _MAX_ID for i in merged):  # no row has it (nor does a bigint hold it)
+        raise NotFound("SKU not found", field="items.skuId", code="SKU_NOT_FOUND")
     return merged
 
 
