@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.mall.conftest import ADDRESS, ORDER, claim, create_campaign, new_key, place, sku_stock
+from tests.querycount import count_queries
 from unionhub.clock import utcnow
+from unionhub.db import is_postgres
 from unionhub.mall import catalogue
 from unionhub.mall import orders as order_rules
-from unionhub.mall.models import Order, OrderEvent, Voucher
+from unionhub.mall.models import Order, OrderEvent, Product, Voucher
 
 CANCEL = """mutation C($input: CancelOrderInput!) { cancelOrder(input: $input) {
   order { id status } errors { code field message } } }"""
@@ -68,6 +70,7 @@ async def test_bad_input_writes_nothing(gql, factory, mall):
         ([(mall.cheap_sku_id, 5), (mall.sku_id, 41)], None, "OUT_OF_STOCK"),
         ([(mall.sku_id, 0)], None, "QUANTITY_OUT_OF_RANGE"),
         ([("999999", 1)], None, "SKU_NOT_FOUND"),
+        ([("99999999999999999999", 1)], None, "SKU_NOT_FOUND"),  # beyond any bigint
         ([(mall.sku_id, 3)], theirs, "VOUCHER_NOT_FOUND"),
         ([], None, "ITEM_COUNT"),
     ]
@@ -94,6 +97,50 @@ async def test_same_idempotency_key_returns_the_same_order(gql, factory, mall):
     other = await factory.account()  # keys are per member
     theirs = await place(gql, other, [(mall.sku_id, 1)], key=key)
     assert theirs["order"]["id"] != first["order"]["id"]
+
+
+async def test_a_replayed_key_gets_its_order_even_when_placing_it_again_would_fail(gql, factory,
+                                                                                 mall):
+    """The existing order is looked up only when placing fails: a replay after the SKU sold
+    out, with its voucher locked, or with the product withdrawn still gets that order."""
+    member = await factory.account()
+    key, voucher_key = new_key(), new_key()
+    voucher_id = await _voucher(gql, factory, member)
+    first = await place(gql, member, [(mall.sku_id, 1)], key=key)
+    with_voucher = await place(gql, member, [(mall.sku_id, 3)], key=voucher_key,
+                               voucher_id=voucher_id)
+    await catalogue.restock(int(mall.sku_id), -96)  # sold out
+    again = await place(gql, member, [(mall.sku_id, 1)], key=key)
+    assert again["errors"] == [] and again["order"]["id"] == first["order"]["id"]
+    again = await place(gql, member, [(mall.sku_id, 3)], key=voucher_key, voucher_id=voucher_id)
+    assert again["errors"] == [] and again["order"]["id"] == with_voucher["order"]["id"]
+    await Product.filter(id=int(mall.product_id)).update(active=False)
+    again = await place(gql, member, [(mall.sku_id, 1)], key=key)
+    assert again["errors"] == [] and again["order"]["id"] == first["order"]["id"]
+    assert await Order.filter(member_id=member.id).count() == 2
+    fresh = await place(gql, member, [(mall.sku_id, 1)])
+    assert fresh["errors"][0]["code"] == "SKU_NOT_FOUND"
+
+
+async def test_placing_an_order_takes_few_statements(gql, factory, mall):
+    """PostgreSQL: a one-line order without voucher is one statement; otherwise (and on
+    SQLite) the order, one UPDATE per SKU line, the voucher lock, the items and the event."""
+    member = await factory.account()
+    voucher_id = await _voucher(gql, factory, member)
+    await place(gql, member, [(mall.sku_id, 1)])  # the member's record is cached now
+    with count_queries() as one_line:
+        placed = await place(gql, member, [(mall.sku_id, 1)])
+    assert placed["errors"] == []
+    with count_queries() as two_lines:
+        placed = await place(gql, member, [(mall.sku_id, 2), (mall.cheap_sku_id, 1)],
+                             voucher_id=voucher_id)
+    assert placed["errors"] == [] and placed["order"]["discountFen"] == 2000
+    if is_postgres():
+        assert one_line.count == 1, str(one_line)
+    else:  # SKU lines, order, stock, items, event
+        assert one_line.count == 5, str(one_line)
+    # SKU lines, voucher, order, 2 × stock, voucher lock, items, event; the payload's voucher
+    assert two_lines.count == 9, str(two_lines)
 
 
 async def test_unverified_members_cannot_order(gql, factory, mall):

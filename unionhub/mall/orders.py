@@ -19,12 +19,21 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
-from unionhub.errors import AccessDenied, Conflict, InvalidTransition, NotFound, ValidationFailed
+from unionhub.db import conn, is_postgres
+from unionhub.errors import (
+    AccessDenied,
+    Conflict,
+    DomainError,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
 from unionhub.identity.access import Principal, path_in_scope, require_authenticated
 from unionhub.identity.crypto import decrypt, encrypt
 from unionhub.identity.lookup import MemberRecord, get_record
 from unionhub.identity.orgs import get_union
 from unionhub.identity.realname import validate_phone
+from unionhub.mall import sql
 from unionhub.mall.access import is_mall_manager
 from unionhub.mall.models import (
     Order,
@@ -41,6 +50,7 @@ MAX_LINES = 20
 MAX_QUANTITY = 99
 _KEY_RE = re.compile(r"^[A-Za-z0-9_\-:.]{8,64}$")
 _REGION_RE = re.compile(r"^\d{6}$")
+_MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -88,6 +98,8 @@ def _merge_items(items: list[ItemSpec]) -> dict[int, int]:
     if any(q > MAX_QUANTITY for q in merged.values()):
         raise ValidationFailed(f"quantity must be 1–{MAX_QUANTITY}", field="items.quantity",
                                code="QUANTITY_OUT_OF_RANGE")
+    if any(not 0 < i <= _MAX_ID for i in merged):  # no row has it (nor does a bigint hold it)
+        raise NotFound("SKU not found", field="items.skuId", code="SKU_NOT_FOUND")
     return merged
 
 
@@ -101,81 +113,140 @@ async def _event(order_id: int, kind: str, actor_id: int | None, from_status: st
                             from_status=from_status, to_status=to_status, detail=detail)
 
 
+@dataclass(frozen=True)
+class _Line:
+    """One SKU line of an order, with what the order item and a voucher need to know."""
+    sku_id: int
+    quantity: int
+    price_fen: int
+    name: str
+    product_id: int
+    category_id: int
+    supplier_id: int
+    supplier_region: str
+    certified: bool
+
+    @property
+    def line_fen(self) -> int:
+        return self.price_fen * self.quantity
+
+
+async def _lines(wanted: dict[int, int]) -> list[_Line]:
+    """The order's lines in SKU id order (the order their stock rows are locked in)."""
+    found = {r["id"]: r for r in await sql.rows(sql.SKU_LINES.format(marks=sql.marks(len(wanted))),
+                                                  list(wanted))}
+    lines = []
+    for sku_id, quantity in sorted(wanted.items()):
+        row = found.get(sku_id)
+        if row is None or not row["active"]:
+            raise NotFound("SKU not found", field="items.skuId", code="SKU_NOT_FOUND")
+        lines.append(_Line(sku_id, quantity, row["price_fen"],
+                           f"{row['product_name']} {row['name']}"[:170], row["product_id"],
+                           row["category_id"], row["supplier_id"], row["region_code"],
+                           bool(row["certified"])))
+    return lines
+
+
 async def place_order(principal: Principal, *, items: list[ItemSpec], address: Address,
                       idempotency_key: str, voucher_id: int | None = None,
-                      for_union_id: int | None = None) -> Order:
+                      for_union_id: int | None = None,
+                      record: MemberRecord | None = None) -> Order:
     """Reserve stock, lock the voucher and write the order in one transaction. The same
-    idempotency key returns the member's existing order (the unique key decides races)."""
+    idempotency key returns the member's existing order (the unique key decides races).
+    `record`: the buyer's member record when the caller has it already."""
     member_id = require_authenticated(principal)
     key = idempotency_key.strip()
     if not _KEY_RE.match(key):
         raise ValidationFailed("idempotency key must be 8–64 letters, digits or _-:.",
                                field="idempotencyKey", code="IDEMPOTENCY_KEY_FORMAT")
-    existing = await Order.get_or_none(member_id=member_id, idempotency_key=key)
-    if existing is not None:
-        return existing
-    wanted = _merge_items(items)
-    address = _check_address(address)
-    record = await get_record(member_id)
-    if record is None:
-        raise NotFound("member not found")
-    union_id, union_path = await _buyer_union(principal, record, for_union_id)
-
-    skus = {s.id: s for s in await Sku.filter(id__in=list(wanted))
-            .select_related("product__supplier")}
-    for sku_id in wanted:
-        sku = skus.get(sku_id)
-        if sku is None or not sku.product.active:
-            raise NotFound("SKU not found", field="items.skuId", code="SKU_NOT_FOUND")
-    lines = [(skus[i], q) for i, q in sorted(wanted.items())]
-    subtotal = sum(s.price_fen * q for s, q in lines)
-    voucher, discount = None, 0
-    if voucher_id is not None:
-        voucher, discount = await _check_voucher(voucher_id, member_id, record.union_path, lines)
-    now = utcnow()
-
     try:
-        async with in_transaction():
-            # The order row first: a concurrent duplicate key waits here, then fails, before
-            # it has touched any stock.
-            order = await Order.create(
-                member_id=member_id, union_id=union_id, union_path=union_path,
-                subtotal_fen=subtotal, discount_fen=discount, payable_fen=subtotal - discount,
-                voucher_id=voucher.id if voucher else None, idempotency_key=key,
-                address_enc=encrypt(json.dumps(address.__dict__, ensure_ascii=False),
-                                    "mall_address"),
-                address_region=address.region_code, expires_at=now + PAYMENT_WINDOW,
-            )
-            # SKU rows in id order, so two multi-line orders never deadlock.
-            for sku, quantity in lines:
-                reserved = await Sku.filter(id=sku.id, stock__gte=quantity).update(
-                    stock=F("stock") - quantity)
-                if not reserved:
-                    raise Conflict("not enough stock", field="items", code="OUT_OF_STOCK")
-            if voucher is not None:
-                locked = await Voucher.filter(
-                    id=voucher.id, member_id=member_id, status=VoucherStatus.AVAILABLE,
-                ).update(status=VoucherStatus.LOCKED, order_id=order.id)
-                if not locked:
-                    raise Conflict("this voucher is not available", field="voucherId",
-                                   code="VOUCHER_NOT_AVAILABLE")
-            await OrderItem.bulk_create([
-                OrderItem(order_id=order.id, sku_id=s.id, product_id=s.product_id,
-                          supplier_id=s.product.supplier_id,
-                          supplier_region=s.product.supplier.region_code,
-                          certified=s.product.supplier.certified,
-                          name=f"{s.product.name} {s.name}"[:170], unit_price_fen=s.price_fen,
-                          quantity=q, line_fen=s.price_fen * q)
-                for s, q in lines
-            ])
-            await _event(order.id, "PLACED", member_id, None, OrderStatus.PENDING_PAYMENT.value,
-                         voucher_id=voucher.id if voucher else None)
-    except IntegrityError:
+        return await _place(principal, member_id, key, items, address, voucher_id,
+                            for_union_id, record)
+    except (DomainError, IntegrityError):
+        # A replayed key gets the member's existing order whatever else it says. Looked up
+        # only when placing fails: a replay always does (at the latest on the unique key), so
+        # a new order costs no look-up beforehand.
         existing = await Order.get_or_none(member_id=member_id, idempotency_key=key)
         if existing is None:
             raise
         return existing
+
+
+async def _place(principal: Principal, member_id: int, key: str, items: list[ItemSpec],
+                 address: Address, voucher_id: int | None, for_union_id: int | None,
+                 record: MemberRecord | None) -> Order:
+    wanted = _merge_items(items)
+    address = _check_address(address)
+    if record is None or record.id != member_id:
+        record = await get_record(member_id)
+    if record is None:
+        raise NotFound("member not found")
+    union_id, union_path = await _buyer_union(principal, record, for_union_id)
+    now = utcnow()
+    order = Order(member_id=member_id, union_id=union_id, union_path=union_path,
+                  status=OrderStatus.PENDING_PAYMENT, voucher_id=voucher_id,
+                  idempotency_key=key,
+                  address_enc=encrypt(json.dumps(address.__dict__, ensure_ascii=False),
+                                      "mall_address"),
+                  address_region=address.region_code, expires_at=now + PAYMENT_WINDOW,
+                  created_at=now)
+    if voucher_id is None and len(wanted) == 1 and is_postgres():
+        if await _write_one_line_pg(order, *next(iter(wanted.items()))):
+            return order
+        await _lines(wanted)  # no row written: SKU_NOT_FOUND if that is why
+        raise Conflict("not enough stock", field="items", code="OUT_OF_STOCK")
+    lines = await _lines(wanted)
+    order.subtotal_fen = sum(line.line_fen for line in lines)
+    voucher, order.discount_fen = None, 0
+    if voucher_id is not None:
+        voucher, order.discount_fen = await _check_voucher(voucher_id, member_id,
+                                                           record.union_path, lines)
+    order.payable_fen = order.subtotal_fen - order.discount_fen
+    await _write(order, lines, voucher)
     return order
+
+
+async def _write_one_line_pg(order: Order, sku_id: int, quantity: int) -> bool:
+    found = await conn().execute_query_dict(sql.PLACE_ONE_LINE_PG, [
+        quantity, sku_id, order.member_id, order.union_id, order.union_path,
+        order.status.value, order.idempotency_key, order.address_enc, order.address_region,
+        order.expires_at, order.created_at, json.dumps({"voucher_id": None})])
+    if not found:
+        return False
+    order.id, order.subtotal_fen = found[0]["id"], found[0]["subtotal_fen"]
+    order.discount_fen, order.payable_fen = 0, order.subtotal_fen
+    order._saved_in_db = True
+    return True
+
+
+async def _write(order: Order, lines: list[_Line], voucher: Voucher | None) -> None:
+    async with in_transaction():
+        # The order row first: a concurrent duplicate key waits here, then fails, before it
+        # has touched any stock.
+        await order.save()
+        # SKU rows in id order, so two multi-line orders never deadlock.
+        for line in lines:
+            reserved = await Sku.filter(id=line.sku_id, stock__gte=line.quantity).update(
+                stock=F("stock") - line.quantity)
+            if not reserved:
+                raise Conflict("not enough stock", field="items", code="OUT_OF_STOCK")
+        if voucher is not None:
+            locked = await Voucher.filter(
+                id=voucher.id, member_id=order.member_id, status=VoucherStatus.AVAILABLE,
+            ).update(status=VoucherStatus.LOCKED, order_id=order.id)
+            if not locked:
+                raise Conflict("this voucher is not available", field="voucherId",
+                               code="VOUCHER_NOT_AVAILABLE")
+        await OrderItem.bulk_create([
+            OrderItem(order_id=order.id, sku_id=line.sku_id, product_id=line.product_id,
+                      supplier_id=line.supplier_id, supplier_region=line.supplier_region,
+                      certified=line.certified, name=line.name, unit_price_fen=line.price_fen,
+                      quantity=line.quantity, line_fen=line.line_fen)
+            for line in lines
+        ])
+        await _event(order.id, "PLACED", order.member_id, None,
+                     OrderStatus.PENDING_PAYMENT.value,
+                     voucher_id=voucher.id if voucher else None)
 
 
 async def _buyer_union(principal: Principal, record: MemberRecord,
@@ -189,15 +260,15 @@ async def _buyer_union(principal: Principal, record: MemberRecord,
     return record.union_id, record.union_path
 
 
-def _eligible(voucher: Voucher, sku: Sku) -> bool:
+def _eligible(voucher: Voucher, line: _Line) -> bool:
     campaign = voucher.campaign
-    if campaign.certified_only and not sku.product.supplier.certified:
+    if campaign.certified_only and not line.certified:
         return False
-    return campaign.category_id is None or sku.product.category_id == campaign.category_id
+    return campaign.category_id is None or line.category_id == campaign.category_id
 
 
 async def _check_voucher(voucher_id: int, member_id: int, member_union_path: str,
-                         lines: list[tuple[Sku, int]]) -> tuple[Voucher, int]:
+                         lines: list[_Line]) -> tuple[Voucher, int]:
     voucher = await Voucher.get_or_none(id=voucher_id, member_id=member_id) \
         .select_related("campaign")
     if voucher is None:
@@ -213,7 +284,7 @@ async def _check_voucher(voucher_id: int, member_id: int, member_union_path: str
                        field="voucherId", code="VOUCHER_WITHDRAWN")
     if voucher.valid_until <= utcnow():
         raise Conflict("this voucher has expired", field="voucherId", code="VOUCHER_EXPIRED")
-    eligible = sum(s.price_fen * q for s, q in lines if _eligible(voucher, s))
+    eligible = sum(line.line_fen for line in lines if _eligible(voucher, line))
     if eligible == 0:
         raise Conflict("no item in this order qualifies for the voucher", field="voucherId",
                        code="VOUCHER_NOT_APPLICABLE")

@@ -190,10 +190,12 @@ async def place_order(info: strawberry.Info, items: list[orders.ItemSpec],
                       address: orders.Address, idempotency_key: str,
                       voucher_id: str | None, for_union_id: str | None) -> t.OrderPayload:
     async def work():
+        # The caller's record is in the request's loader already (the tier check read it).
         return await orders.place_order(
             info.context.principal, items=items, address=address,
             idempotency_key=idempotency_key, voucher_id=_id(voucher_id, "voucherId"),
-            for_union_id=_id(for_union_id, "forUnionId"))
+            for_union_id=_id(for_union_id, "forUnionId"),
+            record=await info.context.caller_record())
     return await payload(t.OrderPayload, work(), lambda o: {"order": t.Order.of(o)})
 
 
