@@ -1,0 +1,168 @@
+"""Everything the schema does around an operation, in one strawberry extension.
+
+Persisted operations, the operation span, the token limit, the parse and validation caches,
+the depth/alias (and, in production, introspection) rules, cost and root-field limits, error
+masking and stripped suggestions used to be eight extensions. Strawberry builds a context
+manager per extension per hook per request, so on the hot lookup their plumbing cost more
+than their work (issue 8's profile: 13% of the CPU in extension hooks). One extension runs the
+same checks in the same order with one set of hooks. The parse, validation and (variable-free)
+cost results are cached by operation text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, ClassVar
+
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    NoSchemaIntrospectionCustomRule,
+    OperationDefinitionNode,
+    parse,
+    specified_rules,
+)
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.schema.schema import validate_document
+from strawberry.types.execution import ExecutionResult as StrawberryExecutionResult
+
+from unionhub.observability.context import current_trace_id
+from unionhub.observability.slow_operations import OPERATION_ATTRIBUTE
+from unionhub.observability.tracing import slow_operation_recorder, tracer
+from unionhub.schema.errors import is_expected
+from unionhub.schema.limits import Analysed, Limits, check_limits, strip_suggestions
+from unionhub.schema.persisted import resolve_persisted
+
+_CACHE_SIZE = 1024
+MASKED_MESSAGE = "Internal server error"
+
+
+@dataclass(frozen=True)
+class OperationConfig:
+    limits: Limits
+    manifest: dict[str, str]
+    safelist_only: bool
+    production: bool
+    rules: tuple[type[ASTValidationRule], ...]
+    # Validation results by operation text, per schema (each schema builds its own config).
+    validated: dict[str, list[GraphQLError]] = field(default_factory=dict, compare=False)
+    analysed: Analysed = field(default_factory=dict, compare=False)
+
+
+def operation_config(limits: Limits, production: bool, manifest: dict[str, str],
+                     safelist_only: bool) -> OperationConfig:
+    extra = [*QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
+             *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules]
+    if production:
+        extra.append(NoSchemaIntrospectionCustomRule)
+    return OperationConfig(limits=limits, manifest=manifest, safelist_only=safelist_only,
+                           production=production, rules=(*specified_rules, *extra))
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _parse(query: str, max_tokens: int) -> DocumentNode:
+    # A document over the token limit raises, and lru_cache keeps no exceptions.
+    return parse(query, max_tokens=max_tokens)
+
+
+def _validate(schema: Any, query: str, document: DocumentNode,
+              config: OperationConfig) -> list[GraphQLError]:
+    errors = config.validated.get(query)
+    if errors is None:
+        errors = validate_document(schema, document, config.rules)
+        if config.production:
+            strip_suggestions(errors)
+        if len(config.validated) >= _CACHE_SIZE:
+            config.validated.clear()
+        config.validated[query] = errors
+    return errors
+
+
+def _mask(error: GraphQLError) -> GraphQLError:
+    if is_expected(error):
+        return error
+    return GraphQLError(message=MASKED_MESSAGE, nodes=error.nodes, source=error.source,
+                        positions=error.positions, path=error.path, original_error=None)
+
+
+def _mask_result(result: Any) -> None:
+    if isinstance(result, ExecutionResult | StrawberryExecutionResult) and result.errors:
+        result.errors = [_mask(e) for e in result.errors]
+
+
+def _operation(document: DocumentNode | None, name: str | None) -> tuple[str, str | None]:
+    if document is not None:
+        for definition in document.definitions:
+            if isinstance(definition, OperationDefinitionNode):
+                if name is None or (definition.name and definition.name.value == name):
+                    return (definition.operation.value,
+                            definition.name.value if definition.name else name)
+    return "query", name
+
+
+class OperationPipeline(SchemaExtension):
+    config: ClassVar[OperationConfig]
+    _trace_id: str | None = None
+    _cost: int | None = None
+
+    async def on_operation(self) -> AsyncIterator[None]:
+        ctx = self.execution_context
+        config = self.config
+        with tracer().start_as_current_span(
+            "graphql.operation", attributes={OPERATION_ATTRIBUTE: True}
+        ) as span:
+            self._trace_id = current_trace_id()
+            await resolve_persisted(ctx, config.manifest, config.safelist_only)
+            ctx.parse_options["max_tokens"] = config.limits.max_tokens
+            ctx.validation_rules = config.rules
+            yield
+            _mask_result(ctx.result)
+            if span.is_recording():
+                op_type, name = _operation(ctx.graphql_document, ctx.operation_name)
+                name = name or "anonymous"
+                span.update_name(f"{op_type} {name}")
+                span.set_attribute("graphql.operation.type", op_type)
+                span.set_attribute("graphql.operation.name", name)
+                if ctx.query:
+                    fingerprint = hashlib.sha256(ctx.query.encode()).hexdigest()[:16]
+                    span.set_attribute("graphql.document.fingerprint", fingerprint)
+                result = ctx.result
+                if result is not None and getattr(result, "errors", None):
+                    span.set_attribute("graphql.errors", len(result.errors))
+        recorder = slow_operation_recorder()
+        if recorder.pending:
+            await recorder.flush()
+
+    def on_parse(self) -> Iterator[None]:
+        ctx = self.execution_context
+        if ctx.graphql_document is None and ctx.query:
+            ctx.graphql_document = _parse(ctx.query, self.config.limits.max_tokens)
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        ctx = self.execution_context
+        if ctx.graphql_document is not None and ctx.query:
+            ctx.pre_execution_errors = _validate(ctx.schema._schema, ctx.query,
+                                                 ctx.graphql_document, self.config)
+        yield
+
+    def on_execute(self) -> Iterator[None]:
+        self._cost = check_limits(self.execution_context, self.config.limits,
+                                  self.config.analysed)
+        yield
+
+    def get_results(self) -> dict[str, Any]:
+        results: dict[str, Any] = {"traceId": self._trace_id or current_trace_id()}
+        if self._cost is not None:
+            results["cost"] = self._cost
+        return results
+
+
+def operation_pipeline(config: OperationConfig) -> type[OperationPipeline]:
+    return type("OperationPipeline", (OperationPipeline,), {"config": config})
+
