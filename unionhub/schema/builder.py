@@ -17,6 +17,7 @@ from graphql import GraphQLError
 from unionhub.domains import DOMAINS
 from unionhub.schema import entities
 from unionhub.schema.errors import log_unexpected
+from unionhub.schema.lean import install_lean_resolvers
 from unionhub.schema.limits import Limits
 from unionhub.schema.operation import operation_config, operation_pipeline
 
@@ -73,10 +74,12 @@ def build_schema(subgraph: str | None = None, limits: Limits | None = None,
     query = _root("Query", [p.query for p in parts if p.query])
     mutation = _root("Mutation", [p.mutation for p in parts if p.mutation])
     extra = [t for p in parts for t in p.types]
-    return UnionHubSchema(
+    schema = UnionHubSchema(
         query=query,
         mutation=mutation,
         types=[member, union, *extra],
         federation_version=FEDERATION_VERSION,
         extensions=_extensions(limits or Limits(), production, manifest or {}, safelist_only),
     )
+    install_lean_resolvers(schema)
+    return schema

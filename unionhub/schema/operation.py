@@ -33,12 +33,13 @@ from strawberry.types.execution import ExecutionResult as StrawberryExecutionRes
 
 from unionhub.observability.context import current_trace_id
 from unionhub.observability.slow_operations import OPERATION_ATTRIBUTE
-from unionhub.observability.tracing import slow_operation_recorder, tracer
+from unionhub.observability.tracing import active_span, slow_operation_recorder
 from unionhub.schema.errors import is_expected
 from unionhub.schema.limits import Analysed, Limits, check_limits, strip_suggestions
 from unionhub.schema.persisted import resolve_persisted
 
 _CACHE_SIZE = 1024
+_OPERATION_ATTRIBUTES = {OPERATION_ATTRIBUTE: True}
 MASKED_MESSAGE = "Internal server error"
 
 
@@ -113,9 +114,7 @@ class OperationPipeline(SchemaExtension):
     async def on_operation(self) -> AsyncIterator[None]:
         ctx = self.execution_context
         config = self.config
-        with tracer().start_as_current_span(
-            "graphql.operation", attributes={OPERATION_ATTRIBUTE: True}
-        ) as span:
+        with active_span("graphql.operation", attributes=_OPERATION_ATTRIBUTES) as span:
             self._trace_id = current_trace_id()
             await resolve_persisted(ctx, config.manifest, config.safelist_only)
             ctx.parse_options["max_tokens"] = config.limits.max_tokens

@@ -1,0 +1,18 @@
+"""Argument-free fields skip strawberry's per-field wrapper; everything else keeps it."""
+
+from __future__ import annotations
+
+from unionhub.schema.builder import build_schema
+
+
+def _resolve(schema, type_name: str, field_name: str):
+    return schema._schema.type_map[type_name].fields[field_name].resolve
+
+
+def test_argument_free_fields_get_the_lean_resolver():
+    schema = build_schema()
+    assert _resolve(schema, "Member", "displayName").__module__ == "unionhub.schema.lean"
+    assert _resolve(schema, "Member", "idNumber").__module__ == "unionhub.schema.lean"
+    # Arguments need strawberry's conversion: the hot lookup's root field keeps its wrapper.
+    assert _resolve(schema, "Query", "member").__module__ != "unionhub.schema.lean"
+
