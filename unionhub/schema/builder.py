@@ -13,13 +13,19 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions.runner import SchemaExtensionsRunner
 
 from unionhub.domains import DOMAINS
 from unionhub.schema import entities
 from unionhub.schema.errors import log_unexpected
 from unionhub.schema.lean import install_lean_resolvers
 from unionhub.schema.limits import Limits
-from unionhub.schema.operation import operation_config, operation_pipeline
+from unionhub.schema.operation import (
+    OperationPipeline,
+    PipelineRunner,
+    operation_config,
+    operation_pipeline,
+)
 
 FEDERATION_VERSION = "2.9"  # the highest both composers accept (STACK-NOTES)
 
@@ -37,6 +43,12 @@ class UnionHubSchema(strawberry.federation.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         # Strawberry logs every error with a traceback; denials and user errors are expected.
         log_unexpected(errors)
+
+    def create_extensions_runner(self, execution_context: Any,
+                                 extensions: list[Any]) -> SchemaExtensionsRunner:
+        if len(extensions) == 1 and isinstance(extensions[0], OperationPipeline):
+            return PipelineRunner(execution_context, extensions[0])
+        return super().create_extensions_runner(execution_context, extensions)
 
 
 def _parts(domains: tuple[str, ...]) -> list[SchemaPart]:

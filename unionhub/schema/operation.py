@@ -12,7 +12,7 @@ cost results are cached by operation text.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, ClassVar
@@ -28,6 +28,7 @@ from graphql import (
     specified_rules,
 )
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema.schema import validate_document
 from strawberry.types.execution import ExecutionResult as StrawberryExecutionResult
 
@@ -107,52 +108,92 @@ def _operation(document: DocumentNode | None, name: str | None) -> tuple[str, st
 
 
 class OperationPipeline(SchemaExtension):
+    """The steps are plain methods (`begin`/`end`, `parse`, `validate`, `check_limits`) so that
+    `PipelineRunner` can call them directly; the `on_*` hooks wrap them for strawberry's own
+    runner (any schema that adds a second extension)."""
+
     config: ClassVar[OperationConfig]
     _trace_id: str | None = None
     _cost: int | None = None
+    _span: active_span | None = None
 
-    async def on_operation(self) -> AsyncIterator[None]:
+    async def begin(self) -> None:
         ctx = self.execution_context
         config = self.config
-        with active_span("graphql.operation", attributes=_OPERATION_ATTRIBUTES) as span:
-            self._trace_id = current_trace_id()
+        scope = active_span("graphql.operation", attributes=_OPERATION_ATTRIBUTES)
+        scope.__enter__()
+        self._span = scope
+        self._trace_id = current_trace_id()
+        try:
             await resolve_persisted(ctx, config.manifest, config.safelist_only)
-            ctx.parse_options["max_tokens"] = config.limits.max_tokens
-            ctx.validation_rules = config.rules
-            yield
-            _mask_result(ctx.result)
-            if span.is_recording():
-                op_type, name = _operation(ctx.graphql_document, ctx.operation_name)
-                name = name or "anonymous"
-                span.update_name(f"{op_type} {name}")
-                span.set_attribute("graphql.operation.type", op_type)
-                span.set_attribute("graphql.operation.name", name)
-                if ctx.query:
-                    fingerprint = hashlib.sha256(ctx.query.encode()).hexdigest()[:16]
-                    span.set_attribute("graphql.document.fingerprint", fingerprint)
-                result = ctx.result
-                if result is not None and getattr(result, "errors", None):
-                    span.set_attribute("graphql.errors", len(result.errors))
+        except BaseException as exc:
+            self._span = None
+            scope.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+        ctx.parse_options["max_tokens"] = config.limits.max_tokens
+        ctx.validation_rules = config.rules
+
+    async def end(self, exc: BaseException | None) -> None:
+        scope, self._span = self._span, None
+        if scope is None:
+            return
+        if exc is not None:  # the result was never built: the span records the exception
+            scope.__exit__(type(exc), exc, exc.__traceback__)
+            return
+        ctx = self.execution_context
+        _mask_result(ctx.result)
+        span = scope.span
+        if span.is_recording():
+            op_type, name = _operation(ctx.graphql_document, ctx.operation_name)
+            name = name or "anonymous"
+            span.update_name(f"{op_type} {name}")
+            span.set_attribute("graphql.operation.type", op_type)
+            span.set_attribute("graphql.operation.name", name)
+            if ctx.query:
+                fingerprint = hashlib.sha256(ctx.query.encode()).hexdigest()[:16]
+                span.set_attribute("graphql.document.fingerprint", fingerprint)
+            result = ctx.result
+            if result is not None and getattr(result, "errors", None):
+                span.set_attribute("graphql.errors", len(result.errors))
+        scope.__exit__(None, None, None)
         recorder = slow_operation_recorder()
         if recorder.pending:
             await recorder.flush()
 
-    def on_parse(self) -> Iterator[None]:
+    def parse(self) -> None:
         ctx = self.execution_context
         if ctx.graphql_document is None and ctx.query:
             ctx.graphql_document = _parse(ctx.query, self.config.limits.max_tokens)
-        yield
 
-    def on_validate(self) -> Iterator[None]:
+    def validate(self) -> None:
         ctx = self.execution_context
         if ctx.graphql_document is not None and ctx.query:
             ctx.pre_execution_errors = _validate(ctx.schema._schema, ctx.query,
                                                  ctx.graphql_document, self.config)
+
+    def check_limits(self) -> None:
+        self._cost = check_limits(self.execution_context, self.config.limits,
+                                  self.config.analysed)
+
+    async def on_operation(self) -> AsyncIterator[None]:
+        await self.begin()
+        try:
+            yield
+        except BaseException as exc:
+            await self.end(exc)
+            raise
+        await self.end(None)
+
+    def on_parse(self) -> Iterator[None]:
+        self.parse()
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        self.validate()
         yield
 
     def on_execute(self) -> Iterator[None]:
-        self._cost = check_limits(self.execution_context, self.config.limits,
-                                  self.config.analysed)
+        self.check_limits()
         yield
 
     def get_results(self) -> dict[str, Any]:
@@ -160,6 +201,61 @@ class OperationPipeline(SchemaExtension):
         if self._cost is not None:
             results["cost"] = self._cost
         return results
+
+
+class _Step:
+    """A pipeline step where strawberry expects an extension hook's context manager."""
+
+    __slots__ = ("_run",)
+
+    def __init__(self, run: Callable[[], None]) -> None:
+        self._run = run
+
+    def __enter__(self) -> None:
+        self._run()
+
+    def __exit__(self, *exc_info: Any) -> None:
+        return None
+
+    async def __aenter__(self) -> None:
+        self._run()
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        return None
+
+
+class _Operation:
+    __slots__ = ("_pipeline",)
+
+    def __init__(self, pipeline: OperationPipeline) -> None:
+        self._pipeline = pipeline
+
+    async def __aenter__(self) -> None:
+        await self._pipeline.begin()
+
+    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        await self._pipeline.end(exc)
+
+
+class PipelineRunner(SchemaExtensionsRunner):
+    """Strawberry's runner builds an ExitStack of generator context managers per hook per
+    request; with the pipeline as the only extension its steps are called directly."""
+
+    def __init__(self, execution_context: Any, pipeline: OperationPipeline) -> None:
+        super().__init__(execution_context, [pipeline])
+        self.pipeline = pipeline
+
+    def operation(self) -> Any:
+        return _Operation(self.pipeline)
+
+    def parsing(self) -> Any:
+        return _Step(self.pipeline.parse)
+
+    def validation(self) -> Any:
+        return _Step(self.pipeline.validate)
+
+    def executing(self) -> Any:
+        return _Step(self.pipeline.check_limits)
 
 
 def operation_pipeline(config: OperationConfig) -> type[OperationPipeline]:
