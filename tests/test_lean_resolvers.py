@@ -1,4 +1,4 @@
-"""Argument-free fields skip strawberry's per-field wrapper; everything else keeps it."""
+"""Fields without argument conversion skip strawberry's per-field wrapper; others keep it."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ def test_argument_free_fields_get_the_lean_resolver():
     schema = build_schema()
     assert _resolve(schema, "Member", "displayName").__module__ == "unionhub.schema.lean"
     assert _resolve(schema, "Member", "idNumber").__module__ == "unionhub.schema.lean"
-    # Arguments need strawberry's conversion: the hot lookup's root field keeps its wrapper.
-    assert _resolve(schema, "Query", "member").__module__ != "unionhub.schema.lean"
+    # Plain scalar arguments pass through strawberry unchanged: only their names are mapped.
+    assert _resolve(schema, "Query", "member").__module__ == "unionhub.schema.lean"
+    # Input objects need strawberry's conversion: those fields keep its wrapper.
+    assert _resolve(schema, "Mutation", "login").__module__ != "unionhub.schema.lean"
 

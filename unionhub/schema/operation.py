@@ -54,6 +54,8 @@ class OperationConfig:
     # Validation results by operation text, per schema (each schema builds its own config).
     validated: dict[str, list[GraphQLError]] = field(default_factory=dict, compare=False)
     analysed: Analysed = field(default_factory=dict, compare=False)
+    span_naming: dict[tuple[str, str | None], tuple[str, dict[str, Any]]] = field(
+        default_factory=dict, compare=False)
 
 
 def operation_config(limits: Limits, production: bool, manifest: dict[str, str],
@@ -144,21 +146,35 @@ class OperationPipeline(SchemaExtension):
         _mask_result(ctx.result)
         span = scope.span
         if span.is_recording():
-            op_type, name = _operation(ctx.graphql_document, ctx.operation_name)
-            name = name or "anonymous"
-            span.update_name(f"{op_type} {name}")
-            span.set_attribute("graphql.operation.type", op_type)
-            span.set_attribute("graphql.operation.name", name)
-            if ctx.query:
-                fingerprint = hashlib.sha256(ctx.query.encode()).hexdigest()[:16]
-                span.set_attribute("graphql.document.fingerprint", fingerprint)
+            name, attributes = self._span_naming(ctx)
+            span.update_name(name)
             result = ctx.result
             if result is not None and getattr(result, "errors", None):
-                span.set_attribute("graphql.errors", len(result.errors))
+                attributes = {**attributes, "graphql.errors": len(result.errors)}
+            span.set_attributes(attributes)
         scope.__exit__(None, None, None)
         recorder = slow_operation_recorder()
         if recorder.pending:
             await recorder.flush()
+
+    def _span_naming(self, ctx: Any) -> tuple[str, dict[str, Any]]:
+        """The operation span's name and attributes, computed once per operation text."""
+        key = (ctx.query, ctx.operation_name)
+        naming = self.config.span_naming.get(key)
+        if naming is None:
+            op_type, name = _operation(ctx.graphql_document, ctx.operation_name)
+            name = name or "anonymous"
+            attributes: dict[str, Any] = {"graphql.operation.type": op_type,
+                                          "graphql.operation.name": name}
+            if ctx.query:
+                attributes["graphql.document.fingerprint"] = hashlib.sha256(
+                    ctx.query.encode()).hexdigest()[:16]
+            naming = (f"{op_type} {name}", attributes)
+            if ctx.query and ctx.graphql_document is not None:
+                if len(self.config.span_naming) >= _CACHE_SIZE:
+                    self.config.span_naming.clear()
+                self.config.span_naming[key] = naming
+        return naming
 
     def parse(self) -> None:
         ctx = self.execution_context
