@@ -107,15 +107,22 @@ async def test_suggestions_and_introspection_off_in_production(schema, productio
     assert (await run(schema, "{ __schema { queryType { name } } }")).errors is None
 
 
-async def test_identical_operations_are_validated_once(schema):
-    from strawberry.extensions.validation_cache import _get_validate_cache
+async def test_identical_operations_are_validated_once(schema, monkeypatch):
+    from unionhub.schema import operation
 
-    cache = _get_validate_cache(1024)
+    calls = []
+    real = operation.validate_document
+
+    def counting(*args):
+        calls.append(args[1])
+        return real(*args)
+
+    monkeypatch.setattr(operation, "validate_document", counting)
     query = "query Cached { unions { id name } }"
-    await run(schema, query)
-    before = cache.cache_info()
-    await run(schema, query)
-    await run(schema, query)
-    after = cache.cache_info()
-    assert after.hits - before.hits == 2
-    assert after.misses == before.misses
+    for _ in range(3):
+        assert (await run(schema, query)).errors is None
+    assert len(calls) == 1
+    bad = "query Typo { unoins { id } }"
+    for _ in range(2):
+        assert (await run(schema, bad)).errors
+    assert len(calls) == 2  # validation errors are cached too

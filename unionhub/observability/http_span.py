@@ -15,7 +15,7 @@ from typing import Any
 from opentelemetry import propagate
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from unionhub.observability.tracing import tracer
+from unionhub.observability.tracing import active_span
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -62,8 +62,8 @@ class HttpServerSpan:
                    for name, value in scope.get("headers") or () if name in _PROPAGATION_HEADERS}
         parent = propagate.extract(carrier) if carrier else None
         name = f"{scope.get('method', 'HTTP')} {scope.get('path', '')}"
-        with tracer().start_as_current_span(name, context=parent, kind=SpanKind.SERVER,
-                                            attributes=_attributes(scope)) as span:
+        with active_span(name, context=parent, kind=SpanKind.SERVER,
+                         attributes=_attributes(scope)) as span:
             if not span.is_recording():  # sampled out: nothing to add to the span
                 await self.app(scope, receive, send)
                 return

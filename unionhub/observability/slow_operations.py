@@ -52,40 +52,49 @@ class SlowOperationRecord:
 
 
 class SlowOperationRecorder(SpanProcessor):
+    """Runs on every span's start and end, so it does little there: an operation span is
+    recognised by its attribute once, at start, and remembered by span id; children are kept
+    as (name, duration in ns) tuples and rounded only for a record that is kept."""
+
     def __init__(self, threshold_ms: float, kept: int) -> None:
         self.threshold_ms = threshold_ms
         self.kept = kept
-        self._children: dict[int, list[SlowSpan]] = {}
+        # trace id -> (the operation span's id, its finished children)
+        self._children: dict[int, tuple[int, list[tuple[str, int]]]] = {}
         self._lock = threading.Lock()
         self.pending: deque[SlowOperationRecord] = deque(maxlen=1000)
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
-        if span.attributes and span.attributes.get(OPERATION_ATTRIBUTE):
+        attributes = span._attributes  # the SDK's own mapping: `.attributes` copies it
+        if attributes and attributes.get(OPERATION_ATTRIBUTE):
+            context = span.context
             with self._lock:
                 if len(self._children) < _TRACKED_TRACES_MAX:
-                    self._children[span.context.trace_id] = []
+                    self._children[context.trace_id] = (context.span_id, [])
 
     def on_end(self, span: ReadableSpan) -> None:
-        trace_id = span.context.trace_id
-        duration_ms = ((span.end_time or 0) - (span.start_time or 0)) / 1e6
-        if span.attributes and span.attributes.get(OPERATION_ATTRIBUTE):
+        context = span.context
+        tracked = self._children.get(context.trace_id)
+        if tracked is None:
+            return
+        duration_ns = (span.end_time or 0) - (span.start_time or 0)
+        operation_id, children = tracked
+        if context.span_id == operation_id:
             with self._lock:
-                children = self._children.pop(trace_id, [])
-            if duration_ms >= self.threshold_ms:
-                children.sort(key=lambda s: s.duration_ms, reverse=True)
+                self._children.pop(context.trace_id, None)
+            if duration_ns >= self.threshold_ms * 1e6:
+                children.sort(key=lambda c: c[1], reverse=True)
                 self.pending.append(SlowOperationRecord(
-                    trace_id=format(trace_id, "032x"), operation_name=span.name,
-                    duration_ms=round(duration_ms, 3), at=time.time(),
-                    slowest_spans=children[:_CHILDREN_KEPT],
+                    trace_id=format(context.trace_id, "032x"), operation_name=span.name,
+                    duration_ms=round(duration_ns / 1e6, 3), at=time.time(),
+                    slowest_spans=[SlowSpan(name=n, duration_ms=round(d / 1e6, 3))
+                                   for n, d in children[:_CHILDREN_KEPT]],
                 ))
             return
         with self._lock:
-            children = self._children.get(trace_id)
-            if children is None:
-                return
-            children.append(SlowSpan(name=span.name, duration_ms=round(duration_ms, 3)))
+            children.append((span.name, duration_ns))
             if len(children) > 4 * _CHILDREN_KEPT:  # stay bounded on operations with many spans
-                children.sort(key=lambda s: s.duration_ms, reverse=True)
+                children.sort(key=lambda c: c[1], reverse=True)
                 del children[_CHILDREN_KEPT:]
 
     async def flush(self) -> None:

@@ -13,23 +13,19 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    DisableIntrospection,
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions.runner import SchemaExtensionsRunner
 
 from unionhub.domains import DOMAINS
-from unionhub.observability.graphql_extension import OperationTracing
 from unionhub.schema import entities
-from unionhub.schema.errors import is_expected, log_unexpected
-from unionhub.schema.limits import Limits, StripSuggestions, with_limits
-from unionhub.schema.persisted import persisted_operations
+from unionhub.schema.errors import log_unexpected
+from unionhub.schema.lean import install_lean_resolvers
+from unionhub.schema.limits import Limits
+from unionhub.schema.operation import (
+    OperationPipeline,
+    PipelineRunner,
+    operation_config,
+    operation_pipeline,
+)
 
 FEDERATION_VERSION = "2.9"  # the highest both composers accept (STACK-NOTES)
 
@@ -47,6 +43,12 @@ class UnionHubSchema(strawberry.federation.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         # Strawberry logs every error with a traceback; denials and user errors are expected.
         log_unexpected(errors)
+
+    def create_extensions_runner(self, execution_context: Any,
+                                 extensions: list[Any]) -> SchemaExtensionsRunner:
+        if len(extensions) == 1 and isinstance(extensions[0], OperationPipeline):
+            return PipelineRunner(execution_context, extensions[0])
+        return super().create_extensions_runner(execution_context, extensions)
 
 
 def _parts(domains: tuple[str, ...]) -> list[SchemaPart]:
@@ -68,24 +70,9 @@ def _root(name: str, mixins: list[type]) -> type | None:
 
 def _extensions(limits: Limits, production: bool, manifest: dict[str, str],
                 safelist_only: bool) -> list[Any]:
-    # The depth and alias rules are built once: the validation cache keys on the rule objects,
-    # so a factory that built new rules per request would never hit (every request validated).
-    rules = [*QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
-             *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules]
-    extensions: list[Any] = [
-        OperationTracing,
-        persisted_operations(manifest, safelist_only),
-        lambda: ParserCache(maxsize=1024),
-        lambda: ValidationCache(maxsize=1024),
-        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-        lambda: AddValidationRules(rules),
-        with_limits(limits),
-        lambda: MaskErrors(should_mask_error=lambda e: not is_expected(e),
-                           error_message="Internal server error"),
-    ]
-    if production:
-        extensions += [DisableIntrospection, StripSuggestions]
-    return extensions
+    # One extension for all of it: strawberry's per-request cost grows with the number of
+    # extensions (a context manager per extension per hook), not with their work.
+    return [operation_pipeline(operation_config(limits, production, manifest, safelist_only))]
 
 
 def build_schema(subgraph: str | None = None, limits: Limits | None = None,
@@ -99,10 +86,12 @@ def build_schema(subgraph: str | None = None, limits: Limits | None = None,
     query = _root("Query", [p.query for p in parts if p.query])
     mutation = _root("Mutation", [p.mutation for p in parts if p.mutation])
     extra = [t for p in parts for t in p.types]
-    return UnionHubSchema(
+    schema = UnionHubSchema(
         query=query,
         mutation=mutation,
         types=[member, union, *extra],
         federation_version=FEDERATION_VERSION,
         extensions=_extensions(limits or Limits(), production, manifest or {}, safelist_only),
     )
+    install_lean_resolvers(schema)
+    return schema

@@ -27,7 +27,6 @@ from graphql import (
     VariableNode,
     get_named_type,
 )
-from strawberry.extensions import SchemaExtension
 
 
 @dataclass(frozen=True)
@@ -57,11 +56,14 @@ class _CostWalker:
         self.variables = variables
         self.default_list_size = limits.default_list_size
         self.default_page_size = limits.default_page_size
+        self.read_variables = False  # a cost that reads variables is not cached
 
     def size(self, node: FieldNode, returns_list: bool, returns_connection: bool) -> int:
         for argument in node.arguments or ():
             if argument.name.value in ("first", "last"):
                 value = argument.value
+                if isinstance(value, VariableNode):
+                    self.read_variables = True
                 raw = (self.variables.get(value.name.value) if isinstance(value, VariableNode)
                        else getattr(value, "value", None))
                 try:
@@ -140,58 +142,64 @@ def limit_error(code: str, message: str, **extra: Any) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code, **extra})
 
 
-class OperationLimits(SchemaExtension):
-    """Refuses an operation whose cost or root fields exceed the limits; echoes the cost."""
+# (operation text, operation name) -> (selects plumbing, root fields, cost), kept per schema
+# for operations whose cost reads no variable (`first: $n` does): the hot path checks its
+# limits by lookup.
+Analysed = dict[tuple[str, str | None], tuple[bool, int, int]]
+_ANALYSED_MAX = 1024
 
-    limits = Limits()
-    _cost: int | None = None
 
-    def on_execute(self):  # type: ignore[override]
-        ctx = self.execution_context
-        document = ctx.graphql_document
-        if document is not None:
-            fragments = {d.name.value: d for d in document.definitions
-                         if isinstance(d, FragmentDefinitionNode)}
-            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-            operation = next((o for o in operations if ctx.operation_name is None
-                              or (o.name and o.name.value == ctx.operation_name)), None)
-            if operation is not None:
-                if _selects_plumbing(operation.selection_set, fragments) and not getattr(
-                        ctx.context, "is_router", False):
-                    raise limit_error("FORBIDDEN", "_entities and _service are for the "
-                                      "federation router only")
-                roots = _root_field_count(operation.selection_set, fragments)
-                if roots > self.limits.max_root_fields:
-                    raise limit_error("ROOT_FIELDS_LIMIT_EXCEEDED",
-                                      f"operation selects {roots} root fields; the limit is "
-                                      f"{self.limits.max_root_fields}")
-                schema = ctx.schema._schema
-                root_type = schema.get_root_type(operation.operation)
-                walker = _CostWalker(schema, fragments, ctx.variables or {}, self.limits)
-                self._cost = walker.cost(operation.selection_set, root_type)
-                if self._cost > self.limits.max_cost:
-                    raise limit_error("COST_LIMIT_EXCEEDED",
-                                      f"operation cost {self._cost} exceeds the limit "
-                                      f"{self.limits.max_cost}", cost=self._cost,
-                                      maxCost=self.limits.max_cost)
-        yield
+def _analyse(ctx: Any, limits: Limits, cache: Analysed) -> tuple[bool, int, int] | None:
+    document = ctx.graphql_document
+    key = (ctx.query, ctx.operation_name)
+    if ctx.query and key in cache:
+        return cache[key]
+    operation = next((d for d in document.definitions if isinstance(d, OperationDefinitionNode)
+                      and (ctx.operation_name is None
+                           or (d.name and d.name.value == ctx.operation_name))), None)
+    if operation is None:
+        return None
+    fragments = {d.name.value: d for d in document.definitions
+                 if isinstance(d, FragmentDefinitionNode)}
+    schema = ctx.schema._schema
+    walker = _CostWalker(schema, fragments, ctx.variables or {}, limits)
+    analysed = (_selects_plumbing(operation.selection_set, fragments),
+                _root_field_count(operation.selection_set, fragments),
+                walker.cost(operation.selection_set, schema.get_root_type(operation.operation)))
+    if ctx.query and not walker.read_variables:
+        if len(cache) >= _ANALYSED_MAX:
+            cache.clear()
+        cache[key] = analysed
+    return analysed
 
-    def get_results(self) -> dict[str, Any]:
-        return {"cost": self._cost} if self._cost is not None else {}
+
+def check_limits(ctx: Any, limits: Limits, cache: Analysed) -> int | None:
+    """Refuses an operation whose cost or root fields exceed the limits, or that selects the
+    federation plumbing without being the router; returns the cost (echoed in the response)."""
+    if ctx.graphql_document is None:
+        return None
+    analysed = _analyse(ctx, limits, cache)
+    if analysed is None:
+        return None
+    plumbing, roots, cost = analysed
+    if plumbing and not getattr(ctx.context, "is_router", False):
+        raise limit_error("FORBIDDEN", "_entities and _service are for the federation router only")
+    if roots > limits.max_root_fields:
+        raise limit_error("ROOT_FIELDS_LIMIT_EXCEEDED",
+                          f"operation selects {roots} root fields; the limit is "
+                          f"{limits.max_root_fields}")
+    if cost > limits.max_cost:
+        raise limit_error("COST_LIMIT_EXCEEDED",
+                          f"operation cost {cost} exceeds the limit {limits.max_cost}",
+                          cost=cost, maxCost=limits.max_cost)
+    return cost
 
 
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 
 
-class StripSuggestions(SchemaExtension):
+def strip_suggestions(errors: list[GraphQLError]) -> None:
     """"Did you mean …?" lets a caller rebuild the schema from typos with introspection off
     (STACK-NOTES): production strips them from validation errors."""
-
-    def on_validate(self):  # type: ignore[override]
-        yield
-        for error in self.execution_context.pre_execution_errors or []:
-            error.message = _SUGGESTION.sub("", error.message)
-
-
-def with_limits(limits: Limits) -> type[OperationLimits]:
-    return type("OperationLimits", (OperationLimits,), {"limits": limits})
+    for error in errors:
+        error.message = _SUGGESTION.sub("", error.message)

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
 
 from unionhub.cache import get_redis, safe
 
@@ -56,42 +54,33 @@ def _error(code: str, message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code})
 
 
-class PersistedOperations(SchemaExtension):
-    manifest: ClassVar[dict[str, str]] = {}
-    safelist_only: ClassVar[bool] = False
+async def resolve_persisted(ctx: Any, manifest: dict[str, str], safelist_only: bool) -> None:
+    """Before parsing: a `persistedQuery` hash becomes its text (manifest, then APQ in Redis);
+    in safelist mode anything outside the manifest is refused."""
+    persisted = (ctx.operation_extensions or {}).get("persistedQuery")
+    if persisted is not None:
+        await _resolve(ctx, persisted, manifest, safelist_only)
+    elif safelist_only and (not ctx.query or operation_hash(ctx.query) not in manifest):
+        raise _error("PERSISTED_QUERY_REQUIRED", "this server runs only registered operations")
 
-    async def on_operation(self) -> AsyncIterator[None]:
-        ctx = self.execution_context
-        persisted = (ctx.operation_extensions or {}).get("persistedQuery")
-        if persisted is not None:
-            await self._resolve(persisted)
-        elif self.safelist_only and (not ctx.query or operation_hash(ctx.query) not in self.manifest):
-            raise _error("PERSISTED_QUERY_REQUIRED",
-                         "this server runs only registered operations")
-        yield
 
-    async def _resolve(self, persisted: Any) -> None:
-        ctx = self.execution_context
-        digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
-        if not isinstance(digest, str) or persisted.get("version", 1) != 1:
-            raise _error("PERSISTED_QUERY_INVALID", "persistedQuery needs version 1 and sha256Hash")
-        if ctx.query:
-            if operation_hash(ctx.query) != digest:
-                raise _error("PERSISTED_QUERY_HASH_MISMATCH", "the query does not match its hash")
-            if digest in self.manifest:
-                return
-            if self.safelist_only:
-                raise _error("PERSISTED_QUERY_REQUIRED", "this server runs only registered operations")
-            await safe(get_redis().set(_APQ_KEY.format(digest), ctx.query, ex=APQ_TTL_SECONDS), None)
+async def _resolve(ctx: Any, persisted: Any, manifest: dict[str, str],
+                   safelist_only: bool) -> None:
+    digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+    if not isinstance(digest, str) or persisted.get("version", 1) != 1:
+        raise _error("PERSISTED_QUERY_INVALID", "persistedQuery needs version 1 and sha256Hash")
+    if ctx.query:
+        if operation_hash(ctx.query) != digest:
+            raise _error("PERSISTED_QUERY_HASH_MISMATCH", "the query does not match its hash")
+        if digest in manifest:
             return
-        query = self.manifest.get(digest)
-        if query is None and not self.safelist_only:
-            query = await safe(get_redis().get(_APQ_KEY.format(digest)), None)
-        if query is None:
-            raise _error("PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
-        ctx.query = query
-
-
-def persisted_operations(manifest: dict[str, str], safelist_only: bool) -> type[PersistedOperations]:
-    return type("PersistedOperations", (PersistedOperations,),
-                {"manifest": manifest, "safelist_only": safelist_only})
+        if safelist_only:
+            raise _error("PERSISTED_QUERY_REQUIRED", "this server runs only registered operations")
+        await safe(get_redis().set(_APQ_KEY.format(digest), ctx.query, ex=APQ_TTL_SECONDS), None)
+        return
+    query = manifest.get(digest)
+    if query is None and not safelist_only:
+        query = await safe(get_redis().get(_APQ_KEY.format(digest)), None)
+    if query is None:
+        raise _error("PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
+    ctx.query = query

@@ -1,0 +1,279 @@
+"""Everything the schema does around an operation, in one strawberry extension.
+
+Persisted operations, the operation span, the token limit, the parse and validation caches,
+the depth/alias (and, in production, introspection) rules, cost and root-field limits, error
+masking and stripped suggestions used to be eight extensions. Strawberry builds a context
+manager per extension per hook per request, so on the hot lookup their plumbing cost more
+than their work (issue 8's profile: 13% of the CPU in extension hooks). One extension runs the
+same checks in the same order with one set of hooks. The parse, validation and (variable-free)
+cost results are cached by operation text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, ClassVar
+
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    NoSchemaIntrospectionCustomRule,
+    OperationDefinitionNode,
+    parse,
+    specified_rules,
+)
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.extensions.runner import SchemaExtensionsRunner
+from strawberry.schema.schema import validate_document
+from strawberry.types.execution import ExecutionResult as StrawberryExecutionResult
+
+from unionhub.observability.context import current_trace_id
+from unionhub.observability.slow_operations import OPERATION_ATTRIBUTE
+from unionhub.observability.tracing import active_span, slow_operation_recorder
+from unionhub.schema.errors import is_expected
+from unionhub.schema.limits import Analysed, Limits, check_limits, strip_suggestions
+from unionhub.schema.persisted import resolve_persisted
+
+_CACHE_SIZE = 1024
+_OPERATION_ATTRIBUTES = {OPERATION_ATTRIBUTE: True}
+MASKED_MESSAGE = "Internal server error"
+
+
+@dataclass(frozen=True)
+class OperationConfig:
+    limits: Limits
+    manifest: dict[str, str]
+    safelist_only: bool
+    production: bool
+    rules: tuple[type[ASTValidationRule], ...]
+    # Validation results by operation text, per schema (each schema builds its own config).
+    validated: dict[str, list[GraphQLError]] = field(default_factory=dict, compare=False)
+    analysed: Analysed = field(default_factory=dict, compare=False)
+    span_naming: dict[tuple[str, str | None], tuple[str, dict[str, Any]]] = field(
+        default_factory=dict, compare=False)
+
+
+def operation_config(limits: Limits, production: bool, manifest: dict[str, str],
+                     safelist_only: bool) -> OperationConfig:
+    extra = [*QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
+             *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules]
+    if production:
+        extra.append(NoSchemaIntrospectionCustomRule)
+    return OperationConfig(limits=limits, manifest=manifest, safelist_only=safelist_only,
+                           production=production, rules=(*specified_rules, *extra))
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _parse(query: str, max_tokens: int) -> DocumentNode:
+    # A document over the token limit raises, and lru_cache keeps no exceptions.
+    return parse(query, max_tokens=max_tokens)
+
+
+def _validate(schema: Any, query: str, document: DocumentNode,
+              config: OperationConfig) -> list[GraphQLError]:
+    errors = config.validated.get(query)
+    if errors is None:
+        errors = validate_document(schema, document, config.rules)
+        if config.production:
+            strip_suggestions(errors)
+        if len(config.validated) >= _CACHE_SIZE:
+            config.validated.clear()
+        config.validated[query] = errors
+    return errors
+
+
+def _mask(error: GraphQLError) -> GraphQLError:
+    if is_expected(error):
+        return error
+    return GraphQLError(message=MASKED_MESSAGE, nodes=error.nodes, source=error.source,
+                        positions=error.positions, path=error.path, original_error=None)
+
+
+def _mask_result(result: Any) -> None:
+    if isinstance(result, ExecutionResult | StrawberryExecutionResult) and result.errors:
+        result.errors = [_mask(e) for e in result.errors]
+
+
+def _operation(document: DocumentNode | None, name: str | None) -> tuple[str, str | None]:
+    if document is not None:
+        for definition in document.definitions:
+            if isinstance(definition, OperationDefinitionNode):
+                if name is None or (definition.name and definition.name.value == name):
+                    return (definition.operation.value,
+                            definition.name.value if definition.name else name)
+    return "query", name
+
+
+class OperationPipeline(SchemaExtension):
+    """The steps are plain methods (`begin`/`end`, `parse`, `validate`, `check_limits`) so that
+    `PipelineRunner` can call them directly; the `on_*` hooks wrap them for strawberry's own
+    runner (any schema that adds a second extension)."""
+
+    config: ClassVar[OperationConfig]
+    _trace_id: str | None = None
+    _cost: int | None = None
+    _span: active_span | None = None
+
+    async def begin(self) -> None:
+        ctx = self.execution_context
+        config = self.config
+        scope = active_span("graphql.operation", attributes=_OPERATION_ATTRIBUTES)
+        scope.__enter__()
+        self._span = scope
+        self._trace_id = current_trace_id()
+        try:
+            await resolve_persisted(ctx, config.manifest, config.safelist_only)
+        except BaseException as exc:
+            self._span = None
+            scope.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+        ctx.parse_options["max_tokens"] = config.limits.max_tokens
+        ctx.validation_rules = config.rules
+
+    async def end(self, exc: BaseException | None) -> None:
+        scope, self._span = self._span, None
+        if scope is None:
+            return
+        if exc is not None:  # the result was never built: the span records the exception
+            scope.__exit__(type(exc), exc, exc.__traceback__)
+            return
+        ctx = self.execution_context
+        _mask_result(ctx.result)
+        span = scope.span
+        if span.is_recording():
+            name, attributes = self._span_naming(ctx)
+            span.update_name(name)
+            result = ctx.result
+            if result is not None and getattr(result, "errors", None):
+                attributes = {**attributes, "graphql.errors": len(result.errors)}
+            span.set_attributes(attributes)
+        scope.__exit__(None, None, None)
+        recorder = slow_operation_recorder()
+        if recorder.pending:
+            await recorder.flush()
+
+    def _span_naming(self, ctx: Any) -> tuple[str, dict[str, Any]]:
+        """The operation span's name and attributes, computed once per operation text."""
+        key = (ctx.query, ctx.operation_name)
+        naming = self.config.span_naming.get(key)
+        if naming is None:
+            op_type, name = _operation(ctx.graphql_document, ctx.operation_name)
+            name = name or "anonymous"
+            attributes: dict[str, Any] = {"graphql.operation.type": op_type,
+                                          "graphql.operation.name": name}
+            if ctx.query:
+                attributes["graphql.document.fingerprint"] = hashlib.sha256(
+                    ctx.query.encode()).hexdigest()[:16]
+            naming = (f"{op_type} {name}", attributes)
+            if ctx.query and ctx.graphql_document is not None:
+                if len(self.config.span_naming) >= _CACHE_SIZE:
+                    self.config.span_naming.clear()
+                self.config.span_naming[key] = naming
+        return naming
+
+    def parse(self) -> None:
+        ctx = self.execution_context
+        if ctx.graphql_document is None and ctx.query:
+            ctx.graphql_document = _parse(ctx.query, self.config.limits.max_tokens)
+
+    def validate(self) -> None:
+        ctx = self.execution_context
+        if ctx.graphql_document is not None and ctx.query:
+            ctx.pre_execution_errors = _validate(ctx.schema._schema, ctx.query,
+                                                 ctx.graphql_document, self.config)
+
+    def check_limits(self) -> None:
+        self._cost = check_limits(self.execution_context, self.config.limits,
+                                  self.config.analysed)
+
+    async def on_operation(self) -> AsyncIterator[None]:
+        await self.begin()
+        try:
+            yield
+        except BaseException as exc:
+            await self.end(exc)
+            raise
+        await self.end(None)
+
+    def on_parse(self) -> Iterator[None]:
+        self.parse()
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        self.validate()
+        yield
+
+    def on_execute(self) -> Iterator[None]:
+        self.check_limits()
+        yield
+
+    def get_results(self) -> dict[str, Any]:
+        results: dict[str, Any] = {"traceId": self._trace_id or current_trace_id()}
+        if self._cost is not None:
+            results["cost"] = self._cost
+        return results
+
+
+class _Step:
+    """A pipeline step where strawberry expects an extension hook's context manager."""
+
+    __slots__ = ("_run",)
+
+    def __init__(self, run: Callable[[], None]) -> None:
+        self._run = run
+
+    def __enter__(self) -> None:
+        self._run()
+
+    def __exit__(self, *exc_info: Any) -> None:
+        return None
+
+    async def __aenter__(self) -> None:
+        self._run()
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        return None
+
+
+class _Operation:
+    __slots__ = ("_pipeline",)
+
+    def __init__(self, pipeline: OperationPipeline) -> None:
+        self._pipeline = pipeline
+
+    async def __aenter__(self) -> None:
+        await self._pipeline.begin()
+
+    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        await self._pipeline.end(exc)
+
+
+class PipelineRunner(SchemaExtensionsRunner):
+    """Strawberry's runner builds an ExitStack of generator context managers per hook per
+    request; with the pipeline as the only extension its steps are called directly."""
+
+    def __init__(self, execution_context: Any, pipeline: OperationPipeline) -> None:
+        super().__init__(execution_context, [pipeline])
+        self.pipeline = pipeline
+
+    def operation(self) -> Any:
+        return _Operation(self.pipeline)
+
+    def parsing(self) -> Any:
+        return _Step(self.pipeline.parse)
+
+    def validation(self) -> Any:
+        return _Step(self.pipeline.validate)
+
+    def executing(self) -> Any:
+        return _Step(self.pipeline.check_limits)
+
+
+def operation_pipeline(config: OperationConfig) -> type[OperationPipeline]:
+    return type("OperationPipeline", (OperationPipeline,), {"config": config})
+
