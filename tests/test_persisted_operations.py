@@ -9,8 +9,8 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from unionhub.app import UnionHubGraphQL
 from unionhub.schema.builder import build_schema
+from unionhub.schema.http_view import UnionHubGraphQL
 from unionhub.schema.persisted import add_to_manifest, load_manifest, operation_hash
 
 REGISTERED = "query Roots { unions { name } }"

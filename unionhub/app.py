@@ -12,7 +12,6 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-from strawberry.asgi import GraphQL
 
 from unionhub import cache, db, jobs
 from unionhub.domains import DOMAINS, check_domains_startup, close_domains, optional_domain_modules
@@ -20,16 +19,10 @@ from unionhub.edge import edge
 from unionhub.observability.http_span import HttpServerSpan
 from unionhub.observability.tracing import setup_tracing
 from unionhub.schema.builder import build_schema
-from unionhub.schema.context import Context, context_for_authorization
+from unionhub.schema.http_view import UnionHubGraphQL
 from unionhub.schema.limits import Limits
 from unionhub.schema.persisted import load_manifest
 from unionhub.settings import Settings, get_settings
-
-
-class UnionHubGraphQL(GraphQL):
-    async def get_context(self, request: Any, response: Any = None) -> Context:
-        return context_for_authorization(request.headers.get("authorization"), request, response,
-                                         request.headers.get("x-unionhub-router"))
 
 
 async def health(_: Request) -> JSONResponse:

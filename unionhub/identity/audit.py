@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 from typing import Any
+
+from tortoise import timezone
 
 from unionhub.identity.models import AuditLog
 from unionhub.observability.context import current_trace_id
@@ -62,17 +65,23 @@ async def record_reads(action: str, *, actor_id: int | None, subject_type: str,
     Returns once the INSERT holding these rows has committed; raises if it failed. Not for
     use inside a transaction: the batch is written on its own connection."""
     if subject_ids:
-        await _group().write(_rows(action, actor_id, subject_type, subject_ids,
-                                   trace_id or current_trace_id()))
+        trace_id = trace_id or current_trace_id()
+        at = timezone.localtime()  # what `auto_now_add` would have stamped
+        await _group().write([(at, actor_id, action, subject_type, str(subject_id), trace_id)
+                              for subject_id in subject_ids])
 
 
 # --- one multi-row INSERT -------------------------------------------------------------------
 
-_SQL: dict[tuple[str, int], str] = {}  # (connection name, rows) -> statement
+# A read's row as the hot path builds it: no model instance (its constructor and per-field
+# conversions cost more than the INSERT's share), in the order of `_READ_COLUMNS`.
+ReadRow = tuple[Any, int | None, str, str, str, str | None]
+_READ_COLUMNS = ["at", "actor_id", "action", "subject_type", "subject_id", "trace_id", "detail"]
+_SQL: dict[tuple[str, int, tuple[str, ...]], str] = {}  # (connection, rows, columns) -> SQL
 
 
 def _insert_sql(db: Any, columns: list[str], n: int) -> str:
-    key = (db.connection_name, n)
+    key = (db.connection_name, n, tuple(columns))
     sql = _SQL.get(key)
     if sql is None:
         executor = db.executor_class(model=AuditLog, db=db)
@@ -96,6 +105,20 @@ async def _insert(rows: list[AuditLog]) -> None:
     await db.execute_query(_insert_sql(db, columns, len(rows)), values)
 
 
+@functools.cache
+def _empty_detail() -> Any:
+    return AuditLog._meta.fields_map["detail"].to_db_value({}, AuditLog)
+
+
+async def _insert_reads(rows: list[ReadRow]) -> None:
+    """`_insert` for read rows: the same statement shape, values as the fields convert them
+    (`at` is already the field's own `localtime()`, `detail` is empty)."""
+    db = AuditLog._meta.db
+    detail = _empty_detail()
+    values = [value for row in rows for value in (*row, detail)]
+    await db.execute_query(_insert_sql(db, _READ_COLUMNS, len(rows)), values)
+
+
 # --- group commit ---------------------------------------------------------------------------
 
 class _GroupCommit:
@@ -106,14 +129,14 @@ class _GroupCommit:
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
-        self.rows: list[AuditLog] = []
+        self.rows: list[ReadRow] = []
         self.waiters: list[asyncio.Future[None]] = []
         self.context: contextvars.Context | None = None  # the batch's first caller's (trace)
         self.scheduled = False
         self.in_flight = 0
         self.tasks: set[asyncio.Task[None]] = set()
 
-    async def write(self, rows: list[AuditLog]) -> None:
+    async def write(self, rows: list[ReadRow]) -> None:
         waiter: asyncio.Future[None] = self.loop.create_future()
         if not self.waiters:
             self.context = contextvars.copy_context()
@@ -138,9 +161,9 @@ class _GroupCommit:
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
-    async def _commit(self, rows: list[AuditLog], waiters: list[asyncio.Future[None]]) -> None:
+    async def _commit(self, rows: list[ReadRow], waiters: list[asyncio.Future[None]]) -> None:
         try:
-            await _insert(rows)
+            await _insert_reads(rows)
         except Exception as exc:  # every read in the batch fails with it
             for waiter in waiters:
                 if not waiter.done():

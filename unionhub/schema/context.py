@@ -15,7 +15,6 @@ from unionhub.identity.lookup import MemberRecord, get_records
 from unionhub.identity.models import Union
 from unionhub.identity.orgs import unions_by_ids
 from unionhub.identity.tokens import principal_from_header
-from unionhub.observability.context import current_trace_id
 from unionhub.settings import get_settings
 
 ID_NUMBER_READ = "member.id_number.read"
@@ -42,11 +41,10 @@ class Context:
     loaders: dict[str, DataLoader] = field(default_factory=dict)
     is_router: bool = False  # the federation router (may use _entities and _service)
 
-    def loader(self, name: str, load_fn, *, cache: bool = True) -> DataLoader:
-        """A request-scoped DataLoader. `cache=False` passes every load to the batch, repeats
-        included (for batched writes such as audit rows)."""
+    def loader(self, name: str, load_fn) -> DataLoader:
+        """A request-scoped DataLoader."""
         if name not in self.loaders:
-            self.loaders[name] = DataLoader(load_fn=load_fn, cache=cache)
+            self.loaders[name] = DataLoader(load_fn=load_fn)
         return self.loaders[name]
 
     @property
@@ -57,21 +55,12 @@ class Context:
     def unions(self) -> DataLoader[int, Union | None]:
         return self.loader("unions", _load_unions)
 
-    @property
-    def id_number_reads(self) -> DataLoader[int, None]:
-        """Audits unmasked ID-number reads: `await ctx.id_number_reads.load(member_id)` before
-        answering. The reads of one request (a page of members) share one INSERT, each row
+    async def audit_id_number_read(self, member_id: int) -> None:
+        """Audits an unmasked ID-number read; await it before answering. Concurrent reads (a
+        page of members, other requests) share one group-committed INSERT (`audit`), each row
         carrying the caller and the request's trace id."""
-        if "id_number_reads" not in self.loaders:
-            actor_id, trace_id = self.principal.member_id, current_trace_id()
-
-            async def write(member_ids: list[int]) -> list[None]:
-                await audit.record_reads(ID_NUMBER_READ, actor_id=actor_id, subject_type="member",
-                                         subject_ids=list(member_ids), trace_id=trace_id)
-                return [None] * len(member_ids)
-
-            self.loader("id_number_reads", write, cache=False)
-        return self.loaders["id_number_reads"]
+        await audit.record_reads(ID_NUMBER_READ, actor_id=self.principal.member_id,
+                                 subject_type="member", subject_ids=[member_id])
 
     async def caller_record(self) -> MemberRecord | None:
         if self.principal.member_id is None:

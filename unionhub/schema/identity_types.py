@@ -113,7 +113,7 @@ def _id_number(info: strawberry.Info, rec: MemberRecord) -> str | Awaitable[str 
 
 async def _audited_id_number(info: strawberry.Info, rec: MemberRecord) -> str | None:
     # The audit row is written before the number leaves: no row, no number.
-    await info.context.id_number_reads.load(rec.id)
+    await info.context.audit_id_number_read(rec.id)
     return rec.id_number()
 
 
