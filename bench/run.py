@@ -52,6 +52,9 @@ TRACING = {
     "ratio10": {"OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.1"},
     "off": {"OTEL_TRACES_SAMPLER": "always_off"},
 }
+# Tracing on as above, and every span exported over OTLP/HTTP to bench/otlp_sink.py (on the load
+# CPU): what exporting everything costs (the endpoint is filled in when the sink has a port).
+EXPORT = {"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/protobuf"}
 
 
 def log(msg: str) -> None:
@@ -535,7 +538,7 @@ def main() -> None:
     p.add_argument("--scale-database", default="bench_1m")
     p.add_argument("--duration", type=int, default=8, help="seconds per wrk run")
     p.add_argument("--connections", type=int, default=16)
-    p.add_argument("--rounds", type=int, default=2, help="interleaved rounds of the warm variants")
+    p.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the warm variants")
     p.add_argument("--cold-cards", type=int, default=20_000,
                    help="distinct members walked by a cold-cache run (Redis flushed first)")
     p.add_argument("--server-cpu", default="1", help="taskset CPU list for servers ('' = none)")
@@ -572,6 +575,7 @@ def main() -> None:
                              check=False).stdout.strip()),
         "query": LOOKUP,
     }
+    sink: subprocess.Popen | None = None  # the OTLP sink of the export variant
     try:
         ensure_services()
         log(f"wrk {sh(['wrk', '-v'], check=False).stdout.splitlines()[0:1]}")
@@ -595,6 +599,15 @@ def main() -> None:
         # Servers: the real one at each tracing setting, all pinned to the same CPU.
         servers = {mode: run.start(f"serve-trace-{mode}", serve_cmd(),
                                    app_env(args.database, env)) for mode, env in TRACING.items()}
+        if not args.cold_only:
+            sink_port = free_port()
+            sink = subprocess.Popen(
+                [*(["taskset", "-c", args.load_cpu] if args.load_cpu else []), sys.executable,
+                 str(BENCH / "otlp_sink.py"), "--port", str(sink_port), "--stats",
+                 str(run_dir / "otlp-sink.json")], start_new_session=True)
+            servers["export"] = run.start("serve-trace-export", serve_cmd(), app_env(
+                args.database, {**EXPORT, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT":
+                                f"http://127.0.0.1:{sink_port}/v1/traces"}))
         fixes_cmd = [sys.executable, str(BENCH / "experiments.py")]
         fixed = {mode: run.start(f"fixes-trace-{mode}", fixes_cmd, app_env(
             args.database, {**TRACING[mode], "BENCH_PATCHES": args.patches}))
@@ -624,6 +637,8 @@ def main() -> None:
             ("lookup (tracing off)", servers["off"], LOOKUP),
             ("lookup no idNumber", servers["default"], LOOKUP_NO_ID_NUMBER),
         ]
+        if "export" in servers:
+            variants.append(("lookup (tracing on, OTLP export)", servers["export"], LOOKUP))
         if fixed:
             variants += [("fixes (tracing on)", fixed["default"], LOOKUP),
                          ("fixes (tracing off)", fixed["off"], LOOKUP)]
@@ -639,10 +654,15 @@ def main() -> None:
         run.results["warm_rounds"] = rounds
         run.results["warm"] = aggregate(rounds)
         # Free their database connections (each pool may hold up to 20): keep what follows needs.
-        for s in [servers["ratio10"], servers["off"],
+        for s in [servers["ratio10"], servers["off"], *([servers["export"]] if sink else []),
                   *(v for k, v in fixed.items() if k != "default")]:
             s.stop()
             run.servers.remove(s)
+        if sink is not None:
+            sink.terminate()
+            sink.wait(timeout=10)
+            stats = run_dir / "otlp-sink.json"
+            run.results["otlp_sink"] = json.loads(stats.read_text()) if stats.exists() else None
 
         # Cold cache (point 4): Redis flushed, every request a different member. With --scale,
         # the large database's server runs beside it (its own login; the same Redis db, so the
@@ -691,6 +711,8 @@ def main() -> None:
                                                        stamp + "-fixes")
     finally:
         run.stop_all()
+        if sink is not None and sink.poll() is None:
+            sink.kill()
         run.results["elapsed_s"] = round(time.time() - started, 1)
         out = RESULTS / f"{stamp}.json"
         out.write_text(json.dumps(run.results, indent=2, ensure_ascii=False))
@@ -793,6 +815,15 @@ def report(res: dict[str, Any]) -> str:
         checks.append(f"- Point 3, tracing costs ≤ 10%: on vs off **{cost:.1%}** of req/s, "
                       f"**{cpu_cost:+.1%}** CPU per request "
                       f"({'met' if cost <= 0.10 else 'NOT met'} on req/s).")
+    t_export = warm.get("lookup (tracing on, OTLP export)")
+    if t_export and t_off:
+        sink = res.get("otlp_sink") or {}
+        checks.append(f"- Exporting every span as well (OTLP/HTTP to a local sink, default "
+                      f"sampler): on vs off **{1 - t_export['rps'] / t_off['rps']:.1%}** of req/s, "
+                      f"**{t_export['cpu_us_per_req'] / t_off['cpu_us_per_req'] - 1:+.1%}** CPU "
+                      f"per request ({sink.get('requests', '?')} exports, "
+                      f"{sink.get('bytes', 0) / 1e6:.1f} MB received). Not part of point 3's "
+                      "figure: see bench/README.md, 'Exporting spans'.")
     if "cold" in res:
         cold = res["cold"]
         crow = ["| variant | req/s | × floor req/s | p50 ms | p99 ms | CPU µs/req | × floor CPU |",

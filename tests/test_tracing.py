@@ -80,10 +80,12 @@ async def test_a_lookup_is_one_trace_from_http_to_database_and_redis(gql, factor
     assert {format(s.context.trace_id, "032x") for s in finished} == {trace_id}
     by_id = {s.context.span_id: s for s in finished}
 
-    server = [s for s in finished if s.kind == SpanKind.SERVER]
-    assert [s.name for s in server] == ["POST /graphql"]
-    assert server[0].parent is None and server[0].attributes["http.status_code"] == 200
-    (operation,) = [s for s in finished if s.name == "query MemberByCard"]
+    # Over HTTP the server span is the operation span: named after the operation, carrying
+    # both the request's and the operation's attributes.
+    (operation,) = [s for s in finished if s.kind == SpanKind.SERVER]
+    assert operation.name == "query MemberByCard"
+    assert operation.parent is None and operation.attributes["http.status_code"] == 200
+    assert operation.attributes["http.method"] == "POST"
     assert operation.attributes["graphql.operation.name"] == "MemberByCard"
     assert operation.attributes["graphql.operation.type"] == "query"
     (resolver,) = [s for s in finished if s.name == "resolve member"]
@@ -98,8 +100,7 @@ async def test_a_lookup_is_one_trace_from_http_to_database_and_redis(gql, factor
             span = by_id[span.parent.span_id]
             yield span
 
-    # One tree: every span hangs under the operation, which hangs under the HTTP server span.
-    assert list(ancestors(operation)) == [server[0]]
+    # One tree: every span hangs under the operation (the request's root span).
     assert operation in ancestors(resolver)
     for span in [*db_spans, *redis_spans]:
         assert operation in ancestors(span), span.name
@@ -107,10 +108,10 @@ async def test_a_lookup_is_one_trace_from_http_to_database_and_redis(gql, factor
     assert any(resolver in ancestors(s) for s in db_spans)
     assert any(resolver in ancestors(s) for s in redis_spans)
 
-    # No per-field spans: 13 fields were selected, but only the three named spans exist
+    # No per-field spans: 13 fields were selected, but only the two named spans exist
     # besides database and Redis commands.
     others = [s.name for s in finished if not (_is_db(s) or _is_redis(s))]
-    assert sorted(others) == sorted(["POST /graphql", "query MemberByCard", "resolve member"])
+    assert sorted(others) == sorted(["query MemberByCard", "resolve member"])
 
 
 async def test_the_operation_span_is_named_after_the_operation(gql, factory, spans):
@@ -339,7 +340,7 @@ async def test_the_http_span_continues_the_callers_trace_context(http, spans):
         "traceparent": f"00-{caller_trace}-{caller_span}-01", "user-agent": "tests/1"})
     assert r.status_code == 200 and r.json()["extensions"]["traceId"] == caller_trace
     (server,) = [s for s in spans.get_finished_spans() if s.kind == SpanKind.SERVER]
-    assert server.name == "POST /graphql"
+    assert server.name == "query anonymous"  # the operation's span
     assert format(server.context.trace_id, "032x") == caller_trace
     assert server.parent is not None and format(server.parent.span_id, "016x") == caller_span
     attributes = dict(server.attributes)
@@ -352,8 +353,21 @@ async def test_the_http_span_continues_the_callers_trace_context(http, spans):
 async def test_without_a_traceparent_the_http_span_starts_a_trace(http, spans):
     r = await http.post("/graphql", json={"query": "{ __typename }"})
     (server,) = [s for s in spans.get_finished_spans() if s.kind == SpanKind.SERVER]
-    assert server.parent is None and server.name == "POST /graphql"
+    assert server.parent is None and server.name == "query anonymous"
     assert format(server.context.trace_id, "032x") == r.json()["extensions"]["traceId"]
+
+
+async def test_a_request_refused_before_any_operation_keeps_the_http_name(http, spans):
+    r = await http.post("/graphql", content=b"{not json", headers={"content-type": "application/json"})
+    assert r.status_code == 400
+    (server,) = [s for s in spans.get_finished_spans() if s.kind == SpanKind.SERVER]
+    assert server.name == "POST /graphql" and server.attributes["http.status_code"] == 400
+
+
+async def test_other_routes_get_their_own_http_span(http, spans):
+    assert (await http.get("/health")).status_code == 200
+    (server,) = [s for s in spans.get_finished_spans() if s.kind == SpanKind.SERVER]
+    assert server.name == "GET /health" and "unionhub.operation" not in server.attributes
 
 
 async def test_a_warm_card_lookup_is_one_redis_round_trip(gql, factory, spans):

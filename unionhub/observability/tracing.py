@@ -22,6 +22,7 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from opentelemetry.util.types import Attributes
 
+from unionhub.observability.lean_span import start_lean_span
 from unionhub.observability.slow_operations import SlowOperationRecorder
 
 P = ParamSpec("P")
@@ -76,11 +77,12 @@ def otlp_exporter_from_env() -> SpanExporter | None:
 
 
 def _instrument_libraries() -> None:
-    from opentelemetry.instrumentation.redis import RedisInstrumentor
     from opentelemetry.instrumentation.tortoiseorm import TortoiseORMInstrumentor
 
-    # Redis spans carry the command name and key count only: no values, so no personal data.
-    RedisInstrumentor().instrument(sanitize_query=True)
+    from unionhub.observability import redis_spans
+
+    # Redis spans carry the command name and argument count only: no values, so no personal data.
+    redis_spans.instrument()
     # Statements only, never their parameters (they may hold personal data).
     TortoiseORMInstrumentor().instrument(capture_parameters=False)
 
@@ -113,7 +115,8 @@ class active_span:
 
     def __init__(self, name: str, *, context: otel_context.Context | None = None,
                  kind: SpanKind = SpanKind.INTERNAL, attributes: Attributes = None) -> None:
-        self.span = tracer().start_span(name, context=context, kind=kind, attributes=attributes)
+        self.span = start_lean_span(tracer(), name, context=context, kind=kind,
+                                    attributes=attributes)
 
     def __enter__(self) -> trace.Span:
         self._token = otel_context.attach(trace.set_span_in_context(self.span))

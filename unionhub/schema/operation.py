@@ -27,12 +27,14 @@ from graphql import (
     parse,
     specified_rules,
 )
+from opentelemetry.trace import Span
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema.schema import validate_document
 from strawberry.types.execution import ExecutionResult as StrawberryExecutionResult
 
 from unionhub.observability.context import current_trace_id
+from unionhub.observability.http_span import claim_operation_span
 from unionhub.observability.slow_operations import OPERATION_ATTRIBUTE
 from unionhub.observability.tracing import active_span, slow_operation_recorder
 from unionhub.schema.errors import is_expected
@@ -118,33 +120,42 @@ class OperationPipeline(SchemaExtension):
     _trace_id: str | None = None
     _cost: int | None = None
     _span: active_span | None = None
+    _adopted: Span | None = None
 
     async def begin(self) -> None:
         ctx = self.execution_context
         config = self.config
-        scope = active_span("graphql.operation", attributes=_OPERATION_ATTRIBUTES)
-        scope.__enter__()
-        self._span = scope
+        # Over HTTP the request's server span is the operation span (one span fewer); run
+        # without one (tests, scripts), the operation opens its own.
+        adopted = claim_operation_span()
+        scope = None if adopted is not None else active_span(
+            "graphql.operation", attributes=_OPERATION_ATTRIBUTES)
+        if scope is not None:
+            scope.__enter__()
+        self._span, self._adopted = scope, adopted
         self._trace_id = current_trace_id()
         try:
             await resolve_persisted(ctx, config.manifest, config.safelist_only)
         except BaseException as exc:
-            self._span = None
-            scope.__exit__(type(exc), exc, exc.__traceback__)
+            self._span = self._adopted = None
+            if scope is not None:
+                scope.__exit__(type(exc), exc, exc.__traceback__)
             raise
         ctx.parse_options["max_tokens"] = config.limits.max_tokens
         ctx.validation_rules = config.rules
 
     async def end(self, exc: BaseException | None) -> None:
         scope, self._span = self._span, None
-        if scope is None:
+        adopted, self._adopted = self._adopted, None
+        if scope is None and adopted is None:
             return
         if exc is not None:  # the result was never built: the span records the exception
-            scope.__exit__(type(exc), exc, exc.__traceback__)
+            if scope is not None:  # (an adopted server span records it as the request's)
+                scope.__exit__(type(exc), exc, exc.__traceback__)
             return
         ctx = self.execution_context
         _mask_result(ctx.result)
-        span = scope.span
+        span = adopted if adopted is not None else scope.span
         if span.is_recording():
             name, attributes = self._span_naming(ctx)
             span.update_name(name)
@@ -152,6 +163,8 @@ class OperationPipeline(SchemaExtension):
             if result is not None and getattr(result, "errors", None):
                 attributes = {**attributes, "graphql.errors": len(result.errors)}
             span.set_attributes(attributes)
+        if scope is None:
+            return  # the server span ends with the response; the HTTP layer flushes slow records
         scope.__exit__(None, None, None)
         recorder = slow_operation_recorder()
         if recorder.pending:

@@ -1,0 +1,148 @@
+"""Lean spans and Redis client spans: what the processors receive must be what the SDK (and
+opentelemetry-instrumentation-redis) would have given them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ParentBased, TraceIdRatioBased
+from opentelemetry.trace import SpanKind, Status, StatusCode
+from redis.exceptions import ResponseError
+
+from unionhub import cache
+from unionhub.observability.lean_span import LeanSpan, start_lean_span
+
+
+def _provider(sampler: Any = None) -> tuple[trace.Tracer, InMemorySpanExporter]:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(**({"sampler": sampler} if sampler else {}))
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    return provider.get_tracer("unionhub-test"), exporter
+
+
+def _work(span: trace.Span) -> None:
+    span.set_attribute("db.system", "redis")
+    span.set_attributes({"n": 3, "ratio": 0.5, "flag": True, "list": [1, 2], "bad": object()})
+    span.set_attribute("none", None)
+    span.update_name("renamed")
+    span.add_event("checkpoint", {"step": 1})
+    try:
+        raise ValueError("boom")
+    except ValueError as exc:
+        span.record_exception(exc)
+    span.set_status(Status(StatusCode.ERROR, "boom"))
+    span.set_status(StatusCode.UNSET)  # ignored, as by the SDK
+
+
+def _exported(start: Callable[..., trace.Span], tracer: trace.Tracer,
+              exporter: InMemorySpanExporter) -> ReadableSpan:
+    exporter.clear()
+    with tracer.start_as_current_span("parent"):
+        span = start(tracer, "child", kind=SpanKind.CLIENT, attributes={"a": "x", "b": 2})
+        _work(span)
+        span.end()
+        span.end()  # a second end changes nothing
+        span.set_attribute("late", 1)  # ignored after the end
+    child, _parent = exporter.get_finished_spans()
+    return child
+
+
+def _sdk(tracer: trace.Tracer, name: str, **kwargs: Any) -> trace.Span:
+    return tracer.start_span(name, **kwargs)
+
+
+def _summary(span: ReadableSpan) -> dict[str, Any]:
+    return {
+        "name": span.name, "kind": span.kind, "attributes": dict(span.attributes),
+        "status": (span.status.status_code, span.status.description),
+        "events": [(e.name, sorted(e.attributes)) for e in span.events],
+        "has_parent": span.parent is not None, "sampled": span.context.trace_flags.sampled,
+        "resource": span.resource.attributes, "scope": span.instrumentation_scope,
+        "ended": span.end_time >= span.start_time,
+    }
+
+
+def test_a_lean_span_exports_what_an_sdk_span_exports():
+    tracer, exporter = _provider()
+    sdk, lean = _exported(_sdk, tracer, exporter), _exported(start_lean_span, tracer, exporter)
+    assert _summary(lean) == _summary(sdk)
+    assert lean.parent.span_id != lean.context.span_id
+    assert lean.events[1].attributes["exception.type"] == "ValueError"
+
+
+def test_a_lean_span_is_the_current_parent_of_sdk_spans():
+    tracer, exporter = _provider()
+    span = start_lean_span(tracer, "outer")
+    assert isinstance(span, LeanSpan)
+    token = otel_context.attach(trace.set_span_in_context(span))
+    try:
+        tracer.start_span("inner").end()
+    finally:
+        otel_context.detach(token)
+    span.end()
+    inner, outer = exporter.get_finished_spans()
+    assert inner.parent.span_id == outer.context.span_id
+    assert inner.context.trace_id == outer.context.trace_id
+
+
+@pytest.mark.parametrize("sampler", [ALWAYS_OFF, ParentBased(TraceIdRatioBased(0.0))])
+def test_a_sampled_out_lean_span_records_nothing(sampler):
+    tracer, exporter = _provider(sampler)
+    span = start_lean_span(tracer, "x", attributes={"a": 1})
+    assert not span.is_recording() and span.get_span_context().is_valid
+    assert not span.get_span_context().trace_flags.sampled
+    span.end()
+    assert exporter.get_finished_spans() == ()
+
+
+def test_without_an_sdk_tracer_the_span_is_the_tracers_own():
+    span = start_lean_span(trace.NoOpTracer(), "x")
+    assert not isinstance(span, LeanSpan) and not span.is_recording()
+
+
+async def _redis_spans(spans, work: Callable[[Any], Any]) -> list[ReadableSpan]:
+    spans.clear()
+    await work(cache.get_redis())
+    return [s for s in spans.get_finished_spans()
+            if (s.attributes or {}).get("db.system") == "redis"]
+
+
+async def test_a_redis_command_span_names_the_command_and_hides_its_arguments(clean, spans):
+    (span,) = await _redis_spans(spans, lambda r: r.set("member:13812345678", "secret-value"))
+    assert span.name == "SET" and span.kind == SpanKind.CLIENT
+    attributes = dict(span.attributes)
+    assert attributes["db.statement"] == "SET ? ?" and attributes["db.redis.args_length"] == 3
+    assert "db.redis.database_index" in attributes
+    assert not any("13812345678" in str(v) or "secret" in str(v) for v in attributes.values())
+
+
+async def test_a_redis_pipeline_is_one_span(clean, spans):
+    async def work(redis: Any) -> None:
+        async with redis.pipeline(transaction=True) as pipe:
+            pipe.incr("k")
+            pipe.expire("k", 60)
+            await pipe.execute()
+
+    (span,) = await _redis_spans(spans, work)
+    assert span.name == "INCRBY EXPIRE" or span.name == "INCR EXPIRE"
+    assert span.attributes["db.redis.pipeline_length"] == 2
+    assert span.attributes["db.statement"].split("\n")[1] == "EXPIRE ? ?"
+
+
+async def test_a_failed_redis_command_is_an_error_span(clean, spans):
+    async def work(redis: Any) -> None:
+        await redis.set("k", "v")
+        with pytest.raises(ResponseError):
+            await redis.incr("k")  # not an integer
+
+    spans_seen = await _redis_spans(spans, work)
+    failed = [s for s in spans_seen if s.status.status_code == StatusCode.ERROR]
+    assert [s.name for s in failed] in (["INCRBY"], ["INCR"])
+    assert failed[0].events[0].name == "exception"
