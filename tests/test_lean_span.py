@@ -146,3 +146,26 @@ async def test_a_failed_redis_command_is_an_error_span(clean, spans):
     failed = [s for s in spans_seen if s.status.status_code == StatusCode.ERROR]
     assert [s.name for s in failed] in (["INCRBY"], ["INCR"])
     assert failed[0].events[0].name == "exception"
+
+
+def test_attributes_beyond_the_limits_are_bounded_as_by_the_sdk():
+    from opentelemetry.sdk.trace import SpanLimits
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(span_limits=SpanLimits(max_span_attributes=2,
+                                                     max_span_attribute_length=4))
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracer = provider.get_tracer("unionhub-test")
+    for start in (_sdk, start_lean_span):
+        span = start(tracer, "x", attributes={"a": "long value", "b": 1})
+        span.set_attribute("c", True)
+        span.end()
+    sdk, lean = exporter.get_finished_spans()
+    assert dict(lean.attributes) == dict(sdk.attributes) == {"b": 1, "c": True}
+    assert lean.dropped_attributes == sdk.dropped_attributes == 1
+    exporter.clear()
+    for start in (_sdk, start_lean_span):
+        span = start(tracer, "x", attributes={"a": "long value"})
+        span.end()
+    sdk, lean = exporter.get_finished_spans()
+    assert dict(lean.attributes) == dict(sdk.attributes) == {"a": "long"}

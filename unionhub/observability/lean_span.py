@@ -7,13 +7,13 @@ second object (a ReadableSpan) built at its end. The hot lookup opens three span
 cost 25-30 µs each: about 15% of the request (issue 8, point 3).
 
 `start_lean_span` makes the same span with less: the tracer's own sampler and id generator
-decide and number it exactly as the SDK would, attributes are kept in a plain dict and go
-through the SDK's own validation and limits (BoundedAttributes) once, at the end, events and
-links are lists made only when used, and at its end ONE ReadableSpan (what processors and
-exporters receive from the SDK too) goes to the tracer's span processors. Spans from other
-code (database instrumentation, libraries) still come from the SDK and nest under these as
-usual: a lean span is a `trace.Span`, current in the context like any other. Not
-thread-safe: a lean span belongs to the task that opened it.
+decide and number it exactly as the SDK would; attributes are kept in a plain dict and checked
+once, at the end, against the SDK's rules and limits (through BoundedAttributes where a value
+needs more than a type check); events and links are lists made only when used; and at its end
+ONE ReadableSpan (what processors and exporters receive from the SDK too) goes to the tracer's
+span processors. Spans from other code (database instrumentation, libraries) still come from
+the SDK and nest under these as usual: a lean span is a `trace.Span`, current in the context
+like any other. Not thread-safe: a lean span belongs to the task that opened it.
 """
 
 from __future__ import annotations
@@ -137,9 +137,7 @@ class LeanSpan(trace.Span):
         tracer.span_processor.on_end(ReadableSpan(
             name=self._name, context=self._context, parent=self._parent,
             resource=tracer.resource,
-            attributes=BoundedAttributes(limits.max_span_attributes, self._attributes,
-                                         immutable=True,
-                                         max_value_len=limits.max_span_attribute_length),
+            attributes=_final_attributes(self._attributes, limits),
             events=tuple(self._events or ()), links=tuple(self._links or ()), kind=self._kind,
             status=self._status, start_time=self._start_time, end_time=self._end_time,
             instrumentation_scope=tracer._instrumentation_scope,
@@ -189,6 +187,26 @@ class LeanSpan(trace.Span):
 
     def __repr__(self) -> str:
         return f'LeanSpan(name="{self._name}", context={self._context})'
+
+
+_PLAIN = frozenset((str, bool, int, float))
+
+
+def _final_attributes(attributes: dict[str, types.AnyValue], limits: Any,
+                      ) -> Mapping[str, types.AnyValue]:
+    """The attributes as processors receive them. When every key is a string and every value a
+    plain str/bool/int/float within the limits (our spans' case), the SDK's validation would
+    keep them unchanged: a read-only view of the dict is passed as they are (a ReadableSpan
+    takes any mapping). Anything else goes through the SDK's BoundedAttributes."""
+    max_count, max_len = limits.max_span_attributes, limits.max_span_attribute_length
+    if max_count is None or len(attributes) <= max_count:
+        for key, value in attributes.items():
+            if (type(key) is not str or not key or type(value) not in _PLAIN
+                    or (max_len is not None and type(value) is str and len(value) > max_len)):
+                break
+        else:
+            return MappingProxyType(attributes)
+    return BoundedAttributes(max_count, attributes, immutable=True, max_value_len=max_len)
 
 
 def start_lean_span(tracer: Any, name: str, context: otel_context.Context | None = None,
