@@ -169,3 +169,20 @@ def test_attributes_beyond_the_limits_are_bounded_as_by_the_sdk():
         span.end()
     sdk, lean = exporter.get_finished_spans()
     assert dict(lean.attributes) == dict(sdk.attributes) == {"a": "long"}
+
+
+def test_the_lean_tracer_records_a_failure_as_the_sdk_tracer_does():
+    from unionhub.observability.lean_span import LeanTracerProvider
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    for tracer in (provider.get_tracer("t"), LeanTracerProvider(provider).get_tracer("t")):
+        with pytest.raises(KeyError), tracer.start_as_current_span("db", kind=SpanKind.CLIENT) as span:
+            span.set_attribute("db.system", "postgresql")
+            assert trace.get_current_span() is span
+            raise KeyError("k")
+        assert trace.get_current_span() is not span
+    sdk, lean = exporter.get_finished_spans()
+    assert _summary(lean) == _summary(sdk)
+    assert lean.status.description == sdk.status.description == "KeyError: 'k'"

@@ -52,21 +52,22 @@ def claim_operation_span() -> Span | None:
 
 
 def _attributes(scope: Scope) -> dict[str, Any]:
+    # The ASGI middleware's attributes under the old HTTP conventions, without its duplicates
+    # (url.full, url.query, http.server_name): each attribute costs every request.
     path = scope.get("path", "")
     attributes: dict[str, Any] = {
         "http.scheme": scope.get("scheme", "http"),
         "http.flavor": scope.get("http_version", "1.1"),
         "http.method": scope.get("method", ""),
-        "http.url": path, "url.full": path, "http.target": path, "url.query": "",
+        "http.url": path, "http.target": path,
     }
     server = scope.get("server")
     if server:
         attributes["http.host"] = f"{server[0]}:{server[1]}"
     for name, value in scope.get("headers") or ():
-        if name == b"host":
-            attributes["http.server_name"] = value.decode("latin-1")
-        elif name == b"user-agent":
+        if name == b"user-agent":
             attributes["http.user_agent"] = value.decode("latin-1")
+            break
     client = scope.get("client")
     if client:
         attributes["net.peer.ip"], attributes["net.peer.port"] = client[0], client[1]

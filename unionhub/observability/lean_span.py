@@ -243,3 +243,66 @@ def start_lean_span(tracer: Any, name: str, context: otel_context.Context | None
         span.add_link(link.context, link.attributes)
     tracer.span_processor.on_start(span, parent_context=context)
     return span
+
+
+class LeanTracer(trace.Tracer):
+    """A tracer whose spans are lean spans, for instrumentations that take a tracer provider
+    (the Tortoise ORM's database spans): `start_span` and `start_as_current_span` behave as the
+    SDK tracer's, whose sampler, ids and processors they use."""
+
+    def __init__(self, sdk_tracer: Tracer) -> None:
+        self._sdk = sdk_tracer
+
+    def start_span(self, name: str, context: otel_context.Context | None = None,
+                   kind: SpanKind = SpanKind.INTERNAL, attributes: types.Attributes = None,
+                   links: Sequence[Link] | None = (), start_time: int | None = None,
+                   record_exception: bool = True, set_status_on_exception: bool = True,
+                   ) -> trace.Span:
+        return start_lean_span(self._sdk, name, context=context, kind=kind,
+                               attributes=attributes, links=links or ())
+
+    def start_as_current_span(self, name: str, context: otel_context.Context | None = None,
+                              kind: SpanKind = SpanKind.INTERNAL,
+                              attributes: types.Attributes = None,
+                              links: Sequence[Link] | None = (), start_time: int | None = None,
+                              record_exception: bool = True,
+                              set_status_on_exception: bool = True,
+                              end_on_exit: bool = True) -> _CurrentSpan:
+        return _CurrentSpan(self.start_span(name, context, kind, attributes, links),
+                            record_exception, set_status_on_exception, end_on_exit)
+
+
+class _CurrentSpan:
+    """`with tracer.start_as_current_span(...) as span:` as the SDK does it (current inside, an
+    exception recorded with an ERROR status, ended on exit), without its generator layers."""
+
+    __slots__ = ("_end", "_record", "_set_status", "_token", "span")
+
+    def __init__(self, span: trace.Span, record: bool, set_status: bool, end: bool) -> None:
+        self.span, self._record, self._set_status, self._end = span, record, set_status, end
+
+    def __enter__(self) -> trace.Span:
+        self._token = otel_context.attach(trace.set_span_in_context(self.span))
+        return self.span
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        otel_context.detach(self._token)
+        span = self.span
+        if isinstance(exc, Exception) and span.is_recording():
+            if self._record:
+                span.record_exception(exc)
+            if self._set_status:
+                span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
+        if self._end:
+            span.end()
+
+
+class LeanTracerProvider(trace.TracerProvider):
+    """Hands out `LeanTracer`s over an SDK provider's tracers."""
+
+    def __init__(self, provider: Any) -> None:
+        self._provider = provider
+
+    def get_tracer(self, instrumenting_module_name: str, *args: Any, **kwargs: Any) -> trace.Tracer:
+        sdk_tracer = self._provider.get_tracer(instrumenting_module_name, *args, **kwargs)
+        return LeanTracer(sdk_tracer) if isinstance(sdk_tracer, Tracer) else sdk_tracer

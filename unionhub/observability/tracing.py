@@ -22,7 +22,7 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from opentelemetry.util.types import Attributes
 
-from unionhub.observability.lean_span import start_lean_span
+from unionhub.observability.lean_span import LeanTracerProvider, start_lean_span
 from unionhub.observability.slow_operations import SlowOperationRecorder
 
 P = ParamSpec("P")
@@ -40,7 +40,7 @@ def setup_tracing(service_name: str, slow_threshold_ms: float, slow_kept: int) -
         return _provider
     provider, _recorder = build_provider(service_name, slow_threshold_ms, slow_kept)
     trace.set_tracer_provider(provider)
-    _instrument_libraries()
+    _instrument_libraries(provider)
     _provider = provider
     return provider
 
@@ -76,15 +76,16 @@ def otlp_exporter_from_env() -> SpanExporter | None:
     return OTLPSpanExporter()
 
 
-def _instrument_libraries() -> None:
+def _instrument_libraries(provider: TracerProvider) -> None:
     from opentelemetry.instrumentation.tortoiseorm import TortoiseORMInstrumentor
 
     from unionhub.observability import redis_spans
 
     # Redis spans carry the command name and argument count only: no values, so no personal data.
     redis_spans.instrument()
-    # Statements only, never their parameters (they may hold personal data).
-    TortoiseORMInstrumentor().instrument(capture_parameters=False)
+    # Statements only, never their parameters (they may hold personal data); lean spans.
+    TortoiseORMInstrumentor().instrument(capture_parameters=False,
+                                         tracer_provider=LeanTracerProvider(provider))
 
 
 def add_span_processor(processor: SpanProcessor) -> None:
