@@ -610,9 +610,13 @@ def main() -> None:
                 [*(["taskset", "-c", args.load_cpu] if args.load_cpu else []), sys.executable,
                  str(BENCH / "otlp_sink.py"), "--port", str(sink_port), "--stats",
                  str(run_dir / "otlp-sink.json")], start_new_session=True)
-            servers["export"] = run.start("serve-trace-export", serve_cmd(), app_env(
-                args.database, {**EXPORT, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT":
-                                f"http://127.0.0.1:{sink_port}/v1/traces"}))
+            endpoint = {**EXPORT, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT":
+                        f"http://127.0.0.1:{sink_port}/v1/traces"}
+            servers["export"] = run.start("serve-trace-export", serve_cmd(),
+                                          app_env(args.database, endpoint))
+            # The same, exporting only slow and failed traces and 1% of the rest.
+            servers["export-tail"] = run.start("serve-trace-export-tail", serve_cmd(), app_env(
+                args.database, {**endpoint, "UNIONHUB_TRACE_EXPORT_RATIO": "0.01"}))
         fixes_cmd = [sys.executable, str(BENCH / "experiments.py")]
         fixed = {mode: run.start(f"fixes-trace-{mode}", fixes_cmd, app_env(
             args.database, {**TRACING[mode], "BENCH_PATCHES": args.patches}))
@@ -643,7 +647,9 @@ def main() -> None:
             ("lookup no idNumber", servers["default"], LOOKUP_NO_ID_NUMBER),
         ]
         if "export" in servers:
-            variants.append(("lookup (tracing on, OTLP export)", servers["export"], LOOKUP))
+            variants += [("lookup (tracing on, OTLP export)", servers["export"], LOOKUP),
+                         ("lookup (tracing on, OTLP export: slow, failed, 1%)",
+                          servers["export-tail"], LOOKUP)]
         if fixed:
             variants += [("fixes (tracing on)", fixed["default"], LOOKUP),
                          ("fixes (tracing off)", fixed["off"], LOOKUP)]
@@ -659,7 +665,8 @@ def main() -> None:
         run.results["warm_rounds"] = rounds
         run.results["warm"] = aggregate(rounds)
         # Free their database connections (each pool may hold up to 20): keep what follows needs.
-        for s in [servers["ratio10"], servers["off"], *([servers["export"]] if sink else []),
+        for s in [servers["ratio10"], servers["off"],
+                  *([servers["export"], servers["export-tail"]] if sink else []),
                   *(v for k, v in fixed.items() if k != "default")]:
             s.stop()
             run.servers.remove(s)
@@ -859,8 +866,16 @@ def report(res: dict[str, Any]) -> str:
                       f"sampler): on vs off **{1 - t_export['rps'] / t_off['rps']:.1%}** of req/s, "
                       f"**{t_export['cpu_us_per_req'] / t_off['cpu_us_per_req'] - 1:+.1%}** CPU "
                       f"per request ({sink.get('requests', '?')} exports, "
-                      f"{sink.get('bytes', 0) / 1e6:.1f} MB received). Not part of point 3's "
-                      "figure: see bench/README.md, 'Exporting spans'.")
+                      f"{sink.get('bytes', 0) / 1e6:.1f} MB received by the sink from both export "
+                      "variants). Not part of point 3's figure: see bench/README.md, "
+                      "'Exporting spans'.")
+    t_tail = warm.get("lookup (tracing on, OTLP export: slow, failed, 1%)")
+    if t_tail and t_off:
+        checks.append(f"- Exporting only slow and failed traces and 1% of the rest "
+                      f"(`UNIONHUB_TRACE_EXPORT_RATIO=0.01`): on vs off "
+                      f"**{1 - t_tail['rps'] / t_off['rps']:.1%}** of req/s, "
+                      f"**{t_tail['cpu_us_per_req'] / t_off['cpu_us_per_req'] - 1:+.1%}** CPU per "
+                      "request.")
     if "cold" in res:
         cold = res["cold"]
         crow = ["| variant | req/s | × floor req/s | p50 ms | p99 ms | CPU µs/req | × floor CPU |",

@@ -56,7 +56,8 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
     domains = DOMAINS if subgraph is None else (subgraph,)
     check_domains_startup(settings, domains)
     service = settings.service_name + (f"-{subgraph}" if subgraph else "")
-    setup_tracing(service, settings.slow_operation_threshold_ms, settings.slow_operations_kept)
+    setup_tracing(service, settings.slow_operation_threshold_ms, settings.slow_operations_kept,
+                  settings.trace_export_ratio)
     schema = build_schema(
         subgraph, production=settings.is_production, limits=limits_from(settings),
         manifest=load_manifest(settings.persisted_operations_file),

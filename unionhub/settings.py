@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     member_cache_ttl_seconds: int = 3600
     slow_operation_threshold_ms: float = 500.0
     slow_operations_kept: int = 200
+    # With OTLP export on: 1 exports every trace; below 1, only slow (over the threshold above)
+    # and failed traces, plus this share of the rest (observability/tail_export.py).
+    trace_export_ratio: float = Field(default=1.0, ge=0.0, le=1.0)
 
     stripe_api_key: str = DEV_STRIPE_API_KEY
     stripe_api_base: str | None = None

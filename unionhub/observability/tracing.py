@@ -24,6 +24,7 @@ from opentelemetry.util.types import Attributes
 
 from unionhub.observability.lean_span import LeanTracerProvider, start_lean_span
 from unionhub.observability.slow_operations import SlowOperationRecorder
+from unionhub.observability.tail_export import TailExportProcessor
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -33,12 +34,14 @@ _recorder: SlowOperationRecorder | None = None
 TRACER_NAME = "unionhub"
 
 
-def setup_tracing(service_name: str, slow_threshold_ms: float, slow_kept: int) -> TracerProvider:
+def setup_tracing(service_name: str, slow_threshold_ms: float, slow_kept: int,
+                  export_ratio: float = 1.0) -> TracerProvider:
     """Idempotent: the first call in a process wins (OpenTelemetry allows one global provider)."""
     global _provider, _recorder
     if _provider is not None:
         return _provider
-    provider, _recorder = build_provider(service_name, slow_threshold_ms, slow_kept)
+    provider, _recorder = build_provider(service_name, slow_threshold_ms, slow_kept,
+                                         export_ratio)
     trace.set_tracer_provider(provider)
     _instrument_libraries(provider)
     _provider = provider
@@ -46,15 +49,20 @@ def setup_tracing(service_name: str, slow_threshold_ms: float, slow_kept: int) -
 
 
 def build_provider(service_name: str, slow_threshold_ms: float, slow_kept: int,
-                   ) -> tuple[TracerProvider, SlowOperationRecorder]:
+                   export_ratio: float = 1.0) -> tuple[TracerProvider, SlowOperationRecorder]:
     """A provider with the slow-operation recorder, plus OTLP export when the environment asks
-    for it. Not installed globally: `setup_tracing` does that once per process."""
+    for it: every trace, or (`export_ratio` < 1) the slow and failed ones and that share of the
+    rest (`TailExportProcessor`). Not installed globally: `setup_tracing` does that once per
+    process."""
     provider = TracerProvider(resource=Resource.create({SERVICE_NAME: service_name}))
     recorder = SlowOperationRecorder(threshold_ms=slow_threshold_ms, kept=slow_kept)
     provider.add_span_processor(recorder)
     exporter = otlp_exporter_from_env()
     if exporter is not None:
-        provider.add_span_processor(BatchSpanProcessor(exporter))
+        export: SpanProcessor = BatchSpanProcessor(exporter)
+        if export_ratio < 1.0:
+            export = TailExportProcessor(export, slow_threshold_ms, export_ratio)
+        provider.add_span_processor(export)
     return provider, recorder
 
 
