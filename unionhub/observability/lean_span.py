@@ -267,18 +267,19 @@ class LeanTracer(trace.Tracer):
                               links: Sequence[Link] | None = (), start_time: int | None = None,
                               record_exception: bool = True,
                               set_status_on_exception: bool = True,
-                              end_on_exit: bool = True) -> _CurrentSpan:
-        return _CurrentSpan(self.start_span(name, context, kind, attributes, links),
+                              end_on_exit: bool = True) -> CurrentSpan:
+        return CurrentSpan(self.start_span(name, context, kind, attributes, links),
                             record_exception, set_status_on_exception, end_on_exit)
 
 
-class _CurrentSpan:
+class CurrentSpan:
     """`with tracer.start_as_current_span(...) as span:` as the SDK does it (current inside, an
     exception recorded with an ERROR status, ended on exit), without its generator layers."""
 
     __slots__ = ("_end", "_record", "_set_status", "_token", "span")
 
-    def __init__(self, span: trace.Span, record: bool, set_status: bool, end: bool) -> None:
+    def __init__(self, span: trace.Span, record: bool = True, set_status: bool = True,
+                 end: bool = True) -> None:
         self.span, self._record, self._set_status, self._end = span, record, set_status, end
 
     def __enter__(self) -> trace.Span:

@@ -56,13 +56,13 @@ def _statement(args: tuple[Any, ...]) -> str:
     return statement if len(statement) <= _STATEMENT_MAX else statement[:_STATEMENT_MAX - 3] + "..."
 
 
-def _command_name(command: Any) -> str:
-    args = command.args if hasattr(command, "args") else command[0]
-    return str(args[0]) if args else ""
-
-
 def _command_args(command: Any) -> tuple[Any, ...]:
     return command.args if hasattr(command, "args") else command[0]
+
+
+def _command_name(command: Any) -> str:
+    args = _command_args(command)
+    return str(args[0]) if args else ""
 
 
 async def _traced(name: str, attributes: dict[str, Any], call: Awaitable[Any]) -> Any:

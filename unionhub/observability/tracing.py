@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Awaitable, Callable
-from types import TracebackType
 from typing import ParamSpec, TypeVar
 
 from opentelemetry import context as otel_context
@@ -19,10 +18,10 @@ from opentelemetry import trace
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.trace import SpanKind
 from opentelemetry.util.types import Attributes
 
-from unionhub.observability.lean_span import LeanTracerProvider, start_lean_span
+from unionhub.observability.lean_span import CurrentSpan, LeanTracerProvider, start_lean_span
 from unionhub.observability.slow_operations import SlowOperationRecorder
 from unionhub.observability.tail_export import TailExportProcessor
 
@@ -114,31 +113,14 @@ def tracer() -> trace.Tracer:
     return trace.get_tracer(TRACER_NAME)
 
 
-class active_span:
+def active_span(name: str, *, context: otel_context.Context | None = None,
+                kind: SpanKind = SpanKind.INTERNAL, attributes: Attributes = None) -> CurrentSpan:
     """`with active_span(name) as span:` does what `tracer().start_as_current_span(name)` does
-    (the span is current inside, ended on exit, an exception recorded with an ERROR status)
-    without the SDK's two generator-based context managers around it: the hot lookup opens
-    three of these per request."""
-
-    __slots__ = ("_token", "span")
-
-    def __init__(self, name: str, *, context: otel_context.Context | None = None,
-                 kind: SpanKind = SpanKind.INTERNAL, attributes: Attributes = None) -> None:
-        self.span = start_lean_span(tracer(), name, context=context, kind=kind,
-                                    attributes=attributes)
-
-    def __enter__(self) -> trace.Span:
-        self._token = otel_context.attach(trace.set_span_in_context(self.span))
-        return self.span
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        otel_context.detach(self._token)
-        span = self.span
-        if isinstance(exc, Exception) and span.is_recording():
-            span.record_exception(exc)
-            span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
-        span.end()
+    (the span is current inside, ended on exit, an exception recorded with an ERROR status),
+    with a lean span and without the SDK's two generator-based context managers: the hot
+    lookup opens two of these per request."""
+    return CurrentSpan(start_lean_span(tracer(), name, context=context, kind=kind,
+                                       attributes=attributes))
 
 
 def traced(name: str) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:

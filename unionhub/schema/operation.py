@@ -35,6 +35,7 @@ from strawberry.types.execution import ExecutionResult as StrawberryExecutionRes
 
 from unionhub.observability.context import current_trace_id
 from unionhub.observability.http_span import claim_operation_span
+from unionhub.observability.lean_span import CurrentSpan
 from unionhub.observability.slow_operations import OPERATION_ATTRIBUTE
 from unionhub.observability.tracing import active_span, slow_operation_recorder
 from unionhub.schema.errors import is_expected
@@ -119,7 +120,7 @@ class OperationPipeline(SchemaExtension):
     config: ClassVar[OperationConfig]
     _trace_id: str | None = None
     _cost: int | None = None
-    _span: active_span | None = None
+    _span: CurrentSpan | None = None
     _adopted: Span | None = None
 
     async def begin(self) -> None:
