@@ -4,11 +4,13 @@ payment rails' stand-ins (tests/mall/standins): `stripe_api` for Stripe-specific
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import itertools
 import pkgutil
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -156,22 +158,28 @@ async def sku_stock(gql, product_id: str) -> dict[str, int]:
 RAILS = tuple(sorted(m.name for m in pkgutil.iter_modules(standins.__path__)))
 
 
+@contextlib.asynccontextmanager
+async def registered(stand_in: AbstractContextManager[Any]) -> AsyncIterator[Any]:
+    """A stand-in (a module's `standin(...)`) behind the app's own provider registry: providers
+    built before it, or with its settings, are dropped on the way in and out."""
+    await reset_providers()
+    with stand_in as entered:
+        yield entered
+    await reset_providers()
+
+
 @pytest.fixture
 async def stripe_api(monkeypatch) -> AsyncIterator[StripeStandIn]:
-    await reset_providers()
-    with stripe_standin(monkeypatch) as stand_in:
+    async with registered(stripe_standin(monkeypatch)) as stand_in:
         yield stand_in
-    await reset_providers()
 
 
 @pytest.fixture(params=RAILS)
 async def rail(request, monkeypatch) -> AsyncIterator[StandIn]:
     """Each provider's stand-in in turn, its method routed to its provider."""
     module = importlib.import_module(f"tests.mall.standins.{request.param}")
-    await reset_providers()
-    with module.standin(monkeypatch) as stand_in:
+    async with registered(module.standin(monkeypatch)) as stand_in:
         yield stand_in
-    await reset_providers()
 
 
 async def deliver(http, event: dict, **kw: Any) -> httpx.Response:

@@ -17,7 +17,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from tests.mall.conftest import PAY, place, send
+from tests.mall.conftest import PAY, place, registered, send
 from tests.mall.standins.wechatpay import (
     APPID,
     MCHID,
@@ -31,7 +31,7 @@ from tests.mall.standins.wechatpay import (
 )
 from unionhub.errors import ValidationFailed
 from unionhub.mall.models import Payment, PaymentMethod, ProviderEvent
-from unionhub.mall.providers import check_configuration, reset_providers
+from unionhub.mall.providers import check_configuration
 from unionhub.mall.providers.base import (
     FactKind,
     InvalidNotification,
@@ -555,10 +555,8 @@ async def test_a_wrongly_paid_amount_is_refunded_in_full(provider, wechat):
 @pytest.fixture
 async def wired(monkeypatch) -> AsyncIterator[WeChatPayStandIn]:
     """The stand-in behind the app's own provider registry."""
-    await reset_providers()
-    with standin(monkeypatch) as stand_in:
+    async with registered(standin(monkeypatch)) as stand_in:
         yield stand_in
-    await reset_providers()
 
 
 async def test_pay_inside_wechat_through_graphql(gql, factory, mall, wired):

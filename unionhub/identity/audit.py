@@ -76,12 +76,12 @@ async def record_reads(action: str, *, actor_id: int | None, subject_type: str,
 # A read's row as the hot path builds it: no model instance (its constructor and per-field
 # conversions cost more than the INSERT's share), in the order of `_READ_COLUMNS`.
 ReadRow = tuple[Any, int | None, str, str, str, str | None]
-_READ_COLUMNS = ["at", "actor_id", "action", "subject_type", "subject_id", "trace_id", "detail"]
+_READ_COLUMNS = ("at", "actor_id", "action", "subject_type", "subject_id", "trace_id", "detail")
 _SQL: dict[tuple[str, int, tuple[str, ...]], str] = {}  # (connection, rows, columns) -> SQL
 
 
-def _insert_sql(db: Any, columns: list[str], n: int) -> str:
-    key = (db.connection_name, n, tuple(columns))
+def _insert_sql(db: Any, columns: tuple[str, ...], n: int) -> str:
+    key = (db.connection_name, n, columns)
     sql = _SQL.get(key)
     if sql is None:
         executor = db.executor_class(model=AuditLog, db=db)
@@ -98,8 +98,8 @@ async def _insert(rows: list[AuditLog]) -> None:
     """All rows in one INSERT statement: one round trip, atomic, committed when it returns
     (outside a transaction). Values go through the fields' own conversions, as Tortoise's."""
     db = AuditLog._meta.db
-    columns = [c for c in AuditLog._meta.fields_db_projection
-               if not AuditLog._meta.fields_map[c].generated]
+    columns = tuple(c for c in AuditLog._meta.fields_db_projection
+                    if not AuditLog._meta.fields_map[c].generated)
     fields = [AuditLog._meta.fields_map[c] for c in columns]
     values = [f.to_db_value(getattr(row, f.model_field_name), row) for row in rows for f in fields]
     await db.execute_query(_insert_sql(db, columns, len(rows)), values)
