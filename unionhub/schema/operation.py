@@ -38,6 +38,7 @@ from unionhub.observability.http_span import claim_operation_span
 from unionhub.observability.lean_span import CurrentSpan
 from unionhub.observability.slow_operations import OPERATION_ATTRIBUTE
 from unionhub.observability.tracing import active_span, slow_operation_recorder
+from unionhub.schema.compiled import CompiledOperation, compile_operation
 from unionhub.schema.errors import is_expected
 from unionhub.schema.limits import Analysed, Limits, check_limits, strip_suggestions
 from unionhub.schema.persisted import resolve_persisted
@@ -58,6 +59,9 @@ class OperationConfig:
     validated: dict[str, list[GraphQLError]] = field(default_factory=dict, compare=False)
     analysed: Analysed = field(default_factory=dict, compare=False)
     span_naming: dict[tuple[str, str | None], tuple[str, dict[str, Any]]] = field(
+        default_factory=dict, compare=False)
+    # Compiled operations by (operation text, operation name); None: graphql-core runs it.
+    compiled: dict[tuple[str, str | None], CompiledOperation | None] = field(
         default_factory=dict, compare=False)
 
 
@@ -205,6 +209,26 @@ class OperationPipeline(SchemaExtension):
         self._cost = check_limits(self.execution_context, self.config.limits,
                                   self.config.analysed)
 
+    async def execute(self) -> None:
+        """Runs a validated operation on its compiled plan (`schema.compiled`) and hands the
+        result to strawberry, which then skips graphql-core's executor; an operation that does
+        not compile is left to graphql-core."""
+        self.check_limits()
+        ctx = self.execution_context
+        if ctx.result is not None or ctx.graphql_document is None or not ctx.query:
+            return
+        name = ctx.operation_name
+        key = (ctx.query, name)
+        compiled = self.config.compiled.get(key, False)
+        if compiled is False:
+            compiled = compile_operation(ctx.schema._schema, ctx.graphql_document, name)
+            if len(self.config.compiled) >= _CACHE_SIZE:
+                self.config.compiled.clear()
+            self.config.compiled[key] = compiled
+        if compiled is not None:
+            ctx.result = await compiled.execute(ctx.root_value, ctx.context, ctx.variables,
+                                                ctx.operation_extensions)
+
     async def on_operation(self) -> AsyncIterator[None]:
         await self.begin()
         try:
@@ -254,6 +278,21 @@ class _Step:
         return None
 
 
+class _Execution:
+    """The executing step: limits, then the compiled plan where there is one."""
+
+    __slots__ = ("_pipeline",)
+
+    def __init__(self, pipeline: OperationPipeline) -> None:
+        self._pipeline = pipeline
+
+    async def __aenter__(self) -> None:
+        await self._pipeline.execute()
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        return None
+
+
 class _Operation:
     __slots__ = ("_pipeline",)
 
@@ -285,7 +324,7 @@ class PipelineRunner(SchemaExtensionsRunner):
         return _Step(self.pipeline.validate)
 
     def executing(self) -> Any:
-        return _Step(self.pipeline.check_limits)
+        return _Execution(self.pipeline)
 
 
 def operation_pipeline(config: OperationConfig) -> type[OperationPipeline]:

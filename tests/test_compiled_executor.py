@@ -1,0 +1,247 @@
+"""The compiled executor answers exactly as graphql-core does: the same data, the same errors
+(message, locations, path), the same DataLoader batches, mutations in order; and documents it
+does not compile are left to graphql-core."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+import pytest
+import strawberry
+from graphql import parse
+from strawberry.dataloader import DataLoader
+
+from unionhub.schema.builder import build_schema
+from unionhub.schema.compiled import compile_operation
+
+AUTHORS = {1: "鲁迅", 2: "老舍"}
+
+
+@strawberry.interface
+class Node:
+    id: strawberry.ID
+
+
+@strawberry.type
+class Author(Node):
+    name: str
+
+
+@strawberry.type
+class Book(Node):
+    title: str
+    author_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def author(self, info: strawberry.Info) -> Author:
+        return await info.context["authors"].load(self.author_id)
+
+    @strawberry.field
+    def broken(self) -> str:
+        raise ValueError(f"book {self.id} is broken")
+
+    @strawberry.field
+    def maybe(self) -> str | None:
+        raise ValueError("soft failure")
+
+    @strawberry.field
+    async def slow_broken(self) -> str:
+        await asyncio.sleep(0)
+        raise ValueError("async failure")
+
+    @strawberry.field
+    def nothing(self) -> str:
+        return None  # type: ignore[return-value]  # a non-null field returning null
+
+    @strawberry.field
+    def tags(self) -> list[str | None]:
+        return ["a", None, "b"]
+
+
+Result = Annotated[Book | Author, strawberry.union("Result")]
+
+
+def _books(n: int) -> list[Book]:
+    return [Book(id=strawberry.ID(str(i)), title=f"第{i}卷", author_id=1 + i % 2)
+            for i in range(1, n + 1)]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def books(self, first: int = 2) -> list[Book]:
+        return _books(first)
+
+    @strawberry.field
+    async def book(self, id: strawberry.ID) -> Book | None:
+        await asyncio.sleep(0)
+        return next((b for b in _books(5) if b.id == id), None)
+
+    @strawberry.field
+    def search(self, text: str) -> list[Result]:
+        return [*_books(2), Author(id=strawberry.ID("1"), name=AUTHORS[1])] if text else []
+
+    @strawberry.field
+    def nodes(self) -> list[Node]:
+        return [Author(id=strawberry.ID("2"), name=AUTHORS[2]), *_books(1)]
+
+    @strawberry.field
+    async def async_books(self) -> list[Book]:
+        await asyncio.sleep(0)
+        return _books(3)
+
+    @strawberry.field
+    def strict(self) -> list[Book]:
+        return _books(2)
+
+    @strawberry.field
+    def echo(self, text: str, times: int = 1) -> str:
+        return text * times
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    async def slow(self, info: strawberry.Info, label: str) -> str:
+        for _ in range(3):
+            await asyncio.sleep(0)
+        info.context["log"].append(label)
+        return label
+
+    @strawberry.mutation
+    def fast(self, info: strawberry.Info, label: str) -> str:
+        info.context["log"].append(label)
+        return label
+
+
+SCHEMA = strawberry.Schema(query=Query, mutation=Mutation, types=[Author, Book])
+
+
+def _context() -> dict[str, Any]:
+    batches: list[list[int]] = []
+
+    async def load(ids: list[int]) -> list[Author]:
+        batches.append(list(ids))
+        return [Author(id=strawberry.ID(str(i)), name=AUTHORS[i]) for i in ids]
+
+    return {"authors": DataLoader(load_fn=load), "batches": batches, "log": []}
+
+
+async def _both(query: str, variables: dict[str, Any] | None = None,
+                name: str | None = None) -> tuple[Any, Any, dict, dict]:
+    """(graphql-core's result, the compiled result, their contexts)."""
+    ref_context, compiled_context = _context(), _context()
+    reference = await SCHEMA.execute(query, variable_values=variables, context_value=ref_context,
+                                     operation_name=name)
+    compiled = compile_operation(SCHEMA._schema, parse(query), name)
+    assert compiled is not None, "expected this document to compile"
+    result = await compiled.execute(None, compiled_context, variables)
+    return reference, result, ref_context, compiled_context
+
+
+def _errors(result: Any) -> list[dict[str, Any]] | None:
+    if not result.errors:
+        return None
+    return [{"message": e.message, "locations": e.locations and [tuple(x) for x in e.locations],
+             "path": e.path} for e in result.errors]
+
+
+CASES = {
+    "fields, aliases and arguments": (
+        "{ books(first: 3) { id title renamed: title } e: echo(text: \"嗨\", times: 2) }", None),
+    "variables and defaults": (
+        "query Q($n: Int = 2, $t: String!) { books(first: $n) { id } echo(text: $t) }",
+        {"t": "x"}),
+    "async fields batch through one DataLoader": (
+        "{ books(first: 4) { id author { id name } } }", None),
+    "fragments, inline fragments and merged fields": (
+        "query { books { ...B title ... on Book { id author { name } } } } "
+        "fragment B on Book { id title author { id } }", None),
+    "unions with __typename": (
+        "{ search(text: \"x\") { __typename ... on Book { title } ... on Author { name } } }",
+        None),
+    "interfaces with fragments on the possible types": (
+        "{ nodes { __typename id ... on Author { name } ... on Book { title } } }", None),
+    "a nullable field's error is null beside its siblings": (
+        "{ books { id maybe title } }", None),
+    "a non-null field's error nulls the nearest nullable parent": (
+        "{ book(id: \"2\") { id broken } echo(text: \"ok\") }", None),
+    "a non-null error inside a non-null list nulls the whole list up to the root": (
+        "{ strict { id broken } }", None),
+    "async non-null errors": (
+        "{ asyncBooks { id slowBroken } }", None),
+    "a non-null field returning null": (
+        "{ books(first: 1) { id nothing } }", None),
+    "lists with null items": (
+        "{ books(first: 1) { tags } }", None),
+    "a missing object": (
+        "{ book(id: \"99\") { id } }", None),
+    "bad variables answer with graphql-core's coercion errors": (
+        "query Q($n: Int!) { books(first: $n) { id } }", {"n": "many"}),
+    "a missing required variable": (
+        "query Q($n: Int!) { books(first: $n) { id } }", {}),
+    "introspection": (
+        "{ __schema { queryType { name fields { name args { name type { name kind ofType "
+        "{ name } } } } } } __type(name: \"Book\") { name fields { name } } }", None),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+async def test_the_compiled_executor_answers_as_graphql_core(case):
+    query, variables = CASES[case]
+    reference, compiled, ref_context, compiled_context = await _both(query, variables)
+    assert compiled.data == reference.data
+    assert _errors(compiled) == _errors(reference)
+    assert compiled_context["batches"] == ref_context["batches"]
+
+
+async def test_loaders_batch_sibling_fields_once():
+    _, compiled, _, context = await _both("{ books(first: 6) { author { name } } }")
+    assert context["batches"] == [[2, 1]]  # one batch of the distinct keys, in first-seen order
+    assert [b["author"]["name"] for b in compiled.data["books"]] == [AUTHORS[2], AUTHORS[1]] * 3
+
+
+async def test_mutation_root_fields_run_in_order():
+    query = ('mutation { a: slow(label: "1") b: fast(label: "2") c: slow(label: "3") '
+             'd: fast(label: "4") }')
+    reference, compiled, ref_context, context = await _both(query)
+    assert compiled.data == reference.data == {"a": "1", "b": "2", "c": "3", "d": "4"}
+    assert context["log"] == ref_context["log"] == ["1", "2", "3", "4"]
+
+
+async def test_the_named_operation_is_the_one_run():
+    query = "query A { echo(text: \"a\") } query B { echo(text: \"b\") }"
+    reference, compiled, _, _ = await _both(query, name="B")
+    assert compiled.data == reference.data == {"echo": "b"}
+
+
+@pytest.mark.parametrize("query", [
+    "query Q($s: Boolean!) { books { id title @skip(if: $s) } }",
+    "{ books { ... on Book @include(if: false) { id } } }",
+    "subscription { nothing }",
+    "query A { echo(text: \"a\") } query B { echo(text: \"b\") }",  # no name given: ambiguous
+])
+def test_documents_it_does_not_plan_are_left_to_graphql_core(query):
+    assert compile_operation(SCHEMA._schema, parse(query), None) is None
+
+
+async def test_directives_still_work_through_the_platform_schema(gql, factory):
+    """A directive sends the operation to graphql-core; its answer is still right."""
+    tree = await factory.tree()
+    query = ("query Roots($skip: Boolean!) { unions { id name @skip(if: $skip) "
+             "level @include(if: $skip) } }")
+    shown = await gql(query, {"skip": False})
+    assert shown.data["unions"][0] == {"id": shown.data["unions"][0]["id"],
+                                       "name": tree.province.name}
+    hidden = await gql(query, {"skip": True})
+    assert "name" not in hidden.data["unions"][0] and "level" in hidden.data["unions"][0]
+
+
+def test_the_hot_lookup_compiles_against_the_platform_schema():
+    schema = build_schema()
+    query = ("query MemberByCard($cardNo: String) { member(cardNo: $cardNo) { id displayName "
+             "name phone idNumber tier union { name } card { number status } } }")
+    compiled = compile_operation(schema._schema, parse(query), "MemberByCard")
+    assert compiled is not None
+    assert [f.key for f in compiled.root] == ["member"]
