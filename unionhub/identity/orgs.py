@@ -131,6 +131,13 @@ def clear_union_cache() -> None:
     _union_cache.clear()
 
 
+def cached_union(union_id: int) -> Union | None:
+    """The union if this process's cache holds it fresh, without I/O: a resolver that finds it
+    here answers at once instead of scheduling a DataLoader load for it."""
+    hit = _union_cache.get(union_id)
+    return hit[1] if hit is not None and hit[0] > time.monotonic() else None
+
+
 async def unions_by_ids(ids: list[int]) -> dict[int, Union]:
     now = time.monotonic()
     found: dict[int, Union] = {}

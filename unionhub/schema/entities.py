@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import strawberry
 
 from unionhub.errors import NotFound
+from unionhub.identity.orgs import cached_union
 
 if TYPE_CHECKING:
     from unionhub.schema.builder import Member, Union
@@ -54,6 +55,9 @@ def member_entity(info: strawberry.Info, member_id: int | str, rec: Any = None) 
 
 
 def union_entity(info: strawberry.Info, union_id: int | str, rec: Any = None) -> Any:
+    if rec is None and isinstance(union_id, int):
+        # A union in this process's cache answers its fields at once: no load is scheduled.
+        rec = cached_union(union_id)
     return _origin(info, "Union")(id=strawberry.ID(str(union_id)), rec=rec)
 
 
