@@ -7,6 +7,7 @@ to the database and still succeeds.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable
 from typing import Any, TypeVar
@@ -15,11 +16,13 @@ import redis.asyncio as redis
 from redis.exceptions import RedisError
 
 from unionhub.settings import Settings, get_settings
+from unionhub.shared_redis import SharedConnection
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _client: redis.Redis | None = None
+_shared: SharedConnection | None = None
 _fake_server: Any = None
 
 
@@ -43,8 +46,25 @@ def get_redis() -> redis.Redis:
     return _client
 
 
+def shared_connection() -> SharedConnection:
+    """The connection the hot read path's commands share (see `unionhub.shared_redis`), for
+    this event loop and the current client."""
+    global _shared
+    client = get_redis()
+    shared = _shared
+    loop = asyncio.get_running_loop()
+    if shared is None or shared.client is not client or shared.loop is not loop:
+        if shared is not None and shared.loop is loop:
+            shared.close_soon()  # its client was replaced
+        shared = _shared = SharedConnection(client)
+    return shared
+
+
 async def close_redis() -> None:
-    global _client
+    global _client, _shared
+    shared, _shared = _shared, None
+    if shared is not None and shared.loop is asyncio.get_running_loop():
+        await shared.close()
     if _client is not None:
         await _client.aclose()
         _client = None

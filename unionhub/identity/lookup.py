@@ -9,17 +9,19 @@ write; a TTL bounds staleness if an invalidation is lost while Redis is unreacha
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from redis.exceptions import WatchError
+from redis.exceptions import NoScriptError, WatchError
 
-from unionhub.cache import get_redis, safe
+from unionhub.cache import get_redis, safe, shared_connection
 from unionhub.identity.crypto import decrypt
 from unionhub.identity.masking import mask_id_number, mask_name, mask_phone
 from unionhub.identity.models import CardStatus, Member, MemberCard, Role
+from unionhub.observability.redis_spans import traced_shared_command
 from unionhub.settings import get_settings
 
 _KEY = "member:v1:{}"
@@ -161,30 +163,32 @@ def is_card_number(value: str) -> bool:
 
 
 # The card's member id, then that member's record: one round trip instead of GET then MGET (the
-# hot lookup). The record key is derived from the id inside the script, so it is not declared
-# in KEYS: fine on one Redis (or a replica set), not on a Redis Cluster.
+# hot lookup), on the connection concurrent requests share (`unionhub.shared_redis`). The
+# record key is derived from the id inside the script, so it is not declared in KEYS: fine on
+# one Redis (or a replica set), not on a Redis Cluster.
 _BY_CARD_SCRIPT = """
 local id = redis.call('GET', KEYS[1])
 if not id then return false end
 return {id, redis.call('GET', ARGV[1] .. id) or false}
 """
-_scripts: dict[int, Any] = {}  # id(client) -> registered script (EVALSHA; loaded on a miss)
+_BY_CARD_SHA = hashlib.sha1(_BY_CARD_SCRIPT.encode()).hexdigest()  # noqa: S324 (Redis's name)
 
 
-def _by_card_script(redis: Any) -> Any:
-    script = _scripts.get(id(redis))
-    if script is None or script.registered_client is not redis:
-        _scripts.clear()  # the client was replaced (tests, reconnects): one entry at a time
-        script = _scripts[id(redis)] = redis.register_script(_BY_CARD_SCRIPT)
-    return script
+async def _by_card(card_number: str) -> Any:
+    shared = shared_connection()
+    args = ("EVALSHA", _BY_CARD_SHA, 1, _CARD_KEY.format(card_number), _KEY.format(""))
+    try:
+        return await traced_shared_command(shared, *args)
+    except NoScriptError:  # a restarted or flushed Redis: load it once, then as before
+        await shared.client.script_load(_BY_CARD_SCRIPT)
+        return await traced_shared_command(shared, *args)
 
 
 async def get_record_by_card(card_number: str) -> MemberRecord | None:
     if not is_card_number(card_number):
         return None
     redis = get_redis()
-    found = await safe(_by_card_script(redis)(keys=[_CARD_KEY.format(card_number)],
-                                               args=[_KEY.format("")]), None)
+    found = await safe(_by_card(card_number), None)
     member_id = found[0] if found else None
     if found and found[1]:
         record: MemberRecord | None = MemberRecord.from_json(found[1])

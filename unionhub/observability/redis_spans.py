@@ -105,6 +105,14 @@ def _pipeline_wrapper(original: Callable[..., Awaitable[Any]]) -> Callable[..., 
     return execute
 
 
+def traced_shared_command(shared: Any, *args: Any) -> Awaitable[Any]:
+    """A command on the shared connection (`unionhub.shared_redis`), with the same span as
+    one sent through the client."""
+    attributes = {**_attributes_of(shared.client.connection_pool),
+                  "db.statement": _statement(args), "db.redis.args_length": len(args)}
+    return _traced(str(args[0]) if args else "redis", attributes, shared.execute(*args))
+
+
 def instrument() -> None:
     """Idempotent: wraps the asyncio client's command and pipeline methods once."""
     if getattr(Redis.execute_command, "unionhub_traced", False):

@@ -1,0 +1,70 @@
+"""The shared Redis connection of the hot read path: each caller gets its own reply, whatever
+the others do (errors, cancellation, a dropped connection)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from redis.exceptions import RedisError, ResponseError
+
+from unionhub import cache
+from unionhub.identity import lookup
+
+
+async def test_concurrent_commands_each_get_their_own_reply():
+    client = cache.get_redis()
+    await client.mset({f"shared:{i}": str(i) for i in range(300)})
+    shared = cache.shared_connection()
+    replies = await asyncio.gather(*(shared.execute("GET", f"shared:{i}") for i in range(300)))
+    assert replies == [str(i) for i in range(300)]
+    assert cache.shared_connection() is shared  # one per client and event loop
+
+
+async def test_an_error_reply_fails_only_its_command():
+    await cache.get_redis().set("shared:text", "not a number")
+    shared = cache.shared_connection()
+    results = await asyncio.gather(shared.execute("SET", "shared:a", "1"),
+                                   shared.execute("INCR", "shared:text"),
+                                   shared.execute("GET", "shared:a"), return_exceptions=True)
+    assert results[0] == "OK" and results[2] == "1"  # raw replies: no response callbacks
+    assert isinstance(results[1], ResponseError)
+    assert await shared.execute("GET", "shared:text") == "not a number"
+
+
+async def test_a_cancelled_caller_does_not_shift_the_others_replies():
+    client = cache.get_redis()
+    await client.mset({f"shared:{i}": str(i) for i in range(50)})
+    shared = cache.shared_connection()
+    tasks = [asyncio.create_task(shared.execute("GET", f"shared:{i}")) for i in range(50)]
+    await asyncio.sleep(0)  # every command is written
+    tasks[10].cancel()
+    tasks[30].cancel()
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    for i, result in enumerate(results):
+        if i in (10, 30):
+            assert isinstance(result, asyncio.CancelledError)
+        else:
+            assert result == str(i)
+    assert await shared.execute("GET", "shared:49") == "49"
+
+
+async def test_a_dropped_connection_fails_what_waits_on_it_and_the_next_command_reconnects():
+    await cache.get_redis().set("shared:a", "1")
+    shared = cache.shared_connection()
+    assert await shared.execute("GET", "shared:a") == "1"
+    waiting = asyncio.create_task(shared.execute("GET", "shared:a"))
+    await asyncio.sleep(0)  # written, its reply not read yet
+    await shared._connection.disconnect()  # the connection drops under it
+    with pytest.raises((RedisError, OSError)):
+        await waiting
+    assert await shared.execute("GET", "shared:a") == "1"
+
+
+async def test_the_lookup_script_is_loaded_again_after_redis_forgets_it():
+    await cache.get_redis().set("member:card:v1:6210000000000000001", "7")
+    await cache.get_redis().set("member:v1:7", "{}")
+    await cache.get_redis().script_flush()
+    assert await lookup._by_card("6210000000000000001") == ["7", "{}"]
+    await cache.get_redis().script_flush()
+    assert await lookup._by_card("6210000000000000001") == ["7", "{}"]
