@@ -10,11 +10,11 @@ write; a TTL bounds staleness if an invalidation is lost while Redis is unreacha
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
 from redis.exceptions import NoScriptError, WatchError
 
 from unionhub.cache import get_redis, safe, shared_connection
@@ -70,11 +70,11 @@ class MemberRecord:
         return decrypt(self.id_number_enc, "id_number") if self.id_number_enc else None
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"))
+        return orjson.dumps(asdict(self)).decode()
 
     @classmethod
     def from_json(cls, raw: str) -> MemberRecord:
-        return cls(**json.loads(raw))
+        return cls(**orjson.loads(raw))
 
 
 def _iso(value: datetime | None) -> str | None:
