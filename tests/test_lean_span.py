@@ -12,8 +12,15 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ParentBased, TraceIdRatioBased
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.sdk.trace.sampling import (
+    ALWAYS_OFF,
+    ALWAYS_ON,
+    DEFAULT_OFF,
+    DEFAULT_ON,
+    ParentBased,
+    TraceIdRatioBased,
+)
+from opentelemetry.trace import SpanContext, SpanKind, Status, StatusCode, TraceFlags, TraceState
 from redis.exceptions import ResponseError
 
 from unionhub import cache
@@ -186,3 +193,49 @@ def test_the_lean_tracer_records_a_failure_as_the_sdk_tracer_does():
     sdk, lean = exporter.get_finished_spans()
     assert _summary(lean) == _summary(sdk)
     assert lean.status.description == sdk.status.description == "KeyError: 'k'"
+
+
+_TRACE_STATE = TraceState([("vendor", "value")])
+_PARENTS = {
+    "no parent": None,
+    "local, sampled": SpanContext(0xA1, 0xB1, is_remote=False, trace_flags=TraceFlags(1),
+                                  trace_state=_TRACE_STATE),
+    "local, not sampled": SpanContext(0xA2, 0xB2, is_remote=False, trace_flags=TraceFlags(0)),
+    "remote, sampled": SpanContext(0xA3, 0xB3, is_remote=True, trace_flags=TraceFlags(1),
+                                   trace_state=_TRACE_STATE),
+    "remote, not sampled": SpanContext(0xA4, 0xB4, is_remote=True, trace_flags=TraceFlags(0),
+                                       trace_state=_TRACE_STATE),
+}
+_SAMPLERS = {
+    "default (parentbased_always_on)": DEFAULT_ON,
+    "parentbased_always_off": DEFAULT_OFF,
+    "always_on": ALWAYS_ON,
+    "always_off": ALWAYS_OFF,
+    "parent-based, remote unsampled parents sampled": ParentBased(
+        ALWAYS_OFF, remote_parent_not_sampled=ALWAYS_ON),
+    "parent-based ratio (asked as usual)": ParentBased(TraceIdRatioBased(1.0)),
+}
+
+
+@pytest.mark.parametrize("sampler", list(_SAMPLERS))
+@pytest.mark.parametrize("parent", list(_PARENTS))
+def test_a_lean_span_is_sampled_as_the_sdk_samples_it(sampler, parent):
+    """Static samplers are answered without calling them: the same decision, flags, trace
+    state and attributes as the SDK's span under the same parent."""
+    tracer, exporter = _provider(_SAMPLERS[sampler])
+    parent_context = _PARENTS[parent]
+    context = (None if parent_context is None
+               else trace.set_span_in_context(trace.NonRecordingSpan(parent_context)))
+    sdk = tracer.start_span("s", context=context, attributes={"a": 1})
+    lean = start_lean_span(tracer, "s", context=context, attributes={"a": 1})
+    assert lean.is_recording() == sdk.is_recording()
+    sdk_context, lean_context = sdk.get_span_context(), lean.get_span_context()
+    assert lean_context.trace_flags == sdk_context.trace_flags
+    assert lean_context.trace_state == sdk_context.trace_state
+    if parent_context is not None:
+        assert lean_context.trace_id == sdk_context.trace_id == parent_context.trace_id
+    sdk.end()
+    lean.end()
+    exported = exporter.get_finished_spans()
+    assert len(exported) in (0, 2)
+    assert [dict(s.attributes) for s in exported] == [{"a": 1}] * len(exported)

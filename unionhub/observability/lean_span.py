@@ -28,6 +28,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.attributes import BoundedAttributes
 from opentelemetry.sdk.trace import Event, ReadableSpan, Tracer
+from opentelemetry.sdk.trace.sampling import Decision, ParentBased, StaticSampler
 from opentelemetry.trace import Link, SpanContext, SpanKind, Status, StatusCode, TraceFlags
 from opentelemetry.util import types
 
@@ -209,6 +210,33 @@ def _final_attributes(attributes: dict[str, types.AnyValue], limits: Any,
     return BoundedAttributes(max_count, attributes, immutable=True, max_value_len=max_len)
 
 
+# id(sampler) -> (sampler, decisions for: no parent, remote sampled, remote not sampled, local
+# sampled, local not sampled), or None when the sampler's answer depends on more than that.
+_STATIC: dict[int, tuple[Any, tuple[Decision, ...] | None]] = {}
+
+
+def _static_decisions(sampler: Any) -> tuple[Decision, ...] | None:
+    """The SDK's default sampler (parentbased_always_on) and always_on/always_off decide from
+    the parent's flags alone; their `should_sample` looks the parent up twice more and builds a
+    result object, about half of a span's cost. Other samplers (ratios) are asked as usual."""
+    cached = _STATIC.get(id(sampler))
+    if cached is not None and cached[0] is sampler:
+        return cached[1]
+    decisions: tuple[Decision, ...] | None = None
+    if type(sampler) is StaticSampler:
+        decisions = (sampler._decision,) * 5
+    elif type(sampler) is ParentBased:
+        delegates = (sampler._root, sampler._remote_parent_sampled,
+                     sampler._remote_parent_not_sampled, sampler._local_parent_sampled,
+                     sampler._local_parent_not_sampled)
+        if all(type(d) is StaticSampler for d in delegates):
+            decisions = tuple(d._decision for d in delegates)
+    if len(_STATIC) > 16:
+        _STATIC.clear()
+    _STATIC[id(sampler)] = (sampler, decisions)
+    return decisions
+
+
 def start_lean_span(tracer: Any, name: str, context: otel_context.Context | None = None,
                     kind: SpanKind = SpanKind.INTERNAL,
                     attributes: types.Attributes = None,
@@ -229,16 +257,28 @@ def start_lean_span(tracer: Any, name: str, context: otel_context.Context | None
     else:
         trace_id = parent.trace_id
         random_trace_id = parent.trace_flags.random_trace_id
-    sampling = tracer.sampler.should_sample(context, trace_id, name, kind, attributes, links)
-    flags = TraceFlags.SAMPLED if sampling.decision.is_sampled() else TraceFlags.DEFAULT
+    static = _static_decisions(tracer.sampler)
+    if static is not None:  # the sampler's own answer, without building a SamplingResult
+        if parent is None:
+            decision = static[0]
+        elif parent.is_remote:
+            decision = static[1] if parent.trace_flags.sampled else static[2]
+        else:
+            decision = static[3] if parent.trace_flags.sampled else static[4]
+        trace_state = parent.trace_state if parent is not None else None
+        span_attributes = dict(attributes) if attributes and decision.is_recording() else {}
+    else:
+        sampling = tracer.sampler.should_sample(context, trace_id, name, kind, attributes, links)
+        decision, trace_state = sampling.decision, sampling.trace_state
+        span_attributes = dict(sampling.attributes or {})
+    flags = TraceFlags.SAMPLED if decision.is_sampled() else TraceFlags.DEFAULT
     if random_trace_id:
         flags |= TraceFlags.RANDOM_TRACE_ID
     span_context = SpanContext(trace_id, tracer.id_generator.generate_span_id(), is_remote=False,
-                               trace_flags=TraceFlags(flags),
-                               trace_state=sampling.trace_state)
-    if not sampling.decision.is_recording():
+                               trace_flags=TraceFlags(flags), trace_state=trace_state)
+    if not decision.is_recording():
         return trace.NonRecordingSpan(span_context)
-    span = LeanSpan(tracer, name, span_context, parent, kind, dict(sampling.attributes or {}))
+    span = LeanSpan(tracer, name, span_context, parent, kind, span_attributes)
     for link in links:
         span.add_link(link.context, link.attributes)
     tracer.span_processor.on_start(span, parent_context=context)
