@@ -55,7 +55,7 @@ async def test_a_dropped_connection_fails_what_waits_on_it_and_the_next_command_
     assert await shared.execute("GET", "shared:a") == "1"
     waiting = asyncio.create_task(shared.execute("GET", "shared:a"))
     await asyncio.sleep(0)  # written, its reply not read yet
-    await shared._connection.disconnect()  # the connection drops under it
+    await shared._channel.connection.disconnect()  # the connection drops under it
     with pytest.raises((RedisError, OSError)):
         await waiting
     assert await shared.execute("GET", "shared:a") == "1"
@@ -68,3 +68,31 @@ async def test_the_lookup_script_is_loaded_again_after_redis_forgets_it():
     assert await lookup._by_card("6210000000000000001") == ["7", "{}"]
     await cache.get_redis().script_flush()
     assert await lookup._by_card("6210000000000000001") == ["7", "{}"]
+
+
+async def test_a_command_on_a_new_connection_never_gets_a_reply_meant_for_the_old_one():
+    client = cache.get_redis()
+    await client.mset({"shared:x": "x", "shared:y": "y"})
+    shared = cache.shared_connection()
+    assert await shared.execute("GET", "shared:x") == "x"
+    old = asyncio.create_task(shared.execute("GET", "shared:x"))
+    await asyncio.sleep(0)  # queued on the first connection
+    await shared._channel.connection.disconnect()
+    new = asyncio.create_task(shared.execute("GET", "shared:y"))  # opens a second connection
+    results = await asyncio.gather(old, new, return_exceptions=True)
+    assert isinstance(results[0], (RedisError, OSError))
+    assert results[1] == "y"
+    assert [await shared.execute("GET", k) for k in ("shared:x", "shared:y")] == ["x", "y"]
+
+
+async def test_commands_of_one_turn_go_out_together_and_are_answered_in_order():
+    client = cache.get_redis()
+    await client.mset({f"shared:{i}": str(i) for i in range(20)})
+    shared = cache.shared_connection()
+    await shared.execute("PING")
+    channel = shared._channel
+    tasks = [asyncio.create_task(shared.execute("GET", f"shared:{i}")) for i in range(20)]
+    await asyncio.sleep(0)  # every task ran up to its await: nothing written yet, one flush due
+    assert channel.flush_scheduled and len(channel.waiting) == 20
+    assert await asyncio.gather(*tasks) == [str(i) for i in range(20)]
+    assert not channel.unsent and not channel.waiting

@@ -30,50 +30,85 @@ _closing: set[asyncio.Task[None]] = set()  # disconnects under way (tasks need a
 _WRITE_BUFFER_LIMIT = 1 << 20
 
 
+class _Channel:
+    """One connection and what is under way on it. Replies are matched to the callers of this
+    channel only: a reply can never reach the caller of a command sent on another connection."""
+
+    __slots__ = ("closed", "connection", "flush_scheduled", "reader", "unsent", "waiting")
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.waiting: deque[asyncio.Future[Any]] = deque()
+        # Commands written in one event-loop turn go out in one write (one system call): the
+        # requests of one epoll batch reach their lookup in the same turn.
+        self.unsent: list[bytes] = []
+        self.flush_scheduled = False
+        self.reader: asyncio.Task[None] | None = None
+        self.closed = False
+
+    @property
+    def usable(self) -> bool:
+        return not self.closed and self.connection.is_connected
+
+
 class SharedConnection:
     def __init__(self, client: Redis) -> None:
         self.client = client
         self.loop = asyncio.get_running_loop()
-        self._connection: Any = None
-        self._waiting: deque[asyncio.Future[Any]] = deque()
-        self._reader: asyncio.Task[None] | None = None
+        self._channel: _Channel | None = None
         self._connect_lock = asyncio.Lock()
 
     async def execute(self, *args: Any) -> Any:
         """Send one command and return its raw reply: decoded as the client decodes, but
         without redis-py's per-command response callbacks (SET answers "OK", not True)."""
-        connection = self._connection
-        if connection is None or not connection.is_connected:
-            connection = await self._connect()
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._waiting.append(future)
-        writer = connection._writer
-        writer.writelines(connection.pack_command(*args))
-        if self._reader is None:
-            self._reader = asyncio.get_running_loop().create_task(self._read(connection))
-        transport = getattr(writer, "transport", None)
+        channel = self._channel
+        if channel is None or not channel.usable:
+            channel = await self._open()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        channel.waiting.append(future)
+        channel.unsent.extend(channel.connection.pack_command(*args))
+        if not channel.flush_scheduled:
+            channel.flush_scheduled = True
+            loop.call_soon(self._flush, channel)
+        if channel.reader is None:
+            channel.reader = loop.create_task(self._read(channel))
+        transport = getattr(channel.connection._writer, "transport", None)
         if transport is not None and transport.get_write_buffer_size() > _WRITE_BUFFER_LIMIT:
-            await asyncio.wait_for(writer.drain(), connection.socket_timeout)
+            await asyncio.wait_for(channel.connection._writer.drain(),
+                                   channel.connection.socket_timeout)
         return await future
 
-    async def _connect(self) -> Any:
-        async with self._connect_lock:
-            connection = self._connection
-            if connection is None or not connection.is_connected:
-                connection = self.client.connection_pool.make_connection()
-                await connection.connect()
-                self._connection = connection
-            return connection
+    def _flush(self, channel: _Channel) -> None:
+        channel.flush_scheduled = False
+        unsent, channel.unsent = channel.unsent, []
+        writer = getattr(channel.connection, "_writer", None)
+        if unsent and writer is not None and not channel.closed:
+            writer.writelines(unsent)  # a dropped connection's reader fails its callers
 
-    async def _read(self, connection: Any) -> None:
-        """Resolves the waiting futures in order while any wait; exits when none do."""
-        waiting = self._waiting
+    async def _open(self) -> _Channel:
+        async with self._connect_lock:
+            channel = self._channel
+            if channel is not None and channel.usable:
+                return channel
+            if channel is not None:  # dropped: what waits on it can never be answered
+                self._fail(channel, ConnectionError("redis connection lost"))
+            connection = self.client.connection_pool.make_connection()
+            await connection.connect()
+            channel = self._channel = _Channel(connection)
+            return channel
+
+    async def _read(self, channel: _Channel) -> None:
+        """Resolves the channel's futures in order while any wait; exits when none do."""
+        waiting = channel.waiting
         try:
-            while waiting:
+            while waiting and not channel.closed:
                 try:
-                    reply: Any = await connection.read_response()
+                    reply: Any = await channel.connection.read_response()
                 except ResponseError as error:  # an error reply: its command's alone
                     reply = error
+                if not waiting:  # failed meanwhile (the channel was closed)
+                    break
                 future = waiting.popleft()
                 if future.done():  # its caller was cancelled: the reply is discarded
                     continue
@@ -82,23 +117,28 @@ class SharedConnection:
                 else:
                     future.set_result(reply)
         except BaseException as exc:
-            self._fail_all(connection, exc)
+            self._fail(channel, exc)
             if not isinstance(exc, Exception):
                 raise
         finally:
-            self._reader = None
-            if waiting and self._connection is connection:  # written after the last read
-                self._reader = asyncio.get_running_loop().create_task(self._read(connection))
+            channel.reader = None
+            if waiting and not channel.closed:  # a command written after the last read
+                channel.reader = asyncio.get_running_loop().create_task(self._read(channel))
 
-    def _fail_all(self, connection: Any, exc: BaseException) -> None:
-        if self._connection is connection:
-            self._connection = None
-        waiting, self._waiting = self._waiting, deque()
+    def _fail(self, channel: _Channel, exc: BaseException) -> None:
+        """Closes the channel: its callers fail, its connection is dropped."""
+        if channel.closed:
+            return
+        channel.closed = True
+        if self._channel is channel:
+            self._channel = None
         error = exc if isinstance(exc, Exception) else ConnectionError("redis read cancelled")
-        for future in waiting:
+        while channel.waiting:
+            future = channel.waiting.popleft()
             if not future.done():
                 future.set_exception(error)
-        task = asyncio.get_running_loop().create_task(connection.disconnect(nowait=True))
+        channel.unsent.clear()
+        task = self.loop.create_task(channel.connection.disconnect(nowait=True))
         _closing.add(task)
         task.add_done_callback(_closing.discard)
 
@@ -108,9 +148,10 @@ class SharedConnection:
         task.add_done_callback(_closing.discard)
 
     async def close(self) -> None:
-        reader, self._reader = self._reader, None
+        channel, self._channel = self._channel, None
+        if channel is None:
+            return
+        reader = channel.reader
+        self._fail(channel, ConnectionError("redis connection closed"))
         if reader is not None:
             reader.cancel()
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            await connection.disconnect(nowait=True)
