@@ -143,6 +143,10 @@ async def seed_members(n: int, unions: list[Union], *, batch_size: int = 5000, s
             "SELECT setval(pg_get_serial_sequence('member_cards', 'id'),"
             " (SELECT MAX(id) FROM member_cards));"
         )
+        if done:
+            # A bulk load leaves the planner without statistics and every new row without its
+            # visibility hints, which the first reads would then set page by page: do both now.
+            await conn().execute_script("VACUUM (ANALYZE) members, member_cards")
     return done
 
 
