@@ -9,7 +9,9 @@ resolvers (issue 8's profile). Here an operation is compiled once per document t
 type), and a request only walks them.
 
 What it keeps from graphql-core, so answers are the same (tests/test_compiled_executor.py runs
-both on every contract operation and on errors): resolvers get the same `info` (strawberry's
+both on the same documents: fragments, unions, interfaces, errors and null propagation, lists,
+variables, mutations, introspection; every other test runs on this executor): resolvers get
+the same `info` (strawberry's
 own class), sibling fields resolve concurrently (one `gather`, so DataLoaders batch as
 before), mutations' root fields run serially, errors are located and null the nearest
 nullable parent, coercion of variables and arguments is graphql-core's own code, and so are
@@ -306,16 +308,19 @@ def _execute_fields(run: _Run, plan: list[_FieldPlan], source: Any, path: Path |
         raise
     if not pending:
         return results
-    return _await_fields(results, pending)
+    return _await_pending(results, pending)
 
 
-async def _await_fields(results: dict[str, Any], pending: list[str]) -> dict[str, Any]:
+async def _await_pending(results: Any, pending: list[Any]) -> Any:
+    """Awaits the awaitable entries of `results` (a dict by key, a list by index) together, in
+    place: one gather, so loads they start batch (graphql-core's get_results)."""
     if len(pending) == 1:
         key = pending[0]
         results[key] = await results[key]
     else:
         values = await gather_with_cancel(*(results[k] for k in pending))
-        results.update(zip(pending, values, strict=True))
+        for key, value in zip(pending, values, strict=True):
+            results[key] = value
     return results
 
 
@@ -461,18 +466,7 @@ def _complete_items(run: _Run, info: Any, path: Path, items: Iterable[Any], item
         raise
     if not pending:
         return completed
-    return _await_items(completed, pending)
-
-
-async def _await_items(completed: list[Any], pending: list[int]) -> list[Any]:
-    if len(pending) == 1:
-        index = pending[0]
-        completed[index] = await completed[index]
-    else:
-        values = await gather_with_cancel(*(completed[i] for i in pending))
-        for index, value in zip(pending, values, strict=True):
-            completed[index] = value
-    return completed
+    return _await_pending(completed, pending)
 
 
 async def _complete_awaitable_item(run: _Run, info: Any, path: Path, value: Awaitable[Any],
