@@ -60,6 +60,9 @@ async def init_db(settings: Settings | None = None) -> None:
 
 
 async def close_db() -> None:
+    from unionhub.identity.audit import release_held_connections
+
+    await release_held_connections()  # the pool's close would wait for it
     await Tortoise.close_connections()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from opentelemetry.trace import SpanKind
 
 from tests.factories import Factory
@@ -115,3 +116,30 @@ async def test_record_many_still_writes_at_once(factory: Factory):
     assert [(r.subject_id, r.actor_id, r.detail) for r in rows] == [
         ("1", 7, {}), ("2", 7, {}), ("2", 7, {})]
     assert all(r.at is not None for r in rows)
+
+
+async def test_on_postgresql_batches_in_a_row_share_one_held_connection(factory: Factory, spans):
+    """The group commit keeps one pool connection between batches (no acquire and release per
+    INSERT), gives it back at shutdown, and its INSERT spans carry the database attributes
+    and the statement without values."""
+    if not db.is_postgres():
+        pytest.skip("PostgreSQL only: on SQLite every INSERT goes through Tortoise's connection")
+    await factory.tree()
+    spans.clear()
+    await audit.record_reads(ACTION, actor_id=1, subject_type="member", subject_ids=[1])
+    held = audit._group().held
+    first = held.connection
+    assert first is not None
+    await audit.record_reads(ACTION, actor_id=1, subject_type="member", subject_ids=[2])
+    assert held.connection is first
+    assert await AuditLog.filter(action=ACTION).count() == 2
+    inserts = _audit_inserts(spans)
+    assert [s.name for s in inserts] == ["INSERT", "INSERT"]
+    attributes = inserts[0].attributes
+    assert attributes["db.system"] == "postgresql" and attributes["db.name"]
+    assert "$1" in attributes["db.statement"] and "member" not in attributes["db.statement"]
+    await audit.release_held_connections()
+    assert held.connection is None  # back in the pool
+    await audit.record_reads(ACTION, actor_id=1, subject_type="member", subject_ids=[3])
+    assert held.connection is not None
+    assert await AuditLog.filter(action=ACTION).count() == 3

@@ -16,10 +16,14 @@ import contextvars
 import functools
 from typing import Any
 
+import asyncpg
+from opentelemetry.trace import SpanKind, Status, StatusCode
 from tortoise import timezone
 
 from unionhub.identity.models import AuditLog
 from unionhub.observability.context import current_trace_id
+from unionhub.observability.lean_span import start_lean_span
+from unionhub.observability.tracing import tracer
 
 # A batch holds at most this many rows (a page of members joins whole, whatever its size).
 GROUP_MAX_ROWS = 64
@@ -110,13 +114,115 @@ def _empty_detail() -> Any:
     return AuditLog._meta.fields_map["detail"].to_db_value({}, AuditLog)
 
 
-async def _insert_reads(rows: list[ReadRow]) -> None:
+async def _insert_reads(rows: list[ReadRow], held: _HeldConnection | None = None) -> None:
     """`_insert` for read rows: the same statement shape, values as the fields convert them
-    (`at` is already the field's own `localtime()`, `detail` is empty)."""
+    (`at` is already the field's own `localtime()`, `detail` is empty). On PostgreSQL over
+    the group commit's held connection when it is free."""
     db = AuditLog._meta.db
     detail = _empty_detail()
     values = [value for row in rows for value in (*row, detail)]
-    await db.execute_query(_insert_sql(db, _READ_COLUMNS, len(rows)), values)
+    sql = _insert_sql(db, _READ_COLUMNS, len(rows))
+    if held is not None and held.available_for(db):
+        await held.execute(db, sql, values)
+    else:
+        await db.execute_query(sql, values)
+
+
+class _HeldConnection:
+    """PostgreSQL: one pool connection the group commit keeps while batches keep coming, and
+    gives back after `IDLE_SECONDS` without one (or at shutdown, `release_held_connections`).
+    A batch written while the held one is busy (over GROUP_MAX_ROWS) takes a pool connection
+    as before. The INSERT has the database span the Tortoise instrumentation would give it."""
+
+    IDLE_SECONDS = 1.0
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.pool: Any = None  # asyncpg's pool the connection came from
+        self.connection: Any = None
+        self.busy = False
+        self.idle_timer: asyncio.TimerHandle | None = None
+        self.attributes: dict[str, Any] = {}
+
+    def available_for(self, db: Any) -> bool:
+        return (not self.busy and db.capabilities.dialect == "postgres"
+                and getattr(db, "_pool", None) is not None)
+
+    async def execute(self, db: Any, sql: str, values: list[Any]) -> None:
+        self.busy = True
+        if self.idle_timer is not None:
+            self.idle_timer.cancel()
+            self.idle_timer = None
+        try:
+            if self.connection is None or self.pool is not db._pool:  # (a new pool: tests)
+                await self.release()
+                self.connection = await db._pool.acquire()
+                self.pool = db._pool
+                self.attributes = _database_attributes(db)
+            span = start_lean_span(tracer(), sql.split(" ", 1)[0], kind=SpanKind.CLIENT,
+                                   attributes={**self.attributes, "db.statement": sql})
+            try:
+                await self.connection.execute(sql, *values)
+            except BaseException as exc:
+                if isinstance(exc, Exception) and span.is_recording():
+                    span.set_status(Status(StatusCode.ERROR))
+                raise
+            finally:
+                span.end()
+        except BaseException:
+            # Whatever state the connection is in now (an error, a cancelled statement), it
+            # is not reused: closed here, the pool replaces it.
+            connection, self.connection = self.connection, None
+            if connection is not None:
+                connection.terminate()
+                await self._give_back(connection)
+            raise
+        finally:
+            self.busy = False
+        self.idle_timer = self.loop.call_later(self.IDLE_SECONDS, self._release_when_idle)
+
+    def _release_when_idle(self) -> None:
+        self.idle_timer = None
+        if not self.busy and self.connection is not None:
+            task = self.loop.create_task(self.release())
+            _releasing.add(task)
+            task.add_done_callback(_releasing.discard)
+
+    async def release(self) -> None:
+        if self.idle_timer is not None:
+            self.idle_timer.cancel()
+            self.idle_timer = None
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            await self._give_back(connection)
+
+    async def _give_back(self, connection: Any) -> None:
+        try:
+            await self.pool.release(connection)
+        except asyncpg.InterfaceError:
+            connection.terminate()  # its pool is closed: nothing to give back to
+
+
+_releasing: set[asyncio.Task[None]] = set()
+
+
+def _database_attributes(db: Any) -> dict[str, Any]:
+    """The attributes the Tortoise instrumentation puts on a PostgreSQL statement's span."""
+    attributes: dict[str, Any] = {"db.system": "postgresql"}
+    for attribute, name in (("db.name", "database"), ("db.user", "user"),
+                            ("net.peer.name", "host"), ("net.peer.port", "port")):
+        value = getattr(db, name, None)
+        if value:
+            attributes[attribute] = value
+    return attributes
+
+
+async def release_held_connections() -> None:
+    """Gives the group commits' held connections back to the pool: before the pool closes
+    (shutdown, tests), which would otherwise wait for them."""
+    for group in list(_groups.values()):
+        if not group.held.busy and group.loop is asyncio.get_running_loop():
+            await group.held.release()
 
 
 # --- group commit ---------------------------------------------------------------------------
@@ -135,6 +241,7 @@ class _GroupCommit:
         self.scheduled = False
         self.in_flight = 0
         self.tasks: set[asyncio.Task[None]] = set()
+        self.held = _HeldConnection(loop)
 
     async def write(self, rows: list[ReadRow]) -> None:
         waiter: asyncio.Future[None] = self.loop.create_future()
@@ -163,7 +270,7 @@ class _GroupCommit:
 
     async def _commit(self, rows: list[ReadRow], waiters: list[asyncio.Future[None]]) -> None:
         try:
-            await _insert_reads(rows)
+            await _insert_reads(rows, self.held)
         except Exception as exc:  # every read in the batch fails with it
             for waiter in waiters:
                 if not waiter.done():
