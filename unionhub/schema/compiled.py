@@ -36,6 +36,7 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLAbstractType,
     GraphQLError,
+    GraphQLField,
     GraphQLLeafType,
     GraphQLList,
     GraphQLObjectType,
@@ -55,7 +56,7 @@ from graphql import (
     is_object_type,
     located_error,
 )
-from graphql.execution.collect_fields import does_fragment_condition_match
+from graphql.execution.collect_fields import FieldDetails, does_fragment_condition_match
 from graphql.execution.executor import CollectedErrors, invalid_return_type_error
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from graphql.pyutils import Path, gather_with_cancel, inspect, is_iterable
@@ -127,10 +128,8 @@ class _FieldPlan:
                  "parent_type", "resolve", "return_type")
 
     def __init__(self, compiled: CompiledOperation, parent_type: GraphQLObjectType, key: str,
-                 nodes: list[FieldNode]) -> None:
+                 nodes: list[FieldNode], field_def: GraphQLField) -> None:
         node = nodes[0]
-        field_def = compiled.schema.get_field(parent_type, node.name.value)
-        assert field_def is not None  # checked by the caller
         self.key = key
         self.name = node.name.value
         self.node = node
@@ -161,7 +160,6 @@ class CompiledOperation:
         root_type = schema.get_root_type(operation.operation)
         if root_type is None:
             raise _NotCompilable
-        self.root_type = root_type
         self.serial = operation.operation == OperationType.MUTATION
         # (object type, the field nodes whose sub-selections are merged) -> that type's fields
         self._plans: dict[tuple[str, tuple[int, ...]], list[_FieldPlan]] = {}
@@ -174,10 +172,11 @@ class CompiledOperation:
         plan_key = (type_.name, key)
         plan = self._plans.get(plan_key)
         if plan is None:
-            fields = self._collect(type_, selection_sets)
-            plan = [_FieldPlan(self, type_, response_key, nodes)
-                    for response_key, nodes in fields.items()
-                    if self.schema.get_field(type_, nodes[0].name.value) is not None]
+            plan = []
+            for response_key, nodes in self._collect(type_, selection_sets).items():
+                field_def = self.schema.get_field(type_, nodes[0].name.value)
+                if field_def is not None:  # graphql-core leaves unknown fields out, too
+                    plan.append(_FieldPlan(self, type_, response_key, nodes, field_def))
             self._plans[plan_key] = plan
         return plan
 
@@ -495,7 +494,6 @@ def _object(compiled: CompiledOperation, type_: GraphQLObjectType, nodes: list[F
     is_type_of = type_.is_type_of
 
     def complete(run: _Run, info: Any, path: Path, result: Any) -> Any:
-        nonlocal plan
         if isinstance(result, Exception):
             raise result
         if result is None or result is Undefined:
@@ -589,13 +587,6 @@ def _ensure_valid_runtime_type(schema: GraphQLSchema, name: Any, type_: GraphQLA
     return runtime_type
 
 
-class _Details:
-    __slots__ = ("node",)
-
-    def __init__(self, node: FieldNode) -> None:
-        self.node = node
-
-
-def _details(nodes: list[FieldNode]) -> list[_Details]:
+def _details(nodes: list[FieldNode]) -> list[FieldDetails]:
     # invalid_return_type_error takes graphql-core's field details (it reads `.node`).
-    return [_Details(n) for n in nodes]
+    return [FieldDetails(node, None) for node in nodes]

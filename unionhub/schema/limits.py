@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql import (
     FieldNode,
@@ -146,7 +146,19 @@ def limit_error(code: str, message: str, **extra: Any) -> GraphQLError:
 # for operations whose cost reads no variable (`first: $n` does): the hot path checks its
 # limits by lookup.
 Analysed = dict[tuple[str, str | None], tuple[bool, int, int]]
-_ANALYSED_MAX = 1024
+
+# Results kept per operation text (parse, validation, cost, span names, compiled plans): apps
+# send a few hundred distinct texts; a flood of new ones empties a cache instead of growing it.
+OPERATION_CACHE_SIZE = 1024
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def remember(cache: dict[K, V], key: K, value: V) -> None:
+    """Keeps `value` in a per-operation-text cache, which starts over once it is full."""
+    if len(cache) >= OPERATION_CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
 
 
 def _analyse(ctx: Any, limits: Limits, cache: Analysed) -> tuple[bool, int, int] | None:
@@ -167,9 +179,7 @@ def _analyse(ctx: Any, limits: Limits, cache: Analysed) -> tuple[bool, int, int]
                 _root_field_count(operation.selection_set, fragments),
                 walker.cost(operation.selection_set, schema.get_root_type(operation.operation)))
     if ctx.query and not walker.read_variables:
-        if len(cache) >= _ANALYSED_MAX:
-            cache.clear()
-        cache[key] = analysed
+        remember(cache, key, analysed)
     return analysed
 
 

@@ -40,10 +40,16 @@ from unionhub.observability.slow_operations import OPERATION_ATTRIBUTE
 from unionhub.observability.tracing import active_span, slow_operation_recorder
 from unionhub.schema.compiled import CompiledOperation, compile_operation
 from unionhub.schema.errors import is_expected
-from unionhub.schema.limits import Analysed, Limits, check_limits, strip_suggestions
+from unionhub.schema.limits import (
+    OPERATION_CACHE_SIZE,
+    Analysed,
+    Limits,
+    check_limits,
+    remember,
+    strip_suggestions,
+)
 from unionhub.schema.persisted import resolve_persisted
 
-_CACHE_SIZE = 1024
 _OPERATION_ATTRIBUTES = {OPERATION_ATTRIBUTE: True}
 MASKED_MESSAGE = "Internal server error"
 
@@ -75,7 +81,7 @@ def operation_config(limits: Limits, production: bool, manifest: dict[str, str],
                            production=production, rules=(*specified_rules, *extra))
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
+@lru_cache(maxsize=OPERATION_CACHE_SIZE)
 def _parse(query: str, max_tokens: int) -> DocumentNode:
     # A document over the token limit raises, and lru_cache keeps no exceptions.
     return parse(query, max_tokens=max_tokens)
@@ -88,9 +94,7 @@ def _validate(schema: Any, query: str, document: DocumentNode,
         errors = validate_document(schema, document, config.rules)
         if config.production:
             strip_suggestions(errors)
-        if len(config.validated) >= _CACHE_SIZE:
-            config.validated.clear()
-        config.validated[query] = errors
+        remember(config.validated, query, errors)
     return errors
 
 
@@ -189,9 +193,7 @@ class OperationPipeline(SchemaExtension):
                     ctx.query.encode()).hexdigest()[:16]
             naming = (f"{op_type} {name}", attributes)
             if ctx.query and ctx.graphql_document is not None:
-                if len(self.config.span_naming) >= _CACHE_SIZE:
-                    self.config.span_naming.clear()
-                self.config.span_naming[key] = naming
+                remember(self.config.span_naming, key, naming)
         return naming
 
     def parse(self) -> None:
@@ -222,9 +224,7 @@ class OperationPipeline(SchemaExtension):
         compiled = self.config.compiled.get(key, False)
         if compiled is False:
             compiled = compile_operation(ctx.schema._schema, ctx.graphql_document, name)
-            if len(self.config.compiled) >= _CACHE_SIZE:
-                self.config.compiled.clear()
-            self.config.compiled[key] = compiled
+            remember(self.config.compiled, key, compiled)
         if compiled is not None:
             ctx.result = await compiled.execute(ctx.root_value, ctx.context, ctx.variables,
                                                 ctx.operation_extensions)
