@@ -16,6 +16,7 @@ from starlette.routing import Route
 from unionhub import cache, db, jobs
 from unionhub.domains import DOMAINS, check_domains_startup, close_domains, optional_domain_modules
 from unionhub.edge import edge
+from unionhub.graphql_route import GraphQLRoute
 from unionhub.observability.http_span import HttpServerSpan
 from unionhub.observability.tracing import setup_tracing
 from unionhub.schema.builder import build_schema
@@ -107,7 +108,7 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
         lifespan=lifespan,
     )
     app.state.schema = schema
-    guarded = edge(app, production=settings.is_production,
+    guarded = edge(GraphQLRoute(app, graphql_app), production=settings.is_production,
                    max_body_bytes=settings.max_body_bytes, cors_origins=settings.cors_origins)
     return HttpServerSpan(guarded)  # the HTTP server span, path only (no query string)
 

@@ -8,16 +8,21 @@ assembles the entities and roots from the active parts; nothing is written twice
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions.runner import SchemaExtensionsRunner
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
+from strawberry.types.execution import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from unionhub.domains import DOMAINS
 from unionhub.schema import entities
 from unionhub.schema.errors import log_unexpected
+from unionhub.schema.execution import execute_with_pipeline
 from unionhub.schema.lean import install_lean_resolvers
 from unionhub.schema.limits import Limits
 from unionhub.schema.operation import (
@@ -40,6 +45,28 @@ class SchemaPart:
 
 
 class UnionHubSchema(strawberry.federation.Schema):
+    async def execute(self, query: str | None, variable_values: dict[str, Any] | None = None,
+                      context_value: Any = None, root_value: Any = None,
+                      operation_name: str | None = None,
+                      allowed_operation_types: Iterable[OperationType] | None = None,
+                      operation_extensions: dict[str, Any] | None = None) -> ExecutionResult:
+        pipeline = self._sole_pipeline()
+        if pipeline is None:  # other extensions or directives: strawberry's general path
+            return await super().execute(query, variable_values, context_value, root_value,
+                                         operation_name, allowed_operation_types,
+                                         operation_extensions)
+        return await execute_with_pipeline(
+            self, pipeline(), query, allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES,
+            variable_values, context_value, root_value, operation_name, operation_extensions)
+
+    def _sole_pipeline(self) -> type[OperationPipeline] | None:
+        extensions = self.extensions
+        if (len(extensions) != 1 or self.directives
+                or self.config.enable_experimental_incremental_execution):
+            return None
+        only = extensions[0]
+        return only if isinstance(only, type) and issubclass(only, OperationPipeline) else None
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         # Strawberry logs every error with a traceback; denials and user errors are expected.
         log_unexpected(errors)
