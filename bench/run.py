@@ -94,7 +94,9 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
 def ensure_services() -> None:
     if not port_open(PG["port"]):
         log("PostgreSQL is down: starting it")
-        for cmd in (["pg_ctlcluster", "15", "main", "start"], ["service", "postgresql", "start"]):
+        clusters = sorted(Path("/etc/postgresql").glob("*")) if Path("/etc/postgresql").is_dir() else []
+        version = clusters[-1].name if clusters else "15"  # the installed cluster, as .ci/run
+        for cmd in (["pg_ctlcluster", version, "main", "start"], ["service", "postgresql", "start"]):
             if shutil.which(cmd[0]) and sh(cmd, check=False).returncode == 0:
                 break
     if not port_open(6379):
@@ -428,8 +430,11 @@ def summarize_profile(raw: Path) -> dict[str, Any]:
 def profile(server: Server, token: str, cards: list[str], duration: int, connections: int,
             cpu: str, run_dir: Path, stamp: str) -> dict[str, Any] | None:
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    if not Path(spy).exists():  # point 6 needs it: install it into this Python, as wrk above
+        log("installing py-spy (pip)")
+        sh([sys.executable, "-m", "pip", "install", "-q", "py-spy>=0.3.14"], check=False, timeout=300)
     if not Path(spy).exists():
-        log("py-spy missing: `pip install py-spy` to profile; skipping")
+        log("py-spy could not be installed: no profile")
         return None
     raw = RESULTS / f"{stamp}-profile.txt"
     spy_cmd = [spy, "record", "--pid", str(server.pid), "--rate", "250", "--duration",

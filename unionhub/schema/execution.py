@@ -6,7 +6,7 @@ enters every hook through an async context manager. With the pipeline as the one
 (`unionhub.schema.operation`) none of that has a job: this calls the pipeline's steps and
 strawberry's own helpers in strawberry's order, with strawberry's errors, and builds the result
 with strawberry's `_handle_execution_result`. It follows strawberry 0.341's `Schema.execute`
-step by step (pinned in pyproject.toml); tests/test_pipeline_execute.py runs every kind of
+step by step (capped at 0.341 in pyproject.toml); tests/test_pipeline_execute.py runs every kind of
 outcome through both and compares them.
 """
 
