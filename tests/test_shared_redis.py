@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import DataError, RedisError, ResponseError
 
 from unionhub import cache
 from unionhub.identity import lookup
@@ -32,12 +32,23 @@ async def test_an_error_reply_fails_only_its_command():
     assert await shared.execute("GET", "shared:text") == "not a number"
 
 
+async def test_an_argument_redis_py_refuses_fails_its_own_call_only():
+    await cache.get_redis().mset({"shared:a": "1", "shared:b": "2"})
+    shared = cache.shared_connection()
+    pending = asyncio.create_task(shared.execute("GET", "shared:a"))
+    with pytest.raises(DataError):
+        await shared.execute("GET", None)  # refused while packing: nothing is sent
+    # The replies stay in step: each caller still gets its own, and nobody waits for ever.
+    assert await asyncio.wait_for(pending, 5) == "1"
+    assert await asyncio.wait_for(shared.execute("GET", "shared:b"), 5) == "2"
+
+
 async def test_a_cancelled_caller_does_not_shift_the_others_replies():
     client = cache.get_redis()
     await client.mset({f"shared:{i}": str(i) for i in range(50)})
     shared = cache.shared_connection()
     tasks = [asyncio.create_task(shared.execute("GET", f"shared:{i}")) for i in range(50)]
-    await asyncio.sleep(0)  # every command is written
+    await asyncio.sleep(0)  # every command is queued (written on the loop's next turn)
     tasks[10].cancel()
     tasks[30].cancel()
     results = await asyncio.gather(*tasks, return_exceptions=True)

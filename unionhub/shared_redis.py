@@ -34,10 +34,15 @@ class _Channel:
     """One connection and what is under way on it. Replies are matched to the callers of this
     channel only: a reply can never reach the caller of a command sent on another connection."""
 
-    __slots__ = ("closed", "connection", "flush_scheduled", "reader", "unsent", "waiting")
+    __slots__ = ("buffered", "closed", "connection", "flush_scheduled", "reader", "unsent",
+                 "waiting")
 
     def __init__(self, connection: Any) -> None:
         self.connection = connection
+        # The socket's unsent bytes, where the transport tells (asyncio's does; fakeredis's
+        # in-process transport has no buffer to tell of since 2.41).
+        transport = getattr(getattr(connection, "_writer", None), "transport", None)
+        self.buffered = getattr(transport, "get_write_buffer_size", None)
         self.waiting: deque[asyncio.Future[Any]] = deque()
         # Commands written in one event-loop turn go out in one write (one system call): the
         # requests of one epoll batch reach their lookup in the same turn.
@@ -64,19 +69,26 @@ class SharedConnection:
         channel = self._channel
         if channel is None or not channel.usable:
             channel = await self._open()
+        # Packed before its future joins the queue: arguments redis-py refuses (None, a lone
+        # surrogate) must fail this call alone, not leave a future that takes another's reply.
+        packed = channel.connection.pack_command(*args)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         channel.waiting.append(future)
-        channel.unsent.extend(channel.connection.pack_command(*args))
+        channel.unsent.extend(packed)
         if not channel.flush_scheduled:
             channel.flush_scheduled = True
             loop.call_soon(self._flush, channel)
         if channel.reader is None:
             channel.reader = loop.create_task(self._read(channel))
-        transport = getattr(channel.connection._writer, "transport", None)
-        if transport is not None and transport.get_write_buffer_size() > _WRITE_BUFFER_LIMIT:
-            await asyncio.wait_for(channel.connection._writer.drain(),
-                                   channel.connection.socket_timeout)
+        buffered = channel.buffered
+        if buffered is not None and buffered() > _WRITE_BUFFER_LIMIT:
+            try:
+                await asyncio.wait_for(channel.connection._writer.drain(),
+                                       channel.connection.socket_timeout)
+            except BaseException:
+                future.cancel()  # its reply, when it comes, is read and discarded in step
+                raise
         return await future
 
     def _flush(self, channel: _Channel) -> None:
@@ -94,7 +106,11 @@ class SharedConnection:
             if channel is not None:  # dropped: what waits on it can never be answered
                 self._fail(channel, ConnectionError("redis connection lost"))
             connection = self.client.connection_pool.make_connection()
-            await connection.connect()
+            try:
+                await connection.connect()
+            except BaseException:  # cancelled or refused half way: leave no socket open
+                await asyncio.shield(connection.disconnect(nowait=True))
+                raise
             channel = self._channel = _Channel(connection)
             return channel
 
