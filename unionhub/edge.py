@@ -42,19 +42,35 @@ class BodySizeLimit:
             return await _reject(send, 413, "PAYLOAD_TOO_LARGE",
                                  f"request body over {self.max_bytes} bytes")
         seen = 0
+        started = refused = False
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            # A body without Content-Length (chunked) is counted as it arrives. The 413 goes
+            # out from here, before the app sees the error: the app's own error handling (a
+            # 500 from Starlette's or the GraphQL route's) would otherwise answer first.
+            nonlocal seen, refused
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.max_bytes:
+                if not started and not refused:
+                    refused = True
+                    await _reject(send, 413, "PAYLOAD_TOO_LARGE",
+                                  f"request body over {self.max_bytes} bytes")
                 raise _BodyTooLarge
             return message
 
+        async def app_send(message: Message) -> None:
+            nonlocal started
+            if refused:
+                return  # answered 413 already: the app's answer to the error is dropped
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
         try:
-            await self.app(scope, limited_receive, send)
+            await self.app(scope, limited_receive, app_send)
         except _BodyTooLarge:
-            await _reject(send, 413, "PAYLOAD_TOO_LARGE", f"request body over {self.max_bytes} bytes")
+            pass  # answered (or the app had started its answer: nothing more can be said)
 
 
 class _BodyTooLarge(Exception):
