@@ -3,6 +3,7 @@ opentelemetry-instrumentation-redis) would have given them."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -82,6 +83,45 @@ def test_a_lean_span_exports_what_an_sdk_span_exports():
     assert _summary(lean) == _summary(sdk)
     assert lean.parent.span_id != lean.context.span_id
     assert lean.events[1].attributes["exception.type"] == "ValueError"
+
+
+def _as_json(span: ReadableSpan) -> dict[str, Any]:
+    """`to_json()` without what differs between any two spans (ids, times)."""
+    data = json.loads(span.to_json())
+    for key in ("context", "parent_id", "start_time", "end_time"):
+        data.pop(key)
+    for event in data["events"]:
+        event.pop("timestamp")
+    return data
+
+
+def test_the_ended_lean_span_is_what_exporters_read_as_the_sdk_span():
+    # Processors receive the lean span itself: JSON, OTLP encoding and the dropped counts
+    # must come out as they do for the SDK's own ReadableSpan.
+    from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
+
+    tracer, exporter = _provider()
+    sdk, lean = _exported(_sdk, tracer, exporter), _exported(start_lean_span, tracer, exporter)
+    assert isinstance(lean, LeanSpan) and not lean.is_recording()
+    assert _as_json(lean) == _as_json(sdk)
+    assert (lean.dropped_attributes, lean.dropped_events, lean.dropped_links) == (
+        sdk.dropped_attributes, sdk.dropped_events, sdk.dropped_links)
+
+    def encoded(span: ReadableSpan) -> Any:
+        request = encode_spans([span])
+        for resource in request.resource_spans:
+            for scope in resource.scope_spans:
+                for item in scope.spans:
+                    item.ClearField("trace_id")
+                    item.ClearField("span_id")
+                    item.ClearField("parent_span_id")
+                    item.ClearField("start_time_unix_nano")
+                    item.ClearField("end_time_unix_nano")
+                    for event in item.events:
+                        event.ClearField("time_unix_nano")
+        return request
+
+    assert encoded(lean) == encoded(sdk)
 
 
 def test_a_lean_span_is_the_current_parent_of_sdk_spans():

@@ -11,6 +11,8 @@ does. Every other request goes through Starlette.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -30,11 +32,11 @@ class GraphQLRoute:
         scope["app"] = self.starlette  # as Starlette sets it, for `request.app`
         started = False
 
-        async def watch_start(message: Message) -> None:
-            nonlocal started
+        def watch_start(message: Message) -> Awaitable[None]:
+            nonlocal started  # (returns the server's awaitable: no coroutine of its own)
             if message["type"] == "http.response.start":
                 started = True
-            await send(message)
+            return send(message)
 
         try:
             await self.graphql_app(scope, receive, watch_start)

@@ -108,12 +108,14 @@ class HttpServerSpan:
             await self.app(scope, receive, send)
             return
 
-        async def send_and_record(message: Message) -> None:
+        def send_and_record(message: Message) -> Awaitable[None]:
+            # A plain function handing back the server's own awaitable: no coroutine of its
+            # own per message.
             if message["type"] == "http.response.start":
                 status = message["status"]
                 span.set_attribute("http.status_code", status)
                 if status >= 500:
                     span.set_status(Status(StatusCode.ERROR))
-            await send(message)
+            return send(message)
 
         await self.app(scope, receive, send_and_record)

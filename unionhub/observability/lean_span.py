@@ -10,8 +10,11 @@ cost 25-30 µs each: about 15% of the request (issue 8, point 3).
 decide and number it exactly as the SDK would; attributes are kept in a plain dict and checked
 once, at the end, against the SDK's rules and limits (through BoundedAttributes where a value
 needs more than a type check); events and links are lists made only when used; and at its end
-ONE ReadableSpan (what processors and exporters receive from the SDK too) goes to the tracer's
-span processors. Spans from other code (database instrumentation, libraries) still come from
+the span itself goes to the tracer's span processors: a lean span is also a ReadableSpan (what
+processors and exporters receive from the SDK), frozen by its end (every setter is a no-op
+once it has ended), so no second object is built. The SDK copies its span into a new
+ReadableSpan because its spans may still be written to from other threads; a lean span
+belongs to one task. Spans from other code (database instrumentation, libraries) still come from
 the SDK and nest under these as usual: a lean span is a `trace.Span`, current in the context
 like any other. Not thread-safe: a lean span belongs to the task that opened it.
 """
@@ -35,7 +38,7 @@ from opentelemetry.util import types
 _UNSET = Status(StatusCode.UNSET)
 
 
-class LeanSpan(trace.Span):
+class LeanSpan(trace.Span, ReadableSpan):
     __slots__ = (
         "_attributes",
         "_context",
@@ -58,8 +61,9 @@ class LeanSpan(trace.Span):
         self._parent = parent
         self._kind = kind
         self._attributes = attributes  # read at start by SlowOperationRecorder, as the SDK's
-        self._events: list[Event] | None = None
-        self._links: list[Link] | None = None
+        # Lists while the span records, tuples once it has ended.
+        self._events: list[Event] | tuple[Event, ...] | None = None
+        self._links: list[Link] | tuple[Link, ...] | None = None
         self._status = _UNSET
         self._start_time = time_ns()
         self._end_time: int | None = None
@@ -134,15 +138,12 @@ class LeanSpan(trace.Span):
             return
         self._end_time = end_time if end_time is not None else time_ns()
         tracer = self._tracer
-        limits = tracer._span_limits
-        tracer.span_processor.on_end(ReadableSpan(
-            name=self._name, context=self._context, parent=self._parent,
-            resource=tracer.resource,
-            attributes=_final_attributes(self._attributes, limits),
-            events=tuple(self._events or ()), links=tuple(self._links or ()), kind=self._kind,
-            status=self._status, start_time=self._start_time, end_time=self._end_time,
-            instrumentation_scope=tracer._instrumentation_scope,
-        ))
+        # Frozen from here on (the setters above check `_end_time`): what the SDK's
+        # ReadableSpan would hold, in place.
+        self._attributes = _final_attributes(self._attributes, tracer._span_limits)
+        self._events = tuple(self._events) if self._events else ()
+        self._links = tuple(self._links) if self._links else ()
+        tracer.span_processor.on_end(self)
 
     # --- what span processors read at `on_start` (the SDK hands them its span there) -----
 
@@ -186,27 +187,49 @@ class LeanSpan(trace.Span):
     def instrumentation_scope(self) -> Any:
         return self._tracer._instrumentation_scope
 
+    # --- the rest of ReadableSpan (its methods read these private names) --------------------
+
+    _instrumentation_info = None  # deprecated by the SDK: its spans carry None too
+
+    @property
+    def _resource(self) -> Any:
+        return self._tracer.resource
+
+    @property
+    def _instrumentation_scope(self) -> Any:
+        return self._tracer._instrumentation_scope
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return tuple(self._events) if self._events else ()
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        return tuple(self._links) if self._links else ()
+
     def __repr__(self) -> str:
         return f'LeanSpan(name="{self._name}", context={self._context})'
 
 
 _PLAIN = frozenset((str, bool, int, float))
+_STR_KEYS = frozenset((str,))
 
 
 def _final_attributes(attributes: dict[str, types.AnyValue], limits: Any,
                       ) -> Mapping[str, types.AnyValue]:
-    """The attributes as processors receive them. When every key is a string and every value a
-    plain str/bool/int/float within the limits (our spans' case), the SDK's validation would
-    keep them unchanged: a read-only view of the dict is passed as they are (a ReadableSpan
-    takes any mapping). Anything else goes through the SDK's BoundedAttributes."""
+    """The attributes as processors receive them. When every key is a non-empty string and
+    every value a plain str/bool/int/float within the limits (our spans' case), the SDK's
+    validation would keep them unchanged: the dict itself is kept (read through `attributes`,
+    a read-only view; no setter changes it once the span has ended). The type checks run in C
+    (sets of the keys' and values' types): this runs for every span. Anything else goes
+    through the SDK's BoundedAttributes."""
     max_count, max_len = limits.max_span_attributes, limits.max_span_attribute_length
-    if max_count is None or len(attributes) <= max_count:
-        for key, value in attributes.items():
-            if (type(key) is not str or not key or type(value) not in _PLAIN
-                    or (max_len is not None and type(value) is str and len(value) > max_len)):
-                break
-        else:
-            return MappingProxyType(attributes)
+    if ((max_count is None or len(attributes) <= max_count)
+            and set(map(type, attributes)) <= _STR_KEYS and "" not in attributes):
+        value_types = set(map(type, attributes.values()))
+        if value_types <= _PLAIN and (max_len is None or str not in value_types or all(
+                len(v) <= max_len for v in attributes.values() if type(v) is str)):
+            return attributes
     return BoundedAttributes(max_count, attributes, immutable=True, max_value_len=max_len)
 
 

@@ -68,34 +68,36 @@ class SlowOperationRecorder(SpanProcessor):
         attributes = span._attributes  # the SDK's own mapping: `.attributes` copies it
         if attributes and attributes.get(OPERATION_ATTRIBUTE):
             context = span.context
-            with self._lock:
-                if len(self._children) < _TRACKED_TRACES_MAX:
-                    self._children[context.trace_id] = (context.span_id, [])
+            # One dict store, atomic under the GIL: no lock on this path, which every
+            # request takes (the lock guards only the rare trim below).
+            if len(self._children) < _TRACKED_TRACES_MAX:
+                self._children[context.trace_id] = (context.span_id, [])
 
     def on_end(self, span: ReadableSpan) -> None:
         context = span.context
         tracked = self._children.get(context.trace_id)
         if tracked is None:
             return
-        duration_ns = (span.end_time or 0) - (span.start_time or 0)
         operation_id, children = tracked
-        if context.span_id == operation_id:
-            with self._lock:
-                self._children.pop(context.trace_id, None)
-            if duration_ns >= self.threshold_ms * 1e6:
-                children.sort(key=lambda c: c[1], reverse=True)
-                self.pending.append(SlowOperationRecord(
-                    trace_id=format(context.trace_id, "032x"), operation_name=span.name,
-                    duration_ms=round(duration_ns / 1e6, 3), at=time.time(),
-                    slowest_spans=[SlowSpan(name=n, duration_ms=round(d / 1e6, 3))
-                                   for n, d in children[:_CHILDREN_KEPT]],
-                ))
-            return
-        with self._lock:
-            children.append((span.name, duration_ns))
+        if context.span_id != operation_id:
+            children.append((span.name, span.end_time - span.start_time))
             if len(children) > 4 * _CHILDREN_KEPT:  # stay bounded on operations with many spans
+                with self._lock:
+                    children.sort(key=lambda c: c[1], reverse=True)
+                    del children[_CHILDREN_KEPT:]
+            return
+        self._children.pop(context.trace_id, None)
+        duration_ns = span.end_time - span.start_time
+        if duration_ns >= self.threshold_ms * 1e6:
+            with self._lock:  # a child ending in another thread may still be trimming
                 children.sort(key=lambda c: c[1], reverse=True)
-                del children[_CHILDREN_KEPT:]
+                slowest = children[:_CHILDREN_KEPT]
+            self.pending.append(SlowOperationRecord(
+                trace_id=format(context.trace_id, "032x"), operation_name=span.name,
+                duration_ms=round(duration_ns / 1e6, 3), at=time.time(),
+                slowest_spans=[SlowSpan(name=n, duration_ms=round(d / 1e6, 3))
+                               for n, d in slowest],
+            ))
 
     async def flush(self) -> None:
         if not self.pending:
