@@ -107,6 +107,16 @@ async def test_suggestions_and_introspection_off_in_production(schema, productio
     assert (await run(schema, "{ __schema { queryType { name } } }")).errors is None
 
 
+async def test_coercion_errors_suggest_nothing_in_production(schema, production_schema):
+    # A value that fails coercion (not validation) must not reveal the enum's values either.
+    query = "query Mine($s: VoucherStatus) { myVouchers(status: $s) { id } }"
+    dev = await run(schema, query, {"s": "USD"})
+    assert "Did you mean" in dev.errors[0].message
+    prod = await run(production_schema, query, {"s": "USD"})
+    assert prod.errors and "Did you mean" not in prod.errors[0].message
+    assert "USD" in prod.errors[0].message and "VoucherStatus" in prod.errors[0].message
+
+
 async def test_identical_operations_are_validated_once(schema, monkeypatch):
     from unionhub.schema import operation
 

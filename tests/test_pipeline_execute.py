@@ -3,6 +3,7 @@ the same data, errors, extensions, exceptions and operation spans, for every kin
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from strawberry.types.graphql import OperationType
 from unionhub.schema.builder import build_schema
 from unionhub.schema.context import context_for_authorization
 from unionhub.schema.limits import Limits
+from unionhub.schema.operation import MASKED_MESSAGE
 
 
 def _general(schema: Any) -> Any:
@@ -138,3 +140,17 @@ def test_a_schema_with_another_extension_keeps_strawberrys_path():
     assert schema._sole_pipeline() is not None
     schema.extensions = [*schema.extensions, SchemaExtension]
     assert schema._sole_pipeline() is None
+
+
+@pytest.mark.parametrize("path", ["ours", "general"])
+async def test_an_exception_outside_the_resolvers_is_logged_then_masked(schema, caplog, path):
+    # Variables that are not an object fail inside the executor, not in a resolver: the
+    # message (Python's, about a str) must not reach the client; the log keeps it.
+    run = schema.execute if path == "ours" else _general(schema)
+    with caplog.at_level(logging.ERROR, logger="unionhub.graphql"):
+        result = await run("query Q($a: ID!) { union(id: $a) { id } }", variable_values="not an object",
+                           context_value=context_for_authorization(None))
+    assert [e.message for e in result.errors] == [MASKED_MESSAGE]
+    assert result.data is None
+    logged = [r for r in caplog.records if r.exc_info]
+    assert logged and "str" in str(logged[0].exc_info[1])

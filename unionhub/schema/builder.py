@@ -28,6 +28,7 @@ from unionhub.schema.limits import Limits
 from unionhub.schema.operation import (
     OperationPipeline,
     PipelineRunner,
+    mask_unexpected,
     operation_config,
     operation_pipeline,
 )
@@ -70,6 +71,10 @@ class UnionHubSchema(strawberry.federation.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         # Strawberry logs every error with a traceback; denials and user errors are expected.
         log_unexpected(errors)
+        # An exception raised outside any resolver (in a pipeline step, the planner, the
+        # executor itself) reaches the client only through this list: its message may say
+        # anything, so it is masked here, after the log has it, as resolver errors are.
+        mask_unexpected(errors)
 
     def create_extensions_runner(self, execution_context: Any,
                                  extensions: list[Any]) -> SchemaExtensionsRunner:

@@ -27,9 +27,11 @@ from graphql import (
     parse,
     specified_rules,
 )
-from opentelemetry.trace import Span
+from opentelemetry.trace import Span, Status, StatusCode
+from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.extensions.runner import SchemaExtensionsRunner
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.schema.schema import validate_document
 from strawberry.types.execution import ExecutionResult as StrawberryExecutionResult
 
@@ -52,6 +54,8 @@ from unionhub.schema.persisted import resolve_persisted
 
 _OPERATION_ATTRIBUTES = {OPERATION_ATTRIBUTE: True}
 MASKED_MESSAGE = "Internal server error"
+# Raised on to the HTTP view, which answers them (400): the client's fault, not the server's.
+_ANSWERED_BY_HTTP = (MissingQueryError, CannotGetOperationTypeError, InvalidOperationTypeError)
 
 
 @dataclass(frozen=True)
@@ -105,9 +109,24 @@ def _mask(error: GraphQLError) -> GraphQLError:
                         positions=error.positions, path=error.path, original_error=None)
 
 
+def mask_unexpected(errors: list[GraphQLError]) -> None:
+    """Masks the unexpected errors in place (the list is the one the response is built from).
+    A list with none is left untouched: cached validation errors are shared by requests."""
+    for i, error in enumerate(errors):
+        if not is_expected(error):
+            errors[i] = _mask(error)
+
+
 def _mask_result(result: Any) -> None:
     if isinstance(result, ExecutionResult | StrawberryExecutionResult) and result.errors:
         result.errors = [_mask(e) for e in result.errors]
+
+
+def _strip_result_suggestions(result: Any) -> None:
+    # Validation errors are stripped once, when cached; these are made per request.
+    errors = getattr(result, "errors", None)
+    if errors:
+        strip_suggestions(errors)
 
 
 def _operation(document: DocumentNode | None, name: str | None) -> tuple[str, str | None]:
@@ -159,11 +178,19 @@ class OperationPipeline(SchemaExtension):
         if scope is None and adopted is None:
             return
         if exc is not None:  # the result was never built: the span records the exception
-            if scope is not None:  # (an adopted server span records it as the request's)
+            if scope is not None:
                 scope.__exit__(type(exc), exc, exc.__traceback__)
+            elif (isinstance(exc, Exception) and not isinstance(exc, _ANSWERED_BY_HTTP)
+                    and adopted.is_recording()):
+                # The request's server span: the error is answered in the GraphQL response
+                # (a 200), so the HTTP layer would not mark it. The type only: a message may
+                # hold anything.
+                adopted.set_status(Status(StatusCode.ERROR, type(exc).__name__))
             return
         ctx = self.execution_context
         _mask_result(ctx.result)
+        if self.config.production:  # coercion errors (variables, arguments) suggest too
+            _strip_result_suggestions(ctx.result)
         span = adopted if adopted is not None else scope.span
         if span.is_recording():
             name, attributes = self._span_naming(ctx)
