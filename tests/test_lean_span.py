@@ -279,3 +279,42 @@ def test_a_lean_span_is_sampled_as_the_sdk_samples_it(sampler, parent):
     exported = exporter.get_finished_spans()
     assert len(exported) in (0, 2)
     assert [dict(s.attributes) for s in exported] == [{"a": 1}] * len(exported)
+
+
+def test_the_recorder_names_an_operations_slowest_lean_and_sdk_children():
+    # Lean spans add themselves to their operation's list at their end; SDK spans are matched
+    # by trace id. Either way the record names the five slowest, slowest first, however many.
+    from unionhub.observability.slow_operations import OPERATION_ATTRIBUTE, SlowOperationRecorder
+
+    provider = TracerProvider()
+    recorder = SlowOperationRecorder(threshold_ms=0.0, kept=10)
+    provider.add_span_processor(recorder)
+    tracer = provider.get_tracer("unionhub-test")
+    root = start_lean_span(tracer, "query Q", attributes={OPERATION_ATTRIBUTE: True})
+    token = otel_context.attach(trace.set_span_in_context(root))
+    try:
+        for i in range(30):  # durations 0..29 µs (lean) and 30..59 µs (SDK), interleaved
+            lean = start_lean_span(tracer, f"lean {i}")
+            lean.end(lean.start_time + i * 1000)
+            sdk = tracer.start_span(f"sdk {i}", start_time=1_000)
+            sdk.end(1_000 + (30 + i) * 1000)
+        grandchild_parent = start_lean_span(tracer, "resolver")
+        inner = otel_context.attach(trace.set_span_in_context(grandchild_parent))
+        try:
+            deep = start_lean_span(tracer, "deep")  # a grandchild counts as well
+            deep.end(deep.start_time + 100_000)
+        finally:
+            otel_context.detach(inner)
+        grandchild_parent.end(grandchild_parent.start_time + 1)
+    finally:
+        otel_context.detach(token)
+    root.end()
+    (record,) = recorder.pending
+    assert record.operation_name == "query Q"
+    assert [s.name for s in record.slowest_spans] == ["deep", "sdk 29", "sdk 28", "sdk 27",
+                                                      "sdk 26"]
+    assert not recorder._children  # nothing left behind for the trace
+    # Outside any operation nothing is kept.
+    alone = start_lean_span(tracer, "alone")
+    alone.end()
+    assert alone._children is None and len(recorder.pending) == 1

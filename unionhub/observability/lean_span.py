@@ -37,10 +37,15 @@ from opentelemetry.util import types
 
 _UNSET = Status(StatusCode.UNSET)
 
+# Marks a GraphQL operation's span for the slow-operation recorder (observability/
+# slow_operations.py), which keeps the slowest operations with their slowest child spans.
+OPERATION_ATTRIBUTE = "unionhub.operation"
+
 
 class LeanSpan(trace.Span, ReadableSpan):
     __slots__ = (
         "_attributes",
+        "_children",
         "_context",
         "_end_time",
         "_events",
@@ -67,6 +72,11 @@ class LeanSpan(trace.Span, ReadableSpan):
         self._status = _UNSET
         self._start_time = time_ns()
         self._end_time: int | None = None
+        # The (name, duration ns) of the operation's finished descendants, one list shared by
+        # the operation span and every lean span under it: a child adds itself at its end,
+        # without the recorder looking it up per span (in place, that lookup cost more than
+        # the span). None outside an operation.
+        self._children: list[tuple[str, int]] | None = None
 
     # --- trace.Span ------------------------------------------------------------------------
 
@@ -143,7 +153,18 @@ class LeanSpan(trace.Span, ReadableSpan):
         self._attributes = _final_attributes(self._attributes, tracer._span_limits)
         self._events = tuple(self._events) if self._events else ()
         self._links = tuple(self._links) if self._links else ()
+        children = self._children
+        if children is not None and not self.is_operation:
+            children.append((self._name, self._end_time - self._start_time))
+            if len(children) > CHILDREN_BOUND:  # operations with many spans stay bounded
+                children.sort(key=_duration, reverse=True)
+                del children[CHILDREN_KEPT:]
         tracer.span_processor.on_end(self)
+
+    @property
+    def is_operation(self) -> bool:
+        """Is this a GraphQL operation's span (the slow-operation recorder's unit)?"""
+        return bool(self._attributes.get(OPERATION_ATTRIBUTE)) if self._attributes else False
 
     # --- what span processors read at `on_start` (the SDK hands them its span there) -----
 
@@ -211,6 +232,14 @@ class LeanSpan(trace.Span, ReadableSpan):
         return f'LeanSpan(name="{self._name}", context={self._context})'
 
 
+CHILDREN_KEPT = 5  # the slowest children a slow-operation record names
+CHILDREN_BOUND = 4 * CHILDREN_KEPT
+
+
+def _duration(child: tuple[str, int]) -> int:
+    return child[1]
+
+
 _PLAIN = frozenset((str, bool, int, float))
 _STR_KEYS = frozenset((str,))
 
@@ -270,7 +299,8 @@ def start_lean_span(tracer: Any, name: str, context: otel_context.Context | None
     if not isinstance(tracer, Tracer):
         return tracer.start_span(name, context=context, kind=kind, attributes=attributes,
                                  links=links)
-    parent = trace.get_current_span(context).get_span_context()
+    parent_span = trace.get_current_span(context)
+    parent = parent_span.get_span_context()
     if not tracer._is_enabled():
         return trace.NonRecordingSpan(parent)
     if parent is None or not parent.is_valid:
@@ -302,6 +332,10 @@ def start_lean_span(tracer: Any, name: str, context: otel_context.Context | None
     if not decision.is_recording():
         return trace.NonRecordingSpan(span_context)
     span = LeanSpan(tracer, name, span_context, parent, kind, span_attributes)
+    if span_attributes.get(OPERATION_ATTRIBUTE):
+        span._children = []
+    elif type(parent_span) is LeanSpan and parent_span._children is not None:
+        span._children = parent_span._children  # (the same trace: it is the parent's)
     for link in links:
         span.add_link(link.context, link.attributes)
     tracer.span_processor.on_start(span, parent_context=context)

@@ -20,10 +20,9 @@ from opentelemetry.context import Context
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
 
 from unionhub.cache import get_redis, safe
+from unionhub.observability.lean_span import CHILDREN_KEPT, OPERATION_ATTRIBUTE, LeanSpan
 
-OPERATION_ATTRIBUTE = "unionhub.operation"
 _KEY = "slowops:v1"
-_CHILDREN_KEPT = 5
 _TRACKED_TRACES_MAX = 10_000
 
 
@@ -52,46 +51,57 @@ class SlowOperationRecord:
 
 
 class SlowOperationRecorder(SpanProcessor):
-    """Runs on every span's start and end, so it does little there: an operation span is
-    recognised by its attribute once, at start, and remembered by span id; children are kept
-    as (name, duration in ns) tuples and rounded only for a record that is kept."""
+    """Runs on every span's start and end, so it does next to nothing there. A lean span
+    (`observability.lean_span`, every span of ours and the database spans) carries its
+    operation's list of finished children and adds itself to it at its end; this processor
+    only registers each operation at its start and, at its end, turns a slow one into a
+    record. Spans from other tracers (the SDK's own) are matched to their operation by trace
+    id, as (name, duration in ns) tuples; durations are rounded only for a record that is kept.
+    """
 
     def __init__(self, threshold_ms: float, kept: int) -> None:
         self.threshold_ms = threshold_ms
         self.kept = kept
-        # trace id -> (the operation span's id, its finished children)
+        # trace id -> (the operation span's id, its finished children): for non-lean spans
         self._children: dict[int, tuple[int, list[tuple[str, int]]]] = {}
         self._lock = threading.Lock()
         self.pending: deque[SlowOperationRecord] = deque(maxlen=1000)
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
-        attributes = span._attributes  # the SDK's own mapping: `.attributes` copies it
-        if attributes and attributes.get(OPERATION_ATTRIBUTE):
-            context = span.context
-            # One dict store, atomic under the GIL: no lock on this path, which every
-            # request takes (the lock guards only the rare trim below).
-            if len(self._children) < _TRACKED_TRACES_MAX:
-                self._children[context.trace_id] = (context.span_id, [])
+        if type(span) is LeanSpan:
+            children = span._children
+            if children is None or not span.is_operation:
+                return
+        else:
+            attributes = span._attributes  # the SDK's own mapping: `.attributes` copies it
+            if not attributes or not attributes.get(OPERATION_ATTRIBUTE):
+                return
+            children = []
+        context = span.context
+        if len(self._children) < _TRACKED_TRACES_MAX:  # one store, atomic under the GIL
+            self._children[context.trace_id] = (context.span_id, children)
 
     def on_end(self, span: ReadableSpan) -> None:
+        if type(span) is LeanSpan and span._children is None:
+            return  # in no operation
         context = span.context
         tracked = self._children.get(context.trace_id)
         if tracked is None:
             return
         operation_id, children = tracked
         if context.span_id != operation_id:
-            children.append((span.name, span.end_time - span.start_time))
-            if len(children) > 4 * _CHILDREN_KEPT:  # stay bounded on operations with many spans
+            if type(span) is not LeanSpan:  # (a lean span has added itself)
                 with self._lock:
-                    children.sort(key=lambda c: c[1], reverse=True)
-                    del children[_CHILDREN_KEPT:]
+                    children.append((span.name, span.end_time - span.start_time))
+                    if len(children) > 4 * CHILDREN_KEPT:
+                        children.sort(key=lambda c: c[1], reverse=True)
+                        del children[CHILDREN_KEPT:]
             return
         self._children.pop(context.trace_id, None)
         duration_ns = span.end_time - span.start_time
         if duration_ns >= self.threshold_ms * 1e6:
-            with self._lock:  # a child ending in another thread may still be trimming
-                children.sort(key=lambda c: c[1], reverse=True)
-                slowest = children[:_CHILDREN_KEPT]
+            with self._lock:
+                slowest = sorted(children, key=lambda c: c[1], reverse=True)[:CHILDREN_KEPT]
             self.pending.append(SlowOperationRecord(
                 trace_id=format(context.trace_id, "032x"), operation_name=span.name,
                 duration_ms=round(duration_ns / 1e6, 3), at=time.time(),
