@@ -52,6 +52,7 @@ class LeanSpan(trace.Span, ReadableSpan):
         "_kind",
         "_links",
         "_name",
+        "_operation",
         "_parent",
         "_start_time",
         "_status",
@@ -77,6 +78,7 @@ class LeanSpan(trace.Span, ReadableSpan):
         # without the recorder looking it up per span (in place, that lookup cost more than
         # the span). None outside an operation.
         self._children: list[tuple[str, int]] | None = None
+        self._operation = False  # a GraphQL operation's span (OPERATION_ATTRIBUTE at start)
 
     # --- trace.Span ------------------------------------------------------------------------
 
@@ -154,17 +156,12 @@ class LeanSpan(trace.Span, ReadableSpan):
         self._events = tuple(self._events) if self._events else ()
         self._links = tuple(self._links) if self._links else ()
         children = self._children
-        if children is not None and not self.is_operation:
+        if children is not None and not self._operation:
             children.append((self._name, self._end_time - self._start_time))
             if len(children) > CHILDREN_BOUND:  # operations with many spans stay bounded
                 children.sort(key=_duration, reverse=True)
                 del children[CHILDREN_KEPT:]
         tracer.span_processor.on_end(self)
-
-    @property
-    def is_operation(self) -> bool:
-        """Is this a GraphQL operation's span (the slow-operation recorder's unit)?"""
-        return bool(self._attributes.get(OPERATION_ATTRIBUTE)) if self._attributes else False
 
     # --- what span processors read at `on_start` (the SDK hands them its span there) -----
 
@@ -333,7 +330,7 @@ def start_lean_span(tracer: Any, name: str, context: otel_context.Context | None
         return trace.NonRecordingSpan(span_context)
     span = LeanSpan(tracer, name, span_context, parent, kind, span_attributes)
     if span_attributes.get(OPERATION_ATTRIBUTE):
-        span._children = []
+        span._operation, span._children = True, []
     elif type(parent_span) is LeanSpan and parent_span._children is not None:
         span._children = parent_span._children  # (the same trace: it is the parent's)
     for link in links:

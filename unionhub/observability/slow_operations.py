@@ -70,7 +70,7 @@ class SlowOperationRecorder(SpanProcessor):
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
         if type(span) is LeanSpan:
             children = span._children
-            if children is None or not span.is_operation:
+            if children is None or not span._operation:
                 return
         else:
             attributes = span._attributes  # the SDK's own mapping: `.attributes` copies it
