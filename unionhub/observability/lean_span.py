@@ -44,7 +44,8 @@ OPERATION_ATTRIBUTE = "unionhub.operation"
 
 class LeanSpan(trace.Span, ReadableSpan):
     __slots__ = (
-        "_attributes",
+        "_attrs",
+        "_checked",
         "_children",
         "_context",
         "_end_time",
@@ -66,7 +67,8 @@ class LeanSpan(trace.Span, ReadableSpan):
         self._context = context
         self._parent = parent
         self._kind = kind
-        self._attributes = attributes  # read at start by SlowOperationRecorder, as the SDK's
+        self._attrs = attributes  # as given; validated when first read after the end
+        self._checked: Mapping[str, types.AnyValue] | None = None
         # Lists while the span records, tuples once it has ended.
         self._events: list[Event] | tuple[Event, ...] | None = None
         self._links: list[Link] | tuple[Link, ...] | None = None
@@ -88,15 +90,16 @@ class LeanSpan(trace.Span, ReadableSpan):
     def is_recording(self) -> bool:
         return self._end_time is None
 
-    # Attributes are kept as given and validated once, at the end, by the SDK's own
-    # BoundedAttributes (the SDK validates at every set; processors only see them after).
+    # Attributes are kept as given and validated once, when first read after the end (by an
+    # exporter, usually on its own thread), as the SDK's BoundedAttributes would have kept
+    # them (the SDK validates at every set). Nothing on the request's path reads them.
     def set_attribute(self, key: str, value: types.AnyValue) -> None:
         if self._end_time is None:
-            self._attributes[key] = value
+            self._attrs[key] = value
 
     def set_attributes(self, attributes: Mapping[str, types.AnyValue]) -> None:
         if self._end_time is None:
-            self._attributes.update(attributes)
+            self._attrs.update(attributes)
 
     def update_name(self, name: str) -> None:
         if self._end_time is None:
@@ -152,7 +155,6 @@ class LeanSpan(trace.Span, ReadableSpan):
         tracer = self._tracer
         # Frozen from here on (the setters above check `_end_time`): what the SDK's
         # ReadableSpan would hold, in place.
-        self._attributes = _final_attributes(self._attributes, tracer._span_limits)
         self._events = tuple(self._events) if self._events else ()
         self._links = tuple(self._links) if self._links else ()
         children = self._children
@@ -180,6 +182,16 @@ class LeanSpan(trace.Span, ReadableSpan):
     @property
     def kind(self) -> SpanKind:
         return self._kind
+
+    @property
+    def _attributes(self) -> Mapping[str, types.AnyValue]:
+        # What ReadableSpan's own methods (to_json, dropped_attributes) read, too.
+        if self._end_time is None:
+            return self._attrs
+        checked = self._checked
+        if checked is None:
+            checked = self._checked = _final_attributes(self._attrs, self._tracer._span_limits)
+        return checked
 
     @property
     def attributes(self) -> Mapping[str, types.AnyValue]:
@@ -247,7 +259,7 @@ def _final_attributes(attributes: dict[str, types.AnyValue], limits: Any,
     every value a plain str/bool/int/float within the limits (our spans' case), the SDK's
     validation would keep them unchanged: the dict itself is kept (read through `attributes`,
     a read-only view; no setter changes it once the span has ended). The type checks run in C
-    (sets of the keys' and values' types): this runs for every span. Anything else goes
+    (sets of the keys' and values' types): it runs for every exported span. Anything else goes
     through the SDK's BoundedAttributes."""
     max_count, max_len = limits.max_span_attributes, limits.max_span_attribute_length
     if ((max_count is None or len(attributes) <= max_count)
