@@ -384,3 +384,31 @@ async def test_a_warm_card_lookup_is_one_redis_round_trip(gql, factory, spans):
     finished = spans.get_finished_spans()
     assert [s.name for s in finished if _is_redis(s)] == ["EVALSHA"]
     assert [s for s in finished if _is_db(s)] == []
+
+
+async def test_the_fingerprint_groups_operations_by_shape_without_their_inlined_values(
+        gql, factory, spans):
+    # A client that inlines a card number instead of a variable: the operation span's
+    # fingerprint must neither reveal it (a hash of the raw text could be tested against
+    # guesses) nor tell two such lookups apart.
+    import hashlib
+
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    fingerprints, texts = [], []
+    for number in ("6217990000000001", "6217990000000002"):
+        text = 'query Inline { member(cardNo: "' + number + '") { id } }'
+        spans.clear()
+        await gql(text, token=cadre.token)
+        (operation,) = [s for s in spans.get_finished_spans()
+                        if s.name == "query Inline"]
+        fingerprints.append(operation.attributes["graphql.document.fingerprint"])
+        texts.append(text)
+        assert number not in str(dict(operation.attributes))
+    assert fingerprints[0] == fingerprints[1]
+    assert fingerprints[0] not in {hashlib.sha256(t.encode()).hexdigest()[:16] for t in texts}
+    spans.clear()
+    await gql('query Inline { member(cardNo: "6217990000000001") { id displayName } }',
+              token=cadre.token)
+    (other,) = [s for s in spans.get_finished_spans() if s.name == "query Inline"]
+    assert other.attributes["graphql.document.fingerprint"] != fingerprints[0]  # another shape
