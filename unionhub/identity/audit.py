@@ -25,6 +25,12 @@ from unionhub.observability.context import current_trace_id
 from unionhub.observability.lean_span import start_lean_span
 from unionhub.observability.tracing import tracer
 
+
+class AuditWriteTimeout(Exception):
+    """A batch's INSERT did not finish in time: its reads are refused, not answered unaudited."""
+
+
+WRITE_TIMEOUT_SECONDS = 10.0  # a batch's INSERT: past this its reads fail (unanswered)
 # A batch holds at most this many rows (a page of members joins whole, whatever its size).
 GROUP_MAX_ROWS = 64
 
@@ -268,9 +274,19 @@ class _GroupCommit:
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
+    async def _write(self, rows: list[ReadRow]) -> None:
+        # A stalled INSERT (a lock, a database that stopped answering) fails its reads after a
+        # while rather than holding them, and every read queued behind it, for ever.
+        try:
+            async with asyncio.timeout(WRITE_TIMEOUT_SECONDS):
+                await _insert_reads(rows, self.held)
+        except TimeoutError as exc:
+            raise AuditWriteTimeout(
+                f"audit rows not written within {WRITE_TIMEOUT_SECONDS} s") from exc
+
     async def _commit(self, rows: list[ReadRow], waiters: list[asyncio.Future[None]]) -> None:
         try:
-            await _insert_reads(rows, self.held)
+            await self._write(rows)
         except Exception as exc:  # every read in the batch fails with it
             for waiter in waiters:
                 if not waiter.done():
