@@ -143,8 +143,11 @@ async def _both(query: str, variables: dict[str, Any] | None = None,
 def _errors(result: Any) -> list[dict[str, Any]] | None:
     if not result.errors:
         return None
+    # The original error's type and the extensions too: masking and logging decide on them.
     return [{"message": e.message, "locations": e.locations and [tuple(x) for x in e.locations],
-             "path": e.path} for e in result.errors]
+             "path": e.path, "extensions": e.extensions,
+             "original": type(e.original_error).__name__ if e.original_error else None}
+            for e in result.errors]
 
 
 CASES = {
