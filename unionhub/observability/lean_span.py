@@ -157,12 +157,8 @@ class LeanSpan(trace.Span, ReadableSpan):
         # ReadableSpan would hold, in place.
         self._events = tuple(self._events) if self._events else ()
         self._links = tuple(self._links) if self._links else ()
-        children = self._children
-        if children is not None and not self._operation:
-            children.append((self._name, self._end_time - self._start_time))
-            if len(children) > CHILDREN_BOUND:  # operations with many spans stay bounded
-                children.sort(key=_duration, reverse=True)
-                del children[CHILDREN_KEPT:]
+        if self._children is not None and not self._operation:
+            add_child(self._children, self._name, self._end_time - self._start_time)
         tracer.span_processor.on_end(self)
 
     # --- what span processors read at `on_start` (the SDK hands them its span there) -----
@@ -241,12 +237,25 @@ class LeanSpan(trace.Span, ReadableSpan):
         return f'LeanSpan(name="{self._name}", context={self._context})'
 
 
-CHILDREN_KEPT = 5  # the slowest children a slow-operation record names
-CHILDREN_BOUND = 4 * CHILDREN_KEPT
+_CHILDREN_KEPT = 5  # the slowest children a slow-operation record names
 
 
 def _duration(child: tuple[str, int]) -> int:
     return child[1]
+
+
+def add_child(children: list[tuple[str, int]], name: str, duration_ns: int) -> None:
+    """A finished span joins its operation's list, which stays bounded on operations with
+    many spans (the slowest are kept)."""
+    children.append((name, duration_ns))
+    if len(children) > 4 * _CHILDREN_KEPT:
+        children.sort(key=_duration, reverse=True)
+        del children[_CHILDREN_KEPT:]
+
+
+def slowest_children(children: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """What a slow-operation record names: the slowest children, slowest first."""
+    return sorted(children, key=_duration, reverse=True)[:_CHILDREN_KEPT]
 
 
 _PLAIN = frozenset((str, bool, int, float))

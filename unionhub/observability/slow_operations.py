@@ -20,7 +20,12 @@ from opentelemetry.context import Context
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
 
 from unionhub.cache import get_redis, safe
-from unionhub.observability.lean_span import CHILDREN_KEPT, OPERATION_ATTRIBUTE, LeanSpan
+from unionhub.observability.lean_span import (
+    OPERATION_ATTRIBUTE,
+    LeanSpan,
+    add_child,
+    slowest_children,
+)
 
 _KEY = "slowops:v1"
 _TRACKED_TRACES_MAX = 10_000
@@ -92,16 +97,13 @@ class SlowOperationRecorder(SpanProcessor):
         if context.span_id != operation_id:
             if type(span) is not LeanSpan:  # (a lean span has added itself)
                 with self._lock:
-                    children.append((span.name, span.end_time - span.start_time))
-                    if len(children) > 4 * CHILDREN_KEPT:
-                        children.sort(key=lambda c: c[1], reverse=True)
-                        del children[CHILDREN_KEPT:]
+                    add_child(children, span.name, span.end_time - span.start_time)
             return
         self._children.pop(context.trace_id, None)
         duration_ns = span.end_time - span.start_time
         if duration_ns >= self.threshold_ms * 1e6:
             with self._lock:
-                slowest = sorted(children, key=lambda c: c[1], reverse=True)[:CHILDREN_KEPT]
+                slowest = slowest_children(children)
             self.pending.append(SlowOperationRecord(
                 trace_id=format(context.trace_id, "032x"), operation_name=span.name,
                 duration_ms=round(duration_ns / 1e6, 3), at=time.time(),

@@ -118,9 +118,14 @@ def mask_unexpected(errors: list[GraphQLError]) -> None:
             errors[i] = _mask(error)
 
 
-def _mask_result(result: Any) -> None:
+def _finish_errors(result: Any, production: bool) -> None:
+    """The result's errors as the client sees them: unexpected ones masked, and in production
+    no "Did you mean" (validation errors lose it once, when cached; coercion errors of
+    variables and arguments are made per request)."""
     if isinstance(result, ExecutionResult | StrawberryExecutionResult) and result.errors:
-        result.errors = [_mask(e) for e in result.errors]
+        mask_unexpected(result.errors)
+        if production:
+            strip_suggestions(result.errors)
 
 
 # String literals (block strings first) and numbers that are not part of a name: what a
@@ -135,13 +140,6 @@ def document_fingerprint(query: str) -> str:
     inlined ID number (a structured 18-digit value) against it."""
     shape = _LITERALS.sub(lambda m: '""' if m.group(0).startswith('"') else "0", query)
     return hashlib.sha256(shape.encode()).hexdigest()[:16]
-
-
-def _strip_result_suggestions(result: Any) -> None:
-    # Validation errors are stripped once, when cached; these are made per request.
-    errors = getattr(result, "errors", None)
-    if errors:
-        strip_suggestions(errors)
 
 
 def _operation(document: DocumentNode | None, name: str | None) -> tuple[str, str | None]:
@@ -203,9 +201,7 @@ class OperationPipeline(SchemaExtension):
                 adopted.set_status(Status(StatusCode.ERROR, type(exc).__name__))
             return
         ctx = self.execution_context
-        _mask_result(ctx.result)
-        if self.config.production:  # coercion errors (variables, arguments) suggest too
-            _strip_result_suggestions(ctx.result)
+        _finish_errors(ctx.result, self.config.production)
         span = adopted if adopted is not None else scope.span
         if span.is_recording():
             name, attributes = self._span_naming(ctx)
