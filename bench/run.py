@@ -36,6 +36,7 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results"
+RAW_PROFILES = RESULTS / "raw"
 PG = dict(host="127.0.0.1", port=5432, user="postgres")
 REDIS_DB = 9
 CADRE_PHONE, CADRE_PASSWORD = "13900000004", "demo-pass-2026"  # the province cadre (CONTRACT.md)
@@ -437,7 +438,9 @@ def profile(server: Server, token: str, cards: list[str], duration: int, connect
     if not Path(spy).exists():
         log("py-spy could not be installed: no profile")
         return None
-    raw = RESULTS / f"{stamp}-profile.txt"
+    # Raw collapsed stacks stay out of git (bench/results/raw/ is ignored): only the summary is kept.
+    RAW_PROFILES.mkdir(parents=True, exist_ok=True)
+    raw = RAW_PROFILES / f"{stamp}-profile.txt"
     spy_cmd = [spy, "record", "--pid", str(server.pid), "--rate", "250", "--duration",
                str(duration), "--format", "raw", "--output", str(raw)]
     spy_proc = subprocess.Popen(spy_cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -457,7 +460,8 @@ def profile(server: Server, token: str, cards: list[str], duration: int, connect
     lines = [f"# Profile of the warm hot lookup ({stamp}, server {server.name})", "",
              f"py-spy, 250 Hz, {duration} s under wrk -c{connections}, tracing at the SDK default "
              f"sampler; {summary['samples']} samples of the server's CPU (idle excluded). "
-             f"Collapsed stacks: `{raw.name}` (load into speedscope or flamegraph.pl).", "",
+             f"Collapsed stacks: `raw/{raw.name}` on the machine that ran it, not kept in git "
+             f"(load into speedscope or flamegraph.pl).", "",
              "## Self time by package (leaf attributed to the nearest library frame)", "",
              "| package | share |", "|---|---|"]
     lines += [f"| {k} | {v:.1%} |" for k, v in summary["self_by_package"].items()]
