@@ -191,7 +191,7 @@ async def test_worker_needs_redis():
 
 DEMO_LOGIN = """mutation L($i: LoginInput!) {
   login(input: $i) { accessToken errors { code } member { id tier union { name } } } }"""
-DEMO_ACCOUNTS = {  # CONTRACT.md, Demo data
+DEMO_ACCOUNTS = {  # docs/contract.md, Demo data
     "13900000001": "MEMBER", "13900000002": "VERIFIED", "13900000003": "CADRE",
     "13900000004": "CADRE", "13900000005": "OPERATOR", "13900000006": "VERIFIED",
 }

@@ -80,7 +80,7 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
         scheduler = (asyncio.create_task(jobs.run_in_process(stop))
                      if manage_connections and not settings.redis_url else None)
         if manage_connections:
-            # Start-up objects never die: keep them out of the collector's way (p99, STACK-NOTES).
+            # Start-up objects never die: keep them out of the collector's way (p99, docs/library-notes.md).
             gc.collect()
             gc.freeze()
             # Requests allocate many short-lived containers, nearly all freed by reference

@@ -98,7 +98,7 @@ def _serve(subgraph: str | None, host: str, port: int, workers: int) -> None:
 
         os.environ["UNIONHUB_SUBGRAPH"] = subgraph
         factory = "unionhub.app:create_subgraph_app"
-    # No access log: it costs ~40 µs a request and would log URLs (STACK-NOTES).
+    # No access log: it costs ~40 µs a request and would log URLs (docs/library-notes.md).
     uvicorn.run(factory, factory=True, host=host, port=port, workers=workers, access_log=False)
 
 
@@ -155,7 +155,7 @@ def _main(argv: list[str] | None = None) -> None:
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("makemigrations", help="write migrations for model changes (development)")
     seed = sub.add_parser("seed", help="seed demo or synthetic data")
-    seed.add_argument("--demo", action="store_true", help="the demo data of CONTRACT.md")
+    seed.add_argument("--demo", action="store_true", help="the demo data of docs/contract.md")
     seed.add_argument("--members", type=int, default=0, help="add N synthetic members")
     for name in ("serve", "up"):
         p = sub.add_parser(name, help="serve GraphQL" if name == "serve"

@@ -10,7 +10,7 @@ missed are counted on the activity row, so the first read after it returns rebui
 window remains: a write landing between a rebuild's snapshot and its RENAME is overwritten
 by the older value; the periodic reconcile job (activities/jobs.py) bounds that staleness.
 
-Union score (DOMAIN.md): 70% the members' average counted steps, 30% the participation rate,
+Union score (docs/domain.md): 70% the members' average counted steps, 30% the participation rate,
 on a 0–100 scale: 70 × (mean total counted steps of the union's walkers ÷ the most a member
 can count in the window) + 30 × (walkers ÷ members of the union), each part capped at 1.
 """

@@ -23,7 +23,7 @@ from unionhub.identity.orgs import create_union, ensure_holding_pool
 from unionhub.identity.passwords import hash_password_sync
 from unionhub.identity.realname import id_check_char
 
-DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105  (public demo accounts, CONTRACT.md)
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105  (public demo accounts, docs/contract.md)
 
 _SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
@@ -170,7 +170,7 @@ async def _account(phone: str, union: Union, *, verified: bool, name: str | None
 
 
 async def seed_demo(members: int = 2000) -> DemoTree:
-    """The demo data of CONTRACT.md: the tree, six accounts, and `members` synthetic members."""
+    """The demo data of docs/contract.md: the tree, six accounts, and `members` synthetic members."""
     if await Member.filter(phone_bidx=phone_index("13900000001")).exists():
         raise RuntimeError("demo data is already seeded")
     tree = await seed_tree()

@@ -1,4 +1,4 @@
-"""Orders: placing one in a single transaction, and the state machine of DOMAIN.md.
+"""Orders: placing one in a single transaction, and the state machine of docs/domain.md.
 
 PENDING_PAYMENT → PAID → SHIPPED → COMPLETED; PENDING_PAYMENT → CANCELLED (by the member, or
 after 30 minutes unpaid) releases stock and voucher; PAID/SHIPPED/COMPLETED → REFUNDED.

@@ -109,7 +109,7 @@ def slow_operation_recorder() -> SlowOperationRecorder:
 
 @functools.cache
 def tracer() -> trace.Tracer:
-    # Cached: get_tracer() per request costs ~5% of a lookup's CPU (STACK-NOTES).
+    # Cached: get_tracer() per request costs ~5% of a lookup's CPU (docs/library-notes.md).
     return trace.get_tracer(TRACER_NAME)
 
 

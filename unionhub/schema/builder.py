@@ -33,7 +33,7 @@ from unionhub.schema.operation import (
     operation_pipeline,
 )
 
-FEDERATION_VERSION = "2.9"  # the highest both composers accept (STACK-NOTES)
+FEDERATION_VERSION = "2.9"  # the highest both composers accept (docs/library-notes.md)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Cost: every object or list field costs 1; a list multiplies its selection's cost by its size,
 the `first` argument (a literal or a variable) or a default; nested lists multiply. Fragments
 (named and inline) count where they are spread, so they cannot hide cost. Strawberry has depth,
-alias and token limiters but no cost analysis (STACK-NOTES).
+alias and token limiters but no cost analysis (docs/library-notes.md).
 """
 
 from __future__ import annotations
@@ -210,6 +210,6 @@ _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 
 def strip_suggestions(errors: list[GraphQLError]) -> None:
     """"Did you mean …?" lets a caller rebuild the schema from typos with introspection off
-    (STACK-NOTES): production strips them from validation errors."""
+    (docs/library-notes.md): production strips them from validation errors."""
     for error in errors:
         error.message = _SUGGESTION.sub("", error.message)
