@@ -3,15 +3,17 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-$(VENV)/.installed: pyproject.toml
+# Installs exactly requirements.lock (hashes checked), then the project itself without deps.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 		|| { echo "UnionHub needs Python 3.11+: make $(MAKECMDGOALS) PYTHON=python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q --require-hashes -r requirements.lock
+	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
-.PHONY: install up test lint
+.PHONY: install up test lint lock upgrade-check
 install: $(VENV)/.installed
 
 up: $(VENV)/.installed
@@ -22,3 +24,12 @@ lint: $(VENV)/.installed
 
 test: lint
 	$(PY) -m pytest
+
+# Re-resolve requirements.lock from pyproject.toml (after a dependency or cap changes).
+lock: $(VENV)/.installed
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --universal \
+		--python-version 3.11 --quiet -o requirements.lock
+
+# The newest releases the caps allow, in a scratch virtualenv, through the parity tests and the suite.
+upgrade-check: $(VENV)/.installed
+	tools/upgrade-check
