@@ -1,4 +1,4 @@
-"""The federated deployment on loopback for tests: the four subgraphs and Hive Gateway (deploy/
+"""The federated deployment on loopback for tests: the five subgraphs and Hive Gateway (deploy/
 gateway), plus the all-in-one platform process, all on the test database and Redis."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The scale-out path shows front-end teams the same API: the four subgraphs behind Hive Gateway
+"""The scale-out path shows front-end teams the same API: the five subgraphs behind Hive Gateway
 answer the same operations with the same JSON as the all-in-one platform process, and the
 gateway's API schema is the platform schema minus federation plumbing."""
 
@@ -25,10 +25,14 @@ ME = """{ me { id displayName union { id name }
   vouchers { id status campaign { name } }
   activities(first: 5) { status activity { name organizer { name } } }
   serviceRequests(first: 5) { id status item { name } }
+  articleReads { day article { title } }
   card { __typename } } }"""
 ORDER = """query O($id: ID!) { order(id: $id) { id status member { displayName union { name } }
   union { name } items { quantity } } }"""
 UNIONS = """{ unions { name } }"""
+FEED = """query F($u: ID) { articles(unionId: $u, first: 5) { edges { cursor node {
+  title kind pinned readCount union { name level } } } pageInfo { hasNextPage } } }"""
+UNION_ARTICLES = """query U($u: ID!) { union(id: $u) { name articles { title kind } } }"""
 PRODUCTS = """{ products(first: 3) { edges { node { name skus { id name priceFen } } } } }"""
 PLACE = """mutation P($i: PlaceOrderInput!) { placeOrder(input: $i) { order { id }
   errors { code field } } }"""
@@ -65,6 +69,8 @@ async def _seed(gql, factory) -> dict[str, str]:
                        token=by_phone["13900000002"])
     assert placed.data["placeOrder"]["errors"] == [], placed.data
     by_phone["order"] = placed.data["placeOrder"]["order"]["id"]
+    by_phone["county"] = str(tree.counties["A"].id)
+    by_phone["grassroots"] = str(tree.grassroots["A"][0].id)
     return by_phone
 
 
@@ -93,6 +99,12 @@ async def test_gateway_answers_like_the_platform(gql, factory, tmp_path):
               for p in ("13900000002", "13900000003", "13900000004", "13900000006")]
     cases += [(ME, None, None), (UNIONS, None, tokens["13900000002"]),
               (PRODUCTS, None, tokens["13900000002"])]
+    # content: the feed (its union crosses to identity), a union's articles (identity's entity
+    # gaining content's field), for a member inside the chain, one outside it and a guest.
+    for token in (tokens["13900000002"], tokens["13900000006"], None):
+        cases += [(FEED, {"u": tokens["grassroots"]}, token),
+                  (UNION_ARTICLES, {"u": tokens["county"]}, token)]
+    cases += [(FEED, None, tokens["13900000002"])]
     with running_stack(tmp_path) as stack:
         async with httpx.AsyncClient(timeout=20) as http:
             for query, variables, token in cases:
@@ -107,6 +119,9 @@ async def test_gateway_answers_like_the_platform(gql, factory, tmp_path):
             member = me["data"]["me"]
             assert member["orders"][0]["member"]["union"]["name"] == member["union"]["name"]
             assert member["activities"] or member["serviceRequests"] or member["vouchers"]
+            feed = (await http.post(stack.gateway_url, json={"query": FEED, "variables": {
+                "u": tokens["grassroots"]}}, headers={"Authorization": f"Bearer {tokens['13900000002']}"})).json()
+            assert feed["data"]["articles"]["edges"][0]["node"]["union"]["name"]
             introspect = {"query": get_introspection_query(descriptions=True)}
             gateway_schema = (await http.post(stack.gateway_url, json=introspect)).json()["data"]
             platform_schema = (await http.post(stack.platform_url, json=introspect)).json()["data"]

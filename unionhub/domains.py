@@ -9,7 +9,7 @@ import importlib
 from collections.abc import Iterable, Iterator
 from types import ModuleType
 
-DOMAINS: tuple[str, ...] = ("identity", "mall", "services", "activities")
+DOMAINS: tuple[str, ...] = ("identity", "mall", "services", "activities", "content")
 
 
 def models_module(domain: str) -> str:

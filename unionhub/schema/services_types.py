@@ -272,6 +272,12 @@ class Scorecard:
     on_time_rate: float | None = strawberry.field(
         description="Completed on time ÷ completed; null before anything is completed.")
     mean_rating: float | None
+    articles_published: int = strawberry.field(
+        description="Articles the union's subtree published in the month and has not withdrawn "
+                    "(发稿量).")
+    article_reads: int = strawberry.field(
+        description="Reads in the month of the subtree's articles, once per reader per article "
+                    "per day (阅读量).")
     union_id: strawberry.Private[int]
 
     @strawberry.field
@@ -285,7 +291,8 @@ class Scorecard:
                    requests_completed=c.requests_completed,
                    completed_on_time=c.completed_on_time,
                    on_time_rate=None if c.on_time_rate is None else round(c.on_time_rate, 4),
-                   mean_rating=c.mean_rating, union_id=c.union_id)
+                   mean_rating=c.mean_rating, articles_published=c.articles_published,
+                   article_reads=c.article_reads, union_id=c.union_id)
 
 
 @strawberry.type

@@ -1,5 +1,7 @@
 """Scorecards and rankings: for an org and a month, what it received, finished, finished on
-time and how members rated it, plus its verified members.
+time and how members rated it, plus its verified members and the content it published and had
+read (content.stats: Hebei ranks cities on all five of 发稿量, 阅读量, 认证会员数, 业务申请数,
+业务办结数).
 
 Requests count for the org whose subtree handled them (the offering org and everything below
 it), by the month they were submitted (Asia/Shanghai). Each figure comes from one aggregate
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from unionhub.clock import SHANGHAI, utcnow
+from unionhub.content.stats import content_figures
 from unionhub.db import conn, is_postgres
 from unionhub.errors import ValidationFailed
 from unionhub.identity import orgs
@@ -37,6 +40,8 @@ class Scorecard:
     requests_completed: int
     completed_on_time: int
     mean_rating: float | None
+    articles_published: int = 0
+    article_reads: int = 0
 
     @property
     def on_time_rate(self) -> float | None:
@@ -97,6 +102,9 @@ async def scorecards(unions: list[Union], period: str) -> dict[int, Scorecard]:
     start, end = period_bounds(period)
     figures = await _request_figures(unions, start, end)
     verified = await verified_member_counts([u.path for u in unions], min(end, utcnow()))
+    content = await content_figures({u.id: u.path for u in unions}, start, end,
+                                    start.astimezone(SHANGHAI).date(),
+                                    end.astimezone(SHANGHAI).date())
     cards = {}
     for union in unions:
         row = figures.get(union.id, {})
@@ -108,6 +116,8 @@ async def scorecards(unions: list[Union], period: str) -> dict[int, Scorecard]:
             requests_completed=int(row.get("completed") or 0),
             completed_on_time=int(row.get("on_time") or 0),
             mean_rating=None if mean is None else round(float(mean), 4),
+            articles_published=content[union.id].articles_published,
+            article_reads=content[union.id].article_reads,
         )
     return cards
 
