@@ -28,7 +28,7 @@ from unionhub.activities.models import (
 from unionhub.clock import SHANGHAI, utcnow
 from unionhub.errors import NotFound, ValidationFailed
 from unionhub.identity import audit, orgs
-from unionhub.identity.access import Principal, require_scope
+from unionhub.identity.access import Principal, path_in_scope, require_scope
 from unionhub.identity.lookup import MemberRecord
 
 MAX_QUESTIONS = 100
@@ -144,12 +144,47 @@ def new_draw_seed() -> tuple[str, str]:
     return seed, hashlib.sha256(seed.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class QuizOptions:
+    """A quiz's daily attempts (1-10, default 1) and the benefit draw that a score at or above
+    `draw_threshold` (default 90 points) enters."""
+
+    attempts_per_day: int | None = None
+    draw_activity_id: int | None = None
+    draw_threshold: int | None = None
+
+
+async def _quiz_fields(principal: Principal, options: QuizOptions,
+                       questions: list[QuestionSpec]) -> dict:
+    fields: dict = {}
+    if options.attempts_per_day is not None:
+        if not 1 <= options.attempts_per_day <= 10:
+            raise ValidationFailed("a quiz allows 1 to 10 attempts a day",
+                                   field="attemptsPerDay", code="QUIZ_ATTEMPTS_INVALID")
+        fields["quiz_attempts_per_day"] = options.attempts_per_day
+    if options.draw_activity_id is not None:
+        draw = await Activity.get_or_none(id=options.draw_activity_id)
+        if (draw is None or draw.kind != ActivityKind.BENEFIT_DRAW or draw.drawn_at is not None
+                or not path_in_scope(principal, draw.scope_path)):
+            raise ValidationFailed("name an open benefit draw in your scope",
+                                   field="drawActivityId", code="QUIZ_DRAW_INVALID")
+        fields["quiz_draw_id"] = draw.id
+    if options.draw_threshold is not None:
+        top = sum(q.points for q in questions)
+        if options.draw_activity_id is None or not 1 <= options.draw_threshold <= top:
+            raise ValidationFailed(f"a draw threshold is 1 to the quiz's {top} points, with a draw",
+                                   field="drawThreshold", code="DRAW_THRESHOLD_INVALID")
+        fields["quiz_draw_threshold"] = options.draw_threshold
+    return fields
+
+
 async def create_activity(principal: Principal, *, name: str, kind: ActivityKind,
                           organizer_id: int, starts_at: datetime, ends_at: datetime,
                           capacity: int | None = None, min_tier: MinTier = MinTier.VERIFIED,
                           description: str = "", daily_step_cap: int | None = None,
                           winners_count: int | None = None, time_limit_seconds: int | None = None,
-                          questions: list[QuestionSpec] | None = None) -> Activity:
+                          questions: list[QuestionSpec] | None = None,
+                          quiz: QuizOptions | None = None) -> Activity:
     """A cadre creates an activity for an org in their scope (its subtree is the audience)."""
     organizer = await orgs.get_union(organizer_id)
     require_scope(principal, organizer.path)
@@ -187,6 +222,10 @@ async def create_activity(principal: Principal, *, name: str, kind: ActivityKind
                 raise ValidationFailed("a quiz's time limit is 30 s to 2 h",
                                        field="timeLimitSeconds", code="TIME_LIMIT_INVALID")
             fields["quiz_time_limit_seconds"] = time_limit_seconds
+        fields.update(await _quiz_fields(principal, quiz or QuizOptions(), questions or []))
+    elif quiz is not None and quiz != QuizOptions():
+        raise ValidationFailed("only a quiz has attempts and a draw threshold",
+                               field="attemptsPerDay", code="QUIZ_OPTIONS")
     elif questions:
         raise ValidationFailed("only a quiz has questions", field="questions",
                                code="QUIZ_QUESTIONS")

@@ -56,6 +56,11 @@ class Activity(Model):
     min_tier = fields.CharEnumField(MinTier, max_length=10, default=MinTier.VERIFIED)
     daily_step_cap = fields.IntField(default=STEP_CAP_DEFAULT)
     quiz_time_limit_seconds = fields.IntField(default=600)
+    # A quiz: attempts a member may start per Shanghai day (the best score counts), and the
+    # benefit draw a submission scoring at least draw_threshold enters (once per member).
+    quiz_attempts_per_day = fields.SmallIntField(default=1, db_default=1)
+    quiz_draw_id = fields.BigIntField(null=True)
+    quiz_draw_threshold = fields.IntField(default=90, db_default=90)
     # Benefit draw: sha256(seed) is published at creation; the seed is revealed by the draw.
     winners_count = fields.IntField(null=True)
     draw_commitment = fields.CharField(max_length=64, null=True)
@@ -153,7 +158,9 @@ class QuizQuestion(Model):
 
 
 class QuizAttempt(Model):
-    """One per member and quiz: started (questions shown, clock running), then submitted once."""
+    """A member's attempt at a quiz: started (questions shown, clock running), then submitted
+    once. Up to `quiz_attempts_per_day` a Shanghai day (numbered 1..n); the member's best
+    submitted attempt is flagged `best` and is the one the leaderboard shows."""
 
     id = fields.BigIntField(primary_key=True)
     activity: fields.ForeignKeyRelation[Activity] = fields.ForeignKeyField(
@@ -168,8 +175,13 @@ class QuizAttempt(Model):
     max_score = fields.IntField()
     correct_count = fields.IntField(null=True)
     time_used_ms = fields.IntField(null=True)
+    day = fields.DateField(null=True)  # Shanghai date of the start; null only on rows before 0002
+    attempt_no = fields.SmallIntField(default=1, db_default=1)
+    best = fields.BooleanField(default=False, db_default=False)
 
     class Meta:
         table = "activity_quiz_attempts"
-        unique_together = (("activity", "member_id"),)
-        indexes = (Index(fields=("activity_id", "score", "time_used_ms")),)
+        unique_together = (("activity", "member_id", "day", "attempt_no"),)
+        indexes = (Index(fields=("activity_id", "score", "time_used_ms")),
+                   Index(fields=("activity_id", "best", "score", "time_used_ms")),
+                   Index(fields=("activity_id", "member_id", "id")))

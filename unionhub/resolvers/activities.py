@@ -9,6 +9,7 @@ import strawberry
 from unionhub.activities import draws, enrolment, leaderboards, quizzes, steps
 from unionhub.activities.activities import (
     QuestionSpec,
+    QuizOptions,
     get_visible,
     is_visible,
     listing,
@@ -18,7 +19,7 @@ from unionhub.activities.activities import (
 )
 from unionhub.activities.leaderboards import Board
 from unionhub.activities.models import Activity as ActivityRow
-from unionhub.activities.models import ActivityKind, ActivityStatus, MinTier, QuizAttempt
+from unionhub.activities.models import ActivityKind, ActivityStatus, MinTier
 from unionhub.activities.models import Enrollment as EnrollmentRow
 from unionhub.errors import NotAuthenticated, NotFound
 from unionhub.identity import orgs
@@ -128,23 +129,13 @@ async def leaderboard(info: strawberry.Info, activity_id: strawberry.ID, by: Boa
     if row.kind == ActivityKind.WALKING:
         pairs = [(e.rank, e.score, e.key) for e in await leaderboards.top(row, by, size)]
     elif row.kind == ActivityKind.QUIZ and by == Board.MEMBER:
-        pairs = _quiz_ranks(await quizzes.ranking(row, size))
+        pairs = quizzes.ranked(await quizzes.ranking(row, size))
     elif row.kind == ActivityKind.QUIZ:
         ranked = leaderboards.ranked(await quizzes.union_ranking(row, size))
         pairs = [(e.rank, e.score, e.key) for e in ranked]
     else:
         return []
     return [_entry(info, by, rank, score, key) for rank, score, key in pairs]
-
-
-def _quiz_ranks(attempts: list[QuizAttempt]) -> list[tuple[int, float, int]]:
-    out: list[tuple[int, float, int]] = []
-    previous: tuple[int, int] | None = None
-    for i, a in enumerate(attempts):
-        rank = out[-1][0] if previous == (a.score, a.time_used_ms) else i + 1
-        previous = (a.score, a.time_used_ms)
-        out.append((rank, float(a.score), a.member_id))
-    return out
 
 
 def _entry(info: strawberry.Info, by: Board, rank: int, score: float, key: int) -> LeaderboardEntry:
@@ -169,8 +160,7 @@ async def my_rank(info: strawberry.Info, row: ActivityRow, by: Board) -> Leaderb
         entry = await leaderboards.rank_of(row, by, key)
         return _entry(info, by, entry.rank, entry.score, entry.key) if entry else None
     if row.kind == ActivityKind.QUIZ and by == Board.MEMBER:
-        attempt = await QuizAttempt.get_or_none(activity_id=row.id, member_id=record.id,
-                                                submitted_at__isnull=False)
+        attempt = await quizzes.best_attempt(row.id, record.id)
         if attempt is None:
             return None
         return _entry(info, by, await quizzes.rank_of(row, attempt), float(attempt.score),
@@ -185,8 +175,7 @@ async def my_steps(info: strawberry.Info, row: ActivityRow) -> list[StepRecord]:
 
 async def my_quiz_result(info: strawberry.Info, row: ActivityRow) -> QuizResult | None:
     member_id = require_authenticated(info.context.principal)
-    attempt = await QuizAttempt.get_or_none(activity_id=row.id, member_id=member_id,
-                                            submitted_at__isnull=False)
+    attempt = await quizzes.best_attempt(row.id, member_id)
     if attempt is None:
         return None
     return QuizResult.of(attempt, await quizzes.rank_of(row, attempt))
@@ -231,7 +220,8 @@ async def create_activity(info: strawberry.Info, *, name: str, kind: ActivityKin
                           ends_at: datetime, capacity: int | None, min_tier: MinTier,
                           description: str, daily_step_cap: int | None,
                           winners_count: int | None, time_limit_seconds: int | None,
-                          questions: list[QuestionSpec] | None) -> ActivityPayload:
+                          questions: list[QuestionSpec] | None,
+                          quiz: QuizOptions | None = None) -> ActivityPayload:
     principal = info.context.principal
     org = _id(organizer_id, "organizerId") if organizer_id is not None else principal.scope_org_id
     if org is None:
@@ -240,7 +230,7 @@ async def create_activity(info: strawberry.Info, *, name: str, kind: ActivityKin
         principal, name=name, kind=kind, organizer_id=org, starts_at=starts_at, ends_at=ends_at,
         capacity=capacity, min_tier=min_tier, description=description,
         daily_step_cap=daily_step_cap, winners_count=winners_count,
-        time_limit_seconds=time_limit_seconds, questions=questions,
+        time_limit_seconds=time_limit_seconds, questions=questions, quiz=quiz,
     )
     return await payload(ActivityPayload, work, lambda a: {"activity": Activity(row=a)})
 

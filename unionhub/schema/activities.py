@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import strawberry
 
-from unionhub.activities.activities import QuestionSpec
+from unionhub.activities.activities import QuestionSpec, QuizOptions
 from unionhub.activities.models import MinTier
 from unionhub.activities.quizzes import Answer
 from unionhub.identity.access import Tier
@@ -51,6 +51,14 @@ class CreateActivityInput:
     winners_count: int | None = None
     time_limit_seconds: int | None = None
     questions: list[QuizQuestionInput] | None = None
+    attempts_per_day: int | None = strawberry.field(
+        default=None, description="Quizzes: attempts a member may start each Shanghai day, 1-10 "
+                                  "(default 1); the best score counts.")
+    draw_activity_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Quizzes: an open BENEFIT_DRAW in your scope that a score at "
+                                  "or above drawThreshold enters, once per member.")
+    draw_threshold: int | None = strawberry.field(
+        default=None, description="Quizzes with a draw: the points that enter it (default 90).")
 
 
 @strawberry.input
@@ -94,6 +102,13 @@ class ActivitiesQuery:
     leaderboard: list[LeaderboardEntry] = gql_field(resolver=r.leaderboard)
 
 
+def _optional_id(value: strawberry.ID | None) -> int | None:
+    """An id that is not a number names nothing: the rule refuses it as it refuses a wrong one."""
+    if value is None:
+        return None
+    return int(value) if str(value).isdigit() else 0
+
+
 def _answers(items: list[QuizAnswerInput]) -> list[Answer]:
     out = []
     for item in items:
@@ -120,6 +135,9 @@ class ActivitiesMutation:
             min_tier=input.min_tier, description=input.description,
             daily_step_cap=input.daily_step_cap, winners_count=input.winners_count,
             time_limit_seconds=input.time_limit_seconds, questions=questions,
+            quiz=QuizOptions(attempts_per_day=input.attempts_per_day,
+                             draw_activity_id=_optional_id(input.draw_activity_id),
+                             draw_threshold=input.draw_threshold),
         )
 
     @gql_field(tier=Tier.MEMBER, description="The activity sets the tier it needs.")

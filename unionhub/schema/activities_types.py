@@ -174,6 +174,22 @@ class Activity:
     def time_limit_seconds(self) -> int | None:
         return self.row.quiz_time_limit_seconds if self.row.kind == ActivityKind.QUIZ else None
 
+    @strawberry.field(description="Quizzes: attempts a member may start each Shanghai day; "
+                                  "the best score counts on the leaderboard.")
+    def attempts_per_day(self) -> int | None:
+        return self.row.quiz_attempts_per_day if self.row.kind == ActivityKind.QUIZ else None
+
+    @strawberry.field(description="Quizzes: the benefit draw a high score enters.")
+    def draw_activity_id(self) -> strawberry.ID | None:
+        draw = self.row.quiz_draw_id if self.row.kind == ActivityKind.QUIZ else None
+        return None if draw is None else strawberry.ID(str(draw))
+
+    @strawberry.field(description="Quizzes with a draw: the points that enter it.")
+    def draw_threshold(self) -> int | None:
+        if self.row.kind != ActivityKind.QUIZ or self.row.quiz_draw_id is None:
+            return None
+        return self.row.quiz_draw_threshold
+
     @strawberry.field
     def draw(self) -> DrawInfo | None:
         row = self.row

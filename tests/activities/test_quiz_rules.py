@@ -1,0 +1,123 @@
+"""Quiz rules of the domain: attempts per day with the best score counting, and a benefit
+draw entered once by a score at or above the quiz's threshold, reproducible by the draw's
+commit-reveal."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from tests.activities.helpers import BOARD, CREATE, create, enroll, window
+from tests.activities.test_draw import DRAW
+from tests.activities.test_quiz import QUESTIONS, SUBMIT, _answers, _start
+from unionhub.activities import draws
+from unionhub.activities.models import Activity, Enrollment, QuizAttempt
+
+RIGHT, SEVENTY, WRONG = [[0], [1], [0, 1]], [[0], [2], [0, 1]], [[1], [0], [2]]
+MINE = """query Mine($id: ID!) { activity(id: $id) { attemptsPerDay drawThreshold
+  myQuizResult { score rank } } }"""
+
+
+async def _attempt(gql, member, quiz_id, picks):
+    started = await _start(gql, member, quiz_id)
+    if started["errors"]:
+        return started["errors"][0]["code"]
+    result = await gql(SUBMIT, {"id": quiz_id, "answers": _answers(started["attempt"], picks)},
+                       token=member.token)
+    payload = result.data["submitQuizAnswers"]
+    assert payload["errors"] == [], payload
+    return payload["result"]["score"]
+
+
+async def test_attempts_per_day_and_the_best_score_counts(gql, factory):
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    quiz = await create(gql, cadre, tree.counties["A"], "QUIZ", questions=QUESTIONS,
+                        attemptsPerDay=2)
+    first = await factory.account(tree.grassroots["A"][0])
+    second = await factory.account(tree.grassroots["A"][0])
+    for m in (first, second):
+        await enroll(gql, m, quiz["id"])
+    assert await _attempt(gql, first, quiz["id"], SEVENTY) == 70
+    assert await _attempt(gql, first, quiz["id"], RIGHT) == 100
+    assert await _attempt(gql, first, quiz["id"], RIGHT) == "QUIZ_DAILY_LIMIT"
+    assert await _attempt(gql, second, quiz["id"], RIGHT) == 100
+    assert await _attempt(gql, second, quiz["id"], WRONG) == 0  # worse: the 100 still counts
+    board = (await gql(BOARD, {"id": quiz["id"], "by": "MEMBER"}, token=first.token)).data["leaderboard"]
+    # One line a member (not one an attempt), each with their best.
+    assert sorted((e["member"]["id"], e["score"]) for e in board) == sorted(
+        [(first.id, 100.0), (second.id, 100.0)])
+    mine = (await gql(MINE, {"id": quiz["id"]}, token=second.token)).data["activity"]
+    assert mine["attemptsPerDay"] == 2 and mine["myQuizResult"]["score"] == 100
+    # The next Shanghai day brings new attempts.
+    await QuizAttempt.filter(member_id=first.member.id).update(
+        day=(await QuizAttempt.filter(member_id=first.member.id).first()).day - timedelta(days=1))
+    assert await _attempt(gql, first, quiz["id"], WRONG) == 0
+    bests = await QuizAttempt.filter(best=True).values_list("member_id", "score")
+    assert sorted(bests) == sorted([(first.member.id, 100), (second.member.id, 100)])
+
+
+async def test_concurrent_starts_make_one_attempt(gql, factory):
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    quiz = await create(gql, cadre, tree.counties["A"], "QUIZ", questions=QUESTIONS)
+    member = await factory.account(tree.grassroots["A"][0])
+    await enroll(gql, member, quiz["id"])
+    results = await asyncio.gather(*(_start(gql, member, quiz["id"]) for _ in range(8)))
+    assert all(r["errors"] == [] for r in results)
+    assert len({r["attempt"]["startedAt"] for r in results}) == 1
+    assert await QuizAttempt.filter(member_id=member.member.id).count() == 1
+
+
+async def test_a_high_score_enters_the_draw_once_and_the_draw_reproduces(gql, factory):
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    draw = await create(gql, cadre, tree.counties["A"], "BENEFIT_DRAW", winnersCount=1)
+    quiz = await create(gql, cadre, tree.counties["A"], "QUIZ", questions=QUESTIONS,
+                        attemptsPerDay=3, drawActivityId=draw["id"], drawThreshold=90)
+    high = await factory.account(tree.grassroots["A"][0])
+    low = await factory.account(tree.grassroots["A"][0])
+    for m in (high, low):
+        await enroll(gql, m, quiz["id"])
+    assert await _attempt(gql, high, quiz["id"], RIGHT) == 100
+    assert await _attempt(gql, high, quiz["id"], RIGHT) == 100  # entered once, not twice
+    assert await _attempt(gql, low, quiz["id"], SEVENTY) == 70
+    entrants = await Enrollment.filter(activity_id=int(draw["id"])).values_list("member_id",
+                                                                               flat=True)
+    assert list(entrants) == [high.member.id]
+    assert (await Activity.get(id=int(draw["id"]))).enrolled_count == 1
+    ran = await gql(DRAW, {"id": draw["id"]}, token=cadre.token)
+    assert ran.data["runDraw"]["errors"] == []
+    check = await draws.verify(await Activity.get(id=int(draw["id"])))
+    assert check.ok
+    # After the draw, a high score no longer enters it; the score itself still stands.
+    late = await factory.account(tree.grassroots["A"][0])
+    await enroll(gql, late, quiz["id"])
+    assert await _attempt(gql, late, quiz["id"], RIGHT) == 100
+    assert await Enrollment.filter(activity_id=int(draw["id"])).count() == 1
+
+
+async def test_bad_quiz_options_are_refused(gql, factory):
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    outsider = await factory.cadre(tree.counties["B"])
+    walk = await create(gql, cadre, tree.counties["A"], "WALKING")
+    draw_b = await create(gql, outsider, tree.counties["B"], "BENEFIT_DRAW", winnersCount=1)
+    base = {"name": "知识竞赛", "kind": "QUIZ", "organizerId": str(tree.counties["A"].id),
+            "questions": QUESTIONS, **window()}
+    cases = [({"attemptsPerDay": 0}, "QUIZ_ATTEMPTS_INVALID"),
+             ({"attemptsPerDay": 11}, "QUIZ_ATTEMPTS_INVALID"),
+             ({"drawActivityId": walk["id"]}, "QUIZ_DRAW_INVALID"),
+             ({"drawActivityId": draw_b["id"]}, "QUIZ_DRAW_INVALID"),  # outside the scope
+             ({"drawActivityId": "x"}, "QUIZ_DRAW_INVALID"),
+             ({"drawThreshold": 50}, "DRAW_THRESHOLD_INVALID"),  # no draw named
+             ({"kind": "WALKING", "questions": None, "attemptsPerDay": 2}, "QUIZ_OPTIONS")]
+    before = await Activity.all().count()
+    for change, code in cases:
+        result = await gql(CREATE, {"input": {**base, **change}}, token=cadre.token)
+        assert [e["code"] for e in result.data["createActivity"]["errors"]] == [code], change
+    own = await create(gql, cadre, tree.counties["A"], "BENEFIT_DRAW", winnersCount=1)
+    over = await gql(CREATE, {"input": {**base, "drawActivityId": own["id"],
+                                        "drawThreshold": 101}}, token=cadre.token)
+    assert [e["code"] for e in over.data["createActivity"]["errors"]] == ["DRAW_THRESHOLD_INVALID"]
+    assert await Activity.all().count() == before + 1
