@@ -18,6 +18,8 @@ from tortoise.transactions import in_transaction
 
 from unionhub.activities import leaderboards
 from unionhub.activities.models import (
+    DAILY_COUNT_KINDS,
+    READING_CAP_MAX,
     STEP_RAW_MAX,
     Activity,
     ActivityKind,
@@ -184,7 +186,8 @@ async def create_activity(principal: Principal, *, name: str, kind: ActivityKind
                           description: str = "", daily_step_cap: int | None = None,
                           winners_count: int | None = None, time_limit_seconds: int | None = None,
                           questions: list[QuestionSpec] | None = None,
-                          quiz: QuizOptions | None = None) -> Activity:
+                          quiz: QuizOptions | None = None,
+                          daily_minute_cap: int | None = None) -> Activity:
     """A cadre creates an activity for an org in their scope (its subtree is the audience)."""
     organizer = await orgs.get_union(organizer_id)
     require_scope(principal, organizer.path)
@@ -206,6 +209,11 @@ async def create_activity(principal: Principal, *, name: str, kind: ActivityKind
             raise ValidationFailed(f"a walking challenge's daily cap is 1–{STEP_RAW_MAX}",
                                    field="dailyStepCap", code="STEP_CAP_INVALID")
         fields["daily_step_cap"] = daily_step_cap
+    if daily_minute_cap is not None:
+        if kind != ActivityKind.READING or not 1 <= daily_minute_cap <= READING_CAP_MAX:
+            raise ValidationFailed(f"a reading activity's daily cap is 1–{READING_CAP_MAX} minutes",
+                                   field="dailyMinuteCap", code="MINUTE_CAP_INVALID")
+        fields["daily_minute_cap"] = daily_minute_cap
     if kind == ActivityKind.BENEFIT_DRAW:
         if winners_count is None or winners_count < 1:
             raise ValidationFailed("a benefit draw needs at least one winner", field="winnersCount",
@@ -244,6 +252,6 @@ async def create_activity(principal: Principal, *, name: str, kind: ActivityKind
             ])
         await audit.record("activity.create", actor_id=principal.member_id,
                            subject_type="activity", subject_id=activity.id)
-    if kind == ActivityKind.WALKING:
+    if kind in DAILY_COUNT_KINDS:
         await leaderboards.mark_complete(activity.id)
     return activity

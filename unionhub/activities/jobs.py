@@ -10,16 +10,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from unionhub.activities import leaderboards
-from unionhub.activities.models import Activity, ActivityKind
+from unionhub.activities.models import DAILY_COUNT_KINDS, Activity
 from unionhub.cache import safe
 from unionhub.clock import utcnow
 from unionhub.jobs import PeriodicJob
 
 
 async def reconcile_leaderboards() -> int:
-    """Rebuild the boards of walking challenges running now or ended within a day."""
+    """Rebuild the boards of walking and reading activities running now or ended within a day."""
     now = utcnow()
-    running = await Activity.filter(kind=ActivityKind.WALKING, starts_at__lte=now,
+    running = await Activity.filter(kind__in=list(DAILY_COUNT_KINDS), starts_at__lte=now,
                                     ends_at__gt=now - timedelta(days=1))
     for activity in running:
         await safe(leaderboards.rebuild(activity), None)

@@ -16,6 +16,8 @@ from tortoise.models import Model
 
 STEP_CAP_DEFAULT = 12_000
 STEP_RAW_MAX = 98_800  # WeChat's own cap: anything above is not a real count
+READING_CAP_DEFAULT = 240  # minutes a day a reading activity counts (more is refused)
+READING_CAP_MAX = 1_440
 
 
 class ActivityKind(StrEnum):
@@ -42,6 +44,11 @@ class EnrollmentStatus(StrEnum):
     WON = "WON"  # a benefit draw's winner
 
 
+# Activities where members submit a count a day (steps, minutes read) that sums into totals,
+# union tallies and leaderboards.
+DAILY_COUNT_KINDS = frozenset({ActivityKind.WALKING, ActivityKind.READING})
+
+
 class Activity(Model):
     id = fields.BigIntField(primary_key=True)
     name = fields.CharField(max_length=100)
@@ -61,6 +68,8 @@ class Activity(Model):
     quiz_attempts_per_day = fields.SmallIntField(default=1, db_default=1)
     quiz_draw_id = fields.BigIntField(null=True)
     quiz_draw_threshold = fields.IntField(default=90, db_default=90)
+    # A reading activity: the most minutes a member may record for one day.
+    daily_minute_cap = fields.SmallIntField(default=READING_CAP_DEFAULT, db_default=READING_CAP_DEFAULT)
     # Benefit draw: sha256(seed) is published at creation; the seed is revealed by the draw.
     winners_count = fields.IntField(null=True)
     draw_commitment = fields.CharField(max_length=64, null=True)
@@ -102,6 +111,31 @@ class Enrollment(Model):
         table = "activity_enrollments"
         unique_together = (("activity", "member_id"),)
         indexes = (Index(fields=("activity_id", "union_id")),)
+
+
+class ReadingRecord(Model):
+    """What a member read on one day of a reading activity (网上读书): one record a day,
+    replaced on resubmission; minutes count towards the member's and the union's totals the
+    way a walking challenge's counted steps do."""
+
+    id = fields.BigIntField(primary_key=True)
+    activity: fields.ForeignKeyRelation[Activity] = fields.ForeignKeyField(
+        "activities.Activity", related_name="reading_records", on_delete=fields.CASCADE
+    )
+    member_id = fields.BigIntField()
+    union_id = fields.BigIntField()
+    day = fields.DateField()
+    minutes = fields.SmallIntField()
+    title = fields.CharField(max_length=100)
+    submitted_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "activity_reading_records"
+        unique_together = (("activity", "member_id", "day"),)
+        constraints = (
+            CheckConstraint(check=f"minutes > 0 AND minutes <= {READING_CAP_MAX}",
+                            name="reading_minutes"),
+        )
 
 
 class StepRecord(Model):

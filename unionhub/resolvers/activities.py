@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import strawberry
 
-from unionhub.activities import draws, enrolment, leaderboards, quizzes, steps
+from unionhub.activities import draws, enrolment, leaderboards, quizzes, reading, steps
 from unionhub.activities.activities import (
     QuestionSpec,
     QuizOptions,
@@ -18,6 +18,7 @@ from unionhub.activities.activities import (
     create_activity as create_activity_rule,
 )
 from unionhub.activities.leaderboards import Board
+from unionhub.activities.models import DAILY_COUNT_KINDS as DAILY_COUNT
 from unionhub.activities.models import Activity as ActivityRow
 from unionhub.activities.models import ActivityKind, ActivityStatus, MinTier
 from unionhub.activities.models import Enrollment as EnrollmentRow
@@ -35,6 +36,8 @@ from unionhub.schema.activities_types import (
     QuizAttemptPayload,
     QuizResult,
     QuizResultPayload,
+    ReadingRecord,
+    ReadingRecordPayload,
     StepRecord,
     StepRecordPayload,
     quiz_attempt,
@@ -126,7 +129,7 @@ async def leaderboard(info: strawberry.Info, activity_id: strawberry.ID, by: Boa
     row = await get_visible(_id(activity_id, "activityId"), info.context.principal,
                             await info.context.caller_record())
     size = page_size(first)
-    if row.kind == ActivityKind.WALKING:
+    if row.kind in DAILY_COUNT:
         pairs = [(e.rank, e.score, e.key) for e in await leaderboards.top(row, by, size)]
     elif row.kind == ActivityKind.QUIZ and by == Board.MEMBER:
         pairs = quizzes.ranked(await quizzes.ranking(row, size))
@@ -152,7 +155,7 @@ async def my_enrollment(info: strawberry.Info, row: ActivityRow) -> Enrollment |
 
 async def my_rank(info: strawberry.Info, row: ActivityRow, by: Board) -> LeaderboardEntry | None:
     record = await _signed_in(info)
-    if row.kind == ActivityKind.WALKING:
+    if row.kind in DAILY_COUNT:
         key = record.id
         if by == Board.UNION:
             mine = await my_enrollment(info, row)
@@ -221,7 +224,8 @@ async def create_activity(info: strawberry.Info, *, name: str, kind: ActivityKin
                           description: str, daily_step_cap: int | None,
                           winners_count: int | None, time_limit_seconds: int | None,
                           questions: list[QuestionSpec] | None,
-                          quiz: QuizOptions | None = None) -> ActivityPayload:
+                          quiz: QuizOptions | None = None,
+                          daily_minute_cap: int | None = None) -> ActivityPayload:
     principal = info.context.principal
     org = _id(organizer_id, "organizerId") if organizer_id is not None else principal.scope_org_id
     if org is None:
@@ -231,6 +235,7 @@ async def create_activity(info: strawberry.Info, *, name: str, kind: ActivityKin
         capacity=capacity, min_tier=min_tier, description=description,
         daily_step_cap=daily_step_cap, winners_count=winners_count,
         time_limit_seconds=time_limit_seconds, questions=questions, quiz=quiz,
+        daily_minute_cap=daily_minute_cap,
     )
     return await payload(ActivityPayload, work, lambda a: {"activity": Activity(row=a)})
 
@@ -247,6 +252,26 @@ async def submit_steps(info: strawberry.Info, activity_id: strawberry.ID, day: d
     work = steps.submit_steps(_id(activity_id, "activityId"), info.context.principal, record,
                               day, count)
     return await payload(StepRecordPayload, work, lambda s: {"record": StepRecord.of(s)})
+
+
+async def record_reading(info: strawberry.Info, activity_id: strawberry.ID, day: date,
+                         minutes: int, title: str) -> ReadingRecordPayload:
+    record = await _signed_in(info)
+    work = reading.record_reading(_id(activity_id, "activityId"), info.context.principal, record,
+                                  day, minutes, title)
+    return await payload(ReadingRecordPayload, work, lambda r: {"record": ReadingRecord.of(r)})
+
+
+async def my_readings(info: strawberry.Info, row: ActivityRow) -> list[ReadingRecord]:
+    member_id = require_authenticated(info.context.principal)
+    return [ReadingRecord.of(r) for r in await reading.member_readings(row.id, member_id)]
+
+
+async def my_streak(info: strawberry.Info, row: ActivityRow) -> int | None:
+    member_id = require_authenticated(info.context.principal)
+    if row.kind != ActivityKind.READING:
+        return None
+    return await reading.member_streak(row.id, member_id)
 
 
 async def start_quiz(info: strawberry.Info, activity_id: strawberry.ID) -> QuizAttemptPayload:

@@ -21,6 +21,7 @@ from unionhub.schema.activities_types import (
     LeaderboardEntry,
     QuizAttemptPayload,
     QuizResultPayload,
+    ReadingRecordPayload,
     StepRecordPayload,
 )
 from unionhub.schema.builder import SchemaPart
@@ -48,6 +49,9 @@ class CreateActivityInput:
     min_tier: ActivityTierEnum = MinTier.VERIFIED
     description: str = ""
     daily_step_cap: int | None = None
+    daily_minute_cap: int | None = strawberry.field(
+        default=None, description="Reading activities: the most minutes a day (1-1440, "
+                                  "default 240).")
     winners_count: int | None = None
     time_limit_seconds: int | None = None
     questions: list[QuizQuestionInput] | None = None
@@ -71,6 +75,15 @@ class SubmitStepsInput:
     activity_id: strawberry.ID
     date: date
     steps: int
+
+
+@strawberry.input
+class RecordReadingInput:
+    activity_id: strawberry.ID
+    date: date = strawberry.field(description="The Shanghai date read: today or earlier, "
+                                              "within the activity's window.")
+    minutes: int = strawberry.field(description="1 to the activity's dailyMinuteCap.")
+    title: str = strawberry.field(description="What was read, 1 to 100 characters.")
 
 
 @strawberry.input
@@ -135,6 +148,7 @@ class ActivitiesMutation:
             min_tier=input.min_tier, description=input.description,
             daily_step_cap=input.daily_step_cap, winners_count=input.winners_count,
             time_limit_seconds=input.time_limit_seconds, questions=questions,
+            daily_minute_cap=input.daily_minute_cap,
             quiz=QuizOptions(attempts_per_day=input.attempts_per_day,
                              draw_activity_id=_optional_id(input.draw_activity_id),
                              draw_threshold=input.draw_threshold),
@@ -149,6 +163,15 @@ class ActivitiesMutation:
     async def submit_steps(self, info: strawberry.Info,
                            input: SubmitStepsInput) -> StepRecordPayload:
         return await r.submit_steps(info, input.activity_id, input.date, input.steps)
+
+    @gql_field(tier=Tier.MEMBER, description="One record per member per day: a resubmission "
+                                             "replaces it. Errors: MINUTES_OVER_CAP, "
+                                             "MINUTES_INVALID, TITLE_REQUIRED, DATE_IN_FUTURE, "
+                                             "DATE_OUTSIDE_WINDOW, NOT_ENROLLED.")
+    async def record_reading(self, info: strawberry.Info,
+                             input: RecordReadingInput) -> ReadingRecordPayload:
+        return await r.record_reading(info, input.activity_id, input.date, input.minutes,
+                                      input.title)
 
     @gql_field(tier=Tier.MEMBER, description="Shows the questions and starts the clock (once).")
     async def start_quiz(self, info: strawberry.Info,

@@ -13,6 +13,7 @@ from unionhub.activities.models import ActivityKind, ActivityStatus, EnrollmentS
 from unionhub.activities.models import Enrollment as EnrollmentRow
 from unionhub.activities.models import QuizAttempt as QuizAttemptRow
 from unionhub.activities.models import QuizQuestion as QuizQuestionRow
+from unionhub.activities.models import ReadingRecord as ReadingRecordRow
 from unionhub.activities.models import StepRecord as StepRecordRow
 from unionhub.activities.quizzes import deadline
 from unionhub.identity.access import Tier
@@ -47,6 +48,17 @@ class StepRecord:
     @classmethod
     def of(cls, row: StepRecordRow) -> StepRecord:
         return cls(date=row.day, steps=row.steps, counted_steps=row.counted)
+
+
+@strawberry.type(description="What a member read on one day of a reading activity.")
+class ReadingRecord:
+    date: date = strawberry.field(description="The Shanghai date read.")
+    minutes: int
+    title: str
+
+    @classmethod
+    def of(cls, row: ReadingRecordRow) -> ReadingRecord:
+        return cls(date=row.day, minutes=row.minutes, title=row.title)
 
 
 @strawberry.type
@@ -214,6 +226,20 @@ class Activity:
     async def my_steps(self, info: strawberry.Info) -> list[StepRecord]:
         return await _r().my_steps(info, self.row)
 
+    @gql_field(tier=Tier.MEMBER, description="Reading activities: the caller's records, newest "
+                                             "first.")
+    async def my_readings(self, info: strawberry.Info) -> list[ReadingRecord]:
+        return await _r().my_readings(info, self.row)
+
+    @gql_field(tier=Tier.MEMBER, description="Reading activities: the caller's consecutive days "
+                                             "with a record, ending today or yesterday.")
+    async def my_streak(self, info: strawberry.Info) -> int | None:
+        return await _r().my_streak(info, self.row)
+
+    @strawberry.field(description="Reading activities: the most minutes one day may record.")
+    def daily_minute_cap(self) -> int | None:
+        return self.row.daily_minute_cap if self.row.kind == ActivityKind.READING else None
+
     @gql_field(tier=Tier.MEMBER, description="The caller's quiz result once submitted.")
     async def my_quiz_result(self, info: strawberry.Info) -> QuizResult | None:
         return await _r().my_quiz_result(info, self.row)
@@ -275,6 +301,12 @@ class EnrollmentPayload:
 @strawberry.type
 class StepRecordPayload:
     record: StepRecord | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class ReadingRecordPayload:
+    record: ReadingRecord | None = None
     errors: list[UserError]
 
 
