@@ -155,6 +155,8 @@ async def check_code(phone: str, purpose: SmsPurpose, code: str,
                                  attempts__lt=s.sms_code_max_tries).update(
         attempts=F("attempts") + 1)
     if not spent:
+        if await SmsCode.filter(id=row.id).exclude(consumed_at=None).exists():
+            raise _invalid()  # used up meanwhile by a concurrent request
         raise ValidationFailed("too many wrong tries; ask for a new code", field="smsCode",
                                code="SMS_CODE_TRIES_EXHAUSTED")
     if not hmac.compare_digest(row.code_hash, code_hash(bidx, purpose, code)):
