@@ -17,7 +17,7 @@ from tests.sms import sms_code
 from unionhub.clock import today_shanghai, utcnow
 from unionhub.db import conn
 from unionhub.identity.accounts import id_number_index, phone_index
-from unionhub.identity.models import AuditLog, Member, RefreshToken
+from unionhub.identity.models import AuditLog, IdentityConflict, Member, RefreshToken
 from unionhub.settings import get_settings
 
 REGISTER = """mutation Register($input: RegisterInput!) {
@@ -479,6 +479,7 @@ async def test_concurrent_verifications_of_one_id_number_verify_one_account(gql,
         for a in accounts))
     codes = [[e["code"] for e in r.data["verifyIdentity"]["errors"]] for r in results]
     assert sorted(codes) == [[]] + [["IDENTITY_NOT_VERIFIED"]] * 4
+    assert await IdentityConflict.all().count() == 4  # each loser recorded for the cadres
     assert await Member.filter(id_number_bidx=id_number_index(VALID_ID)).count() == 1
     assert await Member.exclude(verified_at=None).count() == 1
 
