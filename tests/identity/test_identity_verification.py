@@ -5,6 +5,7 @@ the cadres of the member's union."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from datetime import date
 
@@ -152,12 +153,14 @@ async def authority(monkeypatch) -> AsyncIterator[TencentCloud]:
             yield stand_in
 
 
-async def test_faceid_confirms_a_true_pair(gql, factory, authority):
+async def test_faceid_confirms_a_true_pair(gql, factory, authority, caplog):
+    caplog.set_level(logging.DEBUG)  # the SDK logs whole requests at DEBUG: kept at WARNING
     member = await factory.account(verified=False)
     out = await verify(gql, member.token, *PAIR)
     assert out["errors"] == [] and out["member"]["name"] == PAIR[0]
     assert authority.verifications == [{"IdCard": PAIR[1], "Name": PAIR[0]}]
     assert authority.bad_signatures == 0
+    assert PAIR[1] not in caplog.text and PAIR[0] not in caplog.text
 
 
 @pytest.mark.parametrize(("name", "number", "result"), [

@@ -93,3 +93,15 @@ async def test_a_gateway_that_is_down_is_unavailable(gql, factory, monkeypatch):
     (error,) = out["errors"]
     assert error["code"] == "SMS_PROVIDER_UNAVAILABLE" and error["retryAfterSeconds"] > 0
     assert await SmsCode.all().count() == 0
+
+
+async def test_nothing_personal_reaches_the_logs_even_at_debug(gql, factory, gateway, caplog):
+    """The SDK logs whole requests (query string included) at DEBUG; its logger is kept at
+    WARNING."""
+    import logging
+
+    await factory.tree()
+    caplog.set_level(logging.DEBUG)
+    assert (await ask(gql))["errors"] == []
+    (code,) = gateway.codes_sent_to(PHONE)
+    assert PHONE not in caplog.text and code not in caplog.text

@@ -13,7 +13,7 @@ import respx
 from tests.identity.providers import configured
 from tests.identity.standins import tencent
 from tests.identity.standins.tencent import TencentCloud
-from tests.sms import REGISTER, REQUEST_CODE
+from tests.sms import REGISTER, REQUEST_CODE, a_minute_passes
 from unionhub.identity.models import SandboxSms, SmsCode, SmsSendWindow
 
 PHONE = "13812345678"
@@ -113,3 +113,18 @@ async def test_a_wrong_secret_fails_the_stand_ins_signature_check(gql, factory, 
         out = await ask(gql)
     assert [e["code"] for e in out["errors"]] == ["SMS_PROVIDER_UNAVAILABLE"]
     assert cloud.bad_signatures == 1 and cloud.sms_sent == []
+
+
+async def test_nothing_personal_reaches_the_logs_even_at_debug(gql, factory, cloud, caplog):
+    """The SDK logs whole requests at DEBUG; its logger is kept at WARNING."""
+    import logging
+
+    await factory.tree()
+    caplog.set_level(logging.DEBUG)
+    assert (await ask(gql))["errors"] == []
+    cloud.override = lambda: tencent.error("InternalError")
+    await a_minute_passes(PHONE)
+    assert [e["code"] for e in (await ask(gql))["errors"]] == ["SMS_PROVIDER_UNAVAILABLE"]
+    (code,) = cloud.codes_sent_to(PHONE)
+    assert "InternalError" in caplog.text  # the gateway's error code is logged ...
+    assert PHONE not in caplog.text and code not in caplog.text  # ... the phone and code never

@@ -10,6 +10,7 @@ from __future__ import annotations
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from unionhub.clock import utcnow
 from unionhub.errors import Conflict, NotFound, ValidationFailed
 from unionhub.identity import audit, sms_codes
 from unionhub.identity.accounts import (
@@ -52,7 +53,7 @@ async def reset_password(phone: str, sms_code: str, new_password: str,
     password_hash = await hash_password(new_password)
     async with in_transaction():
         await sms_codes.consume(code)
-        await Member.filter(id=member.id).update(password_hash=password_hash)
+        await Member.filter(id=member.id).update(password_hash=password_hash, updated_at=utcnow())
         await revoke_all_sessions(member.id)
         await audit.record("identity.password.reset", actor_id=member.id,
                            subject_type="member", subject_id=member.id)
@@ -80,7 +81,7 @@ async def change_phone(member_id: int, new_phone: str, sms_code: str,
         async with in_transaction():
             await sms_codes.consume(code)
             await Member.filter(id=member_id).update(phone_enc=encrypt(new_phone, "phone"),
-                                                     phone_bidx=bidx)
+                                                     phone_bidx=bidx, updated_at=utcnow())
             await revoke_all_sessions(member_id)
             await audit.record("identity.phone.change", actor_id=member_id,
                                subject_type="member", subject_id=member_id)

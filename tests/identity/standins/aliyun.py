@@ -97,8 +97,9 @@ async def serving() -> AsyncIterator[AliyunSms]:
     stand_in = AliyunSms()
     app = web.Application()
     app.router.add_post("/", stand_in.handle)
-    server = TestServer(app, host="127.0.0.1")  # a free port, chosen when it starts
-    await server.start_server()
+    # A free port, chosen when it starts; no access log (it would print the query string).
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server(access_log=None)
     stand_in.url = f"http://127.0.0.1:{server.port}"
     try:
         yield stand_in

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from unionhub.identity import sms_providers  # noqa: F401  (quiets the SDKs' DEBUG logs)
 from unionhub.identity.provider_errors import ProviderUnavailable, require
 from unionhub.settings import Settings, get_settings
 

@@ -10,6 +10,7 @@ not a mobile number. It never logs the phone or the code.
 
 from __future__ import annotations
 
+import logging
 from typing import Protocol
 
 from unionhub.identity.models import SmsPurpose
@@ -17,6 +18,11 @@ from unionhub.identity.provider_errors import ProviderUnavailable, require
 from unionhub.settings import Settings, get_settings
 
 UNAVAILABLE = "SMS_PROVIDER_UNAVAILABLE"
+# Both vendors' SDKs log whole requests at DEBUG (Tencent Cloud's body, Alibaba Cloud's query
+# string): the phone, the code, the name and the ID number. Never below WARNING, whatever the
+# root logger's level.
+for _sdk_logger in ("tencentcloud_sdk_common", "darabonba-core"):
+    logging.getLogger(_sdk_logger).setLevel(logging.WARNING)
 
 
 class SmsProvider(Protocol):

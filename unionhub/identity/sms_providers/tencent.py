@@ -45,6 +45,7 @@ class TencentSms:
         request.SmsSdkAppId = self._settings.tencent_sms_sdk_app_id
         request.SignName = self._settings.sms_sign_name
         request.TemplateId = template_for(self._settings, purpose)
+        # The approved template takes two parameters: the code and its lifetime in minutes.
         request.TemplateParamSet = [code, str(self._settings.sms_code_ttl_seconds // 60)]
         try:
             response = await self._client.SendSms(request)
