@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.sms import sms_code
 from tests.test_schema_snapshot import printed, snapshot_path
 from unionhub.identity.codes import luhn_check_digit
 from unionhub.identity.models import Member, MemberCard
@@ -136,8 +137,10 @@ async def test_seed_members_is_set_based_and_resumable(gql, factory):
     # A second run adds only what is missing; ids continue, so sign-up still works after it.
     assert await seed_members(25, tree.all_grassroots) == 0
     assert await seed_members(30, tree.all_grassroots, batch_size=10) == 5
-    reg = await gql("""mutation { register(input: {phone: "13811112222", password: "long-enough-1"})
-                       { member { id } errors { code } } }""")
+    code = await sms_code(gql, "13811112222")
+    reg = await gql("""mutation R($code: String!) { register(input: {phone: "13811112222",
+                       password: "long-enough-1", smsCode: $code}) { member { id } errors { code } } }""",
+                    {"code": code})
     assert reg.data["register"]["errors"] == []
     assert int(reg.data["register"]["member"]["id"]) > max(m.id for m in seeded)
 

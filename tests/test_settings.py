@@ -20,7 +20,18 @@ STRONG = {
     "UNIONHUB_STRIPE_WEBHOOK_SECRET": "whsec_prod_secret",
     "UNIONHUB_ROUTER_SECRET": "prod-router-secret-" + "z" * 32,
 }
+# Real SMS and identity-verification providers: production refuses the sandboxes.
+PROVIDERS = {
+    "UNIONHUB_SMS_PROVIDER": "tencent",
+    "UNIONHUB_IDVERIFY_PROVIDER": "tencent",
+    "UNIONHUB_TENCENTCLOUD_SECRET_ID": "AKIDprod",
+    "UNIONHUB_TENCENTCLOUD_SECRET_KEY": "prod-secret-key",
+    "UNIONHUB_TENCENT_SMS_SDK_APP_ID": "1400000000",
+    "UNIONHUB_SMS_SIGN_NAME": "陕西工会",
+    "UNIONHUB_SMS_TEMPLATE_ID": "1000001",
+}
 PRODUCTION = {
+    **PROVIDERS,
     "UNIONHUB_ENV": "production",
     "DATABASE_URL": "postgres://unionhub@db.internal:5432/unionhub",
     "REDIS_URL": "redis://cache.internal:6379/0",
@@ -34,7 +45,8 @@ DEV_VALUES = {f"UNIONHUB_{name.upper()}": value
 @pytest.fixture
 def env(monkeypatch):
     """A clean environment for Settings(): only what a test sets (plus what conftest needs)."""
-    for name in [*PRODUCTION, "UNIONHUB_REDIS_URL", "UNIONHUB_DATABASE_URL"]:
+    for name in [*PRODUCTION, "UNIONHUB_REDIS_URL", "UNIONHUB_DATABASE_URL",
+                 "UNIONHUB_ALIYUN_ACCESS_KEY_ID", "UNIONHUB_ALIYUN_ACCESS_KEY_SECRET"]:
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -100,6 +112,32 @@ def test_production_refuses_the_embedded_database_and_cache(env):
     env.delenv("REDIS_URL")
     with pytest.raises(InsecureProductionSettings, match="REDIS_URL"):
         Settings()
+
+
+@pytest.mark.parametrize("variable", ["UNIONHUB_SMS_PROVIDER", "UNIONHUB_IDVERIFY_PROVIDER"])
+def test_production_refuses_the_sandbox_providers(env, variable):
+    _set(env, PRODUCTION)
+    env.delenv(variable)  # the default: sandbox
+    with pytest.raises(InsecureProductionSettings, match=variable):
+        Settings()
+    env.setenv(variable, "sandbox")
+    with pytest.raises(InsecureProductionSettings, match=variable):
+        Settings()
+
+
+@pytest.mark.parametrize(("provider", "missing"), [
+    ("aliyun", "UNIONHUB_ALIYUN_ACCESS_KEY_SECRET"),
+    ("tencent", "UNIONHUB_TENCENT_SMS_SDK_APP_ID"),
+])
+def test_an_sms_provider_without_its_settings_refuses_to_start(env, provider, missing):
+    from unionhub.identity.provider_errors import ProviderConfigurationError
+
+    _set(env, {"UNIONHUB_SMS_PROVIDER": provider, "UNIONHUB_SMS_SIGN_NAME": "sign",
+               "UNIONHUB_SMS_TEMPLATE_ID": "T1", "UNIONHUB_ALIYUN_ACCESS_KEY_ID": "id",
+               "UNIONHUB_TENCENTCLOUD_SECRET_ID": "id", "UNIONHUB_TENCENTCLOUD_SECRET_KEY": "k"})
+    env.delenv(missing, raising=False)
+    with pytest.raises(ProviderConfigurationError, match=missing):
+        create_app(settings=Settings(), manage_connections=False)
 
 
 @pytest.mark.parametrize("key", ["not base64!", base64.b64encode(b"short").decode()])

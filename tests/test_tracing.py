@@ -5,6 +5,7 @@ export chosen from the standard variables; the slowest operations kept for opera
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,6 +14,7 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import SpanKind
 
+from tests.sms import sms_code
 from unionhub.observability import tracing
 
 PHONE = "13812345678"
@@ -23,6 +25,8 @@ REGISTER = """mutation Register($input: RegisterInput!) {
   register(input: $input) { accessToken refreshToken errors { code } } }"""
 LOGIN = """mutation Login($input: LoginInput!) {
   login(input: $input) { accessToken refreshToken errors { code } } }"""
+LOGIN_BY_SMS = """mutation LoginBySms($input: LoginBySmsInput!) {
+  loginBySms(input: $input) { accessToken errors { code } } }"""
 REFRESH = """mutation Refresh($input: RefreshTokenInput!) {
   refreshToken(input: $input) { accessToken refreshToken errors { code } } }"""
 VERIFY = """mutation Verify($input: VerifyIdentityInput!) {
@@ -40,7 +44,8 @@ SLOW = """query Slow { slowOperations { traceId operationName durationMs at
 
 async def _verified_member(gql, tree) -> dict[str, str]:
     """A member who registered, verified and joined through the API; returns the secrets used."""
-    reg = await gql(REGISTER, {"input": {"phone": PHONE, "password": PASSWORD}})
+    code = await sms_code(gql, PHONE)
+    reg = await gql(REGISTER, {"input": {"phone": PHONE, "password": PASSWORD, "smsCode": code}})
     assert reg.data["register"]["errors"] == []
     access = reg.data["register"]["accessToken"]
     ver = await gql(VERIFY, {"input": {"name": "张三丰", "idNumber": ID_NUMBER}}, token=access)
@@ -49,7 +54,7 @@ async def _verified_member(gql, tree) -> dict[str, str]:
                      token=access)
     assert join.data["applyToJoin"]["application"]["status"] == "APPROVED"
     me = await gql(ME, token=access)
-    return {"access": access, "refresh": reg.data["register"]["refreshToken"],
+    return {"access": access, "refresh": reg.data["register"]["refreshToken"], "sms code": code,
             "card": me.data["me"]["card"]["number"], "id": me.data["me"]["id"]}
 
 
@@ -159,6 +164,9 @@ async def test_no_span_holds_a_phone_id_number_password_or_token(gql, http, fact
     assert refreshed.data["refreshToken"]["errors"] == []
     wrong = await gql(LOGIN, {"input": {"phone": PHONE, "password": PASSWORD + "x"}})
     assert wrong.data["login"]["errors"]
+    sms_login_code = await sms_code(gql, PHONE, "LOGIN")
+    by_sms = await gql(LOGIN_BY_SMS, {"input": {"phone": PHONE, "smsCode": sms_login_code}})
+    assert by_sms.data["loginBySms"]["errors"] == []
     cadre = await factory.cadre(tree.counties["A"])
     lookup = await gql(BY_CARD, {"cardNo": member["card"]}, token=cadre.token)
     assert lookup.data["member"]["idNumber"] == ID_NUMBER  # unmasked, so it went through spans
@@ -180,6 +188,7 @@ async def test_no_span_holds_a_phone_id_number_password_or_token(gql, http, fact
         "registration refresh token": member["refresh"],
         "login access token": login.data["login"]["accessToken"],
         "login refresh token": login.data["login"]["refreshToken"],
+        "sms login access token": by_sms.data["loginBySms"]["accessToken"],
         "refreshed access token": refreshed.data["refreshToken"]["accessToken"],
         "refreshed refresh token": refreshed.data["refreshToken"]["refreshToken"],
         "cadre token": cadre.token,
@@ -192,6 +201,11 @@ async def test_no_span_holds_a_phone_id_number_password_or_token(gql, http, fact
     assert any(_is_db(s) for s in finished) and any(_is_redis(s) for s in finished)
     leaks = [(span.name, what) for span in finished for text in _everything_recorded(span)
              for what, secret in secrets.items() if secret in text]
+    assert leaks == []
+    # The SMS codes (registration, SMS sign-in): six digits, looked for as a whole number.
+    codes = {"registration sms code": member["sms code"], "login sms code": sms_login_code}
+    leaks = [(span.name, what) for span in finished for text in _everything_recorded(span)
+             for what, code in codes.items() if re.search(rf"(?<!\d){code}(?!\d)", text)]
     assert leaks == []
 
 

@@ -88,6 +88,20 @@ async def _grant_vouchers(campaign_id: int) -> None:
     print(f"campaign {campaign_id}: {progress.campaign.issued_count} vouchers issued")
 
 
+async def _sandbox_sms(phone: str) -> None:
+    from unionhub.identity.sms_providers.sandbox import latest_live_code
+    from unionhub.settings import get_settings
+
+    if get_settings().sms_provider != "sandbox":
+        raise SystemExit("the sandbox SMS provider is not in use (UNIONHUB_SMS_PROVIDER)")
+    found = await latest_live_code(phone)
+    if found is None:
+        raise SystemExit(f"no live code for {phone}: ask for one with requestSmsCode")
+    code, purpose = found
+    print(f"purpose: {purpose.value}", file=sys.stderr)
+    print(code)  # alone on stdout: CODE=$(unionhub sandbox sms PHONE)
+
+
 def _serve(subgraph: str | None, host: str, port: int, workers: int) -> None:
     import uvicorn
 
@@ -138,12 +152,14 @@ def _gateway(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from unionhub.identity.provider_errors import ProviderConfigurationError
     from unionhub.mall.providers.base import PaymentConfigurationError
     from unionhub.settings import InsecureProductionSettings
 
     try:
         _main(argv)
-    except (PaymentConfigurationError, InsecureProductionSettings) as refused:
+    except (PaymentConfigurationError, ProviderConfigurationError,
+            InsecureProductionSettings) as refused:
         # Configuration the service cannot run with: one clear line (it names settings,
         # never their values), no traceback.
         raise SystemExit(f"unionhub refuses to start: {refused}") from None
@@ -181,6 +197,11 @@ def _main(argv: list[str] | None = None) -> None:
     gw.add_argument("--subgraph-url", action="append", default=[], metavar="DOMAIN=URL",
                     help="a subgraph's URL (default: http://127.0.0.1:8001.. in DOMAINS order)")
     gw.add_argument("--supergraph", default="supergraph.graphql", help="where to write it")
+    sandbox = sub.add_parser("sandbox", help="development stand-ins (refused in production)")
+    sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", required=True)
+    sandbox_sms = sandbox_sub.add_parser(
+        "sms", help="print the latest live code the sandbox SMS provider sent to PHONE")
+    sandbox_sms.add_argument("phone")
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -214,6 +235,8 @@ def _main(argv: list[str] | None = None) -> None:
         _serve(args.subgraph, args.host, args.port, args.workers)
     elif args.command == "gateway":
         _gateway(parser, args)
+    elif args.command == "sandbox" and args.sandbox_command == "sms":
+        _run(lambda: _sandbox_sms(args.phone))
 
 
 if __name__ == "__main__":

@@ -124,6 +124,34 @@ class Settings(BaseSettings):
     register_attempts_per_ip: int = 10
     rate_limit_window_seconds: int = 900
 
+    # Phone ownership by SMS code (issue 16; identity/sms_codes.py). `sandbox` sends nothing:
+    # it keeps the codes for `unionhub sandbox sms PHONE`, and production refuses it.
+    sms_provider: Literal["sandbox", "aliyun", "tencent"] = "sandbox"
+    sms_code_ttl_seconds: int = 300
+    sms_code_max_tries: int = 5
+    sms_resend_seconds: int = 60
+    sms_codes_per_phone_per_day: int = 10
+    sms_codes_per_ip_per_day: int = 30
+    sms_code_checks_per_ip: int = 60  # per rate_limit_window_seconds, over every phone
+    sms_sign_name: str | None = None  # the approved signature (签名), both providers
+    sms_template_id: str | None = None  # the approved verification-code template, every purpose
+    sms_templates: dict[str, str] = Field(default_factory=dict)  # per purpose: {"LOGIN": "..."}
+    aliyun_access_key_id: str | None = None
+    aliyun_access_key_secret: str | None = None
+    aliyun_sms_endpoint: str = "https://dysmsapi.aliyuncs.com"
+    tencentcloud_secret_id: str | None = None
+    tencentcloud_secret_key: str | None = None
+    tencentcloud_region: str = "ap-guangzhou"
+    tencent_sms_sdk_app_id: str | None = None
+    tencent_sms_endpoint: str = "https://sms.tencentcloudapi.com"
+    # Real-name (name + ID number) verification (identity/idverify/): `sandbox` verifies only
+    # its demo table; production refuses it.
+    idverify_provider: Literal["sandbox", "tencent"] = "sandbox"
+    tencent_faceid_endpoint: str = "https://faceid.tencentcloudapi.com"
+    idverify_attempts_per_member: int = 5
+    idverify_attempts_per_ip: int = 20
+    idverify_window_seconds: int = 24 * 3600
+
     @field_validator("data_key")
     @classmethod
     def _data_key_is_32_bytes(cls, value: str) -> str:
@@ -167,6 +195,12 @@ class Settings(BaseSettings):
                 raise InsecureProductionSettings("production mode needs DATABASE_URL (PostgreSQL)")
             if not self.redis_url:
                 raise InsecureProductionSettings("production mode needs REDIS_URL")
+            sandboxes = [name for name in ("sms_provider", "idverify_provider")
+                         if getattr(self, name) == "sandbox"]
+            if sandboxes:
+                names = ", ".join(f"UNIONHUB_{n.upper()}" for n in sandboxes)
+                raise InsecureProductionSettings(
+                    f"production mode refuses the sandbox providers; set {names}")
         return self
 
     @property

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.sms import sms_code
+
 REGISTER = """mutation Register($input: RegisterInput!) {
   register(input: $input) { accessToken refreshToken member { id displayName tier } errors { code field message } }
 }"""
@@ -17,7 +19,9 @@ ME = "query Me { me { id tier phone name idNumber card { number status } union {
 async def test_register_verify_join_and_lookup(gql, factory):
     tree = await factory.tree()
     auto = tree.grassroots["A"][1]  # auto-approving union
-    reg = await gql(REGISTER, {"input": {"phone": "13812345678", "password": "long-enough-1"}})
+    code = await sms_code(gql, "13812345678")  # as in development: the sandbox's code
+    reg = await gql(REGISTER, {"input": {"phone": "13812345678", "password": "long-enough-1",
+                                         "smsCode": code}})
     assert reg.data["register"]["errors"] == []
     token = reg.data["register"]["accessToken"]
     assert reg.data["register"]["member"]["tier"] == "MEMBER"

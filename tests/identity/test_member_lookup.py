@@ -64,10 +64,10 @@ async def test_verify_identity_refreshes_the_cached_member(gql, factory: Factory
     assert warm.count == 0, "the record is cached before the write"
 
     r = await gql("mutation($i: VerifyIdentityInput!) { verifyIdentity(input: $i) { errors { code } } }",
-                  {"i": {"name": "王小明", "idNumber": "11010519491231002X"}}, token=newcomer.token)
+                  {"i": {"name": "张三丰", "idNumber": "11010519491231002X"}}, token=newcomer.token)
     assert r.data["verifyIdentity"]["errors"] == []
     after = await gql("{ me { name idNumber } }", token=newcomer.token)
-    assert after.data["me"] == {"name": "王小明", "idNumber": "11010519491231002X"}
+    assert after.data["me"] == {"name": "张三丰", "idNumber": "11010519491231002X"}
 
 
 async def test_join_approval_refreshes_the_cached_member(gql, factory: Factory):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.sms import sms_code
 from unionhub.settings import reset_settings_cache
 
 LOGIN = """mutation Login($input: LoginInput!) { login(input: $input) {
@@ -80,8 +81,11 @@ async def test_attempts_per_address_are_capped(gql, factory, limits):
 
 
 async def test_registrations_per_address_are_capped_before_hashing(gql, limits):
-    results = [await gql(REGISTER, {"input": {"phone": f"1360000000{i}", "password": "long-enough-1"}})
-               for i in range(3)]
+    phones = [f"1360000000{i}" for i in range(3)]
+    codes = [await sms_code(gql, phone) for phone in phones]
+    results = [await gql(REGISTER, {"input": {"phone": phone, "password": "long-enough-1",
+                                              "smsCode": code}})
+               for phone, code in zip(phones, codes, strict=True)]
     assert [r.data["register"]["errors"] for r in results[:2]] == [[], []]
     (error,) = results[2].data["register"]["errors"]
     assert error["code"] == "RATE_LIMITED" and error["retryAfterSeconds"] > 0

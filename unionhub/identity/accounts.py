@@ -5,17 +5,16 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from unionhub.clock import today_shanghai, utcnow
-from unionhub.errors import Conflict, InvalidCredentials, NotFound, ValidationFailed
-from unionhub.identity import audit
+from unionhub.clock import utcnow
+from unionhub.errors import Conflict, InvalidCredentials, ValidationFailed
+from unionhub.identity import audit, sms_codes
 from unionhub.identity.crypto import blind_index, encrypt
-from unionhub.identity.lookup import invalidate_member
-from unionhub.identity.models import Member, RefreshToken, Union
+from unionhub.identity.models import Member, RefreshToken, SmsPurpose, Union
 from unionhub.identity.orgs import ensure_holding_pool
 from unionhub.identity.passwords import (
     MAX_PASSWORD_LENGTH,
@@ -23,7 +22,7 @@ from unionhub.identity.passwords import (
     hash_password,
     verify_password,
 )
-from unionhub.identity.realname import parse_id_number, validate_name, validate_phone
+from unionhub.identity.realname import validate_phone
 from unionhub.identity.tokens import issue_access_token
 from unionhub.ratelimit import Rule, count, ensure_allowed, reset
 from unionhub.settings import get_settings
@@ -60,11 +59,15 @@ def _rules() -> tuple[Rule, Rule, Rule]:
             Rule("register-ip", s.register_attempts_per_ip, window))
 
 
-async def register(phone: str, password: str, client_ip: str | None = None) -> Session:
+async def register(phone: str, password: str, client_ip: str | None = None,
+                   sms_code: str = "") -> Session:
+    """Needs a REGISTER code sent to the phone. Whether the phone is taken is said only after
+    the code proves the caller holds it, so registration is no oracle of who has an account."""
     if client_ip:  # counted before any hashing: argon2 is the expensive part
         await count(_rules()[2], client_ip)
     phone = validate_phone(phone)
     _check_password(password)
+    code = await sms_codes.check_code(phone, SmsPurpose.REGISTER, sms_code, client_ip)
     bidx = phone_index(phone)
     if await Member.exists(phone_bidx=bidx):
         raise Conflict("this phone number is already registered", field="phone",
@@ -72,10 +75,12 @@ async def register(phone: str, password: str, client_ip: str | None = None) -> S
     pool = await ensure_holding_pool()
     password_hash = await hash_password(password)
     try:
-        member = await Member.create(
-            phone_enc=encrypt(phone, "phone"), phone_bidx=bidx, password_hash=password_hash,
-            display_name=f"会员{phone[-4:]}", union=pool,
-        )
+        async with in_transaction():  # the code is used up only if the account is made
+            await sms_codes.consume(code)
+            member = await Member.create(
+                phone_enc=encrypt(phone, "phone"), phone_bidx=bidx, password_hash=password_hash,
+                display_name=f"会员{phone[-4:]}", union=pool,
+            )
     except IntegrityError:  # a concurrent registration of the same phone won the race
         raise Conflict("this phone number is already registered", field="phone",
                        code="PHONE_TAKEN") from None
@@ -107,6 +112,11 @@ async def login(phone: str, password: str, client_ip: str | None = None) -> Sess
         raise InvalidCredentials("phone or password is wrong")
     await reset(phone_rule, phone_key)
     await member.fetch_related("cadre_org")
+    return await _start_session(member, family=None)
+
+
+async def start_session(member: Member) -> Session:
+    """A new session (a new refresh family) for a member who proved who they are."""
     return await _start_session(member, family=None)
 
 
@@ -172,32 +182,3 @@ async def refresh(refresh_token: str) -> Session:
 
 async def revoke_all_sessions(member_id: int) -> None:
     await RefreshToken.filter(member_id=member_id, revoked_at=None).update(revoked_at=utcnow())
-
-
-async def verify_identity(member_id: int, name: str, id_number: str,
-                          now: datetime | None = None) -> Member:
-    """Record the member's legal name and resident ID number after checking both."""
-    legal_name = validate_name(name)
-    resident = parse_id_number(id_number, today_shanghai(now))
-    bidx = id_number_index(resident.number)
-    async with in_transaction():
-        member = await Member.select_for_update().get_or_none(id=member_id)
-        if member is None:
-            raise NotFound("member not found")
-        if member.verified_at is not None:
-            raise Conflict("identity is already verified", code="ALREADY_VERIFIED")
-        if await Member.filter(id_number_bidx=bidx).exclude(id=member_id).exists():
-            raise Conflict("this ID number belongs to another account", field="idNumber",
-                           code="ID_NUMBER_TAKEN")
-        member.name_enc = encrypt(legal_name, "name")
-        member.id_number_enc = encrypt(resident.number, "id_number")
-        member.id_number_bidx = bidx
-        member.verified_at = now or utcnow()
-        try:
-            await member.save(update_fields=["name_enc", "id_number_enc", "id_number_bidx",
-                                             "verified_at", "updated_at"])
-        except IntegrityError:
-            raise Conflict("this ID number belongs to another account", field="idNumber",
-                           code="ID_NUMBER_TAKEN") from None
-    await invalidate_member(member_id)
-    return member

@@ -203,3 +203,76 @@ class AuditLog(Model):
         table = "audit_log"
         indexes = (Index(fields=("subject_type", "subject_id")),)
 
+
+
+class SmsPurpose(StrEnum):
+    REGISTER = "REGISTER"
+    LOGIN = "LOGIN"
+    RESET_PASSWORD = "RESET_PASSWORD"  # noqa: S105  (a purpose, not a password)
+    CHANGE_PHONE = "CHANGE_PHONE"
+
+
+class SmsCode(Model):
+    # A one-time code sent to a phone (identity/sms_codes.py). Only a keyed hash of the code is
+    # kept. Database rows, not Redis keys: the try counter must survive a Redis flush, or a
+    # flush would hand an attacker five fresh guesses at every live code.
+
+    id = fields.BigIntField(primary_key=True)
+    phone_bidx = fields.CharField(max_length=64)
+    purpose = fields.CharEnumField(SmsPurpose, max_length=16)
+    code_hash = fields.CharField(max_length=64)
+    attempts = fields.IntField(default=0)
+    expires_at = fields.DatetimeField()
+    consumed_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "sms_codes"
+        indexes = (Index(fields=("phone_bidx", "purpose", "id")),)
+        constraints = (CheckConstraint(check="attempts >= 0", name="sms_code_attempts"),)
+
+
+class SmsSendWindow(Model):
+    # One row per phone: when its last code went out and how many went out today (Shanghai).
+    # Claimed by conditional UPDATEs, so concurrent requests send at most one code per window.
+
+    id = fields.BigIntField(primary_key=True)
+    phone_bidx = fields.CharField(max_length=64, unique=True)
+    last_sent_at = fields.DatetimeField()
+    day = fields.CharField(max_length=10)  # YYYY-MM-DD in Asia/Shanghai
+    day_count = fields.IntField(default=0)
+
+    class Meta:
+        table = "sms_send_windows"
+        constraints = (CheckConstraint(check="day_count >= 0", name="sms_window_day_count"),)
+
+
+class SandboxSms(Model):
+    # What the sandbox SMS provider "sent" (development and tests only; production refuses
+    # the sandbox). In the database so `unionhub sandbox sms PHONE`, a separate process, reads
+    # it in the embedded mode too. The code is encrypted like any personal data.
+
+    id = fields.BigIntField(primary_key=True)
+    phone_bidx = fields.CharField(max_length=64, db_index=True)
+    purpose = fields.CharEnumField(SmsPurpose, max_length=16)
+    code_enc = fields.TextField()
+    sent_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "sandbox_sms"
+
+
+class IdentityConflict(Model):
+    # A verified name/ID-number pair already bound to another account (identity/verification.py):
+    # the member was told only "not verified, contact your union"; their union's cadres see it.
+
+    id = fields.BigIntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "identity.Member", related_name="identity_conflicts", on_delete=fields.CASCADE
+    )
+    holder_member_id = fields.BigIntField()  # the account the number is bound to
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "identity_conflicts"
+        indexes = (Index(fields=("member_id", "id")),)

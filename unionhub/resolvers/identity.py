@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 
 from unionhub.errors import NotFound, ValidationFailed
-from unionhub.identity import accounts, audit, membership, orgs, roles
+from unionhub.identity import accounts, audit, membership, orgs, roles, verification
 from unionhub.identity.access import path_in_scope, require_authenticated, require_scope
 from unionhub.identity.lookup import (
     get_record,
@@ -194,8 +194,10 @@ def _client_ip(info: strawberry.Info) -> str | None:
     return request.client.host if request is not None and request.client else None
 
 
-async def register(info: strawberry.Info, phone: str, password: str) -> AuthPayload:
-    return await payload(AuthPayload, accounts.register(phone, password, _client_ip(info)),
+async def register(info: strawberry.Info, phone: str, password: str,
+                   sms_code: str) -> AuthPayload:
+    return await payload(AuthPayload,
+                         accounts.register(phone, password, _client_ip(info), sms_code),
                          _session(info))
 
 
@@ -212,7 +214,7 @@ async def verify_identity(info: strawberry.Info, name: str, id_number: str) -> M
     member_id = require_authenticated(info.context.principal)
 
     async def work():
-        await accounts.verify_identity(member_id, name, id_number)
+        await verification.verify_identity(member_id, name, id_number, _client_ip(info))
         return await get_record(member_id)
 
     return await payload(MemberPayload, work(),

@@ -9,6 +9,7 @@ from unionhub.identity.models import Role
 from unionhub.resolvers import identity as r
 from unionhub.schema.builder import SchemaPart
 from unionhub.schema.entities import MemberRef, UnionRef
+from unionhub.schema.identity_accounts import PhoneAccountMutation, PhoneAccountQuery
 from unionhub.schema.identity_types import (
     AuditEntry,
     AuthPayload,
@@ -32,6 +33,7 @@ from unionhub.schema.relay import Connection
 class RegisterInput:
     phone: str
     password: str
+    sms_code: str = strawberry.field(description="From requestSmsCode(purpose: REGISTER).")
 
 
 @strawberry.input
@@ -102,7 +104,7 @@ class CreateUnionInput:
 
 
 @strawberry.type
-class IdentityQuery:
+class IdentityQuery(PhoneAccountQuery):
     me: MemberRef | None = gql_field(tier=Tier.MEMBER, resolver=r.me)
     member: MemberRef | None = gql_field(
         tier=Tier.MEMBER, resolver=r.member,
@@ -127,10 +129,10 @@ class IdentityQuery:
 
 
 @strawberry.type
-class IdentityMutation:
+class IdentityMutation(PhoneAccountMutation):
     @gql_field()
     async def register(self, info: strawberry.Info, input: RegisterInput) -> AuthPayload:
-        return await r.register(info, input.phone, input.password)
+        return await r.register(info, input.phone, input.password, input.sms_code)
 
     @gql_field()
     async def login(self, info: strawberry.Info, input: LoginInput) -> AuthPayload:

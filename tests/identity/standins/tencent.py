@@ -1,0 +1,121 @@
+"""Tencent Cloud API 3.0 stand-in: SMS SendSms (2021-01-11) and faceid IdCardVerification
+(2018-03-01), as respx routes.
+
+Requests are POSTed JSON signed TC3-HMAC-SHA256 (Tencent's "签名方法 v3"): a canonical request
+of method, path, query, the signed headers (lower-cased name:value), the signed header names
+and the SHA-256 of the body; the string to sign is the algorithm, X-TC-Timestamp, the
+credential scope (date/service/tc3_request) and the canonical request's SHA-256; the key is
+derived HMAC-SHA256 from "TC3" + secret key through the date, the service and "tc3_request".
+Answers are {"Response": {...}} with an "Error" object on failure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+
+SECRET_ID = "AKIDstandin0000000000000000000000"
+SECRET_KEY = "standin-secret-key-0123456789abcdef"
+SMS_HOST = "sms.tencentcloudapi.com"
+FACEID_HOST = "faceid.tencentcloudapi.com"
+SDK_APP_ID = "1400123456"
+SIGN_NAME = "陕西工会"
+TEMPLATE_ID = "1910001"
+
+
+def _hmac(key: bytes, text: str) -> bytes:
+    return hmac.new(key, text.encode(), hashlib.sha256).digest()
+
+
+def tc3_signature_ok(request: httpx.Request, service: str) -> bool:
+    auth = request.headers.get("Authorization", "")
+    algorithm, _, rest = auth.partition(" ")
+    parts = dict(p.strip().split("=", 1) for p in rest.split(","))
+    secret_id, date, scope_service, terminator = parts["Credential"].split("/")
+    if (algorithm != "TC3-HMAC-SHA256" or secret_id != SECRET_ID or scope_service != service
+            or terminator != "tc3_request"):
+        return False
+    timestamp = request.headers["X-TC-Timestamp"]
+    if datetime.fromtimestamp(int(timestamp), UTC).strftime("%Y-%m-%d") != date:
+        return False
+    signed = parts["SignedHeaders"].split(";")
+    if not {"content-type", "host"} <= set(signed):
+        return False
+    headers = "".join(f"{h}:{request.headers[h].strip().lower()}\n" for h in signed)
+    canonical = "\n".join([request.method, request.url.path, request.url.query.decode(), headers,
+                           parts["SignedHeaders"], hashlib.sha256(request.content).hexdigest()])
+    to_sign = "\n".join(["TC3-HMAC-SHA256", timestamp, f"{date}/{service}/tc3_request",
+                         hashlib.sha256(canonical.encode()).hexdigest()])
+    key = _hmac(_hmac(_hmac(("TC3" + SECRET_KEY).encode(), date), service), "tc3_request")
+    expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, parts["Signature"])
+
+
+def _answer(body: dict) -> httpx.Response:
+    return httpx.Response(200, json={"Response": {**body, "RequestId": str(uuid.uuid4())}})
+
+
+def error(code: str, message: str = "refused") -> httpx.Response:
+    return _answer({"Error": {"Code": code, "Message": message}})
+
+
+@dataclass
+class TencentCloud:
+    """What the stand-in received, and how it answers next (`sms_status`, `faceid_result`, or
+    an `override` answer such as an HTTP 502 or a raised transport error)."""
+
+    sms_sent: list[dict] = field(default_factory=list)  # SendSms bodies, decoded
+    verifications: list[dict] = field(default_factory=list)  # IdCardVerification bodies
+    records: dict[str, str] = field(default_factory=dict)  # the authority's ID number -> name
+    sms_status: str = "Ok"
+    faceid_result: str | None = None  # force a Result code ("-4", "-7", ...)
+    override: Callable[[], httpx.Response] | None = None
+    bad_signatures: int = 0
+
+    def codes_sent_to(self, phone: str) -> list[str]:
+        return [b["TemplateParamSet"][0] for b in self.sms_sent
+                if b["PhoneNumberSet"] == [f"+86{phone}"]]
+
+    def sms(self, request: httpx.Request) -> httpx.Response:
+        if not tc3_signature_ok(request, "sms"):
+            self.bad_signatures += 1
+            return error("AuthFailure.SignatureFailure", "signature mismatch")
+        assert request.headers["X-TC-Action"] == "SendSms"
+        assert request.headers["X-TC-Version"] == "2021-01-11"
+        if self.override:
+            return self.override()
+        body = json.loads(request.content)
+        self.sms_sent.append(body)
+        if body["SmsSdkAppId"] != SDK_APP_ID or body["SignName"] != SIGN_NAME:
+            return error("FailedOperation.SignatureIncorrectOrUnapproved")
+        if body["TemplateId"] != TEMPLATE_ID:
+            return error("FailedOperation.TemplateIncorrectOrUnapproved")
+        phone = body["PhoneNumberSet"][0]
+        code = "Ok" if self.sms_status == "Ok" else self.sms_status
+        return _answer({"SendStatusSet": [{
+            "SerialNo": uuid.uuid4().hex, "PhoneNumber": phone, "Fee": 1, "SessionContext": "",
+            "Code": code, "Message": "send success" if code == "Ok" else "refused",
+            "IsoCode": "CN"}]})
+
+    def faceid(self, request: httpx.Request) -> httpx.Response:
+        if not tc3_signature_ok(request, "faceid"):
+            self.bad_signatures += 1
+            return error("AuthFailure.SignatureFailure", "signature mismatch")
+        assert request.headers["X-TC-Action"] == "IdCardVerification"
+        assert request.headers["X-TC-Version"] == "2018-03-01"
+        if self.override:
+            return self.override()
+        body = json.loads(request.content)
+        self.verifications.append(body)
+        result = self.faceid_result
+        if result is None:
+            known = self.records.get(body["IdCard"])
+            result = "-5" if known is None else ("0" if known == body["Name"] else "-1")
+        return _answer({"Result": result, "Description": "stand-in"})
