@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     blind_index_key: str = DEV_BLIND_INDEX_KEY  # HMAC key for exact-match lookups of personal data
     access_token_ttl_seconds: int = 900
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    # A refresh token presented again this soon after its rotation (two tabs at once) gets the
+    # same new pair; later, the reuse revokes its family.
+    refresh_reuse_grace_seconds: int = 10
 
     # argon2id at OWASP's minimum (m=19 MiB, t=2, p=1): ~21 ms a hash on this machine type.
     argon2_memory_kib: int = 19 * 1024

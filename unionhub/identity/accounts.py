@@ -7,13 +7,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import orjson
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import today_shanghai, utcnow
 from unionhub.errors import Conflict, InvalidCredentials, NotFound, ValidationFailed
 from unionhub.identity import audit
-from unionhub.identity.crypto import blind_index, encrypt
+from unionhub.identity.crypto import blind_index, decrypt, encrypt
 from unionhub.identity.lookup import invalidate_member
 from unionhub.identity.models import Member, RefreshToken, Union
 from unionhub.identity.orgs import ensure_holding_pool
@@ -24,6 +25,8 @@ from unionhub.identity.passwords import (
     verify_password,
 )
 from unionhub.identity.realname import parse_id_number, validate_name, validate_phone
+from unionhub.identity.revocation import publish
+from unionhub.identity.sessions import revoke_member_sessions
 from unionhub.identity.tokens import issue_access_token
 from unionhub.ratelimit import Rule, count, ensure_allowed, reset
 from unionhub.settings import get_settings
@@ -117,8 +120,9 @@ def _hash_token(token: str) -> str:
 async def _start_session(member: Member, family: str | None) -> Session:
     settings = get_settings()
     token = secrets.token_urlsafe(32)
+    family = family or secrets.token_hex(16)
     await RefreshToken.create(
-        member=member, family=family or secrets.token_hex(16), token_hash=_hash_token(token),
+        member=member, family=family, token_hash=_hash_token(token),
         expires_at=utcnow() + timedelta(seconds=settings.refresh_token_ttl_seconds),
     )
     cadre_org: Union | None = None
@@ -126,18 +130,41 @@ async def _start_session(member: Member, family: str | None) -> Session:
         cadre_org = await Union.get(id=member.cadre_org_id)
     access = issue_access_token(
         member.id, member.role, cadre_org.id if cadre_org else None,
-        cadre_org.path if cadre_org else None,
+        cadre_org.path if cadre_org else None, session_id=family,
     )
     return Session(member=member, access_token=access, refresh_token=token)
 
 
+_SUCCESSOR = "refresh_successor"  # the encryption purpose of a spent token's successor pair
+
+
+def _seal(session: Session) -> str:
+    return encrypt(orjson.dumps([session.access_token, session.refresh_token]).decode(),
+                   _SUCCESSOR)
+
+
+async def _grace_pair(row: RefreshToken, now: datetime) -> Session | None:
+    """The pair a spent token was exchanged for, if it was spent within the grace window and
+    that pair is still the family's newest (its refresh token not spent in turn): a replay of
+    an older token is theft, not a second tab."""
+    grace = timedelta(seconds=get_settings().refresh_reuse_grace_seconds)
+    if row.successor_enc is None or row.used_at is None or now - row.used_at > grace:
+        return None
+    access, token = orjson.loads(decrypt(row.successor_enc, _SUCCESSOR))
+    if not await RefreshToken.filter(token_hash=_hash_token(token), used_at=None,
+                                     revoked_at=None).exists():
+        return None
+    return Session(member=await Member.get(id=row.member_id), access_token=access,
+                   refresh_token=token)
+
+
 async def refresh(refresh_token: str) -> Session:
-    """Rotate: the presented token is spent and a new one of the same family issued. A token
-    presented twice means it was stolen (or replayed): the whole family is revoked.
+    """Rotate: the presented token is spent and a new one of the same family issued. The same
+    token presented again within the grace window (two tabs, a retried request) gets the same
+    new pair; presented after it, it was stolen (or replayed): the whole family is revoked.
 
     The presented row is locked for the whole rotation, so a concurrent use of the same token
-    waits until the new token exists and then revokes it with the rest of the family: of two
-    concurrent refreshes one wins, and the reuse still ends the family, in any order."""
+    waits until the new pair is stored beside it and then gets that pair."""
     now = utcnow()
     error: InvalidCredentials | None = None
     async with in_transaction():
@@ -145,12 +172,12 @@ async def refresh(refresh_token: str) -> Session:
             token_hash=_hash_token(refresh_token))
         if row is None:
             error = InvalidCredentials("refresh token is invalid", code="TOKEN_INVALID")
-        elif row.revoked_at is not None:
+        elif row.revoked_at is not None or await _family_revoked(row.family):
             error = InvalidCredentials("refresh token was revoked", code="TOKEN_REVOKED")
         elif row.used_at is not None:
-            await RefreshToken.filter(family=row.family, revoked_at=None).update(revoked_at=now)
-            error = InvalidCredentials("refresh token was already used; sign in again",
-                                       code="TOKEN_REUSED")
+            if (pair := await _grace_pair(row, now)) is not None:
+                return pair
+            error = await _reused(row, now)
         elif row.expires_at <= now:
             error = InvalidCredentials("refresh token expired", code="TOKEN_EXPIRED")
         else:
@@ -159,19 +186,37 @@ async def refresh(refresh_token: str) -> Session:
                 used_at=now)
             if spent == 1:
                 member = await Member.get(id=row.member_id)
-                return await _start_session(member, family=row.family)
-            await RefreshToken.filter(family=row.family, revoked_at=None).update(revoked_at=now)
-            error = InvalidCredentials("refresh token was already used; sign in again",
-                                       code="TOKEN_REUSED")
+                session = await _start_session(member, family=row.family)
+                await RefreshToken.filter(id=row.id).update(successor_enc=_seal(session))
+                return session
+            row = await RefreshToken.get(id=row.id)
+            if row.revoked_at is None and (pair := await _grace_pair(row, now)) is not None:
+                return pair
+            error = await _reused(row, now)
     # Raised after the commit: the family's revocation must stick.
     if error.code == "TOKEN_REUSED":
+        await publish([row.family])
         await audit.record("auth.refresh_token.reused", actor_id=row.member_id,
                            subject_type="member", subject_id=row.member_id)
     raise error
 
 
-async def revoke_all_sessions(member_id: int) -> None:
-    await RefreshToken.filter(member_id=member_id, revoked_at=None).update(revoked_at=utcnow())
+async def _family_revoked(family: str) -> bool:
+    # Revocations mark the whole family; a token minted by a refresh racing the revocation
+    # may have escaped the mark, but not this check.
+    return await RefreshToken.filter(family=family, revoked_at__isnull=False).exists()
+
+
+async def _reused(row: RefreshToken, now: datetime) -> InvalidCredentials:
+    await RefreshToken.filter(family=row.family, revoked_at=None).update(revoked_at=now)
+    return InvalidCredentials("refresh token was already used; sign in again",
+                              code="TOKEN_REUSED")
+
+
+async def revoke_all_sessions(member_id: int, reason: str = "admin",
+                              actor_id: int | None = None) -> int:
+    """Kept for callers of the old name: see `sessions.revoke_member_sessions`."""
+    return await revoke_member_sessions(member_id, reason=reason, actor_id=actor_id)
 
 
 async def verify_identity(member_id: int, name: str, id_number: str,
