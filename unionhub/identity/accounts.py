@@ -15,6 +15,7 @@ from unionhub.clock import today_shanghai, utcnow
 from unionhub.errors import Conflict, InvalidCredentials, NotFound, ValidationFailed
 from unionhub.identity import audit, lockout
 from unionhub.identity.crypto import blind_index, decrypt, encrypt
+from unionhub.identity.display_names import default_display_name
 from unionhub.identity.lookup import invalidate_member
 from unionhub.identity.models import Member, RefreshToken, Union
 from unionhub.identity.orgs import ensure_holding_pool
@@ -76,7 +77,7 @@ async def register(phone: str, password: str, client_ip: str | None = None) -> S
     try:
         member = await Member.create(
             phone_enc=encrypt(phone, "phone"), phone_bidx=bidx, password_hash=password_hash,
-            display_name=f"会员{phone[-4:]}", union=pool,
+            display_name=default_display_name(), union=pool,
         )
     except IntegrityError:  # a concurrent registration of the same phone won the race
         raise Conflict("this phone number is already registered", field="phone",
