@@ -87,6 +87,7 @@ async def prepare(buyers: int, tag: str) -> dict[str, Any]:
     """A fresh product (buyers + 1 SKUs), and `buyers` verified members with their tokens."""
     from unionhub import db
     from unionhub.identity.models import CardStatus, Member, MemberCard, Role
+    from unionhub.identity.seed import SYNTHETIC_PREFIX
     from unionhub.identity.tokens import issue_access_token
     from unionhub.mall.catalogue import SkuSpec, create_category, create_product, create_supplier
     from unionhub.mall.models import Category, Supplier
@@ -106,7 +107,7 @@ async def prepare(buyers: int, tag: str) -> dict[str, Any]:
         active = MemberCard.filter(status=CardStatus.ACTIVE).values("member_id")
         from tortoise.expressions import Subquery
 
-        members = await (Member.filter(display_name__startswith="会员170", role=Role.MEMBER,
+        members = await (Member.filter(display_name__startswith=SYNTHETIC_PREFIX, role=Role.MEMBER,
                                        verified_at__isnull=False, id__in=Subquery(active))
                          .order_by("id").limit(buyers).values_list("id", flat=True))
         if len(members) < buyers:

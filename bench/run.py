@@ -150,7 +150,7 @@ def cli(args: list[str], db: str, timeout: float = 3600) -> float:
 
 
 def synthetic_members(db: str) -> int:
-    return int(psql("SELECT count(*) FROM members WHERE display_name LIKE '会员170%'", db) or 0)
+    return int(psql("SELECT count(*) FROM members WHERE display_name LIKE '示例会员%'", db) or 0)
 
 
 def prepare(db: str, members: int) -> dict[str, Any]:
@@ -188,7 +188,7 @@ def sample_cards(db: str, k: int, seed: int = 8) -> list[str]:
     # TABLESAMPLE-free and index-friendly: pick random member ids in the synthetic range.
     lo, hi = (int(x) for x in psql(
         "SELECT min(member_id), max(member_id) FROM member_cards c JOIN members m "
-        "ON m.id = c.member_id WHERE m.display_name LIKE '会员170%'", db).split("|"))
+        "ON m.id = c.member_id WHERE m.display_name LIKE '示例会员%'", db).split("|"))
     rng = random.Random(seed)
     ids = rng.sample(range(lo, hi + 1), min(k * 2, hi - lo + 1, max(total, 1)))
     rows = psql("SELECT number FROM member_cards WHERE status = 'ACTIVE' AND member_id IN ("

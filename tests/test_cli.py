@@ -18,7 +18,7 @@ from tests.sms import sms_code
 from tests.test_schema_snapshot import printed, snapshot_path
 from unionhub.identity.codes import luhn_check_digit
 from unionhub.identity.models import Member, MemberCard
-from unionhub.identity.seed import seed_members
+from unionhub.identity.seed import SYNTHETIC_PREFIX, seed_members
 from unionhub.schema.builder import build_schema
 from unionhub.settings import get_settings
 
@@ -130,7 +130,7 @@ async def test_seed_members_is_set_based_and_resumable(gql, factory):
     assert len(cards) == len(set(cards)) >= 25
     assert all(luhn_check_digit(n[:-1]) == n[-1] for n in cards)
     # Spread over every grassroots union, all verified members with an active card.
-    seeded = await Member.filter(display_name__startswith="会员170")
+    seeded = await Member.filter(display_name__startswith=SYNTHETIC_PREFIX)
     assert {m.union_id for m in seeded} == {u.id for u in tree.all_grassroots}
     assert all(m.verified_at is not None and m.id_number_bidx for m in seeded)
 
@@ -159,7 +159,7 @@ async def test_seed_members_command_shows_progress(factory):
     assert result.returncode == 0, result.stderr
     assert "40 members added" in result.stdout
     assert "seeding" in result.stderr and "40/40" in result.stderr  # tqdm's bar
-    assert await Member.filter(display_name__startswith="会员170").count() == 40
+    assert await Member.filter(display_name__startswith=SYNTHETIC_PREFIX).count() == 40
     again = await run("seed", "--members", "40")
     assert again.returncode == 0 and "0 members added" in again.stdout
 

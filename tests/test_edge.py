@@ -109,3 +109,32 @@ async def test_unexpected_errors_are_masked_with_the_trace_id(gql, factory):
 async def test_batched_requests_are_refused(http):
     response = await http.post("/graphql", json=[{"query": QUERY}, {"query": QUERY}])
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("query_string", [
+    "%71uery={q}",  # percent-encoded name
+    "%71%75%65%72%79={q}",
+    "query={q}&query={q}",  # repeated
+    "x=1&query={q}",
+    "operation%4Eame=Roots&%71uery={q}",
+    "%65xtensions=%7B%7D",  # an APQ hash alone runs a stored operation
+    "operationName=Roots&extensions=%7B%7D",
+])
+async def test_encoded_or_repeated_graphql_parameters_need_the_header(http, factory,
+                                                                      query_string):
+    from urllib.parse import quote
+
+    await factory.tree()
+    url = "/graphql?" + query_string.format(q=quote("query Roots { unions { name } }"))
+    forged = await http.get(url)
+    assert forged.status_code == 400
+    assert forged.json()["errors"][0]["extensions"]["code"] == "CSRF_PREVENTED"
+    allowed = await http.get(url, headers={"X-UnionHub-Request": "1"})
+    assert allowed.status_code != 400 or allowed.json()["errors"][0]["extensions"].get(
+        "code") != "CSRF_PREVENTED"
+
+
+async def test_a_query_string_without_graphql_parameters_is_not_refused(http):
+    # `query` as a value, not a name: not an operation (GraphiQL's page load, for one).
+    response = await http.get("/graphql?next=query%3D1", headers={"accept": "text/html"})
+    assert response.status_code == 200

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -18,6 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 # cannot be a forged "simple" request (Apollo's CSRF prevention).
 _PREFLIGHT_HEADERS = ("x-unionhub-request", "apollo-require-preflight", "x-apollo-operation-name")
 _SIMPLE_CONTENT_TYPES = ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data")
+# Query-string parameters that make a GET a GraphQL operation (strawberry reads them decoded).
+_GRAPHQL_PARAMETERS = frozenset(("query", "operationName", "extensions"))
 
 
 async def _reject(send: Send, status: int, code: str, message: str) -> None:
@@ -105,12 +108,21 @@ class CsrfPrevention:
 def _is_simple(scope: Scope) -> bool:
     method = scope["method"]
     if method == "GET":
-        return b"query=" in scope.get("query_string", b"") or b"extensions=" in scope.get(
-            "query_string", b"")
+        return _names_graphql_parameter(scope.get("query_string", b""))
     if method == "POST":
         content_type = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
         return content_type in _SIMPLE_CONTENT_TYPES or not content_type
     return False
+
+
+def _names_graphql_parameter(query_string: bytes) -> bool:
+    """Does the query string carry an operation? Decoded exactly as the GraphQL view will read
+    it (`parse_qsl`, as Starlette's QueryParams): percent-encoded names (`%71uery=`) and
+    repeated parameters are seen as what they are; a raw byte search missed `%71uery`."""
+    if not query_string:
+        return False
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    return any(name in _GRAPHQL_PARAMETERS for name, _ in pairs)
 
 
 class SecurityHeaders:

@@ -38,7 +38,7 @@ async def ensure_allowed(rule: Rule, subject: str) -> None:
     count = await safe(get_redis().get(key), None)
     if count is not None and int(count) >= rule.limit:
         retry = await _retry_after(key, rule.window_seconds)
-        raise RateLimited(f"too many attempts; try again in {_human(retry)}",
+        raise RateLimited(f"too many attempts; try again in {human_duration(retry)}",
                           retry_after_seconds=retry)
 
 
@@ -54,7 +54,7 @@ async def count(rule: Rule, subject: str) -> int:
     attempts = int(result[0])
     if attempts > rule.limit:
         retry = await _retry_after(key, rule.window_seconds)
-        raise RateLimited(f"too many attempts; try again in {_human(retry)}",
+        raise RateLimited(f"too many attempts; try again in {human_duration(retry)}",
                           retry_after_seconds=retry)
     return attempts
 
@@ -63,5 +63,5 @@ async def reset(rule: Rule, subject: str) -> None:
     await safe(get_redis().delete(_key(rule, subject)), 0)
 
 
-def _human(seconds: int) -> str:
+def human_duration(seconds: int) -> str:
     return f"{seconds} s" if seconds < 120 else f"{math.ceil(seconds / 60)} min"

@@ -7,6 +7,7 @@ default is marked `DEV_` and the settings refuse to load in production while one
 from __future__ import annotations
 
 import base64
+import ipaddress
 from functools import lru_cache
 from typing import Literal
 
@@ -55,6 +56,9 @@ class Settings(BaseSettings):
     blind_index_key: str = DEV_BLIND_INDEX_KEY  # HMAC key for exact-match lookups of personal data
     access_token_ttl_seconds: int = 900
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    # A refresh token presented again this soon after its rotation (two tabs at once) gets the
+    # same new pair; later, the reuse revokes its family.
+    refresh_reuse_grace_seconds: int = 10
 
     # argon2id at OWASP's minimum (m=19 MiB, t=2, p=1): ~21 ms a hash on this machine type.
     argon2_memory_kib: int = 19 * 1024
@@ -118,11 +122,20 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)  # JSON list, e.g. '["https://app.example"]'
     persisted_operations_file: str | None = None  # manifest written by `unionhub operations add`
     persisted_operations_only: bool = False  # safelist: run registered operations only
-    # Sign-in abuse: failed logins per phone (then locked out for the window), attempts per IP.
-    login_failures_per_phone: int = 5
+    # Sign-in abuse: failed logins per phone (a wide attack: see below), attempts per IP.
+    login_failures_per_phone: int = 50
     login_attempts_per_ip: int = 30
     register_attempts_per_ip: int = 10
     rate_limit_window_seconds: int = 900
+    # Issue 16: password failures per (phone, client address) before that pair waits, with the
+    # wait doubling from the base at each further failure up to the cap. A phone with
+    # `login_failures_per_phone` failures in the window (from any addresses: a wide attack)
+    # has its password path paused for the rest of the window; SMS sign-in is not affected.
+    login_failures_per_pair: int = 5
+    login_backoff_base_seconds: int = 2
+    login_backoff_max_seconds: int = 900
+    # Gateways whose X-Forwarded-For is believed (JSON list of addresses or CIDRs).
+    trusted_proxies: list[str] = Field(default_factory=list)
 
     # Phone ownership by SMS code (issue 16; identity/sms_codes.py). `sandbox` sends nothing:
     # it keeps the codes for `unionhub sandbox sms PHONE`, and production refuses it.
@@ -162,6 +175,17 @@ class Settings(BaseSettings):
             key = b""
         if len(key) != 32:
             raise ValueError("UNIONHUB_DATA_KEY must be the base64 of 32 bytes (AES-256-GCM)")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"UNIONHUB_TRUSTED_PROXIES: {entry!r} is not an address or "
+                                 "network") from None
         return value
 
     @field_validator("payment_providers")

@@ -8,12 +8,12 @@ from tests.activities.helpers import ENROLL, create, enroll
 from tests.factories import Factory
 from unionhub.activities.models import Activity, Enrollment
 from unionhub.identity.models import Member
-from unionhub.identity.seed import seed_members
+from unionhub.identity.seed import SYNTHETIC_PREFIX, seed_members
 
 
 async def _members(n: int, union) -> list[str]:
     await seed_members(n, [union], phone_prefix="171")
-    rows = await Member.filter(display_name__startswith="会员171").order_by("id")
+    rows = await Member.filter(display_name__startswith=SYNTHETIC_PREFIX).order_by("id")
     return [Factory.token_for(m) for m in rows]
 
 

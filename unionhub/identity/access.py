@@ -28,6 +28,7 @@ class Principal:
     role: Role | None = None
     scope_path: str | None = None
     scope_org_id: int | None = None
+    session_id: str | None = None  # the sign-in this token belongs to (sessions.logout)
 
     @property
     def is_authenticated(self) -> bool:

@@ -181,9 +181,14 @@ class RefreshToken(Model):
     used_at = fields.DatetimeField(null=True)
     revoked_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # The pair this token was exchanged for, encrypted: a second use within the grace window
+    # (two app tabs refreshing at once) gets the same pair instead of revoking the family.
+    successor_enc = fields.TextField(null=True)
 
     class Meta:
         table = "refresh_tokens"
+        # Families revoked in the last minutes: the revocation list's database fallback.
+        indexes = (Index(fields=("revoked_at",)),)
 
 
 class AuditLog(Model):

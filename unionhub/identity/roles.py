@@ -9,9 +9,9 @@ from tortoise.transactions import in_transaction
 from unionhub.errors import AccessDenied, NotFound, ValidationFailed
 from unionhub.identity import audit
 from unionhub.identity.access import Principal
-from unionhub.identity.accounts import revoke_all_sessions
 from unionhub.identity.lookup import invalidate_member
 from unionhub.identity.models import Member, Role, Union
+from unionhub.identity.sessions import revoke_member_sessions
 
 
 async def assign_role(principal: Principal, member_id: int, role: Role,
@@ -40,6 +40,7 @@ async def assign_role(principal: Principal, member_id: int, role: Role,
         await audit.record("identity.role.change", actor_id=principal.member_id,
                            subject_type="member", subject_id=member_id,
                            detail={"from": before, "to": {"role": role.value, "org": cadre_org_id}})
-        await revoke_all_sessions(member_id)
+        await revoke_member_sessions(member_id, reason="role_change",
+                                     actor_id=principal.member_id)
     await invalidate_member(member_id)
     return member

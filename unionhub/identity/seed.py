@@ -18,6 +18,7 @@ from unionhub.db import conn, is_postgres
 from unionhub.identity.accounts import id_number_index, phone_index
 from unionhub.identity.codes import CARD_PREFIX, luhn_check_digit
 from unionhub.identity.crypto import encrypt
+from unionhub.identity.display_names import default_display_name
 from unionhub.identity.models import Member, MemberCard, Role, Union, UnionLevel
 from unionhub.identity.orgs import create_union, ensure_holding_pool
 from unionhub.identity.passwords import hash_password_sync
@@ -103,6 +104,25 @@ async def _next_member_id() -> int:
     return (last.id if last else 0) + 1
 
 
+# Synthetic members' display names: `示例会员` and a code, so demo screens and benchmarks can
+# tell them from accounts people made, without deriving anything from their phones.
+SYNTHETIC_PREFIX = "示例会员"
+
+
+async def _seeded_count(phone_prefix: str, n: int) -> int:
+    """How many of the prefix's synthetic members exist: they are inserted in phone order, in
+    committed batches, so a binary search over the phones' blind indexes finds the first
+    missing one (display names say nothing about the phone, so they cannot tell)."""
+    low, high = 0, n  # members [0, low) exist; [high, n) do not
+    while low < high:
+        mid = (low + high) // 2
+        if await Member.exists(phone_bidx=phone_index(f"{phone_prefix}{mid:08d}")):
+            low = mid + 1
+        else:
+            high = mid
+    return low
+
+
 async def seed_members(n: int, unions: list[Union], *, batch_size: int = 5000, seed: int = 2026,
                        phone_prefix: str = "170", progress: Callable[[int], None] | None = None,
                        ) -> int:
@@ -111,7 +131,7 @@ async def seed_members(n: int, unions: list[Union], *, batch_size: int = 5000, s
     rng = random.Random(seed)
     password_hash = hash_password_sync(DEMO_PASSWORD)  # one hash shared: synthetic accounts
     now = utcnow()
-    start_offset = await Member.filter(display_name__startswith=f"会员{phone_prefix}").count()
+    start_offset = await _seeded_count(phone_prefix, n)
     next_id = await _next_member_id()
     done = 0
     for batch_start in range(start_offset, n, batch_size):
@@ -124,7 +144,8 @@ async def seed_members(n: int, unions: list[Union], *, batch_size: int = 5000, s
             next_id += 1
             members.append(Member(
                 id=member_id, phone_enc=encrypt(phone, "phone"), phone_bidx=phone_index(phone),
-                password_hash=password_hash, display_name=f"会员{phone_prefix}{i:08d}"[:40],
+                password_hash=password_hash,
+                display_name=SYNTHETIC_PREFIX + default_display_name(rng).removeprefix("会员"),
                 role=Role.MEMBER, union_id=unions[i % len(unions)].id, joined_at=now,
                 name_enc=encrypt(synthetic_name(rng), "name"),
                 id_number_enc=encrypt(id_number, "id_number"),
@@ -156,7 +177,7 @@ async def _account(phone: str, union: Union, *, verified: bool, name: str | None
     now = utcnow()
     member = await Member.create(
         phone_enc=encrypt(phone, "phone"), phone_bidx=phone_index(phone),
-        password_hash=hash_password_sync(DEMO_PASSWORD), display_name=f"会员{phone[-4:]}",
+        password_hash=hash_password_sync(DEMO_PASSWORD), display_name=default_display_name(),
         role=role, cadre_org=cadre_org, union=union,
         joined_at=now if verified and not union.is_holding_pool else None,
         name_enc=encrypt(name, "name") if name else None,

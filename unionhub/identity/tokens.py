@@ -10,6 +10,7 @@ import jwt
 from unionhub.errors import NotAuthenticated
 from unionhub.identity.access import GUEST, Principal
 from unionhub.identity.models import Role
+from unionhub.identity.revocation import REVOKED
 from unionhub.settings import get_settings
 
 _ALGORITHM = "HS256"
@@ -17,13 +18,15 @@ _AUDIENCE = "unionhub"
 
 
 def issue_access_token(member_id: int, role: Role, scope_org_id: int | None,
-                       scope_path: str | None) -> str:
+                       scope_path: str | None, session_id: str | None = None) -> str:
     settings = get_settings()
     now = int(time.time())
     claims: dict[str, Any] = {
         "sub": str(member_id), "role": role.value, "iat": now,
         "exp": now + settings.access_token_ttl_seconds, "aud": _AUDIENCE, "typ": "access",
     }
+    if session_id:
+        claims["sid"] = session_id
     if scope_path:
         claims["org"] = scope_org_id
         claims["scope"] = scope_path
@@ -31,8 +34,9 @@ def issue_access_token(member_id: int, role: Role, scope_org_id: int | None,
 
 
 # Verified tokens, so a client's repeated requests skip the signature check (hot path). An
-# entry lives until the token's own expiry or a minute, whichever is sooner; access tokens are
-# stateless, so nothing is revoked that the cache could miss. Refused tokens are never cached.
+# entry lives until the token's own expiry or a minute, whichever is sooner. Refused tokens are
+# never cached; a revoked session is checked on every use, cached or not (a set lookup in this
+# process's copy of the revocations, `revocation.REVOKED`).
 _VERIFIED_CACHE_MAX = 10_000
 _VERIFIED_CACHE_SECONDS = 60
 _verified: dict[str, tuple[float, Principal]] = {}
@@ -42,11 +46,14 @@ def principal_from_token(token: str) -> Principal:
     now = time.time()
     hit = _verified.get(token)
     if hit is not None and hit[0] > now:
-        return hit[1]
-    principal, expires_at = _verify(token)
-    if len(_verified) >= _VERIFIED_CACHE_MAX:
-        _verified.clear()
-    _verified[token] = (min(expires_at, now + _VERIFIED_CACHE_SECONDS), principal)
+        principal = hit[1]
+    else:
+        principal, expires_at = _verify(token)
+        if len(_verified) >= _VERIFIED_CACHE_MAX:
+            _verified.clear()
+        _verified[token] = (min(expires_at, now + _VERIFIED_CACHE_SECONDS), principal)
+    if principal.session_id is not None and principal.session_id in REVOKED.revoked:
+        raise NotAuthenticated("this session was signed out", code="TOKEN_REVOKED")
     return principal
 
 
@@ -66,12 +73,16 @@ def _verify(token: str) -> tuple[Principal, float]:
     # tool) is still refused as invalid, not turned into a server error.
     try:
         scope_org_id, scope_path = claims.get("org"), claims.get("scope")
+        session_id = claims.get("sid")
         if scope_path is not None and not isinstance(scope_path, str):
             raise TypeError("scope must be a path")
+        if session_id is not None and not isinstance(session_id, str):
+            raise TypeError("sid must be a string")
         return Principal(
             member_id=int(claims["sub"]), role=Role(claims["role"]),
             scope_path=scope_path,
             scope_org_id=int(scope_org_id) if scope_org_id is not None else None,
+            session_id=session_id,
         ), float(claims["exp"])
     except (KeyError, TypeError, ValueError):
         raise NotAuthenticated("access token is invalid", code="TOKEN_INVALID") from None

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import strawberry
 
+from unionhub.client_address import client_address
 from unionhub.errors import NotFound, ValidationFailed
 from unionhub.identity import accounts, audit, membership, orgs, roles, verification
 from unionhub.identity.access import path_in_scope, require_authenticated, require_scope
@@ -190,8 +191,8 @@ def _session(info: strawberry.Info):
 
 
 def _client_ip(info: strawberry.Info) -> str | None:
-    request = info.context.request
-    return request.client.host if request is not None and request.client else None
+    # The socket's peer, or X-Forwarded-For from a trusted gateway (UNIONHUB_TRUSTED_PROXIES).
+    return client_address(info.context.request)
 
 
 async def register(info: strawberry.Info, phone: str, password: str,

@@ -22,6 +22,7 @@ from strawberry.http import process_result
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
+from unionhub.identity.revocation import REVOKED
 from unionhub.schema.context import Context, context_for_authorization
 
 _POST_OPERATIONS = OperationType.from_http("POST")
@@ -103,6 +104,8 @@ class UnionHubGraphQL(GraphQL):
         return orjson.loads(data)
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
+        if "authorization" in request.headers and REVOKED.must_catch_up():
+            await REVOKED.catch_up()
         return context_for_authorization(request.headers.get("authorization"), request, response,
                                          request.headers.get("x-unionhub-router"))
 
@@ -125,6 +128,10 @@ class UnionHubGraphQL(GraphQL):
                        headers: dict[bytes, bytes], data: dict[str, Any]) -> None:
         authorization = headers.get(b"authorization")
         router = headers.get(b"x-unionhub-router")
+        # A token is checked against revocations at most MAX_AGE_SECONDS old (revocation.py):
+        # a clock read per request; a wait only for the first request after an idle spell.
+        if authorization is not None and REVOKED.must_catch_up():
+            await REVOKED.catch_up()
         context = context_for_authorization(
             authorization.decode("latin-1") if authorization is not None else None,
             Request(scope, receive), None,

@@ -7,6 +7,7 @@ import strawberry
 from unionhub.identity.access import Tier
 from unionhub.identity.models import Role
 from unionhub.resolvers import identity as r
+from unionhub.resolvers import sessions as rs
 from unionhub.schema.builder import SchemaPart
 from unionhub.schema.entities import MemberRef, UnionRef
 from unionhub.schema.identity_accounts import PhoneAccountMutation, PhoneAccountQuery
@@ -27,6 +28,7 @@ from unionhub.schema.identity_types import (
 )
 from unionhub.schema.permissions import gql_field
 from unionhub.schema.relay import Connection
+from unionhub.schema.session_types import RevokeSessionsInput, SignOutPayload
 
 
 @strawberry.input
@@ -185,6 +187,20 @@ class IdentityMutation(PhoneAccountMutation):
     async def assign_role(self, info: strawberry.Info,
                           input: AssignRoleInput) -> MemberPayload:
         return await r.assign_role(info, input.member_id, input.role, input.cadre_org_id)
+
+    @gql_field(tier=Tier.MEMBER, description="End this session: its access token is refused "
+                                             "(TOKEN_REVOKED) within 5 s, its refresh token at once.")
+    async def logout(self, info: strawberry.Info) -> SignOutPayload:
+        return await rs.logout(info)
+
+    @gql_field(tier=Tier.MEMBER, description="End every session of the caller, this one included.")
+    async def logout_everywhere(self, info: strawberry.Info) -> SignOutPayload:
+        return await rs.logout_everywhere(info)
+
+    @gql_field(tier=Tier.ADMIN, description="End every session of a member. Audited.")
+    async def revoke_sessions(self, info: strawberry.Info,
+                              input: RevokeSessionsInput) -> SignOutPayload:
+        return await rs.revoke_sessions(info, input.member_id)
 
 
 PART = SchemaPart(
