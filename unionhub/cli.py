@@ -181,7 +181,12 @@ def _main(argv: list[str] | None = None) -> None:
     gw.add_argument("--subgraph-url", action="append", default=[], metavar="DOMAIN=URL",
                     help="a subgraph's URL (default: http://127.0.0.1:8001.. in DOMAINS order)")
     gw.add_argument("--supergraph", default="supergraph.graphql", help="where to write it")
+    from unionhub import cli_security
+
+    cli_security.add_parsers(sub)
     args = parser.parse_args(argv)
+    if cli_security.dispatch(args, _run):
+        return
 
     if args.command == "migrate":
         _run(_migrate, connect=False)

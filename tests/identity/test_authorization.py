@@ -297,8 +297,8 @@ async def _run_operation(gql, world: World, pending: Pending, op: str, token: st
     if op == "slowOperations":
         r = await gql("{ slowOperations { traceId } }", token=token)
         return r, lambda: isinstance(r.data["slowOperations"], list)
-    r = await gql("{ auditLog { action } }", token=token)
-    return r, lambda: isinstance(r.data["auditLog"], list)
+    r = await gql("{ auditLog { edges { node { action } } } }", token=token)
+    return r, lambda: isinstance(r.data["auditLog"]["edges"], list)
 
 
 async def _unchanged(pending: Pending) -> bool:

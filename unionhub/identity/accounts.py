@@ -13,7 +13,7 @@ from tortoise.transactions import in_transaction
 from unionhub.clock import today_shanghai, utcnow
 from unionhub.errors import Conflict, InvalidCredentials, NotFound, ValidationFailed
 from unionhub.identity import audit
-from unionhub.identity.crypto import blind_index, encrypt
+from unionhub.identity.crypto import blind_index, blind_indexes, encrypt
 from unionhub.identity.lookup import invalidate_member
 from unionhub.identity.models import Member, RefreshToken, Union
 from unionhub.identity.orgs import ensure_holding_pool
@@ -44,6 +44,16 @@ def id_number_index(id_number: str) -> str:
     return blind_index(id_number, "id_number")
 
 
+# Lookups match the index under every live key: during a key rotation a row may still carry
+# the retired key's index (unionhub.crypto.keyring).
+def phone_indexes(phone: str) -> list[str]:
+    return blind_indexes(phone, "phone")
+
+
+def id_number_indexes(id_number: str) -> list[str]:
+    return blind_indexes(id_number, "id_number")
+
+
 def _check_password(password: str) -> None:
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise ValidationFailed(
@@ -66,7 +76,7 @@ async def register(phone: str, password: str, client_ip: str | None = None) -> S
     phone = validate_phone(phone)
     _check_password(password)
     bidx = phone_index(phone)
-    if await Member.exists(phone_bidx=bidx):
+    if await Member.exists(phone_bidx__in=phone_indexes(phone)):
         raise Conflict("this phone number is already registered", field="phone",
                        code="PHONE_TAKEN")
     pool = await ensure_holding_pool()
@@ -96,7 +106,7 @@ async def login(phone: str, password: str, client_ip: str | None = None) -> Sess
     await ensure_allowed(phone_rule, phone_key)
     member = None
     try:
-        member = await Member.get_or_none(phone_bidx=phone_index(validate_phone(phone)))
+        member = await Member.get_or_none(phone_bidx__in=phone_indexes(validate_phone(phone)))
     except ValidationFailed:
         pass
     # No account has a password longer than the limit: refuse it without hashing megabytes.
@@ -186,7 +196,8 @@ async def verify_identity(member_id: int, name: str, id_number: str,
             raise NotFound("member not found")
         if member.verified_at is not None:
             raise Conflict("identity is already verified", code="ALREADY_VERIFIED")
-        if await Member.filter(id_number_bidx=bidx).exclude(id=member_id).exists():
+        if await Member.filter(id_number_bidx__in=id_number_indexes(resident.number)
+                               ).exclude(id=member_id).exists():
             raise Conflict("this ID number belongs to another account", field="idNumber",
                            code="ID_NUMBER_TAKEN")
         member.name_enc = encrypt(legal_name, "name")
