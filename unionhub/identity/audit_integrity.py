@@ -115,12 +115,14 @@ async def archive_expired(now: datetime | None = None, batch: int = 1000) -> int
     from unionhub.identity import audit
 
     cutoff = (now or utcnow()) - timedelta(days=get_settings().audit_retention_days)
+    head = await AuditChainHead.get_or_none(id=1)
+    through = head.seq if head is not None else 0  # not the rows this run appends itself
     moved = 0
     while True:
         async with in_transaction(audit_chain._connection_name()) as conn:
             await audit_chain._lock_head(conn)
-            rows = await AuditLog.filter(seq__isnull=False).order_by("seq").limit(batch) \
-                .using_db(conn)
+            rows = await AuditLog.filter(seq__isnull=False, seq__lte=through).order_by("seq") \
+                .limit(batch).using_db(conn)
             expired = []
             for row in rows:
                 if row.at >= cutoff:
