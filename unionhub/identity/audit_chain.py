@@ -142,6 +142,10 @@ def _insert_sql(db: Any, rows: int, *, guarded: bool) -> str:
 
 async def _lock_head(conn: Any) -> tuple[int, str]:
     lock = " FOR UPDATE" if _is_postgres(conn) else ""
+    if not lock:
+        # SQLite: take the write lock before reading (waiting on busy_timeout), or a read
+        # followed by a write fails at once if another process wrote in between (WAL).
+        await conn.execute_query("UPDATE audit_chain_head SET seq = seq WHERE id = 1")
     select = f"SELECT seq, hash FROM audit_chain_head WHERE id = 1{lock}"  # noqa: S608
     _, found = await conn.execute_query(select)
     if not found:
