@@ -49,7 +49,7 @@ class Suite:
         """Ciphertext followed by the 16-byte tag."""
         if self.name == "aes":
             return _aesgcm(key).encrypt(nonce, plaintext, aad)
-        encryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce)).encryptor()
+        encryptor = Cipher(_sm4(key), modes.GCM(nonce)).encryptor()
         encryptor.authenticate_additional_data(aad)
         body = encryptor.update(plaintext) + encryptor.finalize()
         return body + encryptor.tag
@@ -59,7 +59,7 @@ class Suite:
             if self.name == "aes":
                 return _aesgcm(key).decrypt(nonce, sealed, aad)
             body, tag = sealed[:-TAG_BYTES], sealed[-TAG_BYTES:]
-            decryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce, tag)).decryptor()
+            decryptor = Cipher(_sm4(key), modes.GCM(nonce, tag)).decryptor()
             decryptor.authenticate_additional_data(aad)
             return decryptor.update(body) + decryptor.finalize()
         except (InvalidTag, ValueError) as exc:
@@ -103,6 +103,11 @@ def suite(name: str) -> Suite:
 @cache
 def _aesgcm(key: bytes) -> AESGCM:
     return AESGCM(key)
+
+
+@cache
+def _sm4(key: bytes) -> algorithms.SM4:
+    return algorithms.SM4(key)
 
 
 @cache

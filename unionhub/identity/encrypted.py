@@ -11,8 +11,10 @@ from unionhub.identity.models import Member
 
 async def _drop_cached(member_ids: list[int]) -> None:
     # Cached records hold the old ciphertexts: readable while the old key is retired-but-live,
-    # dropped here so none outlives the key once it is removed from the settings.
-    await asyncio.gather(*(invalidate_member(i) for i in member_ids))
+    # dropped here so none outlives the key once it is removed from the settings. A few at a
+    # time: a batch of a thousand at once would open as many Redis connections.
+    for start in range(0, len(member_ids), 32):
+        await asyncio.gather(*(invalidate_member(i) for i in member_ids[start:start + 32]))
 
 
 ENCRYPTED_TABLES = [
