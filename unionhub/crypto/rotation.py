@@ -139,20 +139,24 @@ def _update_sql(table: EncryptedTable, postgres: bool) -> tuple[str, list[str]]:
     return f"UPDATE {table.name} SET {sets} WHERE {where}", columns  # noqa: S608
 
 
-async def _batch(table: EncryptedTable, after_id: int, size: int) -> tuple[int | None, list[int]]:
-    """Rotate one batch after `after_id`; returns (last id read, ids rewritten)."""
+async def _batch(table: EncryptedTable, after_id: int, size: int,
+                 save_progress: Callable[[Any, int, int], Awaitable[None]],
+                 ) -> tuple[int | None, list[int]]:
+    """Rotate one batch after `after_id`; returns (last id read, ids rewritten). The run's
+    progress is saved in the batch's transaction: a kill loses both or neither."""
     columns = [*table.ciphertexts, *table.blind_indexes]
     rows = await table.model.filter(id__gt=after_id).order_by("id").limit(size) \
         .values("id", *columns)
     if not rows:
         return None, []
     changes = [(row, new) for row in rows if (new := _rotated(table, row)) is not None]
-    if changes:
-        async with in_transaction() as conn:
+    async with in_transaction() as conn:
+        if changes:
             sql, order = _update_sql(table, conn.capabilities.dialect == "postgres")
             await conn.execute_many(sql, [
                 [*(new[c] for c in order), row["id"], *(row[c] for c in table.ciphertexts)]
                 for row, new in changes])
+        await save_progress(conn, rows[-1]["id"], len(changes))
     return rows[-1]["id"], [row["id"] for row, _ in changes]
 
 
@@ -186,16 +190,19 @@ async def rotate(batch: int = 1000, pause: float = 0.0,
     done = 0
     for _pass in range(MAX_PASSES):
         for table in encrypted_tables():
+            async def save_progress(conn: Any, last: int, changed: int) -> None:
+                held = await KeyRotation.filter(id=run.id, holder=holder).using_db(conn).update(
+                    cursors={**cursors, table.name: last}, heartbeat_at=utcnow(),  # noqa: B023
+                    rows_rotated=F("rows_rotated") + changed)
+                if not held:  # (rolls the batch back with it)
+                    raise RotationRunning("this key rotation was taken over by another runner")
+
             while True:
-                last, changed = await _batch(table, cursors.get(table.name, 0), batch)
+                last, changed = await _batch(table, cursors.get(table.name, 0), batch,
+                                             save_progress)
                 if last is None:
                     break
                 cursors[table.name] = last
-                held = await KeyRotation.filter(id=run.id, holder=holder).update(
-                    cursors=cursors, heartbeat_at=utcnow(),
-                    rows_rotated=F("rows_rotated") + len(changed))
-                if not held:
-                    raise RotationRunning("this key rotation was taken over by another runner")
                 if changed and table.after_batch is not None:
                     await table.after_batch(changed)
                 done += len(changed)

@@ -31,10 +31,37 @@ async def _forwards(apps, schema_editor) -> None:
         "INSERT INTO audit_chain_head (id, seq, hash, archived_seq, archived_hash) "
         "VALUES (1, 0, '', 0, '')")
     await chain_existing_rows(client)
+    if client.capabilities.dialect == "postgres":
+        await client.execute_script(_APPEND_ONLY)
+
+
+# PostgreSQL refuses to change or remove audit rows, whatever code asks; only archiving may
+# delete live rows (after copying them, with the transaction-local setting below). The chain
+# still catches what the table's owner does after disabling the trigger.
+_APPEND_ONLY = """
+CREATE OR REPLACE FUNCTION audit_rows_append_only() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'audit_log'
+     AND current_setting('unionhub.audit_archiving', true) = 'on' THEN
+    RETURN OLD;
+  END IF;
+  RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION audit_rows_append_only();
+CREATE TRIGGER audit_log_archive_append_only BEFORE UPDATE OR DELETE ON audit_log_archive
+  FOR EACH ROW EXECUTE FUNCTION audit_rows_append_only();
+"""
 
 
 async def _backwards(apps, schema_editor) -> None:
-    await schema_editor.client.execute_script("DROP INDEX IF EXISTS key_rotations_one_running")
+    client = schema_editor.client
+    await client.execute_script("DROP INDEX IF EXISTS key_rotations_one_running")
+    if client.capabilities.dialect == "postgres":
+        await client.execute_script(
+            "DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log; "
+            "DROP TRIGGER IF EXISTS audit_log_archive_append_only ON audit_log_archive; "
+            "DROP FUNCTION IF EXISTS audit_rows_append_only()")
 
 
 class Migration(migrations.Migration):
