@@ -45,7 +45,8 @@ CADRE_PHONE, CADRE_PASSWORD = "13900000004", "demo-pass-2026"  # the province ca
 # validation caches (keyed on the text) apply.
 LOOKUP = ("query MemberByCard($cardNo: String) { member(cardNo: $cardNo) { id displayName name "
           "phone idNumber tier union { name } card { number status } } }")
-# The same without idNumber: an unmasked idNumber read by a cadre writes an audit row per request.
+# The same without idNumber. Since issue 17 a cadre's unmasked name and phone reads are audited
+# too: LOOKUP writes three chained audit rows per request, this one two.
 LOOKUP_NO_ID_NUMBER = ("query MemberByCard($cardNo: String) { member(cardNo: $cardNo) { id "
                        "displayName name phone tier union { name } card { number status } } }")
 

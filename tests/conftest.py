@@ -34,7 +34,7 @@ from tortoise import Tortoise
 from tests.factories import Factory
 from unionhub import cache, db
 from unionhub.app import create_app
-from unionhub.identity import orgs
+from unionhub.identity import audit_chain, orgs
 from unionhub.observability import tracing
 from unionhub.settings import get_settings
 
@@ -90,6 +90,7 @@ async def clean(database: None) -> AsyncIterator[None]:
         await connection.execute_script("PRAGMA foreign_keys = ON")
     await cache.get_redis().flushdb()
     orgs.clear_union_cache()  # ids restart with the emptied tables
+    audit_chain.forget_head()  # the chain restarts with the emptied audit tables
     SPAN_EXPORTER.clear()
     yield
 

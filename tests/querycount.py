@@ -37,6 +37,12 @@ class QueryCount:
     def count(self) -> int:
         return len(self.statements)
 
+    @property
+    def outside_audit(self) -> int:
+        """Statements other than the audit log's (an unmasked read by another member writes
+        its audit row: identity.audit_chain)."""
+        return sum("audit_log" not in s and "audit_chain_head" not in s for s in self.statements)
+
     def __str__(self) -> str:
         return f"{self.count} queries:\n" + "\n".join(f"  {s}" for s in self.statements)
 

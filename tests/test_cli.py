@@ -197,6 +197,7 @@ DEMO_LOGIN = """mutation L($i: LoginInput!) {
 DEMO_ACCOUNTS = {  # docs/contract.md, Demo data
     "13900000001": "MEMBER", "13900000002": "VERIFIED", "13900000003": "CADRE",
     "13900000004": "CADRE", "13900000005": "OPERATOR", "13900000006": "VERIFIED",
+    "13900000007": "ADMIN",
 }
 
 

@@ -202,7 +202,12 @@ def _main(argv: list[str] | None = None) -> None:
     sandbox_sms = sandbox_sub.add_parser(
         "sms", help="print the latest live code the sandbox SMS provider sent to PHONE")
     sandbox_sms.add_argument("phone")
+    from unionhub import cli_security
+
+    cli_security.add_parsers(sub)
     args = parser.parse_args(argv)
+    if cli_security.dispatch(args, _run):
+        return
 
     if args.command == "migrate":
         _run(_migrate, connect=False)

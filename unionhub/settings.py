@@ -11,7 +11,7 @@ import ipaddress
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Development-only secrets: public, in the repository, never acceptable in production.
@@ -36,6 +36,24 @@ class InsecureProductionSettings(RuntimeError):
     """Raised when production mode is asked for with a development secret in place."""
 
 
+class RetiredKey(BaseModel):
+    """A key pair no longer used for writing, still accepted for reading until rotated away."""
+
+    suite: Literal["aes", "sm"] = "aes"
+    data_key: str  # base64 of 32 bytes, as UNIONHUB_DATA_KEY
+    blind_index_key: str
+
+
+def _is_32_bytes(value: str, name: str) -> str:
+    try:
+        key = base64.b64decode(value, validate=True)
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise ValueError(f"{name} must be the base64 of 32 bytes")
+    return value
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="UNIONHUB_", extra="ignore")
 
@@ -54,6 +72,19 @@ class Settings(BaseSettings):
     jwt_secret: str = DEV_JWT_SECRET
     data_key: str = DEV_DATA_KEY  # base64-encoded 32-byte AES-256-GCM key for personal data
     blind_index_key: str = DEV_BLIND_INDEX_KEY  # HMAC key for exact-match lookups of personal data
+    # Keys with ids (issue 17): the pair above is the current one, named UNIONHUB_DATA_KEY_ID
+    # (default "v1" under the aes suite, "s1" under sm, so switching suites alone never reuses
+    # an id). Older pairs stay readable while listed in UNIONHUB_RETIRED_KEYS, JSON like
+    # '{"v1": {"suite": "aes", "data_key": "...", "blind_index_key": "..."}}', until
+    # `unionhub keys rotate` has moved every value to the current key.
+    crypto_suite: Literal["aes", "sm"] = "aes"  # UNIONHUB_CRYPTO_SUITE: sm = SM4-GCM + HMAC-SM3
+    data_key_id: str | None = None
+    retired_keys: dict[str, RetiredKey] = Field(default_factory=dict)
+    # A key rotation whose runner has not reported for this long is taken to be dead (killed)
+    # and may be resumed by another `unionhub keys rotate`.
+    key_rotation_stale_seconds: float = 60.0
+    # Audit rows older than this are moved to audit_log_archive (never deleted), chain intact.
+    audit_retention_days: int = Field(default=3 * 365, ge=1)
     access_token_ttl_seconds: int = 900
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
     # A refresh token presented again this soon after its rotation (two tabs at once) gets the
@@ -188,6 +219,23 @@ class Settings(BaseSettings):
                                  "network") from None
         return value
 
+    @field_validator("retired_keys")
+    @classmethod
+    def _retired_keys_valid(cls, value: dict[str, RetiredKey]) -> dict[str, RetiredKey]:
+        for key_id, key in value.items():
+            _check_key_id(key_id, "UNIONHUB_RETIRED_KEYS")
+            _is_32_bytes(key.data_key, f"UNIONHUB_RETIRED_KEYS[{key_id}].data_key")
+        return value
+
+    @field_validator("data_key_id")
+    @classmethod
+    def _data_key_id_valid(cls, value: str | None) -> str | None:
+        return None if value is None else _check_key_id(value, "UNIONHUB_DATA_KEY_ID")
+
+    @property
+    def current_key_id(self) -> str:
+        return self.data_key_id or ("s1" if self.crypto_suite == "sm" else "v1")
+
     @field_validator("payment_providers")
     @classmethod
     def _known_rails(cls, value: dict[str, str]) -> dict[str, str]:
@@ -205,6 +253,12 @@ class Settings(BaseSettings):
         if not (value.isascii() and value.isalnum() and 1 <= len(value) <= 8):
             raise ValueError("UNIONHUB_PAYMENT_REFERENCE_PREFIX must be 1-8 letters or digits")
         return value
+
+    @model_validator(mode="after")
+    def _current_key_not_retired(self) -> Settings:
+        if self.current_key_id in self.retired_keys:
+            raise ValueError(f"key id {self.current_key_id} is both current and retired")
+        return self
 
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self) -> Settings:
@@ -230,6 +284,13 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+
+def _check_key_id(value: str, name: str) -> str:
+    if not (value.isascii() and 1 <= len(value) <= 8
+            and all(c.isalnum() or c in "_-" for c in value)):
+        raise ValueError(f"{name}: key ids are 1-8 letters, digits, _ or -")
+    return value
 
 
 @lru_cache(maxsize=1)

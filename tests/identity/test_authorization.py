@@ -23,6 +23,8 @@ SUBJECT_NAME = "张小三"
 SUBJECT_ID_NUMBER = "110105198501011234"
 MASKED = {"name": "张*三", "phone": "138****5678", "idNumber": "110***********1234", "card": None}
 PERSONAL_FIELDS = ("name", "phone", "idNumber", "card")
+READ_ACTIONS = {"name": "member.name.read", "phone": "member.phone.read",
+                "idNumber": "member.id_number.read"}
 ACTORS = ("guest", "member", "self", "verified_other", "cadre_a", "cadre_b", "cadre_province",
           "operator", "admin")
 
@@ -156,15 +158,23 @@ async def test_personal_field(gql, world: World, actor: str, field: str, path: s
             want = world.unmasked if expected == UNMASKED else MASKED
             assert subject[field] == want[field], r.body
 
-    audit = await AuditLog.filter(action="member.id_number.read", subject_id=world.subject_id)
-    if field == "idNumber" and expected == UNMASKED:
-        assert len(audit) == 1
-        row = audit[0]
+    # The audit rows each read must leave: one per unmasked name, phone or ID-number read by
+    # anyone but the member (the member's own ID-number reads too), none for masked, hidden
+    # or refused reads.
+    rows = await AuditLog.filter(subject_type="member", subject_id=world.subject_id,
+                                 action__in=list(READ_ACTIONS.values()))
+    audited = expected == UNMASKED and field in READ_ACTIONS and (
+        actor != "self" or field == "idNumber")
+    if audited:
+        assert len(rows) == 1, [(r.action, r.actor_id) for r in rows]
+        row = rows[0]
+        assert row.action == READ_ACTIONS[field]
         assert row.actor_id == world.member_ids[actor]
-        assert row.subject_type == "member"
+        assert row.union_id == world.tree.grassroots["A"][0].id
         assert row.trace_id is not None and row.trace_id == r.body["extensions"]["traceId"]
+        assert row.seq is not None and row.hash
     else:
-        assert audit == [], "masked, hidden and refused reads are not audited"
+        assert rows == [], "masked, hidden and refused reads (and own name/phone) are not audited"
 
 
 async def test_county_a_cadre_cannot_see_a_member_of_county_b(gql, factory: Factory):
@@ -297,8 +307,8 @@ async def _run_operation(gql, world: World, pending: Pending, op: str, token: st
     if op == "slowOperations":
         r = await gql("{ slowOperations { traceId } }", token=token)
         return r, lambda: isinstance(r.data["slowOperations"], list)
-    r = await gql("{ auditLog { action } }", token=token)
-    return r, lambda: isinstance(r.data["auditLog"], list)
+    r = await gql("{ auditLog { edges { node { action } } } }", token=token)
+    return r, lambda: isinstance(r.data["auditLog"]["edges"], list)
 
 
 async def _unchanged(pending: Pending) -> bool:

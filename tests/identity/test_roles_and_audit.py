@@ -4,7 +4,12 @@ from __future__ import annotations
 
 ASSIGN = """mutation A($input: AssignRoleInput!) { assignRole(input: $input) {
   member { id tier } errors { code field } } }"""
-AUDIT = """query L($action: String) { auditLog(action: $action) { actorId action subjectType subjectId traceId } }"""
+AUDIT = """query L($action: String) { auditLog(action: $action) { edges { node {
+  actorId action subjectType subjectId traceId } } } }"""
+
+
+def _nodes(result) -> list[dict]:
+    return [edge["node"] for edge in result.data["auditLog"]["edges"]]
 
 
 async def test_admin_makes_a_cadre_and_the_change_is_audited(gql, factory):
@@ -15,7 +20,7 @@ async def test_admin_makes_a_cadre_and_the_change_is_audited(gql, factory):
                                         "cadreOrgId": str(tree.counties["A"].id)}}, token=admin.token)
     assert made.data["assignRole"]["errors"] == []
     assert made.data["assignRole"]["member"]["tier"] == "CADRE"
-    entries = (await gql(AUDIT, {"action": "identity.role.change"}, token=admin.token)).data["auditLog"]
+    entries = _nodes(await gql(AUDIT, {"action": "identity.role.change"}, token=admin.token))
     assert entries == [{"actorId": admin.id, "action": "identity.role.change", "subjectType": "member",
                         "subjectId": member.id, "traceId": made.body["extensions"]["traceId"]}]
 
@@ -34,7 +39,7 @@ async def test_role_changes_are_refused_with_clear_errors_and_write_nothing(gql,
     for input_, code in cases:
         result = await gql(ASSIGN, {"input": input_}, token=admin.token)
         assert [e["code"] for e in result.data["assignRole"]["errors"]] == [code]
-    assert (await gql(AUDIT, {"action": "identity.role.change"}, token=admin.token)).data["auditLog"] == []
+    assert _nodes(await gql(AUDIT, {"action": "identity.role.change"}, token=admin.token)) == []
 
 
 async def test_only_admins_change_roles_or_read_the_audit_log(gql, factory):

@@ -101,10 +101,10 @@ async def test_refund_order_goes_through_stripe(http, gql, factory, mall, stripe
     assert (await Payment.get(provider_ref=pi)).status == "REFUND_PENDING"
     assert (await sku_stock(gql, mall.product_id))[mall.sku_id] == 100  # unshipped: restocked
     admin = await factory.admin()
-    audit = await gql('query A { auditLog(action: "mall.order.refund") { actorId subjectType subjectId } }',
-                      token=admin.token)
-    assert audit.data["auditLog"] == [{"actorId": member.id, "subjectType": "order",
-                                       "subjectId": order["id"]}]
+    audit = await gql('query A { auditLog(action: "mall.order.refund") '
+                      '{ edges { node { actorId subjectType subjectId } } } }', token=admin.token)
+    assert [e["node"] for e in audit.data["auditLog"]["edges"]] == [{
+        "actorId": member.id, "subjectType": "order", "subjectId": order["id"]}]
     await deliver(http, stripe_api.event("charge.refunded", pi))
     assert (await Payment.get(provider_ref=pi)).status == "REFUNDED"
     again = await gql(REFUND, {"input": {"orderId": order["id"]}}, token=member.token)

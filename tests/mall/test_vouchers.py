@@ -116,9 +116,9 @@ async def test_grant_reaches_every_verified_member_in_scope_once(gql, factory):
     assert again.data["grantVouchers"]["granted"] == 0
     assert await Voucher.filter(campaign_id=int(campaign["id"])).count() == 7
     admin = await factory.admin()
-    audited = await gql('query A { auditLog(action: "mall.campaign.grant") { actorId subjectId } }',
-                        token=admin.token)
-    entries = audited.data["auditLog"]
+    audited = await gql('query A { auditLog(action: "mall.campaign.grant") '
+                        '{ edges { node { actorId subjectId } } } }', token=admin.token)
+    entries = [edge["node"] for edge in audited.data["auditLog"]["edges"]]
     assert entries and all(e == {"actorId": cadre.id, "subjectId": campaign["id"]} for e in entries)
     claim_it = await claim(gql, in_scope[0], campaign["id"])
     assert claim_it["errors"][0]["code"] == "NOT_CLAIMABLE"

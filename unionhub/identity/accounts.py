@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 from unionhub.clock import utcnow
 from unionhub.errors import Conflict, InvalidCredentials, ValidationFailed
 from unionhub.identity import audit, lockout, sms_codes
-from unionhub.identity.crypto import blind_index, decrypt, encrypt
+from unionhub.identity.crypto import blind_index, blind_indexes, decrypt, encrypt
 from unionhub.identity.display_names import default_display_name
 from unionhub.identity.models import Member, RefreshToken, SmsPurpose, Union
 from unionhub.identity.orgs import ensure_holding_pool
@@ -47,6 +47,16 @@ def id_number_index(id_number: str) -> str:
     return blind_index(id_number, "id_number")
 
 
+# Lookups match the index under every live key: during a key rotation a row may still carry
+# the retired key's index (unionhub.crypto.keyring).
+def phone_indexes(phone: str) -> list[str]:
+    return blind_indexes(phone, "phone")
+
+
+def id_number_indexes(id_number: str) -> list[str]:
+    return blind_indexes(id_number, "id_number")
+
+
 def _check_password(password: str) -> None:
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise ValidationFailed(
@@ -72,7 +82,7 @@ async def register(phone: str, password: str, client_ip: str | None = None,
     _check_password(password)
     code = await sms_codes.check_code(phone, SmsPurpose.REGISTER, sms_code, client_ip)
     bidx = phone_index(phone)
-    if await Member.exists(phone_bidx=bidx):
+    if await Member.exists(phone_bidx__in=phone_indexes(phone)):
         raise Conflict("this phone number is already registered", field="phone",
                        code="PHONE_TAKEN")
     pool = await ensure_holding_pool()
@@ -105,7 +115,7 @@ async def login(phone: str, password: str, client_ip: str | None = None) -> Sess
     await lockout.ensure_allowed(phone_key, client_ip)
     member = None
     try:
-        member = await Member.get_or_none(phone_bidx=phone_index(validate_phone(phone)))
+        member = await Member.get_or_none(phone_bidx__in=phone_indexes(validate_phone(phone)))
     except ValidationFailed:
         pass
     # No account has a password longer than the limit: refuse it without hashing megabytes.

@@ -2,8 +2,9 @@
 
 Rows hold ids and codes only, never the personal data itself.
 
+Every row is chained to the one before it (`audit_chain`: seq and hash, tamper-evident).
 `record` / `record_many` write at once, in the caller's connection (and transaction, if any).
-`record_reads` is for the hot read path (unmasked ID-number reads): concurrent requests' rows
+`record_reads` is for the hot read path (unmasked personal data): concurrent requests' rows
 are group-committed, several requests' rows in ONE multi-row INSERT, and each caller still
 waits for the commit of the statement holding its rows. So no read is answered before its
 audit row is durable, and an INSERT that fails fails every read in it.
@@ -13,13 +14,15 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import functools
+from datetime import datetime
 from typing import Any
 
 import asyncpg
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from tortoise import timezone
+from tortoise.queryset import QuerySet
 
+from unionhub.identity import audit_chain
 from unionhub.identity.models import AuditLog
 from unionhub.observability.context import current_trace_id
 from unionhub.observability.lean_span import start_lean_span
@@ -35,103 +38,95 @@ WRITE_TIMEOUT_SECONDS = 10.0  # a batch's INSERT: past this its reads fail (unan
 GROUP_MAX_ROWS = 64
 
 
+# Action names other modules write (and auditLog filters by). Reads of personal data:
+NAME_READ = "member.name.read"
+PHONE_READ = "member.phone.read"
+ID_NUMBER_READ = "member.id_number.read"
+MEMBER_SEARCH = "member.search"  # detail: {"by": "phone" | "id_number" | "card" | "name"}
+PERSONAL_DATA_EXPORT = "member.personal_data.export"
+JOIN_REVIEW = "identity.join.review"
+TRANSFER_REVIEW = "identity.transfer.review"
+ROLE_CHANGE = "identity.role.change"
+IDENTITY_CONFLICT = "identity.conflict"  # an ID number or phone already held by another member
+KEY_ROTATION_START = "keys.rotation.start"
+KEY_ROTATION_FINISH = "keys.rotation.finish"
+AUDIT_ARCHIVE = "audit.archive"
+
+
 async def record(action: str, *, actor_id: int | None, subject_type: str, subject_id: str | int,
-                 detail: dict[str, Any] | None = None) -> None:
-    await AuditLog.create(
-        action=action, actor_id=actor_id, subject_type=subject_type, subject_id=str(subject_id),
-        trace_id=current_trace_id(), detail=detail or {},
-    )
+                 detail: dict[str, Any] | None = None, union_id: int | None = None) -> None:
+    """One row, chained, in the caller's transaction if there is one (then call it last in
+    the transaction: it holds the chain head's lock until the commit)."""
+    await audit_chain.append_in_transaction([(
+        timezone.localtime(), actor_id, action, subject_type, str(subject_id),
+        current_trace_id(), detail or {}, union_id)])
 
 
-async def entries(*, action: str | None = None, subject_id: str | None = None,
-                  limit: int = 100) -> list[AuditLog]:
+def entries(*, action: str | None = None, actor_id: int | None = None,
+            subject_type: str | None = None, subject_id: str | None = None,
+            union_id: int | None = None, since: datetime | None = None,
+            until: datetime | None = None) -> QuerySet[AuditLog]:
+    """The rows matching every filter given (ADMIN's `auditLog`), for a keyset page."""
     qs = AuditLog.all()
     if action:
         qs = qs.filter(action=action)
+    if actor_id is not None:
+        qs = qs.filter(actor_id=actor_id)
+    if subject_type:
+        qs = qs.filter(subject_type=subject_type)
     if subject_id:
         qs = qs.filter(subject_id=subject_id)
-    return await qs.order_by("-id").limit(limit)
-
-
-def _rows(action: str, actor_id: int | None, subject_type: str, subject_ids: list[str | int],
-          trace_id: str | None) -> list[AuditLog]:
-    return [AuditLog(action=action, actor_id=actor_id, subject_type=subject_type,
-                     subject_id=str(subject_id), trace_id=trace_id, detail={})
-            for subject_id in subject_ids]
+    if union_id is not None:
+        qs = qs.filter(union_id=union_id)
+    if since is not None:
+        qs = qs.filter(at__gte=since)
+    if until is not None:
+        qs = qs.filter(at__lt=until)
+    return qs
 
 
 async def record_many(action: str, *, actor_id: int | None, subject_type: str,
-                      subject_ids: list[str | int], trace_id: str | None = None) -> None:
+                      subject_ids: list[str | int], trace_id: str | None = None,
+                      union_id: int | None = None) -> None:
     """One action by one actor on many subjects, in one INSERT. One row per subject id,
-    repeats included; written at once in the caller's connection."""
+    repeats included; written at once in the caller's connection (and transaction)."""
     if subject_ids:
-        await _insert(_rows(action, actor_id, subject_type, subject_ids,
-                            trace_id or current_trace_id()))
+        at, trace_id = timezone.localtime(), trace_id or current_trace_id()
+        await audit_chain.append_in_transaction(
+            [(at, actor_id, action, subject_type, str(subject_id), trace_id, {}, union_id)
+             for subject_id in subject_ids])
 
 
 async def record_reads(action: str, *, actor_id: int | None, subject_type: str,
-                       subject_ids: list[str | int], trace_id: str | None = None) -> None:
+                       subject_ids: list[str | int], trace_id: str | None = None,
+                       union_id: int | None = None,
+                       detail: dict[str, Any] | None = None) -> None:
     """Like `record_many`, group-committed with other requests' reads (see the module doc).
     Returns once the INSERT holding these rows has committed; raises if it failed. Not for
     use inside a transaction: the batch is written on its own connection."""
     if subject_ids:
         trace_id = trace_id or current_trace_id()
         at = timezone.localtime()  # what `auto_now_add` would have stamped
-        await _group().write([(at, actor_id, action, subject_type, str(subject_id), trace_id)
-                              for subject_id in subject_ids])
+        detail = detail or {}
+        await _group().write([(at, actor_id, action, subject_type, str(subject_id), trace_id,
+                               detail, union_id) for subject_id in subject_ids])
 
 
-# --- one multi-row INSERT -------------------------------------------------------------------
+# --- one chained multi-row INSERT -------------------------------------------------------------
 
 # A read's row as the hot path builds it: no model instance (its constructor and per-field
-# conversions cost more than the INSERT's share), in the order of `_READ_COLUMNS`.
-ReadRow = tuple[Any, int | None, str, str, str, str | None]
-_READ_COLUMNS = ("at", "actor_id", "action", "subject_type", "subject_id", "trace_id", "detail")
-_SQL: dict[tuple[str, int, tuple[str, ...]], str] = {}  # (connection, rows, columns) -> SQL
-
-
-def _insert_sql(db: Any, columns: tuple[str, ...], n: int) -> str:
-    key = (db.connection_name, n, columns)
-    sql = _SQL.get(key)
-    if sql is None:
-        executor = db.executor_class(model=AuditLog, db=db)
-        width = len(columns)
-        query = db.query_class.into(AuditLog._meta.basetable).columns(
-            *(AuditLog._meta.fields_db_projection[c] for c in columns))
-        for row in range(n):
-            query = query.insert(*(executor.parameter(row * width + i) for i in range(width)))
-        sql = _SQL[key] = str(query)
-    return sql
-
-
-async def _insert(rows: list[AuditLog]) -> None:
-    """All rows in one INSERT statement: one round trip, atomic, committed when it returns
-    (outside a transaction). Values go through the fields' own conversions, as Tortoise's."""
-    db = AuditLog._meta.db
-    columns = tuple(c for c in AuditLog._meta.fields_db_projection
-                    if not AuditLog._meta.fields_map[c].generated)
-    fields = [AuditLog._meta.fields_map[c] for c in columns]
-    values = [f.to_db_value(getattr(row, f.model_field_name), row) for row in rows for f in fields]
-    await db.execute_query(_insert_sql(db, columns, len(rows)), values)
-
-
-@functools.cache
-def _empty_detail() -> Any:
-    return AuditLog._meta.fields_map["detail"].to_db_value({}, AuditLog)
+# conversions cost more than the INSERT's share).
+ReadRow = audit_chain.Entry
 
 
 async def _insert_reads(rows: list[ReadRow], held: _HeldConnection | None = None) -> None:
-    """`_insert` for read rows: the same statement shape, values as the fields convert them
-    (`at` is already the field's own `localtime()`, `detail` is empty). On PostgreSQL over
-    the group commit's held connection when it is free."""
+    """The batch, chained (`audit_chain.append_batch`): on PostgreSQL over the group commit's
+    held connection when it is free."""
     db = AuditLog._meta.db
-    detail = _empty_detail()
-    values = [value for row in rows for value in (*row, detail)]
-    sql = _insert_sql(db, _READ_COLUMNS, len(rows))
     if held is not None and held.available_for(db):
-        await held.execute(db, sql, values)
+        await audit_chain.append_batch(rows, lambda sql, values: held.execute(db, sql, values))
     else:
-        await db.execute_query(sql, values)
+        await audit_chain.append_batch(rows)
 
 
 class _HeldConnection:
@@ -154,7 +149,7 @@ class _HeldConnection:
         return (not self.busy and db.capabilities.dialect == "postgres"
                 and getattr(db, "_pool", None) is not None)
 
-    async def execute(self, db: Any, sql: str, values: list[Any]) -> None:
+    async def execute(self, db: Any, sql: str, values: list[Any]) -> list[Any]:
         self.busy = True
         if self.idle_timer is not None:
             self.idle_timer.cancel()
@@ -168,7 +163,7 @@ class _HeldConnection:
             span = start_lean_span(tracer(), sql.split(" ", 1)[0], kind=SpanKind.CLIENT,
                                    attributes={**self.attributes, "db.statement": sql})
             try:
-                await self.connection.execute(sql, *values)
+                rows = await self.connection.fetch(sql, *values)
             except BaseException as exc:
                 if isinstance(exc, Exception) and span.is_recording():
                     span.set_status(Status(StatusCode.ERROR))
@@ -186,6 +181,7 @@ class _HeldConnection:
         finally:
             self.busy = False
         self.idle_timer = self.loop.call_later(self.IDLE_SECONDS, self._release_when_idle)
+        return rows
 
     def _release_when_idle(self) -> None:
         self.idle_timer = None

@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 
 from unionhub.clock import add_working_days, utcnow
 from unionhub.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from unionhub.identity import audit
 from unionhub.identity.access import Principal, path_in_scope
 from unionhub.identity.codes import new_card_number
 from unionhub.identity.lookup import current_card, invalidate_member
@@ -88,6 +89,11 @@ async def review_join_application(principal: Principal, application_id: int, app
             application.reviewed_by_id = principal.member_id
             application.reviewed_at = now
             await application.save()
+        # Last in the transaction: it holds the audit chain's head until the commit.
+        await audit.record(audit.JOIN_REVIEW, actor_id=principal.member_id,
+                           subject_type="join_application", subject_id=application.id,
+                           union_id=union.id, detail={"member": application.member_id,
+                                                      "decision": application.status.value})
     await invalidate_member(application.member_id)
     return application
 
@@ -160,6 +166,10 @@ async def review_transfer(principal: Principal, transfer_id: int, approve: bool,
         await transfer.save()
         if approve:
             await Member.filter(id=transfer.member_id).update(union_id=to_union.id, updated_at=now)
+        await audit.record(audit.TRANSFER_REVIEW, actor_id=principal.member_id,
+                           subject_type="transfer", subject_id=transfer.id, union_id=to_union.id,
+                           detail={"member": transfer.member_id, "from_union": transfer.from_union_id,
+                                   "decision": transfer.status.value})
     await invalidate_member(transfer.member_id)
     return transfer
 

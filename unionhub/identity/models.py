@@ -192,8 +192,9 @@ class RefreshToken(Model):
 
 
 class AuditLog(Model):
-    # Append-only: the application only ever inserts. `detail` holds ids and codes, never
-    # personal data.
+    # Append-only: the application only ever inserts (identity.audit). `detail` holds ids and
+    # codes, never personal data. `seq` and `hash` chain every row to the one before it
+    # (identity.audit_chain); rows past the retention move to AuditLogArchive.
 
     id = fields.BigIntField(primary_key=True)
     at = fields.DatetimeField(auto_now_add=True, db_index=True)
@@ -203,6 +204,11 @@ class AuditLog(Model):
     subject_id = fields.CharField(max_length=64)
     trace_id = fields.CharField(max_length=32, null=True)
     detail = fields.JSONField(default=dict)
+    # The union the event concerns (the subject member's union at the time), for auditLog's
+    # union filter; null when none applies.
+    union_id = fields.BigIntField(null=True, db_index=True)
+    seq = fields.BigIntField(null=True, unique=True)  # the row's place in the chain
+    hash = fields.CharField(max_length=80, null=True)  # "<algorithm>:<hex>" over prev hash + row
 
     class Meta:
         table = "audit_log"
@@ -281,3 +287,59 @@ class IdentityConflict(Model):
     class Meta:
         table = "identity_conflicts"
         indexes = (Index(fields=("member_id", "id")),)
+
+
+class AuditChainHead(Model):
+    # One row (id 1): the chain's last seq and hash, updated in the transaction (or statement)
+    # of every append, so appends from every process serialize on its row lock. The archived_*
+    # columns are the last row moved to audit_log_archive: where the live table's chain starts.
+
+    id = fields.IntField(primary_key=True)
+    seq = fields.BigIntField(default=0)
+    hash = fields.CharField(max_length=80, default="")
+    archived_seq = fields.BigIntField(default=0)
+    archived_hash = fields.CharField(max_length=80, default="")
+
+    class Meta:
+        table = "audit_chain_head"
+
+
+class AuditLogArchive(Model):
+    # Audit rows past the retention, moved here whole (same ids, seq and hash) so the chain
+    # still verifies from its first row; never deleted by the application.
+
+    id = fields.BigIntField(primary_key=True)
+    at = fields.DatetimeField()
+    actor_id = fields.BigIntField(null=True)
+    action = fields.CharField(max_length=64)
+    subject_type = fields.CharField(max_length=32)
+    subject_id = fields.CharField(max_length=64)
+    trace_id = fields.CharField(max_length=32, null=True)
+    detail = fields.JSONField(default=dict)
+    union_id = fields.BigIntField(null=True)
+    seq = fields.BigIntField(unique=True)
+    hash = fields.CharField(max_length=80)
+    archived_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "audit_log_archive"
+
+
+class KeyRotation(Model):
+    # One run of `unionhub keys rotate` towards `target_key_id`. At most one is RUNNING (a
+    # partial unique index); its runner reports through `heartbeat_at`, and `cursors` holds
+    # the last id done per table, so a killed run resumes where it stopped.
+
+    id = fields.BigIntField(primary_key=True)
+    target_key_id = fields.CharField(max_length=8)
+    status = fields.CharField(max_length=10, default="RUNNING")  # RUNNING, DONE
+    holder = fields.CharField(max_length=64)
+    cursors = fields.JSONField(default=dict)
+    rows_rotated = fields.BigIntField(default=0)
+    started_at = fields.DatetimeField(auto_now_add=True)
+    heartbeat_at = fields.DatetimeField()
+    finished_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "key_rotations"
+

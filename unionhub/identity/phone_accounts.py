@@ -17,6 +17,7 @@ from unionhub.identity.accounts import (
     Session,
     _check_password,
     phone_index,
+    phone_indexes,
     revoke_all_sessions,
     start_session,
 )
@@ -35,7 +36,7 @@ def _no_account() -> NotFound:
 async def login_by_sms(phone: str, sms_code: str, client_ip: str | None = None) -> Session:
     phone = validate_phone(phone)
     code = await sms_codes.check_code(phone, SmsPurpose.LOGIN, sms_code, client_ip)
-    member = await Member.get_or_none(phone_bidx=phone_index(phone))
+    member = await Member.get_or_none(phone_bidx__in=phone_indexes(phone))
     if member is None:
         raise _no_account()
     await sms_codes.consume(code)
@@ -47,7 +48,7 @@ async def reset_password(phone: str, sms_code: str, new_password: str,
     phone = validate_phone(phone)
     _check_password(new_password)
     code = await sms_codes.check_code(phone, SmsPurpose.RESET_PASSWORD, sms_code, client_ip)
-    member = await Member.get_or_none(phone_bidx=phone_index(phone))
+    member = await Member.get_or_none(phone_bidx__in=phone_indexes(phone))
     if member is None:
         raise _no_account()
     password_hash = await hash_password(new_password)
@@ -70,12 +71,12 @@ async def change_phone(member_id: int, new_phone: str, sms_code: str,
     member = await Member.get_or_none(id=member_id)
     if member is None:
         raise NotFound("member not found")
-    if member.phone_bidx == bidx:
+    if member.phone_bidx in phone_indexes(new_phone):
         raise ValidationFailed("this is already the account's phone", field="newPhone",
                                code="PHONE_UNCHANGED")
     taken = Conflict("this phone number is already registered", field="newPhone",
                      code="PHONE_TAKEN")
-    if await Member.exists(phone_bidx=bidx):
+    if await Member.exists(phone_bidx__in=phone_indexes(new_phone)):  # under any live key
         raise taken
     try:
         async with in_transaction():

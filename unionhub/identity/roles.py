@@ -37,8 +37,8 @@ async def assign_role(principal: Principal, member_id: int, role: Role,
         member.role = role
         member.cadre_org_id = cadre_org_id
         await member.save(update_fields=["role", "cadre_org_id", "updated_at"])
-        await audit.record("identity.role.change", actor_id=principal.member_id,
-                           subject_type="member", subject_id=member_id,
+        await audit.record(audit.ROLE_CHANGE, actor_id=principal.member_id,
+                           subject_type="member", subject_id=member_id, union_id=member.union_id,
                            detail={"from": before, "to": {"role": role.value, "org": cadre_org_id}})
         await revoke_member_sessions(member_id, reason="role_change",
                                      actor_id=principal.member_id)

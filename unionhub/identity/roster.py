@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from tortoise.functions import Count
 
-from unionhub.identity.accounts import phone_index
+from unionhub.identity.accounts import phone_indexes
 from unionhub.identity.models import Member
 
 
@@ -33,5 +33,5 @@ async def member_ids(union_ids: list[int], limit: int | None = None) -> list[tup
 
 
 async def member_id_by_phone(phone: str) -> int | None:
-    row = await Member.get_or_none(phone_bidx=phone_index(phone)).only("id")
+    row = await Member.get_or_none(phone_bidx__in=phone_indexes(phone)).only("id")
     return row.id if row else None

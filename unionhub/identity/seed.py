@@ -191,7 +191,7 @@ async def _account(phone: str, union: Union, *, verified: bool, name: str | None
 
 
 async def seed_demo(members: int = 2000) -> DemoTree:
-    """The demo data of docs/contract.md: the tree, six accounts, and `members` synthetic members."""
+    """The demo data of docs/contract.md: the tree, seven accounts, and `members` synthetic members."""
     if await Member.filter(phone_bidx=phone_index("13900000001")).exists():
         raise RuntimeError("demo data is already seeded")
     tree = await seed_tree()
@@ -207,5 +207,7 @@ async def seed_demo(members: int = 2000) -> DemoTree:
     await _account("13900000005", tree.pool, verified=False, role=Role.OPERATOR)
     await _account("13900000006", b, verified=True, name="赵敏",
                    id_number=synthetic_id_number(4, "610111"))
+    # The administrator reads the audit log (issue 17); no union role, so no personal data.
+    await _account("13900000007", tree.pool, verified=False, role=Role.ADMIN)
     await seed_members(members, tree.all_grassroots)
     return tree

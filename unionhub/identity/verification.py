@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 from unionhub.clock import today_shanghai, utcnow
 from unionhub.errors import Conflict, NotFound, ValidationFailed
 from unionhub.identity import audit
-from unionhub.identity.accounts import id_number_index
+from unionhub.identity.accounts import id_number_index, id_number_indexes
 from unionhub.identity.crypto import encrypt
 from unionhub.identity.idverify import get_verifier
 from unionhub.identity.lookup import invalidate_member
@@ -66,7 +66,7 @@ async def verify_identity(member_id: int, name: str, id_number: str,
             member = await Member.select_for_update().get(id=member_id)
             if member.verified_at is not None:
                 raise Conflict("identity is already verified", code="ALREADY_VERIFIED")
-            holder_id = await _holder(bidx, member_id)
+            holder_id = await _holder(resident.number, member_id)
             if holder_id is None:
                 member.name_enc = encrypt(legal_name, "name")
                 member.id_number_enc = encrypt(resident.number, "id_number")
@@ -75,7 +75,7 @@ async def verify_identity(member_id: int, name: str, id_number: str,
                 await member.save(update_fields=["name_enc", "id_number_enc", "id_number_bidx",
                                                  "verified_at", "updated_at"])
     except IntegrityError:  # a concurrent verification bound the number first
-        holder_id = await _holder(bidx, member_id)
+        holder_id = await _holder(resident.number, member_id)
     if holder_id is not None:
         await _record_conflict(member_id, holder_id)
         raise not_verified()
@@ -83,8 +83,9 @@ async def verify_identity(member_id: int, name: str, id_number: str,
     return member
 
 
-async def _holder(bidx: str, member_id: int) -> int | None:
-    return await (Member.filter(id_number_bidx=bidx).exclude(id=member_id)
+async def _holder(number: str, member_id: int) -> int | None:
+    # Under any live key: during a key rotation a holder's row may still carry the old index.
+    return await (Member.filter(id_number_bidx__in=id_number_indexes(number)).exclude(id=member_id)
                   .first().values_list("id", flat=True))
 
 

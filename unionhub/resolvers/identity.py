@@ -8,18 +8,16 @@ import strawberry
 
 from unionhub.client_address import client_address
 from unionhub.errors import NotFound, ValidationFailed
-from unionhub.identity import accounts, audit, membership, orgs, roles, verification
+from unionhub.identity import accounts, audit, member_search, membership, orgs, roles, verification
 from unionhub.identity.access import path_in_scope, require_authenticated, require_scope
 from unionhub.identity.lookup import (
     get_record,
     get_record_by_card,
-    is_card_number,
     load_records_from_db,
 )
 from unionhub.identity.models import JoinApplication as JoinApplicationRow
 from unionhub.identity.models import Member as MemberRow
 from unionhub.identity.models import ReviewStatus, Role, UnionLevel
-from unionhub.identity.realname import validate_phone
 from unionhub.identity.tokens import principal_from_token
 from unionhub.observability.tracing import slow_operation_recorder, traced
 from unionhub.schema.entities import member_entity, parse_key, union_entity
@@ -86,7 +84,8 @@ async def members(info: strawberry.Info, union_id: strawberry.ID, search: str | 
     require_scope(info.context.principal, union.path)
     qs = MemberRow.filter(union__path__startswith=union.path)
     if search:
-        qs = _member_search(qs, search.strip())
+        qs = await member_search.search(qs, search.strip(),
+                                        actor_id=info.context.principal.member_id, union=union)
     rows, page = await keyset_page(qs.select_related("union"), first, after)
     # The members' unions came with the page: later `union { ... }` fields need no query.
     info.context.unions.prime_many({r.union_id: r.union for r in rows})
@@ -101,21 +100,6 @@ async def _union(info: strawberry.Info, union_id: strawberry.ID, field: str = "u
     if row is None:
         raise NotFound("union not found", field=field)
     return row
-
-
-def _member_search(qs, term: str):
-    """Exact matches through blind indexes (phone, ID number), card numbers, or display names."""
-    from unionhub.identity.accounts import id_number_index, phone_index
-
-    try:
-        return qs.filter(phone_bidx=phone_index(validate_phone(term)))
-    except ValidationFailed:
-        pass
-    if len(term) == 18 and term[:17].isdigit():
-        return qs.filter(id_number_bidx=id_number_index(term.upper()))
-    if is_card_number(term):
-        return qs.filter(cards__number=term)
-    return qs.filter(display_name__icontains=term)
 
 
 async def union(info: strawberry.Info, id: strawberry.ID):
@@ -168,13 +152,19 @@ async def slow_operations(info: strawberry.Info, since: datetime | None = None,
     return [SlowOperation.of(r) for r in records]
 
 
-async def audit_log(info: strawberry.Info, action: str | None = None,
-                    subject_id: str | None = None, first: int | None = 100) -> list[AuditEntry]:
-    rows = await audit.entries(action=action, subject_id=subject_id, limit=min(first or 100, 500))
-    return [AuditEntry(id=strawberry.ID(str(r.id)), at=r.at,
-                       actor_id=strawberry.ID(str(r.actor_id)) if r.actor_id else None,
-                       action=r.action, subject_type=r.subject_type, subject_id=r.subject_id,
-                       trace_id=r.trace_id) for r in rows]
+async def audit_log(info: strawberry.Info, first: int | None = None, after: str | None = None,
+                    action: str | None = None, actor_id: strawberry.ID | None = None,
+                    subject_id: str | None = None, union_id: strawberry.ID | None = None,
+                    since: datetime | None = None, until: datetime | None = None,
+                    ) -> Connection[AuditEntry]:
+    """ADMIN: the audit log, newest first, filtered; an unknown actor or union finds nothing."""
+    def key(value: strawberry.ID | None) -> int | None:
+        return None if value is None else (parse_key(value) or -1)
+
+    qs = audit.entries(action=action, actor_id=key(actor_id), subject_id=subject_id,
+                       union_id=key(union_id), since=since, until=until)
+    rows, page = await keyset_page(qs, first, after, newest_first=True)
+    return connection([AuditEntry.of(r) for r in rows], [r.id for r in rows], page)
 
 
 # --- mutations -----------------------------------------------------------------------------

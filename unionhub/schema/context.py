@@ -17,7 +17,7 @@ from unionhub.identity.orgs import unions_by_ids
 from unionhub.identity.tokens import principal_from_header
 from unionhub.settings import get_settings
 
-ID_NUMBER_READ = "member.id_number.read"
+ID_NUMBER_READ = audit.ID_NUMBER_READ
 
 
 async def _load_members(ids: list[int]) -> list[MemberRecord | None]:
@@ -55,12 +55,19 @@ class Context:
     def unions(self) -> DataLoader[int, Union | None]:
         return self.loader("unions", _load_unions)
 
-    async def audit_id_number_read(self, member_id: int) -> None:
-        """Audits an unmasked ID-number read; await it before answering. Concurrent reads (a
-        page of members, other requests) share one group-committed INSERT (`audit`), each row
-        carrying the caller and the request's trace id."""
+    async def audit_personal_read(self, action: str, rec: MemberRecord) -> None:
+        """Audits an unmasked read of a member's name, phone or ID number (`action`); await it
+        before answering. Concurrent reads (a page of members, other requests) share one
+        group-committed INSERT (`audit`), each row carrying the caller, the member's union
+        and the request's trace id."""
+        await audit.record_reads(action, actor_id=self.principal.member_id,
+                                 subject_type="member", subject_ids=[rec.id],
+                                 union_id=rec.union_id)
+
+    async def audit_id_number_read(self, member_id: int, union_id: int | None = None) -> None:
         await audit.record_reads(ID_NUMBER_READ, actor_id=self.principal.member_id,
-                                 subject_type="member", subject_ids=[member_id])
+                                 subject_type="member", subject_ids=[member_id],
+                                 union_id=union_id)
 
     async def caller_record(self) -> MemberRecord | None:
         if self.principal.member_id is None:

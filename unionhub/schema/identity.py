@@ -127,7 +127,9 @@ class IdentityQuery(PhoneAccountQuery):
                                              description="Newest first.")
     slow_operations: list[SlowOperation] = gql_field(tier=Tier.OPERATOR,
                                                      resolver=r.slow_operations)
-    audit_log: list[AuditEntry] = gql_field(tier=Tier.ADMIN, resolver=r.audit_log)
+    audit_log: Connection[AuditEntry] = gql_field(
+        tier=Tier.ADMIN, resolver=r.audit_log,
+        description="Newest first; every filter given must match (since inclusive, until not).")
 
 
 @strawberry.type

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
+import orjson
 import strawberry
 
 from unionhub.identity.access import Tier, path_in_scope, sees_personal_data
+from unionhub.identity.audit import ID_NUMBER_READ, NAME_READ, PHONE_READ
 from unionhub.identity.lookup import MemberRecord
 from unionhub.identity.models import CardStatus, ReviewStatus, UnionLevel
 from unionhub.identity.models import Union as UnionRow
@@ -88,33 +91,45 @@ class IdentityMemberFields:
                               issued_at=_when(r.card_issued_at))
         return with_member(self, info, read)
 
-    @gql_field(tier=Tier.MEMBER, description="Legal name; masked (张*三) unless self or cadre in scope.")
+    @gql_field(tier=Tier.MEMBER, description="Legal name; masked (张*三) unless self or cadre "
+                                             "in scope; unmasked reads are audited.")
     def name(self, info: strawberry.Info) -> str | None:
-        return with_member(self, info, lambda r: r.legal_name() if _sees(info, r) else r.name_masked)
+        return with_member(self, info, lambda r: _personal(
+            info, r, r.name_enc, r.name_masked, NAME_READ, r.legal_name))
 
-    @gql_field(tier=Tier.MEMBER, description="Masked (138****5678) unless self or cadre in scope.")
+    @gql_field(tier=Tier.MEMBER, description="Masked (138****5678) unless self or cadre in "
+                                             "scope; unmasked reads are audited.")
     def phone(self, info: strawberry.Info) -> str:
-        return with_member(self, info, lambda r: r.phone() if _sees(info, r) else r.phone_masked)
+        return with_member(self, info, lambda r: _personal(
+            info, r, r.phone_enc, r.phone_masked, PHONE_READ, r.phone))
 
     @gql_field(tier=Tier.MEMBER,
                description="Masked (110***********1234) unless self or cadre in scope; unmasked reads are audited.")
     def id_number(self, info: strawberry.Info) -> str | None:
-        # Synchronous unless the read must be audited first (only unmasked reads are).
-        return with_member(self, info, lambda r: _id_number(info, r))
+        return with_member(self, info, lambda r: _personal(
+            info, r, r.id_number_enc, r.id_number_masked, ID_NUMBER_READ, r.id_number))
 
 
-def _id_number(info: strawberry.Info, rec: MemberRecord) -> str | Awaitable[str | None] | None:
-    if rec.id_number_enc is None:
+def _personal(info: strawberry.Info, rec: MemberRecord, sealed: str | None, masked: str | None,
+              action: str, unmask: Callable[[], str | None]) -> Any:
+    """A personal field: synchronous when masked (or absent); an unmasked value only after
+    its audit row is written (group-committed: `audit.record_reads`). A member's own name and
+    phone are not audited (no one else's data is disclosed, and `me` is on every screen);
+    every ID-number read is, the owner's included (sensitive personal information)."""
+    if sealed is None:
         return None
     if not _sees(info, rec):
-        return rec.id_number_masked
-    return _audited_id_number(info, rec)
+        return masked
+    if rec.id == info.context.principal.member_id and action != ID_NUMBER_READ:
+        return unmask()
+    return _audited(info, rec, action, unmask)
 
 
-async def _audited_id_number(info: strawberry.Info, rec: MemberRecord) -> str | None:
-    # The audit row is written before the number leaves: no row, no number.
-    await info.context.audit_id_number_read(rec.id)
-    return rec.id_number()
+async def _audited(info: strawberry.Info, rec: MemberRecord, action: str,
+                   unmask: Callable[[], str | None]) -> str | None:
+    # The audit row is written before the value leaves: no row, no value.
+    await info.context.audit_personal_read(action, rec)
+    return unmask()
 
 
 async def _load_children(parent_ids: list[int]) -> list[list[UnionRow]]:
@@ -307,4 +322,21 @@ class AuditEntry:
     subject_type: str
     subject_id: str
     trace_id: str | None
+    union_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The union the event concerns (the subject's, at the time).")
+    detail: str = strawberry.field(
+        default="{}", description="Ids and codes as a JSON object; never personal data.")
+    seq: str | None = strawberry.field(default=None, description="Place in the hash chain.")
+    hash: str | None = strawberry.field(
+        default=None, description="Chain hash over the previous row's hash and this row.")
+
+    @classmethod
+    def of(cls, r: Any) -> AuditEntry:
+        return cls(id=strawberry.ID(str(r.id)), at=r.at,
+                   actor_id=strawberry.ID(str(r.actor_id)) if r.actor_id else None,
+                   action=r.action, subject_type=r.subject_type, subject_id=r.subject_id,
+                   trace_id=r.trace_id,
+                   union_id=strawberry.ID(str(r.union_id)) if r.union_id else None,
+                   detail=orjson.dumps(r.detail or {}, option=orjson.OPT_SORT_KEYS).decode(),
+                   seq=str(r.seq) if r.seq is not None else None, hash=r.hash)
 

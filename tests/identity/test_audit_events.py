@@ -1,0 +1,113 @@
+"""Audited events beyond single reads: cadres' searches (by kind, never the term), a page of
+members, join and transfer reviews, role changes; and ADMIN's auditLog connection with its
+filters (action, actor, subject, union, time range) and keyset pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.factories import Factory
+from tests.identity.test_review_queues import APPLY, REVIEW_JOIN, _review_transfer, _transfer
+from unionhub.clock import utcnow
+from unionhub.identity import audit
+from unionhub.identity.models import AuditLog
+
+SEARCH = """query($u: ID!, $s: String) { members(unionId: $u, search: $s, first: 50) {
+  edges { node { id phone } } } }"""
+LOG = """query($first: Int, $after: String, $action: String, $actor: ID, $subject: String,
+  $union: ID, $since: DateTime, $until: DateTime) {
+  auditLog(first: $first, after: $after, action: $action, actorId: $actor, subjectId: $subject,
+           unionId: $union, since: $since, until: $until) {
+    edges { cursor node { id action actorId subjectType subjectId unionId detail seq hash } }
+    pageInfo { hasNextPage endCursor } } }"""
+
+
+async def test_searches_are_audited_by_kind_and_never_hold_the_term(gql, factory: Factory):
+    tree = await factory.tree()
+    union = tree.grassroots["A"][0]
+    members = [await factory.account(union) for _ in range(3)]
+    cadre = await factory.cadre(tree.counties["A"])
+    terms = {"phone": members[0].phone, "id_number": members[1].id_number,
+             "name": "会员", "card": "6" * 19}
+    for kind, term in terms.items():
+        r = await gql(SEARCH, {"u": str(union.id), "s": term}, token=cadre.token)
+        assert r.errors == [], r.body
+        row = await AuditLog.get(action=audit.MEMBER_SEARCH, trace_id=r.body["extensions"]
+                                 ["traceId"])
+        assert (row.actor_id, row.subject_type, row.subject_id, row.union_id, row.detail) == (
+            cadre.member.id, "union", str(union.id), union.id, {"by": kind})
+        assert term not in str(row.detail) and term not in row.subject_id
+    found = await gql(SEARCH, {"u": str(union.id), "s": members[0].phone}, token=cadre.token)
+    assert [e["node"]["id"] for e in found.data["members"]["edges"]] == [members[0].id]
+    # The page's unmasked phones are audited too, one row per member shown (but the cadre's
+    # own, who is a member of that union).
+    page = await gql(SEARCH, {"u": str(union.id)}, token=cadre.token)
+    shown = {e["node"]["id"] for e in page.data["members"]["edges"]} - {cadre.id}
+    assert len(shown) == 3
+    rows = await AuditLog.filter(action=audit.PHONE_READ,
+                                 trace_id=page.body["extensions"]["traceId"])
+    assert {r.subject_id for r in rows} == shown and len(rows) == len(shown)
+
+
+async def test_reviews_and_role_changes_are_audited(gql, factory: Factory):
+    tree = await factory.tree()
+    a0, b0 = tree.grassroots["A"][0], tree.grassroots["B"][0]
+    cadre = await factory.cadre(tree.province)
+    worker = await factory.account(tree.pool, verified=True)
+    applied = await gql(APPLY, {"i": {"joinCode": a0.join_code}}, token=worker.token)
+    application_id = applied.data["applyToJoin"]["application"]["id"]
+    r = await gql(REVIEW_JOIN, {"i": {"applicationId": application_id, "approve": True}},
+                  token=cadre.token)
+    assert r.data["reviewJoinApplication"]["errors"] == []
+    row = await AuditLog.get(action=audit.JOIN_REVIEW)
+    assert (row.actor_id, row.subject_id, row.union_id, row.detail) == (
+        cadre.member.id, application_id, a0.id,
+        {"member": worker.member.id, "decision": "APPROVED"})
+
+    transfer_id = await _transfer(gql, worker, b0)
+    await _review_transfer(gql, cadre, transfer_id, False, "名额已满")
+    row = await AuditLog.get(action=audit.TRANSFER_REVIEW)
+    assert (row.actor_id, row.subject_id, row.union_id, row.detail) == (
+        cadre.member.id, transfer_id, b0.id,
+        {"member": worker.member.id, "from_union": a0.id, "decision": "REJECTED"})
+    # A refused review (already reviewed) writes nothing.
+    again = await gql(REVIEW_JOIN, {"i": {"applicationId": application_id, "approve": False,
+                                          "reason": "x"}}, token=cadre.token)
+    assert again.data["reviewJoinApplication"]["errors"]
+    assert await AuditLog.filter(action=audit.JOIN_REVIEW).count() == 1
+
+
+async def _nodes(gql, token, **variables) -> list[dict]:
+    r = await gql(LOG, variables, token=token)
+    assert r.errors == [], r.body
+    return [e["node"] for e in r.data["auditLog"]["edges"]]
+
+
+async def test_audit_log_is_a_filtered_connection_newest_first(gql, factory: Factory):
+    admin = await factory.admin()
+    await audit.record("test.a", actor_id=1, subject_type="member", subject_id=10, union_id=5,
+                       detail={"k": 1})
+    await audit.record("test.b", actor_id=2, subject_type="member", subject_id=11, union_id=6)
+    await audit.record_reads("test.a", actor_id=2, subject_type="member", subject_ids=[12],
+                             union_id=5)
+    everything = await _nodes(gql, admin.token)
+    assert [n["action"] for n in everything] == ["test.a", "test.b", "test.a"]  # newest first
+    assert [n["seq"] for n in everything] == ["3", "2", "1"]
+    assert everything[2]["detail"] == '{"k":1}' and everything[2]["hash"]
+    assert [n["subjectId"] for n in await _nodes(gql, admin.token, action="test.a")] == ["12", "10"]
+    assert [n["subjectId"] for n in await _nodes(gql, admin.token, actor="2")] == ["12", "11"]
+    assert [n["subjectId"] for n in await _nodes(gql, admin.token, union="5")] == ["12", "10"]
+    assert [n["subjectId"] for n in await _nodes(gql, admin.token, subject="11")] == ["11"]
+    assert await _nodes(gql, admin.token, actor="2", union="6", action="test.a") == []
+    assert await _nodes(gql, admin.token, actor="not-an-id") == []
+    now = utcnow()
+    assert len(await _nodes(gql, admin.token, since=(now - timedelta(minutes=5)).isoformat())) == 3
+    assert await _nodes(gql, admin.token, until=(now - timedelta(minutes=5)).isoformat()) == []
+    # Keyset pages.
+    first = await gql(LOG, {"first": 2}, token=admin.token)
+    page = first.data["auditLog"]
+    assert page["pageInfo"]["hasNextPage"] and len(page["edges"]) == 2
+    rest = await _nodes(gql, admin.token, first=2, after=page["pageInfo"]["endCursor"])
+    assert [n["subjectId"] for n in rest] == ["10"]
+    bad = await gql(LOG, {"first": 1000}, token=admin.token)
+    assert bad.error_codes() == ["BAD_USER_INPUT"] or "BAD_PAGE_SIZE" in str(bad.body)
