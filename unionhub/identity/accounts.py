@@ -23,6 +23,7 @@ from unionhub.identity.passwords import (
     hash_password,
     verify_password,
 )
+from unionhub.identity.privacy import require_current_consent
 from unionhub.identity.realname import parse_id_number, validate_name, validate_phone
 from unionhub.identity.tokens import issue_access_token
 from unionhub.ratelimit import Rule, count, ensure_allowed, reset
@@ -175,8 +176,11 @@ async def revoke_all_sessions(member_id: int) -> None:
 
 
 async def verify_identity(member_id: int, name: str, id_number: str,
-                          now: datetime | None = None) -> Member:
-    """Record the member's legal name and resident ID number after checking both."""
+                          now: datetime | None = None, *,
+                          consent_version: str | None = None) -> Member:
+    """Record the member's legal name and resident ID number after checking both, with their
+    consent to the current privacy notice (its version and the time)."""
+    consent = require_current_consent(consent_version)
     legal_name = validate_name(name)
     resident = parse_id_number(id_number, today_shanghai(now))
     bidx = id_number_index(resident.number)
@@ -193,9 +197,12 @@ async def verify_identity(member_id: int, name: str, id_number: str,
         member.id_number_enc = encrypt(resident.number, "id_number")
         member.id_number_bidx = bidx
         member.verified_at = now or utcnow()
+        member.consent_version = consent
+        member.consented_at = member.verified_at
         try:
             await member.save(update_fields=["name_enc", "id_number_enc", "id_number_bidx",
-                                             "verified_at", "updated_at"])
+                                             "verified_at", "consent_version", "consented_at",
+                                             "updated_at"])
         except IntegrityError:
             raise Conflict("this ID number belongs to another account", field="idNumber",
                            code="ID_NUMBER_TAKEN") from None

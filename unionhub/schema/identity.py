@@ -9,6 +9,7 @@ from unionhub.identity.models import Role
 from unionhub.resolvers import identity as r
 from unionhub.schema.builder import SchemaPart
 from unionhub.schema.entities import MemberRef, UnionRef
+from unionhub.schema.identity_lifecycle import LifecycleMutation, LifecycleQuery
 from unionhub.schema.identity_types import (
     AuditEntry,
     AuthPayload,
@@ -49,6 +50,9 @@ class RefreshTokenInput:
 class VerifyIdentityInput:
     name: str
     id_number: str
+    consent_version: str | None = strawberry.field(
+        default=None, description="The privacyNotice version the member consented to; "
+                                  "required (CONSENT_REQUIRED without it).")
 
 
 @strawberry.input
@@ -102,7 +106,7 @@ class CreateUnionInput:
 
 
 @strawberry.type
-class IdentityQuery:
+class IdentityQuery(LifecycleQuery):
     me: MemberRef | None = gql_field(tier=Tier.MEMBER, resolver=r.me)
     member: MemberRef | None = gql_field(
         tier=Tier.MEMBER, resolver=r.member,
@@ -127,7 +131,7 @@ class IdentityQuery:
 
 
 @strawberry.type
-class IdentityMutation:
+class IdentityMutation(LifecycleMutation):
     @gql_field()
     async def register(self, info: strawberry.Info, input: RegisterInput) -> AuthPayload:
         return await r.register(info, input.phone, input.password)
@@ -144,7 +148,8 @@ class IdentityMutation:
     @gql_field(tier=Tier.MEMBER)
     async def verify_identity(self, info: strawberry.Info,
                               input: VerifyIdentityInput) -> MemberPayload:
-        return await r.verify_identity(info, input.name, input.id_number)
+        return await r.verify_identity(info, input.name, input.id_number,
+                                       input.consent_version)
 
     @gql_field(tier=Tier.MEMBER)
     async def apply_to_join(self, info: strawberry.Info,
