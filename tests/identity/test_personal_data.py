@@ -163,6 +163,11 @@ async def test_closure_erases_personal_data_and_the_phone_registers_again(gql, f
                                      "consentVersion": CURRENT.version}},
                   token=fresh["accessToken"])
     assert r.data["verifyIdentity"]["errors"] == []
+    # The old access token (valid for minutes yet) cannot put personal data back.
+    r = await gql(VERIFY, {"input": {"name": "王小明", "idNumber": VALID_ID,
+                                     "consentVersion": CURRENT.version}}, token=member.token)
+    assert [e["code"] for e in r.data["verifyIdentity"]["errors"]] == ["NOT_FOUND"]
+    assert (await Member.get(id=row.id)).name_enc is None
     # A second closure with the old token: the account is already closed.
     r = await gql(CLOSE, {"input": {"password": DEMO_PASSWORD}}, token=member.token)
     assert r.data["closeAccount"]["errors"] == [{"code": "ACCOUNT_CLOSED", "field": None}]

@@ -185,7 +185,8 @@ async def verify_identity(member_id: int, name: str, id_number: str,
     resident = parse_id_number(id_number, today_shanghai(now))
     bidx = id_number_index(resident.number)
     async with in_transaction():
-        member = await Member.select_for_update().get_or_none(id=member_id)
+        # A closed account (its access token lives on for minutes) is not verified again.
+        member = await Member.select_for_update().get_or_none(id=member_id, closed_at=None)
         if member is None:
             raise NotFound("member not found")
         if member.verified_at is not None:
