@@ -224,3 +224,17 @@ async def test_concurrent_closures_close_once(gql, factory):
     assert codes == [(), ("ACCOUNT_CLOSED",), ("ACCOUNT_CLOSED",)]
     assert await AuditLog.filter(action="identity.account.close").count() == 1
     assert await MembershipExit.filter(member_id=member.member.id).count() == 1
+
+
+async def test_a_member_who_never_joined_closes_and_registers_again(gql, factory):
+    await factory.tree()
+    session = await _registered(gql, "13812345679")
+    r = await gql(CLOSE, {"input": {"password": "correct-horse-9"}},
+                  token=session["accessToken"])
+    assert r.data["closeAccount"] == {"closed": True, "errors": []}
+    assert await MembershipExit.all().count() == 0  # no membership to end
+    refreshed = await gql("""mutation R($input: RefreshTokenInput!) { refreshToken(input: $input) {
+        errors { code } } }""", {"input": {"refreshToken": session["refreshToken"]}})
+    assert refreshed.data["refreshToken"]["errors"] == [{"code": "TOKEN_REVOKED"}]
+    again = await _registered(gql, "13812345679")
+    assert again["member"]["id"] != session["member"]["id"]
