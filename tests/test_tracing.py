@@ -15,6 +15,7 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import SpanKind
 
 from tests.sms import sms_code
+from unionhub.identity.privacy import CURRENT as _NOTICE
 from unionhub.observability import tracing
 
 PHONE = "13812345678"
@@ -41,6 +42,8 @@ SEARCH = "query Search($u: ID!, $s: String) { members(unionId: $u, search: $s) {
 SLOW = """query Slow { slowOperations { traceId operationName durationMs at
   slowestSpans { name durationMs } } }"""
 
+CONSENT = _NOTICE.version  # verifyIdentity records consent to the current notice
+
 
 async def _verified_member(gql, tree) -> dict[str, str]:
     """A member who registered, verified and joined through the API; returns the secrets used."""
@@ -48,7 +51,8 @@ async def _verified_member(gql, tree) -> dict[str, str]:
     reg = await gql(REGISTER, {"input": {"phone": PHONE, "password": PASSWORD, "smsCode": code}})
     assert reg.data["register"]["errors"] == []
     access = reg.data["register"]["accessToken"]
-    ver = await gql(VERIFY, {"input": {"name": "张三丰", "idNumber": ID_NUMBER}}, token=access)
+    ver = await gql(VERIFY, {"input": {"name": "张三丰", "idNumber": ID_NUMBER,
+                                       "consentVersion": CONSENT}}, token=access)
     assert ver.data["verifyIdentity"]["errors"] == []
     join = await gql(JOIN, {"input": {"joinCode": tree.grassroots["A"][1].join_code}},
                      token=access)

@@ -18,6 +18,7 @@ from unionhub.clock import today_shanghai, utcnow
 from unionhub.db import conn
 from unionhub.identity.accounts import id_number_index, phone_index
 from unionhub.identity.models import AuditLog, IdentityConflict, Member, RefreshToken
+from unionhub.identity.privacy import CURRENT as _NOTICE
 from unionhub.settings import get_settings
 
 REGISTER = """mutation Register($input: RegisterInput!) {
@@ -36,6 +37,8 @@ ME = "query Me { me { id phone } }"
 PASSWORD = "correct-horse-1"
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+CONSENT = _NOTICE.version  # verifyIdentity records consent to the current notice
 
 
 def with_check(first17: str) -> str:
@@ -370,7 +373,7 @@ async def _new_member(gql) -> tuple[str, int]:
 async def test_verify_identity_with_a_valid_number(gql, factory):
     await factory.tree()
     token, member_id = await _new_member(gql)
-    out = await gql(VERIFY, {"input": {"name": "张三丰", "idNumber": VALID_ID}}, token=token)
+    out = await gql(VERIFY, {"input": {"name": "张三丰", "idNumber": VALID_ID, "consentVersion": CONSENT}}, token=token)
     payload = out.data["verifyIdentity"]
     assert payload["errors"] == []
     assert payload["member"] == {"id": str(member_id), "name": "张三丰", "idNumber": VALID_ID,
@@ -400,7 +403,8 @@ async def test_verify_identity_refuses_bad_numbers_and_changes_nothing(gql, fact
     await factory.tree()
     token, member_id = await _new_member(gql)
     before = await _member_snapshot(member_id)
-    out = await gql(VERIFY, {"input": {"name": "张三丰", "idNumber": id_number}}, token=token)
+    out = await gql(VERIFY, {"input": {"name": "张三丰", "idNumber": id_number,
+                                       "consentVersion": CONSENT}}, token=token)
     payload = out.data["verifyIdentity"]
     assert payload["member"] is None
     assert [(e["code"], e["field"]) for e in payload["errors"]] == [(code, "idNumber")]
@@ -423,7 +427,8 @@ async def test_verify_identity_accepts_valid_variants(gql, factory, id_number):
     answer IDENTITY_NOT_VERIFIED, not a format error."""
     await factory.tree()
     token, member_id = await _new_member(gql)
-    out = await gql(VERIFY, {"input": {"name": "张三丰", "idNumber": id_number}}, token=token)
+    out = await gql(VERIFY, {"input": {"name": "张三丰", "idNumber": id_number,
+                                       "consentVersion": CONSENT}}, token=token)
     payload = out.data["verifyIdentity"]
     if id_number.upper() == VALID_ID:
         assert payload["errors"] == []
@@ -439,7 +444,7 @@ async def test_verify_identity_refuses_a_malformed_name(gql, factory, name):
     await factory.tree()
     token, member_id = await _new_member(gql)
     before = await _member_snapshot(member_id)
-    out = await gql(VERIFY, {"input": {"name": name, "idNumber": VALID_ID}}, token=token)
+    out = await gql(VERIFY, {"input": {"name": name, "idNumber": VALID_ID, "consentVersion": CONSENT}}, token=token)
     assert [(e["code"], e["field"]) for e in out.data["verifyIdentity"]["errors"]] == [
         ("NAME_FORMAT", "name")]
     assert await _member_snapshot(member_id) == before
@@ -449,16 +454,17 @@ async def test_an_id_number_verifies_one_account_only(gql, factory):
     await factory.tree()
     first = await register(gql, "13812345678")
     second = await register(gql, "13812345679")
-    ok = await gql(VERIFY, {"input": {"name": "张三丰", "idNumber": VALID_ID}},
+    ok = await gql(VERIFY, {"input": {"name": "张三丰", "idNumber": VALID_ID, "consentVersion": CONSENT}},
                    token=first["accessToken"])
     assert ok.data["verifyIdentity"]["errors"] == []
     member_id = int(second["member"]["id"])
     before = await _member_snapshot(member_id)
     # The lowercase form is the same number.
-    taken = await gql(VERIFY, {"input": {"name": "张三丰", "idNumber": VALID_ID.lower()}},
+    taken = await gql(VERIFY, {"input": {"name": "张三丰", "idNumber": VALID_ID.lower(), "consentVersion": CONSENT}},
                       token=second["accessToken"])
     # The same answer as a mismatch: nothing says whose number it is.
-    mismatch = await gql(VERIFY, {"input": {"name": "李四", "idNumber": "610111196601070000"}},
+    mismatch = await gql(VERIFY, {"input": {"name": "李四", "idNumber": "610111196601070000",
+                                            "consentVersion": CONSENT}},
                          token=second["accessToken"])
     assert taken.data["verifyIdentity"]["errors"] == mismatch.data["verifyIdentity"]["errors"]
     assert [(e["code"], e["field"]) for e in taken.data["verifyIdentity"]["errors"]] == [
@@ -471,7 +477,8 @@ async def test_concurrent_verifications_of_one_id_number_verify_one_account(gql,
     await factory.tree()
     accounts = [await register(gql, f"1381234567{i}") for i in range(5)]
     results = await asyncio.gather(*(
-        gql(VERIFY, {"input": {"name": "张三丰", "idNumber": VALID_ID}}, token=a["accessToken"])
+        gql(VERIFY, {"input": {"name": "张三丰", "idNumber": VALID_ID, "consentVersion": CONSENT}},
+            token=a["accessToken"])
         for a in accounts))
     codes = [[e["code"] for e in r.data["verifyIdentity"]["errors"]] for r in results]
     assert sorted(codes) == [[]] + [["IDENTITY_NOT_VERIFIED"]] * 4
@@ -483,17 +490,17 @@ async def test_concurrent_verifications_of_one_id_number_verify_one_account(gql,
 async def test_verify_identity_twice_is_refused(gql, factory):
     await factory.tree()
     token, member_id = await _new_member(gql)
-    await gql(VERIFY, {"input": {"name": "张三丰", "idNumber": VALID_ID}}, token=token)
+    await gql(VERIFY, {"input": {"name": "张三丰", "idNumber": VALID_ID, "consentVersion": CONSENT}}, token=token)
     before = await _member_snapshot(member_id)
     again = await gql(VERIFY, {"input": {"name": "李四", "idNumber": with_check(
-        "61011219800229001")}}, token=token)
+        "61011219800229001"), "consentVersion": CONSENT}}, token=token)
     assert [e["code"] for e in again.data["verifyIdentity"]["errors"]] == ["ALREADY_VERIFIED"]
     assert await _member_snapshot(member_id) == before
 
 
 async def test_verify_identity_needs_a_signed_in_member(gql, factory):
     await factory.tree()
-    r = await gql(VERIFY, {"input": {"name": "张三丰", "idNumber": VALID_ID}})
+    r = await gql(VERIFY, {"input": {"name": "张三丰", "idNumber": VALID_ID, "consentVersion": CONSENT}})
     assert r.error_codes() == ["UNAUTHENTICATED"]
     assert await Member.exclude(verified_at=None).count() == 0
 
@@ -504,7 +511,7 @@ async def test_members_table_holds_no_plaintext_personal_data(gql, factory):
     await factory.tree()
     phone, name = "13812345678", "张三丰"  # a pair of the sandbox's demo table
     token, member_id = await _new_member(gql)
-    await gql(VERIFY, {"input": {"name": name, "idNumber": VALID_ID}}, token=token)
+    await gql(VERIFY, {"input": {"name": name, "idNumber": VALID_ID, "consentVersion": CONSENT}}, token=token)
     await gql(ME, token=token)  # fills the member cache
 
     rows = await conn().execute_query_dict(f"SELECT * FROM members WHERE id = {member_id:d}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.sms import sms_code
+from unionhub.identity.privacy import CURRENT
 
 REGISTER = """mutation Register($input: RegisterInput!) {
   register(input: $input) { accessToken refreshToken member { id displayName tier } errors { code field message } }
@@ -15,6 +16,8 @@ JOIN = """mutation Join($input: ApplyToJoinInput!) {
 }"""
 ME = "query Me { me { id tier phone name idNumber card { number status } union { name } } }"
 
+CONSENT = CURRENT.version  # verifyIdentity records consent to the current notice
+
 
 async def test_register_verify_join_and_lookup(gql, factory):
     tree = await factory.tree()
@@ -26,7 +29,8 @@ async def test_register_verify_join_and_lookup(gql, factory):
     token = reg.data["register"]["accessToken"]
     assert reg.data["register"]["member"]["tier"] == "MEMBER"
 
-    ver = await gql(VERIFY, {"input": {"name": "张三丰", "idNumber": "11010519491231002X"}},
+    ver = await gql(VERIFY, {"input": {"name": "张三丰", "idNumber": "11010519491231002X",
+                                       "consentVersion": CONSENT}},
                     token=token)
     assert ver.data["verifyIdentity"]["errors"] == []
     assert ver.data["verifyIdentity"]["member"]["idNumber"] == "11010519491231002X"

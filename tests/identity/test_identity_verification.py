@@ -20,6 +20,7 @@ from unionhub.identity.accounts import phone_index
 from unionhub.identity.crypto import decrypt
 from unionhub.identity.idverify.sandbox import DEMO_IDENTITIES
 from unionhub.identity.models import AuditLog, IdentityConflict, Member
+from unionhub.identity.privacy import CURRENT
 from unionhub.identity.realname import parse_id_number
 from unionhub.identity.seed import seed_demo, synthetic_id_number
 
@@ -30,7 +31,8 @@ SPARE = ("钱一", "610111196601070000")  # a pair of the sandbox's demo table
 
 
 async def verify(gql, token: str, name: str, number: str) -> dict:
-    r = await gql(VERIFY, {"input": {"name": name, "idNumber": number}}, token=token)
+    r = await gql(VERIFY, {"input": {"name": name, "idNumber": number,
+                                     "consentVersion": CURRENT.version}}, token=token)
     assert r.errors == []
     return r.data["verifyIdentity"]
 

@@ -11,6 +11,7 @@ from tests.factories import Factory
 from tests.querycount import count_queries
 from unionhub import cache
 from unionhub.identity.models import MemberCard
+from unionhub.identity.privacy import CURRENT as _NOTICE
 from unionhub.identity.seed import _account, seed_members
 
 FIELDS = "id displayName tier phone name union { id } card { number status }"
@@ -19,6 +20,8 @@ BY_ID = f"query ById($id: ID!) {{ member(id: $id) {{ {FIELDS} }} }}"
 BY_CARD = f"query ByCard($c: String!) {{ member(cardNo: $c) {{ {FIELDS} }} }}"
 LOST = ("mutation Lost($i: ReportCardLostInput!) { reportCardLost(input: $i) {"
         " card { number } errors { code } } }")
+
+CONSENT = _NOTICE.version  # verifyIdentity records consent to the current notice
 
 
 async def _card_number(member_id: int | str) -> str:
@@ -67,7 +70,8 @@ async def test_verify_identity_refreshes_the_cached_member(gql, factory: Factory
     assert warm.outside_audit == 0, "the record is cached before the write"
 
     r = await gql("mutation($i: VerifyIdentityInput!) { verifyIdentity(input: $i) { errors { code } } }",
-                  {"i": {"name": "张三丰", "idNumber": "11010519491231002X"}}, token=newcomer.token)
+                  {"i": {"name": "张三丰", "idNumber": "11010519491231002X",
+                         "consentVersion": CONSENT}}, token=newcomer.token)
     assert r.data["verifyIdentity"]["errors"] == []
     after = await gql("{ me { name idNumber } }", token=newcomer.token)
     assert after.data["me"] == {"name": "张三丰", "idNumber": "11010519491231002X"}

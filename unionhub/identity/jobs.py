@@ -1,9 +1,15 @@
-"""Scheduled work of the identity domain (see unionhub.jobs)."""
+"""Scheduled work of the identity domain (see unionhub.jobs); each job idempotent and safe on
+several workers at once."""
 
 from __future__ import annotations
 
 from unionhub.identity.audit_integrity import archive_expired
+from unionhub.identity.invalidations import REPLAY_SECONDS, replay_pending
 from unionhub.jobs import PeriodicJob
 
-# Audit rows past the retention move to the archive (a no-op until some are that old).
-PERIODIC_JOBS = [PeriodicJob("identity.archive_audit", archive_expired, every_seconds=6 * 3600)]
+PERIODIC_JOBS = [
+    # Audit rows past the retention move to the archive (a no-op until some are that old).
+    PeriodicJob("identity.archive_audit", archive_expired, every_seconds=6 * 3600),
+    PeriodicJob("identity.replay_cache_invalidations", replay_pending,
+                every_seconds=REPLAY_SECONDS),
+]

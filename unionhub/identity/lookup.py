@@ -4,7 +4,8 @@ The cached document holds what every screen needs, with personal data still encr
 its masked forms, which are not sensitive), so a Redis dump reveals no phone or ID number.
 Every write to a member, card or membership calls `invalidate_member` after it commits; a
 write generation per member keeps a concurrent reader from caching the row it read before the
-write; a TTL bounds staleness if an invalidation is lost while Redis is unreachable.
+write; an invalidation Redis refuses is queued in the database and replayed within seconds
+(`identity.invalidations`), so a stale record does not wait for its TTL.
 """
 
 from __future__ import annotations
@@ -122,7 +123,8 @@ async def load_records_from_db(member_ids: list[int]) -> dict[int, MemberRecord]
     """Build the records of many members with one SQL statement, whatever their number."""
     if not member_ids:
         return {}
-    rows = await Member.filter(id__in=member_ids).values(*_RECORD_COLUMNS)
+    # A closed account (identity.rights) has no record: its personal fields are gone.
+    rows = await Member.filter(id__in=member_ids, closed_at=None).values(*_RECORD_COLUMNS)
     members: dict[int, dict[str, Any]] = {}
     cards: dict[int, dict[str, Any]] = {}
     for row in rows:
@@ -235,14 +237,23 @@ async def _store(records: list[MemberRecord], generations: dict[int, str | None]
 
 async def invalidate_member(member_id: int, *card_numbers: str) -> None:
     """Call after the write commits. Bumps the member's write generation (so a concurrent
-    reader's older copy is not cached) and drops the cached record and card keys."""
+    reader's older copy is not cached) and drops the cached record and card keys. If Redis
+    refuses, the invalidation is queued in the database and replayed (`invalidations`)."""
+    if not await try_invalidate(member_id, *card_numbers):
+        from unionhub.identity.invalidations import remember
+
+        await remember(member_id, list(card_numbers))
+
+
+async def try_invalidate(member_id: int, *card_numbers: str) -> bool:
+    """One invalidation; False when Redis did not take it."""
     gen_key = _GEN_KEY.format(member_id)
     pipe = get_redis().pipeline(transaction=True)
     pipe.incr(gen_key)
     # The generation outlives every record cached under an older one.
     pipe.expire(gen_key, 2 * get_settings().member_cache_ttl_seconds)
     pipe.delete(_KEY.format(member_id), *(_CARD_KEY.format(n) for n in card_numbers))
-    await safe(pipe.execute(), None)
+    return await safe(pipe.execute(), None) is not None
 
 
 async def verified_member_ids(path_prefix: str, after_id: int, limit: int) -> list[int]:

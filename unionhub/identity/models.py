@@ -86,6 +86,13 @@ class Member(Model):
     id_number_enc = fields.TextField(null=True)
     id_number_bidx = fields.CharField(max_length=64, null=True, unique=True)
     verified_at = fields.DatetimeField(null=True)
+    # The privacy notice the member consented to at real-name verification (PIPL art. 29),
+    # and when: proof of consent, kept after an account closure.
+    consent_version = fields.CharField(max_length=32, null=True)
+    consented_at = fields.DatetimeField(null=True)
+    # Set when the member closed their account: the row stays (orders, payments and audit
+    # rows point at its id, the pseudonym) with every personal field erased.
+    closed_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -104,6 +111,9 @@ class MemberCard(Model):
     status = fields.CharEnumField(CardStatus, max_length=10, default=CardStatus.ACTIVE)
     issued_at = fields.DatetimeField(auto_now_add=True)
     status_changed_at = fields.DatetimeField(null=True)
+    # Why the card was frozen or cancelled, as the cadre or member wrote it (kept out of the
+    # audit log, which holds ids and codes only).
+    status_reason = fields.CharField(max_length=500, null=True)
 
     class Meta:
         table = "member_cards"
@@ -343,3 +353,42 @@ class KeyRotation(Model):
     class Meta:
         table = "key_rotations"
 
+
+class MembershipExit(Model):
+    # 退会: a member left (or was removed from) a union. Rows are never deleted: the history.
+    id = fields.BigIntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "identity.Member", related_name="exits", on_delete=fields.CASCADE
+    )
+    union: fields.ForeignKeyRelation[Union] = fields.ForeignKeyField(
+        "identity.Union", related_name="exits", on_delete=fields.RESTRICT
+    )
+    joined_at = fields.DatetimeField(null=True)
+    left_at = fields.DatetimeField()
+    # Who ended it: the member, or a cadre in scope (with their reason); ACCOUNT_CLOSED when
+    # the membership ended with the account.
+    actor_id = fields.BigIntField(null=True)
+    kind = fields.CharField(max_length=16)
+    reason = fields.CharField(max_length=500, null=True)
+
+    class Meta:
+        table = "membership_exits"
+        indexes = (Index(fields=("member_id", "id")),)
+        constraints = (
+            CheckConstraint(check="kind IN ('LEFT', 'REMOVED', 'ACCOUNT_CLOSED')",
+                            name="membership_exit_kind"),
+        )
+
+
+class PendingCacheInvalidation(Model):
+    # A member-cache invalidation that Redis refused (unreachable at the write): replayed
+    # until it succeeds, so a cached scope, card or tier never outlives the change by more
+    # than the replay interval (`identity.invalidations`).
+    id = fields.BigIntField(primary_key=True)
+    member_id = fields.BigIntField(db_index=True)
+    card_numbers = fields.JSONField(default=list)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    attempts = fields.IntField(default=0)
+
+    class Meta:
+        table = "identity_pending_cache_invalidations"

@@ -22,6 +22,7 @@ from unionhub.identity.display_names import default_display_name
 from unionhub.identity.models import Member, MemberCard, Role, Union, UnionLevel
 from unionhub.identity.orgs import create_union, ensure_holding_pool
 from unionhub.identity.passwords import hash_password_sync
+from unionhub.identity.privacy import CURRENT as PRIVACY_NOTICE
 from unionhub.identity.realname import id_check_char
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105  (public demo accounts, docs/contract.md)
@@ -184,6 +185,8 @@ async def _account(phone: str, union: Union, *, verified: bool, name: str | None
         id_number_enc=encrypt(id_number, "id_number") if id_number else None,
         id_number_bidx=id_number_index(id_number) if id_number else None,
         verified_at=now if id_number else None,
+        consent_version=PRIVACY_NOTICE.version if id_number else None,
+        consented_at=now if id_number else None,
     )
     if verified and not union.is_holding_pool:
         await MemberCard.create(member=member, number=card_number_for(member.id + 9_000_000_000))

@@ -24,6 +24,7 @@ from unionhub.identity.crypto import encrypt
 from unionhub.identity.idverify import get_verifier
 from unionhub.identity.lookup import invalidate_member
 from unionhub.identity.models import IdentityConflict, Member, Union
+from unionhub.identity.privacy import require_current_consent
 from unionhub.identity.realname import parse_id_number, validate_name
 from unionhub.ratelimit import Rule, count
 from unionhub.settings import get_settings
@@ -44,11 +45,15 @@ def _rules() -> tuple[Rule, Rule]:
 
 
 async def verify_identity(member_id: int, name: str, id_number: str,
-                          client_ip: str | None = None, now: datetime | None = None) -> Member:
-    """Record the member's legal name and resident ID number once the authority confirms them."""
+                          client_ip: str | None = None, now: datetime | None = None, *,
+                          consent_version: str | None = None) -> Member:
+    """Record the member's legal name and resident ID number once the authority confirms them,
+    with their consent to the current privacy notice (its version and the time)."""
+    consent = require_current_consent(consent_version)
     legal_name = validate_name(name)
     resident = parse_id_number(id_number, today_shanghai(now))
-    member = await Member.get_or_none(id=member_id)
+    # A closed account (its access token lives on for minutes) is not verified again.
+    member = await Member.get_or_none(id=member_id, closed_at=None)
     if member is None:
         raise NotFound("member not found")
     if member.verified_at is not None:
@@ -63,7 +68,7 @@ async def verify_identity(member_id: int, name: str, id_number: str,
     holder_id: int | None = None
     try:
         async with in_transaction():
-            member = await Member.select_for_update().get(id=member_id)
+            member = await Member.select_for_update().get(id=member_id, closed_at=None)
             if member.verified_at is not None:
                 raise Conflict("identity is already verified", code="ALREADY_VERIFIED")
             holder_id = await _holder(resident.number, member_id)
@@ -72,8 +77,11 @@ async def verify_identity(member_id: int, name: str, id_number: str,
                 member.id_number_enc = encrypt(resident.number, "id_number")
                 member.id_number_bidx = bidx
                 member.verified_at = now or utcnow()
+                member.consent_version = consent
+                member.consented_at = member.verified_at
                 await member.save(update_fields=["name_enc", "id_number_enc", "id_number_bidx",
-                                                 "verified_at", "updated_at"])
+                                                 "verified_at", "consent_version",
+                                                 "consented_at", "updated_at"])
     except IntegrityError:  # a concurrent verification bound the number first
         holder_id = await _holder(resident.number, member_id)
     if holder_id is not None:

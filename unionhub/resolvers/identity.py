@@ -201,11 +201,13 @@ async def refresh_token(info: strawberry.Info, refresh_token: str) -> AuthPayloa
     return await payload(AuthPayload, accounts.refresh(refresh_token), _session(info))
 
 
-async def verify_identity(info: strawberry.Info, name: str, id_number: str) -> MemberPayload:
+async def verify_identity(info: strawberry.Info, name: str, id_number: str,
+                          consent_version: str | None = None) -> MemberPayload:
     member_id = require_authenticated(info.context.principal)
 
     async def work():
-        await verification.verify_identity(member_id, name, id_number, _client_ip(info))
+        await verification.verify_identity(member_id, name, id_number, _client_ip(info),
+                                           consent_version=consent_version)
         return await get_record(member_id)
 
     return await payload(MemberPayload, work(),

@@ -11,6 +11,7 @@ from unionhub.resolvers import sessions as rs
 from unionhub.schema.builder import SchemaPart
 from unionhub.schema.entities import MemberRef, UnionRef
 from unionhub.schema.identity_accounts import PhoneAccountMutation, PhoneAccountQuery
+from unionhub.schema.identity_lifecycle import LifecycleMutation, LifecycleQuery
 from unionhub.schema.identity_types import (
     AuditEntry,
     AuthPayload,
@@ -53,6 +54,9 @@ class RefreshTokenInput:
 class VerifyIdentityInput:
     name: str
     id_number: str
+    consent_version: str | None = strawberry.field(
+        default=None, description="The privacyNotice version the member consented to; "
+                                  "required (CONSENT_REQUIRED without it).")
 
 
 @strawberry.input
@@ -106,7 +110,7 @@ class CreateUnionInput:
 
 
 @strawberry.type
-class IdentityQuery(PhoneAccountQuery):
+class IdentityQuery(PhoneAccountQuery, LifecycleQuery):
     me: MemberRef | None = gql_field(tier=Tier.MEMBER, resolver=r.me)
     member: MemberRef | None = gql_field(
         tier=Tier.MEMBER, resolver=r.member,
@@ -133,7 +137,7 @@ class IdentityQuery(PhoneAccountQuery):
 
 
 @strawberry.type
-class IdentityMutation(PhoneAccountMutation):
+class IdentityMutation(PhoneAccountMutation, LifecycleMutation):
     @gql_field()
     async def register(self, info: strawberry.Info, input: RegisterInput) -> AuthPayload:
         return await r.register(info, input.phone, input.password, input.sms_code)
@@ -150,7 +154,8 @@ class IdentityMutation(PhoneAccountMutation):
     @gql_field(tier=Tier.MEMBER)
     async def verify_identity(self, info: strawberry.Info,
                               input: VerifyIdentityInput) -> MemberPayload:
-        return await r.verify_identity(info, input.name, input.id_number)
+        return await r.verify_identity(info, input.name, input.id_number,
+                                       input.consent_version)
 
     @gql_field(tier=Tier.MEMBER)
     async def apply_to_join(self, info: strawberry.Info,
