@@ -181,6 +181,12 @@ def _main(argv: list[str] | None = None) -> None:
     gw.add_argument("--subgraph-url", action="append", default=[], metavar="DOMAIN=URL",
                     help="a subgraph's URL (default: http://127.0.0.1:8001.. in DOMAINS order)")
     gw.add_argument("--supergraph", default="supergraph.graphql", help="where to write it")
+    sandbox = sub.add_parser("sandbox", help="development sandboxes: try payments without a "
+                             "real provider (refused in production)")
+    sandbox_commands = sandbox.add_subparsers(dest="sandbox_command", required=True)
+    from unionhub.mall.sandbox_cli import add_commands as add_payment_sandbox
+
+    add_payment_sandbox(sandbox_commands)  # pay, refund-result
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -214,6 +220,8 @@ def _main(argv: list[str] | None = None) -> None:
         _serve(args.subgraph, args.host, args.port, args.workers)
     elif args.command == "gateway":
         _gateway(parser, args)
+    elif args.command == "sandbox":
+        args.sandbox_run(args)  # each sandbox subcommand sets its own runner
 
 
 if __name__ == "__main__":

@@ -180,8 +180,8 @@ async def test_pay_order_refusals(gql, factory, mall, stripe_api):
     order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
     stripe_api.fail_with = 400
     refused = await _pay(gql, member, order["id"], "ALIPAY")
-    assert refused["errors"] == [{"code": "PAYMENT_PROVIDER_ERROR", "field": "method",
-                                  "message": "the payment provider refused the payment; try again later"}]
+    assert refused["errors"] == [{"code": "PAYMENT_REFUSED", "field": "method",
+                                  "message": "the payment provider refused the payment"}]
     assert await Payment.all().count() == 0
     await Order.filter(id=int(order["id"])).update(expires_at=utcnow() - timedelta(seconds=1))
     late = await _pay(gql, member, order["id"], "ALIPAY")
