@@ -266,7 +266,10 @@ class AlipayProvider:
     async def refund(self, payment: Payment, reason: str | None) -> RefundResult:
         ref = self._ref(payment)
         out_request_no = refund_number(payment)  # per attempt: a retry repeats the request
-        biz = {"out_trade_no": ref, "refund_amount": yuan(payment.amount_fen),
+        # What the member paid, which a wrong amount makes differ from what the order asked.
+        paid = await self.query(payment)
+        amount = paid.amount_fen if paid and paid.kind == FactKind.SUCCEEDED else None
+        biz = {"out_trade_no": ref, "refund_amount": yuan(amount or payment.amount_fen),
                "out_request_no": out_request_no}
         if reason:
             biz["refund_reason"] = _SUBJECT_UNSAFE.sub(" ", reason)[:256]

@@ -43,6 +43,12 @@ from unionhub.mall.providers.base import (
     refund_number,
     secret_text,
 )
+from unionhub.mall.providers.wechatpay_facts import (
+    FAILED_REFUND_STATES,
+    notification_fact,
+    paid_fact,
+    refund_fact,
+)
 from unionhub.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -62,9 +68,6 @@ _PAY_TYPES = {
     PayChannel.MINI_PROGRAM: WeChatPayType.MINIPROG,
 }
 _FAILED_TRADE_STATES = {"CLOSED", "PAYERROR", "REVOKED"}  # NOTPAY, USERPAYING: still open
-# A refund WeChat ended without the money going back (ABNORMAL: the payer's card was closed;
-# CLOSED: closed by WeChat or the merchant): a person settles it.
-_FAILED_REFUND_STATES = {"ABNORMAL", "CLOSED"}
 
 
 def _env(name: str) -> str:
@@ -238,7 +241,7 @@ class WeChatPayProvider:
             amount={"refund": total, "total": total, "currency": "CNY"},
             reason=(reason or "")[:80] or None, notify_url=self._notify_url))
         assert body is not None
-        if body.get("status") in _FAILED_REFUND_STATES:
+        if body.get("status") in FAILED_REFUND_STATES:
             raise RefundRefused(str(body["status"]))
         return RefundResult(refund_ref=out_refund_no, completed=body.get("status") == "SUCCESS")
 
@@ -263,7 +266,7 @@ class WeChatPayProvider:
             raise ProviderUnavailable("WeChat Pay answered about another trade")
         state = str(trade.get("trade_state", ""))
         if state == "SUCCESS":
-            return _paid_fact(query_event_id(ref, FactKind.SUCCEEDED), "QUERY.SUCCESS", trade)
+            return paid_fact(query_event_id(ref, FactKind.SUCCEEDED), "QUERY.SUCCESS", trade)
         if state in _FAILED_TRADE_STATES:
             return PaymentFact(event_id=query_event_id(ref, FactKind.FAILED),
                                event_type=f"QUERY.{state}", kind=FactKind.FAILED,
@@ -279,7 +282,7 @@ class WeChatPayProvider:
         if refund is None or refund.get("out_trade_no") != ref:
             return None
         status = refund.get("status")
-        if status in _FAILED_REFUND_STATES:
+        if status in FAILED_REFUND_STATES:
             log.warning("wechatpay refund of payment %s is %s", payment.id, status)
             return PaymentFact(event_id=query_event_id(out_refund_no, FactKind.REFUND_FAILED),
                                event_type=f"QUERY.REFUND.{status}", kind=FactKind.REFUND_FAILED,
@@ -287,7 +290,7 @@ class WeChatPayProvider:
                                detail={"out_refund_no": out_refund_no})
         if status != "SUCCESS":
             return None
-        return _refund_fact(query_event_id(out_refund_no, FactKind.REFUNDED),
+        return refund_fact(query_event_id(out_refund_no, FactKind.REFUNDED),
                             "QUERY.REFUND.SUCCESS", refund, FactKind.REFUNDED)
 
     # --- notifications ---------------------------------------------------------------------
@@ -329,7 +332,7 @@ class WeChatPayProvider:
         if not (0 < len(event_id) <= 64 and len(event_type) <= 64):
             raise InvalidNotification("wechatpay notification: malformed id")
         try:
-            return _fact(event_id, event_type, data)
+            return notification_fact(event_id, event_type, data)
         except (ValueError, KeyError, TypeError, AttributeError):
             raise InvalidNotification("wechatpay notification: malformed resource") from None
 
@@ -382,40 +385,3 @@ def _ref(payment: Payment) -> str:
     if not payment.provider_ref:
         raise ValueError(f"payment {payment.id} has no WeChat Pay out_trade_no")
     return payment.provider_ref
-
-
-def _fact(event_id: str, event_type: str, data: dict[str, Any]) -> PaymentFact:
-    if event_type == "TRANSACTION.SUCCESS" and data["trade_state"] == "SUCCESS":
-        return _paid_fact(event_id, event_type, data)
-    if event_type == "REFUND.SUCCESS" and data["refund_status"] == "SUCCESS":
-        return _refund_fact(event_id, event_type, data, FactKind.REFUNDED)
-    if event_type in ("REFUND.ABNORMAL", "REFUND.CLOSED") \
-            and data.get("refund_status") in _FAILED_REFUND_STATES:
-        return PaymentFact(event_id=event_id, event_type=event_type,
-                           kind=FactKind.REFUND_FAILED, provider_ref=str(data["out_trade_no"]),
-                           failure_code=str(data["refund_status"]),
-                           detail={"out_refund_no": str(data.get("out_refund_no", ""))})
-    # Anything new: verified, kept for operators.
-    ids = {k: str(data[k]) for k in ("out_trade_no", "out_refund_no") if data.get(k)}
-    return PaymentFact(event_id=event_id, event_type=event_type, kind=None,
-                       provider_ref=data.get("out_trade_no"), detail=ids)
-
-
-def _paid_fact(event_id: str, event_type: str, trade: dict[str, Any]) -> PaymentFact:
-    amount = trade["amount"]
-    return PaymentFact(
-        event_id=event_id, event_type=event_type, kind=FactKind.SUCCEEDED,
-        provider_ref=str(trade["out_trade_no"]), amount_fen=int(amount["total"]),
-        currency=str(amount.get("currency") or "CNY").lower(),
-        detail={"transaction_id": str(trade.get("transaction_id", ""))})
-
-
-def _refund_fact(event_id: str, event_type: str, refund: dict[str, Any],
-                 kind: FactKind) -> PaymentFact:
-    amount = refund["amount"]
-    return PaymentFact(
-        event_id=event_id, event_type=event_type, kind=kind,
-        provider_ref=str(refund["out_trade_no"]),
-        full_refund=int(amount["refund"]) == int(amount["total"]),
-        detail={"out_refund_no": str(refund.get("out_refund_no", "")),
-                "refund_id": str(refund.get("refund_id", ""))})
