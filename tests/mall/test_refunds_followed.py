@@ -15,6 +15,8 @@ from unionhub.clock import utcnow
 from unionhub.identity.models import AuditLog
 from unionhub.mall import reconciliation
 from unionhub.mall.models import Order, OrderEvent, Payment, PaymentException
+from unionhub.mall.payments import apply_fact
+from unionhub.mall.providers.base import FactKind, PaymentFact
 
 pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
 
@@ -229,3 +231,20 @@ async def test_money_for_an_order_we_do_not_have_opens_one_exception(http, gql, 
     stripe_api.intents["pi_racing001TEST"] = racing
     await deliver(http, stripe_api.event("payment_intent.succeeded", "pi_racing001TEST"))
     assert await PaymentException.all().count() == 1
+
+
+async def test_our_trade_numbers_tell_a_stray_payment_from_a_racing_one(gql, factory, mall):
+    member = await factory.account()
+    order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
+
+    def paid(ref: str) -> PaymentFact:
+        return PaymentFact(event_id=f"n-{ref}", event_type="TRANSACTION.SUCCESS",
+                           kind=FactKind.SUCCEEDED, provider_ref=ref, amount_fen=5000)
+
+    # Our trade number for an order that exists: its payment row is on its way.
+    assert await apply_fact("wechatpay", paid(f"UH{order['id']}W")) == "unknown"
+    assert await PaymentException.all().count() == 0
+    for stray in ("UH99999W", "XX12W", "UH12Z"):  # no such order; not our numbers
+        assert await apply_fact("wechatpay", paid(stray)) == "unknown"
+    assert sorted(e.provider_ref for e in await PaymentException.all()) == [
+        "UH12Z", "UH99999W", "XX12W"]

@@ -225,7 +225,7 @@ async def apply_fact(provider: str, fact: PaymentFact) -> str:
     return "applied"
 
 
-_TRADE_NUMBER = re.compile(r"^[A-Za-z0-9]+?(\d+)[AWC]$")
+_TRADE_NUMBER = re.compile(r"^(\d{1,18})[AWC]$")  # our trade number, its prefix removed
 
 
 async def _money_for_unknown_order(provider: str, fact: PaymentFact) -> None:
