@@ -248,3 +248,36 @@ async def test_our_trade_numbers_tell_a_stray_payment_from_a_racing_one(gql, fac
         assert await apply_fact("wechatpay", paid(stray)) == "unknown"
     assert sorted(e.provider_ref for e in await PaymentException.all()) == [
         "UH12Z", "UH99999W", "XX12W"]
+
+
+async def test_a_failure_notified_at_once_under_many_ids_opens_one_exception(
+        http, gql, factory, mall, stripe_api):
+    member = await factory.account()
+    order_id, ref = await _paid_order(http, gql, member, mall, stripe_api)
+    await gql(REFUND, {"input": {"orderId": order_id}}, token=member.token)
+    notifications = [stripe_api.refund_failed_notification(ref) for _ in range(6)]
+    answers = await asyncio.gather(*(send(http, stripe_api.webhook_path, n)
+                                     for n in notifications))
+    assert all(stripe_api.accepted(a) for a in answers)
+    assert await PaymentException.filter(kind="REFUND_FAILED").count() == 1
+    assert await OrderEvent.filter(order_id=int(order_id), kind="REFUND_FAILED").count() == 1
+
+
+async def test_cancel_racing_the_payment_never_loses_the_money(http, gql, factory, mall,
+                                                               stripe_api):
+    member = await factory.account()
+    for _ in range(3):
+        order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
+        r = await gql(PAY, {"input": {"orderId": order["id"], "method": "CARD"}},
+                      token=member.token)
+        ref = stripe_api.ref_from_checkout(r.data["payOrder"]["checkout"])
+        stripe_api.pay(ref)
+        await asyncio.gather(
+            gql(CANCEL, {"input": {"orderId": order["id"]}}, token=member.token),
+            send(http, stripe_api.webhook_path, stripe_api.success_notification(ref)))
+        status = (await Order.get(id=int(order["id"]))).status
+        payment = await Payment.get(provider_ref=ref)
+        # Either the money paid the order, or the order was cancelled and the money goes back.
+        assert (status, payment.status) in (("PAID", "SUCCEEDED"),
+                                            ("CANCELLED", "REFUND_PENDING"))
+        assert (ref in stripe_api.calls.refunds) == (status == "CANCELLED")

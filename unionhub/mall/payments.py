@@ -256,8 +256,9 @@ async def _on_succeeded(payment: Payment, fact: PaymentFact, to_refund: list[int
         return
     # The order no longer awaits this money (cancelled, paid otherwise) or the amount is wrong:
     # give it back.
-    await Payment.filter(id=payment.id).update(status=PaymentStatus.REFUND_PENDING,
-                                               refund_requested_at=utcnow())
+    await Payment.filter(id=payment.id).update(
+        status=PaymentStatus.REFUND_PENDING, refund_requested_at=utcnow(),
+        next_check_at=utcnow() + RECONCILE_AFTER, check_count=0)
     await OrderEvent.create(order_id=order.id, kind="PAYMENT_REFUND_DUE", detail={
         "payment_id": payment.id, "reason": "amount" if not amount_ok else order.status.value})
     if not amount_ok:
