@@ -6,12 +6,12 @@ cancel and timeout close the trade at the rail."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from tests.mall.conftest import PAY, place, send
-from unionhub.clock import utcnow
+from unionhub.clock import SHANGHAI, utcnow
 from unionhub.identity.models import AuditLog
 from unionhub.mall import reconciliation
 from unionhub.mall.models import Order, OrderEvent, Payment, PaymentException
@@ -189,6 +189,12 @@ async def test_a_wrong_amount_opens_an_exception_handled_offline(http, gql, fact
     bare = await gql(RESOLVE, {"input": {"id": str(flag.id), "action": "HANDLED_OFFLINE"}},
                      token=operator.token)
     assert bare.data["resolvePaymentException"]["errors"][0]["code"] == "NOTE_REQUIRED"
+    for bad, code in ((str(flag.id), "NOTE_TOO_LONG"), ("not-an-id", "NOT_FOUND"),
+                      ("999999", "NOT_FOUND")):
+        refused = await gql(RESOLVE, {"input": {"id": bad, "action": "HANDLED_OFFLINE",
+                                                "note": "x" * 501 if code == "NOTE_TOO_LONG"
+                                                else "handled"}}, token=operator.token)
+        assert refused.data["resolvePaymentException"]["errors"][0]["code"] == code
     assert (await PaymentException.get(id=flag.id)).status == "OPEN"
     done = await gql(RESOLVE, {"input": {"id": str(flag.id), "action": "HANDLED_OFFLINE",
                                          "note": "confirmed with the payer by phone"}},
@@ -281,3 +287,25 @@ async def test_cancel_racing_the_payment_never_loses_the_money(http, gql, factor
         assert (status, payment.status) in (("PAID", "SUCCEEDED"),
                                             ("CANCELLED", "REFUND_PENDING"))
         assert (ref in stripe_api.calls.refunds) == (status == "CANCELLED")
+
+
+def _expiry_sent(rail, payment: Payment) -> datetime:
+    """The deadline our create request gave the rail, in each rail's own format."""
+    sent = rail.calls.payments[-1]
+    if rail.provider == "stripe":
+        return datetime.fromisoformat(sent["metadata[expires_at]"])
+    if rail.provider == "wechatpay":
+        return datetime.fromisoformat(sent["time_expire"])
+    return datetime.strptime(sent["biz_content"]["time_expire"], "%Y-%m-%d %H:%M:%S").replace(
+        tzinfo=SHANGHAI)
+
+
+async def test_the_trade_at_the_rail_expires_with_the_order(gql, factory, mall, rail):
+    member = await factory.account()
+    order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
+    r = await gql(PAY, {"input": {"orderId": order["id"], "method": rail.method}},
+                  token=member.token)
+    ref = rail.ref_from_checkout(r.data["payOrder"]["checkout"])
+    expires_at = (await Order.get(id=int(order["id"]))).expires_at
+    sent = _expiry_sent(rail, await Payment.get(provider_ref=ref))
+    assert abs((sent - expires_at).total_seconds()) < 1

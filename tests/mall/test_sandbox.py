@@ -146,6 +146,9 @@ async def test_a_paid_order_refunded_through_the_sandbox(http, gql, factory, mal
     member = await factory.account()
     order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
     checkout = (await _pay_order(gql, member, order["id"], "ALIPAY"))["checkout"]
+    # The rail's trade expires with the order.
+    assert (await SandboxTrade.get(out_trade_no=checkout["reference"])).expires_at == (
+        await Order.get(id=int(order["id"]))).expires_at
     await _press(http, checkout["payUrl"], "pay")
     refunded = await gql(REFUND, {"input": {"orderId": order["id"]}}, token=member.token)
     assert refunded.data["refundOrder"]["order"]["status"] == "REFUNDED"
