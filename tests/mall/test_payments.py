@@ -160,7 +160,7 @@ async def test_the_mall_staff_refunds_a_shipped_order_through_stripe(http, gql, 
     assert [f["payment_intent"] for k, f, _ in stripe_api.requests if k == "refund"] == [pi]
     assert (await sku_stock(gql, mall.product_id))[mall.sku_id] == 99  # shipped: not restocked
     # Stripe's refund request was idempotent per payment: a retry job asks nothing new.
-    from unionhub.mall.payments import retry_pending_refunds
+    from unionhub.mall.reconciliation import retry_pending_refunds
 
     assert await retry_pending_refunds() == 0
 

@@ -309,3 +309,28 @@ async def test_the_trade_at_the_rail_expires_with_the_order(gql, factory, mall, 
     expires_at = (await Order.get(id=int(order["id"]))).expires_at
     sent = _expiry_sent(rail, await Payment.get(provider_ref=ref))
     assert abs((sent - expires_at).total_seconds()) < 1
+
+
+async def test_a_refund_that_never_reaches_its_rail_is_flagged_after_days(
+        http, gql, factory, mall, monkeypatch):
+    from tests.mall.conftest import registered
+    from tests.mall.standins.wechatpay import standin
+
+    async with registered(standin(monkeypatch)) as wechat:
+        member = await factory.account()
+        order_id, ref = await _paid_order(http, gql, member, mall, wechat)
+        wechat.unreachable = True
+        await gql(REFUND, {"input": {"orderId": order_id}}, token=member.token)
+        payment = await Payment.get(provider_ref=ref)
+        assert (payment.status, payment.refund_ref) == ("REFUND_PENDING", None)
+        assert await reconciliation.retry_pending_refunds() == 0
+        assert await PaymentException.all().count() == 0  # only minutes old
+        await Payment.filter(id=payment.id).update(
+            refund_requested_at=utcnow() - timedelta(days=6))
+        for _ in range(2):
+            assert await reconciliation.retry_pending_refunds() == 0
+        [flag] = await PaymentException.all()
+        assert flag.kind == "OPEN_TOO_LONG" and "6 days" in flag.reason
+        wechat.unreachable = False  # the rail is back: the refund goes out
+        assert await reconciliation.retry_pending_refunds() == 1
+        assert (await Payment.get(id=payment.id)).refund_ref == f"{ref}R"

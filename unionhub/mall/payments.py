@@ -40,7 +40,7 @@ from unionhub.mall.models import (
     ProviderEvent,
 )
 from unionhub.mall.payment_exceptions import open_exception, order_known
-from unionhub.mall.providers import configured_names, provider_for, provider_named
+from unionhub.mall.providers import provider_for, provider_named
 from unionhub.mall.providers.base import (
     Checkout,
     FactKind,
@@ -73,7 +73,7 @@ _METHOD_CODE = {PaymentMethod.ALIPAY: "A", PaymentMethod.WECHAT_PAY: "W", Paymen
 RECONCILE_AFTER = timedelta(minutes=2)
 
 __all__ = ["PaymentProviderError", "PaymentResult", "apply_fact", "pay_order", "refund_order",
-           "request_refund", "retry_pending_refunds"]
+           "request_refund"]
 
 
 @dataclass
@@ -322,7 +322,8 @@ _HANDLERS: dict[FactKind, Callable[[Payment, PaymentFact, list[int]], Awaitable[
 async def request_refund(payment_id: int, reason: str | None = None) -> bool:
     """Ask the payment's provider for a full refund (idempotent per payment). A refund the
     provider completes at once is applied now; the others by notification or reconciliation.
-    False when the provider could not be reached: `retry_pending_refunds` asks again."""
+    False when the provider could not be reached (reconciliation.retry_pending_refunds asks
+    again) or refused the refund for good (then REFUND_FAILED, with an exception)."""
     payment = await Payment.get(id=payment_id)
     provider = provider_named(payment.provider)
     if provider is None:
@@ -347,14 +348,6 @@ async def request_refund(payment_id: int, reason: str | None = None) -> bool:
             event_id=f"refund:{result.refund_ref}", event_type="refund.completed",
             kind=FactKind.REFUNDED, provider_ref=payment.provider_ref))
     return True
-
-
-async def retry_pending_refunds(limit: int = 100) -> int:
-    """Periodic: refunds that were due but never reached their provider."""
-    due = await Payment.filter(provider__in=configured_names(),
-                               status=PaymentStatus.REFUND_PENDING, refund_ref__isnull=True,
-                               ).limit(limit).values_list("id", flat=True)
-    return sum([await request_refund(i) for i in due])
 
 
 async def refund_order(principal: Principal, order_id: int, reason: str | None) -> Order:

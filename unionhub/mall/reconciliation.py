@@ -29,7 +29,7 @@ from unionhub.mall.models import (
     PaymentStatus,
 )
 from unionhub.mall.payment_exceptions import open_exception
-from unionhub.mall.payments import REFUND_WINDOW, apply_fact
+from unionhub.mall.payments import REFUND_WINDOW, apply_fact, request_refund
 from unionhub.mall.providers import configured_names, provider_named
 from unionhub.mall.providers.base import ProviderUnavailable
 
@@ -117,6 +117,22 @@ async def _reconcile_all(stuck: list[Payment]) -> list[str | None]:
     return await asyncio.gather(*(one(p) for p in stuck))
 
 
+async def retry_pending_refunds(limit: int = 100) -> int:
+    """Periodic: refunds that were due but never reached their rail (unreachable, or its
+    keys gone) are sent again; one stuck so for days opens OPEN_TOO_LONG for a person."""
+    now = utcnow()
+    due = await Payment.filter(status=PaymentStatus.REFUND_PENDING, refund_ref__isnull=True,
+                               ).order_by("id").limit(limit)
+    sent = 0
+    for payment in due:
+        if await request_refund(payment.id):
+            sent += 1
+        elif await Payment.filter(id=payment.id, status=PaymentStatus.REFUND_PENDING,
+                                  refund_ref__isnull=True).exists():
+            await _flag_if_open_too_long(payment, now)
+    return sent
+
+
 # --- closing the trades of orders that will not be paid ------------------------------------
 
 async def close_trade(payment: Payment) -> bool:
@@ -175,5 +191,5 @@ async def cancel_expired_orders(limit: int = 500) -> int:
     return cancelled
 
 
-__all__ = ["cancel_expired_orders", "cancel_order", "close_trade",
-           "reconcile_payment", "reconcile_payments"]
+__all__ = ["cancel_expired_orders", "cancel_order", "close_trade", "reconcile_payment",
+           "reconcile_payments", "retry_pending_refunds"]
