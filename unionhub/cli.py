@@ -197,11 +197,16 @@ def _main(argv: list[str] | None = None) -> None:
     gw.add_argument("--subgraph-url", action="append", default=[], metavar="DOMAIN=URL",
                     help="a subgraph's URL (default: http://127.0.0.1:8001.. in DOMAINS order)")
     gw.add_argument("--supergraph", default="supergraph.graphql", help="where to write it")
-    sandbox = sub.add_parser("sandbox", help="development stand-ins (refused in production)")
-    sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", required=True)
-    sandbox_sms = sandbox_sub.add_parser(
+    sandbox = sub.add_parser("sandbox", help="development sandboxes: try payments and SMS "
+                             "without a real provider (refused in production)")
+    sandbox_commands = sandbox.add_subparsers(dest="sandbox_command", required=True)
+    from unionhub.mall.sandbox_cli import add_commands as add_payment_sandbox
+
+    add_payment_sandbox(sandbox_commands)  # pay, refund-result
+    sandbox_sms = sandbox_commands.add_parser(
         "sms", help="print the latest live code the sandbox SMS provider sent to PHONE")
     sandbox_sms.add_argument("phone")
+    sandbox_sms.set_defaults(sandbox_run=lambda a: _run(lambda: _sandbox_sms(a.phone)))
     from unionhub import cli_security
 
     cli_security.add_parsers(sub)
@@ -240,8 +245,8 @@ def _main(argv: list[str] | None = None) -> None:
         _serve(args.subgraph, args.host, args.port, args.workers)
     elif args.command == "gateway":
         _gateway(parser, args)
-    elif args.command == "sandbox" and args.sandbox_command == "sms":
-        _run(lambda: _sandbox_sms(args.phone))
+    elif args.command == "sandbox":
+        args.sandbox_run(args)  # each sandbox subcommand sets its own runner
 
 
 if __name__ == "__main__":

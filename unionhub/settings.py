@@ -111,6 +111,13 @@ class Settings(BaseSettings):
     # named stay on Stripe; CARD is always Stripe. A configured provider without its keys
     # stops the process at start-up (unionhub.mall.providers.check_configuration).
     payment_providers: dict[str, str] = Field(default_factory=dict)
+    # The sandbox rail (issue 18), for development, demos and front-end teams: it takes every
+    # online method not named above in development, and production refuses it. Its pay page
+    # is served by UnionHub at this base URL, and `unionhub sandbox` posts its notifications
+    # there. The secret signs them: public, and not in the DEV_ secrets production checks,
+    # because production refuses the sandbox rail itself (below).
+    sandbox_base_url: str = "http://127.0.0.1:8000"
+    sandbox_secret: str = "sandbox-rail-public-signing-secret"  # noqa: S105
     # Prefix of our trade numbers (out_trade_no): distinct per deployment sharing a merchant id.
     payment_reference_prefix: str = "UH"
     # WeChat Pay API v3 (direct merchant). Keys inline or from the files named.
@@ -239,8 +246,8 @@ class Settings(BaseSettings):
     @field_validator("payment_providers")
     @classmethod
     def _known_rails(cls, value: dict[str, str]) -> dict[str, str]:
-        allowed = {"ALIPAY": {"stripe", "alipay"}, "WECHAT_PAY": {"stripe", "wechatpay"},
-                   "CARD": {"stripe"}}
+        allowed = {"ALIPAY": {"stripe", "alipay", "sandbox"},
+                   "WECHAT_PAY": {"stripe", "wechatpay", "sandbox"}, "CARD": {"stripe", "sandbox"}}
         for method, provider in value.items():
             if provider not in allowed.get(method, ()):
                 choices = " or ".join(sorted(allowed.get(method, ()))) or "nothing"
@@ -269,6 +276,10 @@ class Settings(BaseSettings):
                 raise InsecureProductionSettings(
                     f"production mode refuses development secrets; set {names}"
                 )
+            if "sandbox" in self.payment_providers.values():
+                raise InsecureProductionSettings(
+                    "production mode refuses the sandbox payment rail; route every method of "
+                    "UNIONHUB_PAYMENT_PROVIDERS to a real rail")
             if self.database_url.startswith("sqlite"):
                 raise InsecureProductionSettings("production mode needs DATABASE_URL (PostgreSQL)")
             if not self.redis_url:

@@ -39,6 +39,7 @@ from unionhub.mall.providers.base import (
     PaymentConfigurationError,
     PaymentRequest,
     ProviderUnavailable,
+    RefundRefused,
     query_event_id,
 )
 from unionhub.settings import get_settings
@@ -282,13 +283,18 @@ async def test_refund_then_repeat(ali: Rail) -> None:
     assert ali.alipay.calls.refunds == [ref, ref]
 
 
-async def test_refund_refused_by_alipay_is_unavailable(ali: Rail, caplog) -> None:
+async def test_refund_refused_by_alipay_for_good_ends_it(ali: Rail, caplog) -> None:
     checkout = await ali.checkout()
     ref = ali.alipay.ref_from_checkout({"payUrl": checkout.pay_url})
-    ali.alipay.trades[ref].opened = True  # opened but unpaid
-    with caplog.at_level(logging.WARNING), pytest.raises(ProviderUnavailable):
+    ali.alipay.trades[ref].opened = True  # opened but unpaid: Alipay will never refund it
+    with caplog.at_level(logging.WARNING), pytest.raises(RefundRefused) as refused:
         await ali.provider.refund(ali.payment(ref), None)
+    assert refused.value.code == "ACQ.TRADE_STATUS_ERROR"
     assert "ACQ.TRADE_STATUS_ERROR" in caplog.text and "交易状态不合法" not in caplog.text
+    # A refusal that may pass (the gateway down, unsigned errors) stays "ask again later".
+    ali.alipay.fail_next_call = "http"
+    with pytest.raises(ProviderUnavailable):
+        await ali.provider.refund(ali.payment(ref), None)
 
 
 async def test_query(ali: Rail) -> None:

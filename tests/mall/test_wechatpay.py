@@ -404,8 +404,10 @@ async def test_refund_notifications(provider, wechat):
     for status in ("ABNORMAL", "CLOSED"):
         fact = await provider.parse_notification(
             **_parts(wechat.refund_notification(ref, status=status)))
-        assert fact.kind is None and fact.event_type == f"REFUND.{status}"
-        assert fact.provider_ref == ref
+        # WeChat ended the refund without the money going back: a person must act.
+        assert fact.kind is FactKind.REFUND_FAILED and fact.event_type == f"REFUND.{status}"
+        assert fact.provider_ref == ref and fact.failure_code == status
+        assert fact.detail["out_refund_no"] == f"{ref}R"
 
 
 async def test_acknowledgements_follow_wechat_pay_v3():

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from unionhub.jobs import PeriodicJob
 from unionhub.mall.campaigns import continue_pending_grants, expire_vouchers
-from unionhub.mall.payments import cancel_expired_orders, reconcile_payments, retry_pending_refunds
+from unionhub.mall.reconciliation import (
+    cancel_expired_orders,
+    reconcile_payments,
+    retry_pending_refunds,
+)
 
 PERIODIC_JOBS = [
     PeriodicJob("mall.cancel_expired_orders", cancel_expired_orders, every_seconds=60),

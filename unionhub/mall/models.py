@@ -51,6 +51,26 @@ class PaymentStatus(StrEnum):
     FAILED = "FAILED"
     REFUND_PENDING = "REFUND_PENDING"
     REFUNDED = "REFUNDED"
+    REFUND_FAILED = "REFUND_FAILED"  # the rail gave up on the refund: an exception is open
+
+
+class PaymentExceptionKind(StrEnum):
+    """Money that needs a person (deploy/OPERATORS.md says what to do with each)."""
+
+    REFUND_FAILED = "REFUND_FAILED"  # the rail ended a refund failed (or refused to make it)
+    AMOUNT_MISMATCH = "AMOUNT_MISMATCH"  # paid a different amount than asked: being refunded
+    UNKNOWN_ORDER = "UNKNOWN_ORDER"  # money arrived for an order we do not have
+    OPEN_TOO_LONG = "OPEN_TOO_LONG"  # a payment or refund without a final answer for days
+
+
+class PaymentExceptionStatus(StrEnum):
+    OPEN = "OPEN"
+    RESOLVED = "RESOLVED"
+
+
+class PaymentExceptionAction(StrEnum):
+    RETRY = "RETRY"  # ask the rail again (a new refund attempt, or a status query now)
+    HANDLED_OFFLINE = "HANDLED_OFFLINE"  # settled outside UnionHub (merchant portal, bank)
 
 
 class Category(Model):
@@ -258,10 +278,61 @@ class Payment(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     succeeded_at = fields.DatetimeField(null=True)
     checked_at = fields.DatetimeField(null=True)  # last asked about by reconciliation
+    # Reconciliation asks again at `next_check_at`, backing off with `check_count`.
+    next_check_at = fields.DatetimeField(null=True)
+    check_count = fields.IntField(default=0)
+    refund_requested_at = fields.DatetimeField(null=True)
+    # Refunds asked of the rail for this payment: a retry after a failed refund is a new
+    # refund at the rail (its own out_refund_no), never the failed one again.
+    refund_attempt = fields.IntField(default=1)
 
     class Meta:
         table = "mall_payments"
         unique_together = (("order_id", "method"),)
+
+
+class PaymentException(Model):
+    # The OPERATOR's queue of money that needs a person. `open_key` is set while OPEN and
+    # unique, so one problem opens one exception however often it is noticed; resolving
+    # clears it, so the same problem recurring later opens a new one.
+    id = fields.BigIntField(primary_key=True)
+    kind = fields.CharEnumField(PaymentExceptionKind, max_length=16)
+    status = fields.CharEnumField(PaymentExceptionStatus, max_length=10,
+                                  default=PaymentExceptionStatus.OPEN)
+    open_key = fields.CharField(max_length=100, null=True, unique=True)
+    payment_id = fields.BigIntField(null=True, db_index=True)
+    order_id = fields.BigIntField(null=True)
+    provider = fields.CharField(max_length=16)
+    provider_ref = fields.CharField(max_length=64, null=True)
+    amount_fen = fields.IntField(null=True)
+    reason = fields.CharField(max_length=200)  # the rail's code or our words; no personal data
+    created_at = fields.DatetimeField(auto_now_add=True)
+    resolved_at = fields.DatetimeField(null=True)
+    resolved_by_id = fields.BigIntField(null=True)
+    resolution = fields.CharEnumField(PaymentExceptionAction, max_length=16, null=True)
+    note = fields.CharField(max_length=500, null=True)
+
+    class Meta:
+        table = "mall_payment_exceptions"
+        indexes = (Index(fields=("status", "id")),)
+
+
+class SandboxTrade(Model):
+    # The sandbox rail's own ledger (development only): what a real rail keeps on its side.
+    # Kept in the database so that the server, the pay page and `unionhub sandbox` agree.
+    id = fields.BigIntField(primary_key=True)
+    out_trade_no = fields.CharField(max_length=64, unique=True)
+    amount_fen = fields.IntField()
+    # NOTPAY, SUCCESS, FAILED (payer's attempt failed), CLOSED (closed by us or the payer)
+    status = fields.CharField(max_length=10, default="NOTPAY")
+    paid_fen = fields.IntField(null=True)
+    refund_status = fields.CharField(max_length=10, null=True)  # PROCESSING, SUCCESS, FAILED
+    refund_no = fields.CharField(max_length=64, null=True)
+    expires_at = fields.DatetimeField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "mall_sandbox_trades"
 
 
 class ProviderEvent(Model):

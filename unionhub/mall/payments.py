@@ -7,20 +7,20 @@ once: inserting its id into `mall_provider_events` is the gate, in the same tran
 its effects. Effects are conditional updates on the payment's and the order's status, so a
 fact arriving twice (under two ids), or out of order, cannot move anything backwards. Money
 that arrives for an order no longer awaiting it (cancelled after 30 minutes, or paid another
-way), or in the wrong amount, is refunded, never lost. A reconciliation job asks the
-providers about payments whose notification never came.
+way), or in the wrong amount, is refunded, never lost; a refund the rail ends failed opens
+an exception for a person (mall.payment_exceptions). Reconciliation (mall.reconciliation)
+asks the providers about payments and refunds whose notification never came.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
@@ -34,19 +34,27 @@ from unionhub.mall.models import (
     OrderEvent,
     OrderStatus,
     Payment,
+    PaymentExceptionKind,
     PaymentMethod,
     PaymentStatus,
     ProviderEvent,
 )
-from unionhub.mall.providers import configured_names, provider_for, provider_named
+from unionhub.mall.payment_exceptions import open_exception, order_known
+from unionhub.mall.providers import provider_for, provider_named
 from unionhub.mall.providers.base import (
     Checkout,
     FactKind,
     PayChannel,
+    PaymentAmountMismatch,
+    PaymentConfigurationError,
     PaymentFact,
+    PaymentProvider,
     PaymentProviderError,
+    PaymentRefused,
     PaymentRequest,
     ProviderUnavailable,
+    RefundRefused,
+    refund_number,
 )
 from unionhub.settings import get_settings
 
@@ -60,15 +68,12 @@ REFUND_WINDOW = {
 }
 # One letter per method in our trade numbers: an order has one payment per method.
 _METHOD_CODE = {PaymentMethod.ALIPAY: "A", PaymentMethod.WECHAT_PAY: "W", PaymentMethod.CARD: "C"}
-# Reconciliation asks about open payments older than this (their notification is late) ...
+# Reconciliation first asks about an open payment this long after it started (its
+# notification is late by then).
 RECONCILE_AFTER = timedelta(minutes=2)
-# ... and gives up on those older than this (every rail has closed the trade by then).
-RECONCILE_WITHIN = timedelta(days=2)
-RECHECK_EVERY = timedelta(minutes=5)
-RECONCILE_CONCURRENCY = 8
 
-__all__ = ["PaymentProviderError", "PaymentResult", "apply_fact", "pay_order",
-           "reconcile_payments", "refund_order", "retry_pending_refunds"]
+__all__ = ["PaymentProviderError", "PaymentResult", "apply_fact", "pay_order", "refund_order",
+           "request_refund"]
 
 
 @dataclass
@@ -97,7 +102,7 @@ async def pay_order(principal: Principal, order_id: int, method: PaymentMethod,
     _check_payable(order)
     if order.payable_fen == 0:
         return await _settle_without_money(order, member_id, method)
-    provider = provider_for(method)
+    provider = _provider(method)
     _check_openid(payer_openid)
     if channel not in provider.channels:
         raise ValidationFailed(f"{method.value} payments here cannot use channel {channel.value}",
@@ -109,11 +114,26 @@ async def pay_order(principal: Principal, order_id: int, method: PaymentMethod,
         payer_openid=payer_openid)
     try:
         checkout = await provider.create_payment(request)
+    except PaymentAmountMismatch:
+        raise PaymentProviderError("the payment provider holds this trade for another amount",
+                                   field="method", code="PAYMENT_AMOUNT_MISMATCH") from None
+    except PaymentRefused:
+        raise PaymentProviderError("the payment provider refused the payment", field="method",
+                                   code="PAYMENT_REFUSED") from None
     except ProviderUnavailable:
-        raise PaymentProviderError("the payment provider refused the payment; try again later",
+        raise PaymentProviderError("the payment provider could not be reached; try again later",
                                    field="method") from None
     payment = await _payment_row(order, method, provider.name, checkout.provider_ref)
     return PaymentResult(payment=payment, order=order, checkout=checkout)
+
+
+def _provider(method: PaymentMethod) -> PaymentProvider:
+    try:
+        return provider_for(method)
+    except PaymentConfigurationError:  # start-up checks keys; a later change may break them
+        log.error("the provider for %s is not configured", method.value)
+        raise PaymentProviderError("no payment provider is configured for this method",
+                                   field="method") from None
 
 
 def _check_openid(value: str | None) -> None:
@@ -138,7 +158,7 @@ async def _payment_row(order: Order, method: PaymentMethod, provider: str, ref: 
         payment, _ = await Payment.get_or_create(
             order_id=order.id, method=method,
             defaults={"provider": provider, "provider_ref": ref, "amount_fen": order.payable_fen,
-                      "checked_at": utcnow()},
+                      "checked_at": utcnow(), "next_check_at": utcnow() + RECONCILE_AFTER},
         )
     except IntegrityError:  # a concurrent payOrder for the same order and method
         payment = await Payment.get(order_id=order.id, method=method)
@@ -190,6 +210,8 @@ async def apply_fact(provider: str, fact: PaymentFact) -> str:
                                                     provider_ref=fact.provider_ref or "")
                 if payment is None:
                     log.warning("%s fact %s for an unknown payment", provider, fact.event_type)
+                    if fact.kind == FactKind.SUCCEEDED:
+                        await _money_for_unknown_order(provider, fact)
                     return "unknown"
             await ProviderEvent.create(provider=provider, event_id=fact.event_id[:64],
                                        type=fact.event_type[:64])
@@ -201,6 +223,25 @@ async def apply_fact(provider: str, fact: PaymentFact) -> str:
     for payment_id in to_refund:
         await request_refund(payment_id)
     return "applied"
+
+
+_TRADE_NUMBER = re.compile(r"^(\d{1,18})[AWC]$")  # our trade number, its prefix removed
+
+
+async def _money_for_unknown_order(provider: str, fact: PaymentFact) -> None:
+    """Money arrived for a payment we have no row of. For an order that exists, its row is
+    being written (the rail redelivers); for any other, a person must give it back."""
+    prefix = get_settings().payment_reference_prefix
+    ref = fact.provider_ref or ""
+    match = _TRADE_NUMBER.match(ref[len(prefix):]) if ref.startswith(prefix) else None
+    order_id = int(match.group(1)) if match else None
+    if order_id is None and fact.detail.get("order_id", "").isdigit():
+        order_id = int(fact.detail["order_id"])
+    if order_id is not None and order_id < 2**63 and await order_known(order_id):
+        return
+    await open_exception(PaymentExceptionKind.UNKNOWN_ORDER, provider=provider,
+                         provider_ref=ref[:64] or None, amount_fen=fact.amount_fen,
+                         reason=f"{fact.event_type}: paid for no order of ours"[:200])
 
 
 async def _on_succeeded(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
@@ -215,9 +256,16 @@ async def _on_succeeded(payment: Payment, fact: PaymentFact, to_refund: list[int
         return
     # The order no longer awaits this money (cancelled, paid otherwise) or the amount is wrong:
     # give it back.
-    await Payment.filter(id=payment.id).update(status=PaymentStatus.REFUND_PENDING)
+    await Payment.filter(id=payment.id).update(
+        status=PaymentStatus.REFUND_PENDING, refund_requested_at=utcnow(),
+        next_check_at=utcnow() + RECONCILE_AFTER, check_count=0)
     await OrderEvent.create(order_id=order.id, kind="PAYMENT_REFUND_DUE", detail={
         "payment_id": payment.id, "reason": "amount" if not amount_ok else order.status.value})
+    if not amount_ok:
+        await open_exception(
+            PaymentExceptionKind.AMOUNT_MISMATCH, payment=payment, provider=payment.provider,
+            amount_fen=fact.amount_fen, reason=f"paid {fact.amount_fen} {fact.currency or 'cny'} "
+            f"for {payment.amount_fen} cny; being refunded")
     to_refund.append(payment.id)
 
 
@@ -247,10 +295,25 @@ async def _on_refunded(payment: Payment, fact: PaymentFact, to_refund: list[int]
                                 detail={"payment_id": payment.id})
 
 
+async def _on_refund_failed(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
+    number = fact.detail.get("out_refund_no")
+    if number and payment.refund_ref and number != payment.refund_ref:
+        return  # an earlier attempt's end: the current attempt goes on
+    if not await Payment.filter(id=payment.id, status=PaymentStatus.REFUND_PENDING).update(
+            status=PaymentStatus.REFUND_FAILED):
+        return
+    code = (fact.failure_code or fact.event_type)[:60]
+    await OrderEvent.create(order_id=payment.order_id, kind="REFUND_FAILED",
+                            detail={"payment_id": payment.id, "code": code})
+    await open_exception(PaymentExceptionKind.REFUND_FAILED, payment=payment,
+                         provider=payment.provider, reason=f"the rail ended the refund: {code}")
+
+
 _HANDLERS: dict[FactKind, Callable[[Payment, PaymentFact, list[int]], Awaitable[None]]] = {
     FactKind.SUCCEEDED: _on_succeeded,
     FactKind.FAILED: _on_failed,
     FactKind.REFUNDED: _on_refunded,
+    FactKind.REFUND_FAILED: _on_refund_failed,
 }
 
 
@@ -259,7 +322,8 @@ _HANDLERS: dict[FactKind, Callable[[Payment, PaymentFact, list[int]], Awaitable[
 async def request_refund(payment_id: int, reason: str | None = None) -> bool:
     """Ask the payment's provider for a full refund (idempotent per payment). A refund the
     provider completes at once is applied now; the others by notification or reconciliation.
-    False when the provider could not be reached: `retry_pending_refunds` asks again."""
+    False when the provider could not be reached (reconciliation.retry_pending_refunds asks
+    again) or refused the refund for good (then REFUND_FAILED, with an exception)."""
     payment = await Payment.get(id=payment_id)
     provider = provider_named(payment.provider)
     if provider is None:
@@ -268,6 +332,12 @@ async def request_refund(payment_id: int, reason: str | None = None) -> bool:
         return False
     try:
         result = await provider.refund(payment, reason)
+    except RefundRefused as refused:  # for good: through the gate, as if the rail notified it
+        await apply_fact(payment.provider, PaymentFact(
+            event_id=f"refused:{refund_number(payment)}", event_type="refund.refused",
+            kind=FactKind.REFUND_FAILED, provider_ref=payment.provider_ref,
+            failure_code=refused.code))
+        return False
     except ProviderUnavailable:
         log.warning("refund of payment %s not accepted by %s yet", payment.id, payment.provider)
         return False
@@ -278,14 +348,6 @@ async def request_refund(payment_id: int, reason: str | None = None) -> bool:
             event_id=f"refund:{result.refund_ref}", event_type="refund.completed",
             kind=FactKind.REFUNDED, provider_ref=payment.provider_ref))
     return True
-
-
-async def retry_pending_refunds(limit: int = 100) -> int:
-    """Periodic: refunds that were due but never reached their provider."""
-    due = await Payment.filter(provider__in=configured_names(),
-                               status=PaymentStatus.REFUND_PENDING, refund_ref__isnull=True,
-                               ).limit(limit).values_list("id", flat=True)
-    return sum([await request_refund(i) for i in due])
 
 
 async def refund_order(principal: Principal, order_id: int, reason: str | None) -> Order:
@@ -308,7 +370,8 @@ async def refund_order(principal: Principal, order_id: int, reason: str | None) 
             await orders.fail_transition(order, "refund")
         new_status = PaymentStatus.REFUND_PENDING if online else PaymentStatus.REFUNDED
         await Payment.filter(id=payment.id, status=PaymentStatus.SUCCEEDED).update(
-            status=new_status)
+            status=new_status, refund_requested_at=utcnow(),
+            next_check_at=utcnow() + RECONCILE_AFTER, check_count=0)
         await OrderEvent.create(order_id=order.id, kind="REFUND_REQUESTED",
                                 actor_id=principal.member_id,
                                 detail={"reason": (reason or "")[:200]})
@@ -319,65 +382,3 @@ async def refund_order(principal: Principal, order_id: int, reason: str | None) 
     if online:
         await request_refund(payment.id, (reason or "")[:80] or None)
     return await orders.get_order(order.id)
-
-
-# --- reconciliation -----------------------------------------------------------------------
-
-async def reconcile_payment(payment: Payment) -> str | None:
-    """Ask the provider where one open payment (or its pending refund) stands, and apply
-    the answer through the same gate as a notification."""
-    provider = provider_named(payment.provider)
-    if provider is None:
-        return None
-    await Payment.filter(id=payment.id).update(checked_at=utcnow())
-    try:
-        if payment.status == PaymentStatus.REFUND_PENDING:
-            fact = await provider.query_refund(payment)
-        else:
-            fact = await provider.query(payment)
-    except ProviderUnavailable:
-        log.warning("%s could not tell the status of payment %s", payment.provider, payment.id)
-        return None
-    if fact is None:
-        return None
-    return await apply_fact(payment.provider, fact)
-
-
-async def reconcile_payments(limit: int = 200) -> int:
-    """Periodic: payments still open (or refunds still pending) some minutes after they
-    started, asked about oldest-checked first, so a lost notification costs minutes, not
-    money. Covers cancelled orders too: money that came late is then refunded."""
-    now = utcnow()
-    # A pending refund without refund_ref never reached its provider: retry_pending_refunds.
-    stuck = await Payment.filter(
-        Q(status=PaymentStatus.REQUIRES_PAYMENT)
-        | Q(status=PaymentStatus.REFUND_PENDING, refund_ref__isnull=False),
-        provider__in=configured_names(),
-        created_at__lte=now - RECONCILE_AFTER, created_at__gte=now - RECONCILE_WITHIN,
-        checked_at__lte=now - RECHECK_EVERY,
-    ).order_by("checked_at").limit(limit)
-    outcomes = await _reconcile_all(stuck)
-    return sum(outcome == "applied" for outcome in outcomes)
-
-
-async def _reconcile_all(stuck: list[Payment]) -> list[str | None]:
-    """A few provider queries at a time: a slow rail must not hold a job past its slot."""
-    gate = asyncio.Semaphore(RECONCILE_CONCURRENCY)
-
-    async def one(payment: Payment) -> str | None:
-        async with gate:
-            return await reconcile_payment(payment)
-
-    return await asyncio.gather(*(one(p) for p in stuck))
-
-
-async def cancel_expired_orders(limit: int = 500) -> int:
-    """Periodic: cancel orders unpaid after the payment window (orders.cancel_expired_orders),
-    asking the provider first about any payment of theirs still open, so that money whose
-    notification is late pays its order instead of being refunded."""
-    open_payments = await Payment.filter(
-        status=PaymentStatus.REQUIRES_PAYMENT, provider__in=configured_names(),
-        order__status=OrderStatus.PENDING_PAYMENT, order__expires_at__lte=utcnow(),
-    ).limit(limit)
-    await _reconcile_all(open_payments)
-    return await orders.cancel_expired_orders(limit)

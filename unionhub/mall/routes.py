@@ -1,4 +1,5 @@
-"""HTTP routes of the mall outside GraphQL: the payment providers' notifications."""
+"""HTTP routes of the mall outside GraphQL: the payment providers' notifications, and the
+sandbox rail's pay page (answered 404 unless the sandbox rail is in use, never in production)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from unionhub.mall import sandbox
 from unionhub.mall.payments import apply_fact
 from unionhub.mall.providers import provider_named
 from unionhub.mall.providers.base import InvalidNotification, ProviderUnavailable
@@ -35,4 +37,5 @@ async def provider_notification(request: Request) -> Response:
     return provider.acknowledge(None if outcome == "unknown" else outcome)
 
 
-ROUTES = [Route("/webhooks/{provider}", provider_notification, methods=["POST"])]
+ROUTES = [Route("/webhooks/{provider}", provider_notification, methods=["POST"]),
+          *sandbox.ROUTES]

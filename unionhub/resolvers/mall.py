@@ -9,7 +9,7 @@ import strawberry
 from unionhub.errors import NotFound
 from unionhub.identity import orgs
 from unionhub.identity.access import require_authenticated, require_scope
-from unionhub.mall import campaigns, catalogue, orders, payments, report
+from unionhub.mall import campaigns, catalogue, orders, payments, reconciliation, report
 from unionhub.mall.access import require_mall_manager
 from unionhub.mall.models import (
     CampaignKind,
@@ -219,7 +219,8 @@ def _order_payload(work) -> object:
 
 async def cancel_order(info: strawberry.Info, order_id: str) -> t.OrderPayload:
     async def work():
-        return await orders.cancel_order(info.context.principal, _id(order_id, "orderId"))
+        return await reconciliation.cancel_order(info.context.principal,
+                                                 _id(order_id, "orderId"))
     return await _order_payload(work())
 
 

@@ -13,6 +13,7 @@ from unionhub.mall.orders import Address, ItemSpec
 from unionhub.resolvers import mall as r
 from unionhub.schema import mall_types as t
 from unionhub.schema.builder import SchemaPart
+from unionhub.schema.mall_payments import PaymentExceptionMutation, PaymentExceptionQuery
 from unionhub.schema.permissions import gql_field
 from unionhub.schema.relay import Connection
 
@@ -143,7 +144,7 @@ async def _mall_report(info: strawberry.Info, union_id: strawberry.ID,
 
 
 @strawberry.type
-class MallQuery:
+class MallQuery(PaymentExceptionQuery):
     products: Connection[t.Product] = gql_field(resolver=r.products)
     product: t.Product | None = gql_field(resolver=r.product)
     categories: list[t.Category] = gql_field(resolver=r.categories)
@@ -161,7 +162,7 @@ class MallQuery:
 
 
 @strawberry.type
-class MallMutation:
+class MallMutation(PaymentExceptionMutation):
     @gql_field(tier=Tier.CADRE)
     async def create_supplier(self, info: strawberry.Info,
                               input: CreateSupplierInput) -> t.SupplierPayload:

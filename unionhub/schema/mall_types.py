@@ -245,11 +245,12 @@ class Payment:
     method: PaymentMethodEnum
     status: PaymentStatusEnum
     amount_fen: int
+    refund_requested_at: datetime | None = None
 
     @classmethod
     def of(cls, row: m.Payment) -> Payment:
         return cls(id=_sid(row.id), method=row.method, status=row.status,
-                   amount_fen=row.amount_fen)
+                   amount_fen=row.amount_fen, refund_requested_at=row.refund_requested_at)
 
 
 @strawberry.type
@@ -380,13 +381,14 @@ class WeChatPayParams:
 @strawberry.type(description="What the app needs to take the member to the payment rail; "
                              "only the fields of the provider's channel are set.")
 class PaymentCheckout:
-    provider: str = strawberry.field(description="stripe, wechatpay or alipay.")
+    provider: str = strawberry.field(description="stripe, wechatpay, alipay or sandbox.")
     reference: str = strawberry.field(description="The payment's id at the provider.")
     client_secret: str | None = strawberry.field(description="Stripe: confirm with Stripe.js.")
     code_url: str | None = strawberry.field(description="WeChat Pay NATIVE: show as a QR code.")
     wechat_pay_params: WeChatPayParams | None = strawberry.field(
         description="WeChat Pay JSAPI / mini program: pass to wx.requestPayment.")
-    pay_url: str | None = strawberry.field(description="Alipay PAGE / WAP: open this URL.")
+    pay_url: str | None = strawberry.field(
+        description="Alipay PAGE / WAP, and the sandbox rail: open this URL.")
     order_string: str | None = strawberry.field(description="Alipay APP: give to the Alipay SDK.")
 
     @classmethod

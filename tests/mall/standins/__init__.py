@@ -31,6 +31,7 @@ class Calls:
     payments: list[dict] = field(default_factory=list)  # create requests, decoded
     refunds: list[str] = field(default_factory=list)  # provider refs refunded, in order
     queries: list[str] = field(default_factory=list)  # provider refs whose status was asked
+    closes: list[str] = field(default_factory=list)  # provider refs we asked the rail to close
 
 
 class StandIn(Protocol):
@@ -42,6 +43,9 @@ class StandIn(Protocol):
     creates_trades: bool  # we call the rail to start a payment (not so: Alipay's page pay)
     foreign_channel: str  # a PaymentChannel the rail does not offer
     refunds_complete_synchronously: bool  # the refund call itself says the money is back
+    # The rail ends the next refund failed: in the refund call's answer (Alipay), or later
+    # by the notification `refund_failed_notification` returns (the others).
+    fail_next_refund: bool
 
     def ref_from_checkout(self, checkout: dict) -> str:
         """payOrder's `checkout` (GraphQL, camelCase) → the provider ref (Payment.provider_ref);
@@ -61,6 +65,16 @@ class StandIn(Protocol):
     def refund_notification(self, ref: str) -> Notification:
         """The signed notification that the full refund of `ref` completed; also makes the
         refund successful for refund status queries."""
+
+    def refund_failed_notification(self, ref: str) -> Notification | None:
+        """The signed notification that the rail ended the refund of `ref` failed (also seen
+        by refund status queries); None where the refund call itself said so."""
+
+    def reach(self, ref: str) -> None:
+        """The member reaches the rail's payment page (Alipay creates its trade only then)."""
+
+    def is_closed(self, ref: str) -> bool:
+        """Whether the trade is closed at the rail (no longer payable)."""
 
     def forge(self, notification: Notification) -> Notification:
         """The same notification, signed with a key that is not the provider's."""

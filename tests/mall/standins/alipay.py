@@ -138,6 +138,7 @@ class AlipayStandIn:
     creates_trades: bool = False
     foreign_channel: str = "NATIVE"
     refunds_complete_synchronously: bool = True
+    fail_next_refund: bool = False  # the refund call answers a signed business failure
     fail_next_call: str | None = None  # "signature": answer isv.invalid-signature; "http": 502
     trades: dict[str, Trade] = field(default_factory=dict)
     requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (method, biz)
@@ -229,6 +230,15 @@ class AlipayStandIn:
         trade.status = "TRADE_CLOSED"  # a full refund closes the trade
         return self.notification(ref, gmt_close=now_text())
 
+    def refund_failed_notification(self, ref: str) -> Notification | None:
+        return None  # Alipay said so in the refund call's answer
+
+    def reach(self, ref: str) -> None:
+        self.trades[ref].opened = True
+
+    def is_closed(self, ref: str) -> bool:
+        return self.trades[ref].status == "TRADE_CLOSED" and self.trades[ref].paid_fen is None
+
     def forge(self, notification: Notification) -> Notification:
         params = dict(parse_qsl(notification.body.decode(), keep_blank_values=True))
         params["sign"] = keys("forger").sign(signing_text(params, notification=True))
@@ -266,6 +276,7 @@ class AlipayStandIn:
         biz = json.loads(params["biz_content"])
         self.requests.append((method, biz))
         handler = {"alipay.trade.query": self.trade_query,
+                   "alipay.trade.close": self.trade_close,
                    "alipay.trade.refund": self.trade_refund,
                    "alipay.trade.fastpay.refund.query": self.refund_query}[method]
         return self.answer(method, handler(biz))
@@ -293,11 +304,25 @@ class AlipayStandIn:
                 "point_amount": "0.00", "invoice_amount": total,
                 "send_pay_date": now_text(), "buyer_user_id": "2088102177846880"}
 
+    def trade_close(self, biz: dict[str, Any]) -> dict[str, Any]:
+        self.calls.closes.append(biz["out_trade_no"])
+        trade = self._trade(biz)
+        if trade is None:
+            return self._business_failure("ACQ.TRADE_NOT_EXIST", "交易不存在")
+        if trade.status != "WAIT_BUYER_PAY":
+            return self._business_failure("ACQ.TRADE_STATUS_ERROR", "交易状态不合法")
+        trade.status = "TRADE_CLOSED"
+        return {"code": "10000", "msg": "Success", "trade_no": trade.trade_no,
+                "out_trade_no": trade.out_trade_no}
+
     def trade_refund(self, biz: dict[str, Any]) -> dict[str, Any]:
         self.calls.refunds.append(biz["out_trade_no"])
         trade = self._trade(biz)
         if trade is None:
             return self._business_failure("ACQ.TRADE_NOT_EXIST", "交易不存在")
+        if self.fail_next_refund:
+            self.fail_next_refund = False
+            return self._business_failure("ACQ.TRADE_NOT_ALLOW_REFUND", "当前交易不允许退款")
         amount, request_no = fen(biz["refund_amount"]), biz.get("out_request_no",
                                                                   trade.out_trade_no)
         repeat = request_no in trade.refunds

@@ -32,6 +32,7 @@ class StripeStandIn:
     webhook_path: str = "/webhooks/stripe"
     refunds_complete_synchronously: bool = False
     fail_next_payment: bool = False
+    fail_next_refund: bool = False
     creates_trades: bool = True
     foreign_channel: str = "NATIVE"
     calls: Calls = field(default_factory=Calls)
@@ -102,6 +103,20 @@ class StripeStandIn:
     def retrieve_refund(self, request: httpx.Request, refund_id: str) -> httpx.Response:
         return httpx.Response(200, json=self.refunds[refund_id])
 
+    def cancel_intent(self, request: httpx.Request, intent_id: str) -> httpx.Response:
+        self.calls.closes.append(intent_id)
+        intent = self.intents.get(intent_id)
+        if intent is None:
+            return httpx.Response(404, json={"error": {"type": "invalid_request_error",
+                                                       "code": "resource_missing"}})
+        if intent["status"] in ("succeeded", "canceled"):
+            return httpx.Response(400, json={"error": {
+                "type": "invalid_request_error", "code": "payment_intent_unexpected_state",
+                "message": f"This PaymentIntent's status is {intent['status']}."}})
+        intent.update(status="canceled", cancellation_reason=self._form(request).get(
+            "cancellation_reason"))
+        return httpx.Response(200, json=intent)
+
     # --- the StandIn protocol ------------------------------------------------------------
 
     def ref_from_checkout(self, checkout: dict) -> str:
@@ -129,6 +144,21 @@ class StripeStandIn:
             if refund["payment_intent"] == ref:
                 refund["status"] = "succeeded"
         return signed(self.event("charge.refunded", ref))
+
+    def refund_failed_notification(self, ref: str) -> Notification | None:
+        refund = [r for r in self.refunds.values() if r["payment_intent"] == ref][-1]
+        refund.update(status="failed", failure_reason="expired_or_canceled_card")
+        self.fail_next_refund = False
+        return signed({"id": f"evt_{uuid.uuid4().hex[:24]}", "object": "event",
+                       "api_version": "2024-06-20", "created": int(time.time()),
+                       "livemode": False, "type": "refund.failed",
+                       "data": {"object": dict(refund)}})
+
+    def reach(self, ref: str) -> None:
+        return None  # the intent exists from payOrder on
+
+    def is_closed(self, ref: str) -> bool:
+        return self.intents[ref]["status"] == "canceled"
 
     def forge(self, notification: Notification) -> Notification:
         return signed(json.loads(notification.body), secret="whsec_someone_else")
@@ -186,6 +216,8 @@ def standin(monkeypatch) -> Iterator[StripeStandIn]:
         router.post("/v1/payment_intents").mock(side_effect=stand_in.create_intent)
         router.get(path__regex=r"^/v1/payment_intents/(?P<intent_id>[^/]+)$").mock(
             side_effect=stand_in.retrieve_intent)
+        router.post(path__regex=r"^/v1/payment_intents/(?P<intent_id>[^/]+)/cancel$").mock(
+            side_effect=stand_in.cancel_intent)
         router.post("/v1/refunds").mock(side_effect=stand_in.create_refund)
         router.get(path__regex=r"^/v1/refunds/(?P<refund_id>[^/]+)$").mock(
             side_effect=stand_in.retrieve_refund)

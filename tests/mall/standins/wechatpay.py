@@ -142,6 +142,7 @@ class WeChatPayStandIn:
     refunds_complete_synchronously: bool = False  # WeChat answers PROCESSING, notifies later
     calls: Calls = field(default_factory=Calls)
     fail_next_payment: bool = False
+    fail_next_refund: bool = False  # WeChat accepts it (PROCESSING), then notifies ABNORMAL
     creates_trades: bool = True
     foreign_channel: str = "APP"
     signer: Platform | None = None  # the platform key signing answers and notifications
@@ -217,6 +218,8 @@ class WeChatPayStandIn:
         router.post("/v3/pay/transactions/jsapi").mock(side_effect=self._route(self._jsapi))
         router.get(path__regex=r"^/v3/pay/transactions/out-trade-no/(?P<no>[^/?]+)$").mock(
             side_effect=self._route(self._query))
+        router.post(path__regex=r"^/v3/pay/transactions/out-trade-no/(?P<no>[^/?]+)/close$").mock(
+            side_effect=self._route(self._close))
         router.post("/v3/refund/domestic/refunds").mock(side_effect=self._route(self._refund))
         router.get(path__regex=r"^/v3/refund/domestic/refunds/(?P<no>[^/?]+)$").mock(
             side_effect=self._route(self._query_refund))
@@ -281,6 +284,23 @@ class WeChatPayStandIn:
         if no not in self.trades:
             return _error(404, "ORDER_NOT_EXIST", "订单不存在")
         return self._answer(200, self.trade_view(no))
+
+    def _close(self, request: httpx.Request, no: str) -> httpx.Response:
+        # Documented: 204 without a body; ORDERPAID when paid; ORDER_NOT_EXIST if unknown.
+        self.calls.closes.append(no)
+        if json.loads(request.content or b"{}").get("mchid") != MCHID:
+            return _error(400, "PARAM_ERROR", "mchid 与请求不符")
+        trade = self.trades.get(no)
+        if trade is None:
+            return _error(404, "ORDER_NOT_EXIST", "订单不存在")
+        if trade["trade_state"] == "SUCCESS":
+            return _error(400, "ORDERPAID", "订单已支付")
+        self.set_state(no, "CLOSED")
+        return self._answer_empty()
+
+    def _answer_empty(self) -> httpx.Response:
+        assert self.signer is not None
+        return httpx.Response(204, headers=self.signed_headers("", self.signer))
 
     def _refund(self, request: httpx.Request) -> httpx.Response:
         data = json.loads(request.content)
@@ -377,7 +397,8 @@ class WeChatPayStandIn:
     def refund_resource(self, ref: str, status: str = "SUCCESS",
                         refund_fen: int | None = None) -> dict[str, Any]:
         trade = self.trades[ref]
-        refund = self.refunds.get(f"{ref}R") or {
+        latest = [r for r in self.refunds.values() if r["out_trade_no"] == ref]
+        refund = (latest[-1] if latest else None) or {
             "refund_id": f"50000{next(self._n):012d}", "out_refund_no": f"{ref}R",
             "transaction_id": trade.get("transaction_id"), "out_trade_no": ref}
         total = trade["amount"]["total"]
@@ -398,6 +419,16 @@ class WeChatPayStandIn:
         summary = {"SUCCESS": "退款成功", "ABNORMAL": "退款异常", "CLOSED": "退款关闭"}[status]
         return self.notification(f"REFUND.{status}", resource, original_type="refund",
                                  summary=summary)
+
+    def refund_failed_notification(self, ref: str) -> Notification | None:
+        self.fail_next_refund = False
+        return self.refund_notification(ref, status="ABNORMAL")
+
+    def reach(self, ref: str) -> None:
+        return None  # the trade exists from payOrder on
+
+    def is_closed(self, ref: str) -> bool:
+        return self.trades[ref]["trade_state"] == "CLOSED"
 
     def forge(self, notification: Notification) -> Notification:
         h = dict(notification.headers)

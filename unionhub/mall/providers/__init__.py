@@ -1,7 +1,8 @@
 """Which provider takes which payment method, chosen by configuration.
 
 `UNIONHUB_PAYMENT_PROVIDERS` maps ALIPAY → alipay|stripe and WECHAT_PAY → wechatpay|stripe;
-CARD is always Stripe. Providers are built once per process (and per settings object, so
+CARD is Stripe. Any method may name the sandbox rail, which takes every method not named in
+development (and which production refuses). Providers are built once per process (and per settings object, so
 tests that change settings call `reset_providers`).
 """
 
@@ -23,6 +24,7 @@ _FACTORIES = {
     "stripe": "unionhub.mall.providers.stripe:StripeProvider",
     "wechatpay": "unionhub.mall.providers.wechatpay:WeChatPayProvider",
     "alipay": "unionhub.mall.providers.alipay:AlipayProvider",
+    "sandbox": "unionhub.mall.providers.sandbox:SandboxProvider",
 }
 
 _built: dict[str, PaymentProvider] = {}
@@ -31,7 +33,8 @@ _built_for: Settings | None = None
 
 def provider_name_for(method: PaymentMethod, settings: Settings | None = None) -> str:
     settings = settings or get_settings()
-    return settings.payment_providers.get(method.value, "stripe")
+    default = "sandbox" if settings.env == "development" else "stripe"
+    return settings.payment_providers.get(method.value, default)
 
 
 def configured_names(settings: Settings | None = None) -> list[str]:

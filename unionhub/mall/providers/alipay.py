@@ -35,8 +35,10 @@ from unionhub.mall.providers.base import (
     PaymentFact,
     PaymentRequest,
     ProviderUnavailable,
+    RefundRefused,
     RefundResult,
     query_event_id,
+    refund_number,
     secret_text,
 )
 
@@ -60,6 +62,12 @@ SUCCESS = "10000"  # Alipay's gateway code for a call that succeeded
 PAID = frozenset({"TRADE_SUCCESS", "TRADE_FINISHED"})
 _YUAN = re.compile(r"\d{1,12}(\.\d{1,2})?")
 _SUBJECT_UNSAFE = re.compile(r"[/=&]")  # characters Alipay does not accept in a subject
+# alipay.trade.refund's business errors that end the refund (asking again will not help);
+# others (ACQ.SYSTEM_ERROR, ACQ.SELLER_BALANCE_NOT_ENOUGH) are asked again by the job.
+REFUND_ENDED = frozenset({"ACQ.TRADE_HAS_CLOSE", "ACQ.TRADE_HAS_FINISHED",
+                          "ACQ.TRADE_NOT_ALLOW_REFUND", "ACQ.TRADE_STATUS_ERROR",
+                          "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "ACQ.REASON_TRADE_REFUND_FEE_ERR",
+                          "ACQ.DISCORDANT_REPEAT_REQUEST"})
 PRODUCT_CODES = {
     PayChannel.PAGE: ("alipay.trade.page.pay", "FAST_INSTANT_TRADE_PAY"),
     PayChannel.WAP: ("alipay.trade.wap.pay", "QUICK_WAP_PAY"),
@@ -257,13 +265,21 @@ class AlipayProvider:
 
     async def refund(self, payment: Payment, reason: str | None) -> RefundResult:
         ref = self._ref(payment)
-        out_request_no = f"{ref}R"  # one refund per payment: a retry repeats the same request
-        biz = {"out_trade_no": ref, "refund_amount": yuan(payment.amount_fen),
+        out_request_no = refund_number(payment)  # per attempt: a retry repeats the request
+        # What the member paid, which a wrong amount makes differ from what the order asked.
+        paid = await self.query(payment)
+        amount = paid.amount_fen if paid and paid.kind == FactKind.SUCCEEDED else None
+        biz = {"out_trade_no": ref, "refund_amount": yuan(amount or payment.amount_fen),
                "out_request_no": out_request_no}
         if reason:
             biz["refund_reason"] = _SUBJECT_UNSAFE.sub(" ", reason)[:256]
-        answer = await self._call("alipay.trade.refund", biz)
-        self._require_success("alipay.trade.refund", answer)
+        try:
+            answer = await self._call("alipay.trade.refund", biz)
+            self._require_success("alipay.trade.refund", answer)
+        except _GatewayRefused as exc:
+            if exc.sub_code in REFUND_ENDED:
+                raise RefundRefused(exc.sub_code) from None
+            raise
         if answer.get("fund_change") == "Y":
             return RefundResult(refund_ref=out_request_no, completed=True)
         # "N": this request was made before; whether its money went back, the query says.
@@ -298,9 +314,23 @@ class AlipayProvider:
                                provider_ref=ref, failure_code="TRADE_CLOSED", detail=detail)
         return None  # WAIT_BUYER_PAY
 
+    async def close(self, payment: Payment) -> bool:
+        ref = self._ref(payment)
+        try:
+            self._require_success("alipay.trade.close",
+                                  await self._call("alipay.trade.close", {"out_trade_no": ref}))
+            return True
+        except _GatewayRefused as exc:
+            if exc.sub_code == "ACQ.TRADE_NOT_EXIST":  # the member never opened the page
+                return True
+            if exc.sub_code != "ACQ.TRADE_STATUS_ERROR":
+                raise
+        # Closed already, or paid: the trade's status decides.
+        return (await self.query(payment) or PaymentFact("", "", None)).kind != FactKind.SUCCEEDED
+
     async def query_refund(self, payment: Payment) -> PaymentFact | None:
         ref = self._ref(payment)
-        out_request_no = payment.refund_ref or f"{ref}R"
+        out_request_no = payment.refund_ref or refund_number(payment)
         answer = await self._refund_status(ref, out_request_no)
         if answer.get("refund_status") != "REFUND_SUCCESS":
             return None

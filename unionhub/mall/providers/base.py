@@ -66,6 +66,7 @@ class FactKind(StrEnum):
     SUCCEEDED = "SUCCEEDED"  # the money arrived
     FAILED = "FAILED"  # this attempt failed or the trade was closed unpaid; the order stays payable
     REFUNDED = "REFUNDED"  # the money went back in full
+    REFUND_FAILED = "REFUND_FAILED"  # the rail ended the refund failed: a person must act
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,29 @@ class ProviderUnavailable(Exception):
     """The provider could not be reached or refused the call; a job will ask again."""
 
 
+class PaymentRefused(ProviderUnavailable):
+    """The provider answered and said no (a 4xx, a business error): asking again the same
+    way will not help."""
+
+
+class PaymentAmountMismatch(PaymentRefused):
+    """The provider holds this trade number for another amount."""
+
+
+class RefundRefused(Exception):
+    """The rail refused to make the refund for good (a closed trade, an amount it will not
+    return): the refund has failed and needs a person. Carries the rail's code only."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"refund refused by the rail: {code}")
+        self.code = code
+
+
 class PaymentProviderError(Conflict):
-    code = "PAYMENT_PROVIDER_ERROR"
+    """payOrder could not start the payment: PAYMENT_PROVIDER_UNAVAILABLE (unreachable or not
+    configured), PAYMENT_REFUSED (the rail said no), PAYMENT_AMOUNT_MISMATCH."""
+
+    code = "PAYMENT_PROVIDER_UNAVAILABLE"
 
 
 class PaymentConfigurationError(RuntimeError):
@@ -138,7 +160,15 @@ class PaymentProvider(Protocol):
         ...
 
     async def query_refund(self, payment: Payment) -> PaymentFact | None:
-        """A requested refund's status (payment.refund_ref is set); None while processing."""
+        """A requested refund's status (payment.refund_ref is set); None while processing,
+        a REFUND_FAILED fact when the rail ended it failed."""
+        ...
+
+    async def close(self, payment: Payment) -> bool:
+        """Close the unpaid trade at the rail (the order was cancelled or timed out), so the
+        member can no longer pay it. True when closed (or never opened there); False when
+        the trade is paid already (reconciliation then learns it and refunds). Raises
+        ProviderUnavailable."""
         ...
 
     async def aclose(self) -> None:
@@ -152,6 +182,13 @@ def secret_text(inline: str | None, path: str | None) -> str | None:
     if path:
         return Path(path).read_text(encoding="utf-8")
     return None
+
+
+def refund_number(payment: Payment) -> str:
+    """Our number for the payment's current refund attempt: `<trade number>R`, then R2, R3
+    after failed refunds retried by an operator (each a new refund at the rail)."""
+    suffix = "R" if payment.refund_attempt <= 1 else f"R{payment.refund_attempt}"
+    return f"{payment.provider_ref}{suffix}"
 
 
 def query_event_id(provider_ref: str, kind: FactKind | None) -> str:

@@ -21,8 +21,10 @@ from unionhub.mall.providers.base import (
     InvalidNotification,
     PayChannel,
     PaymentFact,
+    PaymentRefused,
     PaymentRequest,
     ProviderUnavailable,
+    RefundRefused,
     RefundResult,
     query_event_id,
 )
@@ -36,6 +38,17 @@ STRIPE_TYPES = {
     PaymentMethod.CARD: "card",
 }
 SIGNATURE_TOLERANCE_SECONDS = 300  # an older signed timestamp is a replay
+# Stripe's answers that are a "no" (asking again the same way will not help); connection
+# errors, rate limits, 5xx and our own keys being wrong mean "not reachable now".
+_REFUSALS = (stripe.InvalidRequestError, stripe.CardError, stripe.IdempotencyError,
+             stripe.PermissionError)
+_REFUND_ENDED = {"failed", "canceled"}
+
+
+def _unavailable_or_refused(exc: stripe.StripeError, what: str) -> ProviderUnavailable:
+    if isinstance(exc, _REFUSALS):
+        return PaymentRefused(f"stripe refused the {what}")
+    return ProviderUnavailable(f"stripe could not be reached for the {what}")
 
 
 class StripeProvider:
@@ -58,8 +71,12 @@ class StripeProvider:
                     "currency": "cny",
                     "payment_method_types": [STRIPE_TYPES[request.method]],
                     "description": request.description,
+                    # PaymentIntents have no expiry of their own: the order's timeout
+                    # cancels the intent (mall.reconciliation closes trades); kept here for
+                    # the dashboard.
                     "metadata": {"order_id": str(request.order_id),
-                                 "method": request.method.value},
+                                 "method": request.method.value,
+                                 "expires_at": request.expires_at.isoformat()},
                 },
                 # Stripe replays its first answer for a key: a retried payOrder gets the
                 # same intent.
@@ -67,7 +84,7 @@ class StripeProvider:
             )
         except stripe.StripeError as exc:
             log.warning("stripe refused a payment intent: %s", type(exc).__name__)
-            raise ProviderUnavailable("stripe refused the payment intent") from None
+            raise _unavailable_or_refused(exc, "payment intent") from None
         return Checkout(provider_ref=intent.id, client_secret=intent.client_secret)
 
     async def parse_notification(self, headers: Mapping[str, str], body: bytes) -> PaymentFact:
@@ -90,16 +107,23 @@ class StripeProvider:
         return JSONResponse({"received": True, "outcome": outcome})
 
     async def refund(self, payment: Payment, reason: str | None) -> RefundResult:
+        attempt = "" if payment.refund_attempt <= 1 else f"-{payment.refund_attempt}"
         try:
             refund = await self._client.v1.refunds.create_async(
                 params={"payment_intent": payment.provider_ref,
                         "metadata": {"order_id": str(payment.order_id)}},
-                options={"idempotency_key": f"refund-payment-{payment.id}"},
+                options={"idempotency_key": f"refund-payment-{payment.id}{attempt}"},
             )
+        except stripe.InvalidRequestError as exc:
+            # e.g. charge_already_refunded, charge_disputed: this refund will never be made.
+            log.warning("stripe refused the refund of payment %s: %s", payment.id, exc.code)
+            raise RefundRefused(str(exc.code or "invalid_request")[:60]) from None
         except stripe.StripeError as exc:
             log.warning("stripe refund failed for payment %s: %s", payment.id,
                         type(exc).__name__)
             raise ProviderUnavailable("stripe refused the refund") from None
+        if refund.status in _REFUND_ENDED:
+            raise RefundRefused(str(refund.get("failure_reason") or refund.status))
         # Stripe completes refunds asynchronously: charge.refunded (or a query) tells.
         return RefundResult(refund_ref=refund.id, completed=refund.status == "succeeded")
 
@@ -123,11 +147,32 @@ class StripeProvider:
             refund = await self._client.v1.refunds.retrieve_async(payment.refund_ref)
         except stripe.StripeError as exc:
             raise ProviderUnavailable(f"stripe query failed: {type(exc).__name__}") from None
+        if refund.status in _REFUND_ENDED:
+            return PaymentFact(event_id=query_event_id(refund.id, FactKind.REFUND_FAILED),
+                               event_type=f"query.refund.{refund.status}",
+                               kind=FactKind.REFUND_FAILED, provider_ref=payment.provider_ref,
+                               failure_code=refund.get("failure_reason") or refund.status)
         if refund.status != "succeeded":
             return None
         return PaymentFact(event_id=query_event_id(refund.id, FactKind.REFUNDED),
                            event_type="query.refund.succeeded", kind=FactKind.REFUNDED,
                            provider_ref=payment.provider_ref)
+
+    async def close(self, payment: Payment) -> bool:
+        intents = self._client.v1.payment_intents
+        try:
+            await intents.cancel_async(payment.provider_ref,
+                                       params={"cancellation_reason": "abandoned"})
+            return True
+        except stripe.InvalidRequestError:
+            pass  # not cancelable in its state: canceled already, or paid
+        except stripe.StripeError as exc:
+            raise ProviderUnavailable(f"stripe cancel failed: {type(exc).__name__}") from None
+        try:
+            intent = await intents.retrieve_async(payment.provider_ref)
+        except stripe.StripeError as exc:
+            raise ProviderUnavailable(f"stripe query failed: {type(exc).__name__}") from None
+        return intent.status == "canceled"
 
     async def aclose(self) -> None:
         return None
@@ -135,13 +180,23 @@ class StripeProvider:
 
 def _fact(event_id: str, event_type: str, obj: dict[str, Any]) -> PaymentFact:
     if event_type == "payment_intent.succeeded":
+        order_id = str((obj.get("metadata") or {}).get("order_id") or "")[:20]
         return PaymentFact(event_id=event_id, event_type=event_type, kind=FactKind.SUCCEEDED,
                            provider_ref=obj["id"], amount_fen=obj.get("amount_received"),
-                           currency=obj.get("currency"))
+                           currency=obj.get("currency"),
+                           detail={"order_id": order_id} if order_id else {})
     if event_type == "payment_intent.payment_failed":
         error = obj.get("last_payment_error") or {}
         return PaymentFact(event_id=event_id, event_type=event_type, kind=FactKind.FAILED,
                            provider_ref=obj["id"], failure_code=error.get("code"))
+    if event_type == "payment_intent.canceled":
+        return PaymentFact(event_id=event_id, event_type=event_type, kind=FactKind.FAILED,
+                           provider_ref=obj["id"], failure_code="canceled")
+    if event_type in ("refund.failed", "refund.updated", "charge.refund.updated") \
+            and obj.get("status") in _REFUND_ENDED:
+        return PaymentFact(event_id=event_id, event_type=event_type,
+                           kind=FactKind.REFUND_FAILED, provider_ref=obj.get("payment_intent"),
+                           failure_code=obj.get("failure_reason") or obj.get("status"))
     if event_type == "charge.refunded":
         return PaymentFact(event_id=event_id, event_type=event_type, kind=FactKind.REFUNDED,
                            provider_ref=obj.get("payment_intent"),

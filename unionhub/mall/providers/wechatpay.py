@@ -34,11 +34,20 @@ from unionhub.mall.providers.base import (
     PayChannel,
     PaymentConfigurationError,
     PaymentFact,
+    PaymentRefused,
     PaymentRequest,
     ProviderUnavailable,
+    RefundRefused,
     RefundResult,
     query_event_id,
+    refund_number,
     secret_text,
+)
+from unionhub.mall.providers.wechatpay_facts import (
+    FAILED_REFUND_STATES,
+    notification_fact,
+    paid_fact,
+    refund_fact,
 )
 from unionhub.settings import Settings
 
@@ -177,7 +186,10 @@ class WeChatPayProvider:
             return None
         log.warning("wechatpay %s refused: HTTP %s %s", operation, status,
                     str(body.get("code", "?"))[:64])
-        raise ProviderUnavailable(f"WeChat Pay refused the {operation} ({body.get('code', status)})")
+        message = f"WeChat Pay refused the {operation} ({body.get('code', status)})"
+        if 400 <= status < 500 and status not in (401, 429):  # 401: our keys; 429: later
+            raise PaymentRefused(message)
+        raise ProviderUnavailable(message)
 
     # --- payments --------------------------------------------------------------------------
 
@@ -217,7 +229,8 @@ class WeChatPayProvider:
 
     async def refund(self, payment: Payment, reason: str | None) -> RefundResult:
         ref = _ref(payment)
-        out_refund_no = f"{ref}R"  # one refund per payment: WeChat answers a repeat with it
+        # One refund per attempt: WeChat answers a repeated out_refund_no with its refund.
+        out_refund_no = refund_number(payment)
         pay = await self._client()
         # WeChat refunds against the trade's own total, which is what the member paid even
         # when it is not what the order asked (a wrong amount is refunded, never kept).
@@ -228,7 +241,20 @@ class WeChatPayProvider:
             amount={"refund": total, "total": total, "currency": "CNY"},
             reason=(reason or "")[:80] or None, notify_url=self._notify_url))
         assert body is not None
+        if body.get("status") in FAILED_REFUND_STATES:
+            raise RefundRefused(str(body["status"]))
         return RefundResult(refund_ref=out_refund_no, completed=body.get("status") == "SUCCESS")
+
+    async def close(self, payment: Payment) -> bool:
+        ref = _ref(payment)
+        pay = await self._client()
+        try:
+            await self._call("close", pay.close(out_trade_no=ref), missing_ok=True)
+            return True  # 204 (closed), or 404: never opened at WeChat
+        except PaymentRefused:
+            pass  # ORDERPAID or ORDER_CLOSED: the trade's state decides
+        trade = await self._call("query", pay.query(out_trade_no=ref), missing_ok=True) or {}
+        return trade.get("trade_state") != "SUCCESS"
 
     async def query(self, payment: Payment) -> PaymentFact | None:
         ref = _ref(payment)
@@ -240,7 +266,7 @@ class WeChatPayProvider:
             raise ProviderUnavailable("WeChat Pay answered about another trade")
         state = str(trade.get("trade_state", ""))
         if state == "SUCCESS":
-            return _paid_fact(query_event_id(ref, FactKind.SUCCEEDED), "QUERY.SUCCESS", trade)
+            return paid_fact(query_event_id(ref, FactKind.SUCCEEDED), "QUERY.SUCCESS", trade)
         if state in _FAILED_TRADE_STATES:
             return PaymentFact(event_id=query_event_id(ref, FactKind.FAILED),
                                event_type=f"QUERY.{state}", kind=FactKind.FAILED,
@@ -250,18 +276,22 @@ class WeChatPayProvider:
     async def query_refund(self, payment: Payment) -> PaymentFact | None:
         ref = _ref(payment)
         pay = await self._client()
-        refund = await self._call("refund query",
-                                  pay.query_refund(out_refund_no=payment.refund_ref or f"{ref}R"),
+        out_refund_no = payment.refund_ref or refund_number(payment)
+        refund = await self._call("refund query", pay.query_refund(out_refund_no=out_refund_no),
                                   missing_ok=True)
         if refund is None or refund.get("out_trade_no") != ref:
             return None
         status = refund.get("status")
+        if status in FAILED_REFUND_STATES:
+            log.warning("wechatpay refund of payment %s is %s", payment.id, status)
+            return PaymentFact(event_id=query_event_id(out_refund_no, FactKind.REFUND_FAILED),
+                               event_type=f"QUERY.REFUND.{status}", kind=FactKind.REFUND_FAILED,
+                               provider_ref=ref, failure_code=str(status),
+                               detail={"out_refund_no": out_refund_no})
         if status != "SUCCESS":
-            if status in ("CLOSED", "ABNORMAL"):  # needs an operator (WeChat's merchant portal)
-                log.warning("wechatpay refund of payment %s is %s", payment.id, status)
             return None
-        return _refund_fact(query_event_id(f"{ref}R", FactKind.REFUNDED), "QUERY.REFUND.SUCCESS",
-                            refund, FactKind.REFUNDED)
+        return refund_fact(query_event_id(out_refund_no, FactKind.REFUNDED),
+                            "QUERY.REFUND.SUCCESS", refund, FactKind.REFUNDED)
 
     # --- notifications ---------------------------------------------------------------------
 
@@ -302,7 +332,7 @@ class WeChatPayProvider:
         if not (0 < len(event_id) <= 64 and len(event_type) <= 64):
             raise InvalidNotification("wechatpay notification: malformed id")
         try:
-            return _fact(event_id, event_type, data)
+            return notification_fact(event_id, event_type, data)
         except (ValueError, KeyError, TypeError, AttributeError):
             raise InvalidNotification("wechatpay notification: malformed resource") from None
 
@@ -355,34 +385,3 @@ def _ref(payment: Payment) -> str:
     if not payment.provider_ref:
         raise ValueError(f"payment {payment.id} has no WeChat Pay out_trade_no")
     return payment.provider_ref
-
-
-def _fact(event_id: str, event_type: str, data: dict[str, Any]) -> PaymentFact:
-    if event_type == "TRANSACTION.SUCCESS" and data["trade_state"] == "SUCCESS":
-        return _paid_fact(event_id, event_type, data)
-    if event_type == "REFUND.SUCCESS" and data["refund_status"] == "SUCCESS":
-        return _refund_fact(event_id, event_type, data, FactKind.REFUNDED)
-    # REFUND.ABNORMAL / REFUND.CLOSED and anything new: verified, kept for operators.
-    ids = {k: str(data[k]) for k in ("out_trade_no", "out_refund_no") if data.get(k)}
-    return PaymentFact(event_id=event_id, event_type=event_type, kind=None,
-                       provider_ref=data.get("out_trade_no"), detail=ids)
-
-
-def _paid_fact(event_id: str, event_type: str, trade: dict[str, Any]) -> PaymentFact:
-    amount = trade["amount"]
-    return PaymentFact(
-        event_id=event_id, event_type=event_type, kind=FactKind.SUCCEEDED,
-        provider_ref=str(trade["out_trade_no"]), amount_fen=int(amount["total"]),
-        currency=str(amount.get("currency") or "CNY").lower(),
-        detail={"transaction_id": str(trade.get("transaction_id", ""))})
-
-
-def _refund_fact(event_id: str, event_type: str, refund: dict[str, Any],
-                 kind: FactKind) -> PaymentFact:
-    amount = refund["amount"]
-    return PaymentFact(
-        event_id=event_id, event_type=event_type, kind=kind,
-        provider_ref=str(refund["out_trade_no"]),
-        full_refund=int(amount["refund"]) == int(amount["total"]),
-        detail={"out_refund_no": str(refund.get("out_refund_no", "")),
-                "refund_id": str(refund.get("refund_id", ""))})
