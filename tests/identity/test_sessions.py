@@ -216,3 +216,36 @@ async def test_a_second_server_process_refuses_a_revoked_token_within_5_seconds(
                 await process.wait()
         except TimeoutError:
             process.kill()
+
+
+async def test_only_the_newest_spent_token_keeps_its_successor(gql, factory):
+    await factory.tree()
+    await register(gql, PHONE)
+    token = (await _login(gql))["refreshToken"]
+    for _ in range(3):
+        token = (await gql(REFRESH, {"input": {"refreshToken": token}})
+                 ).data["refreshToken"]["refreshToken"]
+    family = (await RefreshToken.get(
+        token_hash=hashlib.sha256(token.encode()).hexdigest())).family
+    # Four rows: three spent, the newest live; one sealed pair (for the grace window).
+    assert await RefreshToken.filter(family=family).count() == 4
+    assert await RefreshToken.filter(family=family, successor_enc__isnull=False).count() == 1
+    sealed = await RefreshToken.get(family=family, successor_enc__isnull=False)
+    assert token not in sealed.successor_enc  # encrypted, not the token itself
+
+
+async def test_a_refresh_racing_logout_everywhere_does_not_outlive_it(gql, factory):
+    # Whatever order the two run in, the session ends: no refresh token of the family stays
+    # usable, and no access token minted by the racing refresh is accepted.
+    await factory.tree()
+    await register(gql, PHONE)
+    for _ in range(5):
+        session = await _login(gql)
+        refreshed, _ = await asyncio.gather(
+            gql(REFRESH, {"input": {"refreshToken": session["refreshToken"]}}),
+            gql(LOGOUT_EVERYWHERE, token=session["accessToken"]))
+        pair = refreshed.data["refreshToken"]
+        if pair["accessToken"]:  # the refresh won the race
+            assert await _me_code(gql, pair["accessToken"]) == "TOKEN_REVOKED"
+            assert await _refresh_codes(gql, pair["refreshToken"]) == ["TOKEN_REVOKED"]
+        assert await _refresh_codes(gql, session["refreshToken"]) == ["TOKEN_REVOKED"]

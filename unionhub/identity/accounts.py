@@ -212,6 +212,9 @@ async def refresh(refresh_token: str) -> Session:
                 member = await Member.get(id=row.member_id)
                 session = await _start_session(member, family=row.family)
                 await RefreshToken.filter(id=row.id).update(successor_enc=_seal(session))
+                # Older rows' pairs are spent now: no live token stays stored but the newest.
+                await RefreshToken.filter(family=row.family, successor_enc__isnull=False
+                                          ).exclude(id=row.id).update(successor_enc=None)
                 return session
             row = await RefreshToken.get(id=row.id)
             if row.revoked_at is None and (pair := await _grace_pair(row, now)) is not None:

@@ -26,7 +26,9 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from unionhub.cache import get_redis, safe
+from opentelemetry.instrumentation.utils import suppress_instrumentation
+
+from unionhub.cache import get_redis, safe, shared_connection
 from unionhub.clock import utcnow
 from unionhub.identity.models import RefreshToken
 from unionhub.settings import get_settings
@@ -101,15 +103,21 @@ class RevokedSessions:
             self.fresh_at = started
 
     async def _read_stream(self) -> bool:
-        redis = self._redis or get_redis()
+        start = f"({self._last_entry}" if self._last_entry != "0-0" else "-"
         try:
-            entries = await redis.xrange(STREAM, min=f"({self._last_entry}"
-                                         if self._last_entry != "0-0" else "-")
+            if self._redis is not None:
+                entries = await self._redis.execute_command("XRANGE", STREAM, start, "+")
+            else:
+                # The shared connection: no span and no pool checkout for a read that runs
+                # every second whatever the traffic (and may run inside a request).
+                entries = await shared_connection().execute("XRANGE", STREAM, start, "+")
         except Exception:
             log.warning("revoked sessions: Redis unreachable, reading the database")
             self._reconciled_at = float("-inf")  # read the database until Redis is back
             return False
-        for entry_id, fields in entries:
+        for entry_id, fields in entries or ():
+            if not isinstance(fields, dict):  # a raw reply: [field, value, field, value]
+                fields = dict(zip(fields[::2], fields[1::2], strict=True))
             sid, at = _field(fields, "sid"), _field(fields, "at")
             if sid:
                 self.revoked[sid] = float(at or time.time())
@@ -118,8 +126,10 @@ class RevokedSessions:
 
     async def _read_database(self) -> None:
         since = utcnow() - timedelta(seconds=_keep_seconds())
-        rows = await RefreshToken.filter(revoked_at__gte=since).distinct().values_list(
-            "family", "revoked_at")
+        # Not traced: it is this process's upkeep, not the request that may be waiting on it.
+        with suppress_instrumentation():
+            rows = await RefreshToken.filter(revoked_at__gte=since).distinct().values_list(
+                "family", "revoked_at")
         for family, revoked_at in rows:
             self.revoked.setdefault(family, revoked_at.timestamp())
 
