@@ -9,7 +9,7 @@ import strawberry
 from unionhub.errors import NotFound
 from unionhub.identity import orgs
 from unionhub.identity.access import require_authenticated, require_scope
-from unionhub.mall import campaigns, catalogue, orders, payments, report
+from unionhub.mall import campaigns, catalogue, orders, payments, placing, report, union_funds
 from unionhub.mall.access import require_mall_manager
 from unionhub.mall.models import (
     CampaignKind,
@@ -23,6 +23,7 @@ from unionhub.mall.models import (
 )
 from unionhub.mall.providers.base import PayChannel
 from unionhub.observability.tracing import traced
+from unionhub.schema import mall_funds as f
 from unionhub.schema import mall_types as t
 from unionhub.schema.errors import payload
 from unionhub.schema.relay import Connection, connection, keyset_page
@@ -186,12 +187,12 @@ async def claim_voucher(info: strawberry.Info, campaign_id: str) -> t.VoucherPay
 
 
 @traced("resolve placeOrder")
-async def place_order(info: strawberry.Info, items: list[orders.ItemSpec],
+async def place_order(info: strawberry.Info, items: list[placing.ItemSpec],
                       address: orders.Address, idempotency_key: str,
                       voucher_id: str | None, for_union_id: str | None) -> t.OrderPayload:
     async def work():
         # The caller's record is in the request's loader already (the tier check read it).
-        return await orders.place_order(
+        return await placing.place_order(
             info.context.principal, items=items, address=address,
             idempotency_key=idempotency_key, voucher_id=_id(voucher_id, "voucherId"),
             for_union_id=_id(for_union_id, "forUnionId"),
@@ -244,3 +245,31 @@ async def refund_order(info: strawberry.Info, order_id: str,
     return await _order_payload(work())
 
 
+# --- union funds (工会经费集采) -------------------------------------------------------------
+
+async def allocate_union_funds(info: strawberry.Info, union_id: str, year: int,
+                               amount_fen: int) -> f.AllocateUnionFundsPayload:
+    async def work():
+        return await union_funds.allocate(info.context.principal, _id(union_id, "unionId"),
+                                          year, amount_fen)
+    return await payload(f.AllocateUnionFundsPayload, work(),
+                         lambda b: {"budget": f.UnionFundsBudget.of(b)})
+
+
+async def approve_union_funds_payment(info: strawberry.Info,
+                                      order_id: str) -> f.ApproveUnionFundsPaymentPayload:
+    async def work():
+        return await union_funds.approve_payment(info.context.principal,
+                                                 _id(order_id, "orderId"))
+    return await payload(f.ApproveUnionFundsPaymentPayload, work(), lambda r: {
+        "order": t.Order.of(r[0]), "payment": t.Payment.of(r[1])})
+
+
+async def union_funds_ledger(info: strawberry.Info, union_id: strawberry.ID, year: int,
+                             first: int | None = None,
+                             after: str | None = None) -> f.UnionFundsLedger:
+    """A union's funds for a year: cadres whose scope holds the union."""
+    ledger = await union_funds.ledger(info.context.principal, _id(union_id, "unionId"), year)
+    rows, page = await keyset_page(ledger.entries, first, after, newest_first=True)
+    entries = connection([f.UnionFundsEntry.of(r) for r in rows], [r.id for r in rows], page)
+    return f.UnionFundsLedger.of(ledger, entries)

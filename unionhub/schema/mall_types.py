@@ -22,6 +22,10 @@ from unionhub.schema.permissions import gql_field
 CampaignKindEnum = strawberry.enum(m.CampaignKind, name="CampaignKind")
 VoucherStatusEnum = strawberry.enum(m.VoucherStatus, name="VoucherStatus")
 OrderStatusEnum = strawberry.enum(m.OrderStatus, name="OrderStatus")
+OrderKindEnum = strawberry.enum(
+    m.OrderKind, name="OrderKind",
+    description="PERSONAL: a member's own order. UNION_BULK: 工会经费集采, placed by a cadre for "
+                "a union (forUnionId) and paid from its union funds on a second cadre's approval.")
 PaymentMethodEnum = strawberry.enum(m.PaymentMethod, name="PaymentMethod")
 PaymentStatusEnum = strawberry.enum(m.PaymentStatus, name="PaymentStatus")
 PaymentChannelEnum = strawberry.enum(
@@ -186,6 +190,7 @@ class Address:
 class Order:
     id: strawberry.ID
     status: OrderStatusEnum
+    kind: OrderKindEnum
     subtotal_fen: int
     discount_fen: int
     payable_fen: int
@@ -199,7 +204,8 @@ class Order:
 
     @classmethod
     def of(cls, row: m.Order) -> Order:
-        return cls(id=_sid(row.id), status=row.status, subtotal_fen=row.subtotal_fen,
+        return cls(id=_sid(row.id), status=row.status, kind=row.kind,
+                   subtotal_fen=row.subtotal_fen,
                    discount_fen=row.discount_fen, payable_fen=row.payable_fen,
                    created_at=row.created_at, expires_at=row.expires_at, paid_at=row.paid_at,
                    shipped_at=row.shipped_at, payment_method=row.payment_method,
