@@ -248,7 +248,7 @@ async def test_a_category_voucher_discounts_only_that_category(gql, factory, mal
     tea_sku = product["product"]["skus"][0]["id"]
     member = await factory.account()
     voucher = await _voucher(gql, factory, member, categoryId=tea["category"]["id"],
-                             faceValueFen=3000, thresholdFen=10000)
+                             faceValueFen=3000, thresholdFen=10000, budgetFen=300000)
     no_tea = await place(gql, member, [(mall.sku_id, 3)], voucher_id=voucher)
     assert no_tea["errors"][0]["code"] == "VOUCHER_NOT_APPLICABLE"
     with_tea = await place(gql, member, [(mall.sku_id, 1), (tea_sku, 1)], voucher_id=voucher)

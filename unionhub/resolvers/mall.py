@@ -9,7 +9,16 @@ import strawberry
 from unionhub.errors import NotFound
 from unionhub.identity import orgs
 from unionhub.identity.access import require_authenticated, require_scope
-from unionhub.mall import campaigns, catalogue, orders, payments, placing, report, union_funds
+from unionhub.mall import (
+    campaigns,
+    catalogue,
+    orders,
+    payments,
+    placing,
+    report,
+    union_funds,
+    vouchers,
+)
 from unionhub.mall.access import require_mall_manager
 from unionhub.mall.models import (
     CampaignKind,
@@ -18,12 +27,12 @@ from unionhub.mall.models import (
     OrderStatus,
     PaymentMethod,
     Supplier,
-    Voucher,
     VoucherStatus,
 )
 from unionhub.mall.providers.base import PayChannel
 from unionhub.observability.tracing import traced
 from unionhub.schema import mall_funds as f
+from unionhub.schema import mall_report_types as rt
 from unionhub.schema import mall_types as t
 from unionhub.schema.errors import payload
 from unionhub.schema.relay import Connection, connection, keyset_page
@@ -77,10 +86,10 @@ async def voucher_campaigns(info: strawberry.Info, first: int | None = None,
 async def my_vouchers(info: strawberry.Info,
                       status: t.VoucherStatusEnum | None = None) -> list[t.Voucher]:
     member_id = require_authenticated(info.context.principal)
-    qs = Voucher.filter(member_id=member_id)
-    if status is not None:
-        qs = qs.filter(status=VoucherStatus(status))
-    return [t.Voucher.of(v) for v in await qs.order_by("-id").limit(200)]
+    wanted = VoucherStatus(status) if status is not None else None
+    rows = await vouchers.stored_candidates(member_id, wanted)
+    rec = await info.context.caller_record()
+    return await t.shown_vouchers(info, rows, rec.union_path if rec else "", wanted)
 
 
 async def my_orders(info: strawberry.Info, first: int | None = None,
@@ -117,9 +126,9 @@ async def mall_orders(info: strawberry.Info, union_id: strawberry.ID,
 
 
 async def mall_report(info: strawberry.Info, union_id: strawberry.ID, from_: date,
-                      to: date) -> t.MallReport:
+                      to: date) -> rt.MallReport:
     data = await report.mall_report(info.context.principal, _id(union_id, "unionId"), from_, to)
-    return t.MallReport.of(data)
+    return rt.MallReport.of(data)
 
 
 # --- mutations -----------------------------------------------------------------------------

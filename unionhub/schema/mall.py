@@ -14,8 +14,10 @@ from unionhub.mall.orders import Address
 from unionhub.mall.placing import ItemSpec
 from unionhub.resolvers import mall as r
 from unionhub.schema import mall_funds as f
+from unionhub.schema import mall_report_types as rt
 from unionhub.schema import mall_types as t
 from unionhub.schema.builder import SchemaPart
+from unionhub.schema.mall_member_fields import MallMemberFields
 from unionhub.schema.permissions import gql_field
 from unionhub.schema.relay import Connection
 
@@ -143,7 +145,7 @@ class RefundOrderInput:
 
 async def _mall_report(info: strawberry.Info, union_id: strawberry.ID,
                        from_: Annotated[date, strawberry.argument(name="from")],
-                       to: date) -> t.MallReport:
+                       to: date) -> rt.MallReport:
     return await r.mall_report(info, union_id, from_, to)
 
 
@@ -162,7 +164,7 @@ class MallQuery:
     mall_orders: Connection[t.Order] = gql_field(
         tier=Tier.CADRE, resolver=r.mall_orders,
         description="Orders of a union's subtree, newest first: cadres whose scope holds it.")
-    mall_report: t.MallReport = gql_field(tier=Tier.CADRE, resolver=_mall_report)
+    mall_report: rt.MallReport = gql_field(tier=Tier.CADRE, resolver=_mall_report)
     union_funds_ledger: f.UnionFundsLedger = gql_field(
         tier=Tier.CADRE, resolver=r.union_funds_ledger,
         description="A union's union funds for a year (allocations, spending, returns): cadres "
@@ -264,5 +266,5 @@ class MallMutation:
 PART = SchemaPart(
     query=MallQuery,
     mutation=MallMutation,
-    member_fields=t.MallMemberFields,
+    member_fields=MallMemberFields,
 )
