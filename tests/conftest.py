@@ -35,6 +35,7 @@ from tests.factories import Factory
 from unionhub import cache, db
 from unionhub.app import create_app
 from unionhub.identity import orgs
+from unionhub.mall import claims
 from unionhub.observability import tracing
 from unionhub.settings import get_settings
 
@@ -90,6 +91,7 @@ async def clean(database: None) -> AsyncIterator[None]:
         await connection.execute_script("PRAGMA foreign_keys = ON")
     await cache.get_redis().flushdb()
     orgs.clear_union_cache()  # ids restart with the emptied tables
+    claims.forget_campaigns()
     SPAN_EXPORTER.clear()
     yield
 

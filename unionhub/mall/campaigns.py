@@ -1,4 +1,5 @@
-"""Voucher campaigns (消费券活动) and vouchers: creation, claiming, granting, expiry.
+"""Voucher campaigns (消费券活动) and vouchers: creation, granting, expiry (claiming:
+mall.claims).
 
 Every limit is enforced where two requests cannot both pass it: the budget by a conditional
 UPDATE of the campaign's `issued_count` (and a CHECK), the per-member limit by the unique
@@ -11,7 +12,6 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -21,7 +21,7 @@ from unionhub.db import is_postgres
 from unionhub.errors import Conflict, NotFound, ValidationFailed
 from unionhub.identity import audit
 from unionhub.identity.access import Principal, require_scope
-from unionhub.identity.lookup import count_verified_members, get_record, verified_member_ids
+from unionhub.identity.lookup import count_verified_members, verified_member_ids
 from unionhub.identity.orgs import get_union
 from unionhub.mall.models import CampaignKind, Category, Voucher, VoucherCampaign, VoucherStatus
 
@@ -123,49 +123,6 @@ async def _campaign(campaign_id: int) -> VoucherCampaign:
     if campaign is None:
         raise NotFound("campaign not found", field="campaignId")
     return campaign
-
-
-async def claim_voucher(member_id: int, campaign_id: int) -> Voucher:
-    """A verified member in the campaign's scope claims one voucher while budget and their
-    per-member limit last."""
-    campaign = await _campaign(campaign_id)
-    record = await get_record(member_id)
-    if record is None or not record.is_verified_member:
-        raise Conflict("verify your identity and join a union first", code="NOT_VERIFIED")
-    if campaign.kind != CampaignKind.CLAIM:
-        raise Conflict("vouchers of this campaign are granted, not claimed", field="campaignId",
-                       code="NOT_CLAIMABLE")
-    if not record.union_path.startswith(campaign.org_path):
-        raise Conflict("this campaign is not open to your union", field="campaignId",
-                       code="NOT_IN_SCOPE")
-    now = utcnow()
-    if not campaign.claim_starts_at <= now < campaign.claim_ends_at:
-        raise Conflict("the claim window is closed", field="campaignId",
-                       code="CLAIM_WINDOW_CLOSED")
-    valid_until = voucher_valid_until(campaign, now)
-    if valid_until <= now:
-        raise Conflict("this campaign's vouchers have expired", field="campaignId",
-                       code="CAMPAIGN_EXPIRED")
-    # A concurrent claim by the same member may take the seq we chose: try the next one.
-    for _ in range(campaign.per_member_limit + 1):
-        try:
-            async with in_transaction():
-                held = await Voucher.filter(campaign_id=campaign.id, member_id=member_id).count()
-                if held >= campaign.per_member_limit:
-                    raise Conflict("you hold as many vouchers of this campaign as allowed",
-                                   field="campaignId", code="PER_MEMBER_LIMIT")
-                taken = await VoucherCampaign.filter(
-                    id=campaign.id, issued_count__lt=F("max_vouchers")
-                ).update(issued_count=F("issued_count") + 1)
-                if not taken:
-                    raise Conflict("this campaign's budget is used up", field="campaignId",
-                                   code="BUDGET_EXHAUSTED")
-                return await Voucher.create(campaign_id=campaign.id, member_id=member_id,
-                                            seq=held + 1, issued_at=now, valid_until=valid_until)
-        except IntegrityError:
-            continue
-    raise Conflict("too many simultaneous claims; try again", field="campaignId",
-                   code="CLAIM_CONTENDED")
 
 
 @dataclass

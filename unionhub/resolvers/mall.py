@@ -12,6 +12,7 @@ from unionhub.identity.access import require_authenticated, require_scope
 from unionhub.mall import (
     campaigns,
     catalogue,
+    claims,
     orders,
     payments,
     placing,
@@ -191,7 +192,9 @@ async def claim_voucher(info: strawberry.Info, campaign_id: str) -> t.VoucherPay
     member_id = require_authenticated(info.context.principal)
 
     async def work():
-        return await campaigns.claim_voucher(member_id, _id(campaign_id, "campaignId"))
+        # The caller's record is in the request's loader already (the tier check read it).
+        return await claims.claim_voucher(member_id, _id(campaign_id, "campaignId"),
+                                          record=await info.context.caller_record())
     return await payload(t.VoucherPayload, work(), lambda v: {"voucher": t.Voucher.of(v)})
 
 
