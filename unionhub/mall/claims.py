@@ -104,13 +104,14 @@ class _Batcher:
     campaign: VoucherCampaign
     waiting: list[tuple[int, asyncio.Future]] = field(default_factory=list)
     running: bool = False
+    task: asyncio.Task | None = None  # held here so the running batch is not collected
 
     def submit(self, member_id: int) -> asyncio.Future:
         future = asyncio.get_running_loop().create_future()
         self.waiting.append((member_id, future))
         if not self.running:
             self.running = True
-            asyncio.create_task(self._drain())  # noqa: RUF006 - finishes on its own
+            self.task = asyncio.create_task(self._drain())
         return future
 
     async def _drain(self) -> None:
