@@ -234,7 +234,7 @@ async def test_state_machine_ship_confirm_and_illegal_transitions(gql, factory, 
     assert twice.data["confirmReceipt"]["errors"][0]["code"] == "INVALID_TRANSITION"
     kinds = await OrderEvent.filter(order_id=int(order["id"])).order_by("id") \
         .values_list("kind", flat=True)
-    assert kinds == ["PLACED", "PAID", "UNION_FUNDS_APPROVED", "SHIPPED", "COMPLETED"]
+    assert kinds == ["PLACED", "UNION_FUNDS_APPROVED", "PAID", "SHIPPED", "COMPLETED"]
 
 
 async def test_a_category_voucher_discounts_only_that_category(gql, factory, mall):

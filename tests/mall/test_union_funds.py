@@ -249,7 +249,7 @@ async def test_cancel_and_refund_of_an_approved_bulk_order_return_the_amount(gql
     assert await _spent(union.id) == (10_000_000, 0)
     kinds = await OrderEvent.filter(order_id=int(second["order"]["id"])).order_by("id") \
         .values_list("kind", flat=True)
-    assert kinds == ["PLACED", "PAID", "UNION_FUNDS_APPROVED", "REFUND_REQUESTED", "REFUNDED"]
+    assert kinds == ["PLACED", "UNION_FUNDS_APPROVED", "PAID", "REFUND_REQUESTED", "REFUNDED"]
 
 
 async def test_ledger_lists_allocations_and_spending_in_scope(gql, factory, mall):
@@ -309,6 +309,23 @@ async def test_one_order_approved_by_many_at_once_is_spent_once(gql, factory, ma
     assert {r["errors"][0]["code"] for r in results if r["errors"]} == {"ALREADY_APPROVED"}
     assert await _spent(union.id) == (1_000_000, 5_000)
     assert await UnionFundsEntry.filter(kind="SPEND").count() == 1
+
+
+async def test_a_bulk_order_awaiting_approval_is_cancelled_by_a_cadre_in_scope(gql, factory,
+                                                                            mall):
+    tree = await factory.tree()
+    union = tree.grassroots["A"][0]
+    maker = await factory.cadre(tree.counties["A"])
+    order = (await place(gql, maker, [(mall.sku_id, 4)], for_union_id=str(union.id)))["order"]
+    member = await factory.account(union)
+    hidden = await gql(CANCEL, {"input": {"orderId": order["id"]}}, token=member.token)
+    assert hidden.data["cancelOrder"]["errors"][0]["code"] == "ORDER_NOT_FOUND"
+    other = await factory.cadre(tree.cities["xian"])
+    done = await gql(CANCEL, {"input": {"orderId": order["id"]}}, token=other.token)
+    assert done.data["cancelOrder"]["order"]["status"] == "CANCELLED"
+    assert await sku_stock(gql, mall.product_id) == {mall.sku_id: 100, mall.cheap_sku_id: 100}
+    audited = await AuditLog.get(action="mall.order.bulk_cancel")
+    assert audited.actor_id == other.member.id and audited.detail["amount_fen"] == 20_000
 
 
 async def test_a_bulk_order_outside_scope_cannot_be_placed(gql, factory, mall):

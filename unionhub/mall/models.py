@@ -185,7 +185,9 @@ class Order(Model):
     union_id = fields.BigIntField(db_index=True)
     union_path = fields.CharField(max_length=255)
     status = fields.CharEnumField(OrderStatus, max_length=16, default=OrderStatus.PENDING_PAYMENT)
-    kind = fields.CharEnumField(OrderKind, max_length=10, default=OrderKind.PERSONAL)
+    # db_default: rows placed before the column existed are personal orders.
+    kind = fields.CharEnumField(OrderKind, max_length=10, default=OrderKind.PERSONAL,
+                                db_default=OrderKind.PERSONAL)
     subtotal_fen = fields.IntField()
     discount_fen = fields.IntField(default=0)
     payable_fen = fields.IntField()

@@ -166,6 +166,9 @@ async def approve_payment(principal: Principal, order_id: int) -> tuple[Order, P
     _check_approver(principal, approver_id, order)
     year, amount = funds_year(), order.payable_fen
     async with in_transaction():
+        # Events in the order they happen: the approval, then the payment it makes.
+        await orders.record_event(order.id, "UNION_FUNDS_APPROVED", approver_id, None, None,
+                                  amount_fen=amount, year=year, maker_id=order.member_id)
         if not await orders.mark_paid(order, approver_id, PaymentMethod.UNION_FUNDS.value):
             raise InvalidTransition("this order's payment is approved already, or the order "
                                     "no longer awaits payment", field="orderId",
@@ -178,8 +181,6 @@ async def approve_payment(principal: Principal, order_id: int) -> tuple[Order, P
             amount_fen=amount, status=PaymentStatus.SUCCEEDED, confirmed_by_id=approver_id,
             succeeded_at=utcnow())
         await _entry(order.union_id, year, FundsEntryKind.SPEND, amount, approver_id, order.id)
-        await orders.record_event(order.id, "UNION_FUNDS_APPROVED", approver_id, None, None,
-                                  amount_fen=amount, year=year, maker_id=order.member_id)
         await audit.record("mall.union_funds.approve", actor_id=approver_id,
                            subject_type="order", subject_id=order.id,
                            detail={"union_id": order.union_id, "year": year,
@@ -215,7 +216,12 @@ async def cancel_bulk_order(principal: Principal, order: Order) -> bool:
     if order.member_id != actor_id and not path_in_scope(principal, order.union_path):
         raise NotFound("order not found", field="orderId", code="ORDER_NOT_FOUND")
     if order.status == OrderStatus.PENDING_PAYMENT:
-        return await orders.cancel(order, actor_id, "BY_CADRE")
+        cancelled = await orders.cancel(order, actor_id, "BY_CADRE")
+        if cancelled:  # nothing was spent; the step is still on the audit log
+            await audit.record("mall.order.bulk_cancel", actor_id=actor_id, subject_type="order",
+                               subject_id=order.id, detail={"union_id": order.union_id,
+                                                            "amount_fen": order.payable_fen})
+        return cancelled
     async with in_transaction():
         if not await orders.transition(order, (OrderStatus.PAID,), OrderStatus.CANCELLED,
                                        "CANCELLED_BY_CADRE", actor_id, cancelled_at=utcnow()):

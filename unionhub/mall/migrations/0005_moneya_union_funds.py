@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Order',
             name='kind',
-            field=fields.CharEnumField(default=OrderKind.PERSONAL, description='PERSONAL: PERSONAL\nUNION_BULK: UNION_BULK', enum_type=OrderKind, max_length=10),
+            field=fields.CharEnumField(default=OrderKind.PERSONAL, db_default=OrderKind.PERSONAL, description='PERSONAL: PERSONAL\nUNION_BULK: UNION_BULK', enum_type=OrderKind, max_length=10),
         ),
         ops.AddField(
             model_name='Order',
