@@ -328,6 +328,24 @@ async def test_a_bulk_order_awaiting_approval_is_cancelled_by_a_cadre_in_scope(g
     assert audited.actor_id == other.member.id and audited.detail["amount_fen"] == 20_000
 
 
+async def test_checkers_list_the_bulk_orders_awaiting_approval(gql, factory, mall):
+    tree = await factory.tree()
+    union = tree.grassroots["A"][0]
+    maker = await factory.cadre(tree.counties["A"])
+    member = await factory.account(union)
+    await place(gql, member, [(mall.sku_id, 1)])  # personal: not listed
+    waiting = (await place(gql, maker, [(mall.sku_id, 1)], for_union_id=str(union.id)))["order"]
+    _, approved = await paid_bulk_order(gql, factory, [(mall.cheap_sku_id, 1)], maker=maker)
+    q = """query L($u: ID!) { mallOrders(unionId: $u, kind: UNION_BULK, status: PENDING_PAYMENT) {
+      edges { node { id kind status } } } }"""
+    listed = await gql(q, {"u": str(tree.counties["A"].id)},
+                       token=(await factory.cadre(tree.counties["A"])).token)
+    assert listed.errors == [], listed.errors
+    assert [e["node"] for e in listed.data["mallOrders"]["edges"]] == [
+        {"id": waiting["id"], "kind": "UNION_BULK", "status": "PENDING_PAYMENT"}]
+    assert approved["status"] == "PAID"
+
+
 async def test_a_bulk_order_outside_scope_cannot_be_placed(gql, factory, mall):
     tree = await factory.tree()
     outsider = await factory.cadre(tree.counties["B"])

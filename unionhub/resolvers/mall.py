@@ -25,6 +25,7 @@ from unionhub.mall.models import (
     CampaignKind,
     Category,
     Order,
+    OrderKind,
     OrderStatus,
     PaymentMethod,
     Supplier,
@@ -115,13 +116,17 @@ async def order(info: strawberry.Info, id: strawberry.ID) -> t.Order | None:
 
 async def mall_orders(info: strawberry.Info, union_id: strawberry.ID,
                       status: t.OrderStatusEnum | None = None, first: int | None = None,
-                      after: str | None = None) -> Connection[t.Order]:
-    """Orders of a union's subtree for a cadre whose scope holds it (support, shipping)."""
+                      after: str | None = None,
+                      kind: t.OrderKindEnum | None = None) -> Connection[t.Order]:
+    """Orders of a union's subtree for a cadre whose scope holds it (support, shipping; with
+    kind UNION_BULK and status PENDING_PAYMENT, the bulk orders awaiting approval)."""
     union = await orgs.get_union(_id(union_id, "unionId"))
     require_scope(info.context.principal, union.path)
     qs = Order.filter(union_path__startswith=union.path)
     if status is not None:
         qs = qs.filter(status=OrderStatus(status))
+    if kind is not None:
+        qs = qs.filter(kind=OrderKind(kind))
     rows, page = await keyset_page(qs, first, after, newest_first=True)
     return connection([t.Order.of(r) for r in rows], [r.id for r in rows], page)
 

@@ -163,7 +163,9 @@ class MallQuery:
     order: t.Order | None = gql_field(tier=Tier.MEMBER, resolver=r.order)
     mall_orders: Connection[t.Order] = gql_field(
         tier=Tier.CADRE, resolver=r.mall_orders,
-        description="Orders of a union's subtree, newest first: cadres whose scope holds it.")
+        description="Orders of a union's subtree, newest first: cadres whose scope holds it. "
+                    "kind: UNION_BULK with status: PENDING_PAYMENT lists the bulk orders "
+                    "awaiting a second cadre's approval.")
     mall_report: rt.MallReport = gql_field(tier=Tier.CADRE, resolver=_mall_report)
     union_funds_ledger: f.UnionFundsLedger = gql_field(
         tier=Tier.CADRE, resolver=r.union_funds_ledger,
