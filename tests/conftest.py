@@ -35,6 +35,7 @@ from tests.factories import Factory
 from unionhub import cache, db
 from unionhub.app import create_app
 from unionhub.identity import audit_chain, orgs
+from unionhub.mall import claims
 from unionhub.observability import tracing
 from unionhub.settings import get_settings
 
@@ -91,6 +92,7 @@ async def clean(database: None) -> AsyncIterator[None]:
     await cache.get_redis().flushdb()
     orgs.clear_union_cache()  # ids restart with the emptied tables
     audit_chain.forget_head()  # the chain restarts with the emptied audit tables
+    claims.forget_campaigns()
     SPAN_EXPORTER.clear()
     yield
 

@@ -71,12 +71,18 @@ async def _seed(demo: bool, members: int) -> None:
 async def _grant_vouchers(campaign_id: int) -> None:
     from tqdm import tqdm
 
-    from unionhub.mall.campaigns import continue_grant
+    from unionhub.errors import Conflict
+    from unionhub.mall.campaigns import check_grant_covers_scope, continue_grant
     from unionhub.mall.models import CampaignKind, VoucherCampaign
 
     campaign = await VoucherCampaign.get_or_none(id=campaign_id)
     if campaign is None or campaign.kind != CampaignKind.GRANT:
         raise SystemExit(f"campaign {campaign_id} is not a GRANT campaign")
+    if not campaign.grant_requested:  # a resumed grant has passed the check already
+        try:
+            await check_grant_covers_scope(campaign)
+        except Conflict as short:
+            raise SystemExit(f"campaign {campaign_id}: {short.code}: {short.message}") from None
     await VoucherCampaign.filter(id=campaign_id).update(grant_requested=True)
     room = campaign.max_vouchers - campaign.issued_count
     with tqdm(total=room, unit="voucher", desc="granting") as bar:

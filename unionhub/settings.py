@@ -118,6 +118,13 @@ class Settings(BaseSettings):
     # because production refuses the sandbox rail itself (below).
     sandbox_base_url: str = "http://127.0.0.1:8000"
     sandbox_secret: str = "sandbox-rail-public-signing-secret"  # noqa: S105
+    # Union funds (工会经费集采, issue 18): a bulk order above this amount is approved by a
+    # cadre of an ancestor union of the union paying (default ¥50,000) ...
+    union_funds_escalation_fen: int = Field(default=5_000_000, ge=0)
+    # ... may order up to this many of one SKU (personal orders: 99) ...
+    union_bulk_max_quantity: int = Field(default=10_000, ge=1)
+    # ... and holds its stock this long while it waits for a second cadre's approval.
+    union_bulk_payment_window_hours: int = Field(default=72, ge=1)
     # Prefix of our trade numbers (out_trade_no): distinct per deployment sharing a merchant id.
     payment_reference_prefix: str = "UH"
     # WeChat Pay API v3 (direct merchant). Keys inline or from the files named.

@@ -47,6 +47,11 @@ PAY = """mutation Pay($input: PayOrderInput!) {
     order { id status } errors { code field message } } }"""
 ORDER = """query O($id: ID!) { order(id: $id) { id status subtotalFen discountFen payableFen
   paymentMethod voucher { id status } items { skuId quantity lineFen } events { kind toStatus } } }"""
+ALLOCATE = """mutation A($input: AllocateUnionFundsInput!) { allocateUnionFunds(input: $input) {
+  budget { year allocatedFen spentFen } errors { code field message } } }"""
+APPROVE = """mutation Ap($input: ApproveUnionFundsPaymentInput!) {
+  approveUnionFundsPayment(input: $input) { order { id status kind paymentMethod }
+    payment { method status amountFen } errors { code field message } } }"""
 
 ADDRESS = {"recipient": "张三丰", "phone": "13812345678", "regionCode": "610113",
            "detail": "雁塔区科技路 10 号"}
@@ -143,6 +148,40 @@ async def place(gql, account, items: list[tuple[str, int]], *, voucher_id: str |
     r = await gql(PLACE, {"input": data}, token=account.token)
     assert r.errors == [], r.errors
     return r.data["placeOrder"]
+
+
+async def allocate(gql, cadre, union_id: int | str, amount_fen: int,
+                   year: int | None = None) -> dict:
+    r = await gql(ALLOCATE, {"input": {"unionId": str(union_id), "amountFen": amount_fen,
+                                       "year": year or this_funds_year()}}, token=cadre.token)
+    assert r.errors == [], r.errors
+    return r.data["allocateUnionFunds"]
+
+
+def this_funds_year() -> int:
+    from unionhub.mall.union_funds import funds_year
+
+    return funds_year()
+
+
+async def approve(gql, approver, order_id: str) -> dict:
+    r = await gql(APPROVE, {"input": {"orderId": order_id}}, token=approver.token)
+    assert r.errors == [], r.errors
+    return r.data["approveUnionFundsPayment"]
+
+
+async def paid_bulk_order(gql, factory, items: list[tuple[str, int]], *,
+                          maker=None) -> tuple[Any, dict]:
+    """A bulk order for grassroots union A/0, placed by a county A cadre (or `maker`), funded by
+    a county cadre and approved by a city cadre: the order, PAID from union funds."""
+    tree = await factory.tree()
+    union = tree.grassroots["A"][0]
+    maker = maker or await factory.cadre(tree.counties["A"])
+    await allocate(gql, await factory.cadre(tree.counties["A"]), union.id, 10_000_000)
+    order = (await place(gql, maker, items, for_union_id=str(union.id)))["order"]
+    approved = await approve(gql, await factory.cadre(tree.cities["xian"]), order["id"])
+    assert approved["errors"] == [], approved["errors"]
+    return maker, approved["order"]
 
 
 async def sku_stock(gql, product_id: str) -> dict[str, int]:

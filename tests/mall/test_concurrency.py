@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.mall.conftest import claim, create_campaign, new_key, place, sku_stock
+from tests.mall.conftest import (
+    claim,
+    create_campaign,
+    new_key,
+    paid_bulk_order,
+    place,
+    sku_stock,
+)
 from unionhub.mall import catalogue
 from unionhub.mall.models import Order, OrderItem, Sku, Voucher
 
@@ -78,14 +85,14 @@ async def test_voucher_taken_between_check_and_lock_is_refused(gql, factory, mal
     """Deterministic race (Saleor's pattern): a competing order takes the voucher right after
     this order has checked it and before it locks it. The conditional lock refuses, and the
     stock this order reserved comes back with its rollback."""
-    from unionhub.mall import orders
+    from unionhub.mall import placing
 
     tree = await factory.tree()
     member = await factory.account()
     cadre = await factory.cadre(tree.province)
     campaign = await create_campaign(gql, cadre, str(tree.province.id))
     voucher_id = (await claim(gql, member, campaign["id"]))["voucher"]["id"]
-    original = orders._check_voucher
+    original = placing._check_voucher
     competitor: list[dict] = []
     raced = []
 
@@ -97,7 +104,7 @@ async def test_voucher_taken_between_check_and_lock_is_refused(gql, factory, mal
                                           voucher_id=voucher_id))
         return result
 
-    monkeypatch.setattr(orders, "_check_voucher", check_then_compete)
+    monkeypatch.setattr(placing, "_check_voucher", check_then_compete)
     late = await place(gql, member, [(mall.sku_id, 2)], voucher_id=voucher_id)
     assert competitor[0]["errors"] == [] and competitor[0]["order"]["discountFen"] == 2000
     assert late["errors"][0]["code"] == "VOUCHER_NOT_AVAILABLE"
@@ -131,12 +138,7 @@ async def test_refund_decides_restock_by_the_update_not_by_a_stale_read(gql, fac
 
     from unionhub.mall import orders
 
-    tree = await factory.tree()
-    buyer = await factory.cadre(tree.counties["A"])
-    order = (await place(gql, buyer, [(mall.sku_id, 2)],
-                         for_union_id=str(tree.grassroots["A"][0].id)))["order"]
-    await gql("""mutation P($i: PayOrderInput!) { payOrder(input: $i) { errors { code } } }""",
-              {"i": {"orderId": order["id"], "method": "UNION_FUNDS"}}, token=buyer.token)
+    buyer, order = await paid_bulk_order(gql, factory, [(mall.sku_id, 2)])
     stale = await Order.get(id=int(order["id"]))
     assert stale.status == "PAID"
     shipped = await gql("""mutation S($i: ShipOrderInput!) { shipOrder(input: $i) {

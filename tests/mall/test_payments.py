@@ -136,7 +136,7 @@ async def test_an_order_covered_by_its_voucher_is_paid_without_the_provider(gql,
     member = await factory.account()
     cadre = await factory.cadre(tree.province)
     campaign = await create_campaign(gql, cadre, str(tree.province.id), thresholdFen=0,
-                                     faceValueFen=1500)
+                                     faceValueFen=1500, budgetFen=150000)
     voucher_id = (await claim(gql, member, campaign["id"]))["voucher"]["id"]
     order = (await place(gql, member, [(mall.cheap_sku_id, 1)], voucher_id=voucher_id))["order"]
     assert (order["subtotalFen"], order["discountFen"], order["payableFen"]) == (1200, 1200, 0)

@@ -124,7 +124,7 @@ async def test_grant_reaches_every_verified_member_in_scope_once(gql, factory):
     assert claim_it["errors"][0]["code"] == "NOT_CLAIMABLE"
 
 
-async def test_grant_resumes_in_batches_and_stops_at_the_budget(factory):
+async def test_grant_resumes_in_batches(factory):
     from unionhub.identity.access import Principal
     from unionhub.identity.models import Role
     from unionhub.mall import campaigns
@@ -137,8 +137,8 @@ async def test_grant_resumes_in_batches_and_stops_at_the_budget(factory):
                           scope_path=tree.counties["A"].path, scope_org_id=tree.counties["A"].id)
     now = datetime.now(UTC)
     spec = campaigns.CampaignSpec(
-        org_id=tree.counties["A"].id, name="预算只够五张", kind=campaigns.CampaignKind.GRANT,
-        face_value_fen=1000, threshold_fen=0, budget_fen=5000, per_member_limit=1,
+        org_id=tree.counties["A"].id, name="八人八张", kind=campaigns.CampaignKind.GRANT,
+        face_value_fen=1000, threshold_fen=0, budget_fen=8000, per_member_limit=1,
         claim_starts_at=now - timedelta(hours=1), claim_ends_at=now + timedelta(days=1),
         valid_days=10)
     campaign = await campaigns.create_campaign(principal, spec)
@@ -146,10 +146,10 @@ async def test_grant_resumes_in_batches_and_stops_at_the_budget(factory):
     p1 = await campaigns.grant_vouchers(principal, campaign.id, time_budget_s=0, batch_size=2)
     assert (p1.granted, p1.done) == (2, False)
     resumed = await campaigns.continue_pending_grants()
-    assert resumed == 3
+    assert resumed == 6  # the seven members and the cadre, 8 in all
     final = await VoucherCampaign.get(id=campaign.id)
-    assert final.issued_count == 5 and final.grant_done is True
-    assert await Voucher.filter(campaign_id=campaign.id).count() == 5
+    assert final.issued_count == 8 and final.grant_done is True
+    assert await Voucher.filter(campaign_id=campaign.id).count() == 8
 
 
 async def test_expired_and_withdrawn_vouchers_cannot_be_used(gql, factory, mall):

@@ -256,6 +256,16 @@ async def try_invalidate(member_id: int, *card_numbers: str) -> bool:
     return await safe(pipe.execute(), None) is not None
 
 
+async def count_verified_members(path_prefix: str) -> int:
+    """How many verified members with an active card the subtree `path_prefix` holds: the
+    members `verified_member_ids` pages through (a grant checks its budget against it)."""
+    from tortoise.expressions import Subquery
+
+    active = MemberCard.filter(status=CardStatus.ACTIVE).values("member_id")
+    return await Member.filter(union__path__startswith=path_prefix, verified_at__isnull=False,
+                               id__in=Subquery(active)).count()
+
+
 async def verified_member_ids(path_prefix: str, after_id: int, limit: int) -> list[int]:
     """Ids of verified members with an active card in the subtree `path_prefix`, in id order
     after `after_id`: one keyset page for set-based work (a voucher grant to a whole city)."""

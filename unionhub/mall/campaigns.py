@@ -1,4 +1,5 @@
-"""Voucher campaigns (消费券活动) and vouchers: creation, claiming, granting, expiry.
+"""Voucher campaigns (消费券活动) and vouchers: creation, granting, expiry (claiming:
+mall.claims).
 
 Every limit is enforced where two requests cannot both pass it: the budget by a conditional
 UPDATE of the campaign's `issued_count` (and a CHECK), the per-member limit by the unique
@@ -11,7 +12,6 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -21,11 +21,12 @@ from unionhub.db import is_postgres
 from unionhub.errors import Conflict, NotFound, ValidationFailed
 from unionhub.identity import audit
 from unionhub.identity.access import Principal, require_scope
-from unionhub.identity.lookup import get_record, verified_member_ids
+from unionhub.identity.lookup import count_verified_members, verified_member_ids
 from unionhub.identity.orgs import get_union
 from unionhub.mall.models import CampaignKind, Category, Voucher, VoucherCampaign, VoucherStatus
 
 MAX_VALID_DAYS = 366
+MAX_VOUCHERS = 10_000_000  # per campaign: a whole province twice over
 GRANT_BATCH = 5000
 
 
@@ -56,22 +57,35 @@ def _validate(spec: CampaignSpec) -> None:
         raise bad("face value must be positive", "faceValueFen", "FACE_VALUE_NOT_POSITIVE")
     if spec.threshold_fen < 0:
         raise bad("threshold cannot be negative", "thresholdFen", "THRESHOLD_NEGATIVE")
-    if spec.threshold_fen and spec.threshold_fen <= spec.face_value_fen:
-        # 满100减20: the threshold is above the face value, or there is none.
-        raise bad("the threshold must exceed the face value", "thresholdFen",
+    if spec.threshold_fen and spec.threshold_fen < spec.face_value_fen:
+        # 满100减20: the threshold is at least the face value, or there is none (无门槛).
+        raise bad("the threshold must be at least the face value", "thresholdFen",
                   "THRESHOLD_BELOW_FACE_VALUE")
     if spec.budget_fen < spec.face_value_fen:
         raise bad("the budget must cover at least one voucher", "budgetFen", "BUDGET_TOO_SMALL")
+    if spec.budget_fen % spec.face_value_fen:
+        # Otherwise the remainder is budget no voucher can ever spend.
+        raise bad("the budget must be a whole number of vouchers (a multiple of the face "
+                  "value)", "budgetFen", "BUDGET_NOT_MULTIPLE_OF_FACE_VALUE")
+    if spec.budget_fen // spec.face_value_fen > MAX_VOUCHERS:
+        raise bad(f"a campaign issues at most {MAX_VOUCHERS} vouchers", "budgetFen",
+                  "BUDGET_TOO_LARGE")
     if spec.per_member_limit < 1 or spec.per_member_limit > 100:
         raise bad("per-member limit must be 1–100", "perMemberLimit", "LIMIT_OUT_OF_RANGE")
+    if spec.kind == CampaignKind.GRANT and spec.per_member_limit != 1:
+        raise bad("a grant gives each member one voucher", "perMemberLimit",
+                  "GRANT_LIMIT_IS_ONE")
     if spec.claim_ends_at <= spec.claim_starts_at:
         raise bad("the claim window ends before it starts", "claimEndsAt", "WINDOW_INVERTED")
+    if spec.claim_ends_at <= utcnow():
+        raise bad("the claim window is over already", "claimEndsAt", "CLAIM_WINDOW_OVER")
     if (spec.valid_until is None) == (spec.valid_days is None):
         raise bad("give exactly one of validUntil and validDays", "validUntil",
                   "VALIDITY_REQUIRED")
-    if spec.valid_until is not None and spec.valid_until <= spec.claim_starts_at:
-        raise bad("vouchers must stay valid after the claim window opens", "validUntil",
-                  "VALIDITY_BEFORE_CLAIM")
+    if spec.valid_until is not None and spec.valid_until < spec.claim_ends_at:
+        # A voucher claimed on the last day must still be usable.
+        raise bad("the use window must not end before the claim window", "validUntil",
+                  "VALIDITY_ENDS_BEFORE_CLAIM_WINDOW")
     if spec.valid_days is not None and not 1 <= spec.valid_days <= MAX_VALID_DAYS:
         raise bad(f"validDays must be 1–{MAX_VALID_DAYS}", "validDays", "VALID_DAYS_RANGE")
 
@@ -109,49 +123,6 @@ async def _campaign(campaign_id: int) -> VoucherCampaign:
     if campaign is None:
         raise NotFound("campaign not found", field="campaignId")
     return campaign
-
-
-async def claim_voucher(member_id: int, campaign_id: int) -> Voucher:
-    """A verified member in the campaign's scope claims one voucher while budget and their
-    per-member limit last."""
-    campaign = await _campaign(campaign_id)
-    record = await get_record(member_id)
-    if record is None or not record.is_verified_member:
-        raise Conflict("verify your identity and join a union first", code="NOT_VERIFIED")
-    if campaign.kind != CampaignKind.CLAIM:
-        raise Conflict("vouchers of this campaign are granted, not claimed", field="campaignId",
-                       code="NOT_CLAIMABLE")
-    if not record.union_path.startswith(campaign.org_path):
-        raise Conflict("this campaign is not open to your union", field="campaignId",
-                       code="NOT_IN_SCOPE")
-    now = utcnow()
-    if not campaign.claim_starts_at <= now < campaign.claim_ends_at:
-        raise Conflict("the claim window is closed", field="campaignId",
-                       code="CLAIM_WINDOW_CLOSED")
-    valid_until = voucher_valid_until(campaign, now)
-    if valid_until <= now:
-        raise Conflict("this campaign's vouchers have expired", field="campaignId",
-                       code="CAMPAIGN_EXPIRED")
-    # A concurrent claim by the same member may take the seq we chose: try the next one.
-    for _ in range(campaign.per_member_limit + 1):
-        try:
-            async with in_transaction():
-                held = await Voucher.filter(campaign_id=campaign.id, member_id=member_id).count()
-                if held >= campaign.per_member_limit:
-                    raise Conflict("you hold as many vouchers of this campaign as allowed",
-                                   field="campaignId", code="PER_MEMBER_LIMIT")
-                taken = await VoucherCampaign.filter(
-                    id=campaign.id, issued_count__lt=F("max_vouchers")
-                ).update(issued_count=F("issued_count") + 1)
-                if not taken:
-                    raise Conflict("this campaign's budget is used up", field="campaignId",
-                                   code="BUDGET_EXHAUSTED")
-                return await Voucher.create(campaign_id=campaign.id, member_id=member_id,
-                                            seq=held + 1, issued_at=now, valid_until=valid_until)
-        except IntegrityError:
-            continue
-    raise Conflict("too many simultaneous claims; try again", field="campaignId",
-                   code="CLAIM_CONTENDED")
 
 
 @dataclass
@@ -216,6 +187,8 @@ async def grant_vouchers(principal: Principal, campaign_id: int, *, time_budget_
     if utcnow() >= campaign.claim_ends_at:
         raise Conflict("the campaign's window is over", field="campaignId",
                        code="CLAIM_WINDOW_CLOSED")
+    if not campaign.grant_requested:
+        await check_grant_covers_scope(campaign)
     await VoucherCampaign.filter(id=campaign_id).update(grant_requested=True)
     progress = await continue_grant(campaign_id, time_budget_s=time_budget_s,
                                     batch_size=batch_size)
@@ -223,6 +196,20 @@ async def grant_vouchers(principal: Principal, campaign_id: int, *, time_budget_
                        subject_type="voucher_campaign", subject_id=campaign_id,
                        detail={"granted": progress.granted, "done": progress.done})
     return progress
+
+
+async def check_grant_covers_scope(campaign: VoucherCampaign) -> None:
+    """A grant starts only when its budget covers every verified member in scope: a grant
+    that reached the first N by id and left the rest with nothing would be unfair and would
+    report success. Refused before anything is issued (GRANT_BUDGET_SHORT, with the counts);
+    members verified after the start may still find the budget spent (`done` then says so
+    with `remainingVouchers` 0)."""
+    members = await count_verified_members(campaign.org_path)
+    room = campaign.max_vouchers - campaign.issued_count
+    if members > room:
+        raise Conflict(f"the budget covers {room} of the {members} verified members in scope: "
+                       f"{members - room} would get nothing", field="campaignId",
+                       code="GRANT_BUDGET_SHORT")
 
 
 async def continue_grant(campaign_id: int, *, time_budget_s: float = 30.0,

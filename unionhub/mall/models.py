@@ -38,6 +38,17 @@ class OrderStatus(StrEnum):
     REFUNDED = "REFUNDED"
 
 
+class OrderKind(StrEnum):
+    PERSONAL = "PERSONAL"
+    UNION_BULK = "UNION_BULK"  # 工会经费集采: placed by a cadre for a union, paid from its funds
+
+
+class FundsEntryKind(StrEnum):
+    ALLOCATION = "ALLOCATION"  # the parent union allocates a year's funds
+    SPEND = "SPEND"  # an approved bulk order
+    RETURN = "RETURN"  # a spent order cancelled or refunded: the amount comes back
+
+
 class PaymentMethod(StrEnum):
     ALIPAY = "ALIPAY"
     WECHAT_PAY = "WECHAT_PAY"
@@ -194,11 +205,17 @@ class Order(Model):
     union_id = fields.BigIntField(db_index=True)
     union_path = fields.CharField(max_length=255)
     status = fields.CharEnumField(OrderStatus, max_length=16, default=OrderStatus.PENDING_PAYMENT)
+    # db_default: rows placed before the column existed are personal orders.
+    kind = fields.CharEnumField(OrderKind, max_length=10, default=OrderKind.PERSONAL,
+                                db_default=OrderKind.PERSONAL)
     subtotal_fen = fields.IntField()
     discount_fen = fields.IntField(default=0)
     payable_fen = fields.IntField()
     voucher_id = fields.BigIntField(null=True)
     idempotency_key = fields.CharField(max_length=64)
+    # A keyed hash of what the request asked for (cart, voucher, address, union): a replayed
+    # key must ask for the same, or it is refused (mall.idempotency).
+    request_fingerprint = fields.CharField(max_length=64, null=True)
     address_enc = fields.TextField()  # recipient, phone, region, detail: personal data
     address_region = fields.CharField(max_length=6)
     payment_method = fields.CharEnumField(PaymentMethod, max_length=12, null=True)
@@ -346,3 +363,43 @@ class ProviderEvent(Model):
     class Meta:
         table = "mall_provider_events"
         unique_together = (("provider", "event_id"),)
+
+
+class UnionFundsBudget(Model):
+    # A union's union funds (工会经费) for one year: allocated by its parent, spent by
+    # approved bulk orders. `spent_fen` moves only by a conditional update (and a CHECK), so
+    # concurrent approvals never spend past the allocation.
+    id = fields.BigIntField(primary_key=True)
+    union_id = fields.BigIntField()
+    year = fields.IntField()
+    allocated_fen = fields.BigIntField(default=0)
+    spent_fen = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "mall_union_funds_budgets"
+        unique_together = (("union_id", "year"),)
+        constraints = (
+            CheckConstraint(check="spent_fen >= 0 AND spent_fen <= allocated_fen",
+                            name="mall_funds_within_allocation"),
+        )
+
+
+class UnionFundsEntry(Model):
+    # The ledger of a union's funds: every allocation, spend and return, with its actor and
+    # trace id. Append-only; sums match the budget row (tests check it).
+    id = fields.BigIntField(primary_key=True)
+    union_id = fields.BigIntField()
+    year = fields.IntField()
+    kind = fields.CharEnumField(FundsEntryKind, max_length=10)
+    amount_fen = fields.BigIntField()
+    order_id = fields.BigIntField(null=True)
+    actor_id = fields.BigIntField(null=True)
+    trace_id = fields.CharField(max_length=32, null=True)
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "mall_union_funds_entries"
+        indexes = (Index(fields=("union_id", "year")), Index(fields=("order_id",)))
+        constraints = (
+            CheckConstraint(check="amount_fen > 0", name="mall_funds_entry_positive"),
+        )

@@ -1,6 +1,6 @@
 """Payments, written once above the provider interface (unionhub.mall.providers): online
 methods through the provider configured for each (Stripe, WeChat Pay, Alipay), and union
-funds (工会经费集采) confirmed by a cadre in scope.
+funds (工会经费集采), paid by a second cadre's approval (mall.union_funds), never here.
 
 Every verified provider fact (a notification, or the answer to a status query) is applied
 once: inserting its id into `mall_provider_events` is the gate, in the same transaction as
@@ -24,10 +24,10 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
-from unionhub.errors import AccessDenied, Conflict, InvalidTransition, NotFound, ValidationFailed
+from unionhub.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from unionhub.identity import audit
-from unionhub.identity.access import Principal, path_in_scope, require_authenticated
-from unionhub.mall import orders
+from unionhub.identity.access import Principal, require_authenticated
+from unionhub.mall import orders, union_funds
 from unionhub.mall.access import is_mall_manager
 from unionhub.mall.models import (
     Order,
@@ -95,8 +95,7 @@ async def pay_order(principal: Principal, order_id: int, method: PaymentMethod,
                     payer_openid: str | None = None) -> PaymentResult:
     member_id = require_authenticated(principal)
     order = await orders.get_order(order_id)
-    if method == PaymentMethod.UNION_FUNDS:
-        return await _pay_with_union_funds(principal, member_id, order)
+    union_funds.check_payment_method(principal, order, method)  # approval pays union funds
     if order.member_id != member_id:
         raise NotFound("order not found", field="orderId")
     _check_payable(order)
@@ -166,22 +165,6 @@ async def _payment_row(order: Order, method: PaymentMethod, provider: str, ref: 
                             detail={"method": method.value, "payment_id": payment.id,
                                     "provider": provider})
     return payment
-
-
-async def _pay_with_union_funds(principal: Principal, actor_id: int,
-                                order: Order) -> PaymentResult:
-    # Settled offline from union funds; the cadre's confirmation is the payment.
-    if not path_in_scope(principal, order.union_path):
-        raise AccessDenied("union funds are confirmed by a cadre whose scope holds the union")
-    _check_payable(order)
-    async with in_transaction():
-        if not await orders.mark_paid(order, actor_id, PaymentMethod.UNION_FUNDS.value):
-            raise InvalidTransition("this order is no longer awaiting payment", field="orderId")
-        payment = await Payment.create(
-            order_id=order.id, method=PaymentMethod.UNION_FUNDS, provider="union_funds",
-            amount_fen=order.payable_fen, status=PaymentStatus.SUCCEEDED,
-            confirmed_by_id=actor_id, succeeded_at=utcnow())
-    return PaymentResult(payment=payment, order=await orders.get_order(order.id), checkout=None)
 
 
 async def _settle_without_money(order: Order, actor_id: int, method: PaymentMethod,
@@ -365,6 +348,10 @@ async def refund_order(principal: Principal, order_id: int, reason: str | None) 
                        code="REFUND_WINDOW_PASSED")
     online = payment.provider not in ("union_funds", "none")
     async with in_transaction():
+        # Events in the order they happen: the request, then the refund it makes.
+        await OrderEvent.create(order_id=order.id, kind="REFUND_REQUESTED",
+                                actor_id=principal.member_id,
+                                detail={"reason": (reason or "")[:200]})
         if not await orders.mark_refunded(order, principal.member_id,
                                           after_shipping=is_mall_manager(principal)):
             await orders.fail_transition(order, "refund")
@@ -372,9 +359,8 @@ async def refund_order(principal: Principal, order_id: int, reason: str | None) 
         await Payment.filter(id=payment.id, status=PaymentStatus.SUCCEEDED).update(
             status=new_status, refund_requested_at=utcnow(),
             next_check_at=utcnow() + RECONCILE_AFTER, check_count=0)
-        await OrderEvent.create(order_id=order.id, kind="REFUND_REQUESTED",
-                                actor_id=principal.member_id,
-                                detail={"reason": (reason or "")[:200]})
+        if payment.method == PaymentMethod.UNION_FUNDS:
+            await union_funds.return_spend(order, principal.member_id, "REFUNDED")
         await audit.record("mall.order.refund", actor_id=principal.member_id,
                            subject_type="order", subject_id=order.id,
                            detail={"payment": payment.id, "method": payment.method.value,

@@ -39,7 +39,7 @@ SKU_LINES = (
     " JOIN mall_products p ON p.id = k.product_id JOIN mall_suppliers s ON s.id = p.supplier_id"
     " WHERE k.id IN ({marks})")
 
-# PostgreSQL, one SKU line, no voucher: the whole order in one statement, so one round trip
+# PostgreSQL, one SKU line, no voucher (personal or bulk): the whole order in one statement, so one round trip
 # and no BEGIN/COMMIT (a statement is atomic). It reads the SKU (with its product active),
 # reserves the stock, and inserts the order, item and event from the reservation's RETURNING:
 # no row back means no such SKU or not enough stock, and nothing was written. A duplicate
@@ -59,9 +59,9 @@ WITH line AS (
 ), placed AS (
     INSERT INTO mall_orders (member_id, union_id, union_path, status, subtotal_fen,
         discount_fen, payable_fen, voucher_id, idempotency_key, address_enc, address_region,
-        expires_at, created_at)
+        expires_at, created_at, kind, request_fingerprint)
     SELECT $3::bigint, $4::bigint, $5::text, $6::text, line_fen, 0, line_fen, NULL, $7::text,
-        $8::text, $9::text, $10::timestamptz, $11::timestamptz
+        $8::text, $9::text, $10::timestamptz, $11::timestamptz, $13::text, $14::text
     FROM reserved RETURNING id, subtotal_fen
 ), item AS (
     INSERT INTO mall_order_items (order_id, sku_id, product_id, supplier_id, supplier_region,

@@ -9,20 +9,33 @@ import strawberry
 from unionhub.errors import NotFound
 from unionhub.identity import orgs
 from unionhub.identity.access import require_authenticated, require_scope
-from unionhub.mall import campaigns, catalogue, orders, payments, reconciliation, report
+from unionhub.mall import (
+    campaigns,
+    catalogue,
+    claims,
+    orders,
+    payments,
+    placing,
+    reconciliation,
+    report,
+    union_funds,
+    vouchers,
+)
 from unionhub.mall.access import require_mall_manager
 from unionhub.mall.models import (
     CampaignKind,
     Category,
     Order,
+    OrderKind,
     OrderStatus,
     PaymentMethod,
     Supplier,
-    Voucher,
     VoucherStatus,
 )
 from unionhub.mall.providers.base import PayChannel
 from unionhub.observability.tracing import traced
+from unionhub.schema import mall_funds as f
+from unionhub.schema import mall_report_types as rt
 from unionhub.schema import mall_types as t
 from unionhub.schema.errors import payload
 from unionhub.schema.relay import Connection, connection, keyset_page
@@ -76,10 +89,10 @@ async def voucher_campaigns(info: strawberry.Info, first: int | None = None,
 async def my_vouchers(info: strawberry.Info,
                       status: t.VoucherStatusEnum | None = None) -> list[t.Voucher]:
     member_id = require_authenticated(info.context.principal)
-    qs = Voucher.filter(member_id=member_id)
-    if status is not None:
-        qs = qs.filter(status=VoucherStatus(status))
-    return [t.Voucher.of(v) for v in await qs.order_by("-id").limit(200)]
+    wanted = VoucherStatus(status) if status is not None else None
+    rows = await vouchers.stored_candidates(member_id, wanted)
+    rec = await info.context.caller_record()
+    return await t.shown_vouchers(info, rows, rec.union_path if rec else "", wanted)
 
 
 async def my_orders(info: strawberry.Info, first: int | None = None,
@@ -104,21 +117,25 @@ async def order(info: strawberry.Info, id: strawberry.ID) -> t.Order | None:
 
 async def mall_orders(info: strawberry.Info, union_id: strawberry.ID,
                       status: t.OrderStatusEnum | None = None, first: int | None = None,
-                      after: str | None = None) -> Connection[t.Order]:
-    """Orders of a union's subtree for a cadre whose scope holds it (support, shipping)."""
+                      after: str | None = None,
+                      kind: t.OrderKindEnum | None = None) -> Connection[t.Order]:
+    """Orders of a union's subtree for a cadre whose scope holds it (support, shipping; with
+    kind UNION_BULK and status PENDING_PAYMENT, the bulk orders awaiting approval)."""
     union = await orgs.get_union(_id(union_id, "unionId"))
     require_scope(info.context.principal, union.path)
     qs = Order.filter(union_path__startswith=union.path)
     if status is not None:
         qs = qs.filter(status=OrderStatus(status))
+    if kind is not None:
+        qs = qs.filter(kind=OrderKind(kind))
     rows, page = await keyset_page(qs, first, after, newest_first=True)
     return connection([t.Order.of(r) for r in rows], [r.id for r in rows], page)
 
 
 async def mall_report(info: strawberry.Info, union_id: strawberry.ID, from_: date,
-                      to: date) -> t.MallReport:
+                      to: date) -> rt.MallReport:
     data = await report.mall_report(info.context.principal, _id(union_id, "unionId"), from_, to)
-    return t.MallReport.of(data)
+    return rt.MallReport.of(data)
 
 
 # --- mutations -----------------------------------------------------------------------------
@@ -181,17 +198,19 @@ async def claim_voucher(info: strawberry.Info, campaign_id: str) -> t.VoucherPay
     member_id = require_authenticated(info.context.principal)
 
     async def work():
-        return await campaigns.claim_voucher(member_id, _id(campaign_id, "campaignId"))
+        # The caller's record is in the request's loader already (the tier check read it).
+        return await claims.claim_voucher(member_id, _id(campaign_id, "campaignId"),
+                                          record=await info.context.caller_record())
     return await payload(t.VoucherPayload, work(), lambda v: {"voucher": t.Voucher.of(v)})
 
 
 @traced("resolve placeOrder")
-async def place_order(info: strawberry.Info, items: list[orders.ItemSpec],
+async def place_order(info: strawberry.Info, items: list[placing.ItemSpec],
                       address: orders.Address, idempotency_key: str,
                       voucher_id: str | None, for_union_id: str | None) -> t.OrderPayload:
     async def work():
         # The caller's record is in the request's loader already (the tier check read it).
-        return await orders.place_order(
+        return await placing.place_order(
             info.context.principal, items=items, address=address,
             idempotency_key=idempotency_key, voucher_id=_id(voucher_id, "voucherId"),
             for_union_id=_id(for_union_id, "forUnionId"),
@@ -245,3 +264,31 @@ async def refund_order(info: strawberry.Info, order_id: str,
     return await _order_payload(work())
 
 
+# --- union funds (工会经费集采) -------------------------------------------------------------
+
+async def allocate_union_funds(info: strawberry.Info, union_id: str, year: int,
+                               amount_fen: int) -> f.AllocateUnionFundsPayload:
+    async def work():
+        return await union_funds.allocate(info.context.principal, _id(union_id, "unionId"),
+                                          year, amount_fen)
+    return await payload(f.AllocateUnionFundsPayload, work(),
+                         lambda b: {"budget": f.UnionFundsBudget.of(b)})
+
+
+async def approve_union_funds_payment(info: strawberry.Info,
+                                      order_id: str) -> f.ApproveUnionFundsPaymentPayload:
+    async def work():
+        return await union_funds.approve_payment(info.context.principal,
+                                                 _id(order_id, "orderId"))
+    return await payload(f.ApproveUnionFundsPaymentPayload, work(), lambda r: {
+        "order": t.Order.of(r[0]), "payment": t.Payment.of(r[1])})
+
+
+async def union_funds_ledger(info: strawberry.Info, union_id: strawberry.ID, year: int,
+                             first: int | None = None,
+                             after: str | None = None) -> f.UnionFundsLedger:
+    """A union's funds for a year: cadres whose scope holds the union."""
+    ledger = await union_funds.ledger(info.context.principal, _id(union_id, "unionId"), year)
+    rows, page = await keyset_page(ledger.entries, first, after, newest_first=True)
+    entries = connection([f.UnionFundsEntry.of(r) for r in rows], [r.id for r in rows], page)
+    return f.UnionFundsLedger.of(ledger, entries)

@@ -9,10 +9,15 @@ import strawberry
 
 from unionhub.identity.access import Tier
 from unionhub.mall.catalogue import SkuSpec
-from unionhub.mall.orders import Address, ItemSpec
+from unionhub.mall.idempotency import KEY_DESCRIPTION
+from unionhub.mall.orders import Address
+from unionhub.mall.placing import ItemSpec
 from unionhub.resolvers import mall as r
+from unionhub.schema import mall_funds as f
+from unionhub.schema import mall_report_types as rt
 from unionhub.schema import mall_types as t
 from unionhub.schema.builder import SchemaPart
+from unionhub.schema.mall_member_fields import MallMemberFields
 from unionhub.schema.mall_payments import PaymentExceptionMutation, PaymentExceptionQuery
 from unionhub.schema.permissions import gql_field
 from unionhub.schema.relay import Connection
@@ -100,10 +105,12 @@ class AddressInput:
 class PlaceOrderInput:
     items: list[OrderItemInput]
     address: AddressInput
-    idempotency_key: str
+    idempotency_key: str = strawberry.field(description=KEY_DESCRIPTION)
     voucher_id: strawberry.ID | None = None
     for_union_id: strawberry.ID | None = strawberry.field(
-        default=None, description="工会经费集采: a cadre buying for a union in scope.")
+        default=None, description="工会经费集采: a cadre buying for a union in scope makes a "
+                                  "UNION_BULK order, paid from the union's funds when a second "
+                                  "cadre approves it (approveUnionFundsPayment).")
 
 
 @strawberry.input
@@ -139,7 +146,7 @@ class RefundOrderInput:
 
 async def _mall_report(info: strawberry.Info, union_id: strawberry.ID,
                        from_: Annotated[date, strawberry.argument(name="from")],
-                       to: date) -> t.MallReport:
+                       to: date) -> rt.MallReport:
     return await r.mall_report(info, union_id, from_, to)
 
 
@@ -157,8 +164,14 @@ class MallQuery(PaymentExceptionQuery):
     order: t.Order | None = gql_field(tier=Tier.MEMBER, resolver=r.order)
     mall_orders: Connection[t.Order] = gql_field(
         tier=Tier.CADRE, resolver=r.mall_orders,
-        description="Orders of a union's subtree, newest first: cadres whose scope holds it.")
-    mall_report: t.MallReport = gql_field(tier=Tier.CADRE, resolver=_mall_report)
+        description="Orders of a union's subtree, newest first: cadres whose scope holds it. "
+                    "kind: UNION_BULK with status: PENDING_PAYMENT lists the bulk orders "
+                    "awaiting a second cadre's approval.")
+    mall_report: rt.MallReport = gql_field(tier=Tier.CADRE, resolver=_mall_report)
+    union_funds_ledger: f.UnionFundsLedger = gql_field(
+        tier=Tier.CADRE, resolver=r.union_funds_ledger,
+        description="A union's union funds for a year (allocations, spending, returns): cadres "
+                    "whose scope holds the union.")
 
 
 @strawberry.type
@@ -232,6 +245,22 @@ class MallMutation(PaymentExceptionMutation):
                               input: ConfirmReceiptInput) -> t.OrderPayload:
         return await r.confirm_receipt(info, input.order_id)
 
+    @gql_field(tier=Tier.CADRE, description="A union's yearly union funds, added to by a cadre "
+                                            "of its parent union.")
+    async def allocate_union_funds(self, info: strawberry.Info,
+                                   input: f.AllocateUnionFundsInput,
+                                   ) -> f.AllocateUnionFundsPayload:
+        return await r.allocate_union_funds(info, input.union_id, input.year, input.amount_fen)
+
+    @gql_field(tier=Tier.CADRE, description="The checker's approval that pays a UNION_BULK order "
+                                            "from its union's funds of this year: a cadre in "
+                                            "scope other than the one who placed it; above the "
+                                            "escalation amount, a cadre of a higher union.")
+    async def approve_union_funds_payment(self, info: strawberry.Info,
+                                          input: f.ApproveUnionFundsPaymentInput,
+                                          ) -> f.ApproveUnionFundsPaymentPayload:
+        return await r.approve_union_funds_payment(info, input.order_id)
+
     @gql_field(tier=Tier.MEMBER)
     async def refund_order(self, info: strawberry.Info, input: RefundOrderInput) -> t.OrderPayload:
         return await r.refund_order(info, input.order_id, input.reason)
@@ -240,5 +269,5 @@ class MallMutation(PaymentExceptionMutation):
 PART = SchemaPart(
     query=MallQuery,
     mutation=MallMutation,
-    member_fields=t.MallMemberFields,
+    member_fields=MallMemberFields,
 )

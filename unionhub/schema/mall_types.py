@@ -3,25 +3,28 @@ DataLoaders (`unionhub.mall.loaders`), so lists make one query per relation, not
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import asyncio
+from datetime import datetime
 from typing import Any
 
 import strawberry
 
-from unionhub.identity.access import Tier, path_in_scope
+from unionhub.clock import utcnow
 from unionhub.mall import loaders
 from unionhub.mall import models as m
 from unionhub.mall.orders import address_of
 from unionhub.mall.providers.base import Checkout, PayChannel
-from unionhub.mall.report import POVERTY_SHARE_LINE
-from unionhub.mall.report import MallReport as ReportData
+from unionhub.mall.vouchers import shown_status
 from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
 from unionhub.schema.errors import UserError
-from unionhub.schema.permissions import gql_field
 
 CampaignKindEnum = strawberry.enum(m.CampaignKind, name="CampaignKind")
 VoucherStatusEnum = strawberry.enum(m.VoucherStatus, name="VoucherStatus")
 OrderStatusEnum = strawberry.enum(m.OrderStatus, name="OrderStatus")
+OrderKindEnum = strawberry.enum(
+    m.OrderKind, name="OrderKind",
+    description="PERSONAL: a member's own order. UNION_BULK: 工会经费集采, placed by a cadre for "
+                "a union (forUnionId) and paid from its union funds on a second cadre's approval.")
 PaymentMethodEnum = strawberry.enum(m.PaymentMethod, name="PaymentMethod")
 PaymentStatusEnum = strawberry.enum(m.PaymentStatus, name="PaymentStatus")
 PaymentChannelEnum = strawberry.enum(
@@ -34,7 +37,7 @@ def _sid(value: int) -> strawberry.ID:
     return strawberry.ID(str(value))
 
 
-def _load(info: strawberry.Info, name: str, key: int) -> Any:
+def load_related(info: strawberry.Info, name: str, key: int) -> Any:
     return info.context.loader(f"mall.{name}", getattr(loaders, name)).load(key)
 
 
@@ -89,15 +92,15 @@ class Product:
 
     @strawberry.field
     async def supplier(self, info: strawberry.Info) -> Supplier:
-        return Supplier.of(await _load(info, "suppliers", self.supplier_id))
+        return Supplier.of(await load_related(info, "suppliers", self.supplier_id))
 
     @strawberry.field
     async def category(self, info: strawberry.Info) -> Category:
-        return Category.of(await _load(info, "categories", self.category_id))
+        return Category.of(await load_related(info, "categories", self.category_id))
 
     @strawberry.field
     async def skus(self, info: strawberry.Info) -> list[Sku]:
-        return [Sku.of(s) for s in await _load(info, "skus_of_product", int(self.id))]
+        return [Sku.of(s) for s in await load_related(info, "skus_of_product", int(self.id))]
 
 
 @strawberry.type
@@ -147,13 +150,29 @@ class Voucher:
     campaign_id: strawberry.Private[int]
 
     @classmethod
-    def of(cls, row: m.Voucher) -> Voucher:
-        return cls(id=_sid(row.id), status=row.status, issued_at=row.issued_at,
+    def of(cls, row: m.Voucher, status: m.VoucherStatus | None = None) -> Voucher:
+        """`status`: as decided with the holder's scope; by default expiry is decided here."""
+        return cls(id=_sid(row.id), status=status or shown_status(row), issued_at=row.issued_at,
                    valid_until=row.valid_until, campaign_id=row.campaign_id)
 
     @strawberry.field
     async def campaign(self, info: strawberry.Info) -> VoucherCampaign:
-        return VoucherCampaign.of(await _load(info, "campaigns", self.campaign_id))
+        return VoucherCampaign.of(await load_related(info, "campaigns", self.campaign_id))
+
+
+async def shown_vouchers(info: strawberry.Info, rows: list[m.Voucher],
+                         holder_union_path: str, status: m.VoucherStatus | None,
+                         ) -> list[Voucher]:
+    """A holder's vouchers with their status decided now (expiry and the holder's scope),
+    those with `status` only when given."""
+    campaigns = await asyncio.gather(*(load_related(info, "campaigns", v.campaign_id) for v in rows))
+    now, shown = utcnow(), []
+    for row, campaign in zip(rows, campaigns, strict=True):
+        st = shown_status(row, now=now, holder_union_path=holder_union_path,
+                          campaign_org_path=campaign.org_path)
+        if status is None or st == status:
+            shown.append(Voucher.of(row, st))
+    return shown
 
 
 @strawberry.type
@@ -186,6 +205,7 @@ class Address:
 class Order:
     id: strawberry.ID
     status: OrderStatusEnum
+    kind: OrderKindEnum
     subtotal_fen: int
     discount_fen: int
     payable_fen: int
@@ -199,7 +219,8 @@ class Order:
 
     @classmethod
     def of(cls, row: m.Order) -> Order:
-        return cls(id=_sid(row.id), status=row.status, subtotal_fen=row.subtotal_fen,
+        return cls(id=_sid(row.id), status=row.status, kind=row.kind,
+                   subtotal_fen=row.subtotal_fen,
                    discount_fen=row.discount_fen, payable_fen=row.payable_fen,
                    created_at=row.created_at, expires_at=row.expires_at, paid_at=row.paid_at,
                    shipped_at=row.shipped_at, payment_method=row.payment_method,
@@ -209,7 +230,7 @@ class Order:
     async def voucher(self, info: strawberry.Info) -> Voucher | None:
         if self.row.voucher_id is None:
             return None
-        return Voucher.of(await _load(info, "vouchers", self.row.voucher_id))
+        return Voucher.of(await load_related(info, "vouchers", self.row.voucher_id))
 
     @strawberry.field
     def member(self, info: strawberry.Info) -> MemberRef:
@@ -224,13 +245,13 @@ class Order:
         return [OrderItem(sku_id=_sid(i.sku_id), product_id=_sid(i.product_id), name=i.name,
                           unit_price_fen=i.unit_price_fen, quantity=i.quantity,
                           line_fen=i.line_fen)
-                for i in await _load(info, "items_of_order", self.row.id)]
+                for i in await load_related(info, "items_of_order", self.row.id)]
 
     @strawberry.field(description="Every change of the order, oldest first.")
     async def events(self, info: strawberry.Info) -> list[OrderEvent]:
         return [OrderEvent(kind=e.kind, at=e.at, from_status=e.from_status,
                            to_status=e.to_status)
-                for e in await _load(info, "events_of_order", self.row.id)]
+                for e in await load_related(info, "events_of_order", self.row.id)]
 
     @strawberry.field(description="Shown to whoever may see the order (buyer, cadres in scope).")
     def address(self) -> Address:
@@ -251,68 +272,6 @@ class Payment:
     def of(cls, row: m.Payment) -> Payment:
         return cls(id=_sid(row.id), method=row.method, status=row.status,
                    amount_fen=row.amount_fen, refund_requested_at=row.refund_requested_at)
-
-
-@strawberry.type
-class RegionSales:
-    region_code: str
-    region_name: str
-    sales_fen: int
-    order_count: int
-
-
-@strawberry.type
-class UnionSales:
-    sales_fen: int
-    order_count: int
-    certified_sales_fen: int
-    poverty_share: float | None = strawberry.field(
-        description="Share of sales on certified poverty-alleviation goods.")
-    meets_poverty_line: bool
-    union_id: strawberry.Private[int]
-
-    @strawberry.field
-    def union(self, info: strawberry.Info) -> UnionRef:
-        return union_entity(info, self.union_id)
-
-
-@strawberry.type
-class MallReport:
-    from_: date = strawberry.field(name="from")
-    to: date
-    sales_fen: int
-    order_count: int
-    sales_by_region: list[RegionSales]
-    sales_by_union: list[UnionSales]
-    voucher_budget_fen: int
-    voucher_issued_fen: int
-    voucher_used_fen: int
-    voucher_order_sales_fen: int
-    leverage: float | None = strawberry.field(
-        description="Sales of orders that used a voucher per yuan of voucher discount.")
-    poverty_share_line: float
-    union_id: strawberry.Private[int]
-
-    @strawberry.field
-    def union(self, info: strawberry.Info) -> UnionRef:
-        return union_entity(info, self.union_id)
-
-    @classmethod
-    def of(cls, r: ReportData) -> MallReport:
-        return cls(
-            from_=r.start, to=r.end, sales_fen=r.sales_fen, order_count=r.order_count,
-            sales_by_region=[RegionSales(region_code=x.region_code, region_name=x.region_name,
-                                         sales_fen=x.sales_fen, order_count=x.order_count)
-                             for x in r.by_region],
-            sales_by_union=[UnionSales(sales_fen=x.sales_fen, order_count=x.order_count,
-                                       certified_sales_fen=x.certified_sales_fen,
-                                       poverty_share=x.poverty_share,
-                                       meets_poverty_line=x.meets_poverty_line,
-                                       union_id=x.union_id) for x in r.by_union],
-            voucher_budget_fen=r.voucher_budget_fen, voucher_issued_fen=r.voucher_issued_fen,
-            voucher_used_fen=r.voucher_used_fen,
-            voucher_order_sales_fen=r.voucher_order_sales_fen, leverage=r.leverage,
-            poverty_share_line=POVERTY_SHARE_LINE, union_id=r.union_id)
 
 
 # --- payloads ------------------------------------------------------------------------------
@@ -412,33 +371,3 @@ class PaymentPayload:
     client_secret: str | None = strawberry.field(
         default=None, description="Stripe's PaymentIntent client secret (also in checkout).")
     errors: list[UserError]
-
-
-# --- the mall's fields of Member -----------------------------------------------------------
-
-async def _visible(self: Any, info: strawberry.Info) -> bool:
-    """The member, and cadres whose scope holds the member."""
-    principal = info.context.principal
-    if principal.member_id is not None and str(principal.member_id) == str(self.id):
-        return True
-    rec = self.rec or await info.context.members.load(int(self.id))
-    return rec is not None and path_in_scope(principal, rec.union_path)
-
-
-@strawberry.type
-class MallMemberFields:
-    @gql_field(tier=Tier.MEMBER, description="The member's vouchers, newest first; null unless "
-                                             "self or a cadre whose scope holds the member.")
-    async def vouchers(self, info: strawberry.Info,
-                       status: VoucherStatusEnum | None = None) -> list[Voucher] | None:
-        if not await _visible(self, info):
-            return None
-        rows = await _load(info, "vouchers_of_member", int(self.id))
-        return [Voucher.of(v) for v in rows if status is None or v.status == status]
-
-    @gql_field(tier=Tier.MEMBER, description="The member's newest orders (up to 10); null unless "
-                                             "self or a cadre whose scope holds the member.")
-    async def orders(self, info: strawberry.Info) -> list[Order] | None:
-        if not await _visible(self, info):
-            return None
-        return [Order.of(o) for o in await _load(info, "recent_orders_of_member", int(self.id))]
