@@ -11,7 +11,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import today_shanghai, utcnow
-from unionhub.errors import Conflict, InvalidCredentials, NotFound, ValidationFailed
+from unionhub.errors import Conflict, InvalidCredentials, NotFound, RateLimited, ValidationFailed
 from unionhub.identity import audit
 from unionhub.identity.crypto import blind_index, encrypt
 from unionhub.identity.lookup import invalidate_member
@@ -25,6 +25,7 @@ from unionhub.identity.passwords import (
 )
 from unionhub.identity.realname import parse_id_number, validate_name, validate_phone
 from unionhub.identity.tokens import issue_access_token
+from unionhub.observability import metrics
 from unionhub.ratelimit import Rule, count, ensure_allowed, reset
 from unionhub.settings import get_settings
 
@@ -90,10 +91,14 @@ async def login(phone: str, password: str, client_ip: str | None = None) -> Sess
     is locked for the window after too many (unknown phones alike, so a lockout reveals
     nothing). Counted per attempt, so aliases in one request do not multiply the budget."""
     phone_rule, ip_rule, _ = _rules()
-    if client_ip:
-        await count(ip_rule, client_ip)
     phone_key = phone.strip()
-    await ensure_allowed(phone_rule, phone_key)
+    try:
+        if client_ip:
+            await count(ip_rule, client_ip)
+        await ensure_allowed(phone_rule, phone_key)
+    except RateLimited:
+        metrics.SIGN_IN_FAILURES.add(1, {"reason": RateLimited.code})
+        raise
     member = None
     try:
         member = await Member.get_or_none(phone_bidx=phone_index(validate_phone(phone)))
@@ -104,6 +109,7 @@ async def login(phone: str, password: str, client_ip: str | None = None) -> Sess
         member.password_hash if member else None, password)
     if not ok or member is None:
         await count(phone_rule, phone_key)
+        metrics.SIGN_IN_FAILURES.add(1, {"reason": InvalidCredentials.code})
         raise InvalidCredentials("phone or password is wrong")
     await reset(phone_rule, phone_key)
     await member.fetch_related("cadre_org")

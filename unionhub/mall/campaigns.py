@@ -24,6 +24,7 @@ from unionhub.identity.access import Principal, require_scope
 from unionhub.identity.lookup import get_record, verified_member_ids
 from unionhub.identity.orgs import get_union
 from unionhub.mall.models import CampaignKind, Category, Voucher, VoucherCampaign, VoucherStatus
+from unionhub.observability import metrics
 
 MAX_VALID_DAYS = 366
 GRANT_BATCH = 5000
@@ -146,8 +147,11 @@ async def claim_voucher(member_id: int, campaign_id: int) -> Voucher:
                 if not taken:
                     raise Conflict("this campaign's budget is used up", field="campaignId",
                                    code="BUDGET_EXHAUSTED")
-                return await Voucher.create(campaign_id=campaign.id, member_id=member_id,
-                                            seq=held + 1, issued_at=now, valid_until=valid_until)
+                voucher = await Voucher.create(campaign_id=campaign.id, member_id=member_id,
+                                               seq=held + 1, issued_at=now,
+                                               valid_until=valid_until)
+            metrics.VOUCHERS_CLAIMED.add(1)
+            return voucher
         except IntegrityError:
             continue
     raise Conflict("too many simultaneous claims; try again", field="campaignId",
@@ -232,6 +236,8 @@ async def continue_grant(campaign_id: int, *, time_budget_s: float = 30.0,
     while not done:  # at least one batch per call, then as many as the time allows
         n, done = await _grant_batch(campaign_id, batch_size)
         granted += n
+        if n:
+            metrics.VOUCHERS_GRANTED.add(n)
         if time.monotonic() >= deadline:
             break
     return GrantProgress(campaign=await VoucherCampaign.get(id=campaign_id), granted=granted,

@@ -44,6 +44,7 @@ from unionhub.mall.models import (
     Voucher,
     VoucherStatus,
 )
+from unionhub.observability import metrics
 
 PAYMENT_WINDOW = timedelta(minutes=30)
 MAX_LINES = 20
@@ -160,8 +161,10 @@ async def place_order(principal: Principal, *, items: list[ItemSpec], address: A
         raise ValidationFailed("idempotency key must be 8–64 letters, digits or _-:.",
                                field="idempotencyKey", code="IDEMPOTENCY_KEY_FORMAT")
     try:
-        return await _place(principal, member_id, key, items, address, voucher_id,
-                            for_union_id, record)
+        order = await _place(principal, member_id, key, items, address, voucher_id,
+                             for_union_id, record)
+        metrics.ORDERS_PLACED.add(1)
+        return order
     except (DomainError, IntegrityError):
         # A replayed key gets the member's existing order whatever else it says. Looked up
         # only when placing fails: a replay always does (at the latest on the unique key), so
@@ -348,6 +351,7 @@ async def cancel(order: Order, actor_id: int | None, reason: str) -> bool:
             return False
         await _release(order)
         await _release_voucher(order)
+    metrics.ORDERS_CANCELLED.add(1, {"reason": reason})
     return True
 
 
@@ -381,6 +385,10 @@ async def mark_paid(order: Order, actor_id: int | None, method: str) -> bool:
         await Voucher.filter(id=order.voucher_id, order_id=order.id,
                              status=VoucherStatus.LOCKED).update(status=VoucherStatus.USED,
                                                                  used_at=utcnow())
+    # Counted at the transition, inside the caller's transaction (a rollback after it, rare,
+    # would leave the count one ahead).
+    metrics.ORDERS_PAID.add(1, {"method": str(method)})
+    metrics.PAYMENT_AMOUNT.add(order.payable_fen, {"direction": "paid", "method": str(method)})
     return True
 
 
@@ -427,11 +435,21 @@ async def mark_refunded(order: Order, actor_id: int | None, kind: str = "REFUNDE
     if await _transition(order, (OrderStatus.PAID,), OrderStatus.REFUNDED, kind, actor_id,
                          refunded_at=now):
         await _release(order)
+        _count_refund(order, kind)
         return True
     if not after_shipping:
         return False
-    return await _transition(order, (OrderStatus.SHIPPED, OrderStatus.COMPLETED),
-                             OrderStatus.REFUNDED, kind, actor_id, refunded_at=now)
+    moved = await _transition(order, (OrderStatus.SHIPPED, OrderStatus.COMPLETED),
+                              OrderStatus.REFUNDED, kind, actor_id, refunded_at=now)
+    if moved:
+        _count_refund(order, kind)
+    return moved
+
+
+def _count_refund(order: Order, kind: str) -> None:
+    method = str(order.payment_method or "unknown")
+    metrics.ORDERS_REFUNDED.add(1, {"kind": kind})
+    metrics.PAYMENT_AMOUNT.add(order.payable_fen, {"direction": "refunded", "method": method})
 
 
 def check_refund_allowed(principal: Principal, order: Order) -> None:

@@ -1,7 +1,7 @@
 """OpenTelemetry set-up: one TracerProvider per process.
 
 Spans: the HTTP request (`http_span.HttpServerSpan`), the GraphQL operation (our schema
-extension), the hot-path resolvers (`traced`), every database query (Tortoise instrumentation, both backends)
+extension), the hot-path resolvers (`traced`), every database query (db_spans, both backends)
 and every Redis command. OTLP export switches on with the standard OTEL_EXPORTER_OTLP_*
 variables; sampling follows OTEL_TRACES_SAMPLER (the SDK reads it).
 """
@@ -21,7 +21,7 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 from opentelemetry.trace import SpanKind
 from opentelemetry.util.types import Attributes
 
-from unionhub.observability.lean_span import CurrentSpan, LeanTracerProvider, start_lean_span
+from unionhub.observability.lean_span import CurrentSpan, start_lean_span
 from unionhub.observability.slow_operations import SlowOperationRecorder
 from unionhub.observability.tail_export import TailExportProcessor
 
@@ -84,15 +84,12 @@ def otlp_exporter_from_env() -> SpanExporter | None:
 
 
 def _instrument_libraries(provider: TracerProvider) -> None:
-    from opentelemetry.instrumentation.tortoiseorm import TortoiseORMInstrumentor
-
-    from unionhub.observability import redis_spans
+    from unionhub.observability import db_spans, redis_spans
 
     # Redis spans carry the command name and argument count only: no values, so no personal data.
     redis_spans.instrument()
-    # Statements only, never their parameters (they may hold personal data); lean spans.
-    TortoiseORMInstrumentor().instrument(capture_parameters=False,
-                                         tracer_provider=LeanTracerProvider(provider))
+    # Statements only (values replaced), never their parameters; `<operation> <table>`.
+    db_spans.instrument()
 
 
 def add_span_processor(processor: SpanProcessor) -> None:
