@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.metrics_helpers import attribute_sets, total
+from tests.metrics_helpers import attribute_sets, points, total
 from unionhub.app import create_app
 from unionhub.schema.operation_metrics import KNOWN_NAMES_MAX, OTHER, OperationNames
 from unionhub.settings import Settings
@@ -127,3 +127,43 @@ async def test_unknown_names_share_one_series(gql, factory, name):
              for a in attribute_sets("unionhub.graphql.operation.duration")}
     assert name in names
     assert len(names) <= KNOWN_NAMES_MAX + 2  # the learnt, `anonymous` and `other`
+
+
+async def test_periodic_jobs_runs_failures_and_lag():
+    from unionhub import jobs
+    from unionhub.observability import metrics_setup
+
+    async def works() -> None:
+        return None
+
+    async def breaks() -> None:
+        raise RuntimeError("boom")
+
+    ok_job = jobs.PeriodicJob("test.works", works, every_seconds=60)
+    bad_job = jobs.PeriodicJob("test.breaks", breaks, every_seconds=0)
+    runs = "unionhub.job.runs"
+    before_ok = total(runs, {"unionhub.job.name": "test.works", "outcome": "ok"})
+    before_bad = total(runs, {"unionhub.job.name": "test.breaks", "outcome": "failed"})
+    await jobs.run_job(ok_job)
+    with pytest.raises(RuntimeError):
+        await jobs.run_job(bad_job)
+    assert total(runs, {"unionhub.job.name": "test.works", "outcome": "ok"}) == before_ok + 1
+    assert total(runs, {"unionhub.job.name": "test.breaks", "outcome": "failed"}) == before_bad + 1
+    lag = {p.attributes["unionhub.job.name"]: p.value for p in points("unionhub.job.lag")}
+    assert lag["test.works"] == 0.0  # just succeeded, due in a minute
+    assert lag["test.breaks"] > 0.0  # never succeeded, due every 0 s
+    metrics_setup._jobs.pop("test.works")
+    metrics_setup._jobs.pop("test.breaks")
+
+
+async def test_database_pool_in_use_and_waiting(gql, factory):
+    from unionhub import db
+
+    if not db.is_postgres():
+        pytest.skip("the pool figures are asyncpg's (PostgreSQL)")
+    member = await factory.account()
+    assert (await gql(ME, token=member.token)).errors == []
+    states = {p.attributes["db.client.connection.state"]: p.value
+              for p in points("db.client.connection.count")}
+    assert set(states) == {"used", "idle"} and states["used"] + states["idle"] >= 1
+    assert [p.value for p in points("db.client.connection.pending_requests")] == [0]
