@@ -40,10 +40,12 @@ def describe(sql: str) -> tuple[str, str, str | None, str]:
         return found
     words = sql.lstrip().split(None, 1)
     operation = words[0].upper() if words else "SQL"
-    if operation == "WITH":  # named by the statement the CTEs feed
+    start = 0
+    if operation == "WITH":  # named by the statement the CTEs feed, and its table
         main = re.search(r"\)\s*(SELECT|INSERT|UPDATE|DELETE)\b", sql, re.IGNORECASE)
-        operation = main.group(1).upper() if main else operation
-    table_match = _TABLE.search(sql)
+        if main:
+            operation, start = main.group(1).upper(), main.start(1)
+    table_match = _TABLE.search(sql, start)
     table = table_match.group(1) if table_match else None
     statement = _LITERALS.sub("?", sql)
     if len(statement) > _STATEMENT_MAX:
