@@ -97,8 +97,13 @@ async def traced_query(connection: dict[str, Any], sql: str, call: Awaitable[Any
     try:
         result = await call
     except BaseException as exc:
-        if isinstance(exc, Exception) and span.is_recording():
-            span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+        if isinstance(exc, Exception):
+            try:  # a socket error here is the database's (unionhub/outages.py)
+                exc.unionhub_dependency = "database"  # type: ignore[attr-defined]
+            except AttributeError:
+                pass
+            if span.is_recording():
+                span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
         raise
     else:
         if span.is_recording():

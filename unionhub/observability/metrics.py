@@ -87,6 +87,9 @@ SMS_REQUESTS = METER.create_counter(
 IDENTITY_PROVIDER_REQUESTS = METER.create_counter(
     "unionhub.identity_provider.requests", "{request}",
     "Calls to the real-name identity verification provider.")
+OUTAGE_ERRORS = METER.create_counter(
+    "unionhub.outage.errors", "{error}",
+    "Operations answered SERVICE_UNAVAILABLE, by dependency (database, redis, provider, network).")
 PROVIDER_DURATION = METER.create_histogram(
     "unionhub.provider.request.duration", "s",
     "Duration of calls to outside providers (payment, SMS, identity), by provider.")

@@ -42,6 +42,7 @@ from unionhub.observability.http_span import claim_operation_span
 from unionhub.observability.lean_span import CurrentSpan
 from unionhub.observability.slow_operations import OPERATION_ATTRIBUTE
 from unionhub.observability.tracing import active_span, slow_operation_recorder
+from unionhub.outages import outage_error
 from unionhub.schema.compiled import CompiledOperation, compile_operation
 from unionhub.schema.errors import is_expected
 from unionhub.schema.limits import (
@@ -111,6 +112,9 @@ def _validate(schema: Any, query: str, document: DocumentNode,
 def _mask(error: GraphQLError) -> GraphQLError:
     if is_expected(error):
         return error
+    outage = outage_error(error)  # SERVICE_UNAVAILABLE, retryable: no internals either
+    if outage is not None:
+        return outage
     return GraphQLError(message=MASKED_MESSAGE, nodes=error.nodes, source=error.source,
                         positions=error.positions, path=error.path, original_error=None)
 
