@@ -127,17 +127,23 @@ def _job_lag(_: CallbackOptions) -> Iterable[Observation]:
             for name, (every, last) in list(_jobs.items())]
 
 
+# (kind, name, unit, description, callback): instruments observed at each collection.
+OBSERVED = (
+    ("up_down_counter", "db.client.connection.count", "{connection}",
+     "Database connections in the pool, by state (used, idle).", _connections),
+    ("up_down_counter", "db.client.connection.pending_requests", "{request}",
+     "Requests waiting for a database connection from the pool.", _pending),
+    ("gauge", "unionhub.job.lag", "s",
+     "Seconds a periodic job is overdue in this process (0 when on time).", _job_lag),
+)
+
+
 def _observe(provider: MeterProvider) -> None:
     meter = provider.get_meter("unionhub")
-    meter.create_observable_up_down_counter(
-        "db.client.connection.count", [_connections], "{connection}",
-        "Database connections in the pool, by state (used, idle).")
-    meter.create_observable_up_down_counter(
-        "db.client.connection.pending_requests", [_pending], "{request}",
-        "Requests waiting for a database connection from the pool.")
-    meter.create_observable_gauge(
-        "unionhub.job.lag", [_job_lag], "s",
-        "Seconds a periodic job is overdue in this process (0 when on time).")
+    for kind, name, unit, description, callback in OBSERVED:
+        create = (meter.create_observable_up_down_counter if kind == "up_down_counter"
+                  else meter.create_observable_gauge)
+        create(name, [callback], unit, description)
 
 
 def job_scheduled(name: str, every_seconds: float) -> None:
