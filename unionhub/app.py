@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from unionhub import cache, db, jobs
+from unionhub import cache, db, graphiql, jobs
 from unionhub.domains import DOMAINS, check_domains_startup, close_domains, optional_domain_modules
 from unionhub.edge import edge
 from unionhub.graphql_route import GraphQLRoute
@@ -108,6 +108,8 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
             Route("/metrics", metrics_endpoint(MetricsAccess(settings.metrics_allowed_networks,
                                                              settings.metrics_token))),
             *domain_routes(subgraph),
+            # GraphiQL's assets from here, not a CDN (graphiql.py); no GraphiQL in production.
+            *(graphiql.routes() if not settings.is_production else ()),
         ],
         lifespan=lifespan,
     )

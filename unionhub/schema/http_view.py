@@ -22,7 +22,7 @@ from strawberry.http import process_result
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
-from unionhub import outages
+from unionhub import graphiql, outages
 from unionhub.schema.context import Context, context_for_authorization
 
 _POST_OPERATIONS = OperationType.from_http("POST")
@@ -102,6 +102,10 @@ class UnionHubGraphQL(GraphQL):
 
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)
+
+    @property
+    def graphql_ide_html(self) -> str:  # GraphiQL's assets from this server, not a CDN
+        return graphiql.page_html()
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         return context_for_authorization(request.headers.get("authorization"), request, response,
