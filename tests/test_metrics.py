@@ -167,3 +167,13 @@ async def test_database_pool_in_use_and_waiting(gql, factory):
               for p in points("db.client.connection.count")}
     assert set(states) == {"used", "idle"} and states["used"] + states["idle"] >= 1
     assert [p.value for p in points("db.client.connection.pending_requests")] == [0]
+
+
+async def test_http_labels_stay_bounded(http):
+    duration = "http.server.request.duration"
+    other = {"http.request.method": "_OTHER", "http.route": "other"}
+    before = total(duration, other)
+    await http.request("PROPFIND", "/no/such/path/13812345678")
+    assert total(duration, other) == before + 1
+    routes = {a["http.route"] for a in attribute_sets(duration)}
+    assert not any("13812345678" in r for r in routes)

@@ -36,6 +36,10 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 # Headers the propagators read (W3C trace context and baggage, the SDK's default): only these
 # are copied out of a request's headers.
 _PROPAGATION_HEADERS = frozenset((b"traceparent", b"tracestate", b"baggage"))
+# A metric label takes the known methods only (the semantic conventions' `_OTHER` for the rest):
+# a client chooses the method, and each label value is a series.
+_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT",
+                      "TRACE"))
 
 
 # The GraphQL request's server span until an operation claims it (a one-slot list, so that it is
@@ -111,7 +115,8 @@ class HttpServerSpan:
                 if token is not None:
                     _unclaimed.reset(token)
                 HTTP_SERVER_DURATION.record(perf_counter() - started, (
-                    method, path if path in self.routes else "other", status[0]))
+                    method if method in _METHODS else "_OTHER",
+                    path if path in self.routes else "other", status[0]))
         recorder = slow_operation_recorder()
         if recorder.pending:  # after the response: a slow record costs the caller nothing
             await recorder.flush()
