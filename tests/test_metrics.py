@@ -177,3 +177,26 @@ async def test_http_labels_stay_bounded(http):
     assert total(duration, other) == before + 1
     routes = {a["http.route"] for a in attribute_sets(duration)}
     assert not any("13812345678" in r for r in routes)
+
+
+def test_otlp_metric_export_follows_the_standard_variables(monkeypatch):
+    from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter as Grpc
+    from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter as Http
+
+    from unionhub.observability import metrics_setup
+
+    for name in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+                 "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL",
+                 "OTEL_METRICS_EXPORTER"):
+        monkeypatch.delenv(name, raising=False)
+    assert metrics_setup._otlp_metric_exporter_from_env() is None  # no endpoint: none
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9")
+    grpc = metrics_setup._otlp_metric_exporter_from_env()
+    assert isinstance(grpc, Grpc)
+    grpc.shutdown()
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "http/protobuf")
+    http = metrics_setup._otlp_metric_exporter_from_env()
+    assert isinstance(http, Http) and http._endpoint == "http://127.0.0.1:9/v1/metrics"
+    http.shutdown()
+    monkeypatch.setenv("OTEL_METRICS_EXPORTER", "none")
+    assert metrics_setup._otlp_metric_exporter_from_env() is None
