@@ -238,8 +238,7 @@ class LeanSpan(trace.Span, ReadableSpan):
 
 
 _CHILDREN_KEPT = 5  # the slowest children a slow-operation record names
-# A finished child span: name, duration in ns, and its attributes (the span's own mapping, not a
-# copy: frozen once it ended; a slow-operation record reads only its safe keys).
+# A finished child: name, duration (ns), its attributes (the span's own frozen mapping, not a copy)
 Child = tuple[str, int, Mapping[str, Any] | None]
 
 
@@ -247,8 +246,7 @@ def _duration(child: Child) -> int:
     return child[1]
 
 
-def add_child(children: list[Child], name: str, duration_ns: int,
-              attributes: Mapping[str, Any] | None = None) -> None:
+def add_child(children: list[Child], name: str, duration_ns: int, attributes: Any = None) -> None:
     """A finished span joins its operation's list, which stays bounded on operations with
     many spans (the slowest are kept)."""
     children.append((name, duration_ns, attributes))
