@@ -25,6 +25,7 @@ if not os.environ.get("DATABASE_URL"):
 
 import httpx
 import pytest
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
     InMemorySpanExporter,
@@ -36,10 +37,11 @@ from unionhub import cache, db
 from unionhub.app import create_app
 from unionhub.identity import audit_chain, orgs
 from unionhub.mall import claims
-from unionhub.observability import tracing
+from unionhub.observability import metrics_setup, tracing
 from unionhub.settings import get_settings
 
 SPAN_EXPORTER = InMemorySpanExporter()
+METRIC_READER = InMemoryMetricReader()  # beside /metrics' Prometheus reader (tests/test_metrics.py)
 
 
 async def _reset_database() -> None:
@@ -63,6 +65,7 @@ async def database() -> AsyncIterator[None]:
     tracing.setup_tracing("unionhub-test", settings.slow_operation_threshold_ms,
                           settings.slow_operations_kept)
     tracing.add_span_processor(SimpleSpanProcessor(SPAN_EXPORTER))
+    metrics_setup.setup_metrics("unionhub-test", extra_readers=[METRIC_READER])
     await _reset_database()
     await db.migrate()
     await db.close_db()

@@ -178,9 +178,21 @@ async def test_a_redis_pipeline_is_one_span(clean, spans):
             await pipe.execute()
 
     (span,) = await _redis_spans(spans, work)
-    assert span.name == "INCRBY EXPIRE" or span.name == "INCR EXPIRE"
+    assert span.name in ("pipeline INCRBY EXPIRE", "pipeline INCR EXPIRE")
     assert span.attributes["db.redis.pipeline_length"] == 2
     assert span.attributes["db.statement"].split("\n")[1] == "EXPIRE ? ?"
+
+
+async def test_a_pipeline_span_names_its_commands_in_short(clean, spans):
+    async def work(redis: Any) -> None:
+        pipe = redis.pipeline(transaction=False)
+        for key in ("a", "b", "c"):
+            pipe.set(key, "13812345678")
+        await pipe.execute()
+
+    (span,) = await _redis_spans(spans, work)
+    assert span.name == "pipeline SET×3"
+    assert span.attributes["db.statement"] == "SET ? ?\nSET ? ?\nSET ? ?"
 
 
 async def test_a_failed_redis_command_is_an_error_span(clean, spans):

@@ -13,11 +13,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from unionhub import cache, db, jobs
+from unionhub import cache, db, graphiql, jobs
 from unionhub.domains import DOMAINS, check_domains_startup, close_domains, optional_domain_modules
 from unionhub.edge import edge
 from unionhub.graphql_route import GraphQLRoute
 from unionhub.observability.http_span import HttpServerSpan
+from unionhub.observability.metrics_setup import MetricsAccess, metrics_endpoint, setup_metrics
 from unionhub.observability.tracing import setup_tracing
 from unionhub.schema.builder import build_schema
 from unionhub.schema.http_view import UnionHubGraphQL
@@ -61,6 +62,7 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
     service = settings.service_name + (f"-{subgraph}" if subgraph else "")
     setup_tracing(service, settings.slow_operation_threshold_ms, settings.slow_operations_kept,
                   settings.trace_export_ratio)
+    setup_metrics(service, enabled=settings.metrics_enabled)
     schema = build_schema(
         subgraph, production=settings.is_production, limits=limits_from(settings),
         manifest=load_manifest(settings.persisted_operations_file),
@@ -103,14 +105,20 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/health", health),
             Route("/ready", ready),
+            Route("/metrics", metrics_endpoint(MetricsAccess(settings.metrics_allowed_networks,
+                                                             settings.metrics_token))),
             *domain_routes(subgraph),
+            # GraphiQL's assets from here, not a CDN (graphiql.py); no GraphiQL in production.
+            *(graphiql.routes() if not settings.is_production else ()),
         ],
         lifespan=lifespan,
     )
     app.state.schema = schema
     guarded = edge(GraphQLRoute(app, graphql_app), production=settings.is_production,
                    max_body_bytes=settings.max_body_bytes, cors_origins=settings.cors_origins)
-    return HttpServerSpan(guarded)  # the HTTP server span, path only (no query string)
+    # The HTTP server span (path only, no query string) and the request duration metric.
+    return HttpServerSpan(guarded, routes=frozenset(
+        r.path for r in app.routes if isinstance(r, Route) and "{" not in r.path))
 
 
 def limits_from(settings: Settings) -> Limits:

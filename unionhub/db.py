@@ -9,6 +9,7 @@ from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
 
+from unionhub.db_connection import GuardedConnection, release_checked
 from unionhub.domains import DOMAINS, migrations_module, models_module
 from unionhub.settings import Settings, get_settings
 
@@ -32,9 +33,12 @@ def tortoise_config(settings: Settings | None = None) -> dict[str, Any]:
         if connection["engine"] == "tortoise.backends.asyncpg":
             # asyncpg resets every connection it takes back (advisory unlock, CLOSE ALL, UNLISTEN,
             # RESET ALL): a round trip after every query. We keep no session state (no LISTEN, no
-            # advisory or session settings; isolation is set inside transactions), and asyncpg
-            # still rolls back a transaction left open, so the reset is skipped.
-            credentials["reset"] = _keep_connection_as_is
+            # advisory or session settings; isolation is set inside transactions), so the reset
+            # only terminates a connection a failed statement or an open transaction left
+            # unusable (db_connection.py: asyncpg's "another operation is in progress" after an
+            # outage).
+            credentials["reset"] = release_checked
+            credentials["connection_class"] = GuardedConnection
     return {
         "connections": {"default": connection},
         "apps": {
@@ -48,10 +52,6 @@ def tortoise_config(settings: Settings | None = None) -> dict[str, Any]:
         "use_tz": True,
         "timezone": "UTC",
     }
-
-
-async def _keep_connection_as_is(_connection: Any) -> None:
-    return None
 
 
 async def init_db(settings: Settings | None = None) -> None:

@@ -79,3 +79,12 @@ class RateLimited(DomainError):
     @property
     def extensions(self) -> dict[str, object]:
         return {**super().extensions, "retryAfterSeconds": self.retry_after_seconds}
+
+
+class DependencyUnavailable(Exception):
+    """Something the platform depends on (a provider's API, a service) could not be reached or
+    refused for now: not the caller's mistake and not a bug. Raise it (or a subclass, naming
+    `dependency`) from a provider; an operation that fails with it answers SERVICE_UNAVAILABLE
+    with `retryable: true` (unionhub/outages.py)."""
+
+    dependency = "provider"

@@ -16,7 +16,10 @@ from collections.abc import Awaitable
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from unionhub import outages
+
 _INTERNAL_ERROR = b"Internal Server Error"
+_UNAVAILABLE = b"Service Unavailable"
 
 
 class GraphQLRoute:
@@ -40,10 +43,13 @@ class GraphQLRoute:
 
         try:
             await self.graphql_app(scope, receive, watch_start)
-        except Exception:
+        except Exception as exc:
             if not started:
-                await send({"type": "http.response.start", "status": 500, "headers": [
-                    (b"content-length", str(len(_INTERNAL_ERROR)).encode()),
+                # A dependency that could not be reached is an outage (503), not a bug.
+                status, body = ((503, _UNAVAILABLE) if outages.dependency_of(exc)
+                                else (500, _INTERNAL_ERROR))
+                await send({"type": "http.response.start", "status": status, "headers": [
+                    (b"content-length", str(len(body)).encode()),
                     (b"content-type", b"text/plain; charset=utf-8")]})
-                await send({"type": "http.response.body", "body": _INTERNAL_ERROR})
+                await send({"type": "http.response.body", "body": body})
             raise

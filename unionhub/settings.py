@@ -101,6 +101,13 @@ class Settings(BaseSettings):
     # With OTLP export on: 1 exports every trace; below 1, only slow (over the threshold above)
     # and failed traces, plus this share of the rest (observability/tail_export.py).
     trace_export_ratio: float = Field(default=1.0, ge=0.0, le=1.0)
+    # Metrics (issue 19): the MeterProvider, /metrics and OTLP export; false installs nothing.
+    metrics_enabled: bool = True
+    # Who may scrape /metrics: client addresses in these networks (JSON list), or any client
+    # sending `Authorization: Bearer <UNIONHUB_METRICS_TOKEN>` when that is set.
+    metrics_allowed_networks: list[str] = Field(default_factory=lambda: ["127.0.0.0/8", "::1/128"])
+    metrics_token: str | None = None
+    worker_metrics_port: int | None = None  # `unionhub worker`: /metrics on 127.0.0.1:<port>
 
     stripe_api_key: str = DEV_STRIPE_API_KEY
     stripe_api_base: str | None = None

@@ -15,7 +15,8 @@ from arq.worker import run_worker
 
 from unionhub import cache, db
 from unionhub.domains import check_domains_startup, close_domains
-from unionhub.jobs import PeriodicJob, periodic_jobs
+from unionhub.jobs import PeriodicJob, periodic_jobs, run_job
+from unionhub.observability import metrics_setup
 from unionhub.settings import get_settings
 
 
@@ -30,7 +31,7 @@ def _schedule(every_seconds: int) -> dict[str, Any]:
 
 def _cron(job: PeriodicJob) -> CronJob:
     async def run(_ctx: dict[str, Any]) -> None:
-        await job.run()
+        await run_job(job)
 
     run.__qualname__ = run.__name__ = job.name
     return cron(run, name=job.name, timeout=max(job.every_seconds, 60), **_schedule(job.every_seconds))
@@ -38,6 +39,8 @@ def _cron(job: PeriodicJob) -> CronJob:
 
 async def _startup(_ctx: dict[str, Any]) -> None:
     await db.init_db()
+    for job in periodic_jobs():  # their lag counts from now (unionhub.job.lag)
+        metrics_setup.job_scheduled(job.name, job.every_seconds)
 
 
 async def _shutdown(_ctx: dict[str, Any]) -> None:
@@ -51,6 +54,10 @@ def worker_settings() -> dict[str, Any]:
     if not settings.redis_url:
         raise SystemExit("unionhub worker needs REDIS_URL; the embedded mode runs jobs in the app")
     check_domains_startup(settings)
+    # Metrics over OTLP (the standard variables), and for scraping on the loopback port given.
+    metrics_setup.setup_metrics(f"{settings.service_name}-worker", enabled=settings.metrics_enabled)
+    if settings.metrics_enabled and settings.worker_metrics_port:
+        metrics_setup.serve_worker_metrics(settings.worker_metrics_port)
     return {
         "functions": [],
         "cron_jobs": [_cron(job) for job in periodic_jobs()],

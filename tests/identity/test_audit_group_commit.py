@@ -135,7 +135,7 @@ async def test_on_postgresql_batches_in_a_row_share_one_held_connection(factory:
     assert held.connection is first
     assert await AuditLog.filter(action=ACTION).count() == 2
     inserts = _audit_inserts(spans)
-    assert [s.name for s in inserts] == ["WITH", "WITH"]
+    assert [s.name for s in inserts] == ["INSERT audit_log", "INSERT audit_log"]
     attributes = inserts[0].attributes
     assert attributes["db.system"] == "postgresql" and attributes["db.name"]
     assert "$1" in attributes["db.statement"] and "member" not in attributes["db.statement"]

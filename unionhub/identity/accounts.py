@@ -12,7 +12,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
-from unionhub.errors import Conflict, InvalidCredentials, ValidationFailed
+from unionhub.errors import Conflict, InvalidCredentials, RateLimited, ValidationFailed
 from unionhub.identity import audit, lockout, sms_codes
 from unionhub.identity.crypto import blind_index, blind_indexes, decrypt, encrypt
 from unionhub.identity.display_names import default_display_name
@@ -28,6 +28,7 @@ from unionhub.identity.realname import validate_phone
 from unionhub.identity.revocation import publish
 from unionhub.identity.sessions import revoke_member_sessions
 from unionhub.identity.tokens import issue_access_token
+from unionhub.observability import metrics
 from unionhub.ratelimit import Rule, count
 from unionhub.settings import get_settings
 
@@ -112,7 +113,11 @@ async def login(phone: str, password: str, client_ip: str | None = None) -> Sess
     if client_ip:
         await count(ip_rule, client_ip)
     phone_key = phone.strip()
-    await lockout.ensure_allowed(phone_key, client_ip)
+    try:
+        await lockout.ensure_allowed(phone_key, client_ip)
+    except RateLimited:
+        metrics.SIGN_IN_FAILURES.add(1, {"reason": RateLimited.code})
+        raise
     member = None
     try:
         member = await Member.get_or_none(phone_bidx__in=phone_indexes(validate_phone(phone)))
@@ -123,6 +128,7 @@ async def login(phone: str, password: str, client_ip: str | None = None) -> Sess
         member.password_hash if member else None, password)
     if not ok or member is None:
         await lockout.record_failure(phone_key, client_ip, member.id if member else None)
+        metrics.SIGN_IN_FAILURES.add(1, {"reason": InvalidCredentials.code})
         raise InvalidCredentials("phone or password is wrong")
     await lockout.record_success(phone_key, client_ip)
     await member.fetch_related("cadre_org")

@@ -15,18 +15,18 @@ from __future__ import annotations
 import asyncio
 import contextvars
 from datetime import datetime
+from time import perf_counter
 from typing import Any
 
 import asyncpg
-from opentelemetry.trace import SpanKind, Status, StatusCode
 from tortoise import timezone
 from tortoise.queryset import QuerySet
 
 from unionhub.identity import audit_chain
 from unionhub.identity.models import AuditLog
+from unionhub.observability import metrics
 from unionhub.observability.context import current_trace_id
-from unionhub.observability.lean_span import start_lean_span
-from unionhub.observability.tracing import tracer
+from unionhub.observability.db_spans import connection_attributes, traced_query
 
 
 class AuditWriteTimeout(Exception):
@@ -133,7 +133,7 @@ class _HeldConnection:
     """PostgreSQL: one pool connection the group commit keeps while batches keep coming, and
     gives back after `IDLE_SECONDS` without one (or at shutdown, `release_held_connections`).
     A batch written while the held one is busy (over GROUP_MAX_ROWS) takes a pool connection
-    as before. The INSERT has the database span the Tortoise instrumentation would give it."""
+    as before. The INSERT has the same database span and duration metric as any other query."""
 
     IDLE_SECONDS = 1.0
 
@@ -159,17 +159,8 @@ class _HeldConnection:
                 await self.release()
                 self.connection = await db._pool.acquire()
                 self.pool = db._pool
-                self.attributes = _database_attributes(db)
-            span = start_lean_span(tracer(), sql.split(" ", 1)[0], kind=SpanKind.CLIENT,
-                                   attributes={**self.attributes, "db.statement": sql})
-            try:
-                rows = await self.connection.fetch(sql, *values)
-            except BaseException as exc:
-                if isinstance(exc, Exception) and span.is_recording():
-                    span.set_status(Status(StatusCode.ERROR))
-                raise
-            finally:
-                span.end()
+                self.attributes = connection_attributes(db)
+            rows = await traced_query(self.attributes, sql, self.connection.fetch(sql, *values))
         except BaseException:
             # Whatever state the connection is in now (an error, a cancelled statement), it
             # is not reused: closed here, the pool replaces it.
@@ -208,17 +199,6 @@ class _HeldConnection:
 _releasing: set[asyncio.Task[None]] = set()
 
 
-def _database_attributes(db: Any) -> dict[str, Any]:
-    """The attributes the Tortoise instrumentation puts on a PostgreSQL statement's span."""
-    attributes: dict[str, Any] = {"db.system": "postgresql"}
-    for attribute, name in (("db.name", "database"), ("db.user", "user"),
-                            ("net.peer.name", "host"), ("net.peer.port", "port")):
-        value = getattr(db, name, None)
-        if value:
-            attributes[attribute] = value
-    return attributes
-
-
 async def release_held_connections() -> None:
     """Gives the group commits' held connections back to the pool: before the pool closes
     (shutdown, tests), which would otherwise wait for them."""
@@ -240,6 +220,7 @@ class _GroupCommit:
         self.rows: list[ReadRow] = []
         self.waiters: list[asyncio.Future[None]] = []
         self.context: contextvars.Context | None = None  # the batch's first caller's (trace)
+        self.first_queued = 0.0  # perf_counter() when the batch's first row queued
         self.scheduled = False
         self.in_flight = 0
         self.tasks: set[asyncio.Task[None]] = set()
@@ -249,6 +230,7 @@ class _GroupCommit:
         waiter: asyncio.Future[None] = self.loop.create_future()
         if not self.waiters:
             self.context = contextvars.copy_context()
+            self.first_queued = perf_counter()
         self.rows.extend(rows)
         self.waiters.append(waiter)
         if len(self.rows) >= GROUP_MAX_ROWS:
@@ -266,7 +248,8 @@ class _GroupCommit:
         self.rows, self.waiters, self.context = [], [], None
         self.in_flight += 1
         # Run in the first caller's context: the INSERT's span joins that request's trace.
-        task = self.loop.create_task(self._commit(rows, waiters), context=context)
+        task = self.loop.create_task(self._commit(rows, waiters, self.first_queued),
+                                     context=context)
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
@@ -280,9 +263,12 @@ class _GroupCommit:
             raise AuditWriteTimeout(
                 f"audit rows not written within {WRITE_TIMEOUT_SECONDS} s") from exc
 
-    async def _commit(self, rows: list[ReadRow], waiters: list[asyncio.Future[None]]) -> None:
+    async def _commit(self, rows: list[ReadRow], waiters: list[asyncio.Future[None]],
+                      first_queued: float) -> None:
         try:
             await self._write(rows)
+            metrics.AUDIT_BATCH_SIZE.record(len(rows))
+            metrics.AUDIT_BATCH_WAIT.record(perf_counter() - first_queued)
         except Exception as exc:  # every read in the batch fails with it
             for waiter in waiters:
                 if not waiter.done():

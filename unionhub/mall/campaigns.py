@@ -24,6 +24,7 @@ from unionhub.identity.access import Principal, require_scope
 from unionhub.identity.lookup import count_verified_members, verified_member_ids
 from unionhub.identity.orgs import get_union
 from unionhub.mall.models import CampaignKind, Category, Voucher, VoucherCampaign, VoucherStatus
+from unionhub.observability import metrics
 
 MAX_VALID_DAYS = 366
 MAX_VOUCHERS = 10_000_000  # per campaign: a whole province twice over
@@ -219,6 +220,8 @@ async def continue_grant(campaign_id: int, *, time_budget_s: float = 30.0,
     while not done:  # at least one batch per call, then as many as the time allows
         n, done = await _grant_batch(campaign_id, batch_size)
         granted += n
+        if n:
+            metrics.VOUCHERS_GRANTED.add(n)
         if time.monotonic() >= deadline:
             break
     return GrantProgress(campaign=await VoucherCampaign.get(id=campaign_id), granted=granted,

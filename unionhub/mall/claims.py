@@ -32,6 +32,7 @@ from unionhub.identity.lookup import MemberRecord, get_record
 from unionhub.mall import sql
 from unionhub.mall.campaigns import voucher_valid_until
 from unionhub.mall.models import CampaignKind, Voucher, VoucherCampaign, VoucherStatus
+from unionhub.observability import metrics
 
 BATCH_MAX = 64
 TERMS_TTL_SECONDS = 5.0
@@ -93,6 +94,7 @@ async def claim_voucher(member_id: int, campaign_id: int,
         if isinstance(outcome, Exception):
             raise outcome
         if outcome is not _RETRY:
+            metrics.VOUCHERS_CLAIMED.add(1)
             return outcome
     raise Conflict("too many simultaneous claims; try again", field="campaignId",
                    code="CLAIM_CONTENDED")

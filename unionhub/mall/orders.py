@@ -35,6 +35,7 @@ from unionhub.mall.models import (
     Voucher,
     VoucherStatus,
 )
+from unionhub.observability import metrics
 
 
 def address_of(order: Order) -> Address:
@@ -108,6 +109,7 @@ async def cancel(order: Order, actor_id: int | None, reason: str) -> bool:
             return False
         await release_stock(order)
         await _release_voucher(order)
+    metrics.ORDERS_CANCELLED.add(1, {"reason": reason})
     return True
 
 
@@ -147,6 +149,10 @@ async def mark_paid(order: Order, actor_id: int | None, method: str) -> bool:
         await Voucher.filter(id=order.voucher_id, order_id=order.id,
                              status=VoucherStatus.LOCKED).update(status=VoucherStatus.USED,
                                                                  used_at=utcnow())
+    # Counted at the transition, inside the caller's transaction (a rollback after it, rare,
+    # would leave the count one ahead).
+    metrics.ORDERS_PAID.add(1, {"method": str(method)})
+    metrics.PAYMENT_AMOUNT.add(order.payable_fen, {"direction": "paid", "method": str(method)})
     return True
 
 
@@ -193,11 +199,21 @@ async def mark_refunded(order: Order, actor_id: int | None, kind: str = "REFUNDE
     if await transition(order, (OrderStatus.PAID,), OrderStatus.REFUNDED, kind, actor_id,
                          refunded_at=now):
         await release_stock(order)
+        _count_refund(order, kind)
         return True
     if not after_shipping:
         return False
-    return await transition(order, (OrderStatus.SHIPPED, OrderStatus.COMPLETED),
+    moved = await transition(order, (OrderStatus.SHIPPED, OrderStatus.COMPLETED),
                              OrderStatus.REFUNDED, kind, actor_id, refunded_at=now)
+    if moved:
+        _count_refund(order, kind)
+    return moved
+
+
+def _count_refund(order: Order, kind: str) -> None:
+    method = str(order.payment_method or "unknown")
+    metrics.ORDERS_REFUNDED.add(1, {"kind": kind})
+    metrics.PAYMENT_AMOUNT.add(order.payable_fen, {"direction": "refunded", "method": method})
 
 
 def check_refund_allowed(principal: Principal, order: Order) -> None:

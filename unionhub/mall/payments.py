@@ -56,6 +56,7 @@ from unionhub.mall.providers.base import (
     RefundRefused,
     refund_number,
 )
+from unionhub.observability import metrics
 from unionhub.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -312,6 +313,7 @@ async def request_refund(payment_id: int, reason: str | None = None) -> bool:
     if provider is None:
         log.error("payment %s is due a refund from %s, which is not configured",
                   payment.id, payment.provider)
+        metrics.REFUNDS_FAILED.add(1, {"provider": payment.provider, "reason": "not_configured"})
         return False
     try:
         result = await provider.refund(payment, reason)
@@ -323,6 +325,7 @@ async def request_refund(payment_id: int, reason: str | None = None) -> bool:
         return False
     except ProviderUnavailable:
         log.warning("refund of payment %s not accepted by %s yet", payment.id, payment.provider)
+        metrics.REFUNDS_FAILED.add(1, {"provider": payment.provider, "reason": "unavailable"})
         return False
     await Payment.filter(id=payment.id, refund_ref__isnull=True).update(
         refund_ref=result.refund_ref)

@@ -39,6 +39,7 @@ from unionhub.mall.models import (
     VoucherStatus,
 )
 from unionhub.mall.orders import Address, record_event
+from unionhub.observability import metrics
 from unionhub.settings import get_settings
 
 PAYMENT_WINDOW = timedelta(minutes=30)
@@ -137,8 +138,10 @@ async def place_order(principal: Principal, *, items: list[ItemSpec], address: A
     fingerprint = idempotency.fingerprint(
         [(i.sku_id, i.quantity) for i in items], address.__dict__, voucher_id, for_union_id)
     try:
-        return await _place(principal, member_id, key, fingerprint, items, address, voucher_id,
-                            for_union_id, record)
+        order = await _place(principal, member_id, key, fingerprint, items, address, voucher_id,
+                             for_union_id, record)
+        metrics.ORDERS_PLACED.add(1)
+        return order
     except (DomainError, IntegrityError):
         # A replayed key fails here (at the latest on the unique key), so a new order costs
         # no look-up beforehand; the replay answers with the order its key made, if it asks

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextvars import ContextVar
+from time import perf_counter
 from typing import Any
 
 from opentelemetry import propagate
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 
+from unionhub.observability.metrics import HTTP_SERVER_DURATION
 from unionhub.observability.slow_operations import OPERATION_ATTRIBUTE
 from unionhub.observability.tracing import active_span, slow_operation_recorder
 
@@ -34,6 +36,10 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 # Headers the propagators read (W3C trace context and baggage, the SDK's default): only these
 # are copied out of a request's headers.
 _PROPAGATION_HEADERS = frozenset((b"traceparent", b"tracestate", b"baggage"))
+# A metric label takes the known methods only (the semantic conventions' `_OTHER` for the rest):
+# a client chooses the method, and each label value is a series.
+_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT",
+                      "TRACE"))
 
 
 # The GraphQL request's server span until an operation claims it (a one-slot list, so that it is
@@ -75,47 +81,59 @@ def _attributes(scope: Scope) -> dict[str, Any]:
 
 
 class HttpServerSpan:
-    def __init__(self, app: ASGIApp, operation_path: str | None = "/graphql") -> None:
+    """Also records `http.server.request.duration` for every request, traced or not, by
+    method, route (one of `routes`, else "other": a path is not a bounded label) and status."""
+
+    def __init__(self, app: ASGIApp, operation_path: str | None = "/graphql",
+                 routes: frozenset[str] = frozenset()) -> None:
         self.app = app
         self.operation_path = operation_path
+        self.routes = routes | {operation_path} if operation_path else routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = perf_counter()
         carrier = {name.decode("latin-1"): value.decode("latin-1")
                    for name, value in scope.get("headers") or () if name in _PROPAGATION_HEADERS}
         parent = propagate.extract(carrier) if carrier else None
-        name = f"{scope.get('method', 'HTTP')} {scope.get('path', '')}"
+        path = scope.get("path", "")
+        method = scope.get("method", "HTTP")
+        name = f"{method} {path}"
         attributes = _attributes(scope)
-        is_operation = scope.get("path") == self.operation_path
+        is_operation = path == self.operation_path
         if is_operation:  # the slow-operation recorder watches it from its start
             attributes[OPERATION_ATTRIBUTE] = True
+        status = [500]  # what the client got: 500 unless a response started
         with active_span(name, context=parent, kind=SpanKind.SERVER,
                          attributes=attributes) as span:
             token = _unclaimed.set([span]) if is_operation else None
             try:
-                await self._call(span, scope, receive, send)
+                await self._call(span, scope, receive, send, status)
             finally:
                 if token is not None:
                     _unclaimed.reset(token)
+                HTTP_SERVER_DURATION.record(perf_counter() - started, (
+                    method if method in _METHODS else "_OTHER",
+                    path if path in self.routes else "other", status[0]))
         recorder = slow_operation_recorder()
         if recorder.pending:  # after the response: a slow record costs the caller nothing
             await recorder.flush()
 
-    async def _call(self, span: Span, scope: Scope, receive: Receive, send: Send) -> None:
-        if not span.is_recording():  # sampled out: nothing to add to the span
-            await self.app(scope, receive, send)
-            return
+    async def _call(self, span: Span, scope: Scope, receive: Receive, send: Send,
+                    status: list[int]) -> None:
+        recording = span.is_recording()  # sampled out: nothing to add to the span
 
         def send_and_record(message: Message) -> Awaitable[None]:
             # A plain function handing back the server's own awaitable: no coroutine of its
             # own per message.
             if message["type"] == "http.response.start":
-                status = message["status"]
-                span.set_attribute("http.status_code", status)
-                if status >= 500:
-                    span.set_status(Status(StatusCode.ERROR))
+                code = status[0] = message["status"]
+                if recording:
+                    span.set_attribute("http.status_code", code)
+                    if code >= 500:
+                        span.set_status(Status(StatusCode.ERROR))
             return send(message)
 
         await self.app(scope, receive, send_and_record)

@@ -75,11 +75,11 @@ class LeanSpan(trace.Span, ReadableSpan):
         self._status = _UNSET
         self._start_time = time_ns()
         self._end_time: int | None = None
-        # The (name, duration ns) of the operation's finished descendants, one list shared by
-        # the operation span and every lean span under it: a child adds itself at its end,
+        # The (name, duration ns, attributes) of the operation's finished descendants, one list
+        # shared by the operation span and every lean span under it: a child adds itself at its end,
         # without the recorder looking it up per span (in place, that lookup cost more than
         # the span). None outside an operation.
-        self._children: list[tuple[str, int]] | None = None
+        self._children: list[Child] | None = None
         self._operation = False  # a GraphQL operation's span (OPERATION_ATTRIBUTE at start)
 
     # --- trace.Span ------------------------------------------------------------------------
@@ -158,7 +158,7 @@ class LeanSpan(trace.Span, ReadableSpan):
         self._events = tuple(self._events) if self._events else ()
         self._links = tuple(self._links) if self._links else ()
         if self._children is not None and not self._operation:
-            add_child(self._children, self._name, self._end_time - self._start_time)
+            add_child(self._children, self._name, self._end_time - self._start_time, self._attrs)
         tracer.span_processor.on_end(self)
 
     # --- what span processors read at `on_start` (the SDK hands them its span there) -----
@@ -238,22 +238,24 @@ class LeanSpan(trace.Span, ReadableSpan):
 
 
 _CHILDREN_KEPT = 5  # the slowest children a slow-operation record names
+# A finished child: name, duration (ns), its attributes (the span's own frozen mapping, not a copy)
+Child = tuple[str, int, Mapping[str, Any] | None]
 
 
-def _duration(child: tuple[str, int]) -> int:
+def _duration(child: Child) -> int:
     return child[1]
 
 
-def add_child(children: list[tuple[str, int]], name: str, duration_ns: int) -> None:
+def add_child(children: list[Child], name: str, duration_ns: int, attributes: Any = None) -> None:
     """A finished span joins its operation's list, which stays bounded on operations with
     many spans (the slowest are kept)."""
-    children.append((name, duration_ns))
+    children.append((name, duration_ns, attributes))
     if len(children) > 4 * _CHILDREN_KEPT:
         children.sort(key=_duration, reverse=True)
         del children[_CHILDREN_KEPT:]
 
 
-def slowest_children(children: list[tuple[str, int]]) -> list[tuple[str, int]]:
+def slowest_children(children: list[Child]) -> list[Child]:
     """What a slow-operation record names: the slowest children, slowest first."""
     return sorted(children, key=_duration, reverse=True)[:_CHILDREN_KEPT]
 

@@ -7,8 +7,10 @@ its attributes one locked call at a time, and rebuilt the connection's attribute
 pool's settings on every command. Here a span starts with all its attributes in one dict, the
 connection's part computed once per pool, and is never made current.
 
-The spans are the instrumentation's: the name is the command (or a pipeline's commands joined
-by spaces), kind CLIENT, the same attribute names (`db.system`, `db.statement`,
+The spans are the instrumentation's, except a pipeline's name: the name is the command, or for
+a pipeline `pipeline` and its commands in short, each with its count (`pipeline SET×3 EXPIRE`,
+not `SET SET SET EXPIRE`, which grew with the pipeline and read as many commands), kind
+CLIENT, the same attribute names (`db.system`, `db.statement`,
 `db.redis.database_index`, `db.redis.args_length` / `db.redis.pipeline_length`,
 `net.peer.name`, `net.peer.port`, `net.transport`), exceptions recorded with an ERROR status.
 The statement is sanitised as the instrumentation's `sanitize_query=True` does it (the command
@@ -19,12 +21,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
+from time import perf_counter
 from typing import Any
 
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from redis.asyncio.client import Pipeline, Redis
 
 from unionhub.observability.lean_span import start_lean_span
+from unionhub.observability.metrics import DB_OPERATION_DURATION
 from unionhub.observability.tracing import tracer
 
 _STATEMENT_MAX = 1000
@@ -65,9 +69,19 @@ def _command_name(command: Any) -> str:
     return str(args[0]) if args else ""
 
 
-async def _traced(name: str, attributes: dict[str, Any], call: Awaitable[Any]) -> Any:
+def pipeline_name(commands: list[str]) -> str:
+    """`pipeline SET×3 EXPIRE`: each command once, in order of first use, with its count."""
+    counts: dict[str, int] = {}
+    for command in commands:
+        counts[command] = counts.get(command, 0) + 1
+    return " ".join(["pipeline", *(f"{c}×{n}" if n > 1 else c for c, n in counts.items())])
+
+
+async def _traced(name: str, attributes: dict[str, Any], call: Awaitable[Any],
+                  operation: str | None = None) -> Any:
     # Started when awaited (not when called): a command built but never awaited leaves no span.
     span = start_lean_span(tracer(), name, kind=SpanKind.CLIENT, attributes=attributes)
+    started = perf_counter()
     try:
         return await call
     except BaseException as exc:
@@ -76,6 +90,8 @@ async def _traced(name: str, attributes: dict[str, Any], call: Awaitable[Any]) -
             span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
         raise
     finally:
+        DB_OPERATION_DURATION.record(perf_counter() - started,
+                                     ("redis", operation or name, None))
         span.end()
 
 
@@ -98,8 +114,8 @@ def _pipeline_wrapper(original: Callable[..., Awaitable[Any]]) -> Callable[..., 
         attributes = {**_attributes_of(self.connection_pool),
                       "db.statement": "\n".join(_statement(_command_args(c)) for c in stack),
                       "db.redis.pipeline_length": len(stack)}
-        name = " ".join(_command_name(c) for c in stack) or "redis"
-        return _traced(name, attributes, original(self, *args, **kwargs))
+        name = pipeline_name([_command_name(c) for c in stack]) if stack else "redis"
+        return _traced(name, attributes, original(self, *args, **kwargs), "pipeline")
 
     execute.unionhub_traced = True  # type: ignore[attr-defined]
     return execute

@@ -4,8 +4,9 @@ A span processor watches operation spans (marked `unionhub.operation`). While an
 in flight it keeps its trace's finished child spans; when the operation ends over the
 threshold, a record (trace id, name, duration, slowest children) is queued. `flush` moves the
 queue into a Redis sorted set scored by duration and trimmed to the slowest `kept`, so every
-process of every subgraph shares one list. Span names and durations only: no attributes, so no
-personal data.
+process of every subgraph shares one list. Span names and durations, and of each child's
+attributes only the safe ones (`SAFE_ATTRIBUTES`: a database span's operation, table and row
+count), never a statement or a value, so no personal data.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from opentelemetry.context import Context
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
@@ -22,6 +24,7 @@ from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
 from unionhub.cache import get_redis, safe
 from unionhub.observability.lean_span import (
     OPERATION_ATTRIBUTE,
+    Child,
     LeanSpan,
     add_child,
     slowest_children,
@@ -35,6 +38,25 @@ _TRACKED_TRACES_MAX = 10_000
 class SlowSpan:
     name: str
     duration_ms: float
+    operation: str | None = None  # db.operation.name
+    table: str | None = None  # db.collection.name
+    row_count: int | None = None  # db.response.returned_rows
+
+    @classmethod
+    def of(cls, child: Child) -> SlowSpan:
+        name, duration_ns, attributes = child
+        safe: dict[str, Any] = {}
+        if attributes:
+            for key, field_name in SAFE_ATTRIBUTES.items():
+                value = attributes.get(key)
+                if value is not None:
+                    safe[field_name] = value
+        return cls(name=name, duration_ms=round(duration_ns / 1e6, 3), **safe)
+
+
+# The attributes a record keeps: names and counts, never statements or values.
+SAFE_ATTRIBUTES = {"db.operation.name": "operation", "db.collection.name": "table",
+                   "db.response.returned_rows": "row_count"}
 
 
 @dataclass
@@ -68,7 +90,7 @@ class SlowOperationRecorder(SpanProcessor):
         self.threshold_ms = threshold_ms
         self.kept = kept
         # trace id -> (the operation span's id, its finished children): for non-lean spans
-        self._children: dict[int, tuple[int, list[tuple[str, int]]]] = {}
+        self._children: dict[int, tuple[int, list[Child]]] = {}
         self._lock = threading.Lock()
         self.pending: deque[SlowOperationRecord] = deque(maxlen=1000)
 
@@ -97,7 +119,8 @@ class SlowOperationRecorder(SpanProcessor):
         if context.span_id != operation_id:
             if type(span) is not LeanSpan:  # (a lean span has added itself)
                 with self._lock:
-                    add_child(children, span.name, span.end_time - span.start_time)
+                    add_child(children, span.name, span.end_time - span.start_time,
+                              span.attributes)
             return
         self._children.pop(context.trace_id, None)
         duration_ns = span.end_time - span.start_time
@@ -107,8 +130,7 @@ class SlowOperationRecorder(SpanProcessor):
             self.pending.append(SlowOperationRecord(
                 trace_id=format(context.trace_id, "032x"), operation_name=span.name,
                 duration_ms=round(duration_ns / 1e6, 3), at=time.time(),
-                slowest_spans=[SlowSpan(name=n, duration_ms=round(d / 1e6, 3))
-                               for n, d in slowest],
+                slowest_spans=[SlowSpan.of(child) for child in slowest],
             ))
 
     async def flush(self) -> None:

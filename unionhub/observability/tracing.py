@@ -1,27 +1,29 @@
 """OpenTelemetry set-up: one TracerProvider per process.
 
 Spans: the HTTP request (`http_span.HttpServerSpan`), the GraphQL operation (our schema
-extension), the hot-path resolvers (`traced`), every database query (Tortoise instrumentation, both backends)
-and every Redis command. OTLP export switches on with the standard OTEL_EXPORTER_OTLP_*
-variables; sampling follows OTEL_TRACES_SAMPLER (the SDK reads it).
+extension), the hot-path resolvers (`traced`), every database query (db_spans, both backends)
+and every Redis command. Export follows OTEL_TRACES_EXPORTER (`otlp`, the default, when an
+OTEL_EXPORTER_OTLP_* endpoint is set; `console`: one JSON line per span on stdout; `none`; or
+a comma-separated list); sampling follows OTEL_TRACES_SAMPLER (the SDK reads it).
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Awaitable, Callable
 from typing import ParamSpec, TypeVar
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
-from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
 from opentelemetry.trace import SpanKind
 from opentelemetry.util.types import Attributes
 
-from unionhub.observability.lean_span import CurrentSpan, LeanTracerProvider, start_lean_span
+from unionhub.observability.lean_span import CurrentSpan, start_lean_span
 from unionhub.observability.slow_operations import SlowOperationRecorder
 from unionhub.observability.tail_export import TailExportProcessor
 
@@ -56,8 +58,7 @@ def build_provider(service_name: str, slow_threshold_ms: float, slow_kept: int,
     provider = TracerProvider(resource=Resource.create({SERVICE_NAME: service_name}))
     recorder = SlowOperationRecorder(threshold_ms=slow_threshold_ms, kept=slow_kept)
     provider.add_span_processor(recorder)
-    exporter = otlp_exporter_from_env()
-    if exporter is not None:
+    for exporter in exporters_from_env():
         export: SpanProcessor = BatchSpanProcessor(exporter)
         if export_ratio < 1.0:
             export = TailExportProcessor(export, slow_threshold_ms, export_ratio)
@@ -65,12 +66,38 @@ def build_provider(service_name: str, slow_threshold_ms: float, slow_kept: int,
     return provider, recorder
 
 
+def _json_line(span: ReadableSpan) -> str:
+    return span.to_json(indent=None) + "\n"
+
+
+def exporters_from_env() -> list[SpanExporter]:
+    """The exporters OTEL_TRACES_EXPORTER names (comma-separated; `otlp` when unset):
+    `otlp` (see `otlp_exporter_from_env`), `console` (a JSON line per span on stdout, for a
+    site without a collector), `none`. An unknown name stops the process with its name."""
+    names = [n.strip().lower() for n in
+             os.environ.get("OTEL_TRACES_EXPORTER", "otlp").split(",") if n.strip()]
+    exporters: list[SpanExporter] = []
+    for name in names:
+        if name == "none":
+            return []
+        if name == "console":
+            exporters.append(ConsoleSpanExporter(out=sys.stdout, formatter=_json_line))
+        elif name == "otlp":
+            otlp = otlp_exporter_from_env()
+            if otlp is not None:
+                exporters.append(otlp)
+        else:
+            raise SystemExit(f"OTEL_TRACES_EXPORTER: unknown exporter {name!r} "
+                             "(otlp, console or none)")
+    return exporters
+
+
 def otlp_exporter_from_env() -> SpanExporter | None:
     """The OTLP exporter the standard variables ask for, or None when no endpoint is set (or
     OTEL_TRACES_EXPORTER=none). gRPC by default; `http/protobuf` selects the HTTP exporter.
     The exporter reads its endpoint, headers and timeout from the same variables itself."""
     env = os.environ
-    if env.get("OTEL_TRACES_EXPORTER", "").strip().lower() == "none":
+    if "none" in env.get("OTEL_TRACES_EXPORTER", "").strip().lower().split(","):
         return None
     if not (env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_ENDPOINT")):
         return None
@@ -84,15 +111,12 @@ def otlp_exporter_from_env() -> SpanExporter | None:
 
 
 def _instrument_libraries(provider: TracerProvider) -> None:
-    from opentelemetry.instrumentation.tortoiseorm import TortoiseORMInstrumentor
-
-    from unionhub.observability import redis_spans
+    from unionhub.observability import db_spans, redis_spans
 
     # Redis spans carry the command name and argument count only: no values, so no personal data.
     redis_spans.instrument()
-    # Statements only, never their parameters (they may hold personal data); lean spans.
-    TortoiseORMInstrumentor().instrument(capture_parameters=False,
-                                         tracer_provider=LeanTracerProvider(provider))
+    # Statements only (values replaced), never their parameters; `<operation> <table>`.
+    db_spans.instrument()
 
 
 def add_span_processor(processor: SpanProcessor) -> None:

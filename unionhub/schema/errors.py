@@ -9,6 +9,7 @@ from typing import TypeVar
 import strawberry
 from graphql import GraphQLError
 
+from unionhub import outages
 from unionhub.errors import AccessDenied, DomainError, NotAuthenticated
 
 log = logging.getLogger("unionhub.graphql")
@@ -52,5 +53,9 @@ def is_expected(error: GraphQLError) -> bool:
 def log_unexpected(errors: list[GraphQLError]) -> None:
     for error in errors:
         if not is_expected(error):
+            dependency = outages.dependency_of(error.original_error)
+            if dependency is not None:  # an outage: one warning per outage, no traceback
+                outages.report(dependency, error.original_error)
+                continue
             # The exception and its traceback, but never the variables (personal data).
             log.error("unexpected error at %s", error.path, exc_info=error.original_error)

@@ -293,6 +293,10 @@ class UnionPayload:
 class SlowSpan:
     name: str
     duration_ms: float
+    # A database span's safe attributes (never the statement or a value); null otherwise.
+    operation: str | None = None
+    table: str | None = None
+    row_count: int | None = None
 
 
 @strawberry.type
@@ -309,7 +313,9 @@ class SlowOperation:
 
         return cls(trace_id=r.trace_id, operation_name=r.operation_name,
                    duration_ms=r.duration_ms, at=datetime.fromtimestamp(r.at, UTC),
-                   slowest_spans=[SlowSpan(name=s.name, duration_ms=s.duration_ms)
+                   slowest_spans=[SlowSpan(name=s.name, duration_ms=s.duration_ms,
+                                           operation=s.operation, table=s.table,
+                                           row_count=s.row_count)
                                   for s in r.slowest_spans])
 
 

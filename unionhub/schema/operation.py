@@ -16,6 +16,7 @@ import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from time import perf_counter
 from typing import Any, ClassVar
 
 from graphql import (
@@ -41,6 +42,7 @@ from unionhub.observability.http_span import claim_operation_span
 from unionhub.observability.lean_span import CurrentSpan
 from unionhub.observability.slow_operations import OPERATION_ATTRIBUTE
 from unionhub.observability.tracing import active_span, slow_operation_recorder
+from unionhub.outages import outage_error
 from unionhub.schema.compiled import CompiledOperation, compile_operation
 from unionhub.schema.errors import is_expected
 from unionhub.schema.limits import (
@@ -51,6 +53,7 @@ from unionhub.schema.limits import (
     remember,
     strip_suggestions,
 )
+from unionhub.schema.operation_metrics import OperationNames, record_operation
 from unionhub.schema.persisted import resolve_persisted
 
 _OPERATION_ATTRIBUTES = {OPERATION_ATTRIBUTE: True}
@@ -74,6 +77,8 @@ class OperationConfig:
     # Compiled operations by (operation text, operation name); None: graphql-core runs it.
     compiled: dict[tuple[str, str | None], CompiledOperation | None] = field(
         default_factory=dict, compare=False)
+    # Operation names as metric labels (bounded: schema/operation_metrics.py).
+    names: OperationNames = field(default_factory=lambda: OperationNames({}), compare=False)
 
 
 def operation_config(limits: Limits, production: bool, manifest: dict[str, str],
@@ -83,7 +88,8 @@ def operation_config(limits: Limits, production: bool, manifest: dict[str, str],
     if production:
         extra.append(NoSchemaIntrospectionCustomRule)
     return OperationConfig(limits=limits, manifest=manifest, safelist_only=safelist_only,
-                           production=production, rules=(*specified_rules, *extra))
+                           production=production, rules=(*specified_rules, *extra),
+                           names=OperationNames(manifest))
 
 
 @lru_cache(maxsize=OPERATION_CACHE_SIZE)
@@ -106,6 +112,9 @@ def _validate(schema: Any, query: str, document: DocumentNode,
 def _mask(error: GraphQLError) -> GraphQLError:
     if is_expected(error):
         return error
+    outage = outage_error(error)  # SERVICE_UNAVAILABLE, retryable: no internals either
+    if outage is not None:
+        return outage
     return GraphQLError(message=MASKED_MESSAGE, nodes=error.nodes, source=error.source,
                         positions=error.positions, path=error.path, original_error=None)
 
@@ -162,8 +171,10 @@ class OperationPipeline(SchemaExtension):
     _cost: int | None = None
     _span: CurrentSpan | None = None
     _adopted: Span | None = None
+    _started = 0.0
 
     async def begin(self) -> None:
+        self._started = perf_counter()
         ctx = self.execution_context
         config = self.config
         # Over HTTP the request's server span is the operation span (one span fewer); run
@@ -190,7 +201,9 @@ class OperationPipeline(SchemaExtension):
         adopted, self._adopted = self._adopted, None
         if scope is None and adopted is None:
             return
+        ctx = self.execution_context
         if exc is not None:  # the result was never built: the span records the exception
+            self._record_metrics(ctx, None, exc)
             if scope is not None:
                 scope.__exit__(type(exc), exc, exc.__traceback__)
             elif (isinstance(exc, Exception) and not isinstance(exc, _ANSWERED_BY_HTTP)
@@ -200,13 +213,12 @@ class OperationPipeline(SchemaExtension):
                 # hold anything.
                 adopted.set_status(Status(StatusCode.ERROR, type(exc).__name__))
             return
-        ctx = self.execution_context
         _finish_errors(ctx.result, self.config.production)
         span = adopted if adopted is not None else scope.span
+        result = ctx.result
+        name, attributes = self._record_metrics(ctx, result, None)
         if span.is_recording():
-            name, attributes = self._span_naming(ctx)
             span.update_name(name)
-            result = ctx.result
             if result is not None and getattr(result, "errors", None):
                 attributes = {**attributes, "graphql.errors": len(result.errors)}
             span.set_attributes(attributes)
@@ -216,6 +228,18 @@ class OperationPipeline(SchemaExtension):
         recorder = slow_operation_recorder()
         if recorder.pending:
             await recorder.flush()
+
+    def _record_metrics(self, ctx: Any, result: Any, exc: BaseException | None,
+                        ) -> tuple[str, dict[str, Any]]:
+        naming = self._span_naming(ctx)
+        attributes = naming[1]
+        errors = getattr(result, "errors", None) if exc is None else [GraphQLError(
+            MASKED_MESSAGE, extensions={"code": "BAD_REQUEST" if isinstance(
+                exc, _ANSWERED_BY_HTTP) else "INTERNAL_SERVER_ERROR"})]
+        record_operation(self.config.names, attributes["graphql.operation.type"],
+                         attributes["graphql.operation.name"], perf_counter() - self._started,
+                         errors, MASKED_MESSAGE)
+        return naming
 
     def _span_naming(self, ctx: Any) -> tuple[str, dict[str, Any]]:
         """The operation span's name and attributes, computed once per operation text."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from starlette.responses import Response
 
-from unionhub.errors import Conflict
+from unionhub.errors import Conflict, DependencyUnavailable
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -95,7 +95,7 @@ class InvalidNotification(Exception):
     message is for our logs and never includes the body."""
 
 
-class ProviderUnavailable(Exception):
+class ProviderUnavailable(DependencyUnavailable):
     """The provider could not be reached or refused the call; a job will ask again."""
 
 

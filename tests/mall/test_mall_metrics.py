@@ -1,0 +1,44 @@
+"""The mall's business counters (issue 19): orders placed, paid, cancelled; vouchers claimed;
+money paid by method. Counted by the domain functions, read from the in-memory reader."""
+
+from __future__ import annotations
+
+from tests.mall.conftest import allocate, approve, claim, create_campaign, place
+from tests.mall.test_orders import CANCEL
+from tests.metrics_helpers import total
+
+
+async def test_order_and_voucher_counters(gql, factory, mall):
+    tree = await factory.tree()
+    member = await factory.account()
+    cadre = await factory.cadre(tree.counties["A"])
+    counters = {
+        "placed": ("unionhub.mall.orders.placed", {}),
+        "cancelled": ("unionhub.mall.orders.cancelled", {"reason": "BY_MEMBER"}),
+        "paid": ("unionhub.mall.orders.paid", {"method": "UNION_FUNDS"}),
+        "money": ("unionhub.mall.payment.amount", {"direction": "paid", "method": "UNION_FUNDS"}),
+        "claimed": ("unionhub.mall.vouchers.claimed", {}),
+    }
+    before = {k: total(*v) for k, v in counters.items()}
+
+    province = await factory.cadre(tree.province)
+    campaign = await create_campaign(gql, province, str(tree.province.id))
+    await claim(gql, member, campaign["id"])
+    order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
+    cancelled = await gql(CANCEL, {"input": {"orderId": order["id"]}}, token=member.token)
+    assert cancelled.data["cancelOrder"]["order"]["status"] == "CANCELLED"
+    # A union-funds bulk order is paid by a second cadre's approval (maker and checker).
+    union = tree.grassroots["A"][0]
+    await allocate(gql, cadre, union.id, 100_000)
+    bought = (await place(gql, cadre, [(mall.sku_id, 2)], for_union_id=str(union.id)))["order"]
+    paid = await approve(gql, await factory.cadre(tree.counties["A"]), bought["id"])
+    assert paid["errors"] == [] and paid["order"]["status"] == "PAID"
+    # A replayed cancel changes nothing and counts nothing.
+    await gql(CANCEL, {"input": {"orderId": order["id"]}}, token=member.token)
+
+    after = {k: total(*v) for k, v in counters.items()}
+    assert after["placed"] == before["placed"] + 2
+    assert after["cancelled"] == before["cancelled"] + 1
+    assert after["paid"] == before["paid"] + 1
+    assert after["money"] == before["money"] + bought["payableFen"]
+    assert after["claimed"] == before["claimed"] + 1

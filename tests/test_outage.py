@@ -1,0 +1,120 @@
+"""Outages told apart from bugs (issue 19): with PostgreSQL stopped (a private cluster this
+test starts and stops, never the machine's own), requests answer SERVICE_UNAVAILABLE with
+`retryable: true` and no internals, HTTP 503 for clients accepting
+application/graphql-response+json, one log line per outage; and they recover when it returns.
+
+The session's database (PostgreSQL: these tests skip on SQLite) is swapped for the private
+cluster for the length of each test and put back after it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.pg_cluster import PrivateCluster
+from unionhub import cache, db, outages
+from unionhub.identity import orgs
+from unionhub.identity.audit import release_held_connections
+from unionhub.settings import get_settings
+
+ORDERS = "query Orders { myOrders { edges { node { id status } } } }"
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+@pytest.fixture
+async def private_db() -> AsyncIterator[PrivateCluster]:
+    if not db.is_postgres():
+        # Tortoise builds each model's queries for one dialect at start-up: a session on
+        # SQLite cannot lend its models to PostgreSQL for a test. CI runs on PostgreSQL.
+        pytest.skip("the outage tests swap one PostgreSQL for another: run on PostgreSQL")
+    try:
+        cluster = PrivateCluster()
+    except RuntimeError as exc:
+        pytest.skip(str(exc))
+    settings = get_settings().model_copy(update={"database_url": cluster.url})
+    await asyncio.to_thread(cluster.init)
+    await asyncio.to_thread(cluster.start)
+    await release_held_connections()
+    await db.close_db()
+    try:
+        await db.migrate(settings)
+        await db.init_db(settings)
+        await cache.get_redis().flushdb()
+        orgs.clear_union_cache()
+        outages._last_seen.clear()
+        yield cluster
+    finally:
+        await release_held_connections()
+        await db.close_db()
+        await asyncio.to_thread(cluster.destroy)
+        orgs.clear_union_cache()
+        await cache.get_redis().flushdb()
+        await db.init_db()
+
+
+async def _post(http, query: str, token: str, accept: str | None = None,
+                variables: dict | None = None):
+    headers = {"Authorization": f"Bearer {token}"}
+    if accept:
+        headers["Accept"] = accept
+    return await http.post("/graphql", json={"query": query, "variables": variables or {}},
+                           headers=headers)
+
+
+def _outage_errors(body: dict) -> list[dict]:
+    return [e for e in body.get("errors") or []
+            if e.get("extensions", {}).get("code") == "SERVICE_UNAVAILABLE"]
+
+
+async def test_requests_during_an_outage_are_retryable_and_recover(private_db, http, factory,
+                                                                   caplog):
+    member = await factory.account()
+    ok = await _post(http, ORDERS, member.token)
+    assert ok.status_code == 200 and "errors" not in ok.json()
+
+    await asyncio.to_thread(private_db.stop)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        answers = [await _post(http, ORDERS, member.token) for _ in range(5)]
+        strict = await _post(http, ORDERS, member.token, accept=GRAPHQL_RESPONSE)
+    for answer in answers:
+        assert answer.status_code == 200  # application/json: the status stays 200
+        (error,) = _outage_errors(answer.json())
+        assert error["extensions"] == {"code": "SERVICE_UNAVAILABLE", "retryable": True}
+        # Masked: no exception text, host, port or SQL reaches the client.
+        assert str(private_db.port) not in answer.text and "SELECT" not in answer.text
+    assert strict.status_code == 503
+    assert strict.headers["content-type"].startswith(GRAPHQL_RESPONSE)
+    assert "data" not in strict.json() and _outage_errors(strict.json())
+    # One warning for the outage, not one traceback per request.
+    warnings = [r for r in caplog.records if r.name == "unionhub.outages"]
+    assert len(warnings) == 1 and "database unavailable" in warnings[0].getMessage()
+    assert not [r for r in caplog.records if r.name == "unionhub.graphql"]
+
+    await asyncio.to_thread(private_db.start)
+    recovered = await _post(http, ORDERS, member.token, accept=GRAPHQL_RESPONSE)
+    assert recovered.status_code == 200, recovered.text
+    assert "errors" not in recovered.json()
+
+
+def test_which_errors_are_outages():
+    import asyncpg
+
+    from unionhub.mall.providers.base import ProviderUnavailable
+
+    assert outages.dependency_of(ValueError("a bug")) is None
+    assert outages.dependency_of(KeyError("member")) is None
+    assert outages.dependency_of(FileNotFoundError(2, "no such file")) is None
+    assert outages.dependency_of(ConnectionRefusedError(111, "refused")) == "network"
+    assert outages.dependency_of(asyncpg.AdminShutdownError("shutting down")) == "database"
+    assert outages.dependency_of(ProviderUnavailable("rail down")) == "provider"
+    try:  # raised while handling an outage: the outage it is
+        try:
+            raise asyncpg.ConnectionDoesNotExistError("closed")
+        except asyncpg.ConnectionDoesNotExistError as inner:
+            raise RuntimeError("rollback failed") from inner
+    except RuntimeError as outer:
+        assert outages.dependency_of(outer) == "database"
