@@ -2,6 +2,9 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
+# `make up PORT=8080 HOST=0.0.0.0`: where the quick start's server listens.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -15,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 up: $(VENV)/.installed
-	$(VENV)/bin/unionhub up
+	$(VENV)/bin/unionhub up --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
