@@ -7,12 +7,13 @@ from settings.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable
 from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from unionhub.refusals import send_refusal
 
 # Headers a browser cannot send cross-site without a CORS preflight: a request carrying one
 # cannot be a forged "simple" request (Apollo's CSRF prevention).
@@ -20,12 +21,8 @@ _PREFLIGHT_HEADERS = ("x-unionhub-request", "apollo-require-preflight", "x-apoll
 _SIMPLE_CONTENT_TYPES = ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data")
 
 
-async def _reject(send: Send, status: int, code: str, message: str) -> None:
-    body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
+async def _reject(send: Send, scope: Scope, status: int, code: str, message: str) -> None:
+    await send_refusal(send, scope, status, code, message)  # a GraphQL response (refusals.py)
 
 
 class BodySizeLimit:
@@ -41,7 +38,7 @@ class BodySizeLimit:
         length = Headers(scope=scope).get("content-length")
         if length is not None and length.isdigit():
             if int(length) > self.max_bytes:
-                return await _reject(send, 413, "PAYLOAD_TOO_LARGE",
+                return await _reject(send, scope, 413, "PAYLOAD_TOO_LARGE",
                                      f"request body over {self.max_bytes} bytes")
             # The server delivers no more than Content-Length says: nothing to count (the
             # hot path, without the two wrappers below).
@@ -59,7 +56,7 @@ class BodySizeLimit:
             if seen > self.max_bytes:
                 if not started and not refused:
                     refused = True
-                    await _reject(send, 413, "PAYLOAD_TOO_LARGE",
+                    await _reject(send, scope, 413, "PAYLOAD_TOO_LARGE",
                                   f"request body over {self.max_bytes} bytes")
                 raise _BodyTooLarge
             return message
@@ -96,7 +93,7 @@ class CsrfPrevention:
             headers = Headers(scope=scope)
             if not any(h in headers for h in _PREFLIGHT_HEADERS):
                 return await _reject(
-                    send, 400, "CSRF_PREVENTED",
+                    send, scope, 400, "CSRF_PREVENTED",
                     "send Content-Type: application/json or an X-UnionHub-Request header",
                 )
         await self.app(scope, receive, send)

@@ -4,9 +4,10 @@ Starlette's stack (error middleware, exception middleware, router, route) puts f
 two `send` wrappers around every request. For the GraphQL endpoint, where nearly every request
 is a POST, that plumbing cost about 3% of the hot lookup's CPU (issue 8). This dispatcher hands
 those requests to the view directly. It keeps the one thing the stack did for them that the
-view does not do itself: an unhandled exception is answered 500 "Internal Server Error" (unless
-the response had started) and raised on to the server, as Starlette's ServerErrorMiddleware
-does. Every other request goes through Starlette.
+view does not do itself: an unhandled exception is answered 500 (unless the response had
+started) and raised on to the server, as Starlette's ServerErrorMiddleware does; the body is
+a GraphQL response with the code INTERNAL_SERVER_ERROR, as the app's own 500 handler
+answers (`app.server_error`). Every other request goes through Starlette.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from collections.abc import Awaitable
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-_INTERNAL_ERROR = b"Internal Server Error"
+from unionhub.refusals import send_refusal
+
+INTERNAL_ERROR = "Internal Server Error"
 
 
 class GraphQLRoute:
@@ -42,8 +45,5 @@ class GraphQLRoute:
             await self.graphql_app(scope, receive, watch_start)
         except Exception:
             if not started:
-                await send({"type": "http.response.start", "status": 500, "headers": [
-                    (b"content-length", str(len(_INTERNAL_ERROR)).encode()),
-                    (b"content-type", b"text/plain; charset=utf-8")]})
-                await send({"type": "http.response.body", "body": _INTERNAL_ERROR})
+                await send_refusal(send, scope, 500, "INTERNAL_SERVER_ERROR", INTERNAL_ERROR)
             raise

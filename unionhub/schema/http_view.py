@@ -7,6 +7,11 @@ streaming and batch checks, a Starlette Response and a sub-response per request)
 tenth of the hot lookup's CPU (issue 8). Everything else (GET, GraphiQL, multipart, streaming
 `Accept` headers, batches, a body whose fields have the wrong types) goes to strawberry's view
 unchanged, so its answers stay the reference: tests/test_http_view.py compares the two.
+
+Both paths answer in `application/graphql-response+json` when the client prefers it (GraphQL
+over HTTP): a request that fails before execution (no `data` key) gets the status of its
+error's code (`unionhub.error_codes`), anything executed 200. `application/json` answers as
+before (200 with `"data": null`). HTTP refusals are GraphQL responses too (`refusals`).
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
@@ -22,6 +29,13 @@ from strawberry.http import process_result
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
+from unionhub.error_codes import request_status
+from unionhub.refusals import (
+    GRAPHQL_RESPONSE,
+    accepts_graphql_response,
+    http_refusal,
+    send_refusal,
+)
 from unionhub.schema.context import Context, context_for_authorization
 
 _POST_OPERATIONS = OperationType.from_http("POST")
@@ -89,9 +103,24 @@ async def _respond(send: Send, status: int, body: bytes, content_type: bytes) ->
     await send({"type": "http.response.body", "body": body})
 
 
-async def _plain(send: Send, status: int, reason: str) -> None:
-    # As strawberry answers its HTTPException: a PlainTextResponse.
-    await _respond(send, status, reason.encode(), b"text/plain; charset=utf-8")
+async def _refuse(send: Send, scope: Scope, status: int, reason: str) -> None:
+    # As the general path answers strawberry's HTTPException (`_general`).
+    status, code, headers = http_refusal(status, reason)
+    await send_refusal(send, scope, status, code, reason, headers)
+
+
+_GRAPHQL_RESPONSE_TYPE = GRAPHQL_RESPONSE + b"; charset=utf-8"
+
+
+def as_graphql_response(response: dict[str, Any]) -> int:
+    """Shapes `response` for application/graphql-response+json and returns its status: a
+    request error (nothing executed: `data` null and no error with a path) loses its `data`
+    key and takes its first error's status; anything executed is 200."""
+    errors = response.get("errors")
+    if response.get("data") is None and errors and not any("path" in e for e in errors):
+        response.pop("data", None)
+        return request_status(errors[0].get("extensions", {}).get("code"))
+    return 200
 
 
 class UnionHubGraphQL(GraphQL):
@@ -106,19 +135,46 @@ class UnionHubGraphQL(GraphQL):
         return context_for_authorization(request.headers.get("authorization"), request, response,
                                          request.headers.get("x-unionhub-router"))
 
+    async def get_sub_response(self, request: Any) -> Response:
+        sub_response = await super().get_sub_response(request)
+        # Read back in create_response, which strawberry gives no request.
+        sub_response.graphql_response = accepts_graphql_response(  # type: ignore[attr-defined]
+            request.headers.get("accept", "").encode("latin-1"))
+        return sub_response
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        if not getattr(sub_response, "graphql_response", False) or isinstance(response_data,
+                                                                              list):
+            return super().create_response(response_data, sub_response)
+        status = as_graphql_response(response_data)
+        response = super().create_response(response_data, sub_response)
+        response.status_code = sub_response.status_code or status
+        response.headers["content-type"] = _GRAPHQL_RESPONSE_TYPE.decode()
+        return response
+
+    async def _general(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry's view, with its HTTP refusals answered as GraphQL responses."""
+        if scope["type"] != "http":
+            return await super().__call__(scope, receive, send)
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as e:
+            return await _refuse(send, scope, e.status_code, e.reason)
+        await response(scope, receive, send)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST":
-            return await super().__call__(scope, receive, send)
+            return await self._general(scope, receive, send)
         headers = _headers(scope)
         if not _is_direct(headers):
-            return await super().__call__(scope, receive, send)
+            return await self._general(scope, receive, send)
         body = await _read_body(receive)
         try:
             data = orjson.loads(body)
         except ValueError:  # malformed JSON or not UTF-8 (orjson's error is a ValueError)
-            return await _plain(send, 400, "Unable to parse request body as JSON")
+            return await _refuse(send, scope, 400, "Unable to parse request body as JSON")
         if not _single_operation(data):
-            return await super().__call__(scope, _replay(body), send)
+            return await self._general(scope, _replay(body), send)
         await self._execute(scope, receive, send, headers, data)
 
     async def _execute(self, scope: Scope, receive: Receive, send: Send,
@@ -136,11 +192,15 @@ class UnionHubGraphQL(GraphQL):
                 allowed_operation_types=_POST_OPERATIONS,
                 operation_extensions=data.get("extensions"))
         except CannotGetOperationTypeError as exc:
-            return await _plain(send, 400, exc.as_http_error_reason())
+            return await _refuse(send, scope, 400, exc.as_http_error_reason())
         except InvalidOperationTypeError as exc:
-            return await _plain(send, 400, exc.as_http_error_reason("POST"))
+            return await _refuse(send, scope, 400, exc.as_http_error_reason("POST"))
         except MissingQueryError:
-            return await _plain(send, 400, "No GraphQL query found in the request")
-        body = self.encode_json(process_result(result))
-        await _respond(send, 200, body.encode() if isinstance(body, str) else body,
-                       b"application/json")
+            return await _refuse(send, scope, 400, "No GraphQL query found in the request")
+        response = process_result(result)
+        status, content_type = 200, b"application/json"
+        if accepts_graphql_response(headers.get(b"accept", b"")):
+            status, content_type = as_graphql_response(response), _GRAPHQL_RESPONSE_TYPE
+        body = self.encode_json(response)
+        await _respond(send, status, body.encode() if isinstance(body, str) else body,
+                       content_type)

@@ -23,6 +23,7 @@ from graphql import (
     DocumentNode,
     ExecutionResult,
     GraphQLError,
+    GraphQLSyntaxError,
     NoSchemaIntrospectionCustomRule,
     OperationDefinitionNode,
     parse,
@@ -42,12 +43,14 @@ from unionhub.observability.lean_span import CurrentSpan
 from unionhub.observability.slow_operations import OPERATION_ATTRIBUTE
 from unionhub.observability.tracing import active_span, slow_operation_recorder
 from unionhub.schema.compiled import CompiledOperation, compile_operation
+from unionhub.schema.disclosure import conceal_coercion, conceal_validation
 from unionhub.schema.errors import is_expected
 from unionhub.schema.limits import (
     OPERATION_CACHE_SIZE,
     Analysed,
     Limits,
     check_limits,
+    classify_validation_errors,
     remember,
     strip_suggestions,
 )
@@ -89,7 +92,14 @@ def operation_config(limits: Limits, production: bool, manifest: dict[str, str],
 @lru_cache(maxsize=OPERATION_CACHE_SIZE)
 def _parse(query: str, max_tokens: int) -> DocumentNode:
     # A document over the token limit raises, and lru_cache keeps no exceptions.
-    return parse(query, max_tokens=max_tokens)
+    try:
+        return parse(query, max_tokens=max_tokens)
+    except GraphQLSyntaxError as error:
+        # graphql-core's token limit is a syntax error too ("Document contains more than N
+        # tokens"): the code tells them apart.
+        over = "Document contains more than" in error.message
+        error.extensions = {"code": "TOKEN_LIMIT" if over else "GRAPHQL_PARSE_FAILED"}
+        raise
 
 
 def _validate(schema: Any, query: str, document: DocumentNode,
@@ -97,25 +107,36 @@ def _validate(schema: Any, query: str, document: DocumentNode,
     errors = config.validated.get(query)
     if errors is None:
         errors = validate_document(schema, document, config.rules)
+        classify_validation_errors(errors)
         if config.production:
-            strip_suggestions(errors)
+            errors = conceal_validation(errors)
         remember(config.validated, query, errors)
     return errors
+
+
+_INTERNAL = {"code": "INTERNAL_SERVER_ERROR"}
+_BAD_USER_INPUT = {"code": "BAD_USER_INPUT"}
 
 
 def _mask(error: GraphQLError) -> GraphQLError:
     if is_expected(error):
         return error
     return GraphQLError(message=MASKED_MESSAGE, nodes=error.nodes, source=error.source,
-                        positions=error.positions, path=error.path, original_error=None)
+                        positions=error.positions, path=error.path, original_error=None,
+                        extensions=_INTERNAL)
 
 
 def mask_unexpected(errors: list[GraphQLError]) -> None:
-    """Masks the unexpected errors in place (the list is the one the response is built from).
-    A list with none is left untouched: cached validation errors are shared by requests."""
+    """Masks the unexpected errors in place (the list is the one the response is built from),
+    and gives a code to graphql-core's own errors that have none: what is left without one
+    after parsing and validation (both coded, `_parse`, `_validate`) are values that do not
+    coerce to their type (variables, arguments), BAD_USER_INPUT. A list with nothing to change
+    is left untouched: cached validation errors are shared by requests."""
     for i, error in enumerate(errors):
         if not is_expected(error):
             errors[i] = _mask(error)
+        elif not error.extensions or "code" not in error.extensions:
+            error.extensions = {**(error.extensions or {}), **_BAD_USER_INPUT}
 
 
 def _finish_errors(result: Any, production: bool) -> None:
@@ -126,6 +147,7 @@ def _finish_errors(result: Any, production: bool) -> None:
         mask_unexpected(result.errors)
         if production:
             strip_suggestions(result.errors)
+            conceal_coercion(result.errors)
 
 
 # String literals (block strings first) and numbers that are not part of a name: what a
