@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
-.PHONY: install up test lint
+.PHONY: install up test lint messages compile-messages
 install: $(VENV)/.installed
 
 up: $(VENV)/.installed
@@ -25,3 +25,14 @@ lint: $(VENV)/.installed
 
 test: lint
 	$(PY) -m pytest
+
+# The message catalogue (unionhub/i18n.py): extract every message into the template and merge
+# it into zh_CN's catalogue; translate the new entries (tests/test_i18n.py lists any left),
+# then compile.
+LOCALE := unionhub/locale
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -o $(LOCALE)/unionhub.pot .
+	$(VENV)/bin/pybabel update -i $(LOCALE)/unionhub.pot -d $(LOCALE) -D unionhub -l zh_CN --no-fuzzy-matching
+
+compile-messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -d $(LOCALE) -D unionhub -l zh_CN

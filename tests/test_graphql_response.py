@@ -50,3 +50,32 @@ async def test_request_errors_have_no_data_and_a_4xx(http, factory, method):
     partial = await ask("{ unions { name } me { displayName } }", NEW)
     assert partial.status_code == 200 and partial.json()["data"]["unions"]
     assert partial.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_hashed_get_with_a_json_content_type_is_not_a_forgery(http, factory):
+    """Apollo Client's hashed GET queries carry Content-Type: application/json, which a plain
+    form or link cannot send (the browser would ask first): let through. A GET without it, or
+    with a form's content type, still needs the preflight header; a GET never runs a mutation."""
+    import json
+
+    from unionhub.schema.persisted import operation_hash
+
+    await factory.tree()
+    query = "query Unions { unions { name } }"
+    params = {"operationName": "Unions", "extensions": json.dumps(
+        {"persistedQuery": {"version": 1, "sha256Hash": operation_hash(query)}})}
+    json_type = {"content-type": "application/json", "accept": "application/json"}
+    miss = await http.get("/graphql", params=params, headers=json_type)
+    assert miss.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    await http.post("/graphql", json={"query": query, "extensions": json.loads(
+        params["extensions"])})  # the client's retry registers the text
+    hit = await http.get("/graphql", params=params, headers=json_type)
+    assert hit.status_code == 200 and hit.json()["data"]["unions"]
+    for forged in ({}, {"content-type": "text/plain"},
+                   {"content-type": "application/x-www-form-urlencoded"}):
+        refused = await http.get("/graphql", params=params,
+                                 headers={**forged, "accept": "application/json"})
+        assert refused.json()["errors"][0]["extensions"]["code"] == "CSRF_PREVENTED"
+    mutation = await http.get("/graphql", params={"query": "mutation { logout }"},
+                              headers=json_type)
+    assert mutation.status_code == 405

@@ -1,6 +1,8 @@
 """Node programs against a real `unionhub serve` (tests/node, its own package.json and lock
 file): the open GraphQL-over-HTTP conformance audit (graphql-http's `auditServer`), every MUST
-and SHOULD. Skipped only when node is not installed; `npm ci` runs here when .ci/run has not."""
+and SHOULD; and maintained clients (Apollo Client 4 with automatic persisted queries over POST
+and hashed GET, urql). Skipped only when node is not installed; `npm ci` runs here when
+.ci/run has not."""
 
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is no
 
 
 def _npm_ci() -> None:
-    if not (NODE_DIR / "node_modules" / "graphql-http").exists():
+    if not all((NODE_DIR / "node_modules" / name).exists()
+               for name in ("graphql-http", "@apollo/client", "@urql/core")):
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],  # noqa: S607
                        cwd=NODE_DIR, check=True)
 
@@ -46,9 +49,10 @@ async def server(factory) -> AsyncIterator[str]:
             await process.wait()
 
 
-async def node(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+async def node(script: str, *args: str, env: dict[str, str] | None = None,
+               ) -> subprocess.CompletedProcess[str]:
     process = await asyncio.create_subprocess_exec(
-        "node", str(NODE_DIR / script), *args, cwd=NODE_DIR,
+        "node", str(NODE_DIR / script), *args, cwd=NODE_DIR, env={**os.environ, **(env or {})},
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     async with asyncio.timeout(180):
         out, err = await process.communicate()
@@ -61,6 +65,23 @@ async def test_graphql_over_http_audit_passes_every_must_and_should(server):
     lines = result.stdout.splitlines()
     assert sum(line.startswith("ok ") for line in lines) >= 50  # the audit ran in full
     assert not [line for line in lines if line.startswith(("warn", "error"))]
+
+
+async def test_apollo_client_and_urql(server, factory):
+    from unionhub.identity.seed import DEMO_PASSWORD
+
+    tree = await factory.tree()
+    union = tree.all_grassroots[0]
+    member = await factory.account(union)
+    cadre = await factory.cadre(union)
+    for _ in range(5):  # a list of seven to page through two at a time
+        await factory.account(union)
+    result = await node("clients.mjs", server, env={
+        "UNIONHUB_PHONE": member.phone, "UNIONHUB_CADRE_PHONE": cadre.phone,
+        "UNIONHUB_PASSWORD": DEMO_PASSWORD, "UNIONHUB_UNION_ID": str(union.id)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert sum(line.startswith("ok ") for line in lines) == 16, result.stdout
 
 
 def test_the_node_folder_pins_its_dependencies():

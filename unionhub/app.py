@@ -98,6 +98,7 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
     graphql_app = UnionHubGraphQL(
         schema, graphql_ide=None if settings.is_production else "graphiql",
         allow_queries_via_get=not settings.is_production,
+        default_language=settings.default_language,
     )
 
     @contextlib.asynccontextmanager
@@ -138,8 +139,9 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
         exception_handlers={Exception: server_error, HTTPException: http_error},
     )
     app.state.schema = schema
-    guarded = edge(GraphQLRoute(app, graphql_app), production=settings.is_production,
-                   max_body_bytes=settings.max_body_bytes, cors_origins=settings.cors_origins)
+    guarded = edge(GraphQLRoute(app, graphql_app, default_language=settings.default_language),
+                   production=settings.is_production, max_body_bytes=settings.max_body_bytes,
+                   cors_origins=settings.cors_origins, default_language=settings.default_language)
     return HttpServerSpan(guarded)  # the HTTP server span, path only (no query string)
 
 

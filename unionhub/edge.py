@@ -21,16 +21,19 @@ _PREFLIGHT_HEADERS = ("x-unionhub-request", "apollo-require-preflight", "x-apoll
 _SIMPLE_CONTENT_TYPES = ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data")
 
 
-async def _reject(send: Send, scope: Scope, status: int, code: str, message: str) -> None:
-    await send_refusal(send, scope, status, code, message)  # a GraphQL response (refusals.py)
+async def _reject(send: Send, scope: Scope, status: int, code: str, message: str,
+                  default_language: str | None = None) -> None:
+    # A GraphQL response (refusals.py), in the request's language.
+    await send_refusal(send, scope, status, code, message, default_language=default_language)
 
 
 class BodySizeLimit:
     """Refuses bodies over `max_bytes` (413), by Content-Length or while streaming."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, default_language: str | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.default_language = default_language
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -39,7 +42,8 @@ class BodySizeLimit:
         if length is not None and length.isdigit():
             if int(length) > self.max_bytes:
                 return await _reject(send, scope, 413, "PAYLOAD_TOO_LARGE",
-                                     f"request body over {self.max_bytes} bytes")
+                                     f"request body over {self.max_bytes} bytes",
+                                     self.default_language)
             # The server delivers no more than Content-Length says: nothing to count (the
             # hot path, without the two wrappers below).
             return await self.app(scope, receive, send)
@@ -57,7 +61,8 @@ class BodySizeLimit:
                 if not started and not refused:
                     refused = True
                     await _reject(send, scope, 413, "PAYLOAD_TOO_LARGE",
-                                  f"request body over {self.max_bytes} bytes")
+                                  f"request body over {self.max_bytes} bytes",
+                                  self.default_language)
                 raise _BodyTooLarge
             return message
 
@@ -81,12 +86,14 @@ class _BodyTooLarge(Exception):
 
 class CsrfPrevention:
     """A GraphQL request that a browser could send cross-site without a preflight (a GET with
-    a query, or a POST with a "simple" content type) must carry a preflight header. Mutations
-    over GET are refused by the GraphQL view itself."""
+    an operation, or a POST, without a non-simple Content-Type) must carry a preflight
+    header. Mutations over GET are refused by the GraphQL view itself."""
 
-    def __init__(self, app: ASGIApp, path: str = "/graphql") -> None:
+    def __init__(self, app: ASGIApp, path: str = "/graphql",
+                 default_language: str | None = None) -> None:
         self.app = app
         self.path = path
+        self.default_language = default_language
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == self.path and _is_simple(scope):
@@ -95,19 +102,26 @@ class CsrfPrevention:
                 return await _reject(
                     send, scope, 400, "CSRF_PREVENTED",
                     "send Content-Type: application/json or an X-UnionHub-Request header",
+                    self.default_language,
                 )
         await self.app(scope, receive, send)
 
 
 def _is_simple(scope: Scope) -> bool:
+    """A request a plain form or link could send cross-site: a GET carrying an operation, or
+    a POST, with no Content-Type or a CORS-safelisted one. Any other Content-Type (Apollo
+    Client sends application/json even on its hashed GET queries) makes the browser ask
+    first (a CORS preflight), so such a request cannot be forged; a GET never runs a mutation
+    (the view answers 405)."""
     method = scope["method"]
     if method == "GET":
-        return b"query=" in scope.get("query_string", b"") or b"extensions=" in scope.get(
-            "query_string", b"")
-    if method == "POST":
-        content_type = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
-        return content_type in _SIMPLE_CONTENT_TYPES or not content_type
-    return False
+        query_string = scope.get("query_string", b"")
+        if b"query=" not in query_string and b"extensions=" not in query_string:
+            return False
+    elif method != "POST":
+        return False
+    content_type = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
+    return content_type in _SIMPLE_CONTENT_TYPES or not content_type
 
 
 class SecurityHeaders:
@@ -138,13 +152,15 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def edge(app: Any, *, production: bool, max_body_bytes: int, cors_origins: list[str]) -> Any:
+def edge(app: Any, *, production: bool, max_body_bytes: int, cors_origins: list[str],
+         default_language: str | None = None) -> Any:
     from starlette.middleware.cors import CORSMiddleware
 
-    app = CsrfPrevention(app)
-    app = BodySizeLimit(app, max_body_bytes)
+    app = CsrfPrevention(app, default_language=default_language)
+    app = BodySizeLimit(app, max_body_bytes, default_language)
     if cors_origins:
         app = CORSMiddleware(app, allow_origins=cors_origins, allow_methods=["GET", "POST"],
-                             allow_headers=["authorization", "content-type", *_PREFLIGHT_HEADERS],
+                             allow_headers=["authorization", "content-type", "accept-language",
+                                            *_PREFLIGHT_HEADERS],
                              max_age=600)
     return SecurityHeaders(app, production)

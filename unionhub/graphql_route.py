@@ -17,16 +17,19 @@ from collections.abc import Awaitable
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from unionhub.i18n import N_
 from unionhub.refusals import send_refusal
 
-INTERNAL_ERROR = "Internal Server Error"
+INTERNAL_ERROR = N_("Internal Server Error")
 
 
 class GraphQLRoute:
-    def __init__(self, starlette: Starlette, graphql_app: ASGIApp, path: str = "/graphql") -> None:
+    def __init__(self, starlette: Starlette, graphql_app: ASGIApp, path: str = "/graphql",
+                 default_language: str | None = None) -> None:
         self.starlette = starlette
         self.graphql_app = graphql_app
         self.path = path
+        self.default_language = default_language
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != self.path
@@ -45,5 +48,6 @@ class GraphQLRoute:
             await self.graphql_app(scope, receive, watch_start)
         except Exception:
             if not started:
-                await send_refusal(send, scope, 500, "INTERNAL_SERVER_ERROR", INTERNAL_ERROR)
+                await send_refusal(send, scope, 500, "INTERNAL_SERVER_ERROR", INTERNAL_ERROR,
+                                   default_language=self.default_language)
             raise

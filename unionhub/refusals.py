@@ -62,9 +62,21 @@ def refusal_body(code: str, message: str, extensions: dict[str, Any] | None = No
                                      "extensions": {"code": code, **(extensions or {})}}]})
 
 
+def scope_language(scope: Scope, default: str | None = None) -> str:
+    """The answer's language by the request's Accept-Language (`unionhub.i18n`)."""
+    from unionhub.i18n import configured_default, negotiate
+
+    header = next((v for n, v in scope["headers"] if n == b"accept-language"), None)
+    return negotiate(header.decode("latin-1") if header else None,
+                     default or configured_default())
+
+
 async def send_refusal(send: Send, scope: Scope, status: int, code: str, message: str,
-                       headers: Iterable[tuple[bytes, bytes]] = ()) -> None:
-    body = refusal_body(code, message)
+                       headers: Iterable[tuple[bytes, bytes]] = (),
+                       default_language: str | None = None) -> None:
+    from unionhub.i18n import translate
+
+    body = refusal_body(code, translate(message, scope_language(scope, default_language)))
     media = GRAPHQL_RESPONSE if accepts_graphql_response(scope_accept(scope)) else JSON
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", media + b"; charset=utf-8"),

@@ -118,6 +118,8 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)  # JSON list, e.g. '["https://app.example"]'
     persisted_operations_file: str | None = None  # manifest written by `unionhub operations add`
     persisted_operations_only: bool = False  # safelist: run registered operations only
+    # Messages follow Accept-Language (zh-CN or en); a request that names neither gets this.
+    default_language: Literal["zh-CN", "en"] = "zh-CN"
     # Sign-in abuse: failed logins per phone (then locked out for the window), attempts per IP.
     login_failures_per_phone: int = 5
     login_attempts_per_ip: int = 30

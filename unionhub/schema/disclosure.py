@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 
-CONCEALED_VALIDATION = "The query does not match the schema of this API."
-CONCEALED_VARIABLE = "A variable's value does not match its type."
+from unionhub.i18n import N_
+
+CONCEALED_VALIDATION = N_("The query does not match the schema of this API.")
+CONCEALED_VARIABLE = N_("A variable's value does not match its type.")
 _VALIDATION = {"code": "GRAPHQL_VALIDATION_FAILED"}
 _SCHEMA_FREE = frozenset(("DEPTH_LIMIT", "ALIAS_LIMIT"))
 

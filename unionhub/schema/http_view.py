@@ -30,10 +30,12 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types.graphql import OperationType
 
 from unionhub.error_codes import request_status
+from unionhub.i18n import N_, translate_response
 from unionhub.refusals import (
     GRAPHQL_RESPONSE,
     accepts_graphql_response,
     http_refusal,
+    scope_language,
     send_refusal,
 )
 from unionhub.schema.context import Context, context_for_authorization
@@ -103,10 +105,11 @@ async def _respond(send: Send, status: int, body: bytes, content_type: bytes) ->
     await send({"type": "http.response.body", "body": body})
 
 
-async def _refuse(send: Send, scope: Scope, status: int, reason: str) -> None:
+async def _refuse(send: Send, scope: Scope, status: int, reason: str,
+                  default_language: str | None) -> None:
     # As the general path answers strawberry's HTTPException (`_general`).
     status, code, headers = http_refusal(status, reason)
-    await send_refusal(send, scope, status, code, reason, headers)
+    await send_refusal(send, scope, status, code, reason, headers, default_language)
 
 
 _GRAPHQL_RESPONSE_TYPE = GRAPHQL_RESPONSE + b"; charset=utf-8"
@@ -124,6 +127,12 @@ def as_graphql_response(response: dict[str, Any]) -> int:
 
 
 class UnionHubGraphQL(GraphQL):
+    def __init__(self, schema: Any, *, default_language: str | None = None,
+                 **options: Any) -> None:
+        super().__init__(schema, **options)
+        # Messages follow Accept-Language; without one, this (None: the setting).
+        self.default_language = default_language
+
     # orjson on both paths: the stdlib's encoder and decoder were ~5% of the hot lookup's CPU.
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -132,8 +141,16 @@ class UnionHubGraphQL(GraphQL):
         return orjson.loads(data)
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
-        return context_for_authorization(request.headers.get("authorization"), request, response,
-                                         request.headers.get("x-unionhub-router"))
+        context = context_for_authorization(request.headers.get("authorization"), request,
+                                            response, request.headers.get("x-unionhub-router"))
+        context.default_language = self.default_language
+        return context
+
+    async def process_result(self, request: Any, result: Any) -> Any:
+        response = await super().process_result(request, result)
+        if response.get("errors"):  # messages in the request's language (`unionhub.i18n`)
+            translate_response(response, scope_language(request.scope, self.default_language))
+        return response
 
     async def get_sub_response(self, request: Any) -> Response:
         sub_response = await super().get_sub_response(request)
@@ -159,7 +176,7 @@ class UnionHubGraphQL(GraphQL):
         try:
             response = await self.run(Request(scope, receive))
         except HTTPException as e:
-            return await _refuse(send, scope, e.status_code, e.reason)
+            return await _refuse(send, scope, e.status_code, e.reason, self.default_language)
         await response(scope, receive, send)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -172,7 +189,8 @@ class UnionHubGraphQL(GraphQL):
         try:
             data = orjson.loads(body)
         except ValueError:  # malformed JSON or not UTF-8 (orjson's error is a ValueError)
-            return await _refuse(send, scope, 400, "Unable to parse request body as JSON")
+            return await _refuse(send, scope, 400, N_("Unable to parse request body as JSON"),
+                                 self.default_language)
         if not _single_operation(data):
             return await self._general(scope, _replay(body), send)
         await self._execute(scope, receive, send, headers, data)
@@ -185,6 +203,7 @@ class UnionHubGraphQL(GraphQL):
             authorization.decode("latin-1") if authorization is not None else None,
             Request(scope, receive), None,
             router.decode("latin-1") if router is not None else None)
+        context.default_language = self.default_language
         try:
             result = await self.schema.execute(
                 data.get("query"), variable_values=data.get("variables"),
@@ -192,12 +211,17 @@ class UnionHubGraphQL(GraphQL):
                 allowed_operation_types=_POST_OPERATIONS,
                 operation_extensions=data.get("extensions"))
         except CannotGetOperationTypeError as exc:
-            return await _refuse(send, scope, 400, exc.as_http_error_reason())
+            return await _refuse(send, scope, 400, exc.as_http_error_reason(),
+                                 self.default_language)
         except InvalidOperationTypeError as exc:
-            return await _refuse(send, scope, 400, exc.as_http_error_reason("POST"))
+            return await _refuse(send, scope, 400, exc.as_http_error_reason("POST"),
+                                 self.default_language)
         except MissingQueryError:
-            return await _refuse(send, scope, 400, "No GraphQL query found in the request")
+            return await _refuse(send, scope, 400, N_("No GraphQL query found in the request"),
+                                 self.default_language)
         response = process_result(result)
+        if response.get("errors"):  # (a response without errors does no catalogue work)
+            translate_response(response, scope_language(scope, self.default_language))
         status, content_type = 200, b"application/json"
         if accepts_graphql_response(headers.get(b"accept", b"")):
             status, content_type = as_graphql_response(response), _GRAPHQL_RESPONSE_TYPE

@@ -37,6 +37,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.schema.schema import validate_document
 from strawberry.types.execution import ExecutionResult as StrawberryExecutionResult
 
+from unionhub.i18n import N_
 from unionhub.observability.context import current_trace_id
 from unionhub.observability.http_span import claim_operation_span
 from unionhub.observability.lean_span import CurrentSpan
@@ -57,7 +58,7 @@ from unionhub.schema.limits import (
 from unionhub.schema.persisted import resolve_persisted
 
 _OPERATION_ATTRIBUTES = {OPERATION_ATTRIBUTE: True}
-MASKED_MESSAGE = "Internal server error"
+MASKED_MESSAGE = N_("Internal server error")
 # Raised on to the HTTP view, which answers them (400): the client's fault, not the server's.
 _ANSWERED_BY_HTTP = (MissingQueryError, CannotGetOperationTypeError, InvalidOperationTypeError)
 
