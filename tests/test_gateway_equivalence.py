@@ -107,6 +107,14 @@ async def test_gateway_answers_like_the_platform(gql, factory, tmp_path):
             member = me["data"]["me"]
             assert member["orders"][0]["member"]["union"]["name"] == member["union"]["name"]
             assert member["activities"] or member["serviceRequests"] or member["vouchers"]
+            # Messages follow the client's Accept-Language behind the router too (issue 24).
+            chinese = {"Accept-Language": "zh-CN"}
+            via_gateway = (await http.post(stack.gateway_url, json={"query": ME},
+                                           headers=chinese)).json()
+            direct = (await http.post(stack.platform_url, json={"query": ME},
+                                      headers=chinese)).json()
+            assert [e["message"] for e in via_gateway["errors"]] == ["请先登录"]
+            assert via_gateway["errors"][0]["message"] == direct["errors"][0]["message"]
             introspect = {"query": get_introspection_query(descriptions=True)}
             gateway_schema = (await http.post(stack.gateway_url, json=introspect)).json()["data"]
             platform_schema = (await http.post(stack.platform_url, json=introspect)).json()["data"]
