@@ -31,7 +31,7 @@ test: lint
 # then compile.
 LOCALE := unionhub/locale
 messages: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -o $(LOCALE)/unionhub.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output --project=unionhub --version=0.1.0 -o $(LOCALE)/unionhub.pot .
 	$(VENV)/bin/pybabel update -i $(LOCALE)/unionhub.pot -d $(LOCALE) -D unionhub -l zh_CN --no-fuzzy-matching
 
 compile-messages: $(VENV)/.installed
