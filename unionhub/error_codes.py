@@ -27,8 +27,9 @@ CODES: tuple[ErrorCode, ...] = (
     ErrorCode("BAD_REQUEST", 400, "the HTTP request is not a GraphQL request this server takes: "
               "malformed JSON, a batch (an array), fields of the wrong type, no query, an "
               "unknown operation name, an unsupported content type", edge=True),
-    ErrorCode("METHOD_NOT_ALLOWED", 405, "a mutation sent over GET (send it as a POST), or a "
-              "method other than GET and POST", edge=True),
+    ErrorCode("METHOD_NOT_ALLOWED", 405, "a mutation sent over GET (send it as a POST), any "
+              "operation over GET in production, or a method other than GET and POST",
+              edge=True),
     ErrorCode("CSRF_PREVENTED", 400, "a GET query or a POST with a simple content type "
               "without a preflight header: send Content-Type: application/json or an "
               "X-UnionHub-Request header", edge=True),
