@@ -20,6 +20,16 @@ def one_line(result: subprocess.CompletedProcess[str]) -> str:
     return text
 
 
+@pytest.mark.parametrize("command", [("serve", "--port", "9"), ("grant-vouchers", "1"),
+                                     ("worker",)])
+async def test_serving_an_unmigrated_database_says_to_migrate(tmp_path, command):
+    # (the worker needs a REDIS_URL before anything; the check stops it before it connects)
+    env = {**os.environ, "DATABASE_URL": f"sqlite://{tmp_path}/fresh.sqlite3",
+           "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:1/0"}
+    result = await run(*command, env=env)
+    assert result.returncode == 1 and "unionhub migrate" in one_line(result)
+
+
 async def test_seed_before_migrate_says_to_migrate(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite://{tmp_path}/fresh.sqlite3"}
     result = await run("seed", "--demo", env=env)

@@ -337,6 +337,7 @@ def _main(argv: list[str] | None = None) -> None:
         if not worker_settings()["cron_jobs"]:  # arq refuses to start with nothing registered
             print("no periodic jobs registered; nothing to run")
             return
+        _run(_check_database)  # the jobs would fail on every run against an unmigrated one
         run_worker()
     elif args.command == "up":
         _require_free_port(args.host, args.port)  # before the migrations and the seed
