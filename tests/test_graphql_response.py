@@ -79,3 +79,47 @@ async def test_hashed_get_with_a_json_content_type_is_not_a_forgery(http, factor
     mutation = await http.get("/graphql", params={"query": "mutation { logout }"},
                               headers=json_type)
     assert mutation.status_code == 405
+
+
+async def test_production_runs_hashed_get_queries_only_when_enabled(factory):
+    """Production serves no GraphQL over GET; with persisted_queries_via_get a query sent by
+    hash alone runs (Apollo's CDN-cacheable mode), and nothing else does: no query text over
+    GET, no mutation by hash."""
+    import json
+
+    import httpx
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
+    from unionhub.schema.builder import build_schema
+    from unionhub.schema.http_view import UnionHubGraphQL
+    from unionhub.schema.persisted import operation_hash
+
+    await factory.tree()
+    schema = build_schema(production=True)
+    query, mutation = "query Unions { unions { name } }", "mutation Out { logout }"
+
+    def app(enabled: bool) -> httpx.AsyncClient:
+        view = UnionHubGraphQL(schema, graphql_ide=None, allow_queries_via_get=False,
+                               persisted_queries_via_get=enabled)
+        return httpx.AsyncClient(transport=httpx.ASGITransport(
+            app=Starlette(routes=[Route("/graphql", view, methods=["GET", "POST"])])),
+            base_url="http://test")
+
+    def hashed(text: str, name: str) -> dict[str, str]:
+        return {"operationName": name, "extensions": json.dumps(
+            {"persistedQuery": {"version": 1, "sha256Hash": operation_hash(text)}})}
+
+    json_type = {"content-type": "application/json", "accept": "application/json"}
+    async with app(True) as on, app(False) as off:
+        for text in (query, mutation):  # register both texts (APQ over POST)
+            await on.post("/graphql", json={"query": text, "extensions": json.loads(
+                hashed(text, "x")["extensions"])}, headers={"content-type": "application/json"})
+        hit = await on.get("/graphql", params=hashed(query, "Unions"), headers=json_type)
+        assert hit.status_code == 200 and hit.json()["data"]["unions"], hit.text
+        refused = await off.get("/graphql", params=hashed(query, "Unions"), headers=json_type)
+        assert refused.status_code == 405
+        text_over_get = await on.get("/graphql", params={"query": query}, headers=json_type)
+        assert text_over_get.status_code == 405
+        by_hash = await on.get("/graphql", params=hashed(mutation, "Out"), headers=json_type)
+        assert by_hash.status_code == 405  # a GET never runs a mutation

@@ -98,6 +98,7 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
     graphql_app = UnionHubGraphQL(
         schema, graphql_ide=None if settings.is_production else "graphiql",
         allow_queries_via_get=not settings.is_production,
+        persisted_queries_via_get=settings.persisted_queries_via_get,
         default_language=settings.default_language,
     )
 

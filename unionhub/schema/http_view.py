@@ -41,6 +41,7 @@ from unionhub.refusals import (
 from unionhub.schema.context import Context, context_for_authorization
 
 _POST_OPERATIONS = OperationType.from_http("POST")
+_HASHED_GET_OPERATIONS = frozenset({OperationType.QUERY})
 # Request headers the direct path reads (raw ASGI names are lower-case bytes).
 _WANTED = frozenset((b"content-type", b"accept", b"authorization", b"x-unionhub-router"))
 
@@ -128,10 +129,35 @@ def as_graphql_response(response: dict[str, Any]) -> int:
 
 class UnionHubGraphQL(GraphQL):
     def __init__(self, schema: Any, *, default_language: str | None = None,
-                 **options: Any) -> None:
+                 persisted_queries_via_get: bool = False, **options: Any) -> None:
         super().__init__(schema, **options)
         # Messages follow Accept-Language; without one, this (None: the setting).
         self.default_language = default_language
+        # With GET queries off (production): still run a query sent by hash alone over GET
+        # (Apollo's useGETForHashedQueries, for CDN caching). Never a mutation.
+        self.persisted_queries_via_get = persisted_queries_via_get
+
+    async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any,
+                             context: Any, root_value: Any, request_data: Any) -> Any:
+        if not (self.persisted_queries_via_get and not self.allow_queries_via_get
+                and request_adapter.method == "GET" and request_data.query is None
+                and isinstance(request_data.extensions, dict)
+                and "persistedQuery" in request_data.extensions):
+            return await super().execute_single(request, request_adapter, sub_response,
+                                                context, root_value, request_data)
+        # Strawberry's execute_single, with queries allowed over GET for this request only.
+        try:
+            return await self.schema.execute(
+                request_data.query, root_value=root_value, variable_values=request_data.variables,
+                context_value=context, operation_name=request_data.operation_name,
+                allowed_operation_types=_HASHED_GET_OPERATIONS,
+                operation_extensions=request_data.extensions)
+        except CannotGetOperationTypeError as e:
+            raise HTTPException(400, e.as_http_error_reason()) from e
+        except InvalidOperationTypeError as e:
+            raise HTTPException(400, e.as_http_error_reason("GET")) from e
+        except MissingQueryError as e:
+            raise HTTPException(400, "No GraphQL query found in the request") from e
 
     # orjson on both paths: the stdlib's encoder and decoder were ~5% of the hot lookup's CPU.
     def encode_json(self, data: object) -> bytes:
