@@ -2,6 +2,9 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
+# `make up PORT=8080 HOST=0.0.0.0`: where the quick start's server listens.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 # Installs exactly requirements.lock (hashes checked), then the project itself without deps.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -13,11 +16,11 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
-.PHONY: install up test lint lock upgrade-check
+.PHONY: install up test lint lock upgrade-check messages compile-messages
 install: $(VENV)/.installed
 
 up: $(VENV)/.installed
-	$(VENV)/bin/unionhub up
+	$(VENV)/bin/unionhub up --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -33,3 +36,14 @@ lock: $(VENV)/.installed
 # The newest releases the caps allow, in a scratch virtualenv, through the parity tests and the suite.
 upgrade-check: $(VENV)/.installed
 	tools/upgrade-check
+
+# The message catalogue (unionhub/i18n.py): extract every message into the template and merge
+# it into zh_CN's catalogue; translate the new entries (tests/test_i18n.py lists any left),
+# then compile.
+LOCALE := unionhub/locale
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output --project=unionhub --version=0.1.0 -o $(LOCALE)/unionhub.pot .
+	$(VENV)/bin/pybabel update -i $(LOCALE)/unionhub.pot -d $(LOCALE) -D unionhub -l zh_CN --no-fuzzy-matching
+
+compile-messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -d $(LOCALE) -D unionhub -l zh_CN

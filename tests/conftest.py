@@ -19,6 +19,9 @@ os.environ.setdefault("UNIONHUB_ENV", "test")
 os.environ.setdefault("UNIONHUB_ARGON2_MEMORY_KIB", "1024")
 os.environ.setdefault("UNIONHUB_ARGON2_TIME_COST", "1")
 os.environ.setdefault("UNIONHUB_SLOW_OPERATION_THRESHOLD_MS", "100000")
+# Messages as raised (English) unless a test asks for a language (tests/test_i18n.py covers
+# zh-CN, the production default).
+os.environ.setdefault("UNIONHUB_DEFAULT_LANGUAGE", "en")
 if not os.environ.get("DATABASE_URL"):
     _tmp = tempfile.mkdtemp(prefix="unionhub-test-")
     os.environ["DATABASE_URL"] = f"sqlite://{_tmp}/test.sqlite3"

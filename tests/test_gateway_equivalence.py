@@ -122,6 +122,14 @@ async def test_gateway_answers_like_the_platform(gql, factory, tmp_path):
             feed = (await http.post(stack.gateway_url, json={"query": FEED, "variables": {
                 "u": tokens["grassroots"]}}, headers={"Authorization": f"Bearer {tokens['13900000002']}"})).json()
             assert feed["data"]["articles"]["edges"][0]["node"]["union"]["name"]
+            # Messages follow the client's Accept-Language behind the router too (issue 24).
+            chinese = {"Accept-Language": "zh-CN"}
+            via_gateway = (await http.post(stack.gateway_url, json={"query": ME},
+                                           headers=chinese)).json()
+            direct = (await http.post(stack.platform_url, json={"query": ME},
+                                      headers=chinese)).json()
+            assert [e["message"] for e in via_gateway["errors"]] == ["请先登录"]
+            assert via_gateway["errors"][0]["message"] == direct["errors"][0]["message"]
             introspect = {"query": get_introspection_query(descriptions=True)}
             gateway_schema = (await http.post(stack.gateway_url, json=introspect)).json()["data"]
             platform_schema = (await http.post(stack.platform_url, json=introspect)).json()["data"]

@@ -8,6 +8,7 @@ from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
+from unionhub.app import server_error
 from unionhub.graphql_route import GraphQLRoute
 
 
@@ -28,7 +29,8 @@ async def _other(_request) -> PlainTextResponse:
 
 def _apps(view) -> tuple[Starlette, GraphQLRoute]:
     starlette = Starlette(routes=[Route("/graphql", view, methods=["GET", "POST"]),
-                                  Route("/other", _other)])
+                                  Route("/other", _other)],
+                          exception_handlers={Exception: server_error})  # as the platform's
     return starlette, GraphQLRoute(starlette, view)
 
 
@@ -42,7 +44,8 @@ async def test_an_unhandled_error_answers_500_as_starlette_does():
     starlette, direct = _apps(_FailingView())
     through, past = await _post(starlette), await _post(direct)
     assert past.status_code == through.status_code == 500
-    assert past.text == through.text == "Internal Server Error"
+    assert past.json() == through.json() == {"errors": [{
+        "message": "Internal Server Error", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}]}
     assert past.headers["content-type"] == through.headers["content-type"]
     assert past.headers["content-length"] == through.headers["content-length"]
 

@@ -14,7 +14,6 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
-from strawberry.asgi import GraphQL
 
 from unionhub.schema.builder import build_schema
 from unionhub.schema.http_view import UnionHubGraphQL
@@ -23,7 +22,7 @@ from unionhub.schema.http_view import UnionHubGraphQL
 class ReferenceView(UnionHubGraphQL):
     """The same view (context, schema) answered by strawberry's general path only."""
 
-    __call__ = GraphQL.__call__
+    __call__ = UnionHubGraphQL._general
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +114,9 @@ async def test_unreadable_body_is_a_400(views, content):
                                  base_url="http://test") as http:
         response = await http.post("/direct", content=content, headers=JSON)
     assert response.status_code == 400
-    assert response.text == "Unable to parse request body as JSON"
+    assert response.headers["content-type"] == "application/json; charset=utf-8"
+    assert response.json() == {"errors": [{"message": "Unable to parse request body as JSON",
+                                           "extensions": {"code": "BAD_REQUEST"}}]}
 
 
 async def test_body_in_several_chunks_is_read_whole(views, factory):

@@ -9,17 +9,19 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from unionhub import cache, db, graphiql, jobs
 from unionhub.domains import DOMAINS, check_domains_startup, close_domains, optional_domain_modules
 from unionhub.edge import edge
-from unionhub.graphql_route import GraphQLRoute
+from unionhub.graphql_route import INTERNAL_ERROR, GraphQLRoute
 from unionhub.observability.http_span import HttpServerSpan
 from unionhub.observability.metrics_setup import MetricsAccess, metrics_endpoint, setup_metrics
 from unionhub.observability.tracing import setup_tracing
+from unionhub.refusals import send_refusal
 from unionhub.schema.builder import build_schema
 from unionhub.schema.http_view import UnionHubGraphQL
 from unionhub.schema.limits import Limits
@@ -27,6 +29,33 @@ from unionhub.schema.persisted import load_manifest
 from unionhub.settings import Settings, get_settings
 
 GC_THRESHOLDS = (20_000, 10, 10)  # the collector's generation thresholds while serving
+
+
+class _Refusal(Response):
+    """A refusal as a GraphQL response, for Starlette's exception handlers."""
+
+    def __init__(self, status: int, code: str, message: str,
+                 headers: list[tuple[bytes, bytes]] | None = None) -> None:
+        self.code, self.message, self.extra = code, message, headers or []
+        self.status_code = status
+        self.background = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send_refusal(send, scope, self.status_code, self.code, self.message, self.extra)
+
+
+async def server_error(_: Request, __: Exception) -> Response:
+    # Starlette's ServerErrorMiddleware answers with this, then raises on to the server.
+    return _Refusal(500, "INTERNAL_SERVER_ERROR", INTERNAL_ERROR)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (405 for PUT /graphql, 404 elsewhere) as GraphQL responses."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        return _Refusal(405, "METHOD_NOT_ALLOWED", exc.detail, [(b"allow", b"GET, POST")])
+    code = "NOT_FOUND" if exc.status_code == 404 else "BAD_REQUEST"
+    return _Refusal(exc.status_code, code, exc.detail)
 
 
 async def health(_: Request) -> JSONResponse:
@@ -71,6 +100,8 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
     graphql_app = UnionHubGraphQL(
         schema, graphql_ide=None if settings.is_production else "graphiql",
         allow_queries_via_get=not settings.is_production,
+        persisted_queries_via_get=settings.persisted_queries_via_get,
+        default_language=settings.default_language,
     )
 
     @contextlib.asynccontextmanager
@@ -112,10 +143,12 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
             *(graphiql.routes() if not settings.is_production else ()),
         ],
         lifespan=lifespan,
+        exception_handlers={Exception: server_error, HTTPException: http_error},
     )
     app.state.schema = schema
-    guarded = edge(GraphQLRoute(app, graphql_app), production=settings.is_production,
-                   max_body_bytes=settings.max_body_bytes, cors_origins=settings.cors_origins)
+    guarded = edge(GraphQLRoute(app, graphql_app, default_language=settings.default_language),
+                   production=settings.is_production, max_body_bytes=settings.max_body_bytes,
+                   cors_origins=settings.cors_origins, default_language=settings.default_language)
     # The HTTP server span (path only, no query string) and the request duration metric.
     return HttpServerSpan(guarded, routes=frozenset(
         r.path for r in app.routes if isinstance(r, Route) and "{" not in r.path))

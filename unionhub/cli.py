@@ -6,10 +6,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import os
 import sys
 from collections.abc import Awaitable, Callable
 
 from unionhub.domains import DOMAINS
+
+SIGPIPE_EXIT = 141  # 128 + SIGPIPE: what a shell reports for a tool that stopped on `| head`
+
+
+class Refused(Exception):
+    """A user mistake the CLI answers with one line and exit status 1, no traceback."""
 
 
 def _run(coro_factory: Callable[[], Awaitable[None]], *, connect: bool = True) -> None:
@@ -19,6 +26,8 @@ def _run(coro_factory: Callable[[], Awaitable[None]], *, connect: bool = True) -
         if connect:
             await db.init_db()
         try:
+            if connect:
+                await _require_migrated()
             await coro_factory()
         finally:
             # Always close: an open aiosqlite thread would keep the process from exiting.
@@ -26,6 +35,27 @@ def _run(coro_factory: Callable[[], Awaitable[None]], *, connect: bool = True) -
             await cache.close_redis()
 
     asyncio.run(main())
+
+
+async def _require_migrated() -> None:
+    from asyncpg import PostgresError
+
+    from unionhub import db
+
+    try:
+        await db.ping()  # (the migration recorder takes any failure for "no migrations yet")
+    except OSError as exc:  # refused, unknown host, no such database (Tortoise's error)
+        raise Refused(f"cannot reach the database in DATABASE_URL: {exc.strerror or exc}") from None
+    except PostgresError as exc:  # a role or password the server refuses
+        raise Refused(f"the database in DATABASE_URL refused the connection: {exc}") from None
+    pending = await db.pending_migrations()
+    if pending:
+        raise Refused(f"the database is not migrated ({len(pending)} migrations pending): "
+                      "run `unionhub migrate` first")
+
+
+async def _check_database() -> None:
+    """Before serving: the database is reachable and migrated (connects, checks, closes)."""
 
 
 async def _migrate() -> None:
@@ -108,8 +138,36 @@ async def _sandbox_sms(phone: str) -> None:
     print(code)  # alone on stdout: CODE=$(unionhub sandbox sms PHONE)
 
 
+def _require_free_port(host: str, port: int) -> None:
+    """Binds the address once (as uvicorn will, with SO_REUSEADDR) so a port in use is one
+    line here instead of uvicorn's logged error."""
+    import errno
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    except socket.gaierror:
+        raise Refused(f"unknown host {host!r}: give --host an address of this machine "
+                      "(make up HOST=...)") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise Refused(f"port {port} on {host} is in use: choose another with --port "
+                              "(make up PORT=...)") from None
+            if exc.errno == errno.EACCES:
+                raise Refused(f"not allowed to listen on port {port}: choose one above 1023 "
+                              "with --port (make up PORT=...)") from None
+            raise Refused(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
 def _serve(subgraph: str | None, host: str, port: int, workers: int) -> None:
     import uvicorn
+
+    _require_free_port(host, port)
 
     if subgraph is None:
         factory = "unionhub.app:create_app"
@@ -148,6 +206,7 @@ def _gateway(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
 
     from unionhub import gateway
 
+    gateway.require_installed()
     urls = gateway.default_urls()
     for item in args.subgraph_url:
         domain, _, url = item.partition("=")
@@ -158,34 +217,107 @@ def _gateway(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from pydantic import ValidationError
+
+    from unionhub.db import UnsupportedDatabase
     from unionhub.identity.provider_errors import ProviderConfigurationError
     from unionhub.mall.providers.base import PaymentConfigurationError
     from unionhub.settings import InsecureProductionSettings
 
     try:
         _main(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit where it cannot be caught
     except (PaymentConfigurationError, ProviderConfigurationError,
             InsecureProductionSettings) as refused:
         # Configuration the service cannot run with: one clear line (it names settings,
         # never their values), no traceback.
         raise SystemExit(f"unionhub refuses to start: {refused}") from None
+    except (Refused, UnsupportedDatabase) as mistake:
+        raise SystemExit(f"unionhub: {mistake}") from None
+    except ValidationError as invalid:  # a setting from the environment that does not parse
+        names = ", ".join(_setting_name(e["loc"]) for e in invalid.errors())
+        raise SystemExit(f"unionhub: invalid setting {names}: {invalid.errors()[0]['msg']}"
+                         ) from None  # (the messages, never the values: they may be secrets)
+    except BrokenPipeError:
+        # The reader went away (`unionhub sdl | head`): stop quietly, as Unix tools do.
+        # Python would flush stdout again at exit and complain: point it at /dev/null.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(SIGPIPE_EXIT) from None
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+
+
+def _setting_name(loc: tuple[int | str, ...]) -> str:
+    name = str(loc[0]) if loc else "?"
+    return name.upper() if name in ("database_url", "redis_url") else f"UNIONHUB_{name.upper()}"
+
+
+def _count(text: str) -> int:
+    """argparse type: a whole number, 0 or more."""
+    value = _integer(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = _integer(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _integer(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535, not {value}")
+    return value
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+
+
+class _DefaultsShown(argparse.ArgumentDefaultsHelpFormatter):
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None or action.default is False:  # nothing worth showing
+            return action.help
+        return super()._get_help_string(action)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with defaults in every --help, and a mistake answered in one line (plus where
+    to read more) instead of the usage block."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _DefaultsShown)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def _main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="unionhub", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="unionhub", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("makemigrations", help="write migrations for model changes (development)")
     seed = sub.add_parser("seed", help="seed demo or synthetic data")
     seed.add_argument("--demo", action="store_true", help="the demo data of docs/contract.md")
-    seed.add_argument("--members", type=int, default=0, help="add N synthetic members")
+    seed.add_argument("--members", type=_count, default=0, metavar="N",
+                      help="add synthetic members until there are N of them")
     for name in ("serve", "up"):
         p = sub.add_parser(name, help="serve GraphQL" if name == "serve"
                            else "migrate, seed the demo data if absent, and serve")
-        p.add_argument("--subgraph", choices=DOMAINS, default=None)
-        p.add_argument("--host", default="127.0.0.1")
-        p.add_argument("--port", type=int, default=8000)
-        p.add_argument("--workers", type=int, default=1)
+        p.add_argument("--subgraph", choices=DOMAINS, default=None,
+                       help="serve one domain's subgraph (default: the whole platform)")
+        p.add_argument("--host", default="127.0.0.1", help="address to listen on")
+        p.add_argument("--port", type=_port, default=8000, help="port to listen on")
+        p.add_argument("--workers", type=_positive, default=1, help="server processes")
     sub.add_parser("worker", help="run the periodic jobs on arq (needs REDIS_URL)")
     ops = sub.add_parser("operations", help="register persisted operations (front-end builds)")
     ops.add_argument("action", choices=["add"])
@@ -193,13 +325,14 @@ def _main(argv: list[str] | None = None) -> None:
     ops.add_argument("--manifest", default=None,
                      help="manifest path (default: UNIONHUB_PERSISTED_OPERATIONS_FILE)")
     sdl = sub.add_parser("sdl", help="print the schema (a subgraph's SDL with --subgraph)")
-    sdl.add_argument("--subgraph", choices=DOMAINS, default=None)
+    sdl.add_argument("--subgraph", choices=DOMAINS, default=None,
+                     help="one domain's subgraph SDL (default: the platform schema)")
     grant = sub.add_parser("grant-vouchers", help="issue a GRANT voucher campaign to its whole "
                            "scope (resumable; the worker does the same in the background)")
-    grant.add_argument("campaign_id", type=int)
+    grant.add_argument("campaign_id", type=_positive, help="the campaign's id")
     gw = sub.add_parser("gateway", help="compose the subgraphs and serve them through Hive Gateway")
-    gw.add_argument("--host", default="127.0.0.1")
-    gw.add_argument("--port", type=int, default=4000)
+    gw.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    gw.add_argument("--port", type=_port, default=4000, help="port to listen on")
     gw.add_argument("--subgraph-url", action="append", default=[], metavar="DOMAIN=URL",
                     help="a subgraph's URL (default: http://127.0.0.1:8001.. in DOMAINS order)")
     gw.add_argument("--supergraph", default="supergraph.graphql", help="where to write it")
@@ -241,13 +374,16 @@ def _main(argv: list[str] | None = None) -> None:
         if not worker_settings()["cron_jobs"]:  # arq refuses to start with nothing registered
             print("no periodic jobs registered; nothing to run")
             return
+        _run(_check_database)  # the jobs would fail on every run against an unmigrated one
         run_worker()
     elif args.command == "up":
+        _require_free_port(args.host, args.port)  # before the migrations and the seed
         _run(_migrate, connect=False)
         _run(lambda: _seed(True, 0))
         print(f"serving GraphQL at http://{args.host}:{args.port}/graphql")
         _serve(args.subgraph, args.host, args.port, args.workers)
     elif args.command == "serve":
+        _run(_check_database)
         _serve(args.subgraph, args.host, args.port, args.workers)
     elif args.command == "gateway":
         _gateway(parser, args)

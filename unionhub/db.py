@@ -13,10 +13,28 @@ from unionhub.db_connection import GuardedConnection, release_checked
 from unionhub.domains import DOMAINS, migrations_module, models_module
 from unionhub.settings import Settings, get_settings
 
+# The drivers this package installs: Tortoise knows other schemes (mysql, mssql, oracle) but
+# their drivers are not dependencies, so they would fail later with a bare ImportError.
+SUPPORTED_SCHEMES = ("postgres", "postgresql", "asyncpg", "sqlite")
+
+
+class UnsupportedDatabase(ValueError):
+    """DATABASE_URL names a database this package has no driver for."""
+
+
+def check_database_url(url: str) -> None:
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in SUPPORTED_SCHEMES:
+        shown = f"the {scheme}:// scheme" if scheme else "a URL without a scheme"
+        raise UnsupportedDatabase(
+            f"DATABASE_URL has {shown}, which UnionHub does not support: use "
+            "postgres://user:password@host:port/name or sqlite://path/to/file.sqlite3")
+
 
 def tortoise_config(settings: Settings | None = None) -> dict[str, Any]:
     settings = settings or get_settings()
     url = settings.database_url
+    check_database_url(url)
     if url.startswith("sqlite://"):
         path = url.removeprefix("sqlite://")
         if path not in (":memory:", "") and os.path.dirname(path):
@@ -71,6 +89,16 @@ async def migrate(settings: Settings | None = None) -> None:
     from tortoise.migrations.api import migrate as run_migrations
 
     await run_migrations(config=tortoise_config(settings))
+
+
+async def pending_migrations(settings: Settings | None = None) -> list[str]:
+    """The migrations `migrate` would apply (`app.name`), read from Tortoise's own recorder
+    table (no table yet: all of them). Needs init_db."""
+    from tortoise.migrations.executor import MigrationExecutor
+
+    steps = await MigrationExecutor(conn(), tortoise_config(settings)["apps"]).plan()
+    return [f"{step.migration.app_label}.{step.migration.name}" for step in steps
+            if not step.backward]
 
 
 def conn() -> BaseDBAsyncClient:

@@ -7,13 +7,14 @@ from settings.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable
 from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from unionhub.refusals import send_refusal
 
 # Headers a browser cannot send cross-site without a CORS preflight: a request carrying one
 # cannot be a forged "simple" request (Apollo's CSRF prevention).
@@ -23,20 +24,19 @@ _SIMPLE_CONTENT_TYPES = ("text/plain", "application/x-www-form-urlencoded", "mul
 _GRAPHQL_PARAMETERS = frozenset(("query", "operationName", "extensions"))
 
 
-async def _reject(send: Send, status: int, code: str, message: str) -> None:
-    body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
+async def _reject(send: Send, scope: Scope, status: int, code: str, message: str,
+                  default_language: str | None = None) -> None:
+    # A GraphQL response (refusals.py), in the request's language.
+    await send_refusal(send, scope, status, code, message, default_language=default_language)
 
 
 class BodySizeLimit:
     """Refuses bodies over `max_bytes` (413), by Content-Length or while streaming."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, default_language: str | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.default_language = default_language
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -44,8 +44,9 @@ class BodySizeLimit:
         length = Headers(scope=scope).get("content-length")
         if length is not None and length.isdigit():
             if int(length) > self.max_bytes:
-                return await _reject(send, 413, "PAYLOAD_TOO_LARGE",
-                                     f"request body over {self.max_bytes} bytes")
+                return await _reject(send, scope, 413, "PAYLOAD_TOO_LARGE",
+                                     f"request body over {self.max_bytes} bytes",
+                                     self.default_language)
             # The server delivers no more than Content-Length says: nothing to count (the
             # hot path, without the two wrappers below).
             return await self.app(scope, receive, send)
@@ -62,8 +63,9 @@ class BodySizeLimit:
             if seen > self.max_bytes:
                 if not started and not refused:
                     refused = True
-                    await _reject(send, 413, "PAYLOAD_TOO_LARGE",
-                                  f"request body over {self.max_bytes} bytes")
+                    await _reject(send, scope, 413, "PAYLOAD_TOO_LARGE",
+                                  f"request body over {self.max_bytes} bytes",
+                                  self.default_language)
                 raise _BodyTooLarge
             return message
 
@@ -87,32 +89,41 @@ class _BodyTooLarge(Exception):
 
 class CsrfPrevention:
     """A GraphQL request that a browser could send cross-site without a preflight (a GET with
-    a query, or a POST with a "simple" content type) must carry a preflight header. Mutations
-    over GET are refused by the GraphQL view itself."""
+    an operation, or a POST, without a non-simple Content-Type) must carry a preflight
+    header. Mutations over GET are refused by the GraphQL view itself."""
 
-    def __init__(self, app: ASGIApp, path: str = "/graphql") -> None:
+    def __init__(self, app: ASGIApp, path: str = "/graphql",
+                 default_language: str | None = None) -> None:
         self.app = app
         self.path = path
+        self.default_language = default_language
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == self.path and _is_simple(scope):
             headers = Headers(scope=scope)
             if not any(h in headers for h in _PREFLIGHT_HEADERS):
                 return await _reject(
-                    send, 400, "CSRF_PREVENTED",
+                    send, scope, 400, "CSRF_PREVENTED",
                     "send Content-Type: application/json or an X-UnionHub-Request header",
+                    self.default_language,
                 )
         await self.app(scope, receive, send)
 
 
 def _is_simple(scope: Scope) -> bool:
+    """A request a plain form or link could send cross-site: a GET carrying an operation, or
+    a POST, with no Content-Type or a CORS-safelisted one. Any other Content-Type (Apollo
+    Client sends application/json even on its hashed GET queries) makes the browser ask
+    first (a CORS preflight), so such a request cannot be forged; a GET never runs a mutation
+    (the view answers 405)."""
     method = scope["method"]
     if method == "GET":
-        return _names_graphql_parameter(scope.get("query_string", b""))
-    if method == "POST":
-        content_type = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
-        return content_type in _SIMPLE_CONTENT_TYPES or not content_type
-    return False
+        if not _names_graphql_parameter(scope.get("query_string", b"")):
+            return False
+    elif method != "POST":
+        return False
+    content_type = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
+    return content_type in _SIMPLE_CONTENT_TYPES or not content_type
 
 
 def _names_graphql_parameter(query_string: bytes) -> bool:
@@ -153,13 +164,15 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def edge(app: Any, *, production: bool, max_body_bytes: int, cors_origins: list[str]) -> Any:
+def edge(app: Any, *, production: bool, max_body_bytes: int, cors_origins: list[str],
+         default_language: str | None = None) -> Any:
     from starlette.middleware.cors import CORSMiddleware
 
-    app = CsrfPrevention(app)
-    app = BodySizeLimit(app, max_body_bytes)
+    app = CsrfPrevention(app, default_language=default_language)
+    app = BodySizeLimit(app, max_body_bytes, default_language)
     if cors_origins:
         app = CORSMiddleware(app, allow_origins=cors_origins, allow_methods=["GET", "POST"],
-                             allow_headers=["authorization", "content-type", *_PREFLIGHT_HEADERS],
+                             allow_headers=["authorization", "content-type", "accept-language",
+                                            *_PREFLIGHT_HEADERS],
                              max_age=600)
     return SecurityHeaders(app, production)

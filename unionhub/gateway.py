@@ -12,7 +12,19 @@ from pathlib import Path
 
 from unionhub.domains import DOMAINS
 
-GATEWAY_DIR = Path(__file__).resolve().parents[1] / "deploy" / "gateway"
+# Where the gateway's package.json and its `npm ci` live; UNIONHUB_GATEWAY_DIR moves it (an
+# install outside the source tree).
+GATEWAY_DIR = Path(os.environ.get("UNIONHUB_GATEWAY_DIR")
+                   or Path(__file__).resolve().parents[1] / "deploy" / "gateway")
+
+
+def require_installed() -> None:
+    """One line instead of Node's module-not-found trace when `npm ci` has not been run."""
+    if shutil.which("node") is None:
+        raise SystemExit("unionhub: node is not installed; `unionhub gateway` needs Node.js 20+")
+    if not (GATEWAY_DIR / "node_modules" / ".bin" / "hive-gateway").exists():
+        raise SystemExit("unionhub: Hive Gateway is not installed: run "
+                         "`npm ci --prefix deploy/gateway` first")
 
 
 def default_urls(base_port: int = 8001, host: str = "127.0.0.1") -> dict[str, str]:

@@ -4,9 +4,10 @@ Starlette's stack (error middleware, exception middleware, router, route) puts f
 two `send` wrappers around every request. For the GraphQL endpoint, where nearly every request
 is a POST, that plumbing cost about 3% of the hot lookup's CPU (issue 8). This dispatcher hands
 those requests to the view directly. It keeps the one thing the stack did for them that the
-view does not do itself: an unhandled exception is answered 500 "Internal Server Error" (unless
-the response had started) and raised on to the server, as Starlette's ServerErrorMiddleware
-does. Every other request goes through Starlette.
+view does not do itself: an unhandled exception is answered 500 (unless the response had
+started) and raised on to the server, as Starlette's ServerErrorMiddleware does; the body is
+a GraphQL response with the code INTERNAL_SERVER_ERROR, as the app's own 500 handler
+answers (`app.server_error`). Every other request goes through Starlette.
 """
 
 from __future__ import annotations
@@ -17,16 +18,20 @@ from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from unionhub import outages
+from unionhub.i18n import N_
+from unionhub.refusals import send_refusal
 
-_INTERNAL_ERROR = b"Internal Server Error"
-_UNAVAILABLE = b"Service Unavailable"
+INTERNAL_ERROR = N_("Internal Server Error")
+SERVICE_UNAVAILABLE = N_("Service Unavailable")
 
 
 class GraphQLRoute:
-    def __init__(self, starlette: Starlette, graphql_app: ASGIApp, path: str = "/graphql") -> None:
+    def __init__(self, starlette: Starlette, graphql_app: ASGIApp, path: str = "/graphql",
+                 default_language: str | None = None) -> None:
         self.starlette = starlette
         self.graphql_app = graphql_app
         self.path = path
+        self.default_language = default_language
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != self.path
@@ -46,10 +51,11 @@ class GraphQLRoute:
         except Exception as exc:
             if not started:
                 # A dependency that could not be reached is an outage (503), not a bug.
-                status, body = ((503, _UNAVAILABLE) if outages.dependency_of(exc)
-                                else (500, _INTERNAL_ERROR))
-                await send({"type": "http.response.start", "status": status, "headers": [
-                    (b"content-length", str(len(body)).encode()),
-                    (b"content-type", b"text/plain; charset=utf-8")]})
-                await send({"type": "http.response.body", "body": body})
+                if outages.dependency_of(exc):
+                    await send_refusal(send, scope, 503, "SERVICE_UNAVAILABLE",
+                                       SERVICE_UNAVAILABLE,
+                                       default_language=self.default_language)
+                else:
+                    await send_refusal(send, scope, 500, "INTERNAL_SERVER_ERROR",
+                                       INTERNAL_ERROR, default_language=self.default_language)
             raise

@@ -174,6 +174,12 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)  # JSON list, e.g. '["https://app.example"]'
     persisted_operations_file: str | None = None  # manifest written by `unionhub operations add`
     persisted_operations_only: bool = False  # safelist: run registered operations only
+    # Production serves no GraphQL over GET; this lets queries sent by hash alone through
+    # (Apollo's useGETForHashedQueries, cacheable by a CDN). Variables then travel in URLs:
+    # only where no personal data is sent as a variable of such a query, or URLs are not logged.
+    persisted_queries_via_get: bool = False
+    # Messages follow Accept-Language (zh-CN or en); a request that names neither gets this.
+    default_language: Literal["zh-CN", "en"] = "zh-CN"
     # Sign-in abuse: failed logins per phone (a wide attack: see below), attempts per IP.
     login_failures_per_phone: int = 50
     login_attempts_per_ip: int = 30

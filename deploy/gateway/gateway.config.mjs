@@ -1,6 +1,7 @@
 // Hive Gateway configuration for UnionHub (started by `unionhub gateway`).
 // Every subgraph request carries the router secret (only the router may call _entities/_service),
-// and the client's Authorization and W3C trace context, so one trace spans gateway and subgraphs.
+// and the client's Authorization and W3C trace context, so one trace spans gateway and subgraphs,
+// and its Accept-Language, so the subgraphs answer in the client's language.
 import { randomBytes } from "node:crypto";
 
 import { defineConfig } from "@graphql-hive/gateway";
@@ -10,7 +11,9 @@ import { trace } from "@opentelemetry/api";
 // trace and injects its own span's traceparent into subgraph calls; without it, pass the
 // client's trace context through so the subgraphs still join the client's trace.
 const gatewayTraces = Boolean(process.env.OPENTELEMETRY);
-const forwarded = gatewayTraces ? ["authorization"] : ["authorization", "tracestate"];
+const forwarded = gatewayTraces
+  ? ["authorization", "accept-language"]
+  : ["authorization", "accept-language", "tracestate"];
 const routerSecret = process.env.UNIONHUB_ROUTER_SECRET;
 if (!routerSecret) throw new Error("UNIONHUB_ROUTER_SECRET must be set for the gateway");
 

@@ -48,6 +48,8 @@ async def test_bad_input_comes_back_as_user_errors_and_writes_nothing(gql, facto
     for body, code in cases:
         result = await gql(CREATE, {"input": {"organizerId": org, **body}}, token=cadre.token)
         assert result.data["createActivity"]["errors"][0]["code"] == code, body
+        if code == "QUESTION_ANSWER_KEY":  # the input path, with the list index
+            assert result.data["createActivity"]["errors"][0]["field"] == "questions[0].answer"
         assert result.data["createActivity"]["activity"] is None
     listed = await gql(LIST, {}, token=cadre.token)
     assert listed.data["activities"]["edges"] == []

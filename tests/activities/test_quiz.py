@@ -62,7 +62,8 @@ async def test_scored_on_the_server_once(gql, factory):
 
     wrong_option = await gql(SUBMIT, {"id": quiz["id"], "answers": [
         {"questionId": attempt["questions"][0]["id"], "choices": [7]}]}, token=member.token)
-    assert wrong_option.data["submitQuizAnswers"]["errors"][0]["code"] == "UNKNOWN_OPTION"
+    assert wrong_option.data["submitQuizAnswers"]["errors"] == [
+        {"code": "UNKNOWN_OPTION", "field": "answers[0].choices"}]  # the input path
 
     picks = [[0], [2], [1, 0]]  # right, wrong, right (order of choices does not matter)
     results = await asyncio.gather(*(gql(SUBMIT, {"id": quiz["id"],

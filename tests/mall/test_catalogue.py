@@ -59,7 +59,7 @@ async def test_bad_catalogue_input_is_a_specific_error(gql, mall):
         "supplierId": mall.supplier_id, "categoryId": mall.category_id, "name": "X",
         "skus": [{"name": "a", "priceFen": 0, "stock": 1}]}}, token=tok)
     assert bad_price.data["createProduct"]["errors"] == [
-        {"code": "PRICE_OUT_OF_RANGE", "field": "skus.0"}]
+        {"code": "PRICE_OUT_OF_RANGE", "field": "skus[0].priceFen"}]
     products = await gql("{ products { edges { node { id } } } }")
     assert len(products.data["products"]["edges"]) == 2  # nothing written
 

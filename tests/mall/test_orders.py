@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.mall.conftest import (
+    ADDRESS,
     ORDER,
     allocate,
     approve,
@@ -254,3 +255,22 @@ async def test_a_category_voucher_discounts_only_that_category(gql, factory, mal
     with_tea = await place(gql, member, [(mall.sku_id, 1), (tea_sku, 1)], voucher_id=voucher)
     order = with_tea["order"]
     assert (order["subtotalFen"], order["discountFen"], order["payableFen"]) == (17800, 3000, 14800)
+
+
+async def test_a_bad_line_is_named_by_its_index(gql, factory, mall):
+    """UserError.field is the input path with the list index (issue 24)."""
+    member = await factory.account()
+    query = """mutation P($i: PlaceOrderInput!) { placeOrder(input: $i) { errors { code field } } }"""
+
+    async def errors(items: list[tuple[str, int]]) -> list[dict]:
+        data = {"items": [{"skuId": s, "quantity": q} for s, q in items], "address": ADDRESS,
+                "idempotencyKey": new_key()}
+        return (await gql(query, {"i": data}, token=member.token)).data["placeOrder"]["errors"]
+
+    assert await errors([(mall.sku_id, 1), (mall.cheap_sku_id, 1), (mall.plain_sku_id, 0)]) == [
+        {"code": "QUANTITY_OUT_OF_RANGE", "field": "items[2].quantity"}]
+    assert await errors([(mall.sku_id, 1), ("999999", 1)]) == [
+        {"code": "SKU_NOT_FOUND", "field": "items[1].skuId"}]
+    assert await errors([(mall.sku_id, 1), ("-4", 1)]) == [
+        {"code": "SKU_NOT_FOUND", "field": "items[1].skuId"}]
+    assert await Order.all().count() == 0

@@ -29,9 +29,10 @@ async def test_cadres_set_the_menu_for_their_subtree(gql, factory):
     bad = {"input": {**variables["input"], "timeLimit": 0}}
     out = await gql(CREATE, bad, token=cadre.token)
     assert out.data["createServiceItem"]["errors"][0]["code"] == "TIME_LIMIT_RANGE"
-    bad = {"input": {**variables["input"], "requiredFields": ["a b"]}}
+    bad = {"input": {**variables["input"], "requiredFields": ["topic", "a b"]}}
     out = await gql(CREATE, bad, token=cadre.token)
-    assert out.data["createServiceItem"]["errors"][0]["code"] == "REQUIRED_FIELDS"
+    assert out.data["createServiceItem"]["errors"] == [
+        {"code": "REQUIRED_FIELDS", "field": "requiredFields[1]"}]  # the input path
     neighbour = {"input": {**variables["input"], "unionId": str(tree.counties["B"].id)}}
     assert (await gql(CREATE, neighbour, token=cadre.token)).error_codes() == ["FORBIDDEN"]
     assert await ServiceItem.all().count() == 1

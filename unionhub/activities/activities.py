@@ -125,19 +125,21 @@ def _check_questions(questions: list[QuestionSpec]) -> None:
         raise ValidationFailed(f"a quiz has 1–{MAX_QUESTIONS} questions", field="questions",
                                code="QUIZ_QUESTIONS")
     for i, q in enumerate(questions):
-        field = f"questions.{i}"
+        field = f"questions[{i}]"  # the input path: questions[2].options
         if not q.text.strip():
-            raise ValidationFailed("a question needs text", field=field, code="QUESTION_TEXT")
+            raise ValidationFailed("a question needs text", field=f"{field}.text",
+                                   code="QUESTION_TEXT")
         if not 2 <= len(q.options) <= 10 or any(not o.strip() for o in q.options):
-            raise ValidationFailed("a question has 2–10 non-empty options", field=field,
-                                   code="QUESTION_OPTIONS")
+            raise ValidationFailed("a question has 2–10 non-empty options",
+                                   field=f"{field}.options", code="QUESTION_OPTIONS")
         if not q.answer or len(set(q.answer)) != len(q.answer) or any(
             not 0 <= a < len(q.options) for a in q.answer
         ):
-            raise ValidationFailed("the answer key names distinct existing options", field=field,
-                                   code="QUESTION_ANSWER_KEY")
+            raise ValidationFailed("the answer key names distinct existing options",
+                                   field=f"{field}.answer", code="QUESTION_ANSWER_KEY")
         if not 1 <= q.points <= 100:
-            raise ValidationFailed("points are 1–100", field=field, code="QUESTION_POINTS")
+            raise ValidationFailed("points are 1–100", field=f"{field}.points",
+                                   code="QUESTION_POINTS")
 
 
 def new_draw_seed() -> tuple[str, str]:

@@ -129,9 +129,10 @@ async def submit_answers(activity_id: int, principal: Principal, record: MemberR
         q = by_id.get(a.question_id)
         if q is None or a.question_id in seen:
             raise ValidationFailed("each answer names a distinct question of this quiz",
-                                   field=f"answers.{i}", code="UNKNOWN_QUESTION")
+                                   field=f"answers[{i}].questionId", code="UNKNOWN_QUESTION")
         if any(not 0 <= c < len(q.options) for c in a.choices):
-            raise ValidationFailed("no such option", field=f"answers.{i}", code="UNKNOWN_OPTION")
+            raise ValidationFailed("no such option", field=f"answers[{i}].choices",
+                                   code="UNKNOWN_OPTION")
         seen.add(a.question_id)
     points, correct = score(questions, answers)
     used_ms = min(int((now - attempt.started_at).total_seconds() * 1000),

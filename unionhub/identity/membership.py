@@ -123,7 +123,7 @@ async def _issue_card(member_id: int) -> MemberCard:
 
 async def request_transfer(member_id: int, to_union_id: int,
                            reason: str | None = None) -> TransferRequest:
-    to_union = await get_union(to_union_id)
+    to_union = await get_union(to_union_id, field="toUnionId")
     if to_union.level != UnionLevel.GRASSROOTS or to_union.is_holding_pool:
         raise ValidationFailed("members transfer to a grassroots union", field="toUnionId",
                                code="NOT_GRASSROOTS")

@@ -89,10 +89,11 @@ async def _unused_join_code() -> str:
     raise IntegrityError("could not draw an unused join code")
 
 
-async def get_union(union_id: int) -> Union:
+async def get_union(union_id: int, *, field: str = "unionId") -> Union:
+    """`field`: the caller's input name for the id (a UserError names the caller's input)."""
     union = await Union.get_or_none(id=union_id)
     if union is None:
-        raise NotFound("union not found", field="unionId")
+        raise NotFound("union not found", field=field)
     return union
 
 

@@ -51,12 +51,13 @@ class SkuSpec:
     stock: int
 
 
-def _check_sku(spec: SkuSpec, field: str) -> None:
+def _check_sku(spec: SkuSpec, price_field: str, stock_field: str) -> None:
     if not 0 < spec.price_fen <= MAX_PRICE_FEN:
-        raise ValidationFailed("price must be a positive number of fen", field=field,
+        raise ValidationFailed("price must be a positive number of fen", field=price_field,
                                code="PRICE_OUT_OF_RANGE")
     if spec.stock < 0:
-        raise ValidationFailed("stock cannot be negative", field=field, code="NEGATIVE_STOCK")
+        raise ValidationFailed("stock cannot be negative", field=stock_field,
+                               code="NEGATIVE_STOCK")
 
 
 async def create_product(*, supplier_id: int, category_id: int, name: str, description: str,
@@ -65,7 +66,7 @@ async def create_product(*, supplier_id: int, category_id: int, name: str, descr
         raise ValidationFailed("a product needs at least one SKU", field="skus",
                                code="SKUS_REQUIRED")
     for i, spec in enumerate(skus):
-        _check_sku(spec, f"skus.{i}")
+        _check_sku(spec, f"skus[{i}].priceFen", f"skus[{i}].stock")  # the input paths
     if not await Supplier.exists(id=supplier_id):
         raise NotFound("supplier not found", field="supplierId")
     if not await Category.exists(id=category_id):
@@ -94,7 +95,7 @@ async def restock(sku_id: int, delta: int) -> Sku:
 
 
 async def set_price(sku_id: int, price_fen: int) -> Sku:
-    _check_sku(SkuSpec("x", price_fen, 0), "priceFen")
+    _check_sku(SkuSpec("x", price_fen, 0), "priceFen", "stock")
     if not await Sku.filter(id=sku_id).update(price_fen=price_fen):
         raise NotFound("SKU not found", field="skuId")
     return await Sku.get(id=sku_id)

@@ -78,17 +78,20 @@ def _merge_items(items: list[ItemSpec], max_quantity: int) -> dict[int, int]:
         raise ValidationFailed(f"an order has 1–{MAX_LINES} lines", field="items",
                                code="ITEM_COUNT")
     merged: dict[int, int] = {}
-    for item in items:
-        if not 1 <= item.quantity <= max_quantity:
-            raise ValidationFailed(f"quantity must be 1–{max_quantity}", field="items.quantity",
-                                   code="QUANTITY_OUT_OF_RANGE")
+    for index, item in enumerate(items):  # `field` names the line: items[2].quantity
         merged[item.sku_id] = merged.get(item.sku_id, 0) + item.quantity
-    if any(q > max_quantity for q in merged.values()):
-        raise ValidationFailed(f"quantity must be 1–{max_quantity}", field="items.quantity",
-                               code="QUANTITY_OUT_OF_RANGE")
-    if any(not 0 < i <= _MAX_ID for i in merged):  # no row has it (nor does a bigint hold it)
-        raise NotFound("SKU not found", field="items.skuId", code="SKU_NOT_FOUND")
+        if not 1 <= item.quantity <= max_quantity or merged[item.sku_id] > max_quantity:
+            raise ValidationFailed(f"quantity must be 1–{max_quantity}",
+                                   field=f"items[{index}].quantity", code="QUANTITY_OUT_OF_RANGE")
+        if not 0 < item.sku_id <= _MAX_ID:  # no row has it (nor does a bigint hold it)
+            raise NotFound("SKU not found", field=f"items[{index}].skuId", code="SKU_NOT_FOUND")
     return merged
+
+
+def _sku_field(items: list[ItemSpec], sku_id: int) -> str:
+    """The input path of the first line asking for `sku_id` (items[2].skuId)."""
+    index = next((i for i, item in enumerate(items) if item.sku_id == sku_id), None)
+    return "items.skuId" if index is None else f"items[{index}].skuId"
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ class _Line:
         return self.price_fen * self.quantity
 
 
-async def _lines(wanted: dict[int, int]) -> list[_Line]:
+async def _lines(wanted: dict[int, int], items: list[ItemSpec]) -> list[_Line]:
     """The order's lines in SKU id order (the order their stock rows are locked in)."""
     found = {r["id"]: r for r in await sql.rows(sql.SKU_LINES.format(marks=sql.marks(len(wanted))),
                                                   list(wanted))}
@@ -117,7 +120,7 @@ async def _lines(wanted: dict[int, int]) -> list[_Line]:
     for sku_id, quantity in sorted(wanted.items()):
         row = found.get(sku_id)
         if row is None or not row["active"]:
-            raise NotFound("SKU not found", field="items.skuId", code="SKU_NOT_FOUND")
+            raise NotFound("SKU not found", field=_sku_field(items, sku_id), code="SKU_NOT_FOUND")
         lines.append(_Line(sku_id, quantity, row["price_fen"],
                            f"{row['product_name']} {row['name']}"[:170], row["product_id"],
                            row["category_id"], row["supplier_id"], row["region_code"],
@@ -183,9 +186,9 @@ async def _place(principal: Principal, member_id: int, key: str, fingerprint: st
     if voucher_id is None and len(wanted) == 1 and is_postgres() and not bulk:
         if await _write_one_line_pg(order, *next(iter(wanted.items()))):
             return order
-        await _lines(wanted)  # no row written: SKU_NOT_FOUND if that is why
+        await _lines(wanted, items)  # no row written: SKU_NOT_FOUND if that is why
         raise Conflict("not enough stock", field="items", code="OUT_OF_STOCK")
-    lines = await _lines(wanted)
+    lines = await _lines(wanted, items)
     order.subtotal_fen = sum(line.line_fen for line in lines)
     voucher, order.discount_fen = None, 0
     if voucher_id is not None:

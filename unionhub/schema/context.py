@@ -40,6 +40,15 @@ class Context:
     response: Any = None
     loaders: dict[str, DataLoader] = field(default_factory=dict)
     is_router: bool = False  # the federation router (may use _entities and _service)
+    default_language: str | None = None  # the view's; None: the setting (`unionhub.i18n`)
+
+    @property
+    def language(self) -> str:
+        """The language messages are answered in (Accept-Language, `unionhub.i18n`)."""
+        from unionhub.i18n import configured_default, negotiate
+
+        header = self.request.headers.get("accept-language") if self.request else None
+        return negotiate(header, self.default_language or configured_default())
 
     def loader(self, name: str, load_fn) -> DataLoader:
         """A request-scoped DataLoader."""

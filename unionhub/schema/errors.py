@@ -11,6 +11,7 @@ from graphql import GraphQLError
 
 from unionhub import outages
 from unionhub.errors import AccessDenied, DomainError, NotAuthenticated
+from unionhub.i18n import translate
 
 log = logging.getLogger("unionhub.graphql")
 T = TypeVar("T")
@@ -21,9 +22,19 @@ P = TypeVar("P")
 class UserError:
     code: str
     field: str | None
-    message: str
-    retry_after_seconds: int | None = strawberry.field(
-        default=None, description="With RATE_LIMITED: seconds until another attempt is allowed.")
+    # As raised (English): the `message` field answers it in the request's language. Both
+    # private values are answered by resolvers, declared in the schema's field order.
+    message: strawberry.Private[str]
+    retry_after_seconds: strawberry.Private[int | None] = None
+
+    @strawberry.field(name="message")
+    def translated_message(self, info: strawberry.Info) -> str:
+        return translate(self.message, info.context.language)
+
+    @strawberry.field(name="retryAfterSeconds",
+                      description="With RATE_LIMITED: seconds until another attempt is allowed.")
+    def retry_after(self) -> int | None:
+        return self.retry_after_seconds
 
     @classmethod
     def of(cls, error: DomainError) -> UserError:

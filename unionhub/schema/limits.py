@@ -195,14 +195,34 @@ def check_limits(ctx: Any, limits: Limits, cache: Analysed) -> int | None:
     if plumbing and not getattr(ctx.context, "is_router", False):
         raise limit_error("FORBIDDEN", "_entities and _service are for the federation router only")
     if roots > limits.max_root_fields:
-        raise limit_error("ROOT_FIELDS_LIMIT_EXCEEDED",
+        raise limit_error("ROOT_FIELD_LIMIT",
                           f"operation selects {roots} root fields; the limit is "
                           f"{limits.max_root_fields}")
     if cost > limits.max_cost:
-        raise limit_error("COST_LIMIT_EXCEEDED",
+        raise limit_error("COST_LIMIT",
                           f"operation cost {cost} exceeds the limit {limits.max_cost}",
                           cost=cost, maxCost=limits.max_cost)
     return cost
+
+
+# Strawberry's depth and alias rules report plain errors (strawberry is capped at 0.341, and
+# tests/test_error_shape.py checks both codes): their messages tell them apart.
+_DEPTH = re.compile(r"^'.*' exceeds maximum operation depth of \d+$")
+_ALIASES = re.compile(r"^\d+ aliases found\. Allowed: \d+$")
+
+
+def classify_validation_errors(errors: list[GraphQLError]) -> None:
+    """Gives each validation error its code, once per operation text (the result is cached)."""
+    for error in errors:
+        if error.extensions and "code" in error.extensions:
+            continue
+        if _DEPTH.match(error.message):
+            coded = {"code": "DEPTH_LIMIT"}
+        elif _ALIASES.match(error.message):
+            coded = {"code": "ALIAS_LIMIT"}
+        else:
+            coded = {"code": "GRAPHQL_VALIDATION_FAILED"}
+        error.extensions = {**(error.extensions or {}), **coded}
 
 
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")

@@ -24,6 +24,7 @@ from graphql import (
     DocumentNode,
     ExecutionResult,
     GraphQLError,
+    GraphQLSyntaxError,
     NoSchemaIntrospectionCustomRule,
     OperationDefinitionNode,
     parse,
@@ -37,6 +38,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.schema.schema import validate_document
 from strawberry.types.execution import ExecutionResult as StrawberryExecutionResult
 
+from unionhub.i18n import N_
 from unionhub.observability.context import current_trace_id
 from unionhub.observability.http_span import claim_operation_span
 from unionhub.observability.lean_span import CurrentSpan
@@ -44,12 +46,14 @@ from unionhub.observability.slow_operations import OPERATION_ATTRIBUTE
 from unionhub.observability.tracing import active_span, slow_operation_recorder
 from unionhub.outages import outage_error
 from unionhub.schema.compiled import CompiledOperation, compile_operation
+from unionhub.schema.disclosure import conceal_coercion, conceal_validation
 from unionhub.schema.errors import is_expected
 from unionhub.schema.limits import (
     OPERATION_CACHE_SIZE,
     Analysed,
     Limits,
     check_limits,
+    classify_validation_errors,
     remember,
     strip_suggestions,
 )
@@ -57,7 +61,7 @@ from unionhub.schema.operation_metrics import OperationNames, record_operation
 from unionhub.schema.persisted import resolve_persisted
 
 _OPERATION_ATTRIBUTES = {OPERATION_ATTRIBUTE: True}
-MASKED_MESSAGE = "Internal server error"
+MASKED_MESSAGE = N_("Internal server error")
 # Raised on to the HTTP view, which answers them (400): the client's fault, not the server's.
 _ANSWERED_BY_HTTP = (MissingQueryError, CannotGetOperationTypeError, InvalidOperationTypeError)
 
@@ -95,7 +99,14 @@ def operation_config(limits: Limits, production: bool, manifest: dict[str, str],
 @lru_cache(maxsize=OPERATION_CACHE_SIZE)
 def _parse(query: str, max_tokens: int) -> DocumentNode:
     # A document over the token limit raises, and lru_cache keeps no exceptions.
-    return parse(query, max_tokens=max_tokens)
+    try:
+        return parse(query, max_tokens=max_tokens)
+    except GraphQLSyntaxError as error:
+        # graphql-core's token limit is a syntax error too ("Document contains more than N
+        # tokens"): the code tells them apart.
+        over = "Document contains more than" in error.message
+        error.extensions = {"code": "TOKEN_LIMIT" if over else "GRAPHQL_PARSE_FAILED"}
+        raise
 
 
 def _validate(schema: Any, query: str, document: DocumentNode,
@@ -103,10 +114,15 @@ def _validate(schema: Any, query: str, document: DocumentNode,
     errors = config.validated.get(query)
     if errors is None:
         errors = validate_document(schema, document, config.rules)
+        classify_validation_errors(errors)
         if config.production:
-            strip_suggestions(errors)
+            errors = conceal_validation(errors)
         remember(config.validated, query, errors)
     return errors
+
+
+_INTERNAL = {"code": "INTERNAL_SERVER_ERROR"}
+_BAD_USER_INPUT = {"code": "BAD_USER_INPUT"}
 
 
 def _mask(error: GraphQLError) -> GraphQLError:
@@ -116,15 +132,21 @@ def _mask(error: GraphQLError) -> GraphQLError:
     if outage is not None:
         return outage
     return GraphQLError(message=MASKED_MESSAGE, nodes=error.nodes, source=error.source,
-                        positions=error.positions, path=error.path, original_error=None)
+                        positions=error.positions, path=error.path, original_error=None,
+                        extensions=_INTERNAL)
 
 
 def mask_unexpected(errors: list[GraphQLError]) -> None:
-    """Masks the unexpected errors in place (the list is the one the response is built from).
-    A list with none is left untouched: cached validation errors are shared by requests."""
+    """Masks the unexpected errors in place (the list is the one the response is built from),
+    and gives a code to graphql-core's own errors that have none: what is left without one
+    after parsing and validation (both coded, `_parse`, `_validate`) are values that do not
+    coerce to their type (variables, arguments), BAD_USER_INPUT. A list with nothing to change
+    is left untouched: cached validation errors are shared by requests."""
     for i, error in enumerate(errors):
         if not is_expected(error):
             errors[i] = _mask(error)
+        elif not error.extensions or "code" not in error.extensions:
+            error.extensions = {**(error.extensions or {}), **_BAD_USER_INPUT}
 
 
 def _finish_errors(result: Any, production: bool) -> None:
@@ -135,6 +157,7 @@ def _finish_errors(result: Any, production: bool) -> None:
         mask_unexpected(result.errors)
         if production:
             strip_suggestions(result.errors)
+            conceal_coercion(result.errors)
 
 
 # String literals (block strings first) and numbers that are not part of a name: what a

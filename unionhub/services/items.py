@@ -25,10 +25,10 @@ def _check(name: str, time_limit: int, unit: TimeLimitUnit, required_fields: lis
     if len(required_fields) > 20 or len(set(required_fields)) != len(required_fields):
         raise ValidationFailed("at most 20 distinct required fields", field="requiredFields",
                                code="REQUIRED_FIELDS")
-    for f in required_fields:
+    for i, f in enumerate(required_fields):
         if not _FIELD_NAME.match(f):
-            raise ValidationFailed("field names are camelCase words", field="requiredFields",
-                                   code="REQUIRED_FIELDS")
+            raise ValidationFailed("field names are camelCase words",
+                                   field=f"requiredFields[{i}]", code="REQUIRED_FIELDS")
     return name
 
 
