@@ -21,6 +21,8 @@ LOGIN = """mutation Login($input: LoginInput!) { login(input: $input) {
   accessToken errors { code message retryAfterSeconds } } }"""
 REGISTER = """mutation Register($input: RegisterInput!) { register(input: $input) {
   accessToken errors { code retryAfterSeconds } } }"""
+LOGIN_BY_SMS = """mutation L($input: LoginBySmsInput!) { loginBySms(input: $input) {
+  accessToken errors { code } } }"""
 RIGHT = "demo-pass-2026"
 
 
@@ -85,7 +87,7 @@ async def test_a_pair_waits_longer_at_each_further_failure(http, factory, limits
     assert codes(await login(http, member.phone, RIGHT, "198.51.100.20")) == []
 
 
-async def test_200_wrong_from_50_addresses_pause_the_password_path(http, factory, limits):
+async def test_200_wrong_from_50_addresses_pause_the_password_path(http, gql, factory, limits):
     member = await factory.account()
     seen = set()
     for i in range(200):
@@ -97,6 +99,11 @@ async def test_200_wrong_from_50_addresses_pause_the_password_path(http, factory
     (error,) = paused["errors"]
     assert error["code"] == "RATE_LIMITED" and 0 < error["retryAfterSeconds"] <= 600
     assert paused["accessToken"] is None
+    # The owner still signs in by SMS code: the password lockout does not touch that path.
+    by_sms = await gql(LOGIN_BY_SMS, {"input": {"phone": member.phone,
+                                                "smsCode": await sms_code(gql, member.phone,
+                                                                          "LOGIN")}})
+    assert by_sms.data["loginBySms"]["errors"] == [] and by_sms.data["loginBySms"]["accessToken"]
     # 50 failures were counted (then the path paused): three audit rows, not 200.
     rows = await AuditLog.filter(action="auth.login.failed").order_by("id")
     assert [r.detail["failures_in_window"] for r in rows] == [1, 10, 50]
