@@ -29,8 +29,10 @@ from unionhub.clock import SHANGHAI, utcnow
 from unionhub.errors import RateLimited, ValidationFailed
 from unionhub.identity.crypto import blind_index
 from unionhub.identity.models import SmsCode, SmsPurpose, SmsSendWindow
+from unionhub.identity.provider_errors import ProviderUnavailable
 from unionhub.identity.realname import validate_phone
 from unionhub.identity.sms_providers import get_sms_provider
+from unionhub.observability import metrics
 from unionhub.ratelimit import Rule, count
 from unionhub.settings import get_settings
 
@@ -80,9 +82,13 @@ async def request_code(phone: str, purpose: str | SmsPurpose,
     row = await SmsCode.create(phone_bidx=bidx, purpose=purpose,
                                code_hash=code_hash(bidx, purpose, code),
                                expires_at=now + timedelta(seconds=settings.sms_code_ttl_seconds))
+    provider = get_sms_provider()
     try:
-        await get_sms_provider().send_code(phone, code, purpose)
-    except Exception:
+        await provider.send_code(phone, code, purpose)
+        metrics.SMS_REQUESTS.add(1, {"provider": provider.name, "outcome": "ok"})
+    except Exception as exc:
+        metrics.SMS_REQUESTS.add(1, {"provider": provider.name, "outcome": (
+            "unavailable" if isinstance(exc, ProviderUnavailable) else "error")})
         # Not sent: the code is void and the window is given back, so the app may retry now.
         await SmsCode.filter(id=row.id).delete()
         await SmsSendWindow.filter(phone_bidx=bidx, last_sent_at=now).update(

@@ -25,7 +25,9 @@ from unionhub.identity.idverify import get_verifier
 from unionhub.identity.lookup import invalidate_member
 from unionhub.identity.models import IdentityConflict, Member, Union
 from unionhub.identity.privacy import require_current_consent
+from unionhub.identity.provider_errors import ProviderUnavailable
 from unionhub.identity.realname import parse_id_number, validate_name
+from unionhub.observability import metrics
 from unionhub.ratelimit import Rule, count
 from unionhub.settings import get_settings
 
@@ -62,7 +64,15 @@ async def verify_identity(member_id: int, name: str, id_number: str,
     await count(member_rule, str(member_id))
     if client_ip:
         await count(ip_rule, client_ip)
-    if not await get_verifier().verify(legal_name, resident.number):
+    verifier = get_verifier()
+    try:
+        verified = await verifier.verify(legal_name, resident.number)
+    except Exception as exc:
+        metrics.IDENTITY_PROVIDER_REQUESTS.add(1, {"provider": verifier.name, "outcome": (
+            "unavailable" if isinstance(exc, ProviderUnavailable) else "error")})
+        raise
+    metrics.IDENTITY_PROVIDER_REQUESTS.add(1, {"provider": verifier.name, "outcome": "ok"})
+    if not verified:
         raise not_verified()
     bidx = id_number_index(resident.number)
     holder_id: int | None = None

@@ -27,6 +27,7 @@ from unionhub.mall.models import (
     PaymentExceptionStatus,
     PaymentStatus,
 )
+from unionhub.observability import metrics
 
 MAX_NOTE = 500
 # RETRY means: a new refund at the rail (failed refunds), or ask the rail now (open too long).
@@ -55,6 +56,14 @@ async def open_exception(kind: PaymentExceptionKind, *, provider: str, reason: s
         await OrderEvent.create(order_id=payment.order_id, kind="PAYMENT_EXCEPTION_OPENED",
                                 detail={"payment_id": payment.id, "exception": kind.value})
     return True
+
+
+async def publish_open_count() -> int:
+    """The open exceptions, for the `unionhub.mall.payment_exceptions.open` gauge (dashboard and
+    alert): set by the periodic job and after each resolution."""
+    count = await PaymentException.filter(status=PaymentExceptionStatus.OPEN).count()
+    metrics.PAYMENT_EXCEPTIONS_OPEN.set(count)
+    return count
 
 
 def listed(status: PaymentExceptionStatus | None) -> QuerySet[PaymentException]:
@@ -101,6 +110,7 @@ async def resolve(principal: Principal, exception_id: int, action: PaymentExcept
                                    "amount_fen": found.amount_fen})
     if action == PaymentExceptionAction.RETRY and payment is not None:
         await _retry(found, payment)
+    await publish_open_count()
     return await PaymentException.get(id=found.id)
 
 
