@@ -140,7 +140,7 @@ def _insert_sql(db: Any, rows: int, *, guarded: bool) -> str:
     return sql
 
 
-async def _lock_head(conn: Any) -> tuple[int, str]:
+async def lock_head(conn: Any) -> tuple[int, str]:
     lock = " FOR UPDATE" if _is_postgres(conn) else ""
     if not lock:
         # SQLite: take the write lock before reading (waiting on busy_timeout), or a read
@@ -158,7 +158,7 @@ async def _lock_head(conn: Any) -> tuple[int, str]:
 
 
 async def _append_locked(conn: Any, entries: Sequence[Entry]) -> list[tuple]:
-    seq, head = await _lock_head(conn)
+    seq, head = await lock_head(conn)
     rows = link(seq, head, entries)
     await conn.execute_query(_insert_sql(conn, len(rows), guarded=False), _db_values(conn, rows))
     placeholder = ("$1", "$2", "$3") if _is_postgres(conn) else ("?", "?", "?")
@@ -180,12 +180,12 @@ async def append_in_transaction(entries: Sequence[Entry]) -> None:
     """Append in the caller's transaction (or a transaction of its own)."""
     if not entries:
         return
-    async with in_transaction(_connection_name()) as conn:
+    async with in_transaction(connection_name()) as conn:
         rows = await _append_locked(conn, entries)
     _remember(rows)
 
 
-def _connection_name() -> str:
+def connection_name() -> str:
     from unionhub.identity.models import AuditLog
 
     return AuditLog._meta.default_connection or "default"
@@ -194,7 +194,7 @@ def _connection_name() -> str:
 async def append_batch(entries: Sequence[Entry], execute: Any = None) -> None:
     """The group commit's append, outside any transaction. `execute(sql, values)` runs one
     statement and returns its rows (the held connection); else the pool's connection."""
-    db = connections.get(_connection_name())
+    db = connections.get(connection_name())
     if _is_postgres(db):
         async def run(sql: str, values: list[Any]) -> list[Any]:
             if execute is not None:
@@ -224,7 +224,7 @@ async def _read_head(run: Any) -> bool:
     global _known_head
     select = "SELECT seq, hash FROM audit_chain_head WHERE id = 1"
     found = await run(select, [])
-    if not found:  # an emptied database (see _lock_head)
+    if not found:  # an emptied database (see lock_head)
         await run(_CREATE_HEAD, [])
         found = await run(select, [])
     if not found:
