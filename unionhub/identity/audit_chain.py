@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
@@ -33,6 +34,8 @@ from unionhub.crypto.suites import AES, SM, Suite
 from unionhub.settings import get_settings
 
 _ALGORITHMS: dict[str, Suite] = {"sha256": AES, "sm3": SM}
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 # A row to append, in the column order of the INSERT:
 # (at, actor_id, action, subject_type, subject_id, trace_id, detail, union_id)
@@ -50,10 +53,11 @@ def _algorithm() -> tuple[str, Suite]:
 def canonical(seq: int, at: datetime, actor_id: int | None, action: str, subject_type: str,
               subject_id: str, trace_id: str | None, detail: dict[str, Any],
               union_id: int | None) -> bytes:
-    when = at.astimezone(UTC).isoformat(timespec="microseconds")
-    return json.dumps([seq, when, actor_id, action, subject_type, subject_id, trace_id, detail,
-                       union_id], sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False).encode()
+    # Compact UTF-8 JSON with sorted keys (orjson), the time as whole microseconds since the
+    # epoch (exact, and the same whatever time zone object the database hands back).
+    when = (at - _EPOCH) // _MICROSECOND
+    return orjson.dumps([seq, when, actor_id, action, subject_type, subject_id, trace_id, detail,
+                         union_id], option=orjson.OPT_SORT_KEYS)
 
 
 def link_hash(previous: str, content: bytes, algorithm: str | None = None) -> str:
@@ -248,6 +252,7 @@ async def chain_existing_rows(client: Any, batch: int = 5000) -> None:
         for row in rows:
             seq += 1
             at = row["at"] if isinstance(row["at"], datetime) else datetime.fromisoformat(row["at"])
+            at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
             detail = row["detail"]
             detail = json.loads(detail) if isinstance(detail, str | bytes) else (detail or {})
             head = link_hash(head, canonical(seq, at, row["actor_id"], row["action"],
