@@ -204,3 +204,59 @@ async def test_cli_on_an_intact_chain(command):
     assert result.returncode == 0, result.stderr
     head = await AuditChainHead.get(id=1)
     assert head.hash in result.stdout
+
+
+_BEFORE_AND_AFTER_0009 = """
+import asyncio, hashlib, os, sys
+from tortoise.migrations.api.migrate import migrate
+from unionhub import db
+from unionhub.db import tortoise_config
+
+async def main():
+    await migrate(config=tortoise_config(), app_labels=["identity"],
+                  target="identity.0006_one_active_card_one_pending_review")
+    await db.init_db()
+    c = db.conn()
+    # A readable phone: migrations before 0009 (0008 renames display names) decrypt it.
+    from unionhub.identity.crypto import encrypt
+    phone_enc = encrypt("13800000000", "phone")
+    await c.execute_script("INSERT INTO unions (id, name, level, path, region_code, auto_approve, "
+        "is_holding_pool, created_at) VALUES (1, 'u', 'PROVINCE', '/1/', '610000', false, false, "
+        "'2026-01-01 00:00:00+00:00')")
+    await c.execute_script("INSERT INTO members (id, phone_enc, phone_bidx, password_hash, "
+        "display_name, role, union_id, created_at, updated_at) VALUES (1, '" + phone_enc + "', '"
+        + hashlib.sha256(b"a").hexdigest() + "', 'h', 'd', 'MEMBER', 1, "
+        "'2026-01-01 00:00:00+00:00', '2026-01-01 00:00:00+00:00')")
+    for i in range(3):
+        await c.execute_script("INSERT INTO audit_log (at, actor_id, action, subject_type, "
+            f"subject_id, detail) VALUES ('2026-01-0{i + 1} 00:00:00.123456+00:00', {i}, 'old', "
+            f"'member', '{i}', '{{}}')")
+    await db.close_db()
+    await migrate(config=tortoise_config())
+    await db.init_db()
+    from unionhub.identity import audit, audit_integrity
+    from unionhub.identity.models import Member
+    print((await Member.get(id=1)).phone_bidx)
+    await audit.record("new", actor_id=1, subject_type="member", subject_id=1)
+    report = await audit_integrity.verify()
+    print(report.ok, report.rows)
+    await db.close_db()
+
+asyncio.run(main())
+"""
+
+
+async def test_migration_0009_chains_older_rows_and_names_older_indexes_v1(tmp_path):
+    """A database from before issue 17 (SQLite, in a subprocess of its own): its audit rows
+    are chained in id order and its blind indexes become key v1's."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite://{tmp_path}/old.sqlite3"}
+    env.pop("REDIS_URL", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", _BEFORE_AND_AFTER_0009, cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    async with asyncio.timeout(120):
+        out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    index, verified = out.decode().split("\n")[:2]
+    assert index == "v1:" + __import__("hashlib").sha256(b"a").hexdigest()[:61]
+    assert verified == "True 4"

@@ -48,6 +48,13 @@ JOIN_REVIEW = "identity.join.review"
 TRANSFER_REVIEW = "identity.transfer.review"
 ROLE_CHANGE = "identity.role.change"
 IDENTITY_CONFLICT = "identity.conflict"  # an ID number or phone already held by another member
+# Security events written by other modules (sign-in and sessions, the card lifecycle, account
+# closure): one name each, so auditLog's action filter finds them.
+SIGN_IN = "auth.sign_in"
+SIGN_IN_FAILURES = "auth.sign_in.failures"  # aggregated per phone and window
+SESSIONS_REVOKED = "auth.sessions.revoke"
+CARD_EVENT = "identity.card"  # detail: {"event": "LOST" | "REISSUED" | "FROZEN" | ...}
+ACCOUNT_CLOSED = "identity.account.close"
 KEY_ROTATION_START = "keys.rotation.start"
 KEY_ROTATION_FINISH = "keys.rotation.finish"
 AUDIT_ARCHIVE = "audit.archive"

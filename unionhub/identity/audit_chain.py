@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
@@ -33,6 +34,8 @@ from unionhub.crypto.suites import AES, SM, Suite
 from unionhub.settings import get_settings
 
 _ALGORITHMS: dict[str, Suite] = {"sha256": AES, "sm3": SM}
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 # A row to append, in the column order of the INSERT:
 # (at, actor_id, action, subject_type, subject_id, trace_id, detail, union_id)
@@ -50,10 +53,11 @@ def _algorithm() -> tuple[str, Suite]:
 def canonical(seq: int, at: datetime, actor_id: int | None, action: str, subject_type: str,
               subject_id: str, trace_id: str | None, detail: dict[str, Any],
               union_id: int | None) -> bytes:
-    when = at.astimezone(UTC).isoformat(timespec="microseconds")
-    return json.dumps([seq, when, actor_id, action, subject_type, subject_id, trace_id, detail,
-                       union_id], sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False).encode()
+    # Compact UTF-8 JSON with sorted keys (orjson), the time as whole microseconds since the
+    # epoch (exact, and the same whatever time zone object the database hands back).
+    when = (at - _EPOCH) // _MICROSECOND
+    return orjson.dumps([seq, when, actor_id, action, subject_type, subject_id, trace_id, detail,
+                         union_id], option=orjson.OPT_SORT_KEYS)
 
 
 def link_hash(previous: str, content: bytes, algorithm: str | None = None) -> str:
@@ -140,7 +144,7 @@ def _insert_sql(db: Any, rows: int, *, guarded: bool) -> str:
     return sql
 
 
-async def _lock_head(conn: Any) -> tuple[int, str]:
+async def lock_head(conn: Any) -> tuple[int, str]:
     lock = " FOR UPDATE" if _is_postgres(conn) else ""
     if not lock:
         # SQLite: take the write lock before reading (waiting on busy_timeout), or a read
@@ -158,7 +162,7 @@ async def _lock_head(conn: Any) -> tuple[int, str]:
 
 
 async def _append_locked(conn: Any, entries: Sequence[Entry]) -> list[tuple]:
-    seq, head = await _lock_head(conn)
+    seq, head = await lock_head(conn)
     rows = link(seq, head, entries)
     await conn.execute_query(_insert_sql(conn, len(rows), guarded=False), _db_values(conn, rows))
     placeholder = ("$1", "$2", "$3") if _is_postgres(conn) else ("?", "?", "?")
@@ -180,12 +184,12 @@ async def append_in_transaction(entries: Sequence[Entry]) -> None:
     """Append in the caller's transaction (or a transaction of its own)."""
     if not entries:
         return
-    async with in_transaction(_connection_name()) as conn:
+    async with in_transaction(connection_name()) as conn:
         rows = await _append_locked(conn, entries)
     _remember(rows)
 
 
-def _connection_name() -> str:
+def connection_name() -> str:
     from unionhub.identity.models import AuditLog
 
     return AuditLog._meta.default_connection or "default"
@@ -194,7 +198,7 @@ def _connection_name() -> str:
 async def append_batch(entries: Sequence[Entry], execute: Any = None) -> None:
     """The group commit's append, outside any transaction. `execute(sql, values)` runs one
     statement and returns its rows (the held connection); else the pool's connection."""
-    db = connections.get(_connection_name())
+    db = connections.get(connection_name())
     if _is_postgres(db):
         async def run(sql: str, values: list[Any]) -> list[Any]:
             if execute is not None:
@@ -224,7 +228,7 @@ async def _read_head(run: Any) -> bool:
     global _known_head
     select = "SELECT seq, hash FROM audit_chain_head WHERE id = 1"
     found = await run(select, [])
-    if not found:  # an emptied database (see _lock_head)
+    if not found:  # an emptied database (see lock_head)
         await run(_CREATE_HEAD, [])
         found = await run(select, [])
     if not found:
@@ -248,6 +252,7 @@ async def chain_existing_rows(client: Any, batch: int = 5000) -> None:
         for row in rows:
             seq += 1
             at = row["at"] if isinstance(row["at"], datetime) else datetime.fromisoformat(row["at"])
+            at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
             detail = row["detail"]
             detail = json.loads(detail) if isinstance(detail, str | bytes) else (detail or {})
             head = link_hash(head, canonical(seq, at, row["actor_id"], row["action"],

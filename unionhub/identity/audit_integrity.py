@@ -119,8 +119,8 @@ async def archive_expired(now: datetime | None = None, batch: int = 1000) -> int
     through = head.seq if head is not None else 0  # not the rows this run appends itself
     moved = 0
     while True:
-        async with in_transaction(audit_chain._connection_name()) as conn:
-            await audit_chain._lock_head(conn)
+        async with in_transaction(audit_chain.connection_name()) as conn:
+            await audit_chain.lock_head(conn)
             rows = await AuditLog.filter(seq__isnull=False, seq__lte=through).order_by("seq") \
                 .limit(batch).using_db(conn)
             expired = []
