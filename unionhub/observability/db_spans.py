@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from time import perf_counter
 from typing import Any
 
+from opentelemetry.instrumentation.utils import is_instrumentation_enabled
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from unionhub.observability.lean_span import start_lean_span
@@ -86,7 +87,10 @@ def _rows(result: Any) -> int | None:
 
 async def traced_query(connection: dict[str, Any], sql: str, call: Awaitable[Any]) -> Any:
     """Awaits `call` (the statement `sql` on a connection with those attributes) inside its
-    span, and records its duration."""
+    span, and records its duration. Under `suppress_instrumentation()` (the revocation
+    list's background catch-up) it makes no span, as the standard instrumentations do."""
+    if not is_instrumentation_enabled():
+        return await call
     name, operation, table, statement = describe(sql)
     system = connection["db.system"]
     attributes = {**connection, "db.statement": statement, "db.operation.name": operation}
