@@ -108,8 +108,25 @@ async def _sandbox_sms(phone: str) -> None:
     print(code)  # alone on stdout: CODE=$(unionhub sandbox sms PHONE)
 
 
+def _check_workers(workers: int) -> None:
+    """Several worker processes share state only through Redis and PostgreSQL. Without
+    REDIS_URL each would keep its own in-process Redis: one worker's member-cache
+    invalidations, rate limits and persisted queries would never reach the others (stale
+    scopes and tiers for up to the cache TTL), and each would run the periodic jobs."""
+    if workers < 1:
+        raise SystemExit("--workers must be at least 1")
+    from unionhub.settings import get_settings
+
+    if workers > 1 and not get_settings().redis_url:
+        raise SystemExit("--workers above 1 needs REDIS_URL: in the embedded mode each process "
+                         "would keep its own in-process Redis (caches, rate limits) that the "
+                         "others never see. Set REDIS_URL, or serve with one worker.")
+
+
 def _serve(subgraph: str | None, host: str, port: int, workers: int) -> None:
     import uvicorn
+
+    _check_workers(workers)
 
     if subgraph is None:
         factory = "unionhub.app:create_app"
@@ -185,7 +202,8 @@ def _main(argv: list[str] | None = None) -> None:
         p.add_argument("--subgraph", choices=DOMAINS, default=None)
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=8000)
-        p.add_argument("--workers", type=int, default=1)
+        p.add_argument("--workers", type=int, default=1,
+                       help="uvicorn worker processes, one per core (above 1 needs REDIS_URL)")
     sub.add_parser("worker", help="run the periodic jobs on arq (needs REDIS_URL)")
     ops = sub.add_parser("operations", help="register persisted operations (front-end builds)")
     ops.add_argument("action", choices=["add"])
@@ -243,6 +261,7 @@ def _main(argv: list[str] | None = None) -> None:
             return
         run_worker()
     elif args.command == "up":
+        _check_workers(args.workers)
         _run(_migrate, connect=False)
         _run(lambda: _seed(True, 0))
         print(f"serving GraphQL at http://{args.host}:{args.port}/graphql")
