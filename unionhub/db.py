@@ -35,6 +35,11 @@ def tortoise_config(settings: Settings | None = None) -> dict[str, Any]:
             # advisory or session settings; isolation is set inside transactions), and asyncpg
             # still rolls back a transaction left open, so the reset is skipped.
             credentials["reset"] = _keep_connection_as_is
+            if settings.db_pgbouncer:
+                # Transaction pooling gives each transaction any server connection, where a
+                # named prepared statement from another one does not exist: asyncpg then uses
+                # unnamed statements only (its documented PgBouncer setting).
+                credentials["statement_cache_size"] = 0
     return {
         "connections": {"default": connection},
         "apps": {
