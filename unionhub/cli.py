@@ -164,9 +164,25 @@ def _require_free_port(host: str, port: int) -> None:
             raise Refused(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
+def _check_workers(workers: int) -> None:
+    """Several worker processes share state only through Redis and PostgreSQL. Without
+    REDIS_URL each would keep its own in-process Redis: one worker's member-cache
+    invalidations, rate limits and persisted queries would never reach the others (stale
+    scopes and tiers for up to the cache TTL), and each would run the periodic jobs."""
+    if workers < 1:
+        raise SystemExit("--workers must be at least 1")
+    from unionhub.settings import get_settings
+
+    if workers > 1 and not get_settings().redis_url:
+        raise SystemExit("--workers above 1 needs REDIS_URL: in the embedded mode each process "
+                         "would keep its own in-process Redis (caches, rate limits) that the "
+                         "others never see. Set REDIS_URL, or serve with one worker.")
+
+
 def _serve(subgraph: str | None, host: str, port: int, workers: int) -> None:
     import uvicorn
 
+    _check_workers(workers)
     _require_free_port(host, port)
 
     if subgraph is None:
@@ -317,7 +333,8 @@ def _main(argv: list[str] | None = None) -> None:
                        help="serve one domain's subgraph (default: the whole platform)")
         p.add_argument("--host", default="127.0.0.1", help="address to listen on")
         p.add_argument("--port", type=_port, default=8000, help="port to listen on")
-        p.add_argument("--workers", type=_positive, default=1, help="server processes")
+        p.add_argument("--workers", type=_positive, default=1,
+                       help="uvicorn worker processes, one per core (above 1 needs REDIS_URL)")
     sub.add_parser("worker", help="run the periodic jobs on arq (needs REDIS_URL)")
     ops = sub.add_parser("operations", help="register persisted operations (front-end builds)")
     ops.add_argument("action", choices=["add"])
@@ -377,6 +394,7 @@ def _main(argv: list[str] | None = None) -> None:
         _run(_check_database)  # the jobs would fail on every run against an unmigrated one
         run_worker()
     elif args.command == "up":
+        _check_workers(args.workers)
         _require_free_port(args.host, args.port)  # before the migrations and the seed
         _run(_migrate, connect=False)
         _run(lambda: _seed(True, 0))

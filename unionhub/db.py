@@ -57,6 +57,11 @@ def tortoise_config(settings: Settings | None = None) -> dict[str, Any]:
             # outage).
             credentials["reset"] = release_checked
             credentials["connection_class"] = GuardedConnection
+            if settings.db_pgbouncer:
+                # Transaction pooling gives each transaction any server connection, where a
+                # named prepared statement from another one does not exist: asyncpg then uses
+                # unnamed statements only (its documented PgBouncer setting).
+                credentials["statement_cache_size"] = 0
     return {
         "connections": {"default": connection},
         "apps": {

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("REDIS_URL", "UNIONHUB_REDIS_URL")
     )
     db_pool_max: int = 20
+    # PostgreSQL reached through PgBouncer in transaction mode: no named prepared statements
+    # (asyncpg's statement cache) and no connection held between statements (db.py, audit.py).
+    db_pgbouncer: bool = False
 
     jwt_secret: str = DEV_JWT_SECRET
     data_key: str = DEV_DATA_KEY  # base64-encoded 32-byte AES-256-GCM key for personal data

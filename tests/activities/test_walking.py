@@ -216,7 +216,7 @@ async def test_periodic_reconcile_repairs_a_stale_entry(gql, factory):
         await enroll(gql, account, walk["id"])
         await _submit(gql, account, walk["id"], 0, 3000 + 1000 * i)
     # An entry overwritten by a racing rebuild's older snapshot (simulated in Redis itself).
-    await cache.get_redis().zadd(f"act:{walk['id']}:lb:m", {walkers[1].id: 1})
+    await cache.get_redis().zadd(f"act:{{{walk['id']}}}:lb:m", {walkers[1].id: 1})
     variables = {"id": walk["id"], "by": "MEMBER", "first": 10}
     stale = _board(await gql(BOARD, variables, token=walkers[0].token), "member")
     assert stale != await _sql_member_ranking(int(walk["id"]))

@@ -4,11 +4,19 @@ The database is the truth: each enrolment keeps its member's total counted steps
 (activity, union) tally its sums, updated in the same transaction as the step records. Step
 submissions write the new absolute values to Redis while still holding those rows' locks, so
 writes for one member or one union reach Redis in commit order. A marker key says the boards
-are complete; when Redis lost them (flush, restart, eviction) the next read rebuilds both from
-the database, and when Redis is down reads rank straight from the database; writes Redis
+are complete; when Redis lost them (flush, restart) the next read rebuilds both from the
+database, and when Redis is down reads rank straight from the database; writes Redis
 missed are counted on the activity row, so the first read after it returns rebuilds. One
 window remains: a write landing between a rebuild's snapshot and its RENAME is overwritten
 by the older value; the periodic reconcile job (activities/jobs.py) bounds that staleness.
+
+Eviction (`allkeys-lru`) drops keys one by one, so a board can go while its marker stays. A
+read trusts a board only when its key and the marker both exist (one EXISTS over the two);
+otherwise, if the database has entries for that board, it rebuilds (an empty board has no key,
+so a missing key alone does not mean loss). A submission that finds a board missing under a
+marker that says the boards have entries drops the marker in the same script, so its ZADD
+cannot leave a one-entry board that looks complete. Keys share a hash tag per activity, so
+the script and the rebuild's MULTI stay in one Redis Cluster slot.
 
 Union score (docs/domain.md): 70% the members' average counted steps, 30% the participation rate,
 on a 0–100 scale: 70 × (mean total counted steps of the union's walkers ÷ the most a member
@@ -46,11 +54,28 @@ class Entry:
 
 
 def _key(activity_id: int, board: Board) -> str:
-    return f"act:{activity_id}:lb:{'m' if board == Board.MEMBER else 'u'}"
+    return f"act:{{{activity_id}}}:lb:{'m' if board == Board.MEMBER else 'u'}"
 
 
 def _marker(activity_id: int) -> str:
-    return f"act:{activity_id}:lb:ok"
+    return f"act:{{{activity_id}}}:lb:ok"
+
+
+# The marker is "e" while both boards are complete and empty (no keys), "1" once they have
+# entries. KEYS: member board, union board, marker. ARGV: member id, its total, union id, its
+# points. A board missing under a "1" marker was evicted: drop the marker so the next read
+# rebuilds, rather than let this ZADD create a partial board that looks complete.
+_PUSH = """
+local mark = redis.call('GET', KEYS[3])
+if mark == 'e' then
+  redis.call('SET', KEYS[3], '1')
+elseif mark and redis.call('EXISTS', KEYS[1], KEYS[2]) < 2 then
+  redis.call('DEL', KEYS[3])
+end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
+return 1
+"""
 
 
 def window_dates(activity: Activity) -> tuple[date, date]:
@@ -75,7 +100,7 @@ def union_score(counted_sum: int, participants: int, members: int, cap: int, day
 
 async def mark_complete(activity_id: int) -> None:
     """A new challenge's empty boards are complete: no rebuild needed on the first read."""
-    await safe(get_redis().set(_marker(activity_id), "1"), None)
+    await safe(get_redis().set(_marker(activity_id), "e"), None)
 
 
 async def push(activity_id: int, member_id: int, member_total: int, union_id: int,
@@ -83,10 +108,10 @@ async def push(activity_id: int, member_id: int, member_total: int, union_id: in
     """Absolute values after a submission (call inside its transaction). When Redis cannot
     take them, the miss is counted on the activity row in the same transaction, so the first
     read after Redis is back rebuilds instead of serving a board that lacks this write."""
-    pipe = get_redis().pipeline(transaction=True)
-    pipe.zadd(_key(activity_id, Board.MEMBER), {str(member_id): member_total})
-    pipe.zadd(_key(activity_id, Board.UNION), {str(union_id): union_points})
-    if await safe(pipe.execute(), None) is None:
+    written = get_redis().eval(
+        _PUSH, 3, _key(activity_id, Board.MEMBER), _key(activity_id, Board.UNION),
+        _marker(activity_id), str(member_id), member_total, str(union_id), repr(union_points))
+    if await safe(written, None) is None:
         await Activity.filter(id=activity_id).update(board_misses=F("board_misses") + 1)
 
 
@@ -124,18 +149,26 @@ async def rebuild(activity: Activity) -> None:
             pipe.rename(tmp, key)
         else:
             pipe.delete(key)
-    pipe.set(_marker(activity.id), "1")
+    pipe.set(_marker(activity.id), "1" if members or unions else "e")
     await pipe.execute()
 
 
-async def ensure_built(activity: Activity) -> bool:
-    """True when Redis holds complete boards (rebuilding them if lost or if they missed
-    writes); False when Redis is down, and the caller ranks from the database."""
-    present = await safe(get_redis().exists(_marker(activity.id)), None)
+async def _has_entries(activity: Activity, board: Board) -> bool:
+    if board == Board.MEMBER:
+        return await Enrollment.filter(activity_id=activity.id, step_days__gt=0).exists()
+    return await UnionTally.filter(activity_id=activity.id, participants__gt=0).exists()
+
+
+async def ensure_built(activity: Activity, board: Board) -> bool:
+    """True when Redis holds this board complete (rebuilding the boards if lost, evicted or
+    if they missed writes); False when Redis is down, and the caller ranks from the database."""
+    present = await safe(get_redis().exists(_marker(activity.id), _key(activity.id, board)), None)
     if present is None:
         return False
     misses = activity.board_misses
-    if present and not misses:
+    if not misses and (present == 2 or not await _has_entries(activity, board)):
+        # Both keys, or an empty board (no key): entries are never removed, so none in the
+        # database means no key in Redis either, and reading the missing key gives [].
         return True
     try:
         await rebuild(activity)
@@ -159,7 +192,7 @@ def ranked(pairs: list[tuple[int, float]]) -> list[Entry]:
 
 
 async def top(activity: Activity, board: Board, first: int) -> list[Entry]:
-    if not await ensure_built(activity):
+    if not await ensure_built(activity, board):
         members, unions = await snapshot(activity)
         return ranked(list((members if board == Board.MEMBER else unions).items()))[:first]
     rows = await get_redis().zrevrange(_key(activity.id, board), 0, first - 1, withscores=True)
@@ -167,7 +200,7 @@ async def top(activity: Activity, board: Board, first: int) -> list[Entry]:
 
 
 async def rank_of(activity: Activity, board: Board, key: int) -> Entry | None:
-    if not await ensure_built(activity):
+    if not await ensure_built(activity, board):
         members, unions = await snapshot(activity)
         for entry in ranked(list((members if board == Board.MEMBER else unions).items())):
             if entry.key == key:

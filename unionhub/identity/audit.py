@@ -27,6 +27,7 @@ from unionhub.identity.models import AuditLog
 from unionhub.observability import metrics
 from unionhub.observability.context import current_trace_id
 from unionhub.observability.db_spans import connection_attributes, traced_query
+from unionhub.settings import get_settings
 
 
 class AuditWriteTimeout(Exception):
@@ -128,9 +129,11 @@ ReadRow = audit_chain.Entry
 
 async def _insert_reads(rows: list[ReadRow], held: _HeldConnection | None = None) -> None:
     """The batch, chained (`audit_chain.append_batch`): on PostgreSQL over the group commit's
-    held connection when it is free."""
+    held connection when it is free. Behind PgBouncer (UNIONHUB_DB_PGBOUNCER) each batch takes
+    a pool connection instead: the held one keeps no session state (each INSERT is its own
+    transaction), so this is caution, at the cost of an acquire and release per batch."""
     db = AuditLog._meta.db
-    if held is not None and held.available_for(db):
+    if held is not None and held.available_for(db) and not get_settings().db_pgbouncer:
         await audit_chain.append_batch(rows, lambda sql, values: held.execute(db, sql, values))
     else:
         await audit_chain.append_batch(rows)
