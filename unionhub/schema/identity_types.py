@@ -15,6 +15,7 @@ from unionhub.identity.audit import ID_NUMBER_READ, NAME_READ, PHONE_READ
 from unionhub.identity.lookup import MemberRecord
 from unionhub.identity.models import CardStatus, ReviewStatus, UnionLevel
 from unionhub.identity.models import Union as UnionRow
+from unionhub.identity.regions import region_name, region_retired
 from unionhub.observability.slow_operations import SlowOperationRecord
 from unionhub.schema.entities import (
     MemberRef,
@@ -158,6 +159,16 @@ class IdentityUnionFields:
     @gql_field()
     def region_code(self, info: strawberry.Info) -> str:
         return with_union(self, info, lambda u: u.region_code)
+
+    @gql_field(description="The region's name in the GB/T 2260 table (null for a code the "
+               "table no longer lists).")
+    def region_name(self, info: strawberry.Info) -> str | None:
+        return with_union(self, info, lambda u: region_name(u.region_code))
+
+    @gql_field(description="True when the union's code has since been retired from GB/T "
+               "2260: the union keeps it, new unions cannot take it.")
+    def region_retired(self, info: strawberry.Info) -> bool:
+        return with_union(self, info, lambda u: region_retired(u.region_code))
 
     @gql_field()
     def is_holding_pool(self, info: strawberry.Info) -> bool:
