@@ -265,7 +265,12 @@ class ServicePoint:
 @strawberry.type
 class Scorecard:
     period: str
-    verified_members: int
+    registered_members: int = strawberry.field(
+        description="Accounts in the union's subtree registered before the month's end (or now) "
+                    "and not closed by then, counted by registration date.")
+    verified_members: int = strawberry.field(
+        description="Members of the subtree real-name verified before the month's end (or now), "
+                    "by verification date, holding an active card (认证会员数).")
     requests_received: int
     requests_completed: int
     completed_on_time: int
@@ -286,7 +291,8 @@ class Scorecard:
 
     @classmethod
     def of(cls, c: ScorecardFigures) -> Scorecard:
-        return cls(period=c.period, verified_members=c.verified_members,
+        return cls(period=c.period, registered_members=c.registered_members,
+                   verified_members=c.verified_members,
                    requests_received=c.requests_received,
                    requests_completed=c.requests_completed,
                    completed_on_time=c.completed_on_time,
