@@ -145,6 +145,11 @@ def clear_union_cache() -> None:
     _union_cache.clear()
 
 
+def forget_cached_union(union_id: int) -> None:
+    """After a change to a union's row: this process reads it afresh (others within the TTL)."""
+    _union_cache.pop(union_id, None)
+
+
 def cached_union(union_id: int) -> Union | None:
     """The union if this process's cache holds it fresh, without I/O: a resolver that finds it
     here answers at once instead of scheduling a DataLoader load for it."""

@@ -52,6 +52,31 @@ async def member_counts(paths: list[str], before: datetime) -> dict[str, MemberC
             for row in rows}
 
 
+async def overdue_application_counts(paths: list[str], start: datetime, end: datetime,
+                                     ) -> dict[str, int]:
+    """For each union path, the join applications of that union's subtree whose due date fell
+    in [start, end) and that were not reviewed by it: counted by the date they went overdue,
+    whether or not they have been reviewed since (or the escalation job has run). One query."""
+    if not paths:
+        return {}
+    marks = _placeholders(1, len(paths) + 2)
+    cast = "::varchar" if is_postgres() else ""
+    values = ", ".join(f"({m}{cast})" for m in marks[:-2])
+    start_mark, end_mark = marks[-2], marks[-1]
+    # Only placeholders are interpolated; every value is bound.
+    sql = (
+        f"WITH p(path) AS (VALUES {values}) "  # noqa: S608
+        "SELECT p.path AS path, COUNT(a.id) AS n FROM p "
+        "JOIN unions u ON u.path LIKE p.path || '%' "
+        "JOIN join_applications a ON a.union_id = u.id "
+        f"WHERE a.due_at >= {start_mark} AND a.due_at < {end_mark} "
+        "AND (a.reviewed_at IS NULL OR a.reviewed_at > a.due_at) "
+        "GROUP BY p.path"
+    )
+    rows = await conn().execute_query_dict(sql, [*paths, start, end])
+    return {row["path"]: int(row["n"]) for row in rows}
+
+
 async def verified_member_ids(union_id: int, limit: int) -> list[int]:
     """Up to `limit` real-name verified members of one union, oldest accounts first (demo
     data of other domains picks its actors here)."""

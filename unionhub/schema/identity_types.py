@@ -208,8 +208,20 @@ class JoinApplication:
     created_at: datetime
     due_at: datetime
     reviewed_at: datetime | None
+    escalated_at: datetime | None = strawberry.field(
+        description="When the periodic job found it pending past dueAt and escalated it.")
     member_id: strawberry.Private[int]
     union_id: strawberry.Private[int]
+    escalated_to_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="It went past dueAt unanswered (set by the escalation; "
+                                  "it stays true once answered).")
+    def overdue(self) -> bool:
+        return self.escalated_at is not None
+
+    @strawberry.field(description="The parent union whose cadres it was escalated to.")
+    def escalated_to(self, info: strawberry.Info) -> UnionRef | None:
+        return union_entity(info, self.escalated_to_id) if self.escalated_to_id else None
 
     @strawberry.field
     def member(self, info: strawberry.Info) -> MemberRef:
@@ -223,7 +235,8 @@ class JoinApplication:
     def of(cls, row) -> JoinApplication:
         return cls(id=strawberry.ID(str(row.id)), status=row.status, reason=row.reason,
                    created_at=row.created_at, due_at=row.due_at, reviewed_at=row.reviewed_at,
-                   member_id=row.member_id, union_id=row.union_id)
+                   escalated_at=row.escalated_at, member_id=row.member_id,
+                   union_id=row.union_id, escalated_to_id=row.escalated_to_id)
 
 
 @strawberry.type

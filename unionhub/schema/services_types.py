@@ -283,6 +283,9 @@ class Scorecard:
     article_reads: int = strawberry.field(
         description="Reads in the month of the subtree's articles, once per reader per article "
                     "per day (阅读量).")
+    overdue_applications: int = strawberry.field(
+        description="Join applications of the subtree whose 15-working-day due date fell in "
+                    "the month (up to now) unanswered, whether answered since or not.")
     union_id: strawberry.Private[int]
 
     @strawberry.field
@@ -298,7 +301,8 @@ class Scorecard:
                    completed_on_time=c.completed_on_time,
                    on_time_rate=None if c.on_time_rate is None else round(c.on_time_rate, 4),
                    mean_rating=c.mean_rating, articles_published=c.articles_published,
-                   article_reads=c.article_reads, union_id=c.union_id)
+                   article_reads=c.article_reads,
+                   overdue_applications=c.overdue_applications, union_id=c.union_id)
 
 
 @strawberry.type

@@ -25,7 +25,7 @@ from unionhub.errors import ValidationFailed
 from unionhub.identity import orgs
 from unionhub.identity.access import Principal, require_scope
 from unionhub.identity.models import Union
-from unionhub.identity.stats import MemberCounts, member_counts
+from unionhub.identity.stats import MemberCounts, member_counts, overdue_application_counts
 from unionhub.services.models import RequestStatus
 from unionhub.services.orgpath import depth_of
 
@@ -45,6 +45,7 @@ class Scorecard:
     articles_published: int = 0
     article_reads: int = 0
     registered_members: int = 0
+    overdue_applications: int = 0
 
     @property
     def on_time_rate(self) -> float | None:
@@ -101,10 +102,13 @@ async def _request_figures(unions: list[Union], start: datetime, end: datetime,
 
 async def scorecards(unions: list[Union], period: str) -> dict[int, Scorecard]:
     """Scorecards of many unions for one month: one query per tree depth, plus one for the
-    registered and verified members."""
+    registered and verified members and one for the overdue join applications."""
     start, end = period_bounds(period)
     figures = await _request_figures(unions, start, end)
-    members = await member_counts([u.path for u in unions], min(end, utcnow()))
+    cutoff = min(end, utcnow())
+    paths = [u.path for u in unions]
+    members = await member_counts(paths, cutoff)
+    overdue = await overdue_application_counts(paths, start, cutoff)
     content = await content_figures({u.id: u.path for u in unions}, start, end,
                                     start.astimezone(SHANGHAI).date(),
                                     end.astimezone(SHANGHAI).date())
@@ -116,6 +120,7 @@ async def scorecards(unions: list[Union], period: str) -> dict[int, Scorecard]:
             union_id=union.id, period=period,
             verified_members=members.get(union.path, _NO_MEMBERS).verified,
             registered_members=members.get(union.path, _NO_MEMBERS).registered,
+            overdue_applications=overdue.get(union.path, 0),
             requests_received=int(row.get("received") or 0),
             requests_completed=int(row.get("completed") or 0),
             completed_on_time=int(row.get("on_time") or 0),
