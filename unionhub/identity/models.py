@@ -141,13 +141,11 @@ class JoinApplication(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     due_at = fields.DatetimeField()
     reviewed_at = fields.DatetimeField(null=True)
-    # Set once, by the periodic job, when a pending application passes due_at: it then sits
-    # in the parent union's overdue queue (escalated_to) as well as its own.
+    # Set once by the periodic job when still pending past due_at (join_deadlines.py).
     escalated_at = fields.DatetimeField(null=True)
     escalated_to: fields.ForeignKeyNullableRelation[Union] = fields.ForeignKeyField(
         "identity.Union", related_name="escalated_applications", null=True,
-        on_delete=fields.RESTRICT,
-    )
+        on_delete=fields.RESTRICT)
 
     class Meta:
         table = "join_applications"
