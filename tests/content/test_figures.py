@@ -62,5 +62,6 @@ async def test_feed_and_ranking_query_counts_do_not_grow(gql, factory, spans):
         ))
     assert counts[0] == counts[1], counts
     # feed (the caller's record cached): the caller's union, the page, the union names;
-    # ranking: the parent, its children, request figures, verified members, articles, reads.
-    assert counts[0] == (3, 6), counts
+    # ranking: the parent, its children, request figures, registered and verified members,
+    # overdue join applications, articles, reads.
+    assert counts[0] == (3, 7), counts

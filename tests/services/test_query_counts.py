@@ -55,6 +55,7 @@ async def test_ranking_is_one_query_per_figure(gql, factory, spans):
     cadre = await factory.cadre(tree.province)
     period = today_shanghai().strftime("%Y-%m")
     n = await _count(gql, spans, RANKING, {"u": str(tree.province.id), "p": period}, cadre.token)
-    # the parent, its children, request figures (one depth), verified members, articles
-    # published and article reads (content, one depth each), union names
-    assert n == 7, n
+    # the parent, its children, request figures (one depth), registered and verified members
+    # (one), overdue join applications, articles published and article reads (content, one
+    # depth each), union names
+    assert n == 8, n

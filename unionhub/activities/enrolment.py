@@ -21,7 +21,8 @@ from unionhub.identity.lookup import MemberRecord
 
 
 def check_tier(activity: Activity, record: MemberRecord) -> None:
-    if activity.min_tier == MinTier.VERIFIED and not record.is_verified_member:
+    # A verified worker in the holding pool counts as verified here (the pool's benefits).
+    if activity.min_tier == MinTier.VERIFIED and not record.holds_online_benefits:
         raise ValidationFailed("this activity is open to verified members with an active card",
                                field="activityId", code="TIER_REQUIRED")
 

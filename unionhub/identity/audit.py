@@ -47,6 +47,8 @@ MEMBER_SEARCH = "member.search"  # detail: {"by": "phone" | "id_number" | "card"
 PERSONAL_DATA_EXPORT = "member.personal_data.export"
 JOIN_REVIEW = "identity.join.review"
 TRANSFER_REVIEW = "identity.transfer.review"
+JOIN_ESCALATE = "identity.join.escalate"  # by the periodic job (no actor): past its due date
+UNION_AUTO_APPROVE = "identity.union.auto_approve"  # detail: {"enabled": bool}
 ROLE_CHANGE = "identity.role.change"
 IDENTITY_CONFLICT = "identity.conflict"  # an ID number or phone already held by another member
 # Security events written by other modules (sign-in and sessions, the card lifecycle, account

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from unionhub.identity.audit_integrity import archive_expired
 from unionhub.identity.invalidations import REPLAY_SECONDS, replay_pending
+from unionhub.identity.join_deadlines import ESCALATE_EVERY_SECONDS, escalate_overdue_applications
 from unionhub.jobs import PeriodicJob
 
 PERIODIC_JOBS = [
@@ -12,4 +13,7 @@ PERIODIC_JOBS = [
     PeriodicJob("identity.archive_audit", archive_expired, every_seconds=6 * 3600),
     PeriodicJob("identity.replay_cache_invalidations", replay_pending,
                 every_seconds=REPLAY_SECONDS),
+    # Pending join applications past their due date go to the parent union's cadres.
+    PeriodicJob("identity.escalate_join_applications", escalate_overdue_applications,
+                every_seconds=ESCALATE_EVERY_SECONDS),
 ]

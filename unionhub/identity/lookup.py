@@ -56,6 +56,19 @@ class MemberRecord:
         return self.verified and self.card_status == CardStatus.ACTIVE.value
 
     @property
+    def is_pool_member(self) -> bool:
+        """Real-name verified and waiting in the holding pool: no union has taken them in (every
+        member without `joined_at` sits in the pool: registration, membership.py, leaving.py).
+        Tier MEMBER with no card, yet holding the pool's online benefits (docs/domain.md)."""
+        return self.verified and self.joined_at is None
+
+    @property
+    def holds_online_benefits(self) -> bool:
+        """Claiming vouchers and enrolling in activities for verified members: a verified
+        member with an active card, or a verified worker in the holding pool."""
+        return self.is_verified_member or self.is_pool_member
+
+    @property
     def tier(self) -> str:
         if self.role in (Role.CADRE.value, Role.OPERATOR.value, Role.ADMIN.value):
             return self.role

@@ -141,10 +141,16 @@ class JoinApplication(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     due_at = fields.DatetimeField()
     reviewed_at = fields.DatetimeField(null=True)
+    # Set once by the periodic job when still pending past due_at (join_deadlines.py).
+    escalated_at = fields.DatetimeField(null=True)
+    escalated_to: fields.ForeignKeyNullableRelation[Union] = fields.ForeignKeyField(
+        "identity.Union", related_name="escalated_applications", null=True,
+        on_delete=fields.RESTRICT)
 
     class Meta:
         table = "join_applications"
-        indexes = (Index(fields=("union_id", "status")), Index(fields=("member_id", "status")))
+        indexes = (Index(fields=("union_id", "status")), Index(fields=("member_id", "status")),
+                   Index(fields=("status", "due_at")))
 
 
 class TransferRequest(Model):

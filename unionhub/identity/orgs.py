@@ -17,21 +17,35 @@ from unionhub.identity.codes import (
     new_join_code,
 )
 from unionhub.identity.models import LEVEL_DEPTH, Union, UnionLevel
+from unionhub.identity.regions import region
 
 _REGION_RE = re.compile(r"^\d{6}$")
 HOLDING_POOL_NAME = "新就业形态劳动者入会服务池"
 
 
-def _check_region(level: UnionLevel, region_code: str, parent: Union | None) -> None:
+# The GB/T 2260 level a union's code sits at. A grassroots union takes its county's code;
+# the holding pool (one per installation, under the province) takes any current code.
+_CODE_LEVEL = {UnionLevel.NATIONAL: "NATIONAL", UnionLevel.PROVINCE: "PROVINCE",
+               UnionLevel.CITY: "CITY", UnionLevel.COUNTY: "COUNTY",
+               UnionLevel.GRASSROOTS: "COUNTY"}
+
+
+def _check_region(level: UnionLevel, region_code: str, parent: Union | None, *,
+                  is_holding_pool: bool = False) -> None:
     if not _REGION_RE.match(region_code):
         raise ValidationFailed("region code must be 6 digits (GB/T 2260)", field="regionCode",
                                code="REGION_CODE_FORMAT")
-    if level == UnionLevel.PROVINCE and not region_code.endswith("0000"):
-        raise ValidationFailed("a province's region code ends in 0000", field="regionCode",
-                               code="REGION_CODE_LEVEL")
-    if level == UnionLevel.CITY and not region_code.endswith("00"):
-        raise ValidationFailed("a city's region code ends in 00", field="regionCode",
-                               code="REGION_CODE_LEVEL")
+    found = region(region_code)
+    if found is None:
+        raise ValidationFailed("region code is not in the GB/T 2260 table", field="regionCode",
+                               code="REGION_CODE_UNKNOWN")
+    if found.retired:
+        raise ValidationFailed("region code was retired from GB/T 2260", field="regionCode",
+                               code="REGION_CODE_RETIRED")
+    if not is_holding_pool and found.level != _CODE_LEVEL[level]:
+        raise ValidationFailed(f"a {level.value.lower()} union needs a "
+                               f"{_CODE_LEVEL[level].lower()}-level region code",
+                               field="regionCode", code="REGION_CODE_LEVEL")
     if parent is not None and parent.level != UnionLevel.NATIONAL:
         # A child lies inside its parent's region: the parent's significant digits are a prefix.
         significant = parent.region_code.rstrip("0") or parent.region_code
@@ -58,7 +72,7 @@ async def create_union(*, name: str, level: UnionLevel, region_code: str,
         if not is_holding_pool and LEVEL_DEPTH[level] != LEVEL_DEPTH[parent.level] + 1:
             raise ValidationFailed("a union sits one level below its parent", field="level",
                                    code="LEVEL_MISMATCH")
-    _check_region(level, region_code, parent)
+    _check_region(level, region_code, parent, is_holding_pool=is_holding_pool)
     warnings: list[str] = []
     credit_code = (credit_code or "").strip().upper() or None
     if credit_code is not None:
@@ -130,6 +144,11 @@ _union_cache: dict[int, tuple[float, Union]] = {}
 
 def clear_union_cache() -> None:
     _union_cache.clear()
+
+
+def forget_cached_union(union_id: int) -> None:
+    """After a change to a union's row: this process reads it afresh (others within the TTL)."""
+    _union_cache.pop(union_id, None)
 
 
 def cached_union(union_id: int) -> Union | None:

@@ -6,10 +6,11 @@ their cards can be written in the same pass); their ID numbers are checksum-vali
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
@@ -105,6 +106,21 @@ async def _next_member_id() -> int:
     return (last.id if last else 0) + 1
 
 
+# Seeded members registered over the past year, so scorecards of past months have figures that
+# follow registration and verification dates (not the time the seed ran).
+SEED_HISTORY_DAYS = 365
+
+
+def seeded_dates(index: int, now: datetime) -> tuple[datetime, datetime]:
+    """When synthetic member `index` registered and was verified: spread over the past year by
+    fixed multipliers of the index (the same index always lands on the same offsets from
+    `now`), verification 0–13 days and some hours after registration, never after `now`."""
+    registered = now - timedelta(days=1 + (index * 7919) % SEED_HISTORY_DAYS,
+                                 minutes=(index * 37) % 1440)
+    verified = registered + timedelta(days=(index * 31) % 14, hours=(index * 13) % 24)
+    return registered, min(verified, now)
+
+
 # Synthetic members' display names: `示例会员` and a code, so demo screens and benchmarks can
 # tell them from accounts people made, without deriving anything from their phones.
 SYNTHETIC_PREFIX = "示例会员"
@@ -143,16 +159,19 @@ async def seed_members(n: int, unions: list[Union], *, batch_size: int = 5000, s
             id_number = synthetic_id_number(i, unions[i % len(unions)].region_code)
             member_id = next_id
             next_id += 1
+            registered, verified = seeded_dates(i, now)
             members.append(Member(
                 id=member_id, phone_enc=encrypt(phone, "phone"), phone_bidx=phone_index(phone),
                 password_hash=password_hash,
                 display_name=SYNTHETIC_PREFIX + default_display_name(rng).removeprefix("会员"),
-                role=Role.MEMBER, union_id=unions[i % len(unions)].id, joined_at=now,
+                role=Role.MEMBER, union_id=unions[i % len(unions)].id, joined_at=verified,
                 name_enc=encrypt(synthetic_name(rng), "name"),
                 id_number_enc=encrypt(id_number, "id_number"),
-                id_number_bidx=id_number_index(id_number), verified_at=now,
+                id_number_bidx=id_number_index(id_number), verified_at=verified,
+                created_at=registered,
             ))
-            cards.append(MemberCard(member_id=member_id, number=card_number_for(member_id)))
+            cards.append(MemberCard(member_id=member_id, number=card_number_for(member_id),
+                                    issued_at=verified))
         async with in_transaction():
             await Member.bulk_create(members)
             await MemberCard.bulk_create(cards)
@@ -174,8 +193,12 @@ async def seed_members(n: int, unions: list[Union], *, batch_size: int = 5000, s
 
 async def _account(phone: str, union: Union, *, verified: bool, name: str | None = None,
                    role: Role = Role.MEMBER, cadre_org: Union | None = None,
-                   id_number: str | None = None) -> Member:
-    now = utcnow()
+                   id_number: str | None = None, registered_at: datetime | None = None,
+                   ) -> Member:
+    """One account, registered at `registered_at` (default now) and, when it has an ID number,
+    verified two days later (at once when registered now)."""
+    registered = registered_at or utcnow()
+    now = min(registered + timedelta(days=2), utcnow())
     member = await Member.create(
         phone_enc=encrypt(phone, "phone"), phone_bidx=phone_index(phone),
         password_hash=hash_password_sync(DEMO_PASSWORD), display_name=default_display_name(),
@@ -186,11 +209,17 @@ async def _account(phone: str, union: Union, *, verified: bool, name: str | None
         id_number_bidx=id_number_index(id_number) if id_number else None,
         verified_at=now if id_number else None,
         consent_version=PRIVACY_NOTICE.version if id_number else None,
-        consented_at=now if id_number else None,
+        consented_at=now if id_number else None, created_at=registered,
     )
     if verified and not union.is_holding_pool:
-        await MemberCard.create(member=member, number=card_number_for(member.id + 9_000_000_000))
+        await MemberCard.create(member=member, number=card_number_for(member.id + 9_000_000_000),
+                                issued_at=now)
     return member
+
+
+async def _demo_account(now: datetime, phone: str, union: Union, **kwargs) -> Member:
+    registered = now - timedelta(days=60 + 30 * (int(phone[-1]) % 8))
+    return await _account(phone, union, registered_at=registered, **kwargs)
 
 
 async def seed_demo(members: int = 2000) -> DemoTree:
@@ -199,18 +228,21 @@ async def seed_demo(members: int = 2000) -> DemoTree:
         raise RuntimeError("demo data is already seeded")
     tree = await seed_tree()
     a, b = tree.grassroots["A"][0], tree.grassroots["B"][0]
-    # Demo accounts' ID numbers use a region the synthetic members never get.
-    await _account("13900000001", tree.pool, verified=False)
-    await _account("13900000002", a, verified=True, name="张三丰",
-                   id_number=synthetic_id_number(1, "610111"))
-    await _account("13900000003", a, verified=True, name="李建国", role=Role.CADRE,
-                   cadre_org=tree.counties["A"], id_number=synthetic_id_number(2, "610111"))
-    await _account("13900000004", a, verified=True, name="王秀英", role=Role.CADRE,
-                   cadre_org=tree.province, id_number=synthetic_id_number(3, "610111"))
-    await _account("13900000005", tree.pool, verified=False, role=Role.OPERATOR)
-    await _account("13900000006", b, verified=True, name="赵敏",
-                   id_number=synthetic_id_number(4, "610111"))
+    # Demo accounts' ID numbers use a region the synthetic members never get. They registered
+    # months ago (fixed by the phone's last digit), so their scorecard months do not depend on
+    # when the seed ran.
+    account = functools.partial(_demo_account, utcnow())
+    await account("13900000001", tree.pool, verified=False)
+    await account("13900000002", a, verified=True, name="张三丰",
+                  id_number=synthetic_id_number(1, "610111"))
+    await account("13900000003", a, verified=True, name="李建国", role=Role.CADRE,
+                  cadre_org=tree.counties["A"], id_number=synthetic_id_number(2, "610111"))
+    await account("13900000004", a, verified=True, name="王秀英", role=Role.CADRE,
+                  cadre_org=tree.province, id_number=synthetic_id_number(3, "610111"))
+    await account("13900000005", tree.pool, verified=False, role=Role.OPERATOR)
+    await account("13900000006", b, verified=True, name="赵敏",
+                  id_number=synthetic_id_number(4, "610111"))
     # The administrator reads the audit log (issue 17); no union role, so no personal data.
-    await _account("13900000007", tree.pool, verified=False, role=Role.ADMIN)
+    await account("13900000007", tree.pool, verified=False, role=Role.ADMIN)
     await seed_members(members, tree.all_grassroots)
     return tree

@@ -3,6 +3,7 @@ never rows loaded into Python."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from unionhub.db import conn, is_postgres
@@ -15,10 +16,18 @@ def _placeholders(start: int, count: int) -> list[str]:
     return [f"?{i}" for i in range(start, start + count)]  # numbered: a mark may repeat
 
 
-async def verified_member_counts(paths: list[str], before: datetime) -> dict[str, int]:
-    """For each union path, the real-name verified members with an active card anywhere in
-    that union's subtree, verified before `before` (a UTC datetime). Paths absent from the
-    answer have none. One query: each path is a prefix scan on the indexed `unions.path`."""
+@dataclass(frozen=True, slots=True)
+class MemberCounts:
+    registered: int
+    verified: int
+
+
+async def member_counts(paths: list[str], before: datetime) -> dict[str, MemberCounts]:
+    """For each union path, the members of that union's subtree as of `before` (a UTC
+    datetime), each counted by the date of its event: registered (the account's `created_at`,
+    and not closed by then) and real-name verified (`verified_at`, with an active card). Paths
+    absent from the answer have none. One query: each path is a prefix scan on the indexed
+    `unions.path`."""
     if not paths:
         return {}
     marks = _placeholders(1, len(paths) + 2)
@@ -28,15 +37,43 @@ async def verified_member_counts(paths: list[str], before: datetime) -> dict[str
     # Only placeholders are interpolated; every value is bound.
     sql = (
         f"WITH p(path) AS (VALUES {values}) "  # noqa: S608
-        "SELECT p.path AS path, COUNT(m.id) AS n FROM p "
+        "SELECT p.path AS path, COUNT(m.id) AS registered, "
+        f"SUM(CASE WHEN m.verified_at IS NOT NULL AND m.verified_at < {before_mark} "
+        "AND EXISTS (SELECT 1 FROM member_cards c WHERE c.member_id = m.id "
+        f"AND c.status = {status_mark}) THEN 1 ELSE 0 END) AS verified FROM p "
         "JOIN unions u ON u.path LIKE p.path || '%' "
         "JOIN members m ON m.union_id = u.id "
-        f"WHERE m.verified_at IS NOT NULL AND m.verified_at < {before_mark} "
-        "AND EXISTS (SELECT 1 FROM member_cards c WHERE c.member_id = m.id "
-        f"AND c.status = {status_mark}) "
+        f"WHERE m.created_at < {before_mark} "
+        f"AND (m.closed_at IS NULL OR m.closed_at >= {before_mark}) "
         "GROUP BY p.path"
     )
     rows = await conn().execute_query_dict(sql, [*paths, CardStatus.ACTIVE.value, before])
+    return {row["path"]: MemberCounts(int(row["registered"]), int(row["verified"] or 0))
+            for row in rows}
+
+
+async def overdue_application_counts(paths: list[str], start: datetime, end: datetime,
+                                     ) -> dict[str, int]:
+    """For each union path, the join applications of that union's subtree whose due date fell
+    in [start, end) and that were not reviewed by it: counted by the date they went overdue,
+    whether or not they have been reviewed since (or the escalation job has run). One query."""
+    if not paths:
+        return {}
+    marks = _placeholders(1, len(paths) + 2)
+    cast = "::varchar" if is_postgres() else ""
+    values = ", ".join(f"({m}{cast})" for m in marks[:-2])
+    start_mark, end_mark = marks[-2], marks[-1]
+    # Only placeholders are interpolated; every value is bound.
+    sql = (
+        f"WITH p(path) AS (VALUES {values}) "  # noqa: S608
+        "SELECT p.path AS path, COUNT(a.id) AS n FROM p "
+        "JOIN unions u ON u.path LIKE p.path || '%' "
+        "JOIN join_applications a ON a.union_id = u.id "
+        f"WHERE a.due_at >= {start_mark} AND a.due_at < {end_mark} "
+        "AND (a.reviewed_at IS NULL OR a.reviewed_at > a.due_at) "
+        "GROUP BY p.path"
+    )
+    rows = await conn().execute_query_dict(sql, [*paths, start, end])
     return {row["path"]: int(row["n"]) for row in rows}
 
 

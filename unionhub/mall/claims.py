@@ -27,7 +27,7 @@ from datetime import datetime
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
-from unionhub.errors import Conflict, NotFound
+from unionhub.errors import AccessDenied, Conflict, NotFound
 from unionhub.identity.lookup import MemberRecord, get_record
 from unionhub.mall import sql
 from unionhub.mall.campaigns import voucher_valid_until
@@ -65,14 +65,25 @@ async def _campaign_terms(campaign_id: int) -> VoucherCampaign:
     return campaign
 
 
+def require_claimant(record: MemberRecord | None) -> None:
+    """The gate before a claim, answered as the VERIFIED tier check is (a top-level
+    FORBIDDEN with reason NOT_VERIFIED): a verified member with an active card, or a verified
+    worker in the holding pool (its online benefits)."""
+    if record is None or not record.holds_online_benefits:
+        raise AccessDenied("verify your identity and join a union first", code="NOT_VERIFIED")
+
+
 async def claim_voucher(member_id: int, campaign_id: int,
                         record: MemberRecord | None = None) -> Voucher:
-    """A verified member in the campaign's scope claims one voucher while budget and their
-    per-member limit last. `record`: the member's record when the caller has it already."""
+    """A verified member (or a verified worker in the holding pool) in the campaign's scope
+    claims one voucher while budget and their per-member limit last. `record`: the member's
+    record when the caller has it already."""
     campaign = await _campaign_terms(campaign_id)
     if record is None or record.id != member_id:
         record = await get_record(member_id)
-    if record is None or not record.is_verified_member:
+    # Holding-pool workers claim too (their pool's online benefits): the scope check below
+    # then admits the campaigns of the pool's ancestors (the province) and of the pool.
+    if record is None or not record.holds_online_benefits:
         raise Conflict("verify your identity and join a union first", code="NOT_VERIFIED")
     if campaign.kind != CampaignKind.CLAIM:
         raise Conflict("vouchers of this campaign are granted, not claimed", field="campaignId",

@@ -8,7 +8,16 @@ import strawberry
 
 from unionhub.client_address import client_address
 from unionhub.errors import NotFound, ValidationFailed
-from unionhub.identity import accounts, audit, member_search, membership, orgs, roles, verification
+from unionhub.identity import (
+    accounts,
+    audit,
+    join_deadlines,
+    member_search,
+    membership,
+    orgs,
+    roles,
+    verification,
+)
 from unionhub.identity.access import path_in_scope, require_authenticated, require_scope
 from unionhub.identity.lookup import (
     get_record,
@@ -115,12 +124,14 @@ async def unions(info: strawberry.Info, parent_id: strawberry.ID | None = None):
 
 async def join_applications(info: strawberry.Info, union_id: strawberry.ID,
                             status: ReviewStatus | None = ReviewStatus.PENDING,
-                            ) -> list[JoinApplication]:
+                            overdue: bool | None = None) -> list[JoinApplication]:
     union_row = await orgs.get_union(_id(union_id, "unionId"))
     require_scope(info.context.principal, union_row.path)
     qs = JoinApplicationRow.filter(union__path__startswith=union_row.path)
     if status:
         qs = qs.filter(status=status)
+    if overdue is not None:
+        qs = qs.filter(escalated_at__isnull=not overdue)
     return [JoinApplication.of(a) for a in await qs.order_by("created_at").limit(200)]
 
 
@@ -268,6 +279,13 @@ async def create_union(info: strawberry.Info, name: str, level: UnionLevel, regi
         "union": union_entity(info, r[0].id, r[0]), "warnings": r[1]})
 
 
+
+
+async def set_union_auto_approve(info: strawberry.Info, union_id: strawberry.ID,
+                                 enabled: bool) -> UnionPayload:
+    work = join_deadlines.set_union_auto_approve(info.context.principal,
+                                                 _id(union_id, "unionId"), enabled)
+    return await payload(UnionPayload, work, lambda u: {"union": union_entity(info, u.id, u)})
 
 
 async def assign_role(info: strawberry.Info, member_id: strawberry.ID, role: Role,

@@ -196,11 +196,12 @@ async def grant_vouchers(info: strawberry.Info, campaign_id: str) -> t.GrantVouc
 @traced("resolve claimVoucher")
 async def claim_voucher(info: strawberry.Info, campaign_id: str) -> t.VoucherPayload:
     member_id = require_authenticated(info.context.principal)
+    record = await info.context.caller_record()
+    claims.require_claimant(record)
 
     async def work():
-        # The caller's record is in the request's loader already (the tier check read it).
         return await claims.claim_voucher(member_id, _id(campaign_id, "campaignId"),
-                                          record=await info.context.caller_record())
+                                          record=record)
     return await payload(t.VoucherPayload, work(), lambda v: {"voucher": t.Voucher.of(v)})
 
 

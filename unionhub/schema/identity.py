@@ -109,6 +109,12 @@ class CreateUnionInput:
     auto_approve: bool = False
 
 
+@strawberry.input
+class SetUnionAutoApproveInput:
+    union_id: strawberry.ID
+    enabled: bool
+
+
 @strawberry.type
 class IdentityQuery(PhoneAccountQuery, LifecycleQuery):
     me: MemberRef | None = gql_field(tier=Tier.MEMBER, resolver=r.me)
@@ -189,6 +195,12 @@ class IdentityMutation(PhoneAccountMutation, LifecycleMutation):
                            input: CreateUnionInput) -> UnionPayload:
         return await r.create_union(info, input.name, input.level, input.region_code,
                                     input.parent_id, input.credit_code, input.auto_approve)
+
+    @gql_field(tier=Tier.CADRE, description="Whether a grassroots union in the cadre's scope "
+                                            "approves join applications at once. Audited.")
+    async def set_union_auto_approve(self, info: strawberry.Info,
+                                     input: SetUnionAutoApproveInput) -> UnionPayload:
+        return await r.set_union_auto_approve(info, input.union_id, input.enabled)
 
     @gql_field(tier=Tier.ADMIN, description="Audited; the member's sessions are revoked.")
     async def assign_role(self, info: strawberry.Info,

@@ -15,6 +15,7 @@ from unionhub.identity.audit import ID_NUMBER_READ, NAME_READ, PHONE_READ
 from unionhub.identity.lookup import MemberRecord
 from unionhub.identity.models import CardStatus, ReviewStatus, UnionLevel
 from unionhub.identity.models import Union as UnionRow
+from unionhub.identity.regions import region_name, region_retired
 from unionhub.observability.slow_operations import SlowOperationRecord
 from unionhub.schema.entities import (
     MemberRef,
@@ -159,6 +160,16 @@ class IdentityUnionFields:
     def region_code(self, info: strawberry.Info) -> str:
         return with_union(self, info, lambda u: u.region_code)
 
+    @gql_field(description="The region's name in the GB/T 2260 table (null for a code the "
+               "table no longer lists).")
+    def region_name(self, info: strawberry.Info) -> str | None:
+        return with_union(self, info, lambda u: region_name(u.region_code))
+
+    @gql_field(description="True when the union's code has since been retired from GB/T "
+               "2260: the union keeps it, new unions cannot take it.")
+    def region_retired(self, info: strawberry.Info) -> bool:
+        return with_union(self, info, lambda u: region_retired(u.region_code))
+
     @gql_field()
     def is_holding_pool(self, info: strawberry.Info) -> bool:
         return with_union(self, info, lambda u: u.is_holding_pool)
@@ -197,8 +208,20 @@ class JoinApplication:
     created_at: datetime
     due_at: datetime
     reviewed_at: datetime | None
+    escalated_at: datetime | None = strawberry.field(
+        description="When the periodic job found it pending past dueAt and escalated it.")
     member_id: strawberry.Private[int]
     union_id: strawberry.Private[int]
+    escalated_to_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="It went past dueAt unanswered (set by the escalation; "
+                                  "it stays true once answered).")
+    def overdue(self) -> bool:
+        return self.escalated_at is not None
+
+    @strawberry.field(description="The parent union whose cadres it was escalated to.")
+    def escalated_to(self, info: strawberry.Info) -> UnionRef | None:
+        return union_entity(info, self.escalated_to_id) if self.escalated_to_id else None
 
     @strawberry.field
     def member(self, info: strawberry.Info) -> MemberRef:
@@ -212,7 +235,8 @@ class JoinApplication:
     def of(cls, row) -> JoinApplication:
         return cls(id=strawberry.ID(str(row.id)), status=row.status, reason=row.reason,
                    created_at=row.created_at, due_at=row.due_at, reviewed_at=row.reviewed_at,
-                   member_id=row.member_id, union_id=row.union_id)
+                   escalated_at=row.escalated_at, member_id=row.member_id,
+                   union_id=row.union_id, escalated_to_id=row.escalated_to_id)
 
 
 @strawberry.type

@@ -213,7 +213,8 @@ class MallMutation(PaymentExceptionMutation):
                              input: GrantVouchersInput) -> t.GrantVouchersPayload:
         return await r.grant_vouchers(info, input.campaign_id)
 
-    @gql_field(tier=Tier.VERIFIED)
+    @gql_field(tier=Tier.MEMBER, description="Verified members with an active card, and "
+               "verified workers in the holding pool (NOT_VERIFIED otherwise).")
     async def claim_voucher(self, info: strawberry.Info,
                             input: ClaimVoucherInput) -> t.VoucherPayload:
         return await r.claim_voucher(info, input.campaign_id)

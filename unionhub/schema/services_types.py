@@ -265,7 +265,12 @@ class ServicePoint:
 @strawberry.type
 class Scorecard:
     period: str
-    verified_members: int
+    registered_members: int = strawberry.field(
+        description="Accounts in the union's subtree registered before the month's end (or now) "
+                    "and not closed by then, counted by registration date.")
+    verified_members: int = strawberry.field(
+        description="Members of the subtree real-name verified before the month's end (or now), "
+                    "by verification date, holding an active card (认证会员数).")
     requests_received: int
     requests_completed: int
     completed_on_time: int
@@ -278,6 +283,9 @@ class Scorecard:
     article_reads: int = strawberry.field(
         description="Reads in the month of the subtree's articles, once per reader per article "
                     "per day (阅读量).")
+    overdue_applications: int = strawberry.field(
+        description="Join applications of the subtree whose 15-working-day due date fell in "
+                    "the month (up to now) unanswered, whether answered since or not.")
     union_id: strawberry.Private[int]
 
     @strawberry.field
@@ -286,13 +294,15 @@ class Scorecard:
 
     @classmethod
     def of(cls, c: ScorecardFigures) -> Scorecard:
-        return cls(period=c.period, verified_members=c.verified_members,
+        return cls(period=c.period, registered_members=c.registered_members,
+                   verified_members=c.verified_members,
                    requests_received=c.requests_received,
                    requests_completed=c.requests_completed,
                    completed_on_time=c.completed_on_time,
                    on_time_rate=None if c.on_time_rate is None else round(c.on_time_rate, 4),
                    mean_rating=c.mean_rating, articles_published=c.articles_published,
-                   article_reads=c.article_reads, union_id=c.union_id)
+                   article_reads=c.article_reads,
+                   overdue_applications=c.overdue_applications, union_id=c.union_id)
 
 
 @strawberry.type

@@ -1,7 +1,8 @@
 """Scorecards and rankings: for an org and a month, what it received, finished, finished on
-time and how members rated it, plus its verified members and the content it published and had
-read (content.stats: Hebei ranks cities on all five of 发稿量, 阅读量, 认证会员数, 业务申请数,
-业务办结数).
+time and how members rated it, plus its registered and verified members (as of the month's
+end, each by the date of its event: registration, verification) and the content it published
+and had read (content.stats: Hebei ranks cities on all five of 发稿量, 阅读量, 认证会员数,
+业务申请数, 业务办结数).
 
 Requests count for the org whose subtree handled them (the offering org and everything below
 it), by the month they were submitted (Asia/Shanghai). Each figure comes from one aggregate
@@ -24,11 +25,12 @@ from unionhub.errors import ValidationFailed
 from unionhub.identity import orgs
 from unionhub.identity.access import Principal, require_scope
 from unionhub.identity.models import Union
-from unionhub.identity.stats import verified_member_counts
+from unionhub.identity.stats import MemberCounts, member_counts, overdue_application_counts
 from unionhub.services.models import RequestStatus
 from unionhub.services.orgpath import depth_of
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+_NO_MEMBERS = MemberCounts(registered=0, verified=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,8 @@ class Scorecard:
     mean_rating: float | None
     articles_published: int = 0
     article_reads: int = 0
+    registered_members: int = 0
+    overdue_applications: int = 0
 
     @property
     def on_time_rate(self) -> float | None:
@@ -98,10 +102,13 @@ async def _request_figures(unions: list[Union], start: datetime, end: datetime,
 
 async def scorecards(unions: list[Union], period: str) -> dict[int, Scorecard]:
     """Scorecards of many unions for one month: one query per tree depth, plus one for the
-    verified members."""
+    registered and verified members and one for the overdue join applications."""
     start, end = period_bounds(period)
     figures = await _request_figures(unions, start, end)
-    verified = await verified_member_counts([u.path for u in unions], min(end, utcnow()))
+    cutoff = min(end, utcnow())
+    paths = [u.path for u in unions]
+    members = await member_counts(paths, cutoff)
+    overdue = await overdue_application_counts(paths, start, cutoff)
     content = await content_figures({u.id: u.path for u in unions}, start, end,
                                     start.astimezone(SHANGHAI).date(),
                                     end.astimezone(SHANGHAI).date())
@@ -111,7 +118,9 @@ async def scorecards(unions: list[Union], period: str) -> dict[int, Scorecard]:
         mean = row.get("mean_rating")
         cards[union.id] = Scorecard(
             union_id=union.id, period=period,
-            verified_members=verified.get(union.path, 0),
+            verified_members=members.get(union.path, _NO_MEMBERS).verified,
+            registered_members=members.get(union.path, _NO_MEMBERS).registered,
+            overdue_applications=overdue.get(union.path, 0),
             requests_received=int(row.get("received") or 0),
             requests_completed=int(row.get("completed") or 0),
             completed_on_time=int(row.get("on_time") or 0),

@@ -23,6 +23,7 @@ DEMO_IDENTITIES: tuple[tuple[str, str], ...] = (
     ("钱四", "610111196601100003"),
     ("钱五", "610111196601110009"),
     ("钱六", "610111196601120004"),
+    ("钱七", "610126198001010016"),  # issued in 高陵县 (610126), a code retired in 2014
 )
 _PAIRS = frozenset((name, number.upper()) for name, number in DEMO_IDENTITIES)
 
