@@ -55,7 +55,7 @@ async def reset_password(phone: str, sms_code: str, new_password: str,
     async with in_transaction():
         await sms_codes.consume(code)
         await Member.filter(id=member.id).update(password_hash=password_hash, updated_at=utcnow())
-        await revoke_all_sessions(member.id)
+        await revoke_all_sessions(member.id, reason="password_reset", actor_id=member.id)
         await audit.record("identity.password.reset", actor_id=member.id,
                            subject_type="member", subject_id=member.id)
     return await start_session(member)
@@ -83,7 +83,7 @@ async def change_phone(member_id: int, new_phone: str, sms_code: str,
             await sms_codes.consume(code)
             await Member.filter(id=member_id).update(phone_enc=encrypt(new_phone, "phone"),
                                                      phone_bidx=bidx, updated_at=utcnow())
-            await revoke_all_sessions(member_id)
+            await revoke_all_sessions(member_id, reason="phone_change", actor_id=member_id)
             await audit.record("identity.phone.change", actor_id=member_id,
                                subject_type="member", subject_id=member_id)
     except IntegrityError:  # a concurrent sign-up or change took the phone first

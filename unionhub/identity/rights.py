@@ -99,7 +99,7 @@ async def close_account(member_id: int, password: str | None = None,
         await memberdata.close_all(member_id)  # may refuse: then nothing has changed
         ended = await end_membership(member, union, "ACCOUNT_CLOSED", member_id, None, now)
         await TransferRequest.filter(member_id=member_id).update(reason=None)  # their words
-        await revoke_all_sessions(member_id)
+        await revoke_all_sessions(member_id, reason="account_closed", actor_id=member_id)
         await Member.filter(id=member_id).update(
             phone_enc="", phone_bidx=CLOSED_PHONE_INDEX.format(member_id),
             password_hash=_UNUSABLE_PASSWORD_HASH, display_name=CLOSED_DISPLAY_NAME,
