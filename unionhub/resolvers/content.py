@@ -79,6 +79,14 @@ def _article(row) -> dict:
     return {"article": Article.of(row)}
 
 
+async def _on_article(rule, principal, article_id: strawberry.ID, *args) -> ArticlePayload:
+    """One of the rules that act on an existing article, its domain error as a UserError (an
+    id that is no number is a NotFound raised inside, so it lands in the payload too)."""
+    async def work():
+        return await rule(principal, _id(article_id, "articleId"), *args)
+    return await payload(ArticlePayload, work(), _article)
+
+
 async def create_article(info: strawberry.Info, union_id: strawberry.ID, kind: ArticleKind,
                          title: str, body: str, cover_url: str | None) -> ArticlePayload:
     async def work():
@@ -89,26 +97,19 @@ async def create_article(info: strawberry.Info, union_id: strawberry.ID, kind: A
 
 
 async def publish_article(info: strawberry.Info, article_id: strawberry.ID) -> ArticlePayload:
-    async def work():
-        return await articles_domain.publish_article(info.context.principal,
-                                                     _id(article_id, "articleId"))
-    return await payload(ArticlePayload, work(), _article)
+    return await _on_article(articles_domain.publish_article, info.context.principal, article_id)
 
 
 async def pin_article(info: strawberry.Info, article_id: strawberry.ID,
                       pinned: bool) -> ArticlePayload:
-    async def work():
-        return await articles_domain.pin_article(info.context.principal,
-                                                 _id(article_id, "articleId"), pinned)
-    return await payload(ArticlePayload, work(), _article)
+    return await _on_article(articles_domain.pin_article, info.context.principal, article_id,
+                             pinned)
 
 
 async def withdraw_article(info: strawberry.Info, article_id: strawberry.ID,
                            reason: str) -> ArticlePayload:
-    async def work():
-        return await articles_domain.withdraw_article(info.context.principal,
-                                                      _id(article_id, "articleId"), reason)
-    return await payload(ArticlePayload, work(), _article)
+    return await _on_article(articles_domain.withdraw_article, info.context.principal,
+                             article_id, reason)
 
 
 async def mark_article_read(info: strawberry.Info, article_id: strawberry.ID,
