@@ -89,6 +89,12 @@ async def test_requests_during_an_outage_are_retryable_and_recover(private_db, h
     assert strict.status_code == 503
     assert strict.headers["content-type"].startswith(GRAPHQL_RESPONSE)
     assert "data" not in strict.json() and _outage_errors(strict.json())
+    # Strawberry's view (a GET query) answers an outage the same way.
+    via_get = await http.get("/graphql", params={"query": ORDERS}, headers={
+        "Authorization": f"Bearer {member.token}", "Accept": GRAPHQL_RESPONSE,
+        "X-UnionHub-Request": "1"})
+    assert via_get.status_code == 503, via_get.text
+    assert "data" not in via_get.json() and _outage_errors(via_get.json())
     # One warning for the outage, not one traceback per request.
     warnings = [r for r in caplog.records if r.name == "unionhub.outages"]
     assert len(warnings) == 1 and "database unavailable" in warnings[0].getMessage()

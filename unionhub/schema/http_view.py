@@ -198,6 +198,12 @@ class UnionHubGraphQL(GraphQL):
                                                                               list):
             return super().create_response(response_data, sub_response)
         status = as_graphql_response(response_data)
+        if any((e.get("extensions") or {}).get("code") == "SERVICE_UNAVAILABLE"
+               for e in response_data.get("errors") or ()):
+            # An outage is a 503 under this media type here too, as on the direct path
+            # (unionhub/outages.py: the error was classified and masked already).
+            status = 503
+            response_data.pop("data", None)
         response = super().create_response(response_data, sub_response)
         response.status_code = sub_response.status_code or status
         response.headers["content-type"] = _GRAPHQL_RESPONSE_TYPE.decode()
