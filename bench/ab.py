@@ -38,6 +38,26 @@ def start(tree: Path, name: str, run_dir: Path, cpu: str, extra_env: dict[str, s
         R.ROOT = root
 
 
+def rounds_side_by_side(servers: tuple[R.Server, ...], token: str, cards: list[str],
+                        args: argparse.Namespace, run_dir: Path):
+    """Each round: every server under its own wrk at the same time; yields {name: result}."""
+    for i in range(args.rounds):
+        results: dict[str, dict] = {}
+
+        def load(server: R.Server, results: dict[str, dict] = results,
+                 label: str = f"round {i + 1}") -> None:
+            results[server.name] = R.run_wrk(server, token, cards, R.LOOKUP, args.duration,
+                                             args.connections, args.load_cpu, run_dir,
+                                             f"{label} {server.name}")
+
+        threads = [threading.Thread(target=load, args=(s,)) for s in servers]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        yield results
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("tree_a", type=Path)
@@ -63,20 +83,7 @@ def main() -> None:
         for server in (a, b):
             R.lookup(server.port, token, cards[0])
         ratios = []
-        for i in range(args.rounds):
-            results: dict[str, dict] = {}
-
-            def load(server: R.Server, results: dict[str, dict] = results,
-                     label: str = f"round {i + 1}") -> None:
-                results[server.name] = R.run_wrk(server, token, cards, R.LOOKUP, args.duration,
-                                                 args.connections, args.load_cpu, run_dir,
-                                                 f"{label} {server.name}")
-
-            threads = [threading.Thread(target=load, args=(s,)) for s in (a, b)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+        for i, results in enumerate(rounds_side_by_side((a, b), token, cards, args, run_dir)):
             ratio = results["b"]["rps"] / results["a"]["rps"]
             ratios.append(ratio)
             R.log(f"round {i + 1}: B/A = {ratio:.3f}")

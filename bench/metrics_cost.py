@@ -17,7 +17,6 @@ import argparse
 import os
 import statistics
 import sys
-import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -46,20 +45,8 @@ def main() -> None:
         for server in (on, off):
             R.lookup(server.port, token, cards[0])
         costs = []
-        for i in range(args.rounds):
-            results: dict[str, dict] = {}
-
-            def load(server: R.Server, results: dict[str, dict] = results,
-                     label: str = f"round {i + 1}") -> None:
-                results[server.name] = R.run_wrk(server, token, cards, R.LOOKUP, args.duration,
-                                                 args.connections, args.load_cpu, run_dir,
-                                                 f"{label} {server.name}")
-
-            threads = [threading.Thread(target=load, args=(s,)) for s in (on, off)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+        for i, results in enumerate(ab.rounds_side_by_side((on, off), token, cards, args,
+                                                           run_dir)):
             cost = 1 - results["on"]["rps"] / results["off"]["rps"]
             costs.append(cost)
             R.log(f"round {i + 1}: on {results['on']['rps']:,.0f} req/s, "
