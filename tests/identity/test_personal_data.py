@@ -202,7 +202,7 @@ async def test_closure_refusals_change_nothing(gql, factory):
              ({}, "CONFIRMATION_REQUIRED", "password"),
              ({"password": DEMO_PASSWORD, "smsCode": "123456"}, "CONFIRMATION_REQUIRED",
               "password"),
-             ({"smsCode": "123456"}, "SMS_CONFIRMATION_UNAVAILABLE", "smsCode"))
+             ({"smsCode": "123456"}, "SMS_CODE_INVALID", "smsCode"))
     for body, code, field in cases:
         r = await gql(CLOSE, {"input": body}, token=member.token)
         assert r.data["closeAccount"] == {"closed": False,

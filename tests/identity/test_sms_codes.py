@@ -305,7 +305,8 @@ async def test_change_phone_moves_the_account_and_ends_its_sessions(gql, factory
     member = await sign_up(gql)
     token = member["accessToken"]
     code = await sms_code(gql, "13900001111", "CHANGE_PHONE")
-    out = await gql(CHANGE, {"input": {"newPhone": "13900001111", "smsCode": code}}, token=token)
+    out = await gql(CHANGE, {"input": {"newPhone": "13900001111", "smsCode": code,
+                               "password": PASSWORD}}, token=token)
     assert out.data["changePhone"]["errors"] == []
     assert out.data["changePhone"]["member"]["phone"] == "13900001111"
     refused = await gql(REFRESH, {"input": {"refreshToken": member["refreshToken"]}})
@@ -323,11 +324,13 @@ async def test_change_to_a_taken_phone_or_the_same_phone_changes_nothing(gql, fa
     await sign_up(gql, "13900001111")
     token = member["accessToken"]
     code = await sms_code(gql, "13900001111", "CHANGE_PHONE")
-    taken = await gql(CHANGE, {"input": {"newPhone": "13900001111", "smsCode": code}}, token=token)
+    taken = await gql(CHANGE, {"input": {"newPhone": "13900001111", "smsCode": code,
+                                         "password": PASSWORD}}, token=token)
     assert [(e["code"], e["field"]) for e in taken.data["changePhone"]["errors"]] == [
         ("PHONE_TAKEN", "newPhone")]
     code = await sms_code(gql, PHONE, "CHANGE_PHONE")
-    same = await gql(CHANGE, {"input": {"newPhone": PHONE, "smsCode": code}}, token=token)
+    same = await gql(CHANGE, {"input": {"newPhone": PHONE, "smsCode": code,
+                                        "password": PASSWORD}}, token=token)
     assert codes(same.data["changePhone"]) == ["PHONE_UNCHANGED"]
     me = await gql("{ me { phone } }", token=token)
     assert me.data["me"]["phone"] == PHONE

@@ -237,6 +237,8 @@ class SmsPurpose(StrEnum):
     LOGIN = "LOGIN"
     RESET_PASSWORD = "RESET_PASSWORD"  # noqa: S105  (a purpose, not a password)
     CHANGE_PHONE = "CHANGE_PHONE"
+    # Sent to a signed-in account's current phone to confirm closing or moving it.
+    CONFIRM_ACCOUNT = "CONFIRM_ACCOUNT"
 
 
 class SmsCode(Model):

@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
 from unionhub.errors import Conflict, NotFound, ValidationFailed
-from unionhub.identity import audit, sms_codes
+from unionhub.identity import audit, confirmation, sms_codes
 from unionhub.identity.accounts import (
     Session,
     _check_password,
@@ -62,15 +62,21 @@ async def reset_password(phone: str, sms_code: str, new_password: str,
 
 
 async def change_phone(member_id: int, new_phone: str, sms_code: str,
-                       client_ip: str | None = None) -> Member:
-    """Move the account to a phone the caller proved to hold. All sessions end: the member
-    signs in again with the new phone."""
+                       client_ip: str | None = None, *, password: str | None = None,
+                       current_phone_code: str | None = None) -> Member:
+    """Move the account to a phone the caller proved to hold, once the caller has confirmed
+    that they hold the account (its password, or a code sent to its current phone): a token
+    alone must not move an account to a stranger's phone. All sessions end: the member signs
+    in again with the new phone."""
     new_phone = validate_phone(new_phone)
-    code = await sms_codes.check_code(new_phone, SmsPurpose.CHANGE_PHONE, sms_code, client_ip)
-    bidx = phone_index(new_phone)
-    member = await Member.get_or_none(id=member_id)
+    confirmation.require_one(password, current_phone_code)
+    member = await Member.get_or_none(id=member_id, closed_at=None)
     if member is None:
         raise NotFound("member not found")
+    confirmed = await confirmation.confirm(member, password, current_phone_code, client_ip,
+                                           code_field="currentPhoneCode")
+    code = await sms_codes.check_code(new_phone, SmsPurpose.CHANGE_PHONE, sms_code, client_ip)
+    bidx = phone_index(new_phone)
     if member.phone_bidx in phone_indexes(new_phone):
         raise ValidationFailed("this is already the account's phone", field="newPhone",
                                code="PHONE_UNCHANGED")
@@ -81,6 +87,8 @@ async def change_phone(member_id: int, new_phone: str, sms_code: str,
     try:
         async with in_transaction():
             await sms_codes.consume(code)
+            if confirmed is not None:
+                await sms_codes.consume(confirmed)
             await Member.filter(id=member_id).update(phone_enc=encrypt(new_phone, "phone"),
                                                      phone_bidx=bidx, updated_at=utcnow())
             await revoke_all_sessions(member_id, reason="phone_change", actor_id=member_id)

@@ -58,8 +58,9 @@ def parse_purpose(raw: str | SmsPurpose) -> SmsPurpose:
     try:
         return SmsPurpose(raw)
     except ValueError:
-        raise ValidationFailed("purpose must be REGISTER, LOGIN, RESET_PASSWORD or CHANGE_PHONE",
-                               field="purpose", code="SMS_PURPOSE_UNKNOWN") from None
+        raise ValidationFailed(
+            "purpose must be REGISTER, LOGIN, RESET_PASSWORD, CHANGE_PHONE or CONFIRM_ACCOUNT",
+            field="purpose", code="SMS_PURPOSE_UNKNOWN") from None
 
 
 def _ip_rules() -> tuple[Rule, Rule]:

@@ -10,6 +10,7 @@ from unionhub.errors import NotFound
 from unionhub.identity import cards, leaving, rights
 from unionhub.identity.access import require_authenticated
 from unionhub.identity.privacy import CURRENT
+from unionhub.resolvers.identity import _client_ip
 from unionhub.schema.entities import member_entity, parse_key
 from unionhub.schema.errors import payload
 
@@ -42,7 +43,8 @@ async def close_account(info: strawberry.Info, password: str | None, sms_code: s
 
     member_id = require_authenticated(info.context.principal)
     return await payload(CloseAccountPayload,
-                         rights.close_account(member_id, password, sms_code),
+                         rights.close_account(member_id, password, sms_code,
+                                              client_ip=_client_ip(info)),
                          lambda _: {"closed": True})
 
 

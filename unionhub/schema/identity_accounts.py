@@ -47,7 +47,13 @@ class ResetPasswordInput:
 @strawberry.input
 class ChangePhoneInput:
     new_phone: str
-    sms_code: str
+    sms_code: str = strawberry.field(description="The CHANGE_PHONE code sent to the new phone.")
+    password: str | None = strawberry.field(
+        default=None, description="The account's password; give it or currentPhoneCode "
+                                  "(exactly one, else CONFIRMATION_REQUIRED).")
+    current_phone_code: str | None = strawberry.field(
+        default=None, description="A CONFIRM_ACCOUNT code sent to the account's current phone, "
+                                  "instead of the password.")
 
 
 @strawberry.type
@@ -85,7 +91,9 @@ class PhoneAccountMutation:
                              input: ResetPasswordInput) -> AuthPayload:
         return await r.reset_password(info, input.phone, input.sms_code, input.new_password)
 
-    @gql_field(tier=Tier.MEMBER, description="The code is sent to the new phone. Ends every "
-                                             "session of the member.")
+    @gql_field(tier=Tier.MEMBER, description="Moves the account to a new phone: the caller "
+               "confirms the account (password or a code to the current phone) and proves the "
+               "new phone (its code). Ends every session of the member.")
     async def change_phone(self, info: strawberry.Info, input: ChangePhoneInput) -> MemberPayload:
-        return await r.change_phone(info, input.new_phone, input.sms_code)
+        return await r.change_phone(info, input.new_phone, input.sms_code, input.password,
+                                    input.current_phone_code)

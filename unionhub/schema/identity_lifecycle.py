@@ -24,7 +24,8 @@ class PrivacyNotice:
 class CloseAccountInput:
     password: str | None = None
     sms_code: str | None = strawberry.field(
-        default=None, description="Not available yet (SMS_CONFIRMATION_UNAVAILABLE).")
+        default=None, description="A CONFIRM_ACCOUNT code sent to the account's phone, instead "
+                                  "of the password.")
 
 
 @strawberry.type
