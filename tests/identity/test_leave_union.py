@@ -157,3 +157,27 @@ async def test_concurrent_leaves_end_the_membership_once(gql, factory):
     assert await AuditLog.filter(action="mall.voucher.withdraw").count() == 1
     assert await MemberCard.filter(member_id=member.member.id,
                                    status=CardStatus.CANCELLED).count() == 1
+
+
+async def test_a_claim_racing_the_leave_never_keeps_a_voucher_of_the_old_union(gql, factory):
+    """The claim checks the member's union before its batch runs; a leave committed in
+    between must not leave an AVAILABLE voucher of the old union behind. The batch re-reads
+    the claimants' unions with their rows locked FOR SHARE (a leave locks FOR UPDATE): either
+    the leave waits and then withdraws what the batch issued, or the batch sees the new union
+    and answers NOT_IN_SCOPE."""
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    members = [await factory.account(tree.grassroots["A"][0]) for _ in range(12)]
+    campaign = await create_campaign(gql, cadre, str(tree.counties["A"].id), name="雁塔区消费券")
+    for member in members:  # warm each member's cached record, as the app's traffic does
+        assert (await gql(ME, token=member.token)).errors == []
+    outcomes = await asyncio.gather(*(
+        coro for member in members for coro in (
+            claim(gql, member, campaign["id"]),
+            gql(LEAVE, {"input": {}}, token=member.token))))
+    claims = [o for o in outcomes[0::2]]
+    assert {tuple(e["code"] for e in c["errors"]) for c in claims} <= {(), ("NOT_IN_SCOPE",)}
+    for member in members:
+        assert (await Member.get(id=member.member.id)).union_id == tree.pool.id
+        assert await Voucher.filter(member_id=member.member.id,
+                                    status=VoucherStatus.AVAILABLE).count() == 0

@@ -27,6 +27,7 @@ from datetime import datetime
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
+from unionhub.db import is_postgres
 from unionhub.errors import AccessDenied, Conflict, NotFound
 from unionhub.identity.lookup import MemberRecord, get_record
 from unionhub.mall import sql
@@ -45,6 +46,11 @@ _spent: set[int] = set()  # campaigns this process has seen exhausted (final)
 def _budget_exhausted() -> Conflict:
     return Conflict("this campaign's budget is used up", field="campaignId",
                     code="BUDGET_EXHAUSTED")
+
+
+def _not_in_scope() -> Conflict:
+    return Conflict("this campaign is not open to your union", field="campaignId",
+                    code="NOT_IN_SCOPE")
 
 
 def _limit_reached() -> Conflict:
@@ -89,8 +95,7 @@ async def claim_voucher(member_id: int, campaign_id: int,
         raise Conflict("vouchers of this campaign are granted, not claimed", field="campaignId",
                        code="NOT_CLAIMABLE")
     if not record.union_path.startswith(campaign.org_path):
-        raise Conflict("this campaign is not open to your union", field="campaignId",
-                       code="NOT_IN_SCOPE")
+        raise _not_in_scope()
     now = utcnow()
     if not campaign.claim_starts_at <= now < campaign.claim_ends_at:
         raise Conflict("the claim window is closed", field="campaignId",
@@ -164,11 +169,14 @@ async def _claim_batch(campaign: VoucherCampaign, member_ids: list[int]) -> list
         # here, and the room read below stays true until COMMIT.
         locked = await VoucherCampaign.filter(id=campaign.id).select_for_update().first()
         room = locked.max_vouchers - locked.issued_count
+        unions = await _current_unions(member_ids)
         held = await _holdings(campaign.id, member_ids)
         wanted: list[tuple[int, int, int]] = []  # (position, member, seq)
         for position, member_id in enumerate(member_ids):
             seq = held.get(member_id, 0) + 1
-            if seq > campaign.per_member_limit:
+            if not unions.get(member_id, "\0").startswith(campaign.org_path):
+                outcomes[position] = _not_in_scope()  # left the union since the claim's check
+            elif seq > campaign.per_member_limit:
                 outcomes[position] = _limit_reached()
             elif len(wanted) >= room:
                 outcomes[position] = _budget_exhausted()
@@ -199,6 +207,21 @@ def forget_campaigns() -> None:
     again)."""
     _terms.clear()
     _spent.clear()
+
+
+async def _current_unions(member_ids: list[int]) -> dict[int, str]:
+    """The claimants' unions' paths now (open accounts only), their member rows held FOR
+    SHARE on PostgreSQL until the batch commits. The claim's check ran on the cached record
+    before the batch; a leaveUnion or closeAccount (which lock the row FOR UPDATE and withdraw
+    vouchers in their transaction) either committed first, and is seen here, or waits for
+    this batch and then withdraws what it issued."""
+    unique = sorted(set(member_ids))
+    lock = " FOR SHARE OF m" if is_postgres() else ""  # SQLite: one writer at a time
+    found = await sql.rows(
+        "SELECT m.id, u.path FROM members m JOIN unions u ON u.id = m.union_id"  # noqa: S608
+        f" WHERE m.closed_at IS NULL AND m.id IN ({sql.marks(len(unique))}) ORDER BY m.id{lock}",
+        unique)
+    return {r["id"]: r["path"] for r in found}
 
 
 async def _holdings(campaign_id: int, member_ids: list[int]) -> dict[int, int]:
