@@ -16,7 +16,7 @@ import redis.asyncio as redis
 from redis.exceptions import RedisError
 
 from unionhub.settings import Settings, get_settings
-from unionhub.shared_redis import SharedConnection
+from unionhub.fastpath.shared_redis import SharedConnection
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -47,7 +47,7 @@ def get_redis() -> redis.Redis:
 
 
 def shared_connection() -> SharedConnection:
-    """The connection the hot read path's commands share (see `unionhub.shared_redis`), for
+    """The connection the hot read path's commands share (see `unionhub.fastpath.shared_redis`), for
     this event loop and the current client."""
     global _shared
     client = get_redis()

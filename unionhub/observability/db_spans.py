@@ -21,7 +21,7 @@ from typing import Any
 from opentelemetry.instrumentation.utils import is_instrumentation_enabled
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from unionhub.observability.lean_span import start_lean_span
+from unionhub.fastpath.lean_span import start_lean_span
 from unionhub.observability.metrics import DB_OPERATION_DURATION
 from unionhub.observability.tracing import tracer
 

@@ -27,7 +27,7 @@ from typing import Any
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from redis.asyncio.client import Pipeline, Redis
 
-from unionhub.observability.lean_span import start_lean_span
+from unionhub.fastpath.lean_span import start_lean_span
 from unionhub.observability.metrics import DB_OPERATION_DURATION
 from unionhub.observability.tracing import tracer
 
@@ -122,7 +122,7 @@ def _pipeline_wrapper(original: Callable[..., Awaitable[Any]]) -> Callable[..., 
 
 
 def traced_shared_command(shared: Any, *args: Any) -> Awaitable[Any]:
-    """A command on the shared connection (`unionhub.shared_redis`), with the same span as
+    """A command on the shared connection (`unionhub.fastpath.shared_redis`), with the same span as
     one sent through the client."""
     attributes = {**_attributes_of(shared.client.connection_pool),
                   "db.statement": _statement(args), "db.redis.args_length": len(args)}

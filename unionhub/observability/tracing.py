@@ -23,7 +23,7 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExport
 from opentelemetry.trace import SpanKind
 from opentelemetry.util.types import Attributes
 
-from unionhub.observability.lean_span import CurrentSpan, start_lean_span
+from unionhub.fastpath.lean_span import CurrentSpan, start_lean_span
 from unionhub.observability.slow_operations import SlowOperationRecorder
 from unionhub.observability.tail_export import TailExportProcessor
 

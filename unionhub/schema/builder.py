@@ -22,8 +22,8 @@ from strawberry.types.graphql import OperationType
 from unionhub.domains import DOMAINS
 from unionhub.schema import entities
 from unionhub.schema.errors import log_unexpected
-from unionhub.schema.execution import execute_with_pipeline
-from unionhub.schema.lean import install_lean_resolvers
+from unionhub.fastpath.execution import execute_with_pipeline
+from unionhub.fastpath.lean import install_lean_resolvers
 from unionhub.schema.limits import Limits
 from unionhub.schema.operation import (
     OperationPipeline,

@@ -41,11 +41,11 @@ from strawberry.types.execution import ExecutionResult as StrawberryExecutionRes
 from unionhub.i18n import N_
 from unionhub.observability.context import current_trace_id
 from unionhub.observability.http_span import claim_operation_span
-from unionhub.observability.lean_span import CurrentSpan
+from unionhub.fastpath.lean_span import CurrentSpan
 from unionhub.observability.slow_operations import OPERATION_ATTRIBUTE
 from unionhub.observability.tracing import active_span, slow_operation_recorder
 from unionhub.outages import outage_error
-from unionhub.schema.compiled import CompiledOperation, compile_operation
+from unionhub.fastpath.compiled import CompiledOperation, compile_operation
 from unionhub.schema.disclosure import conceal_coercion, conceal_validation
 from unionhub.schema.errors import is_expected
 from unionhub.schema.limits import (
@@ -296,7 +296,7 @@ class OperationPipeline(SchemaExtension):
                                   self.config.analysed)
 
     async def execute(self) -> None:
-        """Runs a validated operation on its compiled plan (`schema.compiled`) and hands the
+        """Runs a validated operation on its compiled plan (`fastpath.compiled`) and hands the
         result to strawberry, which then skips graphql-core's executor; an operation that does
         not compile is left to graphql-core."""
         self.check_limits()
