@@ -231,7 +231,7 @@ def test_attributes_beyond_the_limits_are_bounded_as_by_the_sdk():
 
 
 def test_the_lean_tracer_records_a_failure_as_the_sdk_tracer_does():
-    from unionhub.fastpath.lean_span import LeanTracerProvider
+    from unionhub.fastpath.lean_tracer import LeanTracerProvider
 
     exporter = InMemorySpanExporter()
     provider = TracerProvider()

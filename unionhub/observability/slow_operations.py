@@ -100,7 +100,7 @@ class SlowOperationRecorder(SpanProcessor):
             if children is None or not span._operation:
                 return
         else:
-            attributes = span._attributes  # the SDK's own mapping: `.attributes` copies it
+            attributes = span.attributes
             if not attributes or not attributes.get(OPERATION_ATTRIBUTE):
                 return
             children = []
