@@ -26,7 +26,7 @@ from unionhub.settings import Settings, get_settings
 
 # Values that differ from run to run whatever the mode: tokens, trace ids, times; and random
 # ones (display names, card numbers), compared by where they first appear.
-_VOLATILE_KEYS = {"accessToken", "refreshToken", "traceId", "joinedAt", "at", "expiresAt"}
+_VOLATILE_KEYS = {"accessToken", "refreshToken", "traceId", "at"}  # and every *At, *_at
 _RANDOM_KEYS = {"displayName", "number", "cardNo"}
 # Span attributes that differ from run to run (the client's port, durations, ids).
 _VOLATILE_ATTRIBUTES = {"net.peer.port", "client.port", "network.peer.port", "http.duration"}
@@ -49,7 +49,7 @@ async def _client(app: Any) -> AsyncIterator[GraphQLClient]:
 
 def _normal(value: Any, seen: dict[str, int]) -> Any:
     if isinstance(value, dict):
-        return {k: ("~" if k in _VOLATILE_KEYS else
+        return {k: ("~" if k in _VOLATILE_KEYS or k.endswith(("At", "_at")) else
                     f"#{seen.setdefault(str(v), len(seen))}" if k in _RANDOM_KEYS else
                     _normal(v, seen)) for k, v in value.items()}
     if isinstance(value, list):
