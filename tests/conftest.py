@@ -84,6 +84,12 @@ def _tables() -> list[str]:
 
 @pytest.fixture(autouse=True)
 async def clean(database: None) -> AsyncIterator[None]:
+    await empty_everything()
+    yield
+
+
+async def empty_everything() -> None:
+    """Empty tables and Redis, as each test starts (tests/test_fast_path_modes.py: between modes)."""
     connection = db.conn()
     tables = _tables()
     if db.is_postgres():
@@ -100,7 +106,6 @@ async def clean(database: None) -> AsyncIterator[None]:
     audit_chain.forget_head()  # the chain restarts with the emptied audit tables
     claims.forget_campaigns()
     SPAN_EXPORTER.clear()
-    yield
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,8 @@ import strawberry
 from graphql import parse
 from strawberry.dataloader import DataLoader
 
+from unionhub.fastpath.compiled import compile_operation
 from unionhub.schema.builder import build_schema
-from unionhub.schema.compiled import compile_operation
 
 AUTHORS = {1: "鲁迅", 2: "老舍"}
 

@@ -11,10 +11,10 @@ def _resolve(schema, type_name: str, field_name: str):
 
 def test_argument_free_fields_get_the_lean_resolver():
     schema = build_schema()
-    assert _resolve(schema, "Member", "displayName").__module__ == "unionhub.schema.lean"
-    assert _resolve(schema, "Member", "idNumber").__module__ == "unionhub.schema.lean"
+    assert _resolve(schema, "Member", "displayName").__module__ == "unionhub.fastpath.lean"
+    assert _resolve(schema, "Member", "idNumber").__module__ == "unionhub.fastpath.lean"
     # Plain scalar arguments pass through strawberry unchanged: only their names are mapped.
-    assert _resolve(schema, "Query", "member").__module__ == "unionhub.schema.lean"
+    assert _resolve(schema, "Query", "member").__module__ == "unionhub.fastpath.lean"
     # Input objects need strawberry's conversion: those fields keep its wrapper.
-    assert _resolve(schema, "Mutation", "login").__module__ != "unionhub.schema.lean"
+    assert _resolve(schema, "Mutation", "login").__module__ != "unionhub.fastpath.lean"
 

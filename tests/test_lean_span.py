@@ -25,7 +25,7 @@ from opentelemetry.trace import SpanContext, SpanKind, Status, StatusCode, Trace
 from redis.exceptions import ResponseError
 
 from unionhub import cache
-from unionhub.observability.lean_span import LeanSpan, start_lean_span
+from unionhub.fastpath.lean_span import LeanSpan, start_lean_span
 
 
 def _provider(sampler: Any = None) -> tuple[trace.Tracer, InMemorySpanExporter]:
@@ -231,7 +231,7 @@ def test_attributes_beyond_the_limits_are_bounded_as_by_the_sdk():
 
 
 def test_the_lean_tracer_records_a_failure_as_the_sdk_tracer_does():
-    from unionhub.observability.lean_span import LeanTracerProvider
+    from unionhub.fastpath.lean_tracer import LeanTracerProvider
 
     exporter = InMemorySpanExporter()
     provider = TracerProvider()

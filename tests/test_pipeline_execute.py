@@ -1,4 +1,4 @@
-"""The schema's own execute (`unionhub.schema.execution`) answers as strawberry's general one:
+"""The schema's own execute (`unionhub.fastpath.execution`) answers as strawberry's general one:
 the same data, errors, extensions, exceptions and operation spans, for every kind of outcome."""
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from starlette.routing import Route
 from unionhub import cache, db, graphiql, jobs
 from unionhub.domains import DOMAINS, check_domains_startup, close_domains, optional_domain_modules
 from unionhub.edge import edge
+from unionhub.fastpath import switch as fast_path
 from unionhub.graphql_route import INTERNAL_ERROR, GraphQLRoute
 from unionhub.observability.http_span import HttpServerSpan
 from unionhub.observability.metrics_setup import MetricsAccess, metrics_endpoint, setup_metrics
@@ -88,6 +89,7 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
     settings = settings or get_settings()
     domains = DOMAINS if subgraph is None else (subgraph,)
     check_domains_startup(settings, domains)
+    fast_path.configure(settings)  # before the schema: it reads the switches as it is built
     service = settings.service_name + (f"-{subgraph}" if subgraph else "")
     setup_tracing(service, settings.slow_operation_threshold_ms, settings.slow_operations_kept,
                   settings.trace_export_ratio)

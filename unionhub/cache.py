@@ -15,14 +15,15 @@ from typing import Any, TypeVar
 import redis.asyncio as redis
 from redis.exceptions import RedisError
 
+from unionhub.fastpath import switch
+from unionhub.fastpath.shared_redis import SharedConnection
 from unionhub.settings import Settings, get_settings
-from unionhub.shared_redis import SharedConnection
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _client: redis.Redis | None = None
-_shared: SharedConnection | None = None
+_shared: SharedConnection | PooledConnection | None = None
 _fake_server: Any = None
 
 
@@ -46,17 +47,39 @@ def get_redis() -> redis.Redis:
     return _client
 
 
-def shared_connection() -> SharedConnection:
-    """The connection the hot read path's commands share (see `unionhub.shared_redis`), for
-    this event loop and the current client."""
+class PooledConnection:
+    """The shared connection's interface on redis-py's own pool (the fast path's `redis` part
+    off): each command checks a connection out of the client's pool. Sent past our own span
+    wrapper (`observability/redis_spans.py`): the caller makes the span, as for the shared one."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self.client = client
+        self.loop = asyncio.get_running_loop()
+
+    async def execute(self, *args: Any) -> Any:
+        send = getattr(redis.Redis.execute_command, "__wrapped__", redis.Redis.execute_command)
+        return await send(self.client, *args)
+
+    def close_soon(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+
+def shared_connection() -> SharedConnection | PooledConnection:
+    """The connection the hot read path's commands share (see `unionhub.fastpath.shared_redis`), for
+    this event loop and the current client; redis-py's pool with the fast path's `redis` off."""
     global _shared
     client = get_redis()
     shared = _shared
     loop = asyncio.get_running_loop()
-    if shared is None or shared.client is not client or shared.loop is not loop:
+    pooled = not switch.ON.redis
+    if (shared is None or shared.client is not client or shared.loop is not loop
+            or isinstance(shared, PooledConnection) is not pooled):
         if shared is not None and shared.loop is loop:
             shared.close_soon()  # its client was replaced
-        shared = _shared = SharedConnection(client)
+        shared = _shared = PooledConnection(client) if pooled else SharedConnection(client)
     return shared
 
 

@@ -98,6 +98,10 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = 19 * 1024
     argon2_time_cost: int = 2
 
+    # The fast path (unionhub/fastpath/): 0 serves with the libraries' public paths only;
+    # UNIONHUB_FAST_PATH_OFF turns single parts off (comma-separated; fastpath/switch.py).
+    fast_path: bool = True
+    fast_path_off: str = ""
     member_cache_ttl_seconds: int = 3600
     slow_operation_threshold_ms: float = 500.0
     slow_operations_kept: int = 200
@@ -249,6 +253,14 @@ class Settings(BaseSettings):
                                  "network") from None
         return value
 
+    @field_validator("fast_path_off")
+    @classmethod
+    def _fast_path_parts(cls, value: str) -> str:
+        from unionhub.fastpath.switch import Switches
+
+        Switches.of(True, fast_path_parts(value))  # unknown names refused at start
+        return value
+
     @field_validator("retired_keys")
     @classmethod
     def _retired_keys_valid(cls, value: dict[str, RetiredKey]) -> dict[str, RetiredKey]:
@@ -325,6 +337,10 @@ def _check_key_id(value: str, name: str) -> str:
             and all(c.isalnum() or c in "_-" for c in value)):
         raise ValueError(f"{name}: key ids are 1-8 letters, digits, _ or -")
     return value
+
+
+def fast_path_parts(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
 @lru_cache(maxsize=1)

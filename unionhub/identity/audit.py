@@ -18,15 +18,14 @@ from datetime import datetime
 from time import perf_counter
 from typing import Any
 
-import asyncpg
 from tortoise import timezone
 from tortoise.queryset import QuerySet
 
+from unionhub.fastpath.held_connection import HeldConnection
 from unionhub.identity import audit_chain
 from unionhub.identity.models import AuditLog
 from unionhub.observability import metrics
 from unionhub.observability.context import current_trace_id
-from unionhub.observability.db_spans import connection_attributes, traced_query
 from unionhub.settings import get_settings
 
 
@@ -129,7 +128,7 @@ async def record_reads(action: str, *, actor_id: int | None, subject_type: str,
 ReadRow = audit_chain.Entry
 
 
-async def _insert_reads(rows: list[ReadRow], held: _HeldConnection | None = None) -> None:
+async def _insert_reads(rows: list[ReadRow], held: HeldConnection | None = None) -> None:
     """The batch, chained (`audit_chain.append_batch`): on PostgreSQL over the group commit's
     held connection when it is free. Behind PgBouncer (UNIONHUB_DB_PGBOUNCER) each batch takes
     a pool connection instead: the held one keeps no session state (each INSERT is its own
@@ -139,76 +138,6 @@ async def _insert_reads(rows: list[ReadRow], held: _HeldConnection | None = None
         await audit_chain.append_batch(rows, lambda sql, values: held.execute(db, sql, values))
     else:
         await audit_chain.append_batch(rows)
-
-
-class _HeldConnection:
-    """PostgreSQL: one pool connection the group commit keeps while batches keep coming, and
-    gives back after `IDLE_SECONDS` without one (or at shutdown, `release_held_connections`).
-    A batch written while the held one is busy (over GROUP_MAX_ROWS) takes a pool connection
-    as before. The INSERT has the same database span and duration metric as any other query."""
-
-    IDLE_SECONDS = 1.0
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
-        self.pool: Any = None  # asyncpg's pool the connection came from
-        self.connection: Any = None
-        self.busy = False
-        self.idle_timer: asyncio.TimerHandle | None = None
-        self.attributes: dict[str, Any] = {}
-
-    def available_for(self, db: Any) -> bool:
-        return (not self.busy and db.capabilities.dialect == "postgres"
-                and getattr(db, "_pool", None) is not None)
-
-    async def execute(self, db: Any, sql: str, values: list[Any]) -> list[Any]:
-        self.busy = True
-        if self.idle_timer is not None:
-            self.idle_timer.cancel()
-            self.idle_timer = None
-        try:
-            if self.connection is None or self.pool is not db._pool:  # (a new pool: tests)
-                await self.release()
-                self.connection = await db._pool.acquire()
-                self.pool = db._pool
-                self.attributes = connection_attributes(db)
-            rows = await traced_query(self.attributes, sql, self.connection.fetch(sql, *values))
-        except BaseException:
-            # Whatever state the connection is in now (an error, a cancelled statement), it
-            # is not reused: closed here, the pool replaces it.
-            connection, self.connection = self.connection, None
-            if connection is not None:
-                connection.terminate()
-                await self._give_back(connection)
-            raise
-        finally:
-            self.busy = False
-        self.idle_timer = self.loop.call_later(self.IDLE_SECONDS, self._release_when_idle)
-        return rows
-
-    def _release_when_idle(self) -> None:
-        self.idle_timer = None
-        if not self.busy and self.connection is not None:
-            task = self.loop.create_task(self.release())
-            _releasing.add(task)
-            task.add_done_callback(_releasing.discard)
-
-    async def release(self) -> None:
-        if self.idle_timer is not None:
-            self.idle_timer.cancel()
-            self.idle_timer = None
-        connection, self.connection = self.connection, None
-        if connection is not None:
-            await self._give_back(connection)
-
-    async def _give_back(self, connection: Any) -> None:
-        try:
-            await self.pool.release(connection)
-        except asyncpg.InterfaceError:
-            connection.terminate()  # its pool is closed: nothing to give back to
-
-
-_releasing: set[asyncio.Task[None]] = set()
 
 
 async def release_held_connections() -> None:
@@ -236,7 +165,7 @@ class _GroupCommit:
         self.scheduled = False
         self.in_flight = 0
         self.tasks: set[asyncio.Task[None]] = set()
-        self.held = _HeldConnection(loop)
+        self.held = HeldConnection(loop)
 
     async def write(self, rows: list[ReadRow]) -> None:
         waiter: asyncio.Future[None] = self.loop.create_future()

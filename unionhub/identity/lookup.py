@@ -178,7 +178,7 @@ def is_card_number(value: str) -> bool:
 
 
 # The card's member id, then that member's record: one round trip instead of GET then MGET (the
-# hot lookup), on the connection concurrent requests share (`unionhub.shared_redis`). The
+# hot lookup), on the connection concurrent requests share (`unionhub.fastpath.shared_redis`). The
 # record key is derived from the id inside the script, so it is not declared in KEYS: fine on
 # one Redis (or a replica set), not on a Redis Cluster.
 _BY_CARD_SCRIPT = """

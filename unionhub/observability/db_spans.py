@@ -21,9 +21,8 @@ from typing import Any
 from opentelemetry.instrumentation.utils import is_instrumentation_enabled
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from unionhub.observability.lean_span import start_lean_span
 from unionhub.observability.metrics import DB_OPERATION_DURATION
-from unionhub.observability.tracing import tracer
+from unionhub.observability.tracing import start_span
 
 _STATEMENT_MAX = 2000
 _DESCRIBED_MAX = 4096
@@ -96,7 +95,7 @@ async def traced_query(connection: dict[str, Any], sql: str, call: Awaitable[Any
     attributes = {**connection, "db.statement": statement, "db.operation.name": operation}
     if table is not None:
         attributes["db.collection.name"] = table
-    span = start_lean_span(tracer(), name, kind=SpanKind.CLIENT, attributes=attributes)
+    span = start_span(name, kind=SpanKind.CLIENT, attributes=attributes)
     started = perf_counter()
     try:
         result = await call

@@ -27,9 +27,8 @@ from typing import Any
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from redis.asyncio.client import Pipeline, Redis
 
-from unionhub.observability.lean_span import start_lean_span
 from unionhub.observability.metrics import DB_OPERATION_DURATION
-from unionhub.observability.tracing import tracer
+from unionhub.observability.tracing import start_span
 
 _STATEMENT_MAX = 1000
 _connection_attributes: dict[int, tuple[Any, dict[str, Any]]] = {}  # id(pool) -> (pool, attrs)
@@ -80,7 +79,7 @@ def pipeline_name(commands: list[str]) -> str:
 async def _traced(name: str, attributes: dict[str, Any], call: Awaitable[Any],
                   operation: str | None = None) -> Any:
     # Started when awaited (not when called): a command built but never awaited leaves no span.
-    span = start_lean_span(tracer(), name, kind=SpanKind.CLIENT, attributes=attributes)
+    span = start_span(name, kind=SpanKind.CLIENT, attributes=attributes)
     started = perf_counter()
     try:
         return await call
@@ -122,7 +121,7 @@ def _pipeline_wrapper(original: Callable[..., Awaitable[Any]]) -> Callable[..., 
 
 
 def traced_shared_command(shared: Any, *args: Any) -> Awaitable[Any]:
-    """A command on the shared connection (`unionhub.shared_redis`), with the same span as
+    """A command on the shared connection (`unionhub.fastpath.shared_redis`), with the same span as
     one sent through the client."""
     attributes = {**_attributes_of(shared.client.connection_pool),
                   "db.statement": _statement(args), "db.redis.args_length": len(args)}

@@ -22,7 +22,7 @@ from opentelemetry.context import Context
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
 
 from unionhub.cache import get_redis, safe
-from unionhub.observability.lean_span import (
+from unionhub.fastpath.lean_span import (
     OPERATION_ATTRIBUTE,
     Child,
     LeanSpan,
@@ -79,7 +79,7 @@ class SlowOperationRecord:
 
 class SlowOperationRecorder(SpanProcessor):
     """Runs on every span's start and end, so it does next to nothing there. A lean span
-    (`observability.lean_span`, every span of ours and the database spans) carries its
+    (`fastpath.lean_span`, every span of ours and the database spans) carries its
     operation's list of finished children and adds itself to it at its end; this processor
     only registers each operation at its start and, at its end, turns a slow one into a
     record. Spans from other tracers (the SDK's own) are matched to their operation by trace
@@ -100,7 +100,7 @@ class SlowOperationRecorder(SpanProcessor):
             if children is None or not span._operation:
                 return
         else:
-            attributes = span._attributes  # the SDK's own mapping: `.attributes` copies it
+            attributes = span.attributes
             if not attributes or not attributes.get(OPERATION_ATTRIBUTE):
                 return
             children = []

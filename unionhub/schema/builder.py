@@ -20,14 +20,14 @@ from strawberry.types.execution import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from unionhub.domains import DOMAINS
+from unionhub.fastpath import switch
+from unionhub.fastpath.execution import PipelineRunner, execute_with_pipeline
+from unionhub.fastpath.lean import install_lean_resolvers
 from unionhub.schema import entities
 from unionhub.schema.errors import log_unexpected
-from unionhub.schema.execution import execute_with_pipeline
-from unionhub.schema.lean import install_lean_resolvers
 from unionhub.schema.limits import Limits
 from unionhub.schema.operation import (
     OperationPipeline,
-    PipelineRunner,
     mask_unexpected,
     operation_config,
     operation_pipeline,
@@ -51,8 +51,9 @@ class UnionHubSchema(strawberry.federation.Schema):
                       operation_name: str | None = None,
                       allowed_operation_types: Iterable[OperationType] | None = None,
                       operation_extensions: dict[str, Any] | None = None) -> ExecutionResult:
-        pipeline = self._sole_pipeline()
-        if pipeline is None:  # other extensions or directives: strawberry's general path
+        # Other extensions or directives, or the fast path's `execute` off: strawberry's path.
+        pipeline = self._sole_pipeline() if switch.ON.execute else None
+        if pipeline is None:
             return await super().execute(query, variable_values, context_value, root_value,
                                          operation_name, allowed_operation_types,
                                          operation_extensions)
@@ -78,7 +79,8 @@ class UnionHubSchema(strawberry.federation.Schema):
 
     def create_extensions_runner(self, execution_context: Any,
                                  extensions: list[Any]) -> SchemaExtensionsRunner:
-        if len(extensions) == 1 and isinstance(extensions[0], OperationPipeline):
+        if (switch.ON.execute and len(extensions) == 1
+                and isinstance(extensions[0], OperationPipeline)):
             return PipelineRunner(execution_context, extensions[0])
         return super().create_extensions_runner(execution_context, extensions)
 
@@ -125,5 +127,6 @@ def build_schema(subgraph: str | None = None, limits: Limits | None = None,
         federation_version=FEDERATION_VERSION,
         extensions=_extensions(limits or Limits(), production, manifest or {}, safelist_only),
     )
-    install_lean_resolvers(schema)
+    if switch.ON.resolvers:  # else strawberry's own resolver wrappers
+        install_lean_resolvers(schema)
     return schema

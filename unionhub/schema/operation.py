@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from time import perf_counter
@@ -33,19 +33,19 @@ from graphql import (
 from opentelemetry.trace import Span, Status, StatusCode
 from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
-from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.schema.schema import validate_document
 from strawberry.types.execution import ExecutionResult as StrawberryExecutionResult
 
+from unionhub.fastpath import switch
+from unionhub.fastpath.compiled import CompiledOperation, compile_operation
 from unionhub.i18n import N_
 from unionhub.observability.context import current_trace_id
+from unionhub.observability.current_span import CurrentSpan
 from unionhub.observability.http_span import claim_operation_span
-from unionhub.observability.lean_span import CurrentSpan
 from unionhub.observability.slow_operations import OPERATION_ATTRIBUTE
 from unionhub.observability.tracing import active_span, slow_operation_recorder
 from unionhub.outages import outage_error
-from unionhub.schema.compiled import CompiledOperation, compile_operation
 from unionhub.schema.disclosure import conceal_coercion, conceal_validation
 from unionhub.schema.errors import is_expected
 from unionhub.schema.limits import (
@@ -186,7 +186,7 @@ def _operation(document: DocumentNode | None, name: str | None) -> tuple[str, st
 
 class OperationPipeline(SchemaExtension):
     """The steps are plain methods (`begin`/`end`, `parse`, `validate`, `check_limits`) so that
-    `PipelineRunner` can call them directly; the `on_*` hooks wrap them for strawberry's own
+    the fast path (`fastpath.execution`) can call them directly; the `on_*` hooks wrap them for strawberry's own
     runner (any schema that adds a second extension)."""
 
     config: ClassVar[OperationConfig]
@@ -296,12 +296,13 @@ class OperationPipeline(SchemaExtension):
                                   self.config.analysed)
 
     async def execute(self) -> None:
-        """Runs a validated operation on its compiled plan (`schema.compiled`) and hands the
+        """Runs a validated operation on its compiled plan (`fastpath.compiled`) and hands the
         result to strawberry, which then skips graphql-core's executor; an operation that does
         not compile is left to graphql-core."""
         self.check_limits()
         ctx = self.execution_context
-        if ctx.result is not None or ctx.graphql_document is None or not ctx.query:
+        if (ctx.result is not None or ctx.graphql_document is None or not ctx.query
+                or not switch.ON.compiled):
             return
         name = ctx.operation_name
         key = (ctx.query, name)
@@ -339,76 +340,6 @@ class OperationPipeline(SchemaExtension):
         if self._cost is not None:
             results["cost"] = self._cost
         return results
-
-
-class _Step:
-    """A pipeline step where strawberry expects an extension hook's context manager."""
-
-    __slots__ = ("_run",)
-
-    def __init__(self, run: Callable[[], None]) -> None:
-        self._run = run
-
-    def __enter__(self) -> None:
-        self._run()
-
-    def __exit__(self, *exc_info: Any) -> None:
-        return None
-
-    async def __aenter__(self) -> None:
-        self._run()
-
-    async def __aexit__(self, *exc_info: Any) -> None:
-        return None
-
-
-class _Execution:
-    """The executing step: limits, then the compiled plan where there is one."""
-
-    __slots__ = ("_pipeline",)
-
-    def __init__(self, pipeline: OperationPipeline) -> None:
-        self._pipeline = pipeline
-
-    async def __aenter__(self) -> None:
-        await self._pipeline.execute()
-
-    async def __aexit__(self, *exc_info: Any) -> None:
-        return None
-
-
-class _Operation:
-    __slots__ = ("_pipeline",)
-
-    def __init__(self, pipeline: OperationPipeline) -> None:
-        self._pipeline = pipeline
-
-    async def __aenter__(self) -> None:
-        await self._pipeline.begin()
-
-    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
-        await self._pipeline.end(exc)
-
-
-class PipelineRunner(SchemaExtensionsRunner):
-    """Strawberry's runner builds an ExitStack of generator context managers per hook per
-    request; with the pipeline as the only extension its steps are called directly."""
-
-    def __init__(self, execution_context: Any, pipeline: OperationPipeline) -> None:
-        super().__init__(execution_context, [pipeline])
-        self.pipeline = pipeline
-
-    def operation(self) -> Any:
-        return _Operation(self.pipeline)
-
-    def parsing(self) -> Any:
-        return _Step(self.pipeline.parse)
-
-    def validation(self) -> Any:
-        return _Step(self.pipeline.validate)
-
-    def executing(self) -> Any:
-        return _Execution(self.pipeline)
 
 
 def operation_pipeline(config: OperationConfig) -> type[OperationPipeline]:

@@ -12,13 +12,14 @@ outcome through both and compares them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
 from strawberry.exceptions import MissingQueryError
 from strawberry.execution import optimized_is_awaitable
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema._graphql_core import execution_context_class_kwargs
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.schema.schema import (
@@ -126,3 +127,73 @@ async def _execute(schema: Any, ctx: ExecutionContext, pipeline: OperationPipeli
         ctx.pre_execution_errors = result.errors
         schema._process_errors(result.errors, ctx)
     return result
+
+
+class _Step:
+    """A pipeline step where strawberry expects an extension hook's context manager."""
+
+    __slots__ = ("_run",)
+
+    def __init__(self, run: Callable[[], None]) -> None:
+        self._run = run
+
+    def __enter__(self) -> None:
+        self._run()
+
+    def __exit__(self, *exc_info: Any) -> None:
+        return None
+
+    async def __aenter__(self) -> None:
+        self._run()
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        return None
+
+
+class _Execution:
+    """The executing step: limits, then the compiled plan where there is one."""
+
+    __slots__ = ("_pipeline",)
+
+    def __init__(self, pipeline: OperationPipeline) -> None:
+        self._pipeline = pipeline
+
+    async def __aenter__(self) -> None:
+        await self._pipeline.execute()
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        return None
+
+
+class _Operation:
+    __slots__ = ("_pipeline",)
+
+    def __init__(self, pipeline: OperationPipeline) -> None:
+        self._pipeline = pipeline
+
+    async def __aenter__(self) -> None:
+        await self._pipeline.begin()
+
+    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        await self._pipeline.end(exc)
+
+
+class PipelineRunner(SchemaExtensionsRunner):
+    """Strawberry's runner builds an ExitStack of generator context managers per hook per
+    request; with the pipeline as the only extension its steps are called directly."""
+
+    def __init__(self, execution_context: Any, pipeline: OperationPipeline) -> None:
+        super().__init__(execution_context, [pipeline])
+        self.pipeline = pipeline
+
+    def operation(self) -> Any:
+        return _Operation(self.pipeline)
+
+    def parsing(self) -> Any:
+        return _Step(self.pipeline.parse)
+
+    def validation(self) -> Any:
+        return _Step(self.pipeline.validate)
+
+    def executing(self) -> Any:
+        return _Execution(self.pipeline)

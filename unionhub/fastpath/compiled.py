@@ -1,0 +1,232 @@
+"""A compiled executor for validated operations: graphql-core's semantics, planned once.
+
+graphql-core's executor works out, for every field of every request, what the document and
+the schema already fixed: which fields a selection set collects, the field definition and its
+resolver, how the return type completes (non-null, list, leaf, object, abstract), whether
+arguments need coercing. On the hot member lookup that bookkeeping cost more CPU than the
+resolvers (issue 8's profile). Here an operation is compiled once per document text into plans
+(per object type: its fields, each with its resolver and a completer built for its return
+type), and a request only walks them.
+
+What it keeps from graphql-core, so answers are the same (tests/test_compiled_executor.py runs
+both on the same documents: fragments, unions, interfaces, errors and null propagation, lists,
+variables, mutations, introspection; every other test runs on this executor): resolvers get
+the same `info` (strawberry's
+own class), sibling fields resolve concurrently (one `gather`, so DataLoaders batch as
+before), mutations' root fields run serially, errors are located and null the nearest
+nullable parent, coercion of variables and arguments is graphql-core's own code, and so are
+the error messages.
+
+What it does not compile (`compile_operation` returns None and graphql-core runs the
+operation): subscriptions, directives on selections or the operation (@skip, @include,
+@defer, @stream, error-propagation switches), fragments with variables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    default_field_resolver,
+    is_abstract_type,
+    is_leaf_type,
+    is_list_type,
+    is_non_null_type,
+    is_object_type,
+)
+from graphql.execution.collect_fields import does_fragment_condition_match
+from graphql.execution.values import get_variable_values
+from graphql.pyutils import Path
+from strawberry.schema.schema import _OperationContextAwareGraphQLResolveInfo as ResolveInfo
+
+from unionhub.fastpath.compiled_run import (
+    _HELPERS,
+    MAX_COERCION_ERRORS,
+    Completer,
+    NotCompilable,
+    _execute_fields,
+    _execute_serially,
+    _Run,
+    is_awaitable,
+)
+from unionhub.fastpath.compiled_values import _abstract, _leaf, _list, _non_null, _object
+
+# --- plans ------------------------------------------------------------------------------------
+
+
+class _FieldPlan:
+    """One response key of a selection set on one object type."""
+
+    __slots__ = ("complete", "field_def", "has_arguments", "key", "name", "node", "nodes",
+                 "parent_type", "resolve", "return_type")
+
+    def __init__(self, compiled: CompiledOperation, parent_type: GraphQLObjectType, key: str,
+                 nodes: list[FieldNode], field_def: GraphQLField) -> None:
+        node = nodes[0]
+        self.key = key
+        self.name = node.name.value
+        self.node = node
+        self.nodes = nodes
+        self.parent_type = parent_type
+        self.field_def = field_def
+        self.return_type = field_def.type
+        self.resolve = field_def.resolve or default_field_resolver
+        self.has_arguments = bool(field_def.args or node.arguments)
+        self.complete = compiled.completer(field_def.type, nodes)
+
+    def info(self, run: _Run, path: Path) -> Any:
+        compiled = run.operation
+        return ResolveInfo(self.name, self.nodes, self.return_type, self.parent_type, path,
+                           compiled.schema, compiled.fragment_definitions, run.root_value,
+                           compiled.operation, run.coerced, run.context, is_awaitable, None,
+                           _HELPERS, run.extensions)
+
+
+class CompiledOperation:
+    """An operation of a validated document, planned against one schema."""
+
+    def __init__(self, schema: GraphQLSchema, operation: OperationDefinitionNode,
+                 fragments: dict[str, FragmentDefinitionNode]) -> None:
+        self.schema = schema
+        self.operation = operation
+        self.fragment_definitions = fragments
+        root_type = schema.get_root_type(operation.operation)
+        if root_type is None:
+            raise NotCompilable
+        self.serial = operation.operation == OperationType.MUTATION
+        # (object type, the field nodes whose sub-selections are merged) -> that type's fields
+        self._plans: dict[tuple[str, tuple[int, ...]], list[_FieldPlan]] = {}
+        self.root = self.plan(root_type, (operation.selection_set,), (id(operation),))
+
+    # -- compile time --
+
+    def plan(self, type_: GraphQLObjectType, selection_sets: tuple[SelectionSetNode, ...],
+             key: tuple[int, ...]) -> list[_FieldPlan]:
+        plan_key = (type_.name, key)
+        plan = self._plans.get(plan_key)
+        if plan is None:
+            plan = []
+            for response_key, nodes in self._collect(type_, selection_sets).items():
+                field_def = self.schema.get_field(type_, nodes[0].name.value)
+                if field_def is not None:  # graphql-core leaves unknown fields out, too
+                    plan.append(_FieldPlan(self, type_, response_key, nodes, field_def))
+            self._plans[plan_key] = plan
+        return plan
+
+    def _collect(self, type_: GraphQLObjectType, selection_sets: Iterable[SelectionSetNode],
+                 ) -> dict[str, list[FieldNode]]:
+        """graphql-core's field collection for a directive-free document."""
+        fields: dict[str, list[FieldNode]] = {}
+        visited: set[str] = set()
+
+        def visit(selection_set: SelectionSetNode) -> None:
+            for selection in selection_set.selections:
+                if isinstance(selection, FieldNode):
+                    key = selection.alias.value if selection.alias else selection.name.value
+                    fields.setdefault(key, []).append(selection)
+                elif isinstance(selection, InlineFragmentNode):
+                    if does_fragment_condition_match(self.schema, selection, type_):
+                        visit(selection.selection_set)
+                elif isinstance(selection, FragmentSpreadNode):
+                    name = selection.name.value
+                    fragment = self.fragment_definitions.get(name)
+                    if name in visited or fragment is None or not does_fragment_condition_match(
+                            self.schema, fragment, type_):
+                        continue
+                    visited.add(name)
+                    visit(fragment.selection_set)
+
+        for selection_set in selection_sets:
+            visit(selection_set)
+        return fields
+
+    def completer(self, type_: GraphQLOutputType, nodes: list[FieldNode]) -> Completer:
+        if is_non_null_type(type_):
+            return _non_null(self.completer(type_.of_type, nodes))
+        if is_list_type(type_):
+            return _list(type_, self.completer(type_.of_type, nodes), nodes)
+        if is_leaf_type(type_):
+            return _leaf(type_)
+        sub_sets = tuple(n.selection_set for n in nodes if n.selection_set)
+        key = tuple(id(n) for n in nodes)
+        if is_abstract_type(type_):
+            return _abstract(self, type_, nodes, sub_sets, key)
+        if is_object_type(type_):
+            return _object(self, type_, nodes, sub_sets, key)
+        raise NotCompilable  # pragma: no cover (every output type is one of the above)
+
+    # -- run time --
+
+    async def execute(self, root_value: Any, context: Any, raw_variables: dict[str, Any] | None,
+                      extensions: dict[str, Any] | None = None) -> ExecutionResult:
+        variables = get_variable_values(self.schema, self.operation.variable_definitions or (),
+                                        raw_variables or {}, max_errors=MAX_COERCION_ERRORS)
+        if isinstance(variables, list):
+            return ExecutionResult(None, variables)
+        run = _Run(self, root_value, context, variables, extensions)
+        try:
+            if self.serial:
+                data = await _execute_serially(run, self.root, root_value, None)
+            else:
+                data = _execute_fields(run, self.root, root_value, None)
+                if is_awaitable(data):
+                    data = await data
+        except GraphQLError as error:
+            run.errors.add(error, None)
+            data = None
+        return ExecutionResult(data, run.errors.errors or None)
+
+
+def compile_operation(schema: GraphQLSchema, document: DocumentNode,
+                      operation_name: str | None) -> CompiledOperation | None:
+    """The operation's plan, or None where graphql-core must run it (see the module doc). The
+    document must have passed validation."""
+    operation: OperationDefinitionNode | None = None
+    fragments: dict[str, FragmentDefinitionNode] = {}
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            if operation_name is None:
+                if operation is not None:
+                    return None  # graphql-core answers with its own error
+                operation = definition
+            elif definition.name and definition.name.value == operation_name:
+                operation = definition
+        elif isinstance(definition, FragmentDefinitionNode):
+            if definition.variable_definitions:
+                return None
+            fragments[definition.name.value] = definition
+    if operation is None or operation.operation == OperationType.SUBSCRIPTION:
+        return None
+    if operation.directives or _has_directives(operation.selection_set) or any(
+            _has_directives(f.selection_set) for f in fragments.values()):
+        return None
+    try:
+        return CompiledOperation(schema, operation, fragments)
+    except NotCompilable:
+        return None
+
+
+def _has_directives(selection_set: SelectionSetNode | None) -> bool:
+    if selection_set is None:
+        return False
+    for selection in selection_set.selections:
+        if selection.directives:
+            return True
+        if _has_directives(getattr(selection, "selection_set", None)):
+            return True
+    return False

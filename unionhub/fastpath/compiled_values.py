@@ -1,0 +1,253 @@
+"""The compiled executor's completers: per return type (non-null, list, leaf, object,
+abstract), built once per plan and called per value, with graphql-core's checks and messages."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from graphql import (
+    FieldNode,
+    GraphQLAbstractType,
+    GraphQLError,
+    GraphQLLeafType,
+    GraphQLList,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    SelectionSetNode,
+    Undefined,
+    default_type_resolver,
+    is_object_type,
+)
+from graphql.execution.collect_fields import FieldDetails
+from graphql.execution.executor import invalid_return_type_error
+from graphql.pyutils import Path, inspect, is_iterable
+
+from unionhub.fastpath.compiled_run import (
+    Completer,
+    _await_completed,
+    _await_pending,
+    _execute_fields,
+    _handle_field_error,
+    _Run,
+    _settle_in_background,
+    is_awaitable,
+)
+
+if TYPE_CHECKING:
+    from unionhub.fastpath.compiled import CompiledOperation, _FieldPlan
+
+
+# --- completing values ------------------------------------------------------------------------
+
+def _non_null(inner: Completer) -> Completer:
+    def complete(run: _Run, info: Any, path: Path, result: Any) -> Any:
+        if isinstance(result, Exception):
+            raise result
+        completed = inner(run, info, path, result)
+        if is_awaitable(completed):
+            return _checked_non_null(info, completed)
+        if completed is None:
+            raise TypeError(_null_message(info))
+        return completed
+    return complete
+
+
+async def _checked_non_null(info: Any, completed: Awaitable[Any]) -> Any:
+    value = await completed
+    if value is None:
+        raise TypeError(_null_message(info))
+    return value
+
+
+def _null_message(info: Any) -> str:
+    return f"Cannot return null for non-nullable field {info.parent_type}.{info.field_name}."
+
+
+def _leaf(type_: GraphQLLeafType) -> Completer:
+    coerce = type_.coerce_output_value
+
+    def complete(run: _Run, info: Any, path: Path, result: Any) -> Any:
+        if isinstance(result, Exception):
+            raise result
+        if result is None or result is Undefined:
+            return None
+        coerced = coerce(result)
+        if coerced is Undefined or coerced is None:
+            raise TypeError(f"Expected `{inspect(type_)}.coerce_output_value({inspect(result)})`"
+                            f" to return non-nullable value, returned: {inspect(coerced)}")
+        return coerced
+    return complete
+
+
+def _list(type_: GraphQLList[Any], item: Completer, nodes: list[FieldNode]) -> Completer:
+    item_type = type_.of_type
+
+    def complete(run: _Run, info: Any, path: Path, result: Any) -> Any:
+        if isinstance(result, Exception):
+            raise result
+        if result is None or result is Undefined:
+            return None
+        if hasattr(result, "__aiter__"):
+            return _complete_async_list(run, info, path, result, item, item_type, nodes)
+        if not is_iterable(result):
+            raise GraphQLError("Expected Iterable, but did not find one for field"
+                               f" '{info.parent_type}.{info.field_name}'.")
+        return _complete_items(run, info, path, result, item, item_type, nodes)
+    return complete
+
+
+def _complete_items(run: _Run, info: Any, path: Path, items: Iterable[Any], item: Completer,
+                    item_type: GraphQLOutputType, nodes: list[FieldNode]) -> Any:
+    completed: list[Any] = []
+    pending: list[int] = []
+    try:
+        for index, value in enumerate(items):
+            item_path = Path(path, index, None)
+            try:
+                if is_awaitable(value):
+                    completed.append(_complete_awaitable_item(run, info, item_path, value, item,
+                                                              item_type, nodes))
+                    pending.append(index)
+                    continue
+                done = item(run, info, item_path, value)
+                if is_awaitable(done):
+                    completed.append(_await_completed(run, item_type, nodes, item_path, done))
+                    pending.append(index)
+                else:
+                    completed.append(done)
+            except Exception as raw_error:
+                _handle_field_error(run, raw_error, item_type, nodes, item_path)
+                completed.append(None)
+    except Exception:
+        if pending:
+            _settle_in_background([completed[i] for i in pending])
+        raise
+    if not pending:
+        return completed
+    return _await_pending(completed, pending)
+
+
+async def _complete_awaitable_item(run: _Run, info: Any, path: Path, value: Awaitable[Any],
+                                   item: Completer, item_type: GraphQLOutputType,
+                                   nodes: list[FieldNode]) -> Any:
+    try:
+        done = item(run, info, path, await value)
+        if is_awaitable(done):
+            done = await done
+    except Exception as raw_error:
+        _handle_field_error(run, raw_error, item_type, nodes, path)
+        return None
+    return done
+
+
+async def _complete_async_list(run: _Run, info: Any, path: Path, items: Any, item: Completer,
+                               item_type: GraphQLOutputType, nodes: list[FieldNode]) -> Any:
+    values = [value async for value in items]
+    done = _complete_items(run, info, path, values, item, item_type, nodes)
+    return await done if is_awaitable(done) else done
+
+
+def _object(compiled: CompiledOperation, type_: GraphQLObjectType, nodes: list[FieldNode],
+            sub_sets: tuple[SelectionSetNode, ...], key: tuple[int, ...]) -> Completer:
+    plan: list[_FieldPlan] | None = None
+    is_type_of = type_.is_type_of
+
+    def complete(run: _Run, info: Any, path: Path, result: Any) -> Any:
+        if isinstance(result, Exception):
+            raise result
+        if result is None or result is Undefined:
+            return None
+        if is_type_of is not None:
+            matches = is_type_of(result, info)
+            if is_awaitable(matches):
+                return _object_after_check(run, path, result, matches, complete_fields, type_,
+                                           nodes)
+            if not matches:
+                raise invalid_return_type_error(type_, result, _details(nodes))
+        return complete_fields(run, path, result)
+
+    def complete_fields(run: _Run, path: Path, result: Any) -> Any:
+        nonlocal plan
+        if plan is None:  # planned on first use: a type reached by recursion is planned lazily
+            plan = compiled.plan(type_, sub_sets, key)
+        return _execute_fields(run, plan, result, path)
+
+    return complete
+
+
+async def _object_after_check(run: _Run, path: Path, result: Any, matches: Awaitable[Any],
+                              complete_fields: Callable[[_Run, Path, Any], Any],
+                              type_: GraphQLObjectType, nodes: list[FieldNode]) -> Any:
+    if not await matches:
+        raise invalid_return_type_error(type_, result, _details(nodes))
+    done = complete_fields(run, path, result)
+    return await done if is_awaitable(done) else done
+
+
+def _abstract(compiled: CompiledOperation, type_: GraphQLAbstractType, nodes: list[FieldNode],
+              sub_sets: tuple[SelectionSetNode, ...], key: tuple[int, ...]) -> Completer:
+    by_runtime_type: dict[str, Completer] = {}
+    resolve_type = type_.resolve_type or default_type_resolver
+
+    def for_runtime_type(name: Any, info: Any, result: Any) -> Completer:
+        completer = by_runtime_type.get(name) if isinstance(name, str) else None
+        if completer is None:
+            runtime_type = _ensure_valid_runtime_type(compiled.schema, name, type_, nodes, info,
+                                                      result)
+            completer = by_runtime_type[name] = _object(compiled, runtime_type, nodes, sub_sets,
+                                                        key)
+        return completer
+
+    def complete(run: _Run, info: Any, path: Path, result: Any) -> Any:
+        if isinstance(result, Exception):
+            raise result
+        if result is None or result is Undefined:
+            return None
+        name = resolve_type(result, info, type_)
+        if is_awaitable(name):
+            return _abstract_after_resolve(run, info, path, result, name, for_runtime_type)
+        return for_runtime_type(name, info, result)(run, info, path, result)
+
+    return complete
+
+
+async def _abstract_after_resolve(run: _Run, info: Any, path: Path, result: Any,
+                                  name: Awaitable[Any],
+                                  for_runtime_type: Callable[[Any, Any, Any], Completer]) -> Any:
+    done = for_runtime_type(await name, info, result)(run, info, path, result)
+    return await done if is_awaitable(done) else done
+
+
+def _ensure_valid_runtime_type(schema: GraphQLSchema, name: Any, type_: GraphQLAbstractType,
+                               nodes: list[FieldNode], info: Any,
+                               result: Any) -> GraphQLObjectType:
+    """graphql-core's checks and messages for a resolved runtime type."""
+    if name is None:
+        raise GraphQLError(
+            f"Abstract type '{type_}' must resolve to an Object type at runtime for field"
+            f" '{info.parent_type}.{info.field_name}'. Either the '{type_}' type should provide"
+            " a 'resolve_type' function or each possible type should provide an 'is_type_of'"
+            " function.", nodes)
+    if not isinstance(name, str):
+        raise GraphQLError(
+            f"Abstract type '{type_}' must resolve to an Object type at runtime for field"
+            f" '{info.parent_type}.{info.field_name}' with value {inspect(result)}, received"
+            f" '{inspect(name)}', which is not a valid Object type name.", nodes)
+    runtime_type = schema.get_type(name)
+    if runtime_type is None:
+        raise GraphQLError(f"Abstract type '{type_}' was resolved to a type '{name}' that does"
+                           " not exist inside the schema.", nodes)
+    if not is_object_type(runtime_type):
+        raise GraphQLError(f"Abstract type '{type_}' was resolved to a non-object type '{name}'.",
+                           nodes)
+    if not schema.is_sub_type(type_, runtime_type):
+        raise GraphQLError(f"Runtime Object type '{runtime_type}' is not a possible type for"
+                           f" '{type_}'.", nodes)
+    return runtime_type
+
+
+def _details(nodes: list[FieldNode]) -> list[FieldDetails]:
+    # invalid_return_type_error takes graphql-core's field details (it reads `.node`).
+    return [FieldDetails(node, None) for node in nodes]
