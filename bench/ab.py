@@ -39,14 +39,17 @@ def start(tree: Path, name: str, run_dir: Path, cpu: str, extra_env: dict[str, s
 
 
 def rounds_side_by_side(servers: tuple[R.Server, ...], token: str, cards: list[str],
-                        args: argparse.Namespace, run_dir: Path):
-    """Each round: every server under its own wrk at the same time; yields {name: result}."""
+                        args: argparse.Namespace, run_dir: Path,
+                        queries: dict[str, str] | None = None):
+    """Each round: every server under its own wrk at the same time; yields {name: result}.
+    `queries`: the operation per server name (default: the lookup, R.LOOKUP)."""
     for i in range(args.rounds):
         results: dict[str, dict] = {}
 
         def load(server: R.Server, results: dict[str, dict] = results,
                  label: str = f"round {i + 1}") -> None:
-            results[server.name] = R.run_wrk(server, token, cards, R.LOOKUP, args.duration,
+            query = (queries or {}).get(server.name, R.LOOKUP)
+            results[server.name] = R.run_wrk(server, token, cards, query, args.duration,
                                              args.connections, args.load_cpu, run_dir,
                                              f"{label} {server.name}")
 

@@ -27,6 +27,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -297,7 +298,7 @@ def run_wrk(server: Server, token: str, cards: list[str], query: str, duration: 
             connections: int, cpu: str, run_dir: Path, label: str) -> dict[str, Any]:
     cards_file = run_dir / f"cards-{label}.txt"
     cards_file.write_text("\n".join(cards) + "\n")
-    query_file = run_dir / "query-lookup.json" if query == LOOKUP else run_dir / "query-noid.json"
+    query_file = run_dir / f"query-{zlib.crc32(query.encode()):08x}.json"  # one file a query
     query_file.write_text(json.dumps(query))
     env = dict(os.environ, BENCH_TOKEN=token, BENCH_CARDS=str(cards_file),
                BENCH_QUERY_FILE=str(query_file))
