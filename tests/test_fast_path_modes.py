@@ -161,11 +161,12 @@ async def test_the_slow_mode_takes_the_public_paths(slow_app):
         assert resolve.__module__ != "unionhub.fastpath.lean"
         runner = schema.create_extensions_runner(None, [schema.extensions[0]()])
         assert type(runner) is SchemaExtensionsRunner and not isinstance(runner, PipelineRunner)
+        switch.set_switches(Switches())
+        assert not isinstance(cache.shared_connection(), cache.PooledConnection)
+        assert build_schema()._schema.query_type.fields["member"].resolve.__module__ == \
+            "unionhub.fastpath.lean"
     finally:
         switch.set_switches(previous)
-    assert not isinstance(cache.shared_connection(), cache.PooledConnection)
-    assert build_schema()._schema.query_type.fields["member"].resolve.__module__ == \
-        "unionhub.fastpath.lean"
 
 
 def test_unknown_parts_are_refused():

@@ -41,10 +41,6 @@ class Switches:
                              f"{', '.join(COMPONENTS)}")
         return cls(**{name: fast_path and name not in off for name in COMPONENTS})
 
-    @property
-    def all_off(self) -> bool:
-        return not any(getattr(self, name) for name in COMPONENTS)
-
 
 ON: Switches
 
