@@ -26,7 +26,7 @@ from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from unionhub.observability import hot_metrics
+from unionhub.fastpath import hot_metrics
 
 _provider: MeterProvider | None = None
 _registry: Any = None  # prometheus_client.CollectorRegistry of this process's reader
