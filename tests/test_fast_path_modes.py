@@ -161,11 +161,12 @@ async def test_the_slow_mode_takes_the_public_paths(slow_app):
         assert resolve.__module__ != "unionhub.fastpath.lean"
         runner = schema.create_extensions_runner(None, [schema.extensions[0]()])
         assert type(runner) is SchemaExtensionsRunner and not isinstance(runner, PipelineRunner)
+        switch.set_switches(Switches())
+        assert not isinstance(cache.shared_connection(), cache.PooledConnection)
+        assert build_schema()._schema.query_type.fields["member"].resolve.__module__ == \
+            "unionhub.fastpath.lean"
     finally:
         switch.set_switches(previous)
-    assert not isinstance(cache.shared_connection(), cache.PooledConnection)
-    assert build_schema()._schema.query_type.fields["member"].resolve.__module__ == \
-        "unionhub.fastpath.lean"
 
 
 def test_unknown_parts_are_refused():
@@ -173,3 +174,35 @@ def test_unknown_parts_are_refused():
         Settings(fast_path_off="spans,warp")
     assert Settings(fast_path_off="spans, redis").fast_path_off == "spans, redis"
     assert not re.search("warp", ",".join(switch.COMPONENTS))
+
+
+def test_the_hot_histograms_export_as_the_sdks_own():
+    """The fast path's `metrics` part off, a hot histogram records into the SDK's histogram:
+    the same data points (attributes, count, sum, buckets) reach the readers."""
+    from tests.metrics_helpers import points
+    from unionhub.fastpath.hot_metrics import HotHistogram
+
+    values = [0.0004, 0.003, 0.003, 0.2, 12.0]
+    keys = [("GET", "/x"), ("GET", "/x"), ("POST", None), ("GET", "/x"), ("POST", None)]
+    shapes = []
+    for mode, name in ((False, "unionhub.test.hot"), (True, "unionhub.test.sdk")):
+        histogram = HotHistogram(name, "s", "parity", ("method", "route"))
+        enabled, to_sdk = HotHistogram.enabled, HotHistogram.to_sdk
+        HotHistogram.enabled, HotHistogram.to_sdk = not mode, mode
+        try:
+            for value, key in zip(values, keys, strict=True):
+                histogram.record(value, key)
+        finally:
+            HotHistogram.enabled, HotHistogram.to_sdk = enabled, to_sdk
+        if not mode:  # the hot one is collected through the provider's wrapped callback
+            from unionhub.fastpath import hot_metrics
+
+            hot_metrics.REGISTRY.append(histogram)
+        try:
+            found = points(name)
+        finally:
+            if not mode:
+                hot_metrics.REGISTRY.remove(histogram)
+        shapes.append(sorted((sorted(p.attributes.items()), p.count, round(p.sum, 9),
+                              list(p.bucket_counts), list(p.explicit_bounds)) for p in found))
+    assert shapes[0] and shapes[0] == shapes[1]

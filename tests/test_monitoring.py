@@ -18,7 +18,8 @@ import jsonschema
 import pytest
 import yaml
 
-from unionhub.observability import hot_metrics, metrics, metrics_setup
+from unionhub.fastpath import hot_metrics
+from unionhub.observability import metrics, metrics_setup
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 DASHBOARD = DEPLOY / "grafana" / "unionhub.json"

@@ -11,6 +11,7 @@ from opentelemetry.trace import SpanKind
 
 from tests.factories import Factory
 from unionhub import db
+from unionhub.fastpath import switch
 from unionhub.identity import audit
 from unionhub.identity.models import AuditLog
 from unionhub.settings import get_settings
@@ -128,6 +129,8 @@ async def test_on_postgresql_batches_in_a_row_share_one_held_connection(factory:
         pytest.skip("PostgreSQL only: on SQLite every INSERT goes through Tortoise's connection")
     if get_settings().db_pgbouncer:
         pytest.skip("behind PgBouncer no connection is held (tests/test_pgbouncer.py)")
+    if not switch.ON.audit:
+        pytest.skip("the fast path's held connection is off (UNIONHUB_FAST_PATH)")
     await factory.tree()
     spans.clear()
     await audit.record_reads(ACTION, actor_id=1, subject_type="member", subject_ids=[1])

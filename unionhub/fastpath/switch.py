@@ -11,6 +11,7 @@ library's public path instead, with the same answers, spans and audit rows
 - spans:     the SDK's spans (fastpath/lean_span.py)
 - redis:     redis-py's pool (fastpath/shared_redis.py)
 - audit:     a pool connection per audit batch through Tortoise (fastpath/held_connection.py)
+- metrics:   the SDK's histograms (fastpath/hot_metrics.py; read once, when metrics are set up)
 
 Readers look the flags up per use (`switch.ON.spans`: two attribute reads), so a test can
 serve both modes in one process (`configure`).
@@ -21,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-COMPONENTS = ("execute", "compiled", "resolvers", "spans", "redis", "audit")
+COMPONENTS = ("execute", "compiled", "resolvers", "spans", "redis", "audit", "metrics")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class Switches:
     spans: bool = True
     redis: bool = True
     audit: bool = True
+    metrics: bool = True
 
     @classmethod
     def of(cls, fast_path: bool, off: tuple[str, ...] = ()) -> Switches:
@@ -40,10 +42,6 @@ class Switches:
             raise ValueError(f"unknown fast-path parts {sorted(unknown)}; choose from "
                              f"{', '.join(COMPONENTS)}")
         return cls(**{name: fast_path and name not in off for name in COMPONENTS})
-
-    @property
-    def all_off(self) -> bool:
-        return not any(getattr(self, name) for name in COMPONENTS)
 
 
 ON: Switches

@@ -13,14 +13,14 @@ personal data, ids or free text: each distinct set is a time series kept for the
 process.
 
 The hot path's histograms (HTTP, GraphQL operation, database and Redis durations) are
-`HotHistogram`s (observability/hot_metrics.py): same export, a tenth of the cost.
+`HotHistogram`s (fastpath/hot_metrics.py): same export, a tenth of the cost.
 """
 
 from __future__ import annotations
 
 from opentelemetry import metrics as otel_metrics
 
-from unionhub.observability.hot_metrics import hot_histogram
+from unionhub.fastpath.hot_metrics import hot_histogram
 
 METER = otel_metrics.get_meter("unionhub")
 

@@ -4,7 +4,7 @@ Readers: the Prometheus reader (its own registry, served by `metrics_endpoint`),
 OTLP reader when `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` is set
 (gRPC, or `http/protobuf` by `OTEL_EXPORTER_OTLP[_METRICS]_PROTOCOL`; off with
 `OTEL_METRICS_EXPORTER=none`; the interval from `OTEL_METRIC_EXPORT_INTERVAL`, read by the
-SDK). Every reader's collection gets the hot histograms' data points too (`hot_metrics`).
+SDK). Every reader's collection gets the hot histograms' data points too (`fastpath/hot_metrics.py`).
 `UNIONHUB_METRICS_ENABLED=false` installs nothing: the instruments record into the API's
 no-op provider and the hot histograms return at once (bench/metrics_cost.py compares).
 """
@@ -26,27 +26,12 @@ from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from unionhub.observability import hot_metrics
+from unionhub.fastpath import hot_metrics, switch
 
 _provider: MeterProvider | None = None
 _registry: Any = None  # prometheus_client.CollectorRegistry of this process's reader
 # Periodic jobs this process runs: name -> (interval seconds, last success or start, monotonic)
 _jobs: dict[str, list[float]] = {}
-
-
-class UnionHubMeterProvider(MeterProvider):
-    """The SDK's MeterProvider, whose readers also receive the hot histograms: each reader's
-    collect callback (the provider's measurement consumer) is wrapped once, here."""
-
-    def __init__(self, resource: Resource, metric_readers: Sequence[MetricReader]) -> None:
-        super().__init__(resource=resource, metric_readers=metric_readers)
-        consumer = self._measurement_consumer  # what MeterProvider gave each reader
-
-        def collect(reader: MetricReader, timeout_millis: float = 10_000) -> Any:
-            return hot_metrics.merge_into(consumer.collect(reader, timeout_millis), resource)
-
-        for reader in metric_readers:
-            reader._set_collect_callback(collect)
 
 
 def setup_metrics(service_name: str, enabled: bool = True,
@@ -63,10 +48,16 @@ def setup_metrics(service_name: str, enabled: bool = True,
     exporter = _otlp_metric_exporter_from_env()
     if exporter is not None:
         readers.append(PeriodicExportingMetricReader(exporter))
-    provider = UnionHubMeterProvider(Resource.create({SERVICE_NAME: service_name}), readers)
+    resource = Resource.create({SERVICE_NAME: service_name})
+    # The fast path's hot histograms, merged into every reader's collection; with its `metrics`
+    # part off, the same instruments record into the SDK's own histograms.
+    hot = switch.ON.metrics
+    provider = (hot_metrics.HotMeterProvider(resource, readers) if hot
+                else MeterProvider(resource=resource, metric_readers=readers))
     otel_metrics.set_meter_provider(provider)
     _observe(provider)
-    hot_metrics.HotHistogram.enabled = True
+    hot_metrics.HotHistogram.enabled = hot
+    hot_metrics.HotHistogram.to_sdk = not hot
     _provider = provider
     return provider
 

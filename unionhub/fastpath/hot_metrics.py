@@ -21,11 +21,14 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Any
 
+from opentelemetry import metrics as otel_metrics
+from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import (
     AggregationTemporality,
     Histogram,
     HistogramDataPoint,
     Metric,
+    MetricReader,
     MetricsData,
     ResourceMetrics,
     ScopeMetrics,
@@ -57,6 +60,7 @@ class HotHistogram:
     """`record(value, (v1, v2, ...))`: the values of `attribute_names`, in their order."""
 
     enabled = False  # switched on by `observability.metrics_setup.setup_metrics`
+    to_sdk = False  # the fast path's `metrics` part off: record into the SDK's histogram
 
     def __init__(self, name: str, unit: str, description: str, attribute_names: Sequence[str],
                  bounds: Sequence[float] = DURATION_BOUNDS) -> None:
@@ -65,9 +69,12 @@ class HotHistogram:
         self.bounds = tuple(bounds)
         self._cells: dict[tuple[Any, ...], _Cell] = {}
         self._start = time.time_ns()
+        self._sdk: Any = None
 
     def record(self, value: float, key: tuple[Any, ...]) -> None:
         if not HotHistogram.enabled:
+            if HotHistogram.to_sdk:
+                self._sdk_record(value, key)
             return
         cell = self._cells.get(key)
         if cell is None:
@@ -82,6 +89,14 @@ class HotHistogram:
             cell.min = value
         if value > cell.max:
             cell.max = value
+
+    def _sdk_record(self, value: float, key: tuple[Any, ...]) -> None:
+        if self._sdk is None:
+            self._sdk = otel_metrics.get_meter("unionhub").create_histogram(
+                self.name, self.unit, self.description,
+                explicit_bucket_boundaries_advisory=list(self.bounds))
+        self._sdk.record(value, {n: v for n, v in zip(self.attribute_names, key, strict=True)
+                                 if v is not None})
 
     def metric(self, now_ns: int) -> Metric | None:
         cells = list(self._cells.values())  # one C-level copy: safe beside the loop's writes
@@ -126,3 +141,20 @@ def merge_into(collected: MetricsData | None, resource: Resource) -> MetricsData
     merged = ResourceMetrics(resource=first.resource, scope_metrics=[*first.scope_metrics, scope],
                              schema_url=first.schema_url)
     return MetricsData(resource_metrics=[merged, *rest])
+
+
+class HotMeterProvider(MeterProvider):
+    """The SDK's MeterProvider, whose readers also receive the hot histograms: each reader's
+    collect callback (the provider's measurement consumer) is wrapped once, here. The SDK has
+    no public hook for it (`_measurement_consumer`, `_set_collect_callback`: capped in
+    pyproject.toml)."""
+
+    def __init__(self, resource: Resource, metric_readers: Sequence[MetricReader]) -> None:
+        super().__init__(resource=resource, metric_readers=metric_readers)
+        consumer = self._measurement_consumer  # what MeterProvider gave each reader
+
+        def collect(reader: MetricReader, timeout_millis: float = 10_000) -> Any:
+            return merge_into(consumer.collect(reader, timeout_millis), resource)
+
+        for reader in metric_readers:
+            reader._set_collect_callback(collect)
