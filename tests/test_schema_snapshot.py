@@ -74,4 +74,5 @@ def test_identity_sdl_carries_the_tier_directives():
     assert re.search(r'slowOperations\(.*\): \[SlowOperation!\]! @authenticated '
                      r'@requiresScopes\(scopes: \[\["tier:operator"\]\]\)', sdl)
     # Public fields carry no directive.
-    assert re.search(r"^  unions\(parentId: ID = null\): \[Union!\]!$", sdl, re.M)
+    assert re.search(r"^  unions\(parentId: ID = null\): \[Union!\]! @deprecated\(", sdl, re.M)
+    assert re.search(r"^  \): UnionConnection!$", sdl, re.M)
