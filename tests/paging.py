@@ -32,7 +32,7 @@ async def walk(gql, query: str, path: str, variables: dict[str, Any], token: str
     while True:
         args = {"last": size, "before": cursor} if backward else {"first": size, "after": cursor}
         conn = await page(gql, query, path, variables, token, **args)
-        nodes = [e["node"]["id"] for e in conn["edges"]]
+        nodes = [e["node"].get("id", e["node"]) for e in conn["edges"]]
         assert len(nodes) <= size
         info = conn["pageInfo"]
         if nodes:

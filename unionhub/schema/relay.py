@@ -266,3 +266,8 @@ REMOVAL_DATE = "2027-06-30"
 def replaced_by(name: str) -> str:
     """The deprecation reason of a plain list replaced by the connection `name`."""
     return f"Use `{name}` (a paged connection). Removed after {REMOVAL_DATE}."
+
+
+def preceding(order: Sequence[str], values: Sequence[Any]) -> Q:
+    """The rows strictly before `values` in `order` (to count a row's position)."""
+    return _beyond(order, values, backward=True)
