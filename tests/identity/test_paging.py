@@ -115,3 +115,18 @@ async def test_the_deprecated_lists_follow_the_one_page_size_rule(gql, factory: 
     assert r.errors[0]["extensions"]["reason"] == "BAD_PAGE_SIZE", r.body
     r = await gql(query, {"first": 5}, token=operator.token)
     assert r.errors == [] and r.data["slowOperationsConnection"]["totalCount"] >= 0
+
+
+async def test_the_page_size_refusal_speaks_both_languages(http):
+    query = "query($l: Int) { unionsConnection(last: $l) { totalCount } }"
+    for language, message in (("en", "last must be between 1 and 100"),
+                              ("zh-CN", "last 须在 1 到 100 之间")):
+        r = await http.post("/graphql", json={"query": query, "variables": {"l": 0}},
+                            headers={"Accept-Language": language})
+        error = r.json()["errors"][0]
+        assert error["extensions"]["reason"] == "BAD_PAGE_SIZE"
+        assert error["message"] == message
+    r = await http.post("/graphql", json={
+        "query": "{ unionsConnection(first: 2, last: 2) { totalCount } }"},
+        headers={"Accept-Language": "zh-CN"})
+    assert r.json()["errors"][0]["message"] == "first 与 last 只能给一个"
