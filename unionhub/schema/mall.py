@@ -183,7 +183,8 @@ class MallQuery(PaymentExceptionQuery):
         tier=Tier.CADRE, resolver=r.mall_orders,
         description="Orders of a union's subtree, newest first: cadres whose scope holds it. "
                     "kind: UNION_BULK with status: PENDING_PAYMENT lists the bulk orders "
-                    "awaiting a second cadre's approval.")
+                    f"awaiting a second cadre's approval. At most {MAX_PAGE} a page; "
+                    "totalCount is null (a province's subtree holds millions of orders).")
     mall_report: rt.MallReport = gql_field(tier=Tier.CADRE, resolver=_mall_report)
     union_funds_ledger: f.UnionFundsLedger = gql_field(
         tier=Tier.CADRE, resolver=r.union_funds_ledger,

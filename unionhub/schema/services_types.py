@@ -230,7 +230,8 @@ class ServiceRequest:
     def member(self, info: strawberry.Info) -> MemberRef:
         return member_entity(info, self.row.member_id)
 
-    @strawberry.field(description="Each step: who and when.")
+    @strawberry.field(description="Each step: who and when. A plain list, small by nature (a "
+                                  "request's few transitions).")
     async def events(self, info: strawberry.Info) -> list[ServiceRequestEvent]:
         rows = await info.context.loader("services.events", _load_events).load(self.row.id)
         return [ServiceRequestEvent(action=e.action, at=e.at, note=e.note, actor_id=e.actor_id)
