@@ -130,3 +130,30 @@ async def test_the_page_size_refusal_speaks_both_languages(http):
         "query": "{ unionsConnection(first: 2, last: 2) { totalCount } }"},
         headers={"Accept-Language": "zh-CN"})
     assert r.json()["errors"][0]["message"] == "first 与 last 只能给一个"
+
+
+async def test_members_and_the_audit_log_page_without_a_count(gql, factory: Factory):
+    tree = await factory.tree()
+    county = tree.counties["A"]
+    cadre = await factory.cadre(county)
+    admin = await factory.admin()
+    for _ in range(5):
+        await factory.account(tree.grassroots["A"][0])
+    from unionhub.identity.models import Member
+
+    expected = [str(m.id) for m in await Member.filter(union__path__startswith=county.path)
+                .order_by("id")]
+    query = connection_query("members", "unionId: $u", "$u: ID!", backward=False)
+    await assert_pages(gql, query, "members", {"u": str(county.id)}, cadre.token, expected,
+                       backward=False, total=False)
+    from unionhub.identity.models import AuditLog
+
+    from unionhub.identity import audit
+
+    for i in range(5):
+        await audit.record("member.test", actor_id=admin.member.id, subject_type="member",
+                           subject_id=admin.member.id, detail={"n": i})
+    newest = [str(a.id) for a in await AuditLog.all().order_by("-id")]
+    query = connection_query("auditLog", backward=False)
+    await assert_pages(gql, query, "auditLog", {}, admin.token, newest, backward=False,
+                       total=False)

@@ -70,3 +70,26 @@ async def test_a_members_orders_and_the_suppliers_page(gql, factory, mall):
     suppliers = [str(s.id) for s in await Supplier.all().order_by("id")]
     await assert_pages(gql, connection_query("suppliersConnection"), "suppliersConnection", {},
                        None, suppliers)
+
+
+async def test_the_mall_connections_that_paged_before_count_and_refuse_bad_sizes(gql, factory,
+                                                                                  mall):
+    from unionhub.mall.models import Order
+
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    member = await factory.account(tree.grassroots["A"][0])
+    for _ in range(5):
+        await place(gql, member, [(mall.sku_id, 1)])
+    newest = [str(o.id) for o in await Order.filter(member_id=member.member.id).order_by("-id")]
+    await assert_pages(gql, connection_query("myOrders", backward=False), "myOrders", {},
+                       member.token, newest, backward=False)
+    query = connection_query("mallOrders", "unionId: $u", "$u: ID!", backward=False)
+    await assert_pages(gql, query, "mallOrders", {"u": str(tree.counties["A"].id)},
+                       cadre.token, newest, backward=False, total=False)
+    for i in range(5):
+        await create_campaign(gql, cadre, str(tree.counties["A"].id), name=f"券{i}")
+    campaigns = [str(c.id) for c in await VoucherCampaign.all().order_by("-id")]
+    await assert_pages(gql, connection_query("voucherCampaigns", backward=False),
+                       "voucherCampaigns", {}, member.token, campaigns,
+                       backward=False)
