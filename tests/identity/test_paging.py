@@ -146,9 +146,8 @@ async def test_members_and_the_audit_log_page_without_a_count(gql, factory: Fact
     query = connection_query("members", "unionId: $u", "$u: ID!", backward=False)
     await assert_pages(gql, query, "members", {"u": str(county.id)}, cadre.token, expected,
                        backward=False, total=False)
-    from unionhub.identity.models import AuditLog
-
     from unionhub.identity import audit
+    from unionhub.identity.models import AuditLog
 
     for i in range(5):
         await audit.record("member.test", actor_id=admin.member.id, subject_type="member",
