@@ -156,3 +156,21 @@ async def test_members_and_the_audit_log_page_without_a_count(gql, factory: Fact
     query = connection_query("auditLog", backward=False)
     await assert_pages(gql, query, "auditLog", {}, admin.token, newest, backward=False,
                        total=False)
+
+
+def test_the_cost_of_a_backward_page_counts_last_when_first_is_null():
+    from graphql import parse
+
+    from unionhub.schema.builder import build_schema
+    from unionhub.schema.limits import Limits, _CostWalker
+
+    schema = build_schema()._schema
+    document = parse("query($first: Int, $last: Int) { unionsConnection(first: $first, "
+                     "last: $last) { edges { node { id name } } } }")
+
+    def cost(variables: dict) -> int:
+        walker = _CostWalker(schema, {}, variables, Limits())
+        return walker.cost(document.definitions[0].selection_set, schema.query_type)
+
+    assert cost({"first": None, "last": 100}) == cost({"first": 100, "last": None}) > cost(
+        {"first": None, "last": 2})
