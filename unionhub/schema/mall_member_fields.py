@@ -32,9 +32,9 @@ async def _visible(self: Any, info: strawberry.Info) -> bool:
 
 @strawberry.type
 class MallMemberFields:
-    @gql_field(tier=Tier.MEMBER, description="The member's newest 200 vouchers, newest first; "
-                                             "null unless self or a cadre whose scope holds "
-                                             "the member.",
+    @gql_field(tier=Tier.MEMBER, description="Every voucher of the member in one list, newest "
+                                             "first; null unless self or a cadre whose scope "
+                                             "holds the member.",
                deprecation_reason=replaced_by("vouchersConnection"))
     async def vouchers(self, info: strawberry.Info,
                        status: VoucherStatusEnum | None = None) -> list[Voucher] | None:
