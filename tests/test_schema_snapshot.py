@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from unionhub.domains import DOMAINS
+from unionhub.schema import breaking
 from unionhub.schema.builder import FEDERATION_VERSION, build_schema
 
 SNAPSHOTS = Path(__file__).resolve().parents[1] / "unionhub" / "schema" / "snapshots"
@@ -44,8 +45,16 @@ def test_schema_matches_its_snapshot(subgraph):
             committed.splitlines(keepends=True), current.splitlines(keepends=True),
             fromfile=f"{path.name} (committed)", tofile=f"{path.name} (code)", n=2))
         pytest.fail(f"the schema differs from {path.relative_to(SNAPSHOTS.parents[2])}.\n"
+                    f"{_breaking_lines(committed, current)}"
                     f"If the change is intended, regenerate and commit the snapshot:\n"
                     f"    {REGENERATE}\n\n{diff}", pytrace=False)
+
+
+def _breaking_lines(committed: str, current: str) -> str:
+    """Every breaking change the diff makes, named, so review sees them (the CI check
+    `python -m unionhub.schema.breaking` then needs each listed as intended)."""
+    changes = breaking.breaking_changes(breaking.load_sdl(committed), breaking.load_sdl(current))
+    return "".join(f"BREAKING: {c}\n" for c in changes)
 
 
 def test_no_stale_snapshots():
@@ -74,4 +83,12 @@ def test_identity_sdl_carries_the_tier_directives():
     assert re.search(r'slowOperations\(.*\): \[SlowOperation!\]! @authenticated '
                      r'@requiresScopes\(scopes: \[\["tier:operator"\]\]\)', sdl)
     # Public fields carry no directive.
-    assert re.search(r"^  unions\(parentId: ID = null\): \[Union!\]!$", sdl, re.M)
+    assert re.search(r"^  unions\(parentId: ID = null\): \[Union!\]! @deprecated\(", sdl, re.M)
+    assert re.search(r"^  \): UnionConnection!$", sdl, re.M)
+
+
+def test_a_snapshot_diff_names_its_breaking_changes():
+    committed = snapshot_path(None).read_text(encoding="utf-8")
+    changed = committed.replace("  categories: [Category!]!", "  categories: [Category!]", 1)
+    assert _breaking_lines(committed, changed) == (
+        "BREAKING: Field Query.categories changed type from [Category!]! to [Category!].\n")

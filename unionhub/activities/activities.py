@@ -105,6 +105,13 @@ def listing(principal: Principal, record: MemberRecord | None, *, within_path: s
     return qs
 
 
+def organised_by(principal: Principal, record: MemberRecord | None,
+                 union_id: int) -> QuerySet | None:
+    """The activities a union organises that the caller may see (None: none at all)."""
+    qs = visible_activities(principal, record)
+    return None if qs is None else qs.filter(organizer_id=union_id)
+
+
 async def get_visible(activity_id: int, principal: Principal,
                       record: MemberRecord | None) -> Activity:
     """The activity, or NotFound when it does not exist or lies outside the caller's view

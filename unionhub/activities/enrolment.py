@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from unionhub.activities.activities import get_visible
@@ -65,6 +66,11 @@ async def require_enrollment(activity: Activity, member_id: int) -> Enrollment:
     if enrollment is None:
         raise InvalidTransition("enrol first", field="activityId", code="NOT_ENROLLED")
     return enrollment
+
+
+def enrollments_of(member_id: int) -> QuerySet[Enrollment]:
+    """A member's enrolments, to page newest first by id."""
+    return Enrollment.filter(member_id=member_id)
 
 
 async def enrollments_of_members(member_ids: list[int], limit_each: int = 100,

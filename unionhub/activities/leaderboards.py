@@ -213,3 +213,30 @@ async def rank_of(activity: Activity, board: Board, key: int) -> Entry | None:
         return None
     higher = await redis.zcount(name, f"({score!r}", "+inf")
     return Entry(rank=higher + 1, score=float(score), key=key)
+
+
+async def page(activity: Activity, board: Board, after_key: int | None,
+               size: int) -> tuple[list[Entry], bool, int] | None:
+    """A page of the live board after the entry `after_key` (its position now, so a board
+    that moves between pages neither repeats nor skips an entry that kept its place), with
+    whether more follow and the board's size. None when Redis cannot serve it: the caller
+    pages the database snapshot instead. LookupError when `after_key` is not on the board."""
+    if not await ensure_built(activity, board):
+        return None
+    redis = get_redis()
+    name = _key(activity.id, board)
+    start = 0
+    if after_key is not None:
+        position = await redis.zrevrank(name, str(after_key))
+        if position is None:
+            raise LookupError(after_key)
+        start = position + 1
+    rows = await redis.zrevrange(name, start, start + size, withscores=True)
+    total = await redis.zcard(name)
+    ahead: dict[float, int] = {}  # competition rank: 1 + the entries with a higher score
+    entries = []
+    for key, score in rows[:size]:
+        if score not in ahead:
+            ahead[score] = await redis.zcount(name, f"({score!r}", "+inf")
+        entries.append(Entry(rank=ahead[score] + 1, score=float(score), key=int(key)))
+    return entries, len(rows) > size, total

@@ -20,6 +20,7 @@ from datetime import timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.functions import Count, Sum
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from unionhub.activities.activities import get_visible
@@ -206,7 +207,7 @@ async def rank_of(activity: Activity, attempt: QuizAttempt) -> int:
     return ahead + 1
 
 
-async def union_ranking(activity: Activity, first: int) -> list[tuple[int, float]]:
+async def union_ranking(activity: Activity, first: int | None) -> list[tuple[int, float]]:
     """Unions by their members' mean best score (ties: more participants first)."""
     rows = await (
         QuizAttempt.filter(activity_id=activity.id, best=True)
@@ -216,3 +217,25 @@ async def union_ranking(activity: Activity, first: int) -> list[tuple[int, float
     means = [(r["union_id"], round(int(r["total"]) / r["n"], 6), r["n"]) for r in rows]
     means.sort(key=lambda m: (-m[1], -m[2], m[0]))
     return [(union_id, mean) for union_id, mean, _ in means[:first]]
+
+
+# The member ranking's order, ending with the id so that a keyset page is stable.
+RANKING_ORDER = ("-score", "time_used_ms", "submitted_at", "id")
+
+
+def ranking_rows(activity: Activity) -> QuerySet[QuizAttempt]:
+    """Every member's best attempt, to page in RANKING_ORDER."""
+    return QuizAttempt.filter(activity_id=activity.id, best=True)
+
+
+def page_ranks(first_rank: int, attempts: list[QuizAttempt],
+               position: int) -> list[tuple[int, float, int]]:
+    """(rank, score, member id) of a page whose first attempt has rank `first_rank` and
+    stands at `position` (0-based) in the whole ranking: equal score and time share a rank."""
+    out: list[tuple[int, float, int]] = []
+    for i, a in enumerate(attempts):
+        tied = out and (attempts[i - 1].score, attempts[i - 1].time_used_ms) == (
+            a.score, a.time_used_ms)
+        rank = first_rank if i == 0 else out[-1][0] if tied else position + i + 1
+        out.append((rank, float(a.score or 0), a.member_id))
+    return out

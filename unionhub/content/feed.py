@@ -12,6 +12,7 @@ import base64
 from dataclasses import dataclass
 
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 
 from unionhub.content.articles import path_ids
 from unionhub.content.models import Article, ArticleKind, ArticleStatus
@@ -84,10 +85,26 @@ async def top_articles(principal: Principal, reader_path: str | None, union: Uni
     return await Article.filter(query).order_by("-read_count", "-id").limit(first)
 
 
-async def union_articles(principal: Principal, reader_path: str | None, union_id: int,
-                         union_path: str, first: int) -> list[Article]:
-    """One union's own published articles the caller may see, newest first."""
+# The most read first: read counts move as reads are flushed, so a page is as of its read.
+TOP_ORDER = ("-read_count", "-id")
+
+
+def chain_articles(principal: Principal, reader_path: str | None, union: Union,
+                   kind: ArticleKind | None = None) -> QuerySet[Article]:
+    """The published articles of a union's chain the caller may read (to count or page)."""
+    return Article.filter(visible_in_chain(principal, reader_path, union, kind))
+
+
+def own_articles(principal: Principal, reader_path: str | None, union_id: int,
+                 union_path: str) -> QuerySet[Article]:
+    """One union's own published articles the caller may see (paged newest first by id)."""
     query = Q(status=ArticleStatus.PUBLISHED, union_id=union_id)
     if not ((reader_path or "\0").startswith(union_path) or path_in_scope(principal, union_path)):
         query = query & Q(kind=ArticleKind.NEWS)
-    return await Article.filter(query).order_by("-id").limit(first)
+    return Article.filter(query)
+
+
+async def union_articles(principal: Principal, reader_path: str | None, union_id: int,
+                         union_path: str, first: int) -> list[Article]:
+    return await own_articles(principal, reader_path, union_id, union_path).order_by(
+        "-id").limit(first)

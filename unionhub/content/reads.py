@@ -21,6 +21,7 @@ import uuid
 from datetime import date
 
 from redis.exceptions import RedisError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from unionhub import cache
@@ -174,6 +175,11 @@ async def flush_reads(batch: int = FLUSH_BATCH) -> int:
 
 async def flush_job() -> int:
     return await cache.safe(flush_reads(), 0)
+
+
+def history_of(member_id: int) -> QuerySet[ArticleRead]:
+    """A member's own flushed reads (paged newest first by id)."""
+    return ArticleRead.filter(member_id=member_id)
 
 
 async def read_history(member_id: int, first: int) -> list[ArticleRead]:

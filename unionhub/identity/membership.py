@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import add_working_days, utcnow
@@ -174,25 +175,54 @@ async def review_transfer(principal: Principal, transfer_id: int, approve: bool,
     return transfer
 
 
-async def my_join_applications(member_id: int, limit: int = 100) -> list[JoinApplication]:
-    """The member's own applications, newest first (a rejection's reason before resubmitting)."""
-    return await JoinApplication.filter(member_id=member_id).order_by("-created_at", "-id").limit(
-        limit)
+# The review queues page oldest first, a member's own lists newest first; each ends with the id
+# so that a keyset page (unionhub/schema/relay.py) neither repeats nor skips a row.
+REVIEW_ORDER = ("created_at", "id")
+OWN_ORDER = ("-created_at", "-id")
 
 
-async def my_transfers(member_id: int, limit: int = 100) -> list[TransferRequest]:
-    return await TransferRequest.filter(member_id=member_id).order_by("-created_at", "-id").limit(
-        limit)
+def own_join_applications(member_id: int) -> QuerySet[JoinApplication]:
+    """The member's own applications (a rejection's reason before resubmitting)."""
+    return JoinApplication.filter(member_id=member_id)
 
 
-async def transfers_for(union: Union, status: ReviewStatus | None,
-                        incoming: bool, limit: int = 200) -> list[TransferRequest]:
-    """Transfers into (or out of) a union's subtree, oldest first: the review queue."""
+def own_transfers(member_id: int) -> QuerySet[TransferRequest]:
+    return TransferRequest.filter(member_id=member_id)
+
+
+def join_applications_of(union: Union, status: ReviewStatus | None,
+                         overdue: bool | None) -> QuerySet[JoinApplication]:
+    """Applications to a union's subtree (the caller checks the cadre's scope)."""
+    qs = JoinApplication.filter(union__path__startswith=union.path)
+    if status:
+        qs = qs.filter(status=status)
+    if overdue is not None:
+        qs = qs.filter(escalated_at__isnull=not overdue)
+    return qs
+
+
+def transfers_of(union: Union, status: ReviewStatus | None,
+                 incoming: bool) -> QuerySet[TransferRequest]:
+    """Transfers into (or out of) a union's subtree."""
     side = "to_union" if incoming else "from_union"
     qs = TransferRequest.filter(**{f"{side}__path__startswith": union.path})
     if status:
         qs = qs.filter(status=status)
-    return await qs.order_by("created_at", "id").limit(limit)
+    return qs
+
+
+async def my_join_applications(member_id: int, limit: int = 100) -> list[JoinApplication]:
+    return await own_join_applications(member_id).order_by(*OWN_ORDER).limit(limit)
+
+
+async def my_transfers(member_id: int, limit: int = 100) -> list[TransferRequest]:
+    return await own_transfers(member_id).order_by(*OWN_ORDER).limit(limit)
+
+
+async def transfers_for(union: Union, status: ReviewStatus | None,
+                        incoming: bool, limit: int = 200) -> list[TransferRequest]:
+    """The review queue, oldest first (the deprecated plain list's first 200)."""
+    return await transfers_of(union, status, incoming).order_by(*REVIEW_ORDER).limit(limit)
 
 
 async def report_card_lost(member_id: int, reissue: bool = True,

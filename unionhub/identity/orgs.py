@@ -6,6 +6,7 @@ import re
 import time
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from unionhub.errors import NotFound, ValidationFailed
@@ -124,10 +125,13 @@ async def union_by_join_code(join_code: str) -> Union:
     return union
 
 
+def children_of(parent_id: int | None) -> QuerySet[Union]:
+    """The unions directly under `parent_id` (the roots when None), paged by id."""
+    return Union.filter(parent_id=parent_id)
+
+
 async def children(parent_id: int | None) -> list[Union]:
-    if parent_id is None:
-        return await Union.filter(parent_id=None).order_by("id")
-    return await Union.filter(parent_id=parent_id).order_by("id")
+    return await children_of(parent_id).order_by("id")
 
 
 def subtree(union: Union):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import today_shanghai, utcnow
@@ -114,8 +115,11 @@ async def _record_conflict(member_id: int, holder_id: int) -> None:
                            subject_id=member_id, detail={"holder_member_id": holder_id})
 
 
+def conflicts_of(union: Union) -> QuerySet[IdentityConflict]:
+    """Conflicts of members now in the union's subtree, paged newest first by id (the caller
+    checks the cadre's scope)."""
+    return IdentityConflict.filter(member__union__path__startswith=union.path)
+
+
 async def conflicts_in(union: Union, limit: int = 50) -> list[IdentityConflict]:
-    """Conflicts of members now in the union's subtree, newest first (the caller checks the
-    cadre's scope)."""
-    return await (IdentityConflict.filter(member__union__path__startswith=union.path)
-                  .order_by("-id").limit(limit))
+    return await conflicts_of(union).order_by("-id").limit(limit)

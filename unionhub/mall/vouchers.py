@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 
 from unionhub.clock import utcnow
 from unionhub.mall.models import Voucher, VoucherStatus
@@ -32,6 +33,31 @@ def shown_status(voucher: Voucher, *, now: datetime | None = None,
             and not holder_union_path.startswith(campaign_org_path):
         return VoucherStatus.VOID
     return VoucherStatus.AVAILABLE
+
+
+def path_prefixes(path: str) -> list[str]:
+    """Every org path at or above `path` ("/1/5/" -> "/1/", "/1/5/")."""
+    parts = [p for p in path.strip("/").split("/") if p]
+    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+
+
+def shown_as(member_id: int, status: VoucherStatus | None, holder_union_path: str,
+             now: datetime | None = None) -> QuerySet[Voucher]:
+    """The member's vouchers whose shown status (`shown_status`) is `status`, decided in SQL
+    so that a page holds exactly its rows (paged newest first by id). In the holder's scope
+    means the campaign's org path is one of the holder path's prefixes."""
+    now = now or utcnow()
+    qs = Voucher.filter(member_id=member_id)
+    in_scope = Q(campaign__org_path__in=path_prefixes(holder_union_path) or [""])
+    live = Q(status=VoucherStatus.AVAILABLE, valid_until__gt=now)
+    if status == VoucherStatus.AVAILABLE:
+        return qs.filter(live & in_scope)
+    if status == VoucherStatus.VOID:
+        return qs.filter(Q(status=VoucherStatus.VOID) | (live & ~in_scope))
+    if status == VoucherStatus.EXPIRED:
+        return qs.filter(Q(status=VoucherStatus.EXPIRED)
+                         | Q(status=VoucherStatus.AVAILABLE, valid_until__lte=now))
+    return qs.filter(status=status) if status is not None else qs
 
 
 def stored_candidates(member_id: int, status: VoucherStatus | None,

@@ -144,7 +144,7 @@ class SlowOperationRecorder(SpanProcessor):
         pipe.zremrangebyrank(_KEY, 0, -self.kept - 1)
         await safe(pipe.execute(), None)
 
-    async def slowest(self, since: float | None = None, first: int = 50) -> list[SlowOperationRecord]:
+    async def slowest(self, since: float | None = None, first: int | None = 50) -> list[SlowOperationRecord]:
         await self.flush()
         raw = await safe(get_redis().zrevrange(_KEY, 0, -1), [])
         records = [SlowOperationRecord.from_json(r) for r in raw]

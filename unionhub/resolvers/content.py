@@ -47,13 +47,14 @@ async def articles(info: strawberry.Info, union_id: strawberry.ID | None = None,
                    after: str | None = None) -> Connection[Article]:
     size = page_size(first)
     union = await _target_union(info, union_id)
-    page = await feed_domain.feed(info.context.principal, await _reader_path(info), union, size,
-                                  after, kind)
+    reader_path = await _reader_path(info)
+    page = await feed_domain.feed(info.context.principal, reader_path, union, size, after, kind)
+    counter = feed_domain.chain_articles(info.context.principal, reader_path, union, kind).count
     edges = [Edge(node=Article.of(row), cursor=feed_domain.feed_cursor(row)) for row in page.rows]
     return Connection(edges=edges, page_info=PageInfo(
         has_next_page=page.has_next, has_previous_page=after is not None,
         start_cursor=edges[0].cursor if edges else None,
-        end_cursor=edges[-1].cursor if edges else None))
+        end_cursor=edges[-1].cursor if edges else None), counter=counter)
 
 
 async def article(info: strawberry.Info, id: strawberry.ID) -> Article | None:

@@ -24,7 +24,6 @@ from unionhub.identity.lookup import (
     get_record_by_card,
     load_records_from_db,
 )
-from unionhub.identity.models import JoinApplication as JoinApplicationRow
 from unionhub.identity.models import Member as MemberRow
 from unionhub.identity.models import ReviewStatus, Role, UnionLevel
 from unionhub.identity.tokens import principal_from_token
@@ -45,7 +44,7 @@ from unionhub.schema.identity_types import (
     TransferPayload,
     UnionPayload,
 )
-from unionhub.schema.relay import Connection, connection, keyset_page
+from unionhub.schema.relay import Connection, connection, keyset_page, page_size
 
 
 def _id(value: str, field: str) -> int:
@@ -95,7 +94,7 @@ async def members(info: strawberry.Info, union_id: strawberry.ID, search: str | 
     if search:
         qs = await member_search.search(qs, search.strip(),
                                         actor_id=info.context.principal.member_id, union=union)
-    rows, page = await keyset_page(qs.select_related("union"), first, after)
+    rows, page = await keyset_page(qs.select_related("union"), first, after, count=False)
     # The members' unions came with the page: later `union { ... }` fields need no query.
     info.context.unions.prime_many({r.union_id: r.union for r in rows})
     records = await load_records_from_db([r.id for r in rows])
@@ -127,12 +126,9 @@ async def join_applications(info: strawberry.Info, union_id: strawberry.ID,
                             overdue: bool | None = None) -> list[JoinApplication]:
     union_row = await orgs.get_union(_id(union_id, "unionId"))
     require_scope(info.context.principal, union_row.path)
-    qs = JoinApplicationRow.filter(union__path__startswith=union_row.path)
-    if status:
-        qs = qs.filter(status=status)
-    if overdue is not None:
-        qs = qs.filter(escalated_at__isnull=not overdue)
-    return [JoinApplication.of(a) for a in await qs.order_by("created_at").limit(200)]
+    qs = membership.join_applications_of(union_row, status, overdue)
+    return [JoinApplication.of(a)
+            for a in await qs.order_by(*membership.REVIEW_ORDER).limit(200)]
 
 
 async def transfers(info: strawberry.Info, union_id: strawberry.ID,
@@ -157,8 +153,9 @@ async def my_transfers(info: strawberry.Info) -> list[Transfer]:
 
 async def slow_operations(info: strawberry.Info, since: datetime | None = None,
                           first: int | None = 50) -> list[SlowOperation]:
+    # Deprecated; `first` follows the one page-size rule (0 once meant "everything").
     records = await slow_operation_recorder().slowest(
-        since=since.timestamp() if since else None, first=min(first or 50, 200)
+        since=since.timestamp() if since else None, first=page_size(first)
     )
     return [SlowOperation.of(r) for r in records]
 
@@ -174,7 +171,7 @@ async def audit_log(info: strawberry.Info, first: int | None = None, after: str 
 
     qs = audit.entries(action=action, actor_id=key(actor_id), subject_id=subject_id,
                        union_id=key(union_id), since=since, until=until)
-    rows, page = await keyset_page(qs, first, after, newest_first=True)
+    rows, page = await keyset_page(qs, first, after, newest_first=True, count=False)
     return connection([AuditEntry.of(r) for r in rows], [r.id for r in rows], page)
 
 

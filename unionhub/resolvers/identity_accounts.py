@@ -11,6 +11,7 @@ from unionhub.resolvers.identity import _client_ip, _id, _session
 from unionhub.schema.entities import member_entity
 from unionhub.schema.errors import payload
 from unionhub.schema.identity_types import AuthPayload, MemberPayload
+from unionhub.schema.relay import page_size
 
 
 async def request_sms_code(info: strawberry.Info, phone: str, purpose: SmsPurpose):
@@ -51,6 +52,6 @@ async def identity_conflicts(info: strawberry.Info, union_id: strawberry.ID,
 
         raise NotFound("union not found", field="unionId")
     require_scope(info.context.principal, union.path)
-    rows = await verification.conflicts_in(union, min(first or 50, 200))
+    rows = await verification.conflicts_in(union, page_size(first))
     return [IdentityConflict(id=strawberry.ID(str(c.id)), at=c.created_at,
                              member=member_entity(info, c.member_id)) for c in rows]

@@ -11,6 +11,7 @@ from unionhub.activities.models import MinTier
 from unionhub.activities.quizzes import Answer
 from unionhub.identity.access import Tier
 from unionhub.resolvers import activities as r
+from unionhub.resolvers import activities_pages as rp
 from unionhub.schema.activities_types import (
     Activity,
     ActivityKindEnum,
@@ -26,7 +27,7 @@ from unionhub.schema.activities_types import (
 )
 from unionhub.schema.builder import SchemaPart
 from unionhub.schema.permissions import gql_field
-from unionhub.schema.relay import Connection
+from unionhub.schema.relay import MAX_PAGE, After, Connection, First, replaced_by
 
 
 @strawberry.input
@@ -112,7 +113,15 @@ class RunDrawInput:
 class ActivitiesQuery:
     activities: Connection[Activity] = gql_field(resolver=r.activities)
     activity: Activity | None = gql_field(resolver=r.activity)
-    leaderboard: list[LeaderboardEntry] = gql_field(resolver=r.leaderboard)
+    leaderboard: list[LeaderboardEntry] = gql_field(
+        resolver=r.leaderboard, description=f"The top `first` entries (1–{MAX_PAGE}).",
+        deprecation_reason=replaced_by("leaderboardConnection"))
+    leaderboard_connection: Connection[LeaderboardEntry] = gql_field(
+        resolver=rp.leaderboard_connection,
+        description="The whole leaderboard of an activity the caller may see, best first "
+                    "(competition ranks: equal scores share a rank), at most "
+                    f"{MAX_PAGE} a page. The board is live: an entry that moves between two "
+                    "pages may appear on both or neither, one that keeps its place does not.")
 
 
 def _optional_id(value: strawberry.ID | None) -> int | None:
@@ -191,16 +200,32 @@ class ActivitiesMutation:
 @strawberry.type
 class ActivitiesMemberFields:
     @gql_field(tier=Tier.MEMBER,
-               description="The member's enrolments, newest first: the member and cadres in scope.")
+               description="The member's newest enrolments: the member and cadres in scope.",
+               deprecation_reason=replaced_by("activitiesConnection"))
     async def activities(self, info: strawberry.Info, first: int | None = 20) -> list[Enrollment]:
         return await r.member_activities(info, int(self.id), first)
+
+    @gql_field(tier=Tier.MEMBER,
+               description=f"All the member's enrolments, newest first, at most {MAX_PAGE} a "
+                           "page: the member and cadres whose scope holds the member; null "
+                           "for anyone else.")
+    async def activities_connection(self, info: strawberry.Info, first: First = None,
+                                    after: After = None) -> Connection[Enrollment] | None:
+        return await rp.member_enrollments(info, int(self.id), first, after)
 
 
 @strawberry.type
 class ActivitiesUnionFields:
-    @gql_field(description="Activities this union organises that the caller may see, newest first.")
+    @gql_field(description="The newest activities this union organises that the caller may "
+                           "see.", deprecation_reason=replaced_by("activitiesConnection"))
     async def activities(self, info: strawberry.Info, first: int | None = 20) -> list[Activity]:
         return await r.union_activities(info, int(self.id), first)
+
+    @gql_field(description="Activities this union organises that the caller may see, newest "
+                           f"first, at most {MAX_PAGE} a page (empty for a guest).")
+    async def activities_connection(self, info: strawberry.Info, first: First = None,
+                                    after: After = None) -> Connection[Activity]:
+        return await rp.union_activities(info, int(self.id), first, after)
 
 
 PART = SchemaPart(

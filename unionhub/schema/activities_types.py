@@ -121,7 +121,8 @@ class DrawInfo:
         description="sha256 of the sorted entrants' member ids joined by commas.")
     activity_id: strawberry.Private[int]
 
-    @gql_field(description="Winners: the entrants with the lowest sha256(seed:memberId).")
+    @gql_field(description="Winners: the entrants with the lowest sha256(seed:memberId). A "
+                           "plain list, small by nature: at most winnersCount.")
     async def winners(self, info: strawberry.Info) -> list[MemberRef]:
         return await _r().draw_winners(info, self.activity_id, self.drawn_at is not None)
 
@@ -222,12 +223,15 @@ class Activity:
                       by: LeaderboardScopeEnum = Board.MEMBER) -> LeaderboardEntry | None:
         return await _r().my_rank(info, self.row, by)
 
-    @gql_field(tier=Tier.MEMBER, description="The caller's step records, newest first.")
+    @gql_field(tier=Tier.MEMBER, description="The caller's step records, newest first: a plain "
+                                             "list, small by nature (one a day of the "
+                                             "activity).")
     async def my_steps(self, info: strawberry.Info) -> list[StepRecord]:
         return await _r().my_steps(info, self.row)
 
     @gql_field(tier=Tier.MEMBER, description="Reading activities: the caller's records, newest "
-                                             "first.")
+                                             "first: a plain list, small by nature (one a day "
+                                             "of the activity).")
     async def my_readings(self, info: strawberry.Info) -> list[ReadingRecord]:
         return await _r().my_readings(info, self.row)
 

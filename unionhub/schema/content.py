@@ -6,6 +6,7 @@ import strawberry
 
 from unionhub.identity.access import Tier
 from unionhub.resolvers import content as r
+from unionhub.resolvers import content_pages as rp
 from unionhub.schema.builder import SchemaPart
 from unionhub.schema.content_types import (
     Article,
@@ -17,7 +18,7 @@ from unionhub.schema.content_types import (
     MarkArticleReadPayload,
 )
 from unionhub.schema.permissions import gql_field
-from unionhub.schema.relay import Connection
+from unionhub.schema.relay import MAX_PAGE, Connection, replaced_by
 
 
 @strawberry.input
@@ -65,7 +66,14 @@ class ContentQuery:
         resolver=r.article, description="Null when it does not exist or you may not read it.")
     top_articles: list[Article] = gql_field(
         resolver=r.top_articles,
-        description="The most read articles of a union's chain you may read (at most 20).")
+        description="The most read articles of a union's chain you may read (first: 1–20).",
+        deprecation_reason=replaced_by("topArticlesConnection"))
+    top_articles_connection: Connection[Article] = gql_field(
+        resolver=rp.top_articles_connection,
+        description="The articles of a union's chain you may read, most read first (reads "
+                    f"counted so far), at most {MAX_PAGE} a page. Without unionId, the "
+                    "caller's own union (signed in). Counts move as reads are counted: a page "
+                    "is as of its read.")
 
 
 @strawberry.type

@@ -15,6 +15,14 @@ from unionhub.identity.access import Tier
 from unionhub.schema.entities import UnionRef, union_entity
 from unionhub.schema.errors import UserError
 from unionhub.schema.permissions import gql_field
+from unionhub.schema.relay import (
+    MAX_PAGE,
+    After,
+    Connection,
+    First,
+    empty_connection,
+    replaced_by,
+)
 
 ArticleKindEnum = strawberry.enum(ArticleKind, name="ArticleKind",
                                   description="NEWS is public; a NOTICE is for its union's subtree.")
@@ -92,18 +100,31 @@ async def _reader_path(info: strawberry.Info) -> str | None:
 class ContentMemberFields:
     @gql_field(tier=Tier.MEMBER,
                description="The member's own read history, newest first (the member only; "
-                           f"null for anyone else). At most {MEMBER_READS_MAX}.")
+                           f"null for anyone else). At most {MEMBER_READS_MAX}.",
+               deprecation_reason=replaced_by("articleReadsConnection"))
     async def article_reads(self, info: strawberry.Info, first: int = 20) -> list[ArticleRead] | None:
         if info.context.principal.member_id != int(self.id):
             return None
         rows = await reads_domain.read_history(int(self.id), max(0, min(first, MEMBER_READS_MAX)))
         return [ArticleRead(day=r.day, article_id=r.article_id) for r in rows]
 
+    @gql_field(tier=Tier.MEMBER,
+               description="The member's whole read history, newest first, at most "
+                           f"{MAX_PAGE} a page (the member only; null for anyone else).")
+    async def article_reads_connection(self, info: strawberry.Info, first: First = None,
+                                       after: After = None) -> Connection[ArticleRead] | None:
+        from unionhub.resolvers.content_pages import read_history
+
+        if info.context.principal.member_id != int(self.id):
+            return None
+        return await read_history(int(self.id), first, after)
+
 
 @strawberry.type
 class ContentUnionFields:
     @gql_field(description="The union's own published articles the caller may read, newest "
-                           f"first; at most {UNION_ARTICLES_MAX}.")
+                           f"first; at most {UNION_ARTICLES_MAX}.",
+               deprecation_reason=replaced_by("articlesConnection"))
     async def articles(self, info: strawberry.Info, first: int = 10) -> list[Article]:
         union = self.rec or await info.context.unions.load(int(self.id))
         if union is None:
@@ -112,3 +133,14 @@ class ContentUnionFields:
             info.context.principal, await _reader_path(info), union.id, union.path,
             max(0, min(first, UNION_ARTICLES_MAX)))
         return [Article.of(r) for r in rows]
+
+    @gql_field(description="The union's own published articles the caller may read, newest "
+                           f"first, at most {MAX_PAGE} a page.")
+    async def articles_connection(self, info: strawberry.Info, first: First = None,
+                                  after: After = None) -> Connection[Article]:
+        from unionhub.resolvers.content_pages import union_articles
+
+        union = self.rec or await info.context.unions.load(int(self.id))
+        if union is None:
+            return empty_connection(first)
+        return await union_articles(info, union.id, union.path, first, after)

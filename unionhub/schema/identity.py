@@ -7,6 +7,7 @@ import strawberry
 from unionhub.identity.access import Tier
 from unionhub.identity.models import Role
 from unionhub.resolvers import identity as r
+from unionhub.resolvers import identity_pages as rp
 from unionhub.resolvers import sessions as rs
 from unionhub.schema.builder import SchemaPart
 from unionhub.schema.entities import MemberRef, UnionRef
@@ -28,7 +29,7 @@ from unionhub.schema.identity_types import (
     UnionPayload,
 )
 from unionhub.schema.permissions import gql_field
-from unionhub.schema.relay import Connection
+from unionhub.schema.relay import MAX_PAGE, Connection, replaced_by
 from unionhub.schema.session_types import RevokeSessionsInput, SignOutPayload
 
 
@@ -122,24 +123,64 @@ class IdentityQuery(PhoneAccountQuery, LifecycleQuery):
         tier=Tier.MEMBER, resolver=r.member,
         description="The hot lookup by id or card number: self, or a cadre whose scope holds "
                     "the member; null otherwise.")
-    members: Connection[MemberRef] = gql_field(tier=Tier.CADRE, resolver=r.members)
+    members: Connection[MemberRef] = gql_field(
+        tier=Tier.CADRE, resolver=r.members,
+        description=f"Members of the union's subtree (a cadre in scope), by id, at most "
+                    f"{MAX_PAGE} a page. totalCount is null: a province's subtree holds "
+                    "millions of members and a search filters them after the index.")
     union: UnionRef | None = gql_field(resolver=r.union)
-    unions: list[UnionRef] = gql_field(resolver=r.unions,
-                                       description="Children of parentId; roots when null.")
-    join_applications: list[JoinApplication] = gql_field(tier=Tier.CADRE,
-                                                         resolver=r.join_applications)
+    unions: list[UnionRef] = gql_field(
+        resolver=r.unions, description="Children of parentId; roots when null.",
+        deprecation_reason=replaced_by("unionsConnection"))
+    unions_connection: Connection[UnionRef] = gql_field(
+        resolver=rp.unions_connection,
+        description="The unions directly under parentId (the roots when null), by id, paged "
+                    f"both ways (at most {MAX_PAGE} a page); totalCount counts them.")
+    join_applications: list[JoinApplication] = gql_field(
+        tier=Tier.CADRE, resolver=r.join_applications,
+        description="The first 200 applications, oldest first.",
+        deprecation_reason=replaced_by("joinApplicationsConnection"))
+    join_applications_connection: Connection[JoinApplication] = gql_field(
+        tier=Tier.CADRE, resolver=rp.join_applications_connection,
+        description="Applications to the union's subtree (a cadre in scope), oldest first "
+                    f"(the review queue), paged both ways (at most {MAX_PAGE} a page).")
     transfers: list[Transfer] = gql_field(
         tier=Tier.CADRE, resolver=r.transfers,
-        description="Transfers into (IN) or out of (OUT) the union's subtree, oldest first.")
+        description="The first 200 transfers into (IN) or out of (OUT) the union's subtree, "
+                    "oldest first.",
+        deprecation_reason=replaced_by("transfersConnection"))
+    transfers_connection: Connection[Transfer] = gql_field(
+        tier=Tier.CADRE, resolver=rp.transfers_connection,
+        description="Transfers into (IN) or out of (OUT) the union's subtree (a cadre in "
+                    f"scope), oldest first, paged both ways (at most {MAX_PAGE} a page).")
     my_join_applications: list[JoinApplication] = gql_field(
-        tier=Tier.MEMBER, resolver=r.my_join_applications, description="Newest first.")
-    my_transfers: list[Transfer] = gql_field(tier=Tier.MEMBER, resolver=r.my_transfers,
-                                             description="Newest first.")
-    slow_operations: list[SlowOperation] = gql_field(tier=Tier.OPERATOR,
-                                                     resolver=r.slow_operations)
+        tier=Tier.MEMBER, resolver=r.my_join_applications,
+        description="The newest 100, newest first.",
+        deprecation_reason=replaced_by("myJoinApplicationsConnection"))
+    my_join_applications_connection: Connection[JoinApplication] = gql_field(
+        tier=Tier.MEMBER, resolver=rp.my_join_applications_connection,
+        description=f"The caller's applications, newest first (at most {MAX_PAGE} a page).")
+    my_transfers: list[Transfer] = gql_field(
+        tier=Tier.MEMBER, resolver=r.my_transfers, description="The newest 100, newest first.",
+        deprecation_reason=replaced_by("myTransfersConnection"))
+    my_transfers_connection: Connection[Transfer] = gql_field(
+        tier=Tier.MEMBER, resolver=rp.my_transfers_connection,
+        description=f"The caller's transfer requests, newest first (at most {MAX_PAGE} a "
+                    "page).")
+    slow_operations: list[SlowOperation] = gql_field(
+        tier=Tier.OPERATOR, resolver=r.slow_operations,
+        description=f"The slowest operations kept, slowest first; first is 1–{MAX_PAGE}.",
+        deprecation_reason=replaced_by("slowOperationsConnection"))
+    slow_operations_connection: Connection[SlowOperation] = gql_field(
+        tier=Tier.OPERATOR, resolver=rp.slow_operations_connection,
+        description="The slowest operations kept (UNIONHUB_SLOW_OPERATIONS_KEPT, 200 by "
+                    "default), slowest first, since `since` when given; at most "
+                    f"{MAX_PAGE} a page.")
     audit_log: Connection[AuditEntry] = gql_field(
         tier=Tier.ADMIN, resolver=r.audit_log,
-        description="Newest first; every filter given must match (since inclusive, until not).")
+        description="Newest first; every filter given must match (since inclusive, until not); "
+                    f"at most {MAX_PAGE} a page. totalCount is null: the log holds millions "
+                    "of rows and a count would scan the filtered range.")
 
 
 @strawberry.type

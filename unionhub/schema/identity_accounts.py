@@ -10,10 +10,12 @@ import strawberry
 from unionhub.identity.access import Tier
 from unionhub.identity.models import SmsPurpose
 from unionhub.resolvers import identity_accounts as r
+from unionhub.resolvers import identity_pages as rp
 from unionhub.schema.entities import MemberRef
 from unionhub.schema.errors import UserError
 from unionhub.schema.identity_types import AuthPayload, MemberPayload
 from unionhub.schema.permissions import gql_field
+from unionhub.schema.relay import MAX_PAGE, Connection, replaced_by
 
 SmsPurposeEnum = strawberry.enum(SmsPurpose, name="SmsPurpose")
 
@@ -71,7 +73,12 @@ class PhoneAccountQuery:
     identity_conflicts: list[IdentityConflict] = gql_field(
         tier=Tier.CADRE, resolver=r.identity_conflicts,
         description="Identity-verification conflicts of members in the union's subtree, "
-                    "newest first.")
+                    "newest first.",
+        deprecation_reason=replaced_by("identityConflictsConnection"))
+    identity_conflicts_connection: Connection[IdentityConflict] = gql_field(
+        tier=Tier.CADRE, resolver=rp.identity_conflicts_connection,
+        description="Identity-verification conflicts of members in the union's subtree (a "
+                    f"cadre in scope), newest first, at most {MAX_PAGE} a page.")
 
 
 @strawberry.type

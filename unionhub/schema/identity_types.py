@@ -28,6 +28,7 @@ from unionhub.schema.entities import (
 )
 from unionhub.schema.errors import UserError
 from unionhub.schema.permissions import gql_field
+from unionhub.schema.relay import MAX_PAGE, After, Before, Connection, First, Last, replaced_by
 
 TierEnum = strawberry.enum(Tier, name="Tier")
 UnionLevelEnum = strawberry.enum(UnionLevel, name="UnionLevel")
@@ -180,12 +181,23 @@ class IdentityUnionFields:
             self, info, lambda u: union_entity(info, u.parent_id) if u.parent_id else None
         )
 
-    @gql_field()
+    @gql_field(description="Every union directly under this one, by id, in one list.",
+               deprecation_reason=replaced_by("childrenConnection"))
     async def children(self, info: strawberry.Info) -> list[UnionRef]:
         # Batched per level: `unions { children { children { name } } }` is one query a level.
         rows = await info.context.loader("union_children", _load_children).load(int(self.id))
         info.context.unions.prime_many({u.id: u for u in rows})
         return [union_entity(info, u.id, u) for u in rows]
+
+    @gql_field(description=f"The unions directly under this one, by id, paged both ways (at "
+                           f"most {MAX_PAGE} a page): one query per union asked, so page a "
+                           "tree level by level.")
+    async def children_connection(self, info: strawberry.Info, first: First = None,
+                                  after: After = None, last: Last = None,
+                                  before: Before = None) -> Connection[UnionRef]:
+        from unionhub.resolvers.identity_pages import children_page
+
+        return await children_page(info, int(self.id), first, after, last, before)
 
     @gql_field(tier=Tier.CADRE, description="For cadres whose scope holds the union; else null.")
     def join_code(self, info: strawberry.Info) -> str | None:

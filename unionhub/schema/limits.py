@@ -59,6 +59,7 @@ class _CostWalker:
         self.read_variables = False  # a cost that reads variables is not cached
 
     def size(self, node: FieldNode, returns_list: bool, returns_connection: bool) -> int:
+        sized = False
         for argument in node.arguments or ():
             if argument.name.value in ("first", "last"):
                 value = argument.value
@@ -66,10 +67,15 @@ class _CostWalker:
                     self.read_variables = True
                 raw = (self.variables.get(value.name.value) if isinstance(value, VariableNode)
                        else getattr(value, "value", None))
+                sized = True
+                if raw is None:
+                    continue  # `first: $first, last: $last` with one of them null
                 try:
-                    return max(int(raw), 1) if raw is not None else self.default_page_size
+                    return max(int(raw), 1)
                 except (TypeError, ValueError):
                     return self.default_page_size
+        if sized:
+            return self.default_page_size
         if node.name.value == "edges":  # sized by its connection's `first`
             return 1
         if returns_connection:

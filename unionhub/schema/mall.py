@@ -13,6 +13,7 @@ from unionhub.mall.idempotency import KEY_DESCRIPTION
 from unionhub.mall.orders import Address
 from unionhub.mall.placing import ItemSpec
 from unionhub.resolvers import mall as r
+from unionhub.resolvers import mall_pages as rp
 from unionhub.schema import mall_funds as f
 from unionhub.schema import mall_report_types as rt
 from unionhub.schema import mall_types as t
@@ -20,7 +21,7 @@ from unionhub.schema.builder import SchemaPart
 from unionhub.schema.mall_member_fields import MallMemberFields
 from unionhub.schema.mall_payments import PaymentExceptionMutation, PaymentExceptionQuery
 from unionhub.schema.permissions import gql_field
-from unionhub.schema.relay import Connection
+from unionhub.schema.relay import MAX_PAGE, Connection, replaced_by
 
 
 @strawberry.input
@@ -154,19 +155,36 @@ async def _mall_report(info: strawberry.Info, union_id: strawberry.ID,
 class MallQuery(PaymentExceptionQuery):
     products: Connection[t.Product] = gql_field(resolver=r.products)
     product: t.Product | None = gql_field(resolver=r.product)
-    categories: list[t.Category] = gql_field(resolver=r.categories)
-    suppliers: list[t.Supplier] = gql_field(resolver=r.suppliers)
+    categories: list[t.Category] = gql_field(
+        resolver=r.categories,
+        description="Every category, by sort order: a plain list, small by nature (the "
+                    "catalogue's top-level shelves, a few dozen at most).")
+    suppliers: list[t.Supplier] = gql_field(
+        resolver=r.suppliers, description="Every supplier, by id, in one list.",
+        deprecation_reason=replaced_by("suppliersConnection"))
+    suppliers_connection: Connection[t.Supplier] = gql_field(
+        resolver=rp.suppliers_connection,
+        description=f"The suppliers, by id, paged both ways (at most {MAX_PAGE} a page).")
     voucher_campaigns: Connection[t.VoucherCampaign] = gql_field(
         tier=Tier.MEMBER, resolver=r.voucher_campaigns,
         description="Campaigns open to the caller: scope holds the caller's union, window open.")
-    my_vouchers: list[t.Voucher] = gql_field(tier=Tier.VERIFIED, resolver=r.my_vouchers)
+    my_vouchers: list[t.Voucher] = gql_field(
+        tier=Tier.VERIFIED, resolver=r.my_vouchers,
+        description="The caller's newest 200 vouchers (before the status filter), newest "
+                    "first.", deprecation_reason=replaced_by("myVouchersConnection"))
+    my_vouchers_connection: Connection[t.Voucher] = gql_field(
+        tier=Tier.VERIFIED, resolver=rp.my_vouchers_connection,
+        description="The caller's vouchers, newest first, with the status shown now (expiry "
+                    "and the caller's scope decide AVAILABLE, EXPIRED, VOID); `status` keeps "
+                    f"those shown with it. At most {MAX_PAGE} a page.")
     my_orders: Connection[t.Order] = gql_field(tier=Tier.VERIFIED, resolver=r.my_orders)
     order: t.Order | None = gql_field(tier=Tier.MEMBER, resolver=r.order)
     mall_orders: Connection[t.Order] = gql_field(
         tier=Tier.CADRE, resolver=r.mall_orders,
         description="Orders of a union's subtree, newest first: cadres whose scope holds it. "
                     "kind: UNION_BULK with status: PENDING_PAYMENT lists the bulk orders "
-                    "awaiting a second cadre's approval.")
+                    f"awaiting a second cadre's approval. At most {MAX_PAGE} a page; "
+                    "totalCount is null (a province's subtree holds millions of orders).")
     mall_report: rt.MallReport = gql_field(tier=Tier.CADRE, resolver=_mall_report)
     union_funds_ledger: f.UnionFundsLedger = gql_field(
         tier=Tier.CADRE, resolver=r.union_funds_ledger,

@@ -8,6 +8,7 @@ import strawberry
 
 from unionhub.identity.access import Tier, path_in_scope
 from unionhub.mall import models as m
+from unionhub.resolvers import mall_pages as pages
 from unionhub.schema.mall_types import (
     Order,
     Voucher,
@@ -16,6 +17,7 @@ from unionhub.schema.mall_types import (
     shown_vouchers,
 )
 from unionhub.schema.permissions import gql_field
+from unionhub.schema.relay import MAX_PAGE, After, Connection, First, replaced_by
 
 # --- the mall's fields of Member -----------------------------------------------------------
 
@@ -30,8 +32,10 @@ async def _visible(self: Any, info: strawberry.Info) -> bool:
 
 @strawberry.type
 class MallMemberFields:
-    @gql_field(tier=Tier.MEMBER, description="The member's vouchers, newest first; null unless "
-                                             "self or a cadre whose scope holds the member.")
+    @gql_field(tier=Tier.MEMBER, description="Every voucher of the member in one list, newest "
+                                             "first; null unless self or a cadre whose scope "
+                                             "holds the member.",
+               deprecation_reason=replaced_by("vouchersConnection"))
     async def vouchers(self, info: strawberry.Info,
                        status: VoucherStatusEnum | None = None) -> list[Voucher] | None:
         if not await _visible(self, info):
@@ -47,3 +51,25 @@ class MallMemberFields:
         if not await _visible(self, info):
             return None
         return [Order.of(o) for o in await load_related(info, "recent_orders_of_member", int(self.id))]
+
+    @gql_field(tier=Tier.MEMBER, description="The member's vouchers, newest first, with the "
+                                             "status shown now; `status` keeps those shown "
+                                             f"with it. At most {MAX_PAGE} a page. Null "
+                                             "unless self or a cadre whose scope holds the "
+                                             "member.")
+    async def vouchers_connection(self, info: strawberry.Info,
+                                  status: VoucherStatusEnum | None = None, first: First = None,
+                                  after: After = None) -> Connection[Voucher] | None:
+        if not await _visible(self, info):
+            return None
+        return await pages.member_vouchers(info, int(self.id), status, first, after)
+
+    @gql_field(tier=Tier.MEMBER, description=f"All the member's orders, newest first, at most "
+                                             f"{MAX_PAGE} a page (`orders` is the newest 10 "
+                                             "for a summary). Null unless self or a cadre "
+                                             "whose scope holds the member.")
+    async def orders_connection(self, info: strawberry.Info, first: First = None,
+                                after: After = None) -> Connection[Order] | None:
+        if not await _visible(self, info):
+            return None
+        return await pages.member_orders(info, int(self.id), first, after)

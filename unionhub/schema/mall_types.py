@@ -98,7 +98,7 @@ class Product:
     async def category(self, info: strawberry.Info) -> Category:
         return Category.of(await load_related(info, "categories", self.category_id))
 
-    @strawberry.field
+    @strawberry.field(description="The product's variants: a plain list, small by nature.")
     async def skus(self, info: strawberry.Info) -> list[Sku]:
         return [Sku.of(s) for s in await load_related(info, "skus_of_product", int(self.id))]
 
@@ -240,14 +240,15 @@ class Order:
     def union(self, info: strawberry.Info) -> UnionRef:
         return union_entity(info, self.row.union_id)
 
-    @strawberry.field
+    @strawberry.field(description="The order's lines: a plain list, small by nature (1–20).")
     async def items(self, info: strawberry.Info) -> list[OrderItem]:
         return [OrderItem(sku_id=_sid(i.sku_id), product_id=_sid(i.product_id), name=i.name,
                           unit_price_fen=i.unit_price_fen, quantity=i.quantity,
                           line_fen=i.line_fen)
                 for i in await load_related(info, "items_of_order", self.row.id)]
 
-    @strawberry.field(description="Every change of the order, oldest first.")
+    @strawberry.field(description="Every change of the order, oldest first: a plain list, "
+                                  "small by nature (a handful per order).")
     async def events(self, info: strawberry.Info) -> list[OrderEvent]:
         return [OrderEvent(kind=e.kind, at=e.at, from_status=e.from_status,
                            to_status=e.to_status)

@@ -1,84 +1,273 @@
-"""Relay-style connections with keyset pagination (stable and index-friendly at millions)."""
+"""Relay connections: the one paging convention of the API (docs/frontend.md, "Paging").
+
+Keyset (cursor) paging: a cursor holds the sort values of its row, ending with the id as the
+tiebreaker, and the next page is the rows strictly after it in that order. An offset would
+skip or repeat rows when rows are inserted between two pages; a keyset does not, and each
+page is one indexed range read however deep it is. The domain packages own the queries
+(filters and their stable ordering); this module owns the arguments, cursors and shapes.
+"""
 
 from __future__ import annotations
 
 import base64
-from typing import Generic, TypeVar
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from unionhub.errors import ValidationFailed
 
 T = TypeVar("T")
 DEFAULT_PAGE = 20
-MAX_PAGE = 100
+MAX_PAGE = 100  # the one maximum page size, for `first` and `last` alike
+
+FIRST_HELP = f"Page forward: at most this many edges (1–{MAX_PAGE}, default {DEFAULT_PAGE}); " \
+             "out of range is BAD_USER_INPUT with reason BAD_PAGE_SIZE."
+AFTER_HELP = "The `endCursor` (or an edge's `cursor`) of the previous page: edges after it."
+LAST_HELP = f"Page backward: at most this many edges before `before` (1–{MAX_PAGE}); " \
+            "out of range is BAD_USER_INPUT with reason BAD_PAGE_SIZE. Not with `first`."
+BEFORE_HELP = "The `startCursor` of the page shown: edges before it (with `last`)."
 
 
 # Value types defined by every subgraph that uses them: @shareable, or composition refuses them.
-@strawberry.federation.type(shareable=True)
+@strawberry.federation.type(shareable=True, description="Where a page sits in its list.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="More edges follow `endCursor` (when paging backward: true when `before` "
+                    "was given).")
+    has_previous_page: bool = strawberry.field(
+        description="More edges precede `startCursor` (when paging forward: true when `after` "
+                    "was given).")
+    start_cursor: str | None = strawberry.field(
+        description="The first edge's cursor: pass it as `before` for the page before; null "
+                    "on an empty page.")
+    end_cursor: str | None = strawberry.field(
+        description="The last edge's cursor: pass it as `after` for the next page; null on an "
+                    "empty page.")
+    # Counts the whole list for `totalCount` (None: not offered); set by the pagers.
+    counter: strawberry.Private[Callable[[], Awaitable[int]] | None] = None
 
 
-@strawberry.federation.type(shareable=True)
+@strawberry.federation.type(shareable=True, description="One item of a page and its cursor.")
 class Edge(Generic[T]):
-    node: T
-    cursor: str
+    node: T = strawberry.field(description="The item.")
+    cursor: str = strawberry.field(description="Opaque: pass it as `after` or `before`.")
 
 
-@strawberry.federation.type(shareable=True)
+@strawberry.federation.type(
+    shareable=True,
+    description=f"A page of a list (Relay). Page with `first`/`after` (and `last`/`before` "
+                f"where offered), at most {MAX_PAGE} edges a page.")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(description="The page's items, in the list's order.")
+    page_info: PageInfo = strawberry.field(description="Cursors and whether more pages exist.")
+    counter: strawberry.Private[Callable[[], Awaitable[int]] | None] = None
+
+    @strawberry.field(description="How many items the whole list holds (one count query, run "
+                                  "only when asked for). Null on lists too large to count "
+                                  "cheaply; the field's description says which.")
+    async def total_count(self) -> int | None:
+        return await self.counter() if self.counter is not None else None
 
 
-def encode_cursor(key: int) -> str:
-    return base64.urlsafe_b64encode(f"k:{key}".encode()).decode()
+# --- arguments ---------------------------------------------------------------------------
 
-
-def decode_cursor(cursor: str) -> int:
-    try:
-        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind != "k":
-            raise ValueError
-        return int(value)
-    except (ValueError, UnicodeDecodeError):
-        raise ValidationFailed("cursor is not valid", field="after", code="BAD_CURSOR") from None
-
-
-def page_size(first: int | None) -> int:
+def page_size(first: int | None, *, field: str = "first") -> int:
     if first is None:
         return DEFAULT_PAGE
     if not 0 < first <= MAX_PAGE:
-        raise ValidationFailed(f"first must be between 1 and {MAX_PAGE}", field="first",
+        raise ValidationFailed(f"{field} must be between 1 and {MAX_PAGE}", field=field,
                                code="BAD_PAGE_SIZE")
     return first
 
 
+def _direction(first: int | None, last: int | None) -> tuple[int, bool]:
+    """(size, backward): `last` pages backward; giving both is refused."""
+    if first is not None and last is not None:
+        raise ValidationFailed("give first or last, not both", field="last",
+                               code="BAD_PAGE_SIZE")
+    if last is not None:
+        return page_size(last, field="last"), True
+    return page_size(first), False
+
+
+# --- cursors -----------------------------------------------------------------------------
+
+def encode_cursor(key: int | Sequence[Any]) -> str:
+    """`k:<id>` for id-ordered lists (the cursors apps already hold), else `v:<json values>`."""
+    values = [key] if isinstance(key, int) else [_plain(v) for v in key]
+    raw = f"k:{key}" if isinstance(key, int) else "v:" + json.dumps(values, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, Decimal):
+        return float(value)
+    return getattr(value, "value", value)  # enums by value
+
+
+def _typed(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"t"}:
+        return datetime.fromisoformat(value["t"])
+    if isinstance(value, (dict, list)):
+        raise ValueError
+    return value
+
+
+def decode_cursor(cursor: str, *, field: str = "after", length: int = 1,
+                  id_tail: bool = True) -> list[Any]:
+    try:
+        kind, _sep, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if kind == "k" and length == 1:
+            return [int(value)]
+        if kind != "v":
+            raise ValueError
+        values = [_typed(v) for v in json.loads(value)]
+        if len(values) != length or (id_tail and not isinstance(values[-1], int)):
+            raise ValueError
+        return values
+    except (ValueError, UnicodeDecodeError, TypeError):
+        raise ValidationFailed("cursor is not valid", field=field, code="BAD_CURSOR") from None
+
+
+# --- keyset paging in SQL ----------------------------------------------------------------
+
+def _beyond(order: Sequence[str], values: Sequence[Any], backward: bool) -> Q:
+    """Rows strictly after `values` in `order` (before them when `backward`): a lexicographic
+    comparison written as an OR of prefixes, which an index on the order serves."""
+    clauses = []
+    for i, spec in enumerate(order):
+        name = spec.lstrip("-")
+        descending = spec.startswith("-") != backward
+        equal = {o.lstrip("-"): values[j] for j, o in enumerate(order[:i])}
+        clauses.append(Q(**equal, **{f"{name}__{'lt' if descending else 'gt'}": values[i]}))
+    combined = clauses[0]
+    for clause in clauses[1:]:
+        combined |= clause
+    return combined
+
+
+def row_key(row: Any, order: Sequence[str]) -> int | tuple[Any, ...]:
+    """The cursor values of `row`: its id alone when the order is by id."""
+    if len(order) == 1:
+        return row.id
+    return tuple(getattr(row, spec.lstrip("-")) for spec in order)
+
+
 async def keyset_page(qs: QuerySet, first: int | None, after: str | None,
-                      newest_first: bool = False) -> tuple[list, PageInfo]:
-    """One page of `qs` ordered by primary key: one query, LIMIT first+1 to see if more follow."""
-    size = page_size(first)
-    if after:
-        key = decode_cursor(after)
-        qs = qs.filter(id__lt=key) if newest_first else qs.filter(id__gt=key)
-    rows = await qs.order_by("-id" if newest_first else "id").limit(size + 1)
-    has_next = len(rows) > size
+                      newest_first: bool = False, *, last: int | None = None,
+                      before: str | None = None, order: Sequence[str] | None = None,
+                      count: bool = True) -> tuple[list, PageInfo]:
+    """One page of `qs` in `order` (ending with the id; by default by id, newest first when
+    `newest_first`): one query, LIMIT size+1 to see whether more follow. The page info's
+    counter (for `totalCount`) counts the filtered list when `count`."""
+    order = tuple(order or (("-id",) if newest_first else ("id",)))
+    assert order[-1].lstrip("-") == "id", "a keyset order ends with the id as tiebreaker"
+    size, backward = _direction(first, last)
+    cursor, cursor_field = (before, "before") if backward else (after, "after")
+    page_qs = qs
+    if cursor:
+        values = decode_cursor(cursor, field=cursor_field, length=len(order))
+        page_qs = page_qs.filter(_beyond(order, values, backward))
+    flipped = [s[1:] if s.startswith("-") else f"-{s}" for s in order]
+    rows = list(await page_qs.order_by(*(flipped if backward else order)).limit(size + 1))
+    more = len(rows) > size
     rows = rows[:size]
+    if backward:
+        rows.reverse()
     info = PageInfo(
-        has_next_page=has_next, has_previous_page=after is not None,
-        start_cursor=encode_cursor(rows[0].id) if rows else None,
-        end_cursor=encode_cursor(rows[-1].id) if rows else None,
+        has_next_page=before is not None if backward else more,
+        has_previous_page=more if backward else after is not None,
+        start_cursor=encode_cursor(row_key(rows[0], order)) if rows else None,
+        end_cursor=encode_cursor(row_key(rows[-1], order)) if rows else None,
     )
+    info.counter = qs.count if count else None
     return rows, info
 
 
-def connection(nodes: list[T], keys: list[int], info: PageInfo) -> Connection[T]:
+def connection(nodes: list[T], keys: Sequence[int | Sequence[Any]], info: PageInfo,
+               counter: Callable[[], Awaitable[int]] | None = None) -> Connection[T]:
     return Connection(
         edges=[Edge(node=n, cursor=encode_cursor(k)) for n, k in zip(nodes, keys, strict=True)],
-        page_info=info,
+        page_info=info, counter=counter or info.counter,
     )
+
+
+def empty_connection(first: int | None = None, last: int | None = None) -> Connection:
+    """No list at all (a guest, a hidden parent): still checks the page size."""
+    _direction(first, last)
+
+    async def zero() -> int:
+        return 0
+
+    return Connection(edges=[], page_info=PageInfo(
+        has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None),
+        counter=zero)
+
+
+# --- paging a list already in memory (Redis rankings, small bounded sets) ----------------
+
+def list_page(items: Sequence[T], keys: Sequence[Any], first: int | None,
+              after: str | None, *, last: int | None = None,
+              before: str | None = None) -> Connection[T]:
+    """A page of a list in its final order whose keys (id, or sort values ending with the
+    id) are unique: the cursor finds its key, not a position, so rows inserted above it do
+    not shift the next page (a cursor whose item left the list is BAD_CURSOR)."""
+    size, backward = _direction(first, last)
+    keys = [k if isinstance(k, (int, tuple, list)) else (k,) for k in keys]
+    length = 1 if not keys or isinstance(keys[0], int) else len(keys[0])
+    norm = [[k] if isinstance(k, int) else [_typed(_plain(v)) for v in k] for k in keys]
+    cursor, cursor_field = (before, "before") if backward else (after, "after")
+    start, stop = 0, len(items)
+    if cursor:
+        mark = decode_cursor(cursor, field=cursor_field, length=length, id_tail=False)
+        index = next((i for i, k in enumerate(norm) if k == mark), None)
+        if index is None:
+            raise ValidationFailed("cursor is not valid", field=cursor_field,
+                                   code="BAD_CURSOR")
+        if backward:
+            stop = index
+        else:
+            start = index + 1
+    low = max(start, stop - size) if backward else start
+    chosen = range(low, stop if backward else min(stop, start + size))
+    total = len(items)
+
+    async def counter() -> int:
+        return total
+
+    info = PageInfo(
+        has_next_page=before is not None if backward else chosen.stop < stop,
+        has_previous_page=chosen.start > start if backward else after is not None,
+        start_cursor=encode_cursor(keys[chosen.start]) if chosen else None,
+        end_cursor=encode_cursor(keys[chosen.stop - 1]) if chosen else None,
+    )
+    return connection([items[i] for i in chosen], [keys[i] for i in chosen], info, counter)
+
+
+# --- arguments and deprecations, the same words on every paged field ---------------------
+
+First = Annotated[int | None, strawberry.argument(description=FIRST_HELP)]
+After = Annotated[str | None, strawberry.argument(description=AFTER_HELP)]
+Last = Annotated[int | None, strawberry.argument(description=LAST_HELP)]
+Before = Annotated[str | None, strawberry.argument(description=BEFORE_HELP)]
+
+# docs/frontend.md, "Schema changes": a replaced field stays (deprecated) for six months.
+REMOVAL_DATE = "2027-06-30"
+
+
+def replaced_by(name: str) -> str:
+    """The deprecation reason of a plain list replaced by the connection `name`."""
+    return f"Use `{name}` (a paged connection). Removed after {REMOVAL_DATE}."
+
+
+def preceding(order: Sequence[str], values: Sequence[Any]) -> Q:
+    """The rows strictly before `values` in `order` (to count a row's position)."""
+    return _beyond(order, values, backward=True)

@@ -100,7 +100,11 @@ class CreateServicePointInput:
 
 @strawberry.type
 class ServicesQuery:
-    service_items: list[ServiceItem] = gql_field(resolver=r.service_items)
+    service_items: list[ServiceItem] = gql_field(
+        resolver=r.service_items,
+        description="A plain list, small by nature: with unionId (or signed in) the menu of a "
+                    "union, its own items and those of the few orgs above it; a guest without "
+                    "unionId gets every active item, the first 200 by id.")
     my_service_requests: Connection[ServiceRequest] = gql_field(
         tier=Tier.VERIFIED, resolver=r.my_service_requests)
     service_requests: Connection[ServiceRequest] = gql_field(

@@ -14,6 +14,15 @@ from unionhub.identity.access import Tier, path_in_scope
 from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
 from unionhub.schema.errors import UserError
 from unionhub.schema.permissions import gql_field
+from unionhub.schema.relay import (
+    MAX_PAGE,
+    After,
+    Connection,
+    First,
+    connection,
+    keyset_page,
+    replaced_by,
+)
 from unionhub.services import deadlines
 from unionhub.services import items as items_domain
 from unionhub.services import requests as requests_domain
@@ -221,7 +230,8 @@ class ServiceRequest:
     def member(self, info: strawberry.Info) -> MemberRef:
         return member_entity(info, self.row.member_id)
 
-    @strawberry.field(description="Each step: who and when.")
+    @strawberry.field(description="Each step: who and when. A plain list, small by nature (a "
+                                  "request's few transitions).")
     async def events(self, info: strawberry.Info) -> list[ServiceRequestEvent]:
         rows = await info.context.loader("services.events", _load_events).load(self.row.id)
         return [ServiceRequestEvent(action=e.action, at=e.at, note=e.note, actor_id=e.actor_id)
@@ -329,7 +339,8 @@ class ServicePointPayload:
 class ServicesMemberFields:
     @gql_field(tier=Tier.MEMBER,
                description="The member's newest requests: the member, and cadres whose scope "
-                           "holds the member's union; null for anyone else.")
+                           "holds the member's union; null for anyone else.",
+               deprecation_reason=replaced_by("serviceRequestsConnection"))
     async def service_requests(self, info: strawberry.Info,
                                first: int = 20) -> list[ServiceRequest] | None:
         principal = info.context.principal
@@ -342,10 +353,28 @@ class ServicesMemberFields:
             "services.requests_by_member", _load_requests_by_member).load(member_id)
         return [ServiceRequest(row=r) for r in rows[:max(0, min(first, MEMBER_REQUESTS_KEPT))]]
 
+    @gql_field(tier=Tier.MEMBER,
+               description=f"All the member's requests, newest first, at most {MAX_PAGE} a "
+                           "page: the member, and cadres whose scope holds the member's "
+                           "union; null for anyone else.")
+    async def service_requests_connection(self, info: strawberry.Info, first: First = None,
+                                          after: After = None,
+                                          ) -> Connection[ServiceRequest] | None:
+        principal = info.context.principal
+        member_id = int(self.id)
+        if principal.member_id != member_id:
+            rec = self.rec or await info.context.members.load(member_id)
+            if rec is None or not path_in_scope(principal, rec.union_path):
+                return None
+        rows, page = await keyset_page(requests_domain.requests_of_member(member_id), first,
+                                       after, newest_first=True)
+        return connection([ServiceRequest(row=r) for r in rows], [r.id for r in rows], page)
+
 
 @strawberry.type
 class ServicesUnionFields:
-    @gql_field(description="Items this union offers its subtree.")
+    @gql_field(description="Items this union offers its subtree: a plain list, small by "
+                           "nature (a union's own service menu).")
     async def service_items(self, info: strawberry.Info) -> list[ServiceItem]:
         rows = await info.context.loader(
             "services.items_by_union", _load_items_by_union).load(int(self.id))

@@ -1,0 +1,118 @@
+"""Activities' paged lists (Relay connections): a member's enrolments, a union's activities,
+and the leaderboards. The plain lists they replace stay, deprecated, in
+resolvers/activities.py."""
+
+from __future__ import annotations
+
+import strawberry
+
+from unionhub.activities import enrolment, leaderboards, quizzes
+from unionhub.activities.activities import get_visible, organised_by
+from unionhub.activities.leaderboards import Board
+from unionhub.activities.models import DAILY_COUNT_KINDS as DAILY_COUNT
+from unionhub.activities.models import Activity as ActivityRow
+from unionhub.activities.models import ActivityKind
+from unionhub.errors import ValidationFailed
+from unionhub.identity.access import path_in_scope
+from unionhub.resolvers.activities import _entry, _id
+from unionhub.schema.activities_types import Activity, Enrollment, LeaderboardEntry
+from unionhub.schema.relay import (
+    After,
+    Connection,
+    First,
+    PageInfo,
+    connection,
+    decode_cursor,
+    empty_connection,
+    encode_cursor,
+    keyset_page,
+    list_page,
+    page_size,
+    preceding,
+    row_key,
+)
+
+
+async def member_enrollments(info: strawberry.Info, member_id: int, first: int | None,
+                             after: str | None) -> Connection[Enrollment] | None:
+    """The member and cadres whose scope holds the member; null for anyone else."""
+    principal = info.context.principal
+    if principal.member_id != member_id:
+        record = await info.context.members.load(member_id)
+        if record is None or not path_in_scope(principal, record.union_path):
+            return None
+    rows, page = await keyset_page(enrolment.enrollments_of(member_id), first, after,
+                                   newest_first=True)
+    return connection([Enrollment(row=e) for e in rows], [e.id for e in rows], page)
+
+
+async def union_activities(info: strawberry.Info, union_id: int, first: int | None,
+                           after: str | None) -> Connection[Activity]:
+    qs = organised_by(info.context.principal, await info.context.caller_record(), union_id)
+    if qs is None:
+        return empty_connection(first)
+    rows, page = await keyset_page(qs, first, after, newest_first=True)
+    return connection([Activity(row=a) for a in rows], [a.id for a in rows], page)
+
+
+def _bad_cursor() -> ValidationFailed:
+    return ValidationFailed("cursor is not valid", field="after", code="BAD_CURSOR")
+
+
+async def leaderboard_connection(info: strawberry.Info, activity_id: strawberry.ID, by: Board,
+                                 first: First = None,
+                                 after: After = None) -> Connection[LeaderboardEntry]:
+    row = await get_visible(_id(activity_id, "activityId"), info.context.principal,
+                            await info.context.caller_record())
+    size = page_size(first)
+    if row.kind in DAILY_COUNT:
+        return await _live_board(info, row, by, size, after)
+    if row.kind == ActivityKind.QUIZ and by == Board.MEMBER:
+        return await _quiz_members(info, row, size, after)
+    if row.kind == ActivityKind.QUIZ:
+        entries = leaderboards.ranked(await quizzes.union_ranking(row, None))
+        return _in_memory(info, by, entries, size, after)
+    return empty_connection(first)
+
+
+async def _live_board(info: strawberry.Info, row: ActivityRow, by: Board, size: int,
+                      after: str | None) -> Connection[LeaderboardEntry]:
+    key = decode_cursor(after)[0] if after else None
+    try:
+        found = await leaderboards.page(row, by, key, size)
+    except LookupError:
+        raise _bad_cursor() from None
+    if found is None:  # Redis down: rank the database snapshot, as `leaderboard` does
+        members, unions = await leaderboards.snapshot(row)
+        ranked = leaderboards.ranked(list((members if by == Board.MEMBER else unions).items()))
+        return _in_memory(info, by, ranked, size, after)
+    entries, more, total = found
+
+    async def count() -> int:
+        return total
+
+    info_ = PageInfo(has_next_page=more, has_previous_page=after is not None,
+                     start_cursor=encode_cursor(entries[0].key) if entries else None,
+                     end_cursor=encode_cursor(entries[-1].key) if entries else None)
+    return connection([_entry(info, by, e.rank, e.score, e.key) for e in entries],
+                      [e.key for e in entries], info_, count)
+
+
+async def _quiz_members(info: strawberry.Info, row: ActivityRow, size: int,
+                        after: str | None) -> Connection[LeaderboardEntry]:
+    order = quizzes.RANKING_ORDER
+    qs = quizzes.ranking_rows(row)
+    rows, page = await keyset_page(qs, size, after, order=order)
+    ranks = []
+    if rows:
+        position = await qs.filter(preceding(order, row_key(rows[0], order))).count()
+        ranks = quizzes.page_ranks(await quizzes.rank_of(row, rows[0]), rows, position)
+    return connection([_entry(info, Board.MEMBER, rank, score, key)
+                       for rank, score, key in ranks],
+                      [row_key(a, order) for a in rows], page)
+
+
+def _in_memory(info: strawberry.Info, by: Board, entries: list[leaderboards.Entry],
+               size: int, after: str | None) -> Connection[LeaderboardEntry]:
+    return list_page([_entry(info, by, e.rank, e.score, e.key) for e in entries],
+                     [e.key for e in entries], size, after)

@@ -1,0 +1,114 @@
+"""Identity's paged lists (Relay connections): read arguments, check scope, page the domain's
+query. The plain lists they replace stay, deprecated, in resolvers/identity.py."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from unionhub.identity import membership, orgs, verification
+from unionhub.identity.access import require_authenticated, require_scope
+from unionhub.identity.models import ReviewStatus
+from unionhub.observability.tracing import slow_operation_recorder
+from unionhub.resolvers.identity import _id, _union
+from unionhub.schema.entities import union_entity
+from unionhub.schema.identity_types import JoinApplication, SlowOperation, Transfer, TransferDirection
+from unionhub.schema.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    connection,
+    keyset_page,
+    list_page,
+    row_key,
+)
+
+
+async def children_page(info: strawberry.Info, parent_id: int | None, first: int | None,
+                        after: str | None, last: int | None = None,
+                        before: str | None = None) -> Connection:
+    rows, page = await keyset_page(orgs.children_of(parent_id), first, after, last=last,
+                                   before=before)
+    info.context.unions.prime_many({r.id: r for r in rows})
+    return connection([union_entity(info, r.id, r) for r in rows], [r.id for r in rows], page)
+
+
+async def unions_connection(info: strawberry.Info, parent_id: strawberry.ID | None = None,
+                            first: First = None, after: After = None, last: Last = None,
+                            before: Before = None) -> Connection:
+    parent = _id(parent_id, "parentId") if parent_id is not None else None
+    return await children_page(info, parent, first, after, last, before)
+
+
+async def join_applications_connection(
+        info: strawberry.Info, union_id: strawberry.ID,
+        status: ReviewStatus | None = ReviewStatus.PENDING, overdue: bool | None = None,
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
+) -> Connection[JoinApplication]:
+    union = await _union(info, union_id)
+    require_scope(info.context.principal, union.path)
+    order = membership.REVIEW_ORDER
+    rows, page = await keyset_page(membership.join_applications_of(union, status, overdue),
+                                   first, after, last=last, before=before, order=order)
+    return connection([JoinApplication.of(a) for a in rows], [row_key(a, order) for a in rows],
+                      page)
+
+
+async def transfers_connection(
+        info: strawberry.Info, union_id: strawberry.ID,
+        status: ReviewStatus | None = ReviewStatus.PENDING,
+        direction: TransferDirection = TransferDirection.IN,
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
+) -> Connection[Transfer]:
+    union = await _union(info, union_id)
+    require_scope(info.context.principal, union.path)
+    order = membership.REVIEW_ORDER
+    qs = membership.transfers_of(union, status, incoming=direction == TransferDirection.IN)
+    rows, page = await keyset_page(qs, first, after, last=last, before=before, order=order)
+    return connection([Transfer.of(t) for t in rows], [row_key(t, order) for t in rows], page)
+
+
+async def my_join_applications_connection(info: strawberry.Info, first: First = None,
+                                          after: After = None) -> Connection[JoinApplication]:
+    member_id = require_authenticated(info.context.principal)
+    order = membership.OWN_ORDER
+    rows, page = await keyset_page(membership.own_join_applications(member_id), first, after,
+                                   order=order)
+    return connection([JoinApplication.of(a) for a in rows], [row_key(a, order) for a in rows],
+                      page)
+
+
+async def my_transfers_connection(info: strawberry.Info, first: First = None,
+                                  after: After = None) -> Connection[Transfer]:
+    member_id = require_authenticated(info.context.principal)
+    order = membership.OWN_ORDER
+    rows, page = await keyset_page(membership.own_transfers(member_id), first, after,
+                                   order=order)
+    return connection([Transfer.of(t) for t in rows], [row_key(t, order) for t in rows], page)
+
+
+async def identity_conflicts_connection(info: strawberry.Info, union_id: strawberry.ID,
+                                        first: First = None, after: After = None) -> Connection:
+    from unionhub.schema.entities import member_entity
+    from unionhub.schema.identity_accounts import IdentityConflict
+
+    union = await _union(info, union_id)
+    require_scope(info.context.principal, union.path)
+    rows, page = await keyset_page(verification.conflicts_of(union), first, after,
+                                   newest_first=True)
+    return connection([IdentityConflict(id=strawberry.ID(str(c.id)), at=c.created_at,
+                                        member=member_entity(info, c.member_id)) for c in rows],
+                      [c.id for c in rows], page)
+
+
+async def slow_operations_connection(info: strawberry.Info, since: datetime | None = None,
+                                     first: First = None, after: After = None) -> Connection[SlowOperation]:
+    """The kept slowest operations (at most UNIONHUB_SLOW_OPERATIONS_KEPT, in Redis), slowest
+    first, paged in memory; the cursor is the operation's trace id."""
+    records = await slow_operation_recorder().slowest(
+        since=since.timestamp() if since else None, first=None)
+    return list_page([SlowOperation.of(r) for r in records], [r.trace_id for r in records],
+                     first, after)
