@@ -18,6 +18,7 @@ from unionhub.activities.models import StepRecord as StepRecordRow
 from unionhub.activities.quizzes import deadline
 from unionhub.identity.access import Tier
 from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
+from unionhub.schema.docs import PAYLOAD_ERRORS
 from unionhub.schema.errors import UserError
 from unionhub.schema.permissions import gql_field
 
@@ -289,37 +290,37 @@ class Enrollment:
 @strawberry.type
 class ActivityPayload:
     activity: Activity | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type
 class EnrollmentPayload:
     enrollment: Enrollment | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type
 class StepRecordPayload:
     record: StepRecord | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type
 class ReadingRecordPayload:
     record: ReadingRecord | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type
 class QuizAttemptPayload:
     attempt: QuizAttempt | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type
 class QuizResultPayload:
     result: QuizResult | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 def quiz_attempt(activity: ActivityRow, attempt: QuizAttemptRow,

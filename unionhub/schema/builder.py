@@ -21,6 +21,7 @@ from strawberry.types.graphql import OperationType
 
 from unionhub.domains import DOMAINS
 from unionhub.schema import entities
+from unionhub.schema.docs import document
 from unionhub.schema.errors import log_unexpected
 from unionhub.schema.execution import execute_with_pipeline
 from unionhub.schema.lean import install_lean_resolvers
@@ -126,4 +127,5 @@ def build_schema(subgraph: str | None = None, limits: Limits | None = None,
         extensions=_extensions(limits or Limits(), production, manifest or {}, safelist_only),
     )
     install_lean_resolvers(schema)
+    document(schema)
     return schema

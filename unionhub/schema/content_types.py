@@ -13,6 +13,7 @@ from unionhub.content.models import Article as ArticleRow
 from unionhub.content.models import ArticleKind, ArticleStatus
 from unionhub.identity.access import Tier
 from unionhub.schema.entities import UnionRef, union_entity
+from unionhub.schema.docs import PAYLOAD_ERRORS
 from unionhub.schema.errors import UserError
 from unionhub.schema.permissions import gql_field
 
@@ -67,7 +68,7 @@ class ArticleRead:
 @strawberry.type
 class ArticlePayload:
     article: Article | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type
@@ -75,7 +76,7 @@ class MarkArticleReadPayload:
     article: Article | None = None
     counted: bool = strawberry.field(
         default=False, description="True for the reader's first read of the article today.")
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 async def _load_articles(ids: list[int]) -> list[ArticleRow | None]:

@@ -11,6 +11,7 @@ from unionhub.identity.access import Tier
 from unionhub.identity.models import SmsPurpose
 from unionhub.resolvers import identity_accounts as r
 from unionhub.schema.entities import MemberRef
+from unionhub.schema.docs import PAYLOAD_ERRORS
 from unionhub.schema.errors import UserError
 from unionhub.schema.identity_types import AuthPayload, MemberPayload
 from unionhub.schema.permissions import gql_field
@@ -28,7 +29,7 @@ class RequestSmsCodeInput:
 class SmsCodePayload:
     retry_after_seconds: int | None = strawberry.field(
         default=None, description="Seconds until another code may be asked for this phone.")
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.input

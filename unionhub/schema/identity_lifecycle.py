@@ -9,6 +9,7 @@ from strawberry.scalars import JSON
 
 from unionhub.identity.access import Tier
 from unionhub.resolvers import identity_lifecycle as r
+from unionhub.schema.docs import PAYLOAD_ERRORS
 from unionhub.schema.errors import UserError
 from unionhub.schema.identity_types import MemberCardPayload, MemberPayload
 from unionhub.schema.permissions import gql_field
@@ -30,7 +31,7 @@ class CloseAccountInput:
 @strawberry.type
 class CloseAccountPayload:
     closed: bool = False
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.input

@@ -26,6 +26,7 @@ from unionhub.schema.entities import (
     with_member,
     with_union,
 )
+from unionhub.schema.docs import PAYLOAD_ERRORS
 from unionhub.schema.errors import UserError
 from unionhub.schema.permissions import gql_field
 
@@ -279,38 +280,38 @@ class AuthPayload:
     access_token: str | None = None
     refresh_token: str | None = None
     member: MemberRef | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type
 class MemberPayload:
     member: MemberRef | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type
 class JoinApplicationPayload:
     application: JoinApplication | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type
 class TransferPayload:
     transfer: Transfer | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type
 class MemberCardPayload:
     card: MemberCard | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type
 class UnionPayload:
     union: UnionRef | None = None
     warnings: list[str] = strawberry.field(default_factory=list)
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type

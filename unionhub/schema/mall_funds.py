@@ -9,6 +9,7 @@ import strawberry
 from unionhub.mall import models as m
 from unionhub.mall.union_funds import Ledger
 from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
+from unionhub.schema.docs import PAYLOAD_ERRORS
 from unionhub.schema.errors import UserError
 from unionhub.schema.mall_types import Order, Payment
 from unionhub.schema.relay import Connection
@@ -91,11 +92,11 @@ class UnionFundsBudget:
 @strawberry.type
 class AllocateUnionFundsPayload:
     budget: UnionFundsBudget | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type
 class ApproveUnionFundsPaymentPayload:
     order: Order | None = None
     payment: Payment | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)

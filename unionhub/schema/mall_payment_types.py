@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from unionhub.mall import models as m
+from unionhub.schema.docs import PAYLOAD_ERRORS
 from unionhub.schema.errors import UserError
 
 PaymentExceptionKindEnum = strawberry.enum(
@@ -66,4 +67,4 @@ class ResolvePaymentExceptionInput:
 @strawberry.type
 class PaymentExceptionPayload:
     exception: PaymentException | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)

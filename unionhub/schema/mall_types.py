@@ -16,6 +16,7 @@ from unionhub.mall.orders import address_of
 from unionhub.mall.providers.base import Checkout, PayChannel
 from unionhub.mall.vouchers import shown_status
 from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
+from unionhub.schema.docs import PAYLOAD_ERRORS
 from unionhub.schema.errors import UserError
 
 CampaignKindEnum = strawberry.enum(m.CampaignKind, name="CampaignKind")
@@ -279,31 +280,31 @@ class Payment:
 @strawberry.type
 class SupplierPayload:
     supplier: Supplier | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type
 class CategoryPayload:
     category: Category | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type
 class ProductPayload:
     product: Product | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type
 class SkuPayload:
     sku: Sku | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type
 class VoucherCampaignPayload:
     campaign: VoucherCampaign | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type
@@ -312,19 +313,19 @@ class GrantVouchersPayload:
     granted: int = strawberry.field(default=0, description="Vouchers issued by this call.")
     done: bool = strawberry.field(
         default=False, description="False: the worker goes on from where this call stopped.")
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type
 class VoucherPayload:
     voucher: Voucher | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type
 class OrderPayload:
     order: Order | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type(description="wx.requestPayment's parameters, signed by the merchant.")
@@ -370,4 +371,4 @@ class PaymentPayload:
     checkout: PaymentCheckout | None = None
     client_secret: str | None = strawberry.field(
         default=None, description="Stripe's PaymentIntent client secret (also in checkout).")
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)

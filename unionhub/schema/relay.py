@@ -16,24 +16,31 @@ MAX_PAGE = 100
 
 
 # Value types defined by every subgraph that uses them: @shareable, or composition refuses them.
-@strawberry.federation.type(shareable=True)
+@strawberry.federation.type(shareable=True, description="Where a page sits in its list.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="Whether more rows follow: pass endCursor as `after` for them.")
+    has_previous_page: bool = strawberry.field(
+        description="Whether this page was asked for with `after` (rows come before it).")
+    start_cursor: str | None = strawberry.field(
+        description="The first edge's cursor; null on an empty page.")
+    end_cursor: str | None = strawberry.field(
+        description="The last edge's cursor; null on an empty page.")
 
 
-@strawberry.federation.type(shareable=True)
+@strawberry.federation.type(shareable=True, description="One row of a page and its cursor.")
 class Edge(Generic[T]):
-    node: T
-    cursor: str
+    node: T = strawberry.field(description="The row.")
+    cursor: str = strawberry.field(
+        description="Opaque; pass it as `after` to get the rows after this one.")
 
 
-@strawberry.federation.type(shareable=True)
+@strawberry.federation.type(
+    shareable=True, description="One page of a list, in a stable order (keyset paging: rows "
+                                "added meanwhile neither repeat nor shift pages).")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(description="The rows of this page, in order.")
+    page_info: PageInfo = strawberry.field(description="Whether more pages follow.")
 
 
 def encode_cursor(key: int) -> str:

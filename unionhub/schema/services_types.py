@@ -12,6 +12,7 @@ from unionhub.clock import SHANGHAI
 from unionhub.errors import AccessDenied
 from unionhub.identity.access import Tier, path_in_scope
 from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
+from unionhub.schema.docs import PAYLOAD_ERRORS
 from unionhub.schema.errors import UserError
 from unionhub.schema.permissions import gql_field
 from unionhub.services import deadlines
@@ -308,19 +309,19 @@ class Scorecard:
 @strawberry.type
 class ServiceRequestPayload:
     request: ServiceRequest | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type
 class ServiceItemPayload:
     item: ServiceItem | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type
 class ServicePointPayload:
     point: ServicePoint | None = None
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 # --- services' fields of the shared entities -----------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from unionhub.schema.docs import PAYLOAD_ERRORS
 from unionhub.schema.errors import UserError
 
 
@@ -16,4 +17,4 @@ class RevokeSessionsInput:
 class SignOutPayload:
     sessions_ended: int = strawberry.field(
         default=0, description="Sessions this call ended (their access tokens are refused within 5 s).")
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
