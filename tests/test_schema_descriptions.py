@@ -8,12 +8,17 @@ exemptions are the federation plumbing named below, and it lists every gap at on
 
 from __future__ import annotations
 
+import enum
+from pathlib import Path
+
 import graphql
 import pytest
 import strawberry
 
 from unionhub.domains import DOMAINS
+from unionhub.schema import error_scan
 from unionhub.schema.builder import build_schema
+from unionhub.schema.mutation_errors import MUTATION_ERRORS
 
 # Federation plumbing: the router's, described by the federation spec, not by us.
 EXEMPT_TYPES = {"_Any", "_Entity", "_Service", "_FieldSet", "link__Import", "link__Purpose",
@@ -56,26 +61,73 @@ def undescribed(schema: graphql.GraphQLSchema) -> list[str]:
     return missing
 
 
+# Not described yet (issue 24, point 5 left these): the list may only shrink.
+KNOWN_GAPS_FILE = Path(__file__).with_name("schema_description_gaps.txt")
+
+
+def known_gaps() -> set[str]:
+    if not KNOWN_GAPS_FILE.exists():
+        return set()
+    return {line.strip() for line in KNOWN_GAPS_FILE.read_text().splitlines()
+            if line.strip() and not line.startswith("#")}
+
+
 @pytest.mark.parametrize("subgraph", [None, *DOMAINS], ids=["platform", *DOMAINS])
 def test_every_schema_element_has_a_description(subgraph):
-    missing = undescribed(build_schema(subgraph)._schema)
+    missing = [m for m in undescribed(build_schema(subgraph)._schema) if m not in known_gaps()]
     assert not missing, (f"{len(missing)} schema elements have no description (write one: "
                          "rules, formats, limits, units, time zone, who may see it):\n  "
                          + "\n  ".join(missing))
 
 
+def test_the_known_gaps_are_still_gaps():
+    gaps = known_gaps()
+    stale = gaps - set(undescribed(build_schema()._schema))
+    assert not stale, ("described now: delete them from tests/schema_description_gaps.txt:\n  "
+                       + "\n  ".join(sorted(stale)))
+
+
+def test_the_mutation_error_table_is_the_one_the_code_gives():
+    assert error_scan.TABLE.read_text() == error_scan.render(error_scan.mutation_codes()), (
+        "a mutation's codes changed: python -m unionhub.schema.error_scan --write")
+
+
+def test_each_mutation_description_names_the_codes_its_domain_can_return():
+    mutation = build_schema()._schema.mutation_type
+    assert set(MUTATION_ERRORS) == set(mutation.fields)
+    for name, field in mutation.fields.items():
+        if field.description is None:
+            continue  # a gap the linter reports
+        for code in MUTATION_ERRORS[name]:
+            assert f" {code}," in field.description or f" {code}." in field.description, (
+                name, code)
+
+
+def test_the_scan_follows_resolvers_into_the_domain_and_leaves_denials_out():
+    table = error_scan.mutation_codes()
+    # Raised in unionhub.mall.idempotency, two calls below the resolver.
+    assert {"IDEMPOTENCY_KEY_FORMAT", "IDEMPOTENCY_KEY_REUSED"} <= set(table["placeOrder"])
+    # A Conflict with its own code counts; AccessDenied(code="NOT_VERIFIED") alone would not.
+    assert "NOT_VERIFIED" in table["claimVoucher"]
+    assert not {"FORBIDDEN", "UNAUTHENTICATED"} & {c for cs in table.values() for c in cs}
+    # A code a domain function raises through a helper taking `code` positionally.
+    assert "FACE_VALUE_NOT_POSITIVE" in table["createVoucherCampaign"]
+
+
+@strawberry.enum(description="A colour.")
+class Colour(enum.Enum):
+    RED = "RED"
+
+
+@strawberry.type(description="The root.")
+class Query:
+    described: int = strawberry.field(description="Described.")
+
+    @strawberry.field
+    def bare(self, size: int) -> Colour:
+        return Colour.RED
+
+
 def test_the_linter_finds_a_field_an_argument_and_an_enum_value_without_a_description():
-    @strawberry.enum(description="A colour.")
-    class Colour:
-        RED = "RED"
-
-    @strawberry.type(description="The root.")
-    class Query:
-        described: int = strawberry.field(description="Described.")
-
-        @strawberry.field
-        def bare(self, size: int) -> Colour:
-            return Colour.RED
-
     assert undescribed(strawberry.Schema(query=Query)._schema) == [
         "Colour.RED", "Query.bare", "Query.bare(size:)"]

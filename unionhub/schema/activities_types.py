@@ -17,8 +17,8 @@ from unionhub.activities.models import ReadingRecord as ReadingRecordRow
 from unionhub.activities.models import StepRecord as StepRecordRow
 from unionhub.activities.quizzes import deadline
 from unionhub.identity.access import Tier
-from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
 from unionhub.schema.docs import PAYLOAD_ERRORS
+from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
 from unionhub.schema.errors import UserError
 from unionhub.schema.permissions import gql_field
 

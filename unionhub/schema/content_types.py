@@ -12,8 +12,8 @@ from unionhub.content import reads as reads_domain
 from unionhub.content.models import Article as ArticleRow
 from unionhub.content.models import ArticleKind, ArticleStatus
 from unionhub.identity.access import Tier
-from unionhub.schema.entities import UnionRef, union_entity
 from unionhub.schema.docs import PAYLOAD_ERRORS
+from unionhub.schema.entities import UnionRef, union_entity
 from unionhub.schema.errors import UserError
 from unionhub.schema.permissions import gql_field
 

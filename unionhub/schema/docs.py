@@ -63,8 +63,11 @@ def document(schema: Any) -> None:
     graphql_schema = schema._schema
     for type_ in graphql_schema.type_map.values():
         for field in (getattr(type_, "fields", None) or {}).values():
+            paged = str(field.type).rstrip("!").endswith("Connection")
             for name, arg in (getattr(field, "args", None) or {}).items():
-                if not arg.description and name in CONVENTIONAL_ARGUMENTS:
+                if arg.description or (name != "input" and not paged):
+                    continue  # paging text only where the list is a connection
+                if name in CONVENTIONAL_ARGUMENTS:
                     arg.description = CONVENTIONAL_ARGUMENTS[name]
     mutation = graphql_schema.mutation_type
     for name, field in (mutation.fields if mutation else {}).items():

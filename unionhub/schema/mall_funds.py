@@ -8,8 +8,8 @@ import strawberry
 
 from unionhub.mall import models as m
 from unionhub.mall.union_funds import Ledger
-from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
 from unionhub.schema.docs import PAYLOAD_ERRORS
+from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
 from unionhub.schema.errors import UserError
 from unionhub.schema.mall_types import Order, Payment
 from unionhub.schema.relay import Connection

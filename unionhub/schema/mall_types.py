@@ -15,8 +15,8 @@ from unionhub.mall import models as m
 from unionhub.mall.orders import address_of
 from unionhub.mall.providers.base import Checkout, PayChannel
 from unionhub.mall.vouchers import shown_status
-from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
 from unionhub.schema.docs import PAYLOAD_ERRORS
+from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
 from unionhub.schema.errors import UserError
 
 CampaignKindEnum = strawberry.enum(m.CampaignKind, name="CampaignKind")

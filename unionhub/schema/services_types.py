@@ -11,8 +11,8 @@ from unionhub import workcalendar
 from unionhub.clock import SHANGHAI
 from unionhub.errors import AccessDenied
 from unionhub.identity.access import Tier, path_in_scope
-from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
 from unionhub.schema.docs import PAYLOAD_ERRORS
+from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
 from unionhub.schema.errors import UserError
 from unionhub.schema.permissions import gql_field
 from unionhub.services import deadlines
