@@ -8,6 +8,7 @@ from unionhub.identity.access import Tier
 from unionhub.identity.models import Role
 from unionhub.resolvers import identity as r
 from unionhub.resolvers import sessions as rs
+from unionhub.schema import identity_enum_docs  # noqa: F401  (describes the enums' values)
 from unionhub.schema.builder import SchemaPart
 from unionhub.schema.docs import describe_values
 from unionhub.schema.entities import MemberRef, UnionRef

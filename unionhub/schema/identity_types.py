@@ -17,7 +17,7 @@ from unionhub.identity.models import CardStatus, ReviewStatus, UnionLevel
 from unionhub.identity.models import Union as UnionRow
 from unionhub.identity.regions import region_name, region_retired
 from unionhub.observability.slow_operations import SlowOperationRecord
-from unionhub.schema.docs import PAYLOAD_ERRORS, describe_values
+from unionhub.schema.docs import PAYLOAD_ERRORS
 from unionhub.schema.entities import (
     MemberRef,
     UnionRef,
@@ -32,29 +32,12 @@ from unionhub.schema.permissions import gql_field
 
 TierEnum = strawberry.enum(Tier, name="Tier", description="What a caller may do; each field "
                            "that needs more than GUEST says which tier.")
-describe_values(
-    TierEnum, GUEST="Anyone, signed in or not.", MEMBER="A signed-in account.",
-    VERIFIED="A member whose real name is verified and whose card is ACTIVE.",
-    CADRE="A cadre: acts on the unions in the subtree of their union (their scope).",
-    OPERATOR="Platform operations staff (and admins).", ADMIN="Platform administrators.")
 UnionLevelEnum = strawberry.enum(UnionLevel, name="UnionLevel",
                                  description="A union's level in the tree, top down.")
-describe_values(
-    UnionLevelEnum, NATIONAL="The national federation (the root).",
-    PROVINCE="A provincial federation.", CITY="A city (prefecture) federation.",
-    COUNTY="A county (district) federation.",
-    GRASSROOTS="A workplace union: the only level members join.")
 CardStatusEnum = strawberry.enum(CardStatus, name="CardStatus",
                                  description="A member card's state.")
-describe_values(
-    CardStatusEnum, ACTIVE="In use: finds the member and counts for the VERIFIED tier.",
-    FROZEN="Frozen by a cadre: still finds the member, who drops to the MEMBER tier.",
-    LOST="Reported lost: finds no one; a new card may be issued.",
-    CANCELLED="Ended with the membership or the account.")
 ReviewStatusEnum = strawberry.enum(ReviewStatus, name="ReviewStatus",
                                    description="Where a reviewed request stands.")
-describe_values(ReviewStatusEnum, PENDING="Waiting for a cadre's review.",
-                APPROVED="Approved (final).", REJECTED="Rejected with a reason (final).")
 
 
 @strawberry.enum(name="TransferDirection", description="Which transfers of a union's "
@@ -64,8 +47,6 @@ class TransferDirection(StrEnum):
     OUT = "OUT"  # out of the union's subtree
 
 
-describe_values(TransferDirection, IN="Into the subtree: those its cadres review.",
-                OUT="Out of the subtree.")
 
 
 def _when(value: str | None) -> datetime | None:

@@ -13,6 +13,7 @@ from unionhub.mall.idempotency import KEY_DESCRIPTION
 from unionhub.mall.orders import Address
 from unionhub.mall.placing import ItemSpec
 from unionhub.resolvers import mall as r
+from unionhub.schema import mall_enum_docs  # noqa: F401  (describes the enums' values)
 from unionhub.schema import mall_funds as f
 from unionhub.schema import mall_report_types as rt
 from unionhub.schema import mall_types as t
