@@ -34,7 +34,7 @@ from unionhub.schema.relay import Connection
 from unionhub.schema.session_types import RevokeSessionsInput, SignOutPayload
 
 
-@strawberry.input(description='A new account, proven by an SMS code.')
+@strawberry.input(description="A new account, proven by an SMS code.")
 class RegisterInput:
     phone: str = strawberry.field(description=(
         "An 11-digit mainland mobile number starting 13–19 (PHONE_FORMAT otherwise)."))
@@ -42,21 +42,21 @@ class RegisterInput:
     sms_code: str = strawberry.field(description="From requestSmsCode(purpose: REGISTER).")
 
 
-@strawberry.input(description='Password sign-in.')
+@strawberry.input(description="Password sign-in.")
 class LoginInput:
     phone: str = strawberry.field(description=(
         "An 11-digit mainland mobile number starting 13–19 (PHONE_FORMAT otherwise)."))
     password: str = strawberry.field(description="The account's password.")
 
 
-@strawberry.input(description='New tokens for a refresh token.')
+@strawberry.input(description="New tokens for a refresh token.")
 class RefreshTokenInput:
     refresh_token: str = strawberry.field(
         description="The refreshToken of the last AuthPayload; each is used once (a reused "
                     "one ends its whole sign-in: TOKEN_REUSED).")
 
 
-@strawberry.input(description='Real-name verification (实名认证) against the authority.')
+@strawberry.input(description="Real-name verification (实名认证) against the authority.")
 class VerifyIdentityInput:
     name: str = strawberry.field(description="Legal name as on the ID card: 2–40 Han "
                                              "characters (· between parts) or Latin letters.")
@@ -68,7 +68,7 @@ class VerifyIdentityInput:
                                   "required (CONSENT_REQUIRED without it).")
 
 
-@strawberry.input(description='An application to join a grassroots union.')
+@strawberry.input(description="An application to join a grassroots union.")
 class ApplyToJoinInput:
     join_code: str = strawberry.field(description="The union's 8-character join code, as "
                                                   "its cadres publish it.")
@@ -84,7 +84,7 @@ class ReviewJoinApplicationInput:
                                                                     "(REASON_REQUIRED).")
 
 
-@strawberry.input(description='A move to another grassroots union.')
+@strawberry.input(description="A move to another grassroots union.")
 class RequestTransferInput:
     to_union_id: strawberry.ID = strawberry.field(description="The grassroots union to move "
                                                               "to (NOT_GRASSROOTS, SAME_UNION).")
@@ -114,7 +114,7 @@ describe_values(RoleEnum, MEMBER="An ordinary account.",
                 OPERATOR="Platform operations staff.", ADMIN="A platform administrator.")
 
 
-@strawberry.input(description='A role change.')
+@strawberry.input(description="A role change.")
 class AssignRoleInput:
     member_id: strawberry.ID = strawberry.field(description="The account to change (not your "
                                                             "own: SELF_ROLE_CHANGE).")
@@ -124,7 +124,7 @@ class AssignRoleInput:
                                   "CADRE, refused for the other roles.")
 
 
-@strawberry.input(description='A new union under a parent.')
+@strawberry.input(description="A new union under a parent.")
 class CreateUnionInput:
     name: str = strawberry.field(description="2–100 characters, trimmed.")
     level: UnionLevelEnum = strawberry.field(description="One level below the parent's "

@@ -21,7 +21,7 @@ class PrivacyNotice:
     text: str = strawberry.field(description="The notice's text, in Chinese.")
 
 
-@strawberry.input(description='Confirmation of an account closure.')
+@strawberry.input(description="Confirmation of an account closure.")
 class CloseAccountInput:
     password: str | None = strawberry.field(
         default=None, description="The account's password: confirms the closure "
@@ -37,14 +37,14 @@ class CloseAccountPayload:
     errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.input(description='A card to freeze.')
+@strawberry.input(description="A card to freeze.")
 class FreezeCardInput:
     member_id: strawberry.ID = strawberry.field(description="A member in the cadre's scope "
                                                             "(MEMBER_NOT_FOUND otherwise).")
     reason: str = strawberry.field(description="Why: 1–500 characters, audited.")
 
 
-@strawberry.input(description='A card to unfreeze.')
+@strawberry.input(description="A card to unfreeze.")
 class UnfreezeCardInput:
     member_id: strawberry.ID = strawberry.field(description="A member in the cadre's scope "
                                                             "(MEMBER_NOT_FOUND otherwise).")

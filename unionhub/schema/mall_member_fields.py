@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -33,7 +33,9 @@ class MallMemberFields:
     @gql_field(tier=Tier.MEMBER, description="The member's vouchers, newest first; null unless "
                                              "self or a cadre whose scope holds the member.")
     async def vouchers(self, info: strawberry.Info,
-                       status: VoucherStatusEnum | None = None) -> list[Voucher] | None:
+                       status: Annotated[VoucherStatusEnum | None, strawberry.argument(description=(
+                           "Only this status (as shown now); null for all."))] = None,
+                       ) -> list[Voucher] | None:
         if not await _visible(self, info):
             return None
         rec = self.rec or await info.context.members.load(int(self.id))

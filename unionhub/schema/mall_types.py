@@ -47,7 +47,7 @@ def load_related(info: strawberry.Info, name: str, key: int) -> Any:
     return info.context.loader(f"mall.{name}", getattr(loaders, name)).load(key)
 
 
-@strawberry.type(description='A product category (a small list by nature: not paged).')
+@strawberry.type(description="A product category (a small list by nature: not paged).")
 class Category:
     id: strawberry.ID = strawberry.field(description="The category's id.")
     name: str = strawberry.field(description="Its name.")
@@ -57,7 +57,7 @@ class Category:
         return cls(id=_sid(row.id), name=row.name)
 
 
-@strawberry.type(description='A supplier of products (扶贫 suppliers are certified).')
+@strawberry.type(description="A supplier of products (扶贫 suppliers are certified).")
 class Supplier:
     id: strawberry.ID = strawberry.field(description="The supplier's id.")
     name: str = strawberry.field(description="Its name.")
@@ -72,7 +72,7 @@ class Supplier:
                    region_name=row.region_name, certified=row.certified)
 
 
-@strawberry.type(description='A stock-keeping unit: one buyable variant of a product.')
+@strawberry.type(description="A stock-keeping unit: one buyable variant of a product.")
 class Sku:
     id: strawberry.ID = strawberry.field(description="The SKU's id (OrderItemInput.skuId).")
     name: str = strawberry.field(description="The variant's name.")
@@ -165,7 +165,7 @@ class VoucherCampaign:
         return union_entity(info, self.org_id)
 
 
-@strawberry.type(description='A voucher a member holds. Seen by its holder only.')
+@strawberry.type(description="A voucher a member holds. Seen by its holder only.")
 class Voucher:
     id: strawberry.ID = strawberry.field(description="The voucher's id (PlaceOrderInput."
                                                      "voucherId).")
@@ -200,7 +200,7 @@ async def shown_vouchers(info: strawberry.Info, rows: list[m.Voucher],
     return shown
 
 
-@strawberry.type(description='One line of an order, priced when the order was placed.')
+@strawberry.type(description="One line of an order, priced when the order was placed.")
 class OrderItem:
     sku_id: strawberry.ID = strawberry.field(description="The SKU bought.")
     product_id: strawberry.ID = strawberry.field(description="Its product.")
@@ -211,7 +211,7 @@ class OrderItem:
     line_fen: int = strawberry.field(description="unitPriceFen × quantity in fen (分, 1/100 yuan).")
 
 
-@strawberry.type(description='One change of an order.')
+@strawberry.type(description="One change of an order.")
 class OrderEvent:
     kind: str = strawberry.field(description="What happened (placed, paid, shipped, ...).")
     at: datetime = strawberry.field(description="When (UTC instant).")
@@ -221,7 +221,7 @@ class OrderEvent:
                                                          "the status did not change.")
 
 
-@strawberry.type(description='A delivery address, as given with the order.')
+@strawberry.type(description="A delivery address, as given with the order.")
 class Address:
     recipient: str = strawberry.field(description="The recipient's name.")
     phone: str = strawberry.field(description="The recipient's phone, unmasked for those who "
@@ -296,7 +296,7 @@ class Order:
                        detail=a.detail)
 
 
-@strawberry.type(description='A payment of an order at a rail.')
+@strawberry.type(description="A payment of an order at a rail.")
 class Payment:
     id: strawberry.ID = strawberry.field(description="The payment's id.")
     method: PaymentMethodEnum = strawberry.field(description="Its rail.")
@@ -313,42 +313,42 @@ class Payment:
 
 # --- payloads ------------------------------------------------------------------------------
 
-@strawberry.type(description='The result of createSupplier.')
+@strawberry.type(description="The result of createSupplier.")
 class SupplierPayload:
     supplier: Supplier | None = strawberry.field(default=None, description=(
         "The new supplier; null on errors."))
     errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type(description='The result of createCategory.')
+@strawberry.type(description="The result of createCategory.")
 class CategoryPayload:
     category: Category | None = strawberry.field(default=None, description=(
         "The new category; null on errors."))
     errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type(description='The result of createProduct.')
+@strawberry.type(description="The result of createProduct.")
 class ProductPayload:
     product: Product | None = strawberry.field(default=None, description=(
         "The new product; null on errors."))
     errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type(description='The result of restockSku.')
+@strawberry.type(description="The result of restockSku.")
 class SkuPayload:
     sku: Sku | None = strawberry.field(default=None, description=(
         "The SKU with its new stock; null on errors."))
     errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type(description='The result of createVoucherCampaign.')
+@strawberry.type(description="The result of createVoucherCampaign.")
 class VoucherCampaignPayload:
     campaign: VoucherCampaign | None = strawberry.field(
         default=None, description="The new campaign; null on errors.")
     errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type(description='The result of grantVouchers.')
+@strawberry.type(description="The result of grantVouchers.")
 class GrantVouchersPayload:
     campaign: VoucherCampaign | None = strawberry.field(
         default=None, description="The campaign after this call; null on errors.")
@@ -358,14 +358,14 @@ class GrantVouchersPayload:
     errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type(description='The result of claimVoucher.')
+@strawberry.type(description="The result of claimVoucher.")
 class VoucherPayload:
     voucher: Voucher | None = strawberry.field(default=None, description=(
         "The claimed voucher; null on errors."))
     errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type(description='The result of a mutation on an order.')
+@strawberry.type(description="The result of a mutation on an order.")
 class OrderPayload:
     order: Order | None = strawberry.field(
         default=None, description="The order as it stands; null on errors.")
@@ -408,11 +408,12 @@ class PaymentCheckout:
                    pay_url=checkout.pay_url, order_string=checkout.order_string)
 
 
-@strawberry.type(description='The result of payOrder.')
+@strawberry.type(description="The result of payOrder.")
 class PaymentPayload:
     payment: Payment | None = strawberry.field(default=None, description=(
         "The payment started; null on errors."))
-    order: Order | None = None
+    order: Order | None = strawberry.field(default=None,
+                                           description="The order paid for; null on errors.")
     checkout: PaymentCheckout | None = strawberry.field(default=None, description=(
         "What the app opens to pay; null on errors and for UNION_FUNDS."))
     client_secret: str | None = strawberry.field(
