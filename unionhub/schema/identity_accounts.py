@@ -23,7 +23,7 @@ describe_values(SmsPurposeEnum, REGISTER="register.", LOGIN="loginBySms.",
                 CHANGE_PHONE="changePhone (sent to the new phone).")
 
 
-@strawberry.input
+@strawberry.input(description="A phone and what its code is for.")
 class RequestSmsCodeInput:
     phone: str = strawberry.field(description=(
         "An 11-digit mainland mobile number starting 13–19 (PHONE_FORMAT otherwise)."))
@@ -38,7 +38,7 @@ class SmsCodePayload:
     errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.input
+@strawberry.input(description="SMS sign-in.")
 class LoginBySmsInput:
     phone: str = strawberry.field(description=(
         "An 11-digit mainland mobile number starting 13–19 (PHONE_FORMAT otherwise)."))
@@ -46,7 +46,7 @@ class LoginBySmsInput:
         "The 6-digit code sent by requestSmsCode; valid 5 minutes, 5 tries."))
 
 
-@strawberry.input
+@strawberry.input(description="A new password, proven by an SMS code.")
 class ResetPasswordInput:
     phone: str = strawberry.field(description=(
         "An 11-digit mainland mobile number starting 13–19 (PHONE_FORMAT otherwise)."))
@@ -55,7 +55,7 @@ class ResetPasswordInput:
     new_password: str = strawberry.field(description="8–128 characters (PASSWORD_LENGTH).")
 
 
-@strawberry.input
+@strawberry.input(description="A new phone, proven by a code sent to it.")
 class ChangePhoneInput:
     new_phone: str = strawberry.field(description=(
         "The new phone: an 11-digit mainland mobile number starting 13–19 (PHONE_FORMAT "
@@ -64,10 +64,10 @@ class ChangePhoneInput:
                                                  "(purpose CHANGE_PHONE).")
 
 
-@strawberry.type
+@strawberry.type(description="A member whose name and ID number the authority confirmed, "
+                         "but whose number is bound to another account: the member was told "
+                         "only to contact the union.")
 class IdentityConflict:
-    """A member whose name and ID number the authority confirmed, but whose number is bound to
-    another account: the member was told only to contact the union."""
 
     id: strawberry.ID = strawberry.field(description="The conflict's id.")
     at: datetime = strawberry.field(description="When it was found (UTC instant).")
