@@ -9,13 +9,14 @@ exemptions are the federation plumbing named below, and it lists every gap at on
 from __future__ import annotations
 
 import enum
-from pathlib import Path
+import re
 
 import graphql
 import pytest
 import strawberry
 
 from unionhub.domains import DOMAINS
+from unionhub.error_codes import BY_CODE
 from unionhub.schema import error_scan
 from unionhub.schema.builder import build_schema
 from unionhub.schema.mutation_errors import MUTATION_ERRORS
@@ -61,30 +62,12 @@ def undescribed(schema: graphql.GraphQLSchema) -> list[str]:
     return missing
 
 
-# Not described yet (issue 24, point 5 left these): the list may only shrink.
-KNOWN_GAPS_FILE = Path(__file__).with_name("schema_description_gaps.txt")
-
-
-def known_gaps() -> set[str]:
-    if not KNOWN_GAPS_FILE.exists():
-        return set()
-    return {line.strip() for line in KNOWN_GAPS_FILE.read_text().splitlines()
-            if line.strip() and not line.startswith("#")}
-
-
 @pytest.mark.parametrize("subgraph", [None, *DOMAINS], ids=["platform", *DOMAINS])
 def test_every_schema_element_has_a_description(subgraph):
-    missing = [m for m in undescribed(build_schema(subgraph)._schema) if m not in known_gaps()]
+    missing = undescribed(build_schema(subgraph)._schema)
     assert not missing, (f"{len(missing)} schema elements have no description (write one: "
                          "rules, formats, limits, units, time zone, who may see it):\n  "
                          + "\n  ".join(missing))
-
-
-def test_the_known_gaps_are_still_gaps():
-    gaps = known_gaps()
-    stale = gaps - set(undescribed(build_schema()._schema))
-    assert not stale, ("described now: delete them from tests/schema_description_gaps.txt:\n  "
-                       + "\n  ".join(sorted(stale)))
 
 
 def test_the_mutation_error_table_is_the_one_the_code_gives():
@@ -101,6 +84,24 @@ def test_each_mutation_description_names_the_codes_its_domain_can_return():
         for code in MUTATION_ERRORS[name]:
             assert f" {code}," in field.description or f" {code}." in field.description, (
                 name, code)
+
+
+def test_every_code_a_description_names_exists():
+    """An UPPER_SNAKE word in any description is an enum value of the schema, a code some
+    mutation can answer, a registered GraphQL error code, or a code raised by a query's rule."""
+    schema = build_schema()._schema
+    values = {v for t in schema.type_map.values() if isinstance(t, graphql.GraphQLEnumType)
+              for v in t.values}
+    raised = {c for codes in MUTATION_ERRORS.values() for c in codes}
+    known = values | raised | set(BY_CODE) | error_scan.codes_from_queries()
+    texts = [t.description or "" for t in schema.type_map.values()]
+    for t in schema.type_map.values():
+        for f in (getattr(t, "fields", None) or {}).values():
+            texts.append(f.description or "")
+            texts += [a.description or "" for a in (getattr(f, "args", None) or {}).values()]
+    named = {w for text in texts for w in re.findall(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b", text)}
+    named -= {w for w in named if w.startswith("UNIONHUB_")}  # settings
+    assert named - known == set()
 
 
 def test_the_scan_follows_resolvers_into_the_domain_and_leaves_denials_out():

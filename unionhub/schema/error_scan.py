@@ -104,7 +104,11 @@ def _error_classes() -> dict[str, tuple[str, bool]]:
 
 def _callee(mod: Module, call: ast.Call) -> tuple[str, str] | None:
     """(module, qualname) of a call to a function of the package, if it names one."""
-    func = call.func
+    return _function(mod, call.func)
+
+
+def _function(mod: Module, func: ast.AST) -> tuple[str, str] | None:
+    """(module, qualname) of a name or `module.name` that is a function of the package."""
     if isinstance(func, ast.Name):
         if func.id in mod.functions:
             return mod.name, func.id
@@ -134,6 +138,11 @@ def _codes_in(mod: Module, fn: ast.AST) -> tuple[set[str], list[tuple[str, str]]
             if not denial:
                 codes.update(given or [default])
             continue
+        # A domain function handed to a helper (`_on_article(articles.publish, ...)`) runs too.
+        for arg in [*node.args, *(k.value for k in node.keywords)]:
+            passed = _function(mod, arg) if isinstance(arg, ast.Name | ast.Attribute) else None
+            if passed is not None and passed[1] in _modules()[passed[0]].functions:
+                calls.append(passed)
         target = _callee(mod, node)
         if target is None:
             continue
@@ -179,6 +188,21 @@ def codes_from(module: str, qualname: str) -> set[str]:
         codes |= found
         todo.extend(calls)
     return codes
+
+
+def codes_from_queries() -> set[str]:
+    """Codes the queries' resolvers can raise (BAD_PAGE_SIZE, BAD_PERIOD, ...): their
+    descriptions may name them too."""
+    from unionhub.schema.builder import build_schema
+
+    schema = build_schema()
+    query = schema.schema_converter.type_map["Query"].definition
+    codes: set[str] = set()
+    for f in query.fields:
+        if f.base_resolver is not None:
+            fn = inspect.unwrap(f.base_resolver.wrapped_func)
+            codes |= codes_from(fn.__module__, fn.__qualname__)
+    return codes | codes_from("unionhub.schema.relay", "keyset_page")
 
 
 def mutation_codes() -> dict[str, tuple[str, ...]]:

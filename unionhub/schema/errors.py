@@ -21,7 +21,7 @@ P = TypeVar("P")
 @strawberry.federation.type(  # every subgraph's payloads carry it
     shareable=True, description="Why a mutation changed nothing: an expected failure.")
 class UserError:
-    code: str = strawberry.field(description="Stable, UPPER_SNAKE_CASE; the same in every "
+    code: str = strawberry.field(description="Stable, in capitals with underscores; the same in every "
                                              "language. Each mutation lists its codes.")
     field: str | None = strawberry.field(
         description="The input path it concerns, with list indexes (items[2].quantity); null "
