@@ -18,10 +18,11 @@ TIME = "UTC instant (ISO 8601 with offset)"
 
 TIER_TEXT = {
     Tier.MEMBER: "Signed-in callers only (UNAUTHENTICATED otherwise).",
-    Tier.VERIFIED: "Verified members only (real name verified, active card: else NOT_VERIFIED).",
-    Tier.CADRE: "Cadres (within their union's subtree) and admins only.",
-    Tier.OPERATOR: "Operators and admins only.",
-    Tier.ADMIN: "Admins only.",
+    Tier.VERIFIED: "Verified members only (real name verified, active card; otherwise "
+                   "FORBIDDEN with reason NOT_VERIFIED).",
+    Tier.CADRE: "Cadres (within their union's subtree) and admins only (FORBIDDEN otherwise).",
+    Tier.OPERATOR: "Operators and admins only (FORBIDDEN otherwise).",
+    Tier.ADMIN: "Admins only (FORBIDDEN otherwise).",
 }
 
 # Arguments every list or mutation takes, described once here.
