@@ -353,7 +353,9 @@ def test_the_subgraph_sdl_declares_what_the_matrix_enforces():
     def line(type_name: str, field: str) -> str:
         body = re.search(rf"^type {type_name}\b[^{{]*{{(.*?)^}}", sdl, re.MULTILINE | re.DOTALL)
         assert body, type_name
-        match = re.search(rf"^\s+{field}[(:].*$", body.group(1), re.MULTILINE)
+        # Arguments with descriptions print on lines of their own: up to the closing `): `.
+        match = re.search(rf"^  {field}(?:\(.*?\))?: [^\n]*$", body.group(1),
+                          re.MULTILINE | re.DOTALL)
         assert match, field
         return match.group(0)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import strawberry
 
@@ -96,8 +97,13 @@ async def _load_organized(union_ids: list[int]) -> list[list[ActivityRow]]:
 # --- queries -------------------------------------------------------------------------------
 
 @traced("resolve activities")
-async def activities(info: strawberry.Info, union_id: strawberry.ID | None = None,
-                     kind: ActivityKind | None = None, status: ActivityStatus | None = None,
+async def activities(info: strawberry.Info,
+                     union_id: Annotated[strawberry.ID | None, strawberry.argument(description=(
+                         "Only those organised at or below this union."))] = None,
+                     kind: Annotated[ActivityKind | None, strawberry.argument(description=(
+                         "Only this kind."))] = None,
+                     status: Annotated[ActivityStatus | None, strawberry.argument(description=(
+                         "Only this phase."))] = None,
                      first: int | None = None, after: str | None = None) -> Connection[Activity]:
     """Activities open to the caller, newest first; `unionId` keeps those organised at or
     below that union. Guests see none: every activity is for the members in its scope."""
@@ -114,7 +120,9 @@ async def activities(info: strawberry.Info, union_id: strawberry.ID | None = Non
     return connection([Activity(row=r) for r in rows], [r.id for r in rows], page)
 
 
-async def activity(info: strawberry.Info, id: strawberry.ID) -> Activity | None:
+async def activity(info: strawberry.Info,
+                   id: Annotated[strawberry.ID, strawberry.argument(description=(
+                       "The activity's id."))]) -> Activity | None:
     try:
         row = await get_visible(_id(id, "id"), info.context.principal,
                                 await info.context.caller_record())
@@ -124,8 +132,14 @@ async def activity(info: strawberry.Info, id: strawberry.ID) -> Activity | None:
 
 
 @traced("resolve leaderboard")
-async def leaderboard(info: strawberry.Info, activity_id: strawberry.ID, by: Board,
-                      first: int | None = None) -> list[LeaderboardEntry]:
+async def leaderboard(info: strawberry.Info,
+                      activity_id: Annotated[strawberry.ID, strawberry.argument(description=(
+                          "The activity."))],
+                      by: Annotated[Board, strawberry.argument(description=(
+                          "MEMBER ranks members, UNION ranks unions."))],
+                      first: Annotated[int | None, strawberry.argument(description=(
+                          "How many from the top: 1–100, default 20."))] = None,
+                      ) -> list[LeaderboardEntry]:
     row = await get_visible(_id(activity_id, "activityId"), info.context.principal,
                             await info.context.caller_record())
     size = page_size(first)

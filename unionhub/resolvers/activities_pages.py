@@ -4,6 +4,8 @@ resolvers/activities.py."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from unionhub.activities import enrolment, leaderboards, quizzes
@@ -59,7 +61,12 @@ def _bad_cursor() -> ValidationFailed:
     return ValidationFailed("cursor is not valid", field="after", code="BAD_CURSOR")
 
 
-async def leaderboard_connection(info: strawberry.Info, activity_id: strawberry.ID, by: Board,
+async def leaderboard_connection(info: strawberry.Info,
+                                 activity_id: Annotated[strawberry.ID, strawberry.argument(
+                                     description="The activity (it must be visible to the "
+                                                 "caller).")],
+                                 by: Annotated[Board, strawberry.argument(
+                                     description="MEMBER ranks members, UNION ranks unions.")],
                                  first: First = None,
                                  after: After = None) -> Connection[LeaderboardEntry]:
     row = await get_visible(_id(activity_id, "activityId"), info.context.principal,

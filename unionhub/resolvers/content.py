@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from unionhub.content import articles as articles_domain
@@ -42,8 +44,12 @@ async def _target_union(info: strawberry.Info, union_id: strawberry.ID | None) -
 # --- queries -------------------------------------------------------------------------------
 
 @traced("resolve articles")
-async def articles(info: strawberry.Info, union_id: strawberry.ID | None = None,
-                   kind: ArticleKind | None = None, first: int | None = None,
+async def articles(info: strawberry.Info,
+                   union_id: Annotated[strawberry.ID | None, strawberry.argument(description=(
+                       "The union whose chain's feed to show; null: the caller's union."))] = None,
+                   kind: Annotated[ArticleKind | None, strawberry.argument(description=(
+                       "Only this kind."))] = None,
+                   first: int | None = None,
                    after: str | None = None) -> Connection[Article]:
     size = page_size(first)
     union = await _target_union(info, union_id)
@@ -57,7 +63,9 @@ async def articles(info: strawberry.Info, union_id: strawberry.ID | None = None,
         end_cursor=edges[-1].cursor if edges else None), counter=counter)
 
 
-async def article(info: strawberry.Info, id: strawberry.ID) -> Article | None:
+async def article(info: strawberry.Info,
+                  id: Annotated[strawberry.ID, strawberry.argument(description=(
+                      "The article's id."))]) -> Article | None:
     try:
         row = await articles_domain.readable_article(info.context.principal,
                                                      await _reader_path(info), _id(id, "id"))
@@ -66,8 +74,11 @@ async def article(info: strawberry.Info, id: strawberry.ID) -> Article | None:
     return Article.of(row)
 
 
-async def top_articles(info: strawberry.Info, union_id: strawberry.ID | None = None,
-                       first: int = 10) -> list[Article]:
+async def top_articles(info: strawberry.Info,
+                       union_id: Annotated[strawberry.ID | None, strawberry.argument(description=(
+                           "The union whose chain to rank; null: the caller's union."))] = None,
+                       first: Annotated[int, strawberry.argument(description=(
+                           "How many: 1–20, default 10."))] = 10) -> list[Article]:
     union = await _target_union(info, union_id)
     rows = await feed_domain.top_articles(info.context.principal, await _reader_path(info),
                                           union, first)

@@ -3,6 +3,8 @@ articles, a union's own articles, a member's read history."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from unionhub.content import feed as feed_domain
@@ -12,7 +14,10 @@ from unionhub.schema.content_types import Article, ArticleRead
 from unionhub.schema.relay import After, Connection, First, connection, keyset_page, row_key
 
 
-async def top_articles_connection(info: strawberry.Info, union_id: strawberry.ID | None = None,
+async def top_articles_connection(info: strawberry.Info,
+                                  union_id: Annotated[strawberry.ID | None, strawberry.argument(
+                                      description="The union whose chain to rank; null: the "
+                                                  "caller's union.")] = None,
                                   first: First = None,
                                   after: After = None) -> Connection[Article]:
     union = await _target_union(info, union_id)

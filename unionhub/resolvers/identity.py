@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -64,8 +65,13 @@ async def me(info: strawberry.Info):
 
 
 @traced("resolve member")
-async def member(info: strawberry.Info, id: strawberry.ID | None = None,
-                 card_no: str | None = None):
+async def member(info: strawberry.Info,
+                 id: Annotated[strawberry.ID | None, strawberry.argument(description=(
+                     "The member's id. Give exactly one of id and cardNo (ONE_KEY_REQUIRED)."))] = None,
+                 card_no: Annotated[str | None, strawberry.argument(description=(
+                     "A card number: 16–19 ASCII digits (a real one is 19: 621799…, Luhn check "
+                     "digit); anything else finds no one. Only an ACTIVE or FROZEN card finds its "
+                     "member."))] = None):
     """The hot lookup: self, or a cadre whose scope holds the member. Outside that: null (the
     caller learns nothing about whether the member exists)."""
     principal = info.context.principal
@@ -84,7 +90,13 @@ async def member(info: strawberry.Info, id: strawberry.ID | None = None,
     return member_entity(info, rec.id, rec)
 
 
-async def members(info: strawberry.Info, union_id: strawberry.ID, search: str | None = None,
+async def members(info: strawberry.Info,
+                  union_id: Annotated[strawberry.ID, strawberry.argument(description=(
+                      "A union in the cadre's scope: its whole subtree is listed."))],
+                  search: Annotated[str | None, strawberry.argument(description=(
+                      "Exact matches on a phone (11 digits), an ID number (18 characters) or a "
+                      "card number (16–19 digits); any other term matches part of the display "
+                      "name, case-insensitively. Never the legal name."))] = None,
                   first: int | None = None, after: str | None = None) -> Connection:
     """A cadre's page of the members in a union's subtree: a fixed number of queries whatever
     the page size (the page with its unions, then every record in one statement)."""
@@ -110,20 +122,28 @@ async def _union(info: strawberry.Info, union_id: strawberry.ID, field: str = "u
     return row
 
 
-async def union(info: strawberry.Info, id: strawberry.ID):
+async def union(info: strawberry.Info, id: Annotated[strawberry.ID, strawberry.argument(description=(
+    "The union's id."))]):
     key = parse_key(id)
     row = await info.context.unions.load(key) if key is not None else None
     return union_entity(info, row.id, row) if row else None
 
 
-async def unions(info: strawberry.Info, parent_id: strawberry.ID | None = None):
+async def unions(info: strawberry.Info,
+                 parent_id: Annotated[strawberry.ID | None, strawberry.argument(description=(
+                     "The parent whose children to list; null for the roots."))] = None):
     rows = await orgs.children(_id(parent_id, "parentId") if parent_id is not None else None)
     return [union_entity(info, r.id, r) for r in rows]
 
 
-async def join_applications(info: strawberry.Info, union_id: strawberry.ID,
-                            status: ReviewStatus | None = ReviewStatus.PENDING,
-                            overdue: bool | None = None) -> list[JoinApplication]:
+async def join_applications(info: strawberry.Info,
+                            union_id: Annotated[strawberry.ID, strawberry.argument(description=(
+                                "A union in the cadre's scope: its whole subtree is listed."))],
+                            status: Annotated[ReviewStatus | None, strawberry.argument(description=(
+                                "Only this status; null for all."))] = ReviewStatus.PENDING,
+                            overdue: Annotated[bool | None, strawberry.argument(description=(
+                                "True: only escalated ones; false: only the others; null: both."
+                            ))] = None) -> list[JoinApplication]:
     union_row = await orgs.get_union(_id(union_id, "unionId"))
     require_scope(info.context.principal, union_row.path)
     qs = membership.join_applications_of(union_row, status, overdue)
@@ -131,9 +151,13 @@ async def join_applications(info: strawberry.Info, union_id: strawberry.ID,
             for a in await qs.order_by(*membership.REVIEW_ORDER).limit(200)]
 
 
-async def transfers(info: strawberry.Info, union_id: strawberry.ID,
-                    status: ReviewStatus | None = ReviewStatus.PENDING,
-                    direction: TransferDirection = TransferDirection.IN) -> list[Transfer]:
+async def transfers(info: strawberry.Info,
+                    union_id: Annotated[strawberry.ID, strawberry.argument(description=(
+                        "A union in the cadre's scope: its whole subtree is listed."))],
+                    status: Annotated[ReviewStatus | None, strawberry.argument(description=(
+                        "Only this status; null for all."))] = ReviewStatus.PENDING,
+                    direction: Annotated[TransferDirection, strawberry.argument(description=(
+                        "Into or out of the subtree."))] = TransferDirection.IN) -> list[Transfer]:
     union_row = await orgs.get_union(_id(union_id, "unionId"))
     require_scope(info.context.principal, union_row.path)
     rows = await membership.transfers_for(union_row, status,
@@ -151,9 +175,13 @@ async def my_transfers(info: strawberry.Info) -> list[Transfer]:
     return [Transfer.of(t) for t in await membership.my_transfers(member_id)]
 
 
-async def slow_operations(info: strawberry.Info, since: datetime | None = None,
-                          first: int | None = 50) -> list[SlowOperation]:
-    # Deprecated; `first` follows the one page-size rule (0 once meant "everything").
+async def slow_operations(info: strawberry.Info,
+                          since: Annotated[datetime | None, strawberry.argument(description=(
+                              "Only those that ended at or after this instant."))] = None,
+                          first: Annotated[int | None, strawberry.argument(description=(
+                              "How many: 1–100, default 50 (the one page-size rule: 0 once "
+                              "meant everything, now BAD_PAGE_SIZE)."))] = 50,
+                          ) -> list[SlowOperation]:
     records = await slow_operation_recorder().slowest(
         since=since.timestamp() if since else None, first=page_size(first)
     )
@@ -161,9 +189,18 @@ async def slow_operations(info: strawberry.Info, since: datetime | None = None,
 
 
 async def audit_log(info: strawberry.Info, first: int | None = None, after: str | None = None,
-                    action: str | None = None, actor_id: strawberry.ID | None = None,
-                    subject_id: str | None = None, union_id: strawberry.ID | None = None,
-                    since: datetime | None = None, until: datetime | None = None,
+                    action: Annotated[str | None, strawberry.argument(description=(
+                        "Only this action (exact)."))] = None,
+                    actor_id: Annotated[strawberry.ID | None, strawberry.argument(description=(
+                        "Only rows by this member."))] = None,
+                    subject_id: Annotated[str | None, strawberry.argument(description=(
+                        "Only rows on this record id."))] = None,
+                    union_id: Annotated[strawberry.ID | None, strawberry.argument(description=(
+                        "Only rows concerning this union."))] = None,
+                    since: Annotated[datetime | None, strawberry.argument(description=(
+                        "From this instant, inclusive."))] = None,
+                    until: Annotated[datetime | None, strawberry.argument(description=(
+                        "Before this instant (exclusive)."))] = None,
                     ) -> Connection[AuditEntry]:
     """ADMIN: the audit log, newest first, filtered; an unknown actor or union finds nothing."""
     def key(value: strawberry.ID | None) -> int | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from unionhub.identity import phone_accounts, sms_codes, verification
@@ -42,8 +44,12 @@ async def change_phone(info: strawberry.Info, new_phone: str, sms_code: str,
                          lambda m: {"member": member_entity(info, m.id)})
 
 
-async def identity_conflicts(info: strawberry.Info, union_id: strawberry.ID,
-                             first: int | None = 50):
+async def identity_conflicts(
+        info: strawberry.Info,
+        union_id: Annotated[strawberry.ID, strawberry.argument(
+            description="A union in the cadre's scope (its subtree is searched).")],
+        first: Annotated[int | None, strawberry.argument(
+            description="How many, newest first: default 50, at most 200.")] = 50):
     from unionhub.schema.identity_accounts import IdentityConflict
 
     union = await info.context.unions.load(_id(union_id, "unionId"))

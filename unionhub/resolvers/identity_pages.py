@@ -4,6 +4,7 @@ query. The plain lists they replace stay, deprecated, in resolvers/identity.py."
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -36,7 +37,13 @@ async def children_page(info: strawberry.Info, parent_id: int | None, first: int
     return connection([union_entity(info, r.id, r) for r in rows], [r.id for r in rows], page)
 
 
-async def unions_connection(info: strawberry.Info, parent_id: strawberry.ID | None = None,
+UNION_HELP = "A union in the cadre's scope: its whole subtree is listed."
+
+
+async def unions_connection(info: strawberry.Info,
+                            parent_id: Annotated[strawberry.ID | None, strawberry.argument(
+                                description="The parent whose children to list; null for the "
+                                            "roots.")] = None,
                             first: First = None, after: After = None, last: Last = None,
                             before: Before = None) -> Connection:
     parent = _id(parent_id, "parentId") if parent_id is not None else None
@@ -44,8 +51,12 @@ async def unions_connection(info: strawberry.Info, parent_id: strawberry.ID | No
 
 
 async def join_applications_connection(
-        info: strawberry.Info, union_id: strawberry.ID,
-        status: ReviewStatus | None = ReviewStatus.PENDING, overdue: bool | None = None,
+        info: strawberry.Info,
+        union_id: Annotated[strawberry.ID, strawberry.argument(description=UNION_HELP)],
+        status: Annotated[ReviewStatus | None, strawberry.argument(
+            description="Only this status; null for all.")] = ReviewStatus.PENDING,
+        overdue: Annotated[bool | None, strawberry.argument(
+            description="True: only escalated ones; false: only the others; null: both.")] = None,
         first: First = None, after: After = None, last: Last = None, before: Before = None,
 ) -> Connection[JoinApplication]:
     union = await _union(info, union_id)
@@ -58,9 +69,12 @@ async def join_applications_connection(
 
 
 async def transfers_connection(
-        info: strawberry.Info, union_id: strawberry.ID,
-        status: ReviewStatus | None = ReviewStatus.PENDING,
-        direction: TransferDirection = TransferDirection.IN,
+        info: strawberry.Info,
+        union_id: Annotated[strawberry.ID, strawberry.argument(description=UNION_HELP)],
+        status: Annotated[ReviewStatus | None, strawberry.argument(
+            description="Only this status; null for all.")] = ReviewStatus.PENDING,
+        direction: Annotated[TransferDirection, strawberry.argument(
+            description="Into or out of the subtree.")] = TransferDirection.IN,
         first: First = None, after: After = None, last: Last = None, before: Before = None,
 ) -> Connection[Transfer]:
     union = await _union(info, union_id)
@@ -90,7 +104,10 @@ async def my_transfers_connection(info: strawberry.Info, first: First = None,
     return connection([Transfer.of(t) for t in rows], [row_key(t, order) for t in rows], page)
 
 
-async def identity_conflicts_connection(info: strawberry.Info, union_id: strawberry.ID,
+async def identity_conflicts_connection(info: strawberry.Info,
+                                        union_id: Annotated[strawberry.ID, strawberry.argument(
+                                            description="A union in the cadre's scope (its "
+                                                        "subtree is searched).")],
                                         first: First = None, after: After = None) -> Connection:
     from unionhub.schema.entities import member_entity
     from unionhub.schema.identity_accounts import IdentityConflict
@@ -104,7 +121,10 @@ async def identity_conflicts_connection(info: strawberry.Info, union_id: strawbe
                       [c.id for c in rows], page)
 
 
-async def slow_operations_connection(info: strawberry.Info, since: datetime | None = None,
+async def slow_operations_connection(info: strawberry.Info,
+                                     since: Annotated[datetime | None, strawberry.argument(
+                                         description="Only those that ended at or after this "
+                                                     "instant.")] = None,
                                      first: First = None, after: After = None) -> Connection[SlowOperation]:
     """The kept slowest operations (at most UNIONHUB_SLOW_OPERATIONS_KEPT, in Redis), slowest
     first, paged in memory; the cursor is the operation's trace id."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 
@@ -53,15 +54,22 @@ def _id(value: str | None, field: str) -> int | None:
 # --- queries -------------------------------------------------------------------------------
 
 @traced("resolve products")
-async def products(info: strawberry.Info, category_id: strawberry.ID | None = None,
-                   search: str | None = None, first: int | None = None,
+async def products(info: strawberry.Info,
+                   category_id: Annotated[strawberry.ID | None, strawberry.argument(description=(
+                       "Only this category."))] = None,
+                   search: Annotated[str | None, strawberry.argument(description=(
+                       "Part of the product's name, its supplier's name or the supplier's region "
+                       "name, case-insensitive."))] = None,
+                   first: int | None = None,
                    after: str | None = None) -> Connection[t.Product]:
     qs = catalogue.search_products(_id(category_id, "categoryId"), search)
     rows, page = await keyset_page(qs, first, after)
     return connection([t.Product.of(r) for r in rows], [r.id for r in rows], page)
 
 
-async def product(info: strawberry.Info, id: strawberry.ID) -> t.Product | None:
+async def product(info: strawberry.Info,
+                  id: Annotated[strawberry.ID, strawberry.argument(description=(
+                      "The product's id."))]) -> t.Product | None:
     try:
         row = await catalogue.get_product(int(id))
     except ValueError:
@@ -87,7 +95,9 @@ async def voucher_campaigns(info: strawberry.Info, first: int | None = None,
 
 
 async def my_vouchers(info: strawberry.Info,
-                      status: t.VoucherStatusEnum | None = None) -> list[t.Voucher]:
+                      status: Annotated[t.VoucherStatusEnum | None, strawberry.argument(description=(
+                          "Only this status (as shown now); null for all."))] = None,
+                      ) -> list[t.Voucher]:
     member_id = require_authenticated(info.context.principal)
     wanted = VoucherStatus(status) if status is not None else None
     rows = await vouchers.stored_candidates(member_id, wanted)
@@ -103,7 +113,9 @@ async def my_orders(info: strawberry.Info, first: int | None = None,
     return connection([t.Order.of(r) for r in rows], [r.id for r in rows], page)
 
 
-async def order(info: strawberry.Info, id: strawberry.ID) -> t.Order | None:
+async def order(info: strawberry.Info,
+                id: Annotated[strawberry.ID, strawberry.argument(description=(
+                    "The order's id."))]) -> t.Order | None:
     """The buyer, or a cadre whose scope holds the order's union; null otherwise."""
     require_authenticated(info.context.principal)
     try:
@@ -115,10 +127,16 @@ async def order(info: strawberry.Info, id: strawberry.ID) -> t.Order | None:
     return t.Order.of(row)
 
 
-async def mall_orders(info: strawberry.Info, union_id: strawberry.ID,
-                      status: t.OrderStatusEnum | None = None, first: int | None = None,
+async def mall_orders(info: strawberry.Info,
+                      union_id: Annotated[strawberry.ID, strawberry.argument(description=(
+                          "A union in the cadre's scope: its subtree's orders."))],
+                      status: Annotated[t.OrderStatusEnum | None, strawberry.argument(description=(
+                          "Only this status."))] = None,
+                      first: int | None = None,
                       after: str | None = None,
-                      kind: t.OrderKindEnum | None = None) -> Connection[t.Order]:
+                      kind: Annotated[t.OrderKindEnum | None, strawberry.argument(description=(
+                          "Only this kind."))] = None,
+                      ) -> Connection[t.Order]:
     """Orders of a union's subtree for a cadre whose scope holds it (support, shipping; with
     kind UNION_BULK and status PENDING_PAYMENT, the bulk orders awaiting approval)."""
     union = await orgs.get_union(_id(union_id, "unionId"))
@@ -286,9 +304,16 @@ async def approve_union_funds_payment(info: strawberry.Info,
         "order": t.Order.of(r[0]), "payment": t.Payment.of(r[1])})
 
 
-async def union_funds_ledger(info: strawberry.Info, union_id: strawberry.ID, year: int,
-                             first: int | None = None,
-                             after: str | None = None) -> f.UnionFundsLedger:
+async def union_funds_ledger(info: strawberry.Info,
+                             union_id: Annotated[strawberry.ID, strawberry.argument(description=(
+                                 "A union in the cadre's scope."))],
+                             year: Annotated[int, strawberry.argument(description=(
+                                 "The budget year."))],
+                             first: Annotated[int | None, strawberry.argument(
+                                 description="Entries per page: 1–100, default 20.")] = None,
+                             after: Annotated[str | None, strawberry.argument(
+                                 description="entries.pageInfo.endCursor of the previous "
+                                             "page.")] = None) -> f.UnionFundsLedger:
     """A union's funds for a year: cadres whose scope holds the union."""
     ledger = await union_funds.ledger(info.context.principal, _id(union_id, "unionId"), year)
     rows, page = await keyset_page(ledger.entries, first, after, newest_first=True)

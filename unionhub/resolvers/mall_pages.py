@@ -4,6 +4,8 @@ member's vouchers, a member's orders, the suppliers. The queries are the mall's 
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from unionhub.identity.access import require_authenticated
@@ -24,7 +26,9 @@ async def _voucher_page(info: strawberry.Info, member_id: int, union_path: str,
 
 
 async def my_vouchers_connection(info: strawberry.Info,
-                                 status: t.VoucherStatusEnum | None = None,
+                                 status: Annotated[t.VoucherStatusEnum | None, strawberry.argument(
+                                     description="Only this status (as shown now); null for "
+                                                 "all.")] = None,
                                  first: First = None,
                                  after: After = None) -> Connection[t.Voucher]:
     member_id = require_authenticated(info.context.principal)

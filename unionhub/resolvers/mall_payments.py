@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from unionhub.errors import NotFound
@@ -14,7 +16,9 @@ from unionhub.schema.relay import Connection, connection, keyset_page
 
 async def payment_exceptions_page(info: strawberry.Info, first: int | None = None,
                                   after: str | None = None,
-                                  status: t.PaymentExceptionStatusEnum | None = None,
+                                  status: Annotated[
+                                      t.PaymentExceptionStatusEnum | None, strawberry.argument(
+                                          description="Only this status; null for all.")] = None,
                                   ) -> Connection[t.PaymentException]:
     qs = payment_exceptions.listed(PaymentExceptionStatus(status) if status else None)
     rows, page = await keyset_page(qs, first, after)

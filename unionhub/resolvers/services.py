@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from unionhub.errors import NotFound
@@ -36,8 +38,12 @@ def _request(row) -> dict:
 
 # --- queries -------------------------------------------------------------------------------
 
-async def service_items(info: strawberry.Info, union_id: strawberry.ID | None = None,
-                        category: ServiceCategory | None = None) -> list[ServiceItem]:
+async def service_items(info: strawberry.Info,
+                        union_id: Annotated[strawberry.ID | None, strawberry.argument(description=(
+                            "The union whose members' menu to show."))] = None,
+                        category: Annotated[ServiceCategory | None, strawberry.argument(description=(
+                            "Only this category."))] = None,
+                        ) -> list[ServiceItem]:
     """With unionId: what a member of that union may request (its own items and those of the
     orgs above it). Without: the caller's union's menu when signed in, else every item."""
     if union_id is not None:
@@ -63,9 +69,16 @@ async def my_service_requests(info: strawberry.Info, first: int | None = None,
 
 
 @traced("resolve serviceRequests")
-async def service_requests(info: strawberry.Info, union_id: strawberry.ID,
-                           status: RequestStatus | None = None, overdue: bool | None = None,
-                           escalated: bool | None = None, first: int | None = None,
+async def service_requests(info: strawberry.Info,
+                           union_id: Annotated[strawberry.ID, strawberry.argument(description=(
+                               "A union in the cadre's scope: requests its subtree handles."))],
+                           status: Annotated[RequestStatus | None, strawberry.argument(description=(
+                               "Only this status."))] = None,
+                           overdue: Annotated[bool | None, strawberry.argument(description=(
+                               "True: only open ones past their deadline; false: only the others."))] = None,
+                           escalated: Annotated[bool | None, strawberry.argument(description=(
+                               "True: only escalated ones; false: only the others."))] = None,
+                           first: int | None = None,
                            after: str | None = None) -> Connection[ServiceRequest]:
     qs = await requests.requests_in_scope(info.context.principal, _id(union_id, "unionId"),
                                           status=status, overdue=overdue, escalated=escalated)
@@ -73,7 +86,9 @@ async def service_requests(info: strawberry.Info, union_id: strawberry.ID,
     return connection([ServiceRequest(row=r) for r in rows], [r.id for r in rows], page)
 
 
-async def service_request(info: strawberry.Info, id: strawberry.ID) -> ServiceRequest | None:
+async def service_request(info: strawberry.Info,
+                          id: Annotated[strawberry.ID, strawberry.argument(description=(
+                              "The request's id."))]) -> ServiceRequest | None:
     require_authenticated(info.context.principal)
     try:
         key = int(id)
@@ -83,21 +98,33 @@ async def service_request(info: strawberry.Info, id: strawberry.ID) -> ServiceRe
     return ServiceRequest(row=row) if row else None
 
 
-async def nearby_service_points(info: strawberry.Info, latitude: float, longitude: float,
-                                radius_km: float) -> list[ServicePoint]:
+async def nearby_service_points(info: strawberry.Info,
+                                latitude: Annotated[float, strawberry.argument(description=(
+                                    "WGS-84 degrees."))],
+                                longitude: Annotated[float, strawberry.argument(description=(
+                                    "WGS-84 degrees."))],
+                                radius_km: Annotated[float, strawberry.argument(description=(
+                                    "Above 0, at most 100 (BAD_RADIUS)."))],
+                                ) -> list[ServicePoint]:
     hits = await points.nearby(latitude, longitude, radius_km)
     return [ServicePoint.of(p, d) for p, d in hits]
 
 
-async def union_scorecard(info: strawberry.Info, union_id: strawberry.ID,
-                          period: str) -> Scorecard:
+async def union_scorecard(info: strawberry.Info,
+                          union_id: Annotated[strawberry.ID, strawberry.argument(description=(
+                              "A union in the cadre's scope."))],
+                          period: Annotated[str, strawberry.argument(description=(
+                              "A month, YYYY-MM (BAD_PERIOD)."))]) -> Scorecard:
     card = await scorecards.union_scorecard(info.context.principal, _id(union_id, "unionId"),
                                             period)
     return Scorecard.of(card)
 
 
-async def union_ranking(info: strawberry.Info, parent_id: strawberry.ID,
-                        period: str) -> list[Scorecard]:
+async def union_ranking(info: strawberry.Info,
+                        parent_id: Annotated[strawberry.ID, strawberry.argument(description=(
+                            "A union in the cadre's scope: its children are ranked."))],
+                        period: Annotated[str, strawberry.argument(description=(
+                            "A month, YYYY-MM (BAD_PERIOD)."))]) -> list[Scorecard]:
     cards = await scorecards.union_ranking(info.context.principal, _id(parent_id, "parentId"),
                                            period)
     return [Scorecard.of(c) for c in cards]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import strawberry
 
@@ -16,46 +17,59 @@ from unionhub.schema.activities_types import (
     Activity,
     ActivityKindEnum,
     ActivityPayload,
+    ActivityStatusEnum,
     ActivityTierEnum,
     Enrollment,
     EnrollmentPayload,
+    EnrollmentStatusEnum,
     LeaderboardEntry,
+    LeaderboardScopeEnum,
     QuizAttemptPayload,
     QuizResultPayload,
     ReadingRecordPayload,
     StepRecordPayload,
 )
 from unionhub.schema.builder import SchemaPart
+from unionhub.schema.docs import describe_values
 from unionhub.schema.permissions import gql_field
 from unionhub.schema.relay import MAX_PAGE, After, Connection, First, replaced_by
 
 
-@strawberry.input
+@strawberry.input(description="A quiz question with its answer key (never shown to members).")
 class QuizQuestionInput:
-    text: str
-    options: list[str]
+    text: str = strawberry.field(description="The question; not empty.")
+    options: list[str] = strawberry.field(description="2–10 non-empty choices.")
     answer: list[int] = strawberry.field(description="Indexes of the correct options.")
-    points: int = 10
+    points: int = strawberry.field(default=10, description="1–100.")
 
 
-@strawberry.input
+@strawberry.input(description="A new activity. Times without an offset are read as Asia/Shanghai.")
 class CreateActivityInput:
-    name: str
-    kind: ActivityKindEnum
-    starts_at: datetime
-    ends_at: datetime
+    name: str = strawberry.field(description="2–100 characters.")
+    kind: ActivityKindEnum = strawberry.field(description="What members do; fixes which "
+                                                          "fields below apply.")
+    starts_at: datetime = strawberry.field(description="When it opens.")
+    ends_at: datetime = strawberry.field(description="When it ends: after startsAt, in the "
+                                                     "future.")
     organizer_id: strawberry.ID | None = strawberry.field(
         default=None, description="Defaults to the cadre's own org.")
-    capacity: int | None = None
-    min_tier: ActivityTierEnum = MinTier.VERIFIED
-    description: str = ""
-    daily_step_cap: int | None = None
+    capacity: int | None = strawberry.field(default=None, description="The most enrolments, "
+                                                                  "at least 1; null: no limit.")
+    min_tier: ActivityTierEnum = strawberry.field(default=MinTier.VERIFIED,
+                                                  description="The lowest tier that may enrol.")
+    description: str = strawberry.field(default="", description="Plain text.")
+    daily_step_cap: int | None = strawberry.field(
+        default=None, description="Walking only: the most steps a day counts, 1–98,800.")
     daily_minute_cap: int | None = strawberry.field(
         default=None, description="Reading activities: the most minutes a day (1-1440, "
                                   "default 240).")
-    winners_count: int | None = None
-    time_limit_seconds: int | None = None
-    questions: list[QuizQuestionInput] | None = None
+    winners_count: int | None = strawberry.field(default=None, description="Benefit draws "
+                                                                       "only (required): "
+                                                                       "winners, at least 1.")
+    time_limit_seconds: int | None = strawberry.field(
+        default=None, description="Quizzes: 30–7200 seconds per attempt (default 600).")
+    questions: list[QuizQuestionInput] | None = strawberry.field(
+        default=None, description="Quizzes (required): 1–100 questions.")
     attempts_per_day: int | None = strawberry.field(
         default=None, description="Quizzes: attempts a member may start each Shanghai day, 1-10 "
                                   "(default 1); the best score counts.")
@@ -66,55 +80,67 @@ class CreateActivityInput:
         default=None, description="Quizzes with a draw: the points that enter it (default 90).")
 
 
-@strawberry.input
+@strawberry.input(description="The activity to enrol in.")
 class EnrollInput:
-    activity_id: strawberry.ID
+    activity_id: strawberry.ID = strawberry.field(description="The activity.")
 
 
-@strawberry.input
+@strawberry.input(description="A day's steps.")
 class SubmitStepsInput:
-    activity_id: strawberry.ID
-    date: date
-    steps: int
+    activity_id: strawberry.ID = strawberry.field(description="A walking challenge the caller "
+                                                              "is enrolled in.")
+    date: date = strawberry.field(description="The Asia/Shanghai date walked: today or "
+                                              "earlier, within the activity's window.")
+    steps: int = strawberry.field(description="The day's total, 0–98,800 (the phone's count).")
 
 
-@strawberry.input
+@strawberry.input(description="A day's reading.")
 class RecordReadingInput:
-    activity_id: strawberry.ID
+    activity_id: strawberry.ID = strawberry.field(description="A reading activity the caller "
+                                                              "is enrolled in.")
     date: date = strawberry.field(description="The Shanghai date read: today or earlier, "
                                               "within the activity's window.")
     minutes: int = strawberry.field(description="1 to the activity's dailyMinuteCap.")
     title: str = strawberry.field(description="What was read, 1 to 100 characters.")
 
 
-@strawberry.input
+@strawberry.input(description="The quiz to start.")
 class StartQuizInput:
-    activity_id: strawberry.ID
+    activity_id: strawberry.ID = strawberry.field(description="An open quiz the caller is "
+                                                              "enrolled in.")
 
 
-@strawberry.input
+@strawberry.input(description="The answer to one question.")
 class QuizAnswerInput:
-    question_id: strawberry.ID
-    choices: list[int]
+    question_id: strawberry.ID = strawberry.field(description="A question of the quiz.")
+    choices: list[int] = strawberry.field(description="Indexes (from 0) of the options "
+                                                      "chosen; right only if exactly the key.")
 
 
-@strawberry.input
+@strawberry.input(description="The answers of the started attempt.")
 class SubmitQuizAnswersInput:
-    activity_id: strawberry.ID
-    answers: list[QuizAnswerInput]
+    activity_id: strawberry.ID = strawberry.field(description="The quiz.")
+    answers: list[QuizAnswerInput] = strawberry.field(description="Unanswered questions "
+                                                                  "score 0.")
 
 
-@strawberry.input
+@strawberry.input(description="The benefit draw to run.")
 class RunDrawInput:
-    activity_id: strawberry.ID
+    activity_id: strawberry.ID = strawberry.field(description="A BENEFIT_DRAW in the cadre's "
+                                                              "scope, not drawn yet.")
 
 
 @strawberry.type
 class ActivitiesQuery:
-    activities: Connection[Activity] = gql_field(resolver=r.activities)
-    activity: Activity | None = gql_field(resolver=r.activity)
+    activities: Connection[Activity] = gql_field(
+        resolver=r.activities,
+        description="Activities open to the caller, newest first (none for guests).")
+    activity: Activity | None = gql_field(
+        resolver=r.activity, description="An activity the caller may see; null otherwise.")
     leaderboard: list[LeaderboardEntry] = gql_field(
-        resolver=r.leaderboard, description=f"The top `first` entries (1–{MAX_PAGE}).",
+        resolver=r.leaderboard, description=f"The top `first` entries (1–{MAX_PAGE}) of an "
+                                            "activity's leaderboard, best first (the activity "
+                                            "must be visible).",
         deprecation_reason=replaced_by("leaderboardConnection"))
     leaderboard_connection: Connection[LeaderboardEntry] = gql_field(
         resolver=rp.leaderboard_connection,
@@ -144,7 +170,8 @@ def _answers(items: list[QuizAnswerInput]) -> list[Answer]:
 
 @strawberry.type
 class ActivitiesMutation:
-    @gql_field(tier=Tier.CADRE)
+    @gql_field(tier=Tier.CADRE, description="Creates an activity organised by a union in the "
+                                            "cadre's scope (a draw publishes its commitment).")
     async def create_activity(self, info: strawberry.Info,
                               input: CreateActivityInput) -> ActivityPayload:
         questions = None if input.questions is None else [
@@ -174,9 +201,7 @@ class ActivitiesMutation:
         return await r.submit_steps(info, input.activity_id, input.date, input.steps)
 
     @gql_field(tier=Tier.MEMBER, description="One record per member per day: a resubmission "
-                                             "replaces it. Errors: MINUTES_OVER_CAP, "
-                                             "MINUTES_INVALID, TITLE_REQUIRED, DATE_IN_FUTURE, "
-                                             "DATE_OUTSIDE_WINDOW, NOT_ENROLLED.")
+                                             "replaces it.")
     async def record_reading(self, info: strawberry.Info,
                              input: RecordReadingInput) -> ReadingRecordPayload:
         return await r.record_reading(info, input.activity_id, input.date, input.minutes,
@@ -202,7 +227,10 @@ class ActivitiesMemberFields:
     @gql_field(tier=Tier.MEMBER,
                description="The member's newest enrolments: the member and cadres in scope.",
                deprecation_reason=replaced_by("activitiesConnection"))
-    async def activities(self, info: strawberry.Info, first: int | None = 20) -> list[Enrollment]:
+    async def activities(self, info: strawberry.Info,
+                         first: Annotated[int | None, strawberry.argument(description=(
+                             "How many: 1–100, default 20."))] = 20,
+                         ) -> list[Enrollment]:
         return await r.member_activities(info, int(self.id), first)
 
     @gql_field(tier=Tier.MEMBER,
@@ -218,7 +246,10 @@ class ActivitiesMemberFields:
 class ActivitiesUnionFields:
     @gql_field(description="The newest activities this union organises that the caller may "
                            "see.", deprecation_reason=replaced_by("activitiesConnection"))
-    async def activities(self, info: strawberry.Info, first: int | None = 20) -> list[Activity]:
+    async def activities(self, info: strawberry.Info,
+                         first: Annotated[int | None, strawberry.argument(description=(
+                             "How many: 1–100, default 20."))] = 20,
+                         ) -> list[Activity]:
         return await r.union_activities(info, int(self.id), first)
 
     @gql_field(description="Activities this union organises that the caller may see, newest "
@@ -227,6 +258,18 @@ class ActivitiesUnionFields:
                                     after: After = None) -> Connection[Activity]:
         return await rp.union_activities(info, int(self.id), first, after)
 
+
+describe_values(ActivityKindEnum, WALKING="A walking challenge: daily steps, capped, ranked.",
+                QUIZ="A timed quiz scored on the server; the best daily attempt ranks.",
+                READING="Reading: minutes a day, capped, with streaks.",
+                BENEFIT_DRAW="A verifiable draw among the enrolled (commitment, then seed).",
+                EVENT="An event members enrol in.")
+describe_values(ActivityTierEnum, MEMBER="Any signed-in account in scope.",
+                VERIFIED="Verified members with an active card only.")
+describe_values(EnrollmentStatusEnum, ENROLLED="Enrolled.", WON="Won the benefit draw.")
+describe_values(LeaderboardScopeEnum, MEMBER="Members ranked.", UNION="Unions ranked.")
+describe_values(ActivityStatusEnum, UPCOMING="Before startsAt.",
+                OPEN="From startsAt until endsAt.", ENDED="From endsAt on.")
 
 PART = SchemaPart(
     query=ActivitiesQuery,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import strawberry
 
@@ -17,6 +18,7 @@ from unionhub.activities.models import ReadingRecord as ReadingRecordRow
 from unionhub.activities.models import StepRecord as StepRecordRow
 from unionhub.activities.quizzes import deadline
 from unionhub.identity.access import Tier
+from unionhub.schema.docs import PAYLOAD_ERRORS
 from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
 from unionhub.schema.errors import UserError
 from unionhub.schema.permissions import gql_field
@@ -29,21 +31,27 @@ def _r():
     return activities
 
 
-ActivityKindEnum = strawberry.enum(ActivityKind, name="ActivityKind")
+ActivityKindEnum = strawberry.enum(ActivityKind, name="ActivityKind",
+                                   description="What members do in an activity.")
 ActivityTierEnum = strawberry.enum(MinTier, name="ActivityTier",
                                    description="The lowest member tier an activity is open to.")
-EnrollmentStatusEnum = strawberry.enum(EnrollmentStatus, name="EnrollmentStatus")
-LeaderboardScopeEnum = strawberry.enum(Board, name="LeaderboardScope")
+EnrollmentStatusEnum = strawberry.enum(EnrollmentStatus, name="EnrollmentStatus",
+                                       description="Where an enrolment stands.")
+LeaderboardScopeEnum = strawberry.enum(Board, name="LeaderboardScope",
+                                       description="Who a leaderboard ranks.")
 
 
-ActivityStatusEnum = strawberry.enum(ActivityStatus, name="ActivityStatus")
+ActivityStatusEnum = strawberry.enum(ActivityStatus, name="ActivityStatus",
+                                     description="An activity's phase, from its window.")
 
 
-@strawberry.type
+@strawberry.type(description="A member's steps on one day of a walking challenge.")
 class StepRecord:
-    date: date
-    steps: int
-    counted_steps: int
+    date: date = strawberry.field(description="The Asia/Shanghai date walked.")
+    steps: int = strawberry.field(description="Steps reported for the day (the last report "
+                                              "counts).")
+    counted_steps: int = strawberry.field(description="Of those, what counts: at most the "
+                                                      "activity's dailyStepCap.")
 
     @classmethod
     def of(cls, row: StepRecordRow) -> StepRecord:
@@ -53,31 +61,36 @@ class StepRecord:
 @strawberry.type(description="What a member read on one day of a reading activity.")
 class ReadingRecord:
     date: date = strawberry.field(description="The Shanghai date read.")
-    minutes: int
-    title: str
+    minutes: int = strawberry.field(description="Minutes read that day (at most the "
+                                                "activity's dailyMinuteCap).")
+    title: str = strawberry.field(description="What was read, as given.")
 
     @classmethod
     def of(cls, row: ReadingRecordRow) -> ReadingRecord:
         return cls(date=row.day, minutes=row.minutes, title=row.title)
 
 
-@strawberry.type
+@strawberry.type(description="A place on an activity's leaderboard.")
 class LeaderboardEntry:
-    rank: int
-    score: float
-    member: MemberRef | None = None
-    union: UnionRef | None = None
+    rank: int = strawberry.field(description="1 is first; equal scores share a rank (1, 2, 2, 4).")
+    score: float = strawberry.field(
+        description="MEMBER: counted steps (walking), minutes (reading) or the best quiz score; "
+                    "UNION: 0–100, 70% its walkers' mean counted steps against the most "
+                    "possible and 30% participation.")
+    member: MemberRef | None = strawberry.field(default=None,
+                                                description="The member; null on UNION boards.")
+    union: UnionRef | None = strawberry.field(default=None,
+                                              description="The union; null on MEMBER boards.")
 
 
-@strawberry.type
+@strawberry.type(description="A quiz question as members see it: text and options, never "
+                         "the answer key.")
 class QuizQuestion:
-    """A question as members see it: text and options, never the answer key."""
-
-    id: strawberry.ID
-    position: int
-    text: str
-    options: list[str]
-    points: int
+    id: strawberry.ID = strawberry.field(description="The question's id (QuizAnswerInput).")
+    position: int = strawberry.field(description="Its place in the quiz, from 1.")
+    text: str = strawberry.field(description="The question.")
+    options: list[str] = strawberry.field(description="The choices, answered by index from 0.")
+    points: int = strawberry.field(description="Points for a right answer.")
 
     @classmethod
     def of(cls, row: QuizQuestionRow) -> QuizQuestion:
@@ -85,22 +98,25 @@ class QuizQuestion:
                    options=list(row.options), points=row.points)
 
 
-@strawberry.type
+@strawberry.type(description="A started quiz attempt.")
 class QuizAttempt:
-    started_at: datetime
-    deadline: datetime
-    submitted: bool
-    questions: list[QuizQuestion]
+    started_at: datetime = strawberry.field(description="When it started (UTC instant).")
+    deadline: datetime = strawberry.field(description="Answers must arrive by then: start + "
+                                                      "timeLimitSeconds (UTC instant).")
+    submitted: bool = strawberry.field(description="Whether answers were submitted.")
+    questions: list[QuizQuestion] = strawberry.field(description="The questions, in order.")
 
 
-@strawberry.type
+@strawberry.type(description="A submitted quiz attempt's result.")
 class QuizResult:
-    score: int
-    max_score: int
-    correct_count: int
-    time_used_ms: int
-    submitted_at: datetime
-    rank: int | None = None
+    score: int = strawberry.field(description="Points of the right answers.")
+    max_score: int = strawberry.field(description="Points of all questions.")
+    correct_count: int = strawberry.field(description="Questions answered right.")
+    time_used_ms: int = strawberry.field(description="From start to submission, milliseconds.")
+    submitted_at: datetime = strawberry.field(description="When it was submitted (UTC "
+                                                          "instant).")
+    rank: int | None = strawberry.field(default=None, description="The member's place on the "
+                                                                  "quiz leaderboard.")
 
     @classmethod
     def of(cls, row: QuizAttemptRow, rank: int | None = None) -> QuizResult:
@@ -108,13 +124,14 @@ class QuizResult:
                    time_used_ms=row.time_used_ms, submitted_at=row.submitted_at, rank=rank)
 
 
-@strawberry.type
+@strawberry.type(description="A benefit draw's public record: the commitment from the start; "
+                         "the seed once drawn, so anyone can check the winners.")
 class DrawInfo:
-    """The draw's public record: the commitment from the start; the seed once drawn."""
-
-    commitment: str
-    winners_count: int
-    drawn_at: datetime | None
+    commitment: str = strawberry.field(description="sha256 of the secret seed, hex, published "
+                                                   "before anyone enrols.")
+    winners_count: int = strawberry.field(description="How many win.")
+    drawn_at: datetime | None = strawberry.field(description="When it was drawn (UTC "
+                                                             "instant); null before.")
     seed: str | None = strawberry.field(description="Revealed by the draw: sha256(seed) equals "
                                                     "the commitment.")
     entrants_digest: str | None = strawberry.field(
@@ -131,51 +148,54 @@ class DrawInfo:
         return await _r().draw_verified(self.activity_id) if self.drawn_at else None
 
 
-@strawberry.type
+@strawberry.type(description=(
+    "An activity a union organises for the members of its subtree: a walking challenge, a quiz, "
+    "reading, a benefit draw or an event. Seen by those who may take part (and cadres in scope)."))
 class Activity:
     row: strawberry.Private[ActivityRow]
 
-    @strawberry.field
+    @strawberry.field(description="The activity's id.")
     def id(self) -> strawberry.ID:
         return strawberry.ID(str(self.row.id))
 
-    @strawberry.field
+    @strawberry.field(description="Its name.")
     def name(self) -> str:
         return self.row.name
 
-    @strawberry.field
+    @strawberry.field(description="What it is (plain text; may be empty).")
     def description(self) -> str:
         return self.row.description
 
-    @strawberry.field
+    @strawberry.field(description="Its kind.")
     def kind(self) -> ActivityKindEnum:
         return self.row.kind
 
-    @strawberry.field
+    @strawberry.field(description=(
+        "The union that organises it; members of its subtree may take part."))
     def organizer(self, info: strawberry.Info) -> UnionRef:
         return union_entity(info, self.row.organizer_id)
 
-    @strawberry.field
+    @strawberry.field(description="When it opens (UTC instant).")
     def starts_at(self) -> datetime:
         return self.row.starts_at
 
-    @strawberry.field
+    @strawberry.field(description="When it ends (UTC instant), exclusive.")
     def ends_at(self) -> datetime:
         return self.row.ends_at
 
-    @strawberry.field
+    @strawberry.field(description="UPCOMING, OPEN or ENDED, from the time now.")
     def status(self) -> ActivityStatusEnum:
         return status_of(self.row)
 
-    @strawberry.field
+    @strawberry.field(description="The most enrolments; null for no limit.")
     def capacity(self) -> int | None:
         return self.row.capacity
 
-    @strawberry.field
+    @strawberry.field(description="Members enrolled.")
     def enrolled_count(self) -> int:
         return self.row.enrolled_count
 
-    @strawberry.field
+    @strawberry.field(description="The lowest tier that may enrol.")
     def min_tier(self) -> ActivityTierEnum:
         return self.row.min_tier
 
@@ -203,7 +223,7 @@ class Activity:
             return None
         return self.row.quiz_draw_threshold
 
-    @strawberry.field
+    @strawberry.field(description="Benefit draws: the draw's public record; null for other kinds.")
     def draw(self) -> DrawInfo | None:
         row = self.row
         if row.kind != ActivityKind.BENEFIT_DRAW:
@@ -220,7 +240,9 @@ class Activity:
 
     @gql_field(tier=Tier.MEMBER, description="The caller's (or, by UNION, their union's) place.")
     async def my_rank(self, info: strawberry.Info,
-                      by: LeaderboardScopeEnum = Board.MEMBER) -> LeaderboardEntry | None:
+                      by: Annotated[LeaderboardScopeEnum, strawberry.argument(
+                          description="MEMBER: the caller's place; UNION: their union's.")
+                      ] = Board.MEMBER) -> LeaderboardEntry | None:
         return await _r().my_rank(info, self.row, by)
 
     @gql_field(tier=Tier.MEMBER, description="The caller's step records, newest first: a plain "
@@ -249,15 +271,15 @@ class Activity:
         return await _r().my_quiz_result(info, self.row)
 
 
-@strawberry.type
+@strawberry.type(description="A member's enrolment in an activity.")
 class Enrollment:
     row: strawberry.Private[EnrollmentRow]
 
-    @strawberry.field
+    @strawberry.field(description="The enrolment's id.")
     def id(self) -> strawberry.ID:
         return strawberry.ID(str(self.row.id))
 
-    @strawberry.field
+    @strawberry.field(description="ENROLLED or WON.")
     def status(self) -> EnrollmentStatusEnum:
         return self.row.status
 
@@ -265,65 +287,71 @@ class Enrollment:
     def won(self) -> bool:
         return self.row.status == EnrollmentStatus.WON
 
-    @strawberry.field
+    @strawberry.field(description="When the draw picked the member (UTC instant).")
     def won_at(self) -> datetime | None:
         return self.row.won_at
 
-    @strawberry.field
+    @strawberry.field(description="When the member enrolled (UTC instant).")
     def enrolled_at(self) -> datetime:
         return self.row.enrolled_at
 
-    @strawberry.field
+    @strawberry.field(description="Walking: the counted steps over all days (each day capped).")
     def total_counted_steps(self) -> int:
         return self.row.total_counted
 
-    @strawberry.field
+    @strawberry.field(description="Walking: days with a step record.")
     def step_days(self) -> int:
         return self.row.step_days
 
-    @strawberry.field
+    @strawberry.field(description="The member (personal fields masked by the usual rule).")
     def member(self, info: strawberry.Info) -> MemberRef:
         return member_entity(info, self.row.member_id)
 
-    @strawberry.field
+    @strawberry.field(description="The activity.")
     async def activity(self, info: strawberry.Info) -> Activity:
         return Activity(row=await _r().load_activity(info, self.row.activity_id))
 
 
-@strawberry.type
+@strawberry.type(description="The result of createActivity or runDraw.")
 class ActivityPayload:
-    activity: Activity | None = None
-    errors: list[UserError]
+    activity: Activity | None = strawberry.field(
+        default=None, description="The activity as it stands; null on errors.")
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of enroll.")
 class EnrollmentPayload:
-    enrollment: Enrollment | None = None
-    errors: list[UserError]
+    enrollment: Enrollment | None = strawberry.field(
+        default=None, description="The enrolment; null on errors.")
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of submitSteps.")
 class StepRecordPayload:
-    record: StepRecord | None = None
-    errors: list[UserError]
+    record: StepRecord | None = strawberry.field(
+        default=None, description="The day's record as it stands; null on errors.")
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of recordReading.")
 class ReadingRecordPayload:
-    record: ReadingRecord | None = None
-    errors: list[UserError]
+    record: ReadingRecord | None = strawberry.field(
+        default=None, description="The day's record as it stands; null on errors.")
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of startQuiz.")
 class QuizAttemptPayload:
-    attempt: QuizAttempt | None = None
-    errors: list[UserError]
+    attempt: QuizAttempt | None = strawberry.field(
+        default=None, description="The attempt with its questions; null on errors.")
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of submitQuizAnswers.")
 class QuizResultPayload:
-    result: QuizResult | None = None
-    errors: list[UserError]
+    result: QuizResult | None = strawberry.field(default=None,
+                                                 description="The result; null on errors.")
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 def quiz_attempt(activity: ActivityRow, attempt: QuizAttemptRow,

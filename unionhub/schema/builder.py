@@ -24,6 +24,7 @@ from unionhub.fastpath import switch
 from unionhub.fastpath.execution import PipelineRunner, execute_with_pipeline
 from unionhub.fastpath.lean import install_lean_resolvers
 from unionhub.schema import entities
+from unionhub.schema.docs import document
 from unionhub.schema.errors import log_unexpected
 from unionhub.schema.limits import Limits
 from unionhub.schema.operation import (
@@ -33,6 +34,18 @@ from unionhub.schema.operation import (
     operation_pipeline,
 )
 
+ROOT_DESCRIPTIONS = {
+    "Query": "Reads. Each field says who may use it; below that it answers FORBIDDEN or "
+             "UNAUTHENTICATED (GraphQL errors). Times are UTC instants, money is in fen (分).",
+    "Mutation": "Changes. Expected failures come back in the payload's `errors` (codes listed "
+                "per mutation) and change nothing; access denials are GraphQL errors.",
+}
+ROOT_DESCRIPTIONS = {
+    "Query": "Reads. Each field says who may use it; below that it answers FORBIDDEN or "
+             "UNAUTHENTICATED (GraphQL errors). Times are UTC instants, money is in fen (分).",
+    "Mutation": "Changes. Expected failures come back in the payload's `errors` (codes listed "
+                "per mutation) and change nothing; access denials are GraphQL errors.",
+}
 FEDERATION_VERSION = "2.9"  # the highest both composers accept (docs/library-notes.md)
 
 
@@ -91,7 +104,8 @@ def _parts(domains: tuple[str, ...]) -> list[SchemaPart]:
 
 def _entity(name: str, mixins: list[type]) -> type:
     cls = type(name, (*mixins, entities.EntityBase), {"__module__": entities.__name__})
-    built = strawberry.federation.type(keys=["id"], name=name)(cls)
+    built = strawberry.federation.type(keys=["id"], name=name,
+                                       description=entities.DESCRIPTIONS[name])(cls)
     setattr(entities, name, built)
     return built
 
@@ -99,7 +113,8 @@ def _entity(name: str, mixins: list[type]) -> type:
 def _root(name: str, mixins: list[type]) -> type | None:
     if not mixins:
         return None
-    return strawberry.type(type(name, tuple(mixins), {}), name=name)
+    return strawberry.type(type(name, tuple(mixins), {}), name=name,
+                           description=ROOT_DESCRIPTIONS[name])
 
 
 def _extensions(limits: Limits, production: bool, manifest: dict[str, str],
@@ -129,4 +144,5 @@ def build_schema(subgraph: str | None = None, limits: Limits | None = None,
     )
     if switch.ON.resolvers:  # else strawberry's own resolver wrappers
         install_lean_resolvers(schema)
+    document(schema)
     return schema

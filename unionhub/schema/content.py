@@ -21,35 +21,39 @@ from unionhub.schema.permissions import gql_field
 from unionhub.schema.relay import MAX_PAGE, Connection, replaced_by
 
 
-@strawberry.input
+@strawberry.input(description="A new draft article.")
 class CreateArticleInput:
     union_id: strawberry.ID = strawberry.field(description="A union your cadre scope holds.")
-    kind: ArticleKindEnum
+    kind: ArticleKindEnum = strawberry.field(description="NEWS (public) or NOTICE (the "
+                                                         "union's subtree).")
     title: str = strawberry.field(description="1 to 100 characters.")
     body: str = strawberry.field(description="1 to 20,000 characters.")
     cover_url: str | None = strawberry.field(default=None, description="An http(s) image URL.")
 
 
-@strawberry.input
+@strawberry.input(description="The draft to publish.")
 class PublishArticleInput:
-    article_id: strawberry.ID
+    article_id: strawberry.ID = strawberry.field(description="A DRAFT in the cadre's scope, "
+                                                             "written by someone else.")
 
 
-@strawberry.input
+@strawberry.input(description="An article to pin or unpin.")
 class PinArticleInput:
-    article_id: strawberry.ID
-    pinned: bool
+    article_id: strawberry.ID = strawberry.field(description="A PUBLISHED article in scope.")
+    pinned: bool = strawberry.field(description="True pins it to the top of the feed.")
 
 
-@strawberry.input
+@strawberry.input(description="The article to withdraw.")
 class WithdrawArticleInput:
-    article_id: strawberry.ID
+    article_id: strawberry.ID = strawberry.field(description="A draft or published article in "
+                                                             "scope.")
     reason: str = strawberry.field(description="1 to 200 characters.")
 
 
-@strawberry.input
+@strawberry.input(description="The article read.")
 class MarkArticleReadInput:
-    article_id: strawberry.ID
+    article_id: strawberry.ID = strawberry.field(description="A PUBLISHED article the caller "
+                                                             "may read.")
     device_id: str | None = strawberry.field(
         default=None, description="A guest's stable app-install id (8 to 64 of A-Z a-z 0-9 - _); "
                                   "ignored for signed-in members.")
@@ -78,8 +82,7 @@ class ContentQuery:
 
 @strawberry.type
 class ContentMutation:
-    @gql_field(tier=Tier.CADRE, description="A draft. Errors: TITLE_REQUIRED, TITLE_TOO_LONG, "
-                                            "BODY_REQUIRED, BODY_TOO_LONG, BAD_COVER_URL.")
+    @gql_field(tier=Tier.CADRE, description="Writes a DRAFT; another cadre publishes it.")
     async def create_article(self, info: strawberry.Info,
                              input: CreateArticleInput) -> ArticlePayload:
         return await r.create_article(info, input.union_id, input.kind, input.title, input.body,
@@ -87,8 +90,7 @@ class ContentMutation:
 
     @gql_field(tier=Tier.CADRE,
                description="The checker: a cadre of the same union or one above it, not the "
-                           "author. Errors: SELF_PUBLISH_FORBIDDEN, ARTICLE_WRONG_STATUS, "
-                           "ARTICLE_NOT_FOUND (also for an article outside your scope).")
+                           "author (ARTICLE_NOT_FOUND also for an article outside your scope).")
     async def publish_article(self, info: strawberry.Info,
                               input: PublishArticleInput) -> ArticlePayload:
         return await r.publish_article(info, input.article_id)
@@ -102,9 +104,9 @@ class ContentMutation:
                                input: WithdrawArticleInput) -> ArticlePayload:
         return await r.withdraw_article(info, input.article_id, input.reason)
 
-    @gql_field(description="Counts once per reader per article per Shanghai day. Errors: "
-                           "ARTICLE_NOT_FOUND (also for one you may not read), "
-                           "DEVICE_ID_REQUIRED (a guest without a device id).")
+    @gql_field(description="Counts once per reader per article per Shanghai day. Public "
+                           "(guests give deviceId); ARTICLE_NOT_FOUND also for one you may not "
+                           "read.")
     async def mark_article_read(self, info: strawberry.Info,
                                 input: MarkArticleReadInput) -> MarkArticleReadPayload:
         return await r.mark_article_read(info, input.article_id, input.device_id)

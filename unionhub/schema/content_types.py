@@ -4,6 +4,7 @@ Member and Union entities."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import strawberry
 
@@ -12,6 +13,7 @@ from unionhub.content import reads as reads_domain
 from unionhub.content.models import Article as ArticleRow
 from unionhub.content.models import ArticleKind, ArticleStatus
 from unionhub.identity.access import Tier
+from unionhub.schema.docs import PAYLOAD_ERRORS, describe_values
 from unionhub.schema.entities import UnionRef, union_entity
 from unionhub.schema.errors import UserError
 from unionhub.schema.permissions import gql_field
@@ -25,8 +27,14 @@ from unionhub.schema.relay import (
 )
 
 ArticleKindEnum = strawberry.enum(ArticleKind, name="ArticleKind",
-                                  description="NEWS is public; a NOTICE is for its union's subtree.")
-ArticleStatusEnum = strawberry.enum(ArticleStatus, name="ArticleStatus")
+                                  description=(
+                                      "NEWS is public; a NOTICE is for its union's subtree."))
+ArticleStatusEnum = strawberry.enum(ArticleStatus, name="ArticleStatus",
+                                    description="An article's place in its review.")
+describe_values(ArticleKindEnum, NEWS="资讯: public news.",
+                NOTICE="通知公告: a notice for the union's subtree only.")
+describe_values(ArticleStatusEnum, DRAFT="Written, waiting for a checker to publish it.",
+                PUBLISHED="In the feeds.", WITHDRAWN="Taken out of every feed.")
 
 MEMBER_READS_MAX = 100  # Member.articleReads shows at most this many, newest first
 UNION_ARTICLES_MAX = 50
@@ -34,8 +42,8 @@ UNION_ARTICLES_MAX = 50
 
 @strawberry.type(description="A news article or notice of a union (新媒体, 通知公告).")
 class Article:
-    id: strawberry.ID
-    kind: ArticleKindEnum
+    id: strawberry.ID = strawberry.field(description="The article's id.")
+    kind: ArticleKindEnum = strawberry.field(description="NEWS or NOTICE.")
     status: ArticleStatusEnum = strawberry.field(
         description="DRAFT and WITHDRAWN articles are seen only by cadres whose scope holds "
                     "the union.")
@@ -43,7 +51,8 @@ class Article:
     body: str = strawberry.field(description="The text, at most 20,000 characters.")
     cover_url: str | None = strawberry.field(description="An http(s) image URL.")
     pinned: bool = strawberry.field(description="Pinned articles lead the feed.")
-    published_at: datetime | None
+    published_at: datetime | None = strawberry.field(description="When it was published (UTC "
+                                                                 "instant); null for a draft.")
     read_count: int = strawberry.field(
         description="Reads counted once per reader per day, as flushed to the database "
                     "(behind by at most the flush interval, 10 s).")
@@ -72,18 +81,20 @@ class ArticleRead:
         return Article.of(row) if row is not None and row.status == ArticleStatus.PUBLISHED else None
 
 
-@strawberry.type
+@strawberry.type(description="The result of a mutation on an article.")
 class ArticlePayload:
-    article: Article | None = None
-    errors: list[UserError]
+    article: Article | None = strawberry.field(
+        default=None, description="The article as it stands; null on errors.")
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of markArticleRead.")
 class MarkArticleReadPayload:
-    article: Article | None = None
+    article: Article | None = strawberry.field(
+        default=None, description="The article read; null on errors.")
     counted: bool = strawberry.field(
         default=False, description="True for the reader's first read of the article today.")
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 async def _load_articles(ids: list[int]) -> list[ArticleRow | None]:
@@ -102,7 +113,10 @@ class ContentMemberFields:
                description="The member's own read history, newest first (the member only; "
                            f"null for anyone else). At most {MEMBER_READS_MAX}.",
                deprecation_reason=replaced_by("articleReadsConnection"))
-    async def article_reads(self, info: strawberry.Info, first: int = 20) -> list[ArticleRead] | None:
+    async def article_reads(self, info: strawberry.Info,
+                            first: Annotated[int, strawberry.argument(description=(
+                                "How many, newest first: at most 100."))] = 20,
+                            ) -> list[ArticleRead] | None:
         if info.context.principal.member_id != int(self.id):
             return None
         rows = await reads_domain.read_history(int(self.id), max(0, min(first, MEMBER_READS_MAX)))
@@ -125,7 +139,10 @@ class ContentUnionFields:
     @gql_field(description="The union's own published articles the caller may read, newest "
                            f"first; at most {UNION_ARTICLES_MAX}.",
                deprecation_reason=replaced_by("articlesConnection"))
-    async def articles(self, info: strawberry.Info, first: int = 10) -> list[Article]:
+    async def articles(self, info: strawberry.Info,
+                       first: Annotated[int, strawberry.argument(description=(
+                           "How many, newest first: at most 50."))] = 10,
+                       ) -> list[Article]:
         union = self.rec or await info.context.unions.load(int(self.id))
         if union is None:
             return []

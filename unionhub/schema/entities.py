@@ -23,11 +23,20 @@ if TYPE_CHECKING:
 MemberRef = Annotated["Member", strawberry.lazy("unionhub.schema.entities")]
 UnionRef = Annotated["Union", strawberry.lazy("unionhub.schema.entities")]
 T = TypeVar("T")
+DESCRIPTIONS = {
+    "Member": "A person with an account: a member once real-name verified and in a union. "
+              "Personal fields (name, phone, idNumber, card) are masked or null unless the "
+              "caller is the member or a cadre whose scope holds the member's union.",
+    "Union": "A union organisation in the tree NATIONAL > PROVINCE > CITY > COUNTY > "
+             "GRASSROOTS; members belong to grassroots unions. Public, except the fields "
+             "that say otherwise.",
+}
 
 
 @strawberry.type
 class EntityBase:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The record's id (decimal digits); any "
+                                                    "other id finds nothing.")
     # The loaded row or cached record, when the creator had it; else fields load by key.
     rec: strawberry.Private[Any] = None
 

@@ -18,16 +18,21 @@ T = TypeVar("T")
 P = TypeVar("P")
 
 
-@strawberry.federation.type(shareable=True)  # every subgraph's payloads carry it
+@strawberry.federation.type(  # every subgraph's payloads carry it
+    shareable=True, description="Why a mutation changed nothing: an expected failure.")
 class UserError:
-    code: str
-    field: str | None
+    code: str = strawberry.field(description="Stable, in capitals with underscores; the same in every "
+                                             "language. Each mutation lists its codes.")
+    field: str | None = strawberry.field(
+        description="The input path it concerns, with list indexes (items[2].quantity); null "
+                    "when it concerns no one field.")
     # As raised (English): the `message` field answers it in the request's language. Both
     # private values are answered by resolvers, declared in the schema's field order.
     message: strawberry.Private[str]
     retry_after_seconds: strawberry.Private[int | None] = None
 
-    @strawberry.field(name="message")
+    @strawberry.field(name="message", description="For people, in the request's language "
+                                                  "(Accept-Language: zh-CN or en).")
     def translated_message(self, info: strawberry.Info) -> str:
         return translate(self.message, info.context.language)
 

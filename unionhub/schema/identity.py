@@ -9,7 +9,9 @@ from unionhub.identity.models import Role
 from unionhub.resolvers import identity as r
 from unionhub.resolvers import identity_pages as rp
 from unionhub.resolvers import sessions as rs
+from unionhub.schema import identity_enum_docs  # noqa: F401  (describes the enums' values)
 from unionhub.schema.builder import SchemaPart
+from unionhub.schema.docs import describe_values
 from unionhub.schema.entities import MemberRef, UnionRef
 from unionhub.schema.identity_accounts import PhoneAccountMutation, PhoneAccountQuery
 from unionhub.schema.identity_lifecycle import LifecycleMutation, LifecycleQuery
@@ -33,92 +35,122 @@ from unionhub.schema.relay import MAX_PAGE, Connection, replaced_by
 from unionhub.schema.session_types import RevokeSessionsInput, SignOutPayload
 
 
-@strawberry.input
+@strawberry.input(description="A new account, proven by an SMS code.")
 class RegisterInput:
-    phone: str
-    password: str
+    phone: str = strawberry.field(description=(
+        "An 11-digit mainland mobile number starting 13–19 (PHONE_FORMAT otherwise)."))
+    password: str = strawberry.field(description="8–128 characters (PASSWORD_LENGTH).")
     sms_code: str = strawberry.field(description="From requestSmsCode(purpose: REGISTER).")
 
 
-@strawberry.input
+@strawberry.input(description="Password sign-in.")
 class LoginInput:
-    phone: str
-    password: str
+    phone: str = strawberry.field(description=(
+        "An 11-digit mainland mobile number starting 13–19 (PHONE_FORMAT otherwise)."))
+    password: str = strawberry.field(description="The account's password.")
 
 
-@strawberry.input
+@strawberry.input(description="New tokens for a refresh token.")
 class RefreshTokenInput:
-    refresh_token: str
+    refresh_token: str = strawberry.field(
+        description="The refreshToken of the last AuthPayload; each is used once (a reused "
+                    "one ends its whole sign-in: TOKEN_REUSED).")
 
 
-@strawberry.input
+@strawberry.input(description="Real-name verification (实名认证) against the authority.")
 class VerifyIdentityInput:
-    name: str
-    id_number: str
+    name: str = strawberry.field(description="Legal name as on the ID card: 2–40 Han "
+                                             "characters (· between parts) or Latin letters.")
+    id_number: str = strawberry.field(
+        description="18-character resident ID number: region, birth date, check character "
+                    "(0–9 or X); the member must be an adult.")
     consent_version: str | None = strawberry.field(
         default=None, description="The privacyNotice version the member consented to; "
                                   "required (CONSENT_REQUIRED without it).")
 
 
-@strawberry.input
+@strawberry.input(description="An application to join a grassroots union.")
 class ApplyToJoinInput:
-    join_code: str
+    join_code: str = strawberry.field(description="The union's 8-character join code, as "
+                                                  "its cadres publish it.")
 
 
-@strawberry.input
+@strawberry.input(description="A cadre's decision on a join application.")
 class ReviewJoinApplicationInput:
-    application_id: strawberry.ID
-    approve: bool
-    reason: str | None = None
+    application_id: strawberry.ID = strawberry.field(description="A PENDING application in "
+                                                                 "the cadre's scope.")
+    approve: bool = strawberry.field(description="True approves (a card is issued), false "
+                                                 "rejects.")
+    reason: str | None = strawberry.field(default=None, description="Required to reject "
+                                                                    "(REASON_REQUIRED).")
 
 
-@strawberry.input
+@strawberry.input(description="A move to another grassroots union.")
 class RequestTransferInput:
-    to_union_id: strawberry.ID
-    reason: str | None = None
+    to_union_id: strawberry.ID = strawberry.field(description="The grassroots union to move "
+                                                              "to (NOT_GRASSROOTS, SAME_UNION).")
+    reason: str | None = strawberry.field(default=None,
+                                          description="The member's reason, for the reviewer.")
 
 
-@strawberry.input
+@strawberry.input(description="A cadre's decision on a transfer.")
 class ReviewTransferInput:
-    transfer_id: strawberry.ID
-    approve: bool
-    reason: str | None = None
+    transfer_id: strawberry.ID = strawberry.field(description="A PENDING transfer into the "
+                                                              "cadre's scope.")
+    approve: bool = strawberry.field(description="True moves the member, false rejects.")
+    reason: str | None = strawberry.field(default=None, description="Required to reject "
+                                                                    "(REASON_REQUIRED).")
 
 
-@strawberry.input
+@strawberry.input(description="Reporting the caller's card lost.")
 class ReportCardLostInput:
-    reissue: bool = True
+    reissue: bool = strawberry.field(default=True, description="Issue a new card at once; "
+                                                               "false leaves it to reissueCard.")
 
 
-RoleEnum = strawberry.enum(Role, name="Role")
+RoleEnum = strawberry.enum(Role, name="Role", description="An account's role; its tier "
+                                                          "follows from it.")
+describe_values(RoleEnum, MEMBER="An ordinary account.",
+                CADRE="A union cadre, acting on the subtree of cadreOrgId.",
+                OPERATOR="Platform operations staff.", ADMIN="A platform administrator.")
 
 
-@strawberry.input
+@strawberry.input(description="A role change.")
 class AssignRoleInput:
-    member_id: strawberry.ID
-    role: RoleEnum
-    cadre_org_id: strawberry.ID | None = None
+    member_id: strawberry.ID = strawberry.field(description="The account to change (not your "
+                                                            "own: SELF_ROLE_CHANGE).")
+    role: RoleEnum = strawberry.field(description="The new role.")
+    cadre_org_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The union a CADRE acts on (with its subtree): required for "
+                                  "CADRE, refused for the other roles.")
 
 
-@strawberry.input
+@strawberry.input(description="A new union under a parent.")
 class CreateUnionInput:
-    name: str
-    level: UnionLevelEnum
-    region_code: str
-    parent_id: strawberry.ID
-    credit_code: str | None = None
-    auto_approve: bool = False
+    name: str = strawberry.field(description="2–100 characters, trimmed.")
+    level: UnionLevelEnum = strawberry.field(description="One level below the parent's "
+                                                         "(LEVEL_MISMATCH).")
+    region_code: str = strawberry.field(
+        description="6-digit GB/T 2260 code, current, of the level's kind and inside the "
+                    "parent's region.")
+    parent_id: strawberry.ID = strawberry.field(description="A union in the cadre's scope.")
+    credit_code: str | None = strawberry.field(
+        default=None, description="18-character unified social credit code (GB 32100); a "
+                                  "wrong check character is only a warning.")
+    auto_approve: bool = strawberry.field(default=False,
+                                          description="Approve join applications at once.")
 
 
-@strawberry.input
+@strawberry.input(description="A grassroots union's auto-approve setting.")
 class SetUnionAutoApproveInput:
-    union_id: strawberry.ID
-    enabled: bool
+    union_id: strawberry.ID = strawberry.field(description="A grassroots union in scope.")
+    enabled: bool = strawberry.field(description="The new setting.")
 
 
 @strawberry.type
 class IdentityQuery(PhoneAccountQuery, LifecycleQuery):
-    me: MemberRef | None = gql_field(tier=Tier.MEMBER, resolver=r.me)
+    me: MemberRef | None = gql_field(tier=Tier.MEMBER, resolver=r.me,
+                                     description="The signed-in account.")
     member: MemberRef | None = gql_field(
         tier=Tier.MEMBER, resolver=r.member,
         description="The hot lookup by id or card number: self, or a cadre whose scope holds "
@@ -126,9 +158,11 @@ class IdentityQuery(PhoneAccountQuery, LifecycleQuery):
     members: Connection[MemberRef] = gql_field(
         tier=Tier.CADRE, resolver=r.members,
         description=f"Members of the union's subtree (a cadre in scope), by id, at most "
-                    f"{MAX_PAGE} a page. totalCount is null: a province's subtree holds "
-                    "millions of members and a search filters them after the index.")
-    union: UnionRef | None = gql_field(resolver=r.union)
+                    f"{MAX_PAGE} a page. Each search is audited (never its term). totalCount "
+                    "is null: a province's subtree holds millions of members and a search "
+                    "filters them after the index.")
+    union: UnionRef | None = gql_field(resolver=r.union,
+                                       description="A union by id; null if there is none.")
     unions: list[UnionRef] = gql_field(
         resolver=r.unions, description="Children of parentId; roots when null.",
         deprecation_reason=replaced_by("unionsConnection"))
@@ -138,7 +172,7 @@ class IdentityQuery(PhoneAccountQuery, LifecycleQuery):
                     f"both ways (at most {MAX_PAGE} a page); totalCount counts them.")
     join_applications: list[JoinApplication] = gql_field(
         tier=Tier.CADRE, resolver=r.join_applications,
-        description="The first 200 applications, oldest first.",
+        description="Applications to the unions of a subtree, oldest first, at most 200.",
         deprecation_reason=replaced_by("joinApplicationsConnection"))
     join_applications_connection: Connection[JoinApplication] = gql_field(
         tier=Tier.CADRE, resolver=rp.join_applications_connection,
@@ -185,53 +219,63 @@ class IdentityQuery(PhoneAccountQuery, LifecycleQuery):
 
 @strawberry.type
 class IdentityMutation(PhoneAccountMutation, LifecycleMutation):
-    @gql_field()
+    @gql_field(description="Creates an account and signs in. Says whether the phone is taken "
+                           "only after the code proves the caller holds it.")
     async def register(self, info: strawberry.Info, input: RegisterInput) -> AuthPayload:
         return await r.register(info, input.phone, input.password, input.sms_code)
 
-    @gql_field()
+    @gql_field(description="Password sign-in: the same error (and work) whether the phone is "
+                           "unknown or the password wrong; repeated failures are rate limited.")
     async def login(self, info: strawberry.Info, input: LoginInput) -> AuthPayload:
         return await r.login(info, input.phone, input.password)
 
-    @gql_field()
+    @gql_field(description="Trades a refresh token for a new pair (rotation).")
     async def refresh_token(self, info: strawberry.Info,
                             input: RefreshTokenInput) -> AuthPayload:
         return await r.refresh_token(info, input.refresh_token)
 
-    @gql_field(tier=Tier.MEMBER)
+    @gql_field(tier=Tier.MEMBER, description="Real-name verification: the name and ID number "
+                                             "are checked with the authority, then stored "
+                                             "encrypted with the consent's version and time.")
     async def verify_identity(self, info: strawberry.Info,
                               input: VerifyIdentityInput) -> MemberPayload:
         return await r.verify_identity(info, input.name, input.id_number,
                                        input.consent_version)
 
-    @gql_field(tier=Tier.MEMBER)
+    @gql_field(tier=Tier.MEMBER, description="Applies to the union of a join code (approved at "
+                                             "once where the union auto-approves). Needs a "
+                                             "verified identity.")
     async def apply_to_join(self, info: strawberry.Info,
                             input: ApplyToJoinInput) -> JoinApplicationPayload:
         return await r.apply_to_join(info, input.join_code)
 
-    @gql_field(tier=Tier.CADRE)
+    @gql_field(tier=Tier.CADRE, description="Approves (the member joins and gets a card) or "
+                                            "rejects an application.")
     async def review_join_application(self, info: strawberry.Info,
                                       input: ReviewJoinApplicationInput,
                                       ) -> JoinApplicationPayload:
         return await r.review_join_application(info, input.application_id, input.approve,
                                                input.reason)
 
-    @gql_field(tier=Tier.MEMBER)
+    @gql_field(tier=Tier.MEMBER, description="Asks to move to another grassroots union; the "
+                                             "member keeps every service until it is "
+                                             "approved. One pending at a time.")
     async def request_transfer(self, info: strawberry.Info,
                                input: RequestTransferInput) -> TransferPayload:
         return await r.request_transfer(info, input.to_union_id, input.reason)
 
-    @gql_field(tier=Tier.CADRE)
+    @gql_field(tier=Tier.CADRE, description="The receiving union's cadre approves or rejects.")
     async def review_transfer(self, info: strawberry.Info,
                               input: ReviewTransferInput) -> TransferPayload:
         return await r.review_transfer(info, input.transfer_id, input.approve, input.reason)
 
-    @gql_field(tier=Tier.MEMBER)
+    @gql_field(tier=Tier.MEMBER, description="Marks the caller's card LOST (it finds no one "
+                                             "any more), by default with a new number.")
     async def report_card_lost(self, info: strawberry.Info,
                                input: ReportCardLostInput) -> MemberCardPayload:
         return await r.report_card_lost(info, input.reissue)
 
-    @gql_field(tier=Tier.CADRE)
+    @gql_field(tier=Tier.CADRE, description="Creates a union under one in the cadre's scope.")
     async def create_union(self, info: strawberry.Info,
                            input: CreateUnionInput) -> UnionPayload:
         return await r.create_union(info, input.name, input.level, input.region_code,

@@ -17,6 +17,7 @@ from unionhub.identity.models import CardStatus, ReviewStatus, UnionLevel
 from unionhub.identity.models import Union as UnionRow
 from unionhub.identity.regions import region_name, region_retired
 from unionhub.observability.slow_operations import SlowOperationRecord
+from unionhub.schema.docs import PAYLOAD_ERRORS
 from unionhub.schema.entities import (
     MemberRef,
     UnionRef,
@@ -30,27 +31,35 @@ from unionhub.schema.errors import UserError
 from unionhub.schema.permissions import gql_field
 from unionhub.schema.relay import MAX_PAGE, After, Before, Connection, First, Last, replaced_by
 
-TierEnum = strawberry.enum(Tier, name="Tier")
-UnionLevelEnum = strawberry.enum(UnionLevel, name="UnionLevel")
-CardStatusEnum = strawberry.enum(CardStatus, name="CardStatus")
-ReviewStatusEnum = strawberry.enum(ReviewStatus, name="ReviewStatus")
+TierEnum = strawberry.enum(Tier, name="Tier", description="What a caller may do; each field "
+                           "that needs more than GUEST says which tier.")
+UnionLevelEnum = strawberry.enum(UnionLevel, name="UnionLevel",
+                                 description="A union's level in the tree, top down.")
+CardStatusEnum = strawberry.enum(CardStatus, name="CardStatus",
+                                 description="A member card's state.")
+ReviewStatusEnum = strawberry.enum(ReviewStatus, name="ReviewStatus",
+                                   description="Where a reviewed request stands.")
 
 
-@strawberry.enum(name="TransferDirection")
+@strawberry.enum(name="TransferDirection", description="Which transfers of a union's "
+                                                        "subtree to list.")
 class TransferDirection(StrEnum):
     IN = "IN"  # into the union's subtree: the transfers its cadres review
     OUT = "OUT"  # out of the union's subtree
+
+
 
 
 def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-@strawberry.type
+@strawberry.type(description="A member card (会员卡).")
 class MemberCard:
-    number: str
-    status: CardStatusEnum
-    issued_at: datetime
+    number: str = strawberry.field(description="19 ASCII digits: issuer prefix 621799 and a "
+                                               "Luhn check digit last.")
+    status: CardStatusEnum = strawberry.field(description="The card's state.")
+    issued_at: datetime = strawberry.field(description="When it was issued (UTC instant).")
 
 
 def _sees(info: strawberry.Info, rec: MemberRecord) -> bool:
@@ -59,7 +68,7 @@ def _sees(info: strawberry.Info, rec: MemberRecord) -> bool:
 
 @strawberry.type
 class IdentityMemberFields:
-    """Identity's fields of Member. Personal fields are masked, not nulled, below the rule."""
+    # Identity's fields of Member. Personal fields are masked, not nulled, below the rule.
 
     @classmethod
     async def resolve_reference(cls, info: strawberry.Info, id: strawberry.ID):
@@ -68,19 +77,21 @@ class IdentityMemberFields:
         rec = await info.context.members.load(key) if key is not None else None
         return None if rec is None else cls(id=id, rec=rec)
 
-    @gql_field()
+    @gql_field(description="Shown to everyone (leaderboards, lists): never personal data; "
+                           "by default 会员 and a 6-character code.")
     def display_name(self, info: strawberry.Info) -> str:
         return with_member(self, info, lambda r: r.display_name)
 
-    @gql_field()
+    @gql_field(description="The member's tier now (a frozen card drops VERIFIED to MEMBER).")
     def tier(self, info: strawberry.Info) -> TierEnum:
         return with_member(self, info, lambda r: Tier(r.tier))
 
-    @gql_field()
+    @gql_field(description="The grassroots union the member belongs to (the holding pool "
+                           "before joining one).")
     def union(self, info: strawberry.Info) -> UnionRef:
         return with_member(self, info, lambda r: union_entity(info, r.union_id))
 
-    @gql_field()
+    @gql_field(description="When the member joined their union (UTC instant); null before.")
     def joined_at(self, info: strawberry.Info) -> datetime | None:
         return with_member(self, info, lambda r: _when(r.joined_at))
 
@@ -149,15 +160,15 @@ class IdentityUnionFields:
         row = await info.context.unions.load(key) if key is not None else None
         return None if row is None else cls(id=id, rec=row)
 
-    @gql_field()
+    @gql_field(description="The union's full name.")
     def name(self, info: strawberry.Info) -> str:
         return with_union(self, info, lambda u: u.name)
 
-    @gql_field()
+    @gql_field(description="Its level in the tree.")
     def level(self, info: strawberry.Info) -> UnionLevelEnum:
         return with_union(self, info, lambda u: u.level)
 
-    @gql_field()
+    @gql_field(description="Its 6-digit GB/T 2260 administrative region code.")
     def region_code(self, info: strawberry.Info) -> str:
         return with_union(self, info, lambda u: u.region_code)
 
@@ -171,11 +182,12 @@ class IdentityUnionFields:
     def region_retired(self, info: strawberry.Info) -> bool:
         return with_union(self, info, lambda u: region_retired(u.region_code))
 
-    @gql_field()
+    @gql_field(description="The pool that holds accounts not (or no longer) in a union; "
+                           "no one applies to join it.")
     def is_holding_pool(self, info: strawberry.Info) -> bool:
         return with_union(self, info, lambda u: u.is_holding_pool)
 
-    @gql_field()
+    @gql_field(description="The union above it; null for the root.")
     def parent(self, info: strawberry.Info) -> UnionRef | None:
         return with_union(
             self, info, lambda u: union_entity(info, u.parent_id) if u.parent_id else None
@@ -199,27 +211,34 @@ class IdentityUnionFields:
 
         return await children_page(info, int(self.id), first, after, last, before)
 
-    @gql_field(tier=Tier.CADRE, description="For cadres whose scope holds the union; else null.")
+    @gql_field(tier=Tier.CADRE, description="The 8-character code (A–Z without I and O, "
+                                            "2–9) members give to applyToJoin. For cadres "
+                                            "whose scope holds the union; else null.")
     def join_code(self, info: strawberry.Info) -> str | None:
         return with_union(
             self, info,
             lambda u: u.join_code if path_in_scope(info.context.principal, u.path) else None,
         )
 
-    @gql_field(tier=Tier.CADRE)
+    @gql_field(tier=Tier.CADRE, description="Whether join applications are approved at once "
+                                            "(setUnionAutoApprove).")
     def auto_approve(self, info: strawberry.Info) -> bool:
         return with_union(self, info, lambda u: u.auto_approve)
 
 
-@strawberry.type
+@strawberry.type(description="A member's application to join a grassroots union, reviewed "
+                         "by its cadres (escalated to the parent's when overdue).")
 class JoinApplication:
-    id: strawberry.ID
-    status: ReviewStatusEnum
+    id: strawberry.ID = strawberry.field(description="The application's id.")
+    status: ReviewStatusEnum = strawberry.field(description="Where it stands.")
     reason: str | None = strawberry.field(
         description="The reviewer's reason for a rejection; null unless REJECTED.")
-    created_at: datetime
-    due_at: datetime
-    reviewed_at: datetime | None
+    created_at: datetime = strawberry.field(description="When it was made (UTC instant).")
+    due_at: datetime = strawberry.field(
+        description="The review deadline: working days after createdAt on the Asia/Shanghai "
+                    "calendar (holidays skipped). UTC instant.")
+    reviewed_at: datetime | None = strawberry.field(
+        description="When it was approved or rejected (UTC instant); null while PENDING.")
     escalated_at: datetime | None = strawberry.field(
         description="When the periodic job found it pending past dueAt and escalated it.")
     member_id: strawberry.Private[int]
@@ -235,11 +254,11 @@ class JoinApplication:
     def escalated_to(self, info: strawberry.Info) -> UnionRef | None:
         return union_entity(info, self.escalated_to_id) if self.escalated_to_id else None
 
-    @strawberry.field
+    @strawberry.field(description="The applicant (personal fields masked by the usual rule).")
     def member(self, info: strawberry.Info) -> MemberRef:
         return member_entity(info, self.member_id)
 
-    @strawberry.field
+    @strawberry.field(description="The union applied to.")
     def union(self, info: strawberry.Info) -> UnionRef:
         return union_entity(info, self.union_id)
 
@@ -251,29 +270,32 @@ class JoinApplication:
                    union_id=row.union_id, escalated_to_id=row.escalated_to_id)
 
 
-@strawberry.type
+@strawberry.type(description="A member's request to move from one grassroots union to "
+                         "another, reviewed by the receiving union's cadres.")
 class Transfer:
-    id: strawberry.ID
-    status: ReviewStatusEnum
+    id: strawberry.ID = strawberry.field(description="The transfer's id.")
+    status: ReviewStatusEnum = strawberry.field(description="Where it stands.")
     reason: str | None = strawberry.field(
         description="The member's own reason for moving, as written.")
     review_reason: str | None = strawberry.field(
         description="The reviewer's reason for a rejection; null unless REJECTED.")
-    created_at: datetime
-    reviewed_at: datetime | None
+    created_at: datetime = strawberry.field(description="When it was asked (UTC instant).")
+    reviewed_at: datetime | None = strawberry.field(
+        description="When it was approved or rejected (UTC instant); null while PENDING.")
     member_id: strawberry.Private[int]
     from_union_id: strawberry.Private[int]
     to_union_id: strawberry.Private[int]
 
-    @strawberry.field
+    @strawberry.field(description="The member moving (personal fields masked by the usual "
+                                  "rule).")
     def member(self, info: strawberry.Info) -> MemberRef:
         return member_entity(info, self.member_id)
 
-    @strawberry.field
+    @strawberry.field(description="The union the member leaves.")
     def from_union(self, info: strawberry.Info) -> UnionRef:
         return union_entity(info, self.from_union_id)
 
-    @strawberry.field
+    @strawberry.field(description="The union the member moves to.")
     def to_union(self, info: strawberry.Info) -> UnionRef:
         return union_entity(info, self.to_union_id)
 
@@ -286,62 +308,80 @@ class Transfer:
                    to_union_id=row.to_union_id)
 
 
-@strawberry.type
+@strawberry.type(description="The result of a sign-in, a registration or a refresh.")
 class AuthPayload:
-    access_token: str | None = None
-    refresh_token: str | None = None
-    member: MemberRef | None = None
-    errors: list[UserError]
+    access_token: str | None = strawberry.field(
+        default=None, description="A JWT for `Authorization: Bearer`, valid 15 minutes "
+                                  "(UNIONHUB_ACCESS_TOKEN_TTL_SECONDS); null on errors.")
+    refresh_token: str | None = strawberry.field(
+        default=None, description="Single use: trade it for new tokens with refreshToken "
+                                  "within 30 days; null on errors.")
+    member: MemberRef | None = strawberry.field(default=None,
+                                                description="The signed-in account.")
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of a mutation on a member.")
 class MemberPayload:
-    member: MemberRef | None = None
-    errors: list[UserError]
+    member: MemberRef | None = strawberry.field(
+        default=None, description="The member as changed; null on errors.")
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of applying to join or of a review.")
 class JoinApplicationPayload:
-    application: JoinApplication | None = None
-    errors: list[UserError]
+    application: JoinApplication | None = strawberry.field(
+        default=None, description="The application as it stands; null on errors.")
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of requesting or reviewing a transfer.")
 class TransferPayload:
-    transfer: Transfer | None = None
-    errors: list[UserError]
+    transfer: Transfer | None = strawberry.field(
+        default=None, description="The transfer as it stands; null on errors.")
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of a mutation on the member's card.")
 class MemberCardPayload:
-    card: MemberCard | None = None
-    errors: list[UserError]
+    card: MemberCard | None = strawberry.field(
+        default=None, description="The card as it stands (the new one when reissued); null "
+                                  "on errors.")
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of creating or changing a union.")
 class UnionPayload:
-    union: UnionRef | None = None
-    warnings: list[str] = strawberry.field(default_factory=list)
-    errors: list[UserError]
+    union: UnionRef | None = strawberry.field(
+        default=None, description="The union as it stands; null on errors.")
+    warnings: list[str] = strawberry.field(
+        default_factory=list, description="Things done anyway that a person should check, "
+                                          "in the request's language.")
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="One of the slowest child spans of a slow operation.")
 class SlowSpan:
-    name: str
-    duration_ms: float
+    name: str = strawberry.field(description="The span's name.")
+    duration_ms: float = strawberry.field(description="Its duration in milliseconds.")
     # A database span's safe attributes (never the statement or a value); null otherwise.
-    operation: str | None = None
-    table: str | None = None
-    row_count: int | None = None
+    operation: str | None = strawberry.field(
+        default=None, description="A database span's operation (SELECT, ...); null otherwise.")
+    table: str | None = strawberry.field(default=None,
+                                         description="A database span's table; null otherwise.")
+    row_count: int | None = strawberry.field(
+        default=None, description="Rows a database span returned or changed; null otherwise.")
 
 
-@strawberry.type
+@strawberry.type(description="A GraphQL operation that ran over the slow threshold, kept "
+                         "among the slowest (names and durations only, never values).")
 class SlowOperation:
-    trace_id: str
-    operation_name: str
-    duration_ms: float
-    at: datetime
-    slowest_spans: list[SlowSpan]
+    trace_id: str = strawberry.field(description="Its trace id, to find it in the tracing UI.")
+    operation_name: str = strawberry.field(description="The operation's name as sent.")
+    duration_ms: float = strawberry.field(description="Its duration in milliseconds.")
+    at: datetime = strawberry.field(description="When it ended (UTC instant).")
+    slowest_spans: list[SlowSpan] = strawberry.field(
+        description="Its slowest child spans, slowest first.")
 
     @classmethod
     def of(cls, r: SlowOperationRecord) -> SlowOperation:
@@ -355,15 +395,18 @@ class SlowOperation:
                                   for s in r.slowest_spans])
 
 
-@strawberry.type
+@strawberry.type(description="One row of the append-only, hash-chained audit log.")
 class AuditEntry:
-    id: strawberry.ID
-    at: datetime
-    actor_id: strawberry.ID | None
-    action: str
-    subject_type: str
-    subject_id: str
-    trace_id: str | None
+    id: strawberry.ID = strawberry.field(description="The row's id.")
+    at: datetime = strawberry.field(description="When it happened (UTC instant).")
+    actor_id: strawberry.ID | None = strawberry.field(
+        description="The member who acted; null for the system (jobs).")
+    action: str = strawberry.field(description="What was done, a stable dotted name "
+                                               "(member.name.read, role.assign, ...).")
+    subject_type: str = strawberry.field(description="The kind of record acted on.")
+    subject_id: str = strawberry.field(description="The id of the record acted on.")
+    trace_id: str | None = strawberry.field(
+        description="The trace of the request that did it; null outside a request.")
     union_id: strawberry.ID | None = strawberry.field(
         default=None, description="The union the event concerns (the subject's, at the time).")
     detail: str = strawberry.field(

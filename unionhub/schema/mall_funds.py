@@ -8,36 +8,43 @@ import strawberry
 
 from unionhub.mall import models as m
 from unionhub.mall.union_funds import Ledger
+from unionhub.schema.docs import PAYLOAD_ERRORS
 from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
 from unionhub.schema.errors import UserError
 from unionhub.schema.mall_types import Order, Payment
 from unionhub.schema.relay import Connection
 
-FundsEntryKindEnum = strawberry.enum(m.FundsEntryKind, name="UnionFundsEntryKind")
+FundsEntryKindEnum = strawberry.enum(m.FundsEntryKind, name="UnionFundsEntryKind",
+                                     description="A movement of union funds.")
 
 
-@strawberry.input
+@strawberry.input(description="An allocation of union funds for a year.")
 class AllocateUnionFundsInput:
-    union_id: strawberry.ID
-    year: int
+    union_id: strawberry.ID = strawberry.field(description="A union in the cadre's scope.")
+    year: int = strawberry.field(description="The budget year (YEAR_OUT_OF_RANGE if "
+                                             "implausible).")
     amount_fen: int = strawberry.field(description="Added to the year's allocation; positive.")
 
 
-@strawberry.input
+@strawberry.input(description="The bulk order to approve.")
 class ApproveUnionFundsPaymentInput:
-    order_id: strawberry.ID
+    order_id: strawberry.ID = strawberry.field(description="A PENDING_PAYMENT UNION_BULK "
+                                                           "order placed by another cadre.")
 
 
 @strawberry.type(description="One movement of a union's funds: an allocation from the parent "
                              "union, a spend (an approved bulk order) or a return (one "
                              "cancelled or refunded).")
 class UnionFundsEntry:
-    id: strawberry.ID
-    kind: FundsEntryKindEnum
-    amount_fen: int
-    order_id: strawberry.ID | None
-    at: datetime
-    trace_id: str | None
+    id: strawberry.ID = strawberry.field(description="The entry's id.")
+    kind: FundsEntryKindEnum = strawberry.field(description="Allocation, spend or return.")
+    amount_fen: int = strawberry.field(description="The amount in fen (分, 1/100 yuan), positive.")
+    order_id: strawberry.ID | None = strawberry.field(description="The bulk order spent on or "
+                                                                  "returned; null for an "
+                                                                  "allocation.")
+    at: datetime = strawberry.field(description="When (UTC instant).")
+    trace_id: str | None = strawberry.field(description="The trace of the request that made "
+                                                        "it.")
     actor_id: strawberry.Private[int | None]
 
     @classmethod
@@ -51,16 +58,17 @@ class UnionFundsEntry:
         return member_entity(info, self.actor_id) if self.actor_id else None
 
 
-@strawberry.type
+@strawberry.type(description="A union's funds for a budget year, with its ledger.")
 class UnionFundsLedger:
-    year: int
-    allocated_fen: int
+    year: int = strawberry.field(description="The budget year.")
+    allocated_fen: int = strawberry.field(description=(
+        "Allocated for the year, in fen (分, 1/100 yuan)."))
     spent_fen: int = strawberry.field(description="Approved bulk orders less returns.")
-    available_fen: int
+    available_fen: int = strawberry.field(description="allocatedFen − spentFen.")
     entries: Connection[UnionFundsEntry] = strawberry.field(description="Newest first.")
     union_id: strawberry.Private[int]
 
-    @strawberry.field
+    @strawberry.field(description="The union.")
     def union(self, info: strawberry.Info) -> UnionRef:
         return union_entity(info, self.union_id)
 
@@ -71,14 +79,16 @@ class UnionFundsLedger:
                    entries=entries, union_id=ledger.union_id)
 
 
-@strawberry.type
+@strawberry.type(description="A union's funds for a budget year.")
 class UnionFundsBudget:
-    year: int
-    allocated_fen: int
-    spent_fen: int
+    year: int = strawberry.field(description="The budget year.")
+    allocated_fen: int = strawberry.field(description=(
+        "Allocated for the year, in fen (分, 1/100 yuan)."))
+    spent_fen: int = strawberry.field(description="Spent on approved bulk orders less "
+                                                  "returns, in fen (分, 1/100 yuan).")
     union_id: strawberry.Private[int]
 
-    @strawberry.field
+    @strawberry.field(description="The union.")
     def union(self, info: strawberry.Info) -> UnionRef:
         return union_entity(info, self.union_id)
 
@@ -88,14 +98,17 @@ class UnionFundsBudget:
                    union_id=row.union_id)
 
 
-@strawberry.type
+@strawberry.type(description="The result of allocateUnionFunds.")
 class AllocateUnionFundsPayload:
-    budget: UnionFundsBudget | None = None
-    errors: list[UserError]
+    budget: UnionFundsBudget | None = strawberry.field(
+        default=None, description="The year's budget after the allocation; null on errors.")
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of approveUnionFundsPayment.")
 class ApproveUnionFundsPaymentPayload:
-    order: Order | None = None
-    payment: Payment | None = None
-    errors: list[UserError]
+    order: Order | None = strawberry.field(default=None,
+                                           description="The order, now PAID; null on errors.")
+    payment: Payment | None = strawberry.field(
+        default=None, description="The UNION_FUNDS payment; null on errors.")
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)

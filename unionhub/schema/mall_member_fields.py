@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -37,7 +37,9 @@ class MallMemberFields:
                                              "holds the member.",
                deprecation_reason=replaced_by("vouchersConnection"))
     async def vouchers(self, info: strawberry.Info,
-                       status: VoucherStatusEnum | None = None) -> list[Voucher] | None:
+                       status: Annotated[VoucherStatusEnum | None, strawberry.argument(description=(
+                           "Only this status (as shown now); null for all."))] = None,
+                       ) -> list[Voucher] | None:
         if not await _visible(self, info):
             return None
         rec = self.rec or await info.context.members.load(int(self.id))
@@ -58,7 +60,10 @@ class MallMemberFields:
                                              "unless self or a cadre whose scope holds the "
                                              "member.")
     async def vouchers_connection(self, info: strawberry.Info,
-                                  status: VoucherStatusEnum | None = None, first: First = None,
+                                  status: Annotated[VoucherStatusEnum | None, strawberry.argument(
+                                      description="Only this status (as shown now); null for "
+                                                  "all.")] = None,
+                                  first: First = None,
                                   after: After = None) -> Connection[Voucher] | None:
         if not await _visible(self, info):
             return None

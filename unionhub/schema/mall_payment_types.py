@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from unionhub.mall import models as m
+from unionhub.schema.docs import PAYLOAD_ERRORS
 from unionhub.schema.errors import UserError
 
 PaymentExceptionKindEnum = strawberry.enum(
@@ -15,7 +16,8 @@ PaymentExceptionKindEnum = strawberry.enum(
                 "amount than asked (being refunded). UNKNOWN_ORDER: money for an order we do "
                 "not have. OPEN_TOO_LONG: a payment or refund without a final answer for days.")
 PaymentExceptionStatusEnum = strawberry.enum(m.PaymentExceptionStatus,
-                                             name="PaymentExceptionStatus")
+                                             name="PaymentExceptionStatus",
+                                             description="Whether a person has dealt with it.")
 PaymentExceptionActionEnum = strawberry.enum(
     m.PaymentExceptionAction, name="PaymentExceptionAction",
     description="RETRY: ask the rail again (a new refund for REFUND_FAILED, a status query "
@@ -29,20 +31,25 @@ def _sid(value: int | None) -> strawberry.ID | None:
 
 @strawberry.type(description="Money that needs a person (deploy/OPERATORS.md).")
 class PaymentException:
-    id: strawberry.ID
-    kind: PaymentExceptionKindEnum
-    status: PaymentExceptionStatusEnum
-    order_id: strawberry.ID | None
-    payment_id: strawberry.ID | None
+    id: strawberry.ID = strawberry.field(description="The exception's id.")
+    kind: PaymentExceptionKindEnum = strawberry.field(description="What went wrong.")
+    status: PaymentExceptionStatusEnum = strawberry.field(description="OPEN or RESOLVED.")
+    order_id: strawberry.ID | None = strawberry.field(description="The order; null for "
+                                                                  "UNKNOWN_ORDER.")
+    payment_id: strawberry.ID | None = strawberry.field(description="Our payment, if any.")
     provider: str = strawberry.field(description="The rail: stripe, wechatpay, alipay, sandbox.")
     provider_ref: str | None = strawberry.field(description="The trade at the rail.")
-    amount_fen: int | None
+    amount_fen: int | None = strawberry.field(
+        description="The amount at stake in fen (分, 1/100 yuan); null when unknown.")
     reason: str = strawberry.field(description="What happened, in the rail's codes.")
-    opened_at: datetime
-    resolved_at: datetime | None
-    resolved_by_id: strawberry.ID | None
-    resolution: PaymentExceptionActionEnum | None
-    note: str | None
+    opened_at: datetime = strawberry.field(description="When it was opened (UTC instant).")
+    resolved_at: datetime | None = strawberry.field(description="When it was resolved (UTC "
+                                                                "instant).")
+    resolved_by_id: strawberry.ID | None = strawberry.field(description="The staff member who "
+                                                                        "resolved it.")
+    resolution: PaymentExceptionActionEnum | None = strawberry.field(
+        description="How it was resolved; null while OPEN.")
+    note: str | None = strawberry.field(description="The resolver's note.")
 
     @classmethod
     def of(cls, row: m.PaymentException) -> PaymentException:
@@ -54,16 +61,17 @@ class PaymentException:
                    resolution=row.resolution, note=row.note)
 
 
-@strawberry.input
+@strawberry.input(description="A person's resolution of a payment exception.")
 class ResolvePaymentExceptionInput:
-    id: strawberry.ID
-    action: PaymentExceptionActionEnum
+    id: strawberry.ID = strawberry.field(description="An OPEN exception.")
+    action: PaymentExceptionActionEnum = strawberry.field(description="What was done.")
     note: str | None = strawberry.field(
         default=None, description="At most 500 characters; required for HANDLED_OFFLINE. "
                                   "Never personal data: the order id says whose it was.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of resolvePaymentException.")
 class PaymentExceptionPayload:
-    exception: PaymentException | None = None
-    errors: list[UserError]
+    exception: PaymentException | None = strawberry.field(
+        default=None, description="The exception as it stands; null on errors.")
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)

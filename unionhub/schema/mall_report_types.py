@@ -11,47 +11,59 @@ from unionhub.mall.report import MallReport as ReportData
 from unionhub.schema.entities import UnionRef, union_entity
 
 
-@strawberry.type
+@strawberry.type(description="Sales in one region (of the orders' delivery addresses).")
 class RegionSales:
-    region_code: str
-    region_name: str
-    sales_fen: int
-    order_count: int
+    region_code: str = strawberry.field(description="6-digit GB/T 2260 region code.")
+    region_name: str = strawberry.field(description="The region's name.")
+    sales_fen: int = strawberry.field(description="Sales in fen (分, 1/100 yuan).")
+    order_count: int = strawberry.field(description="Orders sold.")
 
 
-@strawberry.type
+@strawberry.type(description="Sales of one union's members (by the union at order time).")
 class UnionSales:
-    sales_fen: int
-    order_count: int
-    certified_sales_fen: int
+    sales_fen: int = strawberry.field(description="Sales in fen (分, 1/100 yuan).")
+    order_count: int = strawberry.field(description="Orders sold.")
+    certified_sales_fen: int = strawberry.field(
+        description=(
+            "Of which on certified poverty-alleviation (扶贫) goods, in fen (分, 1/100 yuan)."))
     poverty_share: float | None = strawberry.field(
         description="Share of sales on certified poverty-alleviation goods.")
-    meets_poverty_line: bool
+    meets_poverty_line: bool = strawberry.field(description="povertyShare is at least the "
+                                                            "report's povertyShareLine.")
     union_id: strawberry.Private[int]
 
-    @strawberry.field
+    @strawberry.field(description="The union.")
     def union(self, info: strawberry.Info) -> UnionRef:
         return union_entity(info, self.union_id)
 
 
-@strawberry.type
+@strawberry.type(description=(
+    "Mall sales and voucher figures of a union's subtree over a period of Asia/Shanghai calendar "
+    "days. Sold: PAID, SHIPPED or COMPLETED orders."))
 class MallReport:
-    from_: date = strawberry.field(name="from")
-    to: date
-    sales_fen: int
-    order_count: int
-    sales_by_region: list[RegionSales]
-    sales_by_union: list[UnionSales]
-    voucher_budget_fen: int
-    voucher_issued_fen: int
-    voucher_used_fen: int
-    voucher_order_sales_fen: int
+    from_: date = strawberry.field(name="from", description="First day (Asia/Shanghai).")
+    to: date = strawberry.field(description="Last day, inclusive (Asia/Shanghai).")
+    sales_fen: int = strawberry.field(description="Sales in fen (分, 1/100 yuan).")
+    order_count: int = strawberry.field(description="Orders sold.")
+    sales_by_region: list[RegionSales] = strawberry.field(description="Sales per delivery "
+                                                                      "region.")
+    sales_by_union: list[UnionSales] = strawberry.field(description="Sales per union.")
+    voucher_budget_fen: int = strawberry.field(
+        description="Budgets of the subtree's campaigns whose claim window meets the period, "
+                    "in fen (分, 1/100 yuan).")
+    voucher_issued_fen: int = strawberry.field(description="Face value of vouchers issued, "
+                                                           "in fen (分, 1/100 yuan).")
+    voucher_used_fen: int = strawberry.field(description="Discount given by vouchers used, "
+                                                         "in fen (分, 1/100 yuan).")
+    voucher_order_sales_fen: int = strawberry.field(description="Sales of orders that used a "
+                                                                "voucher, in fen (分, 1/100 yuan).")
     leverage: float | None = strawberry.field(
         description="Sales of orders that used a voucher per yuan of voucher discount.")
-    poverty_share_line: float
+    poverty_share_line: float = strawberry.field(
+        description="The share of certified goods a union should reach (0.30).")
     union_id: strawberry.Private[int]
 
-    @strawberry.field
+    @strawberry.field(description="The union reported on.")
     def union(self, info: strawberry.Info) -> UnionRef:
         return union_entity(info, self.union_id)
 

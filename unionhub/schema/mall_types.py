@@ -15,18 +15,24 @@ from unionhub.mall import models as m
 from unionhub.mall.orders import address_of
 from unionhub.mall.providers.base import Checkout, PayChannel
 from unionhub.mall.vouchers import shown_status
+from unionhub.schema.docs import PAYLOAD_ERRORS
 from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
 from unionhub.schema.errors import UserError
 
-CampaignKindEnum = strawberry.enum(m.CampaignKind, name="CampaignKind")
-VoucherStatusEnum = strawberry.enum(m.VoucherStatus, name="VoucherStatus")
-OrderStatusEnum = strawberry.enum(m.OrderStatus, name="OrderStatus")
+CampaignKindEnum = strawberry.enum(m.CampaignKind, name="CampaignKind",
+                                   description="How a campaign's vouchers reach members.")
+VoucherStatusEnum = strawberry.enum(m.VoucherStatus, name="VoucherStatus",
+                                    description="A voucher's state as shown now.")
+OrderStatusEnum = strawberry.enum(m.OrderStatus, name="OrderStatus",
+                                  description="An order's state.")
 OrderKindEnum = strawberry.enum(
     m.OrderKind, name="OrderKind",
     description="PERSONAL: a member's own order. UNION_BULK: 工会经费集采, placed by a cadre for "
                 "a union (forUnionId) and paid from its union funds on a second cadre's approval.")
-PaymentMethodEnum = strawberry.enum(m.PaymentMethod, name="PaymentMethod")
-PaymentStatusEnum = strawberry.enum(m.PaymentStatus, name="PaymentStatus")
+PaymentMethodEnum = strawberry.enum(m.PaymentMethod, name="PaymentMethod",
+                                    description="The payment rail.")
+PaymentStatusEnum = strawberry.enum(m.PaymentStatus, name="PaymentStatus",
+                                    description="A payment's state at the rail.")
 PaymentChannelEnum = strawberry.enum(
     PayChannel, name="PaymentChannel",
     description="How the member pays: NATIVE (QR), JSAPI and MINI_PROGRAM are WeChat Pay's; "
@@ -41,23 +47,24 @@ def load_related(info: strawberry.Info, name: str, key: int) -> Any:
     return info.context.loader(f"mall.{name}", getattr(loaders, name)).load(key)
 
 
-@strawberry.type
+@strawberry.type(description="A product category (a small list by nature: not paged).")
 class Category:
-    id: strawberry.ID
-    name: str
+    id: strawberry.ID = strawberry.field(description="The category's id.")
+    name: str = strawberry.field(description="Its name.")
 
     @classmethod
     def of(cls, row: m.Category) -> Category:
         return cls(id=_sid(row.id), name=row.name)
 
 
-@strawberry.type
+@strawberry.type(description="A supplier of products (扶贫 suppliers are certified).")
 class Supplier:
-    id: strawberry.ID
-    name: str
-    region_code: str
-    region_name: str
-    certified: bool = strawberry.field(description="扶贫产品认定: a certified poverty-alleviation supplier.")
+    id: strawberry.ID = strawberry.field(description="The supplier's id.")
+    name: str = strawberry.field(description="Its name.")
+    region_code: str = strawberry.field(description="Its 6-digit GB/T 2260 region code.")
+    region_name: str = strawberry.field(description="Its region's name, as entered.")
+    certified: bool = strawberry.field(description=(
+        "扶贫产品认定: a certified poverty-alleviation supplier."))
 
     @classmethod
     def of(cls, row: m.Supplier) -> Supplier:
@@ -65,23 +72,25 @@ class Supplier:
                    region_name=row.region_name, certified=row.certified)
 
 
-@strawberry.type
+@strawberry.type(description="A stock-keeping unit: one buyable variant of a product.")
 class Sku:
-    id: strawberry.ID
-    name: str
-    price_fen: int
-    stock: int
+    id: strawberry.ID = strawberry.field(description="The SKU's id (OrderItemInput.skuId).")
+    name: str = strawberry.field(description="The variant's name.")
+    price_fen: int = strawberry.field(description="Unit price in fen (分, 1/100 yuan).")
+    stock: int = strawberry.field(description="Units in stock now (held by unpaid orders "
+                                              "excluded).")
 
     @classmethod
     def of(cls, row: m.Sku) -> Sku:
         return cls(id=_sid(row.id), name=row.name, price_fen=row.price_fen, stock=row.stock)
 
 
-@strawberry.type
+@strawberry.type(description="A product in the mall's catalogue. Public.")
 class Product:
-    id: strawberry.ID
-    name: str
-    description: str
+    id: strawberry.ID = strawberry.field(description="The product's id.")
+    name: str = strawberry.field(description="Its name.")
+    description: str = strawberry.field(description="Its description (plain text; may be "
+                                                    "empty).")
     supplier_id: strawberry.Private[int]
     category_id: strawberry.Private[int]
 
@@ -90,11 +99,11 @@ class Product:
         return cls(id=_sid(row.id), name=row.name, description=row.description,
                    supplier_id=row.supplier_id, category_id=row.category_id)
 
-    @strawberry.field
+    @strawberry.field(description="Who supplies it.")
     async def supplier(self, info: strawberry.Info) -> Supplier:
         return Supplier.of(await load_related(info, "suppliers", self.supplier_id))
 
-    @strawberry.field
+    @strawberry.field(description="Its category.")
     async def category(self, info: strawberry.Info) -> Category:
         return Category.of(await load_related(info, "categories", self.category_id))
 
@@ -103,24 +112,38 @@ class Product:
         return [Sku.of(s) for s in await load_related(info, "skus_of_product", int(self.id))]
 
 
-@strawberry.type
+@strawberry.type(description=(
+    "A union's voucher campaign (消费券): vouchers of a face value, within a budget, for members of "
+    "the union's subtree."))
 class VoucherCampaign:
-    id: strawberry.ID
-    name: str
-    kind: CampaignKindEnum
-    face_value_fen: int
-    threshold_fen: int
-    per_member_limit: int
-    budget_fen: int
-    issued_count: int
-    remaining_vouchers: int
-    claim_starts_at: datetime
-    claim_ends_at: datetime
-    valid_until: datetime | None
-    valid_days: int | None
-    certified_only: bool
-    category_id: strawberry.ID | None
-    grant_done: bool
+    id: strawberry.ID = strawberry.field(description="The campaign's id.")
+    name: str = strawberry.field(description="Its name.")
+    kind: CampaignKindEnum = strawberry.field(description="CLAIM or GRANT.")
+    face_value_fen: int = strawberry.field(description=(
+        "Each voucher's value in fen (分, 1/100 yuan)."))
+    threshold_fen: int = strawberry.field(
+        description=(
+            "The least order subtotal a voucher applies to in fen (分, 1/100 yuan); 0: none."))
+    per_member_limit: int = strawberry.field(description="Vouchers one member may hold from "
+                                                         "it (1 for GRANT).")
+    budget_fen: int = strawberry.field(description=(
+        "The total of all its vouchers in fen (分, 1/100 yuan)."))
+    issued_count: int = strawberry.field(description="Vouchers issued so far.")
+    remaining_vouchers: int = strawberry.field(description="Vouchers the budget still covers.")
+    claim_starts_at: datetime = strawberry.field(description="The claim window opens (UTC "
+                                                             "instant).")
+    claim_ends_at: datetime = strawberry.field(description="The claim window closes (UTC "
+                                                           "instant, exclusive).")
+    valid_until: datetime | None = strawberry.field(
+        description="Vouchers expire at this instant; null when validDays is set.")
+    valid_days: int | None = strawberry.field(
+        description="Vouchers expire this many days after issue; null when validUntil is set.")
+    certified_only: bool = strawberry.field(description="Vouchers apply only to certified "
+                                                        "(扶贫) suppliers' products.")
+    category_id: strawberry.ID | None = strawberry.field(
+        description="Vouchers apply only to this category; null: any.")
+    grant_done: bool = strawberry.field(description="GRANT: every member in scope has been "
+                                                    "granted one.")
     org_id: strawberry.Private[int]
 
     @classmethod
@@ -136,17 +159,19 @@ class VoucherCampaign:
             category_id=_sid(row.category_id) if row.category_id else None,
             grant_done=row.grant_done, org_id=row.org_id)
 
-    @strawberry.field
+    @strawberry.field(description="The union that runs it; its subtree's members may hold its "
+                                  "vouchers.")
     def org(self, info: strawberry.Info) -> UnionRef:
         return union_entity(info, self.org_id)
 
 
-@strawberry.type
+@strawberry.type(description="A voucher a member holds. Seen by its holder only.")
 class Voucher:
-    id: strawberry.ID
-    status: VoucherStatusEnum
-    issued_at: datetime
-    valid_until: datetime
+    id: strawberry.ID = strawberry.field(description="The voucher's id (PlaceOrderInput."
+                                                     "voucherId).")
+    status: VoucherStatusEnum = strawberry.field(description="Its state now.")
+    issued_at: datetime = strawberry.field(description="When it was issued (UTC instant).")
+    valid_until: datetime = strawberry.field(description="When it expires (UTC instant).")
     campaign_id: strawberry.Private[int]
 
     @classmethod
@@ -155,7 +180,7 @@ class Voucher:
         return cls(id=_sid(row.id), status=status or shown_status(row), issued_at=row.issued_at,
                    valid_until=row.valid_until, campaign_id=row.campaign_id)
 
-    @strawberry.field
+    @strawberry.field(description="The campaign it came from (its rules apply).")
     async def campaign(self, info: strawberry.Info) -> VoucherCampaign:
         return VoucherCampaign.of(await load_related(info, "campaigns", self.campaign_id))
 
@@ -175,46 +200,57 @@ async def shown_vouchers(info: strawberry.Info, rows: list[m.Voucher],
     return shown
 
 
-@strawberry.type
+@strawberry.type(description="One line of an order, priced when the order was placed.")
 class OrderItem:
-    sku_id: strawberry.ID
-    product_id: strawberry.ID
-    name: str
-    unit_price_fen: int
-    quantity: int
-    line_fen: int
+    sku_id: strawberry.ID = strawberry.field(description="The SKU bought.")
+    product_id: strawberry.ID = strawberry.field(description="Its product.")
+    name: str = strawberry.field(description="The product and SKU name at order time.")
+    unit_price_fen: int = strawberry.field(description=(
+        "Unit price at order time in fen (分, 1/100 yuan)."))
+    quantity: int = strawberry.field(description="Units bought.")
+    line_fen: int = strawberry.field(description="unitPriceFen × quantity in fen (分, 1/100 yuan).")
 
 
-@strawberry.type
+@strawberry.type(description="One change of an order.")
 class OrderEvent:
-    kind: str
-    at: datetime
-    from_status: str | None
-    to_status: str | None
+    kind: str = strawberry.field(description="What happened (placed, paid, shipped, ...).")
+    at: datetime = strawberry.field(description="When (UTC instant).")
+    from_status: str | None = strawberry.field(description="The OrderStatus before; null "
+                                                           "when placed.")
+    to_status: str | None = strawberry.field(description="The OrderStatus after; null when "
+                                                         "the status did not change.")
 
 
-@strawberry.type
+@strawberry.type(description="A delivery address, as given with the order.")
 class Address:
-    recipient: str
-    phone: str
-    region_code: str
-    detail: str
+    recipient: str = strawberry.field(description="The recipient's name.")
+    phone: str = strawberry.field(description="The recipient's phone, unmasked for those who "
+                                              "may see the order (to deliver it).")
+    region_code: str = strawberry.field(description="6-digit GB/T 2260 region code.")
+    detail: str = strawberry.field(description="Street address.")
 
 
-@strawberry.type
+@strawberry.type(description=(
+    "A mall order. Seen by its buyer, and by cadres whose scope holds its union."))
 class Order:
-    id: strawberry.ID
-    status: OrderStatusEnum
-    kind: OrderKindEnum
-    subtotal_fen: int
-    discount_fen: int
-    payable_fen: int
-    created_at: datetime
-    expires_at: datetime
-    paid_at: datetime | None
-    shipped_at: datetime | None
-    payment_method: PaymentMethodEnum | None
-    tracking_no: str | None
+    id: strawberry.ID = strawberry.field(description="The order's id.")
+    status: OrderStatusEnum = strawberry.field(description="Its state.")
+    kind: OrderKindEnum = strawberry.field(description="PERSONAL or UNION_BULK.")
+    subtotal_fen: int = strawberry.field(description="Sum of the lines in fen (分, 1/100 yuan).")
+    discount_fen: int = strawberry.field(description=(
+        "The voucher's discount in fen (分, 1/100 yuan); 0 without."))
+    payable_fen: int = strawberry.field(description=(
+        "subtotalFen − discountFen in fen (分, 1/100 yuan)."))
+    created_at: datetime = strawberry.field(description="When it was placed (UTC instant).")
+    expires_at: datetime = strawberry.field(
+        description="Unpaid by then (30 minutes after placing), it is cancelled (UTC instant).")
+    paid_at: datetime | None = strawberry.field(description="When it was paid (UTC instant).")
+    shipped_at: datetime | None = strawberry.field(description="When it shipped (UTC "
+                                                               "instant).")
+    payment_method: PaymentMethodEnum | None = strawberry.field(
+        description="The rail it was paid with; null before payment.")
+    tracking_no: str | None = strawberry.field(description="The carrier's tracking number "
+                                                           "once shipped.")
     row: strawberry.Private[m.Order]
 
     @classmethod
@@ -226,13 +262,13 @@ class Order:
                    shipped_at=row.shipped_at, payment_method=row.payment_method,
                    tracking_no=row.tracking_no, row=row)
 
-    @strawberry.field
+    @strawberry.field(description="The voucher applied; null without.")
     async def voucher(self, info: strawberry.Info) -> Voucher | None:
         if self.row.voucher_id is None:
             return None
         return Voucher.of(await load_related(info, "vouchers", self.row.voucher_id))
 
-    @strawberry.field
+    @strawberry.field(description="The buyer (personal fields masked by the usual rule).")
     def member(self, info: strawberry.Info) -> MemberRef:
         return member_entity(info, self.row.member_id)
 
@@ -261,13 +297,14 @@ class Order:
                        detail=a.detail)
 
 
-@strawberry.type
+@strawberry.type(description="A payment of an order at a rail.")
 class Payment:
-    id: strawberry.ID
-    method: PaymentMethodEnum
-    status: PaymentStatusEnum
-    amount_fen: int
-    refund_requested_at: datetime | None = None
+    id: strawberry.ID = strawberry.field(description="The payment's id.")
+    method: PaymentMethodEnum = strawberry.field(description="Its rail.")
+    status: PaymentStatusEnum = strawberry.field(description="Its state.")
+    amount_fen: int = strawberry.field(description="The amount in fen (分, 1/100 yuan).")
+    refund_requested_at: datetime | None = strawberry.field(
+        default=None, description="When a refund was asked for (UTC instant).")
 
     @classmethod
     def of(cls, row: m.Payment) -> Payment:
@@ -277,65 +314,73 @@ class Payment:
 
 # --- payloads ------------------------------------------------------------------------------
 
-@strawberry.type
+@strawberry.type(description="The result of createSupplier.")
 class SupplierPayload:
-    supplier: Supplier | None = None
-    errors: list[UserError]
+    supplier: Supplier | None = strawberry.field(default=None, description=(
+        "The new supplier; null on errors."))
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of createCategory.")
 class CategoryPayload:
-    category: Category | None = None
-    errors: list[UserError]
+    category: Category | None = strawberry.field(default=None, description=(
+        "The new category; null on errors."))
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of createProduct.")
 class ProductPayload:
-    product: Product | None = None
-    errors: list[UserError]
+    product: Product | None = strawberry.field(default=None, description=(
+        "The new product; null on errors."))
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of restockSku.")
 class SkuPayload:
-    sku: Sku | None = None
-    errors: list[UserError]
+    sku: Sku | None = strawberry.field(default=None, description=(
+        "The SKU with its new stock; null on errors."))
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of createVoucherCampaign.")
 class VoucherCampaignPayload:
-    campaign: VoucherCampaign | None = None
-    errors: list[UserError]
+    campaign: VoucherCampaign | None = strawberry.field(
+        default=None, description="The new campaign; null on errors.")
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of grantVouchers.")
 class GrantVouchersPayload:
-    campaign: VoucherCampaign | None = None
+    campaign: VoucherCampaign | None = strawberry.field(
+        default=None, description="The campaign after this call; null on errors.")
     granted: int = strawberry.field(default=0, description="Vouchers issued by this call.")
     done: bool = strawberry.field(
         default=False, description="False: the worker goes on from where this call stopped.")
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of claimVoucher.")
 class VoucherPayload:
-    voucher: Voucher | None = None
-    errors: list[UserError]
+    voucher: Voucher | None = strawberry.field(default=None, description=(
+        "The claimed voucher; null on errors."))
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of a mutation on an order.")
 class OrderPayload:
-    order: Order | None = None
-    errors: list[UserError]
+    order: Order | None = strawberry.field(
+        default=None, description="The order as it stands; null on errors.")
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 @strawberry.type(description="wx.requestPayment's parameters, signed by the merchant.")
 class WeChatPayParams:
-    app_id: str
-    time_stamp: str
-    nonce_str: str
-    package: str
-    sign_type: str
-    pay_sign: str
+    app_id: str = strawberry.field(description="appId.")
+    time_stamp: str = strawberry.field(description="timeStamp (Unix seconds, as a string).")
+    nonce_str: str = strawberry.field(description="nonceStr.")
+    package: str = strawberry.field(description="package (prepay_id=…).")
+    sign_type: str = strawberry.field(description="signType (RSA).")
+    pay_sign: str = strawberry.field(description="paySign.")
 
 
 @strawberry.type(description="What the app needs to take the member to the payment rail; "
@@ -364,11 +409,14 @@ class PaymentCheckout:
                    pay_url=checkout.pay_url, order_string=checkout.order_string)
 
 
-@strawberry.type
+@strawberry.type(description="The result of payOrder.")
 class PaymentPayload:
-    payment: Payment | None = None
-    order: Order | None = None
-    checkout: PaymentCheckout | None = None
+    payment: Payment | None = strawberry.field(default=None, description=(
+        "The payment started; null on errors."))
+    order: Order | None = strawberry.field(default=None,
+                                           description="The order paid for; null on errors.")
+    checkout: PaymentCheckout | None = strawberry.field(default=None, description=(
+        "What the app opens to pay; null on errors and for UNION_FUNDS."))
     client_secret: str | None = strawberry.field(
         default=None, description="Stripe's PaymentIntent client secret (also in checkout).")
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)

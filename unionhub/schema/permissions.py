@@ -17,6 +17,7 @@ from strawberry.permission import BasePermission, PermissionExtension
 
 from unionhub.errors import AccessDenied, NotAuthenticated
 from unionhub.identity.access import Tier, holds_role_tier
+from unionhub.schema.docs import with_tier
 
 
 def scope_for(tier: Tier) -> str:
@@ -113,6 +114,8 @@ def gql_field(*, tier: Tier = Tier.GUEST, resolver: Any = None, **kwargs: Any) -
     """A schema field with its tier: enforced here, and printed for the router. Used with
     `resolver=` or as a decorator."""
     extensions = list(kwargs.pop("extensions", []))
+    if "description" in kwargs:  # who may use it, from the tier enforced here
+        kwargs["description"] = with_tier(kwargs["description"], tier)
     federation: dict[str, Any] = {}
     if tier != Tier.GUEST:
         federation["authenticated"] = True

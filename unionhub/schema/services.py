@@ -7,6 +7,7 @@ import strawberry
 from unionhub.identity.access import Tier
 from unionhub.resolvers import services as r
 from unionhub.schema.builder import SchemaPart
+from unionhub.schema.docs import describe_values
 from unionhub.schema.permissions import gql_field
 from unionhub.schema.relay import Connection
 from unionhub.schema.services_types import (
@@ -23,79 +24,85 @@ from unionhub.schema.services_types import (
     ServicesUnionFields,
     TimeLimitUnitEnum,
 )
+from unionhub.services.models import RequestAction, RequestStatus, ServiceCategory
 
 
-@strawberry.input
+@strawberry.input(description="One value of the item's form.")
 class FieldValueInput:
-    name: str
-    value: str
+    name: str = strawberry.field(description="One of the item's requiredFields (UNKNOWN_FIELD).")
+    value: str = strawberry.field(description="Not empty, at most 500 characters.")
 
 
-@strawberry.input
+@strawberry.input(description="A new service request.")
 class SubmitServiceRequestInput:
-    item_id: strawberry.ID
-    details: str
+    item_id: strawberry.ID = strawberry.field(description="An active item available to the "
+                                                          "member's union (ITEM_NOT_AVAILABLE).")
+    details: str = strawberry.field(description="What the member needs: 1–2000 characters.")
     fields: list[FieldValueInput] = strawberry.field(
         default_factory=list, description="Values for the item's requiredFields.")
 
 
-@strawberry.input
+@strawberry.input(description="The request to accept.")
 class AcceptServiceRequestInput:
-    request_id: strawberry.ID
+    request_id: strawberry.ID = strawberry.field(description="A SUBMITTED request in scope.")
 
 
-@strawberry.input
+@strawberry.input(description="The request to start.")
 class StartServiceRequestInput:
-    request_id: strawberry.ID
+    request_id: strawberry.ID = strawberry.field(description="An ACCEPTED request in scope.")
 
 
-@strawberry.input
+@strawberry.input(description="The request to complete.")
 class CompleteServiceRequestInput:
-    request_id: strawberry.ID
-    resolution: str
+    request_id: strawberry.ID = strawberry.field(description="An open request in scope.")
+    resolution: str = strawberry.field(description="What was done: 1–2000 characters.")
 
 
-@strawberry.input
+@strawberry.input(description="The request to reject.")
 class RejectServiceRequestInput:
-    request_id: strawberry.ID
-    reason: str
+    request_id: strawberry.ID = strawberry.field(description="An open request in scope.")
+    reason: str = strawberry.field(description="Why, for the member: 1–2000 characters.")
 
 
-@strawberry.input
+@strawberry.input(description="The requester's rating.")
 class RateServiceRequestInput:
-    request_id: strawberry.ID
-    rating: int
-    comment: str | None = None
+    request_id: strawberry.ID = strawberry.field(description="The caller's COMPLETED or "
+                                                             "REJECTED request.")
+    rating: int = strawberry.field(description="1 to 5 (RATING_RANGE).")
+    comment: str | None = strawberry.field(default=None, description="At most 500 characters.")
 
 
-@strawberry.input
+@strawberry.input(description="A new service item.")
 class CreateServiceItemInput:
-    union_id: strawberry.ID
-    name: str
-    category: ServiceCategoryEnum
-    time_limit: int
-    time_limit_unit: TimeLimitUnitEnum
-    required_fields: list[str] = strawberry.field(default_factory=list)
-    description: str = ""
+    union_id: strawberry.ID = strawberry.field(description="The offering union, in scope.")
+    name: str = strawberry.field(description="2–100 characters.")
+    category: ServiceCategoryEnum = strawberry.field(description="Its category.")
+    time_limit: int = strawberry.field(description="1–480 working hours or 1–60 working days.")
+    time_limit_unit: TimeLimitUnitEnum = strawberry.field(description="The unit of timeLimit.")
+    required_fields: list[str] = strawberry.field(
+        default_factory=list, description="At most 20 distinct camelCase names (up to 40 "
+                                          "characters) a request must fill.")
+    description: str = strawberry.field(default="", description="Plain text.")
 
 
-@strawberry.input
+@strawberry.input(description="Opening hours on some days, Asia/Shanghai time.")
 class OpeningHoursInput:
     days: str = strawberry.field(description="MON-FRI, SAT, ...")
     opens: str = strawberry.field(description="HH:MM, Shanghai time")
-    closes: str
+    closes: str = strawberry.field(description="HH:MM, after opens.")
 
 
-@strawberry.input
+@strawberry.input(description="A new service point.")
 class CreateServicePointInput:
-    union_id: strawberry.ID
-    name: str
-    kind: PointKindEnum
-    latitude: float
-    longitude: float
-    address: str = ""
-    opening_hours: list[OpeningHoursInput] = strawberry.field(default_factory=list)
-    phone: str | None = None
+    union_id: strawberry.ID = strawberry.field(description="The union that runs it, in scope.")
+    name: str = strawberry.field(description="Its name.")
+    kind: PointKindEnum = strawberry.field(description="Its kind.")
+    latitude: float = strawberry.field(description="WGS-84 degrees, within ±85.05112878.")
+    longitude: float = strawberry.field(description="WGS-84 degrees, within ±180.")
+    address: str = strawberry.field(default="", description="Its street address.")
+    opening_hours: list[OpeningHoursInput] = strawberry.field(
+        default_factory=list, description="When it is open (BAD_OPENING_HOURS).")
+    phone: str | None = strawberry.field(default=None, description="Its public phone.")
 
 
 @strawberry.type
@@ -106,7 +113,8 @@ class ServicesQuery:
                     "union, its own items and those of the few orgs above it; a guest without "
                     "unionId gets every active item, the first 200 by id.")
     my_service_requests: Connection[ServiceRequest] = gql_field(
-        tier=Tier.VERIFIED, resolver=r.my_service_requests)
+        tier=Tier.VERIFIED, resolver=r.my_service_requests,
+        description="The caller's requests, newest first.")
     service_requests: Connection[ServiceRequest] = gql_field(
         tier=Tier.CADRE, resolver=r.service_requests,
         description="Requests handled in the union's subtree, newest first.")
@@ -116,7 +124,8 @@ class ServicesQuery:
     nearby_service_points: list[ServicePoint] = gql_field(
         resolver=r.nearby_service_points,
         description="Service points within radiusKm (at most 100), nearest first, at most 50.")
-    union_scorecard: Scorecard = gql_field(tier=Tier.CADRE, resolver=r.union_scorecard)
+    union_scorecard: Scorecard = gql_field(tier=Tier.CADRE, resolver=r.union_scorecard,
+                                           description="A union's scorecard for a month.")
     union_ranking: list[Scorecard] = gql_field(
         tier=Tier.CADRE, resolver=r.union_ranking,
         description="The children of parentId, best on-time rate first.")
@@ -124,13 +133,14 @@ class ServicesQuery:
 
 @strawberry.type
 class ServicesMutation:
-    @gql_field(tier=Tier.VERIFIED)
+    @gql_field(tier=Tier.VERIFIED, description="Submits a request, routed to the item's "
+                                               "union; its deadline follows the time limit.")
     async def submit_service_request(self, info: strawberry.Info,
                                      input: SubmitServiceRequestInput) -> ServiceRequestPayload:
         values = {f.name: f.value for f in input.fields}
         return await r.submit_service_request(info, input.item_id, input.details, values)
 
-    @gql_field(tier=Tier.CADRE)
+    @gql_field(tier=Tier.CADRE, description="SUBMITTED → ACCEPTED.")
     async def accept_service_request(self, info: strawberry.Info,
                                      input: AcceptServiceRequestInput) -> ServiceRequestPayload:
         return await r.accept_service_request(info, input.request_id)
@@ -140,13 +150,13 @@ class ServicesMutation:
                                     input: StartServiceRequestInput) -> ServiceRequestPayload:
         return await r.start_service_request(info, input.request_id)
 
-    @gql_field(tier=Tier.CADRE)
+    @gql_field(tier=Tier.CADRE, description="An open request → COMPLETED, with what was done.")
     async def complete_service_request(self, info: strawberry.Info,
                                        input: CompleteServiceRequestInput,
                                        ) -> ServiceRequestPayload:
         return await r.complete_service_request(info, input.request_id, input.resolution)
 
-    @gql_field(tier=Tier.CADRE)
+    @gql_field(tier=Tier.CADRE, description="An open request → REJECTED, with a reason.")
     async def reject_service_request(self, info: strawberry.Info,
                                      input: RejectServiceRequestInput) -> ServiceRequestPayload:
         return await r.reject_service_request(info, input.request_id, input.reason)
@@ -156,14 +166,14 @@ class ServicesMutation:
                                    input: RateServiceRequestInput) -> ServiceRequestPayload:
         return await r.rate_service_request(info, input.request_id, input.rating, input.comment)
 
-    @gql_field(tier=Tier.CADRE)
+    @gql_field(tier=Tier.CADRE, description="Adds an item a union offers its subtree.")
     async def create_service_item(self, info: strawberry.Info,
                                   input: CreateServiceItemInput) -> ServiceItemPayload:
         return await r.create_service_item(
             info, input.union_id, input.name, input.category, input.time_limit,
             input.time_limit_unit, input.required_fields, input.description)
 
-    @gql_field(tier=Tier.CADRE)
+    @gql_field(tier=Tier.CADRE, description="Adds a service point to the union map.")
     async def create_service_point(self, info: strawberry.Info,
                                    input: CreateServicePointInput) -> ServicePointPayload:
         hours = [{"days": h.days, "opens": h.opens, "closes": h.closes}
@@ -172,6 +182,24 @@ class ServicesMutation:
             info, input.union_id, input.name, input.kind, input.latitude, input.longitude,
             input.address, hours, input.phone)
 
+
+describe_values(ServiceCategory, LEGAL_AID="法律援助: legal aid.", COUNSELLING="心理咨询: "
+                "counselling.", MUTUAL_AID_INSURANCE="互助保障: mutual-aid insurance.",
+                HARDSHIP_ASSISTANCE="困难帮扶: hardship assistance.",
+                SKILLS_TRAINING="技能培训: skills training.", JOB_POSTINGS="就业招聘: jobs.",
+                MODEL_WORKERS="劳模事务: model workers' affairs.",
+                MATCHMAKING="婚恋交友: matchmaking.", EBOOKS="电子书: e-books.")
+describe_values(TimeLimitUnitEnum, WORKING_HOURS="Working hours (8 a working day).",
+                WORKING_DAYS="Working days, Asia/Shanghai calendar (holidays skipped).")
+describe_values(RequestStatus, SUBMITTED="Waiting to be accepted.",
+                ACCEPTED="Accepted; work not started.", IN_PROGRESS="Being worked on.",
+                COMPLETED="Done (final).", REJECTED="Rejected with a reason (final).")
+describe_values(RequestAction, SUBMITTED="Submitted by the member.", ACCEPTED="Accepted.",
+                STARTED="Work started.", COMPLETED="Completed.", REJECTED="Rejected.",
+                RATED="Rated by the member.",
+                ESCALATED="Past its deadline: escalated to the parent union.")
+describe_values(PointKindEnum, SERVICE_CENTER="职工服务中心: a workers' service centre.",
+                WORKERS_HOME="职工之家: a workers' home.", CARE_STATION="爱心驿站: a care station.")
 
 PART = SchemaPart(
     query=ServicesQuery,

@@ -4,6 +4,7 @@ services' fields of the shared Member and Union entities."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -11,6 +12,7 @@ from unionhub import workcalendar
 from unionhub.clock import SHANGHAI
 from unionhub.errors import AccessDenied
 from unionhub.identity.access import Tier, path_in_scope
+from unionhub.schema.docs import PAYLOAD_ERRORS
 from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
 from unionhub.schema.errors import UserError
 from unionhub.schema.permissions import gql_field
@@ -40,11 +42,16 @@ from unionhub.services.models import ServiceRequest as RequestRow
 from unionhub.services.models import ServiceRequestEvent as EventRow
 from unionhub.services.scorecards import Scorecard as ScorecardFigures
 
-ServiceCategoryEnum = strawberry.enum(ServiceCategory, name="ServiceCategory")
-RequestStatusEnum = strawberry.enum(RequestStatus, name="RequestStatus")
-TimeLimitUnitEnum = strawberry.enum(TimeLimitUnit, name="TimeLimitUnit")
-PointKindEnum = strawberry.enum(PointKind, name="ServicePointKind")
-RequestActionEnum = strawberry.enum(RequestAction, name="ServiceRequestAction")
+ServiceCategoryEnum = strawberry.enum(ServiceCategory, name="ServiceCategory",
+                                      description="The kind of help a service item gives.")
+RequestStatusEnum = strawberry.enum(RequestStatus, name="RequestStatus",
+                                    description="Where a service request stands.")
+TimeLimitUnitEnum = strawberry.enum(TimeLimitUnit, name="TimeLimitUnit",
+                                    description="The unit of a service item's time limit.")
+PointKindEnum = strawberry.enum(PointKind, name="ServicePointKind",
+                                description="The kind of a service point.")
+RequestActionEnum = strawberry.enum(RequestAction, name="ServiceRequestAction",
+                                    description="A step in a service request's history.")
 
 MEMBER_REQUESTS_KEPT = 50  # Member.serviceRequests shows the newest ones
 
@@ -88,21 +95,23 @@ async def _load_scorecards(keys: list[tuple[int, str]]) -> list[ScorecardFigures
 
 # --- types ---------------------------------------------------------------------------------
 
-@strawberry.type
+@strawberry.type(description="A service a union offers the members of its subtree. Public.")
 class ServiceItem:
-    id: strawberry.ID
-    name: str
-    category: ServiceCategoryEnum
-    description: str
-    time_limit: int
-    time_limit_unit: TimeLimitUnitEnum
+    id: strawberry.ID = strawberry.field(description="The item's id.")
+    name: str = strawberry.field(description="Its name.")
+    category: ServiceCategoryEnum = strawberry.field(description="Its category.")
+    description: str = strawberry.field(description="What it is (plain text; may be empty).")
+    time_limit: int = strawberry.field(description="How long the handling org has, in "
+                                                   "timeLimitUnit.")
+    time_limit_unit: TimeLimitUnitEnum = strawberry.field(description="Working hours or "
+                                                                      "working days.")
     time_limit_hours: int = strawberry.field(
         description="The time limit in working hours (a working day counts 8).")
     required_fields: list[str] = strawberry.field(
         description="Names of the fields a request for this item must carry.")
     offered_by_id: strawberry.Private[int]
 
-    @strawberry.field
+    @strawberry.field(description="The union that offers and handles it.")
     def offered_by(self, info: strawberry.Info) -> UnionRef:
         return union_entity(info, self.offered_by_id)
 
@@ -115,17 +124,18 @@ class ServiceItem:
                    required_fields=list(row.required_fields), offered_by_id=row.union_id)
 
 
-@strawberry.type
+@strawberry.type(description="One named value of a service request's form.")
 class FieldValue:
-    name: str
-    value: str
+    name: str = strawberry.field(description="The field's name (one of requiredFields).")
+    value: str = strawberry.field(description="Its value as given.")
 
 
-@strawberry.type
+@strawberry.type(description="One step of a service request.")
 class ServiceRequestEvent:
-    action: RequestActionEnum
-    at: datetime
-    note: str | None
+    action: RequestActionEnum = strawberry.field(description="The step.")
+    at: datetime = strawberry.field(description="When (UTC instant).")
+    note: str | None = strawberry.field(description="The resolution, reason or comment given "
+                                                    "with it.")
     actor_id: strawberry.Private[int | None]
 
     @strawberry.field(description="Who took the step; null for the system (escalation).")
@@ -133,38 +143,40 @@ class ServiceRequestEvent:
         return member_entity(info, self.actor_id) if self.actor_id else None
 
 
-@strawberry.type
+@strawberry.type(description="A member's request for a service item. Seen only by the "
+                         "requester and by cadres whose scope holds the handling org.")
 class ServiceRequest:
-    """Seen only by the requester and by cadres whose scope holds the handling org."""
 
     row: strawberry.Private[RequestRow]
 
-    @strawberry.field
+    @strawberry.field(description="The request's id.")
     def id(self) -> strawberry.ID:
         return strawberry.ID(str(self.row.id))
 
-    @strawberry.field
+    @strawberry.field(description="The service item requested.")
     async def item(self, info: strawberry.Info) -> ServiceItem:
         row = await info.context.loader("services.items", _load_items).load(self.row.item_id)
         return ServiceItem.of(row)
 
-    @strawberry.field
+    @strawberry.field(description="Where it stands.")
     def status(self) -> RequestStatusEnum:
         return self.row.status
 
-    @strawberry.field
+    @strawberry.field(description="The member's description, as written.")
     def details(self) -> str:
         return self.row.details
 
-    @strawberry.field
+    @strawberry.field(description="The item's form values, by name.")
     def field_values(self) -> list[FieldValue]:
         return [FieldValue(name=k, value=v) for k, v in sorted(self.row.field_values.items())]
 
-    @strawberry.field
+    @strawberry.field(description="When it was submitted (UTC instant).")
     def submitted_at(self) -> datetime:
         return self.row.submitted_at
 
-    @strawberry.field
+    @strawberry.field(description=(
+        "When it must be completed: the item's time limit in working time on the Asia/Shanghai "
+        "calendar (UTC instant)."))
     def deadline(self) -> datetime:
         return self.row.deadline
 
@@ -177,47 +189,47 @@ class ServiceRequest:
     def overdue(self) -> bool:
         return requests_domain.is_overdue(self.row)
 
-    @strawberry.field
+    @strawberry.field(description="When it was accepted (UTC instant).")
     def accepted_at(self) -> datetime | None:
         return self.row.accepted_at
 
-    @strawberry.field
+    @strawberry.field(description="When work started (UTC instant).")
     def started_at(self) -> datetime | None:
         return self.row.started_at
 
-    @strawberry.field
+    @strawberry.field(description="When it was completed (UTC instant).")
     def completed_at(self) -> datetime | None:
         return self.row.completed_at
 
-    @strawberry.field
+    @strawberry.field(description="When it was rejected (UTC instant).")
     def rejected_at(self) -> datetime | None:
         return self.row.rejected_at
 
-    @strawberry.field
+    @strawberry.field(description="What was done (with COMPLETED).")
     def resolution(self) -> str | None:
         return self.row.resolution
 
-    @strawberry.field
+    @strawberry.field(description="Why it was rejected (with REJECTED).")
     def reject_reason(self) -> str | None:
         return self.row.reject_reason
 
-    @strawberry.field
+    @strawberry.field(description="The requester's rating, 1 to 5; null before.")
     def rating(self) -> int | None:
         return self.row.rating
 
-    @strawberry.field
+    @strawberry.field(description="The requester's comment with the rating.")
     def rating_comment(self) -> str | None:
         return self.row.rating_comment
 
-    @strawberry.field
+    @strawberry.field(description="It went past its deadline open and was escalated.")
     def escalated(self) -> bool:
         return self.row.escalated_at is not None
 
-    @strawberry.field
+    @strawberry.field(description="When it was escalated (UTC instant).")
     def escalated_at(self) -> datetime | None:
         return self.row.escalated_at
 
-    @strawberry.field
+    @strawberry.field(description="The parent union whose cadres it was escalated to.")
     def escalated_to(self, info: strawberry.Info) -> UnionRef | None:
         to = self.row.escalated_to_id
         return union_entity(info, to) if to else None
@@ -226,7 +238,7 @@ class ServiceRequest:
     def handled_by(self, info: strawberry.Info) -> UnionRef:
         return union_entity(info, self.row.handling_union_id)
 
-    @strawberry.field
+    @strawberry.field(description="The requester (personal fields masked by the usual rule).")
     def member(self, info: strawberry.Info) -> MemberRef:
         return member_entity(info, self.row.member_id)
 
@@ -238,27 +250,29 @@ class ServiceRequest:
                 for e in rows]
 
 
-@strawberry.type
+@strawberry.type(description="Opening hours on some days, Asia/Shanghai time.")
 class OpeningHours:
-    days: str
-    opens: str
-    closes: str
+    days: str = strawberry.field(description="A day or range: MON-FRI, SAT, ...")
+    opens: str = strawberry.field(description="HH:MM.")
+    closes: str = strawberry.field(description="HH:MM, after opens.")
 
 
-@strawberry.type
+@strawberry.type(description=(
+    "A place members can go (service centre, workers' home, care station). Public."))
 class ServicePoint:
-    id: strawberry.ID
-    name: str
-    kind: PointKindEnum
-    latitude: float
-    longitude: float
-    address: str
-    phone: str | None
-    opening_hours: list[OpeningHours]
-    distance_km: float | None
+    id: strawberry.ID = strawberry.field(description="The point's id.")
+    name: str = strawberry.field(description="Its name.")
+    kind: PointKindEnum = strawberry.field(description="Its kind.")
+    latitude: float = strawberry.field(description="WGS-84 degrees.")
+    longitude: float = strawberry.field(description="WGS-84 degrees.")
+    address: str = strawberry.field(description="Its street address.")
+    phone: str | None = strawberry.field(description="Its public phone.")
+    opening_hours: list[OpeningHours] = strawberry.field(description="When it is open.")
+    distance_km: float | None = strawberry.field(
+        description="Distance from the searched point in km (4 decimals); null elsewhere.")
     union_id: strawberry.Private[int]
 
-    @strawberry.field
+    @strawberry.field(description="The union that runs it.")
     def union(self, info: strawberry.Info) -> UnionRef:
         return union_entity(info, self.union_id)
 
@@ -272,21 +286,22 @@ class ServicePoint:
                    union_id=row.union_id)
 
 
-@strawberry.type
+@strawberry.type(description="A union subtree's service figures for a month (Asia/Shanghai).")
 class Scorecard:
-    period: str
+    period: str = strawberry.field(description="The month, YYYY-MM.")
     registered_members: int = strawberry.field(
         description="Accounts in the union's subtree registered before the month's end (or now) "
                     "and not closed by then, counted by registration date.")
     verified_members: int = strawberry.field(
         description="Members of the subtree real-name verified before the month's end (or now), "
                     "by verification date, holding an active card (认证会员数).")
-    requests_received: int
-    requests_completed: int
-    completed_on_time: int
+    requests_received: int = strawberry.field(description="Requests submitted in the month.")
+    requests_completed: int = strawberry.field(description="Requests completed in the month.")
+    completed_on_time: int = strawberry.field(description="Of those, by their deadline.")
     on_time_rate: float | None = strawberry.field(
         description="Completed on time ÷ completed; null before anything is completed.")
-    mean_rating: float | None
+    mean_rating: float | None = strawberry.field(description="Mean rating (1–5) of requests "
+                                                             "rated; null without any.")
     articles_published: int = strawberry.field(
         description="Articles the union's subtree published in the month and has not withdrawn "
                     "(发稿量).")
@@ -298,7 +313,7 @@ class Scorecard:
                     "the month (up to now) unanswered, whether answered since or not.")
     union_id: strawberry.Private[int]
 
-    @strawberry.field
+    @strawberry.field(description="The union.")
     def union(self, info: strawberry.Info) -> UnionRef:
         return union_entity(info, self.union_id)
 
@@ -315,22 +330,25 @@ class Scorecard:
                    overdue_applications=c.overdue_applications, union_id=c.union_id)
 
 
-@strawberry.type
+@strawberry.type(description="The result of a mutation on a service request.")
 class ServiceRequestPayload:
-    request: ServiceRequest | None = None
-    errors: list[UserError]
+    request: ServiceRequest | None = strawberry.field(
+        default=None, description="The request as it stands; null on errors.")
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of createServiceItem.")
 class ServiceItemPayload:
-    item: ServiceItem | None = None
-    errors: list[UserError]
+    item: ServiceItem | None = strawberry.field(default=None,
+                                                description="The new item; null on errors.")
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of createServicePoint.")
 class ServicePointPayload:
-    point: ServicePoint | None = None
-    errors: list[UserError]
+    point: ServicePoint | None = strawberry.field(
+        default=None, description="The new point; null on errors.")
+    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
 # --- services' fields of the shared entities -----------------------------------------------
@@ -342,7 +360,9 @@ class ServicesMemberFields:
                            "holds the member's union; null for anyone else.",
                deprecation_reason=replaced_by("serviceRequestsConnection"))
     async def service_requests(self, info: strawberry.Info,
-                               first: int = 20) -> list[ServiceRequest] | None:
+                               first: Annotated[int, strawberry.argument(
+                                   description="How many: at most 50 (the newest).")] = 20,
+                               ) -> list[ServiceRequest] | None:
         principal = info.context.principal
         member_id = int(self.id)
         if principal.member_id != member_id:
@@ -381,7 +401,8 @@ class ServicesUnionFields:
         return [ServiceItem.of(r) for r in rows]
 
     @gql_field(tier=Tier.CADRE, description="For cadres whose scope holds the union.")
-    async def scorecard(self, info: strawberry.Info, period: str) -> Scorecard | None:
+    async def scorecard(self, info: strawberry.Info, period: Annotated[str, strawberry.argument(
+            description="A month, YYYY-MM (BAD_PERIOD).")]) -> Scorecard | None:
         union = self.rec or await info.context.unions.load(int(self.id))
         if union is None or not path_in_scope(info.context.principal, union.path):
             raise AccessDenied("this union is outside your scope")
