@@ -106,6 +106,8 @@ def red(window_seconds: float = 60.0, histogram: HotHistogram = GRAPHQL_OPERATIO
     for (op_type, name), cell in sorted(now.cells.items(), key=lambda kv: kv[0][1]):
         before = base.cells.get((op_type, name), _Cell(0, (0,) * len(cell.buckets)))
         count = cell.count - before.count
+        if count <= 0:
+            continue  # nothing in the window (or a reset): the poll lists what ran
         buckets = [a - b for a, b in zip(cell.buckets, before.buckets, strict=True)]
         codes = {code: total - base.errors.get((op, code), 0)
                  for (op, code), total in now.errors.items() if op == name}

@@ -43,7 +43,8 @@ class OperationMetrics:
                     "since the process started).")
     metrics_enabled: bool = strawberry.field(
         description="False when metrics are off (UNIONHUB_METRICS): nothing is counted.")
-    operations: list[OperationFigures]
+    operations: list[OperationFigures] = strawberry.field(
+        description="The operations that ran in the window, by name.")
 
     @classmethod
     def of(cls, r: RedReport) -> OperationMetrics:
