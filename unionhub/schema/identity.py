@@ -11,6 +11,7 @@ from unionhub.resolvers import identity_pages as rp
 from unionhub.resolvers import sessions as rs
 from unionhub.schema import identity_enum_docs  # noqa: F401  (describes the enums' values)
 from unionhub.schema.builder import SchemaPart
+from unionhub.schema.console_ops import ConsoleOpsQuery
 from unionhub.schema.docs import describe_values
 from unionhub.schema.entities import MemberRef, UnionRef
 from unionhub.schema.identity_accounts import PhoneAccountMutation, PhoneAccountQuery
@@ -148,7 +149,7 @@ class SetUnionAutoApproveInput:
 
 
 @strawberry.type
-class IdentityQuery(PhoneAccountQuery, LifecycleQuery):
+class IdentityQuery(PhoneAccountQuery, LifecycleQuery, ConsoleOpsQuery):
     me: MemberRef | None = gql_field(tier=Tier.MEMBER, resolver=r.me,
                                      description="The signed-in account.")
     member: MemberRef | None = gql_field(

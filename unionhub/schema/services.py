@@ -7,6 +7,7 @@ import strawberry
 from unionhub.identity.access import Tier
 from unionhub.resolvers import services as r
 from unionhub.schema.builder import SchemaPart
+from unionhub.schema.cockpit import CockpitQuery
 from unionhub.schema.docs import describe_values
 from unionhub.schema.permissions import gql_field
 from unionhub.schema.relay import Connection
@@ -106,7 +107,7 @@ class CreateServicePointInput:
 
 
 @strawberry.type
-class ServicesQuery:
+class ServicesQuery(CockpitQuery):
     service_items: list[ServiceItem] = gql_field(
         resolver=r.service_items,
         description="A plain list, small by nature: with unionId (or signed in) the menu of a "
