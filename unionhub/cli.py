@@ -206,14 +206,24 @@ def _add_operations(parser: argparse.ArgumentParser, files: list[str],
                     manifest: str | None) -> None:
     from pathlib import Path
 
-    from unionhub.schema.persisted import add_to_manifest
+    from unionhub.schema.persisted import add_to_manifest, read_persisted_documents
     from unionhub.settings import get_settings
 
     path = manifest or get_settings().persisted_operations_file
     if not path:
         parser.error("give --manifest or set UNIONHUB_PERSISTED_OPERATIONS_FILE")
-    queries = [Path(f).read_text(encoding="utf-8").strip() for f in files]
-    for file, digest in zip(files, add_to_manifest(path, queries), strict=True):
+    # A .json file is a code generator's persisted-documents manifest (many operations).
+    sources: list[tuple[str, str]] = []
+    for f in files:
+        if f.endswith(".json"):
+            try:
+                sources += [(f, q) for q in read_persisted_documents(f)]
+            except ValueError as exc:
+                parser.exit(1, f"unionhub: {exc}\n")
+        else:
+            sources.append((f, Path(f).read_text(encoding="utf-8").strip()))
+    digests = add_to_manifest(path, [q for _, q in sources])
+    for (file, _), digest in zip(sources, digests, strict=True):
         print(f"{digest}  {file}")
 
 
@@ -338,7 +348,8 @@ def _main(argv: list[str] | None = None) -> None:
     sub.add_parser("worker", help="run the periodic jobs on arq (needs REDIS_URL)")
     ops = sub.add_parser("operations", help="register persisted operations (front-end builds)")
     ops.add_argument("action", choices=["add"])
-    ops.add_argument("files", nargs="+", help=".graphql files, one operation each")
+    ops.add_argument("files", nargs="+", help=".graphql files, one operation each, or persisted-documents .json "
+                     "manifests (GraphQL Code Generator's client preset, sha256)")
     ops.add_argument("--manifest", default=None,
                      help="manifest path (default: UNIONHUB_PERSISTED_OPERATIONS_FILE)")
     sdl = sub.add_parser("sdl", help="print the schema (a subgraph's SDL with --subgraph)")
