@@ -21,6 +21,7 @@ from unionhub.graphql_route import INTERNAL_ERROR, GraphQLRoute
 from unionhub.observability.http_span import HttpServerSpan
 from unionhub.observability.metrics_setup import MetricsAccess, metrics_endpoint, setup_metrics
 from unionhub.observability.tracing import setup_tracing
+from unionhub.readiness import readiness_checks
 from unionhub.refusals import send_refusal
 from unionhub.schema.builder import build_schema
 from unionhub.schema.http_view import UnionHubGraphQL
@@ -63,13 +64,7 @@ async def health(_: Request) -> JSONResponse:
 
 
 async def ready(_: Request) -> JSONResponse:
-    checks: dict[str, str] = {}
-    for name, probe in (("database", db.ping), ("redis", cache.ping)):
-        try:
-            await probe()
-            checks[name] = "ok"
-        except Exception as exc:  # readiness reports any failure; it never raises
-            checks[name] = f"unavailable ({type(exc).__name__})"
+    checks = await readiness_checks()
     ok = all(v == "ok" for v in checks.values())
     return JSONResponse({"status": "ok" if ok else "unavailable", **checks},
                         status_code=200 if ok else 503)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from unionhub.db import conn, is_postgres
-from unionhub.identity.models import CardStatus, Member
+from unionhub.identity.models import CardStatus, Member, ReviewStatus
 
 
 def _placeholders(start: int, count: int) -> list[str]:
@@ -90,3 +90,44 @@ async def cadre_ids(org_id: int) -> list[int]:
 
     return list(await Member.filter(cadre_org_id=org_id, role=Role.CADRE)
                 .order_by("id").values_list("id", flat=True))
+
+
+@dataclass(frozen=True, slots=True)
+class QueueCounts:
+    """A subtree's membership figures as they stand now (the cockpit's queue figures)."""
+    active_cards: int = 0
+    applications_pending: int = 0
+    applications_overdue: int = 0  # pending and escalated past due, as joinApplications(overdue)
+    transfers_pending: int = 0  # incoming, as transfers(direction: IN)
+
+
+async def queue_counts(paths: list[str]) -> dict[str, QueueCounts]:
+    """For each union path, its subtree's active cards, pending and overdue join applications
+    and pending incoming transfers, now. One query: a prefix scan of `unions.path` per path,
+    each count a correlated aggregate over that subtree's unions."""
+    if not paths:
+        return {}
+    marks = _placeholders(1, len(paths) + 2)
+    cast = "::varchar" if is_postgres() else ""
+    values = ", ".join(f"({m}{cast})" for m in marks[:-2])
+    active, pending = marks[-2], marks[-1]
+    # Only placeholders are interpolated; every value is bound.
+    sql = (
+        f"WITH p(path) AS (VALUES {values}) "  # noqa: S608
+        "SELECT p.path AS path, "
+        "(SELECT COUNT(*) FROM unions u JOIN members m ON m.union_id = u.id "
+        f"JOIN member_cards c ON c.member_id = m.id WHERE u.path LIKE p.path || '%' "
+        f"AND c.status = {active}) AS cards, "
+        "(SELECT COUNT(*) FROM unions u JOIN join_applications a ON a.union_id = u.id "
+        f"WHERE u.path LIKE p.path || '%' AND a.status = {pending}) AS apps, "
+        "(SELECT COUNT(*) FROM unions u JOIN join_applications a ON a.union_id = u.id "
+        f"WHERE u.path LIKE p.path || '%' AND a.status = {pending} "
+        "AND a.escalated_at IS NOT NULL) AS overdue, "
+        "(SELECT COUNT(*) FROM unions u JOIN transfer_requests t ON t.to_union_id = u.id "
+        f"WHERE u.path LIKE p.path || '%' AND t.status = {pending}) AS transfers FROM p"
+    )
+    rows = await conn().execute_query_dict(
+        sql, [*paths, CardStatus.ACTIVE.value, ReviewStatus.PENDING.value])
+    return {row["path"]: QueueCounts(int(row["cards"]), int(row["apps"]),
+                                     int(row["overdue"]), int(row["transfers"]))
+            for row in rows}

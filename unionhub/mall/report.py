@@ -106,7 +106,8 @@ async def mall_report(principal: Principal, union_id: int, start: date, end: dat
 
     by_union = await rows(
         "SELECT o.union_id AS union_id, SUM(i.line_fen) AS sales, COUNT(DISTINCT o.id) AS n, "  # noqa: S608
-        "SUM(CASE WHEN i.certified THEN i.line_fen ELSE 0 END) AS certified "
+        "SUM(CASE WHEN i.certified THEN i.line_fen ELSE 0 END) AS certified, "
+        "SUM(i.line_fen) AS line_sales "
         "FROM mall_order_items i JOIN mall_orders o ON o.id = i.order_id "
         f"WHERE {where} GROUP BY o.union_id ORDER BY sales DESC", params)
     report.by_union = [UnionSales(int(r["union_id"]), int(r["sales"]), int(r["n"]),
@@ -119,3 +120,58 @@ async def mall_report(principal: Principal, union_id: int, start: date, end: dat
     report.voucher_budget_fen = sum(c["budget_fen"] for c in campaigns)
     report.voucher_issued_fen = sum(c["issued_count"] * c["face_value_fen"] for c in campaigns)
     return report
+
+
+@dataclass(frozen=True, slots=True)
+class SubtreeSales:
+    """The totals of a subtree's mall report (the cockpit's drill-down and months)."""
+    sales_fen: int = 0
+    order_count: int = 0
+    certified_sales_fen: int = 0
+    line_sales_fen: int = 0  # the lines' sum: the poverty share's base, as in salesByUnion
+    voucher_used_fen: int = 0
+    voucher_order_sales_fen: int = 0
+
+    @property
+    def poverty_share(self) -> float | None:
+        return self.certified_sales_fen / self.line_sales_fen if self.line_sales_fen else None
+
+    @property
+    def meets_poverty_line(self) -> bool:
+        return (self.poverty_share or 0) >= POVERTY_SHARE_LINE
+
+    @property
+    def leverage(self) -> float | None:
+        if not self.voucher_used_fen:
+            return None
+        return self.voucher_order_sales_fen / self.voucher_used_fen
+
+
+async def subtree_sales(paths: list[str], start: date, end: date) -> dict[str, SubtreeSales]:
+    """For each union path, what `mall_report` totals for that subtree and the same days
+    (sales, orders, voucher discount and the sales of orders that used one), plus the certified
+    goods' share of sales. Two queries for every path together (orders, then their lines), each
+    path a prefix range of the indexed `mall_orders.union_path`; the caller checks scope."""
+    if not paths:
+        return {}
+    since, until = _period(start, end)
+    sold = ", ".join("?" for _ in SOLD)
+    values = ", ".join("(CAST(? AS VARCHAR(255)))" for _ in paths)
+    head = f"WITH p(path) AS (VALUES {values}) "
+    where = (f"o.status IN ({sold}) AND o.paid_at >= ? AND o.paid_at < ? "
+             "AND o.union_path LIKE p.path || '%'")
+    params = [*paths, *SOLD, since, until]
+    totals = await rows(
+        head + "SELECT p.path AS path, COUNT(o.id) AS n, "  # noqa: S608
+        "COALESCE(SUM(o.subtotal_fen), 0) AS sales, COALESCE(SUM(o.discount_fen), 0) AS used, "
+        "COALESCE(SUM(CASE WHEN o.voucher_id IS NOT NULL THEN o.subtotal_fen ELSE 0 END), 0) "
+        f"AS voucher_sales FROM p JOIN mall_orders o ON {where} GROUP BY p.path", params)
+    certified = await rows(
+        head + "SELECT p.path AS path, "  # noqa: S608
+        "SUM(CASE WHEN i.certified THEN i.line_fen ELSE 0 END) AS certified, "
+        "SUM(i.line_fen) AS line_sales "
+        f"FROM p JOIN mall_orders o ON {where} JOIN mall_order_items i ON i.order_id = o.id "
+        "GROUP BY p.path", params)
+    lines = {r["path"]: (int(r["certified"] or 0), int(r["line_sales"] or 0)) for r in certified}
+    return {r["path"]: SubtreeSales(int(r["sales"]), int(r["n"]), *lines.get(r["path"], (0, 0)),
+                                    int(r["used"]), int(r["voucher_sales"])) for r in totals}

@@ -264,3 +264,15 @@ async def ledger(principal: Principal, union_id: int, year: int) -> Ledger:
                   allocated_fen=budget.allocated_fen if budget else 0,
                   spent_fen=budget.spent_fen if budget else 0,
                   entries=UnionFundsEntry.filter(union_id=union.id, year=year))
+
+
+async def ledgers(union_ids: list[int], year: int) -> dict[int, Ledger]:
+    """The totals `ledger` answers for many unions at once (the cockpit's drill-down): one
+    query; the caller checks scope. A union without a budget has zeros."""
+    found = {b.union_id: b for b in await UnionFundsBudget.filter(
+        union_id__in=union_ids, year=year)}
+    return {uid: Ledger(union_id=uid, year=year,
+                        allocated_fen=found[uid].allocated_fen if uid in found else 0,
+                        spent_fen=found[uid].spent_fen if uid in found else 0,
+                        entries=UnionFundsEntry.filter(union_id=uid, year=year))
+            for uid in union_ids}

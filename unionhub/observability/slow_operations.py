@@ -20,6 +20,7 @@ from typing import Any
 
 from opentelemetry.context import Context
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
+from opentelemetry.trace import StatusCode
 
 from unionhub.cache import get_redis, safe
 from unionhub.observability.lean_span import (
@@ -66,6 +67,8 @@ class SlowOperationRecord:
     duration_ms: float
     at: float  # unix seconds
     slowest_spans: list[SlowSpan] = field(default_factory=list)
+    span_id: str | None = None  # the operation span's (records kept before it have none)
+    failed: bool = False  # the operation span's status is ERROR
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
@@ -75,6 +78,11 @@ class SlowOperationRecord:
         data = json.loads(raw)
         data["slowest_spans"] = [SlowSpan(**s) for s in data["slowest_spans"]]
         return cls(**data)
+
+
+def _failed(span: ReadableSpan) -> bool:
+    status = getattr(span, "status", None)
+    return status is not None and status.status_code == StatusCode.ERROR
 
 
 class SlowOperationRecorder(SpanProcessor):
@@ -131,6 +139,7 @@ class SlowOperationRecorder(SpanProcessor):
                 trace_id=format(context.trace_id, "032x"), operation_name=span.name,
                 duration_ms=round(duration_ns / 1e6, 3), at=time.time(),
                 slowest_spans=[SlowSpan.of(child) for child in slowest],
+                span_id=format(context.span_id, "016x"), failed=_failed(span),
             ))
 
     async def flush(self) -> None:
@@ -151,6 +160,19 @@ class SlowOperationRecorder(SpanProcessor):
         if since is not None:
             records = [r for r in records if r.at >= since]
         return records[:first]
+
+    async def find(self, trace_id: str) -> SlowOperationRecord | None:
+        """The kept record of one trace (the console's trace lookup), or None: the list is
+        short (`kept`), so it is scanned."""
+        wanted = trace_id.strip().lower()
+        if len(wanted) != 32 or any(ch not in "0123456789abcdef" for ch in wanted):
+            return None
+        await self.flush()
+        for raw in await safe(get_redis().zrevrange(_KEY, 0, -1), []):
+            text = raw.decode() if isinstance(raw, bytes) else raw
+            if f'"trace_id":"{wanted}"' in text:
+                return SlowOperationRecord.from_json(text)
+        return None
 
     def shutdown(self) -> None:
         return None

@@ -9,6 +9,7 @@ from unionhub.identity.models import Role
 from unionhub.resolvers import identity as r
 from unionhub.resolvers import sessions as rs
 from unionhub.schema.builder import SchemaPart
+from unionhub.schema.console_ops import ConsoleOpsQuery
 from unionhub.schema.entities import MemberRef, UnionRef
 from unionhub.schema.identity_accounts import PhoneAccountMutation, PhoneAccountQuery
 from unionhub.schema.identity_lifecycle import LifecycleMutation, LifecycleQuery
@@ -116,7 +117,7 @@ class SetUnionAutoApproveInput:
 
 
 @strawberry.type
-class IdentityQuery(PhoneAccountQuery, LifecycleQuery):
+class IdentityQuery(PhoneAccountQuery, LifecycleQuery, ConsoleOpsQuery):
     me: MemberRef | None = gql_field(tier=Tier.MEMBER, resolver=r.me)
     member: MemberRef | None = gql_field(
         tier=Tier.MEMBER, resolver=r.member,

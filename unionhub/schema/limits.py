@@ -1,9 +1,10 @@
 """Operation limits checked before anything executes: query cost and root-field count.
 
-Cost: every object or list field costs 1; a list multiplies its selection's cost by its size,
-the `first` argument (a literal or a variable) or a default; nested lists multiply. Fragments
-(named and inline) count where they are spread, so they cannot hide cost. Strawberry has depth,
-alias and token limiters but no cost analysis (docs/library-notes.md).
+Cost: every object or list field costs 1 (or the weight its declaration gives: the cockpit's
+sections); a list multiplies its selection's cost by its size, the `first` argument (a literal
+or a variable) or a default; nested lists multiply. Fragments (named and inline) count where
+they are spread, so they cannot hide cost. Strawberry has depth, alias and token limiters but
+no cost analysis (docs/library-notes.md).
 """
 
 from __future__ import annotations
@@ -46,6 +47,14 @@ def _is_list(graphql_type: Any) -> bool:
     while isinstance(graphql_type, GraphQLNonNull):
         graphql_type = graphql_type.of_type
     return isinstance(graphql_type, GraphQLList)
+
+
+def _weight(field: Any) -> int:
+    """An object field costs 1, or what its declaration says (`strawberry.field(metadata=
+    {"cost": n})`: a field that runs aggregate queries, such as the cockpit's sections)."""
+    definition = (field.extensions or {}).get("strawberry-definition")
+    metadata = getattr(definition, "metadata", None) or {}
+    return int(metadata.get("cost", 1))
 
 
 class _CostWalker:
@@ -93,7 +102,8 @@ class _CostWalker:
                     continue  # scalars and enums are free
                 size = self.size(selection, _is_list(field_type),
                                  named.name.endswith("Connection"))
-                total += size * (1 + self.cost(selection.selection_set, named, seen))
+                total += size * (_weight(fields[name])
+                                 + self.cost(selection.selection_set, named, seen))
             elif isinstance(selection, InlineFragmentNode):
                 target = (self.schema.get_type(selection.type_condition.name.value)
                           if selection.type_condition else parent)

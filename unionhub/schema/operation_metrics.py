@@ -13,7 +13,9 @@ from typing import Any
 
 from graphql import GraphQLError, OperationDefinitionNode, parse
 
+from unionhub.observability.hot_metrics import HotHistogram
 from unionhub.observability.metrics import GRAPHQL_OPERATION_DURATION, GRAPHQL_OPERATION_ERRORS
+from unionhub.observability.red import ERROR_TOTALS
 
 KNOWN_NAMES_MAX = 200
 OTHER = "other"
@@ -60,8 +62,11 @@ def record_operation(names: OperationNames, op_type: str, name: str, duration: f
     GRAPHQL_OPERATION_DURATION.record(duration, (op_type, label))
     if errors:
         for error in errors:
+            code = error_code(error, masked_message)
             GRAPHQL_OPERATION_ERRORS.add(1, {"graphql.operation.name": label,
-                                             "error.code": error_code(error, masked_message)})
+                                             "error.code": code})
+            if HotHistogram.enabled:  # the console's RED figures (observability/red.py)
+                ERROR_TOTALS[(label, code)] = ERROR_TOTALS.get((label, code), 0) + 1
 
 
 def errors_of(result: Any) -> list[GraphQLError] | None:

@@ -7,6 +7,7 @@ import strawberry
 from unionhub.identity.access import Tier
 from unionhub.resolvers import services as r
 from unionhub.schema.builder import SchemaPart
+from unionhub.schema.cockpit import CockpitQuery
 from unionhub.schema.permissions import gql_field
 from unionhub.schema.relay import Connection
 from unionhub.schema.services_types import (
@@ -99,7 +100,7 @@ class CreateServicePointInput:
 
 
 @strawberry.type
-class ServicesQuery:
+class ServicesQuery(CockpitQuery):
     service_items: list[ServiceItem] = gql_field(resolver=r.service_items)
     my_service_requests: Connection[ServiceRequest] = gql_field(
         tier=Tier.VERIFIED, resolver=r.my_service_requests)

@@ -104,6 +104,13 @@ async def scorecards(unions: list[Union], period: str) -> dict[int, Scorecard]:
     """Scorecards of many unions for one month: one query per tree depth, plus one for the
     registered and verified members and one for the overdue join applications."""
     start, end = period_bounds(period)
+    return await scorecards_between(unions, period, start, end)
+
+
+async def scorecards_between(unions: list[Union], period: str, start: datetime, end: datetime,
+                             ) -> dict[int, Scorecard]:
+    """The same for any run of whole months [start, end) (the cockpit's ranges), `period`
+    naming it; members are counted as of its end."""
     figures = await _request_figures(unions, start, end)
     cutoff = min(end, utcnow())
     paths = [u.path for u in unions]
@@ -152,3 +159,35 @@ async def union_ranking(principal: Principal, parent_id: int, period: str) -> li
     children = [c for c in await orgs.children(parent.id) if not c.is_holding_pool]
     cards = await scorecards(children, period)
     return sorted(cards.values(), key=_rank_key)
+
+
+async def queue_counts(unions: list[Union], now: datetime | None = None,
+                       ) -> dict[int, tuple[int, int]]:
+    """For each union, its subtree's requests open past their deadline now and its requests
+    ever escalated: the counts of serviceRequests(overdue: true) and (escalated: true). One
+    query per tree depth on the indexed ancestor column."""
+    from unionhub.services.models import OPEN_STATUSES
+
+    by_depth: dict[int, list[int]] = defaultdict(list)
+    for union in unions:
+        by_depth[depth_of(union.path)].append(union.id)
+    found: dict[int, tuple[int, int]] = {u.id: (0, 0) for u in unions}
+    statuses = [s.value for s in OPEN_STATUSES]
+    for depth, ids in by_depth.items():
+        column = f"org_d{depth}"  # from a small fixed set, never from input
+        marks = _marks(len(ids) + len(statuses) + 1)
+        open_marks = ", ".join(marks[len(ids):-1])
+        # A fixed column name and placeholders are interpolated; every value is bound.
+        sql = (
+            f"SELECT {column} AS org, "  # noqa: S608
+            f"SUM(CASE WHEN status IN ({open_marks}) AND deadline < {marks[-1]} "
+            "THEN 1 ELSE 0 END) AS overdue, "
+            "SUM(CASE WHEN escalated_at IS NOT NULL THEN 1 ELSE 0 END) AS escalated "
+            f"FROM service_requests WHERE {column} IN ({', '.join(marks[:len(ids)])}) "
+            f"AND (escalated_at IS NOT NULL OR (status IN ({open_marks}) "
+            f"AND deadline < {marks[-1]})) GROUP BY {column}"
+        )
+        rows = await conn().execute_query_dict(sql, [*ids, *statuses, now or utcnow()])
+        for row in rows:
+            found[int(row["org"])] = (int(row["overdue"] or 0), int(row["escalated"] or 0))
+    return found
