@@ -57,6 +57,7 @@ async def test_console_in_a_browser(tmp_path):
         async with asyncio.timeout(150):
             out, _ = await browser.communicate()
         report = out.decode()
+        print(report)  # each check, shown with -s or on failure
         assert browser.returncode == 0, report
         assert " 0 failed" in report, report
     finally:

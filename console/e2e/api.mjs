@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 const manifest = JSON.parse(readFileSync(new URL('../src/gql/persisted-documents.json', import.meta.url), 'utf8'));
 const byName = new Map();
 for (const [hash, text] of Object.entries(manifest)) {
-  const m = /^(?:query|mutation)\s+(\w+)/.exec(text);
+  const m = /(?:^|\s)(?:query|mutation)\s+(\w+)/.exec(text);
   if (m) byName.set(m[1], hash.replace(/^sha256:/, ''));
 }
 

@@ -61,40 +61,46 @@ async function kpi(p, id) {
   return p.textContent(`[data-testid=kpi-${id}]`);
 }
 
+async function cockpitOf(token, unionId) {
+  return (await api(BASE, 'ConsoleCockpit', { unionId, period: period() }, token)).cockpit;
+}
+
 async function provinceCadre() {
   const p = await page();
   await signInUi(p, PROVINCE_CADRE);
   await p.waitForSelector('[data-testid=kpi-registered]');
-  await p.waitForSelector('[data-testid=kpi-sales]');
+  await p.waitForSelector('[data-testid=children-table]');
   await p.waitForSelector('[data-testid=ranking-table]');
   const token = await signIn(BASE, PROVINCE_CADRE);
-  const me = { union: (await api(BASE, 'ConsoleUnion', { id: unionInUrl(p) }, token)).union };
-  check(me.union.level === 'PROVINCE', `the province cadre starts on the province (${me.union.name})`);
-  const m = await api(BASE, 'ConsoleMembership', { unionId: me.union.id, period: period() }, token);
-  const s = m.unionScorecard;
-  check(await p.textContent('[data-testid=union-name]') === me.union.name, `province cadre sees ${me.union.name}`);
-  check(digits(await kpi(p, 'registered')) === String(s.registeredMembers), `registered = API ${s.registeredMembers}`);
-  check(digits(await kpi(p, 'verified')) === String(s.verifiedMembers), `verified = API ${s.verifiedMembers}`);
-  check(digits(await kpi(p, 'requests-received')) === String(s.requestsReceived), `requests received = API ${s.requestsReceived}`);
-  check(digits(await kpi(p, 'pending-applications')) === String(m.pendingApplications.length), 'pending applications = API');
-  const [y, mo] = period().split('-').map(Number);
-  const last = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  const mall = (await api(BASE, 'ConsoleMall', { unionId: me.union.id, from: `${period()}-01`, to: `${period()}-${last}` }, token)).mallReport;
-  check(digits(await kpi(p, 'sales')) === String(mall.salesFen), `mall sales = API ${mall.salesFen} fen`);
-  check(digits(await kpi(p, 'orders')) === String(mall.orderCount), `mall orders = API ${mall.orderCount}`);
-  const ranking = (await api(BASE, 'ConsoleRanking', { unionId: me.union.id, period: period() }, token)).unionRanking;
-  const rows = await p.$$eval('[data-testid=ranking-table] tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
-  check(rows.length === ranking.length && ranking.every((r, i) => rows[i][0] === r.union.name && rows[i][1] === String(r.registeredMembers)),
-    `child ranking = API (${ranking.map((r) => r.union.name).join(', ')})`);
+  const c = await cockpitOf(token, unionInUrl(p));
+  check(c.union.level === 'PROVINCE', `the province cadre starts on the province (${c.union.name})`);
+  check(await p.textContent('[data-testid=union-name]') === c.union.name, `province cadre sees ${c.union.name}`);
+  const figures = {
+    registered: c.membership.registeredMembers, verified: c.membership.verifiedMembers,
+    'active-cards': c.membership.activeCards, 'pending-applications': c.membership.applicationsPending,
+    'pending-transfers': c.membership.transfersPending, 'requests-received': c.services.requestsReceived,
+    'requests-completed': c.services.requestsCompleted, escalated: c.services.escalated,
+    reads: c.services.articleReads, enrolments: c.activities.enrolments, sales: c.mall.salesFen,
+    orders: c.mall.orderCount, 'funds-available': c.funds.availableFen, 'funds-allocated': c.funds.allocatedFen,
+  };
+  for (const [id, n] of Object.entries(figures)) {
+    check(digits(await kpi(p, id)) === String(n), `${id} = API ${n}`);
+  }
+  const rows = await p.$$eval('[data-testid=children-table] tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+  check(rows.length === c.children.length && c.children.every((ch, i) => rows[i][0] === ch.union.name
+    && digits(rows[i][1]) === String(ch.membership.registeredMembers)), `children = API (${c.children.map((ch) => ch.union.name).join(', ')})`);
+  const ranking = (await api(BASE, 'ConsoleRanking', { unionId: c.union.id, period: period(), by: 'VERIFIED_MEMBERS' }, token)).cockpit.ranking;
+  const ranked = await p.$$eval('[data-testid=ranking-table] tbody tr', (trs) => trs.map((tr) => tr.children[1].textContent));
+  check(ranked.join() === ranking.map((r) => r.union.name).join(), `ranking = API (${ranked.join(', ')})`);
   check(await p.isVisible('[data-testid=choropleth]'), 'Shaanxi choropleth drawn');
-  const funds = await api(BASE, 'ConsoleFunds', { unionId: me.union.id, year: y }, token);
-  check(digits(await kpi(p, 'funds-available')) === String(funds.unionFundsLedger.availableFen), 'funds available = API');
+  check(await p.isVisible('[data-testid=trend-chart] canvas'), 'monthly trend drawn');
   await shot(p, '1-cockpit-province');
   // Drill down: province → city → county.
-  await p.click('[data-testid=drill] >> nth=0');
-  await p.waitForFunction((name) => document.querySelector('[data-testid=union-name]')?.textContent !== name, me.union.name);
-  check(await p.textContent('[data-testid=union-name]') === ranking[0].union.name, `drill-down to ${ranking[0].union.name}`);
-  await p.waitForSelector('[data-testid=ranking-table]');
+  const city = c.children.find((ch) => ch.union.level === 'CITY');
+  await p.click(`[data-testid=drill] >> text=${city.union.name}`);
+  await p.waitForFunction((name) => document.querySelector('[data-testid=union-name]')?.textContent === name, city.union.name);
+  check(true, `drill-down to ${city.union.name}`);
+  await p.waitForSelector('[data-testid=children-table]');
   await p.click('[data-testid=drill] >> nth=0');
   await p.waitForSelector('[data-testid=region-grid]');
   await shot(p, '2-cockpit-drilldown');
@@ -105,27 +111,25 @@ async function provinceCadre() {
   await p.click('[data-testid=lang]');
   await p.waitForSelector('text=会员');
   await p.context().close();
-  return me.union.id;
+  return c.union.id;
 }
 
 async function countyCadre(provinceId) {
   const p = await page();
   await signInUi(p, COUNTY_CADRE);
   await p.waitForSelector('[data-testid=kpi-registered]');
-  await p.waitForSelector('[data-testid=ranking-table]');
+  await p.waitForSelector('[data-testid=children-table]');
   const token = await signIn(BASE, COUNTY_CADRE);
-  const me = { union: (await api(BASE, 'ConsoleUnion', { id: unionInUrl(p) }, token)).union };
-  check(me.union.level === 'COUNTY', `the county cadre starts on the county (${me.union.name})`);
-  const children = await p.$$eval('[data-testid=ranking-table] [data-testid=drill]', (as) => as.map((a) => a.textContent));
-  check(children.length > 0 && children.every((n) => me.union.children.some((c) => c.name === n)),
-    `only the county's own unions ranked (${children.join(', ')})`);
-  check(await p.textContent('[data-testid=union-name]') === me.union.name, `county cadre sees ${me.union.name}`);
-  const s = (await api(BASE, 'ConsoleMembership', { unionId: me.union.id, period: period() }, token)).unionScorecard;
-  check(digits(await kpi(p, 'registered')) === String(s.registeredMembers), `county registered = API ${s.registeredMembers}`);
+  const c = await cockpitOf(token, unionInUrl(p));
+  check(c.union.level === 'COUNTY', `the county cadre starts on the county (${c.union.name})`);
+  check(await p.textContent('[data-testid=union-name]') === c.union.name, `county cadre sees ${c.union.name}`);
+  check(digits(await kpi(p, 'registered')) === String(c.membership.registeredMembers), `county registered = API ${c.membership.registeredMembers}`);
+  const children = await p.$$eval('[data-testid=children-table] [data-testid=drill]', (as) => as.map((a) => a.textContent));
+  check(children.join() === c.children.map((ch) => ch.union.name).join(), `only the county's own unions (${children.join(', ')})`);
   await shot(p, '3-cockpit-county');
   await p.goto(`${BASE}/console/#/cockpit/${provinceId}`);
-  await p.waitForSelector('[data-testid=section-membership] [data-testid=refusal]');
-  const trace = await p.textContent('[data-testid=section-membership] [data-testid=trace-id]');
+  await p.waitForSelector('[data-testid=section-cockpit] [data-testid=refusal]');
+  const trace = await p.textContent('[data-testid=section-cockpit] [data-testid=trace-id]');
   check(/^[0-9a-f]{32}$/.test(trace ?? ''), `province URL refused with trace id ${trace}`);
   check(!(await p.isVisible('[data-testid=kpi-registered]')), 'no province figure shown');
   await shot(p, '4-county-refused-province');
@@ -138,6 +142,8 @@ async function operator() {
   await p.waitForSelector('[data-testid=ops]');
   await p.waitForSelector('[data-testid=readiness] li');
   check((await p.textContent('[data-testid=readiness]')).includes('ok'), 'readiness shown');
+  await p.waitForSelector('[data-testid=red-table] tbody tr');
+  check(await p.isVisible('[data-testid=red-rate] canvas'), 'RED charts drawn');
   await p.waitForSelector('[data-testid=open-trace]');
   check((await p.$$('[data-testid=slow-operations] tbody tr')).length > 0, 'slow operations listed');
   await p.click('[data-testid=open-trace] >> nth=0');

@@ -21,6 +21,12 @@ const zh = {
   union: '工会', level: '级别', regionCode: '区划代码', sessionExpired: '登录已过期，请重新登录',
   duration: '耗时(ms)', operation: '操作', at: '时间', kind: '类型', amount: '金额(元)', reason: '原因',
   resolve: '处理', status: '状态', choroplethNote: '按区划代码着色：注册会员数',
+  activeCards: '有效会员卡', overdueInPeriod: '本期逾期申请', overdueNow: '当前超期', escalated: '已上报',
+  participants: '参与人', rankBy: '排名指标', rate: '速率(/秒)', errorRate: '错误率', p95: 'P95(ms)',
+  metricsOff: '指标未开启', spanNote: '子跨度的开始时间未记录：自操作开始处绘制',
+  metric_VERIFIED_MEMBERS: '认证会员', metric_REQUESTS_RECEIVED: '受理诉求', metric_REQUESTS_COMPLETED: '已办结',
+  metric_ON_TIME_RATE: '按时率', metric_MEAN_RATING: '平均评分', metric_ARTICLES_PUBLISHED: '发稿量',
+  metric_ARTICLE_READS: '阅读量', metric_SALES: '销售额(分)', metric_POVERTY_SHARE: '帮扶占比', metric_ENROLMENTS: '活动参与',
 } as const;
 
 export type Key = keyof typeof zh;
@@ -44,6 +50,12 @@ const en: Record<Key, string> = {
   union: 'Union', level: 'Level', regionCode: 'Region code', sessionExpired: 'Your session expired: sign in again',
   duration: 'Duration (ms)', operation: 'Operation', at: 'At', kind: 'Kind', amount: 'Amount (yuan)', reason: 'Reason',
   resolve: 'Resolve', status: 'Status', choroplethNote: 'Shaded by region code: registered members',
+  activeCards: 'Active cards', overdueInPeriod: 'Overdue in period', overdueNow: 'Overdue now', escalated: 'Escalated',
+  participants: 'Participants', rankBy: 'Rank by', rate: 'Rate (/s)', errorRate: 'Error rate', p95: 'p95 (ms)',
+  metricsOff: 'Metrics are off', spanNote: 'Child spans have no recorded start: drawn from the operation start',
+  metric_VERIFIED_MEMBERS: 'Verified members', metric_REQUESTS_RECEIVED: 'Requests received', metric_REQUESTS_COMPLETED: 'Completed',
+  metric_ON_TIME_RATE: 'On-time rate', metric_MEAN_RATING: 'Mean rating', metric_ARTICLES_PUBLISHED: 'Articles',
+  metric_ARTICLE_READS: 'Reads', metric_SALES: 'Sales (fen)', metric_POVERTY_SHARE: 'Poverty share', metric_ENROLMENTS: 'Enrolments',
 };
 
 const KEY = 'unionhub.console.lang';

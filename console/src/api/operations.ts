@@ -42,35 +42,52 @@ export const UnionQuery = graphql(`
   }
 `);
 
-// The cockpit asks one query per section, so that one refused or failed section shows its
-// own message and trace id while the others keep their figures.
-export const MembershipQuery = graphql(`
-  query ConsoleMembership($unionId: ID!, $period: String!) {
-    unionScorecard(unionId: $unionId, period: $period) {
-      period registeredMembers verifiedMembers requestsReceived requestsCompleted
-      completedOnTime onTimeRate meanRating articlesPublished articleReads overdueApplications
+// The cockpit: one query for the union's figures, its children's (drill-down, map) and its
+// monthly trend, all computed by the API for the cadre's scope (cockpit(unionId, period)).
+export const CockpitQuery = graphql(`
+  query ConsoleCockpit($unionId: ID!, $period: String!) {
+    cockpit(unionId: $unionId, period: $period) {
+      ...CockpitFigures
+      from to
+      union { id name level regionCode regionName parent { id name level } }
+      topActivities(first: 3) { activityId name kind enrolledCount }
+      children { ...CockpitFigures union { id name level regionCode regionName isHoldingPool } }
+      trend(last: 12) { ...CockpitFigures }
     }
-    pendingApplications: joinApplications(unionId: $unionId, status: PENDING) { id }
-    overduePending: joinApplications(unionId: $unionId, status: PENDING, overdue: true) { id }
-    transfersIn: transfers(unionId: $unionId, status: PENDING, direction: IN) { id }
+  }
+  fragment CockpitFigures on Cockpit {
+    period regionCode
+    membership {
+      registeredMembers verifiedMembers activeCards applicationsPending applicationsOverdue
+      applicationsOverdueInPeriod transfersPending
+    }
+    services {
+      requestsReceived requestsCompleted completedOnTime onTimeRate meanRating overdueNow escalated
+      articlesPublished articleReads
+    }
+    activities { enrolments byKind { kind activities enrolments participants } }
+    mall {
+      salesFen orderCount certifiedSalesFen povertyShare meetsPovertyLine povertyShareLine
+      voucherUsedFen voucherOrderSalesFen leverage
+    }
+    funds { year allocatedFen spentFen availableFen }
   }
 `);
 
 export const RankingQuery = graphql(`
-  query ConsoleRanking($unionId: ID!, $period: String!) {
-    unionRanking(parentId: $unionId, period: $period) {
-      registeredMembers verifiedMembers requestsReceived requestsCompleted completedOnTime
-      onTimeRate meanRating articlesPublished articleReads overdueApplications
-      union { id name level regionCode regionName }
+  query ConsoleRanking($unionId: ID!, $period: String!, $by: CockpitMetric!) {
+    cockpit(unionId: $unionId, period: $period) {
+      ranking(by: $by) { rank value union { id name level } }
     }
   }
 `);
 
+// Detail the cockpit leaves to the existing reports: sales by region and by union, vouchers
+// issued against the budget, the funds ledger's entries.
 export const MallQuery = graphql(`
   query ConsoleMall($unionId: ID!, $from: Date!, $to: Date!) {
     mallReport(unionId: $unionId, from: $from, to: $to) {
-      salesFen orderCount voucherBudgetFen voucherIssuedFen voucherUsedFen voucherOrderSalesFen
-      leverage povertyShareLine
+      salesFen voucherBudgetFen voucherIssuedFen voucherUsedFen
       salesByRegion { regionCode regionName salesFen orderCount }
       salesByUnion { salesFen orderCount certifiedSalesFen povertyShare meetsPovertyLine union { id name } }
     }
@@ -86,34 +103,36 @@ export const FundsQuery = graphql(`
   }
 `);
 
-export const ActivitiesQuery = graphql(`
-  query ConsoleActivities($unionId: ID!) {
-    activities(unionId: $unionId, first: 10) {
-      edges { node { id name kind status enrolledCount capacity startsAt } }
-    }
-  }
-`);
-
-export const TrendQuery = graphql(`
-  query ConsoleTrend($id: ID!, $p0: String!, $p1: String!, $p2: String!, $p3: String!, $p4: String!, $p5: String!) {
-    union(id: $id) {
-      id
-      m0: scorecard(period: $p0) { ...TrendPoint }
-      m1: scorecard(period: $p1) { ...TrendPoint }
-      m2: scorecard(period: $p2) { ...TrendPoint }
-      m3: scorecard(period: $p3) { ...TrendPoint }
-      m4: scorecard(period: $p4) { ...TrendPoint }
-      m5: scorecard(period: $p5) { ...TrendPoint }
-    }
-  }
-  fragment TrendPoint on Scorecard {
-    period registeredMembers verifiedMembers requestsReceived requestsCompleted articleReads
-  }
-`);
-
 export const LeaderboardQuery = graphql(`
   query ConsoleLeaderboard($activityId: ID!) {
     leaderboard(activityId: $activityId, by: UNION, first: 10) { rank score union { id name } }
+  }
+`);
+
+export const OperationMetricsQuery = graphql(`
+  query ConsoleOperationMetrics($windowSeconds: Int!) {
+    operationMetrics(windowSeconds: $windowSeconds) {
+      at windowSeconds metricsEnabled
+      operations {
+        operationType operationName count ratePerSecond errors errorRate p50Ms p95Ms p99Ms
+        errorsByCode { code count }
+      }
+    }
+  }
+`);
+
+export const TraceQuery = graphql(`
+  query ConsoleTrace($traceId: String!) {
+    trace(traceId: $traceId) {
+      traceId operationName durationMs at
+      spans { spanId parentSpanId name startOffsetMs durationMs status operation table rowCount }
+    }
+  }
+`);
+
+export const ReadinessQuery = graphql(`
+  query ConsoleReadiness {
+    readiness { ready checks { name ok detail } }
   }
 `);
 

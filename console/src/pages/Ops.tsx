@@ -1,12 +1,15 @@
 // The operations view: readiness, slow operations with a waterfall of a trace's spans, the
 // payment-exceptions queue with its actions, and a trace-id lookup. Polled.
 import { useMutation } from '@urql/preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import { PaymentExceptionsQuery, ResolvePaymentExceptionMutation, SlowOperationsQuery } from '../api/operations';
+import { useMemo, useState } from 'preact/hooks';
+import {
+  OperationMetricsQuery, PaymentExceptionsQuery, ReadinessQuery, ResolvePaymentExceptionMutation, SlowOperationsQuery,
+  TraceQuery,
+} from '../api/operations';
 import { Chart } from '../chart';
-import { waterfallOption } from '../charts';
+import { barOption, waterfallOption } from '../charts';
 import { describeFailure, payloadFailure, type Failure } from '../errors';
-import { yuan } from '../format';
+import { percent, yuan } from '../format';
 import { lang, t } from '../i18n';
 import { formatRoute } from '../route';
 import { FailureBox, Section, useGql } from '../ui';
@@ -18,6 +21,7 @@ export function Ops({ trace }: { trace?: string }) {
     <div class="ops" data-testid="ops">
       <div class="grid">
         <Readiness />
+        <Red />
         <SlowOperations trace={trace} />
         <PaymentExceptions />
       </div>
@@ -26,27 +30,43 @@ export function Ops({ trace }: { trace?: string }) {
 }
 
 function Readiness() {
-  const [state, setState] = useState<Record<string, string> | null>(null);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  useEffect(() => {
-    let live = true;
-    const poll = async () => {
-      try {
-        const r = await fetch('/ready', { headers: { Accept: 'application/json' } });
-        if (live) { setState((await r.json()) as Record<string, string>); setFailure(null); }
-      } catch (e) {
-        if (live) setFailure({ message: String(e), code: null, traceId: null });
-      }
-    };
-    void poll();
-    const id = setInterval(poll, POLL_MS);
-    return () => { live = false; clearInterval(id); };
-  }, []);
+  const q = useGql(ReadinessQuery, {}, { pollMs: POLL_MS });
+  const r = q.data?.readiness;
   return (
-    <Section title={t('readiness')} id="readiness" failure={failure} loading={!state}>
-      {state && (
-        <ul class="ready" data-testid="readiness">{Object.entries(state).map(([k, v]) => (
-          <li key={k} class={v === 'ok' ? 'ok' : 'bad'}><span>{k}</span><strong>{v}</strong></li>))}</ul>
+    <Section title={t('readiness')} id="readiness" failure={q.failure} loading={!r}>
+      {r && (
+        <ul class="ready" data-testid="readiness">{r.checks.map((c) => (
+          <li key={c.name} class={c.ok ? 'ok' : 'bad'}><span>{c.name}</span><strong>{c.detail}</strong></li>))}</ul>
+      )}
+    </Section>
+  );
+}
+
+const RED_WINDOW_SECONDS = 300;
+
+/** Rate, errors and duration per operation over the last five minutes (operationMetrics). */
+function Red() {
+  const q = useGql(OperationMetricsQuery, { windowSeconds: RED_WINDOW_SECONDS }, { pollMs: POLL_MS });
+  const m = q.data?.operationMetrics;
+  const ops = useMemo(() => [...(m?.operations ?? [])].sort((a, b) => b.count - a.count).slice(0, 12), [m]);
+  const names = ops.map((o) => o.operationName);
+  const rate = useMemo(() => barOption(names, [{ name: t('rate'), values: ops.map((o) => o.ratePerSecond) }]), [ops]);
+  const errors = useMemo(() => barOption(names, [{ name: t('errorRate'), values: ops.map((o) => o.errorRate ?? 0) }]), [ops]);
+  const duration = useMemo(() => barOption(names, [{ name: 'p50', values: ops.map((o) => o.p50Ms) },
+    { name: 'p95', values: ops.map((o) => o.p95Ms) }, { name: 'p99', values: ops.map((o) => o.p99Ms) }]), [ops]);
+  return (
+    <Section title={`${t('red')} · ${m ? Math.round(m.windowSeconds) : RED_WINDOW_SECONDS} s`} id="red" failure={q.failure} loading={!m}>
+      {m && !m.metricsEnabled && <p class="muted">{t('metricsOff')}</p>}
+      {ops.length > 0 && (
+        <div data-testid="red-charts">
+          <Chart option={rate} height={180} testid="red-rate" />
+          <Chart option={errors} height={180} testid="red-errors" />
+          <Chart option={duration} height={200} testid="red-duration" />
+          <table data-testid="red-table"><thead><tr><th>{t('operation')}</th><th>n</th><th>{t('rate')}</th><th>{t('errorRate')}</th><th>{t('p95')}</th></tr></thead>
+            <tbody>{ops.map((o) => (
+              <tr key={`${o.operationType}:${o.operationName}`}><td>{o.operationName}</td><td>{o.count}</td>
+                <td>{o.ratePerSecond.toFixed(2)}</td><td>{percent(o.errorRate)}</td><td>{o.p95Ms ?? '—'}</td></tr>))}</tbody></table>
+        </div>
       )}
     </Section>
   );
@@ -56,8 +76,6 @@ function SlowOperations({ trace }: { trace?: string }) {
   const q = useGql(SlowOperationsQuery, {}, { pollMs: POLL_MS });
   const [lookup, setLookup] = useState(trace ?? '');
   const ops = q.data?.slowOperations ?? [];
-  const selected = trace ? ops.find((o) => o.traceId === trace) : undefined;
-  const option = useMemo(() => selected ? waterfallOption(selected.slowestSpans) : null, [selected]);
   const open = (id: string) => { location.hash = formatRoute({ page: 'ops', trace: id }); };
   return (
     <>
@@ -67,13 +85,7 @@ function SlowOperations({ trace }: { trace?: string }) {
             onInput={(e) => setLookup(e.currentTarget.value)} />
           <button type="submit">{t('lookup')}</button>
         </form>
-        {trace && q.data && !selected && <p class="muted" data-testid="trace-not-found">{t('notFound')}: <code>{trace}</code></p>}
-        {selected && option && (
-          <div data-testid="waterfall">
-            <h3>{t('waterfall')}: {selected.operationName} · {selected.durationMs.toFixed(1)} ms · <code>{selected.traceId}</code></h3>
-            <Chart option={option} height={Math.max(160, 28 * selected.slowestSpans.length + 40)} testid="waterfall-chart" />
-          </div>
-        )}
+        {trace && <Waterfall traceId={trace} />}
       </Section>
       <Section title={t('slowOps')} id="slow-operations" failure={q.failure} loading={!q.data}>
         <table data-testid="slow-operations"><thead><tr><th>{t('at')}</th><th>{t('operation')}</th><th>{t('duration')}</th><th>{t('traceId')}</th></tr></thead>
@@ -84,6 +96,25 @@ function SlowOperations({ trace }: { trace?: string }) {
             </tr>))}</tbody></table>
       </Section>
     </>
+  );
+}
+
+/** One trace's spans (trace(traceId)), as a waterfall from their start offsets. */
+function Waterfall({ traceId }: { traceId: string }) {
+  const q = useGql(TraceQuery, { traceId });
+  const tr = q.data?.trace;
+  const option = useMemo(() => tr ? waterfallOption(tr.spans.map((s) => ({
+    name: s.table ? `${s.name} · ${s.table}` : s.name, durationMs: s.durationMs, startMs: s.startOffsetMs,
+  }))) : null, [tr]);
+  if (q.failure) return <FailureBox failure={q.failure} />;
+  if (!q.data) return <p class="muted">{t('loading')}</p>;
+  if (!tr || !option) return <p class="muted" data-testid="trace-not-found">{t('notFound')}: <code>{traceId}</code></p>;
+  return (
+    <div data-testid="waterfall">
+      <h3>{t('waterfall')}: {tr.operationName} · {tr.durationMs.toFixed(1)} ms · <code>{tr.traceId}</code></h3>
+      {tr.spans.some((s) => s.startOffsetMs == null) && <p class="muted">{t('spanNote')}</p>}
+      <Chart option={option} height={Math.max(160, 28 * tr.spans.length + 40)} testid="waterfall-chart" />
+    </div>
   );
 }
 
