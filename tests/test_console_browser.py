@@ -50,6 +50,9 @@ async def test_console_in_a_browser(tmp_path):
         base = f"http://127.0.0.1:{port}"
         async with httpx.AsyncClient(base_url=base, timeout=10) as client:
             await _wait_healthy(client, server)
+            # Safelist mode is on: a text the console did not register is refused.
+            other = await client.post("/graphql", json={"query": "{ unions { id } }"})
+            assert other.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_REQUIRED"
         browser = await asyncio.create_subprocess_exec(
             "node", str(CONSOLE / "e2e/run.mjs"), cwd=CONSOLE,
             env={**os.environ, "BASE_URL": base, "SCREENSHOTS": str(SHOTS), "CHROMIUM": CHROMIUM},
