@@ -1,0 +1,1 @@
+"""UnionHub: the GraphQL platform behind a provincial trade union's member app."""

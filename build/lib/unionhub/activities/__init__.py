@@ -1,0 +1,1 @@
+"""Online activities (网上活动): walking challenges, quizzes, reading, benefit draws, events."""

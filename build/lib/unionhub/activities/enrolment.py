@@ -1,0 +1,77 @@
+"""Enrolment: each member once, never more than the capacity, even under concurrency.
+
+The capacity is enforced by the database: one conditional UPDATE takes a seat
+(`enrolled_count < capacity`, so it cannot overshoot whatever the interleaving), the unique
+(activity, member) key refuses a second enrolment, and both happen in one transaction so a
+refused insert gives its seat back. A check constraint backs the count as well.
+"""
+
+from __future__ import annotations
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from unionhub.activities.activities import get_visible
+from unionhub.activities.models import Activity, Enrollment, MinTier
+from unionhub.clock import utcnow
+from unionhub.errors import Conflict, InvalidTransition, ValidationFailed
+from unionhub.identity.access import Principal
+from unionhub.identity.lookup import MemberRecord
+
+
+def check_tier(activity: Activity, record: MemberRecord) -> None:
+    # A verified worker in the holding pool counts as verified here (the pool's benefits).
+    if activity.min_tier == MinTier.VERIFIED and not record.holds_online_benefits:
+        raise ValidationFailed("this activity is open to verified members with an active card",
+                               field="activityId", code="TIER_REQUIRED")
+
+
+async def enroll(activity_id: int, principal: Principal, record: MemberRecord) -> Enrollment:
+    activity = await get_visible(activity_id, principal, record)
+    # Visible to a cadre who manages it is not the same as open: members in scope only.
+    if not record.union_path.startswith(activity.scope_path):
+        raise ValidationFailed("this activity is for members of another union",
+                               field="activityId", code="OUT_OF_SCOPE")
+    check_tier(activity, record)
+    now = utcnow()
+    if activity.ends_at <= now or activity.drawn_at is not None:
+        raise InvalidTransition("enrolment has closed", field="activityId",
+                                code="ENROLMENT_CLOSED")
+    if await Enrollment.exists(activity_id=activity.id, member_id=record.id):
+        raise Conflict("already enrolled", field="activityId", code="ALREADY_ENROLLED")
+    async with in_transaction():
+        seat = Activity.filter(id=activity.id, drawn_at__isnull=True, ends_at__gt=now)
+        if activity.capacity is not None:
+            seat = seat.filter(enrolled_count__lt=F("capacity"))
+        if await seat.update(enrolled_count=F("enrolled_count") + 1) == 0:
+            fresh = await Activity.get(id=activity.id)
+            if fresh.drawn_at is not None or fresh.ends_at <= now:
+                raise InvalidTransition("enrolment has closed", field="activityId",
+                                        code="ENROLMENT_CLOSED")
+            raise Conflict("the activity is full", field="activityId", code="ACTIVITY_FULL")
+        try:
+            enrollment = await Enrollment.create(activity_id=activity.id, member_id=record.id,
+                                                 union_id=record.union_id)
+        except IntegrityError:
+            # Rolls the seat back with the transaction.
+            raise Conflict("already enrolled", field="activityId",
+                           code="ALREADY_ENROLLED") from None
+    return enrollment
+
+
+async def require_enrollment(activity: Activity, member_id: int) -> Enrollment:
+    enrollment = await Enrollment.get_or_none(activity_id=activity.id, member_id=member_id)
+    if enrollment is None:
+        raise InvalidTransition("enrol first", field="activityId", code="NOT_ENROLLED")
+    return enrollment
+
+
+async def enrollments_of_members(member_ids: list[int], limit_each: int = 100,
+                                 ) -> dict[int, list[Enrollment]]:
+    """Newest first, for a batch of members (one query; a member enrols a few dozen times a year)."""
+    found: dict[int, list[Enrollment]] = {m: [] for m in member_ids}
+    for e in await Enrollment.filter(member_id__in=member_ids).order_by("-id"):
+        if len(found[e.member_id]) < limit_each:
+            found[e.member_id].append(e)
+    return found

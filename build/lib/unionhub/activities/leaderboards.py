@@ -1,0 +1,215 @@
+"""Walking leaderboards in Redis sorted sets, rebuilt exactly from the database.
+
+The database is the truth: each enrolment keeps its member's total counted steps and each
+(activity, union) tally its sums, updated in the same transaction as the step records. Step
+submissions write the new absolute values to Redis while still holding those rows' locks, so
+writes for one member or one union reach Redis in commit order. A marker key says the boards
+are complete; when Redis lost them (flush, restart) the next read rebuilds both from the
+database, and when Redis is down reads rank straight from the database; writes Redis
+missed are counted on the activity row, so the first read after it returns rebuilds. One
+window remains: a write landing between a rebuild's snapshot and its RENAME is overwritten
+by the older value; the periodic reconcile job (activities/jobs.py) bounds that staleness.
+
+Eviction (`allkeys-lru`) drops keys one by one, so a board can go while its marker stays. A
+read trusts a board only when its key and the marker both exist (one EXISTS over the two);
+otherwise, if the database has entries for that board, it rebuilds (an empty board has no key,
+so a missing key alone does not mean loss). A submission that finds a board missing under a
+marker that says the boards have entries drops the marker in the same script, so its ZADD
+cannot leave a one-entry board that looks complete. Keys share a hash tag per activity, so
+the script and the rebuild's MULTI stay in one Redis Cluster slot.
+
+Union score (docs/domain.md): 70% the members' average counted steps, 30% the participation rate,
+on a 0–100 scale: 70 × (mean total counted steps of the union's walkers ÷ the most a member
+can count in the window) + 30 × (walkers ÷ members of the union), each part capped at 1.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from redis.exceptions import RedisError
+from tortoise.expressions import F
+
+from unionhub.activities.models import Activity, Enrollment, UnionTally
+from unionhub.cache import get_redis, safe
+from unionhub.clock import SHANGHAI
+from unionhub.identity.roster import member_counts
+
+_CHUNK = 5000
+
+
+class Board(StrEnum):
+    MEMBER = "MEMBER"
+    UNION = "UNION"
+
+
+@dataclass(frozen=True)
+class Entry:
+    rank: int
+    score: float
+    key: int  # member id or union id
+
+
+def _key(activity_id: int, board: Board) -> str:
+    return f"act:{{{activity_id}}}:lb:{'m' if board == Board.MEMBER else 'u'}"
+
+
+def _marker(activity_id: int) -> str:
+    return f"act:{{{activity_id}}}:lb:ok"
+
+
+# The marker is "e" while both boards are complete and empty (no keys), "1" once they have
+# entries. KEYS: member board, union board, marker. ARGV: member id, its total, union id, its
+# points. A board missing under a "1" marker was evicted: drop the marker so the next read
+# rebuilds, rather than let this ZADD create a partial board that looks complete.
+_PUSH = """
+local mark = redis.call('GET', KEYS[3])
+if mark == 'e' then
+  redis.call('SET', KEYS[3], '1')
+elseif mark and redis.call('EXISTS', KEYS[1], KEYS[2]) < 2 then
+  redis.call('DEL', KEYS[3])
+end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
+return 1
+"""
+
+
+def window_dates(activity: Activity) -> tuple[date, date]:
+    """The first and last day (Asia/Shanghai) on which steps count."""
+    first = activity.starts_at.astimezone(SHANGHAI).date()
+    last = (activity.ends_at - timedelta(microseconds=1)).astimezone(SHANGHAI).date()
+    return first, last
+
+
+def window_days(activity: Activity) -> int:
+    first, last = window_dates(activity)
+    return (last - first).days + 1
+
+
+def union_score(counted_sum: int, participants: int, members: int, cap: int, days: int) -> float:
+    if participants <= 0:
+        return 0.0
+    steps_part = min(counted_sum / participants / (cap * days), 1.0)
+    participation = min(participants / max(members, 1), 1.0)
+    return round(70 * steps_part + 30 * participation, 6)
+
+
+async def mark_complete(activity_id: int) -> None:
+    """A new challenge's empty boards are complete: no rebuild needed on the first read."""
+    await safe(get_redis().set(_marker(activity_id), "e"), None)
+
+
+async def push(activity_id: int, member_id: int, member_total: int, union_id: int,
+               union_points: float) -> None:
+    """Absolute values after a submission (call inside its transaction). When Redis cannot
+    take them, the miss is counted on the activity row in the same transaction, so the first
+    read after Redis is back rebuilds instead of serving a board that lacks this write."""
+    written = get_redis().eval(
+        _PUSH, 3, _key(activity_id, Board.MEMBER), _key(activity_id, Board.UNION),
+        _marker(activity_id), str(member_id), member_total, str(union_id), repr(union_points))
+    if await safe(written, None) is None:
+        await Activity.filter(id=activity_id).update(board_misses=F("board_misses") + 1)
+
+
+async def snapshot(activity: Activity) -> tuple[dict[int, float], dict[int, float]]:
+    """Both boards computed from the database."""
+    members = {
+        m: float(total)
+        for m, total in await Enrollment.filter(activity_id=activity.id, step_days__gt=0)
+        .values_list("member_id", "total_counted")
+    }
+    tallies = await UnionTally.filter(activity_id=activity.id, participants__gt=0)
+    counts = await member_counts([t.union_id for t in tallies])
+    days = window_days(activity)
+    unions = {
+        t.union_id: union_score(t.counted_sum, t.participants, counts.get(t.union_id, 0),
+                                activity.daily_step_cap, days)
+        for t in tallies
+    }
+    return members, unions
+
+
+async def rebuild(activity: Activity) -> None:
+    """Replace both boards by the database's values, atomically (build aside, then RENAME)."""
+    members, unions = await snapshot(activity)
+    redis = get_redis()
+    token = secrets.token_hex(4)
+    pipe = redis.pipeline(transaction=True)
+    for board, scores in ((Board.MEMBER, members), (Board.UNION, unions)):
+        key = _key(activity.id, board)
+        tmp = f"{key}:build:{token}"
+        items = [(str(k), v) for k, v in scores.items()]
+        for i in range(0, len(items), _CHUNK):
+            pipe.zadd(tmp, dict(items[i:i + _CHUNK]))
+        if items:
+            pipe.rename(tmp, key)
+        else:
+            pipe.delete(key)
+    pipe.set(_marker(activity.id), "1" if members or unions else "e")
+    await pipe.execute()
+
+
+async def _has_entries(activity: Activity, board: Board) -> bool:
+    if board == Board.MEMBER:
+        return await Enrollment.filter(activity_id=activity.id, step_days__gt=0).exists()
+    return await UnionTally.filter(activity_id=activity.id, participants__gt=0).exists()
+
+
+async def ensure_built(activity: Activity, board: Board) -> bool:
+    """True when Redis holds this board complete (rebuilding the boards if lost, evicted or
+    if they missed writes); False when Redis is down, and the caller ranks from the database."""
+    present = await safe(get_redis().exists(_marker(activity.id), _key(activity.id, board)), None)
+    if present is None:
+        return False
+    misses = activity.board_misses
+    if not misses and (present == 2 or not await _has_entries(activity, board)):
+        # Both keys, or an empty board (no key): entries are never removed, so none in the
+        # database means no key in Redis either, and reading the missing key gives [].
+        return True
+    try:
+        await rebuild(activity)
+    except (RedisError, OSError):
+        return False
+    if misses:
+        # Only the misses this rebuild covered: one counted meanwhile forces another rebuild.
+        await Activity.filter(id=activity.id, board_misses=misses).update(board_misses=0)
+        activity.board_misses = 0
+    return True
+
+
+def ranked(pairs: list[tuple[int, float]]) -> list[Entry]:
+    """Competition ranking (1, 2, 2, 4); ties listed by id."""
+    pairs = sorted(pairs, key=lambda p: (-p[1], p[0]))
+    entries: list[Entry] = []
+    for i, (key, score) in enumerate(pairs):
+        rank = entries[-1].rank if entries and entries[-1].score == score else i + 1
+        entries.append(Entry(rank=rank, score=score, key=key))
+    return entries
+
+
+async def top(activity: Activity, board: Board, first: int) -> list[Entry]:
+    if not await ensure_built(activity, board):
+        members, unions = await snapshot(activity)
+        return ranked(list((members if board == Board.MEMBER else unions).items()))[:first]
+    rows = await get_redis().zrevrange(_key(activity.id, board), 0, first - 1, withscores=True)
+    return ranked([(int(k), float(s)) for k, s in rows])
+
+
+async def rank_of(activity: Activity, board: Board, key: int) -> Entry | None:
+    if not await ensure_built(activity, board):
+        members, unions = await snapshot(activity)
+        for entry in ranked(list((members if board == Board.MEMBER else unions).items())):
+            if entry.key == key:
+                return entry
+        return None
+    redis = get_redis()
+    name = _key(activity.id, board)
+    score = await redis.zscore(name, str(key))
+    if score is None:
+        return None
+    higher = await redis.zcount(name, f"({score!r}", "+inf")
+    return Entry(rank=higher + 1, score=float(score), key=key)

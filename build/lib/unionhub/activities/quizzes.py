@@ -1,0 +1,218 @@
+"""Quizzes (网上练兵, 知识竞赛): timed and scored on the server, a number of attempts a day, the
+best score counting, and a benefit draw entered by a high score.
+
+`start_quiz` shows the questions and starts the clock: while an attempt is open (not submitted,
+time not up) asking again returns it; otherwise a new attempt is numbered within the member's
+Shanghai day, up to the quiz's `quiz_attempts_per_day` (QUIZ_DAILY_LIMIT beyond), and the
+unique (quiz, member, day, number) key keeps two concurrent starts to one attempt.
+`submit_answers` scores against the answer key, which never leaves this module, with the time
+used from the server's clock; a conditional UPDATE (submitted_at IS NULL) accepts exactly one
+submission. In the same transaction the member's best attempt (higher score, then less time)
+is flagged, and a score at or above the quiz's threshold enters its draw (once per member,
+while the draw is open): the draw's commit-reveal then covers those entrants like any other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Q
+from tortoise.functions import Count, Sum
+from tortoise.transactions import in_transaction
+
+from unionhub.activities.activities import get_visible
+from unionhub.activities.enrolment import require_enrollment
+from unionhub.activities.models import (
+    Activity,
+    ActivityKind,
+    Enrollment,
+    QuizAttempt,
+    QuizQuestion,
+)
+from unionhub.clock import today_shanghai, utcnow
+from unionhub.errors import Conflict, InvalidTransition, ValidationFailed
+from unionhub.identity.access import Principal
+from unionhub.identity.lookup import MemberRecord
+
+GRACE = timedelta(seconds=5)  # network latency between the last tap and our clock
+
+
+@dataclass(frozen=True)
+class Answer:
+    question_id: int
+    choices: list[int]
+
+
+def deadline(activity: Activity, attempt: QuizAttempt):
+    return attempt.started_at + timedelta(seconds=activity.quiz_time_limit_seconds)
+
+
+async def _quiz(activity_id: int, principal: Principal, record: MemberRecord) -> Activity:
+    activity = await get_visible(activity_id, principal, record)
+    if activity.kind != ActivityKind.QUIZ:
+        raise ValidationFailed("this activity is not a quiz", field="activityId",
+                               code="NOT_A_QUIZ")
+    return activity
+
+
+async def questions_of(activity_id: int) -> list[QuizQuestion]:
+    return await QuizQuestion.filter(activity_id=activity_id).order_by("position")
+
+
+async def _open_attempt(activity: Activity, member_id: int) -> QuizAttempt | None:
+    """The member's attempt still running (not submitted, time not up), if any."""
+    latest = await QuizAttempt.filter(activity_id=activity.id, member_id=member_id) \
+        .order_by("-id").first()
+    if latest is None or latest.submitted_at is not None:
+        return None
+    return latest if utcnow() <= deadline(activity, latest) + GRACE else None
+
+
+async def start_quiz(activity_id: int, principal: Principal,
+                     record: MemberRecord) -> tuple[Activity, QuizAttempt]:
+    activity = await _quiz(activity_id, principal, record)
+    await require_enrollment(activity, record.id)
+    running = await _open_attempt(activity, record.id)
+    if running is not None:
+        return activity, running
+    now = utcnow()
+    if not activity.starts_at <= now < activity.ends_at:
+        raise InvalidTransition("the quiz is not open now", field="activityId",
+                                code="ACTIVITY_NOT_OPEN")
+    day = today_shanghai(now)
+    used = await QuizAttempt.filter(activity_id=activity.id, member_id=record.id, day=day).count()
+    if used >= activity.quiz_attempts_per_day:
+        running = await _open_attempt(activity, record.id)  # a concurrent start's attempt
+        if running is not None:
+            return activity, running
+        raise InvalidTransition(f"{activity.quiz_attempts_per_day} attempt(s) a day: try again "
+                                "tomorrow", field="activityId", code="QUIZ_DAILY_LIMIT")
+    questions = await questions_of(activity.id)
+    try:
+        attempt = await QuizAttempt.create(activity_id=activity.id, member_id=record.id,
+                                           union_id=record.union_id, started_at=now, day=day,
+                                           attempt_no=used + 1,
+                                           max_score=sum(q.points for q in questions))
+    except IntegrityError:  # a concurrent start took this number: the same attempt for both
+        attempt = await QuizAttempt.get(activity_id=activity.id, member_id=record.id, day=day,
+                                        attempt_no=used + 1)
+    return activity, attempt
+
+
+def score(questions: list[QuizQuestion], answers: list[Answer]) -> tuple[int, int]:
+    """(points, correct answers): a question counts when the chosen options equal the key."""
+    given = {a.question_id: sorted(set(a.choices)) for a in answers}
+    correct = [q for q in questions if given.get(q.id) == sorted(q.answer_key)]
+    return sum(q.points for q in correct), len(correct)
+
+
+async def submit_answers(activity_id: int, principal: Principal, record: MemberRecord,
+                         answers: list[Answer]) -> QuizAttempt:
+    activity = await _quiz(activity_id, principal, record)
+    attempt = await QuizAttempt.filter(activity_id=activity.id, member_id=record.id) \
+        .order_by("-id").first()
+    if attempt is None:
+        raise InvalidTransition("start the quiz first", field="activityId",
+                                code="QUIZ_NOT_STARTED")
+    if attempt.submitted_at is not None:
+        raise Conflict("answers were already submitted: start another attempt",
+                       field="activityId", code="ALREADY_SUBMITTED")
+    now = utcnow()
+    if now > deadline(activity, attempt) + GRACE or now > activity.ends_at + GRACE:
+        raise InvalidTransition("time is up", field="answers", code="QUIZ_TIME_UP")
+    questions = await questions_of(activity.id)
+    by_id = {q.id: q for q in questions}
+    seen: set[int] = set()
+    for i, a in enumerate(answers):
+        q = by_id.get(a.question_id)
+        if q is None or a.question_id in seen:
+            raise ValidationFailed("each answer names a distinct question of this quiz",
+                                   field=f"answers[{i}].questionId", code="UNKNOWN_QUESTION")
+        if any(not 0 <= c < len(q.options) for c in a.choices):
+            raise ValidationFailed("no such option", field=f"answers[{i}].choices",
+                                   code="UNKNOWN_OPTION")
+        seen.add(a.question_id)
+    points, correct = score(questions, answers)
+    used_ms = min(int((now - attempt.started_at).total_seconds() * 1000),
+                  activity.quiz_time_limit_seconds * 1000)
+    async with in_transaction():
+        done = await QuizAttempt.filter(id=attempt.id, submitted_at__isnull=True).update(
+            submitted_at=now, score=points, correct_count=correct, time_used_ms=used_ms,
+            answers=[{"q": a.question_id, "c": sorted(set(a.choices))} for a in answers],
+        )
+        if done == 0:
+            raise Conflict("answers were already submitted", field="activityId",
+                           code="ALREADY_SUBMITTED")
+        await _keep_best(activity, record.id, attempt.id, points, used_ms)
+        if activity.quiz_draw_id is not None and points >= activity.quiz_draw_threshold:
+            await _enter_draw(activity.quiz_draw_id, record)
+    return await QuizAttempt.get(id=attempt.id)
+
+
+async def _keep_best(activity: Activity, member_id: int, attempt_id: int, points: int,
+                     used_ms: int) -> None:
+    """Flag the member's best submitted attempt: higher score, then less time; a tie keeps
+    the earlier one."""
+    best = await QuizAttempt.get_or_none(activity_id=activity.id, member_id=member_id, best=True)
+    if best is not None and (best.score, -best.time_used_ms) >= (points, -used_ms):
+        return
+    if best is not None:
+        await QuizAttempt.filter(id=best.id).update(best=False)
+    await QuizAttempt.filter(id=attempt_id).update(best=True)
+
+
+async def _enter_draw(draw_id: int, record: MemberRecord) -> None:
+    """Once per member, while the draw is open; its capacity, if any, still holds."""
+    if await Enrollment.exists(activity_id=draw_id, member_id=record.id):
+        return
+    seat = Activity.filter(id=draw_id, kind=ActivityKind.BENEFIT_DRAW, drawn_at__isnull=True)
+    seat = seat.filter(Q(capacity__isnull=True) | Q(enrolled_count__lt=F("capacity")))
+    if await seat.update(enrolled_count=F("enrolled_count") + 1) == 0:
+        return  # drawn already, or full: the score stands, the entry does not
+    await Enrollment.create(activity_id=draw_id, member_id=record.id, union_id=record.union_id)
+
+
+async def ranking(activity: Activity, first: int) -> list[QuizAttempt]:
+    """Members by their best attempt: best score first, then the least time used, then the
+    earliest submission."""
+    return await QuizAttempt.filter(activity_id=activity.id, best=True) \
+        .order_by("-score", "time_used_ms", "submitted_at", "id").limit(first)
+
+
+def ranked(attempts: list[QuizAttempt]) -> list[tuple[int, float, int]]:
+    """(rank, score, member id) of a ranking: equal score and time share a rank."""
+    out: list[tuple[int, float, int]] = []
+    previous: tuple[int | None, int | None] | None = None
+    for i, a in enumerate(attempts):
+        rank = out[-1][0] if previous == (a.score, a.time_used_ms) else i + 1
+        previous = (a.score, a.time_used_ms)
+        out.append((rank, float(a.score or 0), a.member_id))
+    return out
+
+
+async def best_attempt(activity_id: int, member_id: int) -> QuizAttempt | None:
+    return await QuizAttempt.get_or_none(activity_id=activity_id, member_id=member_id, best=True)
+
+
+async def rank_of(activity: Activity, attempt: QuizAttempt) -> int:
+    """1 + the members strictly ahead (a higher best score, or equal in less time)."""
+    ahead = await QuizAttempt.filter(
+        Q(score__gt=attempt.score)
+        | Q(score=attempt.score, time_used_ms__lt=attempt.time_used_ms),
+        activity_id=activity.id, best=True,
+    ).count()
+    return ahead + 1
+
+
+async def union_ranking(activity: Activity, first: int) -> list[tuple[int, float]]:
+    """Unions by their members' mean best score (ties: more participants first)."""
+    rows = await (
+        QuizAttempt.filter(activity_id=activity.id, best=True)
+        .annotate(total=Sum("score"), n=Count("id")).group_by("union_id")
+        .values("union_id", "total", "n")
+    )
+    means = [(r["union_id"], round(int(r["total"]) / r["n"], 6), r["n"]) for r in rows]
+    means.sort(key=lambda m: (-m[1], -m[2], m[0]))
+    return [(union_id, mean) for union_id, mean, _ in means[:first]]

@@ -1,0 +1,243 @@
+"""Online key rotation (`unionhub keys rotate`): every ciphertext and blind index not made with
+the current key is re-made with it, table by table in id order, a batch per transaction.
+
+- Resumable: the last id done per table is saved with each batch in the run's `key_rotations`
+  row, so a killed run continues where it stopped (`resume` after its heartbeat goes stale).
+- One at a time: a second run while one is alive is refused with ROTATION_RUNNING (a partial
+  unique index allows one RUNNING row; a live runner's heartbeat keeps others out).
+- Online: the service keeps reading (a ciphertext names its key, retired keys stay live) and
+  finding (blind-index lookups try every live key) while rows move. Each row is updated only
+  if its ciphertexts are still those the batch read, so a write by the service in between is
+  never overwritten with stale data; such a row is picked up by the next pass.
+- Moving between suites (AES to SM4) is the same rotation: the new key id names the new suite.
+
+Domains declare their encrypted columns in `unionhub/<domain>/encrypted.py` (ENCRYPTED_TABLES).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Q
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from unionhub.clock import utcnow
+from unionhub.crypto.keyring import key_id_of, keyring
+from unionhub.errors import Conflict
+from unionhub.settings import get_settings
+
+MAX_PASSES = 5  # passes over the tables to catch rows the service rewrote mid-batch
+
+
+@dataclass(frozen=True)
+class EncryptedTable:
+    model: type[Model]
+    ciphertexts: dict[str, str]  # column -> purpose (associated data)
+    blind_indexes: dict[str, tuple[str, str]] = field(default_factory=dict)  # -> (column, purpose)
+    after_batch: Callable[[list[int]], Awaitable[None]] | None = None  # e.g. drop cached copies
+
+    @property
+    def name(self) -> str:
+        return self.model._meta.db_table
+
+    def stale(self, key_id: str) -> Q:
+        """Rows with any value not under `key_id`."""
+        prefix = f"{key_id}:"
+        return Q(*(Q(**{f"{column}__isnull": False}) & ~Q(**{f"{column}__startswith": prefix})
+                   for column in (*self.ciphertexts, *self.blind_indexes)), join_type="OR")
+
+
+class RotationRunning(Conflict):
+    code = "ROTATION_RUNNING"
+
+
+def encrypted_tables() -> list[EncryptedTable]:
+    from unionhub.domains import optional_domain_modules
+
+    return [t for module in optional_domain_modules("encrypted") for t in module.ENCRYPTED_TABLES]
+
+
+def holder_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+async def _begin(holder: str) -> Any:
+    """Start a run, or take over one whose runner has gone quiet (killed)."""
+    from unionhub.identity.models import KeyRotation
+
+    target = keyring().current.id
+    now = utcnow()
+    running = await KeyRotation.filter(status="RUNNING").first()
+    if running is not None:
+        quiet = (now - running.heartbeat_at).total_seconds()
+        if quiet < get_settings().key_rotation_stale_seconds:
+            raise RotationRunning(
+                f"key rotation {running.id} (to key {running.target_key_id}) is running, last "
+                f"heard from {quiet:.0f} s ago; it may be resumed once quiet for "
+                f"{get_settings().key_rotation_stale_seconds:.0f} s")
+        cursors = running.cursors if running.target_key_id == target else {}
+        taken = await KeyRotation.filter(
+            id=running.id, holder=running.holder, heartbeat_at=running.heartbeat_at,
+        ).update(holder=holder, heartbeat_at=now, target_key_id=target, cursors=cursors)
+        if not taken:
+            raise RotationRunning("another runner took this key rotation over first")
+        return await KeyRotation.get(id=running.id)
+    try:
+        return await KeyRotation.create(target_key_id=target, holder=holder, heartbeat_at=now)
+    except IntegrityError:  # another run started between our look and our insert
+        raise RotationRunning("another key rotation started just now") from None
+
+
+async def remaining(key_id: str | None = None) -> dict[str, int]:
+    """Rows per table with any value not under `key_id` (default: the current key)."""
+    key_id = key_id or keyring().current.id
+    return {t.name: await t.model.filter(t.stale(key_id)).count() for t in encrypted_tables()}
+
+
+def _rotated(table: EncryptedTable, row: dict[str, Any]) -> dict[str, Any] | None:
+    """The row's new values, or None when everything is already under the current key."""
+    from unionhub.identity.crypto import blind_index, decrypt, encrypt
+
+    ring = keyring()
+    target = ring.current
+    new: dict[str, Any] = {}
+    plain: dict[str, str | None] = {}
+    for column, purpose in table.ciphertexts.items():
+        value = row[column]
+        plain[column] = decrypt(value, purpose) if value else None
+        new[column] = value if not value or key_id_of(value) == target.id \
+            else encrypt(plain[column], purpose, target)
+    for column, (source, purpose) in table.blind_indexes.items():
+        value = row[column]
+        new[column] = value if value is None or key_id_of(value) == target.id or \
+            plain[source] is None else blind_index(plain[source], purpose, target)
+    if all(new[c] == row[c] for c in new):
+        return None
+    return new
+
+
+def _update_sql(table: EncryptedTable, postgres: bool) -> tuple[str, list[str]]:
+    """One row's conditional UPDATE: the new values, only if its ciphertexts are unchanged."""
+    columns = [*table.ciphertexts, *table.blind_indexes]
+    n = 0
+
+    def p() -> str:
+        nonlocal n
+        n += 1
+        return f"${n}" if postgres else "?"
+
+    sets = ", ".join(f"{c} = {p()}" for c in columns)
+    where = f"id = {p()}" + "".join(f" AND COALESCE({c}, '') = COALESCE({p()}, '')"
+                                    for c in table.ciphertexts)
+    return f"UPDATE {table.name} SET {sets} WHERE {where}", columns  # noqa: S608
+
+
+async def _batch(table: EncryptedTable, after_id: int, size: int,
+                 save_progress: Callable[[Any, int, int], Awaitable[None]],
+                 ) -> tuple[int | None, list[int]]:
+    """Rotate one batch after `after_id`; returns (last id read, ids rewritten). The run's
+    progress is saved in the batch's transaction: a kill loses both or neither."""
+    columns = [*table.ciphertexts, *table.blind_indexes]
+    rows = await table.model.filter(id__gt=after_id).order_by("id").limit(size) \
+        .values("id", *columns)
+    if not rows:
+        return None, []
+    changes = [(row, new) for row in rows if (new := _rotated(table, row)) is not None]
+    async with in_transaction() as conn:
+        if changes:
+            sql, order = _update_sql(table, conn.capabilities.dialect == "postgres")
+            await conn.execute_many(sql, [
+                [*(new[c] for c in order), row["id"], *(row[c] for c in table.ciphertexts)]
+                for row, new in changes])
+        await save_progress(conn, rows[-1]["id"], len(changes))
+    return rows[-1]["id"], [row["id"] for row, _ in changes]
+
+
+@dataclass
+class RotationResult:
+    rotation_id: int
+    target_key_id: str
+    rows_rotated: int
+    left: dict[str, int]
+
+
+async def rotate(batch: int = 1000, pause: float = 0.0,
+                 progress: Callable[[int], None] | None = None,
+                 on_start: Callable[[int], None] | None = None) -> RotationResult:
+    """Run (or resume) the rotation to the current key. `on_start(total)` gets the number of
+    rows still to move (a progress bar's total), `progress(n)` each batch's row count."""
+    import asyncio
+
+    from unionhub.identity import audit
+    from unionhub.identity.models import KeyRotation
+
+    holder = holder_name()
+    run = await _begin(holder)
+    target = run.target_key_id
+    await audit.record(audit.KEY_ROTATION_START, actor_id=None, subject_type="key",
+                       subject_id=target, detail={"rotation": run.id,
+                                                  "resumed": bool(run.cursors)})
+    if on_start is not None:
+        on_start(sum((await remaining(target)).values()))
+    cursors: dict[str, int] = dict(run.cursors)
+    done = 0
+    for _pass in range(MAX_PASSES):
+        for table in encrypted_tables():
+            async def save_progress(conn: Any, last: int, changed: int) -> None:
+                held = await KeyRotation.filter(id=run.id, holder=holder).using_db(conn).update(
+                    cursors={**cursors, table.name: last}, heartbeat_at=utcnow(),  # noqa: B023
+                    rows_rotated=F("rows_rotated") + changed)
+                if not held:  # (rolls the batch back with it)
+                    raise RotationRunning("this key rotation was taken over by another runner")
+
+            while True:
+                last, changed = await _batch(table, cursors.get(table.name, 0), batch,
+                                             save_progress)
+                if last is None:
+                    break
+                cursors[table.name] = last
+                if changed and table.after_batch is not None:
+                    await table.after_batch(changed)
+                done += len(changed)
+                if progress is not None:
+                    progress(len(changed))
+                if pause:
+                    await asyncio.sleep(pause)
+        left = await remaining(target)
+        if not any(left.values()):
+            break
+        cursors = {}  # rows the service rewrote under an old key mid-batch: once more
+    # Unfinished (rows kept being rewritten under an old key): left RUNNING with a heartbeat
+    # in the past, so the next `keys rotate` resumes it at once.
+    await KeyRotation.filter(id=run.id, holder=holder).update(
+        status="DONE" if not any(left.values()) else "RUNNING", finished_at=utcnow(),
+        cursors=cursors, heartbeat_at=utcnow() - timedelta(days=1))
+    await audit.record(audit.KEY_ROTATION_FINISH, actor_id=None, subject_type="key",
+                       subject_id=target, detail={"rotation": run.id, "rows": done,
+                                                  "left": sum(left.values())})
+    return RotationResult(run.id, target, done, left)
+
+
+async def status() -> dict[str, dict[str, dict[str, int]]]:
+    """Rows per key id, per column, per table: {table: {column: {key id: rows}}}."""
+    result: dict[str, dict[str, dict[str, int]]] = {}
+    for table in encrypted_tables():
+        per_column: dict[str, dict[str, int]] = {}
+        conn = table.model._meta.db
+        postgres = conn.capabilities.dialect == "postgres"
+        for column in (*table.ciphertexts, *table.blind_indexes):
+            key = f"split_part({column}, ':', 1)" if postgres else \
+                f"substr({column}, 1, instr({column}, ':') - 1)"
+            rows = await conn.execute_query_dict(
+                f"SELECT {key} AS key_id, COUNT(*) AS n FROM {table.name} "  # noqa: S608
+                f"WHERE {column} IS NOT NULL GROUP BY {key} ORDER BY 1")
+            per_column[column] = {str(r["key_id"]) or "(none)": int(r["n"]) for r in rows}
+        result[table.name] = per_column
+    return result

@@ -1,0 +1,312 @@
+"""The append-only audit log: who read or changed what, when, under which trace.
+
+Rows hold ids and codes only, never the personal data itself.
+
+Every row is chained to the one before it (`audit_chain`: seq and hash, tamper-evident).
+`record` / `record_many` write at once, in the caller's connection (and transaction, if any).
+`record_reads` is for the hot read path (unmasked personal data): concurrent requests' rows
+are group-committed, several requests' rows in ONE multi-row INSERT, and each caller still
+waits for the commit of the statement holding its rows. So no read is answered before its
+audit row is durable, and an INSERT that fails fails every read in it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from datetime import datetime
+from time import perf_counter
+from typing import Any
+
+import asyncpg
+from tortoise import timezone
+from tortoise.queryset import QuerySet
+
+from unionhub.identity import audit_chain
+from unionhub.identity.models import AuditLog
+from unionhub.observability import metrics
+from unionhub.observability.context import current_trace_id
+from unionhub.observability.db_spans import connection_attributes, traced_query
+from unionhub.settings import get_settings
+
+
+class AuditWriteTimeout(Exception):
+    """A batch's INSERT did not finish in time: its reads are refused, not answered unaudited."""
+
+
+WRITE_TIMEOUT_SECONDS = 10.0  # a batch's INSERT: past this its reads fail (unanswered)
+# A batch holds at most this many rows (a page of members joins whole, whatever its size).
+GROUP_MAX_ROWS = 64
+
+
+# Action names other modules write (and auditLog filters by). Reads of personal data:
+NAME_READ = "member.name.read"
+PHONE_READ = "member.phone.read"
+ID_NUMBER_READ = "member.id_number.read"
+MEMBER_SEARCH = "member.search"  # detail: {"by": "phone" | "id_number" | "card" | "name"}
+PERSONAL_DATA_EXPORT = "member.personal_data.export"
+JOIN_REVIEW = "identity.join.review"
+TRANSFER_REVIEW = "identity.transfer.review"
+JOIN_ESCALATE = "identity.join.escalate"  # by the periodic job (no actor): past its due date
+UNION_AUTO_APPROVE = "identity.union.auto_approve"  # detail: {"enabled": bool}
+ROLE_CHANGE = "identity.role.change"
+IDENTITY_CONFLICT = "identity.conflict"  # an ID number or phone already held by another member
+# Security events written by other modules (sign-in and sessions, the card lifecycle, account
+# closure): one name each, so auditLog's action filter finds them.
+SIGN_IN = "auth.sign_in"
+SIGN_IN_FAILURES = "auth.sign_in.failures"  # aggregated per phone and window
+SESSIONS_REVOKED = "auth.sessions.revoke"
+CARD_EVENT = "identity.card"  # detail: {"event": "LOST" | "REISSUED" | "FROZEN" | ...}
+ACCOUNT_CLOSED = "identity.account.close"
+KEY_ROTATION_START = "keys.rotation.start"
+KEY_ROTATION_FINISH = "keys.rotation.finish"
+AUDIT_ARCHIVE = "audit.archive"
+
+
+async def record(action: str, *, actor_id: int | None, subject_type: str, subject_id: str | int,
+                 detail: dict[str, Any] | None = None, union_id: int | None = None) -> None:
+    """One row, chained, in the caller's transaction if there is one (then call it last in
+    the transaction: it holds the chain head's lock until the commit)."""
+    await audit_chain.append_in_transaction([(
+        timezone.localtime(), actor_id, action, subject_type, str(subject_id),
+        current_trace_id(), detail or {}, union_id)])
+
+
+def entries(*, action: str | None = None, actor_id: int | None = None,
+            subject_type: str | None = None, subject_id: str | None = None,
+            union_id: int | None = None, since: datetime | None = None,
+            until: datetime | None = None) -> QuerySet[AuditLog]:
+    """The rows matching every filter given (ADMIN's `auditLog`), for a keyset page."""
+    qs = AuditLog.all()
+    if action:
+        qs = qs.filter(action=action)
+    if actor_id is not None:
+        qs = qs.filter(actor_id=actor_id)
+    if subject_type:
+        qs = qs.filter(subject_type=subject_type)
+    if subject_id:
+        qs = qs.filter(subject_id=subject_id)
+    if union_id is not None:
+        qs = qs.filter(union_id=union_id)
+    if since is not None:
+        qs = qs.filter(at__gte=since)
+    if until is not None:
+        qs = qs.filter(at__lt=until)
+    return qs
+
+
+async def record_many(action: str, *, actor_id: int | None, subject_type: str,
+                      subject_ids: list[str | int], trace_id: str | None = None,
+                      union_id: int | None = None) -> None:
+    """One action by one actor on many subjects, in one INSERT. One row per subject id,
+    repeats included; written at once in the caller's connection (and transaction)."""
+    if subject_ids:
+        at, trace_id = timezone.localtime(), trace_id or current_trace_id()
+        await audit_chain.append_in_transaction(
+            [(at, actor_id, action, subject_type, str(subject_id), trace_id, {}, union_id)
+             for subject_id in subject_ids])
+
+
+async def record_reads(action: str, *, actor_id: int | None, subject_type: str,
+                       subject_ids: list[str | int], trace_id: str | None = None,
+                       union_id: int | None = None,
+                       detail: dict[str, Any] | None = None) -> None:
+    """Like `record_many`, group-committed with other requests' reads (see the module doc).
+    Returns once the INSERT holding these rows has committed; raises if it failed. Not for
+    use inside a transaction: the batch is written on its own connection."""
+    if subject_ids:
+        trace_id = trace_id or current_trace_id()
+        at = timezone.localtime()  # what `auto_now_add` would have stamped
+        detail = detail or {}
+        await _group().write([(at, actor_id, action, subject_type, str(subject_id), trace_id,
+                               detail, union_id) for subject_id in subject_ids])
+
+
+# --- one chained multi-row INSERT -------------------------------------------------------------
+
+# A read's row as the hot path builds it: no model instance (its constructor and per-field
+# conversions cost more than the INSERT's share).
+ReadRow = audit_chain.Entry
+
+
+async def _insert_reads(rows: list[ReadRow], held: _HeldConnection | None = None) -> None:
+    """The batch, chained (`audit_chain.append_batch`): on PostgreSQL over the group commit's
+    held connection when it is free. Behind PgBouncer (UNIONHUB_DB_PGBOUNCER) each batch takes
+    a pool connection instead: the held one keeps no session state (each INSERT is its own
+    transaction), so this is caution, at the cost of an acquire and release per batch."""
+    db = AuditLog._meta.db
+    if held is not None and held.available_for(db) and not get_settings().db_pgbouncer:
+        await audit_chain.append_batch(rows, lambda sql, values: held.execute(db, sql, values))
+    else:
+        await audit_chain.append_batch(rows)
+
+
+class _HeldConnection:
+    """PostgreSQL: one pool connection the group commit keeps while batches keep coming, and
+    gives back after `IDLE_SECONDS` without one (or at shutdown, `release_held_connections`).
+    A batch written while the held one is busy (over GROUP_MAX_ROWS) takes a pool connection
+    as before. The INSERT has the same database span and duration metric as any other query."""
+
+    IDLE_SECONDS = 1.0
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.pool: Any = None  # asyncpg's pool the connection came from
+        self.connection: Any = None
+        self.busy = False
+        self.idle_timer: asyncio.TimerHandle | None = None
+        self.attributes: dict[str, Any] = {}
+
+    def available_for(self, db: Any) -> bool:
+        return (not self.busy and db.capabilities.dialect == "postgres"
+                and getattr(db, "_pool", None) is not None)
+
+    async def execute(self, db: Any, sql: str, values: list[Any]) -> list[Any]:
+        self.busy = True
+        if self.idle_timer is not None:
+            self.idle_timer.cancel()
+            self.idle_timer = None
+        try:
+            if self.connection is None or self.pool is not db._pool:  # (a new pool: tests)
+                await self.release()
+                self.connection = await db._pool.acquire()
+                self.pool = db._pool
+                self.attributes = connection_attributes(db)
+            rows = await traced_query(self.attributes, sql, self.connection.fetch(sql, *values))
+        except BaseException:
+            # Whatever state the connection is in now (an error, a cancelled statement), it
+            # is not reused: closed here, the pool replaces it.
+            connection, self.connection = self.connection, None
+            if connection is not None:
+                connection.terminate()
+                await self._give_back(connection)
+            raise
+        finally:
+            self.busy = False
+        self.idle_timer = self.loop.call_later(self.IDLE_SECONDS, self._release_when_idle)
+        return rows
+
+    def _release_when_idle(self) -> None:
+        self.idle_timer = None
+        if not self.busy and self.connection is not None:
+            task = self.loop.create_task(self.release())
+            _releasing.add(task)
+            task.add_done_callback(_releasing.discard)
+
+    async def release(self) -> None:
+        if self.idle_timer is not None:
+            self.idle_timer.cancel()
+            self.idle_timer = None
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            await self._give_back(connection)
+
+    async def _give_back(self, connection: Any) -> None:
+        try:
+            await self.pool.release(connection)
+        except asyncpg.InterfaceError:
+            connection.terminate()  # its pool is closed: nothing to give back to
+
+
+_releasing: set[asyncio.Task[None]] = set()
+
+
+async def release_held_connections() -> None:
+    """Gives the group commits' held connections back to the pool: before the pool closes
+    (shutdown, tests), which would otherwise wait for them."""
+    for group in list(_groups.values()):
+        if not group.held.busy and group.loop is asyncio.get_running_loop():
+            await group.held.release()
+
+
+# --- group commit ---------------------------------------------------------------------------
+
+class _GroupCommit:
+    """Batches rows from concurrent callers. While no batch is in flight, rows added in the
+    same event-loop turn go out together at once (no added latency when idle); while one is in
+    flight, rows queue and go out in one INSERT when it ends (so batches grow with load), or
+    at once when the queue reaches GROUP_MAX_ROWS."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.rows: list[ReadRow] = []
+        self.waiters: list[asyncio.Future[None]] = []
+        self.context: contextvars.Context | None = None  # the batch's first caller's (trace)
+        self.first_queued = 0.0  # perf_counter() when the batch's first row queued
+        self.scheduled = False
+        self.in_flight = 0
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.held = _HeldConnection(loop)
+
+    async def write(self, rows: list[ReadRow]) -> None:
+        waiter: asyncio.Future[None] = self.loop.create_future()
+        if not self.waiters:
+            self.context = contextvars.copy_context()
+            self.first_queued = perf_counter()
+        self.rows.extend(rows)
+        self.waiters.append(waiter)
+        if len(self.rows) >= GROUP_MAX_ROWS:
+            self._flush()
+        elif not self.scheduled and not self.in_flight:
+            self.scheduled = True
+            self.loop.call_soon(self._flush)
+        await waiter
+
+    def _flush(self) -> None:
+        self.scheduled = False
+        if not self.waiters:
+            return
+        rows, waiters, context = self.rows, self.waiters, self.context
+        self.rows, self.waiters, self.context = [], [], None
+        self.in_flight += 1
+        # Run in the first caller's context: the INSERT's span joins that request's trace.
+        task = self.loop.create_task(self._commit(rows, waiters, self.first_queued),
+                                     context=context)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _write(self, rows: list[ReadRow]) -> None:
+        # A stalled INSERT (a lock, a database that stopped answering) fails its reads after a
+        # while rather than holding them, and every read queued behind it, for ever.
+        try:
+            async with asyncio.timeout(WRITE_TIMEOUT_SECONDS):
+                await _insert_reads(rows, self.held)
+        except TimeoutError as exc:
+            raise AuditWriteTimeout(
+                f"audit rows not written within {WRITE_TIMEOUT_SECONDS} s") from exc
+
+    async def _commit(self, rows: list[ReadRow], waiters: list[asyncio.Future[None]],
+                      first_queued: float) -> None:
+        try:
+            await self._write(rows)
+            metrics.AUDIT_BATCH_SIZE.record(len(rows))
+            metrics.AUDIT_BATCH_WAIT.record(perf_counter() - first_queued)
+        except Exception as exc:  # every read in the batch fails with it
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_exception(exc)
+        except BaseException:  # cancelled (shutdown): so are its reads
+            for waiter in waiters:
+                waiter.cancel()
+            raise
+        else:
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+        finally:
+            self.in_flight -= 1
+            if self.waiters and not self.in_flight:
+                self._flush()  # what queued meanwhile goes out now
+
+
+_groups: dict[asyncio.AbstractEventLoop, _GroupCommit] = {}
+
+
+def _group() -> _GroupCommit:
+    loop = asyncio.get_running_loop()
+    group = _groups.get(loop)
+    if group is None:
+        for old in [old for old in _groups if old.is_closed()]:
+            del _groups[old]
+        group = _groups[loop] = _GroupCommit(loop)
+    return group

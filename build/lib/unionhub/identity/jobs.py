@@ -1,0 +1,19 @@
+"""Scheduled work of the identity domain (see unionhub.jobs); each job idempotent and safe on
+several workers at once."""
+
+from __future__ import annotations
+
+from unionhub.identity.audit_integrity import archive_expired
+from unionhub.identity.invalidations import REPLAY_SECONDS, replay_pending
+from unionhub.identity.join_deadlines import ESCALATE_EVERY_SECONDS, escalate_overdue_applications
+from unionhub.jobs import PeriodicJob
+
+PERIODIC_JOBS = [
+    # Audit rows past the retention move to the archive (a no-op until some are that old).
+    PeriodicJob("identity.archive_audit", archive_expired, every_seconds=6 * 3600),
+    PeriodicJob("identity.replay_cache_invalidations", replay_pending,
+                every_seconds=REPLAY_SECONDS),
+    # Pending join applications past their due date go to the parent union's cadres.
+    PeriodicJob("identity.escalate_join_applications", escalate_overdue_applications,
+                every_seconds=ESCALATE_EVERY_SECONDS),
+]

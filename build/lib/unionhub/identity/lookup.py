@@ -1,0 +1,293 @@
+"""The hot member lookup: a member's document, read through Redis.
+
+The cached document holds what every screen needs, with personal data still encrypted (plus
+its masked forms, which are not sensitive), so a Redis dump reveals no phone or ID number.
+Every write to a member, card or membership calls `invalidate_member` after it commits; a
+write generation per member keeps a concurrent reader from caching the row it read before the
+write; an invalidation Redis refuses is queued in the database and replayed within seconds
+(`identity.invalidations`), so a stale record does not wait for its TTL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+from redis.exceptions import NoScriptError, WatchError
+
+from unionhub.cache import get_redis, safe, shared_connection
+from unionhub.identity.crypto import decrypt
+from unionhub.identity.masking import mask_id_number, mask_name, mask_phone
+from unionhub.identity.models import CardStatus, Member, MemberCard, Role
+from unionhub.observability.redis_spans import traced_shared_command
+from unionhub.settings import get_settings
+
+_KEY = "member:v1:{}"
+_CARD_KEY = "member:card:v1:{}"
+_GEN_KEY = "member:gen:v1:{}"  # bumped by every write: guards the cache against stale fills
+
+
+@dataclass(slots=True)
+class MemberRecord:
+    id: int
+    display_name: str
+    role: str
+    union_id: int
+    union_path: str
+    cadre_org_id: int | None
+    joined_at: str | None
+    verified: bool
+    phone_enc: str
+    phone_masked: str
+    name_enc: str | None
+    name_masked: str | None
+    id_number_enc: str | None
+    id_number_masked: str | None
+    card_number: str | None
+    card_status: str | None
+    card_issued_at: str | None
+
+    @property
+    def is_verified_member(self) -> bool:
+        """VERIFIED tier: real-name verified with an active member card."""
+        return self.verified and self.card_status == CardStatus.ACTIVE.value
+
+    @property
+    def is_pool_member(self) -> bool:
+        """Real-name verified and waiting in the holding pool: no union has taken them in (every
+        member without `joined_at` sits in the pool: registration, membership.py, leaving.py).
+        Tier MEMBER with no card, yet holding the pool's online benefits (docs/domain.md)."""
+        return self.verified and self.joined_at is None
+
+    @property
+    def holds_online_benefits(self) -> bool:
+        """Claiming vouchers and enrolling in activities for verified members: a verified
+        member with an active card, or a verified worker in the holding pool."""
+        return self.is_verified_member or self.is_pool_member
+
+    @property
+    def tier(self) -> str:
+        if self.role in (Role.CADRE.value, Role.OPERATOR.value, Role.ADMIN.value):
+            return self.role
+        return "VERIFIED" if self.is_verified_member else "MEMBER"
+
+    def phone(self) -> str:
+        return decrypt(self.phone_enc, "phone")
+
+    def legal_name(self) -> str | None:
+        return decrypt(self.name_enc, "name") if self.name_enc else None
+
+    def id_number(self) -> str | None:
+        return decrypt(self.id_number_enc, "id_number") if self.id_number_enc else None
+
+    def to_json(self) -> str:
+        return orjson.dumps(asdict(self)).decode()
+
+    @classmethod
+    def from_json(cls, raw: str) -> MemberRecord:
+        return cls(**orjson.loads(raw))
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+_LIVE_CARD = (CardStatus.ACTIVE, CardStatus.FROZEN)
+# The member, its union's path and every card it ever had, in one LEFT JOIN (a member has at
+# most a few cards: one live, the rest lost or cancelled).
+_RECORD_COLUMNS = (
+    "id", "display_name", "role", "union_id", "union__path", "cadre_org_id", "joined_at",
+    "verified_at", "phone_enc", "name_enc", "id_number_enc",
+    "cards__id", "cards__number", "cards__status", "cards__issued_at",
+)
+
+
+def _record(row: dict[str, Any], card: dict[str, Any] | None) -> MemberRecord:
+    phone = decrypt(row["phone_enc"], "phone")
+    name = decrypt(row["name_enc"], "name") if row["name_enc"] else None
+    id_number = decrypt(row["id_number_enc"], "id_number") if row["id_number_enc"] else None
+    return MemberRecord(
+        id=row["id"], display_name=row["display_name"], role=Role(row["role"]).value,
+        union_id=row["union_id"], union_path=row["union__path"],
+        cadre_org_id=row["cadre_org_id"], joined_at=_iso(row["joined_at"]),
+        verified=row["verified_at"] is not None,
+        phone_enc=row["phone_enc"], phone_masked=mask_phone(phone),
+        name_enc=row["name_enc"], name_masked=mask_name(name) if name else None,
+        id_number_enc=row["id_number_enc"],
+        id_number_masked=mask_id_number(id_number) if id_number else None,
+        card_number=card["cards__number"] if card else None,
+        card_status=CardStatus(card["cards__status"]).value if card else None,
+        card_issued_at=_iso(card["cards__issued_at"]) if card else None,
+    )
+
+
+async def current_card(member_id: int) -> MemberCard | None:
+    """The member's card: the newest one that is not cancelled or lost."""
+    return (
+        await MemberCard.filter(member_id=member_id, status__in=list(_LIVE_CARD))
+        .order_by("-id").first()
+    )
+
+
+async def load_records_from_db(member_ids: list[int]) -> dict[int, MemberRecord]:
+    """Build the records of many members with one SQL statement, whatever their number."""
+    if not member_ids:
+        return {}
+    # A closed account (identity.rights) has no record: its personal fields are gone.
+    rows = await Member.filter(id__in=member_ids, closed_at=None).values(*_RECORD_COLUMNS)
+    members: dict[int, dict[str, Any]] = {}
+    cards: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        members.setdefault(row["id"], row)
+        if row["cards__status"] in _LIVE_CARD:
+            newest = cards.get(row["id"])
+            if newest is None or row["cards__id"] > newest["cards__id"]:
+                cards[row["id"]] = row  # the newest live card wins
+    return {i: _record(row, cards.get(i)) for i, row in members.items()}
+
+
+async def get_records(member_ids: list[int]) -> dict[int, MemberRecord]:
+    """Many members at once: one MGET, then one query for the misses (DataLoader batches)."""
+    if not member_ids:
+        return {}
+    redis = get_redis()
+    raw = await safe(redis.mget([_KEY.format(i) for i in member_ids]), [None] * len(member_ids))
+    found = {i: MemberRecord.from_json(r) for i, r in zip(member_ids, raw, strict=True) if r}
+    missing = [i for i in member_ids if i not in found]
+    if missing:
+        # The write generations are read before the database: see `_store`.
+        generations = await safe(redis.mget([_GEN_KEY.format(i) for i in missing]), None)
+        loaded = await load_records_from_db(missing)
+        found.update(loaded)
+        if generations is not None:
+            await _store(list(loaded.values()), dict(zip(missing, generations, strict=True)))
+    return found
+
+
+async def get_record(member_id: int) -> MemberRecord | None:
+    return (await get_records([member_id])).get(member_id)
+
+
+def is_card_number(value: str) -> bool:
+    """Could this be a member card number at all (16–19 ASCII digits)? Anything else finds no
+    one, without a query (the column holds at most 19 characters)."""
+    return 16 <= len(value) <= 19 and value.isascii() and value.isdigit()
+
+
+# The card's member id, then that member's record: one round trip instead of GET then MGET (the
+# hot lookup), on the connection concurrent requests share (`unionhub.shared_redis`). The
+# record key is derived from the id inside the script, so it is not declared in KEYS: fine on
+# one Redis (or a replica set), not on a Redis Cluster.
+_BY_CARD_SCRIPT = """
+local id = redis.call('GET', KEYS[1])
+if not id then return false end
+return {id, redis.call('GET', ARGV[1] .. id) or false}
+"""
+_BY_CARD_SHA = hashlib.sha1(_BY_CARD_SCRIPT.encode()).hexdigest()  # noqa: S324 (Redis's name)
+
+
+async def _by_card(card_number: str) -> Any:
+    shared = shared_connection()
+    args = ("EVALSHA", _BY_CARD_SHA, 1, _CARD_KEY.format(card_number), _KEY.format(""))
+    try:
+        return await traced_shared_command(shared, *args)
+    except NoScriptError:  # a restarted or flushed Redis: load it once, then as before
+        await shared.client.script_load(_BY_CARD_SCRIPT)
+        return await traced_shared_command(shared, *args)
+
+
+async def get_record_by_card(card_number: str) -> MemberRecord | None:
+    if not is_card_number(card_number):
+        return None
+    redis = get_redis()
+    found = await safe(_by_card(card_number), None)
+    member_id = found[0] if found else None
+    if found and found[1]:
+        record: MemberRecord | None = MemberRecord.from_json(found[1])
+    else:
+        if member_id is None:
+            card = await MemberCard.get_or_none(
+                number=card_number, status__in=list(_LIVE_CARD)
+            ).only("id", "member_id")
+            if card is None:
+                return None
+            member_id = card.member_id
+            await safe(redis.set(_CARD_KEY.format(card_number), member_id,
+                                 ex=get_settings().member_cache_ttl_seconds), None)
+        record = await get_record(int(member_id))
+    # A lost or cancelled card no longer finds its member.
+    return record if record is not None and record.card_number == card_number else None
+
+
+async def _store(records: list[MemberRecord], generations: dict[int, str | None]) -> None:
+    """Cache records read from the database, unless a write to one of them happened since
+    their generations were read. Without this check a reader that fetched a row just before a
+    write commits could cache the old row after the write's invalidation, and serve it (a
+    transferred member still in the old cadre's scope) until the TTL."""
+    if not records:
+        return
+    ttl = get_settings().member_cache_ttl_seconds
+    gen_keys = [_GEN_KEY.format(rec.id) for rec in records]
+
+    async def store() -> None:
+        async with get_redis().pipeline(transaction=True) as pipe:
+            await pipe.watch(*gen_keys)
+            if await pipe.mget(gen_keys) != [generations.get(rec.id) for rec in records]:
+                return  # written meanwhile: the next read goes to the database again
+            pipe.multi()
+            for rec in records:
+                pipe.set(_KEY.format(rec.id), rec.to_json(), ex=ttl)
+            try:
+                await pipe.execute()
+            except WatchError:
+                pass  # a write landed between the check and the store
+
+    await safe(store(), None)
+
+
+async def invalidate_member(member_id: int, *card_numbers: str) -> None:
+    """Call after the write commits. Bumps the member's write generation (so a concurrent
+    reader's older copy is not cached) and drops the cached record and card keys. If Redis
+    refuses, the invalidation is queued in the database and replayed (`invalidations`)."""
+    if not await try_invalidate(member_id, *card_numbers):
+        from unionhub.identity.invalidations import remember
+
+        await remember(member_id, list(card_numbers))
+
+
+async def try_invalidate(member_id: int, *card_numbers: str) -> bool:
+    """One invalidation; False when Redis did not take it."""
+    gen_key = _GEN_KEY.format(member_id)
+    pipe = get_redis().pipeline(transaction=True)
+    pipe.incr(gen_key)
+    # The generation outlives every record cached under an older one.
+    pipe.expire(gen_key, 2 * get_settings().member_cache_ttl_seconds)
+    pipe.delete(_KEY.format(member_id), *(_CARD_KEY.format(n) for n in card_numbers))
+    return await safe(pipe.execute(), None) is not None
+
+
+async def count_verified_members(path_prefix: str) -> int:
+    """How many verified members with an active card the subtree `path_prefix` holds: the
+    members `verified_member_ids` pages through (a grant checks its budget against it)."""
+    from tortoise.expressions import Subquery
+
+    active = MemberCard.filter(status=CardStatus.ACTIVE).values("member_id")
+    return await Member.filter(union__path__startswith=path_prefix, verified_at__isnull=False,
+                               id__in=Subquery(active)).count()
+
+
+async def verified_member_ids(path_prefix: str, after_id: int, limit: int) -> list[int]:
+    """Ids of verified members with an active card in the subtree `path_prefix`, in id order
+    after `after_id`: one keyset page for set-based work (a voucher grant to a whole city)."""
+    from tortoise.expressions import Subquery
+
+    # The bound is repeated inside the subquery so each page seeks instead of rescanning.
+    active = MemberCard.filter(status=CardStatus.ACTIVE, member_id__gt=after_id).values("member_id")
+    return await (
+        Member.filter(union__path__startswith=path_prefix, verified_at__isnull=False,
+                      id__gt=after_id, id__in=Subquery(active))
+        .order_by("id").limit(limit).values_list("id", flat=True)
+    )

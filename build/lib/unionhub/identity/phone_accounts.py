@@ -1,0 +1,92 @@
+"""Sign-in and account changes proven by an SMS code: loginBySms, resetPassword, changePhone.
+
+Each checks the code first (a wrong code reveals nothing about the phone), then says what a
+holder of the phone may know (no account on it, a new phone already taken). A password reset
+and a phone change revoke every session of the member, in the transaction of the change.
+"""
+
+from __future__ import annotations
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from unionhub.clock import utcnow
+from unionhub.errors import Conflict, NotFound, ValidationFailed
+from unionhub.identity import audit, sms_codes
+from unionhub.identity.accounts import (
+    Session,
+    _check_password,
+    phone_index,
+    phone_indexes,
+    revoke_all_sessions,
+    start_session,
+)
+from unionhub.identity.crypto import encrypt
+from unionhub.identity.lookup import invalidate_member
+from unionhub.identity.models import Member, SmsPurpose
+from unionhub.identity.passwords import hash_password
+from unionhub.identity.realname import validate_phone
+
+
+def _no_account() -> NotFound:
+    return NotFound("no account uses this phone; sign up first", field="phone",
+                    code="PHONE_NOT_REGISTERED")
+
+
+async def login_by_sms(phone: str, sms_code: str, client_ip: str | None = None) -> Session:
+    phone = validate_phone(phone)
+    code = await sms_codes.check_code(phone, SmsPurpose.LOGIN, sms_code, client_ip)
+    member = await Member.get_or_none(phone_bidx__in=phone_indexes(phone))
+    if member is None:
+        raise _no_account()
+    await sms_codes.consume(code)
+    return await start_session(member)
+
+
+async def reset_password(phone: str, sms_code: str, new_password: str,
+                         client_ip: str | None = None) -> Session:
+    phone = validate_phone(phone)
+    _check_password(new_password)
+    code = await sms_codes.check_code(phone, SmsPurpose.RESET_PASSWORD, sms_code, client_ip)
+    member = await Member.get_or_none(phone_bidx__in=phone_indexes(phone))
+    if member is None:
+        raise _no_account()
+    password_hash = await hash_password(new_password)
+    async with in_transaction():
+        await sms_codes.consume(code)
+        await Member.filter(id=member.id).update(password_hash=password_hash, updated_at=utcnow())
+        await revoke_all_sessions(member.id, reason="password_reset", actor_id=member.id)
+        await audit.record("identity.password.reset", actor_id=member.id,
+                           subject_type="member", subject_id=member.id)
+    return await start_session(member)
+
+
+async def change_phone(member_id: int, new_phone: str, sms_code: str,
+                       client_ip: str | None = None) -> Member:
+    """Move the account to a phone the caller proved to hold. All sessions end: the member
+    signs in again with the new phone."""
+    new_phone = validate_phone(new_phone)
+    code = await sms_codes.check_code(new_phone, SmsPurpose.CHANGE_PHONE, sms_code, client_ip)
+    bidx = phone_index(new_phone)
+    member = await Member.get_or_none(id=member_id)
+    if member is None:
+        raise NotFound("member not found")
+    if member.phone_bidx in phone_indexes(new_phone):
+        raise ValidationFailed("this is already the account's phone", field="newPhone",
+                               code="PHONE_UNCHANGED")
+    taken = Conflict("this phone number is already registered", field="newPhone",
+                     code="PHONE_TAKEN")
+    if await Member.exists(phone_bidx__in=phone_indexes(new_phone)):  # under any live key
+        raise taken
+    try:
+        async with in_transaction():
+            await sms_codes.consume(code)
+            await Member.filter(id=member_id).update(phone_enc=encrypt(new_phone, "phone"),
+                                                     phone_bidx=bidx, updated_at=utcnow())
+            await revoke_all_sessions(member_id, reason="phone_change", actor_id=member_id)
+            await audit.record("identity.phone.change", actor_id=member_id,
+                               subject_type="member", subject_id=member_id)
+    except IntegrityError:  # a concurrent sign-up or change took the phone first
+        raise taken from None
+    await invalidate_member(member_id)
+    return await Member.get(id=member_id)

@@ -1,0 +1,88 @@
+"""Real-name rules: resident ID numbers (GB 11643-1999), legal names and phone numbers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from unionhub.errors import ValidationFailed
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK_CHARS = "10X98765432"
+# Province-level prefixes of GB/T 2260 (11–65), plus 71/81/82/83 for the residence permits of
+# Taiwan, Hong Kong and Macao residents. County codes are not checked: retired codes stay valid.
+_PROVINCES = frozenset(
+    [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+     50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83]
+)
+MIN_WORKING_AGE = 16
+_ID_RE = re.compile(r"^\d{17}[\dX]$")
+_PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+# Han characters, or Latin letters with spaces, joined by the middle dot used in transliterations.
+_NAME_RE = re.compile(r"^(?:[\u3400-\u9fff]+(?:[·•][\u3400-\u9fff]+)*|[A-Za-z]+(?:[ ·'-][A-Za-z]+)*)$")
+
+
+@dataclass(frozen=True)
+class ResidentId:
+    number: str
+    birth_date: date
+    is_male: bool
+
+
+def id_check_char(first17: str) -> str:
+    return _CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+
+
+def parse_id_number(raw: str, today: date) -> ResidentId:
+    number = raw.strip().upper()
+    if not _ID_RE.match(number):
+        raise ValidationFailed(
+            "ID number must be 17 digits followed by a digit or X", field="idNumber",
+            code="ID_NUMBER_FORMAT",
+        )
+    if int(number[:2]) not in _PROVINCES:
+        raise ValidationFailed(
+            "ID number has an unknown region code", field="idNumber", code="ID_NUMBER_REGION"
+        )
+    try:
+        birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise ValidationFailed(
+            "ID number has an impossible birth date", field="idNumber", code="ID_NUMBER_BIRTH_DATE"
+        ) from None
+    if birth > today or birth.year < 1900:
+        raise ValidationFailed(
+            "ID number has an impossible birth date", field="idNumber", code="ID_NUMBER_BIRTH_DATE"
+        )
+    if id_check_char(number[:17]) != number[17]:
+        raise ValidationFailed(
+            "ID number check character is wrong", field="idNumber", code="ID_NUMBER_CHECKSUM"
+        )
+    age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    if age < MIN_WORKING_AGE:
+        raise ValidationFailed(
+            f"members must be at least {MIN_WORKING_AGE} (the legal working age)",
+            field="idNumber", code="ID_NUMBER_UNDERAGE",
+        )
+    return ResidentId(number=number, birth_date=birth, is_male=int(number[16]) % 2 == 1)
+
+
+def validate_name(raw: str) -> str:
+    name = raw.strip()
+    if not 2 <= len(name) <= 40 or not _NAME_RE.match(name):
+        raise ValidationFailed(
+            "legal name must be 2–40 Han characters or Latin letters", field="name",
+            code="NAME_FORMAT",
+        )
+    return name
+
+
+def validate_phone(raw: str) -> str:
+    phone = raw.strip()
+    if not _PHONE_RE.match(phone):
+        raise ValidationFailed(
+            "phone must be an 11-digit mainland mobile number starting 13–19", field="phone",
+            code="PHONE_FORMAT",
+        )
+    return phone

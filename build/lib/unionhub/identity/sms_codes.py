@@ -1,0 +1,176 @@
+"""One-time SMS codes that prove a phone belongs to the caller (手机号验证码).
+
+- 6 digits from `secrets`, valid UNIONHUB_SMS_CODE_TTL_SECONDS (300), at most
+  UNIONHUB_SMS_CODE_MAX_TRIES (5) tries; stored only as a keyed hash bound to the phone and
+  purpose. Only the newest code of a phone and purpose counts.
+- At most one code per phone per UNIONHUB_SMS_RESEND_SECONDS (60) and
+  UNIONHUB_SMS_CODES_PER_PHONE_PER_DAY per Shanghai day, claimed by conditional UPDATEs on
+  the phone's `sms_send_windows` row (concurrent requests send one code); at most
+  UNIONHUB_SMS_CODES_PER_IP_PER_DAY per client address (a Redis counter).
+- Codes, tries and send windows are database rows, not Redis keys: a Redis flush must not
+  reset the try counter (five fresh guesses at every live code) nor the per-phone windows
+  (SMS bombing, paid messages). Only the per-address counter lives in Redis, and lets requests
+  through while Redis is down, like every limiter (ratelimit.py).
+- `request_code` answers the same for registered and unregistered phones and sends in both
+  cases: what differs reaches only the phone's owner.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+
+from unionhub.clock import SHANGHAI, utcnow
+from unionhub.errors import RateLimited, ValidationFailed
+from unionhub.identity.crypto import blind_index
+from unionhub.identity.models import SmsCode, SmsPurpose, SmsSendWindow
+from unionhub.identity.provider_errors import ProviderUnavailable
+from unionhub.identity.realname import validate_phone
+from unionhub.identity.sms_providers import get_sms_provider
+from unionhub.observability import metrics
+from unionhub.ratelimit import Rule, count
+from unionhub.settings import get_settings
+
+CODE_LENGTH = 6
+
+
+class SmsLimited(RateLimited):
+    def __init__(self, message: str, *, code: str, retry_after_seconds: int):
+        super().__init__(message, retry_after_seconds=retry_after_seconds, field="phone")
+        self.code = code
+
+
+@dataclass(frozen=True)
+class CodeSent:
+    retry_after_seconds: int  # when the next code for this phone may be asked for
+
+
+def code_hash(phone_bidx: str, purpose: SmsPurpose, code: str) -> str:
+    return blind_index(f"{phone_bidx}:{purpose.value}:{code}", "sms_code")
+
+
+def parse_purpose(raw: str | SmsPurpose) -> SmsPurpose:
+    try:
+        return SmsPurpose(raw)
+    except ValueError:
+        raise ValidationFailed("purpose must be REGISTER, LOGIN, RESET_PASSWORD or CHANGE_PHONE",
+                               field="purpose", code="SMS_PURPOSE_UNKNOWN") from None
+
+
+def _ip_rules() -> tuple[Rule, Rule]:
+    s = get_settings()
+    return (Rule("sms-send-ip", s.sms_codes_per_ip_per_day, 24 * 3600),
+            Rule("sms-check-ip", s.sms_code_checks_per_ip, s.rate_limit_window_seconds))
+
+
+async def request_code(phone: str, purpose: str | SmsPurpose,
+                       client_ip: str | None = None) -> CodeSent:
+    purpose = parse_purpose(purpose)
+    phone = validate_phone(phone)
+    if client_ip:
+        await count(_ip_rules()[0], client_ip)
+    settings = get_settings()
+    bidx = blind_index(phone, "phone")
+    now = utcnow()
+    await _claim_send_window(bidx, now)
+    code = f"{secrets.randbelow(10 ** CODE_LENGTH):0{CODE_LENGTH}d}"
+    row = await SmsCode.create(phone_bidx=bidx, purpose=purpose,
+                               code_hash=code_hash(bidx, purpose, code),
+                               expires_at=now + timedelta(seconds=settings.sms_code_ttl_seconds))
+    provider = get_sms_provider()
+    try:
+        await provider.send_code(phone, code, purpose)
+        metrics.SMS_REQUESTS.add(1, {"provider": provider.name, "outcome": "ok"})
+    except Exception as exc:
+        metrics.SMS_REQUESTS.add(1, {"provider": provider.name, "outcome": (
+            "unavailable" if isinstance(exc, ProviderUnavailable) else "error")})
+        # Not sent: the code is void and the window is given back, so the app may retry now.
+        await SmsCode.filter(id=row.id).delete()
+        await SmsSendWindow.filter(phone_bidx=bidx, last_sent_at=now).update(
+            last_sent_at=now - timedelta(seconds=settings.sms_resend_seconds),
+            day_count=F("day_count") - 1)
+        raise
+    return CodeSent(retry_after_seconds=settings.sms_resend_seconds)
+
+
+def _shanghai_day(now: datetime) -> str:
+    return now.astimezone(SHANGHAI).strftime("%Y-%m-%d")
+
+
+def _seconds_to_midnight(now: datetime) -> int:
+    local = now.astimezone(SHANGHAI)
+    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(int((midnight - local).total_seconds()), 1)
+
+
+async def _claim_send_window(bidx: str, now: datetime) -> None:
+    """Take the phone's send window, or refuse with when to try again. Each branch is one
+    conditional UPDATE (or the INSERT that the unique phone index serialises)."""
+    s = get_settings()
+    cutoff = now - timedelta(seconds=s.sms_resend_seconds)
+    today = _shanghai_day(now)
+    open_window = SmsSendWindow.filter(phone_bidx=bidx, last_sent_at__lte=cutoff)
+    if await open_window.filter(day=today, day_count__lt=s.sms_codes_per_phone_per_day).update(
+            last_sent_at=now, day_count=F("day_count") + 1):
+        return
+    if await open_window.exclude(day=today).update(last_sent_at=now, day=today, day_count=1):
+        return
+    window = await SmsSendWindow.get_or_none(phone_bidx=bidx)
+    if window is None:
+        try:
+            await SmsSendWindow.create(phone_bidx=bidx, last_sent_at=now, day=today, day_count=1)
+            return
+        except IntegrityError:  # a concurrent request for the same phone created it first
+            window = await SmsSendWindow.get(phone_bidx=bidx)
+    wait = (window.last_sent_at - cutoff).total_seconds()
+    if wait > 0:
+        raise SmsLimited(f"a code was sent recently; ask again in {int(wait) + 1} s",
+                         code="SMS_RESEND_TOO_SOON", retry_after_seconds=int(wait) + 1)
+    raise SmsLimited("the daily number of codes for this phone is used up",
+                     code="SMS_DAILY_LIMIT", retry_after_seconds=_seconds_to_midnight(now))
+
+
+def _invalid() -> ValidationFailed:
+    return ValidationFailed("the code is wrong", field="smsCode", code="SMS_CODE_INVALID")
+
+
+async def check_code(phone: str, purpose: SmsPurpose, code: str,
+                     client_ip: str | None = None) -> SmsCode:
+    """Spend one try of the newest code for this phone and purpose (committed whatever the
+    caller does next) and return it when `code` matches. The caller then `consume`s it in the
+    transaction of its effect, so an effect that fails leaves the code usable."""
+    code = code.strip()
+    if len(code) != CODE_LENGTH or not code.isdigit():
+        raise _invalid()  # no try spent: it cannot be anyone's code
+    if client_ip:
+        await count(_ip_rules()[1], client_ip)
+    s = get_settings()
+    bidx = blind_index(phone, "phone")
+    row = await SmsCode.filter(phone_bidx=bidx, purpose=purpose).order_by("-id").first()
+    if row is None or row.consumed_at is not None:
+        raise _invalid()
+    if row.expires_at <= utcnow():
+        raise ValidationFailed("the code has expired; ask for a new one", field="smsCode",
+                               code="SMS_CODE_EXPIRED")
+    spent = await SmsCode.filter(id=row.id, consumed_at=None,
+                                 attempts__lt=s.sms_code_max_tries).update(
+        attempts=F("attempts") + 1)
+    if not spent:
+        if await SmsCode.filter(id=row.id).exclude(consumed_at=None).exists():
+            raise _invalid()  # used up meanwhile by a concurrent request
+        raise ValidationFailed("too many wrong tries; ask for a new code", field="smsCode",
+                               code="SMS_CODE_TRIES_EXHAUSTED")
+    if not hmac.compare_digest(row.code_hash, code_hash(bidx, purpose, code)):
+        raise _invalid()
+    return row
+
+
+async def consume(row: SmsCode) -> None:
+    """Use the code up; of two concurrent uses of one code, one wins."""
+    if not await SmsCode.filter(id=row.id, consumed_at=None).update(consumed_at=utcnow()):
+        raise _invalid()

@@ -1,0 +1,133 @@
+"""Counts over identity's tables for other domains' reports (scorecards): one aggregate query,
+never rows loaded into Python."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from unionhub.db import conn, is_postgres
+from unionhub.identity.models import CardStatus, Member, ReviewStatus
+
+
+def _placeholders(start: int, count: int) -> list[str]:
+    if is_postgres():
+        return [f"${i}" for i in range(start, start + count)]
+    return [f"?{i}" for i in range(start, start + count)]  # numbered: a mark may repeat
+
+
+@dataclass(frozen=True, slots=True)
+class MemberCounts:
+    registered: int
+    verified: int
+
+
+async def member_counts(paths: list[str], before: datetime) -> dict[str, MemberCounts]:
+    """For each union path, the members of that union's subtree as of `before` (a UTC
+    datetime), each counted by the date of its event: registered (the account's `created_at`,
+    and not closed by then) and real-name verified (`verified_at`, with an active card). Paths
+    absent from the answer have none. One query: each path is a prefix scan on the indexed
+    `unions.path`."""
+    if not paths:
+        return {}
+    marks = _placeholders(1, len(paths) + 2)
+    cast = "::varchar" if is_postgres() else ""
+    values = ", ".join(f"({m}{cast})" for m in marks[:-2])
+    status_mark, before_mark = marks[-2], marks[-1]
+    # Only placeholders are interpolated; every value is bound.
+    sql = (
+        f"WITH p(path) AS (VALUES {values}) "  # noqa: S608
+        "SELECT p.path AS path, COUNT(m.id) AS registered, "
+        f"SUM(CASE WHEN m.verified_at IS NOT NULL AND m.verified_at < {before_mark} "
+        "AND EXISTS (SELECT 1 FROM member_cards c WHERE c.member_id = m.id "
+        f"AND c.status = {status_mark}) THEN 1 ELSE 0 END) AS verified FROM p "
+        "JOIN unions u ON u.path LIKE p.path || '%' "
+        "JOIN members m ON m.union_id = u.id "
+        f"WHERE m.created_at < {before_mark} "
+        f"AND (m.closed_at IS NULL OR m.closed_at >= {before_mark}) "
+        "GROUP BY p.path"
+    )
+    rows = await conn().execute_query_dict(sql, [*paths, CardStatus.ACTIVE.value, before])
+    return {row["path"]: MemberCounts(int(row["registered"]), int(row["verified"] or 0))
+            for row in rows}
+
+
+async def overdue_application_counts(paths: list[str], start: datetime, end: datetime,
+                                     ) -> dict[str, int]:
+    """For each union path, the join applications of that union's subtree whose due date fell
+    in [start, end) and that were not reviewed by it: counted by the date they went overdue,
+    whether or not they have been reviewed since (or the escalation job has run). One query."""
+    if not paths:
+        return {}
+    marks = _placeholders(1, len(paths) + 2)
+    cast = "::varchar" if is_postgres() else ""
+    values = ", ".join(f"({m}{cast})" for m in marks[:-2])
+    start_mark, end_mark = marks[-2], marks[-1]
+    # Only placeholders are interpolated; every value is bound.
+    sql = (
+        f"WITH p(path) AS (VALUES {values}) "  # noqa: S608
+        "SELECT p.path AS path, COUNT(a.id) AS n FROM p "
+        "JOIN unions u ON u.path LIKE p.path || '%' "
+        "JOIN join_applications a ON a.union_id = u.id "
+        f"WHERE a.due_at >= {start_mark} AND a.due_at < {end_mark} "
+        "AND (a.reviewed_at IS NULL OR a.reviewed_at > a.due_at) "
+        "GROUP BY p.path"
+    )
+    rows = await conn().execute_query_dict(sql, [*paths, start, end])
+    return {row["path"]: int(row["n"]) for row in rows}
+
+
+async def verified_member_ids(union_id: int, limit: int) -> list[int]:
+    """Up to `limit` real-name verified members of one union, oldest accounts first (demo
+    data of other domains picks its actors here)."""
+    return list(await Member.filter(union_id=union_id, verified_at__isnull=False)
+                .order_by("id").limit(limit).values_list("id", flat=True))
+
+
+async def cadre_ids(org_id: int) -> list[int]:
+    """The cadres who work at one org."""
+    from unionhub.identity.models import Role
+
+    return list(await Member.filter(cadre_org_id=org_id, role=Role.CADRE)
+                .order_by("id").values_list("id", flat=True))
+
+
+@dataclass(frozen=True, slots=True)
+class QueueCounts:
+    """A subtree's membership figures as they stand now (the cockpit's queue figures)."""
+    active_cards: int = 0
+    applications_pending: int = 0
+    applications_overdue: int = 0  # pending and escalated past due, as joinApplications(overdue)
+    transfers_pending: int = 0  # incoming, as transfers(direction: IN)
+
+
+async def queue_counts(paths: list[str]) -> dict[str, QueueCounts]:
+    """For each union path, its subtree's active cards, pending and overdue join applications
+    and pending incoming transfers, now. One query: a prefix scan of `unions.path` per path,
+    each count a correlated aggregate over that subtree's unions."""
+    if not paths:
+        return {}
+    marks = _placeholders(1, len(paths) + 2)
+    cast = "::varchar" if is_postgres() else ""
+    values = ", ".join(f"({m}{cast})" for m in marks[:-2])
+    active, pending = marks[-2], marks[-1]
+    # Only placeholders are interpolated; every value is bound.
+    sql = (
+        f"WITH p(path) AS (VALUES {values}) "  # noqa: S608
+        "SELECT p.path AS path, "
+        "(SELECT COUNT(*) FROM unions u JOIN members m ON m.union_id = u.id "
+        f"JOIN member_cards c ON c.member_id = m.id WHERE u.path LIKE p.path || '%' "
+        f"AND c.status = {active}) AS cards, "
+        "(SELECT COUNT(*) FROM unions u JOIN join_applications a ON a.union_id = u.id "
+        f"WHERE u.path LIKE p.path || '%' AND a.status = {pending}) AS apps, "
+        "(SELECT COUNT(*) FROM unions u JOIN join_applications a ON a.union_id = u.id "
+        f"WHERE u.path LIKE p.path || '%' AND a.status = {pending} "
+        "AND a.escalated_at IS NOT NULL) AS overdue, "
+        "(SELECT COUNT(*) FROM unions u JOIN transfer_requests t ON t.to_union_id = u.id "
+        f"WHERE u.path LIKE p.path || '%' AND t.status = {pending}) AS transfers FROM p"
+    )
+    rows = await conn().execute_query_dict(
+        sql, [*paths, CardStatus.ACTIVE.value, ReviewStatus.PENDING.value])
+    return {row["path"]: QueueCounts(int(row["cards"]), int(row["apps"]),
+                                     int(row["overdue"]), int(row["transfers"]))
+            for row in rows}

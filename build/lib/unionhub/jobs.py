@@ -1,0 +1,66 @@
+"""Background and scheduled work.
+
+Each domain may expose `PERIODIC_JOBS` in `unionhub/<domain>/jobs.py`: a list of
+`PeriodicJob`s, each an idempotent async function safe to run twice and on several processes
+at once (they settle rows with conditional updates, never by trusting that they run alone).
+`unionhub worker` runs them on arq (Redis-backed) as cron jobs; in the embedded mode (no
+REDIS_URL) the app runs them in-process on a timer instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from time import perf_counter
+
+from unionhub.domains import optional_domain_modules
+from unionhub.observability import metrics, metrics_setup
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    run: Callable[[], Awaitable[object]]
+    every_seconds: int
+
+
+def periodic_jobs() -> list[PeriodicJob]:
+    return [job for module in optional_domain_modules("jobs") for job in module.PERIODIC_JOBS]
+
+
+async def run_job(job: PeriodicJob) -> None:
+    """One run, counted (`unionhub.job.runs` by outcome, `unionhub.job.duration`) and, when
+    it succeeds, the end of the job's lag in this process (`unionhub.job.lag`)."""
+    metrics_setup.job_scheduled(job.name, job.every_seconds)
+    attributes = {"unionhub.job.name": job.name}
+    started = perf_counter()
+    try:
+        await job.run()
+    except BaseException:
+        metrics.JOB_RUNS.add(1, {**attributes, "outcome": "failed"})
+        raise
+    else:
+        metrics.JOB_RUNS.add(1, {**attributes, "outcome": "ok"})
+        metrics_setup.job_succeeded(job.name)
+    finally:
+        metrics.JOB_DURATION.record(perf_counter() - started, attributes)
+
+
+async def run_in_process(stop: asyncio.Event) -> None:
+    """The embedded scheduler: every job on its interval until `stop` is set."""
+
+    async def loop(job: PeriodicJob) -> None:
+        while not stop.is_set():
+            try:
+                await run_job(job)
+            except Exception:  # a failing job must not stop the others; it runs again later
+                log.exception("periodic job %s failed", job.name)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=job.every_seconds)
+
+    await asyncio.gather(*(loop(job) for job in periodic_jobs()))

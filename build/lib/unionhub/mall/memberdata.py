@@ -1,0 +1,61 @@
+"""The mall's part of a member's data (`unionhub.memberdata`): orders, payments and vouchers
+in the export; on closure, addresses erased and vouchers withdrawn; on leaving a union, that
+union's vouchers withdrawn."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from unionhub.errors import Conflict
+from unionhub.identity.crypto import encrypt
+from unionhub.mall.models import Order, OrderItem, OrderStatus, Payment, Voucher
+from unionhub.mall.orders import Address, address_of
+from unionhub.mall.withdrawals import withdraw_vouchers
+from unionhub.memberdata import MemberDataPart, rows
+
+# Orders still moving: the closure waits for them (the goods must reach the address).
+_OPEN = (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.SHIPPED)
+_ORDER_COLUMNS = ("id", "status", "union_id", "subtotal_fen", "discount_fen", "payable_fen",
+                  "voucher_id", "payment_method", "tracking_no", "created_at", "paid_at",
+                  "shipped_at", "completed_at", "cancelled_at", "refunded_at")
+
+
+async def export(member_id: int) -> dict[str, Any]:
+    orders = await Order.filter(member_id=member_id).order_by("id")
+    ids = [o.id for o in orders]
+    items = rows(await OrderItem.filter(order_id__in=ids).order_by("id").values(
+        "order_id", "name", "unit_price_fen", "quantity", "line_fen"))
+    payments = rows(await Payment.filter(order_id__in=ids).order_by("id").values(
+        "order_id", "method", "provider", "amount_fen", "status", "created_at", "succeeded_at"))
+    out = []
+    for order in orders:
+        row = rows([{c: getattr(order, c) for c in _ORDER_COLUMNS}])[0]
+        row["address"] = address_of(order).__dict__
+        row["items"] = [i for i in items if i["order_id"] == order.id]
+        row["payments"] = [p for p in payments if p["order_id"] == order.id]
+        out.append(row)
+    vouchers = rows(await Voucher.filter(member_id=member_id).order_by("id").values(
+        "id", "campaign_id", "campaign__name", "status", "issued_at", "valid_until",
+        "order_id", "used_at"))
+    return {"orders": out, "vouchers": vouchers}
+
+
+async def close(member_id: int) -> None:
+    if await Order.exists(member_id=member_id, status__in=_OPEN):
+        raise Conflict("finish or cancel your open orders before closing the account",
+                       code="OPEN_ORDERS")
+    # Orders and payments stay (accounts must balance) under the member id; the recipient,
+    # phone and street go. The region stays: it is the order's tax and report dimension.
+    for order in await Order.filter(member_id=member_id).only("id", "address_region"):
+        erased = Address("", "", order.address_region, "")
+        await Order.filter(id=order.id).update(address_enc=encrypt(
+            json.dumps(erased.__dict__, ensure_ascii=False), "mall_address"))
+    await withdraw_vouchers(member_id, None, actor_id=member_id)
+
+
+async def membership_ended(member_id: int, scope_path: str, actor_id: int | None) -> None:
+    await withdraw_vouchers(member_id, scope_path, actor_id=actor_id)
+
+
+PART = MemberDataPart("mall", export, close=close, membership_ended=membership_ended)

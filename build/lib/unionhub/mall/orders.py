@@ -1,0 +1,231 @@
+"""Orders' state machine (docs/domain.md); placing one is mall.placing.
+
+PENDING_PAYMENT → PAID → SHIPPED → COMPLETED; PENDING_PAYMENT → CANCELLED (by the member, or
+after 30 minutes unpaid) releases stock and voucher; PAID/SHIPPED/COMPLETED → REFUNDED.
+Every transition is one conditional UPDATE on the current status, so of two racing changes
+exactly one happens, and its side effects (stock, voucher) happen exactly once with it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import NoReturn
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from unionhub.clock import utcnow
+from unionhub.errors import (
+    AccessDenied,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
+from unionhub.identity.access import Principal, path_in_scope, require_authenticated
+from unionhub.identity.crypto import decrypt
+from unionhub.mall.access import is_mall_manager
+from unionhub.mall.models import (
+    Order,
+    OrderEvent,
+    OrderItem,
+    OrderKind,
+    OrderStatus,
+    Sku,
+    Voucher,
+    VoucherStatus,
+)
+from unionhub.observability import metrics
+
+
+def address_of(order: Order) -> Address:
+    return Address(**json.loads(decrypt(order.address_enc, "mall_address")))
+
+
+async def record_event(order_id: int, kind: str, actor_id: int | None, from_status: str | None,
+                       to_status: str | None, **detail: object) -> None:
+    await OrderEvent.create(order_id=order_id, kind=kind, actor_id=actor_id,
+                            from_status=from_status, to_status=to_status, detail=detail)
+
+
+@dataclass(frozen=True)
+class Address:
+    recipient: str
+    phone: str
+    region_code: str
+    detail: str
+
+
+async def get_order(order_id: int) -> Order:
+    order = await Order.get_or_none(id=order_id)
+    if order is None:
+        raise NotFound("order not found", field="orderId")
+    return order
+
+
+def can_view(principal: Principal, order: Order) -> bool:
+    return order.member_id == principal.member_id or path_in_scope(principal, order.union_path)
+
+
+async def transition(order: Order, allowed: tuple[OrderStatus, ...], to: OrderStatus,
+                      kind: str, actor_id: int | None, **changes: object) -> bool:
+    """The conditional status change; True when this call made it. Call inside a transaction
+    together with the change's side effects."""
+    moved = await Order.filter(id=order.id, status__in=allowed).update(status=to, **changes)
+    if moved:
+        # With one allowed status the row was in exactly that one, whatever `order` says.
+        before = allowed[0] if len(allowed) == 1 else order.status
+        await record_event(order.id, kind, actor_id, before.value, to.value)
+    return bool(moved)
+
+
+async def fail_transition(order: Order, action: str) -> NoReturn:
+    current = await Order.get(id=order.id)
+    raise InvalidTransition(f"cannot {action} an order that is {current.status.value}",
+                            field="orderId")
+
+
+async def release_stock(order: Order) -> None:
+    """Give back stock and voucher of an order that is leaving PENDING_PAYMENT or PAID
+    unshipped. Only ever called right after the transition that made it so."""
+    for item in await OrderItem.filter(order_id=order.id).order_by("sku_id"):
+        await Sku.filter(id=item.sku_id).update(stock=F("stock") + item.quantity)
+
+
+async def _release_voucher(order: Order) -> None:
+    """The order's voucher back to AVAILABLE (EXPIRED if its validity ended meanwhile)."""
+    if order.voucher_id is None:
+        return
+    locked = Voucher.filter(id=order.voucher_id, order_id=order.id, status=VoucherStatus.LOCKED)
+    await locked.filter(valid_until__lte=utcnow()).update(status=VoucherStatus.EXPIRED,
+                                                          order_id=None)
+    await locked.update(status=VoucherStatus.AVAILABLE, order_id=None)
+
+
+async def cancel(order: Order, actor_id: int | None, reason: str) -> bool:
+    async with in_transaction():
+        if not await transition(order, (OrderStatus.PENDING_PAYMENT,), OrderStatus.CANCELLED,
+                                 f"CANCELLED_{reason}", actor_id, cancelled_at=utcnow()):
+            return False
+        await release_stock(order)
+        await _release_voucher(order)
+    metrics.ORDERS_CANCELLED.add(1, {"reason": reason})
+    return True
+
+
+async def cancel_order(principal: Principal, order_id: int) -> Order:
+    member_id = require_authenticated(principal)
+    order = await get_order(order_id)
+    if order.kind == OrderKind.UNION_BULK:
+        from unionhub.mall import union_funds  # builds on this module
+
+        cancelled = await union_funds.cancel_bulk_order(principal, order)
+    elif order.member_id != member_id:
+        raise NotFound("order not found", field="orderId")
+    else:
+        cancelled = await cancel(order, member_id, "BY_MEMBER")
+    if not cancelled:
+        await fail_transition(order, "cancel")
+    return await get_order(order_id)
+
+
+async def cancel_expired_orders(limit: int = 500) -> int:
+    """Periodic: cancel orders unpaid after the payment window. Safe on several workers at
+    once: each cancel is conditional, so stock and voucher come back exactly once."""
+    due = await Order.filter(status=OrderStatus.PENDING_PAYMENT, expires_at__lte=utcnow()) \
+        .order_by("expires_at").limit(limit)
+    cancelled = 0
+    for order in due:
+        cancelled += await cancel(order, None, "TIMEOUT")
+    return cancelled
+
+
+async def mark_paid(order: Order, actor_id: int | None, method: str) -> bool:
+    """PENDING_PAYMENT → PAID with the voucher spent. Call inside a transaction."""
+    if not await transition(order, (OrderStatus.PENDING_PAYMENT,), OrderStatus.PAID, "PAID",
+                             actor_id, paid_at=utcnow(), payment_method=method):
+        return False
+    if order.voucher_id is not None:
+        await Voucher.filter(id=order.voucher_id, order_id=order.id,
+                             status=VoucherStatus.LOCKED).update(status=VoucherStatus.USED,
+                                                                 used_at=utcnow())
+    # Counted at the transition, inside the caller's transaction (a rollback after it, rare,
+    # would leave the count one ahead).
+    metrics.ORDERS_PAID.add(1, {"method": str(method)})
+    metrics.PAYMENT_AMOUNT.add(order.payable_fen, {"direction": "paid", "method": str(method)})
+    return True
+
+
+async def ship_order(principal: Principal, order_id: int, tracking_no: str) -> Order:
+    member_id = require_authenticated(principal)
+    order = await get_order(order_id)
+    if not is_mall_manager(principal):
+        raise AccessDenied("only the mall's operating org ships orders")
+    tracking_no = tracking_no.strip()
+    if not 4 <= len(tracking_no) <= 40:
+        raise ValidationFailed("tracking number must be 4–40 characters", field="trackingNo",
+                               code="TRACKING_NO_FORMAT")
+    async with in_transaction():
+        moved = await transition(order, (OrderStatus.PAID,), OrderStatus.SHIPPED, "SHIPPED",
+                                  member_id, shipped_at=utcnow(), tracking_no=tracking_no)
+    if not moved:
+        await fail_transition(order, "ship")
+    return await get_order(order_id)
+
+
+async def confirm_receipt(principal: Principal, order_id: int) -> Order:
+    member_id = require_authenticated(principal)
+    order = await get_order(order_id)
+    if order.member_id != member_id:
+        raise NotFound("order not found", field="orderId")
+    async with in_transaction():
+        moved = await transition(order, (OrderStatus.SHIPPED,), OrderStatus.COMPLETED,
+                                  "COMPLETED", member_id, completed_at=utcnow())
+    if not moved:
+        await fail_transition(order, "confirm receipt of")
+    return await get_order(order_id)
+
+
+REFUNDABLE = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
+
+
+async def mark_refunded(order: Order, actor_id: int | None, kind: str = "REFUNDED", *,
+                        after_shipping: bool = True) -> bool:
+    """PAID (or, when allowed, SHIPPED/COMPLETED) → REFUNDED. Unshipped goods go back to
+    stock, decided by which conditional update succeeded, not by a status read earlier (the
+    order may have shipped meanwhile). The voucher stays spent (vouchers cannot be cashed
+    out). Call inside a transaction."""
+    now = utcnow()
+    if await transition(order, (OrderStatus.PAID,), OrderStatus.REFUNDED, kind, actor_id,
+                         refunded_at=now):
+        await release_stock(order)
+        _count_refund(order, kind)
+        return True
+    if not after_shipping:
+        return False
+    moved = await transition(order, (OrderStatus.SHIPPED, OrderStatus.COMPLETED),
+                             OrderStatus.REFUNDED, kind, actor_id, refunded_at=now)
+    if moved:
+        _count_refund(order, kind)
+    return moved
+
+
+def _count_refund(order: Order, kind: str) -> None:
+    method = str(order.payment_method or "unknown")
+    metrics.ORDERS_REFUNDED.add(1, {"kind": kind})
+    metrics.PAYMENT_AMOUNT.add(order.payable_fen, {"direction": "refunded", "method": method})
+
+
+def check_refund_allowed(principal: Principal, order: Order) -> None:
+    """The buyer may refund a paid order before it ships; the mall's operating staff may
+    refund it later too (after a return). Other cadres only see orders, they do not refund."""
+    member_id = require_authenticated(principal)
+    staff = is_mall_manager(principal)
+    if order.member_id != member_id and not staff:
+        raise NotFound("order not found", field="orderId")
+    if order.status not in REFUNDABLE:
+        raise InvalidTransition(f"cannot refund an order that is {order.status.value}",
+                                field="orderId")
+    if order.status != OrderStatus.PAID and not staff:
+        raise InvalidTransition("a shipped order is refunded by the mall's service staff",
+                                field="orderId", code="REFUND_NEEDS_STAFF")

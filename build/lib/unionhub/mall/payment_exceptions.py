@@ -1,0 +1,147 @@
+"""The OPERATOR's queue of money that needs a person: refunds a rail ended failed, payments
+of the wrong amount, money for orders we do not have, payments and refunds left without a
+final answer for days. deploy/OPERATORS.md says what to do with each kind.
+
+An exception opens once per problem (`open_key`, unique while open), from inside the
+transaction that noticed it. Resolving is one conditional update OPEN → RESOLVED, so of two
+operators resolving at once exactly one does, and the other is told it was resolved already.
+"""
+
+from __future__ import annotations
+
+from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from unionhub.clock import utcnow
+from unionhub.errors import Conflict, NotFound, ValidationFailed
+from unionhub.identity import audit
+from unionhub.identity.access import Principal, require_authenticated
+from unionhub.mall.models import (
+    Order,
+    OrderEvent,
+    Payment,
+    PaymentException,
+    PaymentExceptionAction,
+    PaymentExceptionKind,
+    PaymentExceptionStatus,
+    PaymentStatus,
+)
+from unionhub.observability import metrics
+
+MAX_NOTE = 500
+# RETRY means: a new refund at the rail (failed refunds), or ask the rail now (open too long).
+RETRYABLE = (PaymentExceptionKind.REFUND_FAILED, PaymentExceptionKind.OPEN_TOO_LONG)
+
+
+async def open_exception(kind: PaymentExceptionKind, *, provider: str, reason: str,
+                         payment: Payment | None = None, provider_ref: str | None = None,
+                         order_id: int | None = None, amount_fen: int | None = None,
+                         ) -> bool:
+    """Open an exception unless the same one is open already; True when this call opened it.
+    Safe inside the caller's transaction (a savepoint holds the insert)."""
+    ref = provider_ref or (payment.provider_ref if payment else None)
+    key = f"{kind.value}:{payment.id}" if payment else f"{kind.value}:{provider}:{ref}"
+    try:
+        async with in_transaction():
+            await PaymentException.create(
+                kind=kind, open_key=key[:100], provider=provider, provider_ref=ref,
+                payment_id=payment.id if payment else None,
+                order_id=payment.order_id if payment else order_id,
+                amount_fen=payment.amount_fen if payment and amount_fen is None else amount_fen,
+                reason=reason[:200])
+    except IntegrityError:
+        return False  # open already: one problem, one exception
+    if payment is not None:
+        await OrderEvent.create(order_id=payment.order_id, kind="PAYMENT_EXCEPTION_OPENED",
+                                detail={"payment_id": payment.id, "exception": kind.value})
+    return True
+
+
+async def publish_open_count() -> int:
+    """The open exceptions, for the `unionhub.mall.payment_exceptions.open` gauge (dashboard and
+    alert): set by the periodic job and after each resolution."""
+    count = await PaymentException.filter(status=PaymentExceptionStatus.OPEN).count()
+    metrics.PAYMENT_EXCEPTIONS_OPEN.set(count)
+    return count
+
+
+def listed(status: PaymentExceptionStatus | None) -> QuerySet[PaymentException]:
+    qs = PaymentException.all()
+    return qs.filter(status=status) if status is not None else qs
+
+
+async def resolve(principal: Principal, exception_id: int, action: PaymentExceptionAction,
+                  note: str | None) -> PaymentException:
+    """Resolve one exception (OPERATOR; the tier is checked by the schema). RETRY asks the
+    rail again through `retry`; HANDLED_OFFLINE records that a person settled it."""
+    actor_id = require_authenticated(principal)
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise ValidationFailed(f"the note is at most {MAX_NOTE} characters", field="note",
+                               code="NOTE_TOO_LONG")
+    if action == PaymentExceptionAction.HANDLED_OFFLINE and not note:
+        raise ValidationFailed("say how it was handled", field="note", code="NOTE_REQUIRED")
+    found = await PaymentException.get_or_none(id=exception_id)
+    if found is None:
+        raise NotFound("no such payment exception", field="id")
+    if found.status == PaymentExceptionStatus.RESOLVED:
+        raise _already_resolved()
+    if action == PaymentExceptionAction.RETRY and found.kind not in RETRYABLE:
+        raise Conflict(f"{found.kind.value} cannot be retried; handle it offline", field="action",
+                       code="RETRY_NOT_APPLICABLE")
+    payment = await Payment.get_or_none(id=found.payment_id) if found.payment_id else None
+    if (action == PaymentExceptionAction.RETRY and found.kind == PaymentExceptionKind.REFUND_FAILED
+            and (payment is None or payment.status != PaymentStatus.REFUND_FAILED)):
+        raise Conflict("this refund is no longer failed", field="action", code="RETRY_NOT_APPLICABLE")
+    async with in_transaction():
+        moved = await PaymentException.filter(
+            id=found.id, status=PaymentExceptionStatus.OPEN).update(
+            status=PaymentExceptionStatus.RESOLVED, open_key=None, resolved_at=utcnow(),
+            resolved_by_id=actor_id, resolution=action, note=note or None)
+        if not moved:
+            raise _already_resolved()
+        if action == PaymentExceptionAction.RETRY and payment is not None:
+            await _prepare_retry(found, payment)
+        await audit.record("mall.payment_exception.resolve", actor_id=actor_id,
+                           subject_type="payment_exception", subject_id=found.id,
+                           detail={"action": action.value, "kind": found.kind.value,
+                                   "payment": found.payment_id, "order": found.order_id,
+                                   "amount_fen": found.amount_fen})
+    if action == PaymentExceptionAction.RETRY and payment is not None:
+        await _retry(found, payment)
+    await publish_open_count()
+    return await PaymentException.get(id=found.id)
+
+
+def _already_resolved() -> Conflict:
+    return Conflict("this payment exception was resolved already", field="id",
+                    code="EXCEPTION_ALREADY_RESOLVED")
+
+
+async def _prepare_retry(found: PaymentException, payment: Payment) -> None:
+    if found.kind == PaymentExceptionKind.REFUND_FAILED:
+        # A new refund at the rail (its own refund number): the failed one stays failed there.
+        await Payment.filter(id=payment.id, status=PaymentStatus.REFUND_FAILED).update(
+            status=PaymentStatus.REFUND_PENDING, refund_ref=None,
+            refund_attempt=payment.refund_attempt + 1, refund_requested_at=utcnow(),
+            next_check_at=utcnow(), check_count=0)
+        await OrderEvent.create(order_id=payment.order_id, kind="REFUND_RETRIED",
+                                detail={"payment_id": payment.id,
+                                        "attempt": payment.refund_attempt + 1})
+    else:
+        await Payment.filter(id=payment.id).update(next_check_at=utcnow(), check_count=0)
+
+
+async def _retry(found: PaymentException, payment: Payment) -> None:
+    """After the commit: ask the rail (an unreachable rail is asked again by the jobs)."""
+    from unionhub.mall import payments, reconciliation  # they import this module
+
+    if found.kind == PaymentExceptionKind.REFUND_FAILED:
+        await payments.request_refund(payment.id)
+    else:
+        await reconciliation.reconcile_payment(await Payment.get(id=payment.id))
+
+
+async def order_known(order_id: int | None) -> bool:
+    return order_id is not None and await Order.filter(id=order_id).exists()

@@ -1,0 +1,373 @@
+"""Payments, written once above the provider interface (unionhub.mall.providers): online
+methods through the provider configured for each (Stripe, WeChat Pay, Alipay), and union
+funds (工会经费集采), paid by a second cadre's approval (mall.union_funds), never here.
+
+Every verified provider fact (a notification, or the answer to a status query) is applied
+once: inserting its id into `mall_provider_events` is the gate, in the same transaction as
+its effects. Effects are conditional updates on the payment's and the order's status, so a
+fact arriving twice (under two ids), or out of order, cannot move anything backwards. Money
+that arrives for an order no longer awaiting it (cancelled after 30 minutes, or paid another
+way), or in the wrong amount, is refunded, never lost; a refund the rail ends failed opens
+an exception for a person (mall.payment_exceptions). Reconciliation (mall.reconciliation)
+asks the providers about payments and refunds whose notification never came.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from unionhub.clock import utcnow
+from unionhub.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from unionhub.identity import audit
+from unionhub.identity.access import Principal, require_authenticated
+from unionhub.mall import orders, union_funds
+from unionhub.mall.access import is_mall_manager
+from unionhub.mall.models import (
+    Order,
+    OrderEvent,
+    OrderStatus,
+    Payment,
+    PaymentExceptionKind,
+    PaymentMethod,
+    PaymentStatus,
+    ProviderEvent,
+)
+from unionhub.mall.payment_exceptions import open_exception, order_known
+from unionhub.mall.providers import provider_for, provider_named
+from unionhub.mall.providers.base import (
+    Checkout,
+    FactKind,
+    PayChannel,
+    PaymentAmountMismatch,
+    PaymentConfigurationError,
+    PaymentFact,
+    PaymentProvider,
+    PaymentProviderError,
+    PaymentRefused,
+    PaymentRequest,
+    ProviderUnavailable,
+    RefundRefused,
+    refund_number,
+)
+from unionhub.observability import metrics
+from unionhub.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+# Refund windows after payment: Alipay 90 days, WeChat Pay 180 days (card: Stripe's 180).
+REFUND_WINDOW = {
+    PaymentMethod.ALIPAY: timedelta(days=90),
+    PaymentMethod.WECHAT_PAY: timedelta(days=180),
+    PaymentMethod.CARD: timedelta(days=180),
+}
+# One letter per method in our trade numbers: an order has one payment per method.
+_METHOD_CODE = {PaymentMethod.ALIPAY: "A", PaymentMethod.WECHAT_PAY: "W", PaymentMethod.CARD: "C"}
+# Reconciliation first asks about an open payment this long after it started (its
+# notification is late by then).
+RECONCILE_AFTER = timedelta(minutes=2)
+
+__all__ = ["PaymentProviderError", "PaymentResult", "apply_fact", "pay_order", "refund_order",
+           "request_refund"]
+
+
+@dataclass
+class PaymentResult:
+    payment: Payment
+    order: Order
+    checkout: Checkout | None  # None when no provider was asked (union funds, fully discounted)
+
+
+def trade_number(order: Order, method: PaymentMethod) -> str:
+    """Our reference of an order's payment by one method: WeChat Pay's and Alipay's
+    out_trade_no (at most 32 of [A-Za-z0-9]), Stripe's idempotency key. Stable, so a retried
+    payOrder asks the provider for the same trade, never a second one."""
+    return f"{get_settings().payment_reference_prefix}{order.id}{_METHOD_CODE[method]}"
+
+
+async def pay_order(principal: Principal, order_id: int, method: PaymentMethod,
+                    channel: PayChannel = PayChannel.DEFAULT,
+                    payer_openid: str | None = None) -> PaymentResult:
+    member_id = require_authenticated(principal)
+    order = await orders.get_order(order_id)
+    union_funds.check_payment_method(principal, order, method)  # approval pays union funds
+    if order.member_id != member_id:
+        raise NotFound("order not found", field="orderId")
+    _check_payable(order)
+    if order.payable_fen == 0:
+        return await _settle_without_money(order, member_id, method)
+    provider = _provider(method)
+    _check_openid(payer_openid)
+    if channel not in provider.channels:
+        raise ValidationFailed(f"{method.value} payments here cannot use channel {channel.value}",
+                               field="channel", code="CHANNEL_NOT_SUPPORTED")
+    request = PaymentRequest(
+        order_id=order.id, method=method, channel=channel,
+        out_trade_no=trade_number(order, method), amount_fen=order.payable_fen,
+        description=f"网上职工之家消费帮扶商城订单 {order.id}", expires_at=order.expires_at,
+        payer_openid=payer_openid)
+    try:
+        checkout = await provider.create_payment(request)
+    except PaymentAmountMismatch:
+        raise PaymentProviderError("the payment provider holds this trade for another amount",
+                                   field="method", code="PAYMENT_AMOUNT_MISMATCH") from None
+    except PaymentRefused:
+        raise PaymentProviderError("the payment provider refused the payment", field="method",
+                                   code="PAYMENT_REFUSED") from None
+    except ProviderUnavailable:
+        raise PaymentProviderError("the payment provider could not be reached; try again later",
+                                   field="method") from None
+    payment = await _payment_row(order, method, provider.name, checkout.provider_ref)
+    return PaymentResult(payment=payment, order=order, checkout=checkout)
+
+
+def _provider(method: PaymentMethod) -> PaymentProvider:
+    try:
+        return provider_for(method)
+    except PaymentConfigurationError:  # start-up checks keys; a later change may break them
+        log.error("the provider for %s is not configured", method.value)
+        raise PaymentProviderError("no payment provider is configured for this method",
+                                   field="method") from None
+
+
+def _check_openid(value: str | None) -> None:
+    # WeChat openids are 28 characters of [A-Za-z0-9_-]; anything else is refused up front.
+    if value is not None and not (1 <= len(value) <= 64 and all(
+            c.isascii() and (c.isalnum() or c in "_-") for c in value)):
+        raise ValidationFailed("payer openid must be 1-64 letters, digits, _ or -",
+                               field="payerOpenId", code="PAYER_OPENID_FORMAT")
+
+
+def _check_payable(order: Order) -> None:
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        raise InvalidTransition(f"cannot pay an order that is {order.status.value}",
+                                field="orderId")
+    if order.expires_at <= utcnow():
+        raise InvalidTransition("the payment window of this order has closed", field="orderId",
+                                code="ORDER_EXPIRED")
+
+
+async def _payment_row(order: Order, method: PaymentMethod, provider: str, ref: str) -> Payment:
+    try:
+        payment, _ = await Payment.get_or_create(
+            order_id=order.id, method=method,
+            defaults={"provider": provider, "provider_ref": ref, "amount_fen": order.payable_fen,
+                      "checked_at": utcnow(), "next_check_at": utcnow() + RECONCILE_AFTER},
+        )
+    except IntegrityError:  # a concurrent payOrder for the same order and method
+        payment = await Payment.get(order_id=order.id, method=method)
+    await OrderEvent.create(order_id=order.id, kind="PAYMENT_STARTED", actor_id=order.member_id,
+                            detail={"method": method.value, "payment_id": payment.id,
+                                    "provider": provider})
+    return payment
+
+
+async def _settle_without_money(order: Order, actor_id: int, method: PaymentMethod,
+                                ) -> PaymentResult:
+    """A voucher covered the whole order: nothing to collect, so no provider is asked."""
+    async with in_transaction():
+        if not await orders.mark_paid(order, actor_id, method.value):
+            raise InvalidTransition("this order is no longer awaiting payment", field="orderId")
+        payment = await Payment.create(order_id=order.id, method=method, provider="none",
+                                       amount_fen=0, status=PaymentStatus.SUCCEEDED,
+                                       succeeded_at=utcnow())
+    return PaymentResult(payment=payment, order=await orders.get_order(order.id), checkout=None)
+
+
+# --- facts from the providers -------------------------------------------------------------
+
+async def apply_fact(provider: str, fact: PaymentFact) -> str:
+    """Apply one verified fact exactly once. Returns "applied", "duplicate", "ignored", or
+    "unknown" (a payment we have no row for yet: not recorded, so a redelivery can apply it)."""
+    to_refund: list[int] = []
+    try:
+        async with in_transaction():
+            payment = None
+            if fact.kind is not None:
+                payment = await Payment.get_or_none(provider=provider,
+                                                    provider_ref=fact.provider_ref or "")
+                if payment is None:
+                    log.warning("%s fact %s for an unknown payment", provider, fact.event_type)
+                    if fact.kind == FactKind.SUCCEEDED:
+                        await _money_for_unknown_order(provider, fact)
+                    return "unknown"
+            await ProviderEvent.create(provider=provider, event_id=fact.event_id[:64],
+                                       type=fact.event_type[:64])
+            if payment is None:
+                return "ignored"
+            await _HANDLERS[fact.kind](payment, fact, to_refund)
+    except IntegrityError:
+        return "duplicate"
+    for payment_id in to_refund:
+        await request_refund(payment_id)
+    return "applied"
+
+
+_TRADE_NUMBER = re.compile(r"^(\d{1,18})[AWC]$")  # our trade number, its prefix removed
+
+
+async def _money_for_unknown_order(provider: str, fact: PaymentFact) -> None:
+    """Money arrived for a payment we have no row of. For an order that exists, its row is
+    being written (the rail redelivers); for any other, a person must give it back."""
+    prefix = get_settings().payment_reference_prefix
+    ref = fact.provider_ref or ""
+    match = _TRADE_NUMBER.match(ref[len(prefix):]) if ref.startswith(prefix) else None
+    order_id = int(match.group(1)) if match else None
+    if order_id is None and fact.detail.get("order_id", "").isdigit():
+        order_id = int(fact.detail["order_id"])
+    if order_id is not None and order_id < 2**63 and await order_known(order_id):
+        return
+    await open_exception(PaymentExceptionKind.UNKNOWN_ORDER, provider=provider,
+                         provider_ref=ref[:64] or None, amount_fen=fact.amount_fen,
+                         reason=f"{fact.event_type}: paid for no order of ours"[:200])
+
+
+async def _on_succeeded(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
+    moved = await Payment.filter(
+        id=payment.id, status__in=[PaymentStatus.REQUIRES_PAYMENT, PaymentStatus.FAILED],
+    ).update(status=PaymentStatus.SUCCEEDED, succeeded_at=utcnow())
+    if not moved:
+        return  # applied already under another id, or refunded before its success arrived
+    order = await Order.get(id=payment.order_id)
+    amount_ok = fact.amount_fen == payment.amount_fen and (fact.currency or "cny") == "cny"
+    if amount_ok and await orders.mark_paid(order, None, payment.method.value):
+        return
+    # The order no longer awaits this money (cancelled, paid otherwise) or the amount is wrong:
+    # give it back.
+    await Payment.filter(id=payment.id).update(
+        status=PaymentStatus.REFUND_PENDING, refund_requested_at=utcnow(),
+        next_check_at=utcnow() + RECONCILE_AFTER, check_count=0)
+    await OrderEvent.create(order_id=order.id, kind="PAYMENT_REFUND_DUE", detail={
+        "payment_id": payment.id, "reason": "amount" if not amount_ok else order.status.value})
+    if not amount_ok:
+        await open_exception(
+            PaymentExceptionKind.AMOUNT_MISMATCH, payment=payment, provider=payment.provider,
+            amount_fen=fact.amount_fen, reason=f"paid {fact.amount_fen} {fact.currency or 'cny'} "
+            f"for {payment.amount_fen} cny; being refunded")
+    to_refund.append(payment.id)
+
+
+async def _on_failed(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
+    if await Payment.filter(id=payment.id, status=PaymentStatus.REQUIRES_PAYMENT).update(
+            status=PaymentStatus.FAILED):
+        await OrderEvent.create(order_id=payment.order_id, kind="PAYMENT_FAILED",
+                                detail={"payment_id": payment.id, "code": fact.failure_code})
+
+
+async def _on_refunded(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
+    if not fact.full_refund:
+        # A partial refund made at the provider: recorded there; the order stays as it is.
+        await OrderEvent.create(order_id=payment.order_id, kind="PARTIAL_REFUND_AT_PROVIDER",
+                                detail={"payment_id": payment.id})
+        return
+    # Out of order, the refund may arrive before the success it undoes: the payment is then
+    # REFUNDED already and the late success no longer moves it (nor pays the order).
+    if not await Payment.filter(id=payment.id).exclude(status=PaymentStatus.REFUNDED).update(
+            status=PaymentStatus.REFUNDED):
+        return
+    order = await Order.get(id=payment.order_id)
+    # A refund made in the provider's dashboard also refunds the order; a refunded late
+    # payment leaves its cancelled order as it is.
+    if not await orders.mark_refunded(order, None, "REFUNDED_BY_PROVIDER"):
+        await OrderEvent.create(order_id=order.id, kind="PAYMENT_REFUNDED",
+                                detail={"payment_id": payment.id})
+
+
+async def _on_refund_failed(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
+    number = fact.detail.get("out_refund_no")
+    if number and payment.refund_ref and number != payment.refund_ref:
+        return  # an earlier attempt's end: the current attempt goes on
+    if not await Payment.filter(id=payment.id, status=PaymentStatus.REFUND_PENDING).update(
+            status=PaymentStatus.REFUND_FAILED):
+        return
+    code = (fact.failure_code or fact.event_type)[:60]
+    await OrderEvent.create(order_id=payment.order_id, kind="REFUND_FAILED",
+                            detail={"payment_id": payment.id, "code": code})
+    await open_exception(PaymentExceptionKind.REFUND_FAILED, payment=payment,
+                         provider=payment.provider, reason=f"the rail ended the refund: {code}")
+
+
+_HANDLERS: dict[FactKind, Callable[[Payment, PaymentFact, list[int]], Awaitable[None]]] = {
+    FactKind.SUCCEEDED: _on_succeeded,
+    FactKind.FAILED: _on_failed,
+    FactKind.REFUNDED: _on_refunded,
+    FactKind.REFUND_FAILED: _on_refund_failed,
+}
+
+
+# --- refunds ------------------------------------------------------------------------------
+
+async def request_refund(payment_id: int, reason: str | None = None) -> bool:
+    """Ask the payment's provider for a full refund (idempotent per payment). A refund the
+    provider completes at once is applied now; the others by notification or reconciliation.
+    False when the provider could not be reached (reconciliation.retry_pending_refunds asks
+    again) or refused the refund for good (then REFUND_FAILED, with an exception)."""
+    payment = await Payment.get(id=payment_id)
+    provider = provider_named(payment.provider)
+    if provider is None:
+        log.error("payment %s is due a refund from %s, which is not configured",
+                  payment.id, payment.provider)
+        metrics.REFUNDS_FAILED.add(1, {"provider": payment.provider, "reason": "not_configured"})
+        return False
+    try:
+        result = await provider.refund(payment, reason)
+    except RefundRefused as refused:  # for good: through the gate, as if the rail notified it
+        await apply_fact(payment.provider, PaymentFact(
+            event_id=f"refused:{refund_number(payment)}", event_type="refund.refused",
+            kind=FactKind.REFUND_FAILED, provider_ref=payment.provider_ref,
+            failure_code=refused.code))
+        return False
+    except ProviderUnavailable:
+        log.warning("refund of payment %s not accepted by %s yet", payment.id, payment.provider)
+        metrics.REFUNDS_FAILED.add(1, {"provider": payment.provider, "reason": "unavailable"})
+        return False
+    await Payment.filter(id=payment.id, refund_ref__isnull=True).update(
+        refund_ref=result.refund_ref)
+    if result.completed:
+        await apply_fact(payment.provider, PaymentFact(
+            event_id=f"refund:{result.refund_ref}", event_type="refund.completed",
+            kind=FactKind.REFUNDED, provider_ref=payment.provider_ref))
+    return True
+
+
+async def refund_order(principal: Principal, order_id: int, reason: str | None) -> Order:
+    """Refund a paid order: through its provider for online payments (completed when the
+    provider says so), offline for union funds."""
+    order = await orders.get_order(order_id)
+    orders.check_refund_allowed(principal, order)
+    payment = await Payment.filter(order_id=order.id, status=PaymentStatus.SUCCEEDED).first()
+    if payment is None:
+        raise Conflict("this order has no successful payment to refund", field="orderId",
+                       code="NO_PAYMENT")
+    window = REFUND_WINDOW.get(payment.method)
+    if window is not None and payment.succeeded_at and utcnow() - payment.succeeded_at > window:
+        raise Conflict("the refund window of this payment method has passed", field="orderId",
+                       code="REFUND_WINDOW_PASSED")
+    online = payment.provider not in ("union_funds", "none")
+    async with in_transaction():
+        # Events in the order they happen: the request, then the refund it makes.
+        await OrderEvent.create(order_id=order.id, kind="REFUND_REQUESTED",
+                                actor_id=principal.member_id,
+                                detail={"reason": (reason or "")[:200]})
+        if not await orders.mark_refunded(order, principal.member_id,
+                                          after_shipping=is_mall_manager(principal)):
+            await orders.fail_transition(order, "refund")
+        new_status = PaymentStatus.REFUND_PENDING if online else PaymentStatus.REFUNDED
+        await Payment.filter(id=payment.id, status=PaymentStatus.SUCCEEDED).update(
+            status=new_status, refund_requested_at=utcnow(),
+            next_check_at=utcnow() + RECONCILE_AFTER, check_count=0)
+        if payment.method == PaymentMethod.UNION_FUNDS:
+            await union_funds.return_spend(order, principal.member_id, "REFUNDED")
+        await audit.record("mall.order.refund", actor_id=principal.member_id,
+                           subject_type="order", subject_id=order.id,
+                           detail={"payment": payment.id, "method": payment.method.value,
+                                   "amount_fen": payment.amount_fen})
+    if online:
+        await request_refund(payment.id, (reason or "")[:80] or None)
+    return await orders.get_order(order.id)

@@ -1,0 +1,297 @@
+"""Placing an order: stock, voucher and amounts in one transaction (or, on PostgreSQL, one
+statement for the common one-line order without a voucher: sql.PLACE_ONE_LINE_PG).
+
+Both paths write the same rows (kind, request fingerprint, item, PLACED event): tests place
+orders through each. A personal order is the member's; an order with `for_union_id` is a
+union's bulk order (工会经费集采, UNION_BULK): a cadre buys for a union in scope, with the bulk
+quantity limit, no voucher, and a payment window long enough for a second cadre to approve
+its payment from union funds (mall.union_funds).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from unionhub.clock import utcnow
+from unionhub.db import conn, is_postgres
+from unionhub.errors import AccessDenied, Conflict, DomainError, NotFound, ValidationFailed
+from unionhub.identity import audit
+from unionhub.identity.access import Principal, path_in_scope, require_authenticated
+from unionhub.identity.crypto import encrypt
+from unionhub.identity.lookup import MemberRecord, get_record
+from unionhub.identity.orgs import get_union
+from unionhub.identity.realname import validate_phone
+from unionhub.mall import idempotency, sql
+from unionhub.mall.models import (
+    Order,
+    OrderItem,
+    OrderKind,
+    OrderStatus,
+    Sku,
+    Voucher,
+    VoucherStatus,
+)
+from unionhub.mall.orders import Address, record_event
+from unionhub.observability import metrics
+from unionhub.settings import get_settings
+
+PAYMENT_WINDOW = timedelta(minutes=30)
+MAX_LINES = 20
+MAX_QUANTITY = 99  # per SKU in a personal order; bulk orders: settings.union_bulk_max_quantity
+_REGION_RE = re.compile(r"^\d{6}$")
+_MAX_ID = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    sku_id: int
+    quantity: int
+
+
+def _check_address(a: Address) -> Address:
+    recipient, detail = a.recipient.strip(), a.detail.strip()
+    if not 1 <= len(recipient) <= 40:
+        raise ValidationFailed("recipient must be 1–40 characters", field="address.recipient",
+                               code="RECIPIENT_FORMAT")
+    try:
+        phone = validate_phone(a.phone)
+    except ValidationFailed as e:
+        raise ValidationFailed(e.message, field="address.phone", code=e.code) from None
+    if not _REGION_RE.match(a.region_code):
+        raise ValidationFailed("region code must be 6 digits", field="address.regionCode",
+                               code="REGION_CODE_FORMAT")
+    if not 2 <= len(detail) <= 200:
+        raise ValidationFailed("address detail must be 2–200 characters", field="address.detail",
+                               code="ADDRESS_FORMAT")
+    return Address(recipient, phone, a.region_code, detail)
+
+
+def _merge_items(items: list[ItemSpec], max_quantity: int) -> dict[int, int]:
+    if not 1 <= len(items) <= MAX_LINES:
+        raise ValidationFailed(f"an order has 1–{MAX_LINES} lines", field="items",
+                               code="ITEM_COUNT")
+    merged: dict[int, int] = {}
+    for index, item in enumerate(items):  # `field` names the line: items[2].quantity
+        merged[item.sku_id] = merged.get(item.sku_id, 0) + item.quantity
+        if not 1 <= item.quantity <= max_quantity or merged[item.sku_id] > max_quantity:
+            raise ValidationFailed(f"quantity must be 1–{max_quantity}",
+                                   field=f"items[{index}].quantity", code="QUANTITY_OUT_OF_RANGE")
+        if not 0 < item.sku_id <= _MAX_ID:  # no row has it (nor does a bigint hold it)
+            raise NotFound("SKU not found", field=f"items[{index}].skuId", code="SKU_NOT_FOUND")
+    return merged
+
+
+def _sku_field(items: list[ItemSpec], sku_id: int) -> str:
+    """The input path of the first line asking for `sku_id` (items[2].skuId)."""
+    index = next((i for i, item in enumerate(items) if item.sku_id == sku_id), None)
+    return "items.skuId" if index is None else f"items[{index}].skuId"
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One SKU line of an order, with what the order item and a voucher need to know."""
+    sku_id: int
+    quantity: int
+    price_fen: int
+    name: str
+    product_id: int
+    category_id: int
+    supplier_id: int
+    supplier_region: str
+    certified: bool
+
+    @property
+    def line_fen(self) -> int:
+        return self.price_fen * self.quantity
+
+
+async def _lines(wanted: dict[int, int], items: list[ItemSpec]) -> list[_Line]:
+    """The order's lines in SKU id order (the order their stock rows are locked in)."""
+    found = {r["id"]: r for r in await sql.rows(sql.SKU_LINES.format(marks=sql.marks(len(wanted))),
+                                                  list(wanted))}
+    lines = []
+    for sku_id, quantity in sorted(wanted.items()):
+        row = found.get(sku_id)
+        if row is None or not row["active"]:
+            raise NotFound("SKU not found", field=_sku_field(items, sku_id), code="SKU_NOT_FOUND")
+        lines.append(_Line(sku_id, quantity, row["price_fen"],
+                           f"{row['product_name']} {row['name']}"[:170], row["product_id"],
+                           row["category_id"], row["supplier_id"], row["region_code"],
+                           bool(row["certified"])))
+    return lines
+
+
+async def place_order(principal: Principal, *, items: list[ItemSpec], address: Address,
+                      idempotency_key: str, voucher_id: int | None = None,
+                      for_union_id: int | None = None,
+                      record: MemberRecord | None = None) -> Order:
+    """Reserve stock, lock the voucher and write the order in one transaction. The same
+    idempotency key with the same request returns the member's existing order (the unique key
+    decides races); with another request it is refused (mall.idempotency).
+    `record`: the buyer's member record when the caller has it already."""
+    member_id = require_authenticated(principal)
+    key = idempotency.check_key(idempotency_key)
+    fingerprint = idempotency.fingerprint(
+        [(i.sku_id, i.quantity) for i in items], address.__dict__, voucher_id, for_union_id)
+    try:
+        order = await _place(principal, member_id, key, fingerprint, items, address, voucher_id,
+                             for_union_id, record)
+        metrics.ORDERS_PLACED.add(1)
+        return order
+    except (DomainError, IntegrityError):
+        # A replayed key fails here (at the latest on the unique key), so a new order costs
+        # no look-up beforehand; the replay answers with the order its key made, if it asks
+        # for the same.
+        existing = await Order.get_or_none(member_id=member_id, idempotency_key=key)
+        if existing is None:
+            raise
+        if existing.request_fingerprint not in (None, fingerprint):  # None: placed before 0005
+            raise idempotency.refuse_reuse() from None
+        return existing
+
+
+async def _place(principal: Principal, member_id: int, key: str, fingerprint: str,
+                 items: list[ItemSpec], address: Address, voucher_id: int | None,
+                 for_union_id: int | None, record: MemberRecord | None) -> Order:
+    bulk = for_union_id is not None
+    settings = get_settings()
+    wanted = _merge_items(items, settings.union_bulk_max_quantity if bulk else MAX_QUANTITY)
+    address = _check_address(address)
+    if bulk and voucher_id is not None:
+        raise Conflict("vouchers are personal: a union's bulk order takes none",
+                       field="voucherId", code="VOUCHER_NOT_FOR_BULK_ORDER")
+    if record is None or record.id != member_id:
+        record = await get_record(member_id)
+    if record is None:
+        raise NotFound("member not found")
+    union_id, union_path = await _buyer_union(principal, record, for_union_id)
+    now = utcnow()
+    window = timedelta(hours=settings.union_bulk_payment_window_hours) if bulk else PAYMENT_WINDOW
+    order = Order(member_id=member_id, union_id=union_id, union_path=union_path,
+                  status=OrderStatus.PENDING_PAYMENT, voucher_id=voucher_id,
+                  kind=OrderKind.UNION_BULK if bulk else OrderKind.PERSONAL,
+                  idempotency_key=key, request_fingerprint=fingerprint,
+                  address_enc=encrypt(json.dumps(address.__dict__, ensure_ascii=False),
+                                      "mall_address"),
+                  address_region=address.region_code, expires_at=now + window,
+                  created_at=now)
+    # Bulk orders take the ORM path: their audit row is written in the order's transaction.
+    if voucher_id is None and len(wanted) == 1 and is_postgres() and not bulk:
+        if await _write_one_line_pg(order, *next(iter(wanted.items()))):
+            return order
+        await _lines(wanted, items)  # no row written: SKU_NOT_FOUND if that is why
+        raise Conflict("not enough stock", field="items", code="OUT_OF_STOCK")
+    lines = await _lines(wanted, items)
+    order.subtotal_fen = sum(line.line_fen for line in lines)
+    voucher, order.discount_fen = None, 0
+    if voucher_id is not None:
+        voucher, order.discount_fen = await _check_voucher(voucher_id, member_id,
+                                                           record.union_path, lines)
+    order.payable_fen = order.subtotal_fen - order.discount_fen
+    await _write(order, lines, voucher)
+    return order
+
+
+async def _write_one_line_pg(order: Order, sku_id: int, quantity: int) -> bool:
+    found = await conn().execute_query_dict(sql.PLACE_ONE_LINE_PG, [
+        quantity, sku_id, order.member_id, order.union_id, order.union_path,
+        order.status.value, order.idempotency_key, order.address_enc, order.address_region,
+        order.expires_at, order.created_at, json.dumps({"voucher_id": None}),
+        order.kind.value, order.request_fingerprint])
+    if not found:
+        return False
+    order.id, order.subtotal_fen = found[0]["id"], found[0]["subtotal_fen"]
+    order.discount_fen, order.payable_fen = 0, order.subtotal_fen
+    order._saved_in_db = True
+    return True
+
+
+async def _write(order: Order, lines: list[_Line], voucher: Voucher | None) -> None:
+    async with in_transaction():
+        # The order row first: a concurrent duplicate key waits here, then fails, before it
+        # has touched any stock.
+        await order.save()
+        # SKU rows in id order, so two multi-line orders never deadlock.
+        for line in lines:
+            reserved = await Sku.filter(id=line.sku_id, stock__gte=line.quantity).update(
+                stock=F("stock") - line.quantity)
+            if not reserved:
+                raise Conflict("not enough stock", field="items", code="OUT_OF_STOCK")
+        if voucher is not None:
+            locked = await Voucher.filter(
+                id=voucher.id, member_id=order.member_id, status=VoucherStatus.AVAILABLE,
+                valid_until__gt=utcnow(),
+            ).update(status=VoucherStatus.LOCKED, order_id=order.id)
+            if not locked:
+                raise Conflict("this voucher is not available", field="voucherId",
+                               code="VOUCHER_NOT_AVAILABLE")
+        await OrderItem.bulk_create([
+            OrderItem(order_id=order.id, sku_id=line.sku_id, product_id=line.product_id,
+                      supplier_id=line.supplier_id, supplier_region=line.supplier_region,
+                      certified=line.certified, name=line.name, unit_price_fen=line.price_fen,
+                      quantity=line.quantity, line_fen=line.line_fen)
+            for line in lines
+        ])
+        await record_event(order.id, "PLACED", order.member_id, None,
+                           OrderStatus.PENDING_PAYMENT.value,
+                           voucher_id=voucher.id if voucher else None)
+        if order.kind == OrderKind.UNION_BULK:
+            await audit.record("mall.order.bulk_place", actor_id=order.member_id,
+                               subject_type="order", subject_id=order.id,
+                               detail={"union_id": order.union_id,
+                                       "amount_fen": order.payable_fen})
+
+
+async def _buyer_union(principal: Principal, record: MemberRecord,
+                       for_union_id: int | None) -> tuple[int, str]:
+    if for_union_id is not None:
+        # 工会经费集采: a cadre buys for the members of a union in scope.
+        union = await get_union(for_union_id)
+        if not path_in_scope(principal, union.path):
+            raise AccessDenied("this union is outside your scope")
+        return union.id, union.path
+    return record.union_id, record.union_path
+
+
+def _eligible(voucher: Voucher, line: _Line) -> bool:
+    campaign = voucher.campaign
+    if campaign.certified_only and not line.certified:
+        return False
+    return campaign.category_id is None or line.category_id == campaign.category_id
+
+
+async def _check_voucher(voucher_id: int, member_id: int, member_union_path: str,
+                         lines: list[_Line]) -> tuple[Voucher, int]:
+    voucher = await Voucher.get_or_none(id=voucher_id, member_id=member_id) \
+        .select_related("campaign")
+    if voucher is None:
+        raise NotFound("voucher not found", field="voucherId", code="VOUCHER_NOT_FOUND")
+    if voucher.status != VoucherStatus.AVAILABLE:
+        raise Conflict("this voucher is not available", field="voucherId",
+                       code="VOUCHER_NOT_AVAILABLE")
+    if not member_union_path.startswith(voucher.campaign.org_path):
+        # The member has left the campaign's scope (a transfer): the voucher is withdrawn.
+        await Voucher.filter(id=voucher.id, status=VoucherStatus.AVAILABLE).update(
+            status=VoucherStatus.VOID)
+        raise Conflict("this voucher was withdrawn when you left the issuing union's scope",
+                       field="voucherId", code="VOUCHER_WITHDRAWN")
+    if voucher.valid_until <= utcnow():
+        raise Conflict("this voucher has expired", field="voucherId", code="VOUCHER_EXPIRED")
+    eligible = sum(line.line_fen for line in lines if _eligible(voucher, line))
+    if eligible == 0:
+        raise Conflict("no item in this order qualifies for the voucher", field="voucherId",
+                       code="VOUCHER_NOT_APPLICABLE")
+    # 满减: the threshold is checked against the (qualifying) subtotal.
+    if eligible < voucher.campaign.threshold_fen:
+        raise Conflict("the order does not reach the voucher's threshold", field="voucherId",
+                       code="VOUCHER_THRESHOLD_NOT_MET")
+    return voucher, min(voucher.campaign.face_value_fen, eligible)
+
+

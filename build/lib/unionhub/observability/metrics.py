@@ -1,0 +1,95 @@
+"""The platform's named metric instruments: import one and record.
+
+    from unionhub.observability import metrics
+    metrics.SMS_REQUESTS.add(1, {"provider": "aliyun", "outcome": "ok"})
+
+Instruments come from OpenTelemetry's global meter, so a module may create and use them before
+`observability.metrics_setup.setup_metrics` installs the MeterProvider (the API's proxies bind
+to it then); without one (a script, metrics off) they record nothing. Names follow the
+semantic conventions where one exists (`http.server.request.duration`,
+`db.client.operation.duration`, `db.client.connection.*`); the rest are `unionhub.*`.
+Attributes are bounded sets (operation names are folded, `unionhub.schema.operation`), never
+personal data, ids or free text: each distinct set is a time series kept for the life of the
+process.
+
+The hot path's histograms (HTTP, GraphQL operation, database and Redis durations) are
+`HotHistogram`s (observability/hot_metrics.py): same export, a tenth of the cost.
+"""
+
+from __future__ import annotations
+
+from opentelemetry import metrics as otel_metrics
+
+from unionhub.observability.hot_metrics import hot_histogram
+
+METER = otel_metrics.get_meter("unionhub")
+
+# --- request path (hot) -----------------------------------------------------------------------
+HTTP_SERVER_DURATION = hot_histogram(
+    "http.server.request.duration", "s", "Duration of HTTP server requests.",
+    ("http.request.method", "http.route", "http.response.status_code"))
+GRAPHQL_OPERATION_DURATION = hot_histogram(
+    "unionhub.graphql.operation.duration", "s",
+    "Duration of GraphQL operations (its count is the operation count).",
+    ("graphql.operation.type", "graphql.operation.name"))
+DB_OPERATION_DURATION = hot_histogram(
+    "db.client.operation.duration", "s", "Duration of database and Redis operations.",
+    ("db.system.name", "db.operation.name", "db.collection.name"))
+GRAPHQL_OPERATION_ERRORS = METER.create_counter(
+    "unionhub.graphql.operation.errors", "{error}",
+    "GraphQL errors by operation name and extensions.code.")
+
+# --- database pool (observed at collection: observability/metrics_setup.py) --------------------
+# db.client.connection.count {db.client.connection.state: used|idle} and
+# db.client.connection.pending_requests are observable instruments made at set-up.
+
+# --- audit group commit (identity/audit.py) ---------------------------------------------------
+AUDIT_BATCH_SIZE = METER.create_histogram(
+    "unionhub.audit.batch.size", "{row}", "Rows per group-committed audit INSERT.",
+    explicit_bucket_boundaries_advisory=[1, 2, 4, 8, 16, 32, 64])
+AUDIT_BATCH_WAIT = METER.create_histogram(
+    "unionhub.audit.batch.wait", "s",
+    "From a batch's first queued row to its commit (what its reads waited).",
+    explicit_bucket_boundaries_advisory=[0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                         0.25, 0.5, 1, 2.5, 5, 10])
+
+# --- periodic jobs (jobs.py, worker.py) -------------------------------------------------------
+JOB_RUNS = METER.create_counter(
+    "unionhub.job.runs", "{run}", "Periodic job runs by job and outcome (ok, failed).")
+JOB_DURATION = METER.create_histogram("unionhub.job.duration", "s", "Periodic job run time.")
+# unionhub.job.lag (observable gauge, metrics_setup.py): seconds a job is overdue in this process.
+
+# --- business ---------------------------------------------------------------------------------
+ORDERS_PLACED = METER.create_counter("unionhub.mall.orders.placed", "{order}", "Orders placed.")
+ORDERS_PAID = METER.create_counter(
+    "unionhub.mall.orders.paid", "{order}", "Orders paid, by payment method.")
+ORDERS_CANCELLED = METER.create_counter(
+    "unionhub.mall.orders.cancelled", "{order}", "Orders cancelled, by reason (member, expired...).")
+ORDERS_REFUNDED = METER.create_counter(
+    "unionhub.mall.orders.refunded", "{order}", "Orders refunded or reversed, by kind.")
+PAYMENT_AMOUNT = METER.create_counter(
+    "unionhub.mall.payment.amount", "{fen}",
+    "Money through the mall in fen, by direction (paid, refunded) and payment method.")
+REFUNDS_FAILED = METER.create_counter(
+    "unionhub.mall.refunds.failed", "{refund}", "Refunds a payment rail refused or failed.")
+VOUCHERS_CLAIMED = METER.create_counter(
+    "unionhub.mall.vouchers.claimed", "{voucher}", "Vouchers claimed by members.")
+VOUCHERS_GRANTED = METER.create_counter(
+    "unionhub.mall.vouchers.granted", "{voucher}", "Vouchers granted by cadres.")
+# Set (not counted) by whoever knows the figure: the payment-exception queue's owner.
+PAYMENT_EXCEPTIONS_OPEN = METER.create_gauge(
+    "unionhub.mall.payment_exceptions.open", "{exception}", "Payment exceptions not yet settled.")
+SIGN_IN_FAILURES = METER.create_counter(
+    "unionhub.identity.sign_in.failures", "{attempt}", "Failed sign-ins, by reason code.")
+# Calls to outside providers: attributes `provider` and `outcome` (ok, error, unavailable).
+SMS_REQUESTS = METER.create_counter(
+    "unionhub.sms.requests", "{request}", "Calls to the SMS provider.")
+IDENTITY_PROVIDER_REQUESTS = METER.create_counter(
+    "unionhub.identity_provider.requests", "{request}",
+    "Calls to the real-name identity verification provider.")
+OUTAGE_ERRORS = METER.create_counter(
+    "unionhub.outage.errors", "{error}",
+    "Operations answered SERVICE_UNAVAILABLE, by dependency (database, redis, provider, network).")
+PROVIDER_DURATION = METER.create_histogram(
+    "unionhub.provider.request.duration", "s",
+    "Duration of calls to outside providers (payment, SMS, identity), by provider.")

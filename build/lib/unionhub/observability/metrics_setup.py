@@ -1,0 +1,205 @@
+"""One MeterProvider per process: Prometheus at `/metrics`, OTLP by the standard variables.
+
+Readers: the Prometheus reader (its own registry, served by `metrics_endpoint`), and a periodic
+OTLP reader when `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` is set
+(gRPC, or `http/protobuf` by `OTEL_EXPORTER_OTLP[_METRICS]_PROTOCOL`; off with
+`OTEL_METRICS_EXPORTER=none`; the interval from `OTEL_METRIC_EXPORT_INTERVAL`, read by the
+SDK). Every reader's collection gets the hot histograms' data points too (`hot_metrics`).
+`UNIONHUB_METRICS_ENABLED=false` installs nothing: the instruments record into the API's
+no-op provider and the hot histograms return at once (bench/metrics_cost.py compares).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from opentelemetry import metrics as otel_metrics
+from opentelemetry.metrics import CallbackOptions, Observation
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import MetricReader, PeriodicExportingMetricReader
+from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from unionhub.observability import hot_metrics
+
+_provider: MeterProvider | None = None
+_registry: Any = None  # prometheus_client.CollectorRegistry of this process's reader
+# Periodic jobs this process runs: name -> (interval seconds, last success or start, monotonic)
+_jobs: dict[str, list[float]] = {}
+
+
+class UnionHubMeterProvider(MeterProvider):
+    """The SDK's MeterProvider, whose readers also receive the hot histograms: each reader's
+    collect callback (the provider's measurement consumer) is wrapped once, here."""
+
+    def __init__(self, resource: Resource, metric_readers: Sequence[MetricReader]) -> None:
+        super().__init__(resource=resource, metric_readers=metric_readers)
+        consumer = self._measurement_consumer  # what MeterProvider gave each reader
+
+        def collect(reader: MetricReader, timeout_millis: float = 10_000) -> Any:
+            return hot_metrics.merge_into(consumer.collect(reader, timeout_millis), resource)
+
+        for reader in metric_readers:
+            reader._set_collect_callback(collect)
+
+
+def setup_metrics(service_name: str, enabled: bool = True,
+                  extra_readers: Sequence[MetricReader] = ()) -> MeterProvider | None:
+    """Idempotent: the first call in a process wins (one global MeterProvider)."""
+    global _provider, _registry
+    if _provider is not None or not enabled:
+        return _provider
+    from opentelemetry.exporter.prometheus import PrometheusMetricReader
+    from prometheus_client import CollectorRegistry
+
+    _registry = CollectorRegistry(auto_describe=True)
+    readers: list[MetricReader] = [PrometheusMetricReader(registry=_registry), *extra_readers]
+    exporter = _otlp_metric_exporter_from_env()
+    if exporter is not None:
+        readers.append(PeriodicExportingMetricReader(exporter))
+    provider = UnionHubMeterProvider(Resource.create({SERVICE_NAME: service_name}), readers)
+    otel_metrics.set_meter_provider(provider)
+    _observe(provider)
+    hot_metrics.HotHistogram.enabled = True
+    _provider = provider
+    return provider
+
+
+def _otlp_metric_exporter_from_env() -> Any:
+    env = os.environ
+    if env.get("OTEL_METRICS_EXPORTER", "").strip().lower() in ("none", "prometheus"):
+        return None
+    if not (env.get("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_ENDPOINT")):
+        return None
+    protocol = env.get("OTEL_EXPORTER_OTLP_METRICS_PROTOCOL") or env.get(
+        "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
+    if protocol.strip().lower().startswith("http"):
+        from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
+    else:
+        from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
+    return OTLPMetricExporter()
+
+
+# --- observed at collection -----------------------------------------------------------------
+
+def _pool_state() -> tuple[int, int, int] | None:
+    """(in use, idle, waiting) of the default connection's asyncpg pool, or None (SQLite, or
+    not connected). asyncpg counts no waiters publicly: they are its queue's getters."""
+    from tortoise import connections
+
+    try:
+        pool = getattr(connections.get("default"), "_pool", None)
+    except Exception:  # Tortoise not initialised (a CLI command, between tests)
+        return None
+    if pool is None or not hasattr(pool, "get_size"):
+        return None
+    size, idle = pool.get_size(), pool.get_idle_size()
+    waiting = len(getattr(getattr(pool, "_queue", None), "_getters", ()) or ())
+    return size - idle, idle, waiting
+
+
+def _connections(_: CallbackOptions) -> Iterable[Observation]:
+    state = _pool_state()
+    if state is None:
+        return []
+    used, idle, _waiting = state
+    pool = {"db.client.connection.pool.name": "default"}
+    return [Observation(used, {**pool, "db.client.connection.state": "used"}),
+            Observation(idle, {**pool, "db.client.connection.state": "idle"})]
+
+
+def _pending(_: CallbackOptions) -> Iterable[Observation]:
+    state = _pool_state()
+    if state is None:
+        return []
+    return [Observation(state[2], {"db.client.connection.pool.name": "default"})]
+
+
+def _job_lag(_: CallbackOptions) -> Iterable[Observation]:
+    now = time.monotonic()
+    return [Observation(max(0.0, now - last - every), {"unionhub.job.name": name})
+            for name, (every, last) in list(_jobs.items())]
+
+
+# (kind, name, unit, description, callback): instruments observed at each collection.
+OBSERVED = (
+    ("up_down_counter", "db.client.connection.count", "{connection}",
+     "Database connections in the pool, by state (used, idle).", _connections),
+    ("up_down_counter", "db.client.connection.pending_requests", "{request}",
+     "Requests waiting for a database connection from the pool.", _pending),
+    ("gauge", "unionhub.job.lag", "s",
+     "Seconds a periodic job is overdue in this process (0 when on time).", _job_lag),
+)
+
+
+def _observe(provider: MeterProvider) -> None:
+    meter = provider.get_meter("unionhub")
+    for kind, name, unit, description, callback in OBSERVED:
+        create = (meter.create_observable_up_down_counter if kind == "up_down_counter"
+                  else meter.create_observable_gauge)
+        create(name, [callback], unit, description)
+
+
+def job_scheduled(name: str, every_seconds: float) -> None:
+    """A process that runs `name` says so once; its lag counts from now until a success."""
+    _jobs.setdefault(name, [float(every_seconds), time.monotonic()])
+
+
+def job_succeeded(name: str) -> None:
+    entry = _jobs.get(name)
+    if entry is not None:
+        entry[1] = time.monotonic()
+
+
+def serve_worker_metrics(port: int) -> None:
+    """`unionhub worker` has no HTTP server of its own: prometheus_client's, on loopback."""
+    from prometheus_client import start_http_server
+
+    start_http_server(port, addr="127.0.0.1", registry=_registry)
+
+
+# --- /metrics -------------------------------------------------------------------------------
+
+class MetricsAccess:
+    """Who may scrape: a client address in `allowed` networks, or a request carrying
+    `Authorization: Bearer <token>` when a token is configured."""
+
+    def __init__(self, allowed: Sequence[str], token: str | None) -> None:
+        self.networks = [ipaddress.ip_network(n, strict=False) for n in allowed]
+        self.token = token or None
+
+    def allows(self, request: Request) -> bool:
+        if self.token is not None:
+            header = request.headers.get("authorization", "")
+            scheme, _, given = header.partition(" ")
+            if scheme.lower() == "bearer" and secrets.compare_digest(given.strip().encode(),
+                                                                     self.token.encode()):
+                return True
+        client = request.client
+        if client is None:
+            return False
+        try:
+            address = ipaddress.ip_address(client.host)
+        except ValueError:
+            return False
+        return any(address in network for network in self.networks)
+
+
+def metrics_endpoint(access: MetricsAccess) -> Any:
+    async def endpoint(request: Request) -> Response:
+        if not access.allows(request):
+            return PlainTextResponse("Forbidden", status_code=403)
+        if _registry is None:
+            return PlainTextResponse("Metrics are off (UNIONHUB_METRICS_ENABLED=false)",
+                                     status_code=404)
+        from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+        return Response(generate_latest(_registry), media_type=CONTENT_TYPE_LATEST)
+
+    return endpoint

@@ -1,0 +1,303 @@
+"""Activities' resolvers: read arguments, call the domain, shape the payload."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from unionhub.activities import draws, enrolment, leaderboards, quizzes, reading, steps
+from unionhub.activities.activities import (
+    QuestionSpec,
+    QuizOptions,
+    get_visible,
+    is_visible,
+    listing,
+)
+from unionhub.activities.activities import (
+    create_activity as create_activity_rule,
+)
+from unionhub.activities.leaderboards import Board
+from unionhub.activities.models import DAILY_COUNT_KINDS as DAILY_COUNT
+from unionhub.activities.models import Activity as ActivityRow
+from unionhub.activities.models import ActivityKind, ActivityStatus, MinTier
+from unionhub.activities.models import Enrollment as EnrollmentRow
+from unionhub.errors import NotAuthenticated, NotFound
+from unionhub.identity import orgs
+from unionhub.identity.access import path_in_scope, require_authenticated
+from unionhub.identity.lookup import MemberRecord
+from unionhub.observability.tracing import traced
+from unionhub.schema.activities_types import (
+    Activity,
+    ActivityPayload,
+    Enrollment,
+    EnrollmentPayload,
+    LeaderboardEntry,
+    QuizAttemptPayload,
+    QuizResult,
+    QuizResultPayload,
+    ReadingRecord,
+    ReadingRecordPayload,
+    StepRecord,
+    StepRecordPayload,
+    quiz_attempt,
+)
+from unionhub.schema.entities import member_entity, union_entity
+from unionhub.schema.errors import payload
+from unionhub.schema.relay import Connection, PageInfo, connection, keyset_page, page_size
+
+
+def _id(value: str, field: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound("no such id", field=field) from None
+
+
+async def _signed_in(info: strawberry.Info) -> MemberRecord:
+    require_authenticated(info.context.principal)
+    record = await info.context.caller_record()
+    if record is None:
+        raise NotAuthenticated("sign in again")
+    return record
+
+
+# --- DataLoaders ---------------------------------------------------------------------------
+
+async def _load_activities(ids: list[int]) -> list[ActivityRow | None]:
+    found = {a.id: a for a in await ActivityRow.filter(id__in=ids)}
+    return [found.get(i) for i in ids]
+
+
+async def load_activity(info: strawberry.Info, activity_id: int) -> ActivityRow:
+    return await info.context.loader("activities.by_id", _load_activities).load(activity_id)
+
+
+def _my_enrollments(member_id: int):
+    async def load(activity_ids: list[int]) -> list[EnrollmentRow | None]:
+        found = {e.activity_id: e for e in
+                 await EnrollmentRow.filter(member_id=member_id, activity_id__in=activity_ids)}
+        return [found.get(i) for i in activity_ids]
+    return load
+
+
+async def _load_member_enrollments(member_ids: list[int]) -> list[list[EnrollmentRow]]:
+    found = await enrolment.enrollments_of_members(member_ids)
+    return [found[m] for m in member_ids]
+
+
+async def _load_organized(union_ids: list[int]) -> list[list[ActivityRow]]:
+    found: dict[int, list[ActivityRow]] = {u: [] for u in union_ids}
+    for a in await ActivityRow.filter(organizer_id__in=union_ids).order_by("-id"):
+        found[a.organizer_id].append(a)
+    return [found[u] for u in union_ids]
+
+
+# --- queries -------------------------------------------------------------------------------
+
+@traced("resolve activities")
+async def activities(info: strawberry.Info, union_id: strawberry.ID | None = None,
+                     kind: ActivityKind | None = None, status: ActivityStatus | None = None,
+                     first: int | None = None, after: str | None = None) -> Connection[Activity]:
+    """Activities open to the caller, newest first; `unionId` keeps those organised at or
+    below that union. Guests see none: every activity is for the members in its scope."""
+    within = None
+    if union_id is not None:
+        within = (await orgs.get_union(_id(union_id, "unionId"))).path
+    qs = listing(info.context.principal, await info.context.caller_record(), within_path=within,
+                 kind=kind, status=status)
+    if qs is None:
+        page_size(first)
+        return connection([], [], PageInfo(has_next_page=False, has_previous_page=False,
+                                           start_cursor=None, end_cursor=None))
+    rows, page = await keyset_page(qs, first, after, newest_first=True)
+    return connection([Activity(row=r) for r in rows], [r.id for r in rows], page)
+
+
+async def activity(info: strawberry.Info, id: strawberry.ID) -> Activity | None:
+    try:
+        row = await get_visible(_id(id, "id"), info.context.principal,
+                                await info.context.caller_record())
+    except NotFound:
+        return None
+    return Activity(row=row)
+
+
+@traced("resolve leaderboard")
+async def leaderboard(info: strawberry.Info, activity_id: strawberry.ID, by: Board,
+                      first: int | None = None) -> list[LeaderboardEntry]:
+    row = await get_visible(_id(activity_id, "activityId"), info.context.principal,
+                            await info.context.caller_record())
+    size = page_size(first)
+    if row.kind in DAILY_COUNT:
+        pairs = [(e.rank, e.score, e.key) for e in await leaderboards.top(row, by, size)]
+    elif row.kind == ActivityKind.QUIZ and by == Board.MEMBER:
+        pairs = quizzes.ranked(await quizzes.ranking(row, size))
+    elif row.kind == ActivityKind.QUIZ:
+        ranked = leaderboards.ranked(await quizzes.union_ranking(row, size))
+        pairs = [(e.rank, e.score, e.key) for e in ranked]
+    else:
+        return []
+    return [_entry(info, by, rank, score, key) for rank, score, key in pairs]
+
+
+def _entry(info: strawberry.Info, by: Board, rank: int, score: float, key: int) -> LeaderboardEntry:
+    if by == Board.MEMBER:
+        return LeaderboardEntry(rank=rank, score=score, member=member_entity(info, key))
+    return LeaderboardEntry(rank=rank, score=score, union=union_entity(info, key))
+
+
+async def my_enrollment(info: strawberry.Info, row: ActivityRow) -> Enrollment | None:
+    member_id = require_authenticated(info.context.principal)
+    found = await info.context.loader("activities.mine", _my_enrollments(member_id)).load(row.id)
+    return Enrollment(row=found) if found else None
+
+
+async def my_rank(info: strawberry.Info, row: ActivityRow, by: Board) -> LeaderboardEntry | None:
+    record = await _signed_in(info)
+    if row.kind in DAILY_COUNT:
+        key = record.id
+        if by == Board.UNION:
+            mine = await my_enrollment(info, row)
+            key = mine.row.union_id if mine else record.union_id
+        entry = await leaderboards.rank_of(row, by, key)
+        return _entry(info, by, entry.rank, entry.score, entry.key) if entry else None
+    if row.kind == ActivityKind.QUIZ and by == Board.MEMBER:
+        attempt = await quizzes.best_attempt(row.id, record.id)
+        if attempt is None:
+            return None
+        return _entry(info, by, await quizzes.rank_of(row, attempt), float(attempt.score),
+                      record.id)
+    return None
+
+
+async def my_steps(info: strawberry.Info, row: ActivityRow) -> list[StepRecord]:
+    member_id = require_authenticated(info.context.principal)
+    return [StepRecord.of(s) for s in await steps.member_steps(row.id, member_id)]
+
+
+async def my_quiz_result(info: strawberry.Info, row: ActivityRow) -> QuizResult | None:
+    member_id = require_authenticated(info.context.principal)
+    attempt = await quizzes.best_attempt(row.id, member_id)
+    if attempt is None:
+        return None
+    return QuizResult.of(attempt, await quizzes.rank_of(row, attempt))
+
+
+async def draw_winners(info: strawberry.Info, activity_id: int, drawn: bool) -> list:
+    if not drawn:
+        return []
+    return [member_entity(info, m) for m in await draws.winners_of(activity_id)]
+
+
+async def draw_verified(activity_id: int) -> bool:
+    return (await draws.verify(await ActivityRow.get(id=activity_id))).ok
+
+
+async def member_activities(info: strawberry.Info, member_id: int,
+                            first: int | None) -> list[Enrollment]:
+    """A member's enrolments: the member and cadres whose scope holds them; else empty."""
+    principal = info.context.principal
+    if principal.member_id != member_id:
+        record = await info.context.members.load(member_id)
+        if record is None or not path_in_scope(principal, record.union_path):
+            return []
+    rows = await info.context.loader("activities.by_member",
+                                     _load_member_enrollments).load(member_id)
+    return [Enrollment(row=e) for e in rows[:page_size(first)]]
+
+
+async def union_activities(info: strawberry.Info, union_id: int,
+                           first: int | None) -> list[Activity]:
+    principal = info.context.principal
+    record = await info.context.caller_record()
+    rows = await info.context.loader("activities.by_organizer", _load_organized).load(union_id)
+    visible = [a for a in rows if is_visible(a, principal, record)]
+    return [Activity(row=a) for a in visible[:page_size(first)]]
+
+
+# --- mutations -----------------------------------------------------------------------------
+
+async def create_activity(info: strawberry.Info, *, name: str, kind: ActivityKind,
+                          organizer_id: strawberry.ID | None, starts_at: datetime,
+                          ends_at: datetime, capacity: int | None, min_tier: MinTier,
+                          description: str, daily_step_cap: int | None,
+                          winners_count: int | None, time_limit_seconds: int | None,
+                          questions: list[QuestionSpec] | None,
+                          quiz: QuizOptions | None = None,
+                          daily_minute_cap: int | None = None) -> ActivityPayload:
+    principal = info.context.principal
+    org = _id(organizer_id, "organizerId") if organizer_id is not None else principal.scope_org_id
+    if org is None:
+        raise NotFound("name the organising union", field="organizerId")
+    work = create_activity_rule(
+        principal, name=name, kind=kind, organizer_id=org, starts_at=starts_at, ends_at=ends_at,
+        capacity=capacity, min_tier=min_tier, description=description,
+        daily_step_cap=daily_step_cap, winners_count=winners_count,
+        time_limit_seconds=time_limit_seconds, questions=questions, quiz=quiz,
+        daily_minute_cap=daily_minute_cap,
+    )
+    return await payload(ActivityPayload, work, lambda a: {"activity": Activity(row=a)})
+
+
+async def enroll(info: strawberry.Info, activity_id: strawberry.ID) -> EnrollmentPayload:
+    record = await _signed_in(info)
+    work = enrolment.enroll(_id(activity_id, "activityId"), info.context.principal, record)
+    return await payload(EnrollmentPayload, work, lambda e: {"enrollment": Enrollment(row=e)})
+
+
+async def submit_steps(info: strawberry.Info, activity_id: strawberry.ID, day: date,
+                       count: int) -> StepRecordPayload:
+    record = await _signed_in(info)
+    work = steps.submit_steps(_id(activity_id, "activityId"), info.context.principal, record,
+                              day, count)
+    return await payload(StepRecordPayload, work, lambda s: {"record": StepRecord.of(s)})
+
+
+async def record_reading(info: strawberry.Info, activity_id: strawberry.ID, day: date,
+                         minutes: int, title: str) -> ReadingRecordPayload:
+    record = await _signed_in(info)
+    work = reading.record_reading(_id(activity_id, "activityId"), info.context.principal, record,
+                                  day, minutes, title)
+    return await payload(ReadingRecordPayload, work, lambda r: {"record": ReadingRecord.of(r)})
+
+
+async def my_readings(info: strawberry.Info, row: ActivityRow) -> list[ReadingRecord]:
+    member_id = require_authenticated(info.context.principal)
+    return [ReadingRecord.of(r) for r in await reading.member_readings(row.id, member_id)]
+
+
+async def my_streak(info: strawberry.Info, row: ActivityRow) -> int | None:
+    member_id = require_authenticated(info.context.principal)
+    if row.kind != ActivityKind.READING:
+        return None
+    return await reading.member_streak(row.id, member_id)
+
+
+async def start_quiz(info: strawberry.Info, activity_id: strawberry.ID) -> QuizAttemptPayload:
+    record = await _signed_in(info)
+
+    async def work():
+        row, attempt = await quizzes.start_quiz(_id(activity_id, "activityId"),
+                                                info.context.principal, record)
+        return quiz_attempt(row, attempt, await quizzes.questions_of(row.id))
+
+    return await payload(QuizAttemptPayload, work(), lambda a: {"attempt": a})
+
+
+async def submit_quiz_answers(info: strawberry.Info, activity_id: strawberry.ID,
+                              answers: list[quizzes.Answer]) -> QuizResultPayload:
+    record = await _signed_in(info)
+
+    async def work():
+        aid = _id(activity_id, "activityId")
+        attempt = await quizzes.submit_answers(aid, info.context.principal, record, answers)
+        row = await ActivityRow.get(id=aid)
+        return QuizResult.of(attempt, await quizzes.rank_of(row, attempt))
+
+    return await payload(QuizResultPayload, work(), lambda res: {"result": res})
+
+
+async def run_draw(info: strawberry.Info, activity_id: strawberry.ID) -> ActivityPayload:
+    work = draws.run_draw(_id(activity_id, "activityId"), info.context.principal)
+    return await payload(ActivityPayload, work, lambda a: {"activity": Activity(row=a)})

@@ -1,0 +1,306 @@
+"""Identity's root resolvers: read arguments, call the domain, shape the payload."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from unionhub.client_address import client_address
+from unionhub.errors import NotFound, ValidationFailed
+from unionhub.identity import (
+    accounts,
+    audit,
+    join_deadlines,
+    member_search,
+    membership,
+    orgs,
+    roles,
+    verification,
+)
+from unionhub.identity.access import path_in_scope, require_authenticated, require_scope
+from unionhub.identity.lookup import (
+    get_record,
+    get_record_by_card,
+    load_records_from_db,
+)
+from unionhub.identity.models import JoinApplication as JoinApplicationRow
+from unionhub.identity.models import Member as MemberRow
+from unionhub.identity.models import ReviewStatus, Role, UnionLevel
+from unionhub.identity.tokens import principal_from_token
+from unionhub.observability.tracing import slow_operation_recorder, traced
+from unionhub.schema.entities import member_entity, parse_key, union_entity
+from unionhub.schema.errors import payload
+from unionhub.schema.identity_types import (
+    AuditEntry,
+    AuthPayload,
+    JoinApplication,
+    JoinApplicationPayload,
+    MemberCard,
+    MemberCardPayload,
+    MemberPayload,
+    SlowOperation,
+    Transfer,
+    TransferDirection,
+    TransferPayload,
+    UnionPayload,
+)
+from unionhub.schema.relay import Connection, connection, keyset_page
+
+
+def _id(value: str, field: str) -> int:
+    key = parse_key(value)
+    if key is None:
+        raise NotFound("no such id", field=field)
+    return key
+
+
+# --- queries -------------------------------------------------------------------------------
+
+@traced("resolve me")
+async def me(info: strawberry.Info):
+    member_id = require_authenticated(info.context.principal)
+    rec = await info.context.members.load(member_id)
+    return member_entity(info, member_id, rec) if rec else None
+
+
+@traced("resolve member")
+async def member(info: strawberry.Info, id: strawberry.ID | None = None,
+                 card_no: str | None = None):
+    """The hot lookup: self, or a cadre whose scope holds the member. Outside that: null (the
+    caller learns nothing about whether the member exists)."""
+    principal = info.context.principal
+    require_authenticated(principal)
+    if (id is None) == (card_no is None):
+        raise ValidationFailed("give exactly one of id and cardNo", code="ONE_KEY_REQUIRED")
+    if id is not None:
+        key = parse_key(id)
+        rec = await info.context.members.load(key) if key is not None else None
+    else:
+        rec = await get_record_by_card(card_no.strip())
+    if rec is None:
+        return None
+    if rec.id != principal.member_id and not path_in_scope(principal, rec.union_path):
+        return None
+    return member_entity(info, rec.id, rec)
+
+
+async def members(info: strawberry.Info, union_id: strawberry.ID, search: str | None = None,
+                  first: int | None = None, after: str | None = None) -> Connection:
+    """A cadre's page of the members in a union's subtree: a fixed number of queries whatever
+    the page size (the page with its unions, then every record in one statement)."""
+    union = await _union(info, union_id)
+    require_scope(info.context.principal, union.path)
+    qs = MemberRow.filter(union__path__startswith=union.path)
+    if search:
+        qs = await member_search.search(qs, search.strip(),
+                                        actor_id=info.context.principal.member_id, union=union)
+    rows, page = await keyset_page(qs.select_related("union"), first, after)
+    # The members' unions came with the page: later `union { ... }` fields need no query.
+    info.context.unions.prime_many({r.union_id: r.union for r in rows})
+    records = await load_records_from_db([r.id for r in rows])
+    rows = [r for r in rows if r.id in records]  # a member deleted in between drops out
+    return connection([member_entity(info, r.id, records[r.id]) for r in rows],
+                      [r.id for r in rows], page)
+
+
+async def _union(info: strawberry.Info, union_id: strawberry.ID, field: str = "unionId"):
+    row = await info.context.unions.load(_id(union_id, field))
+    if row is None:
+        raise NotFound("union not found", field=field)
+    return row
+
+
+async def union(info: strawberry.Info, id: strawberry.ID):
+    key = parse_key(id)
+    row = await info.context.unions.load(key) if key is not None else None
+    return union_entity(info, row.id, row) if row else None
+
+
+async def unions(info: strawberry.Info, parent_id: strawberry.ID | None = None):
+    rows = await orgs.children(_id(parent_id, "parentId") if parent_id is not None else None)
+    return [union_entity(info, r.id, r) for r in rows]
+
+
+async def join_applications(info: strawberry.Info, union_id: strawberry.ID,
+                            status: ReviewStatus | None = ReviewStatus.PENDING,
+                            overdue: bool | None = None) -> list[JoinApplication]:
+    union_row = await orgs.get_union(_id(union_id, "unionId"))
+    require_scope(info.context.principal, union_row.path)
+    qs = JoinApplicationRow.filter(union__path__startswith=union_row.path)
+    if status:
+        qs = qs.filter(status=status)
+    if overdue is not None:
+        qs = qs.filter(escalated_at__isnull=not overdue)
+    return [JoinApplication.of(a) for a in await qs.order_by("created_at").limit(200)]
+
+
+async def transfers(info: strawberry.Info, union_id: strawberry.ID,
+                    status: ReviewStatus | None = ReviewStatus.PENDING,
+                    direction: TransferDirection = TransferDirection.IN) -> list[Transfer]:
+    union_row = await orgs.get_union(_id(union_id, "unionId"))
+    require_scope(info.context.principal, union_row.path)
+    rows = await membership.transfers_for(union_row, status,
+                                          incoming=direction == TransferDirection.IN)
+    return [Transfer.of(t) for t in rows]
+
+
+async def my_join_applications(info: strawberry.Info) -> list[JoinApplication]:
+    member_id = require_authenticated(info.context.principal)
+    return [JoinApplication.of(a) for a in await membership.my_join_applications(member_id)]
+
+
+async def my_transfers(info: strawberry.Info) -> list[Transfer]:
+    member_id = require_authenticated(info.context.principal)
+    return [Transfer.of(t) for t in await membership.my_transfers(member_id)]
+
+
+async def slow_operations(info: strawberry.Info, since: datetime | None = None,
+                          first: int | None = 50) -> list[SlowOperation]:
+    records = await slow_operation_recorder().slowest(
+        since=since.timestamp() if since else None, first=min(first or 50, 200)
+    )
+    return [SlowOperation.of(r) for r in records]
+
+
+async def audit_log(info: strawberry.Info, first: int | None = None, after: str | None = None,
+                    action: str | None = None, actor_id: strawberry.ID | None = None,
+                    subject_id: str | None = None, union_id: strawberry.ID | None = None,
+                    since: datetime | None = None, until: datetime | None = None,
+                    ) -> Connection[AuditEntry]:
+    """ADMIN: the audit log, newest first, filtered; an unknown actor or union finds nothing."""
+    def key(value: strawberry.ID | None) -> int | None:
+        return None if value is None else (parse_key(value) or -1)
+
+    qs = audit.entries(action=action, actor_id=key(actor_id), subject_id=subject_id,
+                       union_id=key(union_id), since=since, until=until)
+    rows, page = await keyset_page(qs, first, after, newest_first=True)
+    return connection([AuditEntry.of(r) for r in rows], [r.id for r in rows], page)
+
+
+# --- mutations -----------------------------------------------------------------------------
+
+def _session(info: strawberry.Info):
+    def shape(session) -> dict:
+        # The payload's member is read as the member just signed in, not as the guest who asked.
+        info.context.principal = principal_from_token(session.access_token)
+        info.context.auth_error = None
+        return {"access_token": session.access_token, "refresh_token": session.refresh_token,
+                "member": member_entity(info, session.member.id)}
+
+    return shape
+
+
+def _client_ip(info: strawberry.Info) -> str | None:
+    # The socket's peer, or X-Forwarded-For from a trusted gateway (UNIONHUB_TRUSTED_PROXIES).
+    return client_address(info.context.request)
+
+
+async def register(info: strawberry.Info, phone: str, password: str,
+                   sms_code: str) -> AuthPayload:
+    return await payload(AuthPayload,
+                         accounts.register(phone, password, _client_ip(info), sms_code),
+                         _session(info))
+
+
+async def login(info: strawberry.Info, phone: str, password: str) -> AuthPayload:
+    return await payload(AuthPayload, accounts.login(phone, password, _client_ip(info)),
+                         _session(info))
+
+
+async def refresh_token(info: strawberry.Info, refresh_token: str) -> AuthPayload:
+    return await payload(AuthPayload, accounts.refresh(refresh_token), _session(info))
+
+
+async def verify_identity(info: strawberry.Info, name: str, id_number: str,
+                          consent_version: str | None = None) -> MemberPayload:
+    member_id = require_authenticated(info.context.principal)
+
+    async def work():
+        await verification.verify_identity(member_id, name, id_number, _client_ip(info),
+                                           consent_version=consent_version)
+        return await get_record(member_id)
+
+    return await payload(MemberPayload, work(),
+                         lambda rec: {"member": member_entity(info, member_id, rec)})
+
+
+async def apply_to_join(info: strawberry.Info, join_code: str) -> JoinApplicationPayload:
+    member_id = require_authenticated(info.context.principal)
+    return await payload(JoinApplicationPayload, membership.apply_to_join(member_id, join_code),
+                         lambda a: {"application": JoinApplication.of(a)})
+
+
+async def review_join_application(info: strawberry.Info, application_id: strawberry.ID,
+                                  approve: bool, reason: str | None) -> JoinApplicationPayload:
+    work = membership.review_join_application(
+        info.context.principal, _id(application_id, "applicationId"), approve, reason
+    )
+    return await payload(JoinApplicationPayload, work,
+                         lambda a: {"application": JoinApplication.of(a)})
+
+
+async def request_transfer(info: strawberry.Info, to_union_id: strawberry.ID,
+                           reason: str | None) -> TransferPayload:
+    member_id = require_authenticated(info.context.principal)
+    work = membership.request_transfer(member_id, _id(to_union_id, "toUnionId"), reason)
+    return await payload(TransferPayload, work, lambda t: {"transfer": Transfer.of(t)})
+
+
+async def review_transfer(info: strawberry.Info, transfer_id: strawberry.ID, approve: bool,
+                          reason: str | None) -> TransferPayload:
+    work = membership.review_transfer(
+        info.context.principal, _id(transfer_id, "transferId"), approve, reason
+    )
+    return await payload(TransferPayload, work, lambda t: {"transfer": Transfer.of(t)})
+
+
+async def report_card_lost(info: strawberry.Info, reissue: bool) -> MemberCardPayload:
+    member_id = require_authenticated(info.context.principal)
+
+    def shape(card):
+        return {"card": MemberCard(number=card.number, status=card.status,
+                                   issued_at=card.issued_at) if card else None}
+
+    return await payload(MemberCardPayload, membership.report_card_lost(member_id, reissue), shape)
+
+
+async def create_union(info: strawberry.Info, name: str, level: UnionLevel, region_code: str,
+                       parent_id: strawberry.ID, credit_code: str | None,
+                       auto_approve: bool) -> UnionPayload:
+    async def work():
+        parent = await orgs.get_union(_id(parent_id, "parentId"))
+        require_scope(info.context.principal, parent.path)
+        return await orgs.create_union(name=name, level=level, region_code=region_code,
+                                       parent_id=parent.id, credit_code=credit_code,
+                                       auto_approve=auto_approve)
+
+    return await payload(UnionPayload, work(), lambda r: {
+        "union": union_entity(info, r[0].id, r[0]), "warnings": r[1]})
+
+
+
+
+async def set_union_auto_approve(info: strawberry.Info, union_id: strawberry.ID,
+                                 enabled: bool) -> UnionPayload:
+    work = join_deadlines.set_union_auto_approve(info.context.principal,
+                                                 _id(union_id, "unionId"), enabled)
+    return await payload(UnionPayload, work, lambda u: {"union": union_entity(info, u.id, u)})
+
+
+async def assign_role(info: strawberry.Info, member_id: strawberry.ID, role: Role,
+                      cadre_org_id: strawberry.ID | None) -> MemberPayload:
+    async def work():
+        target = parse_key(member_id)
+        if target is None:
+            raise NotFound("member not found", field="memberId")
+        org = None
+        if cadre_org_id is not None:
+            org = parse_key(cadre_org_id)
+            if org is None:
+                raise NotFound("union not found", field="cadreOrgId")
+        member = await roles.assign_role(info.context.principal, target, role, org)
+        return member.id
+
+    return await payload(MemberPayload, work(),
+                         lambda member_id: {"member": member_entity(info, member_id)})

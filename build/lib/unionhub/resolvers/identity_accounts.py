@@ -1,0 +1,54 @@
+"""Root resolvers of identity's phone-proven account operations and identity conflicts."""
+
+from __future__ import annotations
+
+import strawberry
+
+from unionhub.identity import phone_accounts, sms_codes, verification
+from unionhub.identity.access import require_authenticated, require_scope
+from unionhub.identity.models import SmsPurpose
+from unionhub.resolvers.identity import _client_ip, _id, _session
+from unionhub.schema.entities import member_entity
+from unionhub.schema.errors import payload
+from unionhub.schema.identity_types import AuthPayload, MemberPayload
+
+
+async def request_sms_code(info: strawberry.Info, phone: str, purpose: SmsPurpose):
+    from unionhub.schema.identity_accounts import SmsCodePayload
+
+    return await payload(SmsCodePayload, sms_codes.request_code(phone, purpose, _client_ip(info)),
+                         lambda sent: {"retry_after_seconds": sent.retry_after_seconds})
+
+
+async def login_by_sms(info: strawberry.Info, phone: str, sms_code: str) -> AuthPayload:
+    return await payload(AuthPayload,
+                         phone_accounts.login_by_sms(phone, sms_code, _client_ip(info)),
+                         _session(info))
+
+
+async def reset_password(info: strawberry.Info, phone: str, sms_code: str,
+                         new_password: str) -> AuthPayload:
+    work = phone_accounts.reset_password(phone, sms_code, new_password, _client_ip(info))
+    return await payload(AuthPayload, work, _session(info))
+
+
+async def change_phone(info: strawberry.Info, new_phone: str, sms_code: str) -> MemberPayload:
+    member_id = require_authenticated(info.context.principal)
+    work = phone_accounts.change_phone(member_id, new_phone, sms_code, _client_ip(info))
+    return await payload(MemberPayload, work,
+                         lambda m: {"member": member_entity(info, m.id)})
+
+
+async def identity_conflicts(info: strawberry.Info, union_id: strawberry.ID,
+                             first: int | None = 50):
+    from unionhub.schema.identity_accounts import IdentityConflict
+
+    union = await info.context.unions.load(_id(union_id, "unionId"))
+    if union is None:
+        from unionhub.errors import NotFound
+
+        raise NotFound("union not found", field="unionId")
+    require_scope(info.context.principal, union.path)
+    rows = await verification.conflicts_in(union, min(first or 50, 200))
+    return [IdentityConflict(id=strawberry.ID(str(c.id)), at=c.created_at,
+                             member=member_entity(info, c.member_id)) for c in rows]

@@ -1,0 +1,295 @@
+"""The mall's root resolvers: read arguments, call the domain, shape the payload."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from unionhub.errors import NotFound
+from unionhub.identity import orgs
+from unionhub.identity.access import require_authenticated, require_scope
+from unionhub.mall import (
+    campaigns,
+    catalogue,
+    claims,
+    orders,
+    payments,
+    placing,
+    reconciliation,
+    report,
+    union_funds,
+    vouchers,
+)
+from unionhub.mall.access import require_mall_manager
+from unionhub.mall.models import (
+    CampaignKind,
+    Category,
+    Order,
+    OrderKind,
+    OrderStatus,
+    PaymentMethod,
+    Supplier,
+    VoucherStatus,
+)
+from unionhub.mall.providers.base import PayChannel
+from unionhub.observability.tracing import traced
+from unionhub.schema import mall_funds as f
+from unionhub.schema import mall_report_types as rt
+from unionhub.schema import mall_types as t
+from unionhub.schema.errors import payload
+from unionhub.schema.relay import Connection, connection, keyset_page
+
+
+def _id(value: str | None, field: str) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound("no such id", field=field) from None
+
+
+# --- queries -------------------------------------------------------------------------------
+
+@traced("resolve products")
+async def products(info: strawberry.Info, category_id: strawberry.ID | None = None,
+                   search: str | None = None, first: int | None = None,
+                   after: str | None = None) -> Connection[t.Product]:
+    qs = catalogue.search_products(_id(category_id, "categoryId"), search)
+    rows, page = await keyset_page(qs, first, after)
+    return connection([t.Product.of(r) for r in rows], [r.id for r in rows], page)
+
+
+async def product(info: strawberry.Info, id: strawberry.ID) -> t.Product | None:
+    try:
+        row = await catalogue.get_product(int(id))
+    except ValueError:
+        return None
+    return t.Product.of(row) if row else None
+
+
+async def categories(info: strawberry.Info) -> list[t.Category]:
+    return [t.Category.of(c) for c in await Category.all().order_by("sort", "id")]
+
+
+async def suppliers(info: strawberry.Info) -> list[t.Supplier]:
+    return [t.Supplier.of(s) for s in await Supplier.all().order_by("id")]
+
+
+async def voucher_campaigns(info: strawberry.Info, first: int | None = None,
+                            after: str | None = None) -> Connection[t.VoucherCampaign]:
+    """Campaigns open to the caller: their scope holds the caller's union, window open."""
+    rec = await info.context.caller_record()
+    qs = campaigns.open_campaigns(rec.union_path if rec else None)
+    rows, page = await keyset_page(qs, first, after, newest_first=True)
+    return connection([t.VoucherCampaign.of(r) for r in rows], [r.id for r in rows], page)
+
+
+async def my_vouchers(info: strawberry.Info,
+                      status: t.VoucherStatusEnum | None = None) -> list[t.Voucher]:
+    member_id = require_authenticated(info.context.principal)
+    wanted = VoucherStatus(status) if status is not None else None
+    rows = await vouchers.stored_candidates(member_id, wanted)
+    rec = await info.context.caller_record()
+    return await t.shown_vouchers(info, rows, rec.union_path if rec else "", wanted)
+
+
+async def my_orders(info: strawberry.Info, first: int | None = None,
+                    after: str | None = None) -> Connection[t.Order]:
+    member_id = require_authenticated(info.context.principal)
+    rows, page = await keyset_page(Order.filter(member_id=member_id), first, after,
+                                   newest_first=True)
+    return connection([t.Order.of(r) for r in rows], [r.id for r in rows], page)
+
+
+async def order(info: strawberry.Info, id: strawberry.ID) -> t.Order | None:
+    """The buyer, or a cadre whose scope holds the order's union; null otherwise."""
+    require_authenticated(info.context.principal)
+    try:
+        row = await Order.get_or_none(id=int(id))
+    except ValueError:
+        return None
+    if row is None or not orders.can_view(info.context.principal, row):
+        return None
+    return t.Order.of(row)
+
+
+async def mall_orders(info: strawberry.Info, union_id: strawberry.ID,
+                      status: t.OrderStatusEnum | None = None, first: int | None = None,
+                      after: str | None = None,
+                      kind: t.OrderKindEnum | None = None) -> Connection[t.Order]:
+    """Orders of a union's subtree for a cadre whose scope holds it (support, shipping; with
+    kind UNION_BULK and status PENDING_PAYMENT, the bulk orders awaiting approval)."""
+    union = await orgs.get_union(_id(union_id, "unionId"))
+    require_scope(info.context.principal, union.path)
+    qs = Order.filter(union_path__startswith=union.path)
+    if status is not None:
+        qs = qs.filter(status=OrderStatus(status))
+    if kind is not None:
+        qs = qs.filter(kind=OrderKind(kind))
+    rows, page = await keyset_page(qs, first, after, newest_first=True)
+    return connection([t.Order.of(r) for r in rows], [r.id for r in rows], page)
+
+
+async def mall_report(info: strawberry.Info, union_id: strawberry.ID, from_: date,
+                      to: date) -> rt.MallReport:
+    data = await report.mall_report(info.context.principal, _id(union_id, "unionId"), from_, to)
+    return rt.MallReport.of(data)
+
+
+# --- mutations -----------------------------------------------------------------------------
+
+async def create_supplier(info: strawberry.Info, name: str, region_code: str, region_name: str,
+                          certified: bool, certificate_no: str | None) -> t.SupplierPayload:
+    require_mall_manager(info.context.principal)
+    return await payload(t.SupplierPayload, catalogue.create_supplier(
+        name=name, region_code=region_code, region_name=region_name, certified=certified,
+        certificate_no=certificate_no), lambda s: {"supplier": t.Supplier.of(s)})
+
+
+async def create_category(info: strawberry.Info, name: str, sort: int) -> t.CategoryPayload:
+    require_mall_manager(info.context.principal)
+    return await payload(t.CategoryPayload, catalogue.create_category(name, sort),
+                         lambda c: {"category": t.Category.of(c)})
+
+
+async def create_product(info: strawberry.Info, supplier_id: str, category_id: str, name: str,
+                         description: str, skus: list[catalogue.SkuSpec]) -> t.ProductPayload:
+    require_mall_manager(info.context.principal)
+
+    async def work():
+        return await catalogue.create_product(
+            supplier_id=_id(supplier_id, "supplierId"), category_id=_id(category_id, "categoryId"),
+            name=name, description=description, skus=skus)
+    return await payload(t.ProductPayload, work(), lambda p: {"product": t.Product.of(p)})
+
+
+async def restock_sku(info: strawberry.Info, sku_id: str, delta: int) -> t.SkuPayload:
+    require_mall_manager(info.context.principal)
+
+    async def work():
+        return await catalogue.restock(_id(sku_id, "skuId"), delta)
+    return await payload(t.SkuPayload, work(), lambda s: {"sku": t.Sku.of(s)})
+
+
+async def create_voucher_campaign(info: strawberry.Info, spec_args: dict,
+                                  ) -> t.VoucherCampaignPayload:
+    async def work():
+        spec = campaigns.CampaignSpec(
+            org_id=_id(spec_args.pop("union_id"), "unionId"),
+            category_id=_id(spec_args.pop("category_id"), "categoryId"),
+            kind=CampaignKind(spec_args.pop("kind")), **spec_args)
+        return await campaigns.create_campaign(info.context.principal, spec)
+    return await payload(t.VoucherCampaignPayload, work(),
+                         lambda c: {"campaign": t.VoucherCampaign.of(c)})
+
+
+async def grant_vouchers(info: strawberry.Info, campaign_id: str) -> t.GrantVouchersPayload:
+    async def work():
+        return await campaigns.grant_vouchers(info.context.principal,
+                                              _id(campaign_id, "campaignId"))
+    return await payload(t.GrantVouchersPayload, work(), lambda p: {
+        "campaign": t.VoucherCampaign.of(p.campaign), "granted": p.granted, "done": p.done})
+
+
+@traced("resolve claimVoucher")
+async def claim_voucher(info: strawberry.Info, campaign_id: str) -> t.VoucherPayload:
+    member_id = require_authenticated(info.context.principal)
+    record = await info.context.caller_record()
+    claims.require_claimant(record)
+
+    async def work():
+        return await claims.claim_voucher(member_id, _id(campaign_id, "campaignId"),
+                                          record=record)
+    return await payload(t.VoucherPayload, work(), lambda v: {"voucher": t.Voucher.of(v)})
+
+
+@traced("resolve placeOrder")
+async def place_order(info: strawberry.Info, items: list[placing.ItemSpec],
+                      address: orders.Address, idempotency_key: str,
+                      voucher_id: str | None, for_union_id: str | None) -> t.OrderPayload:
+    async def work():
+        # The caller's record is in the request's loader already (the tier check read it).
+        return await placing.place_order(
+            info.context.principal, items=items, address=address,
+            idempotency_key=idempotency_key, voucher_id=_id(voucher_id, "voucherId"),
+            for_union_id=_id(for_union_id, "forUnionId"),
+            record=await info.context.caller_record())
+    return await payload(t.OrderPayload, work(), lambda o: {"order": t.Order.of(o)})
+
+
+@traced("resolve payOrder")
+async def pay_order(info: strawberry.Info, order_id: str, method: PaymentMethod,
+                    channel: PayChannel, payer_open_id: str | None) -> t.PaymentPayload:
+    async def work():
+        return await payments.pay_order(info.context.principal, _id(order_id, "orderId"),
+                                        PaymentMethod(method), PayChannel(channel),
+                                        payer_open_id)
+    return await payload(t.PaymentPayload, work(), lambda r: {
+        "payment": t.Payment.of(r.payment), "order": t.Order.of(r.order),
+        "checkout": t.PaymentCheckout.of(r.payment.provider, r.checkout) if r.checkout else None,
+        "client_secret": r.checkout.client_secret if r.checkout else None})
+
+
+
+def _order_payload(work) -> object:
+    return payload(t.OrderPayload, work, lambda o: {"order": t.Order.of(o)})
+
+
+async def cancel_order(info: strawberry.Info, order_id: str) -> t.OrderPayload:
+    async def work():
+        return await reconciliation.cancel_order(info.context.principal,
+                                                 _id(order_id, "orderId"))
+    return await _order_payload(work())
+
+
+async def ship_order(info: strawberry.Info, order_id: str, tracking_no: str) -> t.OrderPayload:
+    async def work():
+        return await orders.ship_order(info.context.principal, _id(order_id, "orderId"),
+                                       tracking_no)
+    return await _order_payload(work())
+
+
+async def confirm_receipt(info: strawberry.Info, order_id: str) -> t.OrderPayload:
+    async def work():
+        return await orders.confirm_receipt(info.context.principal, _id(order_id, "orderId"))
+    return await _order_payload(work())
+
+
+async def refund_order(info: strawberry.Info, order_id: str,
+                       reason: str | None) -> t.OrderPayload:
+    async def work():
+        return await payments.refund_order(info.context.principal, _id(order_id, "orderId"),
+                                           reason)
+    return await _order_payload(work())
+
+
+# --- union funds (工会经费集采) -------------------------------------------------------------
+
+async def allocate_union_funds(info: strawberry.Info, union_id: str, year: int,
+                               amount_fen: int) -> f.AllocateUnionFundsPayload:
+    async def work():
+        return await union_funds.allocate(info.context.principal, _id(union_id, "unionId"),
+                                          year, amount_fen)
+    return await payload(f.AllocateUnionFundsPayload, work(),
+                         lambda b: {"budget": f.UnionFundsBudget.of(b)})
+
+
+async def approve_union_funds_payment(info: strawberry.Info,
+                                      order_id: str) -> f.ApproveUnionFundsPaymentPayload:
+    async def work():
+        return await union_funds.approve_payment(info.context.principal,
+                                                 _id(order_id, "orderId"))
+    return await payload(f.ApproveUnionFundsPaymentPayload, work(), lambda r: {
+        "order": t.Order.of(r[0]), "payment": t.Payment.of(r[1])})
+
+
+async def union_funds_ledger(info: strawberry.Info, union_id: strawberry.ID, year: int,
+                             first: int | None = None,
+                             after: str | None = None) -> f.UnionFundsLedger:
+    """A union's funds for a year: cadres whose scope holds the union."""
+    ledger = await union_funds.ledger(info.context.principal, _id(union_id, "unionId"), year)
+    rows, page = await keyset_page(ledger.entries, first, after, newest_first=True)
+    entries = connection([f.UnionFundsEntry.of(r) for r in rows], [r.id for r in rows], page)
+    return f.UnionFundsLedger.of(ledger, entries)

@@ -1,0 +1,249 @@
+"""GraphQL types of the cadres' data cockpit (`cockpit`): one union's figures for a period,
+section by section, with the same figures for each child (drill-down) and each month (trend).
+Sections resolve through request-scoped DataLoaders (unionhub.cockpit.cockpit), so the
+children's and the months' figures are batched: one query per section and period."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+
+import strawberry
+
+from unionhub.activities.stats import KindFigures
+from unionhub.cockpit import cockpit as c
+from unionhub.cockpit.period import Period, trailing_months
+from unionhub.identity.models import Union
+from unionhub.mall.report import POVERTY_SHARE_LINE
+from unionhub.schema.activities_types import ActivityKindEnum
+from unionhub.schema.entities import UnionRef, union_entity
+
+# Cost weights the operation limiter adds for a section (unionhub.schema.limits): a section
+# is an aggregate query, an object field otherwise costs 1.
+SECTION_COST = 5
+TREND_MAX = 24
+
+
+@strawberry.type(description="Membership of the union's subtree: members as of the period's "
+                             "end, queues as they stand now.")
+class CockpitMembership:
+    registered_members: int = strawberry.field(
+        description="Accounts registered before the period's end (or now) and not closed by "
+                    "then: unionScorecard's registeredMembers.")
+    verified_members: int = strawberry.field(
+        description="Real-name verified members with an active card (认证会员数), as of the "
+                    "period's end: unionScorecard's verifiedMembers.")
+    active_cards: int = strawberry.field(description="Member cards active now.")
+    applications_pending: int = strawberry.field(
+        description="Join applications pending now: joinApplications(status: PENDING).")
+    applications_overdue: int = strawberry.field(
+        description="Pending join applications escalated past their due date, now: "
+                    "joinApplications(status: PENDING, overdue: true).")
+    applications_overdue_in_period: int = strawberry.field(
+        description="Applications whose due date fell in the period unanswered: "
+                    "unionScorecard's overdueApplications.")
+    transfers_pending: int = strawberry.field(
+        description="Transfers into the subtree pending now: transfers(direction: IN).")
+
+
+@strawberry.type(description="Service requests handled in the subtree.")
+class CockpitServices:
+    requests_received: int = strawberry.field(description="Submitted in the period.")
+    requests_completed: int = strawberry.field(
+        description="Of those, completed (handled) since.")
+    completed_on_time: int
+    on_time_rate: float | None = strawberry.field(
+        description="Completed on time ÷ completed; null before anything is completed.")
+    mean_rating: float | None
+    overdue_now: int = strawberry.field(
+        description="Open past their deadline now, whenever submitted: "
+                    "serviceRequests(overdue: true).")
+    escalated: int = strawberry.field(
+        description="Ever escalated to the parent, whenever submitted: "
+                    "serviceRequests(escalated: true).")
+    articles_published: int = strawberry.field(
+        description="Articles published in the period and not withdrawn (发稿量).")
+    article_reads: int = strawberry.field(
+        description="Reads in the period of the subtree's articles (阅读量).")
+
+
+@strawberry.type(description="Participation in one kind of activity.")
+class CockpitActivityKind:
+    kind: ActivityKindEnum
+    activities: int = strawberry.field(
+        description="Activities organised in the subtree whose window meets the period.")
+    enrolments: int = strawberry.field(
+        description="Enrolments made in the period by members of the subtree.")
+    participants: int = strawberry.field(description="Distinct members among those enrolments.")
+
+    @classmethod
+    def of(cls, k: KindFigures) -> CockpitActivityKind:
+        return cls(kind=k.kind, activities=k.activities, enrolments=k.enrolments,
+                   participants=k.participants)
+
+
+@strawberry.type(description="An activity whose leaderboard the cockpit shows: read it with "
+                             "leaderboard(activityId:, by:).")
+class CockpitActivity:
+    activity_id: strawberry.ID
+    name: str
+    kind: ActivityKindEnum
+    enrolled_count: int
+
+
+@strawberry.type(description="Activities in the subtree.")
+class CockpitActivities:
+    by_kind: list[CockpitActivityKind]
+    enrolments: int = strawberry.field(description="All kinds together.")
+
+
+@strawberry.type(description="Mall sales to the subtree's members (paid, shipped or completed "
+                             "orders paid in the period): mallReport's totals.")
+class CockpitMall:
+    sales_fen: int
+    order_count: int
+    certified_sales_fen: int = strawberry.field(
+        description="Sales of certified poverty-alleviation goods.")
+    poverty_share: float | None = strawberry.field(
+        description="Certified ÷ all goods sold, as salesByUnion's povertyShare.")
+    meets_poverty_line: bool
+    poverty_share_line: float = strawberry.field(description="Shaanxi's line: 0.3.")
+    voucher_used_fen: int
+    voucher_order_sales_fen: int
+    leverage: float | None = strawberry.field(
+        description="Sales of orders that used a voucher per yuan of voucher discount.")
+
+
+@strawberry.type(description="The union's own union funds for the year the period ends in: "
+                             "unionFundsLedger's totals.")
+class CockpitFunds:
+    year: int
+    allocated_fen: int
+    spent_fen: int
+    available_fen: int
+
+
+@strawberry.enum(description="What unionRanking-style rankings of the children can sort on.")
+class CockpitMetric(Enum):
+    ARTICLES_PUBLISHED = "articles_published"
+    ARTICLE_READS = "article_reads"
+    VERIFIED_MEMBERS = "verified_members"
+    REQUESTS_RECEIVED = "requests_received"
+    REQUESTS_COMPLETED = "requests_completed"
+    ON_TIME_RATE = "on_time_rate"
+    MEAN_RATING = "mean_rating"
+    SALES = "sales_fen"
+    POVERTY_SHARE = "poverty_share"
+    ENROLMENTS = "enrolments"
+
+
+@strawberry.type(description="A child union's place on one metric.")
+class CockpitRankEntry:
+    rank: int = strawberry.field(description="1 is best; equal values share a rank.")
+    value: float | None = strawberry.field(description="Null (ranked last) when undefined.")
+    union_id: strawberry.Private[int]
+
+    @strawberry.field
+    def union(self, info: strawberry.Info) -> UnionRef:
+        return union_entity(info, self.union_id)
+
+
+def _load(info: strawberry.Info, name: str, fn, key: c.Key):
+    return info.context.loader(f"cockpit.{name}", fn).load(key)
+
+
+@strawberry.type(description="A union's data cockpit (数据驾驶舱) for a period: every figure "
+                             "of its subtree, the same for each child and each month.")
+class Cockpit:
+    period: str = strawberry.field(
+        description="The period, normalised: 2026-11, or 2026-01..2026-06.")
+    from_: date = strawberry.field(name="from", description="Its first day (Shanghai).")
+    to: date = strawberry.field(description="Its last day, included (mallReport's `to`).")
+    row: strawberry.Private[Union]
+    span: strawberry.Private[Period]
+
+    @classmethod
+    def of(cls, union: Union, period: Period) -> Cockpit:
+        return cls(period=period.label, from_=period.first_day, to=period.last_day,
+                   row=union, span=period)
+
+    @strawberry.field
+    def union(self, info: strawberry.Info) -> UnionRef:
+        return union_entity(info, self.row.id)
+
+    @strawberry.field(description="The union's GB/T 2260 region code (for a map).")
+    def region_code(self) -> str:
+        return self.row.region_code
+
+    @strawberry.field(metadata={"cost": SECTION_COST})
+    async def membership(self, info: strawberry.Info) -> CockpitMembership:
+        m = await _load(info, "membership", c.membership, (self.row, self.span))
+        return CockpitMembership(
+            registered_members=m.members.registered, verified_members=m.members.verified,
+            active_cards=m.queue.active_cards, applications_pending=m.queue.applications_pending,
+            applications_overdue=m.queue.applications_overdue,
+            applications_overdue_in_period=m.overdue_in_period,
+            transfers_pending=m.queue.transfers_pending)
+
+    @strawberry.field(metadata={"cost": SECTION_COST})
+    async def services(self, info: strawberry.Info) -> CockpitServices:
+        s = await _load(info, "services", c.services, (self.row, self.span))
+        rate = s.card.on_time_rate
+        return CockpitServices(
+            requests_received=s.card.requests_received,
+            requests_completed=s.card.requests_completed,
+            completed_on_time=s.card.completed_on_time,
+            on_time_rate=None if rate is None else round(rate, 4),
+            mean_rating=s.card.mean_rating, overdue_now=s.overdue_now, escalated=s.escalated,
+            articles_published=s.card.articles_published, article_reads=s.card.article_reads)
+
+    @strawberry.field(metadata={"cost": SECTION_COST})
+    async def activities(self, info: strawberry.Info) -> CockpitActivities:
+        kinds = await _load(info, "activities", c.activities, (self.row, self.span))
+        return CockpitActivities(by_kind=[CockpitActivityKind.of(k) for k in kinds],
+                                 enrolments=sum(k.enrolments for k in kinds))
+
+    @strawberry.field(metadata={"cost": SECTION_COST},
+                      description="The subtree's activities whose window meets the period, "
+                                  "most enrolled first (at most 10): their leaderboards.")
+    async def top_activities(self, first: int = 3) -> list[CockpitActivity]:
+        rows = await c.top_activities(self.row, self.span, first)
+        return [CockpitActivity(activity_id=strawberry.ID(str(a.id)), name=a.name, kind=a.kind,
+                                enrolled_count=a.enrolled_count) for a in rows]
+
+    @strawberry.field(metadata={"cost": SECTION_COST})
+    async def mall(self, info: strawberry.Info) -> CockpitMall:
+        s = await _load(info, "mall", c.mall, (self.row, self.span))
+        return CockpitMall(
+            sales_fen=s.sales_fen, order_count=s.order_count,
+            certified_sales_fen=s.certified_sales_fen, poverty_share=s.poverty_share,
+            meets_poverty_line=s.meets_poverty_line, poverty_share_line=POVERTY_SHARE_LINE,
+            voucher_used_fen=s.voucher_used_fen,
+            voucher_order_sales_fen=s.voucher_order_sales_fen, leverage=s.leverage)
+
+    @strawberry.field(metadata={"cost": SECTION_COST})
+    async def funds(self, info: strawberry.Info) -> CockpitFunds:
+        f = await _load(info, "funds", c.funds, (self.row, self.span))
+        return CockpitFunds(year=f.year, allocated_fen=f.allocated_fen, spent_fen=f.spent_fen,
+                            available_fen=f.available_fen)
+
+    @strawberry.field(metadata={"cost": SECTION_COST},
+                      description="The child unions with the same figures (drill-down), "
+                                  "holding pools included, by id.")
+    async def children(self, info: strawberry.Info) -> list[Cockpit]:
+        rows = await info.context.loader("cockpit.children", c.children_of).load(self.row)
+        return [Cockpit.of(row, self.span) for row in rows]
+
+    @strawberry.field(metadata={"cost": 4 * SECTION_COST},
+                      description="The child unions (holding pools left out, as unionRanking "
+                                  "does) ranked on one metric, best first.")
+    async def ranking(self, info: strawberry.Info, by: CockpitMetric) -> list[CockpitRankEntry]:
+        ranked = await c.ranking(self.row, self.span, by.value)
+        return [CockpitRankEntry(rank=r, value=v, union_id=u) for r, v, u in ranked]
+
+    @strawberry.field(metadata={"cost": SECTION_COST},
+                      description="The `last` months ending with the period's last month, "
+                                  "oldest first (at most 24), with the same figures.")
+    def trend(self, last: int = 12) -> list[Cockpit]:
+        count = max(1, min(last, TREND_MAX))
+        return [Cockpit.of(self.row, month) for month in trailing_months(self.span, count)]

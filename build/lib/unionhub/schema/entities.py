@@ -1,0 +1,85 @@
+"""The federated entities shared by every subgraph: Member and Union.
+
+Each domain contributes a mixin of fields (`SchemaPart.member_fields`, `union_fields`); the
+builder assembles the entity classes from the active domains' mixins and stores them here, so
+other modules refer to them lazily (`MemberRef`, `UnionRef`). Every contributed field resolves
+from the key alone (through DataLoaders), so the same code serves the platform and a subgraph.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import strawberry
+
+from unionhub.errors import NotFound
+from unionhub.identity.orgs import cached_union
+
+if TYPE_CHECKING:
+    from unionhub.schema.builder import Member, Union
+
+MemberRef = Annotated["Member", strawberry.lazy("unionhub.schema.entities")]
+UnionRef = Annotated["Union", strawberry.lazy("unionhub.schema.entities")]
+T = TypeVar("T")
+
+
+@strawberry.type
+class EntityBase:
+    id: strawberry.ID
+    # The loaded row or cached record, when the creator had it; else fields load by key.
+    rec: strawberry.Private[Any] = None
+
+
+_MAX_KEY = 2**63 - 1  # BIGINT
+
+
+def parse_key(value: Any) -> int | None:
+    """An entity id from the API as a database key; None for anything no row can have (so a
+    malformed or overlong id finds nothing instead of failing in the database driver)."""
+    text = str(value)
+    if not (text.isascii() and text.isdigit()):
+        return None
+    key = int(text)
+    return key if 0 < key <= _MAX_KEY else None
+
+
+def _origin(info: strawberry.Info, name: str) -> type:
+    # The class of the schema executing now: a process may hold more than one schema.
+    return info.schema.get_type_by_name(name).origin
+
+
+def member_entity(info: strawberry.Info, member_id: int | str, rec: Any = None) -> Any:
+    return _origin(info, "Member")(id=strawberry.ID(str(member_id)), rec=rec)
+
+
+def union_entity(info: strawberry.Info, union_id: int | str, rec: Any = None) -> Any:
+    if rec is None and isinstance(union_id, int):
+        # A union in this process's cache answers its fields at once: no load is scheduled.
+        rec = cached_union(union_id)
+    return _origin(info, "Union")(id=strawberry.ID(str(union_id)), rec=rec)
+
+
+def with_member(entity: Any, info: strawberry.Info, read: Callable[[Any], T]) -> T | Awaitable[T]:
+    """Apply `read` to the member's record: at once when loaded, else after a batched load.
+    Returning a plain value keeps the field on graphql-core's fast synchronous path."""
+    if entity.rec is not None:
+        return read(entity.rec)
+    return _load_then(entity, info.context.members, read, "member")
+
+
+def with_union(entity: Any, info: strawberry.Info, read: Callable[[Any], T]) -> T | Awaitable[T]:
+    if entity.rec is not None:
+        return read(entity.rec)
+    return _load_then(entity, info.context.unions, read, "union")
+
+
+async def _load_then(entity: Any, loader: Any, read: Callable[[Any], T], kind: str) -> T:
+    key = parse_key(entity.id)
+    rec = await loader.load(key) if key is not None else None
+    if rec is None:
+        raise NotFound(f"{kind} not found")
+    entity.rec = rec
+    value = read(rec)
+    return await value if inspect.isawaitable(value) else value

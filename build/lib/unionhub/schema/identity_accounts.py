@@ -1,0 +1,91 @@
+"""Identity's phone-proven account operations (issue 16): SMS codes, SMS sign-in, password
+reset, phone change; and the identity-verification conflicts cadres follow up."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from unionhub.identity.access import Tier
+from unionhub.identity.models import SmsPurpose
+from unionhub.resolvers import identity_accounts as r
+from unionhub.schema.entities import MemberRef
+from unionhub.schema.errors import UserError
+from unionhub.schema.identity_types import AuthPayload, MemberPayload
+from unionhub.schema.permissions import gql_field
+
+SmsPurposeEnum = strawberry.enum(SmsPurpose, name="SmsPurpose")
+
+
+@strawberry.input
+class RequestSmsCodeInput:
+    phone: str
+    purpose: SmsPurposeEnum
+
+
+@strawberry.type
+class SmsCodePayload:
+    retry_after_seconds: int | None = strawberry.field(
+        default=None, description="Seconds until another code may be asked for this phone.")
+    errors: list[UserError]
+
+
+@strawberry.input
+class LoginBySmsInput:
+    phone: str
+    sms_code: str
+
+
+@strawberry.input
+class ResetPasswordInput:
+    phone: str
+    sms_code: str
+    new_password: str
+
+
+@strawberry.input
+class ChangePhoneInput:
+    new_phone: str
+    sms_code: str
+
+
+@strawberry.type
+class IdentityConflict:
+    """A member whose name and ID number the authority confirmed, but whose number is bound to
+    another account: the member was told only to contact the union."""
+
+    id: strawberry.ID
+    at: datetime
+    member: MemberRef
+
+
+@strawberry.type
+class PhoneAccountQuery:
+    identity_conflicts: list[IdentityConflict] = gql_field(
+        tier=Tier.CADRE, resolver=r.identity_conflicts,
+        description="Identity-verification conflicts of members in the union's subtree, "
+                    "newest first.")
+
+
+@strawberry.type
+class PhoneAccountMutation:
+    @gql_field(description="Sends a 6-digit code (5 minutes, 5 tries). Answers the same "
+                           "whether or not the phone has an account.")
+    async def request_sms_code(self, info: strawberry.Info,
+                               input: RequestSmsCodeInput) -> SmsCodePayload:
+        return await r.request_sms_code(info, input.phone, input.purpose)
+
+    @gql_field()
+    async def login_by_sms(self, info: strawberry.Info, input: LoginBySmsInput) -> AuthPayload:
+        return await r.login_by_sms(info, input.phone, input.sms_code)
+
+    @gql_field(description="Ends every session of the member, then signs in anew.")
+    async def reset_password(self, info: strawberry.Info,
+                             input: ResetPasswordInput) -> AuthPayload:
+        return await r.reset_password(info, input.phone, input.sms_code, input.new_password)
+
+    @gql_field(tier=Tier.MEMBER, description="The code is sent to the new phone. Ends every "
+                                             "session of the member.")
+    async def change_phone(self, info: strawberry.Info, input: ChangePhoneInput) -> MemberPayload:
+        return await r.change_phone(info, input.new_phone, input.sms_code)

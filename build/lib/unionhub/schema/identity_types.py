@@ -1,0 +1,372 @@
+"""GraphQL types of the identity subgraph: Member and Union fields, cards, applications."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import orjson
+import strawberry
+
+from unionhub.identity.access import Tier, path_in_scope, sees_personal_data
+from unionhub.identity.audit import ID_NUMBER_READ, NAME_READ, PHONE_READ
+from unionhub.identity.lookup import MemberRecord
+from unionhub.identity.models import CardStatus, ReviewStatus, UnionLevel
+from unionhub.identity.models import Union as UnionRow
+from unionhub.identity.regions import region_name, region_retired
+from unionhub.observability.slow_operations import SlowOperationRecord
+from unionhub.schema.entities import (
+    MemberRef,
+    UnionRef,
+    member_entity,
+    parse_key,
+    union_entity,
+    with_member,
+    with_union,
+)
+from unionhub.schema.errors import UserError
+from unionhub.schema.permissions import gql_field
+
+TierEnum = strawberry.enum(Tier, name="Tier")
+UnionLevelEnum = strawberry.enum(UnionLevel, name="UnionLevel")
+CardStatusEnum = strawberry.enum(CardStatus, name="CardStatus")
+ReviewStatusEnum = strawberry.enum(ReviewStatus, name="ReviewStatus")
+
+
+@strawberry.enum(name="TransferDirection")
+class TransferDirection(StrEnum):
+    IN = "IN"  # into the union's subtree: the transfers its cadres review
+    OUT = "OUT"  # out of the union's subtree
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@strawberry.type
+class MemberCard:
+    number: str
+    status: CardStatusEnum
+    issued_at: datetime
+
+
+def _sees(info: strawberry.Info, rec: MemberRecord) -> bool:
+    return sees_personal_data(info.context.principal, rec.id, rec.union_path)
+
+
+@strawberry.type
+class IdentityMemberFields:
+    """Identity's fields of Member. Personal fields are masked, not nulled, below the rule."""
+
+    @classmethod
+    async def resolve_reference(cls, info: strawberry.Info, id: strawberry.ID):
+        # Called once per representation: the DataLoader makes one batch of them all.
+        key = parse_key(id)
+        rec = await info.context.members.load(key) if key is not None else None
+        return None if rec is None else cls(id=id, rec=rec)
+
+    @gql_field()
+    def display_name(self, info: strawberry.Info) -> str:
+        return with_member(self, info, lambda r: r.display_name)
+
+    @gql_field()
+    def tier(self, info: strawberry.Info) -> TierEnum:
+        return with_member(self, info, lambda r: Tier(r.tier))
+
+    @gql_field()
+    def union(self, info: strawberry.Info) -> UnionRef:
+        return with_member(self, info, lambda r: union_entity(info, r.union_id))
+
+    @gql_field()
+    def joined_at(self, info: strawberry.Info) -> datetime | None:
+        return with_member(self, info, lambda r: _when(r.joined_at))
+
+    @gql_field(tier=Tier.MEMBER, description="The member and cadres in scope only; else null.")
+    def card(self, info: strawberry.Info) -> MemberCard | None:
+        def read(r: MemberRecord) -> MemberCard | None:
+            if r.card_number is None or not _sees(info, r):
+                return None
+            return MemberCard(number=r.card_number, status=CardStatus(r.card_status),
+                              issued_at=_when(r.card_issued_at))
+        return with_member(self, info, read)
+
+    @gql_field(tier=Tier.MEMBER, description="Legal name; masked (张*三) unless self or cadre "
+                                             "in scope; unmasked reads are audited.")
+    def name(self, info: strawberry.Info) -> str | None:
+        return with_member(self, info, lambda r: _personal(
+            info, r, r.name_enc, r.name_masked, NAME_READ, r.legal_name))
+
+    @gql_field(tier=Tier.MEMBER, description="Masked (138****5678) unless self or cadre in "
+                                             "scope; unmasked reads are audited.")
+    def phone(self, info: strawberry.Info) -> str:
+        return with_member(self, info, lambda r: _personal(
+            info, r, r.phone_enc, r.phone_masked, PHONE_READ, r.phone))
+
+    @gql_field(tier=Tier.MEMBER,
+               description="Masked (110***********1234) unless self or cadre in scope; unmasked reads are audited.")
+    def id_number(self, info: strawberry.Info) -> str | None:
+        return with_member(self, info, lambda r: _personal(
+            info, r, r.id_number_enc, r.id_number_masked, ID_NUMBER_READ, r.id_number))
+
+
+def _personal(info: strawberry.Info, rec: MemberRecord, sealed: str | None, masked: str | None,
+              action: str, unmask: Callable[[], str | None]) -> Any:
+    """A personal field: synchronous when masked (or absent); an unmasked value only after
+    its audit row is written (group-committed: `audit.record_reads`). A member's own name and
+    phone are not audited (no one else's data is disclosed, and `me` is on every screen);
+    every ID-number read is, the owner's included (sensitive personal information)."""
+    if sealed is None:
+        return None
+    if not _sees(info, rec):
+        return masked
+    if rec.id == info.context.principal.member_id and action != ID_NUMBER_READ:
+        return unmask()
+    return _audited(info, rec, action, unmask)
+
+
+async def _audited(info: strawberry.Info, rec: MemberRecord, action: str,
+                   unmask: Callable[[], str | None]) -> str | None:
+    # The audit row is written before the value leaves: no row, no value.
+    await info.context.audit_personal_read(action, rec)
+    return unmask()
+
+
+async def _load_children(parent_ids: list[int]) -> list[list[UnionRow]]:
+    by_parent: dict[int, list[UnionRow]] = {i: [] for i in parent_ids}
+    for row in await UnionRow.filter(parent_id__in=list(set(parent_ids))).order_by("id"):
+        by_parent[row.parent_id].append(row)
+    return [by_parent[i] for i in parent_ids]
+
+
+@strawberry.type
+class IdentityUnionFields:
+    @classmethod
+    async def resolve_reference(cls, info: strawberry.Info, id: strawberry.ID):
+        key = parse_key(id)
+        row = await info.context.unions.load(key) if key is not None else None
+        return None if row is None else cls(id=id, rec=row)
+
+    @gql_field()
+    def name(self, info: strawberry.Info) -> str:
+        return with_union(self, info, lambda u: u.name)
+
+    @gql_field()
+    def level(self, info: strawberry.Info) -> UnionLevelEnum:
+        return with_union(self, info, lambda u: u.level)
+
+    @gql_field()
+    def region_code(self, info: strawberry.Info) -> str:
+        return with_union(self, info, lambda u: u.region_code)
+
+    @gql_field(description="The region's name in the GB/T 2260 table (null for a code the "
+               "table no longer lists).")
+    def region_name(self, info: strawberry.Info) -> str | None:
+        return with_union(self, info, lambda u: region_name(u.region_code))
+
+    @gql_field(description="True when the union's code has since been retired from GB/T "
+               "2260: the union keeps it, new unions cannot take it.")
+    def region_retired(self, info: strawberry.Info) -> bool:
+        return with_union(self, info, lambda u: region_retired(u.region_code))
+
+    @gql_field()
+    def is_holding_pool(self, info: strawberry.Info) -> bool:
+        return with_union(self, info, lambda u: u.is_holding_pool)
+
+    @gql_field()
+    def parent(self, info: strawberry.Info) -> UnionRef | None:
+        return with_union(
+            self, info, lambda u: union_entity(info, u.parent_id) if u.parent_id else None
+        )
+
+    @gql_field()
+    async def children(self, info: strawberry.Info) -> list[UnionRef]:
+        # Batched per level: `unions { children { children { name } } }` is one query a level.
+        rows = await info.context.loader("union_children", _load_children).load(int(self.id))
+        info.context.unions.prime_many({u.id: u for u in rows})
+        return [union_entity(info, u.id, u) for u in rows]
+
+    @gql_field(tier=Tier.CADRE, description="For cadres whose scope holds the union; else null.")
+    def join_code(self, info: strawberry.Info) -> str | None:
+        return with_union(
+            self, info,
+            lambda u: u.join_code if path_in_scope(info.context.principal, u.path) else None,
+        )
+
+    @gql_field(tier=Tier.CADRE)
+    def auto_approve(self, info: strawberry.Info) -> bool:
+        return with_union(self, info, lambda u: u.auto_approve)
+
+
+@strawberry.type
+class JoinApplication:
+    id: strawberry.ID
+    status: ReviewStatusEnum
+    reason: str | None = strawberry.field(
+        description="The reviewer's reason for a rejection; null unless REJECTED.")
+    created_at: datetime
+    due_at: datetime
+    reviewed_at: datetime | None
+    escalated_at: datetime | None = strawberry.field(
+        description="When the periodic job found it pending past dueAt and escalated it.")
+    member_id: strawberry.Private[int]
+    union_id: strawberry.Private[int]
+    escalated_to_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="It went past dueAt unanswered (set by the escalation; "
+                                  "it stays true once answered).")
+    def overdue(self) -> bool:
+        return self.escalated_at is not None
+
+    @strawberry.field(description="The parent union whose cadres it was escalated to.")
+    def escalated_to(self, info: strawberry.Info) -> UnionRef | None:
+        return union_entity(info, self.escalated_to_id) if self.escalated_to_id else None
+
+    @strawberry.field
+    def member(self, info: strawberry.Info) -> MemberRef:
+        return member_entity(info, self.member_id)
+
+    @strawberry.field
+    def union(self, info: strawberry.Info) -> UnionRef:
+        return union_entity(info, self.union_id)
+
+    @classmethod
+    def of(cls, row) -> JoinApplication:
+        return cls(id=strawberry.ID(str(row.id)), status=row.status, reason=row.reason,
+                   created_at=row.created_at, due_at=row.due_at, reviewed_at=row.reviewed_at,
+                   escalated_at=row.escalated_at, member_id=row.member_id,
+                   union_id=row.union_id, escalated_to_id=row.escalated_to_id)
+
+
+@strawberry.type
+class Transfer:
+    id: strawberry.ID
+    status: ReviewStatusEnum
+    reason: str | None = strawberry.field(
+        description="The member's own reason for moving, as written.")
+    review_reason: str | None = strawberry.field(
+        description="The reviewer's reason for a rejection; null unless REJECTED.")
+    created_at: datetime
+    reviewed_at: datetime | None
+    member_id: strawberry.Private[int]
+    from_union_id: strawberry.Private[int]
+    to_union_id: strawberry.Private[int]
+
+    @strawberry.field
+    def member(self, info: strawberry.Info) -> MemberRef:
+        return member_entity(info, self.member_id)
+
+    @strawberry.field
+    def from_union(self, info: strawberry.Info) -> UnionRef:
+        return union_entity(info, self.from_union_id)
+
+    @strawberry.field
+    def to_union(self, info: strawberry.Info) -> UnionRef:
+        return union_entity(info, self.to_union_id)
+
+    @classmethod
+    def of(cls, row) -> Transfer:
+        return cls(id=strawberry.ID(str(row.id)), status=row.status, reason=row.reason,
+                   review_reason=row.review_reason,
+                   created_at=row.created_at, reviewed_at=row.reviewed_at,
+                   member_id=row.member_id, from_union_id=row.from_union_id,
+                   to_union_id=row.to_union_id)
+
+
+@strawberry.type
+class AuthPayload:
+    access_token: str | None = None
+    refresh_token: str | None = None
+    member: MemberRef | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class MemberPayload:
+    member: MemberRef | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class JoinApplicationPayload:
+    application: JoinApplication | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class TransferPayload:
+    transfer: Transfer | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class MemberCardPayload:
+    card: MemberCard | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class UnionPayload:
+    union: UnionRef | None = None
+    warnings: list[str] = strawberry.field(default_factory=list)
+    errors: list[UserError]
+
+
+@strawberry.type
+class SlowSpan:
+    name: str
+    duration_ms: float
+    # A database span's safe attributes (never the statement or a value); null otherwise.
+    operation: str | None = None
+    table: str | None = None
+    row_count: int | None = None
+
+
+@strawberry.type
+class SlowOperation:
+    trace_id: str
+    operation_name: str
+    duration_ms: float
+    at: datetime
+    slowest_spans: list[SlowSpan]
+
+    @classmethod
+    def of(cls, r: SlowOperationRecord) -> SlowOperation:
+        from datetime import UTC
+
+        return cls(trace_id=r.trace_id, operation_name=r.operation_name,
+                   duration_ms=r.duration_ms, at=datetime.fromtimestamp(r.at, UTC),
+                   slowest_spans=[SlowSpan(name=s.name, duration_ms=s.duration_ms,
+                                           operation=s.operation, table=s.table,
+                                           row_count=s.row_count)
+                                  for s in r.slowest_spans])
+
+
+@strawberry.type
+class AuditEntry:
+    id: strawberry.ID
+    at: datetime
+    actor_id: strawberry.ID | None
+    action: str
+    subject_type: str
+    subject_id: str
+    trace_id: str | None
+    union_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The union the event concerns (the subject's, at the time).")
+    detail: str = strawberry.field(
+        default="{}", description="Ids and codes as a JSON object; never personal data.")
+    seq: str | None = strawberry.field(default=None, description="Place in the hash chain.")
+    hash: str | None = strawberry.field(
+        default=None, description="Chain hash over the previous row's hash and this row.")
+
+    @classmethod
+    def of(cls, r: Any) -> AuditEntry:
+        return cls(id=strawberry.ID(str(r.id)), at=r.at,
+                   actor_id=strawberry.ID(str(r.actor_id)) if r.actor_id else None,
+                   action=r.action, subject_type=r.subject_type, subject_id=r.subject_id,
+                   trace_id=r.trace_id,
+                   union_id=strawberry.ID(str(r.union_id)) if r.union_id else None,
+                   detail=orjson.dumps(r.detail or {}, option=orjson.OPT_SORT_KEYS).decode(),
+                   seq=str(r.seq) if r.seq is not None else None, hash=r.hash)
+

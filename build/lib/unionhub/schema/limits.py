@@ -1,0 +1,245 @@
+"""Operation limits checked before anything executes: query cost and root-field count.
+
+Cost: every object or list field costs 1 (or the weight its declaration gives: the cockpit's
+sections); a list multiplies its selection's cost by its size, the `first` argument (a literal
+or a variable) or a default; nested lists multiply. Fragments (named and inline) count where
+they are spread, so they cannot hide cost. Strawberry has depth, alias and token limiters but
+no cost analysis (docs/library-notes.md).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_cost: int = 5000
+    max_root_fields: int = 10
+    max_depth: int = 12
+    max_aliases: int = 15
+    max_tokens: int = 2000
+    # A list without `first`: a connection returns a default page; a plain list (children,
+    # menus) is usually short, so a smaller estimate keeps honest nested menus affordable.
+    default_page_size: int = 20
+    default_list_size: int = 10
+
+
+def _is_list(graphql_type: Any) -> bool:
+    while isinstance(graphql_type, GraphQLNonNull):
+        graphql_type = graphql_type.of_type
+    return isinstance(graphql_type, GraphQLList)
+
+
+def _weight(field: Any) -> int:
+    """An object field costs 1, or what its declaration says (`strawberry.field(metadata=
+    {"cost": n})`: a field that runs aggregate queries, such as the cockpit's sections)."""
+    definition = (field.extensions or {}).get("strawberry-definition")
+    metadata = getattr(definition, "metadata", None) or {}
+    return int(metadata.get("cost", 1))
+
+
+class _CostWalker:
+    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode],
+                 variables: dict[str, Any], limits: Limits) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
+        self.default_list_size = limits.default_list_size
+        self.default_page_size = limits.default_page_size
+        self.read_variables = False  # a cost that reads variables is not cached
+
+    def size(self, node: FieldNode, returns_list: bool, returns_connection: bool) -> int:
+        for argument in node.arguments or ():
+            if argument.name.value in ("first", "last"):
+                value = argument.value
+                if isinstance(value, VariableNode):
+                    self.read_variables = True
+                raw = (self.variables.get(value.name.value) if isinstance(value, VariableNode)
+                       else getattr(value, "value", None))
+                try:
+                    return max(int(raw), 1) if raw is not None else self.default_page_size
+                except (TypeError, ValueError):
+                    return self.default_page_size
+        if node.name.value == "edges":  # sized by its connection's `first`
+            return 1
+        if returns_connection:
+            return self.default_page_size
+        return self.default_list_size if returns_list else 1
+
+    def cost(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType,
+             seen: frozenset[str] = frozenset()) -> int:
+        if selection_set is None:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                name = selection.name.value
+                fields = getattr(parent, "fields", {})
+                if name.startswith("__") or name not in fields:
+                    continue
+                field_type = fields[name].type
+                named = get_named_type(field_type)
+                if selection.selection_set is None:
+                    continue  # scalars and enums are free
+                size = self.size(selection, _is_list(field_type),
+                                 named.name.endswith("Connection"))
+                total += size * (_weight(fields[name])
+                                 + self.cost(selection.selection_set, named, seen))
+            elif isinstance(selection, InlineFragmentNode):
+                target = (self.schema.get_type(selection.type_condition.name.value)
+                          if selection.type_condition else parent)
+                total += self.cost(selection.selection_set, target or parent, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if fragment is None or name in seen:
+                    continue
+                target = self.schema.get_type(fragment.type_condition.name.value) or parent
+                total += self.cost(fragment.selection_set, target, seen | {name})
+        return total
+
+
+def _root_field_count(selection_set: SelectionSetNode,
+                      fragments: dict[str, FragmentDefinitionNode]) -> int:
+    count = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            count += 0 if selection.name.value == "__typename" else 1
+        elif isinstance(selection, InlineFragmentNode):
+            count += _root_field_count(selection.selection_set, fragments)
+        elif isinstance(selection, FragmentSpreadNode) and selection.name.value in fragments:
+            count += _root_field_count(fragments[selection.name.value].selection_set, fragments)
+    return count
+
+
+_PLUMBING = frozenset({"_entities", "_service"})
+
+
+def _selects_plumbing(selection_set: SelectionSetNode,
+                      fragments: dict[str, FragmentDefinitionNode]) -> bool:
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode) and selection.name.value in _PLUMBING:
+            return True
+        if isinstance(selection, InlineFragmentNode) and _selects_plumbing(
+                selection.selection_set, fragments):
+            return True
+        if (isinstance(selection, FragmentSpreadNode) and selection.name.value in fragments
+                and _selects_plumbing(fragments[selection.name.value].selection_set, fragments)):
+            return True
+    return False
+
+
+def limit_error(code: str, message: str, **extra: Any) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code, **extra})
+
+
+# (operation text, operation name) -> (selects plumbing, root fields, cost), kept per schema
+# for operations whose cost reads no variable (`first: $n` does): the hot path checks its
+# limits by lookup.
+Analysed = dict[tuple[str, str | None], tuple[bool, int, int]]
+
+# Results kept per operation text (parse, validation, cost, span names, compiled plans): apps
+# send a few hundred distinct texts; a flood of new ones empties a cache instead of growing it.
+OPERATION_CACHE_SIZE = 1024
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def remember(cache: dict[K, V], key: K, value: V) -> None:
+    """Keeps `value` in a per-operation-text cache, which starts over once it is full."""
+    if len(cache) >= OPERATION_CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+
+
+def _analyse(ctx: Any, limits: Limits, cache: Analysed) -> tuple[bool, int, int] | None:
+    document = ctx.graphql_document
+    key = (ctx.query, ctx.operation_name)
+    if ctx.query and key in cache:
+        return cache[key]
+    operation = next((d for d in document.definitions if isinstance(d, OperationDefinitionNode)
+                      and (ctx.operation_name is None
+                           or (d.name and d.name.value == ctx.operation_name))), None)
+    if operation is None:
+        return None
+    fragments = {d.name.value: d for d in document.definitions
+                 if isinstance(d, FragmentDefinitionNode)}
+    schema = ctx.schema._schema
+    walker = _CostWalker(schema, fragments, ctx.variables or {}, limits)
+    analysed = (_selects_plumbing(operation.selection_set, fragments),
+                _root_field_count(operation.selection_set, fragments),
+                walker.cost(operation.selection_set, schema.get_root_type(operation.operation)))
+    if ctx.query and not walker.read_variables:
+        remember(cache, key, analysed)
+    return analysed
+
+
+def check_limits(ctx: Any, limits: Limits, cache: Analysed) -> int | None:
+    """Refuses an operation whose cost or root fields exceed the limits, or that selects the
+    federation plumbing without being the router; returns the cost (echoed in the response)."""
+    if ctx.graphql_document is None:
+        return None
+    analysed = _analyse(ctx, limits, cache)
+    if analysed is None:
+        return None
+    plumbing, roots, cost = analysed
+    if plumbing and not getattr(ctx.context, "is_router", False):
+        raise limit_error("FORBIDDEN", "_entities and _service are for the federation router only")
+    if roots > limits.max_root_fields:
+        raise limit_error("ROOT_FIELD_LIMIT",
+                          f"operation selects {roots} root fields; the limit is "
+                          f"{limits.max_root_fields}")
+    if cost > limits.max_cost:
+        raise limit_error("COST_LIMIT",
+                          f"operation cost {cost} exceeds the limit {limits.max_cost}",
+                          cost=cost, maxCost=limits.max_cost)
+    return cost
+
+
+# Strawberry's depth and alias rules report plain errors (strawberry is capped at 0.341, and
+# tests/test_error_shape.py checks both codes): their messages tell them apart.
+_DEPTH = re.compile(r"^'.*' exceeds maximum operation depth of \d+$")
+_ALIASES = re.compile(r"^\d+ aliases found\. Allowed: \d+$")
+
+
+def classify_validation_errors(errors: list[GraphQLError]) -> None:
+    """Gives each validation error its code, once per operation text (the result is cached)."""
+    for error in errors:
+        if error.extensions and "code" in error.extensions:
+            continue
+        if _DEPTH.match(error.message):
+            coded = {"code": "DEPTH_LIMIT"}
+        elif _ALIASES.match(error.message):
+            coded = {"code": "ALIAS_LIMIT"}
+        else:
+            coded = {"code": "GRAPHQL_VALIDATION_FAILED"}
+        error.extensions = {**(error.extensions or {}), **coded}
+
+
+_SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
+
+
+def strip_suggestions(errors: list[GraphQLError]) -> None:
+    """"Did you mean …?" lets a caller rebuild the schema from typos with introspection off
+    (docs/library-notes.md): production strips them from validation errors."""
+    for error in errors:
+        error.message = _SUGGESTION.sub("", error.message)

@@ -1,0 +1,102 @@
+"""Persisted operations: a build-time manifest (safelist) and automatic persisted queries.
+
+Front-end builds register their operations in a manifest (sha256 of the text → text). A
+request may then send only `extensions.persistedQuery.sha256Hash`. Automatic persisted queries
+(Apollo's APQ protocol) cache any other operation by hash in Redis: a miss answers
+PERSISTED_QUERY_NOT_FOUND and the client resends the text, so Redis holds nothing that
+matters. In safelist mode only manifest operations run, whatever text a caller sends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from graphql import GraphQLError
+
+from unionhub.cache import get_redis, safe
+
+_APQ_KEY = "apq:v1:{}"
+APQ_TTL_SECONDS = 7 * 24 * 3600
+
+
+def operation_hash(query: str) -> str:
+    return hashlib.sha256(query.encode()).hexdigest()
+
+
+def load_manifest(path: str | Path | None) -> dict[str, str]:
+    if not path or not Path(path).exists():
+        return {}
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    manifest = {}
+    for digest, query in data.items():
+        if operation_hash(query) != digest:
+            raise ValueError(f"persisted operation {digest[:12]}… does not match its text")
+        manifest[digest] = query
+    return manifest
+
+
+def read_persisted_documents(path: str | Path) -> list[str]:
+    """The operations of GraphQL Code Generator's persisted-documents manifest (client preset,
+    `hashAlgorithm: 'sha256'`): JSON of "sha256:<hex>" (or bare hex) → text. Every key must be
+    its text's hash: a manifest made with another algorithm is refused, not registered under
+    hashes the client would never send."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: a persisted-documents manifest is a JSON object")
+    queries = []
+    for key, query in data.items():
+        if not isinstance(query, str) or key.removeprefix("sha256:") != operation_hash(query):
+            raise ValueError(f"{path}: {key[:19]}… is not the sha256 of its text")
+        queries.append(query)
+    return queries
+
+
+def add_to_manifest(path: str | Path, queries: list[str]) -> list[str]:
+    manifest = load_manifest(path)
+    digests = []
+    for query in queries:
+        digest = operation_hash(query)
+        manifest[digest] = query
+        digests.append(digest)
+    Path(path).write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True),
+                          encoding="utf-8")
+    return digests
+
+
+def _error(code: str, message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code})
+
+
+async def resolve_persisted(ctx: Any, manifest: dict[str, str], safelist_only: bool) -> None:
+    """Before parsing: a `persistedQuery` hash becomes its text (manifest, then APQ in Redis);
+    in safelist mode anything outside the manifest is refused."""
+    persisted = (ctx.operation_extensions or {}).get("persistedQuery")
+    if persisted is not None:
+        await _resolve(ctx, persisted, manifest, safelist_only)
+    elif safelist_only and (not ctx.query or operation_hash(ctx.query) not in manifest):
+        raise _error("PERSISTED_QUERY_REQUIRED", "this server runs only registered operations")
+
+
+async def _resolve(ctx: Any, persisted: Any, manifest: dict[str, str],
+                   safelist_only: bool) -> None:
+    digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+    if not isinstance(digest, str) or persisted.get("version", 1) != 1:
+        raise _error("PERSISTED_QUERY_INVALID", "persistedQuery needs version 1 and sha256Hash")
+    if ctx.query:
+        if operation_hash(ctx.query) != digest:
+            raise _error("PERSISTED_QUERY_HASH_MISMATCH", "the query does not match its hash")
+        if digest in manifest:
+            return
+        if safelist_only:
+            raise _error("PERSISTED_QUERY_REQUIRED", "this server runs only registered operations")
+        await safe(get_redis().set(_APQ_KEY.format(digest), ctx.query, ex=APQ_TTL_SECONDS), None)
+        return
+    query = manifest.get(digest)
+    if query is None and not safelist_only:
+        query = await safe(get_redis().get(_APQ_KEY.format(digest)), None)
+    if query is None:
+        raise _error("PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
+    ctx.query = query

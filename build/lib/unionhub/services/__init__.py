@@ -1,0 +1,1 @@
+"""Services: service items, member requests with time limits, the union map, scorecards."""

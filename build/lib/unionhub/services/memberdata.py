@@ -1,0 +1,33 @@
+"""The services domain's part of a member's data (`unionhub.memberdata`): the member's service
+requests and their steps; on closure, what the member wrote is erased (the rows stay, so the
+unions' scorecards and deadlines keep counting them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from unionhub.memberdata import MemberDataPart, rows
+from unionhub.services.models import ServiceRequest, ServiceRequestEvent
+
+_COLUMNS = ("id", "item_id", "item__name", "status", "handling_union_id", "details",
+            "field_values", "submitted_at", "deadline", "accepted_at", "completed_at",
+            "rejected_at", "resolution", "reject_reason", "rating", "rating_comment", "rated_at")
+
+
+async def export(member_id: int) -> dict[str, Any]:
+    requests = rows(await ServiceRequest.filter(member_id=member_id).order_by("id").values(
+        *_COLUMNS))
+    events = rows(await ServiceRequestEvent.filter(
+        request_id__in=[r["id"] for r in requests]).order_by("id").values(
+        "request_id", "action", "at", "note"))
+    for request in requests:
+        request["events"] = [e for e in events if e["request_id"] == request["id"]]
+    return {"service_requests": requests}
+
+
+async def close(member_id: int) -> None:
+    await ServiceRequest.filter(member_id=member_id).update(
+        details="", field_values={}, rating_comment=None)
+
+
+PART = MemberDataPart("services", export, close=close)

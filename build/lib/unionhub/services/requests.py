@@ -1,0 +1,231 @@
+"""Requests (业务办理): a verified member orders from the menu ("点菜单"); cadres of the handling
+org accept, start, complete or reject; the member rates once.
+
+Every step is one conditional UPDATE (`WHERE status IN (...)`) plus its event row, in one
+transaction: two cadres pressing "accept" at once make one acceptance, and the loser gets
+INVALID_TRANSITION. The event table's unique (request, action) key backs that up.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from unionhub.clock import utcnow
+from unionhub.errors import AccessDenied, Conflict, InvalidTransition, NotFound, ValidationFailed
+from unionhub.identity import orgs
+from unionhub.identity.access import Principal, path_in_scope, require_authenticated, require_scope
+from unionhub.identity.lookup import get_record
+from unionhub.services.deadlines import deadline_for
+from unionhub.services.items import get_item
+from unionhub.services.models import (
+    OPEN_STATUSES,
+    RequestAction,
+    RequestStatus,
+    ServiceRequest,
+    ServiceRequestEvent,
+)
+from unionhub.services.orgpath import ancestor_columns, depth_column
+
+MAX_DETAILS = 2000
+MAX_TEXT = 2000
+
+
+def is_overdue(req: ServiceRequest, now: datetime | None = None) -> bool:
+    """Open and past its deadline: the same rule as `overdue_q`, for one loaded row."""
+    return req.status in OPEN_STATUSES and req.deadline < (now or utcnow())
+
+
+def overdue_q(now: datetime) -> Q:
+    return Q(status__in=list(OPEN_STATUSES), deadline__lt=now)
+
+
+def _text(value: str | None, field: str, code: str, *, required: bool = True,
+          limit: int = MAX_TEXT) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        if required:
+            raise ValidationFailed(f"{field} must not be empty", field=field, code=code)
+        return None
+    if len(value) > limit:
+        raise ValidationFailed(f"{field} is longer than {limit} characters", field=field,
+                               code=code)
+    return value
+
+
+def _field_values(required: list[str], given: dict[str, str] | None) -> dict[str, str]:
+    given = {k: (v or "").strip() for k, v in (given or {}).items()}
+    for name in required:
+        if not given.get(name):
+            raise ValidationFailed(f"the item needs the field {name}", field=name,
+                                   code="MISSING_FIELD")
+    unknown = set(given) - set(required)
+    if unknown:
+        raise ValidationFailed("a field the item does not ask for", field=sorted(unknown)[0],
+                               code="UNKNOWN_FIELD")
+    for name, value in given.items():
+        if len(value) > 500:
+            raise ValidationFailed(f"{name} is longer than 500 characters", field=name,
+                                   code="FIELD_TOO_LONG")
+    return given
+
+
+async def submit(principal: Principal, item_id: int, details: str,
+                 field_values: dict[str, str] | None = None,
+                 now: datetime | None = None) -> ServiceRequest:
+    member_id = require_authenticated(principal)
+    record = await get_record(member_id)
+    if record is None or not record.is_verified_member:
+        raise AccessDenied("verify your identity and join a union first", code="NOT_VERIFIED")
+    item = await get_item(item_id)
+    if not item.active or not record.union_path.startswith(item.union_path):
+        # Items are offered to the offering org's subtree only.
+        raise NotFound("service item not found", field="itemId", code="ITEM_NOT_AVAILABLE")
+    text = _text(details, "details", "DETAILS_REQUIRED", limit=MAX_DETAILS)
+    values = _field_values(list(item.required_fields), field_values)
+    now = now or utcnow()
+    async with in_transaction():
+        req = await ServiceRequest.create(
+            item_id=item.id, member_id=member_id, member_union_id=record.union_id,
+            handling_union_id=item.union_id, handling_path=item.union_path,
+            **ancestor_columns(item.union_path), status=RequestStatus.SUBMITTED,
+            details=text, field_values=values, submitted_at=now,
+            deadline=deadline_for(now, item.time_limit, item.time_limit_unit),
+        )
+        await ServiceRequestEvent.create(request_id=req.id, action=RequestAction.SUBMITTED,
+                                         actor_id=member_id, at=now)
+    return req
+
+
+async def get_request(request_id: int) -> ServiceRequest:
+    req = await ServiceRequest.get_or_none(id=request_id)
+    if req is None:
+        raise NotFound("service request not found", field="requestId")
+    return req
+
+
+def may_view(principal: Principal, req: ServiceRequest) -> bool:
+    return principal.member_id == req.member_id or path_in_scope(principal, req.handling_path)
+
+
+async def get_visible(principal: Principal, request_id: int) -> ServiceRequest | None:
+    """The requester, or a cadre whose scope holds the handling org; else None."""
+    req = await ServiceRequest.get_or_none(id=request_id)
+    return req if req is not None and may_view(principal, req) else None
+
+
+_STEPS: dict[RequestAction, tuple[tuple[RequestStatus, ...], RequestStatus, str]] = {
+    RequestAction.ACCEPTED: ((RequestStatus.SUBMITTED,), RequestStatus.ACCEPTED, "accepted_at"),
+    RequestAction.STARTED: ((RequestStatus.ACCEPTED,), RequestStatus.IN_PROGRESS, "started_at"),
+    RequestAction.COMPLETED: ((RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS),
+                              RequestStatus.COMPLETED, "completed_at"),
+    RequestAction.REJECTED: ((RequestStatus.SUBMITTED, RequestStatus.ACCEPTED,
+                              RequestStatus.IN_PROGRESS), RequestStatus.REJECTED, "rejected_at"),
+}
+
+
+async def _handle(principal: Principal, request_id: int, action: RequestAction,
+                  extra: dict[str, Any] | None = None, note: str | None = None,
+                  now: datetime | None = None) -> ServiceRequest:
+    """A cadre's step: only cadres whose scope holds the handling org (its own cadres, and
+    those above it, who take over escalated requests)."""
+    require_authenticated(principal)
+    req = await get_request(request_id)
+    require_scope(principal, req.handling_path)
+    allowed, target, stamp = _STEPS[action]
+    now = now or utcnow()
+    async with in_transaction():
+        changed = await ServiceRequest.filter(id=req.id, status__in=list(allowed)).update(
+            status=target, **{stamp: now}, **(extra or {}))
+        if not changed:
+            current = (await get_request(req.id)).status
+            raise InvalidTransition(
+                f"a {current.value} request cannot be {target.value.lower().replace('_', ' ')}",
+                field="requestId")
+        await ServiceRequestEvent.create(request_id=req.id, action=action,
+                                         actor_id=principal.member_id, at=now, note=note)
+    return await get_request(req.id)
+
+
+async def accept(principal: Principal, request_id: int, *,
+                 now: datetime | None = None) -> ServiceRequest:
+    return await _handle(principal, request_id, RequestAction.ACCEPTED, now=now)
+
+
+async def start(principal: Principal, request_id: int, *,
+                now: datetime | None = None) -> ServiceRequest:
+    return await _handle(principal, request_id, RequestAction.STARTED, now=now)
+
+
+async def complete(principal: Principal, request_id: int, resolution: str, *,
+                   now: datetime | None = None) -> ServiceRequest:
+    text = _text(resolution, "resolution", "RESOLUTION_REQUIRED")
+    return await _handle(principal, request_id, RequestAction.COMPLETED,
+                         {"resolution": text}, note=text, now=now)
+
+
+async def reject(principal: Principal, request_id: int, reason: str, *,
+                 now: datetime | None = None) -> ServiceRequest:
+    text = _text(reason, "reason", "REASON_REQUIRED")
+    return await _handle(principal, request_id, RequestAction.REJECTED,
+                         {"reject_reason": text}, note=text, now=now)
+
+
+async def rate(principal: Principal, request_id: int, rating: int,
+               comment: str | None = None, now: datetime | None = None) -> ServiceRequest:
+    """The requester rates a completed request once, 1 to 5."""
+    member_id = require_authenticated(principal)
+    req = await get_request(request_id)
+    if req.member_id != member_id:
+        raise AccessDenied("only the requester rates a request")
+    if not 1 <= rating <= 5:
+        raise ValidationFailed("rating must be 1 to 5", field="rating", code="RATING_RANGE")
+    text = _text(comment, "comment", "COMMENT_TOO_LONG", required=False, limit=500)
+    now = now or utcnow()
+    async with in_transaction():
+        changed = await ServiceRequest.filter(
+            id=req.id, status=RequestStatus.COMPLETED, rating=None
+        ).update(rating=rating, rating_comment=text, rated_at=now)
+        if not changed:
+            fresh = await get_request(req.id)
+            if fresh.rating is not None:
+                raise Conflict("this request has been rated", field="requestId",
+                               code="ALREADY_RATED")
+            raise InvalidTransition("only a completed request can be rated", field="requestId")
+        await ServiceRequestEvent.create(request_id=req.id, action=RequestAction.RATED,
+                                         actor_id=member_id, at=now, note=text)
+    return await get_request(req.id)
+
+
+def requests_of_member(member_id: int) -> QuerySet[ServiceRequest]:
+    return ServiceRequest.filter(member_id=member_id)
+
+
+async def requests_in_scope(principal: Principal, union_id: int,
+                            status: RequestStatus | None = None, overdue: bool | None = None,
+                            escalated: bool | None = None,
+                            now: datetime | None = None) -> QuerySet[ServiceRequest]:
+    """Requests handled anywhere in the union's subtree, for a cadre whose scope holds it: an
+    equality on the indexed ancestor column of the union's depth."""
+    union = await orgs.get_union(union_id)
+    require_scope(principal, union.path)
+    qs = ServiceRequest.filter(**{depth_column(union.path): union.id})
+    if status is not None:
+        qs = qs.filter(status=status)
+    if overdue is not None:
+        q = overdue_q(now or utcnow())
+        qs = qs.filter(q) if overdue else qs.filter(~q)
+    if escalated is not None:
+        qs = qs.filter(escalated_at__isnull=not escalated)
+    return qs
+
+
+async def events_of(request_ids: list[int]) -> dict[int, list[ServiceRequestEvent]]:
+    found: dict[int, list[ServiceRequestEvent]] = {i: [] for i in request_ids}
+    for event in await ServiceRequestEvent.filter(request_id__in=request_ids).order_by("id"):
+        found[event.request_id].append(event)
+    return found

@@ -1,0 +1,173 @@
+"""One Redis connection that concurrent requests share, for the hot read path.
+
+redis-py's pool gives every command a connection of its own: an asyncio lock, a poll of the
+socket to check that it is clean, a task per write (its send timeout) and a release. On the hot
+member lookup that cost more CPU than the rest of its Redis work (issue 8). Redis answers the
+commands of one connection in the order it received them, so one connection can carry many
+requests' commands at once: each caller writes its command and waits on a future, and one
+reader resolves the futures in order. Connecting (AUTH, SELECT), packing, parsing (hiredis)
+and error replies are redis-py's own `Connection`, made by the client's pool with its settings;
+the embedded fakeredis connection works the same way.
+
+Failure: an error reply fails only its command. A connection error or a read timeout (the
+pool's `socket_timeout`) fails every command waiting on the connection and drops it; the next
+command connects again. A caller that is cancelled leaves its reply to be read and discarded,
+so the replies of the others stay in step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import ResponseError
+
+_closing: set[asyncio.Task[None]] = set()  # disconnects under way (tasks need a reference)
+
+# Past this many unsent bytes (Redis not reading), a writer waits for the socket to drain.
+_WRITE_BUFFER_LIMIT = 1 << 20
+
+
+class _Channel:
+    """One connection and what is under way on it. Replies are matched to the callers of this
+    channel only: a reply can never reach the caller of a command sent on another connection."""
+
+    __slots__ = ("buffered", "closed", "connection", "flush_scheduled", "reader", "unsent",
+                 "waiting")
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        # The socket's unsent bytes, where the transport tells (asyncio's does; fakeredis's
+        # in-process transport has no buffer to tell of since 2.41).
+        transport = getattr(getattr(connection, "_writer", None), "transport", None)
+        self.buffered = getattr(transport, "get_write_buffer_size", None)
+        self.waiting: deque[asyncio.Future[Any]] = deque()
+        # Commands written in one event-loop turn go out in one write (one system call): the
+        # requests of one epoll batch reach their lookup in the same turn.
+        self.unsent: list[bytes] = []
+        self.flush_scheduled = False
+        self.reader: asyncio.Task[None] | None = None
+        self.closed = False
+
+    @property
+    def usable(self) -> bool:
+        return not self.closed and self.connection.is_connected
+
+
+class SharedConnection:
+    def __init__(self, client: Redis) -> None:
+        self.client = client
+        self.loop = asyncio.get_running_loop()
+        self._channel: _Channel | None = None
+        self._connect_lock = asyncio.Lock()
+
+    async def execute(self, *args: Any) -> Any:
+        """Send one command and return its raw reply: decoded as the client decodes, but
+        without redis-py's per-command response callbacks (SET answers "OK", not True)."""
+        channel = self._channel
+        if channel is None or not channel.usable:
+            channel = await self._open()
+        # Packed before its future joins the queue: arguments redis-py refuses (None, a lone
+        # surrogate) must fail this call alone, not leave a future that takes another's reply.
+        packed = channel.connection.pack_command(*args)
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        channel.waiting.append(future)
+        channel.unsent.extend(packed)
+        if not channel.flush_scheduled:
+            channel.flush_scheduled = True
+            loop.call_soon(self._flush, channel)
+        if channel.reader is None:
+            channel.reader = loop.create_task(self._read(channel))
+        buffered = channel.buffered
+        if buffered is not None and buffered() > _WRITE_BUFFER_LIMIT:
+            try:
+                await asyncio.wait_for(channel.connection._writer.drain(),
+                                       channel.connection.socket_timeout)
+            except BaseException:
+                future.cancel()  # its reply, when it comes, is read and discarded in step
+                raise
+        return await future
+
+    def _flush(self, channel: _Channel) -> None:
+        channel.flush_scheduled = False
+        unsent, channel.unsent = channel.unsent, []
+        writer = getattr(channel.connection, "_writer", None)
+        if unsent and writer is not None and not channel.closed:
+            writer.writelines(unsent)  # a dropped connection's reader fails its callers
+
+    async def _open(self) -> _Channel:
+        async with self._connect_lock:
+            channel = self._channel
+            if channel is not None and channel.usable:
+                return channel
+            if channel is not None:  # dropped: what waits on it can never be answered
+                self._fail(channel, ConnectionError("redis connection lost"))
+            connection = self.client.connection_pool.make_connection()
+            try:
+                await connection.connect()
+            except BaseException:  # cancelled or refused half way: leave no socket open
+                await asyncio.shield(connection.disconnect(nowait=True))
+                raise
+            channel = self._channel = _Channel(connection)
+            return channel
+
+    async def _read(self, channel: _Channel) -> None:
+        """Resolves the channel's futures in order while any wait; exits when none do."""
+        waiting = channel.waiting
+        try:
+            while waiting and not channel.closed:
+                try:
+                    reply: Any = await channel.connection.read_response()
+                except ResponseError as error:  # an error reply: its command's alone
+                    reply = error
+                if not waiting:  # failed meanwhile (the channel was closed)
+                    break
+                future = waiting.popleft()
+                if future.done():  # its caller was cancelled: the reply is discarded
+                    continue
+                if isinstance(reply, ResponseError):
+                    future.set_exception(reply)
+                else:
+                    future.set_result(reply)
+        except BaseException as exc:
+            self._fail(channel, exc)
+            if not isinstance(exc, Exception):
+                raise
+        finally:
+            channel.reader = None
+            if waiting and not channel.closed:  # a command written after the last read
+                channel.reader = asyncio.get_running_loop().create_task(self._read(channel))
+
+    def _fail(self, channel: _Channel, exc: BaseException) -> None:
+        """Closes the channel: its callers fail, its connection is dropped."""
+        if channel.closed:
+            return
+        channel.closed = True
+        if self._channel is channel:
+            self._channel = None
+        error = exc if isinstance(exc, Exception) else ConnectionError("redis read cancelled")
+        while channel.waiting:
+            future = channel.waiting.popleft()
+            if not future.done():
+                future.set_exception(error)
+        channel.unsent.clear()
+        task = self.loop.create_task(channel.connection.disconnect(nowait=True))
+        _closing.add(task)
+        task.add_done_callback(_closing.discard)
+
+    def close_soon(self) -> None:
+        task = self.loop.create_task(self.close())
+        _closing.add(task)
+        task.add_done_callback(_closing.discard)
+
+    async def close(self) -> None:
+        channel, self._channel = self._channel, None
+        if channel is None:
+            return
+        reader = channel.reader
+        self._fail(channel, ConnectionError("redis connection closed"))
+        if reader is not None:
+            reader.cancel()

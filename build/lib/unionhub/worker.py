@@ -1,0 +1,72 @@
+"""`unionhub worker`: the domains' periodic jobs on arq, a Redis-backed job queue.
+
+Several workers may run at once: arq's cron jobs are unique per schedule slot, and every job
+is idempotent besides, so a slot run twice settles nothing twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq import cron
+from arq.connections import RedisSettings
+from arq.cron import CronJob
+from arq.worker import run_worker
+
+from unionhub import cache, db
+from unionhub.domains import check_domains_startup, close_domains
+from unionhub.jobs import PeriodicJob, periodic_jobs, run_job
+from unionhub.observability import metrics_setup
+from unionhub.settings import get_settings
+
+
+def _schedule(every_seconds: int) -> dict[str, Any]:
+    """arq schedules by clock fields: turn an interval into the matching sets."""
+    if every_seconds < 60:
+        return {"second": set(range(0, 60, max(every_seconds, 1)))}
+    if every_seconds < 3600:
+        return {"minute": set(range(0, 60, every_seconds // 60)), "second": 0}
+    return {"hour": set(range(0, 24, every_seconds // 3600)), "minute": 0, "second": 0}
+
+
+def _cron(job: PeriodicJob) -> CronJob:
+    async def run(_ctx: dict[str, Any]) -> None:
+        await run_job(job)
+
+    run.__qualname__ = run.__name__ = job.name
+    return cron(run, name=job.name, timeout=max(job.every_seconds, 60), **_schedule(job.every_seconds))
+
+
+async def _startup(_ctx: dict[str, Any]) -> None:
+    await db.init_db()
+    for job in periodic_jobs():  # their lag counts from now (unionhub.job.lag)
+        metrics_setup.job_scheduled(job.name, job.every_seconds)
+
+
+async def _shutdown(_ctx: dict[str, Any]) -> None:
+    await close_domains()
+    await db.close_db()
+    await cache.close_redis()
+
+
+def worker_settings() -> dict[str, Any]:
+    settings = get_settings()
+    if not settings.redis_url:
+        raise SystemExit("unionhub worker needs REDIS_URL; the embedded mode runs jobs in the app")
+    check_domains_startup(settings)
+    # Metrics over OTLP (the standard variables), and for scraping on the loopback port given.
+    metrics_setup.setup_metrics(f"{settings.service_name}-worker", enabled=settings.metrics_enabled)
+    if settings.metrics_enabled and settings.worker_metrics_port:
+        metrics_setup.serve_worker_metrics(settings.worker_metrics_port)
+    return {
+        "functions": [],
+        "cron_jobs": [_cron(job) for job in periodic_jobs()],
+        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
+        "on_startup": _startup,
+        "on_shutdown": _shutdown,
+        "queue_name": "unionhub:jobs",
+    }
+
+
+def main() -> None:
+    run_worker(type("WorkerSettings", (), worker_settings()))
