@@ -55,7 +55,8 @@ async def test_console_in_a_browser(tmp_path):
             assert other.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_REQUIRED"
         browser = await asyncio.create_subprocess_exec(
             "node", str(CONSOLE / "e2e/run.mjs"), cwd=CONSOLE,
-            env={**os.environ, "BASE_URL": base, "SCREENSHOTS": str(SHOTS), "CHROMIUM": CHROMIUM},
+            env={**os.environ, "BASE_URL": base, "SCREENSHOTS": str(SHOTS), "CHROMIUM": CHROMIUM,
+                 "UNIONHUB_CLI": unionhub()[0]},
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         async with asyncio.timeout(150):
             out, _ = await browser.communicate()
