@@ -1,3 +1,4 @@
+import { createRequest, stringifyDocument } from '@urql/core';
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import manifest from '../src/gql/persisted-documents.json';
@@ -14,6 +15,18 @@ describe('persisted operations', () => {
       const text = entries[`sha256:${hash}`];
       expect(text).toBeDefined();
       expect(createHash('sha256').update(text).digest('hex')).toBe(hash);
+    }
+  });
+});
+
+describe('automatic persisted queries', () => {
+  it("sends the manifest's text when the server asks for it, so that the hash matches", () => {
+    const entries = manifest as Record<string, string>;
+    for (const doc of Object.values(ops)) {
+      const request = createRequest(doc as never, {});
+      const text = stringifyDocument(request.query);
+      expect(createHash('sha256').update(text).digest('hex')).toBe(documentHash(doc as never));
+      expect(text).toBe(entries[`sha256:${documentHash(doc as never)}`]);
     }
   });
 });
