@@ -15,6 +15,7 @@ from datetime import datetime
 
 from unionhub.activities.models import Activity, ActivityKind
 from unionhub.db import conn, is_postgres
+from unionhub.subtree_sql import in_subtree
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ async def participation(paths: list[str], start: datetime, end: datetime,
         f"WITH p(path) AS (VALUES {values}) "  # noqa: S608
         "SELECT p.path AS path, a.kind AS kind, COUNT(e.id) AS n, "
         "COUNT(DISTINCT e.member_id) AS members FROM p "
-        "JOIN unions u ON u.path LIKE p.path || '%' "
+        f"JOIN unions u ON {in_subtree('u.path', 'p.path')} "
         "JOIN activity_enrollments e ON e.union_id = u.id "
         "JOIN activities a ON a.id = e.activity_id "
         f"WHERE e.enrolled_at >= {begin} AND e.enrolled_at < {finish} "
@@ -54,7 +55,7 @@ async def participation(paths: list[str], start: datetime, end: datetime,
     held = await conn().execute_query_dict(
         f"WITH p(path) AS (VALUES {values}) "  # noqa: S608
         "SELECT p.path AS path, a.kind AS kind, COUNT(a.id) AS n FROM p "
-        "JOIN activities a ON a.scope_path LIKE p.path || '%' "
+        f"JOIN activities a ON {in_subtree('a.scope_path', 'p.path')} "
         f"WHERE a.starts_at < {finish} AND a.ends_at > {begin} "
         "GROUP BY p.path, a.kind", [*paths, start, end])
     counts: dict[str, dict[ActivityKind, list[int]]] = defaultdict(

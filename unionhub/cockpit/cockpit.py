@@ -66,7 +66,6 @@ async def _per_period(keys: Sequence[Key],
 @dataclass(frozen=True, slots=True)
 class Membership:
     members: MemberCounts
-    queue: QueueCounts
     overdue_in_period: int
 
 
@@ -74,24 +73,25 @@ async def _membership(unions: list[Union], period: Period) -> dict[int, Membersh
     paths = [u.path for u in unions]
     cutoff = min(period.end, utcnow())
     counts = await member_counts(paths, cutoff)
-    queue = await queue_counts(paths)
     overdue = await overdue_application_counts(paths, period.start, cutoff)
-    return {u.id: Membership(counts.get(u.path, MemberCounts(0, 0)),
-                             queue.get(u.path, QueueCounts()), overdue.get(u.path, 0))
+    return {u.id: Membership(counts.get(u.path, MemberCounts(0, 0)), overdue.get(u.path, 0))
             for u in unions}
 
 
-@dataclass(frozen=True, slots=True)
-class Services:
-    card: Scorecard
-    overdue_now: int
-    escalated: int
+async def member_queues(unions: Sequence[Union]) -> list[QueueCounts]:
+    """DataLoader batch: the membership queues now (the same for every period of a trend)."""
+    found = await queue_counts([u.path for u in unions])
+    return [found.get(u.path, QueueCounts()) for u in unions]
 
 
-async def _services(unions: list[Union], period: Period) -> dict[int, Services]:
-    cards = await scorecards.scorecards_between(unions, period.label, period.start, period.end)
-    queue = await scorecards.queue_counts(unions)
-    return {u.id: Services(cards[u.id], *queue[u.id]) for u in unions}
+async def service_queues(unions: Sequence[Union]) -> list[tuple[int, int]]:
+    """DataLoader batch: requests overdue now and ever escalated, per union."""
+    found = await scorecards.queue_counts(list(unions))
+    return [found[u.id] for u in unions]
+
+
+async def _services(unions: list[Union], period: Period) -> dict[int, Scorecard]:
+    return await scorecards.scorecards_between(unions, period.label, period.start, period.end)
 
 
 async def _activities(unions: list[Union], period: Period,

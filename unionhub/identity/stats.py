@@ -8,6 +8,7 @@ from datetime import datetime
 
 from unionhub.db import conn, is_postgres
 from unionhub.identity.models import CardStatus, Member, ReviewStatus
+from unionhub.subtree_sql import in_subtree
 
 
 def _placeholders(start: int, count: int) -> list[str]:
@@ -41,7 +42,7 @@ async def member_counts(paths: list[str], before: datetime) -> dict[str, MemberC
         f"SUM(CASE WHEN m.verified_at IS NOT NULL AND m.verified_at < {before_mark} "
         "AND EXISTS (SELECT 1 FROM member_cards c WHERE c.member_id = m.id "
         f"AND c.status = {status_mark}) THEN 1 ELSE 0 END) AS verified FROM p "
-        "JOIN unions u ON u.path LIKE p.path || '%' "
+        f"JOIN unions u ON {in_subtree('u.path', 'p.path')} "
         "JOIN members m ON m.union_id = u.id "
         f"WHERE m.created_at < {before_mark} "
         f"AND (m.closed_at IS NULL OR m.closed_at >= {before_mark}) "
@@ -67,7 +68,7 @@ async def overdue_application_counts(paths: list[str], start: datetime, end: dat
     sql = (
         f"WITH p(path) AS (VALUES {values}) "  # noqa: S608
         "SELECT p.path AS path, COUNT(a.id) AS n FROM p "
-        "JOIN unions u ON u.path LIKE p.path || '%' "
+        f"JOIN unions u ON {in_subtree('u.path', 'p.path')} "
         "JOIN join_applications a ON a.union_id = u.id "
         f"WHERE a.due_at >= {start_mark} AND a.due_at < {end_mark} "
         "AND (a.reviewed_at IS NULL OR a.reviewed_at > a.due_at) "
@@ -116,15 +117,15 @@ async def queue_counts(paths: list[str]) -> dict[str, QueueCounts]:
         f"WITH p(path) AS (VALUES {values}) "  # noqa: S608
         "SELECT p.path AS path, "
         "(SELECT COUNT(*) FROM unions u JOIN members m ON m.union_id = u.id "
-        f"JOIN member_cards c ON c.member_id = m.id WHERE u.path LIKE p.path || '%' "
+        f"JOIN member_cards c ON c.member_id = m.id WHERE {in_subtree('u.path', 'p.path')} "
         f"AND c.status = {active}) AS cards, "
         "(SELECT COUNT(*) FROM unions u JOIN join_applications a ON a.union_id = u.id "
-        f"WHERE u.path LIKE p.path || '%' AND a.status = {pending}) AS apps, "
+        f"WHERE {in_subtree('u.path', 'p.path')} AND a.status = {pending}) AS apps, "
         "(SELECT COUNT(*) FROM unions u JOIN join_applications a ON a.union_id = u.id "
-        f"WHERE u.path LIKE p.path || '%' AND a.status = {pending} "
+        f"WHERE {in_subtree('u.path', 'p.path')} AND a.status = {pending} "
         "AND a.escalated_at IS NOT NULL) AS overdue, "
         "(SELECT COUNT(*) FROM unions u JOIN transfer_requests t ON t.to_union_id = u.id "
-        f"WHERE u.path LIKE p.path || '%' AND t.status = {pending}) AS transfers FROM p"
+        f"WHERE {in_subtree('u.path', 'p.path')} AND t.status = {pending}) AS transfers FROM p"
     )
     rows = await conn().execute_query_dict(
         sql, [*paths, CardStatus.ACTIVE.value, ReviewStatus.PENDING.value])

@@ -11,6 +11,7 @@ from unionhub.identity.access import Principal, require_scope
 from unionhub.identity.orgs import get_union
 from unionhub.mall.models import Supplier, VoucherCampaign
 from unionhub.mall.sql import rows
+from unionhub.subtree_sql import in_subtree
 
 SOLD = ("PAID", "SHIPPED", "COMPLETED")
 # Shaanxi's line: at least 30% of unions' festival-gift spending on poverty-alleviation goods.
@@ -159,7 +160,7 @@ async def subtree_sales(paths: list[str], start: date, end: date) -> dict[str, S
     values = ", ".join("(CAST(? AS VARCHAR(255)))" for _ in paths)
     head = f"WITH p(path) AS (VALUES {values}) "
     where = (f"o.status IN ({sold}) AND o.paid_at >= ? AND o.paid_at < ? "
-             "AND o.union_path LIKE p.path || '%'")
+             f"AND {in_subtree('o.union_path', 'p.path')}")
     params = [*paths, *SOLD, since, until]
     totals = await rows(
         head + "SELECT p.path AS path, COUNT(o.id) AS n, "  # noqa: S608

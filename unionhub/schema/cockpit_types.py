@@ -5,6 +5,7 @@ children's and the months' figures are batched: one query per section and period
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from enum import Enum
 
@@ -177,25 +178,29 @@ class Cockpit:
 
     @strawberry.field(metadata={"cost": SECTION_COST})
     async def membership(self, info: strawberry.Info) -> CockpitMembership:
-        m = await _load(info, "membership", c.membership, (self.row, self.span))
+        m, q = await asyncio.gather(
+            _load(info, "membership", c.membership, (self.row, self.span)),
+            info.context.loader("cockpit.member_queues", c.member_queues).load(self.row))
         return CockpitMembership(
             registered_members=m.members.registered, verified_members=m.members.verified,
-            active_cards=m.queue.active_cards, applications_pending=m.queue.applications_pending,
-            applications_overdue=m.queue.applications_overdue,
+            active_cards=q.active_cards, applications_pending=q.applications_pending,
+            applications_overdue=q.applications_overdue,
             applications_overdue_in_period=m.overdue_in_period,
-            transfers_pending=m.queue.transfers_pending)
+            transfers_pending=q.transfers_pending)
 
     @strawberry.field(metadata={"cost": SECTION_COST})
     async def services(self, info: strawberry.Info) -> CockpitServices:
-        s = await _load(info, "services", c.services, (self.row, self.span))
-        rate = s.card.on_time_rate
+        card, (overdue_now, escalated) = await asyncio.gather(
+            _load(info, "services", c.services, (self.row, self.span)),
+            info.context.loader("cockpit.service_queues", c.service_queues).load(self.row))
+        rate = card.on_time_rate
         return CockpitServices(
-            requests_received=s.card.requests_received,
-            requests_completed=s.card.requests_completed,
-            completed_on_time=s.card.completed_on_time,
+            requests_received=card.requests_received,
+            requests_completed=card.requests_completed,
+            completed_on_time=card.completed_on_time,
             on_time_rate=None if rate is None else round(rate, 4),
-            mean_rating=s.card.mean_rating, overdue_now=s.overdue_now, escalated=s.escalated,
-            articles_published=s.card.articles_published, article_reads=s.card.article_reads)
+            mean_rating=card.mean_rating, overdue_now=overdue_now, escalated=escalated,
+            articles_published=card.articles_published, article_reads=card.article_reads)
 
     @strawberry.field(metadata={"cost": SECTION_COST})
     async def activities(self, info: strawberry.Info) -> CockpitActivities:
