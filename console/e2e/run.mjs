@@ -190,6 +190,15 @@ async function member() {
 async function expiredSession() {
   const p = await page();
   await p.goto(`${BASE}/console/`);
+  // An access token past its exp with a live refresh token: the console refreshes, then loads.
+  const pair = (await api(BASE, 'ConsoleLogin', { input: { phone: COUNTY_CADRE, password: 'demo-pass-2026' } })).login;
+  const stale = `e30.${Buffer.from(JSON.stringify({ exp: 1 })).toString('base64url')}.x`;
+  await p.evaluate(([a, r]) => sessionStorage.setItem('unionhub.console.session',
+    JSON.stringify({ accessToken: a, refreshToken: r })), [stale, pair.refreshToken]);
+  await p.reload();
+  await p.waitForSelector('[data-testid=kpi-registered]');
+  const kept = await p.evaluate(() => JSON.parse(sessionStorage.getItem('unionhub.console.session')));
+  check(kept.accessToken !== stale && kept.refreshToken !== pair.refreshToken, 'an expired access token is refreshed');
   await p.evaluate(() => sessionStorage.setItem('unionhub.console.session',
     JSON.stringify({ accessToken: 'expired.e30.x', refreshToken: 'no-longer-valid' })));
   await p.reload();
