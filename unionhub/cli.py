@@ -204,24 +204,16 @@ def _sdl(subgraph: str | None) -> None:
 
 def _add_operations(parser: argparse.ArgumentParser, files: list[str],
                     manifest: str | None) -> None:
-    from pathlib import Path
-
-    from unionhub.schema.persisted import add_to_manifest, read_persisted_documents
+    from unionhub.schema.persisted import add_to_manifest, operation_sources
     from unionhub.settings import get_settings
 
     path = manifest or get_settings().persisted_operations_file
     if not path:
         parser.error("give --manifest or set UNIONHUB_PERSISTED_OPERATIONS_FILE")
-    # A .json file is a code generator's persisted-documents manifest (many operations).
-    sources: list[tuple[str, str]] = []
-    for f in files:
-        if f.endswith(".json"):
-            try:
-                sources += [(f, q) for q in read_persisted_documents(f)]
-            except ValueError as exc:
-                parser.exit(1, f"unionhub: {exc}\n")
-        else:
-            sources.append((f, Path(f).read_text(encoding="utf-8").strip()))
+    try:
+        sources = operation_sources(files)
+    except ValueError as exc:  # a manifest whose keys are not its texts' sha256
+        parser.exit(1, f"unionhub: {exc}\n")
     digests = add_to_manifest(path, [q for _, q in sources])
     for (file, _), digest in zip(sources, digests, strict=True):
         print(f"{digest}  {file}")

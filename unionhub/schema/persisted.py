@@ -54,6 +54,18 @@ def read_persisted_documents(path: str | Path) -> list[str]:
     return queries
 
 
+def operation_sources(files: list[str]) -> list[tuple[str, str]]:
+    """(file, operation text) of `unionhub operations add`'s arguments: a `.graphql` file is
+    one operation, a `.json` file a code generator's persisted-documents manifest."""
+    sources: list[tuple[str, str]] = []
+    for f in files:
+        if f.endswith(".json"):
+            sources += [(f, q) for q in read_persisted_documents(f)]
+        else:
+            sources.append((f, Path(f).read_text(encoding="utf-8").strip()))
+    return sources
+
+
 def add_to_manifest(path: str | Path, queries: list[str]) -> list[str]:
     manifest = load_manifest(path)
     digests = []
