@@ -31,7 +31,7 @@ export function Cockpit({ unionId, period }: { unionId: string; period: string }
     <div class="cockpit" data-testid="cockpit">
       <header class="page-head">
         <div>
-          <h1 data-testid="union-name">{u?.name ?? '…'}</h1>
+          <h1 data-testid="union-name">{u?.name ?? (q.failure ? '—' : '…')}</h1>
           {u && <span class="muted">{u.level} · {t('regionCode')} {u.regionCode} {u.regionName ?? ''} · {c.from} – {c.to}</span>}
         </div>
         <div class="head-actions">
