@@ -1,1 +1,0 @@
-"""UnionHub: the GraphQL platform behind a provincial trade union's member app."""

@@ -1,1 +1,0 @@
-"""Online activities (网上活动): walking challenges, quizzes, reading, benefit draws, events."""

@@ -1,1 +1,0 @@
-"""The content domain: news and notices written and published by union cadres, and their reads."""

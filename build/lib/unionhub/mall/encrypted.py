@@ -1,8 +1,0 @@
-"""The mall's encrypted columns, for `unionhub keys rotate` (unionhub.crypto.rotation)."""
-
-from __future__ import annotations
-
-from unionhub.crypto.rotation import EncryptedTable
-from unionhub.mall.models import Order
-
-ENCRYPTED_TABLES = [EncryptedTable(model=Order, ciphertexts={"address_enc": "mall_address"})]

@@ -1,1 +1,0 @@
-"""GraphQL types per domain and the schema builder (the platform, or one subgraph)."""

@@ -1,1 +1,0 @@
-"""Services: service items, member requests with time limits, the union map, scorecards."""
