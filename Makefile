@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
-.PHONY: install up test lint lock upgrade-check messages compile-messages
+.PHONY: install up test lint lock upgrade-check messages compile-messages console
 install: $(VENV)/.installed
 
 up: $(VENV)/.installed
@@ -47,3 +47,9 @@ messages: $(VENV)/.installed
 
 compile-messages: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile -d $(LOCALE) -D unionhub -l zh_CN
+
+# The browser console (console/, docs/console.md): its build is committed under
+# unionhub/static/console/, so `make up` needs no Node; this rebuilds it after a change.
+console:
+	npm ci --prefix console --no-audit --no-fund --loglevel=error
+	npm run --prefix console build

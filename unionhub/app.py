@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from unionhub import cache, db, graphiql, jobs
+from unionhub import cache, console, db, graphiql, jobs
 from unionhub.domains import DOMAINS, check_domains_startup, close_domains, optional_domain_modules
 from unionhub.edge import edge
 from unionhub.fastpath import switch as fast_path
@@ -138,6 +138,8 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
             *domain_routes(subgraph),
             # GraphiQL's assets from here, not a CDN (graphiql.py); no GraphiQL in production.
             *(graphiql.routes() if not settings.is_production else ()),
+            # The browser console (console.py), with the platform only.
+            *(console.routes() if subgraph is None else ()),
         ],
         lifespan=lifespan,
         exception_handlers={Exception: server_error, HTTPException: http_error},

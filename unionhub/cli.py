@@ -204,16 +204,18 @@ def _sdl(subgraph: str | None) -> None:
 
 def _add_operations(parser: argparse.ArgumentParser, files: list[str],
                     manifest: str | None) -> None:
-    from pathlib import Path
-
-    from unionhub.schema.persisted import add_to_manifest
+    from unionhub.schema.persisted import add_to_manifest, operation_sources
     from unionhub.settings import get_settings
 
     path = manifest or get_settings().persisted_operations_file
     if not path:
         parser.error("give --manifest or set UNIONHUB_PERSISTED_OPERATIONS_FILE")
-    queries = [Path(f).read_text(encoding="utf-8").strip() for f in files]
-    for file, digest in zip(files, add_to_manifest(path, queries), strict=True):
+    try:
+        sources = operation_sources(files)
+    except ValueError as exc:  # a manifest whose keys are not its texts' sha256
+        parser.exit(1, f"unionhub: {exc}\n")
+    digests = add_to_manifest(path, [q for _, q in sources])
+    for (file, _), digest in zip(sources, digests, strict=True):
         print(f"{digest}  {file}")
 
 
@@ -338,7 +340,8 @@ def _main(argv: list[str] | None = None) -> None:
     sub.add_parser("worker", help="run the periodic jobs on arq (needs REDIS_URL)")
     ops = sub.add_parser("operations", help="register persisted operations (front-end builds)")
     ops.add_argument("action", choices=["add"])
-    ops.add_argument("files", nargs="+", help=".graphql files, one operation each")
+    ops.add_argument("files", nargs="+", help=".graphql files, one operation each, or persisted-documents .json "
+                     "manifests (GraphQL Code Generator's client preset, sha256)")
     ops.add_argument("--manifest", default=None,
                      help="manifest path (default: UNIONHUB_PERSISTED_OPERATIONS_FILE)")
     sdl = sub.add_parser("sdl", help="print the schema (a subgraph's SDL with --subgraph)")

@@ -150,6 +150,8 @@ class SecurityHeaders:
                 (b"strict-transport-security", b"max-age=31536000; includeSubDomains"),
                 (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
             ]
+        self.keep_own_csp = production
+        self.without_csp = [h for h in self.headers if h[0] != b"content-security-policy"]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -158,7 +160,12 @@ class SecurityHeaders:
         def send_with_headers(message: Message) -> Awaitable[None]:
             # Returns the server's awaitable: no coroutine of its own per message.
             if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *self.headers]}
+                headers = message.get("headers", [])
+                extra = self.headers
+                # A response with its own policy (the console's pages) keeps it (production).
+                if self.keep_own_csp and any(k == b"content-security-policy" for k, _ in headers):
+                    extra = self.without_csp
+                message = {**message, "headers": [*headers, *extra]}
             return send(message)
 
         await self.app(scope, receive, send_with_headers)

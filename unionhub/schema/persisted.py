@@ -38,6 +38,34 @@ def load_manifest(path: str | Path | None) -> dict[str, str]:
     return manifest
 
 
+def read_persisted_documents(path: str | Path) -> list[str]:
+    """The operations of GraphQL Code Generator's persisted-documents manifest (client preset,
+    `hashAlgorithm: 'sha256'`): JSON of "sha256:<hex>" (or bare hex) → text. Every key must be
+    its text's hash: a manifest made with another algorithm is refused, not registered under
+    hashes the client would never send."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: a persisted-documents manifest is a JSON object")
+    queries = []
+    for key, query in data.items():
+        if not isinstance(query, str) or key.removeprefix("sha256:") != operation_hash(query):
+            raise ValueError(f"{path}: {key[:19]}… is not the sha256 of its text")
+        queries.append(query)
+    return queries
+
+
+def operation_sources(files: list[str]) -> list[tuple[str, str]]:
+    """(file, operation text) of `unionhub operations add`'s arguments: a `.graphql` file is
+    one operation, a `.json` file a code generator's persisted-documents manifest."""
+    sources: list[tuple[str, str]] = []
+    for f in files:
+        if f.endswith(".json"):
+            sources += [(f, q) for q in read_persisted_documents(f)]
+        else:
+            sources.append((f, Path(f).read_text(encoding="utf-8").strip()))
+    return sources
+
+
 def add_to_manifest(path: str | Path, queries: list[str]) -> list[str]:
     manifest = load_manifest(path)
     digests = []

@@ -1,0 +1,225 @@
+// The console in a real browser (Debian's Chromium through playwright-core) against a seeded
+// server: BASE_URL (the server), SCREENSHOTS (a folder for each page's screenshot). Exit 1 on
+// the first failed check. Figures on screen are compared with the API's for the same scope.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { api, signIn } from './api.mjs';
+
+const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8000';
+const SHOTS = process.env.SCREENSHOTS ?? new URL('../test-results/screenshots/', import.meta.url).pathname;
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+mkdirSync(SHOTS, { recursive: true });
+
+const PROVINCE_CADRE = '13900000004';
+const COUNTY_CADRE = '13900000003';
+const OPERATOR = '13900000005';
+const MEMBER = '13900000002';
+
+let current = null; // the page a failure's screenshot shows
+let passed = 0;
+let failed = 0;
+function check(ok, what) {
+  if (ok) { passed++; console.log(`ok - ${what}`); }
+  else { failed++; console.log(`not ok - ${what}`); }
+}
+const digits = (s) => String(Number((s ?? '').replace(/[^\d]/g, '')));
+const period = () => { const d = new Date(); return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`; };
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+async function page() {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'zh-CN' });
+  const p = await context.newPage();
+  p.setDefaultTimeout(20_000);
+  p.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
+  current = p;
+  return p;
+}
+
+async function signInUi(p, phone) {
+  await p.goto(`${BASE}/console/`);
+  await p.fill('input[name=phone]', phone);
+  await p.fill('input[name=password]', 'demo-pass-2026');
+  await p.click('[data-testid=submit]');
+  await p.waitForSelector('[data-testid=nav]');
+}
+
+async function shot(p, name) {
+  await p.waitForTimeout(600); // ECharts' entry animation
+  await p.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+function unionInUrl(p) {
+  return decodeURIComponent(/#\/cockpit\/([^?]+)/.exec(p.url())[1]);
+}
+
+async function kpi(p, id) {
+  return p.textContent(`[data-testid=kpi-${id}]`);
+}
+
+async function cockpitOf(token, unionId) {
+  return (await api(BASE, 'ConsoleCockpit', { unionId, period: period() }, token)).cockpit;
+}
+
+async function provinceCadre() {
+  const p = await page();
+  await signInUi(p, PROVINCE_CADRE);
+  await p.waitForSelector('[data-testid=kpi-registered]');
+  await p.waitForSelector('[data-testid=children-table]');
+  await p.waitForSelector('[data-testid=ranking-table]');
+  const token = await signIn(BASE, PROVINCE_CADRE);
+  const c = await cockpitOf(token, unionInUrl(p));
+  check(c.union.level === 'PROVINCE', `the province cadre starts on the province (${c.union.name})`);
+  check(await p.textContent('[data-testid=union-name]') === c.union.name, `province cadre sees ${c.union.name}`);
+  const figures = {
+    registered: c.membership.registeredMembers, verified: c.membership.verifiedMembers,
+    'active-cards': c.membership.activeCards, 'pending-applications': c.membership.applicationsPending,
+    'pending-transfers': c.membership.transfersPending, 'requests-received': c.services.requestsReceived,
+    'requests-completed': c.services.requestsCompleted, escalated: c.services.escalated,
+    reads: c.services.articleReads, enrolments: c.activities.enrolments, sales: c.mall.salesFen,
+    orders: c.mall.orderCount, 'funds-available': c.funds.availableFen, 'funds-allocated': c.funds.allocatedFen,
+  };
+  for (const [id, n] of Object.entries(figures)) {
+    check(digits(await kpi(p, id)) === String(n), `${id} = API ${n}`);
+  }
+  const rows = await p.$$eval('[data-testid=children-table] tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+  check(rows.length === c.children.length && c.children.every((ch, i) => rows[i][0] === ch.union.name
+    && digits(rows[i][1]) === String(ch.membership.registeredMembers)), `children = API (${c.children.map((ch) => ch.union.name).join(', ')})`);
+  const ranking = (await api(BASE, 'ConsoleRanking', { unionId: c.union.id, period: period(), by: 'VERIFIED_MEMBERS' }, token)).cockpit.ranking;
+  const ranked = await p.$$eval('[data-testid=ranking-table] tbody tr', (trs) => trs.map((tr) => tr.children[1].textContent));
+  check(ranked.join() === ranking.map((r) => r.union.name).join(), `ranking = API (${ranked.join(', ')})`);
+  check(await p.isVisible('[data-testid=choropleth]'), 'Shaanxi choropleth drawn');
+  check(await p.isVisible('[data-testid=trend-chart] canvas'), 'monthly trend drawn');
+  await shot(p, '1-cockpit-province');
+  // Drill down: province → city → county.
+  const city = c.children.find((ch) => ch.union.level === 'CITY');
+  await p.click(`[data-testid=drill] >> text=${city.union.name}`);
+  await p.waitForFunction((name) => document.querySelector('[data-testid=union-name]')?.textContent === name, city.union.name);
+  check(true, `drill-down to ${city.union.name}`);
+  await p.waitForSelector('[data-testid=children-table]');
+  await p.click('[data-testid=drill] >> nth=0');
+  await p.waitForSelector('[data-testid=region-grid]');
+  await shot(p, '2-cockpit-drilldown');
+  // English.
+  await p.click('[data-testid=lang]');
+  await p.waitForSelector('text=Membership');
+  check(true, 'English switch');
+  await p.click('[data-testid=lang]');
+  await p.waitForSelector('text=会员');
+  await p.context().close();
+  return c.union.id;
+}
+
+async function countyCadre(provinceId) {
+  const p = await page();
+  await signInUi(p, COUNTY_CADRE);
+  await p.waitForSelector('[data-testid=kpi-registered]');
+  await p.waitForSelector('[data-testid=children-table]');
+  const token = await signIn(BASE, COUNTY_CADRE);
+  const c = await cockpitOf(token, unionInUrl(p));
+  check(c.union.level === 'COUNTY', `the county cadre starts on the county (${c.union.name})`);
+  check(await p.textContent('[data-testid=union-name]') === c.union.name, `county cadre sees ${c.union.name}`);
+  check(digits(await kpi(p, 'registered')) === String(c.membership.registeredMembers), `county registered = API ${c.membership.registeredMembers}`);
+  const children = await p.$$eval('[data-testid=children-table] [data-testid=drill]', (as) => as.map((a) => a.textContent));
+  check(children.join() === c.children.map((ch) => ch.union.name).join(), `only the county's own unions (${children.join(', ')})`);
+  await shot(p, '3-cockpit-county');
+  await p.goto(`${BASE}/console/#/cockpit/${provinceId}`);
+  await p.waitForSelector('[data-testid=section-cockpit] [data-testid=refusal]');
+  const trace = await p.textContent('[data-testid=section-cockpit] [data-testid=trace-id]');
+  check(/^[0-9a-f]{32}$/.test(trace ?? ''), `province URL refused with trace id ${trace}`);
+  check(!(await p.isVisible('[data-testid=kpi-registered]')), 'no province figure shown');
+  await shot(p, '4-county-refused-province');
+  await p.context().close();
+}
+
+async function operator() {
+  const p = await page();
+  await signInUi(p, OPERATOR);
+  await p.waitForSelector('[data-testid=ops]');
+  await p.waitForSelector('[data-testid=readiness] li');
+  check((await p.textContent('[data-testid=readiness]')).includes('ok'), 'readiness shown');
+  await p.waitForSelector('[data-testid=red-table] tbody tr');
+  check(await p.isVisible('[data-testid=red-rate] canvas'), 'RED charts drawn');
+  await p.waitForSelector('[data-testid=open-trace]');
+  check((await p.$$('[data-testid=slow-operations] tbody tr')).length > 0, 'slow operations listed');
+  await p.click('[data-testid=open-trace] >> nth=0');
+  await p.waitForSelector('[data-testid=waterfall-chart] canvas');
+  check(true, 'waterfall of a trace opened');
+  await shot(p, '5-operations-waterfall');
+  await p.waitForSelector('[data-testid=exception-row]');
+  const before = (await p.$$('[data-testid=exception-row]')).length;
+  await p.fill('[data-testid=exception-note] >> nth=0', 'refunded by bank transfer, ticket 42');
+  await p.click('[data-testid=handled-offline] >> nth=0');
+  await p.waitForFunction((n) => document.querySelectorAll('[data-testid=exception-row]').length < n, before);
+  const token = await signIn(BASE, OPERATOR);
+  const open = (await api(BASE, 'ConsolePaymentExceptions', {}, token)).paymentExceptions.edges.length;
+  check(open === before - 1, `payment exception resolved (API: ${open} open)`);
+  await shot(p, '6-operations-resolved');
+  // Trace lookup of an unknown id.
+  await p.fill('[data-testid=trace-input]', '0'.repeat(32));
+  await p.press('[data-testid=trace-input]', 'Enter');
+  await p.waitForSelector('[data-testid=trace-not-found]');
+  check(true, 'trace lookup');
+  await p.context().close();
+}
+
+async function member() {
+  const p = await page();
+  // By SMS code: the sandbox provider keeps it, `unionhub sandbox sms` prints it.
+  await p.goto(`${BASE}/console/`);
+  await p.click('[data-testid=mode-sms]');
+  await p.fill('input[name=phone]', MEMBER);
+  await p.click('[data-testid=send-code]');
+  await p.waitForTimeout(500);
+  const code = execFileSync(process.env.UNIONHUB_CLI ?? 'unionhub', ['sandbox', 'sms', MEMBER], { encoding: 'utf8' }).trim();
+  await p.fill('input[name=smsCode]', code);
+  await p.click('[data-testid=submit]');
+  await p.waitForSelector('[data-testid=nav]');
+  check(true, 'member signed in by SMS code');
+  await p.waitForSelector('[data-testid=refusal]');
+  check(!(await p.isVisible('[data-testid=kpi-registered]')), 'member refused: no figures');
+  await shot(p, '7-member-refused');
+  await p.context().close();
+}
+
+async function expiredSession() {
+  const p = await page();
+  await p.goto(`${BASE}/console/`);
+  // An access token past its exp with a live refresh token: the console refreshes, then loads.
+  const pair = (await api(BASE, 'ConsoleLogin', { input: { phone: COUNTY_CADRE, password: 'demo-pass-2026' } })).login;
+  const stale = `e30.${Buffer.from(JSON.stringify({ exp: 1 })).toString('base64url')}.x`;
+  await p.evaluate(([a, r]) => sessionStorage.setItem('unionhub.console.session',
+    JSON.stringify({ accessToken: a, refreshToken: r })), [stale, pair.refreshToken]);
+  await p.reload();
+  await p.waitForSelector('[data-testid=kpi-registered]');
+  const kept = await p.evaluate(() => JSON.parse(sessionStorage.getItem('unionhub.console.session')));
+  check(kept.accessToken !== stale && kept.refreshToken !== pair.refreshToken, 'an expired access token is refreshed');
+  await p.evaluate(() => sessionStorage.setItem('unionhub.console.session',
+    JSON.stringify({ accessToken: 'expired.e30.x', refreshToken: 'no-longer-valid' })));
+  await p.reload();
+  await p.waitForSelector('[data-testid=signin] [data-testid=notice]');
+  check(true, 'expired session returns to sign-in');
+  await shot(p, '0-signin-expired');
+  await p.context().close();
+}
+
+try {
+  const provinceId = await provinceCadre();
+  await countyCadre(provinceId);
+  await operator();
+  await member();
+  await expiredSession();
+} catch (e) {
+  failed++;
+  console.log(`not ok - ${e.stack ?? e}`);
+  if (current) await current.screenshot({ path: `${SHOTS}/failure.png`, fullPage: true }).catch(() => {});
+} finally {
+  await browser.close();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,77 @@
+// Session and routing: no session → sign-in; a session that ends by itself (refresh refused,
+// token revoked) → sign-in with a notice; otherwise the page the hash names.
+import { Provider } from '@urql/preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { createClient } from './api/client';
+import { MeQuery } from './api/operations';
+import { period as periodOf } from './format';
+import { lang, setLang, t, type Lang } from './i18n';
+import { Cockpit } from './pages/Cockpit';
+import { Ops } from './pages/Ops';
+import { SignIn } from './pages/SignIn';
+import { formatRoute, homeFor, parseRoute, type Route } from './route';
+import { loadTokens, onTokens, saveTokens, scopeUnionId, type Tokens } from './session';
+import { FailureBox, useGql } from './ui';
+
+export function App() {
+  const [tokens, setTokens] = useState<Tokens | null>(loadTokens());
+  const [notice, setNotice] = useState<string | null>(null);
+  const [language, setLanguage] = useState<Lang>(lang());
+  // A new client per session (and language): no figures of one person are cached for the next.
+  const client = useMemo(() => createClient(), [tokens?.refreshToken === undefined, language]);
+  useEffect(() => onTokens((next) => {
+    if (!next && loadTokens() === null && !signingOut) setNotice(t('sessionExpired'));
+    signingOut = false;
+    setTokens(next);
+  }), []);
+  const switchLang = (next: Lang) => { setLang(next); document.documentElement.lang = next; setLanguage(next); };
+  return (
+    <Provider value={client}>
+      <div class="topbar">
+        <span class="brand">{t('title')}</span>
+        <span class="spacer" />
+        <button class="link" data-testid="lang" onClick={() => switchLang(language === 'en' ? 'zh-CN' : 'en')}>
+          {language === 'en' ? '中文' : 'English'}
+        </button>
+        {tokens && <button class="link" data-testid="sign-out" onClick={() => { signingOut = true; saveTokens(null); }}>{t('signOut')}</button>}
+      </div>
+      <main key={language}>{tokens ? <SignedIn /> : <SignIn notice={notice} />}</main>
+    </Provider>
+  );
+}
+
+let signingOut = false;
+
+function useHashRoute(): Route {
+  const [route, setRoute] = useState(parseRoute(location.hash));
+  useEffect(() => {
+    const on = () => setRoute(parseRoute(location.hash));
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  return route;
+}
+
+function SignedIn() {
+  const me = useGql(MeQuery, {});
+  const route = useHashRoute();
+  const person = me.data?.me;
+  const token = loadTokens()?.accessToken;
+  const home = person ? homeFor(person, token ? scopeUnionId(token) : null) : null;
+  useEffect(() => {
+    if (home && (route.page === 'home' || route.page === 'signin')) location.replace(formatRoute(home));
+  }, [home?.page, route.page]);
+  if (me.failure) return <FailureBox failure={me.failure} />;
+  if (!person) return <p class="muted">{t('loading')}</p>;
+  return (
+    <>
+      <nav class="nav" data-testid="nav">
+        <span data-testid="who">{person.displayName} · {person.tier} · {person.union.name}</span>
+        <a href={formatRoute(home?.page === 'cockpit' ? home : { page: 'cockpit', unionId: person.union.id })}>{t('cockpit')}</a>
+        <a href={formatRoute({ page: 'ops' })}>{t('operations')}</a>
+      </nav>
+      {route.page === 'cockpit' && <Cockpit unionId={route.unionId} period={route.period ?? periodOf(new Date())} />}
+      {route.page === 'ops' && <Ops trace={route.trace} />}
+    </>
+  );
+}

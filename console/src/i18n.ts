@@ -1,0 +1,89 @@
+// zh-CN by default, English on request; the choice is kept and sent to the API as
+// Accept-Language so that its messages (refusals included) come in the same language.
+export type Lang = 'zh-CN' | 'en';
+
+const zh = {
+  title: '工会数据驾驶舱', signIn: '登录', signOut: '退出', phone: '手机号', password: '密码',
+  smsCode: '短信验证码', sendCode: '获取验证码', byPassword: '密码登录', bySms: '短信登录',
+  cockpit: '数据驾驶舱', operations: '运维视图', membership: '会员', services: '服务',
+  activities: '活动', mall: '商城', funds: '工会经费', trends: '月度趋势', ranking: '下级工会排名',
+  map: '区域分布', drill: '下级工会', period: '月份', registered: '注册会员', verified: '认证会员',
+  pendingApplications: '待审入会申请', overdueApplications: '逾期入会申请', pendingTransfers: '待审转入',
+  received: '受理诉求', completed: '已办结', onTime: '按时办结', onTimeRate: '按时率',
+  meanRating: '平均评分', articles: '发稿量', reads: '阅读量', sales: '销售额(元)', orders: '订单数',
+  voucherBudget: '消费券预算', voucherIssued: '已发放', voucherUsed: '已核销', leverage: '撬动比',
+  povertyLine: '消费帮扶占比线', povertyShare: '帮扶占比', allocated: '下拨', spent: '支出',
+  available: '可用', enrolled: '参与人数', leaderboard: '排行榜', back: '上一级', loading: '加载中…',
+  error: '请求失败', traceId: '追踪号', refused: '无权查看', slowOps: '慢操作', waterfall: '耗时瀑布',
+  exceptions: '支付异常队列', retry: '重试', handledOffline: '线下已处理', note: '备注',
+  readiness: '就绪状态', traceLookup: '按追踪号查找', lookup: '查找', red: '请求速率 / 错误 / 耗时',
+  notFound: '未找到', none: '无', salesByRegion: '分区域销售', salesByUnion: '分工会销售',
+  union: '工会', level: '级别', regionCode: '区划代码', sessionExpired: '登录已过期，请重新登录',
+  duration: '耗时(ms)', operation: '操作', at: '时间', kind: '类型', amount: '金额(元)', reason: '原因',
+  resolve: '处理', status: '状态', choroplethNote: '按区划代码着色：注册会员数',
+  activeCards: '有效会员卡', overdueInPeriod: '本期逾期申请', overdueNow: '当前超期', escalated: '已上报',
+  participants: '参与人', rankBy: '排名指标', rate: '速率(/秒)', errorRate: '错误率', p95: 'P95(ms)',
+  metricsOff: '指标未开启', spanNote: '子跨度的开始时间未记录：自操作开始处绘制',
+  metric_VERIFIED_MEMBERS: '认证会员', metric_REQUESTS_RECEIVED: '受理诉求', metric_REQUESTS_COMPLETED: '已办结',
+  metric_ON_TIME_RATE: '按时率', metric_MEAN_RATING: '平均评分', metric_ARTICLES_PUBLISHED: '发稿量',
+  metric_ARTICLE_READS: '阅读量', metric_SALES: '销售额(分)', metric_POVERTY_SHARE: '帮扶占比', metric_ENROLMENTS: '活动参与',
+} as const;
+
+export type Key = keyof typeof zh;
+
+const en: Record<Key, string> = {
+  title: 'Union data cockpit', signIn: 'Sign in', signOut: 'Sign out', phone: 'Phone', password: 'Password',
+  smsCode: 'SMS code', sendCode: 'Send code', byPassword: 'Password', bySms: 'SMS code',
+  cockpit: 'Cockpit', operations: 'Operations', membership: 'Membership', services: 'Services',
+  activities: 'Activities', mall: 'Mall', funds: 'Union funds', trends: 'Monthly trends', ranking: 'Child unions ranked',
+  map: 'By region', drill: 'Child unions', period: 'Month', registered: 'Registered', verified: 'Verified',
+  pendingApplications: 'Join applications pending', overdueApplications: 'Applications overdue', pendingTransfers: 'Transfers in pending',
+  received: 'Requests received', completed: 'Completed', onTime: 'On time', onTimeRate: 'On-time rate',
+  meanRating: 'Mean rating', articles: 'Articles', reads: 'Reads', sales: 'Sales (yuan)', orders: 'Orders',
+  voucherBudget: 'Voucher budget', voucherIssued: 'Issued', voucherUsed: 'Used', leverage: 'Leverage',
+  povertyLine: 'Poverty-alleviation line', povertyShare: 'Poverty share', allocated: 'Allocated', spent: 'Spent',
+  available: 'Available', enrolled: 'Enrolled', leaderboard: 'Leaderboard', back: 'Up one level', loading: 'Loading…',
+  error: 'Request failed', traceId: 'Trace id', refused: 'Not allowed', slowOps: 'Slow operations', waterfall: 'Waterfall',
+  exceptions: 'Payment exceptions', retry: 'Retry', handledOffline: 'Handled offline', note: 'Note',
+  readiness: 'Readiness', traceLookup: 'Look up a trace id', lookup: 'Look up', red: 'Rate / errors / duration',
+  notFound: 'Not found', none: 'None', salesByRegion: 'Sales by region', salesByUnion: 'Sales by union',
+  union: 'Union', level: 'Level', regionCode: 'Region code', sessionExpired: 'Your session expired: sign in again',
+  duration: 'Duration (ms)', operation: 'Operation', at: 'At', kind: 'Kind', amount: 'Amount (yuan)', reason: 'Reason',
+  resolve: 'Resolve', status: 'Status', choroplethNote: 'Shaded by region code: registered members',
+  activeCards: 'Active cards', overdueInPeriod: 'Overdue in period', overdueNow: 'Overdue now', escalated: 'Escalated',
+  participants: 'Participants', rankBy: 'Rank by', rate: 'Rate (/s)', errorRate: 'Error rate', p95: 'p95 (ms)',
+  metricsOff: 'Metrics are off', spanNote: 'Child spans have no recorded start: drawn from the operation start',
+  metric_VERIFIED_MEMBERS: 'Verified members', metric_REQUESTS_RECEIVED: 'Requests received', metric_REQUESTS_COMPLETED: 'Completed',
+  metric_ON_TIME_RATE: 'On-time rate', metric_MEAN_RATING: 'Mean rating', metric_ARTICLES_PUBLISHED: 'Articles',
+  metric_ARTICLE_READS: 'Reads', metric_SALES: 'Sales (fen)', metric_POVERTY_SHARE: 'Poverty share', metric_ENROLMENTS: 'Enrolments',
+};
+
+const KEY = 'unionhub.console.lang';
+let current: Lang = readLang();
+
+function readLang(): Lang {
+  try {
+    return globalThis.localStorage?.getItem(KEY) === 'en' ? 'en' : 'zh-CN';
+  } catch {
+    return 'zh-CN';
+  }
+}
+
+export function lang(): Lang {
+  return current;
+}
+
+export function setLang(next: Lang): void {
+  current = next;
+  try {
+    globalThis.localStorage?.setItem(KEY, next);
+  } catch {
+    /* private mode: the choice lasts this page only */
+  }
+}
+
+export function t(key: Key, language: Lang = current): string {
+  return language === 'en' ? en[key] : zh[key];
+}
+
+export const dictionaries = { 'zh-CN': zh, en };

@@ -1,0 +1,39 @@
+import { createRequest, stringifyDocument } from '@urql/core';
+import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import manifest from '../src/gql/persisted-documents.json';
+import { documentHash } from '../src/api/client';
+import * as ops from '../src/api/operations';
+import { dictionaries } from '../src/i18n';
+
+describe('persisted operations', () => {
+  it("sends each operation by its manifest hash, the sha256 of the manifest's text", () => {
+    const entries = manifest as Record<string, string>;
+    for (const doc of Object.values(ops)) {
+      const hash = documentHash(doc as never);
+      expect(hash).toMatch(/^[0-9a-f]{64}$/);
+      const text = entries[`sha256:${hash}`];
+      expect(text).toBeDefined();
+      expect(createHash('sha256').update(text).digest('hex')).toBe(hash);
+    }
+  });
+});
+
+describe('automatic persisted queries', () => {
+  it("sends the manifest's text when the server asks for it, so that the hash matches", () => {
+    const entries = manifest as Record<string, string>;
+    for (const doc of Object.values(ops)) {
+      const request = createRequest(doc as never, {});
+      const text = stringifyDocument(request.query);
+      expect(createHash('sha256').update(text).digest('hex')).toBe(documentHash(doc as never));
+      expect(text).toBe(entries[`sha256:${documentHash(doc as never)}`]);
+    }
+  });
+});
+
+describe('i18n', () => {
+  it('has every key in both languages', () => {
+    expect(Object.keys(dictionaries.en).sort()).toEqual(Object.keys(dictionaries['zh-CN']).sort());
+    for (const v of Object.values(dictionaries.en)) expect(v).not.toBe('');
+  });
+});

@@ -1,0 +1,98 @@
+"""The console's server side (issue 20): /console serves the committed build with its own
+Content-Security-Policy (kept by the edge in production), nothing from a CDN, and `unionhub
+operations add` registers GraphQL Code Generator's persisted-documents manifest. The console
+in a browser is tests/test_console_browser.py."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+from unionhub import console
+from unionhub.edge import SecurityHeaders
+from unionhub.schema.persisted import load_manifest, operation_hash
+
+QUERY = "query ConsoleMe { me { id } }"
+
+
+async def test_console_is_served_with_its_own_policy(http):
+    redirect = await http.get("/console")
+    assert redirect.status_code == 308 and redirect.headers["location"] == "/console/"
+    page = await http.get("/console/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.headers["content-security-policy"] == console.CSP.decode()
+    assert page.headers["cache-control"] == "no-cache"
+    assets = re.findall(r'(?:src|href)="(/console/assets/[^"]+)"', page.text)
+    assert assets, page.text
+    for path in assets:
+        asset = await http.get(path)
+        assert asset.status_code == 200, path
+        assert "immutable" in asset.headers["cache-control"]
+    assert (await http.get("/console/assets/nope.js")).status_code == 404
+
+
+def test_the_build_loads_nothing_from_elsewhere():
+    """Every script, style and map is bundled: no absolute URL the browser would fetch."""
+    for path in console.BUILD.rglob("*"):
+        if path.suffix in {".html", ".css"}:
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r'(?:src|href)="(?:https?:)?//', text), path
+            assert not re.search(r"url\((?:'|\")?(?:https?:)?//", text), path
+        if path.suffix == ".js":
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r"import\s*\(?['\"]https?://", text), path
+
+
+async def test_production_keeps_a_route_s_own_policy():
+    async def own(_):
+        return PlainTextResponse("x", headers={"content-security-policy": "default-src 'self'"})
+
+    async def plain(_):
+        return PlainTextResponse("y")
+
+    inner = Starlette(routes=[Route("/own", own), Route("/plain", plain)])
+    transport = httpx.ASGITransport(app=SecurityHeaders(inner, production=True))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        kept = await client.get("/own")
+        added = await client.get("/plain")
+    assert kept.headers.get_list("content-security-policy") == ["default-src 'self'"]
+    assert added.headers.get_list("content-security-policy") == [
+        "default-src 'none'; frame-ancestors 'none'"]
+    assert kept.headers["x-frame-options"] == "DENY"
+
+
+def _codegen_manifest(tmp_path, queries):
+    path = tmp_path / "persisted-documents.json"
+    path.write_text(json.dumps({f"sha256:{operation_hash(q)}": q for q in queries}))
+    return path
+
+
+def test_cli_registers_a_codegen_manifest(tmp_path, capsys):
+    from unionhub.cli import main
+
+    other = "query ConsoleUnion($id: ID!) { union(id: $id) { id } }"
+    manifest = tmp_path / "ops.json"
+    main(["operations", "add", str(_codegen_manifest(tmp_path, [QUERY, other])),
+          "--manifest", str(manifest)])
+    assert load_manifest(manifest) == {operation_hash(QUERY): QUERY, operation_hash(other): other}
+    out = capsys.readouterr().out
+    assert operation_hash(QUERY) in out and operation_hash(other) in out
+
+
+def test_cli_refuses_a_manifest_hashed_otherwise(tmp_path, capsys):
+    from unionhub.cli import main
+
+    path = tmp_path / "persisted-documents.json"
+    path.write_text(json.dumps({"sha1:" + "0" * 40: QUERY}))  # hashAlgorithm: 'sha1'
+    manifest = tmp_path / "ops.json"
+    with pytest.raises(SystemExit) as exit_:
+        main(["operations", "add", str(path), "--manifest", str(manifest)])
+    assert exit_.value.code == 1
+    assert "not the sha256 of its text" in capsys.readouterr().err
+    assert not manifest.exists()  # nothing registered

@@ -1,0 +1,71 @@
+"""The console in a real browser (issue 20): console/e2e/run.mjs drives Debian's Chromium
+through playwright-core against `unionhub serve` over the demo seed, in safelist mode with the
+console's persisted-documents manifest registered by `unionhub operations add` (so every
+operation the console sends is a registered one). Screenshots go to
+console/test-results/screenshots/. Skipped when node, the console's node_modules or
+/usr/bin/chromium are missing (.ci/run installs them)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.test_cli import ROOT, _free_port, _wait_healthy, run, unionhub
+from unionhub.mall.models import PaymentExceptionKind
+from unionhub.mall.payment_exceptions import open_exception
+
+CONSOLE = ROOT / "console"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SHOTS = CONSOLE / "test-results" / "screenshots"
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("node") is None or not (CONSOLE / "node_modules" / "playwright-core").exists()
+    or not Path(CHROMIUM).exists(),
+    reason="needs node, `npm ci --prefix console` and Debian's chromium")
+
+
+async def test_console_in_a_browser(tmp_path):
+    seeded = await run("seed", "--demo")
+    assert seeded.returncode == 0, seeded.stderr
+    await open_exception(PaymentExceptionKind.UNKNOWN_ORDER, provider="sandbox",
+                         reason="no order for this trade", provider_ref="sbx-e2e-1",
+                         amount_fen=1990)
+    manifest = tmp_path / "operations.json"
+    added = await run("operations", "add", str(CONSOLE / "src/gql/persisted-documents.json"),
+                      "--manifest", str(manifest))
+    assert added.returncode == 0, added.stderr
+    port = _free_port()
+    env = {**os.environ, "UNIONHUB_PERSISTED_OPERATIONS_FILE": str(manifest),
+           "UNIONHUB_PERSISTED_OPERATIONS_ONLY": "true",
+           "UNIONHUB_SLOW_OPERATION_THRESHOLD_MS": "0"}  # every operation is "slow": a list to open
+    server = await asyncio.create_subprocess_exec(
+        *unionhub("serve", "--port", str(port)), cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+            await _wait_healthy(client, server)
+            # Safelist mode is on: a text the console did not register is refused.
+            other = await client.post("/graphql", json={"query": "{ unions { id } }"})
+            assert other.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_REQUIRED"
+        browser = await asyncio.create_subprocess_exec(
+            "node", str(CONSOLE / "e2e/run.mjs"), cwd=CONSOLE,
+            env={**os.environ, "BASE_URL": base, "SCREENSHOTS": str(SHOTS), "CHROMIUM": CHROMIUM,
+                 "UNIONHUB_CLI": unionhub()[0]},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        async with asyncio.timeout(150):
+            out, _ = await browser.communicate()
+        report = out.decode()
+        print(report)  # each check, shown with -s or on failure
+        assert browser.returncode == 0, report
+        assert " 0 failed" in report, report
+    finally:
+        if server.returncode is None:
+            server.terminate()
+        async with asyncio.timeout(20):
+            await server.wait()
