@@ -53,7 +53,7 @@ def is_cluster(settings: Settings) -> bool:
     return bool(url) and (settings.redis_cluster or urlsplit(url).scheme in _CLUSTER_SCHEMES)
 
 
-def _sentinels(value: str) -> list[tuple[str, int]]:
+def sentinel_hosts(value: str) -> list[tuple[str, int]]:
     hosts = []
     for item in value.split(","):
         host, _, port = item.strip().rpartition(":")
@@ -68,7 +68,7 @@ def make_server_client(settings: Settings, url: str | None = None) -> Any:
                               "socket_connect_timeout": 2}
     if settings.redis_sentinels and url == settings.redis_url:
         given = parse_url(url)  # the primary's password, user name and database number
-        sentinel = Sentinel(_sentinels(settings.redis_sentinels), socket_timeout=2,
+        sentinel = Sentinel(sentinel_hosts(settings.redis_sentinels), socket_timeout=2,
                             socket_connect_timeout=2)
         return sentinel.master_for(
             settings.redis_sentinel_master, db=given.get("db", 0),
