@@ -61,19 +61,19 @@ def sentinel_hosts(value: str) -> list[tuple[str, int]]:
     return hosts
 
 
-def make_server_client(settings: Settings, url: str | None = None) -> Any:
-    """The client for a configured Redis (`url`, else REDIS_URL): plain, cluster or sentinel."""
-    url = url or settings.redis_url or ""
+def make_server_client(settings: Settings) -> Any:
+    """The client for REDIS_URL: one server, a cluster or a primary behind sentinels."""
+    url = settings.redis_url or ""
     common: dict[str, Any] = {"decode_responses": True, "socket_timeout": 2,
                               "socket_connect_timeout": 2}
-    if settings.redis_sentinels and url == settings.redis_url:
+    if settings.redis_sentinels:
         given = parse_url(url)  # the primary's password, user name and database number
         sentinel = Sentinel(sentinel_hosts(settings.redis_sentinels), socket_timeout=2,
                             socket_connect_timeout=2)
         return sentinel.master_for(
             settings.redis_sentinel_master, db=given.get("db", 0),
             password=given.get("password"), username=given.get("username"), **common)
-    if url == settings.redis_url and is_cluster(settings):
+    if is_cluster(settings):
         parts = urlsplit(url)
         plain = urlunsplit(parts._replace(scheme=_CLUSTER_SCHEMES.get(parts.scheme, parts.scheme)))
         return RedisCluster.from_url(plain, **common)
@@ -100,8 +100,8 @@ class ClusterShared:
 
 def cluster_reply(exc: BaseException) -> str | None:
     """The cluster reply a command got from a client that does not expect one, else None."""
-    if isinstance(exc, RedisClusterException):
-        return "cluster"
+    if isinstance(exc, RedisClusterException):  # unreachable is an outage, not this
+        return None if "cannot be connected" in str(exc) else "cluster"
     if isinstance(exc, ResponseError):
         text = str(exc)
         for reply in _CLUSTER_REPLIES:
