@@ -18,6 +18,7 @@ import pytest
 import redis.asyncio as redis
 from arq import create_pool
 from arq.worker import Worker, func
+from pydantic import ValidationError
 
 from tests.metrics_helpers import total
 from unionhub import cache, redis_topology
@@ -60,6 +61,8 @@ def test_a_cluster_url_or_setting_makes_a_cluster_client_and_arq_needs_its_own_r
         assert (arq.host, arq.port, arq.database) == ("127.0.0.1", 2, 3)
     plain = _settings(redis_url="redis://127.0.0.1:1/4")
     assert type(redis_topology.make_server_client(plain)) is redis.Redis
+    with pytest.raises(ValidationError, match="host:port"):
+        _settings(redis_url="redis://127.0.0.1:1/4", redis_sentinels="s1:26379,s2:port")
 
 
 @needs_cluster

@@ -76,6 +76,18 @@ class Settings(BaseSettings):
     redis_sentinels: str | None = None
     redis_sentinel_master: str = "mymaster"
     arq_redis_url: str | None = None
+
+    @field_validator("redis_sentinels")
+    @classmethod
+    def _check_sentinels(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        for item in value.split(","):
+            host, _, port = item.strip().rpartition(":")
+            if not item.strip() or (host and not port.isdigit()):
+                raise ValueError("sentinels are host:port entries separated by commas")
+        return value
+
     db_pool_max: int = 20
     # PostgreSQL reached through PgBouncer in transaction mode: no named prepared statements
     # (asyncpg's statement cache) and no connection held between statements (db.py, audit.py).
