@@ -141,7 +141,8 @@ def clear() -> None:
     _problem, _seen_at, _logged_at = None, float("-inf"), float("-inf")
 
 
-async def check(client: Any, settings: Settings, what: str = "REDIS_URL") -> None:
+async def check(client: Any, settings: Settings, what: str = "REDIS_URL",
+                fix: str = "set UNIONHUB_REDIS_CLUSTER=1 (or a redis+cluster:// URL)") -> None:
     """Start-up: raise RedisMisconfigured when Redis answers unlike the settings say (one node
     of a cluster configured as a single server). An unreachable Redis passes: the platform
     starts and falls back to the database, as it always has."""
@@ -161,7 +162,6 @@ async def check(client: Any, settings: Settings, what: str = "REDIS_URL") -> Non
         log.warning("redis unreachable at start-up: %s", type(exc).__name__)
         return
     if int(info.get("cluster_enabled", 0) or 0):
-        message = (f"{what} names one node of a Redis Cluster: set UNIONHUB_REDIS_CLUSTER=1 "
-                   "(or a redis+cluster:// URL)")
+        message = f"{what} names one node of a Redis Cluster: {fix}"
         _report("cluster_node", message)
         raise RedisMisconfigured(message)

@@ -56,7 +56,9 @@ def arq_redis_settings(settings: Settings) -> RedisSettings:
 async def _startup(ctx: dict[str, Any]) -> None:
     await db.init_db()
     await cache.check_startup()  # the app's Redis (the member cache the jobs invalidate)
-    await redis_topology.check(ctx["redis"], get_settings(), "arq's Redis")  # a cluster node?
+    await redis_topology.check(  # arq on a cluster node would fail on MOVED at every step
+        ctx["redis"], get_settings(), "arq's Redis",
+        "arq cannot use a cluster; point UNIONHUB_ARQ_REDIS_URL at a plain Redis")
     for job in periodic_jobs():  # their lag counts from now (unionhub.job.lag)
         metrics_setup.job_scheduled(job.name, job.every_seconds)
 
