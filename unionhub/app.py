@@ -105,6 +105,7 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         if manage_connections:
             await db.init_db(settings)
+            await cache.check_startup()  # a cluster node named as one server: refuse (issue 22)
         # Embedded mode (no REDIS_URL, so no `unionhub worker`): periodic jobs run in-process.
         stop = asyncio.Event()
         scheduler = (asyncio.create_task(jobs.run_in_process(stop))

@@ -13,8 +13,9 @@ from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 import redis.asyncio as redis
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 
+from unionhub import redis_topology
 from unionhub.fastpath import switch
 from unionhub.fastpath.shared_redis import SharedConnection
 from unionhub.settings import Settings, get_settings
@@ -23,15 +24,13 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _client: redis.Redis | None = None
-_shared: SharedConnection | PooledConnection | None = None
+_shared: SharedConnection | PooledConnection | redis_topology.ClusterShared | None = None
 _fake_server: Any = None
 
 
 def make_client(settings: Settings) -> redis.Redis:
-    if settings.redis_url:
-        return redis.Redis.from_url(
-            settings.redis_url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2
-        )
+    if settings.redis_url:  # one server, a cluster or a primary behind Sentinel
+        return redis_topology.make_server_client(settings)
     import fakeredis
 
     global _fake_server
@@ -67,19 +66,38 @@ class PooledConnection:
         return None
 
 
-def shared_connection() -> SharedConnection | PooledConnection:
-    """The connection the hot read path's commands share (see `unionhub.fastpath.shared_redis`), for
-    this event loop and the current client; redis-py's pool with the fast path's `redis` off."""
+def is_cluster() -> bool:
+    """The client is a Redis Cluster's: keys over several slots need the per-slot forms."""
+    return isinstance(get_redis(), redis_topology.RedisCluster)
+
+
+def mget(keys: list[str]) -> Awaitable[list[Any]]:
+    """MGET of keys that may lie in several cluster slots: per slot on a cluster (not atomic,
+    which no caller needs), one MGET otherwise."""
+    client = get_redis()
+    if isinstance(client, redis_topology.RedisCluster):
+        return client.mget_nonatomic(keys)
+    return client.mget(keys)
+
+
+def shared_connection() -> SharedConnection | PooledConnection | redis_topology.ClusterShared:
+    """The connection the hot read path's commands share (see `unionhub.fastpath.shared_redis`),
+    for this event loop and the current client; on a cluster, the cluster client's own path;
+    redis-py's pool with the fast path's `redis` part off."""
     global _shared
     client = get_redis()
     shared = _shared
     loop = asyncio.get_running_loop()
     pooled = not switch.ON.redis
     if (shared is None or shared.client is not client or shared.loop is not loop
-            or isinstance(shared, PooledConnection) is not pooled):
+            or (isinstance(shared, PooledConnection) is not pooled
+                and not isinstance(shared, redis_topology.ClusterShared))):
         if shared is not None and shared.loop is loop:
             shared.close_soon()  # its client was replaced
-        shared = _shared = PooledConnection(client) if pooled else SharedConnection(client)
+        if isinstance(client, redis_topology.RedisCluster):
+            shared = _shared = redis_topology.ClusterShared(client)
+        else:
+            shared = _shared = PooledConnection(client) if pooled else SharedConnection(client)
     return shared
 
 
@@ -94,13 +112,27 @@ async def close_redis() -> None:
 
 
 async def safe(op: Awaitable[T], default: T) -> T:
-    """Run a Redis command; on a Redis failure log it (without arguments) and return default."""
+    """Run a Redis command; on a Redis failure log it (without arguments) and return default.
+    A cluster reply (MOVED: REDIS_URL names one node of a cluster) is a misconfiguration:
+    counted, logged as an error and shown by /ready (`redis_topology.note`)."""
     try:
         return await op
-    except (RedisError, OSError) as exc:
-        log.warning("redis unavailable, falling back: %s", type(exc).__name__)
+    except (RedisError, RedisClusterException, OSError) as exc:
+        if not redis_topology.note(exc):
+            log.warning("redis unavailable, falling back: %s", type(exc).__name__)
         return default
 
 
 async def ping() -> None:
+    """/ready: Redis answers, and no misconfiguration was seen."""
     await get_redis().ping()
+    problem = redis_topology.problem()
+    if problem is not None:
+        raise redis_topology.RedisMisconfigured(problem)
+
+
+async def check_startup() -> None:
+    """Refuse to start on a misconfigured Redis (`redis_topology.check`); none in the
+    embedded mode."""
+    if get_settings().redis_url:
+        await redis_topology.check(get_redis(), get_settings())

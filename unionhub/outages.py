@@ -65,7 +65,9 @@ def dependency_of(exc: BaseException | None) -> str | None:
             return "database"
         if isinstance(exc, DependencyUnavailable):
             return exc.dependency
-        if isinstance(exc, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
+        if isinstance(exc, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError
+                      | redis.exceptions.ClusterDownError | redis.exceptions.SlotNotCoveredError
+                      ) or str(exc).startswith("Redis Cluster cannot be connected"):
             return "redis"
         if isinstance(exc, httpx.TransportError):
             return "provider"

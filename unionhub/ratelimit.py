@@ -23,6 +23,15 @@ class Rule:
     window_seconds: int
 
 
+# INCR and a first EXPIRE as one script on the key's slot: a Redis Cluster has no MULTI in
+# redis-py's cluster client, and a counter left without its expiry would lock out for good.
+COUNT_SCRIPT = """
+local n = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1], 'NX')
+return n
+"""
+
+
 def _key(rule: Rule, subject: str) -> str:
     return f"rl:v1:{rule.name}:{blind_index(subject, 'ratelimit')[:32]}"
 
@@ -45,13 +54,10 @@ async def ensure_allowed(rule: Rule, subject: str) -> None:
 async def count(rule: Rule, subject: str) -> int:
     """Count one attempt; refuse it when it goes over the limit."""
     key = _key(rule, subject)
-    pipe = get_redis().pipeline(transaction=True)
-    pipe.incr(key)
-    pipe.expire(key, rule.window_seconds, nx=True)
-    result = await safe(pipe.execute(), None)
+    result = await safe(get_redis().eval(COUNT_SCRIPT, 1, key, rule.window_seconds), None)
     if result is None:
         return 0
-    attempts = int(result[0])
+    attempts = int(result)
     if attempts > rule.limit:
         retry = await _retry_after(key, rule.window_seconds)
         raise RateLimited(f"too many attempts; try again in {human_duration(retry)}",

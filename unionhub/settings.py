@@ -67,6 +67,27 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("REDIS_URL", "UNIONHUB_REDIS_URL")
     )
+    # Redis Cluster and Sentinel (issue 22; deploy/OPERATORS.md). REDIS_URL names a cluster
+    # when redis_cluster is set or its scheme is redis+cluster:// (any node serves as the seed).
+    # With redis_sentinels ("host:port,host:port") the primary is the one the sentinels name
+    # redis_sentinel_master; REDIS_URL then gives only its password and database number.
+    # arq cannot use a cluster: arq_redis_url names the plain Redis `unionhub worker` queues on.
+    redis_cluster: bool = False
+    redis_sentinels: str | None = None
+    redis_sentinel_master: str = "mymaster"
+    arq_redis_url: str | None = None
+
+    @field_validator("redis_sentinels")
+    @classmethod
+    def _check_sentinels(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        for item in value.split(","):
+            host, _, port = item.strip().rpartition(":")
+            if not item.strip() or (host and not port.isdigit()):
+                raise ValueError("sentinels are host:port entries separated by commas")
+        return value
+
     db_pool_max: int = 20
     # PostgreSQL reached through PgBouncer in transaction mode: no named prepared statements
     # (asyncpg's statement cache) and no connection held between statements (db.py, audit.py).

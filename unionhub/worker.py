@@ -13,11 +13,11 @@ from arq.connections import RedisSettings
 from arq.cron import CronJob
 from arq.worker import run_worker
 
-from unionhub import cache, db
+from unionhub import cache, db, redis_topology
 from unionhub.domains import check_domains_startup, close_domains
 from unionhub.jobs import PeriodicJob, periodic_jobs, run_job
 from unionhub.observability import metrics_setup
-from unionhub.settings import get_settings
+from unionhub.settings import Settings, get_settings
 
 
 def _schedule(every_seconds: int) -> dict[str, Any]:
@@ -37,8 +37,28 @@ def _cron(job: PeriodicJob) -> CronJob:
     return cron(run, name=job.name, timeout=max(job.every_seconds, 60), **_schedule(job.every_seconds))
 
 
-async def _startup(_ctx: dict[str, Any]) -> None:
+def arq_redis_settings(settings: Settings) -> RedisSettings:
+    """arq's Redis: UNIONHUB_ARQ_REDIS_URL, else REDIS_URL. arq has no Redis Cluster client
+    (its job keys cannot share a slot), so a cluster needs a plain Redis named for arq; a
+    Sentinel-managed primary serves, through arq's own Sentinel support."""
+    url = settings.arq_redis_url or settings.redis_url or ""
+    if not settings.arq_redis_url and redis_topology.is_cluster(settings):
+        raise SystemExit("unionhub worker: REDIS_URL names a Redis Cluster, which arq cannot "
+                         "use; set UNIONHUB_ARQ_REDIS_URL to a plain (or Sentinel) Redis")
+    redis_settings = RedisSettings.from_dsn(url)
+    if settings.redis_sentinels and url == settings.redis_url:
+        redis_settings.host = redis_topology.sentinel_hosts(settings.redis_sentinels)
+        redis_settings.sentinel = True
+        redis_settings.sentinel_master = settings.redis_sentinel_master
+    return redis_settings
+
+
+async def _startup(ctx: dict[str, Any]) -> None:
     await db.init_db()
+    await cache.check_startup()  # the app's Redis (the member cache the jobs invalidate)
+    await redis_topology.check(  # arq on a cluster node would fail on MOVED at every step
+        ctx["redis"], get_settings(), "arq's Redis",
+        "arq cannot use a cluster; point UNIONHUB_ARQ_REDIS_URL at a plain Redis")
     for job in periodic_jobs():  # their lag counts from now (unionhub.job.lag)
         metrics_setup.job_scheduled(job.name, job.every_seconds)
 
@@ -61,7 +81,7 @@ def worker_settings() -> dict[str, Any]:
     return {
         "functions": [],
         "cron_jobs": [_cron(job) for job in periodic_jobs()],
-        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
+        "redis_settings": arq_redis_settings(settings),
         "on_startup": _startup,
         "on_shutdown": _shutdown,
         "queue_name": "unionhub:jobs",

@@ -527,8 +527,9 @@ async def test_members_table_holds_no_plaintext_personal_data(gql, factory):
         assert row[column].startswith(f"{key_id}:")
     # Neither does the cache: it keeps ciphertexts and masked forms.
     from unionhub.cache import get_redis
+    from unionhub.identity import lookup
 
-    cached = await get_redis().get(f"member:v1:{member_id}")
+    cached = await get_redis().get(lookup._KEY.format(member_id))
     assert cached is not None
     cached_text = cached if isinstance(cached, str) else cached.decode()
     for secret in (phone, name, VALID_ID):

@@ -16,7 +16,7 @@ otherwise, if the database has entries for that board, it rebuilds (an empty boa
 so a missing key alone does not mean loss). A submission that finds a board missing under a
 marker that says the boards have entries drops the marker in the same script, so its ZADD
 cannot leave a one-entry board that looks complete. Keys share a hash tag per activity, so
-the script and the rebuild's MULTI stay in one Redis Cluster slot.
+the scripts (a submission's, the rebuild's swap) stay in one Redis Cluster slot.
 
 Union score (docs/domain.md): 70% the members' average counted steps, 30% the participation rate,
 on a 0–100 scale: 70 × (mean total counted steps of the union's walkers ÷ the most a member
@@ -76,6 +76,23 @@ redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
 return 1
 """
+
+
+# KEYS: member build, member board, union build, union board, marker. ARGV: the marker. A
+# build that exists replaces its board (without the build's expiry); none deletes the board.
+_SWAP = """
+for i = 1, 3, 2 do
+  if redis.call('EXISTS', KEYS[i]) == 1 then
+    redis.call('RENAME', KEYS[i], KEYS[i + 1])
+    redis.call('PERSIST', KEYS[i + 1])
+  else
+    redis.call('DEL', KEYS[i + 1])
+  end
+end
+redis.call('SET', KEYS[5], ARGV[1])
+return 1
+"""
+_BUILD_TTL_SECONDS = 600
 
 
 def window_dates(activity: Activity) -> tuple[date, date]:
@@ -138,7 +155,10 @@ async def rebuild(activity: Activity) -> None:
     members, unions = await snapshot(activity)
     redis = get_redis()
     token = secrets.token_hex(4)
-    pipe = redis.pipeline(transaction=True)
+    # The builds are private keys (with an expiry, in case this process dies half way); one
+    # script swaps both in and sets the marker, in place of a MULTI (none on a cluster).
+    pipe = redis.pipeline(transaction=False)
+    swap: list[str] = []
     for board, scores in ((Board.MEMBER, members), (Board.UNION, unions)):
         key = _key(activity.id, board)
         tmp = f"{key}:build:{token}"
@@ -146,11 +166,10 @@ async def rebuild(activity: Activity) -> None:
         for i in range(0, len(items), _CHUNK):
             pipe.zadd(tmp, dict(items[i:i + _CHUNK]))
         if items:
-            pipe.rename(tmp, key)
-        else:
-            pipe.delete(key)
-    pipe.set(_marker(activity.id), "1" if members or unions else "e")
+            pipe.expire(tmp, _BUILD_TTL_SECONDS)
+        swap += [tmp, key]
     await pipe.execute()
+    await redis.eval(_SWAP, 5, *swap, _marker(activity.id), "1" if members or unions else "e")
 
 
 async def _has_entries(activity: Activity, board: Board) -> bool:

@@ -25,7 +25,7 @@ from unionhub.cache import get_redis, safe
 from unionhub.errors import RateLimited
 from unionhub.identity import audit
 from unionhub.identity.crypto import blind_index
-from unionhub.ratelimit import human_duration
+from unionhub.ratelimit import COUNT_SCRIPT, human_duration
 from unionhub.settings import get_settings
 
 
@@ -35,7 +35,8 @@ def _hash(*parts: str) -> str:
 
 def _keys(phone: str, address: str | None) -> tuple[str, str, str]:
     pair = _hash(phone, address or "")
-    return (f"rl:v1:login-pair:{pair}", f"rl:v1:login-pair-wait:{pair}",
+    # The pair's two keys share a hash tag (one slot for their DEL); the phone's is apart.
+    return (f"rl:v1:login-pair:{{{pair}}}", f"rl:v1:login-pair-wait:{{{pair}}}",
             f"rl:v1:login-phone:{_hash(phone)}")
 
 
@@ -68,15 +69,13 @@ async def record_failure(phone: str, address: str | None, member_id: int | None)
     settings = get_settings()
     pair_key, wait_key, phone_key = _keys(phone, address)
     window = settings.rate_limit_window_seconds
-    pipe = get_redis().pipeline(transaction=True)
-    pipe.incr(pair_key)
-    pipe.expire(pair_key, window, nx=True)
-    pipe.incr(phone_key)
-    pipe.expire(phone_key, window, nx=True)
+    pipe = get_redis().pipeline(transaction=False)  # two slots: a counting script on each
+    pipe.eval(COUNT_SCRIPT, 1, pair_key, window)
+    pipe.eval(COUNT_SCRIPT, 1, phone_key, window)
     counted = await safe(pipe.execute(), None)
     if counted is None:
         return
-    pair_failures, phone_failures = int(counted[0]), int(counted[2])
+    pair_failures, phone_failures = int(counted[0]), int(counted[1])
     over = pair_failures - settings.login_failures_per_pair
     if over >= 0:
         wait = min(settings.login_backoff_max_seconds,

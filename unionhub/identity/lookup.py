@@ -16,18 +16,21 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from redis.exceptions import NoScriptError, WatchError
+from redis.exceptions import NoScriptError
 
-from unionhub.cache import get_redis, safe, shared_connection
+from unionhub.cache import get_redis, mget, safe, shared_connection
 from unionhub.identity.crypto import decrypt
 from unionhub.identity.masking import mask_id_number, mask_name, mask_phone
 from unionhub.identity.models import CardStatus, Member, MemberCard, Role
 from unionhub.observability.redis_spans import traced_shared_command
+from unionhub.redis_topology import ClusterShared
 from unionhub.settings import get_settings
 
-_KEY = "member:v1:{}"
-_CARD_KEY = "member:card:v1:{}"
-_GEN_KEY = "member:gen:v1:{}"  # bumped by every write: guards the cache against stale fills
+# A member's record and write generation share a hash tag (its id): one Redis Cluster slot,
+# so the scripts below that touch both stay in it. A card key stands alone (its own slot).
+_KEY = "member:v2:{{{}}}"
+_CARD_KEY = "member:card:v2:{}"
+_GEN_KEY = "member:gen:v2:{{{}}}"  # bumped by every write: guards the cache against stale fills
 
 
 @dataclass(slots=True)
@@ -153,13 +156,12 @@ async def get_records(member_ids: list[int]) -> dict[int, MemberRecord]:
     """Many members at once: one MGET, then one query for the misses (DataLoader batches)."""
     if not member_ids:
         return {}
-    redis = get_redis()
-    raw = await safe(redis.mget([_KEY.format(i) for i in member_ids]), [None] * len(member_ids))
+    raw = await safe(mget([_KEY.format(i) for i in member_ids]), [None] * len(member_ids))
     found = {i: MemberRecord.from_json(r) for i, r in zip(member_ids, raw, strict=True) if r}
     missing = [i for i in member_ids if i not in found]
     if missing:
         # The write generations are read before the database: see `_store`.
-        generations = await safe(redis.mget([_GEN_KEY.format(i) for i in missing]), None)
+        generations = await safe(mget([_GEN_KEY.format(i) for i in missing]), None)
         loaded = await load_records_from_db(missing)
         found.update(loaded)
         if generations is not None:
@@ -180,18 +182,25 @@ def is_card_number(value: str) -> bool:
 # The card's member id, then that member's record: one round trip instead of GET then MGET (the
 # hot lookup), on the connection concurrent requests share (`unionhub.fastpath.shared_redis`). The
 # record key is derived from the id inside the script, so it is not declared in KEYS: fine on
-# one Redis (or a replica set), not on a Redis Cluster.
+# one Redis (or a replica set); on a Redis Cluster the two keys are in different slots, and
+# `_by_card` sends two GETs instead.
 _BY_CARD_SCRIPT = """
 local id = redis.call('GET', KEYS[1])
 if not id then return false end
-return {id, redis.call('GET', ARGV[1] .. id) or false}
+return {id, redis.call('GET', ARGV[1] .. id .. '}') or false}
 """
+_KEY_PREFIX = _KEY.format("")[:-1]  # "member:v2:{": the script closes the tag after the id
 _BY_CARD_SHA = hashlib.sha1(_BY_CARD_SCRIPT.encode()).hexdigest()  # noqa: S324 (Redis's name)
 
 
 async def _by_card(card_number: str) -> Any:
     shared = shared_connection()
-    args = ("EVALSHA", _BY_CARD_SHA, 1, _CARD_KEY.format(card_number), _KEY.format(""))
+    if isinstance(shared, ClusterShared):  # a cluster: the card's slot, then the member's
+        member_id = await traced_shared_command(shared, "GET", _CARD_KEY.format(card_number))
+        if member_id is None:
+            return None
+        return [member_id, await traced_shared_command(shared, "GET", _KEY.format(member_id))]
+    args = ("EVALSHA", _BY_CARD_SHA, 1, _CARD_KEY.format(card_number), _KEY_PREFIX)
     try:
         return await traced_shared_command(shared, *args)
     except NoScriptError:  # a restarted or flushed Redis: load it once, then as before
@@ -222,30 +231,38 @@ async def get_record_by_card(card_number: str) -> MemberRecord | None:
     return record if record is not None and record.card_number == card_number else None
 
 
+# KEYS: the record, its generation (one slot). ARGV: the generation read before the
+# database ('' for none), the record, the TTL. Stores only if no write bumped it since.
+_STORE_SCRIPT = """
+if (redis.call('GET', KEYS[2]) or '') == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+  return 1
+end
+return 0
+"""
+# KEYS: the generation, the record (one slot). ARGV: the generation's TTL.
+_INVALIDATE_SCRIPT = """
+redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('DEL', KEYS[2])
+return 1
+"""
+
+
 async def _store(records: list[MemberRecord], generations: dict[int, str | None]) -> None:
     """Cache records read from the database, unless a write to one of them happened since
     their generations were read. Without this check a reader that fetched a row just before a
     write commits could cache the old row after the write's invalidation, and serve it (a
-    transferred member still in the old cadre's scope) until the TTL."""
+    transferred member still in the old cadre's scope) until the TTL. Each record's check and
+    store is one script on its own slot (no WATCH/MULTI across members: a cluster has none)."""
     if not records:
         return
     ttl = get_settings().member_cache_ttl_seconds
-    gen_keys = [_GEN_KEY.format(rec.id) for rec in records]
-
-    async def store() -> None:
-        async with get_redis().pipeline(transaction=True) as pipe:
-            await pipe.watch(*gen_keys)
-            if await pipe.mget(gen_keys) != [generations.get(rec.id) for rec in records]:
-                return  # written meanwhile: the next read goes to the database again
-            pipe.multi()
-            for rec in records:
-                pipe.set(_KEY.format(rec.id), rec.to_json(), ex=ttl)
-            try:
-                await pipe.execute()
-            except WatchError:
-                pass  # a write landed between the check and the store
-
-    await safe(store(), None)
+    pipe = get_redis().pipeline(transaction=False)
+    for rec in records:
+        pipe.eval(_STORE_SCRIPT, 2, _KEY.format(rec.id), _GEN_KEY.format(rec.id),
+                  generations.get(rec.id) or "", rec.to_json(), ttl)
+    await safe(pipe.execute(), None)
 
 
 async def invalidate_member(member_id: int, *card_numbers: str) -> None:
@@ -260,12 +277,13 @@ async def invalidate_member(member_id: int, *card_numbers: str) -> None:
 
 async def try_invalidate(member_id: int, *card_numbers: str) -> bool:
     """One invalidation; False when Redis did not take it."""
-    gen_key = _GEN_KEY.format(member_id)
-    pipe = get_redis().pipeline(transaction=True)
-    pipe.incr(gen_key)
-    # The generation outlives every record cached under an older one.
-    pipe.expire(gen_key, 2 * get_settings().member_cache_ttl_seconds)
-    pipe.delete(_KEY.format(member_id), *(_CARD_KEY.format(n) for n in card_numbers))
+    pipe = get_redis().pipeline(transaction=False)
+    # The generation outlives every record cached under an older one. A card key only names a
+    # member id (the record read through it must carry the card), so it may go separately.
+    pipe.eval(_INVALIDATE_SCRIPT, 2, _GEN_KEY.format(member_id), _KEY.format(member_id),
+              2 * get_settings().member_cache_ttl_seconds)
+    for number in card_numbers:
+        pipe.delete(_CARD_KEY.format(number))
     return await safe(pipe.execute(), None) is not None
 
 

@@ -90,6 +90,10 @@ IDENTITY_PROVIDER_REQUESTS = METER.create_counter(
 OUTAGE_ERRORS = METER.create_counter(
     "unionhub.outage.errors", "{error}",
     "Operations answered SERVICE_UNAVAILABLE, by dependency (database, redis, provider, network).")
+REDIS_MISCONFIGURED = METER.create_counter(
+    "unionhub.redis.misconfigured", "{reply}",
+    "Redis replies that show a misconfiguration (MOVED, CROSSSLOT, CLUSTERDOWN: REDIS_URL names "
+    "one node of a cluster), by reason; requests fell back to the database.")
 PROVIDER_DURATION = METER.create_histogram(
     "unionhub.provider.request.duration", "s",
     "Duration of calls to outside providers (payment, SMS, identity), by provider.")

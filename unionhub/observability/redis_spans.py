@@ -123,7 +123,7 @@ def _pipeline_wrapper(original: Callable[..., Awaitable[Any]]) -> Callable[..., 
 def traced_shared_command(shared: Any, *args: Any) -> Awaitable[Any]:
     """A command on the shared connection (`unionhub.fastpath.shared_redis`), with the same span as
     one sent through the client."""
-    attributes = {**_attributes_of(shared.client.connection_pool),
+    attributes = {**_attributes_of(getattr(shared.client, "connection_pool", None)),
                   "db.statement": _statement(args), "db.redis.args_length": len(args)}
     return _traced(str(args[0]) if args else "redis", attributes, shared.execute(*args))
 

@@ -21,7 +21,7 @@ from unionhub.identity import orgs
 from unionhub.identity.access import Principal, require_scope
 from unionhub.services.models import PointKind, ServicePoint
 
-GEO_KEY = "services:points:geo:v1"
+GEO_KEY = "services:points:{geo}:v1"  # a hash tag: the rebuild's RENAME stays in one slot
 MAX_RADIUS_KM = 100.0
 MAX_RESULTS = 50
 # Redis computes GEO distances with this Earth radius (src/geohash_helper.c); the database
