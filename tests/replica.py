@@ -35,12 +35,12 @@ async def admin() -> AsyncIterator[asyncpg.Connection]:
         await connection.close()
 
 
-async def caught_up(timeout: float = 20.0) -> None:
+async def caught_up(within: float = 20.0) -> None:
     """Returns once the replica has replayed everything the primary has written so far."""
     rows = await db.conn().execute_query_dict("SELECT pg_current_wal_insert_lsn()::text AS lsn")
     target = rows[0]["lsn"]
     async with admin() as replica:
-        for _ in range(int(timeout / 0.02)):
+        for _ in range(int(within / 0.02)):
             if await replica.fetchval("SELECT pg_last_wal_replay_lsn() >= $1::text::pg_lsn", target):
                 return
             await asyncio.sleep(0.02)
