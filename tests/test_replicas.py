@@ -45,6 +45,8 @@ def test_replicas_need_a_postgresql_primary():
                                     database_read_url="postgres://replica-1/unionhub"))
     with pytest.raises(db.UnsupportedDatabase):
         db.replica_configs(Settings(database_url=PG, database_read_url="sqlite://x.sqlite3"))
+    with pytest.raises(db.UnsupportedDatabase, match="READ_URL"):
+        db.replica_configs(Settings(database_url=PG, database_read_url="replica-1:5432"))
 
 
 async def _product(name: str) -> Product:

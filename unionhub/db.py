@@ -74,9 +74,9 @@ def replica_configs(settings: Settings) -> list[dict[str, Any]]:
             "UNIONHUB_DATABASE_READ_URL needs a PostgreSQL DATABASE_URL (replicas stream "
             "from a PostgreSQL primary)")
     for url in urls:
-        if url.startswith("sqlite://"):
+        if url.split("://", 1)[0] not in ("postgres", "postgresql", "asyncpg") or "://" not in url:
             raise UnsupportedDatabase("UNIONHUB_DATABASE_READ_URL names PostgreSQL replicas: "
-                                      "postgres://user:password@host:port/name")
+                                      "postgres://user:password@host:port/name, comma-separated")
     return [connection_config(url, settings) for url in urls]
 
 

@@ -114,6 +114,9 @@ class ReplicaSet:
                 log.info("read replica %s answers (lag %s s)", replica.name, replica.lag)
             replica.up = True
         except Exception as exc:  # any failure: down until a later check finds it
+            if replica.checked_at == -math.inf:  # the first check (start-up): say so once
+                log.warning("read replica %s does not answer (%s): its reads go to the "
+                            "primary until it does", replica.name, type(exc).__name__)
             self.mark_down(replica, exc)
         replica.checked_at = time.monotonic()
 
