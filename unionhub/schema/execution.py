@@ -67,8 +67,8 @@ async def execute_with_pipeline(
                 answered = await schema._handle_execution_result(ctx, refused, results)
             else:
                 # A mutation reads its own writes: routed reads stay on the primary in it.
-                pinned = (db_replicas.pin_primary()
-                          if ctx.operation_type is OperationType.MUTATION else None)
+                pinned = (db_replicas.pin_primary() if db_replicas.replica_set() is not None
+                          and ctx.operation_type is OperationType.MUTATION else None)
                 try:
                     executed = await _execute(schema, ctx, pipeline, operation_extensions)
                 finally:
