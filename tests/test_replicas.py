@@ -174,3 +174,26 @@ async def test_without_replicas_routed_reads_run_on_the_primary():
         assert (await catalogue.get_product(product.id)).name == "here"
     finally:
         db_replicas.install(real)
+
+
+async def test_a_cache_fill_reached_from_a_routed_read_reads_the_primary(replicas, factory):
+    """The union cache (30 s) must not keep a replica's stale row as current: its fill is
+    `on_primary`, while the routed function's own reads come from the replica."""
+    from unionhub.identity import orgs
+    from unionhub.identity.models import Union
+
+    union = (await factory.tree()).province
+
+    @db_replicas.replica_read
+    async def both() -> tuple[str, str]:
+        routed = (await Union.get(id=union.id)).name
+        cached = (await orgs.unions_by_ids([union.id]))[union.id].name
+        return routed, cached
+
+    async with replay_paused():
+        await Union.filter(id=union.id).update(name="renamed")
+        orgs.clear_union_cache()
+        replicas.max_lag = 60
+        await fresh(replicas)
+        assert await both() == (union.name, "renamed")
+    orgs.clear_union_cache()
