@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     # PostgreSQL reached through PgBouncer in transaction mode: no named prepared statements
     # (asyncpg's statement cache) and no connection held between statements (db.py, audit.py).
     db_pgbouncer: bool = False
+    # Read replicas (issue 22, db_replicas.py): PostgreSQL URLs, comma-separated, for the reads
+    # that tolerate a little lag; one further behind than the limit is skipped (primary).
+    database_read_url: str = ""
+    db_replica_max_lag_seconds: float = Field(default=5.0, ge=0)
+    db_replica_check_seconds: float = Field(default=1.0, gt=0)
 
     jwt_secret: str = DEV_JWT_SECRET
     data_key: str = DEV_DATA_KEY  # base64-encoded 32-byte AES-256-GCM key for personal data

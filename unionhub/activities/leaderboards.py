@@ -36,6 +36,7 @@ from tortoise.expressions import F
 from unionhub.activities.models import Activity, Enrollment, UnionTally
 from unionhub.cache import get_redis, safe
 from unionhub.clock import SHANGHAI
+from unionhub.db_replicas import replica_read
 from unionhub.identity.roster import member_counts
 
 _CHUNK = 5000
@@ -132,6 +133,7 @@ async def push(activity_id: int, member_id: int, member_total: int, union_id: in
         await Activity.filter(id=activity_id).update(board_misses=F("board_misses") + 1)
 
 
+@replica_read
 async def snapshot(activity: Activity) -> tuple[dict[int, float], dict[int, float]]:
     """Both boards computed from the database."""
     members = {

@@ -33,6 +33,7 @@ from unionhub.activities.models import (
     QuizQuestion,
 )
 from unionhub.clock import today_shanghai, utcnow
+from unionhub.db_replicas import replica_read
 from unionhub.errors import Conflict, InvalidTransition, ValidationFailed
 from unionhub.identity.access import Principal
 from unionhub.identity.lookup import MemberRecord
@@ -175,6 +176,7 @@ async def _enter_draw(draw_id: int, record: MemberRecord) -> None:
     await Enrollment.create(activity_id=draw_id, member_id=record.id, union_id=record.union_id)
 
 
+@replica_read
 async def ranking(activity: Activity, first: int) -> list[QuizAttempt]:
     """Members by their best attempt: best score first, then the least time used, then the
     earliest submission."""
@@ -207,6 +209,7 @@ async def rank_of(activity: Activity, attempt: QuizAttempt) -> int:
     return ahead + 1
 
 
+@replica_read
 async def union_ranking(activity: Activity, first: int | None) -> list[tuple[int, float]]:
     """Unions by their members' mean best score (ties: more participants first)."""
     rows = await (

@@ -16,6 +16,7 @@ from tortoise.queryset import QuerySet
 
 from unionhub.content.articles import path_ids
 from unionhub.content.models import Article, ArticleKind, ArticleStatus
+from unionhub.db_replicas import replica_read
 from unionhub.errors import ValidationFailed
 from unionhub.identity.access import Principal, path_in_scope
 from unionhub.identity.models import Union
@@ -64,6 +65,7 @@ def visible_in_chain(principal: Principal, reader_path: str | None, union: Union
     return query
 
 
+@replica_read
 async def feed(principal: Principal, reader_path: str | None, union: Union, size: int,
                after: str | None = None, kind: ArticleKind | None = None) -> FeedPage:
     query = visible_in_chain(principal, reader_path, union, kind)
@@ -75,6 +77,7 @@ async def feed(principal: Principal, reader_path: str | None, union: Union, size
     return FeedPage(rows=rows[:size], has_next=len(rows) > size)
 
 
+@replica_read
 async def top_articles(principal: Principal, reader_path: str | None, union: Union,
                        first: int) -> list[Article]:
     """The chain's most read articles the caller may see (reads flushed so far)."""

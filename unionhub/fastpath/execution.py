@@ -31,6 +31,7 @@ from strawberry.types.execution import ExecutionContext, ExecutionResult, PreExe
 from strawberry.types.graphql import OperationType
 from strawberry.utils.await_maybe import await_maybe
 
+from unionhub import db_replicas
 from unionhub.schema.operation import OperationPipeline
 
 
@@ -66,7 +67,13 @@ async def execute_with_pipeline(
             if refused is not None:  # (strawberry answers these inside the operation hook)
                 answered = await schema._handle_execution_result(ctx, refused, results)
             else:
-                executed = await _execute(schema, ctx, pipeline, operation_extensions)
+                # A mutation reads its own writes: routed reads stay on the primary in it.
+                pinned = (db_replicas.pin_primary() if db_replicas.replica_set() is not None
+                          and ctx.operation_type is OperationType.MUTATION else None)
+                try:
+                    executed = await _execute(schema, ctx, pipeline, operation_extensions)
+                finally:
+                    db_replicas.unpin(pinned)
         except BaseException as exc:
             await pipeline.end(exc)
             raise

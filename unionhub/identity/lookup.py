@@ -19,6 +19,7 @@ import orjson
 from redis.exceptions import NoScriptError
 
 from unionhub.cache import get_redis, mget, safe, shared_connection
+from unionhub.db_replicas import on_primary
 from unionhub.identity.crypto import decrypt
 from unionhub.identity.masking import mask_id_number, mask_name, mask_phone
 from unionhub.identity.models import CardStatus, Member, MemberCard, Role
@@ -135,6 +136,7 @@ async def current_card(member_id: int) -> MemberCard | None:
     )
 
 
+@on_primary
 async def load_records_from_db(member_ids: list[int]) -> dict[int, MemberRecord]:
     """Build the records of many members with one SQL statement, whatever their number."""
     if not member_ids:

@@ -9,6 +9,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from unionhub.db_replicas import on_primary
 from unionhub.errors import NotFound, ValidationFailed
 from unionhub.identity.codes import (
     JOIN_CODE_CHARS,
@@ -162,6 +163,7 @@ def cached_union(union_id: int) -> Union | None:
     return hit[1] if hit is not None and hit[0] > time.monotonic() else None
 
 
+@on_primary
 async def unions_by_ids(ids: list[int]) -> dict[int, Union]:
     now = time.monotonic()
     found: dict[int, Union] = {}

@@ -9,6 +9,7 @@ from tortoise.expressions import F, Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from unionhub.db_replicas import replica_read
 from unionhub.errors import NotFound, ValidationFailed
 from unionhub.mall.models import Category, Product, Sku, Supplier
 
@@ -114,5 +115,6 @@ def search_products(category_id: int | None = None, search: str | None = None) -
     return qs
 
 
+@replica_read
 async def get_product(product_id: int) -> Product | None:
     return await Product.get_or_none(id=product_id, active=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from unionhub.db_replicas import replica_read
 from unionhub.mall.models import (
     Category,
     Order,
@@ -35,11 +36,11 @@ def _grouped(model, key: str, order: str = "id"):
     return load
 
 
-suppliers = _by_id(Supplier)
-categories = _by_id(Category)
+suppliers = replica_read(_by_id(Supplier))  # the catalogue tolerates lag
+categories = replica_read(_by_id(Category))
 campaigns = _by_id(VoucherCampaign)
 vouchers = _by_id(Voucher)
-skus_of_product = _grouped(Sku, "product_id")
+skus_of_product = replica_read(_grouped(Sku, "product_id"))  # product pages
 items_of_order = _grouped(OrderItem, "order_id")
 events_of_order = _grouped(OrderEvent, "order_id")
 vouchers_of_member = _grouped(Voucher, "member_id", "-id")

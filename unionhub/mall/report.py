@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from unionhub.clock import SHANGHAI
+from unionhub.db_replicas import replica_read
 from unionhub.errors import ValidationFailed
 from unionhub.identity.access import Principal, require_scope
 from unionhub.identity.orgs import get_union
@@ -77,6 +78,7 @@ def _period(start: date, end: date) -> tuple[datetime, datetime]:
             datetime.combine(end + timedelta(days=1), time(), SHANGHAI))
 
 
+@replica_read
 async def mall_report(principal: Principal, union_id: int, start: date, end: date) -> MallReport:
     union = await get_union(union_id)
     require_scope(principal, union.path)

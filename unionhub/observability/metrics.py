@@ -43,6 +43,10 @@ GRAPHQL_OPERATION_ERRORS = METER.create_counter(
 # db.client.connection.count {db.client.connection.state: used|idle} and
 # db.client.connection.pending_requests are observable instruments made at set-up.
 
+# --- read replicas (db_replicas.py, made there) ------------------------------------------------
+# unionhub.db.replica.lag and unionhub.db.replica.up (observable gauges, per replica) and
+# unionhub.db.replica.reads (counter: where routed functions ran, and why).
+
 # --- audit group commit (identity/audit.py) ---------------------------------------------------
 AUDIT_BATCH_SIZE = METER.create_histogram(
     "unionhub.audit.batch.size", "{row}", "Rows per group-committed audit INSERT.",

@@ -23,6 +23,7 @@ from unionhub.activities.models import DAILY_COUNT_KINDS as DAILY_COUNT
 from unionhub.activities.models import Activity as ActivityRow
 from unionhub.activities.models import ActivityKind, ActivityStatus, MinTier
 from unionhub.activities.models import Enrollment as EnrollmentRow
+from unionhub.db_replicas import replica_read
 from unionhub.errors import NotAuthenticated, NotFound
 from unionhub.identity import orgs
 from unionhub.identity.access import path_in_scope, require_authenticated
@@ -97,6 +98,7 @@ async def _load_organized(union_ids: list[int]) -> list[list[ActivityRow]]:
 # --- queries -------------------------------------------------------------------------------
 
 @traced("resolve activities")
+@replica_read
 async def activities(info: strawberry.Info,
                      union_id: Annotated[strawberry.ID | None, strawberry.argument(description=(
                          "Only those organised at or below this union."))] = None,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from unionhub.db_replicas import replica_read
 from unionhub.errors import NotFound
 from unionhub.identity import orgs
 from unionhub.identity.access import require_authenticated, require_scope
@@ -54,6 +55,7 @@ def _id(value: str | None, field: str) -> int | None:
 # --- queries -------------------------------------------------------------------------------
 
 @traced("resolve products")
+@replica_read
 async def products(info: strawberry.Info,
                    category_id: Annotated[strawberry.ID | None, strawberry.argument(description=(
                        "Only this category."))] = None,
@@ -77,14 +79,17 @@ async def product(info: strawberry.Info,
     return t.Product.of(row) if row else None
 
 
+@replica_read
 async def categories(info: strawberry.Info) -> list[t.Category]:
     return [t.Category.of(c) for c in await Category.all().order_by("sort", "id")]
 
 
+@replica_read
 async def suppliers(info: strawberry.Info) -> list[t.Supplier]:
     return [t.Supplier.of(s) for s in await Supplier.all().order_by("id")]
 
 
+@replica_read
 async def voucher_campaigns(info: strawberry.Info, first: int | None = None,
                             after: str | None = None) -> Connection[t.VoucherCampaign]:
     """Campaigns open to the caller: their scope holds the caller's union, window open."""

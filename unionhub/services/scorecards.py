@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from unionhub.clock import SHANGHAI, utcnow
 from unionhub.content.stats import content_figures
 from unionhub.db import conn, is_postgres
+from unionhub.db_replicas import replica_read
 from unionhub.errors import ValidationFailed
 from unionhub.identity import orgs
 from unionhub.identity.access import Principal, require_scope
@@ -100,6 +101,7 @@ async def _request_figures(unions: list[Union], start: datetime, end: datetime,
     return figures
 
 
+@replica_read
 async def scorecards(unions: list[Union], period: str) -> dict[int, Scorecard]:
     """Scorecards of many unions for one month: one query per tree depth, plus one for the
     registered and verified members and one for the overdue join applications."""
