@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Awaitable, Callable
 
+from unionhub.cli_args import _count, _Parser, _port, _positive
 from unionhub.domains import DOMAINS
 
 SIGPIPE_EXIT = 141  # 128 + SIGPIPE: what a shell reports for a tool that stopped on `| head`
@@ -267,54 +268,6 @@ def main(argv: list[str] | None = None) -> None:
 def _setting_name(loc: tuple[int | str, ...]) -> str:
     name = str(loc[0]) if loc else "?"
     return name.upper() if name in ("database_url", "redis_url") else f"UNIONHUB_{name.upper()}"
-
-
-def _count(text: str) -> int:
-    """argparse type: a whole number, 0 or more."""
-    value = _integer(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
-    return value
-
-
-def _positive(text: str) -> int:
-    value = _integer(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
-    return value
-
-
-def _port(text: str) -> int:
-    value = _integer(text)
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535, not {value}")
-    return value
-
-
-def _integer(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
-
-
-class _DefaultsShown(argparse.ArgumentDefaultsHelpFormatter):
-    def _get_help_string(self, action: argparse.Action) -> str | None:
-        if action.default is None or action.default is False:  # nothing worth showing
-            return action.help
-        return super()._get_help_string(action)
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with defaults in every --help, and a mistake answered in one line (plus where
-    to read more) instead of the usage block."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("formatter_class", _DefaultsShown)
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def _main(argv: list[str] | None = None) -> None:

@@ -6,43 +6,12 @@ through keyed blind indexes (`*_bidx`); plaintext never reaches the database.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
 
-
-class UnionLevel(StrEnum):
-    NATIONAL = "NATIONAL"
-    PROVINCE = "PROVINCE"
-    CITY = "CITY"
-    COUNTY = "COUNTY"
-    GRASSROOTS = "GRASSROOTS"
-
-
-LEVEL_DEPTH = {level: depth for depth, level in enumerate(UnionLevel)}
-
-
-class Role(StrEnum):
-    MEMBER = "MEMBER"
-    CADRE = "CADRE"
-    OPERATOR = "OPERATOR"
-    ADMIN = "ADMIN"
-
-
-class CardStatus(StrEnum):
-    ACTIVE = "ACTIVE"
-    FROZEN = "FROZEN"
-    LOST = "LOST"
-    CANCELLED = "CANCELLED"
-
-
-class ReviewStatus(StrEnum):
-    PENDING = "PENDING"
-    APPROVED = "APPROVED"
-    REJECTED = "REJECTED"
+from unionhub.identity.enums import CardStatus, ReviewStatus, Role, SmsPurpose, UnionLevel
 
 
 class Union(Model):
@@ -230,13 +199,6 @@ class AuditLog(Model):
         table = "audit_log"
         indexes = (Index(fields=("subject_type", "subject_id")),)
 
-
-
-class SmsPurpose(StrEnum):
-    REGISTER = "REGISTER"
-    LOGIN = "LOGIN"
-    RESET_PASSWORD = "RESET_PASSWORD"  # noqa: S105  (a purpose, not a password)
-    CHANGE_PHONE = "CHANGE_PHONE"
 
 
 class SmsCode(Model):

@@ -16,7 +16,8 @@ from unionhub.identity.codes import (
     credit_code_well_formed,
     new_join_code,
 )
-from unionhub.identity.models import LEVEL_DEPTH, Union, UnionLevel
+from unionhub.identity.enums import LEVEL_DEPTH
+from unionhub.identity.models import Union, UnionLevel
 from unionhub.identity.regions import region
 
 _REGION_RE = re.compile(r"^\d{6}$")
