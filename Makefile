@@ -24,6 +24,7 @@ up: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy  # [tool.mypy] in pyproject.toml: strict on the domain packages
 
 test: lint
 	$(PY) -m pytest

@@ -77,12 +77,11 @@ async def _seed(demo: bool, members: int) -> None:
     from tqdm import tqdm
 
     from unionhub.identity import seed as identity_seed
-    from unionhub.identity.models import Union, UnionLevel
+    from unionhub.identity.accounts import phone_index
+    from unionhub.identity.models import Member, Union, UnionLevel
 
     if demo:
-        if await identity_seed.Member.filter(
-            phone_bidx=identity_seed.phone_index("13900000001")
-        ).exists():
+        if await Member.filter(phone_bidx=phone_index("13900000001")).exists():
             print("demo data already present; skipping")
         else:
             tree = await identity_seed.seed_demo()

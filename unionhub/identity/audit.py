@@ -184,7 +184,7 @@ class _HeldConnection:
         finally:
             self.busy = False
         self.idle_timer = self.loop.call_later(self.IDLE_SECONDS, self._release_when_idle)
-        return rows
+        return list(rows)  # asyncpg's fetch is untyped
 
     def _release_when_idle(self) -> None:
         self.idle_timer = None

@@ -6,6 +6,7 @@ import re
 import time
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from unionhub.errors import NotFound, ValidationFailed
@@ -131,7 +132,7 @@ async def children(parent_id: int | None) -> list[Union]:
     return await Union.filter(parent_id=parent_id).order_by("id")
 
 
-def subtree(union: Union):
+def subtree(union: Union) -> QuerySet[Union]:
     """Every union at or below `union`: one prefix scan over the indexed path."""
     return Union.filter(path__startswith=union.path)
 

@@ -101,7 +101,7 @@ async def set_price(sku_id: int, price_fen: int) -> Sku:
     return await Sku.get(id=sku_id)
 
 
-def search_products(category_id: int | None = None, search: str | None = None) -> QuerySet:
+def search_products(category_id: int | None = None, search: str | None = None) -> QuerySet[Product]:
     """Active products, optionally in a category and matching a term in the product's name,
     its supplier's name or the supplier's region name."""
     qs = Product.filter(active=True)

@@ -8,6 +8,8 @@ vouchers of a campaign are numbered 1..limit (UNIQUE), each provider event appli
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.migrations.constraints import CheckConstraint
@@ -54,8 +56,10 @@ class Product(Model):
     id = fields.BigIntField(primary_key=True)
     supplier: fields.ForeignKeyRelation[Supplier] = fields.ForeignKeyField(
         "mall.Supplier", related_name="products", on_delete=fields.RESTRICT)
+    supplier_id: int
     category: fields.ForeignKeyRelation[Category] = fields.ForeignKeyField(
         "mall.Category", related_name="products", on_delete=fields.RESTRICT)
+    category_id: int
     name = fields.CharField(max_length=100)
     description = fields.TextField(default="")
     active = fields.BooleanField(default=True)
@@ -70,6 +74,7 @@ class Sku(Model):
     id = fields.BigIntField(primary_key=True)
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "mall.Product", related_name="skus", on_delete=fields.CASCADE)
+    product_id: int
     name = fields.CharField(max_length=60)
     price_fen = fields.IntField()
     stock = fields.IntField(default=0)
@@ -126,6 +131,7 @@ class Voucher(Model):
     id = fields.BigIntField(primary_key=True)
     campaign: fields.ForeignKeyRelation[VoucherCampaign] = fields.ForeignKeyField(
         "mall.VoucherCampaign", related_name="vouchers", on_delete=fields.RESTRICT)
+    campaign_id: int
     member_id = fields.BigIntField()
     seq = fields.IntField(default=1)
     status = fields.CharEnumField(VoucherStatus, max_length=10, default=VoucherStatus.AVAILABLE)
@@ -187,6 +193,7 @@ class OrderItem(Model):
     id = fields.BigIntField(primary_key=True)
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
         "mall.Order", related_name="items", on_delete=fields.CASCADE)
+    order_id: int
     sku_id = fields.BigIntField()
     product_id = fields.BigIntField()
     supplier_id = fields.BigIntField()
@@ -208,12 +215,13 @@ class OrderEvent(Model):
     id = fields.BigIntField(primary_key=True)
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
         "mall.Order", related_name="events", on_delete=fields.CASCADE)
+    order_id: int
     at = fields.DatetimeField(auto_now_add=True)
     actor_id = fields.BigIntField(null=True)
     kind = fields.CharField(max_length=32)
     from_status = fields.CharField(max_length=16, null=True)
     to_status = fields.CharField(max_length=16, null=True)
-    detail = fields.JSONField(default=dict)
+    detail: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
 
     class Meta:
         table = "mall_order_events"
@@ -224,6 +232,7 @@ class Payment(Model):
     id = fields.BigIntField(primary_key=True)
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
         "mall.Order", related_name="payments", on_delete=fields.RESTRICT)
+    order_id: int
     method = fields.CharEnumField(PaymentMethod, max_length=12)
     # "stripe", "wechatpay", "alipay" (online), "union_funds", or "none" (nothing to collect)
     provider = fields.CharField(max_length=16)

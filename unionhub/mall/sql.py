@@ -4,6 +4,7 @@ written with `?` placeholders and numbered for PostgreSQL."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from unionhub.db import conn, is_postgres
 
@@ -15,14 +16,14 @@ def _param(value: object) -> object:
     return value
 
 
-async def rows(sql: str, params: list) -> list[dict]:
+async def rows(sql: str, params: list[Any]) -> list[dict[str, Any]]:
     if is_postgres():
         parts = sql.split("?")
         sql = parts[0] + "".join(f"${i}{p}" for i, p in enumerate(parts[1:], start=1))
     return await conn().execute_query_dict(sql, [_param(p) for p in params])
 
 
-async def one(sql: str, params: list) -> dict | None:
+async def one(sql: str, params: list[Any]) -> dict[str, Any] | None:
     found = await rows(sql, params)
     return found[0] if found else None
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 
 from unionhub.clock import utcnow
 from unionhub.mall.models import Voucher, VoucherStatus
@@ -35,7 +36,7 @@ def shown_status(voucher: Voucher, *, now: datetime | None = None,
 
 
 def stored_candidates(member_id: int, status: VoucherStatus | None,
-                      now: datetime | None = None):
+                      now: datetime | None = None) -> QuerySet[Voucher]:
     """The member's vouchers whose shown status may be `status` (newest first); the caller
     keeps those whose `shown_status` is."""
     now = now or utcnow()

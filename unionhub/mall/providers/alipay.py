@@ -16,6 +16,7 @@ import logging
 import re
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import parse_qsl
 
@@ -180,7 +181,7 @@ class AlipayProvider:
             "product_code": product_code,
             "time_expire": _shanghai(request.expires_at),
         }
-        extra = {"notify_url": self.notify_url}
+        extra: dict[str, str] = {"notify_url": self.notify_url or ""}
         if channel != PayChannel.APP:  # the app returns to itself
             extra["return_url"] = self.return_url or ""
         signed = self.sdk.sign_data(self._body(method, biz, **extra))
@@ -190,7 +191,8 @@ class AlipayProvider:
 
     def _body(self, method: str, biz: dict[str, Any], **extra: str) -> dict[str, Any]:
         # The SDK stamps requests with the server's local time; Alipay reads Beijing time.
-        return self.sdk.build_body(method, biz, timestamp=_shanghai(utcnow()), **extra)
+        body: dict[str, Any] = self.sdk.build_body(method, biz, timestamp=_shanghai(utcnow()), **extra)
+        return body
 
     # --- notifications ----------------------------------------------------------------------
 
@@ -203,23 +205,23 @@ class AlipayProvider:
         status = params.get("trade_status", "")
         ref = params.get("out_trade_no") or None
         detail = {k: params[k] for k in ("trade_no", "out_biz_no", "notify_type") if params.get(k)}
-        fact = dict(event_id=notify_id, event_type=status or params.get("notify_type", "")[:64],
-                    provider_ref=ref, detail=detail)
+        fact = partial(PaymentFact, event_id=notify_id, event_type=status or params.get("notify_type", "")[:64],
+                       provider_ref=ref, detail=detail)
         if params.get("notify_type") != "trade_status_sync" or ref is None:
-            return PaymentFact(kind=None, **fact)
+            return fact(kind=None)
         try:
             total = fen_from_yuan(params.get("total_amount"))
             refunded = fen_from_yuan(params["refund_fee"]) if params.get("refund_fee") else 0
         except ValueError:
             raise InvalidNotification("alipay notification with a malformed amount") from None
         if refunded > 0 and status in PAID | {"TRADE_CLOSED"}:
-            return PaymentFact(kind=FactKind.REFUNDED, amount_fen=refunded, currency="cny",
-                               full_refund=refunded >= total, **fact)
+            return fact(kind=FactKind.REFUNDED, amount_fen=refunded, currency="cny",
+                        full_refund=refunded >= total)
         if status in PAID:
-            return PaymentFact(kind=FactKind.SUCCEEDED, amount_fen=total, currency="cny", **fact)
+            return fact(kind=FactKind.SUCCEEDED, amount_fen=total, currency="cny")
         if status == "TRADE_CLOSED":
-            return PaymentFact(kind=FactKind.FAILED, failure_code="TRADE_CLOSED", **fact)
-        return PaymentFact(kind=None, **fact)  # WAIT_BUYER_PAY: the trade was opened
+            return fact(kind=FactKind.FAILED, failure_code="TRADE_CLOSED")
+        return fact(kind=None)  # WAIT_BUYER_PAY: the trade was opened
 
     def _verified_params(self, body: bytes) -> dict[str, str]:
         try:
@@ -386,7 +388,8 @@ class AlipayProvider:
             # finds the response object's exact text (Alipay signs those bytes, not a
             # re-serialisation) and checks Alipay's RSA2 signature over it. Its public
             # counterpart also does the blocking urllib request, which we cannot use here.
-            return self.sdk._verify_and_return_sync_response(raw, response_type)
+            verified: dict[str, Any] = self.sdk._verify_and_return_sync_response(raw, response_type)
+            return verified
         except AliPayException:  # no signature: an error the gateway did not sign
             code, sub_code = str(answer.get("code")), str(answer.get("sub_code"))
             log.warning("alipay %s refused: code %s sub_code %s", method, code, sub_code)
