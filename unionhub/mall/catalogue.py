@@ -116,3 +116,11 @@ def search_products(category_id: int | None = None, search: str | None = None) -
 
 async def get_product(product_id: int) -> Product | None:
     return await Product.get_or_none(id=product_id, active=True)
+
+
+async def categories() -> list[Category]:
+    return await Category.all().order_by("sort", "id")
+
+
+async def suppliers() -> list[Supplier]:
+    return await Supplier.all().order_by("id")

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import strawberry
 
-from unionhub.activities import draws, enrolment, leaderboards, quizzes, reading, steps
+from unionhub.activities import draws, enrolment, leaderboards, loaders, quizzes, reading, steps
 from unionhub.activities.activities import (
     QuestionSpec,
     QuizOptions,
@@ -21,7 +21,6 @@ from unionhub.activities.leaderboards import Board
 from unionhub.activities.models import DAILY_COUNT_KINDS as DAILY_COUNT
 from unionhub.activities.models import Activity as ActivityRow
 from unionhub.activities.models import ActivityKind, ActivityStatus, MinTier
-from unionhub.activities.models import Enrollment as EnrollmentRow
 from unionhub.errors import NotAuthenticated, NotFound
 from unionhub.identity import orgs
 from unionhub.identity.access import path_in_scope, require_authenticated
@@ -64,33 +63,8 @@ async def _signed_in(info: strawberry.Info) -> MemberRecord:
 
 # --- DataLoaders ---------------------------------------------------------------------------
 
-async def _load_activities(ids: list[int]) -> list[ActivityRow | None]:
-    found = {a.id: a for a in await ActivityRow.filter(id__in=ids)}
-    return [found.get(i) for i in ids]
-
-
 async def load_activity(info: strawberry.Info, activity_id: int) -> ActivityRow:
-    return await info.context.loader("activities.by_id", _load_activities).load(activity_id)
-
-
-def _my_enrollments(member_id: int):
-    async def load(activity_ids: list[int]) -> list[EnrollmentRow | None]:
-        found = {e.activity_id: e for e in
-                 await EnrollmentRow.filter(member_id=member_id, activity_id__in=activity_ids)}
-        return [found.get(i) for i in activity_ids]
-    return load
-
-
-async def _load_member_enrollments(member_ids: list[int]) -> list[list[EnrollmentRow]]:
-    found = await enrolment.enrollments_of_members(member_ids)
-    return [found[m] for m in member_ids]
-
-
-async def _load_organized(union_ids: list[int]) -> list[list[ActivityRow]]:
-    found: dict[int, list[ActivityRow]] = {u: [] for u in union_ids}
-    for a in await ActivityRow.filter(organizer_id__in=union_ids).order_by("-id"):
-        found[a.organizer_id].append(a)
-    return [found[u] for u in union_ids]
+    return await info.context.loader("activities.by_id", loaders.activities_by_id).load(activity_id)
 
 
 # --- queries -------------------------------------------------------------------------------
@@ -149,7 +123,7 @@ def _entry(info: strawberry.Info, by: Board, rank: int, score: float, key: int) 
 
 async def my_enrollment(info: strawberry.Info, row: ActivityRow) -> Enrollment | None:
     member_id = require_authenticated(info.context.principal)
-    found = await info.context.loader("activities.mine", _my_enrollments(member_id)).load(row.id)
+    found = await info.context.loader("activities.mine", loaders.enrollments_of(member_id)).load(row.id)
     return Enrollment(row=found) if found else None
 
 
@@ -203,7 +177,7 @@ async def member_activities(info: strawberry.Info, member_id: int,
         if record is None or not path_in_scope(principal, record.union_path):
             return []
     rows = await info.context.loader("activities.by_member",
-                                     _load_member_enrollments).load(member_id)
+                                     loaders.enrollments_of_members).load(member_id)
     return [Enrollment(row=e) for e in rows[:page_size(first)]]
 
 
@@ -211,7 +185,7 @@ async def union_activities(info: strawberry.Info, union_id: int,
                            first: int | None) -> list[Activity]:
     principal = info.context.principal
     record = await info.context.caller_record()
-    rows = await info.context.loader("activities.by_organizer", _load_organized).load(union_id)
+    rows = await info.context.loader("activities.by_organizer", loaders.organized_by).load(union_id)
     visible = [a for a in rows if is_visible(a, principal, record)]
     return [Activity(row=a) for a in visible[:page_size(first)]]
 
