@@ -99,3 +99,7 @@ async def verify(activity: Activity) -> DrawCheck:
         entrants_ok=entrants_digest(entrants) == activity.draw_entrants_digest,
         winners_ok=expected == await winners_of(activity.id),
     )
+
+
+async def verified(activity_id: int) -> bool:
+    return (await verify(await Activity.get(id=activity_id))).ok

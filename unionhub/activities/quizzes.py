@@ -216,3 +216,7 @@ async def union_ranking(activity: Activity, first: int) -> list[tuple[int, float
     means = [(r["union_id"], round(int(r["total"]) / r["n"], 6), r["n"]) for r in rows]
     means.sort(key=lambda m: (-m[1], -m[2], m[0]))
     return [(union_id, mean) for union_id, mean, _ in means[:first]]
+
+
+async def rank_in(activity_id: int, attempt: QuizAttempt) -> int:
+    return await rank_of(await Activity.get(id=activity_id), attempt)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import strawberry
 
-from unionhub.activities import draws, enrolment, leaderboards, loaders, quizzes, reading, steps
+from unionhub.activities import boards, draws, enrolment, loaders, quizzes, reading, steps
 from unionhub.activities.activities import (
     QuestionSpec,
     QuizOptions,
@@ -18,12 +18,11 @@ from unionhub.activities.activities import (
     create_activity as create_activity_rule,
 )
 from unionhub.activities.leaderboards import Board
-from unionhub.activities.models import DAILY_COUNT_KINDS as DAILY_COUNT
 from unionhub.activities.models import Activity as ActivityRow
 from unionhub.activities.models import ActivityKind, ActivityStatus, MinTier
 from unionhub.errors import NotAuthenticated, NotFound
 from unionhub.identity import orgs
-from unionhub.identity.access import path_in_scope, require_authenticated
+from unionhub.identity.access import require_authenticated
 from unionhub.identity.lookup import MemberRecord
 from unionhub.observability.tracing import traced
 from unionhub.schema.activities_types import (
@@ -102,17 +101,8 @@ async def leaderboard(info: strawberry.Info, activity_id: strawberry.ID, by: Boa
                       first: int | None = None) -> list[LeaderboardEntry]:
     row = await get_visible(_id(activity_id, "activityId"), info.context.principal,
                             await info.context.caller_record())
-    size = page_size(first)
-    if row.kind in DAILY_COUNT:
-        pairs = [(e.rank, e.score, e.key) for e in await leaderboards.top(row, by, size)]
-    elif row.kind == ActivityKind.QUIZ and by == Board.MEMBER:
-        pairs = quizzes.ranked(await quizzes.ranking(row, size))
-    elif row.kind == ActivityKind.QUIZ:
-        ranked = leaderboards.ranked(await quizzes.union_ranking(row, size))
-        pairs = [(e.rank, e.score, e.key) for e in ranked]
-    else:
-        return []
-    return [_entry(info, by, rank, score, key) for rank, score, key in pairs]
+    entries = await boards.top(row, by, page_size(first))
+    return [_entry(info, by, e.rank, e.score, e.key) for e in entries]
 
 
 def _entry(info: strawberry.Info, by: Board, rank: int, score: float, key: int) -> LeaderboardEntry:
@@ -129,20 +119,12 @@ async def my_enrollment(info: strawberry.Info, row: ActivityRow) -> Enrollment |
 
 async def my_rank(info: strawberry.Info, row: ActivityRow, by: Board) -> LeaderboardEntry | None:
     record = await _signed_in(info)
-    if row.kind in DAILY_COUNT:
-        key = record.id
-        if by == Board.UNION:
-            mine = await my_enrollment(info, row)
-            key = mine.row.union_id if mine else record.union_id
-        entry = await leaderboards.rank_of(row, by, key)
-        return _entry(info, by, entry.rank, entry.score, entry.key) if entry else None
-    if row.kind == ActivityKind.QUIZ and by == Board.MEMBER:
-        attempt = await quizzes.best_attempt(row.id, record.id)
-        if attempt is None:
-            return None
-        return _entry(info, by, await quizzes.rank_of(row, attempt), float(attempt.score),
-                      record.id)
-    return None
+    union_id = record.union_id
+    if by == Board.UNION and boards.ranks_unions_for_members(row):  # the union enrolled with
+        mine = await my_enrollment(info, row)
+        union_id = mine.row.union_id if mine else record.union_id
+    entry = await boards.place_of(row, by, record.id, union_id)
+    return _entry(info, by, entry.rank, entry.score, entry.key) if entry else None
 
 
 async def my_steps(info: strawberry.Info, row: ActivityRow) -> list[StepRecord]:
@@ -165,17 +147,16 @@ async def draw_winners(info: strawberry.Info, activity_id: int, drawn: bool) -> 
 
 
 async def draw_verified(activity_id: int) -> bool:
-    return (await draws.verify(await ActivityRow.get(id=activity_id))).ok
+    return await draws.verified(activity_id)
 
 
 async def member_activities(info: strawberry.Info, member_id: int,
                             first: int | None) -> list[Enrollment]:
     """A member's enrolments: the member and cadres whose scope holds them; else empty."""
     principal = info.context.principal
-    if principal.member_id != member_id:
-        record = await info.context.members.load(member_id)
-        if record is None or not path_in_scope(principal, record.union_path):
-            return []
+    record = None if principal.member_id == member_id else await info.context.members.load(member_id)
+    if not enrolment.may_see_enrollments(principal, member_id, record):
+        return []
     rows = await info.context.loader("activities.by_member",
                                      loaders.enrollments_of_members).load(member_id)
     return [Enrollment(row=e) for e in rows[:page_size(first)]]
@@ -266,8 +247,7 @@ async def submit_quiz_answers(info: strawberry.Info, activity_id: strawberry.ID,
     async def work():
         aid = _id(activity_id, "activityId")
         attempt = await quizzes.submit_answers(aid, info.context.principal, record, answers)
-        row = await ActivityRow.get(id=aid)
-        return QuizResult.of(attempt, await quizzes.rank_of(row, attempt))
+        return QuizResult.of(attempt, await quizzes.rank_in(aid, attempt))
 
     return await payload(QuizResultPayload, work(), lambda res: {"result": res})
 
