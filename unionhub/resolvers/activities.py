@@ -18,13 +18,11 @@ from unionhub.activities.activities import (
     create_activity as create_activity_rule,
 )
 from unionhub.activities.leaderboards import Board
-from unionhub.activities.models import Activity as ActivityRow
 from unionhub.activities.models import ActivityKind, ActivityStatus, MinTier
-from unionhub.errors import NotAuthenticated, NotFound
+from unionhub.errors import NotFound
 from unionhub.identity import orgs
-from unionhub.identity.access import require_authenticated
-from unionhub.identity.lookup import MemberRecord
 from unionhub.observability.tracing import traced
+from unionhub.resolvers.activities_fields import signed_in
 from unionhub.schema.activities_types import (
     Activity,
     ActivityPayload,
@@ -38,9 +36,9 @@ from unionhub.schema.activities_types import (
     ReadingRecordPayload,
     StepRecord,
     StepRecordPayload,
+    leaderboard_entry,
     quiz_attempt,
 )
-from unionhub.schema.entities import member_entity, union_entity
 from unionhub.schema.errors import payload
 from unionhub.schema.relay import Connection, PageInfo, connection, keyset_page, page_size
 
@@ -50,20 +48,6 @@ def _id(value: str, field: str) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise NotFound("no such id", field=field) from None
-
-
-async def _signed_in(info: strawberry.Info) -> MemberRecord:
-    require_authenticated(info.context.principal)
-    record = await info.context.caller_record()
-    if record is None:
-        raise NotAuthenticated("sign in again")
-    return record
-
-
-# --- DataLoaders ---------------------------------------------------------------------------
-
-async def load_activity(info: strawberry.Info, activity_id: int) -> ActivityRow:
-    return await info.context.loader("activities.by_id", loaders.activities_by_id).load(activity_id)
 
 
 # --- queries -------------------------------------------------------------------------------
@@ -102,52 +86,7 @@ async def leaderboard(info: strawberry.Info, activity_id: strawberry.ID, by: Boa
     row = await get_visible(_id(activity_id, "activityId"), info.context.principal,
                             await info.context.caller_record())
     entries = await boards.top(row, by, page_size(first))
-    return [_entry(info, by, e.rank, e.score, e.key) for e in entries]
-
-
-def _entry(info: strawberry.Info, by: Board, rank: int, score: float, key: int) -> LeaderboardEntry:
-    if by == Board.MEMBER:
-        return LeaderboardEntry(rank=rank, score=score, member=member_entity(info, key))
-    return LeaderboardEntry(rank=rank, score=score, union=union_entity(info, key))
-
-
-async def my_enrollment(info: strawberry.Info, row: ActivityRow) -> Enrollment | None:
-    member_id = require_authenticated(info.context.principal)
-    found = await info.context.loader("activities.mine", loaders.enrollments_of(member_id)).load(row.id)
-    return Enrollment(row=found) if found else None
-
-
-async def my_rank(info: strawberry.Info, row: ActivityRow, by: Board) -> LeaderboardEntry | None:
-    record = await _signed_in(info)
-    union_id = record.union_id
-    if by == Board.UNION and boards.ranks_unions_for_members(row):  # the union enrolled with
-        mine = await my_enrollment(info, row)
-        union_id = mine.row.union_id if mine else record.union_id
-    entry = await boards.place_of(row, by, record.id, union_id)
-    return _entry(info, by, entry.rank, entry.score, entry.key) if entry else None
-
-
-async def my_steps(info: strawberry.Info, row: ActivityRow) -> list[StepRecord]:
-    member_id = require_authenticated(info.context.principal)
-    return [StepRecord.of(s) for s in await steps.member_steps(row.id, member_id)]
-
-
-async def my_quiz_result(info: strawberry.Info, row: ActivityRow) -> QuizResult | None:
-    member_id = require_authenticated(info.context.principal)
-    attempt = await quizzes.best_attempt(row.id, member_id)
-    if attempt is None:
-        return None
-    return QuizResult.of(attempt, await quizzes.rank_of(row, attempt))
-
-
-async def draw_winners(info: strawberry.Info, activity_id: int, drawn: bool) -> list:
-    if not drawn:
-        return []
-    return [member_entity(info, m) for m in await draws.winners_of(activity_id)]
-
-
-async def draw_verified(activity_id: int) -> bool:
-    return await draws.verified(activity_id)
+    return [leaderboard_entry(info, by, e) for e in entries]
 
 
 async def member_activities(info: strawberry.Info, member_id: int,
@@ -196,14 +135,14 @@ async def create_activity(info: strawberry.Info, *, name: str, kind: ActivityKin
 
 
 async def enroll(info: strawberry.Info, activity_id: strawberry.ID) -> EnrollmentPayload:
-    record = await _signed_in(info)
+    record = await signed_in(info)
     work = enrolment.enroll(_id(activity_id, "activityId"), info.context.principal, record)
     return await payload(EnrollmentPayload, work, lambda e: {"enrollment": Enrollment(row=e)})
 
 
 async def submit_steps(info: strawberry.Info, activity_id: strawberry.ID, day: date,
                        count: int) -> StepRecordPayload:
-    record = await _signed_in(info)
+    record = await signed_in(info)
     work = steps.submit_steps(_id(activity_id, "activityId"), info.context.principal, record,
                               day, count)
     return await payload(StepRecordPayload, work, lambda s: {"record": StepRecord.of(s)})
@@ -211,26 +150,14 @@ async def submit_steps(info: strawberry.Info, activity_id: strawberry.ID, day: d
 
 async def record_reading(info: strawberry.Info, activity_id: strawberry.ID, day: date,
                          minutes: int, title: str) -> ReadingRecordPayload:
-    record = await _signed_in(info)
+    record = await signed_in(info)
     work = reading.record_reading(_id(activity_id, "activityId"), info.context.principal, record,
                                   day, minutes, title)
     return await payload(ReadingRecordPayload, work, lambda r: {"record": ReadingRecord.of(r)})
 
 
-async def my_readings(info: strawberry.Info, row: ActivityRow) -> list[ReadingRecord]:
-    member_id = require_authenticated(info.context.principal)
-    return [ReadingRecord.of(r) for r in await reading.member_readings(row.id, member_id)]
-
-
-async def my_streak(info: strawberry.Info, row: ActivityRow) -> int | None:
-    member_id = require_authenticated(info.context.principal)
-    if row.kind != ActivityKind.READING:
-        return None
-    return await reading.member_streak(row.id, member_id)
-
-
 async def start_quiz(info: strawberry.Info, activity_id: strawberry.ID) -> QuizAttemptPayload:
-    record = await _signed_in(info)
+    record = await signed_in(info)
 
     async def work():
         row, attempt = await quizzes.start_quiz(_id(activity_id, "activityId"),
@@ -242,7 +169,7 @@ async def start_quiz(info: strawberry.Info, activity_id: strawberry.ID) -> QuizA
 
 async def submit_quiz_answers(info: strawberry.Info, activity_id: strawberry.ID,
                               answers: list[quizzes.Answer]) -> QuizResultPayload:
-    record = await _signed_in(info)
+    record = await signed_in(info)
 
     async def work():
         aid = _id(activity_id, "activityId")

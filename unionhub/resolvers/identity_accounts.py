@@ -10,12 +10,11 @@ from unionhub.identity.models import SmsPurpose
 from unionhub.resolvers.identity import _client_ip, _id, _session
 from unionhub.schema.entities import member_entity
 from unionhub.schema.errors import payload
+from unionhub.schema.identity_accounts_types import IdentityConflict, SmsCodePayload
 from unionhub.schema.identity_types import AuthPayload, MemberPayload
 
 
 async def request_sms_code(info: strawberry.Info, phone: str, purpose: SmsPurpose):
-    from unionhub.schema.identity_accounts import SmsCodePayload
-
     return await payload(SmsCodePayload, sms_codes.request_code(phone, purpose, _client_ip(info)),
                          lambda sent: {"retry_after_seconds": sent.retry_after_seconds})
 
@@ -41,8 +40,6 @@ async def change_phone(info: strawberry.Info, new_phone: str, sms_code: str) -> 
 
 async def identity_conflicts(info: strawberry.Info, union_id: strawberry.ID,
                              first: int | None = 50):
-    from unionhub.schema.identity_accounts import IdentityConflict
-
     union = await info.context.unions.load(_id(union_id, "unionId"))
     if union is None:
         from unionhub.errors import NotFound

@@ -9,48 +9,16 @@ from strawberry.scalars import JSON
 
 from unionhub.identity.access import Tier
 from unionhub.resolvers import identity_lifecycle as r
-from unionhub.schema.errors import UserError
+from unionhub.schema.identity_lifecycle_types import (
+    CloseAccountInput,
+    CloseAccountPayload,
+    FreezeCardInput,
+    LeaveUnionInput,
+    PrivacyNotice,
+    UnfreezeCardInput,
+)
 from unionhub.schema.identity_types import MemberCardPayload, MemberPayload
 from unionhub.schema.permissions import gql_field
-
-
-@strawberry.type
-class PrivacyNotice:
-    version: str = strawberry.field(description="Give it as VerifyIdentityInput.consentVersion.")
-    text: str
-
-
-@strawberry.input
-class CloseAccountInput:
-    password: str | None = None
-    sms_code: str | None = strawberry.field(
-        default=None, description="Not available yet (SMS_CONFIRMATION_UNAVAILABLE).")
-
-
-@strawberry.type
-class CloseAccountPayload:
-    closed: bool = False
-    errors: list[UserError]
-
-
-@strawberry.input
-class FreezeCardInput:
-    member_id: strawberry.ID
-    reason: str
-
-
-@strawberry.input
-class UnfreezeCardInput:
-    member_id: strawberry.ID
-    reason: str
-
-
-@strawberry.input
-class LeaveUnionInput:
-    member_id: strawberry.ID | None = strawberry.field(
-        default=None, description="A cadre removing a member in scope; omit to leave yourself.")
-    reason: str | None = strawberry.field(default=None,
-                                          description="Required when a cadre removes a member.")
 
 
 @strawberry.type
