@@ -191,8 +191,7 @@ class AlipayProvider:
 
     def _body(self, method: str, biz: dict[str, Any], **extra: str) -> dict[str, Any]:
         # The SDK stamps requests with the server's local time; Alipay reads Beijing time.
-        body: dict[str, Any] = self.sdk.build_body(method, biz, timestamp=_shanghai(utcnow()), **extra)
-        return body
+        return self.sdk.build_body(method, biz, timestamp=_shanghai(utcnow()), **extra)
 
     # --- notifications ----------------------------------------------------------------------
 
@@ -388,8 +387,7 @@ class AlipayProvider:
             # finds the response object's exact text (Alipay signs those bytes, not a
             # re-serialisation) and checks Alipay's RSA2 signature over it. Its public
             # counterpart also does the blocking urllib request, which we cannot use here.
-            verified: dict[str, Any] = self.sdk._verify_and_return_sync_response(raw, response_type)
-            return verified
+            return self.sdk._verify_and_return_sync_response(raw, response_type)
         except AliPayException:  # no signature: an error the gateway did not sign
             code, sub_code = str(answer.get("code")), str(answer.get("sub_code"))
             log.warning("alipay %s refused: code %s sub_code %s", method, code, sub_code)
