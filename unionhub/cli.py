@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Awaitable, Callable
 
-from unionhub.cli_args import _count, _Parser, _port, _positive
+from unionhub.cli_args import Parser, non_negative, port_number, positive
 from unionhub.domains import DOMAINS
 
 SIGPIPE_EXIT = 141  # 128 + SIGPIPE: what a shell reports for a tool that stopped on `| head`
@@ -270,13 +270,13 @@ def _setting_name(loc: tuple[int | str, ...]) -> str:
 
 
 def _main(argv: list[str] | None = None) -> None:
-    parser = _Parser(prog="unionhub", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = Parser(prog="unionhub", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("makemigrations", help="write migrations for model changes (development)")
     seed = sub.add_parser("seed", help="seed demo or synthetic data")
     seed.add_argument("--demo", action="store_true", help="the demo data of docs/contract.md")
-    seed.add_argument("--members", type=_count, default=0, metavar="N",
+    seed.add_argument("--members", type=non_negative, default=0, metavar="N",
                       help="add synthetic members until there are N of them")
     for name in ("serve", "up"):
         p = sub.add_parser(name, help="serve GraphQL" if name == "serve"
@@ -284,8 +284,8 @@ def _main(argv: list[str] | None = None) -> None:
         p.add_argument("--subgraph", choices=DOMAINS, default=None,
                        help="serve one domain's subgraph (default: the whole platform)")
         p.add_argument("--host", default="127.0.0.1", help="address to listen on")
-        p.add_argument("--port", type=_port, default=8000, help="port to listen on")
-        p.add_argument("--workers", type=_positive, default=1,
+        p.add_argument("--port", type=port_number, default=8000, help="port to listen on")
+        p.add_argument("--workers", type=positive, default=1,
                        help="uvicorn worker processes, one per core (above 1 needs REDIS_URL)")
     sub.add_parser("worker", help="run the periodic jobs on arq (needs REDIS_URL)")
     ops = sub.add_parser("operations", help="register persisted operations (front-end builds)")
@@ -298,10 +298,10 @@ def _main(argv: list[str] | None = None) -> None:
                      help="one domain's subgraph SDL (default: the platform schema)")
     grant = sub.add_parser("grant-vouchers", help="issue a GRANT voucher campaign to its whole "
                            "scope (resumable; the worker does the same in the background)")
-    grant.add_argument("campaign_id", type=_positive, help="the campaign's id")
+    grant.add_argument("campaign_id", type=positive, help="the campaign's id")
     gw = sub.add_parser("gateway", help="compose the subgraphs and serve them through Hive Gateway")
     gw.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    gw.add_argument("--port", type=_port, default=4000, help="port to listen on")
+    gw.add_argument("--port", type=port_number, default=4000, help="port to listen on")
     gw.add_argument("--subgraph-url", action="append", default=[], metavar="DOMAIN=URL",
                     help="a subgraph's URL (default: http://127.0.0.1:8001.. in DOMAINS order)")
     gw.add_argument("--supergraph", default="supergraph.graphql", help="where to write it")

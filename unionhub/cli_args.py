@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 
-def _count(text: str) -> int:
+def non_negative(text: str) -> int:
     """argparse type: a whole number, 0 or more."""
     value = _integer(text)
     if value < 0:
@@ -13,14 +13,14 @@ def _count(text: str) -> int:
     return value
 
 
-def _positive(text: str) -> int:
+def positive(text: str) -> int:
     value = _integer(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
     return value
 
 
-def _port(text: str) -> int:
+def port_number(text: str) -> int:
     value = _integer(text)
     if not 1 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535, not {value}")
@@ -41,7 +41,7 @@ class _DefaultsShown(argparse.ArgumentDefaultsHelpFormatter):
         return super()._get_help_string(action)
 
 
-class _Parser(argparse.ArgumentParser):
+class Parser(argparse.ArgumentParser):
     """argparse with defaults in every --help, and a mistake answered in one line (plus where
     to read more) instead of the usage block."""
 
