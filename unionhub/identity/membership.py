@@ -185,6 +185,18 @@ async def my_transfers(member_id: int, limit: int = 100) -> list[TransferRequest
         limit)
 
 
+async def join_applications_for(union: Union, status: ReviewStatus | None, overdue: bool | None,
+                                limit: int = 200) -> list[JoinApplication]:
+    """Join applications to a union's subtree, oldest first: the review queue (`overdue`:
+    only those escalated to the parent, or only those not)."""
+    qs = JoinApplication.filter(union__path__startswith=union.path)
+    if status:
+        qs = qs.filter(status=status)
+    if overdue is not None:
+        qs = qs.filter(escalated_at__isnull=not overdue)
+    return await qs.order_by("created_at").limit(limit)
+
+
 async def transfers_for(union: Union, status: ReviewStatus | None,
                         incoming: bool, limit: int = 200) -> list[TransferRequest]:
     """Transfers into (or out of) a union's subtree, oldest first: the review queue."""

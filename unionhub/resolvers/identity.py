@@ -24,7 +24,6 @@ from unionhub.identity.lookup import (
     get_record_by_card,
     load_records_from_db,
 )
-from unionhub.identity.models import JoinApplication as JoinApplicationRow
 from unionhub.identity.models import ReviewStatus, Role, UnionLevel
 from unionhub.identity.tokens import principal_from_token
 from unionhub.observability.tracing import slow_operation_recorder, traced
@@ -123,12 +122,8 @@ async def join_applications(info: strawberry.Info, union_id: strawberry.ID,
                             overdue: bool | None = None) -> list[JoinApplication]:
     union_row = await orgs.get_union(_id(union_id, "unionId"))
     require_scope(info.context.principal, union_row.path)
-    qs = JoinApplicationRow.filter(union__path__startswith=union_row.path)
-    if status:
-        qs = qs.filter(status=status)
-    if overdue is not None:
-        qs = qs.filter(escalated_at__isnull=not overdue)
-    return [JoinApplication.of(a) for a in await qs.order_by("created_at").limit(200)]
+    rows = await membership.join_applications_for(union_row, status, overdue)
+    return [JoinApplication.of(a) for a in rows]
 
 
 async def transfers(info: strawberry.Info, union_id: strawberry.ID,
