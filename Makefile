@@ -24,6 +24,8 @@ up: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy  # [tool.mypy] in pyproject.toml: strict on the domain packages
+	$(VENV)/bin/lint-imports  # [tool.importlinter] in pyproject.toml: the import contracts
 
 test: lint
 	$(PY) -m pytest

@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Awaitable, Callable
 
+from unionhub.cli_args import Parser, non_negative, port_number, positive
 from unionhub.domains import DOMAINS
 
 SIGPIPE_EXIT = 141  # 128 + SIGPIPE: what a shell reports for a tool that stopped on `| head`
@@ -76,12 +77,11 @@ async def _seed(demo: bool, members: int) -> None:
     from tqdm import tqdm
 
     from unionhub.identity import seed as identity_seed
-    from unionhub.identity.models import Union, UnionLevel
+    from unionhub.identity.accounts import phone_index
+    from unionhub.identity.models import Member, Union, UnionLevel
 
     if demo:
-        if await identity_seed.Member.filter(
-            phone_bidx=identity_seed.phone_index("13900000001")
-        ).exists():
+        if await Member.filter(phone_bidx=phone_index("13900000001")).exists():
             print("demo data already present; skipping")
         else:
             tree = await identity_seed.seed_demo()
@@ -271,62 +271,14 @@ def _setting_name(loc: tuple[int | str, ...]) -> str:
     return name.upper() if name in ("database_url", "redis_url") else f"UNIONHUB_{name.upper()}"
 
 
-def _count(text: str) -> int:
-    """argparse type: a whole number, 0 or more."""
-    value = _integer(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
-    return value
-
-
-def _positive(text: str) -> int:
-    value = _integer(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
-    return value
-
-
-def _port(text: str) -> int:
-    value = _integer(text)
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535, not {value}")
-    return value
-
-
-def _integer(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
-
-
-class _DefaultsShown(argparse.ArgumentDefaultsHelpFormatter):
-    def _get_help_string(self, action: argparse.Action) -> str | None:
-        if action.default is None or action.default is False:  # nothing worth showing
-            return action.help
-        return super()._get_help_string(action)
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with defaults in every --help, and a mistake answered in one line (plus where
-    to read more) instead of the usage block."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("formatter_class", _DefaultsShown)
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
-
-
 def _main(argv: list[str] | None = None) -> None:
-    parser = _Parser(prog="unionhub", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = Parser(prog="unionhub", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("makemigrations", help="write migrations for model changes (development)")
     seed = sub.add_parser("seed", help="seed demo or synthetic data")
     seed.add_argument("--demo", action="store_true", help="the demo data of docs/contract.md")
-    seed.add_argument("--members", type=_count, default=0, metavar="N",
+    seed.add_argument("--members", type=non_negative, default=0, metavar="N",
                       help="add synthetic members until there are N of them")
     for name in ("serve", "up"):
         p = sub.add_parser(name, help="serve GraphQL" if name == "serve"
@@ -334,8 +286,8 @@ def _main(argv: list[str] | None = None) -> None:
         p.add_argument("--subgraph", choices=DOMAINS, default=None,
                        help="serve one domain's subgraph (default: the whole platform)")
         p.add_argument("--host", default="127.0.0.1", help="address to listen on")
-        p.add_argument("--port", type=_port, default=8000, help="port to listen on")
-        p.add_argument("--workers", type=_positive, default=1,
+        p.add_argument("--port", type=port_number, default=8000, help="port to listen on")
+        p.add_argument("--workers", type=positive, default=1,
                        help="uvicorn worker processes, one per core (above 1 needs REDIS_URL)")
     sub.add_parser("worker", help="run the periodic jobs on arq (needs REDIS_URL)")
     ops = sub.add_parser("operations", help="register persisted operations (front-end builds)")
@@ -349,10 +301,10 @@ def _main(argv: list[str] | None = None) -> None:
                      help="one domain's subgraph SDL (default: the platform schema)")
     grant = sub.add_parser("grant-vouchers", help="issue a GRANT voucher campaign to its whole "
                            "scope (resumable; the worker does the same in the background)")
-    grant.add_argument("campaign_id", type=_positive, help="the campaign's id")
+    grant.add_argument("campaign_id", type=positive, help="the campaign's id")
     gw = sub.add_parser("gateway", help="compose the subgraphs and serve them through Hive Gateway")
     gw.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    gw.add_argument("--port", type=_port, default=4000, help="port to listen on")
+    gw.add_argument("--port", type=port_number, default=4000, help="port to listen on")
     gw.add_argument("--subgraph-url", action="append", default=[], metavar="DOMAIN=URL",
                     help="a subgraph's URL (default: http://127.0.0.1:8001.. in DOMAINS order)")
     gw.add_argument("--supergraph", default="supergraph.graphql", help="where to write it")

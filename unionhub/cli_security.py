@@ -66,10 +66,13 @@ async def _keys(action: str, batch: int, pause: float) -> None:
         print(json.dumps(await rotation.status(), indent=2, sort_keys=True))
         return
     bar = tqdm(unit="row", desc=f"rotating to key {keyring().current.id}")
+
+    def started(total: int) -> None:
+        bar.total = total
+        bar.refresh()
+
     try:
-        result = await rotation.rotate(
-            batch=batch, pause=pause, progress=bar.update,
-            on_start=lambda total: setattr(bar, "total", total) or bar.refresh())
+        result = await rotation.rotate(batch=batch, pause=pause, progress=bar.update, on_start=started)
     except rotation.RotationRunning as refused:
         bar.close()
         raise SystemExit(f"{refused.code}: {refused}") from None

@@ -47,7 +47,7 @@ class _Catalogue:
 @lru_cache(maxsize=1)
 def _catalogue() -> _Catalogue:
     with (LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as mo:
-        entries = {k: v for k, v in gettext.GNUTranslations(mo)._catalog.items()
+        entries = {k: v for k, v in gettext.GNUTranslations(mo)._catalog.items()  # type: ignore[attr-defined]  # no public dict
                    if isinstance(k, str) and k and v}
     templates = []
     for msgid, msgstr in entries.items():

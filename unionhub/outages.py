@@ -101,7 +101,7 @@ def outage_error(error: GraphQLError) -> GraphQLError | None:
 
 
 def is_outage(errors: list[Any] | None) -> bool:
-    return bool(errors) and any(
+    return errors is not None and any(
         isinstance(e, GraphQLError) and (e.extensions or {}).get("code") == CODE for e in errors)
 
 

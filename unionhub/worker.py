@@ -30,7 +30,7 @@ def _schedule(every_seconds: int) -> dict[str, Any]:
 
 
 def _cron(job: PeriodicJob) -> CronJob:
-    async def run(_ctx: dict[str, Any]) -> None:
+    async def run(ctx: dict[Any, Any], *args: Any, **kwargs: Any) -> None:  # arq.WorkerCoroutine
         await run_job(job)
 
     run.__qualname__ = run.__name__ = job.name

@@ -1,7 +1,6 @@
 """Idempotency keys are bound to their request (issue 18): a replay asking for the same gets
 the same order; the same key with another cart, voucher, address or union is refused with
-IDEMPOTENCY_KEY_REUSED and changes nothing. Both placing paths (PostgreSQL's one statement for
-a one-line order, the ORM's transaction for the rest) are covered."""
+IDEMPOTENCY_KEY_REUSED and changes nothing, for one-line and multi-line orders."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
@@ -71,7 +72,7 @@ def is_visible(activity: Activity, principal: Principal, record: MemberRecord | 
     return principal.is_cadre and activity.scope_path.startswith(principal.scope_path or "\0")
 
 
-def visible_activities(principal: Principal, record: MemberRecord | None) -> QuerySet | None:
+def visible_activities(principal: Principal, record: MemberRecord | None) -> QuerySet[Activity] | None:
     q = visibility(principal, record)
     return None if q is None else Activity.filter(q)
 
@@ -85,7 +86,7 @@ def status_of(activity: Activity, now: datetime | None = None) -> ActivityStatus
 
 def listing(principal: Principal, record: MemberRecord | None, *, within_path: str | None = None,
             kind: ActivityKind | None = None,
-            status: ActivityStatus | None = None) -> QuerySet | None:
+            status: ActivityStatus | None = None) -> QuerySet[Activity] | None:
     """The activities the caller may see, narrowed to those organised at or below
     `within_path`, of a kind, in a status; None when the caller may see none."""
     qs = visible_activities(principal, record)
@@ -166,8 +167,8 @@ class QuizOptions:
 
 
 async def _quiz_fields(principal: Principal, options: QuizOptions,
-                       questions: list[QuestionSpec]) -> dict:
-    fields: dict = {}
+                       questions: list[QuestionSpec]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
     if options.attempts_per_day is not None:
         if not 1 <= options.attempts_per_day <= 10:
             raise ValidationFailed("a quiz allows 1 to 10 attempts a day",
@@ -212,7 +213,7 @@ async def create_activity(principal: Principal, *, name: str, kind: ActivityKind
     if capacity is not None and capacity < 1:
         raise ValidationFailed("capacity must be at least 1", field="capacity",
                                code="CAPACITY_INVALID")
-    fields: dict = {}
+    fields: dict[str, Any] = {}
     if daily_step_cap is not None:
         if kind != ActivityKind.WALKING or not 1 <= daily_step_cap <= STEP_RAW_MAX:
             raise ValidationFailed(f"a walking challenge's daily cap is 1–{STEP_RAW_MAX}",

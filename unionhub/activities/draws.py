@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import cast
 
 from tortoise.transactions import in_transaction
 
@@ -66,8 +67,9 @@ async def run_draw(activity_id: int, principal: Principal) -> Activity:
         if await Activity.filter(id=activity.id, drawn_at__isnull=True).update(drawn_at=now) == 0:
             raise Conflict("the draw has already been run", field="activityId",
                            code="ALREADY_DRAWN")
-        entrants = list(await Enrollment.filter(activity_id=activity.id)
+        entrants = cast(list[int], await Enrollment.filter(activity_id=activity.id)
                         .values_list("member_id", flat=True))
+        assert activity.draw_seed is not None and activity.winners_count is not None  # a draw has both
         winners = pick_winners(activity.draw_seed, entrants, activity.winners_count)
         digest = entrants_digest(entrants)
         await Activity.filter(id=activity.id).update(draw_entrants_digest=digest)
@@ -82,17 +84,22 @@ async def run_draw(activity_id: int, principal: Principal) -> Activity:
 
 
 async def winners_of(activity_id: int) -> list[int]:
-    return list(await Enrollment.filter(activity_id=activity_id, status=EnrollmentStatus.WON)
+    return cast(list[int], await Enrollment.filter(activity_id=activity_id, status=EnrollmentStatus.WON)
                 .order_by("member_id").values_list("member_id", flat=True))
 
 
 async def verify(activity: Activity) -> DrawCheck:
     """Recompute the draw from the revealed seed and the enrolment records."""
-    entrants = list(await Enrollment.filter(activity_id=activity.id)
+    entrants = cast(list[int], await Enrollment.filter(activity_id=activity.id)
                     .values_list("member_id", flat=True))
+    assert activity.draw_seed is not None  # a draw has its seed
     expected = sorted(pick_winners(activity.draw_seed, entrants, activity.winners_count or 0))
     return DrawCheck(
         commitment_ok=commitment_of(activity.draw_seed) == activity.draw_commitment,
         entrants_ok=entrants_digest(entrants) == activity.draw_entrants_digest,
         winners_ok=expected == await winners_of(activity.id),
     )
+
+
+async def verified(activity_id: int) -> bool:
+    return (await verify(await Activity.get(id=activity_id))).ok

@@ -17,7 +17,7 @@ from unionhub.activities.activities import get_visible
 from unionhub.activities.models import Activity, Enrollment, MinTier
 from unionhub.clock import utcnow
 from unionhub.errors import Conflict, InvalidTransition, ValidationFailed
-from unionhub.identity.access import Principal
+from unionhub.identity.access import Principal, path_in_scope
 from unionhub.identity.lookup import MemberRecord
 
 
@@ -81,3 +81,10 @@ async def enrollments_of_members(member_ids: list[int], limit_each: int = 100,
         if len(found[e.member_id]) < limit_each:
             found[e.member_id].append(e)
     return found
+
+
+def may_see_enrollments(principal: Principal, member_id: int, record: MemberRecord | None) -> bool:
+    """A member's enrolments are theirs to see, and their union's cadres' (`record`: the
+    member's, needed only when the caller is someone else)."""
+    return principal.member_id == member_id or (
+        record is not None and path_in_scope(principal, record.union_path))

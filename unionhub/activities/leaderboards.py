@@ -26,9 +26,11 @@ can count in the window) + 30 × (walkers ÷ members of the union), each part ca
 from __future__ import annotations
 
 import secrets
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import cast
 
 from redis.exceptions import RedisError
 from tortoise.expressions import F
@@ -128,8 +130,8 @@ async def push(activity_id: int, member_id: int, member_total: int, union_id: in
     read after Redis is back rebuilds instead of serving a board that lacks this write."""
     written = get_redis().eval(
         _PUSH, 3, _key(activity_id, Board.MEMBER), _key(activity_id, Board.UNION),
-        _marker(activity_id), str(member_id), member_total, str(union_id), repr(union_points))
-    if await safe(written, None) is None:
+        _marker(activity_id), str(member_id), str(member_total), str(union_id), repr(union_points))
+    if await safe(cast("Awaitable[str]", written), None) is None:  # redis-py types eval as sync or async
         await Activity.filter(id=activity_id).update(board_misses=F("board_misses") + 1)
 
 

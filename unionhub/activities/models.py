@@ -8,6 +8,7 @@ activities subgraph stays separable; `scope_path` copies the organiser's materia
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.indexes import Index
@@ -98,6 +99,7 @@ class Enrollment(Model):
     activity: fields.ForeignKeyRelation[Activity] = fields.ForeignKeyField(
         "activities.Activity", related_name="enrollments", on_delete=fields.CASCADE
     )
+    activity_id: int
     member_id = fields.BigIntField(db_index=True)
     union_id = fields.BigIntField()  # the member's union when enrolling: whom they walk for
     status = fields.CharEnumField(EnrollmentStatus, max_length=10, default=EnrollmentStatus.ENROLLED)
@@ -122,6 +124,7 @@ class ReadingRecord(Model):
     activity: fields.ForeignKeyRelation[Activity] = fields.ForeignKeyField(
         "activities.Activity", related_name="reading_records", on_delete=fields.CASCADE
     )
+    activity_id: int
     member_id = fields.BigIntField()
     union_id = fields.BigIntField()
     day = fields.DateField()
@@ -143,6 +146,7 @@ class StepRecord(Model):
     activity: fields.ForeignKeyRelation[Activity] = fields.ForeignKeyField(
         "activities.Activity", related_name="step_records", on_delete=fields.CASCADE
     )
+    activity_id: int
     member_id = fields.BigIntField()
     union_id = fields.BigIntField()
     day = fields.DateField()
@@ -166,6 +170,7 @@ class UnionTally(Model):
     activity: fields.ForeignKeyRelation[Activity] = fields.ForeignKeyField(
         "activities.Activity", related_name="union_tallies", on_delete=fields.CASCADE
     )
+    activity_id: int
     union_id = fields.BigIntField()
     participants = fields.IntField(default=0)
     counted_sum = fields.BigIntField(default=0)
@@ -180,10 +185,11 @@ class QuizQuestion(Model):
     activity: fields.ForeignKeyRelation[Activity] = fields.ForeignKeyField(
         "activities.Activity", related_name="questions", on_delete=fields.CASCADE
     )
+    activity_id: int
     position = fields.IntField()
     text = fields.TextField()
-    options = fields.JSONField()  # list[str]
-    answer_key = fields.JSONField()  # sorted list[int]: never leaves the server
+    options: fields.JSONField[list[str]] = fields.JSONField()  # list[str]
+    answer_key: fields.JSONField[list[int]] = fields.JSONField()  # sorted list[int]: never leaves the server
     points = fields.IntField(default=10)
 
     class Meta:
@@ -200,11 +206,12 @@ class QuizAttempt(Model):
     activity: fields.ForeignKeyRelation[Activity] = fields.ForeignKeyField(
         "activities.Activity", related_name="quiz_attempts", on_delete=fields.CASCADE
     )
+    activity_id: int
     member_id = fields.BigIntField()
     union_id = fields.BigIntField()
     started_at = fields.DatetimeField()
     submitted_at = fields.DatetimeField(null=True)
-    answers = fields.JSONField(null=True)
+    answers: fields.JSONField[list[dict[str, Any]] | None] = fields.JSONField(null=True)
     score = fields.IntField(null=True)
     max_score = fields.IntField()
     correct_count = fields.IntField(null=True)

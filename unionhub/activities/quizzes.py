@@ -15,7 +15,7 @@ while the draw is open): the draw's commit-reveal then covers those entrants lik
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
@@ -47,7 +47,7 @@ class Answer:
     choices: list[int]
 
 
-def deadline(activity: Activity, attempt: QuizAttempt):
+def deadline(activity: Activity, attempt: QuizAttempt) -> datetime:
     return attempt.started_at + timedelta(seconds=activity.quiz_time_limit_seconds)
 
 
@@ -158,7 +158,7 @@ async def _keep_best(activity: Activity, member_id: int, attempt_id: int, points
     """Flag the member's best submitted attempt: higher score, then less time; a tie keeps
     the earlier one."""
     best = await QuizAttempt.get_or_none(activity_id=activity.id, member_id=member_id, best=True)
-    if best is not None and (best.score, -best.time_used_ms) >= (points, -used_ms):
+    if best is not None and (best.score or 0, -(best.time_used_ms or 0)) >= (points, -used_ms):
         return
     if best is not None:
         await QuizAttempt.filter(id=best.id).update(best=False)
@@ -242,3 +242,5 @@ def page_ranks(first_rank: int, attempts: list[QuizAttempt],
         rank = first_rank if i == 0 else out[-1][0] if tied else position + i + 1
         out.append((rank, float(a.score or 0), a.member_id))
     return out
+async def rank_in(activity_id: int, attempt: QuizAttempt) -> int:
+    return await rank_of(await Activity.get(id=activity_id), attempt)

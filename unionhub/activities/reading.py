@@ -81,6 +81,7 @@ def streak(days: list[date], today: date | None = None) -> int:
 
 
 async def member_streak(activity_id: int, member_id: int) -> int:
-    days = await ReadingRecord.filter(activity_id=activity_id, member_id=member_id) \
+    days: list[date] = await ReadingRecord.filter(  # type: ignore[assignment]  # Tortoise: flat values_list typed as tuples
+        activity_id=activity_id, member_id=member_id) \
         .order_by("-day").limit(400).values_list("day", flat=True)
     return streak(list(days))

@@ -10,6 +10,7 @@ if it did not exist (ARTICLE_NOT_FOUND, or null), so ids cannot be probed.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -35,7 +36,7 @@ def path_ids(path: str) -> list[int]:
     return [int(part) for part in path.strip("/").split("/") if part]
 
 
-def ancestor_columns(path: str) -> dict[str, int | None]:
+def ancestor_columns(path: str) -> dict[str, Any]:  # int | None values, for Model.create(**)
     ids = path_ids(path)
     if len(ids) > MAX_DEPTH:
         raise ValueError("org tree deeper than the five union levels")

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Awaitable
 from datetime import date
+from typing import cast
 
 from redis.exceptions import RedisError
 from tortoise.queryset import QuerySet
@@ -100,9 +102,9 @@ async def mark_read(principal: Principal, reader_path: str | None, article_id: i
     reader, member_id = reader_key(principal, device_id)
     day = today_shanghai()
     try:
-        counted = await cache.get_redis().eval(
+        counted = await cache.get_redis().eval(  # type: ignore[misc]  # redis-py types its commands as sync or async
             _MARK, 2, _seen_key(article.id, day), QUEUE, reader,
-            _item(article.id, day, reader, member_id), SEEN_TTL_SECONDS)
+            _item(article.id, day, reader, member_id), str(SEEN_TTL_SECONDS))
     except (RedisError, OSError):
         counted = await _apply([(article.id, day, reader, member_id)]) > 0
     return article, bool(counted)
@@ -151,10 +153,10 @@ async def _apply(reads: list[tuple[int, date, str, int | None]]) -> int:
 
 async def _flush_batch(batch_key: str) -> int:
     redis = cache.get_redis()
-    items = await redis.lrange(batch_key, 0, -1)
+    items = await redis.lrange(batch_key, 0, -1)  # type: ignore[misc]  # redis-py types its commands as sync or async
     added = await _apply([_parse(i) for i in items])
     await redis.delete(batch_key)
-    await redis.srem(BATCHES, batch_key)
+    await redis.srem(BATCHES, batch_key)  # type: ignore[misc]  # redis-py types its commands as sync or async
     return added
 
 
@@ -163,11 +165,11 @@ async def flush_reads(batch: int = FLUSH_BATCH) -> int:
     left behind go first (their reads insert nothing twice)."""
     redis = cache.get_redis()
     added = 0
-    for leftover in await redis.smembers(BATCHES):
+    for leftover in await redis.smembers(BATCHES):  # type: ignore[misc]  # redis-py types its commands as sync or async
         added += await _flush_batch(leftover)
     while True:
         batch_key = f"content:{_TAG}:batch:{uuid.uuid4().hex}"
-        items = await redis.eval(_TAKE, 3, QUEUE, batch_key, BATCHES, batch)
+        items = await redis.eval(_TAKE, 3, QUEUE, batch_key, BATCHES, str(batch))  # type: ignore[misc]  # redis-py types its commands as sync or async
         if not items:
             return added
         added += await _flush_batch(batch_key)
@@ -189,4 +191,5 @@ async def read_history(member_id: int, first: int) -> list[ArticleRead]:
 
 async def pending_reads() -> int:
     """Reads queued in Redis and not yet flushed (an operator's figure)."""
-    return int(await cache.safe(cache.get_redis().llen(QUEUE), 0))
+    queued = cast("Awaitable[int]", cache.get_redis().llen(QUEUE))  # redis-py: sync or async
+    return await cache.safe(queued, 0)

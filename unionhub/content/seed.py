@@ -25,8 +25,8 @@ _ARTICLES = [
 
 
 async def seed_demo(tree: DemoTree) -> None:
-    author = (await cadre_ids(tree.counties["A"].id) or [None])[0]
-    publisher = (await cadre_ids(tree.province.id) or [None])[0]
+    author = next(iter(await cadre_ids(tree.counties["A"].id)), None)
+    publisher = next(iter(await cadre_ids(tree.province.id)), None)
     if author is None or publisher is None:
         return
     now = utcnow()

@@ -50,7 +50,7 @@ class EncryptedTable:
     def stale(self, key_id: str) -> Q:
         """Rows with any value not under `key_id`."""
         prefix = f"{key_id}:"
-        return Q(*(Q(**{f"{column}__isnull": False}) & ~Q(**{f"{column}__startswith": prefix})
+        return Q(*(Q(**{f"{column}__isnull": False}) & ~Q(**{f"{column}__startswith": prefix})  # type: ignore[arg-type]  # Tortoise types Q(**kwargs) as str
                    for column in (*self.ciphertexts, *self.blind_indexes)), join_type="OR")
 
 
@@ -111,13 +111,13 @@ def _rotated(table: EncryptedTable, row: dict[str, Any]) -> dict[str, Any] | Non
     plain: dict[str, str | None] = {}
     for column, purpose in table.ciphertexts.items():
         value = row[column]
-        plain[column] = decrypt(value, purpose) if value else None
-        new[column] = value if not value or key_id_of(value) == target.id \
-            else encrypt(plain[column], purpose, target)
+        text = plain[column] = decrypt(value, purpose) if value else None
+        new[column] = value if text is None or key_id_of(value) == target.id \
+            else encrypt(text, purpose, target)
     for column, (source, purpose) in table.blind_indexes.items():
         value = row[column]
         new[column] = value if value is None or key_id_of(value) == target.id or \
-            plain[source] is None else blind_index(plain[source], purpose, target)
+            (source_plain := plain[source]) is None else blind_index(source_plain, purpose, target)
     if all(new[c] == row[c] for c in new):
         return None
     return new

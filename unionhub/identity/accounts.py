@@ -227,7 +227,7 @@ async def refresh(refresh_token: str) -> Session:
                 return pair
             error = await _reused(row, now)
     # Raised after the commit: the family's revocation must stick.
-    if error.code == "TOKEN_REUSED":
+    if error.code == "TOKEN_REUSED" and row is not None:
         await publish([row.family])
         await audit.record("auth.refresh_token.reused", actor_id=row.member_id,
                            subject_type="member", subject_id=row.member_id)

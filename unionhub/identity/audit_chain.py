@@ -67,7 +67,7 @@ def link_hash(previous: str, content: bytes, algorithm: str | None = None) -> st
     return f"{name}:{digest}"
 
 
-def link(head_seq: int, head_hash: str, entries: Sequence[Entry]) -> list[tuple]:
+def link(head_seq: int, head_hash: str, entries: Sequence[Entry]) -> list[tuple[Any, ...]]:
     """The entries as full rows (COLUMNS order), chained after the head."""
     rows, previous = [], head_hash
     for offset, (at, actor, action, s_type, s_id, trace, detail, union) in enumerate(entries):
@@ -83,7 +83,7 @@ def link(head_seq: int, head_hash: str, entries: Sequence[Entry]) -> list[tuple]
 _known_head: tuple[int, str] | None = None
 
 
-def _remember(rows: list[tuple]) -> None:
+def _remember(rows: list[tuple[Any, ...]]) -> None:
     global _known_head
     if rows:
         _known_head = (rows[-1][8], rows[-1][9])
@@ -98,10 +98,10 @@ def forget_head() -> None:
 # --- SQL ---------------------------------------------------------------------------------------
 
 def _is_postgres(db: Any) -> bool:
-    return db.capabilities.dialect == "postgres"
+    return bool(db.capabilities.dialect == "postgres")
 
 
-def _db_values(db: Any, rows: list[tuple]) -> list[Any]:
+def _db_values(db: Any, rows: list[tuple[Any, ...]]) -> list[Any]:
     from unionhub.identity.models import AuditLog
 
     detail_field = AuditLog._meta.fields_map["detail"]
@@ -161,7 +161,7 @@ async def lock_head(conn: Any) -> tuple[int, str]:
     return int(found[0]["seq"]), str(found[0]["hash"])
 
 
-async def _append_locked(conn: Any, entries: Sequence[Entry]) -> list[tuple]:
+async def _append_locked(conn: Any, entries: Sequence[Entry]) -> list[tuple[Any, ...]]:
     seq, head = await lock_head(conn)
     rows = link(seq, head, entries)
     await conn.execute_query(_insert_sql(conn, len(rows), guarded=False), _db_values(conn, rows))

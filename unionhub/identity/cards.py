@@ -41,7 +41,7 @@ async def lock_member_in_scope(principal: Principal, member_id: int) -> tuple[Me
     scope reads exactly like a missing member: a cadre learns nothing about other unions."""
     member = await Member.select_for_update().get_or_none(id=member_id, closed_at=None)
     union = await Union.get(id=member.union_id) if member else None
-    if member is None or not path_in_scope(principal, union.path):
+    if member is None or union is None or not path_in_scope(principal, union.path):
         raise NotFound("member not found", field="memberId", code="MEMBER_NOT_FOUND")
     return member, union
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from redis.exceptions import NoScriptError
@@ -306,8 +306,8 @@ async def verified_member_ids(path_prefix: str, after_id: int, limit: int) -> li
 
     # The bound is repeated inside the subquery so each page seeks instead of rescanning.
     active = MemberCard.filter(status=CardStatus.ACTIVE, member_id__gt=after_id).values("member_id")
-    return await (
+    return cast(list[int], await (  # Tortoise types values_list(flat=True) as tuples
         Member.filter(union__path__startswith=path_prefix, verified_at__isnull=False,
                       id__gt=after_id, id__in=Subquery(active))
         .order_by("id").limit(limit).values_list("id", flat=True)
-    )
+    ))

@@ -34,3 +34,11 @@ async def search(qs: QuerySet[Member], term: str, *, actor_id: int | None,
     await audit.record_reads(audit.MEMBER_SEARCH, actor_id=actor_id, subject_type="union",
                              subject_ids=[union.id], union_id=union.id, detail={"by": kind})
     return found
+
+
+async def members_in(union: Union, term: str | None, *, actor_id: int | None) -> QuerySet[Member]:
+    """The members of `union`'s subtree, narrowed by a search term when one is given."""
+    qs = Member.filter(union__path__startswith=union.path)
+    if term:
+        qs = await search(qs, term.strip(), actor_id=actor_id, union=union)
+    return qs

@@ -77,7 +77,7 @@ async def review_join_application(principal: Principal, application_id: int, app
         application = await JoinApplication.select_for_update().get_or_none(id=application_id)
         union = await Union.get(id=application.union_id) if application else None
         # Outside the cadre's scope reads exactly like a missing id: ids are not disclosed.
-        if application is None or not path_in_scope(principal, union.path):
+        if application is None or union is None or not path_in_scope(principal, union.path):
             raise NotFound("application not found", field="applicationId")
         if application.status != ReviewStatus.PENDING:
             raise InvalidTransition("this application has already been reviewed")
@@ -156,7 +156,7 @@ async def review_transfer(principal: Principal, transfer_id: int, approve: bool,
         transfer = await TransferRequest.select_for_update().get_or_none(id=transfer_id)
         to_union = await Union.get(id=transfer.to_union_id) if transfer else None
         # Outside the cadre's scope reads exactly like a missing id: ids are not disclosed.
-        if transfer is None or not path_in_scope(principal, to_union.path):
+        if transfer is None or to_union is None or not path_in_scope(principal, to_union.path):
             raise NotFound("transfer not found", field="transferId")
         if transfer.status != ReviewStatus.PENDING:
             raise InvalidTransition("this transfer has already been reviewed")

@@ -6,43 +6,14 @@ through keyed blind indexes (`*_bidx`); plaintext never reaches the database.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
 
-
-class UnionLevel(StrEnum):
-    NATIONAL = "NATIONAL"
-    PROVINCE = "PROVINCE"
-    CITY = "CITY"
-    COUNTY = "COUNTY"
-    GRASSROOTS = "GRASSROOTS"
-
-
-LEVEL_DEPTH = {level: depth for depth, level in enumerate(UnionLevel)}
-
-
-class Role(StrEnum):
-    MEMBER = "MEMBER"
-    CADRE = "CADRE"
-    OPERATOR = "OPERATOR"
-    ADMIN = "ADMIN"
-
-
-class CardStatus(StrEnum):
-    ACTIVE = "ACTIVE"
-    FROZEN = "FROZEN"
-    LOST = "LOST"
-    CANCELLED = "CANCELLED"
-
-
-class ReviewStatus(StrEnum):
-    PENDING = "PENDING"
-    APPROVED = "APPROVED"
-    REJECTED = "REJECTED"
+from unionhub.identity.enums import CardStatus, ReviewStatus, Role, SmsPurpose, UnionLevel
 
 
 class Union(Model):
@@ -55,6 +26,7 @@ class Union(Model):
     parent: fields.ForeignKeyNullableRelation[Union] = fields.ForeignKeyField(
         "identity.Union", related_name="children", null=True, on_delete=fields.RESTRICT
     )
+    parent_id: int | None
     path = fields.CharField(max_length=255, db_index=True, default="")
     region_code = fields.CharField(max_length=6, db_index=True)
     credit_code = fields.CharField(max_length=18, null=True)
@@ -78,9 +50,11 @@ class Member(Model):
     cadre_org: fields.ForeignKeyNullableRelation[Union] = fields.ForeignKeyField(
         "identity.Union", related_name="cadres", null=True, on_delete=fields.RESTRICT
     )
+    cadre_org_id: int | None
     union: fields.ForeignKeyRelation[Union] = fields.ForeignKeyField(
         "identity.Union", related_name="members", on_delete=fields.RESTRICT
     )
+    union_id: int
     joined_at = fields.DatetimeField(null=True)
     name_enc = fields.TextField(null=True)
     id_number_enc = fields.TextField(null=True)
@@ -107,6 +81,7 @@ class MemberCard(Model):
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "identity.Member", related_name="cards", on_delete=fields.CASCADE
     )
+    member_id: int
     number = fields.CharField(max_length=19, unique=True)
     status = fields.CharEnumField(CardStatus, max_length=10, default=CardStatus.ACTIVE)
     issued_at = fields.DatetimeField(auto_now_add=True)
@@ -128,9 +103,11 @@ class JoinApplication(Model):
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "identity.Member", related_name="join_applications", on_delete=fields.CASCADE
     )
+    member_id: int
     union: fields.ForeignKeyRelation[Union] = fields.ForeignKeyField(
         "identity.Union", related_name="join_applications", on_delete=fields.RESTRICT
     )
+    union_id: int
     status = fields.CharEnumField(ReviewStatus, max_length=10, default=ReviewStatus.PENDING)
     # The reviewer's reason for a rejection (the applicant gives none); null otherwise.
     reason = fields.CharField(max_length=500, null=True)
@@ -138,6 +115,7 @@ class JoinApplication(Model):
         "identity.Member", related_name="reviewed_applications", null=True,
         on_delete=fields.SET_NULL,
     )
+    reviewed_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     due_at = fields.DatetimeField()
     reviewed_at = fields.DatetimeField(null=True)
@@ -146,6 +124,7 @@ class JoinApplication(Model):
     escalated_to: fields.ForeignKeyNullableRelation[Union] = fields.ForeignKeyField(
         "identity.Union", related_name="escalated_applications", null=True,
         on_delete=fields.RESTRICT)
+    escalated_to_id: int | None
 
     class Meta:
         table = "join_applications"
@@ -160,12 +139,15 @@ class TransferRequest(Model):
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "identity.Member", related_name="transfers", on_delete=fields.CASCADE
     )
+    member_id: int
     from_union: fields.ForeignKeyRelation[Union] = fields.ForeignKeyField(
         "identity.Union", related_name="transfers_out", on_delete=fields.RESTRICT
     )
+    from_union_id: int
     to_union: fields.ForeignKeyRelation[Union] = fields.ForeignKeyField(
         "identity.Union", related_name="transfers_in", on_delete=fields.RESTRICT
     )
+    to_union_id: int
     status = fields.CharEnumField(ReviewStatus, max_length=10, default=ReviewStatus.PENDING)
     # The member's own reason for moving; kept as written whatever the review decides.
     reason = fields.CharField(max_length=500, null=True)
@@ -175,6 +157,7 @@ class TransferRequest(Model):
         "identity.Member", related_name="reviewed_transfers", null=True,
         on_delete=fields.SET_NULL,
     )
+    reviewed_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     reviewed_at = fields.DatetimeField(null=True)
 
@@ -191,6 +174,7 @@ class RefreshToken(Model):
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "identity.Member", related_name="refresh_tokens", on_delete=fields.CASCADE
     )
+    member_id: int
     family = fields.CharField(max_length=32, db_index=True)
     token_hash = fields.CharField(max_length=64, unique=True)
     expires_at = fields.DatetimeField()
@@ -219,7 +203,7 @@ class AuditLog(Model):
     subject_type = fields.CharField(max_length=32)
     subject_id = fields.CharField(max_length=64)
     trace_id = fields.CharField(max_length=32, null=True)
-    detail = fields.JSONField(default=dict)
+    detail: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     # The union the event concerns (the subject member's union at the time), for auditLog's
     # union filter; null when none applies.
     union_id = fields.BigIntField(null=True, db_index=True)
@@ -230,15 +214,6 @@ class AuditLog(Model):
         table = "audit_log"
         indexes = (Index(fields=("subject_type", "subject_id")),)
 
-
-
-class SmsPurpose(StrEnum):
-    REGISTER = "REGISTER"
-    LOGIN = "LOGIN"
-    RESET_PASSWORD = "RESET_PASSWORD"  # noqa: S105  (a purpose, not a password)
-    CHANGE_PHONE = "CHANGE_PHONE"
-    # Sent to a signed-in account's current phone to confirm closing or moving it.
-    CONFIRM_ACCOUNT = "CONFIRM_ACCOUNT"
 
 
 class SmsCode(Model):
@@ -299,6 +274,7 @@ class IdentityConflict(Model):
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "identity.Member", related_name="identity_conflicts", on_delete=fields.CASCADE
     )
+    member_id: int
     holder_member_id = fields.BigIntField()  # the account the number is bound to
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -333,7 +309,7 @@ class AuditLogArchive(Model):
     subject_type = fields.CharField(max_length=32)
     subject_id = fields.CharField(max_length=64)
     trace_id = fields.CharField(max_length=32, null=True)
-    detail = fields.JSONField(default=dict)
+    detail: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     union_id = fields.BigIntField(null=True)
     seq = fields.BigIntField(unique=True)
     hash = fields.CharField(max_length=80)
@@ -352,7 +328,7 @@ class KeyRotation(Model):
     target_key_id = fields.CharField(max_length=8)
     status = fields.CharField(max_length=10, default="RUNNING")  # RUNNING, DONE
     holder = fields.CharField(max_length=64)
-    cursors = fields.JSONField(default=dict)
+    cursors: fields.JSONField[dict[str, int]] = fields.JSONField(default=dict)
     rows_rotated = fields.BigIntField(default=0)
     started_at = fields.DatetimeField(auto_now_add=True)
     heartbeat_at = fields.DatetimeField()
@@ -368,9 +344,11 @@ class MembershipExit(Model):
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "identity.Member", related_name="exits", on_delete=fields.CASCADE
     )
+    member_id: int
     union: fields.ForeignKeyRelation[Union] = fields.ForeignKeyField(
         "identity.Union", related_name="exits", on_delete=fields.RESTRICT
     )
+    union_id: int
     joined_at = fields.DatetimeField(null=True)
     left_at = fields.DatetimeField()
     # Who ended it: the member, or a cadre in scope (with their reason); ACCOUNT_CLOSED when
@@ -394,7 +372,7 @@ class PendingCacheInvalidation(Model):
     # than the replay interval (`identity.invalidations`).
     id = fields.BigIntField(primary_key=True)
     member_id = fields.BigIntField(db_index=True)
-    card_numbers = fields.JSONField(default=list)
+    card_numbers: fields.JSONField[list[str]] = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
     attempts = fields.IntField(default=0)
 

@@ -18,7 +18,8 @@ from unionhub.identity.codes import (
     credit_code_well_formed,
     new_join_code,
 )
-from unionhub.identity.models import LEVEL_DEPTH, Union, UnionLevel
+from unionhub.identity.enums import LEVEL_DEPTH
+from unionhub.identity.models import Union, UnionLevel
 from unionhub.identity.regions import region
 
 _REGION_RE = re.compile(r"^\d{6}$")
@@ -135,7 +136,7 @@ async def children(parent_id: int | None) -> list[Union]:
     return await children_of(parent_id).order_by("id")
 
 
-def subtree(union: Union):
+def subtree(union: Union) -> QuerySet[Union]:
     """Every union at or below `union`: one prefix scan over the indexed path."""
     return Union.filter(path__startswith=union.path)
 

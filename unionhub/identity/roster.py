@@ -5,12 +5,13 @@ Only ids and counts leave here: never personal data."""
 from __future__ import annotations
 
 from tortoise.functions import Count
+from tortoise.queryset import QuerySet
 
 from unionhub.identity.accounts import phone_indexes
 from unionhub.identity.models import Member
 
 
-def _joined(union_ids: list[int]):
+def _joined(union_ids: list[int]) -> QuerySet[Member]:
     # Holding-pool applicants not yet taken in have no joined_at.
     return Member.filter(union_id__in=list(union_ids), joined_at__isnull=False)
 

@@ -11,6 +11,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -217,7 +218,7 @@ async def _account(phone: str, union: Union, *, verified: bool, name: str | None
     return member
 
 
-async def _demo_account(now: datetime, phone: str, union: Union, **kwargs) -> Member:
+async def _demo_account(now: datetime, phone: str, union: Union, **kwargs: Any) -> Member:
     registered = now - timedelta(days=60 + 30 * (int(phone[-1]) % 8))
     return await _account(phone, union, registered_at=registered, **kwargs)
 
@@ -232,6 +233,7 @@ async def seed_demo(members: int = 2000) -> DemoTree:
     # months ago (fixed by the phone's last digit), so their scorecard months do not depend on
     # when the seed ran.
     account = functools.partial(_demo_account, utcnow())
+    assert tree.pool is not None  # seed_tree made it
     await account("13900000001", tree.pool, verified=False)
     await account("13900000002", a, verified=True, name="张三丰",
                   id_number=synthetic_id_number(1, "610111"))

@@ -9,6 +9,8 @@ refused with TOKEN_REVOKED on every process within seconds instead of living out
 
 from __future__ import annotations
 
+from typing import cast
+
 from unionhub.clock import utcnow
 from unionhub.errors import AccessDenied, NotFound
 from unionhub.identity import audit
@@ -26,7 +28,7 @@ async def _revoke(member_id: int, *, families: list[str] | None, actor_id: int |
     live = RefreshToken.filter(member_id=member_id, revoked_at=None)
     if families is not None:
         live = live.filter(family__in=families)
-    found = sorted(set(await live.values_list("family", flat=True)))
+    found = sorted(set(cast(list[str], await live.values_list("family", flat=True))))
     session_ids = sorted(set(found) | set(families or ()))
     if found:
         await RefreshToken.filter(member_id=member_id, family__in=found,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from unionhub.db import conn, is_postgres
 from unionhub.identity.models import CardStatus, Member, ReviewStatus
@@ -81,7 +82,8 @@ async def overdue_application_counts(paths: list[str], start: datetime, end: dat
 async def verified_member_ids(union_id: int, limit: int) -> list[int]:
     """Up to `limit` real-name verified members of one union, oldest accounts first (demo
     data of other domains picks its actors here)."""
-    return list(await Member.filter(union_id=union_id, verified_at__isnull=False)
+    # cast: Tortoise types values_list(flat=True) as a list of tuples
+    return cast(list[int], await Member.filter(union_id=union_id, verified_at__isnull=False)
                 .order_by("id").limit(limit).values_list("id", flat=True))
 
 
@@ -89,7 +91,7 @@ async def cadre_ids(org_id: int) -> list[int]:
     """The cadres who work at one org."""
     from unionhub.identity.models import Role
 
-    return list(await Member.filter(cadre_org_id=org_id, role=Role.CADRE)
+    return cast(list[int], await Member.filter(cadre_org_id=org_id, role=Role.CADRE)
                 .order_by("id").values_list("id", flat=True))
 
 

@@ -12,6 +12,7 @@ recorded (audit log and `identity_conflicts`) for the cadres of the member's uni
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
@@ -104,8 +105,9 @@ async def verify_identity(member_id: int, name: str, id_number: str,
 
 async def _holder(number: str, member_id: int) -> int | None:
     # Under any live key: during a key rotation a holder's row may still carry the old index.
-    return await (Member.filter(id_number_bidx__in=id_number_indexes(number)).exclude(id=member_id)
-                  .first().values_list("id", flat=True))
+    # cast: Tortoise types first().values_list(flat=True) as a tuple
+    return cast(int | None, await (Member.filter(id_number_bidx__in=id_number_indexes(number))
+                                   .exclude(id=member_id).first().values_list("id", flat=True)))
 
 
 async def _record_conflict(member_id: int, holder_id: int) -> None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -138,7 +140,7 @@ async def _grant_batch(campaign_id: int, batch_size: int) -> tuple[int, bool]:
     two grant runs (a request and the worker) never issue a voucher twice."""
     now = utcnow()
     async with in_transaction() as tx:
-        campaign = await VoucherCampaign.filter(id=campaign_id).select_for_update().first()
+        campaign = await VoucherCampaign.filter(id=campaign_id).select_for_update().get()
         room = campaign.max_vouchers - campaign.issued_count
         if room <= 0:
             return 0, True
@@ -146,8 +148,8 @@ async def _grant_batch(campaign_id: int, batch_size: int) -> tuple[int, bool]:
         if not ids:
             await VoucherCampaign.filter(id=campaign_id).update(grant_done=True)
             return 0, True
-        held = set(await Voucher.filter(campaign_id=campaign_id, member_id__in=ids, seq=1)
-                   .values_list("member_id", flat=True))
+        held = set(cast(list[int], await Voucher.filter(campaign_id=campaign_id, member_id__in=ids, seq=1)
+                   .values_list("member_id", flat=True)))
         fresh = [i for i in ids if i not in held][:room]
         await _insert_vouchers(tx, campaign_id, fresh, now, voucher_valid_until(campaign, now))
         # Past the last member considered: when the budget cut the batch, stop there.
@@ -159,7 +161,7 @@ async def _grant_batch(campaign_id: int, batch_size: int) -> tuple[int, bool]:
         return len(fresh), finished
 
 
-async def _insert_vouchers(tx, campaign_id: int, member_ids: list[int], now: datetime,
+async def _insert_vouchers(tx: BaseDBAsyncClient, campaign_id: int, member_ids: list[int], now: datetime,
                            valid_until: datetime) -> None:
     if not member_ids:
         return
@@ -231,14 +233,14 @@ async def continue_grant(campaign_id: int, *, time_budget_s: float = 30.0,
 async def continue_pending_grants() -> int:
     """Periodic: resume grants that were asked for and are not finished."""
     total = 0
-    pending = await VoucherCampaign.filter(grant_requested=True, grant_done=False,
-                                           kind=CampaignKind.GRANT).values_list("id", flat=True)
+    pending = cast(list[int], await VoucherCampaign.filter(
+        grant_requested=True, grant_done=False, kind=CampaignKind.GRANT).values_list("id", flat=True))
     for campaign_id in pending:
         total += (await continue_grant(campaign_id)).granted
     return total
 
 
-def open_campaigns(union_path: str | None, now: datetime | None = None) -> QuerySet:
+def open_campaigns(union_path: str | None, now: datetime | None = None) -> QuerySet[VoucherCampaign]:
     """Campaigns open to a member of the union at `union_path`: its scope holds the union and
     its claim window is open. Scopes are the ancestors' paths: "/1/", "/1/5/", ..."""
     now = now or utcnow()

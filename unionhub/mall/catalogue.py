@@ -102,7 +102,7 @@ async def set_price(sku_id: int, price_fen: int) -> Sku:
     return await Sku.get(id=sku_id)
 
 
-def search_products(category_id: int | None = None, search: str | None = None) -> QuerySet:
+def search_products(category_id: int | None = None, search: str | None = None) -> QuerySet[Product]:
     """Active products, optionally in a category and matching a term in the product's name,
     its supplier's name or the supplier's region name."""
     qs = Product.filter(active=True)
@@ -118,3 +118,11 @@ def search_products(category_id: int | None = None, search: str | None = None) -
 @replica_read
 async def get_product(product_id: int) -> Product | None:
     return await Product.get_or_none(id=product_id, active=True)
+
+
+async def categories() -> list[Category]:
+    return await Category.all().order_by("sort", "id")
+
+
+async def suppliers() -> list[Supplier]:
+    return await Supplier.all().order_by("id")

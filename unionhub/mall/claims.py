@@ -109,7 +109,7 @@ async def claim_voucher(member_id: int, campaign_id: int,
         outcome = await _batcher(campaign).submit(member_id)
         if isinstance(outcome, Exception):
             raise outcome
-        if outcome is not _RETRY:
+        if isinstance(outcome, Voucher):
             metrics.VOUCHERS_CLAIMED.add(1)
             return outcome
     raise Conflict("too many simultaneous claims; try again", field="campaignId",
@@ -120,11 +120,11 @@ async def claim_voucher(member_id: int, campaign_id: int,
 class _Batcher:
     """The claims waiting for one campaign's next batch, and whether a batch is running."""
     campaign: VoucherCampaign
-    waiting: list[tuple[int, asyncio.Future]] = field(default_factory=list)
+    waiting: list[tuple[int, asyncio.Future[object]]] = field(default_factory=list)
     running: bool = False
-    task: asyncio.Task | None = None  # held here so the running batch is not collected
+    task: asyncio.Task[None] | None = None  # held here so the running batch is not collected
 
-    def submit(self, member_id: int) -> asyncio.Future:
+    def submit(self, member_id: int) -> asyncio.Future[object]:
         future = asyncio.get_running_loop().create_future()
         self.waiting.append((member_id, future))
         if not self.running:
@@ -167,7 +167,7 @@ async def _claim_batch(campaign: VoucherCampaign, member_ids: list[int]) -> list
     async with in_transaction():
         # The campaign row first (locked on PostgreSQL): batches of several processes queue
         # here, and the room read below stays true until COMMIT.
-        locked = await VoucherCampaign.filter(id=campaign.id).select_for_update().first()
+        locked = await VoucherCampaign.filter(id=campaign.id).select_for_update().get()
         room = locked.max_vouchers - locked.issued_count
         unions = await _current_unions(member_ids)
         held = await _holdings(campaign.id, member_ids)

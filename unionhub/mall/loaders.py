@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from tortoise.models import Model
 
 from unionhub.db_replicas import replica_read
 from unionhub.mall.models import (
@@ -20,16 +24,20 @@ from unionhub.mall.sql import rows
 MEMBER_ORDERS_SHOWN = 10
 
 
-def _by_id(model):
-    async def load(ids: list[int]) -> list:
-        found = {r.id: r for r in await model.filter(id__in=list(set(ids)))}
+M = TypeVar("M", bound=Model)
+
+
+def _by_id(model: type[M]) -> Callable[[list[int]], Awaitable[list[M | None]]]:
+    async def load(ids: list[int]) -> list[M | None]:
+        found = {r.pk: r for r in await model.filter(id__in=list(set(ids)))}
         return [found.get(i) for i in ids]
     return load
 
 
-def _grouped(model, key: str, order: str = "id"):
-    async def load(keys: list[int]) -> list[list]:
-        groups: dict[int, list] = defaultdict(list)
+def _grouped(model: type[M], key: str,
+             order: str = "id") -> Callable[[list[int]], Awaitable[list[list[M]]]]:
+    async def load(keys: list[int]) -> list[list[M]]:
+        groups: dict[int, list[M]] = defaultdict(list)
         for row in await model.filter(**{f"{key}__in": list(set(keys))}).order_by(order):
             groups[getattr(row, key)].append(row)
         return [groups.get(k, []) for k in keys]

@@ -8,80 +8,25 @@ vouchers of a campaign are numbered 1..limit (UNIQUE), each provider event appli
 
 from __future__ import annotations
 
-from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
 
-
-class CampaignKind(StrEnum):
-    CLAIM = "CLAIM"
-    GRANT = "GRANT"
-
-
-class VoucherStatus(StrEnum):
-    AVAILABLE = "AVAILABLE"
-    LOCKED = "LOCKED"
-    USED = "USED"
-    EXPIRED = "EXPIRED"
-    VOID = "VOID"
-
-
-class OrderStatus(StrEnum):
-    PENDING_PAYMENT = "PENDING_PAYMENT"
-    PAID = "PAID"
-    SHIPPED = "SHIPPED"
-    COMPLETED = "COMPLETED"
-    CANCELLED = "CANCELLED"
-    REFUNDED = "REFUNDED"
-
-
-class OrderKind(StrEnum):
-    PERSONAL = "PERSONAL"
-    UNION_BULK = "UNION_BULK"  # 工会经费集采: placed by a cadre for a union, paid from its funds
-
-
-class FundsEntryKind(StrEnum):
-    ALLOCATION = "ALLOCATION"  # the parent union allocates a year's funds
-    SPEND = "SPEND"  # an approved bulk order
-    RETURN = "RETURN"  # a spent order cancelled or refunded: the amount comes back
-
-
-class PaymentMethod(StrEnum):
-    ALIPAY = "ALIPAY"
-    WECHAT_PAY = "WECHAT_PAY"
-    CARD = "CARD"
-    UNION_FUNDS = "UNION_FUNDS"
-
-
-class PaymentStatus(StrEnum):
-    REQUIRES_PAYMENT = "REQUIRES_PAYMENT"
-    SUCCEEDED = "SUCCEEDED"
-    FAILED = "FAILED"
-    REFUND_PENDING = "REFUND_PENDING"
-    REFUNDED = "REFUNDED"
-    REFUND_FAILED = "REFUND_FAILED"  # the rail gave up on the refund: an exception is open
-
-
-class PaymentExceptionKind(StrEnum):
-    """Money that needs a person (deploy/OPERATORS.md says what to do with each)."""
-
-    REFUND_FAILED = "REFUND_FAILED"  # the rail ended a refund failed (or refused to make it)
-    AMOUNT_MISMATCH = "AMOUNT_MISMATCH"  # paid a different amount than asked: being refunded
-    UNKNOWN_ORDER = "UNKNOWN_ORDER"  # money arrived for an order we do not have
-    OPEN_TOO_LONG = "OPEN_TOO_LONG"  # a payment or refund without a final answer for days
-
-
-class PaymentExceptionStatus(StrEnum):
-    OPEN = "OPEN"
-    RESOLVED = "RESOLVED"
-
-
-class PaymentExceptionAction(StrEnum):
-    RETRY = "RETRY"  # ask the rail again (a new refund attempt, or a status query now)
-    HANDLED_OFFLINE = "HANDLED_OFFLINE"  # settled outside UnionHub (merchant portal, bank)
+from unionhub.mall.enums import (
+    CampaignKind,
+    FundsEntryKind,
+    OrderKind,
+    OrderStatus,
+    PaymentExceptionAction,
+    PaymentExceptionKind,
+    PaymentExceptionStatus,
+    PaymentMethod,
+    PaymentStatus,
+    VoucherStatus,
+)
 
 
 class Category(Model):
@@ -111,8 +56,10 @@ class Product(Model):
     id = fields.BigIntField(primary_key=True)
     supplier: fields.ForeignKeyRelation[Supplier] = fields.ForeignKeyField(
         "mall.Supplier", related_name="products", on_delete=fields.RESTRICT)
+    supplier_id: int
     category: fields.ForeignKeyRelation[Category] = fields.ForeignKeyField(
         "mall.Category", related_name="products", on_delete=fields.RESTRICT)
+    category_id: int
     name = fields.CharField(max_length=100)
     description = fields.TextField(default="")
     active = fields.BooleanField(default=True)
@@ -127,6 +74,7 @@ class Sku(Model):
     id = fields.BigIntField(primary_key=True)
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "mall.Product", related_name="skus", on_delete=fields.CASCADE)
+    product_id: int
     name = fields.CharField(max_length=60)
     price_fen = fields.IntField()
     stock = fields.IntField(default=0)
@@ -183,6 +131,7 @@ class Voucher(Model):
     id = fields.BigIntField(primary_key=True)
     campaign: fields.ForeignKeyRelation[VoucherCampaign] = fields.ForeignKeyField(
         "mall.VoucherCampaign", related_name="vouchers", on_delete=fields.RESTRICT)
+    campaign_id: int
     member_id = fields.BigIntField()
     seq = fields.IntField(default=1)
     status = fields.CharEnumField(VoucherStatus, max_length=10, default=VoucherStatus.AVAILABLE)
@@ -244,6 +193,7 @@ class OrderItem(Model):
     id = fields.BigIntField(primary_key=True)
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
         "mall.Order", related_name="items", on_delete=fields.CASCADE)
+    order_id: int
     sku_id = fields.BigIntField()
     product_id = fields.BigIntField()
     supplier_id = fields.BigIntField()
@@ -265,12 +215,13 @@ class OrderEvent(Model):
     id = fields.BigIntField(primary_key=True)
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
         "mall.Order", related_name="events", on_delete=fields.CASCADE)
+    order_id: int
     at = fields.DatetimeField(auto_now_add=True)
     actor_id = fields.BigIntField(null=True)
     kind = fields.CharField(max_length=32)
     from_status = fields.CharField(max_length=16, null=True)
     to_status = fields.CharField(max_length=16, null=True)
-    detail = fields.JSONField(default=dict)
+    detail: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
 
     class Meta:
         table = "mall_order_events"
@@ -281,6 +232,7 @@ class Payment(Model):
     id = fields.BigIntField(primary_key=True)
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
         "mall.Order", related_name="payments", on_delete=fields.RESTRICT)
+    order_id: int
     method = fields.CharEnumField(PaymentMethod, max_length=12)
     # "stripe", "wechatpay", "alipay" (online), "union_funds", or "none" (nothing to collect)
     provider = fields.CharField(max_length=16)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from tortoise.expressions import F
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
@@ -22,7 +23,7 @@ from unionhub.errors import (
     NotFound,
     ValidationFailed,
 )
-from unionhub.identity.access import Principal, path_in_scope, require_authenticated
+from unionhub.identity.access import Principal, path_in_scope, require_authenticated, require_scope
 from unionhub.identity.crypto import decrypt
 from unionhub.mall.access import is_mall_manager
 from unionhub.mall.models import (
@@ -65,6 +66,31 @@ async def get_order(order_id: int) -> Order:
 
 def can_view(principal: Principal, order: Order) -> bool:
     return order.member_id == principal.member_id or path_in_scope(principal, order.union_path)
+
+
+async def visible_order(principal: Principal, order_id: int) -> Order | None:
+    """The buyer's, or a cadre's whose scope holds the order's union; None otherwise (whether
+    it exists is not told)."""
+    require_authenticated(principal)
+    order = await Order.get_or_none(id=order_id)
+    return order if order is not None and can_view(principal, order) else None
+
+
+def member_orders(member_id: int) -> QuerySet[Order]:
+    return Order.filter(member_id=member_id)
+
+
+def subtree_orders(principal: Principal, union_path: str, status: OrderStatus | None = None,
+                   kind: OrderKind | None = None) -> QuerySet[Order]:
+    """Orders of a union's subtree, for a cadre whose scope holds it (support, shipping; with
+    kind UNION_BULK and status PENDING_PAYMENT, the bulk orders awaiting approval)."""
+    require_scope(principal, union_path)
+    qs = Order.filter(union_path__startswith=union_path)
+    if status is not None:
+        qs = qs.filter(status=status)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    return qs
 
 
 async def transition(order: Order, allowed: tuple[OrderStatus, ...], to: OrderStatus,

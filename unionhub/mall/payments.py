@@ -199,7 +199,7 @@ async def apply_fact(provider: str, fact: PaymentFact) -> str:
                     return "unknown"
             await ProviderEvent.create(provider=provider, event_id=fact.event_id[:64],
                                        type=fact.event_type[:64])
-            if payment is None:
+            if payment is None or fact.kind is None:  # (a payment is looked up for a kind only)
                 return "ignored"
             await _HANDLERS[fact.kind](payment, fact, to_refund)
     except IntegrityError:

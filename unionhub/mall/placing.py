@@ -1,11 +1,9 @@
-"""Placing an order: stock, voucher and amounts in one transaction (or, on PostgreSQL, one
-statement for the common one-line order without a voucher: sql.PLACE_ONE_LINE_PG).
-
-Both paths write the same rows (kind, request fingerprint, item, PLACED event): tests place
-orders through each. A personal order is the member's; an order with `for_union_id` is a
-union's bulk order (工会经费集采, UNION_BULK): a cadre buys for a union in scope, with the bulk
-quantity limit, no voucher, and a payment window long enough for a second cadre to approve
-its payment from union funds (mall.union_funds).
+"""Placing an order: stock, voucher and amounts in one transaction, the same on both
+backends (issue 23: one implementation, so a new rule is written once). A personal order is
+the member's; an order with `for_union_id` is a union's bulk order (工会经费集采, UNION_BULK):
+a cadre buys for a union in scope, with the bulk quantity limit, no voucher, and a payment
+window long enough for a second cadre to approve its payment from union funds
+(mall.union_funds).
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
-from unionhub.db import conn, is_postgres
 from unionhub.errors import AccessDenied, Conflict, DomainError, NotFound, ValidationFailed
 from unionhub.identity import audit
 from unionhub.identity.access import Principal, path_in_scope, require_authenticated
@@ -182,12 +179,6 @@ async def _place(principal: Principal, member_id: int, key: str, fingerprint: st
                                       "mall_address"),
                   address_region=address.region_code, expires_at=now + window,
                   created_at=now)
-    # Bulk orders take the ORM path: their audit row is written in the order's transaction.
-    if voucher_id is None and len(wanted) == 1 and is_postgres() and not bulk:
-        if await _write_one_line_pg(order, *next(iter(wanted.items()))):
-            return order
-        await _lines(wanted, items)  # no row written: SKU_NOT_FOUND if that is why
-        raise Conflict("not enough stock", field="items", code="OUT_OF_STOCK")
     lines = await _lines(wanted, items)
     order.subtotal_fen = sum(line.line_fen for line in lines)
     voucher, order.discount_fen = None, 0
@@ -197,20 +188,6 @@ async def _place(principal: Principal, member_id: int, key: str, fingerprint: st
     order.payable_fen = order.subtotal_fen - order.discount_fen
     await _write(order, lines, voucher)
     return order
-
-
-async def _write_one_line_pg(order: Order, sku_id: int, quantity: int) -> bool:
-    found = await conn().execute_query_dict(sql.PLACE_ONE_LINE_PG, [
-        quantity, sku_id, order.member_id, order.union_id, order.union_path,
-        order.status.value, order.idempotency_key, order.address_enc, order.address_region,
-        order.expires_at, order.created_at, json.dumps({"voucher_id": None}),
-        order.kind.value, order.request_fingerprint])
-    if not found:
-        return False
-    order.id, order.subtotal_fen = found[0]["id"], found[0]["subtotal_fen"]
-    order.discount_fen, order.payable_fen = 0, order.subtotal_fen
-    order._saved_in_db = True
-    return True
 
 
 async def _write(order: Order, lines: list[_Line], voucher: Voucher | None) -> None:

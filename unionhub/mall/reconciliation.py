@@ -46,7 +46,7 @@ RECONCILE_CONCURRENCY = 8
 
 def next_check(checks_so_far: int, now: datetime) -> datetime:
     """5, 10, 20, 40 minutes ... then every 6 hours."""
-    return now + min(FIRST_RECHECK * 2 ** min(checks_so_far, 16), MAX_BACKOFF)
+    return now + min(FIRST_RECHECK * int(2 ** min(checks_so_far, 16)), MAX_BACKOFF)
 
 
 async def reconcile_payment(payment: Payment) -> str | None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+from typing import Any
 
 
-def add_commands(group: argparse._SubParsersAction) -> None:
+def add_commands(group: argparse._SubParsersAction[Any]) -> None:  # (of cli_args.Parser)
     """Register `pay` and `refund-result` under the `sandbox` command group."""
     pay = group.add_parser("pay", help="the payer pays an order's sandbox payment (or fails)")
     pay.add_argument("order_id", type=int)

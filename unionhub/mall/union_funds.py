@@ -63,7 +63,7 @@ class Ledger:
     year: int
     allocated_fen: int
     spent_fen: int
-    entries: QuerySet  # newest first
+    entries: QuerySet[UnionFundsEntry]  # newest first
 
     @property
     def available_fen(self) -> int:
@@ -205,7 +205,7 @@ async def return_spend(order: Order, actor_id: int | None, reason: str) -> int:
                        subject_id=order.id,
                        detail={"union_id": spend.union_id, "year": spend.year,
                                "amount_fen": spend.amount_fen, "reason": reason})
-    return spend.amount_fen
+    return int(spend.amount_fen)  # (Tortoise types BigIntField values as Any)
 
 
 async def cancel_bulk_order(principal: Principal, order: Order) -> bool:

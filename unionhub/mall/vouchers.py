@@ -61,7 +61,7 @@ def shown_as(member_id: int, status: VoucherStatus | None, holder_union_path: st
 
 
 def stored_candidates(member_id: int, status: VoucherStatus | None,
-                      now: datetime | None = None):
+                      now: datetime | None = None) -> QuerySet[Voucher]:
     """The member's vouchers whose shown status may be `status` (newest first); the caller
     keeps those whose `shown_status` is."""
     now = now or utcnow()

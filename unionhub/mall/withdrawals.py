@@ -9,6 +9,8 @@ is checked against the member's scope then (`orders._check_voucher`).
 
 from __future__ import annotations
 
+from typing import cast
+
 from unionhub.identity import audit
 from unionhub.mall.models import Voucher, VoucherStatus
 
@@ -26,8 +28,8 @@ async def withdraw_vouchers(member_id: int, keep_scope_path: str | None,
     # Conditional: a voucher locked by an order meanwhile stays with its order.
     await Voucher.filter(id__in=doomed, status=VoucherStatus.AVAILABLE).update(
         status=VoucherStatus.VOID)
-    voided = await Voucher.filter(id__in=doomed, status=VoucherStatus.VOID).values_list(
-        "id", flat=True)
+    voided = cast(list[int], await Voucher.filter(id__in=doomed, status=VoucherStatus.VOID)
+                  .values_list("id", flat=True))
     await audit.record("mall.voucher.withdraw", actor_id=actor_id, subject_type="member",
                        subject_id=member_id, detail={"voucher_ids": sorted(voided)})
     return sorted(voided)

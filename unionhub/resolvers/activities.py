@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from unionhub.activities import draws, enrolment, leaderboards, quizzes, reading, steps
+from unionhub.activities import boards, draws, enrolment, loaders, quizzes, reading, steps
 from unionhub.activities.activities import (
     QuestionSpec,
     QuizOptions,
@@ -19,16 +19,12 @@ from unionhub.activities.activities import (
     create_activity as create_activity_rule,
 )
 from unionhub.activities.leaderboards import Board
-from unionhub.activities.models import DAILY_COUNT_KINDS as DAILY_COUNT
-from unionhub.activities.models import Activity as ActivityRow
 from unionhub.activities.models import ActivityKind, ActivityStatus, MinTier
-from unionhub.activities.models import Enrollment as EnrollmentRow
 from unionhub.db_replicas import replica_read
-from unionhub.errors import NotAuthenticated, NotFound
+from unionhub.errors import NotFound
 from unionhub.identity import orgs
-from unionhub.identity.access import path_in_scope, require_authenticated
-from unionhub.identity.lookup import MemberRecord
 from unionhub.observability.tracing import traced
+from unionhub.resolvers.activities_fields import signed_in
 from unionhub.schema.activities_types import (
     Activity,
     ActivityPayload,
@@ -42,9 +38,9 @@ from unionhub.schema.activities_types import (
     ReadingRecordPayload,
     StepRecord,
     StepRecordPayload,
+    leaderboard_entry,
     quiz_attempt,
 )
-from unionhub.schema.entities import member_entity, union_entity
 from unionhub.schema.errors import payload
 from unionhub.schema.relay import Connection, PageInfo, connection, keyset_page, page_size
 
@@ -54,45 +50,6 @@ def _id(value: str, field: str) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise NotFound("no such id", field=field) from None
-
-
-async def _signed_in(info: strawberry.Info) -> MemberRecord:
-    require_authenticated(info.context.principal)
-    record = await info.context.caller_record()
-    if record is None:
-        raise NotAuthenticated("sign in again")
-    return record
-
-
-# --- DataLoaders ---------------------------------------------------------------------------
-
-async def _load_activities(ids: list[int]) -> list[ActivityRow | None]:
-    found = {a.id: a for a in await ActivityRow.filter(id__in=ids)}
-    return [found.get(i) for i in ids]
-
-
-async def load_activity(info: strawberry.Info, activity_id: int) -> ActivityRow:
-    return await info.context.loader("activities.by_id", _load_activities).load(activity_id)
-
-
-def _my_enrollments(member_id: int):
-    async def load(activity_ids: list[int]) -> list[EnrollmentRow | None]:
-        found = {e.activity_id: e for e in
-                 await EnrollmentRow.filter(member_id=member_id, activity_id__in=activity_ids)}
-        return [found.get(i) for i in activity_ids]
-    return load
-
-
-async def _load_member_enrollments(member_ids: list[int]) -> list[list[EnrollmentRow]]:
-    found = await enrolment.enrollments_of_members(member_ids)
-    return [found[m] for m in member_ids]
-
-
-async def _load_organized(union_ids: list[int]) -> list[list[ActivityRow]]:
-    found: dict[int, list[ActivityRow]] = {u: [] for u in union_ids}
-    for a in await ActivityRow.filter(organizer_id__in=union_ids).order_by("-id"):
-        found[a.organizer_id].append(a)
-    return [found[u] for u in union_ids]
 
 
 # --- queries -------------------------------------------------------------------------------
@@ -144,82 +101,19 @@ async def leaderboard(info: strawberry.Info,
                       ) -> list[LeaderboardEntry]:
     row = await get_visible(_id(activity_id, "activityId"), info.context.principal,
                             await info.context.caller_record())
-    size = page_size(first)
-    if row.kind in DAILY_COUNT:
-        pairs = [(e.rank, e.score, e.key) for e in await leaderboards.top(row, by, size)]
-    elif row.kind == ActivityKind.QUIZ and by == Board.MEMBER:
-        pairs = quizzes.ranked(await quizzes.ranking(row, size))
-    elif row.kind == ActivityKind.QUIZ:
-        ranked = leaderboards.ranked(await quizzes.union_ranking(row, size))
-        pairs = [(e.rank, e.score, e.key) for e in ranked]
-    else:
-        return []
-    return [_entry(info, by, rank, score, key) for rank, score, key in pairs]
-
-
-def _entry(info: strawberry.Info, by: Board, rank: int, score: float, key: int) -> LeaderboardEntry:
-    if by == Board.MEMBER:
-        return LeaderboardEntry(rank=rank, score=score, member=member_entity(info, key))
-    return LeaderboardEntry(rank=rank, score=score, union=union_entity(info, key))
-
-
-async def my_enrollment(info: strawberry.Info, row: ActivityRow) -> Enrollment | None:
-    member_id = require_authenticated(info.context.principal)
-    found = await info.context.loader("activities.mine", _my_enrollments(member_id)).load(row.id)
-    return Enrollment(row=found) if found else None
-
-
-async def my_rank(info: strawberry.Info, row: ActivityRow, by: Board) -> LeaderboardEntry | None:
-    record = await _signed_in(info)
-    if row.kind in DAILY_COUNT:
-        key = record.id
-        if by == Board.UNION:
-            mine = await my_enrollment(info, row)
-            key = mine.row.union_id if mine else record.union_id
-        entry = await leaderboards.rank_of(row, by, key)
-        return _entry(info, by, entry.rank, entry.score, entry.key) if entry else None
-    if row.kind == ActivityKind.QUIZ and by == Board.MEMBER:
-        attempt = await quizzes.best_attempt(row.id, record.id)
-        if attempt is None:
-            return None
-        return _entry(info, by, await quizzes.rank_of(row, attempt), float(attempt.score),
-                      record.id)
-    return None
-
-
-async def my_steps(info: strawberry.Info, row: ActivityRow) -> list[StepRecord]:
-    member_id = require_authenticated(info.context.principal)
-    return [StepRecord.of(s) for s in await steps.member_steps(row.id, member_id)]
-
-
-async def my_quiz_result(info: strawberry.Info, row: ActivityRow) -> QuizResult | None:
-    member_id = require_authenticated(info.context.principal)
-    attempt = await quizzes.best_attempt(row.id, member_id)
-    if attempt is None:
-        return None
-    return QuizResult.of(attempt, await quizzes.rank_of(row, attempt))
-
-
-async def draw_winners(info: strawberry.Info, activity_id: int, drawn: bool) -> list:
-    if not drawn:
-        return []
-    return [member_entity(info, m) for m in await draws.winners_of(activity_id)]
-
-
-async def draw_verified(activity_id: int) -> bool:
-    return (await draws.verify(await ActivityRow.get(id=activity_id))).ok
+    entries = await boards.top(row, by, page_size(first))
+    return [leaderboard_entry(info, by, e) for e in entries]
 
 
 async def member_activities(info: strawberry.Info, member_id: int,
                             first: int | None) -> list[Enrollment]:
     """A member's enrolments: the member and cadres whose scope holds them; else empty."""
     principal = info.context.principal
-    if principal.member_id != member_id:
-        record = await info.context.members.load(member_id)
-        if record is None or not path_in_scope(principal, record.union_path):
-            return []
+    record = None if principal.member_id == member_id else await info.context.members.load(member_id)
+    if not enrolment.may_see_enrollments(principal, member_id, record):
+        return []
     rows = await info.context.loader("activities.by_member",
-                                     _load_member_enrollments).load(member_id)
+                                     loaders.enrollments_of_members).load(member_id)
     return [Enrollment(row=e) for e in rows[:page_size(first)]]
 
 
@@ -227,7 +121,7 @@ async def union_activities(info: strawberry.Info, union_id: int,
                            first: int | None) -> list[Activity]:
     principal = info.context.principal
     record = await info.context.caller_record()
-    rows = await info.context.loader("activities.by_organizer", _load_organized).load(union_id)
+    rows = await info.context.loader("activities.by_organizer", loaders.organized_by).load(union_id)
     visible = [a for a in rows if is_visible(a, principal, record)]
     return [Activity(row=a) for a in visible[:page_size(first)]]
 
@@ -257,14 +151,14 @@ async def create_activity(info: strawberry.Info, *, name: str, kind: ActivityKin
 
 
 async def enroll(info: strawberry.Info, activity_id: strawberry.ID) -> EnrollmentPayload:
-    record = await _signed_in(info)
+    record = await signed_in(info)
     work = enrolment.enroll(_id(activity_id, "activityId"), info.context.principal, record)
     return await payload(EnrollmentPayload, work, lambda e: {"enrollment": Enrollment(row=e)})
 
 
 async def submit_steps(info: strawberry.Info, activity_id: strawberry.ID, day: date,
                        count: int) -> StepRecordPayload:
-    record = await _signed_in(info)
+    record = await signed_in(info)
     work = steps.submit_steps(_id(activity_id, "activityId"), info.context.principal, record,
                               day, count)
     return await payload(StepRecordPayload, work, lambda s: {"record": StepRecord.of(s)})
@@ -272,26 +166,14 @@ async def submit_steps(info: strawberry.Info, activity_id: strawberry.ID, day: d
 
 async def record_reading(info: strawberry.Info, activity_id: strawberry.ID, day: date,
                          minutes: int, title: str) -> ReadingRecordPayload:
-    record = await _signed_in(info)
+    record = await signed_in(info)
     work = reading.record_reading(_id(activity_id, "activityId"), info.context.principal, record,
                                   day, minutes, title)
     return await payload(ReadingRecordPayload, work, lambda r: {"record": ReadingRecord.of(r)})
 
 
-async def my_readings(info: strawberry.Info, row: ActivityRow) -> list[ReadingRecord]:
-    member_id = require_authenticated(info.context.principal)
-    return [ReadingRecord.of(r) for r in await reading.member_readings(row.id, member_id)]
-
-
-async def my_streak(info: strawberry.Info, row: ActivityRow) -> int | None:
-    member_id = require_authenticated(info.context.principal)
-    if row.kind != ActivityKind.READING:
-        return None
-    return await reading.member_streak(row.id, member_id)
-
-
 async def start_quiz(info: strawberry.Info, activity_id: strawberry.ID) -> QuizAttemptPayload:
-    record = await _signed_in(info)
+    record = await signed_in(info)
 
     async def work():
         row, attempt = await quizzes.start_quiz(_id(activity_id, "activityId"),
@@ -303,13 +185,12 @@ async def start_quiz(info: strawberry.Info, activity_id: strawberry.ID) -> QuizA
 
 async def submit_quiz_answers(info: strawberry.Info, activity_id: strawberry.ID,
                               answers: list[quizzes.Answer]) -> QuizResultPayload:
-    record = await _signed_in(info)
+    record = await signed_in(info)
 
     async def work():
         aid = _id(activity_id, "activityId")
         attempt = await quizzes.submit_answers(aid, info.context.principal, record, answers)
-        row = await ActivityRow.get(id=aid)
-        return QuizResult.of(attempt, await quizzes.rank_of(row, attempt))
+        return QuizResult.of(attempt, await quizzes.rank_in(aid, attempt))
 
     return await payload(QuizResultPayload, work(), lambda res: {"result": res})
 

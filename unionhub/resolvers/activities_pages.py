@@ -16,8 +16,13 @@ from unionhub.activities.models import Activity as ActivityRow
 from unionhub.activities.models import ActivityKind
 from unionhub.errors import ValidationFailed
 from unionhub.identity.access import path_in_scope
-from unionhub.resolvers.activities import _entry, _id
-from unionhub.schema.activities_types import Activity, Enrollment, LeaderboardEntry
+from unionhub.resolvers.activities import _id
+from unionhub.schema.activities_types import (
+    Activity,
+    Enrollment,
+    LeaderboardEntry,
+    leaderboard_entry,
+)
 from unionhub.schema.relay import (
     After,
     Connection,
@@ -101,7 +106,7 @@ async def _live_board(info: strawberry.Info, row: ActivityRow, by: Board, size: 
     info_ = PageInfo(has_next_page=more, has_previous_page=after is not None,
                      start_cursor=encode_cursor(entries[0].key) if entries else None,
                      end_cursor=encode_cursor(entries[-1].key) if entries else None)
-    return connection([_entry(info, by, e.rank, e.score, e.key) for e in entries],
+    return connection([leaderboard_entry(info, by, e) for e in entries],
                       [e.key for e in entries], info_, count)
 
 
@@ -114,12 +119,12 @@ async def _quiz_members(info: strawberry.Info, row: ActivityRow, size: int,
     if rows:
         position = await qs.filter(preceding(order, row_key(rows[0], order))).count()
         ranks = quizzes.page_ranks(await quizzes.rank_of(row, rows[0]), rows, position)
-    return connection([_entry(info, Board.MEMBER, rank, score, key)
+    return connection([leaderboard_entry(info, Board.MEMBER, leaderboards.Entry(rank, score, key))
                        for rank, score, key in ranks],
                       [row_key(a, order) for a in rows], page)
 
 
 def _in_memory(info: strawberry.Info, by: Board, entries: list[leaderboards.Entry],
                size: int, after: str | None) -> Connection[LeaderboardEntry]:
-    return list_page([_entry(info, by, e.rank, e.score, e.key) for e in entries],
+    return list_page([leaderboard_entry(info, by, e) for e in entries],
                      [e.key for e in entries], size, after)

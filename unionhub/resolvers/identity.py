@@ -25,7 +25,6 @@ from unionhub.identity.lookup import (
     get_record_by_card,
     load_records_from_db,
 )
-from unionhub.identity.models import Member as MemberRow
 from unionhub.identity.models import ReviewStatus, Role, UnionLevel
 from unionhub.identity.tokens import principal_from_token
 from unionhub.observability.tracing import slow_operation_recorder, traced
@@ -102,10 +101,7 @@ async def members(info: strawberry.Info,
     the page size (the page with its unions, then every record in one statement)."""
     union = await _union(info, union_id)
     require_scope(info.context.principal, union.path)
-    qs = MemberRow.filter(union__path__startswith=union.path)
-    if search:
-        qs = await member_search.search(qs, search.strip(),
-                                        actor_id=info.context.principal.member_id, union=union)
+    qs = await member_search.members_in(union, search, actor_id=info.context.principal.member_id)
     rows, page = await keyset_page(qs.select_related("union"), first, after, count=False)
     # The members' unions came with the page: later `union { ... }` fields need no query.
     info.context.unions.prime_many({r.union_id: r.union for r in rows})

@@ -12,13 +12,12 @@ from unionhub.identity.models import SmsPurpose
 from unionhub.resolvers.identity import _client_ip, _id, _session
 from unionhub.schema.entities import member_entity
 from unionhub.schema.errors import payload
+from unionhub.schema.identity_accounts_types import SmsCodePayload
 from unionhub.schema.identity_types import AuthPayload, MemberPayload
 from unionhub.schema.relay import page_size
 
 
 async def request_sms_code(info: strawberry.Info, phone: str, purpose: SmsPurpose):
-    from unionhub.schema.identity_accounts import SmsCodePayload
-
     return await payload(SmsCodePayload, sms_codes.request_code(phone, purpose, _client_ip(info)),
                          lambda sent: {"retry_after_seconds": sent.retry_after_seconds})
 

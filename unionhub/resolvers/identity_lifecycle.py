@@ -13,11 +13,11 @@ from unionhub.identity.privacy import CURRENT
 from unionhub.resolvers.identity import _client_ip
 from unionhub.schema.entities import member_entity, parse_key
 from unionhub.schema.errors import payload
+from unionhub.schema.identity_lifecycle_types import CloseAccountPayload, PrivacyNotice
+from unionhub.schema.identity_types import MemberCard, MemberCardPayload, MemberPayload
 
 
 def privacy_notice(info: strawberry.Info) -> Any:
-    from unionhub.schema.identity_lifecycle import PrivacyNotice
-
     return PrivacyNotice(version=CURRENT.version, text=CURRENT.text)
 
 
@@ -33,14 +33,10 @@ def _member_key(value: strawberry.ID) -> int:
 
 
 def _card(card: Any) -> dict[str, Any]:
-    from unionhub.schema.identity_types import MemberCard
-
     return {"card": MemberCard(number=card.number, status=card.status, issued_at=card.issued_at)}
 
 
 async def close_account(info: strawberry.Info, password: str | None, sms_code: str | None):
-    from unionhub.schema.identity_lifecycle import CloseAccountPayload
-
     member_id = require_authenticated(info.context.principal)
     return await payload(CloseAccountPayload,
                          rights.close_account(member_id, password, sms_code,
@@ -49,15 +45,11 @@ async def close_account(info: strawberry.Info, password: str | None, sms_code: s
 
 
 async def reissue_card(info: strawberry.Info):
-    from unionhub.schema.identity_types import MemberCardPayload
-
     member_id = require_authenticated(info.context.principal)
     return await payload(MemberCardPayload, cards.reissue_card(member_id), _card)
 
 
 async def freeze_card(info: strawberry.Info, member_id: strawberry.ID, reason: str):
-    from unionhub.schema.identity_types import MemberCardPayload
-
     async def work():
         return await cards.freeze_card(info.context.principal, _member_key(member_id), reason)
 
@@ -65,8 +57,6 @@ async def freeze_card(info: strawberry.Info, member_id: strawberry.ID, reason: s
 
 
 async def unfreeze_card(info: strawberry.Info, member_id: strawberry.ID, reason: str):
-    from unionhub.schema.identity_types import MemberCardPayload
-
     async def work():
         return await cards.unfreeze_card(info.context.principal, _member_key(member_id), reason)
 
@@ -75,8 +65,6 @@ async def unfreeze_card(info: strawberry.Info, member_id: strawberry.ID, reason:
 
 async def leave_union(info: strawberry.Info, member_id: strawberry.ID | None,
                       reason: str | None):
-    from unionhub.schema.identity_types import MemberPayload
-
     principal = info.context.principal
 
     async def work() -> int:

@@ -10,7 +10,7 @@ import strawberry
 from unionhub.db_replicas import replica_read
 from unionhub.errors import NotFound
 from unionhub.identity import orgs
-from unionhub.identity.access import require_authenticated, require_scope
+from unionhub.identity.access import require_authenticated
 from unionhub.mall import (
     campaigns,
     catalogue,
@@ -26,12 +26,9 @@ from unionhub.mall import (
 from unionhub.mall.access import require_mall_manager
 from unionhub.mall.models import (
     CampaignKind,
-    Category,
-    Order,
     OrderKind,
     OrderStatus,
     PaymentMethod,
-    Supplier,
     VoucherStatus,
 )
 from unionhub.mall.providers.base import PayChannel
@@ -81,12 +78,12 @@ async def product(info: strawberry.Info,
 
 @replica_read
 async def categories(info: strawberry.Info) -> list[t.Category]:
-    return [t.Category.of(c) for c in await Category.all().order_by("sort", "id")]
+    return [t.Category.of(c) for c in await catalogue.categories()]
 
 
 @replica_read
 async def suppliers(info: strawberry.Info) -> list[t.Supplier]:
-    return [t.Supplier.of(s) for s in await Supplier.all().order_by("id")]
+    return [t.Supplier.of(s) for s in await catalogue.suppliers()]
 
 
 @replica_read
@@ -113,7 +110,7 @@ async def my_vouchers(info: strawberry.Info,
 async def my_orders(info: strawberry.Info, first: int | None = None,
                     after: str | None = None) -> Connection[t.Order]:
     member_id = require_authenticated(info.context.principal)
-    rows, page = await keyset_page(Order.filter(member_id=member_id), first, after,
+    rows, page = await keyset_page(orders.member_orders(member_id), first, after,
                                    newest_first=True)
     return connection([t.Order.of(r) for r in rows], [r.id for r in rows], page)
 
@@ -122,14 +119,13 @@ async def order(info: strawberry.Info,
                 id: Annotated[strawberry.ID, strawberry.argument(description=(
                     "The order's id."))]) -> t.Order | None:
     """The buyer, or a cadre whose scope holds the order's union; null otherwise."""
-    require_authenticated(info.context.principal)
+    require_authenticated(info.context.principal)  # (before the id is read)
     try:
-        row = await Order.get_or_none(id=int(id))
+        order_id = int(id)
     except ValueError:
         return None
-    if row is None or not orders.can_view(info.context.principal, row):
-        return None
-    return t.Order.of(row)
+    row = await orders.visible_order(info.context.principal, order_id)
+    return t.Order.of(row) if row else None
 
 
 async def mall_orders(info: strawberry.Info,
@@ -142,15 +138,11 @@ async def mall_orders(info: strawberry.Info,
                       kind: Annotated[t.OrderKindEnum | None, strawberry.argument(description=(
                           "Only this kind."))] = None,
                       ) -> Connection[t.Order]:
-    """Orders of a union's subtree for a cadre whose scope holds it (support, shipping; with
-    kind UNION_BULK and status PENDING_PAYMENT, the bulk orders awaiting approval)."""
+    """Orders of a union's subtree (mall.orders.subtree_orders)."""
     union = await orgs.get_union(_id(union_id, "unionId"))
-    require_scope(info.context.principal, union.path)
-    qs = Order.filter(union_path__startswith=union.path)
-    if status is not None:
-        qs = qs.filter(status=OrderStatus(status))
-    if kind is not None:
-        qs = qs.filter(kind=OrderKind(kind))
+    qs = orders.subtree_orders(info.context.principal, union.path,
+                               OrderStatus(status) if status is not None else None,
+                               OrderKind(kind) if kind is not None else None)
     # No totalCount: a province's subtree holds millions of orders.
     rows, page = await keyset_page(qs, first, after, newest_first=True, count=False)
     return connection([t.Order.of(r) for r in rows], [r.id for r in rows], page)

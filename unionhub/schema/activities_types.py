@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 
 from unionhub.activities.activities import status_of
-from unionhub.activities.leaderboards import Board
+from unionhub.activities.leaderboards import Board, Entry
 from unionhub.activities.models import Activity as ActivityRow
 from unionhub.activities.models import ActivityKind, ActivityStatus, EnrollmentStatus, MinTier
 from unionhub.activities.models import Enrollment as EnrollmentRow
@@ -18,18 +18,11 @@ from unionhub.activities.models import ReadingRecord as ReadingRecordRow
 from unionhub.activities.models import StepRecord as StepRecordRow
 from unionhub.activities.quizzes import deadline
 from unionhub.identity.access import Tier
+from unionhub.resolvers import activities_fields as fields
 from unionhub.schema.docs import PAYLOAD_ERRORS
 from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
 from unionhub.schema.errors import UserError
 from unionhub.schema.permissions import gql_field
-
-
-def _r():
-    # Resolvers build these types; imported late to keep the import graph one-way at load time.
-    from unionhub.resolvers import activities
-
-    return activities
-
 
 ActivityKindEnum = strawberry.enum(ActivityKind, name="ActivityKind",
                                    description="What members do in an activity.")
@@ -81,6 +74,12 @@ class LeaderboardEntry:
                                                 description="The member; null on UNION boards.")
     union: UnionRef | None = strawberry.field(default=None,
                                               description="The union; null on MEMBER boards.")
+
+
+def leaderboard_entry(info: strawberry.Info, by: Board, entry: Entry) -> LeaderboardEntry:
+    if by == Board.MEMBER:
+        return LeaderboardEntry(rank=entry.rank, score=entry.score, member=member_entity(info, entry.key))
+    return LeaderboardEntry(rank=entry.rank, score=entry.score, union=union_entity(info, entry.key))
 
 
 @strawberry.type(description="A quiz question as members see it: text and options, never "
@@ -141,11 +140,12 @@ class DrawInfo:
     @gql_field(description="Winners: the entrants with the lowest sha256(seed:memberId). A "
                            "plain list, small by nature: at most winnersCount.")
     async def winners(self, info: strawberry.Info) -> list[MemberRef]:
-        return await _r().draw_winners(info, self.activity_id, self.drawn_at is not None)
+        return [member_entity(info, m) for m in
+                await fields.draw_winner_ids(self.activity_id, self.drawn_at is not None)]
 
     @gql_field(description="Recomputed now: commitment, entrant list and winners all match.")
     async def verified(self, info: strawberry.Info) -> bool | None:
-        return await _r().draw_verified(self.activity_id) if self.drawn_at else None
+        return await fields.draw_verified(self.activity_id) if self.drawn_at else None
 
 
 @strawberry.type(description=(
@@ -236,31 +236,33 @@ class Activity:
 
     @gql_field(tier=Tier.MEMBER, description="The caller's enrolment, if any.")
     async def my_enrollment(self, info: strawberry.Info) -> Enrollment | None:
-        return await _r().my_enrollment(info, self.row)
+        found = await fields.my_enrollment(info, self.row)
+        return Enrollment(row=found) if found else None
 
     @gql_field(tier=Tier.MEMBER, description="The caller's (or, by UNION, their union's) place.")
     async def my_rank(self, info: strawberry.Info,
                       by: Annotated[LeaderboardScopeEnum, strawberry.argument(
                           description="MEMBER: the caller's place; UNION: their union's.")
                       ] = Board.MEMBER) -> LeaderboardEntry | None:
-        return await _r().my_rank(info, self.row, by)
+        entry = await fields.my_place(info, self.row, by)
+        return leaderboard_entry(info, by, entry) if entry else None
 
     @gql_field(tier=Tier.MEMBER, description="The caller's step records, newest first: a plain "
                                              "list, small by nature (one a day of the "
                                              "activity).")
     async def my_steps(self, info: strawberry.Info) -> list[StepRecord]:
-        return await _r().my_steps(info, self.row)
+        return [StepRecord.of(s) for s in await fields.my_steps(info, self.row)]
 
     @gql_field(tier=Tier.MEMBER, description="Reading activities: the caller's records, newest "
                                              "first: a plain list, small by nature (one a day "
                                              "of the activity).")
     async def my_readings(self, info: strawberry.Info) -> list[ReadingRecord]:
-        return await _r().my_readings(info, self.row)
+        return [ReadingRecord.of(r) for r in await fields.my_readings(info, self.row)]
 
     @gql_field(tier=Tier.MEMBER, description="Reading activities: the caller's consecutive days "
                                              "with a record, ending today or yesterday.")
     async def my_streak(self, info: strawberry.Info) -> int | None:
-        return await _r().my_streak(info, self.row)
+        return await fields.my_streak(info, self.row)
 
     @strawberry.field(description="Reading activities: the most minutes one day may record.")
     def daily_minute_cap(self) -> int | None:
@@ -268,7 +270,8 @@ class Activity:
 
     @gql_field(tier=Tier.MEMBER, description="The caller's quiz result once submitted.")
     async def my_quiz_result(self, info: strawberry.Info) -> QuizResult | None:
-        return await _r().my_quiz_result(info, self.row)
+        found = await fields.my_quiz_result(info, self.row)
+        return QuizResult.of(*found) if found else None
 
 
 @strawberry.type(description="A member's enrolment in an activity.")
@@ -309,7 +312,7 @@ class Enrollment:
 
     @strawberry.field(description="The activity.")
     async def activity(self, info: strawberry.Info) -> Activity:
-        return Activity(row=await _r().load_activity(info, self.row.activity_id))
+        return Activity(row=await fields.load_activity(info, self.row.activity_id))
 
 
 @strawberry.type(description="The result of createActivity or runDraw.")

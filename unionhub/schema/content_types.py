@@ -9,6 +9,7 @@ from typing import Annotated
 import strawberry
 
 from unionhub.content import feed as feed_domain
+from unionhub.content import loaders
 from unionhub.content import reads as reads_domain
 from unionhub.content.models import Article as ArticleRow
 from unionhub.content.models import ArticleKind, ArticleStatus
@@ -77,7 +78,7 @@ class ArticleRead:
 
     @strawberry.field(description="The article, while the member may still read it.")
     async def article(self, info: strawberry.Info) -> Article | None:
-        row = await info.context.loader("content.articles", _load_articles).load(self.article_id)
+        row = await info.context.loader("content.articles", loaders.articles).load(self.article_id)
         return Article.of(row) if row is not None and row.status == ArticleStatus.PUBLISHED else None
 
 
@@ -95,11 +96,6 @@ class MarkArticleReadPayload:
     counted: bool = strawberry.field(
         default=False, description="True for the reader's first read of the article today.")
     errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
-
-
-async def _load_articles(ids: list[int]) -> list[ArticleRow | None]:
-    rows = {r.id: r for r in await ArticleRow.filter(id__in=list(ids))}
-    return [rows.get(i) for i in ids]
 
 
 async def _reader_path(info: strawberry.Info) -> str | None:

@@ -9,25 +9,14 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from unionhub.errors import NotAuthenticated
-from unionhub.identity import audit
+from unionhub.identity import audit, loaders
 from unionhub.identity.access import GUEST, Principal
-from unionhub.identity.lookup import MemberRecord, get_records
+from unionhub.identity.lookup import MemberRecord
 from unionhub.identity.models import Union
-from unionhub.identity.orgs import unions_by_ids
 from unionhub.identity.tokens import principal_from_header
 from unionhub.settings import get_settings
 
 ID_NUMBER_READ = audit.ID_NUMBER_READ
-
-
-async def _load_members(ids: list[int]) -> list[MemberRecord | None]:
-    found = await get_records(list(ids))
-    return [found.get(i) for i in ids]
-
-
-async def _load_unions(ids: list[int]) -> list[Union | None]:
-    found = await unions_by_ids(list(ids))
-    return [found.get(i) for i in ids]
 
 
 @dataclass
@@ -58,11 +47,11 @@ class Context:
 
     @property
     def members(self) -> DataLoader[int, MemberRecord | None]:
-        return self.loader("members", _load_members)
+        return self.loader("members", loaders.members)
 
     @property
     def unions(self) -> DataLoader[int, Union | None]:
-        return self.loader("unions", _load_unions)
+        return self.loader("unions", loaders.unions)
 
     async def audit_personal_read(self, action: str, rec: MemberRecord) -> None:
         """Audits an unmasked read of a member's name, phone or ID number (`action`); await it

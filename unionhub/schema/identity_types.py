@@ -10,11 +10,11 @@ from typing import Any
 import orjson
 import strawberry
 
+from unionhub.identity import loaders
 from unionhub.identity.access import Tier, path_in_scope, sees_personal_data
 from unionhub.identity.audit import ID_NUMBER_READ, NAME_READ, PHONE_READ
 from unionhub.identity.lookup import MemberRecord
 from unionhub.identity.models import CardStatus, ReviewStatus, UnionLevel
-from unionhub.identity.models import Union as UnionRow
 from unionhub.identity.regions import region_name, region_retired
 from unionhub.observability.slow_operations import SlowOperationRecord
 from unionhub.schema.docs import PAYLOAD_ERRORS
@@ -145,13 +145,6 @@ async def _audited(info: strawberry.Info, rec: MemberRecord, action: str,
     return unmask()
 
 
-async def _load_children(parent_ids: list[int]) -> list[list[UnionRow]]:
-    by_parent: dict[int, list[UnionRow]] = {i: [] for i in parent_ids}
-    for row in await UnionRow.filter(parent_id__in=list(set(parent_ids))).order_by("id"):
-        by_parent[row.parent_id].append(row)
-    return [by_parent[i] for i in parent_ids]
-
-
 @strawberry.type
 class IdentityUnionFields:
     @classmethod
@@ -197,7 +190,7 @@ class IdentityUnionFields:
                deprecation_reason=replaced_by("childrenConnection"))
     async def children(self, info: strawberry.Info) -> list[UnionRef]:
         # Batched per level: `unions { children { children { name } } }` is one query a level.
-        rows = await info.context.loader("union_children", _load_children).load(int(self.id))
+        rows = await info.context.loader("union_children", loaders.union_children).load(int(self.id))
         info.context.unions.prime_many({u.id: u for u in rows})
         return [union_entity(info, u.id, u) for u in rows]
 

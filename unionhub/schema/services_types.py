@@ -25,8 +25,7 @@ from unionhub.schema.relay import (
     keyset_page,
     replaced_by,
 )
-from unionhub.services import deadlines
-from unionhub.services import items as items_domain
+from unionhub.services import deadlines, loaders
 from unionhub.services import requests as requests_domain
 from unionhub.services import scorecards as scorecards_domain
 from unionhub.services.models import (
@@ -39,7 +38,6 @@ from unionhub.services.models import (
 from unionhub.services.models import ServiceItem as ItemRow
 from unionhub.services.models import ServicePoint as PointRow
 from unionhub.services.models import ServiceRequest as RequestRow
-from unionhub.services.models import ServiceRequestEvent as EventRow
 from unionhub.services.scorecards import Scorecard as ScorecardFigures
 
 ServiceCategoryEnum = strawberry.enum(ServiceCategory, name="ServiceCategory",
@@ -52,45 +50,6 @@ PointKindEnum = strawberry.enum(PointKind, name="ServicePointKind",
                                 description="The kind of a service point.")
 RequestActionEnum = strawberry.enum(RequestAction, name="ServiceRequestAction",
                                     description="A step in a service request's history.")
-
-MEMBER_REQUESTS_KEPT = 50  # Member.serviceRequests shows the newest ones
-
-
-# --- request-scoped loaders (one query per batch) -----------------------------------------
-
-async def _load_items(ids: list[int]) -> list[ItemRow | None]:
-    found = await items_domain.items_by_ids(list(ids))
-    return [found.get(i) for i in ids]
-
-
-async def _load_items_by_union(ids: list[int]) -> list[list[ItemRow]]:
-    found = await items_domain.items_offered_by(list(ids))
-    return [found[i] for i in ids]
-
-
-async def _load_events(ids: list[int]) -> list[list[EventRow]]:
-    found = await requests_domain.events_of(list(ids))
-    return [found[i] for i in ids]
-
-
-async def _load_requests_by_member(ids: list[int]) -> list[list[RequestRow]]:
-    found: dict[int, list[RequestRow]] = {i: [] for i in ids}
-    for row in await RequestRow.filter(member_id__in=list(ids)).order_by("-id"):
-        if len(found[row.member_id]) < MEMBER_REQUESTS_KEPT:
-            found[row.member_id].append(row)
-    return [found[i] for i in ids]
-
-
-async def _load_scorecards(keys: list[tuple[int, str]]) -> list[ScorecardFigures]:
-    from unionhub.identity.orgs import unions_by_ids
-
-    unions = await unions_by_ids(list({k[0] for k in keys}))
-    by_period: dict[str, list] = {}
-    for union_id, period in keys:
-        by_period.setdefault(period, []).append(unions[union_id])
-    cards = {(u, p): c for p, us in by_period.items()
-             for u, c in (await scorecards_domain.scorecards(us, p)).items()}
-    return [cards[k] for k in keys]
 
 
 # --- types ---------------------------------------------------------------------------------
@@ -155,7 +114,7 @@ class ServiceRequest:
 
     @strawberry.field(description="The service item requested.")
     async def item(self, info: strawberry.Info) -> ServiceItem:
-        row = await info.context.loader("services.items", _load_items).load(self.row.item_id)
+        row = await info.context.loader("services.items", loaders.items).load(self.row.item_id)
         return ServiceItem.of(row)
 
     @strawberry.field(description="Where it stands.")
@@ -245,7 +204,7 @@ class ServiceRequest:
     @strawberry.field(description="Each step: who and when. A plain list, small by nature (a "
                                   "request's few transitions).")
     async def events(self, info: strawberry.Info) -> list[ServiceRequestEvent]:
-        rows = await info.context.loader("services.events", _load_events).load(self.row.id)
+        rows = await info.context.loader("services.events", loaders.events).load(self.row.id)
         return [ServiceRequestEvent(action=e.action, at=e.at, note=e.note, actor_id=e.actor_id)
                 for e in rows]
 
@@ -370,8 +329,8 @@ class ServicesMemberFields:
             if rec is None or not path_in_scope(principal, rec.union_path):
                 return None
         rows = await info.context.loader(
-            "services.requests_by_member", _load_requests_by_member).load(member_id)
-        return [ServiceRequest(row=r) for r in rows[:max(0, min(first, MEMBER_REQUESTS_KEPT))]]
+            "services.requests_by_member", loaders.requests_by_member).load(member_id)
+        return [ServiceRequest(row=r) for r in rows[:max(0, min(first, loaders.MEMBER_REQUESTS_KEPT))]]
 
     @gql_field(tier=Tier.MEMBER,
                description=f"All the member's requests, newest first, at most {MAX_PAGE} a "
@@ -397,7 +356,7 @@ class ServicesUnionFields:
                            "nature (a union's own service menu).")
     async def service_items(self, info: strawberry.Info) -> list[ServiceItem]:
         rows = await info.context.loader(
-            "services.items_by_union", _load_items_by_union).load(int(self.id))
+            "services.items_by_union", loaders.items_by_union).load(int(self.id))
         return [ServiceItem.of(r) for r in rows]
 
     @gql_field(tier=Tier.CADRE, description="For cadres whose scope holds the union.")
@@ -407,6 +366,6 @@ class ServicesUnionFields:
         if union is None or not path_in_scope(info.context.principal, union.path):
             raise AccessDenied("this union is outside your scope")
         scorecards_domain.period_bounds(period)  # a bad period fails before the batch
-        card = await info.context.loader("services.scorecards", _load_scorecards).load(
+        card = await info.context.loader("services.scorecards", loaders.scorecards).load(
             (union.id, period))
         return Scorecard.of(card)

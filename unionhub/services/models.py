@@ -73,7 +73,7 @@ class ServiceItem(Model):
     time_limit = fields.IntField()
     time_limit_unit = fields.CharEnumField(TimeLimitUnit, max_length=16)
     # Names of the fields a request must carry (e.g. ["employer", "dispute"]).
-    required_fields = fields.JSONField(default=list)
+    required_fields: fields.JSONField[list[str]] = fields.JSONField(default=list)
     active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -88,6 +88,7 @@ class ServiceRequest(Model):
     item: fields.ForeignKeyRelation[ServiceItem] = fields.ForeignKeyField(
         "services.ServiceItem", related_name="requests", on_delete=fields.RESTRICT
     )
+    item_id: int
     member_id = fields.BigIntField()
     member_union_id = fields.BigIntField()
     handling_union_id = fields.BigIntField()
@@ -99,7 +100,7 @@ class ServiceRequest(Model):
     org_d4 = fields.BigIntField(null=True)
     status = fields.CharEnumField(RequestStatus, max_length=12, default=RequestStatus.SUBMITTED)
     details = fields.TextField()
-    field_values = fields.JSONField(default=dict)
+    field_values: fields.JSONField[dict[str, str]] = fields.JSONField(default=dict)
     submitted_at = fields.DatetimeField()
     deadline = fields.DatetimeField()
     accepted_at = fields.DatetimeField(null=True)
@@ -141,6 +142,7 @@ class ServiceRequestEvent(Model):
     request: fields.ForeignKeyRelation[ServiceRequest] = fields.ForeignKeyField(
         "services.ServiceRequest", related_name="events", on_delete=fields.CASCADE
     )
+    request_id: int
     action = fields.CharEnumField(RequestAction, max_length=12)
     actor_id = fields.BigIntField(null=True)  # null: the system (escalation job)
     at = fields.DatetimeField()
@@ -160,7 +162,7 @@ class ServicePoint(Model):
     longitude = fields.FloatField()
     address = fields.CharField(max_length=200, default="")
     # [{"days": "MON-FRI", "opens": "09:00", "closes": "17:30"}, ...] in Shanghai time
-    opening_hours = fields.JSONField(default=list)
+    opening_hours: fields.JSONField[list[dict[str, str]]] = fields.JSONField(default=list)
     phone = fields.CharField(max_length=20, null=True)  # the point's public service line
     active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from unionhub.services.models import MAX_DEPTH
 
 
@@ -19,7 +21,7 @@ def parent_id(path: str) -> int | None:
     return ids[-2] if len(ids) > 1 else None
 
 
-def ancestor_columns(path: str) -> dict[str, int | None]:
+def ancestor_columns(path: str) -> dict[str, Any]:  # int | None values, for Model.create(**)
     """The org_d0..org_d4 values of a request handled by the org at `path`."""
     ids = path_ids(path)
     if len(ids) > MAX_DEPTH:

@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from unionhub.clock import SHANGHAI, utcnow
 from unionhub.content.stats import content_figures
@@ -146,7 +147,7 @@ async def union_scorecard(principal: Principal, union_id: int, period: str) -> S
     return (await scorecards([union], period))[union.id]
 
 
-def _rank_key(card: Scorecard) -> tuple:
+def _rank_key(card: Scorecard) -> tuple[Any, ...]:
     # Best first: on-time rate, then volume completed, then rating; unions with nothing
     # completed come last; the id keeps the order stable.
     rate = card.on_time_rate

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -93,10 +94,10 @@ async def seed_demo(tree: DemoTree, requests: int = REQUESTS, seed: int = 2026) 
 
 async def _handlers(tree: DemoTree) -> dict[int, int | None]:
     """Who acts for each handling org in the demo: its own cadre, else the province's."""
-    province = (await cadre_ids(tree.province.id) or [None])[0]
-    found = {}
+    province = next(iter(await cadre_ids(tree.province.id)), None)
+    found: dict[int, int | None] = {}
     for union in _orgs(tree).values():
-        found[union.id] = (await cadre_ids(union.id) or [province])[0]
+        found[union.id] = next(iter(await cadre_ids(union.id)), province)
     return found
 
 
@@ -158,7 +159,7 @@ _OPEN = (RequestStatus.SUBMITTED, RequestStatus.ACCEPTED, RequestStatus.IN_PROGR
 
 
 def _lifecycle(item: ServiceItem, submitted: datetime, now: datetime, rng: random.Random,
-               i: int) -> tuple[dict, list[tuple[RequestAction, datetime, str | None]]]:
+               i: int) -> tuple[dict[str, Any], list[tuple[RequestAction, datetime, str | None]]]:
     deadline = deadline_for(submitted, item.time_limit, item.time_limit_unit)
     if i < 5:  # one of each state first
         status = [*_OPEN, RequestStatus.COMPLETED, RequestStatus.REJECTED][i]
@@ -168,7 +169,7 @@ def _lifecycle(item: ServiceItem, submitted: datetime, now: datetime, rng: rando
         status = RequestStatus.COMPLETED
     else:
         status = rng.choice(_OPEN)
-    row: dict = {"status": status, "submitted_at": submitted, "deadline": deadline}
+    row: dict[str, Any] = {"status": status, "submitted_at": submitted, "deadline": deadline}
     steps: list[tuple[RequestAction, datetime, str | None]] = [
         (RequestAction.SUBMITTED, submitted, None)]
     span = max(min(deadline, now) - submitted, timedelta(minutes=30))

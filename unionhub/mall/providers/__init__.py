@@ -44,7 +44,8 @@ def configured_names(settings: Settings | None = None) -> list[str]:
 
 def _build(name: str, settings: Settings) -> PaymentProvider:
     module, factory = _FACTORIES[name].split(":")
-    return getattr(import_module(module), factory)(settings)
+    provider: PaymentProvider = getattr(import_module(module), factory)(settings)
+    return provider
 
 
 def provider_named(name: str) -> PaymentProvider | None:

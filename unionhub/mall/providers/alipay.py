@@ -16,6 +16,7 @@ import logging
 import re
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import parse_qsl
 
@@ -180,7 +181,7 @@ class AlipayProvider:
             "product_code": product_code,
             "time_expire": _shanghai(request.expires_at),
         }
-        extra = {"notify_url": self.notify_url}
+        extra: dict[str, str] = {"notify_url": self.notify_url or ""}
         if channel != PayChannel.APP:  # the app returns to itself
             extra["return_url"] = self.return_url or ""
         signed = self.sdk.sign_data(self._body(method, biz, **extra))
@@ -203,23 +204,23 @@ class AlipayProvider:
         status = params.get("trade_status", "")
         ref = params.get("out_trade_no") or None
         detail = {k: params[k] for k in ("trade_no", "out_biz_no", "notify_type") if params.get(k)}
-        fact = dict(event_id=notify_id, event_type=status or params.get("notify_type", "")[:64],
-                    provider_ref=ref, detail=detail)
+        fact = partial(PaymentFact, event_id=notify_id, event_type=status or params.get("notify_type", "")[:64],
+                       provider_ref=ref, detail=detail)
         if params.get("notify_type") != "trade_status_sync" or ref is None:
-            return PaymentFact(kind=None, **fact)
+            return fact(kind=None)
         try:
             total = fen_from_yuan(params.get("total_amount"))
             refunded = fen_from_yuan(params["refund_fee"]) if params.get("refund_fee") else 0
         except ValueError:
             raise InvalidNotification("alipay notification with a malformed amount") from None
         if refunded > 0 and status in PAID | {"TRADE_CLOSED"}:
-            return PaymentFact(kind=FactKind.REFUNDED, amount_fen=refunded, currency="cny",
-                               full_refund=refunded >= total, **fact)
+            return fact(kind=FactKind.REFUNDED, amount_fen=refunded, currency="cny",
+                        full_refund=refunded >= total)
         if status in PAID:
-            return PaymentFact(kind=FactKind.SUCCEEDED, amount_fen=total, currency="cny", **fact)
+            return fact(kind=FactKind.SUCCEEDED, amount_fen=total, currency="cny")
         if status == "TRADE_CLOSED":
-            return PaymentFact(kind=FactKind.FAILED, failure_code="TRADE_CLOSED", **fact)
-        return PaymentFact(kind=None, **fact)  # WAIT_BUYER_PAY: the trade was opened
+            return fact(kind=FactKind.FAILED, failure_code="TRADE_CLOSED")
+        return fact(kind=None)  # WAIT_BUYER_PAY: the trade was opened
 
     def _verified_params(self, body: bytes) -> dict[str, str]:
         try:

@@ -66,7 +66,8 @@ class StripeProvider:
     async def create_payment(self, request: PaymentRequest) -> Checkout:
         try:
             intent = await self._client.v1.payment_intents.create_async(
-                params={
+                # stripe 16.x types allowed_payment_method_types only, not this older parameter
+                params={  # type: ignore[typeddict-unknown-key]
                     "amount": request.amount_fen,
                     "currency": "cny",
                     "payment_method_types": [STRIPE_TYPES[request.method]],
@@ -110,7 +111,7 @@ class StripeProvider:
         attempt = "" if payment.refund_attempt <= 1 else f"-{payment.refund_attempt}"
         try:
             refund = await self._client.v1.refunds.create_async(
-                params={"payment_intent": payment.provider_ref,
+                params={"payment_intent": _intent_of(payment),
                         "metadata": {"order_id": str(payment.order_id)}},
                 options={"idempotency_key": f"refund-payment-{payment.id}{attempt}"},
             )
@@ -123,13 +124,13 @@ class StripeProvider:
                         type(exc).__name__)
             raise ProviderUnavailable("stripe refused the refund") from None
         if refund.status in _REFUND_ENDED:
-            raise RefundRefused(str(refund.get("failure_reason") or refund.status))
+            raise RefundRefused(str(getattr(refund, "failure_reason", None) or refund.status))
         # Stripe completes refunds asynchronously: charge.refunded (or a query) tells.
         return RefundResult(refund_ref=refund.id, completed=refund.status == "succeeded")
 
     async def query(self, payment: Payment) -> PaymentFact | None:
         try:
-            intent = await self._client.v1.payment_intents.retrieve_async(payment.provider_ref)
+            intent = await self._client.v1.payment_intents.retrieve_async(_intent_of(payment))
         except stripe.StripeError as exc:
             raise ProviderUnavailable(f"stripe query failed: {type(exc).__name__}") from None
         kind = {"succeeded": FactKind.SUCCEEDED, "canceled": FactKind.FAILED}.get(intent.status)
@@ -151,7 +152,7 @@ class StripeProvider:
             return PaymentFact(event_id=query_event_id(refund.id, FactKind.REFUND_FAILED),
                                event_type=f"query.refund.{refund.status}",
                                kind=FactKind.REFUND_FAILED, provider_ref=payment.provider_ref,
-                               failure_code=refund.get("failure_reason") or refund.status)
+                               failure_code=getattr(refund, "failure_reason", None) or refund.status)
         if refund.status != "succeeded":
             return None
         return PaymentFact(event_id=query_event_id(refund.id, FactKind.REFUNDED),
@@ -161,7 +162,7 @@ class StripeProvider:
     async def close(self, payment: Payment) -> bool:
         intents = self._client.v1.payment_intents
         try:
-            await intents.cancel_async(payment.provider_ref,
+            await intents.cancel_async(_intent_of(payment),
                                        params={"cancellation_reason": "abandoned"})
             return True
         except stripe.InvalidRequestError:
@@ -169,7 +170,7 @@ class StripeProvider:
         except stripe.StripeError as exc:
             raise ProviderUnavailable(f"stripe cancel failed: {type(exc).__name__}") from None
         try:
-            intent = await intents.retrieve_async(payment.provider_ref)
+            intent = await intents.retrieve_async(_intent_of(payment))
         except stripe.StripeError as exc:
             raise ProviderUnavailable(f"stripe query failed: {type(exc).__name__}") from None
         return intent.status == "canceled"
@@ -202,3 +203,10 @@ def _fact(event_id: str, event_type: str, obj: dict[str, Any]) -> PaymentFact:
                            provider_ref=obj.get("payment_intent"),
                            full_refund=bool(obj.get("refunded")))
     return PaymentFact(event_id=event_id, event_type=event_type, kind=None)
+
+
+def _intent_of(payment: Payment) -> str:
+    # Refunds, queries and closes follow a created payment: it has its intent's id.
+    if payment.provider_ref is None:
+        raise ValueError(f"payment {payment.id} has no Stripe PaymentIntent")
+    return payment.provider_ref
