@@ -181,8 +181,8 @@ class IdentityUnionFields:
     def region_retired(self, info: strawberry.Info) -> bool:
         return with_union(self, info, lambda u: region_retired(u.region_code))
 
-    @gql_field(description="The pool that holds accounts not (or no longer) in a union; "
-                           "no one applies to join it.")
+    @gql_field(description="The holding pool: accounts not (or no longer) in a grassroots "
+                           "union, such as workers in new forms of employment.")
     def is_holding_pool(self, info: strawberry.Info) -> bool:
         return with_union(self, info, lambda u: u.is_holding_pool)
 
