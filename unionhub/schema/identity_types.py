@@ -391,7 +391,7 @@ class AuditEntry:
     actor_id: strawberry.ID | None = strawberry.field(
         description="The member who acted; null for the system (jobs).")
     action: str = strawberry.field(description="What was done, a stable dotted name "
-                                               "(member.name.read, role.assign, ...).")
+                                               "(member.name.read, identity.role.change, ...).")
     subject_type: str = strawberry.field(description="The kind of record acted on.")
     subject_id: str = strawberry.field(description="The id of the record acted on.")
     trace_id: str | None = strawberry.field(
