@@ -175,8 +175,8 @@ class IdentityUnionFields:
     def region_retired(self, info: strawberry.Info) -> bool:
         return with_union(self, info, lambda u: region_retired(u.region_code))
 
-    @gql_field(description="The pool that holds accounts not (or no longer) in a union; "
-                           "no one applies to join it.")
+    @gql_field(description="The holding pool: accounts not (or no longer) in a grassroots "
+                           "union, such as workers in new forms of employment.")
     def is_holding_pool(self, info: strawberry.Info) -> bool:
         return with_union(self, info, lambda u: u.is_holding_pool)
 
@@ -395,7 +395,7 @@ class AuditEntry:
     actor_id: strawberry.ID | None = strawberry.field(
         description="The member who acted; null for the system (jobs).")
     action: str = strawberry.field(description="What was done, a stable dotted name "
-                                               "(member.name.read, role.assign, ...).")
+                                               "(member.name.read, identity.role.change, ...).")
     subject_type: str = strawberry.field(description="The kind of record acted on.")
     subject_id: str = strawberry.field(description="The id of the record acted on.")
     trace_id: str | None = strawberry.field(

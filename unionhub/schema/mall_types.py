@@ -213,7 +213,7 @@ class OrderItem:
 
 @strawberry.type(description="One change of an order.")
 class OrderEvent:
-    kind: str = strawberry.field(description="What happened (placed, paid, shipped, ...).")
+    kind: str = strawberry.field(description="What happened, a stable upper-case name (PLACED, ...).")
     at: datetime = strawberry.field(description="When (UTC instant).")
     from_status: str | None = strawberry.field(description="The OrderStatus before; null "
                                                            "when placed.")
