@@ -355,3 +355,17 @@ async def test_a_bulk_order_outside_scope_cannot_be_placed(gql, factory, mall):
         "forUnionId": str(tree.grassroots["A"][0].id)}}, token=outsider.token)
     assert far_buy.error_codes() == ["FORBIDDEN"]
     assert await Order.all().count() == 0
+
+
+async def test_a_year_of_funds_past_the_32_bit_int_is_answered(gql, factory, mall):
+    """GraphQL's Int stops at 2,147,483,647 fen (¥21.47M), which a city's year of union funds
+    passes: the ledger's sums are Fen (schema/money.py), a 53-bit JSON integer."""
+    tree = await factory.tree()
+    union = tree.grassroots["A"][0]
+    county = await factory.cadre(tree.counties["A"])
+    for _ in range(2):
+        assert (await allocate(gql, county, union.id, 2_000_000_000))["errors"] == []
+    seen = await gql(LEDGER, {"u": str(union.id), "y": this_funds_year()}, token=county.token)
+    assert seen.errors == [], seen.errors
+    ledger = seen.data["unionFundsLedger"]
+    assert (ledger["allocatedFen"], ledger["availableFen"]) == (4_000_000_000, 4_000_000_000)

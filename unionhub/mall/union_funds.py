@@ -47,8 +47,10 @@ from unionhub.mall.models import (
 from unionhub.observability.context import current_trace_id
 from unionhub.settings import get_settings
 
-# A year's allocation stays within GraphQL's Int (every *Fen field is one): ¥21,474,836.47.
+# One allocation is an Int input (amountFen): at most ¥21,474,836.47. A year's total is read
+# as Fen (schema/money.py), a JSON integer up to 2^53 − 1, and the column is a bigint.
 MAX_ALLOCATION_FEN = 2**31 - 1
+MAX_YEAR_ALLOCATION_FEN = 2**53 - 1
 MIN_YEAR, MAX_YEAR = 2000, 2100
 _PAID_FROM_FUNDS = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
 
@@ -109,9 +111,9 @@ async def allocate(principal: Principal, union_id: int, year: int,
         added = await sql.rows(
             "UPDATE mall_union_funds_budgets SET allocated_fen = allocated_fen + ?"
             " WHERE union_id = ? AND year = ? AND allocated_fen + ? <= ? RETURNING id",
-            [amount_fen, union.id, year, amount_fen, MAX_ALLOCATION_FEN])
+            [amount_fen, union.id, year, amount_fen, MAX_YEAR_ALLOCATION_FEN])
         if not added:
-            raise ValidationFailed("a year's allocation is at most ¥21,474,836.47",
+            raise ValidationFailed("a year's allocation is at most 2^53 − 1 fen",
                                    field="amountFen", code="AMOUNT_OUT_OF_RANGE")
         await _entry(union.id, year, FundsEntryKind.ALLOCATION, amount_fen, actor_id)
         await audit.record("mall.union_funds.allocate", actor_id=actor_id, subject_type="union",

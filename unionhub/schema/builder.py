@@ -15,6 +15,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions.runner import SchemaExtensionsRunner
+from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types.execution import ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -27,6 +28,7 @@ from unionhub.schema import entities
 from unionhub.schema.docs import document
 from unionhub.schema.errors import log_unexpected
 from unionhub.schema.limits import Limits
+from unionhub.schema.money import FEN_SCALAR, Fen
 from unionhub.schema.operation import (
     OperationPipeline,
     mask_unexpected,
@@ -140,6 +142,7 @@ def build_schema(subgraph: str | None = None, limits: Limits | None = None,
         mutation=mutation,
         types=[member, union, *extra],
         federation_version=FEDERATION_VERSION,
+        config=StrawberryConfig(scalar_map={Fen: FEN_SCALAR}),
         extensions=_extensions(limits or Limits(), production, manifest or {}, safelist_only),
     )
     if switch.ON.resolvers:  # else strawberry's own resolver wrappers

@@ -12,6 +12,7 @@ from unionhub.schema.docs import PAYLOAD_ERRORS
 from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
 from unionhub.schema.errors import UserError
 from unionhub.schema.mall_types import Order, Payment
+from unionhub.schema.money import Fen
 from unionhub.schema.relay import Connection
 
 FundsEntryKindEnum = strawberry.enum(m.FundsEntryKind, name="UnionFundsEntryKind",
@@ -61,10 +62,10 @@ class UnionFundsEntry:
 @strawberry.type(description="A union's funds for a budget year, with its ledger.")
 class UnionFundsLedger:
     year: int = strawberry.field(description="The budget year.")
-    allocated_fen: int = strawberry.field(description=(
+    allocated_fen: Fen = strawberry.field(description=(
         "Allocated for the year, in fen (分, 1/100 yuan)."))
-    spent_fen: int = strawberry.field(description="Approved bulk orders less returns.")
-    available_fen: int = strawberry.field(description="allocatedFen − spentFen.")
+    spent_fen: Fen = strawberry.field(description="Approved bulk orders less returns.")
+    available_fen: Fen = strawberry.field(description="allocatedFen − spentFen.")
     entries: Connection[UnionFundsEntry] = strawberry.field(description="Newest first.")
     union_id: strawberry.Private[int]
 
@@ -82,9 +83,9 @@ class UnionFundsLedger:
 @strawberry.type(description="A union's funds for a budget year.")
 class UnionFundsBudget:
     year: int = strawberry.field(description="The budget year.")
-    allocated_fen: int = strawberry.field(description=(
+    allocated_fen: Fen = strawberry.field(description=(
         "Allocated for the year, in fen (分, 1/100 yuan)."))
-    spent_fen: int = strawberry.field(description="Spent on approved bulk orders less "
+    spent_fen: Fen = strawberry.field(description="Spent on approved bulk orders less "
                                                   "returns, in fen (分, 1/100 yuan).")
     union_id: strawberry.Private[int]
 

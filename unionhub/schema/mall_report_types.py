@@ -9,21 +9,22 @@ import strawberry
 from unionhub.mall.report import POVERTY_SHARE_LINE
 from unionhub.mall.report import MallReport as ReportData
 from unionhub.schema.entities import UnionRef, union_entity
+from unionhub.schema.money import Fen
 
 
 @strawberry.type(description="Sales in one region (of the orders' delivery addresses).")
 class RegionSales:
     region_code: str = strawberry.field(description="6-digit GB/T 2260 region code.")
     region_name: str = strawberry.field(description="The region's name.")
-    sales_fen: int = strawberry.field(description="Sales in fen (分, 1/100 yuan).")
+    sales_fen: Fen = strawberry.field(description="Sales in fen (分, 1/100 yuan).")
     order_count: int = strawberry.field(description="Orders sold.")
 
 
 @strawberry.type(description="Sales of one union's members (by the union at order time).")
 class UnionSales:
-    sales_fen: int = strawberry.field(description="Sales in fen (分, 1/100 yuan).")
+    sales_fen: Fen = strawberry.field(description="Sales in fen (分, 1/100 yuan).")
     order_count: int = strawberry.field(description="Orders sold.")
-    certified_sales_fen: int = strawberry.field(
+    certified_sales_fen: Fen = strawberry.field(
         description=(
             "Of which on certified poverty-alleviation (扶贫) goods, in fen (分, 1/100 yuan)."))
     poverty_share: float | None = strawberry.field(
@@ -43,19 +44,19 @@ class UnionSales:
 class MallReport:
     from_: date = strawberry.field(name="from", description="First day (Asia/Shanghai).")
     to: date = strawberry.field(description="Last day, inclusive (Asia/Shanghai).")
-    sales_fen: int = strawberry.field(description="Sales in fen (分, 1/100 yuan).")
+    sales_fen: Fen = strawberry.field(description="Sales in fen (分, 1/100 yuan).")
     order_count: int = strawberry.field(description="Orders sold.")
     sales_by_region: list[RegionSales] = strawberry.field(description="Sales per delivery "
                                                                       "region.")
     sales_by_union: list[UnionSales] = strawberry.field(description="Sales per union.")
-    voucher_budget_fen: int = strawberry.field(
+    voucher_budget_fen: Fen = strawberry.field(
         description="Budgets of the subtree's campaigns whose claim window meets the period, "
                     "in fen (分, 1/100 yuan).")
-    voucher_issued_fen: int = strawberry.field(description="Face value of vouchers issued, "
+    voucher_issued_fen: Fen = strawberry.field(description="Face value of vouchers issued, "
                                                            "in fen (分, 1/100 yuan).")
-    voucher_used_fen: int = strawberry.field(description="Discount given by vouchers used, "
+    voucher_used_fen: Fen = strawberry.field(description="Discount given by vouchers used, "
                                                          "in fen (分, 1/100 yuan).")
-    voucher_order_sales_fen: int = strawberry.field(description="Sales of orders that used a "
+    voucher_order_sales_fen: Fen = strawberry.field(description="Sales of orders that used a "
                                                                 "voucher, in fen (分, 1/100 yuan).")
     leverage: float | None = strawberry.field(
         description="Sales of orders that used a voucher per yuan of voucher discount.")
