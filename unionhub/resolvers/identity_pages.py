@@ -110,7 +110,7 @@ async def identity_conflicts_connection(info: strawberry.Info,
                                                         "subtree is searched).")],
                                         first: First = None, after: After = None) -> Connection:
     from unionhub.schema.entities import member_entity
-    from unionhub.schema.identity_accounts import IdentityConflict
+    from unionhub.schema.identity_accounts_types import IdentityConflict
 
     union = await _union(info, union_id)
     require_scope(info.context.principal, union.path)
