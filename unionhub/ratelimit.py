@@ -54,7 +54,8 @@ async def ensure_allowed(rule: Rule, subject: str) -> None:
 async def count(rule: Rule, subject: str) -> int:
     """Count one attempt; refuse it when it goes over the limit."""
     key = _key(rule, subject)
-    result = await safe(get_redis().eval(COUNT_SCRIPT, 1, key, rule.window_seconds), None)
+    counting = get_redis().eval(COUNT_SCRIPT, 1, key, str(rule.window_seconds))
+    result = await safe(counting, None)  # type: ignore[arg-type]  # redis-py types its commands as sync or async
     if result is None:
         return 0
     attempts = int(result)

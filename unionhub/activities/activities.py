@@ -107,7 +107,7 @@ def listing(principal: Principal, record: MemberRecord | None, *, within_path: s
 
 
 def organised_by(principal: Principal, record: MemberRecord | None,
-                 union_id: int) -> QuerySet | None:
+                 union_id: int) -> QuerySet[Activity] | None:
     """The activities a union organises that the caller may see (None: none at all)."""
     qs = visible_activities(principal, record)
     return None if qs is None else qs.filter(organizer_id=union_id)

@@ -173,7 +173,8 @@ async def rebuild(activity: Activity) -> None:
             pipe.expire(tmp, _BUILD_TTL_SECONDS)
         swap += [tmp, key]
     await pipe.execute()
-    await redis.eval(_SWAP, 5, *swap, _marker(activity.id), "1" if members or unions else "e")
+    await redis.eval(_SWAP, 5, *swap, _marker(activity.id),  # type: ignore[misc]  # redis-py types its commands as sync or async
+                     "1" if members or unions else "e")
 
 
 async def _has_entries(activity: Activity, board: Board) -> bool:

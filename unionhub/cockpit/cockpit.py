@@ -129,7 +129,8 @@ async def children_of(parents: Sequence[Union]) -> list[list[Union]]:
     """DataLoader batch: the children of many unions, one query."""
     found: dict[int, list[Union]] = {p.id: [] for p in parents}
     for row in await Union.filter(parent_id__in=list(found)).order_by("id"):
-        found[row.parent_id].append(row)
+        if row.parent_id is not None:  # always, filtered on it: narrows the nullable FK
+            found[row.parent_id].append(row)
     return [found[p.id] for p in parents]
 
 

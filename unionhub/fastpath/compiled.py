@@ -94,7 +94,7 @@ class _FieldPlan:
         return ResolveInfo(self.name, self.nodes, self.return_type, self.parent_type, path,
                            compiled.schema, compiled.fragment_definitions, run.root_value,
                            compiled.operation, run.coerced, run.context, is_awaitable, None,
-                           _HELPERS, run.extensions)
+                           _HELPERS, run.extensions)  # type: ignore[arg-type]  # None, as strawberry passes it
 
 
 class CompiledOperation:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 from graphql import (
     FieldNode,
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from unionhub.fastpath.compiled import CompiledOperation, _FieldPlan
 
 
-is_awaitable = optimized_is_awaitable
+# strawberry's faster graphql-core is_awaitable, which it types as a plain bool: the TypeGuard it is
+is_awaitable = cast("Callable[[Any], TypeGuard[Awaitable[Any]]]", optimized_is_awaitable)
 MAX_COERCION_ERRORS = 50  # graphql-core's default, as strawberry calls it
 _NO_ARGUMENTS: dict[str, Any] = {}
 

@@ -84,6 +84,3 @@ class HeldConnection:
             await self.pool.release(connection)
         except asyncpg.InterfaceError:
             connection.terminate()  # its pool is closed: nothing to give back to
-
-
-_releasing: set[asyncio.Task[None]] = set()

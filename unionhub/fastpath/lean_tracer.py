@@ -31,7 +31,9 @@ class LeanTracer(trace.Tracer):
         return start_lean_span(self._sdk, name, context=context, kind=kind,
                                attributes=attributes, links=links or ())
 
-    def start_as_current_span(self, name: str, context: otel_context.Context | None = None,
+    # The SDK's also works as a decorator; no instrumentation uses it so.
+    def start_as_current_span(self, name: str,  # type: ignore[override]
+                              context: otel_context.Context | None = None,
                               kind: SpanKind = SpanKind.INTERNAL,
                               attributes: types.Attributes = None,
                               links: Sequence[Link] | None = (), start_time: int | None = None,

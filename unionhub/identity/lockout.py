@@ -70,8 +70,8 @@ async def record_failure(phone: str, address: str | None, member_id: int | None)
     pair_key, wait_key, phone_key = _keys(phone, address)
     window = settings.rate_limit_window_seconds
     pipe = get_redis().pipeline(transaction=False)  # two slots: a counting script on each
-    pipe.eval(COUNT_SCRIPT, 1, pair_key, window)
-    pipe.eval(COUNT_SCRIPT, 1, phone_key, window)
+    pipe.eval(COUNT_SCRIPT, 1, pair_key, str(window))
+    pipe.eval(COUNT_SCRIPT, 1, phone_key, str(window))
     counted = await safe(pipe.execute(), None)
     if counted is None:
         return

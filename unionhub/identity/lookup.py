@@ -263,7 +263,7 @@ async def _store(records: list[MemberRecord], generations: dict[int, str | None]
     pipe = get_redis().pipeline(transaction=False)
     for rec in records:
         pipe.eval(_STORE_SCRIPT, 2, _KEY.format(rec.id), _GEN_KEY.format(rec.id),
-                  generations.get(rec.id) or "", rec.to_json(), ttl)
+                  generations.get(rec.id) or "", rec.to_json(), str(ttl))
     await safe(pipe.execute(), None)
 
 
@@ -283,7 +283,7 @@ async def try_invalidate(member_id: int, *card_numbers: str) -> bool:
     # The generation outlives every record cached under an older one. A card key only names a
     # member id (the record read through it must carry the card), so it may go separately.
     pipe.eval(_INVALIDATE_SCRIPT, 2, _GEN_KEY.format(member_id), _KEY.format(member_id),
-              2 * get_settings().member_cache_ttl_seconds)
+              str(2 * get_settings().member_cache_ttl_seconds))
     for number in card_numbers:
         pipe.delete(_CARD_KEY.format(number))
     return await safe(pipe.execute(), None) is not None

@@ -117,7 +117,9 @@ async def _quiz_members(info: strawberry.Info, row: ActivityRow, size: int,
     rows, page = await keyset_page(qs, size, after, order=order)
     ranks = []
     if rows:
-        position = await qs.filter(preceding(order, row_key(rows[0], order))).count()
+        first_key = row_key(rows[0], order)
+        assert isinstance(first_key, tuple)  # RANKING_ORDER has several columns
+        position = await qs.filter(preceding(order, first_key)).count()
         ranks = quizzes.page_ranks(await quizzes.rank_of(row, rows[0]), rows, position)
     return connection([leaderboard_entry(info, Board.MEMBER, leaderboards.Entry(rank, score, key))
                        for rank, score, key in ranks],

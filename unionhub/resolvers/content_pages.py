@@ -1,5 +1,6 @@
 """Content's paged lists (Relay connections) that replace plain lists: the most read
-articles, a union's own articles, a member's read history."""
+articles. A union's own articles and a member's read history are fields of content's types,
+paged in schema/content_types.py (no import of resolvers from the types: no cycle)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from typing import Annotated
 import strawberry
 
 from unionhub.content import feed as feed_domain
-from unionhub.content import reads as reads_domain
 from unionhub.resolvers.content import _reader_path, _target_union
-from unionhub.schema.content_types import Article, ArticleRead
+from unionhub.schema.content_types import Article
 from unionhub.schema.relay import After, Connection, First, connection, keyset_page, row_key
 
 
@@ -26,18 +26,3 @@ async def top_articles_connection(info: strawberry.Info,
     rows, page = await keyset_page(qs, first, after, order=order)
     return connection([Article.of(r) for r in rows], [row_key(r, order) for r in rows], page)
 
-
-async def union_articles(info: strawberry.Info, union_id: int, union_path: str,
-                         first: int | None, after: str | None) -> Connection[Article]:
-    qs = feed_domain.own_articles(info.context.principal, await _reader_path(info), union_id,
-                                  union_path)
-    rows, page = await keyset_page(qs, first, after, newest_first=True)
-    return connection([Article.of(r) for r in rows], [r.id for r in rows], page)
-
-
-async def read_history(member_id: int, first: int | None,
-                       after: str | None) -> Connection[ArticleRead]:
-    rows, page = await keyset_page(reads_domain.history_of(member_id), first, after,
-                                   newest_first=True)
-    return connection([ArticleRead(day=r.day, article_id=r.article_id) for r in rows],
-                      [r.id for r in rows], page)

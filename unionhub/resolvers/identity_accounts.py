@@ -49,7 +49,7 @@ async def identity_conflicts(
             description="A union in the cadre's scope (its subtree is searched).")],
         first: Annotated[int | None, strawberry.argument(
             description="How many, newest first: default 50, at most 200.")] = 50):
-    from unionhub.schema.identity_accounts import IdentityConflict
+    from unionhub.schema.identity_accounts_types import IdentityConflict
 
     union = await info.context.unions.load(_id(union_id, "unionId"))
     if union is None:

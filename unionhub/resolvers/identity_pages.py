@@ -8,12 +8,12 @@ from typing import Annotated
 
 import strawberry
 
-from unionhub.identity import membership, orgs, verification
+from unionhub.identity import membership, verification
 from unionhub.identity.access import require_authenticated, require_scope
 from unionhub.identity.models import ReviewStatus
 from unionhub.observability.tracing import slow_operation_recorder
 from unionhub.resolvers.identity import _id, _union
-from unionhub.schema.entities import union_entity
+from unionhub.resolvers.identity_fields import children_page
 from unionhub.schema.identity_types import JoinApplication, SlowOperation, Transfer, TransferDirection
 from unionhub.schema.relay import (
     After,
@@ -26,16 +26,6 @@ from unionhub.schema.relay import (
     list_page,
     row_key,
 )
-
-
-async def children_page(info: strawberry.Info, parent_id: int | None, first: int | None,
-                        after: str | None, last: int | None = None,
-                        before: str | None = None) -> Connection:
-    rows, page = await keyset_page(orgs.children_of(parent_id), first, after, last=last,
-                                   before=before)
-    info.context.unions.prime_many({r.id: r for r in rows})
-    return connection([union_entity(info, r.id, r) for r in rows], [r.id for r in rows], page)
-
 
 UNION_HELP = "A union in the cadre's scope: its whole subtree is listed."
 
@@ -110,7 +100,7 @@ async def identity_conflicts_connection(info: strawberry.Info,
                                                         "subtree is searched).")],
                                         first: First = None, after: After = None) -> Connection:
     from unionhub.schema.entities import member_entity
-    from unionhub.schema.identity_accounts import IdentityConflict
+    from unionhub.schema.identity_accounts_types import IdentityConflict
 
     union = await _union(info, union_id)
     require_scope(info.context.principal, union.path)

@@ -16,7 +16,7 @@ from unionhub.schema.relay import After, Before, Connection, First, Last, connec
 
 
 async def _voucher_page(info: strawberry.Info, member_id: int, union_path: str,
-                        status: t.VoucherStatusEnum | None, first: int | None,
+                        status: VoucherStatus | None, first: int | None,
                         after: str | None) -> Connection[t.Voucher]:
     wanted = VoucherStatus(status) if status is not None else None
     rows, page = await keyset_page(vouchers.shown_as(member_id, wanted, union_path), first,
@@ -26,7 +26,7 @@ async def _voucher_page(info: strawberry.Info, member_id: int, union_path: str,
 
 
 async def my_vouchers_connection(info: strawberry.Info,
-                                 status: Annotated[t.VoucherStatusEnum | None, strawberry.argument(
+                                 status: Annotated[VoucherStatus | None, strawberry.argument(
                                      description="Only this status (as shown now); null for "
                                                  "all.")] = None,
                                  first: First = None,
@@ -38,7 +38,7 @@ async def my_vouchers_connection(info: strawberry.Info,
 
 
 async def member_vouchers(info: strawberry.Info, member_id: int,
-                          status: t.VoucherStatusEnum | None, first: int | None,
+                          status: VoucherStatus | None, first: int | None,
                           after: str | None) -> Connection[t.Voucher]:
     """A member's vouchers, for the member or a cadre in scope (the caller checks)."""
     rec = await info.context.members.load(member_id)

@@ -16,7 +16,7 @@ from unionhub.cockpit import cockpit as c
 from unionhub.cockpit.period import Period, trailing_months
 from unionhub.identity.models import Union
 from unionhub.mall.report import POVERTY_SHARE_LINE
-from unionhub.schema.activities_types import ActivityKindEnum
+from unionhub.schema.activities_types import ActivityKind  # strawberry.enum-declared there
 from unionhub.schema.entities import UnionRef, union_entity
 
 # Cost weights the operation limiter adds for a section (unionhub.schema.limits): a section
@@ -70,7 +70,7 @@ class CockpitServices:
 
 @strawberry.type(description="Participation in one kind of activity.")
 class CockpitActivityKind:
-    kind: ActivityKindEnum
+    kind: ActivityKind
     activities: int = strawberry.field(
         description="Activities organised in the subtree whose window meets the period.")
     enrolments: int = strawberry.field(
@@ -88,7 +88,7 @@ class CockpitActivityKind:
 class CockpitActivity:
     activity_id: strawberry.ID
     name: str
-    kind: ActivityKindEnum
+    kind: ActivityKind
     enrolled_count: int
 
 

@@ -23,7 +23,9 @@ from unionhub.schema.relay import (
     After,
     Connection,
     First,
+    connection,
     empty_connection,
+    keyset_page,
     replaced_by,
 )
 
@@ -123,11 +125,12 @@ class ContentMemberFields:
                            f"{MAX_PAGE} a page (the member only; null for anyone else).")
     async def article_reads_connection(self, info: strawberry.Info, first: First = None,
                                        after: After = None) -> Connection[ArticleRead] | None:
-        from unionhub.resolvers.content_pages import read_history
-
         if info.context.principal.member_id != int(self.id):
             return None
-        return await read_history(int(self.id), first, after)
+        rows, page = await keyset_page(reads_domain.history_of(int(self.id)), first, after,
+                                       newest_first=True)
+        return connection([ArticleRead(day=r.day, article_id=r.article_id) for r in rows],
+                          [r.id for r in rows], page)
 
 
 @strawberry.type
@@ -151,9 +154,10 @@ class ContentUnionFields:
                            f"first, at most {MAX_PAGE} a page.")
     async def articles_connection(self, info: strawberry.Info, first: First = None,
                                   after: After = None) -> Connection[Article]:
-        from unionhub.resolvers.content_pages import union_articles
-
         union = self.rec or await info.context.unions.load(int(self.id))
         if union is None:
             return empty_connection(first)
-        return await union_articles(info, union.id, union.path, first, after)
+        qs = feed_domain.own_articles(info.context.principal, await _reader_path(info), union.id,
+                                      union.path)
+        rows, page = await keyset_page(qs, first, after, newest_first=True)
+        return connection([Article.of(r) for r in rows], [r.id for r in rows], page)

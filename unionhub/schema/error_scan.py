@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from strawberry.types.base import StrawberryObjectDefinition
+
 PACKAGE = Path(__file__).resolve().parents[1]
 TABLE = Path(__file__).with_name("mutation_errors.py")
 DENIALS = {"AccessDenied", "NotAuthenticated"}  # GraphQL errors, never in a payload
@@ -30,7 +32,7 @@ NOT_FOLLOWED = {("unionhub.identity.orgs", "ensure_holding_pool")}
 @dataclass
 class Module:
     name: str
-    functions: dict[str, ast.AST] = field(default_factory=dict)  # qualname -> def
+    functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)  # qualname -> def
     aliases: dict[str, str] = field(default_factory=dict)  # local name -> dotted target
 
 
@@ -79,7 +81,8 @@ def _error_classes() -> dict[str, tuple[str, bool]]:
                 code = next((s.value.value for s in node.body if isinstance(s, ast.Assign)
                              and any(isinstance(t, ast.Name) and t.id == "code"
                                      for t in s.targets)
-                             and isinstance(s.value, ast.Constant)), None)
+                             and isinstance(s.value, ast.Constant)
+                             and isinstance(s.value.value, str)), None)
                 base = node.bases[0]
                 found[node.name] = (code, base.id if isinstance(base, ast.Name) else "")
     classes: dict[str, tuple[str, bool]] = {}
@@ -164,9 +167,10 @@ def _codes_in(mod: Module, fn: ast.AST) -> tuple[set[str], list[tuple[str, str]]
             index = params.index("code")
             for call in ast.walk(fn):
                 if (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
-                        and call.func.id == node.name and index < len(call.args)
-                        and isinstance(call.args[index], ast.Constant)):
-                    codes.add(call.args[index].value)
+                        and call.func.id == node.name and index < len(call.args)):
+                    arg = call.args[index]
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        codes.add(arg.value)
     return codes, calls
 
 
@@ -182,7 +186,7 @@ def codes_from(module: str, qualname: str) -> set[str]:
         seen.add(key)
         mod = _modules().get(key[0])
         fn = mod.functions.get(key[1]) if mod else None
-        if fn is None:
+        if mod is None or fn is None:
             continue
         found, calls = _codes_in(mod, fn)
         codes |= found
@@ -197,9 +201,11 @@ def codes_from_queries() -> set[str]:
 
     schema = build_schema()
     query = schema.schema_converter.type_map["Query"].definition
+    assert isinstance(query, StrawberryObjectDefinition)
     codes: set[str] = set()
     for f in query.fields:
         if f.base_resolver is not None:
+            assert callable(f.base_resolver.wrapped_func)  # a function, not a descriptor
             fn = inspect.unwrap(f.base_resolver.wrapped_func)
             codes |= codes_from(fn.__module__, fn.__qualname__)
     return codes | codes_from("unionhub.schema.relay", "keyset_page")
@@ -211,8 +217,10 @@ def mutation_codes() -> dict[str, tuple[str, ...]]:
 
     schema = build_schema()
     mutation = schema.schema_converter.type_map["Mutation"].definition
+    assert isinstance(mutation, StrawberryObjectDefinition)
     table: dict[str, tuple[str, ...]] = {}
     for f in mutation.fields:
+        assert f.base_resolver is not None and callable(f.base_resolver.wrapped_func)
         fn = inspect.unwrap(f.base_resolver.wrapped_func)
         codes = codes_from(fn.__module__, fn.__qualname__)
         table[schema.config.name_converter.get_graphql_name(f)] = tuple(sorted(codes))

@@ -17,6 +17,7 @@ from unionhub.identity.lookup import MemberRecord
 from unionhub.identity.models import CardStatus, ReviewStatus, UnionLevel
 from unionhub.identity.regions import region_name, region_retired
 from unionhub.observability.slow_operations import SlowOperationRecord
+from unionhub.resolvers.identity_fields import children_page
 from unionhub.schema.docs import PAYLOAD_ERRORS
 from unionhub.schema.entities import (
     MemberRef,
@@ -200,8 +201,6 @@ class IdentityUnionFields:
     async def children_connection(self, info: strawberry.Info, first: First = None,
                                   after: After = None, last: Last = None,
                                   before: Before = None) -> Connection[UnionRef]:
-        from unionhub.resolvers.identity_pages import children_page
-
         return await children_page(info, int(self.id), first, after, last, before)
 
     @gql_field(tier=Tier.CADRE, description="The 8-character code (A–Z without I and O, "
