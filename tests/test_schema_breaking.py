@@ -51,7 +51,11 @@ def test_a_changed_type_and_a_new_required_argument_are_breaking():
 def test_adding_and_deprecating_are_not_breaking():
     current = breaking.SNAPSHOT.read_text(encoding="utf-8")
     assert "unionsConnection" in current and "@deprecated" in current
-    assert breaking.check(current, RELEASED, listed={}).unmarked == []
+    # Since the release, the only breaking changes are the sums retyped Int → Fen (listed as
+    # intended, with their reason): paging's new connections and deprecations are not breaking.
+    changes = breaking.check(current, RELEASED, listed={}).unmarked
+    assert all(c.endswith("from Int! to Fen!.") for c in changes), changes
+    assert breaking.check(current, RELEASED).unmarked == []
 
 
 def test_stale_entries_are_reported_and_reasons_are_required(tmp_path):

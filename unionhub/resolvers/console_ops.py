@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from unionhub.observability.red import red
@@ -17,11 +19,20 @@ from unionhub.schema.console_ops_types import (
 WINDOW_MAX = 900
 
 
-async def operation_metrics(info: strawberry.Info, window_seconds: int = 60) -> OperationMetrics:
+async def operation_metrics(
+    info: strawberry.Info,
+    window_seconds: Annotated[int, strawberry.argument(description=(
+        "How far back, in seconds: 1 to 900 (fewer or more are taken as 1 or 900)."))] = 60,
+) -> OperationMetrics:
     return OperationMetrics.of(red(float(max(1, min(window_seconds, WINDOW_MAX)))))
 
 
-async def trace(info: strawberry.Info, trace_id: str) -> Trace | None:
+async def trace(
+    info: strawberry.Info,
+    trace_id: Annotated[str, strawberry.argument(description=(
+        "The trace id: 32 hex digits, either case (slowOperations' traceId); anything else "
+        "finds nothing (null)."))],
+) -> Trace | None:
     record = await slow_operation_recorder().find(trace_id)
     return Trace.of(record) if record is not None else None
 

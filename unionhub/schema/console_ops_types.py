@@ -13,8 +13,11 @@ from unionhub.observability.slow_operations import SlowOperationRecord
 
 @strawberry.type(description="Errors of one extensions.code.")
 class OperationErrorCount:
-    code: str
-    count: int
+    code: str = strawberry.field(
+        description="The errors' extensions.code (FORBIDDEN, BAD_USER_INPUT, ...): "
+                    "INTERNAL_SERVER_ERROR for masked errors, GRAPHQL_VALIDATION_FAILED for "
+                    "parse and validation errors.")
+    count: int = strawberry.field(description="Errors with that code in the window.")
 
 
 @strawberry.type(description="One operation's rate, errors and duration over the window.")
@@ -23,20 +26,28 @@ class OperationFigures:
     operation_name: str = strawberry.field(
         description="As /metrics labels it: manifest names, then the first 200 others, then "
                     "`other`; `anonymous` for unnamed operations.")
-    count: int
-    rate_per_second: float
-    errors: int
+    count: int = strawberry.field(
+        description="Operations of that name that ended in the window.")
+    rate_per_second: float = strawberry.field(
+        description="count ÷ the window's seconds (windowSeconds), to 4 decimals.")
+    errors: int = strawberry.field(
+        description="GraphQL errors of those operations (an operation may count several).")
     error_rate: float | None = strawberry.field(description="Errors ÷ operations; null at 0.")
-    errors_by_code: list[OperationErrorCount]
+    errors_by_code: list[OperationErrorCount] = strawberry.field(
+        description="errors by extensions.code, by code; codes without errors left out.")
     p50_ms: float | None = strawberry.field(
         description="Duration percentiles, each a histogram bucket's upper bound.")
-    p95_ms: float | None
-    p99_ms: float | None
+    p95_ms: float | None = strawberry.field(
+        description="The 95th percentile of duration in milliseconds: the upper bound of the "
+                    "histogram bucket it falls in (the largest bound when beyond them all).")
+    p99_ms: float | None = strawberry.field(
+        description="The 99th percentile of duration in milliseconds, as p95Ms.")
 
 
 @strawberry.type(description="RED figures of this process's GraphQL operations.")
 class OperationMetrics:
-    at: datetime
+    at: datetime = strawberry.field(
+        description="When the figures were read, the window's end (UTC instant).")
     window_seconds: float = strawberry.field(
         description="The window the figures cover: the one asked for, or less when the "
                     "process has not kept a snapshot that old (the first poll covers the time "
@@ -67,26 +78,33 @@ class TraceSpan:
         description="The operation span's id; null for its children (not kept).")
     parent_span_id: str | None = strawberry.field(
         description="The operation span's id for its children; null for the operation.")
-    name: str
+    name: str = strawberry.field(
+        description="The span's name: the operation's name for the operation span.")
     start_offset_ms: float | None = strawberry.field(
         description="From the operation's start: 0 for the operation; null for children, "
                     "whose start times the slow-operation recorder does not keep yet.")
-    duration_ms: float
+    duration_ms: float = strawberry.field(description="Its duration in milliseconds.")
     status: str | None = strawberry.field(
         description="OK or ERROR for the operation; null for its children (not kept).")
-    operation: str | None
-    table: str | None
-    row_count: int | None
+    operation: str | None = strawberry.field(
+        description="A database span's operation (SELECT, ...); null otherwise.")
+    table: str | None = strawberry.field(description="A database span's table; null otherwise.")
+    row_count: int | None = strawberry.field(
+        description="Rows a database span returned or changed; null otherwise.")
 
 
 @strawberry.type(description="A trace the platform kept (a slow operation): the operation span "
                              "and its slowest child spans, slowest first.")
 class Trace:
-    trace_id: str
-    operation_name: str
-    duration_ms: float
-    at: datetime
-    spans: list[TraceSpan]
+    trace_id: str = strawberry.field(
+        description="Its trace id (32 lower-case hex digits), to find it in the tracing UI.")
+    operation_name: str = strawberry.field(description="The operation's name as sent.")
+    duration_ms: float = strawberry.field(
+        description="The operation's duration in milliseconds.")
+    at: datetime = strawberry.field(description="When it ended (UTC instant).")
+    spans: list[TraceSpan] = strawberry.field(
+        description="The operation span first, then its slowest child spans, slowest first "
+                    "(slowOperations' slowestSpans).")
 
     @classmethod
     def of(cls, r: SlowOperationRecord) -> Trace:
@@ -106,12 +124,15 @@ class Trace:
 @strawberry.type(description="One dependency's readiness.")
 class ReadinessCheck:
     name: str = strawberry.field(description="database or redis.")
-    ok: bool
+    ok: bool = strawberry.field(description="It answered its ping (detail is ok).")
     detail: str = strawberry.field(
         description="ok, or unavailable (the exception's type): what GET /ready says.")
 
 
 @strawberry.type(description="What GET /ready answers, as a query.")
 class Readiness:
-    ready: bool
-    checks: list[ReadinessCheck]
+    ready: bool = strawberry.field(
+        description="Every check is ok: GET /ready would answer 200 (503 otherwise).")
+    checks: list[ReadinessCheck] = strawberry.field(
+        description="Each dependency pinged now by the process that answers: database, then "
+                    "redis.")
