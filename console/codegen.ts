@@ -11,7 +11,7 @@ const config: CodegenConfig = {
     './src/gql/': {
       preset: 'client',
       config: {
-        scalars: { DateTime: 'string', Date: 'string', JSON: 'unknown' },
+        scalars: { DateTime: 'string', Date: 'string', JSON: 'unknown', Fen: 'number' },
         enumsAsTypes: true,
         useTypeImports: true,
       },

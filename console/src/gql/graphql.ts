@@ -4,92 +4,155 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** What members do in an activity. */
 export type ActivityKind =
+  /** A verifiable draw among the enrolled (commitment, then seed). */
   | 'BENEFIT_DRAW'
+  /** An event members enrol in. */
   | 'EVENT'
+  /** A timed quiz scored on the server; the best daily attempt ranks. */
   | 'QUIZ'
+  /** Reading: minutes a day, capped, with streaks. */
   | 'READING'
+  /** A walking challenge: daily steps, capped, ranked. */
   | 'WALKING';
 
 /** What unionRanking-style rankings of the children can sort on. */
 export type CockpitMetric =
+  /** Articles published in the period and not withdrawn (services.articlesPublished). */
   | 'ARTICLES_PUBLISHED'
+  /** Reads in the period of the child's articles (services.articleReads). */
   | 'ARTICLE_READS'
+  /** Enrolments in the period, all kinds (activities.enrolments). */
   | 'ENROLMENTS'
+  /** Mean rating 1–5 (services.meanRating); null ranks last. */
   | 'MEAN_RATING'
+  /** Completed on time ÷ completed (services.onTimeRate); null ranks last. */
   | 'ON_TIME_RATE'
+  /** Certified goods' share of sales (mall.povertyShare); null ranks last. */
   | 'POVERTY_SHARE'
+  /** Of those, completed since (services.requestsCompleted). */
   | 'REQUESTS_COMPLETED'
+  /** Service requests submitted in the period (services.requestsReceived). */
   | 'REQUESTS_RECEIVED'
+  /** Mall sales (mall.salesFen); the value is in fen (分, 1/100 yuan). */
   | 'SALES'
+  /** Verified members as of the period's end (membership.verifiedMembers). */
   | 'VERIFIED_MEMBERS';
 
+/** SMS sign-in. */
 export type LoginBySmsInput = {
+  /** An 11-digit mainland mobile number starting 13–19 (PHONE_FORMAT otherwise). */
   phone: string;
+  /** The 6-digit code sent by requestSmsCode; valid 5 minutes, 5 tries. */
   smsCode: string;
 };
 
+/** Password sign-in. */
 export type LoginInput = {
+  /** The account's password. */
   password: string;
+  /** An 11-digit mainland mobile number starting 13–19 (PHONE_FORMAT otherwise). */
   phone: string;
 };
 
 /** RETRY: ask the rail again (a new refund for REFUND_FAILED, a status query for OPEN_TOO_LONG). HANDLED_OFFLINE: settled outside UnionHub (say how in the note). */
 export type PaymentExceptionAction =
+  /** Settled outside UnionHub (the note says how). */
   | 'HANDLED_OFFLINE'
+  /** Ask the rail again. */
   | 'RETRY';
 
 /** REFUND_FAILED: the rail ended a refund failed. AMOUNT_MISMATCH: paid another amount than asked (being refunded). UNKNOWN_ORDER: money for an order we do not have. OPEN_TOO_LONG: a payment or refund without a final answer for days. */
 export type PaymentExceptionKind =
+  /** Paid another amount than asked (being refunded). */
   | 'AMOUNT_MISMATCH'
+  /** A payment or refund without a final answer for days. */
   | 'OPEN_TOO_LONG'
+  /** The rail ended a refund failed. */
   | 'REFUND_FAILED'
+  /** Money arrived for an order we do not have. */
   | 'UNKNOWN_ORDER';
 
+/** Whether a person has dealt with it. */
 export type PaymentExceptionStatus =
+  /** Waiting for a person. */
   | 'OPEN'
+  /** Dealt with (resolution and note say how). */
   | 'RESOLVED';
 
+/** New tokens for a refresh token. */
 export type RefreshTokenInput = {
+  /** The refreshToken of the last AuthPayload; each is used once (a reused one ends its whole sign-in: TOKEN_REUSED). */
   refreshToken: string;
 };
 
+/** A phone and what its code is for. */
 export type RequestSmsCodeInput = {
+  /** An 11-digit mainland mobile number starting 13–19 (PHONE_FORMAT otherwise). */
   phone: string;
+  /** The mutation the code will be given to. */
   purpose: SmsPurpose;
 };
 
+/** A person's resolution of a payment exception. */
 export type ResolvePaymentExceptionInput = {
+  /** What was done. */
   action: PaymentExceptionAction;
+  /** An OPEN exception. */
   id: string | number;
   /** At most 500 characters; required for HANDLED_OFFLINE. Never personal data: the order id says whose it was. */
   note?: string | null | undefined;
 };
 
+/** What an SMS code is for: a code proves only that. */
 export type SmsPurpose =
+  /** changePhone (sent to the new phone). */
   | 'CHANGE_PHONE'
+  /** Sent to the signed-in account's own phone: confirms changePhone (currentPhoneCode) or closeAccount (smsCode). */
+  | 'CONFIRM_ACCOUNT'
+  /** loginBySms. */
   | 'LOGIN'
+  /** register. */
   | 'REGISTER'
+  /** resetPassword. */
   | 'RESET_PASSWORD';
 
+/** What a caller may do; each field that needs more than GUEST says which tier. */
 export type Tier =
+  /** Platform administrators. */
   | 'ADMIN'
+  /** A cadre: acts on the unions in the subtree of their union (their scope). */
   | 'CADRE'
+  /** Anyone, signed in or not. */
   | 'GUEST'
+  /** A signed-in account. */
   | 'MEMBER'
+  /** Platform operations staff (and admins). */
   | 'OPERATOR'
+  /** A member whose real name is verified and whose card is ACTIVE. */
   | 'VERIFIED';
 
+/** A movement of union funds. */
 export type UnionFundsEntryKind =
+  /** The parent union allocated funds for the year. */
   | 'ALLOCATION'
+  /** A paid bulk order was cancelled or refunded: the amount came back. */
   | 'RETURN'
+  /** An approved bulk order was paid. */
   | 'SPEND';
 
+/** A union's level in the tree, top down. */
 export type UnionLevel =
+  /** A city (prefecture) federation. */
   | 'CITY'
+  /** A county (district) federation. */
   | 'COUNTY'
+  /** A workplace union: the only level members join. */
   | 'GRASSROOTS'
+  /** The national federation (the root). */
   | 'NATIONAL'
+  /** A provincial federation. */
   | 'PROVINCE';
 
 export type ConsoleLoginMutationVariables = Exact<{
