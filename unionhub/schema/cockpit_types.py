@@ -19,8 +19,8 @@ from unionhub.identity.models import Union
 from unionhub.mall.report import POVERTY_SHARE_LINE
 from unionhub.schema.activities_types import ActivityKind  # strawberry.enum-declared there
 from unionhub.schema.docs import describe_values
-from unionhub.schema.money import Fen
 from unionhub.schema.entities import UnionRef, union_entity
+from unionhub.schema.money import Fen
 
 # Cost weights the operation limiter adds for a section (unionhub.schema.limits): a section
 # is an aggregate query, an object field otherwise costs 1.

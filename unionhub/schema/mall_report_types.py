@@ -71,16 +71,17 @@ class MallReport:
     @classmethod
     def of(cls, r: ReportData) -> MallReport:
         return cls(
-            from_=r.start, to=r.end, sales_fen=r.sales_fen, order_count=r.order_count,
+            from_=r.start, to=r.end, sales_fen=Fen(r.sales_fen), order_count=r.order_count,
             sales_by_region=[RegionSales(region_code=x.region_code, region_name=x.region_name,
-                                         sales_fen=x.sales_fen, order_count=x.order_count)
+                                         sales_fen=Fen(x.sales_fen), order_count=x.order_count)
                              for x in r.by_region],
-            sales_by_union=[UnionSales(sales_fen=x.sales_fen, order_count=x.order_count,
-                                       certified_sales_fen=x.certified_sales_fen,
+            sales_by_union=[UnionSales(sales_fen=Fen(x.sales_fen), order_count=x.order_count,
+                                       certified_sales_fen=Fen(x.certified_sales_fen),
                                        poverty_share=x.poverty_share,
                                        meets_poverty_line=x.meets_poverty_line,
                                        union_id=x.union_id) for x in r.by_union],
-            voucher_budget_fen=r.voucher_budget_fen, voucher_issued_fen=r.voucher_issued_fen,
-            voucher_used_fen=r.voucher_used_fen,
-            voucher_order_sales_fen=r.voucher_order_sales_fen, leverage=r.leverage,
+            voucher_budget_fen=Fen(r.voucher_budget_fen),
+            voucher_issued_fen=Fen(r.voucher_issued_fen),
+            voucher_used_fen=Fen(r.voucher_used_fen),
+            voucher_order_sales_fen=Fen(r.voucher_order_sales_fen), leverage=r.leverage,
             poverty_share_line=POVERTY_SHARE_LINE, union_id=r.union_id)
