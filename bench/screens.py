@@ -59,7 +59,7 @@ SCREENS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "pageInfo { hasNextPage endCursor } } }"), {"first": 20}),
     "leaderboard": ("member", (
         "query Board($activityId: ID!, $first: Int) { leaderboardConnection(activityId: "
-        "$activityId, by: MEMBER, first: $first) { edges { node { rank score displayName } } "
+        "$activityId, by: MEMBER, first: $first) { edges { node { rank score member { id displayName } } } "
         "pageInfo { hasNextPage endCursor } } }"), {"activityId": "{walking}", "first": 20}),
     "member search": ("cadre", (
         "query Search($unionId: ID!, $search: String, $first: Int) { members(unionId: $unionId, "
@@ -68,7 +68,8 @@ SCREENS: dict[str, tuple[str, str, dict[str, Any]]] = {
         {"unionId": "{province}", "search": "示例会员1", "first": 20}),
     "scorecard ranking": ("cadre", (
         "query Ranking($parentId: ID!, $period: String!) { unionRanking(parentId: $parentId, "
-        "period: $period) { union { id name } received handled onTime overdue meanRating } }"),
+        "period: $period) { union { id name } requestsReceived requestsCompleted completedOnTime "
+        "onTimeRate meanRating verifiedMembers } }"),
         {"parentId": "{province}", "period": "{period}"}),
 }
 
