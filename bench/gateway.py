@@ -6,9 +6,9 @@ process, in interleaved rounds of one run.
 
 Targets: through the gateway at least 70% of direct for the lookup, p99 <= 20 ms at 16
 connections. Variants of the gateway, each its own process on the same subgraphs:
-- `gateway`: Hive Gateway as deploy/gateway configures it (its default JavaScript runtime);
-- `gateway-router`: the same with Hive Router's query planner and executor
-  (`@graphql-hive/router-runtime`, switched on by HIVE_ROUTER_RUNTIME=true).
+- `gateway`: Hive Gateway with its default JavaScript runtime (UNIONHUB_GATEWAY_RUNTIME=stitching);
+- `gateway-router`: as deploy/gateway configures it, with Hive Router's query planner and
+  executor (`@graphql-hive/router-runtime`).
 
 Pinning (--pin, the default): every server on CPU 1 and wrk on CPU 0, as bench/run.py does, so
 each path gets the same CPU and the ratio is the ratio of CPU per request (the gateway's own
@@ -146,7 +146,8 @@ def main() -> None:
         gw_env = {**os.environ, "UNIONHUB_ROUTER_SECRET": SECRET, "NODE_ENV": "production"}
         gw_env.pop("HIVE_ROUTER_RUNTIME", None)
         targets = [direct]
-        for name, extra in (("gateway", {}), ("gateway-router", {"HIVE_ROUTER_RUNTIME": "true"})):
+        for name, extra in (("gateway", {"UNIONHUB_GATEWAY_RUNTIME": "stitching"}),
+                            ("gateway-router", {})):
             gw = start_gateway(name, supergraph, {**gw_env, **extra}, cpu, run_dir)
             servers.append(gw)
             targets.append(gw)
