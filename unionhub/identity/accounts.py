@@ -123,9 +123,7 @@ async def login(phone: str, password: str, client_ip: str | None = None) -> Sess
         member = await Member.get_or_none(phone_bidx__in=phone_indexes(validate_phone(phone)))
     except ValidationFailed:
         pass
-    # No account has a password longer than the limit: refuse it without hashing megabytes.
-    ok = len(password) <= MAX_PASSWORD_LENGTH and await verify_password(
-        member.password_hash if member else None, password)
+    ok = await verify_password(member.password_hash if member else None, password)
     if not ok or member is None:
         await lockout.record_failure(phone_key, client_ip, member.id if member else None)
         metrics.SIGN_IN_FAILURES.add(1, {"reason": InvalidCredentials.code})

@@ -15,7 +15,7 @@ from unionhub.errors import InvalidCredentials, ValidationFailed
 from unionhub.identity import sms_codes
 from unionhub.identity.crypto import decrypt
 from unionhub.identity.models import Member, SmsCode, SmsPurpose
-from unionhub.identity.passwords import MAX_PASSWORD_LENGTH, verify_password
+from unionhub.identity.passwords import verify_password
 from unionhub.ratelimit import Rule, count, ensure_allowed, reset
 from unionhub.settings import get_settings
 
@@ -54,9 +54,7 @@ async def confirm(member: Member, password: str | None, sms_code: str | None,
         await reset(rule, subject)
         return row
     assert password is not None
-    ok = len(password) <= MAX_PASSWORD_LENGTH and await verify_password(member.password_hash,
-                                                                         password)
-    if not ok:
+    if not await verify_password(member.password_hash, password):
         await count(rule, subject)
         raise InvalidCredentials("the password is wrong", field="password",
                                  code="WRONG_PASSWORD")

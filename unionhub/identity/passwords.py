@@ -37,6 +37,8 @@ def hash_password_sync(password: str) -> str:
 
 
 async def verify_password(stored_hash: str | None, password: str) -> bool:
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return False  # no account has one: refuse it without hashing megabytes
     def _verify() -> bool:
         try:
             return _hasher().verify(stored_hash or _dummy_hash(), password) and bool(stored_hash)

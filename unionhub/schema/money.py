@@ -24,10 +24,6 @@ def _serialize(value: Any) -> int:
     return value
 
 
-def _parse_value(value: Any) -> int:
-    return _serialize(value)
-
-
 def _parse_literal(node: ValueNode, _variables: Any = None) -> int:
     if not isinstance(node, IntValueNode):
         raise ValueError("Fen must be an integer literal")
@@ -43,4 +39,4 @@ FEN_SCALAR = strawberry.scalar(
     description="An amount of money in fen (分, 1/100 yuan): a JSON integer up to 2^53 − 1. "
                 "Sums and totals use it because GraphQL's Int stops at 2^31 − 1 fen "
                 "(¥21,474,836.47), which a province's figures pass.",
-    serialize=_serialize, parse_value=_parse_value, parse_literal=_parse_literal)
+    serialize=_serialize, parse_value=_serialize, parse_literal=_parse_literal)
