@@ -24,6 +24,9 @@ STRONG = {
 PROVIDERS = {
     "UNIONHUB_SMS_PROVIDER": "tencent",
     "UNIONHUB_IDVERIFY_PROVIDER": "tencent",
+    "UNIONHUB_CAPTCHA_PROVIDER": "tencent",
+    "UNIONHUB_TENCENT_CAPTCHA_APP_ID": "199999164",
+    "UNIONHUB_TENCENT_CAPTCHA_APP_SECRET_KEY": "prod-captcha-key",
     "UNIONHUB_TENCENTCLOUD_SECRET_ID": "AKIDprod",
     "UNIONHUB_TENCENTCLOUD_SECRET_KEY": "prod-secret-key",
     "UNIONHUB_TENCENT_SMS_SDK_APP_ID": "1400000000",
@@ -114,7 +117,8 @@ def test_production_refuses_the_embedded_database_and_cache(env):
         Settings()
 
 
-@pytest.mark.parametrize("variable", ["UNIONHUB_SMS_PROVIDER", "UNIONHUB_IDVERIFY_PROVIDER"])
+@pytest.mark.parametrize("variable", ["UNIONHUB_SMS_PROVIDER", "UNIONHUB_IDVERIFY_PROVIDER",
+                                      "UNIONHUB_CAPTCHA_PROVIDER"])
 def test_production_refuses_the_sandbox_providers(env, variable):
     _set(env, PRODUCTION)
     env.delenv(variable)  # the default: sandbox

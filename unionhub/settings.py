@@ -237,6 +237,13 @@ class Settings(BaseSettings):
     sms_codes_per_phone_per_day: int = 10
     sms_codes_per_ip_per_day: int = 30
     sms_code_checks_per_ip: int = 60  # per rate_limit_window_seconds, over every phone
+    # Past this many codes a Shanghai day, a phone's next code needs a solved captcha
+    # (identity/captcha/): strangers cannot spend the owner's daily budget for free.
+    sms_codes_before_captcha: int = 3
+    captcha_provider: Literal["sandbox", "tencent"] = "sandbox"
+    tencent_captcha_app_id: int | None = None
+    tencent_captcha_app_secret_key: str | None = None
+    tencent_captcha_endpoint: str = "https://captcha.tencentcloudapi.com"
     sms_sign_name: str | None = None  # the approved signature (签名), both providers
     sms_template_id: str | None = None  # the approved verification-code template, every purpose
     sms_templates: dict[str, str] = Field(default_factory=dict)  # per purpose: {"LOGIN": "..."}
@@ -345,7 +352,7 @@ class Settings(BaseSettings):
                 raise InsecureProductionSettings("production mode needs DATABASE_URL (PostgreSQL)")
             if not self.redis_url:
                 raise InsecureProductionSettings("production mode needs REDIS_URL")
-            sandboxes = [name for name in ("sms_provider", "idverify_provider")
+            sandboxes = [name for name in ("sms_provider", "idverify_provider", "captcha_provider")
                          if getattr(self, name) == "sandbox"]
             if sandboxes:
                 names = ", ".join(f"UNIONHUB_{n.upper()}" for n in sandboxes)

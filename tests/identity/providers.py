@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 
+from unionhub.identity.captcha import reset_captcha_verifier
 from unionhub.identity.idverify import reset_verifier
 from unionhub.identity.sms_providers import reset_sms_provider
 from unionhub.settings import reset_settings_cache
@@ -17,6 +18,7 @@ async def _rebuild() -> None:
     reset_settings_cache()
     await reset_sms_provider()
     await reset_verifier()
+    await reset_captcha_verifier()
 
 
 @asynccontextmanager
@@ -30,4 +32,5 @@ async def configured(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> As
         finally:
             await reset_sms_provider()
             await reset_verifier()
+            await reset_captcha_verifier()
     await _rebuild()

@@ -7,6 +7,9 @@
   UNIONHUB_SMS_CODES_PER_PHONE_PER_DAY per Shanghai day, claimed by conditional UPDATEs on
   the phone's `sms_send_windows` row (concurrent requests send one code); at most
   UNIONHUB_SMS_CODES_PER_IP_PER_DAY per client address (a Redis counter).
+- Past UNIONHUB_SMS_CODES_BEFORE_CAPTCHA codes a day, a phone's next code needs a solved
+  captcha (identity/captcha/): the same conditional UPDATE takes the window only below that
+  count unless a captcha passed, so concurrent requests cannot slip past it either.
 - Codes, tries and send windows are database rows, not Redis keys: a Redis flush must not
   reset the try counter (five fresh guesses at every live code) nor the per-phone windows
   (SMS bombing, paid messages). Only the per-address counter lives in Redis, and lets requests
@@ -27,6 +30,7 @@ from tortoise.expressions import F
 
 from unionhub.clock import SHANGHAI, utcnow
 from unionhub.errors import RateLimited, ValidationFailed
+from unionhub.identity import captcha as captchas
 from unionhub.identity.crypto import blind_index
 from unionhub.identity.models import SmsCode, SmsPurpose, SmsSendWindow
 from unionhub.identity.provider_errors import ProviderUnavailable
@@ -69,16 +73,18 @@ def _ip_rules() -> tuple[Rule, Rule]:
             Rule("sms-check-ip", s.sms_code_checks_per_ip, s.rate_limit_window_seconds))
 
 
-async def request_code(phone: str, purpose: str | SmsPurpose,
-                       client_ip: str | None = None) -> CodeSent:
+async def request_code(phone: str, purpose: str | SmsPurpose, client_ip: str | None = None,
+                       captcha: captchas.CaptchaProof | None = None) -> CodeSent:
     purpose = parse_purpose(purpose)
     phone = validate_phone(phone)
     if client_ip:
         await count(_ip_rules()[0], client_ip)
+    if captcha is not None:
+        await captchas.verify(captcha, client_ip)
     settings = get_settings()
     bidx = blind_index(phone, "phone")
     now = utcnow()
-    await _claim_send_window(bidx, now)
+    await _claim_send_window(bidx, now, captcha_passed=captcha is not None)
     code = f"{secrets.randbelow(10 ** CODE_LENGTH):0{CODE_LENGTH}d}"
     row = await SmsCode.create(phone_bidx=bidx, purpose=purpose,
                                code_hash=code_hash(bidx, purpose, code),
@@ -109,14 +115,18 @@ def _seconds_to_midnight(now: datetime) -> int:
     return max(int((midnight - local).total_seconds()), 1)
 
 
-async def _claim_send_window(bidx: str, now: datetime) -> None:
+async def _claim_send_window(bidx: str, now: datetime, *, captcha_passed: bool) -> None:
     """Take the phone's send window, or refuse with when to try again. Each branch is one
     conditional UPDATE (or the INSERT that the unique phone index serialises)."""
     s = get_settings()
+    free = min(s.sms_codes_before_captcha, s.sms_codes_per_phone_per_day)
+    if free < 1 and not captcha_passed:
+        raise captchas.required()
     cutoff = now - timedelta(seconds=s.sms_resend_seconds)
     today = _shanghai_day(now)
+    allowed = s.sms_codes_per_phone_per_day if captcha_passed else free
     open_window = SmsSendWindow.filter(phone_bidx=bidx, last_sent_at__lte=cutoff)
-    if await open_window.filter(day=today, day_count__lt=s.sms_codes_per_phone_per_day).update(
+    if await open_window.filter(day=today, day_count__lt=allowed).update(
             last_sent_at=now, day_count=F("day_count") + 1):
         return
     if await open_window.exclude(day=today).update(last_sent_at=now, day=today, day_count=1):
@@ -132,6 +142,8 @@ async def _claim_send_window(bidx: str, now: datetime) -> None:
     if wait > 0:
         raise SmsLimited(f"a code was sent recently; ask again in {int(wait) + 1} s",
                          code="SMS_RESEND_TOO_SOON", retry_after_seconds=int(wait) + 1)
+    if not captcha_passed and window.day_count < s.sms_codes_per_phone_per_day:
+        raise captchas.required()
     raise SmsLimited("the daily number of codes for this phone is used up",
                      code="SMS_DAILY_LIMIT", retry_after_seconds=_seconds_to_midnight(now))
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from unionhub.identity import idverify, sms_providers
+from unionhub.identity import captcha, idverify, sms_providers
 from unionhub.settings import Settings
 
 
 def check(settings: Settings) -> None:
-    """Refuse to start when the configured SMS or identity-verification provider lacks its
+    """Refuse to start when the configured SMS, captcha or identity-verification provider lacks its
     settings (ProviderConfigurationError names the variables, never their values)."""
     sms_providers.check_configuration(settings)
     idverify.check_configuration(settings)
+    captcha.check_configuration(settings)
 
 
 async def close() -> None:
     await sms_providers.reset_sms_provider()  # the providers' HTTP clients
     await idverify.reset_verifier()
+    await captcha.reset_captcha_verifier()

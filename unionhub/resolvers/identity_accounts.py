@@ -8,17 +8,21 @@ import strawberry
 
 from unionhub.identity import phone_accounts, sms_codes, verification
 from unionhub.identity.access import require_authenticated, require_scope
+from unionhub.identity.captcha import CaptchaProof
 from unionhub.identity.models import SmsPurpose
 from unionhub.resolvers.identity import _client_ip, _id, _session
 from unionhub.schema.entities import member_entity
 from unionhub.schema.errors import payload
-from unionhub.schema.identity_accounts_types import SmsCodePayload
+from unionhub.schema.identity_accounts_types import CaptchaInput, SmsCodePayload
 from unionhub.schema.identity_types import AuthPayload, MemberPayload
 from unionhub.schema.relay import page_size
 
 
-async def request_sms_code(info: strawberry.Info, phone: str, purpose: SmsPurpose):
-    return await payload(SmsCodePayload, sms_codes.request_code(phone, purpose, _client_ip(info)),
+async def request_sms_code(info: strawberry.Info, phone: str, purpose: SmsPurpose,
+                           captcha: CaptchaInput | None = None):
+    proof = None if captcha is None else CaptchaProof(captcha.ticket, captcha.randstr)
+    work = sms_codes.request_code(phone, purpose, _client_ip(info), proof)
+    return await payload(SmsCodePayload, work,
                          lambda sent: {"retry_after_seconds": sent.retry_after_seconds})
 
 

@@ -40,7 +40,7 @@ class PhoneAccountMutation:
                            "whether or not the phone has an account.")
     async def request_sms_code(self, info: strawberry.Info,
                                input: RequestSmsCodeInput) -> SmsCodePayload:
-        return await r.request_sms_code(info, input.phone, input.purpose)
+        return await r.request_sms_code(info, input.phone, input.purpose, input.captcha)
 
     @gql_field(description="Signs in with a code sent by requestSmsCode(purpose: LOGIN).")
     async def login_by_sms(self, info: strawberry.Info, input: LoginBySmsInput) -> AuthPayload:

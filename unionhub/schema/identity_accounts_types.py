@@ -22,12 +22,27 @@ describe_values(SmsPurposeEnum, REGISTER="register.", LOGIN="loginBySms.",
                                 "changePhone (currentPhoneCode) or closeAccount (smsCode).")
 
 
+@strawberry.input(description="What Tencent Cloud Captcha's widget (TCaptcha) hands back once "
+                              "the person has solved it. The sandbox passes the ticket "
+                              "`sandbox-pass` with any randstr; production never uses the "
+                              "sandbox.")
+class CaptchaInput:
+    ticket: str = strawberry.field(description="The widget's ticket (at most 4096 "
+                                               "characters); valid 5 minutes, once.")
+    randstr: str = strawberry.field(description="The widget's random string (at most 128 "
+                                                "characters).")
+
+
 @strawberry.input(description="A phone and what its code is for.")
 class RequestSmsCodeInput:
     phone: str = strawberry.field(description=(
         "An 11-digit mainland mobile number starting 13–19 (PHONE_FORMAT otherwise)."))
     purpose: SmsPurposeEnum = strawberry.field(description="The mutation the code will be "
                                                            "given to.")
+    captcha: CaptchaInput | None = strawberry.field(default=None, description=(
+        "Needed once the phone has had a few codes today (3 by default; CAPTCHA_REQUIRED "
+        "says so): show the captcha, then ask again with what it returns. Checked only "
+        "when given (CAPTCHA_INVALID when it does not pass)."))
 
 
 @strawberry.type(description="The result of requestSmsCode.")

@@ -126,8 +126,8 @@ MUTATION_ERRORS: dict[str, tuple[str, ...]] = {
     ),
     'reportCardLost': ('CARD_NUMBER_EXHAUSTED', 'INVALID_TRANSITION', 'NO_CARD',),
     'requestSmsCode': (
-        'PHONE_FORMAT', 'RATE_LIMITED', 'SMS_DAILY_LIMIT', 'SMS_PURPOSE_UNKNOWN',
-        'SMS_RESEND_TOO_SOON',
+        'CAPTCHA_INVALID', 'CAPTCHA_REQUIRED', 'PHONE_FORMAT', 'RATE_LIMITED', 'SMS_DAILY_LIMIT',
+        'SMS_PURPOSE_UNKNOWN', 'SMS_RESEND_TOO_SOON',
     ),
     'requestTransfer': (
         'NOT_A_MEMBER', 'NOT_FOUND', 'NOT_GRASSROOTS', 'SAME_UNION', 'TRANSFER_PENDING',

@@ -17,6 +17,14 @@ export type ActivityKind =
   /** A walking challenge: daily steps, capped, ranked. */
   | 'WALKING';
 
+/** What Tencent Cloud Captcha's widget (TCaptcha) hands back once the person has solved it. The sandbox passes the ticket `sandbox-pass` with any randstr; production never uses the sandbox. */
+export type CaptchaInput = {
+  /** The widget's random string (at most 128 characters). */
+  randstr: string;
+  /** The widget's ticket (at most 4096 characters); valid 5 minutes, once. */
+  ticket: string;
+};
+
 /** What unionRanking-style rankings of the children can sort on. */
 export type CockpitMetric =
   /** Articles published in the period and not withdrawn (services.articlesPublished). */
@@ -89,6 +97,8 @@ export type RefreshTokenInput = {
 
 /** A phone and what its code is for. */
 export type RequestSmsCodeInput = {
+  /** Needed once the phone has had a few codes today (3 by default; CAPTCHA_REQUIRED says so): show the captcha, then ask again with what it returns. Checked only when given (CAPTCHA_INVALID when it does not pass). */
+  captcha?: CaptchaInput | null | undefined;
   /** An 11-digit mainland mobile number starting 13–19 (PHONE_FORMAT otherwise). */
   phone: string;
   /** The mutation the code will be given to. */

@@ -1,5 +1,5 @@
-"""Tencent Cloud API 3.0 stand-in: SMS SendSms (2021-01-11) and faceid IdCardVerification
-(2018-03-01), as respx routes.
+"""Tencent Cloud API 3.0 stand-in: SMS SendSms (2021-01-11), faceid IdCardVerification
+(2018-03-01) and Captcha DescribeCaptchaResult (2019-07-22), as respx routes.
 
 Requests are POSTed JSON signed TC3-HMAC-SHA256 (Tencent's "签名方法 v3"): a canonical request
 of method, path, query, the signed headers (lower-cased name:value), the signed header names
@@ -28,6 +28,9 @@ FACEID_HOST = "faceid.tencentcloudapi.com"
 SDK_APP_ID = "1400123456"
 SIGN_NAME = "陕西工会"
 TEMPLATE_ID = "1910001"
+CAPTCHA_HOST = "captcha.tencentcloudapi.com"
+CAPTCHA_APP_ID = 199999164
+CAPTCHA_APP_KEY = "standin-captcha-app-secret"
 
 
 def _hmac(key: bytes, text: str) -> bytes:
@@ -78,6 +81,16 @@ class TencentCloud:
     faceid_result: str | None = None  # force a Result code ("-4", "-7", ...)
     override: Callable[[], httpx.Response] | None = None
     bad_signatures: int = 0
+    captcha_checks: list[dict] = field(default_factory=list)  # DescribeCaptchaResult bodies
+    solved: dict[str, str] = field(default_factory=dict)  # tickets handed out -> their randstr
+    used_tickets: set[str] = field(default_factory=set)
+    captcha_code: int | None = None  # force a CaptchaCode (26: the service's internal error)
+
+    def solve_captcha(self) -> dict[str, str]:
+        """What the widget returns once a person has solved it: a fresh ticket and randstr."""
+        ticket, randstr = f"tr03{uuid.uuid4().hex}*", f"@{uuid.uuid4().hex[:3]}"
+        self.solved[ticket] = randstr
+        return {"ticket": ticket, "randstr": randstr}
 
     def codes_sent_to(self, phone: str) -> list[str]:
         return [b["TemplateParamSet"][0] for b in self.sms_sent
@@ -119,3 +132,32 @@ class TencentCloud:
             known = self.records.get(body["IdCard"])
             result = "-5" if known is None else ("0" if known == body["Name"] else "-1")
         return _answer({"Result": result, "Description": "stand-in"})
+
+    def captcha(self, request: httpx.Request) -> httpx.Response:
+        if not tc3_signature_ok(request, "captcha"):
+            self.bad_signatures += 1
+            return error("AuthFailure.SignatureFailure", "signature mismatch")
+        assert request.headers["X-TC-Action"] == "DescribeCaptchaResult"
+        assert request.headers["X-TC-Version"] == "2019-07-22"
+        if self.override:
+            return self.override()
+        body = json.loads(request.content)
+        self.captcha_checks.append(body)
+        ticket = body["Ticket"]
+        if self.captcha_code is not None:
+            code = self.captcha_code
+        elif body["CaptchaAppId"] != CAPTCHA_APP_ID:
+            code = 16  # appid-ticket mismatch
+        elif body["AppSecretKey"] != CAPTCHA_APP_KEY:
+            code = 100  # appsecretkey-ticket mismatch
+        elif ticket not in self.solved:
+            code = 15  # decrypt fail
+        elif ticket in self.used_tickets:
+            code = 9  # ticket reused
+        elif self.solved[ticket] != body["Randstr"]:
+            code = 7  # captcha no match
+        else:
+            self.used_tickets.add(ticket)
+            code = 1
+        return _answer({"CaptchaCode": code, "CaptchaMsg": "stand-in", "EvilLevel": 0,
+                        "GetCaptchaTime": 0})

@@ -6,12 +6,11 @@ from __future__ import annotations
 import logging
 
 from tencentcloud.common.credential import Credential
-from tencentcloud.common.exception import TencentCloudSDKException
 from tencentcloud.faceid.v20180301 import models as faceid_models
 from tencentcloud.faceid.v20180301.faceid_client_async import FaceidClient
 
 from unionhub.identity.idverify import unavailable
-from unionhub.identity.sms_providers.tencent import client_profile
+from unionhub.identity.sms_providers.tencent import call_tencent, client_profile
 from unionhub.settings import Settings
 
 log = logging.getLogger("unionhub.idverify")
@@ -33,14 +32,8 @@ class TencentIdVerifier:
         request = faceid_models.IdCardVerificationRequest()
         request.IdCard = id_number
         request.Name = legal_name
-        try:
-            response = await self._client.IdCardVerification(request)
-        except TencentCloudSDKException as refused:
-            log.warning("tencent faceid refused: %s", refused.get_code())
-            raise unavailable() from None
-        except Exception as error:  # connection refused, timeout, unreadable answer
-            log.warning("tencent faceid unreachable: %s", type(error).__name__)
-            raise unavailable() from None
+        response = await call_tencent(self._client.IdCardVerification(request), "faceid",
+                                      unavailable)
         if response.Result == "0":
             return True
         if response.Result in _NOT_VERIFIED:

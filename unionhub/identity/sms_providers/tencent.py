@@ -4,6 +4,8 @@ tencentcloud-sdk-python-sms (its async client: httpx, TC3-HMAC-SHA256 signatures
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from tencentcloud.common.credential import Credential
@@ -15,12 +17,30 @@ from tencentcloud.sms.v20210111.sms_client_async import SmsClient
 
 from unionhub.errors import ValidationFailed
 from unionhub.identity.models import SmsPurpose
+from unionhub.identity.provider_errors import ProviderUnavailable
 from unionhub.identity.sms_providers import template_for, unavailable
 from unionhub.settings import Settings
 
 log = logging.getLogger("unionhub.sms")
 _BAD_NUMBER = {"InvalidParameterValue.IncorrectPhoneNumber"}
 TIMEOUT_SECONDS = 5
+T = TypeVar("T")
+
+
+async def call_tencent(call: Awaitable[T], what: str,
+                       unavailable_error: Callable[[], ProviderUnavailable]) -> T:
+    """One Tencent Cloud API call: an error answer or no answer at all becomes the product's
+    ProviderUnavailable, logged by its error code or exception class only (never the body)."""
+    try:
+        return await call
+    except TencentCloudSDKException as refused:  # an error answer
+        logging.getLogger("unionhub.providers").warning("tencent %s refused: %s", what,
+                                                        refused.get_code())
+        raise unavailable_error() from None
+    except Exception as error:  # connection refused, timeout, unreadable answer
+        logging.getLogger("unionhub.providers").warning("tencent %s unreachable: %s", what,
+                                                        type(error).__name__)
+        raise unavailable_error() from None
 
 
 def client_profile(endpoint_url: str) -> ClientProfile:
@@ -47,14 +67,7 @@ class TencentSms:
         request.TemplateId = template_for(self._settings, purpose)
         # The approved template takes two parameters: the code and its lifetime in minutes.
         request.TemplateParamSet = [code, str(self._settings.sms_code_ttl_seconds // 60)]
-        try:
-            response = await self._client.SendSms(request)
-        except TencentCloudSDKException as refused:  # an error answer, or no answer at all
-            log.warning("tencent SMS refused: %s", refused.get_code())
-            raise unavailable() from None
-        except Exception as error:  # connection refused, timeout, unreadable answer
-            log.warning("tencent SMS unreachable: %s", type(error).__name__)
-            raise unavailable() from None
+        response = await call_tencent(self._client.SendSms(request), "SMS", unavailable)
         statuses = response.SendStatusSet or []
         status = statuses[0].Code if statuses else None
         if status != "Ok":

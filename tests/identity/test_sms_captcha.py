@@ -1,0 +1,193 @@
+"""The captcha in front of a phone's later SMS codes (identity/captcha/): past
+UNIONHUB_SMS_CODES_BEFORE_CAPTCHA codes a day, a code needs a solved captcha, so a stranger
+cannot spend the owner's daily budget for free. Sandbox and Tencent Cloud Captcha (through its
+SDK, against the stand-in); nothing changes on a refusal; the rule holds under concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import respx
+
+from tests.identity.providers import configured
+from tests.identity.standins import tencent
+from tests.identity.standins.tencent import TencentCloud
+from tests.sms import REQUEST_CODE, SANDBOX_CAPTCHA, a_minute_passes, register
+from unionhub.identity.accounts import phone_index
+from unionhub.identity.models import SandboxSms, SmsCode, SmsSendWindow
+from unionhub.settings import reset_settings_cache
+
+PHONE = "13812345678"
+TENCENT = {
+    "UNIONHUB_CAPTCHA_PROVIDER": "tencent",
+    "UNIONHUB_TENCENTCLOUD_SECRET_ID": tencent.SECRET_ID,
+    "UNIONHUB_TENCENTCLOUD_SECRET_KEY": tencent.SECRET_KEY,
+    "UNIONHUB_TENCENT_CAPTCHA_APP_ID": str(tencent.CAPTCHA_APP_ID),
+    "UNIONHUB_TENCENT_CAPTCHA_APP_SECRET_KEY": tencent.CAPTCHA_APP_KEY,
+}
+
+
+async def ask(gql, phone: str = PHONE, captcha: dict | None = None,
+              purpose: str = "REGISTER") -> list[tuple[str, str | None]]:
+    asked: dict = {"phone": phone, "purpose": purpose}
+    if captcha is not None:
+        asked["captcha"] = captcha
+    r = await gql(REQUEST_CODE, {"input": asked})
+    assert r.errors == []
+    return [(e["code"], e["field"]) for e in r.data["requestSmsCode"]["errors"]]
+
+
+async def use_the_free_codes(gql, phone: str = PHONE) -> None:
+    for _ in range(3):
+        await a_minute_passes(phone)
+        assert await ask(gql, phone) == []
+    await a_minute_passes(phone)
+
+
+async def sent_to(phone: str = PHONE) -> tuple[int, int, int]:
+    window = await SmsSendWindow.get(phone_bidx=phone_index(phone))
+    return (await SmsCode.filter(phone_bidx=phone_index(phone)).count(),
+            await SandboxSms.filter(phone_bidx=phone_index(phone)).count(), window.day_count)
+
+
+async def test_the_fourth_code_of_the_day_needs_a_captcha(gql, factory):
+    await factory.tree()
+    await use_the_free_codes(gql)
+    assert await ask(gql) == [("CAPTCHA_REQUIRED", "captcha")]
+    assert await sent_to() == (3, 3, 3)  # nothing sent, the window not taken
+    assert await ask(gql, captcha=SANDBOX_CAPTCHA) == []
+    assert await sent_to() == (4, 4, 4)
+
+
+@pytest.mark.parametrize("captcha", [
+    {"ticket": "not-the-sandbox-ticket", "randstr": "@x"},
+    {"ticket": "", "randstr": "@x"},
+    {"ticket": "sandbox-pass", "randstr": ""},
+    {"ticket": "sandbox-pass" + "x" * 5000, "randstr": "@x"},
+])
+async def test_a_captcha_that_does_not_pass_changes_nothing(gql, factory, captcha):
+    await factory.tree()
+    await use_the_free_codes(gql)
+    assert await ask(gql, captcha=captcha) == [("CAPTCHA_INVALID", "captcha")]
+    assert await sent_to() == (3, 3, 3)
+
+
+async def test_a_captcha_does_not_lift_the_daily_cap_or_the_resend_wait(gql, factory):
+    await factory.tree()
+    for _ in range(10):
+        await a_minute_passes(PHONE)
+        assert await ask(gql, captcha=SANDBOX_CAPTCHA) == []
+    assert await ask(gql, captcha=SANDBOX_CAPTCHA) == [("SMS_RESEND_TOO_SOON", "phone")]
+    await a_minute_passes(PHONE)
+    assert await ask(gql, captcha=SANDBOX_CAPTCHA) == [("SMS_DAILY_LIMIT", "phone")]
+    assert (await sent_to())[0] == 10
+
+
+async def test_the_captcha_step_is_the_same_for_registered_and_unregistered_phones(gql, factory):
+    await factory.tree()
+    assert (await register(gql, "13800000001", "long-enough-1"))["errors"] == []
+    for _ in range(2):  # 3 codes in all, with the sign-up's
+        await a_minute_passes("13800000001")
+        assert await ask(gql, "13800000001") == []
+    for _ in range(3):
+        await a_minute_passes("13800000002")
+        assert await ask(gql, "13800000002") == []
+    await a_minute_passes("13800000001")
+    await a_minute_passes("13800000002")
+    assert await ask(gql, "13800000001") == await ask(gql, "13800000002") == [
+        ("CAPTCHA_REQUIRED", "captcha")]
+
+
+async def test_zero_free_codes_asks_for_a_captcha_every_time(gql, factory, monkeypatch):
+    await factory.tree()
+    monkeypatch.setenv("UNIONHUB_SMS_CODES_BEFORE_CAPTCHA", "0")
+    reset_settings_cache()
+    try:
+        assert await ask(gql) == [("CAPTCHA_REQUIRED", "captcha")]
+        assert await SmsCode.all().count() == 0
+        assert await ask(gql, captcha=SANDBOX_CAPTCHA) == []
+    finally:
+        monkeypatch.undo()
+        reset_settings_cache()
+
+
+async def test_concurrent_requests_cannot_slip_past_the_captcha(gql, factory, monkeypatch):
+    """With no resend wait, eight requests at once on a phone with one code sent: the
+    conditional UPDATE lets exactly two through (to 3), the rest are refused (CI runs this
+    on PostgreSQL)."""
+    await factory.tree()
+    monkeypatch.setenv("UNIONHUB_SMS_RESEND_SECONDS", "0")
+    reset_settings_cache()
+    try:
+        assert await ask(gql) == []
+        results = await asyncio.gather(*(ask(gql) for _ in range(8)))
+    finally:
+        monkeypatch.undo()
+        reset_settings_cache()
+    assert sum(r == [] for r in results) == 2
+    # A request whose clock reads a hair before another's send sees a resend wait instead.
+    assert {tuple(r) for r in results if r} <= {(("CAPTCHA_REQUIRED", "captcha"),),
+                                                (("SMS_RESEND_TOO_SOON", "phone"),)}
+    assert await sent_to() == (3, 3, 3)
+
+
+# --- Tencent Cloud Captcha, through its SDK against the stand-in ------------------------------
+
+@pytest.fixture
+async def cloud(monkeypatch) -> AsyncIterator[TencentCloud]:
+    stand_in = TencentCloud()
+    async with configured(monkeypatch, TENCENT):
+        with respx.mock(assert_all_called=False) as router:
+            router.post(f"https://{tencent.CAPTCHA_HOST}/").mock(side_effect=stand_in.captcha)
+            yield stand_in
+
+
+async def test_a_solved_tencent_captcha_passes_once(gql, factory, cloud):
+    await factory.tree()
+    await use_the_free_codes(gql)
+    solved = cloud.solve_captcha()
+    assert await ask(gql, captcha=solved) == []
+    (body,) = cloud.captcha_checks
+    assert cloud.bad_signatures == 0
+    assert (body["CaptchaType"], body["Ticket"], body["Randstr"], body["CaptchaAppId"],
+            body["AppSecretKey"]) == (9, solved["ticket"], solved["randstr"],
+                                      tencent.CAPTCHA_APP_ID, tencent.CAPTCHA_APP_KEY)
+    assert body["UserIp"]  # the caller's address, as the API asks
+    await a_minute_passes(PHONE)
+    assert await ask(gql, captcha=solved) == [("CAPTCHA_INVALID", "captcha")]  # reused: code 9
+    assert await sent_to() == (4, 4, 4)
+
+
+async def test_tencent_refusals(gql, factory, cloud):
+    await factory.tree()
+    await use_the_free_codes(gql)
+    solved = cloud.solve_captcha()
+    assert await ask(gql, captcha={**solved, "randstr": "@no"}) == [("CAPTCHA_INVALID", "captcha")]
+    assert await ask(gql, captcha={"ticket": "tr03forged*", "randstr": "@x"}) == [
+        ("CAPTCHA_INVALID", "captcha")]
+    cloud.captcha_code = 26  # the service's own internal error
+    assert await ask(gql, captcha=solved) == [("CAPTCHA_PROVIDER_UNAVAILABLE", None)]
+    cloud.captcha_code = None
+    cloud.override = lambda: httpx.Response(502, text="bad gateway")
+    assert await ask(gql, captcha=solved) == [("CAPTCHA_PROVIDER_UNAVAILABLE", None)]
+    cloud.override = None
+    assert await sent_to() == (3, 3, 3)
+    assert await ask(gql, captcha=solved) == []  # the ticket was never spent by the refusals
+
+
+async def test_a_wrong_app_key_never_passes_and_nothing_secret_is_logged(gql, factory, cloud,
+                                                                         monkeypatch, caplog):
+    import logging
+
+    await factory.tree()
+    await use_the_free_codes(gql)
+    caplog.set_level(logging.DEBUG)
+    async with configured(monkeypatch, {**TENCENT,
+                                        "UNIONHUB_TENCENT_CAPTCHA_APP_SECRET_KEY": "wrong"}):
+        solved = cloud.solve_captcha()
+        assert await ask(gql, captcha=solved) == [("CAPTCHA_INVALID", "captcha")]
+    assert cloud.captcha_checks[-1]["AppSecretKey"] == "wrong"  # it was sent, and refused
+    assert solved["ticket"] not in caplog.text and "wrong" not in caplog.text

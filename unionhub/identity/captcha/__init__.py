@@ -1,0 +1,100 @@
+"""Human checks (滑块验证码) in front of SMS codes, behind one interface chosen by
+UNIONHUB_CAPTCHA_PROVIDER: `tencent` (Tencent Cloud Captcha, DescribeCaptchaResult 2019-07-22,
+through tencentcloud-sdk-python-captcha's async client) or `sandbox` (passes the ticket
+SANDBOX_TICKET only; refused in production).
+
+Why: a phone's daily SMS budget is shared by everyone who types that number, so a stranger
+could spend it all and lock the owner out of SMS sign-in for the day. Past
+UNIONHUB_SMS_CODES_BEFORE_CAPTCHA codes a day, a phone's next code needs a solved captcha
+(identity/sms_codes.py): draining a budget then costs a human per code.
+
+`verify(proof, client_ip)` returns when the ticket is good, raises ValidationFailed
+(CAPTCHA_INVALID) when it is not (wrong, expired, reused) and ProviderUnavailable
+(CAPTCHA_PROVIDER_UNAVAILABLE) when the service cannot answer. Never logs the ticket.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from unionhub.errors import ValidationFailed
+from unionhub.identity import sms_providers  # noqa: F401  (quiets the SDKs' DEBUG logs)
+from unionhub.identity.provider_errors import ProviderUnavailable, require
+from unionhub.settings import Settings, get_settings
+
+UNAVAILABLE = "CAPTCHA_PROVIDER_UNAVAILABLE"
+SANDBOX_TICKET = "sandbox-pass"  # the sandbox's public test ticket
+MAX_TICKET, MAX_RANDSTR = 4096, 128
+
+
+@dataclass(frozen=True)
+class CaptchaProof:
+    """What the front-end's captcha widget hands back once the person has solved it."""
+
+    ticket: str
+    randstr: str
+
+
+class CaptchaVerifier(Protocol):
+    name: str
+
+    async def check(self, proof: CaptchaProof, client_ip: str) -> bool: ...
+
+    async def close(self) -> None: ...
+
+
+def invalid() -> ValidationFailed:
+    return ValidationFailed("the captcha was not solved, or its ticket expired or was used; "
+                            "solve it again", field="captcha", code="CAPTCHA_INVALID")
+
+
+def required() -> ValidationFailed:
+    return ValidationFailed("this phone has had several codes today: solve the captcha and "
+                            "ask again with it", field="captcha", code="CAPTCHA_REQUIRED")
+
+
+def unavailable() -> ProviderUnavailable:
+    return ProviderUnavailable("the captcha service is unavailable; try again shortly",
+                               code=UNAVAILABLE)
+
+
+def check_configuration(settings: Settings) -> None:
+    if settings.captcha_provider == "tencent":
+        require(settings, ["tencentcloud_secret_id", "tencentcloud_secret_key",
+                           "tencent_captcha_app_id", "tencent_captcha_app_secret_key"],
+                "tencent captcha")
+
+
+_verifier: CaptchaVerifier | None = None
+
+
+def get_captcha_verifier() -> CaptchaVerifier:
+    global _verifier
+    if _verifier is None:
+        settings = get_settings()
+        check_configuration(settings)
+        if settings.captcha_provider == "tencent":
+            from unionhub.identity.captcha.tencent import TencentCaptcha
+
+            _verifier = TencentCaptcha(settings)
+        else:
+            from unionhub.identity.captcha.sandbox import SandboxCaptcha
+
+            _verifier = SandboxCaptcha()
+    return _verifier
+
+
+async def reset_captcha_verifier() -> None:
+    global _verifier
+    if _verifier is not None:
+        await _verifier.close()
+    _verifier = None
+
+
+async def verify(proof: CaptchaProof, client_ip: str | None) -> None:
+    ticket, randstr = proof.ticket.strip(), proof.randstr.strip()
+    if not ticket or not randstr or len(ticket) > MAX_TICKET or len(randstr) > MAX_RANDSTR:
+        raise invalid()  # cannot be a ticket: no call to the service
+    if not await get_captcha_verifier().check(CaptchaProof(ticket, randstr), client_ip or ""):
+        raise invalid()
