@@ -255,8 +255,11 @@ class Scorecard:
         description="Members of the subtree real-name verified before the month's end (or now), "
                     "by verification date, holding an active card (认证会员数).")
     requests_received: int = strawberry.field(description="Requests submitted in the month.")
-    requests_completed: int = strawberry.field(description="Requests completed in the month.")
-    completed_on_time: int = strawberry.field(description="Of those, by their deadline.")
+    requests_completed: int = strawberry.field(
+        description="Of the requests submitted in the month, those completed since (whenever "
+                    "the completion came: a figure of a past month can still grow).")
+    completed_on_time: int = strawberry.field(description="Of those, completed by their "
+                                                          "deadline.")
     on_time_rate: float | None = strawberry.field(
         description="Completed on time ÷ completed; null before anything is completed.")
     mean_rating: float | None = strawberry.field(description="Mean rating (1–5) of requests "
