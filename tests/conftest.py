@@ -36,7 +36,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
 from tortoise import Tortoise
 
 from tests.factories import Factory
-from unionhub import cache, db, redis_topology
+from unionhub import cache, db, redis_topology, row_cache
 from unionhub.app import create_app
 from unionhub.identity import audit_chain, orgs
 from unionhub.mall import claims
@@ -108,6 +108,7 @@ async def empty_everything() -> None:
         await connection.execute_script("PRAGMA foreign_keys = ON")
     await cache.get_redis().flushdb()
     orgs.clear_union_cache()  # ids restart with the emptied tables
+    row_cache.clear_all()  # so do the catalogue's and the service items' cached rows
     audit_chain.forget_head()  # the chain restarts with the emptied audit tables
     claims.forget_campaigns()
     SPAN_EXPORTER.clear()

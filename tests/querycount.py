@@ -64,10 +64,15 @@ def _counting(original: Any, log: QueryCount) -> Any:
 
 
 @contextlib.contextmanager
-def count_queries() -> Iterator[QueryCount]:
+def count_queries(cold: bool = True) -> Iterator[QueryCount]:
+    """`cold`: the per-process row caches emptied first (union rows, `unionhub.row_cache`), so
+    the count is the cold path's; `cold=False` counts what a warm process sends."""
+    from unionhub import row_cache
     from unionhub.identity.orgs import clear_union_cache
 
-    clear_union_cache()  # count the cold path: union rows are otherwise cached per process
+    if cold:  # union and catalogue rows are otherwise cached per process
+        clear_union_cache()
+        row_cache.clear_all()
     log = QueryCount()
     patched: list[tuple[type, str, Any]] = []
     try:

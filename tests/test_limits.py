@@ -138,3 +138,32 @@ async def test_identical_operations_are_validated_once(schema, monkeypatch):
     for _ in range(2):
         assert (await run(schema, bad)).errors
     assert len(calls) == 2  # validation errors are cached too
+
+
+async def test_a_cost_that_reads_a_page_size_is_analysed_once_per_size(schema, factory,
+                                                                        monkeypatch):
+    from unionhub.schema import limits
+
+    await factory.tree()
+    walks = []
+    real = limits._CostWalker.__init__
+
+    def counting(self, *args):
+        walks.append(1)
+        real(self, *args)
+
+    monkeypatch.setattr(limits._CostWalker, "__init__", counting)
+    query = ("query Paged($n: Int, $u: ID!) { members(unionId: $u, first: $n) { edges { node { "
+             "union { name } } } } }")
+    for n, cost in ((125, 500), (126, 504), (125, 500), (126, 504), (None, 80)):
+        for union in ("1", "2"):  # a variable the cost does not read: the same analysis
+            result = await run(schema, query, {"n": n, "u": union})
+            if cost > 500:
+                assert codes(result) == ["COST_LIMIT"]
+                assert result.errors[0].extensions["cost"] == cost
+            else:
+                assert "COST_LIMIT" not in codes(result)
+                assert result.extensions["cost"] == cost
+    assert len(walks) == 3  # one per page size, however many requests
+    odd = await run(schema, query, {"n": [1], "u": "1"})  # unhashable: analysed, not cached
+    assert codes(odd)

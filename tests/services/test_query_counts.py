@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.services.helpers import make_item, principal
+from unionhub import row_cache
 from unionhub.clock import today_shanghai
 from unionhub.identity.orgs import clear_union_cache
 from unionhub.services import requests
@@ -22,6 +23,7 @@ def db_queries(spans) -> int:
 async def _count(gql, spans, query, variables, token) -> int:
     spans.clear()
     clear_union_cache()  # measure the cold path: union rows are cached per process otherwise
+    row_cache.clear_all()  # and so are service items
     r = await gql(query, variables, token=token)
     assert r.errors == [], r.errors
     return db_queries(spans)

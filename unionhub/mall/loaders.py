@@ -9,6 +9,7 @@ from typing import TypeVar
 from tortoise.models import Model
 
 from unionhub.db_replicas import replica_read
+from unionhub.db_rows import where_in
 from unionhub.mall.models import (
     Category,
     Order,
@@ -20,6 +21,7 @@ from unionhub.mall.models import (
     VoucherCampaign,
 )
 from unionhub.mall.sql import rows
+from unionhub.row_cache import RowCache
 
 MEMBER_ORDERS_SHOWN = 10
 
@@ -27,9 +29,12 @@ MEMBER_ORDERS_SHOWN = 10
 M = TypeVar("M", bound=Model)
 
 
+# The loads below are plain SELECTs (unionhub/db_rows.py): the screens make them on every
+# request, and the ORM's query building cost more than the round trip.
+
 def _by_id(model: type[M]) -> Callable[[list[int]], Awaitable[list[M | None]]]:
     async def load(ids: list[int]) -> list[M | None]:
-        found = {r.pk: r for r in await model.filter(id__in=list(set(ids)))}
+        found = {r.pk: r for r in await where_in(model, "id", list(set(ids)))}
         return [found.get(i) for i in ids]
     return load
 
@@ -38,14 +43,38 @@ def _grouped(model: type[M], key: str,
              order: str = "id") -> Callable[[list[int]], Awaitable[list[list[M]]]]:
     async def load(keys: list[int]) -> list[list[M]]:
         groups: dict[int, list[M]] = defaultdict(list)
-        for row in await model.filter(**{f"{key}__in": list(set(keys))}).order_by(order):
+        for row in await where_in(model, key, list(set(keys)), order):
             groups[getattr(row, key)].append(row)
         return [groups.get(k, []) for k in keys]
     return load
 
 
-suppliers = replica_read(_by_id(Supplier))  # the catalogue tolerates lag
-categories = replica_read(_by_id(Category))
+def _rows_by_id(model: type[M]) -> Callable[[list[int]], Awaitable[dict[int, M]]]:
+    async def load(ids: list[int]) -> dict[int, M]:
+        return {r.pk: r for r in await where_in(model, "id", ids)}
+    return load
+
+
+# Suppliers and categories are written only when created (catalogue.py) and read by every
+# product on every catalogue screen: kept per process (unionhub/row_cache.py). The catalogue
+# tolerates lag, so the misses read the replica.
+CATALOGUE_CACHE_TTL_SECONDS = 60.0
+supplier_rows = RowCache("mall.suppliers", CATALOGUE_CACHE_TTL_SECONDS,
+                         replica_read(_rows_by_id(Supplier)))
+category_rows = RowCache("mall.categories", CATALOGUE_CACHE_TTL_SECONDS,
+                         replica_read(_rows_by_id(Category)))
+
+
+async def suppliers(ids: list[int]) -> list[Supplier | None]:
+    found = await supplier_rows.get_many(ids)
+    return [found.get(i) for i in ids]
+
+
+async def categories(ids: list[int]) -> list[Category | None]:
+    found = await category_rows.get_many(ids)
+    return [found.get(i) for i in ids]
+
+
 campaigns = _by_id(VoucherCampaign)
 vouchers = _by_id(Voucher)
 skus_of_product = replica_read(_grouped(Sku, "product_id"))  # product pages

@@ -10,7 +10,7 @@ no cost analysis (docs/library-notes.md).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from graphql import (
@@ -65,7 +65,9 @@ class _CostWalker:
         self.variables = variables
         self.default_list_size = limits.default_list_size
         self.default_page_size = limits.default_page_size
-        self.read_variables = False  # a cost that reads variables is not cached
+        # The variables the cost reads (`first: $n`): fixed by the document, so the cost is
+        # cached per operation text and those variables' values.
+        self.read_variables: set[str] = set()
 
     def size(self, node: FieldNode, returns_list: bool, returns_connection: bool) -> int:
         sized = False
@@ -73,7 +75,7 @@ class _CostWalker:
             if argument.name.value in ("first", "last"):
                 value = argument.value
                 if isinstance(value, VariableNode):
-                    self.read_variables = True
+                    self.read_variables.add(value.name.value)
                 raw = (self.variables.get(value.name.value) if isinstance(value, VariableNode)
                        else getattr(value, "value", None))
                 sized = True
@@ -158,10 +160,30 @@ def limit_error(code: str, message: str, **extra: Any) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code, **extra})
 
 
-# (operation text, operation name) -> (selects plumbing, root fields, cost), kept per schema
-# for operations whose cost reads no variable (`first: $n` does): the hot path checks its
-# limits by lookup.
-Analysed = dict[tuple[str, str | None], tuple[bool, int, int]]
+Analysis = tuple[bool, int, int]  # (selects plumbing, root fields, cost)
+
+
+@dataclass
+class ByVariables:
+    """An operation whose cost reads variables (`first: $n`): its analyses by their values."""
+
+    names: tuple[str, ...]
+    results: dict[tuple[Any, ...], Analysis] = field(default_factory=dict)
+
+    def key(self, variables: dict[str, Any]) -> tuple[Any, ...] | None:
+        values = tuple(variables.get(n) for n in self.names)
+        try:
+            hash(values)
+        except TypeError:  # a list where a page size belongs: analysed, not cached
+            return None
+        return values
+
+
+VARIABLE_VALUES_KEPT = 64  # per operation text: a client pages with a few sizes
+
+# (operation text, operation name) -> its analysis, kept per schema: the hot path checks its
+# limits by lookup (the paged screens too, by the values of their page-size variables).
+Analysed = dict[tuple[str, str | None], Analysis | ByVariables]
 
 # Results kept per operation text (parse, validation, cost, span names, compiled plans): apps
 # send a few hundred distinct texts; a flood of new ones empties a cache instead of growing it.
@@ -177,11 +199,16 @@ def remember(cache: dict[K, V], key: K, value: V) -> None:
     cache[key] = value
 
 
-def _analyse(ctx: Any, limits: Limits, cache: Analysed) -> tuple[bool, int, int] | None:
+def _analyse(ctx: Any, limits: Limits, cache: Analysed) -> Analysis | None:
     document = ctx.graphql_document
     key = (ctx.query, ctx.operation_name)
-    if ctx.query and key in cache:
-        return cache[key]
+    hit = cache.get(key) if ctx.query else None
+    if isinstance(hit, tuple):
+        return hit
+    if hit is not None:
+        values = hit.key(ctx.variables or {})
+        if values is not None and values in hit.results:
+            return hit.results[values]
     operation = next((d for d in document.definitions if isinstance(d, OperationDefinitionNode)
                       and (ctx.operation_name is None
                            or (d.name and d.name.value == ctx.operation_name))), None)
@@ -196,6 +223,16 @@ def _analyse(ctx: Any, limits: Limits, cache: Analysed) -> tuple[bool, int, int]
                 walker.cost(operation.selection_set, schema.get_root_type(operation.operation)))
     if ctx.query and not walker.read_variables:
         remember(cache, key, analysed)
+    elif ctx.query:
+        names = tuple(sorted(walker.read_variables))
+        by = hit if hit is not None and hit.names == names else ByVariables(names)
+        values = by.key(ctx.variables or {})
+        if values is not None:
+            if len(by.results) >= VARIABLE_VALUES_KEPT:
+                by.results.clear()
+            by.results[values] = analysed
+        if by is not hit:
+            remember(cache, key, by)
     return analysed
 
 

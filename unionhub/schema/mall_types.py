@@ -101,11 +101,13 @@ class Product:
 
     @strawberry.field(description="Who supplies it.")
     async def supplier(self, info: strawberry.Info) -> Supplier:
-        return Supplier.of(await load_related(info, "suppliers", self.supplier_id))
+        row = loaders.supplier_rows.cached(self.supplier_id)  # no DataLoader round when cached
+        return Supplier.of(row or await load_related(info, "suppliers", self.supplier_id))
 
     @strawberry.field(description="Its category.")
     async def category(self, info: strawberry.Info) -> Category:
-        return Category.of(await load_related(info, "categories", self.category_id))
+        row = loaders.category_rows.cached(self.category_id)
+        return Category.of(row or await load_related(info, "categories", self.category_id))
 
     @strawberry.field(description="The product's variants: a plain list, small by nature.")
     async def skus(self, info: strawberry.Info) -> list[Sku]:

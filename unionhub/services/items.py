@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+from unionhub.db_rows import where_in
 from unionhub.errors import NotFound, ValidationFailed
 from unionhub.identity import orgs
 from unionhub.identity.access import Principal, require_scope
 from unionhub.identity.models import Union
+from unionhub.row_cache import RowCache
 from unionhub.services.models import ServiceCategory, ServiceItem, TimeLimitUnit
 from unionhub.services.orgpath import path_ids
 
@@ -86,5 +88,15 @@ async def items_offered_by(union_ids: list[int]) -> dict[int, list[ServiceItem]]
     return found
 
 
+async def _items_by_ids(ids: list[int]) -> dict[int, ServiceItem]:
+    return {i.id: i for i in await where_in(ServiceItem, "id", ids)}
+
+
+# Items are written only when created (`add_item`) and every service request shows its item's
+# name: kept per process (unionhub/row_cache.py). Whoever may see a request may see its item.
+ITEM_CACHE_TTL_SECONDS = 60.0
+item_rows = RowCache("services.items", ITEM_CACHE_TTL_SECONDS, _items_by_ids)
+
+
 async def items_by_ids(ids: list[int]) -> dict[int, ServiceItem]:
-    return {i.id: i for i in await ServiceItem.filter(id__in=ids)}
+    return await item_rows.get_many(ids)

@@ -1,0 +1,101 @@
+"""The per-process row caches (unionhub/row_cache.py): the catalogue's suppliers and categories,
+the service items. A warm process reads them without a query; a change shows within the TTL
+(at once in the process that forgets the row); a row not found is not cached; what a caller may
+see is decided outside the cache, so no caller sees through it what another may see."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.querycount import count_queries
+from tests.services.helpers import make_item, principal
+from unionhub import row_cache
+from unionhub.mall import loaders
+from unionhub.mall.models import Category, Supplier
+from unionhub.services import items, requests
+
+PRODUCT = """query P($id: ID!) { product(id: $id) { id name category { name }
+  supplier { name regionName certified } skus { id name priceFen stock } } }"""
+MINE = """{ myServiceRequests(first: 10) { edges { node { id item { name } } } } }"""
+REQUEST = """query R($id: ID!) { serviceRequest(id: $id) { id item { name } } }"""
+
+
+async def test_a_warm_product_page_reads_supplier_and_category_from_the_process(gql, mall):
+    member_token = mall.operator.token
+    first = await gql(PRODUCT, {"id": mall.product_id}, token=member_token)
+    assert first.errors == [], first.errors
+    with count_queries(cold=False) as warm:
+        again = await gql(PRODUCT, {"id": mall.product_id}, token=member_token)
+    assert again.data == first.data
+    assert not [s for s in warm.statements if "mall_suppliers" in s or "mall_categories" in s]
+    assert [s for s in warm.statements if "mall_skus" in s], warm  # stock is read every time
+    with count_queries() as cold:  # emptied: read again, one query each
+        await gql(PRODUCT, {"id": mall.product_id}, token=member_token)
+    assert sum("mall_suppliers" in s for s in cold.statements) == 1, cold
+    assert sum("mall_categories" in s for s in cold.statements) == 1, cold
+
+
+async def test_a_change_shows_within_the_ttl_and_at_once_where_forgotten(gql, mall, monkeypatch):
+    token = mall.operator.token
+    monkeypatch.setattr(loaders.supplier_rows, "ttl", 0.3)
+    row_cache.clear_all()
+    r = await gql(PRODUCT, {"id": mall.product_id}, token=token)
+    old = r.data["product"]["supplier"]["name"]
+    await Supplier.filter(id=int(mall.supplier_id)).update(name="改名后的合作社")
+    # Within the TTL this process answers from its copy (another process's change is not seen).
+    r = await gql(PRODUCT, {"id": mall.product_id}, token=token)
+    assert r.data["product"]["supplier"]["name"] == old
+    await asyncio.sleep(0.35)  # past the TTL: read afresh
+    r = await gql(PRODUCT, {"id": mall.product_id}, token=token)
+    assert r.data["product"]["supplier"]["name"] == "改名后的合作社"
+    # A change made through this process forgets the row: seen at once.
+    await Category.filter(id=int(mall.category_id)).update(name="新类目")
+    loaders.category_rows.forget(int(mall.category_id))
+    r = await gql(PRODUCT, {"id": mall.product_id}, token=token)
+    assert r.data["product"]["category"]["name"] == "新类目"
+
+
+async def test_the_ttl_is_stated_and_short():
+    assert loaders.CATALOGUE_CACHE_TTL_SECONDS <= 60
+    assert items.ITEM_CACHE_TTL_SECONDS <= 60
+
+
+async def test_a_row_not_found_is_not_cached(mall):
+    missing = 10_000_000
+    assert await loaders.suppliers([missing]) == [None]
+    assert loaders.supplier_rows.cached(missing) is None
+    supplier = await loaders.suppliers([int(mall.supplier_id)])
+    assert supplier[0] is not None and loaders.supplier_rows.cached(int(mall.supplier_id))
+
+
+async def test_a_cached_item_shows_no_one_a_request_they_may_not_see(gql, factory):
+    tree = await factory.tree()
+    county = tree.counties["A"]
+    cadre = await factory.cadre(county)
+    owner = await factory.account(tree.grassroots["A"][0])
+    stranger = await factory.account(tree.grassroots["A"][1])
+    item = await make_item(cadre, county, name="法律援助")
+    req = await requests.submit(principal(owner), item.id, "d")
+    mine = await gql(MINE, token=owner.token)
+    assert mine.errors == [], mine.errors
+    assert [e["node"]["item"]["name"] for e in mine.data["myServiceRequests"]["edges"]] == ["法律援助"]
+    assert items.item_rows.cached(item.id) is not None  # warm now
+    theirs = await gql(MINE, token=stranger.token)
+    assert theirs.data["myServiceRequests"]["edges"] == []
+    other = await gql(REQUEST, {"id": str(req.id)}, token=stranger.token)
+    assert not (other.data or {}).get("serviceRequest"), other.data
+    # The owner's second read answers from the cache, with the same item.
+    with count_queries(cold=False) as warm:
+        again = await gql(MINE, token=owner.token)
+    assert again.data == mine.data
+    assert not [s for s in warm.statements if "service_items" in s], warm
+
+
+@pytest.mark.parametrize("name", ["mall.suppliers", "mall.categories", "services.items"])
+async def test_every_cache_is_emptied_by_clear_all(name, mall):
+    cache = next(c for c in row_cache._ALL if c.name == name)
+    await cache.get_many([1])
+    row_cache.clear_all()
+    assert cache.cached(1) is None

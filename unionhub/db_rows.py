@@ -1,0 +1,48 @@
+"""Model instances read by one plain SELECT, for the DataLoaders of the hot screens.
+
+Tortoise builds each query through pypika (a query tree copied per filter, then rendered) and
+that costs more CPU than the round trip for the small by-key reads every screen makes (a
+product's SKUs, an order's lines, a voucher's campaign: about 300 Python calls each in
+bench/inproc_screens.py). Here the statement text is built once per model, column and number of
+keys, and rows become instances through Tortoise's own `_init_from_db`, the constructor its
+executor uses, so the instances are the ones the ORM would have returned. The connection is
+the model's as the ORM would pick it (a replica while `db_replicas.replica_read` routes).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from tortoise.models import Model
+
+M = TypeVar("M", bound=Model)
+
+_SQL: dict[tuple[type[Model], str, int, str, bool], str] = {}
+_SQL_KEPT = 512  # statements by (model, column, key count, order): rebuilt when full
+
+
+def _select(model: type[Model], column: str, keys: int, order: str, postgres: bool) -> str:
+    cache_key = (model, column, keys, order, postgres)
+    sql = _SQL.get(cache_key)
+    if sql is None:
+        meta = model._meta
+        columns = ", ".join(f'"{c}"' for c in meta.fields_db_projection.values())
+        marks = ", ".join(f"${i}" if postgres else "?" for i in range(1, keys + 1))
+        direction = " DESC" if order.startswith("-") else ""
+        sql = (f'SELECT {columns} FROM "{meta.db_table}" WHERE "{column}" IN ({marks})'  # noqa: S608
+               f' ORDER BY "{order.lstrip("-")}"{direction}')
+        if len(_SQL) >= _SQL_KEPT:
+            _SQL.clear()
+        _SQL[cache_key] = sql
+    return sql
+
+
+async def where_in(model: type[M], column: str, keys: list[Any], order: str = "id") -> list[M]:
+    """`model.filter(<column>__in=keys).order_by(order)`, as instances; `column` is the
+    database column (e.g. "product_id"), `order` a column, "-" first for descending."""
+    if not keys:
+        return []
+    db = model._meta.db
+    sql = _select(model, column, len(keys), order, db.capabilities.dialect == "postgres")
+    rows = await db.execute_query_dict(sql, keys)
+    return [model._init_from_db(**row) for row in rows]

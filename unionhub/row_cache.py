@@ -1,0 +1,69 @@
+"""Per-process caches of rows that change rarely and are the same for every caller.
+
+The member screens read catalogue rows (a product's supplier and category, a service request's
+item) on nearly every request, and those rows are written only when created (no update path
+changes them; a write that did would call `forget`). A request reads them from here, without
+I/O, when this process read them less than `ttl` seconds ago; otherwise one query for the
+misses. Only rows that every principal may read the same way go here (no per-caller
+filtering, nothing personal): what a caller may see is decided before or after, never by the
+cache. What is not found is not cached, so a new row shows at once. Across processes (several
+workers, replicas) a change shows within the TTL, as the union cache (`identity.orgs`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Generic, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+_ALL: list[RowCache[object, object]] = []
+
+
+class RowCache(Generic[K, V]):
+    """Rows by key for at most `ttl` seconds; `load(keys)` reads the misses (one query)."""
+
+    def __init__(self, name: str, ttl: float,
+                 load: Callable[[list[K]], Awaitable[dict[K, V]]]) -> None:
+        self.name, self.ttl, self._load = name, ttl, load
+        self._rows: dict[K, tuple[float, V]] = {}
+        _ALL.append(self)  # type: ignore[arg-type]
+
+    def cached(self, key: K) -> V | None:
+        """The row if this process holds it fresh, without I/O (a resolver that finds it here
+        answers at once instead of scheduling a DataLoader load)."""
+        hit = self._rows.get(key)
+        return hit[1] if hit is not None and hit[0] > time.monotonic() else None
+
+    async def get_many(self, keys: Iterable[K]) -> dict[K, V]:
+        now = time.monotonic()
+        found: dict[K, V] = {}
+        missing: list[K] = []
+        for key in keys:
+            hit = self._rows.get(key)
+            if hit is not None and hit[0] > now:
+                found[key] = hit[1]
+            elif key not in found:
+                missing.append(key)
+        if missing:
+            loaded = await self._load(list(dict.fromkeys(missing)))
+            expires = time.monotonic() + self.ttl
+            for key, row in loaded.items():
+                self._rows[key] = (expires, row)
+            found.update(loaded)
+        return found
+
+    def forget(self, key: K) -> None:
+        """After a change to a row: this process reads it afresh (others within the TTL)."""
+        self._rows.pop(key, None)
+
+    def clear(self) -> None:
+        self._rows.clear()
+
+
+def clear_all() -> None:
+    """Every row cache of this process emptied (tests empty the tables and ids start again)."""
+    for cache in _ALL:
+        cache.clear()
