@@ -9,7 +9,7 @@ from typing import TypeVar
 from tortoise.models import Model
 
 from unionhub.db_replicas import replica_read
-from unionhub.db_rows import where_in
+from unionhub.fastpath.orm_rows import where_in
 from unionhub.mall.models import (
     Category,
     Order,
@@ -29,7 +29,7 @@ MEMBER_ORDERS_SHOWN = 10
 M = TypeVar("M", bound=Model)
 
 
-# The loads below are plain SELECTs (unionhub/db_rows.py): the screens make them on every
+# The loads below are plain SELECTs (unionhub/fastpath/orm_rows.py): the screens make them on every
 # request, and the ORM's query building cost more than the round trip.
 
 def _by_id(model: type[M]) -> Callable[[list[int]], Awaitable[list[M | None]]]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from unionhub.db_rows import where_in
 from unionhub.errors import NotFound, ValidationFailed
+from unionhub.fastpath.orm_rows import where_in
 from unionhub.identity import orgs
 from unionhub.identity.access import Principal, require_scope
 from unionhub.identity.models import Union

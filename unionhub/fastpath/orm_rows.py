@@ -7,6 +7,11 @@ bench/inproc_screens.py). Here the statement text is built once per model, colum
 keys, and rows become instances through Tortoise's own `_init_from_db`, the constructor its
 executor uses, so the instances are the ones the ORM would have returned. The connection is
 the model's as the ORM would pick it (a replica while `db_replicas.replica_read` routes).
+
+Tortoise internals used (pinned with tortoise-orm's cap, compared with the ORM's own query in
+tests/test_fast_path_modes.py): `Model._meta.fields_db_projection`, `_meta.db_table`,
+`_meta.db` and `Model._init_from_db`. With the `orm` part off (`UNIONHUB_FAST_PATH_OFF=orm`
+or `UNIONHUB_FAST_PATH=0`) the same reads go through the ORM's public queryset.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from tortoise.models import Model
+
+from unionhub.fastpath import switch
 
 M = TypeVar("M", bound=Model)
 
@@ -42,6 +49,8 @@ async def where_in(model: type[M], column: str, keys: list[Any], order: str = "i
     database column (e.g. "product_id"), `order` a column, "-" first for descending."""
     if not keys:
         return []
+    if not switch.ON.orm:  # the public path: the ORM builds the same query
+        return await model.filter(**{f"{column}__in": keys}).order_by(order)
     db = model._meta.db
     sql = _select(model, column, len(keys), order, db.capabilities.dialect == "postgres")
     rows = await db.execute_query_dict(sql, keys)
