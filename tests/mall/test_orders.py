@@ -77,6 +77,8 @@ async def test_bad_input_writes_nothing(gql, factory, mall):
     cases = [
         # The first line's reservation is rolled back with the second's failure.
         ([(mall.cheap_sku_id, 5), (mall.sku_id, 41)], None, "OUT_OF_STOCK"),
+        # A missing SKU is told before another line's shortage, whichever line fails first.
+        ([(mall.sku_id, 41), ("999999", 1)], None, "SKU_NOT_FOUND"),
         ([(mall.sku_id, 0)], None, "QUANTITY_OUT_OF_RANGE"),
         ([("999999", 1)], None, "SKU_NOT_FOUND"),
         ([("99999999999999999999", 1)], None, "SKU_NOT_FOUND"),  # beyond any bigint

@@ -43,7 +43,7 @@ SKU_LINES = (
 # Reserve one SKU line's stock (?: quantity, SKU id, quantity) and return what the order needs
 # of it, in the same statement. Product and supplier come from scalar subqueries (primary-key
 # look-ups): SQLite's RETURNING cannot name the tables of an UPDATE ... FROM, and both
-# backends run this one text.
+# backends run this one text (SQLite 3.35 or later, for RETURNING).
 RESERVE_LINE = (
     "UPDATE mall_skus SET stock = stock - ? WHERE id = ? AND stock >= ?"
     " AND product_id IN (SELECT id FROM mall_products WHERE active)"
