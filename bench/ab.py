@@ -27,7 +27,7 @@ import run as R  # bench/run.py's helpers
 
 
 def start(tree: Path, name: str, run_dir: Path, cpu: str, extra_env: dict[str, str]) -> R.Server:
-    env = R.app_env("bench", extra_env)
+    env = R.app_env(R.BENCH_DB, extra_env)
     env["PYTHONPATH"] = str(tree)
     root = R.ROOT
     R.ROOT = tree  # `python -m` puts the working directory first on sys.path
@@ -82,7 +82,7 @@ def main() -> None:
         # Signed in on B: when B is the newer tree its token carries what A ignores (a session
         # id since issue 16), so both servers do their full check.
         token = R.login(b.port)
-        cards = R.sample_cards("bench", 1)
+        cards = R.sample_cards(R.BENCH_DB, 1)
         for server in (a, b):
             R.lookup(server.port, token, cards[0])
         ratios = []

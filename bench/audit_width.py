@@ -51,7 +51,7 @@ def main() -> None:
     servers = tuple(ab.start(R.ROOT, name, run_dir, args.server_cpu, {}) for name in QUERIES)
     try:
         token = R.login(servers[0].port)
-        cards = R.sample_cards("bench", 1)
+        cards = R.sample_cards(R.BENCH_DB, 1)
         for server in servers:
             R.lookup(server.port, token, cards[0], QUERIES[server.name])
         rounds = []

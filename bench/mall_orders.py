@@ -167,12 +167,15 @@ async def load(url: str, bodies: Any, tokens: list[str], duration: float | None,
                 t0 = time.perf_counter()
                 status, raw = await conn.post(target.path or "/graphql", bodies(i, n), headers)
                 latencies.append(time.perf_counter() - t0)
-                payload = ((json.loads(raw).get("data") or {}).get("placeOrder") or {}) \
-                    if status == 200 else {}
+                document = json.loads(raw) if status == 200 else {}
+                payload = (document.get("data") or {}).get("placeOrder") or {}
                 if payload.get("order"):
                     ok += 1
                     continue
-                code = ",".join(e["code"] for e in payload.get("errors") or []) or f"HTTP {status}"
+                # The payload's error codes, else the response's (e.g. SERVICE_UNAVAILABLE).
+                code = ",".join(e["code"] for e in payload.get("errors") or []) or ",".join(
+                    str((e.get("extensions") or {}).get("code") or e.get("message", "?"))[:60]
+                    for e in document.get("errors") or []) or f"HTTP {status}"
                 failed[code] = failed.get(code, 0) + 1
                 if until_sold_out:
                     return

@@ -41,7 +41,7 @@ def main() -> None:
     off = ab.start(tree, "off", run_dir, args.server_cpu, {"UNIONHUB_METRICS_ENABLED": "false"})
     try:
         token = R.login(on.port)
-        cards = R.sample_cards("bench", 1)
+        cards = R.sample_cards(R.BENCH_DB, 1)
         for server in (on, off):
             R.lookup(server.port, token, cards[0])
         costs = []

@@ -58,7 +58,7 @@ def main() -> None:
     servers = []
     try:
         servers.append(ab.start(R.ROOT, "ours", run_dir, args.server_cpu, {}))
-        env = R.app_env("bench", {"UNIONHUB_BENCH_COREDIS": str(site)})
+        env = R.app_env(R.BENCH_DB, {"UNIONHUB_BENCH_COREDIS": str(site)})
         servers.append(R.start_server("coredis", [sys.executable, str(R.BENCH / "coredis_serve.py"),
                                                   "serve", "--workers", "1"],
                                       env, args.server_cpu, run_dir))
@@ -66,7 +66,7 @@ def main() -> None:
             servers.append(ab.start(R.ROOT, "pool", run_dir, args.server_cpu,
                                     {"UNIONHUB_FAST_PATH_OFF": "redis"}))
         token = R.login(servers[0].port)
-        cards = R.sample_cards("bench", 1)
+        cards = R.sample_cards(R.BENCH_DB, 1)
         answers = [R.lookup(s.port, token, cards[0])["data"] for s in servers]  # warm
         assert all(a == answers[0] for a in answers), answers
         ratios = []

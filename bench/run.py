@@ -39,7 +39,9 @@ ROOT = BENCH.parent
 RESULTS = BENCH / "results"
 RAW_PROFILES = RESULTS / "raw"
 PG = dict(host="127.0.0.1", port=5432, user="postgres")
-# UNIONHUB_BENCH_REDIS_DB: another Redis db for helpers benchmarking side by side (default 9).
+# The database and Redis db the scripts use; sessions sharing a machine can point them elsewhere
+# (UNIONHUB_BENCH_DB, UNIONHUB_BENCH_REDIS_DB). Defaults: bench, 9.
+BENCH_DB = os.environ.get("UNIONHUB_BENCH_DB", "bench")
 REDIS_DB = int(os.environ.get("UNIONHUB_BENCH_REDIS_DB", "9"))
 CADRE_PHONE, CADRE_PASSWORD = "13900000004", "demo-pass-2026"  # the province cadre (docs/contract.md)
 
@@ -582,7 +584,7 @@ def aggregate(rounds: list[dict[str, dict[str, Any]]], floor_label: str = "floor
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--members", type=int, default=10_000, help="synthetic members in --database")
-    p.add_argument("--database", default="bench")
+    p.add_argument("--database", default=BENCH_DB)
     p.add_argument("--scale", action="store_true",
                    help="also seed --scale-members into --scale-database and compare cold lookups")
     p.add_argument("--scale-members", type=int, default=1_000_000)

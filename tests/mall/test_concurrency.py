@@ -14,7 +14,7 @@ from tests.mall.conftest import (
     sku_stock,
 )
 from unionhub.mall import catalogue
-from unionhub.mall.models import Order, OrderItem, Sku, Voucher
+from unionhub.mall.models import Order, OrderEvent, OrderItem, Sku, Voucher
 
 
 async def test_200_concurrent_orders_on_stock_50_make_exactly_50(gql, factory, mall):
@@ -28,6 +28,8 @@ async def test_200_concurrent_orders_on_stock_50_make_exactly_50(gql, factory, m
     assert (await Sku.get(id=int(mall.sku_id))).stock == 0
     assert await Order.all().count() == 50
     assert sum(await OrderItem.all().values_list("quantity", flat=True)) == 50
+    # Each order has its PLACED event, written in its transaction; the refused wrote none.
+    assert await OrderEvent.filter(kind="PLACED").count() == 50
 
 
 async def test_multi_line_orders_in_opposite_orders_neither_deadlock_nor_oversell(gql, factory,
@@ -69,6 +71,7 @@ async def test_same_idempotency_key_concurrently_makes_one_order(gql, factory, m
     assert all(r["errors"] == [] for r in results)
     assert len({r["order"]["id"] for r in results}) == 1
     assert await Order.all().count() == 1
+    assert await OrderEvent.all().count() == 1
     assert (await Sku.get(id=int(mall.sku_id))).stock == 99
 
 

@@ -12,9 +12,9 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, NoReturn
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
@@ -31,7 +31,6 @@ from unionhub.mall.models import (
     OrderItem,
     OrderKind,
     OrderStatus,
-    Sku,
     Voucher,
     VoucherStatus,
 )
@@ -109,20 +108,37 @@ class _Line:
         return self.price_fen * self.quantity
 
 
-async def _lines(wanted: dict[int, int], items: list[ItemSpec]) -> list[_Line]:
-    """The order's lines in SKU id order (the order their stock rows are locked in)."""
-    found = {r["id"]: r for r in await sql.rows(sql.SKU_LINES.format(marks=sql.marks(len(wanted))),
-                                                  list(wanted))}
+def _line(row: dict[str, Any], quantity: int) -> _Line:
+    return _Line(row["id"], quantity, row["price_fen"],
+                 f"{row['product_name']} {row['name']}"[:170], row["product_id"],
+                 row["category_id"], row["supplier_id"], row["region_code"],
+                 bool(row["certified"]))
+
+
+async def _reserve(wanted: dict[int, int], items: list[ItemSpec]) -> list[_Line]:
+    """Reserve each line's stock, SKU rows in id order (so two multi-line orders never
+    deadlock), each UPDATE returning what the order needs of its SKU: no read beforehand.
+    Call inside the order's transaction: a failed line rolls back the ones before it."""
     lines = []
     for sku_id, quantity in sorted(wanted.items()):
+        row = await sql.one(sql.RESERVE_LINE, [quantity, sku_id, quantity])
+        if row is None:
+            await _refuse_lines(wanted, items)
+        else:
+            lines.append(_line(row, quantity))
+    return lines
+
+
+async def _refuse_lines(wanted: dict[int, int], items: list[ItemSpec]) -> NoReturn:
+    """Why a reservation failed: a missing or withdrawn SKU (any line's, the lowest id first)
+    before OUT_OF_STOCK. Only ever read on the refusal path."""
+    found = {r["id"]: r for r in await sql.rows(sql.SKU_LINES.format(marks=sql.marks(len(wanted))),
+                                                  list(wanted))}
+    for sku_id in sorted(wanted):
         row = found.get(sku_id)
         if row is None or not row["active"]:
             raise NotFound("SKU not found", field=_sku_field(items, sku_id), code="SKU_NOT_FOUND")
-        lines.append(_Line(sku_id, quantity, row["price_fen"],
-                           f"{row['product_name']} {row['name']}"[:170], row["product_id"],
-                           row["category_id"], row["supplier_id"], row["region_code"],
-                           bool(row["certified"])))
-    return lines
+    raise Conflict("not enough stock", field="items", code="OUT_OF_STOCK")
 
 
 async def place_order(principal: Principal, *, items: list[ItemSpec], address: Address,
@@ -179,28 +195,24 @@ async def _place(principal: Principal, member_id: int, key: str, fingerprint: st
                                       "mall_address"),
                   address_region=address.region_code, expires_at=now + window,
                   created_at=now)
-    lines = await _lines(wanted, items)
-    order.subtotal_fen = sum(line.line_fen for line in lines)
-    voucher, order.discount_fen = None, 0
+    voucher = None
     if voucher_id is not None:
-        voucher, order.discount_fen = await _check_voucher(voucher_id, member_id,
-                                                           record.union_path, lines)
-    order.payable_fen = order.subtotal_fen - order.discount_fen
-    await _write(order, lines, voucher)
+        voucher = await _check_voucher(voucher_id, member_id, record.union_path)
+    await _write(order, wanted, items, voucher)
     return order
 
 
-async def _write(order: Order, lines: list[_Line], voucher: Voucher | None) -> None:
+async def _write(order: Order, wanted: dict[int, int], items: list[ItemSpec],
+                 voucher: Voucher | None) -> None:
     async with in_transaction():
-        # The order row first: a concurrent duplicate key waits here, then fails, before it
-        # has touched any stock.
+        # Stock first: the reservations return the lines' prices, so the order row is written
+        # once, complete. A concurrent duplicate key waits on the SKU row (same cart) or on
+        # the order's unique key, fails there, and its rollback returns what it reserved.
+        lines = await _reserve(wanted, items)
+        order.subtotal_fen = sum(line.line_fen for line in lines)
+        order.discount_fen = _discount(voucher, lines) if voucher is not None else 0
+        order.payable_fen = order.subtotal_fen - order.discount_fen
         await order.save()
-        # SKU rows in id order, so two multi-line orders never deadlock.
-        for line in lines:
-            reserved = await Sku.filter(id=line.sku_id, stock__gte=line.quantity).update(
-                stock=F("stock") - line.quantity)
-            if not reserved:
-                raise Conflict("not enough stock", field="items", code="OUT_OF_STOCK")
         if voucher is not None:
             locked = await Voucher.filter(
                 id=voucher.id, member_id=order.member_id, status=VoucherStatus.AVAILABLE,
@@ -244,8 +256,9 @@ def _eligible(voucher: Voucher, line: _Line) -> bool:
     return campaign.category_id is None or line.category_id == campaign.category_id
 
 
-async def _check_voucher(voucher_id: int, member_id: int, member_union_path: str,
-                         lines: list[_Line]) -> tuple[Voucher, int]:
+async def _check_voucher(voucher_id: int, member_id: int, member_union_path: str) -> Voucher:
+    """The voucher's own checks, before the order's transaction (a withdrawn voucher's VOID
+    must outlive the refusal); what it is worth against the lines is `_discount`."""
     voucher = await Voucher.get_or_none(id=voucher_id, member_id=member_id) \
         .select_related("campaign")
     if voucher is None:
@@ -261,6 +274,10 @@ async def _check_voucher(voucher_id: int, member_id: int, member_union_path: str
                        field="voucherId", code="VOUCHER_WITHDRAWN")
     if voucher.valid_until <= utcnow():
         raise Conflict("this voucher has expired", field="voucherId", code="VOUCHER_EXPIRED")
+    return voucher
+
+
+def _discount(voucher: Voucher, lines: list[_Line]) -> int:
     eligible = sum(line.line_fen for line in lines if _eligible(voucher, line))
     if eligible == 0:
         raise Conflict("no item in this order qualifies for the voucher", field="voucherId",
@@ -269,6 +286,4 @@ async def _check_voucher(voucher_id: int, member_id: int, member_union_path: str
     if eligible < voucher.campaign.threshold_fen:
         raise Conflict("the order does not reach the voucher's threshold", field="voucherId",
                        code="VOUCHER_THRESHOLD_NOT_MET")
-    return voucher, min(voucher.campaign.face_value_fen, eligible)
-
-
+    return min(voucher.campaign.face_value_fen, eligible)

@@ -39,3 +39,21 @@ SKU_LINES = (
     " p.category_id, p.supplier_id, s.region_code, s.certified FROM mall_skus k"
     " JOIN mall_products p ON p.id = k.product_id JOIN mall_suppliers s ON s.id = p.supplier_id"
     " WHERE k.id IN ({marks})")
+
+# Reserve one SKU line's stock (?: quantity, SKU id, quantity) and return what the order needs
+# of it, in the same statement. Product and supplier come from scalar subqueries (primary-key
+# look-ups): SQLite's RETURNING cannot name the tables of an UPDATE ... FROM, and both
+# backends run this one text (SQLite 3.35 or later, for RETURNING).
+RESERVE_LINE = (
+    "UPDATE mall_skus SET stock = stock - ? WHERE id = ? AND stock >= ?"
+    " AND product_id IN (SELECT id FROM mall_products WHERE active)"
+    " RETURNING id, name, price_fen, product_id,"
+    " (SELECT p.name FROM mall_products p WHERE p.id = mall_skus.product_id) AS product_name,"
+    " (SELECT p.category_id FROM mall_products p WHERE p.id = mall_skus.product_id)"
+    " AS category_id,"
+    " (SELECT p.supplier_id FROM mall_products p WHERE p.id = mall_skus.product_id)"
+    " AS supplier_id,"
+    " (SELECT s.region_code FROM mall_products p JOIN mall_suppliers s ON s.id = p.supplier_id"
+    " WHERE p.id = mall_skus.product_id) AS region_code,"
+    " (SELECT s.certified FROM mall_products p JOIN mall_suppliers s ON s.id = p.supplier_id"
+    " WHERE p.id = mall_skus.product_id) AS certified")
