@@ -39,7 +39,8 @@ ROOT = BENCH.parent
 RESULTS = BENCH / "results"
 RAW_PROFILES = RESULTS / "raw"
 PG = dict(host="127.0.0.1", port=5432, user="postgres")
-REDIS_DB = 9
+# BENCH_REDIS_DB: another Redis database for a second bench run beside the default one.
+REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "9"))
 CADRE_PHONE, CADRE_PASSWORD = "13900000004", "demo-pass-2026"  # the province cadre (docs/contract.md)
 
 # The hot lookup every app screen makes (issue 8), sent with variables so the parse and

@@ -66,8 +66,10 @@ def _counting(original: Any, log: QueryCount) -> Any:
 @contextlib.contextmanager
 def count_queries() -> Iterator[QueryCount]:
     from unionhub.identity.orgs import clear_union_cache
+    from unionhub.services.scorecards import forget_rankings
 
     clear_union_cache()  # count the cold path: union rows are otherwise cached per process
+    forget_rankings()  # and so are rankings
     log = QueryCount()
     patched: list[tuple[type, str, Any]] = []
     try:

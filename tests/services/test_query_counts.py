@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.services.helpers import make_item, principal
 from unionhub.clock import today_shanghai
 from unionhub.identity.orgs import clear_union_cache
-from unionhub.services import requests
+from unionhub.services import requests, scorecards
 
 LIST = """query L($u: ID!) { serviceRequests(unionId: $u, first: 50) { edges { node {
   id status overdue deadline item { name offeredBy { name } } handledBy { name }
@@ -22,6 +22,7 @@ def db_queries(spans) -> int:
 async def _count(gql, spans, query, variables, token) -> int:
     spans.clear()
     clear_union_cache()  # measure the cold path: union rows are cached per process otherwise
+    scorecards.forget_rankings()  # and so are rankings (services.scorecards)
     r = await gql(query, variables, token=token)
     assert r.errors == [], r.errors
     return db_queries(spans)
