@@ -114,7 +114,10 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             r = await client.post("/graphql", json={
                 "query": "mutation L($i: LoginInput!) { login(input: $i) { accessToken } }",
                 "variables": {"i": {"phone": phone, "password": R.CADRE_PASSWORD}}})
-            headers = {"Authorization": f"Bearer {r.json()['data']['login']['accessToken']}"}
+            token = (r.json().get("data") or {}).get("login", {}).get("accessToken")
+            if not token:  # e.g. the per-address sign-in limit, after many runs in an hour
+                raise RuntimeError(f"sign-in refused: {r.text[:300]}")
+            headers = {"Authorization": f"Bearer {token}"}
             body = {"query": query, "variables": variables}
             answer: dict[str, Any] = {}
 
