@@ -41,6 +41,7 @@ from unionhub.app import create_app
 from unionhub.identity import audit_chain, orgs
 from unionhub.mall import claims
 from unionhub.observability import metrics_setup, tracing
+from unionhub.services import scorecards
 from unionhub.settings import get_settings
 
 SPAN_EXPORTER = InMemorySpanExporter()
@@ -111,6 +112,7 @@ async def empty_everything() -> None:
     row_cache.clear_all()  # so do the catalogue's and the service items' cached rows
     audit_chain.forget_head()  # the chain restarts with the emptied audit tables
     claims.forget_campaigns()
+    scorecards.forget_rankings()
     SPAN_EXPORTER.clear()
 
 

@@ -69,10 +69,12 @@ def count_queries(cold: bool = True) -> Iterator[QueryCount]:
     the count is the cold path's; `cold=False` counts what a warm process sends."""
     from unionhub import row_cache
     from unionhub.identity.orgs import clear_union_cache
+    from unionhub.services.scorecards import forget_rankings
 
-    if cold:  # union and catalogue rows are otherwise cached per process
+    if cold:  # union rows, catalogue rows and rankings are otherwise cached per process
         clear_union_cache()
         row_cache.clear_all()
+        forget_rankings()
     log = QueryCount()
     patched: list[tuple[type, str, Any]] = []
     try:

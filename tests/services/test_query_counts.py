@@ -6,7 +6,7 @@ from tests.services.helpers import make_item, principal
 from unionhub import row_cache
 from unionhub.clock import today_shanghai
 from unionhub.identity.orgs import clear_union_cache
-from unionhub.services import requests
+from unionhub.services import requests, scorecards
 
 LIST = """query L($u: ID!) { serviceRequests(unionId: $u, first: 50) { edges { node {
   id status overdue deadline item { name offeredBy { name } } handledBy { name }
@@ -24,6 +24,7 @@ async def _count(gql, spans, query, variables, token) -> int:
     spans.clear()
     clear_union_cache()  # measure the cold path: union rows are cached per process otherwise
     row_cache.clear_all()  # and so are service items
+    scorecards.forget_rankings()  # and rankings (services.scorecards)
     r = await gql(query, variables, token=token)
     assert r.errors == [], r.errors
     return db_queries(spans)

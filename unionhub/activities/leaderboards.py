@@ -25,21 +25,23 @@ can count in the window) + 30 × (walkers ÷ members of the union), each part ca
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import cast
+from typing import Any, cast
 
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 from tortoise.expressions import F
 
 from unionhub.activities.models import Activity, Enrollment, UnionTally
-from unionhub.cache import get_redis, safe
+from unionhub.cache import get_redis, safe, shared_connection
 from unionhub.clock import SHANGHAI
 from unionhub.db_replicas import replica_read
 from unionhub.identity.roster import member_counts
+from unionhub.observability.redis_spans import traced_shared_command
 
 _CHUNK = 5000
 
@@ -239,28 +241,71 @@ async def rank_of(activity: Activity, board: Board, key: int) -> Entry | None:
     return Entry(rank=higher + 1, score=float(score), key=key)
 
 
+# One round trip for a page (the leaderboard screen): KEYS: the marker, the board. ARGV: the
+# member or union id the page follows ('' for the first page), the page size. Returns whether
+# both keys exist (EXISTS's count), the page's first position (-1: the id is not on the board),
+# the board's size, the number of entries scoring above the page's first one, and the page with
+# one entry more (ZREVRANGE WITHSCORES). Only the first entry needs a ZCOUNT: further down the
+# page an entry scoring below its predecessor has exactly its position's number of entries above.
+_PAGE = """
+local present = redis.call('EXISTS', KEYS[1], KEYS[2])
+local start = 0
+if ARGV[1] ~= '' then
+  local pos = redis.call('ZREVRANK', KEYS[2], ARGV[1])
+  if not pos then return {present, -1} end
+  start = pos + 1
+end
+local rows = redis.call('ZREVRANGE', KEYS[2], start, start + tonumber(ARGV[2]), 'WITHSCORES')
+local above = 0
+if #rows > 0 then above = redis.call('ZCOUNT', KEYS[2], '(' .. rows[2], '+inf') end
+return {present, start, redis.call('ZCARD', KEYS[2]), above, rows}
+"""
+_PAGE_SHA = hashlib.sha1(_PAGE.encode()).hexdigest()  # noqa: S324 (Redis's name for it)
+
+
+async def _page_script(activity_id: int, board: Board, after_key: int | None,
+                       size: int) -> list[Any] | None:
+    """The script on the hot path's shared connection; None when Redis cannot answer."""
+    shared = shared_connection()
+    args = ("EVALSHA", _PAGE_SHA, 2, _marker(activity_id), _key(activity_id, board),
+            "" if after_key is None else str(after_key), str(size))
+
+    async def run() -> list[Any]:
+        try:
+            return cast("list[Any]", await traced_shared_command(shared, *args))
+        except NoScriptError:  # a restarted or flushed Redis: load it once, then as before
+            await shared.client.script_load(_PAGE)
+            return cast("list[Any]", await traced_shared_command(shared, *args))
+
+    return await safe(run(), None)
+
+
 async def page(activity: Activity, board: Board, after_key: int | None,
                size: int) -> tuple[list[Entry], bool, int] | None:
     """A page of the live board after the entry `after_key` (its position now, so a board
     that moves between pages neither repeats nor skips an entry that kept its place), with
     whether more follow and the board's size. None when Redis cannot serve it: the caller
-    pages the database snapshot instead. LookupError when `after_key` is not on the board."""
-    if not await ensure_built(activity, board):
-        return None
-    redis = get_redis()
-    name = _key(activity.id, board)
-    start = 0
-    if after_key is not None:
-        position = await redis.zrevrank(name, str(after_key))
-        if position is None:
-            raise LookupError(after_key)
-        start = position + 1
-    rows = await redis.zrevrange(name, start, start + size, withscores=True)
-    total = await redis.zcard(name)
-    ahead: dict[float, int] = {}  # competition rank: 1 + the entries with a higher score
-    entries = []
-    for key, score in rows[:size]:
-        if score not in ahead:
-            ahead[score] = await redis.zcount(name, f"({score!r}", "+inf")
-        entries.append(Entry(rank=ahead[score] + 1, score=float(score), key=int(key)))
+    pages the database snapshot instead. LookupError when `after_key` is not on the board.
+    One Redis round trip while the board is complete (`ensure_built`'s checks, in the script)."""
+    found = None
+    if not activity.board_misses:
+        found = await _page_script(activity.id, board, after_key, size)
+        if found is None:
+            return None
+    if found is None or int(found[0]) < 2:  # missed writes, or a key missing: check, rebuild
+        if not await ensure_built(activity, board):
+            return None
+        found = await _page_script(activity.id, board, after_key, size)
+        if found is None:
+            return None
+    start = int(found[1])
+    if start < 0:
+        raise LookupError(after_key)
+    total, above, flat = int(found[2]), int(found[3]), found[4]
+    rows = [(int(flat[i]), float(flat[i + 1])) for i in range(0, len(flat), 2)]
+    entries: list[Entry] = []
+    for i, (key, score) in enumerate(rows[:size]):  # competition rank: 1 + the entries above
+        tied = i > 0 and score == entries[-1].score
+        rank = entries[-1].rank if tied else (start + i if i else above) + 1
+        entries.append(Entry(rank=rank, score=score, key=key))
     return entries, len(rows) > size, total

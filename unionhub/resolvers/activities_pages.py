@@ -106,7 +106,11 @@ async def _live_board(info: strawberry.Info, row: ActivityRow, by: Board, size: 
     info_ = PageInfo(has_next_page=more, has_previous_page=after is not None,
                      start_cursor=encode_cursor(entries[0].key) if entries else None,
                      end_cursor=encode_cursor(entries[-1].key) if entries else None)
-    return connection([leaderboard_entry(info, by, e) for e in entries],
+    # The members' records in one batch now (the screen shows every name): their fields then
+    # answer synchronously instead of each scheduling a load through the DataLoader.
+    recs = (await info.context.members.load_many([e.key for e in entries])
+            if by == Board.MEMBER and entries else [None] * len(entries))
+    return connection([leaderboard_entry(info, by, e, r) for e, r in zip(entries, recs, strict=True)],
                       [e.key for e in entries], info_, count)
 
 

@@ -23,7 +23,7 @@ from unionhub.identity.access import path_in_scope, require_authenticated, requi
 from unionhub.identity.lookup import (
     get_record,
     get_record_by_card,
-    load_records_from_db,
+    get_records,
 )
 from unionhub.identity.models import ReviewStatus, Role, UnionLevel
 from unionhub.identity.tokens import principal_from_token
@@ -98,14 +98,15 @@ async def members(info: strawberry.Info,
                       "name, case-insensitively. Never the legal name."))] = None,
                   first: int | None = None, after: str | None = None) -> Connection:
     """A cadre's page of the members in a union's subtree: a fixed number of queries whatever
-    the page size (the page with its unions, then every record in one statement)."""
+    the page size (the page's ids, then the members' cached records: one MGET, one statement
+    for those Redis lacks; their unions from the per-process union cache)."""
     union = await _union(info, union_id)
     require_scope(info.context.principal, union.path)
     qs = await member_search.members_in(union, search, actor_id=info.context.principal.member_id)
-    rows, page = await keyset_page(qs.select_related("union"), first, after, count=False)
-    # The members' unions came with the page: later `union { ... }` fields need no query.
-    info.context.unions.prime_many({r.union_id: r.union for r in rows})
-    records = await load_records_from_db([r.id for r in rows])
+    # Only the ids: the records hold the rest, their personal data's masked forms made once
+    # per member and cached (load_records_from_db decrypted three fields a member a page).
+    rows, page = await keyset_page(qs.only("id"), first, after, count=False)
+    records = await get_records([r.id for r in rows])
     rows = [r for r in rows if r.id in records]  # a member deleted in between drops out
     return connection([member_entity(info, r.id, records[r.id]) for r in rows],
                       [r.id for r in rows], page)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
@@ -76,9 +76,12 @@ class LeaderboardEntry:
                                               description="The union; null on MEMBER boards.")
 
 
-def leaderboard_entry(info: strawberry.Info, by: Board, entry: Entry) -> LeaderboardEntry:
+def leaderboard_entry(info: strawberry.Info, by: Board, entry: Entry,
+                      rec: Any = None) -> LeaderboardEntry:
+    """`rec`: the member's record when the caller loaded it (its fields then answer at once)."""
     if by == Board.MEMBER:
-        return LeaderboardEntry(rank=entry.rank, score=entry.score, member=member_entity(info, entry.key))
+        return LeaderboardEntry(rank=entry.rank, score=entry.score,
+                                member=member_entity(info, entry.key, rec))
     return LeaderboardEntry(rank=entry.rank, score=entry.score, union=union_entity(info, entry.key))
 
 

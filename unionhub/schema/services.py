@@ -129,7 +129,8 @@ class ServicesQuery(CockpitQuery):
                                            description="A union's scorecard for a month.")
     union_ranking: list[Scorecard] = gql_field(
         tier=Tier.CADRE, resolver=r.union_ranking,
-        description="The children of parentId, best on-time rate first.")
+        description="The children of parentId, best on-time rate first. The figures may lag "
+                    "writes by up to 30 seconds (each server keeps a ranking that long).")
 
 
 @strawberry.type

@@ -14,6 +14,7 @@ requests, whenever they were finished: the rate settles as late work is done.
 from __future__ import annotations
 
 import re
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,7 +24,7 @@ from unionhub.clock import SHANGHAI, utcnow
 from unionhub.content.stats import content_figures
 from unionhub.db import conn, is_postgres
 from unionhub.db_replicas import replica_read
-from unionhub.errors import ValidationFailed
+from unionhub.errors import NotFound, ValidationFailed
 from unionhub.identity import orgs
 from unionhub.identity.access import Principal, require_scope
 from unionhub.identity.models import Union
@@ -155,13 +156,47 @@ def _rank_key(card: Scorecard) -> tuple[Any, ...]:
             -(card.mean_rating or 0.0), card.union_id)
 
 
+# A ranking tolerates a little lag (monthly figures; docs/frontend.md): each process keeps a
+# parent's ranking for a period this long, so the cadres' ranking screen is not five aggregate
+# queries a view. Keyed by (parent, period) only: what may be read is decided per request,
+# before the cache is consulted, and everyone allowed to read a parent's ranking reads the same
+# figures. Frozen Scorecards, shared read-only. Bounded: past the bound, stale entries go first,
+# then the oldest.
+RANKING_CACHE_TTL_SECONDS = 30.0
+_RANKING_CACHE_MAX = 2048
+_rankings: dict[tuple[int, str], tuple[float, list[Scorecard]]] = {}
+
+
+def forget_rankings() -> None:
+    """Drop this process's cached rankings (tests; a correction that must show at once)."""
+    _rankings.clear()
+
+
+def _remember(key: tuple[int, str], cards: list[Scorecard], now: float) -> None:
+    if len(_rankings) >= _RANKING_CACHE_MAX:
+        for stale in [k for k, (until, _) in _rankings.items() if until <= now]:
+            del _rankings[stale]
+        while len(_rankings) >= _RANKING_CACHE_MAX:
+            del _rankings[next(iter(_rankings))]  # the oldest stored
+    _rankings[key] = (now + RANKING_CACHE_TTL_SECONDS, cards)
+
+
 async def union_ranking(principal: Principal, parent_id: int, period: str) -> list[Scorecard]:
-    """The children of `parent_id`, best first."""
-    parent = await orgs.get_union(parent_id)
+    """The children of `parent_id`, best first; figures up to RANKING_CACHE_TTL_SECONDS old."""
+    parent = (await orgs.unions_by_ids([parent_id])).get(parent_id)  # paths never move
+    if parent is None:
+        raise NotFound("union not found", field="unionId")
     require_scope(principal, parent.path)
+    key = (parent.id, period)
+    period_bounds(period)  # BAD_PERIOD before the cache, as without it
+    now = time.monotonic()
+    hit = _rankings.get(key)
+    if hit is not None and hit[0] > now:
+        return list(hit[1])
     children = [c for c in await orgs.children(parent.id) if not c.is_holding_pool]
-    cards = await scorecards(children, period)
-    return sorted(cards.values(), key=_rank_key)
+    cards = sorted((await scorecards(children, period)).values(), key=_rank_key)
+    _remember(key, cards, now)
+    return list(cards)
 
 
 async def queue_counts(unions: list[Union], now: datetime | None = None,
