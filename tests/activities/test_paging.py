@@ -93,6 +93,12 @@ async def test_enrolments_and_a_unions_activities_page_newest_first(gql, factory
     await assert_pages(gql, query, "union.activitiesConnection",
                        {"u": str(tree.counties["A"].id)}, member.token,
                        [a["id"] for a in reversed(made)], backward=False)
+    # The root list, which paged before this round, pages both ways too.
+    await assert_pages(gql, connection_query("activities", "unionId: $u", "$u: ID"),
+                       "activities", {"u": str(tree.counties["A"].id)}, member.token,
+                       [a["id"] for a in reversed(made)])
+    guest = await gql(connection_query("activities"), {"last": 0})
+    assert guest.errors[0]["extensions"]["reason"] == "BAD_PAGE_SIZE"  # a guest's empty list
     # A guest sees no activity: an empty page, still under the page-size rule.
     r = await gql(query, {"u": str(tree.counties["A"].id), "first": 5})
     assert r.data["union"]["activitiesConnection"]["edges"] == []

@@ -40,9 +40,14 @@ async def test_a_unions_articles_and_the_feed_count(gql, factory):
                              backward=False)
     await assert_pages(gql, query, "union.articlesConnection", {"u": str(tree.counties["A"].id)},
                        None, ids[::-1], backward=False)
-    feed = connection_query("articles", "unionId: $u", "$u: ID", backward=False)
+    feed = connection_query("articles", "unionId: $u", "$u: ID")
     r = await gql(feed, {"u": str(tree.grassroots["A"][0].id), "first": 2})
     assert r.data["articles"]["totalCount"] == 5
+    # The feed pages both ways, pinned first: pin two and the order is theirs, then the rest.
+    await Article.filter(id__in=[int(ids[1]), int(ids[3])]).update(pinned=True)
+    order = [ids[3], ids[1], *[i for i in ids[::-1] if i not in (ids[1], ids[3])]]
+    await assert_pages(gql, feed, "articles", {"u": str(tree.grassroots["A"][0].id)}, None,
+                       order)
 
 
 async def test_a_members_read_history_pages_newest_first(gql, factory):

@@ -143,9 +143,9 @@ async def test_members_and_the_audit_log_page_without_a_count(gql, factory: Fact
 
     expected = [str(m.id) for m in await Member.filter(union__path__startswith=county.path)
                 .order_by("id")]
-    query = connection_query("members", "unionId: $u", "$u: ID!", backward=False)
+    query = connection_query("members", "unionId: $u", "$u: ID!")
     await assert_pages(gql, query, "members", {"u": str(county.id)}, cadre.token, expected,
-                       backward=False, total=False)
+                       total=False)
     from unionhub.identity import audit
     from unionhub.identity.models import AuditLog
 
@@ -153,9 +153,8 @@ async def test_members_and_the_audit_log_page_without_a_count(gql, factory: Fact
         await audit.record("member.test", actor_id=admin.member.id, subject_type="member",
                            subject_id=admin.member.id, detail={"n": i})
     newest = [str(a.id) for a in await AuditLog.all().order_by("-id")]
-    query = connection_query("auditLog", backward=False)
-    await assert_pages(gql, query, "auditLog", {}, admin.token, newest, backward=False,
-                       total=False)
+    query = connection_query("auditLog")
+    await assert_pages(gql, query, "auditLog", {}, admin.token, newest, total=False)
 
 
 def test_the_cost_of_a_backward_page_counts_last_when_first_is_null():

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from tests.mall.conftest import claim, create_campaign, place
 from tests.paging import assert_pages, connection_query
-from unionhub.mall.models import Supplier, Voucher, VoucherCampaign
+from unionhub.mall.models import Product, Supplier, Voucher, VoucherCampaign
 
 VOUCHERS = connection_query("myVouchersConnection", "status: $s", "$s: VoucherStatus",
                             node="id status", backward=False)
@@ -82,14 +82,18 @@ async def test_the_mall_connections_that_paged_before_count_and_refuse_bad_sizes
     for _ in range(5):
         await place(gql, member, [(mall.sku_id, 1)])
     newest = [str(o.id) for o in await Order.filter(member_id=member.member.id).order_by("-id")]
-    await assert_pages(gql, connection_query("myOrders", backward=False), "myOrders", {},
-                       member.token, newest, backward=False)
-    query = connection_query("mallOrders", "unionId: $u", "$u: ID!", backward=False)
+    await assert_pages(gql, connection_query("myOrders"), "myOrders", {}, member.token, newest)
+    query = connection_query("mallOrders", "unionId: $u", "$u: ID!")
     await assert_pages(gql, query, "mallOrders", {"u": str(tree.counties["A"].id)},
-                       cadre.token, newest, backward=False, total=False)
+                       cadre.token, newest, total=False)
     for i in range(5):
         await create_campaign(gql, cadre, str(tree.counties["A"].id), name=f"券{i}")
     campaigns = [str(c.id) for c in await VoucherCampaign.all().order_by("-id")]
-    await assert_pages(gql, connection_query("voucherCampaigns", backward=False),
-                       "voucherCampaigns", {}, member.token, campaigns,
-                       backward=False)
+    await assert_pages(gql, connection_query("voucherCampaigns"), "voucherCampaigns", {},
+                       member.token, campaigns)
+    products = [str(p.id) for p in await Product.all().order_by("id")]
+    for i in range(5 - len(products)):
+        await Product.create(supplier_id=int(mall.supplier_id), category_id=int(mall.category_id),
+                             name=f"木耳{i}")
+    products = [str(p.id) for p in await Product.all().order_by("id")]
+    await assert_pages(gql, connection_query("products"), "products", {}, None, products)

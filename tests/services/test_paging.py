@@ -26,9 +26,8 @@ async def test_a_members_requests_page_newest_first(gql, factory):
     outsider = await factory.cadre(tree.counties["B"])
     r = await gql(query, {"m": member.id, "first": 2}, token=outsider.token)
     assert r.errors == [] and r.data["member"] is None
-    mine = connection_query("myServiceRequests", backward=False)
-    await assert_pages(gql, mine, "myServiceRequests", {}, member.token, newest,
-                       backward=False)
-    handled = connection_query("serviceRequests", "unionId: $u", "$u: ID!", backward=False)
+    mine = connection_query("myServiceRequests")
+    await assert_pages(gql, mine, "myServiceRequests", {}, member.token, newest)
+    handled = connection_query("serviceRequests", "unionId: $u", "$u: ID!")
     await assert_pages(gql, handled, "serviceRequests", {"u": str(tree.counties["A"].id)},
-                       cadre.token, newest, backward=False)
+                       cadre.token, newest)

@@ -8,7 +8,16 @@ from typing import Annotated
 import strawberry
 
 from unionhub.resolvers.services import _id
-from unionhub.schema.relay import After, Before, Connection, Edge, First, Last, ranked_page
+from unionhub.schema.relay import (
+    After,
+    Before,
+    Connection,
+    Edge,
+    First,
+    Last,
+    page_direction,
+    ranked_page,
+)
 from unionhub.schema.services_types import Scorecard
 from unionhub.services import scorecards
 
@@ -22,7 +31,9 @@ async def union_ranking_connection(
         first: First = None, after: After = None, last: Last = None, before: Before = None,
 ) -> Connection[Scorecard]:
     # The ranking is computed whole (a rate over the children's figures ranks only against
-    # all of them); the page is cut from it by each row's sort values.
+    # all of them); the page is cut from it by each row's sort values. A bad page size is
+    # refused before that work.
+    page_direction(first, last)
     cards = await scorecards.union_ranking(info.context.principal, _id(parent_id, "parentId"),
                                            period)
     page = ranked_page(cards, [scorecards.ranking_key(c) for c in cards], first, after,
