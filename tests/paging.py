@@ -9,6 +9,11 @@ from typing import Any
 from unionhub.schema.relay import MAX_PAGE
 
 
+def node_key(node: Any) -> Any:
+    """A node's id, or the whole node where it has none (report rows, scorecards)."""
+    return node.get("id", node) if isinstance(node, dict) else node
+
+
 def _at(data: dict[str, Any], path: str) -> dict[str, Any]:
     for key in path.split("."):
         data = data[key]
@@ -32,7 +37,7 @@ async def walk(gql, query: str, path: str, variables: dict[str, Any], token: str
     while True:
         args = {"last": size, "before": cursor} if backward else {"first": size, "after": cursor}
         conn = await page(gql, query, path, variables, token, **args)
-        nodes = [e["node"].get("id", e["node"]) for e in conn["edges"]]
+        nodes = [node_key(e["node"]) for e in conn["edges"]]
         assert len(nodes) <= size
         info = conn["pageInfo"]
         if nodes:
@@ -62,7 +67,7 @@ async def assert_pages(gql, query: str, path: str, variables: dict[str, Any],
         forward = await page(gql, query, path, variables, token, first=3)
         back = await page(gql, query, path, variables, token, last=2,
                           before=forward["edges"][2]["cursor"])
-        assert [e["node"]["id"] for e in back["edges"]] == expected[:2]
+        assert [node_key(e["node"]) for e in back["edges"]] == expected[:2]
         assert back["pageInfo"]["hasNextPage"] is True
         assert back["pageInfo"]["hasPreviousPage"] is False
     conn = await page(gql, query, path, variables, token, first=1)
@@ -71,6 +76,8 @@ async def assert_pages(gql, query: str, path: str, variables: dict[str, Any],
         await assert_bad_size(gql, query, variables, token, {"first": bad}, "first")
         if backward:
             await assert_bad_size(gql, query, variables, token, {"last": bad}, "last")
+    if backward:  # one direction a page: first and last together are refused
+        await assert_bad_size(gql, query, variables, token, {"first": 2, "last": 2}, "last")
     r = await gql(query, {**variables, "after": "bm90IGEgY3Vyc29y"}, token=token)
     assert [e["extensions"].get("reason") for e in r.errors] == ["BAD_CURSOR"], r.body
 

@@ -96,3 +96,41 @@ async def test_oldest_first_review_queue_pages_while_applications_arrive(gql, fa
     after = [str(a.id) for a in await JoinApplication.filter(
         union__path__startswith=county.path).order_by("created_at", "id")]
     assert ids == after[:len(ids)]
+
+
+async def test_a_backward_walk_of_orders_while_orders_arrive(gql, factory: Factory):
+    """myOrders (newest first) read with last/before from its oldest end while a writer
+    places orders: they land at the head, which the walk reaches last, so every order that
+    was there is read once, in order, and the new ones that arrived before the walk got
+    there are read too, none twice."""
+    from datetime import timedelta
+
+    from unionhub.mall.models import Order, OrderStatus
+
+    tree = await factory.tree()
+    me = await factory.account(tree.grassroots["A"][0])
+    union = tree.grassroots["A"][0]
+    keys = iter(range(60))  # a bounded writer, or a walk toward the head never ends
+
+    async def insert() -> None:
+        key = next(keys, None)
+        if key is None:
+            await asyncio.sleep(0.01)
+            return
+        await Order.create(member_id=me.member.id, union_id=union.id, union_path=union.path,
+                           status=OrderStatus.PENDING_PAYMENT, subtotal_fen=100,
+                           payable_fen=100, idempotency_key=f"c{key}", address_enc="x",
+                           address_region="610113", expires_at=utcnow() + timedelta(hours=1))
+
+    for _ in range(20):
+        await insert()
+    before = [str(o.id) for o in await Order.filter(member_id=me.member.id).order_by("-id")]
+    query = ("query($last: Int, $before: String) { myOrders(last: $last, before: $before) { "
+             "edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor "
+             "endCursor } } }")
+    ids, inserted = await _while_inserting(insert, walk(
+        gql, query, "myOrders", {}, me.token, size=3, backward=True, between=insert))
+    assert inserted > 0
+    assert len(ids) == len(set(ids)), "a row was repeated"
+    assert ids[len(ids) - len(before):] == before, "rows present at the start were skipped"
+    assert all(int(i) > int(before[0]) for i in ids[:len(ids) - len(before)])

@@ -83,16 +83,22 @@ async def test_enrolments_and_a_unions_activities_page_newest_first(gql, factory
     made = [await create(gql, cadre, tree.counties["A"], name=f"活动{i}") for i in range(5)]
     enrolled = [(await enroll(gql, member, a["id"]))["enrollment"]["id"] for a in made]
     query = connection_query("activitiesConnection", variables="$m: ID!",
-                             outer="member(id: $m)", backward=False)
+                             outer="member(id: $m)")
     await assert_pages(gql, query, "member.activitiesConnection", {"m": member.id},
-                       member.token, enrolled[::-1], backward=False)
+                       member.token, enrolled[::-1])
     await assert_pages(gql, query, "member.activitiesConnection", {"m": member.id},
-                       cadre.token, enrolled[::-1], backward=False)
+                       cadre.token, enrolled[::-1])
     query = connection_query("activitiesConnection", variables="$u: ID!",
-                             outer="union(id: $u)", backward=False)
+                             outer="union(id: $u)")
     await assert_pages(gql, query, "union.activitiesConnection",
                        {"u": str(tree.counties["A"].id)}, member.token,
-                       [a["id"] for a in reversed(made)], backward=False)
+                       [a["id"] for a in reversed(made)])
+    # The root list, which paged before this round, pages both ways too.
+    await assert_pages(gql, connection_query("activities", "unionId: $u", "$u: ID"),
+                       "activities", {"u": str(tree.counties["A"].id)}, member.token,
+                       [a["id"] for a in reversed(made)])
+    guest = await gql(connection_query("activities"), {"last": 0})
+    assert guest.errors[0]["extensions"]["reason"] == "BAD_PAGE_SIZE"  # a guest's empty list
     # A guest sees no activity: an empty page, still under the page-size rule.
     r = await gql(query, {"u": str(tree.counties["A"].id), "first": 5})
     assert r.data["union"]["activitiesConnection"]["edges"] == []

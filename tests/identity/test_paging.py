@@ -16,6 +16,7 @@ from unionhub.identity.models import (
     Union,
     UnionLevel,
 )
+from unionhub.schema.relay import MAX_PAGE
 
 
 async def _grassroots(parent: Union, n: int) -> list[Union]:
@@ -80,12 +81,12 @@ async def test_my_applications_and_transfers_page_newest_first(gql, factory: Fac
     moves = [await TransferRequest.create(member=me.member, from_union=tree.grassroots["B"][0],
                                           to_union=tree.grassroots["A"][0],
                                           status=ReviewStatus.REJECTED) for _ in range(5)]
-    query = connection_query("myJoinApplicationsConnection", backward=False)
+    query = connection_query("myJoinApplicationsConnection")
     await assert_pages(gql, query, "myJoinApplicationsConnection", {}, me.token,
-                       [str(a.id) for a in reversed(apps)], backward=False)
-    query = connection_query("myTransfersConnection", backward=False)
+                       [str(a.id) for a in reversed(apps)])
+    query = connection_query("myTransfersConnection")
     await assert_pages(gql, query, "myTransfersConnection", {}, me.token,
-                       [str(t.id) for t in reversed(moves)], backward=False)
+                       [str(t.id) for t in reversed(moves)])
 
 
 async def test_identity_conflicts_page_newest_first(gql, factory: Factory):
@@ -93,11 +94,10 @@ async def test_identity_conflicts_page_newest_first(gql, factory: Factory):
     cadre = await factory.cadre(tree.counties["A"])
     member = (await factory.account(tree.grassroots["A"][0])).member
     rows = [await IdentityConflict.create(member=member, holder_member_id=1) for _ in range(5)]
-    query = connection_query("identityConflictsConnection", "unionId: $u", "$u: ID!",
-                             backward=False)
+    query = connection_query("identityConflictsConnection", "unionId: $u", "$u: ID!")
     await assert_pages(gql, query, "identityConflictsConnection",
                        {"u": str(tree.counties["A"].id)}, cadre.token,
-                       [str(r.id) for r in reversed(rows)], backward=False)
+                       [str(r.id) for r in reversed(rows)])
 
 
 async def test_the_deprecated_lists_follow_the_one_page_size_rule(gql, factory: Factory):
@@ -110,11 +110,15 @@ async def test_the_deprecated_lists_follow_the_one_page_size_rule(gql, factory: 
     await assert_bad_size(gql, "query($first: Int, $u: ID!) { identityConflicts(unionId: $u, "
                           "first: $first) { id } }", {"u": str(tree.counties["A"].id)},
                           cadre.token, {"first": -1}, "first")
-    query = connection_query("slowOperationsConnection", backward=False, node="traceId")
+    query = connection_query("slowOperationsConnection", node="traceId")
     r = await gql(query, {"first": 0}, token=operator.token)
     assert r.errors[0]["extensions"]["reason"] == "BAD_PAGE_SIZE", r.body
     r = await gql(query, {"first": 5}, token=operator.token)
     assert r.errors == [] and r.data["slowOperationsConnection"]["totalCount"] >= 0
+    await assert_bad_size(gql, query, {}, operator.token, {"last": MAX_PAGE + 1}, "last")
+    r = await gql(query, {"last": 5}, token=operator.token)
+    assert r.errors == [] and r.data["slowOperationsConnection"]["pageInfo"][
+        "hasNextPage"] is False
 
 
 async def test_the_page_size_refusal_speaks_both_languages(http):
@@ -143,9 +147,9 @@ async def test_members_and_the_audit_log_page_without_a_count(gql, factory: Fact
 
     expected = [str(m.id) for m in await Member.filter(union__path__startswith=county.path)
                 .order_by("id")]
-    query = connection_query("members", "unionId: $u", "$u: ID!", backward=False)
+    query = connection_query("members", "unionId: $u", "$u: ID!")
     await assert_pages(gql, query, "members", {"u": str(county.id)}, cadre.token, expected,
-                       backward=False, total=False)
+                       total=False)
     from unionhub.identity import audit
     from unionhub.identity.models import AuditLog
 
@@ -153,9 +157,8 @@ async def test_members_and_the_audit_log_page_without_a_count(gql, factory: Fact
         await audit.record("member.test", actor_id=admin.member.id, subject_type="member",
                            subject_id=admin.member.id, detail={"n": i})
     newest = [str(a.id) for a in await AuditLog.all().order_by("-id")]
-    query = connection_query("auditLog", backward=False)
-    await assert_pages(gql, query, "auditLog", {}, admin.token, newest, backward=False,
-                       total=False)
+    query = connection_query("auditLog")
+    await assert_pages(gql, query, "auditLog", {}, admin.token, newest, total=False)
 
 
 def test_the_cost_of_a_backward_page_counts_last_when_first_is_null():

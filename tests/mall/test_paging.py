@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tests.mall.conftest import claim, create_campaign, place
-from tests.paging import assert_pages, connection_query
-from unionhub.mall.models import Supplier, Voucher, VoucherCampaign
+from tests.paging import assert_bad_size, assert_pages, connection_query, walk
+from unionhub.mall.models import Product, Supplier, Voucher, VoucherCampaign
 
 VOUCHERS = connection_query("myVouchersConnection", "status: $s", "$s: VoucherStatus",
-                            node="id status", backward=False)
+                            node="id status")
 
 
 async def test_my_vouchers_page_with_the_status_shown_now(gql, factory, mall):
@@ -29,11 +29,10 @@ async def test_my_vouchers_page_with_the_status_shown_now(gql, factory, mall):
         org_path=tree.counties["B"].path)
     every = [*reversed(ids), *reversed(void)]
     every.sort(key=int, reverse=True)
-    await assert_pages(gql, VOUCHERS, "myVouchersConnection", {"s": None}, member.token, every,
-                       backward=False)
+    await assert_pages(gql, VOUCHERS, "myVouchersConnection", {"s": None}, member.token, every)
     available = [i for i in every if i not in expired and i not in void]
     await assert_pages(gql, VOUCHERS, "myVouchersConnection", {"s": "AVAILABLE"},
-                       member.token, available, backward=False)
+                       member.token, available)
     r = await gql(VOUCHERS, {"s": "VOID", "first": 2}, token=member.token)
     conn = r.data["myVouchersConnection"]
     assert [e["node"]["status"] for e in conn["edges"]] == ["VOID", "VOID"]  # a full page
@@ -42,10 +41,9 @@ async def test_my_vouchers_page_with_the_status_shown_now(gql, factory, mall):
     assert sorted(e["node"]["id"] for e in r.data["myVouchersConnection"]["edges"]) == sorted(
         expired)
     # A cadre in scope pages the member's vouchers the same way.
-    query = connection_query("vouchersConnection", variables="$m: ID!", outer="member(id: $m)",
-                             backward=False)
+    query = connection_query("vouchersConnection", variables="$m: ID!", outer="member(id: $m)")
     await assert_pages(gql, query, "member.vouchersConnection", {"m": member.id},
-                       cadre.token, every, backward=False)
+                       cadre.token, every)
 
 
 async def test_a_members_orders_and_the_suppliers_page(gql, factory, mall):
@@ -53,14 +51,13 @@ async def test_a_members_orders_and_the_suppliers_page(gql, factory, mall):
     member = await factory.account(tree.grassroots["A"][0])
     for _ in range(5):
         await place(gql, member, [(mall.sku_id, 1)])
-    query = connection_query("ordersConnection", variables="$m: ID!", outer="member(id: $m)",
-                             backward=False)
+    query = connection_query("ordersConnection", variables="$m: ID!", outer="member(id: $m)")
     from unionhub.mall.models import Order
 
     newest = [str(o.id) for o in await Order.filter(member_id=member.member.id).order_by("-id")]
     assert len(newest) == 5
     await assert_pages(gql, query, "member.ordersConnection", {"m": member.id}, member.token,
-                       newest, backward=False)
+                       newest)
     stranger = await factory.account(tree.grassroots["B"][0])
     r = await gql(query, {"m": member.id, "first": 2}, token=stranger.token)
     assert r.errors == [] and r.data["member"] is None  # not visible: nothing to page
@@ -82,14 +79,55 @@ async def test_the_mall_connections_that_paged_before_count_and_refuse_bad_sizes
     for _ in range(5):
         await place(gql, member, [(mall.sku_id, 1)])
     newest = [str(o.id) for o in await Order.filter(member_id=member.member.id).order_by("-id")]
-    await assert_pages(gql, connection_query("myOrders", backward=False), "myOrders", {},
-                       member.token, newest, backward=False)
-    query = connection_query("mallOrders", "unionId: $u", "$u: ID!", backward=False)
+    await assert_pages(gql, connection_query("myOrders"), "myOrders", {}, member.token, newest)
+    query = connection_query("mallOrders", "unionId: $u", "$u: ID!")
     await assert_pages(gql, query, "mallOrders", {"u": str(tree.counties["A"].id)},
-                       cadre.token, newest, backward=False, total=False)
+                       cadre.token, newest, total=False)
     for i in range(5):
         await create_campaign(gql, cadre, str(tree.counties["A"].id), name=f"券{i}")
     campaigns = [str(c.id) for c in await VoucherCampaign.all().order_by("-id")]
-    await assert_pages(gql, connection_query("voucherCampaigns", backward=False),
-                       "voucherCampaigns", {}, member.token, campaigns,
-                       backward=False)
+    await assert_pages(gql, connection_query("voucherCampaigns"), "voucherCampaigns", {},
+                       member.token, campaigns)
+    products = [str(p.id) for p in await Product.all().order_by("id")]
+    for i in range(5 - len(products)):
+        await Product.create(supplier_id=int(mall.supplier_id), category_id=int(mall.category_id),
+                             name=f"木耳{i}")
+    products = [str(p.id) for p in await Product.all().order_by("id")]
+    await assert_pages(gql, connection_query("products"), "products", {}, None, products)
+
+
+async def test_the_payment_exception_queue_and_a_ledgers_entries_page_both_ways(gql, factory):
+    from unionhub.mall.enums import FundsEntryKind, PaymentExceptionKind
+    from unionhub.mall.models import PaymentException, UnionFundsEntry
+    from unionhub.mall.union_funds import funds_year
+
+    operator = await factory.operator()
+    for i in range(5):
+        await PaymentException.create(kind=PaymentExceptionKind.REFUND_FAILED, provider="stripe",
+                                      reason=f"r{i}")
+    oldest = [str(x.id) for x in await PaymentException.all().order_by("id")]
+    await assert_pages(gql, connection_query("paymentExceptions"), "paymentExceptions", {},
+                       operator.token, oldest)
+    tree = await factory.tree()
+    union = tree.grassroots["A"][0]
+    cadre = await factory.cadre(tree.counties["A"])
+    for i in range(5):
+        await UnionFundsEntry.create(union_id=union.id, year=funds_year(),
+                                     kind=FundsEntryKind.ALLOCATION, amount_fen=100 + i)
+    newest = [str(x.id) for x in await UnionFundsEntry.filter(union_id=union.id)
+              .order_by("-id")]
+    # The ledger's entries take their paging arguments on unionFundsLedger itself.
+    ledger = ("query($u: ID!, $y: Int!, $first: Int, $after: String, $last: Int, "
+              "$before: String) { unionFundsLedger(unionId: $u, year: $y, first: $first, "
+              "after: $after, last: $last, before: $before) { entries { totalCount edges { "
+              "cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor "
+              "endCursor } } } }")
+    v = {"u": str(union.id), "y": funds_year()}
+    # (Not assert_pages: its 100-row page costs 8,100 here, over the cost limit, because the
+    # cost walker multiplies unionFundsLedger's own selection by its `first`.)
+    for backward in (False, True):
+        assert await walk(gql, ledger, "unionFundsLedger.entries", v, cadre.token, size=2,
+                          backward=backward) == newest
+    for bad in ({"first": 0}, {"first": -1}, {"last": 0}, {"first": 2, "last": 2}):
+        await assert_bad_size(gql, ledger, v, cadre.token, bad, "last" if "last" in bad
+                              else "first")

@@ -18,17 +18,16 @@ async def test_a_members_requests_page_newest_first(gql, factory):
     made = [await requests.submit(principal(member), item.id, f"第{i}件") for i in range(6)]
     newest = [str(r.id) for r in reversed(made)]
     query = connection_query("serviceRequestsConnection", variables="$m: ID!",
-                             outer="member(id: $m)", backward=False)
+                             outer="member(id: $m)")
     await assert_pages(gql, query, "member.serviceRequestsConnection", {"m": member.id},
-                       member.token, newest, backward=False)
+                       member.token, newest)
     await assert_pages(gql, query, "member.serviceRequestsConnection", {"m": member.id},
-                       cadre.token, newest, backward=False)
+                       cadre.token, newest)
     outsider = await factory.cadre(tree.counties["B"])
     r = await gql(query, {"m": member.id, "first": 2}, token=outsider.token)
     assert r.errors == [] and r.data["member"] is None
-    mine = connection_query("myServiceRequests", backward=False)
-    await assert_pages(gql, mine, "myServiceRequests", {}, member.token, newest,
-                       backward=False)
-    handled = connection_query("serviceRequests", "unionId: $u", "$u: ID!", backward=False)
+    mine = connection_query("myServiceRequests")
+    await assert_pages(gql, mine, "myServiceRequests", {}, member.token, newest)
+    handled = connection_query("serviceRequests", "unionId: $u", "$u: ID!")
     await assert_pages(gql, handled, "serviceRequests", {"u": str(tree.counties["A"].id)},
-                       cadre.token, newest, backward=False)
+                       cadre.token, newest)

@@ -26,22 +26,22 @@ TOP_MAX = 20
 
 @dataclass(frozen=True, slots=True)
 class FeedPage:
-    rows: list[Article]
-    has_next: bool
+    rows: list[Article]  # in the feed's order, whichever way it was read
+    has_more: bool  # more rows beyond the page, in the direction read
 
 
 def feed_cursor(article: Article) -> str:
     return base64.urlsafe_b64encode(f"f:{int(article.pinned)}:{article.id}".encode()).decode()
 
 
-def _decode(cursor: str) -> tuple[bool, int]:
+def _decode(cursor: str, field: str) -> tuple[bool, int]:
     try:
         kind, pinned, key = base64.urlsafe_b64decode(cursor.encode()).decode().split(":")
         if kind != "f" or pinned not in ("0", "1"):
             raise ValueError
         return pinned == "1", int(key)
     except (ValueError, UnicodeDecodeError):
-        raise ValidationFailed("cursor is not valid", field="after", code="BAD_CURSOR") from None
+        raise ValidationFailed("cursor is not valid", field=field, code="BAD_CURSOR") from None
 
 
 def _chain(union: Union) -> list[tuple[int, str]]:
@@ -67,14 +67,26 @@ def visible_in_chain(principal: Principal, reader_path: str | None, union: Union
 
 @replica_read
 async def feed(principal: Principal, reader_path: str | None, union: Union, size: int,
-               after: str | None = None, kind: ArticleKind | None = None) -> FeedPage:
+               after: str | None = None, kind: ArticleKind | None = None, *,
+               backward: bool = False, before: str | None = None) -> FeedPage:
+    """A page after `after`, or (`backward`) the page ending just before `before` (the
+    feed's last page without it)."""
     query = visible_in_chain(principal, reader_path, union, kind)
-    if after:
-        pinned, key = _decode(after)
+    if backward and before:
+        pinned, key = _decode(before, "before")
+        newer = Q(pinned=pinned, id__gt=key)
+        query = query & (newer if pinned else (newer | Q(pinned=True)))
+    elif not backward and after:
+        pinned, key = _decode(after, "after")
         older = Q(pinned=pinned, id__lt=key)
         query = query & ((older | Q(pinned=False)) if pinned else older)
-    rows = await Article.filter(query).order_by("-pinned", "-id").limit(size + 1)
-    return FeedPage(rows=rows[:size], has_next=len(rows) > size)
+    order = ("pinned", "id") if backward else ("-pinned", "-id")
+    rows = list(await Article.filter(query).order_by(*order).limit(size + 1))
+    more = len(rows) > size
+    rows = rows[:size]
+    if backward:
+        rows.reverse()
+    return FeedPage(rows=rows, has_more=more)
 
 
 @replica_read

@@ -42,7 +42,17 @@ from unionhub.schema.activities_types import (
     quiz_attempt,
 )
 from unionhub.schema.errors import payload
-from unionhub.schema.relay import Connection, PageInfo, connection, keyset_page, page_size
+from unionhub.schema.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    connection,
+    empty_connection,
+    keyset_page,
+    page_size,
+)
 
 
 def _id(value: str, field: str) -> int:
@@ -63,7 +73,8 @@ async def activities(info: strawberry.Info,
                          "Only this kind."))] = None,
                      status: Annotated[ActivityStatus | None, strawberry.argument(description=(
                          "Only this phase."))] = None,
-                     first: int | None = None, after: str | None = None) -> Connection[Activity]:
+                     first: First = None, after: After = None, last: Last = None,
+                     before: Before = None) -> Connection[Activity]:
     """Activities open to the caller, newest first; `unionId` keeps those organised at or
     below that union. Guests see none: every activity is for the members in its scope."""
     within = None
@@ -72,10 +83,9 @@ async def activities(info: strawberry.Info,
     qs = listing(info.context.principal, await info.context.caller_record(), within_path=within,
                  kind=kind, status=status)
     if qs is None:
-        page_size(first)
-        return connection([], [], PageInfo(has_next_page=False, has_previous_page=False,
-                                           start_cursor=None, end_cursor=None))
-    rows, page = await keyset_page(qs, first, after, newest_first=True)
+        return empty_connection(first, last)
+    rows, page = await keyset_page(qs, first, after, newest_first=True, last=last,
+                                   before=before)
     return connection([Activity(row=r) for r in rows], [r.id for r in rows], page)
 
 

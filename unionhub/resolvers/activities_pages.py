@@ -41,7 +41,8 @@ from unionhub.schema.relay import (
 
 
 async def member_enrollments(info: strawberry.Info, member_id: int, first: int | None,
-                             after: str | None) -> Connection[Enrollment] | None:
+                             after: str | None, last: int | None = None,
+                             before: str | None = None) -> Connection[Enrollment] | None:
     """The member and cadres whose scope holds the member; null for anyone else."""
     principal = info.context.principal
     if principal.member_id != member_id:
@@ -49,16 +50,18 @@ async def member_enrollments(info: strawberry.Info, member_id: int, first: int |
         if record is None or not path_in_scope(principal, record.union_path):
             return None
     rows, page = await keyset_page(enrolment.enrollments_of(member_id), first, after,
-                                   newest_first=True)
+                                   newest_first=True, last=last, before=before)
     return connection([Enrollment(row=e) for e in rows], [e.id for e in rows], page)
 
 
 async def union_activities(info: strawberry.Info, union_id: int, first: int | None,
-                           after: str | None) -> Connection[Activity]:
+                           after: str | None, last: int | None = None,
+                           before: str | None = None) -> Connection[Activity]:
     qs = organised_by(info.context.principal, await info.context.caller_record(), union_id)
     if qs is None:
-        return empty_connection(first)
-    rows, page = await keyset_page(qs, first, after, newest_first=True)
+        return empty_connection(first, last)
+    rows, page = await keyset_page(qs, first, after, newest_first=True, last=last,
+                                   before=before)
     return connection([Activity(row=a) for a in rows], [a.id for a in rows], page)
 
 

@@ -16,7 +16,16 @@ from unionhub.identity.models import Union
 from unionhub.observability.tracing import traced
 from unionhub.schema.content_types import Article, ArticlePayload, MarkArticleReadPayload
 from unionhub.schema.errors import payload
-from unionhub.schema.relay import Connection, Edge, PageInfo, page_size
+from unionhub.schema.relay import (
+    After,
+    Before,
+    Connection,
+    Edge,
+    First,
+    Last,
+    PageInfo,
+    page_direction,
+)
 
 
 def _id(value: str | None, field: str) -> int:
@@ -49,16 +58,18 @@ async def articles(info: strawberry.Info,
                        "The union whose chain's feed to show; null: the caller's union."))] = None,
                    kind: Annotated[ArticleKind | None, strawberry.argument(description=(
                        "Only this kind."))] = None,
-                   first: int | None = None,
-                   after: str | None = None) -> Connection[Article]:
-    size = page_size(first)
+                   first: First = None, after: After = None, last: Last = None,
+                   before: Before = None) -> Connection[Article]:
+    size, backward = page_direction(first, last)
     union = await _target_union(info, union_id)
     reader_path = await _reader_path(info)
-    page = await feed_domain.feed(info.context.principal, reader_path, union, size, after, kind)
+    page = await feed_domain.feed(info.context.principal, reader_path, union, size, after, kind,
+                                  backward=backward, before=before)
     counter = feed_domain.chain_articles(info.context.principal, reader_path, union, kind).count
     edges = [Edge(node=Article.of(row), cursor=feed_domain.feed_cursor(row)) for row in page.rows]
     return Connection(edges=edges, page_info=PageInfo(
-        has_next_page=page.has_next, has_previous_page=after is not None,
+        has_next_page=before is not None if backward else page.has_more,
+        has_previous_page=page.has_more if backward else after is not None,
         start_cursor=edges[0].cursor if edges else None,
         end_cursor=edges[-1].cursor if edges else None), counter=counter)
 

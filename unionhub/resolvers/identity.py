@@ -44,7 +44,16 @@ from unionhub.schema.identity_types import (
     TransferPayload,
     UnionPayload,
 )
-from unionhub.schema.relay import Connection, connection, keyset_page, page_size
+from unionhub.schema.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    connection,
+    keyset_page,
+    page_size,
+)
 
 
 def _id(value: str, field: str) -> int:
@@ -96,7 +105,8 @@ async def members(info: strawberry.Info,
                       "Exact matches on a phone (11 digits), an ID number (18 characters) or a "
                       "card number (16–19 digits); any other term matches part of the display "
                       "name, case-insensitively. Never the legal name."))] = None,
-                  first: int | None = None, after: str | None = None) -> Connection:
+                  first: First = None, after: After = None, last: Last = None,
+                  before: Before = None) -> Connection:
     """A cadre's page of the members in a union's subtree: a fixed number of queries whatever
     the page size (the page's ids, then the members' cached records: one MGET, one statement
     for those Redis lacks; their unions from the per-process union cache)."""
@@ -105,7 +115,8 @@ async def members(info: strawberry.Info,
     qs = await member_search.members_in(union, search, actor_id=info.context.principal.member_id)
     # Only the ids: the records hold the rest, their personal data's masked forms made once
     # per member and cached (load_records_from_db decrypted three fields a member a page).
-    rows, page = await keyset_page(qs.only("id"), first, after, count=False)
+    rows, page = await keyset_page(qs.only("id"), first, after, count=False,
+                                   last=last, before=before)
     records = await get_records([r.id for r in rows])
     rows = [r for r in rows if r.id in records]  # a member deleted in between drops out
     return connection([member_entity(info, r.id, records[r.id]) for r in rows],
@@ -185,7 +196,7 @@ async def slow_operations(info: strawberry.Info,
     return [SlowOperation.of(r) for r in records]
 
 
-async def audit_log(info: strawberry.Info, first: int | None = None, after: str | None = None,
+async def audit_log(info: strawberry.Info, first: First = None, after: After = None,
                     action: Annotated[str | None, strawberry.argument(description=(
                         "Only this action (exact)."))] = None,
                     actor_id: Annotated[strawberry.ID | None, strawberry.argument(description=(
@@ -198,6 +209,7 @@ async def audit_log(info: strawberry.Info, first: int | None = None, after: str 
                         "From this instant, inclusive."))] = None,
                     until: Annotated[datetime | None, strawberry.argument(description=(
                         "Before this instant (exclusive)."))] = None,
+                    last: Last = None, before: Before = None,
                     ) -> Connection[AuditEntry]:
     """ADMIN: the audit log, newest first, filtered; an unknown actor or union finds nothing."""
     def key(value: strawberry.ID | None) -> int | None:
@@ -205,7 +217,8 @@ async def audit_log(info: strawberry.Info, first: int | None = None, after: str 
 
     qs = audit.entries(action=action, actor_id=key(actor_id), subject_id=subject_id,
                        union_id=key(union_id), since=since, until=until)
-    rows, page = await keyset_page(qs, first, after, newest_first=True, count=False)
+    rows, page = await keyset_page(qs, first, after, newest_first=True, count=False,
+                                   last=last, before=before)
     return connection([AuditEntry.of(r) for r in rows], [r.id for r in rows], page)
 
 

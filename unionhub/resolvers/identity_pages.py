@@ -76,21 +76,23 @@ async def transfers_connection(
 
 
 async def my_join_applications_connection(info: strawberry.Info, first: First = None,
-                                          after: After = None) -> Connection[JoinApplication]:
+                                          after: After = None, last: Last = None,
+                                          before: Before = None) -> Connection[JoinApplication]:
     member_id = require_authenticated(info.context.principal)
     order = membership.OWN_ORDER
     rows, page = await keyset_page(membership.own_join_applications(member_id), first, after,
-                                   order=order)
+                                   order=order, last=last, before=before)
     return connection([JoinApplication.of(a) for a in rows], [row_key(a, order) for a in rows],
                       page)
 
 
 async def my_transfers_connection(info: strawberry.Info, first: First = None,
-                                  after: After = None) -> Connection[Transfer]:
+                                  after: After = None, last: Last = None,
+                                  before: Before = None) -> Connection[Transfer]:
     member_id = require_authenticated(info.context.principal)
     order = membership.OWN_ORDER
     rows, page = await keyset_page(membership.own_transfers(member_id), first, after,
-                                   order=order)
+                                   order=order, last=last, before=before)
     return connection([Transfer.of(t) for t in rows], [row_key(t, order) for t in rows], page)
 
 
@@ -98,14 +100,15 @@ async def identity_conflicts_connection(info: strawberry.Info,
                                         union_id: Annotated[strawberry.ID, strawberry.argument(
                                             description="A union in the cadre's scope (its "
                                                         "subtree is searched).")],
-                                        first: First = None, after: After = None) -> Connection:
+                                        first: First = None, after: After = None,
+                                        last: Last = None, before: Before = None) -> Connection:
     from unionhub.schema.entities import member_entity
     from unionhub.schema.identity_accounts_types import IdentityConflict
 
     union = await _union(info, union_id)
     require_scope(info.context.principal, union.path)
     rows, page = await keyset_page(verification.conflicts_of(union), first, after,
-                                   newest_first=True)
+                                   newest_first=True, last=last, before=before)
     return connection([IdentityConflict(id=strawberry.ID(str(c.id)), at=c.created_at,
                                         member=member_entity(info, c.member_id)) for c in rows],
                       [c.id for c in rows], page)
@@ -115,10 +118,12 @@ async def slow_operations_connection(info: strawberry.Info,
                                      since: Annotated[datetime | None, strawberry.argument(
                                          description="Only those that ended at or after this "
                                                      "instant.")] = None,
-                                     first: First = None, after: After = None) -> Connection[SlowOperation]:
+                                     first: First = None, after: After = None,
+                                     last: Last = None,
+                                     before: Before = None) -> Connection[SlowOperation]:
     """The kept slowest operations (at most UNIONHUB_SLOW_OPERATIONS_KEPT, in Redis), slowest
     first, paged in memory; the cursor is the operation's trace id."""
     records = await slow_operation_recorder().slowest(
         since=since.timestamp() if since else None, first=None)
     return list_page([SlowOperation.of(r) for r in records], [r.trace_id for r in records],
-                     first, after)
+                     first, after, last=last, before=before)

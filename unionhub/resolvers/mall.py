@@ -37,7 +37,19 @@ from unionhub.schema import mall_funds as f
 from unionhub.schema import mall_report_types as rt
 from unionhub.schema import mall_types as t
 from unionhub.schema.errors import payload
-from unionhub.schema.relay import Connection, connection, keyset_page
+from unionhub.schema.relay import (
+    AFTER_HELP,
+    BEFORE_HELP,
+    FIRST_HELP,
+    LAST_HELP,
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    connection,
+    keyset_page,
+)
 
 
 def _id(value: str | None, field: str) -> int | None:
@@ -59,10 +71,10 @@ async def products(info: strawberry.Info,
                    search: Annotated[str | None, strawberry.argument(description=(
                        "Part of the product's name, its supplier's name or the supplier's region "
                        "name, case-insensitive."))] = None,
-                   first: int | None = None,
-                   after: str | None = None) -> Connection[t.Product]:
+                   first: First = None, after: After = None, last: Last = None,
+                   before: Before = None) -> Connection[t.Product]:
     qs = catalogue.search_products(_id(category_id, "categoryId"), search)
-    rows, page = await keyset_page(qs, first, after)
+    rows, page = await keyset_page(qs, first, after, last=last, before=before)
     return connection([t.Product.of(r) for r in rows], [r.id for r in rows], page)
 
 
@@ -87,12 +99,14 @@ async def suppliers(info: strawberry.Info) -> list[t.Supplier]:
 
 
 @replica_read
-async def voucher_campaigns(info: strawberry.Info, first: int | None = None,
-                            after: str | None = None) -> Connection[t.VoucherCampaign]:
+async def voucher_campaigns(info: strawberry.Info, first: First = None, after: After = None,
+                            last: Last = None, before: Before = None,
+                            ) -> Connection[t.VoucherCampaign]:
     """Campaigns open to the caller: their scope holds the caller's union, window open."""
     rec = await info.context.caller_record()
     qs = campaigns.open_campaigns(rec.union_path if rec else None)
-    rows, page = await keyset_page(qs, first, after, newest_first=True)
+    rows, page = await keyset_page(qs, first, after, newest_first=True, last=last,
+                                   before=before)
     return connection([t.VoucherCampaign.of(r) for r in rows], [r.id for r in rows], page)
 
 
@@ -107,11 +121,11 @@ async def my_vouchers(info: strawberry.Info,
     return await t.shown_vouchers(info, rows, rec.union_path if rec else "", wanted)
 
 
-async def my_orders(info: strawberry.Info, first: int | None = None,
-                    after: str | None = None) -> Connection[t.Order]:
+async def my_orders(info: strawberry.Info, first: First = None, after: After = None,
+                    last: Last = None, before: Before = None) -> Connection[t.Order]:
     member_id = require_authenticated(info.context.principal)
     rows, page = await keyset_page(orders.member_orders(member_id), first, after,
-                                   newest_first=True)
+                                   newest_first=True, last=last, before=before)
     return connection([t.Order.of(r) for r in rows], [r.id for r in rows], page)
 
 
@@ -133,10 +147,11 @@ async def mall_orders(info: strawberry.Info,
                           "A union in the cadre's scope: its subtree's orders."))],
                       status: Annotated[t.OrderStatusEnum | None, strawberry.argument(description=(
                           "Only this status."))] = None,
-                      first: int | None = None,
-                      after: str | None = None,
+                      first: First = None,
+                      after: After = None,
                       kind: Annotated[t.OrderKindEnum | None, strawberry.argument(description=(
                           "Only this kind."))] = None,
+                      last: Last = None, before: Before = None,
                       ) -> Connection[t.Order]:
     """Orders of a union's subtree (mall.orders.subtree_orders)."""
     union = await orgs.get_union(_id(union_id, "unionId"))
@@ -144,7 +159,8 @@ async def mall_orders(info: strawberry.Info,
                                OrderStatus(status) if status is not None else None,
                                OrderKind(kind) if kind is not None else None)
     # No totalCount: a province's subtree holds millions of orders.
-    rows, page = await keyset_page(qs, first, after, newest_first=True, count=False)
+    rows, page = await keyset_page(qs, first, after, newest_first=True, count=False,
+                                   last=last, before=before)
     return connection([t.Order.of(r) for r in rows], [r.id for r in rows], page)
 
 
@@ -307,12 +323,17 @@ async def union_funds_ledger(info: strawberry.Info,
                              year: Annotated[int, strawberry.argument(description=(
                                  "The budget year."))],
                              first: Annotated[int | None, strawberry.argument(
-                                 description="Entries per page: 1–100, default 20.")] = None,
+                                 description="`entries`: " + FIRST_HELP)] = None,
                              after: Annotated[str | None, strawberry.argument(
-                                 description="entries.pageInfo.endCursor of the previous "
-                                             "page.")] = None) -> f.UnionFundsLedger:
+                                 description="`entries`: " + AFTER_HELP)] = None,
+                             last: Annotated[int | None, strawberry.argument(
+                                 description="`entries`: " + LAST_HELP)] = None,
+                             before: Annotated[str | None, strawberry.argument(
+                                 description="`entries`: " + BEFORE_HELP)] = None,
+                             ) -> f.UnionFundsLedger:
     """A union's funds for a year: cadres whose scope holds the union."""
     ledger = await union_funds.ledger(info.context.principal, _id(union_id, "unionId"), year)
-    rows, page = await keyset_page(ledger.entries, first, after, newest_first=True)
+    rows, page = await keyset_page(ledger.entries, first, after, newest_first=True, last=last,
+                                   before=before)
     entries = connection([f.UnionFundsEntry.of(r) for r in rows], [r.id for r in rows], page)
     return f.UnionFundsLedger.of(ledger, entries)

@@ -17,10 +17,11 @@ from unionhub.schema.relay import After, Before, Connection, First, Last, connec
 
 async def _voucher_page(info: strawberry.Info, member_id: int, union_path: str,
                         status: VoucherStatus | None, first: int | None,
-                        after: str | None) -> Connection[t.Voucher]:
+                        after: str | None, last: int | None = None,
+                        before: str | None = None) -> Connection[t.Voucher]:
     wanted = VoucherStatus(status) if status is not None else None
     rows, page = await keyset_page(vouchers.shown_as(member_id, wanted, union_path), first,
-                                   after, newest_first=True)
+                                   after, newest_first=True, last=last, before=before)
     shown = await t.shown_vouchers(info, rows, union_path, None)
     return connection(shown, [r.id for r in rows], page)
 
@@ -29,27 +30,29 @@ async def my_vouchers_connection(info: strawberry.Info,
                                  status: Annotated[VoucherStatus | None, strawberry.argument(
                                      description="Only this status (as shown now); null for "
                                                  "all.")] = None,
-                                 first: First = None,
-                                 after: After = None) -> Connection[t.Voucher]:
+                                 first: First = None, after: After = None, last: Last = None,
+                                 before: Before = None) -> Connection[t.Voucher]:
     member_id = require_authenticated(info.context.principal)
     rec = await info.context.caller_record()
     return await _voucher_page(info, member_id, rec.union_path if rec else "", status, first,
-                               after)
+                               after, last, before)
 
 
 async def member_vouchers(info: strawberry.Info, member_id: int,
                           status: VoucherStatus | None, first: int | None,
-                          after: str | None) -> Connection[t.Voucher]:
+                          after: str | None, last: int | None = None,
+                          before: str | None = None) -> Connection[t.Voucher]:
     """A member's vouchers, for the member or a cadre in scope (the caller checks)."""
     rec = await info.context.members.load(member_id)
     return await _voucher_page(info, member_id, rec.union_path if rec else "", status, first,
-                               after)
+                               after, last, before)
 
 
 async def member_orders(info: strawberry.Info, member_id: int, first: int | None,
-                        after: str | None) -> Connection[t.Order]:
+                        after: str | None, last: int | None = None,
+                        before: str | None = None) -> Connection[t.Order]:
     rows, page = await keyset_page(Order.filter(member_id=member_id), first, after,
-                                   newest_first=True)
+                                   newest_first=True, last=last, before=before)
     return connection([t.Order.of(r) for r in rows], [r.id for r in rows], page)
 
 

@@ -11,17 +11,18 @@ from unionhub.mall import payment_exceptions
 from unionhub.mall.models import PaymentExceptionAction, PaymentExceptionStatus
 from unionhub.schema import mall_payment_types as t
 from unionhub.schema.errors import payload
-from unionhub.schema.relay import Connection, connection, keyset_page
+from unionhub.schema.relay import After, Before, Connection, First, Last, connection, keyset_page
 
 
-async def payment_exceptions_page(info: strawberry.Info, first: int | None = None,
-                                  after: str | None = None,
+async def payment_exceptions_page(info: strawberry.Info, first: First = None,
+                                  after: After = None,
                                   status: Annotated[
                                       t.PaymentExceptionStatusEnum | None, strawberry.argument(
                                           description="Only this status; null for all.")] = None,
+                                  last: Last = None, before: Before = None,
                                   ) -> Connection[t.PaymentException]:
     qs = payment_exceptions.listed(PaymentExceptionStatus(status) if status else None)
-    rows, page = await keyset_page(qs, first, after)
+    rows, page = await keyset_page(qs, first, after, last=last, before=before)
     return connection([t.PaymentException.of(x) for x in rows], [x.id for x in rows], page)
 
 

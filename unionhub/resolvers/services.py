@@ -11,7 +11,7 @@ from unionhub.identity import orgs
 from unionhub.identity.access import require_authenticated
 from unionhub.observability.tracing import traced
 from unionhub.schema.errors import payload
-from unionhub.schema.relay import Connection, connection, keyset_page
+from unionhub.schema.relay import After, Before, Connection, First, Last, connection, keyset_page
 from unionhub.schema.services_types import (
     Scorecard,
     ServiceItem,
@@ -60,11 +60,12 @@ async def service_items(info: strawberry.Info,
 
 
 @traced("resolve myServiceRequests")
-async def my_service_requests(info: strawberry.Info, first: int | None = None,
-                              after: str | None = None) -> Connection[ServiceRequest]:
+async def my_service_requests(info: strawberry.Info, first: First = None, after: After = None,
+                              last: Last = None, before: Before = None,
+                              ) -> Connection[ServiceRequest]:
     member_id = require_authenticated(info.context.principal)
     rows, page = await keyset_page(requests.requests_of_member(member_id), first, after,
-                                   newest_first=True)
+                                   newest_first=True, last=last, before=before)
     return connection([ServiceRequest(row=r) for r in rows], [r.id for r in rows], page)
 
 
@@ -78,11 +79,12 @@ async def service_requests(info: strawberry.Info,
                                "True: only open ones past their deadline; false: only the others."))] = None,
                            escalated: Annotated[bool | None, strawberry.argument(description=(
                                "True: only escalated ones; false: only the others."))] = None,
-                           first: int | None = None,
-                           after: str | None = None) -> Connection[ServiceRequest]:
+                           first: First = None, after: After = None, last: Last = None,
+                           before: Before = None) -> Connection[ServiceRequest]:
     qs = await requests.requests_in_scope(info.context.principal, _id(union_id, "unionId"),
                                           status=status, overdue=overdue, escalated=escalated)
-    rows, page = await keyset_page(qs, first, after, newest_first=True)
+    rows, page = await keyset_page(qs, first, after, newest_first=True, last=last,
+                                   before=before)
     return connection([ServiceRequest(row=r) for r in rows], [r.id for r in rows], page)
 
 

@@ -32,7 +32,7 @@ from unionhub.schema.activities_types import (
 from unionhub.schema.builder import SchemaPart
 from unionhub.schema.docs import describe_values
 from unionhub.schema.permissions import gql_field
-from unionhub.schema.relay import MAX_PAGE, After, Connection, First, replaced_by
+from unionhub.schema.relay import MAX_PAGE, After, Before, Connection, First, Last, replaced_by
 
 
 @strawberry.input(description="A quiz question with its answer key (never shown to members).")
@@ -238,8 +238,9 @@ class ActivitiesMemberFields:
                            "page: the member and cadres whose scope holds the member; null "
                            "for anyone else.")
     async def activities_connection(self, info: strawberry.Info, first: First = None,
-                                    after: After = None) -> Connection[Enrollment] | None:
-        return await rp.member_enrollments(info, int(self.id), first, after)
+                                    after: After = None, last: Last = None,
+                                    before: Before = None) -> Connection[Enrollment] | None:
+        return await rp.member_enrollments(info, int(self.id), first, after, last, before)
 
 
 @strawberry.type
@@ -255,8 +256,9 @@ class ActivitiesUnionFields:
     @gql_field(description="Activities this union organises that the caller may see, newest "
                            f"first, at most {MAX_PAGE} a page (empty for a guest).")
     async def activities_connection(self, info: strawberry.Info, first: First = None,
-                                    after: After = None) -> Connection[Activity]:
-        return await rp.union_activities(info, int(self.id), first, after)
+                                    after: After = None, last: Last = None,
+                                    before: Before = None) -> Connection[Activity]:
+        return await rp.union_activities(info, int(self.id), first, after, last, before)
 
 
 describe_values(ActivityKindEnum, WALKING="A walking challenge: daily steps, capped, ranked.",

@@ -21,8 +21,10 @@ from unionhub.schema.permissions import gql_field
 from unionhub.schema.relay import (
     MAX_PAGE,
     After,
+    Before,
     Connection,
     First,
+    Last,
     connection,
     empty_connection,
     keyset_page,
@@ -124,11 +126,12 @@ class ContentMemberFields:
                description="The member's whole read history, newest first, at most "
                            f"{MAX_PAGE} a page (the member only; null for anyone else).")
     async def article_reads_connection(self, info: strawberry.Info, first: First = None,
-                                       after: After = None) -> Connection[ArticleRead] | None:
+                                       after: After = None, last: Last = None,
+                                       before: Before = None) -> Connection[ArticleRead] | None:
         if info.context.principal.member_id != int(self.id):
             return None
         rows, page = await keyset_page(reads_domain.history_of(int(self.id)), first, after,
-                                       newest_first=True)
+                                       newest_first=True, last=last, before=before)
         return connection([ArticleRead(day=r.day, article_id=r.article_id) for r in rows],
                           [r.id for r in rows], page)
 
@@ -153,11 +156,13 @@ class ContentUnionFields:
     @gql_field(description="The union's own published articles the caller may read, newest "
                            f"first, at most {MAX_PAGE} a page.")
     async def articles_connection(self, info: strawberry.Info, first: First = None,
-                                  after: After = None) -> Connection[Article]:
+                                  after: After = None, last: Last = None,
+                                  before: Before = None) -> Connection[Article]:
         union = self.rec or await info.context.unions.load(int(self.id))
         if union is None:
-            return empty_connection(first)
+            return empty_connection(first, last)
         qs = feed_domain.own_articles(info.context.principal, await _reader_path(info), union.id,
                                       union.path)
-        rows, page = await keyset_page(qs, first, after, newest_first=True)
+        rows, page = await keyset_page(qs, first, after, newest_first=True, last=last,
+                                       before=before)
         return connection([Article.of(r) for r in rows], [r.id for r in rows], page)

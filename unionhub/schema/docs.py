@@ -9,6 +9,7 @@ from typing import Any
 
 from unionhub.identity.access import Tier
 from unionhub.schema.mutation_errors import MUTATION_ERRORS
+from unionhub.schema.relay import AFTER_HELP, BEFORE_HELP, FIRST_HELP, LAST_HELP
 
 PAYLOAD_ERRORS = ("Empty when the mutation succeeded. Otherwise why it changed nothing: "
                   "each error's `code` is one of those the mutation's description lists, "
@@ -25,12 +26,14 @@ TIER_TEXT = {
     Tier.ADMIN: "Admins only (FORBIDDEN otherwise).",
 }
 
-# Arguments every list or mutation takes, described once here.
+# Arguments every list or mutation takes, described once here; the paging ones are relay's
+# (the one convention), for a connection whose resolver left them undescribed.
 CONVENTIONAL_ARGUMENTS = {
     "input": "The mutation's input; its fields say their rules.",
-    "first": "Page size: 1–100, default 20 (BAD_PAGE_SIZE otherwise).",
-    "after": "The `endCursor` of the previous page; omit for the first page (BAD_CURSOR if "
-             "it is not a cursor of this list).",
+    "first": FIRST_HELP,
+    "after": AFTER_HELP,
+    "last": LAST_HELP,
+    "before": BEFORE_HELP,
 }
 
 

@@ -17,7 +17,7 @@ from unionhub.schema.mall_types import (
     shown_vouchers,
 )
 from unionhub.schema.permissions import gql_field
-from unionhub.schema.relay import MAX_PAGE, After, Connection, First, replaced_by
+from unionhub.schema.relay import MAX_PAGE, After, Before, Connection, First, Last, replaced_by
 
 # --- the mall's fields of Member -----------------------------------------------------------
 
@@ -63,18 +63,20 @@ class MallMemberFields:
                                   status: Annotated[VoucherStatusEnum | None, strawberry.argument(
                                       description="Only this status (as shown now); null for "
                                                   "all.")] = None,
-                                  first: First = None,
-                                  after: After = None) -> Connection[Voucher] | None:
+                                  first: First = None, after: After = None, last: Last = None,
+                                  before: Before = None) -> Connection[Voucher] | None:
         if not await _visible(self, info):
             return None
-        return await pages.member_vouchers(info, int(self.id), status, first, after)
+        return await pages.member_vouchers(info, int(self.id), status, first, after, last,
+                                           before)
 
     @gql_field(tier=Tier.MEMBER, description=f"All the member's orders, newest first, at most "
                                              f"{MAX_PAGE} a page (`orders` is the newest 10 "
                                              "for a summary). Null unless self or a cadre "
                                              "whose scope holds the member.")
     async def orders_connection(self, info: strawberry.Info, first: First = None,
-                                after: After = None) -> Connection[Order] | None:
+                                after: After = None, last: Last = None,
+                                before: Before = None) -> Connection[Order] | None:
         if not await _visible(self, info):
             return None
-        return await pages.member_orders(info, int(self.id), first, after)
+        return await pages.member_orders(info, int(self.id), first, after, last, before)

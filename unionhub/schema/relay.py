@@ -10,6 +10,7 @@ page is one indexed range read however deep it is. The domain packages own the q
 from __future__ import annotations
 
 import base64
+import bisect
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
@@ -28,10 +29,12 @@ MAX_PAGE = 100  # the one maximum page size, for `first` and `last` alike
 
 FIRST_HELP = f"Page forward: at most this many edges (1–{MAX_PAGE}, default {DEFAULT_PAGE}); " \
              "out of range is BAD_USER_INPUT with reason BAD_PAGE_SIZE."
-AFTER_HELP = "The `endCursor` (or an edge's `cursor`) of the previous page: edges after it."
+AFTER_HELP = "The `endCursor` (or an edge's `cursor`) of the previous page: edges after it " \
+             "(BAD_CURSOR if it is not a cursor of this list)."
 LAST_HELP = f"Page backward: at most this many edges before `before` (1–{MAX_PAGE}); " \
             "out of range is BAD_USER_INPUT with reason BAD_PAGE_SIZE. Not with `first`."
-BEFORE_HELP = "The `startCursor` of the page shown: edges before it (with `last`)."
+BEFORE_HELP = "The `startCursor` of the page shown: edges before it (with `last`; " \
+              "BAD_CURSOR if it is not a cursor of this list)."
 
 
 # Value types defined by every subgraph that uses them: @shareable, or composition refuses them.
@@ -94,6 +97,11 @@ def _direction(first: int | None, last: int | None) -> tuple[int, bool]:
     if last is not None:
         return page_size(last, field="last"), True
     return page_size(first), False
+
+
+def page_direction(first: int | None, last: int | None) -> tuple[int, bool]:
+    """(size, backward) of a page: for domains that read their own pages."""
+    return _direction(first, last)
 
 
 # --- cursors -----------------------------------------------------------------------------
@@ -250,6 +258,82 @@ def list_page(items: Sequence[T], keys: Sequence[Any], first: int | None,
         end_cursor=encode_cursor(keys[chosen.stop - 1]) if chosen else None,
     )
     return connection([items[i] for i in chosen], [keys[i] for i in chosen], info, counter)
+
+
+def _page_info(rows: Sequence[Any], keys: Sequence[Any], more: bool, backward: bool,
+               after: str | None, before: str | None) -> PageInfo:
+    return PageInfo(
+        has_next_page=before is not None if backward else more,
+        has_previous_page=more if backward else after is not None,
+        start_cursor=encode_cursor(keys[0]) if rows else None,
+        end_cursor=encode_cursor(keys[-1]) if rows else None,
+    )
+
+
+Fetch = Callable[[int, tuple[Any, ...] | None, bool], Awaitable[list[T]]]
+
+
+async def values_page(fetch: Fetch[T], key: Callable[[T], tuple[Any, ...]],
+                      first: int | None, after: str | None, *, last: int | None = None,
+                      before: str | None = None, length: int,
+                      id_tail: bool = True) -> tuple[list[T], list[tuple[Any, ...]], PageInfo]:
+    """A keyset page of a list a domain function reads itself (aggregate SQL, a raw query):
+    `fetch(limit, mark, backward)` returns up to `limit` rows strictly after the sort values
+    `mark` (before them, nearest first, when `backward`), and `key` gives a row's sort values
+    (`length` of them, unique, the cursor). Returns the rows in list order, their keys and
+    the page info (no counter: the caller knows whether a count is cheap)."""
+    size, backward = _direction(first, last)
+    cursor, cursor_field = (before, "before") if backward else (after, "after")
+    mark = None
+    if cursor:
+        mark = tuple(decode_cursor(cursor, field=cursor_field, length=length, id_tail=id_tail))
+    rows = list(await fetch(size + 1, mark, backward))
+    more = len(rows) > size
+    rows = rows[:size]
+    if backward:
+        rows.reverse()
+    keys = [key(r) for r in rows]
+    return rows, keys, _page_info(rows, keys, more, backward, after, before)
+
+
+def ranked_page(items: Sequence[T], keys: Sequence[tuple[Any, ...]], first: int | None,
+                after: str | None, *, last: int | None = None,
+                before: str | None = None) -> Connection[T]:
+    """A page of a ranking computed whole (it cannot be ranked part by part), whose `keys`
+    are its sort values, ascending and unique (ending with the id). The cursor holds a row's
+    sort values, not its position: the next page is the rows ranked after those values, so
+    rows that join the ranking above the cursor, or leave it, never shift the next page
+    (list_page's cursor, by contrast, must still find its row)."""
+    size, backward = _direction(first, last)
+    cursor, cursor_field = (before, "before") if backward else (after, "after")
+    length = len(keys[0]) if keys else 0
+    start, stop = 0, len(items)
+    if cursor:
+        mark = tuple(decode_cursor(cursor, field=cursor_field, length=length or 1,
+                                   id_tail=True))
+        if keys and len(mark) != length:
+            raise ValidationFailed("cursor is not valid", field=cursor_field,
+                                   code="BAD_CURSOR")
+        try:
+            if backward:
+                stop = bisect.bisect_left(keys, mark)
+            else:
+                start = bisect.bisect_right(keys, mark)
+        except TypeError:  # values of another list's types
+            raise ValidationFailed("cursor is not valid", field=cursor_field,
+                                   code="BAD_CURSOR") from None
+    low = max(start, stop - size) if backward else start
+    high = stop if backward else min(stop, start + size)
+    chosen = list(range(low, high))
+    more = (low > start) if backward else (high < stop)
+    total = len(items)
+
+    async def counter() -> int:
+        return total
+
+    page_keys = [keys[i] for i in chosen]
+    info = _page_info(chosen, page_keys, more, backward, after, before)
+    return connection([items[i] for i in chosen], page_keys, info, counter)
 
 
 # --- arguments and deprecations, the same words on every paged field ---------------------

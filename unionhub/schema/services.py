@@ -6,11 +6,12 @@ import strawberry
 
 from unionhub.identity.access import Tier
 from unionhub.resolvers import services as r
+from unionhub.resolvers import services_pages as rp
 from unionhub.schema.builder import SchemaPart
 from unionhub.schema.cockpit import CockpitQuery
 from unionhub.schema.docs import describe_values
 from unionhub.schema.permissions import gql_field
-from unionhub.schema.relay import Connection
+from unionhub.schema.relay import MAX_PAGE, Connection, replaced_by
 from unionhub.schema.services_types import (
     PointKindEnum,
     Scorecard,
@@ -129,8 +130,19 @@ class ServicesQuery(CockpitQuery):
                                            description="A union's scorecard for a month.")
     union_ranking: list[Scorecard] = gql_field(
         tier=Tier.CADRE, resolver=r.union_ranking,
-        description="The children of parentId, best on-time rate first. The figures may lag "
-                    "writes by up to 30 seconds (each server keeps a ranking that long).")
+        description="The children of parentId, best on-time rate first.",
+        deprecation_reason=replaced_by("unionRankingConnection"))
+    union_ranking_connection: Connection[Scorecard] = gql_field(
+        tier=Tier.CADRE, resolver=rp.union_ranking_connection,
+        description="The children of parentId (holding pools left out), best first: on-time "
+                    "rate, then requests completed, then mean rating, unions with nothing "
+                    "completed last, ties by union id. The ranking is computed whole for each "
+                    "page (a rate ranks only against all the children), then paged both ways "
+                    f"(at most {MAX_PAGE} a page). The cursor holds a row's sort values, not "
+                    "its position: unions that join above it do not shift the next page, but "
+                    "one whose figures change between two page reads may move across it. "
+                    "totalCount counts the children ranked. The figures may lag writes by up "
+                    "to 30 seconds (each server keeps a ranking that long).")
 
 
 @strawberry.type

@@ -19,8 +19,10 @@ from unionhub.schema.permissions import gql_field
 from unionhub.schema.relay import (
     MAX_PAGE,
     After,
+    Before,
     Connection,
     First,
+    Last,
     connection,
     keyset_page,
     replaced_by,
@@ -342,7 +344,8 @@ class ServicesMemberFields:
                            "page: the member, and cadres whose scope holds the member's "
                            "union; null for anyone else.")
     async def service_requests_connection(self, info: strawberry.Info, first: First = None,
-                                          after: After = None,
+                                          after: After = None, last: Last = None,
+                                          before: Before = None,
                                           ) -> Connection[ServiceRequest] | None:
         principal = info.context.principal
         member_id = int(self.id)
@@ -351,7 +354,7 @@ class ServicesMemberFields:
             if rec is None or not path_in_scope(principal, rec.union_path):
                 return None
         rows, page = await keyset_page(requests_domain.requests_of_member(member_id), first,
-                                       after, newest_first=True)
+                                       after, newest_first=True, last=last, before=before)
         return connection([ServiceRequest(row=r) for r in rows], [r.id for r in rows], page)
 
 

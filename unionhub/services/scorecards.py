@@ -229,3 +229,9 @@ async def queue_counts(unions: list[Union], now: datetime | None = None,
         for row in rows:
             found[int(row["org"])] = (int(row["overdue"] or 0), int(row["escalated"] or 0))
     return found
+
+
+def ranking_key(card: Scorecard) -> tuple[Any, ...]:
+    """`card`'s sort values in union_ranking's order, ascending, ending with the union id:
+    what a page of the ranking keeps as its cursor (resolvers/services_pages.py)."""
+    return _rank_key(card)
