@@ -67,10 +67,11 @@ SCREENS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "union { name } card { number status } } } pageInfo { hasNextPage endCursor } } }"),
         {"unionId": "{province}", "search": "示例会员1", "first": 20}),
     "scorecard ranking": ("cadre", (
-        "query Ranking($parentId: ID!, $period: String!) { unionRanking(parentId: $parentId, "
-        "period: $period) { union { id name } requestsReceived requestsCompleted completedOnTime "
-        "onTimeRate meanRating verifiedMembers } }"),
-        {"parentId": "{province}", "period": "{period}"}),
+        "query Ranking($parentId: ID!, $period: String!, $first: Int) { unionRankingConnection("
+        "parentId: $parentId, period: $period, first: $first) { edges { node { union { id name } "
+        "requestsReceived requestsCompleted completedOnTime onTimeRate meanRating "
+        "verifiedMembers } } pageInfo { hasNextPage endCursor } } }"),
+        {"parentId": "{province}", "period": "{period}", "first": 20}),
 }
 
 
