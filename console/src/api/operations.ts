@@ -82,14 +82,17 @@ export const RankingQuery = graphql(`
   }
 `);
 
-// Detail the cockpit leaves to the existing reports: sales by region and by union, vouchers
-// issued against the budget, the funds ledger's entries.
+// Detail the cockpit leaves to the existing reports: sales by region and by union (the top 20
+// of each by sales, through their connections), vouchers issued against the budget, the funds
+// ledger's entries.
 export const MallQuery = graphql(`
   query ConsoleMall($unionId: ID!, $from: Date!, $to: Date!) {
     mallReport(unionId: $unionId, from: $from, to: $to) {
       salesFen voucherBudgetFen voucherIssuedFen voucherUsedFen
-      salesByRegion { regionCode regionName salesFen orderCount }
-      salesByUnion { salesFen orderCount certifiedSalesFen povertyShare meetsPovertyLine union { id name } }
+      salesByRegionConnection(first: 20) { edges { node { regionCode regionName salesFen orderCount } } }
+      salesByUnionConnection(first: 20) {
+        edges { node { salesFen orderCount certifiedSalesFen povertyShare meetsPovertyLine union { id name } } }
+      }
     }
   }
 `);

@@ -217,8 +217,10 @@ function Mall({ c }: { c: Figures }) {
   const q = useGql(MallQuery, { unionId: c.union.id, from: c.from, to: c.to });
   const r = q.data?.mallReport;
   const l = lang();
-  const byUnion = useMemo(() => r ? barOption(r.salesByUnion.map((s) => s.union.name), [
-    { name: t('povertyShare'), values: r.salesByUnion.map((s) => s.povertyShare) },
+  const byRegion = r ? r.salesByRegionConnection.edges.map((e) => e.node) : [];
+  const byUnionRows = r ? r.salesByUnionConnection.edges.map((e) => e.node) : [];
+  const byUnion = useMemo(() => r ? barOption(byUnionRows.map((s) => s.union.name), [
+    { name: t('povertyShare'), values: byUnionRows.map((s) => s.povertyShare) },
   ], { name: t('povertyLine'), value: m.povertyShareLine }) : {}, [r]);
   return (
     <Section title={t('mall')} id="mall">
@@ -236,11 +238,11 @@ function Mall({ c }: { c: Figures }) {
       {r && (
         <>
           <h3>{t('salesByRegion')}</h3>
-          <table data-testid="sales-by-region"><tbody>{r.salesByRegion.map((x) => (
+          <table data-testid="sales-by-region"><tbody>{byRegion.map((x) => (
             <tr key={x.regionCode}><td><code>{x.regionCode}</code> {x.regionName}</td><td>{yuan(x.salesFen, l)}</td><td>{x.orderCount}</td></tr>))}</tbody></table>
           <h3>{t('salesByUnion')}</h3>
-          {r.salesByUnion.length > 0 && <Chart option={byUnion} height={220} testid="poverty-chart" />}
-          <table data-testid="sales-by-union"><tbody>{r.salesByUnion.map((x) => (
+          {byUnionRows.length > 0 && <Chart option={byUnion} height={220} testid="poverty-chart" />}
+          <table data-testid="sales-by-union"><tbody>{byUnionRows.map((x) => (
             <tr key={x.union.id}><td>{x.union.name}</td><td>{yuan(x.salesFen, l)}</td><td>{percent(x.povertyShare)}</td><td>{x.meetsPovertyLine ? '✓' : '✗'}</td></tr>))}</tbody></table>
         </>
       )}
