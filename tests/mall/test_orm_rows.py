@@ -37,7 +37,7 @@ async def test_where_in_reads_what_the_orm_reads(mall, gql, factory, orm_part, m
         placed = await place(gql, member, [(mall.sku_id, 2), (mall.cheap_sku_id, 1)])
         assert placed["errors"] == []
     every = await model.all().values_list(column, flat=True)
-    keys = sorted(set(every))[:3] + [987654321]  # and a key that matches nothing
+    keys = [*sorted(set(every))[:3], 987654321]  # and a key that matches nothing
     ours = await where_in(model, column, keys, order)
     theirs = await model.filter(**{f"{column}__in": keys}).order_by(order)
     assert ours and _fields(ours) == _fields(theirs)

@@ -31,19 +31,18 @@ from unionhub.observability.tracing import slow_operation_recorder, traced
 from unionhub.schema.entities import member_entity, parse_key, union_entity
 from unionhub.schema.errors import payload
 from unionhub.schema.identity_types import (
-    AuditEntry,
     AuthPayload,
     JoinApplication,
     JoinApplicationPayload,
     MemberCard,
     MemberCardPayload,
     MemberPayload,
-    SlowOperation,
     Transfer,
     TransferDirection,
     TransferPayload,
     UnionPayload,
 )
+from unionhub.schema.operator_types import AuditEntry, SlowOperation
 from unionhub.schema.relay import (
     After,
     Before,

@@ -14,7 +14,8 @@ from unionhub.identity.models import ReviewStatus
 from unionhub.observability.tracing import slow_operation_recorder
 from unionhub.resolvers.identity import _id, _union
 from unionhub.resolvers.identity_fields import children_page
-from unionhub.schema.identity_types import JoinApplication, SlowOperation, Transfer, TransferDirection
+from unionhub.schema.identity_types import JoinApplication, Transfer, TransferDirection
+from unionhub.schema.operator_types import SlowOperation
 from unionhub.schema.relay import (
     After,
     Before,

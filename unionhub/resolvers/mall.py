@@ -34,6 +34,7 @@ from unionhub.mall.models import (
 from unionhub.mall.providers.base import PayChannel
 from unionhub.observability.tracing import traced
 from unionhub.schema import mall_funds as f
+from unionhub.schema import mall_payloads as payloads
 from unionhub.schema import mall_report_types as rt
 from unionhub.schema import mall_types as t
 from unionhub.schema.errors import payload
@@ -173,60 +174,60 @@ async def mall_report(info: strawberry.Info, union_id: strawberry.ID, from_: dat
 # --- mutations -----------------------------------------------------------------------------
 
 async def create_supplier(info: strawberry.Info, name: str, region_code: str, region_name: str,
-                          certified: bool, certificate_no: str | None) -> t.SupplierPayload:
+                          certified: bool, certificate_no: str | None) -> payloads.SupplierPayload:
     require_mall_manager(info.context.principal)
-    return await payload(t.SupplierPayload, catalogue.create_supplier(
+    return await payload(payloads.SupplierPayload, catalogue.create_supplier(
         name=name, region_code=region_code, region_name=region_name, certified=certified,
         certificate_no=certificate_no), lambda s: {"supplier": t.Supplier.of(s)})
 
 
-async def create_category(info: strawberry.Info, name: str, sort: int) -> t.CategoryPayload:
+async def create_category(info: strawberry.Info, name: str, sort: int) -> payloads.CategoryPayload:
     require_mall_manager(info.context.principal)
-    return await payload(t.CategoryPayload, catalogue.create_category(name, sort),
+    return await payload(payloads.CategoryPayload, catalogue.create_category(name, sort),
                          lambda c: {"category": t.Category.of(c)})
 
 
 async def create_product(info: strawberry.Info, supplier_id: str, category_id: str, name: str,
-                         description: str, skus: list[catalogue.SkuSpec]) -> t.ProductPayload:
+                         description: str, skus: list[catalogue.SkuSpec]) -> payloads.ProductPayload:
     require_mall_manager(info.context.principal)
 
     async def work():
         return await catalogue.create_product(
             supplier_id=_id(supplier_id, "supplierId"), category_id=_id(category_id, "categoryId"),
             name=name, description=description, skus=skus)
-    return await payload(t.ProductPayload, work(), lambda p: {"product": t.Product.of(p)})
+    return await payload(payloads.ProductPayload, work(), lambda p: {"product": t.Product.of(p)})
 
 
-async def restock_sku(info: strawberry.Info, sku_id: str, delta: int) -> t.SkuPayload:
+async def restock_sku(info: strawberry.Info, sku_id: str, delta: int) -> payloads.SkuPayload:
     require_mall_manager(info.context.principal)
 
     async def work():
         return await catalogue.restock(_id(sku_id, "skuId"), delta)
-    return await payload(t.SkuPayload, work(), lambda s: {"sku": t.Sku.of(s)})
+    return await payload(payloads.SkuPayload, work(), lambda s: {"sku": t.Sku.of(s)})
 
 
 async def create_voucher_campaign(info: strawberry.Info, spec_args: dict,
-                                  ) -> t.VoucherCampaignPayload:
+                                  ) -> payloads.VoucherCampaignPayload:
     async def work():
         spec = campaigns.CampaignSpec(
             org_id=_id(spec_args.pop("union_id"), "unionId"),
             category_id=_id(spec_args.pop("category_id"), "categoryId"),
             kind=CampaignKind(spec_args.pop("kind")), **spec_args)
         return await campaigns.create_campaign(info.context.principal, spec)
-    return await payload(t.VoucherCampaignPayload, work(),
+    return await payload(payloads.VoucherCampaignPayload, work(),
                          lambda c: {"campaign": t.VoucherCampaign.of(c)})
 
 
-async def grant_vouchers(info: strawberry.Info, campaign_id: str) -> t.GrantVouchersPayload:
+async def grant_vouchers(info: strawberry.Info, campaign_id: str) -> payloads.GrantVouchersPayload:
     async def work():
         return await campaigns.grant_vouchers(info.context.principal,
                                               _id(campaign_id, "campaignId"))
-    return await payload(t.GrantVouchersPayload, work(), lambda p: {
+    return await payload(payloads.GrantVouchersPayload, work(), lambda p: {
         "campaign": t.VoucherCampaign.of(p.campaign), "granted": p.granted, "done": p.done})
 
 
 @traced("resolve claimVoucher")
-async def claim_voucher(info: strawberry.Info, campaign_id: str) -> t.VoucherPayload:
+async def claim_voucher(info: strawberry.Info, campaign_id: str) -> payloads.VoucherPayload:
     member_id = require_authenticated(info.context.principal)
     record = await info.context.caller_record()
     claims.require_claimant(record)
@@ -234,13 +235,13 @@ async def claim_voucher(info: strawberry.Info, campaign_id: str) -> t.VoucherPay
     async def work():
         return await claims.claim_voucher(member_id, _id(campaign_id, "campaignId"),
                                           record=record)
-    return await payload(t.VoucherPayload, work(), lambda v: {"voucher": t.Voucher.of(v)})
+    return await payload(payloads.VoucherPayload, work(), lambda v: {"voucher": t.Voucher.of(v)})
 
 
 @traced("resolve placeOrder")
 async def place_order(info: strawberry.Info, items: list[placing.ItemSpec],
                       address: orders.Address, idempotency_key: str,
-                      voucher_id: str | None, for_union_id: str | None) -> t.OrderPayload:
+                      voucher_id: str | None, for_union_id: str | None) -> payloads.OrderPayload:
     async def work():
         # The caller's record is in the request's loader already (the tier check read it).
         return await placing.place_order(
@@ -248,49 +249,49 @@ async def place_order(info: strawberry.Info, items: list[placing.ItemSpec],
             idempotency_key=idempotency_key, voucher_id=_id(voucher_id, "voucherId"),
             for_union_id=_id(for_union_id, "forUnionId"),
             record=await info.context.caller_record())
-    return await payload(t.OrderPayload, work(), lambda o: {"order": t.Order.of(o)})
+    return await payload(payloads.OrderPayload, work(), lambda o: {"order": t.Order.of(o)})
 
 
 @traced("resolve payOrder")
 async def pay_order(info: strawberry.Info, order_id: str, method: PaymentMethod,
-                    channel: PayChannel, payer_open_id: str | None) -> t.PaymentPayload:
+                    channel: PayChannel, payer_open_id: str | None) -> payloads.PaymentPayload:
     async def work():
         return await payments.pay_order(info.context.principal, _id(order_id, "orderId"),
                                         PaymentMethod(method), PayChannel(channel),
                                         payer_open_id)
-    return await payload(t.PaymentPayload, work(), lambda r: {
+    return await payload(payloads.PaymentPayload, work(), lambda r: {
         "payment": t.Payment.of(r.payment), "order": t.Order.of(r.order),
-        "checkout": t.PaymentCheckout.of(r.payment.provider, r.checkout) if r.checkout else None,
+        "checkout": payloads.PaymentCheckout.of(r.payment.provider, r.checkout) if r.checkout else None,
         "client_secret": r.checkout.client_secret if r.checkout else None})
 
 
 
 def _order_payload(work) -> object:
-    return payload(t.OrderPayload, work, lambda o: {"order": t.Order.of(o)})
+    return payload(payloads.OrderPayload, work, lambda o: {"order": t.Order.of(o)})
 
 
-async def cancel_order(info: strawberry.Info, order_id: str) -> t.OrderPayload:
+async def cancel_order(info: strawberry.Info, order_id: str) -> payloads.OrderPayload:
     async def work():
         return await reconciliation.cancel_order(info.context.principal,
                                                  _id(order_id, "orderId"))
     return await _order_payload(work())
 
 
-async def ship_order(info: strawberry.Info, order_id: str, tracking_no: str) -> t.OrderPayload:
+async def ship_order(info: strawberry.Info, order_id: str, tracking_no: str) -> payloads.OrderPayload:
     async def work():
         return await orders.ship_order(info.context.principal, _id(order_id, "orderId"),
                                        tracking_no)
     return await _order_payload(work())
 
 
-async def confirm_receipt(info: strawberry.Info, order_id: str) -> t.OrderPayload:
+async def confirm_receipt(info: strawberry.Info, order_id: str) -> payloads.OrderPayload:
     async def work():
         return await orders.confirm_receipt(info.context.principal, _id(order_id, "orderId"))
     return await _order_payload(work())
 
 
 async def refund_order(info: strawberry.Info, order_id: str,
-                       reason: str | None) -> t.OrderPayload:
+                       reason: str | None) -> payloads.OrderPayload:
     async def work():
         return await payments.refund_order(info.context.principal, _id(order_id, "orderId"),
                                            reason)

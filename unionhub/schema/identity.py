@@ -17,7 +17,6 @@ from unionhub.schema.entities import MemberRef, UnionRef
 from unionhub.schema.identity_accounts import PhoneAccountMutation, PhoneAccountQuery
 from unionhub.schema.identity_lifecycle import LifecycleMutation, LifecycleQuery
 from unionhub.schema.identity_types import (
-    AuditEntry,
     AuthPayload,
     IdentityMemberFields,
     IdentityUnionFields,
@@ -25,12 +24,12 @@ from unionhub.schema.identity_types import (
     JoinApplicationPayload,
     MemberCardPayload,
     MemberPayload,
-    SlowOperation,
     Transfer,
     TransferPayload,
     UnionLevelEnum,
     UnionPayload,
 )
+from unionhub.schema.operator_types import AuditEntry, SlowOperation
 from unionhub.schema.permissions import gql_field
 from unionhub.schema.relay import MAX_PAGE, Connection, replaced_by
 from unionhub.schema.session_types import RevokeSessionsInput, SignOutPayload

@@ -16,6 +16,7 @@ from unionhub.resolvers import mall as r
 from unionhub.resolvers import mall_pages as rp
 from unionhub.schema import mall_enum_docs  # noqa: F401  (describes the enums' values)
 from unionhub.schema import mall_funds as f
+from unionhub.schema import mall_payloads as payloads
 from unionhub.schema import mall_report_types as rt
 from unionhub.schema import mall_types as t
 from unionhub.schema.builder import SchemaPart
@@ -236,30 +237,30 @@ class MallQuery(PaymentExceptionQuery):
 class MallMutation(PaymentExceptionMutation):
     @gql_field(tier=Tier.CADRE, description="Adds a supplier (mall staff).")
     async def create_supplier(self, info: strawberry.Info,
-                              input: CreateSupplierInput) -> t.SupplierPayload:
+                              input: CreateSupplierInput) -> payloads.SupplierPayload:
         return await r.create_supplier(info, input.name, input.region_code, input.region_name,
                                        input.certified, input.certificate_no)
 
     @gql_field(tier=Tier.CADRE, description="Adds a category (mall staff).")
     async def create_category(self, info: strawberry.Info,
-                              input: CreateCategoryInput) -> t.CategoryPayload:
+                              input: CreateCategoryInput) -> payloads.CategoryPayload:
         return await r.create_category(info, input.name, input.sort)
 
     @gql_field(tier=Tier.CADRE, description="Adds a product with its SKUs (mall staff).")
     async def create_product(self, info: strawberry.Info,
-                             input: CreateProductInput) -> t.ProductPayload:
+                             input: CreateProductInput) -> payloads.ProductPayload:
         return await r.create_product(
             info, input.supplier_id, input.category_id, input.name, input.description,
             [SkuSpec(s.name, s.price_fen, s.stock) for s in input.skus])
 
     @gql_field(tier=Tier.CADRE, description="Changes a SKU's stock (mall staff).")
-    async def restock_sku(self, info: strawberry.Info, input: RestockSkuInput) -> t.SkuPayload:
+    async def restock_sku(self, info: strawberry.Info, input: RestockSkuInput) -> payloads.SkuPayload:
         return await r.restock_sku(info, input.sku_id, input.delta)
 
     @gql_field(tier=Tier.CADRE, description="Starts a voucher campaign for a union in scope.")
     async def create_voucher_campaign(self, info: strawberry.Info,
                                       input: CreateVoucherCampaignInput,
-                                      ) -> t.VoucherCampaignPayload:
+                                      ) -> payloads.VoucherCampaignPayload:
         args = {k: getattr(input, k) for k in (
             "union_id", "name", "kind", "face_value_fen", "threshold_fen", "budget_fen",
             "per_member_limit", "claim_starts_at", "claim_ends_at", "valid_until", "valid_days",
@@ -269,19 +270,19 @@ class MallMutation(PaymentExceptionMutation):
     @gql_field(tier=Tier.CADRE, description="Issues a GRANT campaign's vouchers, a batch per "
                                             "call; a worker finishes what one call leaves.")
     async def grant_vouchers(self, info: strawberry.Info,
-                             input: GrantVouchersInput) -> t.GrantVouchersPayload:
+                             input: GrantVouchersInput) -> payloads.GrantVouchersPayload:
         return await r.grant_vouchers(info, input.campaign_id)
 
     @gql_field(tier=Tier.MEMBER, description="Verified members with an active card, and "
                "verified workers in the holding pool (NOT_VERIFIED otherwise).")
     async def claim_voucher(self, info: strawberry.Info,
-                            input: ClaimVoucherInput) -> t.VoucherPayload:
+                            input: ClaimVoucherInput) -> payloads.VoucherPayload:
         return await r.claim_voucher(info, input.campaign_id)
 
     @gql_field(tier=Tier.VERIFIED, description="Places an order: stock (and the voucher) are "
                                                "held until it is paid, 30 minutes at most. "
                                                "Idempotent by idempotencyKey.")
-    async def place_order(self, info: strawberry.Info, input: PlaceOrderInput) -> t.OrderPayload:
+    async def place_order(self, info: strawberry.Info, input: PlaceOrderInput) -> payloads.OrderPayload:
         items = [ItemSpec(int(i.sku_id) if str(i.sku_id).isdigit() else -1, i.quantity)
                  for i in input.items]
         a = input.address
@@ -291,22 +292,22 @@ class MallMutation(PaymentExceptionMutation):
 
     @gql_field(tier=Tier.VERIFIED, description="Starts paying an order at a rail; the order is "
                                                "PAID when the rail confirms (webhook).")
-    async def pay_order(self, info: strawberry.Info, input: PayOrderInput) -> t.PaymentPayload:
+    async def pay_order(self, info: strawberry.Info, input: PayOrderInput) -> payloads.PaymentPayload:
         return await r.pay_order(info, input.order_id, input.method, input.channel,
                                  input.payer_open_id)
 
     @gql_field(tier=Tier.MEMBER, description="Cancels an unpaid order; stock and voucher come "
                                              "back.")
-    async def cancel_order(self, info: strawberry.Info, input: CancelOrderInput) -> t.OrderPayload:
+    async def cancel_order(self, info: strawberry.Info, input: CancelOrderInput) -> payloads.OrderPayload:
         return await r.cancel_order(info, input.order_id)
 
     @gql_field(tier=Tier.CADRE, description="Marks a paid order shipped (mall staff).")
-    async def ship_order(self, info: strawberry.Info, input: ShipOrderInput) -> t.OrderPayload:
+    async def ship_order(self, info: strawberry.Info, input: ShipOrderInput) -> payloads.OrderPayload:
         return await r.ship_order(info, input.order_id, input.tracking_no)
 
     @gql_field(tier=Tier.MEMBER, description="The buyer confirms receipt: COMPLETED.")
     async def confirm_receipt(self, info: strawberry.Info,
-                              input: ConfirmReceiptInput) -> t.OrderPayload:
+                              input: ConfirmReceiptInput) -> payloads.OrderPayload:
         return await r.confirm_receipt(info, input.order_id)
 
     @gql_field(tier=Tier.CADRE, description="A union's yearly union funds, added to by a cadre "
@@ -327,7 +328,7 @@ class MallMutation(PaymentExceptionMutation):
 
     @gql_field(tier=Tier.MEMBER, description="Refunds a paid order: the buyer before it ships, "
                                              "the mall's staff later too.")
-    async def refund_order(self, info: strawberry.Info, input: RefundOrderInput) -> t.OrderPayload:
+    async def refund_order(self, info: strawberry.Info, input: RefundOrderInput) -> payloads.OrderPayload:
         return await r.refund_order(info, input.order_id, input.reason)
 
 
