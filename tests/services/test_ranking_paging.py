@@ -10,7 +10,9 @@ from tests.paging import assert_bad_size, assert_pages, connection_query, page
 from tests.services.test_scorecards import _fixture
 from unionhub.errors import ValidationFailed
 from unionhub.identity.models import Union, UnionLevel
+from unionhub.identity.orgs import clear_union_cache
 from unionhub.schema.relay import MAX_PAGE, ranked_page
+from unionhub.services import scorecards
 
 QUERY = connection_query("unionRankingConnection", "parentId: $u, period: $p",
                          "$u: ID!, $p: String!", node="union { id } onTimeRate")
@@ -58,6 +60,10 @@ async def test_rows_joining_or_leaving_between_pages_shift_nothing(gql, factory)
     # The row under the cursor leaves the ranking (made a holding pool); two join the tail.
     await Union.filter(id=int(left)).update(is_holding_pool=True)
     joined = [str(u.id) for u in await _counties(xian, 2)]
+    # A process keeps a ranking 30 s (scorecards.RANKING_CACHE_TTL_SECONDS): past that, the
+    # next page reads the changed ranking, which is what the cursor must survive.
+    scorecards.forget_rankings()
+    clear_union_cache()
     rest, cursor = [], first["pageInfo"]["endCursor"]
     while cursor:
         more = await page(gql, QUERY, "unionRankingConnection", v, token, first=2, after=cursor)
