@@ -39,7 +39,8 @@ ROOT = BENCH.parent
 RESULTS = BENCH / "results"
 RAW_PROFILES = RESULTS / "raw"
 PG = dict(host="127.0.0.1", port=5432, user="postgres")
-REDIS_DB = 9
+# Another Redis db for a second bench user on the same machine (default 9).
+REDIS_DB = int(os.environ.get("UNIONHUB_BENCH_REDIS_DB", "9"))
 CADRE_PHONE, CADRE_PASSWORD = "13900000004", "demo-pass-2026"  # the province cadre (docs/contract.md)
 
 # The hot lookup every app screen makes (issue 8), sent with variables so the parse and
