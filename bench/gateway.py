@@ -3,12 +3,16 @@ operation, through Hive Gateway in front of the five subgraphs and straight to t
 process, in interleaved rounds of one run.
 
     .venv/bin/python bench/gateway.py --rounds 3          # after bench/run.py seeded `bench`
+    UNIONHUB_BENCH_REDIS_DB=6 .venv/bin/python bench/gateway.py --db bench_g  # a second user
 
 Targets: through the gateway at least 70% of direct for the lookup, p99 <= 20 ms at 16
-connections. Variants of the gateway, each its own process on the same subgraphs:
-- `gateway`: Hive Gateway with its default JavaScript runtime (UNIONHUB_GATEWAY_RUNTIME=stitching);
-- `gateway-router`: as deploy/gateway configures it, with Hive Router's query planner and
-  executor (`@graphql-hive/router-runtime`).
+connections. Variants of the gateway (--variants), each its own process on the same subgraphs
+(VARIANTS below): `gateway`, Hive Gateway's default JavaScript runtime
+(UNIONHUB_GATEWAY_RUNTIME=stitching); `router-standard-fetch`, Hive Router's runtime with Hive
+Gateway's own fetch; `gateway-router`, as deploy/gateway configures it (router runtime, subgraph
+calls over node:http); `router-persisted`, the same sent the operation's hash only. The lookup
+also goes straight to the identity subgraph with the gateway's own request (`identity-direct`).
+Every run records each process's CPU ms per request (and wrk's): the ratio's reason.
 
 Pinning (--pin, the default): every server on CPU 1 and wrk on CPU 0, as bench/run.py does, so
 each path gets the same CPU and the ratio is the ratio of CPU per request (the gateway's own
@@ -167,7 +171,7 @@ def main() -> None:
     p.add_argument("--connections", type=int, default=16)
     p.add_argument("--pin", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--db", default="bench")
-    p.add_argument("--variants", default="gateway,gateway-router,router-persisted",
+    p.add_argument("--variants", default="gateway,router-standard-fetch,gateway-router,router-persisted",
                    help=f"gateway variants, of {', '.join(VARIANTS)}")
     p.add_argument("--subgraph-direct", action=argparse.BooleanOptionalAction, default=True,
                    help="also the lookup straight to the identity subgraph (as the gateway)")
