@@ -3,12 +3,16 @@ operation, through Hive Gateway in front of the five subgraphs and straight to t
 process, in interleaved rounds of one run.
 
     .venv/bin/python bench/gateway.py --rounds 3          # after bench/run.py seeded `bench`
+    UNIONHUB_BENCH_REDIS_DB=6 .venv/bin/python bench/gateway.py --db bench_g  # a second user
 
 Targets: through the gateway at least 70% of direct for the lookup, p99 <= 20 ms at 16
-connections. Variants of the gateway, each its own process on the same subgraphs:
-- `gateway`: Hive Gateway with its default JavaScript runtime (UNIONHUB_GATEWAY_RUNTIME=stitching);
-- `gateway-router`: as deploy/gateway configures it, with Hive Router's query planner and
-  executor (`@graphql-hive/router-runtime`).
+connections. Variants of the gateway (--variants), each its own process on the same subgraphs
+(VARIANTS below): `gateway`, Hive Gateway's default JavaScript runtime
+(UNIONHUB_GATEWAY_RUNTIME=stitching); `router-standard-fetch`, Hive Router's runtime with Hive
+Gateway's own fetch; `gateway-router`, as deploy/gateway configures it (router runtime, subgraph
+calls over node:http); `router-persisted`, the same sent the operation's hash only. The lookup
+also goes straight to the identity subgraph with the gateway's own request (`identity-direct`).
+Every run records each process's CPU ms per request (and wrk's): the ratio's reason.
 
 Pinning (--pin, the default): every server on CPU 1 and wrk on CPU 0, as bench/run.py does, so
 each path gets the same CPU and the ratio is the ratio of CPU per request (the gateway's own
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -39,6 +44,7 @@ import run as R  # bench/run.py's helpers
 sys.path.insert(0, str(R.ROOT))
 from unionhub import gateway as G
 from unionhub.domains import DOMAINS
+from unionhub.schema.persisted import add_to_manifest, operation_hash
 
 MEMBER_PHONE = "13900000002"  # the verified member of county A (docs/contract.md)
 # The app's home screen: who I am, my vouchers, my latest service requests: three subgraphs.
@@ -47,6 +53,27 @@ HOME = ("query Home { me { id displayName tier union { name } card { number stat
         "myServiceRequests(first: 5) { edges { node { id status submittedAt deadline "
         "item { name } } } } }")
 SECRET = "bench-router-secret"
+# Gateway variants (--variants), each its own process on the same subgraphs: the environment it
+# gets, and whether the load sends only the persisted operation's hash (the manifest is given
+# to every gateway; the others get the text).
+STANDARD_FETCH = {"UNIONHUB_GATEWAY_FETCH": "standard"}
+VARIANTS: dict[str, dict[str, Any]] = {
+    "gateway": {"env": {"UNIONHUB_GATEWAY_RUNTIME": "stitching"}},
+    # Before this branch's tuning: the router runtime with Hive Gateway's own fetch.
+    "router-standard-fetch": {"env": STANDARD_FETCH},
+    "router-persisted-standard-fetch": {"env": STANDARD_FETCH, "hash": True},
+    # As deploy/gateway configures it now: subgraph calls over node:http (gateway.config.mjs).
+    "gateway-router": {"env": {}},
+    "router-persisted": {"env": {}, "hash": True},
+    # Node's young generation larger (fewer scavenges of per-request garbage).
+    "router-persisted-semispace": {"env": {"NODE_OPTIONS": "--max-semi-space-size=32"},
+                                   "hash": True},
+}
+# What the gateway (router runtime) sends the identity subgraph for the lookup (its debug log).
+SUBGRAPH_LOOKUP = ("query($cardNo:String){member(cardNo: $cardNo){id displayName name phone "
+                   "idNumber tier union{name} card{number status}}}")
+ROUTER_HEADERS = {"x-unionhub-router": SECRET,
+                  "traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}
 
 
 def _wait_graphql(port: int, proc: subprocess.Popen, log: Path) -> None:
@@ -84,12 +111,23 @@ def member_login(port: int) -> str:
     return out["data"]["login"]["accessToken"]
 
 
+def cpu_of(servers: list[R.Server]) -> dict[str, float]:
+    out = {s.name: s.cpu_seconds() for s in servers if s.proc.poll() is None}
+    wrk = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out["wrk"] = wrk.ru_utime + wrk.ru_stime  # wrk is the only child that ends in between
+    return out
+
+
 def run_body(server: R.Server, token: str, body: dict, args: argparse.Namespace, run_dir: Path,
-             label: str) -> dict[str, Any]:
-    """wrk with one fixed JSON body (bench/operation.lua)."""
+             label: str, everyone: list[R.Server] | None = None,
+             headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """wrk with one fixed JSON body (bench/operation.lua). With `everyone`, the CPU each
+    process (and wrk) spent per request served, in ms."""
+    before = cpu_of(everyone or [])
     body_file = run_dir / f"body-{label.replace(' ', '-')}.json"
     body_file.write_text(json.dumps(body))
-    env = dict(os.environ, BENCH_TOKEN=token, BENCH_BODY_FILE=str(body_file))
+    env = dict(os.environ, BENCH_TOKEN=token, BENCH_BODY_FILE=str(body_file),
+               BENCH_HEADERS="\n".join(f"{k}: {v}" for k, v in (headers or {}).items()))
     cmd = ["wrk", "-t1", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
            "--timeout", "5s", "-s", str(R.BENCH / "operation.lua"),
            f"http://127.0.0.1:{server.port}/graphql"]
@@ -103,14 +141,25 @@ def run_body(server: R.Server, token: str, body: dict, args: argparse.Namespace,
     res = json.loads(line.removeprefix("BENCHJSON "))
     res["rps"] = round(res["requests"] / (res["duration_us"] / 1e6), 1)
     res["label"] = label
+    after = cpu_of(everyone or [])
+    res["cpu_ms_per_request"] = {
+        name: round((after[name] - before[name]) * 1000 / max(res["requests"], 1), 3)
+        for name in after if name in before and after[name] - before[name] > 0.005}
     lat = res["latency_us"]
-    R.log(f"{label:<28} {res['rps']:>9.1f} req/s  p50 {lat['p50'] / 1000:6.2f} ms  "
-          f"p99 {lat['p99'] / 1000:7.2f} ms  non-2xx {res['errors']['status']}")
+    cpu = " ".join(f"{k}={v}" for k, v in res["cpu_ms_per_request"].items())
+    R.log(f"{label:<32} {res['rps']:>9.1f} req/s  p50 {lat['p50'] / 1000:6.2f} ms  "
+          f"p99 {lat['p99'] / 1000:7.2f} ms  non-2xx {res['errors']['status']}  "
+          f"CPU ms/req {cpu}")
     return res
 
 
-def check(port: int, token: str, body: dict) -> None:
-    out = R.post(port, body, token)
+def check(port: int, token: str, body: dict, headers: dict[str, str]) -> None:
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/graphql",
+                                 data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json",
+                                          "Authorization": f"Bearer {token}", **headers})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        out = json.loads(r.read())
     if out.get("errors") or not out.get("data"):
         raise RuntimeError(f"{body.get('operationName')} failed on :{port}: {out}")
 
@@ -122,6 +171,12 @@ def main() -> None:
     p.add_argument("--connections", type=int, default=16)
     p.add_argument("--pin", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--db", default="bench")
+    p.add_argument("--variants", default="gateway,router-standard-fetch,gateway-router,router-persisted",
+                   help=f"gateway variants, of {', '.join(VARIANTS)}")
+    p.add_argument("--subgraph-direct", action=argparse.BooleanOptionalAction, default=True,
+                   help="also the lookup straight to the identity subgraph (as the gateway)")
+    p.add_argument("--node-options", default="",
+                   help="NODE_OPTIONS for every gateway (e.g. --max-semi-space-size=64)")
     args = p.parse_args()
     G.require_installed()
 
@@ -143,39 +198,66 @@ def main() -> None:
             urls[domain] = f"http://127.0.0.1:{sub.port}/graphql"
         supergraph = run_dir / "supergraph.graphql"
         G.compose(urls, supergraph)
-        gw_env = {**os.environ, "UNIONHUB_ROUTER_SECRET": SECRET, "NODE_ENV": "production"}
+        manifest = run_dir / "persisted-operations.json"
+        add_to_manifest(manifest, [R.LOOKUP, HOME])
+        gw_env = {**{k: v for k, v in os.environ.items() if not k.startswith("UNIONHUB_")},
+                  "UNIONHUB_ROUTER_SECRET": SECRET, "NODE_ENV": "production",
+                  "UNIONHUB_PERSISTED_OPERATIONS_FILE": str(manifest)}
         gw_env.pop("HIVE_ROUTER_RUNTIME", None)
+        if args.node_options:
+            gw_env["NODE_OPTIONS"] = args.node_options
         targets = [direct]
-        for name, extra in (("gateway", {"UNIONHUB_GATEWAY_RUNTIME": "stitching"}),
-                            ("gateway-router", {})):
-            gw = start_gateway(name, supergraph, {**gw_env, **extra}, cpu, run_dir)
+        by_hash: set[str] = set()
+        for name in args.variants.split(","):
+            gw = start_gateway(name, supergraph, {**gw_env, **VARIANTS[name]["env"]}, cpu,
+                               run_dir)
             servers.append(gw)
             targets.append(gw)
+            if VARIANTS[name].get("hash"):
+                by_hash.add(name)
 
         cadre = R.login(direct.port)
         member = member_login(direct.port)
         card = R.sample_cards(args.db, 1)[0]
-        ops = {
+        ops: dict[str, tuple[str, dict[str, Any]]] = {
             "lookup": (cadre, {"operationName": "MemberByCard", "query": R.LOOKUP,
                                "variables": {"cardNo": card}}),
             "home": (member, {"operationName": "Home", "query": HOME}),
         }
-        for server in targets:
-            for token, body in ops.values():
-                check(server.port, token, body)
+
+        def body_for(server: R.Server, body: dict) -> dict:
+            if server.name not in by_hash:
+                return body
+            return {k: v for k, v in body.items() if k != "query"} | {"extensions": {
+                "persistedQuery": {"version": 1, "sha256Hash": operation_hash(body["query"])}}}
+
+        # Per operation: (target, body, extra headers). The lookup also goes straight to the
+        # identity subgraph with the request the gateway sends it (the planner's anonymous
+        # query, the router secret, a sampled traceparent): what the subgraph alone costs.
+        plan: dict[str, list[tuple[R.Server, dict, dict[str, str]]]] = {
+            op: [(t, body_for(t, body), {}) for t in targets] for op, (_, body) in ops.items()}
+        if args.subgraph_direct:
+            identity = next(s for s in servers if s.name == "sub-identity")
+            identity.name = "identity-direct"
+            plan["lookup"].insert(1, (identity, {"query": SUBGRAPH_LOOKUP,
+                                                 "variables": {"cardNo": card}}, ROUTER_HEADERS))
+        for op, entries in plan.items():
+            for server, body, headers in entries:
+                check(server.port, ops[op][0], body, headers)
 
         warm = argparse.Namespace(**{**vars(args), "duration": 2})
-        for op, (token, body) in ops.items():  # JIT, caches and pools warm on every target
-            for server in targets:
-                run_body(server, token, body, warm, run_dir, f"warm-up {op} {server.name}")
+        for op, entries in plan.items():  # JIT, caches and pools warm on every target
+            for server, body, headers in entries:
+                run_body(server, ops[op][0], body, warm, run_dir, f"warm-up {op} {server.name}",
+                         headers=headers)
         results: dict[str, dict[str, list[dict[str, Any]]]] = {
-            op: {s.name: [] for s in targets} for op in ops}
+            op: {s.name: [] for s, _, _ in entries} for op, entries in plan.items()}
         for i in range(args.rounds):
-            for op, (token, body) in ops.items():
-                for server in targets:  # interleaved: drift hits every target alike
+            for op, entries in plan.items():
+                for server, body, headers in entries:  # interleaved: drift hits all alike
                     results[op][server.name].append(
-                        run_body(server, token, body, args, run_dir,
-                                 f"round {i + 1} {op} {server.name}"))
+                        run_body(server, ops[op][0], body, args, run_dir,
+                                 f"round {i + 1} {op} {server.name}", servers, headers))
         summary: dict[str, Any] = {}
         for op, by_target in results.items():
             base = statistics.median(r["rps"] for r in by_target["direct"])
@@ -189,6 +271,11 @@ def main() -> None:
                     "of_direct_rounds": [round(x, 3) for x in ratios],
                     "p99_ms_median": round(statistics.median(
                         r["latency_us"]["p99"] for r in runs) / 1000, 2),
+                    "p99_ms_rounds": [round(r["latency_us"]["p99"] / 1000, 1) for r in runs],
+                    "cpu_ms_per_request_median": {
+                        proc: round(statistics.median(r["cpu_ms_per_request"].get(proc, 0.0)
+                                                      for r in runs), 3)
+                        for proc in sorted({k for r in runs for k in r["cpu_ms_per_request"]})},
                     "non_2xx": sum(r["errors"]["status"] for r in runs)}
                 R.log(f"{op:<7} {name:<15} {rps:>8.1f} req/s  {rps / base:6.1%} of direct  "
                       f"p99 {summary[op][name]['p99_ms_median']} ms")

@@ -1,5 +1,6 @@
 -- wrk script: POST one fixed GraphQL request body, signed in.
--- Environment: BENCH_TOKEN (access token), BENCH_BODY_FILE (the JSON body on one line).
+-- Environment: BENCH_TOKEN (access token), BENCH_BODY_FILE (the JSON body on one line),
+-- BENCH_HEADERS (optional: more headers, one "Name: value" a line).
 -- Run with -t1; done() prints one BENCHJSON line, in lookup.lua's shape.
 
 local token = os.getenv("BENCH_TOKEN") or ""
@@ -11,6 +12,9 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. token
 wrk.body = body
+for name, value in (os.getenv("BENCH_HEADERS") or ""):gmatch("([^:\n]+):%s*([^\n]*)") do
+  wrk.headers[name] = value
+end
 
 done = function(summary, latency, requests)
   local e = summary.errors
