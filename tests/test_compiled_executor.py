@@ -59,6 +59,19 @@ class Book(Node):
         return ["a", None, "b"]
 
 
+@strawberry.type
+class Shelf:
+    """Fields without resolvers (strawberry's basic fields): the plan reads their attributes."""
+    label: str
+    size: int
+    note: str | None = None
+
+
+async def _later(value: int) -> int:
+    await asyncio.sleep(0)
+    return value
+
+
 Result = Annotated[Book | Author, strawberry.union("Result")]
 
 
@@ -98,6 +111,13 @@ class Query:
     @strawberry.field
     def echo(self, text: str, times: int = 1) -> str:
         return text * times
+
+    @strawberry.field
+    def shelves(self) -> list[Shelf | None]:
+        # A non-null basic field holding None, one holding an awaitable, a plain one.
+        return [Shelf(label=None, size=1),  # type: ignore[arg-type]
+                Shelf(label="b", size=_later(2), note="n"),  # type: ignore[arg-type]
+                Shelf(label="c", size=3)]
 
 
 @strawberry.type
@@ -178,6 +198,8 @@ CASES = {
         "{ books(first: 1) { id nothing } }", None),
     "lists with null items": (
         "{ books(first: 1) { tags } }", None),
+    "basic fields: null in a non-null one, an awaitable attribute, plain values": (
+        "{ shelves { label size note } }", None),
     "a missing object": (
         "{ book(id: \"99\") { id } }", None),
     "bad variables answer with graphql-core's coercion errors": (
@@ -197,6 +219,19 @@ async def test_the_compiled_executor_answers_as_graphql_core(case):
     assert compiled.data == reference.data
     assert _errors(compiled) == _errors(reference)
     assert compiled_context["batches"] == ref_context["batches"]
+
+
+def test_basic_leaf_fields_are_read_as_attributes():
+    """Fields without resolver returning a scalar are planned as attribute reads (no `info`
+    built); fields with resolvers or object types go through their resolvers."""
+    compiled = compile_operation(SCHEMA._schema, parse(
+        "{ books { id title author { id } broken } shelves { label size note } }"), None)
+    assert compiled is not None
+    book = compiled.plan(SCHEMA._schema.get_type("Book"), (compiled.operation.selection_set
+                                                           .selections[0].selection_set,),
+                         (0,))
+    assert {f.key: f.attr for f in book} == {"id": "id", "title": "title", "author": None,
+                                             "broken": None}
 
 
 async def test_loaders_batch_sibling_fields_once():
