@@ -130,7 +130,7 @@ async def _execute_serially(run: _Run, plan: list[_FieldPlan], source: Any,
 
 
 def _execute_field(run: _Run, field: _FieldPlan, source: Any, path: Path) -> Any:
-    if field.attr is not None:  # a basic leaf field: strawberry's resolver is this getattr
+    if field.attr is not None:  # a basic field: strawberry's resolver is this getattr
         try:
             value = getattr(source, field.attr)
             if not is_awaitable(value):
