@@ -127,7 +127,8 @@ async def get_visible_board(activity_id: int, principal: Principal,
                             record: MemberRecord | None) -> Activity:
     """`get_visible` for the leaderboards: the row may come from this process's cache (up to
     `board_rows.BOARD_ROW_TTL_SECONDS` old; see there what that can delay), the caller's view
-    checked on every call. The row is shared: read it, never change it."""
+    checked on every call. The row is shared: only `leaderboards.ensure_built` changes it, to
+    what the database then holds."""
     activity = await board_rows.get(activity_id)
     if activity is None or not is_visible(activity, principal, record):
         raise NotFound("activity not found", field="activityId")
