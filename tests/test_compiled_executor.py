@@ -59,6 +59,28 @@ class Book(Node):
         return ["a", None, "b"]
 
 
+@strawberry.type
+class Plate:
+    text: str
+
+
+@strawberry.type
+class Shelf:
+    """Fields without resolvers (strawberry's basic fields): the plan reads their attributes."""
+    label: str
+    size: int
+    note: str | None = None
+    plate: Plate | None = None
+    fixed: Plate = strawberry.field(default_factory=lambda: Plate(text="x"))
+    plates: list[Plate | None] = strawberry.field(default_factory=list)
+    author: Author | None = None  # a type with is_type_of (an interface's): read as before
+
+
+async def _later(value: int) -> int:
+    await asyncio.sleep(0)
+    return value
+
+
 Result = Annotated[Book | Author, strawberry.union("Result")]
 
 
@@ -98,6 +120,16 @@ class Query:
     @strawberry.field
     def echo(self, text: str, times: int = 1) -> str:
         return text * times
+
+    @strawberry.field
+    def shelves(self) -> list[Shelf | None]:
+        # A non-null basic field holding None, one holding an awaitable, a plain one.
+        return [Shelf(label=None, size=1),  # type: ignore[arg-type]
+                Shelf(label="b", size=_later(2), note="n", plate=Plate(text="p"),  # type: ignore[arg-type]
+                      plates=[Plate(text="q"), None], author=Author(id=strawberry.ID("1"),
+                                                                    name=AUTHORS[1])),
+                Shelf(label="c", size=3, fixed=None),  # type: ignore[arg-type]
+                Shelf(label="d", size=4, plates=[Plate(text=None)])]  # type: ignore[arg-type, list-item]
 
 
 @strawberry.type
@@ -178,6 +210,9 @@ CASES = {
         "{ books(first: 1) { id nothing } }", None),
     "lists with null items": (
         "{ books(first: 1) { tags } }", None),
+    "basic fields: null in a non-null one, an awaitable attribute, plain values": (
+        "{ shelves { label size note plate { text } fixed { text } plates { text } "
+        "author { id name } } }", None),
     "a missing object": (
         "{ book(id: \"99\") { id } }", None),
     "bad variables answer with graphql-core's coercion errors": (
@@ -197,6 +232,28 @@ async def test_the_compiled_executor_answers_as_graphql_core(case):
     assert compiled.data == reference.data
     assert _errors(compiled) == _errors(reference)
     assert compiled_context["batches"] == ref_context["batches"]
+
+
+def test_basic_leaf_fields_are_read_as_attributes():
+    """Fields without resolver returning a scalar, or an object type without is_type_of, are
+    planned as attribute reads (no `info` built); fields with resolvers, or whose type checks
+    is_type_of (it takes `info`), go through their resolvers."""
+    compiled = compile_operation(SCHEMA._schema, parse(
+        "{ books { id title author { id } broken } }"), None)
+    assert compiled is not None
+    book = compiled.plan(SCHEMA._schema.get_type("Book"), (compiled.operation.selection_set
+                                                           .selections[0].selection_set,),
+                         (0,))
+    assert {f.key: f.attr for f in book} == {"id": "id", "title": "title", "author": None,
+                                             "broken": None}
+    shelves = compile_operation(SCHEMA._schema, parse(
+        "{ shelves { label plate { text } plates { text } author { id } } }"), None)
+    assert shelves is not None
+    shelf = shelves.plan(SCHEMA._schema.get_type("Shelf"), (shelves.operation.selection_set
+                                                            .selections[0].selection_set,),
+                         (0,))
+    assert {f.key: f.attr for f in shelf} == {"label": "label", "plate": "plate",
+                                              "plates": "plates", "author": None}
 
 
 async def test_loaders_batch_sibling_fields_once():

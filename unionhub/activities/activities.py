@@ -17,7 +17,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from unionhub.activities import leaderboards
+from unionhub.activities import board_rows, leaderboards
 from unionhub.activities.models import (
     DAILY_COUNT_KINDS,
     READING_CAP_MAX,
@@ -118,6 +118,18 @@ async def get_visible(activity_id: int, principal: Principal,
     """The activity, or NotFound when it does not exist or lies outside the caller's view
     (the two are indistinguishable on purpose)."""
     activity = await Activity.get_or_none(id=activity_id)
+    if activity is None or not is_visible(activity, principal, record):
+        raise NotFound("activity not found", field="activityId")
+    return activity
+
+
+async def get_visible_board(activity_id: int, principal: Principal,
+                            record: MemberRecord | None) -> Activity:
+    """`get_visible` for the leaderboards: the row may come from this process's cache (up to
+    `board_rows.BOARD_ROW_TTL_SECONDS` old; see there what that can delay), the caller's view
+    checked on every call. The row is shared: only `leaderboards.ensure_built` changes it, to
+    what the database then holds."""
+    activity = await board_rows.get(activity_id)
     if activity is None or not is_visible(activity, principal, record):
         raise NotFound("activity not found", field="activityId")
     return activity

@@ -36,6 +36,7 @@ from typing import Any, cast
 from redis.exceptions import NoScriptError, RedisError
 from tortoise.expressions import F
 
+from unionhub.activities import board_rows
 from unionhub.activities.models import Activity, Enrollment, UnionTally
 from unionhub.cache import get_redis, safe, shared_connection
 from unionhub.clock import SHANGHAI
@@ -135,6 +136,7 @@ async def push(activity_id: int, member_id: int, member_total: int, union_id: in
         _marker(activity_id), str(member_id), str(member_total), str(union_id), repr(union_points))
     if await safe(cast("Awaitable[str]", written), None) is None:  # redis-py types eval as sync or async
         await Activity.filter(id=activity_id).update(board_misses=F("board_misses") + 1)
+        board_rows.forget(activity_id)  # this process's next read sees the miss at once
 
 
 @replica_read
@@ -202,8 +204,9 @@ async def ensure_built(activity: Activity, board: Board) -> bool:
         return False
     if misses:
         # Only the misses this rebuild covered: one counted meanwhile forces another rebuild.
-        await Activity.filter(id=activity.id, board_misses=misses).update(board_misses=0)
-        activity.board_misses = 0
+        if await Activity.filter(id=activity.id, board_misses=misses).update(board_misses=0):
+            activity.board_misses = 0  # as the database now says (the row may be the cached one)
+        board_rows.forget(activity.id)  # else a miss counted meanwhile: read it afresh
     return True
 
 

@@ -72,7 +72,7 @@ from unionhub.fastpath.compiled_values import _abstract, _leaf, _list, _non_null
 class _FieldPlan:
     """One response key of a selection set on one object type."""
 
-    __slots__ = ("complete", "field_def", "has_arguments", "key", "name", "node", "nodes",
+    __slots__ = ("attr", "complete", "field_def", "has_arguments", "key", "name", "node", "nodes",
                  "parent_type", "resolve", "return_type")
 
     def __init__(self, compiled: CompiledOperation, parent_type: GraphQLObjectType, key: str,
@@ -88,6 +88,13 @@ class _FieldPlan:
         self.resolve = field_def.resolve or default_field_resolver
         self.has_arguments = bool(field_def.args or node.arguments)
         self.complete = compiled.completer(field_def.type, nodes)
+        self.attr = _basic_attribute(field_def, node)
+
+    @property
+    def field_name(self) -> str:
+        """As `info.field_name`: a basic field's completers get the plan for their `info`
+        (they read only this and `parent_type`, for error messages)."""
+        return self.name
 
     def info(self, run: _Run, path: Path) -> Any:
         compiled = run.operation
@@ -95,6 +102,29 @@ class _FieldPlan:
                            compiled.schema, compiled.fragment_definitions, run.root_value,
                            compiled.operation, run.coerced, run.context, is_awaitable, None,
                            _HELPERS, run.extensions)  # type: ignore[arg-type]  # None, as strawberry passes it
+
+
+def _basic_attribute(field_def: GraphQLField, node: FieldNode) -> str | None:
+    """The attribute a strawberry field without resolver, extensions or arguments reads:
+    strawberry resolves it as getattr(source, that name) (its `_get_basic_result`, which
+    ignores `info`), so the run reads it directly and builds no `info` (a page of 20
+    leaderboard entries has about 100 such fields). Only where completing the value needs no
+    `info` either: scalars, enums, object types without `is_type_of`, lists of those (the
+    completers then get the plan, which answers `parent_type` and `field_name` for their
+    error messages). None for any other field."""
+    if not getattr(field_def.resolve, "_is_default", False) or field_def.args or node.arguments:
+        return None
+    definition = (field_def.extensions or {}).get("strawberry-definition")
+    if (definition is None or not definition.is_basic_field
+            or definition.default_resolver is not getattr):
+        return None
+    type_: Any = field_def.type
+    while is_non_null_type(type_) or is_list_type(type_):
+        type_ = type_.of_type
+    if not (is_leaf_type(type_) or (is_object_type(type_) and type_.is_type_of is None)):
+        return None
+    name = definition.python_name
+    return name if isinstance(name, str) else None
 
 
 class CompiledOperation:

@@ -130,6 +130,15 @@ async def _execute_serially(run: _Run, plan: list[_FieldPlan], source: Any,
 
 
 def _execute_field(run: _Run, field: _FieldPlan, source: Any, path: Path) -> Any:
+    if field.attr is not None:  # a basic field: strawberry's resolver is this getattr
+        try:
+            value = getattr(source, field.attr)
+            if not is_awaitable(value):
+                return field.complete(run, field, path, value)
+        except Exception as raw_error:
+            _handle_field_error(run, raw_error, field.return_type, field.nodes, path)
+            return None
+        return _complete_awaitable(run, field, field.info(run, path), path, value)
     info = field.info(run, path)
     try:
         args = (get_argument_values(field.field_def, field.node, run.variables)

@@ -12,6 +12,7 @@ from unionhub.activities.activities import (
     QuestionSpec,
     QuizOptions,
     get_visible,
+    get_visible_board,
     is_visible,
     listing,
 )
@@ -109,8 +110,8 @@ async def leaderboard(info: strawberry.Info,
                       first: Annotated[int | None, strawberry.argument(description=(
                           "How many from the top: 1–100, default 20."))] = None,
                       ) -> list[LeaderboardEntry]:
-    row = await get_visible(_id(activity_id, "activityId"), info.context.principal,
-                            await info.context.caller_record())
+    row = await get_visible_board(_id(activity_id, "activityId"), info.context.principal,
+                                  await info.context.caller_record())
     entries = await boards.top(row, by, page_size(first))
     return [leaderboard_entry(info, by, e) for e in entries]
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 
 from unionhub.activities.activities import QuestionSpec, QuizOptions
+from unionhub.activities.board_rows import BOARD_ROW_TTL_SECONDS
 from unionhub.activities.models import MinTier
 from unionhub.activities.quizzes import Answer
 from unionhub.identity.access import Tier
@@ -140,14 +141,18 @@ class ActivitiesQuery:
     leaderboard: list[LeaderboardEntry] = gql_field(
         resolver=r.leaderboard, description=f"The top `first` entries (1–{MAX_PAGE}) of an "
                                             "activity's leaderboard, best first (the activity "
-                                            "must be visible).",
+                                            "must be visible; a step total the board's store "
+                                            "missed in an outage may show up to "
+                                            f"{BOARD_ROW_TTL_SECONDS:g} s late).",
         deprecation_reason=replaced_by("leaderboardConnection"))
     leaderboard_connection: Connection[LeaderboardEntry] = gql_field(
         resolver=rp.leaderboard_connection,
         description="The whole leaderboard of an activity the caller may see, best first "
                     "(competition ranks: equal scores share a rank), at most "
                     f"{MAX_PAGE} a page. The board is live: an entry that moves between two "
-                    "pages may appear on both or neither, one that keeps its place does not.")
+                    "pages may appear on both or neither, one that keeps its place does not. "
+                    "After an outage of the board's store, a step total it missed may show "
+                    f"up to {BOARD_ROW_TTL_SECONDS:g} s late.")
 
 
 def _optional_id(value: strawberry.ID | None) -> int | None:
