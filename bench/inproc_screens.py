@@ -150,7 +150,9 @@ async def measure(args: argparse.Namespace, name: str,
         "cpu_us_per_request": round(min(cpus)),
         "statements": statements,
         "answer_bytes": len(json.dumps(answer, ensure_ascii=False).encode()),
-        "answer": answer}
+        # the answer without its trace id, which differs per request
+        "answer": answer | {"extensions": {k: v for k, v in answer.get("extensions", {}).items()
+                                           if k != "traceId"}}}
     print(f"{name:<22} {result['queries_per_request']:>5} SQL (row caches emptied: "
           f"{cold.count}) {result['pg_statements_per_request']:>5} asyncpg "
           f"{result['redis_round_trips_per_request']:>5} Redis  {calls:7.0f} calls  "
