@@ -5,6 +5,7 @@ does not compile are left to graphql-core."""
 from __future__ import annotations
 
 import asyncio
+from enum import Enum
 from typing import Annotated, Any
 
 import pytest
@@ -28,10 +29,20 @@ class Author(Node):
     name: str
 
 
+@strawberry.enum
+class Shelf(Enum):
+    NEW = "new"
+    OLD = "old"
+
+
 @strawberry.type
 class Book(Node):
     title: str
     author_id: strawberry.Private[int]
+    # Plain attributes (strawberry only getattrs them; the compiled executor reads them itself)
+    shelf: Shelf = Shelf.NEW
+    pages: list[int | None] = strawberry.field(default_factory=lambda: [3, None, 5])
+    blank: str = None  # type: ignore[assignment]  # a non-null attribute holding null
 
     @strawberry.field
     async def author(self, info: strawberry.Info) -> Author:
@@ -178,6 +189,10 @@ CASES = {
         "{ books(first: 1) { id nothing } }", None),
     "lists with null items": (
         "{ books(first: 1) { tags } }", None),
+    "plain attributes: an enum, a list with nulls": (
+        "{ books(first: 2) { id shelf pages title } }", None),
+    "a non-null plain attribute holding null": (
+        "{ books(first: 1) { id blank } echo(text: \"ok\") }", None),
     "a missing object": (
         "{ book(id: \"99\") { id } }", None),
     "bad variables answer with graphql-core's coercion errors": (
@@ -197,6 +212,18 @@ async def test_the_compiled_executor_answers_as_graphql_core(case):
     assert compiled.data == reference.data
     assert _errors(compiled) == _errors(reference)
     assert compiled_context["batches"] == ref_context["batches"]
+
+
+async def test_plain_attributes_are_read_without_info():
+    compiled = compile_operation(SCHEMA._schema, parse(
+        "{ books { id title shelf pages author { id } maybe } }"), None)
+    assert compiled is not None
+    await compiled.execute(None, _context(), None)  # (object types are planned when reached)
+    book_plans = [plan for (name, _), plan in compiled._plans.items() if name == "Book"]
+    assert len(book_plans) == 1
+    assert {f.key: f.attribute for f in book_plans[0]} == {
+        "id": "id", "title": "title", "shelf": "shelf", "pages": "pages", "author": None,
+        "maybe": None}
 
 
 async def test_loaders_batch_sibling_fields_once():

@@ -43,6 +43,7 @@ from graphql import (
     OperationType,
     SelectionSetNode,
     default_field_resolver,
+    get_named_type,
     is_abstract_type,
     is_leaf_type,
     is_list_type,
@@ -53,6 +54,7 @@ from graphql.execution.collect_fields import does_fragment_condition_match
 from graphql.execution.values import get_variable_values
 from graphql.pyutils import Path
 from strawberry.schema.schema import _OperationContextAwareGraphQLResolveInfo as ResolveInfo
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from unionhub.fastpath.compiled_run import (
     _HELPERS,
@@ -72,8 +74,8 @@ from unionhub.fastpath.compiled_values import _abstract, _leaf, _list, _non_null
 class _FieldPlan:
     """One response key of a selection set on one object type."""
 
-    __slots__ = ("complete", "field_def", "has_arguments", "key", "name", "node", "nodes",
-                 "parent_type", "resolve", "return_type")
+    __slots__ = ("attribute", "complete", "field_def", "field_name", "has_arguments", "key",
+                 "name", "node", "nodes", "parent_type", "resolve", "return_type")
 
     def __init__(self, compiled: CompiledOperation, parent_type: GraphQLObjectType, key: str,
                  nodes: list[FieldNode], field_def: GraphQLField) -> None:
@@ -88,6 +90,8 @@ class _FieldPlan:
         self.resolve = field_def.resolve or default_field_resolver
         self.has_arguments = bool(field_def.args or node.arguments)
         self.complete = compiled.completer(field_def.type, nodes)
+        self.field_name = self.name  # the plan stands in for `info` where `attribute` is set
+        self.attribute = _plain_attribute(compiled.schema, field_def)
 
     def info(self, run: _Run, path: Path) -> Any:
         compiled = run.operation
@@ -95,6 +99,22 @@ class _FieldPlan:
                            compiled.schema, compiled.fragment_definitions, run.root_value,
                            compiled.operation, run.coerced, run.context, is_awaitable, None,
                            _HELPERS, run.extensions)  # type: ignore[arg-type]  # None, as strawberry passes it
+
+
+def _plain_attribute(schema: GraphQLSchema, field_def: GraphQLField) -> str | None:
+    """The attribute a field reads, when strawberry would only `getattr` it (a field with no
+    resolver, extensions or exception handlers: strawberry's `_get_basic_result`, the
+    default resolver `getattr`) and its type completes without `info` (a scalar or enum,
+    lists and non-null of them): the request then reads the attribute and builds no info.
+    Otherwise None."""
+    strawberry_schema = getattr(schema, "_strawberry_schema", None)
+    field = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if (strawberry_schema is None or field is None or field_def.args
+            or not getattr(field_def.resolve, "_is_default", False)
+            or strawberry_schema.config.default_resolver is not getattr
+            or not is_leaf_type(get_named_type(field_def.type))):
+        return None
+    return str(field.python_name)
 
 
 class CompiledOperation:

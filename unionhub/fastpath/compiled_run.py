@@ -130,6 +130,16 @@ async def _execute_serially(run: _Run, plan: list[_FieldPlan], source: Any,
 
 
 def _execute_field(run: _Run, field: _FieldPlan, source: Any, path: Path) -> Any:
+    attribute = field.attribute
+    if attribute is not None:  # strawberry would only getattr it; a leaf completes without info
+        try:
+            result = getattr(source, attribute)
+            if is_awaitable(result):
+                return _complete_awaitable(run, field, field, path, result)
+            return field.complete(run, field, path, result)
+        except Exception as raw_error:
+            _handle_field_error(run, raw_error, field.return_type, field.nodes, path)
+            return None
     info = field.info(run, path)
     try:
         args = (get_argument_values(field.field_def, field.node, run.variables)
