@@ -49,8 +49,9 @@ _EMPTY = ("_filter_kwargs", "_annotations", "_custom_filters", "_prefetch_map",
 def _equalities(qs: QuerySet, allowed: tuple[str, ...] = ()) -> list[tuple[str, Any]] | None:
     """The (column, value) pairs of a queryset that is only ANDed equalities on its model's
     own columns (and the `allowed` attributes), else None."""
-    if any(getattr(qs, name, None) for name in _EMPTY if name not in allowed):
-        return None
+    for name in _EMPTY:  # (a loop: this runs on every page)
+        if getattr(qs, name, None) and name not in allowed:
+            return None
     meta = qs.model._meta
     pairs: list[tuple[str, Any]] = []
     for q in qs._q_objects:
