@@ -5,6 +5,7 @@ does not compile are left to graphql-core."""
 from __future__ import annotations
 
 import asyncio
+from enum import Enum
 from typing import Annotated, Any
 
 import pytest
@@ -28,10 +29,20 @@ class Author(Node):
     name: str
 
 
+@strawberry.enum
+class Section(Enum):
+    NEW = "new"
+    OLD = "old"
+
+
 @strawberry.type
 class Book(Node):
     title: str
     author_id: strawberry.Private[int]
+    # Plain attributes (strawberry only getattrs them; the compiled executor reads them itself)
+    shelf: Section = Section.NEW
+    pages: list[int | None] = strawberry.field(default_factory=lambda: [3, None, 5])
+    blank: str = None  # type: ignore[assignment]  # a non-null attribute holding null
 
     @strawberry.field
     async def author(self, info: strawberry.Info) -> Author:
@@ -213,6 +224,10 @@ CASES = {
     "basic fields: null in a non-null one, an awaitable attribute, plain values": (
         "{ shelves { label size note plate { text } fixed { text } plates { text } "
         "author { id name } } }", None),
+    "plain attributes: an enum, a list with nulls": (
+        "{ books(first: 2) { id shelf pages title } }", None),
+    "a non-null plain attribute holding null": (
+        "{ books(first: 1) { id blank } echo(text: \"ok\") }", None),
     "a missing object": (
         "{ book(id: \"99\") { id } }", None),
     "bad variables answer with graphql-core's coercion errors": (

@@ -13,6 +13,7 @@ library's public path instead, with the same answers, spans and audit rows
 - audit:     a pool connection per audit batch through Tortoise (fastpath/held_connection.py)
 - metrics:   the SDK's histograms (fastpath/hot_metrics.py; read once, when metrics are set up)
 - orm:       Tortoise's queryset for the screens' by-key loads (fastpath/orm_rows.py)
+- keyset:    Tortoise's queryset for plain keyset pages (fastpath/keyset_rows.py)
 
 Readers look the flags up per use (`switch.ON.spans`: two attribute reads), so a test can
 serve both modes in one process (`configure`).
@@ -23,7 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-COMPONENTS = ("execute", "compiled", "resolvers", "spans", "redis", "audit", "metrics", "orm")
+COMPONENTS = ("execute", "compiled", "resolvers", "spans", "redis", "audit", "metrics", "orm",
+              "keyset")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,7 @@ class Switches:
     audit: bool = True
     metrics: bool = True
     orm: bool = True
+    keyset: bool = True
 
     @classmethod
     def of(cls, fast_path: bool, off: tuple[str, ...] = ()) -> Switches:

@@ -117,7 +117,7 @@ async def my_vouchers(info: strawberry.Info,
                       ) -> list[t.Voucher]:
     member_id = require_authenticated(info.context.principal)
     wanted = VoucherStatus(status) if status is not None else None
-    rows = await vouchers.stored_candidates(member_id, wanted)
+    rows = await vouchers.stored_candidate_rows(member_id, wanted)
     rec = await info.context.caller_record()
     return await t.shown_vouchers(info, rows, rec.union_path if rec else "", wanted)
 

@@ -4,8 +4,9 @@ DataLoaders (`unionhub.mall.loaders`), so lists make one query per relation, not
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 
@@ -37,12 +38,19 @@ PaymentChannelEnum = strawberry.enum(
                 "PAGE, WAP and APP are Alipay's; DEFAULT is the provider's usual way.")
 
 
+T = TypeVar("T")
+
+
 def _sid(value: int) -> strawberry.ID:
     return strawberry.ID(str(value))
 
 
 def load_related(info: strawberry.Info, name: str, key: int) -> Any:
     return info.context.loader(f"mall.{name}", getattr(loaders, name)).load(key)
+
+
+async def _then(loading: Awaitable[Any], make: Callable[[Any], T]) -> T:
+    return make(await loading)
 
 
 @strawberry.type(description="A product category (a small list by nature: not paged).")
@@ -97,15 +105,23 @@ class Product:
         return cls(id=_sid(row.id), name=row.name, description=row.description,
                    supplier_id=row.supplier_id, category_id=row.category_id)
 
+    # Sync resolvers that return an awaitable only on a cache miss (graphql-core and the
+    # compiled executor await what a resolver returns): a cached row costs no coroutine, and
+    # a product whose only awaitable field is then `skus` is completed without a gather (an
+    # asyncio task per awaitable field).
     @strawberry.field(description="Who supplies it.")
-    async def supplier(self, info: strawberry.Info) -> Supplier:
+    def supplier(self, info: strawberry.Info) -> Supplier:
         row = loaders.supplier_rows.cached(self.supplier_id)  # no DataLoader round when cached
-        return Supplier.of(row or await load_related(info, "suppliers", self.supplier_id))
+        if row is not None:
+            return Supplier.of(row)
+        return _then(load_related(info, "suppliers", self.supplier_id), Supplier.of)  # type: ignore[return-value]
 
     @strawberry.field(description="Its category.")
-    async def category(self, info: strawberry.Info) -> Category:
+    def category(self, info: strawberry.Info) -> Category:
         row = loaders.category_rows.cached(self.category_id)
-        return Category.of(row or await load_related(info, "categories", self.category_id))
+        if row is not None:
+            return Category.of(row)
+        return _then(load_related(info, "categories", self.category_id), Category.of)  # type: ignore[return-value]
 
     @strawberry.field(description="The product's variants: a plain list, small by nature.")
     async def skus(self, info: strawberry.Info) -> list[Sku]:
@@ -173,16 +189,22 @@ class Voucher:
     issued_at: datetime = strawberry.field(description="When it was issued (UTC instant).")
     valid_until: datetime = strawberry.field(description="When it expires (UTC instant).")
     campaign_id: strawberry.Private[int]
+    # The campaign's row when the same request's loader already read it (shown_vouchers).
+    campaign_row: strawberry.Private[m.VoucherCampaign | None] = None
 
     @classmethod
-    def of(cls, row: m.Voucher, status: m.VoucherStatus | None = None) -> Voucher:
+    def of(cls, row: m.Voucher, status: m.VoucherStatus | None = None,
+           campaign: m.VoucherCampaign | None = None) -> Voucher:
         """`status`: as decided with the holder's scope; by default expiry is decided here."""
         return cls(id=_sid(row.id), status=status or shown_status(row), issued_at=row.issued_at,
-                   valid_until=row.valid_until, campaign_id=row.campaign_id)
+                   valid_until=row.valid_until, campaign_id=row.campaign_id,
+                   campaign_row=campaign)
 
     @strawberry.field(description="The campaign it came from (its rules apply).")
-    async def campaign(self, info: strawberry.Info) -> VoucherCampaign:
-        return VoucherCampaign.of(await load_related(info, "campaigns", self.campaign_id))
+    def campaign(self, info: strawberry.Info) -> VoucherCampaign:
+        if self.campaign_row is not None:  # (as Product.supplier: no coroutine when known)
+            return VoucherCampaign.of(self.campaign_row)
+        return _then(load_related(info, "campaigns", self.campaign_id), VoucherCampaign.of)  # type: ignore[return-value]
 
 
 async def shown_vouchers(info: strawberry.Info, rows: list[m.Voucher],
@@ -196,7 +218,7 @@ async def shown_vouchers(info: strawberry.Info, rows: list[m.Voucher],
         st = shown_status(row, now=now, holder_union_path=holder_union_path,
                           campaign_org_path=campaign.org_path)
         if status is None or st == status:
-            shown.append(Voucher.of(row, st))
+            shown.append(Voucher.of(row, st, campaign))
     return shown
 
 

@@ -22,6 +22,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from unionhub.errors import ValidationFailed
+from unionhub.fastpath import keyset_rows
 
 T = TypeVar("T")
 DEFAULT_PAGE = 20
@@ -180,12 +181,16 @@ async def keyset_page(qs: QuerySet, first: int | None, after: str | None,
     assert order[-1].lstrip("-") == "id", "a keyset order ends with the id as tiebreaker"
     size, backward = _direction(first, last)
     cursor, cursor_field = (before, "before") if backward else (after, "after")
-    page_qs = qs
-    if cursor:
-        values = decode_cursor(cursor, field=cursor_field, length=len(order))
-        page_qs = page_qs.filter(_beyond(order, values, backward))
+    values = decode_cursor(cursor, field=cursor_field, length=len(order)) if cursor else None
     flipped = [s[1:] if s.startswith("-") else f"-{s}" for s in order]
-    rows = list(await page_qs.order_by(*(flipped if backward else order)).limit(size + 1))
+    direction = flipped if backward else order
+    # A plain filter's page by a statement built once per shape; anything else via the ORM.
+    plain = await keyset_rows.page_rows(qs, direction, values, size + 1)
+    if plain is not None:
+        rows = plain
+    else:
+        page_qs = qs.filter(_beyond(order, values, backward)) if values is not None else qs
+        rows = list(await page_qs.order_by(*direction).limit(size + 1))
     more = len(rows) > size
     rows = rows[:size]
     if backward:

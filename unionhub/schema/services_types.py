@@ -116,10 +116,17 @@ class ServiceRequest:
         return strawberry.ID(str(self.row.id))
 
     @strawberry.field(description="The service item requested.")
-    async def item(self, info: strawberry.Info) -> ServiceItem:
-        row = (items_module.item_rows.cached(self.row.item_id)  # no DataLoader round when cached
-               or await info.context.loader("services.items", loaders.items).load(self.row.item_id))
-        return ServiceItem.of(row)
+    def item(self, info: strawberry.Info) -> ServiceItem:
+        # A sync resolver returning an awaitable only on a cache miss (as mall_types'
+        # Product.supplier): a cached item costs no coroutine and no asyncio task.
+        row = items_module.item_rows.cached(self.row.item_id)  # no DataLoader round when cached
+        if row is not None:
+            return ServiceItem.of(row)
+        return self._load_item(info)  # type: ignore[return-value]
+
+    async def _load_item(self, info: strawberry.Info) -> ServiceItem:
+        return ServiceItem.of(
+            await info.context.loader("services.items", loaders.items).load(self.row.item_id))
 
     @strawberry.field(description="Where it stands.")
     def status(self) -> RequestStatusEnum:

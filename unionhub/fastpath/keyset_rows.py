@@ -1,0 +1,149 @@
+"""A keyset page's rows by one plain SELECT built once per (model, filter shape, order), for
+the paged lists of the hot screens (a member's orders, vouchers, service requests; the product
+list).
+
+Tortoise builds every page query through pypika (the filter tree resolved, the query copied per
+filter, ordering and limit, then rendered): about a thousand Python calls a page in
+bench/inproc_screens.py, more than the round trip. The lists those screens page are a model
+filtered by plain equalities on its own columns (`Order.filter(member_id=...)`,
+`Product.filter(active=True)`); for those the statement text depends only on which columns are
+compared, the order and whether a cursor bounds it, so it is kept, and the values go as
+parameters. Any other queryset (a Q tree, a lookup such as `__in`, a join, an annotation,
+`select_related`/prefetch, a limit or ordering of its own) returns None: the caller pages it
+through the ORM (`first_rows`: the same for a plain filter with its own order and limit, a
+short unpaged list). Rows become instances through Tortoise's `_init_from_db`, as its executor does.
+
+Tortoise internals used (compared with the ORM's own page in tests/test_keyset_rows.py):
+QuerySet's `_q_objects`, `_filter_kwargs`, `_annotations`, `_custom_filters`, `_prefetch_map`,
+`_select_related`, `_fields_for_select`, `_limit`, `_offset`, `_orderings`, `_distinct`,
+`_group_bys`, `_having`, `_select_for_update`, `_force_indexes`, `_use_indexes`,
+`_choose_db()`; Q's `filters`, `children`, `join_type`, `_is_negated`; `Model._meta` and
+`Model._init_from_db`. With the `keyset` part off (`UNIONHUB_FAST_PATH_OFF=keyset` or
+`UNIONHUB_FAST_PATH=0`) every page goes through the ORM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from pypika_tortoise import Order
+from tortoise.expressions import Q
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from unionhub.fastpath import switch
+
+M = TypeVar("M", bound=Model)
+
+_SQL: dict[tuple[Any, ...], str] = {}
+_SQL_KEPT = 256  # statements by shape: rebuilt when full
+
+# Queryset attributes that must be empty (falsy) for a plain page.
+_EMPTY = ("_filter_kwargs", "_annotations", "_custom_filters", "_prefetch_map",
+          "_select_related", "_fields_for_select", "_limit", "_offset", "_orderings",
+          "_distinct", "_group_bys", "_having", "_select_for_update", "_force_indexes",
+          "_use_indexes", "_single")
+
+
+def _equalities(qs: QuerySet, allowed: tuple[str, ...] = ()) -> list[tuple[str, Any]] | None:
+    """The (column, value) pairs of a queryset that is only ANDed equalities on its model's
+    own columns (and the `allowed` attributes), else None."""
+    for name in _EMPTY:  # (a loop: this runs on every page)
+        if getattr(qs, name, None) and name not in allowed:
+            return None
+    meta = qs.model._meta
+    pairs: list[tuple[str, Any]] = []
+    for q in qs._q_objects:
+        if not isinstance(q, Q) or q.children or q._is_negated or q.join_type != Q.AND:
+            return None
+        for name, value in q.filters.items():
+            column = meta.fields_db_projection.get(name)
+            field = meta.fields_map.get(name)
+            if column is None or field is None or value is None or isinstance(value, Model):
+                return None
+            pairs.append((name, field.to_db_value(value, qs.model)))
+    return pairs
+
+
+def _statement(model: type[Model], names: tuple[str, ...], order: tuple[str, ...],
+               cursor: bool, postgres: bool) -> str:
+    key = (model, names, order, cursor, postgres)
+    sql = _SQL.get(key)
+    if sql is not None:
+        return sql
+    meta = model._meta
+    marks = iter(range(1, 1000))
+
+    def mark() -> str:
+        return f"${next(marks)}" if postgres else "?"
+
+    def col(spec: str) -> str:
+        return f'"{meta.db_table}"."{meta.fields_db_projection[spec.lstrip("-")]}"'
+
+    where = [f"{col(n)}={mark()}" for n in names]
+    if cursor:  # rows strictly beyond the cursor's values: an OR of prefixes (relay._beyond)
+        clauses = []
+        for i, spec in enumerate(order):
+            equal = [f"{col(o)}={mark()}" for o in order[:i]]
+            equal.append(f"{col(spec)}{'<' if spec.startswith('-') else '>'}{mark()}")
+            clauses.append("(" + " AND ".join(equal) + ")")
+        where.append("(" + " OR ".join(clauses) + ")")
+    columns = ",".join(f'"{c}"' for c in meta.fields_db_projection.values())
+    ordering = ",".join(col(s) + (" DESC" if s.startswith("-") else " ASC") for s in order)
+    sql = (f'SELECT {columns} FROM "{meta.db_table}"'  # noqa: S608 (names from the model)
+           + (f" WHERE {' AND '.join(where)}" if where else "")
+           + f" ORDER BY {ordering} LIMIT {mark()}")
+    if len(_SQL) >= _SQL_KEPT:
+        _SQL.clear()
+    _SQL[key] = sql
+    return sql
+
+
+async def page_rows(qs: QuerySet, order: Sequence[str], values: Sequence[Any] | None,
+                    limit: int) -> list[Model] | None:
+    """Up to `limit` rows of `qs` in `order` (specs as keyset_page's, already flipped for a
+    backward page), strictly beyond the cursor `values` when given; None when `qs` is not a
+    plain filter (the caller then pages through the ORM)."""
+    if not switch.ON.keyset:
+        return None
+    pairs = _equalities(qs)
+    if pairs is None:
+        return None
+    return await _read(qs, pairs, tuple(order), values, limit)
+
+
+async def first_rows(qs: QuerySet[M]) -> list[M]:
+    """`await qs` for a plain filter with its own order and limit (`Voucher.filter(member_id=
+    m).order_by("-id").limit(n)`): the same rows, by a statement built once; other querysets
+    are awaited as they are."""
+    if switch.ON.keyset and qs._limit and qs._orderings and not qs._offset:
+        pairs = _equalities(qs, ("_limit", "_orderings"))
+        if pairs is not None:
+            order = tuple(("-" if o == Order.desc else "") + name for name, o in qs._orderings)
+            rows = await _read(qs, pairs, order, None, qs._limit)
+            if rows is not None:
+                return rows  # type: ignore[return-value]
+    return await qs
+
+
+async def _read(qs: QuerySet, pairs: list[tuple[str, Any]], order: tuple[str, ...],
+                values: Sequence[Any] | None, limit: int) -> list[Model] | None:
+    model = qs.model
+    meta = model._meta
+    if any(s.lstrip("-") not in meta.fields_db_projection for s in order):
+        return None
+    db = qs._choose_db()
+    names = tuple(n for n, _ in pairs)
+    sql = _statement(model, names, order, values is not None,
+                     db.capabilities.dialect == "postgres")
+    params = [v for _, v in pairs]
+    if values is not None:
+        fields = meta.fields_map
+        typed = [fields[s.lstrip("-")].to_db_value(v, model) for s, v in zip(order, values,
+                                                                            strict=True)]
+        for i in range(len(order)):
+            params.extend(typed[: i + 1])
+    params.append(limit)
+    rows = await db.execute_query_dict(sql, params)
+    return [model._init_from_db(**row) for row in rows]
