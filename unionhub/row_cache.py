@@ -23,11 +23,14 @@ _ALL: list[RowCache[object, object]] = []
 
 
 class RowCache(Generic[K, V]):
-    """Rows by key for at most `ttl` seconds; `load(keys)` reads the misses (one query)."""
+    """Rows by key for at most `ttl` seconds; `load(keys)` reads the misses (one query). At
+    most `max_rows` are kept (a province's catalogue or unions must not grow a process without
+    bound): when full, the expired go first, then the oldest stored."""
 
     def __init__(self, name: str, ttl: float,
-                 load: Callable[[list[K]], Awaitable[dict[K, V]]]) -> None:
-        self.name, self.ttl, self._load = name, ttl, load
+                 load: Callable[[list[K]], Awaitable[dict[K, V]]],
+                 max_rows: int = 50_000) -> None:
+        self.name, self.ttl, self._load, self.max_rows = name, ttl, load, max_rows
         self._rows: dict[K, tuple[float, V]] = {}
         _ALL.append(self)  # type: ignore[arg-type]
 
@@ -49,11 +52,27 @@ class RowCache(Generic[K, V]):
                 missing.append(key)
         if missing:
             loaded = await self._load(list(dict.fromkeys(missing)))
-            expires = time.monotonic() + self.ttl
+            now = time.monotonic()
             for key, row in loaded.items():
-                self._rows[key] = (expires, row)
+                self._store(key, row, now)
             found.update(loaded)
         return found
+
+    def _store(self, key: K, row: V, now: float) -> None:
+        rows = self._rows
+        if len(rows) >= self.max_rows and key not in rows:
+            for stale in [k for k, (until, _) in rows.items() if until <= now]:
+                del rows[stale]
+            while len(rows) >= self.max_rows:
+                del rows[next(iter(rows))]  # the oldest stored
+        rows.pop(key, None)  # a refreshed row counts as newest
+        rows[key] = (now + self.ttl, row)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
 
     def forget(self, key: K) -> None:
         """After a change to a row: this process reads it afresh (others within the TTL)."""

@@ -99,3 +99,20 @@ async def test_every_cache_is_emptied_by_clear_all(name, mall):
     await cache.get_many([1])
     row_cache.clear_all()
     assert cache.cached(1) is None
+
+
+async def test_a_full_cache_drops_the_expired_first_then_the_oldest():
+    async def load(keys: list[int]) -> dict[int, str]:
+        return {k: f"row {k}" for k in keys}
+
+    cache: row_cache.RowCache[int, str] = row_cache.RowCache("test.bounded", 60, load,
+                                                            max_rows=3)
+    try:
+        await cache.get_many([1, 2, 3])
+        cache._rows[2] = (0.0, "row 2")  # expired long ago
+        await cache.get_many([4])
+        assert 2 not in cache and {1, 3, 4} <= set(cache._rows) and len(cache) == 3
+        await cache.get_many([5])  # nothing expired: the oldest stored (1) goes
+        assert 1 not in cache and len(cache) == 3 and cache.cached(5) == "row 5"
+    finally:
+        row_cache._ALL.remove(cache)  # type: ignore[arg-type]

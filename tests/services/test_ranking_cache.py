@@ -30,7 +30,7 @@ async def test_a_ranking_lags_writes_by_at_most_the_ttl(gql, factory, monkeypatc
     before = _received(await gql(RANKING, v, token=city.token))
     assert before[str(county.id)] == 0
 
-    monkeypatch.setattr(scorecards, "RANKING_CACHE_TTL_SECONDS", 0.5)
+    monkeypatch.setattr(scorecards.rankings, "ttl", 0.5)
     scorecards.forget_rankings()
     assert _received(await gql(RANKING, v, token=city.token)) == before  # cached from here
     await requests.submit(principal(member), item.id, "事项")
@@ -70,10 +70,10 @@ async def test_the_scope_is_checked_on_every_request(gql, factory):
 async def test_the_cache_is_bounded(gql, factory, monkeypatch):
     tree = await factory.tree()
     province = await factory.cadre(tree.province)
-    monkeypatch.setattr(scorecards, "_RANKING_CACHE_MAX", 3)
+    monkeypatch.setattr(scorecards.rankings, "max_rows", 3)
     for month in range(1, 7):
         r = await gql(RANKING, {"u": str(tree.province.id), "p": f"2025-{month:02d}"},
                       token=province.token)
         assert r.errors == []
-    assert len(scorecards._rankings) <= 3
-    assert (tree.province.id, "2025-06") in scorecards._rankings  # the newest stays
+    assert len(scorecards.rankings) <= 3
+    assert (tree.province.id, "2025-06") in scorecards.rankings  # the newest stays

@@ -14,7 +14,6 @@ requests, whenever they were finished: the rate settles as late work is done.
 from __future__ import annotations
 
 import re
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +28,7 @@ from unionhub.identity import orgs
 from unionhub.identity.access import Principal, require_scope
 from unionhub.identity.models import Union
 from unionhub.identity.stats import MemberCounts, member_counts, overdue_application_counts
+from unionhub.row_cache import RowCache
 from unionhub.services.models import RequestStatus
 from unionhub.services.orgpath import depth_of
 
@@ -163,22 +163,25 @@ def _rank_key(card: Scorecard) -> tuple[Any, ...]:
 # figures. Frozen Scorecards, shared read-only. Bounded: past the bound, stale entries go first,
 # then the oldest.
 RANKING_CACHE_TTL_SECONDS = 30.0
-_RANKING_CACHE_MAX = 2048
-_rankings: dict[tuple[int, str], tuple[float, list[Scorecard]]] = {}
+
+
+async def _rank(keys: list[tuple[int, str]]) -> dict[tuple[int, str], list[Scorecard]]:
+    found = {}
+    for parent_id, period in keys:
+        children = [c for c in await orgs.children(parent_id) if not c.is_holding_pool]
+        found[(parent_id, period)] = sorted((await scorecards(children, period)).values(),
+                                            key=_rank_key)
+    return found
+
+
+# By (parent, period), the same for every cadre who may read the parent (scope checked first).
+rankings: RowCache[tuple[int, str], list[Scorecard]] = RowCache(
+    "services.rankings", RANKING_CACHE_TTL_SECONDS, _rank, max_rows=2048)
 
 
 def forget_rankings() -> None:
     """Drop this process's cached rankings (tests; a correction that must show at once)."""
-    _rankings.clear()
-
-
-def _remember(key: tuple[int, str], cards: list[Scorecard], now: float) -> None:
-    if len(_rankings) >= _RANKING_CACHE_MAX:
-        for stale in [k for k, (until, _) in _rankings.items() if until <= now]:
-            del _rankings[stale]
-        while len(_rankings) >= _RANKING_CACHE_MAX:
-            del _rankings[next(iter(_rankings))]  # the oldest stored
-    _rankings[key] = (now + RANKING_CACHE_TTL_SECONDS, cards)
+    rankings.clear()
 
 
 async def union_ranking(principal: Principal, parent_id: int, period: str) -> list[Scorecard]:
@@ -187,16 +190,9 @@ async def union_ranking(principal: Principal, parent_id: int, period: str) -> li
     if parent is None:
         raise NotFound("union not found", field="unionId")
     require_scope(principal, parent.path)
-    key = (parent.id, period)
     period_bounds(period)  # BAD_PERIOD before the cache, as without it
-    now = time.monotonic()
-    hit = _rankings.get(key)
-    if hit is not None and hit[0] > now:
-        return list(hit[1])
-    children = [c for c in await orgs.children(parent.id) if not c.is_holding_pool]
-    cards = sorted((await scorecards(children, period)).values(), key=_rank_key)
-    _remember(key, cards, now)
-    return list(cards)
+    key = (parent.id, period)
+    return list((await rankings.get_many([key]))[key])
 
 
 async def queue_counts(unions: list[Union], now: datetime | None = None,
