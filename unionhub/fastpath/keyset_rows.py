@@ -33,6 +33,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from unionhub.fastpath import switch
+from unionhub.fastpath.orm_rows import columns_of, instances, keep
 
 M = TypeVar("M", bound=Model)
 
@@ -89,15 +90,11 @@ def _statement(model: type[Model], names: tuple[str, ...], order: tuple[str, ...
             equal.append(f"{col(spec)}{'<' if spec.startswith('-') else '>'}{mark()}")
             clauses.append("(" + " AND ".join(equal) + ")")
         where.append("(" + " OR ".join(clauses) + ")")
-    columns = ",".join(f'"{c}"' for c in meta.fields_db_projection.values())
     ordering = ",".join(col(s) + (" DESC" if s.startswith("-") else " ASC") for s in order)
-    sql = (f'SELECT {columns} FROM "{meta.db_table}"'  # noqa: S608 (names from the model)
+    sql = (f'SELECT {columns_of(model)} FROM "{meta.db_table}"'  # noqa: S608 (names from the model)
            + (f" WHERE {' AND '.join(where)}" if where else "")
            + f" ORDER BY {ordering} LIMIT {mark()}")
-    if len(_SQL) >= _SQL_KEPT:
-        _SQL.clear()
-    _SQL[key] = sql
-    return sql
+    return keep(_SQL, key, sql, _SQL_KEPT)
 
 
 async def page_rows(qs: QuerySet, order: Sequence[str], values: Sequence[Any] | None,
@@ -145,5 +142,4 @@ async def _read(qs: QuerySet, pairs: list[tuple[str, Any]], order: tuple[str, ..
         for i in range(len(order)):
             params.extend(typed[: i + 1])
     params.append(limit)
-    rows = await db.execute_query_dict(sql, params)
-    return [model._init_from_db(**row) for row in rows]
+    return await instances(model, db, sql, params)

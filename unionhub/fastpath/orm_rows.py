@@ -28,19 +28,35 @@ _SQL: dict[tuple[type[Model], str, int, str, bool], str] = {}
 _SQL_KEPT = 512  # statements by (model, column, key count, order): rebuilt when full
 
 
+def columns_of(model: type[Model]) -> str:
+    """Every column the model's instances are made from, quoted, in the ORM's order."""
+    return ", ".join(f'"{c}"' for c in model._meta.fields_db_projection.values())
+
+
+def keep(statements: dict[Any, str], key: Any, sql: str, most: int) -> str:
+    """Remember a statement's text by its shape; the whole set is rebuilt when full."""
+    if len(statements) >= most:
+        statements.clear()
+    statements[key] = sql
+    return sql
+
+
+async def instances(model: type[M], db: Any, sql: str, params: list[Any]) -> list[M]:
+    """The rows of `sql` as the model's instances, made as Tortoise's executor makes them."""
+    rows = await db.execute_query_dict(sql, params)
+    return [model._init_from_db(**row) for row in rows]
+
+
 def _select(model: type[Model], column: str, keys: int, order: str, postgres: bool) -> str:
     cache_key = (model, column, keys, order, postgres)
     sql = _SQL.get(cache_key)
     if sql is None:
-        meta = model._meta
-        columns = ", ".join(f'"{c}"' for c in meta.fields_db_projection.values())
         marks = ", ".join(f"${i}" if postgres else "?" for i in range(1, keys + 1))
         direction = " DESC" if order.startswith("-") else ""
-        sql = (f'SELECT {columns} FROM "{meta.db_table}" WHERE "{column}" IN ({marks})'  # noqa: S608
-               f' ORDER BY "{order.lstrip("-")}"{direction}')
-        if len(_SQL) >= _SQL_KEPT:
-            _SQL.clear()
-        _SQL[cache_key] = sql
+        sql = keep(_SQL, cache_key, (
+            f'SELECT {columns_of(model)} FROM "{model._meta.db_table}" '  # noqa: S608
+            f'WHERE "{column}" IN ({marks}) ORDER BY "{order.lstrip("-")}"{direction}'),
+            _SQL_KEPT)
     return sql
 
 
@@ -53,5 +69,4 @@ async def where_in(model: type[M], column: str, keys: list[Any], order: str = "i
         return await model.filter(**{f"{column}__in": keys}).order_by(order)
     db = model._meta.db
     sql = _select(model, column, len(keys), order, db.capabilities.dialect == "postgres")
-    rows = await db.execute_query_dict(sql, keys)
-    return [model._init_from_db(**row) for row in rows]
+    return await instances(model, db, sql, keys)
