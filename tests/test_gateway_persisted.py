@@ -70,3 +70,24 @@ async def test_safelist_gateway_runs_only_hashes(factory, tmp_path):
             hashed = (await http.post(stack.gateway_url, json=by_hash(UNIONS),
                                       headers=auth)).json()
             assert hashed["data"]["unions"]
+
+
+async def test_subgraphs_in_safelist_mode_serve_the_gateway(factory, tmp_path):
+    """Safelist everywhere: the gateway runs only the manifest's hashes, and the subgraphs,
+    also in safelist mode, run the planner's documents because the gateway proves itself with
+    the router secret; a client reaching a subgraph directly is still refused."""
+    member = await factory.account()
+    manifest = tmp_path / "operations.json"
+    add_to_manifest(manifest, [CROSS])
+    auth = {"Authorization": f"Bearer {member.token}"}
+    safelist = {"UNIONHUB_PERSISTED_OPERATIONS_FILE": str(manifest),
+                "UNIONHUB_PERSISTED_OPERATIONS_ONLY": "true"}
+    with running_stack(tmp_path, extra_env=safelist, gateway_env=safelist) as stack:
+        async with httpx.AsyncClient(timeout=20) as http:
+            cross = (await http.post(stack.gateway_url, json=by_hash(CROSS), headers=auth)).json()
+            assert "errors" not in cross, cross
+            assert cross["data"]["me"]["displayName"] == member.member.display_name
+            # The planner's kind of document, sent to the platform without the secret.
+            planned = (await http.post(stack.platform_url, json={
+                "query": "query($x:Int){me{displayName}}"}, headers=auth)).json()
+            assert _codes(planned) == ["PERSISTED_QUERY_REQUIRED"]

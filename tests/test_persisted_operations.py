@@ -85,3 +85,21 @@ def test_cli_registers_operations(tmp_path, capsys):
     main(["operations", "add", str(op), "--manifest", str(manifest)])
     assert load_manifest(manifest) == {operation_hash(REGISTERED): REGISTERED}
     assert operation_hash(REGISTERED) in capsys.readouterr().out
+
+
+async def test_safelist_lets_the_router_run_the_planners_documents(factory, manifest):
+    """Behind a gateway the subgraphs get the query planner's documents, in no manifest: the
+    router (proven by its secret) runs them; a wrong secret or none is refused as before."""
+    from unionhub.settings import get_settings
+
+    await factory.tree()
+    async with client_for(build_schema(manifest=manifest, safelist_only=True)) as http:
+        router = {"X-UnionHub-Router": get_settings().router_secret}
+        planned = (await http.post("/graphql", json={"query": OTHER}, headers=router)).json()
+        assert "errors" not in planned, planned
+        assert planned["data"]["unions"]
+        for headers in ({"X-UnionHub-Router": "a guess"}, {}):
+            refused = (await http.post("/graphql", json={"query": OTHER},
+                                       headers=headers)).json()
+            assert refused["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_REQUIRED"
+            assert refused.get("data") is None

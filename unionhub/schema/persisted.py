@@ -4,7 +4,11 @@ Front-end builds register their operations in a manifest (sha256 of the text →
 request may then send only `extensions.persistedQuery.sha256Hash`. Automatic persisted queries
 (Apollo's APQ protocol) cache any other operation by hash in Redis: a miss answers
 PERSISTED_QUERY_NOT_FOUND and the client resends the text, so Redis holds nothing that
-matters. In safelist mode only manifest operations run, whatever text a caller sends.
+matters. In safelist mode only manifest operations run, whatever text a caller sends, with one
+exception: the federation router, proven by the router secret. Behind a gateway, the subgraphs
+receive the query planner's own documents, which are in no manifest; the safelist of client
+operations is then the gateway's (its persisted documents), and a subgraph that refused the
+planner would refuse every request.
 """
 
 from __future__ import annotations
@@ -84,7 +88,9 @@ def _error(code: str, message: str) -> GraphQLError:
 
 async def resolve_persisted(ctx: Any, manifest: dict[str, str], safelist_only: bool) -> None:
     """Before parsing: a `persistedQuery` hash becomes its text (manifest, then APQ in Redis);
-    in safelist mode anything outside the manifest is refused."""
+    in safelist mode anything outside the manifest is refused, except from the router."""
+    if safelist_only and getattr(ctx.context, "is_router", False):
+        safelist_only = False
     persisted = (ctx.operation_extensions or {}).get("persistedQuery")
     if persisted is not None:
         await _resolve(ctx, persisted, manifest, safelist_only)
