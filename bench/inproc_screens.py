@@ -256,6 +256,7 @@ if __name__ == "__main__":
     os.environ.update({k: v for k, v in R.app_env(ns.db).items()
                        if k in ("DATABASE_URL", "UNIONHUB_ACCESS_TOKEN_TTL_SECONDS")})
     os.environ["REDIS_URL"] = f"redis://127.0.0.1:6379/{ns.redis_db}"
+    R.own_redis_db(ns.db, ns.redis_db)
     result = asyncio.run(main(ns))
     if ns.json == "-":
         print(json.dumps(result, ensure_ascii=False))

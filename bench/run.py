@@ -127,7 +127,21 @@ def ensure_database(name: str) -> None:
         psql(f'CREATE DATABASE "{name}"')
 
 
+def own_redis_db(db: str, redis_db: int | None = None) -> None:
+    """Cached member records and lookups are keyed by id, not by database: a Redis db last used
+    with another bench database would answer this one's requests with that one's rows. The db
+    remembers which database it caches (`bench:database`) and is flushed when that changes."""
+    n = str(REDIS_DB if redis_db is None else redis_db)
+    owner = sh(["redis-cli", "-h", "127.0.0.1", "-n", n, "GET", "bench:database"]).stdout.strip()
+    if owner != db:
+        if owner:
+            log(f"redis db {n} cached database {owner}: flushing it for {db}")
+        sh(["redis-cli", "-h", "127.0.0.1", "-n", n, "FLUSHDB"])
+        sh(["redis-cli", "-h", "127.0.0.1", "-n", n, "SET", "bench:database", db])
+
+
 def app_env(db: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    own_redis_db(db)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "UNIONHUB_"))}
     env.update({
         "DATABASE_URL": f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{db}",
@@ -340,7 +354,10 @@ def run_wrk(server: Server, token: str, cards: list[str], query: str, duration: 
 
 
 def flush_cache() -> None:
-    sh(["redis-cli", "-h", "127.0.0.1", "-n", str(REDIS_DB), "FLUSHDB"])
+    # Keeps the owner mark (own_redis_db), so the next app_env does not flush again.
+    sh(["redis-cli", "-h", "127.0.0.1", "-n", str(REDIS_DB), "EVAL",
+        "local o = redis.call('GET', 'bench:database') redis.call('FLUSHDB') "
+        "if o then redis.call('SET', 'bench:database', o) end", "0"])
 
 
 # --- profile -----------------------------------------------------------------------------------
