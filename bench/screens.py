@@ -65,7 +65,7 @@ SCREENS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "query Search($unionId: ID!, $search: String, $first: Int) { members(unionId: $unionId, "
         "search: $search, first: $first) { edges { node { id displayName tier "
         "union { name } card { number status } } } pageInfo { hasNextPage endCursor } } }"),
-        {"unionId": "{province}", "search": "示例会员1", "first": 20}),
+        {"unionId": "{province}", "search": "示例会员A", "first": 20}),
     "scorecard ranking": ("cadre", (
         "query Ranking($parentId: ID!, $period: String!, $first: Int) { unionRankingConnection("
         "parentId: $parentId, period: $period, first: $first) { edges { node { union { id name } "

@@ -96,3 +96,31 @@ def test_cli_refuses_a_manifest_hashed_otherwise(tmp_path, capsys):
     assert exit_.value.code == 1
     assert "not the sha256 of its text" in capsys.readouterr().err
     assert not manifest.exists()  # nothing registered
+
+
+async def test_config_names_the_sandbox_captcha_and_the_policy_stays_local(http):
+    config = await http.get("/console/config.json")
+    assert config.status_code == 200 and config.headers["cache-control"] == "no-cache"
+    assert config.json() == {"captcha": {"provider": "sandbox"}}
+
+
+async def test_with_tencent_the_console_gets_its_app_id_and_may_load_its_widget():
+    from unionhub.settings import Settings
+
+    settings = Settings(captcha_provider="tencent", tencent_captcha_app_id=190000001,
+                        tencent_captcha_app_secret_key="never-sent")
+    app = Starlette(routes=console.routes(settings))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        config = (await client.get("/console/config.json")).json()
+        page = await client.get("/console/")
+    assert config == {"captcha": {"provider": "tencent", "appId": "190000001",
+                                  "script": console.TENCENT_CAPTCHA_JS}}
+    assert "never-sent" not in json.dumps(config)
+    policy = page.headers["content-security-policy"]
+    assert policy != console.CSP.decode()
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    for name in ("script-src", "frame-src", "img-src", "connect-src"):
+        assert "https://turing.captcha.qcloud.com" in directives[name], name
+    assert directives["frame-ancestors"] == "'none'"
+    assert "'unsafe-eval'" not in policy and "*" not in policy

@@ -42,7 +42,8 @@ async def test_console_in_a_browser(tmp_path):
     port = _free_port()
     env = {**os.environ, "UNIONHUB_PERSISTED_OPERATIONS_FILE": str(manifest),
            "UNIONHUB_PERSISTED_OPERATIONS_ONLY": "true",
-           "UNIONHUB_SLOW_OPERATION_THRESHOLD_MS": "0"}  # every operation is "slow": a list to open
+           "UNIONHUB_SLOW_OPERATION_THRESHOLD_MS": "0",  # every operation is "slow": a list to open
+           "UNIONHUB_SMS_RESEND_SECONDS": "0"}  # four codes in a row: the captcha step
     server = await asyncio.create_subprocess_exec(
         *unionhub("serve", "--port", str(port)), cwd=ROOT, env=env,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)

@@ -140,7 +140,7 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
             # GraphiQL's assets from here, not a CDN (graphiql.py); no GraphiQL in production.
             *(graphiql.routes() if not settings.is_production else ()),
             # The browser console (console.py), with the platform only.
-            *(console.routes() if subgraph is None else ()),
+            *(console.routes(settings) if subgraph is None else ()),
         ],
         lifespan=lifespan,
         exception_handlers={Exception: server_error, HTTPException: http_error},

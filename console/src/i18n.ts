@@ -5,6 +5,8 @@ export type Lang = 'zh-CN' | 'en';
 const zh = {
   title: '工会数据驾驶舱', signIn: '登录', signOut: '退出', phone: '手机号', password: '密码',
   smsCode: '短信验证码', sendCode: '获取验证码', byPassword: '密码登录', bySms: '短信登录',
+  captchaNeeded: '该手机号今日已多次获取验证码，请先完成人机验证', solveCaptcha: '进行人机验证',
+  sandboxCaptcha: '沙箱验证（测试环境）', codeSent: '验证码已发送',
   cockpit: '数据驾驶舱', operations: '运维视图', membership: '会员', services: '服务',
   activities: '活动', mall: '商城', funds: '工会经费', trends: '月度趋势', ranking: '下级工会排名',
   map: '区域分布', drill: '下级工会', period: '月份', registered: '注册会员', verified: '认证会员',
@@ -34,6 +36,8 @@ export type Key = keyof typeof zh;
 const en: Record<Key, string> = {
   title: 'Union data cockpit', signIn: 'Sign in', signOut: 'Sign out', phone: 'Phone', password: 'Password',
   smsCode: 'SMS code', sendCode: 'Send code', byPassword: 'Password', bySms: 'SMS code',
+  captchaNeeded: 'This phone has had several codes today: complete the human check first', solveCaptcha: 'Complete the check',
+  sandboxCaptcha: 'Sandbox check (test environment)', codeSent: 'Code sent',
   cockpit: 'Cockpit', operations: 'Operations', membership: 'Membership', services: 'Services',
   activities: 'Activities', mall: 'Mall', funds: 'Union funds', trends: 'Monthly trends', ranking: 'Child unions ranked',
   map: 'By region', drill: 'Child unions', period: 'Month', registered: 'Registered', verified: 'Verified',

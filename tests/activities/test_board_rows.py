@@ -103,3 +103,25 @@ async def test_a_warm_page_reads_no_sql(gql, factory, spans):
     spans.clear()
     _scores(await gql(PAGE, {"id": walk["id"]}, token=accounts[0].token))
     assert _sql(spans) == 0  # the row cached, the page and records from Redis
+
+
+async def test_an_unknown_activity_costs_no_more_than_a_known_one_until_created(gql, factory):
+    # Unknown ids are cached as not found (row_cache.py): the leaderboard of an id that does not
+    # exist answers from the process as fast as one that does, so its time tells nothing.
+    from tests.querycount import count_queries
+
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    board_rows.rows.clear()
+    last = await Activity.all().order_by("-id").first()
+    ahead = list(range((last.id if last else 0) + 1, (last.id if last else 0) + 51))
+    for activity_id in ahead:
+        assert await board_rows.get(activity_id) is None
+    with count_queries(cold=False) as warm:
+        assert await board_rows.get(ahead[0]) is None
+    assert warm.count == 0, warm
+    # Created: its id was asked for before, yet the new activity shows at once.
+    walk = await create(gql, cadre, tree.counties["A"])
+    assert int(walk["id"]) in ahead
+    row = await board_rows.get(int(walk["id"]))
+    assert row is not None and row.name == "测试活动 WALKING"

@@ -274,6 +274,7 @@ async def create_activity(principal: Principal, *, name: str, kind: ActivityKind
             ])
         await audit.record("activity.create", actor_id=principal.member_id,
                            subject_type="activity", subject_id=activity.id)
+    board_rows.forget(activity.id)  # committed: its id may be cached as not found
     if kind in DAILY_COUNT_KINDS:
         await leaderboards.mark_complete(activity.id)
     return activity

@@ -6,7 +6,9 @@ window or caps) and `board_misses`, the count of step writes Redis missed. So th
 can go stale here is `board_misses`: this process forgets the row when it counts a miss or
 resets the count (`leaderboards`), and another process's miss shows here within the TTL, after
 which the next read rebuilds the board as before. What a caller may see is checked on every
-request (`activities.get_visible_board`), never by the cache; an id not found is not cached.
+request (`activities.get_visible_board`), never by the cache. An id not found is cached as
+such for the TTL too (an unknown id must not take longer than a known one: row_cache.py);
+creating an activity forgets its id.
 """
 
 from __future__ import annotations

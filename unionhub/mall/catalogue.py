@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 
 from unionhub.db_replicas import replica_read
 from unionhub.errors import NotFound, ValidationFailed
+from unionhub.mall.loaders import category_rows, supplier_rows
 from unionhub.mall.models import Category, Product, Sku, Supplier
 
 _REGION_RE = re.compile(r"^\d{6}$")
@@ -33,15 +34,18 @@ async def create_supplier(*, name: str, region_code: str, region_name: str, cert
     if certified and not (certificate_no or "").strip():
         raise ValidationFailed("a certified supplier needs its certificate number",
                                field="certificateNo", code="CERTIFICATE_REQUIRED")
-    return await Supplier.create(name=_name(name, "name"), region_code=region_code,
-                                 region_name=_name(region_name, "regionName", 2, 60),
-                                 certified=certified,
-                                 certificate_no=(certificate_no or "").strip() or None)
+    supplier = await Supplier.create(name=_name(name, "name"), region_code=region_code,
+                                     region_name=_name(region_name, "regionName", 2, 60),
+                                     certified=certified,
+                                     certificate_no=(certificate_no or "").strip() or None)
+    supplier_rows.forget(supplier.id)  # its id may be cached as not found (row_cache.py)
+    return supplier
 
 
 async def create_category(name: str, sort: int = 0) -> Category:
     name = _name(name, "name", 1, 40)
     category, _ = await Category.get_or_create(name=name, defaults={"sort": sort})
+    category_rows.forget(category.id)  # a new id may be cached as not found (row_cache.py)
     return category
 
 

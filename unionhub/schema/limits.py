@@ -2,9 +2,10 @@
 
 Cost: every object or list field costs 1 (or the weight its declaration gives: the cockpit's
 sections); a list multiplies its selection's cost by its size, the `first` argument (a literal
-or a variable) or a default; nested lists multiply. Fragments (named and inline) count where
-they are spread, so they cannot hide cost. Strawberry has depth, alias and token limiters but
-no cost analysis (docs/library-notes.md).
+or a variable) or a default; nested lists multiply. An object field's `first` (unionFundsLedger's)
+sizes the connections directly under it (its `entries`) instead, since it returns one object.
+Fragments (named and inline) count where they are spread, so they cannot hide cost. Strawberry
+has depth, alias and token limiters but no cost analysis (docs/library-notes.md).
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ class _CostWalker:
         # cached per operation text and those variables' values.
         self.read_variables: set[str] = set()
 
-    def size(self, node: FieldNode, returns_list: bool, returns_connection: bool) -> int:
+    def requested(self, node: FieldNode) -> tuple[bool, int | None]:
+        """(whether `first` or `last` is given, the page size it asks for: None if null)."""
         sized = False
         for argument in node.arguments or ():
             if argument.name.value in ("first", "last"):
@@ -82,19 +84,32 @@ class _CostWalker:
                 if raw is None:
                     continue  # `first: $first, last: $last` with one of them null
                 try:
-                    return max(int(raw), 1)
+                    return True, max(int(raw), 1)
                 except (TypeError, ValueError):
-                    return self.default_page_size
+                    return True, self.default_page_size
+        return sized, None
+
+    def size(self, node: FieldNode, returns_list: bool, returns_connection: bool,
+             inherited: int | None) -> tuple[int, int | None]:
+        """(how many times the field's selection counts, the page size its connections take):
+        an object's `first` sizes the connections under it (unionFundsLedger(first: 100) pages
+        its `entries`, not the ledger), a list's or connection's multiplies its selection."""
+        sized, requested = self.requested(node)
+        if sized and not (returns_list or returns_connection):
+            return 1, requested or self.default_page_size
+        if requested is not None:
+            return requested, None
         if sized:
-            return self.default_page_size
+            return self.default_page_size, None
         if node.name.value == "edges":  # sized by its connection's `first`
-            return 1
+            return 1, None
         if returns_connection:
-            return self.default_page_size
-        return self.default_list_size if returns_list else 1
+            return inherited or self.default_page_size, None
+        return (self.default_list_size if returns_list else 1), None
 
     def cost(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType,
-             seen: frozenset[str] = frozenset()) -> int:
+             seen: frozenset[str] = frozenset(), inherited: int | None = None) -> int:
+        """`inherited`: the page size the parent object's `first` gives its connections."""
         if selection_set is None:
             return 0
         total = 0
@@ -108,21 +123,21 @@ class _CostWalker:
                 named = get_named_type(field_type)
                 if selection.selection_set is None:
                     continue  # scalars and enums are free
-                size = self.size(selection, _is_list(field_type),
-                                 named.name.endswith("Connection"))
+                size, passed_down = self.size(selection, _is_list(field_type),
+                                              named.name.endswith("Connection"), inherited)
                 total += size * (_weight(fields[name])
-                                 + self.cost(selection.selection_set, named, seen))
+                                 + self.cost(selection.selection_set, named, seen, passed_down))
             elif isinstance(selection, InlineFragmentNode):
                 target = (self.schema.get_type(selection.type_condition.name.value)
                           if selection.type_condition else parent)
-                total += self.cost(selection.selection_set, target or parent, seen)
+                total += self.cost(selection.selection_set, target or parent, seen, inherited)
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment = self.fragments.get(name)
                 if fragment is None or name in seen:
                     continue
                 target = self.schema.get_type(fragment.type_condition.name.value) or parent
-                total += self.cost(fragment.selection_set, target, seen | {name})
+                total += self.cost(fragment.selection_set, target, seen | {name}, inherited)
         return total
 
 

@@ -50,11 +50,13 @@ async def add_item(union: Union, *, name: str, category: ServiceCategory, time_l
                    description: str = "") -> ServiceItem:
     required = list(required_fields or [])
     name = _check(name, time_limit, unit, required)
-    return await ServiceItem.create(
+    item = await ServiceItem.create(
         union_id=union.id, union_path=union.path, name=name, category=category,
         description=description.strip()[:2000], time_limit=time_limit, time_limit_unit=unit,
         required_fields=required,
     )
+    item_rows.forget(item.id)  # its id may be cached as not found (row_cache.py)
+    return item
 
 
 async def get_item(item_id: int) -> ServiceItem:

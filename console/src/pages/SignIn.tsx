@@ -1,10 +1,15 @@
 // Phone + password, or phone + SMS code. Refusals are the API's (INVALID_CREDENTIALS,
-// RATE_LIMITED ...), shown with their trace id.
+// RATE_LIMITED ...), shown with their trace id. Past a few codes a day for a phone the API
+// wants a solved captcha (CAPTCHA_REQUIRED): the check the server names is shown, then the
+// code is asked for again with its proof.
 import { useMutation } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import { LoginBySmsMutation, LoginMutation, RequestSmsCodeMutation } from '../api/operations';
+import {
+  captchaConfig, needsCaptcha, SANDBOX_PROOF, solveTencent, type CaptchaConfig, type CaptchaProof,
+} from '../captcha';
 import { describeFailure, payloadFailure, type Failure } from '../errors';
-import { t } from '../i18n';
+import { lang, t } from '../i18n';
 import { saveTokens } from '../session';
 import { FailureBox } from '../ui';
 
@@ -13,6 +18,8 @@ export function SignIn(props: { notice?: string | null }) {
   const [phone, setPhone] = useState('');
   const [secret, setSecret] = useState('');
   const [failure, setFailure] = useState<Failure | null>(null);
+  const [captcha, setCaptcha] = useState<CaptchaConfig | null>(null);
+  const [sent, setSent] = useState(false);
   const [, login] = useMutation(LoginMutation);
   const [, loginBySms] = useMutation(LoginBySmsMutation);
   const [, requestCode] = useMutation(RequestSmsCodeMutation);
@@ -32,11 +39,34 @@ export function SignIn(props: { notice?: string | null }) {
     }
   }
 
-  async function sendCode() {
+  async function sendCode(proof?: CaptchaProof) {
     setFailure(null);
-    const r = await requestCode({ input: { phone, purpose: 'LOGIN' } });
-    setFailure(describeFailure(r.error, r.extensions, t('error'))
-      ?? payloadFailure(r.data?.requestSmsCode.errors, r.extensions));
+    setSent(false);
+    const r = await requestCode({ input: { phone, purpose: 'LOGIN', ...(proof ? { captcha: proof } : {}) } });
+    const errors = r.data?.requestSmsCode.errors;
+    const failed = describeFailure(r.error, r.extensions, t('error')) ?? payloadFailure(errors, r.extensions);
+    if (failed && needsCaptcha(failed.code)) {
+      const cfg = await captchaConfig();
+      setCaptcha(cfg);
+      if (proof) setFailure(failed); // the check did not pass: say so, offer it again
+      if (cfg.provider === 'tencent' && !proof) await solve(cfg);
+      return;
+    }
+    setFailure(failed);
+    if (!failed) {
+      setCaptcha(null);
+      setSent(true);
+    }
+  }
+
+  async function solve(cfg: CaptchaConfig) {
+    if (cfg.provider === 'sandbox') return sendCode(SANDBOX_PROOF);
+    try {
+      const proof = await solveTencent(cfg, lang());
+      if (proof) await sendCode(proof);
+    } catch (e) {
+      setFailure({ message: e instanceof Error ? e.message : String(e), code: null, traceId: null });
+    }
   }
 
   return (
@@ -53,9 +83,19 @@ export function SignIn(props: { notice?: string | null }) {
       ) : (
         <label>{t('smsCode')}
           <span class="row"><input name="smsCode" inputmode="numeric" value={secret} onInput={(e) => setSecret(e.currentTarget.value)} />
-            <button type="button" onClick={sendCode} data-testid="send-code">{t('sendCode')}</button></span>
+            <button type="button" onClick={() => sendCode()} data-testid="send-code">{t('sendCode')}</button></span>
         </label>
       )}
+      {mode === 'sms' && captcha && (
+        <div class="notice captcha" data-testid="captcha-step">
+          <span>{t('captchaNeeded')}</span>
+          <button type="button" onClick={() => solve(captcha)}
+            data-testid={captcha.provider === 'sandbox' ? 'sandbox-captcha' : 'solve-captcha'}>
+            {captcha.provider === 'sandbox' ? t('sandboxCaptcha') : t('solveCaptcha')}
+          </button>
+        </div>
+      )}
+      {mode === 'sms' && sent && <p class="notice" data-testid="code-sent">{t('codeSent')}</p>}
       <button type="submit" class="primary" data-testid="submit">{t('signIn')}</button>
       {failure && <FailureBox failure={failure} />}
     </form>
