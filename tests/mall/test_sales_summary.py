@@ -347,3 +347,23 @@ async def test_the_operators_commands_check_and_rebuild(factory):
     built = await _cli("rebuild-sales-summary")
     assert built.returncode == 0 and "1 union-day rows, 1 region-day rows" in built.stdout
     assert (await _cli("check-sales-summary")).returncode == 0
+
+
+async def test_the_migration_backfills_orders_sold_before_it(factory):
+    import importlib
+    from types import SimpleNamespace
+
+    from unionhub.db import conn
+
+    migration = importlib.import_module("unionhub.mall.migrations.0007_sales_summary")
+    tree = await factory.tree()
+    today = datetime.combine(today_shanghai(), time(9), SHANGHAI)
+    for fen, status in ((500, OrderStatus.PAID), (700, OrderStatus.COMPLETED),
+                        (900, OrderStatus.REFUNDED)):  # as a deployment before 0007 holds them
+        await _order(tree.all_grassroots[0], [("611026", True, fen)], status=status,
+                     paid_at=today)
+    assert not (await sales_summary.check()).ok
+    await migration._create(None, SimpleNamespace(client=conn()))
+    assert (await sales_summary.check()).ok
+    assert [r["sales_fen"] for r in await rows("SELECT sales_fen FROM mall_sales_days", [])] \
+        == [1200]
