@@ -9,7 +9,8 @@ inserts `--orders` sold orders (1-3 lines each, 4 supplier regions, a quarter wi
 a tenth refunded) over `--days` days with generate_series, spread over `--unions` synthetic
 grassroots unions under 10 cities and 100 counties, then times `unionhub mall
 rebuild-sales-summary`'s rebuild (the backfill) and, per scope and period, a first page of 20,
-a page after a cursor in the middle, the report's totals and the totalCount, both ways. The
+a page after a cursor in the middle, the report's totals and the totalCount, both ways, for
+last month (whole: the summary's month rows) and the last 30 and 7 days (days and months). The
 old statements are the report's before the summary (kept here). Writes a markdown table to
 bench/results/sales-report-<UTC>.md and prints it; each figure is the median of the rounds.
 """
@@ -137,39 +138,44 @@ async def main(args: argparse.Namespace) -> str:
         assert found.ok, found.mismatches
         today = today_shanghai()
         scopes = [("province", "/1/"), ("city", "/1/2/"), ("county", "/1/2/20/")]
-        periods = [("30 days", today - timedelta(days=29)), ("7 days", today - timedelta(days=6))]
+        month = today.replace(day=1)
+        last = (month - timedelta(days=1)).replace(day=1)
+        periods = [("last month", last, month - timedelta(days=1)),
+                   ("30 days", today - timedelta(days=29), today),
+                   ("7 days", today - timedelta(days=6), today)]
         lines = [f"# The mall report's pages: old aggregate vs sales summary "
                  f"({datetime.now(SHANGHAI):%Y-%m-%d %H:%M} Shanghai)", "",
                  f"{args.orders:,} orders (1-3 lines, a tenth refunded) over {args.days} days, "
                  f"{args.unions:,} unions under 10 cities and 100 counties, PostgreSQL, "
                  f"one process, old and new alternating, median of {args.rounds} rounds (ms). "
                  f"Seeding {seeded:.1f} s; the rebuild (backfill) {rebuilt:.1f} s: "
-                 f"{written[0]:,} union-day rows, {written[1]:,} region-day rows. "
+                 f"{written[0]:,} union rows, {written[1]:,} region rows (day and month "
+                 "rows). "
                  "Rerun: `DATABASE_URL=postgres://... python bench/sales_report.py`.", "",
                  "| scope | period | query | old (orders) | summary | old / summary |",
                  "|---|---|---|---:|---:|---:|"]
         for scope_name, path in scopes:
-            for period_name, start in periods:
-                scope = report.ReportScope(path, start, today)
+            for period_name, start, end in periods:
+                scope = report.ReportScope(path, start, end)
                 first = await report.sales_by_union(scope, PAGE + 1)
-                old_first = await old_page(path, start, today, None)
+                old_first = await old_page(path, start, end, None)
                 assert [(r.union_id, r.sales_fen) for r in first] == [
                     (int(r["union_id"]), int(r["sales"])) for r in old_first]
                 whole = await report.sales_by_union(scope)
                 middle = whole[len(whole) // 2]
                 mark = (middle.sales_fen, middle.union_id)
                 assert [r.union_id for r in await report.sales_by_union(scope, PAGE + 1, mark)] \
-                    == [int(r["union_id"]) for r in await old_page(path, start, today, mark)]
+                    == [int(r["union_id"]) for r in await old_page(path, start, end, mark)]
                 cases: list[tuple[str, Callable[[], Awaitable[Any]],
                                   Callable[[], Awaitable[Any]]]] = [
-                    ("first page", lambda p=path, s=start: old_page(p, s, today, None),
+                    ("first page", lambda p=path, s=start, e=end: old_page(p, s, e, None),
                      lambda sc=scope: report.sales_by_union(sc, PAGE + 1)),
-                    ("page after a cursor", lambda p=path, s=start, m=mark: old_page(
-                        p, s, today, m),
+                    ("page after a cursor", lambda p=path, s=start, e=end, m=mark: old_page(
+                        p, s, e, m),
                      lambda sc=scope, m=mark: report.sales_by_union(sc, PAGE + 1, m)),
-                    ("totals", lambda p=path, s=start: old_totals(p, s, today),
+                    ("totals", lambda p=path, s=start, e=end: old_totals(p, s, e),
                      lambda sc=scope: new_totals(sc)),
-                    ("totalCount", lambda p=path, s=start: old_count(p, s, today),
+                    ("totalCount", lambda p=path, s=start, e=end: old_count(p, s, e),
                      lambda sc=scope: report.count_sales_rows(sc, by_union=True)),
                 ]
                 for name, old, new in cases:

@@ -116,16 +116,16 @@ async def _pages(fetch: Any, key: Any, size: int, backward: bool) -> list[Any]:
 
 
 async def _seed(unions: list[Union]) -> list[Order]:
-    """Orders over the last two weeks in every state, paid_at near both ends of Shanghai
-    days (00:10 there is the previous day in UTC), then the backfill; returns today's
-    orders awaiting payment, one per union, for the hooks."""
+    """Orders over the last 75 days (two whole months at least) in every state, paid_at near
+    both ends of Shanghai days (00:10 there is the previous day in UTC), then the backfill;
+    returns today's orders awaiting payment, one per union, for the hooks."""
     today = today_shanghai()
     regions = ["611026", "610629", "610924", "610528"]
     states = [OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED,
               OrderStatus.REFUNDED, OrderStatus.CANCELLED, OrderStatus.PAID]
     n = 0
     for u, union in enumerate(unions):
-        for d in range(0, 14, 2 + u % 3):
+        for d in range(0, 75, 4 + u % 5):
             for hour, minute in ((0, 10), (13, 0), (23, 50)):
                 n += 1
                 lines = [(regions[(n + k) % 4], (n + k) % 3 == 0, 100 * (1 + (n * 7 + k) % 13))
@@ -158,9 +158,16 @@ async def test_the_report_over_the_summary_equals_the_aggregate_over_orders(gql,
     assert (await sales_summary.check()).ok
 
     today = today_shanghai()
+    month = today.replace(day=1)
+    last_month = (month - timedelta(days=1)).replace(day=1)
+    before = (last_month - timedelta(days=1)).replace(day=1)
     periods = [(today, today), (today - timedelta(days=3), today),
                (today - timedelta(days=10), today - timedelta(days=5)),
-               (today - timedelta(days=365), today), (today - timedelta(days=1),) * 2]
+               (today - timedelta(days=365), today), (today - timedelta(days=1),) * 2,
+               (last_month, month - timedelta(days=1)),  # a whole month: its month rows
+               (before, today), (before + timedelta(days=9), today),  # months and days
+               (before + timedelta(days=1), month - timedelta(days=2)),
+               (month, today), (last_month, last_month + timedelta(days=20))]
     paths = [tree.province.path, tree.counties["A"].path, tree.counties["B"].path,
              tree.all_grassroots[0].path]
     compared = 0
@@ -169,9 +176,9 @@ async def test_the_report_over_the_summary_equals_the_aggregate_over_orders(gql,
             old = await _old(path, start, end)
             assert await _new(path, start, end) == old, (path, start, end)
             compared += bool(old["unions"] and old["regions"])
-    assert compared >= 3 * len(paths)  # not empty answers compared
+    assert compared >= 8 * len(paths)  # not empty answers compared
     # Keyset pages, both ways, give the same rows in the same order.
-    scope = report.ReportScope(tree.province.path, today - timedelta(days=13), today)
+    scope = report.ReportScope(tree.province.path, before + timedelta(days=5), today)
     old = await _old(scope.path, scope.start, scope.end)
     assert len(old["unions"]) >= 8 and len(old["regions"]) == 4
     for size, backward in ((3, False), (3, True), (1, False), (100, True)):
@@ -221,12 +228,12 @@ async def test_the_report_over_the_summary_equals_the_aggregate_over_orders(gql,
 
 async def _summary_rows() -> list[tuple[Any, ...]]:
     found = []
-    for table, key in (("mall_sales_days", "union_path, union_id, day, order_count, sales_fen, "
-                        "discount_fen, voucher_sales_fen, line_fen, certified_fen"),
-                       ("mall_region_sales_days", "union_path, region_code, day, order_count, "
-                        "line_fen")):
+    for table, key in (("mall_sales_days", "union_path, union_id, grain, day, order_count, "
+                        "sales_fen, discount_fen, voucher_sales_fen, line_fen, certified_fen"),
+                       ("mall_region_sales_days", "union_path, region_code, grain, day, "
+                        "order_count, line_fen")):
         found += [(table, *[str(v) for v in r.values()]) for r in await rows(
-            f"SELECT {key} FROM {table} WHERE order_count <> 0 ORDER BY 1, 2, 3", [])]
+            f"SELECT {key} FROM {table} WHERE order_count <> 0 ORDER BY 1, 2, 3, 4", [])]
     return found
 
 
@@ -246,16 +253,21 @@ async def test_concurrent_payments_and_refunds_of_one_union_add_up(factory):
     assert check.ok, check.mismatches
     sold = made[10:]
     day = today_shanghai()
-    row = (await rows("SELECT order_count, sales_fen, discount_fen, line_fen, certified_fen "
-                      "FROM mall_sales_days WHERE union_id = ?", [union.id]))
-    assert [tuple(int(v) for v in r.values()) for r in row] == [(
-        20, sum(o.subtotal_fen for o in sold), sum(o.discount_fen for o in sold),
-        sum(o.subtotal_fen for o in sold), sum(1000 + i for i in range(10, 30)))]
-    regions = await rows("SELECT region_code, day, order_count, line_fen FROM "
-                         "mall_region_sales_days ORDER BY region_code", [])
-    assert [(r["region_code"], str(r["day"]), int(r["order_count"]), int(r["line_fen"]))
-            for r in regions] == [("610629", day.isoformat(), 20, 20 * 500),
-                                  ("611026", day.isoformat(), 20, sum(range(1010, 1030)))]
+    month = day.replace(day=1).isoformat()
+    row = (await rows("SELECT grain, day, order_count, sales_fen, discount_fen, line_fen, "
+                      "certified_fen FROM mall_sales_days WHERE union_id = ? ORDER BY grain",
+                      [union.id]))
+    sums = (20, sum(o.subtotal_fen for o in sold), sum(o.discount_fen for o in sold),
+            sum(o.subtotal_fen for o in sold), sum(1000 + i for i in range(10, 30)))
+    assert [(r["grain"], str(r["day"]), *(int(r[k]) for k in list(r)[2:])) for r in row] == [
+        ("D", day.isoformat(), *sums), ("M", month, *sums)]
+    regions = await rows("SELECT region_code, grain, day, order_count, line_fen FROM "
+                         "mall_region_sales_days ORDER BY region_code, grain", [])
+    assert [(r["region_code"], r["grain"], str(r["day"]), int(r["order_count"]),
+             int(r["line_fen"])) for r in regions] == [
+        ("610629", "D", day.isoformat(), 20, 20 * 500), ("610629", "M", month, 20, 20 * 500),
+        ("611026", "D", day.isoformat(), 20, sum(range(1010, 1030))),
+        ("611026", "M", month, 20, sum(range(1010, 1030)))]
 
 
 async def test_a_rolled_back_payment_or_refund_leaves_the_summary_unchanged(factory):
@@ -292,7 +304,8 @@ async def test_the_backfill_is_idempotent_and_the_check_finds_drift(factory):
     # Drift, as a bug or a hand edit would leave it: one sum off, one row gone.
     await rows("UPDATE mall_sales_days SET sales_fen = sales_fen + 1 WHERE union_id = ?",
                [tree.grassroots["A"][0].id])
-    gone = (await rows("SELECT id, union_path, region_code, day FROM mall_region_sales_days "
+    gone = (await rows("SELECT id, union_path, region_code, grain, day "
+                       "FROM mall_region_sales_days "
                        "WHERE order_count > 0 ORDER BY id LIMIT 1", []))[0]
     await rows("DELETE FROM mall_region_sales_days WHERE id = ?", [gone["id"]])
     found = await sales_summary.check(limit=100)
@@ -301,7 +314,7 @@ async def test_the_backfill_is_idempotent_and_the_check_finds_drift(factory):
     assert tables == {"mall_sales_days", "mall_region_sales_days"}
     missing = [m for m in found.mismatches if m.table == "mall_region_sales_days"]
     assert [(m.key, m.summary) for m in missing] == [
-        ((gone["union_path"], gone["region_code"], str(gone["day"])), None)]
+        ((gone["union_path"], gone["region_code"], gone["grain"], str(gone["day"])), None)]
     off = [m for m in found.mismatches if m.table == "mall_sales_days"]
     assert off and all(m.summary and m.orders and m.summary[1] == m.orders[1] + 1
                        for m in off)
@@ -321,8 +334,8 @@ async def test_a_rebuild_while_payments_run_loses_none(factory):
     assert all(r is True for r in results[:10] + results[11:])
     check = await sales_summary.check()
     assert check.ok, check.mismatches
-    assert (await rows("SELECT sales_fen FROM mall_sales_days", []))[0]["sales_fen"] == sum(
-        100 + i for i in range(20))
+    assert [r["sales_fen"] for r in await rows("SELECT sales_fen FROM mall_sales_days",
+                                                [])] == [sum(100 + i for i in range(20))] * 2
 
 
 async def _cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -345,7 +358,7 @@ async def test_the_operators_commands_check_and_rebuild(factory):
     bad = await _cli("check-sales-summary")
     assert bad.returncode == 1 and "DIFFERS" in bad.stdout and "mall_sales_days" in bad.stdout
     built = await _cli("rebuild-sales-summary")
-    assert built.returncode == 0 and "1 union-day rows, 1 region-day rows" in built.stdout
+    assert built.returncode == 0 and "2 union rows, 2 region rows" in built.stdout
     assert (await _cli("check-sales-summary")).returncode == 0
 
 
@@ -365,5 +378,22 @@ async def test_the_migration_backfills_orders_sold_before_it(factory):
     assert not (await sales_summary.check()).ok
     await migration._create(None, SimpleNamespace(client=conn()))
     assert (await sales_summary.check()).ok
-    assert [r["sales_fen"] for r in await rows("SELECT sales_fen FROM mall_sales_days", [])] \
-        == [1200]
+    assert [r["sales_fen"] for r in await rows("SELECT sales_fen FROM mall_sales_days "
+                                                "ORDER BY grain", [])] == [1200, 1200]
+
+
+def test_a_period_reads_its_whole_months_by_month_rows_and_the_rest_by_days():
+    d = date
+    where, params = sales_summary.period_where("s", d(2026, 11, 1), d(2026, 11, 30))
+    assert "s.grain = 'M'" in where
+    assert params == [d(2026, 11, 1), d(2026, 12, 1), d(2026, 11, 1), d(2026, 11, 1),
+                      d(2026, 12, 1), d(2026, 11, 30)]  # the day ranges are empty
+    _, params = sales_summary.period_where("s", d(2026, 10, 15), d(2026, 12, 5))
+    assert params == [d(2026, 11, 1), d(2026, 12, 1), d(2026, 10, 15), d(2026, 11, 1),
+                      d(2026, 12, 1), d(2026, 12, 5)]
+    _, params = sales_summary.period_where("s", d(2026, 12, 31), d(2027, 2, 28))
+    assert params[:2] == [d(2027, 1, 1), d(2027, 3, 1)]
+    where, params = sales_summary.period_where("s", d(2026, 11, 3), d(2026, 11, 29))
+    assert "'M'" not in where and params == [d(2026, 11, 3), d(2026, 11, 29)]
+    where, _ = sales_summary.period_where("s", d(2026, 11, 30), d(2026, 12, 30))
+    assert "'M'" not in where  # no whole month inside

@@ -359,10 +359,12 @@ class UnionFundsEntry(Model):
 
 class SalesDay(Model):
     # The report's per-union summary (mall.sales_summary): one row per union path, union and
-    # Shanghai day of payment; moved by the same transaction as the order's status.
+    # Shanghai day of payment (grain D), and per month (grain M, `day` its first day); moved
+    # by the same transaction as the order's status.
     id = fields.BigIntField(primary_key=True)
     union_path = fields.CharField(max_length=255)
     union_id = fields.BigIntField()
+    grain = fields.CharField(max_length=1)
     day = fields.DateField()
     order_count = fields.IntField(default=0)
     sales_fen = fields.BigIntField(default=0)  # orders' subtotals
@@ -373,7 +375,8 @@ class SalesDay(Model):
 
     class Meta:
         table = "mall_sales_days"
-        unique_together = (("union_path", "union_id", "day"),)
+        unique_together = (("union_path", "union_id", "grain", "day"),)
+        indexes = (Index(fields=("grain", "day")),)  # a province's (every path's) period
 
 
 class RegionSalesDay(Model):
@@ -381,10 +384,12 @@ class RegionSalesDay(Model):
     id = fields.BigIntField(primary_key=True)
     union_path = fields.CharField(max_length=255)
     region_code = fields.CharField(max_length=6)
+    grain = fields.CharField(max_length=1)
     day = fields.DateField()
     order_count = fields.IntField(default=0)
     line_fen = fields.BigIntField(default=0)
 
     class Meta:
         table = "mall_region_sales_days"
-        unique_together = (("union_path", "region_code", "day"),)
+        unique_together = (("union_path", "region_code", "grain", "day"),)
+        indexes = (Index(fields=("grain", "day")),)

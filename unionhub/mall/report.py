@@ -56,9 +56,9 @@ class ReportScope:
     def where(self, alias: str) -> tuple[str, list[Any]]:
         """The summary rows (of `alias`) of the subtree's unions and the period's days."""
         path = "CAST(? AS VARCHAR(255))"
-        return (f"{in_subtree(f'{alias}.union_path', path)} "
-                f"AND {alias}.day >= ? AND {alias}.day <= ?",
-                [self.path, self.path, self.path, self.start, self.end])
+        days, params = sales_summary.period_where(alias, self.start, self.end)
+        return (f"{in_subtree(f'{alias}.union_path', path)} AND {days}",
+                [self.path, self.path, self.path, *params])
 
 
 @dataclass
@@ -226,14 +226,15 @@ async def subtree_sales(paths: list[str], start: date, end: date) -> dict[str, S
     if not paths:
         return {}
     _period(start, end)
+    days, params = sales_summary.period_where("s", start, end)
     values = ", ".join("(CAST(? AS VARCHAR(255)))" for _ in paths)
     found = await rows(
         f"WITH p(path) AS (VALUES {values}) SELECT p.path AS path, "  # noqa: S608
         "SUM(s.order_count) AS n, SUM(s.sales_fen) AS sales, SUM(s.discount_fen) AS used, "
         "SUM(s.voucher_sales_fen) AS voucher_sales, SUM(s.certified_fen) AS certified, "
         f"SUM(s.line_fen) AS line_sales FROM p JOIN {sales_summary.UNIONS} s "
-        f"ON {in_subtree('s.union_path', 'p.path')} AND s.day >= ? AND s.day <= ? "
-        "GROUP BY p.path HAVING SUM(s.order_count) > 0", [*paths, start, end])
+        f"ON {in_subtree('s.union_path', 'p.path')} AND {days} "
+        "GROUP BY p.path HAVING SUM(s.order_count) > 0", [*paths, *params])
     return {r["path"]: SubtreeSales(int(r["sales"]), int(r["n"]), int(r["certified"]),
                                     int(r["line_sales"]), int(r["used"]),
                                     int(r["voucher_sales"])) for r in found}

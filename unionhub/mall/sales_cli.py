@@ -33,7 +33,8 @@ async def _act(action: str, limit: int) -> None:
 
     if action == "rebuild-sales-summary":
         unions, regions = await sales_summary.rebuild()
-        print(f"sales summary rebuilt: {unions} union-day rows, {regions} region-day rows")
+        print(f"sales summary rebuilt: {unions} union rows, {regions} region rows "
+              "(days and months)")
         return
     found = await sales_summary.check(limit)
     if found.ok:

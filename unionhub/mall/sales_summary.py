@@ -2,11 +2,14 @@
 orders for every page (a province holds 140,000 unions and millions of orders).
 
 Two tables, one row per key, each a sum over the sold orders (PAID, SHIPPED, COMPLETED) of
-that key: `mall_sales_days` per (union path, union, Shanghai day of payment) holds orders,
-subtotals, voucher discount, subtotals of orders that used a voucher, lines and certified
-lines; `mall_region_sales_days` per (union path, supplier region, day) holds the orders with a
-line of the region and those lines' sum. An order keeps its union, path and paid_at once
-paid, so an order adds to one row of each key and takes the same amounts back.
+that key: `mall_sales_days` per (union path, union, grain, day) holds orders, subtotals,
+voucher discount, subtotals of orders that used a voucher, lines and certified lines;
+`mall_region_sales_days` per (union path, supplier region, grain, day) the orders with a line
+of the region and those lines' sum. Grain D rows are Shanghai days of payment, grain M rows
+months (`day` the month's first day): a period reads its whole months' M rows and the days
+around them (`period_where`), so a year is at most 12 rows per union plus the odd days, not a
+row per day (at a province's density a day row is about an order). An order keeps its union,
+path and paid_at once paid, so it adds to one row of each key and takes the same back.
 
 `record` applies one order's change, called by `orders.transition` in the transaction of the
 status change that moves money in or out of "sold" (paid; refunded; a paid bulk order
@@ -23,6 +26,7 @@ readers skip them, `rebuild` drops them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -47,6 +51,32 @@ def day_of(column: str, postgres: bool | None = None) -> str:
     return f"date({column}, '+8 hours')"
 
 
+def _grain_day(column: str, postgres: bool | None) -> str:
+    """The row's `day` for grain g.grain: the day (D), or the first day of its month (M)."""
+    if is_postgres() if postgres is None else postgres:
+        month = f"CAST(date_trunc('month', timezone('Asia/Shanghai', {column})) AS DATE)"
+    else:
+        month = f"date({column}, '+8 hours', 'start of month')"
+    return f"CASE WHEN g.grain = 'D' THEN {day_of(column, postgres)} ELSE {month} END"
+
+
+# Every order counts in a day row and in a month row.
+_GRAINS = "CROSS JOIN (SELECT 'D' AS grain UNION ALL SELECT 'M' AS grain) g"
+
+
+def period_where(alias: str, start: date, end: date) -> tuple[str, list[Any]]:
+    """The summary rows (of `alias`) that add up to the days start..end (inclusive): the
+    months wholly inside them by their month rows, the days around those by day rows."""
+    first = start if start.day == 1 else (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+    after = (end + timedelta(days=1)).replace(day=1)  # months first.. before it are whole
+    if first >= after:
+        return f"{alias}.grain = 'D' AND {alias}.day >= ? AND {alias}.day <= ?", [start, end]
+    return (f"(({alias}.grain = 'M' AND {alias}.day >= ? AND {alias}.day < ?) OR "
+            f"({alias}.grain = 'D' AND (({alias}.day >= ? AND {alias}.day < ?) OR "
+            f"({alias}.day >= ? AND {alias}.day <= ?))))",
+            [first, after, start, first, after, end])
+
+
 def _sold() -> str:
     statuses = ", ".join(f"'{s.value}'" for s in SOLD)
     return f"o.status IN ({statuses}) AND o.paid_at IS NOT NULL"
@@ -54,45 +84,45 @@ def _sold() -> str:
 
 def _union_rows(sign: int, where: str, lines: str = "1 = 1", postgres: bool | None = None,
                 ) -> str:
-    """Per-union rows (columns k0..k2, s0..s5) of the orders `where` selects, each sum times
+    """Per-union rows (columns k0..k3, s0..s5) of the orders `where` selects, each sum times
     `sign`; `lines` narrows the items read. An order's lines are summed first, so its own
     amounts count once."""
-    day = day_of("o.paid_at", postgres)
+    day = _grain_day("o.paid_at", postgres)
     return (
-        f"SELECT o.union_path AS k0, o.union_id AS k1, {day} AS k2, "  # noqa: S608
+        f"SELECT o.union_path AS k0, o.union_id AS k1, g.grain AS k2, {day} AS k3, "  # noqa: S608
         f"{sign} * COUNT(*) AS s0, {sign} * SUM(o.subtotal_fen) AS s1, "
         f"{sign} * SUM(o.discount_fen) AS s2, "
         f"{sign} * SUM(CASE WHEN o.voucher_id IS NOT NULL THEN o.subtotal_fen ELSE 0 END) AS s3, "
         f"{sign} * SUM(COALESCE(l.line_fen, 0)) AS s4, "
         f"{sign} * SUM(COALESCE(l.certified_fen, 0)) AS s5 "
-        "FROM mall_orders o LEFT JOIN (SELECT i.order_id, SUM(i.line_fen) AS line_fen, "
+        f"FROM mall_orders o {_GRAINS} LEFT JOIN (SELECT i.order_id, SUM(i.line_fen) AS line_fen, "
         "SUM(CASE WHEN i.certified THEN i.line_fen ELSE 0 END) AS certified_fen "
         f"FROM mall_order_items i WHERE {lines} GROUP BY i.order_id) l ON l.order_id = o.id "
-        f"WHERE {where} GROUP BY o.union_path, o.union_id, {day}")
+        f"WHERE {where} GROUP BY o.union_path, o.union_id, g.grain, {day}")
 
 
 def _region_rows(sign: int, where: str, lines: str = "1 = 1", postgres: bool | None = None,
                  ) -> str:
-    day = day_of("o.paid_at", postgres)
+    day = _grain_day("o.paid_at", postgres)
     return (
-        f"SELECT o.union_path AS k0, i.supplier_region AS k1, {day} AS k2, "  # noqa: S608
+        f"SELECT o.union_path AS k0, i.supplier_region AS k1, g.grain AS k2, {day} AS k3, "  # noqa: S608
         f"{sign} * COUNT(DISTINCT o.id) AS s0, {sign} * SUM(i.line_fen) AS s1 "
-        "FROM mall_orders o JOIN mall_order_items i ON i.order_id = o.id "
-        f"WHERE {where} AND {lines} GROUP BY o.union_path, i.supplier_region, {day}")
+        f"FROM mall_orders o JOIN mall_order_items i ON i.order_id = o.id {_GRAINS} "
+        f"WHERE {where} AND {lines} GROUP BY o.union_path, i.supplier_region, g.grain, {day}")
 
 
 def _insert(table: str, key: str, sums: tuple[str, ...], select: str, add: bool) -> str:
     # Rows in key order: two orders of one union and day with lines of the same regions lock
     # those rows in the same order, never in a cycle.
-    sql = f"INSERT INTO {table} ({key}, {', '.join(sums)}) {select} ORDER BY 1, 2, 3"
+    sql = f"INSERT INTO {table} ({key}, {', '.join(sums)}) {select} ORDER BY 1, 2, 3, 4"
     if add:
         adds = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in sums)
         sql += f" ON CONFLICT ({key}) DO UPDATE SET {adds}"
     return sql
 
 
-_UNION_KEY = "union_path, union_id, day"
-_REGION_KEY = "union_path, region_code, day"
+_UNION_KEY = "union_path, union_id, grain, day"
+_REGION_KEY = "union_path, region_code, grain, day"
 
 
 async def record(order_id: int, sign: int) -> None:
@@ -136,7 +166,7 @@ def rebuild_statements(postgres: bool) -> list[str]:
 @dataclass(frozen=True, slots=True)
 class Mismatch:
     table: str
-    key: tuple[Any, ...]  # (union path, union id or region code, day)
+    key: tuple[Any, ...]  # (union path, union id or region code, grain D or M, day)
     summary: tuple[int, ...] | None  # the summary's sums; None: no row (or all zero)
     orders: tuple[int, ...] | None  # the orders' sums; None: no sold order
 
@@ -169,7 +199,7 @@ async def check(limit: int = 20) -> Check:
             "LIMIT ?", [2 * limit + 1])
         by_key: dict[tuple[Any, ...], dict[str, tuple[int, ...]]] = {}
         for r in diff:
-            k = (r["k0"], r["k1"], str(r["k2"]))
+            k = (r["k0"], r["k1"], r["k2"], str(r["k3"]))
             by_key.setdefault(k, {})[r["side"]] = tuple(int(r[f"s{i}"])
                                                         for i in range(len(sums)))
         for k, sides in sorted(by_key.items()):

@@ -1,10 +1,11 @@
 """The mall report's sales summary (mall.sales_summary): per union and per supplier region,
-per Shanghai day of payment, what the sold orders add up to; filled here from the orders
+per Shanghai day and month of payment, what the sold orders add up to; filled here from the orders
 already sold. Payments and refunds keep it from then on, in their own transactions; a
 deployment whose old processes still take payments while this runs rebuilds it once they are
 gone (`unionhub mall rebuild-sales-summary`, OPERATORS.md)."""
 
 from tortoise import fields, migrations
+from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
 from unionhub.mall.sales_summary import rebuild_statements
@@ -12,9 +13,9 @@ from unionhub.mall.sales_summary import rebuild_statements
 # Prefix ranges of the union path (subtree_sql.py) need varchar_pattern_ops on PostgreSQL (as
 # 0002 does for the orders); SQLite's unique indexes on (union_path, ...) serve them already.
 _INDEXES = {
-    "mall_sales_days_path_prefix": "mall_sales_days (union_path varchar_pattern_ops, day)",
+    "mall_sales_days_path_prefix": "mall_sales_days (union_path varchar_pattern_ops, grain, day)",
     "mall_region_sales_days_path_prefix":
-        "mall_region_sales_days (union_path varchar_pattern_ops, day)",
+        "mall_region_sales_days (union_path varchar_pattern_ops, grain, day)",
 }
 
 
@@ -46,6 +47,7 @@ class Migration(migrations.Migration):
                 ("id", fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ("union_path", fields.CharField(max_length=255)),
                 ("union_id", fields.BigIntField()),
+                ("grain", fields.CharField(max_length=1)),
                 ("day", fields.DateField()),
                 ("order_count", fields.IntField(default=0)),
                 ("sales_fen", fields.BigIntField(default=0)),
@@ -55,7 +57,8 @@ class Migration(migrations.Migration):
                 ("certified_fen", fields.BigIntField(default=0)),
             ],
             options={"table": "mall_sales_days", "app": "mall",
-                     "unique_together": (("union_path", "union_id", "day"),), "pk_attr": "id"},
+                     "unique_together": (("union_path", "union_id", "grain", "day"),),
+                     "indexes": [Index(fields=["grain", "day"])], "pk_attr": "id"},
             bases=["Model"],
         ),
         ops.CreateModel(
@@ -64,12 +67,14 @@ class Migration(migrations.Migration):
                 ("id", fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ("union_path", fields.CharField(max_length=255)),
                 ("region_code", fields.CharField(max_length=6)),
+                ("grain", fields.CharField(max_length=1)),
                 ("day", fields.DateField()),
                 ("order_count", fields.IntField(default=0)),
                 ("line_fen", fields.BigIntField(default=0)),
             ],
             options={"table": "mall_region_sales_days", "app": "mall",
-                     "unique_together": (("union_path", "region_code", "day"),), "pk_attr": "id"},
+                     "unique_together": (("union_path", "region_code", "grain", "day"),),
+                     "indexes": [Index(fields=["grain", "day"])], "pk_attr": "id"},
             bases=["Model"],
         ),
         ops.RunPython(_create, _drop),
