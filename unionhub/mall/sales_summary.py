@@ -14,10 +14,10 @@ path and paid_at once paid, so it adds to one row of each key and takes the same
 `record` applies one order's change, called by `orders.transition` in the transaction of the
 status change that moves money in or out of "sold" (paid; refunded; a paid bulk order
 cancelled): a rolled-back transition takes its summary change with it, so the summary cannot
-drift. Each change is one INSERT .. ON CONFLICT DO UPDATE that adds (PostgreSQL and SQLite
-3.24+): concurrent payments of one union and day queue on that row's lock and each adds its
-own amounts. Rows whose sums went back to zero stay (deleting them would race the upserts);
-readers skip them, `rebuild` drops them.
+drift. Each change is one INSERT .. ON CONFLICT DO UPDATE per table that adds (PostgreSQL
+and SQLite 3.24+): concurrent payments of one union queue on its day and month rows' locks
+until they commit, and each adds its own amounts. Rows whose sums went back to zero stay
+(deleting them would race the upserts); readers skip them, `rebuild` drops them.
 
 `rebuild` recomputes both tables from the orders (the migration's backfill, and
 `unionhub mall rebuild-sales-summary`); `check` compares them with the orders, row by row.
