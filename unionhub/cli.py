@@ -319,10 +319,12 @@ def _main(argv: list[str] | None = None) -> None:
     sandbox_sms.add_argument("phone")
     sandbox_sms.set_defaults(sandbox_run=lambda a: _run(lambda: _sandbox_sms(a.phone)))
     from unionhub import cli_security
+    from unionhub.mall import sales_cli
 
     cli_security.add_parsers(sub)
+    sales_cli.add_parsers(sub)
     args = parser.parse_args(argv)
-    if cli_security.dispatch(args, _run):
+    if cli_security.dispatch(args, _run) or sales_cli.dispatch(args, _run):
         return
 
     if args.command == "migrate":

@@ -7,9 +7,12 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime, timedelta
 
+from tortoise.transactions import in_transaction
+
 from tests.paging import assert_pages, connection_query, page, walk
 from unionhub.clock import today_shanghai
 from unionhub.identity.models import Union, UnionLevel
+from unionhub.mall import orders
 from unionhub.mall.models import Order, OrderItem, OrderStatus
 
 _keys = itertools.count(1)
@@ -24,15 +27,18 @@ OLD = f"query({VARS}) {{ {OUTER} {{ salesByUnion {{ union {{ id }} salesFen }} "
 
 
 async def _sold(union: Union, fen: int, region: str = "610113") -> None:
-    """A paid order of one line: what mall_report reads (the rails have their own tests)."""
+    """An order of one line, marked paid as a rail's notification would (the rails have their
+    own tests): its status change adds it to the summary the report reads."""
     order = await Order.create(
-        member_id=1, union_id=union.id, union_path=union.path, status=OrderStatus.PAID,
-        subtotal_fen=fen, payable_fen=fen, idempotency_key=f"k{next(_keys)}", address_enc="x",
-        address_region=region, expires_at=datetime.now(UTC) + timedelta(hours=1),
-        paid_at=datetime.now(UTC))
+        member_id=1, union_id=union.id, union_path=union.path,
+        status=OrderStatus.PENDING_PAYMENT, subtotal_fen=fen, payable_fen=fen,
+        idempotency_key=f"k{next(_keys)}", address_enc="x", address_region=region,
+        expires_at=datetime.now(UTC) + timedelta(hours=1))
     await OrderItem.create(order=order, sku_id=1, product_id=1, supplier_id=1,
                            supplier_region=region, certified=False, name="木耳",
                            unit_price_fen=fen, quantity=1, line_fen=fen)
+    async with in_transaction():
+        assert await orders.mark_paid(order, None, "CARD")
 
 
 async def _grassroots(parent: Union, n: int) -> list[Union]:

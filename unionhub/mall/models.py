@@ -355,3 +355,41 @@ class UnionFundsEntry(Model):
         constraints = (
             CheckConstraint(check="amount_fen > 0", name="mall_funds_entry_positive"),
         )
+
+
+class SalesDay(Model):
+    # The report's per-union summary (mall.sales_summary): one row per union path, union and
+    # Shanghai day of payment (grain D), and per month (grain M, `day` its first day); moved
+    # by the same transaction as the order's status.
+    id = fields.BigIntField(primary_key=True)
+    union_path = fields.CharField(max_length=255)
+    union_id = fields.BigIntField()
+    grain = fields.CharField(max_length=1)
+    day = fields.DateField()
+    order_count = fields.IntField(default=0)
+    sales_fen = fields.BigIntField(default=0)  # orders' subtotals
+    discount_fen = fields.BigIntField(default=0)
+    voucher_sales_fen = fields.BigIntField(default=0)  # subtotals of orders with a voucher
+    line_fen = fields.BigIntField(default=0)  # lines' sum (the per-union ranking)
+    certified_fen = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "mall_sales_days"
+        unique_together = (("union_path", "union_id", "grain", "day"),)
+        indexes = (Index(fields=("grain", "day")),)  # a province's (every path's) period
+
+
+class RegionSalesDay(Model):
+    # The same per supplier region: orders with a line of the region, and those lines' sum.
+    id = fields.BigIntField(primary_key=True)
+    union_path = fields.CharField(max_length=255)
+    region_code = fields.CharField(max_length=6)
+    grain = fields.CharField(max_length=1)
+    day = fields.DateField()
+    order_count = fields.IntField(default=0)
+    line_fen = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "mall_region_sales_days"
+        unique_together = (("union_path", "region_code", "grain", "day"),)
+        indexes = (Index(fields=("grain", "day")),)

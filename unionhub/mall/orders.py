@@ -25,6 +25,7 @@ from unionhub.errors import (
 )
 from unionhub.identity.access import Principal, path_in_scope, require_authenticated, require_scope
 from unionhub.identity.crypto import decrypt
+from unionhub.mall import sales_summary
 from unionhub.mall.access import is_mall_manager
 from unionhub.mall.models import (
     Order,
@@ -97,11 +98,17 @@ async def transition(order: Order, allowed: tuple[OrderStatus, ...], to: OrderSt
                       kind: str, actor_id: int | None, **changes: object) -> bool:
     """The conditional status change; True when this call made it. Call inside a transaction
     together with the change's side effects."""
+    was_sold = {s in sales_summary.SOLD for s in allowed}
+    if len(was_sold) != 1:  # (the summary's sign would depend on the row's status)
+        raise ValueError("a transition's allowed statuses are all sold or all unsold")
     moved = await Order.filter(id=order.id, status__in=allowed).update(status=to, **changes)
     if moved:
         # With one allowed status the row was in exactly that one, whatever `order` says.
         before = allowed[0] if len(allowed) == 1 else order.status
         await record_event(order.id, kind, actor_id, before.value, to.value)
+        # Into or out of "sold": the report's summary moves with the status, in its transaction.
+        if was_sold.pop() != (to in sales_summary.SOLD):
+            await sales_summary.record(order.id, 1 if to in sales_summary.SOLD else -1)
     return bool(moved)
 
 

@@ -1,4 +1,5 @@
-"""The mall report for a cadre's scope and period: aggregate SQL, a handful of queries."""
+"""The mall report for a cadre's scope and period: aggregate SQL over the per-day sales
+summary (mall.sales_summary), never over the subtree's orders, a handful of queries."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from unionhub.db_replicas import replica_read
 from unionhub.errors import ValidationFailed
 from unionhub.identity.access import Principal, require_scope
 from unionhub.identity.orgs import get_union
+from unionhub.mall import sales_summary
 from unionhub.mall.models import Supplier, VoucherCampaign
 from unionhub.mall.sql import rows
 from unionhub.subtree_sql import in_subtree
 
-SOLD = ("PAID", "SHIPPED", "COMPLETED")
 # Shaanxi's line: at least 30% of unions' festival-gift spending on poverty-alleviation goods.
 POVERTY_SHARE_LINE = 0.30
 MAX_DAYS = 366
@@ -47,15 +48,17 @@ class UnionSales:
 
 @dataclass(frozen=True, slots=True)
 class ReportScope:
-    """What a report's per-region and per-union lists read: the subtree and the period."""
+    """What a report's per-region and per-union lists read: the subtree and the days."""
     path: str
-    since: datetime
-    until: datetime
+    start: date
+    end: date  # inclusive
 
-    def where(self) -> tuple[str, list[Any]]:
-        sold = ", ".join("?" for _ in SOLD)
-        return (f"o.status IN ({sold}) AND o.paid_at >= ? AND o.paid_at < ? "
-                "AND o.union_path LIKE ?", [*SOLD, self.since, self.until, self.path + "%"])
+    def where(self, alias: str) -> tuple[str, list[Any]]:
+        """The summary rows (of `alias`) of the subtree's unions and the period's days."""
+        path = "CAST(? AS VARCHAR(255))"
+        days, params = sales_summary.period_where(alias, self.start, self.end)
+        return (f"{in_subtree(f'{alias}.union_path', path)} AND {days}",
+                [self.path, self.path, self.path, *params])
 
 
 @dataclass
@@ -96,14 +99,14 @@ async def mall_report(principal: Principal, union_id: int, start: date, end: dat
     union = await get_union(union_id)
     require_scope(principal, union.path)
     since, until = _period(start, end)
-    scope = ReportScope(union.path, since, until)
+    scope = ReportScope(union.path, start, end)
     report = MallReport(union_id=union.id, start=start, end=end, scope=scope)
-    where, params = scope.where()
+    where, params = scope.where("s")
     totals = await rows(
-        "SELECT COUNT(*) AS n, COALESCE(SUM(o.subtotal_fen), 0) AS sales, "  # noqa: S608
-        "COALESCE(SUM(o.discount_fen), 0) AS used, "
-        "COALESCE(SUM(CASE WHEN o.voucher_id IS NOT NULL THEN o.subtotal_fen ELSE 0 END), 0) "
-        f"AS voucher_sales FROM mall_orders o WHERE {where}", params)
+        "SELECT COALESCE(SUM(s.order_count), 0) AS n, COALESCE(SUM(s.sales_fen), 0) AS sales, "  # noqa: S608
+        "COALESCE(SUM(s.discount_fen), 0) AS used, "
+        "COALESCE(SUM(s.voucher_sales_fen), 0) AS voucher_sales "
+        f"FROM {sales_summary.UNIONS} s WHERE {where}", params)
     t = totals[0]
     report.order_count, report.sales_fen = int(t["n"]), int(t["sales"])
     report.voucher_used_fen, report.voucher_order_sales_fen = int(t["used"]), int(t["voucher_sales"])
@@ -121,16 +124,19 @@ async def mall_report(principal: Principal, union_id: int, start: date, end: dat
 # A province's report lists up to 140,000 unions: each list is read a page at a time, ranked
 # in SQL (sales, highest first; the region code or union id breaks ties, so the order is
 # total and a page's last row is a keyset cursor). `after` is the (sales, key) of the row
-# the page follows; `backward` reads the rows before it, nearest first.
+# the page follows; `backward` reads the rows before it, nearest first. They add up the
+# summary's days of the period (rows of keys with no sold order left are skipped: the
+# orders never listed them).
 
-def _keyset(key_column: str, after: tuple[Any, ...] | None, backward: bool,
+def _keyset(sales: str, key_column: str, after: tuple[Any, ...] | None, backward: bool,
             limit: int | None) -> tuple[str, str, list[Any]]:
-    """The HAVING clause (rows beyond `after`), ORDER BY and LIMIT of a sales ranking."""
-    having, params = "", []
+    """The HAVING clause (rows with sales, beyond `after`), ORDER BY and LIMIT of a ranking
+    of `sales` (an SQL sum)."""
+    having, params = "HAVING SUM(s.order_count) > 0 ", []
     if after is not None:
         worse, later = (">", "<") if backward else ("<", ">")
-        having = (f"HAVING SUM(i.line_fen) {worse} ? OR (SUM(i.line_fen) = ? "
-                  f"AND {key_column} {later} ?) ")
+        having += (f"AND ({sales} {worse} ? OR ({sales} = ? "
+                   f"AND {key_column} {later} ?)) ")
         params = [after[0], after[0], after[1]]
     order = (f"ORDER BY sales ASC, {key_column} DESC" if backward
              else f"ORDER BY sales DESC, {key_column} ASC")
@@ -146,12 +152,12 @@ async def sales_by_region(scope: ReportScope, limit: int | None = None,
                           backward: bool = False) -> list[RegionSales]:
     """Sales per supplier region, highest first (then by region code): `limit` rows beyond
     the (sales, region code) `after`, or all of them when `limit` is None."""
-    where, params = scope.where()
-    having, order, more = _keyset("i.supplier_region", after, backward, limit)
+    where, params = scope.where("s")
+    having, order, more = _keyset("SUM(s.line_fen)", "s.region_code", after, backward, limit)
     found = await rows(
-        "SELECT i.supplier_region AS region, SUM(i.line_fen) AS sales, "  # noqa: S608
-        "COUNT(DISTINCT o.id) AS n FROM mall_order_items i JOIN mall_orders o ON o.id = i.order_id "
-        f"WHERE {where} GROUP BY i.supplier_region {having}{order}", [*params, *more])
+        "SELECT s.region_code AS region, SUM(s.line_fen) AS sales, "  # noqa: S608
+        f"SUM(s.order_count) AS n FROM {sales_summary.REGIONS} s "
+        f"WHERE {where} GROUP BY s.region_code {having}{order}", [*params, *more])
     names = {s.region_code: s.region_name for s in await Supplier.filter(
         region_code__in=[r["region"] for r in found])}
     return [RegionSales(r["region"], names.get(r["region"], r["region"]), int(r["sales"]),
@@ -164,13 +170,13 @@ async def sales_by_union(scope: ReportScope, limit: int | None = None,
                          backward: bool = False) -> list[UnionSales]:
     """Sales per union (the buyer's union at order time), highest first (then by union id):
     `limit` rows beyond the (sales, union id) `after`, or all of them when `limit` is None."""
-    where, params = scope.where()
-    having, order, more = _keyset("o.union_id", after, backward, limit)
+    where, params = scope.where("s")
+    having, order, more = _keyset("SUM(s.line_fen)", "s.union_id", after, backward, limit)
     found = await rows(
-        "SELECT o.union_id AS union_id, SUM(i.line_fen) AS sales, COUNT(DISTINCT o.id) AS n, "  # noqa: S608
-        "SUM(CASE WHEN i.certified THEN i.line_fen ELSE 0 END) AS certified "
-        "FROM mall_order_items i JOIN mall_orders o ON o.id = i.order_id "
-        f"WHERE {where} GROUP BY o.union_id {having}{order}", [*params, *more])
+        "SELECT s.union_id AS union_id, SUM(s.line_fen) AS sales, "  # noqa: S608
+        "SUM(s.order_count) AS n, SUM(s.certified_fen) AS certified "
+        f"FROM {sales_summary.UNIONS} s "
+        f"WHERE {where} GROUP BY s.union_id {having}{order}", [*params, *more])
     return [UnionSales(int(r["union_id"]), int(r["sales"]), int(r["n"]), int(r["certified"]))
             for r in found]
 
@@ -178,11 +184,12 @@ async def sales_by_union(scope: ReportScope, limit: int | None = None,
 @replica_read
 async def count_sales_rows(scope: ReportScope, by_union: bool) -> int:
     """How many rows sales_by_union (or sales_by_region) lists: one count, no ranking."""
-    where, params = scope.where()
-    key = "o.union_id" if by_union else "i.supplier_region"
+    where, params = scope.where("s")
+    table, key = ((sales_summary.UNIONS, "s.union_id") if by_union
+                  else (sales_summary.REGIONS, "s.region_code"))
     found = await rows(
-        f"SELECT COUNT(DISTINCT {key}) AS n FROM mall_order_items i "  # noqa: S608
-        f"JOIN mall_orders o ON o.id = i.order_id WHERE {where}", params)
+        f"SELECT COUNT(*) AS n FROM (SELECT {key} FROM {table} s "  # noqa: S608
+        f"WHERE {where} GROUP BY {key} HAVING SUM(s.order_count) > 0) k", params)
     return int(found[0]["n"])
 
 
@@ -214,28 +221,20 @@ class SubtreeSales:
 async def subtree_sales(paths: list[str], start: date, end: date) -> dict[str, SubtreeSales]:
     """For each union path, what `mall_report` totals for that subtree and the same days
     (sales, orders, voucher discount and the sales of orders that used one), plus the certified
-    goods' share of sales. Two queries for every path together (orders, then their lines), each
-    path a prefix range of the indexed `mall_orders.union_path`; the caller checks scope."""
+    goods' share of sales. One query over the summary for every path together, each path a
+    prefix range of its indexed `union_path`; the caller checks scope."""
     if not paths:
         return {}
-    since, until = _period(start, end)
-    sold = ", ".join("?" for _ in SOLD)
+    _period(start, end)
+    days, params = sales_summary.period_where("s", start, end)
     values = ", ".join("(CAST(? AS VARCHAR(255)))" for _ in paths)
-    head = f"WITH p(path) AS (VALUES {values}) "
-    where = (f"o.status IN ({sold}) AND o.paid_at >= ? AND o.paid_at < ? "
-             f"AND {in_subtree('o.union_path', 'p.path')}")
-    params = [*paths, *SOLD, since, until]
-    totals = await rows(
-        head + "SELECT p.path AS path, COUNT(o.id) AS n, "  # noqa: S608
-        "COALESCE(SUM(o.subtotal_fen), 0) AS sales, COALESCE(SUM(o.discount_fen), 0) AS used, "
-        "COALESCE(SUM(CASE WHEN o.voucher_id IS NOT NULL THEN o.subtotal_fen ELSE 0 END), 0) "
-        f"AS voucher_sales FROM p JOIN mall_orders o ON {where} GROUP BY p.path", params)
-    certified = await rows(
-        head + "SELECT p.path AS path, "  # noqa: S608
-        "SUM(CASE WHEN i.certified THEN i.line_fen ELSE 0 END) AS certified, "
-        "SUM(i.line_fen) AS line_sales "
-        f"FROM p JOIN mall_orders o ON {where} JOIN mall_order_items i ON i.order_id = o.id "
-        "GROUP BY p.path", params)
-    lines = {r["path"]: (int(r["certified"] or 0), int(r["line_sales"] or 0)) for r in certified}
-    return {r["path"]: SubtreeSales(int(r["sales"]), int(r["n"]), *lines.get(r["path"], (0, 0)),
-                                    int(r["used"]), int(r["voucher_sales"])) for r in totals}
+    found = await rows(
+        f"WITH p(path) AS (VALUES {values}) SELECT p.path AS path, "  # noqa: S608
+        "SUM(s.order_count) AS n, SUM(s.sales_fen) AS sales, SUM(s.discount_fen) AS used, "
+        "SUM(s.voucher_sales_fen) AS voucher_sales, SUM(s.certified_fen) AS certified, "
+        f"SUM(s.line_fen) AS line_sales FROM p JOIN {sales_summary.UNIONS} s "
+        f"ON {in_subtree('s.union_path', 'p.path')} AND {days} "
+        "GROUP BY p.path HAVING SUM(s.order_count) > 0", [*paths, *params])
+    return {r["path"]: SubtreeSales(int(r["sales"]), int(r["n"]), int(r["certified"]),
+                                    int(r["line_sales"]), int(r["used"]),
+                                    int(r["voucher_sales"])) for r in found}

@@ -3,7 +3,7 @@ written with `?` placeholders and numbered for PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from unionhub.db import conn, is_postgres
@@ -13,6 +13,8 @@ def _param(value: object) -> object:
     # SQLite stores Tortoise's datetimes as UTC text: compare like with like.
     if isinstance(value, datetime) and not is_postgres():
         return str(value.astimezone(UTC))
+    if isinstance(value, date) and not is_postgres():  # (a date column: ISO text)
+        return value.isoformat()
     return value
 
 
