@@ -1,0 +1,277 @@
+"""Linking audit rows into the hash chain after the transaction that wrote them commits.
+
+`audit.record` inside a transaction inserts its rows unlinked (seq and hash NULL:
+`audit_chain.append_in_transaction`), so a money or account write locks nothing but its own
+rows and the chain head is never held across a caller's transaction. `link_pending` links
+them: in a short transaction of its own it locks the head (`audit_chain.lock_head`), reads the
+committed unlinked rows in id order, chains them after the head (`audit_chain.link`), sets
+their seq and hash in one UPDATE and moves the head. Linkers in several processes and hosts
+serialize on the head's lock, and each reads the unlinked rows only once it holds it (a fresh
+snapshot per statement under READ COMMITTED), so none links a row twice nor skips one; the
+unique seq and the append-only trigger (seq and hash may be set once, from NULL: migration
+0014) stand behind that. A rolled-back transaction's rows are gone with it, never linked.
+
+Who calls it:
+- this process's linker task, kicked by each append inside a transaction (`after_commit`): the
+  rows cannot be linked before their commit, which it cannot see, so it tries after a few
+  milliseconds and backs off (`BACKOFF`) until they are linked, or gives them up to the sweep
+  (rolled back, or a transaction longer than the back-off);
+- the periodic sweep (`identity.link_audit`, every SWEEP_SECONDS; `sweep`), for rows a crash
+  or a long transaction left, and the measure of how long the oldest unlinked row has waited:
+  past UNIONHUB_AUDIT_UNLINKED_ALARM_SECONDS that is an alarm (the linker is failing), logged,
+  in the `unionhub.audit.unlinked.*` gauges and in `unionhub audit verify`;
+- `settle` (tests, the CLI): link now what has committed, and stop the task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from opentelemetry.metrics import CallbackOptions, Observation
+from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
+from tortoise.transactions import in_transaction
+
+from unionhub.clock import utcnow
+from unionhub.identity import audit_chain
+from unionhub.observability.metrics import METER
+from unionhub.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+BATCH = 500  # rows linked per transaction
+SWEEP_SECONDS = 60
+# The linker task's waits between tries for rows it was told of (about 8 s in all).
+BACKOFF = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0)
+
+LINKED = METER.create_counter(
+    "unionhub.audit.linked", "{row}",
+    "Audit rows linked into the chain after their commit, by who linked them (task, sweep, "
+    "call); rows the sweep links were left by a crash or a long transaction.")
+
+LATE = METER.create_counter(
+    "unionhub.audit.unlinked.late", "{row}",
+    "Audit rows the sweep found unlinked for longer than UNIONHUB_AUDIT_UNLINKED_ALARM_SECONDS "
+    "(the alarm: linking was failing).")
+
+_SELECT = ("SELECT id, at, actor_id, action, subject_type, subject_id, trace_id, detail, "
+           "union_id FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT {limit}")
+
+
+def _entry(row: dict[str, Any]) -> audit_chain.Entry:
+    """A stored row as the chain hashes it: as the verifier will read it back."""
+    at = row["at"] if isinstance(row["at"], datetime) else datetime.fromisoformat(row["at"])
+    at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    detail = row["detail"]
+    detail = json.loads(detail) if isinstance(detail, str | bytes) else (detail or {})
+    return (at, row["actor_id"], row["action"], row["subject_type"], row["subject_id"],
+            row["trace_id"], detail, row["union_id"])
+
+
+def _update_sql(conn: Any, rows: int) -> str:
+    if conn.capabilities.dialect == "postgres":
+        values = ", ".join(f"(${i * 3 + 1}::bigint, ${i * 3 + 2}::bigint, ${i * 3 + 3}::text)"
+                           for i in range(rows))
+        return ("UPDATE audit_log AS a SET seq = v.seq, hash = v.hash FROM (VALUES "  # noqa: S608
+                f"{values}) AS v(id, seq, hash) WHERE a.id = v.id AND a.seq IS NULL")
+    values = ", ".join("(?, ?, ?)" for _ in range(rows))
+    return ("UPDATE audit_log SET seq = v.column2, hash = v.column3 FROM (VALUES "  # noqa: S608
+            f"{values}) AS v WHERE audit_log.id = v.column1 AND audit_log.seq IS NULL")
+
+
+async def _link_batch(batch: int) -> list[int]:
+    async with in_transaction(audit_chain.connection_name()) as conn:
+        seq, head = await audit_chain.lock_head(conn)
+        found = await conn.execute_query_dict(_SELECT.format(limit=int(batch)))
+        if not found:
+            return []
+        rows = audit_chain.link(seq, head, [_entry(row) for row in found])
+        values: list[Any] = []
+        for row, linked in zip(found, rows, strict=True):
+            values.extend((row["id"], linked[8], linked[9]))
+        count, _ = await conn.execute_query(_update_sql(conn, len(rows)), values)
+        if count != len(rows):  # (cannot happen under the lock: roll back rather than fork)
+            raise audit_chain.ChainHeadMoved("audit rows linked by someone else meanwhile")
+        p = ("$1", "$2") if conn.capabilities.dialect == "postgres" else ("?", "?")
+        await conn.execute_query(f"UPDATE audit_chain_head SET seq = {p[0]}, hash = {p[1]} "  # noqa: S608
+                                 "WHERE id = 1", [rows[-1][8], rows[-1][9]])
+    audit_chain.remember(rows)
+    return [int(row["id"]) for row in found]
+
+
+async def link_pending(by: str = "call", batch: int = BATCH) -> list[int]:
+    """Link every committed unlinked row, oldest id first; returns their ids. Not inside a
+    transaction (the rows it should link are not committed yet)."""
+    db = connections.get(audit_chain.connection_name())
+    # A look without the lock first (the partial index: nearly always nothing there).
+    if not await db.execute_query_dict("SELECT id FROM audit_log WHERE seq IS NULL LIMIT 1"):
+        return []
+    linked: list[int] = []
+    while True:
+        ids = await _link_batch(batch)
+        linked.extend(ids)
+        if len(ids) < batch:
+            break
+    if linked:
+        LINKED.add(len(linked), {"by": by})
+    return linked
+
+
+# --- the linker task: after a caller's commit ---------------------------------------------------
+
+def _base_client(db: BaseDBAsyncClient) -> BaseDBAsyncClient:
+    """The pool's client behind a transaction's (Tortoise keeps it as `_parent`): the task
+    must not run in the caller's transaction, which the task's copied context still names."""
+    while isinstance(db, TransactionalDBClient):
+        db = db._parent
+    return db
+
+
+class _Linker:
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.waiting: dict[int, float] = {}  # row id -> when the task stops trying
+        self.step = 0
+        self.task: asyncio.Task[None] | None = None
+
+    def kick(self, client: BaseDBAsyncClient, ids: list[int]) -> None:
+        give_up = self.loop.time() + sum(BACKOFF)
+        self.waiting.update(dict.fromkeys(ids, give_up))
+        self.step = 0  # new rows: try soon again
+        if self.task is None or self.task.done():
+            self.task = self.loop.create_task(self._run(client))
+
+    async def _run(self, client: BaseDBAsyncClient) -> None:
+        connections.set(audit_chain.connection_name(), client)  # (this task's context only)
+        while self.waiting:
+            await asyncio.sleep(BACKOFF[min(self.step, len(BACKOFF) - 1)])
+            self.step += 1
+            try:
+                for row_id in await link_pending("task"):
+                    self.waiting.pop(row_id, None)
+            except Exception:  # the sweep links them later; the next kick tries again
+                log.exception("linking audit rows failed")
+            now = self.loop.time()
+            for row_id in [i for i, until in self.waiting.items() if until <= now]:
+                del self.waiting[row_id]  # rolled back, or a long transaction: the sweep's
+
+    async def stop(self) -> None:
+        self.waiting.clear()
+        task, self.task = self.task, None
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+
+_linkers: dict[asyncio.AbstractEventLoop, _Linker] = {}
+
+
+def after_commit(db: BaseDBAsyncClient, ids: list[int]) -> None:
+    """Rows `ids` were inserted unlinked in `db`'s transaction: link them once it commits."""
+    loop = asyncio.get_running_loop()
+    linker = _linkers.get(loop)
+    if linker is None:
+        for old in [old for old in _linkers if old.is_closed()]:
+            del _linkers[old]
+        linker = _linkers[loop] = _Linker(loop)
+    linker.kick(_base_client(db), ids)
+
+
+async def finish() -> None:
+    """Shutdown (app, worker, CLI): stop the task; link what it was still waiting for. A
+    failure here is logged, not raised: the sweep links those rows later."""
+    linker = _linkers.pop(asyncio.get_running_loop(), None)
+    if linker is None:
+        return
+    waited = bool(linker.waiting)
+    await linker.stop()
+    if waited:
+        try:
+            await link_pending()
+        except Exception:
+            log.exception("linking audit rows at shutdown failed")
+
+
+async def settle() -> list[int]:
+    """Stop this process's linker task and link what has committed now (tests, the CLI)."""
+    linker = _linkers.get(asyncio.get_running_loop())
+    if linker is not None:
+        await linker.stop()
+    return await link_pending()
+
+
+# --- the sweep and the alarm ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Unlinked:
+    rows: int  # committed rows not linked yet
+    oldest_age: float | None  # seconds since the oldest of them was written
+    stale: int  # of them, written longer ago than the alarm threshold
+
+    @classmethod
+    def none(cls) -> Unlinked:
+        return cls(0, None, 0)
+
+    @property
+    def alarm(self) -> bool:
+        return self.stale > 0
+
+
+async def measure() -> Unlinked:
+    """The committed unlinked rows, and how many waited past the alarm threshold."""
+    from unionhub.identity.models import AuditLog
+
+    threshold = get_settings().audit_unlinked_alarm_seconds
+    now = utcnow()
+    unlinked = AuditLog.filter(seq__isnull=True)
+    rows = await unlinked.count()
+    if not rows:
+        return Unlinked(0, None, 0)
+    oldest = await unlinked.order_by("at").first()
+    stale = await unlinked.filter(at__lt=now - timedelta(seconds=threshold)).count()
+    age = (now - oldest.at).total_seconds() if oldest is not None else None
+    return Unlinked(rows, age, stale)
+
+
+_last_measure: Unlinked | None = None
+
+
+async def sweep() -> Unlinked:
+    """The periodic job: measure the unlinked rows (the alarm), link them, measure again (the
+    gauges). Returns the first measure."""
+    global _last_measure
+    before = await measure()
+    if before.alarm:  # linked late below, if linking works again: still an alarm
+        LATE.add(before.stale)
+        log.error("audit chain: %d rows unlinked for over %d s (oldest %.0f s): linking is "
+                  "failing", before.stale, get_settings().audit_unlinked_alarm_seconds,
+                  before.oldest_age or 0)
+    if before.rows:
+        await link_pending("sweep")
+        _last_measure = await measure()
+    else:
+        _last_measure = before
+    return before
+
+
+def _rows(_: CallbackOptions) -> list[Observation]:
+    return [] if _last_measure is None else [Observation(_last_measure.rows)]
+
+
+def _age(_: CallbackOptions) -> list[Observation]:
+    state = _last_measure
+    return [] if state is None else [Observation(state.oldest_age or 0.0)]
+
+
+METER.create_observable_gauge(
+    "unionhub.audit.unlinked.rows", [_rows], "{row}",
+    "Committed audit rows not yet linked into the chain, at the last sweep in this process.")
+METER.create_observable_gauge(
+    "unionhub.audit.unlinked.oldest_age", [_age], "s",
+    "Age of the oldest unlinked audit row at the last sweep (0 when none); over "
+    "UNIONHUB_AUDIT_UNLINKED_ALARM_SECONDS is the alarm.")
