@@ -202,9 +202,9 @@ async def append_in_transaction(entries: Sequence[Entry]) -> None:
         remember(rows)
         return
     unlinked = [(*entry, None, None) for entry in entries]
-    found = await db.execute_query_dict(_insert_sql(db, len(unlinked), guarded=False) +
-                                        " RETURNING id", _db_values(db, unlinked))
-    audit_linker.after_commit(db, [int(row["id"]) for row in found])
+    await db.execute_query(_insert_sql(db, len(unlinked), guarded=False),
+                           _db_values(db, unlinked))
+    audit_linker.after_commit(db)
 
 
 def connection_name() -> str:

@@ -12,10 +12,8 @@ unique seq and the append-only trigger (seq and hash may be set once, from NULL:
 0014) stand behind that. A rolled-back transaction's rows are gone with it, never linked.
 
 Who calls it:
-- this process's linker task, kicked by each append inside a transaction (`after_commit`): the
-  rows cannot be linked before their commit, which it cannot see, so it tries after a few
-  milliseconds and backs off (`BACKOFF`) until they are linked, or gives them up to the sweep
-  (rolled back, or a transaction longer than the back-off);
+- this process's linker task, kicked by each append inside a transaction (`after_commit`): it
+  watches that transaction and links once it has ended (`_Linker`);
 - the periodic sweep (`identity.link_audit`, every SWEEP_SECONDS; `sweep`), for rows a crash
   or a long transaction left, and the measure of how long the oldest unlinked row has waited:
   past UNIONHUB_AUDIT_UNLINKED_ALARM_SECONDS that is an alarm (the linker is failing), logged,
@@ -46,8 +44,10 @@ log = logging.getLogger(__name__)
 
 BATCH = 500  # rows linked per transaction
 SWEEP_SECONDS = 60
-# The linker task's waits between tries for rows it was told of (about 8 s in all).
-BACKOFF = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0)
+# The linker task looks at the transactions it waits for after 1 ms, then ever less often
+# while none has ended, up to every 50 ms; one open longer than GIVE_UP_SECONDS is the sweep's.
+WATCH_SECONDS = (0.001, 0.05)
+GIVE_UP_SECONDS = 600.0
 
 LINKED = METER.create_counter(
     "unionhub.audit.linked", "{row}",
@@ -124,41 +124,58 @@ async def link_pending(by: str = "call", batch: int = BATCH) -> list[int]:
 
 # --- the linker task: after a caller's commit ---------------------------------------------------
 
-def _base_client(db: BaseDBAsyncClient) -> BaseDBAsyncClient:
-    """The pool's client behind a transaction's (Tortoise keeps it as `_parent`): the task
-    must not run in the caller's transaction, which the task's copied context still names."""
-    while isinstance(db, TransactionalDBClient):
+def _outermost(db: BaseDBAsyncClient) -> BaseDBAsyncClient:
+    """The caller's outermost transaction (a savepoint's `_parent` is the transaction it is
+    in; the outermost's is the pool's client). Tortoise internals: see `_ended`."""
+    while isinstance(getattr(db, "_parent", None), TransactionalDBClient):
         db = db._parent
     return db
 
 
+def _ended(transaction: BaseDBAsyncClient) -> bool:
+    # Tortoise sets `_finalized` once the transaction has committed or rolled back. Were it
+    # gone (a Tortoise upgrade), every transaction counts as ended at the next look: rows
+    # committed after it wait for the sweep instead (tests/identity/test_audit_linking.py
+    # would fail first: it waits for the task, not the sweep).
+    return bool(getattr(transaction, "_finalized", True))
+
+
 class _Linker:
+    """One per event loop. Watches the transactions that wrote unlinked rows (a look at a
+    flag, no query) and links once any of them has ended: committed, so its rows are there
+    to link, or rolled back, one look that finds nothing. A transaction still open after
+    GIVE_UP_SECONDS is left to the sweep."""
+
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
-        self.waiting: dict[int, float] = {}  # row id -> when the task stops trying
-        self.step = 0
+        self.waiting: dict[int, tuple[BaseDBAsyncClient, float]] = {}  # id() -> (tx, until)
         self.task: asyncio.Task[None] | None = None
 
-    def kick(self, client: BaseDBAsyncClient, ids: list[int]) -> None:
-        give_up = self.loop.time() + sum(BACKOFF)
-        self.waiting.update(dict.fromkeys(ids, give_up))
-        self.step = 0  # new rows: try soon again
+    def kick(self, transaction: BaseDBAsyncClient) -> None:
+        self.waiting.setdefault(id(transaction),
+                                (transaction, self.loop.time() + GIVE_UP_SECONDS))
         if self.task is None or self.task.done():
-            self.task = self.loop.create_task(self._run(client))
+            self.task = self.loop.create_task(
+                self._run(transaction._parent))
 
     async def _run(self, client: BaseDBAsyncClient) -> None:
         connections.set(audit_chain.connection_name(), client)  # (this task's context only)
+        delay = WATCH_SECONDS[0]
         while self.waiting:
-            await asyncio.sleep(BACKOFF[min(self.step, len(BACKOFF) - 1)])
-            self.step += 1
-            try:
-                for row_id in await link_pending("task"):
-                    self.waiting.pop(row_id, None)
-            except Exception:  # the sweep links them later; the next kick tries again
-                log.exception("linking audit rows failed")
+            await asyncio.sleep(delay)
             now = self.loop.time()
-            for row_id in [i for i, until in self.waiting.items() if until <= now]:
-                del self.waiting[row_id]  # rolled back, or a long transaction: the sweep's
+            ended = [key for key, (tx, until) in self.waiting.items()
+                     if _ended(tx) or until <= now]
+            if not ended:
+                delay = min(delay * 2, WATCH_SECONDS[1])
+                continue
+            for key in ended:
+                del self.waiting[key]
+            delay = WATCH_SECONDS[0]
+            try:
+                await link_pending("task")
+            except Exception:  # the sweep links them later
+                log.exception("linking audit rows failed")
 
     async def stop(self) -> None:
         self.waiting.clear()
@@ -171,15 +188,15 @@ class _Linker:
 _linkers: dict[asyncio.AbstractEventLoop, _Linker] = {}
 
 
-def after_commit(db: BaseDBAsyncClient, ids: list[int]) -> None:
-    """Rows `ids` were inserted unlinked in `db`'s transaction: link them once it commits."""
+def after_commit(db: BaseDBAsyncClient) -> None:
+    """Rows were inserted unlinked in `db`'s transaction: link them once it commits."""
     loop = asyncio.get_running_loop()
     linker = _linkers.get(loop)
     if linker is None:
         for old in [old for old in _linkers if old.is_closed()]:
             del _linkers[old]
         linker = _linkers[loop] = _Linker(loop)
-    linker.kick(_base_client(db), ids)
+    linker.kick(_outermost(db))
 
 
 async def finish() -> None:
