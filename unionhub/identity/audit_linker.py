@@ -16,8 +16,9 @@ Who calls it:
   watches that transaction and links once it has ended (`_Linker`);
 - the periodic sweep (`identity.link_audit`, every SWEEP_SECONDS; `sweep`), for rows a crash
   or a long transaction left, and the measure of how long the oldest unlinked row has waited:
-  past UNIONHUB_AUDIT_UNLINKED_ALARM_SECONDS that is an alarm (the linker is failing), logged,
-  in the `unionhub.audit.unlinked.*` gauges and in `unionhub audit verify`;
+  past UNIONHUB_AUDIT_UNLINKED_ALARM_SECONDS that is an alarm (the linker is failing): logged,
+  counted (`unionhub.audit.unlinked.late`, alert UnionHubAuditUnlinked), and named by
+  `unionhub audit verify` (exit 2);
 - `settle` (tests, the CLI): link now what has committed, and stop the task.
 """
 
@@ -30,14 +31,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from opentelemetry.metrics import CallbackOptions, Observation
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
 from unionhub.identity import audit_chain
-from unionhub.observability.metrics import METER
+from unionhub.observability import metrics
 from unionhub.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -48,16 +48,6 @@ SWEEP_SECONDS = 60
 # while none has ended, up to every 50 ms; one open longer than GIVE_UP_SECONDS is the sweep's.
 WATCH_SECONDS = (0.001, 0.05)
 GIVE_UP_SECONDS = 600.0
-
-LINKED = METER.create_counter(
-    "unionhub.audit.linked", "{row}",
-    "Audit rows linked into the chain after their commit, by who linked them (task, sweep, "
-    "call); rows the sweep links were left by a crash or a long transaction.")
-
-LATE = METER.create_counter(
-    "unionhub.audit.unlinked.late", "{row}",
-    "Audit rows the sweep found unlinked for longer than UNIONHUB_AUDIT_UNLINKED_ALARM_SECONDS "
-    "(the alarm: linking was failing).")
 
 _SELECT = ("SELECT id, at, actor_id, action, subject_type, subject_id, trace_id, detail, "
            "union_id FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT {limit}")
@@ -118,7 +108,7 @@ async def link_pending(by: str = "call", batch: int = BATCH) -> list[int]:
         if len(ids) < batch:
             break
     if linked:
-        LINKED.add(len(linked), {"by": by})
+        metrics.AUDIT_LINKED.add(len(linked), {"by": by})
     return linked
 
 
@@ -255,40 +245,19 @@ async def measure() -> Unlinked:
     return Unlinked(rows, age, stale)
 
 
-_last_measure: Unlinked | None = None
-
-
 async def sweep() -> Unlinked:
     """The periodic job: measure the unlinked rows (the alarm), link them, measure again (the
     gauges). Returns the first measure."""
-    global _last_measure
     before = await measure()
     if before.alarm:  # linked late below, if linking works again: still an alarm
-        LATE.add(before.stale)
+        metrics.AUDIT_UNLINKED_LATE.add(before.stale)
         log.error("audit chain: %d rows unlinked for over %d s (oldest %.0f s): linking is "
                   "failing", before.stale, get_settings().audit_unlinked_alarm_seconds,
                   before.oldest_age or 0)
+    after = before
     if before.rows:
         await link_pending("sweep")
-        _last_measure = await measure()
-    else:
-        _last_measure = before
+        after = await measure()
+    metrics.AUDIT_UNLINKED_ROWS.set(after.rows)
+    metrics.AUDIT_UNLINKED_AGE.set(after.oldest_age or 0.0)
     return before
-
-
-def _rows(_: CallbackOptions) -> list[Observation]:
-    return [] if _last_measure is None else [Observation(_last_measure.rows)]
-
-
-def _age(_: CallbackOptions) -> list[Observation]:
-    state = _last_measure
-    return [] if state is None else [Observation(state.oldest_age or 0.0)]
-
-
-METER.create_observable_gauge(
-    "unionhub.audit.unlinked.rows", [_rows], "{row}",
-    "Committed audit rows not yet linked into the chain, at the last sweep in this process.")
-METER.create_observable_gauge(
-    "unionhub.audit.unlinked.oldest_age", [_age], "s",
-    "Age of the oldest unlinked audit row at the last sweep (0 when none); over "
-    "UNIONHUB_AUDIT_UNLINKED_ALARM_SECONDS is the alarm.")
