@@ -207,3 +207,19 @@ async def test_in_a_transaction_rows_wait_for_the_commit_and_rolled_back_ones_ne
     rows = await AuditLog.all()
     assert [(r.action, r.seq) for r in rows] == [("test.kept", 1)]
     assert (await audit_integrity.verify()).ok
+
+
+async def test_audit_log_readers_show_unlinked_rows_then_their_place(gql, factory):
+    admin = await factory.admin()
+    now = utcnow().isoformat(sep=" ")
+    await db.conn().execute_script(
+        "INSERT INTO audit_log (at, actor_id, action, subject_type, subject_id, detail) "
+        f"VALUES ('{now}', 2, 'test.waiting', 'probe', '2', '{{}}')")
+    query = ('{ auditLog(action: "test.waiting") { edges { node { action seq hash } } } }')
+    r = await gql(query, token=admin.token)
+    assert r.errors == [] and [e["node"] for e in r.data["auditLog"]["edges"]] == [
+        {"action": "test.waiting", "seq": None, "hash": None}]
+    await audit_linker.sweep()
+    r = await gql(query, token=admin.token)
+    (node,) = [e["node"] for e in r.data["auditLog"]["edges"]]
+    assert node["seq"] is not None and node["hash"]
