@@ -223,3 +223,19 @@ async def test_audit_log_readers_show_unlinked_rows_then_their_place(gql, factor
     r = await gql(query, token=admin.token)
     (node,) = [e["node"] for e in r.data["auditLog"]["edges"]]
     assert node["seq"] is not None and node["hash"]
+
+
+async def test_a_request_links_its_transactions_rows_before_it_returns(gql, factory):
+    """Linked after the response, by the request itself (not a task that would run into the
+    next request): once the HTTP call has returned, nothing waits."""
+    from tests.activities.helpers import create
+
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    made = await create(gql, cadre, tree.counties["A"], "EVENT")
+    row = await AuditLog.get(action="activity.create", subject_id=made["id"])
+    assert row.seq is not None and row.hash
+    assert not await AuditLog.filter(seq__isnull=True).exists()
+    assert (await audit_integrity.verify()).ok
+    linker = audit_linker._linkers.get(asyncio.get_running_loop())
+    assert linker is None or linker.task is None  # (no background task was needed)

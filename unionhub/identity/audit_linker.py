@@ -12,8 +12,10 @@ unique seq and the append-only trigger (seq and hash may be set once, from NULL:
 0014) stand behind that. A rolled-back transaction's rows are gone with it, never linked.
 
 Who calls it:
-- this process's linker task, kicked by each append inside a transaction (`after_commit`): it
-  watches that transaction and links once it has ended (`_Linker`);
+- the end of the request (or periodic job run) whose transactions wrote unlinked rows, after
+  its response (`after_commit`, unionhub/after_response.py); outside one, this process's
+  linker task, which watches those transactions and links once they have ended (`_Linker`).
+  Either way through one run at a time per process (`_Flight`);
 - the periodic sweep (`identity.link_audit`, every SWEEP_SECONDS; `sweep`), for rows a crash
   or a long transaction left, and the measure of how long the oldest unlinked row has waited:
   past UNIONHUB_AUDIT_UNLINKED_ALARM_SECONDS that is an alarm (the linker is failing): logged,
@@ -25,19 +27,22 @@ Who calls it:
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
+from opentelemetry import context as otel_context
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.transactions import in_transaction
 
+from unionhub import after_response
 from unionhub.clock import utcnow
 from unionhub.identity import audit_chain
 from unionhub.observability import metrics
+from unionhub.observability.tracing import active_span
 from unionhub.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -58,7 +63,8 @@ def _entry(row: dict[str, Any]) -> audit_chain.Entry:
     at = row["at"] if isinstance(row["at"], datetime) else datetime.fromisoformat(row["at"])
     at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
     detail = row["detail"]
-    detail = json.loads(detail) if isinstance(detail, str | bytes) else (detail or {})
+    # (orjson, as the model's JSONField decodes it for the verifier)
+    detail = orjson.loads(detail) if isinstance(detail, str | bytes) else (detail or {})
     return (at, row["actor_id"], row["action"], row["subject_type"], row["subject_id"],
             row["trace_id"], detail, row["union_id"])
 
@@ -130,23 +136,54 @@ def _ended(transaction: BaseDBAsyncClient) -> bool:
     return bool(getattr(transaction, "_finalized", True))
 
 
+class _Flight:
+    """Single flight per event loop: a link run that starts after the caller asked, shared by
+    every caller that asked meanwhile, so a busy process has at most one linker waiting on
+    the head (and the next run links what all the others committed)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.current: asyncio.Task[list[int]] | None = None
+        self.following: asyncio.Task[list[int]] | None = None
+
+    async def _after(self, previous: asyncio.Task[list[int]], by: str) -> list[int]:
+        await asyncio.gather(previous, return_exceptions=True)
+        self.current, self.following = self.following, None
+        return await _traced_link(by)
+
+    def run(self, by: str) -> asyncio.Task[list[int]]:
+        if self.current is None or self.current.done():
+            self.current = self.loop.create_task(_traced_link(by))
+            return self.current
+        if self.following is None:
+            self.following = self.loop.create_task(self._after(self.current, by))
+        return self.following
+
+
+async def _traced_link(by: str) -> list[int]:
+    # A trace of its own: not that of the request that happened to start the run.
+    with active_span("audit.link", context=otel_context.Context()):
+        return await link_pending(by)
+
+
 class _Linker:
-    """One per event loop. Watches the transactions that wrote unlinked rows (a look at a
-    flag, no query) and links once any of them has ended: committed, so its rows are there
-    to link, or rolled back, one look that finds nothing. A transaction still open after
-    GIVE_UP_SECONDS is left to the sweep."""
+    """One per event loop, for rows written outside a request or job run (scripts, the
+    CLI, tasks a request left running). Watches the transactions that wrote unlinked rows
+    (a look at a flag, no query) and links once any of them has ended: committed, so its rows
+    are there to link, or rolled back, one look that finds nothing. A transaction still open
+    after GIVE_UP_SECONDS is left to the sweep."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.waiting: dict[int, tuple[BaseDBAsyncClient, float]] = {}  # id() -> (tx, until)
         self.task: asyncio.Task[None] | None = None
+        self.flight = _Flight(loop)
 
     def kick(self, transaction: BaseDBAsyncClient) -> None:
         self.waiting.setdefault(id(transaction),
                                 (transaction, self.loop.time() + GIVE_UP_SECONDS))
         if self.task is None or self.task.done():
-            self.task = self.loop.create_task(
-                self._run(transaction._parent))
+            self.task = self.loop.create_task(self._run(transaction._parent))
 
     async def _run(self, client: BaseDBAsyncClient) -> None:
         connections.set(audit_chain.connection_name(), client)  # (this task's context only)
@@ -163,7 +200,7 @@ class _Linker:
                 del self.waiting[key]
             delay = WATCH_SECONDS[0]
             try:
-                await link_pending("task")
+                await asyncio.shield(self.flight.run("task"))
             except Exception:  # the sweep links them later
                 log.exception("linking audit rows failed")
 
@@ -173,20 +210,40 @@ class _Linker:
         if task is not None and not task.done():
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
+        for run in (self.flight.current, self.flight.following):
+            if run is not None:
+                await asyncio.gather(run, return_exceptions=True)
 
 
 _linkers: dict[asyncio.AbstractEventLoop, _Linker] = {}
 
 
-def after_commit(db: BaseDBAsyncClient) -> None:
-    """Rows were inserted unlinked in `db`'s transaction: link them once it commits."""
+def _linker() -> _Linker:
     loop = asyncio.get_running_loop()
     linker = _linkers.get(loop)
     if linker is None:
         for old in [old for old in _linkers if old.is_closed()]:
             del _linkers[old]
         linker = _linkers[loop] = _Linker(loop)
-    linker.kick(_outermost(db))
+    return linker
+
+
+def after_commit(db: BaseDBAsyncClient) -> None:
+    """Rows were inserted unlinked in `db`'s transaction: link them once it commits. In a
+    request (or job run): after its response, once for all its transactions; else by the
+    linker task."""
+    transaction = _outermost(db)
+    if not after_response.defer(_after_request, transaction):
+        _linker().kick(transaction)
+
+
+async def _after_request(transactions: list[BaseDBAsyncClient]) -> None:
+    linker = _linker()
+    still_open = [tx for tx in transactions if not _ended(tx)]  # (left running in a task)
+    for tx in still_open:
+        linker.kick(tx)
+    if len(still_open) < len(transactions):
+        await asyncio.shield(linker.flight.run("request"))
 
 
 async def finish() -> None:
