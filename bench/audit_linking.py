@@ -1,7 +1,7 @@
 """Benchmark: audited write transactions, the chain head locked to the commit (the old
 `record`) against rows inserted unlinked and linked after the commit (identity/audit_linker).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/<scratch> python bench/audit_linking.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/<scratch> PYTHONPATH=. python bench/audit_linking.py
 
 Empties the audit tables of the database (use a scratch database, migrated). C concurrent
 callers each run T transactions: update a row of their own, `record` one audit row, then
