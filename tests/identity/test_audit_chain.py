@@ -154,14 +154,19 @@ async def test_concurrent_audited_reads_and_records_keep_one_valid_chain(gql, fa
 
     other = None
     if db.is_postgres():
-        script = ("import asyncio\nfrom unionhub import db\nfrom unionhub.identity import audit\n"
+        # (Half its records in transactions: its linker and ours link at the same time.)
+        script = ("import asyncio\nfrom tortoise.transactions import in_transaction\n"
+                  "from unionhub import db\nfrom unionhub.identity import audit, audit_linker\n"
                   "async def main():\n    await db.init_db()\n"
                   "    for i in range(60):\n"
                   "        await audit.record_reads('test.other_process', actor_id=i, "
                   "subject_type='member', subject_ids=[i, i])\n"
-                  "        await audit.record('test.other_process', actor_id=i, "
+                  "        async with in_transaction() if i % 2 else db_none():\n"
+                  "            await audit.record('test.other_process', actor_id=i, "
                   "subject_type='member', subject_id=i)\n"
+                  "    await audit_linker.finish()\n"
                   "    await audit.release_held_connections()\n    await db.close_db()\n"
+                  "import contextlib\ndb_none = contextlib.nullcontext\n"
                   "asyncio.run(main())\n")
         other = await asyncio.create_subprocess_exec(sys.executable, "-c", script, cwd=ROOT,
                                                      env=dict(os.environ))
