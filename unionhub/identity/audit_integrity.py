@@ -61,7 +61,12 @@ async def verify(anchor: str | None = None) -> ChainReport:
     Unlinked rows (seq NULL: written in a transaction, awaiting the linker) are not in the
     walk; the report counts them, and those unlinked past the alarm threshold."""
     unlinked = await audit_linker.measure()
-    report = await _walk(anchor)
+    # One snapshot for the head and the rows: links committed meanwhile (every request's,
+    # now) would otherwise show as rows past the head.
+    async with in_transaction(audit_chain.connection_name()) as conn:
+        if conn.capabilities.dialect == "postgres":
+            await conn.execute_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        report = await _walk(anchor)
     return ChainReport(report.rows, report.head_seq, report.head_hash, report.breach, unlinked)
 
 
