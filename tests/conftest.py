@@ -38,7 +38,7 @@ from tortoise import Tortoise
 from tests.factories import Factory
 from unionhub import cache, db, redis_topology, row_cache
 from unionhub.app import create_app
-from unionhub.identity import audit_chain, orgs
+from unionhub.identity import audit_chain, audit_linker, orgs
 from unionhub.mall import claims
 from unionhub.observability import metrics_setup, tracing
 from unionhub.services import scorecards
@@ -96,6 +96,7 @@ async def clean(database: None) -> AsyncIterator[None]:
 
 async def empty_everything() -> None:
     """Empty tables and Redis, as each test starts (tests/test_fast_path_modes.py: between modes)."""
+    await audit_linker.finish()  # (a linker task left by the last test must not outlive its rows)
     connection = db.conn()
     tables = _tables()
     if db.is_postgres():

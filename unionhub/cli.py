@@ -31,6 +31,10 @@ def _run(coro_factory: Callable[[], Awaitable[None]], *, connect: bool = True) -
                 await _require_migrated()
             await coro_factory()
         finally:
+            if connect:  # rows the command wrote in transactions, linked before the pool closes
+                from unionhub.identity import audit_linker
+
+                await audit_linker.finish()
             # Always close: an open aiosqlite thread would keep the process from exiting.
             await db.close_db()
             await cache.close_redis()

@@ -11,7 +11,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     audit = sub.add_parser("audit", help="check or anchor the audit log's hash chain")
     audit.add_argument("action", choices=["verify", "anchor", "archive"],
                        help="verify: check every row's hash, name the first broken row "
-                            "(exit 1); anchor: print the head (keep it outside the database); "
+                            "(exit 1), or rows left unlinked too long (exit 2); anchor: "
+                            "print the head (keep it outside the database); "
                             "archive: move rows past UNIONHUB_AUDIT_RETENTION_DAYS to the archive")
     audit.add_argument("--anchor", default=None, metavar="SEQ:HASH",
                        help="verify: a head printed earlier by `audit anchor` must still be "
@@ -50,6 +51,14 @@ async def _audit(action: str, anchor: str | None) -> None:
             raise SystemExit(1)
         print(f"audit chain intact: {report.rows} rows, head {report.head_seq}:"
               f"{report.head_hash}")
+        unlinked = report.unlinked
+        if unlinked.rows:
+            print(f"{unlinked.rows} committed rows awaiting the linker (oldest "
+                  f"{unlinked.oldest_age or 0:.0f} s)")
+        if unlinked.alarm:
+            print(f"ALARM: {unlinked.stale} rows unlinked for longer than "
+                  "UNIONHUB_AUDIT_UNLINKED_ALARM_SECONDS: linking is failing")
+            raise SystemExit(2)
 
 
 async def _keys(action: str, batch: int, pause: float) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from time import perf_counter
 
+from unionhub import after_response
 from unionhub.domains import optional_domain_modules
 from unionhub.observability import metrics, metrics_setup
 
@@ -39,8 +40,12 @@ async def run_job(job: PeriodicJob) -> None:
     metrics_setup.job_scheduled(job.name, job.every_seconds)
     attributes = {"unionhub.job.name": job.name}
     started = perf_counter()
+    deferred = after_response.start()  # (what the run leaves for its end: audit links)
     try:
-        await job.run()
+        try:
+            await job.run()
+        finally:
+            await after_response.finish(deferred)
     except BaseException:
         metrics.JOB_RUNS.add(1, {**attributes, "outcome": "failed"})
         raise

@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     key_rotation_stale_seconds: float = 60.0
     # Audit rows older than this are moved to audit_log_archive (never deleted), chain intact.
     audit_retention_days: int = Field(default=3 * 365, ge=1)
+    # An audit row committed but not linked into the chain for longer than this is an alarm
+    # (identity/audit_linker.py: the sweep's log and gauge, `unionhub audit verify`).
+    audit_unlinked_alarm_seconds: int = Field(default=300, ge=1)
     access_token_ttl_seconds: int = 900
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
     # A refresh token presented again this soon after its rotation (two tabs at once) gets the

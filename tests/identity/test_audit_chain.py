@@ -18,7 +18,7 @@ from tests.factories import Factory
 from tests.test_cli import ROOT, run
 from unionhub import db
 from unionhub.clock import utcnow
-from unionhub.identity import audit, audit_chain, audit_integrity
+from unionhub.identity import audit, audit_chain, audit_integrity, audit_linker
 from unionhub.identity.models import AuditChainHead, AuditLog, AuditLogArchive
 
 BY_ID = "query M($id: ID!) { member(id: $id) { id name phone idNumber } }"
@@ -108,12 +108,17 @@ async def test_a_deleted_row_a_deleted_tail_and_a_smuggled_row_are_named():
     report = await audit_integrity.verify()
     assert report.breach.table == "audit_chain_head" and "head is seq 9" in report.breach.reason
 
-    # (Appending is what the table allows: a row written around the chain is named.)
+    # (Appending is what the table allows. A row written around the chain, unlinked, looks
+    # like one awaiting the linker; long unlinked, it is the alarm, not a break.)
+    await db.conn().execute_script("UPDATE audit_chain_head SET seq = 8 WHERE id = 1")
+    await db.conn().execute_script(
+        "UPDATE audit_chain_head SET hash = (SELECT hash FROM audit_log WHERE seq = 8)")
     await db.conn().execute_script(
         "INSERT INTO audit_log (at, actor_id, action, subject_type, subject_id, detail) "
         "VALUES ('2026-01-01 00:00:00+00:00', 5, 'forged', 'member', '1', '{}')")
     report = await audit_integrity.verify()
-    assert report.breach.reason == "row outside the chain (no seq)"
+    assert report.ok and report.unlinked.rows == report.unlinked.stale == 1
+    assert report.unlinked.alarm and report.unlinked.oldest_age > 300
 
 
 async def test_a_chain_rewritten_whole_is_caught_by_the_anchor():
@@ -149,14 +154,19 @@ async def test_concurrent_audited_reads_and_records_keep_one_valid_chain(gql, fa
 
     other = None
     if db.is_postgres():
-        script = ("import asyncio\nfrom unionhub import db\nfrom unionhub.identity import audit\n"
+        # (Half its records in transactions: its linker and ours link at the same time.)
+        script = ("import asyncio\nfrom tortoise.transactions import in_transaction\n"
+                  "from unionhub import db\nfrom unionhub.identity import audit, audit_linker\n"
                   "async def main():\n    await db.init_db()\n"
                   "    for i in range(60):\n"
                   "        await audit.record_reads('test.other_process', actor_id=i, "
                   "subject_type='member', subject_ids=[i, i])\n"
-                  "        await audit.record('test.other_process', actor_id=i, "
+                  "        async with in_transaction() if i % 2 else db_none():\n"
+                  "            await audit.record('test.other_process', actor_id=i, "
                   "subject_type='member', subject_id=i)\n"
+                  "    await audit_linker.finish()\n"
                   "    await audit.release_held_connections()\n    await db.close_db()\n"
+                  "import contextlib\ndb_none = contextlib.nullcontext\n"
                   "asyncio.run(main())\n")
         other = await asyncio.create_subprocess_exec(sys.executable, "-c", script, cwd=ROOT,
                                                      env=dict(os.environ))
@@ -167,6 +177,7 @@ async def test_concurrent_audited_reads_and_records_keep_one_valid_chain(gql, fa
     if other is not None:
         async with asyncio.timeout(120):
             assert await other.wait() == 0
+    await audit_linker.settle()  # (the transactions' rows: linked just after their commits)
     rows = await AuditLog.all().order_by("seq").values_list("seq", flat=True)
     expected = 30 * 3 + 20 + (180 if other is not None else 0)
     assert rows == list(range(1, expected + 1))

@@ -3,7 +3,8 @@
 Rows hold ids and codes only, never the personal data itself.
 
 Every row is chained to the one before it (`audit_chain`: seq and hash, tamper-evident).
-`record` / `record_many` write at once, in the caller's connection (and transaction, if any).
+`record` / `record_many` write at once, in the caller's connection (and transaction, if any);
+rows written inside a transaction are chained just after its commit (`audit_linker`).
 `record_reads` is for the hot read path (unmasked personal data): concurrent requests' rows
 are group-committed, several requests' rows in ONE multi-row INSERT, and each caller still
 waits for the commit of the statement holding its rows. So no read is answered before its
@@ -64,8 +65,8 @@ AUDIT_ARCHIVE = "audit.archive"
 
 async def record(action: str, *, actor_id: int | None, subject_type: str, subject_id: str | int,
                  detail: dict[str, Any] | None = None, union_id: int | None = None) -> None:
-    """One row, chained, in the caller's transaction if there is one (then call it last in
-    the transaction: it holds the chain head's lock until the commit)."""
+    """One row, in the caller's transaction if there is one: inserted unlinked there, and
+    chained after the commit (identity/audit_linker.py); without one, chained at once."""
     await audit_chain.append_in_transaction([(
         timezone.localtime(), actor_id, action, subject_type, str(subject_id),
         current_trace_id(), detail or {}, union_id)])

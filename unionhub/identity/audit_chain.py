@@ -3,16 +3,21 @@ previous row's hash and of the row's own content, so an edited, inserted or dele
 every hash after it (`verify`), and the head hash kept outside the database (`unionhub audit
 anchor`) catches a chain rewritten whole.
 
-Appends from every request, process and host serialize on one row, `audit_chain_head` (id 1):
-- `append_in_transaction` (rows written where they happen, `audit.record`): inside the caller's
-  transaction, the head row is locked (`SELECT ... FOR UPDATE` on PostgreSQL), the rows linked
-  from it, inserted, and the head moved. A rollback takes the rows and the head move back alike.
-  The lock is held to the caller's commit, so `record` comes last in a transaction.
+Two ways in, one chain (the head row, `audit_chain_head` id 1, is where links serialize):
+- `append_in_transaction` (rows written where they happen, `audit.record`): inside a caller's
+  transaction the rows are inserted UNLINKED (seq and hash NULL), without touching the head,
+  so they commit or roll back with the business change and the transaction locks nothing
+  else; `audit_linker` links them after the commit, in a short transaction of its own under
+  the head's lock. (Holding the head's lock to the caller's commit serialized every money and
+  account write in the province on one row, and could deadlock against a transaction that
+  locked other rows first.) Outside a transaction, the rows are linked at once, in a short
+  transaction of their own under the head's lock (the same thing, without the wait).
 - `append_batch` (the group commit of reads, `audit.record_reads`): ONE statement on
   PostgreSQL, a conditional UPDATE of the head (from the head this process last wrote) and the
-  INSERT of the rows in a data-modifying CTE. The head's row lock is the serialization point;
-  if another writer moved the head meanwhile, nothing is written and the batch goes the
-  transactional way instead. So the hot path stays one round trip per batch, as before.
+  INSERT of the rows, linked, in a data-modifying CTE. The head's row lock is the
+  serialization point; if another writer or the linker moved the head meanwhile, nothing is
+  written and the batch is read again, or linked under the lock. So the hot path stays one
+  round trip per batch, as before.
 
 The hash: "<algorithm>:<hex>" of prev_hash + "\\n" + the row's canonical JSON; the algorithm
 is SHA-256, or SM3 under UNIONHUB_CRYPTO_SUITE=sm, and is named per row so a change of suite
@@ -28,6 +33,7 @@ from typing import Any
 
 import orjson
 from tortoise import connections
+from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.transactions import in_transaction
 
 from unionhub.crypto.suites import AES, SM, Suite
@@ -83,7 +89,8 @@ def link(head_seq: int, head_hash: str, entries: Sequence[Entry]) -> list[tuple[
 _known_head: tuple[int, str] | None = None
 
 
-def _remember(rows: list[tuple[Any, ...]]) -> None:
+def remember(rows: list[tuple[Any, ...]]) -> None:
+    """The head as the last rows this process linked (their seq, hash) left it."""
     global _known_head
     if rows:
         _known_head = (rows[-1][8], rows[-1][9])
@@ -181,12 +188,23 @@ class ChainHeadMoved(RuntimeError):
 
 
 async def append_in_transaction(entries: Sequence[Entry]) -> None:
-    """Append in the caller's transaction (or a transaction of its own)."""
+    """In the caller's transaction: insert unlinked, linked after its commit (`audit_linker`).
+    Outside one: linked at once, under the head's lock in a transaction of its own."""
     if not entries:
         return
-    async with in_transaction(connection_name()) as conn:
-        rows = await _append_locked(conn, entries)
-    _remember(rows)
+    from unionhub.identity import audit_linker
+
+    name = connection_name()
+    db = connections.get(name)
+    if not isinstance(db, TransactionalDBClient):
+        async with in_transaction(name) as conn:
+            rows = await _append_locked(conn, entries)
+        remember(rows)
+        return
+    unlinked = [(*entry, None, None) for entry in entries]
+    await db.execute_query(_insert_sql(db, len(unlinked), guarded=False),
+                           _db_values(db, unlinked))
+    audit_linker.after_commit(db)
 
 
 def connection_name() -> str:
@@ -213,7 +231,7 @@ async def append_batch(entries: Sequence[Entry], execute: Any = None) -> None:
             written = await run(_insert_sql(db, len(rows), guarded=True),
                                 [rows[-1][8], rows[-1][9], seq, head, *_db_values(db, rows)])
             if len(written) == len(rows):
-                _remember(rows)
+                remember(rows)
                 return
             forget_head()  # another writer moved the head: read it again
     # SQLite, or the head kept moving: lock it and link under the lock.

@@ -1,5 +1,7 @@
 """Checking and keeping the audit chain: `verify` (every row's hash from the first archived row
-to the head), `anchor` (the head, to be kept outside the database) and `archive_expired`
+to the head; rows committed but not linked yet are counted apart, an alarm past
+UNIONHUB_AUDIT_UNLINKED_ALARM_SECONDS, not a break: identity/audit_linker.py), `anchor` (the
+head, to be kept outside the database) and `archive_expired`
 (retention: rows past UNIONHUB_AUDIT_RETENTION_DAYS move to audit_log_archive, whole and in
 chain order, in one transaction with the head's record of where the live table now starts;
 nothing is deleted without its copy).
@@ -7,13 +9,13 @@ nothing is deleted without its copy).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
-from unionhub.identity import audit_chain
+from unionhub.identity import audit_chain, audit_linker
 from unionhub.identity.models import AuditChainHead, AuditLog, AuditLogArchive
 from unionhub.settings import get_settings
 
@@ -38,6 +40,8 @@ class ChainReport:
     head_seq: int
     head_hash: str
     breach: Breach | None
+    # Committed rows awaiting the linker (seq NULL), outside the walk above.
+    unlinked: audit_linker.Unlinked = field(default_factory=audit_linker.Unlinked.none)
 
     @property
     def ok(self) -> bool:
@@ -51,20 +55,28 @@ def _content(row: AuditLog | AuditLogArchive) -> bytes:
 
 async def verify(anchor: str | None = None) -> ChainReport:
     """Walk the chain in seq order, archive first: the first row whose hash does not follow
-    from the one before it (an edit), a gap in seq (a deletion), a row outside the chain
-    (written around the application) or a head that is not the last row names the breach.
-    `anchor` ("<seq>:<hash>", from `unionhub audit anchor`) must still be in the chain."""
+    from the one before it (an edit), a gap in seq (a deletion) or a head that is not the last
+    row names the breach.
+    `anchor` ("<seq>:<hash>", from `unionhub audit anchor`) must still be in the chain.
+    Unlinked rows (seq NULL: written in a transaction, awaiting the linker) are not in the
+    walk; the report counts them, and those unlinked past the alarm threshold."""
+    unlinked = await audit_linker.measure()
+    # One snapshot for the head and the rows: links committed meanwhile (every request's,
+    # now) would otherwise show as rows past the head.
+    async with in_transaction(audit_chain.connection_name()) as conn:
+        if conn.capabilities.dialect == "postgres":
+            await conn.execute_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        report = await _walk(anchor)
+    return ChainReport(report.rows, report.head_seq, report.head_hash, report.breach, unlinked)
+
+
+async def _walk(anchor: str | None) -> ChainReport:
     head = await AuditChainHead.get_or_none(id=1)
     previous, expected, checked = "", 1, 0
     anchor_seq, _, anchor_hash = (anchor or "").partition(":")
     anchor_found = False
     for model in (AuditLogArchive, AuditLog):
         table = model._meta.db_table
-        stray = await model.filter(seq__isnull=True).order_by("id").first() \
-            if model is AuditLog else None
-        if stray is not None:
-            return ChainReport(checked, expected - 1, previous,
-                               Breach(table, stray.id, None, "row outside the chain (no seq)"))
         while True:
             rows = await model.filter(seq__gte=expected).order_by("seq").limit(PAGE)
             if not rows:
@@ -102,7 +114,9 @@ async def verify(anchor: str | None = None) -> ChainReport:
 
 
 async def anchor() -> str:
-    """"<seq>:<hash>" of the head: print it and keep it outside the database."""
+    """"<seq>:<hash>" of the head: print it and keep it outside the database. Rows committed
+    and not linked yet are linked first, so the anchor covers them."""
+    await audit_linker.link_pending()
     head = await AuditChainHead.get_or_none(id=1)
     return f"{head.seq}:{head.hash}" if head is not None else "0:"
 

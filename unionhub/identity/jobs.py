@@ -4,11 +4,15 @@ several workers at once."""
 from __future__ import annotations
 
 from unionhub.identity.audit_integrity import archive_expired
+from unionhub.identity.audit_linker import SWEEP_SECONDS, sweep
 from unionhub.identity.invalidations import REPLAY_SECONDS, replay_pending
 from unionhub.identity.join_deadlines import ESCALATE_EVERY_SECONDS, escalate_overdue_applications
 from unionhub.jobs import PeriodicJob
 
 PERIODIC_JOBS = [
+    # Audit rows a crash or a long transaction left unlinked get linked; one unlinked for too
+    # long is the alarm (identity/audit_linker.py).
+    PeriodicJob("identity.link_audit", sweep, every_seconds=SWEEP_SECONDS),
     # Audit rows past the retention move to the archive (a no-op until some are that old).
     PeriodicJob("identity.archive_audit", archive_expired, every_seconds=6 * 3600),
     PeriodicJob("identity.replay_cache_invalidations", replay_pending,

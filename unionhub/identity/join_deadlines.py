@@ -58,7 +58,6 @@ async def _escalate_one(application_id: int, union_id: int, parent_id: int | Non
         ).update(escalated_at=now, escalated_to_id=parent_id)
         if not claimed:
             return False  # another worker got there first, or a cadre just reviewed it
-        # Last in the transaction: it holds the audit chain's head until the commit.
         await audit.record(audit.JOIN_ESCALATE, actor_id=None,
                            subject_type="join_application", subject_id=application_id,
                            union_id=union_id, detail={"escalated_to": parent_id})

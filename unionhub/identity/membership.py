@@ -90,7 +90,6 @@ async def review_join_application(principal: Principal, application_id: int, app
             application.reviewed_by_id = principal.member_id
             application.reviewed_at = now
             await application.save()
-        # Last in the transaction: it holds the audit chain's head until the commit.
         await audit.record(audit.JOIN_REVIEW, actor_id=principal.member_id,
                            subject_type="join_application", subject_id=application.id,
                            union_id=union.id, detail={"member": application.member_id,

@@ -23,6 +23,7 @@ from typing import Any
 from opentelemetry import propagate
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 
+from unionhub import after_response
 from unionhub.observability.metrics import HTTP_SERVER_DURATION
 from unionhub.observability.slow_operations import OPERATION_ATTRIBUTE
 from unionhub.observability.tracing import active_span, slow_operation_recorder
@@ -106,17 +107,23 @@ class HttpServerSpan:
         if is_operation:  # the slow-operation recorder watches it from its start
             attributes[OPERATION_ATTRIBUTE] = True
         status = [500]  # what the client got: 500 unless a response started
-        with active_span(name, context=parent, kind=SpanKind.SERVER,
-                         attributes=attributes) as span:
-            token = _unclaimed.set([span]) if is_operation else None
-            try:
-                await self._call(span, scope, receive, send, status)
-            finally:
-                if token is not None:
-                    _unclaimed.reset(token)
-                HTTP_SERVER_DURATION.record(perf_counter() - started, (
-                    method if method in _METHODS else "_OTHER",
-                    path if path in self.routes else "other", status[0]))
+        deferred = after_response.start()
+        try:
+            with active_span(name, context=parent, kind=SpanKind.SERVER,
+                             attributes=attributes) as span:
+                token = _unclaimed.set([span]) if is_operation else None
+                try:
+                    await self._call(span, scope, receive, send, status)
+                finally:
+                    if token is not None:
+                        _unclaimed.reset(token)
+                    HTTP_SERVER_DURATION.record(perf_counter() - started, (
+                        method if method in _METHODS else "_OTHER",
+                        path if path in self.routes else "other", status[0]))
+        finally:
+            # After the response (the caller does not wait): e.g. linking the audit rows the
+            # request's transactions committed (unionhub/after_response.py).
+            await after_response.finish(deferred)
         recorder = slow_operation_recorder()
         if recorder.pending:  # after the response: a slow record costs the caller nothing
             await recorder.flush()

@@ -57,6 +57,22 @@ AUDIT_BATCH_WAIT = METER.create_histogram(
     explicit_bucket_boundaries_advisory=[0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
                                          0.25, 0.5, 1, 2.5, 5, 10])
 
+# --- audit rows linked after their commit (identity/audit_linker.py) ---------------------------
+AUDIT_LINKED = METER.create_counter(
+    "unionhub.audit.linked", "{row}",
+    "Audit rows linked into the chain after their transaction's commit, by who linked them "
+    "(task, sweep, call); the sweep's were left by a crash or a long transaction.")
+AUDIT_UNLINKED_LATE = METER.create_counter(
+    "unionhub.audit.unlinked.late", "{row}",
+    "Audit rows the sweep found unlinked for longer than UNIONHUB_AUDIT_UNLINKED_ALARM_SECONDS "
+    "(the alarm: linking is failing).")
+# Set by the sweep (every minute, in the processes that run jobs).
+AUDIT_UNLINKED_ROWS = METER.create_gauge(
+    "unionhub.audit.unlinked.rows", "{row}", "Committed audit rows not linked yet, after a sweep.")
+AUDIT_UNLINKED_AGE = METER.create_gauge(
+    "unionhub.audit.unlinked.oldest_age", "s",
+    "Age of the oldest committed audit row not linked yet, after a sweep (0 when none).")
+
 # --- periodic jobs (jobs.py, worker.py) -------------------------------------------------------
 JOB_RUNS = METER.create_counter(
     "unionhub.job.runs", "{run}", "Periodic job runs by job and outcome (ok, failed).")

@@ -64,9 +64,12 @@ class AuditEntry:
         default=None, description="The union the event concerns (the subject's, at the time).")
     detail: str = strawberry.field(
         default="{}", description="Ids and codes as a JSON object; never personal data.")
-    seq: str | None = strawberry.field(default=None, description="Place in the hash chain.")
+    seq: str | None = strawberry.field(default=None, description=(
+        "Place in the hash chain; null until the row is linked, just after the commit of the "
+        "transaction that wrote it."))
     hash: str | None = strawberry.field(
-        default=None, description="Chain hash over the previous row's hash and this row.")
+        default=None, description="Chain hash over the previous row's hash and this row; null "
+                                  "until linked.")
 
     @classmethod
     def of(cls, r: Any) -> AuditEntry:
