@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
+from inspect import CORO_CREATED, getcoroutinestate
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 from graphql import (
@@ -16,7 +18,7 @@ from graphql import (
 )
 from graphql.execution.executor import CollectedErrors
 from graphql.execution.values import VariableValues, get_argument_values
-from graphql.pyutils import Path, gather_with_cancel
+from graphql.pyutils import Path
 from graphql.type.definition import GraphQLResolveInfoHelpers
 from strawberry.execution import optimized_is_awaitable
 
@@ -56,8 +58,60 @@ def _track(values: Iterable[Any]) -> None:
         _settle_in_background(awaitables)
 
 
-_HELPERS = GraphQLResolveInfoHelpers(gather=lambda values: gather_with_cancel(*values),
-                                     track=_track)
+async def gather_with_cancel(awaitables: Iterable[Awaitable[Any]]) -> list[Any]:
+    """graphql-core's gather_with_cancel (the first error is raised at once and the others are
+    cancelled), except that a sibling cancelled before its first step has the coroutines it
+    holds closed: cancelling a task that never ran drops its coroutine unrun, and the resolver
+    coroutine it wraps would otherwise never be awaited ("coroutine ... was never awaited").
+    Its own waiter rather than asyncio.gather's, so that the closing also happens when the
+    caller is cancelled (asyncio.gather would cancel the tasks itself, before this could)."""
+    futures = [asyncio.ensure_future(a) for a in awaitables]
+    if not futures:
+        return []
+    waiter = asyncio.get_running_loop().create_future()
+    left = len(futures)
+
+    def settled(future: asyncio.Future[Any]) -> None:
+        nonlocal left
+        left -= 1
+        if waiter.done():
+            return
+        if future.cancelled():
+            waiter.set_exception(asyncio.CancelledError())  # as asyncio.gather answers it
+        elif future.exception() is not None:
+            waiter.set_exception(cast(BaseException, future.exception()))
+        elif not left:
+            waiter.set_result(None)
+
+    for future in futures:
+        future.add_done_callback(settled)
+    try:
+        await waiter
+    except BaseException as error:
+        for future in futures:
+            if not future.done():
+                if isinstance(future, asyncio.Task):
+                    _close_unstarted(future.get_coro(), own=False)
+                future.cancel()
+        if isinstance(error, Exception):  # graphql-core waits for the cancelled to finish
+            await asyncio.gather(*futures, return_exceptions=True)
+        raise
+    return [future.result() for future in futures]
+
+
+def _close_unstarted(coroutine: Any, own: bool = True) -> None:
+    """Closes the coroutines a never-started coroutine holds as arguments (our completers'
+    wrappers hold the resolver's coroutine, or another wrapper), and itself if `own`."""
+    if type(coroutine) is not CoroutineType or getcoroutinestate(coroutine) != CORO_CREATED:
+        return
+    frame = coroutine.cr_frame
+    for value in frame.f_locals.values() if frame is not None else ():
+        _close_unstarted(value)
+    if own:
+        coroutine.close()
+
+
+_HELPERS = GraphQLResolveInfoHelpers(gather=gather_with_cancel, track=_track)
 
 
 
@@ -114,7 +168,7 @@ async def _await_pending(results: Any, pending: list[Any]) -> Any:
         key = pending[0]
         results[key] = await results[key]
     else:
-        values = await gather_with_cancel(*(results[k] for k in pending))
+        values = await gather_with_cancel([results[k] for k in pending])
         for key, value in zip(pending, values, strict=True):
             results[key] = value
     return results
