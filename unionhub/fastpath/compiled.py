@@ -72,8 +72,8 @@ from unionhub.fastpath.compiled_values import _abstract, _leaf, _list, _non_null
 class _FieldPlan:
     """One response key of a selection set on one object type."""
 
-    __slots__ = ("attr", "complete", "field_def", "has_arguments", "key", "name", "node", "nodes",
-                 "parent_type", "resolve", "return_type")
+    __slots__ = ("attr", "complete", "field_def", "has_arguments", "key", "leaf_attr", "name",
+                 "node", "nodes", "parent_type", "resolve", "return_type", "type_name")
 
     def __init__(self, compiled: CompiledOperation, parent_type: GraphQLObjectType, key: str,
                  nodes: list[FieldNode], field_def: GraphQLField) -> None:
@@ -83,12 +83,16 @@ class _FieldPlan:
         self.node = node
         self.nodes = nodes
         self.parent_type = parent_type
+        self.type_name = parent_type.name
         self.field_def = field_def
         self.return_type = field_def.type
         self.resolve = field_def.resolve or default_field_resolver
         self.has_arguments = bool(field_def.args or node.arguments)
         self.complete = compiled.completer(field_def.type, nodes)
         self.attr = _basic_attribute(field_def, node)
+        # a basic field of a scalar or enum (non-null or not): its completer reads no path
+        named = field_def.type.of_type if is_non_null_type(field_def.type) else field_def.type
+        self.leaf_attr = self.attr if is_leaf_type(named) else None
 
     @property
     def field_name(self) -> str:

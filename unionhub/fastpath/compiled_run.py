@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from inspect import CORO_CREATED, getcoroutinestate
-from types import CoroutineType
+from types import CoroutineType, GeneratorType
 from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 from graphql import (
@@ -26,8 +26,38 @@ if TYPE_CHECKING:
     from unionhub.fastpath.compiled import CompiledOperation, _FieldPlan
 
 
-# strawberry's faster graphql-core is_awaitable, which it types as a plain bool: the TypeGuard it is
-is_awaitable = cast("Callable[[Any], TypeGuard[Awaitable[Any]]]", optimized_is_awaitable)
+_NEVER_AWAITABLE = frozenset((type(None), bool, int, float, str, bytes, list, tuple, dict, set,
+                              frozenset))
+# type -> whether its instances are awaitable, for types without a __getattr__ of their own
+# (bounded: types made at run time would grow it)
+_AWAITABLE_BY_TYPE: dict[type, bool] = {}
+
+
+def _is_awaitable(value: Any) -> bool:
+    """graphql-core's is_awaitable (strawberry's faster one), with the answer kept per type:
+    its `hasattr(value, "__await__")` costs an AttributeError for every object that is not
+    (models, records, enums: most values a field returns). Only for types whose instances
+    answer as the type does (no __getattr__); a generator is asked each time, as it was."""
+    cls = type(value)
+    if cls is CoroutineType:
+        return True
+    if cls in _NEVER_AWAITABLE:
+        return False
+    known = _AWAITABLE_BY_TYPE.get(cls)
+    if known is not None:
+        return known
+    answer = optimized_is_awaitable(value)
+    if (cls is not GeneratorType and not hasattr(cls, "__getattr__")
+            and len(_AWAITABLE_BY_TYPE) < 4096):
+        _AWAITABLE_BY_TYPE[cls] = answer
+    return answer
+
+
+# typed as the TypeGuard it is (strawberry types its own as a plain bool)
+is_awaitable = cast("Callable[[Any], TypeGuard[Awaitable[Any]]]", _is_awaitable)
+# Path(prev, key, typename) without NamedTuple's Python-level __new__ (a path per field)
+new_path = cast("Callable[[type[Path], tuple[Path | None, str | int, str | None]], Path]",
+                tuple.__new__)
 MAX_COERCION_ERRORS = 50  # graphql-core's default, as strawberry calls it
 _NO_ARGUMENTS: dict[str, Any] = {}
 
@@ -148,7 +178,26 @@ def _execute_fields(run: _Run, plan: list[_FieldPlan], source: Any, path: Path |
     try:
         for field in plan:
             key = field.key
-            value = _execute_field(run, field, source, Path(path, key, field.parent_type.name))
+            attr = field.leaf_attr
+            if attr is not None:
+                # A basic scalar or enum field: read and coerced here, its path made only if
+                # it fails (its completer does not read it).
+                try:
+                    value = getattr(source, attr)
+                    if type(value) in _NEVER_AWAITABLE or not is_awaitable(value):
+                        results[key] = field.complete(run, field, None, value)  # type: ignore[arg-type]
+                        continue
+                except Exception as raw_error:
+                    _handle_field_error(run, raw_error, field.return_type, field.nodes,
+                                        new_path(Path, (path, key, field.type_name)))
+                    results[key] = None
+                    continue
+                field_path = new_path(Path, (path, key, field.type_name))
+                value = _complete_awaitable(run, field, field.info(run, field_path), field_path,
+                                            value)
+            else:
+                value = _execute_field(run, field, source,
+                                       new_path(Path, (path, key, field.type_name)))
             results[key] = value
             if is_awaitable(value):
                 pending.append(key)
@@ -178,7 +227,8 @@ async def _execute_serially(run: _Run, plan: list[_FieldPlan], source: Any,
                             path: Path | None) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for field in plan:
-        value = _execute_field(run, field, source, Path(path, field.key, field.parent_type.name))
+        value = _execute_field(run, field, source,
+                               new_path(Path, (path, field.key, field.type_name)))
         results[field.key] = await value if is_awaitable(value) else value
     return results
 

@@ -33,6 +33,7 @@ from unionhub.fastpath.compiled_run import (
     _Run,
     _settle_in_background,
     is_awaitable,
+    new_path,
 )
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def _complete_items(run: _Run, info: Any, path: Path, items: Iterable[Any], item
     pending: list[int] = []
     try:
         for index, value in enumerate(items):
-            item_path = Path(path, index, None)
+            item_path = new_path(Path, (path, index, None))
             try:
                 if is_awaitable(value):
                     completed.append(_complete_awaitable_item(run, info, item_path, value, item,
