@@ -64,7 +64,14 @@ from unionhub.fastpath.compiled_run import (
     _Run,
     is_awaitable,
 )
-from unionhub.fastpath.compiled_values import _abstract, _leaf, _list, _non_null, _object
+from unionhub.fastpath.compiled_values import (
+    _abstract,
+    _leaf,
+    _list,
+    _non_null,
+    _non_null_leaf,
+    _object,
+)
 
 # --- plans ------------------------------------------------------------------------------------
 
@@ -191,6 +198,8 @@ class CompiledOperation:
 
     def completer(self, type_: GraphQLOutputType, nodes: list[FieldNode]) -> Completer:
         if is_non_null_type(type_):
+            if is_leaf_type(type_.of_type):
+                return _non_null_leaf(type_.of_type)
             return _non_null(self.completer(type_.of_type, nodes))
         if is_list_type(type_):
             return _list(type_, self.completer(type_.of_type, nodes), nodes)

@@ -66,6 +66,27 @@ def _null_message(info: Any) -> str:
     return f"Cannot return null for non-nullable field {info.parent_type}.{info.field_name}."
 
 
+def _non_null_leaf(type_: GraphQLLeafType) -> Completer:
+    """`_non_null(_leaf(type_))` in one call: most fields of a page are non-null scalars."""
+    coerce = type_.coerce_output_value
+
+    def complete(run: _Run, info: Any, path: Path, result: Any) -> Any:
+        if isinstance(result, Exception):
+            raise result
+        if result is None or result is Undefined:
+            raise TypeError(_null_message(info))
+        coerced = coerce(result)
+        if coerced is Undefined or coerced is None:
+            raise TypeError(_leaf_message(type_, result, coerced))
+        return coerced
+    return complete
+
+
+def _leaf_message(type_: GraphQLLeafType, result: Any, coerced: Any) -> str:
+    return (f"Expected `{inspect(type_)}.coerce_output_value({inspect(result)})` to return"
+            f" non-nullable value, returned: {inspect(coerced)}")
+
+
 def _leaf(type_: GraphQLLeafType) -> Completer:
     coerce = type_.coerce_output_value
 
@@ -76,8 +97,7 @@ def _leaf(type_: GraphQLLeafType) -> Completer:
             return None
         coerced = coerce(result)
         if coerced is Undefined or coerced is None:
-            raise TypeError(f"Expected `{inspect(type_)}.coerce_output_value({inspect(result)})`"
-                            f" to return non-nullable value, returned: {inspect(coerced)}")
+            raise TypeError(_leaf_message(type_, result, coerced))
         return coerced
     return complete
 
