@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from unionhub.fastpath.compiled import CompiledOperation, _FieldPlan
 
 
-_NEVER_AWAITABLE = frozenset((type(None), bool, int, float, str, bytes, list, tuple, dict, set,
+NEVER_AWAITABLE = frozenset((type(None), bool, int, float, str, bytes, list, tuple, dict, set,
                               frozenset))
 # type -> whether its instances are awaitable, for types without a __getattr__ of their own
 # (bounded: types made at run time would grow it)
@@ -41,7 +41,7 @@ def _is_awaitable(value: Any) -> bool:
     cls = type(value)
     if cls is CoroutineType:
         return True
-    if cls in _NEVER_AWAITABLE:
+    if cls in NEVER_AWAITABLE:
         return False
     known = _AWAITABLE_BY_TYPE.get(cls)
     if known is not None:
@@ -184,7 +184,7 @@ def _execute_fields(run: _Run, plan: list[_FieldPlan], source: Any, path: Path |
                 # it fails (its completer does not read it).
                 try:
                     value = getattr(source, attr)
-                    if type(value) in _NEVER_AWAITABLE or not is_awaitable(value):
+                    if type(value) in NEVER_AWAITABLE or not is_awaitable(value):
                         results[key] = field.complete(run, field, None, value)  # type: ignore[arg-type]
                         continue
                 except Exception as raw_error:
@@ -199,7 +199,8 @@ def _execute_fields(run: _Run, plan: list[_FieldPlan], source: Any, path: Path |
                 value = _execute_field(run, field, source,
                                        new_path(Path, (path, key, field.type_name)))
             results[key] = value
-            if is_awaitable(value):
+            # (the type check first: most values are completed dicts, lists and scalars)
+            if type(value) not in NEVER_AWAITABLE and is_awaitable(value):
                 pending.append(key)
     except Exception:
         if pending:
@@ -251,7 +252,7 @@ def _execute_field(run: _Run, field: _FieldPlan, source: Any, path: Path) -> Any
         if is_awaitable(result):
             return _complete_awaitable(run, field, info, path, result)
         completed = field.complete(run, info, path, result)
-        if is_awaitable(completed):
+        if type(completed) not in NEVER_AWAITABLE and is_awaitable(completed):
             return _await_completed(run, field.return_type, field.nodes, path, completed)
     except Exception as raw_error:
         _handle_field_error(run, raw_error, field.return_type, field.nodes, path)

@@ -25,6 +25,7 @@ from graphql.execution.executor import invalid_return_type_error
 from graphql.pyutils import Path, inspect, is_iterable
 
 from unionhub.fastpath.compiled_run import (
+    NEVER_AWAITABLE,
     Completer,
     _await_completed,
     _await_pending,
@@ -47,7 +48,7 @@ def _non_null(inner: Completer) -> Completer:
         if isinstance(result, Exception):
             raise result
         completed = inner(run, info, path, result)
-        if is_awaitable(completed):
+        if type(completed) not in NEVER_AWAITABLE and is_awaitable(completed):
             return _checked_non_null(info, completed)
         if completed is None:
             raise TypeError(_null_message(info))
@@ -133,7 +134,7 @@ def _complete_items(run: _Run, info: Any, path: Path, items: Iterable[Any], item
                     pending.append(index)
                     continue
                 done = item(run, info, item_path, value)
-                if is_awaitable(done):
+                if type(done) not in NEVER_AWAITABLE and is_awaitable(done):
                     completed.append(_await_completed(run, item_type, nodes, item_path, done))
                     pending.append(index)
                 else:
