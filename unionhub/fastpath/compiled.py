@@ -200,7 +200,7 @@ class CompiledOperation:
         if is_non_null_type(type_):
             if is_leaf_type(type_.of_type):
                 return _non_null_leaf(type_.of_type)
-            return _non_null(self.completer(type_.of_type, nodes))
+            return _non_null(self.completer(type_.of_type, nodes))  # list, object, abstract
         if is_list_type(type_):
             return _list(type_, self.completer(type_.of_type, nodes), nodes)
         if is_leaf_type(type_):

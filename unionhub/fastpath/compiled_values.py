@@ -44,23 +44,17 @@ if TYPE_CHECKING:
 # --- completing values ------------------------------------------------------------------------
 
 def _non_null(inner: Completer) -> Completer:
+    """Non-null around a list, object or abstract completer (`_non_null_leaf` for leaves).
+    Those answer None only at once (for a None value); an awaitable of theirs resolves to the
+    list or the fields' dict, so it is returned as it is, without a coroutine to check it."""
     def complete(run: _Run, info: Any, path: Path, result: Any) -> Any:
         if isinstance(result, Exception):
             raise result
         completed = inner(run, info, path, result)
-        if type(completed) not in NEVER_AWAITABLE and is_awaitable(completed):
-            return _checked_non_null(info, completed)
         if completed is None:
             raise TypeError(_null_message(info))
         return completed
     return complete
-
-
-async def _checked_non_null(info: Any, completed: Awaitable[Any]) -> Any:
-    value = await completed
-    if value is None:
-        raise TypeError(_null_message(info))
-    return value
 
 
 def _null_message(info: Any) -> str:
