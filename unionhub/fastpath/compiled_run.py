@@ -153,6 +153,7 @@ class _Run:
         "context",
         "errors",
         "extensions",
+        "info_tail",
         "operation",
         "root_value",
         "variables",
@@ -167,6 +168,10 @@ class _Run:
         self.coerced = variables.coerced
         self.extensions = extensions
         self.errors = CollectedErrors()
+        # What every field's `info` holds after its path (strawberry's ResolveInfo fields)
+        self.info_tail = (operation.schema, operation.fragment_definitions, root_value,
+                          operation.operation, self.coerced, context, is_awaitable, None,
+                          _HELPERS, extensions)
 
 
 # --- executing fields -------------------------------------------------------------------------
