@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
 NEVER_AWAITABLE = frozenset((type(None), bool, int, float, str, bytes, list, tuple, dict, set,
                               frozenset))
-# type -> whether its instances are awaitable, for types without a __getattr__ of their own
-# (bounded: types made at run time would grow it)
+# type -> whether its instances are awaitable, for types whose instances answer as the type
+# does (bounded: types made at run time would grow it)
 _AWAITABLE_BY_TYPE: dict[type, bool] = {}
 
 
@@ -47,10 +47,16 @@ def _is_awaitable(value: Any) -> bool:
     if known is not None:
         return known
     answer = optimized_is_awaitable(value)
-    if (cls is not GeneratorType and not hasattr(cls, "__getattr__")
-            and len(_AWAITABLE_BY_TYPE) < 4096):
+    if len(_AWAITABLE_BY_TYPE) < 4096 and _answers_as_its_type(cls):
         _AWAITABLE_BY_TYPE[cls] = answer
     return answer
+
+
+def _answers_as_its_type(cls: type) -> bool:
+    """Whether `hasattr(instance, "__await__")` is the same for every instance: no attribute
+    lookup of the instances' own (a metaclass's __getattr__, as Enum's, does not count)."""
+    return (cls is not GeneratorType and cls.__getattribute__ is object.__getattribute__
+            and not any("__getattr__" in vars(k) for k in cls.__mro__))
 
 
 # typed as the TypeGuard it is (strawberry types its own as a plain bool)
