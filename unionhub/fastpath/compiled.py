@@ -55,7 +55,6 @@ from graphql.pyutils import Path
 from strawberry.schema.schema import _OperationContextAwareGraphQLResolveInfo as ResolveInfo
 
 from unionhub.fastpath.compiled_run import (
-    _HELPERS,
     MAX_COERCION_ERRORS,
     Completer,
     NotCompilable,
@@ -64,7 +63,16 @@ from unionhub.fastpath.compiled_run import (
     _Run,
     is_awaitable,
 )
-from unionhub.fastpath.compiled_values import _abstract, _leaf, _list, _non_null, _object
+from unionhub.fastpath.compiled_values import (
+    _abstract,
+    _leaf,
+    _list,
+    _non_null,
+    _non_null_leaf,
+    _object,
+)
+
+_new_info = tuple.__new__
 
 # --- plans ------------------------------------------------------------------------------------
 
@@ -72,8 +80,8 @@ from unionhub.fastpath.compiled_values import _abstract, _leaf, _list, _non_null
 class _FieldPlan:
     """One response key of a selection set on one object type."""
 
-    __slots__ = ("attr", "complete", "field_def", "has_arguments", "key", "name", "node", "nodes",
-                 "parent_type", "resolve", "return_type")
+    __slots__ = ("attr", "complete", "field_def", "has_arguments", "info_head", "key", "leaf_attr",
+                 "name", "node", "nodes", "parent_type", "resolve", "return_type", "type_name")
 
     def __init__(self, compiled: CompiledOperation, parent_type: GraphQLObjectType, key: str,
                  nodes: list[FieldNode], field_def: GraphQLField) -> None:
@@ -83,12 +91,17 @@ class _FieldPlan:
         self.node = node
         self.nodes = nodes
         self.parent_type = parent_type
+        self.type_name = parent_type.name
         self.field_def = field_def
         self.return_type = field_def.type
         self.resolve = field_def.resolve or default_field_resolver
         self.has_arguments = bool(field_def.args or node.arguments)
         self.complete = compiled.completer(field_def.type, nodes)
         self.attr = _basic_attribute(field_def, node)
+        self.info_head = (self.name, nodes, self.return_type, parent_type)
+        # a basic field of a scalar or enum (non-null or not): its completer reads no path
+        named = field_def.type.of_type if is_non_null_type(field_def.type) else field_def.type
+        self.leaf_attr = self.attr if is_leaf_type(named) else None
 
     @property
     def field_name(self) -> str:
@@ -97,11 +110,10 @@ class _FieldPlan:
         return self.name
 
     def info(self, run: _Run, path: Path) -> Any:
-        compiled = run.operation
-        return ResolveInfo(self.name, self.nodes, self.return_type, self.parent_type, path,
-                           compiled.schema, compiled.fragment_definitions, run.root_value,
-                           compiled.operation, run.coerced, run.context, is_awaitable, None,
-                           _HELPERS, run.extensions)  # type: ignore[arg-type]  # None, as strawberry passes it
+        # strawberry's ResolveInfo (a NamedTuple) as its own __new__ would make it, without its
+        # Python-level call: the field's part, the path, the run's part (`_Run.info_tail`;
+        # abort_signal None, as strawberry passes it)
+        return _new_info(ResolveInfo, (*self.info_head, path, *run.info_tail))
 
 
 def _basic_attribute(field_def: GraphQLField, node: FieldNode) -> str | None:
@@ -187,7 +199,9 @@ class CompiledOperation:
 
     def completer(self, type_: GraphQLOutputType, nodes: list[FieldNode]) -> Completer:
         if is_non_null_type(type_):
-            return _non_null(self.completer(type_.of_type, nodes))
+            if is_leaf_type(type_.of_type):
+                return _non_null_leaf(type_.of_type)
+            return _non_null(self.completer(type_.of_type, nodes))  # list, object, abstract
         if is_list_type(type_):
             return _list(type_, self.completer(type_.of_type, nodes), nodes)
         if is_leaf_type(type_):

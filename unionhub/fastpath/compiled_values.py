@@ -25,6 +25,7 @@ from graphql.execution.executor import invalid_return_type_error
 from graphql.pyutils import Path, inspect, is_iterable
 
 from unionhub.fastpath.compiled_run import (
+    NEVER_AWAITABLE,
     Completer,
     _await_completed,
     _await_pending,
@@ -33,6 +34,7 @@ from unionhub.fastpath.compiled_run import (
     _Run,
     _settle_in_background,
     is_awaitable,
+    new_path,
 )
 
 if TYPE_CHECKING:
@@ -42,27 +44,42 @@ if TYPE_CHECKING:
 # --- completing values ------------------------------------------------------------------------
 
 def _non_null(inner: Completer) -> Completer:
+    """Non-null around a list, object or abstract completer (`_non_null_leaf` for leaves).
+    Those answer None only at once (for a None value); an awaitable of theirs resolves to the
+    list or the fields' dict, so it is returned as it is, without a coroutine to check it."""
     def complete(run: _Run, info: Any, path: Path, result: Any) -> Any:
         if isinstance(result, Exception):
             raise result
         completed = inner(run, info, path, result)
-        if is_awaitable(completed):
-            return _checked_non_null(info, completed)
         if completed is None:
             raise TypeError(_null_message(info))
         return completed
     return complete
 
 
-async def _checked_non_null(info: Any, completed: Awaitable[Any]) -> Any:
-    value = await completed
-    if value is None:
-        raise TypeError(_null_message(info))
-    return value
-
-
 def _null_message(info: Any) -> str:
     return f"Cannot return null for non-nullable field {info.parent_type}.{info.field_name}."
+
+
+def _non_null_leaf(type_: GraphQLLeafType) -> Completer:
+    """`_non_null(_leaf(type_))` in one call: most fields of a page are non-null scalars."""
+    coerce = type_.coerce_output_value
+
+    def complete(run: _Run, info: Any, path: Path, result: Any) -> Any:
+        if isinstance(result, Exception):
+            raise result
+        if result is None or result is Undefined:
+            raise TypeError(_null_message(info))
+        coerced = coerce(result)
+        if coerced is Undefined or coerced is None:
+            raise TypeError(_leaf_message(type_, result, coerced))
+        return coerced
+    return complete
+
+
+def _leaf_message(type_: GraphQLLeafType, result: Any, coerced: Any) -> str:
+    return (f"Expected `{inspect(type_)}.coerce_output_value({inspect(result)})` to return"
+            f" non-nullable value, returned: {inspect(coerced)}")
 
 
 def _leaf(type_: GraphQLLeafType) -> Completer:
@@ -75,8 +92,7 @@ def _leaf(type_: GraphQLLeafType) -> Completer:
             return None
         coerced = coerce(result)
         if coerced is Undefined or coerced is None:
-            raise TypeError(f"Expected `{inspect(type_)}.coerce_output_value({inspect(result)})`"
-                            f" to return non-nullable value, returned: {inspect(coerced)}")
+            raise TypeError(_leaf_message(type_, result, coerced))
         return coerced
     return complete
 
@@ -104,7 +120,7 @@ def _complete_items(run: _Run, info: Any, path: Path, items: Iterable[Any], item
     pending: list[int] = []
     try:
         for index, value in enumerate(items):
-            item_path = Path(path, index, None)
+            item_path = new_path(Path, (path, index, None))
             try:
                 if is_awaitable(value):
                     completed.append(_complete_awaitable_item(run, info, item_path, value, item,
@@ -112,7 +128,7 @@ def _complete_items(run: _Run, info: Any, path: Path, items: Iterable[Any], item
                     pending.append(index)
                     continue
                 done = item(run, info, item_path, value)
-                if is_awaitable(done):
+                if type(done) not in NEVER_AWAITABLE and is_awaitable(done):
                     completed.append(_await_completed(run, item_type, nodes, item_path, done))
                     pending.append(index)
                 else:

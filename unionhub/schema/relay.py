@@ -107,10 +107,17 @@ def page_direction(first: int | None, last: int | None) -> tuple[int, bool]:
 
 # --- cursors -----------------------------------------------------------------------------
 
+# json.dumps(values, separators=...) builds an encoder per call: one per edge of every page.
+_CURSOR_JSON = json.JSONEncoder(separators=(",", ":"))
+_AS_IS = frozenset((int, str, float, bool))
+
+
 def encode_cursor(key: int | Sequence[Any]) -> str:
     """`k:<id>` for id-ordered lists (the cursors apps already hold), else `v:<json values>`."""
-    values = [key] if isinstance(key, int) else [_plain(v) for v in key]
-    raw = f"k:{key}" if isinstance(key, int) else "v:" + json.dumps(values, separators=(",", ":"))
+    if isinstance(key, int):
+        raw = f"k:{key}"
+    else:
+        raw = "v:" + _CURSOR_JSON.encode([v if type(v) in _AS_IS else _plain(v) for v in key])
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
