@@ -159,6 +159,13 @@ async def get_records(member_ids: list[int]) -> dict[int, MemberRecord]:
     if not member_ids:
         return {}
     raw = await safe(mget([_KEY.format(i) for i in member_ids]), [None] * len(member_ids))
+    return await records_from(member_ids, raw)
+
+
+async def records_from(member_ids: list[int], raw: list[Any]) -> dict[int, MemberRecord]:
+    """`get_records` once the cached values of the members' keys (`RECORD_KEY_PREFIX`, the
+    id, "}") were read, with other keys in one round trip (the leaderboard's page script):
+    the misses read as `get_records` reads them."""
     found = {i: MemberRecord.from_json(r) for i, r in zip(member_ids, raw, strict=True) if r}
     missing = [i for i in member_ids if i not in found]
     if missing:
@@ -192,6 +199,7 @@ if not id then return false end
 return {id, redis.call('GET', ARGV[1] .. id .. '}') or false}
 """
 _KEY_PREFIX = _KEY.format("")[:-1]  # "member:v2:{": the script closes the tag after the id
+RECORD_KEY_PREFIX = _KEY_PREFIX
 _BY_CARD_SHA = hashlib.sha1(_BY_CARD_SCRIPT.encode()).hexdigest()  # noqa: S324 (Redis's name)
 
 

@@ -16,7 +16,7 @@ from unionhub.activities.models import Activity as ActivityRow
 from unionhub.activities.models import ActivityKind
 from unionhub.errors import ValidationFailed
 from unionhub.identity.access import path_in_scope
-from unionhub.identity.lookup import MemberRecord, get_records
+from unionhub.identity.lookup import RECORD_KEY_PREFIX, MemberRecord, get_records, records_from
 from unionhub.resolvers.activities import _id
 from unionhub.schema.activities_types import (
     Activity,
@@ -94,15 +94,17 @@ async def leaderboard_connection(info: strawberry.Info,
 async def _live_board(info: strawberry.Info, row: ActivityRow, by: Board, size: int,
                       after: str | None) -> Connection[LeaderboardEntry]:
     key = decode_cursor(after)[0] if after else None
+    # The member board's page reads its members' cached records in the same round trip.
+    prefix = RECORD_KEY_PREFIX if by == Board.MEMBER else ""
     try:
-        found = await leaderboards.page(row, by, key, size)
+        found = await leaderboards.page(row, by, key, size, prefix)
     except LookupError:
         raise _bad_cursor() from None
     if found is None:  # Redis down: rank the database snapshot, as `leaderboard` does
         members, unions = await leaderboards.snapshot(row)
         ranked = leaderboards.ranked(list((members if by == Board.MEMBER else unions).items()))
         return _in_memory(info, by, ranked, size, after)
-    entries, more, total = found
+    entries, more, total, raw = found
 
     async def count() -> int:
         return total
@@ -110,12 +112,14 @@ async def _live_board(info: strawberry.Info, row: ActivityRow, by: Board, size: 
     info_ = PageInfo(has_next_page=more, has_previous_page=after is not None,
                      start_cursor=encode_cursor(entries[0].key) if entries else None,
                      end_cursor=encode_cursor(entries[-1].key) if entries else None)
-    # The members' records in one MGET now (the screen shows every name): their fields then
-    # answer synchronously. Straight from the record cache, not through the DataLoader: twenty
-    # loads there cost more Python than the MGET itself, and nothing else here reads them.
+    # The members' records now (the screen shows every name), read by the page's script (else
+    # one MGET): their fields then answer synchronously. Straight from the record cache, not
+    # through the DataLoader: twenty loads there cost more Python than the MGET itself, and
+    # nothing else here reads them.
     recs: list[MemberRecord | None] = [None] * len(entries)
     if by == Board.MEMBER and entries:
-        records = await get_records([e.key for e in entries])
+        ids = [e.key for e in entries]
+        records = await (records_from(ids, raw) if raw is not None else get_records(ids))
         recs = [records.get(e.key) for e in entries]
     return connection([leaderboard_entry(info, by, e, r) for e, r in zip(entries, recs, strict=True)],
                       [e.key for e in entries], info_, count)
