@@ -11,6 +11,7 @@ write; an invalidation Redis refuses is queued in the database and replayed with
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -158,8 +159,19 @@ async def get_records(member_ids: list[int]) -> dict[int, MemberRecord]:
     """Many members at once: one MGET, then one query for the misses (DataLoader batches)."""
     if not member_ids:
         return {}
-    raw = await safe(mget([_KEY.format(i) for i in member_ids]), [None] * len(member_ids))
+    raw = await safe(_mget_shared([_KEY.format(i) for i in member_ids]),
+                     [None] * len(member_ids))
     return await records_from(member_ids, raw)
+
+
+def _mget_shared(keys: list[str]) -> Awaitable[Any]:
+    """MGET on the hot path's shared connection, as the lookup's script: every member screen
+    reads its caller's record this way, and redis-py's pool costs more CPU per command than the
+    rest of it (`unionhub.fastpath.shared_redis`). A cluster's per-slot MGETs: `cache.mget`."""
+    shared = shared_connection()
+    if isinstance(shared, ClusterShared):
+        return mget(keys)
+    return traced_shared_command(shared, "MGET", *keys)
 
 
 async def records_from(member_ids: list[int], raw: list[Any]) -> dict[int, MemberRecord]:
