@@ -254,7 +254,8 @@ async def rank_of(activity: Activity, board: Board, key: int) -> Entry | None:
 # round trip instead of a second for their MGET; those keys are not declared, fine on one Redis
 # as the lookup's script, and never sent to a Redis Cluster). Only the first entry needs a
 # ZCOUNT: further down the page an entry scoring below its predecessor has exactly its
-# position's number of entries above.
+# position's number of entries above. ARGV[4], when given, is one more key whose value ends the
+# reply (the caller's record: `try_page`).
 _PAGE = """
 local present = redis.call('EXISTS', KEYS[1], KEYS[2])
 local start = 0
@@ -272,17 +273,20 @@ if ARGV[3] ~= '' then
     records[#records + 1] = redis.call('GET', ARGV[3] .. rows[i] .. '}') or false
   end
 end
-return {present, start, redis.call('ZCARD', KEYS[2]), above, rows, records}
+local reply = {present, start, redis.call('ZCARD', KEYS[2]), above, rows, records}
+if ARGV[4] ~= '' then reply[7] = redis.call('GET', ARGV[4]) or false end
+return reply
 """
 _PAGE_SHA = hashlib.sha1(_PAGE.encode()).hexdigest()  # noqa: S324 (Redis's name for it)
 
 
 async def _page_script(activity_id: int, board: Board, after_key: int | None,
-                       size: int, record_prefix: str = "") -> list[Any] | None:
+                       size: int, record_prefix: str = "",
+                       extra_key: str = "") -> list[Any] | None:
     """The script on the hot path's shared connection; None when Redis cannot answer."""
     shared = shared_connection()
     args = ("EVALSHA", _PAGE_SHA, 2, _marker(activity_id), _key(activity_id, board),
-            "" if after_key is None else str(after_key), str(size), record_prefix)
+            "" if after_key is None else str(after_key), str(size), record_prefix, extra_key)
 
     async def run() -> list[Any]:
         try:
@@ -294,8 +298,20 @@ async def _page_script(activity_id: int, board: Board, after_key: int | None,
     return await safe(run(), None)
 
 
+async def try_page(activity: Activity, board: Board, after_key: int | None, size: int,
+                   record_prefix: str, extra_key: str) -> list[Any] | None:
+    """The page script's reply, read only (it never rebuilds), with the value of `extra_key`
+    last (the caller's cached record): for a caller that checks who may see the board with
+    that value, then hands the reply to `page` (`tried`). None on a Redis Cluster (the keys
+    lie in other slots) or when Redis cannot answer."""
+    if isinstance(shared_connection(), ClusterShared) or activity.board_misses:
+        return None
+    return await _page_script(activity.id, board, after_key, size, record_prefix, extra_key)
+
+
 async def page(activity: Activity, board: Board, after_key: int | None, size: int,
-               record_prefix: str = "") -> tuple[list[Entry], bool, int, list[Any] | None] | None:
+               record_prefix: str = "", tried: list[Any] | None = None,
+               ) -> tuple[list[Entry], bool, int, list[Any] | None] | None:
     """A page of the live board after the entry `after_key` (its position now, so a board
     that moves between pages neither repeats nor skips an entry that kept its place), with
     whether more follow, the board's size and, with `record_prefix` (a key prefix the entry's
@@ -303,11 +319,11 @@ async def page(activity: Activity, board: Board, after_key: int | None, size: in
     when the script could not read them: a Redis Cluster). None when Redis cannot serve it:
     the caller pages the database snapshot instead. LookupError when `after_key` is not on
     the board. One Redis round trip while the board is complete (`ensure_built`'s checks, in
-    the script)."""
+    the script); none more when `tried` is `try_page`'s reply for the same page."""
     if isinstance(shared_connection(), ClusterShared):
         record_prefix = ""  # the records are in other slots than the board
-    found = None
-    if not activity.board_misses:
+    found = tried
+    if found is None and not activity.board_misses:
         found = await _page_script(activity.id, board, after_key, size, record_prefix)
         if found is None:
             return None
