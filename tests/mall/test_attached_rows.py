@@ -9,6 +9,7 @@ from typing import Any
 
 from tests.mall.conftest import claim, create_campaign, place
 from tests.querycount import count_queries
+from unionhub import db
 from unionhub.fastpath import switch
 from unionhub.fastpath.attached_rows import Children
 from unionhub.fastpath.keyset_rows import page_rows
@@ -21,6 +22,12 @@ VOUCHERS = """query V($first: Int) { myVouchersConnection(first: $first) { edges
   id status validUntil campaign { id name faceValueFen thresholdFen issuedCount
   remainingVouchers } } } pageInfo { hasNextPage endCursor } } }"""
 HOME_VOUCHERS = """query H { myVouchers { id status campaign { name faceValueFen issuedCount } } }"""
+
+
+def _one_fewer() -> tuple[int, int]:
+    """Statements with the part on and off: the related rows are read with the page on
+    PostgreSQL only (elsewhere the DataLoaders read them in either mode)."""
+    return (1, 2) if db.is_postgres() else (2, 2)
 
 
 def _with(keyset: bool) -> switch.Switches:
@@ -65,7 +72,7 @@ async def test_orders_with_their_lines_in_one_statement(gql, factory, mall):
         fast, on, slow, off = await _both(gql, member, ORDERS, {"first": first})
         assert fast == slow
         assert [len(e["node"]["items"]) for e in fast["myOrders"]["edges"]] == lines
-        assert (on, off) == (1, 2)  # the page (and its lines); the lines apart
+        assert (on, off) == _one_fewer()  # the page (and its lines); the lines apart
     # The second page through the cursor: the same on both paths.
     cursor = fast["myOrders"]["pageInfo"]["endCursor"]
     fast, on, slow, off = await _both(gql, member, ORDERS, {"first": 2, "after": cursor})
@@ -82,9 +89,9 @@ async def test_vouchers_with_their_campaigns_in_one_statement(gql, factory, mall
     assert fast == slow and len(fast["myVouchersConnection"]["edges"]) == 3
     assert {e["node"]["campaign"]["faceValueFen"] for e in fast["myVouchersConnection"]["edges"]} \
         == {2000, 5000}
-    assert (on, off) == (1, 2)
+    assert (on, off) == _one_fewer()
     fast, on, slow, off = await _both(gql, member, HOME_VOUCHERS, {})
-    assert fast == slow and len(fast["myVouchers"]) == 3 and (on, off) == (1, 2)
+    assert fast == slow and len(fast["myVouchers"]) == 3 and (on, off) == _one_fewer()
     # Another member's claim raises the campaign's count: the member sees it at once (the
     # campaign is read with the page, not kept).
     before = {v["campaign"]["issuedCount"] for v in fast["myVouchers"]
