@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from tortoise import fields as f
 from tortoise.models import Model
+
+M = TypeVar("M", bound=Model)
 
 # Fields whose values come back from json_build_array as the Python values the ORM makes.
 _JSON_NATIVE = (f.IntField, f.BigIntField, f.SmallIntField, f.CharField, f.TextField,
@@ -38,12 +40,12 @@ def qualified_columns(model: type[Model]) -> str:
 
 
 @dataclass(eq=False)
-class Parent:
+class Parent(Generic[M]):
     """The row each page row refers to by `column` (e.g. a voucher's "campaign_id"); after the
     read, `found` holds them by id."""
-    model: type[Model]
+    model: type[M]
     column: str
-    found: dict[Any, Model] = field(default_factory=dict)
+    found: dict[Any, M] = field(default_factory=dict)
 
     def shape(self) -> tuple[Any, ...]:
         return ("parent", self.model, self.column)
@@ -67,15 +69,15 @@ class Parent:
 
 
 @dataclass(eq=False)
-class Children:
+class Children(Generic[M]):
     """The rows that refer to each page row by their `column` (e.g. an order line's
     "order_id"), in `order` (a column, ascending); after the read, `found` holds every page
     row's list (empty lists included) by the page row's id. Only for models whose columns
     JSON carries as the ORM's own values (integers, text, booleans)."""
-    model: type[Model]
+    model: type[M]
     column: str
     order: str = "id"
-    found: dict[Any, list[Model]] = field(default_factory=dict)
+    found: dict[Any, list[M]] = field(default_factory=dict)
 
     def shape(self) -> tuple[Any, ...]:
         return ("children", self.model, self.column, self.order)
@@ -101,7 +103,7 @@ class Children:
                            for values in raw or ()]
 
 
-Attach = Parent | Children
+Attach = Parent[Any] | Children[Any]
 
 
 def split(page: type[Model], rows: list[dict[str, Any]], attach: Attach) -> list[Model]:

@@ -211,13 +211,13 @@ if not id then return false end
 return {id, redis.call('GET', ARGV[1] .. id .. '}') or false}
 """
 _KEY_PREFIX = _KEY.format("")[:-1]  # "member:v2:{": the script closes the tag after the id
-RECORD_KEY_PREFIX = _KEY_PREFIX
+_BY_CARD_SHA = hashlib.sha1(_BY_CARD_SCRIPT.encode()).hexdigest()  # noqa: S324 (Redis's name)
+RECORD_KEY_PREFIX = _KEY_PREFIX  # (other scripts reading records: the leaderboard's page)
 
 
 def record_key(member_id: int) -> str:
     """The member's cached record's key (read with other keys by a script)."""
     return _KEY.format(member_id)
-_BY_CARD_SHA = hashlib.sha1(_BY_CARD_SCRIPT.encode()).hexdigest()  # noqa: S324 (Redis's name)
 
 
 async def _by_card(card_number: str) -> Any:

@@ -124,7 +124,7 @@ async def my_vouchers(info: strawberry.Info,
     rows = await vouchers.stored_candidate_rows(member_id, wanted, campaigns)
     rec = await info.context.caller_record()
     return await t.shown_vouchers(info, rows, rec.union_path if rec else "", wanted,
-                                  campaigns.found)  # type: ignore[arg-type]
+                                  campaigns.found)
 
 
 async def my_orders(info: strawberry.Info, first: First = None, after: After = None,
@@ -133,7 +133,7 @@ async def my_orders(info: strawberry.Info, first: First = None, after: After = N
     items = Children(OrderItem, "order_id")  # the lines read with the page
     rows, page = await keyset_page(orders.member_orders(member_id), first, after,
                                    newest_first=True, last=last, before=before, attach=items)
-    return connection([t.Order.of(r, items.found.get(r.id)) for r in rows],  # type: ignore[arg-type]
+    return connection([t.Order.of(r, items.found.get(r.id)) for r in rows],
                       [r.id for r in rows], page)
 
 

@@ -25,7 +25,7 @@ async def _voucher_page(info: strawberry.Info, member_id: int, union_path: str,
     rows, page = await keyset_page(vouchers.shown_as(member_id, wanted, union_path), first,
                                    after, newest_first=True, last=last, before=before,
                                    attach=campaigns)
-    shown = await t.shown_vouchers(info, rows, union_path, None, campaigns.found)  # type: ignore[arg-type]
+    shown = await t.shown_vouchers(info, rows, union_path, None, campaigns.found)
     return connection(shown, [r.id for r in rows], page)
 
 
@@ -57,7 +57,7 @@ async def member_orders(info: strawberry.Info, member_id: int, first: int | None
     items = Children(OrderItem, "order_id")  # the lines read with the page
     rows, page = await keyset_page(Order.filter(member_id=member_id), first, after,
                                    newest_first=True, last=last, before=before, attach=items)
-    return connection([t.Order.of(r, items.found.get(r.id)) for r in rows],  # type: ignore[arg-type]
+    return connection([t.Order.of(r, items.found.get(r.id)) for r in rows],
                       [r.id for r in rows], page)
 
 
