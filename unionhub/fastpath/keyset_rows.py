@@ -32,7 +32,8 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from unionhub.fastpath import switch
+from unionhub.fastpath import attached_rows, switch
+from unionhub.fastpath.attached_rows import Attach
 from unionhub.fastpath.orm_rows import columns_of, instances, keep
 
 M = TypeVar("M", bound=Model)
@@ -68,8 +69,8 @@ def _equalities(qs: QuerySet, allowed: tuple[str, ...] = ()) -> list[tuple[str, 
 
 
 def _statement(model: type[Model], names: tuple[str, ...], order: tuple[str, ...],
-               cursor: bool, postgres: bool) -> str:
-    key = (model, names, order, cursor, postgres)
+               cursor: bool, postgres: bool, attach: Attach | None = None) -> str:
+    key = (model, names, order, cursor, postgres, attach.shape() if attach else None)
     sql = _SQL.get(key)
     if sql is not None:
         return sql
@@ -91,49 +92,57 @@ def _statement(model: type[Model], names: tuple[str, ...], order: tuple[str, ...
             clauses.append("(" + " AND ".join(equal) + ")")
         where.append("(" + " OR ".join(clauses) + ")")
     ordering = ",".join(col(s) + (" DESC" if s.startswith("-") else " ASC") for s in order)
-    sql = (f'SELECT {columns_of(model)} FROM "{meta.db_table}"'  # noqa: S608 (names from the model)
+    select, joined = columns_of(model), ""
+    if attach is not None:  # the related rows' columns beside the page's (attached_rows.py)
+        extra, joined = attach.select(model)
+        select = f"{attached_rows.qualified_columns(model)}, {extra}"
+    sql = (f'SELECT {select} FROM "{meta.db_table}"{joined}'  # noqa: S608 (names from the model)
            + (f" WHERE {' AND '.join(where)}" if where else "")
            + f" ORDER BY {ordering} LIMIT {mark()}")
     return keep(_SQL, key, sql, _SQL_KEPT)
 
 
 async def page_rows(qs: QuerySet, order: Sequence[str], values: Sequence[Any] | None,
-                    limit: int) -> list[Model] | None:
+                    limit: int, attach: Attach | None = None) -> list[Model] | None:
     """Up to `limit` rows of `qs` in `order` (specs as keyset_page's, already flipped for a
     backward page), strictly beyond the cursor `values` when given; None when `qs` is not a
-    plain filter (the caller then pages through the ORM)."""
+    plain filter (the caller then pages through the ORM). With `attach`, its related rows are
+    read by the same statement into `attach.found` (on PostgreSQL; elsewhere it stays empty)."""
     if not switch.ON.keyset:
         return None
     pairs = _equalities(qs)
     if pairs is None:
         return None
-    return await _read(qs, pairs, tuple(order), values, limit)
+    return await _read(qs, pairs, tuple(order), values, limit, attach)
 
 
-async def first_rows(qs: QuerySet[M]) -> list[M]:
+async def first_rows(qs: QuerySet[M], attach: Attach | None = None) -> list[M]:
     """`await qs` for a plain filter with its own order and limit (`Voucher.filter(member_id=
     m).order_by("-id").limit(n)`): the same rows, by a statement built once; other querysets
-    are awaited as they are."""
+    are awaited as they are. `attach`: as `page_rows`."""
     if switch.ON.keyset and qs._limit and qs._orderings and not qs._offset:
         pairs = _equalities(qs, ("_limit", "_orderings"))
         if pairs is not None:
             order = tuple(("-" if o == Order.desc else "") + name for name, o in qs._orderings)
-            rows = await _read(qs, pairs, order, None, qs._limit)
+            rows = await _read(qs, pairs, order, None, qs._limit, attach)
             if rows is not None:
                 return rows  # type: ignore[return-value]
     return await qs
 
 
 async def _read(qs: QuerySet, pairs: list[tuple[str, Any]], order: tuple[str, ...],
-                values: Sequence[Any] | None, limit: int) -> list[Model] | None:
+                values: Sequence[Any] | None, limit: int,
+                attach: Attach | None = None) -> list[Model] | None:
     model = qs.model
     meta = model._meta
     if any(s.lstrip("-") not in meta.fields_db_projection for s in order):
         return None
     db = qs._choose_db()
     names = tuple(n for n, _ in pairs)
-    sql = _statement(model, names, order, values is not None,
-                     db.capabilities.dialect == "postgres")
+    postgres = db.capabilities.dialect == "postgres"
+    if attach is not None and not (postgres and attach.usable(model)):
+        attach = None  # the caller's DataLoader reads them
+    sql = _statement(model, names, order, values is not None, postgres, attach)
     params = [v for _, v in pairs]
     if values is not None:
         fields = meta.fields_map
@@ -142,4 +151,6 @@ async def _read(qs: QuerySet, pairs: list[tuple[str, Any]], order: tuple[str, ..
         for i in range(len(order)):
             params.extend(typed[: i + 1])
     params.append(limit)
+    if attach is not None:
+        return attached_rows.split(model, await db.execute_query_dict(sql, params), attach)
     return await instances(model, db, sql, params)

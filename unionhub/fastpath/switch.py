@@ -13,7 +13,8 @@ library's public path instead, with the same answers, spans and audit rows
 - audit:     a pool connection per audit batch through Tortoise (fastpath/held_connection.py)
 - metrics:   the SDK's histograms (fastpath/hot_metrics.py; read once, when metrics are set up)
 - orm:       Tortoise's queryset for the screens' by-key loads (fastpath/orm_rows.py)
-- keyset:    Tortoise's queryset for plain keyset pages (fastpath/keyset_rows.py)
+- keyset:    Tortoise's queryset for plain keyset pages (fastpath/keyset_rows.py, and the related
+             rows read with them: fastpath/attached_rows.py)
 
 Readers look the flags up per use (`switch.ON.spans`: two attribute reads), so a test can
 serve both modes in one process (`configure`).

@@ -11,6 +11,7 @@ write; an invalidation Redis refuses is queued in the database and replayed with
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -158,7 +159,25 @@ async def get_records(member_ids: list[int]) -> dict[int, MemberRecord]:
     """Many members at once: one MGET, then one query for the misses (DataLoader batches)."""
     if not member_ids:
         return {}
-    raw = await safe(mget([_KEY.format(i) for i in member_ids]), [None] * len(member_ids))
+    raw = await safe(_mget_shared([_KEY.format(i) for i in member_ids]),
+                     [None] * len(member_ids))
+    return await records_from(member_ids, raw)
+
+
+def _mget_shared(keys: list[str]) -> Awaitable[Any]:
+    """MGET on the hot path's shared connection, as the lookup's script: every member screen
+    reads its caller's record this way, and redis-py's pool costs more CPU per command than the
+    rest of it (`unionhub.fastpath.shared_redis`). A cluster's per-slot MGETs: `cache.mget`."""
+    shared = shared_connection()
+    if isinstance(shared, ClusterShared):
+        return mget(keys)
+    return traced_shared_command(shared, "MGET", *keys)
+
+
+async def records_from(member_ids: list[int], raw: list[Any]) -> dict[int, MemberRecord]:
+    """`get_records` once the cached values of the members' keys (`RECORD_KEY_PREFIX`, the
+    id, "}") were read, with other keys in one round trip (the leaderboard's page script):
+    the misses read as `get_records` reads them."""
     found = {i: MemberRecord.from_json(r) for i, r in zip(member_ids, raw, strict=True) if r}
     missing = [i for i in member_ids if i not in found]
     if missing:
@@ -193,6 +212,12 @@ return {id, redis.call('GET', ARGV[1] .. id .. '}') or false}
 """
 _KEY_PREFIX = _KEY.format("")[:-1]  # "member:v2:{": the script closes the tag after the id
 _BY_CARD_SHA = hashlib.sha1(_BY_CARD_SCRIPT.encode()).hexdigest()  # noqa: S324 (Redis's name)
+RECORD_KEY_PREFIX = _KEY_PREFIX  # (other scripts reading records: the leaderboard's page)
+
+
+def record_key(member_id: int) -> str:
+    """The member's cached record's key (read with other keys by a script)."""
+    return _KEY.format(member_id)
 
 
 async def _by_card(card_number: str) -> Any:

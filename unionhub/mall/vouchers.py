@@ -16,6 +16,7 @@ from tortoise.queryset import QuerySet
 
 from unionhub.clock import utcnow
 from unionhub.fastpath import keyset_rows
+from unionhub.fastpath.attached_rows import Attach
 from unionhub.mall.models import Voucher, VoucherStatus
 
 SHOWN_AT_MOST = 200
@@ -80,7 +81,9 @@ def stored_candidates(member_id: int, status: VoucherStatus | None,
     return qs.order_by("-id").limit(SHOWN_AT_MOST)
 
 
-async def stored_candidate_rows(member_id: int, status: VoucherStatus | None) -> list[Voucher]:
+async def stored_candidate_rows(member_id: int, status: VoucherStatus | None,
+                                attach: Attach | None = None) -> list[Voucher]:
     """`stored_candidates`' rows; with no status (the home screen's list) by a statement
-    built once (fastpath/keyset_rows.py) instead of through pypika."""
-    return await keyset_rows.first_rows(stored_candidates(member_id, status))
+    built once (fastpath/keyset_rows.py) instead of through pypika, with `attach` (their
+    campaigns) read by the same statement."""
+    return await keyset_rows.first_rows(stored_candidates(member_id, status), attach)

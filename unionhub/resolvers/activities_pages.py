@@ -4,11 +4,11 @@ resolvers/activities.py."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
-from unionhub.activities import enrolment, leaderboards, quizzes
+from unionhub.activities import board_rows, enrolment, leaderboards, quizzes
 from unionhub.activities.activities import get_visible_board, organised_by
 from unionhub.activities.leaderboards import Board
 from unionhub.activities.models import DAILY_COUNT_KINDS as DAILY_COUNT
@@ -16,7 +16,13 @@ from unionhub.activities.models import Activity as ActivityRow
 from unionhub.activities.models import ActivityKind
 from unionhub.errors import ValidationFailed
 from unionhub.identity.access import path_in_scope
-from unionhub.identity.lookup import MemberRecord, get_records
+from unionhub.identity.lookup import (
+    RECORD_KEY_PREFIX,
+    MemberRecord,
+    get_records,
+    record_key,
+    records_from,
+)
 from unionhub.resolvers.activities import _id
 from unionhub.schema.activities_types import (
     Activity,
@@ -78,11 +84,13 @@ async def leaderboard_connection(info: strawberry.Info,
                                      description="MEMBER ranks members, UNION ranks unions.")],
                                  first: First = None,
                                  after: After = None) -> Connection[LeaderboardEntry]:
-    row = await get_visible_board(_id(activity_id, "activityId"), info.context.principal,
+    activity = _id(activity_id, "activityId")
+    tried = await _page_with_caller(info, activity, by, first, after)
+    row = await get_visible_board(activity, info.context.principal,
                                   await info.context.caller_record())
     size = page_size(first)
     if row.kind in DAILY_COUNT:
-        return await _live_board(info, row, by, size, after)
+        return await _live_board(info, row, by, size, after, tried)
     if row.kind == ActivityKind.QUIZ and by == Board.MEMBER:
         return await _quiz_members(info, row, size, after)
     if row.kind == ActivityKind.QUIZ:
@@ -91,18 +99,45 @@ async def leaderboard_connection(info: strawberry.Info,
     return empty_connection(first)
 
 
-async def _live_board(info: strawberry.Info, row: ActivityRow, by: Board, size: int,
-                      after: str | None) -> Connection[LeaderboardEntry]:
-    key = decode_cursor(after)[0] if after else None
+async def _page_with_caller(info: strawberry.Info, activity_id: int, by: Board,
+                            first: int | None, after: str | None) -> list[Any] | None:
+    """The member board's page script run before the caller's visibility check, with the
+    caller's cached record in the same round trip (so the screen makes one): only when this
+    process holds the activity's row and nothing in the request could be refused before that
+    check (a size or cursor refused there would tell an existing activity from a missing one).
+    The script only reads; the page is used once `get_visible_board` let the caller see it
+    (the record it read primes the request's loader for that check)."""
+    member_id = info.context.principal.member_id
+    row = board_rows.rows.cached(activity_id)
+    if member_id is None or by != Board.MEMBER or row is None or row.kind not in DAILY_COUNT:
+        return None
     try:
-        found = await leaderboards.page(row, by, key, size)
+        size = page_size(first)
+        key = decode_cursor(after)[0] if after else None
+    except ValidationFailed:
+        return None
+    found = await leaderboards.try_page(row, by, key, size, RECORD_KEY_PREFIX,
+                                        record_key(member_id))
+    if found is not None and len(found) > 6 and found[6]:
+        info.context.members.prime(member_id, MemberRecord.from_json(found[6]))
+    return found
+
+
+async def _live_board(info: strawberry.Info, row: ActivityRow, by: Board, size: int,
+                      after: str | None,
+                      tried: list[Any] | None = None) -> Connection[LeaderboardEntry]:
+    key = decode_cursor(after)[0] if after else None
+    # The member board's page reads its members' cached records in the same round trip.
+    prefix = RECORD_KEY_PREFIX if by == Board.MEMBER else ""
+    try:
+        found = await leaderboards.page(row, by, key, size, prefix, tried)
     except LookupError:
         raise _bad_cursor() from None
     if found is None:  # Redis down: rank the database snapshot, as `leaderboard` does
         members, unions = await leaderboards.snapshot(row)
         ranked = leaderboards.ranked(list((members if by == Board.MEMBER else unions).items()))
         return _in_memory(info, by, ranked, size, after)
-    entries, more, total = found
+    entries, more, total, raw = found
 
     async def count() -> int:
         return total
@@ -110,12 +145,14 @@ async def _live_board(info: strawberry.Info, row: ActivityRow, by: Board, size: 
     info_ = PageInfo(has_next_page=more, has_previous_page=after is not None,
                      start_cursor=encode_cursor(entries[0].key) if entries else None,
                      end_cursor=encode_cursor(entries[-1].key) if entries else None)
-    # The members' records in one MGET now (the screen shows every name): their fields then
-    # answer synchronously. Straight from the record cache, not through the DataLoader: twenty
-    # loads there cost more Python than the MGET itself, and nothing else here reads them.
+    # The members' records now (the screen shows every name), read by the page's script (else
+    # one MGET): their fields then answer synchronously. Straight from the record cache, not
+    # through the DataLoader: twenty loads there cost more Python than the MGET itself, and
+    # nothing else here reads them.
     recs: list[MemberRecord | None] = [None] * len(entries)
     if by == Board.MEMBER and entries:
-        records = await get_records([e.key for e in entries])
+        ids = [e.key for e in entries]
+        records = await (records_from(ids, raw) if raw is not None else get_records(ids))
         recs = [records.get(e.key) for e in entries]
     return connection([leaderboard_entry(info, by, e, r) for e, r in zip(entries, recs, strict=True)],
                       [e.key for e in entries], info_, count)

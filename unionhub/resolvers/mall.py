@@ -9,6 +9,7 @@ import strawberry
 
 from unionhub.db_replicas import replica_read
 from unionhub.errors import NotFound
+from unionhub.fastpath.attached_rows import Children, Parent
 from unionhub.identity import orgs
 from unionhub.identity.access import require_authenticated
 from unionhub.mall import (
@@ -26,9 +27,11 @@ from unionhub.mall import (
 from unionhub.mall.access import require_mall_manager
 from unionhub.mall.models import (
     CampaignKind,
+    OrderItem,
     OrderKind,
     OrderStatus,
     PaymentMethod,
+    VoucherCampaign,
     VoucherStatus,
 )
 from unionhub.mall.providers.base import PayChannel
@@ -117,17 +120,21 @@ async def my_vouchers(info: strawberry.Info,
                       ) -> list[t.Voucher]:
     member_id = require_authenticated(info.context.principal)
     wanted = VoucherStatus(status) if status is not None else None
-    rows = await vouchers.stored_candidate_rows(member_id, wanted)
+    campaigns = Parent(VoucherCampaign, "campaign_id")  # read with the vouchers
+    rows = await vouchers.stored_candidate_rows(member_id, wanted, campaigns)
     rec = await info.context.caller_record()
-    return await t.shown_vouchers(info, rows, rec.union_path if rec else "", wanted)
+    return await t.shown_vouchers(info, rows, rec.union_path if rec else "", wanted,
+                                  campaigns.found)
 
 
 async def my_orders(info: strawberry.Info, first: First = None, after: After = None,
                     last: Last = None, before: Before = None) -> Connection[t.Order]:
     member_id = require_authenticated(info.context.principal)
+    items = Children(OrderItem, "order_id")  # the lines read with the page
     rows, page = await keyset_page(orders.member_orders(member_id), first, after,
-                                   newest_first=True, last=last, before=before)
-    return connection([t.Order.of(r) for r in rows], [r.id for r in rows], page)
+                                   newest_first=True, last=last, before=before, attach=items)
+    return connection([t.Order.of(r, items.found.get(r.id)) for r in rows],
+                      [r.id for r in rows], page)
 
 
 async def order(info: strawberry.Info,

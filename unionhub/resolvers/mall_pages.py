@@ -8,9 +8,10 @@ from typing import Annotated
 
 import strawberry
 
+from unionhub.fastpath.attached_rows import Children, Parent
 from unionhub.identity.access import require_authenticated
 from unionhub.mall import vouchers
-from unionhub.mall.models import Order, Supplier, VoucherStatus
+from unionhub.mall.models import Order, OrderItem, Supplier, VoucherCampaign, VoucherStatus
 from unionhub.schema import mall_types as t
 from unionhub.schema.relay import After, Before, Connection, First, Last, connection, keyset_page
 
@@ -20,9 +21,11 @@ async def _voucher_page(info: strawberry.Info, member_id: int, union_path: str,
                         after: str | None, last: int | None = None,
                         before: str | None = None) -> Connection[t.Voucher]:
     wanted = VoucherStatus(status) if status is not None else None
+    campaigns = Parent(VoucherCampaign, "campaign_id")  # read with the page
     rows, page = await keyset_page(vouchers.shown_as(member_id, wanted, union_path), first,
-                                   after, newest_first=True, last=last, before=before)
-    shown = await t.shown_vouchers(info, rows, union_path, None)
+                                   after, newest_first=True, last=last, before=before,
+                                   attach=campaigns)
+    shown = await t.shown_vouchers(info, rows, union_path, None, campaigns.found)
     return connection(shown, [r.id for r in rows], page)
 
 
@@ -51,9 +54,11 @@ async def member_vouchers(info: strawberry.Info, member_id: int,
 async def member_orders(info: strawberry.Info, member_id: int, first: int | None,
                         after: str | None, last: int | None = None,
                         before: str | None = None) -> Connection[t.Order]:
+    items = Children(OrderItem, "order_id")  # the lines read with the page
     rows, page = await keyset_page(Order.filter(member_id=member_id), first, after,
-                                   newest_first=True, last=last, before=before)
-    return connection([t.Order.of(r) for r in rows], [r.id for r in rows], page)
+                                   newest_first=True, last=last, before=before, attach=items)
+    return connection([t.Order.of(r, items.found.get(r.id)) for r in rows],
+                      [r.id for r in rows], page)
 
 
 async def suppliers_connection(info: strawberry.Info, first: First = None, after: After = None,

@@ -209,10 +209,15 @@ class Voucher:
 
 async def shown_vouchers(info: strawberry.Info, rows: list[m.Voucher],
                          holder_union_path: str, status: m.VoucherStatus | None,
-                         ) -> list[Voucher]:
+                         known: dict[int, m.VoucherCampaign] | None = None) -> list[Voucher]:
     """A holder's vouchers with their status decided now (expiry and the holder's scope),
-    those with `status` only when given."""
-    campaigns = await asyncio.gather(*(load_related(info, "campaigns", v.campaign_id) for v in rows))
+    those with `status` only when given. `known`: campaigns read with the rows (by id)."""
+    known = known or {}
+    if all(v.campaign_id in known for v in rows):  # read with the page: no DataLoader
+        campaigns = [known[v.campaign_id] for v in rows]
+    else:
+        campaigns = await asyncio.gather(*(load_related(info, "campaigns", v.campaign_id)
+                                           for v in rows))
     now, shown = utcnow(), []
     for row, campaign in zip(rows, campaigns, strict=True):
         st = shown_status(row, now=now, holder_union_path=holder_union_path,
@@ -231,6 +236,12 @@ class OrderItem:
         "Unit price at order time in fen (分, 1/100 yuan)."))
     quantity: int = strawberry.field(description="Units bought.")
     line_fen: int = strawberry.field(description="unitPriceFen × quantity in fen (分, 1/100 yuan).")
+
+
+def _items(rows: list[m.OrderItem]) -> list[OrderItem]:
+    return [OrderItem(sku_id=_sid(i.sku_id), product_id=_sid(i.product_id), name=i.name,
+                      unit_price_fen=i.unit_price_fen, quantity=i.quantity, line_fen=i.line_fen)
+            for i in rows]
 
 
 @strawberry.type(description="One change of an order.")
@@ -274,15 +285,17 @@ class Order:
     tracking_no: str | None = strawberry.field(description="The carrier's tracking number "
                                                            "once shipped.")
     row: strawberry.Private[m.Order]
+    # Its lines when the page's statement read them (fastpath/attached_rows.py), else None.
+    item_rows: strawberry.Private[list[m.OrderItem] | None] = None
 
     @classmethod
-    def of(cls, row: m.Order) -> Order:
+    def of(cls, row: m.Order, items: list[m.OrderItem] | None = None) -> Order:
         return cls(id=_sid(row.id), status=row.status, kind=row.kind,
                    subtotal_fen=row.subtotal_fen,
                    discount_fen=row.discount_fen, payable_fen=row.payable_fen,
                    created_at=row.created_at, expires_at=row.expires_at, paid_at=row.paid_at,
                    shipped_at=row.shipped_at, payment_method=row.payment_method,
-                   tracking_no=row.tracking_no, row=row)
+                   tracking_no=row.tracking_no, row=row, item_rows=items)
 
     @strawberry.field(description="The voucher applied; null without.")
     async def voucher(self, info: strawberry.Info) -> Voucher | None:
@@ -299,11 +312,10 @@ class Order:
         return union_entity(info, self.row.union_id)
 
     @strawberry.field(description="The order's lines: a plain list, small by nature (1–20).")
-    async def items(self, info: strawberry.Info) -> list[OrderItem]:
-        return [OrderItem(sku_id=_sid(i.sku_id), product_id=_sid(i.product_id), name=i.name,
-                          unit_price_fen=i.unit_price_fen, quantity=i.quantity,
-                          line_fen=i.line_fen)
-                for i in await load_related(info, "items_of_order", self.row.id)]
+    def items(self, info: strawberry.Info) -> list[OrderItem]:
+        if self.item_rows is not None:  # read with the page: no coroutine
+            return _items(self.item_rows)
+        return _then(load_related(info, "items_of_order", self.row.id), _items)  # type: ignore[return-value]
 
     @strawberry.field(description="Every change of the order, oldest first: a plain list, "
                                   "small by nature (a handful per order).")

@@ -180,10 +180,13 @@ def row_key(row: Any, order: Sequence[str]) -> int | tuple[Any, ...]:
 async def keyset_page(qs: QuerySet, first: int | None, after: str | None,
                       newest_first: bool = False, *, last: int | None = None,
                       before: str | None = None, order: Sequence[str] | None = None,
-                      count: bool = True) -> tuple[list, PageInfo]:
+                      count: bool = True,
+                      attach: keyset_rows.Attach | None = None) -> tuple[list, PageInfo]:
     """One page of `qs` in `order` (ending with the id; by default by id, newest first when
     `newest_first`): one query, LIMIT size+1 to see whether more follow. The page info's
-    counter (for `totalCount`) counts the filtered list when `count`."""
+    counter (for `totalCount`) counts the filtered list when `count`. `attach`: related rows
+    read by the same statement when the fast path serves the page (fastpath/attached_rows.py);
+    the caller primes its DataLoader with what it found."""
     order = tuple(order or (("-id",) if newest_first else ("id",)))
     assert order[-1].lstrip("-") == "id", "a keyset order ends with the id as tiebreaker"
     size, backward = _direction(first, last)
@@ -192,7 +195,7 @@ async def keyset_page(qs: QuerySet, first: int | None, after: str | None,
     flipped = [s[1:] if s.startswith("-") else f"-{s}" for s in order]
     direction = flipped if backward else order
     # A plain filter's page by a statement built once per shape; anything else via the ORM.
-    plain = await keyset_rows.page_rows(qs, direction, values, size + 1)
+    plain = await keyset_rows.page_rows(qs, direction, values, size + 1, attach)
     if plain is not None:
         rows = plain
     else:
