@@ -81,11 +81,20 @@ async def test_an_unknown_id_is_answered_from_the_process_like_a_known_one(mall)
 
 
 async def _next_ids(model) -> list[int]:
-    """The ids the next rows of `model` will get: past the last, with room for a sequence's gaps
-    (ids a rolled-back insert took)."""
-    last = await model.all().order_by("-id").first()
-    start = (last.id if last else 0) + 1
-    return list(range(start, start + 50))
+    """The ids the next rows of `model` will get: past the id its sequence last handed out
+    (not past the last row: a cleaned table keeps its sequence), with room for gaps (ids a
+    rolled-back insert took)."""
+    db, table = model._meta.db, model._meta.db_table
+    if db.capabilities.dialect == "postgres":
+        rows = await db.execute_query_dict(
+            f"SELECT last_value, is_called FROM {table}_id_seq")  # (a model's own table)
+        last = rows[0]["last_value"] if rows[0]["is_called"] else rows[0]["last_value"] - 1
+    else:  # SQLite: AUTOINCREMENT keeps the last id in sqlite_sequence, else max(id)
+        rows = await db.execute_query_dict(
+            "SELECT seq FROM sqlite_sequence WHERE name = ?", [table])
+        newest = await model.all().order_by("-id").first()
+        last = max(rows[0]["seq"] if rows else 0, newest.id if newest else 0)
+    return list(range(last + 1, last + 51))
 
 
 async def test_a_negative_entry_expires_with_the_ttl(monkeypatch):
