@@ -4,11 +4,13 @@ abstract), built once per plan and called per value, with graphql-core's checks 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from graphql import (
     FieldNode,
     GraphQLAbstractType,
+    GraphQLEnumType,
     GraphQLError,
     GraphQLLeafType,
     GraphQLList,
@@ -61,9 +63,34 @@ def _null_message(info: Any) -> str:
     return f"Cannot return null for non-nullable field {info.parent_type}.{info.field_name}."
 
 
+def leaf_coercer(type_: GraphQLLeafType) -> Callable[[Any], Any]:
+    """The leaf's `coerce_output_value`; for strawberry's enums, whose coercion compares the
+    member's `.value` with each of the type's values in turn (about 20 calls a field: a home
+    screen has six enums), a dict from member to name built once, the same first match, and
+    strawberry's coercion for anything else (its error included)."""
+    coerce = type_.coerce_output_value
+    wrapped = getattr(type_, "wrapped_cls", None)
+    if not (isinstance(type_, GraphQLEnumType) and isinstance(wrapped, type)
+            and issubclass(wrapped, Enum)):
+        return coerce
+    names: dict[Any, str] = {}
+    for member in wrapped:
+        for name, value in type_.values.items():
+            if member.value == value.value:
+                names[member] = name
+                break
+
+    def coerce_enum(result: Any) -> Any:
+        # an Enum with members has no subclasses: `type is` is strawberry's isinstance
+        if type(result) is wrapped and result in names:
+            return names[result]
+        return coerce(result)
+    return coerce_enum
+
+
 def _non_null_leaf(type_: GraphQLLeafType) -> Completer:
     """`_non_null(_leaf(type_))` in one call: most fields of a page are non-null scalars."""
-    coerce = type_.coerce_output_value
+    coerce = leaf_coercer(type_)
 
     def complete(run: _Run, info: Any, path: Path, result: Any) -> Any:
         if isinstance(result, Exception):
@@ -83,7 +110,7 @@ def _leaf_message(type_: GraphQLLeafType, result: Any, coerced: Any) -> str:
 
 
 def _leaf(type_: GraphQLLeafType) -> Completer:
-    coerce = type_.coerce_output_value
+    coerce = leaf_coercer(type_)
 
     def complete(run: _Run, info: Any, path: Path, result: Any) -> Any:
         if isinstance(result, Exception):

@@ -110,10 +110,24 @@ class ServiceRequestEvent:
 class ServiceRequest:
 
     row: strawberry.Private[RequestRow]
+    # The fields every list shows are plain attributes, filled from the row (__post_init__):
+    # the compiled executor reads them with a getattr, without a resolver call or an `info`
+    # (a home screen shows five requests). Constructed as ServiceRequest(row=...) only.
+    id: strawberry.ID = strawberry.field(description="The request's id.", default="")
+    status: RequestStatusEnum = strawberry.field(description="Where it stands.",
+                                                 default=None)
+    submitted_at: datetime = strawberry.field(description="When it was submitted (UTC instant).",
+                                              default=None)
+    deadline: datetime = strawberry.field(description=(
+        "When it must be completed: the item's time limit in working time on the Asia/Shanghai "
+        "calendar (UTC instant)."), default=None)
 
-    @strawberry.field(description="The request's id.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
+    def __post_init__(self) -> None:
+        row = self.row
+        self.id = strawberry.ID(str(row.id))
+        self.status = row.status
+        self.submitted_at = row.submitted_at
+        self.deadline = row.deadline
 
     @strawberry.field(description="The service item requested.")
     def item(self, info: strawberry.Info) -> ServiceItem:
@@ -128,10 +142,6 @@ class ServiceRequest:
         return ServiceItem.of(
             await info.context.loader("services.items", loaders.items).load(self.row.item_id))
 
-    @strawberry.field(description="Where it stands.")
-    def status(self) -> RequestStatusEnum:
-        return self.row.status
-
     @strawberry.field(description="The member's description, as written.")
     def details(self) -> str:
         return self.row.details
@@ -139,16 +149,6 @@ class ServiceRequest:
     @strawberry.field(description="The item's form values, by name.")
     def field_values(self) -> list[FieldValue]:
         return [FieldValue(name=k, value=v) for k, v in sorted(self.row.field_values.items())]
-
-    @strawberry.field(description="When it was submitted (UTC instant).")
-    def submitted_at(self) -> datetime:
-        return self.row.submitted_at
-
-    @strawberry.field(description=(
-        "When it must be completed: the item's time limit in working time on the Asia/Shanghai "
-        "calendar (UTC instant)."))
-    def deadline(self) -> datetime:
-        return self.row.deadline
 
     @strawberry.field(description="True while the deadline lies in a year whose State Council "
                                   "holiday notice is not yet known: make-up days may move it.")
