@@ -59,3 +59,16 @@ def test_reveals_personal_data():
     assert reveals_personal_data("会员13900000002", "13900000002", None, None)
     assert not reveals_personal_data("会员K7Q2MX", "13900000002", "11010519491231002X", "王小明")
     assert reveals_personal_data("x11010519491231002x", None, "11010519491231002X", None)
+
+
+def test_a_default_name_never_has_four_digits_in_a_row():
+    # The old default was 会员 + the phone's last four digits; a random code with four digits
+    # in a row reads as one (and made the migration test above fail about 1 run in 15).
+    import random
+
+    from unionhub.identity.display_names import default_display_name
+
+    rng = random.Random(22)
+    names = [default_display_name(rng) for _ in range(5000)]
+    assert not [n for n in names if re.search(r"\d{4}", n)]
+    assert len(set(names)) > 4990  # still random codes

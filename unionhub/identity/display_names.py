@@ -18,7 +18,15 @@ PREFIX = "会员"
 def default_display_name(rng: random.Random | None = None) -> str:
     """A fresh default name; `rng` for reproducible seeds, the system's CSPRNG otherwise."""
     pick = rng.choice if rng is not None else secrets.choice
-    return PREFIX + "".join(pick(_ALPHABET) for _ in range(_CODE_LENGTH))
+    while True:
+        code = "".join(pick(_ALPHABET) for _ in range(_CODE_LENGTH))
+        # Four digits in a row read as a phone's last four (the old default); about 1 code in
+        # 60 has them, drawn again.
+        if not _FOUR_DIGITS.search(code):
+            return PREFIX + code
+
+
+_FOUR_DIGITS = re.compile(r"\d{4}")
 
 
 _DIGIT_RUN = re.compile(r"\d{7,}")
