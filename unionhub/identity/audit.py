@@ -233,10 +233,4 @@ _groups: dict[asyncio.AbstractEventLoop, _GroupCommit] = {}
 
 
 def _group() -> _GroupCommit:
-    loop = asyncio.get_running_loop()
-    group = _groups.get(loop)
-    if group is None:
-        for old in [old for old in _groups if old.is_closed()]:
-            del _groups[old]
-        group = _groups[loop] = _GroupCommit(loop)
-    return group
+    return audit_chain.for_this_loop(_groups, _GroupCommit)

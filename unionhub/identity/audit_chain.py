@@ -26,10 +26,11 @@ keeps older rows verifiable.
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from tortoise import connections
@@ -82,6 +83,22 @@ def link(head_seq: int, head_hash: str, entries: Sequence[Entry]) -> list[tuple[
                                                  detail, union))
         rows.append((at, actor, action, s_type, s_id, trace, detail, union, seq, previous))
     return rows
+
+
+_T = TypeVar("_T")
+
+
+def for_this_loop(registry: dict[asyncio.AbstractEventLoop, _T],
+                  make: Callable[[asyncio.AbstractEventLoop], _T]) -> _T:
+    """The running loop's one `make(loop)` in `registry` (the group commit's, the linker's):
+    each holds tasks of its own loop; those of closed loops (tests, scripts) are dropped."""
+    loop = asyncio.get_running_loop()
+    found = registry.get(loop)
+    if found is None:
+        for old in [old for old in registry if old.is_closed()]:
+            del registry[old]
+        found = registry[loop] = make(loop)
+    return found
 
 
 # --- the last head this process wrote: the hot path's guess -----------------------------------

@@ -219,13 +219,7 @@ _linkers: dict[asyncio.AbstractEventLoop, _Linker] = {}
 
 
 def _linker() -> _Linker:
-    loop = asyncio.get_running_loop()
-    linker = _linkers.get(loop)
-    if linker is None:
-        for old in [old for old in _linkers if old.is_closed()]:
-            del _linkers[old]
-        linker = _linkers[loop] = _Linker(loop)
-    return linker
+    return audit_chain.for_this_loop(_linkers, _Linker)
 
 
 def after_commit(db: BaseDBAsyncClient) -> None:
