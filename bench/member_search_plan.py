@@ -1,6 +1,8 @@
-"""A cadre's name search read as the members screen reads it (unionhub/identity/member_search.py,
-then the keyset page), with PostgreSQL's default plan choice (asyncpg's prepared statement goes
-generic after five executions) against `member_search.planned_for` (a custom plan per term).
+"""A cadre's name search's page of ids read through the ORM (one prepared statement: PostgreSQL's
+default plan choice goes generic after five executions) against the way the members screen reads
+it now, `member_search.name_page_reader` (identity migration 0015's function, which plans its
+statement for each term). Until 2026-12-05 the screen used `SET LOCAL plan_cache_mode =
+force_custom_plan` in a short transaction instead (the same plans, four round trips).
 
     .venv/bin/python bench/member_search_plan.py --db bench_fixes --rounds 7 --runs 30
 
@@ -17,7 +19,6 @@ import os
 import statistics
 import sys
 import time
-from contextlib import AsyncExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this tree's unionhub
@@ -44,16 +45,14 @@ async def main() -> None:
     assert province is not None
     print(f"{await Member.all().count()} members, database {args.db}")
     terms = args.terms.split(",")
-    queries = {t: (await member_search.members_in(province, t, actor_id=None)).only("id")
-               for t in terms}
+    queries = {t: await member_search.members_in(province, t, actor_id=None) for t in terms}
+    readers = {t: member_search.name_page_reader(province, t) for t in terms}
 
     async def read(term: str, planned: bool) -> float:
         start = time.perf_counter()
-        async with AsyncExitStack() as stack:
-            if planned:
-                await stack.enter_async_context(member_search.planned_for(term))
-            rows, _ = await keyset_page(queries[term], 20, None, count=False)
-        assert rows or term.endswith("2")
+        ids, _ = await keyset_page(queries[term], 20, None, count=False, ids=True,
+                                   reader=readers[term] if planned else None)
+        assert ids or term.endswith("2")
         return (time.perf_counter() - start) * 1000
 
     # Past the five custom plans on every pooled connection, the narrow terms first: after
@@ -70,7 +69,7 @@ async def main() -> None:
             for planned in modes:
                 times = [await read(term, planned) for _ in range(args.runs)]
                 medians.setdefault((term, planned), []).append(statistics.median(times))
-    print(f"{'term':<12} {'default ms':>11} {'planned_for ms':>15} {'ratio':>7}")
+    print(f"{'term':<12} {'ORM ms':>11} {'function ms':>15} {'ratio':>7}")
     for term in terms:
         default = statistics.median(medians[(term, False)])
         planned = statistics.median(medians[(term, True)])
@@ -78,7 +77,7 @@ async def main() -> None:
 
     # The plans behind the figures: a statement prepared as asyncpg does, run six times with
     # the middle term, then with the broadest. (The literals are the seeded path and terms.)
-    sql = queries[terms[0]].order_by("id").limit(21).sql()
+    sql = queries[terms[0]].only("id").order_by("id").limit(21).sql()
 
     def execute(term: str) -> str:
         return f"EXECUTE s('{province.path}%', '%{term}%', 21)"

@@ -3,18 +3,18 @@
 audited (who searched which union, by what kind of term, never the term itself) before its
 results are answered.
 
-A name search's page is read with a plan made for its term (`planned_for`): asyncpg keeps each
-statement prepared, and after five executions PostgreSQL may keep a generic plan made without
-seeing the pattern; for a very common term that plan reads the trigram index's whole posting
-list (bench/member_search_plan.py: 100 times slower at 200,000 members)."""
+On PostgreSQL a name search's page is read by `member_name_search_ids` (identity migration
+0015), which plans its statement for the term it is given, in one round trip: asyncpg keeps
+each statement prepared, and after five executions PostgreSQL may keep a generic plan made
+without seeing the pattern; for a very common term that plan reads the trigram index's whole
+posting list (bench/member_search_plan.py: hundreds of times slower at 200,000 members)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 
+from tortoise.filters import escape_like
 from tortoise.queryset import QuerySet
-from tortoise.transactions import in_transaction
 
 from unionhub import db
 from unionhub.errors import ValidationFailed
@@ -23,6 +23,9 @@ from unionhub.identity.accounts import id_number_indexes, phone_indexes
 from unionhub.identity.lookup import is_card_number
 from unionhub.identity.models import Member, Union
 from unionhub.identity.realname import validate_phone
+
+# (order "id" or "-id", the cursor's id or None, the row limit) -> the page's ids.
+IdReader = Callable[[str, int | None, int], Awaitable[list[int]]]
 
 
 def _kind(term: str) -> str:
@@ -64,17 +67,20 @@ async def members_in(union: Union, term: str | None, *, actor_id: int | None) ->
     return qs
 
 
-@asynccontextmanager
-async def planned_for(term: str | None) -> AsyncIterator[None]:
-    """Around the read of a search's page: a name search's statements get a plan for their
-    own pattern (`SET LOCAL plan_cache_mode = force_custom_plan` in a short transaction).
-    The term stays a bound parameter; the setting ends with the transaction, so no session
-    state is left on a pooled connection and PgBouncer in transaction mode keeps the whole
-    transaction on one server connection. Exact searches (phone, ID number, card) compare
-    blind indexes, where a generic plan is as good; SQLite has no plan cache to steer."""
+def name_page_reader(union: Union, term: str | None) -> IdReader | None:
+    """The reader of a name search's page of ids (`relay.keyset_page`'s `reader`), on
+    PostgreSQL; None for no term or an exact search (blind indexes, where a generic plan is as
+    good). Its statement is the ORM's for `members_in` (tests/identity/test_member_name_search.py
+    compares them)."""
     if not term or _kind(term.strip()) != "name" or not db.is_postgres():
-        yield
-        return
-    async with in_transaction() as connection:
-        await connection.execute_script("SET LOCAL plan_cache_mode = force_custom_plan")
-        yield
+        return None
+    subtree = escape_like(union.path) + "%"
+    pattern = "%" + escape_like(term.strip()) + "%"
+
+    async def read(order: str, bound: int | None, limit: int) -> list[int]:
+        _count, rows = await db.conn().execute_query(
+            "SELECT member_name_search_ids($1, $2, $3, $4, $5) AS id",
+            [subtree, pattern, bound, order.startswith("-"), limit])
+        return [row["id"] for row in rows]
+
+    return read

@@ -114,13 +114,11 @@ async def members(info: strawberry.Info,
     qs = await member_search.members_in(union, search, actor_id=info.context.principal.member_id)
     # Only the ids: the records hold the rest, their personal data's masked forms made once
     # per member and cached (load_records_from_db decrypted three fields a member a page).
-    async with member_search.planned_for(search):
-        rows, page = await keyset_page(qs.only("id"), first, after, count=False,
-                                       last=last, before=before)
-    records = await get_records([r.id for r in rows])
-    rows = [r for r in rows if r.id in records]  # a member deleted in between drops out
-    return connection([member_entity(info, r.id, records[r.id]) for r in rows],
-                      [r.id for r in rows], page)
+    ids, page = await keyset_page(qs, first, after, count=False, last=last, before=before,
+                                  ids=True, reader=member_search.name_page_reader(union, search))
+    records = await get_records(ids)
+    ids = [i for i in ids if i in records]  # a member deleted in between drops out
+    return connection([member_entity(info, i, records[i]) for i in ids], ids, page)
 
 
 async def _union(info: strawberry.Info, union_id: strawberry.ID, field: str = "unionId"):

@@ -177,42 +177,69 @@ def row_key(row: Any, order: Sequence[str]) -> int | tuple[Any, ...]:
     return tuple(getattr(row, spec.lstrip("-")) for spec in order)
 
 
+# A domain's own reader of a page's ids, for a list the ORM pages poorly (one that needs a
+# plan of its own, say): given the order ("id" or "-id", already flipped for a backward page),
+# the cursor's id or None, and the row limit, it returns the ids, or None to let the ORM read
+# the page after all (another database, a switch turned off).
+IdReader = Callable[[str, int | None, int], Awaitable[list[int] | None]]
+
+
 async def keyset_page(qs: QuerySet, first: int | None, after: str | None,
                       newest_first: bool = False, *, last: int | None = None,
                       before: str | None = None, order: Sequence[str] | None = None,
-                      count: bool = True,
-                      attach: keyset_rows.Attach | None = None) -> tuple[list, PageInfo]:
+                      count: bool = True, attach: keyset_rows.Attach | None = None,
+                      ids: bool = False, reader: IdReader | None = None) -> tuple[list, PageInfo]:
     """One page of `qs` in `order` (ending with the id; by default by id, newest first when
     `newest_first`): one query, LIMIT size+1 to see whether more follow. The page info's
     counter (for `totalCount`) counts the filtered list when `count`. `attach`: related rows
     read by the same statement when the fast path serves the page (fastpath/attached_rows.py);
-    the caller primes its DataLoader with what it found."""
+    the caller primes its DataLoader with what it found. `ids`: the page's ids (ints) instead
+    of model instances, for a list by id whose rows the caller reads elsewhere (no instance is
+    built: a partial instance of a wide model costs more than the query); `reader` then may
+    read them in place of the ORM."""
     order = tuple(order or (("-id",) if newest_first else ("id",)))
     assert order[-1].lstrip("-") == "id", "a keyset order ends with the id as tiebreaker"
+    assert not (ids or reader) or len(order) == 1, "an id page is ordered by id alone"
     size, backward = _direction(first, last)
     cursor, cursor_field = (before, "before") if backward else (after, "after")
     values = decode_cursor(cursor, field=cursor_field, length=len(order)) if cursor else None
     flipped = [s[1:] if s.startswith("-") else f"-{s}" for s in order]
     direction = flipped if backward else order
-    # A plain filter's page by a statement built once per shape; anything else via the ORM.
-    plain = await keyset_rows.page_rows(qs, direction, values, size + 1, attach)
-    if plain is not None:
-        rows = plain
-    else:
+    rows: list[Any] | None = await _id_rows(qs, direction, values, size + 1,
+                                             reader) if ids else None
+    if rows is None:
+        # A plain filter's page by a statement built once per shape; anything else via the ORM.
+        rows = await keyset_rows.page_rows(qs, direction, values, size + 1, attach)
+    if rows is None:
         page_qs = qs.filter(_beyond(order, values, backward)) if values is not None else qs
         rows = list(await page_qs.order_by(*direction).limit(size + 1))
     more = len(rows) > size
     rows = rows[:size]
     if backward:
         rows.reverse()
+    key: Callable[[Any], Any] = (lambda i: i) if ids else (lambda r: row_key(r, order))
     info = PageInfo(
         has_next_page=before is not None if backward else more,
         has_previous_page=more if backward else after is not None,
-        start_cursor=encode_cursor(row_key(rows[0], order)) if rows else None,
-        end_cursor=encode_cursor(row_key(rows[-1], order)) if rows else None,
+        start_cursor=encode_cursor(key(rows[0])) if rows else None,
+        end_cursor=encode_cursor(key(rows[-1])) if rows else None,
     )
     info.counter = qs.count if count else None
     return rows, info
+
+
+async def _id_rows(qs: QuerySet, direction: Sequence[str], values: Sequence[Any] | None,
+                   limit: int, reader: IdReader | None) -> list[int]:
+    """The ids of an id page: by the domain's reader when it serves, else one ORM query."""
+    bound = int(values[0]) if values is not None else None
+    if reader is not None:
+        found = await reader(direction[0], bound, limit)
+        if found is not None:
+            return found
+    if bound is not None:
+        qs = qs.filter(id__lt=bound) if direction[0].startswith("-") else qs.filter(id__gt=bound)
+    found_ids: list[Any] = await qs.order_by(*direction).limit(limit).values_list("id", flat=True)
+    return [int(i) for i in found_ids]
 
 
 def connection(nodes: list[T], keys: Sequence[int | Sequence[Any]], info: PageInfo,
