@@ -49,6 +49,12 @@ class TransferDirection(StrEnum):
 
 
 
+# A record's stored values to their enum members by a dict (an enum call costs a few method
+# calls: a page of 20 members made 40 of them).
+_TIER = {t.value: t for t in Tier}
+_CARD_STATUS = {c.value: c for c in CardStatus}
+
+
 def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
@@ -83,7 +89,7 @@ class IdentityMemberFields:
 
     @gql_field(description="The member's tier now (a frozen card drops VERIFIED to MEMBER).")
     def tier(self, info: strawberry.Info) -> TierEnum:
-        return with_member(self, info, lambda r: Tier(r.tier))
+        return with_member(self, info, lambda r: _TIER[r.tier])
 
     @gql_field(description="The grassroots union the member belongs to (the holding pool "
                            "before joining one).")
@@ -99,7 +105,7 @@ class IdentityMemberFields:
         def read(r: MemberRecord) -> MemberCard | None:
             if r.card_number is None or not _sees(info, r):
                 return None
-            return MemberCard(number=r.card_number, status=CardStatus(r.card_status),
+            return MemberCard(number=r.card_number, status=_CARD_STATUS[r.card_status],
                               issued_at=_when(r.card_issued_at))
         return with_member(self, info, read)
 
