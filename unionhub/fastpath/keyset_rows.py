@@ -32,13 +32,13 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from unionhub.fastpath import attached_rows, switch
+from unionhub.fastpath import attached_rows, one_trip, switch
 from unionhub.fastpath.attached_rows import Attach
-from unionhub.fastpath.orm_rows import columns_of, instances, keep
+from unionhub.fastpath.orm_rows import columns_of, keep
 
 M = TypeVar("M", bound=Model)
 
-_SQL: dict[tuple[Any, ...], str] = {}
+_SQL: dict[tuple[Any, ...], tuple[str, str]] = {}
 _SQL_KEPT = 256  # statements by shape: rebuilt when full
 
 # Queryset attributes that must be empty (falsy) for a plain page.
@@ -69,11 +69,13 @@ def _equalities(qs: QuerySet, allowed: tuple[str, ...] = ()) -> list[tuple[str, 
 
 
 def _statement(model: type[Model], names: tuple[str, ...], order: tuple[str, ...],
-               cursor: bool, postgres: bool, attach: Attach | None = None) -> str:
+               cursor: bool, postgres: bool, attach: Attach | None = None) -> tuple[str, str]:
+    """The page's statement, and the same with each row's number in the order first ("~n",
+    for fastpath/one_trip.py)."""
     key = (model, names, order, cursor, postgres, attach.shape() if attach else None)
-    sql = _SQL.get(key)
-    if sql is not None:
-        return sql
+    found = _SQL.get(key)
+    if found is not None:
+        return found
     meta = model._meta
     marks = iter(range(1, 1000))
 
@@ -96,10 +98,12 @@ def _statement(model: type[Model], names: tuple[str, ...], order: tuple[str, ...
     if attach is not None:  # the related rows' columns beside the page's (attached_rows.py)
         extra, joined = attach.select(model)
         select = f"{attached_rows.qualified_columns(model)}, {extra}"
-    sql = (f'SELECT {select} FROM "{meta.db_table}"{joined}'  # noqa: S608 (names from the model)
-           + (f" WHERE {' AND '.join(where)}" if where else "")
-           + f" ORDER BY {ordering} LIMIT {mark()}")
-    return keep(_SQL, key, sql, _SQL_KEPT)
+    rest = (f' FROM "{meta.db_table}"{joined}'
+            + (f" WHERE {' AND '.join(where)}" if where else "")
+            + f" ORDER BY {ordering} LIMIT {mark()}")
+    sql = f"SELECT {select}{rest}"
+    numbered = f'SELECT row_number() OVER (ORDER BY {ordering}) AS "~n", {select}{rest}'
+    return keep(_SQL, key, (sql, numbered), _SQL_KEPT)
 
 
 async def page_rows(qs: QuerySet, order: Sequence[str], values: Sequence[Any] | None,
@@ -142,7 +146,7 @@ async def _read(qs: QuerySet, pairs: list[tuple[str, Any]], order: tuple[str, ..
     postgres = db.capabilities.dialect == "postgres"
     if attach is not None and not (postgres and attach.usable(model)):
         attach = None  # the caller's DataLoader reads them
-    sql = _statement(model, names, order, values is not None, postgres, attach)
+    sql, numbered = _statement(model, names, order, values is not None, postgres, attach)
     params = [v for _, v in pairs]
     if values is not None:
         fields = meta.fields_map
@@ -151,6 +155,7 @@ async def _read(qs: QuerySet, pairs: list[tuple[str, Any]], order: tuple[str, ..
         for i in range(len(order)):
             params.extend(typed[: i + 1])
     params.append(limit)
+    found = await one_trip.rows(db, sql, numbered, params)
     if attach is not None:
-        return attached_rows.split(model, await db.execute_query_dict(sql, params), attach)
-    return await instances(model, db, sql, params)
+        return attached_rows.split(model, found, attach)
+    return [model._init_from_db(**row) for row in found]

@@ -23,6 +23,7 @@ from tortoise.models import Model
 from unionhub.fastpath import switch
 
 M = TypeVar("M", bound=Model)
+V = TypeVar("V")
 
 _SQL: dict[tuple[type[Model], str, int, str, bool], str] = {}
 _SQL_KEPT = 512  # statements by (model, column, key count, order): rebuilt when full
@@ -33,7 +34,7 @@ def columns_of(model: type[Model]) -> str:
     return ", ".join(f'"{c}"' for c in model._meta.fields_db_projection.values())
 
 
-def keep(statements: dict[Any, str], key: Any, sql: str, most: int) -> str:
+def keep(statements: dict[Any, V], key: Any, sql: V, most: int) -> V:
     """Remember a statement's text by its shape; the whole set is rebuilt when full."""
     if len(statements) >= most:
         statements.clear()
