@@ -31,6 +31,7 @@ from pypika_tortoise import Order
 from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
+from tortoise.router import router
 
 from unionhub.fastpath import attached_rows, one_trip, switch
 from unionhub.fastpath.attached_rows import Attach
@@ -117,7 +118,7 @@ async def page_rows(qs: QuerySet, order: Sequence[str], values: Sequence[Any] | 
     pairs = _equalities(qs)
     if pairs is None:
         return None
-    return await _read(qs, pairs, tuple(order), values, limit, attach)
+    return await _read(qs.model, qs._choose_db(), pairs, tuple(order), values, limit, attach)
 
 
 async def first_rows(qs: QuerySet[M], attach: Attach | None = None) -> list[M]:
@@ -128,20 +129,31 @@ async def first_rows(qs: QuerySet[M], attach: Attach | None = None) -> list[M]:
         pairs = _equalities(qs, ("_limit", "_orderings"))
         if pairs is not None:
             order = tuple(("-" if o == Order.desc else "") + name for name, o in qs._orderings)
-            rows = await _read(qs, pairs, order, None, qs._limit, attach)
+            rows = await _read(qs.model, qs._choose_db(), pairs, order, None, qs._limit, attach)
             if rows is not None:
                 return rows  # type: ignore[return-value]
     return await qs
 
 
-async def _read(qs: QuerySet, pairs: list[tuple[str, Any]], order: tuple[str, ...],
-                values: Sequence[Any] | None, limit: int,
+async def first_rows_where(model: type[M], equal: dict[str, Any], order: tuple[str, ...],
+                           limit: int, attach: Attach | None = None) -> list[M] | None:
+    """`first_rows(model.filter(**equal).order_by(*order).limit(limit))` without building the
+    queryset (a few µs a clone: the home screen's vouchers), for equalities on the model's own
+    columns; None with the `keyset` part off (the caller awaits the queryset)."""
+    if not switch.ON.keyset:
+        return None
+    fields = model._meta.fields_map
+    pairs = [(name, fields[name].to_db_value(value, model)) for name, value in equal.items()]
+    db = router.db_for_read(model) or model._meta.db  # as QuerySet._choose_db
+    return await _read(model, db, pairs, order, None, limit, attach)  # type: ignore[return-value]
+
+
+async def _read(model: type[Model], db: Any, pairs: list[tuple[str, Any]],
+                order: tuple[str, ...], values: Sequence[Any] | None, limit: int,
                 attach: Attach | None = None) -> list[Model] | None:
-    model = qs.model
     meta = model._meta
     if any(s.lstrip("-") not in meta.fields_db_projection for s in order):
         return None
-    db = qs._choose_db()
     names = tuple(n for n, _ in pairs)
     postgres = db.capabilities.dialect == "postgres"
     if attach is not None and not (postgres and attach.usable(model)):

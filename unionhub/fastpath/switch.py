@@ -17,6 +17,8 @@ library's public path instead, with the same answers, spans and audit rows
              rows read with them: fastpath/attached_rows.py)
 - onetrip:   one statement per plain read (fastpath/one_trip.py: a request's keyset reads queued
              in the same turn sent as one statement)
+- release:   asyncpg's shielded pool release (fastpath/pool_release.py: in place when it cannot
+             suspend)
 
 Readers look the flags up per use (`switch.ON.spans`: two attribute reads), so a test can
 serve both modes in one process (`configure`).
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 COMPONENTS = ("execute", "compiled", "resolvers", "spans", "redis", "audit", "metrics", "orm",
-              "keyset", "onetrip")
+              "keyset", "onetrip", "release")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,7 @@ class Switches:
     orm: bool = True
     keyset: bool = True
     onetrip: bool = True
+    release: bool = True
 
     @classmethod
     def of(cls, fast_path: bool, off: tuple[str, ...] = ()) -> Switches:
