@@ -11,7 +11,8 @@ compared, the order and whether a cursor bounds it, so it is kept, and the value
 parameters. Any other queryset (a Q tree, a lookup such as `__in`, a join, an annotation,
 `select_related`/prefetch, a limit or ordering of its own) returns None: the caller pages it
 through the ORM (`first_rows`: the same for a plain filter with its own order and limit, a
-short unpaged list). Rows become instances through Tortoise's `_init_from_db`, as its executor does.
+short unpaged list). Rows become instances as Tortoise's `_init_from_db` (its executor's
+constructor) makes them (fastpath/row_instances.py).
 
 Tortoise internals used (compared with the ORM's own page in tests/test_keyset_rows.py):
 QuerySet's `_q_objects`, `_filter_kwargs`, `_annotations`, `_custom_filters`, `_prefetch_map`,
@@ -36,6 +37,7 @@ from tortoise.router import router
 from unionhub.fastpath import attached_rows, one_trip, switch
 from unionhub.fastpath.attached_rows import Attach
 from unionhub.fastpath.orm_rows import columns_of, keep
+from unionhub.fastpath.row_instances import from_rows
 
 M = TypeVar("M", bound=Model)
 
@@ -170,4 +172,4 @@ async def _read(model: type[Model], db: Any, pairs: list[tuple[str, Any]],
     found = await one_trip.rows(db, sql, numbered, params)
     if attach is not None:
         return attached_rows.split(model, found, attach)
-    return [model._init_from_db(**row) for row in found]
+    return from_rows(model, found)
