@@ -1,11 +1,14 @@
 """In-process A/B of fastpath/one_trip.py (a request's keyset reads sent as one statement): two
-bench/inproc_screens.py processes at once, pinned to the same CPU, one with the `onetrip` part
-off (A), one with it on (B), so that whatever slows the machine slows both alike. Per round:
-each side's SQL statements, Python calls and CPU µs per request, and B/A; then the medians.
-Also checks that both sides answered alike.
+bench/inproc_screens.py processes at once, pinned to the same CPU, one with the `--off` parts
+off (A; default `onetrip`), or with `--base TREE` one from another checkout (A, e.g. the base
+commit's worktree), and this tree with every part on (B), so that whatever slows the machine
+slows both alike. Per round: each side's SQL statements, Python calls and CPU µs per request
+(the in-process client included), and B/A; then the medians. Also checks that both sides
+answered alike.
 
     UNIONHUB_BENCH_REDIS_DB=11 .venv/bin/python bench/onetrip_ab.py --db bench_home \\
         --redis-db 11 --only "home,my vouchers,my service requests" --rounds 5 --json out.json
+    ... --base /work/wt/home-base
 
 Set UNIONHUB_BENCH_REDIS_DB to the --redis-db (bench/run.py's app_env claims that db too).
 """
@@ -28,12 +31,14 @@ FIELDS = ("queries_per_request", "pg_statements_per_request", "redis_round_trips
 
 def side(ns: argparse.Namespace, off: bool, out: str) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
-    if off:
-        env["UNIONHUB_FAST_PATH_OFF"] = "onetrip"
-    else:
-        env.pop("UNIONHUB_FAST_PATH_OFF", None)
+    env.pop("UNIONHUB_FAST_PATH_OFF", None)
+    bench = BENCH
+    if off and ns.base:
+        bench = Path(ns.base).resolve() / "bench"
+    elif off:
+        env["UNIONHUB_FAST_PATH_OFF"] = ns.off
     return subprocess.Popen(
-        ["taskset", "-c", ns.cpu, sys.executable, str(BENCH / "inproc_screens.py"), "--db", ns.db,
+        ["taskset", "-c", ns.cpu, sys.executable, str(bench / "inproc_screens.py"), "--db", ns.db,
          "--redis-db", str(ns.redis_db), "--only", ns.only, "--requests", str(ns.requests),
          "--batches", str(ns.batches), "--json", out],
         env=env, stdout=subprocess.DEVNULL)
@@ -48,6 +53,8 @@ def main() -> None:
     p.add_argument("--requests", type=int, default=150)
     p.add_argument("--batches", type=int, default=5)
     p.add_argument("--cpu", default="1")
+    p.add_argument("--off", default="onetrip", help="A: these parts off")
+    p.add_argument("--base", default="", help="A: this checkout instead")
     p.add_argument("--json", default="")
     ns = p.parse_args()
     rounds = []

@@ -68,7 +68,8 @@ async def main(ns: argparse.Namespace) -> dict[str, Any]:
     os.environ["UNIONHUB_PERSISTED_OPERATIONS_FILE"] = str(manifest)
     timed = Timed(create_app())
     await db.init_db()
-    modes = {"A": switch.Switches.of(True, tuple(ns.off.split(","))), "B": switch.Switches()}
+    modes = {"A": switch.Switches.of(True, tuple(p for p in ns.off.split(",") if p)),
+             "B": switch.Switches()}
     out: dict[str, Any] = {}
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=timed),
