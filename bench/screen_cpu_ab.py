@@ -20,6 +20,7 @@ import cProfile
 import gc
 import json
 import os
+import pstats
 import statistics
 import sys
 import tempfile
@@ -38,12 +39,17 @@ class Timed:
         self.app = app
         self.cpu = 0.0
         self.system = 0.0
+        self.profile: cProfile.Profile | None = None  # counts the calls inside the app
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         started = getrusage(RUSAGE_SELF)
+        if self.profile is not None:
+            self.profile.enable()
         try:
             await self.app(scope, receive, send)
         finally:
+            if self.profile is not None:
+                self.profile.disable()
             ended = getrusage(RUSAGE_SELF)
             self.cpu += (ended.ru_utime + ended.ru_stime - started.ru_utime
                          - started.ru_stime)
@@ -119,14 +125,22 @@ async def main(ns: argparse.Namespace) -> dict[str, Any]:
                         whole = (time.process_time() - started) / ns.requests * 1e6
                         figures[mode].append((timed.cpu / ns.requests * 1e6, whole,
                                               timed.system / ns.requests * 1e6))
-                if ns.profile:  # mode B's requests under cProfile (client included)
+                if ns.profile:  # mode B's requests under cProfile, inside the app only
                     switch.set_switches(modes["B"])
-                    profile = cProfile.Profile(time.process_time)
-                    profile.enable()
+                    timed.profile = cProfile.Profile()
                     for _ in range(ns.requests):
                         await one()
-                    profile.disable()
-                    profile.dump_stats(ns.profile)
+                    timed.profile.dump_stats(ns.profile)
+                    timed.profile = None
+                calls = {}
+                for mode in ("A", "B"):  # Python calls inside the app, per request
+                    switch.set_switches(modes[mode])
+                    timed.profile = profile = cProfile.Profile()
+                    for _ in range(ns.warm):
+                        await one()
+                    timed.profile = None
+                    calls[mode] = round(pstats.Stats(profile).total_calls  # type: ignore[attr-defined]
+                                        / ns.warm)
                 if answers["A"] != answers["B"]:
                     raise SystemExit(f"{name}: the answers differ")
                 ratios = [b[0] / a[0] for a, b in zip(figures["A"], figures["B"], strict=True)]
@@ -136,6 +150,7 @@ async def main(ns: argparse.Namespace) -> dict[str, Any]:
                                  "server_system_us": round(statistics.median(f[2] for f in figs))}
                           for mode, figs in figures.items()}
                 result["B_over_A"] = round(statistics.median(ratios), 3)
+                result["server_calls"] = calls
                 result["rounds"] = {m: [round(f[0]) for f in figs] for m, figs in figures.items()}
                 out[name] = result
                 print(f"{name:22} server µs/request A {result['A']['server_us']} "
@@ -143,7 +158,8 @@ async def main(ns: argparse.Namespace) -> dict[str, Any]:
                       f"(min {result['B']['server_us_min']})  B/A {result['B_over_A']}  "
                       f"[of which system A {result['A']['server_system_us']} B "
                       f"{result['B']['server_system_us']}; whole process A "
-                      f"{result['A']['whole_us']} B {result['B']['whole_us']}]",
+                      f"{result['A']['whole_us']} B {result['B']['whole_us']}]  server calls "
+                      f"A {calls['A']} B {calls['B']}",
                       flush=True)
     finally:
         switch.set_switches(switch.Switches())
