@@ -102,7 +102,19 @@ async def init_db(settings: Settings | None = None) -> None:
     # The global fallback lets request tasks (and test tasks) see the context set up here.
     settings = settings or get_settings()
     await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
+    _adopt(conn())
     await open_replicas(settings)
+
+
+def _adopt(client: BaseDBAsyncClient) -> None:
+    """An asyncpg client's pool releases without asyncpg's shield task when it can
+    (fastpath/pool_release.py)."""
+    from tortoise.backends.asyncpg.client import AsyncpgDBClient
+
+    from unionhub.fastpath import pool_release
+
+    if isinstance(client, AsyncpgDBClient):
+        pool_release.adopt(client)
 
 
 async def open_replicas(settings: Settings) -> None:
@@ -117,6 +129,7 @@ async def open_replicas(settings: Settings) -> None:
         engine = importlib.import_module(config["engine"])
         credentials = config["credentials"]
         client = engine.client_class(connection_name="default", **credentials)
+        _adopt(client)
         name = f"{credentials['host']}:{credentials['port']}/{credentials['database']}"
         replicas.append(db_replicas.Replica(name=name, client=client))
     replica_set = db_replicas.ReplicaSet(replicas, max_lag=settings.db_replica_max_lag_seconds,

@@ -10,7 +10,8 @@ read by the same statement as the page, so they are exactly as fresh as the page
 nothing is cached across requests.
 
 Tortoise internals used (as in keyset_rows.py): `Model._meta.fields_db_projection`,
-`_meta.fields_map`, `_meta.db_table`, `_meta.db_pk_column`, `Model._init_from_db`. Compared
+`_meta.fields_map`, `_meta.db_table`, `_meta.db_pk_column`; instances made as
+`Model._init_from_db` makes them (fastpath/row_instances.py). Compared
 with the DataLoaders' own reads in tests/mall/test_attached_rows.py.
 """
 
@@ -22,6 +23,8 @@ from typing import Any, Generic, TypeVar
 
 from tortoise import fields as f
 from tortoise.models import Model
+
+from unionhub.fastpath.row_instances import from_row, from_rows
 
 M = TypeVar("M", bound=Model)
 
@@ -64,8 +67,8 @@ class Parent(Generic[M]):
     def take(self, row: dict[str, Any]) -> None:
         key = row.get(f"j.{self.model._meta.db_pk_column}")
         if key is not None and key not in self.found:
-            self.found[key] = self.model._init_from_db(
-                **{c: row[f"j.{c}"] for c in _columns(self.model)})
+            self.found[key] = from_row(self.model,
+                                       {c: row[f"j.{c}"] for c in _columns(self.model)})
 
 
 @dataclass(eq=False)
@@ -99,8 +102,8 @@ class Children(Generic[M]):
         if isinstance(raw, str):
             raw = json.loads(raw)
         columns = _columns(self.model)
-        self.found[key] = [self.model._init_from_db(**dict(zip(columns, values, strict=True)))
-                           for values in raw or ()]
+        self.found[key] = from_rows(self.model, [dict(zip(columns, values, strict=True))
+                                                 for values in raw or ()])
 
 
 Attach = Parent[Any] | Children[Any]
@@ -110,11 +113,9 @@ def split(page: type[Model], rows: list[dict[str, Any]], attach: Attach) -> list
     """The page's instances from joined rows; `attach.found` filled."""
     columns = _columns(page)
     pk = page._meta.db_pk_column
-    out = []
     for row in rows:
         if isinstance(attach, Parent):
             attach.take(row)
         else:
             attach.take(row, row[pk])
-        out.append(page._init_from_db(**{c: row[c] for c in columns}))
-    return out
+    return from_rows(page, [{c: row[c] for c in columns} for row in rows])

@@ -11,7 +11,8 @@ compared, the order and whether a cursor bounds it, so it is kept, and the value
 parameters. Any other queryset (a Q tree, a lookup such as `__in`, a join, an annotation,
 `select_related`/prefetch, a limit or ordering of its own) returns None: the caller pages it
 through the ORM (`first_rows`: the same for a plain filter with its own order and limit, a
-short unpaged list). Rows become instances through Tortoise's `_init_from_db`, as its executor does.
+short unpaged list). Rows become instances as Tortoise's `_init_from_db` (its executor's
+constructor) makes them (fastpath/row_instances.py).
 
 Tortoise internals used (compared with the ORM's own page in tests/test_keyset_rows.py):
 QuerySet's `_q_objects`, `_filter_kwargs`, `_annotations`, `_custom_filters`, `_prefetch_map`,
@@ -31,14 +32,16 @@ from pypika_tortoise import Order
 from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
+from tortoise.router import router
 
-from unionhub.fastpath import attached_rows, switch
+from unionhub.fastpath import attached_rows, one_trip, switch
 from unionhub.fastpath.attached_rows import Attach
-from unionhub.fastpath.orm_rows import columns_of, instances, keep
+from unionhub.fastpath.orm_rows import columns_of, keep
+from unionhub.fastpath.row_instances import from_rows
 
 M = TypeVar("M", bound=Model)
 
-_SQL: dict[tuple[Any, ...], str] = {}
+_SQL: dict[tuple[Any, ...], tuple[str, str]] = {}
 _SQL_KEPT = 256  # statements by shape: rebuilt when full
 
 # Queryset attributes that must be empty (falsy) for a plain page.
@@ -69,11 +72,13 @@ def _equalities(qs: QuerySet, allowed: tuple[str, ...] = ()) -> list[tuple[str, 
 
 
 def _statement(model: type[Model], names: tuple[str, ...], order: tuple[str, ...],
-               cursor: bool, postgres: bool, attach: Attach | None = None) -> str:
+               cursor: bool, postgres: bool, attach: Attach | None = None) -> tuple[str, str]:
+    """The page's statement, and the same with each row's number in the order first ("~n",
+    for fastpath/one_trip.py)."""
     key = (model, names, order, cursor, postgres, attach.shape() if attach else None)
-    sql = _SQL.get(key)
-    if sql is not None:
-        return sql
+    found = _SQL.get(key)
+    if found is not None:
+        return found
     meta = model._meta
     marks = iter(range(1, 1000))
 
@@ -96,10 +101,12 @@ def _statement(model: type[Model], names: tuple[str, ...], order: tuple[str, ...
     if attach is not None:  # the related rows' columns beside the page's (attached_rows.py)
         extra, joined = attach.select(model)
         select = f"{attached_rows.qualified_columns(model)}, {extra}"
-    sql = (f'SELECT {select} FROM "{meta.db_table}"{joined}'  # noqa: S608 (names from the model)
-           + (f" WHERE {' AND '.join(where)}" if where else "")
-           + f" ORDER BY {ordering} LIMIT {mark()}")
-    return keep(_SQL, key, sql, _SQL_KEPT)
+    rest = (f' FROM "{meta.db_table}"{joined}'
+            + (f" WHERE {' AND '.join(where)}" if where else "")
+            + f" ORDER BY {ordering} LIMIT {mark()}")
+    sql = f"SELECT {select}{rest}"
+    numbered = f'SELECT row_number() OVER (ORDER BY {ordering}) AS "~n", {select}{rest}'
+    return keep(_SQL, key, (sql, numbered), _SQL_KEPT)
 
 
 async def page_rows(qs: QuerySet, order: Sequence[str], values: Sequence[Any] | None,
@@ -113,7 +120,7 @@ async def page_rows(qs: QuerySet, order: Sequence[str], values: Sequence[Any] | 
     pairs = _equalities(qs)
     if pairs is None:
         return None
-    return await _read(qs, pairs, tuple(order), values, limit, attach)
+    return await _read(qs.model, qs._choose_db(), pairs, tuple(order), values, limit, attach)
 
 
 async def first_rows(qs: QuerySet[M], attach: Attach | None = None) -> list[M]:
@@ -124,25 +131,36 @@ async def first_rows(qs: QuerySet[M], attach: Attach | None = None) -> list[M]:
         pairs = _equalities(qs, ("_limit", "_orderings"))
         if pairs is not None:
             order = tuple(("-" if o == Order.desc else "") + name for name, o in qs._orderings)
-            rows = await _read(qs, pairs, order, None, qs._limit, attach)
+            rows = await _read(qs.model, qs._choose_db(), pairs, order, None, qs._limit, attach)
             if rows is not None:
                 return rows  # type: ignore[return-value]
     return await qs
 
 
-async def _read(qs: QuerySet, pairs: list[tuple[str, Any]], order: tuple[str, ...],
-                values: Sequence[Any] | None, limit: int,
+async def first_rows_where(model: type[M], equal: dict[str, Any], order: tuple[str, ...],
+                           limit: int, attach: Attach | None = None) -> list[M] | None:
+    """`first_rows(model.filter(**equal).order_by(*order).limit(limit))` without building the
+    queryset (a few µs a clone: the home screen's vouchers), for equalities on the model's own
+    columns; None with the `keyset` part off (the caller awaits the queryset)."""
+    if not switch.ON.keyset:
+        return None
+    fields = model._meta.fields_map
+    pairs = [(name, fields[name].to_db_value(value, model)) for name, value in equal.items()]
+    db = router.db_for_read(model) or model._meta.db  # as QuerySet._choose_db
+    return await _read(model, db, pairs, order, None, limit, attach)  # type: ignore[return-value]
+
+
+async def _read(model: type[Model], db: Any, pairs: list[tuple[str, Any]],
+                order: tuple[str, ...], values: Sequence[Any] | None, limit: int,
                 attach: Attach | None = None) -> list[Model] | None:
-    model = qs.model
     meta = model._meta
     if any(s.lstrip("-") not in meta.fields_db_projection for s in order):
         return None
-    db = qs._choose_db()
     names = tuple(n for n, _ in pairs)
     postgres = db.capabilities.dialect == "postgres"
     if attach is not None and not (postgres and attach.usable(model)):
         attach = None  # the caller's DataLoader reads them
-    sql = _statement(model, names, order, values is not None, postgres, attach)
+    sql, numbered = _statement(model, names, order, values is not None, postgres, attach)
     params = [v for _, v in pairs]
     if values is not None:
         fields = meta.fields_map
@@ -151,6 +169,7 @@ async def _read(qs: QuerySet, pairs: list[tuple[str, Any]], order: tuple[str, ..
         for i in range(len(order)):
             params.extend(typed[: i + 1])
     params.append(limit)
+    found = await one_trip.rows(db, sql, numbered, params)
     if attach is not None:
-        return attached_rows.split(model, await db.execute_query_dict(sql, params), attach)
-    return await instances(model, db, sql, params)
+        return attached_rows.split(model, found, attach)
+    return from_rows(model, found)

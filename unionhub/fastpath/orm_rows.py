@@ -4,8 +4,9 @@ Tortoise builds each query through pypika (a query tree copied per filter, then 
 that costs more CPU than the round trip for the small by-key reads every screen makes (a
 product's SKUs, an order's lines, a voucher's campaign: about 300 Python calls each in
 bench/inproc_screens.py). Here the statement text is built once per model, column and number of
-keys, and rows become instances through Tortoise's own `_init_from_db`, the constructor its
-executor uses, so the instances are the ones the ORM would have returned. The connection is
+keys, and rows become instances as Tortoise's own `_init_from_db` (the constructor its executor
+uses) makes them (fastpath/row_instances.py), so the instances are the ones the ORM would have
+returned. The connection is
 the model's as the ORM would pick it (a replica while `db_replicas.replica_read` routes).
 
 Tortoise internals used (pinned with tortoise-orm's cap, compared with the ORM's own query in
@@ -21,8 +22,10 @@ from typing import Any, TypeVar
 from tortoise.models import Model
 
 from unionhub.fastpath import switch
+from unionhub.fastpath.row_instances import from_rows
 
 M = TypeVar("M", bound=Model)
+V = TypeVar("V")
 
 _SQL: dict[tuple[type[Model], str, int, str, bool], str] = {}
 _SQL_KEPT = 512  # statements by (model, column, key count, order): rebuilt when full
@@ -33,7 +36,7 @@ def columns_of(model: type[Model]) -> str:
     return ", ".join(f'"{c}"' for c in model._meta.fields_db_projection.values())
 
 
-def keep(statements: dict[Any, str], key: Any, sql: str, most: int) -> str:
+def keep(statements: dict[Any, V], key: Any, sql: V, most: int) -> V:
     """Remember a statement's text by its shape; the whole set is rebuilt when full."""
     if len(statements) >= most:
         statements.clear()
@@ -43,8 +46,7 @@ def keep(statements: dict[Any, str], key: Any, sql: str, most: int) -> str:
 
 async def instances(model: type[M], db: Any, sql: str, params: list[Any]) -> list[M]:
     """The rows of `sql` as the model's instances, made as Tortoise's executor makes them."""
-    rows = await db.execute_query_dict(sql, params)
-    return [model._init_from_db(**row) for row in rows]
+    return from_rows(model, await db.execute_query_dict(sql, params))
 
 
 def _select(model: type[Model], column: str, keys: int, order: str, postgres: bool) -> str:

@@ -15,6 +15,10 @@ library's public path instead, with the same answers, spans and audit rows
 - orm:       Tortoise's queryset for the screens' by-key loads (fastpath/orm_rows.py)
 - keyset:    Tortoise's queryset for plain keyset pages (fastpath/keyset_rows.py, and the related
              rows read with them: fastpath/attached_rows.py)
+- onetrip:   one statement per plain read (fastpath/one_trip.py: a request's keyset reads queued
+             in the same turn sent as one statement)
+- release:   asyncpg's shielded pool release (fastpath/pool_release.py: in place when it cannot
+             suspend)
 
 Readers look the flags up per use (`switch.ON.spans`: two attribute reads), so a test can
 serve both modes in one process (`configure`).
@@ -26,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 COMPONENTS = ("execute", "compiled", "resolvers", "spans", "redis", "audit", "metrics", "orm",
-              "keyset")
+              "keyset", "onetrip", "release")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +44,8 @@ class Switches:
     metrics: bool = True
     orm: bool = True
     keyset: bool = True
+    onetrip: bool = True
+    release: bool = True
 
     @classmethod
     def of(cls, fast_path: bool, off: tuple[str, ...] = ()) -> Switches:

@@ -86,4 +86,9 @@ async def stored_candidate_rows(member_id: int, status: VoucherStatus | None,
     """`stored_candidates`' rows; with no status (the home screen's list) by a statement
     built once (fastpath/keyset_rows.py) instead of through pypika, with `attach` (their
     campaigns) read by the same statement."""
+    if status is None:  # the same filter, order and limit as stored_candidates'
+        rows = await keyset_rows.first_rows_where(Voucher, {"member_id": member_id}, ("-id",),
+                                                  SHOWN_AT_MOST, attach)
+        if rows is not None:
+            return rows
     return await keyset_rows.first_rows(stored_candidates(member_id, status), attach)

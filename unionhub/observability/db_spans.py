@@ -6,15 +6,19 @@ methods of both backends, and keeps its attributes (`db.system`, `db.name`, `db.
 `net.peer.*`, `db.statement`), adding the newer conventions' `db.operation.name`,
 `db.collection.name` and `db.response.returned_rows`. The statement is the parameterised
 one with any literal that was inlined into it replaced by `?`, so no value reaches a span.
-Each statement's name and cleaned text are worked out once (`describe`, cached by text).
+Each statement's name and cleaned text are worked out once (`describe`, cached by text). Reads
+sent together as one statement (fastpath/one_trip.py) make one span, named by the first table,
+with `db.operation.batch.size`.
 Every query's duration also goes to `db.client.operation.duration`, traced or not.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from time import perf_counter
 from typing import Any
 
@@ -31,10 +35,23 @@ _LITERALS = re.compile(r"'(?:[^']|'')*'|(?<![\w$])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+
 _TABLE = re.compile(r'\b(?:FROM|INTO|UPDATE|JOIN|TABLE)\s+(?:ONLY\s+)?"?([A-Za-z_][\w]*)"?',
                     re.IGNORECASE)
 _described: dict[str, tuple[str, str, str | None, str]] = {}
+# Reads sent together as one statement (fastpath/one_trip.py): their number, for the span.
+_BATCH: contextvars.ContextVar[int] = contextvars.ContextVar("db_batch_size", default=0)
 
 
-def describe(sql: str) -> tuple[str, str, str | None, str]:
-    """(span name, operation, table or None, statement without values) of a statement."""
+@contextlib.contextmanager
+def batch_size(reads: int) -> Iterator[None]:
+    """The statements sent inside carry `reads` queries (`db.operation.batch.size`)."""
+    token = _BATCH.set(reads)
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+
+
+def describe(sql: str, most: int = _STATEMENT_MAX) -> tuple[str, str, str | None, str]:
+    """(span name, operation, table or None, statement without values, cut at `most`
+    characters) of a statement."""
     found = _described.get(sql)
     if found is not None:
         return found
@@ -48,8 +65,8 @@ def describe(sql: str) -> tuple[str, str, str | None, str]:
     table_match = _TABLE.search(sql, start)
     table = table_match.group(1) if table_match else None
     statement = _LITERALS.sub("?", sql)
-    if len(statement) > _STATEMENT_MAX:
-        statement = statement[:_STATEMENT_MAX - 3] + "..."
+    if len(statement) > most:
+        statement = statement[:most - 3] + "..."
     found = (f"{operation} {table}" if table else operation, operation, table, statement)
     if len(_described) >= _DESCRIBED_MAX:
         _described.clear()
@@ -90,11 +107,15 @@ async def traced_query(connection: dict[str, Any], sql: str, call: Awaitable[Any
     list's background catch-up) it makes no span, as the standard instrumentations do."""
     if not is_instrumentation_enabled():
         return await call
-    name, operation, table, statement = describe(sql)
+    batch = _BATCH.get()
+    # (a batch's statement is named by its first table; each read's text is kept whole)
+    name, operation, table, statement = describe(sql, _STATEMENT_MAX * (batch or 1))
     system = connection["db.system"]
     attributes = {**connection, "db.statement": statement, "db.operation.name": operation}
     if table is not None:
         attributes["db.collection.name"] = table
+    if batch:
+        attributes["db.operation.batch.size"] = batch
     span = start_span(name, kind=SpanKind.CLIENT, attributes=attributes)
     started = perf_counter()
     try:

@@ -10,6 +10,7 @@ import strawberry
 from unionhub.db_replicas import replica_read
 from unionhub.errors import NotFound
 from unionhub.fastpath.attached_rows import Children, Parent
+from unionhub.fastpath.one_trip import together
 from unionhub.identity import orgs
 from unionhub.identity.access import require_authenticated
 from unionhub.mall import (
@@ -121,7 +122,8 @@ async def my_vouchers(info: strawberry.Info,
     member_id = require_authenticated(info.context.principal)
     wanted = VoucherStatus(status) if status is not None else None
     campaigns = Parent(VoucherCampaign, "campaign_id")  # read with the vouchers
-    rows = await vouchers.stored_candidate_rows(member_id, wanted, campaigns)
+    with together(info):  # one statement with the request's other lists
+        rows = await vouchers.stored_candidate_rows(member_id, wanted, campaigns)
     rec = await info.context.caller_record()
     return await t.shown_vouchers(info, rows, rec.union_path if rec else "", wanted,
                                   campaigns.found)

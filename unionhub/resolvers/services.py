@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 
 from unionhub.errors import NotFound
+from unionhub.fastpath.one_trip import together
 from unionhub.identity import orgs
 from unionhub.identity.access import require_authenticated
 from unionhub.observability.tracing import traced
@@ -64,8 +65,9 @@ async def my_service_requests(info: strawberry.Info, first: First = None, after:
                               last: Last = None, before: Before = None,
                               ) -> Connection[ServiceRequest]:
     member_id = require_authenticated(info.context.principal)
-    rows, page = await keyset_page(requests.requests_of_member(member_id), first, after,
-                                   newest_first=True, last=last, before=before)
+    with together(info):  # one statement with the request's other lists
+        rows, page = await keyset_page(requests.requests_of_member(member_id), first, after,
+                                       newest_first=True, last=last, before=before)
     return connection([ServiceRequest(row=r) for r in rows], [r.id for r in rows], page)
 
 
