@@ -24,7 +24,7 @@ operation): subscriptions, directives on selections or the operation (@skip, @in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from graphql import (
@@ -81,7 +81,8 @@ class _FieldPlan:
     """One response key of a selection set on one object type."""
 
     __slots__ = ("attr", "complete", "field_def", "has_arguments", "info_head", "key", "leaf_attr",
-                 "name", "node", "nodes", "parent_type", "resolve", "return_type", "type_name")
+                 "name", "node", "nodes", "parent_type", "record_read", "resolve", "return_type",
+                 "type_name")
 
     def __init__(self, compiled: CompiledOperation, parent_type: GraphQLObjectType, key: str,
                  nodes: list[FieldNode], field_def: GraphQLField) -> None:
@@ -102,6 +103,7 @@ class _FieldPlan:
         # a basic field of a scalar or enum (non-null or not): its completer reads no path
         named = field_def.type.of_type if is_non_null_type(field_def.type) else field_def.type
         self.leaf_attr = self.attr if is_leaf_type(named) else None
+        self.record_read = _record_reader(field_def, node) if is_leaf_type(named) else None
 
     @property
     def field_name(self) -> str:
@@ -137,6 +139,27 @@ def _basic_attribute(field_def: GraphQLField, node: FieldNode) -> str | None:
         return None
     name = definition.python_name
     return name if isinstance(name, str) else None
+
+
+def _record_reader(field_def: GraphQLField, node: FieldNode) -> Callable[[Any], Any] | None:
+    """For an entity's leaf field whose resolver is marked `reads_record(read)`
+    (schema/entities.py: its answer is `read(source.rec)` whenever the entity holds its
+    record), `read`: the run applies it to a loaded record itself, without the resolver call
+    and its `info` (a page of 20 members has 60 such fields). Only when strawberry calls the
+    marked function itself: no arguments, no field extensions (permission classes are ones),
+    and the resolver not wrapped (a tier guard is a wrapper, which carries the mark of the
+    function it wraps, not its own). None for any other field."""
+    definition = (field_def.extensions or {}).get("strawberry-definition")
+    if definition is None or definition.base_resolver is None or definition.extensions \
+            or field_def.args or node.arguments:
+        return None
+    resolver = definition.base_resolver
+    function = resolver.wrapped_func
+    mark = getattr(function, "record_read", None)
+    if not (isinstance(mark, tuple) and len(mark) == 2 and mark[1] is function
+            and callable(mark[0])):
+        return None
+    return mark[0]
 
 
 class CompiledOperation:

@@ -189,6 +189,17 @@ def _execute_fields(run: _Run, plan: list[_FieldPlan], source: Any, path: Path |
     try:
         for field in plan:
             key = field.key
+            read = field.record_read
+            if read is not None and (record := getattr(source, "rec", None)) is not None:
+                # An entity's field that reads its loaded record (compiled._record_reader):
+                # the value is the resolver's, without its call.
+                try:
+                    results[key] = field.complete(run, field, None, read(record))  # type: ignore[arg-type]
+                except Exception as raw_error:
+                    _handle_field_error(run, raw_error, field.return_type, field.nodes,
+                                        new_path(Path, (path, key, field.type_name)))
+                    results[key] = None
+                continue
             attr = field.leaf_attr
             if attr is not None:
                 # A basic scalar or enum field: read and coerced here, its path made only if

@@ -70,6 +70,21 @@ def union_entity(info: strawberry.Info, union_id: int | str, rec: Any = None) ->
     return _origin(info, "Union")(id=strawberry.ID(str(union_id)), rec=rec)
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reads_record(read: Callable[[Any], Any]) -> Callable[[F], F]:
+    """Marks an entity field's resolver whose answer is `read(entity.rec)` whenever the entity
+    holds its record (the resolver itself loads it otherwise: `with_member`/`with_union`).
+    The compiled executor then reads a loaded record's value itself, without the resolver call
+    and its `info` (fastpath/compiled.py, `_record_reader`). Only for leaf fields of GUEST tier:
+    a guarded resolver is a wrapper, which the executor does not take for the marked function."""
+    def mark(fn: F) -> F:
+        fn.record_read = (read, fn)  # type: ignore[attr-defined]
+        return fn
+    return mark
+
+
 def with_member(entity: Any, info: strawberry.Info, read: Callable[[Any], T]) -> T | Awaitable[T]:
     """Apply `read` to the member's record: at once when loaded, else after a batched load.
     Returning a plain value keeps the field on graphql-core's fast synchronous path."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any
 
 import strawberry
@@ -22,6 +23,7 @@ from unionhub.schema.entities import (
     UnionRef,
     member_entity,
     parse_key,
+    reads_record,
     union_entity,
     with_member,
     with_union,
@@ -59,6 +61,21 @@ def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+# Reads of a loaded record (`reads_record`: the compiled executor applies them itself).
+_display_name = attrgetter("display_name")
+_union_name = attrgetter("name")
+_union_level = attrgetter("level")
+_union_region_code = attrgetter("region_code")
+
+
+def _tier(r: MemberRecord) -> Tier:
+    return _TIER[r.tier]
+
+
+def _joined_at(r: MemberRecord) -> datetime | None:
+    return _when(r.joined_at)
+
+
 @strawberry.type(description="A member card (会员卡).")
 class MemberCard:
     number: str = strawberry.field(description="19 ASCII digits: issuer prefix 621799 and a "
@@ -84,12 +101,14 @@ class IdentityMemberFields:
 
     @gql_field(description="Shown to everyone (leaderboards, lists): never personal data; "
                            "by default 会员 and a 6-character code.")
+    @reads_record(_display_name)
     def display_name(self, info: strawberry.Info) -> str:
-        return with_member(self, info, lambda r: r.display_name)
+        return with_member(self, info, _display_name)
 
     @gql_field(description="The member's tier now (a frozen card drops VERIFIED to MEMBER).")
+    @reads_record(_tier)
     def tier(self, info: strawberry.Info) -> TierEnum:
-        return with_member(self, info, lambda r: _TIER[r.tier])
+        return with_member(self, info, _tier)
 
     @gql_field(description="The grassroots union the member belongs to (the holding pool "
                            "before joining one).")
@@ -97,8 +116,9 @@ class IdentityMemberFields:
         return with_member(self, info, lambda r: union_entity(info, r.union_id))
 
     @gql_field(description="When the member joined their union (UTC instant); null before.")
+    @reads_record(_joined_at)
     def joined_at(self, info: strawberry.Info) -> datetime | None:
-        return with_member(self, info, lambda r: _when(r.joined_at))
+        return with_member(self, info, _joined_at)
 
     @gql_field(tier=Tier.MEMBER, description="The member and cadres in scope only; else null.")
     def card(self, info: strawberry.Info) -> MemberCard | None:
@@ -159,16 +179,19 @@ class IdentityUnionFields:
         return None if row is None else cls(id=id, rec=row)
 
     @gql_field(description="The union's full name.")
+    @reads_record(_union_name)
     def name(self, info: strawberry.Info) -> str:
-        return with_union(self, info, lambda u: u.name)
+        return with_union(self, info, _union_name)
 
     @gql_field(description="Its level in the tree.")
+    @reads_record(_union_level)
     def level(self, info: strawberry.Info) -> UnionLevelEnum:
-        return with_union(self, info, lambda u: u.level)
+        return with_union(self, info, _union_level)
 
     @gql_field(description="Its 6-digit GB/T 2260 administrative region code.")
+    @reads_record(_union_region_code)
     def region_code(self, info: strawberry.Info) -> str:
-        return with_union(self, info, lambda u: u.region_code)
+        return with_union(self, info, _union_region_code)
 
     @gql_field(description="The region's name in the GB/T 2260 table (null for a code the "
                "table no longer lists).")
