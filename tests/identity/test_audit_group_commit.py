@@ -181,3 +181,31 @@ async def test_a_stalled_insert_fails_its_reads_instead_of_holding_them(factory:
     # and PostgreSQL may finish it once the lock goes): an audit row for a read that was not
     # answered errs on the audit's side. The read after it is written as before.
     assert "2" in [row.subject_id for row in await AuditLog.filter(action=ACTION)]
+
+
+async def test_each_batch_records_its_size_and_wait(factory: Factory):
+    """`unionhub.audit.batch.size` and `.wait` (hot histograms: fastpath/hot_metrics.py), with
+    the SDK's bounds, one measurement per batch: three reads in one batch count one batch of
+    three rows."""
+    from tests.metrics_helpers import points
+
+    def state() -> dict[str, tuple[int, float, tuple[float, ...]]]:
+        found = {}
+        for name in ("unionhub.audit.batch.size", "unionhub.audit.batch.wait"):
+            [point] = points(name) or [None]
+            found[name] = ((point.count, point.sum, tuple(point.explicit_bounds))
+                           if point is not None else (0, 0.0, ()))
+        return found
+
+    await factory.tree()
+    before = state()
+    await asyncio.gather(*(audit.record_reads(ACTION, actor_id=1, subject_type="member",
+                                              subject_ids=[i]) for i in range(3)))
+    after = state()
+    size, wait = after["unionhub.audit.batch.size"], after["unionhub.audit.batch.wait"]
+    assert size[0] - before["unionhub.audit.batch.size"][0] == 1
+    assert size[1] - before["unionhub.audit.batch.size"][1] == 3
+    assert size[2] == (1, 2, 4, 8, 16, 32, 64)
+    assert wait[0] - before["unionhub.audit.batch.wait"][0] == 1
+    assert 0 < wait[1] - before["unionhub.audit.batch.wait"][1] < 10
+    assert wait[2][:3] == (0.0005, 0.001, 0.0025) and wait[2][-1] == 10

@@ -209,8 +209,8 @@ class _GroupCommit:
                       first_queued: float) -> None:
         try:
             await self._write(rows)
-            metrics.AUDIT_BATCH_SIZE.record(len(rows))
-            metrics.AUDIT_BATCH_WAIT.record(perf_counter() - first_queued)
+            metrics.AUDIT_BATCH_SIZE.record(len(rows), ())
+            metrics.AUDIT_BATCH_WAIT.record(perf_counter() - first_queued, ())
         except Exception as exc:  # every read in the batch fails with it
             for waiter in waiters:
                 if not waiter.done():
