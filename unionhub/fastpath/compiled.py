@@ -230,11 +230,11 @@ class CompiledOperation:
 
     async def execute(self, root_value: Any, context: Any, raw_variables: dict[str, Any] | None,
                       extensions: dict[str, Any] | None = None) -> ExecutionResult:
-        variables = (None if self.text_variables is None
-                     else _coerce_text(self.text_variables, raw_variables or {}))
-        if variables is None:
-            variables = get_variable_values(self.schema, self.operation.variable_definitions or (),
-                                            raw_variables or {}, max_errors=MAX_COERCION_ERRORS)
+        text = (None if self.text_variables is None
+                else _coerce_text(self.text_variables, raw_variables or {}))
+        variables = text if text is not None else get_variable_values(
+            self.schema, self.operation.variable_definitions or (), raw_variables or {},
+            max_errors=MAX_COERCION_ERRORS)
         if isinstance(variables, list):
             return ExecutionResult(None, variables)
         run = _Run(self, root_value, context, variables, extensions)
