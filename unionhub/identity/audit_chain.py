@@ -75,12 +75,15 @@ def link_hash(previous: str, content: bytes, algorithm: str | None = None) -> st
 
 
 def link(head_seq: int, head_hash: str, entries: Sequence[Entry]) -> list[tuple[Any, ...]]:
-    """The entries as full rows (COLUMNS order), chained after the head."""
+    """The entries as full rows (COLUMNS order), chained after the head (`link_hash`, with the
+    algorithm looked up once for the batch)."""
+    name, suite = _algorithm()
     rows, previous = [], head_hash
     for offset, (at, actor, action, s_type, s_id, trace, detail, union) in enumerate(entries):
         seq = head_seq + 1 + offset
-        previous = link_hash(previous, canonical(seq, at, actor, action, s_type, s_id, trace,
-                                                 detail, union))
+        content = canonical(seq, at, actor, action, s_type, s_id, trace, detail, union)
+        digest = suite.hash_hex(previous.encode() + b"\n" + content)
+        previous = f"{name}:{digest}"
         rows.append((at, actor, action, s_type, s_id, trace, detail, union, seq, previous))
     return rows
 
