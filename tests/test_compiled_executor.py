@@ -234,6 +234,15 @@ CASES = {
         "query Q($n: Int!) { books(first: $n) { id } }", {"n": "many"}),
     "a missing required variable": (
         "query Q($n: Int!) { books(first: $n) { id } }", {}),
+    "String and ID variables (coerced without graphql-core when given as strings)": (
+        "query Q($id: ID!, $t: String!) { book(id: $id) { id } echo(text: $t) }",
+        {"id": "2", "t": "嗨"}),
+    "an ID variable given a number": (
+        "query Q($id: ID!) { book(id: $id) { id } }", {"id": 3}),
+    "a String variable given a number": (
+        "query Q($t: String!) { echo(text: $t) }", {"t": 3}),
+    "a non-null ID variable given null": (
+        "query Q($id: ID!) { book(id: $id) { id } }", {"id": None}),
     "introspection": (
         "{ __schema { queryType { name fields { name args { name type { name kind ofType "
         "{ name } } } } } } __type(name: \"Book\") { name fields { name } } }", None),
@@ -320,3 +329,43 @@ def test_the_hot_lookup_compiles_against_the_platform_schema():
     compiled = compile_operation(schema._schema, parse(query), "MemberByCard")
     assert compiled is not None
     assert [f.key for f in compiled.root] == ["member"]
+
+
+@pytest.mark.parametrize("variables", [
+    {"id": "2", "t": "x"}, {"id": "2"}, {"id": "2", "t": None}, {"id": "2", "t": ""},
+    {"id": "2", "t": "x", "extra": 1}, {"id": 2, "t": "x"}, {"t": "x"}, {"id": None},
+    {"id": "2", "t": 5}, {"id": "2", "t": ["x"]}, {"id": True}])
+def test_string_variables_coerce_as_graphql_core_coerces_them(variables):
+    """The compiled executor coerces String and ID variables given as strings itself
+    (`_coerce_text`): the same coerced values and sources as graphql-core's; anything else is
+    left to graphql-core (None)."""
+    from graphql.execution.values import get_variable_values
+
+    from unionhub.fastpath.compiled import _coerce_text
+
+    query = "query Q($id: ID!, $t: String, $u: String) { book(id: $id) { id } echo(text: $t) }"
+    compiled = compile_operation(SCHEMA._schema, parse(query), None)
+    assert compiled is not None and compiled.text_variables is not None
+    reference = get_variable_values(SCHEMA._schema, compiled.operation.variable_definitions,
+                                    variables)
+    mine = _coerce_text(compiled.text_variables, variables)
+    if mine is None:
+        assert isinstance(reference, list) or type(variables.get("id")) is not str or (
+            type(variables.get("t", "")) not in (str, type(None)))
+    else:
+        assert not isinstance(reference, list)
+        assert mine.coerced == reference.coerced
+        assert _sources(mine.sources) == _sources(reference.sources)
+
+
+def _sources(sources: dict[str, Any]) -> dict[str, Any]:
+    # (type_from_ast wraps a non-null type anew each time: compared by what it prints)
+    return {name: (s.signature.name, str(s.signature.type), s.signature.default,
+                   s.signature.default_value, s.value) for name, s in sources.items()}
+
+
+def test_operations_with_other_variables_are_coerced_by_graphql_core():
+    for query in ("query Q($n: Int!) { books(first: $n) { id } }",
+                  "query Q($t: String = \"d\") { echo(text: $t) }"):
+        compiled = compile_operation(SCHEMA._schema, parse(query), None)
+        assert compiled is not None and compiled.text_variables is None

@@ -107,3 +107,55 @@ async def test_commands_of_one_turn_go_out_together_and_are_answered_in_order():
     assert channel.flush_scheduled and len(channel.waiting) == 20
     assert await asyncio.gather(*tasks) == [str(i) for i in range(20)]
     assert not channel.unsent and not channel.waiting
+
+
+def _real_redis_channel():
+    shared = cache.shared_connection()
+    channel = getattr(shared, "_channel", None)
+    if channel is None or not channel.direct:
+        pytest.skip("a real Redis: fakeredis's connection keeps redis-py's read_response")
+    return shared, channel
+
+
+async def test_one_reader_and_one_timer_serve_command_after_command():
+    shared = cache.shared_connection()
+    await shared.execute("SET", "shared:r", "1")
+    shared, channel = _real_redis_channel()
+    reader, timer = channel.reader, channel.watchdog
+    assert reader is not None and timer is not None
+    for _ in range(5):
+        assert await shared.execute("GET", "shared:r") == "1"
+    assert channel.reader is reader and not reader.done()
+    assert channel.watchdog is timer  # not a timer set and cancelled per command
+
+
+async def test_a_reply_later_than_the_read_timeout_fails_the_connection_and_its_commands():
+    shared = cache.shared_connection()
+    await shared.execute("SET", "shared:t", "1")
+    shared, channel = _real_redis_channel()
+    channel.timeout = 0.2
+    if channel.watchdog is not None:  # set with the connection's own timeout: set it anew
+        channel.watchdog.cancel()
+        channel.watchdog = None
+    blocked = asyncio.create_task(shared.execute("BLPOP", "shared:never", "2"))
+    behind = asyncio.create_task(shared.execute("GET", "shared:t"))
+    results = await asyncio.wait_for(asyncio.gather(blocked, behind, return_exceptions=True), 1.5)
+    assert all(isinstance(r, RedisError) and "Timeout" in str(r) for r in results), results
+    assert channel.closed
+    assert await shared.execute("GET", "shared:t") == "1"  # a new connection
+
+
+async def test_the_read_timeout_counts_from_the_last_reply():
+    """As redis-py's read timeout, per reply: two slow replies in a row, each within the
+    timeout, both answer, though together they take longer."""
+    shared = cache.shared_connection()
+    await shared.execute("SET", "shared:t", "1")
+    shared, channel = _real_redis_channel()
+    channel.timeout = 0.6
+    if channel.watchdog is not None:
+        channel.watchdog.cancel()
+        channel.watchdog = None
+    first = asyncio.create_task(shared.execute("BLPOP", "shared:never", "0.4"))
+    second = asyncio.create_task(shared.execute("BLPOP", "shared:never", "0.4"))
+    assert await asyncio.wait_for(asyncio.gather(first, second), 3) == [None, None]
+    assert not channel.closed

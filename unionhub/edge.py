@@ -24,6 +24,15 @@ _SIMPLE_CONTENT_TYPES = ("text/plain", "application/x-www-form-urlencoded", "mul
 _GRAPHQL_PARAMETERS = frozenset(("query", "operationName", "extensions"))
 
 
+def _header(scope: Scope, name: bytes) -> str | None:
+    """The first `name` header's value (lower-case name), as Starlette's `Headers.get` reads it,
+    without building a Headers object per middleware per request."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
 async def _reject(send: Send, scope: Scope, status: int, code: str, message: str,
                   default_language: str | None = None) -> None:
     # A GraphQL response (refusals.py), in the request's language.
@@ -41,7 +50,7 @@ class BodySizeLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        length = Headers(scope=scope).get("content-length")
+        length = _header(scope, b"content-length")
         if length is not None and length.isdigit():
             if int(length) > self.max_bytes:
                 return await _reject(send, scope, 413, "PAYLOAD_TOO_LARGE",
@@ -122,7 +131,7 @@ def _is_simple(scope: Scope) -> bool:
             return False
     elif method != "POST":
         return False
-    content_type = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
+    content_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
     return content_type in _SIMPLE_CONTENT_TYPES or not content_type
 
 

@@ -181,3 +181,80 @@ async def test_a_stalled_insert_fails_its_reads_instead_of_holding_them(factory:
     # and PostgreSQL may finish it once the lock goes): an audit row for a read that was not
     # answered errs on the audit's side. The read after it is written as before.
     assert "2" in [row.subject_id for row in await AuditLog.filter(action=ACTION)]
+
+
+async def test_each_batch_records_its_size_and_wait(factory: Factory):
+    """`unionhub.audit.batch.size` and `.wait` (hot histograms: fastpath/hot_metrics.py), with
+    the SDK's bounds, one measurement per batch: three reads in one batch count one batch of
+    three rows."""
+    from tests.metrics_helpers import points
+
+    def state() -> dict[str, tuple[int, float, tuple[float, ...]]]:
+        found = {}
+        for name in ("unionhub.audit.batch.size", "unionhub.audit.batch.wait"):
+            [point] = points(name) or [None]
+            found[name] = ((point.count, point.sum, tuple(point.explicit_bounds))
+                           if point is not None else (0, 0.0, ()))
+        return found
+
+    await factory.tree()
+    before = state()
+    await asyncio.gather(*(audit.record_reads(ACTION, actor_id=1, subject_type="member",
+                                              subject_ids=[i]) for i in range(3)))
+    after = state()
+    size, wait = after["unionhub.audit.batch.size"], after["unionhub.audit.batch.wait"]
+    assert size[0] - before["unionhub.audit.batch.size"][0] == 1
+    assert size[1] - before["unionhub.audit.batch.size"][1] == 3
+    assert size[2] == (1, 2, 4, 8, 16, 32, 64)
+    assert wait[0] - before["unionhub.audit.batch.wait"][0] == 1
+    assert 0 < wait[1] - before["unionhub.audit.batch.wait"][1] < 10
+    assert wait[2][:3] == (0.0005, 0.001, 0.0025) and wait[2][-1] == 10
+
+
+async def test_one_write_timer_serves_batch_after_batch(factory: Factory):
+    """The write timeout is one timer set for the earliest deadline, not a timer per batch:
+    batches in a row leave the same timer, and no deadline behind them."""
+    await factory.tree()
+    await audit.record_reads(ACTION, actor_id=1, subject_type="member", subject_ids=[1])
+    group = audit._group()
+    timer = group.watchdog
+    assert timer is not None and not group.deadlines
+    for i in range(2, 5):
+        await audit.record_reads(ACTION, actor_id=1, subject_type="member", subject_ids=[i])
+    assert group.watchdog is timer and not group.deadlines and not group.expired
+    assert await AuditLog.filter(action=ACTION).count() == 4
+
+
+async def test_a_stalled_insert_cancelled_at_shutdown_cancels_its_reads(factory: Factory,
+                                                                       monkeypatch):
+    """A batch cancelled from outside (shutdown) while its INSERT waits cancels its reads: it
+    is not turned into a write timeout, even past the deadline."""
+    if not db.is_postgres():
+        pytest.skip("PostgreSQL only: a lock held by another connection stalls the INSERT")
+    import os
+
+    import asyncpg
+
+    await factory.tree()
+    monkeypatch.setattr(audit, "WRITE_TIMEOUT_SECONDS", 0.3)
+    blocker = await asyncpg.connect(os.environ["DATABASE_URL"])
+    transaction = blocker.transaction()
+    await transaction.start()
+    await blocker.execute(f'LOCK TABLE "{AuditLog._meta.db_table}" IN ACCESS EXCLUSIVE MODE')
+    try:
+        read = asyncio.ensure_future(audit.record_reads(ACTION, actor_id=1, subject_type="member",
+                                                        subject_ids=[1]))
+        group = audit._group()
+        while not group.deadlines:  # noqa: ASYNC110 (the batch reaches its INSERT in its own task)
+            await asyncio.sleep(0.01)
+        [batch] = list(group.tasks)
+        batch.cancel()  # as a shutdown would, before the deadline
+        await asyncio.sleep(0.5)  # past the deadline: the watchdog fires meanwhile
+        with pytest.raises(asyncio.CancelledError):
+            await read
+    finally:
+        await transaction.rollback()
+        await blocker.close()
+    assert not group.deadlines and not group.expired
+    await audit.record_reads(ACTION, actor_id=1, subject_type="member", subject_ids=[2])
+    assert "2" in [row.subject_id for row in await AuditLog.filter(action=ACTION)]

@@ -35,13 +35,16 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLError,
     GraphQLField,
+    GraphQLID,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
+    GraphQLString,
     InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    Undefined,
     default_field_resolver,
     is_abstract_type,
     is_leaf_type,
@@ -50,7 +53,15 @@ from graphql import (
     is_object_type,
 )
 from graphql.execution.collect_fields import does_fragment_condition_match
-from graphql.execution.values import get_variable_values
+from graphql.execution.get_variable_signature import (
+    GraphQLVariableSignature,
+    get_variable_signature,
+)
+from graphql.execution.values import (
+    VariableValues,
+    VariableValueSource,
+    get_variable_values,
+)
 from graphql.pyutils import Path
 from strawberry.schema.schema import _OperationContextAwareGraphQLResolveInfo as ResolveInfo
 
@@ -174,6 +185,7 @@ class CompiledOperation:
         if root_type is None:
             raise NotCompilable
         self.serial = operation.operation == OperationType.MUTATION
+        self.text_variables = _text_variables(schema, operation)
         # (object type, the field nodes whose sub-selections are merged) -> that type's fields
         self._plans: dict[tuple[str, tuple[int, ...]], list[_FieldPlan]] = {}
         self.root = self.plan(root_type, (operation.selection_set,), (id(operation),))
@@ -241,8 +253,11 @@ class CompiledOperation:
 
     async def execute(self, root_value: Any, context: Any, raw_variables: dict[str, Any] | None,
                       extensions: dict[str, Any] | None = None) -> ExecutionResult:
-        variables = get_variable_values(self.schema, self.operation.variable_definitions or (),
-                                        raw_variables or {}, max_errors=MAX_COERCION_ERRORS)
+        text = (None if self.text_variables is None
+                else _coerce_text(self.text_variables, raw_variables or {}))
+        variables = text if text is not None else get_variable_values(
+            self.schema, self.operation.variable_definitions or (), raw_variables or {},
+            max_errors=MAX_COERCION_ERRORS)
         if isinstance(variables, list):
             return ExecutionResult(None, variables)
         run = _Run(self, root_value, context, variables, extensions)
@@ -257,6 +272,47 @@ class CompiledOperation:
             run.errors.add(error, None)
             data = None
         return ExecutionResult(data, run.errors.errors or None)
+
+
+# (name, signature, non-null) of each variable of an operation whose variables are all String or
+# ID without a default: the lookup's `$cardNo: String`
+TextVariables = tuple[tuple[str, GraphQLVariableSignature, bool], ...]
+
+
+def _text_variables(schema: GraphQLSchema, operation: OperationDefinitionNode,
+                    ) -> TextVariables | None:
+    found = []
+    for node in operation.variable_definitions or ():
+        signature = get_variable_signature(schema, node)
+        if isinstance(signature, GraphQLError) or signature.default is not None:
+            return None
+        non_null = is_non_null_type(signature.type)
+        named = signature.type.of_type if non_null else signature.type  # type: ignore[union-attr]
+        if named is not GraphQLString and named is not GraphQLID:
+            return None
+        found.append((signature.name, signature, non_null))
+    return tuple(found)
+
+
+def _coerce_text(variables: TextVariables, raw: dict[str, Any]) -> VariableValues | None:
+    """graphql-core's `get_variable_values` for String and ID variables given as strings (or
+    null, or left out, where nullable): a string coerces to itself, with the same signatures and
+    sources. None for anything else (a number for an ID, a missing non-null variable, a wrong
+    type): graphql-core coerces it, its errors included."""
+    sources: dict[str, VariableValueSource] = {}
+    coerced: dict[str, Any] = {}
+    for name, signature, non_null in variables:
+        value = raw.get(name, Undefined)
+        if value is Undefined:
+            if non_null:
+                return None
+            sources[name] = VariableValueSource(signature)
+            continue
+        if type(value) is not str and (value is not None or non_null):
+            return None
+        sources[name] = VariableValueSource(signature, value)
+        coerced[name] = value
+    return VariableValues(sources, coerced)
 
 
 def compile_operation(schema: GraphQLSchema, document: DocumentNode,

@@ -101,10 +101,13 @@ async def gather_with_cancel(awaitables: Iterable[Awaitable[Any]]) -> list[Any]:
     coroutine it wraps would otherwise never be awaited ("coroutine ... was never awaited").
     Its own waiter rather than asyncio.gather's, so that the closing also happens when the
     caller is cancelled (asyncio.gather would cancel the tasks itself, before this could)."""
-    futures = [asyncio.ensure_future(a) for a in awaitables]
+    loop = asyncio.get_running_loop()
+    # (a coroutine, nearly always: its task straight from the loop, past ensure_future's checks)
+    futures = [loop.create_task(a) if type(a) is CoroutineType else asyncio.ensure_future(a)
+               for a in awaitables]
     if not futures:
         return []
-    waiter = asyncio.get_running_loop().create_future()
+    waiter = loop.create_future()
     left = len(futures)
 
     def settled(future: asyncio.Future[Any]) -> None:

@@ -13,6 +13,14 @@ Failure: an error reply fails only its command. A connection error or a read tim
 pool's `socket_timeout`) fails every command waiting on the connection and drops it; the next
 command connects again. A caller that is cancelled leaves its reply to be read and discarded,
 so the replies of the others stay in step.
+
+Reading: on a redis-py connection the reader is one task for the connection's life, reading
+replies with the connection's own parser (hiredis), and the read timeout is one timer for the
+oldest unanswered command, moved on as replies come (redis-py's `read_response` sets and
+cancels a timer per reply, and a reader task that ends when nothing waits was made again for
+nearly every request: together ~2% of the hot lookup's server CPU). A connection that reads
+its replies another way (fakeredis's) keeps redis-py's `read_response`, in a reader that ends
+when nothing waits.
 """
 
 from __future__ import annotations
@@ -22,7 +30,10 @@ from collections import deque
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.connection import AbstractConnection
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 _closing: set[asyncio.Task[None]] = set()  # disconnects under way (tasks need a reference)
 
@@ -34,8 +45,8 @@ class _Channel:
     """One connection and what is under way on it. Replies are matched to the callers of this
     channel only: a reply can never reach the caller of a command sent on another connection."""
 
-    __slots__ = ("buffered", "closed", "connection", "flush_scheduled", "reader", "unsent",
-                 "waiting")
+    __slots__ = ("buffered", "closed", "connection", "direct", "flush_scheduled", "read_since",
+                 "reader", "timeout", "unsent", "waiting", "watchdog")
 
     def __init__(self, connection: Any) -> None:
         self.connection = connection
@@ -50,10 +61,23 @@ class _Channel:
         self.flush_scheduled = False
         self.reader: asyncio.Task[None] | None = None
         self.closed = False
+        # Replies read by the connection's parser, a reader for the channel's life (module doc)
+        self.direct = _reads_with_parser(connection)
+        self.timeout: float | None = connection.socket_timeout
+        self.read_since = 0.0  # loop time since the oldest unanswered command has waited
+        self.watchdog: asyncio.TimerHandle | None = None
 
     @property
     def usable(self) -> bool:
         return not self.closed and self.connection.is_connected
+
+
+def _reads_with_parser(connection: Any) -> bool:
+    """A redis-py connection (RESP2) whose replies its parser reads as `read_response` would:
+    not one that answers through its own `read_response` (fakeredis)."""
+    return (type(connection).read_response is AbstractConnection.read_response
+            and getattr(connection, "_parser", None) is not None
+            and str(getattr(connection, "protocol", 2)) == "2")
 
 
 class SharedConnection:
@@ -74,13 +98,19 @@ class SharedConnection:
         packed = channel.connection.pack_command(*args)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
+        if not channel.waiting:
+            channel.read_since = loop.time()
         channel.waiting.append(future)
         channel.unsent.extend(packed)
         if not channel.flush_scheduled:
             channel.flush_scheduled = True
             loop.call_soon(self._flush, channel)
         if channel.reader is None:
-            channel.reader = loop.create_task(self._read(channel))
+            channel.reader = loop.create_task(
+                self._read_replies(channel) if channel.direct else self._read(channel))
+        if channel.direct and channel.watchdog is None and channel.timeout is not None:
+            channel.watchdog = loop.call_at(channel.read_since + channel.timeout, self._watch,
+                                            channel)
         buffered = channel.buffered
         if buffered is not None and buffered() > _WRITE_BUFFER_LIMIT:
             try:
@@ -141,11 +171,56 @@ class SharedConnection:
             if waiting and not channel.closed:  # a command written after the last read
                 channel.reader = asyncio.get_running_loop().create_task(self._read(channel))
 
+    async def _read_replies(self, channel: _Channel) -> None:
+        """The reader of a channel whose parser reads its replies (`_Channel.direct`): one
+        task for the channel's life; the read timeout is `_watch`'s."""
+        parser = channel.connection._parser
+        waiting = channel.waiting
+        loop = self.loop
+        try:
+            while not channel.closed:
+                try:
+                    reply: Any = await parser.read_response(disable_decoding=False)
+                except OSError as error:  # as redis-py's read_response answers it
+                    raise RedisConnectionError(
+                        f"Error while reading from redis: {error.args}") from error
+                channel.read_since = loop.time()
+                if not waiting:  # a reply no command waits for: out of step
+                    raise RedisConnectionError("redis sent a reply no command waited for")
+                future = waiting.popleft()
+                if future.done():  # its caller was cancelled: the reply is discarded
+                    continue
+                if isinstance(reply, ResponseError):
+                    future.set_exception(reply)
+                else:
+                    future.set_result(reply)
+        except BaseException as exc:
+            self._fail(channel, exc)
+            if not isinstance(exc, Exception):
+                raise
+
+    def _watch(self, channel: _Channel) -> None:
+        """The read timeout: the oldest unanswered command (or the last reply, if later) older
+        than `socket_timeout` fails the channel; otherwise look again when it would be."""
+        channel.watchdog = None
+        if channel.closed or not channel.waiting or channel.timeout is None:
+            return
+        due = channel.read_since + channel.timeout
+        if due <= self.loop.time() + 0.001:  # (a timer may fire within the clock's resolution)
+            self._fail(channel, RedisTimeoutError("Timeout reading from redis"))
+            if channel.reader is not None:
+                channel.reader.cancel()
+        else:
+            channel.watchdog = self.loop.call_at(due, self._watch, channel)
+
     def _fail(self, channel: _Channel, exc: BaseException) -> None:
         """Closes the channel: its callers fail, its connection is dropped."""
         if channel.closed:
             return
         channel.closed = True
+        if channel.watchdog is not None:
+            channel.watchdog.cancel()
+            channel.watchdog = None
         if self._channel is channel:
             self._channel = None
         error = exc if isinstance(exc, Exception) else ConnectionError("redis read cancelled")

@@ -136,9 +136,10 @@ async def _insert_reads(rows: list[ReadRow], held: HeldConnection | None = None)
     transaction), so this is caution, at the cost of an acquire and release per batch."""
     db = AuditLog._meta.db
     if held is not None and held.available_for(db) and not get_settings().db_pgbouncer:
-        await audit_chain.append_batch(rows, lambda sql, values: held.execute(db, sql, values))
+        await audit_chain.append_batch(rows, lambda sql, values: held.execute(db, sql, values),
+                                       db)
     else:
-        await audit_chain.append_batch(rows)
+        await audit_chain.append_batch(rows, db=db)
 
 
 async def release_held_connections() -> None:
@@ -167,6 +168,12 @@ class _GroupCommit:
         self.in_flight = 0
         self.tasks: set[asyncio.Task[None]] = set()
         self.held = HeldConnection(loop)
+        # The write timeout: each batch's deadline, and one timer for the earliest (not one
+        # timer set and cancelled per batch: a batch's asyncio.timeout cost about 2% of the hot
+        # lookup's server CPU)
+        self.deadlines: dict[asyncio.Task[Any], float] = {}
+        self.expired: set[asyncio.Task[Any]] = set()
+        self.watchdog: asyncio.TimerHandle | None = None
 
     async def write(self, rows: list[ReadRow]) -> None:
         waiter: asyncio.Future[None] = self.loop.create_future()
@@ -198,19 +205,51 @@ class _GroupCommit:
     async def _write(self, rows: list[ReadRow]) -> None:
         # A stalled INSERT (a lock, a database that stopped answering) fails its reads after a
         # while rather than holding them, and every read queued behind it, for ever.
+        task = asyncio.current_task()
+        assert task is not None
+        deadline = self.loop.time() + WRITE_TIMEOUT_SECONDS
+        self.deadlines[task] = deadline
+        if self.watchdog is None or deadline < self.watchdog.when():
+            self._arm(deadline)
         try:
-            async with asyncio.timeout(WRITE_TIMEOUT_SECONDS):
-                await _insert_reads(rows, self.held)
-        except TimeoutError as exc:
-            raise AuditWriteTimeout(
-                f"audit rows not written within {WRITE_TIMEOUT_SECONDS} s") from exc
+            await _insert_reads(rows, self.held)
+        except asyncio.CancelledError:
+            # Cancelled by the watchdog, and by nothing else (not a shutdown): a timeout.
+            if task in self.expired and task.uncancel() == 0:
+                raise AuditWriteTimeout(
+                    f"audit rows not written within {WRITE_TIMEOUT_SECONDS} s") from None
+            raise
+        finally:
+            del self.deadlines[task]
+            self.expired.discard(task)
+
+    def _arm(self, when: float) -> None:
+        if self.watchdog is not None:
+            self.watchdog.cancel()
+        self.watchdog = self.loop.call_at(when, self._watch)
+
+    def _watch(self) -> None:
+        """Cancels the batches past their deadline; set again for the next deadline."""
+        self.watchdog = None
+        now = self.loop.time() + 0.001  # (a timer may fire within the clock's resolution)
+        waiting = []
+        for task, deadline in list(self.deadlines.items()):
+            if task in self.expired:
+                continue
+            if deadline <= now:
+                self.expired.add(task)
+                task.cancel()
+            else:
+                waiting.append(deadline)
+        if waiting:
+            self._arm(min(waiting))
 
     async def _commit(self, rows: list[ReadRow], waiters: list[asyncio.Future[None]],
                       first_queued: float) -> None:
         try:
             await self._write(rows)
-            metrics.AUDIT_BATCH_SIZE.record(len(rows))
-            metrics.AUDIT_BATCH_WAIT.record(perf_counter() - first_queued)
+            metrics.AUDIT_BATCH_SIZE.record(len(rows), ())
+            metrics.AUDIT_BATCH_WAIT.record(perf_counter() - first_queued, ())
         except Exception as exc:  # every read in the batch fails with it
             for waiter in waiters:
                 if not waiter.done():

@@ -75,12 +75,15 @@ def link_hash(previous: str, content: bytes, algorithm: str | None = None) -> st
 
 
 def link(head_seq: int, head_hash: str, entries: Sequence[Entry]) -> list[tuple[Any, ...]]:
-    """The entries as full rows (COLUMNS order), chained after the head."""
+    """The entries as full rows (COLUMNS order), chained after the head (`link_hash`, with the
+    algorithm looked up once for the batch)."""
+    name, suite = _algorithm()
     rows, previous = [], head_hash
     for offset, (at, actor, action, s_type, s_id, trace, detail, union) in enumerate(entries):
         seq = head_seq + 1 + offset
-        previous = link_hash(previous, canonical(seq, at, actor, action, s_type, s_id, trace,
-                                                 detail, union))
+        content = canonical(seq, at, actor, action, s_type, s_id, trace, detail, union)
+        digest = suite.hash_hex(previous.encode() + b"\n" + content)
+        previous = f"{name}:{digest}"
         rows.append((at, actor, action, s_type, s_id, trace, detail, union, seq, previous))
     return rows
 
@@ -125,14 +128,23 @@ def _is_postgres(db: Any) -> bool:
     return bool(db.capabilities.dialect == "postgres")
 
 
+_EMPTY_DETAIL: list[Any] = []  # the stored form of `{}`, once known
+
+
 def _db_values(db: Any, rows: list[tuple[Any, ...]]) -> list[Any]:
     from unionhub.identity.models import AuditLog
 
     detail_field = AuditLog._meta.fields_map["detail"]
+    if not _EMPTY_DETAIL:
+        _EMPTY_DETAIL.append(detail_field.to_db_value({}, AuditLog))
+    empty = _EMPTY_DETAIL[0]
     values: list[Any] = []
     for row in rows:
         values.extend(row[:6])
-        values.append(detail_field.to_db_value(row[6], AuditLog))
+        detail = row[6]
+        # (reads carry no detail: the field's encoding of `{}` once, not per row)
+        values.append(empty if type(detail) is dict and not detail
+                      else detail_field.to_db_value(detail, AuditLog))
         values.extend(row[7:])
     return values
 
@@ -230,10 +242,12 @@ def connection_name() -> str:
     return AuditLog._meta.default_connection or "default"
 
 
-async def append_batch(entries: Sequence[Entry], execute: Any = None) -> None:
+async def append_batch(entries: Sequence[Entry], execute: Any = None, db: Any = None) -> None:
     """The group commit's append, outside any transaction. `execute(sql, values)` runs one
-    statement and returns its rows (the held connection); else the pool's connection."""
-    db = connections.get(connection_name())
+    statement and returns its rows (the held connection); else the pool's connection. `db`:
+    the audit log's connection, where the caller has it already."""
+    if db is None:
+        db = connections.get(connection_name())
     if _is_postgres(db):
         async def run(sql: str, values: list[Any]) -> list[Any]:
             if execute is not None:
