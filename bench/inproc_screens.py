@@ -261,6 +261,8 @@ if __name__ == "__main__":
     p.add_argument("--text", action="store_true", help="send the text, not the persisted hash")
     p.add_argument("--json", default="", help="FILE for the figures and answers ('-': stdout)")
     ns = p.parse_args()
+    # The run's own Redis db everywhere (app_env claims and may flush R.REDIS_DB, the default 9).
+    R.REDIS_DB = ns.redis_db
     os.environ.update({k: v for k, v in R.app_env(ns.db).items()
                        if k in ("DATABASE_URL", "UNIONHUB_ACCESS_TOKEN_TTL_SECONDS")})
     os.environ["REDIS_URL"] = f"redis://127.0.0.1:6379/{ns.redis_db}"
