@@ -41,6 +41,17 @@ _closing: set[asyncio.Task[None]] = set()  # disconnects under way (tasks need a
 _WRITE_BUFFER_LIMIT = 1 << 20
 
 
+def _answer(future: asyncio.Future[Any], reply: Any) -> None:
+    """The oldest waiting command's reply: an error reply is its command's exception; a
+    caller cancelled meanwhile has its reply discarded."""
+    if future.done():
+        return
+    if isinstance(reply, ResponseError):
+        future.set_exception(reply)
+    else:
+        future.set_result(reply)
+
+
 class _Channel:
     """One connection and what is under way on it. Replies are matched to the callers of this
     channel only: a reply can never reach the caller of a command sent on another connection."""
@@ -155,13 +166,7 @@ class SharedConnection:
                     reply = error
                 if not waiting:  # failed meanwhile (the channel was closed)
                     break
-                future = waiting.popleft()
-                if future.done():  # its caller was cancelled: the reply is discarded
-                    continue
-                if isinstance(reply, ResponseError):
-                    future.set_exception(reply)
-                else:
-                    future.set_result(reply)
+                _answer(waiting.popleft(), reply)
         except BaseException as exc:
             self._fail(channel, exc)
             if not isinstance(exc, Exception):
@@ -187,13 +192,7 @@ class SharedConnection:
                 channel.read_since = loop.time()
                 if not waiting:  # a reply no command waits for: out of step
                     raise RedisConnectionError("redis sent a reply no command waited for")
-                future = waiting.popleft()
-                if future.done():  # its caller was cancelled: the reply is discarded
-                    continue
-                if isinstance(reply, ResponseError):
-                    future.set_exception(reply)
-                else:
-                    future.set_result(reply)
+                _answer(waiting.popleft(), reply)
         except BaseException as exc:
             self._fail(channel, exc)
             if not isinstance(exc, Exception):
