@@ -104,19 +104,34 @@ async def test_the_search_through_the_api_is_one_statement(gql, factory: Factory
     assert sorted(seen) == sorted(n for n in NAMES if "ab" in n.lower())
 
 
-async def _nested_plans(connection: asyncpg.Connection, calls: list[tuple]) -> list[str]:
+FUNCTION = "SELECT member_name_search_ids($1, $2, $3, $4, $5)"
+# The ORM's statement for a name search, prepared (the control).
+ORM_STATEMENT = ("SELECT m.id FROM members m JOIN unions u ON u.id = m.union_id "
+                 "WHERE u.path LIKE $1 AND upper(m.display_name) LIKE upper($2) LIMIT 21")
+
+
+async def _plans(connection: asyncpg.Connection, statement: str, calls: list[tuple]) -> list[str]:
+    """What auto_explain reports (the plans of nested statements too) while `statement` runs
+    once with each of `calls`, under the least favourable setting: a prepared statement's plan
+    always generic."""
     notices: list[str] = []
-    connection.add_log_listener(lambda _c, message: notices.append(message.message))
-    async with connection.transaction():
-        await connection.execute(
-            "LOAD 'auto_explain'; SET LOCAL auto_explain.log_min_duration = 0; "
-            "SET LOCAL auto_explain.log_nested_statements = on; "
-            "SET LOCAL auto_explain.log_level = notice; "
-            # The least favourable setting: a prepared statement's plan is always generic.
-            "SET LOCAL plan_cache_mode = force_generic_plan")
-        for args in calls:
-            await connection.fetch("SELECT member_name_search_ids($1, $2, $3, $4, $5)", *args)
-    return [n for n in notices if "FROM members m JOIN unions u" in n]
+
+    def listener(_connection: object, message: asyncpg.PostgresLogMessage) -> None:
+        notices.append(message.message)
+
+    connection.add_log_listener(listener)
+    try:
+        async with connection.transaction():
+            await connection.execute(
+                "LOAD 'auto_explain'; SET LOCAL auto_explain.log_min_duration = 0; "
+                "SET LOCAL auto_explain.log_nested_statements = on; "
+                "SET LOCAL auto_explain.log_level = notice; "
+                "SET LOCAL plan_cache_mode = force_generic_plan")
+            for args in calls:
+                await connection.fetch(statement, *args)
+    finally:
+        connection.remove_log_listener(listener)
+    return notices
 
 
 async def test_every_search_is_planned_for_its_own_term(factory: Factory):
@@ -128,22 +143,12 @@ async def test_every_search_is_planned_for_its_own_term(factory: Factory):
     terms = ["%会员%", "%AB%", "%\\_%"] * 3  # past PostgreSQL's five custom plans
     connection = await asyncpg.connect(get_settings().database_url)
     try:
-        plans = await _nested_plans(connection, [
+        notices = await _plans(connection, FUNCTION, [
             (tree.province.path + "%", term, None, False, 21) for term in terms])
-        # The control: the ORM's own statement, prepared, under the same setting.
-        control: list[str] = []
-        connection.add_log_listener(lambda _c, message: control.append(message.message))
-        async with connection.transaction():
-            await connection.execute(
-                "LOAD 'auto_explain'; SET LOCAL auto_explain.log_min_duration = 0; "
-                "SET LOCAL auto_explain.log_level = notice; "
-                "SET LOCAL plan_cache_mode = force_generic_plan")
-            await connection.fetch(
-                "SELECT m.id FROM members m JOIN unions u ON u.id = m.union_id "
-                "WHERE u.path LIKE $1 AND upper(m.display_name) LIKE upper($2) LIMIT 21",
-                tree.province.path + "%", "%会员%")
+        control = await _plans(connection, ORM_STATEMENT, [(tree.province.path + "%", "%会员%")])
     finally:
         await connection.close()
+    plans = [n for n in notices if "FROM members m JOIN unions u" in n]
     assert len(plans) == len(terms)
     for plan, term in zip(plans, terms, strict=True):
         assert f"'{term.upper()}'::text" in plan, plan  # the pattern itself, not `$2`
