@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +21,24 @@ from unionhub.settings import get_settings
 ID_NUMBER_READ = audit.ID_NUMBER_READ
 
 
+class RequestLoader(DataLoader[Any, Any]):
+    """strawberry's DataLoader, except that one caller's cancellation never reaches another.
+
+    `load` hands every caller of a key the same cached future, and cancelling a task that
+    awaits a future cancels the future itself: when a failed non-null field has its siblings
+    cancelled (compiled_run.gather_with_cancel, as graphql-core does), every other field of the
+    request waiting on the same key got CancelledError too, and the whole request failed with
+    it (seen in the leak walk). A pending future is handed out shielded: a cancelled caller
+    stops waiting, the load goes on for the others, and the cache keeps it. A settled one is
+    handed out as it is (awaiting it cannot be interrupted)."""
+
+    def load(self, key: Any) -> Awaitable[Any]:
+        future = super().load(key)
+        if future.done():
+            return future
+        return asyncio.shield(future)
+
+
 @dataclass
 class Context:
     principal: Principal = GUEST
@@ -27,7 +47,7 @@ class Context:
     auth_error: NotAuthenticated | None = None
     request: Any = None
     response: Any = None
-    loaders: dict[str, DataLoader] = field(default_factory=dict)
+    loaders: dict[str, RequestLoader] = field(default_factory=dict)
     is_router: bool = False  # the federation router (may use _entities and _service)
     default_language: str | None = None  # the view's; None: the setting (`unionhub.i18n`)
 
@@ -42,7 +62,7 @@ class Context:
     def loader(self, name: str, load_fn) -> DataLoader:
         """A request-scoped DataLoader."""
         if name not in self.loaders:
-            self.loaders[name] = DataLoader(load_fn=load_fn)
+            self.loaders[name] = RequestLoader(load_fn=load_fn)
         return self.loaders[name]
 
     @property
