@@ -29,6 +29,7 @@ import urllib.error
 import urllib.request
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -443,6 +444,11 @@ def summarize_profile(raw: Path) -> dict[str, Any]:
         "unions DataLoader (DB query)": "unions_by_ids",
         "json encode/decode": "json/",
     }
+    functions: Counter = Counter()
+    for frames, count in stacks:
+        # by function, whatever line it was on; once per stack, however deep the recursion
+        for function in {re.sub(r":\d+\)$", ")", f) for f in frames}:
+            functions[function] += count
     inclusive = {}
     for name, sub in markers.items():
         n = sum(c for frames, c in stacks if any(sub in f for f in frames))
@@ -452,27 +458,39 @@ def summarize_profile(raw: Path) -> dict[str, Any]:
         "self_by_package": {k: round(v / total, 3) for k, v in by_cat.most_common()},
         "inclusive": dict(sorted(inclusive.items(), key=lambda kv: -kv[1])),
         "top_leaves": [(k, round(v / total, 3)) for k, v in leaves.most_common(25)],
+        "top_inclusive": [(k, round(v / total, 3)) for k, v in functions.most_common(60)],
     }
 
 
 def profile(server: Server, token: str, cards: list[str], duration: int, connections: int,
             cpu: str, run_dir: Path, stamp: str) -> dict[str, Any] | None:
-    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
-    if not Path(spy).exists():  # point 6 needs it: install it into this Python, as wrk above
+    """py-spy of the warm hot lookup under wrk (`spy`)."""
+    return spy(server, lambda: run_wrk(server, token, cards, LOOKUP, duration, connections, cpu,
+                                       run_dir, "profiled"),
+               duration, stamp, "the warm hot lookup",
+               f"under wrk -c{connections}, tracing at the SDK default sampler")
+
+
+def spy(server: Server, load: Callable[[], Any], duration: int, stamp: str, what: str,
+        how: str) -> dict[str, Any] | None:
+    """py-spy (250 Hz, `duration` s) of `server` while `load()` runs; the summary (self time
+    by package, inclusive markers, hottest leaves, hottest functions inclusive) is written to
+    results/<stamp>-profile.md. The raw stacks stay in results/raw/ (ignored by git)."""
+    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    if not Path(py_spy).exists():  # point 6 needs it: install it into this Python, as wrk above
         log("installing py-spy (pip)")
         sh([sys.executable, "-m", "pip", "install", "-q", "py-spy>=0.3.14"], check=False, timeout=300)
-    if not Path(spy).exists():
+    if not Path(py_spy).exists():
         log("py-spy could not be installed: no profile")
         return None
-    # Raw collapsed stacks stay out of git (bench/results/raw/ is ignored): only the summary is kept.
     RAW_PROFILES.mkdir(parents=True, exist_ok=True)
     raw = RAW_PROFILES / f"{stamp}-profile.txt"
-    spy_cmd = [spy, "record", "--pid", str(server.pid), "--rate", "250", "--duration",
+    spy_cmd = [py_spy, "record", "--pid", str(server.pid), "--rate", "250", "--duration",
                str(duration), "--format", "raw", "--output", str(raw)]
     spy_proc = subprocess.Popen(spy_cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 text=True)
     time.sleep(0.5)
-    run_wrk(server, token, cards, LOOKUP, duration, connections, cpu, run_dir, "profiled")
+    load()
     try:
         spy_out, _ = spy_proc.communicate(timeout=duration + 30)
     except subprocess.TimeoutExpired:
@@ -483,16 +501,18 @@ def profile(server: Server, token: str, cards: list[str], duration: int, connect
         return None
     summary = summarize_profile(raw)
     summary["raw"] = raw.name
-    lines = [f"# Profile of the warm hot lookup ({stamp}, server {server.name})", "",
-             f"py-spy, 250 Hz, {duration} s under wrk -c{connections}, tracing at the SDK default "
-             f"sampler; {summary['samples']} samples of the server's CPU (idle excluded). "
-             f"Collapsed stacks: `raw/{raw.name}` on the machine that ran it, not kept in git "
-             f"(load into speedscope or flamegraph.pl).", "",
+    lines = [f"# Profile of {what} ({stamp}, server {server.name})", "",
+             f"py-spy, 250 Hz, {duration} s {how}; {summary['samples']} samples of the "
+             f"server's CPU (idle excluded). Collapsed stacks: `raw/{raw.name}` on the machine "
+             f"that ran it, not kept in git (load into speedscope or flamegraph.pl).", "",
              "## Self time by package (leaf attributed to the nearest library frame)", "",
              "| package | share |", "|---|---|"]
     lines += [f"| {k} | {v:.1%} |" for k, v in summary["self_by_package"].items()]
     lines += ["", "## Inclusive time (any frame on the stack)", "", "| where | share |", "|---|---|"]
     lines += [f"| {k} | {v:.1%} |" for k, v in summary["inclusive"].items()]
+    lines += ["", "## Hottest functions, inclusive (any frame on the stack)", "",
+              "| function | share |", "|---|---|"]
+    lines += [f"| `{k}` | {v:.1%} |" for k, v in summary["top_inclusive"]]
     lines += ["", "## Hottest leaf frames", "", "| frame | share |", "|---|---|"]
     lines += [f"| `{k}` | {v:.1%} |" for k, v in summary["top_leaves"]]
     (RESULTS / f"{stamp}-profile.md").write_text("\n".join(lines) + "\n")

@@ -129,6 +129,9 @@ def main() -> None:
     p.add_argument("--pin", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--db", default="bench")
     p.add_argument("--only", default="", help="comma-separated screen names")
+    p.add_argument("--spy", default="", help="a screen (or lookup) to profile with py-spy after "
+                                             "the rounds, under one more wrk run: "
+                                             "results/<stamp>-profile.md")
     args = p.parse_args()
 
     # Per database: two runs at once (helpers on their own databases) keep their manifests apart.
@@ -227,6 +230,12 @@ def main() -> None:
                          f"{'yes' if s['x_floor_median'] >= target else 'NO'} |")
         (R.RESULTS / f"screens-{stamp}.md").write_text("\n".join(lines) + "\n")
         print("\n".join(lines))
+        spied = [(n, t, k, b) for n, t, k, b in plan if n == args.spy]
+        for name, target, token, payload in spied:
+            R.spy(target,
+                  lambda t=target, k=token, b=payload: GW.run_body(t, k, b, args, run_dir, "spied"),
+                  args.duration, f"{stamp}-{name.replace(' ', '-')}", f"the screen {name!r}",
+                  f"under wrk -c{args.connections} (bench/screens.py --spy), git {git}")
     finally:
         for s in servers:
             s.stop()

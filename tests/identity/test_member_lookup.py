@@ -303,3 +303,27 @@ async def test_a_read_racing_a_write_does_not_cache_the_old_member(gql, factory:
     new = await _card_number(member.id)
     assert new != old
     assert (await gql(ME, token=member.token)).data["me"]["card"]["number"] == new
+
+
+async def test_the_cached_record_is_its_fields_in_order_and_an_invalidation_drops_the_v2_key(
+        gql, factory: Factory):
+    """v3 caches a record as a JSON array of its fields (decoded positionally); until no older
+    process runs, an invalidation also drops the v2 key an older process would still read."""
+    import orjson
+
+    from unionhub.identity import lookup
+
+    member, _ = await _lookups(factory)
+    assert (await gql(ME, token=member.token)).errors == []
+    redis = cache.get_redis()
+    raw = await redis.get(lookup.record_key(int(member.id)))
+    record = await lookup.get_record(int(member.id))
+    assert record is not None
+    assert orjson.loads(raw) == [getattr(record, name) for name in lookup._RECORD_FIELDS]
+    assert lookup.MemberRecord.from_json(raw) == record
+    assert lookup.MemberRecord.from_json(record.to_json()) == record
+
+    old_key = f"member:v2:{{{member.id}}}"
+    await redis.set(old_key, '{"id": 1}')
+    await lookup.invalidate_member(int(member.id))
+    assert await redis.exists(old_key, lookup.record_key(int(member.id))) == 0

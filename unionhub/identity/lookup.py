@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, cast
 
@@ -30,7 +30,13 @@ from unionhub.settings import get_settings
 
 # A member's record and write generation share a hash tag (its id): one Redis Cluster slot,
 # so the scripts below that touch both stay in it. A card key stands alone (its own slot).
-_KEY = "member:v2:{{{}}}"
+# v3: the record as a JSON array of its fields in order (v2 was an object: decoding it and
+# passing its keys as keyword arguments took 3.5 times as long, 20 times on a page of members).
+_KEY = "member:v3:{{{}}}"
+# The previous format's key, dropped with the record on every invalidation so that a process
+# still reading it during a rolling deploy never serves a record older than the last write.
+# Remove once no process of a version before v3 runs.
+_V2_KEY = "member:v2:{{{}}}"
 _CARD_KEY = "member:card:v2:{}"
 _GEN_KEY = "member:gen:v2:{{{}}}"  # bumped by every write: guards the cache against stale fills
 
@@ -89,11 +95,15 @@ class MemberRecord:
         return decrypt(self.id_number_enc, "id_number") if self.id_number_enc else None
 
     def to_json(self) -> str:
-        return orjson.dumps(asdict(self)).decode()
+        """The fields' values in their order (`from_json` passes them positionally)."""
+        return orjson.dumps([getattr(self, name) for name in _RECORD_FIELDS]).decode()
 
     @classmethod
-    def from_json(cls, raw: str) -> MemberRecord:
-        return cls(**orjson.loads(raw))
+    def from_json(cls, raw: str | bytes) -> MemberRecord:
+        return cls(*orjson.loads(raw))
+
+
+_RECORD_FIELDS = tuple(f.name for f in fields(MemberRecord))
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -267,11 +277,12 @@ if (redis.call('GET', KEYS[2]) or '') == ARGV[1] then
 end
 return 0
 """
-# KEYS: the generation, the record (one slot). ARGV: the generation's TTL.
+# KEYS: the generation, the record, its previous format's key (one slot). ARGV: the
+# generation's TTL.
 _INVALIDATE_SCRIPT = """
 redis.call('INCR', KEYS[1])
 redis.call('EXPIRE', KEYS[1], ARGV[1])
-redis.call('DEL', KEYS[2])
+redis.call('DEL', KEYS[2], KEYS[3])
 return 1
 """
 
@@ -307,8 +318,8 @@ async def try_invalidate(member_id: int, *card_numbers: str) -> bool:
     pipe = get_redis().pipeline(transaction=False)
     # The generation outlives every record cached under an older one. A card key only names a
     # member id (the record read through it must carry the card), so it may go separately.
-    pipe.eval(_INVALIDATE_SCRIPT, 2, _GEN_KEY.format(member_id), _KEY.format(member_id),
-              str(2 * get_settings().member_cache_ttl_seconds))
+    pipe.eval(_INVALIDATE_SCRIPT, 3, _GEN_KEY.format(member_id), _KEY.format(member_id),
+              _V2_KEY.format(member_id), str(2 * get_settings().member_cache_ttl_seconds))
     for number in card_numbers:
         pipe.delete(_CARD_KEY.format(number))
     return await safe(pipe.execute(), None) is not None
