@@ -13,7 +13,7 @@ from graphql import parse
 from unionhub.fastpath.compiled import compile_operation
 from unionhub.identity.access import Tier
 from unionhub.schema.builder import build_schema
-from unionhub.schema.entities import reads_record
+from unionhub.schema.entities import reads_entity, reads_record
 from unionhub.schema.permissions import gql_field
 
 CALLS: list[str] = []
@@ -101,6 +101,98 @@ def test_the_platform_members_and_unions():
     assert {k for k, v in member.items() if v is not None} == {"displayName", "tier",
                                                                "joinedAt"}
     assert member["union"] is None  # an object field: its resolver makes the entity
+    compiled = compile_operation(schema, parse(
+        "{ me { id name phone idNumber card { number } union { name } } }"), None)
+    assert compiled is not None
+    selection = compiled.operation.selection_set.selections[0].selection_set
+    entity_reads = {f.key for f in compiled.plan(schema.get_type("Member"), (selection,), (0,))
+                    if f.entity_read is not None}
+    # the union and the card (behind its MEMBER guard); never the audited personal fields
+    assert entity_reads == {"union", "card"}
     union = _plan(schema, '{ union(id: "1") { name level regionCode regionName isHoldingPool } }',
                   "Union")
     assert {k for k, v in union.items() if v is not None} == {"name", "level", "regionCode"}
+
+
+# --- reads_entity: object answers and the caller's context, behind the tier guard ----------
+
+@strawberry.type
+class Badge:
+    text: str
+
+
+def _badge(entity: Any, context: Any) -> Badge:
+    CALLS.append("read badge")
+    return Badge(text=f"{entity.rec['label']} for {context.principal.member_id}")
+
+
+@strawberry.type
+class Holder:
+    id: strawberry.ID
+    rec: strawberry.Private[Any] = None
+
+    @strawberry.field
+    @reads_entity(_badge)
+    def badge(self, info: strawberry.Info) -> Badge:
+        CALLS.append("badge")
+        return Badge(text=f"{self.rec['label']} for {info.context.principal.member_id}"
+                     if self.rec is not None else "loaded")
+
+    @gql_field(tier=Tier.MEMBER)
+    @reads_entity(_badge)
+    def private_badge(self, info: strawberry.Info) -> Badge | None:
+        CALLS.append("private badge")
+        return _badge(self, info.context) if self.rec is not None else None
+
+
+@strawberry.type
+class HolderQuery:
+    @strawberry.field
+    def holders(self) -> list[Holder]:
+        return [Holder(id=strawberry.ID("1"), rec={"label": "甲"}),
+                Holder(id=strawberry.ID("2"))]  # no record: the resolvers answer
+
+
+HOLDERS = strawberry.Schema(query=HolderQuery)
+
+
+async def test_entity_reads_answer_as_their_resolvers_and_keep_the_tier_check():
+    from unionhub.identity.access import GUEST, Principal
+    from unionhub.identity.models import Role
+    from unionhub.schema.context import Context
+
+    query = "{ holders { id badge { text } privateBadge { text } } }"
+    for principal in (Principal(member_id=7, role=Role.MEMBER), GUEST):
+        context = Context(principal=principal)
+        CALLS.clear()
+        reference = await HOLDERS.execute(query, context_value=context)
+        CALLS.clear()
+        compiled = compile_operation(HOLDERS._schema, parse(query), None)
+        assert compiled is not None
+        result = await compiled.execute(None, context, None)
+        assert result.data == reference.data
+        assert [(e.message, e.path) for e in result.errors or []] == \
+            [(e.message, e.path) for e in reference.errors or []]
+        if principal is GUEST:  # the guard's error, at the same path, from both
+            assert [e.path for e in result.errors or []] == [
+                ["holders", 0, "privateBadge"], ["holders", 1, "privateBadge"]]
+            # the first holder's open badge read from its record, its private one refused
+            # before any read; the second holder's open badge by its resolver, the private
+            # one refused by the guard before the resolver's body
+            assert CALLS == ["read badge", "badge"]
+        else:
+            assert result.errors is None
+            assert result.data["holders"][0] == {"id": "1", "badge": {"text": "甲 for 7"},
+                                                 "privateBadge": {"text": "甲 for 7"}}
+            # the first holder's record was read, not its resolvers; the second's resolvers ran
+            assert CALLS == ["read badge", "read badge", "badge", "private badge"]
+
+
+def test_the_entity_mark_of_a_guarded_resolver_is_its_guards():
+    plan = {f.key: f.entity_read for f in compile_operation(
+        HOLDERS._schema, parse("{ holders { badge { text } privateBadge { text } } }"),
+        None).plan(HOLDERS._schema.get_type("Holder"), (parse(
+            "{ holders { badge { text } privateBadge { text } } }").definitions[0]
+            .selection_set.selections[0].selection_set,), (0,))}
+    assert plan["badge"] is _badge
+    assert plan["privateBadge"] is not None and plan["privateBadge"] is not _badge

@@ -25,7 +25,7 @@ operation): subscriptions, directives on selections or the operation (@skip, @in
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     DocumentNode,
@@ -91,9 +91,9 @@ _new_info = tuple.__new__
 class _FieldPlan:
     """One response key of a selection set on one object type."""
 
-    __slots__ = ("attr", "complete", "field_def", "has_arguments", "info_head", "key", "leaf_attr",
-                 "name", "node", "nodes", "parent_type", "record_read", "resolve", "return_type",
-                 "type_name")
+    __slots__ = ("attr", "complete", "entity_read", "field_def", "has_arguments", "info_head",
+                 "key", "leaf_attr", "name", "node", "nodes", "parent_type", "record_read",
+                 "resolve", "return_type", "type_name")
 
     def __init__(self, compiled: CompiledOperation, parent_type: GraphQLObjectType, key: str,
                  nodes: list[FieldNode], field_def: GraphQLField) -> None:
@@ -115,6 +115,7 @@ class _FieldPlan:
         named = field_def.type.of_type if is_non_null_type(field_def.type) else field_def.type
         self.leaf_attr = self.attr if is_leaf_type(named) else None
         self.record_read = _record_reader(field_def, node) if is_leaf_type(named) else None
+        self.entity_read = _entity_reader(field_def, node)
 
     @property
     def field_name(self) -> str:
@@ -152,6 +153,36 @@ def _basic_attribute(field_def: GraphQLField, node: FieldNode) -> str | None:
     return name if isinstance(name, str) else None
 
 
+def _marked(field_def: GraphQLField, node: FieldNode, name: str) -> Callable[..., Any] | None:
+    """The `read` of the mark `name` on the function strawberry calls for this field, when
+    strawberry calls it itself (no arguments, no field extensions) and the mark names that
+    very function (a wrapper carries the mark of what it wraps: refused)."""
+    definition = (field_def.extensions or {}).get("strawberry-definition")
+    if definition is None or definition.base_resolver is None or definition.extensions \
+            or field_def.args or node.arguments:
+        return None
+    function = definition.base_resolver.wrapped_func
+    mark = getattr(function, name, None)
+    if not (isinstance(mark, tuple) and len(mark) == 2 and mark[1] is function
+            and callable(mark[0])):
+        return None
+    return cast("Callable[..., Any]", mark[0])
+
+
+def _entity_reader(field_def: GraphQLField, node: FieldNode) -> Callable[[Any, Any], Any] | None:
+    """For an entity's field whose resolver is marked `reads_entity(read)` (schema/entities.py:
+    its answer is `read(entity, context)` whenever the entity holds its record; a tier guard
+    marks itself with `read` behind its check), `read`: the run calls it itself, without the
+    resolver and its `info`, then completes the answer as the resolver's. Not for abstract
+    return types (their completion asks `info` for the runtime type)."""
+    named: Any = field_def.type
+    while is_non_null_type(named) or is_list_type(named):
+        named = named.of_type
+    if not (is_leaf_type(named) or is_object_type(named)):
+        return None
+    return _marked(field_def, node, "entity_read")
+
+
 def _record_reader(field_def: GraphQLField, node: FieldNode) -> Callable[[Any], Any] | None:
     """For an entity's leaf field whose resolver is marked `reads_record(read)`
     (schema/entities.py: its answer is `read(source.rec)` whenever the entity holds its
@@ -160,17 +191,7 @@ def _record_reader(field_def: GraphQLField, node: FieldNode) -> Callable[[Any], 
     marked function itself: no arguments, no field extensions (permission classes are ones),
     and the resolver not wrapped (a tier guard is a wrapper, which carries the mark of the
     function it wraps, not its own). None for any other field."""
-    definition = (field_def.extensions or {}).get("strawberry-definition")
-    if definition is None or definition.base_resolver is None or definition.extensions \
-            or field_def.args or node.arguments:
-        return None
-    resolver = definition.base_resolver
-    function = resolver.wrapped_func
-    mark = getattr(function, "record_read", None)
-    if not (isinstance(mark, tuple) and len(mark) == 2 and mark[1] is function
-            and callable(mark[0])):
-        return None
-    return mark[0]
+    return _marked(field_def, node, "record_read")
 
 
 class CompiledOperation:

@@ -220,6 +220,9 @@ def _execute_fields(run: _Run, plan: list[_FieldPlan], source: Any, path: Path |
                 field_path = new_path(Path, (path, key, field.type_name))
                 value = _complete_awaitable(run, field, field.info(run, field_path), field_path,
                                             value)
+            elif field.entity_read is not None and getattr(source, "rec", None) is not None:
+                value = _read_entity(run, field, source,
+                                     new_path(Path, (path, key, field.type_name)))
             else:
                 value = _execute_field(run, field, source,
                                        new_path(Path, (path, key, field.type_name)))
@@ -277,6 +280,22 @@ def _execute_field(run: _Run, field: _FieldPlan, source: Any, path: Path) -> Any
         if is_awaitable(result):
             return _complete_awaitable(run, field, info, path, result)
         completed = field.complete(run, info, path, result)
+        if type(completed) not in NEVER_AWAITABLE and is_awaitable(completed):
+            return _await_completed(run, field.return_type, field.nodes, path, completed)
+    except Exception as raw_error:
+        _handle_field_error(run, raw_error, field.return_type, field.nodes, path)
+        return None
+    return completed
+
+
+def _read_entity(run: _Run, field: _FieldPlan, source: Any, path: Path) -> Any:
+    """A field marked `reads_entity` (compiled._entity_reader) of an entity holding its record:
+    its read, then the completion and errors `_execute_field` gives the resolver's answer. The
+    completers get the plan for their `info` (it answers `parent_type` and `field_name`;
+    object types' `is_type_of`, strawberry's, reads no `info`)."""
+    try:
+        completed = field.complete(run, field, path,
+                                   field.entity_read(source, run.context))  # type: ignore[misc]
         if type(completed) not in NEVER_AWAITABLE and is_awaitable(completed):
             return _await_completed(run, field.return_type, field.nodes, path, completed)
     except Exception as raw_error:

@@ -41,6 +41,11 @@ _CARD_KEY = "member:card:v2:{}"
 _GEN_KEY = "member:gen:v2:{{{}}}"  # bumped by every write: guards the cache against stale fills
 
 
+# (plain strings: an enum member's `.value` is a Python-level descriptor call, three a tier)
+_ACTIVE = CardStatus.ACTIVE.value
+_ROLE_TIERS = frozenset((Role.CADRE.value, Role.OPERATOR.value, Role.ADMIN.value))
+
+
 @dataclass(slots=True)
 class MemberRecord:
     id: int
@@ -64,7 +69,7 @@ class MemberRecord:
     @property
     def is_verified_member(self) -> bool:
         """VERIFIED tier: real-name verified with an active member card."""
-        return self.verified and self.card_status == CardStatus.ACTIVE.value
+        return self.verified and self.card_status == _ACTIVE
 
     @property
     def is_pool_member(self) -> bool:
@@ -81,9 +86,9 @@ class MemberRecord:
 
     @property
     def tier(self) -> str:
-        if self.role in (Role.CADRE.value, Role.OPERATOR.value, Role.ADMIN.value):
+        if self.role in _ROLE_TIERS:
             return self.role
-        return "VERIFIED" if self.is_verified_member else "MEMBER"
+        return "VERIFIED" if self.verified and self.card_status == _ACTIVE else "MEMBER"
 
     def phone(self) -> str:
         return decrypt(self.phone_enc, "phone")

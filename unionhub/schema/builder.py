@@ -134,6 +134,9 @@ def build_schema(subgraph: str | None = None, limits: Limits | None = None,
     parts = _parts(DOMAINS if subgraph is None else (subgraph,))
     member = _entity("Member", [p.member_fields for p in parts if p.member_fields])
     union = _entity("Union", [p.union_fields for p in parts if p.union_fields])
+    # Each entity class names its schema's entity classes (`entities.union_ref`): a process may
+    # hold several schemas, each with classes of its own.
+    member.peers = union.peers = {"Member": member, "Union": union}  # type: ignore[attr-defined]
     query = _root("Query", [p.query for p in parts if p.query])
     mutation = _root("Mutation", [p.mutation for p in parts if p.mutation])
     extra = [t for p in parts for t in p.types]

@@ -64,10 +64,20 @@ def member_entity(info: strawberry.Info, member_id: int | str, rec: Any = None) 
 
 
 def union_entity(info: strawberry.Info, union_id: int | str, rec: Any = None) -> Any:
+    return _union(_origin(info, "Union"), union_id, rec)
+
+
+def union_ref(entity: Any, union_id: int) -> Any:
+    """`union_entity` from another entity of the same schema (its class's `peers`), without
+    `info`: for `reads_entity` reads."""
+    return _union(entity.peers["Union"], union_id, None)
+
+
+def _union(cls: type, union_id: int | str, rec: Any) -> Any:
     if rec is None and isinstance(union_id, int):
         # A union in this process's cache answers its fields at once: no load is scheduled.
         rec = cached_union(union_id)
-    return _origin(info, "Union")(id=strawberry.ID(str(union_id)), rec=rec)
+    return cls(id=strawberry.ID(str(union_id)), rec=rec)
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -81,6 +91,20 @@ def reads_record(read: Callable[[Any], Any]) -> Callable[[F], F]:
     a guarded resolver is a wrapper, which the executor does not take for the marked function."""
     def mark(fn: F) -> F:
         fn.record_read = (read, fn)  # type: ignore[attr-defined]
+        return fn
+    return mark
+
+
+def reads_entity(read: Callable[[Any, Any], Any]) -> Callable[[F], F]:
+    """Marks an entity field's resolver whose answer is `read(entity, context)` whenever the
+    entity holds its record (the resolver loads it otherwise), for fields `reads_record` cannot
+    mark: an answer that is an object (a member's union, card), or one that depends on the
+    caller (`context.principal`). The compiled executor calls `read` itself, without the
+    resolver and its `info`, and completes the answer as the resolver's. A tier guard
+    (`gql_field(tier=...)`) marks its wrapper with `read` behind the same check
+    (permissions.py), so the check is never skipped."""
+    def mark(fn: F) -> F:
+        fn.entity_read = (read, fn)  # type: ignore[attr-defined]
         return fn
     return mark
 

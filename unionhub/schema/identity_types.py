@@ -23,8 +23,10 @@ from unionhub.schema.entities import (
     UnionRef,
     member_entity,
     parse_key,
+    reads_entity,
     reads_record,
     union_entity,
+    union_ref,
     with_member,
     with_union,
 )
@@ -88,6 +90,23 @@ def _sees(info: strawberry.Info, rec: MemberRecord) -> bool:
     return sees_personal_data(info.context.principal, rec.id, rec.union_path)
 
 
+# Reads of an entity holding its record, with the request's context (`reads_entity`: the
+# compiled executor calls them itself; the resolvers below answer the same through them).
+def _union_of(member: Any, context: Any) -> Any:
+    return union_ref(member, member.rec.union_id)
+
+
+def _card(r: MemberRecord, context: Any) -> MemberCard | None:
+    if r.card_number is None or not sees_personal_data(context.principal, r.id, r.union_path):
+        return None
+    return MemberCard(number=r.card_number, status=_CARD_STATUS[r.card_status],
+                      issued_at=_when(r.card_issued_at))
+
+
+def _card_of(member: Any, context: Any) -> MemberCard | None:
+    return _card(member.rec, context)
+
+
 @strawberry.type
 class IdentityMemberFields:
     # Identity's fields of Member. Personal fields are masked, not nulled, below the rule.
@@ -112,6 +131,7 @@ class IdentityMemberFields:
 
     @gql_field(description="The grassroots union the member belongs to (the holding pool "
                            "before joining one).")
+    @reads_entity(_union_of)
     def union(self, info: strawberry.Info) -> UnionRef:
         return with_member(self, info, lambda r: union_entity(info, r.union_id))
 
@@ -121,13 +141,9 @@ class IdentityMemberFields:
         return with_member(self, info, _joined_at)
 
     @gql_field(tier=Tier.MEMBER, description="The member and cadres in scope only; else null.")
+    @reads_entity(_card_of)
     def card(self, info: strawberry.Info) -> MemberCard | None:
-        def read(r: MemberRecord) -> MemberCard | None:
-            if r.card_number is None or not _sees(info, r):
-                return None
-            return MemberCard(number=r.card_number, status=_CARD_STATUS[r.card_status],
-                              issued_at=_when(r.card_issued_at))
-        return with_member(self, info, read)
+        return with_member(self, info, lambda r: _card(r, info.context))
 
     @gql_field(tier=Tier.MEMBER, description="Legal name; masked (张*三) unless self or cadre "
                                              "in scope; unmasked reads are audited.")

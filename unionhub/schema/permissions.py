@@ -25,7 +25,10 @@ def scope_for(tier: Tier) -> str:
 
 
 def _deny(info: strawberry.Info, tier: Tier) -> Exception:
-    ctx = info.context
+    return _denial(info.context, tier)
+
+
+def _denial(ctx: Any, tier: Tier) -> Exception:
     if not ctx.principal.is_authenticated:
         return ctx.auth_error or NotAuthenticated("sign in first")
     return AccessDenied(f"this needs the {tier.value} tier")
@@ -102,7 +105,25 @@ def _guarded(fn: Any, tier: Tier) -> Any | None:
         def guarded(*args: Any, **kwargs: Any) -> Any:
             _check_role(kwargs["info"], tier)
             return target(*args, **kwargs)
+        _mark_checked_read(guarded, target, tier)
     return staticmethod(guarded) if isinstance(fn, staticmethod) else guarded
+
+
+def _mark_checked_read(guarded: Any, target: Any, tier: Tier) -> None:
+    """A resolver marked `reads_entity(read)` (schema/entities.py): its guard carries `read`
+    behind the same tier check and error, for the compiled executor. (functools.wraps copied
+    the target's own mark, which names the target: the executor refuses that one.)"""
+    mark = getattr(target, "entity_read", None)
+    if not (isinstance(mark, tuple) and len(mark) == 2 and mark[1] is target):
+        return
+    read = mark[0]
+
+    def checked_read(entity: Any, ctx: Any) -> Any:
+        if not holds_role_tier(ctx.principal, tier):
+            raise _denial(ctx, tier)
+        return read(entity, ctx)
+
+    guarded.entity_read = (checked_read, guarded)
 
 
 def _check_role(info: strawberry.Info, tier: Tier) -> None:
