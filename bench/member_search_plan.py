@@ -1,8 +1,9 @@
 """A cadre's name search's page of ids read through the ORM (one prepared statement: PostgreSQL's
 default plan choice goes generic after five executions) against the way the members screen reads
-it now, `member_search.name_page_reader` (identity migration 0015's function, which plans its
-statement for each term). Until 2026-12-05 the screen used `SET LOCAL plan_cache_mode =
-force_custom_plan` in a short transaction instead (the same plans, four round trips).
+it now, `member_search.name_page_reader` (the statement with its values as constants, planned for
+its own term; until the evening of 2026-12-05 identity migration 0015's function, which planned
+each call afresh; before that `SET LOCAL plan_cache_mode = force_custom_plan` in a short
+transaction: the same plans, four round trips).
 
     .venv/bin/python bench/member_search_plan.py --db bench_fixes --rounds 7 --runs 30
 

@@ -1,12 +1,13 @@
-"""A cadre's name search reads its page through `member_name_search_ids` on PostgreSQL (identity
-migration 0015): the same ids as the ORM's page, every plan made for its own term, in one
-round trip.
+"""A cadre's name search reads its page on PostgreSQL through a statement that carries its
+values as constants (`member_search.name_page_statement`): the same ids as the ORM's page,
+every plan made for its own term, in one round trip, and no term can break out of its
+constant (quotes, backslashes and SQL in the terms below).
 
 Why it matters: asyncpg keeps each statement prepared, and after five executions PostgreSQL may
-keep a generic plan made without seeing the pattern; for a very common term that plan reads the
-trigram index's whole posting list (bench/member_search_plan.py). The plans are read with
+keep a generic plan made without seeing a bound pattern; for a very common term that plan reads
+the trigram index's whole posting list (bench/member_search_plan.py). The plans are read with
 auto_explain (shipped with PostgreSQL; `LOAD` needs a superuser, as the test database's owner
-is here): its notices carry the plan of the statement the function runs.
+is here), under `plan_cache_mode = force_generic_plan`.
 """
 
 from __future__ import annotations
@@ -29,13 +30,15 @@ SEARCH = """query S($u: ID!, $s: String!, $after: String) {
 # Display names given to the test's members: wildcards and the escape character must match
 # only themselves, ASCII case must not matter, and CJK must match by part.
 NAMES = ["会员Ab1", "会员aB2", "会员AB3", "会员_x", "会员%y", "会员\\z", "会员Q", "会员Abc",
-         "职工Ab", "会员ab9", "工会员", "会员xy"]
-TERMS = ["会员", "ab", "AB", "_", "%", "\\", "员_", "会员%", "ab1", "会员Q", "没有", "员"]
+         "职工Ab", "会员ab9", "工会员", "会员xy", "会员O'Ab", "会员\\'q"]
+TERMS = ["会员", "ab", "AB", "_", "%", "\\", "员_", "会员%", "ab1", "会员Q", "没有", "员",
+         # each must stay inside its constant: found as text, or found nothing
+         "'", "O'a", "\\'", "''", "E'x'", "');DROP TABLE members;--", "\\\\'q"]
 
 
 def _postgres() -> None:
     if not db.is_postgres():
-        pytest.skip("the function is PostgreSQL's (SQLite pages the search through the ORM)")
+        pytest.skip("the statement is PostgreSQL's (SQLite pages the search through the ORM)")
 
 
 async def _members(factory: Factory) -> None:
@@ -46,11 +49,11 @@ async def _members(factory: Factory) -> None:
         await Member.filter(id=account.member.id).update(display_name=name)
 
 
-async def _pages(union, term: str, size: int, function: bool, backward: bool) -> list[list[int]]:
+async def _pages(union, term: str, size: int, ours: bool, backward: bool) -> list[list[int]]:
     """Every page of the search, following cursors to the end (backward: from the end)."""
     qs = await member_search.members_in(union, term, actor_id=None)
-    reader = member_search.name_page_reader(union, term) if function else None
-    assert (reader is not None) == function
+    reader = member_search.name_page_reader(union, term) if ours else None
+    assert (reader is not None) == ours
     pages, cursor = [], None
     while True:
         if backward:
@@ -66,7 +69,7 @@ async def _pages(union, term: str, size: int, function: bool, backward: bool) ->
             return pages
 
 
-async def test_the_function_pages_as_the_orm_does(factory: Factory):
+async def test_the_constant_statement_pages_as_the_orm_does(factory: Factory):
     _postgres()
     await _members(factory)
     tree = await factory.tree()
@@ -80,6 +83,7 @@ async def test_the_function_pages_as_the_orm_does(factory: Factory):
                 assert ours == orm, (union.path, term, size, backward)
                 compared += sum(len(p) for p in orm)
     assert compared > 100  # the terms found members: the comparison compared something
+    assert await Member.all().count() >= len(NAMES)  # (no term dropped anything)
 
 
 async def test_the_search_through_the_api_is_one_statement(gql, factory: Factory):
@@ -87,15 +91,19 @@ async def test_the_search_through_the_api_is_one_statement(gql, factory: Factory
     await _members(factory)
     tree = await factory.tree()
     cadre = await factory.cadre(tree.province)
+    # (the cadre's own default name is 会员 and a code made from its id: it may hold "AB")
+    await Member.filter(id=cadre.member.id).update(display_name="干部")
     seen, after = [], None
     while True:
         with count_queries() as q:
             r = await gql(SEARCH, {"u": str(tree.province.id), "s": "ab", "after": after},
                           token=cadre.token)
         assert r.errors == []
-        # The page's one statement; the records of members not yet cached load by id.
-        assert [s for s in q.statements if "LIKE" in s or "member_name_search" in s] == [
-            "SELECT member_name_search_ids($1, $2, $3, $4, $5) AS id"], q.statements
+        # The page's one statement, its values constants; the records of members not yet
+        # cached load by id.
+        pages = [s for s in q.statements if "LIKE" in s]
+        assert len(pages) == 1 and "upper(E'%ab%')" in pages[0] and "$" not in pages[0], \
+            q.statements
         page = r.data["members"]
         seen += [e["node"]["displayName"] for e in page["edges"]]
         if not page["pageInfo"]["hasNextPage"]:
@@ -104,16 +112,14 @@ async def test_the_search_through_the_api_is_one_statement(gql, factory: Factory
     assert sorted(seen) == sorted(n for n in NAMES if "ab" in n.lower())
 
 
-FUNCTION = "SELECT member_name_search_ids($1, $2, $3, $4, $5)"
 # The ORM's statement for a name search, prepared (the control).
 ORM_STATEMENT = ("SELECT m.id FROM members m JOIN unions u ON u.id = m.union_id "
                  "WHERE u.path LIKE $1 AND upper(m.display_name) LIKE upper($2) LIMIT 21")
 
 
-async def _plans(connection: asyncpg.Connection, statement: str, calls: list[tuple]) -> list[str]:
-    """What auto_explain reports (the plans of nested statements too) while `statement` runs
-    once with each of `calls`, under the least favourable setting: a prepared statement's plan
-    always generic."""
+async def _plans(connection: asyncpg.Connection, statements: list[tuple[str, tuple]]) -> list[str]:
+    """What auto_explain reports while each statement runs once with its arguments, under the
+    least favourable setting: a prepared statement's plan always generic."""
     notices: list[str] = []
 
     def listener(_connection: object, message: asyncpg.PostgresLogMessage) -> None:
@@ -127,7 +133,7 @@ async def _plans(connection: asyncpg.Connection, statement: str, calls: list[tup
                 "SET LOCAL auto_explain.log_nested_statements = on; "
                 "SET LOCAL auto_explain.log_level = notice; "
                 "SET LOCAL plan_cache_mode = force_generic_plan")
-            for args in calls:
+            for statement, args in statements:
                 await connection.fetch(statement, *args)
     finally:
         connection.remove_log_listener(listener)
@@ -141,11 +147,13 @@ async def test_every_search_is_planned_for_its_own_term(factory: Factory):
     await _members(factory)
     tree = await factory.tree()
     terms = ["%会员%", "%AB%", "%\\_%"] * 3  # past PostgreSQL's five custom plans
+    subtree = tree.province.path + "%"
     connection = await asyncpg.connect(get_settings().database_url)
     try:
-        notices = await _plans(connection, FUNCTION, [
-            (tree.province.path + "%", term, None, False, 21) for term in terms])
-        control = await _plans(connection, ORM_STATEMENT, [(tree.province.path + "%", "%会员%")])
+        notices = await _plans(connection, [
+            (member_search.name_page_statement(subtree, term, False, None, 21), ())
+            for term in terms])
+        control = await _plans(connection, [(ORM_STATEMENT, (subtree, "%会员%"))] * 6)
     finally:
         await connection.close()
     plans = [n for n in notices if "FROM members m JOIN unions u" in n]
@@ -163,6 +171,8 @@ async def test_exact_searches_and_sqlite_keep_the_orm(gql, factory: Factory):
     assert member_search.name_page_reader(tree.province, account.phone) is None
     assert member_search.name_page_reader(tree.province, None) is None
     assert (member_search.name_page_reader(tree.province, "会员") is None) != db.is_postgres()
+    # no PostgreSQL string holds NUL: such a term keeps the ORM's bound parameter
+    assert member_search.name_page_reader(tree.province, "会\x00员") is None
     for term in (account.phone, member.display_name[-4:].lower(), "没有这个名字"):
         r = await gql(SEARCH, {"u": str(tree.province.id), "s": term}, token=cadre.token)
         assert r.errors == []
@@ -171,7 +181,7 @@ async def test_exact_searches_and_sqlite_keep_the_orm(gql, factory: Factory):
 
 
 async def test_a_transaction_reads_its_own_members(factory: Factory):
-    # The function is STABLE, not a snapshot of its own: inside a transaction it sees rows the
+    # Inside a transaction the page is read on the transaction's connection: it sees rows the
     # transaction wrote (a mutation that searches after an insert).
     _postgres()
     tree = await factory.tree()
@@ -182,3 +192,15 @@ async def test_a_transaction_reads_its_own_members(factory: Factory):
         await Member.filter(id=account.member.id).update(display_name="会员新名字")
         assert await reader("id", None, 5) == [account.member.id]
     assert await reader("id", None, 5) == [account.member.id]
+
+
+def test_a_constant_holds_whatever_the_term_is():
+    # Quotes are doubled, backslashes doubled, in the escape-string form: the constant ends
+    # only at its own closing quote, whatever standard_conforming_strings says.
+    constant = member_search._constant
+    assert constant("会员") == "E'会员'"
+    assert constant("O'a") == "E'O''a'"
+    assert constant("\\'") == "E'\\\\'''"
+    assert constant("');DROP TABLE members;--") == "E''');DROP TABLE members;--'"
+    with pytest.raises(ValueError):
+        constant("a\x00b")

@@ -3,11 +3,15 @@
 audited (who searched which union, by what kind of term, never the term itself) before its
 results are answered.
 
-On PostgreSQL a name search's page is read by `member_name_search_ids` (identity migration
-0015), which plans its statement for the term it is given, in one round trip: asyncpg keeps
-each statement prepared, and after five executions PostgreSQL may keep a generic plan made
-without seeing the pattern; for a very common term that plan reads the trigram index's whole
-posting list (bench/member_search_plan.py: hundreds of times slower at 200,000 members)."""
+On PostgreSQL a name search's page is read by a statement that carries its values as
+constants (`name_page_statement`): it is planned for its own term and subtree, in one round
+trip. With the pattern a bound parameter, asyncpg keeps the statement prepared and after five
+executions PostgreSQL may keep a generic plan made without seeing it; for a very common term
+that plan reads the trigram index's whole posting list (bench/member_search_plan.py: hundreds
+of times slower at 200,000 members). A statement without parameters has no generic plan, and
+asyncpg keeps it prepared per connection: a term paged or searched again is not planned again
+(identity migration 0015's function planned every call afresh, ~0.35 ms of PostgreSQL's CPU a
+search; 0016 drops it)."""
 
 from __future__ import annotations
 
@@ -69,18 +73,44 @@ async def members_in(union: Union, term: str | None, *, actor_id: int | None) ->
 
 def name_page_reader(union: Union, term: str | None) -> IdReader | None:
     """The reader of a name search's page of ids (`relay.keyset_page`'s `reader`), on
-    PostgreSQL; None for no term or an exact search (blind indexes, where a generic plan is as
-    good). Its statement is the ORM's for `members_in` (tests/identity/test_member_name_search.py
-    compares them)."""
-    if not term or _kind(term.strip()) != "name" or not db.is_postgres():
+    PostgreSQL; None for no term, an exact search (blind indexes, where a generic plan is as
+    good) or a term holding NUL (no PostgreSQL string can: the ORM's statement answers it as
+    before). Its statement is the ORM's for `members_in` with constants for its values
+    (tests/identity/test_member_name_search.py compares their pages)."""
+    if not term or _kind(term.strip()) != "name" or not db.is_postgres() or "\x00" in term:
         return None
     subtree = escape_like(union.path) + "%"
     pattern = "%" + escape_like(term.strip()) + "%"
 
     async def read(order: str, bound: int | None, limit: int) -> list[int]:
         _count, rows = await db.conn().execute_query(
-            "SELECT member_name_search_ids($1, $2, $3, $4, $5) AS id",
-            [subtree, pattern, bound, order.startswith("-"), limit])
+            name_page_statement(subtree, pattern, order.startswith("-"), bound, limit))
         return [row["id"] for row in rows]
 
     return read
+
+
+def name_page_statement(subtree: str, pattern: str, descending: bool, bound: int | None,
+                        limit: int) -> str:
+    """A page of a name search's ids as one statement without parameters: `subtree` and
+    `pattern` are LIKE patterns escaped for `ESCAPE '\\'`, written as string constants by
+    `_constant`; the bound and the limit are integers."""
+    after = "" if bound is None else f"AND m.id {'<' if descending else '>'} {int(bound)} "
+    return ("SELECT m.id FROM members m JOIN unions u ON u.id = m.union_id "  # noqa: S608
+            f"WHERE u.path LIKE {_constant(subtree)} ESCAPE {_BACKSLASH} "
+            f"AND upper(m.display_name) LIKE upper({_constant(pattern)}) ESCAPE {_BACKSLASH} "
+            f"{after}"
+            f"ORDER BY m.id{' DESC' if descending else ''} LIMIT {int(limit)}")
+
+
+def _constant(text: str) -> str:
+    """`text` as a PostgreSQL string constant, whatever `standard_conforming_strings` says: the
+    escape-string form (E'...'), in which a doubled backslash is a backslash and a doubled
+    quote a quote, so nothing in `text` can end the constant. (NUL, which no PostgreSQL
+    string holds, never reaches here: see `name_page_reader`.)"""
+    if "\x00" in text:
+        raise ValueError("a PostgreSQL string holds no NUL")
+    return "E'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+_BACKSLASH = _constant("\\")
