@@ -28,7 +28,7 @@ from unionhub.identity.lookup import (
 from unionhub.identity.models import ReviewStatus, Role, UnionLevel
 from unionhub.identity.tokens import principal_from_token
 from unionhub.observability.tracing import slow_operation_recorder, traced
-from unionhub.schema.entities import member_entity, parse_key, union_entity
+from unionhub.schema.entities import member_entities, member_entity, parse_key, union_entity
 from unionhub.schema.errors import payload
 from unionhub.schema.identity_types import (
     AuthPayload,
@@ -118,7 +118,7 @@ async def members(info: strawberry.Info,
                                   ids=True, reader=member_search.name_page_reader(union, search))
     records = await get_records(ids)
     ids = [i for i in ids if i in records]  # a member deleted in between drops out
-    return connection([member_entity(info, i, records[i]) for i in ids], ids, page)
+    return connection(member_entities(info, [records[i] for i in ids]), ids, page)
 
 
 async def _union(info: strawberry.Info, union_id: strawberry.ID, field: str = "unionId"):

@@ -48,6 +48,9 @@ class Context:
     request: Any = None
     response: Any = None
     loaders: dict[str, RequestLoader] = field(default_factory=dict)
+    # The request's Union entities by id (`entities.union_ref`): one per union, however many
+    # members of a page belong to it.
+    union_refs: dict[int, Any] = field(default_factory=dict)
     is_router: bool = False  # the federation router (may use _entities and _service)
     default_language: str | None = None  # the view's; None: the setting (`unionhub.i18n`)
 

@@ -63,14 +63,24 @@ def member_entity(info: strawberry.Info, member_id: int | str, rec: Any = None) 
     return _origin(info, "Member")(id=strawberry.ID(str(member_id)), rec=rec)
 
 
+def member_entities(info: strawberry.Info, records: list[Any]) -> list[Any]:
+    """`member_entity` for each loaded record of a page (the class looked up once)."""
+    cls = _origin(info, "Member")
+    return [cls(id=strawberry.ID(str(r.id)), rec=r) for r in records]
+
+
 def union_entity(info: strawberry.Info, union_id: int | str, rec: Any = None) -> Any:
     return _union(_origin(info, "Union"), union_id, rec)
 
 
-def union_ref(entity: Any, union_id: int) -> Any:
+def union_ref(entity: Any, union_id: int, refs: dict[int, Any]) -> Any:
     """`union_entity` from another entity of the same schema (its class's `peers`), without
-    `info`: for `reads_entity` reads."""
-    return _union(entity.peers["Union"], union_id, None)
+    `info`: for `reads_entity` reads. `refs`: the request's union entities by id (the
+    context's), so that a page of members of a few unions makes a few."""
+    ref = refs.get(union_id)
+    if ref is None or type(ref) is not entity.peers["Union"]:
+        ref = refs[union_id] = _union(entity.peers["Union"], union_id, None)
+    return ref
 
 
 def _union(cls: type, union_id: int | str, rec: Any) -> Any:

@@ -93,7 +93,7 @@ def _sees(info: strawberry.Info, rec: MemberRecord) -> bool:
 # Reads of an entity holding its record, with the request's context (`reads_entity`: the
 # compiled executor calls them itself; the resolvers below answer the same through them).
 def _union_of(member: Any, context: Any) -> Any:
-    return union_ref(member, member.rec.union_id)
+    return union_ref(member, member.rec.union_id, context.union_refs)
 
 
 def _card(r: MemberRecord, context: Any) -> MemberCard | None:
