@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import timedelta
 
 import jwt
 import pytest
 
-from unionhub.clock import utcnow
+from unionhub.clock import SHANGHAI, utcnow
 from unionhub.identity.codes import credit_code_check_char, luhn_valid
 from unionhub.identity.lookup import get_record
 from unionhub.identity.models import (
@@ -22,6 +23,7 @@ from unionhub.identity.models import (
     Union,
 )
 from unionhub.settings import get_settings
+from unionhub.workcalendar import is_working_day
 
 APPLY = """mutation Apply($input: ApplyToJoinInput!) {
   applyToJoin(input: $input) {
@@ -149,9 +151,16 @@ async def test_review_is_due_within_15_working_days(gql, factory):
     worker = await applicant(factory)
     before = utcnow()
     await apply(gql, worker, tree.grassroots["A"][0].join_code)
+    after = utcnow()
     row = await JoinApplication.get(member_id=worker.member.id)
-    # 15 working days are three calendar weeks (no holidays known yet).
-    assert 20 <= (row.due_at - before).days <= 21
+    # The same Shanghai wall-clock time, 15 working days later by the calendar (the day of
+    # application not counted): 19 calendar days from a Sunday, 21 from a weekday, more
+    # across public holidays. (It said "20 to 21 days" until it ran on a Sunday in Shanghai.)
+    start, due = before.astimezone(SHANGHAI), row.due_at.astimezone(SHANGHAI)
+    assert start.time() <= due.time() <= after.astimezone(SHANGHAI).time() or \
+        start.date() != after.astimezone(SHANGHAI).date()  # (applied across midnight)
+    days = [start.date() + timedelta(days=n) for n in range(1, (due.date() - start.date()).days + 1)]
+    assert sum(map(is_working_day, days)) == 15 and is_working_day(due.date()), (start, due)
 
 
 async def test_cards_issued_on_approval_are_unique(gql, factory):
