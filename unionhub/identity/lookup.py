@@ -88,7 +88,7 @@ class MemberRecord:
     def tier(self) -> str:
         if self.role in _ROLE_TIERS:
             return self.role
-        return "VERIFIED" if self.verified and self.card_status == _ACTIVE else "MEMBER"
+        return "VERIFIED" if self.is_verified_member else "MEMBER"
 
     def phone(self) -> str:
         return decrypt(self.phone_enc, "phone")

@@ -133,7 +133,7 @@ class IdentityMemberFields:
                            "before joining one).")
     @reads_entity(_union_of)
     def union(self, info: strawberry.Info) -> UnionRef:
-        return with_member(self, info, lambda r: union_entity(info, r.union_id))
+        return with_member(self, info, lambda r: _union_of(self, info.context))
 
     @gql_field(description="When the member joined their union (UTC instant); null before.")
     @reads_record(_joined_at)
