@@ -197,3 +197,32 @@ async def test_a_cache_fill_reached_from_a_routed_read_reads_the_primary(replica
         await fresh(replicas)
         assert await both() == (union.name, "renamed")
     orgs.clear_union_cache()
+
+
+async def test_a_row_the_replica_lacks_is_read_on_the_primary_before_it_is_cached_as_missing(
+        replicas):
+    """The catalogue's supplier and category caches (60 s, negative entries kept) fill from the
+    replica. A product read on the primary (its creator's payload, a member's own order) can
+    name a supplier created within the lag: the replica not finding it must not make this
+    process answer that supplier as missing for a minute. An id the primary lacks too is
+    cached as missing, as before (row_cache.py)."""
+    from unionhub.mall import loaders
+
+    async with replay_paused():
+        product = await _product("new")  # supplier, category and product: the primary only
+        replicas.max_lag = 60
+        await fresh(replicas)
+        assert await Product.filter(id=product.id).using_db(replicas.replicas[0].client).count() == 0
+        again = total(READS, {"db.replica.route": "primary", "reason": "not_found"})
+        unknown = product.supplier_id + 1000
+        found = await loaders.suppliers([product.supplier_id, unknown])
+        assert [s.id if s else None for s in found] == [product.supplier_id, None]
+        assert [c.id for c in await loaders.categories([product.category_id])] == [
+            product.category_id]
+        assert total(READS, {"db.replica.route": "primary", "reason": "not_found"}) == again + 2
+        assert product.supplier_id in loaders.supplier_rows  # a row, not a negative entry
+        assert unknown not in loaders.supplier_rows and loaders.supplier_rows.cached(unknown) is None
+        # Both answered from the cache now: no further read, wherever.
+        reads = total(READS, {"db.replica.route": "replica", "reason": "fresh"})
+        assert (await loaders.suppliers([product.supplier_id, unknown]))[1] is None
+        assert total(READS, {"db.replica.route": "replica", "reason": "fresh"}) == reads

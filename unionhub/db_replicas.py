@@ -21,7 +21,9 @@ background at most every `UNIONHUB_DB_REPLICA_CHECK_SECONDS`, started by the rea
 them; a replica that does not answer is down until a later check finds it. When the function
 fails on the replica (down since its check, a recovery conflict, or a row not replicated yet),
 it runs again on the primary: a replica never fails a request. Routed functions must only read.
-`on_primary` pins a function that fills a cache (a stale row must never be cached as current).
+`on_primary` pins a function that fills a cache (a stale row must never be cached as current);
+`replica_rows` fills one from a replica with rows that never change, asking the primary for
+what the replica lacks (a row not replayed yet must not be cached as missing).
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ from unionhub.outages import dependency_of
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
+K = TypeVar("K")
+V = TypeVar("V")
 
 # Replay lag as the standby sees it: nothing received but not replayed means no lag (an idle
 # primary sends nothing); otherwise the time since the last replayed commit. NULL (nothing
@@ -169,7 +173,8 @@ def unpin(token: Token[bool] | None) -> None:
 _READS = METER.create_counter(
     "unionhub.db.replica.reads", "{call}",
     "Replica-routed function calls by where they ran (db.replica.route: replica, primary) and "
-    "why (reason: fresh, lagging, down, failed, pinned).")
+    "why (reason: fresh, lagging, down, failed, pinned, not_found: keys a replica lacked, "
+    "read again).")
 
 
 def _count(route: str, reason: str) -> None:
@@ -181,37 +186,63 @@ def replica_read(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
 
     @functools.wraps(fn)
     async def routed(*args: P.args, **kwargs: P.kwargs) -> R:
-        replicas = _replicas
-        if replicas is None or _ROUTED.get() is not None:
-            return await fn(*args, **kwargs)  # no replicas, or routed already
-        primary = connections.get("default")
-        if _PINNED.get() or isinstance(primary, TransactionalDBClient):
-            _count("primary", "pinned")
-            return await fn(*args, **kwargs)
-        replica, reason = replicas.choose()
-        if replica is None:
-            _count("primary", reason)
-            return await fn(*args, **kwargs)
-        token = connections.set("default", replica.client)
-        routed_token = _ROUTED.set(primary)
-        try:
-            result = await fn(*args, **kwargs)
-        except Exception as exc:  # every failure is retried on the primary
-            failure: Exception | None = exc
-        else:
-            failure = None
-        finally:
-            _ROUTED.reset(routed_token)
-            connections.reset(token)
-        if failure is None:
-            _count("replica", "fresh")
-            return result
-        if dependency_of(failure) is not None:
-            replicas.mark_down(replica, failure)
-        _count("primary", "failed")
-        return await fn(*args, **kwargs)
+        return (await _routed(fn, *args, **kwargs))[0]
 
     return routed
+
+
+def replica_rows(fn: Callable[[list[K]], Awaitable[dict[K, V]]],
+                 ) -> Callable[[list[K]], Awaitable[dict[K, V]]]:
+    """`fn`, rows by key, routed as `replica_read`, with the keys a replica did not find read
+    again on the primary. For the loads of per-process caches (row_cache.py), which keep what
+    was not found as a negative entry for their TTL: a row written within the lag (a supplier
+    created a moment before the product that names it) must not be cached as missing."""
+    primary = on_primary(fn)
+
+    @functools.wraps(fn)
+    async def rows(keys: list[K]) -> dict[K, V]:
+        found, on_replica = await _routed(fn, keys)
+        lacking = [k for k in keys if k not in found] if on_replica else ()
+        if lacking:
+            _count("primary", "not_found")
+            found = {**found, **await primary(list(lacking))}
+        return found
+
+    return rows
+
+
+async def _routed(fn: Callable[P, Awaitable[R]], *args: P.args,
+                  **kwargs: P.kwargs) -> tuple[R, bool]:
+    """`fn`'s answer, and whether a replica gave it."""
+    replicas = _replicas
+    if replicas is None or _ROUTED.get() is not None:
+        return await fn(*args, **kwargs), False  # no replicas, or routed already
+    primary = connections.get("default")
+    if _PINNED.get() or isinstance(primary, TransactionalDBClient):
+        _count("primary", "pinned")
+        return await fn(*args, **kwargs), False
+    replica, reason = replicas.choose()
+    if replica is None:
+        _count("primary", reason)
+        return await fn(*args, **kwargs), False
+    token = connections.set("default", replica.client)
+    routed_token = _ROUTED.set(primary)
+    try:
+        result = await fn(*args, **kwargs)
+    except Exception as exc:  # every failure is retried on the primary
+        failure: Exception | None = exc
+    else:
+        failure = None
+    finally:
+        _ROUTED.reset(routed_token)
+        connections.reset(token)
+    if failure is None:
+        _count("replica", "fresh")
+        return result, True
+    if dependency_of(failure) is not None:
+        replicas.mark_down(replica, failure)
+    _count("primary", "failed")
+    return await fn(*args, **kwargs), False
 
 
 def on_primary(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:

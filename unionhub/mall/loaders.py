@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from tortoise.models import Model
 
-from unionhub.db_replicas import replica_read
+from unionhub.db_replicas import replica_read, replica_rows
 from unionhub.fastpath.orm_rows import where_in
 from unionhub.mall.models import (
     Category,
@@ -57,12 +57,13 @@ def _rows_by_id(model: type[M]) -> Callable[[list[int]], Awaitable[dict[int, M]]
 
 # Suppliers and categories are written only when created (catalogue.py) and read by every
 # product on every catalogue screen: kept per process (unionhub/row_cache.py). The catalogue
-# tolerates lag, so the misses read the replica.
+# tolerates lag, so the misses read the replica (a row never changes: a replica's is current),
+# and what the replica lacks is asked of the primary before it is cached as missing.
 CATALOGUE_CACHE_TTL_SECONDS = 60.0
 supplier_rows = RowCache("mall.suppliers", CATALOGUE_CACHE_TTL_SECONDS,
-                         replica_read(_rows_by_id(Supplier)))
+                         replica_rows(_rows_by_id(Supplier)))
 category_rows = RowCache("mall.categories", CATALOGUE_CACHE_TTL_SECONDS,
-                         replica_read(_rows_by_id(Category)))
+                         replica_rows(_rows_by_id(Category)))
 
 
 async def suppliers(ids: list[int]) -> list[Supplier | None]:
