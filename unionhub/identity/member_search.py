@@ -17,59 +17,72 @@ rolling deploy: a later release drops it)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from tortoise.filters import escape_like
 from tortoise.queryset import QuerySet
 
 from unionhub import db
-from unionhub.errors import ValidationFailed
 from unionhub.identity import audit
 from unionhub.identity.accounts import id_number_indexes, phone_indexes
 from unionhub.identity.lookup import is_card_number
 from unionhub.identity.models import Member, Union
-from unionhub.identity.realname import validate_phone
+from unionhub.identity.realname import is_phone, validate_phone
 
 # (order "id" or "-id", the cursor's id or None, the row limit) -> the page's ids.
 IdReader = Callable[[str, int | None, int], Awaitable[list[int]]]
 
 
 def _kind(term: str) -> str:
-    try:
-        validate_phone(term)
+    if is_phone(term):
         return "phone"
-    except ValidationFailed:
-        pass
     if len(term) == 18 and term[:17].isdigit():
         return "id_number"
     return "card" if is_card_number(term) else "name"
 
 
-def _classified(qs: QuerySet[Member], term: str) -> tuple[str, QuerySet[Member]]:
-    kind = _kind(term)
+def _classified(qs: QuerySet[Member], term: str, kind: str) -> QuerySet[Member]:
     if kind == "phone":
-        return kind, qs.filter(phone_bidx__in=phone_indexes(validate_phone(term)))
+        return qs.filter(phone_bidx__in=phone_indexes(validate_phone(term)))
     if kind == "id_number":
-        return kind, qs.filter(id_number_bidx__in=id_number_indexes(term.upper()))
+        return qs.filter(id_number_bidx__in=id_number_indexes(term.upper()))
     if kind == "card":
-        return kind, qs.filter(cards__number=term)
-    return kind, qs.filter(display_name__icontains=term)
+        return qs.filter(cards__number=term)
+    return qs.filter(display_name__icontains=term)
 
 
-async def search(qs: QuerySet[Member], term: str, *, actor_id: int | None,
-                 union: Union) -> QuerySet[Member]:
-    """`qs` narrowed to the term's matches, once the search's audit row is written."""
-    kind, found = _classified(qs, term)
+@dataclass(frozen=True, slots=True)
+class Search:
+    """What a page of a cadre's member list reads, once its search was audited: on PostgreSQL
+    a name search's statement (`reader`); otherwise the ORM's queryset (`queryset()`, built
+    only when asked for: a name search's page does not need it)."""
+
+    union: Union
+    term: str  # stripped; "" lists the whole subtree
+    kind: str | None
+    reader: IdReader | None
+
+    def queryset(self) -> QuerySet[Member]:
+        qs = Member.filter(union__path__startswith=self.union.path)
+        return _classified(qs, self.term, self.kind) if self.kind else qs
+
+
+async def searched(union: Union, term: str | None, *, actor_id: int | None) -> Search:
+    """The members of `union`'s subtree, narrowed by a search term when one is given: every
+    search audited first (who searched which union, by what kind of term, never the term)."""
+    term = (term or "").strip()
+    if not term:
+        return Search(union, "", None, None)
+    kind = _kind(term)
     await audit.record_reads(audit.MEMBER_SEARCH, actor_id=actor_id, subject_type="union",
                              subject_ids=[union.id], union_id=union.id, detail={"by": kind})
-    return found
+    return Search(union, term, kind, _name_reader(union, term) if kind == "name" else None)
 
 
 async def members_in(union: Union, term: str | None, *, actor_id: int | None) -> QuerySet[Member]:
-    """The members of `union`'s subtree, narrowed by a search term when one is given."""
-    qs = Member.filter(union__path__startswith=union.path)
-    if term:
-        qs = await search(qs, term.strip(), actor_id=actor_id, union=union)
-    return qs
+    """The members of `union`'s subtree as a queryset, narrowed by a search term when one is
+    given (audited, as `searched`)."""
+    return (await searched(union, term, actor_id=actor_id)).queryset()
 
 
 def name_page_reader(union: Union, term: str | None) -> IdReader | None:
@@ -78,10 +91,15 @@ def name_page_reader(union: Union, term: str | None) -> IdReader | None:
     good) or a term holding NUL (no PostgreSQL string can: the ORM's statement answers it as
     before). Its statement is the ORM's for `members_in` with constants for its values
     (tests/identity/test_member_name_search.py compares their pages)."""
-    if not term or _kind(term.strip()) != "name" or not db.is_postgres() or "\x00" in term:
+    term = (term or "").strip()
+    return _name_reader(union, term) if term and _kind(term) == "name" else None
+
+
+def _name_reader(union: Union, term: str) -> IdReader | None:
+    if "\x00" in term or not db.is_postgres():
         return None
     subtree = escape_like(union.path) + "%"
-    pattern = "%" + escape_like(term.strip()) + "%"
+    pattern = "%" + escape_like(term) + "%"
 
     async def read(order: str, bound: int | None, limit: int) -> list[int]:
         _count, rows = await db.conn().execute_query(

@@ -78,6 +78,11 @@ def validate_name(raw: str) -> str:
     return name
 
 
+def is_phone(raw: str) -> bool:
+    """Whether `validate_phone` accepts `raw` (without building its refusal)."""
+    return _PHONE_RE.match(raw.strip()) is not None
+
+
 def validate_phone(raw: str) -> str:
     phone = raw.strip()
     if not _PHONE_RE.match(phone):

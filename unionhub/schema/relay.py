@@ -133,7 +133,7 @@ def row_key(row: Any, order: Sequence[str]) -> int | tuple[Any, ...]:
 IdReader = Callable[[str, int | None, int], Awaitable[list[int] | None]]
 
 
-async def keyset_page(qs: QuerySet, first: int | None, after: str | None,
+async def keyset_page(qs: QuerySet | Callable[[], QuerySet], first: int | None, after: str | None,
                       newest_first: bool = False, *, last: int | None = None,
                       before: str | None = None, order: Sequence[str] | None = None,
                       count: bool = True, attach: keyset_rows.Attach | None = None,
@@ -145,7 +145,8 @@ async def keyset_page(qs: QuerySet, first: int | None, after: str | None,
     the caller primes its DataLoader with what it found. `ids`: the page's ids (ints) instead
     of model instances, for a list by id whose rows the caller reads elsewhere (no instance is
     built: a partial instance of a wide model costs more than the query); `reader` then may
-    read them in place of the ORM."""
+    read them in place of the ORM. `qs` may be the function that makes the queryset: called
+    only when the page needs it (not when a reader serves an uncounted page)."""
     order = tuple(order or (("-id",) if newest_first else ("id",)))
     assert order[-1].lstrip("-") == "id", "a keyset order ends with the id as tiebreaker"
     assert not (ids or reader) or len(order) == 1, "an id page is ordered by id alone"
@@ -158,8 +159,9 @@ async def keyset_page(qs: QuerySet, first: int | None, after: str | None,
                                              reader) if ids else None
     if rows is None:
         # A plain filter's page by a statement built once per shape; anything else via the ORM.
-        rows = await keyset_rows.page_rows(qs, direction, values, size + 1, attach)
+        rows = await keyset_rows.page_rows(_queryset(qs), direction, values, size + 1, attach)
     if rows is None:
+        qs = _queryset(qs)
         page_qs = qs.filter(_beyond(order, values, backward)) if values is not None else qs
         rows = list(await page_qs.order_by(*direction).limit(size + 1))
     more = len(rows) > size
@@ -173,18 +175,23 @@ async def keyset_page(qs: QuerySet, first: int | None, after: str | None,
         start_cursor=encode_cursor(key(rows[0])) if rows else None,
         end_cursor=encode_cursor(key(rows[-1])) if rows else None,
     )
-    info.counter = qs.count if count else None
+    info.counter = _queryset(qs).count if count else None
     return rows, info
 
 
-async def _id_rows(qs: QuerySet, direction: Sequence[str], values: Sequence[Any] | None,
-                   limit: int, reader: IdReader | None) -> list[int]:
+def _queryset(qs: QuerySet | Callable[[], QuerySet]) -> QuerySet:
+    return qs if isinstance(qs, QuerySet) else qs()
+
+
+async def _id_rows(qs: QuerySet | Callable[[], QuerySet], direction: Sequence[str],
+                   values: Sequence[Any] | None, limit: int, reader: IdReader | None) -> list[int]:
     """The ids of an id page: by the domain's reader when it serves, else one ORM query."""
     bound = int(values[0]) if values is not None else None
     if reader is not None:
         found = await reader(direction[0], bound, limit)
         if found is not None:
             return found
+    qs = _queryset(qs)
     if bound is not None:
         qs = qs.filter(id__lt=bound) if direction[0].startswith("-") else qs.filter(id__gt=bound)
     found_ids: list[Any] = await qs.order_by(*direction).limit(limit).values_list("id", flat=True)
