@@ -159,3 +159,30 @@ async def test_the_read_timeout_counts_from_the_last_reply():
     second = asyncio.create_task(shared.execute("BLPOP", "shared:never", "0.4"))
     assert await asyncio.wait_for(asyncio.gather(first, second), 3) == [None, None]
     assert not channel.closed
+
+
+@pytest.mark.parametrize("args", [
+    ("MGET", *(f"member:v3:{{{i}}}" for i in range(20))),
+    ("EVALSHA", "a" * 40, 1, "card:{6217990000000000001}", "会员", b"\x00\xffraw", 0, -7, 10**30),
+    ("GET", ""), ("SET", "k", "x" * 10_000),  # an empty value; one past redis-py's chunk size
+    ("CONFIG GET", "maxmemory"),  # a name with a space: redis-py splits it
+    ("SET", "k", 1.5), ("SET", "k", memoryview(b"view")), ("SET", "k", True), ("GET", None),
+    ("SET", "k", "\ud800"),  # a lone surrogate: refused as redis-py refuses it
+    (b"GET", "k"),
+])
+def test_packing_sends_the_bytes_redis_py_would(args):
+    from redis.asyncio.connection import Connection
+
+    from unionhub.fastpath.shared_redis import _pack
+
+    connection = Connection()
+    try:
+        expected: bytes | type[Exception] = b"".join(
+            bytes(p) for p in connection.pack_command(*args))
+    except Exception as refused:
+        expected = type(refused)
+    if isinstance(expected, bytes):
+        assert b"".join(bytes(p) for p in _pack(connection, args)) == expected
+    else:
+        with pytest.raises(expected):
+            _pack(connection, args)
