@@ -33,11 +33,13 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLBoolean,
     GraphQLError,
     GraphQLField,
     GraphQLID,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLScalarType,
     GraphQLSchema,
     GraphQLString,
     InlineFragmentNode,
@@ -92,8 +94,8 @@ class _FieldPlan:
     """One response key of a selection set on one object type."""
 
     __slots__ = ("attr", "complete", "entity_read", "field_def", "has_arguments", "info_head",
-                 "key", "leaf_attr", "name", "node", "nodes", "parent_type", "record_read",
-                 "resolve", "return_type", "type_name")
+                 "key", "leaf_attr", "name", "node", "nodes", "parent_type", "plain",
+                 "record_read", "resolve", "return_type", "type_name")
 
     def __init__(self, compiled: CompiledOperation, parent_type: GraphQLObjectType, key: str,
                  nodes: list[FieldNode], field_def: GraphQLField) -> None:
@@ -116,6 +118,7 @@ class _FieldPlan:
         self.leaf_attr = self.attr if is_leaf_type(named) else None
         self.record_read = _record_reader(field_def, node) if is_leaf_type(named) else None
         self.entity_read = _entity_reader(field_def, node)
+        self.plain = _PLAIN.get(cast(Any, named))
 
     @property
     def field_name(self) -> str:
@@ -128,6 +131,14 @@ class _FieldPlan:
         # Python-level call: the field's part, the path, the run's part (`_Run.info_tail`;
         # abort_signal None, as strawberry passes it)
         return _new_info(ResolveInfo, (*self.info_head, path, *run.info_tail))
+
+
+# The Python type whose values a leaf type's coercion answers unchanged: graphql-core's
+# `serialize_string` and `serialize_id` return a `str` as it is, `serialize_boolean` a `bool`.
+# The run answers such a value of a basic or record-read field without its completer (exactly
+# that type: a subclass, such as a StrEnum member, still goes through it). Int is not here:
+# its coercion checks the 32-bit range.
+_PLAIN: dict[GraphQLScalarType, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
 
 
 def _basic_attribute(field_def: GraphQLField, node: FieldNode) -> str | None:

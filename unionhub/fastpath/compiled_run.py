@@ -197,7 +197,9 @@ def _execute_fields(run: _Run, plan: list[_FieldPlan], source: Any, path: Path |
                 # An entity's field that reads its loaded record (compiled._record_reader):
                 # the value is the resolver's, without its call.
                 try:
-                    results[key] = field.complete(run, field, None, read(record))  # type: ignore[arg-type]
+                    value = read(record)
+                    results[key] = (value if type(value) is field.plain
+                                    else field.complete(run, field, None, value))  # type: ignore[arg-type]
                 except Exception as raw_error:
                     _handle_field_error(run, raw_error, field.return_type, field.nodes,
                                         new_path(Path, (path, key, field.type_name)))
@@ -209,6 +211,9 @@ def _execute_fields(run: _Run, plan: list[_FieldPlan], source: Any, path: Path |
                 # it fails (its completer does not read it).
                 try:
                     value = getattr(source, attr)
+                    if type(value) is field.plain:  # answered as its completer would
+                        results[key] = value
+                        continue
                     if type(value) in NEVER_AWAITABLE or not is_awaitable(value):
                         results[key] = field.complete(run, field, None, value)  # type: ignore[arg-type]
                         continue
