@@ -83,6 +83,7 @@ from unionhub.fastpath.compiled_values import (
     _non_null,
     _non_null_leaf,
     _object,
+    enum_names,
 )
 
 _new_info = tuple.__new__
@@ -94,8 +95,8 @@ class _FieldPlan:
     """One response key of a selection set on one object type."""
 
     __slots__ = ("attr", "complete", "entity_read", "field_def", "has_arguments", "info_head",
-                 "key", "leaf_attr", "name", "node", "nodes", "parent_type", "plain",
-                 "record_read", "resolve", "return_type", "type_name")
+                 "key", "leaf_attr", "name", "names", "node", "nodes", "parent_type",
+                 "plain", "record_read", "resolve", "return_type", "type_name")
 
     def __init__(self, compiled: CompiledOperation, parent_type: GraphQLObjectType, key: str,
                  nodes: list[FieldNode], field_def: GraphQLField) -> None:
@@ -118,7 +119,7 @@ class _FieldPlan:
         self.leaf_attr = self.attr if is_leaf_type(named) else None
         self.record_read = _record_reader(field_def, node) if is_leaf_type(named) else None
         self.entity_read = _entity_reader(field_def, node)
-        self.plain = _PLAIN.get(cast(Any, named))
+        self.plain, self.names = _plain(named)
 
     @property
     def field_name(self) -> str:
@@ -139,6 +140,19 @@ class _FieldPlan:
 # that type: a subclass, such as a StrEnum member, still goes through it). Int is not here:
 # its coercion checks the 32-bit range.
 _PLAIN: dict[GraphQLScalarType, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
+
+
+def _plain(named: Any) -> tuple[type | None, dict[Any, str] | None]:
+    """(the type whose values the field's coercion answers without a check, and for an enum the
+    answer of each member): String, ID and Boolean as `_PLAIN`; a strawberry enum each of whose
+    members has a GraphQL name, by `compiled_values.enum_names` (its completer's own map)."""
+    plain = _PLAIN.get(named)
+    if plain is not None:
+        return plain, None
+    found = enum_names(named) if is_leaf_type(named) else None
+    if found is None or len(found[1]) != len(found[0]):
+        return None, None
+    return found
 
 
 def _basic_attribute(field_def: GraphQLField, node: FieldNode) -> str | None:

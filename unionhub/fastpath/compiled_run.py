@@ -198,8 +198,11 @@ def _execute_fields(run: _Run, plan: list[_FieldPlan], source: Any, path: Path |
                 # the value is the resolver's, without its call.
                 try:
                     value = read(record)
-                    results[key] = (value if type(value) is field.plain
-                                    else field.complete(run, field, None, value))  # type: ignore[arg-type]
+                    if type(value) is field.plain:  # answered as its completer would
+                        names = field.names
+                        results[key] = value if names is None else names[value]
+                    else:
+                        results[key] = field.complete(run, field, None, value)  # type: ignore[arg-type]
                 except Exception as raw_error:
                     _handle_field_error(run, raw_error, field.return_type, field.nodes,
                                         new_path(Path, (path, key, field.type_name)))
@@ -212,7 +215,8 @@ def _execute_fields(run: _Run, plan: list[_FieldPlan], source: Any, path: Path |
                 try:
                     value = getattr(source, attr)
                     if type(value) is field.plain:  # answered as its completer would
-                        results[key] = value
+                        names = field.names
+                        results[key] = value if names is None else names[value]
                         continue
                     if type(value) in NEVER_AWAITABLE or not is_awaitable(value):
                         results[key] = field.complete(run, field, None, value)  # type: ignore[arg-type]

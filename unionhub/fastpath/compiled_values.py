@@ -69,16 +69,10 @@ def leaf_coercer(type_: GraphQLLeafType) -> Callable[[Any], Any]:
     screen has six enums), a dict from member to name built once, the same first match, and
     strawberry's coercion for anything else (its error included)."""
     coerce = type_.coerce_output_value
-    wrapped = getattr(type_, "wrapped_cls", None)
-    if not (isinstance(type_, GraphQLEnumType) and isinstance(wrapped, type)
-            and issubclass(wrapped, Enum)):
+    found = enum_names(type_)
+    if found is None:
         return coerce
-    names: dict[Any, str] = {}
-    for member in wrapped:
-        for name, value in type_.values.items():
-            if member.value == value.value:
-                names[member] = name
-                break
+    wrapped, names = found
 
     def coerce_enum(result: Any) -> Any:
         # an Enum with members has no subclasses: `type is` is strawberry's isinstance
@@ -86,6 +80,23 @@ def leaf_coercer(type_: GraphQLLeafType) -> Callable[[Any], Any]:
             return names[result]
         return coerce(result)
     return coerce_enum
+
+
+def enum_names(type_: GraphQLLeafType) -> tuple[type[Enum], dict[Any, str]] | None:
+    """A strawberry enum's Python class and the GraphQL name of each of its members (the first
+    value equal to the member's, as strawberry's coercion compares them); None for any other
+    leaf type."""
+    wrapped = getattr(type_, "wrapped_cls", None)
+    if not (isinstance(type_, GraphQLEnumType) and isinstance(wrapped, type)
+            and issubclass(wrapped, Enum)):
+        return None
+    names: dict[Any, str] = {}
+    for member in wrapped:
+        for name, value in type_.values.items():
+            if member.value == value.value:
+                names[member] = name
+                break
+    return wrapped, names
 
 
 def _non_null_leaf(type_: GraphQLLeafType) -> Completer:
