@@ -129,6 +129,14 @@ class Query:
         return _books(2)
 
     @strawberry.field
+    def holes(self) -> list[Book]:
+        return [*_books(1), None]  # type: ignore[list-item]  # a non-null item holding null
+
+    @strawberry.field
+    def lost(self) -> Book:
+        return None  # type: ignore[return-value]  # a non-null object returning null
+
+    @strawberry.field
     def echo(self, text: str, times: int = 1) -> str:
         return text * times
 
@@ -217,6 +225,8 @@ CASES = {
         "{ strict { id broken } }", None),
     "async non-null errors": (
         "{ asyncBooks { id slowBroken } }", None),
+    "a non-null object returning null, as a list item and as a field": (
+        "{ holes { id } lost { id } echo(text: \"ok\") }", None),
     "a non-null field returning null": (
         "{ books(first: 1) { id nothing } }", None),
     "lists with null items": (

@@ -282,7 +282,11 @@ class CompiledOperation:
         if is_non_null_type(type_):
             if is_leaf_type(type_.of_type):
                 return _non_null_leaf(type_.of_type)
-            return _non_null(self.completer(type_.of_type, nodes))  # list, object, abstract
+            if is_object_type(type_.of_type):
+                return _object(self, type_.of_type, nodes,
+                               tuple(n.selection_set for n in nodes if n.selection_set),
+                               tuple(id(n) for n in nodes), non_null=True)
+            return _non_null(self.completer(type_.of_type, nodes))  # list, abstract
         if is_list_type(type_):
             return _list(type_, self.completer(type_.of_type, nodes), nodes)
         if is_leaf_type(type_):

@@ -204,14 +204,20 @@ async def _complete_async_list(run: _Run, info: Any, path: Path, items: Any, ite
 
 
 def _object(compiled: CompiledOperation, type_: GraphQLObjectType, nodes: list[FieldNode],
-            sub_sets: tuple[SelectionSetNode, ...], key: tuple[int, ...]) -> Completer:
+            sub_sets: tuple[SelectionSetNode, ...], key: tuple[int, ...],
+            non_null: bool = False) -> Completer:
+    """An object's completer; `non_null`: `_non_null` around it in one call (a page's edges
+    and nodes are non-null objects, several a row)."""
     plan: list[_FieldPlan] | None = None
     is_type_of = type_.is_type_of
 
     def complete(run: _Run, info: Any, path: Path, result: Any) -> Any:
+        nonlocal plan
         if isinstance(result, Exception):
             raise result
         if result is None or result is Undefined:
+            if non_null:
+                raise TypeError(_null_message(info))
             return None
         if is_type_of is not None:
             matches = is_type_of(result, info)
@@ -220,7 +226,9 @@ def _object(compiled: CompiledOperation, type_: GraphQLObjectType, nodes: list[F
                                            nodes)
             if not matches:
                 raise invalid_return_type_error(type_, result, _details(nodes))
-        return complete_fields(run, path, result)
+        if plan is None:  # (complete_fields, inline)
+            plan = compiled.plan(type_, sub_sets, key)
+        return _execute_fields(run, plan, result, path)
 
     def complete_fields(run: _Run, path: Path, result: Any) -> Any:
         nonlocal plan
