@@ -1,5 +1,5 @@
 """String, ID and Boolean values of exactly `str` and `bool`, and the members of a strawberry
-enum, are answered by the compiled executor without their completer (compiled._plain): the
+enum, are answered by the compiled executor without their completer (compiled_values.plain_answers): the
 answers and errors must be graphql-core's for every other value those fields may get (a StrEnum
 member for a String, an int for an ID, None for a non-null field, a wrong type, a string for an
 enum), from a basic field and from a record read alike."""

@@ -33,13 +33,11 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLBoolean,
     GraphQLError,
     GraphQLField,
     GraphQLID,
     GraphQLObjectType,
     GraphQLOutputType,
-    GraphQLScalarType,
     GraphQLSchema,
     GraphQLString,
     InlineFragmentNode,
@@ -83,7 +81,7 @@ from unionhub.fastpath.compiled_values import (
     _non_null,
     _non_null_leaf,
     _object,
-    enum_names,
+    plain_answers,
 )
 
 _new_info = tuple.__new__
@@ -119,7 +117,7 @@ class _FieldPlan:
         self.leaf_attr = self.attr if is_leaf_type(named) else None
         self.record_read = _record_reader(field_def, node) if is_leaf_type(named) else None
         self.entity_read = _entity_reader(field_def, node)
-        self.plain, self.names = _plain(named)
+        self.plain, self.names = plain_answers(named)
 
     @property
     def field_name(self) -> str:
@@ -132,27 +130,6 @@ class _FieldPlan:
         # Python-level call: the field's part, the path, the run's part (`_Run.info_tail`;
         # abort_signal None, as strawberry passes it)
         return _new_info(ResolveInfo, (*self.info_head, path, *run.info_tail))
-
-
-# The Python type whose values a leaf type's coercion answers unchanged: graphql-core's
-# `serialize_string` and `serialize_id` return a `str` as it is, `serialize_boolean` a `bool`.
-# The run answers such a value of a basic or record-read field without its completer (exactly
-# that type: a subclass, such as a StrEnum member, still goes through it). Int is not here:
-# its coercion checks the 32-bit range.
-_PLAIN: dict[GraphQLScalarType, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
-
-
-def _plain(named: Any) -> tuple[type | None, dict[Any, str] | None]:
-    """(the type whose values the field's coercion answers without a check, and for an enum the
-    answer of each member): String, ID and Boolean as `_PLAIN`; a strawberry enum each of whose
-    members has a GraphQL name, by `compiled_values.enum_names` (its completer's own map)."""
-    plain = _PLAIN.get(named)
-    if plain is not None:
-        return plain, None
-    found = enum_names(named) if is_leaf_type(named) else None
-    if found is None or len(found[1]) != len(found[0]):
-        return None, None
-    return found
 
 
 def _basic_attribute(field_def: GraphQLField, node: FieldNode) -> str | None:

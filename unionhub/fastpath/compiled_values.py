@@ -10,13 +10,17 @@ from typing import TYPE_CHECKING, Any
 from graphql import (
     FieldNode,
     GraphQLAbstractType,
+    GraphQLBoolean,
     GraphQLEnumType,
     GraphQLError,
+    GraphQLID,
     GraphQLLeafType,
     GraphQLList,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLScalarType,
     GraphQLSchema,
+    GraphQLString,
     SelectionSetNode,
     Undefined,
     default_type_resolver,
@@ -97,6 +101,27 @@ def enum_names(type_: GraphQLLeafType) -> tuple[type[Enum], dict[Any, str]] | No
                 names[member] = name
                 break
     return wrapped, names
+
+
+# The Python type whose values a leaf type's coercion answers unchanged: graphql-core's
+# `serialize_string` and `serialize_id` return a `str` as it is, `serialize_boolean` a `bool`.
+# The run answers such a value of a basic or record-read field without its completer (exactly
+# that type: a subclass, such as a StrEnum member, still goes through it). Int is not here:
+# its coercion checks the 32-bit range.
+_PLAIN: dict[GraphQLScalarType, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
+
+
+def plain_answers(named: Any) -> tuple[type | None, dict[Any, str] | None]:
+    """(the type whose values the field's coercion answers without a check, and for an enum the
+    answer of each member): String, ID and Boolean as `_PLAIN`; a strawberry enum each of whose
+    members has a GraphQL name, by `enum_names` (its completer's own map)."""
+    plain = _PLAIN.get(named)
+    if plain is not None:
+        return plain, None
+    found = enum_names(named)
+    if found is None or len(found[1]) != len(found[0]):
+        return None, None
+    return found
 
 
 def _non_null_leaf(type_: GraphQLLeafType) -> Completer:
