@@ -37,6 +37,12 @@ async def test_searches_are_audited_by_kind_and_never_hold_the_term(gql, factory
         assert (row.actor_id, row.subject_type, row.subject_id, row.union_id, row.detail) == (
             cadre.member.id, "union", str(union.id), union.id, {"by": kind})
         assert term not in str(row.detail) and term not in row.subject_id
+    # A term of spaces is a search too: audited as one by name (it matches everyone).
+    blank = await gql(SEARCH, {"u": str(union.id), "s": "   "}, token=cadre.token)
+    assert blank.errors == [] and len(blank.data["members"]["edges"]) == 4  # with the cadre
+    row = await AuditLog.get(action=audit.MEMBER_SEARCH,
+                             trace_id=blank.body["extensions"]["traceId"])
+    assert row.detail == {"by": "name"}
     found = await gql(SEARCH, {"u": str(union.id), "s": members[0].phone}, token=cadre.token)
     assert [e["node"]["id"] for e in found.data["members"]["edges"]] == [members[0].id]
     # The page's unmasked phones are audited too, one row per member shown (but the cadre's

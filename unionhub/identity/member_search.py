@@ -58,8 +58,8 @@ class Search:
     only when asked for: a name search's page does not need it)."""
 
     union: Union
-    term: str  # stripped; "" lists the whole subtree
-    kind: str | None
+    term: str  # stripped
+    kind: str | None  # None: no term, the whole subtree
     reader: IdReader | None
 
     def queryset(self) -> QuerySet[Member]:
@@ -70,9 +70,9 @@ class Search:
 async def searched(union: Union, term: str | None, *, actor_id: int | None) -> Search:
     """The members of `union`'s subtree, narrowed by a search term when one is given: every
     search audited first (who searched which union, by what kind of term, never the term)."""
-    term = (term or "").strip()
     if not term:
         return Search(union, "", None, None)
+    term = term.strip()  # (a term of spaces is a search too: audited, it matches everyone)
     kind = _kind(term)
     await audit.record_reads(audit.MEMBER_SEARCH, actor_id=actor_id, subject_type="union",
                              subject_ids=[union.id], union_id=union.id, detail={"by": kind})
@@ -91,8 +91,10 @@ def name_page_reader(union: Union, term: str | None) -> IdReader | None:
     good) or a term holding NUL (no PostgreSQL string can: the ORM's statement answers it as
     before). Its statement is the ORM's for `members_in` with constants for its values
     (tests/identity/test_member_name_search.py compares their pages)."""
-    term = (term or "").strip()
-    return _name_reader(union, term) if term and _kind(term) == "name" else None
+    if not term:
+        return None
+    term = term.strip()
+    return _name_reader(union, term) if _kind(term) == "name" else None
 
 
 def _name_reader(union: Union, term: str) -> IdReader | None:
