@@ -202,10 +202,9 @@ def replica_rows(fn: Callable[[list[K]], Awaitable[dict[K, V]]],
     @functools.wraps(fn)
     async def rows(keys: list[K]) -> dict[K, V]:
         found, on_replica = await _routed(fn, keys)
-        lacking = [k for k in keys if k not in found] if on_replica else ()
-        if lacking:
+        if on_replica and (lacking := [k for k in keys if k not in found]):
             _count("primary", "not_found")
-            found = {**found, **await primary(list(lacking))}
+            found = {**found, **await primary(lacking)}
         return found
 
     return rows

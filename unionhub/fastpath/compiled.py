@@ -256,14 +256,13 @@ class CompiledOperation:
         return fields
 
     def completer(self, type_: GraphQLOutputType, nodes: list[FieldNode]) -> Completer:
-        if is_non_null_type(type_):
-            if is_leaf_type(type_.of_type):
-                return _non_null_leaf(type_.of_type)
-            if is_object_type(type_.of_type):
-                return _object(self, type_.of_type, nodes,
-                               tuple(n.selection_set for n in nodes if n.selection_set),
-                               tuple(id(n) for n in nodes), non_null=True)
-            return _non_null(self.completer(type_.of_type, nodes))  # list, abstract
+        non_null = is_non_null_type(type_)
+        if non_null:
+            type_ = type_.of_type  # type: ignore[union-attr]
+            if is_leaf_type(type_):
+                return _non_null_leaf(type_)
+            if not is_object_type(type_):  # a list or abstract type: wrapped
+                return _non_null(self.completer(type_, nodes))
         if is_list_type(type_):
             return _list(type_, self.completer(type_.of_type, nodes), nodes)
         if is_leaf_type(type_):
@@ -272,8 +271,8 @@ class CompiledOperation:
         key = tuple(id(n) for n in nodes)
         if is_abstract_type(type_):
             return _abstract(self, type_, nodes, sub_sets, key)
-        if is_object_type(type_):
-            return _object(self, type_, nodes, sub_sets, key)
+        if is_object_type(type_):  # non-null: checked by the object's own completer
+            return _object(self, type_, nodes, sub_sets, key, non_null)
         raise NotCompilable  # pragma: no cover (every output type is one of the above)
 
     # -- run time --

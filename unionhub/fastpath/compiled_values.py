@@ -50,7 +50,8 @@ if TYPE_CHECKING:
 # --- completing values ------------------------------------------------------------------------
 
 def _non_null(inner: Completer) -> Completer:
-    """Non-null around a list, object or abstract completer (`_non_null_leaf` for leaves).
+    """Non-null around a list or abstract completer (`_non_null_leaf` for leaves; an object's
+    completer checks for null itself, `_object(non_null=True)`).
     Those answer None only at once (for a None value); an awaitable of theirs resolves to the
     list or the fields' dict, so it is returned as it is, without a coroutine to check it."""
     def complete(run: _Run, info: Any, path: Path, result: Any) -> Any:

@@ -62,7 +62,7 @@ def holds_role_tier(principal: Principal, tier: Tier) -> bool:
     (real-name verified, active card): see `is_verified_member`."""
     if tier == _GUEST:
         return True
-    if principal.member_id is None:  # (is_authenticated)
+    if not principal.is_authenticated:
         return False
     if tier in (_MEMBER, _VERIFIED):
         return True

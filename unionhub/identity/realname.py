@@ -85,7 +85,7 @@ def is_phone(raw: str) -> bool:
 
 def validate_phone(raw: str) -> str:
     phone = raw.strip()
-    if not _PHONE_RE.match(phone):
+    if not is_phone(phone):
         raise ValidationFailed(
             "phone must be an 11-digit mainland mobile number starting 13–19", field="phone",
             code="PHONE_FORMAT",

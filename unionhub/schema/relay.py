@@ -158,12 +158,13 @@ async def keyset_page(qs: QuerySet | Callable[[], QuerySet], first: int | None, 
     rows: list[Any] | None = await _id_rows(qs, direction, values, size + 1,
                                              reader) if ids else None
     if rows is None:
+        qs = queryset = _queryset(qs)
         # A plain filter's page by a statement built once per shape; anything else via the ORM.
-        rows = await keyset_rows.page_rows(_queryset(qs), direction, values, size + 1, attach)
-    if rows is None:
-        qs = _queryset(qs)
-        page_qs = qs.filter(_beyond(order, values, backward)) if values is not None else qs
-        rows = list(await page_qs.order_by(*direction).limit(size + 1))
+        rows = await keyset_rows.page_rows(queryset, direction, values, size + 1, attach)
+        if rows is None:
+            page_qs = (queryset.filter(_beyond(order, values, backward)) if values is not None
+                       else queryset)
+            rows = list(await page_qs.order_by(*direction).limit(size + 1))
     more = len(rows) > size
     rows = rows[:size]
     if backward:
