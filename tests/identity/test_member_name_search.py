@@ -204,3 +204,23 @@ def test_a_constant_holds_whatever_the_term_is():
     assert constant("');DROP TABLE members;--") == "E''');DROP TABLE members;--'"
     with pytest.raises(ValueError):
         constant("a\x00b")
+
+
+async def test_the_term_reaches_no_span(gql, factory: Factory, spans):
+    # The page's statement carries the term as a constant on PostgreSQL: its span must keep
+    # the statement with the constant replaced (a term may be a person's name). On SQLite the
+    # ORM binds it, and no span may hold it either.
+    await _members(factory)
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.province)
+    for term in ("会员Q", "O'Ab", "\\'q"):
+        spans.clear()
+        r = await gql(SEARCH, {"u": str(tree.province.id), "s": term}, token=cadre.token)
+        assert r.errors == [] and r.data["members"]["edges"], term
+        finished = spans.get_finished_spans()
+        statements = [str(s.attributes.get("db.statement")) for s in finished
+                      if "LIKE" in str(s.attributes.get("db.statement"))]
+        assert statements, [s.name for s in finished]  # the page's span was made
+        seen = [f"{s.name} {dict(s.attributes or {})} {[e.attributes for e in s.events]}"
+                for s in finished]
+        assert not [text for text in seen if term in text or term.upper() in text], term
