@@ -97,7 +97,7 @@ async def test_production_runs_hashed_get_queries_only_when_enabled(factory):
 
     await factory.tree()
     schema = build_schema(production=True)
-    query, mutation = "query Unions { unions { name } }", "mutation Out { logout }"
+    query, mutation = "query Unions { unions { name } }", "mutation Out { logout { sessionsEnded } }"
 
     def app(enabled: bool) -> httpx.AsyncClient:
         view = UnionHubGraphQL(schema, graphql_ide=None, allow_queries_via_get=False,

@@ -103,3 +103,66 @@ async def test_safelist_lets_the_router_run_the_planners_documents(factory, mani
                                        headers=headers)).json()
             assert refused["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_REQUIRED"
             assert refused.get("data") is None
+
+
+async def _registered(http: httpx.AsyncClient, query: str) -> tuple[dict, bool]:
+    """Sends `query` with its hash as an APQ registration, then its hash alone: (the first
+    answer, whether the text was kept)."""
+    digest = operation_hash(query)
+    sent = (await http.post("/graphql", json={"query": query,
+                                               "extensions": persisted(digest)})).json()
+    again = (await http.post("/graphql", json={"extensions": persisted(digest)})).json()
+    kept = "PERSISTED_QUERY_NOT_FOUND" not in json.dumps(again)
+    return sent, kept
+
+
+async def test_apq_keeps_only_texts_that_validated(factory, manifest):
+    await factory.tree()
+    async with client_for(build_schema(manifest=manifest)) as http:
+        for broken, code in (("query Broken { unions { nope } }", "GRAPHQL_VALIDATION_FAILED"),
+                             ("query Cut { unions { ", "GRAPHQL_PARSE_FAILED"),
+                             ("not graphql at all " * 1000, "GRAPHQL_PARSE_FAILED")):
+            sent, kept = await _registered(http, broken)
+            assert sent["errors"][0]["extensions"]["code"] == code, sent
+            assert not kept, broken[:40]
+        sent, kept = await _registered(http, OTHER)  # the control: a valid text is kept
+        assert "errors" not in sent and kept
+
+
+async def test_apq_never_keeps_a_string_literal(factory, manifest):
+    # A client that inlines values instead of variables: the operation runs, and its text
+    # (a phone, a password) is not left in Redis.
+    from unionhub import cache
+
+    await factory.tree()
+    login = ('mutation L { login(input: {phone: "13800000000", password: "a-secret-pw"}) '
+             '{ accessToken errors { code } } }')
+    byvar = ('mutation V($p: String!, $w: String!) { login(input: {phone: $p, password: $w}) '
+             '{ accessToken errors { code } } }')
+    default = 'query D($s: String = "13800000000") { unions { name } }'
+    async with client_for(build_schema(manifest=manifest)) as http:
+        for query in (login, default):
+            sent, kept = await _registered(http, query)
+            assert "data" in sent and not kept, query
+        assert not [k async for k in cache.get_redis().scan_iter("apq:*")]
+        digest = operation_hash(byvar)
+        sent = (await http.post("/graphql", json={
+            "query": byvar, "variables": {"p": "13800000000", "w": "a-secret-pw"},
+            "extensions": persisted(digest)})).json()
+        assert sent["data"]["login"]["errors"], sent  # refused, and its text kept
+        assert await cache.get_redis().get(f"apq:v1:{digest}") is not None
+
+
+async def test_apq_keeps_no_oversized_text_and_few_per_client(factory, manifest):
+    from unionhub.schema.persisted import APQ_MAX_BYTES, APQ_REGISTRATIONS
+
+    await factory.tree()
+    async with client_for(build_schema(manifest=manifest)) as http:
+        huge = f"query {'Q' * APQ_MAX_BYTES} {{ unions {{ id }} }}"
+        sent, kept = await _registered(http, huge)
+        assert sent["data"]["unions"] and not kept
+        for i in range(APQ_REGISTRATIONS.limit):
+            sent, kept = await _registered(http, f"query N{i} {{ unions {{ id }} }}")
+            assert kept, i
+        sent, kept = await _registered(http, "query Over { unions { id } }")
+        assert sent["data"]["unions"] and not kept  # run, not kept

@@ -58,7 +58,7 @@ from unionhub.schema.limits import (
     strip_suggestions,
 )
 from unionhub.schema.operation_metrics import OperationNames, record_operation
-from unionhub.schema.persisted import resolve_persisted
+from unionhub.schema.persisted import register, resolve_persisted
 
 _OPERATION_ATTRIBUTES = {OPERATION_ATTRIBUTE: True}
 MASKED_MESSAGE = N_("Internal server error")
@@ -195,6 +195,8 @@ class OperationPipeline(SchemaExtension):
     _span: CurrentSpan | None = None
     _adopted: Span | None = None
     _started = 0.0
+    _register: str | None = None  # an APQ text's hash, stored once the operation validated
+    _within_limits = False
 
     async def begin(self) -> None:
         self._started = perf_counter()
@@ -210,7 +212,7 @@ class OperationPipeline(SchemaExtension):
         self._span, self._adopted = scope, adopted
         self._trace_id = current_trace_id()
         try:
-            await resolve_persisted(ctx, config.manifest, config.safelist_only)
+            self._register = await resolve_persisted(ctx, config.manifest, config.safelist_only)
         except BaseException as exc:
             self._span = self._adopted = None
             if scope is not None:
@@ -220,6 +222,10 @@ class OperationPipeline(SchemaExtension):
         ctx.validation_rules = config.rules
 
     async def end(self, exc: BaseException | None) -> None:
+        if self._register is not None:
+            digest, self._register = self._register, None
+            if exc is None and self._within_limits:  # parsed, validated, within the limits
+                await register(self.execution_context, digest)
         scope, self._span = self._span, None
         adopted, self._adopted = self._adopted, None
         if scope is None and adopted is None:
@@ -294,6 +300,7 @@ class OperationPipeline(SchemaExtension):
     def check_limits(self) -> None:
         self._cost = check_limits(self.execution_context, self.config.limits,
                                   self.config.analysed)
+        self._within_limits = True
 
     async def execute(self) -> None:
         """Runs a validated operation on its compiled plan (`fastpath.compiled`) and hands the

@@ -4,7 +4,11 @@ Front-end builds register their operations in a manifest (sha256 of the text →
 request may then send only `extensions.persistedQuery.sha256Hash`. Automatic persisted queries
 (Apollo's APQ protocol) cache any other operation by hash in Redis: a miss answers
 PERSISTED_QUERY_NOT_FOUND and the client resends the text, so Redis holds nothing that
-matters. In safelist mode only manifest operations run, whatever text a caller sends, with one
+matters. A text is stored only once its operation has parsed, validated and passed the limits,
+and only if it carries no string literal (a client that inlines a phone or a password instead
+of a variable must not leave it in Redis for a week), within `APQ_MAX_BYTES`, and within
+`APQ_REGISTRATIONS` new texts per client address: anything else runs unstored, and its client
+keeps sending the text. In safelist mode only manifest operations run, whatever text a caller sends, with one
 exception: the federation router, proven by the router secret. Behind a gateway, the subgraphs
 receive the query planner's own documents, which are in no manifest; the safelist of client
 operations is then the gateway's (its persisted documents), and a subgraph that refused the
@@ -18,12 +22,20 @@ import json
 from pathlib import Path
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import DocumentNode, GraphQLError, StringValueNode, Visitor, visit
+from graphql.language.visitor import BREAK
 
 from unionhub.cache import get_redis, safe
+from unionhub.client_address import client_address
+from unionhub.errors import RateLimited
+from unionhub.ratelimit import Rule, count
 
 _APQ_KEY = "apq:v1:{}"
 APQ_TTL_SECONDS = 7 * 24 * 3600
+APQ_MAX_BYTES = 32 * 1024  # the front-ends' largest operation is ~1 KB
+# New texts stored per client address: an app registers each of its operations once a week,
+# and the first client to register one spares the others.
+APQ_REGISTRATIONS = Rule("apq_register", limit=60, window_seconds=60)
 
 
 def operation_hash(query: str) -> str:
@@ -86,20 +98,24 @@ def _error(code: str, message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code})
 
 
-async def resolve_persisted(ctx: Any, manifest: dict[str, str], safelist_only: bool) -> None:
+async def resolve_persisted(ctx: Any, manifest: dict[str, str],
+                            safelist_only: bool) -> str | None:
     """Before parsing: a `persistedQuery` hash becomes its text (manifest, then APQ in Redis);
-    in safelist mode anything outside the manifest is refused, except from the router."""
+    in safelist mode anything outside the manifest is refused, except from the router. Returns
+    the hash of a text sent to be registered (`register` stores it once the operation has
+    validated), else None."""
     if safelist_only and getattr(ctx.context, "is_router", False):
         safelist_only = False
     persisted = (ctx.operation_extensions or {}).get("persistedQuery")
     if persisted is not None:
-        await _resolve(ctx, persisted, manifest, safelist_only)
-    elif safelist_only and (not ctx.query or operation_hash(ctx.query) not in manifest):
+        return await _resolve(ctx, persisted, manifest, safelist_only)
+    if safelist_only and (not ctx.query or operation_hash(ctx.query) not in manifest):
         raise _error("PERSISTED_QUERY_REQUIRED", "this server runs only registered operations")
+    return None
 
 
 async def _resolve(ctx: Any, persisted: Any, manifest: dict[str, str],
-                   safelist_only: bool) -> None:
+                   safelist_only: bool) -> str | None:
     digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
     if not isinstance(digest, str) or persisted.get("version", 1) != 1:
         raise _error("PERSISTED_QUERY_INVALID", "persistedQuery needs version 1 and sha256Hash")
@@ -107,14 +123,50 @@ async def _resolve(ctx: Any, persisted: Any, manifest: dict[str, str],
         if operation_hash(ctx.query) != digest:
             raise _error("PERSISTED_QUERY_HASH_MISMATCH", "the query does not match its hash")
         if digest in manifest:
-            return
+            return None
         if safelist_only:
             raise _error("PERSISTED_QUERY_REQUIRED", "this server runs only registered operations")
-        await safe(get_redis().set(_APQ_KEY.format(digest), ctx.query, ex=APQ_TTL_SECONDS), None)
-        return
+        return digest
     query = manifest.get(digest)
     if query is None and not safelist_only:
         query = await safe(get_redis().get(_APQ_KEY.format(digest)), None)
     if query is None:
         raise _error("PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
     ctx.query = query
+    return None
+
+
+class _StringLiteral(Visitor):
+    found = False
+
+    def enter_string_value(self, node: StringValueNode, *_args: Any) -> Any:
+        self.found = True
+        return BREAK
+
+
+def storable(query: str, document: DocumentNode) -> bool:
+    """Whether an operation's text may be kept in Redis: within `APQ_MAX_BYTES` and without a
+    string literal anywhere (arguments, input objects, variables' defaults, directives)."""
+    if len(query.encode()) > APQ_MAX_BYTES:
+        return False
+    finder = _StringLiteral()
+    visit(document, finder)
+    return not finder.found
+
+
+async def register(ctx: Any, digest: str) -> bool:
+    """Stores a validated operation's text under its hash for `APQ_TTL_SECONDS`, when it is
+    `storable` and its client address is within `APQ_REGISTRATIONS`; whether it was stored."""
+    if ctx.query is None or ctx.graphql_document is None:
+        return False
+    if not storable(ctx.query, ctx.graphql_document):
+        return False
+    address = client_address(getattr(ctx.context, "request", None))
+    if address is not None:
+        try:
+            await count(APQ_REGISTRATIONS, address)
+        except RateLimited:
+            return False
+    stored = await safe(get_redis().set(_APQ_KEY.format(digest), ctx.query,
+                                        ex=APQ_TTL_SECONDS), None)
+    return bool(stored)
