@@ -117,6 +117,15 @@ async def test_production_runs_hashed_get_queries_only_when_enabled(factory):
                 hashed(text, "x")["extensions"])}, headers={"content-type": "application/json"})
         hit = await on.get("/graphql", params=hashed(query, "Unions"), headers=json_type)
         assert hit.status_code == 200 and hit.json()["data"]["unions"], hit.text
+        # A cache in front keeps one answer per caller and language, and none of a signed-in
+        # caller's in a shared cache.
+        assert hit.headers["vary"] == "Authorization, Accept-Language"
+        assert "cache-control" not in hit.headers
+        member = await factory.account()
+        signed_in = await on.get("/graphql", params=hashed(query, "Unions"), headers={
+            **json_type, "authorization": f"Bearer {member.token}"})
+        assert signed_in.status_code == 200 and signed_in.json()["data"]["unions"]
+        assert signed_in.headers["cache-control"] == "private, no-store"
         refused = await off.get("/graphql", params=hashed(query, "Unions"), headers=json_type)
         assert refused.status_code == 405
         text_over_get = await on.get("/graphql", params={"query": query}, headers=json_type)

@@ -147,6 +147,11 @@ class UnionHubGraphQL(GraphQL):
                 and "persistedQuery" in request_data.extensions):
             return await super().execute_single(request, request_adapter, sub_response,
                                                 context, root_value, request_data)
+        # A cache in front may keep this answer: one per caller and language at most, and
+        # never a signed-in caller's (personal data) in a shared cache.
+        sub_response.headers["vary"] = "Authorization, Accept-Language"
+        if "authorization" in request.headers:
+            sub_response.headers["cache-control"] = "private, no-store"
         # Strawberry's execute_single, with queries allowed over GET for this request only.
         try:
             return await self.schema.execute(
