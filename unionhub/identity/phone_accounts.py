@@ -89,8 +89,11 @@ async def change_phone(member_id: int, new_phone: str, sms_code: str,
             await sms_codes.consume(code)
             if confirmed is not None:
                 await sms_codes.consume(confirmed)
-            await Member.filter(id=member_id).update(phone_enc=encrypt(new_phone, "phone"),
-                                                     phone_bidx=bidx, updated_at=utcnow())
+            # Only while open: an account closed since it was read keeps its phone erased.
+            if not await Member.filter(id=member_id, closed_at=None).update(
+                    phone_enc=encrypt(new_phone, "phone"), phone_bidx=bidx,
+                    updated_at=utcnow()):
+                raise NotFound("member not found")
             await revoke_all_sessions(member_id, reason="phone_change", actor_id=member_id)
             await audit.record("identity.phone.change", actor_id=member_id,
                                subject_type="member", subject_id=member_id)
