@@ -162,8 +162,11 @@ class Settings(BaseSettings):
     sandbox_base_url: str = "http://127.0.0.1:8000"
     sandbox_secret: str = "sandbox-rail-public-signing-secret"  # noqa: S105
     # Union funds (工会经费集采, issue 18): a bulk order above this amount is approved by a
-    # cadre of an ancestor union of the union paying (default ¥50,000) ...
+    # cadre of an ancestor union of the union paying (default ¥50,000), and so is one that
+    # takes what the union's own cadres approved in the last window (rolling days, less
+    # what came back) past it: splitting a purchase does not dodge the line ...
     union_funds_escalation_fen: int = Field(default=5_000_000, ge=0)
+    union_funds_escalation_window_days: int = Field(default=30, ge=1, le=366)
     # ... may order up to this many of one SKU (personal orders: 99) ...
     union_bulk_max_quantity: int = Field(default=10_000, ge=1)
     # ... and holds its stock this long while it waits for a second cadre's approval.

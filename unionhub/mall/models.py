@@ -348,6 +348,10 @@ class UnionFundsEntry(Model):
     actor_id = fields.BigIntField(null=True)
     trace_id = fields.CharField(max_length=32, null=True)
     at = fields.DatetimeField(auto_now_add=True)
+    # A SPEND approved by a cadre of an ancestor union (escalated). The rest, and every spend
+    # before migration 0008, were approved at the union's own level: they make the running
+    # total the escalation line applies to (union_funds.py).
+    approved_above = fields.BooleanField(default=False, db_default=False)
 
     class Meta:
         table = "mall_union_funds_entries"

@@ -6,7 +6,10 @@ and checker.
 - A bulk order (UNION_BULK: `placeOrder` with `forUnionId`) is the maker's request. It is
   paid when a second cadre approves it (`approve_payment`): not the cadre who placed it, a
   cadre whose scope holds the order's union, and above `union_funds_escalation_fen` a cadre
-  of an ancestor of that union (their scope strictly above it).
+  of an ancestor of that union (their scope strictly above it). The line applies to a running
+  total: what the union's own cadres approved in the last `union_funds_escalation_window_days`
+  (rolling, less what came back), plus this order. So a purchase split into orders under the
+  line still reaches a higher union; approvals by a higher union are not in that total.
 - The approval spends the union's budget of the current year (Asia/Shanghai) by one
   conditional UPDATE (`spent_fen + amount <= allocated_fen`, and a CHECK) in the transaction
   that marks the order paid: concurrent approvals never spend past the allocation.
@@ -22,12 +25,14 @@ ORDER_NOT_FOUND like one that does not exist (no existence oracle).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import today_shanghai, utcnow
+from unionhub.db import is_postgres
 from unionhub.errors import AccessDenied, Conflict, InvalidTransition, NotFound, ValidationFailed
 from unionhub.identity import audit
 from unionhub.identity.access import Principal, path_in_scope, require_authenticated
@@ -73,10 +78,11 @@ class Ledger:
 
 
 async def _entry(union_id: int, year: int, kind: FundsEntryKind, amount_fen: int,
-                 actor_id: int | None, order_id: int | None = None) -> None:
+                 actor_id: int | None, order_id: int | None = None,
+                 approved_above: bool = False) -> None:
     await UnionFundsEntry.create(union_id=union_id, year=year, kind=kind, amount_fen=amount_fen,
                                  actor_id=actor_id, order_id=order_id,
-                                 trace_id=current_trace_id())
+                                 trace_id=current_trace_id(), approved_above=approved_above)
 
 
 async def _budget_row(union_id: int, year: int) -> None:
@@ -153,6 +159,39 @@ def _check_approver(principal: Principal, approver_id: int, order: Order) -> Non
                        field="orderId", code="APPROVAL_NEEDS_ANCESTOR_UNION")
 
 
+# What the union's own cadres approved since ?, less what came back: the running total.
+_OWN_LEVEL_SPENT = (
+    "SELECT COALESCE(SUM(s.amount_fen), 0) AS spent FROM mall_union_funds_entries s"
+    " WHERE s.union_id = ? AND s.year >= ? AND s.kind = 'SPEND' AND NOT s.approved_above"
+    " AND s.at >= ? AND NOT EXISTS (SELECT 1 FROM mall_union_funds_entries r"
+    " WHERE r.order_id = s.order_id AND r.kind = 'RETURN')")
+
+
+async def _check_own_level_total(order: Order) -> None:
+    """A checker of the union itself approves only while the union's own approvals in the
+    window, with this order, stay within the line. Call first in the approval's transaction."""
+    settings = get_settings()
+    # Same-level approvals of one union run this one at a time, each reading the total the
+    # ones before committed (READ COMMITTED: a new snapshot per statement). The lock is the
+    # union's, not its budget row's: taken before anything else, it cannot invert the order
+    # row → sales summary → budget row order of the other paths (no deadlock), and it holds
+    # across New Year (one budget row per year). Released at commit or rollback (PgBouncer-safe).
+    # SQLite runs one transaction at a time.
+    if is_postgres():
+        await sql.rows("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
+                       [f"mall.union_funds.escalation:{order.union_id}"])
+    days = settings.union_funds_escalation_window_days
+    since = utcnow() - timedelta(days=days)
+    # (A spend in the window has a budget year of at least `since`'s: bounds the index scan.)
+    found = await sql.one(_OWN_LEVEL_SPENT, [order.union_id, since.year, since])
+    spent = int(found["spent"]) if found else 0
+    if spent + order.payable_fen > settings.union_funds_escalation_fen:
+        raise Conflict(f"with the bulk orders this union's own cadres approved in the last "
+                       f"{days} days, this order passes the amount they may approve: a cadre "
+                       f"of a higher union approves it",
+                       field="orderId", code="APPROVAL_NEEDS_ANCESTOR_UNION")
+
+
 async def _spend(union_id: int, year: int, amount_fen: int) -> bool:
     spent = await sql.rows(
         "UPDATE mall_union_funds_budgets SET spent_fen = spent_fen + ?"
@@ -167,7 +206,10 @@ async def approve_payment(principal: Principal, order_id: int) -> tuple[Order, P
     order = await _order_for_approver(principal, order_id)
     _check_approver(principal, approver_id, order)
     year, amount = funds_year(), order.payable_fen
+    own_level = principal.scope_path == order.union_path
     async with in_transaction():
+        if own_level:
+            await _check_own_level_total(order)
         # Events in the order they happen: the approval, then the payment it makes.
         await orders.record_event(order.id, "UNION_FUNDS_APPROVED", approver_id, None, None,
                                   amount_fen=amount, year=year, maker_id=order.member_id)
@@ -182,7 +224,8 @@ async def approve_payment(principal: Principal, order_id: int) -> tuple[Order, P
             order_id=order.id, method=PaymentMethod.UNION_FUNDS, provider="union_funds",
             amount_fen=amount, status=PaymentStatus.SUCCEEDED, confirmed_by_id=approver_id,
             succeeded_at=utcnow())
-        await _entry(order.union_id, year, FundsEntryKind.SPEND, amount, approver_id, order.id)
+        await _entry(order.union_id, year, FundsEntryKind.SPEND, amount, approver_id, order.id,
+                     approved_above=not own_level)
         await audit.record("mall.union_funds.approve", actor_id=approver_id,
                            subject_type="order", subject_id=order.id,
                            detail={"union_id": order.union_id, "year": year,

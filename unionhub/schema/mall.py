@@ -320,7 +320,9 @@ class MallMutation(PaymentExceptionMutation):
     @gql_field(tier=Tier.CADRE, description="The checker's approval that pays a UNION_BULK order "
                                             "from its union's funds of this year: a cadre in "
                                             "scope other than the one who placed it; above the "
-                                            "escalation amount, a cadre of a higher union.")
+                                            "escalation amount (this order plus what the "
+                                            "union's own cadres approved in the recent "
+                                            "window), a cadre of a higher union.")
     async def approve_union_funds_payment(self, info: strawberry.Info,
                                           input: f.ApproveUnionFundsPaymentInput,
                                           ) -> f.ApproveUnionFundsPaymentPayload:
