@@ -170,7 +170,7 @@ async def test_the_amount_paid_is_what_alipay_signed(ali: Rail) -> None:
 @pytest.mark.parametrize(("status", "refund_fen", "kind", "full"), [
     ("TRADE_FINISHED", None, FactKind.SUCCEEDED, True),
     ("WAIT_BUYER_PAY", None, None, True),
-    ("TRADE_CLOSED", None, FactKind.FAILED, True),
+    ("TRADE_CLOSED", None, FactKind.CLOSED, True),  # final: the trade takes no more money
     ("TRADE_SUCCESS", 1000, FactKind.REFUNDED, False),  # a partial refund
     ("TRADE_SUCCESS", 5000, FactKind.REFUNDED, True),
     ("TRADE_CLOSED", 5000, FactKind.REFUNDED, True),  # a full refund closes the trade
@@ -185,7 +185,7 @@ async def test_trade_status_mapping(ali: Rail, status: str, refund_fen: int | No
     if kind == FactKind.REFUNDED:
         assert fact.amount_fen == refund_fen and fact.full_refund is full
         assert fact.detail["out_biz_no"] == f"{ref}R"
-    if kind == FactKind.FAILED:
+    if kind == FactKind.CLOSED:
         assert fact.failure_code == "TRADE_CLOSED"
 
 
@@ -315,8 +315,8 @@ async def test_query_closed_trade(ali: Rail) -> None:
     ref = ali.alipay.ref_from_checkout({"payUrl": checkout.pay_url})
     ali.alipay.close(ref)
     fact = await ali.provider.query(ali.payment(ref))
-    assert fact.kind == FactKind.FAILED and fact.failure_code == "TRADE_CLOSED"
-    assert fact.event_id == query_event_id(ref, FactKind.FAILED)
+    assert fact.kind == FactKind.CLOSED and fact.failure_code == "TRADE_CLOSED"
+    assert fact.event_id == query_event_id(ref, FactKind.CLOSED)
 
 
 async def test_query_refund(ali: Rail) -> None:

@@ -13,7 +13,7 @@ import pytest
 from tests.mall.conftest import PAY, claim, create_campaign, deliver, place, sku_stock
 from unionhub.clock import utcnow
 from unionhub.mall import orders as order_rules
-from unionhub.mall.models import Order, Payment, ProviderEvent, Voucher
+from unionhub.mall.models import Order, OrderEvent, Payment, ProviderEvent, Voucher
 
 # stripe's HTTPXClient posts its form with httpx's deprecated `data=` for raw bytes.
 pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
@@ -82,7 +82,9 @@ async def test_failed_payment_leaves_the_order_payable(http, gql, factory, mall,
     order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
     pi = (await _pay(gql, member, order["id"], "CARD"))["clientSecret"].split("_secret_")[0]
     await deliver(http, stripe_api.event("payment_intent.payment_failed", pi))
-    assert (await Payment.get(provider_ref=pi)).status == "FAILED"
+    # Declined, not final: Stripe keeps the intent payable (tests/mall/test_declined_attempts).
+    assert (await Payment.get(provider_ref=pi)).status == "REQUIRES_PAYMENT"
+    assert await OrderEvent.filter(order_id=int(order["id"]), kind="PAYMENT_FAILED").count() == 1
     assert (await Order.get(id=int(order["id"]))).status == "PENDING_PAYMENT"
     # The member tries again and this time the money arrives.
     await deliver(http, stripe_api.event("payment_intent.succeeded", pi))

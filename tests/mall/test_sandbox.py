@@ -67,7 +67,8 @@ async def test_the_pay_page_pays_fails_and_cancels_through_the_webhook(http, gql
 
     failed = await _press(http, checkout["payUrl"], "fail")
     assert failed.status_code == 303 and failed.headers["location"].endswith("said=applied")
-    assert (await Payment.get(provider_ref=checkout["reference"])).status == "FAILED"
+    # Declined, not final: the trade stays payable.
+    assert (await Payment.get(provider_ref=checkout["reference"])).status == "REQUIRES_PAYMENT"
     assert (await Order.get(id=int(order["id"]))).status == "PENDING_PAYMENT"
     # The member tries again: the same trade, payable again.
     again = await _pay_order(gql, member, order["id"])

@@ -70,7 +70,7 @@ async def test_the_whole_sandbox_lifecycle_through_the_cli(factory, mall, monkey
             # Failed, then paid.
             out = await _sandbox(env, "pay", order["id"], "--fail")
             assert "payment failed" in out and "(applied)" in out
-            assert await _status(order["id"]) == ("PENDING_PAYMENT", "FAILED")
+            assert await _status(order["id"]) == ("PENDING_PAYMENT", "REQUIRES_PAYMENT")
             assert "paid" in await _sandbox(env, "pay", order["id"])
             assert await _status(order["id"]) == ("PAID", "SUCCEEDED")
 

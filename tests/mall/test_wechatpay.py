@@ -444,8 +444,9 @@ async def test_refund_refused_is_provider_unavailable(provider, wechat):
 
 
 @pytest.mark.parametrize(("state", "kind"), [
-    ("SUCCESS", FactKind.SUCCEEDED), ("CLOSED", FactKind.FAILED),
-    ("PAYERROR", FactKind.FAILED), ("REVOKED", FactKind.FAILED),
+    ("SUCCESS", FactKind.SUCCEEDED), ("CLOSED", FactKind.CLOSED),
+    # PAYERROR: a failed attempt, not final (the order's timeout closes the trade)
+    ("PAYERROR", FactKind.FAILED), ("REVOKED", FactKind.CLOSED),
     ("NOTPAY", None), ("USERPAYING", None)])
 async def test_query_by_trade_state(provider, wechat, state, kind):
     checkout = await provider.create_payment(request(amount_fen=2500))

@@ -253,11 +253,26 @@ async def _on_succeeded(payment: Payment, fact: PaymentFact, to_refund: list[int
     to_refund.append(payment.id)
 
 
-async def _on_failed(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
+async def _on_declined(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
+    """A declined attempt is not final: the rail can still take money for the trade (Stripe
+    keeps the intent payable and the member retries with another card). The payment stays
+    REQUIRES_PAYMENT, so reconciliation, the expiry job's check and the closing of the trade
+    still follow it; the decline is recorded, and the rail asked again soon (the retry's
+    notification may be lost too)."""
+    if await Payment.filter(id=payment.id, status=PaymentStatus.REQUIRES_PAYMENT).update(
+            next_check_at=utcnow() + RECONCILE_AFTER, check_count=0):
+        await OrderEvent.create(order_id=payment.order_id, kind="PAYMENT_FAILED",
+                                detail={"payment_id": payment.id, "code": fact.failure_code})
+
+
+async def _on_closed(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
+    """The trade was closed unpaid at the rail: FAILED, final (money arriving after all still
+    moves it to SUCCEEDED and is refunded)."""
     if await Payment.filter(id=payment.id, status=PaymentStatus.REQUIRES_PAYMENT).update(
             status=PaymentStatus.FAILED):
         await OrderEvent.create(order_id=payment.order_id, kind="PAYMENT_FAILED",
-                                detail={"payment_id": payment.id, "code": fact.failure_code})
+                                detail={"payment_id": payment.id, "code": fact.failure_code,
+                                        "closed": True})
 
 
 async def _on_refunded(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
@@ -295,7 +310,8 @@ async def _on_refund_failed(payment: Payment, fact: PaymentFact, to_refund: list
 
 _HANDLERS: dict[FactKind, Callable[[Payment, PaymentFact, list[int]], Awaitable[None]]] = {
     FactKind.SUCCEEDED: _on_succeeded,
-    FactKind.FAILED: _on_failed,
+    FactKind.FAILED: _on_declined,
+    FactKind.CLOSED: _on_closed,
     FactKind.REFUNDED: _on_refunded,
     FactKind.REFUND_FAILED: _on_refund_failed,
 }

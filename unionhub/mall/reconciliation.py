@@ -31,7 +31,7 @@ from unionhub.mall.models import (
 from unionhub.mall.payment_exceptions import open_exception
 from unionhub.mall.payments import REFUND_WINDOW, apply_fact, request_refund
 from unionhub.mall.providers import configured_names, provider_named
-from unionhub.mall.providers.base import ProviderUnavailable
+from unionhub.mall.providers.base import FactKind, ProviderUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +66,9 @@ async def reconcile_payment(payment: Payment) -> str | None:
     except ProviderUnavailable:
         log.warning("%s could not tell the status of payment %s", payment.provider, payment.id)
         return None
-    if fact is None:
+    if fact is None or fact.kind == FactKind.FAILED:  # still open (a declined attempt too)
         await _flag_if_open_too_long(payment, now)
-        return None
-    return await apply_fact(payment.provider, fact)
+    return None if fact is None else await apply_fact(payment.provider, fact)
 
 
 async def _flag_if_open_too_long(payment: Payment, now: datetime) -> None:

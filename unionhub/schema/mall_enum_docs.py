@@ -36,8 +36,11 @@ describe_values(OrderStatusEnum, PENDING_PAYMENT="Placed; stock and voucher held
 describe_values(PaymentMethodEnum, ALIPAY="Alipay.", WECHAT_PAY="WeChat Pay.",
                 CARD="A bank card (Stripe).",
                 UNION_FUNDS="The union's funds: UNION_BULK orders only, on approval.")
-describe_values(PaymentStatusEnum, REQUIRES_PAYMENT="Started; the member has not paid yet.",
-                SUCCEEDED="Paid.", FAILED="The rail refused or it was abandoned.",
+describe_values(PaymentStatusEnum, REQUIRES_PAYMENT="Started; the member has not paid yet "
+                                                   "(also after a declined attempt: the "
+                                                   "member may pay again).",
+                SUCCEEDED="Paid.", FAILED="Closed unpaid: the trade was closed (the order "
+                                          "cancelled or timed out) and takes no more money.",
                 REFUND_PENDING="A refund was asked for; the rail has not confirmed it.",
                 REFUNDED="Refunded.", REFUND_FAILED="The rail gave up on the refund: a "
                                                     "payment exception is open for staff.")

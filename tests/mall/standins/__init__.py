@@ -58,6 +58,11 @@ class StandIn(Protocol):
     def close(self, ref: str) -> None:
         """The trade is closed unpaid at the provider (queries see it)."""
 
+    def decline(self, ref: str) -> Notification | None:
+        """An attempt to pay the trade fails (a declined card, a bank's error) and the trade
+        stays payable: the rail's state for that, and the notification it sends about it
+        (None where the rail notifies no failed attempt)."""
+
     def success_notification(self, ref: str, *, notification_id: str | None = None,
                              ) -> Notification:
         """The signed notification the provider sends for a paid trade (call `pay` first)."""

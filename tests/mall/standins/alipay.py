@@ -184,6 +184,11 @@ class AlipayStandIn:
         trade.opened = True
         trade.status = "TRADE_CLOSED"
 
+    def decline(self, ref: str) -> Notification | None:
+        # A failed attempt in Alipay's cashier leaves the trade WAIT_BUYER_PAY, unnotified.
+        self.trades[ref].opened = True
+        return None
+
     # --- notifications ----------------------------------------------------------------------
 
     def notification(self, ref: str, *, key: str = "alipay", drop: tuple[str, ...] = (),

@@ -133,6 +133,12 @@ class StripeStandIn:
     def close(self, ref: str) -> None:
         self.intents[ref].update(status="canceled")
 
+    def decline(self, ref: str) -> Notification | None:
+        # Stripe keeps the intent open for another payment method.
+        self.intents[ref].update(status="requires_payment_method", last_payment_error={
+            "code": "card_declined", "message": "Your card was declined."})
+        return signed(self.event("payment_intent.payment_failed", ref))
+
     def success_notification(self, ref: str, *, notification_id: str | None = None,
                              ) -> Notification:
         return signed(self.event("payment_intent.succeeded", ref, event_id=notification_id,

@@ -368,6 +368,11 @@ class WeChatPayStandIn:
     def close(self, ref: str) -> None:
         self.set_state(ref, "CLOSED")
 
+    def decline(self, ref: str) -> Notification | None:
+        # PAYERROR (支付失败, e.g. the bank said no): seen by queries; WeChat notifies success only.
+        self.set_state(ref, "PAYERROR")
+        return None
+
     def notification(self, event_type: str, resource: dict[str, Any], *,
                      original_type: str, summary: str, notification_id: str | None = None,
                      platform: Platform | None = None, timestamp: int | None = None,

@@ -219,7 +219,7 @@ class AlipayProvider:
         if status in PAID:
             return fact(kind=FactKind.SUCCEEDED, amount_fen=total, currency="cny")
         if status == "TRADE_CLOSED":
-            return fact(kind=FactKind.FAILED, failure_code="TRADE_CLOSED")
+            return fact(kind=FactKind.CLOSED, failure_code="TRADE_CLOSED")
         return fact(kind=None)  # WAIT_BUYER_PAY: the trade was opened
 
     def _verified_params(self, body: bytes) -> dict[str, str]:
@@ -310,8 +310,8 @@ class AlipayProvider:
                                event_type=f"query:{status}", kind=FactKind.SUCCEEDED,
                                provider_ref=ref, amount_fen=amount, currency="cny", detail=detail)
         if status == "TRADE_CLOSED":
-            return PaymentFact(event_id=query_event_id(ref, FactKind.FAILED),
-                               event_type="query:TRADE_CLOSED", kind=FactKind.FAILED,
+            return PaymentFact(event_id=query_event_id(ref, FactKind.CLOSED),
+                               event_type="query:TRADE_CLOSED", kind=FactKind.CLOSED,
                                provider_ref=ref, failure_code="TRADE_CLOSED", detail=detail)
         return None  # WAIT_BUYER_PAY
 

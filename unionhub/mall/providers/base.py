@@ -64,7 +64,10 @@ class Checkout:
 
 class FactKind(StrEnum):
     SUCCEEDED = "SUCCEEDED"  # the money arrived
-    FAILED = "FAILED"  # this attempt failed or the trade was closed unpaid; the order stays payable
+    # An attempt was declined (Stripe payment_failed, WeChat PAYERROR, the sandbox's Fail):
+    # not final, the trade can still take money (the member retries), so it stays followed.
+    FAILED = "FAILED"
+    CLOSED = "CLOSED"  # the trade was closed unpaid: it can take no more money (final)
     REFUNDED = "REFUNDED"  # the money went back in full
     REFUND_FAILED = "REFUND_FAILED"  # the rail ended the refund failed: a person must act
 

@@ -44,7 +44,7 @@ SIGNATURE_HEADER = "Sandbox-Signature"
 TOLERANCE_SECONDS = 300
 # The rail's events → what they say about a payment.
 _KINDS = {"payment.succeeded": FactKind.SUCCEEDED, "payment.failed": FactKind.FAILED,
-          "payment.closed": FactKind.FAILED, "refund.succeeded": FactKind.REFUNDED,
+          "payment.closed": FactKind.CLOSED, "refund.succeeded": FactKind.REFUNDED,
           "refund.failed": FactKind.REFUND_FAILED}
 
 
@@ -132,9 +132,10 @@ class SandboxProvider:
                                event_type="query.SUCCESS", kind=FactKind.SUCCEEDED,
                                provider_ref=trade.out_trade_no, amount_fen=trade.paid_fen,
                                currency="cny")
-        if trade.status in ("FAILED", "CLOSED"):
-            return PaymentFact(event_id=query_event_id(trade.out_trade_no, FactKind.FAILED),
-                               event_type=f"query.{trade.status}", kind=FactKind.FAILED,
+        if trade.status in ("FAILED", "CLOSED"):  # FAILED: declined, payable again
+            kind = FactKind.CLOSED if trade.status == "CLOSED" else FactKind.FAILED
+            return PaymentFact(event_id=query_event_id(trade.out_trade_no, kind),
+                               event_type=f"query.{trade.status}", kind=kind,
                                provider_ref=trade.out_trade_no, failure_code=trade.status)
         return None
 

@@ -133,9 +133,9 @@ class StripeProvider:
             intent = await self._client.v1.payment_intents.retrieve_async(_intent_of(payment))
         except stripe.StripeError as exc:
             raise ProviderUnavailable(f"stripe query failed: {type(exc).__name__}") from None
-        kind = {"succeeded": FactKind.SUCCEEDED, "canceled": FactKind.FAILED}.get(intent.status)
+        kind = {"succeeded": FactKind.SUCCEEDED, "canceled": FactKind.CLOSED}.get(intent.status)
         if kind is None:
-            return None  # still open (requires_payment_method, processing, ...)
+            return None  # still open (requires_payment_method after a decline, processing, ...)
         return PaymentFact(event_id=query_event_id(intent.id, kind),
                            event_type=f"query.{intent.status}", kind=kind,
                            provider_ref=intent.id, amount_fen=intent.amount_received,
@@ -187,11 +187,12 @@ def _fact(event_id: str, event_type: str, obj: dict[str, Any]) -> PaymentFact:
                            currency=obj.get("currency"),
                            detail={"order_id": order_id} if order_id else {})
     if event_type == "payment_intent.payment_failed":
+        # A declined attempt: the intent stays payable (requires_payment_method).
         error = obj.get("last_payment_error") or {}
         return PaymentFact(event_id=event_id, event_type=event_type, kind=FactKind.FAILED,
                            provider_ref=obj["id"], failure_code=error.get("code"))
     if event_type == "payment_intent.canceled":
-        return PaymentFact(event_id=event_id, event_type=event_type, kind=FactKind.FAILED,
+        return PaymentFact(event_id=event_id, event_type=event_type, kind=FactKind.CLOSED,
                            provider_ref=obj["id"], failure_code="canceled")
     if event_type in ("refund.failed", "refund.updated", "charge.refund.updated") \
             and obj.get("status") in _REFUND_ENDED:

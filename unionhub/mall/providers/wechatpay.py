@@ -67,7 +67,9 @@ _PAY_TYPES = {
     PayChannel.JSAPI: WeChatPayType.JSAPI,
     PayChannel.MINI_PROGRAM: WeChatPayType.MINIPROG,
 }
-_FAILED_TRADE_STATES = {"CLOSED", "PAYERROR", "REVOKED"}  # NOTPAY, USERPAYING: still open
+# CLOSED and REVOKED end the trade; PAYERROR is a failed attempt, not followed as final (the
+# order's timeout closes the trade); NOTPAY, USERPAYING: still open.
+_CLOSED_TRADE_STATES = {"CLOSED", "REVOKED"}
 
 
 def _env(name: str) -> str:
@@ -267,10 +269,10 @@ class WeChatPayProvider:
         state = str(trade.get("trade_state", ""))
         if state == "SUCCESS":
             return paid_fact(query_event_id(ref, FactKind.SUCCEEDED), "QUERY.SUCCESS", trade)
-        if state in _FAILED_TRADE_STATES:
-            return PaymentFact(event_id=query_event_id(ref, FactKind.FAILED),
-                               event_type=f"QUERY.{state}", kind=FactKind.FAILED,
-                               provider_ref=ref, failure_code=state)
+        if state in _CLOSED_TRADE_STATES or state == "PAYERROR":
+            kind = FactKind.CLOSED if state in _CLOSED_TRADE_STATES else FactKind.FAILED
+            return PaymentFact(event_id=query_event_id(ref, kind), event_type=f"QUERY.{state}",
+                               kind=kind, provider_ref=ref, failure_code=state)
         return None
 
     async def query_refund(self, payment: Payment) -> PaymentFact | None:
