@@ -13,8 +13,8 @@ import pytest
 from tests.mall.conftest import PAY, place, send
 from unionhub.clock import SHANGHAI, utcnow
 from unionhub.identity.models import AuditLog
-from unionhub.mall import reconciliation
-from unionhub.mall.models import Order, OrderEvent, Payment, PaymentException
+from unionhub.mall import payments, reconciliation
+from unionhub.mall.models import Order, OrderEvent, Payment, PaymentException, PaymentMethod
 from unionhub.mall.payments import apply_fact
 from unionhub.mall.providers.base import FactKind, PaymentFact
 
@@ -105,6 +105,47 @@ async def test_a_failed_refund_lands_in_the_queue_and_retry_refunds(http, gql, f
     assert await AuditLog.filter(action="mall.payment_exception.resolve").count() == 1
     assert (await gql(QUEUE, {"status": "OPEN"}, token=operator.token)).data[
         "paymentExceptions"]["edges"] == []
+
+
+async def test_a_refund_asked_for_at_the_end_of_its_window_is_followed_after_it(
+        http, gql, factory, mall, rail):
+    """Found by a review: a refund asked for on day 179 of a 180-day window (allowed) was
+    no longer asked about, nor flagged, once its payment was older than the window."""
+    if rail.refunds_complete_synchronously:
+        pytest.skip(f"{rail.provider} answers the refund call with its outcome")
+    member = await factory.account()
+    order_id, ref = await _paid_order(http, gql, member, mall, rail)
+    window = payments.REFUND_WINDOW[PaymentMethod(rail.method)]
+    late = utcnow() - window + timedelta(days=1)
+    await Payment.filter(provider_ref=ref).update(created_at=late, succeeded_at=late)
+    refunded = await gql(REFUND, {"input": {"orderId": order_id}}, token=member.token)
+    assert refunded.data["refundOrder"]["errors"] == []
+    # A week later the refund is still pending; its payment is past the window.
+    week = timedelta(days=7)
+    await Payment.filter(provider_ref=ref).update(
+        created_at=late - week, succeeded_at=late - week,
+        refund_requested_at=utcnow() - week, next_check_at=utcnow() - timedelta(minutes=1))
+    assert await reconciliation.reconcile_payments() == 0  # asked: still processing
+    payment = await Payment.get(provider_ref=ref)
+    assert payment.check_count == 1 and payment.status == "REFUND_PENDING"
+    [flag] = await PaymentException.filter(kind="OPEN_TOO_LONG", status="OPEN")
+    assert flag.payment_id == payment.id and "7 days" in flag.reason
+    # The money goes back at the rail, its notice lost: the next question settles it.
+    rail.refund_notification(ref)
+    await Payment.filter(provider_ref=ref).update(next_check_at=utcnow() - timedelta(seconds=1))
+    assert await reconciliation.reconcile_payments() == 1
+    assert (await Payment.get(provider_ref=ref)).status == "REFUNDED"
+
+
+async def test_an_open_payment_past_its_window_is_no_longer_asked(gql, factory, mall, rail):
+    member = await factory.account()
+    order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
+    r = await gql(PAY, {"input": {"orderId": order["id"], "method": rail.method}},
+                  token=member.token)
+    ref = rail.ref_from_checkout(r.data["payOrder"]["checkout"])
+    old = utcnow() - payments.REFUND_WINDOW[PaymentMethod(rail.method)] - timedelta(days=1)
+    await Payment.filter(provider_ref=ref).update(created_at=old, next_check_at=old)
+    assert await reconciliation.reconcile_payments() == 0 and rail.calls.queries == []
 
 
 async def test_a_refund_asked_for_30_days_ago_is_still_reconciled(http, gql, factory, mall,

@@ -4,8 +4,9 @@ paid (cancelled by the member, or timed out).
 
 Reconciliation asks about an open payment or a pending refund with backoff (5 minutes, then
 doubling to at most 6 hours between questions) until the rail gives a final answer, however
-old it is, within the rail's refund window (Alipay 90 days, WeChat Pay 180). One left open
-for days opens an OPEN_TOO_LONG exception for a person. Answers pass the same once-only gate
+old it is: an open payment within the rail's refund window (Alipay 90 days, WeChat Pay 180),
+a pending refund until it ends. One left open for days opens an OPEN_TOO_LONG exception for
+a person. Answers pass the same once-only gate
 as notifications (mall.payments.apply_fact).
 """
 
@@ -83,6 +84,9 @@ async def _flag_if_open_too_long(payment: Payment, now: datetime) -> None:
 
 
 def _within_refund_windows(now: datetime) -> Q:
+    """Open payments young enough that money arriving for them could still be refunded.
+    Pending refunds are followed whatever their payment's age: the window limits asking for
+    a refund, not following one asked for in time (one asked for on day 179 of 180)."""
     windows = Q(method__not_in=list(REFUND_WINDOW))
     for method, window in REFUND_WINDOW.items():
         windows |= Q(method=method, created_at__gte=now - window)
@@ -96,9 +100,8 @@ async def reconcile_payments(limit: int = 200) -> int:
     now = utcnow()
     # A pending refund without refund_ref never reached its provider: retry_pending_refunds.
     due = await Payment.filter(
-        Q(status=PaymentStatus.REQUIRES_PAYMENT)
+        Q(Q(status=PaymentStatus.REQUIRES_PAYMENT), _within_refund_windows(now))
         | Q(status=PaymentStatus.REFUND_PENDING, refund_ref__isnull=False),
-        _within_refund_windows(now),
         provider__in=configured_names(), next_check_at__lte=now,
     ).order_by("next_check_at").limit(limit)
     outcomes = await _reconcile_all(due)
