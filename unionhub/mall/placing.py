@@ -43,6 +43,9 @@ MAX_LINES = 20
 MAX_QUANTITY = 99  # per SKU in a personal order; bulk orders: settings.union_bulk_max_quantity
 _REGION_RE = re.compile(r"^\d{6}$")
 _MAX_ID = 2**63 - 1
+# The largest amount an order, its lines and its payment hold: 32-bit columns and GraphQL Int
+# (¥21,474,836.47). A bulk order of 10,000 units at ¥2,500 is past it.
+MAX_AMOUNT_FEN = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -209,6 +212,7 @@ async def _write(order: Order, wanted: dict[int, int], items: list[ItemSpec],
         # once, complete. A concurrent duplicate key waits on the SKU row (same cart) or on
         # the order's unique key, fails there, and its rollback returns what it reserved.
         lines = await _reserve(wanted, items)
+        _check_amounts(lines, items)  # raising here rolls the reservations back
         order.subtotal_fen = sum(line.line_fen for line in lines)
         order.discount_fen = _discount(voucher, lines) if voucher is not None else 0
         order.payable_fen = order.subtotal_fen - order.discount_fen
@@ -236,6 +240,21 @@ async def _write(order: Order, wanted: dict[int, int], items: list[ItemSpec],
                                subject_type="order", subject_id=order.id,
                                detail={"union_id": order.union_id,
                                        "amount_fen": order.payable_fen})
+
+
+def _check_amounts(lines: list[_Line], items: list[ItemSpec]) -> None:
+    """Refuse an order whose total (or a line's) its amount columns cannot hold, before any
+    row is written: PostgreSQL would fail the INSERT, SQLite store an order GraphQL cannot
+    show. The discount and the payable amount are at most the subtotal."""
+    for line in lines:
+        if line.line_fen > MAX_AMOUNT_FEN:
+            index = next(i for i, item in enumerate(items) if item.sku_id == line.sku_id)
+            raise ValidationFailed("an order holds at most ¥21,474,836.47: split it into "
+                                   "smaller orders", field=f"items[{index}].quantity",
+                                   code="ORDER_TOTAL_TOO_LARGE")
+    if sum(line.line_fen for line in lines) > MAX_AMOUNT_FEN:
+        raise ValidationFailed("an order holds at most ¥21,474,836.47: split it into "
+                               "smaller orders", field="items", code="ORDER_TOTAL_TOO_LARGE")
 
 
 async def _buyer_union(principal: Principal, record: MemberRecord,
