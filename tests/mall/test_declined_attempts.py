@@ -8,10 +8,12 @@ cancelled, the money kept, nobody told). Over every rail, through its real SDK."
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from tests.mall.conftest import PAY, place, send
+from unionhub import db
 from unionhub.clock import utcnow
 from unionhub.mall import reconciliation
 from unionhub.mall.models import Order, OrderEvent, Payment, PaymentException
@@ -104,3 +106,29 @@ async def test_a_decline_left_open_a_day_is_flagged(http, gql, factory, mall, ra
     await reconciliation.reconcile_payments()
     [flagged] = await PaymentException.filter(status="OPEN")
     assert flagged.kind == "OPEN_TOO_LONG"
+
+
+async def test_the_runbook_reopens_payments_an_older_release_failed_on_a_decline(
+        http, gql, factory, mall, stripe_api):
+    """OPERATORS.md's statement (run once after deploying) finds a payment an older release
+    made FAILED on a decline: the jobs then learn that its retry was paid and refund it."""
+    if not db.is_postgres():
+        pytest.skip("the runbook's statement is PostgreSQL's")
+    member = await factory.account()
+    order_id, ref = await _declined(http, gql, member, mall, stripe_api)
+    _, closed_ref = await _declined(http, gql, member, mall, stripe_api)
+    stripe_api.close(closed_ref)
+    await reconciliation.close_trade(await Payment.get(provider_ref=closed_ref))
+    # What the older release left: FAILED on the decline, the order cancelled by the timeout,
+    # the retry paid at Stripe, its notification lost.
+    await Payment.filter(provider_ref=ref).update(status="FAILED")
+    await Order.filter(id=int(order_id)).update(status="CANCELLED")
+    stripe_api.pay(ref)
+    text = (Path(__file__).parents[2] / "deploy" / "OPERATORS.md").read_text(encoding="utf-8")
+    statement = text.split("```sql\n", 1)[1].split("```", 1)[0].strip().rstrip(";")
+    reopened = await db.conn().execute_query_dict(statement)
+    assert [r["id"] for r in reopened] == [(await Payment.get(provider_ref=ref)).id]
+    await reconciliation.cancel_expired_orders()  # closes the cancelled orders' trades
+    assert stripe_api.calls.refunds == [ref]
+    assert (await Payment.get(provider_ref=ref)).status == "REFUND_PENDING"
+    assert (await Payment.get(provider_ref=closed_ref)).status == "FAILED"
