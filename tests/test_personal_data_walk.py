@@ -8,6 +8,11 @@ argument tried over the demo's member, union and other ids (and card numbers), s
 field of every object type reached down to `DEPTH` levels (unions and interfaces through
 fragments). A new field, a new free-text column or a new nested entity is walked without
 touching this test. A planted leak proves the walk can fail.
+
+Orders' delivery addresses are personal data of their buyer (mall.addresses): the demo gets a
+few orders, each addressed to its buyer (legal name, phone, a street address of their own),
+one of them by a member who has since moved to a union outside the county cadre's scope (the
+order stays with the union it was placed in, and so do its cadres' view of it).
 """
 
 from __future__ import annotations
@@ -40,10 +45,14 @@ from tests.factories import Factory
 from unionhub.app import create_app
 from unionhub.domains import DOMAINS
 from unionhub.identity import seed as identity_seed
+from unionhub.identity.access import Principal
 from unionhub.identity.accounts import phone_index
 from unionhub.identity.crypto import decrypt
 from unionhub.identity.lookup import invalidate_member
-from unionhub.identity.models import Member, MemberCard, Union
+from unionhub.identity.models import Member, MemberCard, Role, Union
+from unionhub.mall.models import Order, Sku
+from unionhub.mall.orders import Address, address_of
+from unionhub.mall.placing import ItemSpec, place_order
 from unionhub.schema.builder import build_schema
 from unionhub.settings import Settings
 
@@ -77,7 +86,34 @@ async def _people() -> list[Person]:
         if r["name_enc"]:
             values.append(decrypt(r["name_enc"], "name"))
         people.append(Person(r["id"], r["union__path"], values))
+    by_id = {p.id: p for p in people}
+    for order in await Order.all():  # the buyer's address (recipient, phone, street)
+        a = address_of(order)
+        by_id[order.member_id].values.extend(v for v in (a.recipient, a.phone, a.detail) if v)
     return people
+
+
+async def _orders(tree: Any) -> list[int]:
+    """Orders addressed to their buyers: 张三丰 (grassroots A/0), 赵敏 (B/0), and a synthetic
+    member of A/0 who then moves to C/0 (Baoji: outside county A's scope)."""
+    sku = await Sku.filter(stock__gt=10).order_by("id").first()
+    assert sku is not None
+    moving = await Member.filter(union_id=tree.grassroots["A"][0].id, role=Role.MEMBER,
+                                 phone_bidx__not=phone_index("13900000002")).order_by("id").first()
+    assert moving is not None
+    buyers = [await Member.get(phone_bidx=phone_index("13900000002")),
+              await Member.get(phone_bidx=phone_index("13900000006")), moving]
+    ids = []
+    for n, buyer in enumerate(buyers):
+        address = Address(decrypt(buyer.name_enc, "name"), decrypt(buyer.phone_enc, "phone"),
+                          "610113", f"科技路 {buyer.id} 号 {n + 2} 单元 501 室")
+        order = await place_order(Principal(member_id=buyer.id, role=Role.MEMBER),
+                                  items=[ItemSpec(sku.id, 1)], address=address,
+                                  idempotency_key=f"walk-{buyer.id}-{n}")
+        ids.append(order.id)
+    await Member.filter(id=moving.id).update(union_id=tree.grassroots["C"][0].id)
+    await invalidate_member(moving.id)
+    return ids
 
 
 def _forbidden(people: list[Person], self_id: int | None, scope: str | None) -> list[str]:
@@ -254,7 +290,8 @@ async def demo(factory: Factory) -> dict[str, Any]:
     member_ids = sorted({m.id for m in accounts.values()} | {admin.member.id}
                         | set(await Member.all().order_by("-id").limit(4)
                               .values_list("id", flat=True)))
-    ids = sorted(set(union_ids) | set(member_ids) | set(range(1, 9)))
+    order_ids = await _orders(tree)
+    ids = sorted(set(union_ids) | set(member_ids) | set(order_ids) | set(range(1, 9)))
     cards = list(await MemberCard.all().order_by("id").limit(8).values_list("number", flat=True))
     return {"tree": tree, "admin": admin, "accounts": accounts, "ids": ids, "cards": cards}
 
@@ -298,6 +335,10 @@ async def test_no_tier_reaches_personal_data_it_may_not_see(walker_http, demo):
         reached = report[tier].fields
         assert {"Member.displayName", "Member.phone"} <= reached, (tier, sorted(reached))
         assert report[tier].strings > 200, (tier, report[tier].strings)
+    # Orders' addresses were read where a tier may see orders of others: masked or in scope.
+    for tier in ("CADRE (county)", "CADRE (province)", "ADMIN"):
+        assert {"Address.recipient", "Address.phone", "Address.detail"} <= report[tier].fields, (
+            tier, sorted(report[tier].fields))
     assert {"Member.name", "Member.idNumber"} <= report["CADRE (province)"].fields
     assert len(report["CADRE (province)"].fields) > 40, sorted(report["CADRE (province)"].fields)
 

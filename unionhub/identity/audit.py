@@ -43,6 +43,9 @@ GROUP_MAX_ROWS = 64
 NAME_READ = "member.name.read"
 PHONE_READ = "member.phone.read"
 ID_NUMBER_READ = "member.id_number.read"
+# An order's delivery address read in clear by someone other than the buyer (mall.addresses):
+# subject the buyer, detail {"order_id": ..., "field": "recipient" | "phone" | "detail"}.
+ORDER_ADDRESS_READ = "mall.order.address.read"
 MEMBER_SEARCH = "member.search"  # detail: {"by": "phone" | "id_number" | "card" | "name"}
 PERSONAL_DATA_EXPORT = "member.personal_data.export"
 JOIN_REVIEW = "identity.join.review"

@@ -17,3 +17,10 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return f"{name[0]}*"
     return f"{name[0]}{'*' * (len(name) - 2)}{name[-1]}"
+
+
+def mask_address(detail: str) -> str:
+    """A street address: its first three characters (usually the district, which the region
+    code already tells) when at least six more follow, then a fixed run of stars (the
+    length is not told)."""
+    return f"{detail[:3]}****" if len(detail) >= 9 else "****"

@@ -13,10 +13,10 @@ import strawberry
 from unionhub.clock import utcnow
 from unionhub.mall import loaders
 from unionhub.mall import models as m
-from unionhub.mall.orders import address_of
 from unionhub.mall.providers.base import PayChannel
 from unionhub.mall.vouchers import shown_status
 from unionhub.schema.entities import MemberRef, UnionRef, member_entity, union_entity
+from unionhub.schema.mall_address_types import ADDRESS_FIELD, Address, address_of_order
 
 CampaignKindEnum = strawberry.enum(m.CampaignKind, name="CampaignKind",
                                    description="How a campaign's vouchers reach members.")
@@ -254,17 +254,9 @@ class OrderEvent:
                                                          "the status did not change.")
 
 
-@strawberry.type(description="A delivery address, as given with the order.")
-class Address:
-    recipient: str = strawberry.field(description="The recipient's name.")
-    phone: str = strawberry.field(description="The recipient's phone, unmasked for those who "
-                                              "may see the order (to deliver it).")
-    region_code: str = strawberry.field(description="6-digit GB/T 2260 region code.")
-    detail: str = strawberry.field(description="Street address.")
-
-
 @strawberry.type(description=(
-    "A mall order. Seen by its buyer, and by cadres whose scope holds its union."))
+    "A mall order. Seen by its buyer, by cadres whose scope holds its union (the buyer's union "
+    "when it was placed) and by admins; its address's personal fields follow the buyer's rule."))
 class Order:
     id: strawberry.ID = strawberry.field(description="The order's id.")
     status: OrderStatusEnum = strawberry.field(description="Its state.")
@@ -324,11 +316,9 @@ class Order:
                            to_status=e.to_status)
                 for e in await load_related(info, "events_of_order", self.row.id)]
 
-    @strawberry.field(description="Shown to whoever may see the order (buyer, cadres in scope).")
-    def address(self) -> Address:
-        a = address_of(self.row)
-        return Address(recipient=a.recipient, phone=a.phone, region_code=a.region_code,
-                       detail=a.detail)
+    @strawberry.field(description=ADDRESS_FIELD)
+    def address(self, info: strawberry.Info) -> Address:
+        return address_of_order(info, self.row)
 
 
 @strawberry.type(description="A payment of an order at a rail.")
