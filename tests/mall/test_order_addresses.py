@@ -17,6 +17,7 @@ from unionhub.app import create_app
 from unionhub.fastpath import switch
 from unionhub.fastpath.switch import Switches
 from unionhub.identity.models import AuditLog
+from unionhub.mall import addresses, memberdata
 from unionhub.settings import Settings
 
 ACTION = "mall.order.address.read"
@@ -145,6 +146,29 @@ async def test_an_address_whose_audit_fails_is_not_answered(gql, factory, mall):
     assert r.data["order"] is None and r.errors
     assert ADDRESS["phone"] not in str(r.body)
     assert await _reads() == []
+
+
+async def test_an_erased_address_reads_empty_and_unaudited(gql, factory, mall):
+    """After the mall's part of a closure (the recipient, phone and street erased, the order
+    kept): nothing is disclosed, so nothing is masked or audited."""
+    tree = await factory.tree()
+    member = await factory.account(tree.grassroots["A"][0])
+    order_id = (await place(gql, member, [(mall.sku_id, 1)]))["order"]["id"]
+    assert (await gql("mutation C($i: CancelOrderInput!) { cancelOrder(input: $i) { errors { code } } }",
+                      {"i": {"orderId": order_id}}, token=member.token)).errors == []
+    await memberdata.close(member.member.id)
+    erased = {"recipient": "", "phone": "", "regionCode": ADDRESS["regionCode"], "detail": ""}
+    for caller in (await factory.cadre(tree.counties["A"]), await factory.admin()):
+        r = await gql(ADDRESS_OF, {"id": order_id}, token=caller.token)
+        assert r.data["order"]["address"] == erased
+    assert await _reads() == []
+
+
+def test_the_masks():
+    assert addresses.masked("recipient", "张三丰") == "张*丰"
+    assert addresses.masked("phone", "13812345678") == "138****5678"
+    assert addresses.masked("detail", "雁塔区科技路 10 号") == "雁塔区****"
+    assert addresses.masked("detail", "某路 1 号") == "****"  # too short to show any of it
 
 
 @pytest.fixture(scope="module")
