@@ -67,15 +67,15 @@ async def main() -> None:
     async def ours_fixed(i: int) -> None:
         await count(rule, "subject")
 
-    async def ours_lockout(i: int) -> None:  # every attempt's check (pair wait, phone count)
+    async def ours_lockout(i: int) -> None:  # an attempt reserved (phone, pair), then given back
         try:
-            await lockout.ensure_allowed(f"bench-{run}", "203.0.113.7")
+            await (await lockout.reserve(f"bench-{run}-{i}", "203.0.113.7")).succeeded()
         except RateLimited:
             pass
 
     contenders = {
         "unionhub fixed window (INCR+EXPIRE pipeline)": (ours_fixed, 1),
-        "unionhub lockout check (TTL+GET+TTL pipeline)": (ours_lockout, 1),
+        "unionhub lockout reservation (two scripts) + success": (ours_lockout, 1),
     }
     for name, strategy in (("limits moving window", MovingWindowRateLimiter),
                            ("limits sliding window counter", SlidingWindowCounterRateLimiter),

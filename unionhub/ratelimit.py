@@ -41,18 +41,10 @@ async def _retry_after(key: str, default: int) -> int:
     return max(int(ttl), 1) if ttl and ttl > 0 else default
 
 
-async def ensure_allowed(rule: Rule, subject: str) -> None:
-    """Refuse when the subject is already over the limit (a lockout), without counting."""
-    key = _key(rule, subject)
-    count = await safe(get_redis().get(key), None)
-    if count is not None and int(count) >= rule.limit:
-        retry = await _retry_after(key, rule.window_seconds)
-        raise RateLimited(f"too many attempts; try again in {human_duration(retry)}",
-                          retry_after_seconds=retry)
-
-
 async def count(rule: Rule, subject: str) -> int:
-    """Count one attempt; refuse it when it goes over the limit."""
+    """Count one attempt; refuse it when it goes over the limit. Count before the work the
+    limit guards (a password check): checking first and counting after lets a concurrent burst
+    through."""
     key = _key(rule, subject)
     counting = get_redis().eval(COUNT_SCRIPT, 1, key, str(rule.window_seconds))
     result = await safe(counting, None)  # type: ignore[arg-type]  # redis-py types its commands as sync or async

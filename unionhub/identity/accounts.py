@@ -114,7 +114,7 @@ async def login(phone: str, password: str, client_ip: str | None = None) -> Sess
         await count(ip_rule, client_ip)
     phone_key = phone.strip()
     try:
-        await lockout.ensure_allowed(phone_key, client_ip)
+        attempt = await lockout.reserve(phone_key, client_ip)  # counted before the check
     except RateLimited:
         metrics.SIGN_IN_FAILURES.add(1, {"reason": RateLimited.code})
         raise
@@ -125,10 +125,10 @@ async def login(phone: str, password: str, client_ip: str | None = None) -> Sess
         pass
     ok = await verify_password(member.password_hash if member else None, password)
     if not ok or member is None:
-        await lockout.record_failure(phone_key, client_ip, member.id if member else None)
+        await attempt.failed(member.id if member else None)
         metrics.SIGN_IN_FAILURES.add(1, {"reason": InvalidCredentials.code})
         raise InvalidCredentials("phone or password is wrong")
-    await lockout.record_success(phone_key, client_ip)
+    await attempt.succeeded()
     await member.fetch_related("cadre_org")
     session = await _start_session(member, family=None)
     await audit.record("auth.login.succeeded", actor_id=member.id, subject_type="member",

@@ -16,7 +16,7 @@ from unionhub.identity import sms_codes
 from unionhub.identity.crypto import decrypt
 from unionhub.identity.models import Member, SmsCode, SmsPurpose
 from unionhub.identity.passwords import verify_password
-from unionhub.ratelimit import Rule, count, ensure_allowed, reset
+from unionhub.ratelimit import Rule, count, reset
 from unionhub.settings import get_settings
 
 
@@ -41,21 +41,21 @@ async def confirm(member: Member, password: str | None, sms_code: str | None,
     password). Raises WRONG_PASSWORD, an SMS code error or RATE_LIMITED, changing nothing."""
     require_one(password, sms_code)
     rule, subject = _failure_rule(), str(member.id)
-    await ensure_allowed(rule, subject)
+    # Counted before the check, refused over the limit, reset on success: checking the count
+    # first and counting after let a concurrent burst have every guess checked.
+    await count(rule, subject)
     if sms_code is not None:
         phone = decrypt(member.phone_enc, "phone")
         try:
             row = await sms_codes.check_code(phone, SmsPurpose.CONFIRM_ACCOUNT, sms_code,
                                              client_ip)
         except ValidationFailed as exc:
-            await count(rule, subject)
             exc.field = code_field
             raise
         await reset(rule, subject)
         return row
     assert password is not None
     if not await verify_password(member.password_hash, password):
-        await count(rule, subject)
         raise InvalidCredentials("the password is wrong", field="password",
                                  code="WRONG_PASSWORD")
     await reset(rule, subject)

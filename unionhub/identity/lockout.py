@@ -11,9 +11,11 @@ Failures are counted twice, in Redis under keyed hashes (never a phone or addres
   (unknown phones alike, so the pause reveals nothing). SMS sign-in does not go through this
   module: the owner can still sign in with a code.
 
-Fixed windows plus a wait key per pair, on `ratelimit.py`'s primitives: the `limits` library's
-moving windows were measured against them (bench/ratelimit_compare.py) and bought nothing the
-backoff needs. Redis down: attempts go through (sign-in must not depend on the cache).
+Each attempt is reserved (counted) before its password is checked, refused when over a limit,
+and given back when the password was right: counting only after the check let a concurrent
+burst have every guess checked. Fixed windows plus a wait key per pair, like `ratelimit.py`:
+the `limits` library's moving windows were measured against them (bench/ratelimit_compare.py)
+and bought nothing the backoff needs. Redis down: attempts go through (sign-in must not depend on the cache).
 
 Failures are audited aggregated per phone and window (the first, each power of ten, and the
 start of a wide attack), so an attack cannot flood the audit log.
@@ -25,7 +27,7 @@ from unionhub.cache import get_redis, safe
 from unionhub.errors import RateLimited
 from unionhub.identity import audit
 from unionhub.identity.crypto import blind_index
-from unionhub.ratelimit import COUNT_SCRIPT, human_duration
+from unionhub.ratelimit import human_duration
 from unionhub.settings import get_settings
 
 
@@ -45,49 +47,83 @@ def _refuse(seconds: int) -> RateLimited:
                        retry_after_seconds=max(int(seconds), 1))
 
 
-async def ensure_allowed(phone: str, address: str | None) -> None:
-    """Refuse the password attempt when this pair must still wait, or the phone is under a wide
-    attack. Counts nothing."""
-    settings = get_settings()
-    _, wait_key, phone_key = _keys(phone, address)
-    pipe = get_redis().pipeline(transaction=False)
-    pipe.ttl(wait_key)
-    pipe.get(phone_key)
-    pipe.ttl(phone_key)
-    found = await safe(pipe.execute(), None)
-    if found is None:
-        return
-    wait, phone_failures, phone_ttl = found
-    if phone_failures is not None and int(phone_failures) >= settings.login_failures_per_phone:
-        raise _refuse(phone_ttl if phone_ttl and phone_ttl > 0 else
-                      settings.rate_limit_window_seconds)
-    if wait is not None and wait > 0:
-        raise _refuse(wait)
+# A pair's attempt, reserved before its password is checked: refused while the pair waits;
+# otherwise counted, and the attempt that reaches the limit starts the wait at once, so
+# concurrent attempts behind it are refused before any of them is checked (counting after the
+# check let a burst through). One script: both keys share the pair's hash slot.
+PAIR_SCRIPT = """
+local wait = redis.call('TTL', KEYS[2])
+if wait > 0 then return {0, wait} end
+local n = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1], 'NX')
+local over = n - tonumber(ARGV[2])
+if over >= 0 then
+  local seconds = tonumber(ARGV[3]) * 2 ^ math.min(over, 30)
+  seconds = math.floor(math.min(tonumber(ARGV[4]), seconds))
+  redis.call('SET', KEYS[2], 1, 'EX', seconds)
+end
+return {n, 0}
+"""
+# The phone's attempt: refused (and not counted) at the limit, else counted.
+PHONE_SCRIPT = """
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n >= tonumber(ARGV[2]) then return {0, redis.call('TTL', KEYS[1])} end
+n = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1], 'NX')
+return {n, 0}
+"""
+# Give a reserved phone attempt back; never below zero nor onto an expired key (a bare DECR
+# would leave a counter without expiry).
+GIVE_BACK_SCRIPT = """
+if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then return redis.call('DECR', KEYS[1]) end
+return 0
+"""
 
 
-async def record_failure(phone: str, address: str | None, member_id: int | None) -> None:
+class Attempt:
+    """A reserved password attempt: `failed()` keeps it counted, `succeeded()` gives it back."""
+
+    def __init__(self, phone: str, address: str | None, phone_count: int | None) -> None:
+        self.phone, self.address, self.phone_count = phone, address, phone_count
+
+    async def failed(self, member_id: int | None) -> None:
+        if self.phone_count:  # None: Redis was down, nothing was counted
+            await _audit_failures(self.phone, member_id, self.phone_count)
+
+    async def succeeded(self) -> None:
+        """The pair proved itself: its failures go; the phone's stay (an attack on it is still
+        going on), less this attempt's own reservation."""
+        pair_key, wait_key, phone_key = _keys(self.phone, self.address)
+        pipe = get_redis().pipeline(transaction=False)  # two slots: a command on each
+        pipe.delete(pair_key, wait_key)
+        if self.phone_count:
+            pipe.eval(GIVE_BACK_SCRIPT, 1, phone_key)
+        await safe(pipe.execute(), None)
+
+
+async def reserve(phone: str, address: str | None) -> Attempt:
+    """Count the password attempt before its check, or refuse it (RATE_LIMITED) when the phone
+    is under a wide attack or this pair must still wait. Unknown phones alike. Redis down: the
+    attempt goes through uncounted (logged by `safe`)."""
     settings = get_settings()
     pair_key, wait_key, phone_key = _keys(phone, address)
-    window = settings.rate_limit_window_seconds
-    pipe = get_redis().pipeline(transaction=False)  # two slots: a counting script on each
-    pipe.eval(COUNT_SCRIPT, 1, pair_key, str(window))
-    pipe.eval(COUNT_SCRIPT, 1, phone_key, str(window))
-    counted = await safe(pipe.execute(), None)
-    if counted is None:
-        return
-    pair_failures, phone_failures = int(counted[0]), int(counted[1])
-    over = pair_failures - settings.login_failures_per_pair
-    if over >= 0:
-        wait = min(settings.login_backoff_max_seconds,
-                   settings.login_backoff_base_seconds * 2 ** min(over, 30))
-        await safe(get_redis().set(wait_key, 1, ex=wait), None)
-    await _audit_failures(phone, member_id, phone_failures)
-
-
-async def record_success(phone: str, address: str | None) -> None:
-    """The pair proved itself; the phone's count stays (an attack on it is still going on)."""
-    pair_key, wait_key, _ = _keys(phone, address)
-    await safe(get_redis().delete(pair_key, wait_key), 0)
+    window = str(settings.rate_limit_window_seconds)
+    redis = get_redis()
+    on_phone = await safe(redis.eval(  # type: ignore[arg-type]  # redis-py types eval as sync or async
+        PHONE_SCRIPT, 1, phone_key, window, str(settings.login_failures_per_phone)), None)
+    if on_phone is None:
+        return Attempt(phone, address, None)
+    phone_count, phone_ttl = int(on_phone[0]), int(on_phone[1])
+    if phone_count == 0:
+        raise _refuse(phone_ttl if phone_ttl > 0 else settings.rate_limit_window_seconds)
+    on_pair = await safe(redis.eval(  # type: ignore[arg-type]
+        PAIR_SCRIPT, 2, pair_key, wait_key, window, str(settings.login_failures_per_pair),
+        str(settings.login_backoff_base_seconds), str(settings.login_backoff_max_seconds)),
+        None)
+    if on_pair is not None and int(on_pair[0]) == 0:
+        await safe(redis.eval(GIVE_BACK_SCRIPT, 1, phone_key), None)  # type: ignore[arg-type]
+        raise _refuse(int(on_pair[1]))
+    return Attempt(phone, address, phone_count)
 
 
 def _worth_a_row(failures: int, wide_at: int) -> bool:
