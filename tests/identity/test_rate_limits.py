@@ -138,6 +138,16 @@ async def test_a_success_clears_the_pairs_failures(http, factory, limits):
                                  actor_id=member.member.id).count() == 1
 
 
+async def test_a_full_width_phone_signs_in_and_counts_as_the_same_phone(http, factory, limits):
+    member = await factory.account()
+    variant = member.phone.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert codes(await login(http, variant, RIGHT, "198.51.100.20")) == []
+    # Its failures are the ASCII number's: the pair waits after five, whichever form is typed.
+    tried = [codes(await login(http, variant if i % 2 else member.phone, "wrong-password",
+                               "203.0.113.7")) for i in range(6)]
+    assert tried == [["INVALID_CREDENTIALS"]] * 5 + [["RATE_LIMITED"]]
+
+
 async def test_aliases_in_one_request_each_count(gql, factory, limits):
     member = await factory.account()
     aliased = "mutation Many {" + " ".join(

@@ -127,10 +127,19 @@ def test_retired_county_codes_stay_valid():
 
 
 @pytest.mark.parametrize("raw", ["", "1101051949123100", "11010519491231002XX", "1101051949123100X2",
-                                 "11010519491231002Y", "１１０１０５１９４９１２３１００２Ｘ",
-                                 "110105 19491231002X"])
+                                 "11010519491231002Y", "110105 19491231002X",
+                                 # other scripts' digits (Arabic-Indic, Devanagari 1)
+                                 "\u0661\u0661010519491231002X", "1\u0967010519491231002X"])
 def test_malformed_numbers_are_refused(raw):
     assert code_of(raw) == "ID_NUMBER_FORMAT"
+
+
+def test_full_width_digits_are_the_same_number():
+    # A Chinese IME in full-width mode: the number as ASCII, one identity, one blind index.
+    full = "１１０１０５１９４９１２３１００２ｘ"
+    assert parse_id_number(full, TODAY).number == "11010519491231002X"
+    assert parse_id_number("\u3000１１０１０５１９４９１２３１００２Ｘ", TODAY).number == (
+        "11010519491231002X")
 
 
 # --- phones and names -------------------------------------------------------------------------
@@ -140,8 +149,16 @@ def test_valid_phones(phone):
     assert validate_phone(phone) == phone.strip()
 
 
+@pytest.mark.parametrize("phone", ["１３８１２３４５６７８", "13８12345678", "　13812345678"])
+def test_full_width_digits_are_the_same_phone(phone):
+    assert validate_phone(phone) == "13812345678"
+
+
 @pytest.mark.parametrize("phone", ["12012345678", "10012345678", "1381234567", "138123456789",
-                                   "+8613812345678", "138-1234-5678", "１３８１２３４５６７８", ""])
+                                   "+8613812345678", "138-1234-5678", "",
+                                   # one digit from another script: not a second "same" phone
+                                   "13\u066800000001", "13\u06f800000001", "13\u096e00000001",
+                                   "\U0001d7cf3800000001"])
 def test_invalid_phones(phone):
     with pytest.raises(ValidationFailed) as caught:
         validate_phone(phone)

@@ -218,7 +218,27 @@ async def test_the_daily_cap_per_client_address(gql, factory, low_caps):
     assert await SmsCode.all().count() == 5
 
 
-@pytest.mark.parametrize("phone", ["12812345678", "1381234567", "+8613812345678", "", "1381234567a"])
+async def test_a_full_width_phone_is_the_same_phone(gql, factory):
+    # "13８12345678" (a full-width 8, as a Chinese IME types it) shares the ASCII number's send
+    # window, budget and account; other scripts' digits are refused.
+    await factory.tree()
+    await sign_up(gql)
+    variant = PHONE.replace("8", "\uff18")
+    await ask(gql, PHONE, "LOGIN")
+    assert codes(await ask(gql, variant, "LOGIN")) == ["SMS_RESEND_TOO_SOON"]
+    assert codes(await ask(gql, PHONE.replace("8", "\u0668"), "LOGIN")) == ["PHONE_FORMAT"]
+    code = await sms_code(gql, PHONE)  # sent to the ASCII number, good for the variant
+    taken = await gql(REGISTER, {"input": {"phone": variant, "password": "other-password",
+                                           "smsCode": code}})
+    assert codes(taken.data["register"]) == ["PHONE_TAKEN"]
+    code = await sms_code(gql, PHONE, "LOGIN")
+    out = await gql(LOGIN_BY_SMS, {"input": {"phone": variant, "smsCode": code}})
+    assert out.data["loginBySms"]["errors"] == []
+    assert await Member.all().count() == 1
+
+
+@pytest.mark.parametrize("phone", ["12812345678", "1381234567", "+8613812345678", "", "1381234567a",
+                                   "13\u096e12345678"])
 async def test_a_phone_that_is_not_a_mainland_mobile_number(gql, factory, phone):
     out = await ask(gql, phone)
     assert [(e["code"], e["field"]) for e in out["errors"]] == [("PHONE_FORMAT", "phone")]

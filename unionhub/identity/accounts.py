@@ -24,7 +24,7 @@ from unionhub.identity.passwords import (
     hash_password,
     verify_password,
 )
-from unionhub.identity.realname import validate_phone
+from unionhub.identity.realname import fold_full_width, validate_phone
 from unionhub.identity.revocation import publish
 from unionhub.identity.sessions import revoke_member_sessions
 from unionhub.identity.tokens import issue_access_token
@@ -112,7 +112,7 @@ async def login(phone: str, password: str, client_ip: str | None = None) -> Sess
     ip_rule, _ = _rules()
     if client_ip:
         await count(ip_rule, client_ip)
-    phone_key = phone.strip()
+    phone_key = fold_full_width(phone)  # a full-width variant is the same phone, same counters
     try:
         attempt = await lockout.reserve(phone_key, client_ip)  # counted before the check
     except RateLimited:

@@ -27,7 +27,7 @@ from unionhub.identity import audit
 from unionhub.identity.accounts import id_number_indexes, phone_indexes
 from unionhub.identity.lookup import is_card_number
 from unionhub.identity.models import Member, Union
-from unionhub.identity.realname import is_phone, validate_phone
+from unionhub.identity.realname import fold_full_width, is_phone, validate_phone
 
 # (order "id" or "-id", the cursor's id or None, the row limit) -> the page's ids.
 IdReader = Callable[[str, int | None, int], Awaitable[list[int]]]
@@ -36,7 +36,8 @@ IdReader = Callable[[str, int | None, int], Awaitable[list[int]]]
 def _kind(term: str) -> str:
     if is_phone(term):
         return "phone"
-    if len(term) == 18 and term[:17].isdigit():
+    number = fold_full_width(term)
+    if len(number) == 18 and number[:17].isascii() and number[:17].isdigit():
         return "id_number"
     return "card" if is_card_number(term) else "name"
 
@@ -45,7 +46,7 @@ def _classified(qs: QuerySet[Member], term: str, kind: str) -> QuerySet[Member]:
     if kind == "phone":
         return qs.filter(phone_bidx__in=phone_indexes(validate_phone(term)))
     if kind == "id_number":
-        return qs.filter(id_number_bidx__in=id_number_indexes(term.upper()))
+        return qs.filter(id_number_bidx__in=id_number_indexes(fold_full_width(term).upper()))
     if kind == "card":
         return qs.filter(cards__number=term)
     return qs.filter(display_name__icontains=term)

@@ -17,8 +17,14 @@ _PROVINCES = frozenset(
      50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83]
 )
 MIN_WORKING_AGE = 16
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
-_PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only: `\d` takes every script's digits, and "13８00000001" (a full-width 8)
+# would be a second phone beside "13800000001", with its own SMS budget and account.
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
+_PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+# A Chinese IME in full-width mode types ０-９, Ｘ and the ideographic space: read as ASCII
+# (their NFKC forms). Other scripts' digits stay, and the patterns above refuse them.
+_FULL_WIDTH = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)},
+                             "\uff38": "X", "\uff58": "x", "\u3000": " "})
 # Han characters, or Latin letters with spaces, joined by the middle dot used in transliterations.
 _NAME_RE = re.compile(r"^(?:[\u3400-\u9fff]+(?:[·•][\u3400-\u9fff]+)*|[A-Za-z]+(?:[ ·'-][A-Za-z]+)*)$")
 
@@ -30,12 +36,18 @@ class ResidentId:
     is_male: bool
 
 
+def fold_full_width(raw: str) -> str:
+    """`raw` with full-width digits, X and spaces as ASCII, stripped: the form every phone and
+    ID number is validated, keyed and stored in."""
+    return raw.translate(_FULL_WIDTH).strip()
+
+
 def id_check_char(first17: str) -> str:
     return _CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
 
 def parse_id_number(raw: str, today: date) -> ResidentId:
-    number = raw.strip().upper()
+    number = fold_full_width(raw).upper()
     if not _ID_RE.match(number):
         raise ValidationFailed(
             "ID number must be 17 digits followed by a digit or X", field="idNumber",
@@ -80,11 +92,11 @@ def validate_name(raw: str) -> str:
 
 def is_phone(raw: str) -> bool:
     """Whether `validate_phone` accepts `raw` (without building its refusal)."""
-    return _PHONE_RE.match(raw.strip()) is not None
+    return _PHONE_RE.match(fold_full_width(raw)) is not None
 
 
 def validate_phone(raw: str) -> str:
-    phone = raw.strip()
+    phone = fold_full_width(raw)
     if not is_phone(phone):
         raise ValidationFailed(
             "phone must be an 11-digit mainland mobile number starting 13–19", field="phone",
