@@ -117,3 +117,30 @@ async def test_audit_log_is_a_filtered_connection_newest_first(gql, factory: Fac
     assert [n["subjectId"] for n in rest] == ["10"]
     bad = await gql(LOG, {"first": 1000}, token=admin.token)
     assert bad.error_codes() == ["BAD_USER_INPUT"] or "BAD_PAGE_SIZE" in str(bad.body)
+
+
+LOGIN = """mutation L($input: LoginInput!) { login(input: $input) { accessToken errors { code } } }"""
+LOGIN_BY_SMS = """mutation L($input: LoginBySmsInput!) { loginBySms(input: $input) {
+  accessToken errors { code } } }"""
+
+
+async def test_sign_in_by_sms_is_audited_like_sign_in_by_password(gql, factory: Factory):
+    from tests.sms import sms_code
+
+    m = await factory.account()
+    r = await gql(LOGIN, {"input": {"phone": m.phone, "password": "demo-pass-2026"}})
+    assert r.data["login"]["errors"] == []
+    code = await sms_code(gql, m.phone, "LOGIN")
+    wrong = "000000" if code != "000000" else "111111"
+    r = await gql(LOGIN_BY_SMS, {"input": {"phone": m.phone, "smsCode": wrong}})
+    assert [e["code"] for e in r.data["loginBySms"]["errors"]] == ["SMS_CODE_INVALID"]
+    r = await gql(LOGIN_BY_SMS, {"input": {"phone": m.phone, "smsCode": code}})
+    assert r.data["loginBySms"]["errors"] == []
+    rows = await AuditLog.filter(subject_id=m.id).order_by("id")
+    assert [(r.action, r.actor_id, r.detail.get("method")) for r in rows] == [
+        ("auth.login.succeeded", m.member.id, "password"),
+        ("auth.login.failed", None, "sms"),
+        ("auth.login.succeeded", m.member.id, "sms")]
+    assert rows[1].detail["failures_in_window"] == 1
+    # Never the phone or the code.
+    assert all(m.phone not in str(r.detail) and code not in str(r.detail) for r in rows)

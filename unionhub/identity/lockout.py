@@ -27,7 +27,7 @@ from unionhub.cache import get_redis, safe
 from unionhub.errors import RateLimited
 from unionhub.identity import audit
 from unionhub.identity.crypto import blind_index
-from unionhub.ratelimit import human_duration
+from unionhub.ratelimit import COUNT_SCRIPT, human_duration
 from unionhub.settings import get_settings
 
 
@@ -136,13 +136,26 @@ def _worth_a_row(failures: int, wide_at: int) -> bool:
     return failures == 1  # 10, 100, 1000, ...
 
 
-async def _audit_failures(phone: str, member_id: int | None, failures: int) -> None:
+async def record_sms_failure(phone: str, member_id: int | None) -> None:
+    """A refused SMS sign-in code, counted per phone and window only to be audited aggregated
+    like password failures (no lockout here: the code's tries and the per-address check limit
+    bound the guessing, and the owner's way in must stay open)."""
+    key = f"rl:v1:login-sms-phone:{_hash(phone)}"
+    counting = get_redis().eval(COUNT_SCRIPT, 1, key,
+                                str(get_settings().rate_limit_window_seconds))
+    failures = await safe(counting, None)  # type: ignore[arg-type]  # redis-py types eval as sync or async
+    if failures is not None:
+        await _audit_failures(phone, member_id, int(failures), method="sms")
+
+
+async def _audit_failures(phone: str, member_id: int | None, failures: int,
+                          method: str = "password") -> None:
     wide_at = get_settings().login_failures_per_phone
     if not _worth_a_row(failures, wide_at):
         return
     subject = ("member", member_id) if member_id is not None else ("phone", _hash(phone))
     await audit.record("auth.login.failed", actor_id=None, subject_type=subject[0],
                        subject_id=subject[1],
-                       detail={"failures_in_window": failures,
+                       detail={"method": method, "failures_in_window": failures,
                                "window_seconds": get_settings().rate_limit_window_seconds,
                                "wide_attack": failures >= wide_at})

@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
 from unionhub.errors import Conflict, NotFound, ValidationFailed
-from unionhub.identity import audit, confirmation, sms_codes
+from unionhub.identity import audit, confirmation, lockout, sms_codes
 from unionhub.identity.accounts import (
     Session,
     _check_password,
@@ -25,7 +25,7 @@ from unionhub.identity.crypto import encrypt
 from unionhub.identity.lookup import invalidate_member
 from unionhub.identity.models import Member, SmsPurpose
 from unionhub.identity.passwords import hash_password
-from unionhub.identity.realname import validate_phone
+from unionhub.identity.realname import fold_full_width, validate_phone
 
 
 def _no_account() -> NotFound:
@@ -34,6 +34,23 @@ def _no_account() -> NotFound:
 
 
 async def login_by_sms(phone: str, sms_code: str, client_ip: str | None = None) -> Session:
+    """Audited as password sign-in is (method "sms"): each success, and refused codes
+    aggregated per phone and window (`lockout`); never the phone or the code."""
+    try:
+        session = await _login_by_sms(phone, sms_code, client_ip)
+    except ValidationFailed as exc:
+        if exc.code.startswith("SMS_CODE_"):  # a wrong, expired or spent code
+            folded = fold_full_width(phone)
+            member = await Member.get_or_none(phone_bidx__in=phone_indexes(folded))
+            await lockout.record_sms_failure(folded, member.id if member else None)
+        raise
+    await audit.record("auth.login.succeeded", actor_id=session.member.id,
+                       subject_type="member", subject_id=session.member.id,
+                       detail={"method": "sms"})
+    return session
+
+
+async def _login_by_sms(phone: str, sms_code: str, client_ip: str | None = None) -> Session:
     phone = validate_phone(phone)
     code = await sms_codes.check_code(phone, SmsPurpose.LOGIN, sms_code, client_ip)
     member = await Member.get_or_none(phone_bidx__in=phone_indexes(phone))
