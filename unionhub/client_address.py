@@ -4,7 +4,11 @@ gateway saw when the peer is one of `UNIONHUB_TRUSTED_PROXIES`.
 `X-Forwarded-For` is read only from a trusted peer, and from the right: each trusted proxy
 appends the address it received the request from, so the first address from the right that is
 not a trusted proxy is the client as our own gateway saw it. Anything left of it was written
-by the client and proves nothing."""
+by the client and proves nothing.
+
+Per-address limits key an IPv6 client on its /64 (`limit_subject`): a home line or a cloud
+host is given a whole /64, so each of its addresses is the same client; keyed on the full
+address, 40 attempts from one /64 were 40 fresh subjects."""
 
 from __future__ import annotations
 
@@ -48,3 +52,17 @@ def client_address(request: Any) -> str | None:
         if not _trusted(address, networks):
             return address
     return peer
+
+
+def limit_subject(address: str) -> str:
+    """What per-address limits count `address` as: an IPv6 address's /64, an IPv4-mapped one's
+    IPv4 address; an IPv4 address (or anything not an address) unchanged."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv4Address):
+        return address
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.IPv6Network((ip.packed, 64), strict=False))

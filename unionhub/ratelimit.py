@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from unionhub.cache import get_redis, safe
+from unionhub.client_address import limit_subject
 from unionhub.errors import RateLimited
 from unionhub.identity.crypto import blind_index
 
@@ -33,7 +34,9 @@ return n
 
 
 def _key(rule: Rule, subject: str) -> str:
-    return f"rl:v1:{rule.name}:{blind_index(subject, 'ratelimit')[:32]}"
+    # A client address counts as its IPv6 /64 (`client_address.limit_subject`); other subjects
+    # (a member id) are not addresses and stay as they are.
+    return f"rl:v1:{rule.name}:{blind_index(limit_subject(subject), 'ratelimit')[:32]}"
 
 
 async def _retry_after(key: str, default: int) -> int:

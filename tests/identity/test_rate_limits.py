@@ -13,7 +13,7 @@ import pytest
 from starlette.requests import Request
 
 from tests.sms import sms_code
-from unionhub.client_address import client_address
+from unionhub.client_address import client_address, limit_subject
 from unionhub.identity.models import AuditLog
 from unionhub.settings import reset_settings_cache
 
@@ -175,6 +175,39 @@ async def test_forwarded_for_is_ignored_from_an_untrusted_peer(http, factory, li
     results = [codes(await login(http, member.phone, "wrong-password", f"10.2.{i}.1"))
                for i in range(6)]
     assert results == [["INVALID_CREDENTIALS"]] * 5 + [["RATE_LIMITED"]]
+
+
+async def test_an_ipv6_client_is_limited_on_its_slash_64(http, factory, limits):
+    # One /64 is one home line or host: rotating through its addresses buys nothing.
+    attempts = [codes(await login(http, f"1380000{i:04d}", "wrong-password",
+                                  f"2001:db8:1:2::{i + 1:x}")) for i in range(12)]
+    assert attempts == [["INVALID_CREDENTIALS"]] * 8 + [["RATE_LIMITED"]] * 4
+    # The next /64 is another client.
+    assert codes(await login(http, "13800000001", "wrong-password", "2001:db8:1:3::1")) == [
+        "INVALID_CREDENTIALS"]
+
+
+async def test_an_ipv6_pair_waits_across_its_slash_64(http, factory, limits):
+    member = await factory.account()
+    results = [codes(await login(http, member.phone, "wrong-password", f"2001:db8:5:6::{i:x}"))
+               for i in range(1, 7)]
+    assert results == [["INVALID_CREDENTIALS"]] * 5 + [["RATE_LIMITED"]]
+
+
+async def test_an_ipv4_mapped_address_is_its_ipv4_address(http, factory, limits):
+    member = await factory.account()
+    results = [codes(await login(http, member.phone, "wrong-password",
+                                 "::ffff:203.0.113.9" if i % 2 else "203.0.113.9"))
+               for i in range(6)]
+    assert results == [["INVALID_CREDENTIALS"]] * 5 + [["RATE_LIMITED"]]
+
+
+def test_limit_subjects():
+    assert limit_subject("203.0.113.7") == "203.0.113.7"
+    assert limit_subject("2001:db8:1:2::7") == limit_subject("2001:DB8:1:2:ffff::1") == (
+        "2001:db8:1:2::/64")
+    assert limit_subject("::ffff:203.0.113.7") == "203.0.113.7"
+    assert limit_subject("42") == "42"  # a member id: not an address
 
 
 def _request(peer: str, *forwarded: str) -> Request:

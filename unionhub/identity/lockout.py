@@ -24,6 +24,7 @@ start of a wide attack), so an attack cannot flood the audit log.
 from __future__ import annotations
 
 from unionhub.cache import get_redis, safe
+from unionhub.client_address import limit_subject
 from unionhub.errors import RateLimited
 from unionhub.identity import audit
 from unionhub.identity.crypto import blind_index
@@ -36,7 +37,7 @@ def _hash(*parts: str) -> str:
 
 
 def _keys(phone: str, address: str | None) -> tuple[str, str, str]:
-    pair = _hash(phone, address or "")
+    pair = _hash(phone, limit_subject(address) if address else "")  # an IPv6 client: its /64
     # The pair's two keys share a hash tag (one slot for their DEL); the phone's is apart.
     return (f"rl:v1:login-pair:{{{pair}}}", f"rl:v1:login-pair-wait:{{{pair}}}",
             f"rl:v1:login-phone:{_hash(phone)}")
