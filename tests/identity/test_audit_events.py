@@ -144,3 +144,19 @@ async def test_sign_in_by_sms_is_audited_like_sign_in_by_password(gql, factory: 
     assert rows[1].detail["failures_in_window"] == 1
     # Never the phone or the code.
     assert all(m.phone not in str(r.detail) and code not in str(r.detail) for r in rows)
+
+
+async def test_a_full_width_phone_or_id_number_finds_the_member(gql, factory: Factory):
+    # The same number typed in full width (a Chinese IME) is searched as the ASCII one.
+    tree = await factory.tree()
+    union = tree.grassroots["A"][0]
+    member = await factory.account(union)
+    cadre = await factory.cadre(tree.counties["A"])
+    wide = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+    assert member.id_number is not None
+    for kind, term in (("phone", member.phone), ("id_number", member.id_number)):
+        r = await gql(SEARCH, {"u": str(union.id), "s": term.translate(wide)}, token=cadre.token)
+        assert [e["node"]["id"] for e in r.data["members"]["edges"]] == [member.id]
+        row = await AuditLog.get(action=audit.MEMBER_SEARCH,
+                                 trace_id=r.body["extensions"]["traceId"])
+        assert row.detail == {"by": kind}
