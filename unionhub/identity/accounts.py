@@ -26,7 +26,7 @@ from unionhub.identity.passwords import (
 )
 from unionhub.identity.realname import fold_full_width, validate_phone
 from unionhub.identity.revocation import publish
-from unionhub.identity.sessions import revoke_member_sessions
+from unionhub.identity.sessions import open_session, revoke_member_sessions, session_revoked
 from unionhub.identity.tokens import issue_access_token
 from unionhub.observability import metrics
 from unionhub.ratelimit import Rule, count
@@ -99,7 +99,7 @@ async def register(phone: str, password: str, client_ip: str | None = None,
         raise Conflict("this phone number is already registered", field="phone",
                        code="PHONE_TAKEN") from None
     member.union = pool
-    return await _start_session(member, family=None)
+    return await start_session(member)
 
 
 async def login(phone: str, password: str, client_ip: str | None = None) -> Session:
@@ -137,22 +137,47 @@ async def login(phone: str, password: str, client_ip: str | None = None) -> Sess
 
 
 async def start_session(member: Member) -> Session:
-    """A new session (a new refresh family) for a member who proved who they are."""
-    return await _start_session(member, family=None)
+    """A new session (a new refresh family) for a member who proved who they are with an SMS
+    code (register, loginBySms, resetPassword), `member` read before the proof was final:
+    refused as a wrong code if the member's sessions were revoked since (`open_session`)."""
+    if (session := await _open_session(member)) is None:
+        raise sms_codes._invalid()
+    return session
+
+
+async def _start_session(member: Member, family: None = None) -> Session:
+    """A password sign-in's new session: refused as a wrong password if the member's sessions
+    were revoked (a password reset...) after `member`, whose hash was checked, was read.
+    (`family` is always None: a refresh rotates with `_rotate`.)"""
+    if (session := await _open_session(member)) is None:
+        raise InvalidCredentials("phone or password is wrong")
+    return session
 
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def _start_session(member: Member, family: str | None) -> Session:
-    settings = get_settings()
+def _expires_at() -> datetime:
+    return utcnow() + timedelta(seconds=get_settings().refresh_token_ttl_seconds)
+
+
+async def _open_session(member: Member) -> Session | None:
+    token, family = secrets.token_urlsafe(32), secrets.token_hex(16)
+    if not await open_session(member, family=family, token_hash=_hash_token(token),
+                              expires_at=_expires_at()):
+        return None
+    return await _session(member, family, token)
+
+
+async def _rotate(member: Member, spent: RefreshToken) -> Session:
     token = secrets.token_urlsafe(32)
-    family = family or secrets.token_hex(16)
-    await RefreshToken.create(
-        member=member, family=family, token_hash=_hash_token(token),
-        expires_at=utcnow() + timedelta(seconds=settings.refresh_token_ttl_seconds),
-    )
+    await RefreshToken.create(member=member, family=spent.family, token_hash=_hash_token(token),
+                              expires_at=_expires_at(), sessions_epoch=spent.sessions_epoch)
+    return await _session(member, spent.family, token)
+
+
+async def _session(member: Member, family: str, token: str) -> Session:
     cadre_org: Union | None = None
     if member.cadre_org_id is not None:
         cadre_org = await Union.get(id=member.cadre_org_id)
@@ -200,7 +225,7 @@ async def refresh(refresh_token: str) -> Session:
             token_hash=_hash_token(refresh_token))
         if row is None:
             error = InvalidCredentials("refresh token is invalid", code="TOKEN_INVALID")
-        elif row.revoked_at is not None or await _family_revoked(row.family):
+        elif row.revoked_at is not None or await session_revoked(row):
             error = InvalidCredentials("refresh token was revoked", code="TOKEN_REVOKED")
         elif row.used_at is not None:
             if (pair := await _grace_pair(row, now)) is not None:
@@ -214,7 +239,7 @@ async def refresh(refresh_token: str) -> Session:
                 used_at=now)
             if spent == 1:
                 member = await Member.get(id=row.member_id)
-                session = await _start_session(member, family=row.family)
+                session = await _rotate(member, row)
                 await RefreshToken.filter(id=row.id).update(successor_enc=_seal(session))
                 # Older rows' pairs are spent now: no live token stays stored but the newest.
                 await RefreshToken.filter(family=row.family, successor_enc__isnull=False
@@ -230,12 +255,6 @@ async def refresh(refresh_token: str) -> Session:
         await audit.record("auth.refresh_token.reused", actor_id=row.member_id,
                            subject_type="member", subject_id=row.member_id)
     raise error
-
-
-async def _family_revoked(family: str) -> bool:
-    # Revocations mark the whole family; a token minted by a refresh racing the revocation
-    # may have escaped the mark, but not this check.
-    return await RefreshToken.filter(family=family, revoked_at__isnull=False).exists()
 
 
 async def _reused(row: RefreshToken, now: datetime) -> InvalidCredentials:

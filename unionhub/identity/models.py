@@ -67,6 +67,9 @@ class Member(Model):
     # Set when the member closed their account: the row stays (orders, payments and audit
     # rows point at its id, the pseudonym) with every personal field erased.
     closed_at = fields.DatetimeField(null=True)
+    # Incremented by every revocation of all the member's sessions (sessions.py): a sign-in
+    # whose credentials were checked against an older value is refused.
+    sessions_epoch = fields.IntField(default=0, db_default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -184,6 +187,9 @@ class RefreshToken(Model):
     # The pair this token was exchanged for, encrypted: a second use within the grace window
     # (two app tabs refreshing at once) gets the same pair instead of revoking the family.
     successor_enc = fields.TextField(null=True)
+    # The member's `sessions_epoch` when the session began (None: begun before it was kept);
+    # a refresh is refused once the member's has moved on.
+    sessions_epoch = fields.IntField(null=True)
 
     class Meta:
         table = "refresh_tokens"

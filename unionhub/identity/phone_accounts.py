@@ -75,6 +75,7 @@ async def reset_password(phone: str, sms_code: str, new_password: str,
         await revoke_all_sessions(member.id, reason="password_reset", actor_id=member.id)
         await audit.record("identity.password.reset", actor_id=member.id,
                            subject_type="member", subject_id=member.id)
+        member = await Member.get(id=member.id)  # with the epoch this reset set: its session
     return await start_session(member)
 
 

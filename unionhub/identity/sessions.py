@@ -5,11 +5,19 @@ refused with TOKEN_REVOKED on every process within seconds instead of living out
 15 minutes.
 
 `revoke_member_sessions` is the one function other rules call when a member's standing changes
-(a role change, a password reset, a phone change, the account's closure)."""
+(a role change, a password reset, a phone change, the account's closure). It can only mark the
+sessions that exist, so it also increments the member's `sessions_epoch`, and a new session is
+stored only while the epoch is still the one read before the credentials were checked
+(`open_session`): a sign-in whose check passed just before a reset committed is refused, never
+left holding a session the reset did not end."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import cast
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
 from unionhub.errors import AccessDenied, NotFound
@@ -44,8 +52,56 @@ async def revoke_member_sessions(member_id: int, *, reason: str,
                                  actor_id: int | None = None) -> int:
     """End every session of the member; returns how many were live. Safe inside the caller's
     transaction (the revocation is published before the commit: a rollback then leaves the
-    member signed out, never signed in)."""
+    member signed out, never signed in).
+
+    The epoch is incremented first: from then until the commit the member's row is locked, so
+    a session `open_session` stores meanwhile waits and is refused, and one it stored before
+    is committed and found by the marking below (a later statement)."""
+    await Member.filter(id=member_id).update(sessions_epoch=F("sessions_epoch") + 1)
     return await _revoke(member_id, families=None, actor_id=actor_id, reason=reason)
+
+
+class _RevokedMeanwhile(Exception):
+    """Rolls a new session's token back (`open_session`)."""
+
+
+async def open_session(member: Member, *, family: str, token_hash: str,
+                       expires_at: datetime) -> bool:
+    """Store the first refresh token of a new session unless the member's sessions were revoked
+    since `member` was read: the read its sign-in's proof was checked against (the row whose
+    password hash was verified, the member an SMS code's phone led to). False: nothing stored,
+    and the caller refuses the sign-in as it refuses a wrong credential.
+
+    The token is inserted first, then the epoch read under the member's row lock (FOR NO KEY
+    UPDATE, which the revocation's increment conflicts with; SQLite has one writer at a time),
+    so the row is held only for the last statement. Either the increment came first (committed:
+    seen; in flight: waited for, then seen) and the token is rolled back, or it waits for this
+    commit and its marking then finds the token. The access token is made only after this, so
+    a refused sign-in never holds one."""
+    try:
+        async with in_transaction():
+            await RefreshToken.create(member_id=member.id, family=family, token_hash=token_hash,
+                                      expires_at=expires_at,
+                                      sessions_epoch=member.sessions_epoch)
+            # (`only`, not `values_list`: Tortoise drops the FOR ... of a values query)
+            now = await Member.select_for_update(no_key=True).filter(id=member.id).only(
+                "id", "sessions_epoch").first()
+            if now is None or now.sessions_epoch != member.sessions_epoch:
+                raise _RevokedMeanwhile
+    except _RevokedMeanwhile:
+        return False
+    return True
+
+
+async def session_revoked(token: RefreshToken) -> bool:
+    """Whether the session of a refresh token being rotated was ended: a token of its family
+    marked revoked (a token minted by a rotation racing the revocation may have escaped the
+    mark, not this check), or the member's epoch moved on since the session began (a session
+    no revocation could mark: refused even so)."""
+    if await RefreshToken.filter(family=token.family, revoked_at__isnull=False).exists():
+        return True
+    return token.sessions_epoch is not None and not await Member.exists(
+        id=token.member_id, sessions_epoch=token.sessions_epoch)
 
 
 async def revoke_session(member_id: int, session_id: str, *, reason: str,
