@@ -54,9 +54,10 @@ async def revoke_member_sessions(member_id: int, *, reason: str,
     transaction (the revocation is published before the commit: a rollback then leaves the
     member signed out, never signed in).
 
-    The epoch is incremented first: from then until the commit the member's row is locked, so
-    a session `open_session` stores meanwhile waits and is refused, and one it stored before
-    is committed and found by the marking below (a later statement)."""
+    The epoch is incremented first, and the member's row stays locked until that commits (the
+    caller's, or at once): a session `open_session` stores concurrently either reads the new
+    epoch (after waiting for the commit if it must) and is refused, or committed before the
+    increment could take the row and is found by the marking below (a later statement)."""
     await Member.filter(id=member_id).update(sessions_epoch=F("sessions_epoch") + 1)
     return await _revoke(member_id, families=None, actor_id=actor_id, reason=reason)
 
