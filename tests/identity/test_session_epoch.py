@@ -216,3 +216,31 @@ async def test_a_password_sign_in_during_a_resets_transaction_is_refused(gql, fa
         assert me.data.get("me") is None, "the sign-in's session outlived the reset"
     assert [e["code"] for e in signed_in["errors"]] == ["INVALID_CREDENTIALS"], signed_in
     assert len(await _live_families(victim.member.id)) == 1  # the reset's own session only
+
+
+async def test_a_logout_racing_a_refresh_of_its_session_still_ends_it(gql, factory):
+    """(Kept sound through the rotation's change.) The refresh holds its token's row and waits
+    to spend it, logout waits to mark the family (a SHARE lock on refresh_tokens held by another
+    connection); released, whichever order they finish in, the refreshed pair is dead: its
+    access token refused, its refresh token refused."""
+    _pg_only()
+    victim = await factory.account()
+    signed_in = await _login(gql, victim.phone)
+    blocker = await _Blocker.lock("refresh_tokens")
+    try:
+        refreshing = asyncio.create_task(gql(REFRESH, {"input": {
+            "refreshToken": signed_in["refreshToken"]}}))
+        await blocker.until_waiting(1, 'UPDATE "refresh_tokens"%')  # the spend, row held
+        out = asyncio.create_task(gql("mutation { logout { sessionsEnded errors { code } } }",
+                                      token=signed_in["accessToken"]))
+        await blocker.until_waiting(2, 'UPDATE "refresh_tokens"%')  # the marking
+    finally:
+        await blocker.release()
+    assert (await out).data["logout"]["errors"] == []
+    new = (await refreshing).data["refreshToken"]
+    if new["errors"] == []:
+        me = await gql(ME, token=new["accessToken"])
+        assert me.data.get("me") is None
+        again = await gql(REFRESH, {"input": {"refreshToken": new["refreshToken"]}})
+        assert [e["code"] for e in again.data["refreshToken"]["errors"]] == ["TOKEN_REVOKED"]
+    assert (await gql(ME, token=signed_in["accessToken"])).data.get("me") is None
