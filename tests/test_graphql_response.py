@@ -119,8 +119,14 @@ async def test_production_runs_hashed_get_queries_only_when_enabled(factory):
         assert hit.status_code == 200 and hit.json()["data"]["unions"], hit.text
         # A cache in front keeps one answer per caller and language, and none of a signed-in
         # caller's in a shared cache.
-        assert hit.headers["vary"] == "Authorization, Accept-Language"
+        assert hit.headers["vary"] == "Authorization, Accept, Accept-Language"
         assert "cache-control" not in hit.headers
+        for accept in ("application/json", "application/graphql-response+json"):
+            miss = await on.get("/graphql", params=hashed("query Nope { unions { id } }",
+                                                          "Nope"),
+                                headers={**json_type, "accept": accept})
+            assert "PERSISTED_QUERY_NOT_FOUND" in miss.text  # an error is never cached
+            assert miss.headers["cache-control"] == "no-store", accept
         member = await factory.account()
         signed_in = await on.get("/graphql", params=hashed(query, "Unions"), headers={
             **json_type, "authorization": f"Bearer {member.token}"})

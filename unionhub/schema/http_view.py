@@ -147,9 +147,10 @@ class UnionHubGraphQL(GraphQL):
                 and "persistedQuery" in request_data.extensions):
             return await super().execute_single(request, request_adapter, sub_response,
                                                 context, root_value, request_data)
-        # A cache in front may keep this answer: one per caller and language at most, and
-        # never a signed-in caller's (personal data) in a shared cache.
-        sub_response.headers["vary"] = "Authorization, Accept-Language"
+        # A cache in front may keep this answer: one per caller, media type and language at
+        # most, never a signed-in caller's (personal data) in a shared cache, and never an
+        # error (`create_response`: a miss, a refusal, an outage would outlive their cause).
+        sub_response.headers["vary"] = "Authorization, Accept, Accept-Language"
         if "authorization" in request.headers:
             sub_response.headers["cache-control"] = "private, no-store"
         # Strawberry's execute_single, with queries allowed over GET for this request only.
@@ -199,6 +200,9 @@ class UnionHubGraphQL(GraphQL):
         return sub_response
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        if ("vary" in sub_response.headers and isinstance(response_data, dict)
+                and response_data.get("errors")):  # a hashed GET's error: never cached
+            sub_response.headers["cache-control"] = "no-store"
         if not getattr(sub_response, "graphql_response", False) or isinstance(response_data,
                                                                               list):
             return super().create_response(response_data, sub_response)
