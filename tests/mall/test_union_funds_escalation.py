@@ -163,3 +163,24 @@ async def test_two_racing_approvals_that_together_cross_the_line(gql, factory, m
         paid = pair[0] if results[0]["errors"] == [] else pair[1]
         cancelled = await gql(CANCEL, {"input": {"orderId": paid}}, token=maker.token)
         assert cancelled.data["cancelOrder"]["order"]["status"] == "CANCELLED"
+
+
+async def test_two_approvals_of_one_order_are_one_approval_not_an_escalation(gql, factory,
+                                                                             mall):
+    """¥30,000 approved already; two of the union's own cadres approve one ¥15,000 order at
+    once. The second must hear that it is approved already: its running total must not count
+    the first's spend of this very order (¥60,000 would ask for a higher union)."""
+    union, _county, checker = await _setup(gql, factory, mall)
+    maker = await factory.cadre(union)
+    other = await factory.cadre(union)
+    assert (await approve(gql, checker, await _bulk(gql, mall, maker, union.id, 3_000_000)))[
+        "errors"] == []
+    for _ in range(5):
+        order_id = await _bulk(gql, mall, maker, union.id, 1_500_000)
+        results = await asyncio.gather(approve(gql, checker, order_id),
+                                       approve(gql, other, order_id))
+        assert sorted(str([e["code"] for e in r["errors"]]) for r in results) == [
+            "['ALREADY_APPROVED']", "[]"], results
+        assert await _spent(union.id) == 4_500_000
+        cancelled = await gql(CANCEL, {"input": {"orderId": order_id}}, token=maker.token)
+        assert cancelled.data["cancelOrder"]["order"]["status"] == "CANCELLED"

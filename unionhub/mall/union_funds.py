@@ -159,11 +159,13 @@ def _check_approver(principal: Principal, approver_id: int, order: Order) -> Non
                        field="orderId", code="APPROVAL_NEEDS_ANCESTOR_UNION")
 
 
-# What the union's own cadres approved since ?, less what came back: the running total.
+# What the union's own cadres approved since ?, less what came back: the running total. The
+# order being approved is left out: a racing approval of it that committed first makes this
+# one ALREADY_APPROVED below, not an escalation.
 _OWN_LEVEL_SPENT = (
     "SELECT COALESCE(SUM(s.amount_fen), 0) AS spent FROM mall_union_funds_entries s"
     " WHERE s.union_id = ? AND s.year >= ? AND s.kind = 'SPEND' AND NOT s.approved_above"
-    " AND s.at >= ? AND NOT EXISTS (SELECT 1 FROM mall_union_funds_entries r"
+    " AND s.at >= ? AND s.order_id <> ? AND NOT EXISTS (SELECT 1 FROM mall_union_funds_entries r"
     " WHERE r.order_id = s.order_id AND r.kind = 'RETURN')")
 
 
@@ -183,7 +185,7 @@ async def _check_own_level_total(order: Order) -> None:
     days = settings.union_funds_escalation_window_days
     since = utcnow() - timedelta(days=days)
     # (A spend in the window has a budget year of at least `since`'s: bounds the index scan.)
-    found = await sql.one(_OWN_LEVEL_SPENT, [order.union_id, since.year, since])
+    found = await sql.one(_OWN_LEVEL_SPENT, [order.union_id, since.year, since, order.id])
     spent = int(found["spent"]) if found else 0
     if spent + order.payable_fen > settings.union_funds_escalation_fen:
         raise Conflict(f"with the bulk orders this union's own cadres approved in the last "
