@@ -130,7 +130,7 @@ async def login(phone: str, password: str, client_ip: str | None = None) -> Sess
         raise InvalidCredentials("phone or password is wrong")
     await attempt.succeeded()
     await member.fetch_related("cadre_org")
-    session = await _start_session(member, family=None)
+    session = await _start_session(member)
     await audit.record("auth.login.succeeded", actor_id=member.id, subject_type="member",
                        subject_id=member.id, detail={"method": "password"})
     return session
@@ -145,10 +145,10 @@ async def start_session(member: Member) -> Session:
     return session
 
 
-async def _start_session(member: Member, family: None = None) -> Session:
+async def _start_session(member: Member) -> Session:
     """A password sign-in's new session: refused as a wrong password if the member's sessions
-    were revoked (a password reset...) after `member`, whose hash was checked, was read.
-    (`family` is always None: a refresh rotates with `_rotate`.)"""
+    were revoked (a password reset...) after `member`, whose hash was checked, was read. (A
+    refresh continues its family with `_rotate`.)"""
     if (session := await _open_session(member)) is None:
         raise InvalidCredentials("phone or password is wrong")
     return session

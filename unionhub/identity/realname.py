@@ -97,7 +97,7 @@ def is_phone(raw: str) -> bool:
 
 def validate_phone(raw: str) -> str:
     phone = fold_full_width(raw)
-    if not is_phone(phone):
+    if not _PHONE_RE.match(phone):  # (`is_phone` without folding again)
         raise ValidationFailed(
             "phone must be an 11-digit mainland mobile number starting 13–19", field="phone",
             code="PHONE_FORMAT",

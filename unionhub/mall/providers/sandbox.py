@@ -46,6 +46,8 @@ TOLERANCE_SECONDS = 300
 _KINDS = {"payment.succeeded": FactKind.SUCCEEDED, "payment.failed": FactKind.FAILED,
           "payment.closed": FactKind.CLOSED, "refund.succeeded": FactKind.REFUNDED,
           "refund.failed": FactKind.REFUND_FAILED}
+# A queried trade's status → its fact (FAILED: declined, payable again); any other: still open.
+_TRADE_STATUS_KINDS = {"FAILED": FactKind.FAILED, "CLOSED": FactKind.CLOSED}
 
 
 def signature(secret: str, body: bytes, timestamp: int | None = None) -> str:
@@ -132,8 +134,7 @@ class SandboxProvider:
                                event_type="query.SUCCESS", kind=FactKind.SUCCEEDED,
                                provider_ref=trade.out_trade_no, amount_fen=trade.paid_fen,
                                currency="cny")
-        if trade.status in ("FAILED", "CLOSED"):  # FAILED: declined, payable again
-            kind = FactKind.CLOSED if trade.status == "CLOSED" else FactKind.FAILED
+        if (kind := _TRADE_STATUS_KINDS.get(trade.status)) is not None:
             return PaymentFact(event_id=query_event_id(trade.out_trade_no, kind),
                                event_type=f"query.{trade.status}", kind=kind,
                                provider_ref=trade.out_trade_no, failure_code=trade.status)

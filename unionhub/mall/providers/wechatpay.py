@@ -68,8 +68,9 @@ _PAY_TYPES = {
     PayChannel.MINI_PROGRAM: WeChatPayType.MINIPROG,
 }
 # CLOSED and REVOKED end the trade; PAYERROR is a failed attempt, not followed as final (the
-# order's timeout closes the trade); NOTPAY, USERPAYING: still open.
-_CLOSED_TRADE_STATES = {"CLOSED", "REVOKED"}
+# order's timeout closes the trade); NOTPAY, USERPAYING: still open (no fact).
+_TRADE_STATE_KINDS = {"CLOSED": FactKind.CLOSED, "REVOKED": FactKind.CLOSED,
+                      "PAYERROR": FactKind.FAILED}
 
 
 def _env(name: str) -> str:
@@ -269,8 +270,7 @@ class WeChatPayProvider:
         state = str(trade.get("trade_state", ""))
         if state == "SUCCESS":
             return paid_fact(query_event_id(ref, FactKind.SUCCEEDED), "QUERY.SUCCESS", trade)
-        if state in _CLOSED_TRADE_STATES or state == "PAYERROR":
-            kind = FactKind.CLOSED if state in _CLOSED_TRADE_STATES else FactKind.FAILED
+        if (kind := _TRADE_STATE_KINDS.get(state)) is not None:
             return PaymentFact(event_id=query_event_id(ref, kind), event_type=f"QUERY.{state}",
                                kind=kind, provider_ref=ref, failure_code=state)
         return None
