@@ -22,6 +22,9 @@ from tests.mall import standins
 from tests.mall.standins import Notification, StandIn
 from tests.mall.standins.stripe import StripeStandIn, signed
 from tests.mall.standins.stripe import standin as stripe_standin
+from unionhub.identity.access import Principal
+from unionhub.identity.models import Role, Union
+from unionhub.mall import funds_allocation
 from unionhub.mall.providers import reset_providers
 
 CREATE_SUPPLIER = """mutation S($input: CreateSupplierInput!) {
@@ -151,11 +154,31 @@ async def place(gql, account, items: list[tuple[str, int]], *, voucher_id: str |
 
 
 async def allocate(gql, cadre, union_id: int | str, amount_fen: int,
-                   year: int | None = None) -> dict:
+                   year: int | None = None, *, fund_parent: bool = True) -> dict:
+    """allocateUnionFunds by `cadre`, after (unless `fund_parent` is off) giving the same
+    amount to each of the union's ancestors: a union's allocation comes out of its parent's."""
+    if fund_parent:
+        await fund_ancestors(int(union_id), amount_fen, year or this_funds_year(),
+                             cadre.member.id)
     r = await gql(ALLOCATE, {"input": {"unionId": str(union_id), "amountFen": amount_fen,
                                        "year": year or this_funds_year()}}, token=cadre.token)
     assert r.errors == [], r.errors
     return r.data["allocateUnionFunds"]
+
+
+async def fund_ancestors(union_id: int, amount_fen: int, year: int, actor_id: int) -> None:
+    """Allocate `amount_fen` down the union's ancestors, root first (the root's as an admin,
+    each other's as a cadre of its parent), through the domain's own allocation."""
+    chain: list[Union] = []
+    parent_id = (await Union.get(id=union_id)).parent_id
+    while parent_id is not None:
+        chain.append(await Union.get(id=parent_id))
+        parent_id = chain[-1].parent_id
+    for union, above in zip(reversed(chain), [None, *reversed(chain)], strict=False):
+        principal = (Principal(member_id=actor_id, role=Role.ADMIN) if above is None else
+                     Principal(member_id=actor_id, role=Role.CADRE, scope_path=above.path,
+                               scope_org_id=above.id))
+        await funds_allocation.allocate(principal, union.id, year, amount_fen)
 
 
 def this_funds_year() -> int:

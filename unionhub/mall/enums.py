@@ -33,7 +33,8 @@ class OrderKind(StrEnum):
 
 
 class FundsEntryKind(StrEnum):
-    ALLOCATION = "ALLOCATION"  # the parent union allocates a year's funds
+    ALLOCATION = "ALLOCATION"  # the year's funds, from the parent union (the root's: an ADMIN)
+    TO_CHILD = "TO_CHILD"  # allocated on to a child union (its ALLOCATION)
     SPEND = "SPEND"  # an approved bulk order
     RETURN = "RETURN"  # a spent order cancelled or refunded: the amount comes back
 

@@ -1,10 +1,10 @@
 """Mall models. Money is integer fen; references into identity are plain ids (`member_id`,
 `union_id`) so the mall stays separable as its own subgraph.
 
-Invariants live in the database too: stock never negative (CHECK), a campaign never issues
-past its budget (CHECK), one idempotency key makes one order per member (UNIQUE), a member's
-vouchers of a campaign are numbered 1..limit (UNIQUE), each provider event applies once (UNIQUE).
-"""
+Invariants live in the database too: stock never negative, a campaign never issues past its
+budget, a union's funds never spent or passed on past its allocation (CHECKs); one order per
+idempotency key and member, a member's vouchers of a campaign numbered 1..limit, each provider
+event applied once (UNIQUE)."""
 
 from __future__ import annotations
 
@@ -318,27 +318,27 @@ class ProviderEvent(Model):
 
 
 class UnionFundsBudget(Model):
-    # A union's union funds (工会经费) for one year: allocated by its parent, spent by
-    # approved bulk orders. `spent_fen` moves only by a conditional update (and a CHECK), so
-    # concurrent approvals never spend past the allocation.
+    # A union's funds (工会经费) for a year: out of its parent's, spent by approved bulk orders
+    # and passed on to its children, by conditional updates (and a CHECK) only.
     id = fields.BigIntField(primary_key=True)
     union_id = fields.BigIntField()
     year = fields.IntField()
     allocated_fen = fields.BigIntField(default=0)
     spent_fen = fields.BigIntField(default=0)
+    to_children_fen = fields.BigIntField(default=0, db_default=0)
 
     class Meta:
         table = "mall_union_funds_budgets"
         unique_together = (("union_id", "year"),)
-        constraints = (
-            CheckConstraint(check="spent_fen >= 0 AND spent_fen <= allocated_fen",
-                            name="mall_funds_within_allocation"),
-        )
+        constraints = (CheckConstraint(
+            check="spent_fen >= 0 AND to_children_fen >= 0 AND "
+                  "spent_fen + to_children_fen <= allocated_fen",
+            name="mall_funds_within_allocation"),)
 
 
 class UnionFundsEntry(Model):
-    # The ledger of a union's funds: every allocation, spend and return, with its actor and
-    # trace id. Append-only; sums match the budget row (tests check it).
+    # A union's funds' ledger: every movement, its actor and trace id. Append-only; the
+    # sums match the budget row (tests check it).
     id = fields.BigIntField(primary_key=True)
     union_id = fields.BigIntField()
     year = fields.IntField()
@@ -348,10 +348,11 @@ class UnionFundsEntry(Model):
     actor_id = fields.BigIntField(null=True)
     trace_id = fields.CharField(max_length=32, null=True)
     at = fields.DatetimeField(auto_now_add=True)
-    # A SPEND approved by a cadre of an ancestor union (escalated). The rest, and every spend
-    # before migration 0008, were approved at the union's own level: they make the running
-    # total the escalation line applies to (union_funds.py).
+    # A SPEND approved by an ancestor union's cadre. The rest (and all before migration 0008)
+    # make the running total the escalation line applies to (union_funds.py).
     approved_above = fields.BooleanField(default=False, db_default=False)
+    # An allocation's other union: the parent (ALLOCATION) or the child (TO_CHILD).
+    counterpart_union_id = fields.BigIntField(null=True)
 
     class Meta:
         table = "mall_union_funds_entries"

@@ -1,8 +1,8 @@
 """Union funds (工会经费集采): a union's bulk orders paid from its yearly budget, under maker
 and checker.
 
-- A cadre of the parent union allocates a union's funds for a year (`allocate`); the root
-  union, which has no parent, by an ADMIN.
+- A union's yearly allocation comes from its parent's funds (mall.funds_allocation): a cadre
+  of the parent union moves it; the root union's, which has no parent, is set by an ADMIN.
 - A bulk order (UNION_BULK: `placeOrder` with `forUnionId`) is the maker's request. It is
   paid when a second cadre approves it (`approve_payment`): not the cadre who placed it, a
   cadre whose scope holds the order's union, and above `union_funds_escalation_fen` a cadre
@@ -11,8 +11,9 @@ and checker.
   (rolling, less what came back), plus this order. So a purchase split into orders under the
   line still reaches a higher union; approvals by a higher union are not in that total.
 - The approval spends the union's budget of the current year (Asia/Shanghai) by one
-  conditional UPDATE (`spent_fen + amount <= allocated_fen`, and a CHECK) in the transaction
-  that marks the order paid: concurrent approvals never spend past the allocation.
+  conditional UPDATE (what it spent and passed on to its children, plus the amount, within its
+  allocation; and a CHECK) in the transaction that marks the order paid: concurrent approvals
+  and allocations never spend past the allocation.
 - Cancelling an approved bulk order before it ships, or refunding it, returns the amount to
   the budget year it was spent from (`return_spend`).
 - Every step writes a ledger entry (`mall_union_funds_entries`) and an audit row with the
@@ -27,13 +28,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import today_shanghai, utcnow
 from unionhub.db import is_postgres
-from unionhub.errors import AccessDenied, Conflict, InvalidTransition, NotFound, ValidationFailed
+from unionhub.errors import AccessDenied, Conflict, InvalidTransition, NotFound
 from unionhub.identity import audit
 from unionhub.identity.access import Principal, path_in_scope, require_authenticated
 from unionhub.identity.orgs import get_union
@@ -52,11 +52,6 @@ from unionhub.mall.models import (
 from unionhub.observability.context import current_trace_id
 from unionhub.settings import get_settings
 
-# One allocation is an Int input (amountFen): at most ¥21,474,836.47. A year's total is read
-# as Fen (schema/money.py), a JSON integer up to 2^53 − 1, and the column is a bigint.
-MAX_ALLOCATION_FEN = 2**31 - 1
-MAX_YEAR_ALLOCATION_FEN = 2**53 - 1
-MIN_YEAR, MAX_YEAR = 2000, 2100
 _PAID_FROM_FUNDS = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
 
 
@@ -70,61 +65,21 @@ class Ledger:
     year: int
     allocated_fen: int
     spent_fen: int
+    to_children_fen: int  # allocated on to its child unions
     entries: QuerySet[UnionFundsEntry]  # newest first
 
     @property
     def available_fen(self) -> int:
-        return self.allocated_fen - self.spent_fen
+        return self.allocated_fen - self.spent_fen - self.to_children_fen
 
 
-async def _entry(union_id: int, year: int, kind: FundsEntryKind, amount_fen: int,
-                 actor_id: int | None, order_id: int | None = None,
-                 approved_above: bool = False) -> None:
+async def entry(union_id: int, year: int, kind: FundsEntryKind, amount_fen: int,
+                actor_id: int | None, order_id: int | None = None, approved_above: bool = False,
+                counterpart_union_id: int | None = None) -> None:
     await UnionFundsEntry.create(union_id=union_id, year=year, kind=kind, amount_fen=amount_fen,
                                  actor_id=actor_id, order_id=order_id,
-                                 trace_id=current_trace_id(), approved_above=approved_above)
-
-
-async def _budget_row(union_id: int, year: int) -> None:
-    """Make sure the (union, year) row exists, outside the caller's transaction: two first
-    allocations at once both end up adding to the one row."""
-    try:
-        await UnionFundsBudget.get_or_create(union_id=union_id, year=year)
-    except IntegrityError:
-        pass  # the other one created it
-
-
-async def allocate(principal: Principal, union_id: int, year: int,
-                   amount_fen: int) -> UnionFundsBudget:
-    """Add `amount_fen` to a union's union funds for `year`: by a cadre of its parent union."""
-    actor_id = require_authenticated(principal)
-    if not 0 < amount_fen <= MAX_ALLOCATION_FEN:
-        raise ValidationFailed("the amount must be positive (and at most ¥21,474,836.47)",
-                               field="amountFen", code="AMOUNT_OUT_OF_RANGE")
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValidationFailed(f"year must be {MIN_YEAR}–{MAX_YEAR}", field="year",
-                               code="YEAR_OUT_OF_RANGE")
-    union = await get_union(union_id)
-    if union.parent_id is None:
-        allowed = principal.is_admin
-    else:
-        allowed = principal.is_cadre and principal.scope_org_id == union.parent_id
-    if not allowed:
-        raise AccessDenied("a union's funds are allocated by a cadre of its parent union",
-                           code="NOT_PARENT_UNION_CADRE")
-    await _budget_row(union.id, year)
-    async with in_transaction():
-        added = await sql.rows(
-            "UPDATE mall_union_funds_budgets SET allocated_fen = allocated_fen + ?"
-            " WHERE union_id = ? AND year = ? AND allocated_fen + ? <= ? RETURNING id",
-            [amount_fen, union.id, year, amount_fen, MAX_YEAR_ALLOCATION_FEN])
-        if not added:
-            raise ValidationFailed("a year's allocation is at most 2^53 − 1 fen",
-                                   field="amountFen", code="AMOUNT_OUT_OF_RANGE")
-        await _entry(union.id, year, FundsEntryKind.ALLOCATION, amount_fen, actor_id)
-        await audit.record("mall.union_funds.allocate", actor_id=actor_id, subject_type="union",
-                           subject_id=union.id, detail={"year": year, "amount_fen": amount_fen})
-    return await UnionFundsBudget.get(union_id=union.id, year=year)
+                                 trace_id=current_trace_id(), approved_above=approved_above,
+                                 counterpart_union_id=counterpart_union_id)
 
 
 async def _order_for_approver(principal: Principal, order_id: int) -> Order:
@@ -197,7 +152,8 @@ async def _check_own_level_total(order: Order) -> None:
 async def _spend(union_id: int, year: int, amount_fen: int) -> bool:
     spent = await sql.rows(
         "UPDATE mall_union_funds_budgets SET spent_fen = spent_fen + ?"
-        " WHERE union_id = ? AND year = ? AND spent_fen + ? <= allocated_fen RETURNING id",
+        " WHERE union_id = ? AND year = ? AND spent_fen + to_children_fen + ? <= allocated_fen"
+        " RETURNING id",
         [amount_fen, union_id, year, amount_fen])
     return bool(spent)
 
@@ -226,7 +182,7 @@ async def approve_payment(principal: Principal, order_id: int) -> tuple[Order, P
             order_id=order.id, method=PaymentMethod.UNION_FUNDS, provider="union_funds",
             amount_fen=amount, status=PaymentStatus.SUCCEEDED, confirmed_by_id=approver_id,
             succeeded_at=utcnow())
-        await _entry(order.union_id, year, FundsEntryKind.SPEND, amount, approver_id, order.id,
+        await entry(order.union_id, year, FundsEntryKind.SPEND, amount, approver_id, order.id,
                      approved_above=not own_level)
         await audit.record("mall.union_funds.approve", actor_id=approver_id,
                            subject_type="order", subject_id=order.id,
@@ -246,7 +202,7 @@ async def return_spend(order: Order, actor_id: int | None, reason: str) -> int:
     await sql.rows("UPDATE mall_union_funds_budgets SET spent_fen = spent_fen - ?"
                    " WHERE union_id = ? AND year = ?",
                    [spend.amount_fen, spend.union_id, spend.year])
-    await _entry(spend.union_id, spend.year, FundsEntryKind.RETURN, spend.amount_fen, actor_id,
+    await entry(spend.union_id, spend.year, FundsEntryKind.RETURN, spend.amount_fen, actor_id,
                  order.id)
     await audit.record("mall.union_funds.return", actor_id=actor_id, subject_type="order",
                        subject_id=order.id,
@@ -310,6 +266,7 @@ async def ledger(principal: Principal, union_id: int, year: int) -> Ledger:
     return Ledger(union_id=union.id, year=year,
                   allocated_fen=budget.allocated_fen if budget else 0,
                   spent_fen=budget.spent_fen if budget else 0,
+                  to_children_fen=budget.to_children_fen if budget else 0,
                   entries=UnionFundsEntry.filter(union_id=union.id, year=year))
 
 
@@ -321,5 +278,6 @@ async def ledgers(union_ids: list[int], year: int) -> dict[int, Ledger]:
     return {uid: Ledger(union_id=uid, year=year,
                         allocated_fen=found[uid].allocated_fen if uid in found else 0,
                         spent_fen=found[uid].spent_fen if uid in found else 0,
+                        to_children_fen=found[uid].to_children_fen if uid in found else 0,
                         entries=UnionFundsEntry.filter(union_id=uid, year=year))
             for uid in union_ids}

@@ -17,6 +17,7 @@ from unionhub.mall import (
     campaigns,
     catalogue,
     claims,
+    funds_allocation,
     orders,
     payments,
     placing,
@@ -312,8 +313,8 @@ async def refund_order(info: strawberry.Info, order_id: str,
 async def allocate_union_funds(info: strawberry.Info, union_id: str, year: int,
                                amount_fen: int) -> f.AllocateUnionFundsPayload:
     async def work():
-        return await union_funds.allocate(info.context.principal, _id(union_id, "unionId"),
-                                          year, amount_fen)
+        return await funds_allocation.allocate(info.context.principal,
+                                               _id(union_id, "unionId"), year, amount_fen)
     return await payload(f.AllocateUnionFundsPayload, work(),
                          lambda b: {"budget": f.UnionFundsBudget.of(b)})
 

@@ -144,7 +144,10 @@ class CockpitFunds:
     spent_fen: Fen = strawberry.field(
         description="Approved bulk orders less returns so far, in fen (分, 1/100 yuan), "
                     "whatever the period's months.")
-    available_fen: Fen = strawberry.field(description="allocatedFen − spentFen, in fen.")
+    to_children_fen: Fen = strawberry.field(
+        description="Allocated on to child unions for the year, in fen.")
+    available_fen: Fen = strawberry.field(
+        description="allocatedFen − spentFen − toChildrenFen, in fen.")
 
 
 @strawberry.enum(description="What unionRanking-style rankings of the children can sort on.")
@@ -279,7 +282,7 @@ class Cockpit:
     async def funds(self, info: strawberry.Info) -> CockpitFunds:
         f = await _load(info, "funds", c.funds, (self.row, self.span))
         return CockpitFunds(year=f.year, allocated_fen=f.allocated_fen, spent_fen=f.spent_fen,
-                            available_fen=f.available_fen)
+                            to_children_fen=f.to_children_fen, available_fen=f.available_fen)
 
     @strawberry.field(metadata={"cost": SECTION_COST},
                       description="The child unions with the same figures (drill-down), "

@@ -60,6 +60,8 @@ describe_values(PaymentExceptionStatusEnum, OPEN="Waiting for a person.",
                 RESOLVED="Dealt with (resolution and note say how).")
 describe_values(PaymentExceptionActionEnum, RETRY="Ask the rail again.",
                 HANDLED_OFFLINE="Settled outside UnionHub (the note says how).")
-describe_values(FundsEntryKindEnum, ALLOCATION="The parent union allocated funds for the year.",
+describe_values(FundsEntryKindEnum, ALLOCATION="Funds for the year, out of the parent union's "
+                                               "(the root union's: set by an admin).",
+                TO_CHILD="Allocated on to a child union (its ALLOCATION).",
                 SPEND="An approved bulk order was paid.",
                 RETURN="A paid bulk order was cancelled or refunded: the amount came back.")

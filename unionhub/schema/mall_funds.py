@@ -24,7 +24,10 @@ class AllocateUnionFundsInput:
     union_id: strawberry.ID = strawberry.field(description="A union in the cadre's scope.")
     year: int = strawberry.field(description="The budget year (YEAR_OUT_OF_RANGE if "
                                              "implausible).")
-    amount_fen: int = strawberry.field(description="Added to the year's allocation; positive.")
+    amount_fen: int = strawberry.field(description=(
+        "Added to the year's allocation, out of the parent union's own funds for that year "
+        "(PARENT_UNION_FUNDS_EXCEEDED if they do not cover it; the root union's is set by an "
+        "admin); positive."))
 
 
 @strawberry.input(description="The bulk order to approve.")
@@ -34,11 +37,12 @@ class ApproveUnionFundsPaymentInput:
 
 
 @strawberry.type(description="One movement of a union's funds: an allocation from the parent "
-                             "union, a spend (an approved bulk order) or a return (one "
-                             "cancelled or refunded).")
+                             "union, an allocation on to a child union, a spend (an approved "
+                             "bulk order) or a return (one cancelled or refunded).")
 class UnionFundsEntry:
     id: strawberry.ID = strawberry.field(description="The entry's id.")
-    kind: FundsEntryKindEnum = strawberry.field(description="Allocation, spend or return.")
+    kind: FundsEntryKindEnum = strawberry.field(description="Allocation, allocation to a child, "
+                                                            "spend or return.")
     amount_fen: int = strawberry.field(description="The amount in fen (分, 1/100 yuan), positive.")
     order_id: strawberry.ID | None = strawberry.field(description="The bulk order spent on or "
                                                                   "returned; null for an "
@@ -47,12 +51,22 @@ class UnionFundsEntry:
     trace_id: str | None = strawberry.field(description="The trace of the request that made "
                                                         "it.")
     actor_id: strawberry.Private[int | None]
+    counterpart_union_id: strawberry.Private[int | None]
 
     @classmethod
     def of(cls, row: m.UnionFundsEntry) -> UnionFundsEntry:
         return cls(id=strawberry.ID(str(row.id)), kind=row.kind, amount_fen=row.amount_fen,
                    order_id=strawberry.ID(str(row.order_id)) if row.order_id else None,
-                   at=row.at, trace_id=row.trace_id, actor_id=row.actor_id)
+                   at=row.at, trace_id=row.trace_id, actor_id=row.actor_id,
+                   counterpart_union_id=row.counterpart_union_id)
+
+    @strawberry.field(description="The other union of an allocation: the parent it came from "
+                                  "(ALLOCATION) or the child it went to (TO_CHILD); null for "
+                                  "spends, returns, the root union's allocations and those "
+                                  "made before allocations came from the parent.")
+    def counterpart_union(self, info: strawberry.Info) -> UnionRef | None:
+        uid = self.counterpart_union_id
+        return union_entity(info, uid) if uid else None
 
     @strawberry.field(description="The cadre who allocated, approved or returned.")
     def actor(self, info: strawberry.Info) -> MemberRef | None:
@@ -65,7 +79,9 @@ class UnionFundsLedger:
     allocated_fen: Fen = strawberry.field(description=(
         "Allocated for the year, in fen (分, 1/100 yuan)."))
     spent_fen: Fen = strawberry.field(description="Approved bulk orders less returns.")
-    available_fen: Fen = strawberry.field(description="allocatedFen − spentFen.")
+    to_children_fen: Fen = strawberry.field(description="Allocated on to child unions.")
+    available_fen: Fen = strawberry.field(description="allocatedFen − spentFen − "
+                                                      "toChildrenFen.")
     entries: Connection[UnionFundsEntry] = strawberry.field(description="Newest first.")
     union_id: strawberry.Private[int]
 
@@ -76,7 +92,8 @@ class UnionFundsLedger:
     @classmethod
     def of(cls, ledger: Ledger, entries: Connection[UnionFundsEntry]) -> UnionFundsLedger:
         return cls(year=ledger.year, allocated_fen=ledger.allocated_fen,
-                   spent_fen=ledger.spent_fen, available_fen=ledger.available_fen,
+                   spent_fen=ledger.spent_fen, to_children_fen=ledger.to_children_fen,
+                   available_fen=ledger.available_fen,
                    entries=entries, union_id=ledger.union_id)
 
 
@@ -87,6 +104,7 @@ class UnionFundsBudget:
         "Allocated for the year, in fen (分, 1/100 yuan)."))
     spent_fen: Fen = strawberry.field(description="Spent on approved bulk orders less "
                                                   "returns, in fen (分, 1/100 yuan).")
+    to_children_fen: Fen = strawberry.field(description="Allocated on to child unions, in fen.")
     union_id: strawberry.Private[int]
 
     @strawberry.field(description="The union.")
@@ -96,7 +114,7 @@ class UnionFundsBudget:
     @classmethod
     def of(cls, row: m.UnionFundsBudget) -> UnionFundsBudget:
         return cls(year=row.year, allocated_fen=row.allocated_fen, spent_fen=row.spent_fen,
-                   union_id=row.union_id)
+                   to_children_fen=row.to_children_fen, union_id=row.union_id)
 
 
 @strawberry.type(description="The result of allocateUnionFunds.")

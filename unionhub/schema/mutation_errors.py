@@ -3,7 +3,9 @@ mutation's payload `errors` can hold. Do not edit by hand."""
 
 MUTATION_ERRORS: dict[str, tuple[str, ...]] = {
     'acceptServiceRequest': ('INVALID_TRANSITION', 'NOT_FOUND',),
-    'allocateUnionFunds': ('AMOUNT_OUT_OF_RANGE', 'NOT_FOUND', 'YEAR_OUT_OF_RANGE',),
+    'allocateUnionFunds': (
+        'AMOUNT_OUT_OF_RANGE', 'NOT_FOUND', 'PARENT_UNION_FUNDS_EXCEEDED', 'YEAR_OUT_OF_RANGE',
+    ),
     'applyToJoin': (
         'ALREADY_MEMBER', 'APPLICATION_PENDING', 'CARD_NUMBER_EXHAUSTED', 'IDENTITY_NOT_VERIFIED',
         'UNKNOWN_JOIN_CODE',
