@@ -244,3 +244,33 @@ async def test_a_logout_racing_a_refresh_of_its_session_still_ends_it(gql, facto
         again = await gql(REFRESH, {"input": {"refreshToken": new["refreshToken"]}})
         assert [e["code"] for e in again.data["refreshToken"]["errors"]] == ["TOKEN_REVOKED"]
     assert (await gql(ME, token=signed_in["accessToken"])).data.get("me") is None
+
+
+async def test_a_reset_whose_own_session_is_revoked_again_says_the_password_changed(
+        gql, factory):
+    """The reset commits, then waits to store its own session (a SHARE lock on refresh_tokens
+    held by another connection) while an admin revokes the member's sessions again (done
+    before the lock is released); released,
+    the reset's session is refused (the epoch moved on) but the answer says the password
+    changed and to sign in with it. (Before, it said SMS_CODE_INVALID: a spent code and a
+    reset the member would think had failed.)"""
+    _pg_only()
+    victim = await factory.account()
+    admin = await factory.admin()
+    code = await sms_code(gql, victim.phone, "RESET_PASSWORD")
+    blocker = await _Blocker.lock("refresh_tokens")
+    try:
+        reset = asyncio.create_task(gql(RESET, {"input": {
+            "phone": victim.phone, "smsCode": code, "newPassword": NEW}}))
+        await blocker.until_waiting(1, 'INSERT INTO "refresh_tokens"%')  # committed, waiting
+        # (No session is live to mark: the revocation only moves the epoch on, and commits.)
+        revoke = await gql(REVOKE, {"input": {"memberId": str(victim.member.id)}},
+                           token=admin.token)
+        assert revoke.data["revokeSessions"]["errors"] == []
+    finally:
+        await blocker.release()
+    out = (await reset).data["resetPassword"]
+    assert [e["code"] for e in out["errors"]] == ["PASSWORD_RESET_SIGN_IN_AGAIN"], out
+    assert out["accessToken"] is None and out["refreshToken"] is None
+    assert await _live_families(victim.member.id) == set()
+    assert (await _login(gql, victim.phone, NEW))["errors"] == []

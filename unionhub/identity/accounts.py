@@ -136,12 +136,13 @@ async def login(phone: str, password: str, client_ip: str | None = None) -> Sess
     return session
 
 
-async def start_session(member: Member) -> Session:
+async def start_session(member: Member, refused: Exception | None = None) -> Session:
     """A new session (a new refresh family) for a member who proved who they are with an SMS
     code (register, loginBySms, resetPassword), `member` read before the proof was final:
-    refused as a wrong code if the member's sessions were revoked since (`open_session`)."""
+    refused as a wrong code, or with `refused`, if the member's sessions were revoked since
+    (`open_session`)."""
     if (session := await _open_session(member)) is None:
-        raise sms_codes._invalid()
+        raise refused or sms_codes._invalid()
     return session
 
 

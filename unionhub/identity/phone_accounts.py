@@ -76,7 +76,12 @@ async def reset_password(phone: str, sms_code: str, new_password: str,
         await audit.record("identity.password.reset", actor_id=member.id,
                            subject_type="member", subject_id=member.id)
         member = await Member.get(id=member.id)  # with the epoch this reset set: its session
-    return await start_session(member)
+    # A second revocation (an admin's, a role change) committed between this commit and the
+    # reset's own session refuses that session. The password did change: say so, not "wrong
+    # code" (the code is spent and the caller would think the reset failed).
+    return await start_session(member, refused=Conflict(
+        "your password was changed, but your sessions were ended again meanwhile: sign in "
+        "with the new password", field="phone", code="PASSWORD_RESET_SIGN_IN_AGAIN"))
 
 
 async def change_phone(member_id: int, new_phone: str, sms_code: str,
