@@ -209,7 +209,7 @@ async def test_the_timeout_closes_the_trade(gql, factory, mall, rail):
     assert rail.calls.closes == [ref] and rail.is_closed(ref)
     assert (await Payment.get(provider_ref=ref)).status == "FAILED"
     # Closed once: the next sweep has nothing left to close.
-    assert await reconciliation.close_cancelled_trades() == 0 and rail.calls.closes == [ref]
+    assert await reconciliation.close_unpayable_trades() == 0 and rail.calls.closes == [ref]
 
 
 async def test_a_wrong_amount_opens_an_exception_handled_offline(http, gql, factory, mall,

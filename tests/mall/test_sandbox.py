@@ -88,6 +88,28 @@ async def test_the_pay_page_pays_fails_and_cancels_through_the_webhook(http, gql
     assert (await http.get("/sandbox/pay/UH404W")).status_code == 404
 
 
+async def test_paid_by_another_method_the_first_trade_is_closed(http, gql, factory, mall,
+                                                                sandbox_rail):
+    """The member starts an Alipay trade, then pays by WeChat Pay: the next sweep closes the
+    Alipay trade at its rail, so it can no longer take money (before, it stayed open, and
+    money paid there later had to be refunded)."""
+    member = await factory.account()
+    order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
+    first = (await _pay_order(gql, member, order["id"], "ALIPAY"))["checkout"]
+    second = (await _pay_order(gql, member, order["id"], "WECHAT_PAY"))["checkout"]
+    assert (await _press(http, second["payUrl"], "pay")).status_code == 303
+    assert (await Order.get(id=int(order["id"]))).status == "PAID"
+    assert await reconciliation.cancel_expired_orders() == 0  # the minute's sweep
+    assert (await SandboxTrade.get(out_trade_no=first["reference"])).status == "CLOSED"
+    assert (await Payment.get(provider_ref=first["reference"])).status == "FAILED"
+    assert (await Payment.get(provider_ref=second["reference"])).status == "SUCCEEDED"
+    refused = await _press(http, first["payUrl"], "pay")
+    assert refused.status_code == 200 and "SANDBOX_TRADE_CLOSED" in refused.text
+    assert (await Order.get(id=int(order["id"]))).status == "PAID"
+    # Closed once: the next sweep has nothing left to close.
+    assert await reconciliation.close_unpayable_trades() == 0
+
+
 async def test_forged_and_stale_sandbox_notifications_are_refused(http, gql, factory, mall,
                                                                   sandbox_rail):
     member = await factory.account()

@@ -1,6 +1,6 @@
 """Following every online payment to a final state: asking the rails about payments and
 refunds whose notification never came, and closing the trades of orders that will never be
-paid (cancelled by the member, or timed out).
+paid (cancelled by the member, timed out, or paid by another method).
 
 Reconciliation asks about an open payment or a pending refund with backoff (5 minutes, then
 doubling to at most 6 hours between questions) until the rail gives a final answer, however
@@ -139,8 +139,8 @@ async def retry_pending_refunds(limit: int = 100) -> int:
 
 async def close_trade(payment: Payment) -> bool:
     """Close one open trade at its rail. A trade the rail says is paid is reconciled at once
-    (the money then meets a cancelled order and is refunded); an unreachable rail is asked
-    again by the next sweep."""
+    (the money then meets an order no longer awaiting it and is refunded); an unreachable rail
+    is asked again by the next sweep."""
     provider = provider_named(payment.provider)
     if provider is None:
         return False
@@ -161,10 +161,13 @@ async def close_trade(payment: Payment) -> bool:
     return True
 
 
-async def close_cancelled_trades(order_id: int | None = None, limit: int = 200) -> int:
-    """The open trades of cancelled orders (one order's, or a sweep's), closed at the rail."""
+async def close_unpayable_trades(order_id: int | None = None, limit: int = 200) -> int:
+    """The open trades of orders no longer awaiting payment (one order's, or a sweep's),
+    closed at the rail: cancelled orders, and orders paid by another method (a member who
+    started an Alipay trade and then paid by WeChat Pay leaves the Alipay one open; money paid
+    there later would have to be refunded)."""
     qs = Payment.filter(status=PaymentStatus.REQUIRES_PAYMENT, provider__in=configured_names(),
-                        order__status=OrderStatus.CANCELLED)
+                        order__status__not=OrderStatus.PENDING_PAYMENT)
     if order_id is not None:
         qs = qs.filter(order_id=order_id)
     return sum([await close_trade(p) for p in await qs.order_by("id").limit(limit)])
@@ -174,7 +177,7 @@ async def cancel_order(principal: Principal, order_id: int) -> Order:
     """The member cancels an unpaid order: cancelled here, then its trade closed at the rail
     so that it can no longer be paid."""
     order = await orders.cancel_order(principal, order_id)
-    await close_cancelled_trades(order.id)
+    await close_unpayable_trades(order.id)
     return order
 
 
@@ -182,14 +185,15 @@ async def cancel_expired_orders(limit: int = 500) -> int:
     """Periodic: cancel orders unpaid after the payment window (orders.cancel_expired_orders),
     asking the provider first about any payment of theirs still open, so that money whose
     notification is late pays its order instead of being refunded; then close the trades of
-    cancelled orders (these, and any an unreachable rail left open before)."""
+    orders no longer awaiting payment (these, orders paid by another method since the last
+    sweep, and any an unreachable rail left open before)."""
     open_payments = await Payment.filter(
         status=PaymentStatus.REQUIRES_PAYMENT, provider__in=configured_names(),
         order__status=OrderStatus.PENDING_PAYMENT, order__expires_at__lte=utcnow(),
     ).limit(limit)
     await _reconcile_all(open_payments)
     cancelled = await orders.cancel_expired_orders(limit)
-    await close_cancelled_trades()
+    await close_unpayable_trades()
     return cancelled
 
 
