@@ -83,6 +83,7 @@ async function provinceCadre() {
     'requests-completed': c.services.requestsCompleted, escalated: c.services.escalated,
     reads: c.services.articleReads, enrolments: c.activities.enrolments, sales: c.mall.salesFen,
     orders: c.mall.orderCount, 'funds-available': c.funds.availableFen, 'funds-allocated': c.funds.allocatedFen,
+    'funds-to-children': c.funds.toChildrenFen,
   };
   for (const [id, n] of Object.entries(figures)) {
     check(digits(await kpi(p, id)) === String(n), `${id} = API ${n}`);

@@ -70,7 +70,7 @@ export const CockpitQuery = graphql(`
       salesFen orderCount certifiedSalesFen povertyShare meetsPovertyLine povertyShareLine
       voucherUsedFen voucherOrderSalesFen leverage
     }
-    funds { year allocatedFen spentFen availableFen }
+    funds { year allocatedFen spentFen toChildrenFen availableFen }
   }
 `);
 
@@ -100,8 +100,8 @@ export const MallQuery = graphql(`
 export const FundsQuery = graphql(`
   query ConsoleFunds($unionId: ID!, $year: Int!) {
     unionFundsLedger(unionId: $unionId, year: $year, first: 10) {
-      year allocatedFen spentFen availableFen
-      entries { edges { node { id kind amountFen at orderId } } }
+      year allocatedFen spentFen toChildrenFen availableFen
+      entries { edges { node { id kind amountFen at orderId counterpartUnion { id name } } } }
     }
   }
 `);

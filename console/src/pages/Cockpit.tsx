@@ -259,11 +259,12 @@ function Funds({ c }: { c: Figures }) {
       <div class="kpis">
         <Kpi label={t('allocated')} value={yuan(f.allocatedFen, l)} testid="funds-allocated" />
         <Kpi label={t('spent')} value={yuan(f.spentFen, l)} testid="funds-spent" />
+        <Kpi label={t('toChildren')} value={yuan(f.toChildrenFen, l)} testid="funds-to-children" />
         <Kpi label={t('available')} value={yuan(f.availableFen, l)} testid="funds-available" />
       </div>
       {q.failure && <FailureBox failure={q.failure} />}
       <table><tbody>{q.data?.unionFundsLedger.entries.edges.map(({ node }) => (
-        <tr key={node.id}><td>{node.at.slice(0, 10)}</td><td>{node.kind}</td><td>{yuan(node.amountFen, l)}</td></tr>))}</tbody></table>
+        <tr key={node.id}><td>{node.at.slice(0, 10)}</td><td>{node.kind}</td><td>{node.counterpartUnion?.name ?? ''}</td><td>{yuan(node.amountFen, l)}</td></tr>))}</tbody></table>
     </Section>
   );
 }
