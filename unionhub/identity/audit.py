@@ -46,6 +46,18 @@ ID_NUMBER_READ = "member.id_number.read"
 # An order's delivery address read in clear by someone other than the buyer (mall.addresses):
 # subject the buyer, detail {"order_id": ..., "field": "recipient" | "phone" | "detail"}.
 ORDER_ADDRESS_READ = "mall.order.address.read"
+# Money. A person's acts: a refund asked for (the buyer or the mall's staff), an exception
+# resolved (an OPERATOR). The system's, on a rail's verified fact (actor None, detail "by":
+# the provider; mall/money_audit.py): money received for an order, money to give back (late,
+# or the wrong amount), a refund completed (ours, or made at the provider) or ended failed,
+# and an exception opened for a person.
+ORDER_REFUND = "mall.order.refund"
+PAYMENT_RECEIVED = "mall.payment.received"
+PAYMENT_REFUND_DUE = "mall.payment.refund_due"
+PAYMENT_REFUNDED = "mall.payment.refunded"
+PAYMENT_REFUND_FAILED = "mall.payment.refund_failed"
+PAYMENT_EXCEPTION_OPEN = "mall.payment_exception.open"
+PAYMENT_EXCEPTION_RESOLVE = "mall.payment_exception.resolve"
 MEMBER_SEARCH = "member.search"  # detail: {"by": "phone" | "id_number" | "card" | "name"}
 PERSONAL_DATA_EXPORT = "member.personal_data.export"
 JOIN_REVIEW = "identity.join.review"

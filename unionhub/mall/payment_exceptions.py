@@ -17,6 +17,7 @@ from unionhub.clock import utcnow
 from unionhub.errors import Conflict, NotFound, ValidationFailed
 from unionhub.identity import audit
 from unionhub.identity.access import Principal, require_authenticated
+from unionhub.mall import money_audit
 from unionhub.mall.models import (
     Order,
     OrderEvent,
@@ -39,17 +40,18 @@ async def open_exception(kind: PaymentExceptionKind, *, provider: str, reason: s
                          order_id: int | None = None, amount_fen: int | None = None,
                          ) -> bool:
     """Open an exception unless the same one is open already; True when this call opened it.
-    Safe inside the caller's transaction (a savepoint holds the insert)."""
+    Safe inside the caller's transaction (a savepoint holds the insert and its audit row)."""
     ref = provider_ref or (payment.provider_ref if payment else None)
     key = f"{kind.value}:{payment.id}" if payment else f"{kind.value}:{provider}:{ref}"
     try:
         async with in_transaction():
-            await PaymentException.create(
+            opened = await PaymentException.create(
                 kind=kind, open_key=key[:100], provider=provider, provider_ref=ref,
                 payment_id=payment.id if payment else None,
                 order_id=payment.order_id if payment else order_id,
                 amount_fen=payment.amount_fen if payment and amount_fen is None else amount_fen,
                 reason=reason[:200])
+            await money_audit.exception_opened(opened)
     except IntegrityError:
         return False  # open already: one problem, one exception
     if payment is not None:
@@ -103,7 +105,7 @@ async def resolve(principal: Principal, exception_id: int, action: PaymentExcept
             raise _already_resolved()
         if action == PaymentExceptionAction.RETRY and payment is not None:
             await _prepare_retry(found, payment)
-        await audit.record("mall.payment_exception.resolve", actor_id=actor_id,
+        await audit.record(audit.PAYMENT_EXCEPTION_RESOLVE, actor_id=actor_id,
                            subject_type="payment_exception", subject_id=found.id,
                            detail={"action": action.value, "kind": found.kind.value,
                                    "payment": found.payment_id, "order": found.order_id,

@@ -5,7 +5,8 @@ funds (工会经费集采), paid by a second cadre's approval (mall.union_funds)
 Every verified provider fact (a notification, or the answer to a status query) is applied
 once: inserting its id into `mall_provider_events` is the gate, in the same transaction as
 its effects. Effects are conditional updates on the payment's and the order's status, so a
-fact arriving twice (under two ids), or out of order, cannot move anything backwards. Money
+fact arriving twice (under two ids), or out of order, cannot move anything backwards; each
+movement writes its audit row with it, by the system (mall.money_audit). Money
 that arrives for an order no longer awaiting it (cancelled after 30 minutes, or paid another
 way), or in the wrong amount, is refunded, never lost; a refund the rail ends failed opens
 an exception for a person (mall.payment_exceptions). Reconciliation (mall.reconciliation)
@@ -27,7 +28,7 @@ from unionhub.clock import utcnow
 from unionhub.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from unionhub.identity import audit
 from unionhub.identity.access import Principal, require_authenticated
-from unionhub.mall import orders, union_funds
+from unionhub.mall import money_audit, orders, union_funds
 from unionhub.mall.access import is_mall_manager
 from unionhub.mall.models import (
     Order,
@@ -237,14 +238,17 @@ async def _on_succeeded(payment: Payment, fact: PaymentFact, to_refund: list[int
     order = await Order.get(id=payment.order_id)
     amount_ok = fact.amount_fen == payment.amount_fen and (fact.currency or "cny") == "cny"
     if amount_ok and await orders.mark_paid(order, None, payment.method.value):
+        await money_audit.received(payment, order, fact)
         return
     # The order no longer awaits this money (cancelled, paid otherwise) or the amount is wrong:
     # give it back.
     await Payment.filter(id=payment.id).update(
         status=PaymentStatus.REFUND_PENDING, refund_requested_at=utcnow(),
         next_check_at=utcnow() + RECONCILE_AFTER, check_count=0)
-    await OrderEvent.create(order_id=order.id, kind="PAYMENT_REFUND_DUE", detail={
-        "payment_id": payment.id, "reason": "amount" if not amount_ok else order.status.value})
+    reason = "amount" if not amount_ok else order.status.value
+    await OrderEvent.create(order_id=order.id, kind="PAYMENT_REFUND_DUE",
+                            detail={"payment_id": payment.id, "reason": reason})
+    await money_audit.refund_due(payment, order, fact, reason)
     if not amount_ok:
         await open_exception(
             PaymentExceptionKind.AMOUNT_MISMATCH, payment=payment, provider=payment.provider,
@@ -280,6 +284,7 @@ async def _on_refunded(payment: Payment, fact: PaymentFact, to_refund: list[int]
         # A partial refund made at the provider: recorded there; the order stays as it is.
         await OrderEvent.create(order_id=payment.order_id, kind="PARTIAL_REFUND_AT_PROVIDER",
                                 detail={"payment_id": payment.id})
+        await money_audit.refunded(payment, None, fact, order_refunded=False)
         return
     # Out of order, the refund may arrive before the success it undoes: the payment is then
     # REFUNDED already and the late success no longer moves it (nor pays the order).
@@ -289,9 +294,11 @@ async def _on_refunded(payment: Payment, fact: PaymentFact, to_refund: list[int]
     order = await Order.get(id=payment.order_id)
     # A refund made in the provider's dashboard also refunds the order; a refunded late
     # payment leaves its cancelled order as it is.
-    if not await orders.mark_refunded(order, None, "REFUNDED_BY_PROVIDER"):
+    order_refunded = await orders.mark_refunded(order, None, "REFUNDED_BY_PROVIDER")
+    if not order_refunded:
         await OrderEvent.create(order_id=order.id, kind="PAYMENT_REFUNDED",
                                 detail={"payment_id": payment.id})
+    await money_audit.refunded(payment, order, fact, order_refunded=order_refunded)
 
 
 async def _on_refund_failed(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
@@ -304,6 +311,7 @@ async def _on_refund_failed(payment: Payment, fact: PaymentFact, to_refund: list
     code = (fact.failure_code or fact.event_type)[:60]
     await OrderEvent.create(order_id=payment.order_id, kind="REFUND_FAILED",
                             detail={"payment_id": payment.id, "code": code})
+    await money_audit.refund_failed(payment, code)
     await open_exception(PaymentExceptionKind.REFUND_FAILED, payment=payment,
                          provider=payment.provider, reason=f"the rail ended the refund: {code}")
 
@@ -380,7 +388,7 @@ async def refund_order(principal: Principal, order_id: int, reason: str | None) 
             next_check_at=utcnow() + RECONCILE_AFTER, check_count=0)
         if payment.method == PaymentMethod.UNION_FUNDS:
             await union_funds.return_spend(order, principal.member_id, "REFUNDED")
-        await audit.record("mall.order.refund", actor_id=principal.member_id,
+        await audit.record(audit.ORDER_REFUND, actor_id=principal.member_id,
                            subject_type="order", subject_id=order.id,
                            detail={"payment": payment.id, "method": payment.method.value,
                                    "amount_fen": payment.amount_fen})
