@@ -37,8 +37,8 @@ OPENED = "mall.payment_exception.open"
 SYSTEM_MONEY = (RECEIVED, DUE, REFUNDED, FAILED, OPENED)
 # Ids, codes and amounts: nothing else may be in a row's detail.
 DETAIL_KEYS = {"by", "payment_id", "order_id", "method", "amount_fen", "reason", "currency",
-               "expected_fen", "full", "made_at_provider", "order_refunded", "code", "kind",
-               "provider_ref"}
+               "expected_fen", "full", "made_at_provider", "refunded_total_fen",
+               "order_refunded", "code", "kind", "provider_ref"}
 
 
 async def _rows(action: str | None = None) -> list[AuditLog]:
@@ -134,7 +134,8 @@ async def test_late_money_is_audited_as_due_then_refunded(http, gql, factory, ma
     assert _movement(due, rail, payment, order) == {
         "reason": "CANCELLED", "amount_fen": 5000, "currency": "cny", "expected_fen": 5000}
     assert _movement(refunded, rail, payment, order) == {
-        "full": True, "made_at_provider": False, "amount_fen": 5000, "order_refunded": False}
+        "full": True, "made_at_provider": False, "refunded_total_fen": 5000,
+        "order_refunded": False}
     assert (await Order.get(id=order.id)).status == "CANCELLED"
 
 
@@ -157,7 +158,8 @@ async def test_a_wrong_amount_is_audited_with_its_exception(http, gql, factory, 
                              "payment_id": payment.id, "order_id": order.id, "amount_fen": 100}
     # What went back is what was paid, not what the order asked.
     assert _movement(refunded, rail, payment, order) == {
-        "full": True, "made_at_provider": False, "amount_fen": 100, "order_refunded": False}
+        "full": True, "made_at_provider": False, "refunded_total_fen": 100,
+        "order_refunded": False}
 
 
 async def test_refunds_say_who_made_them(http, gql, factory, mall, rail):
@@ -180,10 +182,12 @@ async def test_refunds_say_who_made_them(http, gql, factory, mall, rail):
     assert [r.action for r in rows] == [RECEIVED, REFUNDED, RECEIVED, REFUNDED]
     by_provider = await Payment.get(provider_ref=dashboard_ref)
     assert _movement(rows[1], rail, by_provider, dashboard) == {
-        "full": True, "made_at_provider": True, "amount_fen": 5000, "order_refunded": True}
+        "full": True, "made_at_provider": True, "refunded_total_fen": 5000,
+        "order_refunded": True}
     ours = await Payment.get(provider_ref=asked_ref)
     assert _movement(rows[3], rail, ours, asked) == {
-        "full": True, "made_at_provider": False, "amount_fen": 5000, "order_refunded": False}
+        "full": True, "made_at_provider": False, "refunded_total_fen": 5000,
+        "order_refunded": False}
     [request] = await _rows("mall.order.refund")
     assert (request.actor_id, request.subject_id) == (int(member.id), str(asked.id))
 
@@ -206,6 +210,7 @@ async def test_a_failed_refund_is_audited_with_its_exception(http, gql, factory,
     assert detail.pop("amount_fen") == 5000 and detail.pop("code")
     assert detail == {}
     assert (opened.subject_type, opened.subject_id) == ("payment_exception", str(flag.id))
+    assert opened.union_id == order.union_id  # (auditLog's union filter finds it)
     assert opened.detail == {"by": rail.provider, "kind": "REFUND_FAILED",
                              "payment_id": payment.id, "order_id": order.id, "amount_fen": 5000}
 
@@ -222,8 +227,34 @@ async def test_a_partial_refund_at_the_provider_is_audited(http, gql, factory, m
     received, refunded = await _checked(member)
     # Stripe's charge.refunded names no amount in our fact: recorded as not known.
     assert _movement(refunded, stripe_api, payment, order) == {
-        "full": False, "made_at_provider": True, "amount_fen": None, "order_refunded": False}
+        "full": False, "made_at_provider": True, "refunded_total_fen": None,
+        "order_refunded": False}
     assert received.action == RECEIVED
+
+
+async def test_partial_refunds_then_the_rest_read_as_a_running_total(http, gql, factory, mall,
+                                                                     monkeypatch):
+    """Alipay's merchant portal gives back 10.00, 15.00, then the last 25.00 of 50.00: the
+    rows hold the refunded total after each (review: they said `amount_fen` 1000, 2500 and
+    5000, which added up to 85.00 refunded for 50.00 paid)."""
+    from tests.mall.standins.alipay import standin
+
+    async with registered(standin(monkeypatch)) as ali:
+        member = await factory.account()
+        order, ref = await _paid(http, gql, member, mall, ali)
+        trade = ali.trades[ref]
+        for number, fen in (("dash-1", 1000), ("dash-2", 1500), ("dash-3", 2500)):
+            trade.refunds[number] = fen
+            if number == "dash-3":
+                trade.status = "TRADE_CLOSED"  # all of it back: the trade closes
+            assert ali.accepted(await send(http, ali.webhook_path, ali.notification(ref)))
+    payment = await Payment.get(provider_ref=ref)
+    assert payment.status == "REFUNDED"
+    rows = [r for r in await _checked(member) if r.action == REFUNDED]
+    assert [(r.detail["full"], r.detail["refunded_total_fen"]) for r in rows] == [
+        (False, 1000), (False, 2500), (True, 5000)]
+    assert all("amount_fen" not in r.detail for r in rows)
+    assert (await Order.get(id=order.id)).status == "REFUNDED"
 
 
 async def test_a_partial_wechat_pay_refund_is_audited(http, gql, factory, mall, monkeypatch):
@@ -239,7 +270,8 @@ async def test_a_partial_wechat_pay_refund_is_audited(http, gql, factory, mall, 
     received, refunded = await _checked(member)
     assert (received.action, refunded.action) == (RECEIVED, REFUNDED)
     assert _movement(refunded, "wechatpay", payment, order) == {
-        "full": False, "made_at_provider": True, "amount_fen": None, "order_refunded": False}
+        "full": False, "made_at_provider": True, "refunded_total_fen": None,
+        "order_refunded": False}
     assert (await Order.get(id=order.id)).status == "PAID"
 
 

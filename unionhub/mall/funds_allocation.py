@@ -18,7 +18,6 @@ then did not come out of its own budget (OPERATORS.md says how to reconcile them
 
 from __future__ import annotations
 
-from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from unionhub.errors import AccessDenied, Conflict, ValidationFailed
@@ -38,12 +37,12 @@ ALLOCATE_ACTION = "mall.union_funds.allocate"
 
 
 async def _budget_row(union_id: int, year: int) -> None:
-    """Make sure the (union, year) row exists, outside the caller's transaction: two first
-    allocations at once both end up adding to the one row."""
-    try:
-        await UnionFundsBudget.get_or_create(union_id=union_id, year=year)
-    except IntegrityError:
-        pass  # the other one created it
+    """Make sure the (union, year) row exists, in the allocation's transaction (a refused
+    allocation leaves none). Two first allocations at once: the second's INSERT waits for the
+    first's on the unique key, then does nothing, and its UPDATE reads the committed row."""
+    await sql.rows("INSERT INTO mall_union_funds_budgets (union_id, year, allocated_fen,"
+                   " spent_fen, to_children_fen) VALUES (?, ?, 0, 0, 0)"
+                   " ON CONFLICT (union_id, year) DO NOTHING", [union_id, year])
 
 
 def _check_input(year: int, amount_fen: int) -> None:
@@ -78,10 +77,10 @@ async def allocate(principal: Principal, union_id: int, year: int,
     if not allowed:
         raise AccessDenied("a union's funds are allocated by a cadre of its parent union",
                            code="NOT_PARENT_UNION_CADRE")
-    await _budget_row(union.id, year)
     async with in_transaction():
         if parent_id is not None:
             await _take_from_parent(parent_id, year, amount_fen)
+        await _budget_row(union.id, year)
         added = await sql.rows(
             "UPDATE mall_union_funds_budgets SET allocated_fen = allocated_fen + ?"
             " WHERE union_id = ? AND year = ? AND allocated_fen + ? <= ? RETURNING id",
@@ -95,6 +94,7 @@ async def allocate(principal: Principal, union_id: int, year: int,
         await entry(union.id, year, FundsEntryKind.ALLOCATION, amount_fen, actor_id,
                     counterpart_union_id=parent_id)
         await audit.record(ALLOCATE_ACTION, actor_id=actor_id, subject_type="union",
-                           subject_id=union.id, detail={"year": year, "amount_fen": amount_fen,
-                                                        "from_union_id": parent_id})
+                           subject_id=union.id, union_id=union.id,
+                           detail={"year": year, "amount_fen": amount_fen,
+                                   "from_union_id": parent_id})
     return await UnionFundsBudget.get(union_id=union.id, year=year)

@@ -6,7 +6,9 @@ A person's money actions are audited where they act (refundOrder, union-funds ap
 resolving an exception); these movements have no person behind them, and the order's events
 (mall_order_events) were their only record. Each row is written in the transaction of the
 movement (mall.payments.apply_fact, open_exception's savepoint), by the branch whose
-conditional update made it, so a fact delivered twice, or under two ids, writes one row.
+conditional update made it, so a fact delivered twice, or under two ids, writes one row
+(a partial refund made at the provider has no status to move: its row, like its order
+event, is kept once per fact id).
 The actor is None (the system) and `by` names the rail (Payment.provider). Details hold ids,
 codes and amounts only: never the member's data, the provider's payload or a secret.
 A payment settled without money (a voucher covered the order) moves none: not here.
@@ -50,12 +52,17 @@ async def refunded(payment: Payment, order: Order | None, fact: PaymentFact, *,
                    order_refunded: bool) -> None:
     """A refund completed at the rail. Every refund we ask for sets refund_requested_at
     (refundOrder, money to give back, an operator's retry) and is whole; a payment refunded
-    without one, or in part, was refunded in the provider's dashboard. `amount_fen`: whole,
-    the money the rail took (`_taken`); in part, what the rail's fact states (Alipay: the
-    trade's refunded total so far), None where it states none (Stripe, WeChat Pay)."""
+    without one, or in part, was refunded in the provider's dashboard.
+
+    `refunded_total_fen` is the payment's refunded total once this refund is done, not this
+    refund's own amount (the rails state totals, and partial refunds before a whole one are
+    not ours to subtract): whole, the money the rail took (`_taken`); in part, what the rail's
+    fact states (Alipay's running total), None where it states none (Stripe, WeChat Pay).
+    A payment's rows are read as a running total, never added up."""
     await _movement(audit.PAYMENT_REFUNDED, payment, order, full=fact.full_refund,
                     made_at_provider=not fact.full_refund or payment.refund_requested_at is None,
-                    amount_fen=await _taken(payment) if fact.full_refund else fact.amount_fen,
+                    refunded_total_fen=(await _taken(payment) if fact.full_refund
+                                        else fact.amount_fen),
                     order_refunded=order_refunded)
 
 
@@ -82,5 +89,7 @@ async def exception_opened(opened: PaymentException) -> None:
                               "amount_fen": opened.amount_fen}
     if opened.payment_id is None:
         detail["provider_ref"] = opened.provider_ref
+    order = await Order.get_or_none(id=opened.order_id) if opened.order_id else None
     await audit.record(audit.PAYMENT_EXCEPTION_OPEN, actor_id=None,
-                       subject_type="payment_exception", subject_id=opened.id, detail=detail)
+                       subject_type="payment_exception", subject_id=opened.id, detail=detail,
+                       union_id=order.union_id if order else None)

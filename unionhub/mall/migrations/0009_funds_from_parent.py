@@ -2,13 +2,16 @@
 children (`to_children_fen`), the CHECK covers it (spent plus passed on within the
 allocation), and a ledger entry names the other union of an allocation.
 
-Online at any size: the columns have a constant default or none (catalogue only on
-PostgreSQL 11+). The CHECK is replaced as 0006 made it: on PostgreSQL added NOT VALID and then
-validated (the budgets table has one row per union and year; validation takes a lock that
-lets reads and writes through); on SQLite as the triggers that stand for it. Tortoise's own
-constraint operations would rebuild the SQLite tables and lose their indexes, so they run here
-for the migration state only. Budgets from before have `to_children_fen` 0: earlier
-allocations did not come out of the parent's funds (OPERATORS.md)."""
+Brief on PostgreSQL: the columns have a constant default or none (catalogue only, 11+), and
+the CHECK is replaced as 0006 made it, then validated; the migration is one transaction, so
+the budgets table stays locked until it commits, which at one row per union and year takes
+well under a second. A `lock_timeout` of 5 s makes it give up (rerun later) rather than queue
+behind a long reader and hold every approval up behind it. On SQLite the CHECK is the
+triggers that stand for it. Tortoise's own constraint and field-removal operations rebuild
+SQLite tables and lose their unique key and indexes, so the constraints change here for the
+migration state only, and undoing the columns drops them in place (DROP COLUMN, SQLite 3.35+).
+Budgets from before have `to_children_fen` 0: earlier allocations did not come out of the
+parent's funds (OPERATORS.md)."""
 
 from tortoise import fields, migrations
 from tortoise.migrations import operations as ops
@@ -33,6 +36,29 @@ class _StateOnly(ops.TortoiseOperation):
 
     def state_forward(self, app_label, state) -> None:
         self.inner.state_forward(app_label, state)
+
+
+class _AddColumn(ops.AddField):
+    """AddField, undone by DROP COLUMN in place (see the docstring)."""
+
+    def __init__(self, model_name: str, table: str, name: str, field) -> None:
+        super().__init__(model_name=model_name, name=name, field=field)
+        self.table = table
+
+    async def database_backward(self, app_label, old_state, new_state,
+                                state_editor=None) -> None:
+        if state_editor is not None:
+            await state_editor.client.execute_script(
+                f'ALTER TABLE "{self.table}" DROP COLUMN "{self.name}"')
+
+
+async def _lock_timeout(apps, schema_editor) -> None:
+    if schema_editor.client.capabilities.dialect == "postgres":
+        await schema_editor.client.execute_script("SET LOCAL lock_timeout = '5s'")
+
+
+async def _nothing(apps, schema_editor) -> None:
+    return None
 
 
 def _new_row(condition: str, columns: str) -> str:
@@ -72,10 +98,11 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AddField(model_name="UnionFundsBudget", name="to_children_fen",
-                     field=fields.BigIntField(default=0, db_default=0)),
-        ops.AddField(model_name="UnionFundsEntry", name="counterpart_union_id",
-                     field=fields.BigIntField(null=True)),
+        ops.RunPython(_lock_timeout, _nothing),
+        _AddColumn("UnionFundsBudget", _TABLE, "to_children_fen",
+                   fields.BigIntField(default=0, db_default=0)),
+        _AddColumn("UnionFundsEntry", "mall_union_funds_entries", "counterpart_union_id",
+                   fields.BigIntField(null=True)),
         _StateOnly(ops.RemoveConstraint(model_name="UnionFundsBudget", name=_NAME)),
         _StateOnly(ops.AddConstraint(model_name="UnionFundsBudget",
                                      constraint=CheckConstraint(check=_NEW[0], name=_NAME))),
