@@ -297,6 +297,19 @@ async def test_our_trade_numbers_tell_a_stray_payment_from_a_racing_one(gql, fac
         "UH12Z", "UH99999W", "XX12W"]
 
 
+async def test_an_absurd_amount_for_no_order_still_opens_its_exception(factory, mall):
+    """A rail's figure past the exception's 32-bit amount (¥21.47M) keeps the exception: the
+    figure goes into its reason. (Before, PostgreSQL refused the insert, and the exception a
+    person needed was never opened.)"""
+    fact = PaymentFact(event_id="n-huge", event_type="TRANSACTION.SUCCESS",
+                       kind=FactKind.SUCCEEDED, provider_ref="UH99999W",
+                       amount_fen=3_000_000_000)
+    assert await apply_fact("wechatpay", fact) == "unknown"
+    [flag] = await PaymentException.all()
+    assert (flag.kind, flag.amount_fen) == ("UNKNOWN_ORDER", None)
+    assert flag.reason.startswith("3000000000 fen: ")
+
+
 async def test_a_failure_notified_at_once_under_many_ids_opens_one_exception(
         http, gql, factory, mall, stripe_api):
     member = await factory.account()

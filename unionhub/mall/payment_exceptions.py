@@ -31,6 +31,7 @@ from unionhub.mall.models import (
 from unionhub.observability import metrics
 
 MAX_NOTE = 500
+MAX_AMOUNT_FEN = 2**31 - 1  # `amount_fen` is a 32-bit column and an Int in the schema
 # RETRY means: a new refund at the rail (failed refunds), or ask the rail now (open too long).
 RETRYABLE = (PaymentExceptionKind.REFUND_FAILED, PaymentExceptionKind.OPEN_TOO_LONG)
 
@@ -43,14 +44,17 @@ async def open_exception(kind: PaymentExceptionKind, *, provider: str, reason: s
     Safe inside the caller's transaction (a savepoint holds the insert and its audit row)."""
     ref = provider_ref or (payment.provider_ref if payment else None)
     key = f"{kind.value}:{payment.id}" if payment else f"{kind.value}:{provider}:{ref}"
+    amount = payment.amount_fen if payment and amount_fen is None else amount_fen
+    if amount is not None and abs(amount) > MAX_AMOUNT_FEN:
+        # A rail's absurd figure would not fit the column: the exception must still open.
+        reason, amount = f"{amount} fen: {reason}", None
     try:
         async with in_transaction():
             opened = await PaymentException.create(
                 kind=kind, open_key=key[:100], provider=provider, provider_ref=ref,
                 payment_id=payment.id if payment else None,
                 order_id=payment.order_id if payment else order_id,
-                amount_fen=payment.amount_fen if payment and amount_fen is None else amount_fen,
-                reason=reason[:200])
+                amount_fen=amount, reason=reason[:200])
             await money_audit.exception_opened(opened)
     except IntegrityError:
         return False  # open already: one problem, one exception
