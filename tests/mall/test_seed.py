@@ -1,13 +1,23 @@
-"""The demo data: real poverty-alleviation regions, an open CLAIM and a granted GRANT campaign."""
+"""The demo data: real poverty-alleviation regions, an open CLAIM and a granted GRANT campaign,
+and this year's union funds passed down from the root through the domain's own rules."""
 
 from __future__ import annotations
 
-from unionhub.mall.models import CampaignKind, Supplier, Voucher, VoucherCampaign
+from unionhub.identity import seed as identity_seed
+from unionhub.mall.models import (
+    CampaignKind,
+    Supplier,
+    UnionFundsBudget,
+    UnionFundsEntry,
+    Voucher,
+    VoucherCampaign,
+)
 from unionhub.mall.seed import seed_demo
+from unionhub.mall.union_funds import funds_year
 
 
 async def test_seed_demo(gql, factory):
-    tree = await factory.tree()
+    tree = await identity_seed.seed_demo(members=0)
     member = await factory.account(tree.grassroots["A"][0])
     await seed_demo(tree)
     regions = set(await Supplier.all().values_list("region_code", flat=True))
@@ -20,3 +30,8 @@ async def test_seed_demo(gql, factory):
     listed = await gql("{ voucherCampaigns { edges { node { kind name } } } }", token=member.token)
     kinds = {e["node"]["kind"] for e in listed.data["voucherCampaigns"]["edges"]}
     assert kinds == {"CLAIM", "GRANT"}
+    budgets = {b.union_id: (b.allocated_fen, b.spent_fen, b.to_children_fen)
+               for b in await UnionFundsBudget.filter(year=funds_year())}
+    assert budgets == {tree.province.id: (100_000_000, 0, 30_000_000),
+                       tree.cities["xian"].id: (30_000_000, 0, 0)}
+    assert await UnionFundsEntry.filter(kind="TO_CHILD").count() == 1

@@ -1,15 +1,22 @@
 """Demo data for the mall: suppliers and products from Shaanxi's poverty-alleviation counties,
-one open CLAIM campaign (province-wide) and one GRANT campaign (county A)."""
+one open CLAIM campaign (province-wide), one GRANT campaign (county A), and this year's union
+funds: the root's from the demo admin, part of it passed on to Xi'an by the province's cadre
+(so the console's funds section has figures from the first start)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from unionhub.clock import utcnow
+from unionhub.identity.access import Principal
+from unionhub.identity.accounts import phone_index
+from unionhub.identity.models import Member, Role
 from unionhub.identity.seed import DemoTree
+from unionhub.mall import funds_allocation
 from unionhub.mall.campaigns import continue_grant
 from unionhub.mall.catalogue import SkuSpec, create_category, create_product, create_supplier
 from unionhub.mall.models import CampaignKind, VoucherCampaign
+from unionhub.mall.union_funds import funds_year
 
 CATEGORIES = ["粮油", "果蔬", "肉禽蛋", "茶叶", "特产"]
 
@@ -54,3 +61,15 @@ async def seed_demo(tree: DemoTree) -> None:
         valid_until=now + timedelta(days=45), certified_only=True, created_by_id=0)
     await VoucherCampaign.filter(id=grant.id).update(grant_requested=True)
     await continue_grant(grant.id)
+    await _seed_funds(tree)
+
+
+async def _seed_funds(tree: DemoTree) -> None:
+    admin = await Member.get(phone_bidx=phone_index("13900000007"))
+    cadre = await Member.get(phone_bidx=phone_index("13900000004"))  # the province's
+    year, province = funds_year(), tree.province
+    await funds_allocation.allocate(Principal(member_id=admin.id, role=Role.ADMIN),
+                                    province.id, year, 100_000_000)  # ¥1,000,000
+    await funds_allocation.allocate(
+        Principal(member_id=cadre.id, role=Role.CADRE, scope_path=province.path,
+                  scope_org_id=province.id), tree.cities["xian"].id, year, 30_000_000)
