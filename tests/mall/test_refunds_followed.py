@@ -388,3 +388,32 @@ async def test_a_refund_that_never_reaches_its_rail_is_flagged_after_days(
         wechat.unreachable = False  # the rail is back: the refund goes out
         assert await reconciliation.retry_pending_refunds() == 1
         assert (await Payment.get(id=payment.id)).refund_ref == f"{ref}R"
+
+
+async def test_trades_the_rail_cannot_close_yet_do_not_hold_the_others_up(gql, factory, mall,
+                                                                         monkeypatch):
+    """Three cancelled orders' open trades, a rail that cannot be reached, and a sweep that
+    takes two at a time: the second sweep reaches the third (the longest-unasked first). Before,
+    the sweep took the lowest ids each minute, so trades the rail would not close held the
+    front of the queue for ever (review: the queue also holds orders paid another way now)."""
+    from tests.mall.conftest import registered
+    from tests.mall.standins.wechatpay import standin
+
+    async with registered(standin(monkeypatch)) as wechat:
+        member = await factory.account()
+        refs = []
+        for _ in range(3):
+            order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
+            r = await gql(PAY, {"input": {"orderId": order["id"], "method": wechat.method}},
+                          token=member.token)
+            refs.append(wechat.ref_from_checkout(r.data["payOrder"]["checkout"]))
+            await Order.filter(id=int(order["id"])).update(status="CANCELLED")
+        wechat.unreachable = True
+        started = utcnow()
+        for _ in range(2):
+            assert await reconciliation.close_unpayable_trades(limit=2) == 0
+        asked = [(await Payment.get(provider_ref=ref)).checked_at for ref in refs]
+        assert all(at is not None and at >= started for at in asked), asked
+        wechat.unreachable = False  # the rail is back: every trade closes
+        assert await reconciliation.close_unpayable_trades() == 3
+        assert sorted(wechat.calls.closes) == sorted(refs)

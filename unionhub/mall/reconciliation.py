@@ -144,6 +144,9 @@ async def close_trade(payment: Payment) -> bool:
     provider = provider_named(payment.provider)
     if provider is None:
         return False
+    # Asked now: the sweep takes the longest-unasked first, so a trade the rail will not
+    # close yet waits its turn behind the others instead of holding the front of the queue.
+    await Payment.filter(id=payment.id).update(checked_at=utcnow())
     try:
         closed = await provider.close(payment)
     except ProviderUnavailable:
@@ -170,7 +173,14 @@ async def close_unpayable_trades(order_id: int | None = None, limit: int = 200) 
                         order__status__not=OrderStatus.PENDING_PAYMENT)
     if order_id is not None:
         qs = qs.filter(order_id=order_id)
-    return sum([await close_trade(p) for p in await qs.order_by("id").limit(limit)])
+    gate = asyncio.Semaphore(RECONCILE_CONCURRENCY)  # a slow rail must not hold the job
+
+    async def one(payment: Payment) -> bool:
+        async with gate:
+            return await close_trade(payment)
+
+    found = await qs.order_by("checked_at", "id").limit(limit)
+    return sum(await asyncio.gather(*(one(p) for p in found)))
 
 
 async def cancel_order(principal: Principal, order_id: int) -> Order:
