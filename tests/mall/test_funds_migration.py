@@ -1,7 +1,8 @@
 """Mall migration 0009 (union funds come from the parent) on a database that has budgets, up
 and back down, on SQLite in a subprocess of its own: rows kept, the new rule enforced, and
 the table's unique key (union, year) kept both ways (review: undoing the columns through
-Tortoise rebuilt the SQLite tables without it, and first allocations rely on it)."""
+Tortoise rebuilt the SQLite tables without it, and first allocations rely on it), and
+`sqlmigrate --backward` only printing the undo (review: it dropped the columns)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ _UP_AND_DOWN = """
 import asyncio, json
 from tortoise import Tortoise, connections
 from tortoise.migrations.api.migrate import migrate
+from tortoise.migrations.api.sqlmigrate import sqlmigrate
 from unionhub.db import tortoise_config
 
 BEFORE = "mall.0008_union_funds_approved_above"
@@ -56,6 +58,10 @@ async def main():
     out["up_twice"] = await refused("INSERT INTO mall_union_funds_budgets (union_id, year,"
                                     " allocated_fen, spent_fen) VALUES (2, 2026, 0, 0)")
     await Tortoise.close_connections()
+    await sqlmigrate(config=config, app_label="mall", migration_name="0009", backward=True)
+    await Tortoise.init(config=config)
+    out["printed_only"] = await state()  # (review: the undo's DROP COLUMN ran)
+    await Tortoise.close_connections()
     await migrate(config=config, target=BEFORE)
     await Tortoise.init(config=config)
     out["down"] = await state()
@@ -85,5 +91,6 @@ async def test_0009_up_and_down_keeps_rows_rules_and_the_unique_key(tmp_path):
     assert seen["up"] == {**before, "columns": [*before["columns"], "to_children_fen"]}
     assert seen["up_over"] == "IntegrityError" and seen["up_within"] is None
     assert seen["up_twice"] == "IntegrityError"  # the unique key still holds
+    assert seen["printed_only"] == seen["up"]  # printing the undo's SQL undoes nothing
     assert seen["down"] == before
     assert seen["down_over"] == "IntegrityError"  # the old rule is back

@@ -308,6 +308,8 @@ async def test_an_absurd_amount_for_no_order_still_opens_its_exception(factory, 
     [flag] = await PaymentException.all()
     assert (flag.kind, flag.amount_fen) == ("UNKNOWN_ORDER", None)
     assert flag.reason.startswith("3000000000 fen: ")
+    opened = await AuditLog.get(action="mall.payment_exception.open")
+    assert opened.detail["amount_fen"] == 3_000_000_000  # the audit row keeps the figure
 
 
 async def test_a_failure_notified_at_once_under_many_ids_opens_one_exception(

@@ -246,7 +246,7 @@ class Payment(Model):
     refund_ref = fields.CharField(max_length=64, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     succeeded_at = fields.DatetimeField(null=True)
-    checked_at = fields.DatetimeField(null=True)  # last asked about by reconciliation
+    checked_at = fields.DatetimeField(null=True)  # last asked about (reconciling, closing)
     # Reconciliation asks again at `next_check_at`, backing off with `check_count`.
     next_check_at = fields.DatetimeField(null=True)
     check_count = fields.IntField(default=0)

@@ -81,12 +81,13 @@ async def _taken(payment: Payment) -> int | None:
     return mismatch.amount_fen if mismatch is not None else payment.amount_fen
 
 
-async def exception_opened(opened: PaymentException) -> None:
+async def exception_opened(opened: PaymentException, amount_fen: int | None) -> None:
     """An exception opened for a person (by a fact, or by reconciliation: OPEN_TOO_LONG). The
-    trade's reference only where no payment of ours names it (UNKNOWN_ORDER)."""
+    trade's reference only where no payment of ours names it (UNKNOWN_ORDER). `amount_fen` as
+    the rail said, even one too large for the exception's own column."""
     detail: dict[str, Any] = {"by": opened.provider, "kind": opened.kind.value,
                               "payment_id": opened.payment_id, "order_id": opened.order_id,
-                              "amount_fen": opened.amount_fen}
+                              "amount_fen": amount_fen}
     if opened.payment_id is None:
         detail["provider_ref"] = opened.provider_ref
     order = await Order.get_or_none(id=opened.order_id) if opened.order_id else None

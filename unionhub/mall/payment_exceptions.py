@@ -44,10 +44,11 @@ async def open_exception(kind: PaymentExceptionKind, *, provider: str, reason: s
     Safe inside the caller's transaction (a savepoint holds the insert and its audit row)."""
     ref = provider_ref or (payment.provider_ref if payment else None)
     key = f"{kind.value}:{payment.id}" if payment else f"{kind.value}:{provider}:{ref}"
-    amount = payment.amount_fen if payment and amount_fen is None else amount_fen
-    if amount is not None and abs(amount) > MAX_AMOUNT_FEN:
+    said = payment.amount_fen if payment and amount_fen is None else amount_fen
+    amount = said
+    if said is not None and not -MAX_AMOUNT_FEN - 1 <= said <= MAX_AMOUNT_FEN:
         # A rail's absurd figure would not fit the column: the exception must still open.
-        reason, amount = f"{amount} fen: {reason}", None
+        reason, amount = f"{said} fen: {reason}", None
     try:
         async with in_transaction():
             opened = await PaymentException.create(
@@ -55,7 +56,7 @@ async def open_exception(kind: PaymentExceptionKind, *, provider: str, reason: s
                 payment_id=payment.id if payment else None,
                 order_id=payment.order_id if payment else order_id,
                 amount_fen=amount, reason=reason[:200])
-            await money_audit.exception_opened(opened)
+            await money_audit.exception_opened(opened, said)
     except IntegrityError:
         return False  # open already: one problem, one exception
     if payment is not None:

@@ -5,8 +5,8 @@ allocation), and a ledger entry names the other union of an allocation.
 Brief on PostgreSQL: the columns have a constant default or none (catalogue only, 11+), and
 the CHECK is replaced as 0006 made it, then validated; the migration is one transaction, so
 the budgets table stays locked until it commits, which at one row per union and year takes
-well under a second. A `lock_timeout` of 5 s makes it give up (rerun later) rather than queue
-behind a long reader and hold every approval up behind it. On SQLite the CHECK is the
+well under a second. A `lock_timeout` of 5 s, both ways, makes it give up (rerun later) rather
+than queue behind a long reader and hold every approval up behind it. On SQLite the CHECK is the
 triggers that stand for it. Tortoise's own constraint and field-removal operations rebuild
 SQLite tables and lose their unique key and indexes, so the constraints change here for the
 migration state only, and undoing the columns drops them in place (DROP COLUMN, SQLite 3.35+).
@@ -47,9 +47,13 @@ class _AddColumn(ops.AddField):
 
     async def database_backward(self, app_label, old_state, new_state,
                                 state_editor=None) -> None:
-        if state_editor is not None:
-            await state_editor.client.execute_script(
-                f'ALTER TABLE "{self.table}" DROP COLUMN "{self.name}"')
+        if state_editor is None:
+            return
+        drop = f'ALTER TABLE "{self.table}" DROP COLUMN "{self.name}"'
+        if state_editor.collect_sql:  # `sqlmigrate --backward` prints it and runs nothing
+            state_editor.collected_sql.append(drop)
+        else:
+            await state_editor.client.execute_script(drop)
 
 
 async def _lock_timeout(apps, schema_editor) -> None:
@@ -97,7 +101,7 @@ class Migration(migrations.Migration):
 
     initial = False
 
-    operations = [
+    operations = [  # (undone in reverse: the last one sets the undo's lock_timeout)
         ops.RunPython(_lock_timeout, _nothing),
         _AddColumn("UnionFundsBudget", _TABLE, "to_children_fen",
                    fields.BigIntField(default=0, db_default=0)),
@@ -112,4 +116,5 @@ class Migration(migrations.Migration):
                 description="ALLOCATION: ALLOCATION\nTO_CHILD: TO_CHILD\nSPEND: SPEND\n"
                             "RETURN: RETURN", enum_type=FundsEntryKind, max_length=10))),
         ops.RunPython(_forward, _backward),
+        ops.RunPython(_nothing, _lock_timeout),
     ]
