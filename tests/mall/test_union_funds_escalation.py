@@ -145,14 +145,20 @@ async def test_concurrent_same_level_approvals_stop_at_the_line(gql, factory, ma
     assert await AuditLog.filter(action="mall.union_funds.approve").count() == 5
 
 
-async def test_two_racing_approvals_that_together_cross_the_line(gql, factory, mall):
-    """¥30,000 approved already; two ¥15,000 orders approved at once by two of the union's
-    own cadres: either fits, both do not (¥60,000). Repeated to give the race its chances."""
+async def _with_30000_approved(gql, factory, mall):
+    """The union with ¥30,000 approved by its own checker; a maker and a second checker."""
     union, _county, checker = await _setup(gql, factory, mall)
     maker = await factory.cadre(union)
     other = await factory.cadre(union)
     assert (await approve(gql, checker, await _bulk(gql, mall, maker, union.id, 3_000_000)))[
         "errors"] == []
+    return union, maker, checker, other
+
+
+async def test_two_racing_approvals_that_together_cross_the_line(gql, factory, mall):
+    """¥30,000 approved already; two ¥15,000 orders approved at once by two of the union's
+    own cadres: either fits, both do not (¥60,000). Repeated to give the race its chances."""
+    union, maker, checker, other = await _with_30000_approved(gql, factory, mall)
     for _ in range(5):
         pair = [await _bulk(gql, mall, maker, union.id, 1_500_000) for _ in range(2)]
         results = await asyncio.gather(approve(gql, checker, pair[0]),
@@ -170,11 +176,7 @@ async def test_two_approvals_of_one_order_are_one_approval_not_an_escalation(gql
     """¥30,000 approved already; two of the union's own cadres approve one ¥15,000 order at
     once. The second must hear that it is approved already: its running total must not count
     the first's spend of this very order (¥60,000 would ask for a higher union)."""
-    union, _county, checker = await _setup(gql, factory, mall)
-    maker = await factory.cadre(union)
-    other = await factory.cadre(union)
-    assert (await approve(gql, checker, await _bulk(gql, mall, maker, union.id, 3_000_000)))[
-        "errors"] == []
+    union, maker, checker, other = await _with_30000_approved(gql, factory, mall)
     for _ in range(5):
         order_id = await _bulk(gql, mall, maker, union.id, 1_500_000)
         results = await asyncio.gather(approve(gql, checker, order_id),

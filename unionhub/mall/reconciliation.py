@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from tortoise.expressions import Q
 
@@ -35,6 +37,7 @@ from unionhub.mall.providers import configured_names, provider_named
 from unionhub.mall.providers.base import FactKind, ProviderUnavailable
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 FIRST_RECHECK = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=6)
@@ -108,15 +111,20 @@ async def reconcile_payments(limit: int = 200) -> int:
     return sum(outcome == "applied" for outcome in outcomes)
 
 
-async def _reconcile_all(stuck: list[Payment]) -> list[str | None]:
-    """A few provider queries at a time: a slow rail must not hold a job past its slot."""
+async def _a_few_at_a_time(payments: list[Payment],
+                           call: Callable[[Payment], Awaitable[T]]) -> list[T]:
+    """A few rail calls at a time: a slow rail must not hold a job past its slot."""
     gate = asyncio.Semaphore(RECONCILE_CONCURRENCY)
 
-    async def one(payment: Payment) -> str | None:
+    async def one(payment: Payment) -> T:
         async with gate:
-            return await reconcile_payment(payment)
+            return await call(payment)
 
-    return await asyncio.gather(*(one(p) for p in stuck))
+    return await asyncio.gather(*(one(p) for p in payments))
+
+
+async def _reconcile_all(stuck: list[Payment]) -> list[str | None]:
+    return await _a_few_at_a_time(stuck, reconcile_payment)
 
 
 async def retry_pending_refunds(limit: int = 100) -> int:
@@ -173,14 +181,8 @@ async def close_unpayable_trades(order_id: int | None = None, limit: int = 200) 
                         order__status__not=OrderStatus.PENDING_PAYMENT)
     if order_id is not None:
         qs = qs.filter(order_id=order_id)
-    gate = asyncio.Semaphore(RECONCILE_CONCURRENCY)  # a slow rail must not hold the job
-
-    async def one(payment: Payment) -> bool:
-        async with gate:
-            return await close_trade(payment)
-
     found = await qs.order_by("checked_at", "id").limit(limit)
-    return sum(await asyncio.gather(*(one(p) for p in found)))
+    return sum(await _a_few_at_a_time(found, close_trade))
 
 
 async def cancel_order(principal: Principal, order_id: int) -> Order:
