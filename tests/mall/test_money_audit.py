@@ -38,7 +38,7 @@ SYSTEM_MONEY = (RECEIVED, DUE, REFUNDED, FAILED, OPENED)
 # Ids, codes and amounts: nothing else may be in a row's detail.
 DETAIL_KEYS = {"by", "payment_id", "order_id", "method", "amount_fen", "reason", "currency",
                "expected_fen", "full", "made_at_provider", "refunded_total_fen",
-               "order_refunded", "code", "kind", "provider_ref"}
+               "refund_fen", "order_refunded", "code", "kind", "provider_ref"}
 
 
 async def _rows(action: str | None = None) -> list[AuditLog]:
@@ -225,9 +225,9 @@ async def test_a_partial_refund_at_the_provider_is_audited(http, gql, factory, m
     payment = await Payment.get(provider_ref=ref)
     assert payment.status == "SUCCEEDED"
     received, refunded = await _checked(member)
-    # Stripe's charge.refunded names no amount in our fact: recorded as not known.
+    # The charge's amount_refunded is its running total.
     assert _movement(refunded, stripe_api, payment, order) == {
-        "full": False, "made_at_provider": True, "refunded_total_fen": None,
+        "full": False, "made_at_provider": True, "refunded_total_fen": 1000,
         "order_refunded": False}
     assert received.action == RECEIVED
 
@@ -269,8 +269,9 @@ async def test_a_partial_wechat_pay_refund_is_audited(http, gql, factory, mall, 
     assert payment.status == "SUCCEEDED"
     received, refunded = await _checked(member)
     assert (received.action, refunded.action) == (RECEIVED, REFUNDED)
+    # WeChat Pay states this refund's amount, and no running total for the trade.
     assert _movement(refunded, "wechatpay", payment, order) == {
-        "full": False, "made_at_provider": True, "refunded_total_fen": None,
+        "full": False, "made_at_provider": True, "refunded_total_fen": None, "refund_fen": 100,
         "order_refunded": False}
     assert (await Order.get(id=order.id)).status == "PAID"
 

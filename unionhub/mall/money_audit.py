@@ -56,14 +56,17 @@ async def refunded(payment: Payment, order: Order | None, fact: PaymentFact, *,
 
     `refunded_total_fen` is the payment's refunded total once this refund is done, not this
     refund's own amount (the rails state totals, and partial refunds before a whole one are
-    not ours to subtract): whole, the money the rail took (`_taken`); in part, what the rail's
-    fact states (Alipay's running total), None where it states none (Stripe, WeChat Pay).
+    not ours to subtract): whole, the money the rail took (`_taken`); in part, the running
+    total the rail's fact states (Alipay's refund_fee, Stripe's amount_refunded). WeChat Pay
+    states only the refund's own amount: a partial one has `refund_fen` and no total.
     A payment's rows are read as a running total, never added up."""
+    extra = {"refund_fen": fact.refund_fen} \
+        if not fact.full_refund and fact.amount_fen is None and fact.refund_fen is not None else {}
     await _movement(audit.PAYMENT_REFUNDED, payment, order, full=fact.full_refund,
                     made_at_provider=not fact.full_refund or payment.refund_requested_at is None,
                     refunded_total_fen=(await _taken(payment) if fact.full_refund
                                         else fact.amount_fen),
-                    order_refunded=order_refunded)
+                    order_refunded=order_refunded, **extra)
 
 
 async def refund_failed(payment: Payment, code: str) -> None:

@@ -80,7 +80,8 @@ class PaymentFact:
     event_type: str  # the provider's own name for it, kept for operators
     kind: FactKind | None  # None: verified but nothing the mall acts on
     provider_ref: str | None = None  # matches Payment.provider_ref
-    amount_fen: int | None = None  # SUCCEEDED: what was actually paid
+    amount_fen: int | None = None  # SUCCEEDED: what was paid; REFUNDED: the refunded total
+    refund_fen: int | None = None  # REFUNDED: this refund alone, where that is all a rail states
     currency: str | None = None  # lower case ISO code ("cny")
     full_refund: bool = True  # REFUNDED: False for a partial refund (the order stays as it is)
     failure_code: str | None = None  # FAILED: the provider's code, never personal data

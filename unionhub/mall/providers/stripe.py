@@ -200,9 +200,12 @@ def _fact(event_id: str, event_type: str, obj: dict[str, Any]) -> PaymentFact:
                            kind=FactKind.REFUND_FAILED, provider_ref=obj.get("payment_intent"),
                            failure_code=obj.get("failure_reason") or obj.get("status"))
     if event_type == "charge.refunded":
+        # The charge's amount_refunded is its running total, in the currency's minor unit.
+        refunded = obj.get("amount_refunded")
         return PaymentFact(event_id=event_id, event_type=event_type, kind=FactKind.REFUNDED,
                            provider_ref=obj.get("payment_intent"),
-                           full_refund=bool(obj.get("refunded")))
+                           amount_fen=refunded if isinstance(refunded, int) else None,
+                           currency=obj.get("currency"), full_refund=bool(obj.get("refunded")))
     return PaymentFact(event_id=event_id, event_type=event_type, kind=None)
 
 

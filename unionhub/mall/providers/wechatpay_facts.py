@@ -44,5 +44,7 @@ def refund_fact(event_id: str, event_type: str, refund: dict[str, Any],
         event_id=event_id, event_type=event_type, kind=kind,
         provider_ref=str(refund["out_trade_no"]),
         full_refund=int(amount["refund"]) == int(amount["total"]),
+        # This refund's own amount: WeChat Pay states no running total for the trade.
+        refund_fen=int(amount["refund"]),
         detail={"out_refund_no": str(refund.get("out_refund_no", "")),
                 "refund_id": str(refund.get("refund_id", ""))})
