@@ -27,8 +27,12 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/mypy  # [tool.mypy] in pyproject.toml: strict on the domain packages
 	$(VENV)/bin/lint-imports  # [tool.importlinter] in pyproject.toml: the import contracts
 
+# The suite in TEST_WORKERS processes (pytest-xdist), each with its own databases
+# (tests/parallel_workers.py); a test file stays in one process, with its module fixtures.
+# TEST_WORKERS=0 runs it in this process alone.
+TEST_WORKERS ?= 2
 test: lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 # Re-resolve requirements.lock from pyproject.toml (after a dependency or cap changes).
 lock: $(VENV)/.installed

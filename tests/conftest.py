@@ -13,6 +13,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+from tests import parallel_workers
+
 # Test settings before anything reads them. Argon2 at a lower cost keeps the suite quick;
 # production uses the OWASP minimum (settings.py).
 os.environ.setdefault("UNIONHUB_ENV", "test")
@@ -22,6 +24,8 @@ os.environ.setdefault("UNIONHUB_SLOW_OPERATION_THRESHOLD_MS", "100000")
 # Messages as raised (English) unless a test asks for a language (tests/test_i18n.py covers
 # zh-CN, the production default).
 os.environ.setdefault("UNIONHUB_DEFAULT_LANGUAGE", "en")
+# Under pytest -n (make test), this worker's own PostgreSQL and Redis databases.
+os.environ.update(parallel_workers.own_services(os.environ))
 if not os.environ.get("DATABASE_URL"):
     _tmp = tempfile.mkdtemp(prefix="unionhub-test-")
     os.environ["DATABASE_URL"] = f"sqlite://{_tmp}/test.sqlite3"
