@@ -2,9 +2,9 @@
 
 A worker empties every table and its Redis database before each test (conftest.empty_everything),
 so two workers must never share either. Worker gwN (N > 0) takes the PostgreSQL database
-`<name>_gwN` beside the one DATABASE_URL names, created here when missing, and Redis database
-`<db> + N`; gw0 and a run without xdist keep the URLs as given. The embedded defaults need
-nothing: each process makes its own SQLite file and in-process fakeredis.
+`<name>_gwN` beside the one DATABASE_URL names, created here when missing, or the SQLite file
+`<name>_gwN.sqlite3` beside the named one, and Redis database `<db> + N`; gw0 and a run without
+xdist keep the URLs as given. The in-process fakeredis of the embedded default is per process.
 
 The engines' own slices (.ci/redis-cluster, .ci/pg-replica) run in one process: a cluster has
 only database 0, and a replica follows one primary database.
@@ -27,7 +27,17 @@ def worker_index() -> int:
 
 
 def database_url_for(url: str, index: int) -> str:
-    if index == 0 or not url.startswith(("postgres://", "postgresql://")):
+    if index == 0:
+        return url
+    if url.startswith("sqlite://"):
+        # (the file beside it: xdist's workers inherit the environment conftest gave the
+        # controller, so the embedded default's temporary file would be shared too)
+        path, sep, query = url.removeprefix("sqlite://").partition("?")
+        if path in ("", ":memory:"):
+            return url
+        root, ext = os.path.splitext(path)
+        return f"sqlite://{root}_gw{index}{ext}{sep}{query}"
+    if not url.startswith(("postgres://", "postgresql://")):
         return url
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=f"{parts.path}_gw{index}"))
@@ -70,9 +80,10 @@ def own_services(environ: Mapping[str, str]) -> dict[str, str]:
     changed: dict[str, str] = {}
     for name in ("DATABASE_URL", "UNIONHUB_DATABASE_URL"):
         url = environ.get(name, "")
-        if url.startswith(("postgres://", "postgresql://")):
+        if url and database_url_for(url, index) != url:
             changed[name] = database_url_for(url, index)
-            asyncio.run(_create_database(changed[name]))
+            if url.startswith(("postgres://", "postgresql://")):
+                asyncio.run(_create_database(changed[name]))
     for name in ("REDIS_URL", "UNIONHUB_REDIS_URL", "UNIONHUB_ARQ_REDIS_URL"):
         if environ.get(name):
             changed[name] = redis_url_for(environ[name], index)

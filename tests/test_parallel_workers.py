@@ -22,7 +22,12 @@ def test_each_further_worker_takes_the_next_databases():
     assert pw.database_url_for("postgres://u:pw@h:5432/test", 2) == "postgres://u:pw@h:5432/test_gw2"
     assert pw.database_url_for("postgresql://h/test?sslmode=disable", 1) \
         == "postgresql://h/test_gw1?sslmode=disable"
-    assert pw.database_url_for("sqlite:///tmp/x/test.sqlite3", 1) == "sqlite:///tmp/x/test.sqlite3"
+    # (the embedded default: the controller made the file's name, and every worker inherits it)
+    assert pw.database_url_for("sqlite:///tmp/x/test.sqlite3", 1) \
+        == "sqlite:///tmp/x/test_gw1.sqlite3"
+    assert pw.database_url_for("sqlite://var/t.db?mode=rwc", 2) == "sqlite://var/t_gw2.db?mode=rwc"
+    assert pw.database_url_for("sqlite://:memory:", 1) == "sqlite://:memory:"
+    assert pw.database_url_for("sqlite:///tmp/x/test.sqlite3", 0) == "sqlite:///tmp/x/test.sqlite3"
     assert pw.redis_url_for("redis://:secret@h:6379/4", 1) == "redis://:secret@h:6379/5"
     assert pw.redis_url_for("redis://h:6379", 1) == "redis://h:6379/1"
     assert pw.redis_url_for("rediss://h:6380/0", 3) == "rediss://h:6380/3"
