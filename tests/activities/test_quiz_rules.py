@@ -121,3 +121,32 @@ async def test_bad_quiz_options_are_refused(gql, factory):
                                         "drawThreshold": 101}}, token=cadre.token)
     assert [e["code"] for e in over.data["createActivity"]["errors"]] == ["DRAW_THRESHOLD_INVALID"]
     assert await Activity.all().count() == before + 1
+
+
+FREEZE = """mutation F($input: FreezeCardInput!) { freezeCard(input: $input) {
+  card { status } errors { code } } }"""
+
+
+async def test_a_high_score_enters_the_draw_only_where_the_draw_itself_admits(gql, factory):
+    """The quiz's entry is an enrolment of the draw like any other: a member outside the
+    draw's scope, or below its tier, keeps the score and gets no entry (a county's quiz open to
+    every account must not carry its whole subtree into one grassroots union's VERIFIED draw)."""
+    tree = await factory.tree()
+    home, sibling = tree.grassroots["A"][0], tree.grassroots["A"][1]
+    cadre = await factory.cadre(tree.counties["A"])
+    draw = await create(gql, cadre, home, "BENEFIT_DRAW", winnersCount=1)  # VERIFIED only
+    quiz = await create(gql, cadre, tree.counties["A"], "QUIZ", questions=QUESTIONS,
+                        minTier="MEMBER", drawActivityId=draw["id"], drawThreshold=90)
+    insider = await factory.account(home)
+    outsider = await factory.account(sibling)  # in the quiz's scope, not the draw's
+    frozen = await factory.account(home)  # in the draw's scope, below its tier
+    froze = await gql(FREEZE, {"input": {"memberId": frozen.id, "reason": "挂失核查"}},
+                      token=cadre.token)
+    assert froze.data["freezeCard"]["errors"] == []
+    for m in (insider, outsider, frozen):
+        await enroll(gql, m, quiz["id"])
+        assert await _attempt(gql, m, quiz["id"], RIGHT) == 100  # every score stands
+    entrants = await Enrollment.filter(activity_id=int(draw["id"])).values_list("member_id",
+                                                                               flat=True)
+    assert list(entrants) == [insider.member.id]
+    assert (await Activity.get(id=int(draw["id"]))).enrolled_count == 1

@@ -21,9 +21,19 @@ from unionhub.identity.access import Principal, path_in_scope
 from unionhub.identity.lookup import MemberRecord
 
 
-def check_tier(activity: Activity, record: MemberRecord) -> None:
+def meets_tier(activity: Activity, record: MemberRecord) -> bool:
     # A verified worker in the holding pool counts as verified here (the pool's benefits).
-    if activity.min_tier == MinTier.VERIFIED and not record.holds_online_benefits:
+    return activity.min_tier != MinTier.VERIFIED or record.holds_online_benefits
+
+
+def admits(activity: Activity, record: MemberRecord) -> bool:
+    """Whether the activity takes this member at all: in its scope and of its tier (what
+    `enroll` refuses as OUT_OF_SCOPE and TIER_REQUIRED)."""
+    return record.union_path.startswith(activity.scope_path) and meets_tier(activity, record)
+
+
+def check_tier(activity: Activity, record: MemberRecord) -> None:
+    if not meets_tier(activity, record):
         raise ValidationFailed("this activity is open to verified members with an active card",
                                field="activityId", code="TIER_REQUIRED")
 

@@ -9,7 +9,8 @@ unique (quiz, member, day, number) key keeps two concurrent starts to one attemp
 used from the server's clock; a conditional UPDATE (submitted_at IS NULL) accepts exactly one
 submission. In the same transaction the member's best attempt (higher score, then less time)
 is flagged, and a score at or above the quiz's threshold enters its draw (once per member,
-while the draw is open): the draw's commit-reveal then covers those entrants like any other.
+while the draw is open, when the draw's own scope and tier admit the member): the draw's
+commit-reveal then covers those entrants like any other.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from unionhub.activities.activities import get_visible
-from unionhub.activities.enrolment import require_enrollment
+from unionhub.activities.enrolment import admits, require_enrollment
 from unionhub.activities.models import (
     Activity,
     ActivityKind,
@@ -166,7 +167,13 @@ async def _keep_best(activity: Activity, member_id: int, attempt_id: int, points
 
 
 async def _enter_draw(draw_id: int, record: MemberRecord) -> None:
-    """Once per member, while the draw is open; its capacity, if any, still holds."""
+    """Once per member, while the draw is open; its capacity, if any, still holds, and so do
+    its scope and tier: the quiz may reach further than the draw (a county's quiz, one
+    grassroots union's draw; a MEMBER-tier quiz, a VERIFIED draw), and a member the draw
+    itself would refuse keeps the score without an entry."""
+    draw = await Activity.get_or_none(id=draw_id)
+    if draw is None or not admits(draw, record):
+        return
     if await Enrollment.exists(activity_id=draw_id, member_id=record.id):
         return
     seat = Activity.filter(id=draw_id, kind=ActivityKind.BENEFIT_DRAW, drawn_at__isnull=True)
