@@ -75,7 +75,7 @@ async def test_full_lifecycle_each_step_recorded(gql, factory):
     assert again.data["rateServiceRequest"]["errors"][0]["code"] == "ALREADY_RATED"
     other = await factory.account(tree.grassroots["A"][0])
     stranger = await gql(RATE, {"id": rid, "n": 1}, token=other.token)
-    assert stranger.error_codes() == ["FORBIDDEN"]
+    assert stranger.data["rateServiceRequest"]["errors"][0]["code"] == "NOT_FOUND"  # as missing
     assert (await ServiceRequest.get(id=int(rid))).rating == 5
 
     # A finished request takes no more steps.
@@ -139,11 +139,13 @@ async def test_scope_rules(gql, factory):
     req = await requests.submit(principal(member), item.id, "咨询", {"employer": "某公司"})
     rid = str(req.id)
     # A cadre of a neighbouring county, and one of a grassroots union below the handling org,
-    # may not handle it; the member may not list or handle it either.
+    # may not handle it (it reads as a missing id); the member, below the CADRE tier, may not
+    # list or handle it either.
     for token in ((await factory.cadre(tree.counties["B"])).token,
-                  (await factory.cadre(tree.grassroots["A"][0])).token, member.token):
+                  (await factory.cadre(tree.grassroots["A"][0])).token):
         denied = await gql(ACCEPT, {"id": rid}, token=token)
-        assert denied.error_codes() == ["FORBIDDEN"]
+        assert denied.data["acceptServiceRequest"]["errors"][0]["code"] == "NOT_FOUND"
+    assert (await gql(ACCEPT, {"id": rid}, token=member.token)).error_codes() == ["FORBIDDEN"]
     assert (await ServiceRequest.get(id=req.id)).status == "SUBMITTED"
     b_cadre = await factory.cadre(tree.counties["B"])
     listing = await gql(LIST, {"u": str(tree.counties["A"].id)}, token=b_cadre.token)

@@ -101,10 +101,14 @@ async def submit(principal: Principal, item_id: int, details: str,
     return req
 
 
+def _not_found() -> NotFound:
+    return NotFound("service request not found", field="requestId")
+
+
 async def get_request(request_id: int) -> ServiceRequest:
     req = await ServiceRequest.get_or_none(id=request_id)
     if req is None:
-        raise NotFound("service request not found", field="requestId")
+        raise _not_found()
     return req
 
 
@@ -132,10 +136,12 @@ async def _handle(principal: Principal, request_id: int, action: RequestAction,
                   extra: dict[str, Any] | None = None, note: str | None = None,
                   now: datetime | None = None) -> ServiceRequest:
     """A cadre's step: only cadres whose scope holds the handling org (its own cadres, and
-    those above it, who take over escalated requests)."""
+    those above it, who take over escalated requests). Outside that scope the request reads
+    exactly like a missing one: the refusal says nothing of which ids exist."""
     require_authenticated(principal)
-    req = await get_request(request_id)
-    require_scope(principal, req.handling_path)
+    req = await ServiceRequest.get_or_none(id=request_id)
+    if req is None or not path_in_scope(principal, req.handling_path):
+        raise _not_found()
     allowed, target, stamp = _STEPS[action]
     now = now or utcnow()
     async with in_transaction():
@@ -177,11 +183,12 @@ async def reject(principal: Principal, request_id: int, reason: str, *,
 
 async def rate(principal: Principal, request_id: int, rating: int,
                comment: str | None = None, now: datetime | None = None) -> ServiceRequest:
-    """The requester rates a completed request once, 1 to 5."""
+    """The requester rates a completed request once, 1 to 5. Anyone else's request reads
+    like a missing one."""
     member_id = require_authenticated(principal)
-    req = await get_request(request_id)
-    if req.member_id != member_id:
-        raise AccessDenied("only the requester rates a request")
+    req = await ServiceRequest.get_or_none(id=request_id)
+    if req is None or req.member_id != member_id:
+        raise _not_found()
     if not 1 <= rating <= 5:
         raise ValidationFailed("rating must be 1 to 5", field="rating", code="RATING_RANGE")
     text = _text(comment, "comment", "COMMENT_TOO_LONG", required=False, limit=500)
