@@ -7,6 +7,7 @@ import asyncio
 from datetime import date, timedelta
 
 from tests.activities.helpers import BOARD, CREATE, create, day, enroll, window
+from unionhub import cache
 from unionhub.activities.models import Enrollment, ReadingRecord
 from unionhub.activities.reading import streak
 from unionhub.clock import today_shanghai
@@ -96,3 +97,28 @@ async def test_concurrent_resubmissions_keep_totals_true(gql, factory):
                         token=members[0].token)).data["leaderboard"]
     assert {e["union"]["id"] for e in unions} == {str(tree.grassroots["A"][0].id),
                                                   str(tree.grassroots["A"][1].id)}
+
+
+async def test_union_board_rebuilt_from_the_database_scores_by_minutes(gql, factory):
+    """A reading activity's union score is on its minute cap whether it comes from a
+    submission's write or from a rebuild after Redis lost the boards."""
+    tree, activity = await _reading(gql, factory, dailyMinuteCap=60)
+    keen = await factory.account(tree.grassroots["A"][0])
+    readers = [await factory.account(tree.grassroots["A"][1]) for _ in range(3)]
+    for m in (keen, *readers):
+        await enroll(gql, m, activity["id"])
+    for offset in range(10):  # 600 of the 60 × 31 minutes the window allows
+        assert (await _read(gql, keen, activity["id"], offset, 60))["errors"] == []
+    for m in readers:  # every member of their union reads, a little
+        assert (await _read(gql, m, activity["id"], 0, 5))["errors"] == []
+
+    async def union_board():
+        result = await gql(BOARD, {"id": activity["id"], "by": "UNION"}, token=keen.token)
+        return [(e["rank"], e["union"]["id"], e["score"]) for e in result.data["leaderboard"]]
+
+    live = await union_board()
+    # keen's union: 70 × 600 / (60 × 31) + 30 × 1/2; the readers': 70 × 5 / 1860 + 30.
+    assert [(rank, union) for rank, union, _ in live] == [
+        (1, str(tree.grassroots["A"][0].id)), (2, str(tree.grassroots["A"][1].id))]
+    await cache.get_redis().flushdb()
+    assert await union_board() == live

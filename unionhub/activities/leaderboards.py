@@ -37,7 +37,7 @@ from redis.exceptions import NoScriptError, RedisError
 from tortoise.expressions import F
 
 from unionhub.activities import board_rows
-from unionhub.activities.models import Activity, Enrollment, UnionTally
+from unionhub.activities.models import Activity, ActivityKind, Enrollment, UnionTally
 from unionhub.cache import get_redis, safe, shared_connection
 from unionhub.clock import SHANGHAI
 from unionhub.db_replicas import replica_read
@@ -114,6 +114,13 @@ def window_days(activity: Activity) -> int:
     return (last - first).days + 1
 
 
+def daily_cap(activity: Activity) -> int:
+    """The most a member counts in one day: minutes for a reading activity, steps otherwise."""
+    if activity.kind == ActivityKind.READING:
+        return int(activity.daily_minute_cap)
+    return activity.daily_step_cap
+
+
 def union_score(counted_sum: int, participants: int, members: int, cap: int, days: int) -> float:
     if participants <= 0:
         return 0.0
@@ -153,7 +160,7 @@ async def snapshot(activity: Activity) -> tuple[dict[int, float], dict[int, floa
     days = window_days(activity)
     unions = {
         t.union_id: union_score(t.counted_sum, t.participants, counts.get(t.union_id, 0),
-                                activity.daily_step_cap, days)
+                                daily_cap(activity), days)
         for t in tallies
     }
     return members, unions

@@ -57,8 +57,7 @@ async def record_reading(activity_id: int, principal: Principal, record: MemberR
             row = await ReadingRecord.create(activity_id=activity.id, member_id=record.id,
                                              union_id=enrollment.union_id, day=day,
                                              minutes=minutes, title=title)
-        await add_to_totals(activity, enrollment, record.id, delta, new_day,
-                            activity.daily_minute_cap)
+        await add_to_totals(activity, enrollment, record.id, delta, new_day)
     return row
 
 

@@ -57,8 +57,7 @@ async def submit_steps(activity_id: int, principal: Principal, record: MemberRec
             step = await StepRecord.create(activity_id=activity.id, member_id=record.id,
                                            union_id=enrollment.union_id, day=day, steps=steps,
                                            counted=counted)
-        await add_to_totals(activity, enrollment, record.id, delta, new_day,
-                            activity.daily_step_cap)
+        await add_to_totals(activity, enrollment, record.id, delta, new_day)
     return step
 
 
@@ -72,7 +71,7 @@ def check_day(activity: Activity, day: date) -> None:
 
 
 async def add_to_totals(activity: Activity, enrollment: Enrollment, member_id: int, delta: int,
-                        new_day: bool, cap: int) -> None:
+                        new_day: bool) -> None:
     """A day's counted figure (steps, minutes) changed by `delta`: the member's and the union's
     running totals, then the boards. Call inside the transaction holding the enrolment's row
     lock, so Redis sees this member's and this union's writes in commit order."""
@@ -90,7 +89,9 @@ async def add_to_totals(activity: Activity, enrollment: Enrollment, member_id: i
                          participants=F("participants") + int(first_day))
     tally = await tally_q.get()  # our own write, its row locked until commit
     members = (await member_counts([enrollment.union_id])).get(enrollment.union_id, 0)
-    score = leaderboards.union_score(tally.counted_sum, tally.participants, members, cap,
+    # The cap of the activity's kind, as a rebuild from the database computes it.
+    score = leaderboards.union_score(tally.counted_sum, tally.participants, members,
+                                     leaderboards.daily_cap(activity),
                                      leaderboards.window_days(activity))
     await leaderboards.push(activity.id, member_id, enrollment.total_counted + delta,
                             enrollment.union_id, score)
