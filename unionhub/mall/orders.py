@@ -23,9 +23,10 @@ from unionhub.errors import (
     NotFound,
     ValidationFailed,
 )
+from unionhub.identity import audit
 from unionhub.identity.access import Principal, path_in_scope, require_authenticated, require_scope
 from unionhub.identity.crypto import decrypt
-from unionhub.mall import sales_summary
+from unionhub.mall import sales_summary, withdrawals
 from unionhub.mall.access import is_mall_manager
 from unionhub.mall.models import (
     Order,
@@ -126,12 +127,19 @@ async def release_stock(order: Order) -> None:
 
 
 async def _release_voucher(order: Order) -> None:
-    """The order's voucher back to AVAILABLE (EXPIRED if its validity ended meanwhile)."""
+    """The order's voucher back to AVAILABLE (EXPIRED if its validity ended meanwhile, VOID
+    if its holder left the campaign's scope meanwhile: withdrawn as leaving withdraws)."""
     if order.voucher_id is None:
         return
     locked = Voucher.filter(id=order.voucher_id, order_id=order.id, status=VoucherStatus.LOCKED)
     await locked.filter(valid_until__lte=utcnow()).update(status=VoucherStatus.EXPIRED,
                                                           order_id=None)
+    if not await withdrawals.holder_keeps(order.voucher_id, order.member_id):
+        if await locked.update(status=VoucherStatus.VOID, order_id=None):
+            await audit.record("mall.voucher.withdraw", actor_id=None, subject_type="member",
+                               subject_id=order.member_id,
+                               detail={"voucher_ids": [order.voucher_id], "order_id": order.id})
+        return
     await locked.update(status=VoucherStatus.AVAILABLE, order_id=None)
 
 
