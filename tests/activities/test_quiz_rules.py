@@ -149,4 +149,28 @@ async def test_a_high_score_enters_the_draw_only_where_the_draw_itself_admits(gq
     entrants = await Enrollment.filter(activity_id=int(draw["id"])).values_list("member_id",
                                                                                flat=True)
     assert list(entrants) == [insider.member.id]
+
+
+async def test_a_high_score_enters_only_a_draw_the_member_could_enrol_in(gql, factory):
+    """The draw's entry is an enrolment like any other: a quiz open to more members than its
+    draw (a city-wide quiz naming a county's draw, a MEMBER-tier quiz naming a VERIFIED-tier
+    draw) enters only those in the draw's scope and tier."""
+    tree = await factory.tree()
+    city_cadre = await factory.cadre(tree.cities["xian"])
+    draw = await create(gql, city_cadre, tree.counties["A"], "BENEFIT_DRAW", winnersCount=1)
+    quiz = await create(gql, city_cadre, tree.cities["xian"], "QUIZ", questions=QUESTIONS,
+                        minTier="MEMBER", drawActivityId=draw["id"], drawThreshold=90)
+    inside = await factory.account(tree.grassroots["A"][0])
+    other_county = await factory.account(tree.grassroots["B"][0])
+    unverified = await factory.account(tree.grassroots["A"][0], verified=False)
+    for m in (inside, other_county, unverified):
+        assert (await enroll(gql, m, quiz["id"]))["errors"] == []
+    # Neither may enrol in the draw directly: it is not even visible to the other county.
+    assert (await enroll(gql, other_county, draw["id"]))["errors"][0]["code"] == "NOT_FOUND"
+    assert (await enroll(gql, unverified, draw["id"]))["errors"][0]["code"] == "TIER_REQUIRED"
+    for m in (inside, other_county, unverified):
+        assert await _attempt(gql, m, quiz["id"], RIGHT) == 100  # the scores stand
+    entrants = await Enrollment.filter(activity_id=int(draw["id"])).values_list("member_id",
+                                                                               flat=True)
+    assert list(entrants) == [inside.member.id]
     assert (await Activity.get(id=int(draw["id"]))).enrolled_count == 1
