@@ -20,7 +20,7 @@ from unionhub.activities.models import Activity, ActivityKind, Enrollment, Enrol
 from unionhub.clock import utcnow
 from unionhub.errors import Conflict, NotFound, ValidationFailed
 from unionhub.identity import audit
-from unionhub.identity.access import Principal, require_scope
+from unionhub.identity.access import Principal, path_in_scope
 
 
 def ticket(seed: str, member_id: int) -> str:
@@ -51,12 +51,17 @@ class DrawCheck:
         return self.commitment_ok and self.entrants_ok and self.winners_ok
 
 
+def _not_found() -> NotFound:
+    return NotFound("activity not found", field="activityId")
+
+
 async def run_draw(activity_id: int, principal: Principal) -> Activity:
-    """A cadre whose scope holds the organiser runs the draw, once."""
+    """A cadre whose scope holds the organiser runs the draw, once. Outside that scope the
+    activity reads exactly like a missing one: the refusal says nothing of which ids exist
+    (callers below CADRE are refused FORBIDDEN by the tier check before this)."""
     activity = await Activity.get_or_none(id=activity_id)
-    if activity is None:
-        raise NotFound("activity not found", field="activityId")
-    require_scope(principal, activity.scope_path)
+    if activity is None or not path_in_scope(principal, activity.scope_path):
+        raise _not_found()
     if activity.kind != ActivityKind.BENEFIT_DRAW:
         raise ValidationFailed("this activity is not a benefit draw", field="activityId",
                                code="NOT_A_DRAW")

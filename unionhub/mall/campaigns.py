@@ -22,7 +22,7 @@ from unionhub.clock import utcnow
 from unionhub.db import is_postgres
 from unionhub.errors import Conflict, NotFound, ValidationFailed
 from unionhub.identity import audit
-from unionhub.identity.access import Principal, require_scope
+from unionhub.identity.access import Principal, path_in_scope, require_scope
 from unionhub.identity.lookup import count_verified_members, verified_member_ids
 from unionhub.identity.orgs import get_union
 from unionhub.mall.models import CampaignKind, Category, Voucher, VoucherCampaign, VoucherStatus
@@ -121,11 +121,8 @@ def voucher_valid_until(campaign: VoucherCampaign, issued_at: datetime) -> datet
     return issued_at + timedelta(days=campaign.valid_days or 0)
 
 
-async def _campaign(campaign_id: int) -> VoucherCampaign:
-    campaign = await VoucherCampaign.get_or_none(id=campaign_id)
-    if campaign is None:
-        raise NotFound("campaign not found", field="campaignId")
-    return campaign
+def _not_found() -> NotFound:
+    return NotFound("campaign not found", field="campaignId")
 
 
 @dataclass
@@ -182,8 +179,9 @@ async def grant_vouchers(principal: Principal, campaign_id: int, *, time_budget_
                          batch_size: int = GRANT_BATCH) -> GrantProgress:
     """Issue a GRANT campaign to every verified member in scope, in batches, for at most
     `time_budget_s`; the worker (or another call) resumes from the stored cursor."""
-    campaign = await _campaign(campaign_id)
-    require_scope(principal, campaign.org_path)
+    campaign = await VoucherCampaign.get_or_none(id=campaign_id)
+    if campaign is None or not path_in_scope(principal, campaign.org_path):
+        raise _not_found()  # out of scope reads as missing: no oracle of which ids exist
     if campaign.kind != CampaignKind.GRANT:
         raise Conflict("only GRANT campaigns are granted", field="campaignId",
                        code="NOT_A_GRANT_CAMPAIGN")

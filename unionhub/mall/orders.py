@@ -199,9 +199,11 @@ async def mark_paid(order: Order, actor_id: int | None, method: str) -> bool:
 
 async def ship_order(principal: Principal, order_id: int, tracking_no: str) -> Order:
     member_id = require_authenticated(principal)
-    order = await get_order(order_id)
+    # The staff check comes before the lookup: a refusal that followed it would tell any
+    # cadre which order ids exist (FORBIDDEN) and which do not (NOT_FOUND).
     if not is_mall_manager(principal):
         raise AccessDenied("only the mall's operating org ships orders")
+    order = await get_order(order_id)
     tracking_no = tracking_no.strip()
     if not 4 <= len(tracking_no) <= 40:
         raise ValidationFailed("tracking number must be 4–40 characters", field="trackingNo",

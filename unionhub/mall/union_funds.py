@@ -20,7 +20,8 @@ and checker.
   actor, the amount and the trace id, in the transaction of the change.
 
 Refusals are specific and change nothing: an order outside the approver's scope answers
-ORDER_NOT_FOUND like one that does not exist (no existence oracle).
+ORDER_NOT_FOUND like one that does not exist (no existence oracle); cancelOrder answers
+someone else's bulk order outside the caller's scope as it answers a missing order (NOT_FOUND).
 """
 
 from __future__ import annotations
@@ -217,7 +218,9 @@ async def cancel_bulk_order(principal: Principal, order: Order) -> bool:
     union funds come back). False: the order is in neither state."""
     actor_id = require_authenticated(principal)
     if order.member_id != actor_id and not path_in_scope(principal, order.union_path):
-        raise NotFound("order not found", field="orderId", code="ORDER_NOT_FOUND")
+        # As cancelOrder answers a missing order (orders.get_order): same code, message and
+        # field, so the refusal does not tell that the id is a bulk order.
+        raise NotFound("order not found", field="orderId")
     if order.status == OrderStatus.PENDING_PAYMENT:
         cancelled = await orders.cancel(order, actor_id, "BY_CADRE")
         if cancelled:  # nothing was spent; the step is still on the audit log

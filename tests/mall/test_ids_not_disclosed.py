@@ -1,0 +1,60 @@
+"""Mall records outside the caller's reach answer exactly as records that do not exist: a
+cadre learns nothing about which campaign or order ids exist from grantVouchers, shipOrder or
+cancelOrder (voucherCampaigns and order(id:) already show neither)."""
+
+from __future__ import annotations
+
+from tests.mall.conftest import create_campaign, paid_bulk_order
+from tests.mall.test_orders import CANCEL, SHIP
+from tests.mall.test_vouchers import GRANT
+from unionhub.identity.models import AuditLog
+from unionhub.mall.models import Order, Voucher, VoucherCampaign
+
+MISSING = "987654321"
+
+
+def _answer(result) -> object:
+    """What the caller is told: GraphQL errors (code, message) and the payload's errors."""
+    errors = [(e.get("extensions", {}).get("code"), e.get("message")) for e in result.errors]
+    payloads = [v and v.get("errors") for v in (result.data or {}).values()]
+    return errors, payloads
+
+
+async def test_a_grant_campaign_outside_the_scope_answers_as_a_missing_one(gql, factory):
+    tree = await factory.tree()
+    owner = await factory.cadre(tree.counties["A"])
+    campaign = await create_campaign(gql, owner, str(tree.counties["A"].id), kind="GRANT")
+    outsiders = [await factory.cadre(tree.counties["B"]),  # a neighbouring county
+                 await factory.cadre(tree.grassroots["A"][0])]  # below the campaign's org
+    for cadre in outsiders:
+        existing = await gql(GRANT, {"input": {"campaignId": campaign["id"]}}, token=cadre.token)
+        missing = await gql(GRANT, {"input": {"campaignId": MISSING}}, token=cadre.token)
+        assert _answer(existing) == _answer(missing)
+        assert _answer(existing)[1][0][0]["code"] == "NOT_FOUND"
+    row = await VoucherCampaign.get(id=int(campaign["id"]))
+    assert (row.issued_count, row.grant_requested) == (0, False)
+    assert await Voucher.filter(campaign_id=row.id).count() == 0
+    assert await AuditLog.filter(action="mall.campaign.grant").count() == 0
+    member = await factory.account(tree.grassroots["A"][0])  # below CADRE: the tier says no
+    below = await gql(GRANT, {"input": {"campaignId": campaign["id"]}}, token=member.token)
+    assert below.error_codes() == ["FORBIDDEN"]
+
+
+async def test_ship_and_cancel_answer_an_unreachable_order_as_a_missing_one(gql, factory, mall):
+    tree = await factory.tree()
+    _, order = await paid_bulk_order(gql, factory, [(mall.sku_id, 1)])
+    # shipOrder: a cadre outside the mall's operating org is refused before any lookup.
+    not_staff = await factory.cadre(tree.counties["A"])  # whose scope even holds the order
+    ship = {"orderId": order["id"], "trackingNo": "SF1234567"}
+    existing = await gql(SHIP, {"input": ship}, token=not_staff.token)
+    missing = await gql(SHIP, {"input": {**ship, "orderId": MISSING}}, token=not_staff.token)
+    assert _answer(existing) == _answer(missing)
+    assert existing.error_codes() == ["FORBIDDEN"]
+    # cancelOrder: another union's bulk order reads as a missing order, not as a bulk one.
+    stranger = await factory.cadre(tree.counties["B"])
+    existing = await gql(CANCEL, {"input": {"orderId": order["id"]}}, token=stranger.token)
+    missing = await gql(CANCEL, {"input": {"orderId": MISSING}}, token=stranger.token)
+    assert _answer(existing) == _answer(missing)
+    assert _answer(existing)[1][0][0]["code"] == "NOT_FOUND"
+    row = await Order.get(id=int(order["id"]))
+    assert (row.status, row.tracking_no) == ("PAID", None)
