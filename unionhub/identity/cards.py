@@ -46,6 +46,14 @@ async def lock_member_in_scope(principal: Principal, member_id: int) -> tuple[Me
     return member, union
 
 
+def refuse_own_card(principal: Principal, member_id: int) -> None:
+    """A cadre never changes the status of their own card: a freeze put on by a higher union
+    is lifted by a second person, as every review is."""
+    if member_id == principal.member_id:
+        raise Conflict("a cadre does not change the status of their own card",
+                       field="memberId", code="SELF_REVIEW_FORBIDDEN")
+
+
 async def _set_status(card: MemberCard, status: CardStatus, reason: str | None,
                       now: datetime) -> None:
     card.status = status
@@ -67,6 +75,7 @@ async def freeze_card(principal: Principal, member_id: int, reason: str | None,
     reason = required_reason(reason)
     async with in_transaction():
         await lock_member_in_scope(principal, member_id)
+        refuse_own_card(principal, member_id)
         card = await current_card(member_id)
         if card is None:
             raise NotFound("the member has no card", field="memberId", code="NO_CARD")
@@ -84,6 +93,7 @@ async def unfreeze_card(principal: Principal, member_id: int, reason: str | None
     reason = required_reason(reason)
     async with in_transaction():
         await lock_member_in_scope(principal, member_id)
+        refuse_own_card(principal, member_id)
         card = await current_card(member_id)
         if card is None or card.status != CardStatus.FROZEN:
             raise InvalidTransition("the member's card is not frozen", field="memberId",

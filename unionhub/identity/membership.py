@@ -79,6 +79,9 @@ async def review_join_application(principal: Principal, application_id: int, app
         # Outside the cadre's scope reads exactly like a missing id: ids are not disclosed.
         if application is None or union is None or not path_in_scope(principal, union.path):
             raise NotFound("application not found", field="applicationId")
+        if application.member_id == principal.member_id:  # a second person checks
+            raise Conflict("a cadre does not review their own application",
+                           field="applicationId", code="SELF_REVIEW_FORBIDDEN")
         if application.status != ReviewStatus.PENDING:
             raise InvalidTransition("this application has already been reviewed")
         member = await Member.select_for_update().get(id=application.member_id)
@@ -157,6 +160,9 @@ async def review_transfer(principal: Principal, transfer_id: int, approve: bool,
         # Outside the cadre's scope reads exactly like a missing id: ids are not disclosed.
         if transfer is None or to_union is None or not path_in_scope(principal, to_union.path):
             raise NotFound("transfer not found", field="transferId")
+        if transfer.member_id == principal.member_id:  # a second person checks
+            raise Conflict("a cadre does not review their own transfer", field="transferId",
+                           code="SELF_REVIEW_FORBIDDEN")
         if transfer.status != ReviewStatus.PENDING:
             raise InvalidTransition("this transfer has already been reviewed")
         transfer.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED

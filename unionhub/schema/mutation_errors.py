@@ -72,6 +72,7 @@ MUTATION_ERRORS: dict[str, tuple[str, ...]] = {
     ),
     'freezeCard': (
         'CARD_NOT_ACTIVE', 'MEMBER_NOT_FOUND', 'NO_CARD', 'REASON_REQUIRED', 'REASON_TOO_LONG',
+        'SELF_REVIEW_FORBIDDEN',
     ),
     'grantVouchers': (
         'CLAIM_WINDOW_CLOSED', 'GRANT_BUDGET_SHORT', 'NOT_A_GRANT_CAMPAIGN', 'NOT_FOUND',
@@ -146,8 +147,11 @@ MUTATION_ERRORS: dict[str, tuple[str, ...]] = {
     'restockSku': ('INSUFFICIENT_STOCK', 'NOT_FOUND', 'ZERO_DELTA',),
     'reviewJoinApplication': (
         'CARD_NUMBER_EXHAUSTED', 'INVALID_TRANSITION', 'NOT_FOUND', 'REASON_REQUIRED',
+        'SELF_REVIEW_FORBIDDEN',
     ),
-    'reviewTransfer': ('INVALID_TRANSITION', 'NOT_FOUND', 'REASON_REQUIRED',),
+    'reviewTransfer': (
+        'INVALID_TRANSITION', 'NOT_FOUND', 'REASON_REQUIRED', 'SELF_REVIEW_FORBIDDEN',
+    ),
     'revokeSessions': ('NOT_FOUND',),
     'runDraw': ('ALREADY_DRAWN', 'NOT_A_DRAW', 'NOT_FOUND',),
     'setUnionAutoApprove': ('NOT_FOUND', 'NOT_GRASSROOTS',),
@@ -168,7 +172,10 @@ MUTATION_ERRORS: dict[str, tuple[str, ...]] = {
         'DATE_IN_FUTURE', 'DATE_OUTSIDE_WINDOW', 'NOT_A_WALKING_CHALLENGE', 'NOT_ENROLLED',
         'NOT_FOUND', 'STEPS_IMPLAUSIBLE', 'STEPS_INVALID',
     ),
-    'unfreezeCard': ('CARD_NOT_FROZEN', 'MEMBER_NOT_FOUND', 'REASON_REQUIRED', 'REASON_TOO_LONG',),
+    'unfreezeCard': (
+        'CARD_NOT_FROZEN', 'MEMBER_NOT_FOUND', 'REASON_REQUIRED', 'REASON_TOO_LONG',
+        'SELF_REVIEW_FORBIDDEN',
+    ),
     'verifyIdentity': (
         'ALREADY_VERIFIED', 'CONSENT_REQUIRED', 'CONSENT_VERSION_OUTDATED',
         'IDENTITY_NOT_VERIFIED', 'ID_NUMBER_BIRTH_DATE', 'ID_NUMBER_CHECKSUM', 'ID_NUMBER_FORMAT',
