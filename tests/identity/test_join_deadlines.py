@@ -151,3 +151,27 @@ async def test_auto_approval_refusals_change_nothing(gql, factory):
     assert not await Union.filter(id__in=[tree.counties["A"].id, tree.pool.id],
                                   auto_approve=True).exists()
     assert await AuditLog.filter(action=audit.UNION_AUTO_APPROVE).count() == 0
+
+
+async def test_a_union_created_with_auto_approval_is_audited_as_the_switch_is(gql, factory):
+    """createUnion(autoApprove: true) turns auto-approval on as setUnionAutoApprove does: the
+    same row (action, actor, subject, detail), so an auditor filtering on the action finds
+    every union where a person turned it on. A union created without it writes no such row."""
+    from tests.identity.test_membership import CREATE_UNION
+
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    made = []
+    for name, auto in (("雁塔区外卖骑手联合工会", True), ("雁塔区网约车司机联合工会", False)):
+        r = await gql(CREATE_UNION, {"input": {
+            "name": name, "level": "GRASSROOTS", "regionCode": tree.counties["A"].region_code,
+            "parentId": str(tree.counties["A"].id), "autoApprove": auto}}, token=cadre.token)
+        assert r.errors == [] and r.data["createUnion"]["errors"] == []
+        made.append(r.data["createUnion"]["union"]["id"])
+    assert (await Union.get(id=int(made[0]))).auto_approve is True
+    [row] = await AuditLog.filter(action=audit.UNION_AUTO_APPROVE)
+    assert (row.actor_id, row.subject_type, row.subject_id, row.union_id, row.detail) == (
+        cadre.member.id, "union", made[0], int(made[0]), {"enabled": True})
+    # Applications to it are approved at once, as after the switch.
+    out = await apply(gql, await applicant(factory), (await Union.get(id=int(made[0]))).join_code)
+    assert out["application"]["status"] == "APPROVED"

@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 
 from unionhub.db_replicas import on_primary
 from unionhub.errors import NotFound, ValidationFailed
+from unionhub.identity import audit
 from unionhub.identity.codes import (
     JOIN_CODE_CHARS,
     JOIN_CODE_LENGTH,
@@ -62,8 +63,14 @@ def _check_region(level: UnionLevel, region_code: str, parent: Union | None, *,
 async def create_union(*, name: str, level: UnionLevel, region_code: str,
                        parent_id: int | None = None, credit_code: str | None = None,
                        auto_approve: bool = False, is_holding_pool: bool = False,
-                       ) -> tuple[Union, list[str]]:
-    """Create an org under its parent. Returns the union and any warnings (credit code)."""
+                       actor_id: int | None = None) -> tuple[Union, list[str]]:
+    """Create an org under its parent. Returns the union and any warnings (credit code).
+
+    `actor_id`: the person creating it (createUnion). A union they create with auto-approve
+    on is audited as setUnionAutoApprove's switch is (`identity.union.auto_approve`,
+    {"enabled": true}, in the creation's transaction), so the audit log shows who turned
+    auto-approval on for every union, whichever way. The system's own unions (seed data,
+    the holding pool: actor_id None) are not audited."""
     name = name.strip()
     if not 2 <= len(name) <= 100:
         raise ValidationFailed("name must be 2–100 characters", field="name", code="NAME_FORMAT")
@@ -95,6 +102,10 @@ async def create_union(*, name: str, level: UnionLevel, region_code: str,
             union.join_code = await _unused_join_code()
             fields.append("join_code")
         await union.save(update_fields=fields)
+        if auto_approve and actor_id is not None:
+            await audit.record(audit.UNION_AUTO_APPROVE, actor_id=actor_id,
+                               subject_type="union", subject_id=union.id, union_id=union.id,
+                               detail={"enabled": True})
     return union, warnings
 
 

@@ -315,7 +315,8 @@ async def create_union(info: strawberry.Info, name: str, level: UnionLevel, regi
         require_scope(info.context.principal, parent.path)
         return await orgs.create_union(name=name, level=level, region_code=region_code,
                                        parent_id=parent.id, credit_code=credit_code,
-                                       auto_approve=auto_approve)
+                                       auto_approve=auto_approve,
+                                       actor_id=info.context.principal.member_id)
 
     return await payload(UnionPayload, work(), lambda r: {
         "union": union_entity(info, r[0].id, r[0]), "warnings": r[1]})

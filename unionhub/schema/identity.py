@@ -138,7 +138,9 @@ class CreateUnionInput:
         default=None, description="18-character unified social credit code (GB 32100); a "
                                   "wrong check character is only a warning.")
     auto_approve: bool = strawberry.field(default=False,
-                                          description="Approve join applications at once.")
+                                          description="Approve join applications at once; "
+                                                      "true is audited as "
+                                                      "setUnionAutoApprove is.")
 
 
 @strawberry.input(description="A grassroots union's auto-approve setting.")
