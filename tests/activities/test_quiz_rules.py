@@ -12,6 +12,7 @@ from tests.activities.test_draw import DRAW
 from tests.activities.test_quiz import QUESTIONS, SUBMIT, _answers, _start
 from unionhub.activities import draws
 from unionhub.activities.models import Activity, Enrollment, QuizAttempt
+from unionhub.clock import utcnow
 
 RIGHT, SEVENTY, WRONG = [[0], [1], [0, 1]], [[0], [2], [0, 1]], [[1], [0], [2]]
 MINE = """query Mine($id: ID!) { activity(id: $id) { attemptsPerDay drawThreshold
@@ -173,4 +174,27 @@ async def test_a_high_score_enters_only_a_draw_the_member_could_enrol_in(gql, fa
     entrants = await Enrollment.filter(activity_id=int(draw["id"])).values_list("member_id",
                                                                                flat=True)
     assert list(entrants) == [inside.member.id]
+    assert (await Activity.get(id=int(draw["id"]))).enrolled_count == 1
+
+
+async def test_a_high_score_enters_the_draw_only_while_its_enrolment_is_open(gql, factory):
+    """The draw's window holds as on `enroll`: once the draw has ended (though not yet drawn),
+    a high score keeps its points and makes no entry, as `enroll` answers ENROLMENT_CLOSED."""
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    draw = await create(gql, cadre, tree.counties["A"], "BENEFIT_DRAW", winnersCount=1)
+    quiz = await create(gql, cadre, tree.counties["A"], "QUIZ", questions=QUESTIONS,
+                        drawActivityId=draw["id"], drawThreshold=90)
+    early, late = [await factory.account(tree.grassroots["A"][0]) for _ in range(2)]
+    for m in (early, late):
+        await enroll(gql, m, quiz["id"])
+    assert await _attempt(gql, early, quiz["id"], RIGHT) == 100  # the draw is open: an entry
+    ended = utcnow() - timedelta(minutes=1)
+    await Activity.filter(id=int(draw["id"])).update(ends_at=ended)  # ended, not drawn
+    assert (await enroll(gql, await factory.account(tree.grassroots["A"][0]), draw["id"]))[
+        "errors"] == [{"code": "ENROLMENT_CLOSED", "field": "activityId"}]
+    assert await _attempt(gql, late, quiz["id"], RIGHT) == 100  # the score stands
+    entrants = await Enrollment.filter(activity_id=int(draw["id"])).values_list("member_id",
+                                                                               flat=True)
+    assert list(entrants) == [early.member.id]
     assert (await Activity.get(id=int(draw["id"]))).enrolled_count == 1

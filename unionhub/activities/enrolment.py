@@ -8,8 +8,10 @@ refused insert gives its seat back. A check constraint backs the count as well.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -38,6 +40,19 @@ def check_tier(activity: Activity, record: MemberRecord) -> None:
                                field="activityId", code="TIER_REQUIRED")
 
 
+def enrolment_open(activity: Activity, now: datetime) -> bool:
+    """Enrolment's window: until the activity ends or its draw is run (ENROLMENT_CLOSED)."""
+    return activity.ends_at > now and activity.drawn_at is None
+
+
+def open_seat(activity_id: int, now: datetime) -> QuerySet[Activity]:
+    """The row a seat is taken from by one conditional UPDATE: the activity while enrolment
+    is open (re-checked in the statement, so a draw or the end racing the enrolment wins) and
+    while its capacity, if any, has room."""
+    return Activity.filter(id=activity_id, drawn_at__isnull=True, ends_at__gt=now).filter(
+        Q(capacity__isnull=True) | Q(enrolled_count__lt=F("capacity")))
+
+
 async def enroll(activity_id: int, principal: Principal, record: MemberRecord) -> Enrollment:
     activity = await get_visible(activity_id, principal, record)
     # Visible to a cadre who manages it is not the same as open: members in scope only.
@@ -46,18 +61,15 @@ async def enroll(activity_id: int, principal: Principal, record: MemberRecord) -
                                field="activityId", code="OUT_OF_SCOPE")
     check_tier(activity, record)
     now = utcnow()
-    if activity.ends_at <= now or activity.drawn_at is not None:
+    if not enrolment_open(activity, now):
         raise InvalidTransition("enrolment has closed", field="activityId",
                                 code="ENROLMENT_CLOSED")
     if await Enrollment.exists(activity_id=activity.id, member_id=record.id):
         raise Conflict("already enrolled", field="activityId", code="ALREADY_ENROLLED")
     async with in_transaction():
-        seat = Activity.filter(id=activity.id, drawn_at__isnull=True, ends_at__gt=now)
-        if activity.capacity is not None:
-            seat = seat.filter(enrolled_count__lt=F("capacity"))
-        if await seat.update(enrolled_count=F("enrolled_count") + 1) == 0:
+        if await open_seat(activity.id, now).update(enrolled_count=F("enrolled_count") + 1) == 0:
             fresh = await Activity.get(id=activity.id)
-            if fresh.drawn_at is not None or fresh.ends_at <= now:
+            if not enrolment_open(fresh, now):
                 raise InvalidTransition("enrolment has closed", field="activityId",
                                         code="ENROLMENT_CLOSED")
             raise Conflict("the activity is full", field="activityId", code="ACTIVITY_FULL")

@@ -9,7 +9,7 @@ unique (quiz, member, day, number) key keeps two concurrent starts to one attemp
 used from the server's clock; a conditional UPDATE (submitted_at IS NULL) accepts exactly one
 submission. In the same transaction the member's best attempt (higher score, then less time)
 is flagged, and a score at or above the quiz's threshold enters its draw (once per member,
-while the draw is open, when the draw's own scope and tier admit the member): the draw's
+on the terms `enroll` applies: the draw's scope, tier and window admit the member): the draw's
 commit-reveal then covers those entrants like any other.
 """
 
@@ -25,7 +25,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from unionhub.activities.activities import get_visible
-from unionhub.activities.enrolment import admits, require_enrollment
+from unionhub.activities.enrolment import admits, enrolment_open, open_seat, require_enrollment
 from unionhub.activities.models import (
     Activity,
     ActivityKind,
@@ -150,7 +150,7 @@ async def submit_answers(activity_id: int, principal: Principal, record: MemberR
                            code="ALREADY_SUBMITTED")
         await _keep_best(activity, record.id, attempt.id, points, used_ms)
         if activity.quiz_draw_id is not None and points >= activity.quiz_draw_threshold:
-            await _enter_draw(activity.quiz_draw_id, record)
+            await _enter_draw(activity.quiz_draw_id, record, now)
     return await QuizAttempt.get(id=attempt.id)
 
 
@@ -166,20 +166,19 @@ async def _keep_best(activity: Activity, member_id: int, attempt_id: int, points
     await QuizAttempt.filter(id=attempt_id).update(best=True)
 
 
-async def _enter_draw(draw_id: int, record: MemberRecord) -> None:
-    """Once per member, while the draw is open; its capacity, if any, still holds, and so do
-    its scope and tier: the quiz may reach further than the draw (a county's quiz, one
-    grassroots union's draw; a MEMBER-tier quiz, a VERIFIED draw), and a member the draw
-    itself would refuse keeps the score without an entry."""
-    draw = await Activity.get_or_none(id=draw_id)
-    if draw is None or not admits(draw, record):
+async def _enter_draw(draw_id: int, record: MemberRecord, now: datetime) -> None:
+    """Once per member, on the terms `enroll` applies to the draw: its scope and tier (the
+    quiz may reach further than the draw: a county's quiz, one grassroots union's draw; a
+    MEMBER-tier quiz, a VERIFIED draw), its window (not ended, not drawn, at the submission's
+    time) and its capacity. A member the draw itself would refuse keeps the score without an
+    entry."""
+    draw = await Activity.get_or_none(id=draw_id, kind=ActivityKind.BENEFIT_DRAW)
+    if draw is None or not admits(draw, record) or not enrolment_open(draw, now):
         return
     if await Enrollment.exists(activity_id=draw_id, member_id=record.id):
         return
-    seat = Activity.filter(id=draw_id, kind=ActivityKind.BENEFIT_DRAW, drawn_at__isnull=True)
-    seat = seat.filter(Q(capacity__isnull=True) | Q(enrolled_count__lt=F("capacity")))
-    if await seat.update(enrolled_count=F("enrolled_count") + 1) == 0:
-        return  # drawn already, or full: the score stands, the entry does not
+    if await open_seat(draw_id, now).update(enrolled_count=F("enrolled_count") + 1) == 0:
+        return  # drawn or ended meanwhile, or full: the score stands, the entry does not
     await Enrollment.create(activity_id=draw_id, member_id=record.id, union_id=record.union_id)
 
 
