@@ -177,9 +177,17 @@ async def _enter_draw(draw_id: int, record: MemberRecord, now: datetime) -> None
         return
     if await Enrollment.exists(activity_id=draw_id, member_id=record.id):
         return
-    if await open_seat(draw_id, now).update(enrolled_count=F("enrolled_count") + 1) == 0:
-        return  # drawn or ended meanwhile, or full: the score stands, the entry does not
-    await Enrollment.create(activity_id=draw_id, member_id=record.id, union_id=record.union_id)
+    try:
+        # A savepoint: the member's own enrolment in the draw may commit between the check
+        # above and the insert (the seat's row lock orders them); its unique key then refuses
+        # this entry, and the seat is given back without failing the submission.
+        async with in_transaction():
+            if await open_seat(draw_id, now).update(enrolled_count=F("enrolled_count") + 1) == 0:
+                return  # drawn or ended meanwhile, or full: the score stands, the entry does not
+            await Enrollment.create(activity_id=draw_id, member_id=record.id,
+                                    union_id=record.union_id)
+    except IntegrityError:
+        return  # entered already, by their own hand: one entry, and the score stands
 
 
 @replica_read

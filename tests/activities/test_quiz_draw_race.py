@@ -1,0 +1,71 @@
+"""A high quiz score entering its draw while the member enrols in that draw by hand: the
+submission stands and the member is one entrant (PostgreSQL: the race is held open by a row
+lock, so it is the same every run)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import asyncpg
+import pytest
+
+from tests.activities.helpers import create, enroll
+from tests.activities.test_quiz import QUESTIONS, SUBMIT, _answers, _start
+from tests.activities.test_quiz_rules import RIGHT
+from unionhub.activities.models import Activity, Enrollment, QuizAttempt
+
+pytestmark = pytest.mark.skipif(not os.environ["DATABASE_URL"].startswith("postgres"),
+                                reason="a row lock held from a second connection")
+
+
+async def _waiting_on_a_lock(watcher: asyncpg.Connection) -> None:
+    for _ in range(200):
+        if await watcher.fetchval("SELECT count(*) FROM pg_stat_activity WHERE "
+                                  "datname = current_database() AND wait_event_type = 'Lock'"):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the submission never waited for the draw's row")
+
+
+async def test_a_submission_racing_the_members_own_enrolment_stands(gql, factory):
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    draw = await create(gql, cadre, tree.counties["A"], "BENEFIT_DRAW", winnersCount=1)
+    quiz = await create(gql, cadre, tree.counties["A"], "QUIZ", questions=QUESTIONS,
+                        drawActivityId=draw["id"], drawThreshold=90)
+    member = await factory.account(tree.grassroots["A"][0])
+    assert (await enroll(gql, member, quiz["id"]))["errors"] == []
+    started = await _start(gql, member, quiz["id"])
+    draw_id = int(draw["id"])
+
+    holder = await asyncpg.connect(os.environ["DATABASE_URL"])
+    watcher = await asyncpg.connect(os.environ["DATABASE_URL"])
+    try:
+        held = holder.transaction()
+        await held.start()
+        await holder.execute("SELECT 1 FROM activities WHERE id = $1 FOR UPDATE", draw_id)
+        # The submission finds no entry yet, then waits for the draw's row to take a seat ...
+        submitting = asyncio.create_task(gql(
+            SUBMIT, {"id": quiz["id"], "answers": _answers(started["attempt"], RIGHT)},
+            token=member.token))
+        await _waiting_on_a_lock(watcher)
+        # ... while the member's own enrolment (as `enroll` writes it) commits first.
+        await holder.execute("UPDATE activities SET enrolled_count = enrolled_count + 1 "
+                             "WHERE id = $1", draw_id)
+        await holder.execute("INSERT INTO activity_enrollments (activity_id, member_id, "
+                             "union_id, status, enrolled_at, total_counted, step_days) "
+                             "VALUES ($1, $2, $3, 'ENROLLED', now(), 0, 0)",
+                             draw_id, member.member.id, member.member.union_id)
+        await held.commit()
+        result = await asyncio.wait_for(submitting, 30)
+    finally:
+        await holder.close()
+        await watcher.close()
+    assert result.errors == [], result.body  # (before: INTERNAL, the submission lost)
+    payload = result.data["submitQuizAnswers"]
+    assert payload["errors"] == [], payload
+    assert payload["result"]["score"] == 100
+    assert await QuizAttempt.filter(member_id=member.member.id, best=True).count() == 1
+    assert await Enrollment.filter(activity_id=draw_id).count() == 1
+    assert (await Activity.get(id=draw_id)).enrolled_count == 1
