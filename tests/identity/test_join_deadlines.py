@@ -175,3 +175,22 @@ async def test_a_union_created_with_auto_approval_is_audited_as_the_switch_is(gq
     # Applications to it are approved at once, as after the switch.
     out = await apply(gql, await applicant(factory), (await Union.get(id=int(made[0]))).join_code)
     assert out["application"]["status"] == "APPROVED"
+
+
+async def test_only_a_grassroots_union_is_created_with_auto_approval(gql, factory):
+    """As setUnionAutoApprove refuses it (NOT_GRASSROOTS): a county union takes no join
+    applications, so createUnion(autoApprove: true) for one is refused and makes nothing."""
+    from tests.identity.test_membership import CREATE_UNION
+
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.cities["xian"])
+    before = await Union.all().count()
+    r = await gql(CREATE_UNION, {"input": {
+        "name": "示例新区总工会", "level": "COUNTY", "regionCode": tree.counties["A"].region_code,
+        "parentId": str(tree.cities["xian"].id), "autoApprove": True}}, token=cadre.token)
+    assert r.errors == []
+    assert [(e["code"], e["field"]) for e in r.data["createUnion"]["errors"]] == [
+        ("NOT_GRASSROOTS", "autoApprove")]
+    assert r.data["createUnion"]["union"] is None
+    assert await Union.all().count() == before
+    assert await AuditLog.filter(action=audit.UNION_AUTO_APPROVE).count() == 0

@@ -83,6 +83,10 @@ async def create_union(*, name: str, level: UnionLevel, region_code: str,
             raise ValidationFailed("a union sits one level below its parent", field="level",
                                    code="LEVEL_MISMATCH")
     _check_region(level, region_code, parent, is_holding_pool=is_holding_pool)
+    if auto_approve and (level != UnionLevel.GRASSROOTS or is_holding_pool):
+        # (as setUnionAutoApprove refuses it: only a grassroots union takes applications)
+        raise ValidationFailed("only a grassroots union takes join applications",
+                               field="autoApprove", code="NOT_GRASSROOTS")
     warnings: list[str] = []
     credit_code = (credit_code or "").strip().upper() or None
     if credit_code is not None:

@@ -138,9 +138,10 @@ class CreateUnionInput:
         default=None, description="18-character unified social credit code (GB 32100); a "
                                   "wrong check character is only a warning.")
     auto_approve: bool = strawberry.field(default=False,
-                                          description="Approve join applications at once; "
-                                                      "true is audited as "
-                                                      "setUnionAutoApprove is.")
+                                          description="Approve join applications at once "
+                                                      "(a grassroots union only: "
+                                                      "NOT_GRASSROOTS); true is audited "
+                                                      "as setUnionAutoApprove is.")
 
 
 @strawberry.input(description="A grassroots union's auto-approve setting.")
