@@ -41,6 +41,22 @@ async def test_children_and_unions_page_both_ways(gql, factory: Factory):
         str(u.id) for u in await Union.filter(parent_id=None).order_by("id")]
 
 
+
+async def test_the_plain_unions_list_keeps_its_contract(gql, factory: Factory):
+    """docs/contract.md: `unions(parentId)` (deprecated, kept until removed) answers guests
+    the roots when parentId is null and the children of parentId otherwise."""
+    tree = await factory.tree()
+    county = tree.counties["A"]
+    await _grassroots(county, 3)
+    roots = await gql("{ unions { id } }")
+    assert sorted(int(u["id"]) for u in roots.data["unions"]) == sorted(
+        await Union.filter(parent_id=None).values_list("id", flat=True))
+    children = await gql("query C($u: ID) { unions(parentId: $u) { id parent { id } } }",
+                         {"u": str(county.id)})
+    assert sorted(int(u["id"]) for u in children.data["unions"]) == sorted(
+        await Union.filter(parent_id=county.id).values_list("id", flat=True))
+    assert {u["parent"]["id"] for u in children.data["unions"]} == {str(county.id)}
+
 async def test_review_queues_page_oldest_first_both_ways(gql, factory: Factory):
     tree = await factory.tree()
     county = tree.counties["A"]
