@@ -349,11 +349,12 @@ def _main(argv: list[str] | None = None) -> None:
         from unionhub.worker import main as run_worker
         from unionhub.worker import worker_settings
 
-        if not worker_settings()["cron_jobs"]:  # arq refuses to start with nothing registered
+        settings = worker_settings()  # once: it starts the metrics server on its port
+        if not settings["cron_jobs"]:  # arq refuses to start with nothing registered
             print("no periodic jobs registered; nothing to run")
             return
         _run(_check_database)  # the jobs would fail on every run against an unmigrated one
-        run_worker()
+        run_worker(settings)
     elif args.command == "up":
         _check_workers(args.workers)
         _require_free_port(args.host, args.port)  # before the migrations and the seed

@@ -88,5 +88,7 @@ def worker_settings() -> dict[str, Any]:
     }
 
 
-def main() -> None:
-    run_worker(type("WorkerSettings", (), worker_settings()))
+def main(settings: dict[str, Any] | None = None) -> None:
+    """Run the worker on `settings` from worker_settings() (made here when not given: it
+    starts the metrics server, so it is made once per process)."""
+    run_worker(type("WorkerSettings", (), settings or worker_settings()))
