@@ -119,6 +119,13 @@ async def test_the_runbook_reopens_payments_an_older_release_failed_on_a_decline
     _, closed_ref = await _declined(http, gql, member, mall, stripe_api)
     stripe_api.close(closed_ref)
     await reconciliation.close_trade(await Payment.get(provider_ref=closed_ref))
+    # Closed by the rail itself, learnt by asking: FAILED, final, never to be reopened.
+    _, rail_closed_ref = await _declined(http, gql, member, mall, stripe_api)
+    stripe_api.close(rail_closed_ref)
+    await Payment.filter(provider_ref=rail_closed_ref).update(
+        next_check_at=utcnow() - timedelta(seconds=1))
+    await reconciliation.reconcile_payments()
+    assert (await Payment.get(provider_ref=rail_closed_ref)).status == "FAILED"
     # What the older release left: FAILED on the decline, the order cancelled by the timeout,
     # the retry paid at Stripe, its notification lost.
     await Payment.filter(provider_ref=ref).update(status="FAILED")
@@ -132,3 +139,4 @@ async def test_the_runbook_reopens_payments_an_older_release_failed_on_a_decline
     assert stripe_api.calls.refunds == [ref]
     assert (await Payment.get(provider_ref=ref)).status == "REFUND_PENDING"
     assert (await Payment.get(provider_ref=closed_ref)).status == "FAILED"
+    assert (await Payment.get(provider_ref=rail_closed_ref)).status == "FAILED"
