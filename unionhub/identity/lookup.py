@@ -225,7 +225,7 @@ local id = redis.call('GET', KEYS[1])
 if not id then return false end
 return {id, redis.call('GET', ARGV[1] .. id .. '}') or false}
 """
-_KEY_PREFIX = _KEY.format("")[:-1]  # "member:v2:{": the script closes the tag after the id
+_KEY_PREFIX = _KEY.format("")[:-1]  # "member:v3:{": the script closes the tag after the id
 _BY_CARD_SHA = hashlib.sha1(_BY_CARD_SCRIPT.encode()).hexdigest()  # noqa: S324 (Redis's name)
 RECORD_KEY_PREFIX = _KEY_PREFIX  # (other scripts reading records: the leaderboard's page)
 

@@ -93,7 +93,8 @@ PAYMENT_AMOUNT = METER.create_counter(
     "unionhub.mall.payment.amount", "{fen}",
     "Money through the mall in fen, by direction (paid, refunded) and payment method.")
 REFUNDS_FAILED = METER.create_counter(
-    "unionhub.mall.refunds.failed", "{refund}", "Refunds a payment rail refused or failed.")
+    "unionhub.mall.refunds.failed", "{refund}",
+    "Refunds not sent: the rail unreachable or not configured (reason).")
 VOUCHERS_CLAIMED = METER.create_counter(
     "unionhub.mall.vouchers.claimed", "{voucher}", "Vouchers claimed by members.")
 VOUCHERS_GRANTED = METER.create_counter(
