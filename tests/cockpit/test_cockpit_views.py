@@ -63,6 +63,25 @@ async def test_ranking_of_the_children(gql, factory):
     assert await ranking("SALES") == [(1, 0.0, xian), (1, 0.0, baoji)]
 
 
+
+async def test_ranked_rates_are_the_childrens_own_figures(gql, factory):
+    # County A finished 2 of 3 on time: services.onTimeRate (and unionScorecard's) says
+    # 0.6667; the ranking's value for the same child and period must say the same.
+    tree, period, cadres = await _fixture(factory)
+    query = RANK.replace("ranking(by: $by) { rank value union { id } }",
+                         "ranking(by: $by) { rank value union { id } } "
+                         "children { union { id } services { onTimeRate meanRating } }")
+    for by, figure in (("ON_TIME_RATE", "onTimeRate"), ("MEAN_RATING", "meanRating")):
+        r = await gql(query, {"u": str(tree.cities["xian"].id), "p": period, "by": by},
+                      token=cadres["xian"].token)
+        assert r.errors == [], r.errors
+        own = {c["union"]["id"]: c["services"][figure] for c in r.data["cockpit"]["children"]}
+        ranked = {e["union"]["id"]: e["value"] for e in r.data["cockpit"]["ranking"]}
+        assert ranked == {k: own[k] for k in ranked}
+    assert own[str(tree.counties["A"].id)] == 4.5
+    assert ranked[str(tree.counties["A"].id)] == 4.5
+
+
 ACTIVITIES = """query A($u: ID!, $p: String!) { cockpit(unionId: $u, period: $p) {
   activities { enrolments byKind { kind activities enrolments participants } }
   topActivities(first: 2) { activityId name kind enrolledCount }

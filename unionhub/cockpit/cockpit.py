@@ -138,6 +138,15 @@ _SERVICE_METRICS = ("articles_published", "article_reads", "verified_members",
                     "requests_received", "requests_completed", "on_time_rate", "mean_rating")
 
 
+def _shown(value: float | int | None, metric: str) -> float | int | None:
+    """A scorecard figure as services.onTimeRate and unionScorecard show it: the on-time rate
+    to 4 decimals (the mean rating is rounded already), so a ranked value is the child's own
+    figure and children whose figures read alike share a rank."""
+    if metric == "on_time_rate" and value is not None:
+        return round(value, scorecards.RATE_DECIMALS)
+    return value
+
+
 async def ranking(union: Union, period: Period, metric: str,
                   ) -> list[tuple[int, float | None, int]]:
     """The children (holding pools left out, as unionRanking) as (rank, value, union id),
@@ -146,7 +155,7 @@ async def ranking(union: Union, period: Period, metric: str,
     if metric in _SERVICE_METRICS:
         cards = await scorecards.scorecards_between(kids, period.label, period.start,
                                                     period.end)
-        values = {k.id: getattr(cards[k.id], metric) for k in kids}
+        values = {k.id: _shown(getattr(cards[k.id], metric), metric) for k in kids}
     elif metric == "enrolments":
         kinds = await _activities(kids, period)
         values = {k.id: sum(f.enrolments for f in kinds[k.id]) for k in kids}

@@ -21,6 +21,7 @@ from unionhub.schema.activities_types import ActivityKind  # strawberry.enum-dec
 from unionhub.schema.docs import describe_values
 from unionhub.schema.entities import UnionRef, union_entity
 from unionhub.schema.money import Fen
+from unionhub.services.scorecards import RATE_DECIMALS
 
 # Cost weights the operation limiter adds for a section (unionhub.schema.limits): a section
 # is an aggregate query, an object field otherwise costs 1.
@@ -242,7 +243,7 @@ class Cockpit:
             requests_received=card.requests_received,
             requests_completed=card.requests_completed,
             completed_on_time=card.completed_on_time,
-            on_time_rate=None if rate is None else round(rate, 4),
+            on_time_rate=None if rate is None else round(rate, RATE_DECIMALS),
             mean_rating=card.mean_rating, overdue_now=overdue_now, escalated=escalated,
             articles_published=card.articles_published, article_reads=card.article_reads)
 

@@ -297,7 +297,8 @@ class Scorecard:
                    requests_received=c.requests_received,
                    requests_completed=c.requests_completed,
                    completed_on_time=c.completed_on_time,
-                   on_time_rate=None if c.on_time_rate is None else round(c.on_time_rate, 4),
+                   on_time_rate=None if c.on_time_rate is None
+                   else round(c.on_time_rate, scorecards_domain.RATE_DECIMALS),
                    mean_rating=c.mean_rating, articles_published=c.articles_published,
                    article_reads=c.article_reads,
                    overdue_applications=c.overdue_applications, union_id=c.union_id)

@@ -34,6 +34,7 @@ from unionhub.services.orgpath import depth_of
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 _NO_MEMBERS = MemberCounts(registered=0, verified=0)
+RATE_DECIMALS = 4  # the on-time rate as served (unionScorecard, the cockpit)
 
 
 @dataclass(frozen=True, slots=True)
