@@ -5,7 +5,7 @@ rebuilt 15% of the fields from messages like "Field 'me' of type 'Member' must h
 selection of subfields" and from which of its guesses an error pointed at (issue 24). In
 production every validation error that could describe the schema becomes one generic error
 without locations, and a variable that does not coerce (whose message names input types and
-fields) a generic one; codes stay. Depth and alias limits name no type and are kept as they
+fields) a generic one; codes stay. Depth, alias and selection limits name no type and are kept as they
 are. Persisted-operations-only mode (deploy/OPERATORS.md) discloses nothing at all.
 """
 
@@ -18,7 +18,7 @@ from unionhub.i18n import N_
 CONCEALED_VALIDATION = N_("The query does not match the schema of this API.")
 CONCEALED_VARIABLE = N_("A variable's value does not match its type.")
 _VALIDATION = {"code": "GRAPHQL_VALIDATION_FAILED"}
-_SCHEMA_FREE = frozenset(("DEPTH_LIMIT", "ALIAS_LIMIT"))
+_SCHEMA_FREE = frozenset(("DEPTH_LIMIT", "ALIAS_LIMIT", "SELECTION_LIMIT"))
 
 
 def conceal_validation(errors: list[GraphQLError]) -> list[GraphQLError]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -38,6 +39,10 @@ class Limits:
     max_depth: int = 12
     max_aliases: int = 15
     max_tokens: int = 2000
+    # Fields selected with every named fragment spread where it is used: what each walk over
+    # the operation (depth, aliases, cost, the compiled plan) visits. Fragments that spread
+    # others twice over double it at each level within the token limit.
+    max_selections: int = 10_000
     # A list without `first`: a connection returns a default page; a plain list (children,
     # menus) is usually short, so a smaller estimate keeps honest nested menus affordable.
     default_page_size: int = 20
@@ -169,6 +174,55 @@ def _selects_plumbing(selection_set: SelectionSetNode,
                 and _selects_plumbing(fragments[selection.name.value].selection_set, fragments)):
             return True
     return False
+
+
+class _FragmentCycle(Exception):
+    pass
+
+
+def spread_selections(document: DocumentNode) -> int | None:
+    """The fields the document's operations select with each named fragment spread where it is
+    used, counted once per fragment (linear in the text, however often the fragments spread
+    each other); None when fragments spread each other in a cycle. Strawberry's depth and
+    alias rules and this module's walks follow every spread: 20 fragments each spreading the
+    next twice took them seconds, a few more hours, and fragments spreading each other in a
+    cycle, reported only by graphql-core's own rule, took them factorial time."""
+    fragments = {d.name.value: d for d in document.definitions
+                 if isinstance(d, FragmentDefinitionNode)}
+    sizes: dict[str, int] = {}
+    open_: set[str] = set()
+
+    def count(selection_set: SelectionSetNode | None) -> int:
+        total = 0
+        for selection in selection_set.selections if selection_set is not None else ():
+            if isinstance(selection, FieldNode):
+                total += 1 + count(selection.selection_set)
+            elif isinstance(selection, InlineFragmentNode):
+                total += count(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += spread(selection.name.value)
+        return total
+
+    def spread(name: str) -> int:
+        if name in sizes:
+            return sizes[name]
+        fragment = fragments.get(name)
+        if fragment is None:
+            return 0  # (graphql-core reports the unknown fragment)
+        if name in open_:
+            raise _FragmentCycle
+        open_.add(name)
+        sizes[name] = count(fragment.selection_set)
+        open_.discard(name)
+        return sizes[name]
+
+    try:
+        for name in fragments:  # a cycle among unused fragments counts too
+            spread(name)
+        return sum(count(d.selection_set) for d in document.definitions
+                   if isinstance(d, OperationDefinitionNode))
+    except _FragmentCycle:
+        return None
 
 
 def limit_error(code: str, message: str, **extra: Any) -> GraphQLError:

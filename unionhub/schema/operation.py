@@ -54,7 +54,9 @@ from unionhub.schema.limits import (
     Limits,
     check_limits,
     classify_validation_errors,
+    limit_error,
     remember,
+    spread_selections,
     strip_suggestions,
 )
 from unionhub.schema.operation_metrics import OperationNames, record_operation
@@ -109,11 +111,27 @@ def _parse(query: str, max_tokens: int) -> DocumentNode:
         raise
 
 
+def _validate_spread(schema: Any, document: DocumentNode,
+                     config: OperationConfig) -> list[GraphQLError]:
+    """Validation, once the fragments are known not to multiply the walks of the depth and
+    alias rules (and the cost's) beyond `max_selections`: a cycle of fragments is left to
+    graphql-core's own rules, which report it (NoFragmentCycles) without following spreads."""
+    selections = spread_selections(document)
+    if selections is None:
+        return validate_document(schema, document, specified_rules)
+    limit = config.limits.max_selections
+    if selections > limit:
+        return [limit_error("SELECTION_LIMIT",
+                            f"the query selects {selections} fields with its fragments spread "
+                            f"where they are used; the limit is {limit}")]
+    return validate_document(schema, document, config.rules)
+
+
 def _validate(schema: Any, query: str, document: DocumentNode,
               config: OperationConfig) -> list[GraphQLError]:
     errors = config.validated.get(query)
     if errors is None:
-        errors = validate_document(schema, document, config.rules)
+        errors = _validate_spread(schema, document, config)
         classify_validation_errors(errors)
         if config.production:
             errors = conceal_validation(errors)
