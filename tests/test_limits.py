@@ -238,3 +238,48 @@ async def test_a_cycle_of_fragments_is_reported_without_following_every_path(
     assert calls == []
     over = await run(production_schema, _doubling(14, "Prod"))  # names no type: kept as it is
     assert codes(over) == ["SELECTION_LIMIT"] and "16384" in over.errors[0].message
+
+
+@pytest.mark.parametrize("fast_path", [True, False])
+async def test_long_texts_are_not_kept_by_the_per_text_caches(schema, fast_path, monkeypatch):
+    """A 2,000-token operation can be padded to the 1 MB body limit (a comment, whitespace, a
+    long literal): the per-text caches (parsed documents, validation, cost, span names,
+    compiled plans; 1,024 texts each) kept ~2 MB per padded text, ~2 GB per worker. Texts over
+    OPERATION_TEXT_KEPT run uncached; short ones are still kept."""
+    from unionhub.fastpath import switch
+    from unionhub.fastpath.switch import Switches
+    from unionhub.schema import limits, operation
+
+    kept_text = getattr(limits, "OPERATION_TEXT_KEPT", 32 * 1024)
+    parsed: list[int] = []
+    real_parse = operation.parse
+
+    def counting_parse(query, **kwargs):
+        parsed.append(len(query))
+        return real_parse(query, **kwargs)
+
+    monkeypatch.setattr(operation, "parse", counting_parse)
+    config = schema.extensions[0].config
+    previous = switch.set_switches(Switches.of(fast_path))
+    try:
+        padding = "#" + "x" * kept_text
+        for i in range(3):
+            for _ in range(2):  # the second time answers the same, parsed again
+                result = await run(schema, f"query Padded{i}{fast_path} {{ unions {{ id }} }}\n"
+                                           + padding)
+                assert result.errors is None and result.data == {"unions": []}
+        short = f"query Short{fast_path} {{ unions {{ id }} }}"
+        for _ in range(2):
+            assert (await run(schema, short)).errors is None
+    finally:
+        switch.set_switches(previous)
+
+    def texts(cache: dict) -> list[str]:
+        return [key[0] if isinstance(key, tuple) else key for key in cache]
+
+    kept = [*config.validated, *texts(config.analysed), *texts(config.span_naming),
+            *texts(config.compiled)]
+    assert short in kept
+    assert [t for t in kept if "Padded" in t] == []
+    assert len([n for n in parsed if n > kept_text]) == 6  # none from a cache
+    assert len([n for n in parsed if n <= kept_text]) == 1  # the short one, once

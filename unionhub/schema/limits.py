@@ -261,8 +261,23 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
+# The longest operation text those caches keep. The front-ends' largest is ~1 KB and the token
+# limit keeps real ones within a few; a longer text is padding (a comment, whitespace, a long
+# literal) within the body limit (1 MB): 1,024 of them kept ~2 GB per worker (the text, and the
+# parsed document's copy of a comment). Such a text is parsed and validated each time it comes.
+OPERATION_TEXT_KEPT = 32 * 1024
+
+
+def keeps(query: str) -> bool:
+    return len(query) <= OPERATION_TEXT_KEPT
+
+
 def remember(cache: dict[K, V], key: K, value: V) -> None:
-    """Keeps `value` in a per-operation-text cache, which starts over once it is full."""
+    """Keeps `value` in a per-operation-text cache, which starts over once it is full; a key
+    whose text is longer than `OPERATION_TEXT_KEPT` is not kept."""
+    text = key[0] if isinstance(key, tuple) else key
+    if isinstance(text, str) and not keeps(text):
+        return
     if len(cache) >= OPERATION_CACHE_SIZE:
         cache.clear()
     cache[key] = value

@@ -54,6 +54,7 @@ from unionhub.schema.limits import (
     Limits,
     check_limits,
     classify_validation_errors,
+    keeps,
     limit_error,
     remember,
     spread_selections,
@@ -98,8 +99,12 @@ def operation_config(limits: Limits, production: bool, manifest: dict[str, str],
                            names=OperationNames(manifest))
 
 
-@lru_cache(maxsize=OPERATION_CACHE_SIZE)
 def _parse(query: str, max_tokens: int) -> DocumentNode:
+    """The parsed document, cached for texts `limits.keeps`."""
+    return _parse_kept(query, max_tokens) if keeps(query) else _parse_text(query, max_tokens)
+
+
+def _parse_text(query: str, max_tokens: int) -> DocumentNode:
     # A document over the token limit raises, and lru_cache keeps no exceptions.
     try:
         return parse(query, max_tokens=max_tokens)
@@ -109,6 +114,9 @@ def _parse(query: str, max_tokens: int) -> DocumentNode:
         over = "Document contains more than" in error.message
         error.extensions = {"code": "TOKEN_LIMIT" if over else "GRAPHQL_PARSE_FAILED"}
         raise
+
+
+_parse_kept = lru_cache(maxsize=OPERATION_CACHE_SIZE)(_parse_text)
 
 
 def _validate_spread(schema: Any, document: DocumentNode,
