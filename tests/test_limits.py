@@ -283,3 +283,13 @@ async def test_long_texts_are_not_kept_by_the_per_text_caches(schema, fast_path,
     assert [t for t in kept if "Padded" in t] == []
     assert len([n for n in parsed if n > kept_text]) == 6  # none from a cache
     assert len([n for n in parsed if n <= kept_text]) == 1  # the short one, once
+
+
+def test_the_selection_limit_is_a_setting_as_the_others_are():
+    """UNIONHUB_MAX_QUERY_SELECTIONS, as the token, depth and alias limits are settings (the
+    personal-data walk raises them all to walk a root field in one request)."""
+    from unionhub.app import limits_from
+    from unionhub.settings import Settings
+
+    assert limits_from(Settings()).max_selections == Limits().max_selections == 10_000
+    assert limits_from(Settings(max_query_selections=123)).max_selections == 123

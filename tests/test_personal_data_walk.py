@@ -301,7 +301,8 @@ async def walker_http():
     # The operation limits are the edge's business (tests/test_limits.py): raised here so one
     # request walks a whole root field.
     settings = Settings(max_query_cost=10**9, max_query_depth=50, max_query_aliases=100,
-                        max_root_fields=100, max_query_tokens=10**6)
+                        max_root_fields=100, max_query_tokens=10**6,
+                        max_query_selections=10**7)
     app = create_app(settings=settings, manage_connections=False)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://test") as client:

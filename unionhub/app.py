@@ -157,7 +157,8 @@ def create_app(subgraph: str | None = None, settings: Settings | None = None,
 def limits_from(settings: Settings) -> Limits:
     return Limits(max_cost=settings.max_query_cost, max_root_fields=settings.max_root_fields,
                   max_depth=settings.max_query_depth, max_aliases=settings.max_query_aliases,
-                  max_tokens=settings.max_query_tokens)
+                  max_tokens=settings.max_query_tokens,
+                  max_selections=settings.max_query_selections)
 
 
 def create_subgraph_app() -> Any:

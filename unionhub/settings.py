@@ -208,6 +208,8 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_query_aliases: int = 15
     max_query_tokens: int = 2000
+    # Fields selected once every named fragment is spread where it is used (SELECTION_LIMIT).
+    max_query_selections: int = 10_000
     max_root_fields: int = 10
     max_body_bytes: int = 1024 * 1024
     cors_origins: list[str] = Field(default_factory=list)  # JSON list, e.g. '["https://app.example"]'
