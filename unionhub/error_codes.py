@@ -44,9 +44,9 @@ CODES: tuple[ErrorCode, ...] = (
     ErrorCode("TOKEN_LIMIT", 400, "the query has more tokens than UNIONHUB_MAX_QUERY_TOKENS"),
     ErrorCode("DEPTH_LIMIT", 400, "the query nests deeper than UNIONHUB_MAX_QUERY_DEPTH"),
     ErrorCode("ALIAS_LIMIT", 400, "the query has more aliases than UNIONHUB_MAX_QUERY_ALIASES"),
-    ErrorCode("SELECTION_LIMIT", 400, "the query selects more than 10,000 fields once each "
-              "named fragment is spread where it is used (fragments spreading others more "
-              "than once multiply)"),
+    ErrorCode("SELECTION_LIMIT", 400, "the query selects more than "
+              "UNIONHUB_MAX_QUERY_SELECTIONS (10,000) fields once each named fragment is "
+              "spread where it is used (fragments spreading others more than once multiply)"),
     ErrorCode("ROOT_FIELD_LIMIT", 400, "the operation selects more root fields than "
               "UNIONHUB_MAX_ROOT_FIELDS (fragments count where spread)"),
     ErrorCode("COST_LIMIT", 400, "the operation's estimated cost is over "
