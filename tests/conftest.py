@@ -142,6 +142,13 @@ class GraphQLResult:
     def error_codes(self) -> list[str]:
         return [e.get("extensions", {}).get("code") for e in self.errors]
 
+    def told(self) -> tuple[list[tuple[Any, Any]], list[Any]]:
+        """What the caller is told: GraphQL errors (code, message) and each payload's errors
+        (the tests that an out-of-reach id answers exactly as a missing one compare these)."""
+        errors = [(e.get("extensions", {}).get("code"), e.get("message")) for e in self.errors]
+        payloads = [v and v.get("errors") for v in self.data.values()]
+        return errors, payloads
+
 
 class GraphQLClient:
     def __init__(self, http: httpx.AsyncClient) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.processes import stopped
 from tests.sms import sms_code
 from tests.test_schema_snapshot import printed, snapshot_path
 from unionhub.identity.codes import luhn_check_digit
@@ -100,14 +101,7 @@ async def test_serve_one_subgraph(factory):
             served = {f["name"] for f in fields.json()["data"]["__type"]["fields"]}
             assert served == _query_field_names("identity")
     finally:
-        if process.returncode is None:
-            process.terminate()
-        try:
-            async with asyncio.timeout(20):
-                _, err = await process.communicate()
-        except TimeoutError:
-            process.kill()
-            raise
+        err = await stopped(process)
     stderr = err.decode()
     # uvicorn shuts down gracefully, then re-raises SIGTERM to exit with it.
     assert process.returncode in (0, -signal.SIGTERM), stderr

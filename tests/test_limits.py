@@ -177,28 +177,35 @@ def _doubling(levels: int, name: str) -> str:
             f"fragment {name}{levels} on Query {{ __typename }}")
 
 
+@pytest.fixture
+def depth_rule_calls(monkeypatch) -> list[int]:
+    """Each call of strawberry's depth rule (which follows every fragment spread) appends 1."""
+    from strawberry.extensions import query_depth_limiter
+
+    calls: list[int] = []
+    real = query_depth_limiter.determine_depth
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(query_depth_limiter, "determine_depth", counting)
+    return calls
+
+
 @pytest.mark.parametrize("fast_path", [True, False])
 async def test_fragments_that_multiply_are_refused_before_any_walk_follows_them(
-        gql, fast_path, monkeypatch):
+        gql, fast_path, depth_rule_calls):
     """A 600-byte document of fragments each spreading the next twice selected 2**n fields:
     strawberry's depth and alias rules and the cost walk followed every spread (14 levels took
     ~0.1 s, 18 took 3 s, 30 would take hours). The spread-out size is counted once per fragment
     and refused over `max_selections` (10,000) before those walks."""
-    from strawberry.extensions import query_depth_limiter
-
     from unionhub.fastpath import switch
     from unionhub.fastpath.switch import Switches
 
     previous = switch.set_switches(Switches.of(fast_path))
+    calls = depth_rule_calls
     try:
-        calls = []
-        real = query_depth_limiter.determine_depth
-
-        def counting(*args, **kwargs):
-            calls.append(1)
-            return real(*args, **kwargs)
-
-        monkeypatch.setattr(query_depth_limiter, "determine_depth", counting)
         tag = "Fast" if fast_path else "Slow"
         under = await gql(_doubling(13, f"Under{tag}"))  # 8,192 fields
         assert under.errors == [] and under.data == {"__typename": "Query"}
@@ -214,20 +221,11 @@ async def test_fragments_that_multiply_are_refused_before_any_walk_follows_them(
 
 
 async def test_a_cycle_of_fragments_is_reported_without_following_every_path(
-        production_schema, monkeypatch):
+        production_schema, depth_rule_calls):
     """Seven fragments each spreading the six others: the depth rule followed every path
     (factorial: 7 took 30 ms, 8 took 90 ms, 12 would take hours) before graphql-core's
     NoFragmentCycles, which follows none, refused it."""
-    from strawberry.extensions import query_depth_limiter
-
-    calls = []
-    real = query_depth_limiter.determine_depth
-
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(query_depth_limiter, "determine_depth", counting)
+    calls = depth_rule_calls
     k = 7
     fragments = " ".join(
         f"fragment C{i} on Query {{ __typename "

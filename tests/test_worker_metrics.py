@@ -10,6 +10,7 @@ import sys
 import httpx
 import pytest
 
+from tests.processes import stopped
 from tests.test_cli import ROOT, _free_port
 
 
@@ -35,14 +36,7 @@ async def test_the_worker_serves_its_metrics_on_the_port_given():
                 await asyncio.sleep(0.1)
             running = process.returncode is None
     finally:
-        if process.returncode is None:
-            process.terminate()
-        try:
-            async with asyncio.timeout(20):
-                _, err = await process.communicate()
-        except TimeoutError:
-            process.kill()
-            raise
+        err = await stopped(process)
     # The metrics server was started once: a second start on the same port failed the worker
     # with "Address already in use" before it ran a job.
     assert running, err.decode()[-2000:]

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.processes import stopped
 from tests.test_cli import ROOT, _free_port, _wait_healthy, run, unionhub
 
 LOOKUP = "query Me { me { id displayName union { name } } }"
@@ -116,12 +117,5 @@ async def test_two_workers_answer_on_one_port(factory):
                     break
             assert len(workers) >= 2 and len(served) == 2, (workers, served)
         finally:
-            if process.returncode is None:
-                process.terminate()
-            try:
-                async with asyncio.timeout(30):
-                    _, err = await process.communicate()
-            except TimeoutError:
-                process.kill()
-                raise
+            err = await stopped(process, within_s=30)
     assert process.returncode in (0, -signal.SIGTERM), err.decode()

@@ -13,13 +13,6 @@ from unionhub.mall.models import Order, Voucher, VoucherCampaign
 MISSING = "987654321"
 
 
-def _answer(result) -> object:
-    """What the caller is told: GraphQL errors (code, message) and the payload's errors."""
-    errors = [(e.get("extensions", {}).get("code"), e.get("message")) for e in result.errors]
-    payloads = [v and v.get("errors") for v in (result.data or {}).values()]
-    return errors, payloads
-
-
 async def test_a_grant_campaign_outside_the_scope_answers_as_a_missing_one(gql, factory):
     tree = await factory.tree()
     owner = await factory.cadre(tree.counties["A"])
@@ -29,8 +22,8 @@ async def test_a_grant_campaign_outside_the_scope_answers_as_a_missing_one(gql, 
     for cadre in outsiders:
         existing = await gql(GRANT, {"input": {"campaignId": campaign["id"]}}, token=cadre.token)
         missing = await gql(GRANT, {"input": {"campaignId": MISSING}}, token=cadre.token)
-        assert _answer(existing) == _answer(missing)
-        assert _answer(existing)[1][0][0]["code"] == "NOT_FOUND"
+        assert existing.told() == missing.told()
+        assert existing.told()[1][0][0]["code"] == "NOT_FOUND"
     row = await VoucherCampaign.get(id=int(campaign["id"]))
     assert (row.issued_count, row.grant_requested) == (0, False)
     assert await Voucher.filter(campaign_id=row.id).count() == 0
@@ -48,13 +41,13 @@ async def test_ship_and_cancel_answer_an_unreachable_order_as_a_missing_one(gql,
     ship = {"orderId": order["id"], "trackingNo": "SF1234567"}
     existing = await gql(SHIP, {"input": ship}, token=not_staff.token)
     missing = await gql(SHIP, {"input": {**ship, "orderId": MISSING}}, token=not_staff.token)
-    assert _answer(existing) == _answer(missing)
+    assert existing.told() == missing.told()
     assert existing.error_codes() == ["FORBIDDEN"]
     # cancelOrder: another union's bulk order reads as a missing order, not as a bulk one.
     stranger = await factory.cadre(tree.counties["B"])
     existing = await gql(CANCEL, {"input": {"orderId": order["id"]}}, token=stranger.token)
     missing = await gql(CANCEL, {"input": {"orderId": MISSING}}, token=stranger.token)
-    assert _answer(existing) == _answer(missing)
-    assert _answer(existing)[1][0][0]["code"] == "NOT_FOUND"
+    assert existing.told() == missing.told()
+    assert existing.told()[1][0][0]["code"] == "NOT_FOUND"
     row = await Order.get(id=int(order["id"]))
     assert (row.status, row.tracking_no) == ("PAID", None)

@@ -12,13 +12,6 @@ from unionhub.services.models import ServiceRequest, ServiceRequestEvent
 MISSING = "987654321"
 
 
-def _answer(result) -> object:
-    """What the caller is told: GraphQL errors (code, message) and the payload's errors."""
-    errors = [(e.get("extensions", {}).get("code"), e.get("message")) for e in result.errors]
-    payloads = [v and v.get("errors") for v in (result.data or {}).values()]
-    return errors, payloads
-
-
 async def test_out_of_reach_requests_answer_as_missing_ones_and_change_nothing(gql, factory):
     tree = await factory.tree()
     handler = await factory.cadre(tree.counties["A"])
@@ -33,13 +26,13 @@ async def test_out_of_reach_requests_answer_as_missing_ones_and_change_nothing(g
         for query, extra in steps:
             existing = await gql(query, {"id": rid, **extra}, token=cadre.token)
             missing = await gql(query, {"id": MISSING, **extra}, token=cadre.token)
-            assert _answer(existing) == _answer(missing), query
-            assert _answer(existing)[1][0][0]["code"] == "NOT_FOUND", query
+            assert existing.told() == missing.told(), query
+            assert existing.told()[1][0][0]["code"] == "NOT_FOUND", query
     stranger = await factory.account(tree.grassroots["A"][0])
     existing = await gql(RATE, {"id": rid, "n": 1}, token=stranger.token)
     missing = await gql(RATE, {"id": MISSING, "n": 1}, token=stranger.token)
-    assert _answer(existing) == _answer(missing)
-    assert _answer(existing)[1][0][0]["code"] == "NOT_FOUND"
+    assert existing.told() == missing.told()
+    assert existing.told()[1][0][0]["code"] == "NOT_FOUND"
     row = await ServiceRequest.get(id=req.id)
     assert (row.status, row.rating) == ("SUBMITTED", None)
     assert await ServiceRequestEvent.filter(request_id=req.id).count() == 1  # SUBMITTED only
