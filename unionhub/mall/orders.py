@@ -136,7 +136,7 @@ async def _release_voucher(order: Order) -> None:
                                                           order_id=None)
     if not await withdrawals.holder_keeps(order.voucher_id, order.member_id):
         if await locked.update(status=VoucherStatus.VOID, order_id=None):
-            await audit.record("mall.voucher.withdraw", actor_id=None, subject_type="member",
+            await audit.record(audit.VOUCHER_WITHDRAW, actor_id=None, subject_type="member",
                                subject_id=order.member_id,
                                detail={"voucher_ids": [order.voucher_id], "order_id": order.id})
         return

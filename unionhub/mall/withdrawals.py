@@ -33,7 +33,7 @@ async def withdraw_vouchers(member_id: int, keep_scope_path: str | None,
         status=VoucherStatus.VOID)
     voided = cast(list[int], await Voucher.filter(id__in=doomed, status=VoucherStatus.VOID)
                   .values_list("id", flat=True))
-    await audit.record("mall.voucher.withdraw", actor_id=actor_id, subject_type="member",
+    await audit.record(audit.VOUCHER_WITHDRAW, actor_id=actor_id, subject_type="member",
                        subject_id=member_id, detail={"voucher_ids": sorted(voided)})
     return sorted(voided)
 
