@@ -73,7 +73,7 @@ async def test_a_dropped_connection_fails_what_waits_on_it_and_the_next_command_
 
 
 async def test_the_lookup_script_is_loaded_again_after_redis_forgets_it():
-    await cache.get_redis().set(lookup._CARD_KEY.format("6210000000000000001"), "7")
+    await cache.get_redis().set(lookup.card_key("6210000000000000001"), "7")
     await cache.get_redis().set(lookup._KEY.format(7), "{}")
     await cache.get_redis().script_flush()
     assert await lookup._by_card("6210000000000000001") == ["7", "{}"]

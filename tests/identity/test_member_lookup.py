@@ -305,10 +305,10 @@ async def test_a_read_racing_a_write_does_not_cache_the_old_member(gql, factory:
     assert (await gql(ME, token=member.token)).data["me"]["card"]["number"] == new
 
 
-async def test_the_cached_record_is_its_fields_in_order_and_an_invalidation_drops_the_v2_key(
+async def test_the_cached_record_is_its_fields_in_order_and_an_invalidation_drops_it(
         gql, factory: Factory):
-    """v3 caches a record as a JSON array of its fields (decoded positionally); until no older
-    process runs, an invalidation also drops the v2 key an older process would still read."""
+    """v3 caches a record as a JSON array of its fields (decoded positionally); an
+    invalidation drops it."""
     import orjson
 
     from unionhub.identity import lookup
@@ -323,7 +323,26 @@ async def test_the_cached_record_is_its_fields_in_order_and_an_invalidation_drop
     assert lookup.MemberRecord.from_json(raw) == record
     assert lookup.MemberRecord.from_json(record.to_json()) == record
 
-    old_key = f"member:v2:{{{member.id}}}"
-    await redis.set(old_key, '{"id": 1}')
     await lookup.invalidate_member(int(member.id))
-    assert await redis.exists(old_key, lookup.record_key(int(member.id))) == 0
+    assert await redis.exists(lookup.record_key(int(member.id))) == 0
+
+
+async def test_no_redis_key_names_a_card_number(gql, factory: Factory):
+    """A lookup by card caches the card → member mapping under the card's keyed digest: the
+    keyspace (SCAN, MONITOR, a dump) maps no card number to a member. Reporting the card lost
+    drops that key."""
+    from unionhub.identity import lookup
+
+    member, lookups = await _lookups(factory)
+    query, variables, token = lookups["cardNo"]
+    assert (await gql(query, variables, token=token)).data["member"]["id"] == member.id
+    card = variables["c"]
+    redis = cache.get_redis()
+    keys = [key async for key in redis.scan_iter(match="member:*")]
+    assert lookup.card_key(card) in keys
+    assert not [key for key in keys if card in key], keys
+    assert card not in lookup.card_key(card)
+
+    lost = await gql(LOST, {"i": {"reissue": True}}, token=member.token)
+    assert lost.errors == [] and lost.data["reportCardLost"]["errors"] == []
+    assert await redis.exists(lookup.card_key(card)) == 0

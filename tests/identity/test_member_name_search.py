@@ -224,3 +224,11 @@ async def test_the_term_reaches_no_span(gql, factory: Factory, spans):
         seen = [f"{s.name} {dict(s.attributes or {})} {[e.attributes for e in s.events]}"
                 for s in finished]
         assert not [text for text in seen if term in text or term.upper() in text], term
+
+
+async def test_the_unused_search_function_of_migration_0015_is_dropped():
+    # Migration 0017 drops it once no process of the release that called it runs.
+    _postgres()
+    _count, rows = await db.conn().execute_query(
+        "SELECT count(*) AS n FROM pg_proc WHERE proname = 'member_name_search_ids'")
+    assert rows[0]["n"] == 0

@@ -21,7 +21,7 @@ from redis.exceptions import NoScriptError
 
 from unionhub.cache import get_redis, mget, safe, shared_connection
 from unionhub.db_replicas import on_primary
-from unionhub.identity.crypto import decrypt
+from unionhub.identity.crypto import blind_index, decrypt
 from unionhub.identity.masking import mask_id_number, mask_name, mask_phone
 from unionhub.identity.models import CardStatus, Member, MemberCard, Role
 from unionhub.observability.redis_spans import traced_shared_command
@@ -33,11 +33,10 @@ from unionhub.settings import get_settings
 # v3: the record as a JSON array of its fields in order (v2 was an object: decoding it and
 # passing its keys as keyword arguments took 3.5 times as long, 20 times on a page of members).
 _KEY = "member:v3:{{{}}}"
-# The previous format's key, dropped with the record on every invalidation so that a process
-# still reading it during a rolling deploy never serves a record older than the last write.
-# Remove once no process of a version before v3 runs.
-_V2_KEY = "member:v2:{{{}}}"
-_CARD_KEY = "member:card:v2:{}"
+# A card's key names the card by its keyed digest (the blind index), never by its number: the
+# keyspace (SCAN, MONITOR, a dump, the slow log) maps no card number to a member. (v2 keys held
+# the number; a v2 key left by the previous release expires with its TTL, unread.)
+_CARD_KEY = "member:card:v3:{}"
 _GEN_KEY = "member:gen:v2:{{{}}}"  # bumped by every write: guards the cache against stale fills
 
 
@@ -230,6 +229,13 @@ _BY_CARD_SHA = hashlib.sha1(_BY_CARD_SCRIPT.encode()).hexdigest()  # noqa: S324 
 RECORD_KEY_PREFIX = _KEY_PREFIX  # (other scripts reading records: the leaderboard's page)
 
 
+def card_key(card_number: str) -> str:
+    """The key naming the member who holds `card_number` (an id; the record read through it
+    must carry the card). Keyed by the current key: after a rotation the old digests go unread
+    and expire, and a miss refills from the database."""
+    return _CARD_KEY.format(blind_index(card_number, "member_card"))
+
+
 def record_key(member_id: int) -> str:
     """The member's cached record's key (read with other keys by a script)."""
     return _KEY.format(member_id)
@@ -238,11 +244,11 @@ def record_key(member_id: int) -> str:
 async def _by_card(card_number: str) -> Any:
     shared = shared_connection()
     if isinstance(shared, ClusterShared):  # a cluster: the card's slot, then the member's
-        member_id = await traced_shared_command(shared, "GET", _CARD_KEY.format(card_number))
+        member_id = await traced_shared_command(shared, "GET", card_key(card_number))
         if member_id is None:
             return None
         return [member_id, await traced_shared_command(shared, "GET", _KEY.format(member_id))]
-    args = ("EVALSHA", _BY_CARD_SHA, 1, _CARD_KEY.format(card_number), _KEY_PREFIX)
+    args = ("EVALSHA", _BY_CARD_SHA, 1, card_key(card_number), _KEY_PREFIX)
     try:
         return await traced_shared_command(shared, *args)
     except NoScriptError:  # a restarted or flushed Redis: load it once, then as before
@@ -266,7 +272,7 @@ async def get_record_by_card(card_number: str) -> MemberRecord | None:
             if card is None:
                 return None
             member_id = card.member_id
-            await safe(redis.set(_CARD_KEY.format(card_number), member_id,
+            await safe(redis.set(card_key(card_number), member_id,
                                  ex=get_settings().member_cache_ttl_seconds), None)
         record = await get_record(int(member_id))
     # A lost or cancelled card no longer finds its member.
@@ -282,12 +288,11 @@ if (redis.call('GET', KEYS[2]) or '') == ARGV[1] then
 end
 return 0
 """
-# KEYS: the generation, the record, its previous format's key (one slot). ARGV: the
-# generation's TTL.
+# KEYS: the generation, the record (one slot). ARGV: the generation's TTL.
 _INVALIDATE_SCRIPT = """
 redis.call('INCR', KEYS[1])
 redis.call('EXPIRE', KEYS[1], ARGV[1])
-redis.call('DEL', KEYS[2], KEYS[3])
+redis.call('DEL', KEYS[2])
 return 1
 """
 
@@ -323,10 +328,10 @@ async def try_invalidate(member_id: int, *card_numbers: str) -> bool:
     pipe = get_redis().pipeline(transaction=False)
     # The generation outlives every record cached under an older one. A card key only names a
     # member id (the record read through it must carry the card), so it may go separately.
-    pipe.eval(_INVALIDATE_SCRIPT, 3, _GEN_KEY.format(member_id), _KEY.format(member_id),
-              _V2_KEY.format(member_id), str(2 * get_settings().member_cache_ttl_seconds))
+    pipe.eval(_INVALIDATE_SCRIPT, 2, _GEN_KEY.format(member_id), _KEY.format(member_id),
+              str(2 * get_settings().member_cache_ttl_seconds))
     for number in card_numbers:
-        pipe.delete(_CARD_KEY.format(number))
+        pipe.delete(card_key(number))
     return await safe(pipe.execute(), None) is not None
 
 

@@ -11,8 +11,7 @@ that plan reads the trigram index's whole posting list (bench/member_search_plan
 of times slower at 200,000 members). A statement without parameters has no generic plan, and
 asyncpg keeps it prepared per connection: a term paged or searched again is not planned again
 (identity migration 0015's function planned every call afresh, ~0.35 ms of PostgreSQL's CPU a
-search. It stays in the database, unused, for the processes of the previous release during a
-rolling deploy: a later release drops it)."""
+search; 0017 drops it)."""
 
 from __future__ import annotations
 
