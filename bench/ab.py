@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import run as R  # bench/run.py's helpers
+import harness as R  # the benchmarks' shared harness
 
 
 def start(tree: Path, name: str, run_dir: Path, cpu: str, extra_env: dict[str, str]) -> R.Server:

@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import ab  # bench/ab.py: start a server from a tree, rounds side by side
-import run as R  # bench/run.py's helpers
+import harness as R  # the benchmarks' shared harness
 
 _FIELDS = "id displayName tier union { name } card { number status }"
 QUERIES = {

@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import ab  # bench/ab.py: start a server from a tree, rounds side by side
-import run as R  # bench/run.py's helpers
+import harness as R  # the benchmarks' shared harness
 
 from unionhub.fastpath.switch import COMPONENTS
 

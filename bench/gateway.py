@@ -39,7 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import run as R  # bench/run.py's helpers
+import harness as R  # the benchmarks' shared harness
 
 sys.path.insert(0, str(R.ROOT))
 from unionhub import gateway as G

@@ -52,7 +52,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent))
 
 import gateway as GW  # noqa: E402
-import run as R  # noqa: E402
+import harness as R  # noqa: E402
 import screens as S  # noqa: E402
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import ab  # bench/ab.py: start a server from a tree, rounds side by side
-import run as R  # bench/run.py's helpers
+import harness as R  # the benchmarks' shared harness
 
 
 def coredis_dir(run_dir: Path) -> Path:

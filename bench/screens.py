@@ -26,7 +26,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import gateway as GW  # bench/gateway.py: wrk with a fixed body, the member's sign-in
-import run as R  # bench/run.py's helpers
+import harness as R  # the benchmarks' shared harness
+import profiling  # py-spy under load
 
 sys.path.insert(0, str(R.ROOT))
 from unionhub.schema.persisted import add_to_manifest, operation_hash
@@ -232,7 +233,7 @@ def main() -> None:
         print("\n".join(lines))
         spied = [(n, t, k, b) for n, t, k, b in plan if n == args.spy]
         for name, target, token, payload in spied:
-            R.spy(target,
+            profiling.spy(target,
                   lambda t=target, k=token, b=payload: GW.run_body(t, k, b, args, run_dir, "spied"),
                   args.duration, f"{stamp}-{name.replace(' ', '-')}", f"the screen {name!r}",
                   f"under wrk -c{args.connections} (bench/screens.py --spy), git {git}")

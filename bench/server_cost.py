@@ -61,7 +61,7 @@ ARGS = parse()
 # code from --tree.
 sys.path.insert(0, str(BENCH))
 os.environ["UNIONHUB_BENCH_REDIS_DB"] = str(ARGS.redis_db)  # run.py's own_redis_db: ours only
-import run as R  # noqa: E402
+import harness as R  # noqa: E402
 
 sys.path.insert(0, str(Path(ARGS.tree).resolve()))
 

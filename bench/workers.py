@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import run as R  # bench/run.py's helpers
+import harness as R  # the benchmarks' shared harness
 
 
 class Workers(R.Server):
