@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from tests.identity.test_membership import applicant, apply, review
+from tests.identity.membership_flows import applicant, apply, review
 from unionhub.clock import SHANGHAI, utcnow
 from unionhub.identity import audit
 from unionhub.identity.join_deadlines import escalate_overdue_applications
@@ -157,7 +157,7 @@ async def test_a_union_created_with_auto_approval_is_audited_as_the_switch_is(gq
     """createUnion(autoApprove: true) turns auto-approval on as setUnionAutoApprove does: the
     same row (action, actor, subject, detail), so an auditor filtering on the action finds
     every union where a person turned it on. A union created without it writes no such row."""
-    from tests.identity.test_membership import CREATE_UNION
+    from tests.identity.membership_flows import CREATE_UNION
 
     tree = await factory.tree()
     cadre = await factory.cadre(tree.counties["A"])
@@ -180,7 +180,7 @@ async def test_a_union_created_with_auto_approval_is_audited_as_the_switch_is(gq
 async def test_only_a_grassroots_union_is_created_with_auto_approval(gql, factory):
     """As setUnionAutoApprove refuses it (NOT_GRASSROOTS): a county union takes no join
     applications, so createUnion(autoApprove: true) for one is refused and makes nothing."""
-    from tests.identity.test_membership import CREATE_UNION
+    from tests.identity.membership_flows import CREATE_UNION
 
     tree = await factory.tree()
     cadre = await factory.cadre(tree.cities["xian"])
