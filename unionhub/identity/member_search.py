@@ -1,7 +1,7 @@
 """A cadre's search of the members in a union's subtree: exact matches through blind indexes
 (phone, ID number, under every live key), card numbers, or display names. Every search is
-audited (who searched which union, by what kind of term, never the term itself) before its
-results are answered.
+audited (who searched which union, by what kind of term, never the term itself): the audit row
+is written while the page is read, and the page is answered only once the row is durable.
 
 On PostgreSQL a name search's page is read by a statement that carries its values as
 constants (`name_page_statement`): it is planned for its own term and subtree, in one round
@@ -15,8 +15,10 @@ search; 0017 drops it)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from tortoise.filters import escape_like
 from tortoise.queryset import QuerySet
@@ -30,6 +32,7 @@ from unionhub.identity.realname import fold_full_width, is_phone, validate_phone
 
 # (order "id" or "-id", the cursor's id or None, the row limit) -> the page's ids.
 IdReader = Callable[[str, int | None, int], Awaitable[list[int]]]
+T = TypeVar("T")
 
 
 def _kind(term: str) -> str:
@@ -53,36 +56,58 @@ def _classified(qs: QuerySet[Member], term: str, kind: str) -> QuerySet[Member]:
 
 @dataclass(frozen=True, slots=True)
 class Search:
-    """What a page of a cadre's member list reads, once its search was audited: on PostgreSQL
-    a name search's statement (`reader`); otherwise the ORM's queryset (`queryset()`, built
-    only when asked for: a name search's page does not need it)."""
+    """A cadre's search of a union's subtree: what its page reads (on PostgreSQL a name
+    search's statement, `reader`; otherwise the ORM's queryset, built only when asked for),
+    and the search's audit row."""
 
     union: Union
     term: str  # stripped
     kind: str | None  # None: no term, the whole subtree
     reader: IdReader | None
+    actor_id: int | None
 
     def queryset(self) -> QuerySet[Member]:
         qs = Member.filter(union__path__startswith=self.union.path)
         return _classified(qs, self.term, self.kind) if self.kind else qs
 
+    async def audited(self) -> None:
+        """Writes the search's audit row (who searched which union, by what kind of term,
+        never the term) and returns once it is durable; raises if it could not be written."""
+        if self.kind is not None:
+            await audit.record_reads(audit.MEMBER_SEARCH, actor_id=self.actor_id,
+                                     subject_type="union", subject_ids=[self.union.id],
+                                     union_id=self.union.id, detail={"by": self.kind})
 
-async def searched(union: Union, term: str | None, *, actor_id: int | None) -> Search:
-    """The members of `union`'s subtree, narrowed by a search term when one is given: every
-    search audited first (who searched which union, by what kind of term, never the term)."""
+    async def page(self, read: Callable[[Callable[[], QuerySet[Member]], IdReader | None],
+                                        Awaitable[T]]) -> T:
+        """`read(queryset, reader)`'s page of the search (`queryset` makes the ORM's queryset,
+        for a page `reader` does not read), read while its audit row is written (two round
+        trips at once, not one after the other): returned once both are done, so no page
+        leaves before its audit row is durable, and none at all if the row failed."""
+        reading = read(self.queryset, self.reader)
+        if self.kind is None:
+            return await reading
+        _audited, found = await asyncio.gather(self.audited(), reading)
+        return found
+
+
+def searched(union: Union, term: str | None, *, actor_id: int | None) -> Search:
+    """The search of `union`'s subtree by `term` (none: the whole subtree). Its page is read
+    through `Search.page`, which writes the audit row."""
     if not term:
-        return Search(union, "", None, None)
+        return Search(union, "", None, None, actor_id)
     term = term.strip()  # (a term of spaces is a search too: audited, it matches everyone)
     kind = _kind(term)
-    await audit.record_reads(audit.MEMBER_SEARCH, actor_id=actor_id, subject_type="union",
-                             subject_ids=[union.id], union_id=union.id, detail={"by": kind})
-    return Search(union, term, kind, _name_reader(union, term) if kind == "name" else None)
+    return Search(union, term, kind, _name_reader(union, term) if kind == "name" else None,
+                  actor_id)
 
 
 async def members_in(union: Union, term: str | None, *, actor_id: int | None) -> QuerySet[Member]:
     """The members of `union`'s subtree as a queryset, narrowed by a search term when one is
-    given (audited, as `searched`)."""
-    return (await searched(union, term, actor_id=actor_id)).queryset()
+    given, once the search's audit row is written."""
+    found = searched(union, term, actor_id=actor_id)
+    await found.audited()
+    return found.queryset()
 
 
 def name_page_reader(union: Union, term: str | None) -> IdReader | None:

@@ -111,11 +111,11 @@ async def members(info: strawberry.Info,
     for those Redis lacks; their unions from the per-process union cache)."""
     union = await _union(info, union_id)
     require_scope(info.context.principal, union.path)
-    found = await member_search.searched(union, search, actor_id=info.context.principal.member_id)
+    found = member_search.searched(union, search, actor_id=info.context.principal.member_id)
     # Only the ids: the records hold the rest, their personal data's masked forms made once
     # per member and cached (load_records_from_db decrypted three fields a member a page).
-    ids, page = await keyset_page(found.queryset, first, after, count=False, last=last,
-                                  before=before, ids=True, reader=found.reader)
+    ids, page = await found.page(lambda queryset, reader: keyset_page(
+        queryset, first, after, count=False, last=last, before=before, ids=True, reader=reader))
     records = await get_records(ids)
     ids = [i for i in ids if i in records]  # a member deleted in between drops out
     return connection(member_entities(info, [records[i] for i in ids]), ids, page)
