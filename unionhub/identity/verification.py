@@ -80,7 +80,10 @@ async def verify_identity(member_id: int, name: str, id_number: str,
     holder_id: int | None = None
     try:
         async with in_transaction():
-            member = await Member.select_for_update().get(id=member_id, closed_at=None)
+            locked = await Member.select_for_update().get_or_none(id=member_id, closed_at=None)
+            if locked is None:  # closed while the authority was asked: as if closed before
+                raise NotFound("member not found")
+            member = locked
             if member.verified_at is not None:
                 raise Conflict("identity is already verified", code="ALREADY_VERIFIED")
             holder_id = await _holder(resident.number, member_id)
