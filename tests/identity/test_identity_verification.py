@@ -5,6 +5,7 @@ the cadres of the member's union."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from datetime import date
@@ -208,6 +209,17 @@ async def test_no_faceid_call_for_a_malformed_number_or_name(gql, factory, autho
                          ("张", PAIR[1]), (PAIR[0], "99" + PAIR[1][2:])]:
         assert codes(await verify(gql, member.token, name, number)) != []
     assert authority.verifications == []
+
+
+async def test_a_concurrent_burst_asks_the_authority_five_times(gql, factory, authority):
+    """Each attempt is counted (one atomic INCR) before the authority is asked, so a burst of
+    one member's attempts pays for the member's five, not for every request."""
+    member = await factory.account(verified=False)
+    results = await asyncio.gather(*(verify(gql, member.token, "张三丰", valid_looking(i))
+                                     for i in range(20)))
+    assert sorted(codes(r) for r in results) == (
+        [["IDENTITY_NOT_VERIFIED"]] * 5 + [["RATE_LIMITED"]] * 15)
+    assert len(authority.verifications) == 5
 
 
 async def test_the_authority_is_asked_even_for_a_bound_number(gql, factory, authority):

@@ -266,6 +266,22 @@ async def test_concurrent_requests_for_one_phone_send_one_code(gql, factory):
     assert await SmsCode.all().count() == 1 and await SandboxSms.all().count() == 1
 
 
+async def test_a_concurrent_burst_of_guesses_gets_the_codes_tries_only(gql, factory):
+    """Each try is spent by one conditional UPDATE (`attempts < max`) before its code is
+    compared, so a burst has five guesses checked, not thirty (a read of the count and a
+    write after the check would let every concurrent guess through)."""
+    await ask(gql, purpose="LOGIN")  # no account needed: the code is checked first
+    code, _ = await latest_live_code(PHONE)
+    guesses = [f"{(int(code) + i) % 1_000_000:06d}" for i in range(1, 31)]
+    results = await asyncio.gather(*(
+        gql(LOGIN_BY_SMS, {"input": {"phone": PHONE, "smsCode": g}}) for g in guesses))
+    tally = sorted(tuple(codes(r.data["loginBySms"])) for r in results)
+    assert tally == [("SMS_CODE_INVALID",)] * 5 + [("SMS_CODE_TRIES_EXHAUSTED",)] * 25
+    assert [row.attempts for row in await SmsCode.all()] == [5]
+    right = await gql(LOGIN_BY_SMS, {"input": {"phone": PHONE, "smsCode": code}})
+    assert codes(right.data["loginBySms"]) == ["SMS_CODE_TRIES_EXHAUSTED"]
+
+
 # --- SMS sign-in, password reset, phone change -----------------------------------------------
 
 async def test_sign_in_by_sms(gql, factory):
