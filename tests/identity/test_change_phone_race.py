@@ -1,5 +1,6 @@
 """A phone change racing the account's closure: the closure wins, and the closed account gets
-no phone back (its phone is erased, and a phone on it would let SMS sign-in find it).
+no phone back (its phone is erased, and a phone on it would let SMS sign-in find it). A phone
+change or a closure racing a password reset: the reset wins (below).
 
 The closure is held open by a second PostgreSQL connection that has already updated the
 member's row: the change reads the account as open, then waits on the row's lock, and finds
@@ -17,10 +18,13 @@ from tests.identity.test_sms_codes import CHANGE, PASSWORD, PHONE, codes, sign_u
 from tests.sms import sms_code
 from unionhub import db
 from unionhub.identity.accounts import phone_index
-from unionhub.identity.models import AuditLog, Member
+from unionhub.identity.models import AuditLog, Member, SmsCode
+from unionhub.identity.passwords import hash_password
 from unionhub.identity.rights import CLOSED_PHONE_INDEX
 
 NEW_PHONE = "13900001111"
+CLOSE = """mutation C($input: CloseAccountInput!) { closeAccount(input: $input) {
+  closed errors { code } } }"""
 
 
 async def _waiting_on_a_lock(connection: asyncpg.Connection) -> bool:
@@ -58,3 +62,65 @@ async def test_a_phone_change_never_lands_on_an_account_closed_meanwhile(gql, fa
     assert (row.phone_bidx, row.phone_enc) == (CLOSED_PHONE_INDEX.format(member.id), "")
     assert codes(out.data["changePhone"]) == ["NOT_FOUND"], out
     assert not await AuditLog.filter(action="identity.phone.change").exists()
+
+
+# --- a step-up change racing a revocation of the member's sessions ----------------------------
+# A password reset (or a sign-out everywhere, a role change) commits while a phone change or a
+# closure confirmed with the account's password is on its way: the change was confirmed against
+# the account as it was before the revocation, and is refused as the revoked session is
+# (UNAUTHENTICATED, TOKEN_REVOKED), as a sign-in checked before it is (identity/sessions.py).
+# The reset's transaction is held open by a second connection that has already moved the
+# member's sessions epoch and password hash, as `resetPassword` does before it commits.
+
+async def _racing_a_reset(gql, member_id: int, mutation: str, variables: dict, token: str):
+    resetter = await asyncpg.connect(os.environ["DATABASE_URL"])
+    try:
+        await resetter.execute("BEGIN")
+        await resetter.execute(
+            "UPDATE members SET password_hash = $1, sessions_epoch = sessions_epoch + 1 "
+            "WHERE id = $2", await hash_password("brand-new-pass"), member_id)
+        change = asyncio.create_task(gql(mutation, variables, token=token))
+        for _ in range(200):
+            if await _waiting_on_a_lock(resetter) or change.done():
+                break
+            await asyncio.sleep(0.02)
+        assert not change.done(), change.result()  # confirmed, and waiting on the member's row
+        await resetter.execute("COMMIT")
+        return await change
+    finally:
+        await resetter.close()
+
+
+def _refused_as_signed_out(out) -> None:
+    (error,) = out.errors
+    assert (error["extensions"]["code"], error["extensions"]["reason"]) == (
+        "UNAUTHENTICATED", "TOKEN_REVOKED"), out.body
+
+
+async def test_a_phone_change_confirmed_before_a_password_reset_does_not_land(gql, factory):
+    if not db.is_postgres():
+        pytest.skip("holds a row lock from a second PostgreSQL connection")
+    await factory.tree()
+    signed_up = await sign_up(gql)
+    member = await Member.get(phone_bidx=phone_index(PHONE))
+    code = await sms_code(gql, NEW_PHONE, "CHANGE_PHONE")
+    out = await _racing_a_reset(gql, member.id, CHANGE, {"input": {
+        "newPhone": NEW_PHONE, "smsCode": code, "password": PASSWORD}}, signed_up["accessToken"])
+    _refused_as_signed_out(out)
+    assert (await Member.get(id=member.id)).phone_bidx == phone_index(PHONE)
+    assert not await AuditLog.filter(action="identity.phone.change").exists()
+    assert await SmsCode.filter(consumed_at=None).count() == 1  # the new phone's code stays
+
+
+async def test_a_closure_confirmed_before_a_password_reset_does_not_land(gql, factory):
+    if not db.is_postgres():
+        pytest.skip("holds a row lock from a second PostgreSQL connection")
+    await factory.tree()
+    signed_up = await sign_up(gql)
+    member = await Member.get(phone_bidx=phone_index(PHONE))
+    out = await _racing_a_reset(gql, member.id, CLOSE, {"input": {"password": PASSWORD}},
+                                signed_up["accessToken"])
+    _refused_as_signed_out(out)
+    row = await Member.get(id=member.id)
+    assert (row.closed_at, row.phone_bidx) == (None, phone_index(PHONE))
+    assert not await AuditLog.filter(action="identity.account.close").exists()

@@ -26,6 +26,7 @@ from unionhub.identity.lookup import invalidate_member
 from unionhub.identity.models import Member, SmsPurpose
 from unionhub.identity.passwords import hash_password
 from unionhub.identity.realname import fold_full_width, validate_phone
+from unionhub.identity.sessions import revoked_meanwhile
 
 
 def _no_account() -> NotFound:
@@ -112,10 +113,15 @@ async def change_phone(member_id: int, new_phone: str, sms_code: str,
             await sms_codes.consume(code)
             if confirmed is not None:
                 await sms_codes.consume(confirmed)
-            # Only while open: an account closed since it was read keeps its phone erased.
-            if not await Member.filter(id=member_id, closed_at=None).update(
+            # Only while open (an account closed since it was read keeps its phone erased), and
+            # only while its sessions are those of the read the confirmation was checked
+            # against: a password reset committed meanwhile wins (`sessions.open_session`).
+            if not await Member.filter(id=member_id, closed_at=None,
+                                       sessions_epoch=member.sessions_epoch).update(
                     phone_enc=encrypt(new_phone, "phone"), phone_bidx=bidx,
                     updated_at=utcnow()):
+                if await Member.exists(id=member_id, closed_at=None):
+                    raise revoked_meanwhile()
                 raise NotFound("member not found")
             await revoke_all_sessions(member_id, reason="phone_change", actor_id=member_id)
             await audit.record("identity.phone.change", actor_id=member_id,

@@ -20,7 +20,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
-from unionhub.errors import AccessDenied, NotFound
+from unionhub.errors import AccessDenied, NotAuthenticated, NotFound
 from unionhub.identity import audit
 from unionhub.identity.access import Principal, require_authenticated
 from unionhub.identity.models import Member, RefreshToken
@@ -60,6 +60,13 @@ async def revoke_member_sessions(member_id: int, *, reason: str,
     increment could take the row and is found by the marking below (a later statement)."""
     await Member.filter(id=member_id).update(sessions_epoch=F("sessions_epoch") + 1)
     return await _revoke(member_id, families=None, actor_id=actor_id, reason=reason)
+
+
+def revoked_meanwhile() -> NotAuthenticated:
+    """Refuses a change confirmed against the member as read before a revocation of their
+    sessions committed (a password reset, a sign-out everywhere, a role change): as the
+    revoked session's token is refused, and as `open_session` refuses a sign-in."""
+    return NotAuthenticated("this session was signed out", code="TOKEN_REVOKED")
 
 
 class _RevokedMeanwhile(Exception):
