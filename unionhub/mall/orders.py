@@ -4,6 +4,8 @@ PENDING_PAYMENT → PAID → SHIPPED → COMPLETED; PENDING_PAYMENT → CANCELLE
 after 30 minutes unpaid) releases stock and voucher; PAID/SHIPPED/COMPLETED → REFUNDED.
 Every transition is one conditional UPDATE on the current status, so of two racing changes
 exactly one happens, and its side effects (stock, voucher) happen exactly once with it.
+Lock order: the order row before its payment rows (`lock_before_payment`), so a change
+started from a person (refund, cancel, approval) and one from the rail never deadlock.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
+from unionhub.db import is_postgres
 from unionhub.errors import (
     AccessDenied,
     InvalidTransition,
@@ -26,7 +29,7 @@ from unionhub.errors import (
 from unionhub.identity import audit
 from unionhub.identity.access import Principal, path_in_scope, require_authenticated, require_scope
 from unionhub.identity.crypto import decrypt
-from unionhub.mall import sales_summary, withdrawals
+from unionhub.mall import sales_summary, sql, withdrawals
 from unionhub.mall.access import is_mall_manager
 from unionhub.mall.models import (
     Order,
@@ -111,6 +114,16 @@ async def transition(order: Order, allowed: tuple[OrderStatus, ...], to: OrderSt
         if was_sold.pop() != (to in sales_summary.SOLD):
             await sales_summary.record(order.id, 1 if to in sales_summary.SOLD else -1)
     return bool(moved)
+
+
+async def lock_before_payment(order_id: int) -> None:
+    """Hold the order row (PostgreSQL) before a payment row of it is changed, in the caller's
+    transaction. A person's refund or cancel changes the order, then its payment; a rail's
+    fact changed the payment, then the order: the two deadlocked (one killed). FOR NO KEY
+    UPDATE is what a status UPDATE takes, so inserts naming the order (events) still pass.
+    SQLite runs one writer at a time."""
+    if is_postgres():
+        await sql.rows("SELECT id FROM mall_orders WHERE id = ? FOR NO KEY UPDATE", [order_id])
 
 
 async def fail_transition(order: Order, action: str) -> NoReturn:

@@ -202,6 +202,7 @@ async def apply_fact(provider: str, fact: PaymentFact) -> str:
                                        type=fact.event_type[:64])
             if payment is None or fact.kind is None:  # (a payment is looked up for a kind only)
                 return "ignored"
+            await orders.lock_before_payment(payment.order_id)
             await _HANDLERS[fact.kind](payment, fact, to_refund)
     except IntegrityError:
         return "duplicate"
