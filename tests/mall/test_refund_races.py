@@ -1,22 +1,27 @@
 """Refunds raced and replayed (a review of money under concurrency): our refund racing a
-refund the provider reports (its dashboard). Through Stripe's real SDK against its
-stand-in."""
+refund the provider reports (its dashboard), and a refund attempt's end reported late,
+after an operator's retry started the next attempt, or before our record of the attempt
+has committed. Through Stripe's real SDK against its stand-in."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
 from tests.mall.conftest import PAY, place, send
+from tests.mall.standins.stripe import signed
 from unionhub.db import is_postgres
 from unionhub.identity.models import AuditLog
-from unionhub.mall.models import Order, Payment
+from unionhub.mall.models import Order, Payment, PaymentException
 
 pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
 
 REFUND = """mutation R($input: RefundOrderInput!) { refundOrder(input: $input) {
   order { id status } errors { code } } }"""
+RESOLVE = """mutation X($input: ResolvePaymentExceptionInput!) { resolvePaymentException(input: $input) {
+  exception { id status } errors { code } } }"""
 
 
 async def _paid_order(http, gql, member, mall, stripe_api) -> tuple[str, str]:
@@ -28,6 +33,13 @@ async def _paid_order(http, gql, member, mall, stripe_api) -> tuple[str, str]:
     assert stripe_api.accepted(await send(http, stripe_api.webhook_path,
                                           stripe_api.success_notification(ref)))
     return order["id"], ref
+
+
+def _refund_event(type_: str, refund: dict, event_id: str | None = None):
+    """A Stripe event about one refund object (refund.failed, charge.refund.updated)."""
+    return signed({"id": event_id or f"evt_{type_}_{refund['id']}", "object": "event",
+                   "api_version": "2024-06-20", "created": int(time.time()),
+                   "livemode": False, "type": type_, "data": {"object": dict(refund)}})
 
 
 async def test_our_refund_racing_a_refund_the_provider_reports_neither_deadlocks(
@@ -53,3 +65,67 @@ async def test_our_refund_racing_a_refund_the_provider_reports_neither_deadlocks
     # only where it won.
     assert await AuditLog.filter(action="mall.payment.refunded").count() == 8
     assert await AuditLog.filter(action="mall.order.refund").count() <= 8
+
+
+async def test_a_late_failure_of_an_earlier_attempt_does_not_fail_the_retry(
+        http, gql, factory, mall, stripe_api):
+    """Stripe tells a refund's failure by several events (refund.failed, then
+    charge.refund.updated, each its own id). The second, delivered after an operator's RETRY
+    started a new refund, failed the new attempt and opened a second exception."""
+    member, operator = await factory.account(), await factory.operator()
+    order_id, ref = await _paid_order(http, gql, member, mall, stripe_api)
+    await gql(REFUND, {"input": {"orderId": order_id}}, token=member.token)
+    first = stripe_api.refunds[(await Payment.get(provider_ref=ref)).refund_ref]
+    assert stripe_api.accepted(await send(http, stripe_api.webhook_path,
+                                          stripe_api.refund_failed_notification(ref)))
+    flag = await PaymentException.get(kind="REFUND_FAILED")
+    retried = await gql(RESOLVE, {"input": {"id": str(flag.id), "action": "RETRY"}},
+                        token=operator.token)
+    assert retried.data["resolvePaymentException"]["errors"] == []
+    payment = await Payment.get(provider_ref=ref)
+    assert payment.status == "REFUND_PENDING" and payment.refund_ref != first["id"]
+
+    late = _refund_event("charge.refund.updated", first)
+    assert stripe_api.accepted(await send(http, stripe_api.webhook_path, late))
+    assert (await Payment.get(provider_ref=ref)).status == "REFUND_PENDING"
+    assert await PaymentException.filter(status="OPEN").count() == 0
+    # The new attempt's own end still applies.
+    assert stripe_api.accepted(await send(http, stripe_api.webhook_path,
+                                          stripe_api.refund_notification(ref)))
+    assert (await Payment.get(provider_ref=ref)).status == "REFUNDED"
+
+
+async def test_an_end_told_before_we_recorded_the_attempt_waits_for_the_record(
+        http, gql, factory, mall, stripe_api):
+    """The retry's refund is made at the rail but its id not yet written (our write has not
+    committed, or the rail was unreachable and retry_pending_refunds sends it later) when a
+    refund failure arrives: the earlier attempt's late one failed the retry. Whose attempt
+    it ends cannot be told yet, so it is refused unrecorded (the rail delivers it again)."""
+    member, operator = await factory.account(), await factory.operator()
+    order_id, ref = await _paid_order(http, gql, member, mall, stripe_api)
+    await gql(REFUND, {"input": {"orderId": order_id}}, token=member.token)
+    first = stripe_api.refunds[(await Payment.get(provider_ref=ref)).refund_ref]
+    assert stripe_api.accepted(await send(http, stripe_api.webhook_path,
+                                          stripe_api.refund_failed_notification(ref)))
+    flag = await PaymentException.get(kind="REFUND_FAILED")
+    await gql(RESOLVE, {"input": {"id": str(flag.id), "action": "RETRY"}}, token=operator.token)
+    payment = await Payment.get(provider_ref=ref)
+    second = payment.refund_ref
+    await Payment.filter(id=payment.id).update(refund_ref=None)  # not written yet
+
+    stale = await send(http, stripe_api.webhook_path,
+                       _refund_event("charge.refund.updated", first))
+    assert not stripe_api.accepted(stale) and stale.status_code >= 400
+    assert (await Payment.get(id=payment.id)).status == "REFUND_PENDING"
+    # The retry's own failure, told early, is not lost either: refused now, applied once
+    # the attempt is recorded.
+    failed = stripe_api.refund_failed_notification(ref)
+    early = await send(http, stripe_api.webhook_path, failed)
+    assert not stripe_api.accepted(early)
+    await Payment.filter(id=payment.id).update(refund_ref=second)  # written
+    assert stripe_api.accepted(await send(http, stripe_api.webhook_path,
+                                          _refund_event("charge.refund.updated", first)))
+    assert (await Payment.get(id=payment.id)).status == "REFUND_PENDING"
+    assert stripe_api.accepted(await send(http, stripe_api.webhook_path, failed))
+    assert (await Payment.get(id=payment.id)).status == "REFUND_FAILED"
+    assert await PaymentException.filter(kind="REFUND_FAILED", status="OPEN").count() == 1

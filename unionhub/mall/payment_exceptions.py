@@ -9,6 +9,8 @@ operators resolving at once exactly one does, and the other is told it was resol
 
 from __future__ import annotations
 
+import re
+
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -28,7 +30,9 @@ from unionhub.mall.models import (
     PaymentExceptionStatus,
     PaymentStatus,
 )
+from unionhub.mall.providers.base import PaymentFact
 from unionhub.observability import metrics
+from unionhub.settings import get_settings
 
 MAX_NOTE = 500
 MAX_AMOUNT_FEN = 2**31 - 1  # `amount_fen` is a 32-bit column and an Int in the schema
@@ -152,3 +156,22 @@ async def _retry(found: PaymentException, payment: Payment) -> None:
 
 async def order_known(order_id: int | None) -> bool:
     return order_id is not None and await Order.filter(id=order_id).exists()
+
+
+_TRADE_NUMBER = re.compile(r"^(\d{1,18})[AWC]$")  # our trade number, its prefix removed
+
+
+async def money_for_unknown_order(provider: str, fact: PaymentFact) -> None:
+    """Money arrived for a payment we have no row of. For an order that exists, its row is
+    being written (the rail redelivers); for any other, a person must give it back."""
+    prefix = get_settings().payment_reference_prefix
+    ref = fact.provider_ref or ""
+    match = _TRADE_NUMBER.match(ref[len(prefix):]) if ref.startswith(prefix) else None
+    order_id = int(match.group(1)) if match else None
+    if order_id is None and fact.detail.get("order_id", "").isdigit():
+        order_id = int(fact.detail["order_id"])
+    if order_id is not None and order_id < 2**63 and await order_known(order_id):
+        return
+    await open_exception(PaymentExceptionKind.UNKNOWN_ORDER, provider=provider,
+                         provider_ref=ref[:64] or None, amount_fen=fact.amount_fen,
+                         reason=f"{fact.event_type}: paid for no order of ours"[:200])

@@ -16,7 +16,6 @@ asks the providers about payments and refunds whose notification never came.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -40,7 +39,7 @@ from unionhub.mall.models import (
     PaymentStatus,
     ProviderEvent,
 )
-from unionhub.mall.payment_exceptions import open_exception, order_known
+from unionhub.mall.payment_exceptions import money_for_unknown_order, open_exception
 from unionhub.mall.providers import provider_for, provider_named
 from unionhub.mall.providers.base import (
     Checkout,
@@ -55,6 +54,7 @@ from unionhub.mall.providers.base import (
     PaymentRequest,
     ProviderUnavailable,
     RefundRefused,
+    ends_current_refund,
     refund_number,
 )
 from unionhub.observability import metrics
@@ -196,7 +196,7 @@ async def apply_fact(provider: str, fact: PaymentFact) -> str:
                 if payment is None:
                     log.warning("%s fact %s for an unknown payment", provider, fact.event_type)
                     if fact.kind == FactKind.SUCCEEDED:
-                        await _money_for_unknown_order(provider, fact)
+                        await money_for_unknown_order(provider, fact)
                     return "unknown"
             await ProviderEvent.create(provider=provider, event_id=fact.event_id[:64],
                                        type=fact.event_type[:64])
@@ -206,28 +206,11 @@ async def apply_fact(provider: str, fact: PaymentFact) -> str:
             await _HANDLERS[fact.kind](payment, fact, to_refund)
     except IntegrityError:
         return "duplicate"
+    except _NotYetKnown:  # unrecorded: the rail delivers it again
+        return "unknown"
     for payment_id in to_refund:
         await request_refund(payment_id)
     return "applied"
-
-
-_TRADE_NUMBER = re.compile(r"^(\d{1,18})[AWC]$")  # our trade number, its prefix removed
-
-
-async def _money_for_unknown_order(provider: str, fact: PaymentFact) -> None:
-    """Money arrived for a payment we have no row of. For an order that exists, its row is
-    being written (the rail redelivers); for any other, a person must give it back."""
-    prefix = get_settings().payment_reference_prefix
-    ref = fact.provider_ref or ""
-    match = _TRADE_NUMBER.match(ref[len(prefix):]) if ref.startswith(prefix) else None
-    order_id = int(match.group(1)) if match else None
-    if order_id is None and fact.detail.get("order_id", "").isdigit():
-        order_id = int(fact.detail["order_id"])
-    if order_id is not None and order_id < 2**63 and await order_known(order_id):
-        return
-    await open_exception(PaymentExceptionKind.UNKNOWN_ORDER, provider=provider,
-                         provider_ref=ref[:64] or None, amount_fen=fact.amount_fen,
-                         reason=f"{fact.event_type}: paid for no order of ours"[:200])
 
 
 async def _on_succeeded(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
@@ -302,11 +285,19 @@ async def _on_refunded(payment: Payment, fact: PaymentFact, to_refund: list[int]
     await money_audit.refunded(payment, order, fact, order_refunded=order_refunded)
 
 
+class _NotYetKnown(Exception):
+    """The fact's payment or refund attempt is not recorded yet: roll back, leave it unseen."""
+
+
 async def _on_refund_failed(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
-    number = fact.detail.get("out_refund_no")
-    if number and payment.refund_ref and number != payment.refund_ref:
-        return  # an earlier attempt's end: the current attempt goes on
-    if not await Payment.filter(id=payment.id, status=PaymentStatus.REFUND_PENDING).update(
+    payment = await Payment.get(id=payment.id)  # its attempt as it is now, not as first read
+    current = ends_current_refund(payment, fact)
+    if current is None:
+        raise _NotYetKnown
+    if not current:
+        return  # an earlier attempt's end, told late: the current attempt goes on
+    if not await Payment.filter(id=payment.id, status=PaymentStatus.REFUND_PENDING,
+                                refund_attempt=payment.refund_attempt).update(
             status=PaymentStatus.REFUND_FAILED):
         return
     code = (fact.failure_code or fact.event_type)[:60]

@@ -195,6 +195,21 @@ def refund_number(payment: Payment) -> str:
     return f"{payment.provider_ref}{suffix}"
 
 
+def ends_current_refund(payment: Payment, fact: PaymentFact) -> bool | None:
+    """Whether a refund's end (a REFUND_FAILED fact) is the payment's current attempt's: True;
+    False for an earlier attempt's, told late (Stripe tells one failure by several events,
+    each its own id); None when it cannot be told yet: the fact names the rail's own refund
+    id and the current attempt's is not recorded (our write has not committed, or the refund
+    has not reached the rail). A fact naming no refund (our refused request) is current."""
+    number = fact.detail.get("out_refund_no") or fact.detail.get("out_request_no")
+    if number:  # our refund numbers: the current one is known before the rail answers
+        return number in (payment.refund_ref, refund_number(payment))
+    refund_id = fact.detail.get("refund_id")
+    if refund_id:
+        return None if payment.refund_ref is None else refund_id == payment.refund_ref
+    return True
+
+
 def query_event_id(provider_ref: str, kind: FactKind | None) -> str:
     """Facts learnt by asking (reconciliation) dedupe among themselves by what they say."""
     return f"query:{provider_ref}:{kind.value if kind else 'open'}"[:64]

@@ -152,7 +152,8 @@ class StripeProvider:
             return PaymentFact(event_id=query_event_id(refund.id, FactKind.REFUND_FAILED),
                                event_type=f"query.refund.{refund.status}",
                                kind=FactKind.REFUND_FAILED, provider_ref=payment.provider_ref,
-                               failure_code=getattr(refund, "failure_reason", None) or refund.status)
+                               failure_code=getattr(refund, "failure_reason", None) or refund.status,
+                               detail={"refund_id": refund.id})
         if refund.status != "succeeded":
             return None
         return PaymentFact(event_id=query_event_id(refund.id, FactKind.REFUNDED),
@@ -198,7 +199,9 @@ def _fact(event_id: str, event_type: str, obj: dict[str, Any]) -> PaymentFact:
             and obj.get("status") in _REFUND_ENDED:
         return PaymentFact(event_id=event_id, event_type=event_type,
                            kind=FactKind.REFUND_FAILED, provider_ref=obj.get("payment_intent"),
-                           failure_code=obj.get("failure_reason") or obj.get("status"))
+                           failure_code=obj.get("failure_reason") or obj.get("status"),
+                           # Which refund: an earlier attempt's failure may arrive late.
+                           detail={"refund_id": str(obj.get("id") or "")[:64]})
     if event_type == "charge.refunded":
         # The charge's amount_refunded is its running total, in the currency's minor unit.
         refunded = obj.get("amount_refunded")
