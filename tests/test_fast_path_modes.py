@@ -15,7 +15,7 @@ from opentelemetry.sdk.trace import ReadableSpan
 
 from tests.conftest import SPAN_EXPORTER, GraphQLClient, empty_everything
 from tests.factories import Factory
-from tests.test_tracing import BY_CARD, SEARCH, _verified_member
+from tests.tracing_helpers import BY_CARD, SEARCH, verified_member
 from unionhub import cache, db
 from unionhub.app import create_app
 from unionhub.fastpath import switch
@@ -82,7 +82,7 @@ async def _scenario(gql: GraphQLClient) -> tuple[list[Any], list[Any]]:
     seen: dict[str, int] = {}
     factory = Factory(gql)
     tree = await factory.tree()
-    member = await _verified_member(gql, tree)
+    member = await verified_member(gql, tree)
     cadre = await factory.cadre(tree.counties["A"])
     stranger = await factory.cadre(tree.counties["B"])
     await lookup.invalidate_member(int(member["id"]))

@@ -16,7 +16,7 @@ from hypothesis_graphql import nodes, queries
 
 from tests.conftest import GraphQLClient
 from tests.test_fast_path_modes import _normal
-from tests.test_tracing import _verified_member
+from tests.tracing_helpers import verified_member
 from unionhub.app import create_app
 from unionhub.fastpath import switch
 from unionhub.fastpath.switch import Switches
@@ -70,7 +70,7 @@ async def _ask(app: Any, switches: Switches, query: str, token: str) -> tuple[in
 async def tokens(gql: Any, factory: Any) -> dict[str, str]:
     """An operator, a county cadre, and a verified member of that county with a card."""
     tree = await factory.tree()
-    member = await _verified_member(gql, tree)
+    member = await verified_member(gql, tree)
     return {"operator": (await factory.operator()).token,
             "cadre": (await factory.cadre(tree.counties["A"])).token,
             "member": member["access"]}

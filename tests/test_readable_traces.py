@@ -9,14 +9,14 @@ import pytest
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
-from tests.test_tracing import (
-    _OTEL_VARS,
+from tests.tracing_helpers import (
     BY_CARD,
     ID_NUMBER,
+    OTEL_VARS,
     PHONE,
-    _by_trace,
-    _is_db,
-    _verified_member,
+    by_trace,
+    is_db,
+    verified_member,
 )
 from unionhub.identity import lookup
 from unionhub.observability import tracing
@@ -43,14 +43,14 @@ def test_statements_are_named_by_operation_and_table_and_lose_inlined_values():
 
 async def test_a_lookups_database_spans_say_what_and_where(gql, factory, spans):
     tree = await factory.tree()
-    member = await _verified_member(gql, tree)
+    member = await verified_member(gql, tree)
     cadre = await factory.cadre(tree.counties["A"])
     await lookup.invalidate_member(int(member["id"]))  # read from the database this time
     spans.clear()
     result = await gql(BY_CARD, {"cardNo": member["card"]}, token=cadre.token)
     assert result.errors == []
-    db_spans = [s for s in _by_trace(spans.get_finished_spans(),
-                                     result.body["extensions"]["traceId"]) if _is_db(s)]
+    db_spans = [s for s in by_trace(spans.get_finished_spans(),
+                                     result.body["extensions"]["traceId"]) if is_db(s)]
     assert db_spans
     for span in db_spans:
         attributes = span.attributes
@@ -69,7 +69,7 @@ async def test_slow_operations_show_each_spans_safe_attributes(gql, factory, mon
     recorder = tracing.slow_operation_recorder()
     monkeypatch.setattr(recorder, "threshold_ms", 0.0)
     tree = await factory.tree()
-    member = await _verified_member(gql, tree)
+    member = await verified_member(gql, tree)
     cadre = await factory.cadre(tree.counties["A"])
     await lookup.invalidate_member(int(member["id"]))
     lookup_result = await gql(BY_CARD, {"cardNo": member["card"]}, token=cadre.token)
@@ -91,7 +91,7 @@ async def test_slow_operations_show_each_spans_safe_attributes(gql, factory, mon
 
 @pytest.fixture
 def otel_env(monkeypatch):
-    for name in _OTEL_VARS:
+    for name in OTEL_VARS:
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 

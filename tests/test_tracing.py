@@ -14,69 +14,26 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.trace import SpanKind
 
 from tests.sms import sms_code
-from unionhub.identity.privacy import CURRENT as _NOTICE
+from tests.tracing_helpers import (
+    BY_CARD,
+    ID_NUMBER,
+    LOGIN,
+    LOGIN_BY_SMS,
+    PASSWORD,
+    PHONE,
+    REFRESH,
+    SEARCH,
+    SLOW,
+    is_db,
+    is_redis,
+    verified_member,
+)
 from unionhub.observability import tracing
-
-PHONE = "13812345678"
-PASSWORD = "long-enough-1"
-ID_NUMBER = "11010519491231002X"
-
-REGISTER = """mutation Register($input: RegisterInput!) {
-  register(input: $input) { accessToken refreshToken errors { code } } }"""
-LOGIN = """mutation Login($input: LoginInput!) {
-  login(input: $input) { accessToken refreshToken errors { code } } }"""
-LOGIN_BY_SMS = """mutation LoginBySms($input: LoginBySmsInput!) {
-  loginBySms(input: $input) { accessToken errors { code } } }"""
-REFRESH = """mutation Refresh($input: RefreshTokenInput!) {
-  refreshToken(input: $input) { accessToken refreshToken errors { code } } }"""
-VERIFY = """mutation Verify($input: VerifyIdentityInput!) {
-  verifyIdentity(input: $input) { member { id } errors { code } } }"""
-JOIN = """mutation Join($input: ApplyToJoinInput!) {
-  applyToJoin(input: $input) { application { status } errors { code } } }"""
-ME = "query Me { me { id card { number } } }"
-BY_CARD = """query MemberByCard($cardNo: String!) {
-  member(cardNo: $cardNo) { id displayName tier phone name idNumber joinedAt
-    card { number status } union { id name level regionCode } } }"""
-SEARCH = "query Search($u: ID!, $s: String) { members(unionId: $u, search: $s) { edges { node { id } } } }"
-SLOW = """query Slow { slowOperations { traceId operationName durationMs at
-  slowestSpans { name durationMs } } }"""
-
-CONSENT = _NOTICE.version  # verifyIdentity records consent to the current notice
-
-
-async def _verified_member(gql, tree) -> dict[str, str]:
-    """A member who registered, verified and joined through the API; returns the secrets used."""
-    code = await sms_code(gql, PHONE)
-    reg = await gql(REGISTER, {"input": {"phone": PHONE, "password": PASSWORD, "smsCode": code}})
-    assert reg.data["register"]["errors"] == []
-    access = reg.data["register"]["accessToken"]
-    ver = await gql(VERIFY, {"input": {"name": "张三丰", "idNumber": ID_NUMBER,
-                                       "consentVersion": CONSENT}}, token=access)
-    assert ver.data["verifyIdentity"]["errors"] == []
-    join = await gql(JOIN, {"input": {"joinCode": tree.grassroots["A"][1].join_code}},
-                     token=access)
-    assert join.data["applyToJoin"]["application"]["status"] == "APPROVED"
-    me = await gql(ME, token=access)
-    return {"access": access, "refresh": reg.data["register"]["refreshToken"], "sms code": code,
-            "card": me.data["me"]["card"]["number"], "id": me.data["me"]["id"]}
-
-
-def _by_trace(spans: list[ReadableSpan], trace_id: str) -> list[ReadableSpan]:
-    return [s for s in spans if format(s.context.trace_id, "032x") == trace_id]
-
-
-def _is_db(span: ReadableSpan) -> bool:
-    return span.kind == SpanKind.CLIENT and (span.attributes or {}).get("db.system") not in (
-        None, "redis")
-
-
-def _is_redis(span: ReadableSpan) -> bool:
-    return span.kind == SpanKind.CLIENT and (span.attributes or {}).get("db.system") == "redis"
 
 
 async def test_a_lookup_is_one_trace_from_http_to_database_and_redis(gql, factory, spans):
     tree = await factory.tree()
-    member = await _verified_member(gql, tree)
+    member = await verified_member(gql, tree)
     cadre = await factory.cadre(tree.counties["A"])
     spans.clear()
 
@@ -97,8 +54,8 @@ async def test_a_lookup_is_one_trace_from_http_to_database_and_redis(gql, factor
     assert operation.attributes["graphql.operation.name"] == "MemberByCard"
     assert operation.attributes["graphql.operation.type"] == "query"
     (resolver,) = [s for s in finished if s.name == "resolve member"]
-    db_spans = [s for s in finished if _is_db(s)]
-    redis_spans = [s for s in finished if _is_redis(s)]
+    db_spans = [s for s in finished if is_db(s)]
+    redis_spans = [s for s in finished if is_redis(s)]
     assert db_spans, "a cold lookup reads the database"
     assert redis_spans, "the lookup reads through the Redis cache"
     assert {s.attributes["db.system"] for s in db_spans} <= {"sqlite", "postgresql"}
@@ -118,7 +75,7 @@ async def test_a_lookup_is_one_trace_from_http_to_database_and_redis(gql, factor
 
     # No per-field spans: 13 fields were selected, but only the two named spans exist
     # besides database and Redis commands.
-    others = [s.name for s in finished if not (_is_db(s) or _is_redis(s))]
+    others = [s.name for s in finished if not (is_db(s) or is_redis(s))]
     assert sorted(others) == sorted(["query MemberByCard", "resolve member"])
 
 
@@ -160,7 +117,7 @@ def _everything_recorded(span: ReadableSpan) -> Iterator[str]:
 
 async def test_no_span_holds_a_phone_id_number_password_or_token(gql, http, factory, spans):
     tree = await factory.tree()
-    member = await _verified_member(gql, tree)
+    member = await verified_member(gql, tree)
     login = await gql(LOGIN, {"input": {"phone": PHONE, "password": PASSWORD}})
     assert login.data["login"]["errors"] == []
     refreshed = await gql(REFRESH, {"input": {"refreshToken": login.data["login"]["refreshToken"]}})
@@ -201,7 +158,7 @@ async def test_no_span_holds_a_phone_id_number_password_or_token(gql, http, fact
                     if "token" in k and "." in v})
     finished = spans.get_finished_spans()
     assert len(finished) > 50
-    assert any(_is_db(s) for s in finished) and any(_is_redis(s) for s in finished)
+    assert any(is_db(s) for s in finished) and any(is_redis(s) for s in finished)
     leaks = [(span.name, what) for span in finished for text in _everything_recorded(span)
              for what, secret in secrets.items() if secret in text]
     assert leaks == []
@@ -223,7 +180,7 @@ def recorder(monkeypatch):
 
 async def test_operators_read_the_slowest_operations(gql, factory, recorder):
     tree = await factory.tree()
-    member = await _verified_member(gql, tree)
+    member = await verified_member(gql, tree)
     cadre = await factory.cadre(tree.counties["A"])
     lookup = await gql(BY_CARD, {"cardNo": member["card"]}, token=cadre.token)
     trace_id = lookup.body["extensions"]["traceId"]
@@ -319,7 +276,7 @@ async def test_a_warm_card_lookup_is_one_redis_round_trip(gql, factory, spans):
     (EVALSHA), and nothing is read from the database: its only statements write the audit row
     of the cadre's unmasked phone read."""
     tree = await factory.tree()
-    member = await _verified_member(gql, tree)
+    member = await verified_member(gql, tree)
     cadre = await factory.cadre(tree.counties["A"])
     query = "query C($c: String!) { member(cardNo: $c) { id phone union { name } } }"
     first = await gql(query, {"c": member["card"]}, token=cadre.token)  # fills the cache
@@ -329,9 +286,9 @@ async def test_a_warm_card_lookup_is_one_redis_round_trip(gql, factory, spans):
     finished = spans.get_finished_spans()
     from unionhub.cache import is_cluster  # a cluster: the card's slot, then the member's
 
-    assert [s.name for s in finished if _is_redis(s)] == (
+    assert [s.name for s in finished if is_redis(s)] == (
         ["GET", "GET"] if is_cluster() else ["EVALSHA"])
-    statements = [str(s.attributes.get("db.statement", "")) for s in finished if _is_db(s)]
+    statements = [str(s.attributes.get("db.statement", "")) for s in finished if is_db(s)]
     assert statements and all("audit_log" in q or "audit_chain_head" in q for q in statements)
 
 

@@ -9,16 +9,13 @@ from typing import Any
 import pytest
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
+from tests.tracing_helpers import OTEL_VARS
 from unionhub.observability import tracing
-
-_OTEL_VARS = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-              "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
-              "OTEL_TRACES_EXPORTER", "OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG")
 
 
 @pytest.fixture
 def otel_env(monkeypatch):
-    for name in _OTEL_VARS:
+    for name in OTEL_VARS:
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 

@@ -16,7 +16,7 @@ from tortoise.models import Model
 from tests.mall.conftest import claim, create_campaign
 from tests.querycount import count_queries
 from tests.services.helpers import make_item, principal
-from tests.test_tracing import _by_trace, _is_db
+from tests.tracing_helpers import by_trace, is_db
 from unionhub import db
 from unionhub.fastpath import keyset_rows, one_trip, switch
 from unionhub.fastpath.attached_rows import Parent
@@ -76,7 +76,7 @@ async def test_home_answers_alike_in_one_statement(gql, factory, spans, mall):
     assert len(together["myVouchers"]) == 2 and len(together["myServiceRequests"]["edges"]) == 3
     assert (on, off) == ((1, 2) if db.is_postgres() else (off, off))
     if db.is_postgres():  # one span for the statement, saying it carried two reads
-        [span] = [s for s in _by_trace(spans.get_finished_spans(), trace) if _is_db(s)]
+        [span] = [s for s in by_trace(spans.get_finished_spans(), trace) if is_db(s)]
         assert span.attributes["db.operation.batch.size"] == 2
         assert span.name == "SELECT mall_vouchers"
         assert '"service_requests"' in span.attributes["db.statement"]
