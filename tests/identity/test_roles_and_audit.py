@@ -54,7 +54,7 @@ async def test_only_admins_change_roles_or_read_the_audit_log(gql, factory):
 
 
 async def test_a_role_change_ends_the_members_sessions(gql, factory):
-    from tests.identity.test_accounts import LOGIN, REFRESH  # the suite's own operations
+    from tests.identity.account_flows import LOGIN, REFRESH  # the suite's own operations
 
     admin = await factory.admin()
     member = await factory.account()

@@ -14,7 +14,7 @@ from datetime import timedelta
 import httpx
 from redis.asyncio import Redis
 
-from tests.identity.test_accounts import LOGIN, PASSWORD, REFRESH, register
+from tests.identity.account_flows import LOGIN, PASSWORD, REFRESH, register
 from tests.test_cli import ROOT, _free_port, _wait_healthy, unionhub
 from unionhub.clock import utcnow
 from unionhub.identity.models import AuditLog, RefreshToken, Role
