@@ -1,6 +1,8 @@
 """Mall fixtures: a small catalogue built through GraphQL by the mall's operator, and the
 payment rails' stand-ins (tests/mall/standins): `stripe_api` for Stripe-specific tests,
-`rail` for tests that run over every provider."""
+`rail` for tests that run over every provider; `wechat` and `provider`
+(tests/mall/wechatpay_provider.py), `ali` (tests/mall/alipay_provider.py) for the WeChat Pay and
+Alipay provider tests."""
 
 from __future__ import annotations
 
@@ -19,9 +21,11 @@ import httpx
 import pytest
 
 from tests.mall import standins
+from tests.mall.alipay_provider import ali  # noqa: F401 (a fixture: test_alipay_*)
 from tests.mall.standins import Notification, StandIn
 from tests.mall.standins.stripe import StripeStandIn, signed
 from tests.mall.standins.stripe import standin as stripe_standin
+from tests.mall.wechatpay_provider import provider, wechat  # noqa: F401 (fixtures: test_wechatpay_*)
 from unionhub.identity.access import Principal
 from unionhub.identity.models import Role, Union
 from unionhub.mall import funds_allocation
@@ -216,8 +220,10 @@ async def sku_stock(gql, product_id: str) -> dict[str, int]:
 # --- the payment rails' stand-ins ---------------------------------------------------------
 
 # Every stand-in module present: the lifecycle tests run over each (test_payment_lifecycle
-# also checks that every provider the registry knows has one).
-RAILS = tuple(sorted(m.name for m in pkgutil.iter_modules(standins.__path__)))
+# also checks that every provider the registry knows has one). A module named _* is a part of
+# a stand-in (standins/_wechatpay_keys.py), not a rail.
+RAILS = tuple(sorted(m.name for m in pkgutil.iter_modules(standins.__path__)
+                     if not m.name.startswith("_")))
 
 
 @contextlib.asynccontextmanager

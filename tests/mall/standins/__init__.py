@@ -1,4 +1,5 @@
-"""Local stand-ins for the payment rails, one module per provider, all behind `StandIn`.
+"""Local stand-ins for the payment rails, one module per provider, all behind `StandIn`
+(a module named _* holds a part of one, e.g. WeChat Pay's keys: it is no rail).
 
 Each module exposes `standin(monkeypatch)`: a context manager that makes test keys (RSA
 pairs, certificates: generated here, never on the network), points the settings at them,

@@ -5,7 +5,7 @@ nonce_str, timestamp and an RSA-SHA256 signature over "METHOD\\nURL\\ntimestamp\
 made with the merchant key) and answers 401 SIGN_ERROR when it is wrong; it signs its answers
 and notifications with the platform key (Wechatpay-Signature/-Timestamp/-Nonce/-Serial over
 "timestamp\\nnonce\\nbody\\n") and serves the platform certificate from GET /v3/certificates,
-AES-256-GCM encrypted with the APIv3 key. Keys are generated here, once per test session.
+AES-256-GCM encrypted with the APIv3 key (the keys: _wechatpay_keys.py, made once per session).
 
 `standin(monkeypatch)` is a plain context manager: it points the settings at the stand-in but
 does not reset the built providers (they close asynchronously); callers that go through
@@ -17,116 +17,36 @@ from __future__ import annotations
 import base64
 import itertools
 import json
-import secrets
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
-from functools import lru_cache
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import respx
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.x509.oid import NameOID
 
 from tests.mall.standins import Calls, Notification
+from tests.mall.standins._wechatpay_keys import (
+    API_BASE,
+    APPID,
+    MCHID,
+    MERCHANT_SERIAL,
+    MINI_APPID,
+    SIGNATURE_TYPE,
+    Keys,
+    Platform,
+    aes_encrypt,
+    rfc3339,
+    session_keys,
+    settings_for,
+    sign,
+)
 from unionhub.settings import get_settings
-
-# WeChat's backup domain: not the SDK's hard-coded gateway, so the setting is exercised.
-API_BASE = "https://api2.mch.weixin.qq.com"
-MCHID = "1900009191"
-APPID = "wxd678efh567hg6787"
-MINI_APPID = "wx_mini_program_01"
-MERCHANT_SERIAL = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
-NOTIFY_URL = "https://mall.unionhub.test/webhooks/wechatpay"
-CHINA = timezone(timedelta(hours=8))
-SIGNATURE_TYPE = "WECHATPAY2-SHA256-RSA2048"
-
-
-def _rsa() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-def pem(key: rsa.RSAPrivateKey) -> str:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()
-
-
-@dataclass(frozen=True)
-class Platform:
-    """A WeChat Pay platform key and its certificate (WeChat rotates them)."""
-
-    key: rsa.RSAPrivateKey
-    cert: x509.Certificate
-
-    @property
-    def serial(self) -> str:
-        return format(self.cert.serial_number, "X")
-
-    @property
-    def cert_pem(self) -> str:
-        return self.cert.public_bytes(serialization.Encoding.PEM).decode()
-
-    @property
-    def public_key_pem(self) -> str:
-        return self.key.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-
-
-def make_platform() -> Platform:
-    key = _rsa()
-    name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Tenpay.com"),
-                      x509.NameAttribute(NameOID.COMMON_NAME, "Tenpay.com Root CA (test)")])
-    now = datetime.now(UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=1825))
-            .sign(key, hashes.SHA256()))
-    return Platform(key, cert)
-
-
-@dataclass(frozen=True)
-class Keys:
-    merchant: rsa.RSAPrivateKey  # our API key: WeChat knows its public half
-    platform: Platform  # WeChat's signing key and certificate
-    rotated: Platform  # the certificate WeChat rotates to
-    rogue: rsa.RSAPrivateKey  # a key that is not WeChat's (forgeries) nor ours
-    apiv3_key: str
-
-    @property
-    def merchant_pem(self) -> str:
-        return pem(self.merchant)
-
-
-@lru_cache(maxsize=1)
-def session_keys() -> Keys:
-    """Generated once per session: RSA key generation is slow."""
-    return Keys(merchant=_rsa(), platform=make_platform(), rotated=make_platform(), rogue=_rsa(),
-                apiv3_key=secrets.token_hex(16))
-
-
-def _sign(key: rsa.RSAPrivateKey, message: str) -> str:
-    return base64.b64encode(key.sign(message.encode(), padding.PKCS1v15(),
-                                     hashes.SHA256())).decode()
-
-
-def aes_encrypt(apiv3_key: str, plaintext: str, associated_data: str) -> dict[str, str]:
-    nonce = secrets.token_hex(6)  # WeChat's nonces are 12 characters
-    sealed = AESGCM(apiv3_key.encode()).encrypt(nonce.encode(), plaintext.encode(),
-                                                associated_data.encode())
-    return {"algorithm": "AEAD_AES_256_GCM", "nonce": nonce, "associated_data": associated_data,
-            "ciphertext": base64.b64encode(sealed).decode()}
-
-
-def _rfc3339(dt: datetime | None = None) -> str:
-    return (dt or datetime.now(UTC)).astimezone(CHINA).isoformat(timespec="seconds")
 
 
 def _error(status: int, code: str, message: str) -> httpx.Response:
@@ -198,7 +118,7 @@ class WeChatPayStandIn:
                        key: rsa.RSAPrivateKey | None = None) -> dict[str, str]:
         ts, nonce = str(timestamp if timestamp is not None else int(time.time())), uuid.uuid4().hex
         return {"Wechatpay-Timestamp": ts, "Wechatpay-Nonce": nonce,
-                "Wechatpay-Signature": _sign(key or platform.key, f"{ts}\n{nonce}\n{body}\n"),
+                "Wechatpay-Signature": sign(key or platform.key, f"{ts}\n{nonce}\n{body}\n"),
                 "Wechatpay-Serial": self.public_key_id or platform.serial,
                 "Wechatpay-Signature-Type": SIGNATURE_TYPE}
 
@@ -228,8 +148,8 @@ class WeChatPayStandIn:
         self.certificate_downloads += 1
         now = datetime.now(UTC)
         return self._answer(200, {"data": [{
-            "serial_no": p.serial, "effective_time": _rfc3339(now - timedelta(days=1)),
-            "expire_time": _rfc3339(now + timedelta(days=1825)),
+            "serial_no": p.serial, "effective_time": rfc3339(now - timedelta(days=1)),
+            "expire_time": rfc3339(now + timedelta(days=1825)),
             "encrypt_certificate": aes_encrypt(self.keys.apiv3_key, p.cert_pem, "certificate"),
         } for p in self.served]})
 
@@ -324,7 +244,7 @@ class WeChatPayStandIn:
             "refund_id": f"50000{next(self._n):012d}", "out_refund_no": refund_no,
             "transaction_id": trade["transaction_id"], "out_trade_no": no,
             "channel": "ORIGINAL", "user_received_account": "支付用户零钱",
-            "create_time": _rfc3339(), "status": "PROCESSING", "funds_account": "AVAILABLE",
+            "create_time": rfc3339(), "status": "PROCESSING", "funds_account": "AVAILABLE",
             "amount": {"total": amount["total"], "refund": amount["refund"],
                        "payer_total": amount["total"], "payer_refund": amount["refund"],
                        "settlement_refund": amount["refund"],
@@ -360,7 +280,7 @@ class WeChatPayStandIn:
         total = trade["amount"]["total"] if amount_fen is None else amount_fen
         trade.update(trade_state="SUCCESS", trade_state_desc="支付成功",
                      transaction_id=f"42000{next(self._n):023d}", bank_type="OTHERS",
-                     success_time=_rfc3339(), payer={"openid": trade["_openid"] or
+                     success_time=rfc3339(), payer={"openid": trade["_openid"] or
                                                      "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},
                      amount={"total": total, "payer_total": total, "currency": "CNY",
                              "payer_currency": "CNY"})
@@ -380,7 +300,7 @@ class WeChatPayStandIn:
         """WeChat's documented notification envelope, the resource encrypted with the APIv3
         key, signed by the platform key (or `key`) at `timestamp`."""
         envelope = {
-            "id": notification_id or str(uuid.uuid4()), "create_time": _rfc3339(),
+            "id": notification_id or str(uuid.uuid4()), "create_time": rfc3339(),
             "resource_type": "encrypt-resource", "event_type": event_type, "summary": summary,
             "resource": {"original_type": original_type, **aes_encrypt(
                 self.keys.apiv3_key, json.dumps(resource, ensure_ascii=False), original_type)},
@@ -410,7 +330,7 @@ class WeChatPayStandIn:
         refund_fen = total if refund_fen is None else refund_fen
         return {"mchid": MCHID, "out_trade_no": ref, "transaction_id": refund["transaction_id"],
                 "out_refund_no": refund["out_refund_no"], "refund_id": refund["refund_id"],
-                "refund_status": status, "success_time": _rfc3339(),
+                "refund_status": status, "success_time": rfc3339(),
                 "user_received_account": "支付用户零钱",
                 "amount": {"total": total, "refund": refund_fen, "payer_total": total,
                            "payer_refund": refund_fen}}
@@ -437,7 +357,7 @@ class WeChatPayStandIn:
 
     def forge(self, notification: Notification) -> Notification:
         h = dict(notification.headers)
-        h["Wechatpay-Signature"] = _sign(
+        h["Wechatpay-Signature"] = sign(
             self.keys.rogue, f"{h['Wechatpay-Timestamp']}\n{h['Wechatpay-Nonce']}\n"
                              f"{notification.body.decode()}\n")
         return Notification(headers=h, body=notification.body)
@@ -452,19 +372,6 @@ class WeChatPayStandIn:
         """WeChat rotates its platform certificate: signs with the new one, lists both."""
         self.signer = self.keys.rotated
         self.served = [self.keys.platform, self.keys.rotated]
-
-
-def settings_for(keys: Keys, **over: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "wechatpay_mchid": MCHID, "wechatpay_appid": APPID, "wechatpay_miniprogram_appid": None,
-        "wechatpay_cert_serial_no": MERCHANT_SERIAL, "wechatpay_private_key": keys.merchant_pem,
-        "wechatpay_private_key_file": None, "wechatpay_apiv3_key": keys.apiv3_key,
-        "wechatpay_notify_url": NOTIFY_URL, "wechatpay_cert_dir": None,
-        "wechatpay_public_key": None, "wechatpay_public_key_file": None,
-        "wechatpay_public_key_id": None, "wechatpay_api_base": API_BASE,
-    }
-    values.update(over)
-    return values
 
 
 @contextmanager
