@@ -6,15 +6,11 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.processes import stopped
+from tests.processes import ROOT, free_port, run, stopped, unionhub, wait_healthy
 from tests.sms import sms_code
 from tests.test_schema_snapshot import printed, snapshot_path
 from unionhub.identity.codes import luhn_check_digit
@@ -22,26 +18,6 @@ from unionhub.identity.models import Member, MemberCard
 from unionhub.identity.seed import SYNTHETIC_PREFIX, seed_members
 from unionhub.schema.builder import build_schema
 from unionhub.settings import get_settings
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def unionhub(*args: str) -> list[str]:
-    script = Path(sys.executable).with_name("unionhub")
-    if script.exists():
-        return [str(script), *args]
-    return [sys.executable, "-m", "unionhub.cli", *args]
-
-
-async def run(*args: str, env: dict[str, str] | None = None,
-              ) -> subprocess.CompletedProcess[str]:
-    """Run the CLI without blocking the event loop (the test's database stays usable)."""
-    process = await asyncio.create_subprocess_exec(
-        *unionhub(*args), cwd=ROOT, env=env or dict(os.environ),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    async with asyncio.timeout(120):
-        out, err = await process.communicate()
-    return subprocess.CompletedProcess(args, process.returncode, out.decode(), err.decode())
 
 
 async def test_sdl_prints_the_subgraph_sdl():
@@ -58,34 +34,15 @@ async def test_sdl_refuses_an_unknown_subgraph():
     assert result.returncode == 2 and "invalid choice" in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-async def _wait_healthy(client: httpx.AsyncClient, process: asyncio.subprocess.Process) -> None:
-    for _ in range(300):
-        if process.returncode is not None:
-            raise AssertionError(f"serve exited with {process.returncode}")
-        try:
-            if (await client.get("/health")).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        await asyncio.sleep(0.1)
-    raise AssertionError("serve did not become healthy in 30 s")
-
-
 async def test_serve_one_subgraph(factory):
     tree = await factory.tree()
-    port = _free_port()
+    port = free_port()
     process = await asyncio.create_subprocess_exec(
         *unionhub("serve", "--subgraph", "identity", "--port", str(port)), cwd=ROOT,
         env=dict(os.environ), stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            await _wait_healthy(client, process)
+            await wait_healthy(client, process)
             assert (await client.get("/ready")).json()["status"] == "ok"
             query = "query Roots { unions { name } _service { sdl } }"
             response = await client.post("/graphql", json={"query": query}, headers={

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from tests.test_cli import ROOT, _free_port, run, unionhub
+from tests.processes import ROOT, free_port, run, unionhub
 
 
 def one_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -96,7 +96,7 @@ async def test_gateway_without_npm_install(tmp_path):
 
 @pytest.mark.parametrize("command", ["serve", "up"])
 async def test_a_port_in_use(command):
-    port = _free_port()
+    port = free_port()
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", port))
         taken.listen()

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.test_cli import ROOT, _free_port, _wait_healthy, run, unionhub
+from tests.processes import ROOT, free_port, run, unionhub, wait_healthy
 from unionhub.mall.models import PaymentExceptionKind
 from unionhub.mall.payment_exceptions import open_exception
 
@@ -39,7 +39,7 @@ async def test_console_in_a_browser(tmp_path):
     added = await run("operations", "add", str(CONSOLE / "src/gql/persisted-documents.json"),
                       "--manifest", str(manifest))
     assert added.returncode == 0, added.stderr
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "UNIONHUB_PERSISTED_OPERATIONS_FILE": str(manifest),
            "UNIONHUB_PERSISTED_OPERATIONS_ONLY": "true",
            "UNIONHUB_SLOW_OPERATION_THRESHOLD_MS": "0",  # every operation is "slow": a list to open
@@ -50,7 +50,7 @@ async def test_console_in_a_browser(tmp_path):
     try:
         base = f"http://127.0.0.1:{port}"
         async with httpx.AsyncClient(base_url=base, timeout=10) as client:
-            await _wait_healthy(client, server)
+            await wait_healthy(client, server)
             # Safelist mode is on: a text the console did not register is refused.
             other = await client.post("/graphql", json={"query": "{ unions { id } }"})
             assert other.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_REQUIRED"

@@ -21,7 +21,7 @@ from graphql import GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectT
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from tests.test_cli import _free_port
+from tests.processes import free_port
 from unionhub.schema.builder import build_schema
 from unionhub.schema.http_view import UnionHubGraphQL
 
@@ -67,7 +67,7 @@ class _Counted:
 async def _serving(production: bool) -> AsyncIterator[tuple[str, _Counted]]:
     app = _Counted(Starlette(routes=[Route(
         "/graphql", UnionHubGraphQL(build_schema(production=production)), methods=["POST"])]))
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off",
                                            log_level="warning", access_log=False))
     task = asyncio.create_task(server.serve())

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.test_cli import ROOT, _free_port, _wait_healthy, unionhub
+from tests.processes import ROOT, free_port, unionhub, wait_healthy
 
 NODE_DIR = ROOT / "tests" / "node"
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
@@ -34,13 +34,13 @@ async def server(factory) -> AsyncIterator[str]:
     """`unionhub serve` on a free port over the test database; yields its GraphQL URL."""
     await factory.tree()
     await asyncio.to_thread(_npm_ci)
-    port = _free_port()
+    port = free_port()
     process = await asyncio.create_subprocess_exec(
         *unionhub("serve", "--port", str(port)), cwd=ROOT, env=dict(os.environ),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            await _wait_healthy(client, process)
+            await wait_healthy(client, process)
         yield f"http://127.0.0.1:{port}/graphql"
     finally:
         if process.returncode is None:

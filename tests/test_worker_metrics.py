@@ -10,13 +10,12 @@ import sys
 import httpx
 import pytest
 
-from tests.processes import stopped
-from tests.test_cli import ROOT, _free_port
+from tests.processes import ROOT, free_port, stopped
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="the worker needs REDIS_URL (arq)")
 async def test_the_worker_serves_its_metrics_on_the_port_given():
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "UNIONHUB_WORKER_METRICS_PORT": str(port)}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "unionhub.cli", "worker", cwd=ROOT, env=env,  # this tree's code

@@ -14,8 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.processes import stopped
-from tests.test_cli import ROOT, _free_port, _wait_healthy, run, unionhub
+from tests.processes import ROOT, free_port, run, stopped, unionhub, wait_healthy
 
 LOOKUP = "query Me { me { id displayName union { name } } }"
 
@@ -40,7 +39,7 @@ async def _redis_url() -> AsyncIterator[str]:
         return
     if shutil.which("redis-server") is None:
         pytest.skip("no REDIS_URL and no redis-server to start")
-    port = _free_port()
+    port = free_port()
     server = await asyncio.create_subprocess_exec(
         "redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
         "--appendonly", "no", stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
@@ -87,7 +86,7 @@ def _serving(port: int, pids: set[int]) -> set[int]:
 async def test_two_workers_answer_on_one_port(factory):
     tree = await factory.tree()
     accounts = [await factory.account(tree.grassroots["A"][i % 2]) for i in range(4)]
-    port = _free_port()
+    port = free_port()
     async with _redis_url() as redis_url:
         env = {**os.environ, "REDIS_URL": redis_url}
         process = await asyncio.create_subprocess_exec(
@@ -96,7 +95,7 @@ async def test_two_workers_answer_on_one_port(factory):
         try:
             base = f"http://127.0.0.1:{port}"
             async with httpx.AsyncClient(base_url=base, timeout=10) as probe:
-                await _wait_healthy(probe, process)
+                await wait_healthy(probe, process)
             workers: set[int] = set()
             for _ in range(50):  # until both workers have served (the kernel picks one each accept)
                 workers = _children(process.pid)

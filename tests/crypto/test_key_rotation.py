@@ -13,7 +13,7 @@ import time
 import pytest
 
 from tests.factories import Factory
-from tests.test_cli import ROOT, run, unionhub
+from tests.processes import ROOT, run, unionhub
 from unionhub.crypto import rotation
 from unionhub.identity import audit, audit_integrity
 from unionhub.identity.models import AuditLog, KeyRotation, Member

@@ -15,7 +15,7 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from tests.factories import Factory
-from tests.test_cli import ROOT, run
+from tests.processes import ROOT, run
 from unionhub import db
 from unionhub.clock import utcnow
 from unionhub.identity import audit, audit_chain, audit_integrity, audit_linker

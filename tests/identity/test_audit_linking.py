@@ -15,7 +15,7 @@ import pytest
 from tortoise.exceptions import OperationalError
 from tortoise.transactions import in_transaction
 
-from tests.test_cli import ROOT
+from tests.processes import ROOT
 from unionhub import cli_security, db, jobs
 from unionhub.clock import utcnow
 from unionhub.identity import audit, audit_integrity, audit_linker

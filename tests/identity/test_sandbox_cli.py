@@ -10,7 +10,7 @@ import tempfile
 
 import httpx
 
-from tests.test_cli import ROOT, _free_port, _wait_healthy, run, unionhub
+from tests.processes import ROOT, free_port, run, unionhub, wait_healthy
 
 PHONE = "13812345678"
 REQUEST = """mutation { requestSmsCode(input: {phone: "13812345678", purpose: REGISTER}) {
@@ -34,13 +34,13 @@ async def test_the_cli_prints_the_code_the_server_sent():
         assert migrated.returncode == 0, migrated.stderr
         none_yet = await run("sandbox", "sms", PHONE, env=env)
         assert none_yet.returncode != 0 and "no live code" in none_yet.stderr
-        port = _free_port()
+        port = free_port()
         server = await asyncio.create_subprocess_exec(
             *unionhub("serve", "--port", str(port)), cwd=ROOT, env=env,
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
         try:
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-                await _wait_healthy(client, server)
+                await wait_healthy(client, server)
                 sent = (await client.post("/graphql", json={"query": REQUEST})).json()
                 assert sent["data"]["requestSmsCode"] == {"retryAfterSeconds": 60, "errors": []}
                 printed = await run("sandbox", "sms", PHONE, env=env)

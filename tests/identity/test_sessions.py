@@ -15,7 +15,7 @@ import httpx
 from redis.asyncio import Redis
 
 from tests.identity.account_flows import LOGIN, PASSWORD, REFRESH, register
-from tests.test_cli import ROOT, _free_port, _wait_healthy, unionhub
+from tests.processes import ROOT, free_port, unionhub, wait_healthy
 from unionhub.clock import utcnow
 from unionhub.identity.models import AuditLog, RefreshToken, Role
 from unionhub.identity.revocation import MAX_AGE_SECONDS, RevokedSessions
@@ -161,7 +161,7 @@ async def test_another_process_copy_sees_a_revocation_even_with_redis_down(gql, 
     family = (await RefreshToken.get(
         token_hash=hashlib.sha256(session["refreshToken"].encode()).hexdigest())).family
     # A client of a port nothing listens on: the copy falls back to the database.
-    dead = Redis(host="127.0.0.1", port=_free_port(), socket_connect_timeout=0.5)
+    dead = Redis(host="127.0.0.1", port=free_port(), socket_connect_timeout=0.5)
     other_process = RevokedSessions(redis=dead)
     await other_process.refresh()
     assert family not in other_process.revoked
@@ -186,14 +186,14 @@ async def test_a_second_server_process_refuses_a_revoked_token_within_5_seconds(
     await factory.tree()
     await register(gql, PHONE)
     session = await _login(gql)
-    port = _free_port()
+    port = free_port()
     process = await asyncio.create_subprocess_exec(
         *unionhub("serve", "--port", str(port)), cwd=ROOT, env=dict(os.environ),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
     headers = {"Authorization": f"Bearer {session['accessToken']}"}
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            await _wait_healthy(client, process)
+            await wait_healthy(client, process)
 
             async def me() -> dict:
                 return (await client.post("/graphql", json={"query": ME}, headers=headers)).json()

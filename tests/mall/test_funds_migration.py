@@ -11,7 +11,7 @@ import json
 import os
 import sys
 
-from tests.test_cli import ROOT
+from tests.processes import ROOT
 
 _UP_AND_DOWN = """
 import asyncio, json

@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 
 from tests.mall.conftest import ADDRESS, PAY, deliver, place, registered, send
-from tests.test_cli import run
+from tests.processes import run
 from unionhub.clock import utcnow
 from unionhub.identity import audit_integrity, audit_linker
 from unionhub.identity.models import AuditLog

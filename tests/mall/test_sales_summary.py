@@ -17,7 +17,7 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from tests.paging import connection_query, walk
-from tests.test_cli import ROOT
+from tests.processes import ROOT
 from unionhub.clock import SHANGHAI, today_shanghai
 from unionhub.identity.models import Union
 from unionhub.mall import orders, report, sales_summary

@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import GraphQLClient
 from tests.mall.conftest import PAY, place
-from tests.test_cli import ROOT, _free_port, _wait_healthy, run, unionhub
+from tests.processes import ROOT, free_port, run, unionhub, wait_healthy
 from unionhub.clock import utcnow
 from unionhub.mall import reconciliation
 from unionhub.mall.models import Order, Payment, PaymentException, SandboxTrade
@@ -44,7 +44,7 @@ async def _sandbox(env: dict[str, str], *args: str) -> str:
 
 
 async def test_the_whole_sandbox_lifecycle_through_the_cli(factory, mall, monkeypatch):
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "UNIONHUB_PAYMENT_PROVIDERS": json.dumps(ALL_SANDBOX),
            "UNIONHUB_SANDBOX_BASE_URL": base}
@@ -58,7 +58,7 @@ async def test_the_whole_sandbox_lifecycle_through_the_cli(factory, mall, monkey
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
     try:
         async with httpx.AsyncClient(base_url=base, timeout=20) as client:
-            await _wait_healthy(client, server)
+            await wait_healthy(client, server)
             gql = GraphQLClient(client)
             order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
             paid = await gql(PAY, {"input": {"orderId": order["id"], "method": "WECHAT_PAY"}},

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tests.mall.conftest import CREATE_CAMPAIGN, campaign_input, claim, create_campaign, iso, place
-from tests.test_cli import run
+from tests.processes import run
 from unionhub.mall.models import Voucher, VoucherCampaign
 
 MY_VOUCHERS = """query V($status: VoucherStatus) { myVouchers(status: $status) { id status } }"""
