@@ -68,14 +68,21 @@ def next_working_day(day: date) -> date:
 def add_working_days(start: datetime, days: int) -> datetime:
     """The same Shanghai wall-clock time `days` working days after `start` (the start day
     itself is not counted, as for 期间: a request made on Friday with 1 working day is due
-    on Monday at the same time, or on the next working day after a holiday)."""
+    on Monday at the same time, or on the next working day after a holiday).
+
+    A start on a day off (weekend, holiday) counts as made at 00:00 of the next working day.
+    Kept at its own wall-clock time it was due before the office opened (Sunday 08:00 + 1 on
+    Monday 08:00), and earlier than a request made the minute before the day off began
+    (23:59 on the eve of a holiday + 1: 23:59 on the first working day after it)."""
     if days < 0:
         raise ValueError("days must not be negative")
     local = start.astimezone(SHANGHAI)
-    day = local.date()
+    day, wall = local.date(), local.time()
+    if not is_working_day(day):
+        day, wall = next_working_day(day), time(0, 0)
     for _ in range(days):
         day = next_working_day(day)
-    return datetime.combine(day, local.time(), SHANGHAI).astimezone(UTC)
+    return datetime.combine(day, wall, SHANGHAI).astimezone(UTC)
 
 
 def add_working_hours(start: datetime, hours: int) -> datetime:

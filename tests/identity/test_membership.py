@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import time as wall_time
 from datetime import timedelta
 
 import jwt
@@ -20,7 +21,7 @@ from unionhub.identity.models import (
     ReviewStatus,
 )
 from unionhub.settings import get_settings
-from unionhub.workcalendar import is_working_day
+from unionhub.workcalendar import is_working_day, next_working_day
 
 PENDING = """query Pending($u: ID!) { joinApplications(unionId: $u) { id status member { id } } }"""
 
@@ -93,12 +94,18 @@ async def test_review_is_due_within_15_working_days(gql, factory):
     after = utcnow()
     row = await JoinApplication.get(member_id=worker.member.id)
     # The same Shanghai wall-clock time, 15 working days later by the calendar (the day of
-    # application not counted): 19 calendar days from a Sunday, 21 from a weekday, more
-    # across public holidays. (It said "20 to 21 days" until it ran on a Sunday in Shanghai.)
+    # application not counted): 21 calendar days from a weekday, more across public
+    # holidays. On a day off it counts as made at 00:00 of the next working day (a Sunday's
+    # is due at 00:00, 15 working days after the Monday).
     start, due = before.astimezone(SHANGHAI), row.due_at.astimezone(SHANGHAI)
-    assert start.time() <= due.time() <= after.astimezone(SHANGHAI).time() or \
-        start.date() != after.astimezone(SHANGHAI).date()  # (applied across midnight)
-    days = [start.date() + timedelta(days=n) for n in range(1, (due.date() - start.date()).days + 1)]
+    base = start.date()
+    if is_working_day(base):
+        assert start.time() <= due.time() <= after.astimezone(SHANGHAI).time() or \
+            start.date() != after.astimezone(SHANGHAI).date()  # (applied across midnight)
+    elif start.date() == after.astimezone(SHANGHAI).date():
+        base = next_working_day(base)
+        assert due.time() == wall_time(0, 0), (start, due)
+    days = [base + timedelta(days=n) for n in range(1, (due.date() - base).days + 1)]
     assert sum(map(is_working_day, days)) == 15 and is_working_day(due.date()), (start, due)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from tests.services.helpers import at
 from unionhub import clock, workcalendar
@@ -36,6 +36,28 @@ def test_spring_festival_week():
         == "2026-02-14 15:00"
     assert local(deadline_for(at("2026-02-14 15:00"), 1, TimeLimitUnit.WORKING_DAYS)) \
         == "2026-02-24 15:00"
+
+
+def test_a_request_made_on_a_day_off_gets_a_whole_working_day():
+    # 23:59 on the eve of National Day is due at 23:59 on Oct 8, the first working day after
+    # it: all of Oct 8's office hours. One minute later, at midnight on the holiday, the
+    # request was due at 00:00 on Oct 8: before the office opened, a day earlier than the
+    # request made before it. A request made on a day off counts as made at the start of
+    # the next working day, so it is due at the end (24:00) of its Nth working day.
+    eve = deadline_for(at("2026-09-30 23:59"), 1, TimeLimitUnit.WORKING_DAYS)
+    holiday = deadline_for(at("2026-10-01 00:00"), 1, TimeLimitUnit.WORKING_DAYS)
+    assert local(eve) == "2026-10-08 23:59"
+    assert local(holiday) == "2026-10-09 00:00"  # the end of Oct 8: all its office hours
+    # Sunday 08:00 was due on Monday 08:00, an hour before the office opens.
+    assert local(deadline_for(at("2026-11-22 08:00"), 1, TimeLimitUnit.WORKING_DAYS)) \
+        == "2026-11-24 00:00"
+    # A later request is never due earlier, minute by minute into and out of a holiday
+    # and a weekend.
+    for first in ("2026-09-30 23:00", "2026-11-20 23:00", "2026-10-07 23:00"):
+        times = [at(first) + timedelta(minutes=m) for m in range(0, 180, 7)]
+        for days in (1, 3):
+            dues = [deadline_for(t, days, TimeLimitUnit.WORKING_DAYS) for t in times]
+            assert dues == sorted(dues), (first, days)
 
 
 def test_working_hours_carry_over_weekends_and_office_hours():
