@@ -7,8 +7,8 @@ Shanghai day, up to the quiz's `quiz_attempts_per_day` (QUIZ_DAILY_LIMIT beyond)
 unique (quiz, member, day, number) key keeps two concurrent starts to one attempt.
 `submit_answers` scores against the answer key, which never leaves this module, with the time
 used from the server's clock; a conditional UPDATE (submitted_at IS NULL) accepts exactly one
-submission. In the same transaction the member's best attempt (higher score, then less time)
-is flagged, and a score at or above the quiz's threshold enters its draw (once per member,
+submission. In the same transaction, serialized with the member's other submissions on their
+enrolment row, the member's best attempt (higher score, then less time) is flagged, and a score at or above the quiz's threshold enters its draw (once per member,
 on the terms `enroll` applies: the draw's scope, tier and window admit the member): the draw's
 commit-reveal then covers those entrants like any other.
 """
@@ -141,6 +141,12 @@ async def submit_answers(activity_id: int, principal: Principal, record: MemberR
     used_ms = min(int((now - attempt.started_at).total_seconds() * 1000),
                   activity.quiz_time_limit_seconds * 1000)
     async with in_transaction():
+        # One member's submissions to one quiz serialize on their enrolment row, so the best
+        # attempt is chosen against the other's committed score: an attempt answered at the
+        # edge of its time can still be scoring when the next one (started once its time was
+        # up) is answered, and each would otherwise flag itself best.
+        await Enrollment.filter(activity_id=activity.id, member_id=record.id) \
+            .select_for_update().first()
         done = await QuizAttempt.filter(id=attempt.id, submitted_at__isnull=True).update(
             submitted_at=now, score=points, correct_count=correct, time_used_ms=used_ms,
             answers=[{"q": a.question_id, "c": sorted(set(a.choices))} for a in answers],
