@@ -8,8 +8,9 @@ unique (quiz, member, day, number) key keeps two concurrent starts to one attemp
 `submit_answers` scores against the answer key, which never leaves this module, with the time
 used from the server's clock; a conditional UPDATE (submitted_at IS NULL) accepts exactly one
 submission. In the same transaction, serialized with the member's other submissions on their
-enrolment row, the member's best attempt (higher score, then less time) is flagged, and a score at or above the quiz's threshold enters its draw (once per member,
-on the terms `enroll` applies: the draw's scope, tier and window admit the member): the draw's
+enrolment row, the member's best attempt (higher score, then less time) is flagged, and a
+score at or above the quiz's threshold enters its draw (once per member, on the terms
+`enroll` applies: the draw's scope, tier and window admit the member): the draw's
 commit-reveal then covers those entrants like any other.
 """
 
