@@ -59,6 +59,11 @@ PAYMENT_REFUNDED = "mall.payment.refunded"
 PAYMENT_REFUND_FAILED = "mall.payment.refund_failed"
 PAYMENT_EXCEPTION_OPEN = "mall.payment_exception.open"
 PAYMENT_EXCEPTION_RESOLVE = "mall.payment_exception.resolve"
+# Union funds (mall.funds_allocation, mall.union_funds): a year's money passed down to a union,
+# a bulk order approved from its budget, and the amount given back when that order is undone.
+UNION_FUNDS_ALLOCATE = "mall.union_funds.allocate"
+UNION_FUNDS_APPROVE = "mall.union_funds.approve"
+UNION_FUNDS_RETURN = "mall.union_funds.return"
 MEMBER_SEARCH = "member.search"  # detail: {"by": "phone" | "id_number" | "card" | "name"}
 PERSONAL_DATA_EXPORT = "member.personal_data.export"
 JOIN_REVIEW = "identity.join.review"

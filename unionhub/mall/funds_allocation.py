@@ -33,7 +33,6 @@ from unionhub.mall.union_funds import entry
 MAX_ALLOCATION_FEN = 2**31 - 1
 MAX_YEAR_ALLOCATION_FEN = 2**53 - 1
 MIN_YEAR, MAX_YEAR = 2000, 2100
-ALLOCATE_ACTION = "mall.union_funds.allocate"
 
 
 async def _budget_row(union_id: int, year: int) -> None:
@@ -93,7 +92,7 @@ async def allocate(principal: Principal, union_id: int, year: int,
                         counterpart_union_id=union.id)
         await entry(union.id, year, FundsEntryKind.ALLOCATION, amount_fen, actor_id,
                     counterpart_union_id=parent_id)
-        await audit.record(ALLOCATE_ACTION, actor_id=actor_id, subject_type="union",
+        await audit.record(audit.UNION_FUNDS_ALLOCATE, actor_id=actor_id, subject_type="union",
                            subject_id=union.id, union_id=union.id,
                            detail={"year": year, "amount_fen": amount_fen,
                                    "from_union_id": parent_id})

@@ -185,7 +185,7 @@ async def approve_payment(principal: Principal, order_id: int) -> tuple[Order, P
             succeeded_at=utcnow())
         await entry(order.union_id, year, FundsEntryKind.SPEND, amount, approver_id, order.id,
                      approved_above=not own_level)
-        await audit.record("mall.union_funds.approve", actor_id=approver_id,
+        await audit.record(audit.UNION_FUNDS_APPROVE, actor_id=approver_id,
                            subject_type="order", subject_id=order.id,
                            detail={"union_id": order.union_id, "year": year,
                                    "amount_fen": amount, "maker_id": order.member_id})
@@ -205,7 +205,7 @@ async def return_spend(order: Order, actor_id: int | None, reason: str) -> int:
                    [spend.amount_fen, spend.union_id, spend.year])
     await entry(spend.union_id, spend.year, FundsEntryKind.RETURN, spend.amount_fen, actor_id,
                  order.id)
-    await audit.record("mall.union_funds.return", actor_id=actor_id, subject_type="order",
+    await audit.record(audit.UNION_FUNDS_RETURN, actor_id=actor_id, subject_type="order",
                        subject_id=order.id,
                        detail={"union_id": spend.union_id, "year": spend.year,
                                "amount_fen": spend.amount_fen, "reason": reason})
