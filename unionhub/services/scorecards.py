@@ -150,9 +150,10 @@ async def union_scorecard(principal: Principal, union_id: int, period: str) -> S
 
 
 def _rank_key(card: Scorecard) -> tuple[Any, ...]:
-    # Best first: on-time rate, then volume completed, then rating; unions with nothing
-    # completed come last; the id keeps the order stable.
-    rate = card.on_time_rate
+    """Best first: the on-time rate as served (RATE_DECIMALS: two unions showing the same rate
+    are not ordered by hidden digits), then volume completed, then rating; unions with nothing
+    completed come last; the id keeps the order stable."""
+    rate = None if card.on_time_rate is None else round(card.on_time_rate, RATE_DECIMALS)
     return (rate is None, -(rate or 0.0), -card.requests_completed,
             -(card.mean_rating or 0.0), card.union_id)
 
