@@ -50,3 +50,63 @@ async def test_a_verification_never_lands_on_an_account_closed_meanwhile(gql, fa
     row = await Member.get(id=member_id)
     assert (row.verified_at, row.name_enc, row.id_number_bidx) == (None, None, None)
     assert await IdentityConflict.all().count() == 0
+
+
+async def _lock_waiters(connection: asyncpg.Connection) -> int:
+    return int(await connection.fetchval(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND wait_event_type = 'Lock'"))
+
+
+async def _until(check, task: asyncio.Task) -> None:
+    for _ in range(250):
+        if await check() or task.done():
+            return
+        await asyncio.sleep(0.02)
+
+
+async def test_a_number_let_go_by_its_holder_meanwhile_is_bound_not_falsely_reported(gql, factory):
+    """The number's index is taken by another member's transaction, so the verification's write
+    fails on the unique index when that commits; before the verification can look the holder
+    up, the holder lets the number go (their account closed erases it). The verification then
+    binds the number: it was answered as verified with nothing saved before."""
+    if not db.is_postgres():
+        pytest.skip("orders three PostgreSQL connections by their locks")
+    from unionhub.identity.accounts import id_number_index
+
+    account = await factory.account(verified=False)
+    holder = await factory.account(verified=False)
+    taker = await asyncpg.connect(os.environ["DATABASE_URL"])
+    blocker = await asyncpg.connect(os.environ["DATABASE_URL"])
+    try:
+        await taker.execute("BEGIN")
+        await taker.execute("UPDATE members SET id_number_bidx = $1 WHERE id = $2",
+                            id_number_index(SPARE[1]), holder.member.id)
+        verifying = asyncio.create_task(gql(VERIFY, {"input": {
+            "name": SPARE[0], "idNumber": SPARE[1], "consentVersion": CURRENT.version}},
+            token=account.token))
+        await _until(lambda: _waiting_on_a_lock(taker), verifying)
+        assert not verifying.done(), verifying.result()  # its write waits on the unique index
+        # Queued before the verification's next read of members, which so waits behind it.
+        await blocker.execute("BEGIN")
+        locking = asyncio.create_task(
+            blocker.execute("LOCK TABLE members IN ACCESS EXCLUSIVE MODE"))
+        await _until(lambda: _at_least(taker, 2), verifying)
+        await taker.execute("COMMIT")  # the verification's write fails on the index
+        await asyncio.wait_for(locking, 10)
+        await blocker.execute("UPDATE members SET id_number_bidx = NULL WHERE id = $1",
+                              holder.member.id)
+        await blocker.execute("COMMIT")  # the holder let it go; the verification reads on
+        out = await asyncio.wait_for(verifying, 10)
+    finally:
+        await taker.close()
+        await blocker.close()
+    row = await Member.get(id=account.member.id)
+    answered = out.data["verifyIdentity"]["errors"] if out.data else out.errors
+    assert answered == [] and row.verified_at is not None, (answered, row.verified_at)
+    assert row.id_number_bidx == id_number_index(SPARE[1])
+    assert await IdentityConflict.all().count() == 0
+
+
+async def _at_least(connection: asyncpg.Connection, waiters: int) -> bool:
+    return await _lock_waiters(connection) >= waiters

@@ -78,27 +78,36 @@ async def verify_identity(member_id: int, name: str, id_number: str,
         raise not_verified()
     bidx = id_number_index(resident.number)
     holder_id: int | None = None
-    try:
-        async with in_transaction():
-            locked = await Member.select_for_update().get_or_none(id=member_id, closed_at=None)
-            if locked is None:  # closed while the authority was asked: as if closed before
-                raise NotFound("member not found")
-            member = locked
-            if member.verified_at is not None:
-                raise Conflict("identity is already verified", code="ALREADY_VERIFIED")
+    for attempt in range(2):
+        try:
+            async with in_transaction():
+                locked = await Member.select_for_update().get_or_none(id=member_id,
+                                                                     closed_at=None)
+                if locked is None:  # closed while the authority was asked: as if closed before
+                    raise NotFound("member not found")
+                member = locked
+                if member.verified_at is not None:
+                    raise Conflict("identity is already verified", code="ALREADY_VERIFIED")
+                holder_id = await _holder(resident.number, member_id)
+                if holder_id is None:
+                    member.name_enc = encrypt(legal_name, "name")
+                    member.id_number_enc = encrypt(resident.number, "id_number")
+                    member.id_number_bidx = bidx
+                    member.verified_at = now or utcnow()
+                    member.consent_version = consent
+                    member.consented_at = member.verified_at
+                    await member.save(update_fields=[
+                        "name_enc", "id_number_enc", "id_number_bidx", "verified_at",
+                        "consent_version", "consented_at", "updated_at"])
+            break
+        except IntegrityError:  # a concurrent verification bound the number first
             holder_id = await _holder(resident.number, member_id)
-            if holder_id is None:
-                member.name_enc = encrypt(legal_name, "name")
-                member.id_number_enc = encrypt(resident.number, "id_number")
-                member.id_number_bidx = bidx
-                member.verified_at = now or utcnow()
-                member.consent_version = consent
-                member.consented_at = member.verified_at
-                await member.save(update_fields=["name_enc", "id_number_enc", "id_number_bidx",
-                                                 "verified_at", "consent_version",
-                                                 "consented_at", "updated_at"])
-    except IntegrityError:  # a concurrent verification bound the number first
-        holder_id = await _holder(resident.number, member_id)
+            if holder_id is not None:
+                break
+            # Its holder let it go meanwhile (an account closed): bind it now, once. Never
+            # answer success for a binding that was rolled back.
+            if attempt:
+                raise not_verified() from None
     if holder_id is not None:
         await _record_conflict(member_id, holder_id)
         raise not_verified()
