@@ -15,21 +15,13 @@ import pytest
 from tests.activities.helpers import BOARD, create, enroll
 from tests.activities.test_quiz import QUESTIONS, SUBMIT, _answers, _start
 from tests.activities.test_quiz_rules import RIGHT, SEVENTY
+from tests.pg_locks import until_waiting
 from unionhub.activities.models import Activity, Enrollment, QuizAttempt
 from unionhub.activities.quizzes import GRACE
 from unionhub.clock import utcnow
 
 pytestmark = pytest.mark.skipif(not os.environ["DATABASE_URL"].startswith("postgres"),
                                 reason="a row lock held from a second connection")
-
-
-async def _waiting_on_a_lock(watcher: asyncpg.Connection) -> None:
-    for _ in range(200):
-        if await watcher.fetchval("SELECT count(*) FROM pg_stat_activity WHERE "
-                                  "datname = current_database() AND wait_event_type = 'Lock'"):
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the submission never waited for the draw's row")
 
 
 async def test_a_submission_racing_the_members_own_enrolment_stands(gql, factory):
@@ -53,7 +45,7 @@ async def test_a_submission_racing_the_members_own_enrolment_stands(gql, factory
         submitting = asyncio.create_task(gql(
             SUBMIT, {"id": quiz["id"], "answers": _answers(started["attempt"], RIGHT)},
             token=member.token))
-        await _waiting_on_a_lock(watcher)
+        await until_waiting(watcher)
         # ... while the member's own enrolment (as `enroll` writes it) commits first.
         await holder.execute("UPDATE activities SET enrolled_count = enrolled_count + 1 "
                              "WHERE id = $1", draw_id)
@@ -102,7 +94,7 @@ async def test_two_attempts_scored_at_once_leave_one_best(gql, factory):
         answering = asyncio.create_task(gql(
             SUBMIT, {"id": quiz["id"], "answers": _answers(first["attempt"], RIGHT)},
             token=member.token))
-        await _waiting_on_a_lock(watcher)
+        await until_waiting(watcher)
         await asyncio.sleep(max(0.0, (ends - utcnow()).total_seconds()) + 0.2)
         second = await _start(gql, member, quiz["id"])
         assert second["errors"] == [] and second["attempt"]["startedAt"] != \

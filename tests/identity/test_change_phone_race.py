@@ -15,6 +15,7 @@ import asyncpg
 import pytest
 
 from tests.identity.test_sms_codes import CHANGE, PASSWORD, PHONE, codes, sign_up
+from tests.pg_locks import until_waiting
 from tests.sms import sms_code
 from unionhub import db
 from unionhub.identity.accounts import phone_index
@@ -25,12 +26,6 @@ from unionhub.identity.rights import CLOSED_PHONE_INDEX
 NEW_PHONE = "13900001111"
 CLOSE = """mutation C($input: CloseAccountInput!) { closeAccount(input: $input) {
   closed errors { code } } }"""
-
-
-async def _waiting_on_a_lock(connection: asyncpg.Connection) -> bool:
-    return bool(await connection.fetchval(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-        "AND wait_event_type = 'Lock'"))
 
 
 async def test_a_phone_change_never_lands_on_an_account_closed_meanwhile(gql, factory):
@@ -49,10 +44,7 @@ async def test_a_phone_change_never_lands_on_an_account_closed_meanwhile(gql, fa
         change = asyncio.create_task(gql(CHANGE, {"input": {
             "newPhone": NEW_PHONE, "smsCode": code, "password": PASSWORD}},
             token=signed_up["accessToken"]))
-        for _ in range(200):
-            if await _waiting_on_a_lock(closer) or change.done():
-                break
-            await asyncio.sleep(0.02)
+        await until_waiting(closer, unless=change)
         assert not change.done(), change.result()  # it waits on the closing row
         await closer.execute("COMMIT")
         out = await change
@@ -80,10 +72,7 @@ async def _racing_a_reset(gql, member_id: int, mutation: str, variables: dict, t
             "UPDATE members SET password_hash = $1, sessions_epoch = sessions_epoch + 1 "
             "WHERE id = $2", await hash_password("brand-new-pass"), member_id)
         change = asyncio.create_task(gql(mutation, variables, token=token))
-        for _ in range(200):
-            if await _waiting_on_a_lock(resetter) or change.done():
-                break
-            await asyncio.sleep(0.02)
+        await until_waiting(resetter, unless=change)
         assert not change.done(), change.result()  # confirmed, and waiting on the member's row
         await resetter.execute("COMMIT")
         return await change

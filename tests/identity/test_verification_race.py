@@ -14,8 +14,8 @@ import os
 import asyncpg
 import pytest
 
-from tests.identity.test_change_phone_race import _waiting_on_a_lock
 from tests.identity.test_identity_verification import SPARE, VERIFY
+from tests.pg_locks import until_waiting
 from unionhub import db
 from unionhub.identity.models import IdentityConflict, Member
 from unionhub.identity.privacy import CURRENT
@@ -36,10 +36,7 @@ async def test_a_verification_never_lands_on_an_account_closed_meanwhile(gql, fa
         verifying = asyncio.create_task(gql(VERIFY, {"input": {
             "name": SPARE[0], "idNumber": SPARE[1], "consentVersion": CURRENT.version}},
             token=account.token))
-        for _ in range(200):
-            if await _waiting_on_a_lock(closer) or verifying.done():
-                break
-            await asyncio.sleep(0.02)
+        await until_waiting(closer, unless=verifying)
         assert not verifying.done(), verifying.result()  # it waits on the closing row
         await closer.execute("COMMIT")
         out = await verifying
@@ -50,19 +47,6 @@ async def test_a_verification_never_lands_on_an_account_closed_meanwhile(gql, fa
     row = await Member.get(id=member_id)
     assert (row.verified_at, row.name_enc, row.id_number_bidx) == (None, None, None)
     assert await IdentityConflict.all().count() == 0
-
-
-async def _lock_waiters(connection: asyncpg.Connection) -> int:
-    return int(await connection.fetchval(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-        "AND wait_event_type = 'Lock'"))
-
-
-async def _until(check, task: asyncio.Task) -> None:
-    for _ in range(250):
-        if await check() or task.done():
-            return
-        await asyncio.sleep(0.02)
 
 
 async def test_a_number_let_go_by_its_holder_meanwhile_is_bound_not_falsely_reported(gql, factory):
@@ -85,13 +69,13 @@ async def test_a_number_let_go_by_its_holder_meanwhile_is_bound_not_falsely_repo
         verifying = asyncio.create_task(gql(VERIFY, {"input": {
             "name": SPARE[0], "idNumber": SPARE[1], "consentVersion": CURRENT.version}},
             token=account.token))
-        await _until(lambda: _waiting_on_a_lock(taker), verifying)
+        await until_waiting(taker, unless=verifying)
         assert not verifying.done(), verifying.result()  # its write waits on the unique index
         # Queued before the verification's next read of members, which so waits behind it.
         await blocker.execute("BEGIN")
         locking = asyncio.create_task(
             blocker.execute("LOCK TABLE members IN ACCESS EXCLUSIVE MODE"))
-        await _until(lambda: _at_least(taker, 2), verifying)
+        await until_waiting(taker, 2, unless=verifying)
         await taker.execute("COMMIT")  # the verification's write fails on the index
         await asyncio.wait_for(locking, 10)
         await blocker.execute("UPDATE members SET id_number_bidx = NULL WHERE id = $1",
@@ -107,6 +91,3 @@ async def test_a_number_let_go_by_its_holder_meanwhile_is_bound_not_falsely_repo
     assert row.id_number_bidx == id_number_index(SPARE[1])
     assert await IdentityConflict.all().count() == 0
 
-
-async def _at_least(connection: asyncpg.Connection, waiters: int) -> bool:
-    return await _lock_waiters(connection) >= waiters
