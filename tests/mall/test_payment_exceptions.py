@@ -10,8 +10,8 @@ import asyncio
 
 import pytest
 
-from tests.mall.conftest import PAY, place, send
-from tests.mall.refund_flows import REFUND, _end_refund_failed, _paid_order
+from tests.mall.conftest import place, send
+from tests.mall.refund_flows import REFUND, _end_refund_failed, _paid_order, _paying
 from unionhub.identity.models import AuditLog
 from unionhub.mall.models import OrderEvent, Payment, PaymentException
 from unionhub.mall.payments import apply_fact
@@ -86,10 +86,7 @@ async def test_a_wrong_amount_opens_an_exception_handled_offline(http, gql, fact
                                                                  rail):
     member = await factory.account()
     operator = await factory.operator()
-    order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
-    r = await gql(PAY, {"input": {"orderId": order["id"], "method": rail.method}},
-                  token=member.token)
-    ref = rail.ref_from_checkout(r.data["payOrder"]["checkout"])
+    _order_id, ref = await _paying(gql, member, mall, rail)
     rail.pay(ref, amount_fen=100)
     assert rail.accepted(await send(http, rail.webhook_path, rail.success_notification(ref)))
     [flag] = await PaymentException.all()

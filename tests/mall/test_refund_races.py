@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from tests.mall.conftest import PAY, place, send
+from tests.mall.conftest import send
+from tests.mall.refund_flows import REFUND, _paid_order
 from tests.mall.standins.stripe import signed
 from unionhub.db import is_postgres
 from unionhub.identity.models import AuditLog
@@ -18,21 +19,8 @@ from unionhub.mall.models import Order, Payment, PaymentException
 
 pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
 
-REFUND = """mutation R($input: RefundOrderInput!) { refundOrder(input: $input) {
-  order { id status } errors { code } } }"""
 RESOLVE = """mutation X($input: ResolvePaymentExceptionInput!) { resolvePaymentException(input: $input) {
   exception { id status } errors { code } } }"""
-
-
-async def _paid_order(http, gql, member, mall, stripe_api) -> tuple[str, str]:
-    order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
-    r = await gql(PAY, {"input": {"orderId": order["id"], "method": "CARD"}},
-                  token=member.token)
-    ref = stripe_api.ref_from_checkout(r.data["payOrder"]["checkout"])
-    stripe_api.pay(ref)
-    assert stripe_api.accepted(await send(http, stripe_api.webhook_path,
-                                          stripe_api.success_notification(ref)))
-    return order["id"], ref
 
 
 def _refund_event(type_: str, refund: dict, event_id: str | None = None):
@@ -67,11 +55,9 @@ async def test_our_refund_racing_a_refund_the_provider_reports_neither_deadlocks
     assert await AuditLog.filter(action="mall.order.refund").count() <= 8
 
 
-async def test_a_late_failure_of_an_earlier_attempt_does_not_fail_the_retry(
-        http, gql, factory, mall, stripe_api):
-    """Stripe tells a refund's failure by several events (refund.failed, then
-    charge.refund.updated, each its own id). The second, delivered after an operator's RETRY
-    started a new refund, failed the new attempt and opened a second exception."""
+async def _retried_after_a_failure(http, gql, factory, mall, stripe_api) -> tuple[str, dict]:
+    """A paid order's refund that Stripe failed, retried by an operator: (the payment's ref,
+    the first attempt's refund object at the stand-in)."""
     member, operator = await factory.account(), await factory.operator()
     order_id, ref = await _paid_order(http, gql, member, mall, stripe_api)
     await gql(REFUND, {"input": {"orderId": order_id}}, token=member.token)
@@ -82,6 +68,15 @@ async def test_a_late_failure_of_an_earlier_attempt_does_not_fail_the_retry(
     retried = await gql(RESOLVE, {"input": {"id": str(flag.id), "action": "RETRY"}},
                         token=operator.token)
     assert retried.data["resolvePaymentException"]["errors"] == []
+    return ref, first
+
+
+async def test_a_late_failure_of_an_earlier_attempt_does_not_fail_the_retry(
+        http, gql, factory, mall, stripe_api):
+    """Stripe tells a refund's failure by several events (refund.failed, then
+    charge.refund.updated, each its own id). The second, delivered after an operator's RETRY
+    started a new refund, failed the new attempt and opened a second exception."""
+    ref, first = await _retried_after_a_failure(http, gql, factory, mall, stripe_api)
     payment = await Payment.get(provider_ref=ref)
     assert payment.status == "REFUND_PENDING" and payment.refund_ref != first["id"]
 
@@ -101,14 +96,7 @@ async def test_an_end_told_before_we_recorded_the_attempt_waits_for_the_record(
     committed, or the rail was unreachable and retry_pending_refunds sends it later) when a
     refund failure arrives: the earlier attempt's late one failed the retry. Whose attempt
     it ends cannot be told yet, so it is refused unrecorded (the rail delivers it again)."""
-    member, operator = await factory.account(), await factory.operator()
-    order_id, ref = await _paid_order(http, gql, member, mall, stripe_api)
-    await gql(REFUND, {"input": {"orderId": order_id}}, token=member.token)
-    first = stripe_api.refunds[(await Payment.get(provider_ref=ref)).refund_ref]
-    assert stripe_api.accepted(await send(http, stripe_api.webhook_path,
-                                          stripe_api.refund_failed_notification(ref)))
-    flag = await PaymentException.get(kind="REFUND_FAILED")
-    await gql(RESOLVE, {"input": {"id": str(flag.id), "action": "RETRY"}}, token=operator.token)
+    ref, first = await _retried_after_a_failure(http, gql, factory, mall, stripe_api)
     payment = await Payment.get(provider_ref=ref)
     second = payment.refund_ref
     await Payment.filter(id=payment.id).update(refund_ref=None)  # not written yet

@@ -10,8 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.mall.conftest import PAY, place
-from tests.mall.refund_flows import REFUND, _paid_order
+from tests.mall.refund_flows import REFUND, _paid_order, _paying
 from unionhub.clock import utcnow
 from unionhub.mall import payments, reconciliation
 from unionhub.mall.models import Payment, PaymentException, PaymentMethod
@@ -51,10 +50,7 @@ async def test_a_refund_asked_for_at_the_end_of_its_window_is_followed_after_it(
 
 async def test_an_open_payment_past_its_window_is_no_longer_asked(gql, factory, mall, rail):
     member = await factory.account()
-    order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
-    r = await gql(PAY, {"input": {"orderId": order["id"], "method": rail.method}},
-                  token=member.token)
-    ref = rail.ref_from_checkout(r.data["payOrder"]["checkout"])
+    _order_id, ref = await _paying(gql, member, mall, rail)
     old = utcnow() - payments.REFUND_WINDOW[PaymentMethod(rail.method)] - timedelta(days=1)
     await Payment.filter(provider_ref=ref).update(created_at=old, next_check_at=old)
     assert await reconciliation.reconcile_payments() == 0 and rail.calls.queries == []

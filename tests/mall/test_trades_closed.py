@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.mall.conftest import PAY, place, send
-from tests.mall.refund_flows import _end_refund_failed
+from tests.mall.conftest import send
+from tests.mall.refund_flows import _end_refund_failed, _paying
 from unionhub.clock import SHANGHAI, utcnow
 from unionhub.mall import reconciliation
 from unionhub.mall.models import Order, OrderEvent, Payment, PaymentException
@@ -25,35 +25,29 @@ CANCEL = """mutation C($input: CancelOrderInput!) { cancelOrder(input: $input) {
 async def test_cancel_closes_the_trade_and_a_late_payment_is_refunded(http, gql, factory,
                                                                       mall, rail):
     member = await factory.account()
-    order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
-    r = await gql(PAY, {"input": {"orderId": order["id"], "method": rail.method}},
-                  token=member.token)
-    ref = rail.ref_from_checkout(r.data["payOrder"]["checkout"])
+    order_id, ref = await _paying(gql, member, mall, rail)
     rail.reach(ref)
-    cancelled = await gql(CANCEL, {"input": {"orderId": order["id"]}}, token=member.token)
+    cancelled = await gql(CANCEL, {"input": {"orderId": order_id}}, token=member.token)
     assert cancelled.data["cancelOrder"]["order"]["status"] == "CANCELLED"
     assert rail.calls.closes == [ref] and rail.is_closed(ref)
     assert (await Payment.get(provider_ref=ref)).status == "FAILED"
-    assert await OrderEvent.filter(order_id=int(order["id"]), kind="TRADE_CLOSED").count() == 1
+    assert await OrderEvent.filter(order_id=int(order_id), kind="TRADE_CLOSED").count() == 1
     # A payment that raced the close still arrives: refunded; the refund fails: an exception.
     rail.pay(ref)
     rail.fail_next_refund = True
     assert rail.accepted(await send(http, rail.webhook_path, rail.success_notification(ref)))
     assert rail.calls.refunds == [ref]
     await _end_refund_failed(http, rail, ref)
-    assert (await Order.get(id=int(order["id"]))).status == "CANCELLED"
+    assert (await Order.get(id=int(order_id))).status == "CANCELLED"
     [opened] = await PaymentException.filter(status="OPEN")
-    assert opened.kind == "REFUND_FAILED" and opened.order_id == int(order["id"])
+    assert opened.kind == "REFUND_FAILED" and opened.order_id == int(order_id)
 
 
 async def test_the_timeout_closes_the_trade(gql, factory, mall, rail):
     member = await factory.account()
-    order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
-    r = await gql(PAY, {"input": {"orderId": order["id"], "method": rail.method}},
-                  token=member.token)
-    ref = rail.ref_from_checkout(r.data["payOrder"]["checkout"])
+    order_id, ref = await _paying(gql, member, mall, rail)
     rail.reach(ref)
-    await Order.filter(id=int(order["id"])).update(expires_at=utcnow() - timedelta(seconds=1))
+    await Order.filter(id=int(order_id)).update(expires_at=utcnow() - timedelta(seconds=1))
     assert await reconciliation.cancel_expired_orders() == 1
     assert rail.calls.closes == [ref] and rail.is_closed(ref)
     assert (await Payment.get(provider_ref=ref)).status == "FAILED"
@@ -65,15 +59,12 @@ async def test_cancel_racing_the_payment_never_loses_the_money(http, gql, factor
                                                                stripe_api):
     member = await factory.account()
     for _ in range(3):
-        order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
-        r = await gql(PAY, {"input": {"orderId": order["id"], "method": "CARD"}},
-                      token=member.token)
-        ref = stripe_api.ref_from_checkout(r.data["payOrder"]["checkout"])
+        order_id, ref = await _paying(gql, member, mall, stripe_api)
         stripe_api.pay(ref)
         await asyncio.gather(
-            gql(CANCEL, {"input": {"orderId": order["id"]}}, token=member.token),
+            gql(CANCEL, {"input": {"orderId": order_id}}, token=member.token),
             send(http, stripe_api.webhook_path, stripe_api.success_notification(ref)))
-        status = (await Order.get(id=int(order["id"]))).status
+        status = (await Order.get(id=int(order_id))).status
         payment = await Payment.get(provider_ref=ref)
         # Either the money paid the order, or the order was cancelled and the money goes back.
         assert (status, payment.status) in (("PAID", "SUCCEEDED"),
@@ -94,11 +85,8 @@ def _expiry_sent(rail, payment: Payment) -> datetime:
 
 async def test_the_trade_at_the_rail_expires_with_the_order(gql, factory, mall, rail):
     member = await factory.account()
-    order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
-    r = await gql(PAY, {"input": {"orderId": order["id"], "method": rail.method}},
-                  token=member.token)
-    ref = rail.ref_from_checkout(r.data["payOrder"]["checkout"])
-    expires_at = (await Order.get(id=int(order["id"]))).expires_at
+    order_id, ref = await _paying(gql, member, mall, rail)
+    expires_at = (await Order.get(id=int(order_id))).expires_at
     sent = _expiry_sent(rail, await Payment.get(provider_ref=ref))
     assert abs((sent - expires_at).total_seconds()) < 1
 
@@ -116,11 +104,9 @@ async def test_trades_the_rail_cannot_close_yet_do_not_hold_the_others_up(gql, f
         member = await factory.account()
         refs = []
         for _ in range(3):
-            order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
-            r = await gql(PAY, {"input": {"orderId": order["id"], "method": wechat.method}},
-                          token=member.token)
-            refs.append(wechat.ref_from_checkout(r.data["payOrder"]["checkout"]))
-            await Order.filter(id=int(order["id"])).update(status="CANCELLED")
+            order_id, ref = await _paying(gql, member, mall, wechat)
+            refs.append(ref)
+            await Order.filter(id=int(order_id)).update(status="CANCELLED")
         wechat.unreachable = True
         started = utcnow()
         for _ in range(2):
