@@ -10,12 +10,14 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+import redis.asyncio
 import respx
 
 from tests.identity.providers import configured
 from tests.identity.standins import tencent
 from tests.identity.standins.tencent import TencentCloud
 from tests.sms import REQUEST_CODE, SANDBOX_CAPTCHA, a_minute_passes, register
+from unionhub import cache
 from unionhub.identity.accounts import phone_index
 from unionhub.identity.models import SandboxSms, SmsCode, SmsSendWindow
 from unionhub.settings import reset_settings_cache
@@ -191,3 +193,57 @@ async def test_a_wrong_app_key_never_passes_and_nothing_secret_is_logged(gql, fa
         assert await ask(gql, captcha=solved) == [("CAPTCHA_INVALID", "captcha")]
     assert cloud.captcha_checks[-1]["AppSecretKey"] == "wrong"  # it was sent, and refused
     assert solved["ticket"] not in caplog.text and "wrong" not in caplog.text
+
+
+# --- the local single-use guard: a ticket passes once even if the service passes it again -----
+
+OTHER_PHONE = "13812345679"
+
+
+async def test_a_ticket_the_service_passes_twice_passes_once(gql, factory, cloud):
+    await factory.tree()
+    await use_the_free_codes(gql)
+    cloud.forgets_used_tickets = True
+    solved = cloud.solve_captcha()
+    assert await ask(gql, captcha=solved) == []
+    await a_minute_passes(PHONE)
+    assert await ask(gql, captcha=solved) == [("CAPTCHA_INVALID", "captcha")]
+    assert len(cloud.captcha_checks) == 2  # the service did pass it the second time
+    assert await sent_to() == (4, 4, 4)
+    # The claim is a keyed hash: the ticket itself is no Redis key.
+    keys = [k async for k in cache.get_redis().scan_iter(match="captcha:used:*")]
+    assert len(keys) == 1 and all(solved["ticket"] not in str(k) for k in keys)
+
+
+async def test_one_ticket_sent_twice_at_once_passes_once(gql, factory, cloud):
+    """One solved captcha, two phones' requests at once (an attacker spending one ticket on
+    many phones' budgets): the service passes both, the claim lets one through."""
+    await factory.tree()
+    await use_the_free_codes(gql, PHONE)
+    await use_the_free_codes(gql, OTHER_PHONE)
+    cloud.forgets_used_tickets = True
+    solved = cloud.solve_captcha()
+    results = await asyncio.gather(ask(gql, PHONE, solved), ask(gql, OTHER_PHONE, solved))
+    assert sorted(results) == [[], [("CAPTCHA_INVALID", "captcha")]]
+    assert sorted([await sent_to(PHONE), await sent_to(OTHER_PHONE)]) == [(3, 3, 3), (4, 4, 4)]
+
+
+async def test_with_redis_down_the_service_alone_refuses_a_replay(gql, factory, cloud,
+                                                                  monkeypatch):
+    """Redis unreachable: the guard lets the ticket through, as every SMS-path limiter does;
+    the service's reuse refusal (CaptchaCode 9) still stands."""
+    await factory.tree()
+    await use_the_free_codes(gql)
+    real = cache.get_redis()
+    down = redis.asyncio.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.5,
+                               socket_timeout=0.5)
+    monkeypatch.setattr(cache, "_client", down)
+    try:
+        solved = cloud.solve_captcha()
+        assert await ask(gql, captcha=solved) == []
+        await a_minute_passes(PHONE)
+        assert await ask(gql, captcha=solved) == [("CAPTCHA_INVALID", "captcha")]
+    finally:
+        monkeypatch.setattr(cache, "_client", real)
+        await down.aclose()
+    assert await sent_to() == (4, 4, 4)

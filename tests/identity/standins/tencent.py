@@ -85,6 +85,8 @@ class TencentCloud:
     solved: dict[str, str] = field(default_factory=dict)  # tickets handed out -> their randstr
     used_tickets: set[str] = field(default_factory=set)
     captcha_code: int | None = None  # force a CaptchaCode (26: the service's internal error)
+    # A service whose reuse record misses: passes a solved ticket again (CaptchaCode 1, not 9).
+    forgets_used_tickets: bool = False
 
     def solve_captcha(self) -> dict[str, str]:
         """What the widget returns once a person has solved it: a fresh ticket and randstr."""
@@ -152,7 +154,7 @@ class TencentCloud:
             code = 100  # appsecretkey-ticket mismatch
         elif ticket not in self.solved:
             code = 15  # decrypt fail
-        elif ticket in self.used_tickets:
+        elif ticket in self.used_tickets and not self.forgets_used_tickets:
             code = 9  # ticket reused
         elif self.solved[ticket] != body["Randstr"]:
             code = 7  # captcha no match

@@ -11,6 +11,13 @@ UNIONHUB_SMS_CODES_BEFORE_CAPTCHA codes a day, a phone's next code needs a solve
 `verify(proof, client_ip)` returns when the ticket is good, raises ValidationFailed
 (CAPTCHA_INVALID) when it is not (wrong, expired, reused) and ProviderUnavailable
 (CAPTCHA_PROVIDER_UNAVAILABLE) when the service cannot answer. Never logs the ticket.
+
+A ticket passes once here too, not only at the service (whose reuse refusal we cannot see
+fail): a ticket the service accepts is claimed in Redis (SET NX of its keyed hash, kept
+TICKET_GUARD_SECONDS, past the ticket's 5-minute validity), and a second use is CAPTCHA_INVALID
+however the service answers. While Redis is down the claim lets the ticket through (logged),
+as every SMS-path limiter does (ratelimit.py): the service's own reuse refusal and the phone's
+daily cap, database rows, still stand. The sandbox's public ticket is not claimed.
 """
 
 from __future__ import annotations
@@ -18,14 +25,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from unionhub.cache import get_redis, safe
 from unionhub.errors import ValidationFailed
 from unionhub.identity import sms_providers  # noqa: F401  (quiets the SDKs' DEBUG logs)
+from unionhub.identity.crypto import blind_index
 from unionhub.identity.provider_errors import ProviderUnavailable, require
 from unionhub.settings import Settings, get_settings
 
 UNAVAILABLE = "CAPTCHA_PROVIDER_UNAVAILABLE"
 SANDBOX_TICKET = "sandbox-pass"  # the sandbox's public test ticket
 MAX_TICKET, MAX_RANDSTR = 4096, 128
+TICKET_GUARD_SECONDS = 600  # Tencent's tickets expire after 5 minutes (CaptchaCode 8)
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,7 @@ class CaptchaProof:
 
 class CaptchaVerifier(Protocol):
     name: str
+    single_use: bool  # its tickets pass once (the sandbox's public ticket passes always)
 
     async def check(self, proof: CaptchaProof, client_ip: str) -> bool: ...
 
@@ -96,5 +107,16 @@ async def verify(proof: CaptchaProof, client_ip: str | None) -> None:
     ticket, randstr = proof.ticket.strip(), proof.randstr.strip()
     if not ticket or not randstr or len(ticket) > MAX_TICKET or len(randstr) > MAX_RANDSTR:
         raise invalid()  # cannot be a ticket: no call to the service
-    if not await get_captcha_verifier().check(CaptchaProof(ticket, randstr), client_ip or ""):
+    verifier = get_captcha_verifier()
+    if not await verifier.check(CaptchaProof(ticket, randstr), client_ip or ""):
         raise invalid()
+    if verifier.single_use and not await _claim(ticket):
+        raise invalid()  # replayed: answered as the service answers a reused ticket
+
+
+async def _claim(ticket: str) -> bool:
+    """First use of a ticket the service passed? Claimed after the service's answer, so a
+    refusal or an outage there leaves the ticket usable. Redis down: True (see above)."""
+    key = f"captcha:used:v1:{blind_index(ticket, 'captcha_ticket')}"
+    claimed = await safe(get_redis().set(key, b"1", nx=True, ex=TICKET_GUARD_SECONDS), True)
+    return bool(claimed)

@@ -11,6 +11,7 @@ from unionhub.identity.captcha import SANDBOX_TICKET, CaptchaProof
 
 class SandboxCaptcha:
     name = "sandbox"
+    single_use = False  # a public test ticket, used over and over
 
     async def check(self, proof: CaptchaProof, client_ip: str) -> bool:
         return hmac.compare_digest(proof.ticket, SANDBOX_TICKET)

@@ -24,6 +24,7 @@ _SERVICE_FAILING = {26}
 
 class TencentCaptcha:
     name = "tencent"
+    single_use = True
 
     def __init__(self, settings: Settings):
         self._app_id = int(settings.tencent_captcha_app_id or 0)
