@@ -26,7 +26,7 @@ from unionhub.identity.lookup import invalidate_member
 from unionhub.identity.models import Member, SmsPurpose
 from unionhub.identity.passwords import hash_password
 from unionhub.identity.realname import fold_full_width, validate_phone
-from unionhub.identity.sessions import revoked_meanwhile
+from unionhub.identity.sessions import revoked_meanwhile, session_ended
 
 
 def _no_account() -> NotFound:
@@ -72,7 +72,12 @@ async def reset_password(phone: str, sms_code: str, new_password: str,
     password_hash = await hash_password(new_password)
     async with in_transaction():
         await sms_codes.consume(code)
-        await Member.filter(id=member.id).update(password_hash=password_hash, updated_at=utcnow())
+        # Only on the account still open on the phone the code proved: one closed or moved to
+        # another phone while the password was hashed is no longer this phone's to reset.
+        if not await Member.filter(id=member.id, closed_at=None,
+                                   phone_bidx__in=phone_indexes(phone)).update(
+                password_hash=password_hash, updated_at=utcnow()):
+            raise _no_account()
         await revoke_all_sessions(member.id, reason="password_reset", actor_id=member.id)
         await audit.record("identity.password.reset", actor_id=member.id,
                            subject_type="member", subject_id=member.id)
@@ -87,11 +92,13 @@ async def reset_password(phone: str, sms_code: str, new_password: str,
 
 async def change_phone(member_id: int, new_phone: str, sms_code: str,
                        client_ip: str | None = None, *, password: str | None = None,
-                       current_phone_code: str | None = None) -> Member:
+                       current_phone_code: str | None = None,
+                       session_id: str | None = None) -> Member:
     """Move the account to a phone the caller proved to hold, once the caller has confirmed
     that they hold the account (its password, or a code sent to its current phone): a token
     alone must not move an account to a stranger's phone. All sessions end: the member signs
-    in again with the new phone."""
+    in again with the new phone. `session_id`: the caller's session, which must still be live
+    when the change lands (`sessions.session_ended`)."""
     new_phone = validate_phone(new_phone)
     confirmation.require_one(password, current_phone_code)
     member = await Member.get_or_none(id=member_id, closed_at=None)
@@ -113,16 +120,19 @@ async def change_phone(member_id: int, new_phone: str, sms_code: str,
             await sms_codes.consume(code)
             if confirmed is not None:
                 await sms_codes.consume(confirmed)
-            # Only while open (an account closed since it was read keeps its phone erased), and
-            # only while its sessions are those of the read the confirmation was checked
-            # against: a password reset committed meanwhile wins (`sessions.open_session`).
-            if not await Member.filter(id=member_id, closed_at=None,
-                                       sessions_epoch=member.sessions_epoch).update(
-                    phone_enc=encrypt(new_phone, "phone"), phone_bidx=bidx,
-                    updated_at=utcnow()):
-                if await Member.exists(id=member_id, closed_at=None):
-                    raise revoked_meanwhile()
+            # Under the account's row lock: only while open (an account closed since it was
+            # read keeps its phone erased); only while its sessions are those of the read the
+            # confirmation was checked against (a password reset committed meanwhile wins, as
+            # over a sign-in: `sessions.open_session`); and only while the caller's session
+            # lives (two changes with one token: the first ends it, the second is refused).
+            locked = await Member.select_for_update().get_or_none(id=member_id, closed_at=None)
+            if locked is None:
                 raise NotFound("member not found")
+            if (locked.sessions_epoch != member.sessions_epoch
+                    or await session_ended(locked, session_id)):
+                raise revoked_meanwhile()
+            await Member.filter(id=member_id).update(
+                phone_enc=encrypt(new_phone, "phone"), phone_bidx=bidx, updated_at=utcnow())
             await revoke_all_sessions(member_id, reason="phone_change", actor_id=member_id)
             await audit.record("identity.phone.change", actor_id=member_id,
                                subject_type="member", subject_id=member_id)

@@ -26,7 +26,7 @@ from unionhub.identity.leaving import end_membership
 from unionhub.identity.lookup import invalidate_member
 from unionhub.identity.models import Member, Role, TransferRequest, Union
 from unionhub.identity.privacy import CURRENT
-from unionhub.identity.sessions import revoked_meanwhile
+from unionhub.identity.sessions import revoked_meanwhile, session_ended
 
 CLOSED_DISPLAY_NAME = "已注销用户"
 # A closed member's phone index: not a hex HMAC, so it can never equal a real phone's index.
@@ -55,7 +55,9 @@ async def export_personal_data(member_id: int) -> dict[str, Any]:
 
 async def close_account(member_id: int, password: str | None = None,
                         sms_code: str | None = None, now: datetime | None = None,
-                        client_ip: str | None = None) -> None:
+                        client_ip: str | None = None, session_id: str | None = None) -> None:
+    """`session_id`: the caller's session, which must still be live when the closure lands
+    (`sessions.session_ended`)."""
     confirmed = await _open_member(member_id)
     code = await confirmation.confirm(confirmed, password, sms_code, client_ip)
     now = now or utcnow()
@@ -64,8 +66,10 @@ async def close_account(member_id: int, password: str | None = None,
             await sms_codes.consume(code)
         member = await _open_member(member_id, lock=True)
         # Confirmed against the account before a revocation of its sessions (a password
-        # reset) committed: the revocation wins, as it does over a sign-in.
-        if member.sessions_epoch != confirmed.sessions_epoch:
+        # reset) committed, or asked with a session a revocation ended before the account was
+        # read: the revocation wins, as it does over a sign-in.
+        if (member.sessions_epoch != confirmed.sessions_epoch
+                or await session_ended(member, session_id)):
             raise revoked_meanwhile()
         union = await Union.get(id=member.union_id)
         await memberdata.close_all(member_id)  # may refuse: then nothing has changed

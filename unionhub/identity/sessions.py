@@ -69,6 +69,22 @@ def revoked_meanwhile() -> NotAuthenticated:
     return NotAuthenticated("this session was signed out", code="TOKEN_REVOKED")
 
 
+async def session_ended(member: Member, session_id: str | None) -> bool:
+    """Whether the caller's session (the access token's `sid`) was ended: a token of its
+    family marked revoked, none recorded, or the member's epoch moved on since it began. For a
+    request whose token was accepted before a revocation reached its process (seconds:
+    revocation.py) and which read the account only after the revocation committed, so that
+    the epoch it read is already the new one. `member` must be read under its row lock in the
+    change's transaction: a revocation either committed before (seen here) or waits for it.
+    A token without a session id (none are issued now) is judged by the epoch alone."""
+    if session_id is None:
+        return False
+    rows = await RefreshToken.filter(member_id=member.id, family=session_id).values_list(
+        "sessions_epoch", "revoked_at")
+    return not rows or any(revoked is not None or epoch not in (None, member.sessions_epoch)
+                           for epoch, revoked in rows)
+
+
 class _RevokedMeanwhile(Exception):
     """Rolls a new session's token back (`open_session`)."""
 

@@ -40,9 +40,11 @@ async def reset_password(info: strawberry.Info, phone: str, sms_code: str,
 
 async def change_phone(info: strawberry.Info, new_phone: str, sms_code: str,
                        password: str | None, current_phone_code: str | None) -> MemberPayload:
-    member_id = require_authenticated(info.context.principal)
+    principal = info.context.principal
+    member_id = require_authenticated(principal)
     work = phone_accounts.change_phone(member_id, new_phone, sms_code, _client_ip(info),
-                                       password=password, current_phone_code=current_phone_code)
+                                       password=password, current_phone_code=current_phone_code,
+                                       session_id=principal.session_id)
     return await payload(MemberPayload, work,
                          lambda m: {"member": member_entity(info, m.id)})
 

@@ -37,10 +37,12 @@ def _card(card: Any) -> dict[str, Any]:
 
 
 async def close_account(info: strawberry.Info, password: str | None, sms_code: str | None):
-    member_id = require_authenticated(info.context.principal)
+    principal = info.context.principal
+    member_id = require_authenticated(principal)
     return await payload(CloseAccountPayload,
                          rights.close_account(member_id, password, sms_code,
-                                              client_ip=_client_ip(info)),
+                                              client_ip=_client_ip(info),
+                                              session_id=principal.session_id),
                          lambda _: {"closed": True})
 
 
