@@ -45,7 +45,7 @@ async def test_claim_rules(gql, factory):
     assert third["errors"] == [{"code": "PER_MEMBER_LIMIT", "field": "campaignId"}]
 
     outsider = await factory.account(tree.grassroots["B"][0])
-    assert (await claim(gql, outsider, campaign["id"]))["errors"][0]["code"] == "NOT_IN_SCOPE"
+    assert (await claim(gql, outsider, campaign["id"]))["errors"][0]["code"] == "NOT_FOUND"
     unverified = await factory.account(verified=False)
     denied = await gql("mutation C($i: ClaimVoucherInput!) { claimVoucher(input: $i) { errors { code } } }",
                        {"i": {"campaignId": campaign["id"]}}, token=unverified.token)

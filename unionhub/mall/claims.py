@@ -48,9 +48,19 @@ def _budget_exhausted() -> Conflict:
                     code="BUDGET_EXHAUSTED")
 
 
-def _not_in_scope() -> Conflict:
-    return Conflict("this campaign is not open to your union", field="campaignId",
-                    code="NOT_IN_SCOPE")
+def _not_found() -> NotFound:
+    return NotFound("campaign not found", field="campaignId")
+
+
+def _out_of_scope(holds_one: bool) -> Exception:
+    """A campaign out of the member's scope is shown to them by no list, so it is answered as
+    a missing one: its id must not tell a member of another union that it exists. NOT_IN_SCOPE
+    only to a member holding one of its vouchers (myVouchers shows them the campaign): one who
+    left or moved since, or a holding-pool worker whose union changed."""
+    if holds_one:
+        return Conflict("this campaign is not open to your union", field="campaignId",
+                        code="NOT_IN_SCOPE")
+    return _not_found()
 
 
 def _limit_reached() -> Conflict:
@@ -64,7 +74,7 @@ async def _campaign_terms(campaign_id: int) -> VoucherCampaign:
         return cached[1]
     campaign = await VoucherCampaign.get_or_none(id=campaign_id)
     if campaign is None:
-        raise NotFound("campaign not found", field="campaignId")
+        raise _not_found()
     _terms[campaign_id] = (time.monotonic(), campaign)
     if campaign.issued_count >= campaign.max_vouchers:
         _spent.add(campaign_id)
@@ -84,18 +94,21 @@ async def claim_voucher(member_id: int, campaign_id: int,
     """A verified member (or a verified worker in the holding pool) in the campaign's scope
     claims one voucher while budget and their per-member limit last. `record`: the member's
     record when the caller has it already."""
-    campaign = await _campaign_terms(campaign_id)
     if record is None or record.id != member_id:
         record = await get_record(member_id)
     # Holding-pool workers claim too (their pool's online benefits): the scope check below
     # then admits the campaigns of the pool's ancestors (the province) and of the pool.
+    # Checked before the campaign is read, and the scope before anything else about it: what
+    # a member learns of a campaign outside their scope is what a missing id tells.
     if record is None or not record.holds_online_benefits:
         raise Conflict("verify your identity and join a union first", code="NOT_VERIFIED")
+    campaign = await _campaign_terms(campaign_id)
+    if not record.union_path.startswith(campaign.org_path):
+        raise _out_of_scope(await Voucher.filter(campaign_id=campaign.id,
+                                                 member_id=member_id).exists())
     if campaign.kind != CampaignKind.CLAIM:
         raise Conflict("vouchers of this campaign are granted, not claimed", field="campaignId",
                        code="NOT_CLAIMABLE")
-    if not record.union_path.startswith(campaign.org_path):
-        raise _not_in_scope()
     now = utcnow()
     if not campaign.claim_starts_at <= now < campaign.claim_ends_at:
         raise Conflict("the claim window is closed", field="campaignId",
@@ -175,7 +188,8 @@ async def _claim_batch(campaign: VoucherCampaign, member_ids: list[int]) -> list
         for position, member_id in enumerate(member_ids):
             seq = held.get(member_id, 0) + 1
             if not unions.get(member_id, "\0").startswith(campaign.org_path):
-                outcomes[position] = _not_in_scope()  # left the union since the claim's check
+                # left the union since the claim's check
+                outcomes[position] = _out_of_scope(held.get(member_id, 0) > 0)
             elif seq > campaign.per_member_limit:
                 outcomes[position] = _limit_reached()
             elif len(wanted) >= room:
