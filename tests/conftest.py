@@ -40,7 +40,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
 from tortoise import Tortoise
 
 from tests.factories import Factory
-from unionhub import cache, db, redis_topology, row_cache
+from unionhub import cache, db, ratelimit, redis_topology, row_cache
 from unionhub.app import create_app
 from unionhub.identity import audit_chain, audit_linker, orgs
 from unionhub.mall import claims
@@ -113,6 +113,7 @@ async def empty_everything() -> None:
             await connection.execute_script(f'DELETE FROM "{table}"')
         await connection.execute_script("PRAGMA foreign_keys = ON")
     await cache.get_redis().flushdb()
+    ratelimit.clear_fallback()  # and the per-process limits counted while Redis was down
     orgs.clear_union_cache()  # ids restart with the emptied tables
     row_cache.clear_all()  # so do the catalogue's and the service items' cached rows
     audit_chain.forget_head()  # the chain restarts with the emptied audit tables

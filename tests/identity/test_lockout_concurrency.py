@@ -89,22 +89,34 @@ async def test_a_success_gives_its_reservation_back(http, factory, limits):
     assert _tally([await _login(http, member.phone, RIGHT, "10.4.9.1")]) == {"RATE_LIMITED": 1}
 
 
-async def test_wrong_passwords_go_through_while_redis_is_down(http, factory, limits):
+async def test_the_lockout_holds_per_process_while_redis_is_down(http, factory, limits,
+                                                                 caplog):
+    """Redis unreachable (a real client to a port nothing listens on): a burst of guesses gets
+    the pair's limit checked on the process's own counters, where it went through unlimited
+    before; the owner elsewhere still signs in; one warning, and the metric counts."""
+    import logging
+
     import redis.asyncio as redis
 
+    from tests.metrics_helpers import total
     from unionhub import cache
 
     member = await factory.account()
     down = redis.Redis.from_url("redis://127.0.0.1:1/0", decode_responses=True,
                                 socket_connect_timeout=0.5, socket_timeout=0.5)
     limits.setattr(cache, "_client", down)
+    before = total("unionhub.ratelimit.fallback", {"limit": "login-pair"})
     try:
-        results = [await _login(http, member.phone, "wrong-pass-xx", "203.0.113.7")
-                   for _ in range(7)]
-        assert _tally(results) == {"INVALID_CREDENTIALS": 7}
-        assert await _login(http, member.phone, RIGHT, "203.0.113.7") == []
+        with caplog.at_level(logging.WARNING, logger="unionhub.ratelimit"):
+            results = await asyncio.gather(*[
+                _login(http, member.phone, f"wrong-{i}-xx", "203.0.113.7") for i in range(20)])
+        assert _tally(results) == {"INVALID_CREDENTIALS": 5, "RATE_LIMITED": 15}
+        assert await _login(http, member.phone, RIGHT, "198.51.100.20") == []
     finally:
         await down.aclose()
+    assert total("unionhub.ratelimit.fallback", {"limit": "login-pair"}) - before >= 20
+    warned = [r for r in caplog.records if r.name == "unionhub.ratelimit"]
+    assert len(warned) == 1 and "counted per process" in warned[0].getMessage()
 
 
 async def test_a_burst_of_step_up_guesses_gets_the_limit_checked(gql, factory):

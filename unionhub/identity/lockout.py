@@ -15,7 +15,8 @@ Each attempt is reserved (counted) before its password is checked, refused when 
 and given back when the password was right: counting only after the check let a concurrent
 burst have every guess checked. Fixed windows plus a wait key per pair, like `ratelimit.py`:
 the `limits` library's moving windows were measured against them (bench/ratelimit_compare.py)
-and bought nothing the backoff needs. Redis down: attempts go through (sign-in must not depend on the cache).
+and bought nothing the backoff needs. Redis down: the same scripts count on the process's own
+store (`ratelimit.run`), so sign-in works without the cache and guesses stay limited per process.
 
 Failures are audited aggregated per phone and window (the first, each power of ten, and the
 start of a wide attack), so an attack cannot flood the audit log.
@@ -23,12 +24,11 @@ start of a wide attack), so an attack cannot flood the audit log.
 
 from __future__ import annotations
 
-from unionhub.cache import get_redis, safe
 from unionhub.client_address import limit_subject
 from unionhub.errors import RateLimited
 from unionhub.identity import audit
 from unionhub.identity.crypto import blind_index
-from unionhub.ratelimit import COUNT_SCRIPT, human_duration
+from unionhub.ratelimit import COUNT_SCRIPT, DELETE_SCRIPT, human_duration, run
 from unionhub.settings import get_settings
 
 
@@ -84,45 +84,37 @@ return 0
 class Attempt:
     """A reserved password attempt: `failed()` keeps it counted, `succeeded()` gives it back."""
 
-    def __init__(self, phone: str, address: str | None, phone_count: int | None) -> None:
+    def __init__(self, phone: str, address: str | None, phone_count: int) -> None:
         self.phone, self.address, self.phone_count = phone, address, phone_count
 
     async def failed(self, member_id: int | None) -> None:
-        if self.phone_count:  # None: Redis was down, nothing was counted
-            await _audit_failures(self.phone, member_id, self.phone_count)
+        await _audit_failures(self.phone, member_id, self.phone_count)
 
     async def succeeded(self) -> None:
         """The pair proved itself: its failures go; the phone's stay (an attack on it is still
         going on), less this attempt's own reservation."""
         pair_key, wait_key, phone_key = _keys(self.phone, self.address)
-        pipe = get_redis().pipeline(transaction=False)  # two slots: a command on each
-        pipe.delete(pair_key, wait_key)
-        if self.phone_count:
-            pipe.eval(GIVE_BACK_SCRIPT, 1, phone_key)
-        await safe(pipe.execute(), None)
+        await run("login-pair", DELETE_SCRIPT, [pair_key, wait_key], [])  # (two slots: two calls)
+        await run("login-phone", GIVE_BACK_SCRIPT, [phone_key], [])
 
 
 async def reserve(phone: str, address: str | None) -> Attempt:
     """Count the password attempt before its check, or refuse it (RATE_LIMITED) when the phone
-    is under a wide attack or this pair must still wait. Unknown phones alike. Redis down: the
-    attempt goes through uncounted (logged by `safe`)."""
+    is under a wide attack or this pair must still wait. Unknown phones alike. Redis down:
+    counted by the same scripts on this process's store (`ratelimit.run`)."""
     settings = get_settings()
     pair_key, wait_key, phone_key = _keys(phone, address)
     window = str(settings.rate_limit_window_seconds)
-    redis = get_redis()
-    on_phone = await safe(redis.eval(  # type: ignore[arg-type]  # redis-py types eval as sync or async
-        PHONE_SCRIPT, 1, phone_key, window, str(settings.login_failures_per_phone)), None)
-    if on_phone is None:
-        return Attempt(phone, address, None)
+    on_phone = await run("login-phone", PHONE_SCRIPT, [phone_key],
+                         [window, str(settings.login_failures_per_phone)])
     phone_count, phone_ttl = int(on_phone[0]), int(on_phone[1])
     if phone_count == 0:
         raise _refuse(phone_ttl if phone_ttl > 0 else settings.rate_limit_window_seconds)
-    on_pair = await safe(redis.eval(  # type: ignore[arg-type]
-        PAIR_SCRIPT, 2, pair_key, wait_key, window, str(settings.login_failures_per_pair),
-        str(settings.login_backoff_base_seconds), str(settings.login_backoff_max_seconds)),
-        None)
-    if on_pair is not None and int(on_pair[0]) == 0:
-        await safe(redis.eval(GIVE_BACK_SCRIPT, 1, phone_key), None)  # type: ignore[arg-type]
+    on_pair = await run("login-pair", PAIR_SCRIPT, [pair_key, wait_key], [
+        window, str(settings.login_failures_per_pair), str(settings.login_backoff_base_seconds),
+        str(settings.login_backoff_max_seconds)])
+    if int(on_pair[0]) == 0:
+        await run("login-phone", GIVE_BACK_SCRIPT, [phone_key], [])
         raise _refuse(int(on_pair[1]))
     return Attempt(phone, address, phone_count)
 
@@ -142,11 +134,9 @@ async def record_sms_failure(phone: str, member_id: int | None) -> None:
     like password failures (no lockout here: the code's tries and the per-address check limit
     bound the guessing, and the owner's way in must stay open)."""
     key = f"rl:v1:login-sms-phone:{_hash(phone)}"
-    counting = get_redis().eval(COUNT_SCRIPT, 1, key,
-                                str(get_settings().rate_limit_window_seconds))
-    failures = await safe(counting, None)  # type: ignore[arg-type]  # redis-py types eval as sync or async
-    if failures is not None:
-        await _audit_failures(phone, member_id, int(failures), method="sms")
+    failures, _ = await run("login-sms-phone", COUNT_SCRIPT, [key],
+                            [str(get_settings().rate_limit_window_seconds)])
+    await _audit_failures(phone, member_id, int(failures), method="sms")
 
 
 async def _audit_failures(phone: str, member_id: int | None, failures: int,

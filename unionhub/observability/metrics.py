@@ -117,6 +117,10 @@ REDIS_MISCONFIGURED = METER.create_counter(
     "unionhub.redis.misconfigured", "{reply}",
     "Redis replies that show a misconfiguration (MOVED, CROSSSLOT, CLUSTERDOWN: REDIS_URL names "
     "one node of a cluster), by reason; requests fell back to the database.")
+RATE_LIMIT_FALLBACK = METER.create_counter(
+    "unionhub.ratelimit.fallback", "{attempt}",
+    "Attempts whose rate limit Redis could not count, by limit and outcome (per_process: "
+    "counted on the process's own store; refused: the limit allows no per-process counting).")
 PROVIDER_DURATION = METER.create_histogram(
     "unionhub.provider.request.duration", "s",
     "Duration of calls to outside providers (payment, SMS, identity), by provider.")
