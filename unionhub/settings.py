@@ -269,6 +269,8 @@ class Settings(BaseSettings):
     tencent_faceid_endpoint: str = "https://faceid.tencentcloudapi.com"
     idverify_attempts_per_member: int = 5
     idverify_attempts_per_ip: int = 20
+    # Per ID number across every account (its blind index): the authority is no name oracle.
+    idverify_attempts_per_id_number: int = 5
     idverify_window_seconds: int = 24 * 3600
 
     @field_validator("data_key")
