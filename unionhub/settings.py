@@ -242,6 +242,8 @@ class Settings(BaseSettings):
     sms_code_ttl_seconds: int = 300
     sms_code_max_tries: int = 5
     sms_resend_seconds: int = 60
+    # One attempt per code, no answer within this: the code may have gone out (the window stays).
+    sms_timeout_seconds: int = 5
     sms_codes_per_phone_per_day: int = 10
     sms_codes_per_ip_per_day: int = 30
     sms_code_checks_per_ip: int = 60  # per rate_limit_window_seconds, over every phone

@@ -16,6 +16,35 @@ class ProviderUnavailable(DomainError):
         self.retry_after_seconds = retry_after_seconds
 
 
+class OutcomeUnknown(ProviderUnavailable):
+    """The request may have reached the service and been acted on (no answer in time, or the
+    connection lost after sending): unlike a refusal, the caller cannot assume nothing
+    happened."""
+
+
+def never_sent(error: BaseException) -> bool:
+    """Whether a transport error (or one raised from it) happened before the request could
+    reach the service: a connection refused or timed out, an unknown host. Anything later (a
+    read timeout, a connection lost mid-answer) leaves the outcome unknown."""
+    import socket
+
+    import aiohttp
+    import httpx
+
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout
+                      | aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError
+                      | ConnectionRefusedError | socket.gaierror):
+            return True
+        # (Alibaba Cloud's SDK keeps aiohttp's error as its wrapper's `inner_exception`)
+        current = (getattr(current, "inner_exception", None) or current.__cause__
+                   or current.__context__)
+    return False
+
+
 class ProviderConfigurationError(RuntimeError):
     """A configured provider lacks its settings: raised at start-up, naming the variables to
     set (never their values)."""

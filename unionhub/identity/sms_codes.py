@@ -14,6 +14,9 @@
   reset the try counter (five fresh guesses at every live code) nor the per-phone windows
   (SMS bombing, paid messages). Only the per-address counter lives in Redis, and lets requests
   through while Redis is down, like every limiter (ratelimit.py).
+- A send whose outcome is unknown (no answer within UNIONHUB_SMS_TIMEOUT_SECONDS) keeps the
+  window taken and the code usable: it may have been delivered. Only a gateway that said it
+  did not send (or could not be reached) gives the window back.
 - `request_code` answers the same for registered and unregistered phones and sends in both
   cases: what differs reaches only the phone's owner.
 """
@@ -33,7 +36,7 @@ from unionhub.errors import RateLimited, ValidationFailed
 from unionhub.identity import captcha as captchas
 from unionhub.identity.crypto import blind_index
 from unionhub.identity.models import SmsCode, SmsPurpose, SmsSendWindow
-from unionhub.identity.provider_errors import ProviderUnavailable
+from unionhub.identity.provider_errors import OutcomeUnknown, ProviderUnavailable
 from unionhub.identity.realname import validate_phone
 from unionhub.identity.sms_providers import get_sms_provider
 from unionhub.observability import metrics
@@ -93,10 +96,17 @@ async def request_code(phone: str, purpose: str | SmsPurpose, client_ip: str | N
     try:
         await provider.send_code(phone, code, purpose)
         metrics.SMS_REQUESTS.add(1, {"provider": provider.name, "outcome": "ok"})
+    except OutcomeUnknown as exc:
+        metrics.SMS_REQUESTS.add(1, {"provider": provider.name, "outcome": "unknown"})
+        # Perhaps sent (no answer in time): the window stays taken, or a slow gateway would let
+        # a client send again at once, and the code stays usable in case it arrives.
+        exc.retry_after_seconds = settings.sms_resend_seconds
+        raise
     except Exception as exc:
         metrics.SMS_REQUESTS.add(1, {"provider": provider.name, "outcome": (
             "unavailable" if isinstance(exc, ProviderUnavailable) else "error")})
-        # Not sent: the code is void and the window is given back, so the app may retry now.
+        # The gateway said it did not send (or was never reached): the code is void and the
+        # window is given back, so the app may retry now.
         await SmsCode.filter(id=row.id).delete()
         await SmsSendWindow.filter(phone_bidx=bidx, last_sent_at=now).update(
             last_sent_at=now - timedelta(seconds=settings.sms_resend_seconds),

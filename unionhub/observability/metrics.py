@@ -104,7 +104,8 @@ PAYMENT_EXCEPTIONS_OPEN = METER.create_gauge(
     "unionhub.mall.payment_exceptions.open", "{exception}", "Payment exceptions not yet settled.")
 SIGN_IN_FAILURES = METER.create_counter(
     "unionhub.identity.sign_in.failures", "{attempt}", "Failed sign-ins, by reason code.")
-# Calls to outside providers: attributes `provider` and `outcome` (ok, error, unavailable).
+# Calls to outside providers: attributes `provider` and `outcome` (ok, error, unavailable;
+# SMS also unknown: no answer in time, perhaps sent).
 SMS_REQUESTS = METER.create_counter(
     "unionhub.sms.requests", "{request}", "Calls to the SMS provider.")
 IDENTITY_PROVIDER_REQUESTS = METER.create_counter(

@@ -12,6 +12,7 @@ with Code ("OK" when sent) and Message; errors come with HTTP 4xx/5xx.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -63,6 +64,7 @@ class AliyunSms:
     status: int = 200  # the next answer's HTTP status
     bad_signatures: int = 0
     url: str = ""
+    delay_seconds: float = 0  # a slow gateway: sends, then answers this late
 
     def codes_sent_to(self, phone: str) -> list[str]:
         return [json.loads(p["TemplateParam"])["code"] for p in self.sent
@@ -77,6 +79,8 @@ class AliyunSms:
         assert request.headers["x-acs-version"] == "2017-05-25"
         params = dict(request.query)
         self.sent.append(params)
+        if self.delay_seconds:
+            await asyncio.sleep(self.delay_seconds)
         if params.get("SignName") != SIGN_NAME:
             return self._answer(200, "isv.SMS_SIGNATURE_ILLEGAL")
         if params.get("TemplateCode") != TEMPLATE_CODE:

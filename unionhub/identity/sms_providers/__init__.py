@@ -3,9 +3,11 @@ SMS, dysmsapi 2017-05-25), `tencent` (Tencent Cloud SMS 2021-01-11), and `sandbo
 nothing; keeps the codes for `unionhub sandbox sms PHONE`; refused in production).
 
 A provider sends one verification code. It raises `ProviderUnavailable`
-(SMS_PROVIDER_UNAVAILABLE, retryable) when the gateway is down, times out or refuses for a
-reason of its own, and `ValidationFailed` (PHONE_FORMAT) when the gateway says the number is
-not a mobile number. It never logs the phone or the code.
+(SMS_PROVIDER_UNAVAILABLE, retryable) when the gateway cannot be reached or refuses for a
+reason of its own, its subclass `OutcomeUnknown` when the request went out and no answer came
+(a timeout after `UNIONHUB_SMS_TIMEOUT_SECONDS`: the message may have been sent), and
+`ValidationFailed` (PHONE_FORMAT) when the gateway says the number is not a mobile number.
+It never logs the phone or the code.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import logging
 from typing import Protocol
 
 from unionhub.identity.models import SmsPurpose
-from unionhub.identity.provider_errors import ProviderUnavailable, require
+from unionhub.identity.provider_errors import OutcomeUnknown, ProviderUnavailable, require
 from unionhub.settings import Settings, get_settings
 
 UNAVAILABLE = "SMS_PROVIDER_UNAVAILABLE"
@@ -36,6 +38,10 @@ class SmsProvider(Protocol):
 def unavailable() -> ProviderUnavailable:
     return ProviderUnavailable("the SMS service is unavailable; try again shortly",
                                code=UNAVAILABLE)
+
+
+def outcome_unknown() -> OutcomeUnknown:
+    return OutcomeUnknown("the SMS service is unavailable; try again shortly", code=UNAVAILABLE)
 
 
 def template_for(settings: Settings, purpose: SmsPurpose) -> str:

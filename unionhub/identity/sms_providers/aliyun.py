@@ -15,14 +15,14 @@ from darabonba.runtime import RuntimeOptions
 
 from unionhub.errors import ValidationFailed
 from unionhub.identity.models import SmsPurpose
-from unionhub.identity.sms_providers import template_for, unavailable
+from unionhub.identity.provider_errors import never_sent
+from unionhub.identity.sms_providers import outcome_unknown, template_for, unavailable
 from unionhub.settings import Settings
 
 log = logging.getLogger("unionhub.sms")
 # Codes meaning "this is not a mobile number we can text"; every other refusal is ours to
 # retry later (quota, flow control, signature or template under review, gateway errors).
 _BAD_NUMBER = {"isv.MOBILE_NUMBER_ILLEGAL", "isv.MOBILE_COUNT_OVER_LIMIT"}
-TIMEOUT_MS = 5000
 
 
 class AliyunSms:
@@ -44,8 +44,9 @@ class AliyunSms:
             template_param=json.dumps({"code": code}),
         )
         # One attempt: the caller answers SMS_PROVIDER_UNAVAILABLE and the app retries.
-        runtime = RuntimeOptions(autoretry=False, max_attempts=1, connect_timeout=TIMEOUT_MS,
-                                 read_timeout=TIMEOUT_MS)
+        timeout_ms = self._settings.sms_timeout_seconds * 1000
+        runtime = RuntimeOptions(autoretry=False, max_attempts=1, connect_timeout=timeout_ms,
+                                 read_timeout=timeout_ms)
         try:
             response = await self._client.send_sms_with_options_async(request, runtime)
         except AlibabaCloudException as refused:  # an error answer (HTTP 4xx/5xx)
@@ -55,7 +56,8 @@ class AliyunSms:
             raise unavailable() from None
         except Exception as error:  # connection refused, timeout, unreadable answer
             log.warning("aliyun SMS unreachable: %s", type(error).__name__)
-            raise unavailable() from None
+            # (darabonba re-raises aiohttp's errors as RetryError: the cause is its context)
+            raise (unavailable() if never_sent(error) else outcome_unknown()) from None
         body = response.body
         if body is None or body.code != "OK":
             status = body.code if body is not None else None

@@ -17,8 +17,8 @@ from tencentcloud.sms.v20210111.sms_client_async import SmsClient
 
 from unionhub.errors import ValidationFailed
 from unionhub.identity.models import SmsPurpose
-from unionhub.identity.provider_errors import ProviderUnavailable
-from unionhub.identity.sms_providers import template_for, unavailable
+from unionhub.identity.provider_errors import ProviderUnavailable, never_sent
+from unionhub.identity.sms_providers import outcome_unknown, template_for, unavailable
 from unionhub.settings import Settings
 
 log = logging.getLogger("unionhub.sms")
@@ -28,9 +28,11 @@ T = TypeVar("T")
 
 
 async def call_tencent(call: Awaitable[T], what: str,
-                       unavailable_error: Callable[[], ProviderUnavailable]) -> T:
+                       unavailable_error: Callable[[], ProviderUnavailable],
+                       unknown_error: Callable[[], ProviderUnavailable] | None = None) -> T:
     """One Tencent Cloud API call: an error answer or no answer at all becomes the product's
-    ProviderUnavailable, logged by its error code or exception class only (never the body)."""
+    ProviderUnavailable (`unknown_error`'s when given and the request may have been acted on),
+    logged by its error code or exception class only (never the body)."""
     try:
         return await call
     except TencentCloudSDKException as refused:  # an error answer
@@ -40,14 +42,16 @@ async def call_tencent(call: Awaitable[T], what: str,
     except Exception as error:  # connection refused, timeout, unreadable answer
         logging.getLogger("unionhub.providers").warning("tencent %s unreachable: %s", what,
                                                         type(error).__name__)
+        if unknown_error is not None and not never_sent(error):
+            raise unknown_error() from None
         raise unavailable_error() from None
 
 
-def client_profile(endpoint_url: str) -> ClientProfile:
+def client_profile(endpoint_url: str, timeout_seconds: int = TIMEOUT_SECONDS) -> ClientProfile:
     endpoint = urlsplit(endpoint_url)
     return ClientProfile(httpProfile=HttpProfile(
         protocol=endpoint.scheme or "https", endpoint=endpoint.netloc,
-        reqTimeout=TIMEOUT_SECONDS, keepAlive=True))
+        reqTimeout=timeout_seconds, keepAlive=True))
 
 
 class TencentSms:
@@ -57,7 +61,8 @@ class TencentSms:
         self._settings = settings
         self._client = SmsClient(
             Credential(settings.tencentcloud_secret_id, settings.tencentcloud_secret_key),
-            settings.tencentcloud_region, client_profile(settings.tencent_sms_endpoint))
+            settings.tencentcloud_region,
+            client_profile(settings.tencent_sms_endpoint, settings.sms_timeout_seconds))
 
     async def send_code(self, phone: str, code: str, purpose: SmsPurpose) -> None:
         request = sms_models.SendSmsRequest()
@@ -67,7 +72,8 @@ class TencentSms:
         request.TemplateId = template_for(self._settings, purpose)
         # The approved template takes two parameters: the code and its lifetime in minutes.
         request.TemplateParamSet = [code, str(self._settings.sms_code_ttl_seconds // 60)]
-        response = await call_tencent(self._client.SendSms(request), "SMS", unavailable)
+        response = await call_tencent(self._client.SendSms(request), "SMS", unavailable,
+                                      outcome_unknown)
         statuses = response.SendStatusSet or []
         status = statuses[0].Code if statuses else None
         if status != "Ok":
