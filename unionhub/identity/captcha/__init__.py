@@ -15,9 +15,10 @@ UNIONHUB_SMS_CODES_BEFORE_CAPTCHA codes a day, a phone's next code needs a solve
 A ticket passes once here too, not only at the service (whose reuse refusal we cannot see
 fail): a ticket the service accepts is claimed in Redis (SET NX of its keyed hash, kept
 TICKET_GUARD_SECONDS, past the ticket's 5-minute validity), and a second use is CAPTCHA_INVALID
-however the service answers. While Redis is down the claim lets the ticket through (logged),
-as every SMS-path limiter does (ratelimit.py): the service's own reuse refusal and the phone's
-daily cap, database rows, still stand. The sandbox's public ticket is not claimed.
+however the service answers. While Redis is down the claim is made in this process's own store,
+as every SMS-path limit is counted then (`ratelimit.run`): a replay to the same process is still
+refused; across processes the service's own reuse refusal and the phone's daily cap, database
+rows, still stand. The sandbox's public ticket is not claimed.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from unionhub.cache import get_redis, safe
+from unionhub import ratelimit
 from unionhub.errors import ValidationFailed
 from unionhub.identity import sms_providers  # noqa: F401  (quiets the SDKs' DEBUG logs)
 from unionhub.identity.crypto import blind_index
@@ -36,6 +37,8 @@ UNAVAILABLE = "CAPTCHA_PROVIDER_UNAVAILABLE"
 SANDBOX_TICKET = "sandbox-pass"  # the sandbox's public test ticket
 MAX_TICKET, MAX_RANDSTR = 4096, 128
 TICKET_GUARD_SECONDS = 600  # Tencent's tickets expire after 5 minutes (CaptchaCode 8)
+# SET NX EX as a script, so that `ratelimit.run` can run it on its per-process store too.
+CLAIM_SCRIPT = "return redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) and 1 or 0"
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,8 @@ async def verify(proof: CaptchaProof, client_ip: str | None) -> None:
 
 async def _claim(ticket: str) -> bool:
     """First use of a ticket the service passed? Claimed after the service's answer, so a
-    refusal or an outage there leaves the ticket usable. Redis down: True (see above)."""
+    refusal or an outage there leaves the ticket usable. Redis down: claimed per process."""
     key = f"captcha:used:v1:{blind_index(ticket, 'captcha_ticket')}"
-    claimed = await safe(get_redis().set(key, b"1", nx=True, ex=TICKET_GUARD_SECONDS), True)
-    return bool(claimed)
+    claimed = await ratelimit.run("captcha_ticket", CLAIM_SCRIPT, [key],
+                                  [str(TICKET_GUARD_SECONDS)])
+    return bool(int(claimed))
