@@ -97,8 +97,9 @@ async def test_unexpected_errors_are_masked_with_the_trace_id(gql, factory):
     tree = await factory.tree()
     cadre = await factory.cadre(tree.province)
     member = await factory.account()
-    # A ciphertext that no longer decrypts (corruption, a wrong key): an unexpected error.
-    await Member.filter(id=member.member.id).update(phone_enc="v1:QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB")
+    # A ciphertext under a key no longer configured (retired too early): an unexpected error.
+    # (One that does not authenticate is refused specifically: test_bound_ciphertexts.)
+    await Member.filter(id=member.member.id).update(phone_enc="x9:QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB")
     await invalidate_member(member.member.id)
     result = await gql("query Lookup($id: ID!) { member(id: $id) { id phone } }",
                        {"id": member.id}, token=cadre.token)

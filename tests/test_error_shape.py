@@ -93,7 +93,7 @@ async def test_a_masked_error_says_internal_server_error(gql, factory):
     tree = await factory.tree()
     cadre = await factory.cadre(tree.province)
     member = await factory.account()
-    await Member.filter(id=member.member.id).update(phone_enc="v1:QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB")
+    await Member.filter(id=member.member.id).update(phone_enc="x9:QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB")  # no such key
     await invalidate_member(member.member.id)
     result = await gql("query Lookup($id: ID!) { member(id: $id) { id phone } }",
                        {"id": member.id}, token=cadre.token)

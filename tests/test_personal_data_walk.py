@@ -80,11 +80,11 @@ async def _people() -> list[Person]:
         "id", "union__path", "phone_enc", "name_enc", "id_number_enc")
     people = []
     for r in rows:
-        values = [decrypt(r["phone_enc"], "phone")]
+        values = [decrypt(r["phone_enc"], "phone", owner=r["id"])]
         if r["id_number_enc"]:
-            values.append(decrypt(r["id_number_enc"], "id_number"))
+            values.append(decrypt(r["id_number_enc"], "id_number", owner=r["id"]))
         if r["name_enc"]:
-            values.append(decrypt(r["name_enc"], "name"))
+            values.append(decrypt(r["name_enc"], "name", owner=r["id"]))
         people.append(Person(r["id"], r["union__path"], values))
     by_id = {p.id: p for p in people}
     for order in await Order.all():  # the buyer's address (recipient, phone, street)
@@ -105,7 +105,8 @@ async def _orders(tree: Any) -> list[int]:
               await Member.get(phone_bidx=phone_index("13900000006")), moving]
     ids = []
     for n, buyer in enumerate(buyers):
-        address = Address(decrypt(buyer.name_enc, "name"), decrypt(buyer.phone_enc, "phone"),
+        address = Address(decrypt(buyer.name_enc, "name", owner=buyer.id),
+                          decrypt(buyer.phone_enc, "phone", owner=buyer.id),
                           "610113", f"科技路 {buyer.id} 号 {n + 2} 单元 501 室")
         order = await place_order(Principal(member_id=buyer.id, role=Role.MEMBER),
                                   items=[ItemSpec(sku.id, 1)], address=address,

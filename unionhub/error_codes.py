@@ -65,6 +65,9 @@ CODES: tuple[ErrorCode, ...] = (
     ErrorCode("NOT_FOUND", 404, "no such record, or not one the caller may see"),
     ErrorCode("RATE_LIMITED", 429, "too many attempts: `retryAfterSeconds` says when to try "
               "again"),
+    ErrorCode("PERSONAL_DATA_UNREADABLE", 500, "a record's stored personal data failed its "
+              "integrity check (moved from another record, or altered) and is not shown; "
+              "retrying does not help, operators are alerted (the record's other fields answer)"),
     ErrorCode("SERVICE_UNAVAILABLE", 503, "a dependency (database, Redis) failed: retry later"),
     ErrorCode("INTERNAL_SERVER_ERROR", 500, "an unexpected error (logged with the trace id; "
               "the message says nothing more)"),

@@ -112,6 +112,10 @@ class Settings(BaseSettings):
     # A key rotation whose runner has not reported for this long is taken to be dead (killed)
     # and may be resumed by another `unionhub keys rotate`.
     key_rotation_stale_seconds: float = 60.0
+    # Personal data written before ciphertexts were bound to their row (identity.crypto) reads
+    # while this is on. Turn it off once `unionhub keys rotate` has bound every row (`keys
+    # status` shows no unbound value): then a ciphertext moved between rows is always refused.
+    accept_unbound_ciphertexts: bool = True
     # Audit rows older than this are moved to audit_log_archive (never deleted), chain intact.
     audit_retention_days: int = Field(default=3 * 365, ge=1)
     # An audit row committed but not linked into the chain for longer than this is an alarm

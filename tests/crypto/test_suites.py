@@ -106,7 +106,7 @@ def test_values_name_their_key_and_retired_keys_stay_readable(environment):
     environment()
     old_ring = keyring()
     old_id = old_ring.current.id
-    sealed = encrypt("13812345678", "phone")
+    sealed = encrypt("13812345678", "phone", owner=1)
     index = blind_index("13812345678", "phone")
     assert sealed.startswith(f"{old_id}:") and index.startswith(f"{old_id}:") and len(index) == 64
 
@@ -119,16 +119,16 @@ def test_values_name_their_key_and_retired_keys_stay_readable(environment):
     environment(data_key_id="k2", data_key=NEW_KEY, blind_index_key="second-index-key",
                 crypto_suite="sm", retired_keys=retired)
     assert keyring().current.id == "k2" and keyring().current.suite is SM
-    assert decrypt(sealed, "phone") == "13812345678"  # the retired key still reads
-    fresh = encrypt("13812345678", "phone")
-    assert fresh.startswith("k2:") and decrypt(fresh, "phone") == "13812345678"
+    assert decrypt(sealed, "phone", owner=1) == "13812345678"  # the retired key still reads
+    fresh = encrypt("13812345678", "phone", owner=1)
+    assert fresh.startswith("k2:") and decrypt(fresh, "phone", owner=1) == "13812345678"
     both = blind_indexes("13812345678", "phone")
     assert both == [blind_index("13812345678", "phone"), index]
     assert both[0].startswith("k2:")
 
     environment(retired_keys="{}")  # the old key removed: its values no longer read
     with pytest.raises(UnknownKey):
-        decrypt(sealed, "phone")
+        decrypt(sealed, "phone", owner=1)
 
 
 def test_switching_suites_alone_takes_a_new_key_id(environment):

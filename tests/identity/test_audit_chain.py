@@ -230,7 +230,7 @@ async def main():
     c = db.conn()
     # A readable phone: migrations before 0009 (0008 renames display names) decrypt it.
     from unionhub.identity.crypto import encrypt
-    phone_enc = encrypt("13800000000", "phone")
+    phone_enc = encrypt("13800000000", "phone", owner=None)  # unbound, as then
     await c.execute_script("INSERT INTO unions (id, name, level, path, region_code, auto_approve, "
         "is_holding_pool, created_at) VALUES (1, 'u', 'PROVINCE', '/1/', '610000', false, false, "
         "'2026-01-01 00:00:00+00:00')")

@@ -1,6 +1,6 @@
 """Personal data at rest: the members table, the member cache, the audit log and refresh tokens
 hold no plaintext phone, name or ID number; blind indexes find the member (by the domain and a
-cadre's search); ciphertexts are bound to their key and purpose."""
+cadre's search); ciphertexts are bound to their key, purpose and row."""
 
 from __future__ import annotations
 
@@ -89,25 +89,31 @@ def other_keys(monkeypatch):
     reset_settings_cache()
 
 
-def test_ciphertexts_are_bound_to_their_key_and_purpose(other_keys):
+def test_ciphertexts_are_bound_to_their_key_purpose_and_row(other_keys):
     from unionhub.crypto.suites import DecryptionFailed as InvalidTag
     from unionhub.identity.crypto import blind_index, decrypt, encrypt
 
-    sealed = encrypt(VALID_ID, "id_number")
-    assert decrypt(sealed, "id_number") == VALID_ID
-    assert encrypt(VALID_ID, "id_number") != sealed  # a fresh nonce every time
+    sealed = encrypt(VALID_ID, "id_number", owner=7)
+    assert sealed.startswith(f"{sealed.partition(':')[0]}:r:")  # marked bound
+    assert decrypt(sealed, "id_number", owner=7) == VALID_ID
+    assert encrypt(VALID_ID, "id_number", owner=7) != sealed  # a fresh nonce every time
     with pytest.raises(InvalidTag):
-        decrypt(sealed, "phone")  # pasted into another column
+        decrypt(sealed, "phone", owner=7)  # pasted into another column
+    for other in (8, 70, "7/", None):  # into another member's row, or read as unbound
+        with pytest.raises(InvalidTag):
+            decrypt(sealed, "id_number", owner=other)
     version, _, body = sealed.partition(":")
-    raw = bytearray(base64.b64decode(body))
+    with pytest.raises(InvalidTag):  # the mark stripped: its associated data still names row 7
+        decrypt(f"{version}:{body.removeprefix('r:')}", "id_number", owner=7)
+    raw = bytearray(base64.b64decode(body.removeprefix("r:")))
     raw[-1] ^= 1
     with pytest.raises(InvalidTag):
-        decrypt(f"{version}:{base64.b64encode(bytes(raw)).decode()}", "id_number")
+        decrypt(f"{version}:r:{base64.b64encode(bytes(raw)).decode()}", "id_number", owner=7)
     index = blind_index(VALID_ID, "id_number")
     assert index == blind_index(VALID_ID.lower(), "id_number")
     assert index != blind_index(VALID_ID, "phone")
 
     other_keys()  # the keys come from the environment
     with pytest.raises(InvalidTag):
-        decrypt(sealed, "id_number")
+        decrypt(sealed, "id_number", owner=7)
     assert blind_index(VALID_ID, "id_number") != index

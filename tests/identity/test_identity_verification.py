@@ -61,7 +61,8 @@ async def test_the_demo_accounts_pairs_verify(gql, factory):
     table = set(DEMO_IDENTITIES)
     for phone in ("13900000002", "13900000003", "13900000004", "13900000006"):
         m = await Member.get(phone_bidx=phone_index(phone))
-        assert (decrypt(m.name_enc, "name"), decrypt(m.id_number_enc, "id_number")) in table
+        assert (decrypt(m.name_enc, "name", owner=m.id),
+                decrypt(m.id_number_enc, "id_number", owner=m.id)) in table
     newcomer = await Member.get(phone_bidx=phone_index("13900000001"))
     out = await verify(gql, factory.token_for(newcomer), *DEMO_IDENTITIES[0])
     assert out["errors"] == [] and out["member"]["idNumber"] == DEMO_IDENTITIES[0][1]

@@ -129,7 +129,8 @@ async def test_closure_erases_personal_data_and_the_phone_registers_again(gql, f
     # A pair the sandbox verifier knows, so "verifies again" is the authority's yes.
     legal_name, id_number = "钱五", "610111196601110009"
     await Member.filter(id=member.member.id).update(
-        name_enc=encrypt(legal_name, "name"), id_number_enc=encrypt(id_number, "id_number"),
+        name_enc=encrypt(legal_name, "name", owner=member.member.id),
+        id_number_enc=encrypt(id_number, "id_number", owner=member.member.id),
         id_number_bidx=id_number_index(id_number))
     number = (await MemberCard.get(member_id=member.member.id)).number
     login = await gql(LOGIN, {"input": {"phone": member.phone, "password": DEMO_PASSWORD}})

@@ -1,10 +1,12 @@
 """Keys by id, from the settings: the current pair (data key + blind-index key, under the chosen
 suite) and every retired pair still accepted for reading.
 
-Every ciphertext is `<key id>:<base64(nonce | ciphertext | tag)>` and every blind index
-`<key id>:<hex>`, so each value names the key (and through it the suite) that made it. New
-values are always made with the current key; values under a retired key stay readable, and
-blind-index lookups try every live key, until `unionhub keys rotate` has moved them all.
+Every ciphertext is `<key id>:<base64(nonce | ciphertext | tag)>` (unbound: its associated
+data is its purpose) or `<key id>:r:<base64(...)>` (row-bound: purpose and owning row), and
+every blind index `<key id>:<hex>`, so each value names the key (and through it the suite) that
+made it, and whether it is bound. New values are always made with the current key; values under
+a retired key stay readable, and blind-index lookups try every live key, until `unionhub keys
+rotate` has moved them all (and bound the unbound ones: `unionhub.identity.crypto`).
 """
 
 from __future__ import annotations
@@ -88,6 +90,14 @@ def keyring(settings: Settings | None = None) -> KeyRing:
     ring = _ring(current, retired)
     _last = (s, ring)
     return ring
+
+
+BOUND = "r"  # the mark of a row-bound ciphertext, after its key id (base64 has no ":")
+
+
+def bound_prefix(key_id: str) -> str:
+    """How every row-bound ciphertext under `key_id` starts."""
+    return f"{key_id}:{BOUND}:"
 
 
 def key_id_of(value: str) -> str | None:

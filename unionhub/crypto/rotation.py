@@ -1,5 +1,6 @@
 """Online key rotation (`unionhub keys rotate`): every ciphertext and blind index not made with
-the current key is re-made with it, table by table in id order, a batch per transaction.
+the current key, and every ciphertext not yet bound to its row, is re-made with the current key
+(bound), table by table in id order, a batch per transaction.
 
 - Resumable: the last id done per table is saved with each batch in the run's `key_rotations`
   row, so a killed run continues where it stopped (`resume` after its heartbeat goes stale).
@@ -10,6 +11,10 @@ the current key is re-made with it, table by table in id order, a batch per tran
   if its ciphertexts are still those the batch read, so a write by the service in between is
   never overwritten with stale data; such a row is picked up by the next pass.
 - Moving between suites (AES to SM4) is the same rotation: the new key id names the new suite.
+- Binding: a table's `owner` columns name the row a ciphertext belongs to (identity.crypto);
+  an unbound value is read as such (while UNIONHUB_ACCEPT_UNBOUND_CIPHERTEXTS is on) and
+  written back bound. A value that does not authenticate under its row (moved, altered) is
+  never re-made, which would launder it: its row is left as it is, logged and reported.
 
 Domains declare their encrypted columns in `unionhub/<domain>/encrypted.py` (ENCRYPTED_TABLES).
 """
@@ -29,7 +34,8 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
-from unionhub.crypto.keyring import key_id_of, keyring
+from unionhub.crypto.keyring import BOUND, bound_prefix, key_id_of, keyring
+from unionhub.crypto.suites import DecryptionFailed
 from unionhub.errors import Conflict
 from unionhub.settings import get_settings
 
@@ -42,16 +48,22 @@ class EncryptedTable:
     ciphertexts: dict[str, str]  # column -> purpose (associated data)
     blind_indexes: dict[str, tuple[str, str]] = field(default_factory=dict)  # -> (column, purpose)
     after_batch: Callable[[list[int]], Awaitable[None]] | None = None  # e.g. drop cached copies
+    owner: tuple[str, ...] = ()  # columns naming the row ciphertexts are bound to ("/"-joined)
 
     @property
     def name(self) -> str:
         return self.model._meta.db_table
 
     def stale(self, key_id: str) -> Q:
-        """Rows with any value not under `key_id`."""
-        prefix = f"{key_id}:"
+        """Rows with any value not under `key_id` (or, where bound, not bound)."""
+        sealed = bound_prefix(key_id) if self.owner else f"{key_id}:"
+        prefixes = {**dict.fromkeys(self.ciphertexts, sealed),
+                    **dict.fromkeys(self.blind_indexes, f"{key_id}:")}
         return Q(*(Q(**{f"{column}__isnull": False}) & ~Q(**{f"{column}__startswith": prefix})  # type: ignore[arg-type]  # Tortoise types Q(**kwargs) as str
-                   for column in (*self.ciphertexts, *self.blind_indexes)), join_type="OR")
+                   for column, prefix in prefixes.items()), join_type="OR")
+
+    def owner_of(self, row: dict[str, Any]) -> str | None:
+        return "/".join(str(row[c]) for c in self.owner) if self.owner else None
 
 
 class RotationRunning(Conflict):
@@ -101,19 +113,30 @@ async def remaining(key_id: str | None = None) -> dict[str, int]:
     return {t.name: await t.model.filter(t.stale(key_id)).count() for t in encrypted_tables()}
 
 
+class Unreadable(Exception):
+    """A row whose ciphertext does not authenticate under it: left as it is."""
+
+
 def _rotated(table: EncryptedTable, row: dict[str, Any]) -> dict[str, Any] | None:
-    """The row's new values, or None when everything is already under the current key."""
-    from unionhub.identity.crypto import blind_index, decrypt, encrypt
+    """The row's new values, or None when everything is already under the current key (and
+    bound). Raises Unreadable (logged, counted) for a value that does not authenticate."""
+    from unionhub.identity.crypto import blind_index, decrypt, encrypt, is_bound, refused
 
     ring = keyring()
     target = ring.current
+    owner = table.owner_of(row)
     new: dict[str, Any] = {}
     plain: dict[str, str | None] = {}
     for column, purpose in table.ciphertexts.items():
         value = row[column]
-        text = plain[column] = decrypt(value, purpose) if value else None
-        new[column] = value if text is None or key_id_of(value) == target.id \
-            else encrypt(text, purpose, target)
+        try:
+            text = plain[column] = decrypt(value, purpose, owner=owner) if value else None
+        except DecryptionFailed as exc:
+            refused(purpose, f"{table.name} row {row['id']}", exc)
+            raise Unreadable from None
+        done = key_id_of(value) == target.id and (owner is None or is_bound(value))
+        new[column] = value if text is None or done \
+            else encrypt(text, purpose, owner=owner, key=target)
     for column, (source, purpose) in table.blind_indexes.items():
         value = row[column]
         new[column] = value if value is None or key_id_of(value) == target.id or \
@@ -141,15 +164,24 @@ def _update_sql(table: EncryptedTable, postgres: bool) -> tuple[str, list[str]]:
 
 async def _batch(table: EncryptedTable, after_id: int, size: int,
                  save_progress: Callable[[Any, int, int], Awaitable[None]],
-                 ) -> tuple[int | None, list[int]]:
-    """Rotate one batch after `after_id`; returns (last id read, ids rewritten). The run's
-    progress is saved in the batch's transaction: a kill loses both or neither."""
+                 unreadable: set[int]) -> tuple[int | None, list[int]]:
+    """Rotate one batch after `after_id`; returns (last id read, ids rewritten), adding the ids
+    of rows left unreadable to `unreadable`. The run's progress is saved in the batch's
+    transaction: a kill loses both or neither."""
     columns = [*table.ciphertexts, *table.blind_indexes]
     rows = await table.model.filter(id__gt=after_id).order_by("id").limit(size) \
-        .values("id", *columns)
+        .values(*dict.fromkeys(("id", *table.owner, *columns)))
     if not rows:
         return None, []
-    changes = [(row, new) for row in rows if (new := _rotated(table, row)) is not None]
+    changes = []
+    for row in rows:
+        try:
+            new = _rotated(table, row)
+        except Unreadable:
+            unreadable.add(row["id"])
+            continue
+        if new is not None:
+            changes.append((row, new))
     async with in_transaction() as conn:
         if changes:
             sql, order = _update_sql(table, conn.capabilities.dialect == "postgres")
@@ -165,7 +197,8 @@ class RotationResult:
     rotation_id: int
     target_key_id: str
     rows_rotated: int
-    left: dict[str, int]
+    left: dict[str, int]  # rows not under the key (or unbound), the unreadable ones among them
+    unreadable: dict[str, list[int]] = field(default_factory=dict)  # ids, per table
 
 
 async def rotate(batch: int = 1000, pause: float = 0.0,
@@ -188,7 +221,9 @@ async def rotate(batch: int = 1000, pause: float = 0.0,
         on_start(sum((await remaining(target)).values()))
     cursors: dict[str, int] = dict(run.cursors)
     done = 0
+    unreadable: dict[str, set[int]] = {}
     for _pass in range(MAX_PASSES):
+        unreadable = {t.name: set() for t in encrypted_tables()}  # found again each pass
         for table in encrypted_tables():
             async def save_progress(conn: Any, last: int, changed: int) -> None:
                 held = await KeyRotation.filter(id=run.id, holder=holder).using_db(conn).update(
@@ -199,7 +234,7 @@ async def rotate(batch: int = 1000, pause: float = 0.0,
 
             while True:
                 last, changed = await _batch(table, cursors.get(table.name, 0), batch,
-                                             save_progress)
+                                             save_progress, unreadable[table.name])
                 if last is None:
                     break
                 cursors[table.name] = last
@@ -211,22 +246,27 @@ async def rotate(batch: int = 1000, pause: float = 0.0,
                 if pause:
                     await asyncio.sleep(pause)
         left = await remaining(target)
-        if not any(left.values()):
-            break
+        if all(n <= len(unreadable[name]) for name, n in left.items()):
+            break  # (a resumed run's first pass starts at its cursors; the next reads all)
         cursors = {}  # rows the service rewrote under an old key mid-batch: once more
     # Unfinished (rows kept being rewritten under an old key): left RUNNING with a heartbeat
     # in the past, so the next `keys rotate` resumes it at once.
+    # Rows left unreadable are for an operator (OPERATORS.md), not for another run: DONE.
+    finished = all(n <= len(unreadable[name]) for name, n in left.items())
     await KeyRotation.filter(id=run.id, holder=holder).update(
-        status="DONE" if not any(left.values()) else "RUNNING", finished_at=utcnow(),
+        status="DONE" if finished else "RUNNING", finished_at=utcnow(),
         cursors=cursors, heartbeat_at=utcnow() - timedelta(days=1))
+    found = {name: sorted(ids) for name, ids in unreadable.items() if ids}
     await audit.record(audit.KEY_ROTATION_FINISH, actor_id=None, subject_type="key",
                        subject_id=target, detail={"rotation": run.id, "rows": done,
-                                                  "left": sum(left.values())})
-    return RotationResult(run.id, target, done, left)
+                                                  "left": sum(left.values()),
+                                                  "unreadable": sum(map(len, found.values()))})
+    return RotationResult(run.id, target, done, left, found)
 
 
 async def status() -> dict[str, dict[str, dict[str, int]]]:
-    """Rows per key id, per column, per table: {table: {column: {key id: rows}}}."""
+    """Rows per key id, per column, per table: {table: {column: {key id: rows}}}; a bound
+    table's unbound ciphertexts count under "<key id> (unbound)"."""
     result: dict[str, dict[str, dict[str, int]]] = {}
     for table in encrypted_tables():
         per_column: dict[str, dict[str, int]] = {}
@@ -235,6 +275,9 @@ async def status() -> dict[str, dict[str, dict[str, int]]]:
         for column in (*table.ciphertexts, *table.blind_indexes):
             key = f"split_part({column}, ':', 1)" if postgres else \
                 f"substr({column}, 1, instr({column}, ':') - 1)"
+            if table.owner and column in table.ciphertexts:  # only a bound value has two ":"
+                key = (f"{key} || CASE WHEN {column} LIKE '%:{BOUND}:%' THEN '' "
+                       f"ELSE ' (unbound)' END")
             rows = await conn.execute_query_dict(
                 f"SELECT {key} AS key_id, COUNT(*) AS n FROM {table.name} "  # noqa: S608
                 f"WHERE {column} IS NOT NULL GROUP BY {key} ORDER BY 1")

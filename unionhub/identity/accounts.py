@@ -92,9 +92,12 @@ async def register(phone: str, password: str, client_ip: str | None = None,
         async with in_transaction():  # the code is used up only if the account is made
             await sms_codes.consume(code)
             member = await Member.create(
-                phone_enc=encrypt(phone, "phone"), phone_bidx=bidx, password_hash=password_hash,
+                phone_enc="", phone_bidx=bidx, password_hash=password_hash,
                 display_name=default_display_name(), union=pool,
             )
+            # Sealed once the row has its id: the ciphertext is bound to it (identity.crypto).
+            member.phone_enc = encrypt(phone, "phone", owner=member.id)
+            await Member.filter(id=member.id).update(phone_enc=member.phone_enc)
     except IntegrityError:  # a concurrent registration of the same phone won the race
         raise Conflict("this phone number is already registered", field="phone",
                        code="PHONE_TAKEN") from None
@@ -192,9 +195,9 @@ async def _session(member: Member, family: str, token: str) -> Session:
 _SUCCESSOR = "refresh_successor"  # the encryption purpose of a spent token's successor pair
 
 
-def _seal(session: Session) -> str:
+def _seal(session: Session, row_id: int) -> str:
     return encrypt(orjson.dumps([session.access_token, session.refresh_token]).decode(),
-                   _SUCCESSOR)
+                   _SUCCESSOR, owner=row_id)  # bound to the spent token's row
 
 
 async def _grace_pair(row: RefreshToken, now: datetime) -> Session | None:
@@ -204,7 +207,7 @@ async def _grace_pair(row: RefreshToken, now: datetime) -> Session | None:
     grace = timedelta(seconds=get_settings().refresh_reuse_grace_seconds)
     if row.successor_enc is None or row.used_at is None or now - row.used_at > grace:
         return None
-    access, token = orjson.loads(decrypt(row.successor_enc, _SUCCESSOR))
+    access, token = orjson.loads(decrypt(row.successor_enc, _SUCCESSOR, owner=row.id))
     if not await RefreshToken.filter(token_hash=_hash_token(token), used_at=None,
                                      revoked_at=None).exists():
         return None
@@ -241,7 +244,7 @@ async def refresh(refresh_token: str) -> Session:
             if spent == 1:
                 member = await Member.get(id=row.member_id)
                 session = await _rotate(member, row)
-                await RefreshToken.filter(id=row.id).update(successor_enc=_seal(session))
+                await RefreshToken.filter(id=row.id).update(successor_enc=_seal(session, row.id))
                 # Older rows' pairs are spent now: no live token stays stored but the newest.
                 await RefreshToken.filter(family=row.family, successor_enc__isnull=False
                                           ).exclude(id=row.id).update(successor_enc=None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from unionhub.errors import InvalidCredentials, ValidationFailed
 from unionhub.identity import sms_codes
-from unionhub.identity.crypto import decrypt
+from unionhub.identity.crypto import open_personal
 from unionhub.identity.models import Member, SmsCode, SmsPurpose
 from unionhub.identity.passwords import verify_password
 from unionhub.ratelimit import Rule, count, reset
@@ -45,7 +45,7 @@ async def confirm(member: Member, password: str | None, sms_code: str | None,
     # first and counting after let a concurrent burst have every guess checked.
     await count(rule, subject)
     if sms_code is not None:
-        phone = decrypt(member.phone_enc, "phone")
+        phone = open_personal(member.phone_enc, "phone", member.id)  # never another's phone
         try:
             row = await sms_codes.check_code(phone, SmsPurpose.CONFIRM_ACCOUNT, sms_code,
                                              client_ip)

@@ -24,5 +24,6 @@ ENCRYPTED_TABLES = [
         blind_indexes={"phone_bidx": ("phone_enc", "phone"),
                        "id_number_bidx": ("id_number_enc", "id_number")},
         after_batch=_drop_cached,
+        owner=("id",),  # a member's personal data is bound to the member (identity.crypto)
     ),
 ]

@@ -11,7 +11,7 @@ write; an invalidation Redis refuses is queued in the database and replayed with
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, cast
@@ -20,8 +20,9 @@ import orjson
 from redis.exceptions import NoScriptError
 
 from unionhub.cache import get_redis, mget, safe, shared_connection
+from unionhub.crypto.suites import DecryptionFailed
 from unionhub.db_replicas import on_primary
-from unionhub.identity.crypto import blind_index, decrypt
+from unionhub.identity.crypto import blind_index, decrypt, open_personal, refused, unreadable
 from unionhub.identity.masking import mask_id_number, mask_name, mask_phone
 from unionhub.identity.models import CardStatus, Member, MemberCard, Role
 from unionhub.observability.redis_spans import traced_shared_command
@@ -56,7 +57,9 @@ class MemberRecord:
     joined_at: str | None
     verified: bool
     phone_enc: str
-    phone_masked: str
+    # A masked form is None beside its ciphertext when the value did not authenticate under
+    # this member (moved from another row, altered): the field is refused (`check`).
+    phone_masked: str | None
     name_enc: str | None
     name_masked: str | None
     id_number_enc: str | None
@@ -90,13 +93,28 @@ class MemberRecord:
         return "VERIFIED" if self.is_verified_member else "MEMBER"
 
     def phone(self) -> str:
-        return decrypt(self.phone_enc, "phone")
+        return open_personal(self.phone_enc, "phone", self.id)
 
     def legal_name(self) -> str | None:
-        return decrypt(self.name_enc, "name") if self.name_enc else None
+        return open_personal(self.name_enc, "name", self.id) if self.name_enc else None
 
     def id_number(self) -> str | None:
-        return decrypt(self.id_number_enc, "id_number") if self.id_number_enc else None
+        return open_personal(self.id_number_enc, "id_number", self.id) \
+            if self.id_number_enc else None
+
+    @property
+    def unreadable(self) -> bool:
+        """Does a personal field fail to authenticate under this member (never cached)?"""
+        return (self.phone_masked is None and bool(self.phone_enc)) or \
+            (self.name_masked is None and self.name_enc is not None) or \
+            (self.id_number_masked is None and self.id_number_enc is not None)
+
+    @staticmethod
+    def check(sealed: str | None, masked: str | None) -> None:
+        """Refuses (PERSONAL_DATA_UNREADABLE) a field whose value did not authenticate when
+        the record was built, masked or not: nothing derived from it is shown."""
+        if sealed and masked is None:
+            raise unreadable()
 
     def to_json(self) -> str:
         """The fields' values in their order (`from_json` passes them positionally)."""
@@ -124,19 +142,30 @@ _RECORD_COLUMNS = (
 )
 
 
+def _masked(row: dict[str, Any], column: str, purpose: str,
+            mask: Callable[[str], str]) -> str | None:
+    """The value's masked form, or None (logged, counted) when it does not authenticate under
+    the member's row: the masked form of another member's phone would show most of it."""
+    sealed = row[column]
+    if not sealed:
+        return None
+    try:
+        return mask(decrypt(sealed, purpose, owner=row["id"]))
+    except DecryptionFailed as exc:
+        refused(purpose, f"member {row['id']}", exc)
+        return None
+
+
 def _record(row: dict[str, Any], card: dict[str, Any] | None) -> MemberRecord:
-    phone = decrypt(row["phone_enc"], "phone")
-    name = decrypt(row["name_enc"], "name") if row["name_enc"] else None
-    id_number = decrypt(row["id_number_enc"], "id_number") if row["id_number_enc"] else None
     return MemberRecord(
         id=row["id"], display_name=row["display_name"], role=Role(row["role"]).value,
         union_id=row["union_id"], union_path=row["union__path"],
         cadre_org_id=row["cadre_org_id"], joined_at=_iso(row["joined_at"]),
         verified=row["verified_at"] is not None,
-        phone_enc=row["phone_enc"], phone_masked=mask_phone(phone),
-        name_enc=row["name_enc"], name_masked=mask_name(name) if name else None,
+        phone_enc=row["phone_enc"], phone_masked=_masked(row, "phone_enc", "phone", mask_phone),
+        name_enc=row["name_enc"], name_masked=_masked(row, "name_enc", "name", mask_name),
         id_number_enc=row["id_number_enc"],
-        id_number_masked=mask_id_number(id_number) if id_number else None,
+        id_number_masked=_masked(row, "id_number_enc", "id_number", mask_id_number),
         card_number=card["cards__number"] if card else None,
         card_status=CardStatus(card["cards__status"]).value if card else None,
         card_issued_at=_iso(card["cards__issued_at"]) if card else None,
@@ -199,8 +228,9 @@ async def records_from(member_ids: list[int], raw: list[Any]) -> dict[int, Membe
         generations = await safe(mget([_GEN_KEY.format(i) for i in missing]), None)
         loaded = await load_records_from_db(missing)
         found.update(loaded)
-        if generations is not None:
-            await _store(list(loaded.values()), dict(zip(missing, generations, strict=True)))
+        if generations is not None:  # (an unreadable record is checked again on every read)
+            await _store([r for r in loaded.values() if not r.unreadable],
+                         dict(zip(missing, generations, strict=True)))
     return found
 
 

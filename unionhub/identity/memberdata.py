@@ -9,7 +9,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from unionhub.identity.crypto import decrypt
+from unionhub.identity.crypto import open_personal
 from unionhub.identity.models import (
     AuditLog,
     JoinApplication,
@@ -22,8 +22,8 @@ from unionhub.identity.models import (
 from unionhub.memberdata import MemberDataPart, iso, rows
 
 
-def _plain(value: str | None, purpose: str) -> str | None:
-    return decrypt(value, purpose) if value else None
+def _plain(value: str | None, purpose: str, member_id: int) -> str | None:
+    return open_personal(value, purpose, member_id) if value else None
 
 
 async def export(member_id: int) -> dict[str, Any]:
@@ -36,9 +36,9 @@ async def export(member_id: int) -> dict[str, Any]:
             "cadre_org_id": member.cadre_org_id, "created_at": iso(member.created_at),
         },
         "identity": {
-            "phone": _plain(member.phone_enc, "phone"),
-            "legal_name": _plain(member.name_enc, "name"),
-            "id_number": _plain(member.id_number_enc, "id_number"),
+            "phone": _plain(member.phone_enc, "phone", member.id),
+            "legal_name": _plain(member.name_enc, "name", member.id),
+            "id_number": _plain(member.id_number_enc, "id_number", member.id),
             "verified_at": iso(member.verified_at),
             "consent_version": member.consent_version, "consented_at": iso(member.consented_at),
         },

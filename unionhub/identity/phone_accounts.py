@@ -132,7 +132,8 @@ async def change_phone(member_id: int, new_phone: str, sms_code: str,
                     or await session_ended(locked, session_id)):
                 raise revoked_meanwhile()
             await Member.filter(id=member_id).update(
-                phone_enc=encrypt(new_phone, "phone"), phone_bidx=bidx, updated_at=utcnow())
+                phone_enc=encrypt(new_phone, "phone", owner=member_id), phone_bidx=bidx,
+                updated_at=utcnow())
             await revoke_all_sessions(member_id, reason="phone_change", actor_id=member_id)
             await audit.record("identity.phone.change", actor_id=member_id,
                                subject_type="member", subject_id=member_id)

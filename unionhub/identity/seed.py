@@ -162,12 +162,13 @@ async def seed_members(n: int, unions: list[Union], *, batch_size: int = 5000, s
             next_id += 1
             registered, verified = seeded_dates(i, now)
             members.append(Member(
-                id=member_id, phone_enc=encrypt(phone, "phone"), phone_bidx=phone_index(phone),
+                id=member_id, phone_enc=encrypt(phone, "phone", owner=member_id),
+                phone_bidx=phone_index(phone),
                 password_hash=password_hash,
                 display_name=SYNTHETIC_PREFIX + default_display_name(rng).removeprefix("会员"),
                 role=Role.MEMBER, union_id=unions[i % len(unions)].id, joined_at=verified,
-                name_enc=encrypt(synthetic_name(rng), "name"),
-                id_number_enc=encrypt(id_number, "id_number"),
+                name_enc=encrypt(synthetic_name(rng), "name", owner=member_id),
+                id_number_enc=encrypt(id_number, "id_number", owner=member_id),
                 id_number_bidx=id_number_index(id_number), verified_at=verified,
                 created_at=registered,
             ))
@@ -200,18 +201,24 @@ async def _account(phone: str, union: Union, *, verified: bool, name: str | None
     verified two days later (at once when registered now)."""
     registered = registered_at or utcnow()
     now = min(registered + timedelta(days=2), utcnow())
-    member = await Member.create(
-        phone_enc=encrypt(phone, "phone"), phone_bidx=phone_index(phone),
-        password_hash=hash_password_sync(DEMO_PASSWORD), display_name=default_display_name(),
-        role=role, cadre_org=cadre_org, union=union,
-        joined_at=now if verified and not union.is_holding_pool else None,
-        name_enc=encrypt(name, "name") if name else None,
-        id_number_enc=encrypt(id_number, "id_number") if id_number else None,
-        id_number_bidx=id_number_index(id_number) if id_number else None,
-        verified_at=now if id_number else None,
-        consent_version=PRIVACY_NOTICE.version if id_number else None,
-        consented_at=now if id_number else None, created_at=registered,
-    )
+    async with in_transaction():  # no row without its sealed phone
+        member = await Member.create(
+            phone_enc="", phone_bidx=phone_index(phone),
+            password_hash=hash_password_sync(DEMO_PASSWORD), display_name=default_display_name(),
+            role=role, cadre_org=cadre_org, union=union,
+            joined_at=now if verified and not union.is_holding_pool else None,
+            id_number_bidx=id_number_index(id_number) if id_number else None,
+            verified_at=now if id_number else None,
+            consent_version=PRIVACY_NOTICE.version if id_number else None,
+            consented_at=now if id_number else None, created_at=registered,
+        )
+        # Sealed once the row has its id: each ciphertext is bound to it (identity.crypto).
+        sealed = {"phone_enc": encrypt(phone, "phone", owner=member.id),
+                  "name_enc": encrypt(name, "name", owner=member.id) if name else None,
+                  "id_number_enc": encrypt(id_number, "id_number", owner=member.id)
+                  if id_number else None}
+        await Member.filter(id=member.id).update(**sealed)
+        member.update_from_dict(sealed)
     if verified and not union.is_holding_pool:
         await MemberCard.create(member=member, number=card_number_for(member.id + 9_000_000_000),
                                 issued_at=now)

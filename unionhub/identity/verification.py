@@ -132,8 +132,8 @@ async def _ask_and_bind(member_id: int, legal_name: str, number: str, consent: s
                     raise Conflict("identity is already verified", code="ALREADY_VERIFIED")
                 holder_id = await _holder(number, member_id)
                 if holder_id is None:
-                    member.name_enc = encrypt(legal_name, "name")
-                    member.id_number_enc = encrypt(number, "id_number")
+                    member.name_enc = encrypt(legal_name, "name", owner=member_id)
+                    member.id_number_enc = encrypt(number, "id_number", owner=member_id)
                     member.id_number_bidx = bidx
                     member.verified_at = now or utcnow()
                     member.consent_version = consent

@@ -10,7 +10,7 @@ from typing import Any
 from unionhub.errors import Conflict
 from unionhub.identity.crypto import encrypt
 from unionhub.mall.models import Order, OrderItem, OrderStatus, Payment, Voucher
-from unionhub.mall.orders import Address, address_of
+from unionhub.mall.orders import Address, address_of, address_owner
 from unionhub.mall.withdrawals import withdraw_vouchers
 from unionhub.memberdata import MemberDataPart, rows
 
@@ -47,10 +47,12 @@ async def close(member_id: int) -> None:
                        code="OPEN_ORDERS")
     # Orders and payments stay (accounts must balance) under the member id; the recipient,
     # phone and street go. The region stays: it is the order's tax and report dimension.
-    for order in await Order.filter(member_id=member_id).only("id", "address_region"):
+    for order in await Order.filter(member_id=member_id).only("id", "address_region",
+                                                               "idempotency_key"):
         erased = Address("", "", order.address_region, "")
         await Order.filter(id=order.id).update(address_enc=encrypt(
-            json.dumps(erased.__dict__, ensure_ascii=False), "mall_address"))
+            json.dumps(erased.__dict__, ensure_ascii=False), "mall_address",
+            owner=address_owner(member_id, order.idempotency_key)))
     await withdraw_vouchers(member_id, None, actor_id=member_id)
 
 

@@ -28,7 +28,7 @@ from unionhub.errors import (
 )
 from unionhub.identity import audit
 from unionhub.identity.access import Principal, path_in_scope, require_authenticated, require_scope
-from unionhub.identity.crypto import decrypt
+from unionhub.identity.crypto import open_personal
 from unionhub.mall import sales_summary, sql, withdrawals
 from unionhub.mall.access import is_mall_manager
 from unionhub.mall.models import (
@@ -44,8 +44,17 @@ from unionhub.mall.models import (
 from unionhub.observability import metrics
 
 
+def address_owner(member_id: int, idempotency_key: str) -> str:
+    """What an order's address ciphertext is bound to: the order's unique key, known before
+    its row is written (identity.crypto; mall/encrypted.py names the same columns)."""
+    return f"{member_id}/{idempotency_key}"
+
+
 def address_of(order: Order) -> Address:
-    return Address(**json.loads(decrypt(order.address_enc, "mall_address")))
+    """PERSONAL_DATA_UNREADABLE for an address moved from another order, or altered."""
+    return Address(**json.loads(open_personal(
+        order.address_enc, "mall_address", address_owner(order.member_id, order.idempotency_key),
+        subject=f"order {order.id}")))
 
 
 async def record_event(order_id: int, kind: str, actor_id: int | None, from_status: str | None,

@@ -34,7 +34,7 @@ from unionhub.mall.models import (
     Voucher,
     VoucherStatus,
 )
-from unionhub.mall.orders import Address, record_event
+from unionhub.mall.orders import Address, address_owner, record_event
 from unionhub.observability import metrics
 from unionhub.settings import get_settings
 
@@ -195,7 +195,7 @@ async def _place(principal: Principal, member_id: int, key: str, fingerprint: st
                   kind=OrderKind.UNION_BULK if bulk else OrderKind.PERSONAL,
                   idempotency_key=key, request_fingerprint=fingerprint,
                   address_enc=encrypt(json.dumps(address.__dict__, ensure_ascii=False),
-                                      "mall_address"),
+                                      "mall_address", owner=address_owner(member_id, key)),
                   address_region=address.region_code, expires_at=now + window,
                   created_at=now)
     voucher = None

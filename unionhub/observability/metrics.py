@@ -104,6 +104,12 @@ PAYMENT_EXCEPTIONS_OPEN = METER.create_gauge(
     "unionhub.mall.payment_exceptions.open", "{exception}", "Payment exceptions not yet settled.")
 SIGN_IN_FAILURES = METER.create_counter(
     "unionhub.identity.sign_in.failures", "{attempt}", "Failed sign-ins, by reason code.")
+# Personal values refused on read (identity.crypto): attributes `purpose` (phone, name, ...)
+# and `reason` (unauthenticated: moved from another row or altered; unbound: written before
+# binding, once UNIONHUB_ACCEPT_UNBOUND_CIPHERTEXTS is off). Any is an alert: see OPERATORS.md.
+PERSONAL_DATA_REFUSED = METER.create_counter(
+    "unionhub.personal_data.refused", "{value}",
+    "Stored personal values that did not authenticate under their row, by purpose and reason.")
 # Calls to outside providers: attributes `provider` and `outcome` (ok, error, unavailable;
 # SMS also unknown: no answer in time, perhaps sent).
 SMS_REQUESTS = METER.create_counter(

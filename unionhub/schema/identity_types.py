@@ -172,6 +172,7 @@ def _personal(info: strawberry.Info, rec: MemberRecord, sealed: str | None, mask
     every ID-number read is, the owner's included (sensitive personal information)."""
     if sealed is None:
         return None
+    rec.check(sealed, masked)  # moved or altered: refused whoever asks, before any audit
     if not _sees(info, rec):
         return masked
     if rec.id == info.context.principal.member_id and action != ID_NUMBER_READ:
@@ -181,9 +182,11 @@ def _personal(info: strawberry.Info, rec: MemberRecord, sealed: str | None, mask
 
 async def _audited(info: strawberry.Info, rec: MemberRecord, action: str,
                    unmask: Callable[[], str | None]) -> str | None:
-    # The audit row is written before the value leaves: no row, no value.
+    # The audit row is written before the value leaves: no row, no value. Decrypted first, so
+    # a value that does not authenticate under this member is refused with no row.
+    value = unmask()
     await info.context.audit_personal_read(action, rec)
-    return unmask()
+    return value
 
 
 @strawberry.type

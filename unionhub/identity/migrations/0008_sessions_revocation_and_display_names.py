@@ -34,9 +34,11 @@ async def _rename_revealing_display_names(apps, schema_editor) -> None:
         after = rows[-1]["id"]
         renamed = []
         for row in rows:
-            phone = decrypt(row["phone_enc"], "phone")
-            name = decrypt(row["name_enc"], "name") if row["name_enc"] else None
-            id_number = decrypt(row["id_number_enc"], "id_number") if row["id_number_enc"] else None
+            owner = row["id"]  # (values of this age are unbound; the id is their row)
+            phone = decrypt(row["phone_enc"], "phone", owner=owner)
+            name = decrypt(row["name_enc"], "name", owner=owner) if row["name_enc"] else None
+            id_number = decrypt(row["id_number_enc"], "id_number", owner=owner) \
+                if row["id_number_enc"] else None
             if not reveals_personal_data(row["display_name"], phone, id_number, name):
                 continue
             fresh = default_display_name(rng)
