@@ -1,5 +1,6 @@
 """The fast path on and off (`UNIONHUB_FAST_PATH`, unionhub/fastpath/switch.py) serve the same:
-one scenario (sign-up, the hot lookup cold and cached, a search, refusals, bad input) run in
+one scenario (sign-up, the hot lookup cold and cached, a search, refusals, bad input, a
+ciphertext moved from another member's row) run in
 each mode from empty tables, compared answer by answer, span by span and audit row by row."""
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ async def _scenario(gql: GraphQLClient) -> tuple[list[Any], list[Any]]:
         ("{ member(cardNo: 1) { id nope } }", None, cadre.token),  # invalid
         ("query { __typename ... on Query { a: __typename } }", None, None),
     ]
-    for query, variables, token in requests:
+    async def ask(query: str, variables: dict[str, Any] | None, token: str | None) -> None:
         SPAN_EXPORTER.clear()
         result = await gql(query, variables, token=token)
         answers.append((result.status, _normal(result.body, seen)))
@@ -104,6 +105,19 @@ async def _scenario(gql: GraphQLClient) -> tuple[list[Any], list[Any]]:
         spans = [s for s in SPAN_EXPORTER.get_finished_spans()
                  if format(s.context.trace_id, "032x") == trace_id]
         traces.append(_trace_shape(spans))
+
+    for query, variables, token in requests:
+        await ask(query, variables, token)
+    # The cadre's ID number moved into the member's row (a raw UPDATE): refused the same way,
+    # twice (a record that does not authenticate is not cached).
+    moved = await db.conn().execute_query_dict(
+        f"SELECT id_number_enc FROM members WHERE id = {cadre.member.id:d}")
+    await db.conn().execute_script(f"UPDATE members SET id_number_enc = "
+                                   f"'{moved[0]['id_number_enc']}' WHERE id = {member['id']}")
+    await lookup.invalidate_member(int(member["id"]))
+    for _ in range(2):
+        await ask(BY_CARD, {"cardNo": member["card"]}, cadre.token)
+    assert "PERSONAL_DATA_UNREADABLE" in str(answers[-1])
     return answers, traces
 
 

@@ -89,5 +89,8 @@ async def _keys(action: str, batch: int, pause: float) -> None:
     left = sum(result.left.values())
     print(f"rotation {result.rotation_id} to key {result.target_key_id}: "
           f"{result.rows_rotated} rows rotated, {left} left")
-    if left:
+    for table, ids in result.unreadable.items():  # ids only: the runbook says what to do
+        print(f"{table}: {len(ids)} rows whose values do not authenticate under their row, "
+              f"left as they are: ids {', '.join(map(str, ids))}")
+    if left or result.unreadable:
         raise SystemExit(1)

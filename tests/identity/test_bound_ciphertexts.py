@@ -6,13 +6,18 @@ and leaves moved values where they are."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import os
 from datetime import timedelta
 
+import asyncpg
 import pytest
 
 from tests.metrics_helpers import total
+from tests.pg_locks import until_waiting
+from unionhub import db
 from unionhub.clock import utcnow
 from unionhub.crypto import rotation
 from unionhub.db import conn
@@ -147,6 +152,8 @@ async def test_rotation_binds_unbound_rows_and_leaves_moved_ones(
     address = {"recipient": "王小明", "phone": "13812345678", "region_code": "610113",
                "detail": "科技路 1 号"}
     order = await _unbound_order(members[0], address)
+    closed = await factory.account(tree.grassroots["A"][0])  # erased: nothing to bind
+    await _set(closed.member.id, phone_enc="", id_number_enc="")
     assert await rotation.remaining() == {"members": len(members), "mall_orders": 1}
     key = (await rotation.status())["members"]["phone_enc"]
     assert set(key) == {f"{next(iter(key)).split()[0]} (unbound)"}
@@ -163,9 +170,35 @@ async def test_rotation_binds_unbound_rows_and_leaves_moved_ones(
 
     unbound_refused()  # bound rows read with unbound values refused
     for m in await Member.all().order_by("id"):
-        if m.id != moved.id:
+        if m.id != moved.id and m.id in plain:
             assert (decrypt(m.phone_enc, "phone", owner=m.id),
                     decrypt(m.id_number_enc, "id_number", owner=m.id)) == plain[m.id]
     assert address_of(await Order.get(id=order.id)).__dict__ == address
     again = await rotation.rotate()
     assert again.rows_rotated == 0 and again.unreadable == {"members": [moved.id]}
+
+
+async def test_binding_never_overwrites_a_write_made_while_it_runs(factory):
+    """The service changes a member's phone while `keys rotate` binds the old one: the rotation
+    read the row before the change committed and waits on its lock to write; it must not put
+    the old phone back."""
+    if not db.is_postgres():
+        pytest.skip("holds a row lock from a second PostgreSQL connection")
+    tree = await factory.tree()
+    member = await factory.account(tree.grassroots["A"][0])
+    await _set(member.member.id, phone_enc=encrypt(member.phone, "phone", owner=None))
+    changed = encrypt("13900002222", "phone", owner=member.member.id)
+    writer = await asyncpg.connect(os.environ["DATABASE_URL"])
+    try:
+        await writer.execute("BEGIN")
+        await writer.execute("UPDATE members SET phone_enc = $1 WHERE id = $2", changed,
+                             member.member.id)
+        run = asyncio.create_task(rotation.rotate())
+        await until_waiting(writer, unless=run)
+        assert not run.done(), run.result()  # its UPDATE waits on the changed row
+        await writer.execute("COMMIT")
+        result = await run
+    finally:
+        await writer.close()
+    assert (await Member.get(id=member.member.id)).phone_enc == changed
+    assert result.left == {"members": 0, "mall_orders": 0} and result.unreadable == {}

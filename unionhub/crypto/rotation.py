@@ -59,7 +59,9 @@ class EncryptedTable:
         sealed = bound_prefix(key_id) if self.owner else f"{key_id}:"
         prefixes = {**dict.fromkeys(self.ciphertexts, sealed),
                     **dict.fromkeys(self.blind_indexes, f"{key_id}:")}
-        return Q(*(Q(**{f"{column}__isnull": False}) & ~Q(**{f"{column}__startswith": prefix})  # type: ignore[arg-type]  # Tortoise types Q(**kwargs) as str
+        # (an erased value, a closed account's "", is no ciphertext: never left to rotate)
+        return Q(*(Q(**{f"{column}__isnull": False}) & ~Q(**{column: ""})  # type: ignore[arg-type]  # Tortoise types Q(**kwargs) as str
+                   & ~Q(**{f"{column}__startswith": prefix})
                    for column, prefix in prefixes.items()), join_type="OR")
 
     def owner_of(self, row: dict[str, Any]) -> str | None:
@@ -280,7 +282,7 @@ async def status() -> dict[str, dict[str, dict[str, int]]]:
                        f"ELSE ' (unbound)' END")
             rows = await conn.execute_query_dict(
                 f"SELECT {key} AS key_id, COUNT(*) AS n FROM {table.name} "  # noqa: S608
-                f"WHERE {column} IS NOT NULL GROUP BY {key} ORDER BY 1")
+                f"WHERE {column} IS NOT NULL AND {column} <> '' GROUP BY {key} ORDER BY 1")
             per_column[column] = {str(r["key_id"]) or "(none)": int(r["n"]) for r in rows}
         result[table.name] = per_column
     return result
