@@ -84,7 +84,8 @@ async def test_query_refund(ali: Rail) -> None:
     assert await ali.provider.query_refund(payment) is None  # no refund_status yet
     ali.alipay.refund_notification(ref)  # the refund completes at Alipay
     fact = await ali.provider.query_refund(payment)
-    assert fact.kind == FactKind.REFUNDED and fact.full_refund and fact.amount_fen == 5000
+    # The request's own amount (refund_fen): ours asks for all that remains, so it is whole.
+    assert fact.kind == FactKind.REFUNDED and fact.full_refund and fact.refund_fen == 5000
     assert fact.event_id == query_event_id(ref, FactKind.REFUNDED)
     method, biz = ali.alipay.requests[-1]
     assert method == "alipay.trade.fastpay.refund.query"

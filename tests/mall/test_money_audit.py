@@ -269,9 +269,9 @@ async def test_a_partial_wechat_pay_refund_is_audited(http, gql, factory, mall, 
     assert payment.status == "SUCCEEDED"
     received, refunded = await _checked(member)
     assert (received.action, refunded.action) == (RECEIVED, REFUNDED)
-    # WeChat Pay states this refund's amount, and no running total for the trade.
+    # WeChat Pay states this refund's amount: the total is our sum of the payment's refunds.
     assert _movement(refunded, "wechatpay", payment, order) == {
-        "full": False, "made_at_provider": True, "refunded_total_fen": None, "refund_fen": 100,
+        "full": False, "made_at_provider": True, "refunded_total_fen": 100, "refund_fen": 100,
         "order_refunded": False}
     assert (await Order.get(id=order.id)).status == "PAID"
 

@@ -162,8 +162,7 @@ class Order(Model):
     payable_fen = fields.IntField()
     voucher_id = fields.BigIntField(null=True)
     idempotency_key = fields.CharField(max_length=64)
-    # A keyed hash of what the request asked for (cart, voucher, address, union): a replayed
-    # key must ask for the same, or it is refused (mall.idempotency).
+    # A keyed hash of what the request asked for: a replayed key asks the same (idempotency).
     request_fingerprint = fields.CharField(max_length=64, null=True)
     address_enc = fields.TextField()  # recipient, phone, region, detail: personal data
     address_region = fields.CharField(max_length=6)
@@ -236,8 +235,7 @@ class Payment(Model):
     method = fields.CharEnumField(PaymentMethod, max_length=12)
     # "stripe", "wechatpay", "alipay" (online), "union_funds", or "none" (nothing to collect)
     provider = fields.CharField(max_length=16)
-    # The payment at the provider: Stripe's PaymentIntent id, our out_trade_no for WeChat
-    # Pay and Alipay.
+    # Stripe's PaymentIntent id, our out_trade_no for WeChat Pay and Alipay.
     provider_ref = fields.CharField(max_length=64, null=True, unique=True)
     amount_fen = fields.IntField()
     status = fields.CharEnumField(PaymentStatus, max_length=16,
@@ -254,6 +252,8 @@ class Payment(Model):
     # Refunds asked of the rail for this payment: a retry after a failed refund is a new
     # refund at the rail (its own out_refund_no), never the failed one again.
     refund_attempt = fields.IntField(default=1)
+    # Given back so far as the rail told us (ours or its dashboard's): mall/refunded.py.
+    refunded_fen = fields.IntField(default=0, db_default=0)
 
     class Meta:
         table = "mall_payments"

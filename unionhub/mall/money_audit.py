@@ -48,40 +48,38 @@ async def refund_due(payment: Payment, order: Order, fact: PaymentFact, reason: 
                     expected_fen=payment.amount_fen)
 
 
-async def refunded(payment: Payment, order: Order | None, fact: PaymentFact, *,
-                   order_refunded: bool) -> None:
+async def refunded(payment: Payment, order: Order | None, fact: PaymentFact, *, full: bool,
+                   refunded_total_fen: int, order_refunded: bool) -> None:
     """A refund completed at the rail. Every refund we ask for sets refund_requested_at
-    (refundOrder, money to give back, an operator's retry) and is whole; a payment refunded
-    without one, or in part, was refunded in the provider's dashboard.
+    (refundOrder, money to give back, an operator's retry) and gives back all that remains;
+    a payment refunded without one, or in part, was refunded in the provider's dashboard.
 
     `refunded_total_fen` is the payment's refunded total once this refund is done, not this
-    refund's own amount (the rails state totals, and partial refunds before a whole one are
-    not ours to subtract): whole, the money the rail took (`_taken`); in part, the running
-    total the rail's fact states (Alipay's refund_fee, Stripe's amount_refunded). WeChat Pay
-    states only the refund's own amount: a partial one has `refund_fen` and no total.
+    refund's own amount: our record (Payment.refunded_fen, mall/refunded.py), from the totals
+    Alipay and Stripe state and, for WeChat Pay, which states each refund's own amount, their
+    sum per refund. A partial row keeps that amount as `refund_fen` where the rail stated it.
     A payment's rows are read as a running total, never added up."""
-    extra = {"refund_fen": fact.refund_fen} \
-        if not fact.full_refund and fact.amount_fen is None and fact.refund_fen is not None else {}
-    await _movement(audit.PAYMENT_REFUNDED, payment, order, full=fact.full_refund,
-                    made_at_provider=not fact.full_refund or payment.refund_requested_at is None,
-                    refunded_total_fen=(await _taken(payment) if fact.full_refund
-                                        else fact.amount_fen),
-                    order_refunded=order_refunded, **extra)
+    extra = {"refund_fen": fact.refund_fen} if not full and fact.refund_fen is not None else {}
+    await _movement(audit.PAYMENT_REFUNDED, payment, order, full=full,
+                    made_at_provider=not full or payment.refund_requested_at is None,
+                    refunded_total_fen=refunded_total_fen, order_refunded=order_refunded,
+                    **extra)
 
 
 async def refund_failed(payment: Payment, code: str) -> None:
     """The rail ended our refund without the money going back (an exception opens too)."""
     await _movement(audit.PAYMENT_REFUND_FAILED, payment, None, code=code,
-                    amount_fen=await _taken(payment))
+                    amount_fen=await taken(payment))
 
 
-async def _taken(payment: Payment) -> int | None:
+async def taken(payment: Payment) -> int:
     """What the rail took for the payment: what the order asked, unless the member paid
     another amount (then its AMOUNT_MISMATCH exception holds what was paid; the payment row
     keeps the amount asked)."""
     mismatch = await PaymentException.filter(
         payment_id=payment.id, kind=PaymentExceptionKind.AMOUNT_MISMATCH).first()
-    return mismatch.amount_fen if mismatch is not None else payment.amount_fen
+    said = mismatch.amount_fen if mismatch is not None else None
+    return said if said is not None else payment.amount_fen  # (None: too large to keep)
 
 
 async def exception_opened(opened: PaymentException, amount_fen: int | None) -> None:

@@ -19,7 +19,7 @@ from unionhub.clock import utcnow
 from unionhub.errors import Conflict, NotFound, ValidationFailed
 from unionhub.identity import audit
 from unionhub.identity.access import Principal, require_authenticated
-from unionhub.mall import money_audit
+from unionhub.mall import money_audit, orders
 from unionhub.mall.models import (
     Order,
     OrderEvent,
@@ -106,6 +106,8 @@ async def resolve(principal: Principal, exception_id: int, action: PaymentExcept
             and (payment is None or payment.status != PaymentStatus.REFUND_FAILED)):
         raise Conflict("this refund is no longer failed", field="action", code="RETRY_NOT_APPLICABLE")
     async with in_transaction():
+        if found.order_id is not None:  # the order first, as a rail's fact takes it (settle)
+            await orders.lock_before_payment(found.order_id)
         moved = await PaymentException.filter(
             id=found.id, status=PaymentExceptionStatus.OPEN).update(
             status=PaymentExceptionStatus.RESOLVED, open_key=None, resolved_at=utcnow(),
@@ -123,6 +125,31 @@ async def resolve(principal: Principal, exception_id: int, action: PaymentExcept
         await _retry(found, payment)
     await publish_open_count()
     return await PaymentException.get(id=found.id)
+
+
+# A refund that lands settles what was open about it: its failure, or its waiting too long.
+SETTLED_BY_REFUND = (PaymentExceptionKind.REFUND_FAILED, PaymentExceptionKind.OPEN_TOO_LONG)
+
+
+async def settle(payment: Payment, why: str) -> None:
+    """The rail has settled the payment (its refund landed): resolve its open exceptions about
+    that, by the system (no resolver, no resolution; the note and the audit row say why), in
+    the fact's transaction, which holds the order's row first. One conditional update each,
+    as an operator's: of the two racing, one resolves it, the other is told it was."""
+    for found in await PaymentException.filter(payment_id=payment.id, kind__in=SETTLED_BY_REFUND,
+                                               status=PaymentExceptionStatus.OPEN):
+        if not await PaymentException.filter(id=found.id, status=PaymentExceptionStatus.OPEN
+                                             ).update(status=PaymentExceptionStatus.RESOLVED,
+                                                      open_key=None, resolved_at=utcnow(),
+                                                      note=f"resolved by the system: {why}"):
+            continue
+        await audit.record(audit.PAYMENT_EXCEPTION_RESOLVE, actor_id=None,
+                           subject_type="payment_exception", subject_id=found.id,
+                           detail={"action": None, "by": payment.provider, "reason": why,
+                                   "kind": found.kind.value, "payment": found.payment_id,
+                                   "order": found.order_id, "amount_fen": found.amount_fen})
+        await OrderEvent.create(order_id=payment.order_id, kind="PAYMENT_EXCEPTION_SETTLED",
+                                detail={"payment_id": payment.id, "exception": found.kind.value})
 
 
 def _already_resolved() -> Conflict:

@@ -27,7 +27,7 @@ from unionhub.clock import utcnow
 from unionhub.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from unionhub.identity import audit
 from unionhub.identity.access import Principal, require_authenticated
-from unionhub.mall import money_audit, orders, union_funds
+from unionhub.mall import money_audit, orders, refunded, union_funds
 from unionhub.mall.access import is_mall_manager
 from unionhub.mall.models import (
     Order,
@@ -263,28 +263,6 @@ async def _on_closed(payment: Payment, fact: PaymentFact, to_refund: list[int]) 
                                         "closed": True})
 
 
-async def _on_refunded(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
-    if not fact.full_refund:
-        # A partial refund made at the provider: recorded there; the order stays as it is.
-        await OrderEvent.create(order_id=payment.order_id, kind="PARTIAL_REFUND_AT_PROVIDER",
-                                detail={"payment_id": payment.id})
-        await money_audit.refunded(payment, None, fact, order_refunded=False)
-        return
-    # Out of order, the refund may arrive before the success it undoes: the payment is then
-    # REFUNDED already and the late success no longer moves it (nor pays the order).
-    if not await Payment.filter(id=payment.id).exclude(status=PaymentStatus.REFUNDED).update(
-            status=PaymentStatus.REFUNDED):
-        return
-    order = await Order.get(id=payment.order_id)
-    # A refund made in the provider's dashboard also refunds the order; a refunded late
-    # payment leaves its cancelled order as it is.
-    order_refunded = await orders.mark_refunded(order, None, "REFUNDED_BY_PROVIDER")
-    if not order_refunded:
-        await OrderEvent.create(order_id=order.id, kind="PAYMENT_REFUNDED",
-                                detail={"payment_id": payment.id})
-    await money_audit.refunded(payment, order, fact, order_refunded=order_refunded)
-
-
 class _NotYetKnown(Exception):
     """The fact's payment or refund attempt is not recorded yet: roll back, leave it unseen."""
 
@@ -312,7 +290,7 @@ _HANDLERS: dict[FactKind, Callable[[Payment, PaymentFact, list[int]], Awaitable[
     FactKind.SUCCEEDED: _on_succeeded,
     FactKind.FAILED: _on_declined,
     FactKind.CLOSED: _on_closed,
-    FactKind.REFUNDED: _on_refunded,
+    FactKind.REFUNDED: refunded.on_refunded,
     FactKind.REFUND_FAILED: _on_refund_failed,
 }
 
@@ -320,11 +298,14 @@ _HANDLERS: dict[FactKind, Callable[[Payment, PaymentFact, list[int]], Awaitable[
 # --- refunds ------------------------------------------------------------------------------
 
 async def request_refund(payment_id: int, reason: str | None = None) -> bool:
-    """Ask the payment's provider for a full refund (idempotent per payment). A refund the
+    """Ask the payment's provider to refund what remains of it (all of it, unless the rail
+    gave some back before: mall.refunded), idempotent per attempt. A refund the
     provider completes at once is applied now; the others by notification or reconciliation.
     False when the provider could not be reached (reconciliation.retry_pending_refunds asks
     again) or refused the refund for good (then REFUND_FAILED, with an exception)."""
     payment = await Payment.get(id=payment_id)
+    if payment.status != PaymentStatus.REFUND_PENDING:
+        return False  # it ended meanwhile (e.g. the failed attempt's money came back late)
     provider = provider_named(payment.provider)
     if provider is None:
         log.error("payment %s is due a refund from %s, which is not configured",
@@ -380,10 +361,12 @@ async def refund_order(principal: Principal, order_id: int, reason: str | None) 
             next_check_at=utcnow() + RECONCILE_AFTER, check_count=0)
         if payment.method == PaymentMethod.UNION_FUNDS:
             await union_funds.return_spend(order, principal.member_id, "REFUNDED")
+        # What remains: a refund made in the rail's dashboard before is not asked again.
         await audit.record(audit.ORDER_REFUND, actor_id=principal.member_id,
                            subject_type="order", subject_id=order.id,
                            detail={"payment": payment.id, "method": payment.method.value,
-                                   "amount_fen": payment.amount_fen})
+                                   "amount_fen": await refunded.remaining(payment),
+                                   "refunded_before_fen": payment.refunded_fen})
     if online:
         await request_refund(payment.id, (reason or "")[:80] or None)
     return await orders.get_order(order.id)

@@ -72,6 +72,10 @@ class StandIn(Protocol):
         """The signed notification that the full refund of `ref` completed; also makes the
         refund successful for refund status queries."""
 
+    def dashboard_refund(self, ref: str, refund_fen: int) -> Notification:
+        """A refund of `refund_fen` made in the rail's dashboard (not asked by us), and the
+        signed notification the rail sends about it."""
+
     def refund_failed_notification(self, ref: str) -> Notification | None:
         """The signed notification that the rail ended the refund of `ref` failed (also seen
         by refund status queries); None where the refund call itself said so."""

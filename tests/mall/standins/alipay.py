@@ -238,6 +238,14 @@ class AlipayStandIn:
     def refund_failed_notification(self, ref: str) -> Notification | None:
         return None  # Alipay said so in the refund call's answer
 
+    def dashboard_refund(self, ref: str, refund_fen: int) -> Notification:
+        """A refund made in Alipay's merchant portal: its notice states the trade's total."""
+        trade = self.trades[ref]
+        trade.refunds[f"portal{len(trade.refunds) + 1}"] = refund_fen
+        if trade.refunded_fen == trade.paid_fen:
+            trade.status = "TRADE_CLOSED"  # all of it back: the trade closes
+        return self.notification(ref)
+
     def reach(self, ref: str) -> None:
         self.trades[ref].opened = True
 

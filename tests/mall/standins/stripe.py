@@ -90,15 +90,36 @@ class StripeStandIn:
         self.requests.append(("refund", form, key))
         if key in self._replay:
             return httpx.Response(200, json=self._replay[key])
-        self.calls.refunds.append(form["payment_intent"])
         intent = self.intents[form["payment_intent"]]
+        # Without an amount, Stripe refunds what remains of the charge; never more than that.
+        left = (intent["amount_received"] or intent["amount"]) - self.refunded_fen(intent["id"])
+        amount = int(form.get("amount", left))
+        if left <= 0 or not 0 < amount <= left:
+            code = "charge_already_refunded" if left <= 0 else "amount_too_large"
+            return httpx.Response(400, json={"error": {"type": "invalid_request_error",
+                                                       "code": code, "message": code}})
+        self.calls.refunds.append(form["payment_intent"])
         refund = {"id": f"re_{next(self._n):08d}TEST", "object": "refund",
-                  "amount": intent["amount"], "currency": intent["currency"],
+                  "amount": amount, "currency": intent["currency"],
                   "payment_intent": intent["id"], "status": "pending",
                   "created": int(time.time()), "metadata": {}}
         self.refunds[refund["id"]] = refund
         self._replay[key] = refund
         return httpx.Response(200, json=refund)
+
+    def refunded_fen(self, intent_id: str) -> int:
+        """The charge's amount_refunded: its refunds that have not failed."""
+        return sum(r["amount"] for r in self.refunds.values()
+                   if r["payment_intent"] == intent_id and r["status"] not in ("failed", "canceled"))
+
+    def dashboard_refund(self, ref: str, refund_fen: int) -> Notification:
+        """A refund made in Stripe's dashboard, and the charge.refunded event it sends."""
+        refund_id = f"re_{next(self._n):08d}TEST"
+        self.refunds[refund_id] = {"id": refund_id, "object": "refund", "amount": refund_fen,
+                                   "payment_intent": ref, "status": "succeeded"}
+        amount_refunded = self.refunded_fen(ref)
+        return signed(self.event("charge.refunded", ref, amount_refunded=amount_refunded,
+                                 refunded=amount_refunded == self.intents[ref]["amount"]))
 
     def retrieve_refund(self, request: httpx.Request, refund_id: str) -> httpx.Response:
         return httpx.Response(200, json=self.refunds[refund_id])

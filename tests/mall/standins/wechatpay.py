@@ -236,9 +236,11 @@ class WeChatPayStandIn:
             return _error(404, "RESOURCE_NOT_EXISTS", "订单不存在")
         if trade["trade_state"] != "SUCCESS":
             return _error(400, "INVALID_REQUEST", "订单未支付")
+        given = sum(r["amount"]["refund"] for r in self.refunds.values() if r["out_trade_no"] == no
+                    and r["status"] not in ("ABNORMAL", "CLOSED"))  # others' money is gone
         if (amount.get("total") != trade["amount"]["total"] or amount.get("currency") != "CNY"
-                or not 0 < amount.get("refund", 0) <= amount["total"]):
-            return _error(400, "PARAM_ERROR", "退款金额与订单金额不符")
+                or not 0 < amount.get("refund", 0) <= amount["total"] - given):
+            return _error(400, "INVALID_REQUEST", "申请退款金额超过订单可退金额")
         self.calls.refunds.append(no)
         self.refunds[refund_no] = {
             "refund_id": f"50000{next(self._n):012d}", "out_refund_no": refund_no,
@@ -319,6 +321,14 @@ class WeChatPayStandIn:
                                  summary="支付成功", notification_id=notification_id,
                                  timestamp=timestamp)
 
+    def dashboard_refund(self, ref: str, refund_fen: int) -> Notification:
+        no = f"dash{next(self._n):08d}"  # the merchant platform's refund, and its notice
+        self.refunds[no] = {"refund_id": f"50000{next(self._n):012d}", "out_refund_no": no,
+                            "transaction_id": self.trades[ref]["transaction_id"],
+                            "out_trade_no": ref, "status": "SUCCESS",
+                            "amount": {"refund": refund_fen}}
+        return self.refund_notification(ref, refund_fen=refund_fen)
+
     def refund_resource(self, ref: str, status: str = "SUCCESS",
                         refund_fen: int | None = None) -> dict[str, Any]:
         trade = self.trades[ref]
@@ -326,8 +336,8 @@ class WeChatPayStandIn:
         refund = (latest[-1] if latest else None) or {
             "refund_id": f"50000{next(self._n):012d}", "out_refund_no": f"{ref}R",
             "transaction_id": trade.get("transaction_id"), "out_trade_no": ref}
-        total = trade["amount"]["total"]
-        refund_fen = total if refund_fen is None else refund_fen
+        total = trade["amount"]["total"]  # the refund's own amount, else all of it
+        refund_fen = refund.get("amount", {}).get("refund", total) if refund_fen is None else refund_fen
         return {"mchid": MCHID, "out_trade_no": ref, "transaction_id": refund["transaction_id"],
                 "out_refund_no": refund["out_refund_no"], "refund_id": refund["refund_id"],
                 "refund_status": status, "success_time": rfc3339(),

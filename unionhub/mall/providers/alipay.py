@@ -92,6 +92,13 @@ def _shanghai(moment: datetime) -> str:
     return moment.astimezone(SHANGHAI).strftime(TIME_FORMAT)
 
 
+def _rsa(text: str) -> Any:  # the key, or None when it does not parse
+    try:
+        return RSA.importKey(_key_text(text))
+    except (ValueError, IndexError, TypeError, binascii.Error):
+        return None
+
+
 class _GatewayRefused(ProviderUnavailable):
     """The gateway answered with an error it did not sign (e.g. isv.invalid-signature)."""
 
@@ -144,22 +151,14 @@ class AlipayProvider:
         try:
             return secret_text(inline, path)
         except OSError:
-            raise PaymentConfigurationError(
-                f"UNIONHUB_{env}_FILE names a file that cannot be read") from None
+            raise PaymentConfigurationError(f"UNIONHUB_{env}_FILE cannot be read") from None
 
     @staticmethod
     def _check_keys(private: str, public: str) -> None:
-        try:
-            app_key = RSA.importKey(_key_text(private))
-        except (ValueError, IndexError, TypeError, binascii.Error):
-            app_key = None
+        app_key, alipay_key = _rsa(private), _rsa(public)
         if app_key is None or not app_key.has_private():
             raise PaymentConfigurationError(
                 "UNIONHUB_ALIPAY_APP_PRIVATE_KEY (or _FILE) is not an RSA private key")
-        try:
-            alipay_key = RSA.importKey(_key_text(public))
-        except (ValueError, IndexError, TypeError, binascii.Error):
-            alipay_key = None
         # Alipay never hands out its private key: one here means the settings are mixed up.
         if alipay_key is None or alipay_key.has_private():
             raise PaymentConfigurationError(
@@ -218,9 +217,8 @@ class AlipayProvider:
                         full_refund=refunded >= total)
         if status in PAID:
             return fact(kind=FactKind.SUCCEEDED, amount_fen=total, currency="cny")
-        if status == "TRADE_CLOSED":
-            return fact(kind=FactKind.CLOSED, failure_code="TRADE_CLOSED")
-        return fact(kind=None)  # WAIT_BUYER_PAY: the trade was opened
+        closed = status == "TRADE_CLOSED"  # else WAIT_BUYER_PAY: the trade was opened
+        return fact(kind=FactKind.CLOSED, failure_code=status) if closed else fact(kind=None)
 
     def _verified_params(self, body: bytes) -> dict[str, str]:
         try:
@@ -270,7 +268,10 @@ class AlipayProvider:
         # What the member paid, which a wrong amount makes differ from what the order asked.
         paid = await self.query(payment)
         amount = paid.amount_fen if paid and paid.kind == FactKind.SUCCEEDED else None
-        biz = {"out_trade_no": ref, "refund_amount": yuan(amount or payment.amount_fen),
+        left = (amount or payment.amount_fen) - payment.refunded_fen  # less portal refunds
+        if left <= 0:
+            raise RefundRefused("NOTHING_LEFT_TO_REFUND")
+        biz = {"out_trade_no": ref, "refund_amount": yuan(left),
                "out_request_no": out_request_no}
         if reason:
             biz["refund_reason"] = _SUBJECT_UNSAFE.sub(" ", reason)[:256]
@@ -296,8 +297,8 @@ class AlipayProvider:
             if exc.sub_code == "ACQ.TRADE_NOT_EXIST":  # unsigned or not, it asserts nothing
                 return None
             raise
-        if answer.get("sub_code") == "ACQ.TRADE_NOT_EXIST":  # the member never opened the page
-            return None
+        if answer.get("sub_code") == "ACQ.TRADE_NOT_EXIST":
+            return None  # the member never opened the page
         self._require_success("alipay.trade.query", answer)
         status = answer.get("trade_status")
         detail = {"trade_no": str(answer.get("trade_no", ""))}
@@ -339,10 +340,10 @@ class AlipayProvider:
             amount = fen_from_yuan(answer.get("refund_amount"))
         except ValueError:
             raise ProviderUnavailable("alipay answered a malformed amount") from None
+        # This request's own amount; ours asks for all that remains: its success is the whole.
         return PaymentFact(event_id=query_event_id(ref, FactKind.REFUNDED),
                            event_type="query:REFUND_SUCCESS", kind=FactKind.REFUNDED,
-                           provider_ref=ref, amount_fen=amount, currency="cny",
-                           full_refund=amount >= payment.amount_fen,
+                           provider_ref=ref, refund_fen=amount, currency="cny",
                            detail={"out_request_no": out_request_no})
 
     async def _refund_status(self, ref: str, out_request_no: str) -> dict[str, Any]:
@@ -365,8 +366,8 @@ class AlipayProvider:
             raise _GatewayRefused(code, sub_code)
 
     async def _call(self, method: str, biz: dict[str, Any]) -> dict[str, Any]:
-        """Send a signed request; the verified response object (business failures included,
-        they are signed too). Unsigned, forged or unreachable answers raise."""
+        """Send a signed request; the verified response object (signed business failures
+        included); unsigned, forged or unreachable answers raise."""
         signed = self.sdk.sign_data(self._body(method, biz))
         try:
             response = await self.http.post(self.gateway, content=signed.encode(), headers={
@@ -383,10 +384,9 @@ class AlipayProvider:
             log.warning("alipay %s answered HTTP %s without JSON", method, response.status_code)
             raise ProviderUnavailable("alipay answered something else than JSON") from None
         try:
-            # The SDK's private helper is its only verification of a synchronous answer: it
-            # finds the response object's exact text (Alipay signs those bytes, not a
-            # re-serialisation) and checks Alipay's RSA2 signature over it. Its public
-            # counterpart also does the blocking urllib request, which we cannot use here.
+            # The SDK's private helper is its only check of a synchronous answer: Alipay's RSA2
+            # signature over the response object's exact text (not a re-serialisation); its
+            # public counterpart also does the blocking urllib request we cannot use here.
             return self.sdk._verify_and_return_sync_response(raw, response_type)
         except AliPayException:  # no signature: an error the gateway did not sign
             code, sub_code = str(answer.get("code")), str(answer.get("sub_code"))

@@ -239,9 +239,13 @@ class WeChatPayProvider:
         # when it is not what the order asked (a wrong amount is refunded, never kept).
         trade = await self._call("query", pay.query(out_trade_no=ref), missing_ok=True) or {}
         total = int((trade.get("amount") or {}).get("total") or payment.amount_fen)
+        # What remains: WeChat refuses more than the trade has left (a dashboard refund's).
+        left = total - payment.refunded_fen
+        if left <= 0:
+            raise RefundRefused("NOTHING_LEFT_TO_REFUND")
         body = await self._call("refund", pay.refund(
             out_refund_no=out_refund_no, out_trade_no=ref,
-            amount={"refund": total, "total": total, "currency": "CNY"},
+            amount={"refund": left, "total": total, "currency": "CNY"},
             reason=(reason or "")[:80] or None, notify_url=self._notify_url))
         assert body is not None
         if body.get("status") in FAILED_REFUND_STATES:

@@ -1,0 +1,79 @@
+"""What a payment's rail has given back: a refund's fact (mall.payments.apply_fact's gate, the
+order's row held) recorded in `Payment.refunded_fen`, so a refund we ask for later is for what
+remains (a partial refund made in the rail's dashboard first: asking for the whole was refused).
+
+The rails state it two ways. Alipay (`refund_fee`) and Stripe (`amount_refunded`) state the
+trade's running total: the record keeps the largest seen, whatever the order of delivery.
+WeChat Pay states each refund's own amount (`refund_fen`): the record adds it once per refund
+id, however many notices or answers tell of it (review: two partial refunds read as totals
+would understate what was refunded). A refund that leaves nothing is the whole refund, even
+when each of its facts states a part: the payment becomes REFUNDED (the order too, as a
+dashboard refund refunds it), and the exceptions left open about its refund are resolved by
+the system (mall.payment_exceptions.settle).
+"""
+
+from __future__ import annotations
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from unionhub.mall import money_audit, orders, payment_exceptions
+from unionhub.mall.models import Order, OrderEvent, Payment, PaymentStatus, ProviderEvent
+from unionhub.mall.providers.base import PaymentFact
+
+
+async def remaining(payment: Payment) -> int:
+    """What a refund asked for now gives back: what the rail took, less what it has given
+    back as far as we were told."""
+    return max(0, await money_audit.taken(payment) - payment.refunded_fen)
+
+
+async def _record(payment: Payment, fact: PaymentFact, taken: int) -> bool:
+    """Add the fact to the payment's record; False when it told nothing new."""
+    rows = Payment.filter(id=payment.id)
+    if fact.full_refund:
+        return bool(await rows.filter(refunded_fen__lt=taken).update(refunded_fen=taken))
+    refund_id = fact.detail.get("refund_id") or fact.detail.get("out_refund_no")
+    if fact.refund_fen is not None and refund_id:
+        try:  # once per refund: the gate's table, keyed by the rail's refund id
+            async with in_transaction():
+                await ProviderEvent.create(provider=payment.provider,
+                                           event_id=f"counted:{refund_id}"[:64],
+                                           type="refund.counted")
+        except IntegrityError:
+            return False
+        await rows.update(refunded_fen=F("refunded_fen") + fact.refund_fen)
+        return True
+    if fact.amount_fen is not None:
+        return bool(await rows.filter(refunded_fen__lt=fact.amount_fen).update(
+            refunded_fen=fact.amount_fen))
+    return False
+
+
+async def on_refunded(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
+    taken = await money_audit.taken(payment)
+    told = await _record(payment, fact, taken)
+    total = (await Payment.get(id=payment.id)).refunded_fen
+    if not fact.full_refund and total < taken:
+        if told:  # a partial refund has no status to move: its rows once per refund
+            await OrderEvent.create(order_id=payment.order_id, kind="PARTIAL_REFUND_AT_PROVIDER",
+                                    detail={"payment_id": payment.id, "refunded_fen": total})
+            await money_audit.refunded(payment, None, fact, full=False,
+                                       refunded_total_fen=total, order_refunded=False)
+        return
+    # Out of order, the refund may arrive before the success it undoes: the payment is then
+    # REFUNDED already and the late success no longer moves it (nor pays the order).
+    if not await Payment.filter(id=payment.id).exclude(status=PaymentStatus.REFUNDED).update(
+            status=PaymentStatus.REFUNDED):
+        return
+    order = await Order.get(id=payment.order_id)
+    # A refund made in the provider's dashboard also refunds the order; a refunded late
+    # payment leaves its cancelled order as it is.
+    order_refunded = await orders.mark_refunded(order, None, "REFUNDED_BY_PROVIDER")
+    if not order_refunded:
+        await OrderEvent.create(order_id=order.id, kind="PAYMENT_REFUNDED",
+                                detail={"payment_id": payment.id})
+    await money_audit.refunded(payment, order, fact, full=True, refunded_total_fen=taken,
+                               order_refunded=order_refunded)
+    await payment_exceptions.settle(payment, "the refund landed at the rail")
