@@ -22,6 +22,7 @@ from unionhub.clock import utcnow
 from unionhub.db import is_postgres
 from unionhub.errors import (
     AccessDenied,
+    Conflict,
     InvalidTransition,
     NotFound,
     ValidationFailed,
@@ -174,6 +175,19 @@ async def cancel(order: Order, actor_id: int | None, reason: str) -> bool:
         await _release_voucher(order)
     metrics.ORDERS_CANCELLED.add(1, {"reason": reason})
     return True
+
+
+async def check_voucher_kept(order: Order) -> None:
+    """Paying re-checks the order's voucher (placing checked it): its holder may have left the
+    campaign's scope since, and leaving withdraws only unlocked vouchers. Such an order is
+    cancelled, its voucher withdrawn as leaving withdraws (`_release_voucher`), and the payment
+    refused; the member places it again, without the voucher, at its full price."""
+    if order.voucher_id is None or await withdrawals.holder_keeps(order.voucher_id,
+                                                                  order.member_id):
+        return
+    await cancel(order, order.member_id, "VOUCHER_WITHDRAWN")
+    raise Conflict("this order's voucher was withdrawn when you left the issuing union's "
+                   "scope; the order is cancelled", field="orderId", code="VOUCHER_WITHDRAWN")
 
 
 async def cancel_order(principal: Principal, order_id: int) -> Order:

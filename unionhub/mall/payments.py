@@ -101,6 +101,7 @@ async def pay_order(principal: Principal, order_id: int, method: PaymentMethod,
     if order.member_id != member_id:
         raise NotFound("order not found", field="orderId")
     _check_payable(order)
+    await orders.check_voucher_kept(order)
     if order.payable_fen == 0:
         return await _settle_without_money(order, member_id, method)
     provider = _provider(method)

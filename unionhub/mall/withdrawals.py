@@ -5,7 +5,8 @@ A campaign is for an org's subtree (`org_path`); a member keeps the vouchers of 
 subtree still holds their new union, and loses the rest. Only AVAILABLE vouchers are voided: a
 LOCKED one belongs to an order awaiting payment; when that order is cancelled the voucher
 comes back only if its holder is still in the campaign's scope, and is voided otherwise
-(`holder_keeps`), as it would have been had it not been locked.
+(`holder_keeps`), as it would have been had it not been locked; paying it re-checks the same
+(`orders.check_voucher_kept`: the order is cancelled and the voucher voided).
 """
 
 from __future__ import annotations

@@ -45,10 +45,11 @@ class PaymentException:
     opened_at: datetime = strawberry.field(description="When it was opened (UTC instant).")
     resolved_at: datetime | None = strawberry.field(description="When it was resolved (UTC "
                                                                 "instant).")
-    resolved_by_id: strawberry.ID | None = strawberry.field(description="The staff member who "
-                                                                        "resolved it.")
+    resolved_by_id: strawberry.ID | None = strawberry.field(
+        description="The staff member who resolved it; null when the system did (its refund "
+                    "landed at the rail: the note says so).")
     resolution: PaymentExceptionActionEnum | None = strawberry.field(
-        description="How it was resolved; null while OPEN.")
+        description="How a person resolved it; null while OPEN and when the system did.")
     note: str | None = strawberry.field(description="The resolver's note.")
 
     @classmethod
