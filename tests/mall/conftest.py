@@ -28,7 +28,7 @@ from tests.mall.standins.stripe import standin as stripe_standin
 from tests.mall.wechatpay_provider import provider, wechat  # noqa: F401 (fixtures: test_wechatpay_*)
 from unionhub.identity.access import Principal
 from unionhub.identity.models import Role, Union
-from unionhub.mall import funds_allocation
+from unionhub.mall import funds_allocation, root_funds
 from unionhub.mall.providers import reset_providers
 
 CREATE_SUPPLIER = """mutation S($input: CreateSupplierInput!) {
@@ -171,18 +171,29 @@ async def allocate(gql, cadre, union_id: int | str, amount_fen: int,
 
 
 async def fund_ancestors(union_id: int, amount_fen: int, year: int, actor_id: int) -> None:
-    """Allocate `amount_fen` down the union's ancestors, root first (the root's as an admin,
-    each other's as a cadre of its parent), through the domain's own allocation."""
+    """Allocate `amount_fen` down the union's ancestors, root first, through the domain's own
+    rules: the root's proposed by `actor_id` as an admin and approved by another admin id (the
+    domain reads ids, not accounts), each other's by a cadre of its parent."""
     chain: list[Union] = []
     parent_id = (await Union.get(id=union_id)).parent_id
     while parent_id is not None:
         chain.append(await Union.get(id=parent_id))
         parent_id = chain[-1].parent_id
     for union, above in zip(reversed(chain), [None, *reversed(chain)], strict=False):
-        principal = (Principal(member_id=actor_id, role=Role.ADMIN) if above is None else
-                     Principal(member_id=actor_id, role=Role.CADRE, scope_path=above.path,
-                               scope_org_id=above.id))
-        await funds_allocation.allocate(principal, union.id, year, amount_fen)
+        if above is None:
+            await fund_root(union.id, amount_fen, year, actor_id)
+            continue
+        await funds_allocation.allocate(
+            Principal(member_id=actor_id, role=Role.CADRE, scope_path=above.path,
+                      scope_org_id=above.id), union.id, year, amount_fen)
+
+
+async def fund_root(root_id: int, amount_fen: int, year: int, maker_id: int) -> None:
+    """The root union's allocation, maker and checker: proposed by `maker_id`, approved by
+    the next id."""
+    proposal = await root_funds.propose(Principal(member_id=maker_id, role=Role.ADMIN),
+                                        root_id, year, amount_fen, "年度经费拨付")
+    await root_funds.approve(Principal(member_id=maker_id + 1, role=Role.ADMIN), proposal.id)
 
 
 def this_funds_year() -> int:

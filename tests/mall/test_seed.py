@@ -4,6 +4,7 @@ and this year's union funds passed down from the root through the domain's own r
 from __future__ import annotations
 
 from unionhub.identity import seed as identity_seed
+from unionhub.identity.models import AuditLog
 from unionhub.mall.models import (
     CampaignKind,
     Supplier,
@@ -35,3 +36,10 @@ async def test_seed_demo(gql, factory):
     assert budgets == {tree.province.id: (100_000_000, 0, 30_000_000),
                        tree.cities["xian"].id: (30_000_000, 0, 0)}
     assert await UnionFundsEntry.filter(kind="TO_CHILD").count() == 1
+    # The root's is data (the demo has one admin; the root's allocation needs two), audited
+    # as the seed's: no actor, on the ledger as the ALLOCATION it is.
+    [seeded] = await AuditLog.filter(action="mall.root_funds.seed")
+    assert (seeded.actor_id, seeded.union_id, seeded.detail) == (
+        None, tree.province.id, {"by": "seed", "year": funds_year(), "amount_fen": 100_000_000})
+    root_entry = await UnionFundsEntry.get(union_id=tree.province.id, kind="ALLOCATION")
+    assert (root_entry.amount_fen, root_entry.actor_id) == (100_000_000, None)

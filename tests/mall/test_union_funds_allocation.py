@@ -99,13 +99,17 @@ async def test_a_parent_without_funds_allocates_nothing(gql, factory, mall):
     assert await _no_budget(child.id)
 
 
-async def test_the_root_is_funded_by_an_admin_from_outside_the_tree(gql, factory, mall):
+async def test_no_one_admin_funds_the_root_in_one_step(gql, factory, mall):
+    """Before, allocateUnionFunds let one ADMIN put any amount into the root union: the
+    source of all union money, with no checker. It goes through a second admin now
+    (tests/mall/test_root_funds.py)."""
     tree = await factory.tree()
-    given = await _try_allocate(gql, await factory.admin(), tree.province.id, 500_000)
-    assert given.data["allocateUnionFunds"]["errors"] == []
-    assert await _budget(tree.province.id) == (500_000, 0, 0)
-    entry = await UnionFundsEntry.get(union_id=tree.province.id)
-    assert entry.counterpart_union_id is None
+    refused = await _try_allocate(gql, await factory.admin(), tree.province.id, 500_000)
+    assert [e["code"] for e in refused.data["allocateUnionFunds"]["errors"]] == [
+        "ROOT_UNION_FUNDS_NEED_APPROVAL"]
+    assert await _no_budget(tree.province.id)
+    assert await UnionFundsEntry.all().count() == 0
+    assert await AuditLog.filter(action__startswith="mall.").count() == 0
 
 
 async def test_the_database_refuses_a_budget_passing_on_more_than_it_holds(factory, mall):

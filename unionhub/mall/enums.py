@@ -39,6 +39,15 @@ class FundsEntryKind(StrEnum):
     RETURN = "RETURN"  # a spent order cancelled or refunded: the amount comes back
 
 
+class RootFundsProposalStatus(StrEnum):
+    """The root union's allocation under maker and checker (mall.root_funds)."""
+
+    PENDING = "PENDING"  # proposed by an ADMIN, awaiting another's decision
+    APPROVED = "APPROVED"  # by another ADMIN: on the root's budget and ledger
+    REJECTED = "REJECTED"  # by another ADMIN: nothing moved
+    WITHDRAWN = "WITHDRAWN"  # by its proposer while pending: nothing moved
+
+
 class PaymentMethod(StrEnum):
     ALIPAY = "ALIPAY"
     WECHAT_PAY = "WECHAT_PAY"

@@ -1,6 +1,8 @@
 """Allocating union funds (工会经费下拨): a union's yearly allocation comes from its parent.
 
-- The root union has no parent: its allocation is money from outside the tree, set by an ADMIN.
+- The root union has no parent: its allocation is money from outside the tree, proposed by
+  one ADMIN and approved by another (mall.root_funds); `allocate` refuses it, so no one call
+  by one person puts money into the tree.
 - Any other union's is moved by a cadre of its parent union out of the parent's own budget
   for that year: one transaction adds to the parent's `to_children_fen` by a conditional
   UPDATE (what the parent spent and passed on, plus this amount, within its allocation; a
@@ -44,7 +46,7 @@ async def _budget_row(union_id: int, year: int) -> None:
                    " ON CONFLICT (union_id, year) DO NOTHING", [union_id, year])
 
 
-def _check_input(year: int, amount_fen: int) -> None:
+def check_input(year: int, amount_fen: int) -> None:
     if not 0 < amount_fen <= MAX_ALLOCATION_FEN:
         raise ValidationFailed("the amount must be positive (and at most ¥21,474,836.47)",
                                field="amountFen", code="AMOUNT_OUT_OF_RANGE")
@@ -63,35 +65,43 @@ async def _take_from_parent(parent_id: int, year: int, amount_fen: int) -> None:
                        field="amountFen", code="PARENT_UNION_FUNDS_EXCEEDED")
 
 
+async def credit(union_id: int, year: int, amount_fen: int, actor_id: int | None,
+                 from_union_id: int | None = None) -> None:
+    """Add `amount_fen` to the union's allocation for `year` and its ledger (ALLOCATION), in
+    the caller's transaction, after whatever made the money available (the parent's
+    `to_children_fen`, or an approved root proposal)."""
+    await _budget_row(union_id, year)
+    added = await sql.rows(
+        "UPDATE mall_union_funds_budgets SET allocated_fen = allocated_fen + ?"
+        " WHERE union_id = ? AND year = ? AND allocated_fen + ? <= ? RETURNING id",
+        [amount_fen, union_id, year, amount_fen, MAX_YEAR_ALLOCATION_FEN])
+    if not added:
+        raise ValidationFailed("a year's allocation is at most 2^53 − 1 fen",
+                               field="amountFen", code="AMOUNT_OUT_OF_RANGE")
+    await entry(union_id, year, FundsEntryKind.ALLOCATION, amount_fen, actor_id,
+                counterpart_union_id=from_union_id)
+
+
 async def allocate(principal: Principal, union_id: int, year: int,
                    amount_fen: int) -> UnionFundsBudget:
     """Add `amount_fen` to a union's funds for `year`, out of its parent's funds for that
-    year (by a cadre of the parent), or from outside the tree for the root (by an ADMIN)."""
+    year, by a cadre of the parent. The root's is refused: it goes through mall.root_funds."""
     actor_id = require_authenticated(principal)
-    _check_input(year, amount_fen)
+    check_input(year, amount_fen)
     union = await get_union(union_id)
     parent_id = union.parent_id
-    allowed = (principal.is_admin if parent_id is None
-               else principal.is_cadre and principal.scope_org_id == parent_id)
-    if not allowed:
+    if parent_id is None and principal.is_admin:
+        raise Conflict("the root union's funds are proposed by one admin and approved by "
+                       "another (proposeRootUnionFunds)", field="unionId",
+                       code="ROOT_UNION_FUNDS_NEED_APPROVAL")
+    if parent_id is None or not (principal.is_cadre and principal.scope_org_id == parent_id):
         raise AccessDenied("a union's funds are allocated by a cadre of its parent union",
                            code="NOT_PARENT_UNION_CADRE")
     async with in_transaction():
-        if parent_id is not None:
-            await _take_from_parent(parent_id, year, amount_fen)
-        await _budget_row(union.id, year)
-        added = await sql.rows(
-            "UPDATE mall_union_funds_budgets SET allocated_fen = allocated_fen + ?"
-            " WHERE union_id = ? AND year = ? AND allocated_fen + ? <= ? RETURNING id",
-            [amount_fen, union.id, year, amount_fen, MAX_YEAR_ALLOCATION_FEN])
-        if not added:
-            raise ValidationFailed("a year's allocation is at most 2^53 − 1 fen",
-                                   field="amountFen", code="AMOUNT_OUT_OF_RANGE")
-        if parent_id is not None:
-            await entry(parent_id, year, FundsEntryKind.TO_CHILD, amount_fen, actor_id,
-                        counterpart_union_id=union.id)
-        await entry(union.id, year, FundsEntryKind.ALLOCATION, amount_fen, actor_id,
-                    counterpart_union_id=parent_id)
+        await _take_from_parent(parent_id, year, amount_fen)
+        await entry(parent_id, year, FundsEntryKind.TO_CHILD, amount_fen, actor_id,
+                    counterpart_union_id=union.id)
+        await credit(union.id, year, amount_fen, actor_id, from_union_id=parent_id)
         await audit.record(audit.UNION_FUNDS_ALLOCATE, actor_id=actor_id, subject_type="union",
                            subject_id=union.id, union_id=union.id,
                            detail={"year": year, "amount_fen": amount_fen,

@@ -28,6 +28,7 @@ from unionhub.mall.enums import (
     VoucherStatus,
 )
 from unionhub.mall.funds_models import (  # noqa: F401  (Tortoise finds the mall's models here)
+    RootFundsProposal,
     UnionFundsBudget,
     UnionFundsEntry,
 )

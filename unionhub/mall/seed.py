@@ -1,13 +1,17 @@
 """Demo data for the mall: suppliers and products from Shaanxi's poverty-alleviation counties,
 one open CLAIM campaign (province-wide), one GRANT campaign (county A), and this year's union
-funds: the root's from the demo admin, part of it passed on to Xi'an by the province's cadre
-(so the console's funds section has figures from the first start)."""
+funds: the root's written as data (the demo has one admin, and the root's allocation needs two:
+mall.root_funds), audited as the seed's, and part of it passed on to Xi'an by the province's
+cadre through the domain (so the console's funds section has figures from the first start)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from tortoise.transactions import in_transaction
+
 from unionhub.clock import utcnow
+from unionhub.identity import audit
 from unionhub.identity.access import Principal
 from unionhub.identity.accounts import phone_index
 from unionhub.identity.models import Member, Role
@@ -65,11 +69,14 @@ async def seed_demo(tree: DemoTree) -> None:
 
 
 async def _seed_funds(tree: DemoTree) -> None:
-    admin = await Member.get(phone_bidx=phone_index("13900000007"))
     cadre = await Member.get(phone_bidx=phone_index("13900000004"))  # the province's
     year, province = funds_year(), tree.province
-    await funds_allocation.allocate(Principal(member_id=admin.id, role=Role.ADMIN),
-                                    province.id, year, 100_000_000)  # ¥1,000,000
+    amount = 100_000_000  # ¥1,000,000
+    async with in_transaction():  # the root's: data, no actor, on the ledger and audit log
+        await funds_allocation.credit(province.id, year, amount, actor_id=None)
+        await audit.record(audit.ROOT_FUNDS_SEED, actor_id=None, subject_type="union",
+                           subject_id=province.id, union_id=province.id,
+                           detail={"by": "seed", "year": year, "amount_fen": amount})
     await funds_allocation.allocate(
         Principal(member_id=cadre.id, role=Role.CADRE, scope_path=province.path,
                   scope_org_id=province.id), tree.cities["xian"].id, year, 30_000_000)

@@ -22,6 +22,7 @@ from unionhub.schema import mall_types as t
 from unionhub.schema.builder import SchemaPart
 from unionhub.schema.mall_member_fields import MallMemberFields
 from unionhub.schema.mall_payments import PaymentExceptionMutation, PaymentExceptionQuery
+from unionhub.schema.mall_root_funds import RootFundsMutation, RootFundsQuery
 from unionhub.schema.permissions import gql_field
 from unionhub.schema.relay import MAX_PAGE, Connection, replaced_by
 
@@ -185,7 +186,7 @@ async def _mall_report(info: strawberry.Info,
 
 
 @strawberry.type
-class MallQuery(PaymentExceptionQuery):
+class MallQuery(PaymentExceptionQuery, RootFundsQuery):
     products: Connection[t.Product] = gql_field(resolver=r.products,
                                                 description="The catalogue, by id. Public.")
     product: t.Product | None = gql_field(resolver=r.product,
@@ -234,7 +235,7 @@ class MallQuery(PaymentExceptionQuery):
 
 
 @strawberry.type
-class MallMutation(PaymentExceptionMutation):
+class MallMutation(PaymentExceptionMutation, RootFundsMutation):
     @gql_field(tier=Tier.CADRE, description="Adds a supplier (mall staff).")
     async def create_supplier(self, info: strawberry.Info,
                               input: CreateSupplierInput) -> payloads.SupplierPayload:
@@ -311,7 +312,8 @@ class MallMutation(PaymentExceptionMutation):
         return await r.confirm_receipt(info, input.order_id)
 
     @gql_field(tier=Tier.CADRE, description="A union's yearly union funds, added to by a cadre "
-                                            "of its parent union.")
+                                            "of its parent union (the root union's: "
+                                            "proposeRootUnionFunds).")
     async def allocate_union_funds(self, info: strawberry.Info,
                                    input: f.AllocateUnionFundsInput,
                                    ) -> f.AllocateUnionFundsPayload:

@@ -26,8 +26,9 @@ class AllocateUnionFundsInput:
                                              "implausible).")
     amount_fen: int = strawberry.field(description=(
         "Added to the year's allocation, out of the parent union's own funds for that year "
-        "(PARENT_UNION_FUNDS_EXCEEDED if they do not cover it; the root union's is set by an "
-        "admin); positive."))
+        "(PARENT_UNION_FUNDS_EXCEEDED if they do not cover it; the root union's is proposed "
+        "and approved by two admins: proposeRootUnionFunds, ROOT_UNION_FUNDS_NEED_APPROVAL "
+        "here); positive."))
 
 
 @strawberry.input(description="The bulk order to approve.")

@@ -4,11 +4,15 @@ mutation's payload `errors` can hold. Do not edit by hand."""
 MUTATION_ERRORS: dict[str, tuple[str, ...]] = {
     'acceptServiceRequest': ('INVALID_TRANSITION', 'NOT_FOUND',),
     'allocateUnionFunds': (
-        'AMOUNT_OUT_OF_RANGE', 'NOT_FOUND', 'PARENT_UNION_FUNDS_EXCEEDED', 'YEAR_OUT_OF_RANGE',
+        'AMOUNT_OUT_OF_RANGE', 'NOT_FOUND', 'PARENT_UNION_FUNDS_EXCEEDED',
+        'ROOT_UNION_FUNDS_NEED_APPROVAL', 'YEAR_OUT_OF_RANGE',
     ),
     'applyToJoin': (
         'ALREADY_MEMBER', 'APPLICATION_PENDING', 'CARD_NUMBER_EXHAUSTED', 'IDENTITY_NOT_VERIFIED',
         'UNKNOWN_JOIN_CODE',
+    ),
+    'approveRootUnionFunds': (
+        'AMOUNT_OUT_OF_RANGE', 'PROPOSAL_NOT_FOUND', 'PROPOSAL_NOT_PENDING', 'SELF_APPROVAL',
     ),
     'approveUnionFundsPayment': (
         'ALREADY_APPROVED', 'APPROVAL_NEEDS_ANCESTOR_UNION', 'INVALID_TRANSITION', 'NOT_FOUND',
@@ -101,6 +105,10 @@ MUTATION_ERRORS: dict[str, tuple[str, ...]] = {
         'VOUCHER_NOT_AVAILABLE', 'VOUCHER_NOT_FOR_BULK_ORDER', 'VOUCHER_NOT_FOUND',
         'VOUCHER_THRESHOLD_NOT_MET', 'VOUCHER_WITHDRAWN',
     ),
+    'proposeRootUnionFunds': (
+        'AMOUNT_OUT_OF_RANGE', 'NOT_FOUND', 'NOT_ROOT_UNION', 'REASON_REQUIRED',
+        'REASON_TOO_LONG', 'YEAR_OUT_OF_RANGE',
+    ),
     'publishArticle': (
         'ARTICLE_NOT_FOUND', 'ARTICLE_WRONG_STATUS', 'NOT_FOUND', 'SELF_PUBLISH_FORBIDDEN',
     ),
@@ -124,6 +132,10 @@ MUTATION_ERRORS: dict[str, tuple[str, ...]] = {
     'reissueCard': (
         'CARD_ALREADY_ACTIVE', 'CARD_FROZEN', 'CARD_NUMBER_EXHAUSTED', 'NOT_A_MEMBER',
         'NO_LOST_CARD',
+    ),
+    'rejectRootUnionFunds': (
+        'NOTE_REQUIRED', 'NOTE_TOO_LONG', 'PROPOSAL_NOT_FOUND', 'PROPOSAL_NOT_PENDING',
+        'SELF_APPROVAL',
     ),
     'rejectServiceRequest': (
         'INVALID_INPUT', 'INVALID_TRANSITION', 'NOT_FOUND', 'REASON_REQUIRED',
@@ -185,4 +197,5 @@ MUTATION_ERRORS: dict[str, tuple[str, ...]] = {
     'withdrawArticle': (
         'ARTICLE_NOT_FOUND', 'ARTICLE_WRONG_STATUS', 'NOT_FOUND', 'REASON_REQUIRED',
     ),
+    'withdrawRootUnionFunds': ('NOT_PROPOSER', 'PROPOSAL_NOT_FOUND', 'PROPOSAL_NOT_PENDING',),
 }
