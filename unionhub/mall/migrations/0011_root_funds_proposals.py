@@ -58,7 +58,7 @@ async def _drop_checks(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("mall", "0009_funds_from_parent")]
+    dependencies = [("mall", "0010_payment_refunded_fen")]
 
     initial = False
 
