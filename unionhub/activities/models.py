@@ -200,7 +200,8 @@ class QuizQuestion(Model):
 class QuizAttempt(Model):
     """A member's attempt at a quiz: started (questions shown, clock running), then submitted
     once. Up to `quiz_attempts_per_day` a Shanghai day (numbered 1..n); the member's best
-    submitted attempt is flagged `best` and is the one the leaderboard shows."""
+    submitted attempt is flagged `best` and is the one the leaderboard shows (at most one per
+    member and quiz: the partial unique index `quiz_attempt_one_best`, migration 0004)."""
 
     id = fields.BigIntField(primary_key=True)
     activity: fields.ForeignKeyRelation[Activity] = fields.ForeignKeyField(

@@ -8,7 +8,8 @@ unique (quiz, member, day, number) key keeps two concurrent starts to one attemp
 `submit_answers` scores against the answer key, which never leaves this module, with the time
 used from the server's clock; a conditional UPDATE (submitted_at IS NULL) accepts exactly one
 submission. In the same transaction, serialized with the member's other submissions on their
-enrolment row, the member's best attempt (higher score, then less time) is flagged, and a
+enrolment row, the member's best attempt (higher score, then less time) is flagged (a partial
+unique index backs it: QUIZ_SUBMIT_CONTENDED when a writer outside the lock beat it), and a
 score at or above the quiz's threshold enters its draw (once per member, on the terms
 `enroll` applies: the draw's scope, tier and window admit the member): the draw's
 commit-reveal then covers those entrants like any other.
@@ -170,7 +171,14 @@ async def _keep_best(activity: Activity, member_id: int, attempt_id: int, points
         return
     if best is not None:
         await QuizAttempt.filter(id=best.id).update(best=False)
-    await QuizAttempt.filter(id=attempt_id).update(best=True)
+    try:
+        await QuizAttempt.filter(id=attempt_id).update(best=True)
+    except IntegrityError:
+        # The one-best index (migration 0004) refused it: a writer outside the enrolment lock
+        # flagged another of the member's attempts meanwhile. The whole submission rolls back
+        # and the attempt stays open for the member to submit again.
+        raise Conflict("another submission of yours was being scored: submit again",
+                       field="answers", code="QUIZ_SUBMIT_CONTENDED") from None
 
 
 async def _enter_draw(draw_id: int, record: MemberRecord, now: datetime) -> None:

@@ -173,8 +173,8 @@ MUTATION_ERRORS: dict[str, tuple[str, ...]] = {
     ),
     'startServiceRequest': ('INVALID_TRANSITION', 'NOT_FOUND',),
     'submitQuizAnswers': (
-        'ALREADY_SUBMITTED', 'NOT_A_QUIZ', 'NOT_FOUND', 'QUIZ_NOT_STARTED', 'QUIZ_TIME_UP',
-        'UNKNOWN_OPTION', 'UNKNOWN_QUESTION',
+        'ALREADY_SUBMITTED', 'NOT_A_QUIZ', 'NOT_FOUND', 'QUIZ_NOT_STARTED',
+        'QUIZ_SUBMIT_CONTENDED', 'QUIZ_TIME_UP', 'UNKNOWN_OPTION', 'UNKNOWN_QUESTION',
     ),
     'submitServiceRequest': (
         'DETAILS_REQUIRED', 'FIELD_TOO_LONG', 'INVALID_INPUT', 'ITEM_NOT_AVAILABLE',
