@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
@@ -113,15 +114,41 @@ def score(questions: list[QuizQuestion], answers: list[Answer]) -> tuple[int, in
     return sum(q.points for q in correct), len(correct)
 
 
-async def submit_answers(activity_id: int, principal: Principal, record: MemberRecord,
-                         answers: list[Answer]) -> QuizAttempt:
-    activity = await _quiz(activity_id, principal, record)
-    attempt = await QuizAttempt.filter(activity_id=activity.id, member_id=record.id) \
+def _same_answers(stored: list[dict[str, Any]] | None, answers: list[Answer]) -> bool:
+    """Whether `answers` are the ones stored, as stored: per question, its set of choices."""
+    given = sorted((a.question_id, sorted(set(a.choices))) for a in answers)
+    return given == sorted((d["q"], d["c"]) for d in stored or [])
+
+
+async def _answered(activity: Activity, member_id: int, attempt_id: int | None) -> QuizAttempt:
+    """The attempt a submission answers: the member's latest, or the one named, which must be
+    the latest unless it was submitted already (a retry asking for its result)."""
+    latest = await QuizAttempt.filter(activity_id=activity.id, member_id=member_id) \
         .order_by("-id").first()
-    if attempt is None:
-        raise InvalidTransition("start the quiz first", field="activityId",
-                                code="QUIZ_NOT_STARTED")
+    if attempt_id is None or (latest is not None and latest.id == attempt_id):
+        if latest is None:
+            raise InvalidTransition("start the quiz first", field="activityId",
+                                    code="QUIZ_NOT_STARTED")
+        return latest
+    named = await QuizAttempt.get_or_none(id=attempt_id, activity_id=activity.id,
+                                          member_id=member_id)
+    if named is None or named.submitted_at is None:
+        # Not the member's (or no such id: the same answer), or an attempt since replaced.
+        raise InvalidTransition("that attempt is not open: start the quiz again",
+                                field="attemptId", code="QUIZ_ATTEMPT_NOT_OPEN")
+    return named
+
+
+async def submit_answers(activity_id: int, principal: Principal, record: MemberRecord,
+                         answers: list[Answer], attempt_id: int | None = None) -> QuizAttempt:
+    """Scores the member's open attempt. Named (`attempt_id`), only that attempt: a retry of
+    an earlier one never answers a later one, and a retry of a submitted attempt with its
+    same answers gets its result back, changing nothing."""
+    activity = await _quiz(activity_id, principal, record)
+    attempt = await _answered(activity, record.id, attempt_id)
     if attempt.submitted_at is not None:
+        if attempt_id is not None and _same_answers(attempt.answers, answers):
+            return attempt
         raise Conflict("answers were already submitted: start another attempt",
                        field="activityId", code="ALREADY_SUBMITTED")
     now = utcnow()
@@ -154,6 +181,9 @@ async def submit_answers(activity_id: int, principal: Principal, record: MemberR
             answers=[{"q": a.question_id, "c": sorted(set(a.choices))} for a in answers],
         )
         if done == 0:
+            submitted = await QuizAttempt.get(id=attempt.id)  # the other's, committed
+            if attempt_id is not None and _same_answers(submitted.answers, answers):
+                return submitted  # its own retry, racing it: the same result
             raise Conflict("answers were already submitted", field="activityId",
                            code="ALREADY_SUBMITTED")
         await _keep_best(activity, record.id, attempt.id, points, used_ms)

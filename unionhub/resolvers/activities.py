@@ -195,12 +195,14 @@ async def start_quiz(info: strawberry.Info, activity_id: strawberry.ID) -> QuizA
 
 
 async def submit_quiz_answers(info: strawberry.Info, activity_id: strawberry.ID,
-                              answers: list[quizzes.Answer]) -> QuizResultPayload:
+                              answers: list[quizzes.Answer],
+                              attempt_id: int | None = None) -> QuizResultPayload:
     record = await signed_in(info)
 
     async def work():
         aid = _id(activity_id, "activityId")
-        attempt = await quizzes.submit_answers(aid, info.context.principal, record, answers)
+        attempt = await quizzes.submit_answers(aid, info.context.principal, record, answers,
+                                               attempt_id)
         return QuizResult.of(attempt, await quizzes.rank_in(aid, attempt))
 
     return await payload(QuizResultPayload, work(), lambda res: {"result": res})

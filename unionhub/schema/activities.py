@@ -123,6 +123,11 @@ class SubmitQuizAnswersInput:
     activity_id: strawberry.ID = strawberry.field(description="The quiz.")
     answers: list[QuizAnswerInput] = strawberry.field(description="Unanswered questions "
                                                                   "score 0.")
+    attempt_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The attempt answered (startQuiz's attempt.id): then only "
+                                  "that one, so a retry never answers a later attempt; a "
+                                  "retry of a submitted attempt with the same answers gets "
+                                  "its result. Omitted: the latest attempt.")
 
 
 @strawberry.input(description="The benefit draw to run.")
@@ -220,7 +225,8 @@ class ActivitiesMutation:
     @gql_field(tier=Tier.MEMBER, description="One submission per member, scored on the server.")
     async def submit_quiz_answers(self, info: strawberry.Info,
                                   input: SubmitQuizAnswersInput) -> QuizResultPayload:
-        return await r.submit_quiz_answers(info, input.activity_id, _answers(input.answers))
+        return await r.submit_quiz_answers(info, input.activity_id, _answers(input.answers),
+                                           _optional_id(input.attempt_id))
 
     @gql_field(tier=Tier.CADRE, description="Runs a benefit draw once; closes its enrolment.")
     async def run_draw(self, info: strawberry.Info, input: RunDrawInput) -> ActivityPayload:

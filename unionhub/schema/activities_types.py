@@ -102,6 +102,8 @@ class QuizQuestion:
 
 @strawberry.type(description="A started quiz attempt.")
 class QuizAttempt:
+    id: strawberry.ID = strawberry.field(description="The attempt: name it in "
+                                                     "submitQuizAnswers' attemptId.")
     started_at: datetime = strawberry.field(description="When it started (UTC instant).")
     deadline: datetime = strawberry.field(description="Answers must arrive by then: start + "
                                                       "timeLimitSeconds (UTC instant).")
@@ -362,6 +364,7 @@ class QuizResultPayload:
 
 def quiz_attempt(activity: ActivityRow, attempt: QuizAttemptRow,
                  questions: list[QuizQuestionRow]) -> QuizAttempt:
-    return QuizAttempt(started_at=attempt.started_at, deadline=deadline(activity, attempt),
+    return QuizAttempt(id=strawberry.ID(str(attempt.id)), started_at=attempt.started_at,
+                       deadline=deadline(activity, attempt),
                        submitted=attempt.submitted_at is not None,
                        questions=[QuizQuestion.of(q) for q in questions])
