@@ -2,7 +2,9 @@
 
 Leaderboard writes go to Redis inside each submission's transaction; a rebuild that runs at
 the same moment can overwrite one of them with its slightly older snapshot. Rebuilding the
-boards of running challenges every quarter hour bounds how long such an entry stays stale.
+boards of running challenges every quarter hour bounds how long such an entry stays stale;
+records are taken until a day after an activity's last day (`steps.closes_at`), so its boards
+are rebuilt until a day after that.
 Rebuilds are idempotent and safe side by side (each builds aside, then RENAMEs)."""
 
 from __future__ import annotations
@@ -11,16 +13,20 @@ from datetime import timedelta
 
 from unionhub.activities import leaderboards
 from unionhub.activities.models import DAILY_COUNT_KINDS, Activity
+from unionhub.activities.steps import closes_at
 from unionhub.cache import safe
 from unionhub.clock import utcnow
 from unionhub.jobs import PeriodicJob
 
 
 async def reconcile_leaderboards() -> int:
-    """Rebuild the boards of walking and reading activities running now or ended within a day."""
+    """Rebuild the boards of walking and reading activities running now, or that took records
+    within the last day."""
     now = utcnow()
-    running = await Activity.filter(kind__in=list(DAILY_COUNT_KINDS), starts_at__lte=now,
-                                    ends_at__gt=now - timedelta(days=1))
+    # closes_at is at most two days after ends_at: the query narrows, closes_at decides.
+    recent = await Activity.filter(kind__in=list(DAILY_COUNT_KINDS), starts_at__lte=now,
+                                   ends_at__gt=now - timedelta(days=3))
+    running = [a for a in recent if closes_at(a) > now - timedelta(days=1)]
     for activity in running:
         await safe(leaderboards.rebuild(activity), None)
     return len(running)

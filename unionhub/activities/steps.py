@@ -4,11 +4,15 @@ and the running totals every daily-count activity (walking, reading) keeps.
 All of one member's submissions to one activity serialize on their enrolment row (SELECT ...
 FOR UPDATE), so the difference a resubmission makes to the running totals is computed from
 the record it really replaces; the unique (activity, member, day) key is the backstop.
+
+Records for an activity's days are taken until the end of the Shanghai day after its last
+day (`closes_at`: a day to catch up on the last one), then refused (SUBMISSIONS_CLOSED), so
+the final boards stop changing.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -24,8 +28,8 @@ from unionhub.activities.models import (
     StepRecord,
     UnionTally,
 )
-from unionhub.clock import today_shanghai
-from unionhub.errors import ValidationFailed
+from unionhub.clock import SHANGHAI, today_shanghai, utcnow
+from unionhub.errors import InvalidTransition, ValidationFailed
 from unionhub.identity.access import Principal
 from unionhub.identity.lookup import MemberRecord
 from unionhub.identity.roster import member_counts
@@ -61,8 +65,18 @@ async def submit_steps(activity_id: int, principal: Principal, record: MemberRec
     return step
 
 
-def check_day(activity: Activity, day: date) -> None:
-    if day > today_shanghai():
+def closes_at(activity: Activity) -> datetime:
+    """When records stop being taken: midnight (Shanghai) ending the day after the last day."""
+    _, last = leaderboards.window_dates(activity)
+    return datetime.combine(last + timedelta(days=2), time(0), tzinfo=SHANGHAI)
+
+
+def check_day(activity: Activity, day: date, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    if now >= closes_at(activity):
+        raise InvalidTransition("the activity has ended and its results are final",
+                                field="activityId", code="SUBMISSIONS_CLOSED")
+    if day > today_shanghai(now):
         raise ValidationFailed("that day has not come yet", field="date", code="DATE_IN_FUTURE")
     first, last = leaderboards.window_dates(activity)
     if not first <= day <= last:

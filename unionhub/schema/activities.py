@@ -91,7 +91,8 @@ class SubmitStepsInput:
     activity_id: strawberry.ID = strawberry.field(description="A walking challenge the caller "
                                                               "is enrolled in.")
     date: date = strawberry.field(description="The Asia/Shanghai date walked: today or "
-                                              "earlier, within the activity's window.")
+                                              "earlier, within the activity's window; taken "
+                                              "until the end of the day after its last day.")
     steps: int = strawberry.field(description="The day's total, 0–98,800 (the phone's count).")
 
 
@@ -100,7 +101,8 @@ class RecordReadingInput:
     activity_id: strawberry.ID = strawberry.field(description="A reading activity the caller "
                                                               "is enrolled in.")
     date: date = strawberry.field(description="The Shanghai date read: today or earlier, "
-                                              "within the activity's window.")
+                                              "within the activity's window; taken until the "
+                                              "end of the day after its last day.")
     minutes: int = strawberry.field(description="1 to the activity's dailyMinuteCap.")
     title: str = strawberry.field(description="What was read, 1 to 100 characters.")
 

@@ -118,7 +118,8 @@ MUTATION_ERRORS: dict[str, tuple[str, ...]] = {
     ),
     'recordReading': (
         'DATE_IN_FUTURE', 'DATE_OUTSIDE_WINDOW', 'MINUTES_INVALID', 'MINUTES_OVER_CAP',
-        'NOT_A_READING_ACTIVITY', 'NOT_ENROLLED', 'NOT_FOUND', 'TITLE_REQUIRED',
+        'NOT_A_READING_ACTIVITY', 'NOT_ENROLLED', 'NOT_FOUND', 'SUBMISSIONS_CLOSED',
+        'TITLE_REQUIRED',
     ),
     'refreshToken': ('TOKEN_EXPIRED', 'TOKEN_INVALID', 'TOKEN_REUSED', 'TOKEN_REVOKED',),
     'refundOrder': (
@@ -183,7 +184,7 @@ MUTATION_ERRORS: dict[str, tuple[str, ...]] = {
     ),
     'submitSteps': (
         'DATE_IN_FUTURE', 'DATE_OUTSIDE_WINDOW', 'NOT_A_WALKING_CHALLENGE', 'NOT_ENROLLED',
-        'NOT_FOUND', 'STEPS_IMPLAUSIBLE', 'STEPS_INVALID',
+        'NOT_FOUND', 'STEPS_IMPLAUSIBLE', 'STEPS_INVALID', 'SUBMISSIONS_CLOSED',
     ),
     'unfreezeCard': (
         'CARD_NOT_FROZEN', 'MEMBER_NOT_FOUND', 'REASON_REQUIRED', 'REASON_TOO_LONG',
