@@ -330,8 +330,9 @@ class ServicePointPayload:
 @strawberry.type
 class ServicesMemberFields:
     @gql_field(tier=Tier.MEMBER,
-               description="The member's newest requests: the member, and cadres whose scope "
-                           "holds the member's union; null for anyone else.",
+               description="The member's newest requests: the member's own, and for cadres "
+                           "whose scope holds the member's union those whose handling org "
+                           "their scope holds (as serviceRequest(id)); null for anyone else.",
                deprecation_reason=replaced_by("serviceRequestsConnection"))
     async def service_requests(self, info: strawberry.Info,
                                first: Annotated[int, strawberry.argument(
@@ -343,14 +344,15 @@ class ServicesMemberFields:
             rec = self.rec or await info.context.members.load(member_id)
             if rec is None or not path_in_scope(principal, rec.union_path):
                 return None
-        rows = await info.context.loader(
-            "services.requests_by_member", loaders.requests_by_member).load(member_id)
+        rows = requests_domain.visible_of(principal, await info.context.loader(
+            "services.requests_by_member", loaders.requests_by_member).load(member_id))
         return [ServiceRequest(row=r) for r in rows[:max(0, min(first, loaders.MEMBER_REQUESTS_KEPT))]]
 
     @gql_field(tier=Tier.MEMBER,
                description=f"All the member's requests, newest first, at most {MAX_PAGE} a "
-                           "page: the member, and cadres whose scope holds the member's "
-                           "union; null for anyone else.")
+                           "page: the member's own, and for cadres whose scope holds the "
+                           "member's union those whose handling org their scope holds (as "
+                           "serviceRequest(id)); null for anyone else.")
     async def service_requests_connection(self, info: strawberry.Info, first: First = None,
                                           after: After = None, last: Last = None,
                                           before: Before = None,
@@ -361,8 +363,9 @@ class ServicesMemberFields:
             rec = self.rec or await info.context.members.load(member_id)
             if rec is None or not path_in_scope(principal, rec.union_path):
                 return None
-        rows, page = await keyset_page(requests_domain.requests_of_member(member_id), first,
-                                       after, newest_first=True, last=last, before=before)
+        mine = requests_domain.requests_of_member(member_id, principal)
+        rows, page = await keyset_page(mine, first, after, newest_first=True, last=last,
+                                       before=before)
         return connection([ServiceRequest(row=r) for r in rows], [r.id for r in rows], page)
 
 

@@ -208,8 +208,22 @@ async def rate(principal: Principal, request_id: int, rating: int,
     return await get_request(req.id)
 
 
-def requests_of_member(member_id: int) -> QuerySet[ServiceRequest]:
-    return ServiceRequest.filter(member_id=member_id)
+def requests_of_member(member_id: int, viewer: Principal | None = None,
+                       ) -> QuerySet[ServiceRequest]:
+    """The member's requests; for a `viewer` other than the member, only those `may_view`
+    allows (the handling org in the viewer's scope), as `serviceRequest(id)` answers: a cadre
+    of the member's own union does not read a request the province handles."""
+    qs = ServiceRequest.filter(member_id=member_id)
+    if viewer is None or viewer.member_id == member_id or viewer.is_admin:
+        return qs
+    if not viewer.is_cadre:
+        return qs.filter(id__in=[])
+    return qs.filter(handling_path__startswith=viewer.scope_path)
+
+
+def visible_of(viewer: Principal, rows: list[ServiceRequest]) -> list[ServiceRequest]:
+    """The rows `may_view` lets the viewer read (a member's loaded list, filtered)."""
+    return [row for row in rows if may_view(viewer, row)]
 
 
 async def requests_in_scope(principal: Principal, union_id: int,
