@@ -7,7 +7,7 @@ import asyncio
 
 import redis.asyncio as redis_asyncio
 
-from tests.content.helpers import READ, published
+from tests.content.helpers import READ, WITHDRAW, published, write
 from unionhub import cache
 from unionhub.content import reads
 from unionhub.content.models import Article, ArticleRead, ArticleReadDay
@@ -99,3 +99,21 @@ async def test_union_articles_follow_visibility(gql, factory):
     assert [a["id"] for a in seen.data["union"]["articles"]] == [notice, news]
     guest = await gql(UNION_ARTICLES, {"id": union_id})
     assert [a["id"] for a in guest.data["union"]["articles"]] == [news]
+
+
+async def test_reads_of_drafts_and_withdrawn_articles_count_nothing(gql, factory):
+    # Cadres in scope may open drafts and withdrawn articles; those reads are not members'
+    # reads and must not reach readCount or the scorecards' articleReads.
+    tree = await factory.tree()
+    author, checker = await factory.cadre(tree.counties["A"]), await factory.cadre(tree.province)
+    draft = await write(gql, author, tree.counties["A"], kind="NEWS")
+    gone = await published(gql, author, checker, tree.counties["A"], kind="NEWS")
+    assert (await gql(WITHDRAW, {"id": gone, "r": "有误"}, token=checker.token)).data
+    for cadre in (author, checker):
+        for article_id in (draft, gone):
+            result = await gql(READ, {"id": article_id}, token=cadre.token)
+            assert result.data["markArticleRead"]["errors"] == []
+            assert result.data["markArticleRead"]["counted"] is False
+    await reads.flush_reads()
+    assert await ArticleRead.filter(article_id__in=[int(draft), int(gone)]).count() == 0
+    assert [a.read_count for a in await Article.filter(id__in=[int(draft), int(gone)])] == [0, 0]

@@ -29,7 +29,7 @@ from tortoise.transactions import in_transaction
 from unionhub import cache
 from unionhub.clock import today_shanghai
 from unionhub.content.articles import readable_article
-from unionhub.content.models import Article, ArticleRead
+from unionhub.content.models import Article, ArticleRead, ArticleStatus
 from unionhub.db import is_postgres
 from unionhub.errors import ValidationFailed
 from unionhub.identity import crypto
@@ -97,9 +97,13 @@ def _parse(item: str) -> tuple[int, date, str, int | None]:
 async def mark_read(principal: Principal, reader_path: str | None, article_id: int,
                     device_id: str | None = None) -> tuple[Article, bool]:
     """(the article, whether this read is the reader's first today). The article must be
-    one the caller may read, else ARTICLE_NOT_FOUND."""
+    one the caller may read, else ARTICLE_NOT_FOUND. Only a published article's reads count:
+    a cadre previewing a draft or opening a withdrawn article counts nothing (readCount and
+    the scorecards' articleReads are what members read)."""
     article = await readable_article(principal, reader_path, article_id)
     reader, member_id = reader_key(principal, device_id)
+    if article.status != ArticleStatus.PUBLISHED:
+        return article, False
     day = today_shanghai()
     try:
         counted = await cache.get_redis().eval(  # type: ignore[misc]  # redis-py types its commands as sync or async

@@ -98,7 +98,8 @@ class MarkArticleReadPayload:
     article: Article | None = strawberry.field(
         default=None, description="The article read; null on errors.")
     counted: bool = strawberry.field(
-        default=False, description="True for the reader's first read of the article today.")
+        default=False, description="True for the reader's first read of the article today; "
+                                   "always false for a draft or withdrawn article (not counted).")
     errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
