@@ -119,3 +119,29 @@ async def test_bad_input_changes_nothing(gql, factory):
     empty = await gql(WITHDRAW, {"id": "1", "r": " "}, token=cadre.token)
     assert empty.data["withdrawArticle"]["errors"][0]["code"] == "ARTICLE_NOT_FOUND"
     assert await Article.all().count() == 0
+
+
+async def test_control_characters_are_refused_and_change_nothing(gql, factory):
+    # A NUL (which no PostgreSQL text holds) used to reach the database and fail as an
+    # internal error; a right-to-left override made a title read backwards.
+    tree = await factory.tree()
+    author, checker = await factory.cadre(tree.counties["A"]), await factory.cadre(tree.province)
+    base = {"unionId": str(tree.counties["A"].id), "kind": "NEWS", "title": "标题",
+            "body": "第一段\n\t第二段"}
+    cases = [({"title": "标\x00题"}, "CONTROL_CHARACTER", "title"),
+             ({"title": "标题\u202e反"}, "CONTROL_CHARACTER", "title"),
+             ({"title": "标\n题"}, "CONTROL_CHARACTER", "title"),
+             ({"body": "正\x00文"}, "CONTROL_CHARACTER", "body"),
+             ({"body": "正\x1b[31m文"}, "CONTROL_CHARACTER", "body"),
+             ({"coverUrl": "https://img.example/a\x00.png"}, "BAD_COVER_URL", "coverUrl")]
+    for change, code, field in cases:
+        result = await gql(CREATE, {"i": {**base, **change}}, token=author.token)
+        assert result.errors == [], change
+        assert result.data["createArticle"]["errors"] == [{"code": code, "field": field}], change
+    assert await Article.all().count() == 0
+    article_id = await published(gql, author, checker, tree.counties["A"], body=base["body"])
+    bad = await gql(WITHDRAW, {"id": article_id, "r": "有误\x00"}, token=checker.token)
+    assert bad.errors == []
+    assert bad.data["withdrawArticle"]["errors"] == [{"code": "CONTROL_CHARACTER",
+                                                      "field": "reason"}]
+    assert (await Article.get(id=int(article_id))).status == "PUBLISHED"

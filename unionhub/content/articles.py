@@ -27,8 +27,10 @@ from unionhub.content.models import (
 from unionhub.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from unionhub.identity import audit, orgs
 from unionhub.identity.access import Principal, path_in_scope, require_authenticated, require_scope
+from unionhub.plaintext import check_plain
 
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+_NOT_IN_URL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # \s leaves NUL and others in
 REASON_MAX = 200
 
 
@@ -60,10 +62,11 @@ def _clean_text(title: str, body: str, cover_url: str | None) -> tuple[str, str,
         raise ValidationFailed(f"a body has at most {BODY_MAX} characters", field="body",
                                code="BODY_TOO_LONG")
     cover = (cover_url or "").strip() or None
-    if cover is not None and (len(cover) > COVER_URL_MAX or not _URL.match(cover)):
+    if cover is not None and (len(cover) > COVER_URL_MAX or not _URL.match(cover)
+                              or _NOT_IN_URL.search(cover)):
         raise ValidationFailed(f"the cover is an http(s) URL of at most {COVER_URL_MAX} characters",
                                field="coverUrl", code="BAD_COVER_URL")
-    return title, body, cover
+    return check_plain(title, "title"), check_plain(body, "body", lines=True), cover
 
 
 async def create_article(principal: Principal, *, union_id: int, kind: ArticleKind, title: str,
@@ -130,6 +133,7 @@ async def withdraw_article(principal: Principal, article_id: int, reason: str) -
     if not reason or len(reason) > REASON_MAX:
         raise ValidationFailed(f"a reason of 1 to {REASON_MAX} characters is required",
                                field="reason", code="REASON_REQUIRED")
+    check_plain(reason, "reason", lines=True)
     return await _transition(
         article, (ArticleStatus.DRAFT, ArticleStatus.PUBLISHED), "content.article_withdrawn",
         principal.member_id, status=ArticleStatus.WITHDRAWN, pinned=False,

@@ -9,6 +9,7 @@ from unionhub.fastpath.orm_rows import where_in
 from unionhub.identity import orgs
 from unionhub.identity.access import Principal, require_scope
 from unionhub.identity.models import Union
+from unionhub.plaintext import check_plain
 from unionhub.row_cache import RowCache
 from unionhub.services.models import ServiceCategory, ServiceItem, TimeLimitUnit
 from unionhub.services.orgpath import path_ids
@@ -21,6 +22,7 @@ def _check(name: str, time_limit: int, unit: TimeLimitUnit, required_fields: lis
     name = name.strip()
     if not 2 <= len(name) <= 100:
         raise ValidationFailed("name must be 2–100 characters", field="name", code="NAME_FORMAT")
+    check_plain(name, "name")
     if not 0 < time_limit <= MAX_LIMIT[unit]:
         raise ValidationFailed(f"time limit must be between 1 and {MAX_LIMIT[unit]}",
                                field="timeLimit", code="TIME_LIMIT_RANGE")
@@ -50,9 +52,10 @@ async def add_item(union: Union, *, name: str, category: ServiceCategory, time_l
                    description: str = "") -> ServiceItem:
     required = list(required_fields or [])
     name = _check(name, time_limit, unit, required)
+    description = check_plain(description.strip()[:2000], "description", lines=True)
     item = await ServiceItem.create(
         union_id=union.id, union_path=union.path, name=name, category=category,
-        description=description.strip()[:2000], time_limit=time_limit, time_limit_unit=unit,
+        description=description, time_limit=time_limit, time_limit_unit=unit,
         required_fields=required,
     )
     item_rows.forget(item.id)  # its id may be cached as not found (row_cache.py)

@@ -19,6 +19,7 @@ from unionhub.cache import get_redis, safe
 from unionhub.errors import ValidationFailed
 from unionhub.identity import orgs
 from unionhub.identity.access import Principal, require_scope
+from unionhub.plaintext import check_plain
 from unionhub.services.models import PointKind, ServicePoint
 
 GEO_KEY = "services:points:{geo}:v1"  # a hash tag: the rebuild's RENAME stays in one slot
@@ -80,9 +81,11 @@ async def add_point(*, union_id: int, name: str, kind: PointKind, latitude: floa
     name = name.strip()
     if not 2 <= len(name) <= 100:
         raise ValidationFailed("name must be 2–100 characters", field="name", code="NAME_FORMAT")
+    check_plain(name, "name")
+    address = check_plain(address.strip()[:200], "address")
     point = await ServicePoint.create(
         union_id=union_id, name=name, kind=kind, latitude=latitude, longitude=longitude,
-        address=address.strip()[:200], opening_hours=_check_hours(opening_hours or []),
+        address=address, opening_hours=_check_hours(opening_hours or []),
         phone=phone,
     )
     # Drop the GEO set rather than add to it: adding to a missing key would create a set

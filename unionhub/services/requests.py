@@ -20,6 +20,7 @@ from unionhub.errors import AccessDenied, Conflict, InvalidTransition, NotFound,
 from unionhub.identity import orgs
 from unionhub.identity.access import Principal, path_in_scope, require_authenticated, require_scope
 from unionhub.identity.lookup import get_record
+from unionhub.plaintext import check_plain
 from unionhub.services.deadlines import deadline_for
 from unionhub.services.items import get_item
 from unionhub.services.models import (
@@ -54,7 +55,7 @@ def _text(value: str | None, field: str, code: str, *, required: bool = True,
     if len(value) > limit:
         raise ValidationFailed(f"{field} is longer than {limit} characters", field=field,
                                code=code)
-    return value
+    return check_plain(value, field, lines=True)
 
 
 def _field_values(required: list[str], given: dict[str, str] | None) -> dict[str, str]:
@@ -71,6 +72,7 @@ def _field_values(required: list[str], given: dict[str, str] | None) -> dict[str
         if len(value) > 500:
             raise ValidationFailed(f"{name} is longer than 500 characters", field=name,
                                    code="FIELD_TOO_LONG")
+        check_plain(value, name)
     return given
 
 
