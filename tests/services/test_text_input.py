@@ -1,6 +1,6 @@
 """Text a member or cadre sends holds no control characters: a NUL (which no PostgreSQL text
 holds) used to reach the database and fail as an internal error. Each is refused with
-CONTROL_CHARACTER on its field, and nothing changes."""
+CONTROL_CHARACTER on its field, and nothing changes. Lengths likewise: each has its code."""
 
 from __future__ import annotations
 
@@ -84,3 +84,31 @@ async def test_items_and_points_refuse_control_characters(gql, factory):
                    "createServiceItem") == []  # lines in a description are kept
     assert _errors(await gql(POINT, {"input": point}, token=cadre.token),
                    "createServicePoint") == []
+
+
+async def test_item_and_point_lengths_have_codes(gql, factory):
+    # A point's phone over the column's 20 characters failed in the database (an internal
+    # error); an address over 200 and a description over 2000 were cut without a word.
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    item = {"unionId": str(tree.counties["A"].id), "name": "职工心理疏导",
+            "category": "COUNSELLING", "timeLimit": 16, "timeLimitUnit": "WORKING_HOURS",
+            "description": "说" * 2001}
+    made = await gql(CREATE_ITEM, {"input": item}, token=cadre.token)
+    assert _errors(made, "createServiceItem") == [{"code": "DESCRIPTION_TOO_LONG",
+                                                   "field": "description"}]
+    point = {"unionId": str(tree.counties["A"].id), "name": "雁塔职工之家",
+             "kind": "WORKERS_HOME", "latitude": 34.22, "longitude": 108.96}
+    for change, code, field in (({"phone": "0" * 21}, "PHONE_FORMAT", "phone"),
+                                ({"phone": "call us"}, "PHONE_FORMAT", "phone"),
+                                ({"address": "路" * 201}, "ADDRESS_TOO_LONG", "address")):
+        made = await gql(POINT, {"input": {**point, **change}}, token=cadre.token)
+        assert _errors(made, "createServicePoint") == [{"code": code, "field": field}], change
+    assert await ServiceItem.all().count() == 0
+    assert await ServicePoint.all().count() == 0
+    made = await gql(POINT, {"input": {**point, "phone": "029-8765 4321",
+                                       "address": "路" * 200}}, token=cadre.token)
+    assert _errors(made, "createServicePoint") == []
+    made = await gql(CREATE_ITEM, {"input": {**item, "description": "说" * 2000}},
+                     token=cadre.token)
+    assert _errors(made, "createServiceItem") == []

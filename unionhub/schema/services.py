@@ -84,7 +84,8 @@ class CreateServiceItemInput:
     required_fields: list[str] = strawberry.field(
         default_factory=list, description="At most 20 distinct camelCase names (up to 40 "
                                           "characters) a request must fill.")
-    description: str = strawberry.field(default="", description="Plain text.")
+    description: str = strawberry.field(default="", description="Plain text, at most 2000 "
+                                                               "characters.")
 
 
 @strawberry.input(description="Opening hours on some days, Asia/Shanghai time.")
@@ -101,10 +102,12 @@ class CreateServicePointInput:
     kind: PointKindEnum = strawberry.field(description="Its kind.")
     latitude: float = strawberry.field(description="WGS-84 degrees, within ±85.05112878.")
     longitude: float = strawberry.field(description="WGS-84 degrees, within ±180.")
-    address: str = strawberry.field(default="", description="Its street address.")
+    address: str = strawberry.field(default="", description="Its street address, at most "
+                                                           "200 characters.")
     opening_hours: list[OpeningHoursInput] = strawberry.field(
         default_factory=list, description="When it is open (BAD_OPENING_HOURS).")
-    phone: str | None = strawberry.field(default=None, description="Its public phone.")
+    phone: str | None = strawberry.field(default=None, description=(
+        "Its public service line: 3–20 digits, spaces, +, - or brackets (PHONE_FORMAT)."))
 
 
 @strawberry.type

@@ -15,6 +15,7 @@ from unionhub.services.models import ServiceCategory, ServiceItem, TimeLimitUnit
 from unionhub.services.orgpath import path_ids
 
 _FIELD_NAME = re.compile(r"^[a-z][a-zA-Z0-9]{0,39}$")
+DESCRIPTION_MAX = 2000  # a longer one was cut there without a word
 MAX_LIMIT = {TimeLimitUnit.WORKING_HOURS: 8 * 60, TimeLimitUnit.WORKING_DAYS: 60}
 
 
@@ -52,7 +53,10 @@ async def add_item(union: Union, *, name: str, category: ServiceCategory, time_l
                    description: str = "") -> ServiceItem:
     required = list(required_fields or [])
     name = _check(name, time_limit, unit, required)
-    description = check_plain(description.strip()[:2000], "description", lines=True)
+    description = check_plain(description.strip(), "description", lines=True)
+    if len(description) > DESCRIPTION_MAX:
+        raise ValidationFailed(f"a description has at most {DESCRIPTION_MAX} characters",
+                               field="description", code="DESCRIPTION_TOO_LONG")
     item = await ServiceItem.create(
         union_id=union.id, union_path=union.path, name=name, category=category,
         description=description, time_limit=time_limit, time_limit_unit=unit,

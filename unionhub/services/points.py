@@ -10,6 +10,7 @@ coordinates, then the exact distance) and still answers.
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from typing import Any
 
@@ -31,6 +32,10 @@ EARTH_RADIUS_M = 6372797.560856
 _MAX_LAT = 85.05112878
 _GEOADD_BATCH = 1000
 
+ADDRESS_MAX = 200  # the column's width: longer text failed in the database as an internal error
+# A point's public service line as printed ("12351", "029-8765 4321", "+86 29 8765 4321"),
+# at most the column's 20 characters.
+_PHONE = re.compile(r"^(?=(?:\D*\d){3})[0-9 +\-()]{3,20}$")
 _WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 
 
@@ -82,7 +87,14 @@ async def add_point(*, union_id: int, name: str, kind: PointKind, latitude: floa
     if not 2 <= len(name) <= 100:
         raise ValidationFailed("name must be 2–100 characters", field="name", code="NAME_FORMAT")
     check_plain(name, "name")
-    address = check_plain(address.strip()[:200], "address")
+    address = check_plain(address.strip(), "address")
+    if len(address) > ADDRESS_MAX:
+        raise ValidationFailed(f"an address has at most {ADDRESS_MAX} characters",
+                               field="address", code="ADDRESS_TOO_LONG")
+    phone = (phone or "").strip() or None
+    if phone is not None and not _PHONE.match(phone):
+        raise ValidationFailed("a service line is 3 to 20 digits, spaces, +, - or brackets",
+                               field="phone", code="PHONE_FORMAT")
     point = await ServicePoint.create(
         union_id=union_id, name=name, kind=kind, latitude=latitude, longitude=longitude,
         address=address, opening_hours=_check_hours(opening_hours or []),
