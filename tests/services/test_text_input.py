@@ -112,3 +112,17 @@ async def test_item_and_point_lengths_have_codes(gql, factory):
     made = await gql(CREATE_ITEM, {"input": {**item, "description": "说" * 2000}},
                      token=cadre.token)
     assert _errors(made, "createServiceItem") == []
+
+
+async def test_a_form_field_given_twice_is_refused(gql, factory):
+    # The input list was folded into a dict: the second value silently replaced the first.
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    member = await factory.account(tree.grassroots["A"][0])
+    item = await make_item(cadre, tree.counties["A"], required_fields=["employer"])
+    twice = [{"name": "employer", "value": "甲公司"}, {"name": "employer", "value": "乙公司"}]
+    result = await gql(SUBMIT, {"input": {"itemId": str(item.id), "details": "欠薪",
+                                          "fields": twice}}, token=member.token)
+    assert [(e["code"], e["field"]) for e in _errors(result, "submitServiceRequest")] == [
+        ("DUPLICATE_FIELD", "employer")]
+    assert await ServiceRequest.all().count() == 0

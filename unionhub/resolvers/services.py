@@ -137,7 +137,7 @@ async def union_ranking(info: strawberry.Info,
 # --- mutations -----------------------------------------------------------------------------
 
 async def submit_service_request(info: strawberry.Info, item_id: strawberry.ID, details: str,
-                                 field_values: dict[str, str]) -> ServiceRequestPayload:
+                                 field_values: list[tuple[str, str]]) -> ServiceRequestPayload:
     async def work():
         return await requests.submit(info.context.principal, _id(item_id, "itemId"), details,
                                      field_values)

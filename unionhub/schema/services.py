@@ -31,7 +31,8 @@ from unionhub.services.models import RequestAction, RequestStatus, ServiceCatego
 
 @strawberry.input(description="One value of the item's form.")
 class FieldValueInput:
-    name: str = strawberry.field(description="One of the item's requiredFields (UNKNOWN_FIELD).")
+    name: str = strawberry.field(description="One of the item's requiredFields (UNKNOWN_FIELD), "
+                                             "once (DUPLICATE_FIELD).")
     value: str = strawberry.field(description="Not empty, at most 500 characters.")
 
 
@@ -154,7 +155,7 @@ class ServicesMutation:
                                                "union; its deadline follows the time limit.")
     async def submit_service_request(self, info: strawberry.Info,
                                      input: SubmitServiceRequestInput) -> ServiceRequestPayload:
-        values = {f.name: f.value for f in input.fields}
+        values = [(f.name, f.value) for f in input.fields]
         return await r.submit_service_request(info, input.item_id, input.details, values)
 
     @gql_field(tier=Tier.CADRE, description="SUBMITTED → ACCEPTED.")

@@ -8,6 +8,7 @@ INVALID_TRANSITION. The event table's unique (request, action) key backs that up
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -58,8 +59,18 @@ def _text(value: str | None, field: str, code: str, *, required: bool = True,
     return check_plain(value, field, lines=True)
 
 
-def _field_values(required: list[str], given: dict[str, str] | None) -> dict[str, str]:
-    given = {k: (v or "").strip() for k, v in (given or {}).items()}
+FieldValues = Mapping[str, str] | Sequence[tuple[str, str]]
+
+
+def _field_values(required: list[str], pairs: FieldValues | None) -> dict[str, str]:
+    """The form as given: (name, value) pairs from the API, where a name given twice is
+    refused rather than the later value silently kept."""
+    items = list(pairs.items()) if isinstance(pairs, Mapping) else list(pairs or [])
+    given: dict[str, str] = {}
+    for name, value in items:
+        if name in given:
+            raise ValidationFailed(f"{name} is given twice", field=name, code="DUPLICATE_FIELD")
+        given[name] = (value or "").strip()
     for name in required:
         if not given.get(name):
             raise ValidationFailed(f"the item needs the field {name}", field=name,
@@ -77,7 +88,7 @@ def _field_values(required: list[str], given: dict[str, str] | None) -> dict[str
 
 
 async def submit(principal: Principal, item_id: int, details: str,
-                 field_values: dict[str, str] | None = None,
+                 field_values: FieldValues | None = None,
                  now: datetime | None = None) -> ServiceRequest:
     member_id = require_authenticated(principal)
     record = await get_record(member_id)
