@@ -28,6 +28,11 @@ async def export(member_id: int) -> dict[str, Any]:
 async def close(member_id: int) -> None:
     await ServiceRequest.filter(member_id=member_id).update(
         details="", field_values={}, rating_comment=None)
+    # The member's own steps carry their words too (RATED's note is the rating comment);
+    # the cadres' resolutions and reasons are the union's record and stay.
+    ids = await ServiceRequest.filter(member_id=member_id).values_list("id", flat=True)
+    await ServiceRequestEvent.filter(request_id__in=list(ids), actor_id=member_id).update(
+        note=None)
 
 
 PART = MemberDataPart("services", export, close=close)
