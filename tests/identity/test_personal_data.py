@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 
 from tests.activities.helpers import ENROLL, STEPS, create, day
+from tests.content.helpers import READ, published
 from tests.mall.conftest import claim, create_campaign
 from tests.services.helpers import make_item
 from tests.sms import sms_code
+from unionhub.content.reads import flush_reads
 from unionhub.identity.accounts import id_number_index
 from unionhub.identity.crypto import encrypt
 from unionhub.identity.models import (
@@ -95,7 +97,12 @@ async def _member_with_everything(gql, factory):
 
 
 async def test_the_export_holds_every_domain_unmasked_and_is_audited(gql, factory):
-    _, member, cadre = await _member_with_everything(gql, factory)
+    tree, member, cadre = await _member_with_everything(gql, factory)
+    article_id = int(await published(gql, await factory.cadre(tree.counties["A"]), cadre,
+                                     tree.counties["A"]))
+    read = await gql(READ, {"id": str(article_id)}, token=member.token)
+    assert read.data["markArticleRead"]["counted"] is True
+    await flush_reads()
     await gql("query M($id: ID!) { member(id: $id) { idNumber } }", {"id": member.id},
               token=cadre.token)  # a cadre's audited read: part of the member's own entries
 
@@ -117,10 +124,11 @@ async def test_the_export_holds_every_domain_unmasked_and_is_audited(gql, factor
     assert request["details"] == "拖欠工资三个月，联系人王小明"
     assert [s["steps"] for s in data["activities"]["step_records"]] == [8000]
     assert len(data["activities"]["enrollments"]) == 1
+    assert [r["article_id"] for r in data["content"]["article_reads"]] == [article_id]
 
     [row] = await AuditLog.filter(action="identity.personal_data.export")
     assert (row.actor_id, row.subject_id) == (member.member.id, member.id)
-    assert row.detail == {"sections": ["activities", "identity", "mall", "services"]}
+    assert row.detail == {"sections": ["activities", "content", "identity", "mall", "services"]}
     assert (await gql(EXPORT)).error_codes() == ["UNAUTHENTICATED"]
 
 
