@@ -103,6 +103,8 @@ async def test_reject_with_reason_and_illegal_steps(gql, factory):
     assert out["events"][-1]["note"] == "不属于本会受理范围"
     done = await gql(COMPLETE, {"id": rid, "r": "x"}, token=cadre.token)
     assert done.data["completeServiceRequest"]["errors"][0]["code"] == "INVALID_TRANSITION"
+    rate = await gql(RATE, {"id": rid, "n": 1}, token=member.token)  # rejected: not rated
+    assert rate.data["rateServiceRequest"]["errors"][0]["code"] == "INVALID_TRANSITION"
 
 
 async def test_bad_input_writes_nothing(gql, factory):

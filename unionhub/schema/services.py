@@ -69,8 +69,8 @@ class RejectServiceRequestInput:
 
 @strawberry.input(description="The requester's rating.")
 class RateServiceRequestInput:
-    request_id: strawberry.ID = strawberry.field(description="The caller's COMPLETED or "
-                                                             "REJECTED request.")
+    request_id: strawberry.ID = strawberry.field(description="The caller's COMPLETED request "
+                                                             "(INVALID_TRANSITION otherwise).")
     rating: int = strawberry.field(description="1 to 5 (RATING_RANGE).")
     comment: str | None = strawberry.field(default=None, description="At most 500 characters.")
 
