@@ -11,8 +11,10 @@ import ipaddress
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from unionhub.settings_keys import RetiredKey, check_key_id, is_32_bytes
 
 # Development-only secrets: public, in the repository, never acceptable in production.
 DEV_JWT_SECRET = "DEV-ONLY-jwt-secret-do-not-use-in-production"  # noqa: S105
@@ -34,24 +36,6 @@ _DEV_SECRETS = {
 
 class InsecureProductionSettings(RuntimeError):
     """Raised when production mode is asked for with a development secret in place."""
-
-
-class RetiredKey(BaseModel):
-    """A key pair no longer used for writing, still accepted for reading until rotated away."""
-
-    suite: Literal["aes", "sm"] = "aes"
-    data_key: str  # base64 of 32 bytes, as UNIONHUB_DATA_KEY
-    blind_index_key: str
-
-
-def _is_32_bytes(value: str, name: str) -> str:
-    try:
-        key = base64.b64decode(value, validate=True)
-    except ValueError:
-        key = b""
-    if len(key) != 32:
-        raise ValueError(f"{name} must be the base64 of 32 bytes")
-    return value
 
 
 class Settings(BaseSettings):
@@ -281,7 +265,7 @@ class Settings(BaseSettings):
 
     @field_validator("data_key")
     @classmethod
-    def _data_key_is_32_bytes(cls, value: str) -> str:
+    def _data_keyis_32_bytes(cls, value: str) -> str:
         # Checked at start-up, not at the first encryption of a phone number.
         try:
             key = base64.b64decode(value, validate=True)
@@ -314,14 +298,14 @@ class Settings(BaseSettings):
     @classmethod
     def _retired_keys_valid(cls, value: dict[str, RetiredKey]) -> dict[str, RetiredKey]:
         for key_id, key in value.items():
-            _check_key_id(key_id, "UNIONHUB_RETIRED_KEYS")
-            _is_32_bytes(key.data_key, f"UNIONHUB_RETIRED_KEYS[{key_id}].data_key")
+            check_key_id(key_id, "UNIONHUB_RETIRED_KEYS")
+            is_32_bytes(key.data_key, f"UNIONHUB_RETIRED_KEYS[{key_id}].data_key")
         return value
 
     @field_validator("data_key_id")
     @classmethod
     def _data_key_id_valid(cls, value: str | None) -> str | None:
-        return None if value is None else _check_key_id(value, "UNIONHUB_DATA_KEY_ID")
+        return None if value is None else check_key_id(value, "UNIONHUB_DATA_KEY_ID")
 
     @property
     def current_key_id(self) -> str:
@@ -379,13 +363,6 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env == "production"
-
-
-def _check_key_id(value: str, name: str) -> str:
-    if not (value.isascii() and 1 <= len(value) <= 8
-            and all(c.isalnum() or c in "_-" for c in value)):
-        raise ValueError(f"{name}: key ids are 1-8 letters, digits, _ or -")
-    return value
 
 
 def fast_path_parts(value: str) -> tuple[str, ...]:

@@ -75,7 +75,7 @@ async def test_two_phone_changes_with_one_token_do_not_both_land(gql, factory):
         signed_up["accessToken"], [
             ("UPDATE members SET phone_enc = $1, phone_bidx = $2, "
              "sessions_epoch = sessions_epoch + 1 WHERE id = $3",
-             encrypt(NEW_PHONE, "phone"), phone_index(NEW_PHONE), member.id),
+             encrypt(NEW_PHONE, "phone", owner=member.id), phone_index(NEW_PHONE), member.id),
             (_REVOKE, member.id)])
     _refused_as_signed_out(out)
     assert (await Member.get(id=member.id)).phone_bidx == phone_index(NEW_PHONE)
@@ -117,7 +117,7 @@ async def test_a_password_reset_does_not_land_on_an_account_that_left_the_phone(
             await other.execute(
                 "UPDATE members SET phone_enc = $1, phone_bidx = $2, "
                 "sessions_epoch = sessions_epoch + 1 WHERE id = $3",
-                encrypt(NEW_PHONE, "phone"), phone_index(NEW_PHONE), member.id)
+                encrypt(NEW_PHONE, "phone", owner=member.id), phone_index(NEW_PHONE), member.id)
         await other.execute(_REVOKE, member.id)
         reset = asyncio.create_task(gql(RESET, {"input": {
             "phone": PHONE, "smsCode": code, "newPassword": "brand-new-pass"}}))
