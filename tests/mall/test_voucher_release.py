@@ -4,10 +4,13 @@ does not hand back what leaving withdrew."""
 from __future__ import annotations
 
 import asyncio
+import os
 
+import asyncpg
 import pytest
 
 from tests.mall.conftest import PAY, claim, create_campaign, place
+from tests.pg_locks import until_waiting
 from unionhub.db import is_postgres
 from unionhub.mall.models import Voucher, VoucherStatus
 
@@ -72,7 +75,6 @@ async def test_cancel_racing_the_leave_never_leaves_the_voucher_available(gql, f
         assert (await Voucher.get(id=int(county_voucher))).status == VoucherStatus.VOID
 
 
-
 async def test_paying_an_order_whose_voucher_its_holder_lost_is_refused(gql, factory, mall,
                                                                         stripe_api):
     """Payment did not re-check the voucher (placing had): an order placed before its member
@@ -100,3 +102,80 @@ async def test_paying_an_order_whose_voucher_its_holder_lost_is_refused(gql, fac
     paid = await gql(PAY, {"input": {"orderId": province_order, "method": "CARD"}},
                      token=member.token)
     assert paid.data["payOrder"]["errors"] == []
+
+
+async def _transfer(gql, factory, tree, member) -> None:
+    asked = await gql(TRANSFER, {"i": {"toUnionId": str(tree.grassroots["B"][0].id)}},
+                      token=member.token)
+    reviewed = await gql(REVIEW, {"i": {"transferId": asked.data["requestTransfer"]["transfer"][
+        "id"], "approve": True}}, token=(await factory.cadre(tree.counties["B"])).token)
+    assert reviewed.data["reviewTransfer"]["transfer"]["status"] == "APPROVED"
+
+
+async def test_a_transfer_committed_as_the_payment_starts_is_seen(gql, factory, mall, stripe_api):
+    """The re-check was read outside the payment's transaction: a transfer committed after it,
+    before the payment's row, let the order pay with the old county's voucher. Here payOrder
+    has asked the rail and waits (the order's row held) to record its start while the
+    transfer commits: it sees the transfer, cancels the order and closes the trade."""
+    if not is_postgres():
+        pytest.skip("holds the order's row lock from a second PostgreSQL connection")
+    from unionhub.mall.models import Order, Payment
+
+    tree = await factory.tree()
+    member = await factory.account(tree.grassroots["A"][0])
+    (county_voucher, county_order), _ = await _locked_voucher(gql, factory, mall, tree, member)
+    blocker = await asyncpg.connect(os.environ["DATABASE_URL"])
+    try:
+        await blocker.execute("BEGIN")
+        await blocker.execute("SELECT id FROM mall_orders WHERE id = $1 FOR UPDATE",
+                              int(county_order))
+        paying = asyncio.create_task(gql(PAY, {"input": {"orderId": county_order,
+                                                         "method": "CARD"}}, token=member.token))
+        await until_waiting(blocker, 1, unless=paying)
+        assert not paying.done() and len(stripe_api.calls.payments) == 1  # the rail was asked
+        await _transfer(gql, factory, tree, member)
+        await blocker.execute("COMMIT")
+        refused = await paying
+    finally:
+        await blocker.close()
+    assert [e["code"] for e in refused.data["payOrder"]["errors"]] == ["VOUCHER_WITHDRAWN"]
+    assert (await Order.get(id=int(county_order))).status == "CANCELLED"
+    assert (await Voucher.get(id=int(county_voucher))).status == VoucherStatus.VOID
+    # The trade the rail opened is closed: nothing can pay it.
+    assert (await Payment.get(order_id=int(county_order))).status == "FAILED"
+
+
+async def test_a_leave_waits_for_the_payment_starting_and_leaves_its_voucher(
+        gql, factory, mall, stripe_api):
+    """The other side: payOrder holds the holder's row until its start commits, so a leave
+    arriving meanwhile waits, then finds the voucher LOCKED by an order being paid (kept, as a
+    trade started before leaving is). Held at the payment row's insert by a second connection
+    inserting the same (order, method) uncommitted; no deadlock either way round."""
+    if not is_postgres():
+        pytest.skip("holds the payment row's key from a second PostgreSQL connection")
+    from unionhub.mall.models import Order, Payment
+
+    tree = await factory.tree()
+    member = await factory.account(tree.grassroots["A"][0])
+    (county_voucher, county_order), _ = await _locked_voucher(gql, factory, mall, tree, member)
+    blocker = await asyncpg.connect(os.environ["DATABASE_URL"])
+    try:
+        await blocker.execute("BEGIN")
+        await blocker.execute(
+            "INSERT INTO mall_payments (order_id, method, provider, amount_fen, status,"
+            " created_at, check_count, refund_attempt) VALUES ($1, 'CARD', 'stripe', 1,"
+            " 'REQUIRES_PAYMENT', now(), 0, 1)", int(county_order))
+        paying = asyncio.create_task(gql(PAY, {"input": {"orderId": county_order,
+                                                         "method": "CARD"}}, token=member.token))
+        await until_waiting(blocker, 1, unless=paying)
+        leaving = asyncio.create_task(gql(LEAVE, {"input": {}}, token=member.token))
+        await until_waiting(blocker, 2, unless=leaving)
+        assert not paying.done() and not leaving.done()  # the leave waits on the holder's row
+        await blocker.execute("ROLLBACK")
+        paid, left = await paying, await leaving
+    finally:
+        await blocker.close()
+    assert paid.data["payOrder"]["errors"] == [] and left.data["leaveUnion"]["errors"] == []
+    assert (await Voucher.get(id=int(county_voucher))).status == VoucherStatus.LOCKED
+    assert (await Order.get(id=int(county_order))).status == "PENDING_PAYMENT"
+    assert (await Payment.get(order_id=int(county_order))).status == "REQUIRES_PAYMENT"

@@ -177,17 +177,35 @@ async def cancel(order: Order, actor_id: int | None, reason: str) -> bool:
     return True
 
 
+def voucher_withdrawn() -> Conflict:
+    return Conflict("this order's voucher was withdrawn when you left the issuing union's "
+                    "scope; the order is cancelled", field="orderId", code="VOUCHER_WITHDRAWN")
+
+
 async def check_voucher_kept(order: Order) -> None:
     """Paying re-checks the order's voucher (placing checked it): its holder may have left the
     campaign's scope since, and leaving withdraws only unlocked vouchers. Such an order is
     cancelled, its voucher withdrawn as leaving withdraws (`_release_voucher`), and the payment
-    refused; the member places it again, without the voucher, at its full price."""
+    refused; the member places it again, without the voucher, at its full price. This read,
+    before any rail is asked, spares a trade; `voucher_kept_at_start` decides."""
     if order.voucher_id is None or await withdrawals.holder_keeps(order.voucher_id,
                                                                   order.member_id):
         return
     await cancel(order, order.member_id, "VOUCHER_WITHDRAWN")
-    raise Conflict("this order's voucher was withdrawn when you left the issuing union's "
-                   "scope; the order is cancelled", field="orderId", code="VOUCHER_WITHDRAWN")
+    raise voucher_withdrawn()
+
+
+async def voucher_kept_at_start(order: Order) -> bool:
+    """Call in the transaction that records the payment's start (its row, or the order PAID
+    when nothing is collected), and if False cancel the order there (`cancel`, reason
+    VOUCHER_WITHDRAWN) and raise `voucher_withdrawn()` after it commits. Holds the order's row,
+    then its holder's (`holder_keeps`, FOR SHARE): a leave or transfer committed before is seen;
+    one coming later waits, then finds the voucher LOCKED by an order whose payment is under
+    way, which keeps it. Order row before member row, as a cancel's release takes them; leaving
+    takes the member's row and never an order's."""
+    await lock_before_payment(order.id)
+    return order.voucher_id is None or await withdrawals.holder_keeps(order.voucher_id,
+                                                                      order.member_id)
 
 
 async def cancel_order(principal: Principal, order_id: int) -> Order:

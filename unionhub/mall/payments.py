@@ -126,6 +126,11 @@ async def pay_order(principal: Principal, order_id: int, method: PaymentMethod,
         raise PaymentProviderError("the payment provider could not be reached; try again later",
                                    field="method") from None
     payment = await _payment_row(order, method, provider.name, checkout.provider_ref)
+    if payment is None:  # its holder left meanwhile: the order is cancelled, its trade closed
+        from unionhub.mall import reconciliation  # builds on this module
+
+        await reconciliation.close_unpayable_trades(order.id)
+        raise orders.voucher_withdrawn()
     return PaymentResult(payment=payment, order=order, checkout=checkout)
 
 
@@ -155,30 +160,43 @@ def _check_payable(order: Order) -> None:
                                 code="ORDER_EXPIRED")
 
 
-async def _payment_row(order: Order, method: PaymentMethod, provider: str, ref: str) -> Payment:
-    try:
-        payment, _ = await Payment.get_or_create(
-            order_id=order.id, method=method,
-            defaults={"provider": provider, "provider_ref": ref, "amount_fen": order.payable_fen,
-                      "checked_at": utcnow(), "next_check_at": utcnow() + RECONCILE_AFTER},
-        )
-    except IntegrityError:  # a concurrent payOrder for the same order and method
-        payment = await Payment.get(order_id=order.id, method=method)
-    await OrderEvent.create(order_id=order.id, kind="PAYMENT_STARTED", actor_id=order.member_id,
-                            detail={"method": method.value, "payment_id": payment.id,
-                                    "provider": provider})
-    return payment
+async def _payment_row(order: Order, method: PaymentMethod, provider: str,
+                       ref: str) -> Payment | None:
+    """The payment's start, recorded in one transaction with the voucher's re-check: None
+    when its holder left before, the order then cancelled (the row stays, so the trade the
+    rail opened is closed as any cancelled order's is)."""
+    async with in_transaction():
+        kept = await orders.voucher_kept_at_start(order)  # a concurrent payOrder waits here
+        payment = await Payment.get_or_none(order_id=order.id, method=method)
+        if payment is None:
+            payment = await Payment.create(
+                order_id=order.id, method=method, provider=provider, provider_ref=ref,
+                amount_fen=order.payable_fen, checked_at=utcnow(),
+                next_check_at=utcnow() + RECONCILE_AFTER)
+        await OrderEvent.create(order_id=order.id, kind="PAYMENT_STARTED",
+                                actor_id=order.member_id,
+                                detail={"method": method.value, "payment_id": payment.id,
+                                        "provider": provider})
+        if not kept:
+            await orders.cancel(order, order.member_id, "VOUCHER_WITHDRAWN")
+    return payment if kept else None
 
 
 async def _settle_without_money(order: Order, actor_id: int, method: PaymentMethod,
                                 ) -> PaymentResult:
     """A voucher covered the whole order: nothing to collect, so no provider is asked."""
     async with in_transaction():
-        if not await orders.mark_paid(order, actor_id, method.value):
+        kept = await orders.voucher_kept_at_start(order)
+        if not kept:
+            await orders.cancel(order, actor_id, "VOUCHER_WITHDRAWN")
+        elif not await orders.mark_paid(order, actor_id, method.value):
             raise InvalidTransition("this order is no longer awaiting payment", field="orderId")
-        payment = await Payment.create(order_id=order.id, method=method, provider="none",
-                                       amount_fen=0, status=PaymentStatus.SUCCEEDED,
-                                       succeeded_at=utcnow())
+        else:
+            payment = await Payment.create(order_id=order.id, method=method, provider="none",
+                                           amount_fen=0, status=PaymentStatus.SUCCEEDED,
+                                           succeeded_at=utcnow())
+    if not kept:
+        raise orders.voucher_withdrawn()
     return PaymentResult(payment=payment, order=await orders.get_order(order.id), checkout=None)
 
 
