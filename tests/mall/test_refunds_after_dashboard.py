@@ -10,6 +10,7 @@ import pytest
 
 from tests.mall.conftest import send
 from tests.mall.refund_flows import REFUND, _paid_order
+from tests.metrics_helpers import total
 from unionhub.identity.models import AuditLog
 from unionhub.mall.models import Order, Payment, PaymentException
 
@@ -79,3 +80,25 @@ async def test_wechat_pay_partial_refunds_add_up_once_per_refund(http, gql, fact
     assert [(r.detail["full"], r.detail["refunded_total_fen"]) for r in rows] == [
         (False, 1000), (False, 2500), (True, 5000)]  # one row per refund, not per notice
     assert (await Payment.get(provider_ref=ref)).refunded_fen == 5000
+
+
+@pytest.mark.parametrize("rail", ["alipay", "wechatpay"], indirect=True)
+async def test_a_refund_for_more_than_the_trade_has_left_opens_refund_failed_at_once(
+        http, gql, factory, mall, rail):
+    """A portal refund whose notice has not come: ours asks for the whole, more than the trade
+    has left. WeChat Pay's refusal (400 INVALID_REQUEST) was counted as the rail unavailable,
+    retried, and flagged OPEN_TOO_LONG only after 5 days; now, like Alipay's
+    ACQ.REFUND_AMT_NOT_EQUAL_TOTAL (and Stripe's amount_too_large), it fails the refund at
+    once and opens REFUND_FAILED for a person (deploy/OPERATORS.md)."""
+    member = await factory.account()
+    order_id, ref = await _paid_order(http, gql, member, mall, rail)
+    rail.dashboard_refund(ref, 2000)  # its notice never reaches us
+    unavailable = total("unionhub.mall.refunds.failed", {"reason": "unavailable"})
+    refunded = await gql(REFUND, {"input": {"orderId": order_id}}, token=member.token)
+    assert refunded.data["refundOrder"]["errors"] == []
+    assert (await Payment.get(provider_ref=ref)).status == "REFUND_FAILED"
+    [flag] = await PaymentException.filter(kind="REFUND_FAILED")
+    code = {"wechatpay": "INVALID_REQUEST", "alipay": "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL"}
+    assert flag.status == "OPEN" and code[rail.provider] in flag.reason
+    assert total("unionhub.mall.refunds.failed", {"reason": "unavailable"}) == unavailable
+

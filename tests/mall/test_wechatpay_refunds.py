@@ -8,7 +8,12 @@ import pytest
 
 from tests.mall.standins._wechatpay_keys import NOTIFY_URL
 from tests.mall.wechatpay_provider import paid, payment_for, request
-from unionhub.mall.providers.base import FactKind, ProviderUnavailable, query_event_id
+from unionhub.mall.providers.base import (
+    FactKind,
+    ProviderUnavailable,
+    RefundRefused,
+    query_event_id,
+)
 
 
 async def test_refund_is_asked_once_per_payment(provider, wechat):
@@ -26,10 +31,20 @@ async def test_refund_is_asked_once_per_payment(provider, wechat):
     assert (await provider.refund(payment_for(ref), None)).completed
 
 
-async def test_refund_refused_is_provider_unavailable(provider, wechat):
-    checkout = await provider.create_payment(request())  # never paid: WeChat refuses
-    with pytest.raises(ProviderUnavailable):
+async def test_refund_refused_by_a_business_rule_is_refused_for_good(provider, wechat):
+    """WeChat's 400 INVALID_REQUEST (here: the trade was never paid; in life, chiefly more
+    than the trade has left) is final, not an outage to retry."""
+    checkout = await provider.create_payment(request())
+    with pytest.raises(RefundRefused) as refused:
         await provider.refund(payment_for(checkout.provider_ref), None)
+    assert refused.value.code == "INVALID_REQUEST"
+
+
+async def test_refund_wechat_cannot_take_now_is_asked_again(provider, wechat):
+    ref = await paid(provider, wechat, amount_fen=5000)
+    wechat.trades.pop(ref)  # RESOURCE_NOT_EXISTS (404): not a business rule's refusal
+    with pytest.raises(ProviderUnavailable):
+        await provider.refund(payment_for(ref), None)
 
 
 @pytest.mark.parametrize(("state", "kind"), [

@@ -45,6 +45,7 @@ from unionhub.mall.providers.base import (
 )
 from unionhub.mall.providers.wechatpay_facts import (
     FAILED_REFUND_STATES,
+    REFUND_REFUSED_CODES,
     notification_fact,
     paid_fact,
     refund_fact,
@@ -187,9 +188,11 @@ class WeChatPayProvider:
             return body
         if status == 404 and missing_ok:
             return None
-        log.warning("wechatpay %s refused: HTTP %s %s", operation, status,
-                    str(body.get("code", "?"))[:64])
-        message = f"WeChat Pay refused the {operation} ({body.get('code', status)})"
+        code = str(body.get("code", status))[:64]
+        log.warning("wechatpay %s refused: HTTP %s %s", operation, status, code)
+        if operation == "refund" and status == 400 and code in REFUND_REFUSED_CODES:
+            raise RefundRefused(code)  # for good: REFUND_FAILED for a person, never retried
+        message = f"WeChat Pay refused the {operation} ({code})"
         if 400 <= status < 500 and status not in (401, 429):  # 401: our keys; 429: later
             raise PaymentRefused(message)
         raise ProviderUnavailable(message)

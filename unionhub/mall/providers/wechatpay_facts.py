@@ -9,6 +9,11 @@ from unionhub.mall.providers.base import FactKind, PaymentFact
 # A refund WeChat ended without the money going back (ABNORMAL: the payer's card was closed;
 # CLOSED: closed by WeChat or the merchant): a person settles it.
 FAILED_REFUND_STATES = frozenset({"ABNORMAL", "CLOSED"})
+# A refund request refused for good (v3 申请退款, HTTP 400): INVALID_REQUEST is a business
+# rule it breaks, chiefly 申请退款金额超过订单可退金额, more than the trade has left (a refund
+# made in the merchant portal, its notice not here yet). Asked again the same way it is
+# refused again: REFUND_FAILED for a person, as Alipay's and Stripe's refusals are.
+REFUND_REFUSED_CODES = frozenset({"INVALID_REQUEST"})
 
 
 def notification_fact(event_id: str, event_type: str, data: dict[str, Any]) -> PaymentFact:
