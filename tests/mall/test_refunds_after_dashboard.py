@@ -102,3 +102,22 @@ async def test_a_refund_for_more_than_the_trade_has_left_opens_refund_failed_at_
     assert flag.status == "OPEN" and code[rail.provider] in flag.reason
     assert total("unionhub.mall.refunds.failed", {"reason": "unavailable"}) == unavailable
 
+
+async def test_the_refunded_money_counted_is_what_each_refund_gave_back(http, gql, factory,
+                                                                       mall, rail):
+    """unionhub.mall.payment.amount (refunded) counted the order's price when refundOrder
+    refunded only what a portal refund left, and nothing for the portal's refund: now the
+    portal's 2000 when told, then the 3000 asked for."""
+    member = await factory.account()
+    order_id, ref = await _paid_order(http, gql, member, mall, rail)
+    money = ("unionhub.mall.payment.amount", {"direction": "refunded", "method": rail.method})
+    start = total(*money)
+    assert rail.accepted(await send(http, rail.webhook_path, rail.dashboard_refund(ref, 2000)))
+    assert total(*money) - start == 2000
+    mid = total(*money)
+    refunded = await gql(REFUND, {"input": {"orderId": order_id}}, token=member.token)
+    assert refunded.data["refundOrder"]["errors"] == []
+    if not rail.refunds_complete_synchronously:
+        assert rail.accepted(await send(http, rail.webhook_path, rail.refund_notification(ref)))
+    assert (await Payment.get(provider_ref=ref)).status == "REFUNDED"
+    assert total(*money) - mid == 3000  # what we asked for; its landing counts nothing more

@@ -371,7 +371,9 @@ async def refund_order(principal: Principal, order_id: int, reason: str | None) 
         await OrderEvent.create(order_id=order.id, kind="REFUND_REQUESTED",
                                 actor_id=principal.member_id,
                                 detail={"reason": (reason or "")[:200]})
-        if not await orders.mark_refunded(order, principal.member_id,
+        # What remains: a refund made in the rail's dashboard before is not asked again.
+        asked_fen = await refunded.remaining(payment)
+        if not await orders.mark_refunded(order, principal.member_id, refunded_fen=asked_fen,
                                           after_shipping=is_mall_manager(principal)):
             await orders.fail_transition(order, "refund")
         new_status = PaymentStatus.REFUND_PENDING if online else PaymentStatus.REFUNDED
@@ -380,11 +382,10 @@ async def refund_order(principal: Principal, order_id: int, reason: str | None) 
             next_check_at=utcnow() + RECONCILE_AFTER, check_count=0)
         if payment.method == PaymentMethod.UNION_FUNDS:
             await union_funds.return_spend(order, principal.member_id, "REFUNDED")
-        # What remains: a refund made in the rail's dashboard before is not asked again.
         await audit.record(audit.ORDER_REFUND, actor_id=principal.member_id,
                            subject_type="order", subject_id=order.id,
                            detail={"payment": payment.id, "method": payment.method.value,
-                                   "amount_fen": await refunded.remaining(payment),
+                                   "amount_fen": asked_fen,
                                    "refunded_before_fen": payment.refunded_fen})
     if online:
         await request_refund(payment.id, (reason or "")[:80] or None)

@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 from unionhub.mall import money_audit, orders, payment_exceptions
 from unionhub.mall.models import Order, OrderEvent, Payment, PaymentStatus, ProviderEvent
 from unionhub.mall.providers.base import PaymentFact
+from unionhub.observability import metrics
 
 
 async def remaining(payment: Payment) -> int:
@@ -53,10 +54,15 @@ async def _record(payment: Payment, fact: PaymentFact, taken: int) -> bool:
 
 async def on_refunded(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
     taken = await money_audit.taken(payment)
+    before = (await Payment.get(id=payment.id)).refunded_fen  # (read under the order's lock)
     told = await _record(payment, fact, taken)
     total = (await Payment.get(id=payment.id)).refunded_fen
     if not fact.full_refund and total < taken:
         if told:  # a partial refund has no status to move: its rows once per refund
+            # Money given back in the rail's portal is money refunded: counted as told, so a
+            # refund of what remains counts only that (orders.mark_refunded).
+            metrics.PAYMENT_AMOUNT.add(total - before, {"direction": "refunded",
+                                                        "method": payment.method.value})
             await OrderEvent.create(order_id=payment.order_id, kind="PARTIAL_REFUND_AT_PROVIDER",
                                     detail={"payment_id": payment.id, "refunded_fen": total})
             await money_audit.refunded(payment, None, fact, full=False,
@@ -70,7 +76,8 @@ async def on_refunded(payment: Payment, fact: PaymentFact, to_refund: list[int])
     order = await Order.get(id=payment.order_id)
     # A refund made in the provider's dashboard also refunds the order; a refunded late
     # payment leaves its cancelled order as it is.
-    order_refunded = await orders.mark_refunded(order, None, "REFUNDED_BY_PROVIDER")
+    order_refunded = await orders.mark_refunded(order, None, "REFUNDED_BY_PROVIDER",
+                                                refunded_fen=max(0, taken - before))
     if not order_refunded:
         await OrderEvent.create(order_id=order.id, kind="PAYMENT_REFUNDED",
                                 detail={"payment_id": payment.id})
