@@ -2,7 +2,7 @@
 mutation's payload `errors` can hold. Do not edit by hand."""
 
 MUTATION_ERRORS: dict[str, tuple[str, ...]] = {
-    'acceptServiceRequest': ('INVALID_TRANSITION', 'NOT_FOUND',),
+    'acceptServiceRequest': ('INVALID_TRANSITION', 'NOT_FOUND', 'SELF_HANDLING',),
     'allocateUnionFunds': (
         'AMOUNT_OUT_OF_RANGE', 'NOT_FOUND', 'PARENT_UNION_FUNDS_EXCEEDED',
         'ROOT_UNION_FUNDS_NEED_APPROVAL', 'YEAR_OUT_OF_RANGE',
@@ -38,7 +38,7 @@ MUTATION_ERRORS: dict[str, tuple[str, ...]] = {
     ),
     'completeServiceRequest': (
         'CONTROL_CHARACTER', 'INVALID_INPUT', 'INVALID_TRANSITION', 'NOT_FOUND',
-        'RESOLUTION_REQUIRED',
+        'RESOLUTION_REQUIRED', 'SELF_HANDLING',
     ),
     'confirmReceipt': ('INVALID_TRANSITION', 'NOT_FOUND',),
     'createActivity': (
@@ -147,7 +147,7 @@ MUTATION_ERRORS: dict[str, tuple[str, ...]] = {
     ),
     'rejectServiceRequest': (
         'CONTROL_CHARACTER', 'INVALID_INPUT', 'INVALID_TRANSITION', 'NOT_FOUND',
-        'REASON_REQUIRED',
+        'REASON_REQUIRED', 'SELF_HANDLING',
     ),
     'reportCardLost': ('CARD_NUMBER_EXHAUSTED', 'INVALID_TRANSITION', 'NO_CARD',),
     'requestSmsCode': (
@@ -180,7 +180,7 @@ MUTATION_ERRORS: dict[str, tuple[str, ...]] = {
     'startQuiz': (
         'ACTIVITY_NOT_OPEN', 'NOT_A_QUIZ', 'NOT_ENROLLED', 'NOT_FOUND', 'QUIZ_DAILY_LIMIT',
     ),
-    'startServiceRequest': ('INVALID_TRANSITION', 'NOT_FOUND',),
+    'startServiceRequest': ('INVALID_TRANSITION', 'NOT_FOUND', 'SELF_HANDLING',),
     'submitQuizAnswers': (
         'ALREADY_SUBMITTED', 'NOT_A_QUIZ', 'NOT_FOUND', 'QUIZ_ATTEMPT_NOT_OPEN',
         'QUIZ_NOT_STARTED', 'QUIZ_SUBMIT_CONTENDED', 'QUIZ_TIME_UP', 'UNKNOWN_OPTION',

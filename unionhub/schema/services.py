@@ -47,23 +47,27 @@ class SubmitServiceRequestInput:
 
 @strawberry.input(description="The request to accept.")
 class AcceptServiceRequestInput:
-    request_id: strawberry.ID = strawberry.field(description="A SUBMITTED request in scope.")
+    request_id: strawberry.ID = strawberry.field(
+        description="A SUBMITTED request in scope, not the caller's own (SELF_HANDLING).")
 
 
 @strawberry.input(description="The request to start.")
 class StartServiceRequestInput:
-    request_id: strawberry.ID = strawberry.field(description="An ACCEPTED request in scope.")
+    request_id: strawberry.ID = strawberry.field(
+        description="An ACCEPTED request in scope, not the caller's own (SELF_HANDLING).")
 
 
 @strawberry.input(description="The request to complete.")
 class CompleteServiceRequestInput:
-    request_id: strawberry.ID = strawberry.field(description="An open request in scope.")
+    request_id: strawberry.ID = strawberry.field(
+        description="An open request in scope, not the caller's own (SELF_HANDLING).")
     resolution: str = strawberry.field(description="What was done: 1–2000 characters.")
 
 
 @strawberry.input(description="The request to reject.")
 class RejectServiceRequestInput:
-    request_id: strawberry.ID = strawberry.field(description="An open request in scope.")
+    request_id: strawberry.ID = strawberry.field(
+        description="An open request in scope, not the caller's own (SELF_HANDLING).")
     reason: str = strawberry.field(description="Why, for the member: 1–2000 characters.")
 
 

@@ -150,11 +150,19 @@ async def _handle(principal: Principal, request_id: int, action: RequestAction,
                   now: datetime | None = None) -> ServiceRequest:
     """A cadre's step: only cadres whose scope holds the handling org (its own cadres, and
     those above it, who take over escalated requests). Outside that scope the request reads
-    exactly like a missing one: the refusal says nothing of which ids exist."""
+    exactly like a missing one: the refusal says nothing of which ids exist. Never the
+    requester: a cadre's own request is handled by another cadre (SELF_HANDLING)."""
     require_authenticated(principal)
     req = await ServiceRequest.get_or_none(id=request_id)
     if req is None or not path_in_scope(principal, req.handling_path):
         raise _not_found()
+    if req.member_id == principal.member_id:
+        # A second person handles it, as a second person approves money: a cadre accepting,
+        # completing or rejecting their own request would set their union's on-time rate and
+        # (rating it after) its satisfaction. member_id never changes, so no race to close.
+        raise Conflict("a cadre does not handle their own service request; another cadre "
+                       "of the union or one above it does", field="requestId",
+                       code="SELF_HANDLING")
     allowed, target, stamp = _STEPS[action]
     now = now or utcnow()
     async with in_transaction():
