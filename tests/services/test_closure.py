@@ -18,7 +18,9 @@ async def test_closure_erases_the_rating_comment_from_the_steps_too(gql, factory
     cadre = await factory.cadre(tree.counties["A"])
     member = await factory.account(tree.grassroots["A"][0])
     item = await make_item(cadre, tree.counties["A"])
-    req = await requests.submit(principal(member), item.id, "拖欠工资", {})
+    req = await requests.submit(principal(member), item.id, "拖欠工资", {},
+                                idempotency_key="closure-retry-1")
+    assert (await ServiceRequest.get(id=req.id)).request_fingerprint
     await requests.accept(principal(cadre), req.id)
     await requests.complete(principal(cadre), req.id, "已协调补发")
     comment = "我是张三，电话13800001111，谢谢"
@@ -29,6 +31,7 @@ async def test_closure_erases_the_rating_comment_from_the_steps_too(gql, factory
 
     row = await ServiceRequest.get(id=req.id)
     assert (row.details, row.rating_comment, row.rating) == ("", None, 5)  # the figure stays
+    assert row.request_fingerprint is None  # a hash of the details goes with them
     notes = await ServiceRequestEvent.filter(request_id=req.id).values_list("action", "note")
     assert comment not in str(notes)
     assert ("COMPLETED", "已协调补发") in notes  # the union's own record stays

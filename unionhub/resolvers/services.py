@@ -137,10 +137,11 @@ async def union_ranking(info: strawberry.Info,
 # --- mutations -----------------------------------------------------------------------------
 
 async def submit_service_request(info: strawberry.Info, item_id: strawberry.ID, details: str,
-                                 field_values: list[tuple[str, str]]) -> ServiceRequestPayload:
+                                 field_values: list[tuple[str, str]],
+                                 idempotency_key: str | None = None) -> ServiceRequestPayload:
     async def work():
         return await requests.submit(info.context.principal, _id(item_id, "itemId"), details,
-                                     field_values)
+                                     field_values, idempotency_key=idempotency_key)
 
     return await payload(ServiceRequestPayload, work(), _request)
 

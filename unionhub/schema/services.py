@@ -26,6 +26,7 @@ from unionhub.schema.services_types import (
     ServicesUnionFields,
     TimeLimitUnitEnum,
 )
+from unionhub.services.idempotency import KEY_DESCRIPTION
 from unionhub.services.models import RequestAction, RequestStatus, ServiceCategory
 
 
@@ -43,6 +44,7 @@ class SubmitServiceRequestInput:
     details: str = strawberry.field(description="What the member needs: 1–2000 characters.")
     fields: list[FieldValueInput] = strawberry.field(
         default_factory=list, description="Values for the item's requiredFields.")
+    idempotency_key: str | None = strawberry.field(default=None, description=KEY_DESCRIPTION)
 
 
 @strawberry.input(description="The request to accept.")
@@ -156,11 +158,13 @@ class ServicesQuery(CockpitQuery):
 @strawberry.type
 class ServicesMutation:
     @gql_field(tier=Tier.VERIFIED, description="Submits a request, routed to the item's "
-                                               "union; its deadline follows the time limit.")
+                                               "union; its deadline follows the time limit. "
+                                               "Idempotent by idempotencyKey when given.")
     async def submit_service_request(self, info: strawberry.Info,
                                      input: SubmitServiceRequestInput) -> ServiceRequestPayload:
         values = [(f.name, f.value) for f in input.fields]
-        return await r.submit_service_request(info, input.item_id, input.details, values)
+        return await r.submit_service_request(info, input.item_id, input.details, values,
+                                              input.idempotency_key)
 
     @gql_field(tier=Tier.CADRE, description="SUBMITTED → ACCEPTED.")
     async def accept_service_request(self, info: strawberry.Info,

@@ -26,8 +26,9 @@ async def export(member_id: int) -> dict[str, Any]:
 
 
 async def close(member_id: int) -> None:
+    # The fingerprint is a hash of the details: it goes with them.
     await ServiceRequest.filter(member_id=member_id).update(
-        details="", field_values={}, rating_comment=None)
+        details="", field_values={}, rating_comment=None, request_fingerprint=None)
     # The member's own steps carry their words too (RATED's note is the rating comment);
     # the cadres' resolutions and reasons are the union's record and stay.
     ids = await ServiceRequest.filter(member_id=member_id).values_list("id", flat=True)

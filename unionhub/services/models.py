@@ -114,9 +114,15 @@ class ServiceRequest(Model):
     rated_at = fields.DatetimeField(null=True)
     escalated_at = fields.DatetimeField(null=True)
     escalated_to_id = fields.BigIntField(null=True)
+    # The client's key for a retried submission, the member's own (services/idempotency.py),
+    # and a keyed hash of what it asked for: the details may name people. Null without a key.
+    idempotency_key = fields.CharField(max_length=64, null=True)
+    request_fingerprint = fields.CharField(max_length=64, null=True)
 
     class Meta:
         table = "service_requests"
+        # NULLs never collide: requests without a key are not limited.
+        unique_together = (("member_id", "idempotency_key"),)
         indexes = (
             Index(fields=("member_id", "id")),
             Index(fields=("handling_union_id", "status", "deadline")),

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -22,6 +23,7 @@ from unionhub.identity import orgs
 from unionhub.identity.access import Principal, path_in_scope, require_authenticated, require_scope
 from unionhub.identity.lookup import get_record
 from unionhub.plaintext import check_plain
+from unionhub.services import idempotency
 from unionhub.services.deadlines import deadline_for
 from unionhub.services.items import get_item
 from unionhub.services.models import (
@@ -88,9 +90,16 @@ def _field_values(required: list[str], pairs: FieldValues | None) -> dict[str, s
 
 
 async def submit(principal: Principal, item_id: int, details: str,
-                 field_values: FieldValues | None = None,
-                 now: datetime | None = None) -> ServiceRequest:
+                 field_values: FieldValues | None = None, now: datetime | None = None,
+                 idempotency_key: str | None = None) -> ServiceRequest:
+    """File a request. With an idempotency key, a retry of the same submission answers the
+    request the key made, and two at once make one (the unique key decides the race)."""
     member_id = require_authenticated(principal)
+    pairs = list(field_values.items()) if isinstance(field_values, Mapping) else list(
+        field_values or [])
+    key = None if idempotency_key is None else idempotency.check_key(idempotency_key)
+    if key is not None and (first := await _replayed(member_id, key, item_id, details, pairs)):
+        return first  # before the rules: the retry answers what the first call made
     record = await get_record(member_id)
     if record is None or not record.is_verified_member:
         raise AccessDenied("verify your identity and join a union first", code="NOT_VERIFIED")
@@ -99,19 +108,39 @@ async def submit(principal: Principal, item_id: int, details: str,
         # Items are offered to the offering org's subtree only.
         raise NotFound("service item not found", field="itemId", code="ITEM_NOT_AVAILABLE")
     text = _text(details, "details", "DETAILS_REQUIRED", limit=MAX_DETAILS)
-    values = _field_values(list(item.required_fields), field_values)
+    values = _field_values(list(item.required_fields), pairs)
     now = now or utcnow()
-    async with in_transaction():
-        req = await ServiceRequest.create(
-            item_id=item.id, member_id=member_id, member_union_id=record.union_id,
-            handling_union_id=item.union_id, handling_path=item.union_path,
-            **ancestor_columns(item.union_path), status=RequestStatus.SUBMITTED,
-            details=text, field_values=values, submitted_at=now,
-            deadline=deadline_for(now, item.time_limit, item.time_limit_unit),
-        )
-        await ServiceRequestEvent.create(request_id=req.id, action=RequestAction.SUBMITTED,
-                                         actor_id=member_id, at=now)
+    try:
+        async with in_transaction():
+            req = await ServiceRequest.create(
+                item_id=item.id, member_id=member_id, member_union_id=record.union_id,
+                handling_union_id=item.union_id, handling_path=item.union_path,
+                **ancestor_columns(item.union_path), status=RequestStatus.SUBMITTED,
+                details=text, field_values=values, submitted_at=now,
+                deadline=deadline_for(now, item.time_limit, item.time_limit_unit),
+                idempotency_key=key,
+                request_fingerprint=None if key is None else idempotency.fingerprint(
+                    item_id, details, pairs),
+            )
+            await ServiceRequestEvent.create(request_id=req.id, action=RequestAction.SUBMITTED,
+                                             actor_id=member_id, at=now)
+    except IntegrityError:
+        # The same key committed by a concurrent call meanwhile: this one rolled back.
+        if key is None or not (first := await _replayed(member_id, key, item_id, details,
+                                                        pairs)):
+            raise
+        return first
     return req
+
+
+async def _replayed(member_id: int, key: str, item_id: int, details: str,
+                    pairs: list[tuple[str, str]]) -> ServiceRequest | None:
+    """The request this member's key made, if any; refused if it asked for something else."""
+    first = await ServiceRequest.get_or_none(member_id=member_id, idempotency_key=key)
+    if first is not None and not idempotency.same_submission(first.request_fingerprint,
+                                                             item_id, details, pairs):
+        raise idempotency.refuse_reuse()
+    return first
 
 
 def _not_found() -> NotFound:
