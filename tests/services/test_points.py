@@ -121,3 +121,36 @@ async def test_answers_from_the_database_when_redis_is_down(gql, factory, monkey
     assert names == [p["name"] for p in with_redis.data["nearbyServicePoints"]]
     assert [round(p["distanceKm"], 2) for p in without.data["nearbyServicePoints"]] == \
         [0.5, 1.2, 3.0]
+
+
+# --- a rebuild racing a point change ----------------------------------------------------------
+# A rebuild reads the points, then writes and swaps its set. A point committed between the two,
+# whose change dropped the old set, was missing from the swapped-in set until the next change
+# (it had no expiry). The interleaving is driven here through the rebuild's two steps, as a
+# rebuild between them would see it: no pause of the shared Redis is needed.
+
+async def test_a_rebuild_that_read_before_a_new_point_does_not_install_its_set(factory):
+    tree = await factory.tree()
+    await _seed(tree)
+    redis = get_redis()
+    build = await points.read_points()  # a search's rebuild read the four points ...
+    late = await points.add_point(union_id=tree.counties["A"].id, name="钟楼西爱心驿站",
+                                  kind=PointKind.CARE_STATION, latitude=north(0.2),
+                                  longitude=LON)  # ... then this one committed
+    assert await points.install(build) is False  # its set would miss the new point
+    assert not await redis.exists(points.GEO_KEY)
+    found = await points.nearby(LAT, LON, 5)
+    assert found[0][0].id == late.id
+    assert await redis.zcard(points.GEO_KEY) == 5  # rebuilt whole by the next search
+
+
+async def test_the_set_expires_and_its_keys_share_a_slot(factory):
+    from redis.crc import key_slot
+
+    await _seed(await factory.tree())
+    await points.nearby(LAT, LON, 5)
+    ttl = await get_redis().ttl(points.GEO_KEY)
+    assert 0 < ttl <= points.GEO_TTL_SECONDS  # a change whose drop Redis missed heals
+    slots = {key_slot(k.encode()) for k in (points.GEO_KEY, points.GEN_KEY,
+                                            f"{points.GEO_KEY}:build:x")}
+    assert len(slots) == 1

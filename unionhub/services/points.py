@@ -5,6 +5,12 @@ rebuilt from the database whenever the key is missing (Redis restarted, flushed 
 A rebuild writes a temporary key and RENAMEs it into place, so readers never see half a set.
 When Redis is unreachable, the search runs on the database (bounding box on the indexed
 coordinates, then the exact distance) and still answers.
+
+A rebuild that read the points before a new one committed must not install its set after
+that point's change dropped the old one: the set would miss the point until the next change.
+Every change sets a new generation token (GEN_KEY) with the drop; a rebuild reads the token
+before the points and swaps only if it is unchanged, in one script on the tag's slot. The
+set also expires (GEO_TTL_SECONDS), so a change whose drop Redis did not take heals.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from redis.exceptions import RedisError
@@ -24,6 +31,8 @@ from unionhub.plaintext import check_plain
 from unionhub.services.models import PointKind, ServicePoint
 
 GEO_KEY = "services:points:{geo}:v1"  # a hash tag: the rebuild's RENAME stays in one slot
+GEN_KEY = "services:points:{geo}:gen"  # the generation token, on the same slot
+GEO_TTL_SECONDS = 3600
 MAX_RADIUS_KM = 100.0
 MAX_RESULTS = 50
 # Redis computes GEO distances with this Earth radius (src/geohash_helper.c); the database
@@ -100,37 +109,85 @@ async def add_point(*, union_id: int, name: str, kind: PointKind, latitude: floa
         address=address, opening_hours=_check_hours(opening_hours or []),
         phone=phone,
     )
-    # Drop the GEO set rather than add to it: adding to a missing key would create a set
-    # holding only this point. The next search rebuilds it whole.
-    await safe(get_redis().delete(GEO_KEY), 0)
+    await points_changed()
     return point
 
 
-async def rebuild_geo_index() -> int:
-    """Write every active point into a fresh GEO set and swap it in; returns the count."""
+# KEYS: the generation, the set. ARGV: a fresh token.
+_CHANGED = """
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('DEL', KEYS[2])
+return 1
+"""
+# KEYS: the built set, the set, the generation. ARGV: the token read before the points, the TTL.
+_SWAP = """
+if (redis.call('GET', KEYS[3]) or '') ~= ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+redis.call('RENAME', KEYS[1], KEYS[2])
+redis.call('EXPIRE', KEYS[2], tonumber(ARGV[2]))
+return 1
+"""
+
+
+async def points_changed() -> None:
+    """Call after a point change commits. Drops the GEO set rather than adding to it (adding to
+    a missing key would make a set of this point alone; the next search rebuilds it whole),
+    and a rebuild that read the points before the change will not install its set. A fresh
+    token rather than a counter: one evicted and counted up again could repeat a value."""
+    await safe(get_redis().eval(_CHANGED, 2, GEN_KEY, GEO_KEY,  # type: ignore[arg-type]  # redis-py types eval as sync or async
+                                uuid.uuid4().hex), 0)
+
+
+@dataclass(frozen=True)
+class GeoBuild:
+    """The active points as read for a rebuild, and the generation token read before them."""
+
+    generation: str
+    rows: list[tuple[int, float, float]]
+
+
+async def read_points() -> GeoBuild:
+    generation = await get_redis().get(GEN_KEY) or ""  # before the points, never after
     rows = await ServicePoint.filter(active=True).order_by("id").values_list(
         "id", "longitude", "latitude")
-    if not rows:
-        return 0
+    return GeoBuild(generation, [(int(i), float(lon), float(lat)) for i, lon, lat in rows])
+
+
+async def install(build: GeoBuild) -> bool:
+    """Write the points into a fresh GEO set and swap it in, unless a point changed since the
+    build's token was read (False: the set stays missing, the next search rebuilds)."""
+    if not build.rows:
+        return True  # no points: a missing set answers nothing, as it should
     redis = get_redis()
     temp = f"{GEO_KEY}:build:{uuid.uuid4().hex}"
     try:
-        for start in range(0, len(rows), _GEOADD_BATCH):
+        for start in range(0, len(build.rows), _GEOADD_BATCH):
             flat: list[Any] = []
-            for point_id, lon, lat in rows[start:start + _GEOADD_BATCH]:
+            for point_id, lon, lat in build.rows[start:start + _GEOADD_BATCH]:
                 flat.extend((lon, lat, str(point_id)))
             await redis.geoadd(temp, flat)
-        await redis.rename(temp, GEO_KEY)
+        swapped = await redis.eval(_SWAP, 3, temp, GEO_KEY, GEN_KEY,  # type: ignore[misc]  # redis-py types eval as sync or async
+                                   build.generation, str(GEO_TTL_SECONDS))
     finally:
         await safe(redis.delete(temp), 0)
-    return len(rows)
+    return bool(swapped)
+
+
+async def rebuild_geo_index() -> bool:
+    """Every active point into a fresh GEO set, swapped in; False when a point changed
+    meanwhile (nothing installed)."""
+    return await install(await read_points())
 
 
 async def _search_redis(latitude: float, longitude: float,
                         radius_km: float) -> list[tuple[int, float]]:
     redis = get_redis()
-    if not await redis.exists(GEO_KEY):
-        await rebuild_geo_index()
+    if not await redis.exists(GEO_KEY) and not await rebuild_geo_index():
+        # A point changed while this rebuild read: its set is stale. This search reads the
+        # database; the next one rebuilds.
+        return await _search_db(latitude, longitude, radius_km)
     hits = await redis.geosearch(GEO_KEY, longitude=longitude, latitude=latitude,
                                  radius=radius_km, unit="km", sort="ASC", count=MAX_RESULTS,
                                  withdist=True)
