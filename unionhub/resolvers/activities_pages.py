@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from unionhub.activities import board_rows, enrolment, leaderboards, quizzes
+from unionhub.activities import board_pages, board_rows, enrolment, leaderboards, quizzes
 from unionhub.activities.activities import get_visible_board, organised_by
 from unionhub.activities.leaderboards import Board
 from unionhub.activities.models import DAILY_COUNT_KINDS as DAILY_COUNT
@@ -116,7 +116,7 @@ async def _page_with_caller(info: strawberry.Info, activity_id: int, by: Board,
         key = decode_cursor(after)[0] if after else None
     except ValidationFailed:
         return None
-    found = await leaderboards.try_page(row, by, key, size, RECORD_KEY_PREFIX,
+    found = await board_pages.try_page(row, by, key, size, RECORD_KEY_PREFIX,
                                         record_key(member_id))
     if found is not None and len(found) > 6 and found[6]:
         info.context.members.prime(member_id, MemberRecord.from_json(found[6]))
@@ -130,7 +130,7 @@ async def _live_board(info: strawberry.Info, row: ActivityRow, by: Board, size: 
     # The member board's page reads its members' cached records in the same round trip.
     prefix = RECORD_KEY_PREFIX if by == Board.MEMBER else ""
     try:
-        found = await leaderboards.page(row, by, key, size, prefix, tried)
+        found = await board_pages.page(row, by, key, size, prefix, tried)
     except LookupError:
         raise _bad_cursor() from None
     if found is None:  # Redis down: rank the database snapshot, as `leaderboard` does
