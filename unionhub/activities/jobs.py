@@ -1,11 +1,12 @@
 """Scheduled work for activities.
 
-Leaderboard writes go to Redis inside each submission's transaction; a rebuild that runs at
-the same moment can overwrite one of them with its slightly older snapshot. Rebuilding the
-boards of running challenges every quarter hour bounds how long such an entry stays stale;
-records are taken until a day after an activity's last day (`steps.closes_at`), so its boards
-are rebuilt until a day after that.
-Rebuilds are idempotent and safe side by side (each builds aside, then RENAMEs)."""
+Leaderboard writes go to Redis inside each submission's transaction, and a rebuild re-applies
+those made while it ran (`leaderboards.finish`). Rebuilding the boards of running challenges
+every quarter hour is the safety net for any other drift (a write Redis took but an error
+kept from committing, an entry evicted with its board); records are taken until a day after an
+activity's last day (`steps.closes_at`), so its boards are rebuilt until a day after that.
+Rebuilds are idempotent; one runs at a time per activity, and this job skips an activity whose
+boards another process is rebuilding (that one is as exact)."""
 
 from __future__ import annotations
 
