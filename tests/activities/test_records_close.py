@@ -105,3 +105,37 @@ async def test_boards_are_rebuilt_until_a_day_after_records_close(gql, factory):
     await _ended(closed_today["id"], 2)  # ended yesterday at midnight, closed today at midnight
     await _ended(long_closed["id"], 4)  # closed two days ago
     assert await reconcile_leaderboards() == 1  # (before: 0, it ended over a day ago)
+
+
+CLOSES = """query Closes($id: ID!) { activity(id: $id) { kind endsAt recordsCloseAt } }"""
+
+
+async def test_records_close_at_says_when_the_refusal_starts(gql, factory):
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    walk = await create(gql, cadre, tree.counties["A"])
+    event = await create(gql, cadre, tree.counties["A"], "EVENT")
+    member = await factory.account(tree.grassroots["A"][0])
+    await enroll(gql, member, walk["id"])
+
+    async def shown(activity_id: str) -> dict:
+        return (await gql(CLOSES, {"id": activity_id}, token=member.token)).data["activity"]
+
+    # Ending within a day (18:30 Shanghai, UTC in the database): closed from 24:00 the next day.
+    ends = datetime.combine(today_shanghai(), time(18, 30), tzinfo=SHANGHAI)
+    await Activity.filter(id=int(walk["id"])).update(ends_at=ends.astimezone(UTC))
+    assert datetime.fromisoformat((await shown(walk["id"]))["recordsCloseAt"]) \
+        == _midnight(today_shanghai() + timedelta(days=2))
+    assert (await shown(walk["id"]))["recordsCloseAt"].endswith("+00:00")  # a UTC instant
+    assert (await shown(event["id"]))["recordsCloseAt"] is None
+
+    # Either side of the boundary, the field and the refusal agree.
+    for days_ago, taken in ((1, True), (2, False)):
+        await _ended(walk["id"], days_ago)
+        close = datetime.fromisoformat((await shown(walk["id"]))["recordsCloseAt"])
+        assert close == _midnight(today_shanghai() + timedelta(days=2 - days_ago))
+        result = await gql(STEPS, {"id": walk["id"], "date": day(1), "steps": 3000},
+                           token=member.token)
+        errors = result.data["submitSteps"]["errors"]
+        assert (errors == []) is taken and (datetime.now(UTC) < close) is taken, errors
+        assert taken or errors == [{"code": "SUBMISSIONS_CLOSED", "field": "activityId"}]

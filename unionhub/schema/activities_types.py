@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import strawberry
 
 from unionhub.activities.activities import status_of
 from unionhub.activities.leaderboards import Board, Entry
+from unionhub.activities.models import (
+    DAILY_COUNT_KINDS,
+    ActivityKind,
+    ActivityStatus,
+    EnrollmentStatus,
+    MinTier,
+)
 from unionhub.activities.models import Activity as ActivityRow
-from unionhub.activities.models import ActivityKind, ActivityStatus, EnrollmentStatus, MinTier
 from unionhub.activities.models import Enrollment as EnrollmentRow
 from unionhub.activities.models import QuizAttempt as QuizAttemptRow
 from unionhub.activities.models import QuizQuestion as QuizQuestionRow
 from unionhub.activities.models import ReadingRecord as ReadingRecordRow
 from unionhub.activities.models import StepRecord as StepRecordRow
 from unionhub.activities.quizzes import deadline
+from unionhub.activities.steps import closes_at
 from unionhub.identity.access import Tier
 from unionhub.resolvers import activities_fields as fields
 from unionhub.schema.docs import PAYLOAD_ERRORS
@@ -187,6 +194,15 @@ class Activity:
     @strawberry.field(description="When it ends (UTC instant), exclusive.")
     def ends_at(self) -> datetime:
         return self.row.ends_at
+
+    @strawberry.field(description=(
+        "Walking and reading: when steps and minutes stop being taken (UTC instant, exclusive; "
+        "midnight Asia/Shanghai ending the day after the last day); submissions from then on "
+        "answer SUBMISSIONS_CLOSED. Null for other kinds."))
+    def records_close_at(self) -> datetime | None:
+        if self.row.kind not in DAILY_COUNT_KINDS:
+            return None
+        return closes_at(self.row).astimezone(UTC)  # the instant the refusal uses, in UTC
 
     @strawberry.field(description="UPCOMING, OPEN or ENDED, from the time now.")
     def status(self) -> ActivityStatusEnum:
