@@ -8,6 +8,15 @@ the record it really replaces; the unique (activity, member, day) key is the bac
 Records for an activity's days are taken until the end of the Shanghai day after its last
 day (`closes_at`: a day to catch up on the last one), then refused (SUBMISSIONS_CLOSED), so
 the final boards stop changing.
+
+The check reads this process's clock when the request arrives, like a postmark: a submission
+that passes it in the last milliseconds commits a transaction's length after midnight. That is
+kept on purpose. A condition on the database's clock would not close the gap (PostgreSQL's
+now() is the transaction's start, and any condition is evaluated before the commit), and would
+let the refusal disagree with `Activity.recordsCloseAt`, which this function computes. Such a
+late commit is a record for a day of the window, pushed to Redis like any other, and the boards
+stay exact: a rebuild running beside it re-applies it (`leaderboards.finish`), and the
+reconcile job rebuilds for a day after `closes_at` (activities/jobs.py).
 """
 
 from __future__ import annotations
