@@ -33,8 +33,11 @@ from unionhub.errors import NotFound, ValidationFailed
 from unionhub.identity import audit, orgs
 from unionhub.identity.access import Principal, path_in_scope, require_scope
 from unionhub.identity.lookup import MemberRecord
+from unionhub.plaintext import check_plain
 
 MAX_QUESTIONS = 100
+MAX_QUESTION_TEXT, MAX_OPTION_TEXT = 500, 200  # the text had no limit at all
+MAX_DESCRIPTION = 2000
 
 
 @dataclass(frozen=True)
@@ -146,12 +149,17 @@ def _check_questions(questions: list[QuestionSpec]) -> None:
                                code="QUIZ_QUESTIONS")
     for i, q in enumerate(questions):
         field = f"questions[{i}]"  # the input path: questions[2].options
-        if not q.text.strip():
-            raise ValidationFailed("a question needs text", field=f"{field}.text",
-                                   code="QUESTION_TEXT")
-        if not 2 <= len(q.options) <= 10 or any(not o.strip() for o in q.options):
-            raise ValidationFailed("a question has 2–10 non-empty options",
-                                   field=f"{field}.options", code="QUESTION_OPTIONS")
+        if not 1 <= len(q.text.strip()) <= MAX_QUESTION_TEXT:
+            raise ValidationFailed(f"a question needs text, at most {MAX_QUESTION_TEXT} "
+                                   "characters", field=f"{field}.text", code="QUESTION_TEXT")
+        check_plain(q.text.strip(), f"{field}.text", lines=True)
+        if not 2 <= len(q.options) <= 10 or any(
+                not 1 <= len(o.strip()) <= MAX_OPTION_TEXT for o in q.options):
+            raise ValidationFailed(f"a question has 2–10 non-empty options of at most "
+                                   f"{MAX_OPTION_TEXT} characters", field=f"{field}.options",
+                                   code="QUESTION_OPTIONS")
+        for j, option in enumerate(q.options):
+            check_plain(option.strip(), f"{field}.options[{j}]")
         if not q.answer or len(set(q.answer)) != len(q.answer) or any(
             not 0 <= a < len(q.options) for a in q.answer
         ):
@@ -216,6 +224,12 @@ async def create_activity(principal: Principal, *, name: str, kind: ActivityKind
     name = name.strip()
     if not 2 <= len(name) <= 100:
         raise ValidationFailed("name must be 2–100 characters", field="name", code="NAME_FORMAT")
+    check_plain(name, "name")
+    description = description.strip()
+    if len(description) > MAX_DESCRIPTION:  # was cut at 2000 without a word
+        raise ValidationFailed(f"a description has at most {MAX_DESCRIPTION} characters",
+                               field="description", code="DESCRIPTION_TOO_LONG")
+    check_plain(description, "description", lines=True)
     starts_at, ends_at = aware(starts_at), aware(ends_at)
     if ends_at <= starts_at:
         raise ValidationFailed("the window must end after it starts", field="endsAt",
@@ -263,7 +277,7 @@ async def create_activity(principal: Principal, *, name: str, kind: ActivityKind
         activity = await Activity.create(
             name=name, kind=kind, organizer_id=organizer.id, scope_path=organizer.path,
             starts_at=starts_at, ends_at=ends_at, capacity=capacity, min_tier=min_tier,
-            description=description.strip()[:2000], created_by_id=principal.member_id, **fields,
+            description=description, created_by_id=principal.member_id, **fields,
         )
         if kind == ActivityKind.QUIZ:
             await QuizQuestion.bulk_create([

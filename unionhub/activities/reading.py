@@ -20,6 +20,7 @@ from unionhub.clock import today_shanghai
 from unionhub.errors import ValidationFailed
 from unionhub.identity.access import Principal
 from unionhub.identity.lookup import MemberRecord
+from unionhub.plaintext import check_plain
 
 TITLE_MAX = 100
 
@@ -40,6 +41,7 @@ async def record_reading(activity_id: int, principal: Principal, record: MemberR
     if not 1 <= len(title) <= TITLE_MAX:
         raise ValidationFailed(f"the title is 1 to {TITLE_MAX} characters", field="title",
                                code="TITLE_REQUIRED")
+    check_plain(title, "title")
     check_day(activity, day)
     enrollment = await require_enrollment(activity, record.id)
     async with in_transaction():

@@ -20,20 +20,15 @@ from unionhub.errors import Conflict, InvalidTransition, NotFound, ValidationFai
 from unionhub.identity import audit
 from unionhub.identity.access import Principal, path_in_scope
 from unionhub.identity.lookup import current_card, invalidate_member
-from unionhub.identity.membership import _issue_card
+from unionhub.identity.membership import _issue_card, optional_reason
 from unionhub.identity.models import CardStatus, Member, MemberCard, Union
-
-MAX_REASON_LENGTH = 500
 
 
 def required_reason(reason: str | None) -> str:
-    reason = (reason or "").strip()
-    if not reason:
+    checked = optional_reason(reason)
+    if checked is None:
         raise ValidationFailed("give a reason", field="reason", code="REASON_REQUIRED")
-    if len(reason) > MAX_REASON_LENGTH:
-        raise ValidationFailed(f"a reason has at most {MAX_REASON_LENGTH} characters",
-                               field="reason", code="REASON_TOO_LONG")
-    return reason
+    return checked
 
 
 async def lock_member_in_scope(principal: Principal, member_id: int) -> tuple[Member, Union]:

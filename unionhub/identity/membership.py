@@ -25,6 +25,7 @@ from unionhub.identity.models import (
     UnionLevel,
 )
 from unionhub.identity.orgs import get_union, union_by_join_code
+from unionhub.plaintext import check_plain
 
 # Shanghai's rule: a union answers a join application within 15 working days.
 JOIN_REVIEW_WORKING_DAYS = 15
@@ -59,9 +60,25 @@ async def apply_to_join(member_id: int, join_code: str,
     return application
 
 
+MAX_REASON_LENGTH = 500  # the reason columns' width
+
+
+def optional_reason(reason: str | None) -> str | None:
+    """A reason as typed, trimmed, or None: plain text (CONTROL_CHARACTER; a NUL used to fail in
+    the database) of at most the columns' 500 characters (REASON_TOO_LONG, where the database
+    failed or, on SQLite, kept it whole)."""
+    reason = (reason or "").strip() or None
+    if reason is None:
+        return None
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationFailed(f"a reason has at most {MAX_REASON_LENGTH} characters",
+                               field="reason", code="REASON_TOO_LONG")
+    return check_plain(reason, "reason", lines=True)
+
+
 def _review_reason(approve: bool, reason: str | None) -> str | None:
     """A reviewer's reason, trimmed; a rejection must give one."""
-    reason = (reason or "").strip() or None
+    reason = optional_reason(reason)
     if not approve and not reason:
         raise ValidationFailed("a rejection needs a reason", field="reason",
                                code="REASON_REQUIRED")
@@ -126,6 +143,7 @@ async def _issue_card(member_id: int) -> MemberCard:
 
 async def request_transfer(member_id: int, to_union_id: int,
                            reason: str | None = None) -> TransferRequest:
+    reason = optional_reason(reason)
     to_union = await get_union(to_union_id, field="toUnionId")
     if to_union.level != UnionLevel.GRASSROOTS or to_union.is_holding_pool:
         raise ValidationFailed("members transfer to a grassroots union", field="toUnionId",
@@ -144,7 +162,7 @@ async def request_transfer(member_id: int, to_union_id: int,
                            code="TRANSFER_PENDING")
         return await TransferRequest.create(
             member=member, from_union_id=member.union_id, to_union=to_union,
-            reason=(reason or "").strip() or None,
+            reason=reason,
         )
 
 

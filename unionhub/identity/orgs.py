@@ -22,6 +22,7 @@ from unionhub.identity.codes import (
 from unionhub.identity.enums import LEVEL_DEPTH
 from unionhub.identity.models import Union, UnionLevel
 from unionhub.identity.regions import region
+from unionhub.plaintext import check_plain
 
 _REGION_RE = re.compile(r"^\d{6}$")
 HOLDING_POOL_NAME = "新就业形态劳动者入会服务池"
@@ -74,6 +75,7 @@ async def create_union(*, name: str, level: UnionLevel, region_code: str,
     name = name.strip()
     if not 2 <= len(name) <= 100:
         raise ValidationFailed("name must be 2–100 characters", field="name", code="NAME_FORMAT")
+    check_plain(name, "name")
     parent = None
     if parent_id is not None:
         parent = await Union.get_or_none(id=parent_id)

@@ -99,7 +99,10 @@ async def change_phone(member_id: int, new_phone: str, sms_code: str,
     alone must not move an account to a stranger's phone. All sessions end: the member signs
     in again with the new phone. `session_id`: the caller's session, which must still be live
     when the change lands (`sessions.session_ended`)."""
-    new_phone = validate_phone(new_phone)
+    try:
+        new_phone = validate_phone(new_phone)
+    except ValidationFailed as e:  # on the input's own field (errors.md), as placeOrder does
+        raise ValidationFailed(e.message, field="newPhone", code=e.code) from None
     confirmation.require_one(password, current_phone_code)
     member = await Member.get_or_none(id=member_id, closed_at=None)
     if member is None:

@@ -27,6 +27,7 @@ from unionhub.identity.lookup import count_verified_members, verified_member_ids
 from unionhub.identity.orgs import get_union
 from unionhub.mall.models import CampaignKind, Category, Voucher, VoucherCampaign, VoucherStatus
 from unionhub.observability import metrics
+from unionhub.plaintext import check_plain
 
 MAX_VALID_DAYS = 366
 MAX_VOUCHERS = 10_000_000  # per campaign: a whole province twice over
@@ -56,6 +57,7 @@ def _validate(spec: CampaignSpec) -> None:
 
     if not 2 <= len(spec.name.strip()) <= 100:
         raise bad("name must be 2–100 characters", "name", "NAME_FORMAT")
+    check_plain(spec.name.strip(), "name")
     if spec.face_value_fen <= 0:
         raise bad("face value must be positive", "faceValueFen", "FACE_VALUE_NOT_POSITIVE")
     if spec.threshold_fen < 0:

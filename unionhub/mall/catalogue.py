@@ -13,9 +13,12 @@ from unionhub.db_replicas import replica_read
 from unionhub.errors import NotFound, ValidationFailed
 from unionhub.mall.loaders import category_rows, supplier_rows
 from unionhub.mall.models import Category, Product, Sku, Supplier
+from unionhub.plaintext import check_plain
 
 _REGION_RE = re.compile(r"^\d{6}$")
 MAX_PRICE_FEN = 10_000_000  # ¥100,000 per unit: anything above is a typo
+MAX_CERTIFICATE_NO = 40  # the column's width
+MAX_DESCRIPTION = 2000  # a product page's text, as a service item's (the column has no width)
 
 
 def _name(value: str, field: str, low: int = 1, high: int = 100) -> str:
@@ -23,7 +26,23 @@ def _name(value: str, field: str, low: int = 1, high: int = 100) -> str:
     if not low <= len(value) <= high:
         raise ValidationFailed(f"{field} must be {low}–{high} characters", field=field,
                                code="NAME_FORMAT")
-    return value
+    return check_plain(value, field)
+
+
+def _certificate_no(value: str | None) -> str | None:
+    value = (value or "").strip() or None
+    if value is not None and len(value) > MAX_CERTIFICATE_NO:  # was an internal error
+        raise ValidationFailed(f"a certificate number has at most {MAX_CERTIFICATE_NO} "
+                               "characters", field="certificateNo", code="CERTIFICATE_NO_FORMAT")
+    return None if value is None else check_plain(value, "certificateNo")
+
+
+def _description(value: str) -> str:
+    value = value.strip()
+    if len(value) > MAX_DESCRIPTION:
+        raise ValidationFailed(f"a description has at most {MAX_DESCRIPTION} characters",
+                               field="description", code="DESCRIPTION_TOO_LONG")
+    return check_plain(value, "description", lines=True)
 
 
 async def create_supplier(*, name: str, region_code: str, region_name: str, certified: bool,
@@ -37,7 +56,7 @@ async def create_supplier(*, name: str, region_code: str, region_name: str, cert
     supplier = await Supplier.create(name=_name(name, "name"), region_code=region_code,
                                      region_name=_name(region_name, "regionName", 2, 60),
                                      certified=certified,
-                                     certificate_no=(certificate_no or "").strip() or None)
+                                     certificate_no=_certificate_no(certificate_no))
     supplier_rows.forget(supplier.id)  # its id may be cached as not found (row_cache.py)
     return supplier
 
@@ -70,6 +89,8 @@ async def create_product(*, supplier_id: int, category_id: int, name: str, descr
     if not skus:
         raise ValidationFailed("a product needs at least one SKU", field="skus",
                                code="SKUS_REQUIRED")
+    name, description = _name(name, "name"), _description(description)
+    sku_names = [_name(s.name, f"skus[{i}].name", 1, 60) for i, s in enumerate(skus)]
     for i, spec in enumerate(skus):
         _check_sku(spec, f"skus[{i}].priceFen", f"skus[{i}].stock")  # the input paths
     if not await Supplier.exists(id=supplier_id):
@@ -78,9 +99,10 @@ async def create_product(*, supplier_id: int, category_id: int, name: str, descr
         raise NotFound("category not found", field="categoryId")
     async with in_transaction():
         product = await Product.create(supplier_id=supplier_id, category_id=category_id,
-                                       name=_name(name, "name"), description=description.strip())
-        await Sku.bulk_create([Sku(product_id=product.id, name=_name(s.name, "skus.name", 1, 60),
-                                   price_fen=s.price_fen, stock=s.stock) for s in skus])
+                                       name=name, description=description)
+        await Sku.bulk_create([Sku(product_id=product.id, name=sku_name, price_fen=s.price_fen,
+                                   stock=s.stock) for s, sku_name in zip(skus, sku_names,
+                                                                         strict=True)])
     return product
 
 

@@ -43,6 +43,7 @@ from unionhub.mall.models import (
     VoucherStatus,
 )
 from unionhub.observability import metrics
+from unionhub.plaintext import check_plain
 
 
 def address_owner(member_id: int, idempotency_key: str) -> str:
@@ -262,6 +263,7 @@ async def ship_order(principal: Principal, order_id: int, tracking_no: str) -> O
     if not 4 <= len(tracking_no) <= 40:
         raise ValidationFailed("tracking number must be 4–40 characters", field="trackingNo",
                                code="TRACKING_NO_FORMAT")
+    check_plain(tracking_no, "trackingNo")
     async with in_transaction():
         moved = await transition(order, (OrderStatus.PAID,), OrderStatus.SHIPPED, "SHIPPED",
                                   member_id, shipped_at=utcnow(), tracking_no=tracking_no)

@@ -32,6 +32,7 @@ from unionhub.mall.models import (
 )
 from unionhub.mall.providers.base import PaymentFact
 from unionhub.observability import metrics
+from unionhub.plaintext import check_plain
 from unionhub.settings import get_settings
 
 MAX_NOTE = 500
@@ -91,6 +92,7 @@ async def resolve(principal: Principal, exception_id: int, action: PaymentExcept
     if len(note) > MAX_NOTE:
         raise ValidationFailed(f"the note is at most {MAX_NOTE} characters", field="note",
                                code="NOTE_TOO_LONG")
+    check_plain(note, "note", lines=True)  # (not walked: see tests/bad_text_cases.UNCOVERED)
     if action == PaymentExceptionAction.HANDLED_OFFLINE and not note:
         raise ValidationFailed("say how it was handled", field="note", code="NOTE_REQUIRED")
     found = await PaymentException.get_or_none(id=exception_id)

@@ -58,11 +58,14 @@ from unionhub.mall.providers.base import (
     refund_number,
 )
 from unionhub.observability import metrics
+from unionhub.plaintext import check_plain
 from unionhub.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 # Refund windows after payment: Alipay 90 days, WeChat Pay 180 days (card: Stripe's 180).
+MAX_REFUND_REASON = 80  # what WeChat Pay and Alipay take as a refund's reason
+
 REFUND_WINDOW = {
     PaymentMethod.ALIPAY: timedelta(days=90),
     PaymentMethod.WECHAT_PAY: timedelta(days=180),
@@ -354,7 +357,14 @@ async def request_refund(payment_id: int, reason: str | None = None) -> bool:
 
 async def refund_order(principal: Principal, order_id: int, reason: str | None) -> Order:
     """Refund a paid order: through its provider for online payments (completed when the
-    provider says so), offline for union funds."""
+    provider says so), offline for union funds. The reason goes to the rail, which takes
+    80 characters: a longer one was cut without a word, a NUL failed in the event's JSON."""
+    reason = (reason or "").strip() or None
+    if reason is not None and len(reason) > MAX_REFUND_REASON:
+        raise ValidationFailed(f"a reason has at most {MAX_REFUND_REASON} characters",
+                               field="reason", code="REASON_TOO_LONG")
+    if reason is not None:
+        check_plain(reason, "reason", lines=True)
     order = await orders.get_order(order_id)
     orders.check_refund_allowed(principal, order)
     payment = await Payment.filter(order_id=order.id, status=PaymentStatus.SUCCEEDED).first()
@@ -370,7 +380,7 @@ async def refund_order(principal: Principal, order_id: int, reason: str | None) 
         # Events in the order they happen: the request, then the refund it makes.
         await OrderEvent.create(order_id=order.id, kind="REFUND_REQUESTED",
                                 actor_id=principal.member_id,
-                                detail={"reason": (reason or "")[:200]})
+                                detail={"reason": reason or ""})
         # What remains: a refund made in the rail's dashboard before is not asked again.
         asked_fen = await refunded.remaining(payment)
         if not await orders.mark_refunded(order, principal.member_id, refunded_fen=asked_fen,
@@ -388,5 +398,5 @@ async def refund_order(principal: Principal, order_id: int, reason: str | None) 
                                    "amount_fen": asked_fen,
                                    "refunded_before_fen": payment.refunded_fen})
     if online:
-        await request_refund(payment.id, (reason or "")[:80] or None)
+        await request_refund(payment.id, reason)
     return await orders.get_order(order.id)

@@ -36,6 +36,7 @@ from unionhub.mall.models import (
 )
 from unionhub.mall.orders import Address, address_owner, record_event
 from unionhub.observability import metrics
+from unionhub.plaintext import check_plain
 from unionhub.settings import get_settings
 
 PAYMENT_WINDOW = timedelta(minutes=30)
@@ -69,6 +70,8 @@ def _check_address(a: Address) -> Address:
     if not 2 <= len(detail) <= 200:
         raise ValidationFailed("address detail must be 2–200 characters", field="address.detail",
                                code="ADDRESS_FORMAT")
+    check_plain(recipient, "address.recipient")
+    check_plain(detail, "address.detail")
     return Address(recipient, phone, a.region_code, detail)
 
 

@@ -32,6 +32,7 @@ from unionhub.identity.orgs import get_union
 from unionhub.mall.enums import RootFundsProposalStatus as Status
 from unionhub.mall.funds_allocation import check_input, credit
 from unionhub.mall.funds_models import RootFundsProposal, UnionFundsBudget
+from unionhub.plaintext import check_plain
 
 MIN_TEXT, MAX_TEXT = 2, 200  # the reason and a rejection's note
 
@@ -51,7 +52,7 @@ def _reason(value: str) -> str:
     if len(text) > MAX_TEXT:
         raise ValidationFailed(f"at most {MAX_TEXT} characters", field="reason",
                                code="REASON_TOO_LONG")
-    return text
+    return check_plain(text, "reason", lines=True)
 
 
 def _note(value: str) -> str:
@@ -62,7 +63,7 @@ def _note(value: str) -> str:
     if len(text) > MAX_TEXT:
         raise ValidationFailed(f"at most {MAX_TEXT} characters", field="note",
                                code="NOTE_TOO_LONG")
-    return text
+    return check_plain(text, "note", lines=True)
 
 
 async def _proposal(proposal_id: int) -> RootFundsProposal:

@@ -108,8 +108,11 @@ async def reset_captcha_verifier() -> None:
 
 async def verify(proof: CaptchaProof, client_ip: str | None) -> None:
     ticket, randstr = proof.ticket.strip(), proof.randstr.strip()
-    if not ticket or not randstr or len(ticket) > MAX_TICKET or len(randstr) > MAX_RANDSTR:
-        raise invalid()  # cannot be a ticket: no call to the service
+    if (not ticket or not randstr or len(ticket) > MAX_TICKET or len(randstr) > MAX_RANDSTR
+            or not (ticket + randstr).isascii() or not (ticket + randstr).isprintable()):
+        # Cannot be a ticket: no call to the service (a U+202E made the sandbox's
+        # compare_digest raise, an internal error).
+        raise invalid()
     verifier = get_captcha_verifier()
     if not await verifier.check(CaptchaProof(ticket, randstr), client_ip or ""):
         raise invalid()
