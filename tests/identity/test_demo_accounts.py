@@ -43,7 +43,7 @@ async def test_the_demo_tree_uses_real_region_codes_at_their_level():
 
 async def test_each_demo_account_is_who_the_table_says(gql):
     await seed_demo(members=30)
-    tokens = {p: await _sign_in(gql, p) for p in (f"1390000000{i}" for i in range(1, 8))}
+    tokens = {p: await _sign_in(gql, p) for p in (f"1390000000{i}" for i in range(1, 9))}
     me = {p: (await gql(ME, token=t)).data["me"] for p, t in tokens.items()}
     # 01 signed up, not verified: no card, no grassroots union yet.
     assert me["13900000001"]["tier"] == "MEMBER" and me["13900000001"]["card"] is None
@@ -64,7 +64,8 @@ async def test_each_demo_account_is_who_the_table_says(gql):
               for p in ("13900000003", "13900000004")}
     assert cadres["13900000003"].cadre_org.region_code == county_a["regionCode"]
     assert cadres["13900000004"].cadre_org.level == UnionLevel.PROVINCE
-    assert [me[p]["tier"] for p in ("13900000005", "13900000007")] == ["OPERATOR", "ADMIN"]
+    assert [me[p]["tier"] for p in ("13900000005", "13900000007", "13900000008")] == [
+        "OPERATOR", "ADMIN", "ADMIN"]
     # The synthetic members' ID numbers pass GB 11643's checks, checksum included.
     synthetic = await Member.filter(display_name__startswith=SYNTHETIC_PREFIX)
     assert len(synthetic) == 30

@@ -4,7 +4,9 @@ and this year's union funds passed down from the root through the domain's own r
 from __future__ import annotations
 
 from unionhub.identity import seed as identity_seed
-from unionhub.identity.models import AuditLog
+from unionhub.identity.accounts import phone_index
+from unionhub.identity.models import AuditLog, Member
+from unionhub.mall.funds_models import RootFundsProposal
 from unionhub.mall.models import (
     CampaignKind,
     Supplier,
@@ -36,10 +38,16 @@ async def test_seed_demo(gql, factory):
     assert budgets == {tree.province.id: (100_000_000, 0, 30_000_000),
                        tree.cities["xian"].id: (30_000_000, 0, 0)}
     assert await UnionFundsEntry.filter(kind="TO_CHILD").count() == 1
-    # The root's is data (the demo has one admin; the root's allocation needs two), audited
-    # as the seed's: no actor, on the ledger as the ALLOCATION it is.
-    [seeded] = await AuditLog.filter(action="mall.root_funds.seed")
-    assert (seeded.actor_id, seeded.union_id, seeded.detail) == (
-        None, tree.province.id, {"by": "seed", "year": funds_year(), "amount_fen": 100_000_000})
+    # The root's went through maker and checker: proposed by one demo admin, approved by the
+    # other, each step audited as theirs, the ledger's ALLOCATION naming the checker.
+    maker = await Member.get(phone_bidx=phone_index("13900000007"))
+    checker = await Member.get(phone_bidx=phone_index("13900000008"))
+    [proposal] = await RootFundsProposal.all()
+    assert (proposal.status, proposal.amount_fen, proposal.proposed_by_id,
+            proposal.decided_by_id) == ("APPROVED", 100_000_000, maker.id, checker.id)
+    steps = await AuditLog.filter(action__startswith="mall.root_funds.").order_by("id")
+    assert [(a.action, a.actor_id, a.subject_id) for a in steps] == [
+        ("mall.root_funds.propose", maker.id, str(proposal.id)),
+        ("mall.root_funds.approve", checker.id, str(proposal.id))]
     root_entry = await UnionFundsEntry.get(union_id=tree.province.id, kind="ALLOCATION")
-    assert (root_entry.amount_fen, root_entry.actor_id) == (100_000_000, None)
+    assert (root_entry.amount_fen, root_entry.actor_id) == (100_000_000, checker.id)

@@ -66,12 +66,10 @@ UNION_FUNDS_APPROVE = "mall.union_funds.approve"
 UNION_FUNDS_RETURN = "mall.union_funds.return"
 # The root union's allocation, money from outside the tree (mall.root_funds): proposed by one
 # ADMIN, approved or rejected by another, or withdrawn by the proposer; subject the proposal.
-# The demo seed writes the root's budget as data (actor None, detail "by": "seed").
 ROOT_FUNDS_PROPOSE = "mall.root_funds.propose"
 ROOT_FUNDS_APPROVE = "mall.root_funds.approve"
 ROOT_FUNDS_REJECT = "mall.root_funds.reject"
 ROOT_FUNDS_WITHDRAW = "mall.root_funds.withdraw"
-ROOT_FUNDS_SEED = "mall.root_funds.seed"
 MEMBER_SEARCH = "member.search"  # detail: {"by": "phone" | "id_number" | "card" | "name"}
 PERSONAL_DATA_EXPORT = "member.personal_data.export"
 JOIN_REVIEW = "identity.join.review"

@@ -231,7 +231,7 @@ async def _demo_account(now: datetime, phone: str, union: Union, **kwargs: Any) 
 
 
 async def seed_demo(members: int = 2000) -> DemoTree:
-    """The demo data of docs/contract.md: the tree, seven accounts, and `members` synthetic members."""
+    """The demo data of docs/contract.md: the tree, eight accounts, and `members` synthetic members."""
     if await Member.filter(phone_bidx=phone_index("13900000001")).exists():
         raise RuntimeError("demo data is already seeded")
     tree = await seed_tree()
@@ -251,7 +251,9 @@ async def seed_demo(members: int = 2000) -> DemoTree:
     await account("13900000005", tree.pool, verified=False, role=Role.OPERATOR)
     await account("13900000006", b, verified=True, name="赵敏",
                   id_number=synthetic_id_number(4, "610111"))
-    # The administrator reads the audit log (issue 17); no union role, so no personal data.
+    # Administrators read the audit log (issue 17); no union role, so no personal data. Two,
+    # because the root union's funds need a proposer and another admin to approve them.
     await account("13900000007", tree.pool, verified=False, role=Role.ADMIN)
+    await account("13900000008", tree.pool, verified=False, role=Role.ADMIN)
     await seed_members(members, tree.all_grassroots)
     return tree

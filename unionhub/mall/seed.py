@@ -1,22 +1,19 @@
 """Demo data for the mall: suppliers and products from Shaanxi's poverty-alleviation counties,
 one open CLAIM campaign (province-wide), one GRANT campaign (county A), and this year's union
-funds: the root's written as data (the demo has one admin, and the root's allocation needs two:
-mall.root_funds), audited as the seed's, and part of it passed on to Xi'an by the province's
+funds: the root's proposed by one demo admin and approved by the other (mall.root_funds, audited
+as theirs, as any deployment's would be), and part of it passed on to Xi'an by the province's
 cadre through the domain (so the console's funds section has figures from the first start)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from tortoise.transactions import in_transaction
-
 from unionhub.clock import utcnow
-from unionhub.identity import audit
 from unionhub.identity.access import Principal
 from unionhub.identity.accounts import phone_index
 from unionhub.identity.models import Member, Role
 from unionhub.identity.seed import DemoTree
-from unionhub.mall import funds_allocation
+from unionhub.mall import funds_allocation, root_funds
 from unionhub.mall.campaigns import continue_grant
 from unionhub.mall.catalogue import SkuSpec, create_category, create_product, create_supplier
 from unionhub.mall.models import CampaignKind, VoucherCampaign
@@ -68,15 +65,18 @@ async def seed_demo(tree: DemoTree) -> None:
     await _seed_funds(tree)
 
 
+async def _principal(phone: str, role: Role) -> Principal:
+    return Principal(member_id=(await Member.get(phone_bidx=phone_index(phone))).id, role=role)
+
+
 async def _seed_funds(tree: DemoTree) -> None:
-    cadre = await Member.get(phone_bidx=phone_index("13900000004"))  # the province's
     year, province = funds_year(), tree.province
-    amount = 100_000_000  # ¥1,000,000
-    async with in_transaction():  # the root's: data, no actor, on the ledger and audit log
-        await funds_allocation.credit(province.id, year, amount, actor_id=None)
-        await audit.record(audit.ROOT_FUNDS_SEED, actor_id=None, subject_type="union",
-                           subject_id=province.id, union_id=province.id,
-                           detail={"by": "seed", "year": year, "amount_fen": amount})
+    # The root's, as a deployment makes it: proposed by one admin, approved by the other.
+    proposal = await root_funds.propose(await _principal("13900000007", Role.ADMIN),
+                                        province.id, year, 100_000_000,  # ¥1,000,000
+                                        "演示数据：本年度省总工会经费")
+    await root_funds.approve(await _principal("13900000008", Role.ADMIN), proposal.id)
+    cadre = await Member.get(phone_bidx=phone_index("13900000004"))  # the province's
     await funds_allocation.allocate(
         Principal(member_id=cadre.id, role=Role.CADRE, scope_path=province.path,
                   scope_org_id=province.id), tree.cities["xian"].id, year, 30_000_000)
