@@ -29,12 +29,9 @@ pytestmark = pytest.mark.skipif(
     reason="needs node, `npm ci --prefix console` and Debian's chromium")
 
 
-async def test_console_in_a_browser(tmp_path):
-    seeded = await run("seed", "--demo")
-    assert seeded.returncode == 0, seeded.stderr
-    await open_exception(PaymentExceptionKind.UNKNOWN_ORDER, provider="sandbox",
-                         reason="no order for this trade", provider_ref="sbx-e2e-1",
-                         amount_fen=1990)
+async def _browse(tmp_path: Path, *scenarios: str) -> None:
+    """`unionhub serve` over the seeded database in safelist mode, and run.mjs's `scenarios`
+    (none: its default set) against it; fails on any check the script reports failed."""
     manifest = tmp_path / "operations.json"
     added = await run("operations", "add", str(CONSOLE / "src/gql/persisted-documents.json"),
                       "--manifest", str(manifest))
@@ -55,7 +52,7 @@ async def test_console_in_a_browser(tmp_path):
             other = await client.post("/graphql", json={"query": "{ unions { id } }"})
             assert other.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_REQUIRED"
         browser = await asyncio.create_subprocess_exec(
-            "node", str(CONSOLE / "e2e/run.mjs"), cwd=CONSOLE,
+            "node", str(CONSOLE / "e2e/run.mjs"), *scenarios, cwd=CONSOLE,
             env={**os.environ, "BASE_URL": base, "SCREENSHOTS": str(SHOTS), "CHROMIUM": CHROMIUM,
                  "UNIONHUB_CLI": unionhub()[0]},
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
@@ -70,3 +67,22 @@ async def test_console_in_a_browser(tmp_path):
             server.terminate()
         async with asyncio.timeout(20):
             await server.wait()
+
+
+async def test_console_in_a_browser(tmp_path):
+    seeded = await run("seed", "--demo")
+    assert seeded.returncode == 0, seeded.stderr
+    await open_exception(PaymentExceptionKind.UNKNOWN_ORDER, provider="sandbox",
+                         reason="no order for this trade", provider_ref="sbx-e2e-1",
+                         amount_fen=1990)
+    await _browse(tmp_path)
+
+
+async def test_root_funds_by_two_admins_in_a_browser(tmp_path):
+    """The demo's two admins on the root union's funds page: A proposes and is refused
+    SELF_APPROVAL on their own, B is refused NOT_PROPOSER and NOTE_REQUIRED, rejects one and
+    approves the other, and the root's budget on screen grows by its amount (run.mjs
+    rootFunds)."""
+    seeded = await run("seed", "--demo")
+    assert seeded.returncode == 0, seeded.stderr
+    await _browse(tmp_path, "rootFunds")

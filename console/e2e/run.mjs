@@ -1,6 +1,8 @@
 // The console in a real browser (Debian's Chromium through playwright-core) against a seeded
 // server: BASE_URL (the server), SCREENSHOTS (a folder for each page's screenshot). Exit 1 on
 // the first failed check. Figures on screen are compared with the API's for the same scope.
+// Arguments name further scenarios to run alone (`node e2e/run.mjs rootFunds`); none runs the
+// cadres', operator's, member's and sign-in ones.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -15,6 +17,8 @@ const PROVINCE_CADRE = '13900000004';
 const COUNTY_CADRE = '13900000003';
 const OPERATOR = '13900000005';
 const MEMBER = '13900000002';
+const ADMIN_A = '13900000007';
+const ADMIN_B = '13900000008';
 
 let current = null; // the page a failure's screenshot shows
 let passed = 0;
@@ -240,13 +244,101 @@ async function expiredSession() {
   await p.context().close();
 }
 
-try {
+async function rootBudgetFen(token) {
+  const roots = (await api(BASE, 'ConsoleRootUnions', {}, token)).unionsConnection.edges;
+  const root = roots.map((e) => e.node).find((u) => !u.isHoldingPool);
+  const year = new Date().getFullYear();
+  return (await api(BASE, 'ConsoleRootBudget', { unionId: root.id, year }, token)).unionFundsLedger.allocatedFen;
+}
+
+async function decisionCode(p) {
+  await p.waitForSelector('[data-testid=decision-failure] .code');
+  return p.textContent('[data-testid=decision-failure] .code');
+}
+
+/** Enter a proposal and return its id (the newest pending row after the form's success). */
+async function proposeUi(p, amount, reason) {
+  const before = new Set(await p.$$eval('[data-testid=proposal-row]', (rs) => rs.map((r) => r.dataset.proposal)));
+  await p.fill('[data-testid=propose-amount]', amount);
+  await p.fill('[data-testid=propose-reason]', reason);
+  await p.click('[data-testid=propose]');
+  await p.waitForSelector('[data-testid=propose-done]');
+  await p.waitForFunction((n) => document.querySelectorAll('[data-testid=proposal-row]').length > n, before.size);
+  const ids = await p.$$eval('[data-testid=proposal-row]', (rs) => rs.map((r) => r.dataset.proposal));
+  return ids.find((id) => !before.has(id));
+}
+
+// Two admins on the root union's funds: A proposes and cannot approve their own; B cannot
+// withdraw A's, must give a reason to reject, and approves; the budget on screen grows by the
+// amount; A's stale page then finds the proposal decided.
+async function rootFunds() {
+  const a = await page();
+  await signInUi(a, ADMIN_A);
+  await a.waitForSelector('[data-testid=kpi-root-allocated]');
+  check(a.url().endsWith('#/funds'), 'an admin starts on the root union funds page');
+  const tokenA = await signIn(BASE, ADMIN_A);
+  const start = await rootBudgetFen(tokenA);
+  check(digits(await kpi(a, 'root-allocated')) === String(start), `root allocated = API ${start}`);
+  await a.fill('[data-testid=propose-amount]', '12.345');
+  await a.click('[data-testid=propose]');
+  await a.waitForSelector('[data-testid=propose-failure]');
+  check(true, 'an amount with three decimals is refused before it is sent');
+  const grant = await proposeUi(a, '12,345.67', '陕财工〔2026〕12号 年度经费');
+  const small = await proposeUi(a, '1', '测试驳回流程');
+  check(grant && small, `A proposed #${grant} and #${small}`);
+  await a.click(`[data-proposal="${grant}"] [data-testid=approve]`);
+  check(await decisionCode(a) === 'SELF_APPROVAL', 'A approving their own is refused: SELF_APPROVAL');
+  check(await a.isVisible('[data-testid=failure-hint]'), 'with what to do next');
+  check(digits(await kpi(a, 'root-allocated')) === String(start), 'nothing moved');
+  await shot(a, '9-root-funds-self-approval');
+
+  const b = await page();
+  await signInUi(b, ADMIN_B);
+  await b.waitForSelector(`[data-proposal="${small}"]`);
+  await b.click(`[data-proposal="${small}"] [data-testid=withdraw]`);
+  check(await decisionCode(b) === 'NOT_PROPOSER', 'B withdrawing A\'s is refused: NOT_PROPOSER');
+  await b.click(`[data-proposal="${small}"] [data-testid=reject]`);
+  await b.waitForFunction(() => document.querySelector('[data-testid=decision-failure] .code')?.textContent === 'NOTE_REQUIRED');
+  check(true, 'a rejection without a reason is refused: NOTE_REQUIRED');
+  await b.fill(`[data-proposal="${small}"] [data-testid=reject-note]`, '金额有误，请重新提议');
+  await b.click(`[data-proposal="${small}"] [data-testid=reject]`);
+  await b.waitForSelector('[data-testid=decision-done]');
+  await b.waitForSelector(`[data-proposal="${small}"]`, { state: 'detached' });
+  check(true, `B rejected #${small} with a note`);
+  await b.click(`[data-proposal="${grant}"] [data-testid=approve]`);
+  await b.waitForSelector('[data-testid=decision-done]');
+  const grown = String(start + 1_234_567);
+  await b.waitForFunction((want) => document.querySelector('[data-testid=kpi-root-allocated]')?.textContent.replace(/[^\d]/g, '') === want, grown);
+  check(await rootBudgetFen(tokenA) === start + 1_234_567, `B approved #${grant}: the root's budget grew by ¥12,345.67 on screen and in the API`);
+  check(!(await b.isVisible(`[data-proposal="${grant}"]`)), 'the approved proposal left the pending list');
+  await shot(b, '10-root-funds-approved');
+  await b.context().close();
+
+  // A's page still shows #grant as pending: withdrawing it now finds it decided.
+  await a.click(`[data-proposal="${grant}"] [data-testid=withdraw]`);
+  check(await decisionCode(a) === 'PROPOSAL_NOT_PENDING', 'A withdrawing the approved one: PROPOSAL_NOT_PENDING');
+  await a.selectOption('[data-testid=status-filter]', 'REJECTED');
+  await a.waitForSelector(`[data-proposal="${small}"]`);
+  check((await a.textContent(`[data-proposal="${small}"]`)).includes('金额有误'), 'A reads the rejection\'s note');
+  await a.context().close();
+}
+
+const SCENARIOS = { rootFunds };
+
+async function defaults() {
   const provinceId = await provinceCadre();
   await countyCadre(provinceId);
   await operator();
   await member();
   await captchaStep();
   await expiredSession();
+}
+
+try {
+  const chosen = process.argv.slice(2);
+  if (chosen.some((name) => !SCENARIOS[name])) throw new Error(`unknown scenario in ${chosen}`);
+  if (chosen.length === 0) await defaults();
+  for (const name of chosen) await SCENARIOS[name]();
 } catch (e) {
   failed++;
   console.log(`not ok - ${e.stack ?? e}`);

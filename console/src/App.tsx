@@ -8,6 +8,7 @@ import { period as periodOf } from './format';
 import { lang, setLang, t, type Lang } from './i18n';
 import { Cockpit } from './pages/Cockpit';
 import { Ops } from './pages/Ops';
+import { RootFunds } from './pages/RootFunds';
 import { SignIn } from './pages/SignIn';
 import { formatRoute, homeFor, parseRoute, type Route } from './route';
 import { loadTokens, onTokens, saveTokens, scopeUnionId, type Tokens } from './session';
@@ -69,9 +70,11 @@ function SignedIn() {
         <span data-testid="who">{person.displayName} · {person.tier} · {person.union.name}</span>
         <a href={formatRoute(home?.page === 'cockpit' ? home : { page: 'cockpit', unionId: person.union.id })}>{t('cockpit')}</a>
         <a href={formatRoute({ page: 'ops' })}>{t('operations')}</a>
+        {person.tier === 'ADMIN' && <a href={formatRoute({ page: 'funds' })} data-testid="nav-funds">{t('rootFunds')}</a>}
       </nav>
       {route.page === 'cockpit' && <Cockpit unionId={route.unionId} period={route.period ?? periodOf(new Date())} />}
       {route.page === 'ops' && <Ops trace={route.trace} />}
+      {route.page === 'funds' && <RootFunds meId={person.id} />}
     </>
   );
 }

@@ -44,3 +44,11 @@ export function monthRange(p: string): { from: string; to: string } {
 export function isPeriod(p: string | undefined | null): p is string {
   return !!p && /^\d{4}-(0[1-9]|1[0-2])$/.test(p);
 }
+
+/** Yuan typed by a person ("1234.5", "1,000,000.00") as whole fen, read as text so that no
+ * binary fraction rounds a fen away; null unless it is a plain amount with at most two decimals. */
+export function fenFromYuan(text: string): number | null {
+  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text.trim().replace(/[,，\s]/g, ''));
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}

@@ -29,6 +29,20 @@ const zh = {
   metric_VERIFIED_MEMBERS: '认证会员', metric_REQUESTS_RECEIVED: '受理诉求', metric_REQUESTS_COMPLETED: '已办结',
   metric_ON_TIME_RATE: '按时率', metric_MEAN_RATING: '平均评分', metric_ARTICLES_PUBLISHED: '发稿量',
   metric_ARTICLE_READS: '阅读量', metric_SALES: '销售额(分)', metric_POVERTY_SHARE: '帮扶占比', metric_ENROLMENTS: '活动参与',
+  rootFunds: '根工会经费', rootBudget: '根工会经费预算', propose: '提出拨款', proposals: '拨款提议',
+  year: '年度', approve: '批准', reject: '驳回', withdraw: '撤回', rejectNote: '驳回理由', proposer: '提议人',
+  decider: '处理人', mine: '本人', rootUnion: '根工会', proposedAt: '提议时间',
+  status_PENDING: '待审批', status_APPROVED: '已批准', status_REJECTED: '已驳回', status_WITHDRAWN: '已撤回', status_ALL: '全部',
+  badAmount: '金额请以元填写，最多两位小数（如 1000000.00）', twoAdmins: '根工会经费须两位管理员：一位提议，另一位批准或驳回；提议人只能撤回自己的提议。',
+  done_PENDING: '已提交，等待另一位管理员审批', done_APPROVED: '已批准，经费已计入根工会预算', done_REJECTED: '已驳回',
+  done_WITHDRAWN: '已撤回',
+  hint_SELF_APPROVAL: '请由另一位管理员登录后批准或驳回；自己的提议只能撤回。',
+  hint_PROPOSAL_NOT_PENDING: '该提议已被他人处理，列表已刷新。', hint_PROPOSAL_NOT_FOUND: '未找到该提议，列表已刷新。',
+  hint_NOT_PROPOSER: '只有提议人可以撤回；如不同意，请填写理由后驳回。',
+  hint_REASON_REQUIRED: '请填写 2–200 字的理由，如拨款文件号；不要填写个人信息。', hint_REASON_TOO_LONG: '理由最多 200 字。',
+  hint_NOTE_REQUIRED: '驳回须填写 2–200 字的理由，提议人会看到。', hint_NOTE_TOO_LONG: '理由最多 200 字。',
+  hint_AMOUNT_OUT_OF_RANGE: '金额须大于 0 元，且不超过 21,474,836.47 元。', hint_YEAR_OUT_OF_RANGE: '请填写合理的预算年度。',
+  hint_NOT_ROOT_UNION: '只有根工会的经费在此提议；下级工会的经费由上级工会干部下拨。',
 } as const;
 
 export type Key = keyof typeof zh;
@@ -60,6 +74,20 @@ const en: Record<Key, string> = {
   metric_VERIFIED_MEMBERS: 'Verified members', metric_REQUESTS_RECEIVED: 'Requests received', metric_REQUESTS_COMPLETED: 'Completed',
   metric_ON_TIME_RATE: 'On-time rate', metric_MEAN_RATING: 'Mean rating', metric_ARTICLES_PUBLISHED: 'Articles',
   metric_ARTICLE_READS: 'Reads', metric_SALES: 'Sales (fen)', metric_POVERTY_SHARE: 'Poverty share', metric_ENROLMENTS: 'Enrolments',
+  rootFunds: 'Root union funds', rootBudget: "The root union's budget", propose: 'Propose', proposals: 'Proposals',
+  year: 'Year', approve: 'Approve', reject: 'Reject', withdraw: 'Withdraw', rejectNote: 'Reason for rejecting', proposer: 'Proposed by',
+  decider: 'Decided by', mine: 'me', rootUnion: 'Root union', proposedAt: 'Proposed at',
+  status_PENDING: 'Pending', status_APPROVED: 'Approved', status_REJECTED: 'Rejected', status_WITHDRAWN: 'Withdrawn', status_ALL: 'All',
+  badAmount: 'Enter the amount in yuan with at most two decimals (e.g. 1000000.00)', twoAdmins: "The root union's funds take two admins: one proposes, another approves or rejects; the proposer can only withdraw their own.",
+  done_PENDING: 'Proposed: another admin must approve it', done_APPROVED: "Approved: the amount is on the root union's budget", done_REJECTED: 'Rejected',
+  done_WITHDRAWN: 'Withdrawn',
+  hint_SELF_APPROVAL: 'Another admin must sign in to approve or reject it; you can only withdraw your own.',
+  hint_PROPOSAL_NOT_PENDING: 'Someone else decided it already; the list is refreshed.', hint_PROPOSAL_NOT_FOUND: 'No such proposal; the list is refreshed.',
+  hint_NOT_PROPOSER: 'Only its proposer withdraws it; to refuse it, reject it with a reason.',
+  hint_REASON_REQUIRED: 'Give a reason of 2–200 characters, such as the grant document number; no personal data.', hint_REASON_TOO_LONG: 'At most 200 characters.',
+  hint_NOTE_REQUIRED: 'A rejection needs a reason of 2–200 characters, which the proposer reads.', hint_NOTE_TOO_LONG: 'At most 200 characters.',
+  hint_AMOUNT_OUT_OF_RANGE: 'The amount must be above ¥0 and at most ¥21,474,836.47.', hint_YEAR_OUT_OF_RANGE: 'Enter a plausible budget year.',
+  hint_NOT_ROOT_UNION: "Only the root union's funds are proposed here; a child union's come from its parent's cadres.",
 };
 
 const KEY = 'unionhub.console.lang';
@@ -91,3 +119,9 @@ export function t(key: Key, language: Lang = current): string {
 }
 
 export const dictionaries = { 'zh-CN': zh, en };
+
+/** The console's advice on an API error code, where it has one (the message is the API's). */
+export function hintFor(code: string | null | undefined): string | null {
+  const key = `hint_${code}`;
+  return code && key in zh ? t(key as Key) : null;
+}

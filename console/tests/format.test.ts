@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { count, decimal, isPeriod, lastMonths, monthRange, percent, period, yuan } from '../src/format';
+import { count, decimal, fenFromYuan, isPeriod, lastMonths, monthRange, percent, period, yuan } from '../src/format';
 
 describe('format', () => {
   it('shows fen as yuan with two decimals', () => {
@@ -21,6 +21,13 @@ describe('format', () => {
   it('gives a month its first and last day', () => {
     expect(monthRange('2024-02')).toEqual({ from: '2024-02-01', to: '2024-02-29' });
     expect(monthRange('2026-12')).toEqual({ from: '2026-12-01', to: '2026-12-31' });
+  });
+  it('reads typed yuan as whole fen, exactly, or refuses it', () => {
+    expect(fenFromYuan('1000000')).toBe(100_000_000);
+    expect(fenFromYuan(' 1,234.5 ')).toBe(123_450);
+    expect(fenFromYuan('0.07')).toBe(7);
+    expect(fenFromYuan('19.99')).toBe(1999); // 19.99 * 100 is 1998.9999999999998 in floats
+    for (const bad of ['', '1.234', '-5', '1e3', 'abc', '.5', '1.']) expect(fenFromYuan(bad)).toBeNull();
   });
   it('accepts only YYYY-MM periods', () => {
     expect(isPeriod('2026-11')).toBe(true);

@@ -164,3 +164,59 @@ export const ResolvePaymentExceptionMutation = graphql(`
     }
   }
 `);
+
+// The root union's funds under two admins (ADMIN only): the roots to propose for, the root's
+// budget for a year, the proposals of a status, and the four steps. Every refusal is the API's.
+export const RootUnionsQuery = graphql(`
+  query ConsoleRootUnions {
+    unionsConnection(first: 20) { edges { node { id name level isHoldingPool } } }
+  }
+`);
+
+export const RootBudgetQuery = graphql(`
+  query ConsoleRootBudget($unionId: ID!, $year: Int!) {
+    unionFundsLedger(unionId: $unionId, year: $year, first: 5) {
+      year allocatedFen spentFen toChildrenFen availableFen
+    }
+  }
+`);
+
+export const RootFundsProposalsQuery = graphql(`
+  query ConsoleRootFundsProposals($status: RootUnionFundsProposalStatus) {
+    rootUnionFundsProposals(status: $status, last: 50) {
+      edges { node { ...RootFundsProposalFields } }
+    }
+  }
+  fragment RootFundsProposalFields on RootUnionFundsProposal {
+    id year amountFen reason status proposedAt decidedAt note
+    union { id name }
+    proposedBy { id displayName }
+    decidedBy { id displayName }
+  }
+`);
+
+export const ProposeRootFundsMutation = graphql(`
+  mutation ConsoleProposeRootFunds($input: ProposeRootUnionFundsInput!) {
+    proposeRootUnionFunds(input: $input) { proposal { id status } errors { code field message } }
+  }
+`);
+
+export const ApproveRootFundsMutation = graphql(`
+  mutation ConsoleApproveRootFunds($input: ApproveRootUnionFundsInput!) {
+    approveRootUnionFunds(input: $input) {
+      proposal { id status } budget { year allocatedFen } errors { code field message }
+    }
+  }
+`);
+
+export const RejectRootFundsMutation = graphql(`
+  mutation ConsoleRejectRootFunds($input: RejectRootUnionFundsInput!) {
+    rejectRootUnionFunds(input: $input) { proposal { id status note } errors { code field message } }
+  }
+`);
+
+export const WithdrawRootFundsMutation = graphql(`
+  mutation ConsoleWithdrawRootFunds($input: WithdrawRootUnionFundsInput!) {
+    withdrawRootUnionFunds(input: $input) { proposal { id status } errors { code field message } }
+  }
+`);

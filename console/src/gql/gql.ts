@@ -31,6 +31,13 @@ type Documents = {
     "\n  query ConsoleSlowOperations {\n    slowOperations(first: 50) {\n      traceId operationName durationMs at\n      slowestSpans { name durationMs operation table rowCount }\n    }\n  }\n": typeof types.ConsoleSlowOperationsDocument,
     "\n  query ConsolePaymentExceptions {\n    paymentExceptions(first: 50, status: OPEN) {\n      edges { node { id kind status orderId provider providerRef amountFen reason openedAt } }\n    }\n  }\n": typeof types.ConsolePaymentExceptionsDocument,
     "\n  mutation ConsoleResolvePaymentException($input: ResolvePaymentExceptionInput!) {\n    resolvePaymentException(input: $input) {\n      exception { id status resolution resolvedAt }\n      errors { code field message }\n    }\n  }\n": typeof types.ConsoleResolvePaymentExceptionDocument,
+    "\n  query ConsoleRootUnions {\n    unionsConnection(first: 20) { edges { node { id name level isHoldingPool } } }\n  }\n": typeof types.ConsoleRootUnionsDocument,
+    "\n  query ConsoleRootBudget($unionId: ID!, $year: Int!) {\n    unionFundsLedger(unionId: $unionId, year: $year, first: 5) {\n      year allocatedFen spentFen toChildrenFen availableFen\n    }\n  }\n": typeof types.ConsoleRootBudgetDocument,
+    "\n  query ConsoleRootFundsProposals($status: RootUnionFundsProposalStatus) {\n    rootUnionFundsProposals(status: $status, last: 50) {\n      edges { node { ...RootFundsProposalFields } }\n    }\n  }\n  fragment RootFundsProposalFields on RootUnionFundsProposal {\n    id year amountFen reason status proposedAt decidedAt note\n    union { id name }\n    proposedBy { id displayName }\n    decidedBy { id displayName }\n  }\n": typeof types.ConsoleRootFundsProposalsDocument,
+    "\n  mutation ConsoleProposeRootFunds($input: ProposeRootUnionFundsInput!) {\n    proposeRootUnionFunds(input: $input) { proposal { id status } errors { code field message } }\n  }\n": typeof types.ConsoleProposeRootFundsDocument,
+    "\n  mutation ConsoleApproveRootFunds($input: ApproveRootUnionFundsInput!) {\n    approveRootUnionFunds(input: $input) {\n      proposal { id status } budget { year allocatedFen } errors { code field message }\n    }\n  }\n": typeof types.ConsoleApproveRootFundsDocument,
+    "\n  mutation ConsoleRejectRootFunds($input: RejectRootUnionFundsInput!) {\n    rejectRootUnionFunds(input: $input) { proposal { id status note } errors { code field message } }\n  }\n": typeof types.ConsoleRejectRootFundsDocument,
+    "\n  mutation ConsoleWithdrawRootFunds($input: WithdrawRootUnionFundsInput!) {\n    withdrawRootUnionFunds(input: $input) { proposal { id status } errors { code field message } }\n  }\n": typeof types.ConsoleWithdrawRootFundsDocument,
 };
 const documents: Documents = {
     "\n  mutation ConsoleLogin($input: LoginInput!) {\n    login(input: $input) { accessToken refreshToken errors { code message retryAfterSeconds } }\n  }\n": types.ConsoleLoginDocument,
@@ -50,6 +57,13 @@ const documents: Documents = {
     "\n  query ConsoleSlowOperations {\n    slowOperations(first: 50) {\n      traceId operationName durationMs at\n      slowestSpans { name durationMs operation table rowCount }\n    }\n  }\n": types.ConsoleSlowOperationsDocument,
     "\n  query ConsolePaymentExceptions {\n    paymentExceptions(first: 50, status: OPEN) {\n      edges { node { id kind status orderId provider providerRef amountFen reason openedAt } }\n    }\n  }\n": types.ConsolePaymentExceptionsDocument,
     "\n  mutation ConsoleResolvePaymentException($input: ResolvePaymentExceptionInput!) {\n    resolvePaymentException(input: $input) {\n      exception { id status resolution resolvedAt }\n      errors { code field message }\n    }\n  }\n": types.ConsoleResolvePaymentExceptionDocument,
+    "\n  query ConsoleRootUnions {\n    unionsConnection(first: 20) { edges { node { id name level isHoldingPool } } }\n  }\n": types.ConsoleRootUnionsDocument,
+    "\n  query ConsoleRootBudget($unionId: ID!, $year: Int!) {\n    unionFundsLedger(unionId: $unionId, year: $year, first: 5) {\n      year allocatedFen spentFen toChildrenFen availableFen\n    }\n  }\n": types.ConsoleRootBudgetDocument,
+    "\n  query ConsoleRootFundsProposals($status: RootUnionFundsProposalStatus) {\n    rootUnionFundsProposals(status: $status, last: 50) {\n      edges { node { ...RootFundsProposalFields } }\n    }\n  }\n  fragment RootFundsProposalFields on RootUnionFundsProposal {\n    id year amountFen reason status proposedAt decidedAt note\n    union { id name }\n    proposedBy { id displayName }\n    decidedBy { id displayName }\n  }\n": types.ConsoleRootFundsProposalsDocument,
+    "\n  mutation ConsoleProposeRootFunds($input: ProposeRootUnionFundsInput!) {\n    proposeRootUnionFunds(input: $input) { proposal { id status } errors { code field message } }\n  }\n": types.ConsoleProposeRootFundsDocument,
+    "\n  mutation ConsoleApproveRootFunds($input: ApproveRootUnionFundsInput!) {\n    approveRootUnionFunds(input: $input) {\n      proposal { id status } budget { year allocatedFen } errors { code field message }\n    }\n  }\n": types.ConsoleApproveRootFundsDocument,
+    "\n  mutation ConsoleRejectRootFunds($input: RejectRootUnionFundsInput!) {\n    rejectRootUnionFunds(input: $input) { proposal { id status note } errors { code field message } }\n  }\n": types.ConsoleRejectRootFundsDocument,
+    "\n  mutation ConsoleWithdrawRootFunds($input: WithdrawRootUnionFundsInput!) {\n    withdrawRootUnionFunds(input: $input) { proposal { id status } errors { code field message } }\n  }\n": types.ConsoleWithdrawRootFundsDocument,
 };
 
 /**
@@ -134,6 +148,34 @@ export function graphql(source: "\n  query ConsolePaymentExceptions {\n    payme
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ConsoleResolvePaymentException($input: ResolvePaymentExceptionInput!) {\n    resolvePaymentException(input: $input) {\n      exception { id status resolution resolvedAt }\n      errors { code field message }\n    }\n  }\n"): (typeof documents)["\n  mutation ConsoleResolvePaymentException($input: ResolvePaymentExceptionInput!) {\n    resolvePaymentException(input: $input) {\n      exception { id status resolution resolvedAt }\n      errors { code field message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleRootUnions {\n    unionsConnection(first: 20) { edges { node { id name level isHoldingPool } } }\n  }\n"): (typeof documents)["\n  query ConsoleRootUnions {\n    unionsConnection(first: 20) { edges { node { id name level isHoldingPool } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleRootBudget($unionId: ID!, $year: Int!) {\n    unionFundsLedger(unionId: $unionId, year: $year, first: 5) {\n      year allocatedFen spentFen toChildrenFen availableFen\n    }\n  }\n"): (typeof documents)["\n  query ConsoleRootBudget($unionId: ID!, $year: Int!) {\n    unionFundsLedger(unionId: $unionId, year: $year, first: 5) {\n      year allocatedFen spentFen toChildrenFen availableFen\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleRootFundsProposals($status: RootUnionFundsProposalStatus) {\n    rootUnionFundsProposals(status: $status, last: 50) {\n      edges { node { ...RootFundsProposalFields } }\n    }\n  }\n  fragment RootFundsProposalFields on RootUnionFundsProposal {\n    id year amountFen reason status proposedAt decidedAt note\n    union { id name }\n    proposedBy { id displayName }\n    decidedBy { id displayName }\n  }\n"): (typeof documents)["\n  query ConsoleRootFundsProposals($status: RootUnionFundsProposalStatus) {\n    rootUnionFundsProposals(status: $status, last: 50) {\n      edges { node { ...RootFundsProposalFields } }\n    }\n  }\n  fragment RootFundsProposalFields on RootUnionFundsProposal {\n    id year amountFen reason status proposedAt decidedAt note\n    union { id name }\n    proposedBy { id displayName }\n    decidedBy { id displayName }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleProposeRootFunds($input: ProposeRootUnionFundsInput!) {\n    proposeRootUnionFunds(input: $input) { proposal { id status } errors { code field message } }\n  }\n"): (typeof documents)["\n  mutation ConsoleProposeRootFunds($input: ProposeRootUnionFundsInput!) {\n    proposeRootUnionFunds(input: $input) { proposal { id status } errors { code field message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleApproveRootFunds($input: ApproveRootUnionFundsInput!) {\n    approveRootUnionFunds(input: $input) {\n      proposal { id status } budget { year allocatedFen } errors { code field message }\n    }\n  }\n"): (typeof documents)["\n  mutation ConsoleApproveRootFunds($input: ApproveRootUnionFundsInput!) {\n    approveRootUnionFunds(input: $input) {\n      proposal { id status } budget { year allocatedFen } errors { code field message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleRejectRootFunds($input: RejectRootUnionFundsInput!) {\n    rejectRootUnionFunds(input: $input) { proposal { id status note } errors { code field message } }\n  }\n"): (typeof documents)["\n  mutation ConsoleRejectRootFunds($input: RejectRootUnionFundsInput!) {\n    rejectRootUnionFunds(input: $input) { proposal { id status note } errors { code field message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleWithdrawRootFunds($input: WithdrawRootUnionFundsInput!) {\n    withdrawRootUnionFunds(input: $input) { proposal { id status } errors { code field message } }\n  }\n"): (typeof documents)["\n  mutation ConsoleWithdrawRootFunds($input: WithdrawRootUnionFundsInput!) {\n    withdrawRootUnionFunds(input: $input) { proposal { id status } errors { code field message } }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
