@@ -22,6 +22,7 @@ from unionhub.mall import (
     payments,
     placing,
     reconciliation,
+    refund_orders,
     report,
     union_funds,
     vouchers,
@@ -303,7 +304,7 @@ async def confirm_receipt(info: strawberry.Info, order_id: str) -> payloads.Orde
 async def refund_order(info: strawberry.Info, order_id: str,
                        reason: str | None) -> payloads.OrderPayload:
     async def work():
-        return await payments.refund_order(info.context.principal, _id(order_id, "orderId"),
+        return await refund_orders.refund_order(info.context.principal, _id(order_id, "orderId"),
                                            reason)
     return await _order_payload(work())
 
