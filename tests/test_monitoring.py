@@ -159,3 +159,25 @@ def test_promtool_parses_every_dashboard_query(tmp_path):
     path.write_text(yaml.safe_dump({"groups": [{"name": "dashboard", "rules": rules}]}))
     checked = _promtool("check", "rules", str(path))
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_an_alert_selects_the_series_its_label_matchers_name():
+    """tests/metrics_helpers.selects, which the tests of the code behind each alert use
+    (assert_alert_watches) to tie the attributes the code emits to the rule."""
+    from tests.metrics_helpers import selects
+
+    fallback = "unionhub.ratelimit.fallback"
+    assert selects("UnionHubRateLimitsPerProcess", fallback,
+                   {"limit": "login-pair", "outcome": "per_process"})
+    assert not selects("UnionHubRateLimitsPerProcess", fallback,
+                       {"limit": "idverify-member", "outcome": "refused"})
+    assert not selects("UnionHubRateLimitsPerProcess", "unionhub.sms.requests",
+                       {"outcome": "per_process"})
+    # A ratio's bare denominator selects nothing by itself.
+    sms = "unionhub.sms.requests"
+    assert selects("UnionHubSmsOutcomeUnknown", sms, {"provider": "aliyun", "outcome": "unknown"})
+    assert not selects("UnionHubSmsOutcomeUnknown", sms, {"provider": "aliyun", "outcome": "ok"})
+    assert selects("UnionHubErrorRateHigh", "unionhub.graphql.operation.errors",
+                   {"error.code": "SERVICE_UNAVAILABLE"})
+    assert not selects("UnionHubErrorRateHigh", "unionhub.graphql.operation.errors",
+                       {"error.code": "BAD_USER_INPUT"})

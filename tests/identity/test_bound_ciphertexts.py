@@ -15,7 +15,7 @@ from datetime import timedelta
 import asyncpg
 import pytest
 
-from tests.metrics_helpers import total
+from tests.metrics_helpers import assert_alert_watches, total
 from tests.pg_locks import until_waiting
 from unionhub import db
 from unionhub.clock import utcnow
@@ -93,6 +93,8 @@ async def test_a_ciphertext_swapped_between_two_members_is_refused(gql, factory,
     for secret in (a.phone, b.phone, a.id_number, b.id_number, "张三丰", "王小明"):
         assert all(secret not in line for line in lines)
     assert total(REFUSED, {"purpose": "id_number"}) > refused_before
+    assert_alert_watches("UnionHubPersonalDataRefused", REFUSED,
+                         {"purpose": "id_number", "reason": "unauthenticated"})
     # A stranger learns nothing: the same answer as for a member never touched.
     shown = [await gql(READ, {"id": m.id}, token=stranger.token) for m in (b, untouched)]
     assert shown[0].body["data"] == shown[1].body["data"]
@@ -123,6 +125,8 @@ async def test_unbound_values_read_during_the_transition_until_refused(
     r = await gql(READ, {"id": member.id}, token=cadre.token)
     assert set(r.error_codes()) == {"PERSONAL_DATA_UNREADABLE"}
     assert total(REFUSED, {"purpose": "phone", "reason": "unbound"}) == before + 1
+    assert_alert_watches("UnionHubPersonalDataRefused", REFUSED,
+                         {"purpose": "phone", "reason": "unbound"})
 
 
 async def _unbound_order(member: Member, address: dict[str, str]) -> Order:

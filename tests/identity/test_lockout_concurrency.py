@@ -98,7 +98,7 @@ async def test_the_lockout_holds_per_process_while_redis_is_down(http, factory, 
 
     import redis.asyncio as redis
 
-    from tests.metrics_helpers import total
+    from tests.metrics_helpers import assert_alert_watches, total
     from unionhub import cache
 
     member = await factory.account()
@@ -115,6 +115,8 @@ async def test_the_lockout_holds_per_process_while_redis_is_down(http, factory, 
     finally:
         await down.aclose()
     assert total("unionhub.ratelimit.fallback", {"limit": "login-pair"}) - before >= 20
+    assert_alert_watches("UnionHubRateLimitsPerProcess", "unionhub.ratelimit.fallback",
+                         {"limit": "login-pair"})
     warned = [r for r in caplog.records if r.name == "unionhub.ratelimit"]
     assert len(warned) == 1 and "counted per process" in warned[0].getMessage()
 

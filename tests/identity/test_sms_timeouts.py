@@ -18,7 +18,7 @@ from tests.identity.standins.aliyun import AliyunSms
 from tests.identity.standins.tencent import TencentCloud
 from tests.identity.test_sms_aliyun import env as aliyun_env
 from tests.identity.test_sms_tencent import ENV as TENCENT_ENV
-from tests.metrics_helpers import total
+from tests.metrics_helpers import assert_alert_watches, total
 from tests.sms import REGISTER, REQUEST_CODE
 from unionhub.identity.models import SmsCode, SmsSendWindow
 
@@ -53,6 +53,8 @@ async def test_a_slow_gateway_keeps_the_window_taken(gql, factory, slow_gateway)
     assert error["retryAfterSeconds"] == 60  # the window's length: not "at once"
     assert total("unionhub.sms.requests", {"provider": "aliyun", "outcome": "unknown"}) == (
         before + 1)
+    assert_alert_watches("UnionHubSmsOutcomeUnknown", "unionhub.sms.requests",
+                         {"provider": "aliyun", "outcome": "unknown"})
     slow_gateway.delay_seconds = 0
     again = await ask(gql)
     assert codes(again) == ["SMS_RESEND_TOO_SOON"] and len(slow_gateway.sent) == 1

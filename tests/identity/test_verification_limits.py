@@ -129,7 +129,7 @@ async def test_the_paid_call_is_refused_while_redis_cannot_count_it(gql, factory
                                                                     monkeypatch):
     import redis.asyncio as redis
 
-    from tests.metrics_helpers import total
+    from tests.metrics_helpers import assert_alert_watches, total
     from unionhub import cache
 
     member = await factory.account(verified=False)
@@ -148,5 +148,7 @@ async def test_the_paid_call_is_refused_while_redis_cannot_count_it(gql, factory
         assert error["code"] == "IDENTITY_PROVIDER_UNAVAILABLE" and error["retryAfterSeconds"] > 0
     assert authority.calls == 0  # every one of them went to the authority before
     assert total("unionhub.ratelimit.fallback", {"outcome": "refused"}) - before == len(NAMES)
+    assert_alert_watches("UnionHubVerificationRefusedUncounted", "unionhub.ratelimit.fallback",
+                         {"limit": "idverify-member"})
     # Redis back: the member verifies, no attempt spent meanwhile.
     assert (await _verify(gql, member.token, *PAIR))["errors"] == []

@@ -10,7 +10,7 @@ import pytest
 
 from tests.mall.conftest import send
 from tests.mall.refund_flows import REFUND, _paid_order
-from tests.metrics_helpers import total
+from tests.metrics_helpers import assert_alert_watches, total
 from unionhub.identity.models import AuditLog
 from unionhub.mall.models import Order, Payment, PaymentException
 
@@ -94,6 +94,9 @@ async def test_a_refund_for_more_than_the_trade_has_left_opens_refund_failed_at_
     order_id, ref = await _paid_order(http, gql, member, mall, rail)
     rail.dashboard_refund(ref, 2000)  # its notice never reaches us
     unavailable = total("unionhub.mall.refunds.failed", {"reason": "unavailable"})
+    opened = ("unionhub.mall.payment_exceptions.opened",
+              {"kind": "REFUND_FAILED", "provider": rail.provider})
+    before = total(*opened)
     refunded = await gql(REFUND, {"input": {"orderId": order_id}}, token=member.token)
     assert refunded.data["refundOrder"]["errors"] == []
     assert (await Payment.get(provider_ref=ref)).status == "REFUND_FAILED"
@@ -101,6 +104,8 @@ async def test_a_refund_for_more_than_the_trade_has_left_opens_refund_failed_at_
     code = {"wechatpay": "INVALID_REQUEST", "alipay": "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL"}
     assert flag.status == "OPEN" and code[rail.provider] in flag.reason
     assert total("unionhub.mall.refunds.failed", {"reason": "unavailable"}) == unavailable
+    assert total(*opened) == before + 1  # paged at once (UnionHubRefundFailed)
+    assert_alert_watches("UnionHubRefundFailed", *opened)
 
 
 async def test_the_refunded_money_counted_is_what_each_refund_gave_back(http, gql, factory,

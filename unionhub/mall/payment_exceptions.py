@@ -64,6 +64,9 @@ async def open_exception(kind: PaymentExceptionKind, *, provider: str, reason: s
             await money_audit.exception_opened(opened, said)
     except IntegrityError:
         return False  # open already: one problem, one exception
+    # Counted inside the caller's transaction: if it rolls back, the fact is applied again and
+    # counts again, so a page may repeat but is never lost.
+    metrics.PAYMENT_EXCEPTIONS_OPENED.add(1, {"kind": kind.value, "provider": provider})
     if payment is not None:
         await OrderEvent.create(order_id=payment.order_id, kind="PAYMENT_EXCEPTION_OPENED",
                                 detail={"payment_id": payment.id, "exception": kind.value})

@@ -102,6 +102,11 @@ VOUCHERS_GRANTED = METER.create_counter(
 # Set (not counted) by whoever knows the figure: the payment-exception queue's owner.
 PAYMENT_EXCEPTIONS_OPEN = METER.create_gauge(
     "unionhub.mall.payment_exceptions.open", "{exception}", "Payment exceptions not yet settled.")
+# Counted when one opens, by kind and provider: the gauge above is set by a minutely job and
+# sums every kind, so it cannot page on one refund the rail refused (alert UnionHubRefundFailed).
+PAYMENT_EXCEPTIONS_OPENED = METER.create_counter(
+    "unionhub.mall.payment_exceptions.opened", "{exception}",
+    "Payment exceptions opened, by kind (REFUND_FAILED, ...) and provider.")
 SIGN_IN_FAILURES = METER.create_counter(
     "unionhub.identity.sign_in.failures", "{attempt}", "Failed sign-ins, by reason code.")
 # Personal values refused on read (identity.crypto): attributes `purpose` (phone, name, ...)
