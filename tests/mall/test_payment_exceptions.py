@@ -190,3 +190,25 @@ async def test_a_failure_notified_at_once_under_many_ids_opens_one_exception(
     assert all(stripe_api.accepted(a) for a in answers)
     assert await PaymentException.filter(kind="REFUND_FAILED").count() == 1
     assert await OrderEvent.filter(order_id=int(order_id), kind="REFUND_FAILED").count() == 1
+
+
+@pytest.mark.parametrize("rail", ["wechatpay"], indirect=True)
+async def test_a_refund_to_a_closed_wechat_pay_account_fails_at_once(http, gql, factory, mall,
+                                                                     rail):
+    """WeChat Pay v3 refuses a refund to a payer whose account is closed or frozen with 403
+    USER_ACCOUNT_ABNORMAL ("商户可自行处理退款": it never goes back the way it came). It was
+    counted as the rail unavailable and asked again every 5 minutes until OPEN_TOO_LONG, days
+    later; now the refund fails at once and its exception opens for a person."""
+    from tests.metrics_helpers import total
+
+    member = await factory.account()
+    order_id, ref = await _paid_order(http, gql, member, mall, rail)
+    rail.payer_account_closed = True
+    unavailable = total("unionhub.mall.refunds.failed", {"reason": "unavailable"})
+    refunded = await gql(REFUND, {"input": {"orderId": order_id}}, token=member.token)
+    assert refunded.data["refundOrder"]["errors"] == []
+    assert (await Payment.get(provider_ref=ref)).status == "REFUND_FAILED"
+    [flag] = await PaymentException.filter(kind="REFUND_FAILED")
+    assert flag.status == "OPEN" and "USER_ACCOUNT_ABNORMAL" in flag.reason
+    assert total("unionhub.mall.refunds.failed", {"reason": "unavailable"}) == unavailable
+    assert rail.calls.refunds == []  # WeChat refunded nothing

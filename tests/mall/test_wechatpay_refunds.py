@@ -92,3 +92,13 @@ async def test_a_wrongly_paid_amount_is_refunded_in_full(provider, wechat):
     wechat.pay(checkout.provider_ref, amount_fen=100)
     await provider.refund(payment_for(checkout.provider_ref, 5000), None)
     assert wechat.refund_requests[0]["amount"] == {"refund": 100, "total": 100, "currency": "CNY"}
+
+
+async def test_refund_to_a_closed_payer_account_is_refused_for_good(provider, wechat):
+    """403 USER_ACCOUNT_ABNORMAL: the payer's WeChat Pay account is closed or frozen; asked
+    again it is refused again (the merchant refunds another way)."""
+    ref = await paid(provider, wechat, amount_fen=5000)
+    wechat.payer_account_closed = True
+    with pytest.raises(RefundRefused) as refused:
+        await provider.refund(payment_for(ref), None)
+    assert refused.value.code == "USER_ACCOUNT_ABNORMAL"

@@ -1,16 +1,15 @@
 """A WeChat Pay API v3 stand-in: respx routes speaking the documented formats.
 
-It checks our requests' `Authorization` (WECHATPAY2-SHA256-RSA2048: mchid, serial_no,
-nonce_str, timestamp and an RSA-SHA256 signature over "METHOD\\nURL\\ntimestamp\\nnonce\\nbody\\n"
-made with the merchant key) and answers 401 SIGN_ERROR when it is wrong; it signs its answers
-and notifications with the platform key (Wechatpay-Signature/-Timestamp/-Nonce/-Serial over
+It checks our requests' `Authorization` (WECHATPAY2-SHA256-RSA2048: mchid, serial_no, nonce_str,
+timestamp and an RSA-SHA256 signature over "METHOD\\nURL\\ntimestamp\\nnonce\\nbody\\n" made with
+the merchant key) and answers 401 SIGN_ERROR when it is wrong; it signs its answers and
+notifications with the platform key (Wechatpay-Signature/-Timestamp/-Nonce/-Serial over
 "timestamp\\nnonce\\nbody\\n") and serves the platform certificate from GET /v3/certificates,
 AES-256-GCM encrypted with the APIv3 key (the keys: _wechatpay_keys.py, made once per session).
 
-`standin(monkeypatch)` is a plain context manager: it points the settings at the stand-in but
-does not reset the built providers (they close asynchronously); callers that go through
-`unionhub.mall.providers` call `await reset_providers()` around it (the lifecycle fixture does).
-"""
+`standin(monkeypatch)` is a plain context manager: it points the settings at the stand-in but does
+not reset the built providers (they close asynchronously); callers that go through
+`unionhub.mall.providers` call `await reset_providers()` around it (the lifecycle fixture does)."""
 
 from __future__ import annotations
 
@@ -63,6 +62,7 @@ class WeChatPayStandIn:
     calls: Calls = field(default_factory=Calls)
     fail_next_payment: bool = False
     fail_next_refund: bool = False  # WeChat accepts it (PROCESSING), then notifies ABNORMAL
+    payer_account_closed: bool = False  # the payer's account closed or frozen: refunds 403
     creates_trades: bool = True
     foreign_channel: str = "APP"
     signer: Platform | None = None  # the platform key signing answers and notifications
@@ -134,8 +134,9 @@ class WeChatPayStandIn:
 
     def mount(self, router: respx.MockRouter) -> None:
         router.get("/v3/certificates").mock(side_effect=self._route(self._certificates))
-        router.post("/v3/pay/transactions/native").mock(side_effect=self._route(self._native))
-        router.post("/v3/pay/transactions/jsapi").mock(side_effect=self._route(self._jsapi))
+        for kind in ("native", "jsapi"):
+            router.post(f"/v3/pay/transactions/{kind}").mock(side_effect=self._route(
+                lambda request, jsapi=kind == "jsapi": self._prepay(request, jsapi=jsapi)))
         router.get(path__regex=r"^/v3/pay/transactions/out-trade-no/(?P<no>[^/?]+)$").mock(
             side_effect=self._route(self._query))
         router.post(path__regex=r"^/v3/pay/transactions/out-trade-no/(?P<no>[^/?]+)/close$").mock(
@@ -187,12 +188,6 @@ class WeChatPayStandIn:
         }
         return self._answer(200, prepay)
 
-    def _native(self, request: httpx.Request) -> httpx.Response:
-        return self._prepay(request, jsapi=False)
-
-    def _jsapi(self, request: httpx.Request) -> httpx.Response:
-        return self._prepay(request, jsapi=True)
-
     def trade_view(self, no: str) -> dict[str, Any]:
         """The trade as WeChat's query and notification show it."""
         return {k: v for k, v in self.trades[no].items() if not k.startswith("_")}
@@ -241,6 +236,8 @@ class WeChatPayStandIn:
         if (amount.get("total") != trade["amount"]["total"] or amount.get("currency") != "CNY"
                 or not 0 < amount.get("refund", 0) <= amount["total"] - given):
             return _error(400, "INVALID_REQUEST", "申请退款金额超过订单可退金额")
+        if self.payer_account_closed:  # v3 申请退款: refused, the merchant refunds another way
+            return _error(403, "USER_ACCOUNT_ABNORMAL", "用户账户异常或已注销，不能原路退回，请使用其他方式进行退款")
         self.calls.refunds.append(no)
         self.refunds[refund_no] = {
             "refund_id": f"50000{next(self._n):012d}", "out_refund_no": refund_no,

@@ -190,7 +190,7 @@ class WeChatPayProvider:
             return None
         code = str(body.get("code", status))[:64]
         log.warning("wechatpay %s refused: HTTP %s %s", operation, status, code)
-        if operation == "refund" and status == 400 and code in REFUND_REFUSED_CODES:
+        if operation == "refund" and (status, code) in REFUND_REFUSED_CODES:
             raise RefundRefused(code)  # for good: REFUND_FAILED for a person, never retried
         message = f"WeChat Pay refused the {operation} ({code})"
         if 400 <= status < 500 and status not in (401, 429):  # 401: our keys; 429: later

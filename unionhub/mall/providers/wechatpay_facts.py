@@ -9,11 +9,14 @@ from unionhub.mall.providers.base import FactKind, PaymentFact
 # A refund WeChat ended without the money going back (ABNORMAL: the payer's card was closed;
 # CLOSED: closed by WeChat or the merchant): a person settles it.
 FAILED_REFUND_STATES = frozenset({"ABNORMAL", "CLOSED"})
-# A refund request refused for good (v3 申请退款, HTTP 400): INVALID_REQUEST is a business
-# rule it breaks, chiefly 申请退款金额超过订单可退金额, more than the trade has left (a refund
-# made in the merchant portal, its notice not here yet). Asked again the same way it is
-# refused again: REFUND_FAILED for a person, as Alipay's and Stripe's refusals are.
-REFUND_REFUSED_CODES = frozenset({"INVALID_REQUEST"})
+# A refund request refused for good (v3 申请退款), by HTTP status and code. 400
+# INVALID_REQUEST is a business rule it breaks, chiefly 申请退款金额超过订单可退金额, more than
+# the trade has left (a refund made in the merchant portal, its notice not here yet); 403
+# USER_ACCOUNT_ABNORMAL is the payer's account closed or frozen (用户账户异常或已注销: "商户可
+# 自行处理退款", the money cannot go back the way it came). Asked again the same way each is
+# refused again: REFUND_FAILED for a person, as Alipay's and Stripe's refusals are. (403
+# NOT_ENOUGH, the merchant's balance, passes once it is funded: retried.)
+REFUND_REFUSED_CODES = frozenset({(400, "INVALID_REQUEST"), (403, "USER_ACCOUNT_ABNORMAL")})
 
 
 def notification_fact(event_id: str, event_type: str, data: dict[str, Any]) -> PaymentFact:
