@@ -179,3 +179,27 @@ async def test_a_leave_waits_for_the_payment_starting_and_leaves_its_voucher(
     assert (await Voucher.get(id=int(county_voucher))).status == VoucherStatus.LOCKED
     assert (await Order.get(id=int(county_order))).status == "PENDING_PAYMENT"
     assert (await Payment.get(order_id=int(county_order))).status == "REQUIRES_PAYMENT"
+
+
+async def test_a_retried_payment_whose_trade_started_before_the_transfer_keeps_the_voucher(
+        gql, factory, mall, stripe_api):
+    """The documented rule: a trade started at the rail before the holder left still pays the
+    order. A retried payOrder (its first answer lost) re-checked the holder's scope only, so a
+    transfer between the two calls cancelled the order whose trade was open and voided the
+    voucher. Its payment row, recorded before the transfer, now keeps it: the retry answers
+    the same trade."""
+    from unionhub.mall.models import Order, Payment
+
+    tree = await factory.tree()
+    member = await factory.account(tree.grassroots["A"][0])
+    (county_voucher, county_order), _ = await _locked_voucher(gql, factory, mall, tree, member)
+    pay = {"input": {"orderId": county_order, "method": "CARD"}}
+    first = await gql(PAY, pay, token=member.token)
+    assert first.data["payOrder"]["errors"] == []
+    await _transfer(gql, factory, tree, member)
+    retried = await gql(PAY, pay, token=member.token)
+    assert retried.data["payOrder"]["errors"] == []
+    assert (await Order.get(id=int(county_order))).status == "PENDING_PAYMENT"
+    assert (await Voucher.get(id=int(county_voucher))).status == VoucherStatus.LOCKED
+    [payment] = await Payment.filter(order_id=int(county_order))
+    assert payment.status == "REQUIRES_PAYMENT"

@@ -38,6 +38,8 @@ from unionhub.mall.models import (
     OrderItem,
     OrderKind,
     OrderStatus,
+    Payment,
+    PaymentMethod,
     Sku,
     Voucher,
     VoucherStatus,
@@ -183,20 +185,19 @@ def voucher_withdrawn() -> Conflict:
                     "scope; the order is cancelled", field="orderId", code="VOUCHER_WITHDRAWN")
 
 
-async def check_voucher_kept(order: Order) -> None:
+async def check_voucher_kept(order: Order, method: PaymentMethod | None) -> None:
     """Paying re-checks the order's voucher (placing checked it): its holder may have left the
     campaign's scope since, and leaving withdraws only unlocked vouchers. Such an order is
     cancelled, its voucher withdrawn as leaving withdraws (`_release_voucher`), and the payment
     refused; the member places it again, without the voucher, at its full price. This read,
     before any rail is asked, spares a trade; `voucher_kept_at_start` decides."""
-    if order.voucher_id is None or await withdrawals.holder_keeps(order.voucher_id,
-                                                                  order.member_id):
+    if await _kept(order, method):
         return
     await cancel(order, order.member_id, "VOUCHER_WITHDRAWN")
     raise voucher_withdrawn()
 
 
-async def voucher_kept_at_start(order: Order) -> bool:
+async def voucher_kept_at_start(order: Order, method: PaymentMethod | None) -> bool:
     """Call in the transaction that records the payment's start (its row, or the order PAID
     when nothing is collected), and if False cancel the order there (`cancel`, reason
     VOUCHER_WITHDRAWN) and raise `voucher_withdrawn()` after it commits. Holds the order's row,
@@ -205,8 +206,19 @@ async def voucher_kept_at_start(order: Order) -> bool:
     way, which keeps it. Order row before member row, as a cancel's release takes them; leaving
     takes the member's row and never an order's."""
     await lock_before_payment(order.id)
-    return order.voucher_id is None or await withdrawals.holder_keeps(order.voucher_id,
-                                                                      order.member_id)
+    return await _kept(order, method)
+
+
+async def _kept(order: Order, method: PaymentMethod | None) -> bool:
+    """Whether paying by `method` (None: nothing to collect) may go on with the voucher. A
+    payment row by that method means its trade was started, under these locks, while the holder
+    was in scope: a retried payOrder asks the rail for the same trade, which keeps the voucher
+    as the first call's did (the retry cancelled an order whose trade was open: a review)."""
+    if order.voucher_id is None:
+        return True
+    if method is not None and await Payment.filter(order_id=order.id, method=method).exists():
+        return True
+    return await withdrawals.holder_keeps(order.voucher_id, order.member_id)
 
 
 async def cancel_order(principal: Principal, order_id: int) -> Order:

@@ -101,7 +101,7 @@ async def pay_order(principal: Principal, order_id: int, method: PaymentMethod,
     if order.member_id != member_id:
         raise NotFound("order not found", field="orderId")
     _check_payable(order)
-    await orders.check_voucher_kept(order)
+    await orders.check_voucher_kept(order, method)
     if order.payable_fen == 0:
         return await _settle_without_money(order, member_id, method)
     provider = _provider(method)
@@ -166,7 +166,7 @@ async def _payment_row(order: Order, method: PaymentMethod, provider: str,
     when its holder left before, the order then cancelled (the row stays, so the trade the
     rail opened is closed as any cancelled order's is)."""
     async with in_transaction():
-        kept = await orders.voucher_kept_at_start(order)  # a concurrent payOrder waits here
+        kept = await orders.voucher_kept_at_start(order, method)  # a concurrent payOrder waits
         payment = await Payment.get_or_none(order_id=order.id, method=method)
         if payment is None:
             payment = await Payment.create(
@@ -186,7 +186,7 @@ async def _settle_without_money(order: Order, actor_id: int, method: PaymentMeth
                                 ) -> PaymentResult:
     """A voucher covered the whole order: nothing to collect, so no provider is asked."""
     async with in_transaction():
-        kept = await orders.voucher_kept_at_start(order)
+        kept = await orders.voucher_kept_at_start(order, None)
         if not kept:
             await orders.cancel(order, actor_id, "VOUCHER_WITHDRAWN")
         elif not await orders.mark_paid(order, actor_id, method.value):

@@ -6,7 +6,8 @@ subtree still holds their new union, and loses the rest. Only AVAILABLE vouchers
 LOCKED one belongs to an order awaiting payment; when that order is cancelled the voucher
 comes back only if its holder is still in the campaign's scope, and is voided otherwise
 (`holder_keeps`), as it would have been had it not been locked; paying it re-checks the same
-(`orders.check_voucher_kept`: the order is cancelled and the voucher voided).
+(`orders.check_voucher_kept`: the order is cancelled and the voucher voided, unless a trade by
+the method asked was started before the leave).
 """
 
 from __future__ import annotations
