@@ -5,9 +5,14 @@ IDEMPOTENCY_KEY_REUSED and changes nothing, for one-line and multi-line orders."
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 
-from tests.mall.conftest import ADDRESS, claim, create_campaign, new_key, place, sku_stock
+import pytest
+
+from tests.mall.conftest import ADDRESS, PLACE, claim, create_campaign, new_key, place, sku_stock
 from unionhub.mall.models import Order, OrderEvent, OrderItem, Voucher
+from unionhub.settings import get_settings, reset_settings_cache
 
 
 async def _state(gql, mall) -> tuple[int, int, dict[str, int]]:
@@ -88,3 +93,61 @@ async def test_one_key_with_different_carts_at_once_makes_one_order(gql, factory
     items = {str(i.sku_id): i.quantity for i in await OrderItem.filter(order_id=order.id)}
     stock = await sku_stock(gql, mall.product_id)
     assert {sku: 100 - left for sku, left in stock.items() if left != 100} == items
+
+
+async def _place_at(gql, member, sku_id: str, key: str, detail: str) -> dict:
+    out = await gql(PLACE, {"input": {"items": [{"skuId": sku_id, "quantity": 1}],
+                                      "address": {**ADDRESS, "detail": detail},
+                                      "idempotencyKey": key}}, token=member.token)
+    assert out.errors == [], out.errors
+    return out.data["placeOrder"]
+
+
+async def test_the_letters_case_of_the_address_is_part_of_the_request(gql, factory, mall):
+    """The request's hash went through the blind index, which folds case (made for ID
+    numbers): a retry with "Room 5a" answered the order sent to "Room 5A"."""
+    member = await factory.account()
+    key = new_key()
+    first = await _place_at(gql, member, mall.sku_id, key, "Tower B, Room 5a")
+    assert first["errors"] == []
+    before = await _state(gql, mall)
+    other = await _place_at(gql, member, mall.sku_id, key, "Tower B, Room 5A")
+    assert other["order"] is None
+    assert [e["code"] for e in other["errors"]] == ["IDEMPOTENCY_KEY_REUSED"]
+    assert await _state(gql, mall) == before
+    same = await _place_at(gql, member, mall.sku_id, key, "Tower B, Room 5a")
+    assert same["order"]["id"] == first["order"]["id"]
+
+
+@pytest.fixture
+def rotated_keys(monkeypatch):
+    """Switch to a new current data and blind-index key, the old one retired (live), as an
+    operator's rotation does; restore after."""
+    def rotate() -> None:
+        old = get_settings()
+        monkeypatch.setenv("UNIONHUB_DATA_KEY_ID", "r2")
+        monkeypatch.setenv("UNIONHUB_DATA_KEY", base64.b64encode(b"n" * 32).decode())
+        monkeypatch.setenv("UNIONHUB_BLIND_INDEX_KEY", "idempotency-rotation-index-key")
+        monkeypatch.setenv("UNIONHUB_RETIRED_KEYS", json.dumps({old.current_key_id: {
+            "suite": old.crypto_suite, "data_key": old.data_key,
+            "blind_index_key": old.blind_index_key}}))
+        reset_settings_cache()
+
+    yield rotate
+    monkeypatch.undo()
+    reset_settings_cache()
+
+
+async def test_a_retry_after_a_key_rotation_answers_its_order(gql, factory, mall, rotated_keys):
+    """A retry's hash was compared under the current key only: a rotation between a call and
+    its retry refused the retry (IDEMPOTENCY_KEY_REUSED) for the same request."""
+    member = await factory.account()
+    key = new_key()
+    first = await place(gql, member, [(mall.sku_id, 1)], key=key)
+    assert first["errors"] == []
+    rotated_keys()
+    again = await place(gql, member, [(mall.sku_id, 1)], key=key)
+    assert again["errors"] == [] and again["order"]["id"] == first["order"]["id"]
+    other = await place(gql, member, [(mall.sku_id, 2)], key=key)
+    assert [e["code"] for e in other["errors"]] == ["IDEMPOTENCY_KEY_REUSED"]
+    assert await Order.all().count() == 1

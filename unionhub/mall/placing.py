@@ -157,8 +157,9 @@ async def place_order(principal: Principal, *, items: list[ItemSpec], address: A
     `record`: the buyer's member record when the caller has it already."""
     member_id = require_authenticated(principal)
     key = idempotency.check_key(idempotency_key)
-    fingerprint = idempotency.fingerprint(
-        [(i.sku_id, i.quantity) for i in items], address.__dict__, voucher_id, for_union_id)
+    request = ([(i.sku_id, i.quantity) for i in items], address.__dict__, voucher_id,
+               for_union_id)
+    fingerprint = idempotency.fingerprint(*request)
     try:
         order = await _place(principal, member_id, key, fingerprint, items, address, voucher_id,
                              for_union_id, record)
@@ -171,7 +172,7 @@ async def place_order(principal: Principal, *, items: list[ItemSpec], address: A
         existing = await Order.get_or_none(member_id=member_id, idempotency_key=key)
         if existing is None:
             raise
-        if existing.request_fingerprint not in (None, fingerprint):  # None: placed before 0005
+        if not idempotency.same_request(existing.request_fingerprint, *request):
             raise idempotency.refuse_reuse() from None
         return existing
 

@@ -10,15 +10,11 @@ as a keyed hash (the blind-index key), because details and form values may name 
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
+from unionhub import idempotency
+from unionhub.errors import Conflict
 
-from unionhub.errors import Conflict, ValidationFailed
-from unionhub.identity.crypto import blind_index, blind_indexes
-
-# The same format as placeOrder's keys, so a client makes both the same way.
-KEY_RE = re.compile(r"^[A-Za-z0-9_\-:.]{8,64}$")
+# The same format as placeOrder's keys (unionhub.idempotency), so a client makes both alike.
+check_key = idempotency.check_key
 
 KEY_DESCRIPTION = (
     "Optional. 8-64 characters of A-Z a-z 0-9 _ - : . chosen by the client once per "
@@ -28,38 +24,25 @@ KEY_DESCRIPTION = (
     "member. Without a key every call files a new request.")
 
 
-def check_key(raw: str) -> str:
-    key = raw.strip()
-    if not KEY_RE.match(key):
-        raise ValidationFailed("idempotency key must be 8–64 letters, digits or _-:.",
-                               field="idempotencyKey", code="IDEMPOTENCY_KEY_FORMAT")
-    return key
-
-
 _PURPOSE = "service_request_submission"
 
 
-def _digest(item_id: int, details: str, fields: list[tuple[str, str]]) -> str:
+def _canonical(item_id: int, details: str, fields: list[tuple[str, str]]) -> object:
     """The submission as its rules read it: details and values trimmed, the form's fields in
-    name order (the order they were sent in does not matter). Hashed before the blind index,
-    which folds case, so "abc" and "ABC" stay different submissions."""
-    canonical = json.dumps({
-        "item": item_id, "details": details.strip(),
-        "fields": sorted((name, (value or "").strip()) for name, value in fields),
-    }, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    name order (the order they were sent in does not matter); its letter case kept."""
+    return {"item": item_id, "details": details.strip(),
+            "fields": sorted((name, (value or "").strip()) for name, value in fields)}
 
 
 def fingerprint(item_id: int, details: str, fields: list[tuple[str, str]]) -> str:
     """A keyed hash of the submission, under the current key: what a new request stores."""
-    return blind_index(_digest(item_id, details, fields), _PURPOSE)
+    return idempotency.fingerprint(_canonical(item_id, details, fields), _PURPOSE)
 
 
 def same_submission(stored: str | None, item_id: int, details: str,
                     fields: list[tuple[str, str]]) -> bool:
-    """Does a replay ask for what the key's request asked for? Under every live key, so a
-    key rotation between the first call and its retry does not refuse the retry."""
-    return stored in blind_indexes(_digest(item_id, details, fields), _PURPOSE)
+    """Does a replay ask for what the key's request asked for? (Under every live key.)"""
+    return idempotency.same_request(stored, _canonical(item_id, details, fields), _PURPOSE)
 
 
 def refuse_reuse() -> Conflict:
