@@ -21,6 +21,7 @@ from unionhub.identity.models import Member
 from unionhub.identity.privacy import CURRENT
 from unionhub.identity.seed import synthetic_id_number
 from unionhub.mall.models import Sku
+from unionhub.schema.builder import build_schema
 from unionhub.services import requests
 from unionhub.services.models import ServiceItem
 
@@ -58,8 +59,6 @@ class Ctx:
     async def call(self, mutation: str, tier: str, value: dict[str, Any],
                    select: str = "") -> dict[str, Any]:
         """A setup step through the API, which must succeed."""
-        from tests.test_bad_text_walk import input_type
-
         query = (f"mutation M($input: {input_type(mutation)}!) {{ {mutation}(input: $input) "
                  f"{{ {select} errors {{ code field }} }} }}")
         result = await self.gql(query, {"input": value}, token=self.tokens.get(tier))
@@ -359,3 +358,9 @@ CASES: dict[str, tuple[str, Builder]] = {
     "markArticleRead": ("VERIFIED", _with(lambda ctx: _article(ctx, published=True),
                                           lambda a: {"articleId": a, "deviceId": "dev-1"})),
 }
+
+_SCHEMA = build_schema()._schema
+
+
+def input_type(mutation: str) -> str:
+    return str(_SCHEMA.mutation_type.fields[mutation].args["input"].type.of_type)

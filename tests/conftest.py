@@ -7,6 +7,7 @@ tables and an empty Redis database.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 from collections.abc import AsyncIterator
@@ -14,6 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from tests import parallel_workers
+from tests.pg_cluster import PrivateCluster
+from unionhub import outages
+from unionhub.identity.audit import release_held_connections
+from unionhub.settings import Settings
 
 # Test settings before anything reads them. Argon2 at a lower cost keeps the suite quick;
 # production uses the OWASP minimum (settings.py).
@@ -189,3 +194,43 @@ def spans() -> InMemorySpanExporter:
 @pytest.fixture
 async def factory(gql: GraphQLClient) -> Factory:
     return Factory(gql)
+
+
+# Fixtures shared by test modules (here rather than imported from one test module by another).
+@pytest.fixture
+async def private_db() -> AsyncIterator[PrivateCluster]:
+    if not db.is_postgres():
+        # Tortoise builds each model's queries for one dialect at start-up: a session on
+        # SQLite cannot lend its models to PostgreSQL for a test. CI runs on PostgreSQL.
+        pytest.skip("the outage tests swap one PostgreSQL for another: run on PostgreSQL")
+    try:
+        cluster = PrivateCluster()
+    except RuntimeError as exc:
+        pytest.skip(str(exc))
+    settings = get_settings().model_copy(update={"database_url": cluster.url})
+    await asyncio.to_thread(cluster.init)
+    await asyncio.to_thread(cluster.start)
+    await release_held_connections()
+    await db.close_db()
+    try:
+        await db.migrate(settings)
+        await db.init_db(settings)
+        await cache.get_redis().flushdb()
+        orgs.clear_union_cache()
+        outages._last_seen.clear()
+        yield cluster
+    finally:
+        await release_held_connections()
+        await db.close_db()
+        await asyncio.to_thread(cluster.destroy)
+        orgs.clear_union_cache()
+        await cache.get_redis().flushdb()
+        await db.init_db()
+
+
+@pytest.fixture(scope="module")
+def small_app():
+    """An app with a 2,000-byte body limit (tests/test_edge.py, tests/test_error_shape.py)."""
+    return create_app(settings=Settings(max_body_bytes=2000,
+                                        cors_origins=["https://app.union.example"]),
+                      manage_connections=False)

@@ -23,7 +23,7 @@ from graphql import (
     get_named_type,
 )
 
-from tests.bad_text_cases import CASES, FORM_FIELDS, OPAQUE, OPAQUE_IN, UNCOVERED, WRITES, Ctx
+from tests.bad_text_cases import _SCHEMA, CASES, FORM_FIELDS, OPAQUE, OPAQUE_IN, UNCOVERED, WRITES, Ctx, input_type
 from tests.factories import Factory
 from unionhub import db
 from unionhub.activities import seed as activities_seed
@@ -32,19 +32,13 @@ from unionhub.identity import seed as identity_seed
 from unionhub.identity.accounts import phone_index
 from unionhub.identity.models import Member
 from unionhub.mall import seed as mall_seed
-from unionhub.schema.builder import build_schema
 from unionhub.services import seed as services_seed
 
-_SCHEMA = build_schema()._schema
 LONG = "长" * 20_001  # past every column and every text limit of the schema
 BAD = {"NUL": "a\x00b", "ESC": "a\x1b[2Jb", "RLO": "a\u202eb", "LONG": LONG}
 # Kept by design, whatever the input: counters of attempts (lockouts, SMS windows) and the
 # audit of refusals a person must see are no data a mutation "wrote".
 UNTRACKED = {"identity_sms_send_windows"}
-
-
-def input_type(mutation: str) -> str:
-    return str(_SCHEMA.mutation_type.fields[mutation].args["input"].type.of_type)
 
 
 def text_paths(t: Any, prefix: str = "") -> list[tuple[str, bool]]:

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from tests.processes import ROOT, free_port, run, stopped, unionhub, wait_healthy
+from tests.schema_print import printed, snapshot_path
 from tests.sms import sms_code
-from tests.test_schema_snapshot import printed, snapshot_path
 from unionhub.identity.codes import luhn_check_digit
 from unionhub.identity.models import Member, MemberCard
 from unionhub.identity.seed import SYNTHETIC_PREFIX, seed_members

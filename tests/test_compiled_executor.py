@@ -13,6 +13,7 @@ import strawberry
 from graphql import parse
 from strawberry.dataloader import DataLoader
 
+from tests.execution_errors import _errors
 from unionhub.fastpath.compiled import compile_operation
 from unionhub.schema.builder import build_schema
 
@@ -189,16 +190,6 @@ async def _both(query: str, variables: dict[str, Any] | None = None,
     assert compiled is not None, "expected this document to compile"
     result = await compiled.execute(None, compiled_context, variables)
     return reference, result, ref_context, compiled_context
-
-
-def _errors(result: Any) -> list[dict[str, Any]] | None:
-    if not result.errors:
-        return None
-    # The original error's type and the extensions too: masking and logging decide on them.
-    return [{"message": e.message, "locations": e.locations and [tuple(x) for x in e.locations],
-             "path": e.path, "extensions": e.extensions,
-             "original": type(e.original_error).__name__ if e.original_error else None}
-            for e in result.errors]
 
 
 CASES = {

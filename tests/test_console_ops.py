@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from tests.test_outage import private_db  # noqa: F401 (a fixture)
 from unionhub.observability import red, tracing
 
 RED = """query Red($w: Int) { operationMetrics(windowSeconds: $w) { at windowSeconds
@@ -101,7 +100,7 @@ async def test_readiness_is_what_ready_says(gql, http, factory):
     assert all(c["ok"] for c in got["checks"])
 
 
-async def test_readiness_reports_a_database_outage(private_db, gql, http, factory):  # noqa: F811
+async def test_readiness_reports_a_database_outage(private_db, gql, http, factory):
     operator = await factory.operator()
     await asyncio.to_thread(private_db.stop)
     try:

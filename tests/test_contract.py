@@ -23,7 +23,7 @@ from graphql import (
     is_non_null_type,
 )
 
-from tests.test_schema_snapshot import printed
+from tests.schema_print import printed
 from unionhub.schema import breaking
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "contract.md"

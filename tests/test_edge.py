@@ -5,19 +5,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from unionhub.app import create_app
 from unionhub.identity.lookup import invalidate_member
 from unionhub.identity.models import Member
-from unionhub.settings import Settings
 
 QUERY = "query Roots { unions { name } }"
-
-
-@pytest.fixture(scope="module")
-def small_app():
-    return create_app(settings=Settings(max_body_bytes=2000,
-                                        cors_origins=["https://app.union.example"]),
-                      manage_connections=False)
 
 
 @pytest.fixture

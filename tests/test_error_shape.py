@@ -10,7 +10,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.test_edge import small_app  # noqa: F401 (the fixture, with a 2,000-byte body limit)
 from unionhub import error_codes
 from unionhub.app import create_app
 from unionhub.schema.persisted import operation_hash
@@ -122,7 +121,7 @@ REFUSED = {  # (method, body, headers) -> (status, code)
 
 @pytest.mark.parametrize("accept", [None, "application/graphql-response+json"])
 @pytest.mark.parametrize("case", list(REFUSED))
-async def test_every_refusal_is_a_graphql_response(small_app, case, accept):  # noqa: F811
+async def test_every_refusal_is_a_graphql_response(small_app, case, accept):
     method, content, headers, status, code = REFUSED[case]
     if accept:
         headers = {**headers, "accept": accept}

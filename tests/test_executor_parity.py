@@ -18,7 +18,7 @@ import strawberry
 from graphql import ExecutionResult, parse, validate
 from strawberry.schema.config import StrawberryConfig
 
-from tests.test_compiled_executor import _errors
+from tests.execution_errors import _errors
 from unionhub.fastpath.compiled import compile_operation
 from unionhub.fastpath.lean import install_lean_resolvers
 

@@ -16,6 +16,7 @@ from opentelemetry.sdk.trace import ReadableSpan
 
 from tests.conftest import SPAN_EXPORTER, GraphQLClient, empty_everything
 from tests.factories import Factory
+from tests.normalised_answers import _normal
 from tests.tracing_helpers import BY_CARD, SEARCH, verified_member
 from unionhub import cache, db
 from unionhub.app import create_app
@@ -25,10 +26,6 @@ from unionhub.identity import lookup
 from unionhub.identity.models import AuditLog
 from unionhub.settings import Settings, get_settings
 
-# Values that differ from run to run whatever the mode: tokens, trace ids, times; and random
-# ones (display names, card numbers), compared by where they first appear.
-_VOLATILE_KEYS = {"accessToken", "refreshToken", "traceId", "at"}  # and every *At, *_at
-_RANDOM_KEYS = {"displayName", "number", "cardNo"}
 # Span attributes that differ from run to run (the client's port, durations, ids).
 _VOLATILE_ATTRIBUTES = {"net.peer.port", "client.port", "network.peer.port", "http.duration"}
 
@@ -46,16 +43,6 @@ async def _client(app: Any) -> AsyncIterator[GraphQLClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield GraphQLClient(client)
-
-
-def _normal(value: Any, seen: dict[str, int]) -> Any:
-    if isinstance(value, dict):
-        return {k: ("~" if k in _VOLATILE_KEYS or k.endswith(("At", "_at")) else
-                    f"#{seen.setdefault(str(v), len(seen))}" if k in _RANDOM_KEYS else
-                    _normal(v, seen)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_normal(v, seen) for v in value]
-    return value
 
 
 def _span(span: ReadableSpan, names: dict[int, str]) -> tuple[Any, ...]:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from hypothesis_graphql import nodes, queries
 
 from tests.conftest import GraphQLClient
-from tests.test_fast_path_modes import _normal
+from tests.normalised_answers import _normal
 from tests.tracing_helpers import verified_member
 from unionhub.app import create_app
 from unionhub.fastpath import switch

@@ -10,63 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 
-import pytest
-
-from tests.pg_cluster import PrivateCluster
-from unionhub import cache, db, outages
-from unionhub.identity import orgs
-from unionhub.identity.audit import release_held_connections
-from unionhub.settings import get_settings
+from tests.outage_requests import _outage_errors, _post
+from unionhub import outages
 
 ORDERS = "query Orders { myOrders { edges { node { id status } } } }"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
-
-
-@pytest.fixture
-async def private_db() -> AsyncIterator[PrivateCluster]:
-    if not db.is_postgres():
-        # Tortoise builds each model's queries for one dialect at start-up: a session on
-        # SQLite cannot lend its models to PostgreSQL for a test. CI runs on PostgreSQL.
-        pytest.skip("the outage tests swap one PostgreSQL for another: run on PostgreSQL")
-    try:
-        cluster = PrivateCluster()
-    except RuntimeError as exc:
-        pytest.skip(str(exc))
-    settings = get_settings().model_copy(update={"database_url": cluster.url})
-    await asyncio.to_thread(cluster.init)
-    await asyncio.to_thread(cluster.start)
-    await release_held_connections()
-    await db.close_db()
-    try:
-        await db.migrate(settings)
-        await db.init_db(settings)
-        await cache.get_redis().flushdb()
-        orgs.clear_union_cache()
-        outages._last_seen.clear()
-        yield cluster
-    finally:
-        await release_held_connections()
-        await db.close_db()
-        await asyncio.to_thread(cluster.destroy)
-        orgs.clear_union_cache()
-        await cache.get_redis().flushdb()
-        await db.init_db()
-
-
-async def _post(http, query: str, token: str, accept: str | None = None,
-                variables: dict | None = None):
-    headers = {"Authorization": f"Bearer {token}"}
-    if accept:
-        headers["Accept"] = accept
-    return await http.post("/graphql", json={"query": query, "variables": variables or {}},
-                           headers=headers)
-
-
-def _outage_errors(body: dict) -> list[dict]:
-    return [e for e in body.get("errors") or []
-            if e.get("extensions", {}).get("code") == "SERVICE_UNAVAILABLE"]
 
 
 async def test_requests_during_an_outage_are_retryable_and_recover(private_db, http, factory,

@@ -10,26 +10,16 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from pathlib import Path
 
 import pytest
 
+from tests.schema_print import SNAPSHOTS, printed, snapshot_path
 from unionhub.domains import DOMAINS
 from unionhub.schema import breaking
-from unionhub.schema.builder import FEDERATION_VERSION, build_schema
+from unionhub.schema.builder import FEDERATION_VERSION
 
-SNAPSHOTS = Path(__file__).resolve().parents[1] / "unionhub" / "schema" / "snapshots"
 UPDATE = os.environ.get("UNIONHUB_UPDATE_SNAPSHOTS") == "1"
 REGENERATE = "UNIONHUB_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_schema_snapshot.py"
-
-
-def printed(subgraph: str | None) -> str:
-    """Exactly what `unionhub sdl` prints (print() adds the final newline)."""
-    return build_schema(subgraph).as_str() + "\n"
-
-
-def snapshot_path(subgraph: str | None) -> Path:
-    return SNAPSHOTS / f"{subgraph or 'platform'}.graphql"
 
 
 @pytest.mark.parametrize("subgraph", [None, *DOMAINS], ids=["platform", *DOMAINS])

@@ -55,3 +55,21 @@ async def enroll(gql: Any, account: Any, activity_id: str) -> dict[str, Any]:
 def day(offset: int) -> str:
     """The Shanghai date `offset` days before today."""
     return (today_shanghai() - timedelta(days=offset)).isoformat()
+
+
+DRAW = """mutation Draw($id: ID!) {
+  runDraw(input: {activityId: $id}) {
+    activity { enrolledCount draw { commitment seed entrantsDigest drawnAt winnersCount
+                                   winners { id } verified } }
+    errors { code }
+  }
+}"""
+READ = """mutation R($id: ID!, $d: Date!, $m: Int!, $t: String!) {
+  recordReading(input: {activityId: $id, date: $d, minutes: $m, title: $t}) {
+    record { date minutes title } errors { code field } } }"""
+
+
+def _sql(spans) -> int:
+    return sum(1 for s in spans.get_finished_spans()
+               if any(k.startswith("db.system") and v in ("sqlite", "postgresql")
+                      for k, v in (s.attributes or {}).items()))

@@ -14,7 +14,7 @@ import asyncpg
 import pytest
 from tortoise.transactions import in_transaction
 
-from tests.activities.test_board_eviction import _board, _submit, _walk_with_steps
+from tests.activities.board_flows import _board, _submit, _walk_with_steps
 from tests.pg_locks import until_waiting
 from unionhub import cache, db
 from unionhub.activities import leaderboards

@@ -8,8 +8,7 @@ import asyncio
 
 import redis.asyncio as redis_asyncio
 
-from tests.activities.helpers import STEPS, create, day, enroll
-from tests.activities.test_query_counts import _sql
+from tests.activities.helpers import STEPS, _sql, create, day, enroll
 from unionhub import cache
 from unionhub.activities import board_rows
 from unionhub.activities.models import Activity, Enrollment

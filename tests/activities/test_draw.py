@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
-from tests.activities.helpers import create, enroll
+from tests.activities.helpers import DRAW, create, enroll
 from unionhub.activities.models import Enrollment, EnrollmentStatus
 
-DRAW = """mutation Draw($id: ID!) {
-  runDraw(input: {activityId: $id}) {
-    activity { enrolledCount draw { commitment seed entrantsDigest drawnAt winnersCount
-                                   winners { id } verified } }
-    errors { code }
-  }
-}"""
 SHOW = """query Show($id: ID!) { activity(id: $id) { draw { commitment seed drawnAt verified } } }"""
 MINE = "query { me { activities { status won wonAt activity { name } } } }"
 

@@ -4,8 +4,7 @@ drawn."""
 
 from __future__ import annotations
 
-from tests.activities.helpers import create
-from tests.activities.test_draw import DRAW
+from tests.activities.helpers import DRAW, create
 from unionhub.activities.models import Activity
 from unionhub.identity.models import AuditLog
 

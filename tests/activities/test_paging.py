@@ -4,7 +4,7 @@ Redis, quiz rankings in SQL), a member's enrolments and a union's activities."""
 from __future__ import annotations
 
 from tests.activities.helpers import BOARD, STEPS, create, day, enroll
-from tests.activities.test_quiz import SUBMIT, _answers, _quiz, _start
+from tests.activities.quiz_flows import SUBMIT, _answers, _quiz, _start
 from tests.paging import assert_pages, connection_query, walk
 
 NODE = "rank score member { id } union { id }"

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from tests.activities.helpers import create, day, enroll
+from tests.activities.helpers import _sql, create, day, enroll
 from unionhub.activities import board_rows
 from unionhub.identity.orgs import clear_union_cache
 
 LIST = """query { activities(first: 50) { edges { node { id name enrolledCount organizer { name }
   myEnrollment { status } } } } }"""
 MINE = """query { me { activities(first: 50) { status activity { name organizer { name } } } } }"""
-
-
-def _sql(spans) -> int:
-    return sum(1 for s in spans.get_finished_spans()
-               if any(k.startswith("db.system") and v in ("sqlite", "postgresql")
-                      for k, v in (s.attributes or {}).items()))
 
 
 async def _count(gql, spans, query, token) -> int:

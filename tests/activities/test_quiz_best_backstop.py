@@ -14,8 +14,7 @@ import asyncpg
 import pytest
 
 from tests.activities.helpers import BOARD, create, enroll
-from tests.activities.test_quiz import QUESTIONS, SUBMIT, _answers, _start
-from tests.activities.test_quiz_rules import SEVENTY
+from tests.activities.quiz_flows import QUESTIONS, SEVENTY, SUBMIT, _answers, _start
 from tests.pg_locks import until_waiting
 from unionhub.activities.models import QuizAttempt
 from unionhub.activities.quizzes import GRACE

@@ -13,8 +13,7 @@ import asyncpg
 import pytest
 
 from tests.activities.helpers import BOARD, create, enroll
-from tests.activities.test_quiz import QUESTIONS, SUBMIT, _answers, _start
-from tests.activities.test_quiz_rules import RIGHT, SEVENTY
+from tests.activities.quiz_flows import QUESTIONS, RIGHT, SEVENTY, SUBMIT, _answers, _start
 from tests.pg_locks import until_waiting
 from unionhub.activities.models import Activity, Enrollment, QuizAttempt
 from unionhub.activities.quizzes import GRACE

@@ -13,8 +13,7 @@ import asyncpg
 import pytest
 
 from tests.activities.helpers import create, enroll
-from tests.activities.test_quiz import QUESTIONS, _answers
-from tests.activities.test_quiz_rules import RIGHT, SEVENTY
+from tests.activities.quiz_flows import QUESTIONS, RIGHT, SEVENTY, _answers
 from tests.pg_locks import until_waiting
 from unionhub.activities.models import QuizAttempt
 from unionhub.activities.quizzes import GRACE

@@ -7,14 +7,12 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from tests.activities.helpers import BOARD, CREATE, create, enroll, window
-from tests.activities.test_draw import DRAW
-from tests.activities.test_quiz import QUESTIONS, SUBMIT, _answers, _start
+from tests.activities.helpers import BOARD, CREATE, DRAW, create, enroll, window
+from tests.activities.quiz_flows import QUESTIONS, RIGHT, SEVENTY, SUBMIT, WRONG, _answers, _start
 from unionhub.activities import draws
 from unionhub.activities.models import Activity, Enrollment, QuizAttempt
 from unionhub.clock import utcnow
 
-RIGHT, SEVENTY, WRONG = [[0], [1], [0, 1]], [[0], [2], [0, 1]], [[1], [0], [2]]
 MINE = """query Mine($id: ID!) { activity(id: $id) { attemptsPerDay drawThreshold
   myQuizResult { score rank } } }"""
 

@@ -6,15 +6,12 @@ from __future__ import annotations
 import asyncio
 from datetime import date, timedelta
 
-from tests.activities.helpers import BOARD, CREATE, create, day, enroll, window
+from tests.activities.helpers import BOARD, CREATE, READ, create, day, enroll, window
 from unionhub import cache
 from unionhub.activities.models import Enrollment, ReadingRecord
 from unionhub.activities.reading import streak
 from unionhub.clock import today_shanghai
 
-READ = """mutation R($id: ID!, $d: Date!, $m: Int!, $t: String!) {
-  recordReading(input: {activityId: $id, date: $d, minutes: $m, title: $t}) {
-    record { date minutes title } errors { code field } } }"""
 MINE = """query M($id: ID!) { activity(id: $id) { dailyMinuteCap myStreak
   myReadings { date minutes title } myRank { rank score } } }"""
 

@@ -8,8 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from tests.activities.helpers import BOARD, STEPS, create, day, enroll
-from tests.activities.test_reading import READ
+from tests.activities.helpers import BOARD, READ, STEPS, create, day, enroll
 from unionhub.activities.jobs import reconcile_leaderboards
 from unionhub.activities.models import Activity, ActivityKind, Enrollment, StepRecord
 from unionhub.activities.steps import check_day, closes_at

@@ -3,7 +3,7 @@ each section is one batched query per period (no query per union)."""
 
 from __future__ import annotations
 
-from tests.services.test_query_counts import _count
+from tests.services.helpers import _count
 from unionhub.clock import today_shanghai
 from unionhub.identity.models import UnionLevel
 from unionhub.identity.orgs import create_union

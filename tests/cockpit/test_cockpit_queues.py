@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.services.test_scorecards import _fixture
+from tests.services.scorecard_fixture import _fixture
 from unionhub.clock import utcnow
 from unionhub.identity.models import JoinApplication, ReviewStatus, TransferRequest
 from unionhub.services.models import ServiceRequest

@@ -3,7 +3,7 @@ and services against unionScorecard (and the queue lists), through children and 
 
 from __future__ import annotations
 
-from tests.services.test_scorecards import CARD, _fixture
+from tests.services.scorecard_fixture import CARD, _fixture
 
 COCKPIT = """query C($u: ID!, $p: String!) { cockpit(unionId: $u, period: $p) {
   period from to regionCode union { id }

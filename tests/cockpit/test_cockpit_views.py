@@ -4,7 +4,7 @@ ranking; activity participation and the activities whose leaderboards it shows."
 from __future__ import annotations
 
 from tests.activities.helpers import BOARD, create, enroll
-from tests.services.test_scorecards import CARD, RANKING, _fixture
+from tests.services.scorecard_fixture import CARD, RANKING, _fixture
 from unionhub.clock import today_shanghai
 from unionhub.cockpit.period import parse_period, trailing_months
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.content.helpers import FEED, READ, WITHDRAW, published
-from tests.services.test_query_counts import _count
+from tests.services.helpers import _count
 from unionhub.clock import today_shanghai
 from unionhub.content import reads
 from unionhub.content.models import Article

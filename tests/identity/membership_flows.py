@@ -62,3 +62,7 @@ async def me(gql, account) -> dict:
     r = await gql(ME, token=account.token)
     assert r.errors == []
     return r.data["me"]
+
+
+LEAVE = """mutation L($input: LeaveUnionInput!) { leaveUnion(input: $input) {
+  member { id union { id } } errors { code field } } }"""

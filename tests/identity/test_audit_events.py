@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.factories import Factory
-from tests.identity.test_review_queues import APPLY, REVIEW_JOIN, _review_transfer, _transfer
+from tests.identity.review_flows import APPLY, REVIEW_JOIN, _review_transfer, _transfer
 from unionhub.clock import utcnow
 from unionhub.identity import audit
 from unionhub.identity.models import AuditLog

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.identity.card_flows import FREEZE, UNFREEZE
 from unionhub.identity.models import AuditLog, CardStatus, MemberCard
 
-FREEZE = """mutation F($input: FreezeCardInput!) { freezeCard(input: $input) {
-  card { number status } errors { code field } } }"""
-UNFREEZE = """mutation U($input: UnfreezeCardInput!) { unfreezeCard(input: $input) {
-  card { number status } errors { code field } } }"""
 REISSUE = "mutation { reissueCard { card { number status } errors { code field } } }"
 LOST = """mutation L($input: ReportCardLostInput!) { reportCardLost(input: $input) {
   card { number } errors { code } } }"""

@@ -14,7 +14,7 @@ import os
 import asyncpg
 import pytest
 
-from tests.identity.test_sms_codes import CHANGE, PASSWORD, PHONE, codes, sign_up
+from tests.identity.phone_flows import CHANGE, CLOSE, NEW_PHONE, PASSWORD, PHONE, _refused_as_signed_out, codes, sign_up
 from tests.pg_locks import until_waiting
 from tests.sms import sms_code
 from unionhub import db
@@ -22,10 +22,6 @@ from unionhub.identity.accounts import phone_index
 from unionhub.identity.models import AuditLog, Member, SmsCode
 from unionhub.identity.passwords import hash_password
 from unionhub.identity.rights import CLOSED_PHONE_INDEX
-
-NEW_PHONE = "13900001111"
-CLOSE = """mutation C($input: CloseAccountInput!) { closeAccount(input: $input) {
-  closed errors { code } } }"""
 
 
 async def test_a_phone_change_never_lands_on_an_account_closed_meanwhile(gql, factory):
@@ -78,12 +74,6 @@ async def _racing_a_reset(gql, member_id: int, mutation: str, variables: dict, t
         return await change
     finally:
         await resetter.close()
-
-
-def _refused_as_signed_out(out) -> None:
-    (error,) = out.errors
-    assert (error["extensions"]["code"], error["extensions"]["reason"]) == (
-        "UNAUTHENTICATED", "TOKEN_REVOKED"), out.body
 
 
 async def test_a_phone_change_confirmed_before_a_password_reset_does_not_land(gql, factory):

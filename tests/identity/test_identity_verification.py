@@ -17,34 +17,15 @@ import respx
 from tests.identity.providers import configured
 from tests.identity.standins import tencent
 from tests.identity.standins.tencent import TencentCloud
+from tests.identity.verification_flows import ENV, PAIR, SPARE, codes, valid_looking, verify
 from unionhub.identity.accounts import phone_index
 from unionhub.identity.crypto import decrypt
 from unionhub.identity.idverify.sandbox import DEMO_IDENTITIES
 from unionhub.identity.models import AuditLog, IdentityConflict, Member
-from unionhub.identity.privacy import CURRENT
 from unionhub.identity.realname import parse_id_number
-from unionhub.identity.seed import seed_demo, synthetic_id_number
+from unionhub.identity.seed import seed_demo
 
-VERIFY = """mutation Verify($input: VerifyIdentityInput!) {
-  verifyIdentity(input: $input) { member { id name idNumber } errors { code field message retryAfterSeconds } } }"""
 CONFLICTS = """query Conflicts($u: ID!) { identityConflicts(unionId: $u) { id at member { id phone } } }"""
-SPARE = ("钱一", "610111196601070000")  # a pair of the sandbox's demo table
-
-
-async def verify(gql, token: str, name: str, number: str) -> dict:
-    r = await gql(VERIFY, {"input": {"name": name, "idNumber": number,
-                                     "consentVersion": CURRENT.version}}, token=token)
-    assert r.errors == []
-    return r.data["verifyIdentity"]
-
-
-def codes(payload: dict) -> list[str]:
-    return [e["code"] for e in payload["errors"]]
-
-
-def valid_looking(i: int) -> str:
-    """Well-formed numbers (region, birth date, check character) that nobody verifies."""
-    return synthetic_id_number(1000 + i, "610113")
 
 
 # --- the sandbox ------------------------------------------------------------------------------
@@ -139,14 +120,6 @@ async def test_a_bound_number_answers_as_a_mismatch_and_is_shown_to_cadres_in_sc
 
 
 # --- Tencent Cloud faceid through its SDK -----------------------------------------------------
-
-ENV = {
-    "UNIONHUB_IDVERIFY_PROVIDER": "tencent",
-    "UNIONHUB_TENCENTCLOUD_SECRET_ID": tencent.SECRET_ID,
-    "UNIONHUB_TENCENTCLOUD_SECRET_KEY": tencent.SECRET_KEY,
-}
-PAIR = ("欧阳娜娜", "11010519491231002X")  # on the stand-in authority's records
-
 
 @pytest.fixture
 async def authority(monkeypatch) -> AsyncIterator[TencentCloud]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.identity.membership_flows import LEAVE
 from tests.mall.conftest import claim, create_campaign
 from unionhub.identity.models import (
     AuditLog,
@@ -18,8 +19,6 @@ from unionhub.identity.models import (
 )
 from unionhub.mall.models import Voucher, VoucherStatus
 
-LEAVE = """mutation L($input: LeaveUnionInput!) { leaveUnion(input: $input) {
-  member { id union { id } } errors { code field } } }"""
 ME = "query { me { tier joinedAt union { id isHoldingPool } card { number status } } }"
 BY_CARD = "query C($c: String!) { member(cardNo: $c) { id } }"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.identity.test_identity_verification import verify
+from tests.identity.verification_flows import verify
 from unionhub.identity.models import Member, Union, UnionLevel
 from unionhub.identity.regions import region
 

@@ -4,37 +4,17 @@ member's own applications and transfers with the reviewer's reasons."""
 from __future__ import annotations
 
 from tests.factories import Factory
+from tests.identity.review_flows import APPLY, REVIEW_JOIN, _review_transfer, _transfer
 from tests.querycount import count_queries
 from unionhub import cache
 from unionhub.identity import orgs
 
-REQUEST = ("mutation($i: RequestTransferInput!) { requestTransfer(input: $i) {"
-           " transfer { id } errors { code } } }")
-REVIEW_TRANSFER = ("mutation($i: ReviewTransferInput!) { reviewTransfer(input: $i) {"
-                   " errors { code } } }")
-APPLY = ("mutation($i: ApplyToJoinInput!) { applyToJoin(input: $i) {"
-         " application { id } errors { code } } }")
-REVIEW_JOIN = ("mutation($i: ReviewJoinApplicationInput!) { reviewJoinApplication(input: $i) {"
-               " errors { code } } }")
 TRANSFERS = """query($u: ID!, $s: ReviewStatus, $d: TransferDirection) {
   transfers(unionId: $u, status: $s, direction: $d) {
     id status reason reviewReason member { id displayName }
     fromUnion { id name } toUnion { id name } } }"""
 MINE = """{ myJoinApplications { id status reason union { id } }
   myTransfers { id status reason reviewReason toUnion { id } } }"""
-
-
-async def _transfer(gql, account, to_union, reason: str | None = None) -> str:
-    r = await gql(REQUEST, {"i": {"toUnionId": str(to_union.id), "reason": reason}},
-                  token=account.token)
-    assert r.data["requestTransfer"]["errors"] == [], r.body
-    return r.data["requestTransfer"]["transfer"]["id"]
-
-
-async def _review_transfer(gql, cadre, transfer_id: str, approve: bool, reason=None) -> None:
-    r = await gql(REVIEW_TRANSFER, {"i": {"transferId": transfer_id, "approve": approve,
-                                          "reason": reason}}, token=cadre.token)
-    assert r.data["reviewTransfer"]["errors"] == [], r.body
 
 
 async def test_a_cadre_lists_pending_transfers_into_and_out_of_the_scope(gql, factory: Factory):

@@ -4,8 +4,8 @@ another cadre lifts it). Each refusal is SELF_REVIEW_FORBIDDEN and changes nothi
 
 from __future__ import annotations
 
+from tests.identity.card_flows import FREEZE, UNFREEZE
 from tests.identity.membership_flows import REQUEST_TRANSFER, REVIEW_TRANSFER, apply, review
-from tests.identity.test_card_lifecycle import FREEZE, UNFREEZE
 from unionhub.identity.models import (
     AuditLog,
     CardStatus,

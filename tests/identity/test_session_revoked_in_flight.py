@@ -18,12 +18,17 @@ import os
 import asyncpg
 import pytest
 
-from tests.identity.test_change_phone_race import (
+from tests.identity.phone_flows import (
+    CHANGE,
     CLOSE,
     NEW_PHONE,
+    PASSWORD,
+    PHONE,
+    RESET,
     _refused_as_signed_out,
+    codes,
+    sign_up,
 )
-from tests.identity.test_sms_codes import CHANGE, PASSWORD, PHONE, RESET, codes, sign_up
 from tests.pg_locks import until_waiting
 from tests.sms import sms_code
 from unionhub import db

@@ -11,23 +11,13 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.identity.providers import configured
+from tests.identity.sms_gateway_env import aliyun_env as env
 from tests.identity.standins import aliyun
 from tests.identity.standins.aliyun import AliyunSms
 from tests.sms import REGISTER, REQUEST_CODE
 from unionhub.identity.models import SmsCode
 
 PHONE = "13812345678"
-
-
-def env(url: str) -> dict[str, str]:
-    return {
-        "UNIONHUB_SMS_PROVIDER": "aliyun",
-        "UNIONHUB_ALIYUN_ACCESS_KEY_ID": aliyun.ACCESS_KEY_ID,
-        "UNIONHUB_ALIYUN_ACCESS_KEY_SECRET": aliyun.ACCESS_KEY_SECRET,
-        "UNIONHUB_ALIYUN_SMS_ENDPOINT": url,
-        "UNIONHUB_SMS_SIGN_NAME": aliyun.SIGN_NAME,
-        "UNIONHUB_SMS_TEMPLATE_ID": aliyun.TEMPLATE_CODE,
-    }
 
 
 @pytest.fixture

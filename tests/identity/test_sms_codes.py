@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from tests.identity.phone_flows import CHANGE, PASSWORD, PHONE, RESET, codes, sign_up
 from tests.sms import REGISTER, REQUEST_CODE, a_minute_passes, register, sms_code
 from unionhub.cache import get_redis
 from unionhub.clock import utcnow
@@ -19,16 +20,10 @@ from unionhub.identity.sms_codes import request_code
 from unionhub.identity.sms_providers.sandbox import latest_live_code
 from unionhub.settings import reset_settings_cache
 
-PHONE = "13812345678"
-PASSWORD = "long-enough-1"
 LOGIN = """mutation Login($input: LoginInput!) {
   login(input: $input) { accessToken refreshToken errors { code } } }"""
 LOGIN_BY_SMS = """mutation LoginBySms($input: LoginBySmsInput!) {
   loginBySms(input: $input) { accessToken refreshToken member { id } errors { code field message } } }"""
-RESET = """mutation Reset($input: ResetPasswordInput!) {
-  resetPassword(input: $input) { accessToken refreshToken errors { code field } } }"""
-CHANGE = """mutation Change($input: ChangePhoneInput!) {
-  changePhone(input: $input) { member { id phone } errors { code field } } }"""
 REFRESH = """mutation Refresh($input: RefreshTokenInput!) {
   refreshToken(input: $input) { accessToken errors { code } } }"""
 
@@ -37,16 +32,6 @@ async def ask(gql, phone: str = PHONE, purpose: str = "REGISTER") -> dict:
     r = await gql(REQUEST_CODE, {"input": {"phone": phone, "purpose": purpose}})
     assert r.errors == []
     return r.data["requestSmsCode"]
-
-
-def codes(payload: dict) -> list[str]:
-    return [e["code"] for e in payload["errors"]]
-
-
-async def sign_up(gql, phone: str = PHONE) -> dict:
-    out = await register(gql, phone, PASSWORD)
-    assert out["errors"] == []
-    return out
 
 
 # --- sign-up ----------------------------------------------------------------------------------

@@ -11,20 +11,13 @@ import pytest
 import respx
 
 from tests.identity.providers import configured
+from tests.identity.sms_gateway_env import TENCENT_ENV as ENV
 from tests.identity.standins import tencent
 from tests.identity.standins.tencent import TencentCloud
 from tests.sms import REGISTER, REQUEST_CODE, a_minute_passes
 from unionhub.identity.models import SandboxSms, SmsCode, SmsSendWindow
 
 PHONE = "13812345678"
-ENV = {
-    "UNIONHUB_SMS_PROVIDER": "tencent",
-    "UNIONHUB_TENCENTCLOUD_SECRET_ID": tencent.SECRET_ID,
-    "UNIONHUB_TENCENTCLOUD_SECRET_KEY": tencent.SECRET_KEY,
-    "UNIONHUB_TENCENT_SMS_SDK_APP_ID": tencent.SDK_APP_ID,
-    "UNIONHUB_SMS_SIGN_NAME": tencent.SIGN_NAME,
-    "UNIONHUB_SMS_TEMPLATE_ID": tencent.TEMPLATE_ID,
-}
 
 
 @pytest.fixture

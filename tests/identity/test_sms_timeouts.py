@@ -13,11 +13,10 @@ import pytest
 import respx
 
 from tests.identity.providers import configured
+from tests.identity.sms_gateway_env import TENCENT_ENV, aliyun_env
 from tests.identity.standins import aliyun, tencent
 from tests.identity.standins.aliyun import AliyunSms
 from tests.identity.standins.tencent import TencentCloud
-from tests.identity.test_sms_aliyun import env as aliyun_env
-from tests.identity.test_sms_tencent import ENV as TENCENT_ENV
 from tests.metrics_helpers import assert_alert_watches, total
 from tests.sms import REGISTER, REQUEST_CODE
 from unionhub.identity.models import SmsCode, SmsSendWindow

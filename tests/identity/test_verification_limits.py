@@ -22,7 +22,7 @@ import respx
 from tests.identity.providers import configured
 from tests.identity.standins import tencent
 from tests.identity.standins.tencent import TencentCloud
-from tests.identity.test_identity_verification import ENV, PAIR, VERIFY, codes, valid_looking
+from tests.identity.verification_flows import ENV, PAIR, VERIFY, codes, valid_looking
 from unionhub.identity.models import IdentityConflict, Member
 from unionhub.identity.privacy import CURRENT
 

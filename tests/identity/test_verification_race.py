@@ -14,7 +14,7 @@ import os
 import asyncpg
 import pytest
 
-from tests.identity.test_identity_verification import SPARE, VERIFY
+from tests.identity.verification_flows import SPARE, VERIFY
 from tests.pg_locks import until_waiting
 from unionhub import db
 from unionhub.identity.models import IdentityConflict, Member

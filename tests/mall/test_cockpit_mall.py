@@ -6,7 +6,7 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from tests.mall.conftest import allocate, claim, create_campaign, place, this_funds_year
-from tests.mall.test_report import REPORT
+from tests.mall.documents import REPORT
 from unionhub.clock import today_shanghai
 from unionhub.mall import orders
 from unionhub.mall.models import Order

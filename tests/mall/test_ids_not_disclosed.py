@@ -5,10 +5,9 @@ campaign ids exist in other unions from claimVoucher."""
 
 from __future__ import annotations
 
-from tests.identity.test_leave_union import LEAVE
+from tests.identity.membership_flows import LEAVE
 from tests.mall.conftest import claim, create_campaign, paid_bulk_order
-from tests.mall.test_orders import CANCEL, SHIP
-from tests.mall.test_vouchers import GRANT
+from tests.mall.documents import CANCEL, GRANT, SHIP
 from unionhub.identity.models import AuditLog
 from unionhub.mall.models import Order, Voucher, VoucherCampaign
 

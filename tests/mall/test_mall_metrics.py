@@ -4,7 +4,7 @@ money paid by method. Counted by the domain functions, read from the in-memory r
 from __future__ import annotations
 
 from tests.mall.conftest import allocate, approve, claim, create_campaign, place
-from tests.mall.test_orders import CANCEL
+from tests.mall.documents import CANCEL
 from tests.metrics_helpers import total
 
 

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from tortoise.models import Model
 
-from tests.mall.conftest import claim, create_campaign
+from tests.mall.member_lists import _member_with_lists
 from tests.querycount import count_queries
-from tests.services.helpers import make_item, principal
+from tests.services.helpers import principal
 from tests.tracing_helpers import by_trace, is_db
 from unionhub import db
 from unionhub.fastpath import keyset_rows, one_trip, switch
@@ -38,21 +38,6 @@ def postgres_only() -> None:
 
 def _with(onetrip: bool) -> switch.Switches:
     return switch.set_switches(switch.Switches(onetrip=onetrip))
-
-
-async def _member_with_lists(gql: Any, factory: Any, tree: Any = None,
-                             requests_made: int = 3) -> Any:
-    tree = tree or await factory.tree()
-    county = tree.counties["A"]
-    cadre = await factory.cadre(tree.province)
-    member = await factory.account(tree.grassroots["A"][0])
-    campaign = await create_campaign(gql, cadre, str(tree.province.id), perMemberLimit=2)
-    for _ in range(2):
-        assert (await claim(gql, member, campaign["id"]))["errors"] == []
-    item = await make_item(await factory.cadre(county), county, name="职工法律援助")
-    for n in range(requests_made):
-        await requests.submit(principal(member), item.id, f"第{n}次")
-    return tree, member, item
 
 
 async def _home(gql: Any, member: Any, onetrip: bool) -> tuple[Any, int, Any]:

@@ -16,16 +16,13 @@ from tests.mall.conftest import (
     place,
     sku_stock,
 )
+from tests.mall.documents import CANCEL, SHIP
 from tests.querycount import count_queries
 from unionhub.clock import utcnow
 from unionhub.mall import catalogue
 from unionhub.mall import orders as order_rules
 from unionhub.mall.models import Order, OrderEvent, Product, Voucher
 
-CANCEL = """mutation C($input: CancelOrderInput!) { cancelOrder(input: $input) {
-  order { id status } errors { code field message } } }"""
-SHIP = """mutation S($input: ShipOrderInput!) { shipOrder(input: $input) {
-  order { id status } errors { code field message } } }"""
 CONFIRM = """mutation R($input: ConfirmReceiptInput!) { confirmReceipt(input: $input) {
   order { id status } errors { code field message } } }"""
 PAY_FUNDS = """mutation P($input: PayOrderInput!) { payOrder(input: $input) {

@@ -11,10 +11,8 @@ import asyncio
 import logging
 
 from tests.mall.conftest import place
-from tests.mall.test_orders import CANCEL
-from tests.test_outage import _outage_errors, _post, private_db
-
-__all__ = ["private_db"]  # the fixture, imported for this module
+from tests.mall.documents import CANCEL
+from tests.outage_requests import _outage_errors, _post
 
 
 async def test_cancel_orders_while_the_database_stops(private_db, http, gql, factory, mall,

@@ -7,15 +7,10 @@ from datetime import timedelta
 from tortoise.transactions import in_transaction
 
 from tests.mall.conftest import claim, create_campaign, place
+from tests.mall.documents import REPORT
 from unionhub.clock import today_shanghai
 from unionhub.mall import orders
 from unionhub.mall.models import Order
-
-REPORT = """query R($u: ID!, $from: Date!, $to: Date!) { mallReport(unionId: $u, from: $from, to: $to) {
-  from to salesFen orderCount voucherBudgetFen voucherIssuedFen voucherUsedFen
-  voucherOrderSalesFen leverage povertyShareLine
-  salesByRegion { regionCode regionName salesFen orderCount }
-  salesByUnion { union { id name } salesFen orderCount certifiedSalesFen povertyShare meetsPovertyLine } } }"""
 
 
 async def test_report_for_a_cadres_scope_and_period(gql, factory, mall):

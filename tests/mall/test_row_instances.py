@@ -10,7 +10,7 @@ from typing import Any
 from tortoise.models import Model
 
 from tests.mall.conftest import place
-from tests.mall.test_one_trip import _member_with_lists
+from tests.mall.member_lists import _member_with_lists
 from unionhub import db
 from unionhub.fastpath import switch
 from unionhub.fastpath.row_instances import from_rows

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from tests.mall.conftest import PAY, place
-from tests.test_settings import PRODUCTION
+from tests.production_env import PRODUCTION
 from unionhub.clock import utcnow
 from unionhub.mall import reconciliation, sandbox
 from unionhub.mall.models import Order, Payment, PaymentException, PaymentMethod, ProviderEvent, SandboxTrade

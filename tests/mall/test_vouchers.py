@@ -7,10 +7,9 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from tests.mall.conftest import CREATE_CAMPAIGN, campaign_input, claim, create_campaign, iso
+from tests.mall.documents import GRANT
 from unionhub.mall.models import Voucher, VoucherCampaign
 
-GRANT = """mutation G($input: GrantVouchersInput!) { grantVouchers(input: $input) {
-  granted done campaign { issuedCount remainingVouchers grantDone } errors { code field } } }"""
 MY_VOUCHERS = """query V($status: VoucherStatus) { myVouchers(status: $status) {
   id status campaign { name faceValueFen } } }"""
 

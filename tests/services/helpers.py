@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from unionhub import row_cache
 from unionhub.identity.access import Principal
+from unionhub.identity.orgs import clear_union_cache
 from unionhub.identity.tokens import principal_from_header
-from unionhub.services import items
+from unionhub.services import items, scorecards
 from unionhub.services.models import ServiceCategory, ServiceItem, TimeLimitUnit
 
 
@@ -35,3 +37,32 @@ REQUEST_FIELDS = """id status details submittedAt deadline deadlineProvisional o
 rejectReason escalated fieldValues { name value } item { id name timeLimitHours }
 handledBy { id } events { action at note actor { id } }"""
 PAYLOAD = f"request {{ {REQUEST_FIELDS} }} errors {{ code field message }}"
+SUBMIT = f"""mutation S($input: SubmitServiceRequestInput!) {{
+  submitServiceRequest(input: $input) {{ {PAYLOAD} }} }}"""
+ACCEPT = f"""mutation A($id: ID!) {{
+  acceptServiceRequest(input: {{requestId: $id}}) {{ {PAYLOAD} }} }}"""
+START = f"""mutation B($id: ID!) {{
+  startServiceRequest(input: {{requestId: $id}}) {{ {PAYLOAD} }} }}"""
+COMPLETE = f"""mutation C($id: ID!, $r: String!) {{
+  completeServiceRequest(input: {{requestId: $id, resolution: $r}}) {{ {PAYLOAD} }} }}"""
+REJECT = f"""mutation R($id: ID!, $r: String!) {{
+  rejectServiceRequest(input: {{requestId: $id, reason: $r}}) {{ {PAYLOAD} }} }}"""
+RATE = f"""mutation T($id: ID!, $n: Int!, $c: String) {{
+  rateServiceRequest(input: {{requestId: $id, rating: $n, comment: $c}}) {{ {PAYLOAD} }} }}"""
+CREATE = """mutation C($input: CreateServiceItemInput!) { createServiceItem(input: $input) {
+  item { id name category timeLimit timeLimitUnit timeLimitHours requiredFields offeredBy { id } }
+  errors { code field } } }"""
+
+
+def db_queries(spans) -> int:
+    return sum(1 for s in spans.get_finished_spans() if (s.attributes or {}).get("db.system"))
+
+
+async def _count(gql, spans, query, variables, token) -> int:
+    spans.clear()
+    clear_union_cache()  # measure the cold path: union rows are cached per process otherwise
+    row_cache.clear_all()  # and so are service items
+    scorecards.forget_rankings()  # and rankings (services.scorecards)
+    r = await gql(query, variables, token=token)
+    assert r.errors == [], r.errors
+    return db_queries(spans)

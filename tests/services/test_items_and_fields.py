@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import re
 
-from tests.services.helpers import make_item, principal
+from tests.services.helpers import CREATE, make_item, principal
 from unionhub.schema.builder import build_schema
 from unionhub.services import requests
 from unionhub.services.models import ServiceCategory, ServiceItem, TimeLimitUnit
 
-CREATE = """mutation C($input: CreateServiceItemInput!) { createServiceItem(input: $input) {
-  item { id name category timeLimit timeLimitUnit timeLimitHours requiredFields offeredBy { id } }
-  errors { code field } } }"""
 ITEMS = """query I($u: ID, $c: ServiceCategory) { serviceItems(unionId: $u, category: $c) {
   name category offeredBy { name } } }"""
 

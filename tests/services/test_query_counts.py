@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from tests.services.helpers import make_item, principal
-from unionhub import row_cache
+from tests.services.helpers import _count, make_item, principal
 from unionhub.clock import today_shanghai
-from unionhub.identity.orgs import clear_union_cache
-from unionhub.services import requests, scorecards
+from unionhub.services import requests
 
 LIST = """query L($u: ID!) { serviceRequests(unionId: $u, first: 50) { edges { node {
   id status overdue deadline item { name offeredBy { name } } handledBy { name }
@@ -14,20 +12,6 @@ LIST = """query L($u: ID!) { serviceRequests(unionId: $u, first: 50) { edges { n
 MINE = """{ myServiceRequests(first: 50) { edges { node { id item { name } events { action } } } } }"""
 RANKING = """query R($u: ID!, $p: String!) { unionRanking(parentId: $u, period: $p) {
   union { name } requestsReceived onTimeRate verifiedMembers } }"""
-
-
-def db_queries(spans) -> int:
-    return sum(1 for s in spans.get_finished_spans() if (s.attributes or {}).get("db.system"))
-
-
-async def _count(gql, spans, query, variables, token) -> int:
-    spans.clear()
-    clear_union_cache()  # measure the cold path: union rows are cached per process otherwise
-    row_cache.clear_all()  # and so are service items
-    scorecards.forget_rankings()  # and rankings (services.scorecards)
-    r = await gql(query, variables, token=token)
-    assert r.errors == [], r.errors
-    return db_queries(spans)
 
 
 async def test_request_lists_do_not_grow_with_their_length(gql, factory, spans):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.paging import assert_bad_size, assert_pages, connection_query, page
-from tests.services.test_scorecards import _fixture
+from tests.services.scorecard_fixture import _fixture
 from unionhub.errors import ValidationFailed
 from unionhub.identity.models import Union, UnionLevel
 from unionhub.identity.orgs import clear_union_cache

@@ -4,8 +4,7 @@ request, learns nothing about which ids exist (serviceRequest(id:) already answe
 
 from __future__ import annotations
 
-from tests.services.helpers import make_item, principal
-from tests.services.test_requests import ACCEPT, COMPLETE, RATE, REJECT, START
+from tests.services.helpers import ACCEPT, COMPLETE, RATE, REJECT, START, make_item, principal
 from unionhub.services import requests
 from unionhub.services.models import ServiceRequest, ServiceRequestEvent
 

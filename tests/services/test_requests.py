@@ -6,24 +6,12 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from tests.services.helpers import PAYLOAD, make_item, principal
+from tests.services.helpers import ACCEPT, COMPLETE, RATE, REJECT, START, SUBMIT, make_item, principal
 from unionhub.clock import utcnow
 from unionhub.services import requests
 from unionhub.services.deadlines import deadline_for
 from unionhub.services.models import ServiceRequest, ServiceRequestEvent, TimeLimitUnit
 
-SUBMIT = f"""mutation S($input: SubmitServiceRequestInput!) {{
-  submitServiceRequest(input: $input) {{ {PAYLOAD} }} }}"""
-ACCEPT = f"""mutation A($id: ID!) {{
-  acceptServiceRequest(input: {{requestId: $id}}) {{ {PAYLOAD} }} }}"""
-START = f"""mutation B($id: ID!) {{
-  startServiceRequest(input: {{requestId: $id}}) {{ {PAYLOAD} }} }}"""
-COMPLETE = f"""mutation C($id: ID!, $r: String!) {{
-  completeServiceRequest(input: {{requestId: $id, resolution: $r}}) {{ {PAYLOAD} }} }}"""
-REJECT = f"""mutation R($id: ID!, $r: String!) {{
-  rejectServiceRequest(input: {{requestId: $id, reason: $r}}) {{ {PAYLOAD} }} }}"""
-RATE = f"""mutation T($id: ID!, $n: Int!, $c: String) {{
-  rateServiceRequest(input: {{requestId: $id, rating: $n, comment: $c}}) {{ {PAYLOAD} }} }}"""
 LIST = """query L($u: ID!, $s: RequestStatus, $o: Boolean, $e: Boolean, $after: String, $first: Int) {
   serviceRequests(unionId: $u, status: $s, overdue: $o, escalated: $e, after: $after, first: $first) {
     edges { node { id status overdue } } pageInfo { hasNextPage endCursor } } }"""

@@ -5,8 +5,7 @@ scope does, including the parent union's when the requester is the only cadre of
 
 from __future__ import annotations
 
-from tests.services.helpers import make_item, principal
-from tests.services.test_requests import ACCEPT, COMPLETE, RATE, REJECT, START
+from tests.services.helpers import ACCEPT, COMPLETE, RATE, REJECT, START, make_item, principal
 from unionhub.services import requests
 from unionhub.services.models import RequestStatus, ServiceRequest, ServiceRequestEvent
 

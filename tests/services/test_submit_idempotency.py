@@ -11,8 +11,7 @@ import asyncpg
 import pytest
 
 from tests.pg_locks import until_waiting
-from tests.services.helpers import make_item
-from tests.services.test_requests import SUBMIT
+from tests.services.helpers import SUBMIT, make_item
 from unionhub import db
 from unionhub.services.models import ServiceRequest, ServiceRequestEvent
 

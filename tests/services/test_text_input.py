@@ -4,9 +4,8 @@ CONTROL_CHARACTER on its field, and nothing changes. Lengths likewise: each has 
 
 from __future__ import annotations
 
-from tests.services.helpers import make_item, principal
-from tests.services.test_items_and_fields import CREATE as CREATE_ITEM
-from tests.services.test_requests import COMPLETE, RATE, REJECT, SUBMIT
+from tests.services.helpers import COMPLETE, RATE, REJECT, SUBMIT, make_item, principal
+from tests.services.helpers import CREATE as CREATE_ITEM
 from unionhub.services import requests
 from unionhub.services.models import ServiceItem, ServicePoint, ServiceRequest, ServiceRequestEvent
 
