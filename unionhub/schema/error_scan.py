@@ -60,6 +60,14 @@ def _modules() -> dict[str, Module]:
         for node in tree.body:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 mod.functions[node.name] = node
+            elif (isinstance(node, ast.Assign) and len(node.targets) == 1
+                  and isinstance(node.targets[0], ast.Name)
+                  and isinstance(node.value, ast.Attribute)
+                  and isinstance(node.value.value, ast.Name)
+                  and node.value.value.id in mod.aliases):
+                # A re-export (`check_key = idempotency.check_key`): followed like an import.
+                target = mod.aliases[node.value.value.id]
+                mod.aliases[node.targets[0].id] = f"{target}.{node.value.attr}"
             elif isinstance(node, ast.ClassDef):
                 for item in node.body:
                     if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -186,6 +194,10 @@ def codes_from(module: str, qualname: str) -> set[str]:
         seen.add(key)
         mod = _modules().get(key[0])
         fn = mod.functions.get(key[1]) if mod else None
+        if mod is not None and fn is None and key[1] in mod.aliases:  # re-exported here
+            module, _, name = mod.aliases[key[1]].rpartition(".")
+            todo.append((module, name))
+            continue
         if mod is None or fn is None:
             continue
         found, calls = _codes_in(mod, fn)
