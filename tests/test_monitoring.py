@@ -25,7 +25,7 @@ DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 DASHBOARD = DEPLOY / "grafana" / "unionhub.json"
 SCHEMA = DEPLOY / "grafana" / "dashboard.schema.json"
 RULES = DEPLOY / "prometheus" / "alerts.yml"
-# alerts.test.yml, first-counts.test.yml (single events in a new process).
+# alerts.test.yml, first-counts.test.yml (single events in a new process), providers.test.yml.
 RULE_TESTS = sorted((DEPLOY / "prometheus").glob("*.test.yml"))
 PROMTOOL = shutil.which("promtool")
 # Skipped without promtool on a developer's machine; in CI (.ci/run installs it) never.
@@ -148,7 +148,7 @@ def _promtool(*args: str, cwd: Path | None = None) -> subprocess.CompletedProces
 def test_promtool_checks_the_alert_rules_and_their_unit_tests():
     checked = _promtool("check", "rules", str(RULES))
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert len(RULE_TESTS) >= 2, RULE_TESTS
+    assert len(RULE_TESTS) >= 3, RULE_TESTS
     tested = _promtool("test", "rules", *(p.name for p in RULE_TESTS), cwd=RULES.parent)
     assert tested.returncode == 0, tested.stdout + tested.stderr
 
@@ -179,6 +179,8 @@ def test_an_alert_selects_the_series_its_label_matchers_name():
     sms = "unionhub.sms.requests"
     assert selects("UnionHubSmsOutcomeUnknown", sms, {"provider": "aliyun", "outcome": "unknown"})
     assert not selects("UnionHubSmsOutcomeUnknown", sms, {"provider": "aliyun", "outcome": "ok"})
+    assert selects("UnionHubSmsProviderUnavailable", sms, {"outcome": "unavailable"})
+    assert not selects("UnionHubSmsProviderUnavailable", sms, {"outcome": "unknown"})
     assert selects("UnionHubErrorRateHigh", "unionhub.graphql.operation.errors",
                    {"error.code": "SERVICE_UNAVAILABLE"})
     assert not selects("UnionHubErrorRateHigh", "unionhub.graphql.operation.errors",

@@ -18,6 +18,7 @@ from tests.identity.providers import configured
 from tests.identity.standins import tencent
 from tests.identity.standins.tencent import TencentCloud
 from tests.identity.verification_flows import ENV, PAIR, SPARE, codes, valid_looking, verify
+from tests.metrics_helpers import assert_alert_watches, total
 from unionhub.identity.accounts import phone_index
 from unionhub.identity.crypto import decrypt
 from unionhub.identity.idverify.sandbox import DEMO_IDENTITIES
@@ -171,9 +172,15 @@ async def test_an_authority_that_cannot_answer_is_unavailable(gql, factory, auth
     else:
         authority.override = answer
     member = await factory.account(verified=False)
+    unavailable = {"provider": "tencent", "outcome": "unavailable"}
+    before = total("unionhub.identity_provider.requests", unavailable)
     out = await verify(gql, member.token, *PAIR)
     (error,) = out["errors"]
     assert error["code"] == "IDENTITY_PROVIDER_UNAVAILABLE" and error["retryAfterSeconds"] > 0
+    # Counted as unavailable, which UnionHubIdentityProviderUnavailable pages on.
+    assert total("unionhub.identity_provider.requests", unavailable) == before + 1
+    assert_alert_watches("UnionHubIdentityProviderUnavailable",
+                         "unionhub.identity_provider.requests", unavailable)
     assert (await Member.get(id=member.member.id)).verified_at is None
 
 

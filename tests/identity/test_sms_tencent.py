@@ -14,6 +14,7 @@ from tests.identity.providers import configured
 from tests.identity.sms_gateway_env import TENCENT_ENV as ENV
 from tests.identity.standins import tencent
 from tests.identity.standins.tencent import TencentCloud
+from tests.metrics_helpers import assert_alert_watches, total
 from tests.sms import REGISTER, REQUEST_CODE, a_minute_passes
 from unionhub.identity.models import SandboxSms, SmsCode, SmsSendWindow
 
@@ -76,9 +77,14 @@ async def test_a_gateway_that_cannot_send_is_unavailable_and_keeps_nothing(gql, 
                                                                            answer, expected):
     await factory.tree()
     cloud.override = answer
+    unavailable = {"provider": "tencent", "outcome": "unavailable"}
+    before = total("unionhub.sms.requests", unavailable)
     out = await ask(gql)
     (error,) = out["errors"]
     assert error["code"] == expected and error["retryAfterSeconds"] > 0
+    # Counted as unavailable, which UnionHubSmsProviderUnavailable pages on.
+    assert total("unionhub.sms.requests", unavailable) == before + 1
+    assert_alert_watches("UnionHubSmsProviderUnavailable", "unionhub.sms.requests", unavailable)
     assert out["retryAfterSeconds"] is None
     assert await SmsCode.all().count() == 0
     # The window was given back: once the gateway is up, the app's retry goes out at once.
