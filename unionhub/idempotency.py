@@ -29,10 +29,13 @@ def check_key(raw: str) -> str:
     return key
 
 
-def _digest(canonical: object) -> str:
+def canonical_text(canonical: object) -> str:
     """The request in its canonical form (built by the caller), as exact text: case kept."""
-    text = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return json.dumps(canonical, ensure_ascii=False, separators=(",", ":"))
+
+
+def _digest(canonical: object) -> str:
+    return hashlib.sha256(canonical_text(canonical).encode()).hexdigest()
 
 
 def fingerprint(canonical: object, purpose: str) -> str:

@@ -10,8 +10,6 @@ with IDEMPOTENCY_KEY_REUSED and changes nothing. The request is remembered as a 
 
 from __future__ import annotations
 
-import json
-
 from unionhub import idempotency
 from unionhub.errors import Conflict
 from unionhub.identity.crypto import blind_indexes
@@ -59,8 +57,7 @@ def same_request(stored: str | None, items: list[tuple[int, int]], address: dict
     canonical = _canonical(items, address, voucher_id, for_union_id)
     if idempotency.same_request(stored, canonical, _PURPOSE):
         return True
-    text = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"))
-    return stored in blind_indexes(text, _PURPOSE)
+    return stored in blind_indexes(idempotency.canonical_text(canonical), _PURPOSE)
 
 
 def refuse_reuse() -> Conflict:
