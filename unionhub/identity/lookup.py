@@ -20,9 +20,13 @@ import orjson
 from redis.exceptions import NoScriptError
 
 from unionhub.cache import get_redis, mget, safe, shared_connection
-from unionhub.crypto.suites import DecryptionFailed
 from unionhub.db_replicas import on_primary
-from unionhub.identity.crypto import blind_index, decrypt, open_personal, refused, unreadable
+from unionhub.identity.crypto import (
+    PersonalDataUnreadable,
+    blind_index,
+    open_personal,
+    unreadable,
+)
 from unionhub.identity.masking import mask_id_number, mask_name, mask_phone
 from unionhub.identity.models import CardStatus, Member, MemberCard, Role
 from unionhub.observability.redis_spans import traced_shared_command
@@ -150,9 +154,8 @@ def _masked(row: dict[str, Any], column: str, purpose: str,
     if not sealed:
         return None
     try:
-        return mask(decrypt(sealed, purpose, owner=row["id"]))
-    except DecryptionFailed as exc:
-        refused(purpose, f"member {row['id']}", exc)
+        return mask(open_personal(sealed, purpose, row["id"]))
+    except PersonalDataUnreadable:  # (logged and counted by open_personal)
         return None
 
 
