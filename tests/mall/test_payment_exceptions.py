@@ -212,3 +212,27 @@ async def test_a_refund_to_a_closed_wechat_pay_account_fails_at_once(http, gql, 
     assert flag.status == "OPEN" and "USER_ACCOUNT_ABNORMAL" in flag.reason
     assert total("unionhub.mall.refunds.failed", {"reason": "unavailable"}) == unavailable
     assert rail.calls.refunds == []  # WeChat refunded nothing
+
+
+async def test_money_for_an_order_whose_payment_row_never_came_opens_an_exception(gql, factory,
+                                                                                mall):
+    """Our trade number for an order that exists, and no payment row: within the order's
+    payment window (and a grace after it) the row is on its way. Long after, it never will
+    be (payOrder's write failed after the rail opened the trade): the money was kept and no
+    one told, while the rail redelivered for a day and gave up."""
+    from datetime import timedelta
+
+    from unionhub.clock import utcnow
+    from unionhub.mall.models import Order
+
+    member = await factory.account()
+    order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
+    await Order.filter(id=int(order["id"])).update(expires_at=utcnow() - timedelta(hours=1))
+    fact = PaymentFact(event_id="n-lost-row", event_type="TRANSACTION.SUCCESS",
+                       kind=FactKind.SUCCEEDED, provider_ref=f"UH{order['id']}W",
+                       amount_fen=5000)
+    for _ in range(2):  # redelivered: one exception
+        assert await apply_fact("wechatpay", fact) == "unknown"
+    [flag] = await PaymentException.all()
+    assert (flag.kind, flag.order_id, flag.amount_fen) == ("UNKNOWN_ORDER", int(order["id"]), 5000)
+    assert flag.provider_ref == f"UH{order['id']}W" and flag.payment_id is None

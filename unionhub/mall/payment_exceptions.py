@@ -10,6 +10,7 @@ operators resolving at once exactly one does, and the other is told it was resol
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
@@ -186,24 +187,31 @@ async def _retry(found: PaymentException, payment: Payment) -> None:
         await reconciliation.reconcile_payment(await Payment.get(id=payment.id))
 
 
-async def order_known(order_id: int | None) -> bool:
-    return order_id is not None and await Order.filter(id=order_id).exists()
-
-
 _TRADE_NUMBER = re.compile(r"^(\d{1,18})[AWC]$")  # our trade number, its prefix removed
+# How long after an order's payment window a payment row of it may still be written: payOrder
+# starts no trade after the window (and the rails close it then), and a start under way when
+# it closed writes its row within its provider call's timeout.
+ROW_GRACE = timedelta(minutes=10)
 
 
 async def money_for_unknown_order(provider: str, fact: PaymentFact) -> None:
-    """Money arrived for a payment we have no row of. For an order that exists, its row is
-    being written (the rail redelivers); for any other, a person must give it back."""
+    """Money arrived for a payment we have no row of. For an order that exists, within its
+    payment window and ROW_GRACE, its row is being written (the rail redelivers); after that
+    it never will be (payOrder's write failed once the rail had opened the trade), and for an
+    order we do not have at all, a person must give the money back."""
     prefix = get_settings().payment_reference_prefix
     ref = fact.provider_ref or ""
     match = _TRADE_NUMBER.match(ref[len(prefix):]) if ref.startswith(prefix) else None
     order_id = int(match.group(1)) if match else None
     if order_id is None and fact.detail.get("order_id", "").isdigit():
         order_id = int(fact.detail["order_id"])
-    if order_id is not None and order_id < 2**63 and await order_known(order_id):
+    order = await Order.get_or_none(id=order_id) \
+        if order_id is not None and order_id < 2**63 else None
+    if order is not None and utcnow() < order.expires_at + ROW_GRACE:
         return
+    reason = (f"{fact.event_type}: paid for order {order.id}, which has no payment of this "
+              f"trade" if order is not None else f"{fact.event_type}: paid for no order of ours")
     await open_exception(PaymentExceptionKind.UNKNOWN_ORDER, provider=provider,
                          provider_ref=ref[:64] or None, amount_fen=fact.amount_fen,
-                         reason=f"{fact.event_type}: paid for no order of ours"[:200])
+                         order_id=order.id if order is not None else None,
+                         reason=reason[:200])
