@@ -104,3 +104,31 @@ async def test_a_refund_that_never_reaches_its_rail_is_flagged_after_days(
         wechat.unreachable = False  # the rail is back: the refund goes out
         assert await reconciliation.retry_pending_refunds() == 1
         assert (await Payment.get(id=payment.id)).refund_ref == f"{ref}R"
+
+
+async def test_a_pending_refund_of_a_rail_no_longer_configured_is_flagged(
+        http, gql, factory, mall, monkeypatch):
+    """Found by a review: WeChat Pay moved to another provider (UNIONHUB_PAYMENT_PROVIDERS),
+    the refunds its rail still owed were never asked about again, nor flagged: reconciliation
+    looked only at payments of configured providers, so they stayed REFUND_PENDING forever
+    and no one was told."""
+    from tests.mall.conftest import registered
+    from tests.mall.standins.wechatpay import standin
+    from unionhub.settings import get_settings
+
+    async with registered(standin(monkeypatch)) as wechat:
+        member = await factory.account()
+        order_id, ref = await _paid_order(http, gql, member, mall, wechat)
+        await gql(REFUND, {"input": {"orderId": order_id}}, token=member.token)
+        payment = await Payment.get(provider_ref=ref)
+        assert payment.status == "REFUND_PENDING" and payment.refund_ref is not None
+        monkeypatch.setattr(get_settings(), "payment_providers",
+                            {**get_settings().payment_providers, "WECHAT_PAY": "stripe"})
+        await Payment.filter(id=payment.id).update(
+            refund_requested_at=utcnow() - timedelta(days=6),
+            next_check_at=utcnow() - timedelta(minutes=1))
+        assert await reconciliation.reconcile_payments() == 0
+        [flag] = await PaymentException.all()
+        assert (flag.kind, flag.payment_id) == ("OPEN_TOO_LONG", payment.id)
+        # Asked about later again (backed off), not at the front of every sweep.
+        assert (await Payment.get(id=payment.id)).next_check_at > utcnow()

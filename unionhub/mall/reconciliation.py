@@ -57,11 +57,14 @@ async def reconcile_payment(payment: Payment) -> str | None:
     """Ask the provider where one open payment (or its pending refund) stands, and apply
     the answer through the same gate as a notification."""
     provider = provider_named(payment.provider)
-    if provider is None:
-        return None
     now = utcnow()
     await Payment.filter(id=payment.id).update(checked_at=now, check_count=payment.check_count + 1,
                                                next_check_at=next_check(payment.check_count, now))
+    if provider is None:  # its rail is no longer configured: no one can ask it but a person
+        log.warning("payment %s is open at %s, which is not configured", payment.id,
+                    payment.provider)
+        await _flag_if_open_too_long(payment, now)
+        return None
     try:
         if payment.status == PaymentStatus.REFUND_PENDING:
             fact = await provider.query_refund(payment)
@@ -102,10 +105,12 @@ async def reconcile_payments(limit: int = 200) -> int:
     too: money that came late is then refunded."""
     now = utcnow()
     # A pending refund without refund_ref never reached its provider: retry_pending_refunds.
+    # Payments of a provider no longer configured too: not asked, flagged for a person when
+    # open too long (they were left pending forever, unseen).
     due = await Payment.filter(
         Q(Q(status=PaymentStatus.REQUIRES_PAYMENT), _within_refund_windows(now))
         | Q(status=PaymentStatus.REFUND_PENDING, refund_ref__isnull=False),
-        provider__in=configured_names(), next_check_at__lte=now,
+        next_check_at__lte=now,
     ).order_by("next_check_at").limit(limit)
     outcomes = await _reconcile_all(due)
     return sum(outcome == "applied" for outcome in outcomes)
