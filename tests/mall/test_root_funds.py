@@ -167,3 +167,32 @@ async def test_the_database_refuses_a_proposal_decided_by_its_maker(gql, factory
             await sql.rows(f"UPDATE mall_root_funds_proposals SET status = ?, decided_by_id = {by}"
                            " WHERE id = ?", [status, int(proposal["id"])])
     assert (await RootFundsProposal.get(id=int(proposal["id"]))).status == "PENDING"
+
+
+async def test_a_stale_proposal_can_no_longer_be_approved(gql, factory):
+    """A proposal left pending for months was approved as if it were new: the year, the
+    amount and the reason it was made for may no longer hold. Past PROPOSAL_MAX_AGE it is
+    refused (PROPOSAL_EXPIRED) and moves nothing; it can still be rejected or withdrawn."""
+    from datetime import timedelta
+
+    from unionhub.clock import utcnow
+    from unionhub.mall.root_funds import PROPOSAL_MAX_AGE
+
+    tree = await factory.tree()
+    maker, checker = await factory.admin(), await factory.admin()
+    proposal = (await propose(gql, maker, tree.province.id, 10_000))["proposal"]
+    await RootFundsProposal.filter(id=int(proposal["id"])).update(
+        proposed_at=utcnow() - PROPOSAL_MAX_AGE - timedelta(minutes=1))
+
+    stale = await step(gql, checker, "approve", proposal["id"])
+    assert codes(stale) == [("PROPOSAL_EXPIRED", "proposalId")]
+    assert (await RootFundsProposal.get(id=int(proposal["id"]))).status == "PENDING"
+    assert await root_money(tree.province.id) == (0, [])
+    assert not await _audit("mall.root_funds.approve")
+    withdrawn = await step(gql, maker, "withdraw", proposal["id"])
+    assert (withdrawn["errors"], withdrawn["proposal"]["status"]) == ([], "WITHDRAWN")
+
+    fresh = (await propose(gql, maker, tree.province.id, 10_000))["proposal"]
+    await RootFundsProposal.filter(id=int(fresh["id"])).update(
+        proposed_at=utcnow() - PROPOSAL_MAX_AGE + timedelta(minutes=1))
+    assert (await step(gql, checker, "approve", fresh["id"]))["errors"] == []

@@ -9,6 +9,9 @@ source of all union money in the province, so one person never sets it alone:
   root's budget grows by the amount and its ledger gets an ALLOCATION entry naming the
   checker) or rejects it with a note. The proposer cannot decide it (SELF_APPROVAL, and a
   CHECK on the table); they may withdraw it while it is pending.
+- A proposal pending longer than PROPOSAL_MAX_AGE (30 days) is no longer approved
+  (PROPOSAL_EXPIRED): what it was made for may not hold any more. It can still be rejected or
+  withdrawn, and the maker proposes it again.
 - A proposal leaves PENDING by one conditional UPDATE (`status = 'PENDING'`): of two
   approvals, or an approval and a withdrawal, racing, the second waits on the row and then
   finds it decided (PROPOSAL_NOT_PENDING). So it is approved at most once.
@@ -20,6 +23,8 @@ locks proposals, so it joins the allocations' ancestors-first order without a cy
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -35,6 +40,10 @@ from unionhub.mall.funds_models import RootFundsProposal, UnionFundsBudget
 from unionhub.plaintext import check_plain
 
 MIN_TEXT, MAX_TEXT = 2, 200  # the reason and a rejection's note
+# A proposal pending longer is no longer approved: the year, amount and reason it was made
+# for may not hold any more (the maker proposes it again; it can still be rejected or withdrawn).
+PROPOSAL_MAX_AGE_DAYS = 30
+PROPOSAL_MAX_AGE = timedelta(days=PROPOSAL_MAX_AGE_DAYS)
 
 
 def _admin(principal: Principal) -> int:
@@ -84,6 +93,17 @@ def _not_pending() -> InvalidTransition:
                              field="proposalId", code="PROPOSAL_NOT_PENDING")
 
 
+def _expired() -> Conflict:
+    return Conflict(f"this proposal is older than {PROPOSAL_MAX_AGE_DAYS} days and can no "
+                    f"longer be approved: propose it again", field="proposalId",
+                    code="PROPOSAL_EXPIRED")
+
+
+def _still_fresh(found: RootFundsProposal) -> None:
+    if utcnow() - found.proposed_at > PROPOSAL_MAX_AGE:
+        raise _expired()
+
+
 async def _decide(found: RootFundsProposal, status: Status, actor_id: int,
                   note: str | None = None) -> None:
     """PENDING → `status`, once: the row's lock makes a racing decision wait, and the
@@ -91,6 +111,19 @@ async def _decide(found: RootFundsProposal, status: Status, actor_id: int,
     moved = await RootFundsProposal.filter(id=found.id, status=Status.PENDING).update(
         status=status, decided_by_id=actor_id, decided_at=utcnow(), note=note)
     if not moved:
+        raise _not_pending()
+
+
+async def _decide_approval(found: RootFundsProposal, actor_id: int) -> None:
+    """PENDING → APPROVED as `_decide`, while the proposal is younger than PROPOSAL_MAX_AGE
+    (in the same condition)."""
+    now = utcnow()
+    moved = await RootFundsProposal.filter(
+        id=found.id, status=Status.PENDING, proposed_at__gte=now - PROPOSAL_MAX_AGE,
+    ).update(status=Status.APPROVED, decided_by_id=actor_id, decided_at=now)
+    if not moved:
+        if (await RootFundsProposal.get(id=found.id)).status == Status.PENDING:
+            raise _expired()
         raise _not_pending()
 
 
@@ -127,8 +160,9 @@ async def approve(principal: Principal, proposal_id: int) -> RootFundsProposal:
         raise Conflict("the admin who proposed the root union's funds cannot approve them",
                        field="proposalId", code="SELF_APPROVAL")
     _still_pending(found)
+    _still_fresh(found)
     async with in_transaction():
-        await _decide(found, Status.APPROVED, actor_id)
+        await _decide_approval(found, actor_id)
         await credit(found.union_id, found.year, int(found.amount_fen), actor_id)
         await _audit(audit.ROOT_FUNDS_APPROVE, actor_id, found)
     return await RootFundsProposal.get(id=found.id)

@@ -12,7 +12,8 @@ MUTATION_ERRORS: dict[str, tuple[str, ...]] = {
         'UNKNOWN_JOIN_CODE',
     ),
     'approveRootUnionFunds': (
-        'AMOUNT_OUT_OF_RANGE', 'PROPOSAL_NOT_FOUND', 'PROPOSAL_NOT_PENDING', 'SELF_APPROVAL',
+        'AMOUNT_OUT_OF_RANGE', 'PROPOSAL_EXPIRED', 'PROPOSAL_NOT_FOUND', 'PROPOSAL_NOT_PENDING',
+        'SELF_APPROVAL',
     ),
     'approveUnionFundsPayment': (
         'ALREADY_APPROVED', 'APPROVAL_NEEDS_ANCESTOR_UNION', 'INVALID_TRANSITION', 'NOT_FOUND',
