@@ -236,3 +236,47 @@ async def test_money_for_an_order_whose_payment_row_never_came_opens_an_exceptio
     [flag] = await PaymentException.all()
     assert (flag.kind, flag.order_id, flag.amount_fen) == ("UNKNOWN_ORDER", int(order["id"]), 5000)
     assert flag.provider_ref == f"UH{order['id']}W" and flag.payment_id is None
+
+
+@pytest.mark.parametrize("rail", ["wechatpay"], indirect=True)
+async def test_a_refund_landing_after_a_person_paid_the_member_offline_is_flagged(
+        http, gql, factory, mall, rail):
+    """WeChat Pay ended a refund ABNORMAL; an operator paid the member back by bank transfer
+    and resolved the exception HANDLED_OFFLINE; then the rail's refund landed after all (a
+    second operator's 手动处理退款 in the portal). The payment just became REFUNDED: the member
+    was paid twice and no one was told."""
+    member = await factory.account()
+    operator = await factory.operator()
+    order_id, ref = await _paid_order(http, gql, member, mall, rail)
+    rail.fail_next_refund = True
+    await gql(REFUND, {"input": {"orderId": order_id}}, token=member.token)
+    await _end_refund_failed(http, rail, ref)
+    [failed] = await PaymentException.all()
+    handled = await gql(RESOLVE, {"input": {"id": str(failed.id), "action": "HANDLED_OFFLINE",
+                                            "note": "bank transfer 20261206-001"}},
+                        token=operator.token)
+    assert handled.data["resolvePaymentException"]["errors"] == []
+
+    assert rail.accepted(await send(http, rail.webhook_path, rail.refund_notification(ref)))
+    payment = await Payment.get(provider_ref=ref)
+    assert payment.status == "REFUNDED"
+    [twice] = await PaymentException.filter(status="OPEN")
+    assert (twice.kind, twice.payment_id, twice.amount_fen) == ("REFUNDED_TWICE", payment.id,
+                                                                5000)
+    assert "HANDLED_OFFLINE" in twice.reason
+    # Told again, it stays one exception.
+    assert rail.accepted(await send(http, rail.webhook_path, rail.refund_notification(ref)))
+    assert await PaymentException.filter(kind="REFUNDED_TWICE").count() == 1
+
+
+async def test_a_refund_landing_with_its_failure_still_open_settles_it_and_flags_nothing(
+        http, gql, factory, mall, stripe_api):
+    member = await factory.account()
+    order_id, ref = await _paid_order(http, gql, member, mall, stripe_api)
+    stripe_api.fail_next_refund = True
+    await gql(REFUND, {"input": {"orderId": order_id}}, token=member.token)
+    await _end_refund_failed(http, stripe_api, ref)
+    assert stripe_api.accepted(await send(http, stripe_api.webhook_path,
+                                          stripe_api.refund_notification(ref)))
+    assert [(e.kind, e.status) for e in await PaymentException.all()] == [
+        ("REFUND_FAILED", "RESOLVED")]

@@ -71,6 +71,9 @@ class PaymentExceptionKind(StrEnum):
     AMOUNT_MISMATCH = "AMOUNT_MISMATCH"  # paid a different amount than asked: being refunded
     UNKNOWN_ORDER = "UNKNOWN_ORDER"  # money arrived for an order we do not have
     OPEN_TOO_LONG = "OPEN_TOO_LONG"  # a payment or refund without a final answer for days
+    # The rail's refund landed after a person had settled its failure (or its wait) offline:
+    # the member may have been paid back twice.
+    REFUNDED_TWICE = "REFUNDED_TWICE"
 
 
 class PaymentExceptionStatus(StrEnum):

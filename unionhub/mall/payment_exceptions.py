@@ -13,6 +13,7 @@ import re
 from datetime import timedelta
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -156,6 +157,25 @@ async def settle(payment: Payment, why: str) -> None:
                                    "order": found.order_id, "amount_fen": found.amount_fen})
         await OrderEvent.create(order_id=payment.order_id, kind="PAYMENT_EXCEPTION_SETTLED",
                                 detail={"payment_id": payment.id, "exception": found.kind.value})
+
+
+async def flag_refund_after_offline(payment: Payment, refunded_fen: int) -> None:
+    """The rail's refund landed (the payment just became REFUNDED): if a person had settled
+    its failure, or its waiting too long, HANDLED_OFFLINE (paid the member back by bank
+    transfer), the member may now hold the money twice: REFUNDED_TWICE, for a person. In the
+    fact's transaction."""
+    about_refund = Q(kind=PaymentExceptionKind.REFUND_FAILED)
+    if payment.refund_requested_at is not None:  # (an open payment's wait is no refund's)
+        about_refund |= Q(kind=PaymentExceptionKind.OPEN_TOO_LONG,
+                          created_at__gte=payment.refund_requested_at)
+    if await PaymentException.filter(
+            about_refund, payment_id=payment.id, status=PaymentExceptionStatus.RESOLVED,
+            resolution=PaymentExceptionAction.HANDLED_OFFLINE).exists():
+        await open_exception(
+            PaymentExceptionKind.REFUNDED_TWICE, payment=payment, provider=payment.provider,
+            amount_fen=refunded_fen,
+            reason="the rail refunded after its refund was resolved HANDLED_OFFLINE: the "
+                   "member may have been paid back twice")
 
 
 def _already_resolved() -> Conflict:

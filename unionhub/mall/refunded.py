@@ -9,7 +9,8 @@ id, however many notices or answers tell of it (review: two partial refunds read
 would understate what was refunded). A refund that leaves nothing is the whole refund, even
 when each of its facts states a part: the payment becomes REFUNDED (the order too, as a
 dashboard refund refunds it), and the exceptions left open about its refund are resolved by
-the system (mall.payment_exceptions.settle).
+the system (mall.payment_exceptions.settle); one a person had settled offline already opens
+REFUNDED_TWICE (the member may have been paid back twice).
 """
 
 from __future__ import annotations
@@ -83,4 +84,5 @@ async def on_refunded(payment: Payment, fact: PaymentFact, to_refund: list[int])
                                 detail={"payment_id": payment.id})
     await money_audit.refunded(payment, order, fact, full=True, refunded_total_fen=taken,
                                order_refunded=order_refunded)
+    await payment_exceptions.flag_refund_after_offline(payment, max(0, taken - before))
     await payment_exceptions.settle(payment, "the refund landed at the rail")

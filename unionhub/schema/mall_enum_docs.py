@@ -55,7 +55,9 @@ describe_values(PaymentChannelEnum, DEFAULT="The provider's usual way.",
 describe_values(PaymentExceptionKindEnum, REFUND_FAILED="The rail ended a refund failed.",
                 AMOUNT_MISMATCH="Paid another amount than asked (being refunded).",
                 UNKNOWN_ORDER="Money arrived for an order we do not have.",
-                OPEN_TOO_LONG="A payment or refund without a final answer for days.")
+                OPEN_TOO_LONG="A payment or refund without a final answer for days.",
+                REFUNDED_TWICE="The rail refunded after a person had settled the refund "
+                               "offline: the member may have been paid back twice.")
 describe_values(PaymentExceptionStatusEnum, OPEN="Waiting for a person.",
                 RESOLVED="Dealt with (resolution and note say how).")
 describe_values(PaymentExceptionActionEnum, RETRY="Ask the rail again.",

@@ -14,7 +14,9 @@ PaymentExceptionKindEnum = strawberry.enum(
     m.PaymentExceptionKind, name="PaymentExceptionKind",
     description="REFUND_FAILED: the rail ended a refund failed. AMOUNT_MISMATCH: paid another "
                 "amount than asked (being refunded). UNKNOWN_ORDER: money for an order we do "
-                "not have. OPEN_TOO_LONG: a payment or refund without a final answer for days.")
+                "not have. OPEN_TOO_LONG: a payment or refund without a final answer for days. "
+                "REFUNDED_TWICE: the rail refunded after a person had settled the refund "
+                "offline.")
 PaymentExceptionStatusEnum = strawberry.enum(m.PaymentExceptionStatus,
                                              name="PaymentExceptionStatus",
                                              description="Whether a person has dealt with it.")

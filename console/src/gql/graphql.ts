@@ -77,12 +77,14 @@ export type PaymentExceptionAction =
   /** Ask the rail again. */
   | 'RETRY';
 
-/** REFUND_FAILED: the rail ended a refund failed. AMOUNT_MISMATCH: paid another amount than asked (being refunded). UNKNOWN_ORDER: money for an order we do not have. OPEN_TOO_LONG: a payment or refund without a final answer for days. */
+/** REFUND_FAILED: the rail ended a refund failed. AMOUNT_MISMATCH: paid another amount than asked (being refunded). UNKNOWN_ORDER: money for an order we do not have. OPEN_TOO_LONG: a payment or refund without a final answer for days. REFUNDED_TWICE: the rail refunded after a person had settled the refund offline. */
 export type PaymentExceptionKind =
   /** Paid another amount than asked (being refunded). */
   | 'AMOUNT_MISMATCH'
   /** A payment or refund without a final answer for days. */
   | 'OPEN_TOO_LONG'
+  /** The rail refunded after a person had settled the refund offline: the member may have been paid back twice. */
+  | 'REFUNDED_TWICE'
   /** The rail ended a refund failed. */
   | 'REFUND_FAILED'
   /** Money arrived for an order we do not have. */
