@@ -20,9 +20,12 @@ from arq import create_pool
 from arq.worker import Worker, func
 from pydantic import ValidationError
 
+from tests.content.helpers import READ, published
 from tests.metrics_helpers import total
 from unionhub import cache, redis_topology
+from unionhub.content import reads
 from unionhub.fastpath.shared_redis import SharedConnection
+from unionhub.services import points
 from unionhub.settings import Settings
 from unionhub.worker import arq_redis_settings
 
@@ -101,6 +104,52 @@ async def test_a_moved_reply_at_run_time_is_logged_counted_and_fails_ready(http,
     assert ready.json()["redis"] == "unavailable (RedisMisconfigured)"
     redis_topology.clear()
     assert (await http.get("/ready")).status_code == 200
+
+
+async def _node_answering_moved(key: str) -> redis.Redis:
+    """A client on the cluster node that does not serve `key`'s slot, as one server."""
+    assert CLUSTER_NODE
+    seed = redis.Redis.from_url(CLUSTER_NODE, decode_responses=True)
+    try:
+        listed = await seed.execute_command("CLUSTER NODES")
+        if isinstance(listed, str):  # (redis-py parses it into a dict, or not)
+            listed = [line.split()[1] for line in listed.splitlines() if line.strip()]
+        nodes = [address.split("@")[0] for address in listed]
+    finally:
+        await seed.aclose()
+    for address in nodes:
+        node = redis.Redis.from_url(f"redis://{address}", decode_responses=True)
+        try:
+            await node.get(key)
+        except redis.ResponseError as exc:
+            if str(exc).startswith("MOVED"):
+                return node
+        await node.aclose()
+    raise AssertionError(f"every node serves {key}'s slot")
+
+
+@needs_cluster
+async def test_a_moved_reply_to_a_read_that_falls_back_on_its_own_is_noted(gql, factory):
+    """markArticleRead and nearbyServicePoints catch Redis failures themselves (not through
+    `cache.safe`) and answer from the database: a cluster reply there must still count as
+    a misconfiguration, not pass as a quiet fall back."""
+    tree = await factory.tree()
+    author, checker = await factory.cadre(tree.counties["A"]), await factory.cadre(tree.province)
+    article_id = await published(gql, author, checker, tree.counties["A"])
+    member = await factory.account(tree.grassroots["A"][0])
+    nearby = """query { nearbyServicePoints(latitude: 34.26, longitude: 108.94, radiusKm: 5)
+                 { id } }"""
+    for query, variables, key in ((READ, {"id": article_id}, reads.QUEUE),
+                                  (nearby, {}, points.GEO_KEY)):
+        saved, cache._client = cache._client, await _node_answering_moved(key)
+        try:
+            answer = await gql(query, variables, token=member.token)
+        finally:
+            await cache._client.aclose()
+            cache._client = saved
+        assert answer.errors == []
+        assert redis_topology.problem() is not None, query
+        redis_topology.clear()
 
 
 @needs_plain

@@ -23,6 +23,11 @@ from unionhub.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+# What a Redis command raises when Redis fails. redis-py's cluster client raises
+# RedisClusterException, which is not a RedisError, when it reaches no node: a caller that
+# falls back on its own must catch it too, or a cluster outage answers an error.
+FAILURES = (RedisError, RedisClusterException, OSError)
+
 _client: redis.Redis | None = None
 _shared: SharedConnection | PooledConnection | redis_topology.ClusterShared | None = None
 _fake_server: Any = None
@@ -117,10 +122,16 @@ async def safe(op: Awaitable[T], default: T) -> T:
     counted, logged as an error and shown by /ready (`redis_topology.note`)."""
     try:
         return await op
-    except (RedisError, RedisClusterException, OSError) as exc:
-        if not redis_topology.note(exc):
-            log.warning("redis unavailable, falling back: %s", type(exc).__name__)
+    except FAILURES as exc:
+        fell_back(exc)
         return default
+
+
+def fell_back(exc: BaseException) -> None:
+    """Log a Redis failure (without arguments) that the caller falls back from, as `safe`
+    does for the commands it runs."""
+    if not redis_topology.note(exc):
+        log.warning("redis unavailable, falling back: %s", type(exc).__name__)
 
 
 async def ping() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import redis.asyncio as redis_asyncio
+from redis.asyncio.cluster import RedisCluster
 
 from tests.content.helpers import READ, WITHDRAW, published, write
 from unionhub import cache
@@ -84,6 +85,26 @@ async def test_redis_down_counts_in_the_database(gql, factory):
     finally:
         await cache._client.aclose()
         cache._client = saved
+    assert first.data["markArticleRead"]["counted"] is True
+    assert again.data["markArticleRead"]["counted"] is False
+    assert (await Article.get(id=article_id)).read_count == 1
+
+
+async def test_a_redis_cluster_that_is_down_counts_in_the_database(gql, factory):
+    """A cluster client that reaches no node raises redis-py's RedisClusterException, which
+    is not a RedisError: the read must fall back as on one server, not answer an error."""
+    tree, article_id = await _article(gql, factory)
+    member = await factory.account(tree.grassroots["A"][0])
+    saved = cache._client
+    cache._client = RedisCluster.from_url("redis://127.0.0.1:1", decode_responses=True,
+                                          socket_connect_timeout=0.2)
+    try:
+        first = await gql(READ, {"id": article_id}, token=member.token)
+        again = await gql(READ, {"id": article_id}, token=member.token)
+    finally:
+        await cache._client.aclose()
+        cache._client = saved
+    assert first.errors == [] and again.errors == []
     assert first.data["markArticleRead"]["counted"] is True
     assert again.data["markArticleRead"]["counted"] is False
     assert (await Article.get(id=article_id)).read_count == 1

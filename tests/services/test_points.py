@@ -123,6 +123,25 @@ async def test_answers_from_the_database_when_redis_is_down(gql, factory, monkey
         [0.5, 1.2, 3.0]
 
 
+async def test_answers_from_the_database_when_a_redis_cluster_is_down(gql, factory,
+                                                                       monkeypatch):
+    """A cluster client that reaches no node raises RedisClusterException (not a
+    RedisError): the search falls back to the database as on one server."""
+    from redis.asyncio.cluster import RedisCluster
+
+    from unionhub import cache
+
+    await _seed(await factory.tree())
+    down = RedisCluster.from_url("redis://127.0.0.1:1", socket_connect_timeout=0.5,
+                                 decode_responses=True)
+    monkeypatch.setattr(cache, "_client", down)
+    without = await gql(NEARBY, {"lat": LAT, "lon": LON, "r": 5})
+    await down.aclose()
+    assert without.errors == []
+    assert [p["name"] for p in without.data["nearbyServicePoints"]] == [
+        "钟楼职工服务中心", "小寨爱心驿站", "雁塔职工之家"]
+
+
 # --- a rebuild racing a point change ----------------------------------------------------------
 # A rebuild reads the points, then writes and swaps its set. A point committed between the two,
 # whose change dropped the old set, was missing from the swapped-in set until the next change

@@ -42,13 +42,12 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import cast
 
-from redis.exceptions import RedisError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from unionhub.activities import board_rows
 from unionhub.activities.models import Activity, ActivityKind, Enrollment, UnionTally
-from unionhub.cache import get_redis, safe
+from unionhub.cache import FAILURES, fell_back, get_redis, safe
 from unionhub.clock import SHANGHAI
 from unionhub.db_replicas import replica_read
 from unionhub.identity.roster import member_counts
@@ -331,7 +330,8 @@ async def ensure_built(activity: Activity, board: Board) -> bool:
     try:
         if not await rebuild(activity):
             return False
-    except (RedisError, OSError):
+    except FAILURES as exc:
+        fell_back(exc)
         return False
     if misses:
         # Only the misses this rebuild covered: one counted meanwhile forces another rebuild.

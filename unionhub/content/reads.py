@@ -22,7 +22,6 @@ from collections.abc import Awaitable
 from datetime import date
 from typing import cast
 
-from redis.exceptions import RedisError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -109,7 +108,8 @@ async def mark_read(principal: Principal, reader_path: str | None, article_id: i
         counted = await cache.get_redis().eval(  # type: ignore[misc]  # redis-py types its commands as sync or async
             _MARK, 2, _seen_key(article.id, day), QUEUE, reader,
             _item(article.id, day, reader, member_id), str(SEEN_TTL_SECONDS))
-    except (RedisError, OSError):
+    except cache.FAILURES as exc:
+        cache.fell_back(exc)
         counted = await _apply([(article.id, day, reader, member_id)]) > 0
     return article, bool(counted)
 

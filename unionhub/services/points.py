@@ -21,9 +21,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from redis.exceptions import RedisError
-
-from unionhub.cache import get_redis, safe
+from unionhub.cache import FAILURES, fell_back, get_redis, safe
 from unionhub.errors import ValidationFailed
 from unionhub.identity import orgs
 from unionhub.identity.access import Principal, require_scope
@@ -224,7 +222,8 @@ async def nearby(latitude: float, longitude: float,
                                field="radiusKm", code="BAD_RADIUS")
     try:
         hits = await _search_redis(latitude, longitude, radius_km)
-    except (RedisError, OSError):
+    except FAILURES as exc:
+        fell_back(exc)
         hits = await _search_db(latitude, longitude, radius_km)
     points = {p.id: p for p in await ServicePoint.filter(id__in=[h[0] for h in hits],
                                                          active=True)}
