@@ -251,6 +251,12 @@ async function rootBudgetFen(token) {
   return (await api(BASE, 'ConsoleRootBudget', { unionId: root.id, year }, token)).unionFundsLedger.allocatedFen;
 }
 
+/** The heading a failure box inside `within` shows: a business refusal must not read as a
+ * failed request ("请求失败"). */
+async function heading(p, within) {
+  return p.textContent(`${within} [role=alert] strong`);
+}
+
 async function decisionCode(p) {
   await p.waitForSelector('[data-testid=decision-failure] .code');
   return p.textContent('[data-testid=decision-failure] .code');
@@ -283,11 +289,16 @@ async function rootFunds() {
   await a.click('[data-testid=propose]');
   await a.waitForSelector('[data-testid=propose-failure]');
   check(true, 'an amount with three decimals is refused before it is sent');
+  check(await a.isVisible('[data-testid=propose-failure] [data-testid=declined]')
+    && await heading(a, '[data-testid=propose-failure]') !== '请求失败', 'the amount is refused as input, not as a failed request');
   const grant = await proposeUi(a, '12,345.67', '陕财工〔2026〕12号 年度经费');
   const small = await proposeUi(a, '1', '测试驳回流程');
   check(grant && small, `A proposed #${grant} and #${small}`);
   await a.click(`[data-proposal="${grant}"] [data-testid=approve]`);
   check(await decisionCode(a) === 'SELF_APPROVAL', 'A approving their own is refused: SELF_APPROVAL');
+  const said = await heading(a, '[data-testid=decision-failure]');
+  check(await a.isVisible('[data-testid=decision-failure] [data-testid=declined]') && said !== '请求失败',
+    `SELF_APPROVAL reads as a refusal (${said}), not as a failed request`);
   check(await a.isVisible('[data-testid=failure-hint]'), 'with what to do next');
   check(digits(await kpi(a, 'root-allocated')) === String(start), 'nothing moved');
   await shot(a, '9-root-funds-self-approval');

@@ -1,11 +1,18 @@
-// What a failed request shows: the API's message (in the chosen language), its code, and the
-// trace id an operator can look up. Never a blank page.
+// What a failed or refused request shows: the API's message (in the chosen language), its code,
+// and the trace id an operator can look up. Never a blank page.
 import type { CombinedError } from '@urql/core';
+
+/** denied: not this person's to see or do (FORBIDDEN, UNAUTHENTICATED, NOT_FOUND);
+ * declined: the request worked and the rules said no (a mutation's own errors such as
+ * SELF_APPROVAL, a rate limit, a value refused, input the console refused before sending);
+ * failed: the request itself did not work (network, server, protocol). */
+export type FailureKind = 'denied' | 'declined' | 'failed';
 
 export interface Failure {
   message: string;
   code: string | null;
   traceId: string | null;
+  kind: FailureKind;
 }
 
 interface ErrorLike {
@@ -14,9 +21,21 @@ interface ErrorLike {
 }
 
 const REFUSALS = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND']);
+// Top-level codes (unionhub/error_codes.py) that are a rule's answer, not a broken request.
+const DECLINED = new Set(['RATE_LIMITED', 'BAD_USER_INPUT']);
 
 export function isRefusal(f: Failure | null): boolean {
-  return !!f?.code && REFUSALS.has(f.code);
+  return f?.kind === 'denied';
+}
+
+function kindOf(code: string | null): FailureKind {
+  if (code && REFUSALS.has(code)) return 'denied';
+  return code && DECLINED.has(code) ? 'declined' : 'failed';
+}
+
+/** Input the console refuses before sending it (an amount with three decimals ...). */
+export function inputRefused(message: string): Failure {
+  return { message, code: null, traceId: null, kind: 'declined' };
 }
 
 function str(v: unknown): string | null {
@@ -34,16 +53,17 @@ export function describeFailure(
   const ext = first?.extensions ?? {};
   const traceId = str(extensions?.traceId) ?? str(ext.traceId) ?? str(ext.trace_id);
   if (first) {
-    return { message: first.message || fallback, code: str(ext.code), traceId };
+    const code = str(ext.code);
+    return { message: first.message || fallback, code, traceId, kind: kindOf(code) };
   }
-  return { message: error.networkError?.message || error.message || fallback, code: null, traceId };
+  return { message: error.networkError?.message || error.message || fallback, code: null, traceId, kind: 'failed' };
 }
 
-/** A mutation payload's own errors ({code message}) as a failure. */
+/** A mutation payload's own errors ({code message}): the rules' refusal. */
 export function payloadFailure(
   errors: ReadonlyArray<{ code: string; message: string }> | null | undefined,
   extensions?: Record<string, unknown> | null,
 ): Failure | null {
   if (!errors?.length) return null;
-  return { message: errors[0].message, code: errors[0].code, traceId: str(extensions?.traceId) };
+  return { message: errors[0].message, code: errors[0].code, traceId: str(extensions?.traceId), kind: 'declined' };
 }

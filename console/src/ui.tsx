@@ -3,7 +3,7 @@ import type { AnyVariables, TypedDocumentNode } from '@urql/core';
 import { useQuery } from '@urql/preact';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo } from 'preact/hooks';
-import { describeFailure, isRefusal, type Failure } from './errors';
+import { describeFailure, type Failure } from './errors';
 import { t } from './i18n';
 
 export function useGql<Data, Vars extends AnyVariables>(
@@ -21,11 +21,19 @@ export function useGql<Data, Vars extends AnyVariables>(
   return { data: result.data, fetching: result.fetching, failure, reexecute };
 }
 
+// The heading says which it is: not yours (denied), the rules said no (declined), or the
+// request itself failed; only the last reads 请求失败.
+const BOX = {
+  denied: { cls: 'failure refused', testid: 'refusal', title: 'refused' },
+  declined: { cls: 'failure declined', testid: 'declined', title: 'declined' },
+  failed: { cls: 'failure', testid: 'failure', title: 'error' },
+} as const;
+
 export function FailureBox({ failure }: { failure: Failure }) {
-  const refused = isRefusal(failure);
+  const box = BOX[failure.kind];
   return (
-    <div class={`failure${refused ? ' refused' : ''}`} role="alert" data-testid={refused ? 'refusal' : 'failure'}>
-      <strong>{refused ? t('refused') : t('error')}</strong>
+    <div class={box.cls} role="alert" data-testid={box.testid}>
+      <strong>{t(box.title)}</strong>
       <span class="message">{failure.message}</span>
       {failure.code && <code class="code">{failure.code}</code>}
       {failure.traceId && (

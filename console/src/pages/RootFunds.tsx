@@ -8,7 +8,7 @@ import {
   ApproveRootFundsMutation, ProposeRootFundsMutation, RejectRootFundsMutation, RootBudgetQuery,
   RootFundsProposalsQuery, RootUnionsQuery, WithdrawRootFundsMutation,
 } from '../api/operations';
-import { describeFailure, payloadFailure, type Failure } from '../errors';
+import { describeFailure, inputRefused, payloadFailure, type Failure } from '../errors';
 import { fenFromYuan, yuan } from '../format';
 import type { ConsoleRootFundsProposalsQuery, RootUnionFundsProposalStatus } from '../gql/graphql';
 import { hintFor, lang, t, type Key } from '../i18n';
@@ -111,7 +111,7 @@ function ProposeForm({ unionId, year, onDone }: { unionId: string; year: number;
   async function submit(e: Event) {
     e.preventDefault();
     const amountFen = fenFromYuan(amount);
-    if (amountFen === null) return setResult({ failure: { message: t('badAmount'), code: null, traceId: null } });
+    if (amountFen === null) return setResult({ failure: inputRefused(t('badAmount')) });
     const r = await propose({ input: { unionId, year: forYear ?? year, amountFen, reason } });
     const got = outcome(r, r.data?.proposeRootUnionFunds);
     setResult(got);

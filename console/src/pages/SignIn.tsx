@@ -65,7 +65,7 @@ export function SignIn(props: { notice?: string | null }) {
       const proof = await solveTencent(cfg, lang());
       if (proof) await sendCode(proof);
     } catch (e) {
-      setFailure({ message: e instanceof Error ? e.message : String(e), code: null, traceId: null });
+      setFailure({ message: e instanceof Error ? e.message : String(e), code: null, traceId: null, kind: 'failed' });
     }
   }
 
