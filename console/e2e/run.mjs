@@ -159,8 +159,11 @@ async function operator() {
   await p.waitForSelector('[data-testid=exception-row]');
   const before = (await p.$$('[data-testid=exception-row]')).length;
   await p.fill('[data-testid=exception-note] >> nth=0', 'refunded by bank transfer, ticket 42');
-  await p.click('[data-testid=handled-offline] >> nth=0');
+  await p.dblclick('[data-testid=handled-offline] >> nth=0');
   await p.waitForFunction((n) => document.querySelectorAll('[data-testid=exception-row]').length < n, before);
+  await p.waitForTimeout(1000); // a second resolution, if one went out, has been answered
+  check(!(await p.isVisible('[data-testid=section-payment-exceptions] [role=alert]')),
+    'a double click on handled offline resolves once (no EXCEPTION_ALREADY_RESOLVED from its own second click)');
   const token = await signIn(BASE, OPERATOR);
   const open = (await api(BASE, 'ConsolePaymentExceptions', {}, token)).paymentExceptions.edges.length;
   check(open === before - 1, `payment exception resolved (API: ${open} open)`);
@@ -257,17 +260,22 @@ async function heading(p, within) {
   return p.textContent(`${within} [role=alert] strong`);
 }
 
+async function pendingIds(token) {
+  const rows = (await api(BASE, 'ConsoleRootFundsProposals', { status: 'PENDING' }, token)).rootUnionFundsProposals.edges;
+  return rows.map((e) => e.node.id);
+}
+
 async function decisionCode(p) {
   await p.waitForSelector('[data-testid=decision-failure] .code');
   return p.textContent('[data-testid=decision-failure] .code');
 }
 
 /** Enter a proposal and return its id (the newest pending row after the form's success). */
-async function proposeUi(p, amount, reason) {
+async function proposeUi(p, amount, reason, { double = false } = {}) {
   const before = new Set(await p.$$eval('[data-testid=proposal-row]', (rs) => rs.map((r) => r.dataset.proposal)));
   await p.fill('[data-testid=propose-amount]', amount);
   await p.fill('[data-testid=propose-reason]', reason);
-  await p.click('[data-testid=propose]');
+  await (double ? p.dblclick('[data-testid=propose]') : p.click('[data-testid=propose]'));
   await p.waitForSelector('[data-testid=propose-done]');
   await p.waitForFunction((n) => document.querySelectorAll('[data-testid=proposal-row]').length > n, before.size);
   const ids = await p.$$eval('[data-testid=proposal-row]', (rs) => rs.map((r) => r.dataset.proposal));
@@ -292,8 +300,12 @@ async function rootFunds() {
   check(await a.isVisible('[data-testid=propose-failure] [data-testid=declined]')
     && await heading(a, '[data-testid=propose-failure]') !== '请求失败', 'the amount is refused as input, not as a failed request');
   const grant = await proposeUi(a, '12,345.67', '陕财工〔2026〕12号 年度经费');
-  const small = await proposeUi(a, '1', '测试驳回流程');
+  const pendingBefore = (await pendingIds(tokenA)).length;
+  const small = await proposeUi(a, '1', '测试驳回流程', { double: true });
   check(grant && small, `A proposed #${grant} and #${small}`);
+  await a.waitForTimeout(1000); // a second submission, if one went out, has been answered
+  const pendingAfter = (await pendingIds(tokenA)).length;
+  check(pendingAfter === pendingBefore + 1, `a double click on propose proposes once (${pendingAfter - pendingBefore} new)`);
   await a.click(`[data-proposal="${grant}"] [data-testid=approve]`);
   check(await decisionCode(a) === 'SELF_APPROVAL', 'A approving their own is refused: SELF_APPROVAL');
   const said = await heading(a, '[data-testid=decision-failure]');
@@ -316,8 +328,11 @@ async function rootFunds() {
   await b.waitForSelector('[data-testid=decision-done]');
   await b.waitForSelector(`[data-proposal="${small}"]`, { state: 'detached' });
   check(true, `B rejected #${small} with a note`);
-  await b.click(`[data-proposal="${grant}"] [data-testid=approve]`);
+  await b.dblclick(`[data-proposal="${grant}"] [data-testid=approve]`);
   await b.waitForSelector('[data-testid=decision-done]');
+  await b.waitForTimeout(1000); // a second approval, if one went out, has been answered
+  check(await b.isVisible('[data-testid=decision-done]') && !(await b.isVisible('[data-testid=decision-failure]')),
+    'a double click on approve approves once and says so (no PROPOSAL_NOT_PENDING from its own second click)');
   const grown = String(start + 1_234_567);
   await b.waitForFunction((want) => document.querySelector('[data-testid=kpi-root-allocated]')?.textContent.replace(/[^\d]/g, '') === want, grown);
   check(await rootBudgetFen(tokenA) === start + 1_234_567, `B approved #${grant}: the root's budget grew by ¥12,345.67 on screen and in the API`);

@@ -2,7 +2,7 @@
 import type { AnyVariables, TypedDocumentNode } from '@urql/core';
 import { useQuery } from '@urql/preact';
 import type { ComponentChildren } from 'preact';
-import { useEffect, useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { describeFailure, type Failure } from './errors';
 import { t } from './i18n';
 
@@ -28,6 +28,26 @@ const BOX = {
   declined: { cls: 'failure declined', testid: 'declined', title: 'declined' },
   failed: { cls: 'failure', testid: 'failure', title: 'error' },
 } as const;
+
+/** One submission at a time: `run` ignores a call while the last one is in flight (a double
+ * click must not propose, approve or resolve twice), and `busy` disables the buttons meanwhile.
+ * The ref, not the state, is the guard: two clicks can arrive before a re-render. */
+export function useOnce(): [boolean, (fn: () => Promise<unknown>) => Promise<void>] {
+  const inFlight = useRef(false);
+  const [busy, setBusy] = useState(false);
+  async function run(fn: () => Promise<unknown>) {
+    if (inFlight.current) return;
+    inFlight.current = true;
+    setBusy(true);
+    try {
+      await fn();
+    } finally {
+      inFlight.current = false;
+      setBusy(false);
+    }
+  }
+  return [busy, run];
+}
 
 export function FailureBox({ failure }: { failure: Failure }) {
   const box = BOX[failure.kind];

@@ -12,7 +12,7 @@ import { describeFailure, payloadFailure, type Failure } from '../errors';
 import { percent, yuan } from '../format';
 import { lang, t } from '../i18n';
 import { formatRoute } from '../route';
-import { FailureBox, Section, useGql } from '../ui';
+import { FailureBox, Section, useGql, useOnce } from '../ui';
 
 const POLL_MS = 10_000;
 
@@ -123,15 +123,22 @@ function PaymentExceptions() {
   const [, resolve] = useMutation(ResolvePaymentExceptionMutation);
   const [notes, setNotes] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<Failure | null>(null);
-  const rows = q.data?.paymentExceptions.edges.map((e) => e.node) ?? [];
-  async function act(id: string, action: 'RETRY' | 'HANDLED_OFFLINE') {
+  // Resolved here: off the list while the refreshed queue is on its way.
+  const [resolved, setResolved] = useState<ReadonlySet<string>>(new Set());
+  const rows = q.data?.paymentExceptions.edges.map((e) => e.node).filter((x) => !resolved.has(x.id)) ?? [];
+  const [busy, once] = useOnce();
+  const act = (id: string, action: 'RETRY' | 'HANDLED_OFFLINE') => once(async () => {
     setFailure(null);
     const r = await resolve({ input: { id, action, note: notes[id] || null } });
     const failed = describeFailure(r.error, r.extensions, t('error'))
       ?? payloadFailure(r.data?.resolvePaymentException.errors, r.extensions);
-    if (failed) return setFailure(failed);
-    q.reexecute({ requestPolicy: 'network-only' });
-  }
+    if (failed) setFailure(failed);
+    else setResolved((s) => new Set(s).add(id));
+    // Resolved, or resolved by someone else meanwhile: show the queue as it is now.
+    if (!failed || failed.code === 'EXCEPTION_ALREADY_RESOLVED' || failed.code === 'NOT_FOUND') {
+      await q.reexecute({ requestPolicy: 'network-only' });
+    }
+  });
   return (
     <Section title={t('exceptions')} id="payment-exceptions" failure={q.failure} loading={!q.data}>
       {failure && <FailureBox failure={failure} />}
@@ -145,8 +152,8 @@ function PaymentExceptions() {
                 <input placeholder={t('note')} value={notes[x.id] ?? ''} data-testid="exception-note"
                   onInput={(e) => setNotes({ ...notes, [x.id]: e.currentTarget.value })} />
                 {(x.kind === 'REFUND_FAILED' || x.kind === 'OPEN_TOO_LONG') && (
-                  <button onClick={() => act(x.id, 'RETRY')}>{t('retry')}</button>)}
-                <button onClick={() => act(x.id, 'HANDLED_OFFLINE')} data-testid="handled-offline">{t('handledOffline')}</button>
+                  <button onClick={() => act(x.id, 'RETRY')} disabled={busy}>{t('retry')}</button>)}
+                <button onClick={() => act(x.id, 'HANDLED_OFFLINE')} disabled={busy} data-testid="handled-offline">{t('handledOffline')}</button>
               </td>
             </tr>))}</tbody></table>
       )}

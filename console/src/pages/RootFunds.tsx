@@ -12,7 +12,7 @@ import { describeFailure, inputRefused, payloadFailure, type Failure } from '../
 import { fenFromYuan, yuan } from '../format';
 import type { ConsoleRootFundsProposalsQuery, RootUnionFundsProposalStatus } from '../gql/graphql';
 import { hintFor, lang, t, type Key } from '../i18n';
-import { FailureBox, Kpi, Section, useGql } from '../ui';
+import { FailureBox, Kpi, Section, useGql, useOnce } from '../ui';
 
 type Filter = RootUnionFundsProposalStatus | 'ALL';
 const FILTERS: Filter[] = ['PENDING', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'ALL'];
@@ -108,14 +108,17 @@ function ProposeForm({ unionId, year, onDone }: { unionId: string; year: number;
   const [reason, setReason] = useState('');
   const [forYear, setForYear] = useState<number | null>(null);
   const [result, setResult] = useState<Outcome | null>(null);
-  async function submit(e: Event) {
+  const [busy, once] = useOnce();
+  function submit(e: Event) {
     e.preventDefault();
-    const amountFen = fenFromYuan(amount);
-    if (amountFen === null) return setResult({ failure: inputRefused(t('badAmount')) });
-    const r = await propose({ input: { unionId, year: forYear ?? year, amountFen, reason } });
-    const got = outcome(r, r.data?.proposeRootUnionFunds);
-    setResult(got);
-    if (got.done) { setAmount(''); setReason(''); onDone(); }
+    return once(async () => {
+      const amountFen = fenFromYuan(amount);
+      if (amountFen === null) return setResult({ failure: inputRefused(t('badAmount')) });
+      const r = await propose({ input: { unionId, year: forYear ?? year, amountFen, reason } });
+      const got = outcome(r, r.data?.proposeRootUnionFunds);
+      setResult(got);
+      if (got.done) { setAmount(''); setReason(''); onDone(); }
+    });
   }
   return (
     <Section title={t('propose')} id="root-propose">
@@ -132,7 +135,7 @@ function ProposeForm({ unionId, year, onDone }: { unionId: string; year: number;
           <input name="reason" maxLength={200} value={reason} data-testid="propose-reason"
             onInput={(e) => setReason(e.currentTarget.value)} />
         </label>
-        <button type="submit" class="primary" data-testid="propose">{t('propose')}</button>
+        <button type="submit" class="primary" data-testid="propose" disabled={busy}>{t('propose')}</button>
       </form>
       <Result result={result} testid="propose" />
     </Section>
@@ -147,16 +150,20 @@ function Proposals({ rows, meId, onDone }: { rows: Row[]; meId: string; onDone: 
   const [, withdraw] = useMutation(WithdrawRootFundsMutation);
   const [notes, setNotes] = useState<Record<string, string>>({});
   const [result, setResult] = useState<Outcome | null>(null);
-  async function act(id: string, step: 'approve' | 'reject' | 'withdraw') {
+  const [busy, once] = useOnce();
+  // Decided here: no buttons on it while the refreshed list is on its way.
+  const [decided, setDecided] = useState<ReadonlySet<string>>(new Set());
+  const act = (id: string, step: 'approve' | 'reject' | 'withdraw') => once(async () => {
     setResult(null);
     const input = { proposalId: id };
     const got = step === 'approve' ? await approve({ input }).then((r) => outcome(r, r.data?.approveRootUnionFunds))
       : step === 'reject' ? await reject({ input: { ...input, note: notes[id] ?? '' } }).then((r) => outcome(r, r.data?.rejectRootUnionFunds))
         : await withdraw({ input }).then((r) => outcome(r, r.data?.withdrawRootUnionFunds));
     setResult(got);
+    if (got.done) setDecided((d) => new Set(d).add(id));
     // A decision, or a proposal someone else decided meanwhile: show the list as it is now.
     if (got.done || got.failure?.code === 'PROPOSAL_NOT_PENDING' || got.failure?.code === 'PROPOSAL_NOT_FOUND') onDone();
-  }
+  });
   const l = lang();
   return (
     <>
@@ -172,13 +179,13 @@ function Proposals({ rows, meId, onDone }: { rows: Row[]; meId: string; onDone: 
               <td>{p.proposedAt.slice(0, 16).replace('T', ' ')}</td>
               <td data-testid="proposal-status">{t(`status_${p.status}` as Key)}</td>
               <td>{p.decidedBy?.displayName ?? ''}{p.note ? ` · ${p.note}` : ''}</td>
-              <td class="actions">{p.status === 'PENDING' && (
+              <td class="actions">{p.status === 'PENDING' && !decided.has(p.id) && (
                 <>
-                  <button onClick={() => act(p.id, 'approve')} data-testid="approve">{t('approve')}</button>
+                  <button onClick={() => act(p.id, 'approve')} disabled={busy} data-testid="approve">{t('approve')}</button>
                   <input placeholder={t('rejectNote')} maxLength={200} value={notes[p.id] ?? ''} data-testid="reject-note"
                     onInput={(e) => setNotes({ ...notes, [p.id]: e.currentTarget.value })} />
-                  <button onClick={() => act(p.id, 'reject')} data-testid="reject">{t('reject')}</button>
-                  <button onClick={() => act(p.id, 'withdraw')} data-testid="withdraw">{t('withdraw')}</button>
+                  <button onClick={() => act(p.id, 'reject')} disabled={busy} data-testid="reject">{t('reject')}</button>
+                  <button onClick={() => act(p.id, 'withdraw')} disabled={busy} data-testid="withdraw">{t('withdraw')}</button>
                 </>)}</td>
             </tr>))}</tbody></table>)}
     </>
