@@ -59,11 +59,16 @@ export function describeFailure(
   return { message: error.networkError?.message || error.message || fallback, code: null, traceId, kind: 'failed' };
 }
 
-/** A mutation payload's own errors ({code message}): the rules' refusal. */
+/** A mutation payload's own errors ({code message}): the rules' refusal, or an outside
+ * service's failure. */
 export function payloadFailure(
   errors: ReadonlyArray<{ code: string; message: string }> | null | undefined,
   extensions?: Record<string, unknown> | null,
 ): Failure | null {
   if (!errors?.length) return null;
-  return { message: errors[0].message, code: errors[0].code, traceId: str(extensions?.traceId), kind: 'declined' };
+  const { code, message } = errors[0];
+  // SMS_PROVIDER_UNAVAILABLE, CAPTCHA_PROVIDER_UNAVAILABLE ...: an outside service did not
+  // answer; nothing was refused, try again shortly.
+  const kind = code.endsWith('_UNAVAILABLE') ? 'failed' : 'declined';
+  return { message, code, traceId: str(extensions?.traceId), kind };
 }

@@ -41,6 +41,10 @@ describe('failures', () => {
       const error = new CombinedError({ graphQLErrors: [new GraphQLError('boom', { extensions: { code } })] });
       expect(describeFailure(error)?.kind).toBe('failed');
     }
+    // An outside service that could not answer is a failure to retry, even in a payload.
+    for (const code of ['SMS_PROVIDER_UNAVAILABLE', 'CAPTCHA_PROVIDER_UNAVAILABLE']) {
+      expect(payloadFailure([{ code, message: 'try again shortly' }])?.kind).toBe('failed');
+    }
     expect(inputRefused('bad amount')).toEqual({ message: 'bad amount', code: null, traceId: null, kind: 'declined' });
   });
 });
