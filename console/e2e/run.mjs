@@ -80,6 +80,8 @@ async function provinceCadre() {
   const c = await cockpitOf(token, unionInUrl(p));
   check(c.union.level === 'PROVINCE', `the province cadre starts on the province (${c.union.name})`);
   check(await p.textContent('[data-testid=union-name]') === c.union.name, `province cadre sees ${c.union.name}`);
+  const words = `${await p.textContent('[data-testid=who]')} ${await p.textContent('.page-head .muted')}`;
+  check(!/PROVINCE|CADRE/.test(words) && words.includes('省级工会'), `tier and level in Chinese, not raw codes (${words})`);
   const figures = {
     registered: c.membership.registeredMembers, verified: c.membership.verifiedMembers,
     'active-cards': c.membership.activeCards, 'pending-applications': c.membership.applicationsPending,
@@ -157,6 +159,7 @@ async function operator() {
   check(true, 'waterfall of a trace opened');
   await shot(p, '5-operations-waterfall');
   await p.waitForSelector('[data-testid=exception-row]');
+  check(!(await p.textContent('[data-testid=payment-exceptions]')).includes('UNKNOWN_ORDER'), 'exception kinds in Chinese');
   const before = (await p.$$('[data-testid=exception-row]')).length;
   await p.fill('[data-testid=exception-note] >> nth=0', 'refunded by bank transfer, ticket 42');
   await p.dblclick('[data-testid=handled-offline] >> nth=0');

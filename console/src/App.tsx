@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createClient } from './api/client';
 import { MeQuery } from './api/operations';
 import { period as periodOf } from './format';
-import { lang, setLang, t, type Lang } from './i18n';
+import { label, lang, setLang, t, type Lang } from './i18n';
 import { Cockpit } from './pages/Cockpit';
 import { Ops } from './pages/Ops';
 import { RootFunds } from './pages/RootFunds';
@@ -67,7 +67,7 @@ function SignedIn() {
   return (
     <>
       <nav class="nav" data-testid="nav">
-        <span data-testid="who">{person.displayName} · {person.tier} · {person.union.name}</span>
+        <span data-testid="who">{person.displayName} · {label('Tier', person.tier)} · {person.union.name}</span>
         <a href={formatRoute(home?.page === 'cockpit' ? home : { page: 'cockpit', unionId: person.union.id })}>{t('cockpit')}</a>
         <a href={formatRoute({ page: 'ops' })}>{t('operations')}</a>
         {person.tier === 'ADMIN' && <a href={formatRoute({ page: 'funds' })} data-testid="nav-funds">{t('rootFunds')}</a>}

@@ -1,5 +1,7 @@
 // zh-CN by default, English on request; the choice is kept and sent to the API as
 // Accept-Language so that its messages (refusals included) come in the same language.
+import type { ActivityKind, PaymentExceptionKind, Tier, UnionFundsEntryKind, UnionLevel } from './gql/graphql';
+
 export type Lang = 'zh-CN' | 'en';
 
 const zh = {
@@ -89,6 +91,43 @@ const en: Record<Key, string> = {
   hint_AMOUNT_OUT_OF_RANGE: 'The amount must be above ¥0 and at most ¥21,474,836.47.', hint_YEAR_OUT_OF_RANGE: 'Enter a plausible budget year.',
   hint_NOT_ROOT_UNION: "Only the root union's funds are proposed here; a child union's come from its parent's cadres.",
 };
+
+// The words for the API's enum values a page shows (typed by the generated enums, so a value
+// added to the schema fails the build until it has its words here; tests/labels.test.ts checks
+// them against the schema snapshot too).
+interface EnumWords {
+  UnionLevel: Record<UnionLevel, string>;
+  Tier: Record<Tier, string>;
+  ActivityKind: Record<ActivityKind, string>;
+  UnionFundsEntryKind: Record<UnionFundsEntryKind, string>;
+  PaymentExceptionKind: Record<PaymentExceptionKind, string>;
+}
+
+export const enumLabels: Record<Lang, EnumWords> = {
+  'zh-CN': {
+    UnionLevel: { NATIONAL: '全国总工会', PROVINCE: '省级工会', CITY: '市级工会', COUNTY: '县级工会', GRASSROOTS: '基层工会' },
+    Tier: { ADMIN: '管理员', CADRE: '工会干部', OPERATOR: '运维人员', VERIFIED: '认证会员', MEMBER: '会员', GUEST: '访客' },
+    ActivityKind: { EVENT: '活动报名', WALKING: '健步走', QUIZ: '知识竞赛', READING: '读书打卡', BENEFIT_DRAW: '福利抽奖' },
+    UnionFundsEntryKind: { ALLOCATION: '上级下拨', TO_CHILD: '下拨下级', SPEND: '支出', RETURN: '退回' },
+    PaymentExceptionKind: {
+      AMOUNT_MISMATCH: '金额不符', OPEN_TOO_LONG: '久未完结', REFUND_FAILED: '退款失败', UNKNOWN_ORDER: '无对应订单',
+    },
+  },
+  en: {
+    UnionLevel: { NATIONAL: 'National', PROVINCE: 'Province', CITY: 'City', COUNTY: 'County', GRASSROOTS: 'Grassroots' },
+    Tier: { ADMIN: 'Admin', CADRE: 'Cadre', OPERATOR: 'Operator', VERIFIED: 'Verified member', MEMBER: 'Member', GUEST: 'Guest' },
+    ActivityKind: { EVENT: 'Event', WALKING: 'Walking', QUIZ: 'Quiz', READING: 'Reading', BENEFIT_DRAW: 'Benefit draw' },
+    UnionFundsEntryKind: { ALLOCATION: 'Allocation', TO_CHILD: 'To a child union', SPEND: 'Spend', RETURN: 'Return' },
+    PaymentExceptionKind: {
+      AMOUNT_MISMATCH: 'Amount mismatch', OPEN_TOO_LONG: 'Open too long', REFUND_FAILED: 'Refund failed', UNKNOWN_ORDER: 'Unknown order',
+    },
+  },
+};
+
+/** An enum value in words; a value this build does not know yet is shown as sent, never blank. */
+export function label(type: keyof EnumWords, value: string, language: Lang = current): string {
+  return (enumLabels[language][type] as Record<string, string>)[value] ?? value;
+}
 
 const KEY = 'unionhub.console.lang';
 let current: Lang = readLang();

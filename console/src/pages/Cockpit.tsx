@@ -8,7 +8,7 @@ import { Chart, echarts } from '../chart';
 import { barOption, choropleth, featureNames, lineOption, mapOption, type RegionFeature } from '../charts';
 import { count, decimal, percent, yuan } from '../format';
 import type { CockpitMetric, ConsoleCockpitQuery } from '../gql/graphql';
-import { lang, t } from '../i18n';
+import { label, lang, t } from '../i18n';
 import { formatRoute } from '../route';
 import { FailureBox, Kpi, Section, useGql } from '../ui';
 
@@ -32,7 +32,7 @@ export function Cockpit({ unionId, period }: { unionId: string; period: string }
       <header class="page-head">
         <div>
           <h1 data-testid="union-name">{u?.name ?? (q.failure ? '—' : '…')}</h1>
-          {u && <span class="muted">{u.level} · {t('regionCode')} {u.regionCode} {u.regionName ?? ''} · {c.from} – {c.to}</span>}
+          {u && <span class="muted">{label('UnionLevel', u.level)} · {t('regionCode')} {u.regionCode} {u.regionName ?? ''} · {c.from} – {c.to}</span>}
         </div>
         <div class="head-actions">
           {u?.parent && <a href={link(u.parent.id, period)} data-testid="up">{t('back')}: {u.parent.name}</a>}
@@ -195,10 +195,10 @@ function Activities({ c }: { c: Figures }) {
     <Section title={t('activities')} id="activities">
       <div class="kpis"><Kpi label={t('enrolled')} value={count(a.enrolments, lang())} testid="enrolments" /></div>
       <table data-testid="activities-by-kind"><tbody>{a.byKind.map((k) => (
-        <tr key={k.kind}><td>{k.kind}</td><td>{k.activities}</td><td>{t('enrolled')} {k.enrolments}</td><td>{t('participants')} {k.participants}</td></tr>))}</tbody></table>
+        <tr key={k.kind}><td>{label('ActivityKind', k.kind)}</td><td>{k.activities}</td><td>{t('enrolled')} {k.enrolments}</td><td>{t('participants')} {k.participants}</td></tr>))}</tbody></table>
       {c.topActivities.length > 0 && (
         <table><tbody>{c.topActivities.map((x) => (
-          <tr key={x.activityId}><td>{x.name}</td><td>{x.kind}</td><td>{x.enrolledCount}</td></tr>))}</tbody></table>
+          <tr key={x.activityId}><td>{x.name}</td><td>{label('ActivityKind', x.kind)}</td><td>{x.enrolledCount}</td></tr>))}</tbody></table>
       )}
       {first && (
         <>
@@ -264,7 +264,7 @@ function Funds({ c }: { c: Figures }) {
       </div>
       {q.failure && <FailureBox failure={q.failure} />}
       <table><tbody>{q.data?.unionFundsLedger.entries.edges.map(({ node }) => (
-        <tr key={node.id}><td>{node.at.slice(0, 10)}</td><td>{node.kind}</td><td>{node.counterpartUnion?.name ?? ''}</td><td>{yuan(node.amountFen, l)}</td></tr>))}</tbody></table>
+        <tr key={node.id}><td>{node.at.slice(0, 10)}</td><td>{label('UnionFundsEntryKind', node.kind)}</td><td>{node.counterpartUnion?.name ?? ''}</td><td>{yuan(node.amountFen, l)}</td></tr>))}</tbody></table>
     </Section>
   );
 }

@@ -10,7 +10,7 @@ import { Chart } from '../chart';
 import { barOption, waterfallOption } from '../charts';
 import { describeFailure, payloadFailure, type Failure } from '../errors';
 import { percent, yuan } from '../format';
-import { lang, t } from '../i18n';
+import { label, lang, t } from '../i18n';
 import { formatRoute } from '../route';
 import { FailureBox, Section, useGql, useOnce } from '../ui';
 
@@ -146,7 +146,7 @@ function PaymentExceptions() {
         <table data-testid="payment-exceptions"><thead><tr><th>{t('at')}</th><th>{t('kind')}</th><th>{t('amount')}</th><th>{t('reason')}</th><th>{t('resolve')}</th></tr></thead>
           <tbody>{rows.map((x) => (
             <tr key={x.id} data-testid="exception-row">
-              <td>{x.openedAt.slice(0, 16).replace('T', ' ')}</td><td>{x.kind} · {x.provider}{x.orderId ? ` #${x.orderId}` : ''}</td>
+              <td>{x.openedAt.slice(0, 16).replace('T', ' ')}</td><td>{label('PaymentExceptionKind', x.kind)} · {x.provider}{x.orderId ? ` #${x.orderId}` : ''}</td>
               <td>{yuan(x.amountFen, lang())}</td><td>{x.reason}</td>
               <td class="actions">
                 <input placeholder={t('note')} value={notes[x.id] ?? ''} data-testid="exception-note"
