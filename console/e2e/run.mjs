@@ -141,6 +141,15 @@ async function countyCadre(provinceId) {
   check(/^[0-9a-f]{32}$/.test(trace ?? ''), `province URL refused with trace id ${trace}`);
   check(!(await p.isVisible('[data-testid=kpi-registered]')), 'no province figure shown');
   await shot(p, '4-county-refused-province');
+  // Signing out ends the session on the server too, not only in this tab.
+  const kept = await p.evaluate(() => JSON.parse(sessionStorage.getItem('unionhub.console.session')));
+  await p.click('[data-testid=sign-out]');
+  await p.waitForSelector('[data-testid=signin]');
+  check(!(await p.isVisible('[data-testid=notice]')), 'signing out is not taken for an expired session');
+  await p.waitForTimeout(500); // the revocation, if one was sent, has been answered
+  const refreshed = (await api(BASE, 'ConsoleRefresh', { input: { refreshToken: kept.refreshToken } })).refreshToken;
+  check(!refreshed.accessToken && refreshed.errors.length > 0,
+    `after signing out the refresh token is refused (${refreshed.errors.map((e) => e.code)})`);
   await p.context().close();
 }
 

@@ -3,7 +3,7 @@
 import { Provider } from '@urql/preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createClient } from './api/client';
-import { MeQuery } from './api/operations';
+import { LogoutMutation, MeQuery } from './api/operations';
 import { period as periodOf } from './format';
 import { label, lang, setLang, t, type Lang } from './i18n';
 import { Cockpit } from './pages/Cockpit';
@@ -25,6 +25,13 @@ export function App() {
     signingOut = false;
     setTokens(next);
   }), []);
+  // The server ends the session first (a refresh token left valid would outlive the tab's copy);
+  // a sign-out that cannot reach it still forgets the tokens here.
+  const signOut = async () => {
+    await client.mutation(LogoutMutation, {}).toPromise().catch(() => undefined);
+    signingOut = true;
+    saveTokens(null);
+  };
   const switchLang = (next: Lang) => { setLang(next); document.documentElement.lang = next; setLanguage(next); };
   return (
     <Provider value={client}>
@@ -34,7 +41,7 @@ export function App() {
         <button class="link" data-testid="lang" onClick={() => switchLang(language === 'en' ? 'zh-CN' : 'en')}>
           {language === 'en' ? '中文' : 'English'}
         </button>
-        {tokens && <button class="link" data-testid="sign-out" onClick={() => { signingOut = true; saveTokens(null); }}>{t('signOut')}</button>}
+        {tokens && <button class="link" data-testid="sign-out" onClick={signOut}>{t('signOut')}</button>}
       </div>
       <main key={language}>{tokens ? <SignedIn /> : <SignIn notice={notice} />}</main>
     </Provider>

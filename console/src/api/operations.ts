@@ -26,6 +26,13 @@ export const RefreshMutation = graphql(`
   }
 `);
 
+// Signing out ends the session on the server (its refresh token at once), not only in the tab.
+export const LogoutMutation = graphql(`
+  mutation ConsoleLogout {
+    logout { sessionsEnded errors { code message } }
+  }
+`);
+
 export const MeQuery = graphql(`
   query ConsoleMe {
     me { id displayName tier union { id name level regionCode } }
