@@ -250,6 +250,21 @@ async function expiredSession() {
   await p.waitForSelector('[data-testid=kpi-registered]');
   const kept = await p.evaluate(() => JSON.parse(sessionStorage.getItem('unionhub.console.session')));
   check(kept.accessToken !== stale && kept.refreshToken !== pair.refreshToken, 'an expired access token is refreshed');
+  // A refresh that never reached the server (the network dropped it) is no refusal: the
+  // session is kept, and the refresh tried again when the API answers UNAUTHENTICATED.
+  const fresh = await p.evaluate(() => JSON.parse(sessionStorage.getItem('unionhub.console.session')));
+  await p.evaluate(([a, r]) => sessionStorage.setItem('unionhub.console.session',
+    JSON.stringify({ accessToken: a, refreshToken: r })), [stale, fresh.refreshToken]);
+  let dropped = 0;
+  await p.route('**/graphql', (route) => {
+    if (dropped === 0 && (route.request().postData() ?? '').includes('ConsoleRefresh')) { dropped++; return route.abort(); }
+    return route.continue();
+  });
+  await p.reload();
+  await p.waitForSelector('[data-testid=kpi-registered], [data-testid=signin]');
+  check(dropped === 1 && !(await p.isVisible('[data-testid=signin]')) && await p.isVisible('[data-testid=kpi-registered]'),
+    'a refresh the network dropped does not end the session');
+  await p.unroute('**/graphql');
   await p.evaluate(() => sessionStorage.setItem('unionhub.console.session',
     JSON.stringify({ accessToken: 'expired.e30.x', refreshToken: 'no-longer-valid' })));
   await p.reload();

@@ -2,7 +2,7 @@ import { createRequest, stringifyDocument } from '@urql/core';
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import manifest from '../src/gql/persisted-documents.json';
-import { documentHash } from '../src/api/client';
+import { documentHash, refreshOutcome } from '../src/api/client';
 import * as ops from '../src/api/operations';
 import { dictionaries } from '../src/i18n';
 
@@ -35,5 +35,15 @@ describe('i18n', () => {
   it('has every key in both languages', () => {
     expect(Object.keys(dictionaries.en).sort()).toEqual(Object.keys(dictionaries['zh-CN']).sort());
     for (const v of Object.values(dictionaries.en)) expect(v).not.toBe('');
+  });
+});
+
+describe('refresh', () => {
+  it('ends the session only when the refresh is refused, not when it went unanswered', () => {
+    expect(refreshOutcome({ data: { refreshToken: { accessToken: 'a', refreshToken: 'r', errors: [] } } }))
+      .toEqual({ accessToken: 'a', refreshToken: 'r' });
+    expect(refreshOutcome({ data: { refreshToken: { accessToken: null, refreshToken: null, errors: [{ code: 'TOKEN_REVOKED' }] } } }))
+      .toBe('refused');
+    expect(refreshOutcome({ data: undefined })).toBe('unanswered'); // network down, server error
   });
 });

@@ -6,7 +6,7 @@ import { persistedExchange } from '@urql/exchange-persisted';
 import type { DocumentNode } from 'graphql';
 import manifest from '../gql/persisted-documents.json';
 import { lang } from '../i18n';
-import { loadTokens, needsRefresh, saveTokens } from '../session';
+import { loadTokens, needsRefresh, saveTokens, type Tokens } from '../session';
 import * as operations from './operations';
 import { RefreshMutation } from './operations';
 
@@ -29,6 +29,18 @@ export function attachManifestText(doc: DocumentNode): void {
 }
 
 for (const doc of Object.values(operations)) attachManifestText(doc as unknown as DocumentNode);
+
+const REFRESH_ATTEMPTS = 3;
+
+/** What a refresh came to: a new pair; refused (its payload's errors: TOKEN_EXPIRED,
+ * TOKEN_REUSED, TOKEN_REVOKED ...); or unanswered (the network or the server failed). */
+export function refreshOutcome(result: {
+  data?: { refreshToken: { accessToken?: string | null; refreshToken?: string | null; errors: ReadonlyArray<unknown> } } | null;
+}): Tokens | 'refused' | 'unanswered' {
+  const pair = result.data?.refreshToken;
+  if (pair?.accessToken && pair.refreshToken) return { accessToken: pair.accessToken, refreshToken: pair.refreshToken };
+  return pair ? 'refused' : 'unanswered';
+}
 
 function isRefresh(operation: Operation): boolean {
   return operation.query === (RefreshMutation as unknown as DocumentNode);
@@ -59,14 +71,18 @@ export function createClient(url = '/graphql'): Client {
         async refreshAuth() {
           const tokens = loadTokens();
           if (!tokens) return;
-          const result = await utils.mutate(RefreshMutation, {
-            input: { refreshToken: tokens.refreshToken },
-          });
-          const pair = result.data?.refreshToken;
-          // A refused refresh ends the session: the app returns to sign-in.
-          saveTokens(pair?.accessToken && pair.refreshToken
-            ? { accessToken: pair.accessToken, refreshToken: pair.refreshToken }
-            : null);
+          for (let attempt = 1; ; attempt++) {
+            const result = await utils.mutate(RefreshMutation, {
+              input: { refreshToken: tokens.refreshToken },
+            });
+            const got = refreshOutcome(result);
+            // A refused refresh ends the session: the app returns to sign-in.
+            if (got !== 'unanswered') return saveTokens(got === 'refused' ? null : got);
+            // No answer is no refusal: ask again, then keep the session (the operation shows
+            // its own failure) rather than sign a person out over a dropped connection.
+            if (attempt >= REFRESH_ATTEMPTS) return;
+            await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+          }
         },
       })),
       persistedExchange({
