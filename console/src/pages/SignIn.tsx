@@ -11,7 +11,7 @@ import {
 import { describeFailure, payloadFailure, type Failure } from '../errors';
 import { lang, t } from '../i18n';
 import { saveTokens } from '../session';
-import { FailureBox } from '../ui';
+import { FailureBox, useOnce } from '../ui';
 
 export function SignIn(props: { notice?: string | null }) {
   const [mode, setMode] = useState<'password' | 'sms'>('password');
@@ -23,6 +23,9 @@ export function SignIn(props: { notice?: string | null }) {
   const [, login] = useMutation(LoginMutation);
   const [, loginBySms] = useMutation(LoginBySmsMutation);
   const [, requestCode] = useMutation(RequestSmsCodeMutation);
+  // One request at a time: a double click must not spend two of a phone's few codes a day (or
+  // sign in twice, leaving a session nobody holds); the captcha's retry calls sendCode itself.
+  const [busy, once] = useOnce();
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -70,7 +73,7 @@ export function SignIn(props: { notice?: string | null }) {
   }
 
   return (
-    <form class="signin card" onSubmit={submit} data-testid="signin">
+    <form class="signin card" onSubmit={(e) => { e.preventDefault(); void once(() => submit(e)); }} data-testid="signin">
       <h1>{t('title')}</h1>
       {props.notice && <p class="notice" data-testid="notice">{props.notice}</p>}
       <div class="tabs">
@@ -83,20 +86,20 @@ export function SignIn(props: { notice?: string | null }) {
       ) : (
         <label>{t('smsCode')}
           <span class="row"><input name="smsCode" inputmode="numeric" value={secret} onInput={(e) => setSecret(e.currentTarget.value)} />
-            <button type="button" onClick={() => sendCode()} data-testid="send-code">{t('sendCode')}</button></span>
+            <button type="button" onClick={() => once(() => sendCode())} disabled={busy} data-testid="send-code">{t('sendCode')}</button></span>
         </label>
       )}
       {mode === 'sms' && captcha && (
         <div class="notice captcha" data-testid="captcha-step">
           <span>{t('captchaNeeded')}</span>
-          <button type="button" onClick={() => solve(captcha)}
+          <button type="button" onClick={() => once(() => solve(captcha))} disabled={busy}
             data-testid={captcha.provider === 'sandbox' ? 'sandbox-captcha' : 'solve-captcha'}>
             {captcha.provider === 'sandbox' ? t('sandboxCaptcha') : t('solveCaptcha')}
           </button>
         </div>
       )}
       {mode === 'sms' && sent && <p class="notice" data-testid="code-sent">{t('codeSent')}</p>}
-      <button type="submit" class="primary" data-testid="submit">{t('signIn')}</button>
+      <button type="submit" class="primary" disabled={busy} data-testid="submit">{t('signIn')}</button>
       {failure && <FailureBox failure={failure} />}
     </form>
   );
