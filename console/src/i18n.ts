@@ -45,6 +45,7 @@ const zh = {
   hint_NOTE_REQUIRED: '驳回须填写 2–200 字的理由，提议人会看到。', hint_NOTE_TOO_LONG: '理由最多 200 字。',
   hint_AMOUNT_OUT_OF_RANGE: '金额须大于 0 元，且不超过 21,474,836.47 元。', hint_YEAR_OUT_OF_RANGE: '请填写合理的预算年度。',
   hint_NOT_ROOT_UNION: '只有根工会的经费在此提议；下级工会的经费由上级工会干部下拨。',
+  hint_PROPOSAL_EXPIRED: '该提议已超过 30 天，不能再批准；可驳回，或由提议人撤回后重新提议。',
 } as const;
 
 export type Key = keyof typeof zh;
@@ -90,6 +91,7 @@ const en: Record<Key, string> = {
   hint_NOTE_REQUIRED: 'A rejection needs a reason of 2–200 characters, which the proposer reads.', hint_NOTE_TOO_LONG: 'At most 200 characters.',
   hint_AMOUNT_OUT_OF_RANGE: 'The amount must be above ¥0 and at most ¥21,474,836.47.', hint_YEAR_OUT_OF_RANGE: 'Enter a plausible budget year.',
   hint_NOT_ROOT_UNION: "Only the root union's funds are proposed here; a child union's come from its parent's cadres.",
+  hint_PROPOSAL_EXPIRED: 'The proposal is over 30 days old and can no longer be approved; reject it, or its proposer withdraws it and proposes again.',
 };
 
 // The words for the API's enum values a page shows (typed by the generated enums, so a value
@@ -110,7 +112,7 @@ export const enumLabels: Record<Lang, EnumWords> = {
     ActivityKind: { EVENT: '活动报名', WALKING: '健步走', QUIZ: '知识竞赛', READING: '读书打卡', BENEFIT_DRAW: '福利抽奖' },
     UnionFundsEntryKind: { ALLOCATION: '上级下拨', TO_CHILD: '下拨下级', SPEND: '支出', RETURN: '退回' },
     PaymentExceptionKind: {
-      AMOUNT_MISMATCH: '金额不符', OPEN_TOO_LONG: '久未完结', REFUND_FAILED: '退款失败', UNKNOWN_ORDER: '无对应订单',
+      AMOUNT_MISMATCH: '金额不符', OPEN_TOO_LONG: '久未完结', REFUND_FAILED: '退款失败', UNKNOWN_ORDER: '无对应订单', REFUNDED_TWICE: '可能重复退款',
     },
   },
   en: {
@@ -119,7 +121,7 @@ export const enumLabels: Record<Lang, EnumWords> = {
     ActivityKind: { EVENT: 'Event', WALKING: 'Walking', QUIZ: 'Quiz', READING: 'Reading', BENEFIT_DRAW: 'Benefit draw' },
     UnionFundsEntryKind: { ALLOCATION: 'Allocation', TO_CHILD: 'To a child union', SPEND: 'Spend', RETURN: 'Return' },
     PaymentExceptionKind: {
-      AMOUNT_MISMATCH: 'Amount mismatch', OPEN_TOO_LONG: 'Open too long', REFUND_FAILED: 'Refund failed', UNKNOWN_ORDER: 'Unknown order',
+      AMOUNT_MISMATCH: 'Amount mismatch', OPEN_TOO_LONG: 'Open too long', REFUND_FAILED: 'Refund failed', UNKNOWN_ORDER: 'Unknown order', REFUNDED_TWICE: 'Possibly refunded twice',
     },
   },
 };
