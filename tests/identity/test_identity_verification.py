@@ -6,6 +6,7 @@ the cadres of the member's union."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator
 from datetime import date
@@ -118,6 +119,28 @@ async def test_a_bound_number_answers_as_a_mismatch_and_is_shown_to_cadres_in_sc
     assert own_union.data["identityConflicts"] == []
     member_only = await gql(CONFLICTS, {"u": str(tree.counties["A"].id)}, token=applicant.token)
     assert member_only.error_codes() == ["FORBIDDEN"]
+
+
+async def test_the_export_does_not_tell_a_member_that_a_number_is_bound(gql, factory):
+    """A stranger's name and number, confirmed by the authority and bound to an account,
+    answer as a mismatch; the stranger's own export must not tell the two apart either (its
+    audit entries held the conflict row, with the holder's member id)."""
+    holder = await factory.account(verified=False)
+    assert (await verify(gql, holder.token, *SPARE))["errors"] == []
+    tried_bound = await factory.account(verified=False)
+    tried_wrong = await factory.account(verified=False)
+    assert codes(await verify(gql, tried_bound.token, *SPARE)) == ["IDENTITY_NOT_VERIFIED"]
+    assert codes(await verify(gql, tried_wrong.token, "钱二", SPARE[1])) == [
+        "IDENTITY_NOT_VERIFIED"]
+    assert await IdentityConflict.filter(member_id=tried_bound.member.id).count() == 1
+
+    def audit_actions(export: dict) -> list[str]:
+        return [e["action"] for e in export["data"]["myPersonalData"]["identity"]["audit_entries"]]
+
+    bound = (await gql("{ myPersonalData }", token=tried_bound.token)).body
+    wrong = (await gql("{ myPersonalData }", token=tried_wrong.token)).body
+    assert audit_actions(bound) == audit_actions(wrong)
+    assert "holder_member_id" not in json.dumps(bound)
 
 
 # --- Tencent Cloud faceid through its SDK -----------------------------------------------------

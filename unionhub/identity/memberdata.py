@@ -1,7 +1,8 @@
 """Identity's part of a member's data (`unionhub.memberdata`): profile, real-name identity
 (unmasked: the owner asks), cards, memberships (applications, transfers, exits) and the audit
-rows about the member or by them. Identity's own erasure is the closure itself
-(`identity.rights.close_account`), so this part has no `close`."""
+rows about the member or by them (but a verification conflict's: `_WITHHELD_ACTIONS`).
+Identity's own erasure is the closure itself (`identity.rights.close_account`), so this part
+has no `close`."""
 
 from __future__ import annotations
 
@@ -19,7 +20,14 @@ from unionhub.identity.models import (
     TransferRequest,
     Union,
 )
+from unionhub.identity.verification import CONFLICT_ACTION
 from unionhub.memberdata import MemberDataPart, iso, rows
+
+# Audit rows about the member that are not theirs to read. A conflict row is written only when
+# the authority confirmed a name and number that another account holds: in the export it told
+# whoever typed a stranger's pair that the stranger has an account here, and its id, which the
+# refusal itself (worded as a mismatch) keeps from them. The union's cadres see it instead.
+_WITHHELD_ACTIONS = (CONFLICT_ACTION,)
 
 
 def _plain(value: str | None, purpose: str, member_id: int) -> str | None:
@@ -57,8 +65,8 @@ async def export(member_id: int) -> dict[str, Any]:
         },
         "audit_entries": rows(await AuditLog.filter(
             Q(subject_type="member", subject_id=str(member_id)) | Q(actor_id=member_id)
-        ).order_by("id").values("at", "action", "actor_id", "subject_type", "subject_id",
-                                "detail")),
+        ).exclude(action__in=_WITHHELD_ACTIONS).order_by("id").values(
+            "at", "action", "actor_id", "subject_type", "subject_id", "detail")),
     }
 
 
