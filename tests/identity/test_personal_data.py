@@ -11,6 +11,7 @@ from tests.content.helpers import READ, published
 from tests.mall.conftest import claim, create_campaign
 from tests.services.helpers import make_item
 from tests.sms import sms_code
+from unionhub.activities.models import ReadingRecord
 from unionhub.content.reads import flush_reads
 from unionhub.identity.accounts import id_number_index
 from unionhub.identity.crypto import encrypt
@@ -257,3 +258,37 @@ async def test_a_member_who_never_joined_closes_and_registers_again(gql, factory
     assert refreshed.data["refreshToken"]["errors"] == [{"code": "TOKEN_REVOKED"}]
     again = await _registered(gql, "13812345679")
     assert again["member"]["id"] != session["member"]["id"]
+
+
+READING = """mutation R($id: ID!, $d: Date!, $m: Int!, $t: String!) {
+  recordReading(input: {activityId: $id, date: $d, minutes: $m, title: $t}) { errors { code } } }"""
+LEAVE = """mutation L($input: LeaveUnionInput!) { leaveUnion(input: $input) { errors { code } } }"""
+
+
+async def test_what_the_member_read_and_wrote_is_exported_and_erased_on_closure(gql, factory):
+    """A reading activity's records (the titles the member typed) were missing from the export
+    and outlived the closure, as did the member's own reason for leaving their union (their
+    words, like a transfer's reason, which the closure erases)."""
+    tree = await factory.tree()
+    member = await factory.account(tree.grassroots["A"][0])
+    cadre = await factory.cadre(tree.counties["A"])
+    reading = await create(gql, cadre, tree.counties["A"], "READING")
+    assert (await gql(ENROLL, {"id": reading["id"]}, token=member.token)).errors == []
+    r = await gql(READING, {"id": reading["id"], "d": day(0), "m": 45, "t": "圣经故事"},
+                  token=member.token)
+    assert r.data["recordReading"]["errors"] == []
+    r = await gql(LEAVE, {"input": {"reason": "离婚后搬回老家照顾母亲"}}, token=member.token)
+    assert r.data["leaveUnion"]["errors"] == []
+
+    data = (await gql(EXPORT, token=member.token)).data["myPersonalData"]
+    assert [(x["minutes"], x["title"]) for x in data["activities"]["reading_records"]] == [
+        (45, "圣经故事")]
+    assert [x["reason"] for x in data["identity"]["memberships"]["exits"]] == [
+        "离婚后搬回老家照顾母亲"]
+
+    r = await gql(CLOSE, {"input": {"password": DEMO_PASSWORD}}, token=member.token)
+    assert r.data["closeAccount"] == {"closed": True, "errors": []}
+    [record] = await ReadingRecord.filter(member_id=member.member.id)
+    assert (record.minutes, record.title) == (45, "")  # the union's totals keep the minutes
+    [left] = await MembershipExit.filter(member_id=member.member.id)
+    assert (left.kind, left.reason) == ("LEFT", None)

@@ -24,7 +24,7 @@ from unionhub.identity import audit, confirmation, sms_codes
 from unionhub.identity.accounts import revoke_all_sessions
 from unionhub.identity.leaving import end_membership
 from unionhub.identity.lookup import invalidate_member
-from unionhub.identity.models import Member, Role, TransferRequest, Union
+from unionhub.identity.models import Member, MembershipExit, Role, TransferRequest, Union
 from unionhub.identity.privacy import CURRENT
 from unionhub.identity.sessions import revoked_meanwhile, session_ended
 
@@ -75,6 +75,9 @@ async def close_account(member_id: int, password: str | None = None,
         await memberdata.close_all(member_id)  # may refuse: then nothing has changed
         ended = await end_membership(member, union, "ACCOUNT_CLOSED", member_id, None, now)
         await TransferRequest.filter(member_id=member_id).update(reason=None)  # their words
+        # Their own reasons for leaving a union too; a cadre's reason for removing them is the
+        # union's record and stays.
+        await MembershipExit.filter(member_id=member_id, actor_id=member_id).update(reason=None)
         await revoke_all_sessions(member_id, reason="account_closed", actor_id=member_id)
         await Member.filter(id=member_id).update(
             phone_enc="", phone_bidx=CLOSED_PHONE_INDEX.format(member_id),
