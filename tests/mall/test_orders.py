@@ -131,9 +131,10 @@ async def test_a_replayed_key_gets_its_order_even_when_placing_it_again_would_fa
 
 
 async def test_placing_an_order_takes_few_statements(gql, factory, mall):
-    """One implementation on both backends: in one transaction one UPDATE per SKU line that
-    reserves its stock and returns the line (no read beforehand), the order, the voucher
-    lock, the items and the event."""
+    """One implementation on both backends: in one transaction the buyer's row (still open,
+    held until the commit: a closure cannot slip in), one UPDATE per SKU line that reserves
+    its stock and returns the line (no read beforehand), the order, the voucher lock, the
+    items and the event."""
     member = await factory.account()
     voucher_id = await _voucher(gql, factory, member)
     await place(gql, member, [(mall.sku_id, 1)])  # the member's record is cached now
@@ -144,10 +145,11 @@ async def test_placing_an_order_takes_few_statements(gql, factory, mall):
         placed = await place(gql, member, [(mall.sku_id, 2), (mall.cheap_sku_id, 1)],
                              voucher_id=voucher_id)
     assert placed["errors"] == [] and placed["order"]["discountFen"] == 2000
-    # stock with its line, order, items, event
-    assert one_line.count == 4, str(one_line)
-    # voucher, 2 × stock with its line, order, voucher lock, items, event; the payload's voucher
-    assert two_lines.count == 8, str(two_lines)
+    # buyer, stock with its line, order, items, event
+    assert one_line.count == 5, str(one_line)
+    # voucher, buyer, 2 × stock with its line, order, voucher lock, items, event; the payload's
+    # voucher
+    assert two_lines.count == 9, str(two_lines)
 
 
 async def test_unverified_members_cannot_order(gql, factory, mall):
