@@ -3,7 +3,15 @@ kept: the request's own columns and the steps' notes (the RATED step carried the
 
 from __future__ import annotations
 
-from tests.services.helpers import make_item, principal
+import asyncio
+import os
+
+import asyncpg
+import pytest
+
+from tests.pg_locks import until_waiting
+from tests.services.helpers import SUBMIT, make_item, principal
+from unionhub import db
 from unionhub.identity.seed import DEMO_PASSWORD
 from unionhub.services import requests
 from unionhub.services.models import ServiceRequest, ServiceRequestEvent
@@ -39,3 +47,34 @@ async def test_closure_erases_the_rating_comment_from_the_steps_too(gql, factory
     assert comment not in str(seen.body)
     assert [e["action"] for e in seen.data["serviceRequest"]["events"]] == [
         "SUBMITTED", "ACCEPTED", "COMPLETED", "RATED"]
+
+
+async def test_a_request_never_lands_on_an_account_closed_meanwhile(gql, factory):
+    """submitServiceRequest read the member's record, then wrote the request: a closure that
+    committed in between (after erasing the requests there were) left this one's details, the
+    member's words, on a closed account. The closure's transaction is held open by a second
+    connection that has locked the member's row as closeAccount does (and closed it)."""
+    if not db.is_postgres():
+        pytest.skip("holds a row lock from a second PostgreSQL connection")
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    member = await factory.account(tree.grassroots["A"][0])
+    item = await make_item(cadre, tree.counties["A"])
+    assert (await gql("{ me { id } }", token=member.token)).errors == []  # the record cached
+    closer = await asyncpg.connect(os.environ["DATABASE_URL"])
+    try:
+        await closer.execute("BEGIN")
+        await closer.execute("UPDATE members SET closed_at = now() WHERE id = $1",
+                             member.member.id)
+        submitting = asyncio.create_task(gql(SUBMIT, {"input": {
+            "itemId": str(item.id), "details": "拖欠工资三个月，我叫王小明"}}, token=member.token))
+        await until_waiting(closer, unless=submitting)
+        assert not submitting.done(), submitting.result().body  # it waits on the closing row
+        await closer.execute("COMMIT")
+        submitted = await submitting
+    finally:
+        await closer.close()
+    # (answered as a closed account is)
+    assert [e["extensions"] for e in submitted.errors] == [
+        {"code": "FORBIDDEN", "reason": "NOT_VERIFIED"}], submitted.body
+    assert not await ServiceRequest.filter(member_id=member.member.id).exists()

@@ -18,7 +18,6 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
-from unionhub.db import is_postgres
 from unionhub.errors import AccessDenied, Conflict, DomainError, NotFound, ValidationFailed
 from unionhub.identity import audit
 from unionhub.identity.access import Principal, path_in_scope, require_authenticated
@@ -26,6 +25,7 @@ from unionhub.identity.crypto import encrypt
 from unionhub.identity.lookup import MemberRecord, get_record
 from unionhub.identity.orgs import get_union
 from unionhub.identity.realname import validate_phone
+from unionhub.identity.roster import hold_open_account
 from unionhub.mall import idempotency, sql
 from unionhub.mall.models import (
     Order,
@@ -213,7 +213,10 @@ async def _place(principal: Principal, member_id: int, key: str, fingerprint: st
 async def _write(order: Order, wanted: dict[int, int], items: list[ItemSpec],
                  voucher: Voucher | None) -> None:
     async with in_transaction():
-        await _buyer_still_open(order.member_id)
+        # The buyer's row, open, held until the commit: a closure racing this order either
+        # committed first (seen) or waits and finds it open (OPEN_ORDERS).
+        if not await hold_open_account(order.member_id):
+            raise NotFound("member not found")
         # Stock first: the reservations return the lines' prices, so the order row is written
         # once, complete. A concurrent duplicate key waits on the SKU row (same cart) or on
         # the order's unique key, fails there, and its rollback returns what it reserved.
@@ -246,20 +249,6 @@ async def _write(order: Order, wanted: dict[int, int], items: list[ItemSpec],
                                subject_type="order", subject_id=order.id,
                                detail={"union_id": order.union_id,
                                        "amount_fen": order.payable_fen})
-
-
-async def _buyer_still_open(member_id: int) -> None:
-    """The buyer's account is still open, its row held FOR SHARE on PostgreSQL until the order
-    commits. The record the order was checked against was read before; a closeAccount (which
-    locks the row FOR UPDATE, finds no open order and erases the addresses) committed since
-    is seen here, and one still to come waits for this order and then refuses (OPEN_ORDERS).
-    Without it an order landed on a closed account, its address kept (SQLite: one writer)."""
-    lock = " FOR SHARE" if is_postgres() else ""
-    found = await sql.rows(
-        f"SELECT id FROM members WHERE id = ? AND closed_at IS NULL{lock}",  # noqa: S608
-        [member_id])
-    if not found:
-        raise NotFound("member not found")
 
 
 def _check_amounts(lines: list[_Line], items: list[ItemSpec]) -> None:

@@ -22,6 +22,7 @@ from unionhub.errors import AccessDenied, Conflict, InvalidTransition, NotFound,
 from unionhub.identity import orgs
 from unionhub.identity.access import Principal, path_in_scope, require_authenticated, require_scope
 from unionhub.identity.lookup import get_record
+from unionhub.identity.roster import hold_open_account
 from unionhub.plaintext import check_plain
 from unionhub.services import idempotency
 from unionhub.services.deadlines import deadline_for
@@ -112,6 +113,11 @@ async def submit(principal: Principal, item_id: int, details: str,
     now = now or utcnow()
     try:
         async with in_transaction():
+            # The member's row, open, held until the commit: a closure that committed since
+            # the record was read is seen; one to come waits and then erases the details.
+            if not await hold_open_account(member_id):
+                raise AccessDenied("verify your identity and join a union first",
+                                   code="NOT_VERIFIED")
             req = await ServiceRequest.create(
                 item_id=item.id, member_id=member_id, member_union_id=record.union_id,
                 handling_union_id=item.union_id, handling_path=item.union_path,
