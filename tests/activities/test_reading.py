@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 from datetime import date, timedelta
 
+import pytest
+
 from tests.activities.helpers import BOARD, CREATE, READ, create, day, enroll, window
-from unionhub import cache
+from tests.pg_locks import while_closing
+from unionhub import cache, db
 from unionhub.activities.models import Enrollment, ReadingRecord
 from unionhub.activities.reading import streak
 from unionhub.clock import today_shanghai
@@ -119,3 +122,18 @@ async def test_union_board_rebuilt_from_the_database_scores_by_minutes(gql, fact
         (1, str(tree.grassroots["A"][0].id)), (2, str(tree.grassroots["A"][1].id))]
     await cache.get_redis().flushdb()
     assert await union_board() == live
+
+
+async def test_a_reading_never_lands_on_an_account_closed_meanwhile(gql, factory):
+    """recordReading read the member's record, then wrote the title they typed: a closure that
+    committed in between (after erasing the titles there were) left this one on a closed
+    account."""
+    if not db.is_postgres():
+        pytest.skip("holds a row lock from a second PostgreSQL connection")
+    tree, activity = await _reading(gql, factory)
+    member = await factory.account(tree.grassroots["A"][0])
+    await enroll(gql, member, activity["id"])
+    read = await while_closing(member.member.id, gql(READ, {
+        "id": activity["id"], "d": day(0), "m": 30, "t": "癌症康复指南"}, token=member.token))
+    assert [e["extensions"]["code"] for e in read.errors] == ["UNAUTHENTICATED"], read.body
+    assert not await ReadingRecord.filter(member_id=member.member.id).exists()

@@ -3,14 +3,10 @@ kept: the request's own columns and the steps' notes (the RATED step carried the
 
 from __future__ import annotations
 
-import asyncio
-import os
-
-import asyncpg
 import pytest
 
-from tests.pg_locks import until_waiting
-from tests.services.helpers import SUBMIT, make_item, principal
+from tests.pg_locks import while_closing
+from tests.services.helpers import RATE, SUBMIT, make_item, principal
 from unionhub import db
 from unionhub.identity.seed import DEMO_PASSWORD
 from unionhub.services import requests
@@ -52,8 +48,7 @@ async def test_closure_erases_the_rating_comment_from_the_steps_too(gql, factory
 async def test_a_request_never_lands_on_an_account_closed_meanwhile(gql, factory):
     """submitServiceRequest read the member's record, then wrote the request: a closure that
     committed in between (after erasing the requests there were) left this one's details, the
-    member's words, on a closed account. The closure's transaction is held open by a second
-    connection that has locked the member's row as closeAccount does (and closed it)."""
+    member's words, on a closed account."""
     if not db.is_postgres():
         pytest.skip("holds a row lock from a second PostgreSQL connection")
     tree = await factory.tree()
@@ -61,20 +56,31 @@ async def test_a_request_never_lands_on_an_account_closed_meanwhile(gql, factory
     member = await factory.account(tree.grassroots["A"][0])
     item = await make_item(cadre, tree.counties["A"])
     assert (await gql("{ me { id } }", token=member.token)).errors == []  # the record cached
-    closer = await asyncpg.connect(os.environ["DATABASE_URL"])
-    try:
-        await closer.execute("BEGIN")
-        await closer.execute("UPDATE members SET closed_at = now() WHERE id = $1",
-                             member.member.id)
-        submitting = asyncio.create_task(gql(SUBMIT, {"input": {
-            "itemId": str(item.id), "details": "拖欠工资三个月，我叫王小明"}}, token=member.token))
-        await until_waiting(closer, unless=submitting)
-        assert not submitting.done(), submitting.result().body  # it waits on the closing row
-        await closer.execute("COMMIT")
-        submitted = await submitting
-    finally:
-        await closer.close()
+    submitted = await while_closing(member.member.id, gql(SUBMIT, {"input": {
+        "itemId": str(item.id), "details": "拖欠工资三个月，我叫王小明"}}, token=member.token))
     # (answered as a closed account is)
     assert [e["extensions"] for e in submitted.errors] == [
         {"code": "FORBIDDEN", "reason": "NOT_VERIFIED"}], submitted.body
     assert not await ServiceRequest.filter(member_id=member.member.id).exists()
+
+
+async def test_a_rating_never_lands_on_an_account_closed_meanwhile(gql, factory):
+    """rateServiceRequest wrote the member's comment without looking at their account: one
+    racing the closure (or sent with the closed account's token in the seconds before its
+    revocation reaches every process) kept the comment the closure had just erased."""
+    if not db.is_postgres():
+        pytest.skip("holds a row lock from a second PostgreSQL connection")
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    member = await factory.account(tree.grassroots["A"][0])
+    item = await make_item(cadre, tree.counties["A"])
+    req = await requests.submit(principal(member), item.id, "拖欠工资", {})
+    await requests.accept(principal(cadre), req.id)
+    await requests.complete(principal(cadre), req.id, "已协调补发")
+    rated = await while_closing(member.member.id, gql(RATE, {
+        "id": str(req.id), "n": 5, "c": "我是王小明，电话13800001111"}, token=member.token))
+    assert [e["code"] for e in rated.data["rateServiceRequest"]["errors"]] == ["NOT_FOUND"], \
+        rated.body  # as anyone else's request reads
+    row = await ServiceRequest.get(id=req.id)
+    assert (row.rating, row.rating_comment) == (None, None)
+    assert not await ServiceRequestEvent.filter(request_id=req.id, action="RATED").exists()

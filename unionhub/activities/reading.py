@@ -17,9 +17,10 @@ from unionhub.activities.enrolment import require_enrollment
 from unionhub.activities.models import ActivityKind, Enrollment, ReadingRecord
 from unionhub.activities.steps import add_to_totals, check_day
 from unionhub.clock import today_shanghai
-from unionhub.errors import ValidationFailed
+from unionhub.errors import NotAuthenticated, ValidationFailed
 from unionhub.identity.access import Principal
 from unionhub.identity.lookup import MemberRecord
+from unionhub.identity.roster import hold_open_account
 from unionhub.plaintext import check_plain
 
 TITLE_MAX = 100
@@ -45,6 +46,10 @@ async def record_reading(activity_id: int, principal: Principal, record: MemberR
     check_day(activity, day)
     enrollment = await require_enrollment(activity, record.id)
     async with in_transaction():
+        # The member's row, open, held until the commit: the title is their words, which a
+        # closure erases; one committed since the record was read is seen here.
+        if not await hold_open_account(record.id):
+            raise NotAuthenticated("sign in again")
         # Every submission of one member to one activity serializes on the enrolment row, so
         # a replacement's difference is computed from the record it really replaces.
         enrollment = await Enrollment.filter(id=enrollment.id).select_for_update().get()

@@ -250,6 +250,10 @@ async def rate(principal: Principal, request_id: int, rating: int,
     text = _text(comment, "comment", "COMMENT_TOO_LONG", required=False, limit=500)
     now = now or utcnow()
     async with in_transaction():
+        # The comment is the member's words, which a closure erases: their account must still
+        # be open, its row held until the commit (`hold_open_account`).
+        if not await hold_open_account(member_id):
+            raise _not_found()
         changed = await ServiceRequest.filter(
             id=req.id, status=RequestStatus.COMPLETED, rating=None
         ).update(rating=rating, rating_comment=text, rated_at=now)
