@@ -160,3 +160,43 @@ async def test_a_full_width_phone_or_id_number_finds_the_member(gql, factory: Fa
         row = await AuditLog.get(action=audit.MEMBER_SEARCH,
                                  trace_id=r.body["extensions"]["traceId"])
         assert row.detail == {"by": kind}
+
+
+def _written_actions() -> tuple[set[str], set[str]]:
+    """The action names the code writes as literals (first argument of `record`,
+    `record_reads` or the card helper), and the constants of identity/audit.py it uses by
+    name (`audit.X`, or imported by name, outside audit.py)."""
+    import ast
+    import pathlib
+
+    literals: set[str] = set()
+    names: set[str] = set()
+    for path in pathlib.Path(audit.__file__).parents[1].rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and node.args:
+                func = node.func
+                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                first = node.args[0]
+                if called in ("record", "record_reads", "_audit_card") and isinstance(
+                        first, ast.Constant) and isinstance(first.value, str):
+                    literals.add(first.value)
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id == "audit" and path.name != "audit.py"):
+                names.add(node.attr)
+            if isinstance(node, ast.ImportFrom) and node.module == "unionhub.identity.audit":
+                names.update(alias.name for alias in node.names)
+    return literals, names
+
+
+def test_every_action_name_constant_is_an_action_the_code_writes():
+    """identity/audit.py's constants are the names auditLog's action filter is told to use
+    (docs/architecture.md); a constant that names no action written finds nothing. Six did:
+    the export, the verification conflict, sign-ins, failed sign-ins, revoked sessions and
+    card events were written under other names."""
+    literals, names = _written_actions()
+    constants = {k: v for k, v in vars(audit).items()
+                 if k.isupper() and isinstance(v, str) and "." in v and " " not in v}
+    stale = sorted(f"{k}={v}" for k, v in constants.items()
+                   if v not in literals and k not in names)
+    assert stale == []

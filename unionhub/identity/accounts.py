@@ -134,7 +134,7 @@ async def login(phone: str, password: str, client_ip: str | None = None) -> Sess
     await attempt.succeeded()
     await member.fetch_related("cadre_org")
     session = await _start_session(member)
-    await audit.record("auth.login.succeeded", actor_id=member.id, subject_type="member",
+    await audit.record(audit.SIGN_IN, actor_id=member.id, subject_type="member",
                        subject_id=member.id, detail={"method": "password"})
     return session
 

@@ -71,19 +71,24 @@ ROOT_FUNDS_APPROVE = "mall.root_funds.approve"
 ROOT_FUNDS_REJECT = "mall.root_funds.reject"
 ROOT_FUNDS_WITHDRAW = "mall.root_funds.withdraw"
 MEMBER_SEARCH = "member.search"  # detail: {"by": "phone" | "id_number" | "card" | "name"}
-PERSONAL_DATA_EXPORT = "member.personal_data.export"
+PERSONAL_DATA_EXPORT = "identity.personal_data.export"
 JOIN_REVIEW = "identity.join.review"
 TRANSFER_REVIEW = "identity.transfer.review"
 JOIN_ESCALATE = "identity.join.escalate"  # by the periodic job (no actor): past its due date
 UNION_AUTO_APPROVE = "identity.union.auto_approve"  # detail: {"enabled": bool}
 ROLE_CHANGE = "identity.role.change"
-IDENTITY_CONFLICT = "identity.conflict"  # an ID number or phone already held by another member
+# A name and ID number the authority confirmed, bound to another account: detail
+# {"holder_member_id": ...}; left out of the member's own export (identity.memberdata).
+IDENTITY_CONFLICT = "identity.verification.conflict"
 # Security events written by other modules (sign-in and sessions, the card lifecycle, account
 # closure): one name each, so auditLog's action filter finds them.
-SIGN_IN = "auth.sign_in"
-SIGN_IN_FAILURES = "auth.sign_in.failures"  # aggregated per phone and window
-SESSIONS_REVOKED = "auth.sessions.revoke"
-CARD_EVENT = "identity.card"  # detail: {"event": "LOST" | "REISSUED" | "FROZEN" | ...}
+SIGN_IN = "auth.login.succeeded"
+SIGN_IN_FAILURES = "auth.login.failed"  # aggregated per phone and window
+SESSIONS_REVOKED = "auth.sessions.revoked"
+CARD_FREEZE = "identity.card.freeze"  # the card lifecycle: detail {"member_id", "from", "to"}
+CARD_UNFREEZE = "identity.card.unfreeze"
+CARD_CANCEL = "identity.card.cancel"
+CARD_REISSUE = "identity.card.reissue"  # detail {"member_id", "replaces"}
 ACCOUNT_CLOSED = "identity.account.close"
 KEY_ROTATION_START = "keys.rotation.start"
 KEY_ROTATION_FINISH = "keys.rotation.finish"

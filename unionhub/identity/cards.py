@@ -78,7 +78,7 @@ async def freeze_card(principal: Principal, member_id: int, reason: str | None,
             raise InvalidTransition("only an active card can be frozen", field="memberId",
                                     code="CARD_NOT_ACTIVE")
         await _set_status(card, CardStatus.FROZEN, reason, now or utcnow())
-        await _audit_card("identity.card.freeze", principal.member_id, card, "ACTIVE")
+        await _audit_card(audit.CARD_FREEZE, principal.member_id, card, "ACTIVE")
     await invalidate_member(member_id, card.number)
     return card
 
@@ -94,7 +94,7 @@ async def unfreeze_card(principal: Principal, member_id: int, reason: str | None
             raise InvalidTransition("the member's card is not frozen", field="memberId",
                                     code="CARD_NOT_FROZEN")
         await _set_status(card, CardStatus.ACTIVE, reason, now or utcnow())
-        await _audit_card("identity.card.unfreeze", principal.member_id, card, "FROZEN")
+        await _audit_card(audit.CARD_UNFREEZE, principal.member_id, card, "FROZEN")
     await invalidate_member(member_id, card.number)
     return card
 
@@ -116,7 +116,7 @@ async def reissue_card(member_id: int) -> MemberCard:
         if newest is None or newest.status != CardStatus.LOST:
             raise InvalidTransition("only a card reported lost is reissued", code="NO_LOST_CARD")
         card = await _issue_card(member_id)
-        await audit.record("identity.card.reissue", actor_id=member_id,
+        await audit.record(audit.CARD_REISSUE, actor_id=member_id,
                            subject_type="member_card", subject_id=card.id,
                            detail={"member_id": member_id, "replaces": newest.id})
     await invalidate_member(member_id)
@@ -132,5 +132,5 @@ async def cancel_live_cards(member_id: int, actor_id: int | None, reason_code: s
     for card in cards:
         before = card.status.value
         await _set_status(card, CardStatus.CANCELLED, reason_code, now)
-        await _audit_card("identity.card.cancel", actor_id, card, before)
+        await _audit_card(audit.CARD_CANCEL, actor_id, card, before)
     return cards

@@ -149,7 +149,7 @@ async def _audit_failures(phone: str, member_id: int | None, failures: int,
     if not _worth_a_row(failures, wide_at):
         return
     subject = ("member", member_id) if member_id is not None else ("phone", _hash(phone))
-    await audit.record("auth.login.failed", actor_id=None, subject_type=subject[0],
+    await audit.record(audit.SIGN_IN_FAILURES, actor_id=None, subject_type=subject[0],
                        subject_id=subject[1],
                        detail={"method": method, "failures_in_window": failures,
                                "window_seconds": get_settings().rate_limit_window_seconds,

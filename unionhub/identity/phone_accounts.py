@@ -45,7 +45,7 @@ async def login_by_sms(phone: str, sms_code: str, client_ip: str | None = None) 
             member = await Member.get_or_none(phone_bidx__in=phone_indexes(folded))
             await lockout.record_sms_failure(folded, member.id if member else None)
         raise
-    await audit.record("auth.login.succeeded", actor_id=session.member.id,
+    await audit.record(audit.SIGN_IN, actor_id=session.member.id,
                        subject_type="member", subject_id=session.member.id,
                        detail={"method": "sms"})
     return session

@@ -46,7 +46,7 @@ async def export_personal_data(member_id: int) -> dict[str, Any]:
     await _open_member(member_id)
     sections = await memberdata.export_all(member_id)
     # Written (and committed) before the data leaves: no row, no export.
-    await audit.record("identity.personal_data.export", actor_id=member_id,
+    await audit.record(audit.PERSONAL_DATA_EXPORT, actor_id=member_id,
                        subject_type="member", subject_id=member_id,
                        detail={"sections": sorted(sections)})
     return {"member_id": str(member_id), "exported_at": utcnow().isoformat(),

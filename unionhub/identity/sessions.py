@@ -43,7 +43,7 @@ async def _revoke(member_id: int, *, families: list[str] | None, actor_id: int |
                                   revoked_at=None).update(revoked_at=utcnow())
     # Published even when nothing was live: an access token outlives its spent refresh token.
     await publish(session_ids)
-    await audit.record("auth.sessions.revoked", actor_id=actor_id, subject_type="member",
+    await audit.record(audit.SESSIONS_REVOKED, actor_id=actor_id, subject_type="member",
                        subject_id=member_id, detail={"reason": reason, "sessions": len(found)})
     return len(found)
 

@@ -38,7 +38,7 @@ from unionhub.observability import metrics
 from unionhub.ratelimit import LimitsUncounted, Rule, count
 from unionhub.settings import get_settings
 
-CONFLICT_ACTION = "identity.verification.conflict"
+CONFLICT_ACTION = audit.IDENTITY_CONFLICT
 NOT_VERIFIED = "IDENTITY_NOT_VERIFIED"
 
 
