@@ -52,7 +52,10 @@ class Answer:
 
 
 def deadline(activity: Activity, attempt: QuizAttempt) -> datetime:
-    return attempt.started_at + timedelta(seconds=activity.quiz_time_limit_seconds)
+    """When the attempt's answers are due: its time limit, cut short by the quiz's end (the
+    deadline shown is the time the member really has; answers after `ends_at` are refused)."""
+    return min(attempt.started_at + timedelta(seconds=activity.quiz_time_limit_seconds),
+               activity.ends_at)
 
 
 async def _quiz(activity_id: int, principal: Principal, record: MemberRecord) -> Activity:
@@ -152,7 +155,7 @@ async def submit_answers(activity_id: int, principal: Principal, record: MemberR
         raise Conflict("answers were already submitted: start another attempt",
                        field="activityId", code="ALREADY_SUBMITTED")
     now = utcnow()
-    if now > deadline(activity, attempt) + GRACE or now > activity.ends_at + GRACE:
+    if now > deadline(activity, attempt) + GRACE:
         raise InvalidTransition("time is up", field="answers", code="QUIZ_TIME_UP")
     questions = await questions_of(activity.id)
     by_id = {q.id: q for q in questions}

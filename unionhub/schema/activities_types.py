@@ -113,7 +113,8 @@ class QuizAttempt:
                                                      "submitQuizAnswers' attemptId.")
     started_at: datetime = strawberry.field(description="When it started (UTC instant).")
     deadline: datetime = strawberry.field(description="Answers must arrive by then: start + "
-                                                      "timeLimitSeconds (UTC instant).")
+                                                      "timeLimitSeconds, or the quiz's endsAt "
+                                                      "when earlier (UTC instant).")
     submitted: bool = strawberry.field(description="Whether answers were submitted.")
     questions: list[QuizQuestion] = strawberry.field(description="The questions, in order.")
 
