@@ -137,3 +137,23 @@ async def test_a_reading_never_lands_on_an_account_closed_meanwhile(gql, factory
         "id": activity["id"], "d": day(0), "m": 30, "t": "癌症康复指南"}, token=member.token))
     assert [e["extensions"]["code"] for e in read.errors] == ["UNAUTHENTICATED"], read.body
     assert not await ReadingRecord.filter(member_id=member.member.id).exists()
+
+
+EXPORT = "{ myPersonalData }"
+CLOSE = """mutation C($input: CloseAccountInput!) { closeAccount(input: $input) {
+  closed errors { code field } } }"""
+
+
+async def test_the_personal_data_export_holds_the_reading_log(gql, factory):
+    # The export listed enrolments, steps and quiz attempts, but not the reading records
+    # (added later): a member asking for everything held did not get what they had written.
+    tree, activity = await _reading(gql, factory)
+    member = await factory.account(tree.grassroots["A"][0])
+    await enroll(gql, member, activity["id"])
+    assert (await _read(gql, member, activity["id"], 1, 45, "围城"))["errors"] == []
+    r = await gql(EXPORT, token=member.token)
+    assert r.errors == []
+    records = r.data["myPersonalData"]["activities"]["reading_records"]
+    assert [(x["activity_id"], x["day"], x["minutes"], x["title"]) for x in records] == [
+        (int(activity["id"]), day(1), 45, "围城")]
+
