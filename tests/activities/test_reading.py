@@ -157,3 +157,16 @@ async def test_the_personal_data_export_holds_the_reading_log(gql, factory):
     assert [(x["activity_id"], x["day"], x["minutes"], x["title"]) for x in records] == [
         (int(activity["id"]), day(1), 45, "围城")]
 
+
+async def test_closure_erases_the_titles_and_keeps_the_minutes(gql, factory):
+    from unionhub.identity.seed import DEMO_PASSWORD
+
+    tree, activity = await _reading(gql, factory)
+    member = await factory.account(tree.grassroots["A"][0])
+    await enroll(gql, member, activity["id"])
+    assert (await _read(gql, member, activity["id"], 1, 45, "抑郁症自助手册"))["errors"] == []
+    r = await gql(CLOSE, {"input": {"password": DEMO_PASSWORD}}, token=member.token)
+    assert r.data["closeAccount"] == {"closed": True, "errors": []}
+    [row] = await ReadingRecord.filter(member_id=member.member.id)
+    assert (row.title, row.minutes) == ("", 45)  # the boards keep counting the minutes
+    assert (await Enrollment.get(member_id=member.member.id)).total_counted == 45
