@@ -15,7 +15,7 @@ QUESTIONS = [
 ]
 START = """mutation Start($id: ID!) {
   startQuiz(input: {activityId: $id}) {
-    attempt { startedAt deadline submitted questions { id position text options points } }
+    attempt { id startedAt deadline submitted questions { id position text options points } }
     errors { code }
   }
 }"""

@@ -3,8 +3,9 @@ best score counting, and a benefit draw entered by a high score.
 
 `start_quiz` shows the questions and starts the clock: while an attempt is open (not submitted,
 time not up) asking again returns it; otherwise a new attempt is numbered within the member's
-Shanghai day, up to the quiz's `quiz_attempts_per_day` (QUIZ_DAILY_LIMIT beyond), and the
-unique (quiz, member, day, number) key keeps two concurrent starts to one attempt.
+Shanghai day, up to the quiz's `quiz_attempts_per_day` (QUIZ_DAILY_LIMIT beyond). A member's
+starts take turns on their enrolment row, so concurrent starts make one attempt; the unique
+(quiz, member, day, number) key backs that.
 `submit_answers` scores against the answer key, which never leaves this module, with the time
 used from the server's clock; a conditional UPDATE (submitted_at IS NULL) accepts exactly one
 submission. In the same transaction, serialized with the member's other submissions on their
@@ -82,7 +83,7 @@ async def _open_attempt(activity: Activity, member_id: int) -> QuizAttempt | Non
 async def start_quiz(activity_id: int, principal: Principal,
                      record: MemberRecord) -> tuple[Activity, QuizAttempt]:
     activity = await _quiz(activity_id, principal, record)
-    await require_enrollment(activity, record.id)
+    enrollment = await require_enrollment(activity, record.id)
     running = await _open_attempt(activity, record.id)
     if running is not None:
         return activity, running
@@ -91,22 +92,31 @@ async def start_quiz(activity_id: int, principal: Principal,
         raise InvalidTransition("the quiz is not open now", field="activityId",
                                 code="ACTIVITY_NOT_OPEN")
     day = today_shanghai(now)
-    used = await QuizAttempt.filter(activity_id=activity.id, member_id=record.id, day=day).count()
-    if used >= activity.quiz_attempts_per_day:
+    async with in_transaction():
+        # A member's starts take turns on their enrolment row, as their submissions do: a
+        # start that found no open attempt before another start committed one would count
+        # that attempt as used and number a second, spending two of the day's attempts on a
+        # double tap and leaving the first open and unanswered.
+        await Enrollment.filter(id=enrollment.id).select_for_update().first()
         running = await _open_attempt(activity, record.id)  # a concurrent start's attempt
         if running is not None:
             return activity, running
-        raise InvalidTransition(f"{activity.quiz_attempts_per_day} attempt(s) a day: try again "
-                                "tomorrow", field="activityId", code="QUIZ_DAILY_LIMIT")
-    questions = await questions_of(activity.id)
-    try:
-        attempt = await QuizAttempt.create(activity_id=activity.id, member_id=record.id,
-                                           union_id=record.union_id, started_at=now, day=day,
-                                           attempt_no=used + 1,
-                                           max_score=sum(q.points for q in questions))
-    except IntegrityError:  # a concurrent start took this number: the same attempt for both
-        attempt = await QuizAttempt.get(activity_id=activity.id, member_id=record.id, day=day,
-                                        attempt_no=used + 1)
+        used = await QuizAttempt.filter(activity_id=activity.id, member_id=record.id,
+                                        day=day).count()
+        if used >= activity.quiz_attempts_per_day:
+            raise InvalidTransition(f"{activity.quiz_attempts_per_day} attempt(s) a day: try "
+                                    "again tomorrow", field="activityId",
+                                    code="QUIZ_DAILY_LIMIT")
+        questions = await questions_of(activity.id)
+        try:
+            async with in_transaction():  # a savepoint: the backstop below reads on after it
+                attempt = await QuizAttempt.create(
+                    activity_id=activity.id, member_id=record.id, union_id=record.union_id,
+                    started_at=now, day=day, attempt_no=used + 1,
+                    max_score=sum(q.points for q in questions))
+        except IntegrityError:  # the unique key, should a start miss the lock: the same attempt
+            attempt = await QuizAttempt.get(activity_id=activity.id, member_id=record.id,
+                                            day=day, attempt_no=used + 1)
     return activity, attempt
 
 
