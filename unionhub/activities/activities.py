@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 from unionhub.activities import board_rows, leaderboards
 from unionhub.activities.models import (
     DAILY_COUNT_KINDS,
+    DRAW_THRESHOLD_DEFAULT,
     READING_CAP_MAX,
     STEP_RAW_MAX,
     Activity,
@@ -201,12 +202,17 @@ async def _quiz_fields(principal: Principal, options: QuizOptions,
             raise ValidationFailed("name an open benefit draw in your scope",
                                    field="drawActivityId", code="QUIZ_DRAW_INVALID")
         fields["quiz_draw_id"] = draw.id
-    if options.draw_threshold is not None:
+    # Without one given, a draw's threshold is the default (90), which a quiz of fewer
+    # points could never reach: the draw would take no entry, and nothing would say so.
+    threshold = options.draw_threshold
+    if threshold is not None or options.draw_activity_id is not None:
         top = sum(q.points for q in questions)
-        if options.draw_activity_id is None or not 1 <= options.draw_threshold <= top:
+        given = DRAW_THRESHOLD_DEFAULT if threshold is None else threshold
+        if options.draw_activity_id is None or not 1 <= given <= top:
             raise ValidationFailed(f"a draw threshold is 1 to the quiz's {top} points, with a draw",
                                    field="drawThreshold", code="DRAW_THRESHOLD_INVALID")
-        fields["quiz_draw_threshold"] = options.draw_threshold
+    if threshold is not None:
+        fields["quiz_draw_threshold"] = threshold
     return fields
 
 

@@ -19,6 +19,7 @@ STEP_CAP_DEFAULT = 12_000
 STEP_RAW_MAX = 98_800  # WeChat's own cap: anything above is not a real count
 READING_CAP_DEFAULT = 240  # minutes a day a reading activity counts (more is refused)
 READING_CAP_MAX = 1_440
+DRAW_THRESHOLD_DEFAULT = 90  # a quiz's points that enter its draw, unless it names others
 
 
 class ActivityKind(StrEnum):
@@ -68,7 +69,8 @@ class Activity(Model):
     # benefit draw a submission scoring at least draw_threshold enters (once per member).
     quiz_attempts_per_day = fields.SmallIntField(default=1, db_default=1)
     quiz_draw_id = fields.BigIntField(null=True)
-    quiz_draw_threshold = fields.IntField(default=90, db_default=90)
+    quiz_draw_threshold = fields.IntField(default=DRAW_THRESHOLD_DEFAULT,
+                                          db_default=DRAW_THRESHOLD_DEFAULT)
     # A reading activity: the most minutes a member may record for one day.
     daily_minute_cap = fields.SmallIntField(default=READING_CAP_DEFAULT, db_default=READING_CAP_DEFAULT)
     # Benefit draw: sha256(seed) is published at creation; the seed is revealed by the draw.
