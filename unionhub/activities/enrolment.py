@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q
+from tortoise.expressions import F, Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from unionhub.activities.activities import get_visible
+from unionhub.activities.activities import get_visible, visibility
 from unionhub.activities.models import Activity, Enrollment, MinTier
 from unionhub.clock import utcnow
 from unionhub.errors import Conflict, InvalidTransition, ValidationFailed
@@ -90,9 +90,19 @@ async def require_enrollment(activity: Activity, member_id: int) -> Enrollment:
     return enrollment
 
 
-def enrollments_of(member_id: int) -> QuerySet[Enrollment]:
-    """A member's enrolments, to page newest first by id."""
-    return Enrollment.filter(member_id=member_id)
+def enrollments_of(member_id: int, viewer: Principal | None = None,
+                   viewer_record: MemberRecord | None = None) -> QuerySet[Enrollment]:
+    """A member's enrolments, to page newest first by id. For a `viewer` other than the
+    member (a cadre whose scope holds them), only those in activities the viewer may see: a
+    member who moved in from another county brings enrolments in activities that read as not
+    found to this cadre everywhere else."""
+    qs = Enrollment.filter(member_id=member_id)
+    if viewer is None or viewer.member_id == member_id or viewer.is_admin:
+        return qs
+    seen = visibility(viewer, viewer_record)
+    if seen is None:
+        return qs.filter(id__in=[])
+    return qs.filter(activity_id__in=Subquery(Activity.filter(seen).values("id")))
 
 
 async def enrollments_of_members(member_ids: list[int], limit_each: int = 100,

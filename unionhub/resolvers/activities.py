@@ -125,6 +125,12 @@ async def member_activities(info: strawberry.Info, member_id: int,
         return []
     rows = await info.context.loader("activities.by_member",
                                      loaders.enrollments_of_members).load(member_id)
+    if principal.member_id != member_id:  # a cadre: the activities in their view only
+        caller = await info.context.caller_record()
+        shown = await info.context.loader("activities.by_id", loaders.activities_by_id) \
+            .load_many([e.activity_id for e in rows])
+        rows = [e for e, a in zip(rows, shown, strict=True)
+                if a is not None and is_visible(a, principal, caller)]
     return [Enrollment(row=e) for e in rows[:page_size(first)]]
 
 

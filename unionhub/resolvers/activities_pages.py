@@ -52,11 +52,14 @@ async def member_enrollments(info: strawberry.Info, member_id: int, first: int |
                              before: str | None = None) -> Connection[Enrollment] | None:
     """The member and cadres whose scope holds the member; null for anyone else."""
     principal = info.context.principal
+    qs = enrolment.enrollments_of(member_id)
     if principal.member_id != member_id:
         record = await info.context.members.load(member_id)
         if record is None or not path_in_scope(principal, record.union_path):
             return None
-    rows, page = await keyset_page(enrolment.enrollments_of(member_id), first, after,
+        # A cadre: the enrolments in activities in the cadre's view only.
+        qs = enrolment.enrollments_of(member_id, principal, await info.context.caller_record())
+    rows, page = await keyset_page(qs, first, after,
                                    newest_first=True, last=last, before=before)
     return connection([Enrollment(row=e) for e in rows], [e.id for e in rows], page)
 
