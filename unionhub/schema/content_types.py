@@ -11,6 +11,7 @@ import strawberry
 from unionhub.content import feed as feed_domain
 from unionhub.content import loaders
 from unionhub.content import reads as reads_domain
+from unionhub.content.articles import may_read
 from unionhub.content.models import Article as ArticleRow
 from unionhub.content.models import ArticleKind, ArticleStatus
 from unionhub.identity.access import Tier
@@ -83,7 +84,12 @@ class ArticleRead:
     @strawberry.field(description="The article, while the member may still read it.")
     async def article(self, info: strawberry.Info) -> Article | None:
         row = await info.context.loader("content.articles", loaders.articles).load(self.article_id)
-        return Article.of(row) if row is not None and row.status == ArticleStatus.PUBLISHED else None
+        if row is None or row.status != ArticleStatus.PUBLISHED:
+            return None
+        # Published is not enough: a notice of a union the member has left is no longer
+        # theirs to read (`article(id)` answers null for it).
+        readable = may_read(info.context.principal, await _reader_path(info), row)
+        return Article.of(row) if readable else None
 
 
 @strawberry.type(description="The result of a mutation on an article.")
