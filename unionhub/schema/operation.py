@@ -186,6 +186,20 @@ def _finish_errors(result: Any, production: bool) -> None:
             conceal_coercion(result.errors)
 
 
+_SERVER_FAILURES = frozenset(("INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE"))
+
+
+def _server_failure(errors: list[GraphQLError]) -> str | None:
+    """The code of the first error that is the server's failure, not the caller's: the
+    response is a 200, so nothing else marks the operation span (the code only: a message
+    may hold anything)."""
+    for error in errors:
+        code = (error.extensions or {}).get("code")
+        if code in _SERVER_FAILURES:
+            return str(code)
+    return None
+
+
 # String literals (block strings first) and numbers that are not part of a name: what a
 # client may inline instead of sending variables, an ID or card number among them.
 _LITERALS = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"'
@@ -276,6 +290,9 @@ class OperationPipeline(SchemaExtension):
             span.update_name(name)
             if result is not None and getattr(result, "errors", None):
                 attributes = {**attributes, "graphql.errors": len(result.errors)}
+                failure = _server_failure(result.errors)
+                if failure is not None:  # kept by the tail export, `failed` in the slow list
+                    span.set_status(Status(StatusCode.ERROR, failure))
             span.set_attributes(attributes)
         if scope is None:
             return  # the server span ends with the response; the HTTP layer flushes slow records
