@@ -6,6 +6,7 @@ is idempotent besides, so a slot run twice settles nothing twice.
 
 from __future__ import annotations
 
+import logging.config
 from typing import Any
 
 from arq import cron
@@ -17,6 +18,7 @@ from unionhub import cache, db, redis_topology
 from unionhub.domains import check_domains_startup, close_domains
 from unionhub.jobs import PeriodicJob, periodic_jobs, run_job
 from unionhub.observability import metrics_setup
+from unionhub.observability.logs import log_config
 from unionhub.settings import Settings, get_settings
 
 
@@ -91,4 +93,5 @@ def worker_settings() -> dict[str, Any]:
 def main(settings: dict[str, Any] | None = None) -> None:
     """Run the worker on `settings` from worker_settings() (made here when not given: it
     starts the metrics server, so it is made once per process)."""
+    logging.config.dictConfig(log_config())  # JSON lines with the job's trace id, arq's too
     run_worker(type("WorkerSettings", (), settings or worker_settings()))

@@ -1,0 +1,65 @@
+"""The processes' log lines: one JSON object a line on stderr, with the trace id.
+
+Without this, `unionhub serve` had uvicorn's logging only (its own `uvicorn.*` loggers), and
+`unionhub worker` none: our `unionhub.*` warnings and errors reached stderr through Python's
+last-resort handler as bare messages (no time, level, logger or trace id) and info lines
+were dropped. Each line here holds `time` (UTC), `level`, `logger`, `message`, the current
+span's `trace_id` and `span_id` when there is one (the id a client was shown in
+`extensions.traceId`, to go from a member's complaint to the log and back), and `exception`
+(the traceback) when one is logged. Messages are the callers' own: they never hold personal
+data (docs/architecture.md, "Observability").
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+from opentelemetry import trace
+
+_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname, "logger": record.name, "message": record.getMessage(),
+        }
+        context = trace.get_current_span().get_span_context()
+        if context.is_valid:
+            line["trace_id"] = format(context.trace_id, "032x")
+            line["span_id"] = format(context.span_id, "016x")
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            line["exception"] = record.exc_text
+        if record.stack_info:
+            line["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def log_config(level: str = "INFO") -> dict[str, Any]:
+    """A `logging.config.dictConfig` for a process (uvicorn takes it as `log_config`, and
+    sets it up in each of its worker processes): every logger, uvicorn's and arq's too, to
+    one JSON handler on stderr. arq logs each job's start and end at INFO (several lines a
+    second with the 5- and 10-second jobs): from WARNING only, which keeps its failures."""
+    level = level.upper() if level.upper() in _LEVELS else "INFO"
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": JsonFormatter}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json",
+                                "stream": "ext://sys.stderr"}},
+        "root": {"level": level, "handlers": ["stderr"]},
+        "loggers": {
+            # uvicorn's own set-up gives these handlers and stops propagation: undone here.
+            "uvicorn": {"level": level, "handlers": [], "propagate": True},
+            "uvicorn.error": {"level": level, "handlers": [], "propagate": True},
+            "uvicorn.access": {"level": "WARNING", "handlers": [], "propagate": True},
+            "arq": {"level": "WARNING", "handlers": [], "propagate": True},
+        },
+    }
