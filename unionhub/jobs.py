@@ -16,9 +16,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from time import perf_counter
 
+from opentelemetry import context as otel_context
+from opentelemetry.trace import Status, StatusCode
+
 from unionhub import after_response
 from unionhub.domains import optional_domain_modules
-from unionhub.observability import metrics, metrics_setup
+from unionhub.observability import metrics, metrics_setup, tracing
+from unionhub.observability.current_span import CurrentSpan
 
 log = logging.getLogger(__name__)
 
@@ -36,16 +40,30 @@ def periodic_jobs() -> list[PeriodicJob]:
 
 async def run_job(job: PeriodicJob) -> None:
     """One run, counted (`unionhub.job.runs` by outcome, `unionhub.job.duration`) and, when
-    it succeeds, the end of the job's lag in this process (`unionhub.job.lag`)."""
+    it succeeds, the end of the job's lag in this process (`unionhub.job.lag`). The run is
+    one trace, `job <name>`: its statements are its children, and a failure marks it (the
+    exception's type only: a message may hold anything) and is logged once inside it, so
+    the log line carries the trace id."""
     metrics_setup.job_scheduled(job.name, job.every_seconds)
     attributes = {"unionhub.job.name": job.name}
     started = perf_counter()
     deferred = after_response.start()  # (what the run leaves for its end: audit links)
+    span = tracing.start_span(f"job {job.name}", context=otel_context.Context(),
+                              attributes=attributes)  # a root: not the caller's trace
     try:
-        try:
-            await job.run()
-        finally:
-            await after_response.finish(deferred)
+        with CurrentSpan(span, record=False, set_status=False):
+            try:
+                try:
+                    await job.run()
+                finally:
+                    await after_response.finish(deferred)
+            except BaseException as exc:
+                if span.is_recording():
+                    span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+                if isinstance(exc, Exception):  # (a timeout's cancellation: arq says so)
+                    log.error("periodic job %s failed (%s)", job.name, type(exc).__name__,
+                              exc_info=exc)
+                raise
     except BaseException:
         metrics.JOB_RUNS.add(1, {**attributes, "outcome": "failed"})
         raise
@@ -61,10 +79,8 @@ async def run_in_process(stop: asyncio.Event) -> None:
 
     async def loop(job: PeriodicJob) -> None:
         while not stop.is_set():
-            try:
+            with contextlib.suppress(Exception):  # (run_job logged it) not to stop the others
                 await run_job(job)
-            except Exception:  # a failing job must not stop the others; it runs again later
-                log.exception("periodic job %s failed", job.name)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=job.every_seconds)
 

@@ -6,6 +6,7 @@ is idempotent besides, so a slot run twice settles nothing twice.
 
 from __future__ import annotations
 
+import contextlib
 import logging.config
 from typing import Any
 
@@ -17,7 +18,7 @@ from arq.worker import run_worker
 from unionhub import cache, db, redis_topology
 from unionhub.domains import check_domains_startup, close_domains
 from unionhub.jobs import PeriodicJob, periodic_jobs, run_job
-from unionhub.observability import metrics_setup
+from unionhub.observability import metrics_setup, tracing
 from unionhub.observability.logs import log_config
 from unionhub.settings import Settings, get_settings
 
@@ -33,7 +34,10 @@ def _schedule(every_seconds: int) -> dict[str, Any]:
 
 def _cron(job: PeriodicJob) -> CronJob:
     async def run(ctx: dict[Any, Any], *args: Any, **kwargs: Any) -> None:  # arq.WorkerCoroutine
-        await run_job(job)
+        # run_job counted the failure and logged it, with the run's trace id: arq would log
+        # it again without one (arq still logs a timeout, which cancels the run).
+        with contextlib.suppress(Exception):
+            await run_job(job)
 
     run.__qualname__ = run.__name__ = job.name
     return cron(run, name=job.name, timeout=max(job.every_seconds, 60), **_schedule(job.every_seconds))
@@ -76,6 +80,9 @@ def worker_settings() -> dict[str, Any]:
     if not settings.redis_url:
         raise SystemExit("unionhub worker needs REDIS_URL; the embedded mode runs jobs in the app")
     check_domains_startup(settings)
+    # Traces as the app's (each run a `job <name>` trace with its statements, unionhub/jobs.py).
+    tracing.setup_tracing(f"{settings.service_name}-worker", settings.slow_operation_threshold_ms,
+                          settings.slow_operations_kept, settings.trace_export_ratio)
     # Metrics over OTLP (the standard variables), and for scraping on the loopback port given.
     metrics_setup.setup_metrics(f"{settings.service_name}-worker", enabled=settings.metrics_enabled)
     if settings.metrics_enabled and settings.worker_metrics_port:
