@@ -144,6 +144,20 @@ def _promtool(*args: str, cwd: Path | None = None) -> subprocess.CompletedProces
                           cwd=cwd, check=False)
 
 
+def test_every_alert_has_a_rule_test_that_fires_it():
+    """A rule without a promtool test that sees it fire may never fire (a label or metric
+    renamed, a threshold it cannot reach): each alert needs one case with expected alerts."""
+    fired: set[str] = set()
+    for path in RULE_TESTS:
+        for case in yaml.safe_load(path.read_text(encoding="utf-8"))["tests"]:
+            for check in case.get("alert_rule_test", ()):
+                if check.get("exp_alerts"):
+                    fired.add(check["alertname"])
+    alerts = {rule["alert"] for group in yaml.safe_load(RULES.read_text(encoding="utf-8"))[
+        "groups"] for rule in group["rules"]}
+    assert not alerts - fired, f"no rule test fires {sorted(alerts - fired)}"
+
+
 @needs_promtool
 def test_promtool_checks_the_alert_rules_and_their_unit_tests():
     checked = _promtool("check", "rules", str(RULES))
