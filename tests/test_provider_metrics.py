@@ -4,6 +4,8 @@ payment-exceptions alert read."""
 
 from __future__ import annotations
 
+from opentelemetry.trace import SpanKind
+
 from tests.metrics_helpers import points, total
 from tests.sms import sms_code
 from unionhub.identity.privacy import CURRENT
@@ -41,3 +43,30 @@ async def test_open_payment_exceptions_are_a_gauge():
     assert await payment_exceptions.publish_open_count() == 1
     [point] = points("unionhub.mall.payment_exceptions.open")
     assert point.value == 1
+
+
+async def test_provider_calls_are_spans_and_durations_with_their_outcome(gql, factory, spans):
+    """Which provider call was slow, from a member's complaint: each call is a CLIENT span in
+    the request's trace (provider, operation, outcome; no phone, name or ID number) and a
+    point of unionhub.provider.request.duration by kind, provider and outcome (the runbook's
+    provider-call p99)."""
+    duration = "unionhub.provider.request.duration"
+    sms = {"kind": "sms", "provider": "sandbox", "outcome": "ok"}
+    idv = {"kind": "identity", "provider": "sandbox", "outcome": "ok"}
+    sms_before, idv_before = total(duration, sms), total(duration, idv)
+    member = await factory.account(verified=False)
+    await sms_code(gql, "13812340002")
+    r = await gql(VERIFY, {"input": {"name": "钱二", "idNumber": "610111196601070000",
+                                     "consentVersion": CURRENT.version}}, token=member.token)
+    assert r.data["verifyIdentity"]["errors"] == [{"code": "IDENTITY_NOT_VERIFIED"}]
+    assert total(duration, sms) >= sms_before + 1
+    assert total(duration, idv) == idv_before + 1
+    calls = {s.name: s for s in spans.get_finished_spans()
+             if (s.attributes or {}).get("unionhub.provider.kind")}
+    assert {"sms send_code", "identity verify"} <= calls.keys(), sorted(calls)
+    verify = calls["identity verify"]
+    assert verify.kind is SpanKind.CLIENT and verify.parent is not None
+    assert dict(verify.attributes) == {
+        "unionhub.provider.kind": "identity", "unionhub.provider.name": "sandbox",
+        "unionhub.provider.operation": "verify", "unionhub.provider.outcome": "ok"}
+    assert format(verify.context.trace_id, "032x") == r.body["extensions"]["traceId"]

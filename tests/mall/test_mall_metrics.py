@@ -3,7 +3,9 @@ money paid by method. Counted by the domain functions, read from the in-memory r
 
 from __future__ import annotations
 
-from tests.mall.conftest import allocate, approve, claim, create_campaign, place
+from opentelemetry.trace import SpanKind
+
+from tests.mall.conftest import PAY, allocate, approve, claim, create_campaign, place
 from tests.mall.documents import CANCEL
 from tests.metrics_helpers import total
 
@@ -42,3 +44,23 @@ async def test_order_and_voucher_counters(gql, factory, mall):
     assert after["paid"] == before["paid"] + 1
     assert after["money"] == before["money"] + bought["payableFen"]
     assert after["claimed"] == before["claimed"] + 1
+
+
+async def test_a_payment_rail_call_is_a_span_and_a_duration(gql, factory, mall, rail, spans):
+    """payOrder's call to the rail (each rail's stand-in) is a `payment create_payment`
+    CLIENT span in the request's trace, with its outcome, and a point of
+    unionhub.provider.request.duration: which rail call made a payment slow."""
+    member = await factory.account()
+    placed = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
+    ok = {"kind": "payment", "provider": rail.provider, "outcome": "ok"}
+    before = total("unionhub.provider.request.duration", ok)
+    r = await gql(PAY, {"input": {"orderId": placed["id"], "method": rail.method}},
+                  token=member.token)
+    assert r.errors == [] and r.data["payOrder"]["errors"] == [], r.body
+    assert total("unionhub.provider.request.duration", ok) == before + 1
+    [call] = [s for s in spans.get_finished_spans() if s.name == "payment create_payment"]
+    assert call.kind is SpanKind.CLIENT
+    assert format(call.context.trace_id, "032x") == r.body["extensions"]["traceId"]
+    assert dict(call.attributes) == {
+        "unionhub.provider.kind": "payment", "unionhub.provider.name": rail.provider,
+        "unionhub.provider.operation": "create_payment", "unionhub.provider.outcome": "ok"}

@@ -40,6 +40,7 @@ from unionhub.identity.provider_errors import OutcomeUnknown, ProviderUnavailabl
 from unionhub.identity.realname import validate_phone
 from unionhub.identity.sms_providers import get_sms_provider
 from unionhub.observability import metrics
+from unionhub.observability.provider_calls import provider_call
 from unionhub.ratelimit import Rule, count
 from unionhub.settings import get_settings
 
@@ -94,7 +95,8 @@ async def request_code(phone: str, purpose: str | SmsPurpose, client_ip: str | N
                                expires_at=now + timedelta(seconds=settings.sms_code_ttl_seconds))
     provider = get_sms_provider()
     try:
-        await provider.send_code(phone, code, purpose)
+        with provider_call("sms", provider.name, "send_code", _sms_outcome):
+            await provider.send_code(phone, code, purpose)
         metrics.SMS_REQUESTS.add(1, {"provider": provider.name, "outcome": "ok"})
     except OutcomeUnknown as exc:
         metrics.SMS_REQUESTS.add(1, {"provider": provider.name, "outcome": "unknown"})
@@ -113,6 +115,13 @@ async def request_code(phone: str, purpose: str | SmsPurpose, client_ip: str | N
             day_count=F("day_count") - 1)
         raise
     return CodeSent(retry_after_seconds=settings.sms_resend_seconds)
+
+
+def _sms_outcome(exc: BaseException) -> str:
+    """A failed send's outcome, as unionhub.sms.requests counts it."""
+    if isinstance(exc, OutcomeUnknown):
+        return "unknown"
+    return "unavailable" if isinstance(exc, ProviderUnavailable) else "error"
 
 
 def _shanghai_day(now: datetime) -> str:

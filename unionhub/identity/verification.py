@@ -35,6 +35,7 @@ from unionhub.identity.provider_errors import ProviderUnavailable
 from unionhub.identity.realname import parse_id_number, validate_name
 from unionhub.identity.verification_flight import pair_hash, single_flight
 from unionhub.observability import metrics
+from unionhub.observability.provider_calls import provider_call
 from unionhub.ratelimit import LimitsUncounted, Rule, count
 from unionhub.settings import get_settings
 
@@ -106,11 +107,16 @@ async def _open_unverified(member_id: int) -> None:
         raise Conflict("identity is already verified", code="ALREADY_VERIFIED")
 
 
+def _verify_outcome(exc: BaseException) -> str:
+    return "unavailable" if isinstance(exc, ProviderUnavailable) else "error"
+
+
 async def _ask_and_bind(member_id: int, legal_name: str, number: str, consent: str,
                         now: datetime | None) -> Member:
     verifier = get_verifier()
     try:
-        verified = await verifier.verify(legal_name, number)
+        with provider_call("identity", verifier.name, "verify", _verify_outcome):
+            verified = await verifier.verify(legal_name, number)
     except Exception as exc:
         metrics.IDENTITY_PROVIDER_REQUESTS.add(1, {"provider": verifier.name, "outcome": (
             "unavailable" if isinstance(exc, ProviderUnavailable) else "error")})

@@ -135,4 +135,5 @@ RATE_LIMIT_FALLBACK = METER.create_counter(
     "counted on the process's own store; refused: the limit allows no per-process counting).")
 PROVIDER_DURATION = METER.create_histogram(
     "unionhub.provider.request.duration", "s",
-    "Duration of calls to outside providers (payment, SMS, identity), by provider.")
+    "Duration of calls to outside providers, by kind (payment, sms, identity), provider and "
+    "outcome (observability/provider_calls.py).")

@@ -15,6 +15,7 @@ from unionhub.mall.providers.base import (
     PaymentConfigurationError,
     PaymentProvider,
 )
+from unionhub.mall.providers.traced import traced
 from unionhub.settings import Settings, get_settings
 
 ONLINE_METHODS = (PaymentMethod.ALIPAY, PaymentMethod.WECHAT_PAY, PaymentMethod.CARD)
@@ -45,7 +46,7 @@ def configured_names(settings: Settings | None = None) -> list[str]:
 def _build(name: str, settings: Settings) -> PaymentProvider:
     module, factory = _FACTORIES[name].split(":")
     provider: PaymentProvider = getattr(import_module(module), factory)(settings)
-    return provider
+    return traced(provider)  # each call a span and a duration (providers/traced.py)
 
 
 def provider_named(name: str) -> PaymentProvider | None:
