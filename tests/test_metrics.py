@@ -200,3 +200,20 @@ def test_otlp_metric_export_follows_the_standard_variables(monkeypatch):
     http.shutdown()
     monkeypatch.setenv("OTEL_METRICS_EXPORTER", "none")
     assert metrics_setup._otlp_metric_exporter_from_env() is None
+
+
+def test_second_histograms_have_buckets_in_seconds():
+    """The SDK's default buckets (0, 5, 10, 25 ... 10000) are meant for milliseconds: on a
+    duration in seconds every provider call and nearly every job run fell in the first bucket
+    (0-5 s), so a p99 read from them said nothing. The instruments in seconds bring their own."""
+    from unionhub.observability import metrics as m
+
+    for name, instrument, attributes in (
+            ("unionhub.provider.request.duration", m.PROVIDER_DURATION,
+             {"kind": "test", "provider": "buckets", "outcome": "ok"}),
+            ("unionhub.job.duration", m.JOB_DURATION, {"unionhub.job.name": "test.buckets"})):
+        instrument.record(0.3, attributes)
+        [point] = [p for p in points(name) if dict(p.attributes) == attributes]
+        bounds = point.explicit_bounds
+        assert bounds[0] < 0.1 and 0.25 in bounds and 1 in bounds, (name, bounds)
+        assert len([b for b in bounds if b < 5]) >= 6, (name, bounds)

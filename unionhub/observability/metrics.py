@@ -78,7 +78,12 @@ AUDIT_UNLINKED_AGE = METER.create_gauge(
 # --- periodic jobs (jobs.py, worker.py) -------------------------------------------------------
 JOB_RUNS = METER.create_counter(
     "unionhub.job.runs", "{run}", "Periodic job runs by job and outcome (ok, failed).")
-JOB_DURATION = METER.create_histogram("unionhub.job.duration", "s", "Periodic job run time.")
+# In seconds: the SDK's default buckets (0, 5, 10 ... 10000) are for milliseconds, and put
+# nearly every run and every provider call in the first one.
+JOB_DURATION = METER.create_histogram(
+    "unionhub.job.duration", "s", "Periodic job run time.",
+    explicit_bucket_boundaries_advisory=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300,
+                                         900, 3600))
 # unionhub.job.lag (observable gauge, metrics_setup.py): seconds a job is overdue in this process.
 
 # --- business ---------------------------------------------------------------------------------
@@ -136,4 +141,5 @@ RATE_LIMIT_FALLBACK = METER.create_counter(
 PROVIDER_DURATION = METER.create_histogram(
     "unionhub.provider.request.duration", "s",
     "Duration of calls to outside providers, by kind (payment, sms, identity), provider and "
-    "outcome (observability/provider_calls.py).")
+    "outcome (observability/provider_calls.py).",
+    explicit_bucket_boundaries_advisory=(0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30))
