@@ -99,3 +99,31 @@ async def test_the_worker_traces_its_job_runs():
     children = [s for s in spans if s["parent_id"] == run["context"]["span_id"]]
     assert children and all(s["context"]["trace_id"] == run["context"]["trace_id"]
                             for s in children), spans
+
+
+async def test_a_hung_job_times_out_in_the_embedded_scheduler(caplog):
+    """The app's own scheduler (no REDIS_URL) gives a run the worker's deadline: a run that
+    hangs is cancelled, counted failed and logged, and the job runs again on its interval
+    (before, it hung its loop for good, unseen but for the lag)."""
+    from tests.metrics_helpers import total
+
+    async def hangs() -> None:
+        await asyncio.Event().wait()
+
+    job = jobs.PeriodicJob("test.traced_hangs", hangs, every_seconds=3600, timeout_seconds=1)
+    failed = {"unionhub.job.name": job.name, "outcome": "failed"}
+    before = total("unionhub.job.runs", failed)
+    stop = asyncio.Event()
+    caplog.set_level(logging.ERROR, logger="unionhub.jobs")
+    loop = asyncio.create_task(jobs.run_in_process(stop, [job]))
+    try:
+        for _ in range(100):  # until the run is cancelled and counted, 10 s at most
+            if total("unionhub.job.runs", failed) > before:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        stop.set()
+        await asyncio.wait_for(loop, 5)
+        metrics_setup._jobs.pop(job.name, None)
+    assert total("unionhub.job.runs", failed) == before + 1
+    assert any("test.traced_hangs timed out after 1 s" in r.getMessage() for r in caplog.records)

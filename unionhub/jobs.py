@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from time import perf_counter
 
@@ -32,6 +32,13 @@ class PeriodicJob:
     name: str
     run: Callable[[], Awaitable[object]]
     every_seconds: int
+    timeout_seconds: int | None = None  # None: its interval, at least a minute
+
+    @property
+    def timeout(self) -> int:
+        """How long a run may take before it is cancelled (arq's job timeout in the worker,
+        asyncio's in the embedded scheduler) and counted failed."""
+        return self.timeout_seconds or max(self.every_seconds, 60)
 
 
 def periodic_jobs() -> list[PeriodicJob]:
@@ -74,14 +81,21 @@ async def run_job(job: PeriodicJob) -> None:
         metrics.JOB_DURATION.record(perf_counter() - started, attributes)
 
 
-async def run_in_process(stop: asyncio.Event) -> None:
-    """The embedded scheduler: every job on its interval until `stop` is set."""
+async def run_in_process(stop: asyncio.Event, chosen: Sequence[PeriodicJob] | None = None,
+                         ) -> None:
+    """The embedded scheduler: every job (or those `chosen`) on its interval until `stop` is
+    set, each run within its timeout as in the worker: a hung run is cancelled, counted
+    failed and logged, and the job runs again on its interval."""
 
     async def loop(job: PeriodicJob) -> None:
         while not stop.is_set():
-            with contextlib.suppress(Exception):  # (run_job logged it) not to stop the others
-                await run_job(job)
+            try:
+                await asyncio.wait_for(run_job(job), timeout=job.timeout)
+            except TimeoutError:
+                log.error("periodic job %s timed out after %d s", job.name, job.timeout)
+            except Exception:  # noqa: S110 (run_job logged it) not to stop the other jobs
+                pass
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=job.every_seconds)
 
-    await asyncio.gather(*(loop(job) for job in periodic_jobs()))
+    await asyncio.gather(*(loop(job) for job in (periodic_jobs() if chosen is None else chosen)))

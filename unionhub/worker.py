@@ -40,7 +40,7 @@ def _cron(job: PeriodicJob) -> CronJob:
             await run_job(job)
 
     run.__qualname__ = run.__name__ = job.name
-    return cron(run, name=job.name, timeout=max(job.every_seconds, 60), **_schedule(job.every_seconds))
+    return cron(run, name=job.name, timeout=job.timeout, **_schedule(job.every_seconds))
 
 
 def arq_redis_settings(settings: Settings) -> RedisSettings:
