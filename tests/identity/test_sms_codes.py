@@ -222,6 +222,22 @@ async def test_a_full_width_phone_is_the_same_phone(gql, factory):
     assert await Member.all().count() == 1
 
 
+async def test_a_full_width_code_is_the_same_code(gql, factory):
+    # The code box, typed with a Chinese IME in full-width mode, gives "１２３４５６": the same
+    # code, as a full-width phone is the same phone. Other scripts' digits and superscripts
+    # cannot be anyone's code: refused without spending a try.
+    await factory.tree()
+    await sign_up(gql)
+    code = await sms_code(gql, PHONE, "LOGIN")
+    for other in ("\u0661\u0662\u0663\u0664\u0665\u0666", "\u00b2" * 6, "\u096e" * 6):
+        out = await gql(LOGIN_BY_SMS, {"input": {"phone": PHONE, "smsCode": other}})
+        assert codes(out.data["loginBySms"]) == ["SMS_CODE_INVALID"]
+    assert [row.attempts for row in await SmsCode.all().order_by("-id").limit(1)] == [0]
+    full_width = "".join(chr(0xFF10 + int(d)) for d in code)
+    out = await gql(LOGIN_BY_SMS, {"input": {"phone": PHONE, "smsCode": f" {full_width}\u3000"}})
+    assert out.data["loginBySms"]["errors"] == [] and out.data["loginBySms"]["accessToken"]
+
+
 @pytest.mark.parametrize("phone", ["12812345678", "1381234567", "+8613812345678", "", "1381234567a",
                                    "13\u096e12345678"])
 async def test_a_phone_that_is_not_a_mainland_mobile_number(gql, factory, phone):

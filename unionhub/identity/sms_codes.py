@@ -37,7 +37,7 @@ from unionhub.identity import captcha as captchas
 from unionhub.identity.crypto import blind_index
 from unionhub.identity.models import SmsCode, SmsPurpose, SmsSendWindow
 from unionhub.identity.provider_errors import OutcomeUnknown, ProviderUnavailable
-from unionhub.identity.realname import validate_phone
+from unionhub.identity.realname import fold_full_width, validate_phone
 from unionhub.identity.sms_providers import get_sms_provider
 from unionhub.observability import metrics
 from unionhub.observability.provider_calls import provider_call
@@ -176,8 +176,11 @@ async def check_code(phone: str, purpose: SmsPurpose, code: str,
     """Spend one try of the newest code for this phone and purpose (committed whatever the
     caller does next) and return it when `code` matches. The caller then `consume`s it in the
     transaction of its effect, so an effect that fails leaves the code usable."""
-    code = code.strip()
-    if len(code) != CODE_LENGTH or not code.isdigit():
+    # Full-width digits (an IME in full-width mode) are the same code, as they are the same
+    # phone; `isdigit` alone also took other scripts' digits and superscripts, which spent a
+    # try on what cannot be anyone's code and refused the right code typed full-width.
+    code = fold_full_width(code)
+    if len(code) != CODE_LENGTH or not code.isascii() or not code.isdigit():
         raise _invalid()  # no try spent: it cannot be anyone's code
     if client_ip:
         await count(_ip_rules()[1], client_ip)
