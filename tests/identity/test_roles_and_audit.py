@@ -63,3 +63,27 @@ async def test_a_role_change_ends_the_members_sessions(gql, factory):
     await gql(ASSIGN, {"input": {"memberId": member.id, "role": "OPERATOR"}}, token=admin.token)
     again = await gql(REFRESH, {"input": {"refreshToken": refresh_token}})
     assert again.data["refreshToken"]["errors"][0]["code"] == "TOKEN_REVOKED"
+
+
+async def test_a_closed_account_gets_no_role(gql, factory):
+    """A closed account is erased (no phone, no password, role MEMBER): a role given to it
+    would make a cadre or admin of no one, listed among its org's cadres. Refused as an
+    unknown member, and nothing written."""
+    from tests.identity.phone_flows import CLOSE
+    from unionhub.identity.models import Member, Role
+    from unionhub.identity.seed import DEMO_PASSWORD
+
+    tree = await factory.tree()
+    admin = await factory.admin()
+    member = await factory.account(tree.all_grassroots[0])
+    closed = await gql(CLOSE, {"input": {"password": DEMO_PASSWORD}}, token=member.token)
+    assert closed.data["closeAccount"]["errors"] == [], closed.body
+    for role, org in (("CADRE", str(tree.province.id)), ("ADMIN", None)):
+        result = await gql(ASSIGN, {"input": {"memberId": member.id, "role": role,
+                                              "cadreOrgId": org}}, token=admin.token)
+        assert result.errors == [], result.body
+        assert [(e["code"], e["field"]) for e in result.data["assignRole"]["errors"]] == [
+            ("NOT_FOUND", "memberId")]
+    row = await Member.get(id=int(member.id))
+    assert (row.role, row.cadre_org_id) == (Role.MEMBER, None)
+    assert _nodes(await gql(AUDIT, {"action": "identity.role.change"}, token=admin.token)) == []

@@ -28,7 +28,10 @@ async def assign_role(principal: Principal, member_id: int, role: Role,
         raise ValidationFailed("admins do not change their own role", field="memberId",
                                code="SELF_ROLE_CHANGE")
     async with in_transaction():
-        member = await Member.select_for_update().get_or_none(id=member_id)
+        # Not a closed account: it is erased (no phone, no password) and would become a cadre
+        # or admin of no one, listed among its org's cadres, answered as "not found" after
+        # the change had committed.
+        member = await Member.select_for_update().get_or_none(id=member_id, closed_at=None)
         if member is None:
             raise NotFound("member not found", field="memberId")
         if cadre_org_id is not None and not await Union.exists(id=cadre_org_id):
