@@ -248,3 +248,45 @@ async def test_with_redis_down_the_process_still_refuses_a_replay(gql, factory, 
         monkeypatch.setattr(cache, "_client", real)
         await down.aclose()
     assert await sent_to() == (4, 4, 4)
+
+
+# --- a ticket is spent only on a code sent -------------------------------------------------
+
+@pytest.fixture
+async def cloud_sms(monkeypatch) -> AsyncIterator[TencentCloud]:
+    """Tencent Cloud for the captcha and the SMS gateway both."""
+    from tests.identity.sms_gateway_env import TENCENT_ENV
+
+    stand_in = TencentCloud()
+    async with configured(monkeypatch, {**TENCENT, **TENCENT_ENV}):
+        with respx.mock(assert_all_called=False) as router:
+            router.post(f"https://{tencent.CAPTCHA_HOST}/").mock(side_effect=stand_in.captcha)
+            router.post(f"https://{tencent.SMS_HOST}/").mock(side_effect=stand_in.sms)
+            yield stand_in
+
+
+async def test_a_ticket_whose_code_was_not_sent_passes_again_for_that_phone(gql, factory,
+                                                                          cloud_sms):
+    """The gateway said it did not send, or the phone's window refused the code after the
+    captcha passed: the person solved it and got nothing, so the same ticket passes again for
+    that phone (without asking the service, which refuses a reused ticket), once; it is
+    spent by the code it finally brings, and never passes for another phone."""
+    cloud = cloud_sms
+    await factory.tree()
+    await use_the_free_codes(gql)
+    await use_the_free_codes(gql, OTHER_PHONE)
+    solved = cloud.solve_captcha()
+    cloud.sms_status = "FailedOperation.InsufficientBalanceInSmsPackage"  # said: not sent
+    assert await ask(gql, captcha=solved) == [("SMS_PROVIDER_UNAVAILABLE", None)]
+    cloud.sms_status = "Ok"
+    assert await ask(gql, OTHER_PHONE, captcha=solved) == [("CAPTCHA_INVALID", "captcha")]
+    assert await ask(gql, captcha=solved) == []  # the retry the app makes
+    assert (await sent_to())[::2] == (4, 4)  # codes kept, the day's count
+    # The window refusing after the captcha passed spends nothing either.
+    again = cloud.solve_captcha()
+    assert await ask(gql, captcha=again) == [("SMS_RESEND_TOO_SOON", "phone")]
+    await a_minute_passes(PHONE)
+    assert await ask(gql, captcha=solved) == [("CAPTCHA_INVALID", "captcha")]  # spent now
+    assert await ask(gql, captcha=again) == []
+    assert (await sent_to())[::2] == (5, 5)
+    assert (await sent_to(OTHER_PHONE))[::2] == (3, 3)

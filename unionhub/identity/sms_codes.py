@@ -83,12 +83,16 @@ async def request_code(phone: str, purpose: str | SmsPurpose, client_ip: str | N
     phone = validate_phone(phone)
     if client_ip:
         await count(_ip_rules()[0], client_ip)
-    if captcha is not None:
-        await captchas.verify(captcha, client_ip)
     settings = get_settings()
     bidx = blind_index(phone, "phone")
+    passed = None if captcha is None else await captchas.verify(captcha, client_ip, bidx)
     now = utcnow()
-    await _claim_send_window(bidx, now, captcha_passed=captcha is not None)
+    try:
+        await _claim_send_window(bidx, now, captcha_passed=passed is not None)
+    except Exception:
+        if passed is not None:  # no code for this ticket: it may pass again for this phone
+            await captchas.give_back(passed)
+        raise
     code = f"{secrets.randbelow(10 ** CODE_LENGTH):0{CODE_LENGTH}d}"
     row = await SmsCode.create(phone_bidx=bidx, purpose=purpose,
                                code_hash=code_hash(bidx, purpose, code),
@@ -113,6 +117,8 @@ async def request_code(phone: str, purpose: str | SmsPurpose, client_ip: str | N
         await SmsSendWindow.filter(phone_bidx=bidx, last_sent_at=now).update(
             last_sent_at=now - timedelta(seconds=settings.sms_resend_seconds),
             day_count=F("day_count") - 1)
+        if passed is not None:  # and the captcha solved for it too
+            await captchas.give_back(passed)
         raise
     return CodeSent(retry_after_seconds=settings.sms_resend_seconds)
 
