@@ -42,6 +42,31 @@ async def test_wrong_password_and_unknown_phone_answer_exactly_alike(gql, factor
     assert "13812345678" not in error[0]["message"]
 
 
+async def test_a_hash_made_under_weaker_parameters_is_redone_at_sign_in(gql, factory):
+    """argon2's cost is a setting, raised as machines get faster: an account's hash made under
+    the old cost stays that weak until its password is used. The right password at sign-in
+    rehashes it under the current cost (only while it is still the hash that was checked)."""
+    from argon2 import PasswordHasher, Type
+
+    from unionhub.identity.models import Member
+    from unionhub.identity.passwords import _hasher
+
+    await factory.tree()
+    reg = await register(gql, "13812345678")
+    old = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1, type=Type.ID)
+    await Member.filter(id=int(reg["member"]["id"])).update(password_hash=old.hash(PASSWORD))
+    wrong = await gql(LOGIN, {"input": {"phone": "13812345678", "password": "nope-nope"}})
+    assert [e["code"] for e in wrong.data["login"]["errors"]] == ["INVALID_CREDENTIALS"]
+    stored = (await Member.get(id=int(reg["member"]["id"]))).password_hash
+    assert _hasher().check_needs_rehash(stored)  # a wrong password changes nothing
+    out = await gql(LOGIN, {"input": {"phone": "13812345678", "password": PASSWORD}})
+    assert out.data["login"]["errors"] == []
+    stored = (await Member.get(id=int(reg["member"]["id"]))).password_hash
+    assert not _hasher().check_needs_rehash(stored) and _hasher().verify(stored, PASSWORD)
+    again = await gql(LOGIN, {"input": {"phone": "13812345678", "password": PASSWORD}})
+    assert again.data["login"]["errors"] == []
+
+
 # --- access tokens ----------------------------------------------------------------------------
 
 def _tamper(token: str) -> str:

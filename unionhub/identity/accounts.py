@@ -22,6 +22,7 @@ from unionhub.identity.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
     hash_password,
+    needs_rehash,
     verify_password,
 )
 from unionhub.identity.realname import fold_full_width, validate_phone
@@ -134,9 +135,18 @@ async def login(phone: str, password: str, client_ip: str | None = None) -> Sess
     await attempt.succeeded()
     await member.fetch_related("cadre_org")
     session = await _start_session(member)
+    await _rehash_if_weaker(member, password)
     await audit.record(audit.SIGN_IN, actor_id=member.id, subject_type="member",
                        subject_id=member.id, detail={"method": "password"})
     return session
+
+
+async def _rehash_if_weaker(member: Member, password: str) -> None:
+    """A hash made under a lower argon2 cost than today's stays that weak until its password
+    is known again: here. Only while it is still the hash that was checked (a reset wins)."""
+    if needs_rehash(member.password_hash):
+        await Member.filter(id=member.id, password_hash=member.password_hash).update(
+            password_hash=await hash_password(password))
 
 
 async def start_session(member: Member, refused: Exception | None = None) -> Session:

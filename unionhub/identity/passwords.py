@@ -32,6 +32,14 @@ async def hash_password(password: str) -> str:
     return await asyncio.to_thread(_hasher().hash, password)
 
 
+def needs_rehash(stored_hash: str) -> bool:
+    """Made under other parameters than the current ones (a cost raised since)."""
+    try:
+        return _hasher().check_needs_rehash(stored_hash)
+    except InvalidHashError:
+        return False
+
+
 def hash_password_sync(password: str) -> str:
     return _hasher().hash(password)
 
