@@ -290,3 +290,20 @@ async def test_a_ticket_whose_code_was_not_sent_passes_again_for_that_phone(gql,
     assert await ask(gql, captcha=again) == []
     assert (await sent_to())[::2] == (5, 5)
     assert (await sent_to(OTHER_PHONE))[::2] == (3, 3)
+
+
+async def test_a_ticket_given_back_passes_once_under_concurrency(gql, factory, cloud_sms):
+    """Two requests at once with a ticket given back to its phone (even from a service that
+    passes a used ticket again): one takes the mark back and gets the code, the other is
+    CAPTCHA_INVALID, refused by the ticket and not merely by the phone's window."""
+    cloud = cloud_sms
+    await factory.tree()
+    await use_the_free_codes(gql)
+    cloud.forgets_used_tickets = True
+    solved = cloud.solve_captcha()
+    cloud.sms_status = "FailedOperation.InsufficientBalanceInSmsPackage"
+    assert await ask(gql, captcha=solved) == [("SMS_PROVIDER_UNAVAILABLE", None)]
+    cloud.sms_status = "Ok"
+    results = await asyncio.gather(*(ask(gql, captcha=solved) for _ in range(4)))
+    assert sorted(results) == [[]] + [[("CAPTCHA_INVALID", "captcha")]] * 3
+    assert (await sent_to())[::2] == (4, 4)
