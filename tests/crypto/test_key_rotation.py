@@ -115,7 +115,8 @@ async def test_rotation_killed_half_way_resumes_with_lookups_answering_throughou
                         env={**env, "UNIONHUB_KEY_ROTATION_STALE_SECONDS": "1"})
     assert resumed.returncode == 0, resumed.stderr
     assert " 0 left" in resumed.stdout
-    assert (await rotation.remaining()) == {"members": 0, "mall_orders": 0}
+    assert (await rotation.remaining()) == {"members": 0, "mall_orders": 0,
+                                            "service_requests": 0}
     status = await rotation.status()
     assert {column: set(keys) for column, keys in status["members"].items()} == {
         "phone_enc": {"r2"}, "phone_bidx": {"r2"}, "name_enc": {"r2"}, "id_number_enc": {"r2"},
@@ -145,7 +146,7 @@ async def test_two_concurrent_rotations_one_runs_the_other_is_refused(
     done = [o for o in outcomes if isinstance(o, rotation.RotationResult)]
     assert len(refused) == 1 and len(done) == 1, outcomes
     assert refused[0].code == "ROTATION_RUNNING"
-    assert done[0].left == {"members": 0, "mall_orders": 0}
+    assert done[0].left == {"members": 0, "mall_orders": 0, "service_requests": 0}
     assert await KeyRotation.all().count() == 1
     # Nothing left to do: a later run finds every row under the key already.
     again = await rotation.rotate()

@@ -158,14 +158,16 @@ async def test_rotation_binds_unbound_rows_and_leaves_moved_ones(
     order = await _unbound_order(members[0], address)
     closed = await factory.account(tree.grassroots["A"][0])  # erased: nothing to bind
     await _set(closed.member.id, phone_enc="", id_number_enc="")
-    assert await rotation.remaining() == {"members": len(members), "mall_orders": 1}
+    assert await rotation.remaining() == {"members": len(members), "mall_orders": 1,
+                                         "service_requests": 0}
     key = (await rotation.status())["members"]["phone_enc"]
     assert set(key) == {f"{next(iter(key)).split()[0]} (unbound)"}
 
     caplog.set_level(logging.WARNING, logger="unionhub.identity.crypto")
     result = await rotation.rotate(batch=7)
     assert result.unreadable == {"members": [moved.id]}
-    assert result.left == {"members": 1, "mall_orders": 0}  # the moved row, left as it was
+    assert result.left == {"members": 1, "mall_orders": 0,
+                           "service_requests": 0}  # the moved row, left as it was
     assert result.rows_rotated == len(members)  # every other row, and the order
     assert any(f"members row {moved.id}" in r.getMessage() for r in caplog.records)
     current = next(iter(key)).split()[0]
@@ -205,4 +207,5 @@ async def test_binding_never_overwrites_a_write_made_while_it_runs(factory):
     finally:
         await writer.close()
     assert (await Member.get(id=member.member.id)).phone_enc == changed
-    assert result.left == {"members": 0, "mall_orders": 0} and result.unreadable == {}
+    assert result.left == {"members": 0, "mall_orders": 0, "service_requests": 0}
+    assert result.unreadable == {}

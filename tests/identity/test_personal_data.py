@@ -161,7 +161,7 @@ async def test_closure_erases_personal_data_and_the_phone_registers_again(gql, f
                    "王小明"):
         assert secret not in text
     request = await ServiceRequest.get(member_id=row.id)
-    assert request.details == "" and request.field_values == {}
+    assert request.details_enc == "" and request.field_values_enc == ""
     assert [c.status for c in await MemberCard.filter(member_id=row.id)] == [CardStatus.CANCELLED]
     assert [v.status for v in await Voucher.filter(member_id=row.id)] == [VoucherStatus.VOID]
     assert await RefreshToken.filter(member_id=row.id, revoked_at=None).count() == 0

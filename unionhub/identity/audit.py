@@ -46,6 +46,10 @@ ID_NUMBER_READ = "member.id_number.read"
 # An order's delivery address read in clear by someone other than the buyer (mall.addresses):
 # subject the buyer, detail {"order_id": ..., "field": "recipient" | "phone" | "detail"}.
 ORDER_ADDRESS_READ = "mall.order.address.read"
+# A service request's details or form values read in clear by someone other than the requester
+# (services.personal): subject the requester, detail {"request_id": ..., "field": "details" |
+# "field_values"}.
+SERVICE_REQUEST_READ = "services.request.details.read"
 VOUCHER_WITHDRAW = "mall.voucher.withdraw"  # leaving, closing, or a cancelled order's release
 # Money. A person's acts: a refund asked for (the buyer or the mall's staff), an exception
 # resolved (an OPERATOR). The system's, on a rail's verified fact (actor None, detail "by":

@@ -68,7 +68,8 @@ async def my_service_requests(info: strawberry.Info, first: First = None, after:
     with together(info):  # one statement with the request's other lists
         rows, page = await keyset_page(requests.requests_of_member(member_id), first, after,
                                        newest_first=True, last=last, before=before)
-    return connection([ServiceRequest(row=r) for r in rows], [r.id for r in rows], page)
+    return connection([ServiceRequest(row=r, listed=True) for r in rows], [r.id for r in rows],
+                      page)
 
 
 @traced("resolve serviceRequests")
@@ -87,7 +88,8 @@ async def service_requests(info: strawberry.Info,
                                           status=status, overdue=overdue, escalated=escalated)
     rows, page = await keyset_page(qs, first, after, newest_first=True, last=last,
                                    before=before)
-    return connection([ServiceRequest(row=r) for r in rows], [r.id for r in rows], page)
+    return connection([ServiceRequest(row=r, listed=True) for r in rows], [r.id for r in rows],
+                      page)
 
 
 async def service_request(info: strawberry.Info,

@@ -4,7 +4,7 @@ services' fields of the shared Member and Union entities."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import strawberry
 
@@ -27,7 +27,7 @@ from unionhub.schema.relay import (
     keyset_page,
     replaced_by,
 )
-from unionhub.services import deadlines, loaders
+from unionhub.services import deadlines, loaders, personal
 from unionhub.services import items as items_module
 from unionhub.services import requests as requests_domain
 from unionhub.services import scorecards as scorecards_domain
@@ -42,6 +42,8 @@ from unionhub.services.models import ServiceItem as ItemRow
 from unionhub.services.models import ServicePoint as PointRow
 from unionhub.services.models import ServiceRequest as RequestRow
 from unionhub.services.scorecards import Scorecard as ScorecardFigures
+
+_T = TypeVar("_T")
 
 ServiceCategoryEnum = strawberry.enum(ServiceCategory, name="ServiceCategory",
                                       description="The kind of help a service item gives.")
@@ -112,7 +114,8 @@ class ServiceRequest:
     row: strawberry.Private[RequestRow]
     # The fields every list shows are plain attributes, filled from the row (__post_init__):
     # the compiled executor reads them with a getattr, without a resolver call or an `info`
-    # (a home screen shows five requests). Constructed as ServiceRequest(row=...) only.
+    # (a home screen shows five requests). Constructed as ServiceRequest(row=..., listed=...)
+    # only.
     id: strawberry.ID = strawberry.field(description="The request's id.", default="")
     status: RequestStatusEnum = strawberry.field(description="Where it stands.",
                                                  default=None)
@@ -121,6 +124,9 @@ class ServiceRequest:
     deadline: datetime = strawberry.field(description=(
         "When it must be completed: the item's time limit in working time on the Asia/Shanghai "
         "calendar (UTC instant)."), default=None)
+    # In a list (a queue, a member's requests): details shown masked to anyone but the
+    # requester, nothing decrypted (services.personal).
+    listed: strawberry.Private[bool] = False
 
     def __post_init__(self) -> None:
         row = self.row
@@ -142,13 +148,37 @@ class ServiceRequest:
         return ServiceItem.of(
             await info.context.loader("services.items", loaders.items).load(self.row.item_id))
 
-    @strawberry.field(description="The member's description, as written.")
-    def details(self) -> str:
-        return self.row.details
+    @strawberry.field(description=(
+        "The member's description, as written: personal data. In clear for the requester; for "
+        f"anyone else in clear when the request is read alone (serviceRequest(id), a handling "
+        f"step's answer), each such read audited, and \"{personal.MASK}\" in lists; empty once "
+        "the account is closed."))
+    def details(self, info: strawberry.Info) -> str:
+        shown = personal.shown(info.context.principal, self.row, listed=self.listed)
+        if shown is personal.Shown.MASKED:
+            return personal.masked_details(self.row)
+        value = personal.details_of(self.row)  # refused before any audit row if moved
+        if shown is personal.Shown.OWN or not value:
+            return value
+        return self._audited(info, "details", value)  # type: ignore[return-value]
 
-    @strawberry.field(description="The item's form values, by name.")
-    def field_values(self) -> list[FieldValue]:
-        return [FieldValue(name=k, value=v) for k, v in sorted(self.row.field_values.items())]
+    @strawberry.field(description=(
+        "The item's form values, by name: personal data, shown as details is (in clear, "
+        "audited), except that lists give them to the requester only (empty for others)."))
+    def field_values(self, info: strawberry.Info) -> list[FieldValue]:
+        shown = personal.shown(info.context.principal, self.row, listed=self.listed)
+        if shown is personal.Shown.MASKED:
+            return []
+        values = [FieldValue(name=k, value=v)
+                  for k, v in sorted(personal.field_values_of(self.row).items())]
+        if shown is personal.Shown.OWN or not values:
+            return values
+        return self._audited(info, "field_values", values)  # type: ignore[return-value]
+
+    async def _audited(self, info: strawberry.Info, field: str, value: _T) -> _T:
+        # The audit row is committed before the value leaves: no row, no value.
+        await personal.record_read(info.context.principal, self.row, field)
+        return value
 
     @strawberry.field(description="True while the deadline lies in a year whose State Council "
                                   "holiday notice is not yet known: make-up days may move it.")
@@ -346,7 +376,8 @@ class ServicesMemberFields:
                 return None
         rows = requests_domain.visible_of(principal, await info.context.loader(
             "services.requests_by_member", loaders.requests_by_member).load(member_id))
-        return [ServiceRequest(row=r) for r in rows[:max(0, min(first, loaders.MEMBER_REQUESTS_KEPT))]]
+        return [ServiceRequest(row=r, listed=True)
+                for r in rows[:max(0, min(first, loaders.MEMBER_REQUESTS_KEPT))]]
 
     @gql_field(tier=Tier.MEMBER,
                description=f"All the member's requests, newest first, at most {MAX_PAGE} a "
@@ -366,7 +397,8 @@ class ServicesMemberFields:
         mine = requests_domain.requests_of_member(member_id, principal)
         rows, page = await keyset_page(mine, first, after, newest_first=True, last=last,
                                        before=before)
-        return connection([ServiceRequest(row=r) for r in rows], [r.id for r in rows], page)
+        return connection([ServiceRequest(row=r, listed=True) for r in rows], [r.id for r in rows],
+                          page)
 
 
 @strawberry.type

@@ -99,8 +99,10 @@ class ServiceRequest(Model):
     org_d3 = fields.BigIntField(null=True)
     org_d4 = fields.BigIntField(null=True)
     status = fields.CharEnumField(RequestStatus, max_length=12, default=RequestStatus.SUBMITTED)
-    details = fields.TextField()
-    field_values: fields.JSONField[dict[str, str]] = fields.JSONField(default=dict)
+    # The member's words, sealed and bound to this request's id (services.personal): the
+    # details, and the form's values as one JSON object. "" for none, or erased by a closure.
+    details_enc = fields.TextField(default="")
+    field_values_enc = fields.TextField(default="")
     submitted_at = fields.DatetimeField()
     deadline = fields.DatetimeField()
     accepted_at = fields.DatetimeField(null=True)

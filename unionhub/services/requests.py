@@ -24,7 +24,7 @@ from unionhub.identity.access import Principal, path_in_scope, require_authentic
 from unionhub.identity.lookup import get_record
 from unionhub.identity.roster import hold_open_account
 from unionhub.plaintext import check_plain
-from unionhub.services import idempotency
+from unionhub.services import idempotency, personal
 from unionhub.services.deadlines import deadline_for
 from unionhub.services.items import get_item
 from unionhub.services.models import (
@@ -122,12 +122,16 @@ async def submit(principal: Principal, item_id: int, details: str,
                 item_id=item.id, member_id=member_id, member_union_id=record.union_id,
                 handling_union_id=item.union_id, handling_path=item.union_path,
                 **ancestor_columns(item.union_path), status=RequestStatus.SUBMITTED,
-                details=text, field_values=values, submitted_at=now,
+                submitted_at=now,
                 deadline=deadline_for(now, item.time_limit, item.time_limit_unit),
                 idempotency_key=key,
                 request_fingerprint=None if key is None else idempotency.fingerprint(
                     item_id, details, pairs),
             )
+            # Sealed under the id the row was given (services.personal): the text never
+            # reaches the table in clear.
+            sealed = personal.sealed(req.id, text or "", values)
+            await req.update_from_dict(sealed).save(update_fields=list(sealed))
             await ServiceRequestEvent.create(request_id=req.id, action=RequestAction.SUBMITTED,
                                              actor_id=member_id, at=now)
     except IntegrityError:

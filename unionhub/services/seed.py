@@ -16,6 +16,7 @@ from unionhub.db import conn, is_postgres
 from unionhub.identity.models import Union
 from unionhub.identity.seed import DemoTree
 from unionhub.identity.stats import cadre_ids, verified_member_ids
+from unionhub.services import personal
 from unionhub.services.deadlines import deadline_for
 from unionhub.services.escalation import escalate_overdue
 from unionhub.services.items import add_item
@@ -125,9 +126,9 @@ async def _seed_requests(tree: DemoTree, items: list[ServiceItem], n: int,
         row, steps = _lifecycle(item, submitted, now, rng, i)
         row.update(id=next_id, item_id=item.id, member_id=member_id, member_union_id=union.id,
                    handling_union_id=item.union_id, handling_path=item.union_path,
-                   **ancestor_columns(item.union_path), details=rng.choice(_DETAILS),
-                   field_values={f: _FIELD_VALUES[f].format(n=next_id)
-                                 for f in item.required_fields})
+                   **ancestor_columns(item.union_path), **personal.sealed(
+                       next_id, rng.choice(_DETAILS),
+                       {f: _FIELD_VALUES[f].format(n=next_id) for f in item.required_fields}))
         rows.append(ServiceRequest(**row))
         for action, at, note in steps:
             actor = member_id if action in (RequestAction.SUBMITTED, RequestAction.RATED) \

@@ -1,0 +1,143 @@
+"""A service request's details and form values are the member's personal data (legal aid,
+counselling, hardship: names, phones, ID numbers, household troubles): encrypted at rest, bound
+to their request, shown in clear to the requester unaudited, to a cadre or admin opening the
+request only after an audit row (who, which request, never the text), and masked in the lists
+that a queue shows; key rotation moves them and closure erases them."""
+
+from __future__ import annotations
+
+import json
+
+from tests.crypto.test_key_rotation import _switch_to_a_new_key, restore_settings  # noqa: F401
+from tests.services.helpers import make_item, principal
+from unionhub.db import conn
+from unionhub.identity.models import AuditLog
+from unionhub.services import requests
+
+ACTION = "services.request.details.read"
+DETAILS = "拖欠工资三个月，我叫王小明，电话13800001111"
+POLICY, EMPLOYER = "BX-2026-778899", "西安某某建筑公司"
+SECRETS = (DETAILS, "王小明", "13800001111", POLICY, EMPLOYER)
+CLEAR_FIELDS = [{"name": "employer", "value": EMPLOYER}, {"name": "policy", "value": POLICY}]
+ONE = """query R($id: ID!) { serviceRequest(id: $id) { id details fieldValues { name value } } }"""
+QUEUE = """query Q($u: ID!) { serviceRequests(unionId: $u, first: 10) { edges { node {
+  id details fieldValues { name value } } } } }"""
+MINE = """{ myServiceRequests(first: 10) { edges { node { id details fieldValues { name value } } } } }"""
+MEMBER_LIST = """query M($id: ID!) { member(id: $id) {
+  serviceRequests(first: 5) { id details fieldValues { name value } }
+  serviceRequestsConnection(first: 5) { edges { node { id details } } } } }"""
+
+
+async def _submitted(factory):
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    member = await factory.account(tree.grassroots["A"][0])
+    item = await make_item(cadre, tree.counties["A"], required_fields=["policy", "employer"])
+    req = await requests.submit(principal(member), item.id, DETAILS,
+                                {"policy": POLICY, "employer": EMPLOYER})
+    return tree, cadre, member, req
+
+
+async def _reads() -> list[tuple[int | None, str, str, int | None, dict]]:
+    return [(r.actor_id, r.subject_type, r.subject_id, r.union_id, r.detail)
+            for r in await AuditLog.filter(action=ACTION).order_by("id")]
+
+
+async def test_the_table_holds_no_plaintext_details_or_form_values(gql, factory):
+    _tree, _cadre, _member, req = await _submitted(factory)
+    rows = await conn().execute_query_dict(
+        f"SELECT * FROM service_requests WHERE id = {req.id:d}")
+    raw = json.dumps(rows, default=str, ensure_ascii=False)
+    for secret in SECRETS:
+        assert secret not in raw
+
+
+async def test_the_requester_reads_in_clear_unaudited(gql, factory):
+    _tree, _cadre, member, req = await _submitted(factory)
+    one = await gql(ONE, {"id": str(req.id)}, token=member.token)
+    assert one.errors == [], one.errors
+    assert one.data["serviceRequest"]["details"] == DETAILS
+    assert one.data["serviceRequest"]["fieldValues"] == CLEAR_FIELDS
+    mine = await gql(MINE, token=member.token)
+    [node] = [e["node"] for e in mine.data["myServiceRequests"]["edges"]]
+    assert (node["details"], node["fieldValues"]) == (DETAILS, CLEAR_FIELDS)
+    assert await _reads() == []
+
+
+async def test_a_cadre_opening_a_request_reads_it_audited(gql, factory):
+    tree, cadre, member, req = await _submitted(factory)
+    one = await gql(ONE, {"id": str(req.id)}, token=cadre.token)
+    assert one.errors == [], one.errors
+    assert one.data["serviceRequest"]["details"] == DETAILS
+    assert one.data["serviceRequest"]["fieldValues"] == CLEAR_FIELDS
+    union_id = tree.grassroots["A"][0].id
+    assert await _reads() == [
+        (cadre.member.id, "member", str(member.member.id), union_id,
+         {"request_id": req.id, "field": "details"}),
+        (cadre.member.id, "member", str(member.member.id), union_id,
+         {"request_id": req.id, "field": "field_values"})]
+    # An admin's read too; the log never holds the text.
+    admin = await factory.admin()
+    seen = await gql(ONE, {"id": str(req.id)}, token=admin.token)
+    assert seen.data["serviceRequest"]["details"] == DETAILS
+    assert [r[0] for r in await _reads()] == [cadre.member.id] * 2 + [admin.member.id] * 2
+    dump = json.dumps(await conn().execute_query_dict("SELECT * FROM audit_log"),
+                      default=str, ensure_ascii=False)
+    for secret in SECRETS:
+        assert secret not in dump
+
+
+async def test_a_handling_step_answers_the_request_audited(gql, factory):
+    _tree, cadre, _member, req = await _submitted(factory)
+    accepted = await gql("""mutation A($id: ID!) { acceptServiceRequest(input: {requestId: $id})
+      { request { details } errors { code } } }""", {"id": str(req.id)}, token=cadre.token)
+    assert accepted.data["acceptServiceRequest"]["request"]["details"] == DETAILS
+    assert [r[4]["field"] for r in await _reads()] == ["details"]
+
+
+async def test_a_queue_shows_details_masked_and_decrypts_nothing(gql, factory):
+    tree, cadre, member, _req = await _submitted(factory)
+    masked_fields: list[dict[str, str]] = []  # a list gives others no form values
+    queue = await gql(QUEUE, {"u": str(tree.counties["A"].id)}, token=cadre.token)
+    assert queue.errors == [], queue.errors
+    [node] = [e["node"] for e in queue.data["serviceRequests"]["edges"]]
+    assert (node["details"], node["fieldValues"]) == ("****", masked_fields)
+    listed = await gql(MEMBER_LIST, {"id": member.id}, token=cadre.token)
+    assert listed.errors == [], listed.errors
+    [row] = listed.data["member"]["serviceRequests"]
+    assert (row["details"], row["fieldValues"]) == ("****", masked_fields)
+    [edge] = listed.data["member"]["serviceRequestsConnection"]["edges"]
+    assert edge["node"]["details"] == "****"
+    assert await _reads() == []
+    for secret in SECRETS:
+        assert secret not in str(queue.body) + str(listed.body)
+
+
+async def test_a_ciphertext_moved_to_another_request_is_refused(gql, factory):
+    _tree, cadre, member, req = await _submitted(factory)
+    other = await requests.submit(principal(member), req.item_id, "另一件事",
+                                  {"policy": "P", "employer": "E"})
+    await conn().execute_query(
+        "UPDATE service_requests SET details_enc = (SELECT details_enc FROM service_requests "
+        f"WHERE id = {req.id:d}) WHERE id = {other.id:d}")
+    seen = await gql(ONE, {"id": str(other.id)}, token=cadre.token)
+    assert [e["extensions"]["code"] for e in seen.errors] == ["PERSONAL_DATA_UNREADABLE"]
+    assert DETAILS not in str(seen.body)
+    assert await _reads() == []  # refused before any audit row
+
+
+async def test_key_rotation_moves_them_and_they_read_after(gql, factory, monkeypatch,
+                                                           restore_settings):  # noqa: F811
+    from unionhub.crypto import rotation
+
+    _tree, cadre, member, req = await _submitted(factory)
+    _switch_to_a_new_key(monkeypatch)
+    assert (await rotation.remaining())["service_requests"] == 1
+    await rotation.rotate()
+    assert (await rotation.remaining())["service_requests"] == 0
+    [row] = await conn().execute_query_dict(
+        f"SELECT details_enc, field_values_enc FROM service_requests WHERE id = {req.id:d}")
+    assert row["details_enc"].startswith("r2:r:") and row["field_values_enc"].startswith("r2:r:")
+    for caller in (member, cadre):
+        one = await gql(ONE, {"id": str(req.id)}, token=caller.token)
+        assert one.data["serviceRequest"]["details"] == DETAILS

@@ -1,0 +1,125 @@
+"""Services migration 0005 (a request's details and form values sealed at rest) on a database
+holding requests written in plain text, up and back down, in a subprocess on a database of its
+own: SQLite always, and a scratch PostgreSQL database beside the test one when DATABASE_URL is
+PostgreSQL. Up: no plaintext left, each value opens under its own request only. Down: the
+plain columns hold what they held before; an erased request stays empty both ways."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from collections.abc import AsyncIterator
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+
+from tests.processes import ROOT
+
+_UP_AND_DOWN = """
+import asyncio, json
+from tortoise import Tortoise
+from tortoise.migrations.api.migrate import migrate
+from unionhub.db import tortoise_config
+from unionhub.services.models import ServiceItem
+from unionhub.services.personal import open_details, open_field_values
+
+BEFORE = "services.0004_submission_idempotency"
+ROWS = [("拖欠工资三个月，我叫王小明，电话13800001111", {"policy": "BX-778899", "employer": "某公司"}),
+        ("", {}),  # a closed account's request: erased
+        ("家里三口人，妻子重病", {})]
+
+async def main():
+    config = tortoise_config()
+    await migrate(config=config, target=BEFORE)
+    await migrate(config=config, app_labels=[a for a in config["apps"] if a != "services"])
+    await Tortoise.init(config=config)
+    client = Tortoise.get_connection("default")
+    postgres = client.capabilities.dialect == "postgres"
+    item = await ServiceItem.create(union_id=1, union_path="/1/", name="法律援助",
+                                    category="LEGAL_AID", time_limit=3,
+                                    time_limit_unit="WORKING_DAYS")
+    p = ["$%d" % i for i in range(1, 4)] if postgres else ["?"] * 3
+    fv = "CAST(%s AS JSONB)" % p[2] if postgres else p[2]
+    for details, values in ROWS:
+        await client.execute_query(
+            "INSERT INTO service_requests (item_id, member_id, member_union_id, "
+            "handling_union_id, handling_path, status, details, field_values, submitted_at, "
+            "deadline) VALUES (%s, 7, 1, 1, '/1/', 'SUBMITTED', %s, %s, "
+            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)" % (p[0], p[1], fv),
+            [item.id, details, json.dumps(values, ensure_ascii=False)])
+    ids = [r["id"] for r in await client.execute_query_dict(
+        "SELECT id FROM service_requests ORDER BY id")]
+    await Tortoise.close_connections()
+    await migrate(config=config)
+    await Tortoise.init(config=config)
+    client = Tortoise.get_connection("default")
+    up = await client.execute_query_dict("SELECT * FROM service_requests ORDER BY id")
+    out = {"up_raw": json.dumps(up, default=str, ensure_ascii=False),
+           "up_columns": sorted(up[0]),
+           "up_open": [[open_details(r["details_enc"], r["id"]),
+                        open_field_values(r["field_values_enc"], r["id"])] for r in up],
+           "up_empty": [[r["details_enc"], r["field_values_enc"]] for r in up]}
+    try:  # bound to its request: the first row's details under the third's id
+        open_details(up[0]["details_enc"], up[2]["id"])
+        out["moved"] = None
+    except Exception as exc:
+        out["moved"] = type(exc).__name__
+    await Tortoise.close_connections()
+    await migrate(config=config, target=BEFORE)
+    await Tortoise.init(config=config)
+    client = Tortoise.get_connection("default")
+    down = await client.execute_query_dict(
+        "SELECT * FROM service_requests ORDER BY id")
+    out["down_columns"] = sorted(down[0])
+    out["down"] = [[r["details"], r["field_values"] if isinstance(r["field_values"], dict)
+                    else json.loads(r["field_values"])] for r in down]
+    await Tortoise.close_connections()
+    print(json.dumps(out, ensure_ascii=False))
+
+asyncio.run(main())
+"""
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def scratch_url(request, tmp_path) -> AsyncIterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite://{tmp_path}/services.sqlite3"
+        return
+    url = os.environ["DATABASE_URL"]
+    if not url.startswith("postgres"):
+        pytest.skip("PostgreSQL: DATABASE_URL is SQLite")
+    parts = urlsplit(url)
+    name = f"{parts.path.strip('/')}_services0005"
+    server = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
+    try:
+        await server.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        await server.execute(f'CREATE DATABASE "{name}"')
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+        await server.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    finally:
+        await server.close()
+
+
+async def test_0005_seals_existing_requests_and_opens_them_back(scratch_url):
+    env = {**os.environ, "DATABASE_URL": scratch_url}
+    env.pop("REDIS_URL", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", _UP_AND_DOWN, cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    async with asyncio.timeout(120):
+        out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    seen = json.loads(out.decode().strip().splitlines()[-1])
+    rows = [["拖欠工资三个月，我叫王小明，电话13800001111", {"policy": "BX-778899", "employer": "某公司"}],
+            ["", {}], ["家里三口人，妻子重病", {}]]
+    for secret in ("王小明", "13800001111", "BX-778899", "某公司", "妻子重病"):
+        assert secret not in seen["up_raw"]
+    assert "details" not in seen["up_columns"] and "field_values" not in seen["up_columns"]
+    assert seen["up_open"] == rows
+    assert seen["up_empty"][1] == ["", ""] and seen["up_empty"][2][1] == ""
+    assert seen["moved"] == "PersonalDataUnreadable"
+    assert "details_enc" not in seen["down_columns"]
+    assert seen["down"] == rows

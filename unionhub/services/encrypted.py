@@ -1,0 +1,13 @@
+"""The services domain's encrypted columns, for `unionhub keys rotate` (unionhub.crypto.rotation)."""
+
+from __future__ import annotations
+
+from unionhub.crypto.rotation import EncryptedTable
+from unionhub.services.models import ServiceRequest
+from unionhub.services.personal import DETAILS, FIELD_VALUES
+
+# A request's details and form values are bound to the request (services.personal).
+ENCRYPTED_TABLES = [EncryptedTable(
+    model=ServiceRequest,
+    ciphertexts={"details_enc": DETAILS, "field_values_enc": FIELD_VALUES},
+    owner=("id",))]

@@ -1,0 +1,139 @@
+"""A service request's details and form values are personal data (legal aid, counselling,
+hardship: names, phones, ID numbers): they move from the plain `details` and `field_values`
+columns to `details_enc` and `field_values_enc`, sealed with the personal-data key ring and
+bound to the request's id (services.personal). Existing rows are sealed here, in id order, a
+thousand a statement; undoing it opens them back into the plain columns (an erased value, "",
+stays empty both ways).
+
+In raw SQL: Tortoise's field removal rebuilds SQLite tables and loses their unique key and
+indexes, so the columns change in place (DROP COLUMN, SQLite 3.35+) and the migration state is
+recorded without SQL. It runs in one transaction with the table locked: on PostgreSQL a
+`lock_timeout` of 5 s makes it give up (rerun later) rather than queue behind a long reader.
+The keys must be configured as for the service (UNIONHUB_DATA_KEY...)."""
+
+import json
+
+from tortoise import fields, migrations
+from tortoise.migrations import operations as ops
+
+from unionhub.services.personal import open_details, open_field_values, sealed
+
+_TABLE = "service_requests"
+_BATCH = 1000
+
+
+class _StateOnly(ops.TortoiseOperation):
+    """Records `inner` in the migration state without running its SQL (see the docstring)."""
+
+    def __init__(self, inner: ops.TortoiseOperation) -> None:
+        self.inner = inner
+
+    def describe(self) -> str:
+        return f"{self.inner.describe()} (state only)"
+
+    def state_forward(self, app_label, state) -> None:
+        self.inner.state_forward(app_label, state)
+
+
+def _params(postgres: bool, n: int) -> list[str]:
+    return [f"${i}" for i in range(1, n + 1)] if postgres else ["?"] * n
+
+
+async def _rows(client, columns: str, after: int, postgres: bool) -> list[dict]:
+    (p,) = _params(postgres, 1)
+    return await client.execute_query_dict(
+        f"SELECT id, {columns} FROM {_TABLE} WHERE id > {p} ORDER BY id LIMIT {_BATCH}",  # noqa: S608
+        [after])
+
+
+async def _each_batch(client, columns: str, postgres: bool, change) -> None:
+    after = 0
+    while rows := await _rows(client, columns, after, postgres):
+        await change(rows)
+        after = rows[-1]["id"]
+
+
+async def _prepare(client, script: list[str], schema_editor) -> bool:
+    """False when only printing (`sqlmigrate`)."""
+    if schema_editor.collect_sql:
+        schema_editor.collected_sql.extend(script)
+        return False
+    if client.capabilities.dialect == "postgres":
+        await client.execute_script("SET LOCAL lock_timeout = '5s'")
+    return True
+
+
+async def _seal(apps, schema_editor) -> None:
+    client = schema_editor.client
+    postgres = client.capabilities.dialect == "postgres"
+    add = [f"ALTER TABLE {_TABLE} ADD COLUMN details_enc TEXT NOT NULL DEFAULT ''",
+           f"ALTER TABLE {_TABLE} ADD COLUMN field_values_enc TEXT NOT NULL DEFAULT ''"]
+    drop = [f"ALTER TABLE {_TABLE} DROP COLUMN details",
+            f"ALTER TABLE {_TABLE} DROP COLUMN field_values"]
+    if not await _prepare(client, [*add, "-- (each row sealed)", *drop], schema_editor):
+        return
+    for statement in add:
+        await client.execute_script(statement)
+    a, b, c = _params(postgres, 3)
+    update = f"UPDATE {_TABLE} SET details_enc = {a}, field_values_enc = {b} WHERE id = {c}"  # noqa: S608
+
+    async def change(rows: list[dict]) -> None:
+        values = []
+        for row in rows:
+            fields_given = row["field_values"]
+            if isinstance(fields_given, str):
+                fields_given = json.loads(fields_given)
+            if row["details"] or fields_given:
+                new = sealed(row["id"], row["details"] or "", fields_given or {})
+                values.append([new["details_enc"], new["field_values_enc"], row["id"]])
+        if values:
+            await client.execute_many(update, values)
+
+    await _each_batch(client, "details, field_values", postgres, change)
+    for statement in drop:
+        await client.execute_script(statement)
+
+
+async def _open(apps, schema_editor) -> None:
+    client = schema_editor.client
+    postgres = client.capabilities.dialect == "postgres"
+    json_type = "JSONB" if postgres else "JSON"
+    add = [f"ALTER TABLE {_TABLE} ADD COLUMN details TEXT NOT NULL DEFAULT ''",
+           f"ALTER TABLE {_TABLE} ADD COLUMN field_values {json_type} NOT NULL DEFAULT '{{}}'"]
+    drop = [f"ALTER TABLE {_TABLE} DROP COLUMN details_enc",
+            f"ALTER TABLE {_TABLE} DROP COLUMN field_values_enc"]
+    if not await _prepare(client, [*add, "-- (each row opened)", *drop], schema_editor):
+        return
+    for statement in add:
+        await client.execute_script(statement)
+    a, b, c = _params(postgres, 3)
+    cast = f"CAST({b} AS JSONB)" if postgres else b
+    update = f"UPDATE {_TABLE} SET details = {a}, field_values = {cast} WHERE id = {c}"  # noqa: S608
+
+    async def change(rows: list[dict]) -> None:
+        values = [[open_details(row["details_enc"], row["id"]),
+                   json.dumps(open_field_values(row["field_values_enc"], row["id"]),
+                              ensure_ascii=False, separators=(",", ":")), row["id"]]
+                  for row in rows if row["details_enc"] or row["field_values_enc"]]
+        if values:
+            await client.execute_many(update, values)
+
+    await _each_batch(client, "details_enc, field_values_enc", postgres, change)
+    for statement in drop:
+        await client.execute_script(statement)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("services", "0004_submission_idempotency")]
+
+    initial = False
+
+    operations = [
+        _StateOnly(ops.AddField(model_name="ServiceRequest", name="details_enc",
+                                field=fields.TextField(default=""))),
+        _StateOnly(ops.AddField(model_name="ServiceRequest", name="field_values_enc",
+                                field=fields.TextField(default=""))),
+        _StateOnly(ops.RemoveField(model_name="ServiceRequest", name="details")),
+        _StateOnly(ops.RemoveField(model_name="ServiceRequest", name="field_values")),
+        ops.RunPython(_seal, _open),
+    ]
