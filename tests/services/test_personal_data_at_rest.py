@@ -7,12 +7,21 @@ that a queue shows; key rotation moves them and closure erases them."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
+import httpx
+import pytest
+
+from tests.conftest import GraphQLClient
 from tests.crypto.test_key_rotation import _switch_to_a_new_key, restore_settings  # noqa: F401
 from tests.services.helpers import make_item, principal
+from unionhub.app import create_app
 from unionhub.db import conn
+from unionhub.fastpath import switch
+from unionhub.fastpath.switch import Switches
 from unionhub.identity.models import AuditLog
 from unionhub.services import requests
+from unionhub.settings import Settings
 
 ACTION = "services.request.details.read"
 DETAILS = "拖欠工资三个月，我叫王小明，电话13800001111"
@@ -141,3 +150,44 @@ async def test_key_rotation_moves_them_and_they_read_after(gql, factory, monkeyp
     for caller in (member, cadre):
         one = await gql(ONE, {"id": str(req.id)}, token=caller.token)
         assert one.data["serviceRequest"]["details"] == DETAILS
+
+
+@pytest.fixture(scope="module")
+def slow_app() -> Any:
+    previous = switch.set_switches(Switches())
+    try:
+        return create_app(settings=Settings(fast_path=False), manage_connections=False)
+    finally:
+        switch.set_switches(previous)
+
+
+async def test_the_fast_path_answers_and_audits_the_same(gql, factory, slow_app):
+    """The compiled executor against graphql-core and strawberry's own path: the same answers
+    for the requester, a cadre and an admin, alone and in lists, and the same audit rows."""
+    tree, cadre, member, req = await _submitted(factory)
+    callers = [member, cadre, await factory.admin()]
+
+    async def answers(client: Any) -> tuple[list[Any], list[Any]]:
+        before = await AuditLog.filter(action=ACTION).count()
+        bodies = []
+        for caller in callers:
+            for query, variables in ((ONE, {"id": str(req.id)}),
+                                     (QUEUE, {"u": str(tree.counties["A"].id)}),
+                                     (MEMBER_LIST, {"id": member.id})):
+                body = (await client(query, variables, token=caller.token)).body
+                bodies.append({k: v for k, v in body.items() if k != "extensions"})
+        rows = await AuditLog.filter(action=ACTION).order_by("id").offset(before).values(
+            "actor_id", "subject_id", "union_id", "detail")
+        return bodies, rows
+
+    fast = await answers(gql)
+    previous = switch.set_switches(Switches.of(False))
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=slow_app),
+                                     base_url="http://test") as http:
+            slow = await answers(GraphQLClient(http))
+    finally:
+        switch.set_switches(previous)
+    assert slow == fast
+    assert len(fast[1]) == 2 * 2  # the cadre's and the admin's reads of the request alone
+    assert fast[0][0]["data"]["serviceRequest"]["details"] == DETAILS
