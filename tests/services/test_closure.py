@@ -34,7 +34,7 @@ async def test_closure_erases_the_rating_comment_from_the_steps_too(gql, factory
     assert closed.data["closeAccount"] == {"closed": True, "errors": []}
 
     row = await ServiceRequest.get(id=req.id)
-    assert (row.details_enc, row.rating_comment, row.rating) == ("", None, 5)  # the figure stays
+    assert (row.details_enc, row.rating_comment_enc, row.rating) == ("", None, 5)  # the figure stays
     assert row.request_fingerprint is None  # a hash of the details goes with them
     notes = await ServiceRequestEvent.filter(request_id=req.id).values_list("action", "note")
     assert comment not in str(notes)
@@ -82,5 +82,5 @@ async def test_a_rating_never_lands_on_an_account_closed_meanwhile(gql, factory)
     assert [e["code"] for e in rated.data["rateServiceRequest"]["errors"]] == ["NOT_FOUND"], \
         rated.body  # as anyone else's request reads
     row = await ServiceRequest.get(id=req.id)
-    assert (row.rating, row.rating_comment) == (None, None)
+    assert (row.rating, row.rating_comment_enc) == (None, None)
     assert not await ServiceRequestEvent.filter(request_id=req.id, action="RATED").exists()

@@ -191,3 +191,33 @@ async def test_the_fast_path_answers_and_audits_the_same(gql, factory, slow_app)
     assert slow == fast
     assert len(fast[1]) == 2 * 2  # the cadre's and the admin's reads of the request alone
     assert fast[0][0]["data"]["serviceRequest"]["details"] == DETAILS
+
+
+COMMENT = "我是张三，电话13900002222，谢谢"
+RATED_ONE = """query R($id: ID!) { serviceRequest(id: $id) { ratingComment events { action note } } }"""
+
+
+async def test_the_rating_comment_is_sealed_and_its_reads_by_others_audited(gql, factory):
+    tree, cadre, member, req = await _submitted(factory)
+    await requests.accept(principal(cadre), req.id)
+    await requests.complete(principal(cadre), req.id, "已协调")
+    await requests.rate(principal(member), req.id, 5, COMMENT)
+    dump = json.dumps([
+        await conn().execute_query_dict(f"SELECT * FROM {table} WHERE {column} = {req.id:d}")
+        for table, column in (("service_requests", "id"),
+                              ("service_request_events", "request_id"))],
+        default=str, ensure_ascii=False)
+    for secret in (COMMENT, "13900002222"):
+        assert secret not in dump
+    own = await gql(RATED_ONE, {"id": str(req.id)}, token=member.token)
+    assert own.data["serviceRequest"]["ratingComment"] == COMMENT
+    assert await _reads() == []
+    seen = await gql(RATED_ONE, {"id": str(req.id)}, token=cadre.token)
+    assert seen.data["serviceRequest"]["ratingComment"] == COMMENT
+    assert COMMENT not in str(seen.data["serviceRequest"]["events"])  # (the step has no copy)
+    assert [r[4] for r in await _reads()] == [{"request_id": req.id, "field": "rating_comment"}]
+    queue = await gql("""query Q($u: ID!) { serviceRequests(unionId: $u, first: 5) {
+      edges { node { ratingComment } } } }""", {"u": str(tree.counties["A"].id)},
+                      token=cadre.token)
+    assert queue.data["serviceRequests"]["edges"] == [{"node": {"ratingComment": "****"}}]
+    assert len(await _reads()) == 1

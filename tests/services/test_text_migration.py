@@ -24,12 +24,13 @@ from tortoise import Tortoise
 from tortoise.migrations.api.migrate import migrate
 from unionhub.db import tortoise_config
 from unionhub.services.models import ServiceItem
-from unionhub.services.personal import open_details, open_field_values
+from unionhub.services.personal import open_comment, open_details, open_field_values
 
 BEFORE = "services.0004_submission_idempotency"
-ROWS = [("拖欠工资三个月，我叫王小明，电话13800001111", {"policy": "BX-778899", "employer": "某公司"}),
-        ("", {}),  # a closed account's request: erased
-        ("家里三口人，妻子重病", {})]
+ROWS = [("拖欠工资三个月，我叫王小明，电话13800001111", {"policy": "BX-778899", "employer": "某公司"},
+         "谢谢李律师，我的电话13700003333"),
+        ("", {}, None),  # a closed account's request: erased
+        ("家里三口人，妻子重病", {}, None)]
 
 async def main():
     config = tortoise_config()
@@ -41,23 +42,31 @@ async def main():
     item = await ServiceItem.create(union_id=1, union_path="/1/", name="法律援助",
                                     category="LEGAL_AID", time_limit=3,
                                     time_limit_unit="WORKING_DAYS")
-    p = ["$%d" % i for i in range(1, 4)] if postgres else ["?"] * 3
+    p = ["$%d" % i for i in range(1, 5)] if postgres else ["?"] * 4
     fv = "CAST(%s AS JSONB)" % p[2] if postgres else p[2]
-    for details, values in ROWS:
+    for details, values, comment in ROWS:
         await client.execute_query(
             "INSERT INTO service_requests (item_id, member_id, member_union_id, "
-            "handling_union_id, handling_path, status, details, field_values, submitted_at, "
-            "deadline) VALUES (%s, 7, 1, 1, '/1/', 'SUBMITTED', %s, %s, "
-            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)" % (p[0], p[1], fv),
-            [item.id, details, json.dumps(values, ensure_ascii=False)])
+            "handling_union_id, handling_path, status, details, field_values, rating_comment, "
+            "submitted_at, deadline) VALUES (%s, 7, 1, 1, '/1/', 'SUBMITTED', %s, %s, %s, "
+            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)" % (p[0], p[1], fv, p[3]),
+            [item.id, details, json.dumps(values, ensure_ascii=False), comment])
     ids = [r["id"] for r in await client.execute_query_dict(
         "SELECT id FROM service_requests ORDER BY id")]
+    for action, note in (("COMPLETED", "已协调"), ("RATED", ROWS[0][2])):
+        await client.execute_query(
+            "INSERT INTO service_request_events (request_id, action, actor_id, at, note) "
+            "VALUES (%s, %s, 7, CURRENT_TIMESTAMP, %s)" % tuple(p[:3]), [ids[0], action, note])
+    notes = "SELECT action, note FROM service_request_events ORDER BY id"
     await Tortoise.close_connections()
     await migrate(config=config)
     await Tortoise.init(config=config)
     client = Tortoise.get_connection("default")
     up = await client.execute_query_dict("SELECT * FROM service_requests ORDER BY id")
-    out = {"up_raw": json.dumps(up, default=str, ensure_ascii=False),
+    out = {"up_raw": json.dumps([up, await client.execute_query_dict(notes)], default=str,
+                                ensure_ascii=False),
+           "up_notes": [[r["action"], r["note"]] for r in await client.execute_query_dict(notes)],
+           "up_comments": [open_comment(r["rating_comment_enc"], r["id"]) for r in up],
            "up_columns": sorted(up[0]),
            "up_open": [[open_details(r["details_enc"], r["id"]),
                         open_field_values(r["field_values_enc"], r["id"])] for r in up],
@@ -75,7 +84,8 @@ async def main():
         "SELECT * FROM service_requests ORDER BY id")
     out["down_columns"] = sorted(down[0])
     out["down"] = [[r["details"], r["field_values"] if isinstance(r["field_values"], dict)
-                    else json.loads(r["field_values"])] for r in down]
+                    else json.loads(r["field_values"]), r["rating_comment"]] for r in down]
+    out["down_notes"] = [[r["action"], r["note"]] for r in await client.execute_query_dict(notes)]
     await Tortoise.close_connections()
     print(json.dumps(out, ensure_ascii=False))
 
@@ -113,13 +123,17 @@ async def test_0005_seals_existing_requests_and_opens_them_back(scratch_url):
         out, err = await process.communicate()
     assert process.returncode == 0, err.decode()
     seen = json.loads(out.decode().strip().splitlines()[-1])
+    comment = "谢谢李律师，我的电话13700003333"
     rows = [["拖欠工资三个月，我叫王小明，电话13800001111", {"policy": "BX-778899", "employer": "某公司"}],
             ["", {}], ["家里三口人，妻子重病", {}]]
-    for secret in ("王小明", "13800001111", "BX-778899", "某公司", "妻子重病"):
+    for secret in ("王小明", "13800001111", "BX-778899", "某公司", "妻子重病", comment):
         assert secret not in seen["up_raw"]
-    assert "details" not in seen["up_columns"] and "field_values" not in seen["up_columns"]
+    assert seen["up_comments"] == [comment, None, None]
+    assert seen["up_notes"] == [["COMPLETED", "已协调"], ["RATED", None]]  # no plain copy
+    assert not {"details", "field_values", "rating_comment"} & set(seen["up_columns"])
     assert seen["up_open"] == rows
     assert seen["up_empty"][1] == ["", ""] and seen["up_empty"][2][1] == ""
     assert seen["moved"] == "PersonalDataUnreadable"
     assert "details_enc" not in seen["down_columns"]
-    assert seen["down"] == rows
+    assert seen["down"] == [[*rows[0], comment], [*rows[1], None], [*rows[2], None]]
+    assert seen["down_notes"] == [["COMPLETED", "已协调"], ["RATED", comment]]

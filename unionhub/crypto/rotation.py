@@ -131,14 +131,16 @@ def _rotated(table: EncryptedTable, row: dict[str, Any]) -> dict[str, Any] | Non
     plain: dict[str, str | None] = {}
     for column, purpose in table.ciphertexts.items():
         value = row[column]
+        if not value:  # none (a nullable column) or erased (""): nothing to move
+            plain[column], new[column] = None, value
+            continue
         try:
-            text = plain[column] = decrypt(value, purpose, owner=owner) if value else None
+            text = plain[column] = decrypt(value, purpose, owner=owner)
         except DecryptionFailed as exc:
             refused(purpose, f"{table.name} row {row['id']}", exc)
             raise Unreadable from None
         done = key_id_of(value) == target.id and (owner is None or is_bound(value))
-        new[column] = value if text is None or done \
-            else encrypt(text, purpose, owner=owner, key=target)
+        new[column] = value if done else encrypt(text, purpose, owner=owner, key=target)
     for column, (source, purpose) in table.blind_indexes.items():
         value = row[column]
         new[column] = value if value is None or key_id_of(value) == target.id or \

@@ -98,8 +98,9 @@ class FieldValue:
 class ServiceRequestEvent:
     action: RequestActionEnum = strawberry.field(description="The step.")
     at: datetime = strawberry.field(description="When (UTC instant).")
-    note: str | None = strawberry.field(description="The resolution, reason or comment given "
-                                                    "with it.")
+    note: str | None = strawberry.field(description=(
+        "The resolution or reason given with it (a rating's comment is the request's "
+        "ratingComment, personal data; the RATED step keeps no copy)."))
     actor_id: strawberry.Private[int | None]
 
     @strawberry.field(description="Who took the step; null for the system (escalation).")
@@ -217,9 +218,18 @@ class ServiceRequest:
     def rating(self) -> int | None:
         return self.row.rating
 
-    @strawberry.field(description="The requester's comment with the rating.")
-    def rating_comment(self) -> str | None:
-        return self.row.rating_comment
+    @strawberry.field(description=(
+        "The requester's comment with the rating: personal data, shown as details is (in "
+        "clear, audited, alone; \"****\" in lists); null before, and once the account is "
+        "closed."))
+    def rating_comment(self, info: strawberry.Info) -> str | None:
+        shown = personal.shown(info.context.principal, self.row, listed=self.listed)
+        if shown is personal.Shown.MASKED:
+            return personal.masked_comment(self.row)
+        value = personal.comment_of(self.row)
+        if shown is personal.Shown.OWN or not value:
+            return value
+        return self._audited(info, "rating_comment", value)  # type: ignore[return-value]
 
     @strawberry.field(description="It went past its deadline open and was escalated.")
     def escalated(self) -> bool:

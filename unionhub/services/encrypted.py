@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from unionhub.crypto.rotation import EncryptedTable
 from unionhub.services.models import ServiceRequest
-from unionhub.services.personal import DETAILS, FIELD_VALUES
+from unionhub.services.personal import DETAILS, FIELD_VALUES, RATING_COMMENT
 
-# A request's details and form values are bound to the request (services.personal).
+# A request's details, form values and rating comment are bound to the request (services.personal).
 ENCRYPTED_TABLES = [EncryptedTable(
     model=ServiceRequest,
-    ciphertexts={"details_enc": DETAILS, "field_values_enc": FIELD_VALUES},
+    ciphertexts={"details_enc": DETAILS, "field_values_enc": FIELD_VALUES,
+                 "rating_comment_enc": RATING_COMMENT},
     owner=("id",))]

@@ -12,17 +12,19 @@ from unionhub.services.models import ServiceRequest, ServiceRequestEvent
 
 _COLUMNS = ("id", "item_id", "item__name", "status", "handling_union_id", "submitted_at",
             "deadline", "accepted_at", "completed_at", "rejected_at", "resolution",
-            "reject_reason", "rating", "rating_comment", "rated_at")
+            "reject_reason", "rating", "rated_at")
 
 
 async def export(member_id: int) -> dict[str, Any]:
     requests = rows(await ServiceRequest.filter(member_id=member_id).order_by("id").values(
-        *_COLUMNS, "details_enc", "field_values_enc"))
+        *_COLUMNS, "details_enc", "field_values_enc", "rating_comment_enc"))
     # The member's own words, opened for them (services.personal); the export is audited whole.
     for request in requests:
         request["details"] = personal.open_details(request.pop("details_enc"), request["id"])
         request["field_values"] = personal.open_field_values(request.pop("field_values_enc"),
                                                              request["id"])
+        request["rating_comment"] = personal.open_comment(request.pop("rating_comment_enc"),
+                                                          request["id"])
     events = rows(await ServiceRequestEvent.filter(
         request_id__in=[r["id"] for r in requests]).order_by("id").values(
         "request_id", "action", "at", "note"))
@@ -34,8 +36,9 @@ async def export(member_id: int) -> dict[str, Any]:
 async def close(member_id: int) -> None:
     # The fingerprint is a hash of the details: it goes with them.
     await ServiceRequest.filter(member_id=member_id).update(
-        details_enc="", field_values_enc="", rating_comment=None, request_fingerprint=None)
-    # The member's own steps carry their words too (RATED's note is the rating comment);
+        details_enc="", field_values_enc="", rating_comment_enc=None, request_fingerprint=None)
+    # The member's own steps may carry their words too (RATED's note held the rating comment
+    # before services migration 0005);
     # the cadres' resolutions and reasons are the union's record and stay.
     ids = await ServiceRequest.filter(member_id=member_id).values_list("id", flat=True)
     await ServiceRequestEvent.filter(request_id__in=list(ids), actor_id=member_id).update(

@@ -112,7 +112,9 @@ class ServiceRequest(Model):
     resolution = fields.TextField(null=True)
     reject_reason = fields.TextField(null=True)
     rating = fields.SmallIntField(null=True)
-    rating_comment = fields.CharField(max_length=500, null=True)
+    # The requester's words with the rating, sealed like the details (services.personal);
+    # null for none, or erased by a closure. The RATED step keeps no copy.
+    rating_comment_enc = fields.TextField(null=True)
     rated_at = fields.DatetimeField(null=True)
     escalated_at = fields.DatetimeField(null=True)
     escalated_to_id = fields.BigIntField(null=True)

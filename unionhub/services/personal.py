@@ -1,4 +1,4 @@
-"""A service request's details and form values: the member's personal data (legal aid,
+"""A service request's details, form values and rating comment: the member's personal data (legal aid,
 counselling, hardship assistance: members write names, phones, ID numbers, their troubles).
 
 At rest they are sealed with the platform's personal-data AEAD (`identity.crypto`: the key
@@ -26,6 +26,7 @@ from unionhub.services.models import ServiceRequest
 
 DETAILS = "service_details"  # the purposes (associated data, with the request's id)
 FIELD_VALUES = "service_fields"
+RATING_COMMENT = "service_rating_comment"
 MASK = "****"
 
 
@@ -65,6 +66,15 @@ def open_field_values(token: str, request_id: int) -> dict[str, str]:
     return values
 
 
+def sealed_comment(request_id: int, comment: str | None) -> str | None:
+    return encrypt(comment, RATING_COMMENT, owner=request_id) if comment else None
+
+
+def open_comment(token: str | None, request_id: int) -> str | None:
+    return open_personal(token, RATING_COMMENT, request_id,
+                         f"service request {request_id}") if token else None
+
+
 def details_of(row: ServiceRequest) -> str:
     return open_details(row.details_enc, row.id)
 
@@ -73,9 +83,17 @@ def field_values_of(row: ServiceRequest) -> dict[str, str]:
     return open_field_values(row.field_values_enc, row.id)
 
 
+def comment_of(row: ServiceRequest) -> str | None:
+    return open_comment(row.rating_comment_enc, row.id)
+
+
 def masked_details(row: ServiceRequest) -> str:
     """A list's form: that there are details, not what they say ("" once erased)."""
     return MASK if row.details_enc else ""
+
+
+def masked_comment(row: ServiceRequest) -> str | None:
+    return MASK if row.rating_comment_enc else None
 
 
 async def record_read(principal: Principal, row: ServiceRequest, field: str) -> None:

@@ -260,7 +260,8 @@ async def rate(principal: Principal, request_id: int, rating: int,
             raise _not_found()
         changed = await ServiceRequest.filter(
             id=req.id, status=RequestStatus.COMPLETED, rating=None
-        ).update(rating=rating, rating_comment=text, rated_at=now)
+        ).update(rating=rating, rating_comment_enc=personal.sealed_comment(req.id, text),
+                 rated_at=now)
         if not changed:
             fresh = await get_request(req.id)
             if fresh.rating is not None:
@@ -268,7 +269,7 @@ async def rate(principal: Principal, request_id: int, rating: int,
                                code="ALREADY_RATED")
             raise InvalidTransition("only a completed request can be rated", field="requestId")
         await ServiceRequestEvent.create(request_id=req.id, action=RequestAction.RATED,
-                                         actor_id=member_id, at=now, note=text)
+                                         actor_id=member_id, at=now)  # the comment: sealed
     return await get_request(req.id)
 
 

@@ -198,6 +198,6 @@ def _lifecycle(item: ServiceItem, submitted: datetime, now: datetime, rng: rando
     steps.append((RequestAction.COMPLETED, done, row["resolution"]))
     if rng.random() < 0.7:
         rating = rng.choice((4, 5, 5)) if done <= deadline else rng.choice((2, 3, 4))
-        row.update(rating=rating, rating_comment=None, rated_at=min(done + timedelta(hours=2), now))
+        row.update(rating=rating, rating_comment_enc=None, rated_at=min(done + timedelta(hours=2), now))
         steps.append((RequestAction.RATED, row["rated_at"], None))
     return row, steps

@@ -1,9 +1,10 @@
-"""A service request's details and form values are personal data (legal aid, counselling,
-hardship: names, phones, ID numbers): they move from the plain `details` and `field_values`
-columns to `details_enc` and `field_values_enc`, sealed with the personal-data key ring and
-bound to the request's id (services.personal). Existing rows are sealed here, in id order, a
-thousand a statement; undoing it opens them back into the plain columns (an erased value, "",
-stays empty both ways).
+"""A service request's details, form values and rating comment are personal data (legal aid,
+counselling, hardship: names, phones, ID numbers): they move from the plain `details`,
+`field_values` and `rating_comment` columns to `details_enc`, `field_values_enc` and
+`rating_comment_enc`, sealed with the personal-data key ring and bound to the request's id
+(services.personal); the RATED steps' notes, a plain copy of the comment, are cleared. Existing
+rows are sealed here, in id order, a thousand a statement; undoing it opens them back into the
+plain columns and the RATED notes (an erased value stays empty both ways).
 
 In raw SQL: Tortoise's field removal rebuilds SQLite tables and loses their unique key and
 indexes, so the columns change in place (DROP COLUMN, SQLite 3.35+) and the migration state is
@@ -16,9 +17,15 @@ import json
 from tortoise import fields, migrations
 from tortoise.migrations import operations as ops
 
-from unionhub.services.personal import open_details, open_field_values, sealed
+from unionhub.services.personal import (
+    open_comment,
+    open_details,
+    open_field_values,
+    sealed,
+    sealed_comment,
+)
 
-_TABLE = "service_requests"
+_TABLE, _EVENTS = "service_requests", "service_request_events"
 _BATCH = 1000
 
 
@@ -67,15 +74,19 @@ async def _seal(apps, schema_editor) -> None:
     client = schema_editor.client
     postgres = client.capabilities.dialect == "postgres"
     add = [f"ALTER TABLE {_TABLE} ADD COLUMN details_enc TEXT NOT NULL DEFAULT ''",
-           f"ALTER TABLE {_TABLE} ADD COLUMN field_values_enc TEXT NOT NULL DEFAULT ''"]
-    drop = [f"ALTER TABLE {_TABLE} DROP COLUMN details",
-            f"ALTER TABLE {_TABLE} DROP COLUMN field_values"]
+           f"ALTER TABLE {_TABLE} ADD COLUMN field_values_enc TEXT NOT NULL DEFAULT ''",
+           f"ALTER TABLE {_TABLE} ADD COLUMN rating_comment_enc TEXT NULL"]
+    drop = [f"UPDATE {_EVENTS} SET note = NULL WHERE action = 'RATED'",
+            f"ALTER TABLE {_TABLE} DROP COLUMN details",
+            f"ALTER TABLE {_TABLE} DROP COLUMN field_values",
+            f"ALTER TABLE {_TABLE} DROP COLUMN rating_comment"]
     if not await _prepare(client, [*add, "-- (each row sealed)", *drop], schema_editor):
         return
     for statement in add:
         await client.execute_script(statement)
-    a, b, c = _params(postgres, 3)
-    update = f"UPDATE {_TABLE} SET details_enc = {a}, field_values_enc = {b} WHERE id = {c}"  # noqa: S608
+    a, b, c, d = _params(postgres, 4)
+    update = (f"UPDATE {_TABLE} SET details_enc = {a}, field_values_enc = {b}, "  # noqa: S608
+              f"rating_comment_enc = {c} WHERE id = {d}")
 
     async def change(rows: list[dict]) -> None:
         values = []
@@ -83,13 +94,14 @@ async def _seal(apps, schema_editor) -> None:
             fields_given = row["field_values"]
             if isinstance(fields_given, str):
                 fields_given = json.loads(fields_given)
-            if row["details"] or fields_given:
+            if row["details"] or fields_given or row["rating_comment"]:
                 new = sealed(row["id"], row["details"] or "", fields_given or {})
-                values.append([new["details_enc"], new["field_values_enc"], row["id"]])
+                values.append([new["details_enc"], new["field_values_enc"],
+                               sealed_comment(row["id"], row["rating_comment"]), row["id"]])
         if values:
             await client.execute_many(update, values)
 
-    await _each_batch(client, "details, field_values", postgres, change)
+    await _each_batch(client, "details, field_values, rating_comment", postgres, change)
     for statement in drop:
         await client.execute_script(statement)
 
@@ -99,26 +111,34 @@ async def _open(apps, schema_editor) -> None:
     postgres = client.capabilities.dialect == "postgres"
     json_type = "JSONB" if postgres else "JSON"
     add = [f"ALTER TABLE {_TABLE} ADD COLUMN details TEXT NOT NULL DEFAULT ''",
-           f"ALTER TABLE {_TABLE} ADD COLUMN field_values {json_type} NOT NULL DEFAULT '{{}}'"]
-    drop = [f"ALTER TABLE {_TABLE} DROP COLUMN details_enc",
-            f"ALTER TABLE {_TABLE} DROP COLUMN field_values_enc"]
+           f"ALTER TABLE {_TABLE} ADD COLUMN field_values {json_type} NOT NULL DEFAULT '{{}}'",
+           f"ALTER TABLE {_TABLE} ADD COLUMN rating_comment VARCHAR(500) NULL"]
+    drop = [f"UPDATE {_EVENTS} SET note = (SELECT rating_comment FROM {_TABLE} "  # noqa: S608
+            f"WHERE {_TABLE}.id = {_EVENTS}.request_id) WHERE action = 'RATED'",
+            f"ALTER TABLE {_TABLE} DROP COLUMN details_enc",
+            f"ALTER TABLE {_TABLE} DROP COLUMN field_values_enc",
+            f"ALTER TABLE {_TABLE} DROP COLUMN rating_comment_enc"]
     if not await _prepare(client, [*add, "-- (each row opened)", *drop], schema_editor):
         return
     for statement in add:
         await client.execute_script(statement)
-    a, b, c = _params(postgres, 3)
+    a, b, c, d = _params(postgres, 4)
     cast = f"CAST({b} AS JSONB)" if postgres else b
-    update = f"UPDATE {_TABLE} SET details = {a}, field_values = {cast} WHERE id = {c}"  # noqa: S608
+    update = (f"UPDATE {_TABLE} SET details = {a}, field_values = {cast}, "  # noqa: S608
+              f"rating_comment = {c} WHERE id = {d}")
 
     async def change(rows: list[dict]) -> None:
         values = [[open_details(row["details_enc"], row["id"]),
                    json.dumps(open_field_values(row["field_values_enc"], row["id"]),
-                              ensure_ascii=False, separators=(",", ":")), row["id"]]
-                  for row in rows if row["details_enc"] or row["field_values_enc"]]
+                              ensure_ascii=False, separators=(",", ":")),
+                   open_comment(row["rating_comment_enc"], row["id"]), row["id"]]
+                  for row in rows if row["details_enc"] or row["field_values_enc"]
+                  or row["rating_comment_enc"]]
         if values:
             await client.execute_many(update, values)
 
-    await _each_batch(client, "details_enc, field_values_enc", postgres, change)
+    await _each_batch(client, "details_enc, field_values_enc, rating_comment_enc", postgres,
+                      change)
     for statement in drop:
         await client.execute_script(statement)
 
@@ -135,5 +155,8 @@ class Migration(migrations.Migration):
                                 field=fields.TextField(default=""))),
         _StateOnly(ops.RemoveField(model_name="ServiceRequest", name="details")),
         _StateOnly(ops.RemoveField(model_name="ServiceRequest", name="field_values")),
+        _StateOnly(ops.AddField(model_name="ServiceRequest", name="rating_comment_enc",
+                                field=fields.TextField(null=True))),
+        _StateOnly(ops.RemoveField(model_name="ServiceRequest", name="rating_comment")),
         ops.RunPython(_seal, _open),
     ]
