@@ -13,12 +13,11 @@ from unionhub.identity.access import require_authenticated
 from unionhub.observability.tracing import traced
 from unionhub.schema.errors import payload
 from unionhub.schema.relay import After, Before, Connection, First, Last, connection, keyset_page
+from unionhub.schema.service_point_types import ServicePoint, ServicePointPayload
 from unionhub.schema.services_types import (
     Scorecard,
     ServiceItem,
     ServiceItemPayload,
-    ServicePoint,
-    ServicePointPayload,
     ServiceRequest,
     ServiceRequestPayload,
 )

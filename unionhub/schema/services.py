@@ -12,14 +12,12 @@ from unionhub.schema.cockpit import CockpitQuery
 from unionhub.schema.docs import describe_values
 from unionhub.schema.permissions import gql_field
 from unionhub.schema.relay import MAX_PAGE, Connection, replaced_by
+from unionhub.schema.service_point_types import PointKindEnum, ServicePoint, ServicePointPayload
 from unionhub.schema.services_types import (
-    PointKindEnum,
     Scorecard,
     ServiceCategoryEnum,
     ServiceItem,
     ServiceItemPayload,
-    ServicePoint,
-    ServicePointPayload,
     ServiceRequest,
     ServiceRequestPayload,
     ServicesMemberFields,

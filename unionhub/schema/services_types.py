@@ -32,14 +32,12 @@ from unionhub.services import items as items_module
 from unionhub.services import requests as requests_domain
 from unionhub.services import scorecards as scorecards_domain
 from unionhub.services.models import (
-    PointKind,
     RequestAction,
     RequestStatus,
     ServiceCategory,
     TimeLimitUnit,
 )
 from unionhub.services.models import ServiceItem as ItemRow
-from unionhub.services.models import ServicePoint as PointRow
 from unionhub.services.models import ServiceRequest as RequestRow
 from unionhub.services.scorecards import Scorecard as ScorecardFigures
 
@@ -51,8 +49,6 @@ RequestStatusEnum = strawberry.enum(RequestStatus, name="RequestStatus",
                                     description="Where a service request stands.")
 TimeLimitUnitEnum = strawberry.enum(TimeLimitUnit, name="TimeLimitUnit",
                                     description="The unit of a service item's time limit.")
-PointKindEnum = strawberry.enum(PointKind, name="ServicePointKind",
-                                description="The kind of a service point.")
 RequestActionEnum = strawberry.enum(RequestAction, name="ServiceRequestAction",
                                     description="A step in a service request's history.")
 
@@ -260,42 +256,6 @@ class ServiceRequest:
                 for e in rows]
 
 
-@strawberry.type(description="Opening hours on some days, Asia/Shanghai time.")
-class OpeningHours:
-    days: str = strawberry.field(description="A day or range: MON-FRI, SAT, ...")
-    opens: str = strawberry.field(description="HH:MM.")
-    closes: str = strawberry.field(description="HH:MM, after opens.")
-
-
-@strawberry.type(description=(
-    "A place members can go (service centre, workers' home, care station). Public."))
-class ServicePoint:
-    id: strawberry.ID = strawberry.field(description="The point's id.")
-    name: str = strawberry.field(description="Its name.")
-    kind: PointKindEnum = strawberry.field(description="Its kind.")
-    latitude: float = strawberry.field(description="WGS-84 degrees.")
-    longitude: float = strawberry.field(description="WGS-84 degrees.")
-    address: str = strawberry.field(description="Its street address.")
-    phone: str | None = strawberry.field(description="Its public phone.")
-    opening_hours: list[OpeningHours] = strawberry.field(description="When it is open.")
-    distance_km: float | None = strawberry.field(
-        description="Distance from the searched point in km (4 decimals); null elsewhere.")
-    union_id: strawberry.Private[int]
-
-    @strawberry.field(description="The union that runs it.")
-    def union(self, info: strawberry.Info) -> UnionRef:
-        return union_entity(info, self.union_id)
-
-    @classmethod
-    def of(cls, row: PointRow, distance_km: float | None = None) -> ServicePoint:
-        return cls(id=strawberry.ID(str(row.id)), name=row.name, kind=row.kind,
-                   latitude=row.latitude, longitude=row.longitude, address=row.address,
-                   phone=row.phone,
-                   opening_hours=[OpeningHours(**slot) for slot in row.opening_hours],
-                   distance_km=None if distance_km is None else round(distance_km, 4),
-                   union_id=row.union_id)
-
-
 @strawberry.type(description="A union subtree's service figures for a month (Asia/Shanghai).")
 class Scorecard:
     period: str = strawberry.field(description="The month, YYYY-MM.")
@@ -355,13 +315,6 @@ class ServiceRequestPayload:
 class ServiceItemPayload:
     item: ServiceItem | None = strawberry.field(default=None,
                                                 description="The new item; null on errors.")
-    errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
-
-
-@strawberry.type(description="The result of createServicePoint.")
-class ServicePointPayload:
-    point: ServicePoint | None = strawberry.field(
-        default=None, description="The new point; null on errors.")
     errors: list[UserError] = strawberry.field(description=PAYLOAD_ERRORS)
 
 
