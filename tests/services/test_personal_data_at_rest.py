@@ -221,3 +221,9 @@ async def test_the_rating_comment_is_sealed_and_its_reads_by_others_audited(gql,
                       token=cadre.token)
     assert queue.data["serviceRequests"]["edges"] == [{"node": {"ratingComment": "****"}}]
     assert len(await _reads()) == 1
+    # The member's export opens their own words.
+    from unionhub.services import memberdata
+
+    [exported] = (await memberdata.export(member.member.id))["service_requests"]
+    assert (exported["details"], exported["rating_comment"]) == (DETAILS, COMMENT)
+    assert exported["field_values"] == {"policy": POLICY, "employer": EMPLOYER}
