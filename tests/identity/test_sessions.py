@@ -249,3 +249,26 @@ async def test_a_refresh_racing_logout_everywhere_does_not_outlive_it(gql, facto
             assert await _me_code(gql, pair["accessToken"]) == "TOKEN_REVOKED"
             assert await _refresh_codes(gql, pair["refreshToken"]) == ["TOKEN_REVOKED"]
         assert await _refresh_codes(gql, session["refreshToken"]) == ["TOKEN_REVOKED"]
+
+
+async def test_a_revoked_session_keeps_no_sealed_pair(gql, factory):
+    # The newest spent token keeps its successor pair sealed for the grace window; once the
+    # session ends (logout, or a replay after the window) nothing usable stays stored.
+    await factory.tree()
+    await register(gql, PHONE)
+    for end in ("logout", "reuse"):
+        first = await _login(gql)
+        second = (await gql(REFRESH, {"input": {"refreshToken": first["refreshToken"]}})
+                  ).data["refreshToken"]
+        family = (await RefreshToken.get(token_hash=hashlib.sha256(
+            first["refreshToken"].encode()).hexdigest())).family
+        assert await RefreshToken.filter(family=family, successor_enc__isnull=False).exists()
+        if end == "logout":
+            assert (await gql(LOGOUT, token=second["accessToken"])).data["logout"][
+                "errors"] == []
+        else:  # a replay of the spent token once the grace window is over
+            await RefreshToken.filter(family=family, used_at__isnull=False).update(
+                used_at=utcnow() - timedelta(minutes=5))
+            assert await _refresh_codes(gql, first["refreshToken"]) == ["TOKEN_REUSED"]
+        assert not await RefreshToken.filter(family=family, successor_enc__isnull=False
+                                             ).exists(), end

@@ -272,7 +272,8 @@ async def refresh(refresh_token: str) -> Session:
 
 
 async def _reused(row: RefreshToken, now: datetime) -> InvalidCredentials:
-    await RefreshToken.filter(family=row.family, revoked_at=None).update(revoked_at=now)
+    await RefreshToken.filter(family=row.family, revoked_at=None).update(revoked_at=now,
+                                                                          successor_enc=None)
     return InvalidCredentials("refresh token was already used; sign in again",
                               code="TOKEN_REUSED")
 

@@ -39,8 +39,10 @@ async def _revoke(member_id: int, *, families: list[str] | None, actor_id: int |
     found = sorted(set(cast(list[str], await live.values_list("family", flat=True))))
     session_ids = sorted(set(found) | set(families or ()))
     if found:
+        # The sealed successor pair goes too (the grace window's copy): nothing usable stays.
         await RefreshToken.filter(member_id=member_id, family__in=found,
-                                  revoked_at=None).update(revoked_at=utcnow())
+                                  revoked_at=None).update(revoked_at=utcnow(),
+                                                          successor_enc=None)
     # Published even when nothing was live: an access token outlives its spent refresh token.
     await publish(session_ids)
     await audit.record(audit.SESSIONS_REVOKED, actor_id=actor_id, subject_type="member",
