@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     audit_unlinked_alarm_seconds: int = Field(default=300, ge=1)
     access_token_ttl_seconds: int = 900
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    # A session (one sign-in's refresh family) ends this long after its sign-in however often
+    # it is refreshed: a stolen refresh token kept in use does not live for ever.
+    session_max_age_seconds: int = Field(default=90 * 24 * 3600, ge=60)
     # A refresh token presented again this soon after its rotation (two tabs at once) gets the
     # same new pair; later, the reuse revokes its family.
     refresh_reuse_grace_seconds: int = 10

@@ -6,6 +6,7 @@ tokens are refused."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from datetime import timedelta
 
@@ -105,3 +106,42 @@ async def test_unknown_and_expired_refresh_tokens_are_refused(gql, factory):
     expired = await _refresh(gql, session["refreshToken"])
     assert [e["code"] for e in expired["errors"]] == ["TOKEN_EXPIRED"]
     assert expired["accessToken"] is None
+
+
+async def test_a_session_ends_at_its_absolute_lifetime_however_often_refreshed(gql, factory):
+    # Each rotation grants another refresh-token lifetime, but not past the sign-in's
+    # UNIONHUB_SESSION_MAX_AGE_SECONDS: a stolen token refreshed every day still dies.
+    await factory.tree()
+    await register(gql, "13812345678")
+    session = await _login(gql)
+    token = session["refreshToken"]
+    max_age = get_settings().session_max_age_seconds
+    assert max_age == 90 * 24 * 3600
+    # The sign-in was (almost) the whole lifetime ago; the tokens themselves are fresh.
+    await RefreshToken.all().update(created_at=utcnow() - timedelta(seconds=max_age - 60),
+                                    session_started_at=utcnow() - timedelta(
+                                        seconds=max_age - 60))
+    fresh = await _refresh(gql, token)
+    assert fresh["errors"] == []
+    newest = await RefreshToken.get(token_hash=hashlib.sha256(
+        fresh["refreshToken"].encode()).hexdigest())
+    # The new token lives only to the session's end, not another 30 days.
+    assert newest.expires_at <= utcnow() + timedelta(seconds=60)
+    await RefreshToken.all().update(session_started_at=utcnow() - timedelta(
+        seconds=max_age + 1))
+    await RefreshToken.filter(id=newest.id).update(expires_at=utcnow() + timedelta(days=1))
+    over = await _refresh(gql, fresh["refreshToken"])
+    assert [e["code"] for e in over["errors"]] == ["TOKEN_EXPIRED"]
+    assert over["accessToken"] is None
+
+
+async def test_a_session_begun_before_its_start_was_kept_ends_by_its_first_token(gql, factory):
+    # Tokens stored before session_started_at existed: the family's first token tells.
+    await factory.tree()
+    await register(gql, "13812345678")
+    session = await _login(gql)
+    max_age = get_settings().session_max_age_seconds
+    await RefreshToken.all().update(session_started_at=None,
+                                    created_at=utcnow() - timedelta(seconds=max_age + 1))
+    over = await _refresh(gql, session["refreshToken"])
+    assert [e["code"] for e in over["errors"]] == ["TOKEN_EXPIRED"]

@@ -27,7 +27,13 @@ from unionhub.identity.passwords import (
 )
 from unionhub.identity.realname import fold_full_width, validate_phone
 from unionhub.identity.revocation import publish
-from unionhub.identity.sessions import open_session, revoke_member_sessions, session_revoked
+from unionhub.identity.sessions import (
+    open_session,
+    revoke_member_sessions,
+    session_ends_at,
+    session_revoked,
+    session_started,
+)
 from unionhub.identity.tokens import issue_access_token
 from unionhub.observability import metrics
 from unionhub.ratelimit import Rule, count
@@ -172,22 +178,25 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _expires_at() -> datetime:
-    return utcnow() + timedelta(seconds=get_settings().refresh_token_ttl_seconds)
+def _expires_at(session_started_at: datetime) -> datetime:
+    """A refresh token's lifetime, but never past its session's absolute end."""
+    return min(utcnow() + timedelta(seconds=get_settings().refresh_token_ttl_seconds),
+               session_ends_at(session_started_at))
 
 
 async def _open_session(member: Member) -> Session | None:
     token, family = secrets.token_urlsafe(32), secrets.token_hex(16)
     if not await open_session(member, family=family, token_hash=_hash_token(token),
-                              expires_at=_expires_at()):
+                              expires_at=_expires_at(utcnow())):
         return None
     return await _session(member, family, token)
 
 
-async def _rotate(member: Member, spent: RefreshToken) -> Session:
+async def _rotate(member: Member, spent: RefreshToken, started: datetime) -> Session:
     token = secrets.token_urlsafe(32)
     await RefreshToken.create(member=member, family=spent.family, token_hash=_hash_token(token),
-                              expires_at=_expires_at(), sessions_epoch=spent.sessions_epoch)
+                              expires_at=_expires_at(started), session_started_at=started,
+                              sessions_epoch=spent.sessions_epoch)
     return await _session(member, spent.family, token)
 
 
@@ -245,7 +254,8 @@ async def refresh(refresh_token: str) -> Session:
             if (pair := await _grace_pair(row, now)) is not None:
                 return pair
             error = await _reused(row, now)
-        elif row.expires_at <= now:
+        elif (row.expires_at <= now  # this token's 30 days, or its session's absolute end
+              or session_ends_at(started := await session_started(row)) <= now):
             error = InvalidCredentials("refresh token expired", code="TOKEN_EXPIRED")
         else:
             # Conditional as well as locked: SQLite has no row locks (it serialises writers).
@@ -253,7 +263,7 @@ async def refresh(refresh_token: str) -> Session:
                 used_at=now)
             if spent == 1:
                 member = await Member.get(id=row.member_id)
-                session = await _rotate(member, row)
+                session = await _rotate(member, row, started)
                 await RefreshToken.filter(id=row.id).update(successor_enc=_seal(session, row.id))
                 # Older rows' pairs are spent now: no live token stays stored but the newest.
                 await RefreshToken.filter(family=row.family, successor_enc__isnull=False

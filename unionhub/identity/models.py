@@ -190,6 +190,9 @@ class RefreshToken(Model):
     # The member's `sessions_epoch` when the session began (None: begun before it was kept);
     # a refresh is refused once the member's has moved on.
     sessions_epoch = fields.IntField(null=True)
+    # When the session's sign-in was (copied at each rotation; None: stored before it was
+    # kept, the family's first token tells): no refresh past UNIONHUB_SESSION_MAX_AGE_SECONDS.
+    session_started_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "refresh_tokens"

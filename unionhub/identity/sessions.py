@@ -13,7 +13,7 @@ left holding a session the reset did not end."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import cast
 
 from tortoise.expressions import F
@@ -25,6 +25,7 @@ from unionhub.identity import audit
 from unionhub.identity.access import Principal, require_authenticated
 from unionhub.identity.models import Member, RefreshToken
 from unionhub.identity.revocation import publish
+from unionhub.settings import get_settings
 
 # Why sessions were revoked (the audit row's `detail.reason`), e.g. "logout",
 # "logout_everywhere", "admin", "role_change", "password_reset", "phone_change",
@@ -107,7 +108,7 @@ async def open_session(member: Member, *, family: str, token_hash: str,
     try:
         async with in_transaction():
             await RefreshToken.create(member_id=member.id, family=family, token_hash=token_hash,
-                                      expires_at=expires_at,
+                                      expires_at=expires_at, session_started_at=utcnow(),
                                       sessions_epoch=member.sessions_epoch)
             # (`only`, not `values_list`: Tortoise drops the FOR ... of a values query)
             now = await Member.select_for_update(no_key=True).filter(id=member.id).only(
@@ -117,6 +118,21 @@ async def open_session(member: Member, *, family: str, token_hash: str,
     except _RevokedMeanwhile:
         return False
     return True
+
+
+async def session_started(token: RefreshToken) -> datetime:
+    """When the token's session signed in: stored with each token, or for a token stored
+    before that was kept, its family's first token."""
+    if token.session_started_at is not None:
+        return token.session_started_at
+    first = await RefreshToken.filter(family=token.family).order_by("id").first()
+    return (first or token).created_at
+
+
+def session_ends_at(started: datetime) -> datetime:
+    """The absolute end of a session begun at `started`: no refresh after it, however often
+    the session was refreshed (a stolen refresh token kept in use dies too)."""
+    return started + timedelta(seconds=get_settings().session_max_age_seconds)
 
 
 async def session_revoked(token: RefreshToken) -> bool:
