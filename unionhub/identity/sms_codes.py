@@ -18,7 +18,8 @@
   window taken and the code usable: it may have been delivered. Only a gateway that said it
   did not send (or could not be reached) gives the window back.
 - `request_code` answers the same for registered and unregistered phones and sends in both
-  cases: what differs reaches only the phone's owner.
+  cases: what differs reaches only the phone's owner. So does `check_code`: a code that
+  expired or ran out of tries is said so only to whoever types it right (`_dead`).
 """
 
 from __future__ import annotations
@@ -177,6 +178,17 @@ def _invalid() -> ValidationFailed:
     return ValidationFailed("the code is wrong", field="smsCode", code="SMS_CODE_INVALID")
 
 
+def _dead(row: SmsCode, right: str, message: str, code: str) -> ValidationFailed:
+    """A code that can no longer be used (expired, or out of tries): said only to whoever
+    typed it right, i.e. holds the phone. Anyone else gets what a phone nobody asked a code
+    for gets, so a guess does not tell a stranger that a code was asked for this phone and
+    purpose (nor so, for a reset, that an account is likely there). Comparing without
+    spending a try is safe: a dead code never passes again, whatever is learnt of it."""
+    if hmac.compare_digest(row.code_hash, right):
+        return ValidationFailed(message, field="smsCode", code=code)
+    return _invalid()
+
+
 async def check_code(phone: str, purpose: SmsPurpose, code: str,
                      client_ip: str | None = None) -> SmsCode:
     """Spend one try of the newest code for this phone and purpose (committed whatever the
@@ -195,18 +207,18 @@ async def check_code(phone: str, purpose: SmsPurpose, code: str,
     row = await SmsCode.filter(phone_bidx=bidx, purpose=purpose).order_by("-id").first()
     if row is None or row.consumed_at is not None:
         raise _invalid()
+    right = code_hash(bidx, purpose, code)
     if row.expires_at <= utcnow():
-        raise ValidationFailed("the code has expired; ask for a new one", field="smsCode",
-                               code="SMS_CODE_EXPIRED")
+        raise _dead(row, right, "the code has expired; ask for a new one", "SMS_CODE_EXPIRED")
     spent = await SmsCode.filter(id=row.id, consumed_at=None,
                                  attempts__lt=s.sms_code_max_tries).update(
         attempts=F("attempts") + 1)
     if not spent:
         if await SmsCode.filter(id=row.id).exclude(consumed_at=None).exists():
             raise _invalid()  # used up meanwhile by a concurrent request
-        raise ValidationFailed("too many wrong tries; ask for a new code", field="smsCode",
-                               code="SMS_CODE_TRIES_EXHAUSTED")
-    if not hmac.compare_digest(row.code_hash, code_hash(bidx, purpose, code)):
+        raise _dead(row, right, "too many wrong tries; ask for a new code",
+                    "SMS_CODE_TRIES_EXHAUSTED")
+    if not hmac.compare_digest(row.code_hash, right):
         raise _invalid()
     return row
 
