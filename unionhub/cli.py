@@ -32,9 +32,10 @@ def _run(coro_factory: Callable[[], Awaitable[None]], *, connect: bool = True) -
             await coro_factory()
         finally:
             if connect:  # rows the command wrote in transactions, linked before the pool closes
-                from unionhub.identity import audit_linker
+                from unionhub.identity import audit_linker, revocation
 
                 await audit_linker.finish()
+                await revocation.finish()
             # Always close: an open aiosqlite thread would keep the process from exiting.
             await db.close_db()
             await cache.close_redis()

@@ -35,12 +35,12 @@ from typing import Any
 import orjson
 from opentelemetry import context as otel_context
 from tortoise import connections
-from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from unionhub import after_response
 from unionhub.clock import utcnow
-from unionhub.identity import audit_chain
+from unionhub.identity import audit_chain, transaction_end
 from unionhub.observability import metrics
 from unionhub.observability.tracing import active_span
 from unionhub.settings import get_settings
@@ -120,22 +120,6 @@ async def link_pending(by: str = "call", batch: int = BATCH) -> list[int]:
 
 # --- the linker task: after a caller's commit ---------------------------------------------------
 
-def _outermost(db: BaseDBAsyncClient) -> BaseDBAsyncClient:
-    """The caller's outermost transaction (a savepoint's `_parent` is the transaction it is
-    in; the outermost's is the pool's client). Tortoise internals: see `_ended`."""
-    while isinstance(getattr(db, "_parent", None), TransactionalDBClient):
-        db = db._parent
-    return db
-
-
-def _ended(transaction: BaseDBAsyncClient) -> bool:
-    # Tortoise sets `_finalized` once the transaction has committed or rolled back. Were it
-    # gone (a Tortoise upgrade), every transaction counts as ended at the next look: rows
-    # committed after it wait for the sweep instead (tests/identity/test_audit_linking.py
-    # would fail first: it waits for the task, not the sweep).
-    return bool(getattr(transaction, "_finalized", True))
-
-
 class _Flight:
     """Single flight per event loop: a link run that starts after the caller asked, shared by
     every caller that asked meanwhile, so a busy process has at most one linker waiting on
@@ -192,7 +176,7 @@ class _Linker:
             await asyncio.sleep(delay)
             now = self.loop.time()
             ended = [key for key, (tx, until) in self.waiting.items()
-                     if _ended(tx) or until <= now]
+                     if transaction_end.ended(tx) or until <= now]
             if not ended:
                 delay = min(delay * 2, WATCH_SECONDS[1])
                 continue
@@ -226,14 +210,14 @@ def after_commit(db: BaseDBAsyncClient) -> None:
     """Rows were inserted unlinked in `db`'s transaction: link them once it commits. In a
     request (or job run): after its response, once for all its transactions; else by the
     linker task."""
-    transaction = _outermost(db)
+    transaction = transaction_end.outermost(db)
     if not after_response.defer(_after_request, transaction):
         _linker().kick(transaction)
 
 
 async def _after_request(transactions: list[BaseDBAsyncClient]) -> None:
     linker = _linker()
-    still_open = [tx for tx in transactions if not _ended(tx)]  # (left running in a task)
+    still_open = [tx for tx in transactions if not transaction_end.ended(tx)]  # (left running in a task)
     for tx in still_open:
         linker.kick(tx)
     if len(still_open) < len(transactions):

@@ -2,7 +2,8 @@
 
 An access token carries its session id (`sid`, the refresh-token family). Revoking a session
 marks its refresh tokens in the database (the record that survives a Redis flush), then
-appends the id to a Redis stream. Each process keeps the ids revoked in the last access-token
+appends the id to a Redis stream, after the caller's transaction commits
+(`publish_after_commit`). Each process keeps the ids revoked in the last access-token
 lifetime in a local set, and catches up with the stream (XRANGE after the last entry it read;
 entry ids come from the Redis server's clock, so no process's clock can make it skip one):
 
@@ -24,13 +25,16 @@ import asyncio
 import logging
 import time
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from opentelemetry.instrumentation.utils import suppress_instrumentation
+from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 
 from unionhub.cache import get_redis, safe, shared_connection
 from unionhub.clock import utcnow
 from unionhub.identity.models import RefreshToken
+from unionhub.identity.transaction_end import ended, outermost
 from unionhub.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -40,6 +44,10 @@ REFRESH_AFTER_SECONDS = 1.0
 MAX_AGE_SECONDS = 4.0
 DATABASE_RECONCILE_SECONDS = 60.0
 _MARGIN_SECONDS = 60  # clock skew between processes, and tokens minted during a revocation
+# A revocation inside a caller's transaction is published once it ends: looked at after 1 ms,
+# then ever less often up to every 50 ms; one open longer than an hour is published anyway.
+_WATCH_SECONDS = (0.001, 0.05)
+_GIVE_UP_SECONDS = 3600.0
 
 
 def _keep_seconds() -> int:
@@ -166,3 +174,54 @@ async def publish(session_ids: list[str]) -> None:
     if await safe(pipe.execute(), None) is None:
         log.warning("revoked sessions: not published to Redis; other processes see the "
                     "revocation at their next database reconcile")
+
+
+_watching: set[asyncio.Task[None]] = set()  # (a reference, so a watch is not collected)
+
+
+async def publish_after_commit(session_ids: list[str]) -> None:
+    """`publish`, once the caller's transaction (if any) has committed: a revocation rolled
+    back with the change that made it (a role change that failed after it) must not sign the
+    member out everywhere for the next access-token lifetime. This process refuses the
+    sessions at once, as before; once the transaction has ended, the ids the database shows
+    revoked are published, and the others, rolled back, taken off this process's copy."""
+    if not session_ids:
+        return
+    name = RefreshToken._meta.default_connection or "default"
+    db = connections.get(name)
+    if not isinstance(db, TransactionalDBClient):
+        await publish(session_ids)  # committed already (each statement on its own)
+        return
+    REVOKED.add(session_ids)
+    transaction = outermost(db)
+    task = asyncio.get_running_loop().create_task(
+        _publish_once_ended(name, transaction, list(session_ids)))
+    _watching.add(task)
+    task.add_done_callback(_watching.discard)
+
+
+async def _publish_once_ended(name: str, transaction: BaseDBAsyncClient,
+                              session_ids: list[str]) -> None:
+    loop = asyncio.get_running_loop()
+    # This task's context was copied inside the transaction: read through the pool instead.
+    connections.set(name, getattr(transaction, "_parent", transaction))
+    delay, give_up = _WATCH_SECONDS[0], loop.time() + _GIVE_UP_SECONDS
+    while not ended(transaction) and loop.time() < give_up:
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, _WATCH_SECONDS[1])
+    try:
+        committed = set(cast(list[str], await RefreshToken.filter(
+            family__in=session_ids, revoked_at__isnull=False).values_list("family", flat=True)))
+    except Exception:  # kept here, refused: the database reconcile publishes what committed
+        log.warning("revoked sessions: could not read whether a revocation committed")
+        return
+    for sid in set(session_ids) - committed:
+        REVOKED.revoked.pop(sid, None)
+    await publish(sorted(committed))
+
+
+async def finish() -> None:
+    """Shutdown (app, worker, CLI), before the pool closes: publish what was still waiting
+    for its transaction (ended by now)."""
+    if pending := list(_watching):
+        await asyncio.gather(*pending, return_exceptions=True)

@@ -24,7 +24,7 @@ from unionhub.errors import AccessDenied, NotAuthenticated, NotFound
 from unionhub.identity import audit
 from unionhub.identity.access import Principal, require_authenticated
 from unionhub.identity.models import Member, RefreshToken
-from unionhub.identity.revocation import publish
+from unionhub.identity.revocation import publish_after_commit
 from unionhub.settings import get_settings
 
 # Why sessions were revoked (the audit row's `detail.reason`), e.g. "logout",
@@ -44,8 +44,9 @@ async def _revoke(member_id: int, *, families: list[str] | None, actor_id: int |
         await RefreshToken.filter(member_id=member_id, family__in=found,
                                   revoked_at=None).update(revoked_at=utcnow(),
                                                           successor_enc=None)
-    # Published even when nothing was live: an access token outlives its spent refresh token.
-    await publish(session_ids)
+    # Published even when nothing was live (an access token outlives its spent refresh
+    # token), once the caller's transaction commits: a rollback publishes nothing.
+    await publish_after_commit(session_ids)
     await audit.record(audit.SESSIONS_REVOKED, actor_id=actor_id, subject_type="member",
                        subject_id=member_id, detail={"reason": reason, "sessions": len(found)})
     return len(found)
@@ -54,8 +55,8 @@ async def _revoke(member_id: int, *, families: list[str] | None, actor_id: int |
 async def revoke_member_sessions(member_id: int, *, reason: str,
                                  actor_id: int | None = None) -> int:
     """End every session of the member; returns how many were live. Safe inside the caller's
-    transaction (the revocation is published before the commit: a rollback then leaves the
-    member signed out, never signed in).
+    transaction: this process refuses the sessions at once, the others once it commits, and
+    a rollback leaves them live (`revocation.publish_after_commit`).
 
     The epoch is incremented first, and the member's row stays locked until that commits (the
     caller's, or at once): a session `open_session` stores concurrently either reads the new

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from unionhub.identity import audit_linker, captcha, idverify, sms_providers
+from unionhub.identity import audit_linker, captcha, idverify, revocation, sms_providers
 from unionhub.settings import Settings
 
 
@@ -16,6 +16,7 @@ def check(settings: Settings) -> None:
 
 async def close() -> None:
     await audit_linker.finish()  # rows written in transactions, before the pool closes
+    await revocation.finish()  # revocations made in transactions, published once they ended
     await sms_providers.reset_sms_provider()  # the providers' HTTP clients
     await idverify.reset_verifier()
     await captcha.reset_captcha_verifier()
