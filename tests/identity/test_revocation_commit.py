@@ -13,7 +13,7 @@ from tests.identity.account_flows import LOGIN, PASSWORD, register
 from unionhub.cache import get_redis
 from unionhub.identity.models import RefreshToken
 from unionhub.identity.revocation import REVOKED, STREAM
-from unionhub.identity.sessions import revoke_member_sessions
+from unionhub.identity.sessions import revoke_member_sessions, revoke_session
 from unionhub.settings import get_settings
 
 PHONE = "13812345678"
@@ -70,3 +70,36 @@ async def test_a_committed_revocation_in_a_transaction_is_published(gql, factory
     assert await _settled(sid, revoked=True)
     (error,) = (await gql(ME, token=token)).errors
     assert error["extensions"]["reason"] == "TOKEN_REVOKED"
+
+
+async def _undone(member_id: int, marked: asyncio.Event) -> None:
+    try:
+        async with in_transaction():
+            await revoke_member_sessions(member_id, reason="role_change")
+            marked.set()
+            await asyncio.sleep(0.1)
+            raise _Undone
+    except _Undone:
+        pass
+
+
+async def _logout(member_id: int, sid: str, marked: asyncio.Event) -> None:
+    await marked.wait()
+    await revoke_session(member_id, sid, reason="logout", actor_id=member_id)
+
+
+async def test_a_rollback_racing_a_committed_logout_leaves_the_session_ended(gql, factory):
+    # The logout waits on the rolled-back revocation's row locks (PostgreSQL; SQLite's one
+    # writer), then commits: whatever order the rollback's check and the logout's publication
+    # take, the session stays refused here and in the stream.
+    await factory.tree()
+    await register(gql, PHONE)
+    for _ in range(3):
+        member_id, sid, token = await _sign_in(gql)
+        marked = asyncio.Event()
+        await asyncio.gather(_undone(member_id, marked), _logout(member_id, sid, marked))
+        assert await RefreshToken.filter(family=sid, revoked_at__isnull=False).exists()
+        await asyncio.sleep(0.1)  # the rollback's watch has looked by now
+        assert await _settled(sid, revoked=True)
+        (error,) = (await gql(ME, token=token)).errors
+        assert error["extensions"]["reason"] == "TOKEN_REVOKED"

@@ -146,10 +146,18 @@ class RevokedSessions:
         for sid in [s for s, at in self.revoked.items() if at < horizon]:
             del self.revoked[sid]
 
-    def add(self, session_ids: list[str]) -> None:
+    def add(self, session_ids: list[str]) -> float:
         now = time.time()
         for sid in session_ids:
             self.revoked[sid] = now
+        return now
+
+    def take_back(self, session_ids: set[str], added_at: float) -> None:
+        """Forget ids this process added at `added_at` for a revocation that was rolled back;
+        one added again since (a revocation of the same session that committed) stays."""
+        for sid in session_ids:
+            if self.revoked.get(sid) == added_at:
+                del self.revoked[sid]
 
 
 def _field(fields: dict[Any, Any], name: str) -> str | None:
@@ -192,16 +200,16 @@ async def publish_after_commit(session_ids: list[str]) -> None:
     if not isinstance(db, TransactionalDBClient):
         await publish(session_ids)  # committed already (each statement on its own)
         return
-    REVOKED.add(session_ids)
+    added_at = REVOKED.add(session_ids)
     transaction = outermost(db)
     task = asyncio.get_running_loop().create_task(
-        _publish_once_ended(name, transaction, list(session_ids)))
+        _publish_once_ended(name, transaction, list(session_ids), added_at))
     _watching.add(task)
     task.add_done_callback(_watching.discard)
 
 
 async def _publish_once_ended(name: str, transaction: BaseDBAsyncClient,
-                              session_ids: list[str]) -> None:
+                              session_ids: list[str], added_at: float) -> None:
     loop = asyncio.get_running_loop()
     # This task's context was copied inside the transaction: read through the pool instead.
     connections.set(name, getattr(transaction, "_parent", transaction))
@@ -215,8 +223,7 @@ async def _publish_once_ended(name: str, transaction: BaseDBAsyncClient,
     except Exception:  # kept here, refused: the database reconcile publishes what committed
         log.warning("revoked sessions: could not read whether a revocation committed")
         return
-    for sid in set(session_ids) - committed:
-        REVOKED.revoked.pop(sid, None)
+    REVOKED.take_back(set(session_ids) - committed, added_at)
     await publish(sorted(committed))
 
 
