@@ -203,12 +203,14 @@ async def _settle_without_money(order: Order, actor_id: int, method: PaymentMeth
 # --- facts from the providers -------------------------------------------------------------
 
 async def apply_fact(provider: str, fact: PaymentFact) -> str:
-    """Apply one verified fact exactly once. Returns "applied", "duplicate", "ignored", or
-    "unknown" (a payment we have no row for yet: not recorded, so a redelivery can apply it)."""
+    """Apply one verified fact exactly once. Returns "applied", "duplicate" (its id was
+    applied before), "ignored", "unknown" (a payment we have no row for yet: not recorded, so
+    a redelivery can apply it) or "failed" (the database refused one of its effects: nothing
+    recorded, logged, and refused so the rail delivers it again)."""
     to_refund: list[int] = []
+    payment = None
     try:
         async with in_transaction():
-            payment = None
             if fact.kind is not None:
                 payment = await Payment.get_or_none(provider=provider,
                                                     provider_ref=fact.provider_ref or "")
@@ -217,19 +219,37 @@ async def apply_fact(provider: str, fact: PaymentFact) -> str:
                     if fact.kind == FactKind.SUCCEEDED:
                         await money_for_unknown_order(provider, fact)
                     return "unknown"
-            await ProviderEvent.create(provider=provider, event_id=fact.event_id[:64],
-                                       type=fact.event_type[:64])
+            if not await _first_time(provider, fact):
+                return "duplicate"
             if payment is None or fact.kind is None:  # (a payment is looked up for a kind only)
                 return "ignored"
             await orders.lock_before_payment(payment.order_id)
             await _HANDLERS[fact.kind](payment, fact, to_refund)
-    except IntegrityError:
-        return "duplicate"
+    except IntegrityError as exc:
+        # Not the gate's (that is a duplicate, above): a constraint the effects broke. Were it
+        # acknowledged, the notice would be lost in silence.
+        log.error("%s fact %s (payment %s) failed an integrity check: %s", provider,
+                  fact.event_type, payment.id if payment else None, type(exc).__name__)
+        return "failed"
     except _NotYetKnown:  # unrecorded: the rail delivers it again
         return "unknown"
     for payment_id in to_refund:
         await request_refund(payment_id)
     return "applied"
+
+
+async def _first_time(provider: str, fact: PaymentFact) -> bool:
+    """The gate: the fact's id recorded, in a savepoint, so its own unique key (and only it)
+    tells a duplicate, and the transaction goes on."""
+    try:
+        async with in_transaction():
+            await ProviderEvent.create(provider=provider, event_id=fact.event_id[:64],
+                                       type=fact.event_type[:64])
+    except IntegrityError:
+        if await ProviderEvent.exists(provider=provider, event_id=fact.event_id[:64]):
+            return False
+        raise
+    return True
 
 
 async def _on_succeeded(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:

@@ -33,8 +33,9 @@ async def provider_notification(request: Request) -> Response:
         log.warning("%s notification not verifiable yet: %s", provider.name, exc)
         return provider.acknowledge(None)
     outcome = await apply_fact(provider.name, fact)
-    # "unknown": a payment whose row is not written yet; refusing makes the rail redeliver.
-    return provider.acknowledge(None if outcome == "unknown" else outcome)
+    # "unknown": a payment whose row is not written yet; "failed": the database refused an
+    # effect. Refusing makes the rail redeliver.
+    return provider.acknowledge(None if outcome in ("unknown", "failed") else outcome)
 
 
 ROUTES = [Route("/webhooks/{provider}", provider_notification, methods=["POST"]),
