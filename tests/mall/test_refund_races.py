@@ -117,3 +117,34 @@ async def test_an_end_told_before_we_recorded_the_attempt_waits_for_the_record(
     assert stripe_api.accepted(await send(http, stripe_api.webhook_path, failed))
     assert (await Payment.get(id=payment.id)).status == "REFUND_FAILED"
     assert await PaymentException.filter(kind="REFUND_FAILED", status="OPEN").count() == 1
+
+
+async def test_our_refund_racing_a_partial_refund_at_the_rail_audits_what_it_read_under_lock(
+        http, gql, factory, mall, stripe_api):
+    """refundOrder read the payment's refunded total before its transaction, without the
+    order's lock: a partial refund in the rail's portal told in between was recorded first
+    (its event before the refund's), yet the refund's audit row said nothing had been given
+    back before, and counted the whole price as refunded."""
+    if not is_postgres():
+        pytest.skip("SQLite runs one writer at a time: no interleaving to test")
+    from unionhub.mall.models import OrderEvent
+
+    member = await factory.account()
+
+    async def after(delay: float, call):
+        await asyncio.sleep(delay)
+        return await call
+
+    for step in range(20):  # the refund asked for a little later each time
+        order_id, ref = await _paid_order(http, gql, member, mall, stripe_api)
+        ours, theirs = await asyncio.gather(
+            after(step * 0.003, gql(REFUND, {"input": {"orderId": order_id}},
+                                    token=member.token)),
+            send(http, stripe_api.webhook_path, stripe_api.dashboard_refund(ref, 2000)))
+        assert ours.errors == [] and ours.data["refundOrder"]["errors"] == [], ours.errors
+        assert stripe_api.accepted(theirs), theirs.text
+        events = {e.kind: e.id for e in await OrderEvent.filter(order_id=int(order_id))}
+        partial_first = events["PARTIAL_REFUND_AT_PROVIDER"] < events["REFUND_REQUESTED"]
+        asked = await AuditLog.get(action="mall.order.refund", subject_id=order_id)
+        assert (asked.detail["refunded_before_fen"], asked.detail["amount_fen"]) == (
+            (2000, 3000) if partial_first else (0, 5000)), (partial_first, asked.detail)

@@ -44,6 +44,10 @@ async def refund_order(principal: Principal, order_id: int, reason: str | None) 
                        code="REFUND_WINDOW_PASSED")
     online = payment.provider not in ("union_funds", "none")
     async with in_transaction():
+        # The order's row first, as a rail's fact takes it: a refund the rail tells now (its
+        # portal's, in part) is recorded before or after this one, never read half-way.
+        await orders.lock_before_payment(order.id)
+        payment = await Payment.get(id=payment.id)
         # Events in the order they happen: the request, then the refund it makes.
         await OrderEvent.create(order_id=order.id, kind="REFUND_REQUESTED",
                                 actor_id=principal.member_id,
