@@ -9,7 +9,8 @@ written form the next batch, and a batch is ONE transaction (lock the campaign r
 claimants' holdings, insert their vouchers, raise `issued_count` by what was inserted, one
 COMMIT). The rules are the database's as before: `issued_count` only rises by a conditional
 update within `max_vouchers` (and a CHECK), and the unique (campaign, member, seq) key keeps
-the per-member limit, seq running 1..per_member_limit.
+the per-member limit, seq running 1..per_member_limit. A claim checked inside the claim
+window is issued by a batch up to CLAIM_GRACE after the window's end, never later.
 
 A campaign's budget never comes back (vouchers are not returned to it), so once a batch has
 found it spent the process answers BUDGET_EXHAUSTED without the database; that memory is
@@ -22,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
@@ -36,6 +37,10 @@ from unionhub.mall.models import CampaignKind, Voucher, VoucherCampaign, Voucher
 from unionhub.observability import metrics
 
 BATCH_MAX = 64
+# A claim checked inside the claim window is issued by a batch that may run after its end
+# (queued behind a rush's batches): the member clicked in time, so it is honoured, but only
+# this long after the end; a batch later than that refuses its claims (CLAIM_WINDOW_CLOSED).
+CLAIM_GRACE = timedelta(seconds=5)
 TERMS_TTL_SECONDS = 5.0
 _RETRY = object()  # the claim lost a race for its seq to another process: try again
 
@@ -61,6 +66,10 @@ def _out_of_scope(holds_one: bool) -> Exception:
         return Conflict("this campaign is not open to your union", field="campaignId",
                         code="NOT_IN_SCOPE")
     return _not_found()
+
+
+def _window_closed() -> Conflict:
+    return Conflict("the claim window is closed", field="campaignId", code="CLAIM_WINDOW_CLOSED")
 
 
 def _limit_reached() -> Conflict:
@@ -111,8 +120,7 @@ async def claim_voucher(member_id: int, campaign_id: int,
                        code="NOT_CLAIMABLE")
     now = utcnow()
     if not campaign.claim_starts_at <= now < campaign.claim_ends_at:
-        raise Conflict("the claim window is closed", field="campaignId",
-                       code="CLAIM_WINDOW_CLOSED")
+        raise _window_closed()
     if voucher_valid_until(campaign, now) <= now:
         raise Conflict("this campaign's vouchers have expired", field="campaignId",
                        code="CAMPAIGN_EXPIRED")
@@ -174,13 +182,15 @@ def _batcher(campaign: VoucherCampaign) -> _Batcher:
 async def _claim_batch(campaign: VoucherCampaign, member_ids: list[int]) -> list[object]:
     """One transaction for a batch of claims; an outcome per claim, in order: a Voucher, a
     Conflict, or _RETRY."""
-    now = utcnow()
-    valid_until = voucher_valid_until(campaign, now)
     outcomes: list[object] = [None] * len(member_ids)
     async with in_transaction():
         # The campaign row first (locked on PostgreSQL): batches of several processes queue
         # here, and the room read below stays true until COMMIT.
         locked = await VoucherCampaign.filter(id=campaign.id).select_for_update().get()
+        now = utcnow()  # once the row is ours: the time the vouchers are issued
+        if now >= campaign.claim_ends_at + CLAIM_GRACE:
+            return [_window_closed() for _ in member_ids]
+        valid_until = voucher_valid_until(campaign, now)
         room = locked.max_vouchers - locked.issued_count
         unions = await _current_unions(member_ids)
         held = await _holdings(campaign.id, member_ids)
