@@ -36,9 +36,10 @@ REFUNDED, FAILED = "mall.payment.refunded", "mall.payment.refund_failed"
 OPENED = "mall.payment_exception.open"
 SYSTEM_MONEY = (RECEIVED, DUE, REFUNDED, FAILED, OPENED)
 # Ids, codes and amounts: nothing else may be in a row's detail.
-DETAIL_KEYS = {"by", "payment_id", "order_id", "method", "amount_fen", "reason", "currency",
+DETAIL_KEYS = {"by", "payment_id", "order_id", "method", "amount_fen", "amount", "reason", "currency",
                "expected_fen", "full", "made_at_provider", "refunded_total_fen",
-               "refund_fen", "order_refunded", "code", "kind", "provider_ref"}
+               "refund_fen", "refunded_total", "refund", "order_refunded", "code", "kind",
+               "provider_ref"}
 
 
 async def _rows(action: str | None = None) -> list[AuditLog]:
@@ -354,3 +355,35 @@ async def test_the_sandbox_rail_is_audited_like_the_others(http, gql, factory, m
     verified = await run("audit", "verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert "audit chain intact" in verified.stdout
+
+
+async def test_money_in_another_currency_is_audited_as_what_arrived(http, gql, factory, mall,
+                                                                    stripe_api):
+    """Stripe took 700 (US cents) for an order of 5000 fen: the exception and the audit rows
+    recorded 700 as fen (amount_fen 700, refunded_total_fen 700). Now the exception holds no
+    fen figure and says what arrived; the rows say amount and currency."""
+    from tests.mall.standins.stripe import signed
+
+    member = await factory.account()
+    order, ref = await _start(gql, member, stripe_api, mall.sku_id)
+    stripe_api.intents[ref]["currency"] = "usd"
+    stripe_api.pay(ref, amount_fen=700)
+    assert stripe_api.accepted(await send(http, stripe_api.webhook_path,
+                                          stripe_api.success_notification(ref)))
+    payment = await Payment.get(provider_ref=ref)
+    assert payment.status == "REFUND_PENDING"
+    flag = await PaymentException.get(kind="AMOUNT_MISMATCH")
+    assert flag.amount_fen is None and "700 usd" in flag.reason
+    done = signed(stripe_api.event("charge.refunded", ref, amount_refunded=700,
+                                   amount_received=700))
+    assert stripe_api.accepted(await send(http, stripe_api.webhook_path, done))
+    assert (await Payment.get(provider_ref=ref)).status == "REFUNDED"
+    due, opened, refunded = await _checked(member)
+    assert _movement(due, stripe_api, payment, order) == {
+        "reason": "currency", "amount": 700, "currency": "usd", "expected_fen": 5000}
+    assert opened.detail == {"by": "stripe", "kind": "AMOUNT_MISMATCH", "payment_id": payment.id,
+                             "order_id": order.id, "amount_fen": None, "amount": 700,
+                             "currency": "usd"}
+    assert _movement(refunded, stripe_api, payment, order) == {
+        "full": True, "made_at_provider": False, "refunded_total": 700, "currency": "usd",
+        "order_refunded": False}

@@ -257,8 +257,13 @@ class Payment(Model):
     # Refunds asked of the rail for this payment: a retry after a failed refund is a new
     # refund at the rail (its own out_refund_no), never the failed one again.
     refund_attempt = fields.IntField(default=1)
-    # Given back so far as the rail told us (ours or its dashboard's): mall/refunded.py.
+    # Given back so far as the rail told us (ours or its dashboard's): mall/refunded.py. In
+    # paid_currency's minor units when the rail took another currency.
     refunded_fen = fields.IntField(default=0, db_default=0)
+    # Money taken in another currency than cny (being refunded): what arrived, in its
+    # currency's minor units. NULL for every payment in cny.
+    paid_currency = fields.CharField(max_length=8, null=True)
+    paid_amount = fields.BigIntField(null=True)
 
     class Meta:
         table = "mall_payments"

@@ -11,6 +11,8 @@ conditional update made it, so a fact delivered twice, or under two ids, writes 
 event, is kept once per fact id).
 The actor is None (the system) and `by` names the rail (Payment.provider). Details hold ids,
 codes and amounts only: never the member's data, the provider's payload or a secret.
+Money a rail took in another currency (Payment.paid_currency) is no fen: its rows say
+`currency` and name its figures without `_fen` (`amount`, `refunded_total`, `refund`).
 A payment settled without money (a voucher covered the order) moves none: not here.
 """
 
@@ -28,6 +30,9 @@ async def _movement(action: str, payment: Payment, order: Order | None, **detail
     actor the system."""
     if order is None:
         order = await Order.get(id=payment.order_id)
+    if payment.paid_currency is not None:  # (figures of what the rail took, in its currency)
+        detail = {key.removesuffix("_fen") if key != "expected_fen" else key: value
+                  for key, value in detail.items()} | {"currency": payment.paid_currency}
     await audit.record(action, actor_id=None, subject_type="order", subject_id=payment.order_id,
                        union_id=order.union_id,
                        detail={"by": payment.provider, "payment_id": payment.id,
@@ -42,10 +47,12 @@ async def received(payment: Payment, order: Order, fact: PaymentFact) -> None:
 
 async def refund_due(payment: Payment, order: Order, fact: PaymentFact, reason: str) -> None:
     """Money that paid nothing is being given back: `reason` "amount" (not what the order
-    asked; `currency` as the rail said) or the status of the order no longer awaiting it."""
-    await _movement(audit.PAYMENT_REFUND_DUE, payment, order, reason=reason,
-                    amount_fen=fact.amount_fen, currency=fact.currency or "cny",
-                    expected_fen=payment.amount_fen)
+    asked), "currency" (another currency than cny: `amount` in its minor units) or the status
+    of the order no longer awaiting it."""
+    currency = (fact.currency or "cny")[:8]
+    said = {"amount_fen": fact.amount_fen} if currency == "cny" else {"amount": fact.amount_fen}
+    await _movement(audit.PAYMENT_REFUND_DUE, payment, order, reason=reason, **said,
+                    currency=currency, expected_fen=payment.amount_fen)
 
 
 async def refunded(payment: Payment, order: Order | None, fact: PaymentFact, *, full: bool,
@@ -75,20 +82,27 @@ async def refund_failed(payment: Payment, code: str) -> None:
 async def taken(payment: Payment) -> int:
     """What the rail took for the payment: what the order asked, unless the member paid
     another amount (then its AMOUNT_MISMATCH exception holds what was paid; the payment row
-    keeps the amount asked)."""
+    keeps the amount asked) or in another currency (then the payment keeps what arrived, in
+    that currency's minor units, as its refunds are told)."""
+    if payment.paid_currency is not None and payment.paid_amount is not None:
+        return int(payment.paid_amount)
     mismatch = await PaymentException.filter(
         payment_id=payment.id, kind=PaymentExceptionKind.AMOUNT_MISMATCH).first()
     said = mismatch.amount_fen if mismatch is not None else None
     return said if said is not None else payment.amount_fen  # (None: too large to keep)
 
 
-async def exception_opened(opened: PaymentException, amount_fen: int | None) -> None:
+async def exception_opened(opened: PaymentException, amount_fen: int | None,
+                           currency: str = "cny") -> None:
     """An exception opened for a person (by a fact, or by reconciliation: OPEN_TOO_LONG). The
     trade's reference only where no payment of ours names it (UNKNOWN_ORDER). `amount_fen` as
-    the rail said, even one too large for the exception's own column."""
+    the rail said, even one too large for the exception's own column; in another currency,
+    `amount` and `currency` (and no fen)."""
     detail: dict[str, Any] = {"by": opened.provider, "kind": opened.kind.value,
                               "payment_id": opened.payment_id, "order_id": opened.order_id,
-                              "amount_fen": amount_fen}
+                              "amount_fen": amount_fen if currency == "cny" else None}
+    if currency != "cny":
+        detail |= {"amount": amount_fen, "currency": currency}
     if opened.payment_id is None:
         detail["provider_ref"] = opened.provider_ref
     order = await Order.get_or_none(id=opened.order_id) if opened.order_id else None

@@ -46,14 +46,16 @@ RETRYABLE = (PaymentExceptionKind.REFUND_FAILED, PaymentExceptionKind.OPEN_TOO_L
 async def open_exception(kind: PaymentExceptionKind, *, provider: str, reason: str,
                          payment: Payment | None = None, provider_ref: str | None = None,
                          order_id: int | None = None, amount_fen: int | None = None,
-                         ) -> bool:
+                         currency: str = "cny") -> bool:
     """Open an exception unless the same one is open already; True when this call opened it.
-    Safe inside the caller's transaction (a savepoint holds the insert and its audit row)."""
+    Safe inside the caller's transaction (a savepoint holds the insert and its audit row).
+    `amount_fen` in another `currency` is no fen: the exception keeps none (its reason says
+    what arrived), its audit row the amount and currency."""
     ref = provider_ref or (payment.provider_ref if payment else None)
     key = f"{kind.value}:{payment.id}" if payment else f"{kind.value}:{provider}:{ref}"
     said = payment.amount_fen if payment and amount_fen is None else amount_fen
-    amount = said
-    if said is not None and not -MAX_AMOUNT_FEN - 1 <= said <= MAX_AMOUNT_FEN:
+    amount = said if currency == "cny" else None
+    if amount is not None and not -MAX_AMOUNT_FEN - 1 <= amount <= MAX_AMOUNT_FEN:
         # A rail's absurd figure would not fit the column: the exception must still open.
         reason, amount = f"{said} fen: {reason}", None
     try:
@@ -63,7 +65,7 @@ async def open_exception(kind: PaymentExceptionKind, *, provider: str, reason: s
                 payment_id=payment.id if payment else None,
                 order_id=payment.order_id if payment else order_id,
                 amount_fen=amount, reason=reason[:200])
-            await money_audit.exception_opened(opened, said)
+            await money_audit.exception_opened(opened, said, currency)
     except IntegrityError:
         return False  # open already: one problem, one exception
     # Counted inside the caller's transaction: if it rolls back, the fact is applied again and
@@ -233,5 +235,6 @@ async def money_for_unknown_order(provider: str, fact: PaymentFact) -> None:
               f"trade" if order is not None else f"{fact.event_type}: paid for no order of ours")
     await open_exception(PaymentExceptionKind.UNKNOWN_ORDER, provider=provider,
                          provider_ref=ref[:64] or None, amount_fen=fact.amount_fen,
+                         currency=(fact.currency or "cny")[:8],
                          order_id=order.id if order is not None else None,
                          reason=reason[:200])

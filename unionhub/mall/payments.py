@@ -259,24 +259,28 @@ async def _on_succeeded(payment: Payment, fact: PaymentFact, to_refund: list[int
     if not moved:
         return  # applied already under another id, or refunded before its success arrived
     order = await Order.get(id=payment.order_id)
-    amount_ok = fact.amount_fen == payment.amount_fen and (fact.currency or "cny") == "cny"
+    currency = (fact.currency or "cny")[:8]
+    amount_ok = fact.amount_fen == payment.amount_fen and currency == "cny"
     if amount_ok and await orders.mark_paid(order, None, payment.method.value):
         await money_audit.received(payment, order, fact)
         return
     # The order no longer awaits this money (cancelled, paid otherwise) or the amount is wrong:
-    # give it back.
+    # give it back. Another currency's figure is no fen: kept as what arrived.
+    foreign = {"paid_currency": currency, "paid_amount": fact.amount_fen} \
+        if currency != "cny" else {}
     await Payment.filter(id=payment.id).update(
         status=PaymentStatus.REFUND_PENDING, refund_requested_at=utcnow(),
-        next_check_at=utcnow() + RECONCILE_AFTER, check_count=0)
-    reason = "amount" if not amount_ok else order.status.value
+        next_check_at=utcnow() + RECONCILE_AFTER, check_count=0, **foreign)
+    reason = "currency" if foreign else "amount" if not amount_ok else order.status.value
     await OrderEvent.create(order_id=order.id, kind="PAYMENT_REFUND_DUE",
                             detail={"payment_id": payment.id, "reason": reason})
     await money_audit.refund_due(payment, order, fact, reason)
     if not amount_ok:
         await open_exception(
             PaymentExceptionKind.AMOUNT_MISMATCH, payment=payment, provider=payment.provider,
-            amount_fen=fact.amount_fen, reason=f"paid {fact.amount_fen} {fact.currency or 'cny'} "
-            f"for {payment.amount_fen} cny; being refunded")
+            amount_fen=fact.amount_fen, currency=currency,
+            reason=f"paid {fact.amount_fen} {currency} for {payment.amount_fen} cny; "
+                   "being refunded")
     to_refund.append(payment.id)
 
 

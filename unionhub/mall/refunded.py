@@ -61,9 +61,11 @@ async def on_refunded(payment: Payment, fact: PaymentFact, to_refund: list[int])
     if not fact.full_refund and total < taken:
         if told:  # a partial refund has no status to move: its rows once per refund
             # Money given back in the rail's portal is money refunded: counted as told, so a
-            # refund of what remains counts only that (orders.mark_refunded).
-            metrics.PAYMENT_AMOUNT.add(total - before, {"direction": "refunded",
-                                                        "method": payment.method.value})
+            # refund of what remains counts only that (orders.mark_refunded). Another
+            # currency's figures are no fen: not counted.
+            if payment.paid_currency is None:
+                metrics.PAYMENT_AMOUNT.add(total - before, {"direction": "refunded",
+                                                            "method": payment.method.value})
             await OrderEvent.create(order_id=payment.order_id, kind="PARTIAL_REFUND_AT_PROVIDER",
                                     detail={"payment_id": payment.id, "refunded_fen": total})
             await money_audit.refunded(payment, None, fact, full=False,
