@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from tortoise.transactions import in_transaction
 
 from tests.mall.conftest import claim, create_campaign, place
@@ -63,3 +64,45 @@ async def test_report_for_a_cadres_scope_and_period(gql, factory, mall):
     inverted = await gql(REPORT, {"u": str(tree.counties["A"].id), "from": today,
                                   "to": yesterday}, token=county_a.token)
     assert inverted.errors[0]["extensions"]["reason"] == "PERIOD_INVERTED"
+
+
+@pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
+async def test_partial_refunds_at_the_rail_come_off_the_sales(http, gql, factory, mall,
+                                                             stripe_api):
+    """A refund made in part in the rail's portal left the order PAID and its whole subtotal
+    in salesFen, though the money went back; the figures then jumped by the whole subtotal
+    when the rest was refunded. Now sales are less what went back, as it goes back, and a
+    refund of the rest (ours, or the rail's) takes off only what was left."""
+    from tests.mall.conftest import send
+    from tests.mall.refund_flows import REFUND, _paid_order
+    from unionhub.mall import sales_summary
+
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    member = await factory.account(tree.grassroots["A"][0])
+    today = today_shanghai().isoformat()
+
+    async def sales() -> tuple[int, int, list[int]]:
+        r = await gql(REPORT, {"u": str(tree.counties["A"].id), "from": today, "to": today},
+                      token=cadre.token)
+        assert r.errors == [], r.errors
+        assert (await sales_summary.check()).ok  # the summary is what the orders say
+        report = r.data["mallReport"]
+        return (report["salesFen"], report["orderCount"],
+                [u["salesFen"] for u in report["salesByUnion"]])
+
+    ours_id, ours = await _paid_order(http, gql, member, mall, stripe_api)
+    theirs_id, theirs = await _paid_order(http, gql, member, mall, stripe_api)
+    assert await sales() == (10000, 2, [10000])
+    for ref in (ours, theirs):
+        assert stripe_api.accepted(await send(http, stripe_api.webhook_path,
+                                              stripe_api.dashboard_refund(ref, 2000)))
+    assert await sales() == (6000, 2, [6000])
+    # The rest: refunded by us, then by the rail's portal.
+    refunded = await gql(REFUND, {"input": {"orderId": ours_id}}, token=member.token)
+    assert refunded.data["refundOrder"]["errors"] == []
+    assert await sales() == (3000, 1, [3000])
+    assert stripe_api.accepted(await send(http, stripe_api.webhook_path,
+                                          stripe_api.dashboard_refund(theirs, 3000)))
+    assert (await Order.get(id=int(theirs_id))).status == "REFUNDED"
+    assert (await sales())[:2] == (0, 0)

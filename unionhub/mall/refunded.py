@@ -19,7 +19,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from unionhub.mall import money_audit, orders, payment_exceptions
+from unionhub.mall import money_audit, orders, payment_exceptions, sales_summary
 from unionhub.mall.models import Order, OrderEvent, Payment, PaymentStatus, ProviderEvent
 from unionhub.mall.providers.base import PaymentFact
 from unionhub.observability import metrics
@@ -56,9 +56,16 @@ async def _record(payment: Payment, fact: PaymentFact, taken: int) -> bool:
 async def on_refunded(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
     taken = await money_audit.taken(payment)
     before = (await Payment.get(id=payment.id)).refunded_fen  # (read under the order's lock)
+    # A sold order's sales are less what its payment gave back (mall.sales_summary): its
+    # amounts are taken out of the summary before the record moves and put back after.
+    sold = (await Order.get(id=payment.order_id)).status in sales_summary.SOLD
+    if sold:
+        await sales_summary.record(payment.order_id, -1)
     told = await _record(payment, fact, taken)
     total = (await Payment.get(id=payment.id)).refunded_fen
     if not fact.full_refund and total < taken:
+        if sold:
+            await sales_summary.record(payment.order_id, 1)
         if told:  # a partial refund has no status to move: its rows once per refund
             # Money given back in the rail's portal is money refunded: counted as told, so a
             # refund of what remains counts only that (orders.mark_refunded). Another
@@ -73,8 +80,11 @@ async def on_refunded(payment: Payment, fact: PaymentFact, to_refund: list[int])
         return
     # Out of order, the refund may arrive before the success it undoes: the payment is then
     # REFUNDED already and the late success no longer moves it (nor pays the order).
-    if not await Payment.filter(id=payment.id).exclude(status=PaymentStatus.REFUNDED).update(
-            status=PaymentStatus.REFUNDED):
+    moved = await Payment.filter(id=payment.id).exclude(status=PaymentStatus.REFUNDED).update(
+        status=PaymentStatus.REFUNDED)
+    if sold:  # back as the order stands (refunding it below takes it out whole)
+        await sales_summary.record(payment.order_id, 1)
+    if not moved:
         return
     order = await Order.get(id=payment.order_id)
     # A refund made in the provider's dashboard also refunds the order; a refunded late

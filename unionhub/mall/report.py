@@ -33,13 +33,14 @@ class RegionSales:
 @dataclass
 class UnionSales:
     union_id: int
-    sales_fen: int
+    sales_fen: int  # less what the rails gave back in part, as the report's salesFen
     order_count: int
     certified_sales_fen: int
+    line_sales_fen: int  # the goods sold (lines): the poverty share's base
 
     @property
     def poverty_share(self) -> float | None:
-        return self.certified_sales_fen / self.sales_fen if self.sales_fen else None
+        return self.certified_sales_fen / self.line_sales_fen if self.line_sales_fen else None
 
     @property
     def meets_poverty_line(self) -> bool:
@@ -171,14 +172,14 @@ async def sales_by_union(scope: ReportScope, limit: int | None = None,
     """Sales per union (the buyer's union at order time), highest first (then by union id):
     `limit` rows beyond the (sales, union id) `after`, or all of them when `limit` is None."""
     where, params = scope.where("s")
-    having, order, more = _keyset("SUM(s.line_fen)", "s.union_id", after, backward, limit)
+    having, order, more = _keyset("SUM(s.sales_fen)", "s.union_id", after, backward, limit)
     found = await rows(
-        "SELECT s.union_id AS union_id, SUM(s.line_fen) AS sales, "  # noqa: S608
-        "SUM(s.order_count) AS n, SUM(s.certified_fen) AS certified "
-        f"FROM {sales_summary.UNIONS} s "
+        "SELECT s.union_id AS union_id, SUM(s.sales_fen) AS sales, "  # noqa: S608
+        "SUM(s.order_count) AS n, SUM(s.certified_fen) AS certified, "
+        f"SUM(s.line_fen) AS lines FROM {sales_summary.UNIONS} s "
         f"WHERE {where} GROUP BY s.union_id {having}{order}", [*params, *more])
-    return [UnionSales(int(r["union_id"]), int(r["sales"]), int(r["n"]), int(r["certified"]))
-            for r in found]
+    return [UnionSales(int(r["union_id"]), int(r["sales"]), int(r["n"]), int(r["certified"]),
+                       int(r["lines"])) for r in found]
 
 
 @replica_read

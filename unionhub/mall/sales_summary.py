@@ -83,22 +83,31 @@ def _sold() -> str:
 
 
 def _union_rows(sign: int, where: str, lines: str = "1 = 1", postgres: bool | None = None,
-                ) -> str:
+                payments: str | None = "1 = 1") -> str:
     """Per-union rows (columns k0..k3, s0..s5) of the orders `where` selects, each sum times
-    `sign`; `lines` narrows the items read. An order's lines are summed first, so its own
-    amounts count once."""
+    `sign`; `lines` narrows the items read, `payments` the payments (None: none read, as the
+    summary was before partial refunds came off). An order's lines are summed first, so its
+    own amounts count once. Sales are less what the rail gave back of the order's payment in
+    part (its SUCCEEDED payment's refunded_fen): mall.refunded brackets that change."""
     day = _grain_day("o.paid_at", postgres)
+    sold, given_back = "o.subtotal_fen", ""
+    if payments is not None:
+        sold += " - COALESCE(p.refunded_fen, 0)"
+        given_back = (
+            "LEFT JOIN (SELECT pp.order_id, SUM(pp.refunded_fen) AS refunded_fen "  # noqa: S608
+            f"FROM mall_payments pp WHERE pp.status = 'SUCCEEDED' AND {payments} "
+            "GROUP BY pp.order_id) p ON p.order_id = o.id ")
     return (
         f"SELECT o.union_path AS k0, o.union_id AS k1, g.grain AS k2, {day} AS k3, "  # noqa: S608
-        f"{sign} * COUNT(*) AS s0, {sign} * SUM(o.subtotal_fen) AS s1, "
+        f"{sign} * COUNT(*) AS s0, {sign} * SUM({sold}) AS s1, "
         f"{sign} * SUM(o.discount_fen) AS s2, "
-        f"{sign} * SUM(CASE WHEN o.voucher_id IS NOT NULL THEN o.subtotal_fen ELSE 0 END) AS s3, "
+        f"{sign} * SUM(CASE WHEN o.voucher_id IS NOT NULL THEN {sold} ELSE 0 END) AS s3, "
         f"{sign} * SUM(COALESCE(l.line_fen, 0)) AS s4, "
         f"{sign} * SUM(COALESCE(l.certified_fen, 0)) AS s5 "
         f"FROM mall_orders o {_GRAINS} LEFT JOIN (SELECT i.order_id, SUM(i.line_fen) AS line_fen, "
         "SUM(CASE WHEN i.certified THEN i.line_fen ELSE 0 END) AS certified_fen "
         f"FROM mall_order_items i WHERE {lines} GROUP BY i.order_id) l ON l.order_id = o.id "
-        f"WHERE {where} GROUP BY o.union_path, o.union_id, g.grain, {day}")
+        f"{given_back}WHERE {where} GROUP BY o.union_path, o.union_id, g.grain, {day}")
 
 
 def _region_rows(sign: int, where: str, lines: str = "1 = 1", postgres: bool | None = None,
@@ -132,8 +141,9 @@ async def record(order_id: int, sign: int) -> None:
         raise ValueError("sign is 1 or -1")
     where = "o.id = ? AND o.paid_at IS NOT NULL"
     await rows(_insert(UNIONS, _UNION_KEY, _UNION_SUMS,
-                       _union_rows(sign, where, "i.order_id = ?"), add=True),
-               [order_id, order_id])  # (the lines' subquery comes first)
+                       _union_rows(sign, where, "i.order_id = ?", payments="pp.order_id = ?"),
+                       add=True),
+               [order_id, order_id, order_id])  # (the lines', payments' subqueries first)
     await rows(_insert(REGIONS, _REGION_KEY, _REGION_SUMS,
                        _region_rows(sign, where), add=True), [order_id])
 
@@ -154,11 +164,13 @@ async def rebuild() -> tuple[int, int]:
     return int(counted[0]["u"]), int(counted[0]["r"])
 
 
-def rebuild_statements(postgres: bool) -> list[str]:
-    """Empty both tables and add up every sold order (also the migration's backfill)."""
+def rebuild_statements(postgres: bool, partial_refunds: bool = True) -> list[str]:
+    """Empty both tables and add up every sold order (also the migrations' backfill: 0007's
+    ran before payments kept `refunded_fen`, so without `partial_refunds`; 0013 redoes it)."""
+    payments = "1 = 1" if partial_refunds else None
     return [f"DELETE FROM {UNIONS}", f"DELETE FROM {REGIONS}",  # noqa: S608
             _insert(UNIONS, _UNION_KEY, _UNION_SUMS,
-                    _union_rows(1, _sold(), postgres=postgres), add=False),
+                    _union_rows(1, _sold(), postgres=postgres, payments=payments), add=False),
             _insert(REGIONS, _REGION_KEY, _REGION_SUMS,
                     _region_rows(1, _sold(), postgres=postgres), add=False)]
 
