@@ -148,3 +148,32 @@ async def test_our_refund_racing_a_partial_refund_at_the_rail_audits_what_it_rea
         asked = await AuditLog.get(action="mall.order.refund", subject_id=order_id)
         assert (asked.detail["refunded_before_fen"], asked.detail["amount_fen"]) == (
             (2000, 3000) if partial_first else (0, 5000)), (partial_first, asked.detail)
+
+
+async def test_the_refund_of_a_second_payment_leaves_the_order_paid_by_the_first(
+        http, gql, factory, mall, stripe_api):
+    """The member paid one order twice (by card, then by Alipay in another tab): the second
+    payment was refunded as money that paid nothing. Its refund landing made the order
+    REFUNDED, as a dashboard refund of the order's own payment would: the first payment's
+    money stayed kept, the order read refunded and its goods went back to stock."""
+    from tests.mall.conftest import PAY, place
+
+    member = await factory.account()
+    order = (await place(gql, member, [(mall.sku_id, 1)]))["order"]
+    refs = []
+    for method in ("CARD", "ALIPAY"):
+        r = await gql(PAY, {"input": {"orderId": order["id"], "method": method}},
+                      token=member.token)
+        assert r.errors == [], r.errors
+        refs.append(stripe_api.ref_from_checkout(r.data["payOrder"]["checkout"]))
+    first, second = refs
+    for ref in refs:
+        stripe_api.pay(ref)
+        assert stripe_api.accepted(await send(http, stripe_api.webhook_path,
+                                              stripe_api.success_notification(ref)))
+    assert (await Payment.get(provider_ref=second)).status == "REFUND_PENDING"
+    assert stripe_api.accepted(await send(http, stripe_api.webhook_path,
+                                          stripe_api.refund_notification(second)))
+    assert (await Payment.get(provider_ref=second)).status == "REFUNDED"
+    assert (await Payment.get(provider_ref=first)).status == "SUCCEEDED"
+    assert (await Order.get(id=int(order["id"]))).status == "PAID"

@@ -7,8 +7,9 @@ trade's running total: the record keeps the largest seen, whatever the order of 
 WeChat Pay states each refund's own amount (`refund_fen`): the record adds it once per refund
 id, however many notices or answers tell of it (review: two partial refunds read as totals
 would understate what was refunded). A refund that leaves nothing is the whole refund, even
-when each of its facts states a part: the payment becomes REFUNDED (the order too, as a
-dashboard refund refunds it), and the exceptions left open about its refund are resolved by
+when each of its facts states a part: the payment becomes REFUNDED (the order too when this
+payment paid it: a dashboard refund refunds it; money that paid nothing, a second payment or
+late money, is refunded alone), and the exceptions left open about its refund are resolved by
 the system (mall.payment_exceptions.settle); one a person had settled offline already opens
 REFUNDED_TWICE (the member may have been paid back twice).
 """
@@ -55,7 +56,11 @@ async def _record(payment: Payment, fact: PaymentFact, taken: int) -> bool:
 
 async def on_refunded(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
     taken = await money_audit.taken(payment)
-    before = (await Payment.get(id=payment.id)).refunded_fen  # (read under the order's lock)
+    current = await Payment.get(id=payment.id)  # (read under the order's lock)
+    before = current.refunded_fen
+    # Only the payment that paid the order refunds it: money that paid nothing (a second
+    # payment of a paid order, late money) is refunded alone.
+    paid_the_order = current.status == PaymentStatus.SUCCEEDED
     # A sold order's sales are less what its payment gave back (mall.sales_summary): its
     # amounts are taken out of the summary before the record moves and put back after.
     sold = (await Order.get(id=payment.order_id)).status in sales_summary.SOLD
@@ -88,9 +93,9 @@ async def on_refunded(payment: Payment, fact: PaymentFact, to_refund: list[int])
         return
     order = await Order.get(id=payment.order_id)
     # A refund made in the provider's dashboard also refunds the order; a refunded late
-    # payment leaves its cancelled order as it is.
-    order_refunded = await orders.mark_refunded(order, None, "REFUNDED_BY_PROVIDER",
-                                                refunded_fen=max(0, taken - before))
+    # payment leaves its order as it is (cancelled, or paid by another payment).
+    order_refunded = paid_the_order and await orders.mark_refunded(
+        order, None, "REFUNDED_BY_PROVIDER", refunded_fen=max(0, taken - before))
     if not order_refunded:
         await OrderEvent.create(order_id=order.id, kind="PAYMENT_REFUNDED",
                                 detail={"payment_id": payment.id})
