@@ -5,54 +5,25 @@ throughout, and every value under the new key at the end."""
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import signal
 import time
 
 import pytest
 
+from tests.crypto.key_switch import _switch_to_a_new_key, restore_settings  # noqa: F401
 from tests.factories import Factory
 from tests.processes import ROOT, run, unionhub
 from unionhub.crypto import rotation
 from unionhub.identity import audit, audit_integrity
 from unionhub.identity.models import AuditLog, KeyRotation, Member
 from unionhub.identity.seed import seed_members
-from unionhub.settings import get_settings, reset_settings_cache
+from unionhub.settings import get_settings
 
-NEW_DATA_KEY = "bmV3LWRhdGEta2V5LWZvci1yb3RhdGlvbi10ZXN0cyE="  # base64 of 32 bytes
 LOGIN = """mutation($i: LoginInput!) { login(input: $i) { member { id } errors { code } } }"""
 SEARCH = """query($u: ID!, $s: String) { members(unionId: $u, search: $s) {
   edges { node { id } } } }"""
 BY_ID = "query($id: ID!) { member(id: $id) { phone idNumber } }"
 SEEDED = 1200
-
-
-@pytest.fixture
-def restore_settings(monkeypatch):
-    yield
-    monkeypatch.undo()
-    reset_settings_cache()
-
-
-def _switch_to_a_new_key(monkeypatch) -> dict[str, str]:
-    """The service (this process) and the CLI both on a new current key and suite, the old key
-    retired; returns the CLI's environment."""
-    old = get_settings()
-    new_suite = "aes" if old.crypto_suite == "sm" else "sm"  # moving suites is a rotation
-    env = {
-        "UNIONHUB_DATA_KEY_ID": "r2", "UNIONHUB_DATA_KEY": NEW_DATA_KEY,
-        "UNIONHUB_BLIND_INDEX_KEY": "rotation-test-index-key", "UNIONHUB_CRYPTO_SUITE": new_suite,
-        "UNIONHUB_RETIRED_KEYS": json.dumps({old.current_key_id: {
-            "suite": old.crypto_suite, "data_key": old.data_key,
-            "blind_index_key": old.blind_index_key}}),
-        "UNIONHUB_KEY_ROTATION_STALE_SECONDS": "60",
-        "UNIONHUB_LOGIN_ATTEMPTS_PER_IP": "100000",
-    }
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    reset_settings_cache()
-    return {**os.environ, **env}
 
 
 async def _lookups_answer(gql, probe, cadre, union_id: int) -> None:
@@ -67,8 +38,9 @@ async def _lookups_answer(gql, probe, cadre, union_id: int) -> None:
     assert read.data["member"] == {"phone": probe.phone, "idNumber": probe.id_number}
 
 
+@pytest.mark.usefixtures("restore_settings")
 async def test_rotation_killed_half_way_resumes_with_lookups_answering_throughout(
-        gql, factory: Factory, monkeypatch, restore_settings):
+        gql, factory: Factory, monkeypatch):
     tree = await factory.tree()
     await seed_members(SEEDED, tree.all_grassroots)
     union = tree.grassroots["A"][0]
@@ -135,8 +107,9 @@ async def test_rotation_killed_half_way_resumes_with_lookups_answering_throughou
     assert shown.returncode == 0 and '"r2":' in shown.stdout and f'"{old_key}"' not in shown.stdout
 
 
+@pytest.mark.usefixtures("restore_settings")
 async def test_two_concurrent_rotations_one_runs_the_other_is_refused(
-        factory: Factory, monkeypatch, restore_settings):
+        factory: Factory, monkeypatch):
     tree = await factory.tree()
     await seed_members(300, tree.all_grassroots)
     _switch_to_a_new_key(monkeypatch)

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.conftest import GraphQLClient
-from tests.crypto.test_key_rotation import _switch_to_a_new_key, restore_settings  # noqa: F401
+from tests.crypto.key_switch import _switch_to_a_new_key, restore_settings  # noqa: F401
 from tests.services.helpers import make_item, principal
 from unionhub.app import create_app
 from unionhub.db import conn
