@@ -342,8 +342,11 @@ async def ensure_built(activity: Activity, board: Board) -> bool:
 
 
 def ranked(pairs: list[tuple[int, float]]) -> list[Entry]:
-    """Competition ranking (1, 2, 2, 4); ties listed by id."""
-    pairs = sorted(pairs, key=lambda p: (-p[1], p[0]))
+    """Competition ranking (1, 2, 2, 4) in the sorted set's own order (ZREVRANGE): ties by the
+    id's decimal text, descending ("9" before "10"). The database fallback must list ties as
+    Redis does, or a page cursor taken from one and followed on the other (a Redis outage, its
+    recovery) skips or repeats tied entries, and a cut-off at `first` picks other ones."""
+    pairs = sorted(pairs, key=lambda p: (p[1], str(p[0])), reverse=True)
     entries: list[Entry] = []
     for i, (key, score) in enumerate(pairs):
         rank = entries[-1].rank if entries and entries[-1].score == score else i + 1

@@ -1,0 +1,76 @@
+"""A leaderboard's ties listed in one order by Redis and by the database fallback: a page
+cursor taken from one source and followed on the other (during a Redis outage, or right
+after it) neither skips nor repeats a tied member."""
+
+from __future__ import annotations
+
+import redis.asyncio as redis_asyncio
+
+from tests.activities.helpers import BOARD, STEPS, create, day, enroll
+from tests.activities.test_paging import board_query
+from unionhub import cache
+
+
+async def _page(gql, activity_id: str, by: str, token: str, size: int,
+                after: str | None) -> tuple[list[str], str | None]:
+    r = await gql(board_query(), {"id": activity_id, "by": by, "first": size, "after": after},
+                  token=token)
+    assert r.errors == [], r.body
+    conn = r.data["leaderboardConnection"]
+    who = "member" if by == "MEMBER" else "union"
+    ids = [e["node"][who]["id"] for e in conn["edges"]]
+    more = conn["pageInfo"]["hasNextPage"]
+    return ids, conn["pageInfo"]["endCursor"] if more else None
+
+
+async def _all(gql, activity_id: str, by: str, token: str, size: int,
+               after: str | None = None) -> list[str]:
+    ids: list[str] = []
+    while True:
+        got, after = await _page(gql, activity_id, by, token, size, after)
+        ids += got
+        if after is None:
+            return ids
+
+
+class _Down:
+    """Redis unreachable: a real client pointed at a closed port."""
+
+    async def __aenter__(self) -> None:
+        self.working = cache._client
+        cache._client = redis_asyncio.Redis.from_url(
+            "redis://127.0.0.1:1/0", decode_responses=True, socket_connect_timeout=1)
+
+    async def __aexit__(self, *exc: object) -> None:
+        await cache._client.aclose()
+        cache._client = self.working
+
+
+async def test_tied_members_page_the_same_from_redis_and_from_the_database(gql, factory):
+    tree = await factory.tree()
+    cadre = await factory.cadre(tree.counties["A"])
+    walk = await create(gql, cadre, tree.counties["A"])
+    walkers = [await factory.account(tree.grassroots["A"][i % 2]) for i in range(12)]
+    for i, account in enumerate(walkers):
+        await enroll(gql, account, walk["id"])
+        r = await gql(STEPS, {"id": walk["id"], "date": day(1), "steps": 3000 + 1000 * (i % 3)},
+                      token=account.token)
+        assert r.data["submitSteps"]["errors"] == [], r.body
+    token = walkers[0].token
+    from_redis = await _all(gql, walk["id"], "MEMBER", token, 2)
+    assert sorted(from_redis) == sorted(str(w.member.id) for w in walkers)
+    async with _Down():
+        from_db = await _all(gql, walk["id"], "MEMBER", token, 2)
+        # The old list (`leaderboard`) and its cut-off at `first` agree too.
+        old = await gql(BOARD, {"id": walk["id"], "by": "MEMBER", "first": 5}, token=token)
+        assert [e["member"]["id"] for e in old.data["leaderboard"]] == from_redis[:5]
+    assert from_db == from_redis
+    # A cursor from Redis followed on the database, and one from the database on Redis.
+    head, cursor = await _page(gql, walk["id"], "MEMBER", token, 3, None)
+    async with _Down():
+        tail, cursor = await _page(gql, walk["id"], "MEMBER", token, 4, cursor)
+    rest = await _all(gql, walk["id"], "MEMBER", token, 4, cursor)
+    assert head + tail + rest == from_redis
+    old = await gql(BOARD, {"id": walk["id"], "by": "MEMBER", "first": 5}, token=token)
+    assert [e["member"]["id"] for e in old.data["leaderboard"]] == from_redis[:5]
+
