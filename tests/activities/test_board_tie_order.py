@@ -74,3 +74,28 @@ async def test_tied_members_page_the_same_from_redis_and_from_the_database(gql, 
     old = await gql(BOARD, {"id": walk["id"], "by": "MEMBER", "first": 5}, token=token)
     assert [e["member"]["id"] for e in old.data["leaderboard"]] == from_redis[:5]
 
+
+async def test_a_quiz_union_board_lists_equal_means_more_participants_first(gql, factory):
+    from tests.activities.quiz_flows import RIGHT, SUBMIT, _answers, _quiz, _start
+
+    tree, quiz = await _quiz(gql, factory)
+    from unionhub.activities.leaderboards import ranked
+
+    # `few` is the union the walking boards' tie order (by id) would list first.
+    a, b = tree.grassroots["A"][:2]
+    few, many = (a, b) if ranked([(a.id, 1.0), (b.id, 1.0)])[0].key == a.id else (b, a)
+    accounts = [await factory.account(u) for u in (few, many, many)]
+    for account in accounts:
+        await enroll(gql, account, quiz["id"])
+        attempt = (await _start(gql, account, quiz["id"]))["attempt"]
+        r = await gql(SUBMIT, {"id": quiz["id"], "answers": _answers(attempt, RIGHT)},
+                      token=account.token)
+        assert r.data["submitQuizAnswers"]["errors"] == [], r.body
+    token = accounts[0].token
+    expected = [str(many.id), str(few.id)]  # equal means: more participants first
+    old = await gql(BOARD, {"id": quiz["id"], "by": "UNION", "first": 5}, token=token)
+    assert [(e["union"]["id"], e["rank"]) for e in old.data["leaderboard"]] == [
+        (expected[0], 1), (expected[1], 1)]
+    cut = await gql(BOARD, {"id": quiz["id"], "by": "UNION", "first": 1}, token=token)
+    assert [e["union"]["id"] for e in cut.data["leaderboard"]] == expected[:1]
+    assert await _all(gql, quiz["id"], "UNION", token, 1) == expected

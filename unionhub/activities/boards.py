@@ -17,8 +17,19 @@ async def top(activity: Activity, by: Board, first: int) -> list[Entry]:
         return [Entry(rank=rank, score=score, key=key)
                 for rank, score, key in quizzes.ranked(await quizzes.ranking(activity, first))]
     if activity.kind == ActivityKind.QUIZ:
-        return leaderboards.ranked(await quizzes.union_ranking(activity, first))
+        return await quiz_unions(activity, first)
     return []
+
+
+async def quiz_unions(activity: Activity, first: int | None) -> list[Entry]:
+    """The quiz's union board in `quizzes.union_ranking`'s order (equal means: more
+    participants first, then by id), so the cut-off at `first` is the ranking's; equal means
+    share a competition rank."""
+    entries: list[Entry] = []
+    for i, (key, score) in enumerate(await quizzes.union_ranking(activity, first)):
+        tied = entries and entries[-1].score == score
+        entries.append(Entry(rank=entries[-1].rank if tied else i + 1, score=score, key=key))
+    return entries
 
 
 def ranks_unions_for_members(activity: Activity) -> bool:

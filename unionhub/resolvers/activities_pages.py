@@ -8,7 +8,14 @@ from typing import Annotated, Any
 
 import strawberry
 
-from unionhub.activities import board_pages, board_rows, enrolment, leaderboards, quizzes
+from unionhub.activities import (
+    board_pages,
+    board_rows,
+    boards,
+    enrolment,
+    leaderboards,
+    quizzes,
+)
 from unionhub.activities.activities import get_visible_board, organised_by
 from unionhub.activities.leaderboards import Board
 from unionhub.activities.models import DAILY_COUNT_KINDS as DAILY_COUNT
@@ -97,7 +104,7 @@ async def leaderboard_connection(info: strawberry.Info,
     if row.kind == ActivityKind.QUIZ and by == Board.MEMBER:
         return await _quiz_members(info, row, size, after)
     if row.kind == ActivityKind.QUIZ:
-        entries = leaderboards.ranked(await quizzes.union_ranking(row, None))
+        entries = await boards.quiz_unions(row, None)
         return _in_memory(info, by, entries, size, after)
     return empty_connection(first)
 
