@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.trace import SpanKind
@@ -318,3 +319,22 @@ async def test_the_fingerprint_groups_operations_by_shape_without_their_inlined_
               token=cadre.token)
     (other,) = [s for s in spans.get_finished_spans() if s.name == "query Inline"]
     assert other.attributes["graphql.document.fingerprint"] != fingerprints[0]  # another shape
+
+
+@pytest.mark.parametrize(("client", "network"), [
+    ("203.0.113.77", "203.0.113.0/24"),
+    ("2001:db8:85a3:8d3:1319:8a2e:370:7348", "2001:db8:85a3::/48"),
+])
+async def test_the_http_span_keeps_the_clients_network_not_its_address(app, spans, client,
+                                                                        network):
+    """An IP address is personal data (PIPL): the server span keeps the client's /24 (IPv4) or
+    /48 (IPv6) network, never the address or its port."""
+    transport = httpx.ASGITransport(app=app, client=(client, 51234))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        r = await http.post("/graphql", json={"query": "{ __typename }"})
+    assert r.status_code == 200
+    for span in spans.get_finished_spans():
+        values = [str(v) for v in (span.attributes or {}).values()]
+        assert not any(client in v or "51234" in v for v in values), (span.name, values)
+    (server,) = [s for s in spans.get_finished_spans() if s.kind == SpanKind.SERVER]
+    assert server.attributes["client.network"] == network

@@ -10,11 +10,14 @@ It replaces OpenTelemetry's ASGI middleware, which cost about a tenth of the hot
 (send/receive wrappers, semantic-convention switches, metric instruments with no meter
 provider behind them). It records the same span (name, kind, and the attributes that
 middleware sets under the default, pre-stable HTTP conventions), except that the URL
-attributes hold the path only: a GET /graphql?query=... may carry personal data.
+attributes hold the path only: a GET /graphql?query=... may carry personal data, and the
+client's address is kept as its network only (`client.network`, see `client_network`).
 """
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextvars import ContextVar
 from time import perf_counter
@@ -77,8 +80,22 @@ def _attributes(scope: Scope) -> dict[str, Any]:
             break
     client = scope.get("client")
     if client:
-        attributes["net.peer.ip"], attributes["net.peer.port"] = client[0], client[1]
+        attributes["client.network"] = client_network(client[0])
     return attributes
+
+
+@functools.lru_cache(maxsize=4096)
+def client_network(address: str) -> str:
+    """The client's /24 (IPv4) or /48 (IPv6) network: an IP address is personal data (PIPL)
+    and never goes into a span; its network still tells operators where traffic comes from.
+    Neither the address nor the port is kept. Cached: the same clients (the gateway, a few
+    proxies) call again and again."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "unknown"  # a unix socket's or a test client's name, not an address
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
 class HttpServerSpan:
