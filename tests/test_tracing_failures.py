@@ -54,3 +54,47 @@ async def test_the_tail_export_keeps_a_failed_request_sampled_at_zero(gql, facto
     for span in trace:  # in the order they ended, as the provider hands them on
         tail.on_end(span)
     assert kept.spans, "a request answered INTERNAL_SERVER_ERROR was dropped from export"
+
+
+BOTH_KEYS = 'query Both { member(id: "1", cardNo: "6217990000000000001") { id } }'
+
+
+async def test_a_refusal_is_not_a_failure(gql, factory, spans):
+    """A member's mistake (a refusal with its code) leaves the resolver span unset, with the
+    refusal's code as an attribute and no exception event (a message may quote input): only
+    server failures fill the tail export's and the slow list's failed views."""
+    member = await factory.account()
+    spans.clear()
+    result = await gql(BOTH_KEYS, token=member.token)
+    assert result.error_codes() == ["BAD_USER_INPUT"]
+    unauthenticated = await gql('query One { member(id: "1") { id } }')
+    assert unauthenticated.error_codes() == ["UNAUTHENTICATED"]
+    finished = spans.get_finished_spans()
+    refusals = [s.attributes.get("unionhub.refusal") for s in finished
+                if s.name == "resolve member"]
+    for span in finished:
+        assert span.status.is_unset, (span.name, span.status)
+        assert not span.events, (span.name, span.events)
+    assert refusals == ["ONE_KEY_REQUIRED"]
+    kept = _Kept()
+    tail = TailExportProcessor(kept, slow_ms=60_000, ratio=0.0)  # type: ignore[arg-type]
+    for span in sorted(finished, key=lambda s: s.end_time):
+        tail.on_end(span)
+    assert kept.spans == []
+
+
+def test_an_unexpected_error_is_recorded_by_its_type_only(spans):
+    """A server failure marks its span ERROR, but neither the status nor the exception event
+    holds the exception's message: it may hold anything (a driver's message quotes values)."""
+    from unionhub.observability.tracing import active_span
+
+    spans.clear()
+    try:
+        with active_span("resolve member"):
+            raise RuntimeError('duplicate key (phone)=(13812345678)')
+    except RuntimeError:
+        pass
+    (span,) = spans.get_finished_spans()
+    assert span.status.is_ok is False and span.status.description == "RuntimeError"
+    for event in span.events:
+        assert not any("13812345678" in str(v) for v in event.attributes.values()), event

@@ -25,7 +25,7 @@ from opentelemetry.util.types import Attributes
 
 from unionhub.fastpath import switch
 from unionhub.fastpath.lean_span import start_lean_span
-from unionhub.observability.current_span import CurrentSpan
+from unionhub.observability.current_span import OwnSpan
 from unionhub.observability.slow_operations import SlowOperationRecorder
 from unionhub.observability.tail_export import TailExportProcessor
 
@@ -148,12 +148,13 @@ def start_span(name: str, *, context: otel_context.Context | None = None,
 
 
 def active_span(name: str, *, context: otel_context.Context | None = None,
-                kind: SpanKind = SpanKind.INTERNAL, attributes: Attributes = None) -> CurrentSpan:
+                kind: SpanKind = SpanKind.INTERNAL, attributes: Attributes = None) -> OwnSpan:
     """`with active_span(name) as span:` does what `tracer().start_as_current_span(name)` does
-    (the span is current inside, ended on exit, an exception recorded with an ERROR status),
+    (the span is current inside, ended on exit, an exception recorded with an ERROR status by
+    its type only, a refusal as its code and no failure: `OwnSpan`),
     without the SDK's two generator-based context managers: the hot lookup opens two of these
     per request."""
-    return CurrentSpan(start_span(name, context=context, kind=kind, attributes=attributes))
+    return OwnSpan(start_span(name, context=context, kind=kind, attributes=attributes))
 
 
 def traced(name: str) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
