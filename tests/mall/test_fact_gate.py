@@ -10,6 +10,7 @@ import pytest
 
 from tests.mall.conftest import send
 from tests.mall.refund_flows import _paying
+from tests.metrics_helpers import assert_alert_watches, total
 from unionhub import db
 from unionhub.mall.models import OrderEvent, ProviderEvent
 
@@ -47,3 +48,26 @@ async def test_an_integrity_error_in_a_handler_fails_the_notice(http, gql, facto
     # A fact applied before is still the duplicate it is: acknowledged, not applied again.
     assert stripe_api.accepted(await send(http, stripe_api.webhook_path, second))
     assert await OrderEvent.filter(order_id=int(order_id), kind="PAYMENT_FAILED").count() == 2
+
+
+async def test_a_failed_notice_is_counted_and_paged(http, gql, factory, mall, stripe_api):
+    """A fact the database refused was logged and nothing else: no metric, no alert, so a
+    notice failing at every redelivery paged no one. It is counted by provider and outcome,
+    and UnionHubPaymentFactsFailing watches the failed ones."""
+    name = "unionhub.mall.payment_facts"
+    failed = {"provider": "stripe", "outcome": "failed"}
+    before = total(name, failed)
+    applied_before = total(name, {"provider": "stripe", "outcome": "applied"})
+    member = await factory.account()
+    _, ref = await _paying(gql, member, mall, stripe_api)
+    assert stripe_api.accepted(await send(http, stripe_api.webhook_path, stripe_api.decline(ref)))
+    connection = db.conn()
+    await connection.execute_script(ONE_DECLINE)
+    try:
+        answer = await send(http, stripe_api.webhook_path, stripe_api.decline(ref))
+        assert not stripe_api.accepted(answer)
+    finally:
+        await connection.execute_script("DROP INDEX test_one_decline")
+    assert total(name, failed) == before + 1
+    assert total(name, {"provider": "stripe", "outcome": "applied"}) >= applied_before + 1
+    assert_alert_watches("UnionHubPaymentFactsFailing", name, failed)

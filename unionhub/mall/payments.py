@@ -206,7 +206,14 @@ async def apply_fact(provider: str, fact: PaymentFact) -> str:
     """Apply one verified fact exactly once. Returns "applied", "duplicate" (its id was
     applied before), "ignored", "unknown" (a payment we have no row for yet: not recorded, so
     a redelivery can apply it) or "failed" (the database refused one of its effects: nothing
-    recorded, logged, and refused so the rail delivers it again)."""
+    recorded, logged, and refused so the rail delivers it again). Each counted by provider and
+    outcome: a fact failing at every redelivery pages (alert UnionHubPaymentFactsFailing)."""
+    outcome = await _apply_fact(provider, fact)
+    metrics.PAYMENT_FACTS.add(1, {"provider": provider, "outcome": outcome})
+    return outcome
+
+
+async def _apply_fact(provider: str, fact: PaymentFact) -> str:
     to_refund: list[int] = []
     payment = None
     try:

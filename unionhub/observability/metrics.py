@@ -112,6 +112,12 @@ PAYMENT_EXCEPTIONS_OPEN = METER.create_gauge(
 PAYMENT_EXCEPTIONS_OPENED = METER.create_counter(
     "unionhub.mall.payment_exceptions.opened", "{exception}",
     "Payment exceptions opened, by kind (REFUND_FAILED, ...) and provider.")
+# Every verified fact of a rail (a notification, a status query's answer) through the gate
+# (mall.payments.apply_fact), by provider and outcome: applied, duplicate, ignored, unknown,
+# failed (the database refused an effect; alert UnionHubPaymentFactsFailing).
+PAYMENT_FACTS = METER.create_counter(
+    "unionhub.mall.payment_facts", "{fact}",
+    "Payment rails' facts through the once-only gate, by provider and outcome.")
 SIGN_IN_FAILURES = METER.create_counter(
     "unionhub.identity.sign_in.failures", "{attempt}", "Failed sign-ins, by reason code.")
 # Personal values refused on read (identity.crypto): attributes `purpose` (phone, name, ...)
