@@ -26,6 +26,7 @@ def _forget_test_jobs():
     yield
     for name in ("test.traced_counts", "test.traced_breaks"):
         metrics_setup._jobs.pop(name, None)
+        metrics_setup._last_runs.pop(name, None)
 
 
 def _job_spans(spans, name: str):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.metrics_helpers import attribute_sets, points, total
+from tests.metrics_helpers import assert_alert_watches, attribute_sets, points, total
 from unionhub.app import create_app
 from unionhub.schema.operation_metrics import KNOWN_NAMES_MAX, OTHER, OperationNames
 from unionhub.settings import Settings
@@ -154,6 +154,39 @@ async def test_periodic_jobs_runs_failures_and_lag():
     assert lag["test.breaks"] > 0.0  # never succeeded, due every 0 s
     metrics_setup._jobs.pop("test.works")
     metrics_setup._jobs.pop("test.breaks")
+    metrics_setup._last_runs.pop("test.works", None)
+    metrics_setup._last_runs.pop("test.breaks", None)
+
+
+async def test_a_slow_jobs_failed_run_is_what_its_alert_reads():
+    """UnionHubJobFailing (3 failures in 30 minutes) can never fire for a job run every 15
+    minutes or less often. Each process says when a job last ran, by outcome (wall-clock
+    seconds, comparable across processes), and UnionHubJobLastRunFailed pages on a job whose
+    last failure is later than its last success."""
+    from unionhub import jobs
+    from unionhub.observability import metrics_setup
+
+    outcome = {"ok": True}
+
+    async def archive() -> None:
+        if not outcome["ok"]:
+            raise RuntimeError("boom")
+
+    job = jobs.PeriodicJob("test.archive", archive, every_seconds=6 * 3600)
+    name = "unionhub.job.last_run.time"
+    try:
+        await jobs.run_job(job)
+        outcome["ok"] = False
+        with pytest.raises(RuntimeError):
+            await jobs.run_job(job)
+        last = {p.attributes["outcome"]: p.value for p in points(name)
+                if p.attributes["unionhub.job.name"] == "test.archive"}
+        assert set(last) == {"ok", "failed"} and last["failed"] >= last["ok"] > 1.7e9
+        assert_alert_watches("UnionHubJobLastRunFailed", name,
+                             {"unionhub.job.name": "test.archive", "outcome": "failed"})
+    finally:
+        metrics_setup._jobs.pop("test.archive", None)
+        metrics_setup._last_runs.pop("test.archive", None)
 
 
 async def test_database_pool_in_use_and_waiting(gql, factory):

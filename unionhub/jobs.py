@@ -73,6 +73,7 @@ async def run_job(job: PeriodicJob) -> None:
                 raise
     except BaseException:
         metrics.JOB_RUNS.add(1, {**attributes, "outcome": "failed"})
+        metrics_setup.job_failed(job.name)
         raise
     else:
         metrics.JOB_RUNS.add(1, {**attributes, "outcome": "ok"})

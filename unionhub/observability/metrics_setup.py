@@ -32,6 +32,9 @@ _provider: MeterProvider | None = None
 _registry: Any = None  # prometheus_client.CollectorRegistry of this process's reader
 # Periodic jobs this process runs: name -> (interval seconds, last success or start, monotonic)
 _jobs: dict[str, list[float]] = {}
+# Per job, when its last run in this process ended, by outcome (ok, failed), in Unix seconds:
+# wall-clock, so that the alert can take the latest over every process that runs it.
+_last_runs: dict[str, dict[str, float]] = {}
 
 
 def setup_metrics(service_name: str, enabled: bool = True,
@@ -118,6 +121,11 @@ def _job_lag(_: CallbackOptions) -> Iterable[Observation]:
             for name, (every, last) in list(_jobs.items())]
 
 
+def _job_last_run(_: CallbackOptions) -> Iterable[Observation]:
+    return [Observation(at, {"unionhub.job.name": name, "outcome": outcome})
+            for name, runs in list(_last_runs.items()) for outcome, at in list(runs.items())]
+
+
 # (kind, name, unit, description, callback): instruments observed at each collection.
 OBSERVED = (
     ("up_down_counter", "db.client.connection.count", "{connection}",
@@ -126,6 +134,11 @@ OBSERVED = (
      "Requests waiting for a database connection from the pool.", _pending),
     ("gauge", "unionhub.job.lag", "s",
      "Seconds a periodic job is overdue in this process (0 when on time).", _job_lag),
+    # A job run every 15 minutes or less often never fails 3 times in 30 minutes (alert
+    # UnionHubJobFailing): UnionHubJobLastRunFailed compares its last failure and success.
+    ("gauge", "unionhub.job.last_run.time", "s",
+     "Unix time a periodic job's last run by outcome (ok, failed) ended in this process.",
+     _job_last_run),
 )
 
 
@@ -146,6 +159,11 @@ def job_succeeded(name: str) -> None:
     entry = _jobs.get(name)
     if entry is not None:
         entry[1] = time.monotonic()
+    _last_runs.setdefault(name, {})["ok"] = time.time()
+
+
+def job_failed(name: str) -> None:
+    _last_runs.setdefault(name, {})["failed"] = time.time()
 
 
 def serve_worker_metrics(port: int) -> None:
