@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from tests.paging import connection_query
 from unionhub.clock import today_shanghai, utcnow
 
 CREATE = """mutation Create($input: CreateActivityInput!) {
@@ -73,3 +74,12 @@ def _sql(spans) -> int:
     return sum(1 for s in spans.get_finished_spans()
                if any(k.startswith("db.system") and v in ("sqlite", "postgresql")
                       for k, v in (s.attributes or {}).items()))
+
+
+BOARD_NODE = "rank score member { id } union { id }"
+
+
+def board_query() -> str:
+    """A leaderboard's connection query, paged forward ($id, $by, $first, $after)."""
+    return connection_query("leaderboardConnection", "activityId: $id, by: $by",
+                            "$id: ID!, $by: LeaderboardScope!", node=BOARD_NODE, backward=False)

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import redis.asyncio as redis_asyncio
 
-from tests.activities.helpers import BOARD, STEPS, create, day, enroll
-from tests.activities.test_paging import board_query
+from tests.activities.helpers import BOARD, STEPS, board_query, create, day, enroll
 from unionhub import cache
 
 

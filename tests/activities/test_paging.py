@@ -3,16 +3,9 @@ Redis, quiz rankings in SQL), a member's enrolments and a union's activities."""
 
 from __future__ import annotations
 
-from tests.activities.helpers import BOARD, STEPS, create, day, enroll
+from tests.activities.helpers import BOARD, STEPS, board_query, create, day, enroll
 from tests.activities.quiz_flows import SUBMIT, _answers, _quiz, _start
 from tests.paging import assert_pages, connection_query, walk
-
-NODE = "rank score member { id } union { id }"
-
-
-def board_query() -> str:
-    return connection_query("leaderboardConnection", "activityId: $id, by: $by",
-                            "$id: ID!, $by: LeaderboardScope!", node=NODE, backward=False)
 
 
 async def _old_board(gql, activity_id: str, by: str, token: str) -> list[dict]:
