@@ -6,17 +6,11 @@ the count is logged, and afterwards the database refuses a second best."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-import sys
 from collections.abc import AsyncIterator
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import pytest
 
-from tests.processes import ROOT
+from tests.migration_runs import run_script, scratch_database
 
 _UP_AND_DOWN = """
 import asyncio, json
@@ -78,39 +72,17 @@ asyncio.run(main())
 
 @pytest.fixture(params=["sqlite", "postgres"])
 async def scratch_url(request, tmp_path) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite://{tmp_path}/quiz.sqlite3"
-        return
-    url = os.environ["DATABASE_URL"]
-    if not url.startswith("postgres"):
-        pytest.skip("PostgreSQL: DATABASE_URL is SQLite")
-    parts = urlsplit(url)
-    name = f"{parts.path.strip('/')}_quiz0004"
-    server = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
-    try:
-        await server.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        await server.execute(f'CREATE DATABASE "{name}"')
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-        await server.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    finally:
-        await server.close()
+    async with scratch_database(request.param, tmp_path, "quiz0004") as url:
+        yield url
 
 
 async def test_0004_clears_extra_best_flags_by_the_rule_then_refuses_them(scratch_url):
-    env = {**os.environ, "DATABASE_URL": scratch_url}
-    env.pop("REDIS_URL", None)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", _UP_AND_DOWN, cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    async with asyncio.timeout(120):
-        out, err = await process.communicate()
-    assert process.returncode == 0, err.decode()
-    seen = json.loads(out.decode().strip().splitlines()[-1])
+    seen, log = await run_script(_UP_AND_DOWN, scratch_url)
     ids = seen["ids"]
     assert seen["before"] == sorted(ids[n] for n in ("weak", "slow", "fast", "alone",
                                                       "tie_first", "tie_later"))
     # Each member's best by the rule: the faster 100, the only one, the earlier of a tie.
     assert seen["up"] == sorted([ids["fast"], ids["alone"], ids["tie_first"]])
-    assert "3 extra best flag(s) cleared" in err.decode()
+    assert "3 extra best flag(s) cleared" in log
     assert seen["up_second_best"] == "IntegrityError"
     assert seen["down_second_best"] is None  # undone: the index is gone

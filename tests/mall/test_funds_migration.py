@@ -6,12 +6,7 @@ Tortoise rebuilt the SQLite tables without it, and first allocations rely on it)
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-import sys
-
-from tests.processes import ROOT
+from tests.migration_runs import run_script
 
 _UP_AND_DOWN = """
 import asyncio, json
@@ -75,15 +70,7 @@ asyncio.run(main())
 
 
 async def test_0009_up_and_down_keeps_rows_rules_and_the_unique_key(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite://{tmp_path}/funds.sqlite3"}
-    env.pop("REDIS_URL", None)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", _UP_AND_DOWN, cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    async with asyncio.timeout(120):
-        out, err = await process.communicate()
-    assert process.returncode == 0, err.decode()
-    seen = json.loads(out.decode().strip().splitlines()[-1])
+    seen, _log = await run_script(_UP_AND_DOWN, f"sqlite://{tmp_path}/funds.sqlite3")
     rows = [{"union_id": 1, "allocated_fen": 100, "spent_fen": 100},
             {"union_id": 2, "allocated_fen": 50, "spent_fen": 0}]
     before = seen["before"]

@@ -6,17 +6,11 @@ plain columns hold what they held before; an erased request stays empty both way
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-import sys
 from collections.abc import AsyncIterator
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import pytest
 
-from tests.processes import ROOT
+from tests.migration_runs import run_script, scratch_database
 
 _UP_AND_DOWN = """
 import asyncio, json
@@ -95,34 +89,12 @@ asyncio.run(main())
 
 @pytest.fixture(params=["sqlite", "postgres"])
 async def scratch_url(request, tmp_path) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite://{tmp_path}/services.sqlite3"
-        return
-    url = os.environ["DATABASE_URL"]
-    if not url.startswith("postgres"):
-        pytest.skip("PostgreSQL: DATABASE_URL is SQLite")
-    parts = urlsplit(url)
-    name = f"{parts.path.strip('/')}_services0005"
-    server = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
-    try:
-        await server.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        await server.execute(f'CREATE DATABASE "{name}"')
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-        await server.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    finally:
-        await server.close()
+    async with scratch_database(request.param, tmp_path, "services0005") as url:
+        yield url
 
 
 async def test_0005_seals_existing_requests_and_opens_them_back(scratch_url):
-    env = {**os.environ, "DATABASE_URL": scratch_url}
-    env.pop("REDIS_URL", None)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", _UP_AND_DOWN, cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    async with asyncio.timeout(120):
-        out, err = await process.communicate()
-    assert process.returncode == 0, err.decode()
-    seen = json.loads(out.decode().strip().splitlines()[-1])
+    seen, _log = await run_script(_UP_AND_DOWN, scratch_url)
     comment = "谢谢李律师，我的电话13700003333"
     rows = [["拖欠工资三个月，我叫王小明，电话13800001111", {"policy": "BX-778899", "employer": "某公司"}],
             ["", {}], ["家里三口人，妻子重病", {}]]
