@@ -12,6 +12,11 @@ found the way periodic jobs are (`optional_domain_modules`). Identity calls the 
   member now belongs under `scope_path` (the holding pool), so what was granted through the old
   union is withdrawn at once.
 
+A personal value that no longer opens (moved from another row, altered: PERSONAL_DATA_UNREADABLE,
+already logged and counted by its opener) does not cost the member the rest of the copy: the
+parts open their values through `readable`, which gives None for that value and names it in
+the export's `unreadable` list, so the member is told what is missing and why.
+
 All parts run on the one database connection the domains share today, so they join the
 caller's transaction. A domain moved to its own database would need an outbox instead.
 """
@@ -19,10 +24,18 @@ caller's transaction. A domain moved to its own database would need an outbox in
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from unionhub.domains import DOMAINS, optional_domain_modules
+from unionhub.errors import DomainError
+
+T = TypeVar("T")
+# identity.crypto.PersonalDataUnreadable's code (this module sits below the domains).
+UNREADABLE_CODE = "PERSONAL_DATA_UNREADABLE"
+# Where the values an export could not open are gathered (None outside an export).
+_unreadable: ContextVar[list[str] | None] = ContextVar("memberdata_unreadable", default=None)
 
 
 @dataclass(frozen=True)
@@ -38,8 +51,34 @@ def parts() -> list[MemberDataPart]:
     return [module.PART for module in optional_domain_modules("memberdata", DOMAINS)]
 
 
-async def export_all(member_id: int) -> dict[str, Any]:
-    return {part.section: await part.export(member_id) for part in parts()}
+@dataclass(frozen=True)
+class Export:
+    sections: dict[str, Any]
+    unreadable: list[str]  # where a value did not open, e.g. "identity.phone"
+
+
+async def export_all(member_id: int) -> Export:
+    found: list[str] = []
+    token = _unreadable.set(found)
+    try:
+        sections = {part.section: await part.export(member_id) for part in parts()}
+    finally:
+        _unreadable.reset(token)
+    return Export(sections, found)
+
+
+def readable(open_value: Callable[..., T], *args: Any, where: str) -> T | None:
+    """`open_value(*args)`, or None inside an export when it is PERSONAL_DATA_UNREADABLE: `where`
+    (a path such as "mall.orders[12].address", no value) joins the export's `unreadable`.
+    Outside an export the refusal stands."""
+    try:
+        return open_value(*args)
+    except DomainError as exc:
+        found = _unreadable.get()
+        if exc.code != UNREADABLE_CODE or found is None:
+            raise
+        found.append(where)
+        return None
 
 
 async def close_all(member_id: int) -> None:

@@ -21,7 +21,7 @@ from unionhub.identity.models import (
     Union,
 )
 from unionhub.identity.verification import CONFLICT_ACTION
-from unionhub.memberdata import MemberDataPart, iso, rows
+from unionhub.memberdata import MemberDataPart, iso, readable, rows
 
 # Audit rows about the member that are not theirs to read. A conflict row is written only when
 # the authority confirmed a name and number that another account holds: in the export it told
@@ -30,8 +30,10 @@ from unionhub.memberdata import MemberDataPart, iso, rows
 _WITHHELD_ACTIONS = (CONFLICT_ACTION,)
 
 
-def _plain(value: str | None, purpose: str, member_id: int) -> str | None:
-    return open_personal(value, purpose, member_id) if value else None
+def _plain(value: str | None, purpose: str, member_id: int, field: str) -> str | None:
+    if not value:
+        return None
+    return readable(open_personal, value, purpose, member_id, where=f"identity.{field}")
 
 
 async def export(member_id: int) -> dict[str, Any]:
@@ -44,9 +46,9 @@ async def export(member_id: int) -> dict[str, Any]:
             "cadre_org_id": member.cadre_org_id, "created_at": iso(member.created_at),
         },
         "identity": {
-            "phone": _plain(member.phone_enc, "phone", member.id),
-            "legal_name": _plain(member.name_enc, "name", member.id),
-            "id_number": _plain(member.id_number_enc, "id_number", member.id),
+            "phone": _plain(member.phone_enc, "phone", member.id, "phone"),
+            "legal_name": _plain(member.name_enc, "name", member.id, "legal_name"),
+            "id_number": _plain(member.id_number_enc, "id_number", member.id, "id_number"),
             "verified_at": iso(member.verified_at),
             "consent_version": member.consent_version, "consented_at": iso(member.consented_at),
         },

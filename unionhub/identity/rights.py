@@ -44,13 +44,18 @@ async def _open_member(member_id: int, *, lock: bool = False) -> Member:
 
 async def export_personal_data(member_id: int) -> dict[str, Any]:
     await _open_member(member_id)
-    sections = await memberdata.export_all(member_id)
+    export = await memberdata.export_all(member_id)
+    detail: dict[str, Any] = {"sections": sorted(export.sections)}
+    if export.unreadable:
+        detail["unreadable"] = export.unreadable  # where, never a value
     # Written (and committed) before the data leaves: no row, no export.
     await audit.record(audit.PERSONAL_DATA_EXPORT, actor_id=member_id,
-                       subject_type="member", subject_id=member_id,
-                       detail={"sections": sorted(sections)})
+                       subject_type="member", subject_id=member_id, detail=detail)
     return {"member_id": str(member_id), "exported_at": utcnow().isoformat(),
-            "privacy_notice_version": CURRENT.version, **sections}
+            "privacy_notice_version": CURRENT.version, **export.sections,
+            # What could not be opened (given as null above), so the member knows the copy
+            # is short and where; operators were alerted by the refusal's log and metric.
+            "unreadable": export.unreadable}
 
 
 async def close_account(member_id: int, password: str | None = None,

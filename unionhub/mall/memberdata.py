@@ -13,7 +13,7 @@ from unionhub.identity.crypto import encrypt
 from unionhub.mall.models import Order, OrderEvent, OrderItem, OrderStatus, Payment, Voucher
 from unionhub.mall.orders import Address, address_of, address_owner
 from unionhub.mall.withdrawals import withdraw_vouchers
-from unionhub.memberdata import MemberDataPart, iso, rows
+from unionhub.memberdata import MemberDataPart, iso, readable, rows
 
 # Orders still moving: the closure waits for them (the goods must reach the address).
 _OPEN = (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.SHIPPED)
@@ -36,7 +36,8 @@ async def export(member_id: int) -> dict[str, Any]:
     out = []
     for order in orders:
         row = rows([{c: getattr(order, c) for c in _ORDER_COLUMNS}])[0]
-        row["address"] = address_of(order).__dict__
+        address = readable(address_of, order, where=f"mall.orders[{order.id}].address")
+        row["address"] = address.__dict__ if address is not None else None
         row["items"] = [i for i in items if i["order_id"] == order.id]
         row["payments"] = [p for p in payments if p["order_id"] == order.id]
         row["events"] = [_event(e, member_id) for e in events if e["order_id"] == order.id]

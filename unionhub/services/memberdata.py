@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from unionhub.memberdata import MemberDataPart, rows
+from unionhub.memberdata import MemberDataPart, readable, rows
 from unionhub.services import personal
 from unionhub.services.models import ServiceRequest, ServiceRequestEvent
 
@@ -20,11 +20,15 @@ async def export(member_id: int) -> dict[str, Any]:
         *_COLUMNS, "details_enc", "field_values_enc", "rating_comment_enc"))
     # The member's own words, opened for them (services.personal); the export is audited whole.
     for request in requests:
-        request["details"] = personal.open_details(request.pop("details_enc"), request["id"])
-        request["field_values"] = personal.open_field_values(request.pop("field_values_enc"),
-                                                             request["id"])
-        request["rating_comment"] = personal.open_comment(request.pop("rating_comment_enc"),
-                                                          request["id"])
+        rid, where = request["id"], f"services.service_requests[{request['id']}]"
+        details, values, comment = (request.pop("details_enc"), request.pop("field_values_enc"),
+                                    request.pop("rating_comment_enc"))
+        request["details"] = readable(personal.open_details, details, rid,
+                                      where=f"{where}.details")
+        request["field_values"] = readable(personal.open_field_values, values, rid,
+                                           where=f"{where}.field_values")
+        request["rating_comment"] = readable(personal.open_comment, comment, rid,
+                                             where=f"{where}.rating_comment")
     events = rows(await ServiceRequestEvent.filter(
         request_id__in=[r["id"] for r in requests]).order_by("id").values(
         "request_id", "action", "at", "note"))
