@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from time import perf_counter
 
 from opentelemetry import context as otel_context
-from opentelemetry.trace import Status, StatusCode
 
 from unionhub import after_response
 from unionhub.domains import optional_domain_modules
 from unionhub.observability import metrics, metrics_setup, tracing
 from unionhub.observability.current_span import CurrentSpan
+from unionhub.observability.span_failure import mark_failed
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +65,7 @@ async def run_job(job: PeriodicJob) -> None:
                 finally:
                     await after_response.finish(deferred)
             except BaseException as exc:
-                if span.is_recording():
-                    span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+                mark_failed(span, exc, record=False)
                 if isinstance(exc, Exception):  # (a timeout's cancellation: arq says so)
                     log.error("periodic job %s failed (%s)", job.name, type(exc).__name__,
                               exc_info=exc)

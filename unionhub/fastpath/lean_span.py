@@ -14,14 +14,15 @@ the span itself goes to the tracer's span processors: a lean span is also a Read
 processors and exporters receive from the SDK), frozen by its end (every setter is a no-op
 once it has ended), so no second object is built. The SDK copies its span into a new
 ReadableSpan because its spans may still be written to from other threads; a lean span
-belongs to one task. Spans from other code (database instrumentation, libraries) still come from
-the SDK and nest under these as usual: a lean span is a `trace.Span`, current in the context
-like any other. Not thread-safe: a lean span belongs to the task that opened it.
+belongs to one task. Unlike the SDK's, `record_exception` keeps an exception's type only (no
+message, no stack trace: observability/span_failure.py). Spans from other code (database
+instrumentation, libraries) still come from the SDK and nest under these as usual: a lean
+span is a `trace.Span`, current in the context like any other. Not thread-safe: a lean span
+belongs to the task that opened it.
 """
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Mapping, Sequence
 from time import time_ns
 from types import MappingProxyType
@@ -34,6 +35,8 @@ from opentelemetry.sdk.trace import Event, ReadableSpan, Tracer
 from opentelemetry.sdk.trace.sampling import Decision, ParentBased, StaticSampler
 from opentelemetry.trace import Link, SpanContext, SpanKind, Status, StatusCode, TraceFlags
 from opentelemetry.util import types
+
+from unionhub.observability.span_failure import exception_event
 
 _UNSET = Status(StatusCode.UNSET)
 
@@ -135,18 +138,8 @@ class LeanSpan(trace.Span, ReadableSpan):
 
     def record_exception(self, exception: BaseException, attributes: types.Attributes = None,
                          timestamp: int | None = None, escaped: bool = False) -> None:
-        kind = type(exception)
-        module = kind.__module__
-        event: dict[str, types.AnyValue] = {
-            "exception.type": (f"{module}.{kind.__qualname__}"
-                               if module and module != "builtins" else kind.__qualname__),
-            "exception.message": str(exception),
-            "exception.stacktrace": "".join(traceback.format_exception(exception)),
-            "exception.escaped": str(escaped),
-        }
-        if attributes:
-            event.update(attributes)
-        self.add_event("exception", event, timestamp)
+        # Unlike the SDK's: the type only, no message or stack trace (`span_failure`).
+        self.add_event("exception", exception_event(exception, escaped, attributes), timestamp)
 
     def end(self, end_time: int | None = None) -> None:
         if self._end_time is not None:

@@ -6,9 +6,9 @@ from typing import Any
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
-from opentelemetry.trace import Status, StatusCode
 
 from unionhub.errors import DomainError
+from unionhub.observability.span_failure import mark_failed
 
 # A refusal (a DomainError: access denied, not found, invalid input, rate limited) is the
 # caller's mistake, answered with its code; only other exceptions are server failures.
@@ -17,7 +17,9 @@ REFUSAL_ATTRIBUTE = "unionhub.refusal"
 
 class CurrentSpan:
     """`with tracer.start_as_current_span(...) as span:` as the SDK does it (current inside, an
-    exception recorded with an ERROR status, ended on exit), without its generator layers."""
+    exception recorded with an ERROR status, ended on exit), without its generator layers,
+    and with the exception recorded by its type only (`span_failure.mark_failed`: its message
+    may quote a driver's values)."""
 
     __slots__ = ("_end", "_record", "_set_status", "_token", "span")
 
@@ -32,11 +34,8 @@ class CurrentSpan:
     def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
         otel_context.detach(self._token)
         span = self.span
-        if isinstance(exc, Exception) and span.is_recording():
-            if self._record:
-                span.record_exception(exc)
-            if self._set_status:
-                span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
+        if isinstance(exc, Exception):
+            mark_failed(span, exc, record=self._record, status=self._set_status)
         if self._end:
             span.end()
 
@@ -58,12 +57,6 @@ class OwnSpan(CurrentSpan):
             if isinstance(exc, DomainError):
                 span.set_attribute(REFUSAL_ATTRIBUTE, exc.code)
             else:
-                if self._record:
-                    kind = type(exc)
-                    span.add_event("exception", {
-                        "exception.type": f"{kind.__module__}.{kind.__qualname__}",
-                        "exception.escaped": "False"})
-                if self._set_status:
-                    span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+                mark_failed(span, exc, record=self._record, status=self._set_status)
         if self._end:
             span.end()

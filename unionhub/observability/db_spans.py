@@ -23,9 +23,10 @@ from time import perf_counter
 from typing import Any
 
 from opentelemetry.instrumentation.utils import is_instrumentation_enabled
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.trace import SpanKind
 
 from unionhub.observability.metrics import DB_OPERATION_DURATION
+from unionhub.observability.span_failure import mark_failed
 from unionhub.observability.tracing import start_span
 
 _STATEMENT_MAX = 2000
@@ -126,8 +127,7 @@ async def traced_query(connection: dict[str, Any], sql: str, call: Awaitable[Any
                 exc.unionhub_dependency = "database"  # type: ignore[attr-defined]
             except AttributeError:
                 pass
-            if span.is_recording():
-                span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+            mark_failed(span, exc, record=False)  # by its type: asyncpg quotes values
         raise
     else:
         if span.is_recording():

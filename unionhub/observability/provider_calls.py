@@ -18,10 +18,11 @@ from collections.abc import Callable
 from time import perf_counter
 from types import TracebackType
 
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.trace import SpanKind
 
 from unionhub.observability.current_span import CurrentSpan
 from unionhub.observability.metrics import PROVIDER_DURATION
+from unionhub.observability.span_failure import mark_failed
 from unionhub.observability.tracing import start_span
 
 OK = "ok"
@@ -60,5 +61,5 @@ class provider_call:  # (lower case: used as a `with` statement, like a function
         if span.is_recording():
             span.set_attribute("unionhub.provider.outcome", outcome)
             if exc is not None:
-                span.set_status(Status(StatusCode.ERROR, f"{outcome} ({type(exc).__name__})"))
+                mark_failed(span, exc, f"{outcome} ({type(exc).__name__})", record=False)
         self._scope.__exit__(None, None, None)

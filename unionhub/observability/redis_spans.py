@@ -12,7 +12,8 @@ a pipeline `pipeline` and its commands in short, each with its count (`pipeline 
 not `SET SET SET EXPIRE`, which grew with the pipeline and read as many commands), kind
 CLIENT, the same attribute names (`db.system`, `db.statement`,
 `db.redis.database_index`, `db.redis.args_length` / `db.redis.pipeline_length`,
-`net.peer.name`, `net.peer.port`, `net.transport`), exceptions recorded with an ERROR status.
+`net.peer.name`, `net.peer.port`, `net.transport`), exceptions recorded with an ERROR status
+by their type only (`span_failure.mark_failed`: a Redis error can quote a command's argument).
 The statement is sanitised as the instrumentation's `sanitize_query=True` does it (the command
 and a `?` per argument): no keys or values, so no personal data.
 """
@@ -24,10 +25,11 @@ from collections.abc import Awaitable, Callable
 from time import perf_counter
 from typing import Any
 
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.trace import SpanKind
 from redis.asyncio.client import Pipeline, Redis
 
 from unionhub.observability.metrics import DB_OPERATION_DURATION
+from unionhub.observability.span_failure import mark_failed
 from unionhub.observability.tracing import start_span
 
 _STATEMENT_MAX = 1000
@@ -84,9 +86,8 @@ async def _traced(name: str, attributes: dict[str, Any], call: Awaitable[Any],
     try:
         return await call
     except BaseException as exc:
-        if isinstance(exc, Exception) and span.is_recording():
-            span.record_exception(exc)
-            span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
+        if isinstance(exc, Exception):  # by its type: a script's error may quote arguments
+            mark_failed(span, exc)
         raise
     finally:
         DB_OPERATION_DURATION.record(perf_counter() - started,

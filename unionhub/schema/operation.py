@@ -44,6 +44,7 @@ from unionhub.observability.context import current_trace_id
 from unionhub.observability.current_span import CurrentSpan
 from unionhub.observability.http_span import claim_operation_span
 from unionhub.observability.slow_operations import OPERATION_ATTRIBUTE
+from unionhub.observability.span_failure import mark_failed
 from unionhub.observability.tracing import active_span, slow_operation_recorder
 from unionhub.outages import outage_error
 from unionhub.schema.disclosure import conceal_coercion, conceal_validation
@@ -280,7 +281,7 @@ class OperationPipeline(SchemaExtension):
                 # The request's server span: the error is answered in the GraphQL response
                 # (a 200), so the HTTP layer would not mark it. The type only: a message may
                 # hold anything.
-                adopted.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+                mark_failed(adopted, exc, record=False)
             return
         _finish_errors(ctx.result, self.config.production)
         span = adopted if adopted is not None else scope.span
