@@ -5,15 +5,24 @@ as a real process, uvicorn's own lines included."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import logging
+import logging.config
 import os
+from collections.abc import Iterator
 
 import httpx
 
 from tests.processes import ROOT, free_port, stopped, unionhub, wait_healthy
-from unionhub.observability.logs import JsonFormatter
+from unionhub.identity.models import Member
+from unionhub.observability.logs import (
+    STATEMENT_LOGGERS,
+    JsonFormatter,
+    guard_statement_loggers,
+    log_config,
+)
 from unionhub.observability.tracing import active_span
 
 
@@ -76,3 +85,74 @@ async def test_serve_writes_json_lines_uvicorns_included():
     assert all({"time", "level", "logger", "message"} <= r.keys() for r in records), records
     assert any(r["logger"].startswith("uvicorn") and "startup complete" in r["message"]
                for r in records), records
+
+
+# --- statements' parameters never reach the log, whatever its level ---------------------------
+
+MARKER = "bidx-marker-7f3a9c"  # a value sent as a statement's parameter (a blind index, say)
+
+
+@contextlib.contextmanager
+def _logging_restored() -> Iterator[None]:
+    """The test reconfigures logging as a process would; everything it touches comes back."""
+    root = logging.getLogger()
+    names = [*log_config()["loggers"], *STATEMENT_LOGGERS]
+    saved = [(logging.getLogger(n), logging.getLogger(n).level,
+              logging.getLogger(n).handlers[:], logging.getLogger(n).propagate,
+              logging.getLogger(n).filters[:]) for n in names]
+    root_state = (root.level, root.handlers[:])
+    try:
+        yield
+    finally:
+        root.setLevel(root_state[0])
+        root.handlers[:] = root_state[1]
+        for logger, level, handlers, propagate, filters in saved:
+            logger.setLevel(level)
+            logger.handlers[:], logger.propagate, logger.filters[:] = handlers, propagate, filters
+
+
+def _configured(level: str, sql_parameters: bool = False) -> io.StringIO:
+    """`serve`'s and `worker`'s configuration at `level`, its stderr handler read back."""
+    logging.config.dictConfig(log_config(level, sql_parameters))
+    guard_statement_loggers(sql_parameters)  # as db.init_db does
+    stream = io.StringIO()
+    [handler] = logging.getLogger().handlers
+    handler.setStream(stream)  # type: ignore[attr-defined]
+    return stream
+
+
+async def _query_with_the_marker() -> None:
+    await Member.filter(phone_bidx=MARKER).exists()
+    await Member.filter(phone_bidx__in=[MARKER, "other"]).count()
+
+
+async def test_a_query_at_debug_logs_no_parameter():
+    with _logging_restored():
+        stream = _configured("DEBUG")
+        logging.getLogger("unionhub.debug_probe").debug("debug lines are on")
+        await _query_with_the_marker()
+        out = stream.getvalue()
+        assert "debug lines are on" in out
+        assert MARKER not in out, out[-2000:]
+        # The developer's switch: the same statements then log with their values (this is
+        # what the guard holds back).
+        stream = _configured("DEBUG", sql_parameters=True)
+        await _query_with_the_marker()
+        assert MARKER in stream.getvalue()
+    guard_statement_loggers()
+
+
+async def test_a_root_logger_lowered_to_debug_elsewhere_logs_no_parameter():
+    """However the level is lowered (basicConfig, a test runner's --log-level, a debugger),
+    the statement loggers stay quiet below INFO."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    with _logging_restored():
+        root = logging.getLogger()
+        root.addHandler(handler)
+        root.setLevel(logging.DEBUG)
+        for name in STATEMENT_LOGGERS:
+            logging.getLogger(name).setLevel(logging.DEBUG)
+        await _query_with_the_marker()
+    assert MARKER not in stream.getvalue(), stream.getvalue()[-2000:]

@@ -90,6 +90,15 @@ def test_production_refuses_the_embedded_database_and_cache(env):
         Settings()
 
 
+def test_production_refuses_statement_parameters_in_the_log(env):
+    _set(env, PRODUCTION)
+    env.setenv("UNIONHUB_LOG_LEVEL", "debug")
+    assert Settings().log_level == "DEBUG"  # the level alone is fine: statements stay out
+    env.setenv("UNIONHUB_LOG_SQL_PARAMETERS", "true")
+    with pytest.raises(InsecureProductionSettings, match="UNIONHUB_LOG_SQL_PARAMETERS"):
+        Settings()
+
+
 @pytest.mark.parametrize("variable", ["UNIONHUB_SMS_PROVIDER", "UNIONHUB_IDVERIFY_PROVIDER",
                                       "UNIONHUB_CAPTCHA_PROVIDER"])
 def test_production_refuses_the_sandbox_providers(env, variable):

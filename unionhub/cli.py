@@ -198,11 +198,13 @@ def _serve(subgraph: str | None, host: str, port: int, workers: int) -> None:
         os.environ["UNIONHUB_SUBGRAPH"] = subgraph
         factory = "unionhub.app:create_subgraph_app"
     from unionhub.observability.logs import log_config
+    from unionhub.settings import get_settings
 
     # No access log: it costs ~40 µs a request and would log URLs (docs/library-notes.md).
     # Every logger's lines as JSON with the trace id, in each worker process too.
+    settings = get_settings()
     uvicorn.run(factory, factory=True, host=host, port=port, workers=workers, access_log=False,
-                log_config=log_config())
+                log_config=log_config(settings.log_level, settings.log_sql_parameters))
 
 
 def _sdl(subgraph: str | None) -> None:

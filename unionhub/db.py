@@ -13,6 +13,7 @@ from tortoise.backends.base.config_generator import expand_db_url
 from unionhub import db_replicas
 from unionhub.db_connection import GuardedConnection, release_checked
 from unionhub.domains import DOMAINS, migrations_module, models_module
+from unionhub.observability.logs import guard_statement_loggers
 from unionhub.settings import Settings, get_settings
 
 # The drivers this package installs: Tortoise knows other schemes (mysql, mssql, oracle) but
@@ -101,6 +102,8 @@ def tortoise_config(settings: Settings | None = None) -> dict[str, Any]:
 async def init_db(settings: Settings | None = None) -> None:
     # The global fallback lets request tasks (and test tasks) see the context set up here.
     settings = settings or get_settings()
+    # Never the statements' parameters in the log, whatever its level (observability/logs.py).
+    guard_statement_loggers(settings.log_sql_parameters)
     await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
     _adopt(conn())
     await open_replicas(settings)

@@ -135,6 +135,10 @@ class Settings(BaseSettings):
     metrics_allowed_networks: list[str] = Field(default_factory=lambda: ["127.0.0.0/8", "::1/128"])
     metrics_token: str | None = None
     worker_metrics_port: int | None = None  # `unionhub worker`: /metrics on 127.0.0.1:<port>
+    # `serve` and `worker` log from this level (observability/logs.py). Statements and their
+    # parameters never, whatever the level, but with UNIONHUB_LOG_SQL_PARAMETERS (development).
+    log_level: Literal["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"] = "INFO"
+    log_sql_parameters: bool = False
 
     stripe_api_key: str = DEV_STRIPE_API_KEY
     stripe_api_base: str | None = None
@@ -325,6 +329,11 @@ class Settings(BaseSettings):
                 raise ValueError(f"UNIONHUB_PAYMENT_PROVIDERS: {method} can use {choices}")
         return value
 
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
     @field_validator("payment_reference_prefix")
     @classmethod
     def _short_prefix(cls, value: str) -> str:
@@ -351,6 +360,10 @@ class Settings(BaseSettings):
                 raise InsecureProductionSettings(
                     "production mode refuses the sandbox payment rail; route every method of "
                     "UNIONHUB_PAYMENT_PROVIDERS to a real rail")
+            if self.log_sql_parameters:
+                raise InsecureProductionSettings(
+                    "production mode refuses UNIONHUB_LOG_SQL_PARAMETERS (statements' values "
+                    "in the log)")
             if self.database_url.startswith("sqlite"):
                 raise InsecureProductionSettings("production mode needs DATABASE_URL (PostgreSQL)")
             if not self.redis_url:

@@ -100,5 +100,6 @@ def worker_settings() -> dict[str, Any]:
 def main(settings: dict[str, Any] | None = None) -> None:
     """Run the worker on `settings` from worker_settings() (made here when not given: it
     starts the metrics server, so it is made once per process)."""
-    logging.config.dictConfig(log_config())  # JSON lines with the job's trace id, arq's too
+    config = get_settings()  # JSON lines with the job's trace id, arq's too
+    logging.config.dictConfig(log_config(config.log_level, config.log_sql_parameters))
     run_worker(type("WorkerSettings", (), settings or worker_settings()))

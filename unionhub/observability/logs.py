@@ -8,6 +8,13 @@ span's `trace_id` and `span_id` when there is one (the id a client was shown in
 `extensions.traceId`, to go from a member's complaint to the log and back), and `exception`
 (the traceback) when one is logged. Messages are the callers' own: they never hold personal
 data (docs/architecture.md, "Observability").
+
+The database libraries log every statement with its parameters at DEBUG (tortoise's
+`tortoise.db_client`: `query: [values]`, and its pool's parameters; aiosqlite: each call with
+its arguments). Encrypted columns are ciphertext there, but blind indexes, names searched for,
+amounts, token hashes and codes' hashes are not: `guard_statement_loggers` keeps those loggers
+at INFO and drops any record of theirs below it, whatever the root level, unless a developer
+sets UNIONHUB_LOG_SQL_PARAMETERS=true (refused in production).
 """
 
 from __future__ import annotations
@@ -20,6 +27,34 @@ from typing import Any
 from opentelemetry import trace
 
 _LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+# Loggers that print statements' parameters at DEBUG (asyncpg logs none today: capped anyway).
+STATEMENT_LOGGERS = ("tortoise.db_client", "aiosqlite", "asyncpg")
+
+
+class _NoStatementParameters(logging.Filter):
+    """Drops a statement logger's records below INFO (its statements with their values)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.INFO
+
+
+_GUARD = _NoStatementParameters("")
+
+
+def guard_statement_loggers(allow_parameters: bool = False) -> None:
+    """Keeps the statement loggers from emitting statements and their parameters (capped at
+    INFO, their DEBUG records dropped even if a level is lowered later); `allow_parameters`
+    (UNIONHUB_LOG_SQL_PARAMETERS, a developer's switch) lets them through again."""
+    for name in STATEMENT_LOGGERS:
+        logger = logging.getLogger(name)
+        if allow_parameters:
+            logger.removeFilter(_GUARD)
+            if logger.level == logging.INFO:
+                logger.setLevel(logging.NOTSET)
+        else:
+            logger.addFilter(_GUARD)  # (once: addFilter keeps a filter once)
+            if logger.level < logging.INFO:
+                logger.setLevel(logging.INFO)
 
 
 class JsonFormatter(logging.Formatter):
@@ -42,12 +77,15 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
-def log_config(level: str = "INFO") -> dict[str, Any]:
+def log_config(level: str = "INFO", sql_parameters: bool = False) -> dict[str, Any]:
     """A `logging.config.dictConfig` for a process (uvicorn takes it as `log_config`, and
     sets it up in each of its worker processes): every logger, uvicorn's and arq's too, to
     one JSON handler on stderr. arq logs each job's start and end at INFO (several lines a
-    second with the 5- and 10-second jobs): from WARNING only, which keeps its failures."""
+    second with the 5- and 10-second jobs): from WARNING only, which keeps its failures. The
+    statement loggers stay at INFO unless `sql_parameters` (and `db.init_db` guards them:
+    `guard_statement_loggers`)."""
     level = level.upper() if level.upper() in _LEVELS else "INFO"
+    statement_level = level if sql_parameters or level != "DEBUG" else "INFO"
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -61,5 +99,7 @@ def log_config(level: str = "INFO") -> dict[str, Any]:
             "uvicorn.error": {"level": level, "handlers": [], "propagate": True},
             "uvicorn.access": {"level": "WARNING", "handlers": [], "propagate": True},
             "arq": {"level": "WARNING", "handlers": [], "propagate": True},
+            **{name: {"level": statement_level, "handlers": [], "propagate": True}
+               for name in STATEMENT_LOGGERS},
         },
     }
