@@ -134,7 +134,9 @@ class Settings(BaseSettings):
     # sending `Authorization: Bearer <UNIONHUB_METRICS_TOKEN>` when that is set.
     metrics_allowed_networks: list[str] = Field(default_factory=lambda: ["127.0.0.0/8", "::1/128"])
     metrics_token: str | None = None
-    worker_metrics_port: int | None = None  # `unionhub worker`: /metrics on 127.0.0.1:<port>
+    # `unionhub worker`: /metrics on <host>:<port> (the same allow-list and token as above)
+    worker_metrics_port: int | None = None
+    worker_metrics_host: str = "127.0.0.1"
     # `serve` and `worker` log from this level (observability/logs.py). Statements and their
     # parameters never, whatever the level, but with UNIONHUB_LOG_SQL_PARAMETERS (development).
     log_level: Literal["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"] = "INFO"

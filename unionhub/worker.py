@@ -83,10 +83,13 @@ def worker_settings() -> dict[str, Any]:
     # Traces as the app's (each run a `job <name>` trace with its statements, unionhub/jobs.py).
     tracing.setup_tracing(f"{settings.service_name}-worker", settings.slow_operation_threshold_ms,
                           settings.slow_operations_kept, settings.trace_export_ratio)
-    # Metrics over OTLP (the standard variables), and for scraping on the loopback port given.
+    # Metrics over OTLP (the standard variables), and for scraping on the port given (loopback
+    # unless UNIONHUB_WORKER_METRICS_HOST), to the clients the app's /metrics answers.
     metrics_setup.setup_metrics(f"{settings.service_name}-worker", enabled=settings.metrics_enabled)
     if settings.metrics_enabled and settings.worker_metrics_port:
-        metrics_setup.serve_worker_metrics(settings.worker_metrics_port)
+        metrics_setup.serve_worker_metrics(
+            settings.worker_metrics_port, settings.worker_metrics_host,
+            metrics_setup.MetricsAccess(settings.metrics_allowed_networks, settings.metrics_token))
     return {
         "functions": [],
         "cron_jobs": [_cron(job) for job in periodic_jobs()],

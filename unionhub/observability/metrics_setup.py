@@ -166,11 +166,37 @@ def job_failed(name: str) -> None:
     _last_runs.setdefault(name, {})["failed"] = time.time()
 
 
-def serve_worker_metrics(port: int) -> None:
-    """`unionhub worker` has no HTTP server of its own: prometheus_client's, on loopback."""
-    from prometheus_client import start_http_server
+def serve_worker_metrics(port: int, host: str = "127.0.0.1",
+                         access: MetricsAccess | None = None) -> None:
+    """`unionhub worker` has no HTTP server of its own: prometheus_client's WSGI app on a
+    thread, listening on `host` (loopback by default), answering only whom `access` allows
+    (as the app's /metrics: the allowed networks or the bearer token), 403 to the rest."""
+    import socket
+    import threading
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
 
-    start_http_server(port, addr="127.0.0.1", registry=_registry)
+    from prometheus_client import make_wsgi_app
+    from prometheus_client.exposition import ThreadingWSGIServer
+
+    metrics = make_wsgi_app(_registry)
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        if access is not None and not access.allows_peer(
+                environ.get("REMOTE_ADDR"), environ.get("HTTP_AUTHORIZATION", "")):
+            start_response("403 Forbidden", [("Content-Type", "text/plain")])
+            return [b"Forbidden"]
+        return metrics(environ, start_response)
+
+    class Server(ThreadingWSGIServer):
+        address_family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                            flags=socket.AI_PASSIVE)[0][0]
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:  # not a stderr line a scrape
+            pass
+
+    server = make_server(host, port, app, Server, handler_class=Quiet)
+    threading.Thread(target=server.serve_forever, name="worker-metrics", daemon=True).start()
 
 
 # --- /metrics -------------------------------------------------------------------------------
@@ -184,19 +210,25 @@ class MetricsAccess:
         self.token = token or None
 
     def allows(self, request: Request) -> bool:
+        client = request.client
+        return self.allows_peer(client.host if client else None,
+                                request.headers.get("authorization", ""))
+
+    def allows_peer(self, host: str | None, authorization: str) -> bool:
+        """A client at `host` (None: unknown) sending that Authorization header."""
         if self.token is not None:
-            header = request.headers.get("authorization", "")
-            scheme, _, given = header.partition(" ")
+            scheme, _, given = authorization.partition(" ")
             if scheme.lower() == "bearer" and secrets.compare_digest(given.strip().encode(),
                                                                      self.token.encode()):
                 return True
-        client = request.client
-        if client is None:
+        if host is None:
             return False
         try:
-            address = ipaddress.ip_address(client.host)
+            address = ipaddress.ip_address(host)
         except ValueError:
             return False
+        if address.version == 6 and address.ipv4_mapped is not None:  # (a dual-stack socket)
+            address = address.ipv4_mapped
         return any(address in network for network in self.networks)
 
 
