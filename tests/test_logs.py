@@ -14,8 +14,10 @@ import os
 from collections.abc import Iterator
 
 import httpx
+from tortoise import connections
 
 from tests.processes import ROOT, free_port, stopped, unionhub, wait_healthy
+from unionhub import db
 from unionhub.identity.models import Member
 from unionhub.observability.logs import (
     STATEMENT_LOGGERS,
@@ -54,14 +56,44 @@ def test_a_line_logged_inside_a_span_carries_its_trace_id():
 def test_an_exception_is_one_line_with_its_traceback():
     stream = io.StringIO()
     logger = _logger(stream)
+    said = "boom"  # (a message made at run time: a frame's source line shows the code)
     try:
-        raise RuntimeError("boom")
+        raise RuntimeError(said)
     except RuntimeError:
         logger.exception("periodic job %s failed", "mall.reconcile_payments")
     [line] = stream.getvalue().splitlines()
     record = json.loads(line)
     assert record["level"] == "ERROR"
-    assert "RuntimeError: boom" in record["exception"] and "Traceback" in record["exception"]
+    assert "Traceback" in record["exception"] and "in test_an_exception" in record["exception"]
+    assert "RuntimeError (message withheld)" in record["exception"]
+    assert '"boom"' not in line and "RuntimeError: boom" not in line
+
+
+ID_NUMBER = "11010519491231002X"
+
+
+async def test_a_drivers_failure_is_logged_by_its_types_and_frames_never_its_message():
+    """asyncpg quotes the parameter it could not encode, SQLite the JSON path: the logged
+    traceback keeps the chain of types and where each was raised, not the value."""
+    stream = io.StringIO()
+    logger = _logger(stream)
+    conn = connections.get("default")
+    try:
+        if db.is_postgres():
+            await conn.execute_query("SELECT $1::int", [ID_NUMBER])
+        else:
+            await conn.execute_query(f"SELECT json_extract('{{}}', '{ID_NUMBER}')")
+    except Exception as exc:
+        assert ID_NUMBER in str(exc) + str(exc.__cause__)  # what the driver said
+        logger.error("unexpected error at %s", ["member"], exc_info=exc)
+    [line] = stream.getvalue().splitlines()
+    exception = json.loads(line)["exception"]
+    assert ID_NUMBER not in line, exception
+    assert "tortoise.exceptions.OperationalError (message withheld)" in exception
+    assert ("During handling of the above exception" in exception  # the driver's, then
+            or "was the direct cause" in exception)  # tortoise's (asyncpg's: `from exc`)
+    assert exception.count("(message withheld)") >= 2  # each exception of the chain
+    assert "test_a_drivers_failure_is_logged" in exception  # the frames are kept
 
 
 async def test_serve_writes_json_lines_uvicorns_included():

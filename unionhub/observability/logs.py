@@ -7,7 +7,11 @@ were dropped. Each line here holds `time` (UTC), `level`, `logger`, `message`, t
 span's `trace_id` and `span_id` when there is one (the id a client was shown in
 `extensions.traceId`, to go from a member's complaint to the log and back), and `exception`
 (the traceback) when one is logged. Messages are the callers' own: they never hold personal
-data (docs/architecture.md, "Observability").
+data (docs/architecture.md, "Observability"). The traceback names each exception by its type
+only, as spans do (observability/span_failure.py): an exception's message may quote what it
+was given (asyncpg's `Key (phone_bidx)=(...) already exists` or `invalid input for query
+argument $1: '...'`, pydantic's `input_value=...`, a KeyError's key), and the frames (file,
+line, function, source line) say where it happened.
 
 The database libraries log every statement with its parameters at DEBUG (tortoise's
 `tortoise.db_client`: `query: [values]`, and its pool's parameters; aiosqlite: each call with
@@ -22,9 +26,12 @@ from __future__ import annotations
 import json
 import logging
 import time
+import traceback
 from typing import Any
 
 from opentelemetry import trace
+
+from unionhub.observability.span_failure import exception_type
 
 _LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 # Loggers that print statements' parameters at DEBUG (asyncpg logs none today: capped anyway).
@@ -57,7 +64,43 @@ def guard_statement_loggers(allow_parameters: bool = False) -> None:
                 logger.setLevel(logging.INFO)
 
 
+_CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
+_CONTEXT = "\nDuring handling of the above exception, another exception occurred:\n\n"
+
+
+def traceback_without_messages(exc: BaseException) -> str:
+    """The traceback Python prints, its causes and contexts too, with each exception's line
+    reduced to its type (`... (message withheld)`)."""
+    chain: list[tuple[BaseException, str]] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    link = ""
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        chain.append((current, link))
+        if current.__cause__ is not None:
+            current, link = current.__cause__, _CAUSE
+        elif current.__context__ is not None and not current.__suppress_context__:
+            current, link = current.__context__, _CONTEXT
+        else:
+            current = None
+    parts: list[str] = []
+    for error, link in reversed(chain):
+        if error.__traceback__ is not None:
+            parts.append("Traceback (most recent call last):\n")
+            parts.extend(traceback.format_tb(error.__traceback__))
+        parts.append(f"{exception_type(error)} (message withheld)\n")
+        if link:
+            parts.append(link)
+    return "".join(parts).rstrip("\n")
+
+
 class JsonFormatter(logging.Formatter):
+    def formatException(self, ei: Any) -> str:
+        """The traceback without the exceptions' messages (`traceback_without_messages`)."""
+        exc: BaseException | None = ei[1] if isinstance(ei, tuple) else ei
+        return traceback_without_messages(exc) if exc is not None else "NoneType"
+
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
