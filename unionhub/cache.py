@@ -29,7 +29,7 @@ T = TypeVar("T")
 FAILURES = (RedisError, RedisClusterException, OSError)
 
 _client: redis.Redis | None = None
-_shared: SharedConnection | PooledConnection | redis_topology.ClusterShared | None = None
+_shared: Shared | None = None
 _fake_server: Any = None
 
 
@@ -70,6 +70,21 @@ class PooledConnection:
     async def close(self) -> None:
         return None
 
+    def peer(self) -> None:
+        """The pool's connections are its own (`SentinelShared` tidies them)."""
+
+    def drop(self, exc: Exception) -> None:
+        """As `peer`."""
+
+
+Shared = (SharedConnection | PooledConnection | redis_topology.ClusterShared
+          | redis_topology.SentinelShared)
+
+
+def _pooled(shared: Shared) -> bool:
+    inner = shared.inner if isinstance(shared, redis_topology.SentinelShared) else shared
+    return isinstance(inner, PooledConnection)
+
 
 def is_cluster() -> bool:
     """The client is a Redis Cluster's: keys over several slots need the per-slot forms."""
@@ -85,17 +100,18 @@ def mget(keys: list[str]) -> Awaitable[list[Any]]:
     return client.mget(keys)
 
 
-def shared_connection() -> SharedConnection | PooledConnection | redis_topology.ClusterShared:
+def shared_connection() -> Shared:
     """The connection the hot read path's commands share (see `unionhub.fastpath.shared_redis`),
     for this event loop and the current client; on a cluster, the cluster client's own path;
-    redis-py's pool with the fast path's `redis` part off."""
+    redis-py's pool with the fast path's `redis` part off; behind Sentinel, either of those
+    following the primary (`redis_topology.SentinelShared`)."""
     global _shared
     client = get_redis()
     shared = _shared
     loop = asyncio.get_running_loop()
     pooled = not switch.ON.redis
     if (shared is None or shared.client is not client or shared.loop is not loop
-            or (isinstance(shared, PooledConnection) is not pooled
+            or (_pooled(shared) is not pooled
                 and not isinstance(shared, redis_topology.ClusterShared))):
         if shared is not None and shared.loop is loop:
             shared.close_soon()  # its client was replaced
@@ -103,6 +119,8 @@ def shared_connection() -> SharedConnection | PooledConnection | redis_topology.
             shared = _shared = redis_topology.ClusterShared(client)
         else:
             shared = _shared = PooledConnection(client) if pooled else SharedConnection(client)
+            if redis_topology.behind_sentinel(client):
+                shared = _shared = redis_topology.SentinelShared(shared)
     return shared
 
 

@@ -8,7 +8,8 @@ misconfiguration that is loud rather than a silent fall back to the database (is
   go through the cluster client's non-atomic per-slot forms. The hot path uses the cluster
   client's own connections, one pool per node, and follows MOVED/ASK as it does.
 - Sentinel (`UNIONHUB_REDIS_SENTINELS`): the primary named `UNIONHUB_REDIS_SENTINEL_MASTER`
-  through `redis.asyncio.sentinel`; a failover reconnects to the new primary.
+  through `redis.asyncio.sentinel`; after a failover the hot path's shared connection and the
+  client's pool follow the new primary within `SENTINEL_CHECK_SECONDS` (`SentinelShared`).
 
 A misconfiguration (REDIS_URL names one node of a cluster, or a cluster's slots are down)
 shows as MOVED, ASK, CROSSSLOT or CLUSTERDOWN replies. The start-up check refuses to start on
@@ -26,8 +27,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import redis.asyncio as redis
 from redis.asyncio.cluster import RedisCluster
-from redis.asyncio.sentinel import Sentinel
+from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool
 from redis.connection import parse_url
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisClusterException, ResponseError
 
 from unionhub.observability.metrics import REDIS_MISCONFIGURED
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 _CLUSTER_SCHEMES = {"redis+cluster": "redis", "rediss+cluster": "rediss"}
 _CLUSTER_REPLIES = ("MOVED ", "ASK ", "CROSSSLOT", "CLUSTERDOWN", "TRYAGAIN")
 _LOG_EVERY_SECONDS = 60.0
+SENTINEL_CHECK_SECONDS = 1.0  # how often a process asks Sentinel where the primary is
 _READY_AFTER_SECONDS = 60.0  # /ready recovers this long after the last such reply
 
 _problem: str | None = None
@@ -96,6 +99,64 @@ class ClusterShared:
 
     async def close(self) -> None:
         """As `close_soon`."""
+
+
+def behind_sentinel(client: Any) -> bool:
+    return isinstance(getattr(client, "connection_pool", None), SentinelConnectionPool)
+
+
+class SentinelShared:
+    """The hot path's shared connection behind Sentinel: `inner` (`SharedConnection`, or
+    `cache.PooledConnection` with the fast path's `redis` part off) and a task that asks
+    Sentinel every `SENTINEL_CHECK_SECONDS` where the primary is.
+
+    redis-py asks Sentinel only when it makes a connection (and drops one answered READONLY),
+    so a connection that stays up keeps talking to the old primary after a failover until
+    Sentinel reconfigures that server (its clients killed): about 10 s after a forced failover,
+    never while it is cut off from Sentinel but not from us. Meanwhile its writes are lost when
+    it resynchronises (an invalidation, a revoked session) and its reads are stale. When the
+    primary moved, the shared connection is dropped (what waits on it fails and falls back;
+    the next command connects through Sentinel), and so are the pool's idle connections to
+    another server (redis-py drops the idle ones when its own connect notices the move, but a
+    connection in use then goes back to the pool still on the old primary)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.client = inner.client
+        self.loop: asyncio.AbstractEventLoop = inner.loop
+        self.execute = inner.execute  # (bound: no frame more on the hot path)
+        self._follower = self.loop.create_task(self._follow())
+
+    async def _follow(self) -> None:
+        pool = self.client.connection_pool
+        while True:
+            await asyncio.sleep(SENTINEL_CHECK_SECONDS)
+            try:
+                address = tuple(await pool.get_master_address())
+            except (redis.RedisError, OSError) as exc:  # no Sentinel answers: keep what is open
+                log.warning("redis sentinel: no primary found: %s", type(exc).__name__)
+                continue
+            peer = self.inner.peer()
+            if peer is not None and peer != address:
+                log.warning("redis sentinel: the primary moved, reconnecting")
+                self.inner.drop(RedisConnectionError("the Redis primary moved"))
+            for connection in list(pool._available_connections):
+                if connection.is_connected and (connection.host, connection.port) != address:
+                    await connection.disconnect(nowait=True)
+
+    def peer(self) -> tuple[str, int] | None:
+        return self.inner.peer()  # type: ignore[no-any-return]
+
+    def drop(self, exc: Exception) -> None:
+        self.inner.drop(exc)
+
+    def close_soon(self) -> None:
+        self._follower.cancel()
+        self.inner.close_soon()
+
+    async def close(self) -> None:
+        self._follower.cancel()
+        await self.inner.close()
 
 
 def cluster_reply(exc: BaseException) -> str | None:

@@ -11,8 +11,11 @@ the embedded fakeredis connection works the same way.
 
 Failure: an error reply fails only its command. A connection error or a read timeout (the
 pool's `socket_timeout`) fails every command waiting on the connection and drops it; the next
-command connects again. A caller that is cancelled leaves its reply to be read and discarded,
-so the replies of the others stay in step.
+command connects again. Behind Sentinel the connection is redis-py's sentinel-managed one:
+connecting asks Sentinel for the primary, a READONLY reply drops it (as a connection error),
+and `redis_topology.SentinelShared` drops it when Sentinel names another primary. A caller
+that is cancelled leaves its reply to be read and discarded, so the replies of the others
+stay in step.
 
 Reading: on a redis-py connection the reader is one task for the connection's life, reading
 replies with the connection's own parser (hiredis), and the read timeout is one timer for the
@@ -258,6 +261,19 @@ class SharedConnection:
         task = self.loop.create_task(channel.connection.disconnect(nowait=True))
         _closing.add(task)
         task.add_done_callback(_closing.discard)
+
+    def peer(self) -> tuple[str, int] | None:
+        """Where the open channel's connection goes, (host, port); None with none open."""
+        channel = self._channel
+        if channel is None or not channel.usable:
+            return None
+        return channel.connection.host, channel.connection.port
+
+    def drop(self, exc: Exception) -> None:
+        """Fail what waits on the open channel with `exc` and close it: the next command
+        connects again (behind Sentinel: asks it where the primary is)."""
+        if self._channel is not None:
+            self._fail(self._channel, exc)
 
     def close_soon(self) -> None:
         task = self.loop.create_task(self.close())
