@@ -63,3 +63,32 @@ async def replay_paused() -> AsyncIterator[None]:
 async def fresh(replicas: db_replicas.ReplicaSet) -> None:
     """Every replica checked now (the background checks run at most every second)."""
     await replicas.check_all()
+
+
+async def _streaming(replica: asyncpg.Connection) -> bool:
+    return bool(await replica.fetchval("SELECT count(*) FROM pg_stat_wal_receiver"))
+
+
+@asynccontextmanager
+async def receiver_cut(closed_port: int) -> AsyncIterator[None]:
+    """The replica cut off from its primary (its WAL receiver pointed at `closed_port`, where
+    nothing listens): it replays everything it received, so it has nothing left to replay,
+    while the primary moves on. Reconnected and caught up after."""
+    await caught_up()
+    async with admin() as replica:
+        conninfo = await replica.fetchval("SHOW primary_conninfo")
+        await replica.execute(
+            f"ALTER SYSTEM SET primary_conninfo = 'host=127.0.0.1 port={closed_port}'")
+        await replica.execute("SELECT pg_reload_conf()")
+        try:
+            for _ in range(500):  # the receiver restarts with the new setting
+                if not await _streaming(replica):
+                    break
+                await asyncio.sleep(0.02)
+            assert not await _streaming(replica), "the WAL receiver stayed connected"
+            yield
+        finally:
+            quoted = conninfo.replace("'", "''")
+            await replica.execute(f"ALTER SYSTEM SET primary_conninfo = '{quoted}'")
+            await replica.execute("SELECT pg_reload_conf()")
+    await caught_up(within=30)

@@ -14,7 +14,7 @@ import socket
 import pytest
 
 from tests.metrics_helpers import points, total
-from tests.replica import admin, caught_up, fresh, replay_paused, require_replica
+from tests.replica import admin, caught_up, fresh, receiver_cut, replay_paused, require_replica
 from unionhub import db, db_replicas
 from unionhub.db_connection import release_checked
 from unionhub.mall import catalogue
@@ -127,6 +127,22 @@ async def test_a_replica_that_is_down_is_skipped(replicas):
     finally:
         db_replicas.install(real)
         await down.close()
+
+
+async def test_a_replica_cut_off_from_its_primary_is_not_fresh(replicas):
+    """A replica whose WAL receiver lost the primary has replayed all it received, so it
+    has nothing to replay: that is no lag only while it still receives. Cut off, it falls
+    behind every commit since, and must be skipped once the last one it replayed is older
+    than the allowed lag."""
+    product = await _product("before")
+    async with receiver_cut(_closed_port()):
+        await Product.filter(id=product.id).update(name="after")
+        await asyncio.sleep(1.2)  # the last commit it replayed is now over a second old
+        await fresh(replicas)
+        replicas.max_lag = 0.5
+        assert (await catalogue.get_product(product.id)).name == "after"  # the primary's
+    await fresh(replicas)
+    assert replicas.replicas[0].lag < 0.5
 
 
 async def _replica_ctl(action: str) -> None:

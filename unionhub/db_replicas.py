@@ -53,12 +53,16 @@ R = TypeVar("R")
 K = TypeVar("K")
 V = TypeVar("V")
 
-# Replay lag as the standby sees it: nothing received but not replayed means no lag (an idle
-# primary sends nothing); otherwise the time since the last replayed commit. NULL (nothing
-# replayed yet) counts as unknown. A primary named as a replica has no lag.
+# Replay lag as the standby sees it: nothing received but not replayed, while its WAL receiver
+# is connected to the primary, means no lag (an idle primary sends nothing); otherwise the time
+# since the last replayed commit. A standby cut off from its primary has replayed everything it
+# received too, but falls behind every commit since: without a connected receiver (a row in
+# pg_stat_wal_receiver, whose pid any role may read) it is as old as its last replayed commit.
+# NULL (nothing replayed yet) counts as unknown. A primary named as a replica has no lag.
 LAG_SQL = (
     "SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0 "
-    "WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+    "WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() "
+    "AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver) THEN 0 "
     "ELSE EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()) END AS lag")
 
 # The primary client while a routed function runs (for on_primary); None elsewhere.
