@@ -19,7 +19,7 @@ from tests.sentinel_servers import NAME, SentinelServers, installed
 from unionhub import cache, redis_topology
 from unionhub.identity import lookup
 from unionhub.identity.models import MemberCard
-from unionhub.settings import Settings
+from unionhub.settings import Settings, get_settings
 
 pytestmark = pytest.mark.skipif(not installed(), reason="redis-server is not installed")
 
@@ -52,17 +52,32 @@ async def servers() -> AsyncIterator[SentinelServers]:
         started.stop()
 
 
-async def _lands_on(servers: SentinelServers, address: tuple[str, int]) -> bool:
-    """A write through the shared connection and one through the client's pool both land on
-    the server at `address`."""
-    shared_key, pooled_key = f"probe:{uuid.uuid4().hex}", f"probe:{uuid.uuid4().hex}"
-    await cache.safe(cache.shared_connection().execute("SET", shared_key, "1", "EX", "60"), None)
-    await cache.safe(cache.get_redis().set(pooled_key, "1", ex=60), None)
+async def _lands_on(servers: SentinelServers, address: tuple[str, int], *,
+                    shared: bool = True) -> bool:
+    """A write through the shared connection (unless not `shared`) and one through the
+    client's pool all land on the server at `address`."""
+    keys = [f"probe:{uuid.uuid4().hex}" for _ in range(2 if shared else 1)]
+    await cache.safe(cache.get_redis().set(keys[0], "1", ex=60), None)
+    if shared:
+        await cache.safe(cache.shared_connection().execute("SET", keys[1], "1", "EX", "60"),
+                         None)
     direct = servers.client(address)
     try:
-        return await direct.exists(shared_key, pooled_key) == 2
+        return await direct.exists(*keys) == len(keys)
     finally:
         await direct.aclose()
+
+
+async def _until_on_new_primary(servers: SentinelServers, *, shared: bool = True) -> None:
+    old = servers.primary
+    new = await servers.failover()
+    switched = time.monotonic()
+    while not await _lands_on(servers, new, shared=shared):
+        assert time.monotonic() - switched < FOLLOWS_WITHIN_S, (
+            f"writes still land on the old primary {old}, not on {new}")
+        await asyncio.sleep(0.1)
+    for _ in range(10):  # and every later write does
+        assert await _lands_on(servers, new, shared=shared)
 
 
 async def test_the_lookup_and_its_writes_follow_the_primary_through_a_failover(
@@ -86,15 +101,7 @@ async def test_the_lookup_and_its_writes_follow_the_primary_through_a_failover(
 
     looking = asyncio.create_task(keep_looking_up())
     try:
-        old = servers.primary
-        new = await servers.failover()
-        switched = time.monotonic()
-        while not await _lands_on(servers, new):
-            assert time.monotonic() - switched < FOLLOWS_WITHIN_S, (
-                f"writes still land on the old primary {old}, not on {new}")
-            await asyncio.sleep(0.1)
-        for _ in range(10):  # and every later write does
-            assert await _lands_on(servers, new)
+        await _until_on_new_primary(servers)
     finally:
         stop.set()
         await looking
@@ -104,7 +111,7 @@ async def test_the_lookup_and_its_writes_follow_the_primary_through_a_failover(
     # the next miss, and the lookup after it reads no SQL.
     await lookup.invalidate_member(int(member.id), card)
     assert (await lookup.get_record_by_card(card)).id == int(member.id)  # type: ignore[union-attr]
-    direct = servers.client(new)
+    direct = servers.client(servers.primary)
     try:
         assert await direct.exists(lookup.record_key(int(member.id))) == 1
     finally:
@@ -112,3 +119,17 @@ async def test_the_lookup_and_its_writes_follow_the_primary_through_a_failover(
     with count_queries() as warm:
         assert (await lookup.get_record_by_card(card)).id == int(member.id)  # type: ignore[union-attr]
     assert warm.count == 0, str(warm)
+
+
+async def test_a_process_writing_through_the_pool_alone_follows_from_its_start(
+        servers: SentinelServers, monkeypatch: pytest.MonkeyPatch):
+    """`unionhub worker` never reads through the shared connection, but its jobs write through
+    the pool (the member-cache invalidations it replays): its start-up check starts following
+    the primary as the app's does."""
+    for name, value in (("redis_url", "redis://unused.invalid:6379/0"),
+                        ("redis_sentinels", servers.sentinels),
+                        ("redis_sentinel_master", NAME), ("redis_cluster", False)):
+        monkeypatch.setattr(get_settings(), name, value)
+    await cache.check_startup()
+    assert await _lands_on(servers, servers.primary, shared=False)
+    await _until_on_new_primary(servers, shared=False)

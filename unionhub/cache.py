@@ -162,6 +162,9 @@ async def ping() -> None:
 
 async def check_startup() -> None:
     """Refuse to start on a misconfigured Redis (`redis_topology.check`); none in the
-    embedded mode."""
+    embedded mode. Behind Sentinel, follow the primary from now on (the worker too, whose
+    jobs write through the pool: `redis_topology.SentinelShared`)."""
     if get_settings().redis_url:
         await redis_topology.check(get_redis(), get_settings())
+        if redis_topology.behind_sentinel(get_redis()):
+            shared_connection()

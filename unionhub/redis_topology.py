@@ -74,7 +74,8 @@ def make_server_client(settings: Settings) -> Any:
         sentinel = Sentinel(sentinel_hosts(settings.redis_sentinels), socket_timeout=2,
                             socket_connect_timeout=2)
         return sentinel.master_for(
-            settings.redis_sentinel_master, db=given.get("db", 0),
+            settings.redis_sentinel_master, connection_pool_class=PrimaryPool,
+            db=given.get("db", 0),
             password=given.get("password"), username=given.get("username"), **common)
     if is_cluster(settings):
         parts = urlsplit(url)
@@ -101,6 +102,19 @@ class ClusterShared:
         """As `close_soon`."""
 
 
+class PrimaryPool(SentinelConnectionPool):
+    """redis-py's Sentinel pool, dropping a connection given back while it is on another
+    server than the primary Sentinel last named: redis-py's synchronous pool does, its asyncio
+    one put it back as it was, to serve later commands from the old primary."""
+
+    async def release(self, connection: Any) -> None:
+        primary = self.master_address
+        if (primary is not None and connection.is_connected
+                and (connection.host, connection.port) != tuple(primary)):
+            await connection.disconnect(nowait=True)
+        await super().release(connection)
+
+
 def behind_sentinel(client: Any) -> bool:
     return isinstance(getattr(client, "connection_pool", None), SentinelConnectionPool)
 
@@ -116,15 +130,16 @@ class SentinelShared:
     never while it is cut off from Sentinel but not from us. Meanwhile its writes are lost when
     it resynchronises (an invalidation, a revoked session) and its reads are stale. When the
     primary moved, the shared connection is dropped (what waits on it fails and falls back;
-    the next command connects through Sentinel), and so are the pool's idle connections to
-    another server (redis-py drops the idle ones when its own connect notices the move, but a
-    connection in use then goes back to the pool still on the old primary)."""
+    the next command connects through Sentinel), and so are the pool's idle connections
+    (redis-py's `get_master_address`) and, as they are given back, those in use then
+    (`PrimaryPool`)."""
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
         self.client = inner.client
         self.loop: asyncio.AbstractEventLoop = inner.loop
         self.execute = inner.execute  # (bound: no frame more on the hot path)
+        self._lost = False
         self._follower = self.loop.create_task(self._follow())
 
     async def _follow(self) -> None:
@@ -134,15 +149,15 @@ class SentinelShared:
             try:
                 address = tuple(await pool.get_master_address())
             except (redis.RedisError, OSError) as exc:  # no Sentinel answers: keep what is open
-                log.warning("redis sentinel: no primary found: %s", type(exc).__name__)
+                if not self._lost:  # once until one answers again
+                    log.warning("redis sentinel: no primary found: %s", type(exc).__name__)
+                self._lost = True
                 continue
+            self._lost = False
             peer = self.inner.peer()
             if peer is not None and peer != address:
                 log.warning("redis sentinel: the primary moved, reconnecting")
                 self.inner.drop(RedisConnectionError("the Redis primary moved"))
-            for connection in list(pool._available_connections):
-                if connection.is_connected and (connection.host, connection.port) != address:
-                    await connection.disconnect(nowait=True)
 
     def peer(self) -> tuple[str, int] | None:
         return self.inner.peer()  # type: ignore[no-any-return]
