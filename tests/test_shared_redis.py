@@ -186,3 +186,33 @@ def test_packing_sends_the_bytes_redis_py_would(args):
     else:
         with pytest.raises(expected):
             _pack(connection, args)
+
+
+async def test_callers_queued_behind_a_connect_that_times_out_share_its_failure():
+    """A Redis that accepts connections and never answers (a host gone silent): connecting
+    (its SELECT) times out. The callers that came meanwhile must fail with that attempt, not
+    each try again in turn behind it: ten requests waited ten timeouts, one after the other."""
+    import redis.asyncio as redis
+
+    from unionhub.fastpath.shared_redis import SharedConnection
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()  # never answers; returns when the client hangs up
+        writer.close()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    client = redis.Redis(host="127.0.0.1", port=port, db=1, decode_responses=True,
+                         socket_timeout=0.3, socket_connect_timeout=0.3)
+    shared = SharedConnection(client)
+    try:
+        started = asyncio.get_running_loop().time()
+        answers = await asyncio.gather(*(cache.safe(shared.execute("GET", f"k{i}"), "fallback")
+                                         for i in range(10)))
+        took = asyncio.get_running_loop().time() - started
+    finally:
+        await shared.close()
+        await client.aclose()
+        server.close()
+    assert answers == ["fallback"] * 10
+    assert took < 1.5, f"{took:.1f} s: the callers connected one after the other"

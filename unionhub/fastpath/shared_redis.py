@@ -126,7 +126,7 @@ class SharedConnection:
         self.client = client
         self.loop = asyncio.get_running_loop()
         self._channel: _Channel | None = None
-        self._connect_lock = asyncio.Lock()
+        self._connecting: asyncio.Task[_Channel] | None = None
 
     async def execute(self, *args: Any) -> Any:
         """Send one command and return its raw reply: decoded as the client decodes, but
@@ -170,20 +170,36 @@ class SharedConnection:
             writer.writelines(unsent)  # a dropped connection's reader fails its callers
 
     async def _open(self) -> _Channel:
-        async with self._connect_lock:
-            channel = self._channel
-            if channel is not None and channel.usable:
-                return channel
-            if channel is not None:  # dropped: what waits on it can never be answered
-                self._fail(channel, ConnectionError("redis connection lost"))
-            connection = self.client.connection_pool.make_connection()
-            try:
-                await connection.connect()
-            except BaseException:  # cancelled or refused half way: leave no socket open
-                await asyncio.shield(connection.disconnect(nowait=True))
-                raise
-            channel = self._channel = _Channel(connection)
+        """A new channel: one connect at a time, whose outcome every caller that came while it
+        was under way shares. (Each used to try again in turn behind a failed one: with a
+        Redis that accepts and never answers, the tenth caller waited ten timeouts.) A caller
+        cancelled meanwhile leaves the attempt to the others."""
+        attempt = self._connecting
+        if attempt is None:
+            attempt = self._connecting = self.loop.create_task(self._connect())
+            attempt.add_done_callback(self._connect_ended)
+        return await asyncio.shield(attempt)
+
+    def _connect_ended(self, attempt: asyncio.Task[_Channel]) -> None:
+        if self._connecting is attempt:
+            self._connecting = None
+        if not attempt.cancelled():
+            attempt.exception()  # (retrieved: a failure all its callers left is not logged)
+
+    async def _connect(self) -> _Channel:
+        channel = self._channel
+        if channel is not None and channel.usable:
             return channel
+        if channel is not None:  # dropped: what waits on it can never be answered
+            self._fail(channel, ConnectionError("redis connection lost"))
+        connection = self.client.connection_pool.make_connection()
+        try:
+            await connection.connect()
+        except BaseException:  # cancelled or refused half way: leave no socket open
+            await asyncio.shield(connection.disconnect(nowait=True))
+            raise
+        channel = self._channel = _Channel(connection)
+        return channel
 
     async def _read(self, channel: _Channel) -> None:
         """Resolves the channel's futures in order while any wait; exits when none do."""
@@ -281,6 +297,8 @@ class SharedConnection:
         task.add_done_callback(_closing.discard)
 
     async def close(self) -> None:
+        if self._connecting is not None:  # (it would open a channel no one closes)
+            self._connecting.cancel()
         channel, self._channel = self._channel, None
         if channel is None:
             return
