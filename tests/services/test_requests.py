@@ -88,7 +88,7 @@ async def test_reject_with_reason_and_illegal_steps(gql, factory):
     rej = await gql(REJECT, {"id": rid, "r": "不属于本会受理范围"}, token=cadre.token)
     out = rej.data["rejectServiceRequest"]["request"]
     assert out["status"] == "REJECTED" and out["rejectReason"] == "不属于本会受理范围"
-    assert out["events"][-1]["note"] == "不属于本会受理范围"
+    assert out["events"][-1]["note"] is None  # the reason is sealed, the step keeps no copy
     done = await gql(COMPLETE, {"id": rid, "r": "x"}, token=cadre.token)
     assert done.data["completeServiceRequest"]["errors"][0]["code"] == "INVALID_TRANSITION"
     rate = await gql(RATE, {"id": rid, "n": 1}, token=member.token)  # rejected: not rated

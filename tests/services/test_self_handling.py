@@ -43,7 +43,7 @@ async def test_a_cadre_never_handles_their_own_request(gql, factory):
     out = await gql(REJECT, {"id": rid, "r": "自己驳回"}, token=requester.token)
     assert _code(out, "rejectServiceRequest") == ["SELF_HANDLING"]
     row = await ServiceRequest.get(id=req.id)
-    assert (row.status, row.completed_at, row.resolution, row.rejected_at) == (
+    assert (row.status, row.completed_at, row.resolution_enc, row.rejected_at) == (
         RequestStatus.ACCEPTED, None, None, None)
     requester_id, colleague_id = int(requester.id), int(colleague.id)
     assert await _steps(req.id) == [("SUBMITTED", requester_id), ("ACCEPTED", colleague_id)]

@@ -53,7 +53,7 @@ async def main():
             "VALUES (%s, %s, 7, CURRENT_TIMESTAMP, %s)" % tuple(p[:3]), [ids[0], action, note])
     notes = "SELECT action, note FROM service_request_events ORDER BY id"
     await Tortoise.close_connections()
-    await migrate(config=config)
+    await migrate(config=config, target="services.0005_request_text_encrypted")
     await Tortoise.init(config=config)
     client = Tortoise.get_connection("default")
     up = await client.execute_query_dict("SELECT * FROM service_requests ORDER BY id")

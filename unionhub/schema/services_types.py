@@ -3,6 +3,7 @@ services' fields of the shared Member and Union entities."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, TypeVar
 
@@ -95,8 +96,9 @@ class ServiceRequestEvent:
     action: RequestActionEnum = strawberry.field(description="The step.")
     at: datetime = strawberry.field(description="When (UTC instant).")
     note: str | None = strawberry.field(description=(
-        "The resolution or reason given with it (a rating's comment is the request's "
-        "ratingComment, personal data; the RATED step keeps no copy)."))
+        "What the system noted with it (the union escalated to); null for the people's "
+        "steps: a resolution, a reason and a rating's comment are the request's resolution, "
+        "rejectReason and ratingComment, personal data, and their steps keep no copy."))
     actor_id: strawberry.Private[int | None]
 
     @strawberry.field(description="Who took the step; null for the system (escalation).")
@@ -202,13 +204,18 @@ class ServiceRequest:
     def rejected_at(self) -> datetime | None:
         return self.row.rejected_at
 
-    @strawberry.field(description="What was done (with COMPLETED).")
-    def resolution(self) -> str | None:
-        return self.row.resolution
+    @strawberry.field(description=(
+        "What was done (with COMPLETED), as the cadre wrote it: personal data, shown as "
+        "details is (in clear for the requester; for anyone else, the cadre who wrote it "
+        "included, in clear alone, audited, and \"****\" in lists)."))
+    def resolution(self, info: strawberry.Info) -> str | None:
+        return self._text(info, "resolution", self.row.resolution_enc, personal.resolution_of)
 
-    @strawberry.field(description="Why it was rejected (with REJECTED).")
-    def reject_reason(self) -> str | None:
-        return self.row.reject_reason
+    @strawberry.field(description=(
+        "Why it was rejected (with REJECTED): personal data, shown as resolution is."))
+    def reject_reason(self, info: strawberry.Info) -> str | None:
+        return self._text(info, "reject_reason", self.row.reject_reason_enc,
+                          personal.reject_reason_of)
 
     @strawberry.field(description="The requester's rating, 1 to 5; null before.")
     def rating(self) -> int | None:
@@ -219,13 +226,21 @@ class ServiceRequest:
         "clear, audited, alone; \"****\" in lists); null before, and once the account is "
         "closed."))
     def rating_comment(self, info: strawberry.Info) -> str | None:
+        return self._text(info, "rating_comment", self.row.rating_comment_enc,
+                          personal.comment_of)
+
+    def _text(self, info: strawberry.Info, field: str, token: str | None,
+              opened: Callable[[RequestRow], str | None]) -> str | None:
+        """A nullable sealed text by services.personal's rule: "****" in others' lists, in
+        clear for the requester, else in clear after its audit row (a moved value refused
+        first, with no row)."""
         shown = personal.shown(info.context.principal, self.row, listed=self.listed)
         if shown is personal.Shown.MASKED:
-            return personal.masked_comment(self.row)
-        value = personal.comment_of(self.row)
+            return personal.masked(token)
+        value = opened(self.row)
         if shown is personal.Shown.OWN or not value:
             return value
-        return self._audited(info, "rating_comment", value)  # type: ignore[return-value]
+        return self._audited(info, field, value)  # type: ignore[return-value]
 
     @strawberry.field(description="It went past its deadline open and was escalated.")
     def escalated(self) -> bool:

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from unionhub.crypto.rotation import EncryptedTable
 from unionhub.services.models import ServiceRequest
-from unionhub.services.personal import DETAILS, FIELD_VALUES, RATING_COMMENT
+from unionhub.services.personal import (
+    DETAILS,
+    FIELD_VALUES,
+    RATING_COMMENT,
+    REJECT_REASON,
+    RESOLUTION,
+)
 
-# A request's details, form values and rating comment are bound to the request (services.personal).
+# A request's details, form values and rating comment, and the cadres' resolution and reason,
+# are bound to the request (services.personal).
 ENCRYPTED_TABLES = [EncryptedTable(
     model=ServiceRequest,
     ciphertexts={"details_enc": DETAILS, "field_values_enc": FIELD_VALUES,
-                 "rating_comment_enc": RATING_COMMENT},
+                 "rating_comment_enc": RATING_COMMENT, "resolution_enc": RESOLUTION,
+                 "reject_reason_enc": REJECT_REASON},
     owner=("id",))]

@@ -11,24 +11,28 @@ from unionhub.services import personal
 from unionhub.services.models import ServiceRequest, ServiceRequestEvent
 
 _COLUMNS = ("id", "item_id", "item__name", "status", "handling_union_id", "submitted_at",
-            "deadline", "accepted_at", "completed_at", "rejected_at", "resolution",
-            "reject_reason", "rating", "rated_at")
+            "deadline", "accepted_at", "completed_at", "rejected_at", "rating", "rated_at")
+# Sealed texts opened into the export, each under its own key.
+_TEXTS = (("rating_comment", personal.RATING_COMMENT), ("resolution", personal.RESOLUTION),
+          ("reject_reason", personal.REJECT_REASON))
 
 
 async def export(member_id: int) -> dict[str, Any]:
     requests = rows(await ServiceRequest.filter(member_id=member_id).order_by("id").values(
-        *_COLUMNS, "details_enc", "field_values_enc", "rating_comment_enc"))
-    # The member's own words, opened for them (services.personal); the export is audited whole.
+        *_COLUMNS, "details_enc", "field_values_enc", *(f"{k}_enc" for k, _ in _TEXTS)))
+    # The member's own words, and what the union answered them (the resolution, the reason for
+    # a rejection: about them, told to them), opened for them (services.personal); the export
+    # is audited whole.
     for request in requests:
         rid, where = request["id"], f"services.service_requests[{request['id']}]"
-        details, values, comment = (request.pop("details_enc"), request.pop("field_values_enc"),
-                                    request.pop("rating_comment_enc"))
+        details, values = request.pop("details_enc"), request.pop("field_values_enc")
         request["details"] = readable(personal.open_details, details, rid,
                                       where=f"{where}.details")
         request["field_values"] = readable(personal.open_field_values, values, rid,
                                            where=f"{where}.field_values")
-        request["rating_comment"] = readable(personal.open_comment, comment, rid,
-                                             where=f"{where}.rating_comment")
+        for key, purpose in _TEXTS:
+            request[key] = readable(personal.open_text, request.pop(f"{key}_enc"), rid, purpose,
+                                    where=f"{where}.{key}")
     events = rows(await ServiceRequestEvent.filter(
         request_id__in=[r["id"] for r in requests]).order_by("id").values(
         "request_id", "action", "at", "note"))
@@ -42,8 +46,8 @@ async def close(member_id: int) -> None:
     await ServiceRequest.filter(member_id=member_id).update(
         details_enc="", field_values_enc="", rating_comment_enc=None, request_fingerprint=None)
     # The member's own steps may carry their words too (RATED's note held the rating comment
-    # before services migration 0005);
-    # the cadres' resolutions and reasons are the union's record and stay.
+    # before services migration 0005). The cadres' resolutions and reasons (sealed since
+    # migration 0006) are the union's record of what it did and stay.
     ids = await ServiceRequest.filter(member_id=member_id).values_list("id", flat=True)
     await ServiceRequestEvent.filter(request_id__in=list(ids), actor_id=member_id).update(
         note=None)

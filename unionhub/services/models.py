@@ -109,8 +109,11 @@ class ServiceRequest(Model):
     started_at = fields.DatetimeField(null=True)
     completed_at = fields.DatetimeField(null=True)
     rejected_at = fields.DatetimeField(null=True)
-    resolution = fields.TextField(null=True)
-    reject_reason = fields.TextField(null=True)
+    # What the cadres wrote about it (completing, rejecting): personal data as the member's
+    # own words are, sealed the same way (services.personal, migration 0006); null for none.
+    # The COMPLETED and REJECTED steps keep no copy.
+    resolution_enc = fields.TextField(null=True)
+    reject_reason_enc = fields.TextField(null=True)
     rating = fields.SmallIntField(null=True)
     # The requester's words with the rating, sealed like the details (services.personal);
     # null for none, or erased by a closure. The RATED step keeps no copy.

@@ -1,12 +1,15 @@
 """A service request's details, form values and rating comment: the member's personal data (legal aid,
-counselling, hardship assistance: members write names, phones, ID numbers, their troubles).
+counselling, hardship assistance: members write names, phones, ID numbers, their troubles); and
+what the cadres write about it, the resolution and the reason for a rejection (what was done
+for whom: a settlement with a named employer, a household's hardship), personal data too.
 
 At rest they are sealed with the platform's personal-data AEAD (`identity.crypto`: the key
 ring, rotation by `unionhub keys rotate` through services/encrypted.py), bound to the
 request's id, so a ciphertext moved to another request does not open (PERSONAL_DATA_UNREADABLE).
 "" is no value (none given, or erased by a closure).
 
-Who reads them how (`shown`): the requester in clear, unaudited (their own words); anyone else
+Who reads them how (`shown`), all five alike: the requester in clear, unaudited (their own
+words, and what the union answered them); anyone else, the cadre who wrote a resolution included,
 who may see the request (the handling org's cadres and those above, admins) in clear when they
 open it, after an audit row `SERVICE_REQUEST_READ` (who, the requester, which request, which
 field; never the text) has committed, group-committed with the platform's other reads; and
@@ -27,6 +30,8 @@ from unionhub.services.models import ServiceRequest
 DETAILS = "service_details"  # the purposes (associated data, with the request's id)
 FIELD_VALUES = "service_fields"
 RATING_COMMENT = "service_rating_comment"
+RESOLUTION = "service_resolution"  # the cadres' words about the request
+REJECT_REASON = "service_reject_reason"
 MASK = "****"
 
 
@@ -66,13 +71,23 @@ def open_field_values(token: str, request_id: int) -> dict[str, str]:
     return values
 
 
+def sealed_text(request_id: int, text: str | None, purpose: str) -> str | None:
+    """One nullable text of the request (a comment, a resolution, a reason), bound to its id;
+    None for none."""
+    return encrypt(text, purpose, owner=request_id) if text else None
+
+
+def open_text(token: str | None, request_id: int, purpose: str) -> str | None:
+    return open_personal(token, purpose, request_id,
+                         f"service request {request_id}") if token else None
+
+
 def sealed_comment(request_id: int, comment: str | None) -> str | None:
-    return encrypt(comment, RATING_COMMENT, owner=request_id) if comment else None
+    return sealed_text(request_id, comment, RATING_COMMENT)
 
 
 def open_comment(token: str | None, request_id: int) -> str | None:
-    return open_personal(token, RATING_COMMENT, request_id,
-                         f"service request {request_id}") if token else None
+    return open_text(token, request_id, RATING_COMMENT)
 
 
 def details_of(row: ServiceRequest) -> str:
@@ -87,13 +102,22 @@ def comment_of(row: ServiceRequest) -> str | None:
     return open_comment(row.rating_comment_enc, row.id)
 
 
+def resolution_of(row: ServiceRequest) -> str | None:
+    return open_text(row.resolution_enc, row.id, RESOLUTION)
+
+
+def reject_reason_of(row: ServiceRequest) -> str | None:
+    return open_text(row.reject_reason_enc, row.id, REJECT_REASON)
+
+
 def masked_details(row: ServiceRequest) -> str:
     """A list's form: that there are details, not what they say ("" once erased)."""
     return MASK if row.details_enc else ""
 
 
-def masked_comment(row: ServiceRequest) -> str | None:
-    return MASK if row.rating_comment_enc else None
+def masked(token: str | None) -> str | None:
+    """A list's form of a nullable text: that there is one ("****"), or null."""
+    return MASK if token else None
 
 
 async def record_read(principal: Principal, row: ServiceRequest, field: str) -> None:

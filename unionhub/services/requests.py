@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -183,14 +182,19 @@ _STEPS: dict[RequestAction, tuple[tuple[RequestStatus, ...], RequestStatus, str]
                               RequestStatus.IN_PROGRESS), RequestStatus.REJECTED, "rejected_at"),
 }
 
+# The steps that carry a cadre's text: the column it is sealed in, and its purpose.
+_SEALED = {RequestAction.COMPLETED: ("resolution_enc", personal.RESOLUTION),
+           RequestAction.REJECTED: ("reject_reason_enc", personal.REJECT_REASON)}
+
 
 async def _handle(principal: Principal, request_id: int, action: RequestAction,
-                  extra: dict[str, Any] | None = None, note: str | None = None,
-                  now: datetime | None = None) -> ServiceRequest:
+                  text: str | None = None, now: datetime | None = None) -> ServiceRequest:
     """A cadre's step: only cadres whose scope holds the handling org (its own cadres, and
     those above it, who take over escalated requests). Outside that scope the request reads
     exactly like a missing one: the refusal says nothing of which ids exist. Never the
-    requester: a cadre's own request is handled by another cadre (SELF_HANDLING)."""
+    requester: a cadre's own request is handled by another cadre (SELF_HANDLING). `text`, the
+    resolution or the reason, is sealed under the request (services.personal); the step's event
+    keeps no copy."""
     require_authenticated(principal)
     req = await ServiceRequest.get_or_none(id=request_id)
     if req is None or not path_in_scope(principal, req.handling_path):
@@ -203,17 +207,21 @@ async def _handle(principal: Principal, request_id: int, action: RequestAction,
                        "of the union or one above it does", field="requestId",
                        code="SELF_HANDLING")
     allowed, target, stamp = _STEPS[action]
+    sealed: dict[str, str | None] = {}
+    if text is not None:
+        column, purpose = _SEALED[action]
+        sealed[column] = personal.sealed_text(req.id, text, purpose)
     now = now or utcnow()
     async with in_transaction():
         changed = await ServiceRequest.filter(id=req.id, status__in=list(allowed)).update(
-            status=target, **{stamp: now}, **(extra or {}))
+            status=target, **{stamp: now}, **sealed)
         if not changed:
             current = (await get_request(req.id)).status
             raise InvalidTransition(
                 f"a {current.value} request cannot be {target.value.lower().replace('_', ' ')}",
                 field="requestId")
         await ServiceRequestEvent.create(request_id=req.id, action=action,
-                                         actor_id=principal.member_id, at=now, note=note)
+                                         actor_id=principal.member_id, at=now)
     return await get_request(req.id)
 
 
@@ -230,15 +238,13 @@ async def start(principal: Principal, request_id: int, *,
 async def complete(principal: Principal, request_id: int, resolution: str, *,
                    now: datetime | None = None) -> ServiceRequest:
     text = _text(resolution, "resolution", "RESOLUTION_REQUIRED")
-    return await _handle(principal, request_id, RequestAction.COMPLETED,
-                         {"resolution": text}, note=text, now=now)
+    return await _handle(principal, request_id, RequestAction.COMPLETED, text, now=now)
 
 
 async def reject(principal: Principal, request_id: int, reason: str, *,
                  now: datetime | None = None) -> ServiceRequest:
     text = _text(reason, "reason", "REASON_REQUIRED")
-    return await _handle(principal, request_id, RequestAction.REJECTED,
-                         {"reject_reason": text}, note=text, now=now)
+    return await _handle(principal, request_id, RequestAction.REJECTED, text, now=now)
 
 
 async def rate(principal: Principal, request_id: int, rating: int,

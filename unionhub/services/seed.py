@@ -128,7 +128,12 @@ async def _seed_requests(tree: DemoTree, items: list[ServiceItem], n: int,
                    handling_union_id=item.union_id, handling_path=item.union_path,
                    **ancestor_columns(item.union_path), **personal.sealed(
                        next_id, rng.choice(_DETAILS),
-                       {f: _FIELD_VALUES[f].format(n=next_id) for f in item.required_fields}))
+                       {f: _FIELD_VALUES[f].format(n=next_id) for f in item.required_fields}),
+                   # the cadre's words, sealed as the service seals them (no copy in the step)
+                   resolution_enc=personal.sealed_text(next_id, row.pop("resolution", None),
+                                                       personal.RESOLUTION),
+                   reject_reason_enc=personal.sealed_text(
+                       next_id, row.pop("reject_reason", None), personal.REJECT_REASON))
         rows.append(ServiceRequest(**row))
         for action, at, note in steps:
             actor = member_id if action in (RequestAction.SUBMITTED, RequestAction.RATED) \
@@ -177,7 +182,7 @@ def _lifecycle(item: ServiceItem, submitted: datetime, now: datetime, rng: rando
     if status == RequestStatus.REJECTED:
         row.update(rejected_at=submitted + span * rng.uniform(0.05, 0.5),
                    reject_reason="不属于本会受理范围，已告知其他渠道")
-        steps.append((RequestAction.REJECTED, row["rejected_at"], row["reject_reason"]))
+        steps.append((RequestAction.REJECTED, row["rejected_at"], None))
         return row, steps
     if status == RequestStatus.SUBMITTED:
         return row, steps
@@ -195,7 +200,7 @@ def _lifecycle(item: ServiceItem, submitted: datetime, now: datetime, rng: rando
     else:
         done = min(deadline + timedelta(hours=rng.uniform(1, 72)), now - timedelta(minutes=5))
     row.update(completed_at=done, resolution="已办结，结果已告知职工")
-    steps.append((RequestAction.COMPLETED, done, row["resolution"]))
+    steps.append((RequestAction.COMPLETED, done, None))
     if rng.random() < 0.7:
         rating = rng.choice((4, 5, 5)) if done <= deadline else rng.choice((2, 3, 4))
         row.update(rating=rating, rating_comment_enc=None, rated_at=min(done + timedelta(hours=2), now))

@@ -6,10 +6,7 @@ counselling, hardship: names, phones, ID numbers): they move from the plain `det
 rows are sealed here, in id order, a thousand a statement; undoing it opens them back into the
 plain columns and the RATED notes (an erased value stays empty both ways).
 
-In raw SQL: Tortoise's field removal rebuilds SQLite tables and loses their unique key and
-indexes, so the columns change in place (DROP COLUMN, SQLite 3.35+) and the migration state is
-recorded without SQL. It runs in one transaction with the table locked: on PostgreSQL a
-`lock_timeout` of 5 s makes it give up (rerun later) rather than queue behind a long reader.
+In raw SQL, in place, in one transaction with the table locked (migrations/_sealing.py).
 The keys must be configured as for the service (UNIONHUB_DATA_KEY...)."""
 
 import json
@@ -17,6 +14,12 @@ import json
 from tortoise import fields, migrations
 from tortoise.migrations import operations as ops
 
+from unionhub.services.migrations._sealing import EVENTS as _EVENTS
+from unionhub.services.migrations._sealing import TABLE as _TABLE
+from unionhub.services.migrations._sealing import StateOnly as _StateOnly
+from unionhub.services.migrations._sealing import each_batch as _each_batch
+from unionhub.services.migrations._sealing import params as _params
+from unionhub.services.migrations._sealing import prepare as _prepare
 from unionhub.services.personal import (
     open_comment,
     open_details,
@@ -24,50 +27,6 @@ from unionhub.services.personal import (
     sealed,
     sealed_comment,
 )
-
-_TABLE, _EVENTS = "service_requests", "service_request_events"
-_BATCH = 1000
-
-
-class _StateOnly(ops.TortoiseOperation):
-    """Records `inner` in the migration state without running its SQL (see the docstring)."""
-
-    def __init__(self, inner: ops.TortoiseOperation) -> None:
-        self.inner = inner
-
-    def describe(self) -> str:
-        return f"{self.inner.describe()} (state only)"
-
-    def state_forward(self, app_label, state) -> None:
-        self.inner.state_forward(app_label, state)
-
-
-def _params(postgres: bool, n: int) -> list[str]:
-    return [f"${i}" for i in range(1, n + 1)] if postgres else ["?"] * n
-
-
-async def _rows(client, columns: str, after: int, postgres: bool) -> list[dict]:
-    (p,) = _params(postgres, 1)
-    return await client.execute_query_dict(
-        f"SELECT id, {columns} FROM {_TABLE} WHERE id > {p} ORDER BY id LIMIT {_BATCH}",  # noqa: S608
-        [after])
-
-
-async def _each_batch(client, columns: str, postgres: bool, change) -> None:
-    after = 0
-    while rows := await _rows(client, columns, after, postgres):
-        await change(rows)
-        after = rows[-1]["id"]
-
-
-async def _prepare(client, script: list[str], schema_editor) -> bool:
-    """False when only printing (`sqlmigrate`)."""
-    if schema_editor.collect_sql:
-        schema_editor.collected_sql.extend(script)
-        return False
-    if client.capabilities.dialect == "postgres":
-        await client.execute_script("SET LOCAL lock_timeout = '5s'")
-    return True
 
 
 async def _seal(apps, schema_editor) -> None:
