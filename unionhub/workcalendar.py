@@ -42,6 +42,18 @@ def is_announced(year: int) -> bool:
     return year <= last_announced_year()
 
 
+def forget_notices() -> None:
+    """Drop what this process read from the holidays package (after its data changed: tests)."""
+    last_announced_year.cache_clear()
+    _calendar.cache_clear()
+
+
+def start_of_unannounced() -> datetime:
+    """The first instant (UTC) of the first year without a notice: a deadline from then on is
+    an estimate."""
+    return datetime(last_announced_year() + 1, 1, 1, tzinfo=SHANGHAI).astimezone(UTC)
+
+
 @functools.cache
 def _calendar(year: int) -> holidays.HolidayBase:
     if not is_announced(year):

@@ -9,8 +9,6 @@ from typing import Annotated, TypeVar
 
 import strawberry
 
-from unionhub import workcalendar
-from unionhub.clock import SHANGHAI
 from unionhub.errors import AccessDenied
 from unionhub.identity.access import Tier, path_in_scope
 from unionhub.schema.docs import PAYLOAD_ERRORS
@@ -179,10 +177,11 @@ class ServiceRequest:
         await personal.record_read(info.context.principal, self.row, field)
         return value
 
-    @strawberry.field(description="True while the deadline lies in a year whose State Council "
-                                  "holiday notice is not yet known: make-up days may move it.")
+    @strawberry.field(description="True while the deadline is an estimate: computed into a "
+                                  "year whose State Council holiday notice was not yet known. "
+                                  "It is recomputed (it may move) once the notice is.")
     def deadline_provisional(self) -> bool:
-        return not workcalendar.is_announced(self.row.deadline.astimezone(SHANGHAI).year)
+        return self.row.deadline_provisional or deadlines.is_provisional(self.row.deadline)
 
     @strawberry.field(description="Open and past its deadline.")
     def overdue(self) -> bool:

@@ -13,6 +13,7 @@ from datetime import datetime
 from tortoise.transactions import in_transaction
 
 from unionhub.clock import utcnow
+from unionhub.services.deadlines import settle_provisional
 from unionhub.services.models import OPEN_STATUSES, RequestAction, ServiceRequest, ServiceRequestEvent
 from unionhub.services.orgpath import parent_id
 
@@ -21,8 +22,10 @@ BATCH = 500
 
 
 async def escalate_overdue(now: datetime | None = None, batch: int = BATCH) -> int:
-    """Escalate every overdue, not yet escalated request; returns how many this call did."""
+    """Escalate every overdue, not yet escalated request; returns how many this call did.
+    Estimated deadlines the calendar can now settle are settled first (deadlines.py)."""
     now = now or utcnow()
+    await settle_provisional()
     done = 0
     after = 0
     while True:

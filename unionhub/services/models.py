@@ -105,6 +105,9 @@ class ServiceRequest(Model):
     field_values_enc = fields.TextField(default="")
     submitted_at = fields.DatetimeField()
     deadline = fields.DatetimeField()
+    # The deadline is an estimate: computed into a year whose holiday notice the calendar did
+    # not carry (workcalendar); settled when it does (deadlines.settle_provisional).
+    deadline_provisional = fields.BooleanField(default=False)
     accepted_at = fields.DatetimeField(null=True)
     started_at = fields.DatetimeField(null=True)
     completed_at = fields.DatetimeField(null=True)
@@ -135,6 +138,8 @@ class ServiceRequest(Model):
             Index(fields=("handling_union_id", "status", "deadline")),
             # the escalation job's scan and the overdue filter: open requests by deadline
             Index(fields=("status", "deadline")),
+            # estimates to flag and to settle, by deadline (deadlines.settle_provisional)
+            Index(fields=("deadline_provisional", "deadline")),
             # a cadre's list of a subtree, newest first, paged by id
             *(Index(fields=(f"org_d{d}", "id")) for d in range(MAX_DEPTH)),
             # Scorecards read (org_dN, submitted_at) covering indexes that carry status,

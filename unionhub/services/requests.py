@@ -23,8 +23,7 @@ from unionhub.identity.access import Principal, path_in_scope, require_authentic
 from unionhub.identity.lookup import get_record
 from unionhub.identity.roster import hold_open_account
 from unionhub.plaintext import check_plain
-from unionhub.services import idempotency, personal
-from unionhub.services.deadlines import deadline_for
+from unionhub.services import deadlines, idempotency, personal
 from unionhub.services.items import get_item
 from unionhub.services.models import (
     OPEN_STATUSES,
@@ -110,6 +109,7 @@ async def submit(principal: Principal, item_id: int, details: str,
     text = _text(details, "details", "DETAILS_REQUIRED", limit=MAX_DETAILS)
     values = _field_values(list(item.required_fields), pairs)
     now = now or utcnow()
+    deadline = deadlines.deadline_for(now, item.time_limit, item.time_limit_unit)
     try:
         async with in_transaction():
             # The member's row, open, held until the commit: a closure that committed since
@@ -121,8 +121,8 @@ async def submit(principal: Principal, item_id: int, details: str,
                 item_id=item.id, member_id=member_id, member_union_id=record.union_id,
                 handling_union_id=item.union_id, handling_path=item.union_path,
                 **ancestor_columns(item.union_path), status=RequestStatus.SUBMITTED,
-                submitted_at=now,
-                deadline=deadline_for(now, item.time_limit, item.time_limit_unit),
+                submitted_at=now, deadline=deadline,
+                deadline_provisional=deadlines.is_provisional(deadline),
                 idempotency_key=key,
                 request_fingerprint=None if key is None else idempotency.fingerprint(
                     item_id, details, pairs),
