@@ -260,6 +260,17 @@ class SmsSendWindow(Model):
         constraints = (CheckConstraint(check="day_count >= 0", name="sms_window_day_count"),)
 
 
+class SmsCheckDecoy(Model):
+    # Written by an SMS code check finding no live code, as a live code's try writes its row
+    # (sms_codes.py `_spend_decoy`): timing must not tell that a phone was sent a code.
+
+    id = fields.IntField(primary_key=True, generated=False)
+    flips = fields.IntField(default=0)
+
+    class Meta:
+        table = "sms_check_decoys"
+
+
 class SandboxSms(Model):
     # What the sandbox SMS provider "sent" (development and tests only; production refuses
     # the sandbox). In the database so `unionhub sandbox sms PHONE`, a separate process, reads

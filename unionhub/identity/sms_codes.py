@@ -19,7 +19,8 @@
   did not send (or could not be reached) gives the window back.
 - `request_code` answers the same for registered and unregistered phones and sends in both
   cases: what differs reaches only the phone's owner. So does `check_code`: a code that
-  expired or ran out of tries is said so only to whoever types it right (`_dead`).
+  expired or ran out of tries is said so only to whoever types it right (`_why_dead`), and
+  every wrong guess does the same work whatever codes the phone has (`check_code`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
@@ -36,7 +38,7 @@ from unionhub.clock import SHANGHAI, utcnow
 from unionhub.errors import RateLimited, ValidationFailed
 from unionhub.identity import captcha as captchas
 from unionhub.identity.crypto import blind_index
-from unionhub.identity.models import SmsCode, SmsPurpose, SmsSendWindow
+from unionhub.identity.models import SmsCheckDecoy, SmsCode, SmsPurpose, SmsSendWindow
 from unionhub.identity.provider_errors import OutcomeUnknown, ProviderUnavailable
 from unionhub.identity.realname import fold_full_width, validate_phone
 from unionhub.identity.sms_providers import get_sms_provider
@@ -178,21 +180,17 @@ def _invalid() -> ValidationFailed:
     return ValidationFailed("the code is wrong", field="smsCode", code="SMS_CODE_INVALID")
 
 
-def _dead(row: SmsCode, right: str, refusal: ValidationFailed) -> ValidationFailed:
-    """A code that can no longer be used (expired, or out of tries): `refusal` is said only to
-    whoever typed it right, i.e. holds the phone. Anyone else gets what a phone nobody asked a
-    code for gets, so a guess does not tell a stranger that a code was asked for this phone and
-    purpose (nor so, for a reset, that an account is likely there). Comparing without
-    spending a try is safe: a dead code never passes again, whatever is learnt of it. (The
-    refusal is built by the caller with its code written out, for the static error scan.)"""
-    return refusal if hmac.compare_digest(row.code_hash, right) else _invalid()
-
-
 async def check_code(phone: str, purpose: SmsPurpose, code: str,
                      client_ip: str | None = None) -> SmsCode:
     """Spend one try of the newest code for this phone and purpose (committed whatever the
     caller does next) and return it when `code` matches. The caller then `consume`s it in the
-    transaction of its effect, so an effect that fails leaves the code usable."""
+    transaction of its effect, so an effect that fails leaves the code usable.
+
+    Every wrong guess does the same work, whether the phone has a live code, a dead one or
+    none: one read, the code's keyed hash, one committed write of one row (a live code's try,
+    or else a decoy row's: `_spend_decoy`). A live code's try alone wrote, so the time of the
+    answer told a stranger that a code was asked for this phone (and, for a reset, that an
+    account is likely there)."""
     # Full-width digits (an IME in full-width mode) are the same code, as they are the same
     # phone; `isdigit` alone also took other scripts' digits and superscripts, which spent a
     # try on what cannot be anyone's code and refused the right code typed full-width.
@@ -204,24 +202,50 @@ async def check_code(phone: str, purpose: SmsPurpose, code: str,
     s = get_settings()
     bidx = blind_index(phone, "phone")
     row = await SmsCode.filter(phone_bidx=bidx, purpose=purpose).order_by("-id").first()
-    if row is None or row.consumed_at is not None:
-        raise _invalid()
     right = code_hash(bidx, purpose, code)
-    if row.expires_at <= utcnow():
-        raise _dead(row, right, ValidationFailed("the code has expired; ask for a new one",
-                                                 field="smsCode", code="SMS_CODE_EXPIRED"))
-    spent = await SmsCode.filter(id=row.id, consumed_at=None,
-                                 attempts__lt=s.sms_code_max_tries).update(
-        attempts=F("attempts") + 1)
-    if not spent:
-        if await SmsCode.filter(id=row.id).exclude(consumed_at=None).exists():
-            raise _invalid()  # used up meanwhile by a concurrent request
-        raise _dead(row, right, ValidationFailed("too many wrong tries; ask for a new code",
-                                                 field="smsCode",
-                                                 code="SMS_CODE_TRIES_EXHAUSTED"))
-    if not hmac.compare_digest(row.code_hash, right):
+    now = utcnow()
+    if (row is not None and row.consumed_at is None and row.expires_at > now
+            and row.attempts < s.sms_code_max_tries):
+        if await SmsCode.filter(id=row.id, consumed_at=None,
+                                attempts__lt=s.sms_code_max_tries).update(
+                attempts=F("attempts") + 1):
+            if not hmac.compare_digest(row.code_hash, right):
+                raise _invalid()
+            return row
+    await _spend_decoy()
+    if not hmac.compare_digest(row.code_hash if row is not None else _NO_CODE, right):
         raise _invalid()
-    return row
+    assert row is not None  # (the code typed is this row's: the caller holds the phone)
+    await _why_dead(row, now)
+
+
+async def _why_dead(row: SmsCode, now: datetime) -> NoReturn:
+    """Raise why a code typed right no longer works. Said only to whoever typed it right, i.e.
+    holds the phone: anyone else gets what a phone nobody asked a code for gets, so a guess
+    does not tell a stranger that a code was asked for this phone and purpose. Comparing
+    without spending a try is safe: a dead code never passes again, whatever is learnt of it."""
+    if row.consumed_at is not None or await SmsCode.filter(id=row.id).exclude(
+            consumed_at=None).exists():
+        raise _invalid()  # used, perhaps meanwhile by a concurrent request
+    if row.expires_at <= now:
+        raise ValidationFailed("the code has expired; ask for a new one", field="smsCode",
+                               code="SMS_CODE_EXPIRED")
+    raise ValidationFailed("too many wrong tries; ask for a new code", field="smsCode",
+                           code="SMS_CODE_TRIES_EXHAUSTED")
+
+
+_NO_CODE = "!"  # what a phone without a code is compared against: no keyed hash equals it
+DECOYS = 16
+
+
+async def _spend_decoy() -> None:
+    """One committed write of one row, as a live code's try makes: a decoy's (identity
+    migration 0019), made with the others on the first miss."""
+    chosen = secrets.randbelow(DECOYS)
+    if await SmsCheckDecoy.filter(id=chosen).update(flips=1 - F("flips")):
+        return
+    await SmsCheckDecoy.bulk_create([SmsCheckDecoy(id=n) for n in range(DECOYS)],
+                                    ignore_conflicts=True)
 
 
 async def consume(row: SmsCode) -> None:
