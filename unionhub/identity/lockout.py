@@ -27,22 +27,30 @@ from __future__ import annotations
 import asyncio
 
 from unionhub.client_address import limit_subject
+from unionhub.crypto.keyring import Key
 from unionhub.errors import RateLimited
 from unionhub.identity import audit
 from unionhub.identity.crypto import blind_index
-from unionhub.ratelimit import COUNT_SCRIPT, DELETE_SCRIPT, human_duration, run
+from unionhub.ratelimit import COUNT_SCRIPT, forget, human_duration, run, under_live_keys
 from unionhub.settings import get_settings
 
 
-def _hash(*parts: str) -> str:
-    return blind_index("\x1f".join(parts), "ratelimit")[:32]
+def _hash(*parts: str, key: Key | None = None) -> str:
+    return blind_index("\x1f".join(parts), "ratelimit", key)[:32]
 
 
-def _keys(phone: str, address: str | None) -> tuple[str, str, str]:
-    pair = _hash(phone, limit_subject(address) if address else "")  # an IPv6 client: its /64
+def _keys(phone: str, address: str | None, key: Key | None = None) -> list[str]:
+    pair = _hash(phone, limit_subject(address) if address else "", key=key)  # IPv6: its /64
     # The pair's two keys share a hash tag (one slot for their DEL); the phone's is apart.
-    return (f"rl:v1:login-pair:{{{pair}}}", f"rl:v1:login-pair-wait:{{{pair}}}",
-            f"rl:v1:login-phone:{_hash(phone)}")
+    return [f"rl:v1:login-pair:{{{pair}}}", f"rl:v1:login-pair-wait:{{{pair}}}",
+            f"rl:v1:login-phone:{_hash(phone, key=key)}"]
+
+
+def _live_keys(phone: str, address: str | None) -> tuple[list[str], list[list[str]]]:
+    """The keys under the current blind-index key, and under each retired one while a key
+    rotation is under way: counted on the current ones, carried over from the retired ones
+    (`ratelimit.run`), so a rotation gives no guesser a fresh window."""
+    return under_live_keys(lambda key: _keys(phone, address, key))
 
 
 def _refuse(seconds: int) -> RateLimited:
@@ -95,11 +103,12 @@ class Attempt:
     async def succeeded(self) -> None:
         """The pair proved itself: its failures go; the phone's stay (an attack on it is still
         going on), less this attempt's own reservation."""
-        pair_key, wait_key, phone_key = _keys(self.phone, self.address)
+        keys, previous = _live_keys(self.phone, self.address)
         # Two slots, so two calls (a cluster runs no script across slots), sent together: one
         # round trip of waiting on a successful sign-in, as the pipeline they replace took.
-        await asyncio.gather(run("login-pair", DELETE_SCRIPT, [pair_key, wait_key], []),
-                             run("login-phone", GIVE_BACK_SCRIPT, [phone_key], []))
+        # (During a key rotation the pair is forgotten under the retired keys too.)
+        await asyncio.gather(forget("login-pair", keys[:2], [p[:2] for p in previous]),
+                             run("login-phone", GIVE_BACK_SCRIPT, keys[2:], []))
 
 
 async def reserve(phone: str, address: str | None) -> Attempt:
@@ -107,16 +116,17 @@ async def reserve(phone: str, address: str | None) -> Attempt:
     is under a wide attack or this pair must still wait. Unknown phones alike. Redis down:
     counted by the same scripts on this process's store (`ratelimit.run`)."""
     settings = get_settings()
-    pair_key, wait_key, phone_key = _keys(phone, address)
+    (pair_key, wait_key, phone_key), previous = _live_keys(phone, address)
     window = str(settings.rate_limit_window_seconds)
     on_phone = await run("login-phone", PHONE_SCRIPT, [phone_key],
-                         [window, str(settings.login_failures_per_phone)])
+                         [window, str(settings.login_failures_per_phone)],
+                         previous=[p[2:] for p in previous])
     phone_count, phone_ttl = int(on_phone[0]), int(on_phone[1])
     if phone_count == 0:
         raise _refuse(phone_ttl if phone_ttl > 0 else settings.rate_limit_window_seconds)
     on_pair = await run("login-pair", PAIR_SCRIPT, [pair_key, wait_key], [
         window, str(settings.login_failures_per_pair), str(settings.login_backoff_base_seconds),
-        str(settings.login_backoff_max_seconds)])
+        str(settings.login_backoff_max_seconds)], previous=[p[:2] for p in previous])
     if int(on_pair[0]) == 0:
         await run("login-phone", GIVE_BACK_SCRIPT, [phone_key], [])
         raise _refuse(int(on_pair[1]))
@@ -137,9 +147,10 @@ async def record_sms_failure(phone: str, member_id: int | None) -> None:
     """A refused SMS sign-in code, counted per phone and window only to be audited aggregated
     like password failures (no lockout here: the code's tries and the per-address check limit
     bound the guessing, and the owner's way in must stay open)."""
-    key = f"rl:v1:login-sms-phone:{_hash(phone)}"
-    failures, _ = await run("login-sms-phone", COUNT_SCRIPT, [key],
-                            [str(get_settings().rate_limit_window_seconds)])
+    keys, previous = under_live_keys(
+        lambda key: [f"rl:v1:login-sms-phone:{_hash(phone, key=key)}"])
+    failures, _ = await run("login-sms-phone", COUNT_SCRIPT, keys,
+                            [str(get_settings().rate_limit_window_seconds)], previous=previous)
     await _audit_failures(phone, member_id, int(failures), method="sms")
 
 

@@ -35,9 +35,10 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from unionhub.clock import SHANGHAI, utcnow
+from unionhub.crypto.keyring import Key, key_id_of, keyring
 from unionhub.errors import RateLimited, ValidationFailed
 from unionhub.identity import captcha as captchas
-from unionhub.identity.crypto import blind_index
+from unionhub.identity.crypto import blind_index, blind_indexes
 from unionhub.identity.models import SmsCheckDecoy, SmsCode, SmsPurpose, SmsSendWindow
 from unionhub.identity.provider_errors import OutcomeUnknown, ProviderUnavailable
 from unionhub.identity.realname import fold_full_width, validate_phone
@@ -61,8 +62,13 @@ class CodeSent:
     retry_after_seconds: int  # when the next code for this phone may be asked for
 
 
-def code_hash(phone_bidx: str, purpose: SmsPurpose, code: str) -> str:
-    return blind_index(f"{phone_bidx}:{purpose.value}:{code}", "sms_code")
+def code_hash(phone_bidx: str, purpose: SmsPurpose, code: str, key: Key | None = None) -> str:
+    return blind_index(f"{phone_bidx}:{purpose.value}:{code}", "sms_code", key)
+
+
+def _key_of(phone_bidx: str) -> Key:
+    """The key a code's row was made under (its phone index names it)."""
+    return keyring().get(key_id_of(phone_bidx) or keyring().current.id)
 
 
 def parse_purpose(raw: str | SmsPurpose) -> SmsPurpose:
@@ -91,6 +97,7 @@ async def request_code(phone: str, purpose: str | SmsPurpose, client_ip: str | N
     passed = None if captcha is None else await captchas.verify(captcha, client_ip, bidx)
     now = utcnow()
     try:
+        await _carry_send_window(phone, bidx)
         await _claim_send_window(bidx, now, captcha_passed=passed is not None)
     except Exception:
         if passed is not None:  # no code for this ticket: it may pass again for this phone
@@ -141,6 +148,23 @@ def _seconds_to_midnight(now: datetime) -> int:
     local = now.astimezone(SHANGHAI)
     midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     return max(int((midnight - local).total_seconds()), 1)
+
+
+async def _carry_send_window(phone: str, bidx: str) -> None:
+    """During a key rotation (a retired blind-index key still configured), a phone whose window
+    is kept under a retired key's index starts its window under the current key from there:
+    a rotation must not give the phone a fresh window (SMS bombing, paid messages). Windows are
+    not re-keyed by `keys rotate` (they hold no phone to index again): carried when used."""
+    retired = [blind_index(phone, "phone", key) for key in keyring().live[1:]]
+    if not retired or await SmsSendWindow.exists(phone_bidx=bidx):
+        return
+    old = await SmsSendWindow.filter(phone_bidx__in=retired).order_by("-last_sent_at").first()
+    if old is not None:
+        try:
+            await SmsSendWindow.create(phone_bidx=bidx, last_sent_at=old.last_sent_at,
+                                       day=old.day, day_count=old.day_count)
+        except IntegrityError:  # a concurrent request carried it (or claimed it) first
+            pass
 
 
 async def _claim_send_window(bidx: str, now: datetime, *, captcha_passed: bool) -> None:
@@ -200,9 +224,12 @@ async def check_code(phone: str, purpose: SmsPurpose, code: str,
     if client_ip:
         await count(_ip_rules()[1], client_ip)
     s = get_settings()
-    bidx = blind_index(phone, "phone")
-    row = await SmsCode.filter(phone_bidx=bidx, purpose=purpose).order_by("-id").first()
-    right = code_hash(bidx, purpose, code)
+    # The newest code under any live key: one sent just before a key rotation still counts,
+    # with the tries it has left (its hash made under its key).
+    row = await SmsCode.filter(phone_bidx__in=blind_indexes(phone, "phone"),
+                               purpose=purpose).order_by("-id").first()
+    right = (code_hash(blind_index(phone, "phone"), purpose, code) if row is None
+             else code_hash(row.phone_bidx, purpose, code, _key_of(row.phone_bidx)))
     now = utcnow()
     if (row is not None and row.consumed_at is None and row.expires_at > now
             and row.attempts < s.sms_code_max_tries):

@@ -69,7 +69,8 @@ async def _count_attempt(member_id: int, client_ip: str | None, number: str) -> 
             await count(ip_rule, client_ip, per_process=False)
         # Keyed by the number's blind index, never the number; counted last, so a member or
         # address already over its own limit spends none of a stranger's number's attempts.
-        await count(number_rule, id_number_index(number), per_process=False)
+        # (by its index under each live key: `ratelimit.count`, a key rotation resets nothing)
+        await count(number_rule, number, per_process=False, indexed_as="id_number")
     except LimitsUncounted:
         raise unavailable() from None
 
