@@ -10,7 +10,14 @@ from typing import Any, cast
 
 from redis.exceptions import NoScriptError
 
-from unionhub.activities.leaderboards import Board, Entry, _key, _marker, ensure_built
+from unionhub.activities.leaderboards import (
+    Board,
+    Entry,
+    _key,
+    _marker,
+    ensure_built,
+    has_entries,
+)
 from unionhub.activities.models import Activity
 from unionhub.cache import safe, shared_connection
 from unionhub.observability.redis_spans import traced_shared_command
@@ -80,6 +87,18 @@ async def try_page(activity: Activity, board: Board, after_key: int | None, size
     return await _page_script(activity.id, board, after_key, size, record_prefix, extra_key)
 
 
+async def page_built(activity: Activity, board: Board, after_key: int | None, size: int,
+                     record_prefix: str = "") -> list[Any] | None:
+    """The page script's reply once `ensure_built` found the board complete. None when Redis
+    cannot answer, or when the board was evicted since the check (the script's EXISTS) while
+    the database has entries for it: the caller then pages the database, and the next read
+    rebuilds; a page of the missing key would read as empty (board_reads says more)."""
+    found = await _page_script(activity.id, board, after_key, size, record_prefix)
+    if found is None or (int(found[0]) < 2 and await has_entries(activity, board)):
+        return None
+    return found
+
+
 async def page(activity: Activity, board: Board, after_key: int | None, size: int,
                record_prefix: str = "", tried: list[Any] | None = None,
                ) -> tuple[list[Entry], bool, int, list[Any] | None] | None:
@@ -101,7 +120,7 @@ async def page(activity: Activity, board: Board, after_key: int | None, size: in
     if found is None or int(found[0]) < 2:  # missed writes, or a key missing: check, rebuild
         if not await ensure_built(activity, board):
             return None
-        found = await _page_script(activity.id, board, after_key, size, record_prefix)
+        found = await page_built(activity, board, after_key, size, record_prefix)
         if found is None:
             return None
     start = int(found[1])

@@ -4,7 +4,7 @@ time share a rank; unions by their members' mean best score). Other kinds have n
 
 from __future__ import annotations
 
-from unionhub.activities import leaderboards, quizzes
+from unionhub.activities import board_reads, quizzes
 from unionhub.activities.leaderboards import Board, Entry
 from unionhub.activities.models import DAILY_COUNT_KINDS, Activity, ActivityKind
 
@@ -12,7 +12,7 @@ from unionhub.activities.models import DAILY_COUNT_KINDS, Activity, ActivityKind
 async def top(activity: Activity, by: Board, first: int) -> list[Entry]:
     """The board's first `first` places (rank, score, member or union id)."""
     if activity.kind in DAILY_COUNT_KINDS:
-        return await leaderboards.top(activity, by, first)
+        return await board_reads.top(activity, by, first)
     if activity.kind == ActivityKind.QUIZ and by == Board.MEMBER:
         return [Entry(rank=rank, score=score, key=key)
                 for rank, score, key in quizzes.ranked(await quizzes.ranking(activity, first))]
@@ -42,7 +42,7 @@ async def place_of(activity: Activity, by: Board, member_id: int,
     """The member's place (by MEMBER), or their union's (by UNION: `union_id`, the union they
     enrolled with, else their own). Quizzes rank members only."""
     if ranks_unions_for_members(activity):
-        return await leaderboards.rank_of(activity, by, member_id if by == Board.MEMBER else union_id)
+        return await board_reads.rank_of(activity, by, member_id if by == Board.MEMBER else union_id)
     if activity.kind == ActivityKind.QUIZ and by == Board.MEMBER:
         attempt = await quizzes.best_attempt(activity.id, member_id)
         if attempt is None:

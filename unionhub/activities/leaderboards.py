@@ -23,10 +23,12 @@ activity (the set is its lock); another answers False, and a read then ranks fro
 Eviction (`allkeys-lru`) drops keys one by one, so a board can go while its marker stays. A
 read trusts a board only when its key and the marker both exist (one EXISTS over the two);
 otherwise, if the database has entries for that board, it rebuilds (an empty board has no key,
-so a missing key alone does not mean loss). A submission that finds a board missing under a
-marker that says the boards have entries drops the marker in the same script, so its ZADD
-cannot leave a one-entry board that looks complete. Keys share a hash tag per activity, so
-the scripts (a submission's, the rebuild's) stay in one Redis Cluster slot.
+so a missing key alone does not mean loss); the read after that check asks again in its
+own script, in case the board went in between (`board_reads`). A submission that finds a
+board missing under a marker that says the boards have entries drops the marker in the same
+script, so its ZADD cannot leave a one-entry board that looks complete. Keys share a hash
+tag per activity, so the scripts (a submission's, the rebuild's) stay in one Redis Cluster
+slot.
 
 Union score (docs/domain.md): 70% the members' average counted steps, 30% the participation rate,
 on a 0–100 scale: 70 × (mean total counted steps of the union's walkers ÷ the most a member
@@ -310,7 +312,7 @@ async def rebuild(activity: Activity) -> bool:
     return prepared is not None and await finish(activity, prepared)
 
 
-async def _has_entries(activity: Activity, board: Board) -> bool:
+async def has_entries(activity: Activity, board: Board) -> bool:
     if board == Board.MEMBER:
         return await Enrollment.filter(activity_id=activity.id, step_days__gt=0).exists()
     return await UnionTally.filter(activity_id=activity.id, participants__gt=0).exists()
@@ -323,7 +325,7 @@ async def ensure_built(activity: Activity, board: Board) -> bool:
     if present is None:
         return False
     misses = activity.board_misses
-    if not misses and (present == 2 or not await _has_entries(activity, board)):
+    if not misses and (present == 2 or not await has_entries(activity, board)):
         # Both keys, or an empty board (no key): entries are never removed, so none in the
         # database means no key in Redis either, and reading the missing key gives [].
         return True
@@ -352,28 +354,3 @@ def ranked(pairs: list[tuple[int, float]]) -> list[Entry]:
         rank = entries[-1].rank if entries and entries[-1].score == score else i + 1
         entries.append(Entry(rank=rank, score=score, key=key))
     return entries
-
-
-async def top(activity: Activity, board: Board, first: int) -> list[Entry]:
-    if not await ensure_built(activity, board):
-        members, unions = await snapshot(activity)
-        return ranked(list((members if board == Board.MEMBER else unions).items()))[:first]
-    rows = await get_redis().zrevrange(_key(activity.id, board), 0, first - 1, withscores=True)
-    return ranked([(int(k), float(s)) for k, s in rows])
-
-
-async def rank_of(activity: Activity, board: Board, key: int) -> Entry | None:
-    if not await ensure_built(activity, board):
-        members, unions = await snapshot(activity)
-        for entry in ranked(list((members if board == Board.MEMBER else unions).items())):
-            if entry.key == key:
-                return entry
-        return None
-    redis = get_redis()
-    name = _key(activity.id, board)
-    score = await redis.zscore(name, str(key))
-    if score is None:
-        return None
-    higher = await redis.zcount(name, f"({score!r}", "+inf")
-    return Entry(rank=higher + 1, score=float(score), key=key)
-
