@@ -1,5 +1,10 @@
-"""Walking challenge step records: one per member per day, replaced on resubmission, capped;
-and the running totals every daily-count activity (walking, reading) keeps.
+"""Walking challenge step records: one per member per day, capped; and the running totals
+every daily-count activity (walking, reading) keeps.
+
+A day's steps only go up, as the phone's step counter for that day does: a resubmission with
+more steps replaces the record, the same count changes nothing, and fewer are refused
+(STEPS_BELOW_RECORDED). Lowering a recorded day, then raising it again, until records close
+moved members' and unions' places at will.
 
 All of one member's submissions to one activity serialize on their enrolment row (SELECT ...
 FOR UPDATE), so the difference a resubmission makes to the running totals is computed from
@@ -62,6 +67,11 @@ async def submit_steps(activity_id: int, principal: Principal, record: MemberRec
         enrollment = await Enrollment.filter(id=enrollment.id).select_for_update().get()
         step = await StepRecord.get_or_none(activity_id=activity.id, member_id=record.id, day=day)
         if step is not None:
+            if steps < step.steps:  # read under the lock: the record this one would replace
+                raise ValidationFailed("more steps are recorded for that day: a day's steps "
+                                       "only go up", field="steps", code="STEPS_BELOW_RECORDED")
+            if steps == step.steps:
+                return step  # the same count again (a sync repeated): nothing changes
             delta, new_day = counted - step.counted, False
             step.steps, step.counted = steps, counted
             await step.save(update_fields=["steps", "counted", "submitted_at"])

@@ -206,8 +206,10 @@ class ActivitiesMutation:
     async def enroll(self, info: strawberry.Info, input: EnrollInput) -> EnrollmentPayload:
         return await r.enroll(info, input.activity_id)
 
-    @gql_field(tier=Tier.MEMBER, description="One record per member per day: a resubmission "
-                                             "replaces it. Counted steps are capped.")
+    @gql_field(tier=Tier.MEMBER, description="One record per member per day; a day's steps "
+                                             "only go up: more replace the record, fewer are "
+                                             "refused (STEPS_BELOW_RECORDED). Counted steps "
+                                             "are capped.")
     async def submit_steps(self, info: strawberry.Info,
                            input: SubmitStepsInput) -> StepRecordPayload:
         return await r.submit_steps(info, input.activity_id, input.date, input.steps)
