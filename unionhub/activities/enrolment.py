@@ -40,6 +40,17 @@ def check_tier(activity: Activity, record: MemberRecord) -> None:
                                field="activityId", code="TIER_REQUIRED")
 
 
+def check_admitted(activity: Activity, record: MemberRecord) -> None:
+    """What `enroll` requires, required again at every later write (a day's steps or reading,
+    a quiz's start and answers) and at the draw (`draws`): a member who has left the
+    activity's scope (moved away, left the union) or its tier (a card cancelled or frozen)
+    since enrolling takes no further part. What they recorded before stands."""
+    if not record.union_path.startswith(activity.scope_path):
+        raise ValidationFailed("this activity is for members of another union",
+                               field="activityId", code="OUT_OF_SCOPE")
+    check_tier(activity, record)
+
+
 def enrolment_open(activity: Activity, now: datetime) -> bool:
     """Enrolment's window: until the activity ends or its draw is run (ENROLMENT_CLOSED)."""
     return activity.ends_at > now and activity.drawn_at is None
@@ -56,10 +67,7 @@ def open_seat(activity_id: int, now: datetime) -> QuerySet[Activity]:
 async def enroll(activity_id: int, principal: Principal, record: MemberRecord) -> Enrollment:
     activity = await get_visible(activity_id, principal, record)
     # Visible to a cadre who manages it is not the same as open: members in scope only.
-    if not record.union_path.startswith(activity.scope_path):
-        raise ValidationFailed("this activity is for members of another union",
-                               field="activityId", code="OUT_OF_SCOPE")
-    check_tier(activity, record)
+    check_admitted(activity, record)
     now = utcnow()
     if not enrolment_open(activity, now):
         raise InvalidTransition("enrolment has closed", field="activityId",

@@ -44,6 +44,9 @@ class ActivityStatus(StrEnum):
 class EnrollmentStatus(StrEnum):
     ENROLLED = "ENROLLED"
     WON = "WON"  # a benefit draw's winner
+    # A benefit draw's enrolment whose member no longer met its terms (scope, tier) when it
+    # was drawn: not an entrant (`draws.run_draw`).
+    LAPSED = "LAPSED"
 
 
 # Activities where members submit a count a day (steps, minutes read) that sums into totals,

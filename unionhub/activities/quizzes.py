@@ -29,7 +29,13 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from unionhub.activities.activities import get_visible
-from unionhub.activities.enrolment import admits, enrolment_open, open_seat, require_enrollment
+from unionhub.activities.enrolment import (
+    admits,
+    check_admitted,
+    enrolment_open,
+    open_seat,
+    require_enrollment,
+)
 from unionhub.activities.models import (
     Activity,
     ActivityKind,
@@ -64,6 +70,7 @@ async def _quiz(activity_id: int, principal: Principal, record: MemberRecord) ->
     if activity.kind != ActivityKind.QUIZ:
         raise ValidationFailed("this activity is not a quiz", field="activityId",
                                code="NOT_A_QUIZ")
+    check_admitted(activity, record)  # at each start and submission, not only at enrolment
     return activity
 
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from tortoise.transactions import in_transaction
 
 from unionhub.activities.activities import get_visible
-from unionhub.activities.enrolment import require_enrollment
+from unionhub.activities.enrolment import check_admitted, require_enrollment
 from unionhub.activities.models import ActivityKind, Enrollment, ReadingRecord
 from unionhub.activities.steps import add_to_totals, check_day
 from unionhub.clock import today_shanghai
@@ -32,6 +32,7 @@ async def record_reading(activity_id: int, principal: Principal, record: MemberR
     if activity.kind != ActivityKind.READING:
         raise ValidationFailed("reading goes to a reading activity", field="activityId",
                                code="NOT_A_READING_ACTIVITY")
+    check_admitted(activity, record)
     if minutes < 1:
         raise ValidationFailed("minutes must be at least 1", field="minutes",
                                code="MINUTES_INVALID")

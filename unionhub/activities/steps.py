@@ -33,7 +33,7 @@ from tortoise.transactions import in_transaction
 
 from unionhub.activities import leaderboards
 from unionhub.activities.activities import get_visible
-from unionhub.activities.enrolment import require_enrollment
+from unionhub.activities.enrolment import check_admitted, require_enrollment
 from unionhub.activities.models import (
     STEP_RAW_MAX,
     Activity,
@@ -55,6 +55,7 @@ async def submit_steps(activity_id: int, principal: Principal, record: MemberRec
     if activity.kind != ActivityKind.WALKING:
         raise ValidationFailed("steps go to a walking challenge", field="activityId",
                                code="NOT_A_WALKING_CHALLENGE")
+    check_admitted(activity, record)
     if steps < 0:
         raise ValidationFailed("steps cannot be negative", field="steps", code="STEPS_INVALID")
     if steps > STEP_RAW_MAX:

@@ -283,7 +283,9 @@ describe_values(ActivityKindEnum, WALKING="A walking challenge: daily steps, cap
                 EVENT="An event members enrol in.")
 describe_values(ActivityTierEnum, MEMBER="Any signed-in account in scope.",
                 VERIFIED="Verified members with an active card only.")
-describe_values(EnrollmentStatusEnum, ENROLLED="Enrolled.", WON="Won the benefit draw.")
+describe_values(EnrollmentStatusEnum, ENROLLED="Enrolled.", WON="Won the benefit draw.",
+                LAPSED="A benefit draw's enrolment whose member no longer met its terms (its "
+                       "scope, its tier) when it was drawn: not an entrant.")
 describe_values(LeaderboardScopeEnum, MEMBER="Members ranked.", UNION="Unions ranked.")
 describe_values(ActivityStatusEnum, UPCOMING="Before startsAt.",
                 OPEN="From startsAt until endsAt.", ENDED="From endsAt on.")

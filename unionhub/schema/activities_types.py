@@ -147,7 +147,8 @@ class DrawInfo:
     seed: str | None = strawberry.field(description="Revealed by the draw: sha256(seed) equals "
                                                     "the commitment.")
     entrants_digest: str | None = strawberry.field(
-        description="sha256 of the sorted entrants' member ids joined by commas.")
+        description="sha256 of the sorted entrants' member ids joined by commas (the "
+                    "enrolments but the LAPSED ones).")
     activity_id: strawberry.Private[int]
 
     @gql_field(description="Winners: the entrants with the lowest sha256(seed:memberId). A "
