@@ -91,6 +91,8 @@ class ArticleReadDay(Model):
     id = fields.BigIntField(primary_key=True)
     article_id = fields.BigIntField()
     day = fields.DateField()
+    # Members' reads only, from 2026-12-06 (content.reads): a guest's device id is made up at
+    # will. Days flushed before also hold guests' reads.
     reads = fields.BigIntField(default=0)
 
     class Meta:

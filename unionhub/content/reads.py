@@ -1,6 +1,11 @@
 """Article reads: once per reader (a member, or an anonymous device) per article per Shanghai
 day, counted in Redis and flushed to the database in batches.
 
+A guest reads as a device id the app sends, which anyone can make up by the thousand without
+signing in: guests' reads count in an article's `readCount` (how much it is read), never in
+the per-day counts the scorecards and rankings sum (`articleReads`, a figure unions are ranked
+on), which are members' reads only.
+
 - A read is one Lua call: SADD to the article-day's set of readers; a reader new to the set is
   queued. Repeat reads the same day cost one round trip and write nothing.
 - The flush (`flush_reads`, a periodic job, safe on several workers) moves a batch off the queue
@@ -123,36 +128,38 @@ def _insert_sql(n: int) -> str:
     # Only placeholders are interpolated; every value is bound.
     return ("INSERT INTO content_article_reads (article_id, day, reader_key, member_id) "  # noqa: S608
             f"VALUES {marks} ON CONFLICT (article_id, day, reader_key) DO NOTHING "
-            "RETURNING article_id, day")
+            "RETURNING article_id, day, member_id")
 
 
 async def _apply(reads: list[tuple[int, date, str, int | None]]) -> int:
-    """Insert reads once each and add the newly inserted ones to the counts, atomically.
-    Returns how many were new."""
+    """Insert reads once each and add the newly inserted ones to the counts, atomically:
+    every new read to the article's `read_count`, members' new reads to its day's `reads`
+    (what scorecards sum). Returns how many were new."""
     unique = list({(a, d, r): (a, d, r, m) for a, d, r, m in reads}.values())
     if not unique:
         return 0
-    new: dict[tuple[int, date], int] = {}
+    per_article: dict[int, int] = {}
+    by_members: dict[tuple[int, date], int] = {}
     async with in_transaction() as tx:
         for start in range(0, len(unique), 500):
             chunk = unique[start:start + 500]
             values = [v for row in chunk for v in row]
             rows = await tx.execute_query_dict(_insert_sql(len(chunk)), values)
             for row in rows:
-                day = row["day"]
-                key = (int(row["article_id"]), day if isinstance(day, date) else
-                       date.fromisoformat(str(day)))
-                new[key] = new.get(key, 0) + 1
-        per_article: dict[int, int] = {}
+                article_id, day = int(row["article_id"]), row["day"]
+                per_article[article_id] = per_article.get(article_id, 0) + 1
+                if row["member_id"] is not None:
+                    key = (article_id, day if isinstance(day, date) else
+                           date.fromisoformat(str(day)))
+                    by_members[key] = by_members.get(key, 0) + 1
         # Sorted, so two flushes lock rows in one order (no deadlock between them).
-        for (article_id, day), n in sorted(new.items()):
-            per_article[article_id] = per_article.get(article_id, 0) + n
+        for (article_id, day), n in sorted(by_members.items()):
             await tx.execute_query(_ADD_DAY_PG if is_postgres() else _ADD_DAY_SQLITE,
                                    [article_id, day, n])
         for article_id, n in sorted(per_article.items()):
             await tx.execute_query(_ADD_ARTICLE_PG if is_postgres() else _ADD_ARTICLE_SQLITE,
                                    [n, article_id])
-    return sum(new.values())
+    return sum(per_article.values())
 
 
 async def _flush_batch(batch_key: str) -> int:

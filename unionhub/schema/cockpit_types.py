@@ -73,7 +73,7 @@ class CockpitServices:
     articles_published: int = strawberry.field(
         description="Articles published in the period and not withdrawn (发稿量).")
     article_reads: int = strawberry.field(
-        description="Reads in the period of the subtree's articles (阅读量).")
+        description="Members' reads in the period of the subtree's articles (阅读量).")
 
 
 @strawberry.type(description="Participation in one kind of activity.")

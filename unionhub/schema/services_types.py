@@ -293,8 +293,8 @@ class Scorecard:
         description="Articles the union's subtree published in the month and has not withdrawn "
                     "(发稿量).")
     article_reads: int = strawberry.field(
-        description="Reads in the month of the subtree's articles, once per reader per article "
-                    "per day (阅读量).")
+        description="Members' reads in the month of the subtree's articles, once per member per "
+                    "article per day (阅读量; guests' reads are not counted).")
     overdue_applications: int = strawberry.field(
         description="Join applications of the subtree whose 15-working-day due date fell in "
                     "the month (up to now) unanswered, whether answered since or not.")
