@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { api, signIn } from './api.mjs';
+import { verdict, watch } from './watch.mjs';
 
 const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8000';
 const SHOTS = process.env.SCREENSHOTS ?? new URL('../test-results/screenshots/', import.meta.url).pathname;
@@ -38,6 +39,7 @@ const browser = await chromium.launch({
 
 async function page() {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'zh-CN' });
+  await watch(context, BASE);
   const p = await context.newPage();
   p.setDefaultTimeout(20_000);
   p.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
@@ -102,6 +104,8 @@ async function provinceCadre() {
   check(ranked.join() === ranking.map((r) => r.union.name).join(), `ranking = API (${ranked.join(', ')})`);
   check(await p.isVisible('[data-testid=choropleth]'), 'Shaanxi choropleth drawn');
   check(await p.isVisible('[data-testid=trend-chart] canvas'), 'monthly trend drawn');
+  await p.hover('[data-testid=trend-chart] canvas'); // its tooltip, drawn under the page's CSP
+  await p.waitForTimeout(300);
   await shot(p, '1-cockpit-province');
   // Drill down: province → city → county.
   const city = c.children.find((ch) => ch.union.level === 'CITY');
@@ -394,6 +398,8 @@ try {
   if (chosen.some((name) => !SCENARIOS[name])) throw new Error(`unknown scenario in ${chosen}`);
   if (chosen.length === 0) await defaults();
   for (const name of chosen) await SCENARIOS[name]();
+  // Sign-out among them (the county cadre's): its ConsoleLogout must be in the safelist too.
+  await verdict(check, chosen.length === 0 ? ['ConsoleLogin', 'ConsoleLoginBySms', 'ConsoleLogout', 'ConsoleRefresh'] : []);
 } catch (e) {
   failed++;
   console.log(`not ok - ${e.stack ?? e}`);
