@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { api, signIn } from './api.mjs';
+import { tencentCaptcha } from './captcha.mjs';
 import { verdict, watch } from './watch.mjs';
 
 const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8000';
@@ -382,7 +383,10 @@ async function rootFunds() {
   await a.context().close();
 }
 
-const SCENARIOS = { rootFunds };
+const SCENARIOS = {
+  rootFunds,
+  tencentCaptcha: () => tencentCaptcha({ page, check, base: BASE, shot, phone: PROVINCE_CADRE }),
+};
 
 async function defaults() {
   const provinceId = await provinceCadre();

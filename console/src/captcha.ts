@@ -58,9 +58,18 @@ type TencentCaptchaCtor = new (appId: string, callback: (res: TencentResult) => 
   options: Record<string, unknown>) => { show(): void };
 
 let script: Promise<void> | null = null;
+let outside = false;
+
+/** Whether this page has run (or begun to load) Tencent's script. Removing its tag would not
+ * stop what it started (timers, listeners, frames), so the sign-in leaves such a page: the
+ * signed-in console starts in a fresh one that never ran third-party code. */
+export function outsideScriptLoaded(): boolean {
+  return outside;
+}
 
 function loadScript(src: string): Promise<void> {
   script ??= new Promise<void>((resolve, reject) => {
+    outside = true;
     const tag = document.createElement('script');
     tag.src = src;
     tag.async = true;

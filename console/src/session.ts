@@ -21,9 +21,14 @@ export function loadTokens(): Tokens | null {
   }
 }
 
-export function saveTokens(tokens: Tokens | null): void {
+/** Keeps (or forgets) the pair without telling the page: for a page about to be replaced. */
+export function storeTokens(tokens: Tokens | null): void {
   if (tokens) globalThis.sessionStorage?.setItem(KEY, JSON.stringify(tokens));
   else globalThis.sessionStorage?.removeItem(KEY);
+}
+
+export function saveTokens(tokens: Tokens | null): void {
+  storeTokens(tokens);
   listeners.forEach((fn) => fn(tokens));
 }
 

@@ -23,13 +23,7 @@ from unionhub.identity.models import SandboxSms, SmsCode, SmsSendWindow
 from unionhub.settings import reset_settings_cache
 
 PHONE = "13812345678"
-TENCENT = {
-    "UNIONHUB_CAPTCHA_PROVIDER": "tencent",
-    "UNIONHUB_TENCENTCLOUD_SECRET_ID": tencent.SECRET_ID,
-    "UNIONHUB_TENCENTCLOUD_SECRET_KEY": tencent.SECRET_KEY,
-    "UNIONHUB_TENCENT_CAPTCHA_APP_ID": str(tencent.CAPTCHA_APP_ID),
-    "UNIONHUB_TENCENT_CAPTCHA_APP_SECRET_KEY": tencent.CAPTCHA_APP_KEY,
-}
+TENCENT = tencent.CAPTCHA_ENV
 
 
 async def ask(gql, phone: str = PHONE, captcha: dict | None = None,

@@ -6,11 +6,12 @@ import { useMutation } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import { LoginBySmsMutation, LoginMutation, RequestSmsCodeMutation } from '../api/operations';
 import {
-  captchaConfig, needsCaptcha, SANDBOX_PROOF, solveTencent, type CaptchaConfig, type CaptchaProof,
+  captchaConfig, needsCaptcha, outsideScriptLoaded, SANDBOX_PROOF, solveTencent, type CaptchaConfig,
+  type CaptchaProof,
 } from '../captcha';
 import { describeFailure, payloadFailure, type Failure } from '../errors';
 import { lang, t } from '../i18n';
-import { saveTokens } from '../session';
+import { saveTokens, storeTokens } from '../session';
 import { FailureBox, useOnce } from '../ui';
 
 export function SignIn(props: { notice?: string | null }) {
@@ -37,9 +38,15 @@ export function SignIn(props: { notice?: string | null }) {
     const failed = describeFailure(r.error, r.extensions, t('error'))
       ?? payloadFailure(payload?.errors, r.extensions);
     if (failed) return setFailure(failed);
-    if (payload?.accessToken && payload.refreshToken) {
-      saveTokens({ accessToken: payload.accessToken, refreshToken: payload.refreshToken });
-    }
+    if (!payload?.accessToken || !payload.refreshToken) return;
+    const tokens = { accessToken: payload.accessToken, refreshToken: payload.refreshToken };
+    if (!outsideScriptLoaded()) return saveTokens(tokens);
+    // Tencent's captcha script ran in this page: the console is not shown in it. A fresh page
+    // (the same tab: the tokens are in its sessionStorage) starts signed in without it; the
+    // buttons stay disabled until it has replaced this one.
+    storeTokens(tokens);
+    location.reload();
+    await new Promise(() => undefined);
   }
 
   async function sendCode(proof?: CaptchaProof) {

@@ -15,11 +15,14 @@ import hashlib
 import hmac
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import httpx
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 SECRET_ID = "AKIDstandin0000000000000000000000"
 SECRET_KEY = "standin-secret-key-0123456789abcdef"
@@ -31,6 +34,14 @@ TEMPLATE_ID = "1910001"
 CAPTCHA_HOST = "captcha.tencentcloudapi.com"
 CAPTCHA_APP_ID = 199999164
 CAPTCHA_APP_KEY = "standin-captcha-app-secret"
+# The platform's settings for Tencent Cloud Captcha against this stand-in (its endpoint apart).
+CAPTCHA_ENV = {
+    "UNIONHUB_CAPTCHA_PROVIDER": "tencent",
+    "UNIONHUB_TENCENTCLOUD_SECRET_ID": SECRET_ID,
+    "UNIONHUB_TENCENTCLOUD_SECRET_KEY": SECRET_KEY,
+    "UNIONHUB_TENCENT_CAPTCHA_APP_ID": str(CAPTCHA_APP_ID),
+    "UNIONHUB_TENCENT_CAPTCHA_APP_SECRET_KEY": CAPTCHA_APP_KEY,
+}
 
 
 def _hmac(key: bytes, text: str) -> bytes:
@@ -163,3 +174,26 @@ class TencentCloud:
             code = 1
         return _answer({"CaptchaCode": code, "CaptchaMsg": "stand-in", "EvilLevel": 0,
                         "GetCaptchaTime": 0})
+
+
+@asynccontextmanager
+async def serving_captcha() -> AsyncIterator[tuple[TencentCloud, str]]:
+    """The stand-in's DescribeCaptchaResult over real HTTP, for a server in another process
+    (UNIONHUB_TENCENT_CAPTCHA_ENDPOINT): the stand-in and its URL."""
+    stand_in = TencentCloud()
+
+    async def handle(request: web.Request) -> web.Response:
+        answer = stand_in.captcha(httpx.Request(
+            request.method, str(request.url), headers=list(request.headers.items()),
+            content=await request.read()))
+        return web.Response(status=answer.status_code, body=answer.content,
+                            content_type="application/json")
+
+    app = web.Application()
+    app.router.add_post("/", handle)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server(access_log=None)
+    try:
+        yield stand_in, f"http://127.0.0.1:{server.port}"
+    finally:
+        await server.close()
