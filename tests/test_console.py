@@ -49,6 +49,21 @@ def test_the_build_loads_nothing_from_elsewhere():
             assert not re.search(r"import\s*\(?['\"]https?://", text), path
 
 
+def _directives(policy: str) -> dict[str, set[str]]:
+    return {name: set(values) for name, *values in (d.split() for d in policy.split(";"))}
+
+
+def test_the_console_s_policy_allows_nothing_inline():
+    """No inline script and no inline style: the console's own code needs neither (its charts
+    draw tooltips on their canvas; the browser test fails on any CSP violation), and
+    'unsafe-inline' in style-src would let an injected <style> or style attribute restyle or
+    read the page through CSS."""
+    directives = _directives(console.CSP.decode())
+    assert directives["script-src"] == {"'self'"}
+    assert directives["style-src"] == {"'self'"}
+    assert directives["default-src"] == {"'self'"} and directives["object-src"] == {"'none'"}
+
+
 async def test_production_keeps_a_route_s_own_policy():
     async def own(_):
         return PlainTextResponse("x", headers={"content-security-policy": "default-src 'self'"})

@@ -171,6 +171,7 @@ async function operator() {
   await p.click('[data-testid=open-trace] >> nth=0');
   await p.waitForSelector('[data-testid=waterfall-chart] canvas');
   check(true, 'waterfall of a trace opened');
+  await p.hover('[data-testid=waterfall-chart] canvas'); // its tooltip, under the CSP too
   await shot(p, '5-operations-waterfall');
   await p.waitForSelector('[data-testid=exception-row]');
   check(!(await p.textContent('[data-testid=payment-exceptions]')).includes('UNKNOWN_ORDER'), 'exception kinds in Chinese');

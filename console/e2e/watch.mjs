@@ -30,7 +30,7 @@ async function inspect(request) {
 export async function watch(context, base) {
   await context.exposeFunction('__cspViolation', (v) => violations.push(v));
   await context.addInitScript(() => document.addEventListener('securitypolicyviolation',
-    (e) => globalThis.__cspViolation(`${e.effectiveDirective} ${e.blockedURI} ${e.sample}`)));
+    (e) => globalThis.__cspViolation(`${e.effectiveDirective} ${e.blockedURI} ${e.sample} at ${e.sourceFile}:${e.lineNumber}`)));
   context.on('requestfinished', (request) => {
     if (request.url() === `${base}/graphql` && request.method() === 'POST') pending.push(inspect(request));
   });

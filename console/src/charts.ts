@@ -2,6 +2,10 @@
 // laying it out), kept apart from the components so that unit tests can check them.
 import type { EChartsCoreOption } from 'echarts/core';
 
+/** Tooltips drawn on the chart's canvas: ECharts' HTML tooltips are markup with inline style
+ * attributes, which the console's CSP (no 'unsafe-inline') refuses, and innerHTML besides. */
+export const TOOLTIP = { renderMode: 'richText' } as const;
+
 export interface RegionFeature {
   id?: string | number;
   properties: { name: string; adcode?: string };
@@ -35,7 +39,7 @@ export function choropleth<T extends { union: { regionCode: string } }>(
 export function mapOption(map: string, data: { name: string; value: number }[]): EChartsCoreOption {
   const max = Math.max(1, ...data.map((d) => d.value));
   return {
-    tooltip: { trigger: 'item' },
+    tooltip: { ...TOOLTIP, trigger: 'item' },
     visualMap: { min: 0, max, left: 'left', bottom: 10, calculable: true,
       inRange: { color: ['#e0f3f8', '#4575b4'] } },
     series: [{ type: 'map', map, roam: false, label: { show: true, fontSize: 10 }, data }],
@@ -45,7 +49,7 @@ export function mapOption(map: string, data: { name: string; value: number }[]):
 export function barOption(labels: string[], series: { name: string; values: (number | null)[] }[],
   markLine?: { name: string; value: number }): EChartsCoreOption {
   return {
-    tooltip: { trigger: 'axis' },
+    tooltip: { ...TOOLTIP, trigger: 'axis' },
     legend: { top: 0 },
     grid: { left: 48, right: 16, top: 32, bottom: 48 },
     xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, rotate: labels.length > 4 ? 20 : 0 } },
@@ -62,7 +66,7 @@ export function barOption(labels: string[], series: { name: string; values: (num
 
 export function lineOption(labels: string[], series: { name: string; values: (number | null)[] }[]): EChartsCoreOption {
   return {
-    tooltip: { trigger: 'axis' },
+    tooltip: { ...TOOLTIP, trigger: 'axis' },
     legend: { top: 0 },
     grid: { left: 48, right: 16, top: 32, bottom: 32 },
     xAxis: { type: 'category', data: labels },
@@ -84,11 +88,11 @@ export function waterfallOption(spans: WaterfallSpan[], unit = 'ms'): EChartsCor
   const ordered = [...spans].reverse();
   return {
     tooltip: {
-      trigger: 'axis', axisPointer: { type: 'shadow' },
+      ...TOOLTIP, trigger: 'axis', axisPointer: { type: 'shadow' },
       formatter: (params: { seriesIndex: number; dataIndex: number }[]) => {
         const p = params.find((x) => x.seriesIndex === 1) ?? params[0];
         const s = ordered[p.dataIndex];
-        return `${s.name}<br/>${(s.startMs ?? 0).toFixed(1)} + ${s.durationMs.toFixed(1)} ${unit}`;
+        return `${s.name}\n${(s.startMs ?? 0).toFixed(1)} + ${s.durationMs.toFixed(1)} ${unit}`;
       },
     },
     grid: { left: 220, right: 24, top: 8, bottom: 24 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barOption, choropleth, featureNames, waterfallOption } from '../src/charts';
+import { barOption, choropleth, featureNames, lineOption, mapOption, waterfallOption } from '../src/charts';
 import shaanxi from 'echarts4-geo/map/json/province/shanxi1.json';
 
 describe('charts', () => {
@@ -34,5 +34,16 @@ describe('charts', () => {
       { name: 'line', value: 0.3 }) as { series: Record<string, unknown>[] };
     expect(option.series[0].markLine).toBeDefined();
     expect(option.series[1].markLine).toBeUndefined();
+  });
+  it('draws every tooltip on the canvas: no HTML, which the CSP refuses', () => {
+    const options = [mapOption('m', []), barOption(['a'], [{ name: 's', values: [1] }]),
+      lineOption(['a'], [{ name: 's', values: [1] }]), waterfallOption([{ name: 'q', durationMs: 1 }])];
+    for (const option of options) {
+      expect((option as { tooltip: { renderMode?: string } }).tooltip.renderMode).toBe('richText');
+    }
+    const { tooltip } = waterfallOption([{ name: '<b>q</b>', durationMs: 1, startMs: 0 }]) as unknown as {
+      tooltip: { formatter: (p: { seriesIndex: number; dataIndex: number }[]) => string };
+    };
+    expect(tooltip.formatter([{ seriesIndex: 1, dataIndex: 0 }])).toBe('<b>q</b>\n0.0 + 1.0 ms');
   });
 });
