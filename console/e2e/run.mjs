@@ -155,6 +155,15 @@ async function countyCadre(provinceId) {
   const refreshed = (await api(BASE, 'ConsoleRefresh', { input: { refreshToken: kept.refreshToken } })).refreshToken;
   check(!refreshed.accessToken && refreshed.errors.length > 0,
     `after signing out the refresh token is refused (${refreshed.errors.map((e) => e.code)})`);
+  // A sign-out the server does not confirm (here the network drops it) forgets the tab's tokens
+  // and says that the session may live on.
+  await signInUi(p, COUNTY_CADRE);
+  await p.route('**/graphql', (route) => ((route.request().postData() ?? '').includes('ConsoleLogout') ? route.abort() : route.continue()));
+  await p.click('[data-testid=sign-out]');
+  await p.waitForSelector('[data-testid=signin]');
+  check((await p.textContent('[data-testid=signin]')).includes('已在本页退出') && !(await p.evaluate(() => sessionStorage.length)),
+    'a sign-out the server did not confirm says so, and the tab forgets the tokens');
+  await p.unroute('**/graphql');
   await p.context().close();
 }
 
@@ -279,6 +288,15 @@ async function expiredSession() {
   await p.waitForSelector('[data-testid=signin] [data-testid=notice]');
   check(true, 'expired session returns to sign-in');
   await shot(p, '0-signin-expired');
+  // Signed in again and out: the expiry's notice is not shown again.
+  await p.fill('input[name=phone]', COUNTY_CADRE);
+  await p.fill('input[name=password]', 'demo-pass-2026');
+  await p.click('[data-testid=submit]');
+  await p.waitForSelector('[data-testid=nav]');
+  await p.click('[data-testid=sign-out]');
+  await p.waitForSelector('[data-testid=signin]');
+  await p.waitForTimeout(300);
+  check(!(await p.isVisible('[data-testid=notice]')), 'a later sign-out does not show the old expiry notice');
   await p.context().close();
 }
 

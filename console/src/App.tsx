@@ -21,16 +21,21 @@ export function App() {
   // A new client per session (and language): no figures of one person are cached for the next.
   const client = useMemo(() => createClient(), [tokens?.refreshToken === undefined, language]);
   useEffect(() => onTokens((next) => {
-    if (!next && loadTokens() === null && !signingOut) setNotice(t('sessionExpired'));
+    // A notice is about the session that just ended: none once signed in again.
+    if (next) setNotice(null);
+    else if (loadTokens() === null && !signingOut) setNotice(t('sessionExpired'));
     signingOut = false;
     setTokens(next);
   }), []);
   // The server ends the session first (a refresh token left valid would outlive the tab's copy);
-  // a sign-out that cannot reach it still forgets the tokens here.
+  // a sign-out it did not confirm (unreachable, or refused: an operation missing from a
+  // safelist ...) still forgets the tokens here, and says that the session may live on.
   const signOut = async () => {
-    await client.mutation(LogoutMutation, {}).toPromise().catch(() => undefined);
+    const r = await client.mutation(LogoutMutation, {}).toPromise().catch(() => null);
+    const ended = !r?.error && r?.data?.logout.errors.length === 0;
     signingOut = true;
     saveTokens(null);
+    setNotice(ended ? null : t('signedOutHereOnly'));
   };
   const switchLang = (next: Lang) => { setLang(next); document.documentElement.lang = next; setLanguage(next); };
   return (
