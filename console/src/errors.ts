@@ -42,11 +42,13 @@ function str(v: unknown): string | null {
   return typeof v === 'string' && v ? v : null;
 }
 
-/** A failure from an urql error and the response's extensions (where UnionHub puts traceId). */
+/** A failure from an urql error and the response's extensions (where UnionHub puts traceId).
+ * `unanswered`: the words shown when no GraphQL answer came (the network, a proxy's error page):
+ * the browser's own text ("Failed to fetch") is neither in the person's language nor of use. */
 export function describeFailure(
   error: Pick<CombinedError, 'message' | 'graphQLErrors' | 'networkError'> | undefined,
   extensions?: Record<string, unknown> | null,
-  fallback = 'request failed',
+  unanswered = 'The server could not be reached or did not answer: try again shortly',
 ): Failure | null {
   if (!error) return null;
   const first: ErrorLike | undefined = error.graphQLErrors[0];
@@ -54,9 +56,9 @@ export function describeFailure(
   const traceId = str(extensions?.traceId) ?? str(ext.traceId) ?? str(ext.trace_id);
   if (first) {
     const code = str(ext.code);
-    return { message: first.message || fallback, code, traceId, kind: kindOf(code) };
+    return { message: first.message || unanswered, code, traceId, kind: kindOf(code) };
   }
-  return { message: error.networkError?.message || error.message || fallback, code: null, traceId, kind: 'failed' };
+  return { message: unanswered, code: null, traceId, kind: 'failed' };
 }
 
 /** A mutation payload's own errors ({code message}): the rules' refusal, or an outside

@@ -17,7 +17,7 @@ export function useGql<Data, Vars extends AnyVariables>(
     const id = setInterval(() => reexecute({ requestPolicy: 'network-only' }), opts.pollMs);
     return () => clearInterval(id);
   }, [opts.pollMs, opts.pause, reexecute]);
-  const failure = describeFailure(result.error, result.extensions, t('error'));
+  const failure = describeFailure(result.error, result.extensions, t('unanswered'));
   return { data: result.data, fetching: result.fetching, failure, reexecute };
 }
 

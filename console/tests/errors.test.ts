@@ -2,6 +2,7 @@ import { CombinedError } from '@urql/core';
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { describeFailure, inputRefused, isRefusal, payloadFailure } from '../src/errors';
+import { t } from '../src/i18n';
 
 describe('failures', () => {
   it('takes the message, code and the response trace id', () => {
@@ -19,9 +20,13 @@ describe('failures', () => {
     expect(describeFailure(error, null)?.traceId).toBe('e1');
     expect(isRefusal(describeFailure(error))).toBe(false);
   });
-  it('describes a network failure without a blank message', () => {
-    const f = describeFailure(new CombinedError({ networkError: new Error('Failed to fetch') }), undefined, 'x');
-    expect(f).toEqual({ message: 'Failed to fetch', code: null, traceId: null, kind: 'failed' });
+  it("describes a request that got no answer in the person's words, not the browser's", () => {
+    for (const language of ['zh-CN', 'en'] as const) {
+      const words = t('unanswered', language);
+      const f = describeFailure(new CombinedError({ networkError: new Error('Failed to fetch') }), undefined, words);
+      expect(f).toEqual({ message: words, code: null, traceId: null, kind: 'failed' });
+    }
+    expect(t('unanswered', 'zh-CN')).toMatch(/服务器/);
     expect(describeFailure(undefined)).toBeNull();
   });
   it('turns payload errors into a failure', () => {

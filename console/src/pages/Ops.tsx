@@ -130,7 +130,7 @@ function PaymentExceptions() {
   const act = (id: string, action: 'RETRY' | 'HANDLED_OFFLINE') => once(async () => {
     setFailure(null);
     const r = await resolve({ input: { id, action, note: notes[id] || null } });
-    const failed = describeFailure(r.error, r.extensions, t('error'))
+    const failed = describeFailure(r.error, r.extensions, t('unanswered'))
       ?? payloadFailure(r.data?.resolvePaymentException.errors, r.extensions);
     if (failed) setFailure(failed);
     else setResolved((s) => new Set(s).add(id));

@@ -24,7 +24,7 @@ function outcome(
   r: { error?: Parameters<typeof describeFailure>[0]; extensions?: Record<string, unknown> },
   payload: { proposal?: { status: string } | null; errors: ReadonlyArray<{ code: string; message: string }> } | undefined,
 ): Outcome {
-  const failure = describeFailure(r.error, r.extensions, t('error')) ?? payloadFailure(payload?.errors, r.extensions);
+  const failure = describeFailure(r.error, r.extensions, t('unanswered')) ?? payloadFailure(payload?.errors, r.extensions);
   if (failure) return { failure };
   return { done: t(`done_${payload?.proposal?.status ?? 'PENDING'}` as Key) };
 }

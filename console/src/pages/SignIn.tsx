@@ -35,7 +35,7 @@ export function SignIn(props: { notice?: string | null }) {
       ? await login({ input: { phone, password: secret } })
       : await loginBySms({ input: { phone, smsCode: secret } });
     const payload = r.data ? ('login' in r.data ? r.data.login : r.data.loginBySms) : null;
-    const failed = describeFailure(r.error, r.extensions, t('error'))
+    const failed = describeFailure(r.error, r.extensions, t('unanswered'))
       ?? payloadFailure(payload?.errors, r.extensions);
     if (failed) return setFailure(failed);
     if (!payload?.accessToken || !payload.refreshToken) return;
@@ -54,7 +54,7 @@ export function SignIn(props: { notice?: string | null }) {
     setSent(false);
     const r = await requestCode({ input: { phone, purpose: 'LOGIN', ...(proof ? { captcha: proof } : {}) } });
     const errors = r.data?.requestSmsCode.errors;
-    const failed = describeFailure(r.error, r.extensions, t('error')) ?? payloadFailure(errors, r.extensions);
+    const failed = describeFailure(r.error, r.extensions, t('unanswered')) ?? payloadFailure(errors, r.extensions);
     if (failed && needsCaptcha(failed.code)) {
       const cfg = await captchaConfig();
       setCaptcha(cfg);
@@ -74,8 +74,9 @@ export function SignIn(props: { notice?: string | null }) {
     try {
       const proof = await solveTencent(cfg, lang());
       if (proof) await sendCode(proof);
-    } catch (e) {
-      setFailure({ message: e instanceof Error ? e.message : String(e), code: null, traceId: null, kind: 'failed' });
+    } catch {
+      // Tencent's script did not load or did not start: in words, to try again.
+      setFailure({ message: t('captchaUnavailable'), code: null, traceId: null, kind: 'failed' });
     }
   }
 
