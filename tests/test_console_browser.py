@@ -58,7 +58,7 @@ async def _browse(tmp_path: Path, *scenarios: str, server_env: dict[str, str] | 
         browser = await asyncio.create_subprocess_exec(
             "node", str(CONSOLE / "e2e/run.mjs"), *scenarios, cwd=CONSOLE,
             env={**os.environ, "BASE_URL": base, "SCREENSHOTS": str(SHOTS), "CHROMIUM": CHROMIUM,
-                 "UNIONHUB_CLI": unionhub()[0], **(browser_env or {})},
+                 "UNIONHUB_CLI": unionhub()[0], "SAFELIST": "1", **(browser_env or {})},
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         async with asyncio.timeout(150):
             out, _ = await browser.communicate()

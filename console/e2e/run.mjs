@@ -397,7 +397,9 @@ async function rootFunds() {
   await a.click(`[data-proposal="${grant}"] [data-testid=withdraw]`);
   check(await decisionCode(a) === 'PROPOSAL_NOT_PENDING', 'A withdrawing the approved one: PROPOSAL_NOT_PENDING');
   await a.selectOption('[data-testid=status-filter]', 'REJECTED');
-  await a.waitForSelector(`[data-proposal="${small}"]`);
+  // The rejected list's row, not the pending one a list still on its way showed before.
+  await a.waitForFunction((id) => document.querySelector(`[data-proposal="${id}"] [data-testid=proposal-status]`)
+    ?.textContent === '已驳回', small);
   check((await a.textContent(`[data-proposal="${small}"]`)).includes('金额有误'), 'A reads the rejection\'s note');
   await a.context().close();
 }
