@@ -1,6 +1,8 @@
 import { createRequest, stringifyDocument } from '@urql/core';
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import manifest from '../src/gql/persisted-documents.json';
 import { documentHash, refreshOutcome } from '../src/api/client';
 import * as ops from '../src/api/operations';
@@ -16,6 +18,18 @@ describe('persisted operations', () => {
       expect(text).toBeDefined();
       expect(createHash('sha256').update(text).digest('hex')).toBe(hash);
     }
+  });
+});
+
+describe('the safelist', () => {
+  it('registers only what the console sends: each operation is used, and the manifest holds no other', () => {
+    const src = new URL('../src/', import.meta.url).pathname;
+    const files = (readdirSync(src, { recursive: true }) as string[])
+      .filter((f) => /\.tsx?$/.test(f) && !f.startsWith('gql') && !f.endsWith('operations.ts'))
+      .map((f) => readFileSync(join(src, f), 'utf8'));
+    const unused = Object.keys(ops).filter((name) => !files.some((text) => new RegExp(`\\b${name}\\b`).test(text)));
+    expect(unused).toEqual([]);
+    expect(Object.keys(manifest).length).toBe(Object.keys(ops).length);
   });
 });
 

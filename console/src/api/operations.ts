@@ -39,16 +39,6 @@ export const MeQuery = graphql(`
   }
 `);
 
-export const UnionQuery = graphql(`
-  query ConsoleUnion($id: ID!) {
-    union(id: $id) {
-      id name level regionCode regionName
-      parent { id name level }
-      children { id name level regionCode regionName }
-    }
-  }
-`);
-
 // The cockpit: one query for the union's figures, its children's (drill-down, map) and its
 // monthly trend, all computed by the API for the cadre's scope (cockpit(unionId, period)).
 export const CockpitQuery = graphql(`
