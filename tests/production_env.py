@@ -31,5 +31,7 @@ PRODUCTION = {
     "UNIONHUB_ENV": "production",
     "DATABASE_URL": "postgres://unionhub@db.internal:5432/unionhub",
     "REDIS_URL": "redis://cache.internal:6379/0",
+    # A deployment that started bound (no value from before binding): stated, as production asks.
+    "UNIONHUB_ACCEPT_UNBOUND_CIPHERTEXTS": "0",
     **STRONG,
 }

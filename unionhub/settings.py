@@ -99,6 +99,7 @@ class Settings(BaseSettings):
     # Personal data written before ciphertexts were bound to their row (identity.crypto) reads
     # while this is on. Turn it off once `unionhub keys rotate` has bound every row (`keys
     # status` shows no unbound value): then a ciphertext moved between rows is always refused.
+    # Production refuses to start unless it is set explicitly (settings_production.py).
     accept_unbound_ciphertexts: bool = True
     # Audit rows older than this are moved to audit_log_archive (never deleted), chain intact.
     audit_retention_days: int = Field(default=3 * 365, ge=1)
@@ -350,32 +351,13 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
-    def _refuse_dev_secrets_in_production(self) -> Settings:
+    def _refuse_insecure_production(self) -> Settings:
         if self.env == "production":
-            in_use = [name for name, dev in _DEV_SECRETS.items() if getattr(self, name) == dev]
-            if in_use:
-                names = ", ".join(f"UNIONHUB_{n.upper()}" for n in in_use)
-                raise InsecureProductionSettings(
-                    f"production mode refuses development secrets; set {names}"
-                )
-            if "sandbox" in self.payment_providers.values():
-                raise InsecureProductionSettings(
-                    "production mode refuses the sandbox payment rail; route every method of "
-                    "UNIONHUB_PAYMENT_PROVIDERS to a real rail")
-            if self.log_sql_parameters:
-                raise InsecureProductionSettings(
-                    "production mode refuses UNIONHUB_LOG_SQL_PARAMETERS (statements' values "
-                    "in the log)")
-            if self.database_url.startswith("sqlite"):
-                raise InsecureProductionSettings("production mode needs DATABASE_URL (PostgreSQL)")
-            if not self.redis_url:
-                raise InsecureProductionSettings("production mode needs REDIS_URL")
-            sandboxes = [name for name in ("sms_provider", "idverify_provider", "captcha_provider")
-                         if getattr(self, name) == "sandbox"]
-            if sandboxes:
-                names = ", ".join(f"UNIONHUB_{n.upper()}" for n in sandboxes)
-                raise InsecureProductionSettings(
-                    f"production mode refuses the sandbox providers; set {names}")
+            from unionhub.settings_production import refusals
+
+            found = refusals(self, _DEV_SECRETS)
+            if found:
+                raise InsecureProductionSettings("; ".join(found))
         return self
 
     @property
