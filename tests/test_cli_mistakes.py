@@ -72,6 +72,15 @@ async def test_an_unreachable_database(tmp_path):
     (("serve", "--port", "70000"), "--port: must be a port number"),
     (("up", "--port", "-1"), "--port: must be a port number"),
     (("grant-vouchers", "-3"), "campaign_id: must be 1 or more"),
+    # keys rotate: a batch of 0 or less used to run (-5 crashed with a traceback and left the
+    # rotation marked running for a minute); a negative pause ran without one.
+    (("keys", "rotate", "--batch", "0"), "--batch: must be 1 or more"),
+    (("keys", "rotate", "--batch", "-5"), "--batch: must be 1 or more"),
+    (("keys", "rotate", "--pause", "-1"), "--pause: must be 0 seconds or more"),
+    (("keys", "rotate", "--pause", "nan"), "--pause: must be 0 seconds or more"),
+    # A mistyped anchor used to answer "audit chain BROKEN" (exit 1): a false tamper alarm.
+    (("audit", "verify", "--anchor", "garbage"), "--anchor: must be a head printed by"),
+    (("audit", "verify", "--anchor", "12:abc"), "--anchor: must be a head printed by"),
 ])
 async def test_bad_numbers_are_refused_before_anything_runs(args, says):
     result = await run(*args)
@@ -138,3 +147,24 @@ async def test_a_closed_pipe_ends_quietly():
         _, err = await process.communicate()
     assert err.decode() == ""
     assert process.returncode == 141  # as a tool stopped by SIGPIPE, so `set -o pipefail` sees it
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    (None, "cannot read"),  # the file is not there
+    ("query { me { id } ", "not a GraphQL document"),
+    ("query Me { me { noSuchField } }", "does not validate against the schema"),
+])
+async def test_operations_add_refuses_what_no_client_could_run(tmp_path, text, says):
+    """A broken operation used to be registered (exit 0), and would stop the gateway at its
+    next start: now nothing is written, in one line."""
+    good = tmp_path / "me.graphql"
+    good.write_text("query Me { me { id } }")
+    bad = tmp_path / "bad.graphql"
+    if text is not None:
+        bad.write_text(text)
+    manifest = tmp_path / "ops.json"
+    result = await run("operations", "add", str(good), str(bad), "--manifest", str(manifest))
+    assert result.returncode == 1
+    line = one_line(result)
+    assert says in line and "bad.graphql" in line
+    assert not manifest.exists()

@@ -213,23 +213,6 @@ def _sdl(subgraph: str | None) -> None:
     print(build_schema(subgraph).as_str())
 
 
-def _add_operations(parser: argparse.ArgumentParser, files: list[str],
-                    manifest: str | None) -> None:
-    from unionhub.schema.persisted import add_to_manifest, operation_sources
-    from unionhub.settings import get_settings
-
-    path = manifest or get_settings().persisted_operations_file
-    if not path:
-        parser.error("give --manifest or set UNIONHUB_PERSISTED_OPERATIONS_FILE")
-    try:
-        sources = operation_sources(files)
-    except ValueError as exc:  # a manifest whose keys are not its texts' sha256
-        parser.exit(1, f"unionhub: {exc}\n")
-    digests = add_to_manifest(path, [q for _, q in sources])
-    for (file, _), digest in zip(sources, digests, strict=True):
-        print(f"{digest}  {file}")
-
-
 def _gateway(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     from pathlib import Path
 
@@ -347,7 +330,9 @@ def _main(argv: list[str] | None = None) -> None:
             parser.error("seed needs --demo and/or --members N")
         _run(lambda: _seed(args.demo, args.members))
     elif args.command == "operations":
-        _add_operations(parser, args.files, args.manifest)
+        from unionhub.cli_operations import add_operations
+
+        add_operations(parser, args.files, args.manifest)
     elif args.command == "grant-vouchers":
         _run(lambda: _grant_vouchers(args.campaign_id))
     elif args.command == "sdl":

@@ -27,6 +27,28 @@ def port_number(text: str) -> int:
     return value
 
 
+def seconds(text: str) -> float:
+    """argparse type: a duration in seconds, 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, not {text!r}") from None
+    if not value >= 0 or value == float("inf"):  # (nan fails the first test)
+        raise argparse.ArgumentTypeError(f"must be 0 seconds or more, not {text}")
+    return value
+
+
+def audit_anchor(text: str) -> str:
+    """argparse type: a head printed by `unionhub audit anchor`, SEQ:ALGORITHM:HEX."""
+    seq, _, digest = text.partition(":")
+    algorithm, _, hexdigest = digest.partition(":")
+    if not (seq.isdigit() and algorithm in ("sha256", "sm3") and len(hexdigest) == 64
+            and all(c in "0123456789abcdef" for c in hexdigest)):
+        raise argparse.ArgumentTypeError(
+            "must be a head printed by `unionhub audit anchor` (SEQ:sha256:HEX or SEQ:sm3:HEX)")
+    return text
+
+
 def _integer(text: str) -> int:
     try:
         return int(text)

@@ -6,6 +6,8 @@ import argparse
 import json
 from collections.abc import Awaitable, Callable
 
+from unionhub.cli_args import audit_anchor, positive, seconds
+
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     audit = sub.add_parser("audit", help="check or anchor the audit log's hash chain")
@@ -14,13 +16,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                             "(exit 1), or rows left unlinked too long (exit 2); anchor: "
                             "print the head (keep it outside the database); "
                             "archive: move rows past UNIONHUB_AUDIT_RETENTION_DAYS to the archive")
-    audit.add_argument("--anchor", default=None, metavar="SEQ:HASH",
+    audit.add_argument("--anchor", default=None, metavar="SEQ:HASH", type=audit_anchor,
                        help="verify: a head printed earlier by `audit anchor` must still be "
                             "in the chain")
     keys = sub.add_parser("keys", help="rotate the personal-data keys, or count rows per key")
     keys.add_argument("action", choices=["rotate", "status"])
-    keys.add_argument("--batch", type=int, default=1000, help="rows per transaction")
-    keys.add_argument("--pause", type=float, default=0.0,
+    keys.add_argument("--batch", type=positive, default=1000, help="rows per transaction")
+    keys.add_argument("--pause", type=seconds, default=0.0,
                       help="seconds to wait between batches (to spare a busy database)")
 
 
