@@ -265,6 +265,17 @@ def _setting_name(loc: tuple[int | str, ...]) -> str:
     return name.upper() if name in ("database_url", "redis_url") else f"UNIONHUB_{name.upper()}"
 
 
+def _warn_unknown_settings() -> None:
+    """A UNIONHUB_* name nothing reads is a typo until shown otherwise (production refuses it
+    with the rest of its settings: settings_production.py)."""
+    from unionhub.settings_env import unknown_variables
+
+    if os.environ.get("UNIONHUB_ENV", "").lower() != "production":
+        for name in unknown_variables(os.environ):
+            print(f"unionhub: warning: {name} is not a setting; nothing reads it "
+                  "(docs/settings.md lists them)", file=sys.stderr)
+
+
 def _main(argv: list[str] | None = None) -> None:
     parser = Parser(prog="unionhub", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -318,6 +329,7 @@ def _main(argv: list[str] | None = None) -> None:
     cli_security.add_parsers(sub)
     sales_cli.add_parsers(sub)
     args = parser.parse_args(argv)
+    _warn_unknown_settings()
     if cli_security.dispatch(args, _run) or sales_cli.dispatch(args, _run):
         return
 

@@ -1,11 +1,14 @@
 """What production refuses to start with (used by `unionhub.settings`): development secrets and
 secrets too short or empty to hold, sandboxes, the embedded database and cache, a CORS list open
-to any site, and an unstated window for unbound ciphertexts. Each refusal names the setting,
-never its value (a value may be a secret)."""
+to any site, an unstated window for unbound ciphertexts, and UNIONHUB_* names nothing reads.
+Each refusal names the setting, never its value (a value may be a secret)."""
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
+
+from unionhub.settings_env import unknown_variables
 
 if TYPE_CHECKING:
     from unionhub.settings import Settings
@@ -65,4 +68,8 @@ def refusals(settings: Settings, dev_secrets: dict[str, str]) -> list[str]:
         found.append("production needs UNIONHUB_ACCEPT_UNBOUND_CIPHERTEXTS set: 0 once `unionhub "
                      "keys status` shows no unbound value, 1 only while values written before "
                      "binding remain (deploy/OPERATORS.md)")
+    unknown = unknown_variables(os.environ)
+    if unknown:
+        found.append(f"{', '.join(unknown)}: not a setting, nothing reads it (a typo?); "
+                     "docs/settings.md lists every one")
     return found
