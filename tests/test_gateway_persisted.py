@@ -6,6 +6,7 @@ refused with the platform's codes."""
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.gateway_stack import running_stack
 from unionhub.schema.persisted import add_to_manifest, operation_hash
@@ -54,14 +55,15 @@ async def test_a_hashed_request_through_the_gateway_answers_like_the_text_direct
             assert unknown["errors"][0]["message"] == "PersistedQueryNotFound"  # APQ clients resend
 
 
-async def test_safelist_gateway_runs_only_hashes(factory, tmp_path):
+@pytest.mark.parametrize("on", ["true", "1"])  # "1" as the platform's settings take it
+async def test_safelist_gateway_runs_only_hashes(factory, tmp_path, on):
     member = await factory.account()
     manifest = tmp_path / "operations.json"
     add_to_manifest(manifest, [UNIONS])
     auth = {"Authorization": f"Bearer {member.token}"}
     with running_stack(tmp_path, gateway_env={
             "UNIONHUB_PERSISTED_OPERATIONS_FILE": str(manifest),
-            "UNIONHUB_PERSISTED_OPERATIONS_ONLY": "true"}) as stack:
+            "UNIONHUB_PERSISTED_OPERATIONS_ONLY": on}) as stack:
         async with httpx.AsyncClient(timeout=20) as http:
             refused = (await http.post(stack.gateway_url, json={"query": "{ unions { id } }"},
                                        headers=auth)).json()

@@ -96,8 +96,12 @@ function persistedDocuments(path, only) {
     },
   };
 }
+// A switch the platform reads too: the spellings its settings (pydantic) take for on, so
+// UNIONHUB_PERSISTED_OPERATIONS_ONLY=1 cannot put the subgraphs in safelist mode and not the gateway.
+const switchedOn = (value) => ["1", "true", "t", "yes", "y", "on"].includes(
+  (value ?? "").trim().toLowerCase());
 const persisted = persistedDocuments(process.env.UNIONHUB_PERSISTED_OPERATIONS_FILE,
-                                     process.env.UNIONHUB_PERSISTED_OPERATIONS_ONLY === "true");
+                                     switchedOn(process.env.UNIONHUB_PERSISTED_OPERATIONS_ONLY));
 
 // Subgraph calls over plain node:http with a keep-alive agent (UNIONHUB_GATEWAY_FETCH=standard
 // goes back to Hive Gateway's fetch). The default fetch also keeps connections alive, but streams
