@@ -96,6 +96,18 @@ async def test_an_invalid_setting_is_named_without_its_value():
     assert "UNIONHUB_MAX_QUERY_COST" in line and "lots" not in line
 
 
+@pytest.mark.parametrize(("variable", "value"), [
+    ("UNIONHUB_RETIRED_KEYS", '{"v0": {"suite": "aes", "data_key": "SECRET-KEY-TEXT"'),
+    ("UNIONHUB_CORS_ORIGINS", "https://app.example.org"),  # a list is JSON
+])
+async def test_a_setting_that_is_not_json_is_named_without_its_value(variable, value):
+    """It used to end in pydantic-settings' SettingsError traceback."""
+    result = await run("keys", "status", env={**os.environ, variable: value})
+    assert result.returncode == 1
+    line = one_line(result)
+    assert line == f"unionhub: invalid setting {variable}: not valid JSON (docs/settings.md)"
+
+
 async def test_gateway_without_npm_install(tmp_path):
     result = await run("gateway", env={**os.environ, "UNIONHUB_GATEWAY_DIR": str(tmp_path)})
     assert result.returncode == 1

@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import importlib
 import os
+import re
 import sys
 from collections.abc import Awaitable, Callable
 
@@ -230,6 +231,7 @@ def _gateway(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     from pydantic import ValidationError
+    from pydantic_settings import SettingsError
 
     from unionhub.db import UnsupportedDatabase
     from unionhub.identity.provider_errors import ProviderConfigurationError
@@ -250,6 +252,11 @@ def main(argv: list[str] | None = None) -> None:
         names = ", ".join(_setting_name(e["loc"]) for e in invalid.errors())
         raise SystemExit(f"unionhub: invalid setting {names}: {invalid.errors()[0]['msg']}"
                          ) from None  # (the messages, never the values: they may be secrets)
+    except SettingsError as invalid:  # a JSON setting (a list, a map) that does not parse
+        field = re.search(r'field "(\w+)"', str(invalid))
+        name = _setting_name((field.group(1),)) if field else "(unknown)"
+        raise SystemExit(f"unionhub: invalid setting {name}: not valid JSON "
+                         "(docs/settings.md)") from None  # (never the value: it may be a key)
     except BrokenPipeError:
         # The reader went away (`unionhub sdl | head`): stop quietly, as Unix tools do.
         # Python would flush stdout again at exit and complain: point it at /dev/null.
