@@ -116,17 +116,12 @@ def markdown_table() -> str:
 
 
 def with_table(document: str) -> str:
-    head, _, rest = document.partition(_BEGIN)
-    _, _, tail = rest.partition(_END)
-    return f"{head}{_BEGIN}\n{markdown_table()}{_END}{tail}"
+    from unionhub import generated_docs
+
+    return generated_docs.with_table(document, _BEGIN, _END, markdown_table())
 
 
 if __name__ == "__main__":
-    import sys
-    from pathlib import Path
+    from unionhub import generated_docs
 
-    if sys.argv[1:] == ["--write"]:
-        path = Path(__file__).resolve().parents[1] / DOC
-        path.write_text(with_table(path.read_text(encoding="utf-8")), encoding="utf-8")
-    else:
-        print(markdown_table(), end="")
+    generated_docs.main(DOC, with_table, markdown_table)
