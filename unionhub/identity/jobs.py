@@ -7,6 +7,8 @@ from unionhub.identity.audit_integrity import archive_expired
 from unionhub.identity.audit_linker import SWEEP_SECONDS, sweep
 from unionhub.identity.invalidations import REPLAY_SECONDS, replay_pending
 from unionhub.identity.join_deadlines import ESCALATE_EVERY_SECONDS, escalate_overdue_applications
+from unionhub.identity.retention import EVERY_SECONDS as PURGE_EVERY_SECONDS
+from unionhub.identity.retention import purge_expired
 from unionhub.jobs import PeriodicJob
 
 PERIODIC_JOBS = [
@@ -20,4 +22,6 @@ PERIODIC_JOBS = [
     # Pending join applications past their due date go to the parent union's cadres.
     PeriodicJob("identity.escalate_join_applications", escalate_overdue_applications,
                 every_seconds=ESCALATE_EVERY_SECONDS),
+    # Expired SMS codes, old send windows and dead refresh-token families are deleted.
+    PeriodicJob("identity.purge_expired", purge_expired, every_seconds=PURGE_EVERY_SECONDS),
 ]

@@ -196,8 +196,8 @@ class RefreshToken(Model):
 
     class Meta:
         table = "refresh_tokens"
-        # Families revoked in the last minutes: the revocation list's database fallback.
-        indexes = (Index(fields=("revoked_at",)),)
+        # revoked_at: the revocation list's database fallback; expires_at: identity.retention.
+        indexes = (Index(fields=("revoked_at",)), Index(fields=("expires_at",), name="refresh_tokens_expires_at"))
 
 
 class AuditLog(Model):
@@ -226,9 +226,8 @@ class AuditLog(Model):
 
 
 class SmsCode(Model):
-    # A one-time code sent to a phone (identity/sms_codes.py). Only a keyed hash of the code is
-    # kept. Database rows, not Redis keys: the try counter must survive a Redis flush, or a
-    # flush would hand an attacker five fresh guesses at every live code.
+    # A one-time code sent to a phone (identity/sms_codes.py), a keyed hash of it only. Rows,
+    # not Redis keys: a Redis flush must not give five fresh guesses at every live code.
 
     id = fields.BigIntField(primary_key=True)
     phone_bidx = fields.CharField(max_length=64)
@@ -241,13 +240,13 @@ class SmsCode(Model):
 
     class Meta:
         table = "sms_codes"
-        indexes = (Index(fields=("phone_bidx", "purpose", "id")),)
+        indexes = (Index(fields=("phone_bidx", "purpose", "id")),
+                   Index(fields=("expires_at",), name="sms_codes_expires_at"))
         constraints = (CheckConstraint(check="attempts >= 0", name="sms_code_attempts"),)
 
 
 class SmsSendWindow(Model):
-    # One row per phone: when its last code went out and how many went out today (Shanghai).
-    # Claimed by conditional UPDATEs, so concurrent requests send at most one code per window.
+    # One row per phone: last send, today's count (Shanghai); conditional UPDATEs claim it.
 
     id = fields.BigIntField(primary_key=True)
     phone_bidx = fields.CharField(max_length=64, unique=True)
@@ -257,6 +256,7 @@ class SmsSendWindow(Model):
 
     class Meta:
         table = "sms_send_windows"
+        indexes = (Index(fields=("last_sent_at",), name="sms_send_windows_last_sent_at"),)
         constraints = (CheckConstraint(check="day_count >= 0", name="sms_window_day_count"),)
 
 
