@@ -32,7 +32,8 @@ from unionhub.mall.models import (
     PaymentExceptionStatus,
     PaymentStatus,
 )
-from unionhub.mall.providers.base import PaymentFact
+from unionhub.mall.providers import provider_named
+from unionhub.mall.providers.base import PaymentFact, refunds_in
 from unionhub.observability import metrics
 from unionhub.plaintext import check_plain
 from unionhub.settings import get_settings
@@ -114,6 +115,8 @@ async def resolve(principal: Principal, exception_id: int, action: PaymentExcept
     if (action == PaymentExceptionAction.RETRY and found.kind == PaymentExceptionKind.REFUND_FAILED
             and (payment is None or payment.status != PaymentStatus.REFUND_FAILED)):
         raise Conflict("this refund is no longer failed", field="action", code="RETRY_NOT_APPLICABLE")
+    if action == PaymentExceptionAction.RETRY and payment is not None:
+        _check_rail_refunds(payment)
     async with in_transaction():
         if found.order_id is not None:  # the order first, as a rail's fact takes it (settle)
             await orders.lock_before_payment(found.order_id)
@@ -178,6 +181,16 @@ async def flag_refund_after_offline(payment: Payment, refunded_fen: int) -> None
             amount_fen=refunded_fen,
             reason="the rail refunded after its refund was resolved HANDLED_OFFLINE: the "
                    "member may have been paid back twice")
+
+
+def _check_rail_refunds(payment: Payment) -> None:
+    """A rail whose refunds cannot give back the currency its money came in refuses every
+    attempt alike (mall.payments.request_refund): RETRY would only fail again."""
+    provider = provider_named(payment.provider)
+    currency = payment.paid_currency
+    if currency is not None and provider is not None and not refunds_in(provider, currency):
+        raise Conflict(f"{payment.provider} cannot refund money paid in {currency}; refund it "
+                       "offline", field="action", code="RETRY_NOT_APPLICABLE")
 
 
 def _already_resolved() -> Conflict:

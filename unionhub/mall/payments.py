@@ -40,6 +40,7 @@ from unionhub.mall.models import (
 from unionhub.mall.payment_exceptions import money_for_unknown_order, open_exception
 from unionhub.mall.providers import provider_for, provider_named
 from unionhub.mall.providers.base import (
+    CURRENCY_NOT_REFUNDABLE,
     Checkout,
     FactKind,
     PayChannel,
@@ -54,6 +55,7 @@ from unionhub.mall.providers.base import (
     RefundRefused,
     ends_current_refund,
     refund_number,
+    refunds_in,
 )
 from unionhub.observability import metrics
 from unionhub.settings import get_settings
@@ -332,8 +334,11 @@ async def _on_refund_failed(payment: Payment, fact: PaymentFact, to_refund: list
     await OrderEvent.create(order_id=payment.order_id, kind="REFUND_FAILED",
                             detail={"payment_id": payment.id, "code": code})
     await money_audit.refund_failed(payment, code)
+    # What was to go back: what the rail took (another currency's is no fen).
     await open_exception(PaymentExceptionKind.REFUND_FAILED, payment=payment,
-                         provider=payment.provider, reason=f"the rail ended the refund: {code}")
+                         provider=payment.provider, reason=f"the rail ended the refund: {code}",
+                         amount_fen=await money_audit.taken(payment),
+                         currency=payment.paid_currency or "cny")
 
 
 _HANDLERS: dict[FactKind, Callable[[Payment, PaymentFact, list[int]], Awaitable[None]]] = {
@@ -363,6 +368,8 @@ async def request_refund(payment_id: int, reason: str | None = None) -> bool:
         metrics.REFUNDS_FAILED.add(1, {"provider": payment.provider, "reason": "not_configured"})
         return False
     try:
+        if not refunds_in(provider, payment.paid_currency or "cny"):  # for a person (RETRY too)
+            raise RefundRefused(CURRENCY_NOT_REFUNDABLE)
         result = await provider.refund(payment, reason)
     except RefundRefused as refused:  # for good: through the gate, as if the rail notified it
         await apply_fact(payment.provider, PaymentFact(

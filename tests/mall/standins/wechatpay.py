@@ -274,15 +274,16 @@ class WeChatPayStandIn:
                                                 "REVOKED": "已撤销", "USERPAYING": "用户支付中",
                                                 "NOTPAY": "订单未支付"}.get(state, state)
 
-    def pay(self, ref: str, amount_fen: int | None = None) -> None:
+    def pay(self, ref: str, amount_fen: int | None = None, currency: str = "CNY") -> None:
+        """The payer pays (`amount_fen` in `currency`'s minor units when it is not the trade's)."""
         trade = self.trades[ref]
         total = trade["amount"]["total"] if amount_fen is None else amount_fen
         trade.update(trade_state="SUCCESS", trade_state_desc="支付成功",
                      transaction_id=f"42000{next(self._n):023d}", bank_type="OTHERS",
                      success_time=rfc3339(), payer={"openid": trade["_openid"] or
                                                      "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},
-                     amount={"total": total, "payer_total": total, "currency": "CNY",
-                             "payer_currency": "CNY"})
+                     amount={"total": total, "payer_total": total, "currency": currency,
+                             "payer_currency": currency})
 
     def close(self, ref: str) -> None:
         self.set_state(ref, "CLOSED")

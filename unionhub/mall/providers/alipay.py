@@ -1,11 +1,10 @@
 """Alipay (支付宝) through python-alipay-sdk: page, mobile web and app payments, RSA2-signed
-asynchronous notifications, refunds and status queries.
+asynchronous notifications, refunds (CNY: refund_currencies) and status queries.
 
 The SDK builds and signs requests and verifies Alipay's signatures; its own server calls use
 blocking urllib, so we send the signed requests with httpx instead (POST, form-encoded, to
 the gateway) and hand the answer back to the SDK for verification. Amounts are yuan strings
-("50.00") at Alipay and fen integers here, converted with Decimal, never floats.
-"""
+("50.00") at Alipay and fen integers here, converted with Decimal, never floats."""
 
 from __future__ import annotations
 
@@ -120,6 +119,7 @@ class AlipayProvider:
     name: ClassVar[str] = "alipay"
     channels: ClassVar[frozenset[PayChannel]] = frozenset(
         {PayChannel.DEFAULT, PayChannel.PAGE, PayChannel.WAP, PayChannel.APP})
+    refund_currencies: ClassVar[frozenset[str] | None] = frozenset({"cny"})
 
     def __init__(self, settings: Settings) -> None:
         private = self._secret(settings.alipay_app_private_key,

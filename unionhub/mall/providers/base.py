@@ -136,6 +136,10 @@ class PaymentConfigurationError(RuntimeError):
 class PaymentProvider(Protocol):
     name: ClassVar[str]  # "stripe", "wechatpay", "alipay": Payment.provider and the webhook path
     channels: ClassVar[frozenset[PayChannel]]  # the channels it accepts (DEFAULT always)
+    # The currencies (lower case) its refunds give money back in; None: any, the rail refunds
+    # a charge in the charge's own (Stripe). WeChat Pay's domestic refund API and Alipay's
+    # take CNY only: money they took in another currency is refused (refunds_in).
+    refund_currencies: ClassVar[frozenset[str] | None]
 
     async def create_payment(self, request: PaymentRequest) -> Checkout:
         """Start (or, for the same out_trade_no, return again) the payment at the provider.
@@ -186,6 +190,15 @@ def secret_text(inline: str | None, path: str | None) -> str | None:
     if path:
         return Path(path).read_text(encoding="utf-8")
     return None
+
+
+# A refund a rail cannot make: the money came in a currency its refund API does not give back.
+CURRENCY_NOT_REFUNDABLE = "CURRENCY_NOT_REFUNDABLE"
+
+
+def refunds_in(provider: PaymentProvider, currency: str) -> bool:
+    """Whether the provider's refunds can give back money taken in `currency` (lower case)."""
+    return provider.refund_currencies is None or currency in provider.refund_currencies
 
 
 def refund_number(payment: Payment) -> str:

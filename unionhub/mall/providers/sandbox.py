@@ -71,6 +71,7 @@ class SandboxProvider:
     name: ClassVar[str] = "sandbox"
     # Every channel: a front-end team tries its own flow, and always gets a pay page.
     channels: ClassVar[frozenset[PayChannel]] = frozenset(PayChannel)
+    refund_currencies: ClassVar[frozenset[str] | None] = frozenset({"cny"})
 
     def __init__(self, settings: Settings) -> None:
         if settings.is_production:

@@ -54,6 +54,7 @@ def _unavailable_or_refused(exc: stripe.StripeError, what: str) -> ProviderUnava
 class StripeProvider:
     name: ClassVar[str] = "stripe"
     channels: ClassVar[frozenset[PayChannel]] = frozenset({PayChannel.DEFAULT})
+    refund_currencies: ClassVar[frozenset[str] | None] = None  # a charge is refunded in its own currency
 
     def __init__(self, settings: Settings) -> None:
         # Keys always have a value: development defaults are refused in production by Settings.

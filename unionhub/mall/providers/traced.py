@@ -36,6 +36,7 @@ def outcome_of(exc: BaseException) -> str:
 class TracedProvider:
     name: ClassVar[str] = ""
     channels: ClassVar[frozenset[PayChannel]] = frozenset()
+    refund_currencies: ClassVar[frozenset[str] | None] = frozenset()
 
     def __init__(self, inner: PaymentProvider) -> None:
         self.inner = inner
@@ -74,9 +75,10 @@ class TracedProvider:
 
 
 def traced(provider: PaymentProvider) -> PaymentProvider:
-    """The provider with its calls traced; same name and channels (class attributes, as the
-    protocol has them)."""
+    """The provider with its calls traced; same name, channels and refund currencies (class
+    attributes, as the protocol has them)."""
     cls = type(f"Traced{type(provider).__name__}", (TracedProvider,),
-               {"name": provider.name, "channels": provider.channels})
+               {"name": provider.name, "channels": provider.channels,
+                "refund_currencies": provider.refund_currencies})
     wrapped: PaymentProvider = cls(provider)
     return wrapped

@@ -4,8 +4,7 @@ Payments in fen: NATIVE (a QR code's code_url) and JSAPI / mini program (a prepa
 for wx.requestPayment). Notifications are verified with the platform certificate (or the
 platform public key), refused outside a 300 s window, and decrypted with the APIv3 key
 (AES-256-GCM). Refunds are asynchronous (PROCESSING, then a REFUND.* notification); status
-queries cover notifications that never came.
-"""
+queries cover notifications that never came."""
 
 from __future__ import annotations
 
@@ -28,6 +27,7 @@ from wechatpayv3.utils import aes_decrypt
 from unionhub.errors import ValidationFailed
 from unionhub.mall.models import Payment
 from unionhub.mall.providers.base import (
+    CURRENCY_NOT_REFUNDABLE,
     Checkout,
     FactKind,
     InvalidNotification,
@@ -81,6 +81,7 @@ def _env(name: str) -> str:
 class WeChatPayProvider:
     name: ClassVar[str] = "wechatpay"
     channels: ClassVar[frozenset[PayChannel]] = frozenset(_PAY_TYPES)
+    refund_currencies: ClassVar[frozenset[str] | None] = frozenset({"cny"})  # /v3/refund/domestic: CNY only
 
     def __init__(self, settings: Settings) -> None:
         problems: list[str] = []
@@ -235,20 +236,23 @@ class WeChatPayProvider:
 
     async def refund(self, payment: Payment, reason: str | None) -> RefundResult:
         ref = _ref(payment)
-        # One refund per attempt: WeChat answers a repeated out_refund_no with its refund.
-        out_refund_no = refund_number(payment)
+        out_refund_no = refund_number(payment)  # per attempt: WeChat answers a repeat with its refund
         pay = await self._client()
-        # WeChat refunds against the trade's own total, which is what the member paid even
-        # when it is not what the order asked (a wrong amount is refunded, never kept).
+        # The trade's own total and currency: what the member paid, even when it is not what
+        # the order asked (a wrong amount is refunded whole), in CNY: the domestic refund API
+        # gives back no other (sent as CNY, 700 US cents were read as 700 fen).
         trade = await self._call("query", pay.query(out_trade_no=ref), missing_ok=True) or {}
-        total = int((trade.get("amount") or {}).get("total") or payment.amount_fen)
-        # What remains: WeChat refuses more than the trade has left (a dashboard refund's).
-        left = total - payment.refunded_fen
+        amount = trade.get("amount") or {}
+        currency = str(amount.get("currency") or payment.paid_currency or "CNY").upper()
+        if currency != "CNY":
+            raise RefundRefused(CURRENCY_NOT_REFUNDABLE)
+        total = int(amount.get("total") or payment.amount_fen)
+        left = total - payment.refunded_fen  # WeChat refuses more than the trade has left
         if left <= 0:
             raise RefundRefused("NOTHING_LEFT_TO_REFUND")
         body = await self._call("refund", pay.refund(
             out_refund_no=out_refund_no, out_trade_no=ref,
-            amount={"refund": left, "total": total, "currency": "CNY"},
+            amount={"refund": left, "total": total, "currency": currency},
             reason=(reason or "")[:80] or None, notify_url=self._notify_url))
         assert body is not None
         if body.get("status") in FAILED_REFUND_STATES:
