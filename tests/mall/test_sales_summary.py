@@ -52,7 +52,7 @@ async def _pay(order: Order) -> bool:
 
 async def _refund(order: Order) -> bool:
     async with in_transaction():
-        return await orders.mark_refunded(order, None, refunded_fen=order.payable_fen)
+        return await orders.mark_refunded(order, None)
 
 
 # --- the report's SQL before the summary: a direct aggregate over the orders --------------
@@ -279,7 +279,7 @@ async def test_a_rolled_back_payment_or_refund_leaves_the_summary_unchanged(fact
     assert before
     pending = await _order(union, [("611026", True, 900), ("610924", False, 100)])
     for change in (lambda: orders.mark_paid(pending, None, "CARD"),
-                   lambda: orders.mark_refunded(paid, None, refunded_fen=paid.payable_fen)):
+                   lambda: orders.mark_refunded(paid, None)):
         with pytest.raises(RuntimeError):
             async with in_transaction():
                 assert await change()

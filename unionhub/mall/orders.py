@@ -301,32 +301,21 @@ REFUNDABLE = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
 
 
 async def mark_refunded(order: Order, actor_id: int | None, kind: str = "REFUNDED", *,
-                        refunded_fen: int, after_shipping: bool = True) -> bool:
+                        after_shipping: bool = True) -> bool:
     """PAID (or, when allowed, SHIPPED/COMPLETED) → REFUNDED. Unshipped goods go back to
     stock, decided by which conditional update succeeded, not by a status read earlier (the
     order may have shipped meanwhile). The voucher stays spent (vouchers cannot be cashed
-    out). `refunded_fen`: what this refund gives back (less than the order's price after a
-    partial refund in the rail's portal, counted when that was told). Call inside a
+    out). Counted when its money is back, not here (mall.refund_counts). Call inside a
     transaction."""
     now = utcnow()
     if await transition(order, (OrderStatus.PAID,), OrderStatus.REFUNDED, kind, actor_id,
                          refunded_at=now):
         await release_stock(order)
-        _count_refund(order, kind, refunded_fen)
         return True
     if not after_shipping:
         return False
-    moved = await transition(order, (OrderStatus.SHIPPED, OrderStatus.COMPLETED),
-                             OrderStatus.REFUNDED, kind, actor_id, refunded_at=now)
-    if moved:
-        _count_refund(order, kind, refunded_fen)
-    return moved
-
-
-def _count_refund(order: Order, kind: str, refunded_fen: int) -> None:
-    method = str(order.payment_method or "unknown")
-    metrics.ORDERS_REFUNDED.add(1, {"kind": kind})
-    metrics.PAYMENT_AMOUNT.add(refunded_fen, {"direction": "refunded", "method": method})
+    return await transition(order, (OrderStatus.SHIPPED, OrderStatus.COMPLETED),
+                            OrderStatus.REFUNDED, kind, actor_id, refunded_at=now)
 
 
 def check_refund_allowed(principal: Principal, order: Order) -> None:

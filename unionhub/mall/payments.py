@@ -26,7 +26,7 @@ from tortoise.transactions import in_transaction
 from unionhub.clock import utcnow
 from unionhub.errors import InvalidTransition, NotFound, ValidationFailed
 from unionhub.identity.access import Principal, require_authenticated
-from unionhub.mall import money_audit, orders, refunded, union_funds
+from unionhub.mall import money_audit, orders, refund_counts, refunded, union_funds
 from unionhub.mall.models import (
     Order,
     OrderEvent,
@@ -57,6 +57,7 @@ from unionhub.mall.providers.base import (
     refund_number,
     refunds_in,
 )
+from unionhub.mall.refund_counts import AfterCommit
 from unionhub.observability import metrics
 from unionhub.settings import get_settings
 
@@ -216,7 +217,7 @@ async def apply_fact(provider: str, fact: PaymentFact) -> str:
 
 
 async def _apply_fact(provider: str, fact: PaymentFact) -> str:
-    to_refund: list[int] = []
+    after = AfterCommit()  # what the effects leave for after the commit
     payment = None
     try:
         async with in_transaction():
@@ -233,7 +234,7 @@ async def _apply_fact(provider: str, fact: PaymentFact) -> str:
             if payment is None or fact.kind is None:  # (a payment is looked up for a kind only)
                 return "ignored"
             await orders.lock_before_payment(payment.order_id)
-            await _HANDLERS[fact.kind](payment, fact, to_refund)
+            await _HANDLERS[fact.kind](payment, fact, after)
     except IntegrityError as exc:
         # Not the gate's (that is a duplicate, above): a constraint the effects broke. Were it
         # acknowledged, the notice would be lost in silence.
@@ -242,7 +243,8 @@ async def _apply_fact(provider: str, fact: PaymentFact) -> str:
         return "failed"
     except _NotYetKnown:  # unrecorded: the rail delivers it again
         return "unknown"
-    for payment_id in to_refund:
+    refund_counts.count(after.refunds)  # (rolled back, it counts nothing: delivered again)
+    for payment_id in after.to_refund:
         await request_refund(payment_id)
     return "applied"
 
@@ -261,7 +263,7 @@ async def _first_time(provider: str, fact: PaymentFact) -> bool:
     return True
 
 
-async def _on_succeeded(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
+async def _on_succeeded(payment: Payment, fact: PaymentFact, after: AfterCommit) -> None:
     moved = await Payment.filter(
         id=payment.id, status__in=[PaymentStatus.REQUIRES_PAYMENT, PaymentStatus.FAILED],
     ).update(status=PaymentStatus.SUCCEEDED, succeeded_at=utcnow())
@@ -290,10 +292,10 @@ async def _on_succeeded(payment: Payment, fact: PaymentFact, to_refund: list[int
             amount_fen=fact.amount_fen, currency=currency,
             reason=f"paid {fact.amount_fen} {currency} for {payment.amount_fen} cny; "
                    "being refunded")
-    to_refund.append(payment.id)
+    after.to_refund.append(payment.id)
 
 
-async def _on_declined(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
+async def _on_declined(payment: Payment, fact: PaymentFact, after: AfterCommit) -> None:
     """A declined attempt is not final: the rail can still take money for the trade (Stripe
     keeps the intent payable and the member retries with another card). The payment stays
     REQUIRES_PAYMENT, so reconciliation, the expiry job's check and the closing of the trade
@@ -305,7 +307,7 @@ async def _on_declined(payment: Payment, fact: PaymentFact, to_refund: list[int]
                                 detail={"payment_id": payment.id, "code": fact.failure_code})
 
 
-async def _on_closed(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
+async def _on_closed(payment: Payment, fact: PaymentFact, after: AfterCommit) -> None:
     """The trade was closed unpaid at the rail: FAILED, final (money arriving after all still
     moves it to SUCCEEDED and is refunded)."""
     if await Payment.filter(id=payment.id, status=PaymentStatus.REQUIRES_PAYMENT).update(
@@ -319,7 +321,7 @@ class _NotYetKnown(Exception):
     """The fact's payment or refund attempt is not recorded yet: roll back, leave it unseen."""
 
 
-async def _on_refund_failed(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
+async def _on_refund_failed(payment: Payment, fact: PaymentFact, after: AfterCommit) -> None:
     payment = await Payment.get(id=payment.id)  # its attempt as it is now, not as first read
     current = ends_current_refund(payment, fact)
     if current is None:
@@ -341,7 +343,7 @@ async def _on_refund_failed(payment: Payment, fact: PaymentFact, to_refund: list
                          currency=payment.paid_currency or "cny")
 
 
-_HANDLERS: dict[FactKind, Callable[[Payment, PaymentFact, list[int]], Awaitable[None]]] = {
+_HANDLERS: dict[FactKind, Callable[[Payment, PaymentFact, AfterCommit], Awaitable[None]]] = {
     FactKind.SUCCEEDED: _on_succeeded,
     FactKind.FAILED: _on_declined,
     FactKind.CLOSED: _on_closed,

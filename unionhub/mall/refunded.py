@@ -11,7 +11,8 @@ when each of its facts states a part: the payment becomes REFUNDED (the order to
 payment paid it: a dashboard refund refunds it; money that paid nothing, a second payment or
 late money, is refunded alone), and the exceptions left open about its refund are resolved by
 the system (mall.payment_exceptions.settle); one a person had settled offline already opens
-REFUNDED_TWICE (the member may have been paid back twice).
+REFUNDED_TWICE (the member may have been paid back twice). Each refund is counted here, at
+its final state, after the fact's commit (mall.refund_counts).
 """
 
 from __future__ import annotations
@@ -21,9 +22,16 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from unionhub.mall import money_audit, orders, payment_exceptions, sales_summary
-from unionhub.mall.models import Order, OrderEvent, Payment, PaymentStatus, ProviderEvent
+from unionhub.mall.models import (
+    Order,
+    OrderEvent,
+    OrderStatus,
+    Payment,
+    PaymentStatus,
+    ProviderEvent,
+)
 from unionhub.mall.providers.base import PaymentFact
-from unionhub.observability import metrics
+from unionhub.mall.refund_counts import AfterCommit, RefundCount
 
 
 async def remaining(payment: Payment) -> int:
@@ -54,7 +62,7 @@ async def _record(payment: Payment, fact: PaymentFact, taken: int) -> bool:
     return False
 
 
-async def on_refunded(payment: Payment, fact: PaymentFact, to_refund: list[int]) -> None:
+async def on_refunded(payment: Payment, fact: PaymentFact, after: AfterCommit) -> None:
     taken = await money_audit.taken(payment)
     current = await Payment.get(id=payment.id)  # (read under the order's lock)
     before = current.refunded_fen
@@ -73,11 +81,8 @@ async def on_refunded(payment: Payment, fact: PaymentFact, to_refund: list[int])
             await sales_summary.record(payment.order_id, 1)
         if told:  # a partial refund has no status to move: its rows once per refund
             # Money given back in the rail's portal is money refunded: counted as told, so a
-            # refund of what remains counts only that (orders.mark_refunded). Another
-            # currency's figures are no fen: not counted.
-            if payment.paid_currency is None:
-                metrics.PAYMENT_AMOUNT.add(total - before, {"direction": "refunded",
-                                                            "method": payment.method.value})
+            # refund of what remains counts only that (below).
+            after.refunds.append(_counted(payment, total - before))
             await OrderEvent.create(order_id=payment.order_id, kind="PARTIAL_REFUND_AT_PROVIDER",
                                     detail={"payment_id": payment.id, "refunded_fen": total})
             await money_audit.refunded(payment, None, fact, full=False,
@@ -95,7 +100,13 @@ async def on_refunded(payment: Payment, fact: PaymentFact, to_refund: list[int])
     # A refund made in the provider's dashboard also refunds the order; a refunded late
     # payment leaves its order as it is (cancelled, or paid by another payment).
     order_refunded = paid_the_order and await orders.mark_refunded(
-        order, None, "REFUNDED_BY_PROVIDER", refunded_fen=max(0, taken - before))
+        order, None, "REFUNDED_BY_PROVIDER")
+    # The refund's final state: counted once, after the commit. Money that paid nothing (a
+    # second payment, late money, a wrong amount) is not counted, as its coming was not.
+    kind = "REFUNDED_BY_PROVIDER" if order_refunded else "REFUNDED" if (
+        order.status == OrderStatus.REFUNDED and order.payment_method == payment.method) else None
+    if kind is not None:
+        after.refunds.append(_counted(payment, max(0, taken - before), kind))
     if not order_refunded:
         await OrderEvent.create(order_id=order.id, kind="PAYMENT_REFUNDED",
                                 detail={"payment_id": payment.id})
@@ -103,3 +114,9 @@ async def on_refunded(payment: Payment, fact: PaymentFact, to_refund: list[int])
                                order_refunded=order_refunded)
     await payment_exceptions.flag_refund_after_offline(payment, max(0, taken - before))
     await payment_exceptions.settle(payment, "the refund landed at the rail")
+
+
+def _counted(payment: Payment, fen: int, order_kind: str | None = None) -> RefundCount:
+    """Another currency's figures are no fen: its money is not counted."""
+    return RefundCount(payment.method.value, fen if payment.paid_currency is None else 0,
+                       order_kind)
