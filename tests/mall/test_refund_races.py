@@ -177,3 +177,22 @@ async def test_the_refund_of_a_second_payment_leaves_the_order_paid_by_the_first
     assert (await Payment.get(provider_ref=second)).status == "REFUNDED"
     assert (await Payment.get(provider_ref=first)).status == "SUCCEEDED"
     assert (await Order.get(id=int(order["id"]))).status == "PAID"
+
+
+async def test_the_failure_of_a_refund_made_in_the_dashboard_is_taken(
+        http, gql, factory, mall, stripe_api):
+    """A refund made in Stripe's dashboard that fails (refund.failed naming its refund id) while
+    no refund of ours was ever asked for: the fact waited for our attempt's id to be recorded,
+    which never comes, so the notice was refused at every delivery for three days (Stripe
+    then flags the endpoint). It ends no refund of ours: taken, nothing moved."""
+    member = await factory.account()
+    order_id, ref = await _paid_order(http, gql, member, mall, stripe_api)
+    stripe_api.dashboard_refund(ref, 2000)  # its charge.refunded never comes: it fails
+    failed = stripe_api.refund_failed_notification(ref)
+    assert stripe_api.accepted(await send(http, stripe_api.webhook_path, failed))
+    payment = await Payment.get(provider_ref=ref)
+    assert (payment.status, payment.refunded_fen) == ("SUCCEEDED", 0)
+    assert await PaymentException.all().count() == 0
+    refunded = await gql(REFUND, {"input": {"orderId": order_id}}, token=member.token)
+    assert refunded.data["refundOrder"]["errors"] == []
+    assert (await Payment.get(provider_ref=ref)).status == "REFUND_PENDING"

@@ -213,13 +213,18 @@ def ends_current_refund(payment: Payment, fact: PaymentFact) -> bool | None:
     False for an earlier attempt's, told late (Stripe tells one failure by several events,
     each its own id); None when it cannot be told yet: the fact names the rail's own refund
     id and the current attempt's is not recorded (our write has not committed, or the refund
-    has not reached the rail). A fact naming no refund (our refused request) is current."""
+    has not reached the rail). A fact naming no refund (our refused request) is current. With
+    no refund of ours ever asked (`refund_requested_at`, committed before any rail is asked),
+    it is a refund made in the rail's dashboard: none of ours, and no wait (a review found its
+    failure refused at every delivery, waiting for an id that never comes)."""
     number = fact.detail.get("out_refund_no") or fact.detail.get("out_request_no")
     if number:  # our refund numbers: the current one is known before the rail answers
         return number in (payment.refund_ref, refund_number(payment))
     refund_id = fact.detail.get("refund_id")
     if refund_id:
-        return None if payment.refund_ref is None else refund_id == payment.refund_ref
+        if payment.refund_ref is None:
+            return None if payment.refund_requested_at is not None else False
+        return refund_id == payment.refund_ref
     return True
 
 
