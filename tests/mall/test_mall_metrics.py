@@ -64,3 +64,20 @@ async def test_a_payment_rail_call_is_a_span_and_a_duration(gql, factory, mall, 
     assert dict(call.attributes) == {
         "unionhub.provider.kind": "payment", "unionhub.provider.name": rail.provider,
         "unionhub.provider.operation": "create_payment", "unionhub.provider.outcome": "ok"}
+
+
+async def test_an_approval_refused_counts_no_paid_order(gql, factory, mall):
+    """approveUnionFundsPayment marks the order paid, then spends the budget: one the budget
+    did not cover was refused and rolled back, but the order and its money had been counted
+    paid in the transaction. Payments count after their commit now."""
+    tree = await factory.tree()
+    union = tree.grassroots["A"][0]
+    maker = await factory.cadre(tree.counties["A"])
+    await allocate(gql, maker, union.id, 1)  # one fen: covers nothing
+    bought = (await place(gql, maker, [(mall.sku_id, 2)], for_union_id=str(union.id)))["order"]
+    counters = (("unionhub.mall.orders.paid", {"method": "UNION_FUNDS"}),
+                ("unionhub.mall.payment.amount", {"direction": "paid", "method": "UNION_FUNDS"}))
+    before = [total(*c) for c in counters]
+    refused = await approve(gql, await factory.cadre(tree.counties["A"]), bought["id"])
+    assert [e["code"] for e in refused["errors"]] == ["UNION_FUNDS_BUDGET_EXCEEDED"]
+    assert [total(*c) for c in counters] == before

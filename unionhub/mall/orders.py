@@ -249,7 +249,8 @@ async def cancel_expired_orders(limit: int = 500) -> int:
 
 
 async def mark_paid(order: Order, actor_id: int | None, method: str) -> bool:
-    """PENDING_PAYMENT → PAID with the voucher spent. Call inside a transaction."""
+    """PENDING_PAYMENT → PAID with the voucher spent. Call inside a transaction; the caller
+    counts it once that commits (mall.money_counts)."""
     if not await transition(order, (OrderStatus.PENDING_PAYMENT,), OrderStatus.PAID, "PAID",
                              actor_id, paid_at=utcnow(), payment_method=method):
         return False
@@ -257,10 +258,6 @@ async def mark_paid(order: Order, actor_id: int | None, method: str) -> bool:
         await Voucher.filter(id=order.voucher_id, order_id=order.id,
                              status=VoucherStatus.LOCKED).update(status=VoucherStatus.USED,
                                                                  used_at=utcnow())
-    # Counted at the transition, inside the caller's transaction (a rollback after it, rare,
-    # would leave the count one ahead).
-    metrics.ORDERS_PAID.add(1, {"method": str(method)})
-    metrics.PAYMENT_AMOUNT.add(order.payable_fen, {"direction": "paid", "method": str(method)})
     return True
 
 
@@ -305,7 +302,7 @@ async def mark_refunded(order: Order, actor_id: int | None, kind: str = "REFUNDE
     """PAID (or, when allowed, SHIPPED/COMPLETED) → REFUNDED. Unshipped goods go back to
     stock, decided by which conditional update succeeded, not by a status read earlier (the
     order may have shipped meanwhile). The voucher stays spent (vouchers cannot be cashed
-    out). Counted when its money is back, not here (mall.refund_counts). Call inside a
+    out). Counted when its money is back, not here (mall.money_counts). Call inside a
     transaction."""
     now = utcnow()
     if await transition(order, (OrderStatus.PAID,), OrderStatus.REFUNDED, kind, actor_id,

@@ -26,7 +26,7 @@ from tortoise.transactions import in_transaction
 from unionhub.clock import utcnow
 from unionhub.errors import InvalidTransition, NotFound, ValidationFailed
 from unionhub.identity.access import Principal, require_authenticated
-from unionhub.mall import money_audit, orders, refund_counts, refunded, union_funds
+from unionhub.mall import money_audit, money_counts, orders, refunded, union_funds
 from unionhub.mall.models import (
     Order,
     OrderEvent,
@@ -37,6 +37,7 @@ from unionhub.mall.models import (
     PaymentStatus,
     ProviderEvent,
 )
+from unionhub.mall.money_counts import AfterCommit
 from unionhub.mall.payment_exceptions import money_for_unknown_order, open_exception
 from unionhub.mall.providers import provider_for, provider_named
 from unionhub.mall.providers.base import (
@@ -57,7 +58,6 @@ from unionhub.mall.providers.base import (
     refund_number,
     refunds_in,
 )
-from unionhub.mall.refund_counts import AfterCommit
 from unionhub.observability import metrics
 from unionhub.settings import get_settings
 
@@ -200,6 +200,7 @@ async def _settle_without_money(order: Order, actor_id: int, method: PaymentMeth
                                            succeeded_at=utcnow())
     if not kept:
         raise orders.voucher_withdrawn()
+    money_counts.count([money_counts.paid(method.value, 0)])
     return PaymentResult(payment=payment, order=await orders.get_order(order.id), checkout=None)
 
 
@@ -243,7 +244,7 @@ async def _apply_fact(provider: str, fact: PaymentFact) -> str:
         return "failed"
     except _NotYetKnown:  # unrecorded: the rail delivers it again
         return "unknown"
-    refund_counts.count(after.refunds)  # (rolled back, it counts nothing: delivered again)
+    money_counts.count(after.counted)  # (rolled back, it counts nothing: delivered again)
     for payment_id in after.to_refund:
         await request_refund(payment_id)
     return "applied"
@@ -274,6 +275,7 @@ async def _on_succeeded(payment: Payment, fact: PaymentFact, after: AfterCommit)
     amount_ok = fact.amount_fen == payment.amount_fen and currency == "cny"
     if amount_ok and await orders.mark_paid(order, None, payment.method.value):
         await money_audit.received(payment, order, fact)
+        after.counted.append(money_counts.paid(payment.method.value, order.payable_fen))
         return
     # The order no longer awaits this money (cancelled, paid otherwise) or the amount is wrong:
     # give it back. Another currency's figure is no fen: kept as what arrived.

@@ -10,7 +10,7 @@ from unionhub.clock import utcnow
 from unionhub.errors import Conflict, ValidationFailed
 from unionhub.identity import audit
 from unionhub.identity.access import Principal
-from unionhub.mall import orders, refund_counts, refunded, union_funds
+from unionhub.mall import money_counts, orders, refunded, union_funds
 from unionhub.mall.access import is_mall_manager
 from unionhub.mall.models import Order, OrderEvent, Payment, PaymentMethod, PaymentStatus
 from unionhub.mall.payments import (
@@ -19,7 +19,6 @@ from unionhub.mall.payments import (
     REFUND_WINDOW,
     request_refund,
 )
-from unionhub.mall.refund_counts import RefundCount
 from unionhub.plaintext import check_plain
 
 
@@ -69,8 +68,9 @@ async def refund_order(principal: Principal, order_id: int, reason: str | None) 
                            detail={"payment": payment.id, "method": payment.method.value,
                                    "amount_fen": asked_fen,
                                    "refunded_before_fen": payment.refunded_fen})
-    if online:  # counted when the rail gives the money back (mall.refund_counts)
+    if online:  # counted when the rail gives the money back (mall.money_counts)
         await request_refund(payment.id, reason)
     else:  # union funds: returned at once, final
-        refund_counts.count([RefundCount(payment.method.value, asked_fen, "REFUNDED")])
+        money_counts.count([money_counts.Counted("refunded", payment.method.value, asked_fen,
+                                                 "REFUNDED")])
     return await orders.get_order(order.id)

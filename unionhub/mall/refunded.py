@@ -12,7 +12,7 @@ payment paid it: a dashboard refund refunds it; money that paid nothing, a secon
 late money, is refunded alone), and the exceptions left open about its refund are resolved by
 the system (mall.payment_exceptions.settle); one a person had settled offline already opens
 REFUNDED_TWICE (the member may have been paid back twice). Each refund is counted here, at
-its final state, after the fact's commit (mall.refund_counts).
+its final state, after the fact's commit (mall.money_counts).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from unionhub.mall.models import (
     PaymentStatus,
     ProviderEvent,
 )
+from unionhub.mall.money_counts import AfterCommit, Counted
 from unionhub.mall.providers.base import PaymentFact
-from unionhub.mall.refund_counts import AfterCommit, RefundCount
 
 
 async def remaining(payment: Payment) -> int:
@@ -82,7 +82,7 @@ async def on_refunded(payment: Payment, fact: PaymentFact, after: AfterCommit) -
         if told:  # a partial refund has no status to move: its rows once per refund
             # Money given back in the rail's portal is money refunded: counted as told, so a
             # refund of what remains counts only that (below).
-            after.refunds.append(_counted(payment, total - before))
+            after.counted.append(_counted(payment, total - before))
             await OrderEvent.create(order_id=payment.order_id, kind="PARTIAL_REFUND_AT_PROVIDER",
                                     detail={"payment_id": payment.id, "refunded_fen": total})
             await money_audit.refunded(payment, None, fact, full=False,
@@ -106,7 +106,7 @@ async def on_refunded(payment: Payment, fact: PaymentFact, after: AfterCommit) -
     kind = "REFUNDED_BY_PROVIDER" if order_refunded else "REFUNDED" if (
         order.status == OrderStatus.REFUNDED and order.payment_method == payment.method) else None
     if kind is not None:
-        after.refunds.append(_counted(payment, max(0, taken - before), kind))
+        after.counted.append(_counted(payment, max(0, taken - before), kind))
     if not order_refunded:
         await OrderEvent.create(order_id=order.id, kind="PAYMENT_REFUNDED",
                                 detail={"payment_id": payment.id})
@@ -116,7 +116,7 @@ async def on_refunded(payment: Payment, fact: PaymentFact, after: AfterCommit) -
     await payment_exceptions.settle(payment, "the refund landed at the rail")
 
 
-def _counted(payment: Payment, fen: int, order_kind: str | None = None) -> RefundCount:
+def _counted(payment: Payment, fen: int, order_kind: str | None = None) -> Counted:
     """Another currency's figures are no fen: its money is not counted."""
-    return RefundCount(payment.method.value, fen if payment.paid_currency is None else 0,
-                       order_kind)
+    return Counted("refunded", payment.method.value,
+                   fen if payment.paid_currency is None else 0, order_kind)

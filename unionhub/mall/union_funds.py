@@ -38,7 +38,7 @@ from unionhub.errors import AccessDenied, Conflict, InvalidTransition, NotFound
 from unionhub.identity import audit
 from unionhub.identity.access import Principal, path_in_scope, require_authenticated
 from unionhub.identity.orgs import get_union
-from unionhub.mall import orders, sql
+from unionhub.mall import money_counts, orders, sql
 from unionhub.mall.models import (
     FundsEntryKind,
     Order,
@@ -189,6 +189,7 @@ async def approve_payment(principal: Principal, order_id: int) -> tuple[Order, P
                            subject_type="order", subject_id=order.id,
                            detail={"union_id": order.union_id, "year": year,
                                    "amount_fen": amount, "maker_id": order.member_id})
+    money_counts.count([money_counts.paid(PaymentMethod.UNION_FUNDS.value, amount)])
     return await orders.get_order(order.id), payment
 
 
