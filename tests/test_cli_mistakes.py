@@ -78,6 +78,8 @@ async def test_an_unreachable_database(tmp_path):
     (("keys", "rotate", "--batch", "-5"), "--batch: must be 1 or more"),
     (("keys", "rotate", "--pause", "-1"), "--pause: must be 0 seconds or more"),
     (("keys", "rotate", "--pause", "nan"), "--pause: must be 0 seconds or more"),
+    # A negative limit ended in Tortoise's "LIMIT must not be negative" traceback.
+    (("mall", "check-sales-summary", "--limit", "-1"), "--limit: must be 0 or more"),
     # A mistyped anchor used to answer "audit chain BROKEN" (exit 1): a false tamper alarm.
     (("audit", "verify", "--anchor", "garbage"), "--anchor: must be a head printed by"),
     (("audit", "verify", "--anchor", "12:abc"), "--anchor: must be a head printed by"),

@@ -8,6 +8,8 @@ import argparse
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from unionhub.cli_args import non_negative
+
 
 def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:  # (of cli_args.Parser)
     mall = sub.add_parser("mall", help="the mall report's sales summary: rebuild or check it")
@@ -15,7 +17,7 @@ def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:  # (of cli_args.P
                       help="rebuild: recompute it from the orders (idempotent; payments wait "
                            "for it, none is lost); check: compare it with the orders (exit 1 "
                            "when they differ)")
-    mall.add_argument("--limit", type=int, default=20,
+    mall.add_argument("--limit", type=non_negative, default=20,
                       help="check: how many differing rows to list")
 
 

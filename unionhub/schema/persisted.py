@@ -89,8 +89,13 @@ def add_to_manifest(path: str | Path, queries: list[str]) -> list[str]:
         digest = operation_hash(query)
         manifest[digest] = query
         digests.append(digest)
-    Path(path).write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True),
-                          encoding="utf-8")
+    # Written beside it, then renamed over it: an interrupted write leaves the old manifest
+    # whole, not truncated JSON that would stop the gateway at its next start.
+    target = Path(path)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True),
+                       encoding="utf-8")
+    partial.replace(target)
     return digests
 
 
