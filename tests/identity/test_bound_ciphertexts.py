@@ -76,11 +76,17 @@ async def test_a_ciphertext_swapped_between_two_members_is_refused(gql, factory,
         text = json.dumps(r.body, ensure_ascii=False)
         for other in (a, b):  # neither member's value, whole or masked
             assert other.phone[-4:] not in text and other.id_number[-4:] not in text
-    # The owner's own screens and export refuse it too; the fields not moved still answer.
+    # The owner's own screens refuse it too; the fields not moved still answer. Their export
+    # answers without the moved values, naming them (memberdata.readable), and shows neither's.
     me = await gql("{ me { id phone } }", token=b.token)
     assert me.error_codes() == ["PERSONAL_DATA_UNREADABLE"]
     export = await gql("{ myPersonalData }", token=b.token)
-    assert export.error_codes() == ["PERSONAL_DATA_UNREADABLE"]
+    assert export.errors == []
+    exported = export.data["myPersonalData"]
+    assert exported["unreadable"] == ["identity.phone", "identity.id_number"]
+    assert exported["identity"]["identity"]["legal_name"] == "王小明"
+    for other in (a, b):
+        assert other.phone not in str(exported) and other.id_number not in str(exported)
     named = await gql(NAME, {"id": b.id}, token=cadre.token)
     assert named.errors == [] and named.data["member"]["name"] == "王小明"
     # Nothing audited as an unmasked phone or ID-number read of either.
