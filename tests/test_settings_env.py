@@ -29,8 +29,7 @@ def test_every_variable_the_code_and_deployment_name_is_known():
         for path in ROOT.glob(pattern):
             if path.name != "settings_env.py":  # (its lists of names not to report)
                 named |= set(re.findall(r"\bUNIONHUB_[A-Z0-9_]*[A-Z0-9]\b", path.read_text()))
-    # UNIONHUB_METRICS: a schema description's slip for UNIONHUB_METRICS_ENABLED (console_ops_types)
-    assert named - known_variables() - {"UNIONHUB_METRICS"} == set()
+    assert named - known_variables() == set()
 
 
 def test_unknown_names_are_found_with_the_likeliest_meant_one():

@@ -53,7 +53,7 @@ class OperationMetrics:
                     "process has not kept a snapshot that old (the first poll covers the time "
                     "since the process started).")
     metrics_enabled: bool = strawberry.field(
-        description="False when metrics are off (UNIONHUB_METRICS): nothing is counted.")
+        description="False when metrics are off (UNIONHUB_METRICS_ENABLED): nothing is counted.")
     operations: list[OperationFigures] = strawberry.field(
         description="The operations that ran in the window, by name.")
 
