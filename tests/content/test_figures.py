@@ -10,6 +10,7 @@ from tests.services.helpers import _count
 from unionhub.clock import today_shanghai
 from unionhub.content import reads
 from unionhub.content.models import Article
+from unionhub.identity.member_figures import refresh
 from unionhub.services.scorecards import period_bounds
 
 RANKING = """query R($u: ID!, $p: String!) { unionRanking(parentId: $u, period: $p) {
@@ -34,6 +35,7 @@ async def test_ranking_has_all_five_figures(gql, factory):
         await gql(READ, {"id": first}, token=m.token)
     await gql(READ, {"id": last_month}, token=readers[0].token)  # read this month
     await reads.flush_reads()
+    await refresh()  # the member figures
     result = await gql(RANKING, {"u": str(tree.cities["xian"].id), "p": period},
                        token=province.token)
     assert result.errors == [], result.body

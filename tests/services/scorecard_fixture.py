@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from tests.services.helpers import make_item, principal
 from unionhub.clock import SHANGHAI, today_shanghai
+from unionhub.identity.member_figures import refresh
 from unionhub.identity.membership import report_card_lost
 from unionhub.services import requests
 from unionhub.services.scorecards import period_bounds
@@ -72,4 +73,5 @@ async def _fixture(factory):
     # (given in Shanghai time: stored as UTC, it must still fall inside the month)
     await request(m_c, "c", (end - timedelta(minutes=30)).astimezone(SHANGHAI))
     await request(m_c, "c", end + timedelta(minutes=10))
+    await refresh()  # the member figures are read from the summary
     return tree, period, cadres

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from unionhub.clock import today_shanghai, utcnow
+from unionhub.identity.member_figures import refresh
 from unionhub.identity.models import CardStatus, Member, MemberCard
 from unionhub.identity.seed import seed_members, seeded_dates
 from unionhub.services.scorecards import period_bounds
@@ -43,6 +44,7 @@ async def test_seeded_members_are_counted_by_registration_and_verification_dates
     cadre = await factory.cadre(tree.province)
     await seed_members(120, tree.all_grassroots)
     await factory.account(verified=False)  # registered now, never verified
+    await refresh()
     figures = []
     for n in range(14):
         period = months_back(n)
@@ -70,9 +72,12 @@ async def test_a_new_registration_counts_this_month_only(gql, factory):
         return r.data["unionScorecard"]["registeredMembers"], \
             r.data["unionScorecard"]["verifiedMembers"]
 
+    await refresh()
     before_now, before_last = await card(this), await card(last)
     assert before_now == await expected(this) and before_last == await expected(last)
     await factory.account(verified=False)
+    assert await card(this) == before_now  # as of the last run
+    await refresh()
     assert await card(this) == (before_now[0] + 1, before_now[1])
     assert await card(last) == before_last
 
@@ -81,6 +86,7 @@ async def test_the_ranking_carries_both_figures(gql, factory):
     tree = await factory.tree()
     cadre = await factory.cadre(tree.province)
     await seed_members(40, tree.all_grassroots)
+    await refresh()
     period = months_back(2)
     r = await gql(RANKING, {"u": str(tree.province.id), "p": period}, token=cadre.token)
     assert r.errors == []

@@ -6,6 +6,7 @@ from collections import Counter
 
 from unionhub.clock import today_shanghai, utcnow
 from unionhub.identity import seed as identity_seed
+from unionhub.identity.member_figures import refresh
 from unionhub.identity.tokens import issue_access_token
 from unionhub.services import seed
 from unionhub.services.models import (
@@ -24,6 +25,7 @@ NEARBY = """{ nearbyServicePoints(latitude: 34.2610, longitude: 108.9423, radius
 async def test_demo_data(gql):
     tree = await identity_seed.seed_demo(members=60)
     await seed.seed_demo(tree)
+    await refresh()  # the member figures
 
     levels = {await ServiceItem.filter(union_id=u.id).count() > 0
               for u in (tree.province, tree.cities["xian"], tree.counties["A"])}

@@ -91,7 +91,9 @@ async def service_queues(unions: Sequence[Union]) -> list[tuple[int, int]]:
 
 
 async def _services(unions: list[Union], period: Period) -> dict[int, Scorecard]:
-    return await scorecards.scorecards_between(unions, period.label, period.start, period.end)
+    # The member figures are the membership section's, counted once there.
+    return await scorecards.scorecards_between(unions, period.label, period.start, period.end,
+                                               count_members=False)
 
 
 async def _activities(unions: list[Union], period: Period,

@@ -9,6 +9,7 @@ from unionhub.identity.invalidations import REPLAY_SECONDS, replay_pending
 from unionhub.identity.join_deadlines import ESCALATE_EVERY_SECONDS, escalate_overdue_applications
 from unionhub.identity.retention import EVERY_SECONDS as PURGE_EVERY_SECONDS
 from unionhub.identity.retention import purge_expired
+from unionhub.identity.member_figures import REFRESH_EVERY_SECONDS, refresh
 from unionhub.jobs import PeriodicJob
 
 PERIODIC_JOBS = [
@@ -24,4 +25,6 @@ PERIODIC_JOBS = [
                 every_seconds=ESCALATE_EVERY_SECONDS),
     # Expired SMS codes, old send windows and dead refresh-token families are deleted.
     PeriodicJob("identity.purge_expired", purge_expired, every_seconds=PURGE_EVERY_SECONDS),
+    # The cockpit's and scorecards' member figures, rebuilt as of now (member_figures.py).
+    PeriodicJob("identity.refresh_member_figures", refresh, every_seconds=REFRESH_EVERY_SECONDS),
 ]

@@ -1,5 +1,6 @@
-"""Counts over identity's tables for other domains' reports (scorecards): one aggregate query,
-never rows loaded into Python."""
+"""Counts over identity's tables for other domains' reports (scorecards, the cockpit): one
+aggregate query, never rows loaded into Python; the member and card counts read the summary
+`identity.member_figures` keeps, never `members` itself."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from datetime import datetime
 from typing import cast
 
 from unionhub.db import conn, is_postgres
-from unionhub.identity.models import CardStatus, Member, ReviewStatus
+from unionhub.identity.member_figures import month_bound
+from unionhub.identity.models import Member, ReviewStatus
 from unionhub.subtree_sql import in_subtree
 
 
@@ -27,29 +29,23 @@ class MemberCounts:
 async def member_counts(paths: list[str], before: datetime) -> dict[str, MemberCounts]:
     """For each union path, the members of that union's subtree as of `before` (a UTC
     datetime), each counted by the date of its event: registered (the account's `created_at`,
-    and not closed by then) and real-name verified (`verified_at`, with an active card). Paths
-    absent from the answer have none. One query: each path is a prefix scan on the indexed
-    `unions.path`."""
+    and not closed by then) and real-name verified (`verified_at`, with an active card). Read
+    from the summary (`identity.member_figures`): exact for a month's start up to its last
+    run, and as of that run (`member_figures.as_of()`) for later cutoffs. Paths absent from
+    the answer have none. One query: per path, one index range read of its union's rows."""
     if not paths:
         return {}
-    marks = _placeholders(1, len(paths) + 2)
+    marks = _placeholders(1, len(paths) + 1)
     cast = "::varchar" if is_postgres() else ""
-    values = ", ".join(f"({m}{cast})" for m in marks[:-2])
-    status_mark, before_mark = marks[-2], marks[-1]
+    values = ", ".join(f"({m}{cast})" for m in marks[:-1])
     # Only placeholders are interpolated; every value is bound.
     sql = (
         f"WITH p(path) AS (VALUES {values}) "  # noqa: S608
-        "SELECT p.path AS path, COUNT(m.id) AS registered, "
-        f"SUM(CASE WHEN m.verified_at IS NOT NULL AND m.verified_at < {before_mark} "
-        "AND EXISTS (SELECT 1 FROM member_cards c WHERE c.member_id = m.id "
-        f"AND c.status = {status_mark}) THEN 1 ELSE 0 END) AS verified FROM p "
-        f"JOIN unions u ON {in_subtree('u.path', 'p.path')} "
-        "JOIN members m ON m.union_id = u.id "
-        f"WHERE m.created_at < {before_mark} "
-        f"AND (m.closed_at IS NULL OR m.closed_at >= {before_mark}) "
-        "GROUP BY p.path"
+        "SELECT p.path AS path, SUM(f.registered) AS registered, SUM(f.verified) AS verified "
+        "FROM p JOIN unions u ON u.path = p.path JOIN member_figures f ON f.union_id = u.id "
+        f"AND f.month < {marks[-1]} GROUP BY p.path"
     )
-    rows = await conn().execute_query_dict(sql, [*paths, CardStatus.ACTIVE.value, before])
+    rows = await conn().execute_query_dict(sql, [*paths, month_bound(before)])
     return {row["path"]: MemberCounts(int(row["registered"]), int(row["verified"] or 0))
             for row in rows}
 
@@ -105,22 +101,22 @@ class QueueCounts:
 
 
 async def queue_counts(paths: list[str]) -> dict[str, QueueCounts]:
-    """For each union path, its subtree's active cards, pending and overdue join applications
-    and pending incoming transfers, now. One query: a prefix scan of `unions.path` per path,
-    each count a correlated aggregate over that subtree's unions."""
+    """For each union path, its subtree's active cards (from the summary, as of its last run:
+    `identity.member_figures`), pending and overdue join applications and pending incoming
+    transfers, now. One query: a prefix scan of `unions.path` per path, each count a
+    correlated aggregate over that subtree's unions (the cards: one index read)."""
     if not paths:
         return {}
-    marks = _placeholders(1, len(paths) + 2)
+    marks = _placeholders(1, len(paths) + 1)
     cast = "::varchar" if is_postgres() else ""
-    values = ", ".join(f"({m}{cast})" for m in marks[:-2])
-    active, pending = marks[-2], marks[-1]
+    values = ", ".join(f"({m}{cast})" for m in marks[:-1])
+    pending = marks[-1]
     # Only placeholders are interpolated; every value is bound.
     sql = (
         f"WITH p(path) AS (VALUES {values}) "  # noqa: S608
         "SELECT p.path AS path, "
-        "(SELECT COUNT(*) FROM unions u JOIN members m ON m.union_id = u.id "
-        f"JOIN member_cards c ON c.member_id = m.id WHERE {in_subtree('u.path', 'p.path')} "
-        f"AND c.status = {active}) AS cards, "
+        "(SELECT SUM(f.active_cards) FROM unions u JOIN member_figures f ON f.union_id = u.id "
+        "WHERE u.path = p.path) AS cards, "
         "(SELECT COUNT(*) FROM unions u JOIN join_applications a ON a.union_id = u.id "
         f"WHERE {in_subtree('u.path', 'p.path')} AND a.status = {pending}) AS apps, "
         "(SELECT COUNT(*) FROM unions u JOIN join_applications a ON a.union_id = u.id "
@@ -130,7 +126,7 @@ async def queue_counts(paths: list[str]) -> dict[str, QueueCounts]:
         f"WHERE {in_subtree('u.path', 'p.path')} AND t.status = {pending}) AS transfers FROM p"
     )
     rows = await conn().execute_query_dict(
-        sql, [*paths, CardStatus.ACTIVE.value, ReviewStatus.PENDING.value])
-    return {row["path"]: QueueCounts(int(row["cards"]), int(row["apps"]),
+        sql, [*paths, ReviewStatus.PENDING.value])
+    return {row["path"]: QueueCounts(int(row["cards"] or 0), int(row["apps"]),
                                      int(row["overdue"]), int(row["transfers"]))
             for row in rows}

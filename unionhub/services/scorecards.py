@@ -113,13 +113,15 @@ async def scorecards(unions: list[Union], period: str) -> dict[int, Scorecard]:
 
 
 async def scorecards_between(unions: list[Union], period: str, start: datetime, end: datetime,
-                             ) -> dict[int, Scorecard]:
+                             *, count_members: bool = True) -> dict[int, Scorecard]:
     """The same for any run of whole months [start, end) (the cockpit's ranges), `period`
-    naming it; members are counted as of its end."""
+    naming it; members are counted as of its end, unless `count_members` is False (the
+    cockpit's services section, whose members its membership section counts): then the
+    cards' member figures read 0."""
     figures = await _request_figures(unions, start, end)
     cutoff = min(end, utcnow())
     paths = [u.path for u in unions]
-    members = await member_counts(paths, cutoff)
+    members = await member_counts(paths, cutoff) if count_members else {}
     overdue = await overdue_application_counts(paths, start, cutoff)
     content = await content_figures({u.id: u.path for u in unions}, start, end,
                                     start.astimezone(SHANGHAI).date(),
