@@ -47,7 +47,7 @@ from tortoise import Tortoise
 from tests.factories import Factory
 from unionhub import cache, db, ratelimit, redis_topology, row_cache
 from unionhub.app import create_app
-from unionhub.identity import audit_chain, audit_linker, orgs
+from unionhub.identity import audit_chain, audit_linker, member_figures, orgs
 from unionhub.mall import claims
 from unionhub.observability import metrics_setup, tracing
 from unionhub.services import scorecards
@@ -89,7 +89,9 @@ async def database() -> AsyncIterator[None]:
 
 
 def _tables() -> list[str]:
-    return [m._meta.db_table for app in Tortoise.apps.values() for m in app.values()]
+    # The models' tables, and the tables made by SQL alone (no model: member_figures').
+    return [m._meta.db_table for app in Tortoise.apps.values() for m in app.values()] + list(
+        member_figures.TABLES)
 
 
 @pytest.fixture(autouse=True)

@@ -102,6 +102,10 @@ async def _seed(demo: bool, members: int) -> None:
         with tqdm(total=members, unit="member", desc="seeding") as bar:
             done = await identity_seed.seed_members(members, unions, progress=bar.update)
         print(f"{done} members added")
+    if demo or members:  # the cockpit's member figures count them now, not at the job's next run
+        from unionhub.identity.member_figures import refresh
+
+        await refresh()
 
 
 async def _grant_vouchers(campaign_id: int) -> None:

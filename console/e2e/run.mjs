@@ -97,6 +97,9 @@ async function provinceCadre() {
   for (const [id, n] of Object.entries(figures)) {
     check(digits(await kpi(p, id)) === String(n), `${id} = API ${n}`);
   }
+  const asOf = await p.textContent('[data-testid=figures-as-of]');
+  check(c.membership.figuresAsOf !== null && asOf.startsWith('会员数与会员卡数统计于'),
+    `the member figures say when they were counted (${asOf})`);
   const rows = await p.$$eval('[data-testid=children-table] tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
   check(rows.length === c.children.length && c.children.every((ch, i) => rows[i][0] === ch.union.name
     && digits(rows[i][1]) === String(ch.membership.registeredMembers)), `children = API (${c.children.map((ch) => ch.union.name).join(', ')})`);

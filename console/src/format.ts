@@ -18,6 +18,11 @@ export function decimal(x: number | null | undefined, digits = 2): string {
   return x == null ? '—' : x.toFixed(digits);
 }
 
+/** A moment the API gives (ISO 8601, UTC) as local date and time to the minute. */
+export function moment(iso: string, language: Lang = 'zh-CN'): string {
+  return new Date(iso).toLocaleString(language, { dateStyle: 'short', timeStyle: 'short' });
+}
+
 /** "YYYY-MM" of a date (the scorecard's period). */
 export function period(d: Date): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;

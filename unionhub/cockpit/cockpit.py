@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from unionhub.activities.stats import KindFigures, participation
@@ -13,7 +14,7 @@ from unionhub.activities.stats import top_activities as _top_activities
 from unionhub.clock import utcnow
 from unionhub.cockpit.period import Period, parse_period
 from unionhub.errors import AccessDenied
-from unionhub.identity import orgs
+from unionhub.identity import member_figures, orgs
 from unionhub.identity.access import Principal, path_in_scope, require_authenticated
 from unionhub.identity.models import Union
 from unionhub.identity.stats import (
@@ -76,6 +77,13 @@ async def _membership(unions: list[Union], period: Period) -> dict[int, Membersh
     overdue = await overdue_application_counts(paths, period.start, cutoff)
     return {u.id: Membership(counts.get(u.path, MemberCounts(0, 0)), overdue.get(u.path, 0))
             for u in unions}
+
+
+async def figures_counted_at(keys: Sequence[int]) -> list[datetime | None]:
+    """DataLoader batch: when the member figures were counted (member_figures), read once a
+    request whatever the sections and periods asked."""
+    counted_at = await member_figures.as_of()
+    return [counted_at for _ in keys]
 
 
 async def member_queues(unions: Sequence[Union]) -> list[QueueCounts]:

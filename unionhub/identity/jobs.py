@@ -7,9 +7,9 @@ from unionhub.identity.audit_integrity import archive_expired
 from unionhub.identity.audit_linker import SWEEP_SECONDS, sweep
 from unionhub.identity.invalidations import REPLAY_SECONDS, replay_pending
 from unionhub.identity.join_deadlines import ESCALATE_EVERY_SECONDS, escalate_overdue_applications
+from unionhub.identity.member_figures import REFRESH_EVERY_SECONDS, refresh
 from unionhub.identity.retention import EVERY_SECONDS as PURGE_EVERY_SECONDS
 from unionhub.identity.retention import purge_expired
-from unionhub.identity.member_figures import REFRESH_EVERY_SECONDS, refresh
 from unionhub.jobs import PeriodicJob
 
 PERIODIC_JOBS = [

@@ -24,6 +24,8 @@ from unionhub.identity.models import CardStatus
 
 log = logging.getLogger(__name__)
 REFRESH_EVERY_SECONDS = 5 * 60
+# Its tables, which have no Tortoise model (made by identity migration 0021's SQL).
+TABLES = ("member_figures", "member_figures_runs")
 _RUN_ID = 1
 _SLASHES = "(length(u.path) - length(replace(u.path, '/', '')))"
 

@@ -6,7 +6,7 @@ children's and the months' figures are batched: one query per section and period
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from typing import Annotated
 
@@ -49,6 +49,10 @@ class CockpitMembership:
                     "unionScorecard's overdueApplications.")
     transfers_pending: int = strawberry.field(
         description="Transfers into the subtree pending now: transfers(direction: IN).")
+    figures_as_of: datetime | None = strawberry.field(
+        description="When registeredMembers, verifiedMembers and activeCards were counted: "
+                    "they are kept in a summary rebuilt every 5 minutes, so they are the counts "
+                    "as of this time; null before the first count.")
 
 
 @strawberry.type(description="Service requests handled in the subtree.")
@@ -221,15 +225,16 @@ class Cockpit:
     @strawberry.field(metadata={"cost": SECTION_COST},
                       description="Members and membership queues of the union's subtree.")
     async def membership(self, info: strawberry.Info) -> CockpitMembership:
-        m, q = await asyncio.gather(
+        m, q, counted_at = await asyncio.gather(
             _load(info, "membership", c.membership, (self.row, self.span)),
-            info.context.loader("cockpit.member_queues", c.member_queues).load(self.row))
+            info.context.loader("cockpit.member_queues", c.member_queues).load(self.row),
+            info.context.loader("cockpit.figures_counted_at", c.figures_counted_at).load(0))
         return CockpitMembership(
             registered_members=m.members.registered, verified_members=m.members.verified,
             active_cards=q.active_cards, applications_pending=q.applications_pending,
             applications_overdue=q.applications_overdue,
             applications_overdue_in_period=m.overdue_in_period,
-            transfers_pending=q.transfers_pending)
+            transfers_pending=q.transfers_pending, figures_as_of=counted_at)
 
     @strawberry.field(metadata={"cost": SECTION_COST},
                       description="Service requests and articles of the union's subtree: "

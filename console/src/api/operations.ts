@@ -56,7 +56,7 @@ export const CockpitQuery = graphql(`
     period regionCode
     membership {
       registeredMembers verifiedMembers activeCards applicationsPending applicationsOverdue
-      applicationsOverdueInPeriod transfersPending
+      applicationsOverdueInPeriod transfersPending figuresAsOf
     }
     services {
       requestsReceived requestsCompleted completedOnTime onTimeRate meanRating overdueNow escalated

@@ -6,7 +6,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { CockpitQuery, FundsQuery, LeaderboardQuery, MallQuery, RankingQuery } from '../api/operations';
 import { Chart, echarts } from '../chart';
 import { barOption, choropleth, featureNames, lineOption, mapOption, type RegionFeature } from '../charts';
-import { count, decimal, percent, yuan } from '../format';
+import { count, decimal, moment, percent, yuan } from '../format';
 import type { CockpitMetric, ConsoleCockpitQuery } from '../gql/graphql';
 import { label, lang, t } from '../i18n';
 import { formatRoute } from '../route';
@@ -72,6 +72,9 @@ function Membership({ c }: { c: Figures }) {
         <Kpi label={t('overdueInPeriod')} value={count(m.applicationsOverdueInPeriod, l)} testid="overdue-in-period" />
         <Kpi label={t('pendingTransfers')} value={count(m.transfersPending, l)} testid="pending-transfers" />
       </div>
+      <p class="muted" data-testid="figures-as-of">
+        {m.figuresAsOf ? `${t('figuresAsOf')} ${moment(m.figuresAsOf, l)}` : t('figuresNotYet')}
+      </p>
     </Section>
   );
 }
