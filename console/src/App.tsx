@@ -22,18 +22,19 @@ export function App() {
   const client = useMemo(() => createClient(), [tokens?.refreshToken === undefined, language]);
   useEffect(() => onTokens((next) => {
     // A notice is about the session that just ended: none once signed in again.
-    if (next) setNotice(null);
-    else if (loadTokens() === null && !signingOut) setNotice(t('sessionExpired'));
-    signingOut = false;
+    if (next) { signedOut = false; setNotice(null); }
+    else if (loadTokens() === null && !signedOut) setNotice(t('sessionExpired'));
     setTokens(next);
   }), []);
   // The server ends the session first (a refresh token left valid would outlive the tab's copy);
   // a sign-out it did not confirm (unreachable, or refused: an operation missing from a
   // safelist ...) still forgets the tokens here, and says that the session may live on.
   const signOut = async () => {
+    // Signed out from here until the next sign-in: a request still in flight that then finds
+    // the session gone (refused, its refresh too) is no "session expired".
+    signedOut = true;
     const r = await client.mutation(LogoutMutation, {}).toPromise().catch(() => null);
     const ended = !r?.error && r?.data?.logout.errors.length === 0;
-    signingOut = true;
     saveTokens(null);
     setNotice(ended ? null : t('signedOutHereOnly'));
   };
@@ -53,7 +54,7 @@ export function App() {
   );
 }
 
-let signingOut = false;
+let signedOut = false;
 
 function useHashRoute(): Route {
   const [route, setRoute] = useState(parseRoute(location.hash));
