@@ -53,26 +53,25 @@ async def purge_expired(now: datetime | None = None) -> Purged:
 
 
 async def _purge_codes(now: datetime) -> int:
-    deleted = 0
-    for _ in range(MAX_BATCHES):
-        ids = await SmsCode.filter(expires_at__lt=now - CODE_KEPT).order_by(
-            "expires_at").limit(BATCH).values_list("id", flat=True)
-        if not ids:
-            break
-        deleted += await SmsCode.filter(id__in=list(ids)).delete()
-    return deleted
+    return await _purge_rows(SmsCode, "expires_at", now - CODE_KEPT)
 
 
 async def _purge_windows(now: datetime) -> int:
+    return await _purge_rows(SmsSendWindow, "last_sent_at", now - WINDOW_KEPT)
+
+
+async def _purge_rows(model: type[SmsCode] | type[SmsSendWindow], column: str,
+                      cutoff: datetime) -> int:
+    """Rows whose `column` is before `cutoff`, a batch at a time, oldest first."""
     deleted = 0
-    cutoff = now - WINDOW_KEPT
+    older = {f"{column}__lt": cutoff}
     for _ in range(MAX_BATCHES):
-        ids = await SmsSendWindow.filter(last_sent_at__lt=cutoff).order_by(
-            "last_sent_at").limit(BATCH).values_list("id", flat=True)
+        ids = await model.filter(**older).order_by(column).limit(BATCH).values_list(
+            "id", flat=True)
         if not ids:
             break
-        # Conditional again: a code sent meanwhile moved the window on, and it stays.
-        deleted += await SmsSendWindow.filter(id__in=list(ids), last_sent_at__lt=cutoff).delete()
+        # Conditional again: a row moved on meanwhile (a window a code just used) stays.
+        deleted += await model.filter(id__in=list(ids), **older).delete()
     return deleted
 
 
