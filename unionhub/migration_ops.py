@@ -1,4 +1,9 @@
-"""An index added to a hot table without holding its writes: Tortoise's `AddIndex` runs a plain
+"""Migration operations Tortoise lacks, shared by the domains' migrations.
+
+`StateOnly`: an operation recorded in the migration state without running its SQL, for a
+migration that changes the tables itself in raw SQL (services 0005/0006, mall 0009).
+
+`AddIndexConcurrently`: an index added to a hot table without holding its writes: Tortoise's `AddIndex` runs a plain
 CREATE INDEX, which blocks every INSERT and UPDATE of the table while it builds (minutes for
 a province's refresh tokens: no sign-in meanwhile). On PostgreSQL this builds it CONCURRENTLY
 instead; elsewhere (SQLite, embedded) it is `AddIndex` itself.
@@ -13,8 +18,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from tortoise.migrations.operations import AddIndex
+from tortoise.migrations.operations import AddIndex, TortoiseOperation
 from tortoise.migrations.schema_editor.base_postgres import BasePostgresSchemaEditor
+
+
+class StateOnly(TortoiseOperation):
+    """Records `inner` in the migration state without running its SQL."""
+
+    def __init__(self, inner: TortoiseOperation) -> None:
+        self.inner = inner
+
+    def describe(self) -> str:
+        return f"{self.inner.describe()} (state only)"
+
+    def state_forward(self, app_label: str, state: Any) -> None:
+        self.inner.state_forward(app_label, state)
 
 
 class AddIndexConcurrently(AddIndex):

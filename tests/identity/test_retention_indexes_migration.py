@@ -1,6 +1,6 @@
 """Identity migration 0020 (the retention job's expiry indexes) up and down, in a process of
 its own on a database of its own: SQLite, and PostgreSQL beside the test database, where the
-indexes are built CONCURRENTLY (`unionhub.online_index`) outside a transaction, and a rerun
+indexes are built CONCURRENTLY (`unionhub.migration_ops`) outside a transaction, and a rerun
 after an interrupted build (an INVALID index of the same name left behind) rebuilds it valid."""
 
 from __future__ import annotations

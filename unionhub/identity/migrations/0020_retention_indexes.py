@@ -1,13 +1,13 @@
 """Indexes by expiry for `identity.retention`, which deletes expired SMS codes, old send
 windows and long-dead refresh-token families in small batches. Additive (an earlier release
 does not read them), and online: on PostgreSQL each is built CONCURRENTLY
-(`unionhub.online_index`), so sign-ins and refreshes go on while refresh_tokens is indexed;
+(`unionhub.migration_ops`), so sign-ins and refreshes go on while refresh_tokens is indexed;
 hence not atomic. A rerun after an interrupted build rebuilds what it left."""
 
 from tortoise import migrations
 from tortoise.indexes import Index
 
-from unionhub.online_index import AddIndexConcurrently
+from unionhub.migration_ops import AddIndexConcurrently
 
 
 class Migration(migrations.Migration):

@@ -18,24 +18,12 @@ from tortoise.migrations import operations as ops
 from tortoise.migrations.constraints import CheckConstraint
 
 from unionhub.mall.enums import FundsEntryKind
+from unionhub.migration_ops import StateOnly as _StateOnly
 
 _TABLE, _NAME = "mall_union_funds_budgets", "mall_funds_within_allocation"
 _OLD = ("spent_fen >= 0 AND spent_fen <= allocated_fen", "spent_fen, allocated_fen")
 _NEW = ("spent_fen >= 0 AND to_children_fen >= 0 AND spent_fen + to_children_fen <= "
         "allocated_fen", "spent_fen, to_children_fen, allocated_fen")
-
-
-class _StateOnly(ops.TortoiseOperation):
-    """Records `inner` in the migration state without running its SQL (see the docstring)."""
-
-    def __init__(self, inner: ops.TortoiseOperation) -> None:
-        self.inner = inner
-
-    def describe(self) -> str:
-        return f"{self.inner.describe()} (state only)"
-
-    def state_forward(self, app_label, state) -> None:
-        self.inner.state_forward(app_label, state)
 
 
 class _AddColumn(ops.AddField):

@@ -16,7 +16,7 @@ from tortoise.migrations import operations as ops
 
 from unionhub.services.migrations._sealing import EVENTS as _EVENTS
 from unionhub.services.migrations._sealing import TABLE as _TABLE
-from unionhub.services.migrations._sealing import StateOnly as _StateOnly
+from unionhub.migration_ops import StateOnly as _StateOnly
 from unionhub.services.migrations._sealing import each_batch as _each_batch
 from unionhub.services.migrations._sealing import params as _params
 from unionhub.services.migrations._sealing import prepare as _prepare

@@ -13,10 +13,10 @@ The keys must be configured as for the service (UNIONHUB_DATA_KEY...)."""
 from tortoise import fields, migrations
 from tortoise.migrations import operations as ops
 
+from unionhub.migration_ops import StateOnly
 from unionhub.services.migrations._sealing import (
     EVENTS,
     TABLE,
-    StateOnly,
     each_batch,
     params,
     prepare,

@@ -4,27 +4,12 @@ thousand rows a statement. Not a migration itself (the loader skips names starti
 
 In raw SQL: Tortoise's field removal rebuilds SQLite tables and loses their unique key and
 indexes, so the columns change in place (DROP COLUMN, SQLite 3.35+) and the migration state is
-recorded without SQL (`StateOnly`). Each runs in one transaction with the table locked: on
+recorded without SQL (`unionhub.migration_ops.StateOnly`). Each runs in one transaction with the table locked: on
 PostgreSQL a `lock_timeout` of 5 s makes it give up (rerun later) rather than queue behind a
 long reader."""
 
-from tortoise.migrations import operations as ops
-
 TABLE, EVENTS = "service_requests", "service_request_events"
 BATCH = 1000
-
-
-class StateOnly(ops.TortoiseOperation):
-    """Records `inner` in the migration state without running its SQL (see the docstring)."""
-
-    def __init__(self, inner: ops.TortoiseOperation) -> None:
-        self.inner = inner
-
-    def describe(self) -> str:
-        return f"{self.inner.describe()} (state only)"
-
-    def state_forward(self, app_label, state) -> None:
-        self.inner.state_forward(app_label, state)
 
 
 def params(postgres: bool, n: int) -> list[str]:
